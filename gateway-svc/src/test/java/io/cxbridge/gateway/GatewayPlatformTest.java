@@ -1,0 +1,37 @@
+package io.cxbridge.gateway;
+
+import io.cxbridge.model.Topics;
+import io.cxbridge.model.Topics.TopicSpec;
+import io.cxbridge.model.audit.AuditTypes;
+import io.cxbridge.testkit.KafkaResource;
+import io.cxbridge.testkit.RedisResource;
+import io.cxbridge.testkit.ServicePlatformContract;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.List;
+
+@QuarkusTest
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(RedisResource.class)
+class GatewayPlatformTest extends ServicePlatformContract {
+
+    @Override
+    protected String serviceName() {
+        return "gateway-svc";
+    }
+
+    @Override
+    protected boolean readyWithoutDependencies() {
+        return true;
+    }
+
+    @Override
+    protected List<TopicSpec> topics() {
+        return List.of(Topics.AUDIT_SPEC, Topics.FAILED_RUNS_SPEC, Topics.FULFILLMENT_JOBS_SPEC);
+    }
+
+    @Override
+    protected String auditType() {
+        return AuditTypes.GATEWAY_REQUEST;
+    }
+}

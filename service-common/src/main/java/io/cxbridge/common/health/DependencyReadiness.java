@@ -1,0 +1,38 @@
+package io.cxbridge.common.health;
+
+import io.cxbridge.common.service.ServiceConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * The spec's readiness rule. Each dependency is reported as {@code up}, or when lost as
+ * {@code degraded} (a service that still serves without it) or {@code down} (one that does not).
+ */
+@Readiness
+@ApplicationScoped
+public class DependencyReadiness implements HealthCheck {
+
+    private final DependencyMonitor monitor;
+    private final ServiceConfig config;
+
+    public DependencyReadiness(DependencyMonitor monitor, ServiceConfig config) {
+        this.monitor = monitor;
+        this.config = config;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        boolean tolerant = config.health().readyWithoutDependencies();
+        boolean ready = true;
+        HealthCheckResponseBuilder builder = HealthCheckResponse.named("dependencies");
+        for (Dependency d : Dependency.values()) {
+            boolean up = monitor.isUp(d);
+            builder.withData(d.id(), up ? "up" : tolerant ? "degraded" : "down");
+            ready &= up || tolerant;
+        }
+        return builder.status(ready).build();
+    }
+}

@@ -1,0 +1,20 @@
+package io.cxbridge.model;
+
+/** Kafka and HTTP header names of the contract. */
+public final class Headers {
+
+    /** Dead-letter record headers (SPEC "Kafka topics"). */
+    public static final String ERROR_CLASS = "cxbridge-error-class";
+    public static final String ERROR_REASON = "cxbridge-error-reason";
+    public static final String ATTEMPTS = "cxbridge-attempts";
+    public static final String FIRST_SEEN = "cxbridge-first-seen";
+
+    public static final String REQUEST_ID = "X-Cxbridge-Request-Id";
+    public static final String ATTEMPT = "X-Cxbridge-Attempt";
+    public static final String ASYNC_RETRY = "X-Cxbridge-Async-Retry";
+    public static final String SIGNATURE = "X-Cxbridge-Signature";
+    public static final String TRACEPARENT = "traceparent";
+
+    private Headers() {
+    }
+}

@@ -1,0 +1,27 @@
+package io.cxbridge.model.event;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/** Identifier formats shared by the events. */
+public final class Ids {
+
+    public static final String UUID_REGEX = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+    public static final String ACTION_ID_REGEX = "^[A-Za-z0-9-]+$";
+    public static final String DIRECTORY_ID_REGEX = "^[A-Za-z0-9_-]+$";
+    /** W3C trace-context trace id: 32 lowercase hex digits, not all zero. */
+    public static final String TRACE_ID_REGEX = "^(?!0{32})[0-9a-f]{32}$";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A fresh W3C trace id, for work that arrives without one. */
+    public static String newTraceId() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        bytes[0] |= 1; // never all zero
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private Ids() {
+    }
+}

@@ -1,0 +1,118 @@
+package io.cxbridge.testkit;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * A real single-node KRaft broker (broker and controller combined) running in the test JVM.
+ * One per JVM ({@link #shared()}); it keeps its ports and log directory across
+ * {@link #stop()} / {@link #start()}, so clients reconnect to the same address after a restart.
+ */
+public final class KafkaBroker {
+
+    private static KafkaBroker shared;
+
+    private final int port = FreePorts.next();
+    private final int controllerPort = FreePorts.next();
+    private final Path dir;
+    private final Properties props;
+    private KafkaRaftServer server;
+
+    private KafkaBroker() {
+        try {
+            dir = Files.createTempDirectory("kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        props = new Properties();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("log.dirs", dir.resolve("logs").toString());
+        props.put("num.partitions", "1");
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "1");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("auto.create.topics.enable", "true");
+        format();
+    }
+
+    /** The broker of this JVM, started on first use and stopped when the JVM exits. */
+    public static synchronized KafkaBroker shared() {
+        if (shared == null) {
+            shared = new KafkaBroker();
+            shared.start();
+            KafkaBroker broker = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::stop, "kafka-broker-stop"));
+        }
+        return shared;
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public synchronized boolean isRunning() {
+        return server != null;
+    }
+
+    public synchronized void start() {
+        if (server != null) {
+            return;
+        }
+        KafkaRaftServer s = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
+        s.startup();
+        server = s;
+    }
+
+    /** Stops the broker; clients see a dead address until {@link #start()}. */
+    public synchronized void stop() {
+        if (server == null) {
+            return;
+        }
+        server.shutdown();
+        server.awaitShutdown();
+        server = null;
+    }
+
+    public void restart() {
+        stop();
+        start();
+    }
+
+    private void format() {
+        Path config = dir.resolve("server.properties");
+        try (Writer w = Files.newBufferedWriter(config)) {
+            props.store(w, "cxbridge testkit broker");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(),
+                "-c", config.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8));
+        if (rc != 0) {
+            throw new IllegalStateException("kafka storage format failed: " + out.toString(StandardCharsets.UTF_8));
+        }
+    }
+}

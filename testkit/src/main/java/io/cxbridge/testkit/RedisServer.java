@@ -1,0 +1,133 @@
+package io.cxbridge.testkit;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code redis-server} process on a free loopback port, without persistence. One per JVM
+ * ({@link #shared()}); it keeps its port across {@link #stop()} / {@link #start()}.
+ */
+public final class RedisServer {
+
+    private static RedisServer shared;
+
+    private final int port = FreePorts.next();
+    private final Path dir;
+    private Process process;
+
+    private RedisServer() {
+        try {
+            dir = Files.createTempDirectory("redis-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static synchronized RedisServer shared() {
+        if (shared == null) {
+            shared = new RedisServer();
+            shared.start();
+            RedisServer redis = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(redis::stop, "redis-server-stop"));
+        }
+        return shared;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    public synchronized void start() {
+        if (isRunning()) {
+            return;
+        }
+        String binary = binary();
+        try {
+            process = new ProcessBuilder(List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--dir", dir.toString()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("redis.log").toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + binary
+                    + " (install the Debian package redis-server, or set REDIS_SERVER)", e);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!ping()) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("redis-server did not answer PING on port " + port + "; see "
+                        + dir.resolve("redis.log"));
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    public void restart() {
+        stop();
+        start();
+    }
+
+    /** True when the server answers PING with PONG. */
+    public boolean ping() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            socket.setSoTimeout(500);
+            OutputStream out = socket.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] buf = new byte[7];
+            int n = in.readNBytes(buf, 0, 7);
+            return n == 7 && new String(buf, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static String binary() {
+        String configured = System.getenv("REDIS_SERVER");
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        for (String candidate : List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server")) {
+            if (new File(candidate).canExecute()) {
+                return candidate;
+            }
+        }
+        return "redis-server";
+    }
+}

@@ -1,0 +1,182 @@
+package io.cxbridge.testkit;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cloudevents.CloudEvent;
+import io.cxbridge.common.audit.AuditEmitter;
+import io.cxbridge.model.Json;
+import io.cxbridge.model.Topics;
+import io.cxbridge.model.Topics.TopicSpec;
+import io.cxbridge.model.audit.AuditEvent;
+import io.cxbridge.model.event.Ids;
+import io.cxbridge.model.problem.Problem;
+import io.restassured.response.Response;
+import jakarta.enterprise.inject.spi.CDI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every cxbridge service must do on the platform, checked against the real broker and redis-server
+ * of the test JVM. A service's test extends this with {@code @QuarkusTest} and the testkit resources.
+ */
+public abstract class ServicePlatformContract {
+
+    /** The service's name, as in {@code ce_source}. */
+    protected abstract String serviceName();
+
+    /** True for gateway and directory, which stay ready (degraded) without Kafka or Redis. */
+    protected abstract boolean readyWithoutDependencies();
+
+    /** The topics this service creates at start-up. */
+    protected abstract List<TopicSpec> topics();
+
+    /** An audit type the service emits, used to check the emitter's wiring. */
+    protected abstract String auditType();
+
+    @Test
+    void liveAndReadyWithBothDependencies() {
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/ready").then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'dependencies' }.data.kafka", equalTo("up"))
+                .body("checks.find { it.name == 'dependencies' }.data.redis", equalTo("up")));
+    }
+
+    @Test
+    void exposesPrometheusMetricsAndOpenApi() {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("cxbridge_dependency_up{dependency=\"redis\"} 1.0")));
+        given().get("/q/openapi").then().statusCode(200).body(containsString("openapi"));
+    }
+
+    @Test
+    void createsItsTopicsWithTheSpecRetention() throws Exception {
+        try (Admin admin = admin()) {
+            Set<String> names = topics().stream().map(TopicSpec::name).collect(java.util.stream.Collectors.toSet());
+            await().atMost(Duration.ofSeconds(20)).until(
+                    () -> admin.listTopics().names().get(5, TimeUnit.SECONDS).containsAll(names));
+            List<ConfigResource> resources = topics().stream()
+                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name())).toList();
+            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(10, TimeUnit.SECONDS);
+            for (TopicSpec t : topics()) {
+                String retention = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, t.name()))
+                        .get(TopicConfig.RETENTION_MS_CONFIG).value();
+                assertThat(retention).as("retention.ms of " + t.name()).isEqualTo(String.valueOf(t.retentionMs()));
+            }
+        }
+    }
+
+    @Test
+    void auditEventIsReadBackFromTheRealTopicByTheCloudEventsSdk() {
+        AuditEmitter emitter = CDI.current().select(AuditEmitter.class).get();
+        String traceId = Ids.newTraceId();
+        String subject = "contract-" + traceId.substring(0, 8);
+        AuditEvent event = emitter.event(auditType(), subject, traceId, Map.of("check", "platform"));
+        emitter.emit(event).await().atMost(Duration.ofSeconds(30));
+
+        ConsumerRecord<String, byte[]> record = TopicReader.await(KafkaBroker.shared().bootstrapServers(),
+                Topics.AUDIT, 1, TopicReader.header(AuditEvent.H_ID, event.id()), Duration.ofSeconds(20)).get(0);
+        CloudEvent ce = TopicReader.cloudEvent(record);
+
+        assertThat(record.key()).isEqualTo(subject);
+        assertThat(ce.getSpecVersion().toString()).isEqualTo("1.0");
+        assertThat(ce.getId()).isEqualTo(event.id());
+        assertThat(ce.getType()).isEqualTo(auditType());
+        assertThat(ce.getSource().toString()).isEqualTo("/cxbridge/" + serviceName());
+        assertThat(ce.getSubject()).isEqualTo(subject);
+        assertThat(ce.getTime()).isNotNull();
+        assertThat(ce.getDataContentType()).isEqualTo("application/json");
+        assertThat(ce.getExtension("traceid")).isEqualTo(traceId);
+        JsonNode data = parse(ce.getData().toBytes());
+        assertThat(data.get("traceId").asText()).isEqualTo(traceId);
+        assertThat(data.get("check").asText()).isEqualTo("platform");
+    }
+
+    @Test
+    void readinessFollowsTheSpecWhileRedisIsStoppedAndRestarted() {
+        RedisServer redis = RedisServer.shared();
+        redis.stop();
+        try {
+            awaitLostDependency("redis");
+        } finally {
+            redis.start();
+        }
+        awaitDependencyUp("redis");
+    }
+
+    @Test
+    void readinessFollowsTheSpecWhileKafkaIsStoppedAndRestarted() {
+        KafkaBroker kafka = KafkaBroker.shared();
+        kafka.stop();
+        try {
+            awaitLostDependency("kafka");
+        } finally {
+            kafka.start();
+        }
+        awaitDependencyUp("kafka");
+    }
+
+    private void awaitLostDependency(String dependency) {
+        String path = "checks.find { it.name == 'dependencies' }.data." + dependency;
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            Response r = given().get("/q/health/ready");
+            if (readyWithoutDependencies()) {
+                r.then().statusCode(200).body("status", equalTo("UP")).body(path, equalTo("degraded"));
+            } else {
+                r.then().statusCode(503).body("status", equalTo("DOWN")).body(path, equalTo("down"));
+            }
+        });
+        given().get("/q/metrics").then()
+                .body(containsString("cxbridge_dependency_up{dependency=\"" + dependency + "\"} 0.0"));
+    }
+
+    private void awaitDependencyUp(String dependency) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'dependencies' }.data." + dependency, equalTo("up")));
+    }
+
+    @Test
+    void unknownPathIsProblemJson() {
+        given().get("/v1/no-such-resource").then()
+                .statusCode(404)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("status", equalTo(404))
+                .body("type", equalTo(Problem.NOT_FOUND))
+                .body("title", notNullValue())
+                .body("traceId", notNullValue());
+    }
+
+    protected static Admin admin() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.shared().bootstrapServers());
+        return Admin.create(p);
+    }
+
+    private static JsonNode parse(byte[] bytes) {
+        try {
+            return Json.mapper().readTree(bytes);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("audit data is not JSON", e);
+        }
+    }
+}
