@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.model.Json;
+import io.cxbridge.model.event.Ids;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -48,7 +49,7 @@ public record AuditEvent(String id, String source, String type, String subject, 
 
     /**
      * A new event from {@code service}. {@code data} is copied and given the {@code traceId}, so the
-     * caller's object is left as it was.
+     * caller's object is left as it was. Every event carries a trace id: a new one when none is given.
      */
     public static AuditEvent create(String service, String type, String subject, String traceId, Instant time,
                                     Object data) {
@@ -59,7 +60,7 @@ public record AuditEvent(String id, String source, String type, String subject, 
             throw new IllegalArgumentException("audit data must be a JSON object");
         }
         ObjectNode node = (ObjectNode) tree;
-        node.put("traceId", traceId);
+        node.put("traceId", traceId == null || traceId.isBlank() ? Ids.newTraceId() : traceId);
         return new AuditEvent(UUID.randomUUID().toString(), sourceOf(service), type, subject, time, node);
     }
 
