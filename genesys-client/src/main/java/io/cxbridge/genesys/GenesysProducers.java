@@ -1,0 +1,84 @@
+package io.cxbridge.genesys;
+
+import io.cxbridge.genesys.breaker.CircuitBreaker;
+import io.cxbridge.genesys.config.Endpoints;
+import io.cxbridge.genesys.config.GenesysConfig;
+import io.cxbridge.genesys.http.GenesysClient;
+import io.cxbridge.genesys.redaction.Redactor;
+import io.cxbridge.genesys.shaping.RateShaper;
+import io.cxbridge.genesys.token.TokenProvider;
+import io.cxbridge.genesys.webhook.WebhookSender;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.ext.web.client.WebClient;
+import io.vertx.mutiny.redis.client.RedisAPI;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/** Wires the client's parts from {@code cxbridge.genesys.*}: one of each per process. */
+@Singleton
+public class GenesysProducers {
+
+    private final WebClient web;
+
+    public GenesysProducers(Vertx vertx, GenesysConfig config) {
+        this.web = webClient(vertx, config);
+    }
+
+    /** The pooled HTTP client for Genesys and webhooks; never follows redirects (a redirect is an answer). */
+    public static WebClient webClient(Vertx vertx, GenesysConfig config) {
+        return WebClient.create(vertx, new WebClientOptions()
+                .setConnectTimeout((int) config.http().connectTimeout().toMillis())
+                .setMaxPoolSize(config.http().maxPoolSize())
+                .setFollowRedirects(false)
+                .setUserAgent("cxbridge"));
+    }
+
+    @Produces
+    @Singleton
+    Endpoints endpoints(GenesysConfig config) {
+        return Endpoints.of(config);
+    }
+
+    @Produces
+    @Singleton
+    TokenProvider tokenProvider(GenesysConfig config, Endpoints endpoints, RedisAPI redis, Clock clock,
+                                MeterRegistry registry) {
+        return new TokenProvider(config, endpoints, web, redis, clock, registry);
+    }
+
+    @Produces
+    @Singleton
+    RateShaper rateShaper(GenesysConfig config, RedisAPI redis, Clock clock, MeterRegistry registry) {
+        return new RateShaper(config, redis, clock, registry);
+    }
+
+    @Produces
+    @Singleton
+    GenesysClient genesysClient(GenesysConfig config, Endpoints endpoints, TokenProvider tokens, RateShaper shaper,
+                                Clock clock, MeterRegistry registry) {
+        CircuitBreaker breaker = new CircuitBreaker("genesys", config.breaker().failureThreshold(),
+                config.breaker().delay(), clock);
+        return new GenesysClient(config, endpoints, web, tokens, shaper, breaker, clock, registry);
+    }
+
+    @Produces
+    @Singleton
+    Redactor redactor(GenesysConfig config) {
+        return new Redactor(config.redaction().fields(), config.redaction().safeQueryParameters());
+    }
+
+    @Produces
+    @Singleton
+    WebhookSender webhookSender(Clock clock, MeterRegistry registry) {
+        return new WebhookSender(web, clock, registry);
+    }
+
+    @PreDestroy
+    void close() {
+        web.close();
+    }
+}

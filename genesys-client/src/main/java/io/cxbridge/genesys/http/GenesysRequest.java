@@ -1,0 +1,43 @@
+package io.cxbridge.genesys.http;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.mutiny.core.MultiMap;
+import io.vertx.mutiny.core.buffer.Buffer;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One call to the Genesys API. {@code pathAndQuery} is relative to the API base ({@code /api/v2/...?...}).
+ * {@code headers} are sent as they are, except any {@code Authorization}: the client sets its own bearer.
+ * {@code deadline} bounds the whole call (attempts and waits); the configured deadline when empty.
+ */
+public record GenesysRequest(HttpMethod method, String pathAndQuery, MultiMap headers, Buffer body,
+                             Optional<Duration> deadline) {
+
+    public static GenesysRequest get(String pathAndQuery) {
+        return new GenesysRequest(HttpMethod.GET, pathAndQuery, MultiMap.caseInsensitiveMultiMap(), null,
+                Optional.empty());
+    }
+
+    public static GenesysRequest json(HttpMethod method, String pathAndQuery, String json) {
+        return new GenesysRequest(method, pathAndQuery,
+                MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/json"),
+                Buffer.buffer(json), Optional.empty());
+    }
+
+    public GenesysRequest withDeadline(Duration d) {
+        return new GenesysRequest(method, pathAndQuery, headers, body, Optional.of(d));
+    }
+
+    public GenesysRequest withHeader(String name, String value) {
+        MultiMap copy = MultiMap.caseInsensitiveMultiMap().addAll(headers);
+        copy.set(name, value);
+        return new GenesysRequest(method, pathAndQuery, copy, body, deadline);
+    }
+
+    /** Methods a retry cannot turn into a second effect. */
+    public boolean idempotent() {
+        return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
+                || method == HttpMethod.PUT || method == HttpMethod.DELETE;
+    }
+}

@@ -1,0 +1,276 @@
+package io.cxbridge.genesys.token;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cxbridge.genesys.config.Endpoints;
+import io.cxbridge.genesys.config.GenesysConfig;
+import io.cxbridge.model.Json;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.MultiMap;
+import io.vertx.mutiny.ext.web.client.HttpResponse;
+import io.vertx.mutiny.ext.web.client.WebClient;
+import io.vertx.mutiny.redis.client.RedisAPI;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+
+/**
+ * OAuth client-credentials tokens shared by every process through Redis. A refresh is single-flight
+ * across threads (one in-process future) and across processes (a Redis lock with a lease; the others
+ * poll for the token the lock holder stores). A token is refreshed ahead of expiry by
+ * min(max-skew, skew-fraction x lifetime). After an upstream 401, {@link #reject} drops that token
+ * (compare-and-delete in Redis) so the next {@link #token()} fetches a new one. While Redis is away
+ * the provider fetches and keeps its own token, and says so in a log line and a counter.
+ */
+public final class TokenProvider {
+
+    private static final Logger LOG = Logger.getLogger(TokenProvider.class);
+    private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(1);
+
+    private static final String COMPARE_AND_DELETE = """
+            local v = redis.call('GET', KEYS[1])
+            if v and cjson.decode(v)['token'] == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+            return 0""";
+    private static final String RELEASE_LOCK = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+            return 0""";
+
+    private final GenesysConfig.Token settings;
+    private final String clientId;
+    private final String clientSecret;
+    private final String loginUrl;
+    private final WebClient web;
+    private final RedisAPI redis;
+    private final Clock clock;
+    private final String tokenKey;
+    private final String lockKey;
+    private final AtomicReference<AccessToken> local = new AtomicReference<>();
+    private final AtomicReference<Uni<AccessToken>> inflight = new AtomicReference<>();
+    private final Counter fetched;
+    private final Counter fetchFailed;
+    private final Counter redisFallback;
+    private volatile String rejected;
+    private volatile boolean redisDown;
+
+    public TokenProvider(GenesysConfig config, Endpoints endpoints, WebClient web, RedisAPI redis, Clock clock,
+                         MeterRegistry registry) {
+        this.settings = config.token();
+        this.clientId = config.clientId();
+        this.clientSecret = config.clientSecret();
+        this.loginUrl = endpoints.loginBase() + "/oauth/token";
+        this.web = web;
+        this.redis = redis;
+        this.clock = clock;
+        this.tokenKey = settings.keyPrefix() + ":token:" + clientId;
+        this.lockKey = tokenKey + ":lock";
+        this.fetched = Counter.builder("cxbridge.genesys.token.requests").tag("outcome", "ok")
+                .description("token requests sent to the login host").register(registry);
+        this.fetchFailed = Counter.builder("cxbridge.genesys.token.requests").tag("outcome", "failed")
+                .register(registry);
+        this.redisFallback = Counter.builder("cxbridge.genesys.token.redis.fallback")
+                .description("token look-ups served in-process because Redis did not answer").register(registry);
+    }
+
+    /** A token that is not due for refresh; fetches (once, for everyone) when needed. */
+    public Uni<String> token() {
+        AccessToken t = local.get();
+        if (usable(t)) {
+            return Uni.createFrom().item(t.value());
+        }
+        return refreshOnce().map(AccessToken::value);
+    }
+
+    /** Drops a token the platform refused (401), here and in Redis if it is still the shared one. */
+    public Uni<Void> reject(String token) {
+        rejected = token;
+        AccessToken t = local.get();
+        if (t != null && t.value().equals(token)) {
+            local.compareAndSet(t, null);
+        }
+        return redis(redis.eval(List.of(COMPARE_AND_DELETE, "1", tokenKey, token)))
+                .replaceWithVoid()
+                .onFailure().recoverWithItem(e -> {
+                    noteRedisDown(e);
+                    return null;
+                });
+    }
+
+    private boolean usable(AccessToken t) {
+        return t != null && !t.value().equals(rejected)
+                && clock.instant().isBefore(t.refreshAt(settings.maxSkew(), settings.skewFraction()));
+    }
+
+    /** In-process single flight: concurrent callers share one refresh. */
+    private Uni<AccessToken> refreshOnce() {
+        while (true) {
+            Uni<AccessToken> current = inflight.get();
+            if (current != null) {
+                return current;
+            }
+            CompletableFuture<AccessToken> future = new CompletableFuture<>();
+            Uni<AccessToken> shared = Uni.createFrom().completionStage(future);
+            if (inflight.compareAndSet(null, shared)) {
+                Instant giveUpAt = clock.instant().plus(settings.lockLease()).plus(settings.requestTimeout());
+                Uni.createFrom().deferred(() -> sharedOrFetch(giveUpAt))
+                        .onFailure(RedisUnavailable.class).recoverWithUni(e -> {
+                            noteRedisDown(e.getCause());
+                            return fetch();
+                        })
+                        .subscribe().with(token -> {
+                            local.set(token);
+                            inflight.set(null);
+                            future.complete(token);
+                        }, error -> {
+                            inflight.set(null);
+                            future.completeExceptionally(error);
+                        });
+                return shared;
+            }
+        }
+    }
+
+    /** Cross-process single flight: use the shared token, or take the lock and fetch, or wait for the holder. */
+    private Uni<AccessToken> sharedOrFetch(Instant giveUpAt) {
+        return readShared().onItem().transformToUni(shared -> {
+            if (shared != null) {
+                return Uni.createFrom().item(shared);
+            }
+            String owner = UUID.randomUUID().toString();
+            return redis(redis.set(List.of(lockKey, owner, "NX", "PX", String.valueOf(settings.lockLease().toMillis()))))
+                    .onItem().transformToUni(ok -> ok != null
+                            ? fetchUnderLock(owner)
+                            : waitForHolder(giveUpAt));
+        });
+    }
+
+    private Uni<AccessToken> waitForHolder(Instant giveUpAt) {
+        if (clock.instant().isAfter(giveUpAt)) {
+            return Uni.createFrom().failure(new TokenException("no token after waiting "
+                    + settings.lockLease().plus(settings.requestTimeout()) + " for another process to fetch one"));
+        }
+        return Uni.createFrom().voidItem().onItem().delayIt().by(settings.pollInterval())
+                .onItem().transformToUni(ignored -> sharedOrFetch(giveUpAt));
+    }
+
+    private Uni<AccessToken> fetchUnderLock(String owner) {
+        // Another process may have stored a token between our read and our lock.
+        return readShared().onItem().transformToUni(shared -> shared != null
+                        ? Uni.createFrom().item(shared)
+                        : fetch().call(t -> store(t).onFailure().recoverWithUni(e -> {
+                            noteRedisDown(e);
+                            return Uni.createFrom().voidItem();
+                        })))
+                .onTermination().call(() -> redis(redis.eval(List.of(RELEASE_LOCK, "1", lockKey, owner)))
+                        .onFailure().recoverWithNull());
+    }
+
+    private Uni<AccessToken> readShared() {
+        return redis(redis.get(tokenKey)).map(r -> {
+            if (r == null) {
+                return null;
+            }
+            AccessToken t = parseStored(r.toString());
+            return usable(t) ? t : null;
+        });
+    }
+
+    private Uni<Void> store(AccessToken token) {
+        ObjectNode json = Json.mapper().createObjectNode()
+                .put("token", token.value())
+                .put("expiresAt", token.expiresAt().toEpochMilli())
+                .put("lifetimeMs", token.lifetime().toMillis());
+        long ttl = Math.max(1, Duration.between(clock.instant(), token.expiresAt()).toMillis());
+        return redis(redis.set(List.of(tokenKey, json.toString(), "PX", String.valueOf(ttl)))).replaceWithVoid();
+    }
+
+    private static AccessToken parseStored(String stored) {
+        try {
+            JsonNode n = Json.mapper().readTree(stored);
+            return new AccessToken(n.get("token").asText(), Instant.ofEpochMilli(n.get("expiresAt").asLong()),
+                    Duration.ofMillis(n.get("lifetimeMs").asLong()));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** One token request to the login host: Basic auth, {@code grant_type=client_credentials}. */
+    private Uni<AccessToken> fetch() {
+        Instant requestedAt = clock.instant();
+        return web.postAbs(loginUrl)
+                .basicAuthentication(clientId, clientSecret)
+                .putHeader("Accept", "application/json")
+                .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials"))
+                .ifNoItem().after(settings.requestTimeout())
+                .failWith(() -> new TokenException("the login host did not answer within " + settings.requestTimeout()))
+                .onItem().transform(response -> parseTokenResponse(response, requestedAt))
+                .onItem().invoke(t -> {
+                    fetched.increment();
+                    LOG.infof("fetched a Genesys token for client %s, valid %s", clientId, t.lifetime());
+                })
+                .onFailure().invoke(e -> {
+                    fetchFailed.increment();
+                    LOG.warnf("Genesys token request for client %s failed: %s", clientId, e.getMessage());
+                })
+                .onFailure().transform(e -> e instanceof TokenException ? e
+                        : new TokenException("token request failed: " + e.getClass().getSimpleName(), e));
+    }
+
+    private AccessToken parseTokenResponse(HttpResponse<?> response, Instant requestedAt) {
+        if (response.statusCode() != 200) {
+            throw new TokenException("the login host answered " + response.statusCode()
+                    + (response.statusCode() == 401 ? " (check cxbridge.genesys.client-id and client-secret)" : ""));
+        }
+        JsonNode body;
+        try {
+            body = Json.mapper().readTree(response.bodyAsString());
+        } catch (IOException e) {
+            throw new TokenException("the login host answered with a body that is not JSON");
+        }
+        JsonNode token = body.get("access_token");
+        JsonNode expiresIn = body.get("expires_in");
+        if (token == null || token.asText().isBlank() || expiresIn == null || !expiresIn.canConvertToLong()
+                || expiresIn.asLong() <= 0) {
+            throw new TokenException("the login host's answer lacks access_token or a positive expires_in");
+        }
+        Duration lifetime = Duration.ofSeconds(expiresIn.asLong());
+        return new AccessToken(token.asText(), requestedAt.plus(lifetime), lifetime);
+    }
+
+    private <T> Uni<T> redis(Uni<T> call) {
+        return call.ifNoItem().after(REDIS_TIMEOUT).failWith(TimeoutException::new)
+                .onItem().invoke(ignored -> noteRedisBack())
+                .onFailure().transform(RedisUnavailable::new);
+    }
+
+    private void noteRedisDown(Throwable cause) {
+        redisFallback.increment();
+        if (!redisDown) {
+            redisDown = true;
+            LOG.warnf("Redis did not answer (%s): Genesys tokens are kept in-process until it is back",
+                    cause == null ? "unknown" : cause.getClass().getSimpleName());
+        }
+    }
+
+    private void noteRedisBack() {
+        if (redisDown) {
+            redisDown = false;
+            LOG.info("Redis answers again: Genesys tokens are shared again");
+        }
+    }
+
+    /** A Redis call failed or timed out; the provider falls back to an in-process token. */
+    static final class RedisUnavailable extends RuntimeException {
+        RedisUnavailable(Throwable cause) {
+            super(cause);
+        }
+    }
+}

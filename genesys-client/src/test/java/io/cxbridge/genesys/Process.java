@@ -1,0 +1,56 @@
+package io.cxbridge.genesys;
+
+import io.cxbridge.genesys.breaker.CircuitBreaker;
+import io.cxbridge.genesys.config.Endpoints;
+import io.cxbridge.genesys.config.GenesysConfig;
+import io.cxbridge.genesys.http.GenesysClient;
+import io.cxbridge.genesys.shaping.RateShaper;
+import io.cxbridge.genesys.token.TokenProvider;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.ext.web.client.WebClient;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
+import java.time.Clock;
+
+/**
+ * One simulated cxbridge process: its own Redis connection, HTTP pool, token provider, shaper and
+ * breaker, as a separate JVM would have. Several of these on one Redis behave like several processes.
+ */
+public final class Process implements AutoCloseable {
+
+    public final GenesysConfig config;
+    public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    public final Redis redisClient;
+    public final WebClient web;
+    public final TokenProvider tokens;
+    public final RateShaper shaper;
+    public final CircuitBreaker breaker;
+    public final GenesysClient client;
+
+    public Process(Vertx vertx, String redisUrl, GenesysConfig config, Clock clock) {
+        this.config = config;
+        Endpoints endpoints = Endpoints.of(config);
+        // The same pool limits service-common sets for Quarkus's client: a burst must queue, not fail.
+        this.redisClient = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl)
+                .setMaxPoolSize(16).setMaxPoolWaiting(4096));
+        RedisAPI redis = RedisAPI.api(redisClient);
+        this.web = GenesysProducers.webClient(vertx, config);
+        this.tokens = new TokenProvider(config, endpoints, web, redis, clock, registry);
+        this.shaper = new RateShaper(config, redis, clock, registry);
+        this.breaker = new CircuitBreaker("genesys", config.breaker().failureThreshold(), config.breaker().delay(), clock);
+        this.client = new GenesysClient(config, endpoints, web, tokens, shaper, breaker, clock, registry);
+    }
+
+    public double counter(String name, String... tags) {
+        var c = registry.find(name).tags(tags).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Override
+    public void close() {
+        web.close();
+        redisClient.close();
+    }
+}

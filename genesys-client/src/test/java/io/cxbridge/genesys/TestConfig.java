@@ -1,0 +1,30 @@
+package io.cxbridge.genesys;
+
+import io.cxbridge.genesys.config.GenesysConfig;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A {@link GenesysConfig} built by SmallRye Config from properties, as Quarkus would, without Quarkus. */
+public final class TestConfig {
+
+    public static GenesysConfig genesys(Map<String, String> properties) {
+        Map<String, String> p = new HashMap<>();
+        p.put("cxbridge.genesys.client-id", "cxbridge-local");
+        p.put("cxbridge.genesys.client-secret", "cxbridge-local-secret");
+        p.putAll(properties);
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(GenesysConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter()) // "15s" as Quarkus reads it
+                .withSources(new PropertiesConfigSource(p, "test", 500))
+                .build();
+        return config.getConfigMapping(GenesysConfig.class);
+    }
+
+    private TestConfig() {
+    }
+}

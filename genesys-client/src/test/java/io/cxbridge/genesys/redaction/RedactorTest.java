@@ -1,0 +1,107 @@
+package io.cxbridge.genesys.redaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cxbridge.genesys.TestConfig;
+import io.cxbridge.genesys.config.GenesysConfig;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A corpus of PII and secrets in every place they hide; none may survive redaction. */
+class RedactorTest {
+
+    private static final List<String> SECRETS = List.of(
+            "jane.doe@example.com", "j.smith+billing@corp.example.co.uk",
+            "+1 555 010 0199", "+44 20 7946 0958", "(555) 010-0199", "555-010-0199", "+353871234567",
+            "4111 1111 1111 1111", "4111-1111-1111-1111", "5500005555555559", "378282246310005",
+            "123-45-6789", "078-05-1120",
+            "Jane Doe", "1 Main Street, Springfield",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl", "cxbridge-local-secret", "cxb_demo_key",
+            "s3cr3t-fulfillment-token");
+
+    private final Redactor redactor = redactor();
+
+    private static Redactor redactor() {
+        GenesysConfig.Redaction r = TestConfig.genesys(Map.of()).redaction();
+        return new Redactor(r.fields(), r.safeQueryParameters());
+    }
+
+    @Test
+    void nestedJsonLosesEverySensitiveFieldAndPiiLookingValue() {
+        String body = """
+                {"customer": {"name": "Jane Doe", "contact": {"email": "jane.doe@example.com",
+                  "phoneNumber": "+1 555 010 0199", "address": "1 Main Street, Springfield"},
+                  "payment": {"creditCard": "4111 1111 1111 1111", "note": "card 5500005555555559 on file"}},
+                 "notes": ["call back on (555) 010-0199", "ssn 123-45-6789", "alt mail j.smith+billing@corp.example.co.uk"],
+                 "meta": {"Access_Token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl",
+                          "client-secret": "cxbridge-local-secret", "fulfillmentToken": "s3cr3t-fulfillment-token",
+                          "amex": 378282246310005, "mobile": "+353871234567", "ssn": "078-05-1120"},
+                 "queueId": "8f14e45f-ceea-467f-a0e6-7d1c2a3b4c5d", "pageSize": 25, "durationMs": 1234,
+                 "createdAt": "2026-11-23T10:00:00Z"}""";
+        String out = redactor.json(body);
+        assertNoSecret(out);
+        assertThat(out).contains("\"queueId\":\"8f14e45f-ceea-467f-a0e6-7d1c2a3b4c5d\"")
+                .contains("\"pageSize\":25").contains("\"durationMs\":1234")
+                .contains("\"createdAt\":\"2026-11-23T10:00:00Z\"")
+                .contains(Redactor.MASK);
+    }
+
+    @Test
+    void textThatIsNotJsonIsRedactedAsText() {
+        String out = redactor.json("name=Jane Doe; mail jane.doe@example.com; card 4111-1111-1111-1111; "
+                + "tel 555-010-0199; ssn 123-45-6789 {broken");
+        assertThat(out).doesNotContain("jane.doe@example.com", "4111-1111-1111-1111", "555-010-0199", "123-45-6789");
+    }
+
+    @Test
+    void queryValuesAreRedactedUnlessKnownHarmless() {
+        String out = redactor.query("pageSize=25&pageNumber=2&name=Jane%20Doe&email=jane.doe%40example.com"
+                + "&q=%2B15550100199&access_token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl&flag");
+        assertThat(out).startsWith("pageSize=25&pageNumber=2&")
+                .contains("name=" + Redactor.MASK).contains("email=" + Redactor.MASK)
+                .contains("q=" + Redactor.MASK).contains("access_token=" + Redactor.MASK)
+                .doesNotContain("Jane", "example.com", "15550100199", "eyJ");
+    }
+
+    @Test
+    void credentialHeadersAreMaskedAndOthersRedactedAsText() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", "Bearer cxb_demo_key");
+        headers.put("X-API-Key", "cxb_demo_key");
+        headers.put("Cookie", "session=abc123");
+        headers.put("Set-Cookie", "session=abc123; HttpOnly");
+        headers.put("X-Fulfillment-Token", "s3cr3t-fulfillment-token");
+        headers.put("X-Caller", "jane.doe@example.com");
+        headers.put("Accept", "application/json");
+        Map<String, String> out = redactor.headers(headers);
+        assertThat(out).containsEntry("Authorization", Redactor.MASK).containsEntry("X-API-Key", Redactor.MASK)
+                .containsEntry("Cookie", Redactor.MASK).containsEntry("Set-Cookie", Redactor.MASK)
+                .containsEntry("X-Fulfillment-Token", Redactor.MASK).containsEntry("Accept", "application/json");
+        assertNoSecret(out.toString());
+        assertThat(out.toString()).doesNotContain("abc123");
+    }
+
+    @Test
+    void bearerAndBasicCredentialsInFreeTextAreMasked() {
+        String out = redactor.text("retrying with Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
+                + " and basic Y3hicmlkZ2UtbG9jYWw6Y3hicmlkZ2UtbG9jYWwtc2VjcmV0");
+        assertThat(out).doesNotContain("eyJ", "Y3hicmlkZ2U");
+    }
+
+    @Test
+    void numbersThatAreNotCardsOrPhonesSurvive() {
+        assertThat(redactor.text("order 4111111111111112 took 1234 ms, version 3.34.1, at 10:00:05 on 2026-11-23"))
+                .contains("4111111111111112").contains("1234 ms").contains("3.34.1").contains("10:00:05")
+                .contains("2026-11-23");
+        assertThat(Redactor.luhn("4111111111111111")).isTrue();
+        assertThat(Redactor.luhn("4111111111111112")).isFalse();
+    }
+
+    private static void assertNoSecret(String out) {
+        for (String secret : SECRETS) {
+            assertThat(out).as("redacted output still holds '%s'", secret).doesNotContain(secret);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.cxbridge.genesys.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cxbridge.genesys.Process;
+import io.cxbridge.genesys.SimTestBase;
+import io.cxbridge.genesys.config.GenesysConfig;
+import io.cxbridge.genesys.http.GenesysRequest;
+import io.cxbridge.genesys.http.GenesysResponse;
+import io.cxbridge.testkit.MutableClock;
+import io.smallrye.mutiny.Uni;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TokenProviderTest extends SimTestBase {
+
+    private static final String QUEUES = "/api/v2/routing/queues";
+
+    @Test
+    void threeProcessesOnOneRedisFetchExactlyOneTokenFor300CallsAfterExpiry() {
+        control.config(Map.of("tokenExpiresIn", 2, "rateLimitPerMinute", 0));
+        MutableClock clock = MutableClock.startingNow();
+        GenesysConfig config = config(Map.of("cxbridge.genesys.rate-limit.enabled", "false"));
+        List<Process> processes = List.of(process(config, clock), process(config, clock), process(config, clock));
+
+        processes.forEach(p -> assertThat(call(p).status()).isEqualTo(200));
+        assertThat(tokenRequests()).as("one token for the three processes").isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(2)); // the 2 s token has expired for every process
+        List<Uni<GenesysResponse>> calls = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            calls.add(processes.get(i % 3).client.send(GenesysRequest.get(QUEUES)));
+        }
+        List<GenesysResponse> responses = Uni.join().all(calls).andFailFast().await().atMost(Duration.ofSeconds(60));
+
+        assertThat(responses).allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
+        assertThat(tokenRequests()).as("exactly one new token request after expiry").isEqualTo(2);
+        String shared = processes.get(0).tokens.token().await().indefinitely();
+        processes.forEach(p -> assertThat(p.tokens.token().await().indefinitely()).isEqualTo(shared));
+    }
+
+    @Test
+    void refreshesAheadOfExpiryBySkew() {
+        control.config(Map.of("tokenExpiresIn", 100));
+        MutableClock clock = MutableClock.startingNow();
+        Process p = process(config(Map.of()), clock);
+        String first = p.tokens.token().await().indefinitely();
+
+        clock.advance(Duration.ofSeconds(89)); // skew = min(5 min, 10 % of 100 s) = 10 s
+        assertThat(p.tokens.token().await().indefinitely()).isEqualTo(first);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(p.tokens.token().await().indefinitely()).isNotEqualTo(first);
+        assertThat(tokenRequests()).isEqualTo(2);
+    }
+
+    @Test
+    void a401OnALiveLookingTokenLeadsToOneRefreshAndOneRetriedCall() {
+        Process p = process(config(Map.of()), MutableClock.startingNow());
+        p.tokens.token().await().indefinitely();
+        control.fault(Map.of("method", "GET", "path", QUEUES, "status", 401, "count", 1));
+
+        GenesysResponse r = call(p);
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.attempts()).isEqualTo(2);
+        assertThat(tokenRequests()).as("the first token and one refresh").isEqualTo(2);
+        assertThat(requests("GET", QUEUES, 401)).isEqualTo(1);
+        assertThat(requests("GET", QUEUES, 200)).isEqualTo(1);
+    }
+
+    @Test
+    void aSecond401IsReturnedNotRetriedForever() {
+        Process p = process(config(Map.of()), MutableClock.startingNow());
+        control.fault(Map.of("method", "GET", "path", QUEUES, "status", 401));
+
+        GenesysResponse r = call(p);
+
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(requests("GET", QUEUES, 401)).isEqualTo(2);
+        assertThat(tokenRequests()).isEqualTo(2);
+    }
+
+    @Test
+    void aRevokedTokenIsReplacedInEveryProcessThroughRedis() {
+        control.config(Map.of("revokeOnRefresh", true));
+        MutableClock clock = MutableClock.startingNow();
+        GenesysConfig config = config(Map.of());
+        Process a = process(config, clock);
+        Process b = process(config, clock);
+        assertThat(call(a).status()).isEqualTo(200);
+        assertThat(call(b).status()).isEqualTo(200);
+
+        // a gets a 401 (as if the token was revoked), drops it and fetches a new one, which revokes the old
+        control.fault(Map.of("method", "GET", "path", QUEUES, "status", 401, "count", 1));
+        assertThat(call(a).status()).isEqualTo(200);
+        // b still holds the revoked token in memory: its 401 makes it read the new shared one, no new fetch
+        assertThat(call(b).status()).isEqualTo(200);
+        assertThat(tokenRequests()).isEqualTo(2);
+    }
+
+    @Test
+    void withoutRedisTheProcessKeepsItsOwnTokenAndCountsTheFallback() {
+        Process p = process(config(Map.of()), MutableClock.startingNow());
+        redis.stop();
+        try {
+            assertThat(call(p).status()).isEqualTo(200);
+            assertThat(call(p).status()).isEqualTo(200);
+            assertThat(tokenRequests()).isEqualTo(1);
+            assertThat(p.counter("cxbridge.genesys.token.redis.fallback")).isGreaterThanOrEqualTo(1);
+        } finally {
+            redis.start();
+        }
+    }
+
+    @Test
+    void badCredentialsFailClearlyAndNeverShowTheSecret() {
+        Process p = process(config(Map.of("cxbridge.genesys.client-secret", "wrong-secret-value")),
+                MutableClock.startingNow());
+        assertThatThrownBy(() -> p.tokens.token().await().atMost(Duration.ofSeconds(10)))
+                .isInstanceOf(TokenException.class)
+                .hasMessageContaining("401")
+                .hasMessageContaining("client-secret")
+                .hasMessageNotContaining("wrong-secret-value");
+        assertThat(p.counter("cxbridge.genesys.token.requests", "outcome", "failed")).isEqualTo(1);
+    }
+
+    private static GenesysResponse call(Process p) {
+        return p.client.send(GenesysRequest.get(QUEUES)).await().atMost(Duration.ofSeconds(30));
+    }
+}

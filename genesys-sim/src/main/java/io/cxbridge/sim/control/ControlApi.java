@@ -1,0 +1,283 @@
+package io.cxbridge.sim.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cxbridge.model.Json;
+import io.cxbridge.model.problem.Violation;
+import io.cxbridge.sim.config.ConfigPatch;
+import io.cxbridge.sim.config.RuntimeConfig;
+import io.cxbridge.sim.directory.DirectoryService;
+import io.cxbridge.sim.faults.Fault;
+import io.cxbridge.sim.faults.FaultRegistry;
+import io.cxbridge.sim.faults.FaultSpec;
+import io.cxbridge.sim.fulfillment.FulfillmentLog;
+import io.cxbridge.sim.http.Http;
+import io.cxbridge.sim.oauth.TokenStore;
+import io.cxbridge.sim.ratelimit.RateLimiter;
+import io.cxbridge.sim.retention.RetentionService;
+import io.cxbridge.sim.stats.SimStats;
+import io.cxbridge.sim.store.ResourceStore;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+
+/**
+ * The control API under /sim (JSON in and out, errors as problem+json). No bearer, no faults, not counted in
+ * the stats. It is for tests and sandboxes: do not expose it.
+ */
+@ApplicationScoped
+public class ControlApi {
+
+    private static final Logger LOG = Logger.getLogger(ControlApi.class);
+    private static final int MAX_BODY = 1024 * 1024;
+    private static final Pattern FAULT = Pattern.compile("/sim/faults/([^/]+)");
+    private static final Pattern TOUCH = Pattern.compile("/sim/directories/([^/]+)/touch");
+    private static final Pattern FULFILLMENT = Pattern.compile("/sim/fulfillments/([^/]+)");
+
+    private final RuntimeConfig config;
+    private final FaultRegistry faults;
+    private final SimStats stats;
+    private final TokenStore tokens;
+    private final RateLimiter rateLimiter;
+    private final ResourceStore store;
+    private final RetentionService retention;
+    private final DirectoryService directories;
+    private final FulfillmentLog fulfillments;
+
+    public ControlApi(RuntimeConfig config, FaultRegistry faults, SimStats stats, TokenStore tokens,
+                      RateLimiter rateLimiter, ResourceStore store, RetentionService retention,
+                      DirectoryService directories, FulfillmentLog fulfillments) {
+        this.config = config;
+        this.faults = faults;
+        this.stats = stats;
+        this.tokens = tokens;
+        this.rateLimiter = rateLimiter;
+        this.store = store;
+        this.retention = retention;
+        this.directories = directories;
+        this.fulfillments = fulfillments;
+    }
+
+    public void handle(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        request.pause();
+        ctx.addHeadersEndHandler(v -> {
+            if (!request.isEnded()) {
+                request.resume();
+            }
+        });
+        String method = request.method().name();
+        String path = request.path();
+        while (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        try {
+            route(ctx, method, path);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "%s %s failed", method, path);
+            Http.problem(ctx, 500, "Internal error", e.getClass().getSimpleName());
+        }
+    }
+
+    private void route(RoutingContext ctx, String method, String path) {
+        Matcher m;
+        switch (path) {
+            case "/sim/config" -> {
+                switch (method) {
+                    case "GET" -> Http.json(ctx, 200, config.get());
+                    case "POST", "PATCH" -> withBody(ctx, this::patchConfig);
+                    default -> notAllowed(ctx, "GET, POST");
+                }
+            }
+            case "/sim/faults" -> {
+                switch (method) {
+                    case "GET" -> Http.json(ctx, 200, faults.list());
+                    case "POST" -> withBody(ctx, body -> addFault(ctx, body));
+                    case "DELETE" -> {
+                        faults.clear();
+                        Http.send(ctx, 204, Http.JSON, new byte[0]);
+                    }
+                    default -> notAllowed(ctx, "GET, POST, DELETE");
+                }
+            }
+            case "/sim/stats" -> {
+                if ("GET".equals(method)) {
+                    Http.json(ctx, 200, stats.snapshot());
+                } else {
+                    notAllowed(ctx, "GET");
+                }
+            }
+            case "/sim/reset" -> {
+                if ("POST".equals(method)) {
+                    reset();
+                    Http.send(ctx, 204, Http.JSON, new byte[0]);
+                } else {
+                    notAllowed(ctx, "POST");
+                }
+            }
+            case "/sim/retention/fail-next" -> {
+                if ("POST".equals(method)) {
+                    withBody(ctx, body -> failNext(ctx, body));
+                } else {
+                    notAllowed(ctx, "POST");
+                }
+            }
+            default -> {
+                if ((m = FAULT.matcher(path)).matches()) {
+                    if ("DELETE".equals(method)) {
+                        if (faults.remove(m.group(1))) {
+                            Http.send(ctx, 204, Http.JSON, new byte[0]);
+                        } else {
+                            Http.problem(ctx, 404, "Not found", "no fault with id " + m.group(1));
+                        }
+                    } else {
+                        notAllowed(ctx, "DELETE");
+                    }
+                } else if ((m = TOUCH.matcher(path)).matches()) {
+                    if ("POST".equals(method)) {
+                        DirectoryService.Version v = directories.touch(m.group(1));
+                        ObjectNode answer = Json.mapper().createObjectNode();
+                        answer.put("directoryId", v.directoryId());
+                        answer.put("version", v.version());
+                        answer.put("lastModified", v.lastModifiedHttp());
+                        Http.json(ctx, 200, answer);
+                    } else {
+                        notAllowed(ctx, "POST");
+                    }
+                } else if ((m = FULFILLMENT.matcher(path)).matches()) {
+                    if ("GET".equals(method)) {
+                        String id = m.group(1);
+                        fulfillments.view(id).ifPresentOrElse(v -> Http.json(ctx, 200, v),
+                                () -> Http.problem(ctx, 404, "Not found", "nothing was posted for fulfillment " + id));
+                    } else {
+                        notAllowed(ctx, "GET");
+                    }
+                } else {
+                    Http.problem(ctx, 404, "Not found", "no control endpoint " + method + " " + path
+                            + "; see /sim/config, /sim/faults, /sim/stats, /sim/reset");
+                }
+            }
+        }
+    }
+
+    private void patchConfig(RoutingContext ctx, JsonNode body) {
+        ConfigPatch.Result result = config.patch(body);
+        if (!result.ok()) {
+            Http.invalid(ctx, result.violations());
+            return;
+        }
+        Http.json(ctx, 200, result.config());
+    }
+
+    private void addFault(RoutingContext ctx, JsonNode body) {
+        FaultSpec.Parsed parsed = FaultSpec.parse(body);
+        if (!parsed.violations().isEmpty()) {
+            Http.invalid(ctx, parsed.violations());
+            return;
+        }
+        Fault fault = faults.add(parsed.spec());
+        ctx.response().putHeader("Location", "/sim/faults/" + fault.id());
+        Http.json(ctx, 201, fault.view());
+    }
+
+    private void failNext(RoutingContext ctx, JsonNode body) {
+        List<Violation> violations = new ArrayList<>();
+        int count = 1;
+        String message = "Simulated job failure";
+        if (body != null && !body.isObject()) {
+            violations.add(new Violation("$", "must be a JSON object"));
+        } else if (body != null) {
+            body.fieldNames().forEachRemaining(name -> {
+                if (!name.equals("count") && !name.equals("errorMessage")) {
+                    violations.add(new Violation(name, "unknown field; known fields are count, errorMessage"));
+                }
+            });
+            JsonNode c = body.get("count");
+            if (c != null) {
+                if (!c.isIntegralNumber() || !c.canConvertToInt() || c.intValue() < 0) {
+                    violations.add(new Violation("count", "must be a whole number, at least 0, was "
+                            + ConfigPatch.describe(c)));
+                } else {
+                    count = c.intValue();
+                }
+            }
+            JsonNode e = body.get("errorMessage");
+            if (e != null) {
+                if (!e.isTextual() || e.textValue().isBlank()) {
+                    violations.add(new Violation("errorMessage", "must be a non-empty string"));
+                } else {
+                    message = e.textValue();
+                }
+            }
+        }
+        if (!violations.isEmpty()) {
+            Http.invalid(ctx, violations);
+            return;
+        }
+        retention.failNext(count, message);
+        ObjectNode answer = Json.mapper().createObjectNode();
+        answer.put("count", count);
+        answer.put("errorMessage", message);
+        Http.json(ctx, 200, answer);
+    }
+
+    private void reset() {
+        faults.clear();
+        tokens.reset();
+        rateLimiter.reset();
+        store.reset();
+        retention.reset();
+        directories.reset();
+        fulfillments.reset();
+        config.reset();
+        stats.reset();
+        LOG.info("state reset: tokens, faults, counts, stored resources and configuration");
+    }
+
+    /** Reads and strictly parses the JSON body (null when empty), answering 400/413 itself. */
+    private void withBody(RoutingContext ctx, java.util.function.BiConsumer<RoutingContext, JsonNode> then) {
+        withBody(ctx, (Consumer<JsonNode>) body -> then.accept(ctx, body));
+    }
+
+    private void withBody(RoutingContext ctx, Consumer<JsonNode> then) {
+        Http.readBody(ctx, MAX_BODY).onComplete(ar -> {
+            if (ar.failed()) {
+                Http.bodyFailed(ctx, ar.cause(), true);
+                return;
+            }
+            JsonNode body;
+            try {
+                body = Http.parseStrict(ar.result());
+            } catch (Exception e) {
+                Http.problem(ctx, 400, "Malformed JSON", "the body is not valid JSON: " + firstLine(e.getMessage()));
+                return;
+            }
+            try {
+                then.accept(body);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "control request failed");
+                Http.problem(ctx, 500, "Internal error", e.getClass().getSimpleName());
+            }
+        });
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    private static void notAllowed(RoutingContext ctx, String allow) {
+        ctx.response().putHeader("Allow", allow);
+        Http.problem(ctx, 405, "Method not allowed", ctx.request().method().name() + " is not allowed on "
+                + ctx.request().path() + "; allowed: " + allow);
+    }
+}

@@ -1,0 +1,296 @@
+package io.cxbridge.testkit.sim;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The packaged genesys-sim ({@code genesys-sim/target/quarkus-app/quarkus-run.jar}) as a child process on a free
+ * loopback port: one per JVM with {@link #shared()}, stopped when the JVM exits. It logs to
+ * {@code target/genesys-sim-<port>.log} of the current module.
+ *
+ * <p>The jar is found through the system property {@code cxbridge.sim.jar} (or the environment variable
+ * {@code CXBRIDGE_SIM_JAR}), else as {@code genesys-sim/target/quarkus-app/quarkus-run.jar} in the working
+ * directory or one of its parents (a sibling module finds {@code ../genesys-sim/...}). Build it first:
+ * {@code mvn -pl genesys-sim -am package -DskipTests}.
+ *
+ * <p>With the system property {@code cxbridge.sim.url} set (for example {@code http://127.0.0.1:8090} of the
+ * local stack), {@link #shared()} uses that running sim instead of starting one.
+ */
+public final class GenesysSim {
+
+    public static final String JAR_PROPERTY = "cxbridge.sim.jar";
+    public static final String JAR_ENV = "CXBRIDGE_SIM_JAR";
+    public static final String URL_PROPERTY = "cxbridge.sim.url";
+    public static final String DEFAULT_CLIENT_ID = "cxbridge-local";
+    public static final String DEFAULT_CLIENT_SECRET = "cxbridge-local-secret";
+    static final String JAR_IN_MODULE = "genesys-sim/target/quarkus-app/quarkus-run.jar";
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private static GenesysSim shared;
+
+    private final String baseUrl;
+    private final int port;
+    private final String clientId;
+    private final String clientSecret;
+    private final Process process;
+    private final Path logFile;
+    private final SimControl control;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    private GenesysSim(String baseUrl, int port, String clientId, String clientSecret, Process process,
+                       Path logFile) {
+        this.baseUrl = baseUrl;
+        this.port = port;
+        this.clientId = clientId;
+        this.clientSecret = clientSecret;
+        this.process = process;
+        this.logFile = logFile;
+        this.control = new SimControl(baseUrl);
+    }
+
+    /** The JVM's sim, started on first use (or the one at {@code cxbridge.sim.url}). */
+    public static synchronized GenesysSim shared() {
+        if (shared == null || (shared.process != null && !shared.process.isAlive())) {
+            String url = System.getProperty(URL_PROPERTY);
+            if (url != null && !url.isBlank()) {
+                String trimmed = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+                shared = new GenesysSim(trimmed, URI.create(trimmed).getPort(),
+                        System.getProperty("cxbridge.sim.client-id", DEFAULT_CLIENT_ID),
+                        System.getProperty("cxbridge.sim.client-secret", DEFAULT_CLIENT_SECRET), null, null);
+            } else {
+                shared = start(Map.of());
+                GenesysSim sim = shared;
+                Runtime.getRuntime().addShutdownHook(new Thread(sim::stop, "genesys-sim-stop"));
+            }
+        }
+        return shared;
+    }
+
+    /**
+     * Starts a new sim process of its own (not shared; stop it yourself). {@code systemProperties} go to the
+     * sim's JVM, e.g. {@code cxbridge.sim.rate-limit-per-minute=0} or {@code quarkus.profile=bench}.
+     */
+    public static GenesysSim start(Map<String, String> systemProperties) {
+        Path jar = locateJar(firstNonBlank(System.getProperty(JAR_PROPERTY), System.getenv(JAR_ENV)),
+                Path.of(System.getProperty("user.dir")));
+        Path logDir = Path.of(System.getProperty("user.dir"), "target");
+        try {
+            Files.createDirectories(logDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + logDir, e);
+        }
+        IllegalStateException last = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            int port = freePort();
+            Path log = logDir.resolve("genesys-sim-" + port + ".log");
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-Xmx256m");
+            command.add("-Dquarkus.http.port=" + port);
+            command.add("-Dquarkus.http.host=127.0.0.1");
+            systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+            command.add("-jar");
+            command.add(jar.toString());
+            Process process;
+            try {
+                process = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(log.toFile()).start();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start genesys-sim with " + command.get(0), e);
+            }
+            String clientId = systemProperties.getOrDefault("cxbridge.sim.client-id", DEFAULT_CLIENT_ID);
+            String secret = systemProperties.getOrDefault("cxbridge.sim.client-secret", DEFAULT_CLIENT_SECRET);
+            GenesysSim sim = new GenesysSim("http://127.0.0.1:" + port, port, clientId, secret, process, log);
+            try {
+                sim.awaitReady(READY_TIMEOUT);
+                return sim;
+            } catch (IllegalStateException e) {
+                sim.stop();
+                last = e;
+                if (!tail(log).contains("already in use") && !tail(log).contains("Port already bound")) {
+                    throw e;
+                }
+                // somebody took the port between our probe and the sim's bind: try another one
+            }
+        }
+        throw last;
+    }
+
+    /** Where the sim's jar is, or a clear error saying how to build it. */
+    static Path locateJar(String configured, Path workingDir) {
+        if (configured != null) {
+            Path jar = Path.of(configured).toAbsolutePath();
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException(JAR_PROPERTY + " points at " + jar + ", which does not exist. "
+                        + "Build genesys-sim first: mvn -pl genesys-sim -am package -DskipTests");
+            }
+            return jar;
+        }
+        List<Path> tried = new ArrayList<>();
+        Path dir = workingDir.toAbsolutePath().normalize();
+        for (int depth = 0; dir != null && depth < 4; depth++, dir = dir.getParent()) {
+            Path candidate = dir.resolve(JAR_IN_MODULE);
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+            tried.add(candidate);
+        }
+        throw new IllegalStateException("genesys-sim is not built: none of " + tried + " exists. Build genesys-sim "
+                + "first (mvn -pl genesys-sim -am package -DskipTests, or mvn install from the root), or point -D"
+                + JAR_PROPERTY + " at its quarkus-run.jar");
+    }
+
+    private void awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(2)).GET().build();
+        while (true) {
+            if (process != null && !process.isAlive()) {
+                throw new IllegalStateException("genesys-sim exited with " + process.exitValue()
+                        + " before it was ready; last lines of " + logFile + ":\n" + tail(logFile));
+            }
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for genesys-sim", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("genesys-sim was not ready on " + baseUrl + " within "
+                        + timeout.toSeconds() + " s; last lines of " + logFile + ":\n" + tail(logFile));
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for genesys-sim", e);
+            }
+        }
+    }
+
+    /** The sim's base URL, e.g. {@code http://127.0.0.1:41234} (API base and login base alike). */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public String clientSecret() {
+        return clientSecret;
+    }
+
+    /** The control API client (config, faults, stats, reset, ...). */
+    public SimControl control() {
+        return control;
+    }
+
+    /** The log file of a sim this JVM started, or null for one at {@code cxbridge.sim.url}. */
+    public Path logFile() {
+        return logFile;
+    }
+
+    public boolean isRunning() {
+        return process == null || process.isAlive();
+    }
+
+    /** A fresh access token from the sim's {@code /oauth/token}. */
+    public String accessToken() {
+        String basic = Base64.getEncoder().encodeToString((clientId + ":" + clientSecret)
+                .getBytes(StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/oauth/token"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            Matcher m = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"").matcher(response.body());
+            if (response.statusCode() != 200 || !m.find()) {
+                throw new IllegalStateException("POST /oauth/token answered " + response.statusCode());
+            }
+            return m.group(1);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach genesys-sim at " + baseUrl, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Stops a sim this JVM started (SIGTERM, then kill after 10 s); a no-op for one at {@code cxbridge.sim.url}. */
+    public void stop() {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "GenesysSim[" + baseUrl + (logFile != null ? ", log " + logFile : "") + "]";
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
+    }
+
+    private static String tail(Path log) {
+        if (log == null || !Files.exists(log)) {
+            return "(no log)";
+        }
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    private static String firstNonBlank(String a, String b) {
+        if (a != null && !a.isBlank()) {
+            return a;
+        }
+        return b != null && !b.isBlank() ? b : null;
+    }
+}
