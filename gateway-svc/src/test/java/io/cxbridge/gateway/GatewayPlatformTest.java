@@ -8,6 +8,8 @@ import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.ServicePlatformContract;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
 import java.util.List;
 
 @QuarkusTest
@@ -28,6 +30,11 @@ class GatewayPlatformTest extends ServicePlatformContract {
     @Override
     protected List<TopicSpec> topics() {
         return List.of(Topics.AUDIT_SPEC, Topics.FAILED_RUNS_SPEC, Topics.FULFILLMENT_JOBS_SPEC);
+    }
+
+    @Override
+    protected RequestSpecification client() {
+        return RestAssured.given().header("X-API-Key", "cxb_demo_key");
     }
 
     @Override

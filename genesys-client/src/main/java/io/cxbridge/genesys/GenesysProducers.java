@@ -6,6 +6,7 @@ import io.cxbridge.genesys.config.GenesysConfig;
 import io.cxbridge.genesys.http.GenesysClient;
 import io.cxbridge.genesys.redaction.Redactor;
 import io.cxbridge.genesys.shaping.RateShaper;
+import io.cxbridge.genesys.shaping.TokenBucket;
 import io.cxbridge.genesys.token.TokenProvider;
 import io.cxbridge.genesys.webhook.WebhookSender;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,6 +49,13 @@ public class GenesysProducers {
     TokenProvider tokenProvider(GenesysConfig config, Endpoints endpoints, RedisAPI redis, Clock clock,
                                 MeterRegistry registry) {
         return new TokenProvider(config, endpoints, web, redis, clock, registry);
+    }
+
+    /** Redis token buckets for any rate budget a service keeps (the gateway's per-client limits). */
+    @Produces
+    @Singleton
+    TokenBucket tokenBucket(RedisAPI redis, Clock clock) {
+        return new TokenBucket(redis, clock);
     }
 
     @Produces

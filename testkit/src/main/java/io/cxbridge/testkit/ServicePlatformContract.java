@@ -17,6 +17,7 @@ import io.cxbridge.model.audit.AuditEvent;
 import io.cxbridge.model.event.Ids;
 import io.cxbridge.model.problem.Problem;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 import jakarta.enterprise.inject.spi.CDI;
 import java.time.Duration;
 import java.util.List;
@@ -155,9 +156,14 @@ public abstract class ServicePlatformContract {
                 .body("checks.find { it.name == 'dependencies' }.data." + dependency, equalTo("up")));
     }
 
+    /** How a client reaches the service's own API (the gateway overrides it to present a client key). */
+    protected RequestSpecification client() {
+        return given();
+    }
+
     @Test
     void unknownPathIsProblemJson() {
-        given().get("/v1/no-such-resource").then()
+        client().get("/v1/no-such-resource").then()
                 .statusCode(404)
                 .contentType(Problem.MEDIA_TYPE)
                 .body("status", equalTo(404))

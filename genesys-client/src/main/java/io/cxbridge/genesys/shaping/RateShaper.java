@@ -9,8 +9,6 @@ import io.vertx.mutiny.redis.client.RedisAPI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -18,50 +16,27 @@ import org.jboss.logging.Logger;
  * as a whole stays under the platform's per-client limit: capacity = capacity-fraction x the limit,
  * refilled evenly over the minute. The limit is lowered when the platform's {@code inin-ratelimit-allowed}
  * reports less. A call that finds the bucket empty waits (up to max-wait and never past its deadline)
- * or fails with {@link RateLimitedException}. While Redis is away an in-process bucket of the same
- * size stands in (each process then keeps its own budget).
+ * or fails with {@link RateLimitedException}. The bucket is a {@link TokenBucket} (in-process while Redis
+ * is away).
  */
 public final class RateShaper {
 
     private static final Logger LOG = Logger.getLogger(RateShaper.class);
-    private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(1);
-
-    // Returns 0 when a token was taken, else the milliseconds until one is available. Redis's own clock
-    // is the time base, so every process agrees on the refill.
-    private static final String TAKE = """
-            local cap = tonumber(ARGV[1])
-            local rate = tonumber(ARGV[2])
-            local t = redis.call('TIME')
-            local now = t[1] * 1000 + math.floor(t[2] / 1000)
-            local b = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
-            local tokens = tonumber(b[1])
-            local ts = tonumber(b[2])
-            if tokens == nil then tokens = cap; ts = now end
-            if now > ts then tokens = math.min(cap, tokens + (now - ts) * rate); ts = now end
-            if tokens > cap then tokens = cap end
-            local wait = 0
-            if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) / rate) end
-            redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', ts)
-            redis.call('PEXPIRE', KEYS[1], 120000)
-            return wait""";
 
     private final GenesysConfig.RateLimit settings;
-    private final RedisAPI redis;
+    private final TokenBucket bucket;
     private final Clock clock;
     private final String key;
-    private final LocalBucket local;
     private final Counter waited;
     private final Counter refused;
     private volatile int limitPerMinute;
-    private volatile boolean redisDown;
 
     public RateShaper(GenesysConfig config, RedisAPI redis, Clock clock, MeterRegistry registry) {
         this.settings = config.rateLimit();
-        this.redis = redis;
+        this.bucket = new TokenBucket(redis, clock);
         this.clock = clock;
         this.key = config.token().keyPrefix() + ":bucket:" + config.clientId();
         this.limitPerMinute = settings.perMinute();
-        this.local = new LocalBucket();
         this.waited = Counter.builder("cxbridge.genesys.shaping.waits")
                 .description("calls that waited for the shared upstream budget").register(registry);
         this.refused = Counter.builder("cxbridge.genesys.shaping.refused")
@@ -122,47 +97,6 @@ public final class RateShaper {
     }
 
     private Uni<Long> take() {
-        int cap = capacity();
-        double perMs = cap / 60_000.0;
-        return redis.eval(List.of(TAKE, "1", key, String.valueOf(cap), String.valueOf(perMs)))
-                .ifNoItem().after(REDIS_TIMEOUT).failWith(TimeoutException::new)
-                .map(r -> {
-                    if (redisDown) {
-                        redisDown = false;
-                        LOG.info("Redis answers again: the upstream budget is shared again");
-                    }
-                    return r.toLong();
-                })
-                .onFailure().recoverWithItem(e -> {
-                    if (!redisDown) {
-                        redisDown = true;
-                        LOG.warnf("Redis did not answer (%s): shaping with an in-process budget",
-                                e.getClass().getSimpleName());
-                    }
-                    return local.take(cap, perMs, clock.millis());
-                });
-    }
-
-    /** The same bucket, in-process, for while Redis is away. */
-    static final class LocalBucket {
-        private double tokens = -1;
-        private long ts;
-
-        synchronized long take(int cap, double perMs, long now) {
-            if (tokens < 0) {
-                tokens = cap;
-                ts = now;
-            }
-            if (now > ts) {
-                tokens = Math.min(cap, tokens + (now - ts) * perMs);
-                ts = now;
-            }
-            tokens = Math.min(tokens, cap);
-            if (tokens >= 1) {
-                tokens -= 1;
-                return 0;
-            }
-            return (long) Math.ceil((1 - tokens) / perMs);
-        }
+        return bucket.take(key, capacity(), Duration.ofMinutes(1)).map(TokenBucket.Take::waitMs);
     }
 }

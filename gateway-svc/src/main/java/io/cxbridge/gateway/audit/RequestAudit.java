@@ -1,0 +1,82 @@
+package io.cxbridge.gateway.audit;
+
+import io.cxbridge.common.audit.AuditEmitter;
+import io.cxbridge.gateway.auth.GatewayClient;
+import io.cxbridge.genesys.redaction.Redactor;
+import io.cxbridge.model.audit.AuditTypes;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * First on every request: fixes its trace id, then, when the response is done, writes one JSON log line
+ * (redacted query, no body, no credential) and sends one {@code io.cxbridge.gateway.request} audit event
+ * off the response path (its outcome is counted by the emitter, never awaited by the client).
+ */
+@ApplicationScoped
+public class RequestAudit {
+
+    private static final Logger LOG = Logger.getLogger("io.cxbridge.gateway.requests");
+    /** Runs before authentication (and everything else), so refused requests are audited too. */
+    public static final int ORDER = -2_000_000;
+
+    private final AuditEmitter audit;
+    private final Redactor redactor;
+
+    public RequestAudit(AuditEmitter audit, Redactor redactor) {
+        this.audit = audit;
+        this.redactor = redactor;
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(ORDER).handler(this::handle);
+    }
+
+    private void handle(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        if (request.path().startsWith("/q/")) {
+            rc.next();
+            return;
+        }
+        long started = System.nanoTime();
+        String traceId = RequestContext.traceIdOf(rc);
+        rc.put(RequestContext.TRACE_ID, traceId);
+        rc.addEndHandler(ignored -> record(rc, traceId, started));
+        rc.next();
+    }
+
+    private void record(RoutingContext rc, String traceId, long started) {
+        HttpServerRequest request = rc.request();
+        GatewayClient client = RequestContext.client(rc);
+        int status = rc.response().getStatusCode();
+        long durationMs = (System.nanoTime() - started) / 1_000_000;
+        String attempts = rc.response().headers().get("X-Upstream-Attempts");
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("clientId", client == null ? null : client.id());
+        data.put("method", request.method().name());
+        data.put("path", request.path());
+        data.put("status", status);
+        data.put("upstreamStatus", rc.get(RequestContext.UPSTREAM_STATUS));
+        data.put("durationMs", durationMs);
+        data.put("bytesIn", request.bytesRead());
+        data.put("bytesOut", rc.response().bytesWritten());
+        data.put("retries", attempts == null ? 0 : Math.max(0, Integer.parseInt(attempts) - 1));
+        audit.emitObserved(audit.event(AuditTypes.GATEWAY_REQUEST, traceId, traceId, data));
+
+        MDC.put("traceId", traceId);
+        try {
+            LOG.infof("%s %s%s -> %d in %d ms (client %s, in %d B, out %d B)", request.method().name(),
+                    request.path(), request.query() == null ? "" : "?" + redactor.query(request.query()), status,
+                    durationMs, client == null ? "-" : client.id(), request.bytesRead(),
+                    rc.response().bytesWritten());
+        } finally {
+            MDC.remove("traceId");
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.cxbridge.gateway.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The gateway's clients file:
+ * <pre>
+ * clients:
+ *   - id: demo
+ *     rateLimitPerMinute: 1200
+ *     keys:
+ *       - sha256: 1ad55274...   # ./stack hash-key &lt;key&gt;
+ *     routes:
+ *       - "ANY /api/v2/**"
+ *       - "POST /v1/data-actions/failed-runs"
+ * </pre>
+ * A {@code key:} entry (the key in clear) is accepted only where plain keys are allowed (local stack, tests).
+ * Any mistake fails the whole file with a message naming the client and the field.
+ */
+public final class KeysFile {
+
+    public static List<GatewayClient> parse(String yaml, boolean allowPlainKeys) {
+        Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+        if (root == null) {
+            return List.of();
+        }
+        if (!(root instanceof Map<?, ?> top) || !(top.get("clients") instanceof List<?> entries)) {
+            throw new IllegalArgumentException("the keys file must have a top-level 'clients:' list");
+        }
+        List<GatewayClient> clients = new ArrayList<>();
+        Map<String, String> owners = new HashMap<>();
+        for (Object entry : entries) {
+            if (!(entry instanceof Map<?, ?> c)) {
+                throw new IllegalArgumentException("each client is a map with id, keys, routes, rateLimitPerMinute");
+            }
+            String id = string(c.get("id"), "a client without 'id'");
+            int limit = c.get("rateLimitPerMinute") instanceof Integer n && n > 0 ? n
+                    : fail("client '" + id + "': rateLimitPerMinute must be a positive whole number");
+            Set<String> hashes = new LinkedHashSet<>();
+            for (Object k : list(c.get("keys"), "client '" + id + "': 'keys' must be a non-empty list")) {
+                String hash = keyHash(id, k, allowPlainKeys);
+                String previous = owners.putIfAbsent(hash, id);
+                if (previous != null && !previous.equals(id)) {
+                    throw new IllegalArgumentException("clients '" + previous + "' and '" + id + "' share a key");
+                }
+                hashes.add(hash);
+            }
+            List<RouteGrant> routes = new ArrayList<>();
+            for (Object r : list(c.get("routes"), "client '" + id + "': 'routes' must be a non-empty list")) {
+                try {
+                    routes.add(RouteGrant.parse(string(r, "client '" + id + "': a route must be a string")));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("client '" + id + "': " + e.getMessage());
+                }
+            }
+            clients.add(new GatewayClient(id, Set.copyOf(hashes), List.copyOf(routes), limit));
+        }
+        return List.copyOf(clients);
+    }
+
+    /** Lowercase hex SHA-256 of a key, as {@code ./stack hash-key} prints it. */
+    public static String sha256(String key) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String keyHash(String id, Object k, boolean allowPlainKeys) {
+        if (!(k instanceof Map<?, ?> m)) {
+            throw new IllegalArgumentException("client '" + id + "': each key is '- sha256: <hex>'");
+        }
+        if (m.get("sha256") != null) {
+            String hash = String.valueOf(m.get("sha256")).trim().toLowerCase();
+            if (!hash.matches("[0-9a-f]{64}")) {
+                throw new IllegalArgumentException("client '" + id + "': sha256 must be 64 hex digits (./stack hash-key <key>)");
+            }
+            return hash;
+        }
+        if (m.get("key") != null) {
+            if (!allowPlainKeys) {
+                throw new IllegalArgumentException("client '" + id + "' has a plain-text key: store its SHA-256 instead"
+                        + " (./stack hash-key <key>); plain keys are allowed only in local and test profiles");
+            }
+            return sha256(String.valueOf(m.get("key")));
+        }
+        throw new IllegalArgumentException("client '" + id + "': a key entry needs 'sha256'");
+    }
+
+    private static List<?> list(Object value, String message) {
+        if (value instanceof List<?> l && !l.isEmpty()) {
+            return l;
+        }
+        throw new IllegalArgumentException(message);
+    }
+
+    private static String string(Object value, String message) {
+        if (value instanceof String s && !s.isBlank()) {
+            return s.trim();
+        }
+        throw new IllegalArgumentException(message);
+    }
+
+    private static <T> T fail(String message) {
+        throw new IllegalArgumentException(message);
+    }
+
+    private KeysFile() {
+    }
+}

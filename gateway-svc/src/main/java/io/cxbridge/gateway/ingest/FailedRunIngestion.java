@@ -1,0 +1,96 @@
+package io.cxbridge.gateway.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cxbridge.common.problem.ProblemResponses;
+import io.cxbridge.common.trace.TraceIds;
+import io.cxbridge.gateway.config.GatewayConfig;
+import io.cxbridge.model.Channels;
+import io.cxbridge.model.Json;
+import io.cxbridge.model.event.FailedRun;
+import io.cxbridge.model.problem.Problem;
+import io.cxbridge.model.problem.Violation;
+import io.cxbridge.model.validation.Violations;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.validation.Validator;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+/**
+ * {@code POST /v1/data-actions/failed-runs}: a failed Data Action run goes to
+ * {@code cxbridge.dataactions.failed-runs.v1} (key actionId) for retry-svc. 202 {@code {requestId}} only once
+ * the broker has the record; 503 with Retry-After when it does not acknowledge within the ack timeout (the
+ * client retries with the same requestId; duplicates are harmless downstream).
+ */
+@Path("/v1/data-actions/failed-runs")
+public class FailedRunIngestion {
+
+    private final MutinyEmitter<String> failedRuns;
+    private final Validator validator;
+    private final Clock clock;
+    private final GatewayConfig config;
+
+    public FailedRunIngestion(@Channel(Channels.FAILED_RUNS_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
+                              MutinyEmitter<String> failedRuns,
+                              Validator validator, Clock clock, GatewayConfig config) {
+        this.failedRuns = failedRuns;
+        this.validator = validator;
+        this.clock = clock;
+        this.config = config;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Hand a failed Data Action run to retry-svc")
+    @APIResponse(responseCode = "202", description = "the broker has the run: {requestId}")
+    @APIResponse(responseCode = "400", description = "problem+json listing every invalid field")
+    @APIResponse(responseCode = "503", description = "the broker did not acknowledge in time; retry with the same requestId")
+    public Uni<Response> ingest(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            return Uni.createFrom().item(ProblemResponses.validation(List.of(new Violation("body", "must be a JSON object"))));
+        }
+        FailedRun run;
+        try {
+            run = Json.mapper().treeToValue(body, FailedRun.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Uni.createFrom().item(ProblemResponses.of(400, "Malformed request", "a field has the wrong type"));
+        }
+        List<Violation> violations = Violations.of(validator, run);
+        if (!violations.isEmpty()) {
+            return Uni.createFrom().item(ProblemResponses.validation(violations));
+        }
+        FailedRun complete = run.withDefaults(clock, TraceIds::current);
+        String json;
+        try {
+            json = Json.mapper().writeValueAsString(complete);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
+        }
+        Message<String> record = Message.of(json).addMetadata(
+                OutgoingKafkaRecordMetadata.<String>builder().withKey(complete.actionId()).build());
+        long waitSeconds = Math.max(1, config.ingest().ackTimeout().toSeconds());
+        return Uni.createFrom().deferred(() -> failedRuns.sendMessage(record))
+                .ifNoItem().after(config.ingest().ackTimeout()).fail()
+                .map(x -> Response.accepted(Map.of("requestId", complete.requestId())).build())
+                .onFailure().recoverWithItem(e -> {
+                    Response r = ProblemResponses.of(Problem.of(503, Problem.UNAVAILABLE, "Service Unavailable",
+                            "the broker did not take the run within " + config.ingest().ackTimeout().toSeconds()
+                                    + " s; retry with requestId " + complete.requestId(), complete.traceId()));
+                    return Response.fromResponse(r).header("Retry-After", String.valueOf(waitSeconds)).build();
+                });
+    }
+}

@@ -1,0 +1,129 @@
+package io.cxbridge.gateway.ingest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.matchesPattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cloudevents.CloudEvent;
+import io.cxbridge.model.Json;
+import io.cxbridge.model.Topics;
+import io.cxbridge.model.audit.AuditEvent;
+import io.cxbridge.model.audit.AuditTypes;
+import io.cxbridge.model.problem.Problem;
+import io.cxbridge.testkit.KafkaBroker;
+import io.cxbridge.testkit.KafkaResource;
+import io.cxbridge.testkit.RedisResource;
+import io.cxbridge.testkit.TopicReader;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(RedisResource.class)
+class FailedRunIngestionTest {
+
+    private static final String PATH = "/v1/data-actions/failed-runs";
+
+    private static RequestSpecification demo() {
+        return given().header("X-API-Key", "cxb_demo_key").contentType(ContentType.JSON);
+    }
+
+    @Test
+    void aValidRunIsOnItsTopicKeyedByActionIdBeforeThe202() throws Exception {
+        String originalRunId = "run-" + UUID.randomUUID();
+        String requestId = demo().body("""
+                        {"actionId":"custom_-_3f2b","originalRunId":"%s","requestPayload":{"customerId":"c-1"}}"""
+                        .formatted(originalRunId))
+                .post(PATH).then()
+                .statusCode(202)
+                .body("requestId", matchesPattern("[0-9a-f-]{36}"))
+                .extract().path("requestId");
+
+        ConsumerRecord<String, byte[]> record = TopicReader.await(KafkaBroker.shared().bootstrapServers(), Topics.FAILED_RUNS,
+                1, r -> new String(r.value()).contains(requestId), Duration.ofSeconds(10)).get(0);
+        assertThat(record.key()).isEqualTo("custom_-_3f2b");
+        JsonNode run = Json.mapper().readTree(record.value());
+        assertThat(run.get("originalRunId").asText()).isEqualTo(originalRunId);
+        assertThat(run.get("attempt").asInt()).isZero();
+        assertThat(run.get("requestPayload").get("customerId").asText()).isEqualTo("c-1");
+        assertThat(Instant.parse(run.get("firstFailedAt").asText())).isBefore(Instant.now().plusSeconds(1));
+        assertThat(run.get("traceId").asText()).matches("[0-9a-f]{32}");
+    }
+
+    @Test
+    void aClientRequestIdIsKeptSoRetriesAreRecognisable() {
+        String requestId = UUID.randomUUID().toString();
+        demo().body("""
+                        {"requestId":"%s","actionId":"a-1","originalRunId":"r","requestPayload":{}}""".formatted(requestId))
+                .post(PATH).then().statusCode(202).body("requestId", equalTo(requestId));
+    }
+
+    @Test
+    void badBodiesGetOne400ListingEveryViolationAndPublishNothing() {
+        String marker = "bad-" + UUID.randomUUID();
+        demo().body("""
+                        {"actionId":"../../sim/stats","requestPayload":["not","an","object"],"traceId":"%s"}""".formatted(marker))
+                .post(PATH).then()
+                .statusCode(400)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("type", equalTo(Problem.VALIDATION))
+                .body("violations.field", hasItems("actionId", "originalRunId", "requestPayload"));
+        demo().body("{not json").post(PATH).then().statusCode(400).contentType(Problem.MEDIA_TYPE);
+        demo().body("[1,2]").post(PATH).then().statusCode(400).body("violations[0].field", equalTo("body"));
+        demo().body("{\"actionId\":\"a\",\"originalRunId\":\"r\",\"requestPayload\":{},\"attempt\":\"many\"}")
+                .post(PATH).then().statusCode(400).body("detail", containsString("wrong type"));
+
+        assertThat(TopicReader.readAll(KafkaBroker.shared().bootstrapServers(), Topics.FAILED_RUNS, Duration.ofSeconds(10)))
+                .noneMatch(r -> new String(r.value()).contains(marker));
+    }
+
+    @Test
+    void everyRequestYieldsOneAuditEventWithTheClientsTraceId() {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736".replace("4bf9", Integer.toHexString(0x1000 + (int) (Math.random() * 0xefff)));
+        demo().header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                .body("{\"actionId\":\"a-2\",\"originalRunId\":\"r\",\"requestPayload\":{}}")
+                .post(PATH).then().statusCode(202);
+
+        ConsumerRecord<String, byte[]> record = TopicReader.await(KafkaBroker.shared().bootstrapServers(), Topics.AUDIT, 1,
+                TopicReader.header(AuditEvent.H_TRACEID, traceId), Duration.ofSeconds(10)).get(0);
+        CloudEvent event = TopicReader.cloudEvent(record);
+        assertThat(event.getType()).isEqualTo(AuditTypes.GATEWAY_REQUEST);
+        assertThat(event.getSource().toString()).isEqualTo("/cxbridge/gateway-svc");
+        assertThat(new String(event.getData().toBytes())).contains("\"clientId\":\"demo\"")
+                .contains("\"method\":\"POST\"").contains("\"path\":\"" + PATH + "\"").contains("\"status\":202")
+                .doesNotContain("cxb_demo_key");
+        assertThat(TopicReader.readAll(KafkaBroker.shared().bootstrapServers(), Topics.AUDIT, Duration.ofSeconds(10)))
+                .filteredOn(TopicReader.header(AuditEvent.H_TRACEID, traceId)::test).hasSize(1);
+    }
+
+    @Test
+    void whileTheBrokerIsDownTheAnswerIs503WithRetryAfterWithinAboutFiveSecondsThen202Again() {
+        KafkaBroker broker = KafkaBroker.shared();
+        String body = "{\"actionId\":\"a-3\",\"originalRunId\":\"r\",\"requestPayload\":{}}";
+        broker.stop();
+        try {
+            long start = System.nanoTime();
+            demo().body(body).post(PATH).then()
+                    .statusCode(503)
+                    .contentType(Problem.MEDIA_TYPE)
+                    .header("Retry-After", "5")
+                    .body("detail", containsString("retry with requestId"));
+            assertThat((System.nanoTime() - start) / 1_000_000).isBetween(4_000L, 8_000L);
+        } finally {
+            broker.start();
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> demo().body(body).post(PATH).then().statusCode(202));
+    }
+}
