@@ -5,6 +5,7 @@ import io.cxbridge.model.Topics.TopicSpec;
 import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.RedisResource;
+import io.cxbridge.testkit.sim.GenesysSimResource;
 import io.cxbridge.testkit.ServicePlatformContract;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,6 +16,7 @@ import java.util.List;
 @QuarkusTest
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(RedisResource.class)
+@QuarkusTestResource(GenesysSimResource.class)
 class GatewayPlatformTest extends ServicePlatformContract {
 
     @Override

@@ -10,6 +10,8 @@ import io.cxbridge.genesys.shaping.TokenBucket;
 import io.cxbridge.genesys.token.TokenProvider;
 import io.cxbridge.genesys.webhook.WebhookSender;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.ext.web.client.WebClient;
@@ -24,9 +26,18 @@ import java.time.Clock;
 public class GenesysProducers {
 
     private final WebClient web;
+    private final HttpClient streamingHttp;
 
     public GenesysProducers(Vertx vertx, GenesysConfig config) {
         this.web = webClient(vertx, config);
+        this.streamingHttp = streamingClient(vertx, config);
+    }
+
+    /** The pooled core HTTP client for streamed calls (the gateway's proxy); no redirects followed either. */
+    public static HttpClient streamingClient(Vertx vertx, GenesysConfig config) {
+        return vertx.getDelegate().createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) config.http().connectTimeout().toMillis())
+                .setMaxPoolSize(config.http().maxPoolSize()));
     }
 
     /** The pooled HTTP client for Genesys and webhooks; never follows redirects (a redirect is an answer). */
@@ -70,7 +81,7 @@ public class GenesysProducers {
                                 Clock clock, MeterRegistry registry) {
         CircuitBreaker breaker = new CircuitBreaker("genesys", config.breaker().failureThreshold(),
                 config.breaker().delay(), clock);
-        return new GenesysClient(config, endpoints, web, tokens, shaper, breaker, clock, registry);
+        return new GenesysClient(config, endpoints, web, streamingHttp, tokens, shaper, breaker, clock, registry);
     }
 
     @Produces
@@ -88,5 +99,6 @@ public class GenesysProducers {
     @PreDestroy
     void close() {
         web.close();
+        streamingHttp.close();
     }
 }

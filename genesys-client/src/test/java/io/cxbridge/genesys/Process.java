@@ -24,6 +24,7 @@ public final class Process implements AutoCloseable {
     public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     public final Redis redisClient;
     public final WebClient web;
+    public final io.vertx.core.http.HttpClient streamingHttp;
     public final TokenProvider tokens;
     public final RateShaper shaper;
     public final CircuitBreaker breaker;
@@ -40,7 +41,8 @@ public final class Process implements AutoCloseable {
         this.tokens = new TokenProvider(config, endpoints, web, redis, clock, registry);
         this.shaper = new RateShaper(config, redis, clock, registry);
         this.breaker = new CircuitBreaker("genesys", config.breaker().failureThreshold(), config.breaker().delay(), clock);
-        this.client = new GenesysClient(config, endpoints, web, tokens, shaper, breaker, clock, registry);
+        this.streamingHttp = GenesysProducers.streamingClient(vertx, config);
+        this.client = new GenesysClient(config, endpoints, web, streamingHttp, tokens, shaper, breaker, clock, registry);
     }
 
     public double counter(String name, String... tags) {
@@ -51,6 +53,7 @@ public final class Process implements AutoCloseable {
     @Override
     public void close() {
         web.close();
+        streamingHttp.close();
         redisClient.close();
     }
 }

@@ -22,7 +22,10 @@ import java.util.Optional;
 @ApplicationScoped
 public class ClientAuthentication {
 
-    public static final int ORDER = RequestAudit.ORDER + 1;
+    public static final int ORDER = RequestAudit.ORDER + 2;
+
+    /** Set by a handler that takes the request body over as a stream (and resumes it itself). */
+    public static final String BODY_STREAMED = "cxbridge.bodyStreamed";
 
     private final ClientRegistry clients;
     private final TokenBucket buckets;
@@ -77,9 +80,12 @@ public class ClientAuthentication {
                                 + " requests a minute; retry in " + retryAfter + " s");
                         return;
                     }
-                    // next first: the handler that reads the body installs itself, then the paused data flows to it
+                    // next first: the handler that reads the body installs itself, then the paused data flows to it.
+                    // A handler that streams the body on resumes it when its destination is ready.
                     rc.next();
-                    request.resume();
+                    if (rc.get(BODY_STREAMED) == null) {
+                        request.resume();
+                    }
                 }, failure -> {
                     request.resume();
                     rc.fail(failure);

@@ -1,5 +1,6 @@
 package io.cxbridge.gateway.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -12,6 +13,22 @@ public interface GatewayConfig {
     Auth auth();
 
     Ingest ingest();
+
+    Proxy proxy();
+
+    interface Proxy {
+        /** Request bodies above this get 413 (also the HTTP server's own limit). */
+        @WithDefault("10M")
+        MemorySize maxBodySize();
+
+        /** Bodies up to this size are held in memory, so the call can be retried; larger ones stream through once. */
+        @WithDefault("1M")
+        MemorySize bufferLimit();
+
+        /** Total time for one proxied call, retries included. */
+        @WithDefault("10s")
+        Duration deadline();
+    }
 
     interface Auth {
         /**

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import io.cxbridge.model.problem.Problem;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.RedisResource;
+import io.cxbridge.testkit.sim.GenesysSimResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(RedisResource.class)
+@QuarkusTestResource(GenesysSimResource.class)
 class ClientAuthenticationTest {
 
     private static final String RUN = "{\"actionId\":\"custom_-_a1\",\"originalRunId\":\"r-1\",\"requestPayload\":{}}";

@@ -18,6 +18,7 @@ import io.cxbridge.model.problem.Problem;
 import io.cxbridge.testkit.KafkaBroker;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.RedisResource;
+import io.cxbridge.testkit.sim.GenesysSimResource;
 import io.cxbridge.testkit.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(RedisResource.class)
+@QuarkusTestResource(GenesysSimResource.class)
 class FailedRunIngestionTest {
 
     private static final String PATH = "/v1/data-actions/failed-runs";

@@ -100,6 +100,10 @@ public interface GenesysConfig {
         /** Total time a call may take, all attempts and waits included. */
         @WithDefault("30s")
         Duration deadline();
+
+        /** A retry starts only when at least this much of the deadline is left for it after its wait. */
+        @WithDefault("250ms")
+        Duration minAttemptTime();
     }
 
     interface Breaker {

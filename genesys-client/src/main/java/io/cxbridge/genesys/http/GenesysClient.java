@@ -10,7 +10,13 @@ import io.cxbridge.genesys.token.TokenProvider;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.mutiny.core.MultiMap;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.HttpRequest;
@@ -40,6 +46,7 @@ public final class GenesysClient {
     private final GenesysConfig config;
     private final String apiBase;
     private final WebClient web;
+    private final HttpClient streamingHttp;
     private final TokenProvider tokens;
     private final RateShaper shaper;
     private final CircuitBreaker breaker;
@@ -47,8 +54,10 @@ public final class GenesysClient {
     private final Clock clock;
     private final Counter retries;
 
-    public GenesysClient(GenesysConfig config, Endpoints endpoints, WebClient web, TokenProvider tokens,
-                         RateShaper shaper, CircuitBreaker breaker, Clock clock, MeterRegistry registry) {
+    public GenesysClient(GenesysConfig config, Endpoints endpoints, WebClient web, HttpClient streamingHttp,
+                         TokenProvider tokens, RateShaper shaper, CircuitBreaker breaker, Clock clock,
+                         MeterRegistry registry) {
+        this.streamingHttp = streamingHttp;
         this.config = config;
         this.apiBase = endpoints.apiBase().toString();
         this.web = web;
@@ -65,7 +74,36 @@ public final class GenesysClient {
     public Uni<GenesysResponse> send(GenesysRequest request) {
         Duration budget = request.deadline().orElse(config.retry().deadline());
         Instant deadline = clock.instant().plus(budget);
-        return Uni.createFrom().deferred(() -> attempt(request, deadline, new Attempts()));
+        return Uni.createFrom().deferred(() -> attempt(request.method(), request.idempotent(), true, deadline,
+                        new Attempts(), (token, timeout) -> buffered(request, token, timeout)))
+                .map(a -> new GenesysResponse(a.status(), MultiMap.newInstance(a.headers()), a.payload(), a.attempts()));
+    }
+
+    /**
+     * Like {@link #send} but the response body stays on the wire (paused) for the caller to pipe, so no body
+     * is held whole. A request body given as {@code replayableBody} can be sent again on a retry; one given as
+     * {@code bodyStream} (too large to keep) goes out once, so that call is never retried.
+     */
+    public Uni<StreamedResponse> stream(HttpMethod method, String pathAndQuery, io.vertx.core.MultiMap headers,
+                                        io.vertx.core.buffer.Buffer replayableBody, ReadStream<io.vertx.core.buffer.Buffer> bodyStream,
+                                        Duration budget) {
+        Instant deadline = clock.instant().plus(budget);
+        boolean idempotent = GenesysRequest.idempotent(method);
+        return Uni.createFrom().deferred(() -> attempt(method, idempotent, bodyStream == null, deadline, new Attempts(),
+                        (token, timeout) -> streamed(method, pathAndQuery, headers, replayableBody, bodyStream, token, timeout)))
+                .map(a -> new StreamedResponse(a.status(), a.headers(), a.payload(), a.attempts()));
+    }
+
+    /** One attempt's answer: the status and headers, the body as buffered or still streaming, and how to let it go. */
+    private record Answer<T>(int status, io.vertx.core.MultiMap headers, T payload, Runnable discard, int attempts) {
+        Answer<T> withAttempts(int n) {
+            return new Answer<>(status, headers, payload, discard, n);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Exchange<T> {
+        Uni<Answer<T>> send(String token, Duration timeout);
     }
 
     /** Counts attempts; the one re-authentication after a 401 does not spend the retry budget. */
@@ -75,7 +113,8 @@ public final class GenesysClient {
         boolean reauthenticated;
     }
 
-    private Uni<GenesysResponse> attempt(GenesysRequest request, Instant deadline, Attempts n) {
+    private <T> Uni<Answer<T>> attempt(HttpMethod method, boolean idempotent, boolean replayable, Instant deadline,
+                                       Attempts n, Exchange<T> exchange) {
         try {
             breaker.acquire();
         } catch (RuntimeException open) {
@@ -87,72 +126,75 @@ public final class GenesysClient {
                         .onFailure().invoke(e -> breaker.release()))
                 .onItem().transformToUni(token -> {
                     n.sent++;
-                    return exchange(request, token, deadline).onItemOrFailure().transformToUni((response, e) ->
-                            e != null ? onNoAnswer(request, deadline, n, e)
-                                    : onResponse(request, deadline, n, token, response));
+                    Duration left = Duration.between(clock.instant(), deadline);
+                    Duration timeout = config.http().attemptTimeout().compareTo(left) < 0 ? config.http().attemptTimeout() : left;
+                    Uni<Answer<T>> sent = timeout.isNegative() || timeout.isZero()
+                            ? Uni.createFrom().failure(new TimeoutException("deadline reached"))
+                            : exchange.send(token, timeout).ifNoItem().after(timeout).failWith(TimeoutException::new);
+                    return sent.onItemOrFailure().transformToUni((answer, e) -> e != null
+                            ? onNoAnswer(method, idempotent, replayable, deadline, n, e, exchange)
+                            : onAnswer(method, idempotent, replayable, deadline, n, token, answer.withAttempts(n.sent), exchange));
                 });
     }
 
-    private Uni<GenesysResponse> onResponse(GenesysRequest request, Instant deadline, Attempts n, String token,
-                                            HttpResponse<Buffer> response) {
-        int status = response.statusCode();
-        shaper.observeAllowed(response.getHeader("inin-ratelimit-allowed"));
-        GenesysResponse answer = new GenesysResponse(status, response.headers(), response.body(), n.sent);
+    private <T> Uni<Answer<T>> onAnswer(HttpMethod method, boolean idempotent, boolean replayable, Instant deadline,
+                                        Attempts n, String token, Answer<T> answer, Exchange<T> exchange) {
+        int status = answer.status();
+        shaper.observeAllowed(answer.headers().get("inin-ratelimit-allowed"));
         if (status >= 500) {
             breaker.onFailure();
         } else {
             breaker.onSuccess();
         }
-        if (status == 401 && !n.reauthenticated) {
+        if (status == 401 && !n.reauthenticated && replayable) {
             n.reauthenticated = true;
+            answer.discard().run();
             LOG.info("Genesys refused the token (401): fetching a new one and retrying once");
-            return tokens.reject(token).onItem().transformToUni(x -> attempt(request, deadline, n));
+            return tokens.reject(token).onItem().transformToUni(x -> attempt(method, idempotent, replayable, deadline, n, exchange));
         }
-        boolean retryable = status == 429
-                || ((status == 502 || status == 503 || status == 504) && request.idempotent());
+        boolean retryable = replayable && (status == 429
+                || ((status == 502 || status == 503 || status == 504) && idempotent));
         if (!retryable) {
             return Uni.createFrom().item(answer);
         }
-        Optional<Duration> retryAfter = RetryAfter.parse(response.getHeader("Retry-After"), clock.instant());
-        return retryOrGiveUp(request, deadline, n, retryAfter.orElse(null),
-                () -> Uni.createFrom().item(answer));
+        Optional<Duration> retryAfter = RetryAfter.parse(answer.headers().get("Retry-After"), clock.instant());
+        return retryOrGiveUp(deadline, n, retryAfter.orElse(null), () -> Uni.createFrom().item(answer),
+                () -> {
+                    answer.discard().run();
+                    return attempt(method, idempotent, replayable, deadline, n, exchange);
+                });
     }
 
-    private Uni<GenesysResponse> onNoAnswer(GenesysRequest request, Instant deadline, Attempts n, Throwable e) {
+    private <T> Uni<Answer<T>> onNoAnswer(HttpMethod method, boolean idempotent, boolean replayable, Instant deadline,
+                                          Attempts n, Throwable e, Exchange<T> exchange) {
         breaker.onFailure();
-        boolean nothingSent = e instanceof ConnectException
-                || (e.getCause() instanceof ConnectException);
+        boolean nothingSent = e instanceof ConnectException || (e.getCause() instanceof ConnectException);
         String what = e instanceof TimeoutException ? "no answer within the attempt timeout"
                 : "connection failed (" + e.getClass().getSimpleName() + ")";
-        if (!(request.idempotent() || nothingSent)) {
-            return Uni.createFrom().failure(new UpstreamException(what + "; " + request.method()
+        if (!replayable || !(idempotent || nothingSent)) {
+            return Uni.createFrom().failure(new UpstreamException(what + "; " + method
                     + " is not retried once it may have reached Genesys", e, n.sent));
         }
-        return retryOrGiveUp(request, deadline, n, null,
-                () -> Uni.createFrom().failure(new UpstreamException(what + " after " + n.sent + " attempts", e, n.sent)));
+        return retryOrGiveUp(deadline, n, null,
+                () -> Uni.createFrom().failure(new UpstreamException(what + " after " + n.sent + " attempts", e, n.sent)),
+                () -> attempt(method, idempotent, true, deadline, n, exchange));
     }
 
-    private Uni<GenesysResponse> retryOrGiveUp(GenesysRequest request, Instant deadline, Attempts n,
-                                               Duration retryAfter, Supplier<Uni<GenesysResponse>> giveUp) {
+    private <T> Uni<Answer<T>> retryOrGiveUp(Instant deadline, Attempts n, Duration retryAfter,
+                                             Supplier<Uni<Answer<T>>> giveUp, Supplier<Uni<Answer<T>>> again) {
         if (n.retries + 1 >= config.retry().maxAttempts()) {
             return giveUp.get();
         }
         Duration delay = backoff.delay(n.retries, retryAfter);
-        if (clock.instant().plus(delay).isAfter(deadline)) {
+        if (clock.instant().plus(delay).plus(config.retry().minAttemptTime()).isAfter(deadline)) {
             return giveUp.get();
         }
         n.retries++;
         retries.increment();
-        return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
-                .onItem().transformToUni(x -> attempt(request, deadline, n));
+        return Uni.createFrom().voidItem().onItem().delayIt().by(delay).onItem().transformToUni(x -> again.get());
     }
 
-    private Uni<HttpResponse<Buffer>> exchange(GenesysRequest request, String token, Instant deadline) {
-        Duration left = Duration.between(clock.instant(), deadline);
-        Duration timeout = config.http().attemptTimeout().compareTo(left) < 0 ? config.http().attemptTimeout() : left;
-        if (timeout.isNegative() || timeout.isZero()) {
-            return Uni.createFrom().failure(new TimeoutException("deadline reached"));
-        }
+    private Uni<Answer<Buffer>> buffered(GenesysRequest request, String token, Duration timeout) {
         HttpRequest<Buffer> http = web.requestAbs(request.method(), apiBase + request.pathAndQuery());
         MultiMap headers = http.headers();
         request.headers().forEach(h -> {
@@ -162,6 +204,42 @@ public final class GenesysClient {
         });
         headers.set(HttpHeaders.AUTHORIZATION.toString(), "Bearer " + token);
         Uni<HttpResponse<Buffer>> sent = request.body() == null ? http.send() : http.sendBuffer(request.body());
-        return sent.ifNoItem().after(timeout).failWith(TimeoutException::new);
+        return sent.map(r -> new Answer<>(r.statusCode(), r.headers().getDelegate(), r.body(), () -> { }, 0));
     }
+
+    private Uni<Answer<HttpClientResponse>> streamed(HttpMethod method, String pathAndQuery, io.vertx.core.MultiMap headers,
+                                                     io.vertx.core.buffer.Buffer replayableBody,
+                                                     ReadStream<io.vertx.core.buffer.Buffer> bodyStream, String token,
+                                                     Duration timeout) {
+        RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(apiBase + pathAndQuery)
+                .setIdleTimeout(timeout.toMillis());
+        Future<HttpClientResponse> response = streamingHttp.request(options).compose(req -> {
+            headers.forEach(h -> {
+                if (!HttpHeaders.AUTHORIZATION.toString().equalsIgnoreCase(h.getKey())) {
+                    req.headers().add(h.getKey(), h.getValue());
+                }
+            });
+            req.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+            if (replayableBody != null) {
+                return req.send(replayableBody);
+            }
+            if (bodyStream != null) {
+                if (req.headers().get(HttpHeaders.CONTENT_LENGTH) == null) {
+                    req.setChunked(true);
+                }
+                return req.send(bodyStream);
+            }
+            return req.send();
+        }).map(resp -> {
+            // Paused at once: the caller decides (retry or pipe) after the status is known.
+            resp.pause();
+            return resp;
+        });
+        return Uni.createFrom().completionStage(response.toCompletionStage()).map(resp ->
+                new Answer<>(resp.statusCode(), resp.headers(), resp, () -> {
+                    resp.handler(b -> { });
+                    resp.resume();
+                }, 0));
+    }
+
 }

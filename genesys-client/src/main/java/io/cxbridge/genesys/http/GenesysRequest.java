@@ -35,8 +35,12 @@ public record GenesysRequest(HttpMethod method, String pathAndQuery, MultiMap he
         return new GenesysRequest(method, pathAndQuery, copy, body, deadline);
     }
 
-    /** Methods a retry cannot turn into a second effect. */
     public boolean idempotent() {
+        return idempotent(method);
+    }
+
+    /** Methods a retry cannot turn into a second effect. */
+    public static boolean idempotent(HttpMethod method) {
         return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
                 || method == HttpMethod.PUT || method == HttpMethod.DELETE;
     }

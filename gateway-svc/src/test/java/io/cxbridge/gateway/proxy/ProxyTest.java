@@ -1,0 +1,217 @@
+package io.cxbridge.gateway.proxy;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+
+import com.mypurecloud.sdk.v2.ApiClient;
+import com.mypurecloud.sdk.v2.api.RoutingApi;
+import com.mypurecloud.sdk.v2.model.CreateQueueRequest;
+import com.mypurecloud.sdk.v2.model.Queue;
+import com.mypurecloud.sdk.v2.model.QueueEntityListing;
+import io.cxbridge.model.problem.Problem;
+import io.cxbridge.testkit.KafkaResource;
+import io.cxbridge.testkit.RedisResource;
+import io.cxbridge.testkit.sim.GenesysSim;
+import io.cxbridge.testkit.sim.GenesysSimResource;
+import io.cxbridge.testkit.sim.SimControl;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(RedisResource.class)
+@QuarkusTestResource(GenesysSimResource.class)
+class ProxyTest {
+
+    @TestHTTPResource("/")
+    URL gateway;
+
+    private final SimControl sim = GenesysSim.shared().control();
+
+    /** Requests the sim had seen before the test ran (the warm-up). */
+    private long baseline;
+
+    @BeforeEach
+    void reset() {
+        sim.reset();
+        // A reset forgets the sim's tokens: one warm-up call lets the gateway replace its token (401, re-auth),
+        // so the test itself sees first attempts.
+        demo().get("/api/v2/warmup").then().statusCode(200);
+        baseline = sim.stats().requestsTotal();
+    }
+
+    private static RequestSpecification demo() {
+        return given().header("X-API-Key", "cxb_demo_key");
+    }
+
+    @Test
+    void noKeyIs401AndAKeyWithoutTheRouteIs403AndTheSimSeesNeither() {
+        given().get("/api/v2/routing/queues").then().statusCode(401).contentType(Problem.MEDIA_TYPE);
+        given().header("X-API-Key", "cxb_readonly_key").contentType(ContentType.JSON).body("{\"name\":\"x\"}")
+                .post("/api/v2/routing/queues").then().statusCode(403);
+        assertThat(sim.stats().requestsTotal()).isEqualTo(baseline);
+    }
+
+    @Test
+    void theOfficialSdkListsCreatesAndFetchesQueuesThroughTheGateway() throws Exception {
+        ApiClient client = ApiClient.Builder.standard()
+                .withBasePath(gateway.toString().replaceAll("/$", ""))
+                .withAccessToken("cxb_demo_key")
+                .build();
+        RoutingApi routing = new RoutingApi(client);
+
+        Queue created = routing.postRoutingQueues(new CreateQueueRequest().name("Support " + System.nanoTime()));
+        assertThat(created.getId()).isNotBlank();
+        QueueEntityListing listing = routing.getRoutingQueues(1, 25, null, null, null, null, null, null);
+        assertThat(listing.getEntities()).extracting(Queue::getId).contains(created.getId());
+        assertThat(routing.getRoutingQueue(created.getId()).getName()).isEqualTo(created.getName());
+        assertThat(sim.stats().requests("POST", "/api/v2/routing/queues", 200)).isEqualTo(1);
+    }
+
+    @Test
+    void theClientKeyNeverReachesGenesys() {
+        // The sim accepts only bearer tokens it issued: a forwarded client key would be its 401.
+        given().header("Authorization", "Bearer cxb_demo_key").contentType(ContentType.JSON).body("{\"status\":\"complete\"}")
+                .post("/api/v2/dataactions/fulfillments/ff-key-check").then().statusCode(200);
+        assertThat(sim.fulfillment("ff-key-check").orElseThrow().get("callbacks").asInt()).isEqualTo(1);
+        given().header("X-API-Key", "cxb_demo_key").get("/api/v2/routing/queues").then().statusCode(200);
+        assertThat(sim.stats().requests("POST", "/api/v2/dataactions/fulfillments/ff-key-check", 401)).isZero();
+        assertThat(sim.stats().requests("GET", "/api/v2/routing/queues", 401)).isZero();
+    }
+
+    @Test
+    void theAliasAndDuplicateSlashesReachTheSamePath() throws Exception {
+        assertThat(raw("GET /genesys-api/routing//queues HTTP/1.1\r\n", "")).startsWith("HTTP/1.1 200");
+        assertThat(sim.stats().requests("GET", "/api/v2/routing/queues", 200)).isEqualTo(1);
+    }
+
+    @Test
+    void traversalEncodedSeparatorsBackslashesAndControlCharactersAre400AndNeverReachTheSim() throws Exception {
+        List<String> attacks = List.of("/api/v2/../sim/stats", "/api/v2/%2e%2e/sim/stats", "/api/v2/%2E%2e/sim/stats",
+                "/api/v2/routing%2fqueues", "/api/v2/routing%5cqueues", "/api/v2/routing\\queues",
+                "/api/v2/routing/%00queues", "/api/v2/./routing/queues", "/genesys-api/../../sim/reset");
+        for (String path : attacks) {
+            assertThat(raw("GET " + path + " HTTP/1.1\r\n", "")).as(path).startsWith("HTTP/1.1 400");
+        }
+        assertThat(sim.stats().requestsTotal()).isEqualTo(baseline);
+    }
+
+    @Test
+    void requestIdGoesUpstreamAndComesBack() {
+        demo().header("X-Request-Id", "req-12345").get("/api/v2/routing/queues").then()
+                .statusCode(200)
+                .header("X-Request-Id", "req-12345")
+                .header("X-Upstream-Attempts", "1")
+                .header("ININ-Correlation-Id", notNullValue());
+    }
+
+    @Test
+    void aDownloadAndAnUploadStreamThroughWithTheirChecksums() throws Exception {
+        int size = 8 * 1024 * 1024;
+        Response download = demo().get("/api/v2/downloads/blob?size=" + size);
+        assertThat(download.statusCode()).isEqualTo(200);
+        byte[] bytes = download.asByteArray();
+        assertThat(bytes).hasSize(size);
+        assertThat(sha256(bytes)).isEqualTo(download.header("X-Content-SHA256"));
+
+        byte[] upload = new byte[4 * 1024 * 1024 + 17];
+        for (int i = 0; i < upload.length; i++) {
+            upload[i] = (byte) (i * 7);
+        }
+        demo().contentType("application/octet-stream").body(upload).post("/api/v2/uploads/blob").then()
+                .statusCode(200)
+                .body("size", equalTo(upload.length))
+                .body("sha256", equalTo(sha256(upload)));
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413AndNeverReachesTheSim() throws Exception {
+        // Only the headers go out: the gateway must refuse on the announced length, before reading a byte.
+        String answer = raw("POST /api/v2/uploads/blob HTTP/1.1\r\n",
+                "Content-Type: application/octet-stream\r\nContent-Length: " + (20 * 1024 * 1024) + "\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 413");
+        assertThat(sim.stats().requests("POST", "/api/v2/uploads/blob")).isZero();
+    }
+
+    @Test
+    void aRetryAfterOfOneSecondOnAGetIsWaitedAndCounted() {
+        sim.fault(Map.of("method", "GET", "path", "/api/v2/routing/queues", "status", 429, "retryAfter", 1, "count", 1));
+        long start = System.nanoTime();
+        demo().get("/api/v2/routing/queues").then().statusCode(200).header("X-Upstream-Attempts", "2");
+        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(1000);
+    }
+
+    @Test
+    void aRetryAfterBeyondTheDeadlineComesBackAs429WithRetryAfter() {
+        sim.fault(Map.of("method", "GET", "path", "/api/v2/routing/queues", "status", 429, "retryAfter", 120));
+        demo().get("/api/v2/routing/queues").then()
+                .statusCode(429)
+                .header("Retry-After", "120")
+                .header("X-Upstream-Attempts", "1");
+    }
+
+    @Test
+    void a503OnAPostIsNotRetried() {
+        sim.fault(Map.of("method", "POST", "path", "/api/v2/routing/queues", "status", 503, "count", 1));
+        demo().contentType(ContentType.JSON).body("{\"name\":\"q\"}").post("/api/v2/routing/queues").then()
+                .statusCode(503)
+                .header("X-Upstream-Attempts", "1");
+        assertThat(sim.stats().requests("POST", "/api/v2/routing/queues")).isEqualTo(1);
+    }
+
+    @Test
+    void aBurstOfSixHundredNeverMeetsTheSimsLimitTheGatewayAnswers429Itself() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        try {
+            List<Callable<Integer>> calls = java.util.stream.IntStream.range(0, 600)
+                    .<Callable<Integer>>mapToObj(i -> () -> demo().get("/api/v2/routing/queues").statusCode()).toList();
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (Future<Integer> f : pool.invokeAll(calls)) {
+                statuses.add(f.get());
+            }
+            assertThat(statuses).containsOnly(200, 429);
+            assertThat(statuses).contains(429);
+            assertThat(sim.stats().requests("GET", "/api/v2/routing/queues", 429)).isZero();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** A request line and headers sent as they are (no client library normalises the path), as the demo client. */
+    private String raw(String requestLine, String headers) throws Exception {
+        try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write((requestLine + "Host: localhost\r\nX-API-Key: cxb_demo_key\r\nConnection: close\r\n" + headers + "\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}
