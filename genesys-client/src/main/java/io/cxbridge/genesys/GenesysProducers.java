@@ -8,6 +8,8 @@ import io.cxbridge.genesys.redaction.Redactor;
 import io.cxbridge.genesys.shaping.RateShaper;
 import io.cxbridge.genesys.shaping.TokenBucket;
 import io.cxbridge.genesys.token.TokenProvider;
+import io.cxbridge.genesys.urlpolicy.FulfillmentUrlConfig;
+import io.cxbridge.genesys.urlpolicy.FulfillmentUrlPolicy;
 import io.cxbridge.genesys.webhook.WebhookSender;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpClient;
@@ -82,6 +84,12 @@ public class GenesysProducers {
         CircuitBreaker breaker = new CircuitBreaker("genesys", config.breaker().failureThreshold(),
                 config.breaker().delay(), clock);
         return new GenesysClient(config, endpoints, web, streamingHttp, tokens, shaper, breaker, clock, registry);
+    }
+
+    @Produces
+    @Singleton
+    FulfillmentUrlPolicy fulfillmentUrlPolicy(FulfillmentUrlConfig config) {
+        return new FulfillmentUrlPolicy(config);
     }
 
     @Produces

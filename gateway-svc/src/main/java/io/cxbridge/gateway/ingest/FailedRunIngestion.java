@@ -7,12 +7,10 @@ import io.cxbridge.gateway.config.GatewayConfig;
 import io.cxbridge.model.Channels;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.event.FailedRun;
-import io.cxbridge.model.problem.Problem;
 import io.cxbridge.model.problem.Violation;
 import io.cxbridge.model.validation.Violations;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.validation.Validator;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -26,7 +24,6 @@ import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /**
@@ -74,23 +71,8 @@ public class FailedRunIngestion {
             return Uni.createFrom().item(ProblemResponses.validation(violations));
         }
         FailedRun complete = run.withDefaults(clock, TraceIds::current);
-        String json;
-        try {
-            json = Json.mapper().writeValueAsString(complete);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return Uni.createFrom().failure(e);
-        }
-        Message<String> record = Message.of(json).addMetadata(
-                OutgoingKafkaRecordMetadata.<String>builder().withKey(complete.actionId()).build());
-        long waitSeconds = Math.max(1, config.ingest().ackTimeout().toSeconds());
-        return Uni.createFrom().deferred(() -> failedRuns.sendMessage(record))
-                .ifNoItem().after(config.ingest().ackTimeout()).fail()
-                .map(x -> Response.accepted(Map.of("requestId", complete.requestId())).build())
-                .onFailure().recoverWithItem(e -> {
-                    Response r = ProblemResponses.of(Problem.of(503, Problem.UNAVAILABLE, "Service Unavailable",
-                            "the broker did not take the run within " + config.ingest().ackTimeout().toSeconds()
-                                    + " s; retry with requestId " + complete.requestId(), complete.traceId()));
-                    return Response.fromResponse(r).header("Retry-After", String.valueOf(waitSeconds)).build();
-                });
+        return KafkaIngest.publish(failedRuns, complete.actionId(), complete, config.ingest().ackTimeout(),
+                Map.of("requestId", complete.requestId()), "retry with requestId " + complete.requestId(),
+                complete.traceId());
     }
 }

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * Points a Quarkus test's genesys-client at the JVM's shared genesys-sim ({@link GenesysSim#shared()}): sets
  * {@code cxbridge.genesys.base-url}, {@code cxbridge.genesys.login-url}, {@code cxbridge.genesys.client-id} and
- * {@code cxbridge.genesys.client-secret}. Tests drive the sim with {@code GenesysSim.shared().control()} (reset
+ * {@code cxbridge.genesys.client-secret}, and allows the sim as a fulfillment URL test host. Tests drive the sim with {@code GenesysSim.shared().control()} (reset
  * it in {@code @BeforeEach}: the sim is shared by every test class of the JVM).
  */
 public class GenesysSimResource implements QuarkusTestResourceLifecycleManager {
@@ -18,7 +18,9 @@ public class GenesysSimResource implements QuarkusTestResourceLifecycleManager {
                 "cxbridge.genesys.base-url", sim.baseUrl(),
                 "cxbridge.genesys.login-url", sim.baseUrl(),
                 "cxbridge.genesys.client-id", sim.clientId(),
-                "cxbridge.genesys.client-secret", sim.clientSecret());
+                "cxbridge.genesys.client-secret", sim.clientSecret(),
+                // the sim's fulfillment receiver is the one http, loopback host a result may go to in tests
+                "cxbridge.fulfillment-url.test-hosts", "127.0.0.1:" + sim.port());
     }
 
     @Override

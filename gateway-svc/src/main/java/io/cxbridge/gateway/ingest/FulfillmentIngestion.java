@@ -1,0 +1,119 @@
+package io.cxbridge.gateway.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cxbridge.common.problem.ProblemResponses;
+import io.cxbridge.common.trace.TraceIds;
+import io.cxbridge.gateway.config.GatewayConfig;
+import io.cxbridge.genesys.urlpolicy.FulfillmentUrlPolicy;
+import io.cxbridge.model.Channels;
+import io.cxbridge.model.Json;
+import io.cxbridge.model.crypto.TokenCipher;
+import io.cxbridge.model.event.FulfillmentJob;
+import io.cxbridge.model.problem.Violation;
+import io.cxbridge.model.validation.Violations;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import jakarta.validation.Validator;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+/**
+ * {@code POST /v1/fulfillment/execute}: checks the fulfillment URL against the policy, seals the
+ * fulfillmentToken (AES-GCM) and publishes the job to {@code cxbridge.fulfillment.jobs.v1} (key
+ * fulfillmentId). 202 {@code {status: "accepted", jobId, fulfillmentId}} once the broker has it, whatever the
+ * external API will do; 503 with Retry-After when the broker does not acknowledge in time.
+ */
+@Path("/v1/fulfillment/execute")
+public class FulfillmentIngestion {
+
+    static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(60);
+
+    private final MutinyEmitter<String> jobs;
+    private final Validator validator;
+    private final FulfillmentUrlPolicy urlPolicy;
+    private final TokenCipher cipher;
+    private final Clock clock;
+    private final GatewayConfig config;
+
+    public FulfillmentIngestion(@Channel(Channels.FULFILLMENT_JOBS_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
+                                MutinyEmitter<String> jobs, Validator validator, FulfillmentUrlPolicy urlPolicy,
+                                TokenCipher cipher, Clock clock, GatewayConfig config) {
+        this.jobs = jobs;
+        this.validator = validator;
+        this.urlPolicy = urlPolicy;
+        this.cipher = cipher;
+        this.clock = clock;
+        this.config = config;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Accept a Data Action fulfillment job; the result is posted to fulfillmentUrl later")
+    @APIResponse(responseCode = "202", description = "{status: accepted, jobId, fulfillmentId}")
+    @APIResponse(responseCode = "400", description = "problem+json listing every invalid field (fulfillmentUrl when the policy refuses it)")
+    @APIResponse(responseCode = "503", description = "the broker did not acknowledge in time; retry")
+    public Uni<Response> execute(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            return Uni.createFrom().item(ProblemResponses.validation(List.of(new Violation("body", "must be a JSON object"))));
+        }
+        FulfillmentRequest request;
+        try {
+            request = Json.mapper().treeToValue(body, FulfillmentRequest.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Uni.createFrom().item(ProblemResponses.of(400, "Malformed request",
+                    "a field has the wrong type (deadline is an ISO-8601 instant)"));
+        }
+        List<Violation> violations = new ArrayList<>(Violations.of(validator, request));
+        if (!violations.isEmpty()) {
+            return Uni.createFrom().item(ProblemResponses.validation(violations));
+        }
+        String traceId = TraceIds.current();
+        // The policy resolves DNS: off the event loop.
+        return Uni.createFrom().item(() -> urlPolicy.check(request.fulfillmentUrl()))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onItem().transformToUni(refusal -> accept(request, refusal, traceId));
+    }
+
+    private Uni<Response> accept(FulfillmentRequest request, Optional<String> refusal, String traceId) {
+        List<Violation> violations = new ArrayList<>();
+        refusal.ifPresent(reason -> violations.add(new Violation("fulfillmentUrl", reason)));
+        Instant now = clock.instant();
+        Instant deadline = request.deadline() != null ? request.deadline() : now.plus(DEFAULT_DEADLINE);
+        if (!deadline.isAfter(now)) {
+            violations.add(new Violation("deadline", "must be in the future"));
+        }
+        String fulfillmentId = refusal.isPresent() ? null : request.effectiveFulfillmentId();
+        if (refusal.isEmpty() && (fulfillmentId == null || fulfillmentId.isBlank())) {
+            violations.add(new Violation("fulfillmentId", "is required when fulfillmentUrl has no last path segment"));
+        }
+        if (!violations.isEmpty()) {
+            return Uni.createFrom().item(ProblemResponses.validation(violations));
+        }
+        String jobId = UUID.randomUUID().toString();
+        FulfillmentJob job = new FulfillmentJob(jobId, fulfillmentId, request.fulfillmentUrl().trim(),
+                cipher.encrypt(request.fulfillmentToken(), fulfillmentId),
+                request.data() == null ? Json.mapper().createObjectNode() : request.data(),
+                now, deadline, traceId);
+        return KafkaIngest.publish(jobs, fulfillmentId, job, config.ingest().ackTimeout(),
+                Map.of("status", "accepted", "jobId", jobId, "fulfillmentId", fulfillmentId),
+                "retry the same request", traceId);
+    }
+}

@@ -1,0 +1,44 @@
+package io.cxbridge.gateway.ingest;
+
+import io.cxbridge.common.problem.ProblemResponses;
+import io.cxbridge.model.Json;
+import io.cxbridge.model.problem.Problem;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/**
+ * The ingestion rule both endpoints share: answer 202 only once the broker has acknowledged the record;
+ * when it does not within the ack timeout, 503 with Retry-After (the client retries with the same id, and
+ * duplicates are harmless downstream).
+ */
+final class KafkaIngest {
+
+    static Uni<Response> publish(MutinyEmitter<String> emitter, String key, Object value, Duration ackTimeout,
+                                 Object accepted, String retryHint, String traceId) {
+        String json;
+        try {
+            json = Json.mapper().writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
+        }
+        Message<String> record = Message.of(json)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build());
+        return Uni.createFrom().deferred(() -> emitter.sendMessage(record))
+                .ifNoItem().after(ackTimeout).fail()
+                .map(x -> Response.accepted(accepted).build())
+                .onFailure().recoverWithItem(e -> {
+                    Response problem = ProblemResponses.of(Problem.of(503, Problem.UNAVAILABLE, "Service Unavailable",
+                            "the broker did not take the request within " + ackTimeout.toSeconds() + " s; " + retryHint,
+                            traceId));
+                    return Response.fromResponse(problem)
+                            .header("Retry-After", String.valueOf(Math.max(1, ackTimeout.toSeconds()))).build();
+                });
+    }
+
+    private KafkaIngest() {
+    }
+}

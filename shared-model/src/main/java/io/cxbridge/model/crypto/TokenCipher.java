@@ -1,0 +1,99 @@
+package io.cxbridge.model.crypto;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Encrypts a job's {@code fulfillmentToken} before it reaches Kafka: AES-256-GCM with a random 96-bit IV,
+ * the job's fulfillmentId as associated data (a token cannot be moved to another job), written as
+ * {@code v1:<key id>:<base64url(iv || ciphertext || tag)>}. Keys rotate by id: new tokens use the current
+ * key, older ones still decrypt while their key id is configured.
+ */
+public final class TokenCipher {
+
+    public static final String VERSION = "v1";
+    private static final int IV_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String currentKeyId;
+    private final Map<String, SecretKeySpec> keys;
+
+    /** {@code keys}: key id to a base64 (standard or URL) 256-bit key. */
+    public TokenCipher(String currentKeyId, Map<String, String> keys) {
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("no token encryption keys configured");
+        }
+        this.keys = keys.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
+                Map.Entry::getKey, e -> key(e.getKey(), e.getValue())));
+        if (!this.keys.containsKey(currentKeyId)) {
+            throw new IllegalArgumentException("the current token key id '" + currentKeyId + "' has no key");
+        }
+        if (currentKeyId.contains(":")) {
+            throw new IllegalArgumentException("a key id may not contain ':'");
+        }
+        this.currentKeyId = currentKeyId;
+    }
+
+    public String encrypt(String token, String fulfillmentId) {
+        byte[] iv = new byte[IV_BYTES];
+        RANDOM.nextBytes(iv);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, keys.get(currentKeyId), new GCMParameterSpec(TAG_BITS, iv));
+            cipher.updateAAD(fulfillmentId.getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = cipher.doFinal(token.getBytes(StandardCharsets.UTF_8));
+            byte[] out = new byte[iv.length + sealed.length];
+            System.arraycopy(iv, 0, out, 0, iv.length);
+            System.arraycopy(sealed, 0, out, iv.length, sealed.length);
+            return VERSION + ":" + currentKeyId + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("token encryption failed", e);
+        }
+    }
+
+    /** The clear token; fails (without echoing the input) when it was not sealed by a configured key for this job. */
+    public String decrypt(String sealed, String fulfillmentId) {
+        String[] parts = sealed == null ? new String[0] : sealed.split(":", 3);
+        if (parts.length != 3 || !parts[0].equals(VERSION)) {
+            throw new IllegalArgumentException("not a " + VERSION + " encrypted token");
+        }
+        SecretKeySpec key = keys.get(parts[1]);
+        if (key == null) {
+            throw new IllegalArgumentException("unknown token key id '" + parts[1] + "'");
+        }
+        try {
+            byte[] in = Base64.getUrlDecoder().decode(parts[2]);
+            if (in.length <= IV_BYTES) {
+                throw new IllegalArgumentException("encrypted token is too short");
+            }
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, IV_BYTES));
+            cipher.updateAAD(fulfillmentId.getBytes(StandardCharsets.UTF_8));
+            return new String(cipher.doFinal(in, IV_BYTES, in.length - IV_BYTES), StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("the encrypted token does not open with key '" + parts[1]
+                    + "' for this fulfillmentId");
+        }
+    }
+
+    private static SecretKeySpec key(String id, String base64) {
+        byte[] raw;
+        try {
+            raw = base64.contains("-") || base64.contains("_") ? Base64.getUrlDecoder().decode(base64)
+                    : Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("token key '" + id + "' is not base64");
+        }
+        if (raw.length != 32) {
+            throw new IllegalArgumentException("token key '" + id + "' must be 256 bits (32 bytes), has " + raw.length);
+        }
+        return new SecretKeySpec(raw, "AES");
+    }
+}
