@@ -6,6 +6,7 @@ import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.sim.GenesysSimResource;
+import io.cxbridge.gateway.routes.EchoBackendResource;
 import io.cxbridge.testkit.ServicePlatformContract;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -17,6 +18,7 @@ import java.util.List;
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(RedisResource.class)
 @QuarkusTestResource(GenesysSimResource.class)
+@QuarkusTestResource(EchoBackendResource.class)
 class GatewayPlatformTest extends ServicePlatformContract {
 
     @Override

@@ -16,6 +16,27 @@ public interface GatewayConfig {
 
     Proxy proxy();
 
+    Services services();
+
+    /** Where the internal services listen; the gateway is their only door. */
+    interface Services {
+        @WithDefault("http://127.0.0.1:8081")
+        String retryUrl();
+
+        @WithDefault("http://127.0.0.1:8082")
+        String fulfillmentUrl();
+
+        @WithDefault("http://127.0.0.1:8083")
+        String retentionUrl();
+
+        @WithDefault("http://127.0.0.1:8084")
+        String directoryUrl();
+
+        /** How long a forwarded call may wait for the service's answer to begin. */
+        @WithDefault("30s")
+        Duration timeout();
+    }
+
     interface Proxy {
         /** Request bodies above this get 413 (also the HTTP server's own limit). */
         @WithDefault("10M")

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /** Headers that belong to one connection (RFC 9110 section 7.6.1) and never cross the proxy. */
-final class HopByHop {
+public final class HopByHop {
 
     private static final Set<String> ALWAYS = Set.of("connection", "keep-alive", "transfer-encoding", "upgrade",
             "te", "trailer", "trailers", "proxy-connection", "proxy-authenticate", "proxy-authorization", "host");
@@ -14,11 +14,11 @@ final class HopByHop {
     /** The client's own credentials and session: never forwarded upstream. */
     private static final Set<String> CALLER_SECRETS = Set.of("authorization", "x-api-key", "cookie");
 
-    static MultiMap forRequest(MultiMap in) {
+    public static MultiMap forRequest(MultiMap in) {
         return copy(in, CALLER_SECRETS);
     }
 
-    static MultiMap forResponse(MultiMap in) {
+    public static MultiMap forResponse(MultiMap in) {
         return copy(in, Set.of("set-cookie"));
     }
 

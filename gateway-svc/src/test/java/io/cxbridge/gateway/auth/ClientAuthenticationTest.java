@@ -9,6 +9,7 @@ import io.cxbridge.model.problem.Problem;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.sim.GenesysSimResource;
+import io.cxbridge.gateway.routes.EchoBackendResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(RedisResource.class)
 @QuarkusTestResource(GenesysSimResource.class)
+@QuarkusTestResource(EchoBackendResource.class)
 class ClientAuthenticationTest {
 
     private static final String RUN = "{\"actionId\":\"custom_-_a1\",\"originalRunId\":\"r-1\",\"requestPayload\":{}}";

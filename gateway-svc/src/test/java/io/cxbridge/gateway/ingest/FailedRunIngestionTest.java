@@ -19,6 +19,7 @@ import io.cxbridge.testkit.KafkaBroker;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.sim.GenesysSimResource;
+import io.cxbridge.gateway.routes.EchoBackendResource;
 import io.cxbridge.testkit.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(RedisResource.class)
 @QuarkusTestResource(GenesysSimResource.class)
+@QuarkusTestResource(EchoBackendResource.class)
 class FailedRunIngestionTest {
 
     private static final String PATH = "/v1/data-actions/failed-runs";

@@ -17,6 +17,7 @@ import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.TopicReader;
 import io.cxbridge.testkit.sim.GenesysSim;
 import io.cxbridge.testkit.sim.GenesysSimResource;
+import io.cxbridge.gateway.routes.EchoBackendResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(RedisResource.class)
 @QuarkusTestResource(GenesysSimResource.class)
+@QuarkusTestResource(EchoBackendResource.class)
 class FulfillmentIngestionTest {
 
     private static final String PATH = "/v1/fulfillment/execute";

@@ -15,6 +15,7 @@ import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.sim.GenesysSim;
 import io.cxbridge.testkit.sim.GenesysSimResource;
+import io.cxbridge.gateway.routes.EchoBackendResource;
 import io.cxbridge.testkit.sim.SimControl;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(RedisResource.class)
 @QuarkusTestResource(GenesysSimResource.class)
+@QuarkusTestResource(EchoBackendResource.class)
 class ProxyTest {
 
     @TestHTTPResource("/")
