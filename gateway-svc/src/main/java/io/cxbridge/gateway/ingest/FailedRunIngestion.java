@@ -3,14 +3,11 @@ package io.cxbridge.gateway.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxbridge.common.problem.ProblemResponses;
 import io.cxbridge.common.trace.TraceIds;
-import io.cxbridge.gateway.config.GatewayConfig;
-import io.cxbridge.model.Channels;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.event.FailedRun;
 import io.cxbridge.model.problem.Violation;
 import io.cxbridge.model.validation.Violations;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.validation.Validator;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -20,11 +17,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /**
  * {@code POST /v1/data-actions/failed-runs}: a failed Data Action run goes to
@@ -35,18 +29,14 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 @Path("/v1/data-actions/failed-runs")
 public class FailedRunIngestion {
 
-    private final MutinyEmitter<String> failedRuns;
+    private final FailedRunPublisher publisher;
     private final Validator validator;
     private final Clock clock;
-    private final GatewayConfig config;
 
-    public FailedRunIngestion(@Channel(Channels.FAILED_RUNS_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
-                              MutinyEmitter<String> failedRuns,
-                              Validator validator, Clock clock, GatewayConfig config) {
-        this.failedRuns = failedRuns;
+    public FailedRunIngestion(FailedRunPublisher publisher, Validator validator, Clock clock) {
+        this.publisher = publisher;
         this.validator = validator;
         this.clock = clock;
-        this.config = config;
     }
 
     @POST
@@ -70,9 +60,6 @@ public class FailedRunIngestion {
         if (!violations.isEmpty()) {
             return Uni.createFrom().item(ProblemResponses.validation(violations));
         }
-        FailedRun complete = run.withDefaults(clock, TraceIds::current);
-        return KafkaIngest.publish(failedRuns, complete.actionId(), complete, config.ingest().ackTimeout(),
-                Map.of("requestId", complete.requestId()), "retry with requestId " + complete.requestId(),
-                complete.traceId());
+        return publisher.publish(run.withDefaults(clock, TraceIds::current));
     }
 }

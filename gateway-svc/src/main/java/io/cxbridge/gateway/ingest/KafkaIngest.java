@@ -17,8 +17,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  */
 final class KafkaIngest {
 
-    static Uni<Response> publish(MutinyEmitter<String> emitter, String key, Object value, Duration ackTimeout,
-                                 Object accepted, String retryHint, String traceId) {
+    /** Completes when the broker has acknowledged the record; fails when it has not within {@code ackTimeout}. */
+    static Uni<Void> send(MutinyEmitter<String> emitter, String key, Object value, Duration ackTimeout) {
         String json;
         try {
             json = Json.mapper().writeValueAsString(value);
@@ -27,8 +27,12 @@ final class KafkaIngest {
         }
         Message<String> record = Message.of(json)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build());
-        return Uni.createFrom().deferred(() -> emitter.sendMessage(record))
-                .ifNoItem().after(ackTimeout).fail()
+        return Uni.createFrom().deferred(() -> emitter.sendMessage(record)).ifNoItem().after(ackTimeout).fail();
+    }
+
+    static Uni<Response> publish(MutinyEmitter<String> emitter, String key, Object value, Duration ackTimeout,
+                                 Object accepted, String retryHint, String traceId) {
+        return send(emitter, key, value, ackTimeout)
                 .map(x -> Response.accepted(accepted).build())
                 .onFailure().recoverWithItem(e -> {
                     Response problem = ProblemResponses.of(Problem.of(503, Problem.UNAVAILABLE, "Service Unavailable",

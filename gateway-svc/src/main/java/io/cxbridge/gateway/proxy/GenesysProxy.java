@@ -9,7 +9,13 @@ import io.cxbridge.genesys.http.StreamedResponse;
 import io.cxbridge.genesys.http.UpstreamException;
 import io.cxbridge.genesys.shaping.RateLimitedException;
 import io.cxbridge.genesys.token.TokenException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cxbridge.gateway.ingest.FailedRunPublisher;
+import io.cxbridge.model.Headers;
+import io.cxbridge.model.Json;
+import io.cxbridge.model.event.FailedRun;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -17,7 +23,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Clock;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,13 +40,18 @@ public class GenesysProxy {
 
     private static final Logger LOG = Logger.getLogger(GenesysProxy.class);
     private static final String ALIAS = "/genesys-api";
+    private static final Pattern EXECUTE = Pattern.compile("^/api/v2/integrations/actions/([^/]+)/execute$");
 
     private final GenesysClient genesys;
     private final GatewayConfig.Proxy config;
+    private final FailedRunPublisher failedRuns;
+    private final Clock clock;
 
-    public GenesysProxy(GenesysClient genesys, GatewayConfig config) {
+    public GenesysProxy(GenesysClient genesys, GatewayConfig config, FailedRunPublisher failedRuns, Clock clock) {
         this.genesys = genesys;
         this.config = config.proxy();
+        this.failedRuns = failedRuns;
+        this.clock = clock;
     }
 
     void install(@Observes Router router) {
@@ -54,7 +68,11 @@ public class GenesysProxy {
         String requestId = requestId(rc);
         MultiMap headers = HopByHop.forRequest(request.headers())
                 .set("ININ-Correlation-Id", requestId)
-                .set("X-Request-Id", requestId);
+                .set("X-Request-Id", requestId)
+                .remove(Headers.ASYNC_RETRY);
+        Matcher execute = EXECUTE.matcher(path);
+        String asyncActionId = request.method() == HttpMethod.POST && execute.matches()
+                && "true".equalsIgnoreCase(request.getHeader(Headers.ASYNC_RETRY)) ? execute.group(1) : null;
 
         long length = contentLength(request);
         if (length > config.maxBodySize().asLongValue()) {
@@ -66,8 +84,13 @@ public class GenesysProxy {
         if (length <= 0 && !chunked) {
             forward(rc, pathAndQuery, headers, null, requestId, false);
         } else if (length > 0 && length <= config.bufferLimit().asLongValue()) {
-            request.body().onSuccess(body -> forward(rc, pathAndQuery, headers, body, requestId, false))
-                    .onFailure(rc::fail);
+            request.body().onSuccess(body -> {
+                if (asyncActionId != null) {
+                    forwardWithAsyncRetry(rc, pathAndQuery, headers, body, requestId, asyncActionId);
+                } else {
+                    forward(rc, pathAndQuery, headers, body, requestId, false);
+                }
+            }).onFailure(rc::fail);
         } else {
             rc.put(ClientAuthentication.BODY_STREAMED, true);
             request.pause();
@@ -80,6 +103,56 @@ public class GenesysProxy {
         genesys.stream(rc.request().method(), pathAndQuery, headers, body, streamBody ? rc.request() : null,
                         config.deadline())
                 .subscribe().with(response -> relay(rc, response, requestId), failure -> fail(rc, failure, requestId));
+    }
+
+    /**
+     * Opt-in asynchronous retry: an execute that still ends in 429 or 5xx after the gateway's own retries is
+     * handed to retry-svc (published as a FailedRun) and the client gets 202 {requestId} instead of the error.
+     */
+    private void forwardWithAsyncRetry(RoutingContext rc, String pathAndQuery, MultiMap headers, Buffer body,
+                                       String requestId, String actionId) {
+        genesys.stream(rc.request().method(), pathAndQuery, headers, body, null, config.deadline())
+                .subscribe().with(response -> {
+                    if (response.status() == 429 || response.status() >= 500) {
+                        response.body().handler(b -> { }).resume();
+                        handOver(rc, actionId, body, response.status(), requestId);
+                    } else {
+                        relay(rc, response, requestId);
+                    }
+                }, failure -> {
+                    if (failure instanceof UpstreamException || failure instanceof CircuitOpenException
+                            || failure instanceof RateLimitedException) {
+                        handOver(rc, actionId, body, failure instanceof RateLimitedException ? 429 : 503, requestId);
+                    } else {
+                        fail(rc, failure, requestId);
+                    }
+                });
+    }
+
+    private void handOver(RoutingContext rc, String actionId, Buffer body, int lastStatus, String requestId) {
+        JsonNode payload;
+        try {
+            payload = Json.mapper().readTree(body.getBytes());
+        } catch (java.io.IOException e) {
+            payload = null;
+        }
+        if (payload == null || !payload.isObject()) {
+            RequestContext.problem(rc, 502, "Bad Gateway", "Genesys answered " + lastStatus
+                    + " and the body is not a JSON object, so the run cannot be retried asynchronously");
+            return;
+        }
+        FailedRun run = new FailedRun(null, actionId, requestId, payload, 0, null, lastStatus, RequestContext.traceId(rc))
+                .withDefaults(clock, () -> RequestContext.traceId(rc));
+        rc.put(RequestContext.UPSTREAM_STATUS, lastStatus);
+        failedRuns.send(run).subscribe().with(
+                ok -> rc.response().setStatusCode(202).putHeader("Content-Type", "application/json")
+                        .putHeader("X-Request-Id", requestId)
+                        .end("{\"requestId\":\"" + run.requestId() + "\"}"),
+                e -> {
+                    rc.response().putHeader("Retry-After", "5");
+                    RequestContext.problem(rc, 503, "Service Unavailable", "Genesys answered " + lastStatus
+                            + " and the run could not be queued for retry; retry the call");
+                });
     }
 
     private void relay(RoutingContext rc, StreamedResponse upstream, String requestId) {

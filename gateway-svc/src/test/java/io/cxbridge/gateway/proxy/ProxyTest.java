@@ -3,6 +3,7 @@ package io.cxbridge.gateway.proxy;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.notNullValue;
 
 import com.mypurecloud.sdk.v2.ApiClient;
@@ -10,7 +11,15 @@ import com.mypurecloud.sdk.v2.api.RoutingApi;
 import com.mypurecloud.sdk.v2.model.CreateQueueRequest;
 import com.mypurecloud.sdk.v2.model.Queue;
 import com.mypurecloud.sdk.v2.model.QueueEntityListing;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cxbridge.model.Json;
+import io.cxbridge.model.Topics;
 import io.cxbridge.model.problem.Problem;
+import io.cxbridge.testkit.KafkaBroker;
+import io.cxbridge.testkit.TopicReader;
+import java.time.Duration;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.sim.GenesysSim;
@@ -201,6 +210,38 @@ class ProxyTest {
     }
 
     /** A request line and headers sent as they are (no client library normalises the path), as the demo client. */
+    @Test
+    void anExecuteWithAsyncRetryThatKeepsFailingIs202AndTheRunIsOnTheFailedRunsTopic() throws Exception {
+        String actionId = "custom_-_" + UUID.randomUUID();
+        String path = "/api/v2/integrations/actions/" + actionId + "/execute";
+        sim.fault(Map.of("method", "POST", "path", path, "status", 503));
+        String requestId = demo().header("X-Cxbridge-Async-Retry", "true").header("X-Request-Id", "run-77")
+                .contentType(ContentType.JSON).body("{\"customerId\":\"c-9\"}")
+                .post(path).then()
+                .statusCode(202)
+                .body("requestId", matchesPattern("[0-9a-f-]{36}"))
+                .extract().path("requestId");
+
+        ConsumerRecord<String, byte[]> record = TopicReader.await(KafkaBroker.shared().bootstrapServers(), Topics.FAILED_RUNS,
+                1, r -> new String(r.value(), StandardCharsets.UTF_8).contains(requestId), Duration.ofSeconds(10)).get(0);
+        assertThat(record.key()).isEqualTo(actionId);
+        JsonNode run = Json.mapper().readTree(record.value());
+        assertThat(run.get("originalRunId").asText()).isEqualTo("run-77");
+        assertThat(run.get("lastStatus").asInt()).isEqualTo(503);
+        assertThat(run.get("requestPayload").get("customerId").asText()).isEqualTo("c-9");
+        assertThat(sim.stats().requests("POST", path)).as("a POST 503 is not retried by the gateway").isEqualTo(1);
+    }
+
+    @Test
+    void withoutTheHeaderThe503GoesBackAndNothingIsPublished() {
+        String actionId = "custom_-_" + UUID.randomUUID();
+        String path = "/api/v2/integrations/actions/" + actionId + "/execute";
+        sim.fault(Map.of("method", "POST", "path", path, "status", 503));
+        demo().contentType(ContentType.JSON).body("{\"customerId\":\"c-9\"}").post(path).then().statusCode(503);
+        assertThat(TopicReader.readAll(KafkaBroker.shared().bootstrapServers(), Topics.FAILED_RUNS, Duration.ofSeconds(10)))
+                .noneMatch(r -> actionId.equals(r.key()));
+    }
+
     private String raw(String requestLine, String headers) throws Exception {
         try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
             socket.setSoTimeout(5000);

@@ -1,0 +1,36 @@
+package io.cxbridge.gateway.ingest;
+
+import io.cxbridge.gateway.config.GatewayConfig;
+import io.cxbridge.model.Channels;
+import io.cxbridge.model.event.FailedRun;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+/** Puts a complete FailedRun on {@code cxbridge.dataactions.failed-runs.v1}: 202 {requestId} once the broker has it. */
+@ApplicationScoped
+public class FailedRunPublisher {
+
+    private final MutinyEmitter<String> failedRuns;
+    private final GatewayConfig config;
+
+    public FailedRunPublisher(@Channel(Channels.FAILED_RUNS_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
+                              MutinyEmitter<String> failedRuns, GatewayConfig config) {
+        this.failedRuns = failedRuns;
+        this.config = config;
+    }
+
+    /** Completes once the broker has the run; fails when it does not acknowledge within the ack timeout. */
+    public Uni<Void> send(FailedRun run) {
+        return KafkaIngest.send(failedRuns, run.actionId(), run, config.ingest().ackTimeout());
+    }
+
+    public Uni<Response> publish(FailedRun run) {
+        return KafkaIngest.publish(failedRuns, run.actionId(), run, config.ingest().ackTimeout(),
+                Map.of("requestId", run.requestId()), "retry with requestId " + run.requestId(), run.traceId());
+    }
+}
