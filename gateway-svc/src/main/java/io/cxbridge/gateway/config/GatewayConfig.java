@@ -18,6 +18,18 @@ public interface GatewayConfig {
 
     Services services();
 
+    Idempotency idempotency();
+
+    interface Idempotency {
+        /** How long a completed answer is replayed for the same key. */
+        @WithDefault("24h")
+        Duration retention();
+
+        /** Answers larger than this are not stored (the key is released instead). */
+        @WithDefault("1M")
+        MemorySize maxStoredBody();
+    }
+
     /** Where the internal services listen; the gateway is their only door. */
     interface Services {
         @WithDefault("http://127.0.0.1:8081")

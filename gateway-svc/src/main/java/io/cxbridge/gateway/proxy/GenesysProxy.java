@@ -10,7 +10,12 @@ import io.cxbridge.genesys.http.UpstreamException;
 import io.cxbridge.genesys.shaping.RateLimitedException;
 import io.cxbridge.genesys.token.TokenException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cxbridge.gateway.auth.GatewayClient;
+import io.cxbridge.gateway.idempotency.IdempotencyRecord;
+import io.cxbridge.gateway.idempotency.IdempotencyStore;
 import io.cxbridge.gateway.ingest.FailedRunPublisher;
+import io.cxbridge.genesys.http.GenesysRequest;
+import io.smallrye.mutiny.Uni;
 import io.cxbridge.model.Headers;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.event.FailedRun;
@@ -24,6 +29,11 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,16 +51,26 @@ public class GenesysProxy {
     private static final Logger LOG = Logger.getLogger(GenesysProxy.class);
     private static final String ALIAS = "/genesys-api";
     private static final Pattern EXECUTE = Pattern.compile("^/api/v2/integrations/actions/([^/]+)/execute$");
+    private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    private static final Set<HttpMethod> WRITES = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
+    /** The answer headers a replay repeats (the rest describe one exchange). */
+    private static final List<String> REPLAYED_HEADERS = List.of("Content-Type", "Location", "ETag", "Last-Modified",
+            "ININ-Correlation-Id");
 
     private final GenesysClient genesys;
     private final GatewayConfig.Proxy config;
     private final FailedRunPublisher failedRuns;
+    private final IdempotencyStore idempotency;
+    private final GatewayConfig.Idempotency idempotencyConfig;
     private final Clock clock;
 
-    public GenesysProxy(GenesysClient genesys, GatewayConfig config, FailedRunPublisher failedRuns, Clock clock) {
+    public GenesysProxy(GenesysClient genesys, GatewayConfig config, FailedRunPublisher failedRuns,
+                        IdempotencyStore idempotency, Clock clock) {
         this.genesys = genesys;
         this.config = config.proxy();
         this.failedRuns = failedRuns;
+        this.idempotency = idempotency;
+        this.idempotencyConfig = config.idempotency();
         this.clock = clock;
     }
 
@@ -69,7 +89,8 @@ public class GenesysProxy {
         MultiMap headers = HopByHop.forRequest(request.headers())
                 .set("ININ-Correlation-Id", requestId)
                 .set("X-Request-Id", requestId)
-                .remove(Headers.ASYNC_RETRY);
+                .remove(Headers.ASYNC_RETRY)
+                .remove(IDEMPOTENCY_KEY);
         Matcher execute = EXECUTE.matcher(path);
         String asyncActionId = request.method() == HttpMethod.POST && execute.matches()
                 && "true".equalsIgnoreCase(request.getHeader(Headers.ASYNC_RETRY)) ? execute.group(1) : null;
@@ -81,6 +102,25 @@ public class GenesysProxy {
             return;
         }
         boolean chunked = request.headers().contains("Transfer-Encoding");
+        String idempotencyKey = request.getHeader(IDEMPOTENCY_KEY);
+        if (idempotencyKey != null && WRITES.contains(request.method())) {
+            if (chunked || length > config.bufferLimit().asLongValue()) {
+                RequestContext.problem(rc, 413, "Payload Too Large", "a request with an Idempotency-Key may carry at most "
+                        + config.bufferLimit().asLongValue() + " bytes (its body is kept to recognise repeats)");
+                return;
+            }
+            if (idempotencyKey.isBlank() || idempotencyKey.length() > 255) {
+                RequestContext.problem(rc, 400, "Bad Request", "Idempotency-Key must be 1 to 255 characters");
+                return;
+            }
+            if (length <= 0) {
+                keyed(rc, idempotencyKey, pathAndQuery, headers, Buffer.buffer(), requestId);
+            } else {
+                String pq = pathAndQuery;
+                request.body().onSuccess(body -> keyed(rc, idempotencyKey, pq, headers, body, requestId)).onFailure(rc::fail);
+            }
+            return;
+        }
         if (length <= 0 && !chunked) {
             forward(rc, pathAndQuery, headers, null, requestId, false);
         } else if (length > 0 && length <= config.bufferLimit().asLongValue()) {
@@ -153,6 +193,81 @@ public class GenesysProxy {
                     RequestContext.problem(rc, 503, "Service Unavailable", "Genesys answered " + lastStatus
                             + " and the run could not be queued for retry; retry the call");
                 });
+    }
+
+    /**
+     * A write with an Idempotency-Key: claimed in Redis per client with a fingerprint of method, path, query and
+     * body; a repeat gets the stored answer ({@code Idempotent-Replayed: true}), another body under the same key
+     * 422, a repeat while the first is in flight 409. 5xx and 429 answers are not kept. No Redis: 503.
+     */
+    private void keyed(RoutingContext rc, String key, String pathAndQuery, MultiMap headers, Buffer body, String requestId) {
+        GatewayClient client = RequestContext.client(rc);
+        HttpMethod method = rc.request().method();
+        String fingerprint = IdempotencyStore.fingerprint(method.name(), pathAndQuery, body.getBytes());
+        idempotency.claim(client.id(), key, fingerprint, config.deadline().plusSeconds(5))
+                .subscribe().with(existing -> {
+                    if (existing.isEmpty()) {
+                        callOnce(rc, client, key, fingerprint, pathAndQuery, headers, body, requestId);
+                    } else if (!existing.get().fingerprint().equals(fingerprint)) {
+                        RequestContext.problem(rc, 422, "Unprocessable Content",
+                                "this Idempotency-Key was used for a different request (method, path, query or body)");
+                    } else if (!existing.get().done()) {
+                        rc.response().putHeader("Retry-After", "1");
+                        RequestContext.problem(rc, 409, "Conflict", "a request with this Idempotency-Key is still in progress");
+                    } else {
+                        replay(rc, existing.get(), requestId);
+                    }
+                }, failure -> storeDown(rc, failure, requestId));
+    }
+
+    private void callOnce(RoutingContext rc, GatewayClient client, String key, String fingerprint, String pathAndQuery,
+                          MultiMap headers, Buffer body, String requestId) {
+        GenesysRequest call = new GenesysRequest(rc.request().method(), pathAndQuery,
+                io.vertx.mutiny.core.MultiMap.newInstance(headers), io.vertx.mutiny.core.buffer.Buffer.newInstance(body),
+                java.util.Optional.of(config.deadline()));
+        genesys.send(call).subscribe().with(answer -> {
+            Buffer answerBody = answer.body() == null ? Buffer.buffer() : answer.body().getDelegate();
+            boolean keep = answer.status() < 500 && answer.status() != 429
+                    && answerBody.length() <= idempotencyConfig.maxStoredBody().asLongValue();
+            Map<String, String> kept = new LinkedHashMap<>();
+            for (String name : REPLAYED_HEADERS) {
+                String value = answer.headers().get(name);
+                if (value != null) {
+                    kept.put(name, value);
+                }
+            }
+            Uni<Void> bookkeeping = keep
+                    ? idempotency.complete(client.id(), key, new IdempotencyRecord(IdempotencyRecord.DONE, fingerprint,
+                    answer.status(), kept, Base64.getEncoder().encodeToString(answerBody.getBytes())))
+                    : idempotency.release(client.id(), key);
+            bookkeeping.onFailure().invoke(e -> LOG.warnf("idempotency record for %s not updated: %s", requestId, e.getMessage()))
+                    .onFailure().recoverWithNull()
+                    .subscribe().with(x -> {
+                        rc.put(RequestContext.UPSTREAM_STATUS, answer.status());
+                        HttpServerResponse response = rc.response().setStatusCode(answer.status());
+                        response.headers().addAll(HopByHop.forResponse(answer.headers().getDelegate()));
+                        response.putHeader("X-Upstream-Attempts", String.valueOf(answer.attempts()))
+                                .putHeader("X-Request-Id", requestId)
+                                .end(answerBody);
+                    });
+        }, failure -> idempotency.release(client.id(), key).onFailure().recoverWithNull()
+                .subscribe().with(x -> fail(rc, failure, requestId)));
+    }
+
+    private static void replay(RoutingContext rc, IdempotencyRecord stored, String requestId) {
+        HttpServerResponse response = rc.response().setStatusCode(stored.status());
+        if (stored.headers() != null) {
+            stored.headers().forEach(response::putHeader);
+        }
+        response.putHeader("Idempotent-Replayed", "true").putHeader("X-Request-Id", requestId)
+                .end(Buffer.buffer(Base64.getDecoder().decode(stored.body())));
+    }
+
+    private void storeDown(RoutingContext rc, Throwable failure, String requestId) {
+        LOG.warnf("keyed write %s refused: %s", requestId, failure.getMessage());
+        rc.response().putHeader("Retry-After", "5");
+        RequestContext.problem(rc, 503, "Service Unavailable",
+                "requests with an Idempotency-Key cannot be protected right now; retry shortly");
     }
 
     private void relay(RoutingContext rc, StreamedResponse upstream, String requestId) {

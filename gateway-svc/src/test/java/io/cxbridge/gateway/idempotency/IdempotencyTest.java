@@ -1,0 +1,115 @@
+package io.cxbridge.gateway.idempotency;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.cxbridge.gateway.routes.EchoBackendResource;
+import io.cxbridge.model.problem.Problem;
+import io.cxbridge.testkit.KafkaResource;
+import io.cxbridge.testkit.RedisResource;
+import io.cxbridge.testkit.RedisServer;
+import io.cxbridge.testkit.sim.GenesysSim;
+import io.cxbridge.testkit.sim.GenesysSimResource;
+import io.cxbridge.testkit.sim.SimControl;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(RedisResource.class)
+@QuarkusTestResource(GenesysSimResource.class)
+@QuarkusTestResource(EchoBackendResource.class)
+class IdempotencyTest {
+
+    private static final String QUEUES = "/api/v2/routing/queues";
+    private final SimControl sim = GenesysSim.shared().control();
+
+    @BeforeEach
+    void reset() {
+        sim.reset();
+        demo().get("/api/v2/warmup").then().statusCode(200); // the gateway replaces its token after the reset
+    }
+
+    private static RequestSpecification demo() {
+        return given().header("X-API-Key", "cxb_demo_key");
+    }
+
+    private static RequestSpecification keyed(String key) {
+        return demo().header("Idempotency-Key", key).contentType(ContentType.JSON);
+    }
+
+    @Test
+    void theSameKeyAndBodyTwiceCreateOnceAndTheRepeatIsReplayed() {
+        String key = UUID.randomUUID().toString();
+        Response first = keyed(key).body("{\"name\":\"Billing\"}").post(QUEUES);
+        first.then().statusCode(200);
+        Response second = keyed(key).body("{\"name\":\"Billing\"}").post(QUEUES);
+        second.then().statusCode(200).header("Idempotent-Replayed", "true");
+
+        assertThat(second.jsonPath().getString("id")).isEqualTo(first.jsonPath().getString("id"));
+        assertThat(first.header("Idempotent-Replayed")).isNull();
+        assertThat(sim.stats().requests("POST", QUEUES)).as("one create at the sim").isEqualTo(1);
+    }
+
+    @Test
+    void theSameKeyWithAnotherBodyIs422() {
+        String key = UUID.randomUUID().toString();
+        keyed(key).body("{\"name\":\"A\"}").post(QUEUES).then().statusCode(200);
+        keyed(key).body("{\"name\":\"B\"}").post(QUEUES).then()
+                .statusCode(422).contentType(Problem.MEDIA_TYPE).body("detail", containsString("different request"));
+        assertThat(sim.stats().requests("POST", QUEUES)).isEqualTo(1);
+    }
+
+    @Test
+    void aDuplicateWhileTheFirstIsStillRunningIs409() throws Exception {
+        String key = UUID.randomUUID().toString();
+        sim.fault(Map.of("method", "POST", "path", QUEUES, "latencyMs", 1500, "count", 1));
+        CompletableFuture<Integer> first = CompletableFuture.supplyAsync(
+                () -> keyed(key).body("{\"name\":\"Slow\"}").post(QUEUES).statusCode());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> sim.stats().requests("POST", QUEUES) + inFlightAtSim() > 0);
+        keyed(key).body("{\"name\":\"Slow\"}").post(QUEUES).then()
+                .statusCode(409).header("Retry-After", "1").body("type", equalTo(Problem.CONFLICT));
+        assertThat(first.get()).isEqualTo(200);
+        keyed(key).body("{\"name\":\"Slow\"}").post(QUEUES).then().statusCode(200).header("Idempotent-Replayed", "true");
+    }
+
+    @Test
+    void aFailedAnswerIsNotStoredSoTheRetryRunsAgain() {
+        String key = UUID.randomUUID().toString();
+        sim.fault(Map.of("method", "POST", "path", QUEUES, "status", 503, "count", 1));
+        keyed(key).body("{\"name\":\"Retry me\"}").post(QUEUES).then().statusCode(503);
+        keyed(key).body("{\"name\":\"Retry me\"}").post(QUEUES).then().statusCode(200)
+                .header("Idempotent-Replayed", (String) null);
+        assertThat(sim.stats().requests("POST", QUEUES)).isEqualTo(2);
+    }
+
+    @Test
+    void whileRedisIsAwayKeyedWritesGet503AndPlainProxyingGoesOn() {
+        RedisServer redis = RedisServer.shared();
+        redis.stop();
+        try {
+            keyed(UUID.randomUUID().toString()).body("{\"name\":\"Unprotected\"}").post(QUEUES).then()
+                    .statusCode(503).header("Retry-After", "5").contentType(Problem.MEDIA_TYPE);
+            assertThat(sim.stats().requests("POST", QUEUES)).as("the keyed write never ran").isZero();
+            demo().get(QUEUES).then().statusCode(200);
+        } finally {
+            redis.start();
+        }
+    }
+
+    /** The sim counts a request when its answer goes out; a request held by a latency fault is not counted yet. */
+    private long inFlightAtSim() {
+        return sim.faults().findValues("hits").stream().mapToLong(n -> n.asLong()).sum();
+    }
+}
