@@ -17,6 +17,8 @@ public final class RequestContext {
     static final String CLIENT = "cxbridge.client";
     /** Set by whatever forwarded the request: the status the upstream answered (absent when nothing was forwarded). */
     public static final String UPSTREAM_STATUS = "cxbridge.upstreamStatus";
+    /** A request body the gateway held whole (small enough to buffer), for the log line. */
+    public static final String REQUEST_BODY = "cxbridge.requestBody";
     private static final Pattern TRACEPARENT = Pattern.compile("^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$");
 
     /** The W3C trace id the client sent in {@code traceparent}, else the current span's, else a new one. */

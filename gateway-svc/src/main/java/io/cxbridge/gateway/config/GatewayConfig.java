@@ -20,6 +20,14 @@ public interface GatewayConfig {
 
     Idempotency idempotency();
 
+    Logging logging();
+
+    interface Logging {
+        /** Held request bodies up to this size are logged (after redaction); larger ones as size and SHA-256. */
+        @WithDefault("10K")
+        MemorySize logBodyLimit();
+    }
+
     interface Idempotency {
         /** How long a completed answer is replayed for the same key. */
         @WithDefault("24h")

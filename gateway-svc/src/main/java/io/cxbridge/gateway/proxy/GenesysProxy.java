@@ -117,7 +117,10 @@ public class GenesysProxy {
                 keyed(rc, idempotencyKey, pathAndQuery, headers, Buffer.buffer(), requestId);
             } else {
                 String pq = pathAndQuery;
-                request.body().onSuccess(body -> keyed(rc, idempotencyKey, pq, headers, body, requestId)).onFailure(rc::fail);
+                request.body().onSuccess(body -> {
+                    rc.put(RequestContext.REQUEST_BODY, body);
+                    keyed(rc, idempotencyKey, pq, headers, body, requestId);
+                }).onFailure(rc::fail);
             }
             return;
         }
@@ -125,6 +128,7 @@ public class GenesysProxy {
             forward(rc, pathAndQuery, headers, null, requestId, false);
         } else if (length > 0 && length <= config.bufferLimit().asLongValue()) {
             request.body().onSuccess(body -> {
+                rc.put(RequestContext.REQUEST_BODY, body);
                 if (asyncActionId != null) {
                     forwardWithAsyncRetry(rc, pathAndQuery, headers, body, requestId, asyncActionId);
                 } else {
