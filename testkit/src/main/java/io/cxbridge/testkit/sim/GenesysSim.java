@@ -1,9 +1,8 @@
 package io.cxbridge.testkit.sim;
 
+import io.cxbridge.testkit.ServiceProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,13 +47,13 @@ public final class GenesysSim {
     private final int port;
     private final String clientId;
     private final String clientSecret;
-    private final Process process;
+    private final ServiceProcess process;
     private final Path logFile;
     private final SimControl control;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
-    private GenesysSim(String baseUrl, int port, String clientId, String clientSecret, Process process,
+    private GenesysSim(String baseUrl, int port, String clientId, String clientSecret, ServiceProcess process,
                        Path logFile) {
         this.baseUrl = baseUrl;
         this.port = port;
@@ -91,47 +89,10 @@ public final class GenesysSim {
     public static GenesysSim start(Map<String, String> systemProperties) {
         Path jar = locateJar(firstNonBlank(System.getProperty(JAR_PROPERTY), System.getenv(JAR_ENV)),
                 Path.of(System.getProperty("user.dir")));
-        Path logDir = Path.of(System.getProperty("user.dir"), "target");
-        try {
-            Files.createDirectories(logDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + logDir, e);
-        }
-        IllegalStateException last = null;
-        for (int attempt = 1; attempt <= 3; attempt++) {
-            int port = freePort();
-            Path log = logDir.resolve("genesys-sim-" + port + ".log");
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.add("-Xmx256m");
-            command.add("-Dquarkus.http.port=" + port);
-            command.add("-Dquarkus.http.host=127.0.0.1");
-            systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-            command.add("-jar");
-            command.add(jar.toString());
-            Process process;
-            try {
-                process = new ProcessBuilder(command).redirectErrorStream(true)
-                        .redirectOutput(log.toFile()).start();
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot start genesys-sim with " + command.get(0), e);
-            }
-            String clientId = systemProperties.getOrDefault("cxbridge.sim.client-id", DEFAULT_CLIENT_ID);
-            String secret = systemProperties.getOrDefault("cxbridge.sim.client-secret", DEFAULT_CLIENT_SECRET);
-            GenesysSim sim = new GenesysSim("http://127.0.0.1:" + port, port, clientId, secret, process, log);
-            try {
-                sim.awaitReady(READY_TIMEOUT);
-                return sim;
-            } catch (IllegalStateException e) {
-                sim.stop();
-                last = e;
-                if (!tail(log).contains("already in use") && !tail(log).contains("Port already bound")) {
-                    throw e;
-                }
-                // somebody took the port between our probe and the sim's bind: try another one
-            }
-        }
-        throw last;
+        ServiceProcess process = ServiceProcess.start("genesys-sim", jar, "256m", systemProperties, READY_TIMEOUT);
+        String clientId = systemProperties.getOrDefault("cxbridge.sim.client-id", DEFAULT_CLIENT_ID);
+        String secret = systemProperties.getOrDefault("cxbridge.sim.client-secret", DEFAULT_CLIENT_SECRET);
+        return new GenesysSim(process.baseUrl(), process.port(), clientId, secret, process, process.logFile());
     }
 
     /** Where the sim's jar is, or a clear error saying how to build it. */
@@ -156,38 +117,6 @@ public final class GenesysSim {
         throw new IllegalStateException("genesys-sim is not built: none of " + tried + " exists. Build genesys-sim "
                 + "first (mvn -pl genesys-sim -am package -DskipTests, or mvn install from the root), or point -D"
                 + JAR_PROPERTY + " at its quarkus-run.jar");
-    }
-
-    private void awaitReady(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(2)).GET().build();
-        while (true) {
-            if (process != null && !process.isAlive()) {
-                throw new IllegalStateException("genesys-sim exited with " + process.exitValue()
-                        + " before it was ready; last lines of " + logFile + ":\n" + tail(logFile));
-            }
-            try {
-                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for genesys-sim", e);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("genesys-sim was not ready on " + baseUrl + " within "
-                        + timeout.toSeconds() + " s; last lines of " + logFile + ":\n" + tail(logFile));
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for genesys-sim", e);
-            }
-        }
     }
 
     /** The sim's base URL, e.g. {@code http://127.0.0.1:41234} (API base and login base alike). */
@@ -247,44 +176,14 @@ public final class GenesysSim {
 
     /** Stops a sim this JVM started (SIGTERM, then kill after 10 s); a no-op for one at {@code cxbridge.sim.url}. */
     public void stop() {
-        if (process == null || !process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
+        if (process != null) {
+            process.stop();
         }
     }
 
     @Override
     public String toString() {
         return "GenesysSim[" + baseUrl + (logFile != null ? ", log " + logFile : "") + "]";
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
-        }
-    }
-
-    private static String tail(Path log) {
-        if (log == null || !Files.exists(log)) {
-            return "(no log)";
-        }
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(log unreadable: " + e.getMessage() + ")";
-        }
     }
 
     private static String firstNonBlank(String a, String b) {
