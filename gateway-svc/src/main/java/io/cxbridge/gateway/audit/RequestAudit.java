@@ -4,7 +4,6 @@ import io.cxbridge.common.audit.AuditEmitter;
 import io.cxbridge.gateway.auth.GatewayClient;
 import io.cxbridge.genesys.redaction.Redactor;
 import io.cxbridge.model.audit.AuditTypes;
-import io.cxbridge.gateway.config.GatewayConfig;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -12,9 +11,6 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -34,12 +30,9 @@ public class RequestAudit {
 
     private final AuditEmitter audit;
     private final Redactor redactor;
-    private final GatewayConfig.Logging config;
-
-    public RequestAudit(AuditEmitter audit, Redactor redactor, GatewayConfig config) {
+    public RequestAudit(AuditEmitter audit, Redactor redactor) {
         this.audit = audit;
         this.redactor = redactor;
-        this.config = config.logging();
     }
 
     void install(@Observes Router router) {
@@ -59,23 +52,14 @@ public class RequestAudit {
         rc.next();
     }
 
-    /** A body the gateway held: redacted when small, else only its size and SHA-256. */
-    private String body(Buffer body) {
-        if (body == null || body.length() == 0) {
+    /** A body the gateway saw: redacted when small, else only its size and SHA-256. */
+    private String body(String label, BodyTap tap) {
+        if (tap == null || tap.size() == 0) {
             return "";
         }
-        if (body.length() > config.logBodyLimit().asLongValue()) {
-            return " body " + body.length() + " B sha256 " + sha256(body.getBytes());
-        }
-        return " body " + redactor.json(body.toString(StandardCharsets.UTF_8));
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        Buffer small = tap.small();
+        return small == null ? label + tap.size() + " B sha256 " + tap.sha256()
+                : label + redactor.json(small.toString(StandardCharsets.UTF_8));
     }
 
     private void record(RoutingContext rc, String traceId, long started) {
@@ -101,7 +85,8 @@ public class RequestAudit {
             LOG.infof("%s %s%s -> %d in %d ms (client %s, in %d B, out %d B)%s", request.method().name(),
                     request.path(), request.query() == null ? "" : "?" + redactor.query(request.query()), status,
                     durationMs, client == null ? "-" : client.id(), request.bytesRead(),
-                    rc.response().bytesWritten(), body(rc.get(RequestContext.REQUEST_BODY)));
+                    rc.response().bytesWritten(), body(" body ", rc.get(RequestContext.REQUEST_BODY))
+                            + body(" response ", rc.get(RequestContext.RESPONSE_BODY)));
         } finally {
             MDC.remove("traceId");
         }

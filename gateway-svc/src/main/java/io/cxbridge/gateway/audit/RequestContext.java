@@ -17,8 +17,10 @@ public final class RequestContext {
     static final String CLIENT = "cxbridge.client";
     /** Set by whatever forwarded the request: the status the upstream answered (absent when nothing was forwarded). */
     public static final String UPSTREAM_STATUS = "cxbridge.upstreamStatus";
-    /** A request body the gateway held whole (small enough to buffer), for the log line. */
+    /** The request body's {@link BodyTap}, for the log line. */
     public static final String REQUEST_BODY = "cxbridge.requestBody";
+    /** The response body's {@link BodyTap}, for the log line. */
+    public static final String RESPONSE_BODY = "cxbridge.responseBody";
     private static final Pattern TRACEPARENT = Pattern.compile("^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$");
 
     /** The W3C trace id the client sent in {@code traceparent}, else the current span's, else a new one. */

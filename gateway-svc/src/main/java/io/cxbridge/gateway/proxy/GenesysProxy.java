@@ -1,6 +1,8 @@
 package io.cxbridge.gateway.proxy;
 
+import io.cxbridge.gateway.audit.BodyTap;
 import io.cxbridge.gateway.audit.RequestContext;
+import io.cxbridge.gateway.audit.Tapped;
 import io.cxbridge.gateway.auth.ClientAuthentication;
 import io.cxbridge.gateway.config.GatewayConfig;
 import io.cxbridge.genesys.breaker.CircuitOpenException;
@@ -21,6 +23,7 @@ import io.cxbridge.model.Json;
 import io.cxbridge.model.event.FailedRun;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -62,6 +65,7 @@ public class GenesysProxy {
     private final FailedRunPublisher failedRuns;
     private final IdempotencyStore idempotency;
     private final GatewayConfig.Idempotency idempotencyConfig;
+    private final long logLimit;
     private final Clock clock;
 
     public GenesysProxy(GenesysClient genesys, GatewayConfig config, FailedRunPublisher failedRuns,
@@ -71,6 +75,7 @@ public class GenesysProxy {
         this.failedRuns = failedRuns;
         this.idempotency = idempotency;
         this.idempotencyConfig = config.idempotency();
+        this.logLimit = config.logging().logBodyLimit().asLongValue();
         this.clock = clock;
     }
 
@@ -118,7 +123,7 @@ public class GenesysProxy {
             } else {
                 String pq = pathAndQuery;
                 request.body().onSuccess(body -> {
-                    rc.put(RequestContext.REQUEST_BODY, body);
+                    rc.put(RequestContext.REQUEST_BODY, BodyTap.of(body, logLimit));
                     keyed(rc, idempotencyKey, pq, headers, body, requestId);
                 }).onFailure(rc::fail);
             }
@@ -128,7 +133,7 @@ public class GenesysProxy {
             forward(rc, pathAndQuery, headers, null, requestId, false);
         } else if (length > 0 && length <= config.bufferLimit().asLongValue()) {
             request.body().onSuccess(body -> {
-                rc.put(RequestContext.REQUEST_BODY, body);
+                rc.put(RequestContext.REQUEST_BODY, BodyTap.of(body, logLimit));
                 if (asyncActionId != null) {
                     forwardWithAsyncRetry(rc, pathAndQuery, headers, body, requestId, asyncActionId);
                 } else {
@@ -144,8 +149,13 @@ public class GenesysProxy {
 
     private void forward(RoutingContext rc, String pathAndQuery, MultiMap headers, Buffer body, String requestId,
                          boolean streamBody) {
-        genesys.stream(rc.request().method(), pathAndQuery, headers, body, streamBody ? rc.request() : null,
-                        config.deadline())
+        ReadStream<Buffer> bodyStream = null;
+        if (streamBody) {
+            BodyTap tap = new BodyTap(logLimit);
+            rc.put(RequestContext.REQUEST_BODY, tap);
+            bodyStream = new Tapped(rc.request(), tap);
+        }
+        genesys.stream(rc.request().method(), pathAndQuery, headers, body, bodyStream, config.deadline())
                 .subscribe().with(response -> relay(rc, response, requestId), failure -> fail(rc, failure, requestId));
     }
 
@@ -250,6 +260,7 @@ public class GenesysProxy {
                         rc.put(RequestContext.UPSTREAM_STATUS, answer.status());
                         HttpServerResponse response = rc.response().setStatusCode(answer.status());
                         response.headers().addAll(HopByHop.forResponse(answer.headers().getDelegate()));
+                        rc.put(RequestContext.RESPONSE_BODY, BodyTap.of(answerBody, logLimit));
                         response.putHeader("X-Upstream-Attempts", String.valueOf(answer.attempts()))
                                 .putHeader("X-Request-Id", requestId)
                                 .end(answerBody);
@@ -258,13 +269,14 @@ public class GenesysProxy {
                 .subscribe().with(x -> fail(rc, failure, requestId)));
     }
 
-    private static void replay(RoutingContext rc, IdempotencyRecord stored, String requestId) {
+    private void replay(RoutingContext rc, IdempotencyRecord stored, String requestId) {
+        Buffer body = Buffer.buffer(Base64.getDecoder().decode(stored.body()));
+        rc.put(RequestContext.RESPONSE_BODY, BodyTap.of(body, logLimit));
         HttpServerResponse response = rc.response().setStatusCode(stored.status());
         if (stored.headers() != null) {
             stored.headers().forEach(response::putHeader);
         }
-        response.putHeader("Idempotent-Replayed", "true").putHeader("X-Request-Id", requestId)
-                .end(Buffer.buffer(Base64.getDecoder().decode(stored.body())));
+        response.putHeader("Idempotent-Replayed", "true").putHeader("X-Request-Id", requestId).end(body);
     }
 
     private void storeDown(RoutingContext rc, Throwable failure, String requestId) {
@@ -288,7 +300,9 @@ public class GenesysProxy {
         if (!upstream.headers().contains("Content-Length")) {
             response.setChunked(true);
         }
-        upstream.body().pipeTo(response).onFailure(e -> LOG.debugf("relay of %s ended early: %s", requestId, e.getMessage()));
+        BodyTap tap = new BodyTap(logLimit);
+        rc.put(RequestContext.RESPONSE_BODY, tap);
+        new Tapped(upstream.body(), tap).pipeTo(response).onFailure(e -> LOG.debugf("relay of %s ended early: %s", requestId, e.getMessage()));
     }
 
     private void fail(RoutingContext rc, Throwable failure, String requestId) {

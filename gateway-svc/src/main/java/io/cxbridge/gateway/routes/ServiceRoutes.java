@@ -1,6 +1,8 @@
 package io.cxbridge.gateway.routes;
 
+import io.cxbridge.gateway.audit.BodyTap;
 import io.cxbridge.gateway.audit.RequestContext;
+import io.cxbridge.gateway.audit.Tapped;
 import io.cxbridge.gateway.auth.ClientAuthentication;
 import io.cxbridge.gateway.auth.GatewayClient;
 import io.cxbridge.gateway.config.GatewayConfig;
@@ -32,9 +34,11 @@ public class ServiceRoutes {
 
     private final GatewayConfig.Services services;
     private final HttpClient http;
+    private final long logLimit;
 
     public ServiceRoutes(Vertx vertx, GatewayConfig config) {
         this.services = config.services();
+        this.logLimit = config.logging().logBodyLimit().asLongValue();
         this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2000).setMaxPoolSize(50));
     }
 
@@ -71,7 +75,12 @@ public class ServiceRoutes {
                     if (hasBody && !out.headers().contains("Content-Length")) {
                         out.setChunked(true);
                     }
-                    return hasBody ? out.send(request) : out.send();
+                    if (!hasBody) {
+                        return out.send();
+                    }
+                    BodyTap tap = new BodyTap(logLimit);
+                    rc.put(RequestContext.REQUEST_BODY, tap);
+                    return out.send(new Tapped(request, tap));
                 })
                 .onSuccess(answer -> relay(rc, answer))
                 .onFailure(e -> {
@@ -83,7 +92,7 @@ public class ServiceRoutes {
                 });
     }
 
-    private static void relay(RoutingContext rc, HttpClientResponse answer) {
+    private void relay(RoutingContext rc, HttpClientResponse answer) {
         HttpServerResponse response = rc.response();
         rc.put(RequestContext.UPSTREAM_STATUS, answer.statusCode());
         response.setStatusCode(answer.statusCode());
@@ -91,7 +100,9 @@ public class ServiceRoutes {
         if (!answer.headers().contains("Content-Length")) {
             response.setChunked(true);
         }
-        answer.pipeTo(response);
+        BodyTap tap = new BodyTap(logLimit);
+        rc.put(RequestContext.RESPONSE_BODY, tap);
+        new Tapped(answer, tap).pipeTo(response);
     }
 
     @PreDestroy

@@ -77,6 +77,8 @@ class LogRedactionTest {
         assertThat(lines).as("the request log lines were captured")
                 .anyMatch(l -> l.contains("POST /api/v2/external/contacts?email=[REDACTED]&card=[REDACTED]&pageSize=5"));
         assertThat(lines).anyMatch(l -> l.contains("body {") && l.contains("[REDACTED]"));
+        assertThat(lines).as("the answer, which echoes the contact, is logged redacted")
+                .anyMatch(l -> l.contains("POST /api/v2/external/contacts") && l.contains(" response {"));
         for (String secret : SECRETS) {
             assertThat(lines).as("a log line holds '%s'", secret).noneMatch(l -> l.contains(secret));
         }
