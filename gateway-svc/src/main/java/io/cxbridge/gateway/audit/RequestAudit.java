@@ -30,6 +30,7 @@ public class RequestAudit {
 
     private final AuditEmitter audit;
     private final Redactor redactor;
+
     public RequestAudit(AuditEmitter audit, Redactor redactor) {
         this.audit = audit;
         this.redactor = redactor;
@@ -41,7 +42,7 @@ public class RequestAudit {
 
     private void handle(RoutingContext rc) {
         HttpServerRequest request = rc.request();
-        if (request.path().startsWith("/q/")) {
+        if (RequestContext.isManagement(request)) {
             rc.next();
             return;
         }

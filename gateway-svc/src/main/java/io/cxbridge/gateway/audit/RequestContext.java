@@ -23,6 +23,11 @@ public final class RequestContext {
     public static final String RESPONSE_BODY = "cxbridge.responseBody";
     private static final Pattern TRACEPARENT = Pattern.compile("^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$");
 
+    /** Health, metrics and OpenAPI ({@code /q/**}): no key, no audit (probes and scrapers call them constantly). */
+    public static boolean isManagement(io.vertx.core.http.HttpServerRequest request) {
+        return request.path().startsWith("/q/");
+    }
+
     /** The W3C trace id the client sent in {@code traceparent}, else the current span's, else a new one. */
     static String traceIdOf(RoutingContext rc) {
         String traceparent = rc.request().getHeader("traceparent");

@@ -43,7 +43,7 @@ public class ClientAuthentication {
 
     private void handle(RoutingContext rc) {
         HttpServerRequest request = rc.request();
-        if (request.path().startsWith("/q/")) {
+        if (RequestContext.isManagement(request)) {
             rc.next();
             return;
         }
