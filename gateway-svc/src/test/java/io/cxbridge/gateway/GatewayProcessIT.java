@@ -124,6 +124,29 @@ class GatewayProcessIT {
         }
     }
 
+    @Test
+    void onSigtermAnInFlightRequestStillCompletesAndTheProcessExits() throws Exception {
+        SimControl sim = GenesysSim.shared().control();
+        sim.reset();
+        ServiceProcess gateway = ServiceProcess.start("gateway-svc", ServiceProcess.jarOf("gateway-svc"), "256m",
+                gatewayProperties(Map.of()), Duration.ofSeconds(90));
+        try {
+            assertThat(get(gateway).statusCode()).isEqualTo(200);
+            sim.fault(Map.of("method", "GET", "path", "/api/v2/routing/queues", "latencyMs", 2000, "count", 1));
+            CompletableFuture<HttpResponse<Void>> inFlight = HTTP.sendAsync(request(gateway),
+                    HttpResponse.BodyHandlers.discarding());
+            await().atMost(Duration.ofSeconds(5)).until(() -> sim.faults().findValues("hits").stream()
+                    .anyMatch(h -> h.asLong() > 0));
+            gateway.terminate();
+            assertThat(inFlight.get().statusCode()).as("the request in flight at SIGTERM is finished").isEqualTo(200);
+            assertThat(gateway.awaitExit(Duration.ofSeconds(25))).as("exits within the 20 s grace period").isTrue();
+            assertThat(ServiceProcess.tail(gateway.logFile())).contains("stopped in");
+        } finally {
+            gateway.stop();
+            sim.reset();
+        }
+    }
+
     private static HttpRequest request(ServiceProcess gateway) {
         return HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/api/v2/routing/queues"))
                 .header("X-API-Key", "cxb_demo_key").build();

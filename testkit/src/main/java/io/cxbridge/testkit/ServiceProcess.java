@@ -115,6 +115,16 @@ public final class ServiceProcess {
         return process.isAlive();
     }
 
+    /** Sends SIGTERM and returns at once; {@link #awaitExit} waits for the graceful stop. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** True when the process exited within {@code timeout}. */
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** SIGTERM (a graceful stop), then a kill after 15 s. */
     public void stop() {
         if (!process.isAlive()) {
