@@ -1,0 +1,379 @@
+package io.cxbridge.directory.cache;
+
+import io.cxbridge.directory.metrics.CacheMetrics;
+import io.cxbridge.model.Json;
+import io.cxbridge.model.event.DirectoryInvalidation;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.RedisAPI;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiPredicate;
+import org.jboss.logging.Logger;
+
+/**
+ * The two-level directory cache of one replica: L1 in-process (strict LRU, bounded), L2 in Redis (shared by
+ * every replica, one JSON value per directory, so a write is atomic), then Genesys (all pages).
+ * <ul>
+ * <li>A read is HIT-L1, HIT-L2, STALE (expired but within {@code staleFactor} x TTL: served at once while one
+ * refresh runs in the background) or MISS (loaded now).</li>
+ * <li>A load is single-flight within the process (one shared future per directory) and across replicas (a
+ * {@code SET NX PX} lock in Redis; the others poll Redis for the entry the holder stores).</li>
+ * <li>An invalidation drops what was loaded at or before its {@code issuedAt} from both levels (in Redis by a
+ * compare-and-delete script), so it never throws away fresher data.</li>
+ * <li>Without Redis the replica keeps serving L1 and loads on its own.</li>
+ * </ul>
+ * Plain class: the service wires one; tests build several on one Redis as "replicas".
+ */
+public final class DirectoryCache {
+
+    private static final Logger LOG = Logger.getLogger(DirectoryCache.class);
+    private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(1);
+
+    /**
+     * Deletes the stored directory when it was loaded at or before ARGV[1] (epoch ms), and leaves a mark (KEYS[2],
+     * kept ARGV[2] ms) so that a load which started before the invalidation cannot store its result after it.
+     */
+    private static final String INVALIDATE = """
+            local m = redis.call('GET', KEYS[2])
+            if not m or tonumber(m) < tonumber(ARGV[1]) then redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2]) end
+            local v = redis.call('GET', KEYS[1])
+            if not v then return 0 end
+            local t = tonumber(string.match(v, '^{"loadedAtMs":(%d+)'))
+            if t == nil or t <= tonumber(ARGV[1]) then return redis.call('DEL', KEYS[1]) end
+            return 0""";
+    /** Stores the directory unless an invalidation issued at or after its load (ARGV[3]) is marked in KEYS[2]. */
+    private static final String WRITE = """
+            local m = redis.call('GET', KEYS[2])
+            if m and tonumber(m) >= tonumber(ARGV[3]) then return 0 end
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            return 1""";
+    private static final String RELEASE_LOCK = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+            return 0""";
+
+    public enum Source {
+        HIT_L1("HIT-L1"), HIT_L2("HIT-L2"), MISS("MISS"), STALE("STALE");
+
+        private final String header;
+
+        Source(String header) {
+            this.header = header;
+        }
+
+        public String header() {
+            return header;
+        }
+    }
+
+    public record Read(CachedDirectory directory, Source source) {
+    }
+
+    private record Stored(long loadedAtMs, CachedDirectory directory) {
+    }
+
+    private final CacheSettings settings;
+    private final RedisAPI redis;
+    private final DirectoryFetcher fetcher;
+    private final Clock clock;
+    private final CacheListener listener;
+    private final CacheMetrics metrics;
+    private final LruCache<CachedDirectory> l1;
+    private final ConcurrentHashMap<String, Uni<CachedDirectory>> inflight = new ConcurrentHashMap<>();
+    /** The latest invalidation applied per directory: a load that started at or before it is not kept. */
+    private final ConcurrentHashMap<String, Instant> invalidatedUpTo = new ConcurrentHashMap<>();
+    private volatile boolean redisDown;
+
+    public DirectoryCache(CacheSettings settings, RedisAPI redis, DirectoryFetcher fetcher, Clock clock,
+                          CacheListener listener, MeterRegistry registry) {
+        this.settings = settings;
+        this.redis = redis;
+        this.fetcher = fetcher;
+        this.clock = clock;
+        this.listener = listener;
+        this.l1 = new LruCache<>(settings.maxDirectories());
+        this.metrics = new CacheMetrics(registry, this::size);
+    }
+
+    public CacheSettings settings() {
+        return settings;
+    }
+
+    public int ttlSeconds(String directoryId) {
+        return settings.ttl().ttlSeconds(directoryId);
+    }
+
+    public int size() {
+        return l1.size();
+    }
+
+    /** The directories held in-process, least recently used first. */
+    public List<String> cachedIds() {
+        return l1.keys();
+    }
+
+    /** The in-process copy, without counting as a use. */
+    public CachedDirectory peek(String directoryId) {
+        return l1.peek(directoryId);
+    }
+
+    public CacheMetrics.Snapshot metrics() {
+        return metrics.snapshot(size(), settings.maxDirectories());
+    }
+
+    /** Serves a directory from the first level that can, loading it when none can. */
+    public Uni<Read> read(String directoryId) {
+        CachedDirectory local = l1.get(directoryId);
+        if (local != null && local.fresh(clock.instant())) {
+            metrics.hitL1();
+            return Uni.createFrom().item(new Read(local, Source.HIT_L1));
+        }
+        return readL2(directoryId).onItem().transformToUni(shared -> {
+            Instant now = clock.instant();
+            if (shared != null && shared.fresh(now)) {
+                keepLocal(shared);
+                metrics.hitL2();
+                return Uni.createFrom().item(new Read(shared, Source.HIT_L2));
+            }
+            CachedDirectory newest = newest(local, shared);
+            if (newest != null && newest.servableStale(now, settings.staleFactor())) {
+                keepLocal(newest);
+                metrics.stale();
+                refreshInBackground(directoryId, newest);
+                return Uni.createFrom().item(new Read(newest, Source.STALE));
+            }
+            return load(directoryId, newest, (d, t) -> d.fresh(t))
+                    .map(d -> {
+                        metrics.miss();
+                        return new Read(d, Source.MISS);
+                    });
+        });
+    }
+
+    /** Starts one refresh (joins a running one); its failure is logged and the stale copy stays. */
+    public void refreshInBackground(String directoryId, CachedDirectory previous) {
+        load(directoryId, previous, (d, t) -> d.fresh(t) && d.loadedAt().isAfter(previous.loadedAt()))
+                .subscribe().with(d -> { }, e -> LOG.warnf("refresh of directory %s failed, serving stale: %s",
+                        directoryId, e.getMessage()));
+    }
+
+    /**
+     * Reloads a directory whose upstream changed ({@code upstreamLastModified} newer than the cached one): an
+     * entry another replica stored with that Last-Modified (or newer) is taken instead of a second fetch.
+     */
+    public Uni<CachedDirectory> reload(String directoryId, CachedDirectory previous, Instant upstreamLastModified) {
+        return load(directoryId, previous, (d, t) -> d.fresh(t) && !d.lastModified().isBefore(upstreamLastModified)
+                && (previous == null || d.loadedAt().isAfter(previous.loadedAt())));
+    }
+
+    /** Applies an invalidation to both levels: what was loaded at or before {@code issuedAt} goes. */
+    public Uni<Void> invalidate(DirectoryInvalidation invalidation) {
+        String id = invalidation.directoryId();
+        rememberInvalidation(id, invalidation.issuedAt());
+        l1.removeIf(id, d -> invalidation.appliesTo(d.loadedAt()));
+        metrics.invalidationApplied();
+        return redis(redis.eval(List.of(INVALIDATE, "2", entryKey(id), markKey(id),
+                String.valueOf(invalidation.issuedAt().toEpochMilli()), String.valueOf(markKeepMs()))))
+                .replaceWithVoid()
+                .onFailure().recoverWithUni(e -> {
+                    noteRedisDown(e);
+                    return Uni.createFrom().voidItem();
+                });
+    }
+
+    // --- loading -------------------------------------------------------------------------------------
+
+    /** In-process single flight: one load per directory at a time, shared by every caller. */
+    private Uni<CachedDirectory> load(String id, CachedDirectory previous, BiPredicate<CachedDirectory, Instant> acceptable) {
+        while (true) {
+            Uni<CachedDirectory> running = inflight.get(id);
+            if (running != null) {
+                return running;
+            }
+            CompletableFuture<CachedDirectory> future = new CompletableFuture<>();
+            Uni<CachedDirectory> shared = Uni.createFrom().completionStage(future);
+            if (inflight.putIfAbsent(id, shared) == null) {
+                long waitPolls = Math.max(1, settings.waitTimeout().toMillis() / Math.max(1, settings.pollInterval().toMillis()));
+                Uni.createFrom().deferred(() -> sharedOrFetch(id, previous, acceptable, waitPolls))
+                        .subscribe().with(d -> {
+                            keepLocal(d);
+                            inflight.remove(id, shared);
+                            future.complete(d);
+                        }, e -> {
+                            metrics.loadFailed();
+                            inflight.remove(id, shared);
+                            future.completeExceptionally(e instanceof InvalidDirectoryException
+                                    || e instanceof DirectoryUnavailableException ? e
+                                    : new DirectoryUnavailableException("directory " + id + " could not be loaded: "
+                                            + e.getClass().getSimpleName(), e));
+                        });
+                return shared;
+            }
+        }
+    }
+
+    /** Across replicas: take the lock and fetch, or wait for the holder's stored entry. */
+    private Uni<CachedDirectory> sharedOrFetch(String id, CachedDirectory previous,
+                                               BiPredicate<CachedDirectory, Instant> acceptable, long pollsLeft) {
+        String owner = UUID.randomUUID().toString();
+        return redis(redis.set(List.of(lockKey(id), owner, "NX", "PX", String.valueOf(settings.lockLease().toMillis()))))
+                .onItemOrFailure().transformToUni((ok, failure) -> {
+                    if (failure != null) {
+                        noteRedisDown(failure);
+                        return fetchAndStore(id, previous, false);
+                    }
+                    if (ok != null) {
+                        return underLock(id, owner, previous, acceptable);
+                    }
+                    if (pollsLeft <= 0) {
+                        return Uni.createFrom().failure(new DirectoryUnavailableException("directory " + id
+                                + " is being loaded by another replica and did not arrive within " + settings.waitTimeout()));
+                    }
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(settings.pollInterval())
+                            .onItem().transformToUni(x -> readL2(id))
+                            .onItem().transformToUni(stored -> stored != null && acceptable.test(stored, clock.instant())
+                                    ? Uni.createFrom().item(stored)
+                                    : sharedOrFetch(id, previous, acceptable, pollsLeft - 1));
+                });
+    }
+
+    private Uni<CachedDirectory> underLock(String id, String owner, CachedDirectory previous,
+                                           BiPredicate<CachedDirectory, Instant> acceptable) {
+        // Another replica may have stored what we need between our look and our lock.
+        return readL2(id).onItem().transformToUni(stored -> stored != null && acceptable.test(stored, clock.instant())
+                        ? Uni.createFrom().item(stored)
+                        : fetchAndStore(id, previous == null ? stored : previous, true))
+                .onTermination().call(() -> redis(redis.eval(List.of(RELEASE_LOCK, "1", lockKey(id), owner)))
+                        .onFailure().recoverWithNull());
+    }
+
+    private Uni<CachedDirectory> fetchAndStore(String id, CachedDirectory previous, boolean store) {
+        Instant loadedAt = clock.instant();
+        long started = System.nanoTime();
+        return fetcher.fetch(id, loadedAt, ttlSeconds(id))
+                .call(d -> store ? write(d) : Uni.createFrom().voidItem())
+                .invoke(d -> {
+                    metrics.loaded(Duration.ofNanos(System.nanoTime() - started));
+                    keepLocal(d);
+                    try {
+                        listener.loaded(previous, d);
+                    } catch (RuntimeException e) {
+                        LOG.warnf("directory %s: the load listener failed: %s", id, e.getMessage());
+                    }
+                });
+    }
+
+    // --- levels ----------------------------------------------------------------------------------------
+
+    private void rememberInvalidation(String id, Instant issuedAt) {
+        invalidatedUpTo.merge(id, issuedAt, (a, b) -> a.isAfter(b) ? a : b);
+        if (invalidatedUpTo.size() > 10_000) {
+            Instant horizon = clock.instant().minusMillis(markKeepMs());
+            invalidatedUpTo.values().removeIf(t -> t.isBefore(horizon));
+        }
+    }
+
+    /** Long enough for any load that started before an invalidation to have ended. */
+    private long markKeepMs() {
+        return settings.lockLease().plus(settings.waitTimeout()).toMillis();
+    }
+
+    /**
+     * Keeps the newer of what L1 holds and {@code d} (a slow load never replaces a newer one), unless an
+     * invalidation arrived after {@code d}'s load had started.
+     */
+    private void keepLocal(CachedDirectory d) {
+        Instant invalidated = invalidatedUpTo.get(d.directoryId());
+        if (invalidated != null && !d.loadedAt().isAfter(invalidated)) {
+            return;
+        }
+        l1.putIf(d.directoryId(), d, current -> !current.loadedAt().isAfter(d.loadedAt()));
+    }
+
+    private static CachedDirectory newest(CachedDirectory a, CachedDirectory b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return b.loadedAt().isAfter(a.loadedAt()) ? b : a;
+    }
+
+    /** The Redis copy, or null when there is none, it cannot be read, or Redis does not answer. */
+    private Uni<CachedDirectory> readL2(String id) {
+        return redis(redis.get(entryKey(id)))
+                .map(r -> r == null ? null : parse(id, r.toString()))
+                .onFailure().recoverWithItem(e -> {
+                    noteRedisDown(e);
+                    return null;
+                });
+    }
+
+    /** One SET of the whole directory: readers see the old value or the new one, never a mix. */
+    private Uni<Void> write(CachedDirectory d) {
+        String json;
+        try {
+            json = "{\"loadedAtMs\":" + d.loadedAt().toEpochMilli() + ",\"directory\":"
+                    + Json.mapper().writeValueAsString(d) + "}";
+        } catch (IOException e) {
+            return Uni.createFrom().failure(e);
+        }
+        long keepMs = Math.round(d.ttlSeconds() * 1000L * (1 + settings.staleFactor())) + 1000;
+        return redis(redis.eval(List.of(WRITE, "2", entryKey(d.directoryId()), markKey(d.directoryId()), json,
+                String.valueOf(keepMs), String.valueOf(d.loadedAt().toEpochMilli()))))
+                .replaceWithVoid()
+                .onFailure().recoverWithUni(e -> {
+                    noteRedisDown(e);
+                    return Uni.createFrom().voidItem();
+                });
+    }
+
+    private static CachedDirectory parse(String id, String value) {
+        try {
+            return Json.mapper().readValue(value, Stored.class).directory();
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("directory %s: the Redis copy cannot be read (%s); loading it again", id, e.getClass().getSimpleName());
+            return null;
+        }
+    }
+
+    private String entryKey(String id) {
+        return settings.keyPrefix() + ":entries:" + id;
+    }
+
+    private String markKey(String id) {
+        return settings.keyPrefix() + ":invalidated:" + id;
+    }
+
+    private String lockKey(String id) {
+        return settings.keyPrefix() + ":lock:" + id;
+    }
+
+    private <T> Uni<T> redis(Uni<T> call) {
+        return call.ifNoItem().after(REDIS_TIMEOUT).failWith(TimeoutException::new)
+                .onItem().invoke(x -> noteRedisBack());
+    }
+
+    private void noteRedisDown(Throwable cause) {
+        if (!redisDown) {
+            redisDown = true;
+            LOG.warnf("Redis did not answer (%s): directories are served from this replica's memory until it is back",
+                    cause == null ? "unknown" : cause.getClass().getSimpleName());
+        }
+    }
+
+    private void noteRedisBack() {
+        if (redisDown) {
+            redisDown = false;
+            LOG.info("Redis answers again: directories are shared again");
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package io.cxbridge.directory.cache;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** One routing directory entry as Genesys sends it (and as clients get it). */
+public record DirectoryEntry(String id, String name, String address, String email, String phone,
+                             JsonNode customAttributes) {
+}

@@ -1,0 +1,45 @@
+package io.cxbridge.directory.cache;
+
+import io.cxbridge.directory.config.DirectoryConfig;
+import io.cxbridge.genesys.http.GenesysClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.redis.client.RedisAPI;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import org.jboss.logging.Logger;
+
+/** Wires the service's one cache from {@code cxbridge.directory.*}; a bad setting (a TTL out of range) stops start-up. */
+@Singleton
+public class DirectoryWiring {
+
+    private static final Logger LOG = Logger.getLogger(DirectoryWiring.class);
+
+    @Produces
+    @Singleton
+    CacheSettings settings(DirectoryConfig config) {
+        return CacheSettings.from(config);
+    }
+
+    @Produces
+    @Singleton
+    DirectoryFetcher fetcher(GenesysClient genesys, CacheSettings settings) {
+        return new DirectoryFetcher(genesys, settings);
+    }
+
+    @Produces
+    @Singleton
+    DirectoryCache cache(CacheSettings settings, RedisAPI redis, DirectoryFetcher fetcher, Clock clock,
+                         CacheListener listener, MeterRegistry registry) {
+        return new DirectoryCache(settings, redis, fetcher, clock, listener, registry);
+    }
+
+    /** Builds the cache at start-up, so an invalid configuration fails here with its message, not on a first read. */
+    void onStart(@Observes StartupEvent event, DirectoryCache cache) {
+        LOG.infof("directory cache: TTLs %s s, stale factor %s, up to %d directories of %d entries",
+                cache.settings().ttl().asMap(), cache.settings().staleFactor(), cache.settings().maxDirectories(),
+                cache.settings().maxEntries());
+    }
+}

@@ -1,0 +1,112 @@
+package io.cxbridge.directory.updates;
+
+import io.cxbridge.common.audit.AuditEmitter;
+import io.cxbridge.common.trace.TraceIds;
+import io.cxbridge.directory.cache.CacheListener;
+import io.cxbridge.directory.cache.CachedDirectory;
+import io.cxbridge.directory.config.DirectoryConfig;
+import io.cxbridge.genesys.webhook.WebhookSender;
+import io.cxbridge.model.Channels;
+import io.cxbridge.model.Json;
+import io.cxbridge.model.audit.AuditTypes;
+import io.cxbridge.model.event.DirectoryUpdated;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.mutiny.redis.client.RedisAPI;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+/**
+ * After every load this replica made: an audit event ({@code populated} or {@code refreshed}), and when the
+ * content hash differs from the last one published for the directory (kept in Redis, so replicas agree; in
+ * memory while Redis is away), a {@code DirectoryUpdated} on {@code cxbridge.directory.updates.v1} (the CDN
+ * sync hook) and the optional webhook. None of it blocks or fails a read: outcomes are counted and logged.
+ */
+@ApplicationScoped
+public class DirectoryUpdates implements CacheListener {
+
+    private static final Logger LOG = Logger.getLogger(DirectoryUpdates.class);
+
+    private final MutinyEmitter<String> emitter;
+    private final AuditEmitter audit;
+    private final WebhookSender webhooks;
+    private final DirectoryConfig config;
+    private final RedisAPI redis;
+    private final Map<String, String> lastHashes = new ConcurrentHashMap<>();
+    private final Counter published;
+    private final Counter failed;
+
+    public DirectoryUpdates(@Channel(Channels.DIRECTORY_UPDATES_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
+                            MutinyEmitter<String> emitter,
+                            AuditEmitter audit, WebhookSender webhooks, DirectoryConfig config, RedisAPI redis,
+                            MeterRegistry registry) {
+        this.emitter = emitter;
+        this.audit = audit;
+        this.webhooks = webhooks;
+        this.config = config;
+        this.redis = redis;
+        this.published = Counter.builder("cxbridge.directory.updates").tag("outcome", "published")
+                .description("DirectoryUpdated events").register(registry);
+        this.failed = Counter.builder("cxbridge.directory.updates").tag("outcome", "failed").register(registry);
+    }
+
+    @Override
+    public void loaded(CachedDirectory previous, CachedDirectory loaded) {
+        String traceId = TraceIds.current();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("directoryId", loaded.directoryId());
+        data.put("entryCount", loaded.entries().size());
+        data.put("lastModified", loaded.lastModified().toString());
+        data.put("contentHash", loaded.contentHash());
+        data.put("previousContentHash", previous == null ? null : previous.contentHash());
+        data.put("ttlSeconds", loaded.ttlSeconds());
+        audit.emitObserved(audit.event(previous == null ? AuditTypes.DIRECTORY_POPULATED : AuditTypes.DIRECTORY_REFRESHED,
+                loaded.directoryId(), traceId, data));
+        swapHash(loaded).subscribe().with(old -> {
+            if (!loaded.contentHash().equals(old)) {
+                publish(new DirectoryUpdated(loaded.directoryId(), loaded.entries().size(), loaded.lastModified(),
+                        loaded.contentHash(), loaded.ttlSeconds(), traceId));
+            }
+        }, e -> LOG.warnf("directory %s: change detection failed: %s", loaded.directoryId(), e.getMessage()));
+    }
+
+    /** Stores the new hash and answers the one before (Redis {@code SET ... GET}; in memory without Redis). */
+    private Uni<String> swapHash(CachedDirectory d) {
+        String key = config.redis().keyPrefix() + ":hash:" + d.directoryId();
+        String local = lastHashes.put(d.directoryId(), d.contentHash());
+        return redis.set(List.of(key, d.contentHash(), "GET", "EX", String.valueOf(Duration.ofDays(7).toSeconds())))
+                .ifNoItem().after(Duration.ofSeconds(1)).fail()
+                .map(r -> r == null ? null : r.toString())
+                .onFailure().recoverWithItem(e -> local);
+    }
+
+    private void publish(DirectoryUpdated event) {
+        String json;
+        try {
+            json = Json.mapper().writeValueAsString(event);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        Message<String> record = Message.of(json)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.directoryId()).build());
+        Uni.createFrom().deferred(() -> emitter.sendMessage(record)).subscribe().with(
+                x -> published.increment(),
+                e -> {
+                    failed.increment();
+                    LOG.warnf("DirectoryUpdated for %s was not acknowledged: %s", event.directoryId(), e.getMessage());
+                });
+        config.webhook().url().ifPresent(url -> webhooks.post(url, config.webhook().secret().orElse(""), json,
+                config.webhook().timeout()).subscribe().with(ok -> { }, e -> { }));
+    }
+}

@@ -1,0 +1,341 @@
+package io.cxbridge.directory.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.cxbridge.directory.cache.DirectoryCache.Read;
+import io.cxbridge.directory.cache.DirectoryCache.Source;
+import io.cxbridge.directory.consistency.ConsistencyChecker;
+import io.cxbridge.directory.metrics.CacheMetrics;
+import io.cxbridge.directory.ttl.TtlMatrix;
+import io.cxbridge.genesys.http.GenesysClient;
+import io.cxbridge.model.event.DirectoryInvalidation;
+import io.cxbridge.model.event.Ids;
+import io.cxbridge.testkit.KafkaResource;
+import io.cxbridge.testkit.MutableClock;
+import io.cxbridge.testkit.RedisResource;
+import io.cxbridge.testkit.RedisServer;
+import io.cxbridge.testkit.sim.GenesysSim;
+import io.cxbridge.testkit.sim.GenesysSimResource;
+import io.cxbridge.testkit.sim.SimControl;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.RedisAPI;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cache as plain classes: two {@link DirectoryCache}s on the test's real Redis are two replicas, each with
+ * its own moved clock; Genesys is the real genesys-sim.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(RedisResource.class)
+@QuarkusTestResource(GenesysSimResource.class)
+class DirectoryCacheTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Inject
+    GenesysClient genesys;
+
+    @Inject
+    RedisAPI redis;
+
+    SimControl sim;
+    MutableClock clock;
+    String prefix;
+    List<CachedDirectory[]> loads;
+
+    @BeforeEach
+    void setUp() {
+        sim = GenesysSim.shared().control();
+        sim.reset();
+        sim.config(Map.of("rateLimitPerMinute", 0));
+        clock = MutableClock.startingNow();
+        prefix = "test-" + UUID.randomUUID();
+        loads = new CopyOnWriteArrayList<>();
+    }
+
+    @AfterEach
+    void clearFaults() {
+        sim.clearFaults();
+    }
+
+    private CacheSettings settings(int ttlSeconds, int maxDirectories) {
+        return new CacheSettings(TtlMatrix.of(Map.of("default", ttlSeconds)), 1.0, 10_000, maxDirectories,
+                "/api/v2/routing/directories/{id}/entries", 250, Duration.ofSeconds(10), prefix,
+                Duration.ofSeconds(30), Duration.ofMillis(20), Duration.ofSeconds(30));
+    }
+
+    private DirectoryCache replica(CacheSettings settings) {
+        return new DirectoryCache(settings, redis, new DirectoryFetcher(genesys, settings), clock,
+                (previous, loaded) -> loads.add(new CachedDirectory[] {previous, loaded}), new SimpleMeterRegistry());
+    }
+
+    private DirectoryCache replica() {
+        return replica(settings(300, 100));
+    }
+
+    private long fetches(String id) {
+        // 200s only: the first call after sim.reset() meets a 401 (the sim forgot the token) and is sent again
+        return sim.stats().requests("GET", "/api/v2/routing/directories/" + id + "/entries", 200);
+    }
+
+    private static Read read(DirectoryCache cache, String id) {
+        return cache.read(id).await().atMost(WAIT);
+    }
+
+    private static String newId() {
+        return "dir_" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static String simEntryId(String directoryId, int n) {
+        return UUID.nameUUIDFromBytes((directoryId + "/" + n).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    @Test
+    void firstReadIsAMissWithEveryEntryOfSixPagesInOrderThenHitL1AndTheOtherReplicaHitsL2() {
+        sim.config(Map.of("directorySize", 1300));
+        DirectoryCache a = replica();
+        DirectoryCache b = replica();
+        String id = newId();
+
+        Read first = read(a, id);
+        assertThat(first.source()).isEqualTo(Source.MISS);
+        List<DirectoryEntry> entries = first.directory().entries();
+        assertThat(entries).hasSize(1300);
+        for (int i = 0; i < 1300; i++) {
+            assertThat(entries.get(i).id()).isEqualTo(simEntryId(id, i + 1));
+            assertThat(entries.get(i).name()).isEqualTo("Contact " + (i + 1) + " v1");
+        }
+        assertThat(entries.get(0).customAttributes().get("department")).isNotNull();
+        assertThat(fetches(id)).as("one paged fetch: 1,300 entries at 250 a page").isEqualTo(6);
+
+        assertThat(read(a, id).source()).isEqualTo(Source.HIT_L1);
+        Read other = read(b, id);
+        assertThat(other.source()).isEqualTo(Source.HIT_L2);
+        assertThat(other.directory().entries()).isEqualTo(entries);
+        assertThat(other.directory().contentHash()).isEqualTo(first.directory().contentHash());
+        assertThat(read(b, id).source()).isEqualTo(Source.HIT_L1);
+        assertThat(fetches(id)).isEqualTo(6);
+
+        CacheMetrics.Snapshot ma = a.metrics();
+        assertThat(ma.misses()).isEqualTo(1);
+        assertThat(ma.hitsL1()).isEqualTo(1);
+        assertThat(ma.hitsL2()).isZero();
+        assertThat(ma.hitRatio()).isEqualTo(0.5);
+        assertThat(ma.loads()).isEqualTo(1);
+        assertThat(ma.size()).isEqualTo(1);
+        CacheMetrics.Snapshot mb = b.metrics();
+        assertThat(mb.hitsL2()).isEqualTo(1);
+        assertThat(mb.hitsL1()).isEqualTo(1);
+        assertThat(mb.misses()).isZero();
+        assertThat(mb.loads()).isZero();
+        assertThat(mb.hitRatio()).isEqualTo(1.0);
+        assertThat(loads).as("only the replica that fetched reports a load").hasSize(1);
+    }
+
+    @Test
+    void fiveHundredConcurrentFirstReadsAcrossTwoReplicasMakeOnePagedFetch() {
+        sim.config(Map.of("directorySize", 300));
+        // a slow first page keeps every reader in the same flight
+        sim.fault(Map.of("path", "/api/v2/routing/directories/**", "latencyMs", 300, "count", 1));
+        DirectoryCache a = replica();
+        DirectoryCache b = replica();
+        String id = newId();
+
+        List<Uni<Read>> reads = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            reads.add((i % 2 == 0 ? a : b).read(id));
+        }
+        List<Read> results = Uni.join().all(reads).andFailFast().await().atMost(WAIT);
+
+        assertThat(results).hasSize(500).allSatisfy(r -> assertThat(r.directory().entries()).hasSize(300));
+        assertThat(results.stream().map(r -> r.directory().contentHash()).distinct()).hasSize(1);
+        assertThat(fetches(id)).as("two pages of 250, fetched once").isEqualTo(2);
+        assertThat(loads).hasSize(1);
+    }
+
+    @Test
+    void pastTheTtlTheReadIsStaleAtOnceWhileOneRefreshRunsAndAFailingRefreshEndsAtTheStaleBound() {
+        sim.config(Map.of("directorySize", 5));
+        DirectoryCache a = replica(settings(60, 100));
+        String id = newId();
+        CachedDirectory original = read(a, id).directory();
+        assertThat(fetches(id)).isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(61));
+        sim.fault(Map.of("path", "/api/v2/routing/directories/" + id + "/entries", "latencyMs", 500, "count", 1));
+        for (int i = 0; i < 20; i++) {
+            Read r = a.read(id).await().atMost(Duration.ofMillis(400));
+            assertThat(r.source()).isEqualTo(Source.STALE);
+            assertThat(r.directory()).isSameAs(original);
+        }
+        await().atMost(WAIT).until(() -> read(a, id).source() == Source.HIT_L1);
+        assertThat(fetches(id)).as("twenty stale reads, one refresh").isEqualTo(2);
+        assertThat(a.peek(id).loadedAt()).isAfter(original.loadedAt());
+
+        // the refresh fails: stale is served up to one more TTL, then the read fails (503 at the API)
+        clock.advance(Duration.ofSeconds(61));
+        sim.fault(Map.of("path", "/api/v2/routing/directories/" + id + "/entries", "status", 500));
+        assertThat(read(a, id).source()).isEqualTo(Source.STALE);
+        await().atMost(WAIT).until(() -> a.metrics().loadFailures() >= 1);
+        clock.advance(Duration.ofSeconds(58));
+        assertThat(read(a, id).source()).isEqualTo(Source.STALE);
+        clock.advance(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> read(a, id)).isInstanceOf(DirectoryUnavailableException.class)
+                .hasMessageContaining("500");
+
+        sim.clearFaults();
+        assertThat(read(a, id).source()).isEqualTo(Source.MISS);
+    }
+
+    @Test
+    void anInvalidationEmptiesBothLevelsOfEveryReplicaAndItsEchoKeepsTheFreshEntry() {
+        sim.config(Map.of("directorySize", 3));
+        DirectoryCache a = replica();
+        DirectoryCache b = replica();
+        String id = newId();
+        read(a, id);
+        assertThat(read(b, id).source()).isEqualTo(Source.HIT_L2);
+
+        clock.advance(Duration.ofSeconds(1));
+        DirectoryInvalidation inv = new DirectoryInvalidation(id, "test", clock.instant(), "test", Ids.newTraceId());
+        a.invalidate(inv).await().atMost(WAIT);   // DELETE on replica a
+        b.invalidate(inv).await().atMost(WAIT);   // the record reaches replica b
+        clock.advance(Duration.ofSeconds(1));
+
+        sim.fault(Map.of("path", "/api/v2/routing/directories/" + id + "/entries", "latencyMs", 300, "count", 1));
+        List<Read> next = Uni.join().all(a.read(id), b.read(id)).andFailFast().await().atMost(WAIT);
+        assertThat(next).extracting(Read::source).containsExactly(Source.MISS, Source.MISS);
+        assertThat(fetches(id)).isEqualTo(2);
+
+        // the echo of the invalidation (and a late copy on b) reach both replicas after the reload
+        a.invalidate(inv).await().atMost(WAIT);
+        b.invalidate(inv).await().atMost(WAIT);
+        assertThat(read(a, id).source()).isEqualTo(Source.HIT_L1);
+        assertThat(read(b, id).source()).isEqualTo(Source.HIT_L1);
+        DirectoryCache c = replica();
+        assertThat(read(c, id).source()).as("the Redis copy survived the echo").isEqualTo(Source.HIT_L2);
+        assertThat(fetches(id)).isEqualTo(2);
+    }
+
+    @Test
+    void atMostTheBoundIsCachedAndTheLeastRecentlyUsedGoes() {
+        sim.config(Map.of("directorySize", 1));
+        DirectoryCache a = replica(settings(300, 100));
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        for (int i = 0; i < 100; i++) {
+            read(a, "lru_" + run + "_" + i);
+        }
+        assertThat(read(a, "lru_" + run + "_0").source()).as("used again: now the most recent").isEqualTo(Source.HIT_L1);
+        for (int i = 100; i < 150; i++) {
+            read(a, "lru_" + run + "_" + i);
+            assertThat(a.size()).isLessThanOrEqualTo(100);
+        }
+        assertThat(a.size()).isEqualTo(100);
+        assertThat(a.peek("lru_" + run + "_0")).isNotNull();
+        for (int i = 1; i <= 50; i++) {
+            assertThat(a.peek("lru_" + run + "_" + i)).as("directory " + i).isNull();
+        }
+        for (int i = 51; i < 150; i++) {
+            assertThat(a.peek("lru_" + run + "_" + i)).as("directory " + i).isNotNull();
+        }
+    }
+
+    @Test
+    void aDirectoryLargerThanTheBoundIsRefusedAndNothingIsCached() {
+        sim.config(Map.of("directorySize", 30));
+        CacheSettings small = settings(300, 100).withMaxEntries(20);
+        DirectoryCache a = replica(small);
+        String id = newId();
+        assertThatThrownBy(() -> read(a, id)).isInstanceOf(InvalidDirectoryException.class)
+                .hasMessageContaining("30 entries").hasMessageContaining("20");
+        assertThat(a.size()).isZero();
+        assertThat(replica(small).metrics().size()).isZero();
+        assertThat(loads).isEmpty();
+    }
+
+    @Test
+    void theConsistencyCheckNoticesAChangeAtGenesysAndReloadsOnce() {
+        sim.config(Map.of("directorySize", 4));
+        DirectoryCache a = replica();
+        String id = newId();
+        CachedDirectory first = read(a, id).directory();
+        AtomicInteger mismatches = new AtomicInteger();
+        ConsistencyChecker checker = new ConsistencyChecker(a, new DirectoryFetcher(genesys, a.settings()),
+                (cached, upstream) -> mismatches.incrementAndGet());
+
+        assertThat(checker.check(id).await().atMost(WAIT)).isFalse();
+        assertThat(loads).hasSize(1);
+
+        sim.touchDirectory(id);
+        ConsistencyChecker.Result result = checker.checkAll().await().atMost(WAIT);
+        assertThat(result.mismatched()).isEqualTo(1);
+        assertThat(mismatches).hasValue(1);
+        assertThat(loads).hasSize(2);
+        CachedDirectory reloaded = loads.get(1)[1];
+        assertThat(loads.get(1)[0]).isSameAs(first);
+        assertThat(reloaded.contentHash()).isNotEqualTo(first.contentHash());
+        assertThat(reloaded.lastModified()).isAfter(first.lastModified());
+        assertThat(reloaded.entries().get(0).name()).isEqualTo("Contact 1 v2");
+        assertThat(read(a, id).directory()).isSameAs(reloaded);
+
+        assertThat(checker.checkAll().await().atMost(WAIT).mismatched()).isZero();
+        assertThat(loads).hasSize(2);
+    }
+
+    @Test
+    void withoutRedisAReplicaServesItsMemoryAndLoadsOnItsOwn() {
+        sim.config(Map.of("directorySize", 2));
+        DirectoryCache a = replica();
+        String cached = newId();
+        read(a, cached);
+        RedisServer redisServer = RedisServer.shared();
+        redisServer.stop();
+        try {
+            assertThat(read(a, cached).source()).isEqualTo(Source.HIT_L1);
+            String other = newId();
+            Read loaded = read(a, other);
+            assertThat(loaded.source()).isEqualTo(Source.MISS);
+            assertThat(loaded.directory().entries()).hasSize(2);
+            assertThat(read(a, other).source()).isEqualTo(Source.HIT_L1);
+        } finally {
+            redisServer.start();
+        }
+    }
+
+    @Test
+    void aLoadThatStartedBeforeAnInvalidationIsNotKeptAfterIt() {
+        sim.config(Map.of("directorySize", 2));
+        DirectoryCache a = replica();
+        DirectoryCache b = replica();
+        String id = newId();
+        sim.fault(Map.of("path", "/api/v2/routing/directories/" + id + "/entries", "latencyMs", 500, "count", 1));
+        var inFlight = a.read(id).subscribeAsCompletionStage();
+        // the first page request is held at the sim
+        await().atMost(WAIT).until(() -> sim.faults().findValues("hits").stream().anyMatch(h -> h.asLong() > 0));
+        DirectoryInvalidation inv = new DirectoryInvalidation(id, "test", clock.instant(), "test", Ids.newTraceId());
+        a.invalidate(inv).await().atMost(WAIT);
+        assertThat(inFlight.join().source()).as("the read in flight still gets its answer").isEqualTo(Source.MISS);
+
+        assertThat(a.peek(id)).as("not kept in L1").isNull();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(read(b, id).source()).as("not kept in Redis").isEqualTo(Source.MISS);
+        assertThat(read(a, id).source()).isEqualTo(Source.HIT_L2);
+    }
+}
