@@ -1,0 +1,306 @@
+package io.cxbridge.retention.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cxbridge.common.problem.ProblemResponses;
+import io.cxbridge.common.trace.TraceIds;
+import io.cxbridge.model.event.RetentionRequest;
+import io.cxbridge.model.problem.Problem;
+import io.cxbridge.model.problem.Violation;
+import io.cxbridge.retention.config.RetentionConfig;
+import io.cxbridge.retention.estimate.StorageEstimate;
+import io.cxbridge.retention.estimate.StorageEstimator;
+import io.cxbridge.retention.policy.PolicyRules;
+import io.cxbridge.retention.policy.PolicyValidator;
+import io.cxbridge.retention.policy.RetentionPolicy;
+import io.cxbridge.retention.policy.ValidatedPolicy;
+import io.cxbridge.retention.report.RetentionReport;
+import io.cxbridge.retention.state.RequestRecord;
+import io.cxbridge.retention.state.RequestStore;
+import io.cxbridge.retention.worker.RetentionUpstream;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+/** The retention API (SPEC retention-svc). Every error is problem+json; validation lists every violation. */
+@Path("/v1/retention")
+@Produces(MediaType.APPLICATION_JSON)
+public class RetentionResource {
+
+    static final String YAML = "application/yaml";
+
+    private final PolicyValidator validator;
+    private final RequestPublisher publisher;
+    private final RequestStore store;
+    private final RetentionUpstream upstream;
+    private final RetentionReport report;
+    private final RetentionConfig config;
+
+    public RetentionResource(PolicyValidator validator, RequestPublisher publisher, RequestStore store,
+                             RetentionUpstream upstream, RetentionReport report, RetentionConfig config) {
+        this.validator = validator;
+        this.publisher = publisher;
+        this.store = store;
+        this.upstream = upstream;
+        this.report = report;
+        this.config = config;
+    }
+
+    @POST
+    @Path("/policies")
+    @Consumes({MediaType.APPLICATION_JSON, YAML, "application/x-yaml", "text/yaml"})
+    @Operation(summary = "Validate a retention policy and queue it for deployment",
+            description = "The body is the flat policy {name, description, objectType, retentionPeriod, enabled, "
+                    + "schedule {frequency, dayOfWeek, dayOfMonth, timezone}, filters, tags, licenseTier, dailyVolumeGB}. "
+                    + "202 {requestId} once the request is on cxbridge.retention.requests.v1; follow it at "
+                    + "GET /v1/retention/requests/{requestId}.")
+    @APIResponse(responseCode = "202", description = "queued: {requestId}")
+    @APIResponse(responseCode = "400", description = "problem+json listing every violation")
+    @APIResponse(responseCode = "503", description = "the broker did not take the request; retry")
+    public Uni<Response> submit(@RequestBody(content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RetentionPolicy.class)),
+            @Content(mediaType = YAML, schema = @Schema(implementation = RetentionPolicy.class))}) String body, @HeaderParam("Content-Type") String contentType) {
+        JsonNode node;
+        try {
+            node = PolicyBodies.parse(body, contentType);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().item(ProblemResponses.of(400, "Malformed request", e.getMessage()));
+        }
+        ValidatedPolicy v = validator.validate(node, "");
+        if (!v.valid()) {
+            return Uni.createFrom().item(ProblemResponses.validation(v.violations()));
+        }
+        return enqueue(v).map(id -> Response.accepted(Map.of("requestId", id)).build())
+                .onFailure().recoverWithItem(RetentionResource::unavailable);
+    }
+
+    @POST
+    @Path("/plan")
+    @Consumes({MediaType.APPLICATION_JSON, YAML, "application/x-yaml", "text/yaml"})
+    @Operation(summary = "Validate a policy and show its storage estimate and overlaps, deploying nothing",
+            description = "200 {policy (the payload that would be sent), estimate, overlaps, mergedRetentionPeriod}. "
+                    + "overlaps are existing policies of the same objectType within the overlap window (15 days).")
+    @APIResponse(responseCode = "200", description = "the plan")
+    @APIResponse(responseCode = "400", description = "problem+json listing every violation")
+    @APIResponse(responseCode = "502", description = "the existing policies could not be listed")
+    public Uni<Response> plan(@RequestBody(content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RetentionPolicy.class)),
+            @Content(mediaType = YAML, schema = @Schema(implementation = RetentionPolicy.class))}) String body, @HeaderParam("Content-Type") String contentType) {
+        JsonNode node;
+        try {
+            node = PolicyBodies.parse(body, contentType);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().item(ProblemResponses.of(400, "Malformed request", e.getMessage()));
+        }
+        ValidatedPolicy v = validator.validate(node, "");
+        if (!v.valid()) {
+            return Uni.createFrom().item(ProblemResponses.validation(v.violations()));
+        }
+        return upstream.policies()
+                .map(existing -> Response.ok(plan(v, existing)).build())
+                .onFailure().recoverWithItem(e -> ProblemResponses.of(502, "Bad Gateway",
+                        "the existing policies could not be listed from Genesys: " + e.getMessage()));
+    }
+
+    @POST
+    @Path("/apply")
+    @Consumes({MediaType.APPLICATION_JSON, YAML, "application/x-yaml", "text/yaml"})
+    @Operation(summary = "Plan a list of policies and deploy the valid ones",
+            description = "The body is a list of policies (JSON array, or a YAML sequence with Content-Type "
+                    + "application/yaml; {policies: [...]} is accepted too). 200 {accepted, rejected, results: "
+                    + "[{index, name, status: queued|invalid, requestId, estimate, overlaps, violations}]}.")
+    @APIResponse(responseCode = "200", description = "each policy's outcome")
+    @APIResponse(responseCode = "400", description = "the body is not a list of policies")
+    public Uni<Response> apply(@RequestBody(content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = RetentionPolicy.class)),
+            @Content(mediaType = YAML,
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = RetentionPolicy.class))}) String body, @HeaderParam("Content-Type") String contentType) {
+        JsonNode node;
+        try {
+            node = PolicyBodies.parse(body, contentType);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().item(ProblemResponses.of(400, "Malformed request", e.getMessage()));
+        }
+        JsonNode list = node.isObject() && node.has("policies") ? node.get("policies") : node;
+        if (!list.isArray() || list.isEmpty()) {
+            return Uni.createFrom().item(ProblemResponses.validation(List.of(
+                    new Violation("body", "must be a non-empty list of policies"))));
+        }
+        List<ValidatedPolicy> validated = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            validated.add(validator.validate(list.get(i), "[" + i + "]."));
+        }
+        return upstream.policies().onFailure().recoverWithItem(e -> null).chain(existing -> {
+            Uni<List<Map<String, Object>>> chain = Uni.createFrom().item(new ArrayList<>());
+            for (int i = 0; i < validated.size(); i++) {
+                int index = i;
+                ValidatedPolicy v = validated.get(i);
+                chain = chain.chain(results -> {
+                    Map<String, Object> result = new LinkedHashMap<>();
+                    result.put("index", index);
+                    result.put("name", list.get(index).path("name").asText(null));
+                    results.add(result);
+                    if (!v.valid()) {
+                        result.put("status", "invalid");
+                        result.put("violations", v.violations());
+                        return Uni.createFrom().item(results);
+                    }
+                    if (existing != null) {
+                        result.putAll(plan(v, existing));
+                        result.remove("policy");
+                    }
+                    return enqueue(v).map(id -> {
+                        result.put("status", "queued");
+                        result.put("requestId", id);
+                        return results;
+                    }).onFailure().recoverWithItem(e -> {
+                        result.put("status", "unavailable");
+                        result.put("error", "the broker did not take the request; apply it again");
+                        return results;
+                    });
+                });
+            }
+            return chain.map(results -> {
+                long accepted = results.stream().filter(r -> "queued".equals(r.get("status"))).count();
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("accepted", accepted);
+                out.put("rejected", results.size() - accepted);
+                out.put("results", results);
+                return Response.ok(out).build();
+            });
+        });
+    }
+
+    @GET
+    @Path("/requests/{requestId}")
+    @Operation(summary = "A request's state and history",
+            description = "{requestId, state (queued|submitted|polling|deployed|failed), history [{state, at}], jobId, "
+                    + "policyId, mergedRetentionPeriod, replacedPolicyIds, latencyMs, error}")
+    @APIResponse(responseCode = "200", description = "the request")
+    @APIResponse(responseCode = "404", description = "no such request")
+    public Uni<Response> request(@PathParam("requestId") String requestId) {
+        return store.get(requestId).map(found -> found.map(r -> Response.ok(view(r)).build())
+                .orElseGet(() -> ProblemResponses.of(404, "Not Found", "no retention request " + requestId)));
+    }
+
+    @GET
+    @Path("/estimate")
+    @Operation(summary = "Projected storage of a retention",
+            description = "GB = retentionDays x dailyVolumeGB x the objectType's multiplier (call 1.2, chat 0.8, "
+                    + "email 1.5, task 0.4, interaction 1.0, sms 0.3); TB = GB / 1024; riskLevel HIGH above 50 TB, "
+                    + "MEDIUM above 20 TB, else LOW.")
+    @APIResponse(responseCode = "200", description = "{objectType, retentionDays, dailyVolumeGB, projectedStorageGB, projectedStorageTB, riskLevel}")
+    @APIResponse(responseCode = "400", description = "problem+json listing every invalid parameter")
+    public Response estimate(@Parameter(description = "call, chat, email, task, interaction or sms") @QueryParam("objectType") String objectType,
+                             @Parameter(description = "days, at least 1") @QueryParam("retentionDays") String retentionDays,
+                             @Parameter(description = "GB a day, at least 0") @QueryParam("dailyVolumeGB") String dailyVolumeGB) {
+        List<Violation> violations = new ArrayList<>();
+        String type = PolicyRules.objectType(objectType).orElse(null);
+        if (type == null) {
+            violations.add(new Violation("objectType", "must be one of " + String.join(", ", PolicyRules.OBJECT_TYPES)));
+        }
+        Integer days = null;
+        try {
+            days = Integer.valueOf(retentionDays == null ? "" : retentionDays.trim());
+            if (days < 1) {
+                violations.add(new Violation("retentionDays", "must be at least 1"));
+            }
+        } catch (NumberFormatException e) {
+            violations.add(new Violation("retentionDays", "must be a whole number of days"));
+        }
+        Double volume = null;
+        try {
+            volume = Double.valueOf(dailyVolumeGB == null ? "" : dailyVolumeGB.trim());
+            if (volume < 0 || volume.isNaN() || volume.isInfinite()) {
+                violations.add(new Violation("dailyVolumeGB", "must be a number of GB, at least 0"));
+            }
+        } catch (NumberFormatException e) {
+            violations.add(new Violation("dailyVolumeGB", "must be a number of GB, at least 0"));
+        }
+        if (!violations.isEmpty()) {
+            return ProblemResponses.validation(violations);
+        }
+        return Response.ok(StorageEstimator.estimate(type, days, volume)).build();
+    }
+
+    @GET
+    @Path("/report")
+    @Operation(summary = "What retention-svc did",
+            description = "{totalRequests, deployed, failed, inFlight, successRate, conflictRate, averageLatencyMs}: "
+                    + "rates over finished requests, latency over finished requests, from the recorded outcomes.")
+    @APIResponse(responseCode = "200", description = "the report")
+    public Uni<Map<String, Object>> report() {
+        return report.compute();
+    }
+
+    private Uni<String> enqueue(ValidatedPolicy v) {
+        String requestId = UUID.randomUUID().toString();
+        com.fasterxml.jackson.databind.node.ObjectNode payload = v.payload().deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) payload.get("tags")).put("cxbridgeRequestId", requestId);
+        RetentionRequest request = new RetentionRequest(requestId, payload, false, TraceIds.current());
+        return publisher.publish(request, v.objectType()).chain(() -> report.submitted()).replaceWith(requestId);
+    }
+
+    private Map<String, Object> plan(ValidatedPolicy v, List<JsonNode> existing) {
+        List<JsonNode> overlaps = RetentionUpstream.overlaps(existing, v.objectType(), v.retentionPeriod(),
+                config.overlapWindowDays());
+        int merged = overlaps.stream().mapToInt(p -> p.path("retentionPeriod").asInt())
+                .reduce(v.retentionPeriod(), Math::max);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("policy", v.payload());
+        Double volume = v.policy().dailyVolumeGB();
+        StorageEstimate estimate = volume == null ? null
+                : StorageEstimator.estimate(v.objectType(), v.retentionPeriod(), volume);
+        out.put("estimate", estimate);
+        out.put("overlaps", overlaps.stream().map(p -> {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("policyId", p.path("id").asText(null));
+            o.put("name", p.path("name").asText(null));
+            o.put("objectType", p.path("objectType").asText(null));
+            o.put("retentionPeriod", p.path("retentionPeriod").asInt());
+            return o;
+        }).toList());
+        out.put("mergedRetentionPeriod", overlaps.isEmpty() ? null : merged);
+        return out;
+    }
+
+    static Map<String, Object> view(RequestRecord r) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("requestId", r.requestId());
+        out.put("state", r.state());
+        out.put("history", r.history());
+        out.put("jobId", r.jobId());
+        out.put("policyId", r.policyId());
+        out.put("mergedRetentionPeriod", r.mergedRetentionPeriod());
+        out.put("replacedPolicyIds", r.replacedPolicyIds());
+        out.put("latencyMs", r.latencyMs());
+        out.put("error", r.error());
+        return out;
+    }
+
+    private static Response unavailable(Throwable e) {
+        Response problem = ProblemResponses.of(Problem.of(503, Problem.UNAVAILABLE, "Service Unavailable",
+                "the request could not be queued; send it again", TraceIds.current()));
+        return Response.fromResponse(problem).header("Retry-After", "1").build();
+    }
+}

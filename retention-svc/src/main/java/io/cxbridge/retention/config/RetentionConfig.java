@@ -1,0 +1,75 @@
+package io.cxbridge.retention.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** {@code cxbridge.retention.*}: defaults are the spec's. */
+@ConfigMapping(prefix = "cxbridge.retention")
+public interface RetentionConfig {
+
+    /** The organisation's licence tier, used when a policy names none (STANDARD or ENTERPRISE). */
+    @WithDefault("STANDARD")
+    String licenseTier();
+
+    /** Existing policies of the same objectType whose retention is within this many days overlap. */
+    @WithDefault("15")
+    int overlapWindowDays();
+
+    /** How long the API waits for the broker to acknowledge a request before answering 503. */
+    @WithDefault("10s")
+    Duration publishAckTimeout();
+
+    /** How long a request's state is kept in Redis. */
+    @WithDefault("30d")
+    Duration stateTtl();
+
+    /** Redis key prefix for request state and report counters. */
+    @WithDefault("cxbridge:retention")
+    String keyPrefix();
+
+    Upstream upstream();
+
+    Poll poll();
+
+    Webhook webhook();
+
+    interface Upstream {
+        /** Where policies are created (POST) and listed (GET). */
+        @WithDefault("/api/v2/datamanagement/retention/policies")
+        String policiesPath();
+
+        /** A deployment job; {jobId} is replaced. */
+        @WithDefault("/api/v2/datamanagement/jobs/{jobId}")
+        String jobPath();
+    }
+
+    interface Poll {
+        /** Total time a job is polled before the request fails. */
+        @WithDefault("2m")
+        Duration bound();
+
+        @WithDefault("1s")
+        Duration initialDelay();
+
+        @WithDefault("2")
+        double factor();
+
+        @WithDefault("15s")
+        Duration maxDelay();
+
+        @WithDefault("0.2")
+        double jitter();
+    }
+
+    interface Webhook {
+        /** Optional: deployed and failed reports are POSTed here. */
+        Optional<String> url();
+
+        Optional<String> secret();
+
+        @WithDefault("5s")
+        Duration timeout();
+    }
+}

@@ -1,0 +1,161 @@
+package io.cxbridge.retention.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cxbridge.model.Json;
+import io.cxbridge.model.problem.Violation;
+import io.cxbridge.model.validation.Violations;
+import io.cxbridge.retention.config.RetentionConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.validation.Validator;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Validates a policy body and lists every violation at once: Bean Validation (required fields) plus the spec's
+ * rules (objectType, licence minimum, schedule, IANA timezone). A valid policy also gets its upstream payload,
+ * with the defaults filled in (description, timezone UTC, licence tier, cxbridge metadata tags).
+ */
+@ApplicationScoped
+public class PolicyValidator {
+
+    private final Validator validator;
+    private final RetentionConfig config;
+
+    public PolicyValidator(Validator validator, RetentionConfig config) {
+        this.validator = validator;
+        this.config = config;
+    }
+
+    /** {@code prefix} is put in front of each field ("[2]." for the third policy of a list). */
+    public ValidatedPolicy validate(JsonNode body, String prefix) {
+        if (body == null || !body.isObject()) {
+            return new ValidatedPolicy(null, null, List.of(new Violation(prefix.isEmpty() ? "body" : prefix
+                    .substring(0, prefix.length() - 1), "must be a JSON object (the policy)")));
+        }
+        RetentionPolicy policy;
+        try {
+            policy = Json.mapper().treeToValue(body, RetentionPolicy.class);
+        } catch (MismatchedInputException e) {
+            String field = e.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining("."));
+            return new ValidatedPolicy(null, null, List.of(new Violation(prefix + field, "has the wrong type")));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return new ValidatedPolicy(null, null, List.of(new Violation(prefix + "body", "is not a valid policy")));
+        }
+        List<Violation> violations = new ArrayList<>(Violations.of(validator, policy));
+        rules(policy, violations);
+        List<Violation> listed = violations.stream()
+                .map(v -> new Violation(prefix + v.field(), v.message()))
+                .sorted(Comparator.comparing(Violation::field))
+                .toList();
+        if (!listed.isEmpty()) {
+            return new ValidatedPolicy(policy, null, listed);
+        }
+        return new ValidatedPolicy(policy, payload(policy), List.of());
+    }
+
+    private void rules(RetentionPolicy p, List<Violation> violations) {
+        if (p.objectType() != null && !p.objectType().isBlank() && PolicyRules.objectType(p.objectType()).isEmpty()) {
+            violations.add(new Violation("objectType", "must be one of " + String.join(", ", PolicyRules.OBJECT_TYPES)));
+        }
+        String tier = tier(p);
+        Integer minimum = PolicyRules.minimumDays(tier).orElse(null);
+        if (minimum == null) {
+            violations.add(new Violation("licenseTier", "must be one of "
+                    + String.join(", ", PolicyRules.LICENSE_MINIMUM_DAYS.keySet().stream().sorted().toList())));
+        } else if (p.retentionPeriod() != null && p.retentionPeriod() > 0 && p.retentionPeriod() < minimum) {
+            violations.add(new Violation("retentionPeriod", "must be at least " + minimum + " days on the "
+                    + tier.toUpperCase(Locale.ROOT) + " licence (was " + p.retentionPeriod() + ")"));
+        }
+        RetentionPolicy.Schedule s = p.schedule();
+        if (s == null) {
+            return;
+        }
+        if (s.frequency() != null && !s.frequency().isBlank()) {
+            String f = s.frequency().trim().toUpperCase(Locale.ROOT);
+            if (!PolicyRules.FREQUENCIES.contains(f)) {
+                violations.add(new Violation("schedule.frequency", "must be one of DAILY, WEEKLY, MONTHLY"));
+            } else if (f.equals("WEEKLY")) {
+                if (s.dayOfWeek() == null || s.dayOfWeek().isBlank()) {
+                    violations.add(new Violation("schedule.dayOfWeek", "is required for a WEEKLY schedule"));
+                } else if (!PolicyRules.DAYS_OF_WEEK.contains(s.dayOfWeek().trim().toUpperCase(Locale.ROOT))) {
+                    violations.add(new Violation("schedule.dayOfWeek", "must be a day of the week (MONDAY to SUNDAY)"));
+                }
+            } else if (f.equals("MONTHLY")) {
+                if (s.dayOfMonth() == null) {
+                    violations.add(new Violation("schedule.dayOfMonth", "is required for a MONTHLY schedule"));
+                } else if (s.dayOfMonth() < 1 || s.dayOfMonth() > 31) {
+                    violations.add(new Violation("schedule.dayOfMonth", "must be between 1 and 31 (was "
+                            + s.dayOfMonth() + ")"));
+                }
+            }
+        }
+        if (s.timezone() != null && !validZone(s.timezone())) {
+            violations.add(new Violation("schedule.timezone", "must be an IANA time zone such as Europe/Dublin (was '"
+                    + s.timezone() + "')"));
+        }
+    }
+
+    private static boolean validZone(String zone) {
+        if (zone.isBlank() || !ZoneId.getAvailableZoneIds().contains(zone.trim()) && !zone.trim().equals("UTC")) {
+            return false;
+        }
+        try {
+            ZoneId.of(zone.trim());
+            return true;
+        } catch (DateTimeException e) {
+            return false;
+        }
+    }
+
+    private String tier(RetentionPolicy p) {
+        return p.licenseTier() == null || p.licenseTier().isBlank() ? config.licenseTier() : p.licenseTier();
+    }
+
+    /** The body sent upstream: the policy with every default filled in. */
+    ObjectNode payload(RetentionPolicy p) {
+        String objectType = PolicyRules.objectType(p.objectType()).orElseThrow();
+        RetentionPolicy.Schedule s = p.schedule();
+        String frequency = s.frequency().trim().toUpperCase(Locale.ROOT);
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.put("name", p.name().trim());
+        out.put("description", p.description() == null || p.description().isBlank()
+                ? "Retain " + objectType + " data for " + p.retentionPeriod() + " days (managed by cxbridge)"
+                : p.description());
+        out.put("objectType", objectType);
+        out.put("retentionPeriod", p.retentionPeriod());
+        out.put("enabled", p.enabled());
+        ObjectNode schedule = out.putObject("schedule");
+        schedule.put("frequency", frequency);
+        if (frequency.equals("WEEKLY")) {
+            schedule.put("dayOfWeek", s.dayOfWeek().trim().toUpperCase(Locale.ROOT));
+        }
+        if (frequency.equals("MONTHLY")) {
+            schedule.put("dayOfMonth", s.dayOfMonth());
+        }
+        schedule.put("timezone", s.timezone() == null ? "UTC" : s.timezone().trim());
+        if (p.filters() != null && !p.filters().isNull()) {
+            out.set("filters", p.filters());
+        }
+        ObjectNode tags = out.putObject("tags");
+        if (p.tags() != null && p.tags().isObject()) {
+            tags.setAll((ObjectNode) p.tags());
+        } else if (p.tags() != null && p.tags().isArray()) {
+            p.tags().forEach(t -> tags.put(t.asText(), "true"));
+        }
+        tags.put("managedBy", "cxbridge");
+        tags.put("licenseTier", tier(p).trim().toUpperCase(Locale.ROOT));
+        if (p.dailyVolumeGB() != null) {
+            out.put("dailyVolumeGB", p.dailyVolumeGB());
+        }
+        return out;
+    }
+}

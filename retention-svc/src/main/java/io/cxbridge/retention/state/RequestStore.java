@@ -1,0 +1,116 @@
+package io.cxbridge.retention.state;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cxbridge.model.Json;
+import io.cxbridge.retention.config.RetentionConfig;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.RedisAPI;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Request state in Redis: {@code <prefix>:request:<requestId>} (JSON, TTL {@code state-ttl}) and the report
+ * counters in the hash {@code <prefix>:report}.
+ */
+@ApplicationScoped
+public class RequestStore {
+
+    private final RedisAPI redis;
+    private final RetentionConfig config;
+
+    public RequestStore(RedisAPI redis, RetentionConfig config) {
+        this.redis = redis;
+        this.config = config;
+    }
+
+    private String key(String requestId) {
+        return config.keyPrefix() + ":request:" + requestId;
+    }
+
+    private String reportKey() {
+        return config.keyPrefix() + ":report";
+    }
+
+    public Uni<Optional<RequestRecord>> get(String requestId) {
+        return redis.get(key(requestId)).map(r -> Optional.ofNullable(r).map(v -> parse(v.toString())));
+    }
+
+    /** Stores the record; the state write is what makes a step durable. */
+    public Uni<RequestRecord> put(RequestRecord record) {
+        return redis.set(List.of(key(record.requestId()), json(record), "PX",
+                        String.valueOf(config.stateTtl().toMillis())))
+                .replaceWith(record);
+    }
+
+    /** Stores the record only when none exists yet; true when this call created it. */
+    public Uni<Boolean> create(RequestRecord record) {
+        return redis.set(List.of(key(record.requestId()), json(record), "NX", "PX",
+                        String.valueOf(config.stateTtl().toMillis())))
+                .map(r -> r != null && "OK".equals(r.toString()));
+    }
+
+    private static final String FINISH_SCRIPT = """
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            for i = 3, #ARGV, 2 do
+              redis.call('HINCRBY', KEYS[2], ARGV[i], ARGV[i + 1])
+            end
+            return 1""";
+
+    /**
+     * Stores a terminal record and adds its outcome to the report counters in one atomic step (a Lua script), so
+     * the report never disagrees with the states: a request is counted exactly when it is recorded as finished.
+     */
+    public Uni<RequestRecord> finish(RequestRecord record, Map<String, Long> increments) {
+        List<String> args = new java.util.ArrayList<>(List.of(FINISH_SCRIPT, "2", key(record.requestId()), reportKey(),
+                json(record), String.valueOf(config.stateTtl().toMillis())));
+        increments.forEach((k, v) -> {
+            args.add(k);
+            args.add(String.valueOf(v));
+        });
+        return redis.eval(args).replaceWith(record);
+    }
+
+    public Uni<Void> count(Map<String, Long> increments) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Map.Entry<String, Long> e : increments.entrySet()) {
+            chain = chain.chain(() -> redis.hincrby(reportKey(), e.getKey(), String.valueOf(e.getValue())))
+                    .replaceWithVoid();
+        }
+        return chain;
+    }
+
+    /** The named counters (0 when never counted). */
+    public Uni<Map<String, Long>> counters(List<String> names) {
+        List<String> args = new java.util.ArrayList<>();
+        args.add(reportKey());
+        args.addAll(names);
+        return redis.hmget(args).map(r -> {
+            Map<String, Long> out = new HashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                Response v = r == null ? null : r.get(i);
+                out.put(names.get(i), v == null ? 0L : v.toLong());
+            }
+            return out;
+        });
+    }
+
+    static String json(RequestRecord record) {
+        try {
+            return Json.mapper().writeValueAsString(record);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("request state cannot be written", e);
+        }
+    }
+
+    static RequestRecord parse(String json) {
+        try {
+            return Json.mapper().readValue(json, RequestRecord.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("request state cannot be read", e);
+        }
+    }
+}

@@ -1,0 +1,318 @@
+package io.cxbridge.retention.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cxbridge.common.audit.AuditEmitter;
+import io.cxbridge.genesys.http.GenesysResponse;
+import io.cxbridge.genesys.retry.Backoff;
+import io.cxbridge.genesys.retry.RetryAfter;
+import io.cxbridge.genesys.webhook.WebhookSender;
+import io.cxbridge.model.Channels;
+import io.cxbridge.model.Json;
+import io.cxbridge.model.audit.AuditTypes;
+import io.cxbridge.model.event.RetentionRequest;
+import io.cxbridge.retention.config.RetentionConfig;
+import io.cxbridge.retention.state.RequestRecord;
+import io.cxbridge.retention.state.RequestState;
+import io.cxbridge.retention.state.RequestStore;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes {@code cxbridge.retention.requests.v1} and deploys each policy: submit, poll the job, resolve one 409
+ * overlap, record every step in Redis and on the audit topic. The record is acknowledged (committed) only when
+ * the returned Uni completes, which is after the terminal state is in Redis and its audit event is acknowledged.
+ *
+ * <p>Redelivery is harmless: a terminal request is skipped, a request with a recorded job id resumes polling
+ * that job (no second POST). Infrastructure failures (Redis, the audit topic) are retried with backoff (8 times,
+ * 0.5 s to 30 s) instead of committing work that is not durable, then the request is recorded failed; business
+ * outcomes (upstream errors, timeouts) end the request {@code failed}, so the channel never stops on a bad request.
+ */
+@ApplicationScoped
+public class RetentionWorker {
+
+    private static final Logger LOG = Logger.getLogger(RetentionWorker.class);
+
+    private final RequestStore store;
+    private final RetentionUpstream upstream;
+    private final AuditEmitter audit;
+    private final WebhookSender webhooks;
+    private final RetentionConfig config;
+    private final Clock clock;
+    private final Backoff pollBackoff;
+
+    public RetentionWorker(RequestStore store, RetentionUpstream upstream, AuditEmitter audit,
+                           WebhookSender webhooks, RetentionConfig config, Clock clock) {
+        this.store = store;
+        this.upstream = upstream;
+        this.audit = audit;
+        this.webhooks = webhooks;
+        this.config = config;
+        this.clock = clock;
+        this.pollBackoff = new Backoff(config.poll().initialDelay(), config.poll().factor(), config.poll().maxDelay(),
+                config.poll().jitter());
+    }
+
+    @Incoming(Channels.RETENTION_REQUESTS_IN)
+    public Uni<Void> consume(String value) {
+        RetentionRequest request;
+        try {
+            request = Json.mapper().readValue(value, RetentionRequest.class);
+        } catch (Exception e) {
+            LOG.warnf("skipping a retention record that is not a RetentionRequest: %s", e.getMessage());
+            return Uni.createFrom().voidItem();
+        }
+        if (request.requestId() == null || request.policy() == null || !request.policy().isObject()) {
+            LOG.warn("skipping a retention record without requestId or policy");
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().deferred(() -> process(request))
+                .onFailure().invoke(e -> LOG.warnf("retention request %s: %s; retrying", request.requestId(),
+                        e.getMessage()))
+                .onFailure().retry().withBackOff(RETRY_BASE, RETRY_MAX).atMost(RETRY_ATTEMPTS)
+                .onFailure().recoverWithUni(e -> giveUp(request, e));
+    }
+
+    static final Duration RETRY_BASE = Duration.ofMillis(500);
+    static final Duration RETRY_MAX = Duration.ofSeconds(30);
+    static final int RETRY_ATTEMPTS = 8;
+
+    /**
+     * The step kept failing (Redis or the audit topic away for minutes, or a bug): record the request failed so
+     * the partition moves on. If even that cannot be written the Uni fails, the record is not committed and the
+     * channel stops (failure-strategy=fail): nothing is lost, and the instance is restarted by its supervisor.
+     */
+    private Uni<Void> giveUp(RetentionRequest request, Throwable e) {
+        LOG.errorf("retention request %s could not be processed: %s", request.requestId(), e.toString());
+        return store.get(request.requestId()).chain(found -> {
+            RequestRecord record = found.orElseGet(() -> RequestRecord.queued(request.requestId(),
+                    request.policy().path("objectType").asText(null), clock.instant()));
+            return record.terminal() ? Uni.createFrom().voidItem()
+                    : fail(request, record, "internal error while processing the request; submit it again");
+        });
+    }
+
+    Uni<Void> process(RetentionRequest request) {
+        String objectType = request.policy().path("objectType").asText(null);
+        return store.get(request.requestId()).chain(found -> {
+            if (found.isEmpty()) {
+                RequestRecord fresh = RequestRecord.queued(request.requestId(), objectType, clock.instant());
+                return store.create(fresh).chain(() -> store.get(request.requestId()))
+                        .map(r -> r.orElse(fresh));
+            }
+            return Uni.createFrom().item(found.get());
+        }).chain(record -> {
+            if (record.terminal()) {
+                LOG.debugf("retention request %s is already %s", record.requestId(), record.state());
+                return Uni.createFrom().voidItem();
+            }
+            if (request.dryRun()) {
+                return fail(request, record, "dry-run requests are planned, never deployed");
+            }
+            if (record.jobId() != null) {
+                return poll(request, record.state() == RequestState.polling ? record
+                        : record.to(RequestState.polling, clock.instant()), 0);
+            }
+            ObjectNode payload = ((ObjectNode) request.policy()).deepCopy();
+            if (record.mergedRetentionPeriod() != null) {
+                payload.put("retentionPeriod", record.mergedRetentionPeriod());
+                payload.set("replacesPolicyIds", Json.mapper().valueToTree(record.replacedPolicyIds()));
+            }
+            return submit(request, record, payload);
+        });
+    }
+
+    private Uni<Void> submit(RetentionRequest request, RequestRecord record, ObjectNode payload) {
+        return upstream.submit(payload)
+                .onFailure().recoverWithItem(e -> null)
+                .chain(r -> {
+                    if (r == null) {
+                        return fail(request, record, "Genesys could not be reached to submit the policy");
+                    }
+                    if (r.status() == 409) {
+                        return conflict(request, record, payload, r);
+                    }
+                    if (!r.ok()) {
+                        return fail(request, record, "Genesys refused the policy: HTTP " + r.status() + " "
+                                + upstreamMessage(r));
+                    }
+                    String jobId = jobId(r);
+                    if (jobId == null) {
+                        return fail(request, record, "Genesys accepted the policy without a job id");
+                    }
+                    RequestRecord submitted = record.withJob(jobId).to(RequestState.submitted, clock.instant());
+                    Map<String, Object> data = new LinkedHashMap<>();
+                    data.put("requestId", request.requestId());
+                    data.put("jobId", jobId);
+                    data.put("objectType", payload.path("objectType").asText());
+                    data.put("retentionPeriod", payload.path("retentionPeriod").asInt());
+                    data.put("resubmission", record.resubmissions() > 0);
+                    return durable(request, AuditTypes.RETENTION_SUBMITTED, data, submitted)
+                            .chain(s -> poll(request, s.to(RequestState.polling, clock.instant()), 0));
+                });
+    }
+
+    /** 409: merge with the overlapping policies and resubmit once; a second 409 ends the request failed. */
+    private Uni<Void> conflict(RetentionRequest request, RequestRecord record, ObjectNode payload,
+                               GenesysResponse answer) {
+        if (record.resubmissions() > 0) {
+            return fail(request, record, "Genesys answered 409 again after the merged resubmission: "
+                    + upstreamMessage(answer));
+        }
+        String objectType = payload.path("objectType").asText();
+        int own = payload.path("retentionPeriod").asInt();
+        JsonNode body = RetentionUpstream.readTree(answer.bodyAsString());
+        return upstream.policies()
+                .onFailure().recoverWithItem(e -> null)
+                .chain(existing -> {
+                    if (existing == null) {
+                        return fail(request, record, "409 from Genesys, and the existing policies could not be listed");
+                    }
+                    List<JsonNode> overlapping = RetentionUpstream.overlaps(existing, objectType, own,
+                            config.overlapWindowDays());
+                    Set<String> ids = new LinkedHashSet<>();
+                    int merged = own;
+                    for (JsonNode p : overlapping) {
+                        ids.add(p.path("id").asText());
+                        merged = Math.max(merged, p.path("retentionPeriod").asInt());
+                    }
+                    body.path("conflictingPolicyIds").forEach(id -> {
+                        existing.stream().filter(p -> p.path("id").asText().equals(id.asText())).findFirst()
+                                .ifPresent(p -> ids.add(id.asText()));
+                    });
+                    for (JsonNode p : existing) {
+                        if (ids.contains(p.path("id").asText())) {
+                            merged = Math.max(merged, p.path("retentionPeriod").asInt());
+                        }
+                    }
+                    RequestRecord mergedRecord = record.withMerge(merged, List.copyOf(ids));
+                    Map<String, Object> data = new LinkedHashMap<>();
+                    data.put("requestId", request.requestId());
+                    data.put("objectType", objectType);
+                    data.put("requestedRetentionPeriod", own);
+                    data.put("mergedRetentionPeriod", merged);
+                    data.put("replacedPolicyIds", List.copyOf(ids));
+                    ObjectNode resubmit = payload.deepCopy();
+                    resubmit.put("retentionPeriod", merged);
+                    resubmit.set("replacesPolicyIds", Json.mapper().valueToTree(List.copyOf(ids)));
+                    return durable(request, AuditTypes.RETENTION_OVERLAP_DETECTED, data, mergedRecord)
+                            .chain(saved -> submit(request, saved, resubmit));
+                });
+    }
+
+    private Uni<Void> poll(RetentionRequest request, RequestRecord record, int attempt) {
+        Uni<RequestRecord> saved = attempt == 0 ? store.put(record) : Uni.createFrom().item(record);
+        return saved.chain(r -> {
+            Instant since = r.pollingSince() != null ? r.pollingSince() : clock.instant();
+            if (Duration.between(since, clock.instant()).compareTo(config.poll().bound()) > 0) {
+                return fail(request, r, "job " + r.jobId() + " did not complete within "
+                        + config.poll().bound().toSeconds() + " s");
+            }
+            return upstream.job(r.jobId())
+                    .onFailure().recoverWithItem(e -> null)
+                    .chain(answer -> {
+                        Duration retryAfter = null;
+                        if (answer != null && answer.ok()) {
+                            JsonNode job = RetentionUpstream.readTree(answer.bodyAsString());
+                            String status = job.path("status").asText("");
+                            if (status.equals("COMPLETED")) {
+                                String policyId = job.path("result").path("policyId").asText(null);
+                                return deployed(request, r.withPolicy(policyId));
+                            }
+                            if (status.equals("FAILED")) {
+                                return fail(request, r, "job " + r.jobId() + " failed: "
+                                        + job.path("errorMessage").asText("no reason given"));
+                            }
+                        } else if (answer != null && answer.status() == 404) {
+                            return fail(request, r, "job " + r.jobId() + " is unknown to Genesys");
+                        } else if (answer != null) {
+                            retryAfter = RetryAfter.parse(answer.headers().get("Retry-After"), clock.instant())
+                                    .orElse(null);
+                        }
+                        Duration delay = pollBackoff.delay(attempt, retryAfter);
+                        return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
+                                .chain(() -> poll(request, r, attempt + 1));
+                    });
+        });
+    }
+
+    private Uni<Void> deployed(RetentionRequest request, RequestRecord record) {
+        RequestRecord done = record.to(RequestState.deployed, clock.instant());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("requestId", request.requestId());
+        data.put("jobId", done.jobId());
+        data.put("policyId", done.policyId());
+        data.put("objectType", done.objectType());
+        data.put("mergedRetentionPeriod", done.mergedRetentionPeriod());
+        data.put("replacedPolicyIds", done.replacedPolicyIds());
+        data.put("latencyMs", done.latencyMs());
+        return finish(request, AuditTypes.RETENTION_DEPLOYED, data, done);
+    }
+
+    private Uni<Void> fail(RetentionRequest request, RequestRecord record, String reason) {
+        LOG.infof("retention request %s failed: %s", request.requestId(), reason);
+        RequestRecord done = record.withError(reason).to(RequestState.failed, clock.instant());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("requestId", request.requestId());
+        data.put("jobId", done.jobId());
+        data.put("objectType", done.objectType());
+        data.put("error", reason);
+        data.put("latencyMs", done.latencyMs());
+        return finish(request, AuditTypes.RETENTION_FAILED, data, done);
+    }
+
+    private Uni<Void> finish(RetentionRequest request, String type, Map<String, Object> data, RequestRecord done) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put(done.state().name(), 1L);
+        counts.put("latencySumMs", done.latencyMs() == null ? Long.valueOf(0) : done.latencyMs());
+        if (done.overlap()) {
+            counts.put("conflicts", 1L);
+        }
+        return audit.emit(type, request.requestId(), request.traceId(), data)
+                .chain(() -> store.finish(done, counts))
+                .invoke(() -> webhook(done))
+                .replaceWithVoid();
+    }
+
+    /** Audit first (acknowledged by the broker), then the state: the event is out before the step is recorded. */
+    private Uni<RequestRecord> durable(RetentionRequest request, String type, Map<String, Object> data,
+                                       RequestRecord record) {
+        return audit.emit(type, request.requestId(), request.traceId(), data).chain(() -> store.put(record));
+    }
+
+    private void webhook(RequestRecord done) {
+        if (config.webhook().url().isEmpty()) {
+            return;
+        }
+        String body;
+        try {
+            body = Json.mapper().writeValueAsString(done);
+        } catch (Exception e) {
+            return;
+        }
+        webhooks.post(config.webhook().url().get(), config.webhook().secret().orElse(""), body,
+                config.webhook().timeout()).subscribe().with(ok -> { }, e -> { });
+    }
+
+    static String jobId(GenesysResponse r) {
+        String header = r.headers().get("x-job-id");
+        if (header != null && !header.isBlank()) {
+            return header;
+        }
+        return RetentionUpstream.readTree(r.bodyAsString()).path("jobId").asText(null);
+    }
+
+    static String upstreamMessage(GenesysResponse r) {
+        return RetentionUpstream.readTree(r.bodyAsString()).path("message").asText("");
+    }
+}
