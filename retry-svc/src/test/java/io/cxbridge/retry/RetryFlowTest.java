@@ -1,0 +1,261 @@
+package io.cxbridge.retry;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cxbridge.model.Headers;
+import io.cxbridge.model.Json;
+import io.cxbridge.model.Topics;
+import io.cxbridge.model.audit.AuditTypes;
+import io.cxbridge.model.event.FailedRun;
+import io.cxbridge.retry.state.RunRecord;
+import io.cxbridge.retry.state.RunStore;
+import io.cxbridge.testkit.KafkaBroker;
+import io.cxbridge.testkit.KafkaResource;
+import io.cxbridge.testkit.RedisResource;
+import io.cxbridge.testkit.TopicReader;
+import io.cxbridge.testkit.sim.GenesysSim;
+import io.cxbridge.testkit.sim.GenesysSimResource;
+import io.cxbridge.testkit.sim.SimControl;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(RedisResource.class)
+@QuarkusTestResource(GenesysSimResource.class)
+class RetryFlowTest {
+
+    private final SimControl sim = GenesysSim.shared().control();
+
+    private static KafkaProducer<String, String> producer;
+
+    @Inject
+    RunStore store;
+
+    @BeforeEach
+    void resetSim() {
+        sim.reset();
+    }
+
+    @AfterAll
+    static void closeProducer() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+            producer = null;
+        }
+    }
+
+    static String bootstrap() {
+        return KafkaBroker.shared().bootstrapServers();
+    }
+
+    static void publish(String key, String value) throws Exception {
+        if (producer == null) {
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+            p.put(ProducerConfig.ACKS_CONFIG, "all");
+            producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+        }
+        producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, key, value)).get();
+    }
+
+    static String run(String requestId, String actionId) {
+        return """
+                {"requestId": "%s", "actionId": "%s", "originalRunId": "run-%s",
+                 "requestPayload": {"customer": "c-1", "amount": 12}}""".formatted(requestId, actionId, requestId);
+    }
+
+    static String path(String actionId) {
+        return "/api/v2/integrations/actions/" + actionId + "/execute";
+    }
+
+    static String newAction() {
+        return "custom_-_" + UUID.randomUUID();
+    }
+
+    static JsonPath awaitFinished(String requestId, String state) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            String s = given().get("/v1/data-actions/failed-runs/" + requestId).then().extract().path("state");
+            return s != null && !s.equals("pending");
+        });
+        JsonPath r = given().get("/v1/data-actions/failed-runs/" + requestId).then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals(state, r.getString("state"), () -> "run ended " + r.prettify());
+        return r;
+    }
+
+    static ConsumerRecord<String, byte[]> awaitDeadLetter(String payload) {
+        return TopicReader.await(bootstrap(), Topics.FAILED_RUNS_DLQ, 1,
+                rec -> payload.equals(new String(rec.value(), StandardCharsets.UTF_8)), Duration.ofSeconds(20)).get(0);
+    }
+
+    static void awaitAudit(String type, String subject) {
+        TopicReader.await(bootstrap(), Topics.AUDIT, 1,
+                TopicReader.header("ce_type", type).and(rec -> subject.equals(rec.key())), Duration.ofSeconds(10));
+    }
+
+    @Test
+    void twoFailuresThenSuccessIsThreeAttemptsAndSucceeded() throws Exception {
+        String action = newAction();
+        sim.fault(Map.of("method", "POST", "path", path(action), "status", 503, "count", 2));
+        String id = UUID.randomUUID().toString();
+        publish(action, run(id, action));
+
+        JsonPath r = awaitFinished(id, "succeeded");
+        assertEquals(3, r.getInt("attempts"));
+        assertEquals(200, r.getInt("lastStatus"));
+        assertEquals(2, sim.stats().requests("POST", path(action), 503));
+        assertEquals(1, sim.stats().requests("POST", path(action), 200));
+        awaitAudit(AuditTypes.RETRY_SUCCEEDED, id);
+        awaitAudit(AuditTypes.RETRY_ATTEMPT_FAILED, id);
+    }
+
+    @Test
+    void a400IsDeadLetteredAtOnceWithTheReason() throws Exception {
+        String action = newAction();
+        sim.fault(Map.of("method", "POST", "path", path(action), "status", 400, "count", 5));
+        String id = UUID.randomUUID().toString();
+        String payload = run(id, action);
+        publish(action, payload);
+
+        JsonPath r = awaitFinished(id, "dead-lettered");
+        assertEquals(1, r.getInt("attempts"));
+        assertTrue(r.getString("error").contains("400"), r.getString("error"));
+        ConsumerRecord<String, byte[]> dlq = awaitDeadLetter(payload);
+        Map<String, String> h = TopicReader.headers(dlq);
+        assertEquals(action, dlq.key());
+        assertEquals("rejected", h.get(Headers.ERROR_CLASS));
+        assertTrue(h.get(Headers.ERROR_REASON).contains("400"), h.get(Headers.ERROR_REASON));
+        assertEquals("1", h.get(Headers.ATTEMPTS));
+        Instant.parse(h.get(Headers.FIRST_SEEN));
+        assertEquals(1, sim.stats().requests("POST", path(action)), "no retry");
+        awaitAudit(AuditTypes.RETRY_DEAD_LETTERED, id);
+    }
+
+    @Test
+    void invalidRecordsAreDeadLetteredUnchangedWithoutACall() throws Exception {
+        String badId = UUID.randomUUID().toString();
+        String badAction = run(badId, "bad action!");
+        String notJson = "{not json " + UUID.randomUUID();
+        String missing = "{\"actionId\": \"a-" + UUID.randomUUID() + "\"}";
+        publish("bad action!", badAction);
+        publish("k-" + UUID.randomUUID(), notJson);
+        publish("k-missing", missing);
+
+        Map<String, String> h = TopicReader.headers(awaitDeadLetter(badAction));
+        assertEquals("invalid", h.get(Headers.ERROR_CLASS));
+        assertTrue(h.get(Headers.ERROR_REASON).contains("actionId"), h.get(Headers.ERROR_REASON));
+        assertEquals("0", h.get(Headers.ATTEMPTS));
+        assertEquals("invalid", TopicReader.headers(awaitDeadLetter(notJson)).get(Headers.ERROR_CLASS));
+        String reason = TopicReader.headers(awaitDeadLetter(missing)).get(Headers.ERROR_REASON);
+        assertTrue(reason.contains("originalRunId") && reason.contains("requestPayload"), reason);
+        awaitAudit(AuditTypes.RETRY_DEAD_LETTERED, badId);
+        given().get("/v1/data-actions/failed-runs/" + badId).then().statusCode(404);
+        assertEquals(0, sim.stats().requestsTotal(), "nothing reached the sim");
+    }
+
+    @Test
+    void always503IsFiveAttemptsThenExhausted() throws Exception {
+        String action = newAction();
+        sim.fault(Map.of("method", "POST", "path", path(action), "status", 503, "count", 100));
+        String id = UUID.randomUUID().toString();
+        String payload = run(id, action);
+        publish(action, payload);
+
+        JsonPath r = awaitFinished(id, "dead-lettered");
+        assertEquals(5, r.getInt("attempts"));
+        Map<String, String> h = TopicReader.headers(awaitDeadLetter(payload));
+        assertEquals("exhausted", h.get(Headers.ERROR_CLASS));
+        assertEquals("5", h.get(Headers.ATTEMPTS));
+        assertEquals(5, sim.stats().requests("POST", path(action), 503));
+        awaitAudit(AuditTypes.RETRY_EXHAUSTED, id);
+
+        // five 503s in a row opened the client's breaker; a run arriving now waits for it without losing attempts
+        String next = UUID.randomUUID().toString();
+        String other = newAction();
+        publish(other, run(next, other));
+        assertEquals(1, awaitFinished(next, "succeeded").getInt("attempts"));
+    }
+
+    @Test
+    void aRedeliveredRecordIsNotResubmitted() throws Exception {
+        String action = newAction();
+        String id = UUID.randomUUID().toString();
+        publish(action, run(id, action));
+        awaitFinished(id, "succeeded");
+        long executions = sim.stats().executions(id);
+
+        publish(action, run(id, action));
+        // one partition in tests, consumed in order: once a later run is done the duplicate has been seen
+        String later = UUID.randomUUID().toString();
+        publish(action, run(later, action));
+        awaitFinished(later, "succeeded");
+        assertEquals(2, sim.stats().requests("POST", path(action), 200), "the first run once, the later run once");
+        assertEquals(executions, sim.stats().executions(id), "the redelivered run was not executed again");
+    }
+
+    @Test
+    void pendingRunShowsItsNextAttemptAndUnknownIs404() {
+        String id = UUID.randomUUID().toString();
+        FailedRun failed = new FailedRun(id, newAction(), "run-1",
+                Json.mapper().createObjectNode().put("x", 1), 0, Instant.now(), 503, "trace");
+        Instant next = Instant.now().plus(Duration.ofHours(1));
+        RunRecord pending = RunRecord.pending(failed, "{}", Instant.now()).retryAt(2, 503, "HTTP 503", next,
+                Instant.now());
+        store.save(pending).await().atMost(Duration.ofSeconds(5));
+        given().get("/v1/data-actions/failed-runs/" + id).then().statusCode(200)
+                .body("state", equalTo("pending"))
+                .body("attempts", equalTo(2))
+                .body("nextAttemptAt", notNullValue())
+                .body("lastStatus", equalTo(503));
+        given().get("/v1/data-actions/failed-runs/" + UUID.randomUUID()).then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    /**
+     * After a restart nothing is re-read from Kafka: a run already admitted (in Redis, due, with two attempts made
+     * before the restart, or claimed by an instance that died and whose lease ran out) is picked up by the
+     * scheduler and resumes at attempt 3.
+     */
+    @Test
+    void aRunStoredInRedisIsResumedWithoutItsRecord() {
+        String id = UUID.randomUUID().toString();
+        String action = newAction();
+        FailedRun failed = new FailedRun(id, action, "run-2", Json.mapper().createObjectNode().put("x", 2), 0,
+                Instant.now(), 503, "trace");
+        Instant past = Instant.now().minusSeconds(5);
+        store.save(RunRecord.pending(failed, "{}", past).retryAt(2, 503, "HTTP 503", past, past))
+                .await().atMost(Duration.ofSeconds(5));
+        JsonPath r = awaitFinished(id, "succeeded");
+        assertEquals(3, r.getInt("attempts"));
+        assertEquals(1, sim.stats().requests("POST", path(action), 200));
+        awaitAudit(AuditTypes.RETRY_SUCCEEDED, id);
+    }
+
+    @Test
+    void openApiDescribesTheApi() {
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths.'/v1/data-actions/failed-runs/{requestId}'.get.summary", notNullValue());
+    }
+}
