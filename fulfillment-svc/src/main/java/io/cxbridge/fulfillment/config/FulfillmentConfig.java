@@ -1,0 +1,60 @@
+package io.cxbridge.fulfillment.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** fulfillment-svc settings ({@code cxbridge.fulfillment.*}); defaults are the spec's. */
+@ConfigMapping(prefix = "cxbridge.fulfillment")
+public interface FulfillmentConfig {
+
+    External external();
+
+    Callback callback();
+
+    Retry retry();
+
+    /** Prefix of every Redis key the service writes. */
+    @WithDefault("cxbridge:fulfillment")
+    String keyPrefix();
+
+    /** How long job state and the posted marks are kept in Redis. */
+    @WithDefault("P7D")
+    Duration stateTtl();
+
+    interface External {
+        /** The external API the job's data is sent to (POST, JSON). */
+        String url();
+
+        /** Hard per-attempt timeout. */
+        @WithDefault("5s")
+        Duration timeout();
+
+        @WithDefault("3")
+        int attempts();
+    }
+
+    interface Callback {
+        /** Per-attempt timeout of the post to the fulfillment URL. */
+        @WithDefault("8s")
+        Duration timeout();
+
+        @WithDefault("3")
+        int attempts();
+    }
+
+    /** Backoff between attempts (both the external call and the callback). */
+    interface Retry {
+        @WithDefault("200ms")
+        Duration initialDelay();
+
+        @WithDefault("2")
+        double factor();
+
+        @WithDefault("2s")
+        Duration maxDelay();
+
+        @WithDefault("0.2")
+        double jitter();
+    }
+}

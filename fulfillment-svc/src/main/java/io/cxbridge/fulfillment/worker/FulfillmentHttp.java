@@ -1,0 +1,200 @@
+package io.cxbridge.fulfillment.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cxbridge.fulfillment.config.FulfillmentConfig;
+import io.cxbridge.genesys.retry.Backoff;
+import io.cxbridge.genesys.token.TokenProvider;
+import io.cxbridge.model.Json;
+import io.cxbridge.model.event.FulfillmentJob;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.ext.web.client.HttpResponse;
+import io.vertx.mutiny.ext.web.client.WebClient;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
+
+/**
+ * The two HTTP legs of a job, non-blocking on one pooled Vert.x WebClient (keep-alive, pooled per origin, no
+ * redirects followed): the external API (hard per-attempt timeout, bounded by the job's deadline, retried with
+ * backoff) and the result post to the fulfillment URL. Nothing here logs a header value.
+ */
+@ApplicationScoped
+public class FulfillmentHttp {
+
+    private static final Logger LOG = Logger.getLogger(FulfillmentHttp.class);
+
+    public static final String DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED";
+    public static final String EXTERNAL_TIMEOUT = "EXTERNAL_TIMEOUT";
+    public static final String EXTERNAL_HTTP_ERROR = "EXTERNAL_HTTP_ERROR";
+    public static final String EXTERNAL_UNREACHABLE = "EXTERNAL_UNREACHABLE";
+
+    private final WebClient web;
+    private final TokenProvider tokens;
+    private final FulfillmentConfig config;
+    private final Clock clock;
+    private final Backoff backoff;
+
+    public FulfillmentHttp(Vertx vertx, TokenProvider tokens, FulfillmentConfig config, Clock clock) {
+        this.web = WebClient.create(vertx, new WebClientOptions()
+                .setFollowRedirects(false)
+                .setKeepAlive(true)
+                .setMaxPoolSize(64)
+                .setConnectTimeout(5000));
+        this.tokens = tokens;
+        this.config = config;
+        this.clock = clock;
+        this.backoff = new Backoff(config.retry().initialDelay(), config.retry().factor(), config.retry().maxDelay(),
+                config.retry().jitter());
+    }
+
+    @PreDestroy
+    void close() {
+        web.close();
+    }
+
+    /** One attempt's end: the outcome, and whether another attempt may change it. */
+    private record Try(Outcome outcome, boolean retry) {
+    }
+
+    /** Calls the external API with the job's data; {@code onAttempt} sees each attempt number as it starts. */
+    public Uni<Outcome> callExternal(FulfillmentJob job, java.util.function.IntConsumer onAttempt) {
+        return externalAttempt(job, 1, onAttempt);
+    }
+
+    private Uni<Outcome> externalAttempt(FulfillmentJob job, int n, java.util.function.IntConsumer onAttempt) {
+        Duration left = Duration.between(clock.instant(), job.deadline());
+        if (left.isNegative() || left.isZero()) {
+            return Uni.createFrom().item(Outcome.failed(DEADLINE_EXCEEDED,
+                    "the deadline passed before the external API answered", n - 1));
+        }
+        Duration perAttempt = config.external().timeout();
+        boolean deadlineBound = left.compareTo(perAttempt) < 0;
+        Duration timeout = deadlineBound ? left : perAttempt;
+        onAttempt.accept(n);
+        String body = job.data() == null ? "{}" : job.data().toString();
+        return web.postAbs(config.external().url())
+                .timeout(Math.max(1, timeout.toMillis()))
+                .putHeader("Content-Type", "application/json")
+                .putHeader("Accept", "application/json")
+                .sendBuffer(Buffer.buffer(body))
+                .ifNoItem().after(timeout).fail()
+                .map(r -> classify(r, n))
+                .onFailure().recoverWithItem(e -> isTimeout(e)
+                        ? (deadlineBound
+                                ? new Try(Outcome.failed(DEADLINE_EXCEEDED, "the deadline passed while the external API"
+                                        + " had not answered", n), false)
+                                : new Try(Outcome.failed(EXTERNAL_TIMEOUT, "the external API did not answer within "
+                                        + timeout.toMillis() + " ms", n), true))
+                        : new Try(Outcome.failed(EXTERNAL_UNREACHABLE, "the external API could not be reached ("
+                                + e.getClass().getSimpleName() + ")", n), true))
+                .chain(t -> {
+                    if (!t.retry() || n >= config.external().attempts()) {
+                        return Uni.createFrom().item(t.outcome());
+                    }
+                    LOG.debugf("job %s: external attempt %d failed (%s); retrying", job.jobId(), n, t.outcome().code());
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(backoff.delay(n - 1))
+                            .chain(() -> externalAttempt(job, n + 1, onAttempt));
+                });
+    }
+
+    private static Try classify(HttpResponse<Buffer> r, int n) {
+        int status = r.statusCode();
+        if (status >= 200 && status < 300) {
+            return new Try(Outcome.complete(readTree(r.bodyAsString()), n), false);
+        }
+        boolean retry = status >= 500 || status == 429 || status == 408;
+        return new Try(Outcome.failed(EXTERNAL_HTTP_ERROR, "the external API answered HTTP " + status, n), retry);
+    }
+
+    static boolean isTimeout(Throwable e) {
+        return e instanceof TimeoutException || e.getClass().getSimpleName().contains("Timeout");
+    }
+
+    static JsonNode readTree(String body) {
+        if (body == null || body.isBlank()) {
+            return Json.mapper().nullNode();
+        }
+        try {
+            return Json.mapper().readTree(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Json.mapper().getNodeFactory().textNode(body);
+        }
+    }
+
+    /** The callback body: {@code {status: complete, result}} or {@code {status: failed, result: {code, message}}}. */
+    public static ObjectNode callbackBody(Outcome outcome) {
+        ObjectNode body = Json.mapper().createObjectNode();
+        if (outcome.complete()) {
+            body.put("status", "complete");
+            body.set("result", outcome.result());
+        } else {
+            body.put("status", "failed");
+            ObjectNode result = body.putObject("result");
+            result.put("code", outcome.code());
+            result.put("message", outcome.message());
+        }
+        return body;
+    }
+
+    /** How the post of the result ended. {@code detail} names the last failure (never a header value). */
+    public record Posted(boolean ok, int attempts, String detail) {
+    }
+
+    /** Posts the result to the job's fulfillment URL (the clear token only in {@code X-Fulfillment-Token}). */
+    public Uni<Posted> postResult(FulfillmentJob job, String clearToken, ObjectNode body) {
+        return postAttempt(job, clearToken, body.toString(), 1);
+    }
+
+    private Uni<Posted> postAttempt(FulfillmentJob job, String clearToken, String body, int n) {
+        Duration timeout = config.callback().timeout();
+        return tokens.token()
+                .chain(bearer -> web.postAbs(job.fulfillmentUrl())
+                        .timeout(timeout.toMillis())
+                        .putHeader("Content-Type", "application/json")
+                        .putHeader("Authorization", "Bearer " + bearer)
+                        .putHeader("X-Fulfillment-Token", clearToken)
+                        .putHeader("Idempotency-Key", job.fulfillmentId())
+                        .sendBuffer(Buffer.buffer(body))
+                        .ifNoItem().after(timeout).fail()
+                        .chain(r -> {
+                            int status = r.statusCode();
+                            if (status >= 200 && status < 300) {
+                                return Uni.createFrom().item(new Try(null, false));
+                            }
+                            String detail = "the fulfillment URL answered HTTP " + status;
+                            if (status == 401) {
+                                return tokens.reject(bearer).onFailure().recoverWithNull()
+                                        .replaceWith(new Try(Outcome.failed("CALLBACK_HTTP_ERROR", detail, n), true));
+                            }
+                            boolean retry = status >= 500 || status == 429 || status == 408;
+                            return Uni.createFrom().item(new Try(Outcome.failed("CALLBACK_HTTP_ERROR", detail, n), retry));
+                        }))
+                .onFailure().recoverWithItem(e -> new Try(Outcome.failed("CALLBACK_UNREACHABLE", isTimeout(e)
+                        ? "the fulfillment URL did not answer within " + timeout.toMillis() + " ms"
+                        : "the fulfillment URL could not be reached (" + e.getClass().getSimpleName() + ")", n), true))
+                .chain(t -> {
+                    if (t.outcome() == null) {
+                        return Uni.createFrom().item(new Posted(true, n, null));
+                    }
+                    if (!t.retry() || n >= config.callback().attempts()) {
+                        return Uni.createFrom().item(new Posted(false, n, t.outcome().message()));
+                    }
+                    LOG.debugf("job %s: callback attempt %d failed (%s); retrying", job.jobId(), n,
+                            t.outcome().message());
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(backoff.delay(n - 1))
+                            .chain(() -> postAttempt(job, clearToken, body, n + 1));
+                });
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+}
