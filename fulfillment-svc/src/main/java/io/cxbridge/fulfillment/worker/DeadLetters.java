@@ -1,15 +1,12 @@
 package io.cxbridge.fulfillment.worker;
 
+import io.cxbridge.common.kafka.DeadLetterRecord;
 import io.cxbridge.model.Channels;
-import io.cxbridge.model.Headers;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
@@ -33,17 +30,7 @@ public class DeadLetters {
 
     public Uni<Void> send(String key, String payload, String errorClass, String reason, int attempts,
                           Instant firstSeen) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(Headers.ERROR_CLASS, errorClass.getBytes(StandardCharsets.UTF_8));
-        headers.add(Headers.ERROR_REASON, reason.getBytes(StandardCharsets.UTF_8));
-        headers.add(Headers.ATTEMPTS, String.valueOf(attempts).getBytes(StandardCharsets.UTF_8));
-        headers.add(Headers.FIRST_SEEN, firstSeen.toString().getBytes(StandardCharsets.UTF_8));
-        OutgoingKafkaRecordMetadata.OutgoingKafkaRecordMetadataBuilder<String> meta =
-                OutgoingKafkaRecordMetadata.<String>builder().withHeaders(headers);
-        if (key != null) {
-            meta = meta.withKey(key);
-        }
-        Message<String> record = Message.of(payload).addMetadata(meta.build());
+        Message<String> record = DeadLetterRecord.of(key, payload, errorClass, reason, attempts, firstSeen);
         return Uni.createFrom().deferred(() -> dlq.sendMessage(record)).ifNoItem().after(ACK_TIMEOUT).fail();
     }
 }

@@ -1,0 +1,38 @@
+package io.cxbridge.common.kafka;
+
+import io.cxbridge.model.Headers;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/**
+ * The spec's dead-letter record, the same for every DLQ: the original payload unchanged, keyed as the source
+ * record was, with {@code cxbridge-error-class}, {@code cxbridge-error-reason}, {@code cxbridge-attempts} and
+ * {@code cxbridge-first-seen}. A reason is written by the service and must never quote a secret.
+ */
+public final class DeadLetterRecord {
+
+    public static Message<String> of(String key, String payload, String errorClass, String reason, int attempts,
+                                     Instant firstSeen) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Headers.ERROR_CLASS, bytes(errorClass));
+        headers.add(Headers.ERROR_REASON, bytes(reason));
+        headers.add(Headers.ATTEMPTS, bytes(String.valueOf(attempts)));
+        headers.add(Headers.FIRST_SEEN, bytes(firstSeen.toString()));
+        OutgoingKafkaRecordMetadata.OutgoingKafkaRecordMetadataBuilder<String> meta =
+                OutgoingKafkaRecordMetadata.<String>builder().withHeaders(headers);
+        if (key != null) {
+            meta = meta.withKey(key);
+        }
+        return Message.of(payload).addMetadata(meta.build());
+    }
+
+    private static byte[] bytes(String s) {
+        return (s == null ? "" : s).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private DeadLetterRecord() {
+    }
+}
