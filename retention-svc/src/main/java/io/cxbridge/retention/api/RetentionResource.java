@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -79,18 +80,9 @@ public class RetentionResource {
     public Uni<Response> submit(@RequestBody(content = {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RetentionPolicy.class)),
             @Content(mediaType = YAML, schema = @Schema(implementation = RetentionPolicy.class))}) String body, @HeaderParam("Content-Type") String contentType) {
-        JsonNode node;
-        try {
-            node = PolicyBodies.parse(body, contentType);
-        } catch (IllegalArgumentException e) {
-            return Uni.createFrom().item(ProblemResponses.of(400, "Malformed request", e.getMessage()));
-        }
-        ValidatedPolicy v = validator.validate(node, "");
-        if (!v.valid()) {
-            return Uni.createFrom().item(ProblemResponses.validation(v.violations()));
-        }
-        return enqueue(v).map(id -> Response.accepted(Map.of("requestId", id)).build())
-                .onFailure().recoverWithItem(RetentionResource::unavailable);
+        return withValidPolicy(body, contentType, v -> enqueue(v)
+                .map(id -> Response.accepted(Map.of("requestId", id)).build())
+                .onFailure().recoverWithItem(RetentionResource::unavailable));
     }
 
     @POST
@@ -105,20 +97,10 @@ public class RetentionResource {
     public Uni<Response> plan(@RequestBody(content = {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RetentionPolicy.class)),
             @Content(mediaType = YAML, schema = @Schema(implementation = RetentionPolicy.class))}) String body, @HeaderParam("Content-Type") String contentType) {
-        JsonNode node;
-        try {
-            node = PolicyBodies.parse(body, contentType);
-        } catch (IllegalArgumentException e) {
-            return Uni.createFrom().item(ProblemResponses.of(400, "Malformed request", e.getMessage()));
-        }
-        ValidatedPolicy v = validator.validate(node, "");
-        if (!v.valid()) {
-            return Uni.createFrom().item(ProblemResponses.validation(v.violations()));
-        }
-        return upstream.policies()
+        return withValidPolicy(body, contentType, v -> upstream.policies()
                 .map(existing -> Response.ok(plan(v, existing)).build())
                 .onFailure().recoverWithItem(e -> ProblemResponses.of(502, "Bad Gateway",
-                        "the existing policies could not be listed from Genesys: " + e.getMessage()));
+                        "the existing policies could not be listed from Genesys: " + e.getMessage())));
     }
 
     @POST
@@ -139,7 +121,7 @@ public class RetentionResource {
         try {
             node = PolicyBodies.parse(body, contentType);
         } catch (IllegalArgumentException e) {
-            return Uni.createFrom().item(ProblemResponses.of(400, "Malformed request", e.getMessage()));
+            return malformed(e);
         }
         JsonNode list = node.isObject() && node.has("policies") ? node.get("policies") : node;
         if (!list.isArray() || list.isEmpty()) {
@@ -189,6 +171,22 @@ public class RetentionResource {
                 return Response.ok(out).build();
             });
         });
+    }
+
+    /** Parses and validates one policy; a malformed or invalid body is refused with 400 before {@code then} runs. */
+    private Uni<Response> withValidPolicy(String body, String contentType, Function<ValidatedPolicy, Uni<Response>> then) {
+        JsonNode node;
+        try {
+            node = PolicyBodies.parse(body, contentType);
+        } catch (IllegalArgumentException e) {
+            return malformed(e);
+        }
+        ValidatedPolicy v = validator.validate(node, "");
+        return v.valid() ? then.apply(v) : Uni.createFrom().item(ProblemResponses.validation(v.violations()));
+    }
+
+    private static Uni<Response> malformed(IllegalArgumentException e) {
+        return Uni.createFrom().item(ProblemResponses.of(400, "Malformed request", e.getMessage()));
     }
 
     @GET
