@@ -1,10 +1,19 @@
 package io.cxbridge.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.cxbridge.testkit.KafkaBroker;
 import io.cxbridge.testkit.RedisServer;
+import io.cxbridge.testkit.ServiceProcess;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -25,6 +34,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,21 +45,22 @@ import org.junit.jupiter.api.Test;
  */
 class LiveMetricsTest {
 
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static ServiceProcess gateway;
     private static Set<String> exposed;
 
     @BeforeAll
-    static void startTheGateway() throws InterruptedException {
+    static void startTheGateway() {
         KafkaBroker broker = KafkaBroker.shared();
         RedisServer redis = RedisServer.shared();
-        gateway = ServiceProcess.start(Repo.GATEWAY, Map.of(
+        gateway = ServiceProcess.start(Repo.GATEWAY, ServiceProcess.jarOf(Repo.GATEWAY), "256m", Map.of(
                 "quarkus.profile", "local",
                 "kafka.bootstrap.servers", broker.bootstrapServers(),
                 "quarkus.redis.hosts", redis.url(),
                 // Nothing listens there: a proxied call fails fast at the token request, never leaves the machine.
-                "cxbridge.genesys.base-url", "http://127.0.0.1:" + ServiceProcess.freePort(),
+                "cxbridge.genesys.base-url", "http://127.0.0.1:" + freePort(),
                 "cxbridge.genesys.retry.deadline", "2s",
-                "cxbridge.kafka.partitions", "1"));
+                "cxbridge.kafka.partitions", "1"), Duration.ofSeconds(90));
         // Traffic a gateway sees: a refused request, a proxied one (the local profile's demo key), so that the
         // request, refusal, audit and genesys-client meters exist; then wait until what the dashboard and the
         // live rules read is there, or give up after 20 s and let the tests report what is missing.
@@ -57,19 +68,22 @@ class LiveMetricsTest {
         Observability.rules(Observability.LIVE_RULES).values()
                 .forEach(rule -> wanted.addAll(PromQl.metricNames(Yml.str(rule, "expr"))));
         wanted.removeAll(Observability.PROMETHEUS_SERIES);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        do {
-            gateway.get("/v1/deploy-check");
-            gateway.get("/api/v2/routing/queues", "Authorization", "Bearer cxb_demo_key");
-            Thread.sleep(500);
-            exposed = gateway.metricNames();
-        } while (!exposed.containsAll(wanted) && System.nanoTime() < deadline);
+        try {
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                get("/v1/deploy-check");
+                get("/api/v2/routing/queues", "Authorization", "Bearer cxb_demo_key");
+                exposed = metricNames();
+                return exposed.containsAll(wanted);
+            });
+        } catch (ConditionTimeoutException e) {
+            // the tests below name what is missing
+        }
     }
 
     @AfterAll
     static void stop() {
         if (gateway != null) {
-            gateway.close();
+            gateway.stop();
         }
     }
 
@@ -131,7 +145,7 @@ class LiveMetricsTest {
     @Test
     void theKubernetesProbePathsAnswerOnTheRunningService() {
         for (String path : List.of("/q/health/live", "/q/health/ready", "/q/health/started", "/q/metrics")) {
-            assertThat(gateway.get(path).statusCode()).as("GET %s", path).isEqualTo(200);
+            assertThat(get(path).statusCode()).as("GET %s", path).isEqualTo(200);
         }
     }
 
@@ -142,11 +156,49 @@ class LiveMetricsTest {
         String port = String.valueOf(Repo.SERVICES.get(Repo.GATEWAY));
         assertThat(command).contains("/" + port);
         assertThat(run(command.replace("/" + port, "/" + gateway.port()))).as("healthcheck against the gateway").isZero();
-        assertThat(run(command.replace("/" + port, "/" + ServiceProcess.freePort()))).as("healthcheck, nothing listening")
+        assertThat(run(command.replace("/" + port, "/" + freePort()))).as("healthcheck, nothing listening")
                 .isNotZero();
     }
 
     // ------------------------------------------------------------------------------------------------
+
+    /** GET on the running gateway with optional header name/value pairs. */
+    private static HttpResponse<String> get(String path, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path))
+                .timeout(Duration.ofSeconds(10)).GET();
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("GET " + path, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The metric names of the gateway's Prometheus exposition (sample lines, not comments). */
+    private static Set<String> metricNames() {
+        HttpResponse<String> r = get("/q/metrics");
+        assertThat(r.statusCode()).as("/q/metrics").isEqualTo(200);
+        Set<String> names = new LinkedHashSet<>();
+        for (String line : r.body().split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                names.add(line.split("[{ ]", 2)[0]);
+            }
+        }
+        return names;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
+    }
 
     private static int run(String shellCommand) throws IOException, InterruptedException {
         // The images' /bin/sh is bash (UBI); here bash runs it explicitly.
