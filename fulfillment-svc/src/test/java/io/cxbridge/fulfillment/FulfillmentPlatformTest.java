@@ -6,7 +6,6 @@ import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.ServicePlatformContract;
-import io.cxbridge.testkit.sim.GenesysSimResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
@@ -14,7 +13,7 @@ import java.util.List;
 @QuarkusTest
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(RedisResource.class)
-@QuarkusTestResource(GenesysSimResource.class)
+@QuarkusTestResource(FulfillmentTestResource.class)
 class FulfillmentPlatformTest extends ServicePlatformContract {
 
     @Override

@@ -14,6 +14,14 @@ public interface FulfillmentConfig {
 
     Retry retry();
 
+    /** Jobs worked at once by one instance (the backlog waits in Kafka). */
+    @WithDefault("256")
+    int concurrency();
+
+    /** On SIGTERM: how long jobs in flight may take to finish before they are handed back uncommitted. */
+    @WithDefault("20s")
+    Duration shutdownGrace();
+
     /** Prefix of every Redis key the service writes. */
     @WithDefault("cxbridge:fulfillment")
     String keyPrefix();

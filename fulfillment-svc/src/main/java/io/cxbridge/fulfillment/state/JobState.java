@@ -1,8 +1,11 @@
 package io.cxbridge.fulfillment.state;
 
-/** Where a fulfillment job is (SPEC "fulfillment-svc"). */
+/**
+ * Where a fulfillment job is (SPEC "fulfillment-svc"), plus {@code replayed}: handed back to the jobs topic from the
+ * DLQ and not picked up yet (not terminal, so the consumer runs it again).
+ */
 public enum JobState {
-    queued, calling, posting, complete, failed, dead_lettered;
+    queued, calling, posting, complete, failed, dead_lettered, replayed;
 
     /** The wire name ({@code dead-lettered}). */
     @com.fasterxml.jackson.annotation.JsonValue

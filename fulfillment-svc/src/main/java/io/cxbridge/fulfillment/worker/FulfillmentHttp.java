@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.fulfillment.config.FulfillmentConfig;
 import io.cxbridge.genesys.retry.Backoff;
+import io.cxbridge.genesys.retry.RetryAfter;
 import io.cxbridge.genesys.token.TokenProvider;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.event.FulfillmentJob;
@@ -41,13 +42,18 @@ public class FulfillmentHttp {
     private final FulfillmentConfig config;
     private final Clock clock;
     private final Backoff backoff;
+    private final FulfillmentMetrics metrics;
 
-    public FulfillmentHttp(Vertx vertx, TokenProvider tokens, FulfillmentConfig config, Clock clock) {
+    public FulfillmentHttp(Vertx vertx, TokenProvider tokens, FulfillmentConfig config, Clock clock,
+                           FulfillmentMetrics metrics) {
+        // One client, one connection pool per origin, as many connections per origin as jobs may be in flight
+        // (so a job never waits for a connection another job holds while its own timeout runs).
         this.web = WebClient.create(vertx, new WebClientOptions()
                 .setFollowRedirects(false)
                 .setKeepAlive(true)
-                .setMaxPoolSize(64)
+                .setMaxPoolSize(Math.max(1, config.concurrency()))
                 .setConnectTimeout(5000));
+        this.metrics = metrics;
         this.tokens = tokens;
         this.config = config;
         this.clock = clock;
@@ -60,8 +66,19 @@ public class FulfillmentHttp {
         web.close();
     }
 
-    /** One attempt's end: the outcome, and whether another attempt may change it. */
-    private record Try(Outcome outcome, boolean retry) {
+    /** Longest Retry-After honoured before a result post is tried again. */
+    static final Duration MAX_CALLBACK_RETRY_AFTER = Duration.ofSeconds(30);
+
+    /** One attempt's end: the outcome, whether another attempt may change it, and the server's Retry-After. */
+    private record Try(Outcome outcome, boolean retry, Duration retryAfter) {
+        Try(Outcome outcome, boolean retry) {
+            this(outcome, retry, null);
+        }
+    }
+
+    private Duration retryAfter(HttpResponse<Buffer> r) {
+        String value = r.getHeader("Retry-After");
+        return value == null ? null : RetryAfter.parse(value, clock.instant()).orElse(null);
     }
 
     /** Calls the external API with the job's data; {@code onAttempt} sees each attempt number as it starts. */
@@ -80,13 +97,14 @@ public class FulfillmentHttp {
         Duration timeout = deadlineBound ? left : perAttempt;
         onAttempt.accept(n);
         String body = job.data() == null ? "{}" : job.data().toString();
+        long t0 = System.nanoTime();
         return web.postAbs(config.external().url())
                 .timeout(Math.max(1, timeout.toMillis()))
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Accept", "application/json")
                 .sendBuffer(Buffer.buffer(body))
                 .ifNoItem().after(timeout).fail()
-                .map(r -> classify(r, n))
+                .map(r -> classify(r, n, retryAfter(r)))
                 .onFailure().recoverWithItem(e -> isTimeout(e)
                         ? (deadlineBound
                                 ? new Try(Outcome.failed(DEADLINE_EXCEEDED, "the deadline passed while the external API"
@@ -95,23 +113,41 @@ public class FulfillmentHttp {
                                         + timeout.toMillis() + " ms", n), true))
                         : new Try(Outcome.failed(EXTERNAL_UNREACHABLE, "the external API could not be reached ("
                                 + e.getClass().getSimpleName() + ")", n), true))
+                .invoke(t -> metrics.externalAttempt(Duration.ofNanos(System.nanoTime() - t0), label(t.outcome())))
                 .chain(t -> {
                     if (!t.retry() || n >= config.external().attempts()) {
                         return Uni.createFrom().item(t.outcome());
                     }
+                    // The longer of the backoff and the server's Retry-After; no retry that would start past the deadline.
+                    Duration delay = backoff.delay(n - 1, t.retryAfter());
+                    if (delay.compareTo(Duration.between(clock.instant(), job.deadline())) >= 0) {
+                        return Uni.createFrom().item(t.outcome());
+                    }
                     LOG.debugf("job %s: external attempt %d failed (%s); retrying", job.jobId(), n, t.outcome().code());
-                    return Uni.createFrom().voidItem().onItem().delayIt().by(backoff.delay(n - 1))
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
                             .chain(() -> externalAttempt(job, n + 1, onAttempt));
                 });
     }
 
-    private static Try classify(HttpResponse<Buffer> r, int n) {
+    private static String label(Outcome o) {
+        if (o == null || o.complete()) {
+            return "ok";
+        }
+        return switch (o.code()) {
+            case EXTERNAL_HTTP_ERROR, "CALLBACK_HTTP_ERROR" -> "http-error";
+            case EXTERNAL_TIMEOUT, DEADLINE_EXCEEDED, "CALLBACK_TIMEOUT" -> "timeout";
+            default -> "unreachable";
+        };
+    }
+
+    private static Try classify(HttpResponse<Buffer> r, int n, Duration retryAfter) {
         int status = r.statusCode();
         if (status >= 200 && status < 300) {
             return new Try(Outcome.complete(readTree(r.bodyAsString()), n), false);
         }
         boolean retry = status >= 500 || status == 429 || status == 408;
-        return new Try(Outcome.failed(EXTERNAL_HTTP_ERROR, "the external API answered HTTP " + status, n), retry);
+        return new Try(Outcome.failed(EXTERNAL_HTTP_ERROR, "the external API answered HTTP " + status, n), retry,
+                retryAfter);
     }
 
     static boolean isTimeout(Throwable e) {
@@ -155,6 +191,7 @@ public class FulfillmentHttp {
 
     private Uni<Posted> postAttempt(FulfillmentJob job, String clearToken, String body, int n) {
         Duration timeout = config.callback().timeout();
+        long t0 = System.nanoTime();
         return tokens.token()
                 .chain(bearer -> web.postAbs(job.fulfillmentUrl())
                         .timeout(timeout.toMillis())
@@ -169,17 +206,22 @@ public class FulfillmentHttp {
                             if (status >= 200 && status < 300) {
                                 return Uni.createFrom().item(new Try(null, false));
                             }
-                            String detail = "the fulfillment URL answered HTTP " + status;
+                            String detail = "the fulfillment URL answered HTTP " + status
+                                    + (status >= 300 && status < 400 ? " (redirects are not followed)" : "");
                             if (status == 401) {
                                 return tokens.reject(bearer).onFailure().recoverWithNull()
                                         .replaceWith(new Try(Outcome.failed("CALLBACK_HTTP_ERROR", detail, n), true));
                             }
                             boolean retry = status >= 500 || status == 429 || status == 408;
-                            return Uni.createFrom().item(new Try(Outcome.failed("CALLBACK_HTTP_ERROR", detail, n), retry));
+                            return Uni.createFrom().item(new Try(Outcome.failed("CALLBACK_HTTP_ERROR", detail, n), retry,
+                                    retryAfter(r)));
                         }))
-                .onFailure().recoverWithItem(e -> new Try(Outcome.failed("CALLBACK_UNREACHABLE", isTimeout(e)
-                        ? "the fulfillment URL did not answer within " + timeout.toMillis() + " ms"
-                        : "the fulfillment URL could not be reached (" + e.getClass().getSimpleName() + ")", n), true))
+                .onFailure().recoverWithItem(e -> isTimeout(e)
+                        ? new Try(Outcome.failed("CALLBACK_TIMEOUT", "the fulfillment URL did not answer within "
+                                + timeout.toMillis() + " ms", n), true)
+                        : new Try(Outcome.failed("CALLBACK_UNREACHABLE", "the fulfillment URL could not be reached ("
+                                + e.getClass().getSimpleName() + ")", n), true))
+                .invoke(t -> metrics.callbackAttempt(Duration.ofNanos(System.nanoTime() - t0), label(t.outcome())))
                 .chain(t -> {
                     if (t.outcome() == null) {
                         return Uni.createFrom().item(new Posted(true, n, null));
@@ -189,7 +231,10 @@ public class FulfillmentHttp {
                     }
                     LOG.debugf("job %s: callback attempt %d failed (%s); retrying", job.jobId(), n,
                             t.outcome().message());
-                    return Uni.createFrom().voidItem().onItem().delayIt().by(backoff.delay(n - 1))
+                    Duration after = t.retryAfter() == null ? null
+                            : t.retryAfter().compareTo(MAX_CALLBACK_RETRY_AFTER) > 0 ? MAX_CALLBACK_RETRY_AFTER
+                            : t.retryAfter();
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(backoff.delay(n - 1, after))
                             .chain(() -> postAttempt(job, clearToken, body, n + 1));
                 });
     }

@@ -1,15 +1,17 @@
 package io.cxbridge.fulfillment.worker;
 
 import io.cxbridge.common.audit.AuditEmitter;
+import io.cxbridge.fulfillment.dlq.DeadLetterEntry;
+import io.cxbridge.fulfillment.dlq.DeadLetterIndex;
 import io.cxbridge.fulfillment.state.JobRecord;
 import io.cxbridge.fulfillment.state.JobState;
 import io.cxbridge.fulfillment.state.JobStore;
 import io.cxbridge.genesys.urlpolicy.FulfillmentUrlPolicy;
-import io.cxbridge.model.Channels;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.model.crypto.TokenCipher;
 import io.cxbridge.model.event.FulfillmentJob;
+import io.cxbridge.model.event.Ids;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,66 +25,94 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes {@code cxbridge.fulfillment.jobs.v1}. A job that is invalid, whose URL the fulfillment URL policy refuses
- * (checked again here: a job may have bypassed the gateway) or whose token cannot be opened is dead-lettered with
- * the reason and no request is made to its URL. Otherwise: call the external API, then post the result
- * (complete or failed) to the fulfillment URL, mark the fulfillmentId posted in Redis, emit the audit event and
- * record the terminal state, all before the returned Uni completes (the record's commit).
+ * Works one record of {@code cxbridge.fulfillment.jobs.v1} ({@link JobPipeline} feeds it, many at once). A job that
+ * is invalid, whose URL the fulfillment URL policy refuses (checked again here: a job may have bypassed the gateway)
+ * or whose token cannot be opened is dead-lettered with the reason and no request is made to its URL. Otherwise:
+ * call the external API, then post the result (complete or failed) to the fulfillment URL, mark the fulfillmentId
+ * posted in Redis, emit the audit event and record the terminal state, all before the returned Uni completes (the
+ * record's commit). A result that could not be posted after all attempts is dead-lettered ({@code callback-failed}).
  *
- * <p>A redelivered job whose fulfillmentId is marked posted, or whose state is terminal, is skipped. The clear
- * token lives only in a local variable and the {@code X-Fulfillment-Token} header; it is never logged, audited,
- * stored or put in a DLQ header.
+ * <p>A redelivered job whose fulfillmentId is marked posted, or whose state is terminal, is skipped (a job replayed
+ * from the DLQ is in state {@code replayed}, so it runs again). The clear token lives only in a local variable and
+ * the {@code X-Fulfillment-Token} header; it is never logged, audited, stored or put in a DLQ header.
  */
 @ApplicationScoped
 public class FulfillmentWorker {
 
     private static final Logger LOG = Logger.getLogger(FulfillmentWorker.class);
+    private static final Pattern UUID = Pattern.compile(Ids.UUID_REGEX);
 
     static final Duration RETRY_BASE = Duration.ofMillis(500);
     static final Duration RETRY_MAX = Duration.ofSeconds(30);
     static final int RETRY_ATTEMPTS = 8;
 
-    static final String INVALID_JOB = "invalid-job";
-    static final String URL_REFUSED = "url-refused";
-    static final String TOKEN_UNREADABLE = "token-unreadable";
+    public static final String INVALID_JOB = "invalid-job";
+    public static final String URL_REFUSED = "url-refused";
+    public static final String TOKEN_UNREADABLE = "token-unreadable";
+    public static final String CALLBACK_FAILED = "callback-failed";
 
     private final JobStore store;
     private final FulfillmentHttp http;
     private final DeadLetters deadLetters;
+    private final DeadLetterIndex index;
     private final AuditEmitter audit;
     private final FulfillmentUrlPolicy urlPolicy;
     private final TokenCipher cipher;
     private final Validator validator;
     private final Clock clock;
+    private final FulfillmentMetrics metrics;
 
-    public FulfillmentWorker(JobStore store, FulfillmentHttp http, DeadLetters deadLetters, AuditEmitter audit,
-                             FulfillmentUrlPolicy urlPolicy, TokenCipher cipher, Validator validator, Clock clock) {
+    public FulfillmentWorker(JobStore store, FulfillmentHttp http, DeadLetters deadLetters, DeadLetterIndex index,
+                             AuditEmitter audit, FulfillmentUrlPolicy urlPolicy, TokenCipher cipher,
+                             Validator validator, Clock clock, FulfillmentMetrics metrics) {
         this.store = store;
         this.http = http;
         this.deadLetters = deadLetters;
+        this.index = index;
         this.audit = audit;
         this.urlPolicy = urlPolicy;
         this.cipher = cipher;
         this.validator = validator;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
-    @Incoming(Channels.FULFILLMENT_JOBS_IN)
-    public Uni<Void> consume(String value) {
+    /** Works one record's value; completes when its outcome is durable (the record may then be committed). */
+    public Uni<Void> process(String value) {
+        // Only infrastructure fails here (Redis, the audit or DLQ topic): retry the job with backoff. A retry after a
+        // successful post is skipped by the posted mark, or dropped by the receiver (Idempotency-Key) when the mark
+        // was not written yet.
+        return Uni.createFrom().deferred(() -> handle(value))
+                .onFailure().invoke(e -> LOG.warnf("fulfillment job %s: %s; retrying", idOf(value), e.toString()))
+                .onFailure().retry().withBackOff(RETRY_BASE, RETRY_MAX).atMost(RETRY_ATTEMPTS)
+                .onFailure().invoke(e -> LOG.errorf("fulfillment job %s could not be processed: %s", idOf(value),
+                        e.toString()));
+    }
+
+    /** The jobId for a log line, without parsing the whole record again (never the token). */
+    private static String idOf(String value) {
+        try {
+            return value == null ? null : Json.mapper().readTree(value).path("jobId").asText(null);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private Uni<Void> handle(String value) {
         Instant firstSeen = clock.instant();
         FulfillmentJob job;
         try {
-            job = Json.mapper().readValue(value, FulfillmentJob.class);
+            job = value == null ? null : Json.mapper().readValue(value, FulfillmentJob.class);
         } catch (Exception e) {
             return deadLetter(null, value, INVALID_JOB, "not a FulfillmentJob: malformed JSON or a field of the wrong type",
                     firstSeen);
         }
         if (job == null) {
-            return deadLetter(null, value, INVALID_JOB, "not a FulfillmentJob: empty", firstSeen);
+            return deadLetter(null, value == null ? "" : value, INVALID_JOB, "not a FulfillmentJob: empty", firstSeen);
         }
         Set<String> problems = new TreeSet<>();
         for (ConstraintViolation<FulfillmentJob> v : validator.validate(job)) {
@@ -96,14 +126,7 @@ public class FulfillmentWorker {
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .chain(refusal -> refusal.isPresent()
                         ? deadLetter(job, value, URL_REFUSED, "fulfillmentUrl " + refusal.get(), firstSeen)
-                        : open(job, value, firstSeen))
-                // Only infrastructure fails here (Redis, the audit or DLQ topic): retry the job with backoff. A
-                // retry after a successful post is skipped by the posted mark, or dropped by the receiver
-                // (Idempotency-Key) when the mark was not written yet.
-                .onFailure().invoke(e -> LOG.warnf("fulfillment job %s: %s; retrying", job.jobId(), e.toString()))
-                .onFailure().retry().withBackOff(RETRY_BASE, RETRY_MAX).atMost(RETRY_ATTEMPTS)
-                .onFailure().invoke(e -> LOG.errorf("fulfillment job %s could not be processed: %s", job.jobId(),
-                        e.toString()));
+                        : open(job, value, firstSeen));
     }
 
     private Uni<Void> open(FulfillmentJob job, String value, Instant firstSeen) {
@@ -117,23 +140,25 @@ public class FulfillmentWorker {
         return store.posted(job.fulfillmentId()).chain(posted -> {
             if (posted) {
                 LOG.infof("fulfillment %s already posted; skipping job %s", job.fulfillmentId(), job.jobId());
+                metrics.jobEnded(FulfillmentMetrics.SKIPPED);
                 return Uni.createFrom().voidItem();
             }
             return store.get(job.jobId()).chain(found -> {
                 if (found.isPresent() && found.get().state().terminal()) {
                     LOG.infof("job %s already %s; skipping", job.jobId(), found.get().state().wire());
+                    metrics.jobEnded(FulfillmentMetrics.SKIPPED);
                     return Uni.createFrom().voidItem();
                 }
-                return run(job, clear);
+                return run(job, value, clear, found.orElse(null), firstSeen);
             });
         });
     }
 
-    private Uni<Void> run(FulfillmentJob job, String clearToken) {
+    private Uni<Void> run(FulfillmentJob job, String value, String clearToken, JobRecord earlier, Instant firstSeen) {
         Instant started = clock.instant();
         AtomicReference<JobRecord> current = new AtomicReference<>(
                 JobRecord.queued(job.jobId(), job.fulfillmentId(), job.receivedAt(), job.deadline(), started)
-                        .to(JobState.calling));
+                        .replayHistory(earlier).to(JobState.calling));
         return store.put(current.get())
                 .chain(() -> http.callExternal(job, n -> LOG.debugf("job %s: external attempt %d", job.jobId(), n)))
                 .chain(outcome -> {
@@ -143,11 +168,12 @@ public class FulfillmentWorker {
                     current.set(posting);
                     return store.put(posting)
                             .chain(() -> http.postResult(job, clearToken, FulfillmentHttp.callbackBody(outcome)))
-                            .chain(posted -> finish(job, posting, outcome, posted));
+                            .chain(posted -> finish(job, value, posting, outcome, posted, firstSeen));
                 });
     }
 
-    private Uni<Void> finish(FulfillmentJob job, JobRecord posting, Outcome outcome, FulfillmentHttp.Posted posted) {
+    private Uni<Void> finish(FulfillmentJob job, String value, JobRecord posting, Outcome outcome,
+                             FulfillmentHttp.Posted posted, Instant firstSeen) {
         Instant now = clock.instant();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("jobId", job.jobId());
@@ -160,13 +186,22 @@ public class FulfillmentWorker {
             data.put("errorMessage", outcome.message());
         }
         if (!posted.ok()) {
-            // Not in this slice: the callback-failed DLQ path. The job is recorded failed and audited.
+            // The receiver accepted nothing, so no posted mark: a replay from the DLQ posts again.
             data.put("callbackError", posted.detail());
-            JobRecord failed = posting.withError("CALLBACK_FAILED", posted.detail())
-                    .finished(JobState.failed, posted.attempts(), now);
-            LOG.warnf("job %s: the result could not be posted: %s", job.jobId(), posted.detail());
-            return audit.emit(AuditTypes.FULFILLMENT_CALLBACK_FAILED, job.fulfillmentId(), job.traceId(), data)
-                    .chain(() -> store.put(failed)).replaceWithVoid();
+            String reason = "the result (" + (outcome.complete() ? "complete" : "failed, " + outcome.code())
+                    + ") could not be posted after " + posted.attempts() + " attempt(s): " + posted.detail();
+            JobRecord record = posting.withError("CALLBACK_FAILED", posted.detail())
+                    .finished(JobState.dead_lettered, posted.attempts(), now);
+            LOG.warnf("job %s: the result could not be posted (%s); dead-lettering", job.jobId(), posted.detail());
+            return deadLetters.send(job.fulfillmentId(), value, CALLBACK_FAILED, reason, posted.attempts(), firstSeen)
+                    .chain(() -> index.record(entry(job, CALLBACK_FAILED, reason, posted.attempts(), firstSeen, now),
+                            value))
+                    .chain(() -> audit.emit(AuditTypes.FULFILLMENT_CALLBACK_FAILED, job.fulfillmentId(),
+                            job.traceId(), data))
+                    .chain(() -> audit.emit(AuditTypes.FULFILLMENT_DEAD_LETTERED, job.fulfillmentId(), job.traceId(),
+                            deadLetterData(job.jobId(), job.fulfillmentId(), CALLBACK_FAILED, reason)))
+                    .chain(() -> store.put(record))
+                    .invoke(() -> metrics.jobEnded(FulfillmentMetrics.CALLBACK_FAILED)).replaceWithVoid();
         }
         JobState terminal = outcome.complete() ? JobState.complete : JobState.failed;
         JobRecord done = posting.finished(terminal, posted.attempts(), now);
@@ -175,7 +210,9 @@ public class FulfillmentWorker {
                 terminal.wire(), outcome.attempts());
         return store.markPosted(job.fulfillmentId(), job.jobId())
                 .chain(() -> audit.emit(type, job.fulfillmentId(), job.traceId(), data))
-                .chain(() -> store.put(done)).replaceWithVoid();
+                .chain(() -> store.put(done))
+                .invoke(() -> metrics.jobEnded(outcome.complete() ? FulfillmentMetrics.COMPLETE
+                        : FulfillmentMetrics.FAILED)).replaceWithVoid();
     }
 
     private Uni<Void> deadLetter(FulfillmentJob job, String value, String errorClass, String reason,
@@ -183,6 +220,28 @@ public class FulfillmentWorker {
         String jobId = job == null ? null : job.jobId();
         String fulfillmentId = job == null ? null : job.fulfillmentId();
         LOG.warnf("dead-lettering fulfillment job %s: %s (%s)", jobId, errorClass, reason);
+        String subject = fulfillmentId != null ? fulfillmentId : jobId != null ? jobId : "unknown";
+        // A job without a usable id is on the DLQ topic only: it cannot be listed or replayed by id.
+        boolean indexed = jobId != null && UUID.matcher(jobId).matches() && job.receivedAt() != null
+                && job.deadline() != null;
+        Instant now = clock.instant();
+        Uni<Void> sent = deadLetters.send(fulfillmentId, value, errorClass, reason, 1, firstSeen)
+                .chain(() -> indexed ? index.record(entry(job, errorClass, reason, 1, firstSeen, now), value)
+                        : Uni.createFrom().voidItem())
+                .chain(() -> audit.emit(AuditTypes.FULFILLMENT_DEAD_LETTERED, subject,
+                        job == null ? null : job.traceId(), deadLetterData(jobId, fulfillmentId, errorClass, reason)))
+                .invoke(() -> metrics.jobEnded(FulfillmentMetrics.DEAD_LETTERED));
+        if (!indexed) {
+            return sent;
+        }
+        JobRecord record = JobRecord.queued(jobId, fulfillmentId, job.receivedAt(), job.deadline(), firstSeen)
+                .withError(errorClass, reason).finished(JobState.dead_lettered, 0, now);
+        return sent.chain(() -> store.get(jobId))
+                .chain(earlier -> store.put(record.replayHistory(earlier.orElse(null)))).replaceWithVoid();
+    }
+
+    private static Map<String, Object> deadLetterData(String jobId, String fulfillmentId, String errorClass,
+                                                      String reason) {
         Map<String, Object> data = new LinkedHashMap<>();
         if (jobId != null) {
             data.put("jobId", jobId);
@@ -192,17 +251,12 @@ public class FulfillmentWorker {
         }
         data.put("errorClass", errorClass);
         data.put("reason", reason);
-        String subject = fulfillmentId != null ? fulfillmentId : jobId != null ? jobId : "unknown";
-        Uni<Void> sent = audit.emit(AuditTypes.FULFILLMENT_DEAD_LETTERED, subject, job == null ? null : job.traceId(),
-                        data)
-                .chain(() -> deadLetters.send(fulfillmentId, value, errorClass, reason, 1, firstSeen));
-        if (jobId == null || jobId.isBlank() || jobId.length() > 128) {
-            return sent;
-        }
-        Instant now = clock.instant();
-        JobRecord record = JobRecord.queued(jobId, fulfillmentId, job.receivedAt(), job.deadline(), firstSeen)
-                .withError(errorClass, reason).finished(JobState.dead_lettered, 0, now);
-        return sent.chain(() -> store.put(record)).replaceWithVoid();
+        return data;
     }
 
+    private static DeadLetterEntry entry(FulfillmentJob job, String errorClass, String reason, int attempts,
+                                         Instant firstSeen, Instant now) {
+        return new DeadLetterEntry(job.jobId(), job.fulfillmentId(), errorClass, reason, attempts, firstSeen, now,
+                job.deadline(), job.traceId(), false, 0, null);
+    }
 }

@@ -1,0 +1,133 @@
+package io.cxbridge.fulfillment.dlq;
+
+import io.cxbridge.common.audit.AuditEmitter;
+import io.cxbridge.fulfillment.state.JobRecord;
+import io.cxbridge.fulfillment.state.JobState;
+import io.cxbridge.fulfillment.state.JobStore;
+import io.cxbridge.fulfillment.worker.FulfillmentWorker;
+import io.cxbridge.model.Channels;
+import io.cxbridge.model.audit.AuditTypes;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+/**
+ * Hands a dead-lettered job back to {@code cxbridge.fulfillment.jobs.v1}: the original record value (its token still
+ * sealed), keyed by fulfillmentId. Refused while the job's deadline has passed (it could only be answered
+ * {@code DEADLINE_EXCEEDED}), when its result was posted since, while it is in progress, and for a record that is not
+ * a valid job. The job's state becomes {@code replayed} and its DLQ entry is marked before the record is published
+ * (so the consumer, which skips terminal jobs, runs it again; both are restored if the broker refuses it), then
+ * {@code io.cxbridge.fulfillment.replayed} is emitted.
+ */
+@ApplicationScoped
+public class Replayer {
+
+    private static final Logger LOG = Logger.getLogger(Replayer.class);
+    static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Why a replay was refused: an HTTP status and a message for the problem. */
+    public record Refusal(int status, String title, String detail) {
+    }
+
+    /** The outcome of a replay: the updated entry, or why not. */
+    public record Result(Optional<DeadLetterEntry> replayed, Optional<Refusal> refusal) {
+        static Result refused(int status, String title, String detail) {
+            return new Result(Optional.empty(), Optional.of(new Refusal(status, title, detail)));
+        }
+
+        static Result ok(DeadLetterEntry entry) {
+            return new Result(Optional.of(entry), Optional.empty());
+        }
+    }
+
+    private final DeadLetterIndex index;
+    private final JobStore store;
+    private final AuditEmitter audit;
+    private final MutinyEmitter<String> jobs;
+    private final Clock clock;
+
+    public Replayer(DeadLetterIndex index, JobStore store, AuditEmitter audit,
+                    @Channel(Channels.FULFILLMENT_JOBS_OUT)
+                    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 256) MutinyEmitter<String> jobs,
+                    Clock clock) {
+        this.index = index;
+        this.store = store;
+        this.audit = audit;
+        this.jobs = jobs;
+        this.clock = clock;
+    }
+
+    public Uni<Result> replay(String jobId) {
+        return index.get(jobId).chain(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(Result.refused(404, "Not Found", "no dead-lettered job " + jobId));
+            }
+            DeadLetterEntry entry = found.get();
+            if (FulfillmentWorker.INVALID_JOB.equals(entry.errorClass())) {
+                return Uni.createFrom().item(Result.refused(422, "Not replayable",
+                        "job " + jobId + " was dead-lettered as an invalid job (" + entry.reason()
+                                + "); replaying it would dead-letter it again"));
+            }
+            Instant now = clock.instant();
+            if (entry.deadline() == null || !now.isBefore(entry.deadline())) {
+                return Uni.createFrom().item(Result.refused(409, "Deadline passed",
+                        "the deadline of job " + jobId + " (" + entry.deadline() + ") has passed: it can no longer"
+                                + " be replayed"));
+            }
+            return store.posted(entry.fulfillmentId()).chain(posted -> posted
+                    ? Uni.createFrom().item(Result.refused(409, "Already posted", "a result for fulfillment "
+                            + entry.fulfillmentId() + " has been posted since; nothing to replay"))
+                    : store.get(jobId).chain(state -> {
+                        if (state.isPresent() && !state.get().state().terminal()) {
+                            return Uni.createFrom().item(Result.refused(409, "In progress", "job " + jobId
+                                    + " is " + state.get().state().wire() + "; replay it once it has ended"));
+                        }
+                        return index.payload(jobId).chain(payload -> payload.isEmpty()
+                                ? Uni.createFrom().item(Result.refused(404, "Not Found",
+                                        "the record of job " + jobId + " is no longer kept"))
+                                : publish(entry, state.orElse(null), payload.get(), now));
+                    }));
+        });
+    }
+
+    private Uni<Result> publish(DeadLetterEntry entry, JobRecord before, String payload, Instant now) {
+        JobRecord base = before != null ? before
+                : JobRecord.queued(entry.jobId(), entry.fulfillmentId(), null, entry.deadline(), now)
+                        .finished(JobState.dead_lettered, 0, now);
+        JobRecord replayedState = base.replayed(now);
+        DeadLetterEntry replayedEntry = entry.replayedAt(now);
+        Message<String> record = Message.of(payload).addMetadata(
+                OutgoingKafkaRecordMetadata.<String>builder().withKey(entry.fulfillmentId()).build());
+        return store.put(replayedState)
+                .chain(() -> index.update(replayedEntry))
+                .chain(() -> Uni.createFrom().deferred(() -> jobs.sendMessage(record))
+                        .ifNoItem().after(ACK_TIMEOUT).fail()
+                        .onFailure().call(e -> {
+                            LOG.warnf("replay of job %s not taken by the broker: %s", entry.jobId(), e.toString());
+                            Uni<?> restoreState = before == null ? Uni.createFrom().voidItem() : store.put(before);
+                            return restoreState.chain(() -> index.update(entry)).onFailure().recoverWithNull();
+                        }))
+                .chain(() -> {
+                    Map<String, Object> data = new LinkedHashMap<>();
+                    data.put("jobId", entry.jobId());
+                    data.put("fulfillmentId", entry.fulfillmentId());
+                    data.put("errorClass", entry.errorClass());
+                    data.put("replays", replayedEntry.replays());
+                    return audit.emit(AuditTypes.FULFILLMENT_REPLAYED, entry.fulfillmentId(), entry.traceId(), data);
+                })
+                .invoke(() -> LOG.infof("job %s (fulfillment %s) replayed from the DLQ", entry.jobId(),
+                        entry.fulfillmentId()))
+                .replaceWith(Result.ok(replayedEntry));
+    }
+}

@@ -1,0 +1,157 @@
+package io.cxbridge.fulfillment.worker;
+
+import io.cxbridge.fulfillment.config.FulfillmentConfig;
+import io.cxbridge.model.Channels;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Feeds {@code cxbridge.fulfillment.jobs.v1} to the {@link FulfillmentWorker} with up to
+ * {@code cxbridge.fulfillment.concurrency} jobs in flight (Mutiny {@code merge(concurrency)} over the channel's
+ * stream: demand is the number of free slots, so the Kafka connector pauses polling when all are taken and the
+ * backlog waits in Kafka). Jobs end out of order; each record is acknowledged only once its outcome is durable, and
+ * the connector's {@code throttled} commit strategy commits only up to the highest offset below which every record
+ * is acknowledged, so a crash loses nothing. Records with the same key (fulfillmentId) are worked one after the
+ * other, so a duplicate never races the first post past the posted mark.
+ *
+ * <p>On shutdown no new job starts; jobs in flight get {@code shutdown-grace} to finish. What is not finished then
+ * is cancelled and never acknowledged, so its offset is not committed and the job is redelivered (handed back).
+ */
+@ApplicationScoped
+public class JobPipeline {
+
+    private static final Logger LOG = Logger.getLogger(JobPipeline.class);
+
+    private final Multi<Message<String>> jobs;
+    private final FulfillmentWorker worker;
+    private final FulfillmentConfig config;
+    private final FulfillmentMetrics metrics;
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> lastOfKey = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlight;
+    private final Set<UniEmitter<? super Void>> abandonWaiters = ConcurrentHashMap.newKeySet();
+    private volatile boolean abandoned;
+    private volatile boolean draining;
+    private volatile boolean stopped;
+
+    public JobPipeline(@Channel(Channels.FULFILLMENT_JOBS_IN) Multi<Message<String>> jobs, FulfillmentWorker worker,
+                       FulfillmentConfig config, FulfillmentMetrics metrics) {
+        this.jobs = jobs;
+        this.worker = worker;
+        this.config = config;
+        this.metrics = metrics;
+        this.inFlight = metrics.inFlight();
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        int concurrency = Math.max(1, config.concurrency());
+        LOG.infof("working fulfillment jobs with up to %d in flight", concurrency);
+        jobs.onItem().transformToUni(this::handle).merge(concurrency)
+                .subscribe().with(
+                        done -> { },
+                        failure -> {
+                            stopped = true;
+                            LOG.errorf("the fulfillment job stream stopped: %s", failure.toString());
+                        },
+                        () -> stopped = true);
+    }
+
+    /** True once the job stream has ended (a record failed past its retries, or the broker client was closed). */
+    public boolean stopped() {
+        return stopped;
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    private Uni<Void> handle(Message<String> message) {
+        if (draining) {
+            // Shutting down: hold the slot without acknowledging, so nothing more is requested and this record is
+            // not committed (the next owner of the partition works it).
+            return Uni.createFrom().nothing();
+        }
+        inFlight.incrementAndGet();
+        String key = message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(m -> m.getKey() == null ? null : String.valueOf(m.getKey())).orElse(null);
+        Uni<Void> job = oneAtATimePerKey(key, () -> worker.process(message.getPayload()))
+                .onItemOrFailure().transformToUni((ok, failure) -> {
+                    Uni<Void> settled = failure == null
+                            ? Uni.createFrom().completionStage(message::ack)
+                            // Retried past its budget (Redis or Kafka away): the connector's failure strategy
+                            // (fail) stops the channel with this record uncommitted.
+                            : Uni.createFrom().completionStage(() -> message.nack(failure));
+                    return settled.onFailure().recoverWithNull();
+                });
+        // Past the shutdown grace the job is cancelled where it stands (no result posted for a call our own
+        // shutdown cut, no acknowledgement): it is handed back uncommitted.
+        return Uni.combine().any().of(job, abandonSignal()).replaceWithVoid()
+                .eventually(inFlight::decrementAndGet);
+    }
+
+    /** Completes when the drain gives up; a job that ends first takes its waiter out again (nothing piles up). */
+    private Uni<Void> abandonSignal() {
+        return Uni.createFrom().emitter(e -> {
+            abandonWaiters.add(e);
+            e.onTermination(() -> abandonWaiters.remove(e));
+            if (abandoned) {
+                e.complete(null);
+            }
+        });
+    }
+
+    /** Runs {@code work} after the previous job of the same key has ended (keys are fulfillmentIds). */
+    private Uni<Void> oneAtATimePerKey(String key, java.util.function.Supplier<Uni<Void>> work) {
+        if (key == null) {
+            return Uni.createFrom().<Void>deferred(work::get);
+        }
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> previous = lastOfKey.put(key, mine);
+        Uni<Void> turn = previous == null ? Uni.createFrom().voidItem()
+                : Uni.createFrom().completionStage(previous).onFailure().recoverWithNull().replaceWithVoid();
+        return turn.chain(() -> Uni.createFrom().<Void>deferred(work::get))
+                .eventually(() -> {
+                    lastOfKey.remove(key, mine);
+                    mine.complete(null);
+                });
+    }
+
+    /**
+     * Before the connectors close (they close when the application scope is destroyed, after this event): stop
+     * taking jobs and let those in flight finish within the grace period.
+     */
+    void drain(@Observes @Priority(1) ShutdownEvent ignored) {
+        draining = true;
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        int left = inFlight.get();
+        if (left > 0) {
+            LOG.infof("shutting down: waiting up to %s for %d fulfillment job(s) in flight", config.shutdownGrace(),
+                    left);
+        }
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+        left = inFlight.get();
+        if (left > 0) {
+            LOG.warnf("shutting down with %d fulfillment job(s) unfinished: handed back uncommitted", left);
+            abandoned = true;
+            abandonWaiters.forEach(e -> e.complete(null));
+        }
+        // The stream is not cancelled: the connector's own close commits what was acknowledged.
+    }
+}
