@@ -12,7 +12,9 @@ import io.cxbridge.model.Json;
 import io.cxbridge.model.Topics;
 import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.model.event.FailedRun;
+import io.cxbridge.retry.breaker.Breakers;
 import io.cxbridge.retry.state.RunRecord;
+import io.cxbridge.retry.support.WebhookReceiver;
 import io.cxbridge.retry.state.RunStore;
 import io.cxbridge.testkit.KafkaBroker;
 import io.cxbridge.testkit.KafkaResource;
@@ -28,6 +30,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -44,6 +47,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(RedisResource.class)
 @QuarkusTestResource(GenesysSimResource.class)
+@QuarkusTestResource(WebhookReceiver.class)
 class RetryFlowTest {
 
     private final SimControl sim = GenesysSim.shared().control();
@@ -53,9 +57,16 @@ class RetryFlowTest {
     @Inject
     RunStore store;
 
+    @Inject
+    Breakers breakers;
+
+    @Inject
+    io.cxbridge.retry.metrics.RetryMetrics metrics;
+
     @BeforeEach
     void resetSim() {
         sim.reset();
+        breakers.reset();
     }
 
     @AfterAll
@@ -94,14 +105,17 @@ class RetryFlowTest {
         return "custom_-_" + UUID.randomUUID();
     }
 
+    /** Waits until the run is no longer pending and checks it ended in {@code state} (any when null). */
     static JsonPath awaitFinished(String requestId, String state) {
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100)).until(() -> {
             String s = given().get("/v1/data-actions/failed-runs/" + requestId).then().extract().path("state");
             return s != null && !s.equals("pending");
         });
         JsonPath r = given().get("/v1/data-actions/failed-runs/" + requestId).then().statusCode(200)
                 .extract().jsonPath();
-        assertEquals(state, r.getString("state"), () -> "run ended " + r.prettify());
+        if (state != null) {
+            assertEquals(state, r.getString("state"), () -> "run ended " + r.prettify());
+        }
         return r;
     }
 
@@ -127,8 +141,29 @@ class RetryFlowTest {
         assertEquals(200, r.getInt("lastStatus"));
         assertEquals(2, sim.stats().requests("POST", path(action), 503));
         assertEquals(1, sim.stats().requests("POST", path(action), 200));
+        // (a 401 after the sim's reset forgot the token is the client's one re-authentication, not an attempt)
+        assertEquals(3 + sim.stats().requests("POST", path(action), 401), sim.stats().executions(id),
+                "three executions carried the run's requestId");
+        // the gaps follow the backoff (test profile: base 200 ms, factor 2, jitter 0.1): 200 ms then 400 ms, each
+        // within the jitter, plus at most a scheduler tick (50 ms) and slack for a loaded machine
+        // (from an attempt's answer to the next attempt's send)
+        List<Instant> sent = r.getList("history.at", String.class).stream().map(Instant::parse).toList();
+        List<Instant> answered = r.getList("history.answeredAt", String.class).stream().map(Instant::parse).toList();
+        assertEquals(List.of(503, 503, 200), r.getList("history.status", Integer.class));
+        assertGap(answered.get(0), sent.get(1), 200);
+        assertGap(answered.get(1), sent.get(2), 400);
         awaitAudit(AuditTypes.RETRY_SUCCEEDED, id);
         awaitAudit(AuditTypes.RETRY_ATTEMPT_FAILED, id);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !WebhookReceiver.receivedFor(id).isEmpty());
+        WebhookReceiver.Received hook = WebhookReceiver.receivedFor(id).get(0);
+        assertTrue(hook.signatureValid(), "signed with the configured secret");
+        assertEquals("retry_success", hook.body().path("event").asText());
+    }
+
+    static void assertGap(Instant from, Instant to, long nominalMs) {
+        long gap = Duration.between(from, to).toMillis();
+        assertTrue(gap >= nominalMs * 0.9 - 5, "gap " + gap + " ms shorter than the backoff " + nominalMs + " ms - 10 %");
+        assertTrue(gap <= nominalMs * 1.1 + 50 + 400, "gap " + gap + " ms much longer than the backoff " + nominalMs);
     }
 
     @Test
@@ -183,19 +218,26 @@ class RetryFlowTest {
         String payload = run(id, action);
         publish(action, payload);
 
+        // attempts 1-3 open the action's breaker; 4 and 5 are its probes, 3 s apart (test profile)
         JsonPath r = awaitFinished(id, "dead-lettered");
         assertEquals(5, r.getInt("attempts"));
         Map<String, String> h = TopicReader.headers(awaitDeadLetter(payload));
         assertEquals("exhausted", h.get(Headers.ERROR_CLASS));
         assertEquals("5", h.get(Headers.ATTEMPTS));
         assertEquals(5, sim.stats().requests("POST", path(action), 503));
+        assertEquals(5 + sim.stats().requests("POST", path(action), 401), sim.stats().executions(id));
         awaitAudit(AuditTypes.RETRY_EXHAUSTED, id);
-
-        // five 503s in a row opened the client's breaker; a run arriving now waits for it without losing attempts
+        await().atMost(Duration.ofSeconds(10)).until(() -> !WebhookReceiver.receivedFor(id).isEmpty());
+        // a later run of another action finishes too: by then the exhausted one's webhook has long been sent
         String next = UUID.randomUUID().toString();
         String other = newAction();
         publish(other, run(next, other));
         assertEquals(1, awaitFinished(next, "succeeded").getInt("attempts"));
+        List<WebhookReceiver.Received> hooks = WebhookReceiver.receivedFor(id);
+        assertEquals(1, hooks.size(), "the webhook was called once: " + hooks);
+        assertEquals("retry_exhausted", hooks.get(0).body().path("event").asText());
+        assertEquals(5, hooks.get(0).body().path("attempts").asInt());
+        assertTrue(hooks.get(0).signatureValid());
     }
 
     @Test
@@ -254,8 +296,33 @@ class RetryFlowTest {
     }
 
     @Test
+    void noMoreThanMaxInFlightResubmissionsGoAtOnce() throws Exception {
+        String action = newAction();
+        // a slow action: each execution takes 700 ms, so 20 due runs pile up against the bound (8 in tests)
+        sim.fault(Map.of("method", "POST", "path", path(action), "latencyMs", 700));
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String id = UUID.randomUUID().toString();
+            ids.add(id);
+            publish(action, run(id, action));
+        }
+        int[] max = new int[1];
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            max[0] = Math.max(max[0], metrics.inFlight().get());
+            return ids.stream().allMatch(id -> store.get(id).await().atMost(Duration.ofSeconds(5))
+                    .map(r -> r.state() == io.cxbridge.retry.state.RunState.succeeded).orElse(false));
+        });
+        assertTrue(max[0] <= 8, "in flight at most max-in-flight: " + max[0]);
+        assertTrue(max[0] >= 4, "the bound was reached for a while: " + max[0]);
+        assertEquals(20, sim.stats().requests("POST", path(action), 200));
+    }
+
+    @Test
     void openApiDescribesTheApi() {
         given().get("/q/openapi?format=json").then().statusCode(200)
-                .body("paths.'/v1/data-actions/failed-runs/{requestId}'.get.summary", notNullValue());
+                .body("paths.'/v1/data-actions/failed-runs/{requestId}'.get.summary", notNullValue())
+                .body("paths.'/v1/data-actions/dlq'.get.summary", notNullValue())
+                .body("paths.'/v1/data-actions/dlq/{requestId}/replay'.post.summary", notNullValue())
+                .body("paths.'/v1/data-actions/dlq/replay'.post.summary", notNullValue());
     }
 }

@@ -3,6 +3,7 @@ package io.cxbridge.retry;
 import io.cxbridge.model.Topics;
 import io.cxbridge.model.Topics.TopicSpec;
 import io.cxbridge.model.audit.AuditTypes;
+import io.cxbridge.retry.support.WebhookReceiver;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.ServicePlatformContract;
@@ -15,6 +16,7 @@ import java.util.List;
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(RedisResource.class)
 @QuarkusTestResource(GenesysSimResource.class)
+@QuarkusTestResource(WebhookReceiver.class)
 class RetryPlatformTest extends ServicePlatformContract {
 
     @Override

@@ -8,6 +8,7 @@ import io.cxbridge.genesys.retry.RetryAfter;
 import io.cxbridge.genesys.shaping.RateShaper;
 import io.cxbridge.genesys.token.TokenProvider;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
@@ -53,6 +54,7 @@ public final class GenesysClient {
     private final Backoff backoff;
     private final Clock clock;
     private final Counter retries;
+    private final MeterRegistry registry;
 
     public GenesysClient(GenesysConfig config, Endpoints endpoints, WebClient web, HttpClient streamingHttp,
                          TokenProvider tokens, RateShaper shaper, CircuitBreaker breaker, Clock clock,
@@ -69,6 +71,13 @@ public final class GenesysClient {
         this.backoff = new Backoff(r.baseDelay(), r.factor(), r.maxDelay(), r.jitter());
         this.retries = Counter.builder("cxbridge.genesys.retries")
                 .description("upstream attempts after the first").register(registry);
+        this.registry = registry;
+        // Alert rules watch these exact names: cxbridge_genesys_breaker_open and cxbridge_genesys_responses_total.
+        Gauge.builder("cxbridge.genesys.breaker.open", breaker,
+                        b -> b.state() == CircuitBreaker.State.CLOSED ? 0 : 1)
+                .description("1 while the client's circuit breaker is open or half-open, else 0")
+                .tag("breaker", breaker.name())
+                .register(registry);
     }
 
     public Uni<GenesysResponse> send(GenesysRequest request) {
@@ -140,6 +149,8 @@ public final class GenesysClient {
     private <T> Uni<Answer<T>> onAnswer(HttpMethod method, boolean idempotent, boolean replayable, Instant deadline,
                                         Attempts n, String token, Answer<T> answer, Exchange<T> exchange) {
         int status = answer.status();
+        Counter.builder("cxbridge.genesys.responses").description("upstream responses, one per answered attempt")
+                .tag("status", String.valueOf(status)).register(registry).increment();
         shaper.observeAllowed(answer.headers().get("inin-ratelimit-allowed"));
         if (status >= 500) {
             breaker.onFailure();

@@ -69,6 +69,18 @@ class GenesysClientRetryTest extends SimTestBase {
     }
 
     @Test
+    void everyAnswerIsCountedByStatusAndTheBreakerIsAGauge() {
+        Process p = process(config(Map.of("cxbridge.genesys.breaker.failure-threshold", "1")), Clock.systemUTC());
+        control.fault(Map.of("method", "POST", "path", QUEUES, "status", 503, "count", 1));
+        assertThat(p.registry.get("cxbridge.genesys.breaker.open").gauge().value()).isEqualTo(0.0);
+        GenesysResponse r = p.client.send(GenesysRequest.json(HttpMethod.POST, QUEUES, "{\"name\":\"q1\"}"))
+                .await().atMost(Duration.ofSeconds(20));
+        assertThat(r.status()).isEqualTo(503);
+        assertThat(p.counter("cxbridge.genesys.responses", "status", "503")).isEqualTo(1.0);
+        assertThat(p.registry.get("cxbridge.genesys.breaker.open").gauge().value()).isEqualTo(1.0);
+    }
+
+    @Test
     void aRetryAfterBeyondTheDeadlineComesBackAs429WithItsRetryAfter() {
         Process p = fast();
         control.fault(Map.of("method", "GET", "path", QUEUES, "status", 429, "retryAfter", 120));

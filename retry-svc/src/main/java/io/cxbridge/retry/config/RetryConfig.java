@@ -3,6 +3,7 @@ package io.cxbridge.retry.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** {@code cxbridge.retry.*}: defaults are the spec's. */
 @ConfigMapping(prefix = "cxbridge.retry")
@@ -40,7 +41,89 @@ public interface RetryConfig {
     @WithDefault("60s")
     Duration claimLease();
 
+    /**
+     * Wait before the first resubmission of a newly consumed run (0: at the next tick). A benchmark sets it long
+     * (e.g. 1h) to hold many runs pending in Redis without calling Genesys.
+     */
+    @WithDefault("0s")
+    Duration initialDelay();
+
+    /** Resubmissions in flight at once in this instance; the rest waits in Redis (and in Kafka while paused). */
+    @WithDefault("64")
+    int maxInFlight();
+
+    /** How often the pending gauge (due-set size) and the consumer-lag gauge are refreshed. */
+    @WithDefault("5s")
+    Duration gaugeInterval();
+
+    /** On shutdown, how long in-flight resubmissions are given to finish before the process goes on stopping. */
+    @WithDefault("15s")
+    Duration shutdownGrace();
+
+    /** Optional webhook for {@code retry_success} and {@code retry_exhausted}; none when unset. */
+    Optional<String> webhookUrl();
+
+    /** HMAC-SHA256 secret of the webhook signature; required when {@code webhook-url} is set. */
+    Optional<String> webhookSecret();
+
+    @WithDefault("3s")
+    Duration webhookTimeout();
+
+    /** How long a replay waits for the broker to take the republished record before it answers 503. */
+    @WithDefault("5s")
+    Duration replayPublishTimeout();
+
+    /** How long a dead letter stays listed and replayable (the DLQ topic's retention). */
+    @WithDefault("30d")
+    Duration dlqTtl();
+
     Backoff backoff();
+
+    Breaker breaker();
+
+    /** Circuit breakers, one per actionId, and the global one. */
+    interface Breaker {
+        /** Consecutive failures (408, 5xx, no answer) of one action that open its breaker. */
+        @WithDefault("3")
+        int failureThreshold();
+
+        /** How long an open action breaker holds that action's runs before one probe goes through. */
+        @WithDefault("15s")
+        Duration halfOpenAfter();
+
+        /** While a probe is out, the action's other due runs are looked at again after this long. */
+        @WithDefault("1s")
+        Duration probeWait();
+
+        Global global();
+    }
+
+    /**
+     * The global breaker opens when at least {@code min-open-actions} action breakers opened within {@code window}
+     * and they are at least {@code open-ratio} of the actions attempted within {@code window} (an outage), or after
+     * {@code token-failure-threshold} token fetches in a row failed (bad credentials, login host down). While open,
+     * intake is paused and nothing is resubmitted; after {@code half-open-after} one probe run goes; its success
+     * closes it.
+     */
+    interface Global {
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("3")
+        int minOpenActions();
+
+        @WithDefault("0.5")
+        double openRatio();
+
+        @WithDefault("60s")
+        Duration window();
+
+        @WithDefault("15s")
+        Duration halfOpenAfter();
+
+        @WithDefault("3")
+        int tokenFailureThreshold();
+    }
 
     interface Backoff {
         @WithDefault("1s")

@@ -1,9 +1,13 @@
 package io.cxbridge.retry.state;
 
-/** Where a failed run is: waiting for its next attempt, or finished. */
+/**
+ * Where a failed run is: waiting for its next attempt, finished, or replayed from the DLQ (republished, waiting to
+ * be consumed again; it becomes pending once it is).
+ */
 public enum RunState {
-    pending, succeeded, dead_lettered;
+    pending, succeeded, dead_lettered, replayed;
 
+    /** Not in the due set. */
     public boolean terminal() {
         return this != pending;
     }

@@ -2,14 +2,19 @@ package io.cxbridge.retry.worker;
 
 import io.cxbridge.common.kafka.DeadLetterRecord;
 import io.cxbridge.model.Channels;
+import io.cxbridge.retry.dlq.DlqEntry;
+import io.cxbridge.retry.dlq.DlqStore;
+import io.cxbridge.retry.metrics.RetryMetrics;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-/** Writes to {@code cxbridge.dataactions.failed-runs.dlq.v1}: the original payload unchanged plus the spec's headers. */
+/**
+ * Writes to {@code cxbridge.dataactions.failed-runs.dlq.v1} (the original payload unchanged plus the spec's
+ * headers) and, once the broker has acknowledged the record, indexes it in Redis for the DLQ API.
+ */
 @ApplicationScoped
 public class DeadLetters {
 
@@ -19,15 +24,22 @@ public class DeadLetters {
     public static final String EXHAUSTED = "exhausted";
 
     private final MutinyEmitter<String> emitter;
+    private final DlqStore index;
+    private final RetryMetrics metrics;
 
-    public DeadLetters(@Channel(Channels.FAILED_RUNS_DLQ_OUT) MutinyEmitter<String> emitter) {
+    public DeadLetters(@Channel(Channels.FAILED_RUNS_DLQ_OUT) MutinyEmitter<String> emitter, DlqStore index,
+                       RetryMetrics metrics) {
         this.emitter = emitter;
+        this.index = index;
+        this.metrics = metrics;
     }
 
-    /** Completes once the broker has the record. */
-    public Uni<Void> send(String key, String originalPayload, String errorClass, String reason, int attempts,
-                          Instant firstSeen) {
-        Message<String> message = DeadLetterRecord.of(key, originalPayload, errorClass, reason, attempts, firstSeen);
-        return Uni.createFrom().deferred(() -> emitter.sendMessage(message));
+    /** Completes once the broker has the record (keyed {@code key}) and the index has its entry. */
+    public Uni<Void> send(String key, DlqEntry entry) {
+        Message<String> message = DeadLetterRecord.of(key, entry.originalPayload(), entry.errorClass(),
+                entry.reason(), entry.attempts(), entry.firstSeen());
+        return Uni.createFrom().deferred(() -> emitter.sendMessage(message))
+                .chain(() -> index.index(entry))
+                .invoke(() -> metrics.deadLettered(entry.errorClass()).increment());
     }
 }

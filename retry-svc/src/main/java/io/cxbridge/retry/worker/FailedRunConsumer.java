@@ -8,6 +8,8 @@ import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.model.event.FailedRun;
 import io.cxbridge.model.problem.Violation;
 import io.cxbridge.model.validation.Violations;
+import io.cxbridge.retry.config.RetryConfig;
+import io.cxbridge.retry.dlq.DlqEntry;
 import io.cxbridge.retry.state.RunRecord;
 import io.cxbridge.retry.state.RunStore;
 import io.smallrye.mutiny.Uni;
@@ -19,8 +21,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -45,9 +49,14 @@ public class FailedRunConsumer {
     private final AuditEmitter audit;
     private final Validator validator;
     private final Clock clock;
+    private final RetryConfig config;
+
+    /** Set on a record republished by a DLQ replay: when it was replayed. */
+    public static final String REPLAYED_AT_HEADER = "cxbridge-replayed-at";
 
     public FailedRunConsumer(RunStore store, DeadLetters deadLetters, AuditEmitter audit, Validator validator,
-                             Clock clock) {
+                             Clock clock, RetryConfig config) {
+        this.config = config;
         this.store = store;
         this.deadLetters = deadLetters;
         this.audit = audit;
@@ -59,13 +68,20 @@ public class FailedRunConsumer {
     public Uni<Void> consume(ConsumerRecord<String, String> record) {
         // Redis or the broker away: retried with backoff rather than committing work that is not durable; if it
         // still fails the Uni fails, nothing is committed and the channel stops (failure-strategy=fail).
-        return Uni.createFrom().deferred(() -> handle(record.key(), record.value()))
+        Header replayed = record.headers() == null ? null : record.headers().lastHeader(REPLAYED_AT_HEADER);
+        Instant replayedAt = replayed == null ? null
+                : Instant.parse(new String(replayed.value(), java.nio.charset.StandardCharsets.UTF_8));
+        return Uni.createFrom().deferred(() -> handle(record.key(), record.value(), replayedAt))
                 .onFailure().invoke(e -> LOG.warnf("failed-run record at offset %d: %s; retrying", record.offset(),
                         e.getMessage()))
                 .onFailure().retry().withBackOff(RETRY_BASE, RETRY_MAX).atMost(RETRY_ATTEMPTS);
     }
 
     Uni<Void> handle(String key, String value) {
+        return handle(key, value, null);
+    }
+
+    Uni<Void> handle(String key, String value, Instant replayedAt) {
         Instant now = clock.instant();
         FailedRun parsed;
         try {
@@ -83,7 +99,8 @@ public class FailedRunConsumer {
                     .collect(Collectors.joining("; "));
             return invalid(key != null ? key : run.actionId(), value, run, reason, now);
         }
-        return store.admit(RunRecord.pending(run, value, now)).invoke(admitted -> {
+        RunRecord pending = RunRecord.pending(run, value, now, now.plus(config.initialDelay()), replayedAt);
+        return store.admit(pending).invoke(admitted -> {
             if (!admitted) {
                 LOG.debugf("failed run %s is already known; skipping the redelivered record", run.requestId());
             }
@@ -99,7 +116,11 @@ public class FailedRunConsumer {
         data.put("errorClass", DeadLetters.INVALID);
         data.put("reason", reason);
         data.put("attempts", 0);
-        return deadLetters.send(key, value == null ? "" : value, DeadLetters.INVALID, reason, 0, now)
+        String requestId = run == null ? null : run.requestId();
+        DlqEntry entry = new DlqEntry(requestId != null ? requestId : "invalid-" + UUID.randomUUID(), requestId,
+                run == null ? key : run.actionId(), run == null ? null : run.originalRunId(), DeadLetters.INVALID,
+                reason, 0, now, now, run == null ? null : run.traceId(), null, value == null ? "" : value, null);
+        return deadLetters.send(key, entry)
                 .chain(() -> audit.emit(AuditTypes.RETRY_DEAD_LETTERED, subject,
                         run == null ? TraceIds.current() : run.traceId(), data));
     }

@@ -8,16 +8,24 @@ import io.cxbridge.genesys.http.GenesysResponse;
 import io.cxbridge.genesys.retry.Backoff;
 import io.cxbridge.genesys.retry.RetryAfter;
 import io.cxbridge.genesys.shaping.RateLimitedException;
+import io.cxbridge.genesys.token.TokenException;
 import io.cxbridge.model.Headers;
 import io.cxbridge.model.audit.AuditTypes;
+import io.cxbridge.retry.breaker.Breakers;
 import io.cxbridge.retry.config.RetryConfig;
+import io.cxbridge.retry.dlq.DlqEntry;
+import io.cxbridge.retry.metrics.RetryMetrics;
 import io.cxbridge.retry.state.RunRecord;
 import io.cxbridge.retry.state.RunState;
 import io.cxbridge.retry.state.RunStore;
-import io.quarkus.scheduler.Scheduled;
+import io.cxbridge.retry.webhook.RetryWebhook;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,9 +37,11 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Resubmits due runs. Every {@code poll-interval} the due set in Redis is read; each due run is claimed (its score
- * moved a lease ahead, so another instance or a crash cannot lose or double it), resubmitted once through
- * {@link GenesysClient}, and its outcome stored atomically with its place in the due set:
+ * Resubmits due runs. Every {@code poll-interval} the due set in Redis is read (at most as many runs as
+ * {@code max-in-flight} leaves room for); each due run is claimed (its score moved a lease ahead, so another instance
+ * or a crash cannot lose or double it), checked against the {@link Breakers} (an open breaker defers it without
+ * spending an attempt), resubmitted once through {@link GenesysClient}, and its outcome stored atomically with its
+ * place in the due set:
  * <ul>
  * <li>2xx: {@code retry.succeeded}, state {@code succeeded} (kept {@code done-ttl});</li>
  * <li>408, 429, 5xx, no answer: {@code retry.attempt-failed} and the next attempt scheduled by {@link Backoff} (a longer
@@ -55,42 +65,107 @@ public class Resubmitter {
     private final RetryConfig config;
     private final Clock clock;
     private final Backoff backoff;
+    private final Breakers breakers;
+    private final Intake intake;
+    private final RetryMetrics metrics;
+    private final RetryWebhook webhook;
+    private final Vertx vertx;
+    private volatile boolean stopping;
 
     public Resubmitter(RunStore store, GenesysClient client, DeadLetters deadLetters, AuditEmitter audit,
-                       RetryConfig config, Clock clock) {
+                       RetryConfig config, Clock clock, Breakers breakers, Intake intake, RetryMetrics metrics,
+                       RetryWebhook webhook, Vertx vertx) {
+        this.vertx = vertx;
         this.store = store;
         this.client = client;
         this.deadLetters = deadLetters;
         this.audit = audit;
         this.config = config;
         this.clock = clock;
+        this.breakers = breakers;
+        this.intake = intake;
+        this.metrics = metrics;
+        this.webhook = webhook;
         this.backoff = new Backoff(config.backoff().base(), config.backoff().factor(), config.backoff().max(),
                 config.backoff().jitter());
     }
 
-    @Scheduled(every = "${cxbridge.retry.poll-interval:500ms}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void tick() {
-        try {
-            runDue().await().atMost(Duration.ofMinutes(2));
-        } catch (Exception e) {
-            LOG.warnf("resubmitting due runs: %s", e.toString());
+    /**
+     * The poll loop: a Vert.x timer, because the Quarkus scheduler does not tick faster than once a second. The next
+     * tick is set when the previous one has launched its attempts, so ticks never overlap.
+     */
+    void onStart(@Observes StartupEvent event) {
+        schedule(Duration.ofSeconds(1));
+    }
+
+    private void schedule(Duration in) {
+        if (stopping) {
+            return;
+        }
+        vertx.setTimer(Math.max(1, in.toMillis()), id -> launchDue()
+                .onFailure().invoke(e -> LOG.warnf("resubmitting due runs: %s", e.toString()))
+                .onFailure().recoverWithNull()
+                .subscribe().with(x -> schedule(config.pollInterval())));
+    }
+
+    /**
+     * Starts the attempts of the runs due now, as many as {@code max-in-flight} allows, without waiting for them.
+     * While the global breaker is open, intake is paused and only its probe goes; with no run due for the probe,
+     * intake is resumed so that the next consumed run becomes the probe.
+     */
+    Uni<Void> launchDue() {
+        if (stopping) {
+            return Uni.createFrom().voidItem();
+        }
+        Instant now = clock.instant();
+        int free = config.maxInFlight() - metrics.inFlight().get();
+        if (breakers.globalOpen()) {
+            if (!breakers.globalProbeDue()) {
+                intake.paused(true, "the global breaker is open (" + breakers.globalCause() + ")");
+                return Uni.createFrom().voidItem();
+            }
+            return store.due(now, 1).invoke(probe -> {
+                intake.paused(!probe.isEmpty(), probe.isEmpty()
+                        ? "the global breaker is half-open and no run is due: the next consumed run is its probe"
+                        : "the global breaker is probing");
+                if (free > 0) {
+                    launch(probe, now);
+                }
+            }).replaceWithVoid();
+        }
+        intake.paused(false, "the global breaker closed");
+        if (free <= 0) {
+            return Uni.createFrom().voidItem();
+        }
+        return store.due(now, Math.min(free, config.batchSize())).invoke(ids -> launch(ids, now)).replaceWithVoid();
+    }
+
+    private void launch(List<String> ids, Instant now) {
+        for (String id : ids) {
+            metrics.inFlight().incrementAndGet();
+            claimAndAttempt(id, now)
+                    .onTermination().invoke(() -> metrics.inFlight().decrementAndGet())
+                    .subscribe().with(x -> { }, e -> LOG.warnf("run %s: %s; it is due again after the lease", id,
+                            e.toString()));
         }
     }
 
-    /** Attempts every run due now (one batch), in parallel; completes when all are stored. */
-    public Uni<Void> runDue() {
-        Instant now = clock.instant();
-        return store.due(now).chain(ids -> {
-            if (ids.isEmpty()) {
-                return Uni.createFrom().voidItem();
+    /** On SIGTERM: no new attempts; those in flight get {@code shutdown-grace} to finish and store their outcome. */
+    void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        while (metrics.inFlight().get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50); // the shutdown thread waits for in-flight attempts; nothing else to wait on
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
-            List<Uni<Void>> attempts = ids.stream().map(id -> claimAndAttempt(id, now)
-                    .onFailure().invoke(e -> LOG.warnf("run %s: %s; it is due again after the lease", id,
-                            e.toString()))
-                    .onFailure().recoverWithNull()).toList();
-            return Uni.join().all(attempts).andFailFast().replaceWithVoid();
-        });
+        }
+        if (metrics.inFlight().get() > 0) {
+            LOG.warnf("%d resubmissions still in flight at shutdown: they are due again after the claim lease",
+                    metrics.inFlight().get());
+        }
     }
 
     private Uni<Void> claimAndAttempt(String requestId, Instant now) {
@@ -106,45 +181,67 @@ public class Resubmitter {
                 if (record.state().terminal()) {
                     return store.save(record).replaceWithVoid();
                 }
-                return attempt(record);
+                Breakers.Permit permit = breakers.acquire(record.actionId());
+                if (!permit.allowed()) {
+                    metrics.deferred(permit.cause()).increment();
+                    return store.save(record.deferredTo(permit.until(), clock.instant())).replaceWithVoid();
+                }
+                return attempt(record, permit);
             });
         });
     }
 
-    Uni<Void> attempt(RunRecord record) {
+    Uni<Void> attempt(RunRecord record, Breakers.Permit permit) {
         int n = record.attempts() + 1;
-        String path = config.executePath().replace("{actionId}",
-                URLEncoder.encode(record.actionId(), StandardCharsets.UTF_8));
-        GenesysRequest request = GenesysRequest.json(HttpMethod.POST, path, record.run().requestPayload().toString())
-                .withHeader(Headers.REQUEST_ID, record.requestId())
-                .withHeader(Headers.ATTEMPT, String.valueOf(n));
+        GenesysRequest request;
+        try {
+            String path = config.executePath().replace("{actionId}",
+                    URLEncoder.encode(record.actionId(), StandardCharsets.UTF_8));
+            request = GenesysRequest.json(HttpMethod.POST, path, record.run().requestPayload().toString())
+                    .withHeader(Headers.REQUEST_ID, record.requestId())
+                    .withHeader(Headers.ATTEMPT, String.valueOf(n));
+        } catch (RuntimeException e) {
+            breakers.record(record.actionId(), permit, Breakers.Result.NEUTRAL);
+            return Uni.createFrom().failure(e);
+        }
+        Instant sentAt = clock.instant();
+        long t0 = System.nanoTime();
         return client.send(request)
                 .map(Outcome::of)
                 .onFailure().recoverWithItem(e -> Outcome.noAnswer(e))
-                .chain(o -> o.notSent() != null ? defer(record, o.notSent()) : decide(record, n, o));
+                .chain(o -> {
+                    breakers.record(record.actionId(), permit, o.breakerResult());
+                    if (o.notSent() != null) {
+                        metrics.deferred(o.tokenFailure() ? "token" : "client").increment();
+                        return defer(record, o.notSent());
+                    }
+                    metrics.recordSubmit(Duration.ofNanos(System.nanoTime() - t0));
+                    return decide(record.logged(n, sentAt, clock.instant(), o.status()), n, o);
+                });
     }
 
     /**
-     * The client did not send the call (its breaker is open, or the shared rate budget is spent): not an attempt.
-     * The run waits for the longer of the client's hint and the current backoff step, with its attempts unchanged.
+     * The call was not sent (the client's breaker open, the shared rate budget spent, no token): not an attempt.
+     * The run waits for the longer of the hint and the current backoff step, with its attempts unchanged.
      */
     private Uni<Void> defer(RunRecord record, Duration hint) {
         Instant now = clock.instant();
         Duration delay = backoff.delay(record.attempts(), hint);
         LOG.debugf("run %s deferred %d ms: the call was not sent", record.requestId(), delay.toMillis());
-        return store.save(record.retryAt(record.attempts(), record.lastStatus(), record.error(), now.plus(delay), now))
-                .replaceWithVoid();
+        return store.save(record.deferredTo(now.plus(delay), now)).replaceWithVoid();
     }
 
-    record Outcome(GenesysResponse response, String error, Duration notSent) {
+    record Outcome(GenesysResponse response, String error, Duration notSent, boolean tokenFailure) {
         static Outcome of(GenesysResponse r) {
-            return new Outcome(r, null, null);
+            return new Outcome(r, null, null, false);
         }
 
         static Outcome noAnswer(Throwable e) {
+            boolean token = e instanceof TokenException || e.getCause() instanceof TokenException;
             Duration notSent = e instanceof CircuitOpenException open ? open.retryAfter()
-                    : e instanceof RateLimitedException limited ? limited.retryAfter() : null;
-            return new Outcome(null, e.getClass().getSimpleName() + ": " + e.getMessage(), notSent);
+                    : e instanceof RateLimitedException limited ? limited.retryAfter()
+                    : token ? Duration.ZERO : null;
+            return new Outcome(null, e.getClass().getSimpleName() + ": " + e.getMessage(), notSent, token);
         }
 
         Integer status() {
@@ -153,6 +250,17 @@ public class Resubmitter {
 
         boolean retryable() {
             return response == null || response.status() == 408 || response.status() == 429 || response.status() >= 500;
+        }
+
+        /** 429 and calls not sent say nothing about the action; any other answer but 408/5xx shows it healthy. */
+        Breakers.Result breakerResult() {
+            if (tokenFailure) {
+                return Breakers.Result.TOKEN_FAILURE;
+            }
+            if (notSent != null || (response != null && response.status() == 429)) {
+                return Breakers.Result.NEUTRAL;
+            }
+            return retryable() ? Breakers.Result.FAILURE : Breakers.Result.SUCCESS;
         }
 
         String reason() {
@@ -170,15 +278,23 @@ public class Resubmitter {
     private Uni<Void> decide(RunRecord record, int n, Outcome o) {
         Instant now = clock.instant();
         if (o.response() != null && o.response().ok()) {
+            metrics.attempts("success").increment();
             RunRecord done = record.finished(RunState.succeeded, n, o.status(), null, now);
             Map<String, Object> data = data(record, n, o);
             return audit.emit(AuditTypes.RETRY_SUCCEEDED, record.requestId(), record.run().traceId(), data)
-                    .chain(() -> store.save(done)).replaceWithVoid();
+                    .chain(() -> store.save(done))
+                    .invoke(() -> {
+                        metrics.successes().increment();
+                        webhook.notify(RetryWebhook.SUCCESS, done);
+                    })
+                    .replaceWithVoid();
         }
         if (!o.retryable()) {
+            metrics.attempts("rejected").increment();
             return deadLetter(record, n, o, DeadLetters.REJECTED, AuditTypes.RETRY_DEAD_LETTERED,
                     "Genesys refused the run: " + o.reason(), now);
         }
+        metrics.attempts("failed").increment();
         if (n >= config.maxAttempts()) {
             return deadLetter(record, n, o, DeadLetters.EXHAUSTED, AuditTypes.RETRY_EXHAUSTED,
                     n + " attempts failed, the last: " + o.reason(), now);
@@ -202,10 +318,19 @@ public class Resubmitter {
         Map<String, Object> data = data(record, n, o);
         data.put("errorClass", errorClass);
         data.put("reason", reason);
-        return deadLetters.send(record.actionId(), record.originalPayload(), errorClass, reason, n,
-                        record.firstSeen())
+        DlqEntry entry = new DlqEntry(record.requestId(), record.requestId(), record.actionId(),
+                record.run().originalRunId(), errorClass, reason, n, record.firstSeen(), now, record.run().traceId(),
+                record.run(), record.originalPayload(), null);
+        return deadLetters.send(record.actionId(), entry)
                 .chain(() -> audit.emit(auditType, record.requestId(), record.run().traceId(), data))
-                .chain(() -> store.save(done)).replaceWithVoid();
+                .chain(() -> store.save(done))
+                .invoke(() -> {
+                    if (DeadLetters.EXHAUSTED.equals(errorClass)) {
+                        metrics.exhausted().increment();
+                        webhook.notify(RetryWebhook.EXHAUSTED, done);
+                    }
+                })
+                .replaceWithVoid();
     }
 
     private static Map<String, Object> data(RunRecord record, int n, Outcome o) {
@@ -215,6 +340,9 @@ public class Resubmitter {
         data.put("originalRunId", record.run().originalRunId());
         data.put("attempts", n);
         data.put("status", o.status());
+        if (record.replayedAt() != null) {
+            data.put("replayedAt", record.replayedAt().toString());
+        }
         return data;
     }
 }

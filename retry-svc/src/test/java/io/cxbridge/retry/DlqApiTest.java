@@ -1,0 +1,196 @@
+package io.cxbridge.retry;
+
+import static io.cxbridge.retry.RetryFlowTest.awaitAudit;
+import static io.cxbridge.retry.RetryFlowTest.awaitFinished;
+import static io.cxbridge.retry.RetryFlowTest.newAction;
+import static io.cxbridge.retry.RetryFlowTest.path;
+import static io.cxbridge.retry.RetryFlowTest.publish;
+import static io.cxbridge.retry.RetryFlowTest.run;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cxbridge.model.Headers;
+import io.cxbridge.model.Topics;
+import io.cxbridge.model.audit.AuditTypes;
+import io.cxbridge.retry.breaker.Breakers;
+import io.cxbridge.retry.support.WebhookReceiver;
+import io.cxbridge.testkit.KafkaBroker;
+import io.cxbridge.testkit.KafkaResource;
+import io.cxbridge.testkit.RedisResource;
+import io.cxbridge.testkit.TopicReader;
+import io.cxbridge.testkit.sim.GenesysSim;
+import io.cxbridge.testkit.sim.GenesysSimResource;
+import io.cxbridge.testkit.sim.SimControl;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(RedisResource.class)
+@QuarkusTestResource(GenesysSimResource.class)
+@QuarkusTestResource(WebhookReceiver.class)
+class DlqApiTest {
+
+    private static final String DLQ = "/v1/data-actions/dlq";
+
+    private final SimControl sim = GenesysSim.shared().control();
+
+    @Inject
+    Breakers breakers;
+
+    @BeforeEach
+    void reset() {
+        sim.reset();
+        breakers.reset();
+    }
+
+    /** Three runs of a new action refused with 400 (dead-lettered at once), in order. */
+    private List<String> rejected(String action) throws Exception {
+        sim.fault(Map.of("method", "POST", "path", path(action), "status", 400));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String id = UUID.randomUUID().toString();
+            ids.add(id);
+            publish(action, run(id, action));
+            awaitFinished(id, "dead-lettered");
+        }
+        return ids;
+    }
+
+    @Test
+    void deadLettersAreListedNewestFirstPagedAndFiltered() throws Exception {
+        String action = newAction();
+        List<String> ids = rejected(action);
+        JsonPath all = given().get(DLQ + "?actionId=" + action).then().statusCode(200).extract().jsonPath();
+        assertEquals(3, all.getInt("total"));
+        assertEquals(List.of(ids.get(2), ids.get(1), ids.get(0)), all.getList("entries.requestId"), "newest first");
+        assertEquals("dead-lettered", all.getString("entries[0].state"));
+        assertEquals("rejected", all.getString("entries[0].errorClass"));
+        assertTrue(all.getString("entries[0].reason").contains("400"));
+        assertEquals(1, all.getInt("entries[0].attempts"));
+        assertNotNull(all.getString("entries[0].deadLetteredAt"));
+
+        given().get(DLQ + "?actionId=" + action + "&pageSize=2").then().statusCode(200)
+                .body("entries", hasSize(2)).body("pageCount", equalTo(2)).body("entries[0].requestId", equalTo(ids.get(2)));
+        given().get(DLQ + "?actionId=" + action + "&pageSize=2&page=2").then().statusCode(200)
+                .body("entries", hasSize(1)).body("entries[0].requestId", equalTo(ids.get(0)));
+        given().get(DLQ + "?requestId=" + ids.get(1)).then().statusCode(200)
+                .body("total", equalTo(1)).body("entries[0].actionId", equalTo(action));
+        given().get(DLQ + "?requestId=" + ids.get(1) + "&actionId=" + newAction()).then().statusCode(200)
+                .body("total", equalTo(0));
+        JsonPath newest = given().get(DLQ + "?pageSize=1").then().statusCode(200).extract().jsonPath();
+        assertTrue(newest.getInt("total") >= 3);
+        assertEquals(ids.get(2), newest.getString("entries[0].requestId"), "across actions too");
+    }
+
+    @Test
+    void badQueriesAre400AndUnknownReplaysAre404() {
+        given().get(DLQ + "?pageSize=0").then().statusCode(400).contentType("application/problem+json")
+                .body("violations[0].field", equalTo("pageSize"));
+        given().get(DLQ + "?page=x&pageSize=500").then().statusCode(400).body("violations", hasSize(2));
+        given().get(DLQ + "?actionId=bad!").then().statusCode(400).body("violations[0].field", equalTo("actionId"));
+        given().post(DLQ + "/replay").then().statusCode(400).contentType("application/problem+json")
+                .body("violations[0].field", equalTo("actionId"));
+        given().post(DLQ + "/" + UUID.randomUUID() + "/replay").then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void aReplayedDeadLetterSucceedsAfterTheSimRecoversAndShowsAsReplayed() throws Exception {
+        String action = newAction();
+        List<String> ids = rejected(action);
+        String id = ids.get(0);
+        sim.clearFaults();
+
+        given().post(DLQ + "/" + id + "/replay").then().statusCode(202)
+                .body("requestId", equalTo(id)).body("state", equalTo("replayed")).body("replayedAt", notNullValue());
+        awaitAudit(AuditTypes.RETRY_REPLAYED, id);
+        // republished with the same requestId and attempts reset
+        var republished = TopicReader.await(KafkaBroker.shared().bootstrapServers(), Topics.FAILED_RUNS, 1,
+                rec -> rec.value() != null && new String(rec.value(), StandardCharsets.UTF_8).contains(id)
+                        && TopicReader.headers(rec).containsKey("cxbridge-replayed-at"), Duration.ofSeconds(10));
+        assertTrue(new String(republished.get(0).value(), StandardCharsets.UTF_8).contains("\"attempt\":0"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> "succeeded".equals(
+                given().get("/v1/data-actions/failed-runs/" + id).then().extract().path("state")));
+        JsonPath run = given().get("/v1/data-actions/failed-runs/" + id).then().statusCode(200).extract().jsonPath();
+        assertEquals(1, run.getInt("attempts"), "attempts start again");
+        assertNotNull(run.getString("replayedAt"));
+        assertEquals(1, sim.stats().requests("POST", path(action), 200));
+        given().get(DLQ + "?requestId=" + id).then().statusCode(200)
+                .body("entries[0].state", equalTo("replayed")).body("entries[0].replayedAt", notNullValue());
+
+        given().post(DLQ + "/" + id + "/replay").then().statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString("replayed"));
+
+        // bulk: the action's other two are replayed, the one already replayed is skipped
+        given().post(DLQ + "/replay?actionId=" + action).then().statusCode(202)
+                .body("replayed", equalTo(2)).body("skipped", equalTo(1));
+        for (String other : ids.subList(1, 3)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> "succeeded".equals(
+                    given().get("/v1/data-actions/failed-runs/" + other).then().extract().path("state")));
+        }
+        JsonPath listed = given().get(DLQ + "?actionId=" + action).then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("replayed", "replayed", "replayed"), listed.getList("entries.state"));
+    }
+
+    @Test
+    void anInvalidRecordIsListedButCannotBeReplayed() throws Exception {
+        String id = UUID.randomUUID().toString();
+        String payload = run(id, "bad action!");
+        publish("bad action!", payload);
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                given().get(DLQ + "?requestId=" + id).then().extract().jsonPath().getInt("total") == 1);
+        given().get(DLQ + "?requestId=" + id).then()
+                .body("entries[0].errorClass", equalTo("invalid"))
+                .body("entries[0].replayable", equalTo(false))
+                .body("entries[0].attempts", equalTo(0));
+        given().post(DLQ + "/" + id + "/replay").then().statusCode(409).contentType("application/problem+json");
+        // the dead letter was written before it was indexed
+        var dlq = TopicReader.await(KafkaBroker.shared().bootstrapServers(), Topics.FAILED_RUNS_DLQ, 1,
+                rec -> payload.equals(new String(rec.value(), StandardCharsets.UTF_8)), Duration.ofSeconds(10));
+        assertEquals("invalid", TopicReader.headers(dlq.get(0)).get(Headers.ERROR_CLASS));
+        assertTrue(Instant.parse(TopicReader.headers(dlq.get(0)).get(Headers.FIRST_SEEN)).isBefore(Instant.now()));
+    }
+
+    @Test
+    void aReplayTheBrokerDoesNotTakeIs503AndChangesNothing() throws Exception {
+        String action = newAction();
+        String id = rejected(action).get(0);
+        sim.clearFaults();
+        KafkaBroker broker = KafkaBroker.shared();
+        broker.stop();
+        try {
+            given().post(DLQ + "/" + id + "/replay").then().statusCode(503).contentType("application/problem+json")
+                    .header("Retry-After", "5");
+            given().get(DLQ + "?requestId=" + id).then().statusCode(200)
+                    .body("entries[0].state", equalTo("dead-lettered"));
+            given().get("/v1/data-actions/failed-runs/" + id).then().statusCode(200)
+                    .body("state", equalTo("dead-lettered"));
+        } finally {
+            broker.start();
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                given().post(DLQ + "/" + id + "/replay").then().extract().statusCode() == 202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> "succeeded".equals(
+                given().get("/v1/data-actions/failed-runs/" + id).then().extract().path("state")));
+    }
+}
