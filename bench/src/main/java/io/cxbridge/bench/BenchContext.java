@@ -1,0 +1,255 @@
+package io.cxbridge.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cxbridge.bench.infra.Redis;
+import io.cxbridge.bench.load.OpenLoop;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Where the bench stack runs (ports and state from bench/run's environment) and the helpers every benchmark uses:
+ * blocking control calls, the sim's control API, the gateway's bench client key, process ids.
+ */
+public final class BenchContext implements AutoCloseable {
+
+    public record Response(int status, MultiMap headers, Buffer body) {
+        public String text() {
+            return body == null ? "" : body.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final String SIM_CLIENT = "cxbridge-local";
+    public static final String SIM_SECRET = "cxbridge-local-secret";
+
+    private final Map<String, String> env;
+    private final Vertx vertx;
+    private final HttpClient control;
+    private final Path root;
+    private final Path state;
+
+    public BenchContext(Map<String, String> env) {
+        this.env = env;
+        this.root = Path.of(env.getOrDefault("BENCH_ROOT", ".")).toAbsolutePath().normalize();
+        this.state = Path.of(env.getOrDefault("STACK_STATE", root.resolve("bench/target/stack").toString()));
+        // Two event loops: the load generator shares two cores with everything it measures.
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4)
+                .setBlockedThreadCheckInterval(10_000));
+        this.control = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5000),
+                new PoolOptions().setHttp1MaxSize(16));
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path state() {
+        return state;
+    }
+
+    public Path work() {
+        return state.resolve("bench-work");
+    }
+
+    public String env(String name, String def) {
+        return env.getOrDefault(name, def);
+    }
+
+    public int port(String var, int def) {
+        return Integer.parseInt(env.getOrDefault(var, String.valueOf(def)));
+    }
+
+    public int gateway() {
+        return port("GATEWAY_PORT", 8080);
+    }
+
+    public int sim() {
+        return port("SIM_PORT", 8090);
+    }
+
+    public int directory() {
+        return port("DIRECTORY_PORT", 8084);
+    }
+
+    public int redisPort() {
+        return port("REDIS_PORT", 6379);
+    }
+
+    public String kafka() {
+        return "127.0.0.1:" + port("KAFKA_PORT", 9092);
+    }
+
+    /** Seconds each measured phase lasts (BENCH_SECONDS, default 10). */
+    public double seconds() {
+        return Double.parseDouble(env.getOrDefault("BENCH_SECONDS", "10"));
+    }
+
+    /** Seconds of unrecorded warm-up before each measured phase (BENCH_WARMUP, default 2). */
+    public double warmup() {
+        return Double.parseDouble(env.getOrDefault("BENCH_WARMUP", "2"));
+    }
+
+    public String benchKey() {
+        return env.getOrDefault("BENCH_KEY", "cxb_bench_key");
+    }
+
+    public MultiMap gatewayHeaders() {
+        return MultiMap.caseInsensitiveMultiMap().set("X-API-Key", benchKey());
+    }
+
+    public OpenLoop openLoop(int maxConnections) {
+        return new OpenLoop(vertx, maxConnections);
+    }
+
+    public Response call(HttpMethod method, int port, String uri, MultiMap headers, String body) {
+        RequestOptions o = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri)
+                .setTimeout(timeoutMs(uri));
+        if (headers != null) {
+            o.setHeaders(headers);
+        }
+        try {
+            return control.request(o)
+                    .compose(req -> body == null ? req.send() : req.send(body))
+                    .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), resp.headers(), b)))
+                    .toCompletionStage().toCompletableFuture().get(timeoutMs(uri) + 5000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(method + " 127.0.0.1:" + port + uri + ": " + e, e);
+        }
+    }
+
+    /** Control calls answer at once; a directory load or a 100 MiB body may take a while. */
+    private static long timeoutMs(String uri) {
+        return uri.startsWith("/sim/") || uri.startsWith("/oauth/") ? 20_000 : 120_000;
+    }
+
+    public Response get(int port, String uri, MultiMap headers) {
+        return call(HttpMethod.GET, port, uri, headers, null);
+    }
+
+    public JsonNode json(Response r) {
+        try {
+            return JSON.readTree(r.text());
+        } catch (IOException e) {
+            throw new IllegalStateException("not JSON (" + r.status() + "): " + r.text(), e);
+        }
+    }
+
+    private MultiMap jsonHeaders() {
+        return MultiMap.caseInsensitiveMultiMap().set("Content-Type", "application/json");
+    }
+
+    /** A sim access token, for calls straight to the sim (and through nginx). */
+    public String simToken() {
+        MultiMap h = MultiMap.caseInsensitiveMultiMap()
+                .set("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (SIM_CLIENT + ":" + SIM_SECRET).getBytes(StandardCharsets.UTF_8)))
+                .set("Content-Type", "application/x-www-form-urlencoded");
+        Response r = call(HttpMethod.POST, sim(), "/oauth/token", h, "grant_type=client_credentials");
+        require(r, 200, "sim token");
+        return json(r).get("access_token").asText();
+    }
+
+    public void simConfig(String json) {
+        require(call(HttpMethod.POST, sim(), "/sim/config", jsonHeaders(), json), 200, "sim config " + json);
+    }
+
+    public void simReset() {
+        Response r = call(HttpMethod.POST, sim(), "/sim/reset", null, null);
+        if (r.status() >= 300) {
+            throw new IllegalStateException("sim reset: " + r.status() + " " + r.text());
+        }
+    }
+
+    public void simClearFaults() {
+        call(HttpMethod.DELETE, sim(), "/sim/faults", null, null);
+    }
+
+    public void simFault(String json) {
+        Response r = call(HttpMethod.POST, sim(), "/sim/faults", jsonHeaders(), json);
+        if (r.status() >= 300) {
+            throw new IllegalStateException("sim fault: " + r.status() + " " + r.text());
+        }
+    }
+
+    public JsonNode simStats() {
+        Response r;
+        try {
+            r = get(sim(), "/sim/stats", null);
+        } catch (IllegalStateException e) {
+            r = get(sim(), "/sim/stats", null);
+        }
+        require(r, 200, "sim stats");
+        return json(r);
+    }
+
+    /** Sum of the sim's request counts for one method and exact path (every status). */
+    public static long requests(JsonNode stats, String method, String path) {
+        long n = 0;
+        for (JsonNode r : stats.get("requests")) {
+            if (r.get("method").asText().equals(method) && r.get("path").asText().equals(path)) {
+                n += r.get("count").asLong();
+            }
+        }
+        return n;
+    }
+
+    public static void require(Response r, int status, String what) {
+        if (r.status() != status) {
+            throw new IllegalStateException(what + ": expected " + status + ", got " + r.status() + " " + r.text());
+        }
+    }
+
+    public Redis redis() throws IOException {
+        return new Redis(redisPort());
+    }
+
+    /** The pid `./stack` recorded for a part of the stack. */
+    public OptionalLong pid(String part) {
+        try {
+            Path f = state.resolve("pids").resolve(part + ".pid");
+            return Files.exists(f) ? OptionalLong.of(Long.parseLong(Files.readString(f).trim())) : OptionalLong.empty();
+        } catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    public long requirePid(String part) {
+        return pid(part).orElseThrow(() -> new IllegalStateException("no pid for " + part + " in " + state));
+    }
+
+    public static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        control.close();
+        vertx.close();
+    }
+}

@@ -1,0 +1,123 @@
+package io.cxbridge.bench.infra;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Process facts: RSS from /proc, heap from jcmd, command output. */
+public final class Procs {
+
+    private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total\\s+(\\d+)K,\\s+used\\s+(\\d+)K");
+
+    public static String run(long timeoutSeconds, String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    /** VmRSS of a process in MiB, if it is alive. */
+    public static OptionalLong rssKiB(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return OptionalLong.of(Long.parseLong(line.replaceAll("[^0-9]", "")));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // gone
+        }
+        return OptionalLong.empty();
+    }
+
+    public static String mib(OptionalLong kib) {
+        return kib.isPresent() ? String.valueOf(Math.round(kib.getAsLong() / 1024.0)) : "-";
+    }
+
+    /** Forces a full GC in the JVM {@code pid} ({@code jcmd GC.run}), then answers the heap used in KiB. */
+    public static OptionalLong heapUsedAfterGcKiB(long pid) throws IOException, InterruptedException {
+        run(60, "jcmd", String.valueOf(pid), "GC.run");
+        return heapUsedKiB(pid);
+    }
+
+    /** Heap used now in KiB ({@code jcmd GC.heap_info}). */
+    public static OptionalLong heapUsedKiB(long pid) throws IOException, InterruptedException {
+        Matcher m = HEAP_USED.matcher(run(60, "jcmd", String.valueOf(pid), "GC.heap_info"));
+        return m.find() ? OptionalLong.of(Long.parseLong(m.group(2))) : OptionalLong.empty();
+    }
+
+    /**
+     * Samples {@code jstat -gc} every {@code intervalMs} while running: heap used (survivors + eden + old) in KiB.
+     * Stop it with {@link Sampler#stop()}.
+     */
+    public static Sampler sampleHeap(long pid, int intervalMs) throws IOException {
+        Process p = new ProcessBuilder("jstat", "-gc", String.valueOf(pid), String.valueOf(intervalMs))
+                .redirectErrorStream(true).start();
+        Sampler s = new Sampler(p);
+        Thread t = new Thread(s::read, "jstat-" + pid);
+        t.setDaemon(true);
+        t.start();
+        return s;
+    }
+
+    /** A running jstat. */
+    public static final class Sampler {
+        private final Process process;
+        private final List<Long> usedKiB = new ArrayList<>();
+        private volatile String header;
+
+        Sampler(Process process) {
+            this.process = process;
+        }
+
+        private void read() {
+            try (var r = process.inputReader()) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    String[] f = line.trim().split("\\s+");
+                    if (header == null) {
+                        header = line;
+                        continue;
+                    }
+                    List<String> h = List.of(header.trim().split("\\s+"));
+                    try {
+                        double used = 0;
+                        for (String col : List.of("S0U", "S1U", "EU", "OU")) {
+                            int i = h.indexOf(col);
+                            if (i >= 0 && i < f.length) {
+                                used += Double.parseDouble(f[i]);
+                            }
+                        }
+                        synchronized (usedKiB) {
+                            usedKiB.add((long) used);
+                        }
+                    } catch (NumberFormatException e) {
+                        // a repeated header or noise
+                    }
+                }
+            } catch (IOException e) {
+                // stopped
+            }
+        }
+
+        /** Stops sampling; answers the largest heap used seen, in KiB. */
+        public OptionalLong stop() {
+            process.destroy();
+            synchronized (usedKiB) {
+                return usedKiB.stream().mapToLong(Long::longValue).max();
+            }
+        }
+    }
+
+    private Procs() {
+    }
+}

@@ -1,0 +1,133 @@
+package io.cxbridge.bench.suite;
+
+import static io.cxbridge.bench.load.LatencySummary.ms;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cxbridge.bench.BenchContext;
+import io.cxbridge.bench.Benchmark;
+import io.cxbridge.bench.Report;
+import io.cxbridge.bench.Table;
+import io.cxbridge.bench.load.LatencySummary;
+import io.cxbridge.bench.load.OpenLoop;
+import io.cxbridge.bench.load.RequestSpec;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Fulfillment: the gateway's 202 for {@code POST /v1/fulfillment/execute} at a fixed rate (the job is on Kafka
+ * when it answers), then 1,000 jobs whose external call takes 1 s: how long until the sim has every result, and
+ * how many external calls were in flight at once (sim stats {@code externalMaxConcurrent}).
+ */
+public final class FulfillmentBench implements Benchmark {
+
+    @Override
+    public String name() {
+        return "fulfillment";
+    }
+
+    @Override
+    public String description() {
+        return "fulfillment ack latency at 500/s; completion of 1,000 jobs with 1 s external latency, peak in-flight";
+    }
+
+    @Override
+    public void run(BenchContext ctx, Report report) throws Exception {
+        double rate = Double.parseDouble(ctx.env("BENCH_FULFILLMENT_RATE", "500"));
+        int jobs = Integer.parseInt(ctx.env("BENCH_FULFILLMENT_JOBS", "1000"));
+        long latencyMs = Long.parseLong(ctx.env("BENCH_FULFILLMENT_EXTERNAL_MS", "1000"));
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        OpenLoop loop = ctx.openLoop(128);
+        LatencySummary ack;
+        try {
+            ack = loop.run("ack", rate, ctx.seconds(), ctx.warmup(),
+                    i -> RequestSpec.post(ctx.gateway(), "/v1/fulfillment/execute", ctx.gatewayHeaders(),
+                            body(ctx, "bench-a-" + run + "-" + i)), null);
+        } finally {
+            loop.close();
+        }
+        Table a = new Table("Fulfillment ack: POST /v1/fulfillment/execute through the gateway at " + (int) rate
+                + "/s (open loop)", "requests", "202", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "statuses");
+        a.row(ack.sent(), ack.count(202), ms(ack.p(50)), ms(ack.p(99)), ms(ack.p(99.9)), ms(ack.maxMs()),
+                ack.statusText());
+        a.note("202 means the job (token sealed with AES-GCM) is acknowledged by Kafka; fulfillment-svc runs the jobs "
+                + "meanwhile (external latency 0).");
+        report.add(a);
+        report.target("fulfillment ack p99 < 20 ms (500/s through the gateway)",
+                ms(ack.p(99)) + " ms", ack.p(99) < 20.0);
+
+        // Let the ack phase's jobs finish before the completion run, then start the sim's counters afresh.
+        waitQuiet(ctx, Duration.ofSeconds(30));
+        ctx.simReset();
+        ctx.simConfig("{\"externalLatencyMs\":" + latencyMs + "}");
+        BenchContext.require(ctx.get(ctx.gateway(), ProxyBench.URI, ctx.gatewayHeaders()), 200, "gateway after reset");
+        String prefix = "bench-c-" + run + "-";
+        OpenLoop burst = ctx.openLoop(64);
+        long start = System.nanoTime();
+        LatencySummary posted;
+        try {
+            posted = burst.run("jobs", 2000, jobs / 2000.0, 0,
+                    i -> RequestSpec.post(ctx.gateway(), "/v1/fulfillment/execute", ctx.gatewayHeaders(),
+                            body(ctx, prefix + i)), null);
+        } finally {
+            burst.close();
+        }
+        double postedAt = (System.nanoTime() - start) / 1e9;
+        long done = 0;
+        JsonNode stats = null;
+        // Every job ends with a result post (complete, or failed e.g. DEADLINE_EXCEEDED after its 60 s), so all
+        // results are in within about a minute and a half whatever the service does.
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                stats = ctx.simStats();
+            } catch (IllegalStateException e) {
+                continue;
+            }
+            done = 0;
+            var it = stats.get("callbacks").fieldNames();
+            while (it.hasNext()) {
+                if (it.next().startsWith(prefix)) {
+                    done++;
+                }
+            }
+            if (done >= posted.count(202)) {
+                break;
+            }
+            BenchContext.sleep(Duration.ofMillis(200));
+        }
+        double completed = (System.nanoTime() - start) / 1e9;
+        ctx.simConfig("{\"externalLatencyMs\":0}");
+        Table c = new Table("Fulfillment completion: " + jobs + " jobs, external API latency " + latencyMs + " ms",
+                "jobs accepted (202)", "all posted in (s)", "results received", "all results after (s)",
+                "peak external calls in flight", "external calls made");
+        c.row(posted.count(202), String.format(Locale.ROOT, "%.2f", postedAt), done,
+                String.format(Locale.ROOT, "%.2f", completed), stats == null ? "-" : stats.get("externalMaxConcurrent"),
+                stats == null ? "-" : stats.get("externalCalls"));
+        c.note("A result is counted whether it says complete or failed; external calls made below the number of jobs "
+                + "means the others failed without calling (e.g. DEADLINE_EXCEEDED: the deadline is 60 s after receipt).");
+        c.note("Jobs are posted through the gateway at up to 2,000/s; completion is when the sim has accepted every "
+                + "result post (polled every 200 ms). fulfillment-svc's bound is 256 jobs in flight (spec default), so "
+                + "the floor is about jobs / 256 x latency.");
+        report.add(c);
+    }
+
+    private static String body(BenchContext ctx, String fulfillmentId) {
+        return "{\"fulfillmentUrl\":\"http://127.0.0.1:" + ctx.sim() + "/api/v2/dataactions/fulfillments/"
+                + fulfillmentId + "\",\"fulfillmentToken\":\"bench-token\",\"data\":{\"customerId\":\"c-1\"}}";
+    }
+
+    /** Waits until the sim's external call count stops moving (the previous jobs are done), at most {@code max}. */
+    private static void waitQuiet(BenchContext ctx, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        long last = -1;
+        while (System.nanoTime() < deadline) {
+            long calls = ctx.simStats().get("callbacks").size();
+            if (calls == last) {
+                return;
+            }
+            last = calls;
+            BenchContext.sleep(Duration.ofSeconds(1));
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.cxbridge.bench.suite;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/** Offsets of a topic and of a consumer group on it, for end-to-end rates. */
+final class KafkaTools implements AutoCloseable {
+
+    private final Admin admin;
+
+    KafkaTools(String bootstrap) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15000);
+        admin = Admin.create(p);
+    }
+
+    Admin admin() {
+        return admin;
+    }
+
+    List<TopicPartition> partitions(String topic) throws Exception {
+        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+        return d.partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    }
+
+    /** Sum of the end offsets of the topic's partitions. */
+    long endOffsets(String topic) throws Exception {
+        Map<TopicPartition, OffsetSpec> req = new HashMap<>();
+        for (TopicPartition tp : partitions(topic)) {
+            req.put(tp, OffsetSpec.latest());
+        }
+        long sum = 0;
+        for (ListOffsetsResult.ListOffsetsResultInfo i : admin.listOffsets(req).all().get(30, TimeUnit.SECONDS).values()) {
+            sum += i.offset();
+        }
+        return sum;
+    }
+
+    /** Sum of the group's committed offsets on the topic. */
+    long committed(String group, String topic) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> m = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS);
+        long sum = 0;
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : m.entrySet()) {
+            if (e.getKey().topic().equals(topic) && e.getValue() != null) {
+                sum += e.getValue().offset();
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+    }
+}
