@@ -19,6 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cxbridge.fulfillment.state.JobRecord;
+import io.cxbridge.fulfillment.state.JobState;
+import io.cxbridge.fulfillment.state.JobStore;
 import io.cxbridge.model.Headers;
 import io.cxbridge.model.Topics;
 import io.cxbridge.model.audit.AuditTypes;
@@ -30,7 +33,9 @@ import io.cxbridge.testkit.sim.SimControl;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -44,6 +49,9 @@ import org.junit.jupiter.api.Test;
 class FulfillmentFlowTest {
 
     private final SimControl sim = FulfillmentTestSupport.sim();
+
+    @Inject
+    JobStore jobs;
 
     @BeforeEach
     void setUp() {
@@ -109,6 +117,26 @@ class FulfillmentFlowTest {
         assertEquals(1, sim.stats().requests("POST", "/external/api"), "called once");
         assertEquals(1, sim.stats().callbacks(fid), "posted once");
         assertEquals(0, sim.stats().duplicateCallbacks(fid), "no repeat reached the receiver");
+    }
+
+    @Test
+    void aJobPostedJustBeforeACrashIsRecordedCompleteOnRedeliveryWithoutPostingAgain() {
+        // The state a SIGKILL leaves between the posted mark and the audit event: the receiver has the result, the
+        // job's record still says posting.
+        String fid = newFid();
+        FulfillmentJob job = job(fid, newToken(), Duration.ofSeconds(60));
+        Instant now = Instant.now();
+        JobRecord posting = JobRecord.queued(job.jobId(), fid, job.receivedAt(), job.deadline(), now)
+                .to(JobState.calling).externalDone(1, now, null, null).to(JobState.posting);
+        jobs.put(posting).await().atMost(Duration.ofSeconds(5));
+        jobs.markPosted(fid, job.jobId()).await().atMost(Duration.ofSeconds(5));
+
+        publish(job);
+
+        assertEquals("complete", awaitTerminal(job.jobId()).getString("state"));
+        awaitAudit(AuditTypes.FULFILLMENT_COMPLETED, fid);
+        assertEquals(0, sim.stats().requests("POST", "/external/api"), "the external API is not called again");
+        assertEquals(0, sim.stats().callbacks(fid) + sim.stats().duplicateCallbacks(fid), "nothing posted again");
     }
 
     @Test

@@ -139,9 +139,14 @@ public class FulfillmentWorker {
         }
         return store.posted(job.fulfillmentId()).chain(posted -> {
             if (posted) {
-                LOG.infof("fulfillment %s already posted; skipping job %s", job.fulfillmentId(), job.jobId());
-                metrics.jobEnded(FulfillmentMetrics.SKIPPED);
-                return Uni.createFrom().voidItem();
+                return store.get(job.jobId()).chain(found -> {
+                    if (found.isPresent() && found.get().state() == JobState.posting) {
+                        return settlePosted(job, found.get());
+                    }
+                    LOG.infof("fulfillment %s already posted; skipping job %s", job.fulfillmentId(), job.jobId());
+                    metrics.jobEnded(FulfillmentMetrics.SKIPPED);
+                    return Uni.createFrom().voidItem();
+                });
             }
             return store.get(job.jobId()).chain(found -> {
                 if (found.isPresent() && found.get().state().terminal()) {
@@ -213,6 +218,32 @@ public class FulfillmentWorker {
                 .chain(() -> store.put(done))
                 .invoke(() -> metrics.jobEnded(outcome.complete() ? FulfillmentMetrics.COMPLETE
                         : FulfillmentMetrics.FAILED)).replaceWithVoid();
+    }
+
+    /**
+     * The process died between the posted mark and the job's audit event: the receiver has the result, so it is not
+     * posted again; the job's outcome (kept in its {@code posting} record) is audited and recorded now.
+     */
+    private Uni<Void> settlePosted(FulfillmentJob job, JobRecord posting) {
+        boolean complete = posting.errorCode() == null;
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("jobId", job.jobId());
+        data.put("fulfillmentId", job.fulfillmentId());
+        data.put("attempts", posting.attempts());
+        data.put("settledAfterRestart", true);
+        if (!complete) {
+            data.put("errorCode", posting.errorCode());
+            data.put("errorMessage", posting.errorMessage());
+        }
+        LOG.infof("job %s (fulfillment %s) was posted before a restart; recording it %s", job.jobId(),
+                job.fulfillmentId(), complete ? "complete" : "failed");
+        JobRecord done = posting.finished(complete ? JobState.complete : JobState.failed, posting.callbackAttempts(),
+                clock.instant());
+        return audit.emit(complete ? AuditTypes.FULFILLMENT_COMPLETED : AuditTypes.FULFILLMENT_FAILED,
+                        job.fulfillmentId(), job.traceId(), data)
+                .chain(() -> store.put(done))
+                .invoke(() -> metrics.jobEnded(complete ? FulfillmentMetrics.COMPLETE : FulfillmentMetrics.FAILED))
+                .replaceWithVoid();
     }
 
     private Uni<Void> deadLetter(FulfillmentJob job, String value, String errorClass, String reason,
