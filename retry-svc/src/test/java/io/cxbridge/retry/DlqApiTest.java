@@ -126,7 +126,7 @@ class DlqApiTest {
         // republished with the same requestId and attempts reset
         var republished = TopicReader.await(KafkaBroker.shared().bootstrapServers(), Topics.FAILED_RUNS, 1,
                 rec -> rec.value() != null && new String(rec.value(), StandardCharsets.UTF_8).contains(id)
-                        && TopicReader.headers(rec).containsKey("cxbridge-replayed-at"), Duration.ofSeconds(10));
+                        && TopicReader.headers(rec).containsKey(Headers.REPLAYED_AT), Duration.ofSeconds(10));
         assertTrue(new String(republished.get(0).value(), StandardCharsets.UTF_8).contains("\"attempt\":0"));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> "succeeded".equals(

@@ -9,6 +9,9 @@ public final class Headers {
     public static final String ATTEMPTS = "cxbridge-attempts";
     public static final String FIRST_SEEN = "cxbridge-first-seen";
 
+    /** On a failed run republished by a DLQ replay: the instant of the replay (lets it pass its dedupe mark once). */
+    public static final String REPLAYED_AT = "cxbridge-replayed-at";
+
     public static final String REQUEST_ID = "X-Cxbridge-Request-Id";
     public static final String ATTEMPT = "X-Cxbridge-Attempt";
     public static final String ASYNC_RETRY = "X-Cxbridge-Async-Retry";

@@ -3,6 +3,7 @@ package io.cxbridge.retry.dlq;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cxbridge.common.audit.AuditEmitter;
 import io.cxbridge.model.Channels;
+import io.cxbridge.model.Headers;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.model.event.FailedRun;
@@ -11,7 +12,6 @@ import io.cxbridge.retry.metrics.RetryMetrics;
 import io.cxbridge.retry.state.RunRecord;
 import io.cxbridge.retry.state.RunState;
 import io.cxbridge.retry.state.RunStore;
-import io.cxbridge.retry.worker.FailedRunConsumer;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -151,7 +151,7 @@ public class DlqReplayer {
             return Uni.createFrom().failure(e);
         }
         RecordHeaders headers = new RecordHeaders();
-        headers.add(FailedRunConsumer.REPLAYED_AT_HEADER, now.toString().getBytes(StandardCharsets.UTF_8));
+        headers.add(Headers.REPLAYED_AT, now.toString().getBytes(StandardCharsets.UTF_8));
         Message<String> message = Message.of(json).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(run.actionId()).withHeaders(headers).build());
         // A broker that does not take the record in time: 503, the mark undone. Should the producer still deliver it

@@ -3,6 +3,7 @@ package io.cxbridge.retry.worker;
 import io.cxbridge.common.audit.AuditEmitter;
 import io.cxbridge.common.trace.TraceIds;
 import io.cxbridge.model.Channels;
+import io.cxbridge.model.Headers;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.model.event.FailedRun;
@@ -51,9 +52,6 @@ public class FailedRunConsumer {
     private final Clock clock;
     private final RetryConfig config;
 
-    /** Set on a record republished by a DLQ replay: when it was replayed. */
-    public static final String REPLAYED_AT_HEADER = "cxbridge-replayed-at";
-
     public FailedRunConsumer(RunStore store, DeadLetters deadLetters, AuditEmitter audit, Validator validator,
                              Clock clock, RetryConfig config) {
         this.config = config;
@@ -68,7 +66,7 @@ public class FailedRunConsumer {
     public Uni<Void> consume(ConsumerRecord<String, String> record) {
         // Redis or the broker away: retried with backoff rather than committing work that is not durable; if it
         // still fails the Uni fails, nothing is committed and the channel stops (failure-strategy=fail).
-        Header replayed = record.headers() == null ? null : record.headers().lastHeader(REPLAYED_AT_HEADER);
+        Header replayed = record.headers() == null ? null : record.headers().lastHeader(Headers.REPLAYED_AT);
         Instant replayedAt = replayed == null ? null
                 : Instant.parse(new String(replayed.value(), java.nio.charset.StandardCharsets.UTF_8));
         return Uni.createFrom().deferred(() -> handle(record.key(), record.value(), replayedAt))
