@@ -5,6 +5,7 @@ import io.cxbridge.common.service.ServiceConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,6 +28,7 @@ public class DependencyMonitor {
     private final ReactiveRedisDataSource redis;
     private final ServiceConfig config;
     private final Map<Dependency, Boolean> up = new EnumMap<>(Dependency.class);
+    private volatile boolean stopping;
 
     public DependencyMonitor(KafkaAdmin kafka, ReactiveRedisDataSource redis, ServiceConfig config,
                              MeterRegistry registry) {
@@ -46,8 +48,16 @@ public class DependencyMonitor {
         probe();
     }
 
+    // Clients close during shutdown: a probe then would report a healthy dependency as lost.
+    void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
+    }
+
     @Scheduled(every = "${cxbridge.service.health.check-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void probe() {
+        if (stopping) {
+            return;
+        }
         record(Dependency.KAFKA, kafka.reachable(config.health().probeTimeout()));
         record(Dependency.REDIS, redisAnswers());
     }
@@ -66,6 +76,9 @@ public class DependencyMonitor {
     }
 
     private synchronized void record(Dependency dependency, boolean reachable) {
+        if (stopping) {
+            return;
+        }
         Boolean before = up.put(dependency, reachable);
         if (before != reachable) {
             if (reachable) {
