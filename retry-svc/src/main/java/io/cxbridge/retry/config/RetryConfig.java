@@ -29,8 +29,8 @@ public interface RetryConfig {
     @WithDefault("7d")
     Duration pendingTtl();
 
-    /** How often the due set is polled (read by the scheduler as {@code ${cxbridge.retry.poll-interval}}). */
-    @WithDefault("500ms")
+    /** How often the due set is polled (one ZRANGEBYSCORE): it bounds how late a retry starts. */
+    @WithDefault("100ms")
     Duration pollInterval();
 
     /** Due runs taken per scheduler tick. */
