@@ -11,7 +11,6 @@ import io.cxbridge.model.Topics;
 import io.cxbridge.model.crypto.TokenCipher;
 import io.cxbridge.model.event.FulfillmentJob;
 import io.cxbridge.testkit.KafkaBroker;
-import io.cxbridge.testkit.RedisServer;
 import io.cxbridge.testkit.ServiceProcess;
 import io.cxbridge.testkit.sim.GenesysSim;
 import io.cxbridge.testkit.sim.SimControl;
@@ -50,15 +49,9 @@ class FulfillmentProcessIT {
 
     private static ServiceProcess start(Map<String, String> extra) {
         GenesysSim sim = GenesysSim.shared();
-        Map<String, String> p = new HashMap<>();
-        p.put("quarkus.profile", "local");
-        p.put("kafka.bootstrap.servers", KafkaBroker.shared().bootstrapServers());
-        p.put("quarkus.redis.hosts", RedisServer.shared().url());
-        p.put("cxbridge.genesys.base-url", sim.baseUrl());
-        p.put("cxbridge.genesys.login-url", sim.baseUrl());
+        Map<String, String> p = ServiceProcess.sharedWiring();
         p.put("cxbridge.fulfillment.external.url", sim.baseUrl() + "/external/api");
         p.put("cxbridge.fulfillment-url.test-hosts", "127.0.0.1:" + sim.port());
-        p.put("cxbridge.kafka.partitions", "1");
         p.put("cxbridge.fulfillment.shutdown-grace", "15s");
         p.putAll(extra);
         return ServiceProcess.start("fulfillment-svc", ServiceProcess.jarOf("fulfillment-svc"), "256m", p,

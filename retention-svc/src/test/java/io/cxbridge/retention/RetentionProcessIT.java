@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxbridge.model.Json;
-import io.cxbridge.testkit.KafkaBroker;
-import io.cxbridge.testkit.RedisServer;
 import io.cxbridge.testkit.ServiceProcess;
 import io.cxbridge.testkit.sim.GenesysSim;
 import io.cxbridge.testkit.sim.SimControl;
@@ -17,7 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,16 +26,9 @@ class RetentionProcessIT {
     private static final String POLICIES = "/api/v2/datamanagement/retention/policies";
 
     private static ServiceProcess start() {
-        GenesysSim sim = GenesysSim.shared();
-        Map<String, String> p = new HashMap<>();
-        p.put("quarkus.profile", "local");
-        p.put("kafka.bootstrap.servers", KafkaBroker.shared().bootstrapServers());
-        p.put("quarkus.redis.hosts", RedisServer.shared().url());
-        p.put("cxbridge.genesys.base-url", sim.baseUrl());
-        p.put("cxbridge.genesys.login-url", sim.baseUrl());
+        Map<String, String> p = ServiceProcess.sharedWiring();
         p.put("cxbridge.retention.poll.initial-delay", "200ms");
         p.put("cxbridge.retention.poll.max-delay", "500ms");
-        p.put("cxbridge.kafka.partitions", "1");
         p.put("quarkus.shutdown.timeout", "3s");
         return ServiceProcess.start("retention-svc", ServiceProcess.jarOf("retention-svc"), "192m", p,
                 Duration.ofSeconds(90));

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.Topics;
 import io.cxbridge.testkit.KafkaBroker;
-import io.cxbridge.testkit.RedisServer;
 import io.cxbridge.testkit.ServiceProcess;
 import io.cxbridge.testkit.sim.GenesysSim;
 import io.cxbridge.testkit.sim.SimControl;
@@ -19,7 +18,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -44,15 +42,8 @@ class RetryProcessIT {
     private static final String EXECUTE = "/api/v2/integrations/actions/**";
 
     private static ServiceProcess start() {
-        GenesysSim sim = GenesysSim.shared();
-        Map<String, String> p = new HashMap<>();
-        p.put("quarkus.profile", "local");
-        p.put("kafka.bootstrap.servers", KafkaBroker.shared().bootstrapServers());
-        p.put("quarkus.redis.hosts", RedisServer.shared().url());
-        p.put("cxbridge.genesys.base-url", sim.baseUrl());
-        p.put("cxbridge.genesys.login-url", sim.baseUrl());
+        Map<String, String> p = ServiceProcess.sharedWiring();
         p.put("cxbridge.genesys.rate-limit.enabled", "false");
-        p.put("cxbridge.kafka.partitions", "1");
         p.put("cxbridge.retry.key-prefix", "cxbridge:retry:it");
         p.put("cxbridge.retry.backoff.base", "2s");
         p.put("cxbridge.retry.backoff.max", "4s");
