@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cxbridge.fulfillment.state.JobRecord;
 import io.cxbridge.fulfillment.state.JobState;
 import io.cxbridge.fulfillment.state.JobStore;
+import io.cxbridge.genesys.shaping.RateLimitedException;
+import io.cxbridge.genesys.shaping.RateShaper;
 import io.cxbridge.model.Headers;
 import io.cxbridge.model.Topics;
 import io.cxbridge.model.audit.AuditTypes;
@@ -52,6 +54,9 @@ class FulfillmentFlowTest {
 
     @Inject
     JobStore jobs;
+
+    @Inject
+    RateShaper shaper;
 
     @BeforeEach
     void setUp() {
@@ -137,6 +142,32 @@ class FulfillmentFlowTest {
         awaitAudit(AuditTypes.FULFILLMENT_COMPLETED, fid);
         assertEquals(0, sim.stats().requests("POST", "/external/api"), "the external API is not called again");
         assertEquals(0, sim.stats().callbacks(fid) + sim.stats().duplicateCallbacks(fid), "nothing posted again");
+    }
+
+    @Test
+    void aResultPostTakesItsTurnInTheSharedRateBudgetInsteadOfFailing() {
+        // Spend the OAuth client's shared budget, as the other services' Genesys calls would.
+        for (int i = 0; i < 1000; i++) {
+            try {
+                shaper.acquire(Instant.now()).await().atMost(Duration.ofSeconds(5));
+            } catch (RateLimitedException empty) {
+                break;
+            }
+        }
+        double waitsBefore = metric("cxbridge_genesys_shaping_waits_total");
+        String fid = newFid();
+        FulfillmentJob job = job(fid, newToken(), Duration.ofSeconds(60));
+        publish(job);
+
+        assertEquals("complete", awaitTerminal(job.jobId()).getString("state"));
+        assertTrue(metric("cxbridge_genesys_shaping_waits_total") > waitsBefore, "the post waited for the budget");
+        assertEquals(1, sim.stats().callbacks(fid));
+    }
+
+    static double metric(String name) {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test

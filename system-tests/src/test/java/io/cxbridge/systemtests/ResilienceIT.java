@@ -32,7 +32,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(StackExtension.class)
 class ResilienceIT {
 
-    private static final Duration SETTLE = Duration.ofMinutes(3);
+    /** Runs and jobs of the SIGKILL load: small in the suite, the 500 with -Dcxbridge.systemtests.load=500. */
+    private static final int LOAD = Integer.getInteger("cxbridge.systemtests.load", 50);
+    private static final Duration SETTLE = Duration.ofMinutes(3 + LOAD / 100);
 
     private final LocalStack stack = StackExtension.stack();
     private final Gateway gateway = StackExtension.flows().gateway();
@@ -88,8 +90,8 @@ class ResilienceIT {
         sim.config(Map.of("externalLatencyMs", 3000));
         sim.fault(Map.of("method", "POST", "path", Flows.executePath(actionId), "latencyMs", 1500));
         long externalBefore = sim.stats().externalCalls();
-        List<String> runs = submitRuns(actionId, 50, load);
-        Map<String, String> jobs = submitJobs("ff-crash-" + Trace.hex(3), 50, load);
+        List<String> runs = submitRuns(actionId, LOAD, load);
+        Map<String, String> jobs = submitJobs("ff-crash-" + Trace.hex(3), LOAD, load);
 
         await("the load under way").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.fulfillment.config.FulfillmentConfig;
 import io.cxbridge.genesys.retry.Backoff;
 import io.cxbridge.genesys.retry.RetryAfter;
+import io.cxbridge.genesys.shaping.RateLimitedException;
+import io.cxbridge.genesys.shaping.RateShaper;
 import io.cxbridge.genesys.token.TokenProvider;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.event.FulfillmentJob;
@@ -43,9 +45,10 @@ public class FulfillmentHttp {
     private final Clock clock;
     private final Backoff backoff;
     private final FulfillmentMetrics metrics;
+    private final RateShaper shaper;
 
     public FulfillmentHttp(Vertx vertx, TokenProvider tokens, FulfillmentConfig config, Clock clock,
-                           FulfillmentMetrics metrics) {
+                           FulfillmentMetrics metrics, RateShaper shaper) {
         // One client, one connection pool per origin, as many connections per origin as jobs may be in flight
         // (so a job never waits for a connection another job holds while its own timeout runs).
         this.web = WebClient.create(vertx, new WebClientOptions()
@@ -54,6 +57,7 @@ public class FulfillmentHttp {
                 .setMaxPoolSize(Math.max(1, config.concurrency()))
                 .setConnectTimeout(5000));
         this.metrics = metrics;
+        this.shaper = shaper;
         this.tokens = tokens;
         this.config = config;
         this.clock = clock;
@@ -186,13 +190,17 @@ public class FulfillmentHttp {
 
     /** Posts the result to the job's fulfillment URL (the clear token only in {@code X-Fulfillment-Token}). */
     public Uni<Posted> postResult(FulfillmentJob job, String clearToken, ObjectNode body) {
-        return postAttempt(job, clearToken, body.toString(), 1);
+        // A job answered DEADLINE_EXCEEDED is past its deadline already: its post may still wait one callback timeout.
+        Instant soonest = clock.instant().plus(config.callback().timeout());
+        Instant budgetUntil = job.deadline() != null && job.deadline().isAfter(soonest) ? job.deadline() : soonest;
+        return postAttempt(job, clearToken, body.toString(), 1, budgetUntil);
     }
 
-    private Uni<Posted> postAttempt(FulfillmentJob job, String clearToken, String body, int n) {
+    private Uni<Posted> postAttempt(FulfillmentJob job, String clearToken, String body, int n, Instant budgetUntil) {
         Duration timeout = config.callback().timeout();
         long t0 = System.nanoTime();
-        return tokens.token()
+        return budget(budgetUntil)
+                .chain(tokens::token)
                 .chain(bearer -> web.postAbs(job.fulfillmentUrl())
                         .timeout(timeout.toMillis())
                         .putHeader("Content-Type", "application/json")
@@ -216,7 +224,10 @@ public class FulfillmentHttp {
                             return Uni.createFrom().item(new Try(Outcome.failed("CALLBACK_HTTP_ERROR", detail, n), retry,
                                     retryAfter(r)));
                         }))
-                .onFailure().recoverWithItem(e -> isTimeout(e)
+                .onFailure().recoverWithItem(e -> e instanceof RateLimitedException
+                        ? new Try(Outcome.failed("CALLBACK_RATE_LIMITED", "the OAuth client's shared rate budget had no "
+                                + "room before the job's deadline", n), false)
+                        : isTimeout(e)
                         ? new Try(Outcome.failed("CALLBACK_TIMEOUT", "the fulfillment URL did not answer within "
                                 + timeout.toMillis() + " ms", n), true)
                         : new Try(Outcome.failed("CALLBACK_UNREACHABLE", "the fulfillment URL could not be reached ("
@@ -235,8 +246,22 @@ public class FulfillmentHttp {
                             : t.retryAfter().compareTo(MAX_CALLBACK_RETRY_AFTER) > 0 ? MAX_CALLBACK_RETRY_AFTER
                             : t.retryAfter();
                     return Uni.createFrom().voidItem().onItem().delayIt().by(backoff.delay(n - 1, after))
-                            .chain(() -> postAttempt(job, clearToken, body, n + 1));
+                            .chain(() -> postAttempt(job, clearToken, body, n + 1, budgetUntil));
                 });
+    }
+
+    /**
+     * A result post is a Genesys call made with the OAuth client's token, so it takes its turn in the client's rate
+     * budget shared by every service (genesys-client's RateShaper), waiting for room until {@code until}.
+     */
+    private Uni<Void> budget(Instant until) {
+        return shaper.acquire(until).onFailure(RateLimitedException.class).recoverWithUni(e -> {
+            Duration wait = ((RateLimitedException) e).retryAfter();
+            if (clock.instant().plus(wait).isAfter(until)) {
+                return Uni.createFrom().failure(e);
+            }
+            return Uni.createFrom().voidItem().onItem().delayIt().by(wait).chain(() -> budget(until));
+        });
     }
 
     Instant now() {
