@@ -190,6 +190,8 @@ public class FulfillmentHttp {
 
     /** Posts the result to the job's fulfillment URL (the clear token only in {@code X-Fulfillment-Token}). */
     public Uni<Posted> postResult(FulfillmentJob job, String clearToken, ObjectNode body) {
+        // A result post is a Genesys call made with the OAuth client's token: each attempt takes its turn in the
+        // client's rate budget shared by every service, waiting for room until the job's deadline.
         // A job answered DEADLINE_EXCEEDED is past its deadline already: its post may still wait one callback timeout.
         Instant soonest = clock.instant().plus(config.callback().timeout());
         Instant budgetUntil = job.deadline() != null && job.deadline().isAfter(soonest) ? job.deadline() : soonest;
@@ -199,7 +201,7 @@ public class FulfillmentHttp {
     private Uni<Posted> postAttempt(FulfillmentJob job, String clearToken, String body, int n, Instant budgetUntil) {
         Duration timeout = config.callback().timeout();
         long t0 = System.nanoTime();
-        return budget(budgetUntil)
+        return shaper.acquireWaitingUntil(budgetUntil)
                 .chain(tokens::token)
                 .chain(bearer -> web.postAbs(job.fulfillmentUrl())
                         .timeout(timeout.toMillis())
@@ -248,20 +250,6 @@ public class FulfillmentHttp {
                     return Uni.createFrom().voidItem().onItem().delayIt().by(backoff.delay(n - 1, after))
                             .chain(() -> postAttempt(job, clearToken, body, n + 1, budgetUntil));
                 });
-    }
-
-    /**
-     * A result post is a Genesys call made with the OAuth client's token, so it takes its turn in the client's rate
-     * budget shared by every service (genesys-client's RateShaper), waiting for room until {@code until}.
-     */
-    private Uni<Void> budget(Instant until) {
-        return shaper.acquire(until).onFailure(RateLimitedException.class).recoverWithUni(e -> {
-            Duration wait = ((RateLimitedException) e).retryAfter();
-            if (clock.instant().plus(wait).isAfter(until)) {
-                return Uni.createFrom().failure(e);
-            }
-            return Uni.createFrom().voidItem().onItem().delayIt().by(wait).chain(() -> budget(until));
-        });
     }
 
     Instant now() {

@@ -54,6 +54,18 @@ public final class RateShaper {
         return acquireUntil(maxWaitEnd.isBefore(deadline) ? maxWaitEnd : deadline);
     }
 
+    /**
+     * For calls that may wait longer than {@code max-wait} (work off the request path, e.g. a fulfillment result):
+     * completes when the call may go upstream, waiting for room until {@code until}; fails with
+     * {@link RateLimitedException} when there is none by then.
+     */
+    public Uni<Void> acquireWaitingUntil(Instant until) {
+        if (!settings.enabled()) {
+            return Uni.createFrom().voidItem();
+        }
+        return acquireUntil(until);
+    }
+
     private Uni<Void> acquireUntil(Instant limit) {
         return take().onItem().transformToUni(waitMs -> {
             if (waitMs == 0) {
