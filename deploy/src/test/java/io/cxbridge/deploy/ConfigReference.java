@@ -1,0 +1,192 @@
+package io.cxbridge.deploy;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.ConfigMappingInterface;
+import io.smallrye.config.ConfigMappings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The configuration reference ({@code docs/reference/configuration.md}) and what it is checked against: every
+ * property of every {@code @ConfigMapping} interface of every module, read the way SmallRye Config reads them
+ * (names, defaults), with the description taken from the property method's Javadoc.
+ */
+final class ConfigReference {
+
+    static final Path DOC = Repo.path("docs/reference/configuration.md");
+    static final String BEGIN = "<!-- BEGIN GENERATED: cxbridge properties -->";
+    static final String END = "<!-- END GENERATED -->";
+    /** The modules whose classes carry configuration, in the order the reference lists them. */
+    static final List<String> MODULES = List.of("genesys-client", "service-common", "gateway-svc", "retry-svc",
+            "fulfillment-svc", "retention-svc", "directory-svc", "genesys-sim");
+    /** A property name in the first column of a reference table: {@code | `cxbridge.x.y` |}. */
+    private static final Pattern TABLE_NAME = Pattern.compile("(?m)^\\| `([a-z0-9.<>*\\-\\[\\]]+)` \\|");
+
+    record Property(String module, String name, String defaultValue, String description) {
+
+        /** The environment variable Quarkus maps to this property (a map key or list index shown as a placeholder). */
+        String envName() {
+            return name.replace("<name>", "NAME").replace("[i]", "_I_").replaceAll("[^A-Za-z0-9]", "_")
+                    .toUpperCase(Locale.ROOT).replace("NAME", "<NAME>").replace("_I_", "_<I>_");
+        }
+    }
+
+    /** Every property of every @ConfigMapping interface, by its documented name ({@code *} map keys as {@code <name>}). */
+    static Map<String, Property> fromMappings() {
+        Map<String, Property> all = new TreeMap<>();
+        for (String module : MODULES) {
+            for (Class<?> mapping : mappings(module)) {
+                String prefix = mapping.getAnnotation(ConfigMapping.class).prefix();
+                Map<String, String> javadoc = javadoc(module, mapping);
+                ConfigMappings.getProperties(ConfigMappings.ConfigClass.configClass(mapping, prefix)).forEach((name, p) -> {
+                    if (name.contains("[*]")) {
+                        return; // a list's indexed form; the list itself is documented (comma-separated)
+                    }
+                    String documented = name.replace(".*", ".<name>").replace("[*]", "[i]");
+                    String method = p.getMethod() == null ? "" : p.getMethod().getName();
+                    all.put(documented, new Property(module, documented, defaultOf(p), javadoc.getOrDefault(method, "")));
+                });
+            }
+        }
+        return all;
+    }
+
+    /** The property names the reference document's tables list. */
+    static Set<String> documentedNames(String markdown) {
+        Set<String> names = new LinkedHashSet<>();
+        Matcher m = TABLE_NAME.matcher(markdown);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    /** What is wrong between the mappings and the document, one line per property. */
+    static List<String> differences(Set<String> fromMappings, Set<String> documented) {
+        List<String> out = new ArrayList<>();
+        fromMappings.stream().filter(n -> n.startsWith("cxbridge.") && !documented.contains(n))
+                .forEach(n -> out.add(n + " is a @ConfigMapping property missing from the reference"));
+        documented.stream().filter(n -> n.startsWith("cxbridge.") && !fromMappings.contains(n))
+                .forEach(n -> out.add(n + " is in the reference but no @ConfigMapping has it"));
+        return out;
+    }
+
+    /** Name to description of every row of the document's tables. */
+    static Map<String, String> documentedDescriptions(String markdown) {
+        Map<String, String> out = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("(?m)^\\| `([^`]+)` \\|[^\\n]*?\\| `[^`]*` \\| ?(.*?) ?\\|$").matcher(markdown);
+        while (m.find()) {
+            out.put(m.group(1), m.group(2).trim());
+        }
+        return out;
+    }
+
+    /**
+     * The generated part of the reference: one table per module. A property's description is its method's
+     * Javadoc, else what the document said before (so a hand-written description survives regeneration).
+     */
+    static String render(Map<String, Property> properties, Map<String, String> before) {
+        StringBuilder md = new StringBuilder(BEGIN).append("\n");
+        for (String module : MODULES) {
+            List<Property> own = properties.values().stream().filter(p -> p.module().equals(module)).toList();
+            if (own.isEmpty()) {
+                continue;
+            }
+            md.append("\n### ").append(module).append("\n\n| property | default | environment variable | what it does |\n|---|---|---|---|\n");
+            for (Property p : own) {
+                md.append("| `").append(p.name()).append("` | ")
+                        .append(p.defaultValue() == null ? "" : "`" + p.defaultValue().replace("|", "\\|") + "`").append(" | `")
+                        .append(p.envName()).append("` | ")
+                        .append((p.description().isBlank() ? before.getOrDefault(p.name(), "") : p.description().replace("|", "\\|")))
+                        .append(" |\n");
+            }
+        }
+        return md.append("\n").append(END).toString();
+    }
+
+    /** The document with its generated part replaced. */
+    static String withGenerated(String doc, String generated) {
+        int a = doc.indexOf(BEGIN);
+        int b = doc.indexOf(END);
+        if (a < 0 || b < a) {
+            throw new IllegalStateException(DOC + " has no " + BEGIN + " ... " + END + " block");
+        }
+        return doc.substring(0, a) + generated + doc.substring(b + END.length());
+    }
+
+    private static String defaultOf(ConfigMappingInterface.Property p) {
+        ConfigMappingInterface.Property leaf = p;
+        if (leaf.isOptional()) {
+            leaf = leaf.asOptional().getNestedProperty();
+        }
+        if (leaf.isCollection()) {
+            leaf = leaf.asCollection().getElement();
+        }
+        return leaf.hasDefaultValue() ? leaf.getDefaultValue() : null;
+    }
+
+    /** The module's @ConfigMapping interfaces, from its compiled classes. */
+    private static List<Class<?>> mappings(String module) {
+        Path classes = Repo.path(module + "/target/classes");
+        if (!Files.isDirectory(classes)) {
+            throw new IllegalStateException(classes + " is missing: build the module first");
+        }
+        List<Class<?>> out = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(classes)) {
+            for (Path f : files.filter(x -> x.toString().endsWith(".class")).sorted().toList()) {
+                String bytes = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+                if (!bytes.contains("Lio/smallrye/config/ConfigMapping;")) {
+                    continue;
+                }
+                String name = classes.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
+                Class<?> c = Class.forName(name, false, ConfigReference.class.getClassLoader());
+                if (c.isAnnotationPresent(ConfigMapping.class)) {
+                    out.add(c);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    /** Method name to the first sentence of its Javadoc, for every method declared in the interface's source file. */
+    static Map<String, String> javadoc(String module, Class<?> mapping) {
+        Class<?> outer = mapping;
+        while (outer.getEnclosingClass() != null) {
+            outer = outer.getEnclosingClass();
+        }
+        Path source = Repo.path(module + "/src/main/java/" + outer.getName().replace('.', '/') + ".java");
+        Map<String, String> docs = new LinkedHashMap<>();
+        if (!Files.exists(source)) {
+            return docs;
+        }
+        Matcher m = Pattern.compile("/\\*\\*((?:(?!\\*/).)*)\\*/\\s*((?:@[\\w.]+(?:\\([^)]*\\))?\\s*)*)[\\w<>?,\\[\\]. ]+?\\s(\\w+)\\(\\)\\s*;",
+                Pattern.DOTALL).matcher(Repo.read(source));
+        while (m.find()) {
+            String text = m.group(1).replaceAll("(?m)^\\s*\\*", " ").replaceAll("\\{@code ([^}]*)}", "`$1`")
+                    .replaceAll("\\{@link ([^}]*)}", "$1").replaceAll("<[^>]+>", "").replaceAll("\\s+", " ").trim();
+            docs.putIfAbsent(m.group(3), text);
+        }
+        return docs;
+    }
+
+    private ConfigReference() {
+    }
+}
