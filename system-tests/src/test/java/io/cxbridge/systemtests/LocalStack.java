@@ -69,6 +69,9 @@ public final class LocalStack implements AutoCloseable {
         // and broker-restart tests see it come back within their wait. Environment variables are how any
         // deployment would tune it; nothing else differs from ./stack up.
         env.put("CXBRIDGE_RETRY_CLAIM_LEASE", "15s");
+        // The local stack's two clients plus one with 2 s access tokens (SdkLoginIT), as a mounted keys file would be.
+        env.put("_LOCAL_CXBRIDGE_GATEWAY_AUTH_KEYS_FILE",
+                root.resolve("system-tests/src/test/resources/keys/system-test-keys.yaml").toString());
         LocalStack stack = new LocalStack(root, state, env);
         stack.down(); // leftovers of an earlier run that could not stop its stack
         Runtime.getRuntime().addShutdownHook(stack.shutdownHook);

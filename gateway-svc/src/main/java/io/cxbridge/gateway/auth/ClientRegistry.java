@@ -53,6 +53,11 @@ public class ClientRegistry {
         return Optional.ofNullable(byHash.get(KeysFile.sha256(key)));
     }
 
+    /** The client that owns the key with this SHA-256 hash now (empty once the key is rotated out of the file). */
+    public Optional<GatewayClient> byKeyHash(String keyHash) {
+        return Optional.ofNullable(byHash.get(keyHash));
+    }
+
     @Scheduled(every = "${cxbridge.gateway.auth.reload-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reloadIfChanged() {
         Optional<Path> file = file();

@@ -5,11 +5,17 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -25,11 +31,14 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *     routes:
  *       - "ANY /api/v2/**"
  *       - "POST /v1/data-actions/failed-runs"
+ *     tokenLifetime: 24h         # optional: access tokens from /login/oauth/token (1s to 48h)
  * </pre>
  * A {@code key:} entry (the key in clear) is accepted only where plain keys are allowed (local stack, tests).
  * Any mistake fails the whole file with a message naming the client and the field.
  */
 public final class KeysFile {
+
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)([smhSMH])");
 
     public static List<GatewayClient> parse(String yaml, boolean allowPlainKeys) {
         Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
@@ -65,7 +74,8 @@ public final class KeysFile {
                     throw new IllegalArgumentException("client '" + id + "': " + e.getMessage());
                 }
             }
-            clients.add(new GatewayClient(id, Set.copyOf(hashes), List.copyOf(routes), limit));
+            clients.add(new GatewayClient(id, Set.copyOf(hashes), List.copyOf(routes), limit,
+                    tokenLifetime(id, c.get("tokenLifetime"))));
         }
         return List.copyOf(clients);
     }
@@ -99,6 +109,27 @@ public final class KeysFile {
             return sha256(String.valueOf(m.get("key")));
         }
         throw new IllegalArgumentException("client '" + id + "': a key entry needs 'sha256'");
+    }
+
+    /** {@code 90s}, {@code 30m}, {@code 24h} or ISO-8601 ({@code PT2S}); the platform allows up to 48 h. */
+    private static Optional<Duration> tokenLifetime(String id, Object value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        String text = String.valueOf(value).trim();
+        Matcher m = SIMPLE_DURATION.matcher(text);
+        Duration d;
+        try {
+            d = m.matches() ? Duration.parse("PT" + m.group(1) + m.group(2).toUpperCase(Locale.ROOT))
+                    : Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            d = null;
+        }
+        if (d == null || d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(Duration.ofHours(48)) > 0) {
+            throw new IllegalArgumentException("client '" + id + "': tokenLifetime must be a duration from 1s to 48h"
+                    + " (e.g. 30m, 24h), got '" + text + "'");
+        }
+        return Optional.of(d);
     }
 
     private static List<?> list(Object value, String message) {

@@ -12,11 +12,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
 
 /** Sends PII and secrets every way a client can, and greps everything the gateway logged meanwhile. */
@@ -33,25 +28,8 @@ class LogRedactionTest {
 
     @Test
     void noPiiOrSecretReachesALogLine() {
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                String message = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
-                lines.add(record.getLoggerName() + " " + message
-                        + (record.getThrown() == null ? "" : " " + record.getThrown()));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger root = Logger.getLogger("");
-        root.addHandler(capture);
+        LogCapture capture = LogCapture.start();
+        List<String> lines = capture.lines();
         try {
             GenesysSim.shared().control().reset();
             given().header("X-API-Key", "cxb_demo_key").get("/api/v2/warmup").then().statusCode(200);
@@ -71,7 +49,7 @@ class LogRedactionTest {
             given().header("X-API-Key", "cxb_wrong_key_jane.doe@example.com").get("/api/v2/routing/queues")
                     .then().statusCode(401);
         } finally {
-            root.removeHandler(capture);
+            capture.close();
         }
 
         assertThat(lines).as("the request log lines were captured")
