@@ -11,6 +11,8 @@ import io.cxbridge.sim.fulfillment.FulfillmentReceiver;
 import io.cxbridge.sim.http.Http;
 import io.cxbridge.sim.listing.ListingFault;
 import io.cxbridge.sim.oauth.TokenEndpoint;
+import io.cxbridge.sim.platform.MediaRetentionPolicies;
+import io.cxbridge.sim.platform.PlatformEndpoint;
 import io.cxbridge.sim.oauth.TokenStore;
 import io.cxbridge.sim.ratelimit.RateLimiter;
 import io.cxbridge.sim.retention.RetentionEndpoint;
@@ -69,7 +71,8 @@ public class GenesysPipeline {
     public GenesysPipeline(SimStats stats, FaultRegistry faults, TokenStore tokens, RateLimiter rateLimiter,
                            TokenEndpoint tokenEndpoint, ActionsEndpoint actions, RetentionEndpoint retention,
                            DirectoryEndpoint directories, FulfillmentReceiver fulfillments, ExternalApi external,
-                           BlobEndpoint blobs, StoreEndpoint store, Vertx vertx) {
+                           BlobEndpoint blobs, StoreEndpoint store, PlatformEndpoint platform,
+                           MediaRetentionPolicies mediaRetention, Vertx vertx) {
         this.stats = stats;
         this.faults = faults;
         this.tokens = tokens;
@@ -103,7 +106,28 @@ public class GenesysPipeline {
                 route("/api/v2/downloads/blob", Set.of("GET"), "/api/v2/downloads/blob",
                         (ctx, m) -> blobs.download(ctx)),
                 route("/api/v2/uploads/blob", Set.of("POST"), "/api/v2/uploads/blob",
-                        (ctx, m) -> blobs.upload(ctx)));
+                        (ctx, m) -> blobs.upload(ctx)),
+                // the published platform endpoints over the seeded resources
+                route("/api/v2/users", Set.of("GET"), "/api/v2/users", (ctx, m) -> platform.users(ctx)),
+                route("/api/v2/users/([^/]+)", Set.of("GET"), "/api/v2/users/{userId}",
+                        (ctx, m) -> platform.user(ctx, m.group(1))),
+                route("/api/v2/groups/([^/]+)/members", Set.of("GET"), "/api/v2/groups/{groupId}/members",
+                        (ctx, m) -> platform.groupMembers(ctx, m.group(1))),
+                route("/api/v2/routing/queues/([^/]+)/members", Set.of("GET"),
+                        "/api/v2/routing/queues/{queueId}/members", (ctx, m) -> platform.queueMembers(ctx, m.group(1))),
+                route("/api/v2/externalcontacts/contacts", Set.of("GET"), "/api/v2/externalcontacts/contacts",
+                        (ctx, m) -> platform.contacts(ctx)),
+                route("/api/v2/externalcontacts/contacts/([^/]+)", Set.of("GET"),
+                        "/api/v2/externalcontacts/contacts/{contactId}", (ctx, m) -> platform.contact(ctx, m.group(1))),
+                route("/api/v2/externalcontacts/scan/contacts", Set.of("GET"),
+                        "/api/v2/externalcontacts/scan/contacts", (ctx, m) -> platform.scanContacts(ctx)),
+                route("/api/v2/flows/datatables/([^/]+)/rows", Set.of("GET"),
+                        "/api/v2/flows/datatables/{datatableId}/rows",
+                        (ctx, m) -> platform.datatableRows(ctx, m.group(1))),
+                route(MediaRetentionPolicies.PATH, Set.of("GET", "POST"), MediaRetentionPolicies.PATH,
+                        (ctx, m) -> mediaRetention.collection(ctx)),
+                route(MediaRetentionPolicies.PATH + "/([^/]+)", Set.of("GET", "PUT", "PATCH", "DELETE"),
+                        MediaRetentionPolicies.PATH + "/{policyId}", (ctx, m) -> mediaRetention.item(ctx, m.group(1))));
     }
 
     private static Route route(String regex, Set<String> methods, String template,

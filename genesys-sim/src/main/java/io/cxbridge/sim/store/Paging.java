@@ -8,6 +8,7 @@ import io.cxbridge.sim.listing.ListingFault;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.QueryStringEncoder;
 import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,8 +21,6 @@ import java.util.Map;
 public final class Paging {
 
     public static final int DEFAULT_PAGE_SIZE = 25;
-
-    private static final List<String> PAGE_PARAMS = List.of("pageSize", "pageNumber");
 
     /** The page of {@code all} this request asks for, with the request's path and query in its URIs. */
     public static ObjectNode envelope(RoutingContext ctx, List<? extends JsonNode> all, int pageSize,
@@ -75,17 +74,31 @@ public final class Paging {
 
     /** {@code path?<other params of query>&pageSize=..&pageNumber=..}, encoded. */
     public static String uri(String path, String query, int pageSize, int pageNumber) {
+        Map<String, String> page = new LinkedHashMap<>();
+        page.put("pageSize", String.valueOf(pageSize));
+        page.put("pageNumber", String.valueOf(pageNumber));
+        return uri(path, query, page);
+    }
+
+    /**
+     * {@code path?<query without the replaced params>&<replacements>}, encoded; a null replacement value only
+     * removes the parameter.
+     */
+    public static String uri(String path, String query, Map<String, String> replacements) {
         QueryStringEncoder encoder = new QueryStringEncoder(path);
         if (query != null && !query.isEmpty()) {
             for (Map.Entry<String, List<String>> param : new QueryStringDecoder(query, false).parameters()
                     .entrySet()) {
-                if (!PAGE_PARAMS.contains(param.getKey())) {
+                if (!replacements.containsKey(param.getKey())) {
                     param.getValue().forEach(v -> encoder.addParam(param.getKey(), v));
                 }
             }
         }
-        encoder.addParam("pageSize", String.valueOf(pageSize));
-        encoder.addParam("pageNumber", String.valueOf(pageNumber));
+        replacements.forEach((name, value) -> {
+            if (value != null) {
+                encoder.addParam(name, value);
+            }
+        });
         return encoder.toString();
     }
 

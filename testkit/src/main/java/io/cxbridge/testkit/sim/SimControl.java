@@ -78,6 +78,22 @@ public final class SimControl {
         send("POST", "/sim/reset", null);
     }
 
+    /**
+     * The seeded platform resources: {@code {counts: {users, inactiveUsers, contacts, groups, queues,
+     * datatableRows, revision}, groups: [{id, name, members}], queues: [...], datatables: [{id, name, rows}]}}.
+     */
+    public JsonNode seed() {
+        return send("GET", "/sim/seed", null);
+    }
+
+    /**
+     * Re-seeds with other counts or a new revision ({@code users, contacts, groups, queues, datatableRows,
+     * revision}; any subset) until the next reset; answers as {@link #seed()}.
+     */
+    public JsonNode reseed(Map<String, ?> counts) {
+        return send("POST", "/sim/seed", counts);
+    }
+
     /** Makes a new version of a routing directory; returns its new Last-Modified (HTTP date). */
     public String touchDirectory(String directoryId) {
         return send("POST", "/sim/directories/" + encode(directoryId) + "/touch", null).get("lastModified").asText();

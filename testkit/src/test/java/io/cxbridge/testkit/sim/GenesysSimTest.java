@@ -97,6 +97,9 @@ class GenesysSimTest {
         assertThat(afterRun.actionRuns()).isEqualTo(new SimStats.ActionRuns(1, 0, 0));
         assertThat(afterRun.externalCalls("k-1")).isEqualTo(1);
 
+        assertThat(control.seed().get("counts").get("users").asInt()).isEqualTo(2600);
+        assertThat(control.reseed(Map.of("users", 5)).get("counts").get("users").asInt()).isEqualTo(5);
+
         JsonNode raw = control.statsJson();
         assertThat(raw.get("requestsTotal").asLong()).isEqualTo(afterRun.requestsTotal());
 
@@ -107,5 +110,6 @@ class GenesysSimTest {
                 .containsEntry("cxbridge.genesys.client-secret", "cxbridge-local-secret");
         control.reset();
         assertThat(control.config().get("directorySize").asInt()).isEqualTo(1300);
+        assertThat(control.seed().get("counts").get("users").asInt()).isEqualTo(2600);
     }
 }
