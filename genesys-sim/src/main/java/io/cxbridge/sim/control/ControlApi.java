@@ -21,6 +21,7 @@ import io.cxbridge.sim.ratelimit.RateLimiter;
 import io.cxbridge.sim.retention.RetentionService;
 import io.cxbridge.sim.stats.SimStats;
 import io.cxbridge.sim.store.ResourceStore;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,12 +56,14 @@ public class ControlApi {
     private final FulfillmentLog fulfillments;
     private final ActionRunner actions;
     private final SeedStore seed;
+    private final Vertx vertx;
     private final MediaRetentionPolicies mediaRetention;
 
     public ControlApi(RuntimeConfig config, FaultRegistry faults, SimStats stats, TokenStore tokens,
                       RateLimiter rateLimiter, ResourceStore store, RetentionService retention,
                       DirectoryService directories, FulfillmentLog fulfillments, ActionRunner actions,
-                      SeedStore seed, MediaRetentionPolicies mediaRetention) {
+                      SeedStore seed, MediaRetentionPolicies mediaRetention, Vertx vertx) {
+        this.vertx = vertx;
         this.actions = actions;
         this.seed = seed;
         this.mediaRetention = mediaRetention;
@@ -135,14 +138,18 @@ public class ControlApi {
             case "/sim/seed" -> {
                 switch (method) {
                     case "GET" -> Http.json(ctx, 200, SeedStore.view(seed.data()));
-                    case "POST" -> withBody(ctx, body -> {
-                        SeedStore.Reseeded reseeded = seed.reseed(body);
-                        if (!reseeded.violations().isEmpty()) {
-                            Http.invalid(ctx, reseeded.violations());
-                        } else {
-                            Http.json(ctx, 200, SeedStore.view(reseeded.data()));
-                        }
-                    });
+                    // building thousands of records is work for a worker thread, not the event loop
+                    case "POST" -> withBody(ctx, body -> vertx.executeBlocking(() -> seed.reseed(body), false)
+                            .onComplete(ar -> {
+                                if (ar.failed()) {
+                                    LOG.errorf(ar.cause(), "re-seeding failed");
+                                    Http.problem(ctx, 500, "Internal error", ar.cause().getClass().getSimpleName());
+                                } else if (!ar.result().violations().isEmpty()) {
+                                    Http.invalid(ctx, ar.result().violations());
+                                } else {
+                                    Http.json(ctx, 200, SeedStore.view(ar.result().data()));
+                                }
+                            }));
                     default -> notAllowed(ctx, "GET, POST");
                 }
             }

@@ -7,6 +7,7 @@ import io.cxbridge.model.Json;
 import io.cxbridge.model.problem.Violation;
 import io.cxbridge.sim.config.ConfigPatch;
 import io.cxbridge.sim.config.SimSettings;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,27 +17,31 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
- * The current {@link SeedData}: built from {@code cxbridge.sim.seed.*} at start, rebuilt identically by
+ * The current {@link SeedData}: built from {@code cxbridge.sim.seed.*} at start-up (an eager bean, so the first
+ * request does not pay for it), rebuilt identically by
  * {@code POST /sim/reset}, and with other counts or a new revision by {@code POST /sim/seed}. Readers take one
  * snapshot per request, so a re-seed never mixes two seeds in one answer.
  */
 @ApplicationScoped
+@Startup
 public class SeedStore {
 
     private static final Logger LOG = Logger.getLogger(SeedStore.class);
     private static final Set<String> FIELDS = Set.of("users", "contacts", "groups", "queues", "datatableRows",
             "revision");
 
-    private final SeedCounts defaults;
+    /** The start-up seed, kept: a reset puts it back without rebuilding (no work on the event loop). */
+    private final SeedData defaults;
     private final AtomicReference<SeedData> current = new AtomicReference<>();
 
     public SeedStore(SimSettings settings) {
-        this.defaults = SeedCounts.of(settings.seed());
-        List<Violation> violations = validate(defaults);
+        SeedCounts counts = SeedCounts.of(settings.seed());
+        List<Violation> violations = validate(counts);
         if (!violations.isEmpty()) {
             throw new IllegalArgumentException("cxbridge.sim.seed.* is out of range: " + violations);
         }
-        current.set(build(defaults));
+        this.defaults = build(counts);
+        current.set(defaults);
     }
 
     public SeedData data() {
@@ -45,16 +50,17 @@ public class SeedStore {
 
     /** Back to the start-up seed. */
     public void reset() {
-        if (!current.get().counts().equals(defaults)) {
-            current.set(build(defaults));
-        }
+        current.set(defaults);
     }
 
     /** The outcome of {@link #reseed}: the new seed, or every violation (and nothing changed). */
     public record Reseeded(SeedData data, List<Violation> violations) {
     }
 
-    /** Re-seeds with the given counts (any subset; the others stay as they are). */
+    /**
+     * Re-seeds with the given counts (any subset; the others stay as they are). Builds the data on the calling
+     * thread: call it off the event loop (100,000 users take seconds).
+     */
     public Reseeded reseed(JsonNode body) {
         List<Violation> violations = new ArrayList<>();
         if (body == null || !body.isObject()) {
