@@ -1,0 +1,309 @@
+package io.cxbridge.fulfillment;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cxbridge.fulfillment.action.ActionService;
+import io.cxbridge.model.Json;
+import io.cxbridge.model.Topics;
+import io.cxbridge.model.audit.AuditTypes;
+import io.cxbridge.model.problem.Problem;
+import io.cxbridge.testkit.KafkaBroker;
+import io.cxbridge.testkit.KafkaResource;
+import io.cxbridge.testkit.RedisResource;
+import io.cxbridge.testkit.RedisServer;
+import io.cxbridge.testkit.TopicReader;
+import io.cxbridge.testkit.sim.GenesysSim;
+import io.cxbridge.testkit.sim.SimControl;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The synchronous Data Action endpoint against the shared genesys-sim's external API (and a capture server for the
+ * URL encoding), real Redis and a real broker. Time bounds carry margins for a loaded 2-core machine.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(RedisResource.class)
+@QuarkusTestResource(ActionTestResource.class)
+class ActionEndpointTest {
+
+    /** Budget of the test actions (3 s) plus the margin the issue allows. */
+    private static final Duration WITHIN_BUDGET = Duration.ofMillis(4500);
+    private static final String ECHO_SECRET = "action-secret-9f27c1";
+
+    private final SimControl sim = GenesysSim.shared().control();
+
+    @BeforeEach
+    void setUp() {
+        sim.reset();
+        FulfillmentTestSupport.captureLogs();
+    }
+
+    private record Timed(Response response, Duration took) {
+    }
+
+    private static Timed post(String action, String body) {
+        long t0 = System.nanoTime();
+        Response r = given().contentType("application/json").body(body).post("/v1/actions/" + action);
+        return new Timed(r, Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    private static String uniqueBody() {
+        return "{\"customerId\":\"c-" + UUID.randomUUID() + "\",\"note\":\"pii-marker-" + UUID.randomUUID() + "\"}";
+    }
+
+    private long externalCalls() {
+        return sim.statsJson().path("externalCalls").asLong();
+    }
+
+    @Test
+    void aFastExternalAnswerIsTheAnswer() {
+        sim.config(Map.of("externalLatencyMs", 100));
+        Timed t = post("plain", "{\"orderId\":\"o-1\"}");
+
+        t.response().then().statusCode(200).contentType("application/json")
+                .body("echo.orderId", equalTo("o-1"))
+                .header("X-Upstream-Attempts", "1");
+        assertThat(t.response().header(ActionService.CACHE_HEADER)).as("plain caches nothing").isNull();
+        assertThat(t.took()).isLessThan(WITHIN_BUDGET);
+    }
+
+    @Test
+    void aSlowApiWithNothingCachedIsExternalTimeoutWithinTheBudget() {
+        sim.config(Map.of("externalLatencyMs", 20_000));
+        Timed t = post("echo", uniqueBody());
+
+        t.response().then().statusCode(504).contentType(Problem.MEDIA_TYPE)
+                .body("errorCode", equalTo("EXTERNAL_TIMEOUT"))
+                .body("status", equalTo(504))
+                .body("type", equalTo("urn:cxbridge:problem:external-timeout"));
+        JsonNode body = t.response().as(JsonNode.class);
+        for (String field : List.of("message", "requestId", "title", "detail", "traceId")) {
+            assertThat(body.path(field).asText()).as(field).isNotBlank();
+        }
+        assertThat(t.took()).isLessThan(WITHIN_BUDGET);
+    }
+
+    @Test
+    void withinTheTtlAHitCallsNothingAndPastItASlowApiIsAnsweredStale() {
+        String body = uniqueBody();
+        post("echo", body).response().then().statusCode(200).header(ActionService.CACHE_HEADER, "MISS");
+        long calls = externalCalls();
+
+        // The cache write is off the answer path: wait until it is there.
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                "HIT".equals(post("echo", body).response().header(ActionService.CACHE_HEADER)));
+        Timed hit = post("echo", body);
+        hit.response().then().statusCode(200).header(ActionService.CACHE_HEADER, "HIT");
+        assertThat(externalCalls()).as("a hit calls nothing").isEqualTo(calls);
+
+        sim.config(Map.of("externalLatencyMs", 20_000));
+        // HIT while the 1 s TTL lasts, then STALE: the API is slow and the entry is within stale-for.
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() ->
+                "STALE".equals(post("echo", body).response().header(ActionService.CACHE_HEADER)));
+        Timed stale = post("echo", body);
+        stale.response().then().statusCode(200).header(ActionService.CACHE_HEADER, "STALE");
+        assertThat(stale.response().as(JsonNode.class).path("echo")).isEqualTo(readTree(body));
+        assertThat(Long.parseLong(stale.response().header("Age"))).isGreaterThanOrEqualTo(1);
+        assertThat(stale.took()).isLessThan(WITHIN_BUDGET);
+
+        TopicReader.await(KafkaBroker.shared().bootstrapServers(), Topics.AUDIT, 1,
+                TopicReader.header("ce_type", AuditTypes.ACTION_SERVED_STALE), Duration.ofSeconds(20));
+    }
+
+    @Test
+    void theSameBodyWithItsFieldsInAnotherOrderIsTheSameEntry() {
+        sim.config(Map.of("externalLatencyMs", 0));
+        String id = UUID.randomUUID().toString();
+        post("echo", "{\"a\":\"" + id + "\",\"b\":{\"y\":1,\"x\":2}}").response().then().statusCode(200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> "HIT".equals(post("echo",
+                "{ \"b\": {\"x\":2, \"y\":1}, \"a\":\"" + id + "\"}").response().header(ActionService.CACHE_HEADER)));
+    }
+
+    @Test
+    void droppingTheCacheLeavesNothingToServeStale() {
+        String body = uniqueBody();
+        post("echo", body).response().then().statusCode(200);
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                "HIT".equals(post("echo", body).response().header(ActionService.CACHE_HEADER)));
+
+        given().delete("/v1/actions/echo/cache").then().statusCode(200)
+                .body("action", equalTo("echo"));
+        sim.config(Map.of("externalLatencyMs", 20_000));
+        Timed t = post("echo", body);
+        t.response().then().statusCode(504).body("errorCode", equalTo("EXTERNAL_TIMEOUT"));
+        assertThat(t.took()).isLessThan(WITHIN_BUDGET);
+        given().delete("/v1/actions/nope/cache").then().statusCode(404).contentType(Problem.MEDIA_TYPE);
+    }
+
+    @Test
+    void twoFailuresThenSuccessIsASuccessWithinTheBudget() {
+        sim.fault(Map.of("method", "POST", "path", "/external/api", "status", 503, "count", 2));
+        Timed t = post("plain", "{\"orderId\":\"o-2\"}");
+
+        t.response().then().statusCode(200).body("echo.orderId", equalTo("o-2")).header("X-Upstream-Attempts", "3");
+        assertThat(t.took()).isLessThan(WITHIN_BUDGET);
+    }
+
+    @Test
+    void aRetryAfterLongerThanTheBudgetIsNotWaited() {
+        sim.fault(Map.of("method", "POST", "path", "/external/api", "status", 429, "retryAfter", 30, "count", 5));
+        Timed t = post("plain", "{\"orderId\":\"o-3\"}");
+
+        t.response().then().statusCode(502).body("errorCode", equalTo("EXTERNAL_UNAVAILABLE"))
+                .header("X-Upstream-Attempts", "1");
+        assertThat(t.took()).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void anotherFourXxIsRejectedAtOnce() {
+        sim.fault(Map.of("method", "POST", "path", "/external/api", "status", 404, "count", 5));
+        post("plain", "{}").response().then().statusCode(502).body("errorCode", equalTo("EXTERNAL_REJECTED"))
+                .header("X-Upstream-Attempts", "1");
+    }
+
+    @Test
+    void aHundredCallsWhileTheApiIsDownOpenTheBreakerAndItClosesWhenTheApiIsBack() throws Exception {
+        sim.fault(Map.of("method", "POST", "path", "/external/api", "status", 503, "count", 100_000));
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI uri = URI.create("http://127.0.0.1:" + RestAssured.port + "/v1/actions/burst");
+        // warm the client up (its first connection is not the action's time)
+        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + RestAssured.port + "/q/health/live"))
+                .build(), HttpResponse.BodyHandlers.discarding());
+        List<CompletableFuture<long[]>> calls = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(20))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + i + "}")).build();
+            long t0 = System.nanoTime();
+            calls.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                    .thenApply(r -> new long[] {r.statusCode(), System.nanoTime() - t0,
+                            r.body().contains("CIRCUIT_OPEN") ? 1 : 0}));
+        }
+        int open = 0;
+        List<Long> statuses = new ArrayList<>();
+        List<Duration> times = new ArrayList<>();
+        for (CompletableFuture<long[]> call : calls) {
+            long[] r = call.get();
+            statuses.add(r[0]);
+            times.add(Duration.ofNanos(r[1]));
+            open += (int) r[2];
+        }
+        assertThat(statuses).allMatch(s -> s == 502L || s == 503L);
+        assertThat(times).as("every answer within the budget").allMatch(d -> d.compareTo(WITHIN_BUDGET) < 0);
+        long attempts = externalCalls();
+        assertThat(open).as("answers CIRCUIT_OPEN").isGreaterThan(50);
+        assertThat(attempts).as("external attempts for 100 calls of 3 attempts each").isLessThanOrEqualTo(40);
+
+        sim.clearFaults();
+        // half-open after 2 s for this action: one probe succeeds and closes it
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() ->
+                post("burst", "{\"n\":\"again\"}").response().statusCode() == 200);
+        post("burst", "{\"n\":\"closed\"}").response().then().statusCode(200);
+        given().get("/q/metrics").then().body(org.hamcrest.Matchers.containsString(
+                "cxbridge_action_breaker_state{action=\"burst\"} 0.0"));
+    }
+
+    @Test
+    void placeholdersAreEncodedSoTheApiSeesThemAsData() {
+        ActionTestResource.SEEN.clear();
+        post("encoded", "{\"id\":\"../admin\",\"q\":\"x?y#z&w=1\"}").response().then().statusCode(200)
+                .body("ok", equalTo(true));
+
+        assertThat(ActionTestResource.SEEN).hasSize(1);
+        ActionTestResource.Seen seen = ActionTestResource.SEEN.peek();
+        assertThat(seen.rawTarget()).isEqualTo("/items/..%2Fadmin?q=x%3Fy%23z%26w%3D1&fixed=1");
+        assertThat(seen.apiKey()).as("configured header sent").isEqualTo(ActionTestResource.SECRET);
+    }
+
+    @Test
+    void badInputIsAClearFourHundredAndNothingIsCalled() {
+        ActionTestResource.SEEN.clear();
+        post("nope", "{}").response().then().statusCode(404).contentType(Problem.MEDIA_TYPE);
+        post("encoded", "not json").response().then().statusCode(400).contentType(Problem.MEDIA_TYPE)
+                .body("detail", org.hamcrest.Matchers.containsString("id"));
+        Response missing = post("encoded", "{\"other\":1}").response();
+        missing.then().statusCode(400).contentType(Problem.MEDIA_TYPE).body("status", equalTo(400));
+        assertThat(missing.jsonPath().getList("violations.field")).containsExactlyInAnyOrder("id", "q");
+        post("encoded", "{\"id\":\"..\",\"q\":\"x\"}").response().then().statusCode(400);
+        assertThat(ActionTestResource.SEEN).as("nothing called").isEmpty();
+    }
+
+    @Test
+    void withTheBrokerStoppedTheActionAnswersAndTheServiceStaysReady() {
+        KafkaBroker kafka = KafkaBroker.shared();
+        kafka.stop();
+        try {
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/ready").then()
+                    .statusCode(200)
+                    .body("checks.find { it.name == 'dependencies' }.data.kafka", equalTo("degraded")));
+            Timed t = post("plain", "{\"orderId\":\"o-4\"}");
+            t.response().then().statusCode(200).body("echo.orderId", equalTo("o-4"));
+            assertThat(t.took()).isLessThan(WITHIN_BUDGET);
+            given().get("/q/health/ready").then().statusCode(200);
+        } finally {
+            kafka.start();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then()
+                .statusCode(200).body("checks.find { it.name == 'dependencies' }.data.kafka", equalTo("up")));
+    }
+
+    @Test
+    void withRedisStoppedTheActionAnswersWithoutItsCache() {
+        RedisServer redis = RedisServer.shared();
+        redis.stop();
+        try {
+            Timed t = post("echo", uniqueBody());
+            t.response().then().statusCode(200).header(ActionService.CACHE_HEADER, "MISS");
+            assertThat(t.took()).isLessThan(WITHIN_BUDGET);
+        } finally {
+            redis.start();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then()
+                .statusCode(200));
+    }
+
+    @Test
+    void headerSecretsAndCachedAnswersNeverReachALogLine() {
+        String marker = "pii-" + UUID.randomUUID();
+        String body = "{\"note\":\"" + marker + "\"}";
+        post("echo", body).response().then().statusCode(200);
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                "HIT".equals(post("echo", body).response().header(ActionService.CACHE_HEADER)));
+        sim.config(Map.of("externalLatencyMs", 20_000));
+        post("echo", "{\"note\":\"" + marker + "-2\"}").response().then().statusCode(504);
+        post("encoded", "{\"id\":\"" + marker + "\",\"q\":\"x\"}").response().then().statusCode(200);
+
+        for (String line : FulfillmentTestSupport.LOG_LINES) {
+            assertThat(line).doesNotContain(ECHO_SECRET).doesNotContain(ActionTestResource.SECRET)
+                    .doesNotContain(marker);
+        }
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return Json.mapper().readTree(json.getBytes(StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
