@@ -26,6 +26,12 @@ class FulfillmentPlatformTest extends ServicePlatformContract {
         return false;
     }
 
+    /** Ready without Kafka (degraded): the Data Action endpoint keeps answering through a broker outage. */
+    @Override
+    protected boolean readyWithout(String dependency) {
+        return dependency.equals("kafka");
+    }
+
     @Override
     protected List<TopicSpec> topics() {
         return List.of(Topics.AUDIT_SPEC, Topics.FULFILLMENT_JOBS_SPEC, Topics.FULFILLMENT_JOBS_DLQ_SPEC);

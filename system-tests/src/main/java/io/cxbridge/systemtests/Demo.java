@@ -42,7 +42,8 @@ public final class Demo {
             Flows flows = new Flows(endpoints, audit);
             int n = 0;
             for (var flow : List.<java.util.function.Supplier<FlowResult>>of(flows::proxy, flows::failedRunRetried,
-                    flows::deadLetterReplayed, flows::fulfillment, flows::retentionOverlap, flows::directoryInvalidation)) {
+                    flows::deadLetterReplayed, flows::fulfillment, flows::retentionOverlap, flows::directoryInvalidation,
+                    flows::dataActionStale)) {
                 FlowResult result = flow.get();
                 results.add(result);
                 print(++n, result, out);
@@ -92,6 +93,11 @@ public final class Demo {
         }
         if (type.contains(".fulfillment.")) {
             return "fulfillment " + d.path("fulfillmentId").asText(e.subject());
+        }
+        if (type.contains(".action.")) {
+            return "action " + d.path("action").asText(e.subject()) + " -> " + d.path("status").asText()
+                    + " cache " + d.path("cache").asText("-") + (d.hasNonNull("errorCode") ? " "
+                    + d.path("errorCode").asText() : "") + " in " + d.path("durationMs").asText() + " ms";
         }
         if (type.contains(".retention.")) {
             String days = d.hasNonNull("mergedRetentionPeriod") ? "merged " + d.path("mergedRetentionPeriod").asText() + " d, replaces "

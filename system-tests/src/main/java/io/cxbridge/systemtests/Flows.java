@@ -19,7 +19,7 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * The six end-to-end flows of the product, driven through the gateway as a client would (X-API-Key, JSON, a W3C
+ * The end-to-end flows of the product, driven through the gateway as a client would (X-API-Key, JSON, a W3C
  * {@code traceparent} per flow), each checked against what the services answered, what genesys-sim saw and what
  * the audit topic carries for the flow's trace. One piece of code for the ITs (which assert on the results) and
  * {@code ./stack demo} (which prints them).
@@ -56,7 +56,7 @@ public final class Flows {
     /** Every flow, in the order the demo tells them. */
     public List<FlowResult> all() {
         return List.of(proxy(), failedRunRetried(), deadLetterReplayed(), fulfillment(), retentionOverlap(),
-                directoryInvalidation());
+                directoryInvalidation(), dataActionStale());
     }
 
     /** The sim's execute path of an action (faults are aimed at one flow's own action). */
@@ -169,6 +169,60 @@ public final class Flows {
                         r.fact("jobState", job.path("state").asText());
                     }
                 });
+    }
+
+    /**
+     * 7. The synchronous Data Action endpoint as Genesys calls it (the sim's runner): the local stack's action
+     * {@code echo} answers, then, the external API slowed to 20 s, answers within its 8 s budget from the cache
+     * (STALE); the cache dropped, it answers {@code EXTERNAL_TIMEOUT} in time. The runner records no timeout.
+     */
+    public FlowResult dataActionStale() {
+        return run("data-action-stale", "a Data Action call answered within its budget: STALE from the cache while the "
+                        + "external API takes 20 s, then EXTERNAL_TIMEOUT once the cache is dropped",
+                List.of(AuditTypes.ACTION_COMPLETED, AuditTypes.ACTION_SERVED_STALE, AuditTypes.ACTION_FAILED), r -> {
+                    long latencyBefore = sim.config().path("externalLatencyMs").asLong(0);
+                    long timeoutsBefore = sim.stats().actionRuns().timeout();
+                    Map<String, Object> body = Map.of("customerId", "c-" + Trace.hex(4));
+                    try {
+                        sim.config(Map.of("externalLatencyMs", 0));
+                        Reply first = r.expect(r.call(gateway, "POST", "/v1/actions/echo", body), 200);
+                        r.fact("first", first.header("X-Cxbridge-Cache").orElse("-"));
+                        sim.config(Map.of("externalLatencyMs", 20_000));
+                        // HIT while the 5 s TTL lasts; the first answer after it is served STALE within the budget
+                        Reply[] later = {first};
+                        Awaitility.await("the cache entry past its TTL").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                                .until(() -> {
+                                    later[0] = r.call(gateway, "POST", "/v1/actions/echo", body);
+                                    return !"HIT".equals(later[0].header("X-Cxbridge-Cache").orElse(""));
+                                });
+                        r.check("STALE".equals(later[0].header("X-Cxbridge-Cache").orElse("")),
+                                "past the TTL with the API slow, expected STALE: " + later[0]);
+                        r.fact("pastTtl", later[0].header("X-Cxbridge-Cache").orElse("-") + " (Age "
+                                + later[0].header("Age").orElse("-") + " s)");
+                        SimControl.ActionRunResult stale = runAction(r, body);
+                        r.check("success".equals(stale.outcome()), "the runner's call was not answered 200: " + stale);
+                        r.fact("runnerStale", stale.outcome() + " " + stale.status() + " in " + stale.durationMs() + " ms");
+                        r.expect(r.call(gateway, "DELETE", "/v1/actions/echo/cache", null), 200);
+                        SimControl.ActionRunResult timedOut = runAction(r, body);
+                        r.check(timedOut.status() != null && timedOut.status() == 504
+                                        && "EXTERNAL_TIMEOUT".equals(timedOut.body().path("errorCode").asText()),
+                                "without the cache expected 504 EXTERNAL_TIMEOUT: " + timedOut);
+                        r.fact("runnerNoCache", timedOut.outcome() + " " + timedOut.status() + " "
+                                + timedOut.body().path("errorCode").asText("-") + " in " + timedOut.durationMs() + " ms");
+                        long timeouts = sim.stats().actionRuns().timeout() - timeoutsBefore;
+                        r.fact("runnerTimeouts", timeouts);
+                        r.check(timeouts == 0, "the Data Action runner abandoned " + timeouts + " call(s)");
+                    } finally {
+                        sim.config(Map.of("externalLatencyMs", latencyBefore));
+                    }
+                });
+    }
+
+    /** The sim calls the action through the gateway the way a Data Action with a 10 s timeout does. */
+    private SimControl.ActionRunResult runAction(Run r, Object body) {
+        r.calls++;
+        return sim.runAction(endpoints.gatewayUrl() + "/v1/actions/echo",
+                Map.of("X-API-Key", Gateway.DEMO_KEY, "traceparent", r.trace.traceparent()), body, 10_000);
     }
 
     /** 5. Two retention policies of one objectType within 15 days: the second is merged over the first. */

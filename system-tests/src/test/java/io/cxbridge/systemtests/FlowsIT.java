@@ -130,4 +130,16 @@ class FlowsIT {
         assertThat(refused.json().path("violations").size()).as(refused.toString()).isGreaterThanOrEqualTo(2);
         assertThat(refused.json().path("traceId").asText()).isEqualTo(trace.traceId());
     }
+
+    @Test
+    @Order(8)
+    void aDataActionCallIsAnsweredStaleThenExternalTimeoutWithinItsBudgetThroughTheGateway() {
+        FlowResult r = flows.dataActionStale();
+
+        assertThat(r.problems()).as(r.toString()).isEmpty();
+        assertThat(r.fact("first")).isEqualTo("MISS");
+        assertThat(r.fact("runnerTimeouts")).isEqualTo(0L);
+        assertThat(r.types()).containsSubsequence(AuditTypes.ACTION_COMPLETED, AuditTypes.ACTION_SERVED_STALE,
+                AuditTypes.ACTION_FAILED);
+    }
 }

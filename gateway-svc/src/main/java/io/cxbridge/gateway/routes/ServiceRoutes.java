@@ -45,6 +45,8 @@ public class ServiceRoutes {
     void install(@Observes Router router) {
         route(router, "^/v1/data-actions/(failed-runs/[^/]+|dlq(/.*)?)$", "retry-svc", services.retryUrl());
         route(router, "^/v1/fulfillment/(jobs/[^/]+|dlq(/.*)?)$", "fulfillment-svc", services.fulfillmentUrl());
+        // the synchronous Data Action endpoint: fulfillment-svc answers within the action's budget
+        route(router, "^/v1/actions/[^/]+(/cache)?$", "fulfillment-svc", services.fulfillmentUrl());
         route(router, "^/v1/retention(/.*)?$", "retention-svc", services.retentionUrl());
         route(router, "^/v1/directories(/.*)?$", "directory-svc", services.directoryUrl());
     }

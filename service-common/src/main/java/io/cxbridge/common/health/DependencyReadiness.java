@@ -25,11 +25,13 @@ public class DependencyReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        boolean tolerant = config.health().readyWithoutDependencies();
+        boolean tolerantOfAll = config.health().readyWithoutDependencies();
+        java.util.List<String> tolerated = config.health().readyWithout().orElse(java.util.List.of());
         boolean ready = true;
         HealthCheckResponseBuilder builder = HealthCheckResponse.named("dependencies");
         for (Dependency d : Dependency.values()) {
             boolean up = monitor.isUp(d);
+            boolean tolerant = tolerantOfAll || tolerated.contains(d.id());
             builder.withData(d.id(), up ? "up" : tolerant ? "degraded" : "down");
             ready &= up || tolerant;
         }

@@ -3,6 +3,8 @@ package io.cxbridge.common.service;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** Settings every cxbridge service shares. */
 @ConfigMapping(prefix = "cxbridge.service")
@@ -20,6 +22,12 @@ public interface ServiceConfig {
          */
         @WithDefault("false")
         boolean readyWithoutDependencies();
+
+        /**
+         * Dependencies ({@code kafka}, {@code redis}) this service stays ready without, reporting them as degraded
+         * (fulfillment-svc: Kafka, so the Data Action endpoint keeps answering through a broker outage).
+         */
+        Optional<List<String>> readyWithout();
 
         /** How often Kafka and Redis are probed. */
         @WithDefault("2s")

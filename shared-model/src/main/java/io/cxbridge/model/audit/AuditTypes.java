@@ -29,13 +29,18 @@ public final class AuditTypes {
     public static final String DIRECTORY_INVALIDATED = "io.cxbridge.directory.invalidated";
     public static final String DIRECTORY_CONSISTENCY_MISMATCH = "io.cxbridge.directory.consistency-mismatch";
 
+    public static final String ACTION_COMPLETED = "io.cxbridge.action.completed";
+    public static final String ACTION_FAILED = "io.cxbridge.action.failed";
+    public static final String ACTION_SERVED_STALE = "io.cxbridge.action.served-stale";
+
     public static final List<String> ALL = List.of(
             GATEWAY_REQUEST,
             RETRY_SUCCEEDED, RETRY_ATTEMPT_FAILED, RETRY_EXHAUSTED, RETRY_DEAD_LETTERED, RETRY_REPLAYED,
             FULFILLMENT_COMPLETED, FULFILLMENT_FAILED, FULFILLMENT_CALLBACK_FAILED, FULFILLMENT_DEAD_LETTERED,
             FULFILLMENT_REPLAYED,
             RETENTION_SUBMITTED, RETENTION_OVERLAP_DETECTED, RETENTION_DEPLOYED, RETENTION_FAILED,
-            DIRECTORY_POPULATED, DIRECTORY_REFRESHED, DIRECTORY_INVALIDATED, DIRECTORY_CONSISTENCY_MISMATCH);
+            DIRECTORY_POPULATED, DIRECTORY_REFRESHED, DIRECTORY_INVALIDATED, DIRECTORY_CONSISTENCY_MISMATCH,
+            ACTION_COMPLETED, ACTION_FAILED, ACTION_SERVED_STALE);
 
     private AuditTypes() {
     }

@@ -22,7 +22,8 @@ class AuditTypesTest {
                 "io.cxbridge.retention.submitted", "io.cxbridge.retention.overlap-detected",
                 "io.cxbridge.retention.deployed", "io.cxbridge.retention.failed",
                 "io.cxbridge.directory.populated", "io.cxbridge.directory.refreshed",
-                "io.cxbridge.directory.invalidated", "io.cxbridge.directory.consistency-mismatch");
+                "io.cxbridge.directory.invalidated", "io.cxbridge.directory.consistency-mismatch",
+                "io.cxbridge.action.completed", "io.cxbridge.action.failed", "io.cxbridge.action.served-stale");
     }
 
     @Test
