@@ -76,6 +76,10 @@ public final class DirectoryCache {
     public record Read(CachedDirectory directory, Source source) {
     }
 
+    /** What this replica last saw of a directory: its last load (or failed load) and the last client read. */
+    public record Status(Instant lastLoadedAt, String lastOutcome, Instant lastReadAt) {
+    }
+
     private record Stored(long loadedAtMs, CachedDirectory directory) {
     }
 
@@ -89,6 +93,7 @@ public final class DirectoryCache {
     private final ConcurrentHashMap<String, Uni<CachedDirectory>> inflight = new ConcurrentHashMap<>();
     /** The latest invalidation applied per directory: a load that started at or before it is not kept. */
     private final ConcurrentHashMap<String, Instant> invalidatedUpTo = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Status> statuses = new ConcurrentHashMap<>();
     private volatile boolean redisDown;
 
     public DirectoryCache(CacheSettings settings, RedisAPI redis, DirectoryFetcher fetcher, Clock clock,
@@ -98,7 +103,7 @@ public final class DirectoryCache {
         this.fetcher = fetcher;
         this.clock = clock;
         this.listener = listener;
-        this.l1 = new LruCache<>(settings.maxDirectories());
+        this.l1 = new LruCache<>(settings.maxDirectories(), settings.maxBytes(), Footprint::of);
         this.metrics = new CacheMetrics(registry, this::size);
     }
 
@@ -107,7 +112,27 @@ public final class DirectoryCache {
     }
 
     public int ttlSeconds(String directoryId) {
-        return settings.ttl().ttlSeconds(directoryId);
+        return settings.ttlSeconds(directoryId);
+    }
+
+    /** Estimated bytes held in-process. */
+    public long bytes() {
+        return l1.weight();
+    }
+
+    /** This replica's view of a directory's loads and reads; null when it never saw one. */
+    public Status status(String directoryId) {
+        return statuses.get(directoryId);
+    }
+
+    private void noteRead(String id) {
+        Instant now = clock.instant();
+        statuses.compute(id, (k, s) -> s == null ? new Status(null, null, now) : new Status(s.lastLoadedAt(), s.lastOutcome(), now));
+    }
+
+    private void noteOutcome(String id, Instant loadedAt, String outcome) {
+        statuses.compute(id, (k, s) -> s == null ? new Status(loadedAt, outcome, null)
+                : new Status(loadedAt == null ? s.lastLoadedAt() : loadedAt, outcome, s.lastReadAt()));
     }
 
     public int size() {
@@ -130,6 +155,7 @@ public final class DirectoryCache {
 
     /** Serves a directory from the first level that can, loading it when none can. */
     public Uni<Read> read(String directoryId) {
+        noteRead(directoryId);
         CachedDirectory local = l1.get(directoryId);
         if (local != null && local.fresh(clock.instant())) {
             metrics.hitL1();
@@ -165,12 +191,11 @@ public final class DirectoryCache {
     }
 
     /**
-     * Reloads a directory whose upstream changed ({@code upstreamLastModified} newer than the cached one): an
-     * entry another replica stored with that Last-Modified (or newer) is taken instead of a second fetch.
+     * Reads a directory again for the consistency check: a copy newer than {@code previous} that another replica
+     * stored is taken instead of a second read; a changed content is applied and published like any refresh.
      */
-    public Uni<CachedDirectory> reload(String directoryId, CachedDirectory previous, Instant upstreamLastModified) {
-        return load(directoryId, previous, (d, t) -> d.fresh(t) && !d.lastModified().isBefore(upstreamLastModified)
-                && (previous == null || d.loadedAt().isAfter(previous.loadedAt())));
+    public Uni<CachedDirectory> recheck(String directoryId, CachedDirectory previous) {
+        return load(directoryId, previous, (d, t) -> d.fresh(t) && d.loadedAt().isAfter(previous.loadedAt()));
     }
 
     /** Applies an invalidation to both levels: what was loaded at or before {@code issuedAt} goes. */
@@ -208,6 +233,8 @@ public final class DirectoryCache {
                             future.complete(d);
                         }, e -> {
                             metrics.loadFailed();
+                            noteOutcome(id, null, (e instanceof InvalidDirectoryException ? "refused: "
+                                    : "unavailable: ") + e.getMessage());
                             inflight.remove(id, shared);
                             future.completeExceptionally(e instanceof InvalidDirectoryException
                                     || e instanceof DirectoryUnavailableException ? e
@@ -258,8 +285,10 @@ public final class DirectoryCache {
         Instant loadedAt = clock.instant();
         long started = System.nanoTime();
         return fetcher.fetch(id, loadedAt, ttlSeconds(id))
+                .invoke(this::refuseLargerThanTheBound)
                 .call(d -> store ? write(d) : Uni.createFrom().voidItem())
                 .invoke(d -> {
+                    noteOutcome(id, loadedAt, "loaded " + d.entries().size() + " entries");
                     metrics.loaded(Duration.ofNanos(System.nanoTime() - started));
                     keepLocal(d);
                     try {
@@ -268,6 +297,16 @@ public final class DirectoryCache {
                         LOG.warnf("directory %s: the load listener failed: %s", id, e.getMessage());
                     }
                 });
+    }
+
+    /** One directory larger than the whole in-process bound is not cached at all (neither level). */
+    private void refuseLargerThanTheBound(CachedDirectory d) {
+        long bytes = Footprint.of(d);
+        if (bytes > settings.maxBytes()) {
+            throw new InvalidDirectoryException("directory " + d.directoryId() + " takes about " + bytes
+                    + " bytes in memory, more than the in-process bound of " + settings.maxBytes()
+                    + " bytes (cxbridge.directory.max-bytes); it was not cached");
+        }
     }
 
     // --- levels ----------------------------------------------------------------------------------------

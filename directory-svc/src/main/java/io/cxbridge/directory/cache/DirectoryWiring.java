@@ -38,8 +38,9 @@ public class DirectoryWiring {
 
     /** Builds the cache at start-up, so an invalid configuration fails here with its message, not on a first read. */
     void onStart(@Observes StartupEvent event, DirectoryCache cache) {
-        LOG.infof("directory cache: TTLs %s s, stale factor %s, up to %d directories of %d entries",
-                cache.settings().ttl().asMap(), cache.settings().staleFactor(), cache.settings().maxDirectories(),
-                cache.settings().maxEntries());
+        LOG.infof("directory cache: TTLs %s s, stale factor %s, up to %d directories of %d entries and %d bytes "
+                        + "in-process; sources %s", cache.settings().ttl().asMap(), cache.settings().staleFactor(),
+                cache.settings().maxDirectories(), cache.settings().maxEntries(), cache.settings().maxBytes(),
+                cache.settings().sources().configured().keySet());
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.cxbridge.directory.cache.DirectoryCache.Read;
 import io.cxbridge.directory.cache.DirectoryCache.Source;
+import io.cxbridge.directory.consistency.ConsistencyBudget;
 import io.cxbridge.directory.consistency.ConsistencyChecker;
 import io.cxbridge.directory.metrics.CacheMetrics;
 import io.cxbridge.directory.ttl.TtlMatrix;
@@ -270,33 +271,70 @@ class DirectoryCacheTest {
         assertThat(loads).isEmpty();
     }
 
+    private ConsistencyChecker checker(DirectoryCache cache, int calls, AtomicInteger mismatches) {
+        return new ConsistencyChecker(cache, new DirectoryFetcher(genesys, cache.settings()),
+                new ConsistencyBudget(redis, prefix, calls, Duration.ofSeconds(10), clock), clock,
+                (cached, loaded) -> mismatches.incrementAndGet());
+    }
+
     @Test
-    void theConsistencyCheckNoticesAChangeAtGenesysAndReloadsOnce() {
+    void theConsistencyCheckReReadsADirectoryReadWithinItsTtlAndAppliesAChangedContent() {
         sim.config(Map.of("directorySize", 4));
         DirectoryCache a = replica();
         String id = newId();
         CachedDirectory first = read(a, id).directory();
         AtomicInteger mismatches = new AtomicInteger();
-        ConsistencyChecker checker = new ConsistencyChecker(a, new DirectoryFetcher(genesys, a.settings()),
-                (cached, upstream) -> mismatches.incrementAndGet());
+        ConsistencyChecker checker = checker(a, 100, mismatches);
 
-        assertThat(checker.check(id).await().atMost(WAIT)).isFalse();
-        assertThat(loads).hasSize(1);
+        clock.advance(Duration.ofSeconds(1));
+        ConsistencyChecker.Result same = checker.checkAll().await().atMost(WAIT);
+        assertThat(same.checked()).isEqualTo(1);
+        assertThat(same.mismatched()).isZero();
+        assertThat(fetches(id)).as("re-read without validators").isEqualTo(2);
 
         sim.touchDirectory(id);
+        clock.advance(Duration.ofSeconds(1));
         ConsistencyChecker.Result result = checker.checkAll().await().atMost(WAIT);
         assertThat(result.mismatched()).isEqualTo(1);
         assertThat(mismatches).hasValue(1);
-        assertThat(loads).hasSize(2);
-        CachedDirectory reloaded = loads.get(1)[1];
-        assertThat(loads.get(1)[0]).isSameAs(first);
+        CachedDirectory reloaded = loads.get(loads.size() - 1)[1];
         assertThat(reloaded.contentHash()).isNotEqualTo(first.contentHash());
-        assertThat(reloaded.lastModified()).isAfter(first.lastModified());
         assertThat(reloaded.entries().get(0).name()).isEqualTo("Contact 1 v2");
         assertThat(read(a, id).directory()).isSameAs(reloaded);
 
-        assertThat(checker.checkAll().await().atMost(WAIT).mismatched()).isZero();
-        assertThat(loads).hasSize(2);
+        // Not read by a client for a TTL: not checked any more.
+        clock.advance(Duration.ofSeconds(301));
+        long before = fetches(id);
+        assertThat(checker.checkAll().await().atMost(WAIT).checked()).isZero();
+        assertThat(fetches(id)).isEqualTo(before);
+    }
+
+    @Test
+    void theConsistencyCheckSpendsAtMostTheSharedBudgetLongestUncheckedFirst() {
+        sim.config(Map.of("directorySize", 3));
+        DirectoryCache a = replica();
+        DirectoryCache b = replica();
+        List<String> ids = List.of(newId(), newId(), newId());
+        ids.forEach(id -> read(a, id));
+        ids.forEach(id -> read(b, id));
+        AtomicInteger mismatches = new AtomicInteger();
+        // Two replicas, one budget of 2 calls (pages) per window: together they check two directories.
+        ConsistencyChecker checkA = checker(a, 2, mismatches);
+        ConsistencyChecker checkB = checker(b, 2, mismatches);
+        clock.advance(Duration.ofSeconds(1));
+        ConsistencyChecker.Result ra = checkA.checkAll().await().atMost(WAIT);
+        ConsistencyChecker.Result rb = checkB.checkAll().await().atMost(WAIT);
+        assertThat(ra.checked() + rb.checked()).isEqualTo(2);
+        assertThat(rb.deferred()).isEqualTo(3);
+        List<String> checkedByA = ids.stream().filter(id -> fetches(id) == 2).toList();
+        assertThat(checkedByA).hasSize(2);
+
+        // The next window: the one left unchecked goes first.
+        clock.advance(Duration.ofSeconds(10));
+        String left = ids.stream().filter(id -> fetches(id) == 1).findFirst().orElseThrow();
+        ConsistencyChecker.Result next = checkA.checkAll().await().atMost(WAIT);
+        assertThat(next.checked()).isEqualTo(2);
+        assertThat(fetches(left)).isEqualTo(2);
     }
 
     @Test

@@ -80,6 +80,7 @@ public final class Pager {
         long total = -1;
         long bytes;
         int pages;
+        String lastModified;
 
         Read(ListingRequest request) {
             this.request = request;
@@ -88,7 +89,7 @@ public final class Pager {
 
         Listing listing() {
             return new Listing(entities, pages, bytes, total < 0 ? OptionalLong.empty() : OptionalLong.of(total),
-                    correlationIds);
+                    correlationIds, lastModified);
         }
     }
 
@@ -110,6 +111,9 @@ public final class Pager {
         return genesys.send(GenesysRequest.get(pathAndQuery).withDeadline(request.limits().pageDeadline()))
                 .onItem().transformToUni(response -> {
                     read.pages++;
+                    if (read.pages == 1) {
+                        read.lastModified = response.headers().get("Last-Modified");
+                    }
                     String correlationId = response.correlationId();
                     read.correlationIds.add(correlationId);
                     LOG.debugf("%s page %d: GET %s -> %d (ININ-Correlation-Id %s)", request.what(), read.pages,
