@@ -75,8 +75,10 @@ public final class DirectoryFetcher {
         if (e instanceof ListingException le) {
             return switch (le.kind()) {
                 case UPSTREAM_STATUS -> new DirectoryUnavailableException(le.getMessage(), le);
-                case TOO_LARGE -> new InvalidDirectoryException(le.getMessage()
-                        + " (cxbridge.directory.max-entries is " + settings.maxEntries() + "; it was not cached)");
+                case TOO_LARGE -> new InvalidDirectoryException(le.expected() > settings.maxEntries()
+                        ? "directory " + directoryId + " has " + le.expected() + " entries, more than the configured bound of "
+                                + settings.maxEntries() + " (cxbridge.directory.max-entries); it was not cached"
+                        : le.getMessage());
                 default -> new InvalidDirectoryException(le.getMessage());
             };
         }

@@ -148,17 +148,17 @@ public final class EntryMapping {
         };
     }
 
-    /** A user's phone: the first PHONE contact of its primary contact info, then of its addresses. */
+    /** A user's phone: the first PHONE contact of its primary contact info, then of its addresses (e164, else the number, else display). */
     private static JsonNode firstPhone(JsonNode... lists) {
         for (JsonNode list : lists) {
             for (JsonNode c : list) {
+                // A user's contact holds the number itself in address; e164 and display where present.
                 if ("PHONE".equals(c.path("mediaType").asText())) {
-                    JsonNode n = number(c);
-                    if (n == null && c.hasNonNull("address") && c.get("address").isTextual()) {
-                        n = c.get("address");
-                    }
-                    if (n != null) {
-                        return n;
+                    for (String f : List.of("e164", "address", "display")) {
+                        JsonNode v = c.path(f);
+                        if (v.isTextual() && !v.asText().isBlank()) {
+                            return v;
+                        }
                     }
                 }
             }
