@@ -25,7 +25,8 @@ import org.jboss.logging.Logger;
  * <li>A read is HIT-L1, HIT-L2, STALE (expired but within {@code staleFactor} x TTL: served at once while one
  * refresh runs in the background) or MISS (loaded now).</li>
  * <li>A load is single-flight within the process (one shared future per directory) and across replicas (a
- * {@code SET NX PX} lock in Redis; the others poll Redis for the entry the holder stores).</li>
+ * {@code SET NX PX} lock in Redis; the others wait for the holder's {@code PUBLISH} ({@link LoadSignals}), then read
+ * the entry it stored once).</li>
  * <li>An invalidation drops what was loaded at or before its {@code issuedAt} from both levels (in Redis by a
  * compare-and-delete script), so it never throws away fresher data.</li>
  * <li>Without Redis the replica keeps serving L1 and loads on its own.</li>
@@ -88,6 +89,7 @@ public final class DirectoryCache {
     private final DirectoryFetcher fetcher;
     private final Clock clock;
     private final CacheListener listener;
+    private final LoadSignals signals;
     private final CacheMetrics metrics;
     private final LruCache<CachedDirectory> l1;
     private final ConcurrentHashMap<String, Uni<CachedDirectory>> inflight = new ConcurrentHashMap<>();
@@ -97,7 +99,8 @@ public final class DirectoryCache {
     private volatile boolean redisDown;
 
     public DirectoryCache(CacheSettings settings, RedisAPI redis, DirectoryFetcher fetcher, Clock clock,
-                          CacheListener listener, MeterRegistry registry) {
+                          CacheListener listener, MeterRegistry registry, LoadSignals signals) {
+        this.signals = signals;
         this.settings = settings;
         this.redis = redis;
         this.fetcher = fetcher;
@@ -225,8 +228,8 @@ public final class DirectoryCache {
             CompletableFuture<CachedDirectory> future = new CompletableFuture<>();
             Uni<CachedDirectory> shared = Uni.createFrom().completionStage(future);
             if (inflight.putIfAbsent(id, shared) == null) {
-                long waitPolls = Math.max(1, settings.waitTimeout().toMillis() / Math.max(1, settings.pollInterval().toMillis()));
-                Uni.createFrom().deferred(() -> sharedOrFetch(id, previous, acceptable, waitPolls))
+                long waitUntil = System.nanoTime() + settings.waitTimeout().toNanos();
+                Uni.createFrom().deferred(() -> sharedOrFetch(id, previous, acceptable, waitUntil))
                         .subscribe().with(d -> {
                             keepLocal(d);
                             inflight.remove(id, shared);
@@ -248,7 +251,7 @@ public final class DirectoryCache {
 
     /** Across replicas: take the lock and fetch, or wait for the holder's stored entry. */
     private Uni<CachedDirectory> sharedOrFetch(String id, CachedDirectory previous,
-                                               BiPredicate<CachedDirectory, Instant> acceptable, long pollsLeft) {
+                                               BiPredicate<CachedDirectory, Instant> acceptable, long waitUntil) {
         String owner = UUID.randomUUID().toString();
         return redis(redis.set(List.of(lockKey(id), owner, "NX", "PX", String.valueOf(settings.lockLease().toMillis()))))
                 .onItemOrFailure().transformToUni((ok, failure) -> {
@@ -259,16 +262,34 @@ public final class DirectoryCache {
                     if (ok != null) {
                         return underLock(id, owner, previous, acceptable);
                     }
-                    if (pollsLeft <= 0) {
-                        return Uni.createFrom().failure(new DirectoryUnavailableException("directory " + id
-                                + " is being loaded by another replica and did not arrive within " + settings.waitTimeout()));
-                    }
-                    return Uni.createFrom().voidItem().onItem().delayIt().by(settings.pollInterval())
-                            .onItem().transformToUni(x -> readL2(id))
-                            .onItem().transformToUni(stored -> stored != null && acceptable.test(stored, clock.instant())
-                                    ? Uni.createFrom().item(stored)
-                                    : sharedOrFetch(id, previous, acceptable, pollsLeft - 1));
+                    return waitForHolder(id, previous, acceptable, waitUntil);
                 });
+    }
+
+    /**
+     * Another replica holds the load: wait for its announcement (or, without one, the lock's lease), read the
+     * stored entry once, and take the lock ourselves if it is not there (the holder failed or died).
+     */
+    private Uni<CachedDirectory> waitForHolder(String id, CachedDirectory previous,
+                                               BiPredicate<CachedDirectory, Instant> acceptable, long waitUntil) {
+        long leftNanos = waitUntil - System.nanoTime();
+        if (leftNanos <= 0) {
+            return Uni.createFrom().failure(new DirectoryUnavailableException("directory " + id
+                    + " is being loaded by another replica and did not arrive within " + settings.waitTimeout()));
+        }
+        CompletableFuture<Void> signal = signals.register(id);
+        Duration max = Duration.ofNanos(Math.min(leftNanos, settings.lockLease().toNanos()));
+        return readL2(id).onItem().transformToUni(stored -> {
+            if (stored != null && acceptable.test(stored, clock.instant())) {
+                signals.forget(id, signal);
+                return Uni.createFrom().item(stored);
+            }
+            return signals.await(id, signal, max)
+                    .onItem().transformToUni(x -> readL2(id))
+                    .onItem().transformToUni(after -> after != null && acceptable.test(after, clock.instant())
+                            ? Uni.createFrom().item(after)
+                            : sharedOrFetch(id, previous, acceptable, waitUntil));
+        });
     }
 
     private Uni<CachedDirectory> underLock(String id, String owner, CachedDirectory previous,
@@ -278,7 +299,8 @@ public final class DirectoryCache {
                         ? Uni.createFrom().item(stored)
                         : fetchAndStore(id, previous == null ? stored : previous, true))
                 .onTermination().call(() -> redis(redis.eval(List.of(RELEASE_LOCK, "1", lockKey(id), owner)))
-                        .onFailure().recoverWithNull());
+                        .onFailure().recoverWithNull()
+                        .onItem().transformToUni(x -> signals.announce(id)));
     }
 
     private Uni<CachedDirectory> fetchAndStore(String id, CachedDirectory previous, boolean store) {

@@ -56,6 +56,11 @@ class DirectoryCacheTest {
     @Inject
     RedisAPI redis;
 
+    @Inject
+    io.vertx.mutiny.redis.client.Redis redisClient;
+
+    final List<LoadSignals> replicaSignals = new CopyOnWriteArrayList<>();
+
     SimControl sim;
     MutableClock clock;
     String prefix;
@@ -73,6 +78,8 @@ class DirectoryCacheTest {
 
     @AfterEach
     void clearFaults() {
+        replicaSignals.forEach(LoadSignals::close);
+        replicaSignals.clear();
         sim.clearFaults();
     }
 
@@ -83,8 +90,12 @@ class DirectoryCacheTest {
     }
 
     private DirectoryCache replica(CacheSettings settings) {
+        LoadSignals signals = new LoadSignals(redisClient, redis, settings.keyPrefix());
+        signals.start().await().atMost(WAIT);
+        replicaSignals.add(signals);
         return new DirectoryCache(settings, redis, new DirectoryFetcher(genesys, settings), clock,
-                (previous, loaded) -> loads.add(new CachedDirectory[] {previous, loaded}), new SimpleMeterRegistry());
+                (previous, loaded) -> loads.add(new CachedDirectory[] {previous, loaded}), new SimpleMeterRegistry(),
+                signals);
     }
 
     private DirectoryCache replica() {
@@ -335,6 +346,28 @@ class DirectoryCacheTest {
         ConsistencyChecker.Result next = checkA.checkAll().await().atMost(WAIT);
         assertThat(next.checked()).isEqualTo(2);
         assertThat(fetches(left)).isEqualTo(2);
+    }
+
+    @Test
+    void aReplicaWaitingOnAnothersLoadIsWokenByItsPublishNotByItsLease() {
+        sim.config(Map.of("directorySize", 2));
+        CacheSettings longLease = new CacheSettings(TtlMatrix.of(Map.of("default", 300)), 1.0, 10_000, 100,
+                "/api/v2/routing/directories/{id}/entries", 250, Duration.ofSeconds(10), prefix,
+                Duration.ofSeconds(120), Duration.ofMillis(20), Duration.ofSeconds(120));
+        DirectoryCache a = replica(longLease);
+        DirectoryCache b = replica(longLease);
+        String id = newId();
+        sim.fault(Map.of("path", "/api/v2/routing/directories/" + id + "/entries", "latencyMs", 1000, "count", 1));
+        var holder = a.read(id).subscribeAsCompletionStage();
+        await().atMost(WAIT).until(() -> sim.faults().findValues("hits").stream().anyMatch(h -> h.asLong() > 0));
+
+        long start = System.nanoTime();
+        Read waited = read(b, id);
+        long waitedMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(waited.directory().contentHash()).isEqualTo(holder.join().directory().contentHash());
+        assertThat(waitedMs).as("woken by the holder's PUBLISH, far inside the 120 s lease").isLessThan(15_000);
+        assertThat(fetches(id)).isEqualTo(1);
     }
 
     @Test

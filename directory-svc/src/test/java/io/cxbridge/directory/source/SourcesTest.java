@@ -11,6 +11,7 @@ import io.cxbridge.directory.cache.DirectoryCache.Source;
 import io.cxbridge.directory.cache.DirectoryEntry;
 import io.cxbridge.directory.cache.DirectoryFetcher;
 import io.cxbridge.directory.cache.InvalidDirectoryException;
+import io.cxbridge.directory.cache.LoadSignals;
 import io.cxbridge.directory.ttl.TtlMatrix;
 import io.cxbridge.genesys.GenesysProducers;
 import io.cxbridge.genesys.breaker.CircuitBreaker;
@@ -63,6 +64,10 @@ class SourcesTest {
     Vertx vertx;
     @Inject
     RedisAPI redis;
+    @Inject
+    io.vertx.mutiny.redis.client.Redis redisClient;
+
+    final List<LoadSignals> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     MutableClock clock;
     GenesysClient client;
@@ -76,6 +81,12 @@ class SourcesTest {
     @AfterAll
     static void stopPlatform() throws Exception {
         platform.close();
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void closeSignals() {
+        opened.forEach(LoadSignals::close);
+        opened.clear();
     }
 
     @BeforeEach
@@ -108,8 +119,11 @@ class SourcesTest {
     }
 
     private DirectoryCache cache(CacheSettings settings) {
+        LoadSignals signals = new LoadSignals(redisClient, redis, settings.keyPrefix());
+        signals.start().await().atMost(WAIT);
+        opened.add(signals);
         return new DirectoryCache(settings, redis, new DirectoryFetcher(client, settings), clock, CacheListener.NONE,
-                new SimpleMeterRegistry());
+                new SimpleMeterRegistry(), signals);
     }
 
     private static DirectoryCache.Read read(DirectoryCache cache, String id) {
