@@ -42,7 +42,8 @@ public final class Demo {
             Flows flows = new Flows(endpoints, audit);
             int n = 0;
             for (var flow : List.<java.util.function.Supplier<FlowResult>>of(flows::proxy, flows::failedRunRetried,
-                    flows::deadLetterReplayed, flows::fulfillment, flows::retentionOverlap, flows::directoryInvalidation)) {
+                    flows::deadLetterReplayed, flows::fulfillment, flows::retentionOverlap, flows::directoryInvalidation,
+                    flows::directoryAgents)) {
                 FlowResult result = flow.get();
                 results.add(result);
                 print(++n, result, out);

@@ -349,6 +349,44 @@ class DirectoryCacheTest {
     }
 
     @Test
+    void twentyCachedDirectoriesAreCheckedAtSixCallsPerWindowAcrossReplicasAndAChangeIsAppliedWithinTwoWindows() {
+        sim.config(Map.of("directorySize", 3));
+        DirectoryCache a = replica();
+        DirectoryCache b = replica();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ids.add(newId());
+        }
+        ids.forEach(id -> read(a, id));
+        ids.forEach(id -> read(b, id));
+        AtomicInteger mismatches = new AtomicInteger();
+        ConsistencyChecker checkA = checker(a, 6, mismatches);
+        ConsistencyChecker checkB = checker(b, 6, mismatches);
+        String changed = null;
+        for (int window = 0; window < 2; window++) {
+            clock.advance(Duration.ofSeconds(10));
+            long before = ids.stream().mapToLong(this::fetches).sum();
+            // Each replica runs several passes in the window; together they stay within the budget.
+            for (int pass = 0; pass < 3; pass++) {
+                checkA.checkAll().await().atMost(WAIT);
+                checkB.checkAll().await().atMost(WAIT);
+            }
+            long calls = ids.stream().mapToLong(this::fetches).sum() - before;
+            assertThat(calls).as("Genesys calls in window " + window).isEqualTo(6);
+            if (window == 0) {
+                // A directory not checked yet changes at Genesys: it is among the longest unchecked next window.
+                changed = ids.stream().filter(id -> fetches(id) == 1).findFirst().orElseThrow();
+                sim.touchDirectory(changed);
+            }
+        }
+        String id = changed;
+        assertThat(mismatches).hasValue(1);
+        CachedDirectory applied = loads.stream().map(l -> l[1]).filter(d -> d.directoryId().equals(id))
+                .reduce((x, y) -> y).orElseThrow();
+        assertThat(applied.entries().get(0).name()).isEqualTo("Contact 1 v2");
+    }
+
+    @Test
     void aReplicaWaitingOnAnothersLoadIsWokenByItsPublishNotByItsLease() {
         sim.config(Map.of("directorySize", 2));
         CacheSettings longLease = new CacheSettings(TtlMatrix.of(Map.of("default", 300)), 1.0, 10_000, 100,
