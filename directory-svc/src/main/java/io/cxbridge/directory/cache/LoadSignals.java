@@ -101,8 +101,13 @@ public final class LoadSignals implements AutoCloseable {
     @Override
     public void close() {
         RedisConnection c = subscription;
+        subscription = null;
         if (c != null) {
-            c.close().subscribe().with(x -> { }, e -> { });
+            // Unsubscribed first: a pooled connection must not go back to the pool in subscriber mode.
+            c.send(io.vertx.mutiny.redis.client.Request.newInstance(Request.cmd(Command.UNSUBSCRIBE).arg(channel)))
+                    .ifNoItem().after(Duration.ofSeconds(1)).fail()
+                    .onItemOrFailure().transformToUni((r, e) -> c.close())
+                    .subscribe().with(x -> { }, e -> { });
         }
     }
 }

@@ -59,7 +59,7 @@ class DirectoryCacheTest {
     @Inject
     io.vertx.mutiny.redis.client.Redis redisClient;
 
-    final List<LoadSignals> replicaSignals = new CopyOnWriteArrayList<>();
+    final TestReplicas replicas = new TestReplicas();
 
     SimControl sim;
     MutableClock clock;
@@ -68,34 +68,26 @@ class DirectoryCacheTest {
 
     @BeforeEach
     void setUp() {
-        sim = GenesysSim.shared().control();
-        sim.reset();
-        sim.config(Map.of("rateLimitPerMinute", 0));
+        sim = TestReplicas.freshSim();
+        loads = new CopyOnWriteArrayList<>();
         clock = MutableClock.startingNow();
         prefix = "test-" + UUID.randomUUID();
-        loads = new CopyOnWriteArrayList<>();
     }
 
     @AfterEach
     void clearFaults() {
-        replicaSignals.forEach(LoadSignals::close);
-        replicaSignals.clear();
+        replicas.closeAll();
         sim.clearFaults();
     }
 
     private CacheSettings settings(int ttlSeconds, int maxDirectories) {
-        return new CacheSettings(TtlMatrix.of(Map.of("default", ttlSeconds)), 1.0, 10_000, maxDirectories,
-                "/api/v2/routing/directories/{id}/entries", 250, Duration.ofSeconds(10), prefix,
-                Duration.ofSeconds(30), Duration.ofMillis(20), Duration.ofSeconds(30));
+        return TestReplicas.settings(prefix, ttlSeconds, maxDirectories);
     }
 
     private DirectoryCache replica(CacheSettings settings) {
-        LoadSignals signals = new LoadSignals(redisClient, redis, settings.keyPrefix());
-        signals.start().await().atMost(WAIT);
-        replicaSignals.add(signals);
         return new DirectoryCache(settings, redis, new DirectoryFetcher(genesys, settings), clock,
                 (previous, loaded) -> loads.add(new CachedDirectory[] {previous, loaded}), new SimpleMeterRegistry(),
-                signals);
+                replicas.signals(redisClient, redis, settings.keyPrefix()));
     }
 
     private DirectoryCache replica() {

@@ -11,7 +11,7 @@ import io.cxbridge.directory.cache.DirectoryCache.Source;
 import io.cxbridge.directory.cache.DirectoryEntry;
 import io.cxbridge.directory.cache.DirectoryFetcher;
 import io.cxbridge.directory.cache.InvalidDirectoryException;
-import io.cxbridge.directory.cache.LoadSignals;
+import io.cxbridge.directory.cache.TestReplicas;
 import io.cxbridge.directory.ttl.TtlMatrix;
 import io.cxbridge.genesys.GenesysProducers;
 import io.cxbridge.genesys.breaker.CircuitBreaker;
@@ -67,7 +67,7 @@ class SourcesTest {
     @Inject
     io.vertx.mutiny.redis.client.Redis redisClient;
 
-    final List<LoadSignals> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final TestReplicas replicas = new TestReplicas();
 
     MutableClock clock;
     GenesysClient client;
@@ -85,8 +85,7 @@ class SourcesTest {
 
     @org.junit.jupiter.api.AfterEach
     void closeSignals() {
-        opened.forEach(LoadSignals::close);
-        opened.clear();
+        replicas.closeAll();
     }
 
     @BeforeEach
@@ -108,22 +107,12 @@ class SourcesTest {
     }
 
     private CacheSettings settings(long maxBytes, DirectorySource... sources) {
-        Map<String, DirectorySource> byId = new HashMap<>();
-        for (DirectorySource s : sources) {
-            byId.put(s.directoryId(), s);
-        }
-        return new CacheSettings(TtlMatrix.of(Map.of("default", 300)), 1.0, 10_000, 100,
-                "/api/v2/routing/directories/{id}/entries", 250, Duration.ofSeconds(20), prefix,
-                Duration.ofSeconds(30), Duration.ofMillis(20), Duration.ofSeconds(30),
-                new DirectorySources(byId, "/api/v2/routing/directories/{id}/entries", 250), maxBytes);
+        return TestReplicas.settings(prefix, 300, 100).withSources(TestReplicas.sources(sources)).withMaxBytes(maxBytes);
     }
 
     private DirectoryCache cache(CacheSettings settings) {
-        LoadSignals signals = new LoadSignals(redisClient, redis, settings.keyPrefix());
-        signals.start().await().atMost(WAIT);
-        opened.add(signals);
         return new DirectoryCache(settings, redis, new DirectoryFetcher(client, settings), clock, CacheListener.NONE,
-                new SimpleMeterRegistry(), signals);
+                new SimpleMeterRegistry(), replicas.signals(redisClient, redis, settings.keyPrefix()));
     }
 
     private static DirectoryCache.Read read(DirectoryCache cache, String id) {
