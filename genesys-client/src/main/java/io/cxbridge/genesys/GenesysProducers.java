@@ -4,6 +4,7 @@ import io.cxbridge.genesys.breaker.CircuitBreaker;
 import io.cxbridge.genesys.config.Endpoints;
 import io.cxbridge.genesys.config.GenesysConfig;
 import io.cxbridge.genesys.http.GenesysClient;
+import io.cxbridge.genesys.paging.Pager;
 import io.cxbridge.genesys.redaction.Redactor;
 import io.cxbridge.genesys.shaping.RateShaper;
 import io.cxbridge.genesys.shaping.TokenBucket;
@@ -84,6 +85,12 @@ public class GenesysProducers {
         CircuitBreaker breaker = new CircuitBreaker("genesys", config.breaker().failureThreshold(),
                 config.breaker().delay(), clock);
         return new GenesysClient(config, endpoints, web, streamingHttp, tokens, shaper, breaker, clock, registry);
+    }
+
+    @Produces
+    @Singleton
+    Pager pager(GenesysClient client) {
+        return new Pager(client);
     }
 
     @Produces

@@ -43,7 +43,7 @@ public final class Demo {
             int n = 0;
             for (var flow : List.<java.util.function.Supplier<FlowResult>>of(flows::proxy, flows::failedRunRetried,
                     flows::deadLetterReplayed, flows::fulfillment, flows::retentionOverlap, flows::directoryInvalidation,
-                    flows::dataActionStale)) {
+                    flows::directoryAgents, flows::dataActionStale)) {
                 FlowResult result = flow.get();
                 results.add(result);
                 print(++n, result, out);

@@ -56,7 +56,7 @@ public final class Flows {
     /** Every flow, in the order the demo tells them. */
     public List<FlowResult> all() {
         return List.of(proxy(), failedRunRetried(), deadLetterReplayed(), fulfillment(), retentionOverlap(),
-                directoryInvalidation(), dataActionStale());
+                directoryInvalidation(), directoryAgents(), dataActionStale());
     }
 
     /** The sim's execute path of an action (faults are aimed at one flow's own action). */
@@ -281,6 +281,33 @@ public final class Flows {
                     cache.add(third.header("X-Cache").orElse("-"));
                     r.fact("xCache", cache);
                     r.check(cache.equals(List.of("MISS", "HIT-L1", "MISS")), "X-Cache was " + cache + ", expected [MISS, HIT-L1, MISS]");
+                });
+    }
+
+    /**
+     * 7. The {@code agents} directory, read from the platform's users listing (all pages), then served from memory;
+     * the sources listing names it.
+     */
+    public FlowResult directoryAgents() {
+        return run("directory-agents", "the agents directory read from the platform's users, then from memory",
+                List.of(), r -> {
+                    Gateway readonly = gateway.as(Gateway.READONLY_KEY);
+                    String path = "/v1/directories/agents/entries";
+                    Reply first = r.expect(r.call(readonly, "GET", path, null), 200);
+                    JsonNode entries = first.json().path("entries");
+                    r.fact("entries", entries.size());
+                    r.fact("xCache", first.header("X-Cache").orElse("-"));
+                    r.check(entries.size() > 0, "the agents directory is empty");
+                    r.check(entries.size() == 0 || entries.get(0).hasNonNull("email"), "the first agent has no e-mail");
+                    Reply second = r.expect(r.call(readonly, "GET", path, null), 200);
+                    r.check(second.header("X-Cache").orElse("-").equals("HIT-L1"),
+                            "the second read was " + second.header("X-Cache").orElse("-") + ", expected HIT-L1");
+                    Reply sources = r.expect(r.call(readonly, "GET", "/v1/directories", null), 200);
+                    boolean listed = false;
+                    for (JsonNode s : sources.json().path("entities")) {
+                        listed |= "agents".equals(s.path("id").asText()) && "users".equals(s.path("kind").asText());
+                    }
+                    r.check(listed, "GET /v1/directories does not list agents as a users source");
                 });
     }
 

@@ -24,6 +24,7 @@ import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
@@ -41,12 +42,35 @@ public class DirectoryResource {
                                     int ttlSeconds) {
     }
 
+    /** One configured source as {@code GET /v1/directories} lists it. */
+    public record SourceView(String id, String kind, int ttlSeconds, int cachedEntries, Instant lastLoadedAt,
+                             String lastOutcome) {
+    }
+
+    public record SourceList(List<SourceView> entities) {
+    }
+
     private final DirectoryCache cache;
     private final Invalidations invalidations;
 
     public DirectoryResource(DirectoryCache cache, Invalidations invalidations) {
         this.cache = cache;
         this.invalidations = invalidations;
+    }
+
+    /** The configured sources and what this replica holds of each. */
+    @GET
+    public SourceList sources() {
+        List<SourceView> views = new ArrayList<>();
+        new TreeMap<>(cache.settings().sources().configured()).forEach((id, source) -> {
+            CachedDirectory held = cache.peek(id);
+            DirectoryCache.Status status = cache.status(id);
+            Instant loadedAt = status != null && status.lastLoadedAt() != null ? status.lastLoadedAt()
+                    : held == null ? null : held.loadedAt();
+            views.add(new SourceView(id, source.kind().configName(), cache.ttlSeconds(id),
+                    held == null ? 0 : held.entries().size(), loadedAt, status == null ? null : status.lastOutcome()));
+        });
+        return new SourceList(views);
     }
 
     @GET

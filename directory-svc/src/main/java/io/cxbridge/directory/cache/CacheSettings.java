@@ -1,13 +1,15 @@
 package io.cxbridge.directory.cache;
 
 import io.cxbridge.directory.config.DirectoryConfig;
+import io.cxbridge.directory.source.DirectorySources;
 import io.cxbridge.directory.ttl.TtlMatrix;
 import java.time.Duration;
 
 /** What a {@link DirectoryCache} needs to know, as a plain value (tests build their own). */
 public record CacheSettings(TtlMatrix ttl, double staleFactor, int maxEntries, int maxDirectories,
                             String upstreamPath, int pageSize, Duration pageDeadline,
-                            String keyPrefix, Duration lockLease, Duration pollInterval, Duration waitTimeout) {
+                            String keyPrefix, Duration lockLease, Duration pollInterval, Duration waitTimeout,
+                            DirectorySources sources, long maxBytes) {
 
     public CacheSettings {
         if (staleFactor < 0) {
@@ -22,26 +24,59 @@ public record CacheSettings(TtlMatrix ttl, double staleFactor, int maxEntries, i
         if (pageSize < 1) {
             throw new IllegalArgumentException("cxbridge.directory.upstream.page-size must be at least 1, was " + pageSize);
         }
+        long heap = Runtime.getRuntime().maxMemory();
+        if (maxBytes < 1 || maxBytes > heap / 2) {
+            throw new IllegalArgumentException("cxbridge.directory.max-bytes is " + maxBytes + " bytes; it must be "
+                    + "positive and at most half of the maximum heap (" + heap / 2 + " bytes)");
+        }
+    }
+
+    /** The seed endpoint only, and a quarter of the heap: the settings the cache mechanics were built with. */
+    public CacheSettings(TtlMatrix ttl, double staleFactor, int maxEntries, int maxDirectories,
+                         String upstreamPath, int pageSize, Duration pageDeadline,
+                         String keyPrefix, Duration lockLease, Duration pollInterval, Duration waitTimeout) {
+        this(ttl, staleFactor, maxEntries, maxDirectories, upstreamPath, pageSize, pageDeadline, keyPrefix, lockLease,
+                pollInterval, waitTimeout, DirectorySources.seedOnly(upstreamPath, pageSize), defaultMaxBytes());
+    }
+
+    public static long defaultMaxBytes() {
+        return Runtime.getRuntime().maxMemory() / 4;
     }
 
     public static CacheSettings from(DirectoryConfig c) {
         return new CacheSettings(TtlMatrix.of(c.ttl()), c.staleFactor(), c.maxEntries(), c.maxDirectories(),
                 c.upstream().path(), c.upstream().pageSize(), c.upstream().pageDeadline(), c.redis().keyPrefix(),
-                c.redis().lockLease(), c.redis().pollInterval(), c.redis().waitTimeout());
+                c.redis().lockLease(), c.redis().pollInterval(), c.redis().waitTimeout(), DirectorySources.from(c),
+                c.maxBytes().map(m -> m.asLongValue()).orElseGet(CacheSettings::defaultMaxBytes));
+    }
+
+    /** The TTL of a directory: its source's TTL class (the id unless configured). */
+    public int ttlSeconds(String directoryId) {
+        return ttl.ttlSeconds(sources.of(directoryId).ttlClass());
     }
 
     public CacheSettings withMaxDirectories(int n) {
         return new CacheSettings(ttl, staleFactor, maxEntries, n, upstreamPath, pageSize, pageDeadline, keyPrefix,
-                lockLease, pollInterval, waitTimeout);
+                lockLease, pollInterval, waitTimeout, sources, maxBytes);
     }
 
     public CacheSettings withKeyPrefix(String prefix) {
         return new CacheSettings(ttl, staleFactor, maxEntries, maxDirectories, upstreamPath, pageSize, pageDeadline,
-                prefix, lockLease, pollInterval, waitTimeout);
+                prefix, lockLease, pollInterval, waitTimeout, sources, maxBytes);
     }
 
     public CacheSettings withMaxEntries(int n) {
         return new CacheSettings(ttl, staleFactor, n, maxDirectories, upstreamPath, pageSize, pageDeadline, keyPrefix,
-                lockLease, pollInterval, waitTimeout);
+                lockLease, pollInterval, waitTimeout, sources, maxBytes);
+    }
+
+    public CacheSettings withSources(DirectorySources s) {
+        return new CacheSettings(ttl, staleFactor, maxEntries, maxDirectories, upstreamPath, pageSize, pageDeadline,
+                keyPrefix, lockLease, pollInterval, waitTimeout, s, maxBytes);
+    }
+
+    public CacheSettings withMaxBytes(long bytes) {
+        return new CacheSettings(ttl, staleFactor, maxEntries, maxDirectories, upstreamPath, pageSize, pageDeadline,
+                keyPrefix, lockLease, pollInterval, waitTimeout, sources, bytes);
     }
 }

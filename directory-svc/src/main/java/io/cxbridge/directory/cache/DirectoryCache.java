@@ -25,7 +25,8 @@ import org.jboss.logging.Logger;
  * <li>A read is HIT-L1, HIT-L2, STALE (expired but within {@code staleFactor} x TTL: served at once while one
  * refresh runs in the background) or MISS (loaded now).</li>
  * <li>A load is single-flight within the process (one shared future per directory) and across replicas (a
- * {@code SET NX PX} lock in Redis; the others poll Redis for the entry the holder stores).</li>
+ * {@code SET NX PX} lock in Redis; the others wait for the holder's {@code PUBLISH} ({@link LoadSignals}), then read
+ * the entry it stored once).</li>
  * <li>An invalidation drops what was loaded at or before its {@code issuedAt} from both levels (in Redis by a
  * compare-and-delete script), so it never throws away fresher data.</li>
  * <li>Without Redis the replica keeps serving L1 and loads on its own.</li>
@@ -76,6 +77,10 @@ public final class DirectoryCache {
     public record Read(CachedDirectory directory, Source source) {
     }
 
+    /** What this replica last saw of a directory: its last load (or failed load) and the last client read. */
+    public record Status(Instant lastLoadedAt, String lastOutcome, Instant lastReadAt) {
+    }
+
     private record Stored(long loadedAtMs, CachedDirectory directory) {
     }
 
@@ -84,21 +89,24 @@ public final class DirectoryCache {
     private final DirectoryFetcher fetcher;
     private final Clock clock;
     private final CacheListener listener;
+    private final LoadSignals signals;
     private final CacheMetrics metrics;
     private final LruCache<CachedDirectory> l1;
     private final ConcurrentHashMap<String, Uni<CachedDirectory>> inflight = new ConcurrentHashMap<>();
     /** The latest invalidation applied per directory: a load that started at or before it is not kept. */
     private final ConcurrentHashMap<String, Instant> invalidatedUpTo = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Status> statuses = new ConcurrentHashMap<>();
     private volatile boolean redisDown;
 
     public DirectoryCache(CacheSettings settings, RedisAPI redis, DirectoryFetcher fetcher, Clock clock,
-                          CacheListener listener, MeterRegistry registry) {
+                          CacheListener listener, MeterRegistry registry, LoadSignals signals) {
+        this.signals = signals;
         this.settings = settings;
         this.redis = redis;
         this.fetcher = fetcher;
         this.clock = clock;
         this.listener = listener;
-        this.l1 = new LruCache<>(settings.maxDirectories());
+        this.l1 = new LruCache<>(settings.maxDirectories(), settings.maxBytes(), Footprint::of);
         this.metrics = new CacheMetrics(registry, this::size);
     }
 
@@ -107,7 +115,27 @@ public final class DirectoryCache {
     }
 
     public int ttlSeconds(String directoryId) {
-        return settings.ttl().ttlSeconds(directoryId);
+        return settings.ttlSeconds(directoryId);
+    }
+
+    /** Estimated bytes held in-process. */
+    public long bytes() {
+        return l1.weight();
+    }
+
+    /** This replica's view of a directory's loads and reads; null when it never saw one. */
+    public Status status(String directoryId) {
+        return statuses.get(directoryId);
+    }
+
+    private void noteRead(String id) {
+        Instant now = clock.instant();
+        statuses.compute(id, (k, s) -> s == null ? new Status(null, null, now) : new Status(s.lastLoadedAt(), s.lastOutcome(), now));
+    }
+
+    private void noteOutcome(String id, Instant loadedAt, String outcome) {
+        statuses.compute(id, (k, s) -> s == null ? new Status(loadedAt, outcome, null)
+                : new Status(loadedAt == null ? s.lastLoadedAt() : loadedAt, outcome, s.lastReadAt()));
     }
 
     public int size() {
@@ -130,6 +158,7 @@ public final class DirectoryCache {
 
     /** Serves a directory from the first level that can, loading it when none can. */
     public Uni<Read> read(String directoryId) {
+        noteRead(directoryId);
         CachedDirectory local = l1.get(directoryId);
         if (local != null && local.fresh(clock.instant())) {
             metrics.hitL1();
@@ -165,12 +194,11 @@ public final class DirectoryCache {
     }
 
     /**
-     * Reloads a directory whose upstream changed ({@code upstreamLastModified} newer than the cached one): an
-     * entry another replica stored with that Last-Modified (or newer) is taken instead of a second fetch.
+     * Reads a directory again for the consistency check: a copy newer than {@code previous} that another replica
+     * stored is taken instead of a second read; a changed content is applied and published like any refresh.
      */
-    public Uni<CachedDirectory> reload(String directoryId, CachedDirectory previous, Instant upstreamLastModified) {
-        return load(directoryId, previous, (d, t) -> d.fresh(t) && !d.lastModified().isBefore(upstreamLastModified)
-                && (previous == null || d.loadedAt().isAfter(previous.loadedAt())));
+    public Uni<CachedDirectory> recheck(String directoryId, CachedDirectory previous) {
+        return load(directoryId, previous, (d, t) -> d.fresh(t) && d.loadedAt().isAfter(previous.loadedAt()));
     }
 
     /** Applies an invalidation to both levels: what was loaded at or before {@code issuedAt} goes. */
@@ -200,14 +228,16 @@ public final class DirectoryCache {
             CompletableFuture<CachedDirectory> future = new CompletableFuture<>();
             Uni<CachedDirectory> shared = Uni.createFrom().completionStage(future);
             if (inflight.putIfAbsent(id, shared) == null) {
-                long waitPolls = Math.max(1, settings.waitTimeout().toMillis() / Math.max(1, settings.pollInterval().toMillis()));
-                Uni.createFrom().deferred(() -> sharedOrFetch(id, previous, acceptable, waitPolls))
+                long waitUntil = System.nanoTime() + settings.waitTimeout().toNanos();
+                Uni.createFrom().deferred(() -> sharedOrFetch(id, previous, acceptable, waitUntil))
                         .subscribe().with(d -> {
                             keepLocal(d);
                             inflight.remove(id, shared);
                             future.complete(d);
                         }, e -> {
                             metrics.loadFailed();
+                            noteOutcome(id, null, (e instanceof InvalidDirectoryException ? "refused: "
+                                    : "unavailable: ") + e.getMessage());
                             inflight.remove(id, shared);
                             future.completeExceptionally(e instanceof InvalidDirectoryException
                                     || e instanceof DirectoryUnavailableException ? e
@@ -221,7 +251,7 @@ public final class DirectoryCache {
 
     /** Across replicas: take the lock and fetch, or wait for the holder's stored entry. */
     private Uni<CachedDirectory> sharedOrFetch(String id, CachedDirectory previous,
-                                               BiPredicate<CachedDirectory, Instant> acceptable, long pollsLeft) {
+                                               BiPredicate<CachedDirectory, Instant> acceptable, long waitUntil) {
         String owner = UUID.randomUUID().toString();
         return redis(redis.set(List.of(lockKey(id), owner, "NX", "PX", String.valueOf(settings.lockLease().toMillis()))))
                 .onItemOrFailure().transformToUni((ok, failure) -> {
@@ -232,16 +262,34 @@ public final class DirectoryCache {
                     if (ok != null) {
                         return underLock(id, owner, previous, acceptable);
                     }
-                    if (pollsLeft <= 0) {
-                        return Uni.createFrom().failure(new DirectoryUnavailableException("directory " + id
-                                + " is being loaded by another replica and did not arrive within " + settings.waitTimeout()));
-                    }
-                    return Uni.createFrom().voidItem().onItem().delayIt().by(settings.pollInterval())
-                            .onItem().transformToUni(x -> readL2(id))
-                            .onItem().transformToUni(stored -> stored != null && acceptable.test(stored, clock.instant())
-                                    ? Uni.createFrom().item(stored)
-                                    : sharedOrFetch(id, previous, acceptable, pollsLeft - 1));
+                    return waitForHolder(id, previous, acceptable, waitUntil);
                 });
+    }
+
+    /**
+     * Another replica holds the load: wait for its announcement (or, without one, the lock's lease), read the
+     * stored entry once, and take the lock ourselves if it is not there (the holder failed or died).
+     */
+    private Uni<CachedDirectory> waitForHolder(String id, CachedDirectory previous,
+                                               BiPredicate<CachedDirectory, Instant> acceptable, long waitUntil) {
+        long leftNanos = waitUntil - System.nanoTime();
+        if (leftNanos <= 0) {
+            return Uni.createFrom().failure(new DirectoryUnavailableException("directory " + id
+                    + " is being loaded by another replica and did not arrive within " + settings.waitTimeout()));
+        }
+        CompletableFuture<Void> signal = signals.register(id);
+        Duration max = Duration.ofNanos(Math.min(leftNanos, settings.lockLease().toNanos()));
+        return readL2(id).onItem().transformToUni(stored -> {
+            if (stored != null && acceptable.test(stored, clock.instant())) {
+                signals.forget(id, signal);
+                return Uni.createFrom().item(stored);
+            }
+            return signals.await(id, signal, max)
+                    .onItem().transformToUni(x -> readL2(id))
+                    .onItem().transformToUni(after -> after != null && acceptable.test(after, clock.instant())
+                            ? Uni.createFrom().item(after)
+                            : sharedOrFetch(id, previous, acceptable, waitUntil));
+        });
     }
 
     private Uni<CachedDirectory> underLock(String id, String owner, CachedDirectory previous,
@@ -251,15 +299,18 @@ public final class DirectoryCache {
                         ? Uni.createFrom().item(stored)
                         : fetchAndStore(id, previous == null ? stored : previous, true))
                 .onTermination().call(() -> redis(redis.eval(List.of(RELEASE_LOCK, "1", lockKey(id), owner)))
-                        .onFailure().recoverWithNull());
+                        .onFailure().recoverWithNull()
+                        .onItem().transformToUni(x -> signals.announce(id)));
     }
 
     private Uni<CachedDirectory> fetchAndStore(String id, CachedDirectory previous, boolean store) {
         Instant loadedAt = clock.instant();
         long started = System.nanoTime();
         return fetcher.fetch(id, loadedAt, ttlSeconds(id))
+                .invoke(this::refuseLargerThanTheBound)
                 .call(d -> store ? write(d) : Uni.createFrom().voidItem())
                 .invoke(d -> {
+                    noteOutcome(id, loadedAt, "loaded " + d.entries().size() + " entries");
                     metrics.loaded(Duration.ofNanos(System.nanoTime() - started));
                     keepLocal(d);
                     try {
@@ -268,6 +319,16 @@ public final class DirectoryCache {
                         LOG.warnf("directory %s: the load listener failed: %s", id, e.getMessage());
                     }
                 });
+    }
+
+    /** One directory larger than the whole in-process bound is not cached at all (neither level). */
+    private void refuseLargerThanTheBound(CachedDirectory d) {
+        long bytes = Footprint.of(d);
+        if (bytes > settings.maxBytes()) {
+            throw new InvalidDirectoryException("directory " + d.directoryId() + " takes about " + bytes
+                    + " bytes in memory, more than the in-process bound of " + settings.maxBytes()
+                    + " bytes (cxbridge.directory.max-bytes); it was not cached");
+        }
     }
 
     // --- levels ----------------------------------------------------------------------------------------

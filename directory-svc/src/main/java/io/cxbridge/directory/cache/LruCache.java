@@ -1,29 +1,37 @@
 package io.cxbridge.directory.cache;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 
 /**
- * The in-process level: a strict least-recently-used map with a hard bound. (Caffeine's W-TinyLFU may refuse a
- * new entry instead of evicting the least recently used one, and bounds lazily; the spec asks for LRU and a hard
- * bound, and a hundred directories need no more than one lock.)
+ * The in-process level: a strict least-recently-used map with hard bounds on the count and on the estimated
+ * bytes of its values. (Caffeine's W-TinyLFU may refuse a new entry instead of evicting the least recently used
+ * one, and bounds lazily; the spec asks for LRU and a hard bound, and a hundred directories need no more than one
+ * lock.) The value just put is never evicted by its own put; the caller refuses a value larger than the bound.
  */
 final class LruCache<V> {
 
     private final int capacity;
-    private final LinkedHashMap<String, V> map;
+    private final long maxWeight;
+    private final ToLongFunction<V> weigher;
+    private final LinkedHashMap<String, V> map = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<String, Long> weights = new HashMap<>();
+    private long weight;
 
     LruCache(int capacity) {
+        this(capacity, Long.MAX_VALUE, v -> 0);
+    }
+
+    LruCache(int capacity, long maxWeight, ToLongFunction<V> weigher) {
         this.capacity = capacity;
-        this.map = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
-                return size() > LruCache.this.capacity;
-            }
-        };
+        this.maxWeight = maxWeight;
+        this.weigher = weigher;
     }
 
     synchronized V get(String key) {
@@ -31,14 +39,30 @@ final class LruCache<V> {
     }
 
     synchronized void put(String key, V value) {
-        map.put(key, value);
+        store(key, value);
     }
 
     /** Replaces the value only while {@code keep} holds for the current one (or there is none). */
     synchronized void putIf(String key, V value, Predicate<V> replaceCurrent) {
         V current = map.get(key);
         if (current == null || replaceCurrent.test(current)) {
-            map.put(key, value);
+            store(key, value);
+        }
+    }
+
+    private void store(String key, V value) {
+        long w = weigher.applyAsLong(value);
+        Long old = weights.put(key, w);
+        weight += w - (old == null ? 0 : old);
+        map.put(key, value);
+        Iterator<Map.Entry<String, V>> eldest = map.entrySet().iterator();
+        while ((map.size() > capacity || weight > maxWeight) && eldest.hasNext()) {
+            Map.Entry<String, V> e = eldest.next();
+            if (e.getKey().equals(key)) {
+                break;
+            }
+            eldest.remove();
+            weight -= weights.remove(e.getKey());
         }
     }
 
@@ -47,6 +71,7 @@ final class LruCache<V> {
         V current = map.get(key);
         if (current != null && test.test(current)) {
             map.remove(key);
+            weight -= weights.remove(key);
             return true;
         }
         return false;
@@ -54,6 +79,11 @@ final class LruCache<V> {
 
     synchronized int size() {
         return map.size();
+    }
+
+    /** The estimated bytes held. */
+    synchronized long weight() {
+        return weight;
     }
 
     /** Keys from least to most recently used, without touching the order. */

@@ -1,6 +1,7 @@
 package io.cxbridge.directory.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Map;
@@ -27,6 +28,73 @@ public interface DirectoryConfig {
     /** Directories kept in the in-process cache (least recently used evicted). */
     @WithDefault("100")
     int maxDirectories();
+
+    /**
+     * Estimated bytes the in-process cache may hold (e.g. {@code 32M}); 25 % of the maximum heap when unset.
+     * Start-up refuses more than 50 % of the maximum heap.
+     */
+    Optional<MemorySize> maxBytes();
+
+    /**
+     * Where each directory id is read from; an id not listed reads cxbridge's seed endpoint ({@code upstream.path}).
+     */
+    Map<String, Source> sources();
+
+    interface Source {
+        /** users, group-members, queue-members, external-contacts, datatable-rows or seed. */
+        String kind();
+
+        /** The group (kind group-members). */
+        Optional<String> groupId();
+
+        /** The queue (kind queue-members). */
+        Optional<String> queueId();
+
+        /** The data table (kind datatable-rows). */
+        Optional<String> datatableId();
+
+        /** Users in this state (kind users). */
+        @WithDefault("active")
+        String state();
+
+        /** A search on the contacts endpoint, within its 1,000-contact limit (kind external-contacts; else a full scan). */
+        Optional<String> q();
+
+        /** The TTL class ({@code cxbridge.directory.ttl.<class>}); the directory id when unset. */
+        Optional<String> ttlClass();
+
+        /** Page size; the platform's cap for the kind (users 500, others 100) when unset. */
+        Optional<Integer> pageSize();
+
+        /** Per entry field, a JSON Pointer into the record that replaces the kind's built-in mapping. */
+        Mapping mapping();
+    }
+
+    interface Mapping {
+        Optional<String> id();
+
+        Optional<String> name();
+
+        Optional<String> address();
+
+        Optional<String> email();
+
+        Optional<String> phone();
+
+        Optional<String> customAttributes();
+
+        /** The overrides by entry field name. */
+        default Map<String, String> asMap() {
+            Map<String, String> m = new java.util.TreeMap<>();
+            id().ifPresent(v -> m.put("id", v));
+            name().ifPresent(v -> m.put("name", v));
+            address().ifPresent(v -> m.put("address", v));
+            email().ifPresent(v -> m.put("email", v));
+            phone().ifPresent(v -> m.put("phone", v));
+            customAttributes().ifPresent(v -> m.put("customAttributes", v));
+            return m;
+        }
+    }
 
     Upstream upstream();
 
@@ -78,8 +146,18 @@ public interface DirectoryConfig {
         @WithDefault("true")
         boolean enabled();
 
+        /** How often a replica looks for directories to check. */
         @WithDefault("60s")
         Duration interval();
+
+        /**
+         * Genesys calls (pages) all replicas together may spend on checks per {@code window}; 10 % of
+         * {@code cxbridge.genesys.rate-limit.per-minute} per minute when unset.
+         */
+        Optional<Integer> budget();
+
+        @WithDefault("60s")
+        Duration window();
     }
 
     interface Webhook {

@@ -31,7 +31,9 @@ import org.jboss.logging.Logger;
  * After every load this replica made: an audit event ({@code populated} or {@code refreshed}), and when the
  * content hash differs from the last one published for the directory (kept in Redis, so replicas agree; in
  * memory while Redis is away), a {@code DirectoryUpdated} on {@code cxbridge.directory.updates.v1} (the CDN
- * sync hook) and the optional webhook. None of it blocks or fails a read: outcomes are counted and logged.
+ * sync hook) and the optional webhook. The new hash is recorded only once the broker took the event, so a
+ * failed send is retried by the next load, never lost. None of it blocks or fails a read: outcomes are counted
+ * and logged.
  */
 @ApplicationScoped
 public class DirectoryUpdates implements CacheListener {
@@ -73,25 +75,38 @@ public class DirectoryUpdates implements CacheListener {
         data.put("ttlSeconds", loaded.ttlSeconds());
         audit.emitObserved(audit.event(previous == null ? AuditTypes.DIRECTORY_POPULATED : AuditTypes.DIRECTORY_REFRESHED,
                 loaded.directoryId(), traceId, data));
-        swapHash(loaded).subscribe().with(old -> {
-            if (!loaded.contentHash().equals(old)) {
-                publish(new DirectoryUpdated(loaded.directoryId(), loaded.entries().size(), loaded.lastModified(),
-                        loaded.contentHash(), loaded.ttlSeconds(), traceId));
-            }
-        }, e -> LOG.warnf("directory %s: change detection failed: %s", loaded.directoryId(), e.getMessage()));
+        publishedHash(loaded).onItem().transformToUni(old -> loaded.contentHash().equals(old)
+                        ? Uni.createFrom().voidItem()
+                        : publish(new DirectoryUpdated(loaded.directoryId(), loaded.entries().size(),
+                                loaded.lastModified(), loaded.contentHash(), loaded.ttlSeconds(), traceId))
+                        .call(() -> recordHash(loaded)))
+                .subscribe().with(x -> { }, e -> LOG.warnf("directory %s: DirectoryUpdated not published (the next "
+                        + "load tries again): %s", loaded.directoryId(), e.getMessage()));
     }
 
-    /** Stores the new hash and answers the one before (Redis {@code SET ... GET}; in memory without Redis). */
-    private Uni<String> swapHash(CachedDirectory d) {
-        String key = config.redis().keyPrefix() + ":hash:" + d.directoryId();
-        String local = lastHashes.put(d.directoryId(), d.contentHash());
-        return redis.set(List.of(key, d.contentHash(), "GET", "EX", String.valueOf(Duration.ofDays(7).toSeconds())))
+    /** The hash last published for the directory (Redis; this replica's memory while Redis is away). */
+    private Uni<String> publishedHash(CachedDirectory d) {
+        String local = lastHashes.get(d.directoryId());
+        return redis.get(hashKey(d))
                 .ifNoItem().after(Duration.ofSeconds(1)).fail()
                 .map(r -> r == null ? null : r.toString())
                 .onFailure().recoverWithItem(e -> local);
     }
 
-    private void publish(DirectoryUpdated event) {
+    /** Recorded after the broker took the event. */
+    private Uni<Void> recordHash(CachedDirectory d) {
+        lastHashes.put(d.directoryId(), d.contentHash());
+        return redis.set(List.of(hashKey(d), d.contentHash(), "EX", String.valueOf(Duration.ofDays(7).toSeconds())))
+                .ifNoItem().after(Duration.ofSeconds(1)).fail()
+                .replaceWithVoid()
+                .onFailure().recoverWithUni(e -> Uni.createFrom().voidItem());
+    }
+
+    private String hashKey(CachedDirectory d) {
+        return config.redis().keyPrefix() + ":hash:" + d.directoryId();
+    }
+
+    private Uni<Void> publish(DirectoryUpdated event) {
         String json;
         try {
             json = Json.mapper().writeValueAsString(event);
@@ -100,13 +115,10 @@ public class DirectoryUpdates implements CacheListener {
         }
         Message<String> record = Message.of(json)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.directoryId()).build());
-        Uni.createFrom().deferred(() -> emitter.sendMessage(record)).subscribe().with(
-                x -> published.increment(),
-                e -> {
-                    failed.increment();
-                    LOG.warnf("DirectoryUpdated for %s was not acknowledged: %s", event.directoryId(), e.getMessage());
-                });
         config.webhook().url().ifPresent(url -> webhooks.post(url, config.webhook().secret().orElse(""), json,
                 config.webhook().timeout()).subscribe().with(ok -> { }, e -> { }));
+        return Uni.createFrom().deferred(() -> emitter.sendMessage(record))
+                .onItem().invoke(x -> published.increment())
+                .onFailure().invoke(e -> failed.increment());
     }
 }

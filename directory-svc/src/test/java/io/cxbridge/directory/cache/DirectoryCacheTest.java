@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.cxbridge.directory.cache.DirectoryCache.Read;
 import io.cxbridge.directory.cache.DirectoryCache.Source;
+import io.cxbridge.directory.consistency.ConsistencyBudget;
 import io.cxbridge.directory.consistency.ConsistencyChecker;
 import io.cxbridge.directory.metrics.CacheMetrics;
 import io.cxbridge.directory.ttl.TtlMatrix;
@@ -55,6 +56,11 @@ class DirectoryCacheTest {
     @Inject
     RedisAPI redis;
 
+    @Inject
+    io.vertx.mutiny.redis.client.Redis redisClient;
+
+    final TestReplicas replicas = new TestReplicas();
+
     SimControl sim;
     MutableClock clock;
     String prefix;
@@ -62,28 +68,26 @@ class DirectoryCacheTest {
 
     @BeforeEach
     void setUp() {
-        sim = GenesysSim.shared().control();
-        sim.reset();
-        sim.config(Map.of("rateLimitPerMinute", 0));
+        sim = TestReplicas.freshSim();
+        loads = new CopyOnWriteArrayList<>();
         clock = MutableClock.startingNow();
         prefix = "test-" + UUID.randomUUID();
-        loads = new CopyOnWriteArrayList<>();
     }
 
     @AfterEach
     void clearFaults() {
+        replicas.closeAll();
         sim.clearFaults();
     }
 
     private CacheSettings settings(int ttlSeconds, int maxDirectories) {
-        return new CacheSettings(TtlMatrix.of(Map.of("default", ttlSeconds)), 1.0, 10_000, maxDirectories,
-                "/api/v2/routing/directories/{id}/entries", 250, Duration.ofSeconds(10), prefix,
-                Duration.ofSeconds(30), Duration.ofMillis(20), Duration.ofSeconds(30));
+        return TestReplicas.settings(prefix, ttlSeconds, maxDirectories);
     }
 
     private DirectoryCache replica(CacheSettings settings) {
         return new DirectoryCache(settings, redis, new DirectoryFetcher(genesys, settings), clock,
-                (previous, loaded) -> loads.add(new CachedDirectory[] {previous, loaded}), new SimpleMeterRegistry());
+                (previous, loaded) -> loads.add(new CachedDirectory[] {previous, loaded}), new SimpleMeterRegistry(),
+                replicas.signals(redisClient, redis, settings.keyPrefix()));
     }
 
     private DirectoryCache replica() {
@@ -270,33 +274,130 @@ class DirectoryCacheTest {
         assertThat(loads).isEmpty();
     }
 
+    private ConsistencyChecker checker(DirectoryCache cache, int calls, AtomicInteger mismatches) {
+        return new ConsistencyChecker(cache, new DirectoryFetcher(genesys, cache.settings()),
+                new ConsistencyBudget(redis, prefix, calls, Duration.ofSeconds(10), clock), clock,
+                (cached, loaded) -> mismatches.incrementAndGet());
+    }
+
     @Test
-    void theConsistencyCheckNoticesAChangeAtGenesysAndReloadsOnce() {
+    void theConsistencyCheckReReadsADirectoryReadWithinItsTtlAndAppliesAChangedContent() {
         sim.config(Map.of("directorySize", 4));
         DirectoryCache a = replica();
         String id = newId();
         CachedDirectory first = read(a, id).directory();
         AtomicInteger mismatches = new AtomicInteger();
-        ConsistencyChecker checker = new ConsistencyChecker(a, new DirectoryFetcher(genesys, a.settings()),
-                (cached, upstream) -> mismatches.incrementAndGet());
+        ConsistencyChecker checker = checker(a, 100, mismatches);
 
-        assertThat(checker.check(id).await().atMost(WAIT)).isFalse();
-        assertThat(loads).hasSize(1);
+        clock.advance(Duration.ofSeconds(1));
+        ConsistencyChecker.Result same = checker.checkAll().await().atMost(WAIT);
+        assertThat(same.checked()).isEqualTo(1);
+        assertThat(same.mismatched()).isZero();
+        assertThat(fetches(id)).as("re-read without validators").isEqualTo(2);
 
         sim.touchDirectory(id);
+        clock.advance(Duration.ofSeconds(1));
         ConsistencyChecker.Result result = checker.checkAll().await().atMost(WAIT);
         assertThat(result.mismatched()).isEqualTo(1);
         assertThat(mismatches).hasValue(1);
-        assertThat(loads).hasSize(2);
-        CachedDirectory reloaded = loads.get(1)[1];
-        assertThat(loads.get(1)[0]).isSameAs(first);
+        CachedDirectory reloaded = loads.get(loads.size() - 1)[1];
         assertThat(reloaded.contentHash()).isNotEqualTo(first.contentHash());
-        assertThat(reloaded.lastModified()).isAfter(first.lastModified());
         assertThat(reloaded.entries().get(0).name()).isEqualTo("Contact 1 v2");
         assertThat(read(a, id).directory()).isSameAs(reloaded);
 
-        assertThat(checker.checkAll().await().atMost(WAIT).mismatched()).isZero();
-        assertThat(loads).hasSize(2);
+        // Not read by a client for a TTL: not checked any more.
+        clock.advance(Duration.ofSeconds(301));
+        long before = fetches(id);
+        assertThat(checker.checkAll().await().atMost(WAIT).checked()).isZero();
+        assertThat(fetches(id)).isEqualTo(before);
+    }
+
+    @Test
+    void theConsistencyCheckSpendsAtMostTheSharedBudgetLongestUncheckedFirst() {
+        sim.config(Map.of("directorySize", 3));
+        DirectoryCache a = replica();
+        DirectoryCache b = replica();
+        List<String> ids = List.of(newId(), newId(), newId());
+        ids.forEach(id -> read(a, id));
+        ids.forEach(id -> read(b, id));
+        AtomicInteger mismatches = new AtomicInteger();
+        // Two replicas, one budget of 2 calls (pages) per window: together they check two directories.
+        ConsistencyChecker checkA = checker(a, 2, mismatches);
+        ConsistencyChecker checkB = checker(b, 2, mismatches);
+        clock.advance(Duration.ofSeconds(1));
+        ConsistencyChecker.Result ra = checkA.checkAll().await().atMost(WAIT);
+        ConsistencyChecker.Result rb = checkB.checkAll().await().atMost(WAIT);
+        assertThat(ra.checked() + rb.checked()).isEqualTo(2);
+        assertThat(rb.deferred()).isEqualTo(3);
+        List<String> checkedByA = ids.stream().filter(id -> fetches(id) == 2).toList();
+        assertThat(checkedByA).hasSize(2);
+
+        // The next window: the one left unchecked goes first.
+        clock.advance(Duration.ofSeconds(10));
+        String left = ids.stream().filter(id -> fetches(id) == 1).findFirst().orElseThrow();
+        ConsistencyChecker.Result next = checkA.checkAll().await().atMost(WAIT);
+        assertThat(next.checked()).isEqualTo(2);
+        assertThat(fetches(left)).isEqualTo(2);
+    }
+
+    @Test
+    void twentyCachedDirectoriesAreCheckedAtSixCallsPerWindowAcrossReplicasAndAChangeIsAppliedWithinTwoWindows() {
+        sim.config(Map.of("directorySize", 3));
+        DirectoryCache a = replica();
+        DirectoryCache b = replica();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ids.add(newId());
+        }
+        ids.forEach(id -> read(a, id));
+        ids.forEach(id -> read(b, id));
+        AtomicInteger mismatches = new AtomicInteger();
+        ConsistencyChecker checkA = checker(a, 6, mismatches);
+        ConsistencyChecker checkB = checker(b, 6, mismatches);
+        String changed = null;
+        for (int window = 0; window < 2; window++) {
+            clock.advance(Duration.ofSeconds(10));
+            long before = ids.stream().mapToLong(this::fetches).sum();
+            // Each replica runs several passes in the window; together they stay within the budget.
+            for (int pass = 0; pass < 3; pass++) {
+                checkA.checkAll().await().atMost(WAIT);
+                checkB.checkAll().await().atMost(WAIT);
+            }
+            long calls = ids.stream().mapToLong(this::fetches).sum() - before;
+            assertThat(calls).as("Genesys calls in window " + window).isEqualTo(6);
+            if (window == 0) {
+                // A directory not checked yet changes at Genesys: it is among the longest unchecked next window.
+                changed = ids.stream().filter(id -> fetches(id) == 1).findFirst().orElseThrow();
+                sim.touchDirectory(changed);
+            }
+        }
+        String id = changed;
+        assertThat(mismatches).hasValue(1);
+        CachedDirectory applied = loads.stream().map(l -> l[1]).filter(d -> d.directoryId().equals(id))
+                .reduce((x, y) -> y).orElseThrow();
+        assertThat(applied.entries().get(0).name()).isEqualTo("Contact 1 v2");
+    }
+
+    @Test
+    void aReplicaWaitingOnAnothersLoadIsWokenByItsPublishNotByItsLease() {
+        sim.config(Map.of("directorySize", 2));
+        CacheSettings longLease = new CacheSettings(TtlMatrix.of(Map.of("default", 300)), 1.0, 10_000, 100,
+                "/api/v2/routing/directories/{id}/entries", 250, Duration.ofSeconds(10), prefix,
+                Duration.ofSeconds(120), Duration.ofMillis(20), Duration.ofSeconds(120));
+        DirectoryCache a = replica(longLease);
+        DirectoryCache b = replica(longLease);
+        String id = newId();
+        sim.fault(Map.of("path", "/api/v2/routing/directories/" + id + "/entries", "latencyMs", 1000, "count", 1));
+        var holder = a.read(id).subscribeAsCompletionStage();
+        await().atMost(WAIT).until(() -> sim.faults().findValues("hits").stream().anyMatch(h -> h.asLong() > 0));
+
+        long start = System.nanoTime();
+        Read waited = read(b, id);
+        long waitedMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(waited.directory().contentHash()).isEqualTo(holder.join().directory().contentHash());
+        assertThat(waitedMs).as("woken by the holder's PUBLISH, far inside the 120 s lease").isLessThan(15_000);
+        assertThat(fetches(id)).isEqualTo(1);
     }
 
     @Test

@@ -24,6 +24,7 @@ import io.vertx.mutiny.ext.web.client.HttpRequest;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
 import io.vertx.mutiny.ext.web.client.WebClient;
 import java.net.ConnectException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +46,7 @@ public final class GenesysClient {
     private static final Logger LOG = Logger.getLogger(GenesysClient.class);
 
     private final GenesysConfig config;
+    private final URI apiBaseUri;
     private final String apiBase;
     private final WebClient web;
     private final HttpClient streamingHttp;
@@ -61,6 +63,7 @@ public final class GenesysClient {
                          MeterRegistry registry) {
         this.streamingHttp = streamingHttp;
         this.config = config;
+        this.apiBaseUri = endpoints.apiBase();
         this.apiBase = endpoints.apiBase().toString();
         this.web = web;
         this.tokens = tokens;
@@ -78,6 +81,11 @@ public final class GenesysClient {
                 .description("1 while the client's circuit breaker is open or half-open, else 0")
                 .tag("breaker", breaker.name())
                 .register(registry);
+    }
+
+    /** The configured API host every call goes to (a listing's absolute next link must name it). */
+    public URI apiBase() {
+        return apiBaseUri;
     }
 
     public Uni<GenesysResponse> send(GenesysRequest request) {

@@ -10,6 +10,11 @@ public record GenesysResponse(int status, MultiMap headers, Buffer body, int att
         return body == null ? "" : body.toString();
     }
 
+    /** The platform's id of this answer ({@code ININ-Correlation-Id}), for log lines and audit events; null if absent. */
+    public String correlationId() {
+        return headers == null ? null : headers.get("ININ-Correlation-Id");
+    }
+
     public boolean ok() {
         return status >= 200 && status < 300;
     }
