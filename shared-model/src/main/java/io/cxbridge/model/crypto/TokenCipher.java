@@ -21,6 +21,16 @@ public final class TokenCipher {
     public static final String VERSION = "v1";
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
+    /** The longest key id; with {@link #MAX_TOKEN_BYTES} it bounds what a sealed token can grow to. */
+    public static final int MAX_KEY_ID_LENGTH = 64;
+    /** The longest clear fulfillmentToken the gateway accepts, in UTF-8 bytes. */
+    public static final int MAX_TOKEN_BYTES = 8192;
+    /**
+     * The longest sealed value of a token of at most {@link #MAX_TOKEN_BYTES}: {@code v1:<key id>:} and the
+     * unpadded base64url of IV, ciphertext and tag. What the gateway accepts always fits what consumers accept.
+     */
+    public static final int MAX_SEALED_LENGTH = 3 + MAX_KEY_ID_LENGTH + 1
+            + ((IV_BYTES + MAX_TOKEN_BYTES + TAG_BITS / 8) * 4 + 2) / 3;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String currentKeyId;
@@ -38,6 +48,9 @@ public final class TokenCipher {
         }
         if (currentKeyId.contains(":")) {
             throw new IllegalArgumentException("a key id may not contain ':'");
+        }
+        if (currentKeyId.length() > MAX_KEY_ID_LENGTH) {
+            throw new IllegalArgumentException("a key id is at most " + MAX_KEY_ID_LENGTH + " characters");
         }
         this.currentKeyId = currentKeyId;
     }
