@@ -56,6 +56,9 @@ class LogRedactionTest {
             given().header("X-API-Key", "cxb_demo_key").contentType("application/octet-stream")
                     .body(new byte[] {0, 1, 2, 's', '3', 'c', 'r', '3', 't'})
                     .post("/api/v2/external/blobs").then().statusCode(lessThan(500));
+            // the request line is written when the response has ended, just after the client has read it
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> lines.stream().anyMatch(l -> l.contains("POST /api/v2/external/blobs")));
         } finally {
             root.removeHandler(capture);
         }
