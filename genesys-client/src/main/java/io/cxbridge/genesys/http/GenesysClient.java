@@ -121,7 +121,7 @@ public final class GenesysClient {
         Uni<Answer<T>> send(String token, Duration timeout);
     }
 
-    /** Counts attempts; the one re-authentication after a 401 does not spend the retry budget. */
+    /** Counts attempts; re-authentications after a 401 do not spend the retry budget. */
     private static final class Attempts {
         /** The path the breaker family is taken from. */
         final String path;
