@@ -15,8 +15,12 @@ final class SecretScanner {
 
     static final String PLACEHOLDER = "CHANGE_ME";
 
-    /** Public, documented values (SPEC, genesys-sim: "Default credentials"), allowed in the dev overlay. */
-    static final Set<String> PUBLIC_VALUES = Set.of("cxbridge-local", "cxbridge-local-secret");
+    /**
+     * Public, documented values (SPEC, genesys-sim: "Default credentials"; the local stack's genesys-client
+     * token key, in every service's %local profile), allowed in the dev overlay.
+     */
+    static final Set<String> PUBLIC_VALUES = Set.of("cxbridge-local", "cxbridge-local-secret", "genesys-local-1",
+            "genesys-local-1=5VFldDlsLCf8FoJ1yZEhAADQAFY0HpKuLhvTiVAif8Q=");
 
     private static final Pattern PEM = Pattern.compile("-----BEGIN [A-Z ]+-----");
     private static final Pattern AWS_KEY_ID = Pattern.compile("\\b(AKIA|ASIA)[0-9A-Z]{16}\\b");

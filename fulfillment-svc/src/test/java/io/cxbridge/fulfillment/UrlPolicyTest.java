@@ -121,4 +121,37 @@ class UrlPolicyTest {
         awaitAudit(AuditTypes.FULFILLMENT_CALLBACK_FAILED, fid);
         assertFalse(headers.values().stream().anyMatch(v -> v.contains(job.fulfillmentToken())));
     }
+
+    @Test
+    void jobsWhoseUrlPathIsNotTheCallbackPathAreDeadLetteredAndNothingIsPosted() {
+        String sim = FulfillmentTestSupport.simCallbackUrl("x").replaceFirst("/api/v2/.*$", "");
+        // a POST to /sim/reset would clear this fault: its survival shows no such request was made
+        String sentinel = this.sim.fault(Map.of("method", "GET", "path", "/api/v2/sentinel", "status", 418));
+        Map<String, String> refused = new LinkedHashMap<>(); // fid -> URL
+        for (String url : List.of(sim + "/sim/reset", sim + "/api/v2/users", sim + "/api/v2/dataactions/fulfillments/../../users",
+                sim + "/api/v2/dataactions/fulfillments/a/b", "https://100.64.0.1/api/v2/dataactions/fulfillments/a")) {
+            refused.put(newFid(), url);
+        }
+        Map<String, String> payloads = new LinkedHashMap<>();
+        refused.forEach((fid, url) -> {
+            // a plain KafkaProducer, as anyone with access to the topic could
+            String payload = json(job(fid, url, newToken(), Duration.ofSeconds(60)));
+            payloads.put(fid, payload);
+            publish(fid, payload);
+        });
+
+        List<ConsumerRecord<String, byte[]>> dlq = TopicReader.await(bootstrap(), Topics.FULFILLMENT_JOBS_DLQ,
+                refused.size(), r -> payloads.containsKey(r.key()), Duration.ofSeconds(30));
+        assertEquals(refused.size(), dlq.size());
+        for (ConsumerRecord<String, byte[]> r : dlq) {
+            Map<String, String> headers = TopicReader.headers(r);
+            assertEquals("url-refused", headers.get(Headers.ERROR_CLASS));
+            String reason = headers.get(Headers.ERROR_REASON);
+            String expected = refused.get(r.key()).contains("100.64.") ? "not an allowed Genesys host" : "path must be";
+            assertTrue(reason.startsWith("fulfillmentUrl ") && reason.contains(expected), refused.get(r.key()) + " -> " + reason);
+            assertTrue(this.sim.fulfillment(r.key()).isEmpty());
+        }
+        assertEquals(0, this.sim.stats().requests("POST", "/api/v2/users"), "nothing posted to another Genesys path");
+        assertTrue(this.sim.faults().toString().contains(sentinel), "the sim was never reset by a job");
+    }
 }

@@ -1,6 +1,6 @@
 package io.cxbridge.genesys;
 
-import io.cxbridge.genesys.breaker.CircuitBreaker;
+import io.cxbridge.genesys.breaker.Breakers;
 import io.cxbridge.genesys.config.Endpoints;
 import io.cxbridge.genesys.config.GenesysConfig;
 import io.cxbridge.genesys.http.GenesysClient;
@@ -82,9 +82,9 @@ public class GenesysProducers {
     @Singleton
     GenesysClient genesysClient(GenesysConfig config, Endpoints endpoints, TokenProvider tokens, RateShaper shaper,
                                 Clock clock, MeterRegistry registry) {
-        CircuitBreaker breaker = new CircuitBreaker("genesys", config.breaker().failureThreshold(),
-                config.breaker().delay(), clock);
-        return new GenesysClient(config, endpoints, web, streamingHttp, tokens, shaper, breaker, clock, registry);
+        Breakers breakers = new Breakers(config.breaker().failureThreshold(), config.breaker().delay(),
+                config.breaker().maxFamilies(), clock);
+        return new GenesysClient(config, endpoints, web, streamingHttp, tokens, shaper, breakers, clock, registry);
     }
 
     @Produces

@@ -1,6 +1,6 @@
 package io.cxbridge.genesys;
 
-import io.cxbridge.genesys.breaker.CircuitBreaker;
+import io.cxbridge.genesys.breaker.Breakers;
 import io.cxbridge.genesys.config.Endpoints;
 import io.cxbridge.genesys.config.GenesysConfig;
 import io.cxbridge.genesys.http.GenesysClient;
@@ -27,7 +27,7 @@ public final class Process implements AutoCloseable {
     public final io.vertx.core.http.HttpClient streamingHttp;
     public final TokenProvider tokens;
     public final RateShaper shaper;
-    public final CircuitBreaker breaker;
+    public final Breakers breakers;
     public final GenesysClient client;
 
     public Process(Vertx vertx, String redisUrl, GenesysConfig config, Clock clock) {
@@ -40,9 +40,10 @@ public final class Process implements AutoCloseable {
         this.web = GenesysProducers.webClient(vertx, config);
         this.tokens = new TokenProvider(config, endpoints, web, redis, clock, registry);
         this.shaper = new RateShaper(config, redis, clock, registry);
-        this.breaker = new CircuitBreaker("genesys", config.breaker().failureThreshold(), config.breaker().delay(), clock);
+        this.breakers = new Breakers(config.breaker().failureThreshold(), config.breaker().delay(),
+                config.breaker().maxFamilies(), clock);
         this.streamingHttp = GenesysProducers.streamingClient(vertx, config);
-        this.client = new GenesysClient(config, endpoints, web, streamingHttp, tokens, shaper, breaker, clock, registry);
+        this.client = new GenesysClient(config, endpoints, web, streamingHttp, tokens, shaper, breakers, clock, registry);
     }
 
     public double counter(String name, String... tags) {

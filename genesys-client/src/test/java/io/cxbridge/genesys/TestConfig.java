@@ -12,10 +12,16 @@ import java.util.Map;
 /** A {@link GenesysConfig} built by SmallRye Config from properties, as Quarkus would, without Quarkus. */
 public final class TestConfig {
 
+    /** The public dev key of the services' %test/%local profiles. */
+    public static final String DEV_KEY_ID = "genesys-local-1";
+    public static final String DEV_KEY = "5VFldDlsLCf8FoJ1yZEhAADQAFY0HpKuLhvTiVAif8Q=";
+
     public static GenesysConfig genesys(Map<String, String> properties) {
         Map<String, String> p = new HashMap<>();
         p.put("cxbridge.genesys.client-id", "cxbridge-local");
         p.put("cxbridge.genesys.client-secret", "cxbridge-local-secret");
+        p.put("cxbridge.genesys.token-encryption.current-key-id", DEV_KEY_ID);
+        p.put("cxbridge.genesys.token-encryption.keys", DEV_KEY_ID + "=" + DEV_KEY);
         p.putAll(properties);
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(GenesysConfig.class)

@@ -24,6 +24,8 @@ class TtlStartupIT {
                 "-Dquarkus.http.port=0",
                 "-Dcxbridge.genesys.base-url=http://127.0.0.1:9",
                 "-Dcxbridge.genesys.client-id=x", "-Dcxbridge.genesys.client-secret=y",
+                "-Dcxbridge.genesys.token-encryption.current-key-id=k",
+                "-Dcxbridge.genesys.token-encryption.keys=k=5VFldDlsLCf8FoJ1yZEhAADQAFY0HpKuLhvTiVAif8Q=",
                 "-Dquarkus.log.console.json.enabled=false",
                 "-jar", jar.toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();

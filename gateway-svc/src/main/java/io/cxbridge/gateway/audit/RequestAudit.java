@@ -5,12 +5,12 @@ import io.cxbridge.gateway.auth.GatewayClient;
 import io.cxbridge.genesys.redaction.Redactor;
 import io.cxbridge.model.audit.AuditTypes;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -18,7 +18,7 @@ import org.jboss.logging.MDC;
 
 /**
  * First on every request: fixes its trace id, then, when the response is done, writes one JSON log line
- * (redacted query, no body, no credential) and sends one {@code io.cxbridge.gateway.request} audit event
+ * (redacted query, bodies redacted by content type, no credential) and sends one {@code io.cxbridge.gateway.request} audit event
  * off the response path (its outcome is counted by the emitter, never awaited by the client).
  */
 @ApplicationScoped
@@ -53,14 +53,17 @@ public class RequestAudit {
         rc.next();
     }
 
-    /** A body the gateway saw: redacted when small, else only its size and SHA-256. */
-    private String body(String label, BodyTap tap) {
+    /**
+     * A body the gateway saw: when small, redacted by its content type (JSON, form, YAML, text: sensitive keys
+     * and PII patterns; anything else only size and SHA-256), else only its size and SHA-256.
+     */
+    private String body(String label, BodyTap tap, String contentType) {
         if (tap == null || tap.size() == 0) {
             return "";
         }
         Buffer small = tap.small();
         return small == null ? label + tap.size() + " B sha256 " + tap.sha256()
-                : label + redactor.json(small.toString(StandardCharsets.UTF_8));
+                : label + redactor.body(contentType, small.getBytes());
     }
 
     private void record(RoutingContext rc, String traceId, long started) {
@@ -86,8 +89,10 @@ public class RequestAudit {
             LOG.infof("%s %s%s -> %d in %d ms (client %s, in %d B, out %d B)%s", request.method().name(),
                     request.path(), request.query() == null ? "" : "?" + redactor.query(request.query()), status,
                     durationMs, client == null ? "-" : client.id(), request.bytesRead(),
-                    rc.response().bytesWritten(), body(" body ", rc.get(RequestContext.REQUEST_BODY))
-                            + body(" response ", rc.get(RequestContext.RESPONSE_BODY)));
+                    rc.response().bytesWritten(),
+                    body(" body ", rc.get(RequestContext.REQUEST_BODY), request.getHeader(HttpHeaders.CONTENT_TYPE))
+                            + body(" response ", rc.get(RequestContext.RESPONSE_BODY),
+                            rc.response().headers().get(HttpHeaders.CONTENT_TYPE)));
         } finally {
             MDC.remove("traceId");
         }

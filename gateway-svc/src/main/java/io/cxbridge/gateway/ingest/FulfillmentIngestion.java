@@ -21,6 +21,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,6 +83,12 @@ public class FulfillmentIngestion {
                     "a field has the wrong type (deadline is an ISO-8601 instant)"));
         }
         List<Violation> violations = new ArrayList<>(Violations.of(validator, request));
+        // @Size counts characters; the sealed size (what fulfillment-svc accepts) follows the UTF-8 bytes.
+        if (request.fulfillmentToken() != null && request.fulfillmentToken().length() <= TokenCipher.MAX_TOKEN_BYTES
+                && request.fulfillmentToken().getBytes(StandardCharsets.UTF_8).length > TokenCipher.MAX_TOKEN_BYTES) {
+            violations.add(new Violation("fulfillmentToken", "must be at most " + TokenCipher.MAX_TOKEN_BYTES
+                    + " bytes in UTF-8"));
+        }
         if (!violations.isEmpty()) {
             return Uni.createFrom().item(ProblemResponses.validation(violations));
         }

@@ -1,6 +1,7 @@
 package io.cxbridge.gateway.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cxbridge.model.crypto.TokenCipher;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
@@ -8,7 +9,7 @@ import java.time.Instant;
 /** The body of {@code POST /v1/fulfillment/execute}; {@code fulfillmentToken} is a secret and never printed. */
 public record FulfillmentRequest(
         @NotBlank @Size(max = 2048) String fulfillmentUrl,
-        @NotBlank @Size(max = 8192) String fulfillmentToken,
+        @NotBlank @Size(max = TokenCipher.MAX_TOKEN_BYTES) String fulfillmentToken,
         JsonNode data,
         @Size(max = 256) String fulfillmentId,
         Instant deadline) {

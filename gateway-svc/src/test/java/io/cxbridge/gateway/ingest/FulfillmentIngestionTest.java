@@ -93,6 +93,52 @@ class FulfillmentIngestionTest {
     }
 
     @Test
+    void aUrlWhosePathIsNotTheCallbackPathOrThatNamesCarrierGradeNatIs400AndNothingIsSent() {
+        String sim = GenesysSim.shared().baseUrl();
+        long before = GenesysSim.shared().control().stats().requestsTotal();
+        for (String url : java.util.List.of(sim + "/sim/reset", sim + "/api/v2/users",
+                sim + "/api/v2/dataactions/fulfillments/../../users", sim + "/api/v2/dataactions/fulfillments/a/b",
+                sim + "/api/v2/dataactions/fulfillments/a?x=1", "https://100.64.0.1/api/v2/dataactions/fulfillments/a",
+                "https://api.mypurecloud.com:8443/api/v2/dataactions/fulfillments/a")) {
+            demo().body(Json.mapper().createObjectNode().put("fulfillmentUrl", url).put("fulfillmentToken", "t")
+                            .put("fulfillmentId", "ff-x").toString())
+                    .post(PATH).then()
+                    .statusCode(400)
+                    .contentType(Problem.MEDIA_TYPE)
+                    .body("violations[0].field", equalTo("fulfillmentUrl"));
+        }
+        assertThat(GenesysSim.shared().control().stats().requestsTotal()).as("no request was made").isEqualTo(before);
+    }
+
+    @Test
+    void aTokenAtTheLimitIsAcceptedAndItsSealedJobIsValidOneByteMoreIsNot() throws Exception {
+        String ascii = "t".repeat(TokenCipher.MAX_TOKEN_BYTES);
+        String multibyte = "\u00e9".repeat(TokenCipher.MAX_TOKEN_BYTES / 2); // 8192 bytes in UTF-8
+        for (String token : java.util.List.of(ascii, multibyte)) {
+            String fulfillmentId = "ff-" + UUID.randomUUID();
+            String jobId = demo().body(Json.mapper().createObjectNode().put("fulfillmentUrl", callbackUrl(fulfillmentId))
+                            .put("fulfillmentToken", token).toString())
+                    .post(PATH).then().statusCode(202).extract().path("jobId");
+            ConsumerRecord<String, byte[]> record = TopicReader.await(KafkaBroker.shared().bootstrapServers(),
+                    Topics.FULFILLMENT_JOBS, 1, r -> new String(r.value(), StandardCharsets.UTF_8).contains(jobId),
+                    Duration.ofSeconds(10)).get(0);
+            io.cxbridge.model.event.FulfillmentJob job = Json.mapper().readValue(record.value(),
+                    io.cxbridge.model.event.FulfillmentJob.class);
+            assertThat(io.cxbridge.model.validation.Violations.of(validator, job))
+                    .as("what fulfillment-svc validates the job against").isEmpty();
+            assertThat(cipher.decrypt(job.fulfillmentToken(), fulfillmentId)).isEqualTo(token);
+        }
+        for (String token : java.util.List.of(ascii + "t", multibyte + "\u00e9", multibyte + "t")) {
+            demo().body(Json.mapper().createObjectNode().put("fulfillmentUrl", callbackUrl("ff-big"))
+                            .put("fulfillmentToken", token).toString())
+                    .post(PATH).then().statusCode(400).body("violations[0].field", equalTo("fulfillmentToken"));
+        }
+    }
+
+    @Inject
+    jakarta.validation.Validator validator;
+
+    @Test
     void missingFieldsAndAPastDeadlineAreListedTogether() {
         demo().body("{\"data\":{}}").post(PATH).then()
                 .statusCode(400)

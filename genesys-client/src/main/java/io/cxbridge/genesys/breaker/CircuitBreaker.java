@@ -32,8 +32,11 @@ public final class CircuitBreaker {
         this.clock = clock;
     }
 
-    /** Permission for one call; throws {@link CircuitOpenException} while open (or while the probe is out). */
-    public synchronized void acquire() {
+    /**
+     * Permission for one call; throws {@link CircuitOpenException} while open (or while the probe is out).
+     * Returns true when the permitted call is the half-open probe: only its {@link #release} frees the slot.
+     */
+    public synchronized boolean acquire() {
         if (state == State.OPEN) {
             Instant probeAt = openedAt.plus(delay);
             Instant now = clock.instant();
@@ -42,17 +45,19 @@ public final class CircuitBreaker {
             }
             state = State.HALF_OPEN;
             probeInFlight = true;
-            return;
+            return true;
         }
         if (state == State.HALF_OPEN) {
             if (probeInFlight) {
                 throw new CircuitOpenException(name, delay);
             }
             probeInFlight = true;
+            return true;
         }
+        return false;
     }
 
-    /** The upstream answered in a way that shows it is healthy (any status but 5xx). */
+    /** The upstream answered in a way that shows it is healthy (any status but 5xx: a 4xx is the caller's doing). */
     public synchronized void onSuccess() {
         state = State.CLOSED;
         failures = 0;

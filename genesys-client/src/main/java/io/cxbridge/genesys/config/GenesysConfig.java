@@ -27,6 +27,9 @@ public interface GenesysConfig {
 
     Token token();
 
+    /** The keys that seal the access token stored in Redis (not the fulfillment-token keys). */
+    TokenEncryption tokenEncryption();
+
     RateLimit rateLimit();
 
     Retry retry();
@@ -60,6 +63,19 @@ public interface GenesysConfig {
         /** How often a waiting process looks for the token another one is fetching. */
         @WithDefault("50ms")
         Duration pollInterval();
+    }
+
+    /**
+     * AES-256-GCM keys for the shared access token in Redis, rotated by id like {@code cxbridge.token-encryption}:
+     * new values are sealed with the current key, older ones open while their id is listed. Required: a service
+     * without them does not start.
+     */
+    interface TokenEncryption {
+        /** The key id new values are sealed with. */
+        Optional<String> currentKeyId();
+
+        /** {@code id=base64-256-bit-key,id2=...}. A secret. */
+        Optional<String> keys();
     }
 
     interface RateLimit {
@@ -106,14 +122,19 @@ public interface GenesysConfig {
         Duration minAttemptTime();
     }
 
+    /** One breaker per Genesys path family (see {@code breaker.Breakers}); a 4xx never counts as a failure. */
     interface Breaker {
-        /** Consecutive failures (5xx, timeouts, connection errors) that open the breaker. */
+        /** Consecutive failures (5xx, timeouts, connection errors) of one path family that open its breaker. */
         @WithDefault("5")
         int failureThreshold();
 
         /** How long it stays open before letting one probe through. */
         @WithDefault("15s")
         Duration delay();
+
+        /** Path families with a breaker at most; the least recently used is dropped beyond (attacker-made paths). */
+        @WithDefault("512")
+        int maxFamilies();
     }
 
     interface Http {

@@ -1,6 +1,7 @@
 package io.cxbridge.genesys.http;
 
-import io.cxbridge.genesys.breaker.CircuitBreaker;
+import io.cxbridge.genesys.breaker.Breakers;
+import io.cxbridge.genesys.breaker.Permit;
 import io.cxbridge.genesys.config.Endpoints;
 import io.cxbridge.genesys.config.GenesysConfig;
 import io.cxbridge.genesys.retry.Backoff;
@@ -37,13 +38,16 @@ import org.jboss.logging.Logger;
  * The one way cxbridge calls the Genesys API: shared token, shared rate budget, breaker, and retries
  * with exponential backoff, jitter and Retry-After, inside one deadline. Retried: 429 for every method;
  * 502/503/504, timeouts and connection failures only for idempotent methods, or when nothing reached the
- * upstream (the connection was refused). A 401 drops the token, fetches a new one and retries once.
+ * upstream (the connection was refused). A 401 drops the token and retries with the newest one, again
+ * after a later 401 unless the refused token was one this process had just fetched (see {@link #reauthenticate}).
  * When the rules or the deadline end the retries, the last answer is returned as it is (a 429 keeps its
  * Retry-After), so callers see what Genesys said.
  */
 public final class GenesysClient {
 
     private static final Logger LOG = Logger.getLogger(GenesysClient.class);
+    /** New tokens one call may try after 401s (the token revoked again and again). */
+    static final int MAX_REAUTHENTICATIONS = 3;
 
     private final GenesysConfig config;
     private final URI apiBaseUri;
@@ -52,14 +56,14 @@ public final class GenesysClient {
     private final HttpClient streamingHttp;
     private final TokenProvider tokens;
     private final RateShaper shaper;
-    private final CircuitBreaker breaker;
+    private final Breakers breakers;
     private final Backoff backoff;
     private final Clock clock;
     private final Counter retries;
     private final MeterRegistry registry;
 
     public GenesysClient(GenesysConfig config, Endpoints endpoints, WebClient web, HttpClient streamingHttp,
-                         TokenProvider tokens, RateShaper shaper, CircuitBreaker breaker, Clock clock,
+                         TokenProvider tokens, RateShaper shaper, Breakers breakers, Clock clock,
                          MeterRegistry registry) {
         this.streamingHttp = streamingHttp;
         this.config = config;
@@ -68,7 +72,7 @@ public final class GenesysClient {
         this.web = web;
         this.tokens = tokens;
         this.shaper = shaper;
-        this.breaker = breaker;
+        this.breakers = breakers;
         this.clock = clock;
         GenesysConfig.Retry r = config.retry();
         this.backoff = new Backoff(r.baseDelay(), r.factor(), r.maxDelay(), r.jitter());
@@ -76,10 +80,12 @@ public final class GenesysClient {
                 .description("upstream attempts after the first").register(registry);
         this.registry = registry;
         // Alert rules watch these exact names: cxbridge_genesys_breaker_open and cxbridge_genesys_responses_total.
-        Gauge.builder("cxbridge.genesys.breaker.open", breaker,
-                        b -> b.state() == CircuitBreaker.State.CLOSED ? 0 : 1)
-                .description("1 while the client's circuit breaker is open or half-open, else 0")
-                .tag("breaker", breaker.name())
+        Gauge.builder("cxbridge.genesys.breaker.open", breakers, b -> b.open() > 0 ? 1 : 0)
+                .description("1 while the breaker of any Genesys path family is open or half-open, else 0")
+                .tag("breaker", "genesys")
+                .register(registry);
+        Gauge.builder("cxbridge.genesys.breaker.open.families", breakers, Breakers::open)
+                .description("Genesys path families whose breaker is open or half-open")
                 .register(registry);
     }
 
@@ -92,7 +98,7 @@ public final class GenesysClient {
         Duration budget = request.deadline().orElse(config.retry().deadline());
         Instant deadline = clock.instant().plus(budget);
         return Uni.createFrom().deferred(() -> attempt(request.method(), request.idempotent(), true, deadline,
-                        new Attempts(), (token, timeout) -> buffered(request, token, timeout)))
+                        new Attempts(request.pathAndQuery()), (token, timeout) -> buffered(request, token, timeout)))
                 .map(a -> new GenesysResponse(a.status(), MultiMap.newInstance(a.headers()), a.payload(), a.attempts()));
     }
 
@@ -106,7 +112,7 @@ public final class GenesysClient {
                                         Duration budget) {
         Instant deadline = clock.instant().plus(budget);
         boolean idempotent = GenesysRequest.idempotent(method);
-        return Uni.createFrom().deferred(() -> attempt(method, idempotent, bodyStream == null, deadline, new Attempts(),
+        return Uni.createFrom().deferred(() -> attempt(method, idempotent, bodyStream == null, deadline, new Attempts(pathAndQuery),
                         (token, timeout) -> streamed(method, pathAndQuery, headers, replayableBody, bodyStream, token, timeout)))
                 .map(a -> new StreamedResponse(a.status(), a.headers(), a.payload(), a.attempts()));
     }
@@ -123,35 +129,55 @@ public final class GenesysClient {
         Uni<Answer<T>> send(String token, Duration timeout);
     }
 
-    /** Counts attempts; the one re-authentication after a 401 does not spend the retry budget. */
+    /** Counts attempts; re-authentications after a 401 do not spend the retry budget. */
     private static final class Attempts {
+        /** The path the breaker family is taken from. */
+        final String path;
+        /** The current attempt's breaker permit. */
+        Permit permit;
         int sent;
         int retries;
-        boolean reauthenticated;
+        /** New tokens tried after a 401: the first always, later ones only while the refused token was not our fresh one. */
+        int reauthentications;
+
+        Attempts(String path) {
+            this.path = path;
+        }
     }
 
     private <T> Uni<Answer<T>> attempt(HttpMethod method, boolean idempotent, boolean replayable, Instant deadline,
                                        Attempts n, Exchange<T> exchange) {
+        Permit permit;
         try {
-            breaker.acquire();
+            permit = breakers.acquire(n.path);
         } catch (RuntimeException open) {
             return Uni.createFrom().failure(open);
         }
-        return shaper.acquire(deadline)
-                .onFailure().invoke(e -> breaker.release())
-                .onItem().transformToUni(x -> tokens.token()
-                        .onFailure().invoke(e -> breaker.release()))
+        n.permit = permit;
+        // deferred and onTermination: a shaper or token provider that throws, or a cancelled call, frees the permit.
+        return Uni.createFrom().deferred(() -> shaper.acquire(deadline))
+                .onItem().transformToUni(x -> tokens.token())
                 .onItem().transformToUni(token -> {
                     n.sent++;
                     Duration left = Duration.between(clock.instant(), deadline);
                     Duration timeout = config.http().attemptTimeout().compareTo(left) < 0 ? config.http().attemptTimeout() : left;
-                    Uni<Answer<T>> sent = timeout.isNegative() || timeout.isZero()
-                            ? Uni.createFrom().failure(new TimeoutException("deadline reached"))
-                            : exchange.send(token, timeout).ifNoItem().after(timeout).failWith(TimeoutException::new);
+                    if (timeout.isNegative() || timeout.isZero()) {
+                        permit.release(); // nothing was sent: no verdict on the upstream
+                        return onNoAnswer(method, idempotent, replayable, deadline, n,
+                                new TimeoutException("deadline reached"), exchange);
+                    }
+                    Uni<Answer<T>> sent;
+                    try {
+                        sent = exchange.send(token, timeout).ifNoItem().after(timeout).failWith(TimeoutException::new);
+                    } catch (RuntimeException thrown) {
+                        permit.release(); // a request that could not even be built says nothing about Genesys
+                        return Uni.createFrom().failure(thrown);
+                    }
                     return sent.onItemOrFailure().transformToUni((answer, e) -> e != null
                             ? onNoAnswer(method, idempotent, replayable, deadline, n, e, exchange)
                             : onAnswer(method, idempotent, replayable, deadline, n, token, answer.withAttempts(n.sent), exchange));
-                });
+                })
+                .onTermination().invoke(permit::release);
     }
 
     private <T> Uni<Answer<T>> onAnswer(HttpMethod method, boolean idempotent, boolean replayable, Instant deadline,
@@ -161,15 +187,24 @@ public final class GenesysClient {
                 .tag("status", String.valueOf(status)).register(registry).increment();
         shaper.observeAllowed(answer.headers().get("inin-ratelimit-allowed"));
         if (status >= 500) {
-            breaker.onFailure();
+            n.permit.failure();
         } else {
-            breaker.onSuccess();
+            n.permit.success();
         }
-        if (status == 401 && !n.reauthenticated && replayable) {
-            n.reauthenticated = true;
-            answer.discard().run();
-            LOG.info("Genesys refused the token (401): fetching a new one and retrying once");
-            return tokens.reject(token).onItem().transformToUni(x -> attempt(method, idempotent, replayable, deadline, n, exchange));
+        if (status != 401 && status < 500) { // a 5xx may come from in front of the token check
+            tokens.accepted(token);
+        }
+        if (status == 401 && replayable && n.reauthentications < MAX_REAUTHENTICATIONS) {
+            return reauthenticate(n, token).onItem().transformToUni(again -> {
+                if (!again) {
+                    LOG.warn("Genesys refused a token this process had just fetched (401): the platform refuses the client");
+                    return Uni.createFrom().item(answer);
+                }
+                n.reauthentications++;
+                answer.discard().run();
+                LOG.infof("Genesys refused the token (401): retrying with the newest token (%d)", n.reauthentications);
+                return tokens.reject(token).onItem().transformToUni(x -> attempt(method, idempotent, replayable, deadline, n, exchange));
+            });
         }
         boolean retryable = replayable && (status == 429
                 || ((status == 502 || status == 503 || status == 504) && idempotent));
@@ -184,9 +219,23 @@ public final class GenesysClient {
                 });
     }
 
+    /**
+     * Whether a 401 is retried with the newest token. The first always is. After that, a refused token this
+     * process did not fetch itself, one that has already worked, or one another process has replaced meanwhile
+     * was revoked or refreshed while in flight: not a verdict on the call. Only a token this process fetched
+     * for it, never saw accepted and still the shared one is the platform refusing (the 401 is returned). A cap
+     * ({@link #MAX_REAUTHENTICATIONS}) keeps a misbehaving platform from looping the call.
+     */
+    private Uni<Boolean> reauthenticate(Attempts n, String token) {
+        if (n.reauthentications == 0) {
+            return Uni.createFrom().item(true);
+        }
+        return tokens.replacedOrForeign(token);
+    }
+
     private <T> Uni<Answer<T>> onNoAnswer(HttpMethod method, boolean idempotent, boolean replayable, Instant deadline,
                                           Attempts n, Throwable e, Exchange<T> exchange) {
-        breaker.onFailure();
+        n.permit.failure();
         boolean nothingSent = e instanceof ConnectException || (e.getCause() instanceof ConnectException);
         String what = e instanceof TimeoutException ? "no answer within the attempt timeout"
                 : "connection failed (" + e.getClass().getSimpleName() + ")";

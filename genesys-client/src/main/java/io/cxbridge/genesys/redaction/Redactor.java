@@ -42,6 +42,16 @@ public final class Redactor {
             "(?<![\\w.-])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{1,4}\\)[ .-]?)?\\d{2,4}(?:[ .-]?\\d{2,4}){1,4}(?![\\w-])");
     private static final Pattern BEARER = Pattern.compile("(?i)(bearer|basic)\\s+[A-Za-z0-9._~+/=-]+");
 
+    /**
+     * {@code key: value} or {@code key=value} (quoted or not) in any text: JSON, even malformed or cut short,
+     * YAML flow and block lines, form pairs, logfmt, INI. The key is checked against the sensitive names.
+     */
+    private static final Pattern KEY_VALUE = Pattern.compile(
+            "([\"']?)([A-Za-z0-9_.-]{1,64})\\1(\\s*[:=]\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"?|'[^']*'?|[^\\s,;&}\\]\"']+)");
+    /** An XML element holding text: {@code <password>x</password>}. */
+    private static final Pattern XML_ELEMENT = Pattern.compile("<([A-Za-z_][\\w.-]{0,63})(\\s[^>]*)?>([^<]*)</\\1>");
+    private static final Pattern YAML_KEY = Pattern.compile("^(\\s*(?:-\\s+)?)([\"']?)([^\"':#\\s][^\"':#]*?)\\2\\s*:(?:\\s+(.*)|\\s*)$");
+
     private final Set<String> fields;
     private final Set<String> safeQueryParameters;
 
@@ -64,15 +74,148 @@ public final class Redactor {
         try {
             node = Json.mapper().readTree(body);
         } catch (JsonProcessingException e) {
-            return text(body);
+            return keyed(body); // malformed or cut short: sensitive keys by pattern, then the PII patterns
         }
         if (node == null) {
-            return text(body);
+            return keyed(body);
         }
         try {
             return Json.mapper().writeValueAsString(redact(node));
         } catch (JsonProcessingException e) {
             return MASK;
+        }
+    }
+
+    /**
+     * Any body for a log line, by its media type: JSON (also malformed or cut short), form-urlencoded, YAML and
+     * other text have sensitive keys masked and the patterns applied; a binary or unknown type that is not
+     * readable text is only its size and SHA-256. Never returns a byte of a secret it can recognise.
+     */
+    public String body(String contentType, byte[] body) {
+        if (body == null || body.length == 0) {
+            return "";
+        }
+        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).split(";", 2)[0].trim();
+        String text = textual(type) || type.isEmpty() ? utf8(body) : null;
+        if (text == null) {
+            return digest(body);
+        }
+        if (type.equals("application/x-www-form-urlencoded")) {
+            return form(text);
+        }
+        if (type.endsWith("yaml") || type.endsWith("yml")) {
+            return yaml(text);
+        }
+        if (type.equals("application/json") || type.endsWith("+json") || type.isEmpty()) {
+            String trimmed = text.stripLeading();
+            if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+                return json(text);
+            }
+        }
+        return keyed(text);
+    }
+
+    /** A form body ({@code a=1&b=2}) decoded for the log: sensitive names masked, every value redacted as text. */
+    public String form(String body) {
+        return List.of(body.split("&", -1)).stream().map(pair -> {
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            if (eq < 0) {
+                return keyed(name);
+            }
+            String value = decode(pair.substring(eq + 1));
+            return text(name) + "=" + (isSensitiveField(name) ? MASK : keyed(value));
+        }).collect(Collectors.joining("&"));
+    }
+
+    /** YAML, line by line: a sensitive key's value (and any block nested under it) masked, the rest as text. */
+    public String yaml(String body) {
+        StringBuilder out = new StringBuilder(body.length());
+        int maskDeeperThan = -1;
+        for (String line : body.split("\n", -1)) {
+            int indent = line.length() - line.stripLeading().length();
+            if (maskDeeperThan >= 0 && (line.isBlank() || indent > maskDeeperThan)) {
+                out.append(line.isBlank() ? line : line.substring(0, indent) + MASK).append('\n');
+                continue;
+            }
+            maskDeeperThan = -1;
+            Matcher m = YAML_KEY.matcher(line);
+            if (m.matches() && isSensitiveField(m.group(3).trim())) {
+                String value = m.group(4) == null ? "" : m.group(4).trim();
+                out.append(m.group(1)).append(m.group(2)).append(m.group(3)).append(m.group(2)).append(": ");
+                out.append(MASK).append('\n');
+                // an empty value or a block scalar (|, >): what is indented below belongs to the key
+                if (value.isEmpty() || value.startsWith("|") || value.startsWith(">") || value.startsWith("&")) {
+                    maskDeeperThan = indent;
+                }
+                continue;
+            }
+            out.append(keyed(line)).append('\n');
+        }
+        out.setLength(out.length() - 1);
+        return out.toString();
+    }
+
+    /** Free text with {@code key: value}, {@code key=value} and XML elements of sensitive names masked, then {@link #text}. */
+    public String keyed(String value) {
+        if (value == null || value.isEmpty()) {
+            return value;
+        }
+        Matcher m = KEY_VALUE.matcher(value);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String replacement = isSensitiveField(m.group(2))
+                    ? m.group(1) + m.group(2) + m.group(1) + m.group(3) + MASK : m.group();
+            m.appendReplacement(sb, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(sb);
+        Matcher x = XML_ELEMENT.matcher(sb.toString());
+        StringBuilder xml = new StringBuilder();
+        while (x.find()) {
+            String replacement = isSensitiveField(x.group(1)) && !x.group(3).isEmpty()
+                    ? "<" + x.group(1) + (x.group(2) == null ? "" : x.group(2)) + ">" + MASK + "</" + x.group(1) + ">"
+                    : x.group();
+            x.appendReplacement(xml, Matcher.quoteReplacement(replacement));
+        }
+        x.appendTail(xml);
+        return text(xml.toString());
+    }
+
+    /** What is logged of a body that is not text: its size and SHA-256. */
+    public static String digest(byte[] body) {
+        try {
+            return body.length + " B sha256 " + java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean textual(String type) {
+        return type.startsWith("text/") || type.equals("application/json") || type.endsWith("+json")
+                || type.equals("application/x-www-form-urlencoded") || type.endsWith("yaml") || type.endsWith("yml")
+                || type.equals("application/xml") || type.endsWith("+xml") || type.equals("application/x-ndjson")
+                || type.equals("application/problem+json") || type.equals("application/javascript");
+    }
+
+    /** The body as UTF-8 when it is readable text (valid UTF-8, no control characters but whitespace), else null. */
+    private static String utf8(byte[] body) {
+        try {
+            String s = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(body)).toString();
+            return s.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t') ? null : s;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s; // a malformed %-escape: logged as it came, still redacted as text
         }
     }
 
@@ -94,7 +237,7 @@ public final class Redactor {
             return copy;
         }
         if (node.isTextual()) {
-            return TextNode.valueOf(text(node.asText()));
+            return TextNode.valueOf(keyed(node.asText())); // a string may itself hold "password=..." or a form
         }
         if (node.isNumber() && node.isIntegralNumber()) {
             String digits = node.asText();

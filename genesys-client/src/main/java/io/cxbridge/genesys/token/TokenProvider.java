@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.genesys.config.Endpoints;
 import io.cxbridge.genesys.config.GenesysConfig;
 import io.cxbridge.model.Json;
+import io.cxbridge.model.crypto.TokenCipher;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -26,7 +27,9 @@ import org.jboss.logging.Logger;
 /**
  * OAuth client-credentials tokens shared by every process through Redis. A refresh is single-flight
  * across threads (one in-process future) and across processes (a Redis lock with a lease; the others
- * poll for the token the lock holder stores). A token is refreshed ahead of expiry by
+ * poll for the token the lock holder stores). The stored value is sealed with AES-GCM under
+ * {@code cxbridge.genesys.token-encryption.*} (the Redis key as associated data), so a Redis reader learns nothing
+ * usable. A token is refreshed ahead of expiry by
  * min(max-skew, skew-fraction x lifetime). After an upstream 401, {@link #reject} drops that token
  * (compare-and-delete in Redis) so the next {@link #token()} fetches a new one. While Redis is away
  * the provider fetches and keeps its own token, and says so in a log line and a counter.
@@ -37,8 +40,7 @@ public final class TokenProvider {
     private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(1);
 
     private static final String COMPARE_AND_DELETE = """
-            local v = redis.call('GET', KEYS[1])
-            if v and cjson.decode(v)['token'] == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
             return 0""";
     private static final String RELEASE_LOCK = """
             if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -58,7 +60,10 @@ public final class TokenProvider {
     private final Counter fetched;
     private final Counter fetchFailed;
     private final Counter redisFallback;
+    private final TokenCipher cipher;
     private volatile String rejected;
+    /** The last token this process fetched from the login host, until an answer other than 401 shows it works. */
+    private volatile String unproven;
     private volatile boolean redisDown;
 
     public TokenProvider(GenesysConfig config, Endpoints endpoints, WebClient web, RedisAPI redis, Clock clock,
@@ -71,6 +76,8 @@ public final class TokenProvider {
         this.redis = redis;
         this.clock = clock;
         this.tokenKey = settings.keyPrefix() + ":token:" + clientId;
+        this.cipher = TokenCipher.fromSettings("cxbridge.genesys.token-encryption",
+                config.tokenEncryption().currentKeyId(), config.tokenEncryption().keys());
         this.lockKey = tokenKey + ":lock";
         this.fetched = Counter.builder("cxbridge.genesys.token.requests").tag("outcome", "ok")
                 .description("token requests sent to the login host").register(registry);
@@ -96,12 +103,50 @@ public final class TokenProvider {
         if (t != null && t.value().equals(token)) {
             local.compareAndSet(t, null);
         }
-        return redis(redis.eval(List.of(COMPARE_AND_DELETE, "1", tokenKey, token)))
-                .replaceWithVoid()
+        // The stored value is sealed: read it, and delete exactly that value if it holds the refused token.
+        return redis(redis.get(tokenKey))
+                .onItem().transformToUni(r -> {
+                    AccessToken stored = r == null ? null : parseStored(r.toString());
+                    return stored == null || !stored.value().equals(token) ? Uni.createFrom().voidItem()
+                            : redis(redis.eval(List.of(COMPARE_AND_DELETE, "1", tokenKey, r.toString()))).replaceWithVoid();
+                })
                 .onFailure().recoverWithItem(e -> {
                     noteRedisDown(e);
                     return null;
                 });
+    }
+
+    /** An upstream answer other than 401 came for {@code token}: it works (see {@link #fetchedHereUnproven}). */
+    public void accepted(String token) {
+        if (token != null && token.equals(unproven)) {
+            unproven = null;
+        }
+    }
+
+    /**
+     * True for the token this process fetched itself last and no answer has accepted yet. A 401 on it is the
+     * platform refusing; a 401 on any other token (read from Redis, or one that has worked) is a revocation or
+     * a refresh that happened while the call was in flight.
+     */
+    public boolean fetchedHereUnproven(String token) {
+        return token != null && token.equals(unproven);
+    }
+
+    /**
+     * After a 401 on {@code token}: true when it was not the platform refusing this process's fresh token, i.e.
+     * the token was read from Redis or has worked before (see {@link #fetchedHereUnproven}), or the shared token
+     * in Redis is another one by now (another process refreshed while the call was in flight).
+     */
+    public Uni<Boolean> replacedOrForeign(String token) {
+        if (!fetchedHereUnproven(token)) {
+            return Uni.createFrom().item(true);
+        }
+        return redis(redis.get(tokenKey))
+                .map(r -> {
+                    AccessToken shared = r == null ? null : parseStored(r.toString());
+                    return shared != null && !shared.value().equals(token);
+                })
+                .onFailure().recoverWithItem(false);
     }
 
     private boolean usable(AccessToken t) {
@@ -189,12 +234,14 @@ public final class TokenProvider {
                 .put("expiresAt", token.expiresAt().toEpochMilli())
                 .put("lifetimeMs", token.lifetime().toMillis());
         long ttl = Math.max(1, Duration.between(clock.instant(), token.expiresAt()).toMillis());
-        return redis(redis.set(List.of(tokenKey, json.toString(), "PX", String.valueOf(ttl)))).replaceWithVoid();
+        String sealed = cipher.encrypt(json.toString(), tokenKey);
+        return redis(redis.set(List.of(tokenKey, sealed, "PX", String.valueOf(ttl)))).replaceWithVoid();
     }
 
-    private static AccessToken parseStored(String stored) {
+    /** The stored token, or null when the value does not open with a configured key (then a new one is fetched). */
+    private AccessToken parseStored(String stored) {
         try {
-            JsonNode n = Json.mapper().readTree(stored);
+            JsonNode n = Json.mapper().readTree(cipher.decrypt(stored, tokenKey));
             return new AccessToken(n.get("token").asText(), Instant.ofEpochMilli(n.get("expiresAt").asLong()),
                     Duration.ofMillis(n.get("lifetimeMs").asLong()));
         } catch (IOException | RuntimeException e) {
@@ -213,6 +260,7 @@ public final class TokenProvider {
                 .failWith(() -> new TokenException("the login host did not answer within " + settings.requestTimeout()))
                 .onItem().transform(response -> parseTokenResponse(response, requestedAt))
                 .onItem().invoke(t -> {
+                    unproven = t.value();
                     fetched.increment();
                     LOG.infof("fetched a Genesys token for client %s, valid %s", clientId, t.lifetime());
                 })

@@ -20,4 +20,11 @@ public interface FulfillmentUrlConfig {
      * such as genesys-sim). Empty in production.
      */
     Optional<List<String>> testHosts();
+
+    /**
+     * The one path a result may be posted to; {@code {fulfillmentId}} stands for exactly one segment obeying the
+     * fulfillment id rules (1 to 256 of {@code A-Z a-z 0-9 . _ ~ -}, not {@code .} or {@code ..}).
+     */
+    @WithDefault("/api/v2/dataactions/fulfillments/{fulfillmentId}")
+    String callbackPath();
 }

@@ -9,29 +9,54 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * The fulfillment URL policy, one piece of code for the gateway (on intake) and fulfillment-svc (before any
  * request): https only (plain http only for configured test hosts), the host on the allow-list of Genesys
- * hosts, no user info, and no loopback, private, link-local (169.254.0.0/16), multicast, wildcard or
- * unresolvable address unless the host is a configured test host. Redirects are never followed by the
- * callers, so what is checked is where the post goes. {@link #check} resolves DNS: call it off the event loop.
+ * hosts on the default port of the scheme, no user info, no query or fragment, the raw path exactly the callback
+ * path ({@code /api/v2/dataactions/fulfillments/{fulfillmentId}}, one segment, no dot segment or encoding), and no
+ * loopback, private, link-local (169.254.0.0/16), carrier-grade NAT (100.64.0.0/10), multicast, wildcard or
+ * unresolvable address unless the host is a configured test host ({@code host:port}, plain http allowed).
+ * Redirects are never followed by the callers, so what is checked is where the post goes. {@link #check} resolves DNS: call it off the event loop.
  */
 public final class FulfillmentUrlPolicy {
+
+    public static final String DEFAULT_CALLBACK_PATH = "/api/v2/dataactions/fulfillments/{fulfillmentId}";
+    /** One fulfillment id as a path segment: URL-unreserved characters only, so it needs no encoding. */
+    static final String ID_SEGMENT = "(?!\\.{1,2}/|\\.{1,2}$)[A-Za-z0-9._~-]{1,256}";
+    private static final String PLACEHOLDER = "{fulfillmentId}";
 
     private final Set<String> allowedHosts;
     private final Set<String> testHosts;
     private final Function<String, InetAddress[]> resolver;
+    private final String callbackPath;
+    private final Pattern callback;
 
     public FulfillmentUrlPolicy(FulfillmentUrlConfig config) {
-        this(config.allowedHosts(), config.testHosts().orElse(List.of()), FulfillmentUrlPolicy::resolve);
+        this(config.allowedHosts(), config.testHosts().orElse(List.of()), config.callbackPath(),
+                FulfillmentUrlPolicy::resolve);
     }
 
     public FulfillmentUrlPolicy(List<String> allowedHosts, List<String> testHosts, Function<String, InetAddress[]> resolver) {
+        this(allowedHosts, testHosts, DEFAULT_CALLBACK_PATH, resolver);
+    }
+
+    public FulfillmentUrlPolicy(List<String> allowedHosts, List<String> testHosts, String callbackPath,
+                                Function<String, InetAddress[]> resolver) {
         this.allowedHosts = allowedHosts.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         this.testHosts = testHosts.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         this.resolver = resolver;
+        int at = callbackPath.indexOf(PLACEHOLDER);
+        if (!callbackPath.startsWith("/") || at < 0 || callbackPath.indexOf(PLACEHOLDER, at + 1) >= 0
+                || callbackPath.contains("..")) {
+            throw new IllegalArgumentException("cxbridge.fulfillment-url.callback-path must be an absolute path with "
+                    + "exactly one " + PLACEHOLDER + ", was " + callbackPath);
+        }
+        this.callbackPath = callbackPath;
+        this.callback = Pattern.compile(Pattern.quote(callbackPath.substring(0, at)) + ID_SEGMENT
+                + Pattern.quote(callbackPath.substring(at + PLACEHOLDER.length())));
     }
 
     /** Why {@code url} is refused, or empty when a result may be posted to it. */
@@ -53,13 +78,26 @@ public final class FulfillmentUrlPolicy {
         if (uri.getRawUserInfo() != null) {
             return Optional.of("must not carry user info");
         }
-        int port = uri.getPort() > 0 ? uri.getPort() : scheme.equals("http") ? 80 : 443;
+        int defaultPort = scheme.equals("http") ? 80 : 443;
+        int port = uri.getPort() > 0 ? uri.getPort() : defaultPort;
         boolean testHost = testHosts.contains(host + ":" + port);
         if (!scheme.equals("https") && !(scheme.equals("http") && testHost)) {
             return Optional.of("must use https");
         }
         if (!testHost && !allowedHosts.contains(host)) {
             return Optional.of("host " + host + " is not an allowed Genesys host");
+        }
+        if (!testHost && port != defaultPort) {
+            return Optional.of("must use the default port of " + scheme);
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            return Optional.of("must not carry a query or a fragment");
+        }
+        // The raw path, before any decoding: an encoded character, a dot segment or an extra segment is refused.
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        if (!callback.matcher(path).matches()) {
+            return Optional.of("path must be " + callbackPath + " (one fulfillment id of A-Z a-z 0-9 . _ ~ -), was "
+                    + (path.length() > 80 ? path.substring(0, 80) + "..." : path));
         }
         if (testHost) {
             return Optional.empty();
@@ -78,8 +116,17 @@ public final class FulfillmentUrlPolicy {
                     || a.isMulticastAddress() || isUniqueLocalV6(a)) {
                 return Optional.of("host " + host + " resolves to a private, loopback or link-local address");
             }
+            if (isCarrierGradeNat(a)) {
+                return Optional.of("host " + host + " resolves to a carrier-grade NAT address (100.64.0.0/10)");
+            }
         }
         return Optional.empty();
+    }
+
+    /** 100.64.0.0/10 (RFC 6598): shared address space, private to a provider's network. */
+    private static boolean isCarrierGradeNat(InetAddress a) {
+        byte[] b = a.getAddress();
+        return b.length == 4 && (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64;
     }
 
     /** fc00::/7, IPv6 unique local addresses (Java's isSiteLocalAddress covers only the old fec0::/10). */

@@ -151,7 +151,7 @@ class GenesysClientRetryTest extends SimTestBase {
             assertThat(p.client.send(GenesysRequest.get(QUEUES)).await().atMost(Duration.ofSeconds(10)).status())
                     .isEqualTo(500);
         }
-        assertThat(p.breaker.state()).isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(p.breakers.state(QUEUES)).isEqualTo(CircuitBreaker.State.OPEN);
         assertThatThrownBy(() -> p.client.send(GenesysRequest.get(QUEUES)).await().atMost(Duration.ofSeconds(10)))
                 .isInstanceOf(CircuitOpenException.class);
         assertThat(requests("GET", QUEUES)).as("the open breaker sent nothing").isEqualTo(3);
@@ -160,7 +160,7 @@ class GenesysClientRetryTest extends SimTestBase {
         clock.advance(Duration.ofSeconds(15));
         assertThat(p.client.send(GenesysRequest.get(QUEUES)).await().atMost(Duration.ofSeconds(10)).status())
                 .isEqualTo(200);
-        assertThat(p.breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(p.breakers.state(QUEUES)).isEqualTo(CircuitBreaker.State.CLOSED);
         assertThat(requests("GET", QUEUES)).isEqualTo(4);
     }
 

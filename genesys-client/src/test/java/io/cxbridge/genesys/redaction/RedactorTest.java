@@ -104,4 +104,48 @@ class RedactorTest {
             assertThat(out).as("redacted output still holds '%s'", secret).doesNotContain(secret);
         }
     }
+
+    @Test
+    void everyBodyFormatIsMaskedByKeyAndPattern() {
+        String form = redactor.body("application/x-www-form-urlencoded; charset=UTF-8",
+                "client_secret=s3cr3t&name=Jane+Doe&grant_type=client_credentials&note=jane.doe%40example.com".getBytes());
+        assertThat(form).isEqualTo("client_secret=[REDACTED]&name=[REDACTED]&grant_type=client_credentials&note=[REDACTED]");
+
+        String yaml = redactor.body("application/yaml", """
+                policies:
+                  - name: Jane Doe
+                    fulfillmentToken: s3cr3t
+                    "access_token": 's3cr3t'
+                    password: |
+                      s3cr3t
+                      more s3cr3t
+                    retention: 30d # call +1 555 010 0199
+                authorization:
+                  scheme: Bearer s3cr3t
+                """.getBytes());
+        assertThat(yaml).contains("fulfillmentToken: [REDACTED]", "retention: 30d", "policies:")
+                .doesNotContain("s3cr3t", "Jane", "555 010");
+
+        String cut = redactor.body("application/json",
+                "{\"contact\":\"jane.doe@example.com\",\"password\":\"s3\\\"cr3t\",\"token\":\"s3cr3t".getBytes());
+        assertThat(cut).contains("\"password\":[REDACTED]").doesNotContain("s3cr3t", "cr3t", "jane.doe");
+
+        String text = redactor.body("text/plain", "token=s3cr3t; Authorization: s3cr3t <password>s3cr3t</password> ssn 123-45-6789"
+                .getBytes());
+        assertThat(text).doesNotContain("s3cr3t", "123-45-6789");
+        assertThat(redactor.body(null, "{\"client_secret\":\"s3cr3t\",\"nested\":\"password=s3cr3t\"}".getBytes()))
+                .doesNotContain("s3cr3t");
+        assertThat(redactor.body("text/csv", "id,status\n1,ok".getBytes())).isEqualTo("id,status\n1,ok");
+    }
+
+    @Test
+    void aBinaryOrUnreadableBodyIsOnlyItsSizeAndHash() {
+        byte[] binary = {0, 1, 2, 's', '3', 'c', 'r', '3', 't'};
+        assertThat(redactor.body("application/octet-stream", binary)).matches("9 B sha256 [0-9a-f]{64}");
+        assertThat(redactor.body("application/json", binary)).as("a JSON type with control bytes")
+                .matches("9 B sha256 [0-9a-f]{64}");
+        assertThat(redactor.body("image/png", "s3cr3t".getBytes())).doesNotContain("s3cr3t");
+        assertThat(redactor.body("text/plain", new byte[] {(byte) 0xc0, (byte) 0xae})).startsWith("2 B sha256 ");
+        assertThat(redactor.body("application/json", new byte[0])).isEmpty();
+    }
 }

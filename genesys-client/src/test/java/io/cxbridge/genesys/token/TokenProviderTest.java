@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cxbridge.genesys.Process;
 import io.cxbridge.genesys.SimTestBase;
+import io.cxbridge.genesys.TestConfig;
 import io.cxbridge.genesys.config.GenesysConfig;
 import io.cxbridge.genesys.http.GenesysRequest;
 import io.cxbridge.genesys.http.GenesysResponse;
 import io.cxbridge.testkit.MutableClock;
 import io.smallrye.mutiny.Uni;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +24,8 @@ class TokenProviderTest extends SimTestBase {
 
     @Test
     void threeProcessesOnOneRedisFetchExactlyOneTokenFor300CallsAfterExpiry() {
-        control.config(Map.of("tokenExpiresIn", 2, "rateLimitPerMinute", 0));
+        // 30 s at the sim, so a slow machine does not see the token expire there before the test's clock moves
+        control.config(Map.of("tokenExpiresIn", 30, "rateLimitPerMinute", 0));
         MutableClock clock = MutableClock.startingNow();
         GenesysConfig config = config(Map.of("cxbridge.genesys.rate-limit.enabled", "false"));
         List<Process> processes = List.of(process(config, clock), process(config, clock), process(config, clock));
@@ -30,7 +33,7 @@ class TokenProviderTest extends SimTestBase {
         processes.forEach(p -> assertThat(call(p).status()).isEqualTo(200));
         assertThat(tokenRequests()).as("one token for the three processes").isEqualTo(1);
 
-        clock.advance(Duration.ofSeconds(2)); // the 2 s token has expired for every process
+        clock.advance(Duration.ofSeconds(30)); // the 30 s token has expired for every process
         List<Uni<GenesysResponse>> calls = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             calls.add(processes.get(i % 3).client.send(GenesysRequest.get(QUEUES)));
@@ -101,6 +104,73 @@ class TokenProviderTest extends SimTestBase {
         assertThat(call(b).status()).isEqualTo(200);
         assertThat(tokenRequests()).isEqualTo(2);
     }
+
+    @Test
+    void tokensRevokedTwiceASecondApartWhileCallsAreInFlightFailNoCall() {
+        // Every token request revokes the client's earlier tokens: the test's own requests are the revocations.
+        control.config(Map.of("revokeOnRefresh", true, "rateLimitPerMinute", 0));
+        GenesysConfig config = config(Map.of("cxbridge.genesys.rate-limit.enabled", "false"));
+        List<Process> processes = List.of(process(config, Clock.systemUTC()), process(config, Clock.systemUTC()));
+        processes.forEach(p -> assertThat(call(p).status()).isEqualTo(200));
+        // each call stays in flight 300 ms before the sim checks its token
+        control.fault(Map.of("method", "GET", "path", QUEUES, "latencyMs", 300));
+
+        List<Uni<GenesysResponse>> calls = new ArrayList<>();
+        for (int wave = 0; wave < 5; wave++) {
+            for (int i = 0; i < 8; i++) {
+                Process p = processes.get(i % 2);
+                calls.add(Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(1 + 300L * wave))
+                        .onItem().transformToUni(x -> p.client.send(GenesysRequest.get(QUEUES))));
+            }
+        }
+        var revocations = Uni.join().all(revokeAfter(Duration.ofMillis(150)), revokeAfter(Duration.ofMillis(1150)))
+                .andFailFast().subscribeAsCompletionStage(); // starts now, with the calls
+        List<GenesysResponse> responses = Uni.join().all(calls).andFailFast().await().atMost(Duration.ofSeconds(60));
+        assertThat(revocations).succeedsWithin(Duration.ofSeconds(10));
+
+        assertThat(responses).hasSize(40).allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
+        assertThat(requests("GET", QUEUES, 401)).as("the revocations hit calls in flight").isPositive();
+        assertThat(requests("GET", QUEUES, 200)).isEqualTo(42);
+    }
+
+    private static Uni<Void> revokeAfter(Duration delay) {
+        return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
+                .onItem().invoke(x -> sim.accessToken()).replaceWithVoid();
+    }
+
+    @Test
+    void theTokenInRedisIsCiphertextAndKeysRotateById() {
+        Process first = process(config(Map.of()), MutableClock.startingNow());
+        String token = first.tokens.token().await().indefinitely();
+        String stored = first.redisClient.send(io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.GET)
+                .arg(keyPrefix + ":token:" + sim.clientId())).await().indefinitely().toString();
+        assertThat(stored).startsWith("v1:" + TestConfig.DEV_KEY_ID + ":").doesNotContain(token);
+        assertThat(java.util.Base64.getUrlDecoder().decode(stored.substring(stored.lastIndexOf(':') + 1)))
+                .asString(java.nio.charset.StandardCharsets.ISO_8859_1).doesNotContain(token).doesNotContain("expiresAt");
+
+        // rotation: a process whose current key is new still opens the value sealed with the old one
+        Process rotated = process(config(Map.of("cxbridge.genesys.token-encryption.current-key-id", "k2",
+                "cxbridge.genesys.token-encryption.keys", TestConfig.DEV_KEY_ID + "=" + TestConfig.DEV_KEY + ",k2=" + K2)),
+                MutableClock.startingNow());
+        assertThat(rotated.tokens.token().await().indefinitely()).isEqualTo(token);
+        assertThat(tokenRequests()).isEqualTo(1);
+
+        // a process without the old key cannot read it: it fetches a token of its own instead of failing
+        Process newKeyOnly = process(config(Map.of("cxbridge.genesys.token-encryption.current-key-id", "k2",
+                "cxbridge.genesys.token-encryption.keys", "k2=" + K2)), MutableClock.startingNow());
+        assertThat(call(newKeyOnly).status()).isEqualTo(200);
+        assertThat(tokenRequests()).isEqualTo(2);
+    }
+
+    @Test
+    void aProcessWithoutTheKeySetDoesNotStart() {
+        assertThatThrownBy(() -> process(config(Map.of("cxbridge.genesys.token-encryption.current-key-id", "")),
+                MutableClock.startingNow())).hasMessageContaining("cxbridge.genesys.token-encryption.current-key-id");
+        assertThatThrownBy(() -> process(config(Map.of("cxbridge.genesys.token-encryption.keys", "nokey")),
+                MutableClock.startingNow())).hasMessageContaining("cxbridge.genesys.token-encryption.keys");
+    }
+
+    private static final String K2 = "3gdDvV1UxLbSkQoKEDzBan/3aXwcSMlO0eVY0SbiZ40=";
 
     @Test
     void withoutRedisTheProcessKeepsItsOwnTokenAndCountsTheFallback() {

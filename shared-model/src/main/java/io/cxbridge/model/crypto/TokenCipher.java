@@ -10,7 +10,8 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Encrypts a job's {@code fulfillmentToken} before it reaches Kafka: AES-256-GCM with a random 96-bit IV,
+ * Encrypts a job's {@code fulfillmentToken} before it reaches Kafka (and genesys-client's access token before it
+ * reaches Redis, under its own key set, the Redis key as associated data): AES-256-GCM with a random 96-bit IV,
  * the job's fulfillmentId as associated data (a token cannot be moved to another job), written as
  * {@code v1:<key id>:<base64url(iv || ciphertext || tag)>}. Keys rotate by id: new tokens use the current
  * key, older ones still decrypt while their key id is configured.
@@ -20,6 +21,16 @@ public final class TokenCipher {
     public static final String VERSION = "v1";
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
+    /** The longest key id; with {@link #MAX_TOKEN_BYTES} it bounds what a sealed token can grow to. */
+    public static final int MAX_KEY_ID_LENGTH = 64;
+    /** The longest clear fulfillmentToken the gateway accepts, in UTF-8 bytes. */
+    public static final int MAX_TOKEN_BYTES = 8192;
+    /**
+     * The longest sealed value of a token of at most {@link #MAX_TOKEN_BYTES}: {@code v1:<key id>:} and the
+     * unpadded base64url of IV, ciphertext and tag. What the gateway accepts always fits what consumers accept.
+     */
+    public static final int MAX_SEALED_LENGTH = 3 + MAX_KEY_ID_LENGTH + 1
+            + ((IV_BYTES + MAX_TOKEN_BYTES + TAG_BITS / 8) * 4 + 2) / 3;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String currentKeyId;
@@ -38,7 +49,36 @@ public final class TokenCipher {
         if (currentKeyId.contains(":")) {
             throw new IllegalArgumentException("a key id may not contain ':'");
         }
+        if (currentKeyId.length() > MAX_KEY_ID_LENGTH) {
+            throw new IllegalArgumentException("a key id is at most " + MAX_KEY_ID_LENGTH + " characters");
+        }
         this.currentKeyId = currentKeyId;
+    }
+
+    /**
+     * The cipher of a key set configured as {@code <prefix>.current-key-id} and {@code <prefix>.keys}
+     * ({@code id=base64key,id2=...}); a missing or malformed setting fails with a message naming the keys.
+     */
+    public static TokenCipher fromSettings(String prefix, java.util.Optional<String> currentKeyId,
+                                           java.util.Optional<String> keys) {
+        String current = currentKeyId.filter(s -> !s.isBlank()).orElseThrow(() -> new IllegalStateException(
+                "set " + prefix + ".current-key-id and " + prefix + ".keys"));
+        Map<String, String> parsed = new java.util.LinkedHashMap<>();
+        for (String pair : keys.orElse("").split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalStateException(prefix + ".keys is 'id=base64key,...'");
+            }
+            parsed.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        try {
+            return new TokenCipher(current, parsed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(prefix + ": " + e.getMessage(), e);
+        }
     }
 
     public String encrypt(String token, String fulfillmentId) {

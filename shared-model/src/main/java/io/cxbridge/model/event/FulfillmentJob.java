@@ -16,7 +16,7 @@ public record FulfillmentJob(
         @NotBlank @Pattern(regexp = Ids.UUID_REGEX, message = "must be a UUID") String jobId,
         @NotBlank @Size(max = 256) String fulfillmentId,
         @NotBlank @Size(max = 2048) String fulfillmentUrl,
-        @NotBlank @Size(max = 8192) String fulfillmentToken,
+        @NotBlank @Size(max = io.cxbridge.model.crypto.TokenCipher.MAX_SEALED_LENGTH) String fulfillmentToken,
         JsonNode data,
         @NotNull Instant receivedAt,
         @NotNull Instant deadline,

@@ -47,4 +47,15 @@ class TokenCipherTest {
         assertThatThrownBy(() -> new TokenCipher("k", Map.of("k", "c2hvcnQ="))).hasMessageContaining("256 bits");
         assertThatThrownBy(() -> new TokenCipher("x", Map.of("k", K1))).hasMessageContaining("'x' has no key");
     }
+
+    @Test
+    void theLongestTokenWithTheLongestKeyIdSealsWithinTheSealedLimit() {
+        String id = "k".repeat(TokenCipher.MAX_KEY_ID_LENGTH);
+        TokenCipher cipher = new TokenCipher(id, Map.of(id, K1));
+        String ascii = cipher.encrypt("t".repeat(TokenCipher.MAX_TOKEN_BYTES), "ff");
+        assertThat(ascii).hasSize(TokenCipher.MAX_SEALED_LENGTH);
+        assertThat(cipher.encrypt("\u20ac".repeat(TokenCipher.MAX_TOKEN_BYTES / 3), "ff").length())
+                .isLessThanOrEqualTo(TokenCipher.MAX_SEALED_LENGTH);
+        assertThatThrownBy(() -> new TokenCipher(id + "k", Map.of(id + "k", K1))).hasMessageContaining("at most 64");
+    }
 }

@@ -90,7 +90,7 @@ class FulfillmentJobTest {
     @Test
     void badJobIdAndOversizedFieldsAreReportedTogether() {
         FulfillmentJob bad = new FulfillmentJob("6c1e2d3f4a5b4c6d8e7f9a0b1c2d3e4f", "f".repeat(257),
-                "https://x/" + "p".repeat(2048), "t".repeat(8193), null, RECEIVED, DEADLINE, "x".repeat(129));
+                "https://x/" + "p".repeat(2048), "t".repeat(io.cxbridge.model.crypto.TokenCipher.MAX_SEALED_LENGTH + 1), null, RECEIVED, DEADLINE, "x".repeat(129));
         assertThat(fields(bad)).containsExactly("fulfillmentId", "fulfillmentToken", "fulfillmentUrl", "jobId", "traceId");
         assertThat(violations(bad)).contains(new Violation("jobId", "must be a UUID"));
     }

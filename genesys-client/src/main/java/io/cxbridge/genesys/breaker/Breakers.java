@@ -1,0 +1,110 @@
+package io.cxbridge.genesys.breaker;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * One {@link CircuitBreaker} per Genesys path family, so a family that fails (or that one client makes fail)
+ * does not stop calls to the others. A family is the first two segments after {@code /api/v2/}, id-like
+ * segments replaced by {@code {id}} ({@code /api/v2/users/{id}}, {@code /api/v2/routing/queues}). The map is
+ * an LRU bounded by {@code maxFamilies}: paths an attacker makes up evict the least recently used breakers
+ * instead of growing memory.
+ */
+public final class Breakers {
+
+    static final String PREFIX = "/api/v2/";
+    /** Paths outside {@code /api/v2/} (none today) share one breaker. */
+    static final String OTHER = "other";
+    private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern DIGITS = Pattern.compile("\\d+");
+    private static final Pattern HEX_OR_BASE64 = Pattern.compile("[A-Za-z0-9_-]{16,}");
+
+    private final int threshold;
+    private final Duration delay;
+    private final Clock clock;
+    private final Map<String, CircuitBreaker> breakers;
+
+    public Breakers(int threshold, Duration delay, int maxFamilies, Clock clock) {
+        if (maxFamilies < 1) {
+            throw new IllegalArgumentException("breaker max-families must be at least 1");
+        }
+        if (threshold < 1) {
+            throw new IllegalArgumentException("breaker failure-threshold must be at least 1");
+        }
+        this.threshold = threshold;
+        this.delay = delay;
+        this.clock = clock;
+        this.breakers = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, CircuitBreaker> eldest) {
+                return size() > maxFamilies;
+            }
+        };
+    }
+
+    /** The family of a path (query and fragment ignored). */
+    public static String family(String pathAndQuery) {
+        String path = pathAndQuery == null ? "" : pathAndQuery;
+        int cut = indexOfAny(path, '?', '#');
+        if (cut >= 0) {
+            path = path.substring(0, cut);
+        }
+        if (!path.startsWith(PREFIX)) {
+            return OTHER;
+        }
+        StringBuilder family = new StringBuilder(PREFIX.length() + 32).append(PREFIX, 0, PREFIX.length() - 1);
+        int taken = 0;
+        for (String segment : path.substring(PREFIX.length()).split("/")) {
+            if (segment.isEmpty()) {
+                continue;
+            }
+            family.append('/').append(idLike(segment) ? "{id}" : segment.toLowerCase(Locale.ROOT));
+            if (++taken == 2) {
+                break;
+            }
+        }
+        return family.toString();
+    }
+
+    static boolean idLike(String segment) {
+        String s = segment.toLowerCase(Locale.ROOT);
+        return UUID.matcher(s).matches() || DIGITS.matcher(s).matches() || segment.length() > 64
+                || (HEX_OR_BASE64.matcher(segment).matches() && segment.chars().anyMatch(Character::isDigit));
+    }
+
+    /** Permission for one call to {@code pathAndQuery}'s family; throws {@link CircuitOpenException} while it is open. */
+    public Permit acquire(String pathAndQuery) {
+        CircuitBreaker breaker = breaker(family(pathAndQuery));
+        return new Permit(breaker, breaker.acquire());
+    }
+
+    private synchronized CircuitBreaker breaker(String family) {
+        return breakers.computeIfAbsent(family, f -> new CircuitBreaker(f, threshold, delay, clock));
+    }
+
+    /** The state of the breaker of a path's family (CLOSED when it has none). */
+    public synchronized CircuitBreaker.State state(String path) {
+        CircuitBreaker b = breakers.get(family(path));
+        return b == null ? CircuitBreaker.State.CLOSED : b.state();
+    }
+
+    /** Families whose breaker is open or half-open. */
+    public synchronized int open() {
+        return (int) breakers.values().stream().filter(b -> b.state() != CircuitBreaker.State.CLOSED).count();
+    }
+
+    /** Families with a breaker (at most max-families). */
+    public synchronized int size() {
+        return breakers.size();
+    }
+
+    private static int indexOfAny(String s, char a, char b) {
+        int i = s.indexOf(a);
+        int j = s.indexOf(b);
+        return i < 0 ? j : j < 0 ? i : Math.min(i, j);
+    }
+}
