@@ -14,7 +14,7 @@ import io.cxbridge.directory.cache.InvalidDirectoryException;
 import io.cxbridge.directory.cache.TestReplicas;
 import io.cxbridge.directory.ttl.TtlMatrix;
 import io.cxbridge.genesys.GenesysProducers;
-import io.cxbridge.genesys.breaker.CircuitBreaker;
+import io.cxbridge.genesys.breaker.Breakers;
 import io.cxbridge.genesys.config.Endpoints;
 import io.cxbridge.genesys.config.GenesysConfig;
 import io.cxbridge.genesys.http.GenesysClient;
@@ -98,7 +98,7 @@ class SourcesTest {
         URI base = URI.create(platform.baseUrl());
         client = new GenesysClient(genesysConfig, new Endpoints(base, base), GenesysProducers.webClient(vertx, genesysConfig),
                 GenesysProducers.streamingClient(vertx, genesysConfig), tokens, shaper,
-                new CircuitBreaker("fake", 1000, Duration.ofSeconds(1), clock), clock, new SimpleMeterRegistry());
+                new Breakers(1000, Duration.ofSeconds(1), 64, clock), clock, new SimpleMeterRegistry());
     }
 
     private static DirectorySource source(String id, SourceKind kind, String upstreamId, Map<String, String> mapping) {
