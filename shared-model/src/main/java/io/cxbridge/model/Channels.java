@@ -18,6 +18,8 @@ public final class Channels {
 
     public static final String RETENTION_REQUESTS_OUT = "retention-requests-out";
     public static final String RETENTION_REQUESTS_IN = "retention-requests-in";
+    public static final String RETENTION_REQUESTS_DLQ_OUT = "retention-requests-dlq-out";
+    public static final String RETENTION_STATE_OUT = "retention-state-out";
 
     public static final String DIRECTORY_INVALIDATIONS_OUT = "directory-invalidations-out";
     public static final String DIRECTORY_INVALIDATIONS_IN = "directory-invalidations-in";

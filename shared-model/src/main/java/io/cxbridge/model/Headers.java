@@ -12,6 +12,12 @@ public final class Headers {
     /** On a failed run republished by a DLQ replay: the instant of the replay (lets it pass its dedupe mark once). */
     public static final String REPLAYED_AT = "cxbridge-replayed-at";
 
+    /**
+     * The contract version of a record's value; absent means 1. A consumer dead-letters a version it does not know
+     * ({@code unknown-schema-version}) rather than guess at its fields.
+     */
+    public static final String SCHEMA_VERSION = "cxbridge-schema-version";
+
     public static final String REQUEST_ID = "X-Cxbridge-Request-Id";
     public static final String ATTEMPT = "X-Cxbridge-Attempt";
     public static final String ASYNC_RETRY = "X-Cxbridge-Async-Retry";

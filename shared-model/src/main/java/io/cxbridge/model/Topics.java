@@ -12,11 +12,21 @@ public final class Topics {
     public static final String FULFILLMENT_JOBS = "cxbridge.fulfillment.jobs.v1";
     public static final String FULFILLMENT_JOBS_DLQ = "cxbridge.fulfillment.jobs.dlq.v1";
     public static final String RETENTION_REQUESTS = "cxbridge.retention.requests.v1";
+    public static final String RETENTION_REQUESTS_DLQ = "cxbridge.retention.requests.dlq.v1";
+    /** retention-svc's journal of request states (compacted: the last state of each requestId). */
+    public static final String RETENTION_STATE = "cxbridge.retention.state.v1";
     public static final String DIRECTORY_INVALIDATIONS = "cxbridge.directory.invalidations.v1";
     public static final String DIRECTORY_UPDATES = "cxbridge.directory.updates.v1";
 
-    /** A topic's name and how long the broker keeps its records. */
-    public record TopicSpec(String name, Duration retention) {
+    /**
+     * A topic's name, how long the broker keeps its records and its {@code cleanup.policy} ({@code delete}, or
+     * {@code compact} for a journal that keeps the last record of each key).
+     */
+    public record TopicSpec(String name, Duration retention, String cleanupPolicy) {
+        public TopicSpec(String name, Duration retention) {
+            this(name, retention, "delete");
+        }
+
         public long retentionMs() {
             return retention.toMillis();
         }
@@ -28,12 +38,15 @@ public final class Topics {
     public static final TopicSpec FULFILLMENT_JOBS_SPEC = new TopicSpec(FULFILLMENT_JOBS, Duration.ofDays(1));
     public static final TopicSpec FULFILLMENT_JOBS_DLQ_SPEC = new TopicSpec(FULFILLMENT_JOBS_DLQ, Duration.ofDays(7));
     public static final TopicSpec RETENTION_REQUESTS_SPEC = new TopicSpec(RETENTION_REQUESTS, Duration.ofDays(7));
+    public static final TopicSpec RETENTION_REQUESTS_DLQ_SPEC = new TopicSpec(RETENTION_REQUESTS_DLQ, Duration.ofDays(7));
+    /** Compacted only: a request's last state stays until retention-svc writes its tombstone. */
+    public static final TopicSpec RETENTION_STATE_SPEC = new TopicSpec(RETENTION_STATE, Duration.ofDays(30), "compact");
     public static final TopicSpec DIRECTORY_INVALIDATIONS_SPEC = new TopicSpec(DIRECTORY_INVALIDATIONS, Duration.ofDays(1));
     public static final TopicSpec DIRECTORY_UPDATES_SPEC = new TopicSpec(DIRECTORY_UPDATES, Duration.ofDays(7));
 
     public static final List<TopicSpec> ALL = List.of(
             AUDIT_SPEC, FAILED_RUNS_SPEC, FAILED_RUNS_DLQ_SPEC, FULFILLMENT_JOBS_SPEC, FULFILLMENT_JOBS_DLQ_SPEC,
-            RETENTION_REQUESTS_SPEC, DIRECTORY_INVALIDATIONS_SPEC, DIRECTORY_UPDATES_SPEC);
+            RETENTION_REQUESTS_SPEC, RETENTION_REQUESTS_DLQ_SPEC, RETENTION_STATE_SPEC, DIRECTORY_INVALIDATIONS_SPEC, DIRECTORY_UPDATES_SPEC);
 
     /** The spec's naming rule for retry delay topics: {@code <source topic>.retry.<delay>}. */
     public static String retryTopic(String sourceTopic, Duration delay) {
