@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.problem.Violation;
+import io.cxbridge.sim.actions.ActionRun;
+import io.cxbridge.sim.actions.ActionRunner;
 import io.cxbridge.sim.config.ConfigPatch;
 import io.cxbridge.sim.config.RuntimeConfig;
 import io.cxbridge.sim.directory.DirectoryService;
@@ -49,10 +51,12 @@ public class ControlApi {
     private final RetentionService retention;
     private final DirectoryService directories;
     private final FulfillmentLog fulfillments;
+    private final ActionRunner actions;
 
     public ControlApi(RuntimeConfig config, FaultRegistry faults, SimStats stats, TokenStore tokens,
                       RateLimiter rateLimiter, ResourceStore store, RetentionService retention,
-                      DirectoryService directories, FulfillmentLog fulfillments) {
+                      DirectoryService directories, FulfillmentLog fulfillments, ActionRunner actions) {
+        this.actions = actions;
         this.config = config;
         this.faults = faults;
         this.stats = stats;
@@ -121,6 +125,13 @@ public class ControlApi {
                     notAllowed(ctx, "POST");
                 }
             }
+            case "/sim/actions/run" -> {
+                if ("POST".equals(method)) {
+                    withBody(ctx, body -> runAction(ctx, body));
+                } else {
+                    notAllowed(ctx, "POST");
+                }
+            }
             case "/sim/retention/fail-next" -> {
                 if ("POST".equals(method)) {
                     withBody(ctx, body -> failNext(ctx, body));
@@ -160,7 +171,7 @@ public class ControlApi {
                     }
                 } else {
                     Http.problem(ctx, 404, "Not found", "no control endpoint " + method + " " + path
-                            + "; see /sim/config, /sim/faults, /sim/stats, /sim/reset");
+                            + "; see /sim/config, /sim/faults, /sim/stats, /sim/reset, /sim/actions/run");
                 }
             }
         }
@@ -184,6 +195,21 @@ public class ControlApi {
         Fault fault = faults.add(parsed.spec());
         ctx.response().putHeader("Location", "/sim/faults/" + fault.id());
         Http.json(ctx, 201, fault.view());
+    }
+
+    private void runAction(RoutingContext ctx, JsonNode body) {
+        ActionRun.Parsed parsed = ActionRun.parse(body);
+        if (!parsed.violations().isEmpty()) {
+            Http.invalid(ctx, parsed.violations());
+            return;
+        }
+        actions.run(parsed.run()).onComplete(ar -> {
+            if (ar.failed()) {
+                Http.problem(ctx, 500, "Internal error", ar.cause().getClass().getSimpleName());
+            } else {
+                Http.json(ctx, 200, ar.result());
+            }
+        });
     }
 
     private void failNext(RoutingContext ctx, JsonNode body) {

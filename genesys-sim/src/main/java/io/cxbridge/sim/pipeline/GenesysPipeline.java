@@ -9,6 +9,7 @@ import io.cxbridge.sim.faults.Fault;
 import io.cxbridge.sim.faults.FaultRegistry;
 import io.cxbridge.sim.fulfillment.FulfillmentReceiver;
 import io.cxbridge.sim.http.Http;
+import io.cxbridge.sim.listing.ListingFault;
 import io.cxbridge.sim.oauth.TokenEndpoint;
 import io.cxbridge.sim.oauth.TokenStore;
 import io.cxbridge.sim.ratelimit.RateLimiter;
@@ -120,20 +121,19 @@ public class GenesysPipeline {
         Http.uriTemplate(ctx, template(path));
 
         boolean external = EXTERNAL_PATH.equals(path);
-        AtomicBoolean recorded = new AtomicBoolean();
+        // the execute endpoint is also counted by request id and the status it was answered with
+        String executionId = "POST".equals(method) && EXECUTE.matcher(path).matches()
+                ? SimStats.key(request.getHeader(Headers.REQUEST_ID)) : null;
+        Answered recorded = new Answered(stats, method, path, executionId);
         ctx.addHeadersEndHandler(v -> {
-            if (recorded.compareAndSet(false, true)) {
-                stats.request(method, path, ctx.response().getStatusCode());
-            }
+            recorded.record(ctx.response().getStatusCode());
             if (!request.isEnded()) {
                 // answered before the body was read (fault, 401, 429, ...): let the rest of it drain
                 request.resume();
             }
         });
         ctx.addEndHandler(ar -> {
-            if (recorded.compareAndSet(false, true)) {
-                stats.request(method, path, 0);
-            }
+            recorded.record(0);
             if (external) {
                 stats.externalFinished();
             }
@@ -146,9 +146,9 @@ public class GenesysPipeline {
         if (TOKEN_PATH.equals(path)) {
             stats.tokenRequest();
         } else if (external) {
-            stats.externalStarted();
-        } else if ("POST".equals(method) && EXECUTE.matcher(path).matches()) {
-            stats.execution(request.getHeader(Headers.REQUEST_ID));
+            stats.externalStarted(request.getHeader("Idempotency-Key"));
+        } else if (executionId != null) {
+            stats.execution(executionId);
         }
 
         Fault fault = faults.pick(method, path);
@@ -168,18 +168,44 @@ public class GenesysPipeline {
         }
     }
 
-    private void applyFault(RoutingContext ctx, Fault fault, String path, AtomicBoolean recorded) {
+    /** Counts the answer of one request once: its status when the headers go out, 0 when dropped. */
+    private static final class Answered {
+        private final AtomicBoolean done = new AtomicBoolean();
+        private final SimStats stats;
+        private final String method;
+        private final String path;
+        private final String executionId;
+
+        Answered(SimStats stats, String method, String path, String executionId) {
+            this.stats = stats;
+            this.method = method;
+            this.path = path;
+            this.executionId = executionId;
+        }
+
+        void record(int status) {
+            if (done.compareAndSet(false, true)) {
+                stats.request(method, path, status);
+                if (executionId != null) {
+                    stats.executionAnswered(executionId, status);
+                }
+            }
+        }
+    }
+
+    private void applyFault(RoutingContext ctx, Fault fault, String path, Answered recorded) {
         HttpServerResponse response = ctx.response();
         String retryAfter = fault.spec().retryAfterHeader();
         if (retryAfter != null) {
             response.putHeader("Retry-After", retryAfter);
         }
         if (fault.spec().drop()) {
-            if (recorded.compareAndSet(false, true)) {
-                stats.request(ctx.request().method().name(), path, 0);
-            }
+            recorded.record(0);
             ctx.request().connection().close();
             return;
+        }
+        if (fault.spec().listing() != null) {
+            ListingFault.set(ctx, fault.spec().listing());
         }
         Integer status = fault.spec().status();
         if (status != null) {
