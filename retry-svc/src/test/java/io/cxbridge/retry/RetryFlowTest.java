@@ -13,7 +13,7 @@ import io.cxbridge.model.Topics;
 import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.model.event.FailedRun;
 import io.cxbridge.retry.breaker.Breakers;
-import io.cxbridge.retry.state.RunRecord;
+import io.cxbridge.model.retry.RunRecord;
 import io.cxbridge.retry.support.WebhookReceiver;
 import io.cxbridge.retry.state.RunStore;
 import io.cxbridge.testkit.KafkaBroker;

@@ -11,6 +11,7 @@ public final class Channels {
     public static final String FAILED_RUNS_OUT = "failed-runs-out";
     public static final String FAILED_RUNS_IN = "failed-runs-in";
     public static final String FAILED_RUNS_DLQ_OUT = "failed-runs-dlq-out";
+    public static final String RETRY_STATE_OUT = "retry-state-out";
 
     public static final String FULFILLMENT_JOBS_OUT = "fulfillment-jobs-out";
     public static final String FULFILLMENT_JOBS_IN = "fulfillment-jobs-in";

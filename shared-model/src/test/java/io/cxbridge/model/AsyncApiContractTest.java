@@ -47,6 +47,7 @@ class AsyncApiContractTest {
     static final Map<String, Class<? extends Record>> PAYLOADS = Map.of(
             Topics.FAILED_RUNS, FailedRun.class,
             Topics.FAILED_RUNS_DLQ, FailedRun.class,
+            Topics.RETRY_STATE, io.cxbridge.model.retry.RunRecord.class,
             Topics.FULFILLMENT_JOBS, FulfillmentJob.class,
             Topics.FULFILLMENT_JOBS_DLQ, FulfillmentJob.class,
             Topics.RETENTION_REQUESTS, RetentionRequest.class,
@@ -58,6 +59,7 @@ class AsyncApiContractTest {
             Topics.AUDIT, "ce_subject",
             Topics.FAILED_RUNS, "actionId",
             Topics.FAILED_RUNS_DLQ, "actionId",
+            Topics.RETRY_STATE, "requestId",
             Topics.FULFILLMENT_JOBS, "fulfillmentId",
             Topics.FULFILLMENT_JOBS_DLQ, "fulfillmentId",
             Topics.RETENTION_REQUESTS, "requestId",

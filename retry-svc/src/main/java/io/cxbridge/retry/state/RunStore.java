@@ -2,6 +2,7 @@ package io.cxbridge.retry.state;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cxbridge.model.Json;
+import io.cxbridge.model.retry.RunRecord;
 import io.cxbridge.retry.config.RetryConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.RedisAPI;

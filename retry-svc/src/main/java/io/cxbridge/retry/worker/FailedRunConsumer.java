@@ -11,7 +11,7 @@ import io.cxbridge.model.problem.Violation;
 import io.cxbridge.model.validation.Violations;
 import io.cxbridge.retry.config.RetryConfig;
 import io.cxbridge.retry.dlq.DlqEntry;
-import io.cxbridge.retry.state.RunRecord;
+import io.cxbridge.model.retry.RunRecord;
 import io.cxbridge.retry.state.RunStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

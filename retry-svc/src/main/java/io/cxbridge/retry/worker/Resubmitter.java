@@ -1,6 +1,7 @@
 package io.cxbridge.retry.worker;
 
 import io.cxbridge.common.audit.AuditEmitter;
+import io.cxbridge.common.redis.RedisEpoch;
 import io.cxbridge.genesys.breaker.CircuitOpenException;
 import io.cxbridge.genesys.http.GenesysClient;
 import io.cxbridge.genesys.http.GenesysRequest;
@@ -15,8 +16,8 @@ import io.cxbridge.retry.breaker.Breakers;
 import io.cxbridge.retry.config.RetryConfig;
 import io.cxbridge.retry.dlq.DlqEntry;
 import io.cxbridge.retry.metrics.RetryMetrics;
-import io.cxbridge.retry.state.RunRecord;
-import io.cxbridge.retry.state.RunState;
+import io.cxbridge.model.retry.RunRecord;
+import io.cxbridge.model.retry.RunState;
 import io.cxbridge.retry.state.RunStore;
 import io.cxbridge.retry.webhook.RetryWebhook;
 import io.quarkus.runtime.ShutdownEvent;
@@ -70,12 +71,14 @@ public class Resubmitter {
     private final RetryMetrics metrics;
     private final RetryWebhook webhook;
     private final Vertx vertx;
+    private final RedisEpoch epoch;
     private volatile boolean stopping;
 
     public Resubmitter(RunStore store, GenesysClient client, DeadLetters deadLetters, AuditEmitter audit,
                        RetryConfig config, Clock clock, Breakers breakers, Intake intake, RetryMetrics metrics,
-                       RetryWebhook webhook, Vertx vertx) {
+                       RetryWebhook webhook, Vertx vertx, RedisEpoch epoch) {
         this.vertx = vertx;
+        this.epoch = epoch;
         this.store = store;
         this.client = client;
         this.deadLetters = deadLetters;
@@ -114,7 +117,8 @@ public class Resubmitter {
      * intake is resumed so that the next consumed run becomes the probe.
      */
     Uni<Void> launchDue() {
-        if (stopping) {
+        // Before the first epoch check and during a rebuild the schedule in Redis may be incomplete: no new attempts.
+        if (stopping || !epoch.open()) {
             return Uni.createFrom().voidItem();
         }
         Instant now = clock.instant();
