@@ -2,6 +2,7 @@ package io.cxbridge.fulfillment.worker;
 
 import io.cxbridge.common.audit.AuditEmitter;
 import io.cxbridge.common.kafka.RecordCheck;
+import io.cxbridge.common.messaging.InfrastructureRetry;
 import io.cxbridge.fulfillment.dlq.DeadLetterEntry;
 import io.cxbridge.fulfillment.dlq.DeadLetterIndex;
 import io.cxbridge.fulfillment.state.JobRecord;
@@ -47,9 +48,6 @@ public class FulfillmentWorker {
     private static final Logger LOG = Logger.getLogger(FulfillmentWorker.class);
     private static final Pattern UUID = Pattern.compile(Ids.UUID_REGEX);
 
-    static final Duration RETRY_BASE = Duration.ofMillis(500);
-    static final Duration RETRY_MAX = Duration.ofSeconds(30);
-    static final int RETRY_ATTEMPTS = 8;
 
     public static final String INVALID_JOB = "invalid-job";
     public static final String URL_REFUSED = "url-refused";
@@ -66,10 +64,12 @@ public class FulfillmentWorker {
     private final Validator validator;
     private final Clock clock;
     private final FulfillmentMetrics metrics;
+    private final InfrastructureRetry retry;
 
     public FulfillmentWorker(JobStore store, FulfillmentHttp http, DeadLetters deadLetters, DeadLetterIndex index,
                              AuditEmitter audit, FulfillmentUrlPolicy urlPolicy, TokenCipher cipher,
-                             Validator validator, Clock clock, FulfillmentMetrics metrics) {
+                             Validator validator, Clock clock, FulfillmentMetrics metrics,
+                             InfrastructureRetry retry) {
         this.store = store;
         this.http = http;
         this.deadLetters = deadLetters;
@@ -80,6 +80,7 @@ public class FulfillmentWorker {
         this.validator = validator;
         this.clock = clock;
         this.metrics = metrics;
+        this.retry = retry;
     }
 
     /** Works one record's value; completes when its outcome is durable (the record may then be committed). */
@@ -107,12 +108,12 @@ public class FulfillmentWorker {
         });
     }
 
+    /**
+     * Only infrastructure fails {@code work} (a bad record is dead-lettered inside it): retried until Redis and
+     * Kafka answer again, while {@code ConsumerHolds} keeps the fetch paused, so an outage loses and fails nothing.
+     */
     private Uni<Void> withRetries(String value, java.util.function.Supplier<Uni<Void>> work) {
-        return Uni.createFrom().<Void>deferred(work::get)
-                .onFailure().invoke(e -> LOG.warnf("fulfillment job %s: %s; retrying", idOf(value), e.toString()))
-                .onFailure().retry().withBackOff(RETRY_BASE, RETRY_MAX).atMost(RETRY_ATTEMPTS)
-                .onFailure().invoke(e -> LOG.errorf("fulfillment job %s could not be processed: %s", idOf(value),
-                        e.toString()));
+        return retry.untilDone("fulfillment job " + idOf(value), work::get);
     }
 
     /** The jobId for a log line, without parsing the whole record again (never the token). */

@@ -84,7 +84,7 @@ public class JobPipeline {
                         () -> stopped = true);
     }
 
-    /** True once the job stream has ended (a record failed past its retries, or the broker client was closed). */
+    /** True once the job stream has ended (a record failed for a bug, or the broker client was closed). */
     public boolean stopped() {
         return stopped;
     }
@@ -117,8 +117,8 @@ public class JobPipeline {
                     }
                     Uni<Void> settled = failure == null
                             ? Uni.createFrom().completionStage(message::ack)
-                            // Retried past its budget (Redis or Kafka away): the connector's failure strategy
-                            // (fail) stops the channel with this record uncommitted.
+                            // A bug, or retrying cut short by shutdown: the connector's failure strategy (fail)
+                            // stops the channel with this record uncommitted, and liveness says DOWN.
                             : Uni.createFrom().completionStage(() -> message.nack(failure));
                     return settled.onFailure().recoverWithNull();
                 });
