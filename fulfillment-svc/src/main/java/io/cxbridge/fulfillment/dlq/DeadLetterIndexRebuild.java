@@ -62,6 +62,7 @@ public class DeadLetterIndexRebuild implements RedisRebuild {
             }
         }).chain(read -> Multi.createFrom().iterable(last.values())
                 .onItem().transformToUniAndConcatenate(f -> index.restore(f.entry(), f.payload()))
+                .filter(Boolean::booleanValue)
                 .collect().with(java.util.stream.Collectors.counting())
                 .invoke(restored -> LOG.infof("fulfillment dlq index: %d record(s) read, %d job(s) listed, %d "
                         + "restored", read, last.size(), restored)))
