@@ -68,6 +68,7 @@ class RedisLossTest {
             for (FulfillmentJob job : jobs) {
                 assertEquals("complete", awaitTerminal(job.jobId()).getString("state"));
                 assertEquals(1, sim.stats().callbacks(job.fulfillmentId()));
+                assertEquals(1, sim.stats().externalCalls(job.fulfillmentId()), "one external call per job");
                 assertEquals(0, sim.stats().duplicateCallbacks(job.fulfillmentId()));
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> given().get("/q/health/ready").statusCode() == 200);
