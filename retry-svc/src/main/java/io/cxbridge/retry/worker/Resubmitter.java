@@ -1,6 +1,8 @@
 package io.cxbridge.retry.worker;
 
 import io.cxbridge.common.audit.AuditEmitter;
+import io.cxbridge.common.health.Dependency;
+import io.cxbridge.common.health.DependencyMonitor;
 import io.cxbridge.common.messaging.InfrastructureRetry;
 import io.cxbridge.common.redis.RedisEpoch;
 import io.cxbridge.genesys.breaker.CircuitOpenException;
@@ -76,6 +78,7 @@ public class Resubmitter {
     private final RetryWebhook webhook;
     private final Vertx vertx;
     private final RedisEpoch epoch;
+    private final DependencyMonitor dependencies;
     private final RunJournal journal;
     private final InfrastructureRetry infra;
     /** Runs that got a 2xx whose state is not in Redis yet: never claimed again meanwhile. */
@@ -85,7 +88,8 @@ public class Resubmitter {
     public Resubmitter(RunStore store, GenesysClient client, DeadLetters deadLetters, AuditEmitter audit,
                        RetryConfig config, Clock clock, Breakers breakers, Intake intake, RetryMetrics metrics,
                        RetryWebhook webhook, Vertx vertx, RedisEpoch epoch, Backoff backoff, RunJournal journal,
-                       InfrastructureRetry infra) {
+                       InfrastructureRetry infra, DependencyMonitor dependencies) {
+        this.dependencies = dependencies;
         this.infra = infra;
         this.vertx = vertx;
         this.epoch = epoch;
@@ -127,8 +131,9 @@ public class Resubmitter {
      * intake is resumed so that the next consumed run becomes the probe.
      */
     Uni<Void> launchDue() {
-        // Before the first epoch check and during a rebuild the schedule in Redis may be incomplete: no new attempts.
-        if (stopping || !epoch.open()) {
+        // Before the first epoch check and during a rebuild the schedule in Redis may be incomplete; with Redis away
+        // there is nothing to read: no new attempts either way (and no failed poll every tick).
+        if (stopping || !epoch.open() || !dependencies.isUp(Dependency.REDIS)) {
             return Uni.createFrom().voidItem();
         }
         Instant now = clock.instant();
