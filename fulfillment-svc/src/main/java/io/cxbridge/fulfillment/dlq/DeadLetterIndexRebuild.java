@@ -9,6 +9,8 @@ import io.cxbridge.model.event.FulfillmentJob;
 import io.cxbridge.model.event.Ids;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,11 +36,12 @@ public class DeadLetterIndexRebuild implements RedisRebuild {
     private static final Pattern UUID = Pattern.compile(Ids.UUID_REGEX);
     static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
 
-    private final TopicReplay topics;
+    private final Map<String, Object> kafkaConfig;
     private final DeadLetterIndex index;
 
-    public DeadLetterIndexRebuild(TopicReplay topics, DeadLetterIndex index) {
-        this.topics = topics;
+    public DeadLetterIndexRebuild(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+            DeadLetterIndex index) {
+        this.kafkaConfig = kafkaConfig;
         this.index = index;
     }
 
@@ -54,13 +57,16 @@ public class DeadLetterIndexRebuild implements RedisRebuild {
     public Uni<Void> rebuild() {
         Map<String, Found> last = new LinkedHashMap<>();
         Map<String, Integer> seen = new LinkedHashMap<>();
-        return topics.read(Topics.FULFILLMENT_JOBS_DLQ, READ_TIMEOUT, r -> {
+        // The replay blocks: on a worker thread.
+        String topic = Topics.FULFILLMENT_JOBS_DLQ;
+        return Uni.createFrom().item(() -> TopicReplay.read(kafkaConfig, topic, READ_TIMEOUT, r -> {
             DeadLetterEntry e = entry(r);
             if (e != null) {
                 int n = seen.merge(e.jobId(), 1, Integer::sum);
                 last.put(e.jobId(), new Found(withReplays(e, n - 1), r.value()));
             }
-        }).chain(read -> Multi.createFrom().iterable(last.values())
+        })).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(read -> Multi.createFrom().iterable(last.values())
                 .onItem().transformToUniAndConcatenate(f -> index.restore(f.entry(), f.payload()))
                 .filter(Boolean::booleanValue)
                 .collect().with(java.util.stream.Collectors.counting())

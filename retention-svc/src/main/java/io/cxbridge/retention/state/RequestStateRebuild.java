@@ -7,6 +7,8 @@ import io.cxbridge.model.Topics;
 import io.cxbridge.model.event.RetentionStateRecord;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,12 +32,13 @@ public class RequestStateRebuild implements RedisRebuild {
     private static final Logger LOG = Logger.getLogger(RequestStateRebuild.class);
     static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
 
-    private final TopicReplay topics;
+    private final Map<String, Object> kafkaConfig;
     private final RequestStore store;
     private final Clock clock;
 
-    public RequestStateRebuild(TopicReplay topics, RequestStore store, Clock clock) {
-        this.topics = topics;
+    public RequestStateRebuild(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+            RequestStore store, Clock clock) {
+        this.kafkaConfig = kafkaConfig;
         this.store = store;
         this.clock = clock;
     }
@@ -51,7 +54,8 @@ public class RequestStateRebuild implements RedisRebuild {
     @Override
     public Uni<Void> rebuild() {
         Map<String, Journaled> last = new LinkedHashMap<>();
-        return topics.read(Topics.RETENTION_STATE, READ_TIMEOUT, r -> {
+        // The replay blocks: on a worker thread.
+        return Uni.createFrom().item(() -> TopicReplay.read(kafkaConfig, Topics.RETENTION_STATE, READ_TIMEOUT, r -> {
             if (r.key() == null) {
                 return;
             }
@@ -69,7 +73,8 @@ public class RequestStateRebuild implements RedisRebuild {
                 LOG.warnf("skipping an unreadable journal entry at %s-%d@%d: %s", r.topic(), r.partition(),
                         r.offset(), e.getMessage());
             }
-        }).chain(read -> Multi.createFrom().iterable(last.values())
+        })).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(read -> Multi.createFrom().iterable(last.values())
                 .onItem().transformToUniAndConcatenate(j -> store.restore(j.record(), j.at(), clock.millis()))
                 .filter(Boolean::booleanValue)
                 .collect().with(Collectors.counting())

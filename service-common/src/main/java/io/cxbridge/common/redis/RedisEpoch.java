@@ -120,8 +120,11 @@ public class RedisEpoch {
                         LOG.infof("Redis epoch marker still missing: retrying the rebuild");
                     } else if (known != null) {
                         losses.increment();
-                        LOG.errorf("Redis lost its data (epoch marker %s missing): holding intake and rebuilding "
-                                + "from the system of record", known);
+                        LOG.errorf(hooks.isUnsatisfied()
+                                ? "Redis lost its data (epoch marker %s missing): what this service kept there is gone "
+                                        + "(caches, idempotency records) and is not rebuilt"
+                                : "Redis lost its data (epoch marker %s missing): holding intake and rebuilding from "
+                                        + "the system of record", known);
                     } else {
                         LOG.infof("no Redis epoch marker at %s: a first start or Redis emptied while this service "
                                 + "was down; rebuilding", key);

@@ -34,8 +34,10 @@ public record RunRecord(@NotNull String requestId, @NotNull String actionId, @No
 
     public static RunRecord pending(FailedRun run, String originalPayload, Instant now, Instant due,
                                     Instant replayedAt) {
-        return new RunRecord(run.requestId(), run.actionId(), RunState.pending, 0, now, due, run.lastStatus(), null,
-                now, run, originalPayload, List.of(), replayedAt);
+        // An incoming attempt counts: a run that already failed twice elsewhere is on its third attempt here.
+        int attempts = run.attempt() == null ? 0 : run.attempt();
+        return new RunRecord(run.requestId(), run.actionId(), RunState.pending, attempts, now, due, run.lastStatus(),
+                null, now, run, originalPayload, List.of(), replayedAt);
     }
 
     public RunRecord retryAt(int attempts, Integer status, String error, Instant next, Instant now) {
