@@ -120,6 +120,7 @@ class FulfillmentFlowTest {
         assertEquals("complete", awaitTerminal(job.jobId()).getString("state"));
         await().atMost(Duration.ofSeconds(30)).until(() -> skipped() > before);
         assertEquals(1, sim.stats().requests("POST", "/external/api"), "called once");
+        assertEquals(1, sim.stats().externalCalls(fid), "the external call carries Idempotency-Key: <fulfillmentId>");
         assertEquals(1, sim.stats().callbacks(fid), "posted once");
         assertEquals(0, sim.stats().duplicateCallbacks(fid), "no repeat reached the receiver");
     }

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cxbridge.retry.breaker.Breakers;
 import io.cxbridge.retry.metrics.GaugeRefresher;
-import io.cxbridge.retry.state.RunState;
+import io.cxbridge.model.retry.RunState;
 import io.cxbridge.retry.state.RunStore;
 import io.cxbridge.retry.support.WebhookReceiver;
 import io.cxbridge.retry.worker.Intake;
@@ -28,7 +28,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
-import io.cxbridge.retry.state.RunRecord;
+import io.cxbridge.model.retry.RunRecord;
 import io.restassured.path.json.JsonPath;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -13,7 +13,7 @@ import io.cxbridge.model.Topics;
 import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.model.event.FailedRun;
 import io.cxbridge.retry.breaker.Breakers;
-import io.cxbridge.retry.state.RunRecord;
+import io.cxbridge.model.retry.RunRecord;
 import io.cxbridge.retry.support.WebhookReceiver;
 import io.cxbridge.retry.state.RunStore;
 import io.cxbridge.testkit.KafkaBroker;
@@ -310,7 +310,7 @@ class RetryFlowTest {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
             max[0] = Math.max(max[0], metrics.inFlight().get());
             return ids.stream().allMatch(id -> store.get(id).await().atMost(Duration.ofSeconds(5))
-                    .map(r -> r.state() == io.cxbridge.retry.state.RunState.succeeded).orElse(false));
+                    .map(r -> r.state() == io.cxbridge.model.retry.RunState.succeeded).orElse(false));
         });
         assertTrue(max[0] <= 8, "in flight at most max-in-flight: " + max[0]);
         assertTrue(max[0] >= 4, "the bound was reached for a while: " + max[0]);

@@ -11,6 +11,10 @@ public final class Headers {
 
     /** On a failed run republished by a DLQ replay: the instant of the replay (lets it pass its dedupe mark once). */
     public static final String REPLAYED_AT = "cxbridge-replayed-at";
+    /** Optional on a source record: the payload's schema version; absent means 1, the only one known. */
+    public static final String SCHEMA_VERSION = "cxbridge-schema-version";
+    /** On a dead-letter record: the id of its DLQ entry (the requestId, or one derived for an invalid record). */
+    public static final String DLQ_ID = "cxbridge-dlq-id";
 
     public static final String REQUEST_ID = "X-Cxbridge-Request-Id";
     public static final String ATTEMPT = "X-Cxbridge-Attempt";

@@ -47,24 +47,31 @@ class AsyncApiContractTest {
     static final Map<String, Class<? extends Record>> PAYLOADS = Map.of(
             Topics.FAILED_RUNS, FailedRun.class,
             Topics.FAILED_RUNS_DLQ, FailedRun.class,
+            Topics.RETRY_STATE, io.cxbridge.model.retry.RunRecord.class,
             Topics.FULFILLMENT_JOBS, FulfillmentJob.class,
             Topics.FULFILLMENT_JOBS_DLQ, FulfillmentJob.class,
             Topics.RETENTION_REQUESTS, RetentionRequest.class,
+            Topics.RETENTION_REQUESTS_DLQ, RetentionRequest.class,
+            Topics.RETENTION_STATE, io.cxbridge.model.event.RetentionStateRecord.class,
             Topics.DIRECTORY_INVALIDATIONS, DirectoryInvalidation.class,
             Topics.DIRECTORY_UPDATES, DirectoryUpdated.class);
 
     /** The payload field each topic is keyed by (SPEC "Kafka topics"); audit is keyed by ce_subject. */
-    static final Map<String, String> KEYS = Map.of(
-            Topics.AUDIT, "ce_subject",
-            Topics.FAILED_RUNS, "actionId",
-            Topics.FAILED_RUNS_DLQ, "actionId",
-            Topics.FULFILLMENT_JOBS, "fulfillmentId",
-            Topics.FULFILLMENT_JOBS_DLQ, "fulfillmentId",
-            Topics.RETENTION_REQUESTS, "requestId",
-            Topics.DIRECTORY_INVALIDATIONS, "directoryId",
-            Topics.DIRECTORY_UPDATES, "directoryId");
+    static final Map<String, String> KEYS = Map.ofEntries(
+            Map.entry(Topics.AUDIT, "ce_subject"),
+            Map.entry(Topics.FAILED_RUNS, "actionId"),
+            Map.entry(Topics.FAILED_RUNS_DLQ, "actionId"),
+            Map.entry(Topics.RETRY_STATE, "requestId"),
+            Map.entry(Topics.FULFILLMENT_JOBS, "fulfillmentId"),
+            Map.entry(Topics.FULFILLMENT_JOBS_DLQ, "fulfillmentId"),
+            Map.entry(Topics.RETENTION_REQUESTS, "requestId"),
+            Map.entry(Topics.RETENTION_REQUESTS_DLQ, "requestId"),
+            Map.entry(Topics.RETENTION_STATE, "requestId"),
+            Map.entry(Topics.DIRECTORY_INVALIDATIONS, "directoryId"),
+            Map.entry(Topics.DIRECTORY_UPDATES, "directoryId"));
 
-    static final Set<String> DLQ_TOPICS = Set.of(Topics.FAILED_RUNS_DLQ, Topics.FULFILLMENT_JOBS_DLQ);
+    static final Set<String> DLQ_TOPICS = Set.of(Topics.FAILED_RUNS_DLQ, Topics.FULFILLMENT_JOBS_DLQ,
+            Topics.RETENTION_REQUESTS_DLQ);
     static final List<String> DLQ_HEADERS = List.of(Headers.ERROR_CLASS, Headers.ERROR_REASON, Headers.ATTEMPTS,
             Headers.FIRST_SEEN);
     static final List<String> AUDIT_HEADERS = List.of(AuditEvent.H_ID, AuditEvent.H_SOURCE, AuditEvent.H_TYPE,

@@ -25,15 +25,18 @@ class TopicsTest {
         expected.put("cxbridge.audit.v1", 7 * DAY_MS);
         expected.put("cxbridge.dataactions.failed-runs.v1", 7 * DAY_MS);
         expected.put("cxbridge.dataactions.failed-runs.dlq.v1", 30 * DAY_MS);
+        expected.put("cxbridge.dataactions.retry-state.v1", 9 * DAY_MS);
         expected.put("cxbridge.fulfillment.jobs.v1", 1 * DAY_MS);
         expected.put("cxbridge.fulfillment.jobs.dlq.v1", 7 * DAY_MS);
         expected.put("cxbridge.retention.requests.v1", 7 * DAY_MS);
+        expected.put("cxbridge.retention.requests.dlq.v1", 7 * DAY_MS);
+        expected.put("cxbridge.retention.state.v1", 30 * DAY_MS);
         expected.put("cxbridge.directory.invalidations.v1", 1 * DAY_MS);
         expected.put("cxbridge.directory.updates.v1", 7 * DAY_MS);
 
         Map<String, Long> actual = new LinkedHashMap<>();
         Topics.ALL.forEach(t -> actual.put(t.name(), t.retentionMs()));
-        assertThat(Topics.ALL).hasSize(8);
+        assertThat(Topics.ALL).hasSize(11);
         assertThat(actual).containsExactlyInAnyOrderEntriesOf(expected);
     }
 
@@ -52,7 +55,7 @@ class TopicsTest {
                 .map(TopicsTest::value)
                 .map(String.class::cast)
                 .toList();
-        assertThat(constants).hasSize(8)
+        assertThat(constants).hasSize(11)
                 .containsExactlyInAnyOrderElementsOf(Topics.ALL.stream().map(TopicSpec::name).toList());
     }
 
@@ -61,9 +64,14 @@ class TopicsTest {
         assertThat(Topics.AUDIT_SPEC.name()).isEqualTo(Topics.AUDIT);
         assertThat(Topics.FAILED_RUNS_SPEC.name()).isEqualTo(Topics.FAILED_RUNS);
         assertThat(Topics.FAILED_RUNS_DLQ_SPEC.name()).isEqualTo(Topics.FAILED_RUNS_DLQ);
+        assertThat(Topics.RETRY_STATE_SPEC.name()).isEqualTo(Topics.RETRY_STATE);
+        assertThat(Topics.RETRY_STATE_SPEC.cleanupPolicy()).isEqualTo("compact,delete");
         assertThat(Topics.FULFILLMENT_JOBS_SPEC.name()).isEqualTo(Topics.FULFILLMENT_JOBS);
         assertThat(Topics.FULFILLMENT_JOBS_DLQ_SPEC.name()).isEqualTo(Topics.FULFILLMENT_JOBS_DLQ);
         assertThat(Topics.RETENTION_REQUESTS_SPEC.name()).isEqualTo(Topics.RETENTION_REQUESTS);
+        assertThat(Topics.RETENTION_REQUESTS_DLQ_SPEC.name()).isEqualTo(Topics.RETENTION_REQUESTS_DLQ);
+        assertThat(Topics.RETENTION_STATE_SPEC.name()).isEqualTo(Topics.RETENTION_STATE);
+        assertThat(Topics.RETENTION_STATE_SPEC.cleanupPolicy()).isEqualTo("compact");
         assertThat(Topics.DIRECTORY_INVALIDATIONS_SPEC.name()).isEqualTo(Topics.DIRECTORY_INVALIDATIONS);
         assertThat(Topics.DIRECTORY_UPDATES_SPEC.name()).isEqualTo(Topics.DIRECTORY_UPDATES);
     }

@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real {@code redis-server} process on a free loopback port, without persistence. One per JVM
- * ({@link #shared()}); it keeps its port across {@link #stop()} / {@link #start()}.
+ * A real {@code redis-server} process on a free loopback port, configured as cxbridge requires: append-only
+ * persistence fsynced on every write ({@code appendonly yes}, {@code appendfsync always}) and
+ * {@code maxmemory-policy noeviction}. One per JVM ({@link #shared()}); it keeps its port and its data directory
+ * across {@link #stop()} / {@link #start()}, so a restart keeps the data ({@link #wipe()} empties it first).
  */
 public final class RedisServer {
 
@@ -63,7 +65,8 @@ public final class RedisServer {
         String binary = binary();
         try {
             process = new ProcessBuilder(List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--dir", dir.toString()))
+                    "--save", "", "--appendonly", "yes", "--appendfsync", "always",
+                    "--maxmemory-policy", "noeviction", "--dir", dir.toString()))
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("redis.log").toFile())
                     .start();
@@ -99,6 +102,34 @@ public final class RedisServer {
     public void restart() {
         stop();
         start();
+    }
+
+    /** SIGKILL, as a crash: no shutdown, only what the AOF already holds survives. */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    /** Deletes the data (AOF and dumps) while stopped: the next {@link #start()} is an empty Redis. */
+    public synchronized void wipe() {
+        if (isRunning()) {
+            throw new IllegalStateException("stop redis-server before wiping its data");
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .filter(f -> !f.equals(dir) && !f.getFileName().toString().equals("redis.log"))
+                    .forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** True when the server answers PING with PONG. */

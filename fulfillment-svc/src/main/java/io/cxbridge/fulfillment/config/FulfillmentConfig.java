@@ -26,7 +26,14 @@ public interface FulfillmentConfig {
     @WithDefault("cxbridge:fulfillment")
     String keyPrefix();
 
-    /** How long job state and the posted marks are kept in Redis. */
+    /**
+     * A job record whose value is larger than this is dead-lettered ({@code record-too-large}) unread: a job is a
+     * few KiB, and a value this large is a mistake, not work.
+     */
+    @WithDefault("1048576")
+    int maxRecordBytes();
+
+        /** How long job state and the posted marks are kept in Redis. */
     @WithDefault("P7D")
     Duration stateTtl();
 

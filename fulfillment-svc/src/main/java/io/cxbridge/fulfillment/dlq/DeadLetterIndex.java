@@ -15,8 +15,9 @@ import java.util.Optional;
 /**
  * The dead letters of {@code cxbridge.fulfillment.jobs.dlq.v1} indexed in Redis when written (after the broker
  * acknowledged the DLQ record), so the API lists and replays them without reading the topic:
- * {@code <prefix>:dlq} (sorted set of jobIds by dead-letter time), {@code <prefix>:dlq:<jobId>} (the entry, JSON)
- * and {@code <prefix>:dlq-payload:<jobId>} (the original record value: the token in it is still sealed). All expire
+ * {@code {<prefix>:dlq}} (sorted set of jobIds by dead-letter time), {@code {<prefix>:dlq}:<jobId>} (the entry,
+ * JSON) and {@code {<prefix>:dlq}:payload:<jobId>} (the original record value: the token in it is still sealed),
+ * one hash tag so the scripts run on Redis Cluster. Rebuilt from the DLQ topic after a Redis loss. All expire
  * after {@code state-ttl}; the sorted set is trimmed of older members on every write. No KEYS, no SCAN needed.
  */
 @ApplicationScoped
@@ -31,6 +32,18 @@ public class DeadLetterIndex {
             return 1
             """;
 
+    /**
+     * The rebuild's write: like {@link #WRITE} but keeps what is there (an entry written or replayed since the loss
+     * is newer than the topic's record), with the expiry left from the original dead-letter time.
+     */
+    private static final String RESTORE = """
+            if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+            redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[4])
+            redis.call('SET', KEYS[3], ARGV[2], 'PX', ARGV[4])
+            redis.call('ZADD', KEYS[1], 'NX', ARGV[3], ARGV[5])
+            return 1
+            """;
+
     private final RedisAPI redis;
     private final FulfillmentConfig config;
     private final Clock clock;
@@ -41,16 +54,21 @@ public class DeadLetterIndex {
         this.clock = clock;
     }
 
+    /** One hash tag for every key of the index, so its scripts work on Redis Cluster (one slot). */
+    private String tag() {
+        return "{" + config.keyPrefix() + ":dlq}";
+    }
+
     private String listKey() {
-        return config.keyPrefix() + ":dlq";
+        return tag();
     }
 
     private String entryKey(String jobId) {
-        return config.keyPrefix() + ":dlq:" + jobId;
+        return tag() + ":" + jobId;
     }
 
     private String payloadKey(String jobId) {
-        return config.keyPrefix() + ":dlq-payload:" + jobId;
+        return tag() + ":payload:" + jobId;
     }
 
     public Uni<Void> record(DeadLetterEntry entry, String payload) {
@@ -60,6 +78,18 @@ public class DeadLetterIndex {
                         json(entry), payload, String.valueOf(entry.deadLetteredAt().toEpochMilli()),
                         String.valueOf(ttl), entry.jobId(), String.valueOf(oldest)))
                 .replaceWithVoid();
+    }
+
+    /** Puts back an entry read from the DLQ topic unless one is there; false when it had expired or was there. */
+    public Uni<Boolean> restore(DeadLetterEntry entry, String payload) {
+        long left = entry.deadLetteredAt().toEpochMilli() + config.stateTtl().toMillis() - clock.millis();
+        if (left <= 0) {
+            return Uni.createFrom().item(false);
+        }
+        return redis.eval(List.of(RESTORE, "3", listKey(), entryKey(entry.jobId()), payloadKey(entry.jobId()),
+                        json(entry), payload, String.valueOf(entry.deadLetteredAt().toEpochMilli()),
+                        String.valueOf(left), entry.jobId()))
+                .map(r -> r != null && r.toLong() == 1);
     }
 
     public Uni<Optional<DeadLetterEntry>> get(String jobId) {

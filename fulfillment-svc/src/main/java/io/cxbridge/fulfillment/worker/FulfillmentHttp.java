@@ -106,6 +106,8 @@ public class FulfillmentHttp {
                 .timeout(Math.max(1, timeout.toMillis()))
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Accept", "application/json")
+                // A job may run twice (a rebalance or a crash before the commit): the receiver can drop the repeat.
+                .putHeader("Idempotency-Key", job.fulfillmentId())
                 .sendBuffer(Buffer.buffer(body))
                 .ifNoItem().after(timeout).fail()
                 .map(r -> classify(r, n, retryAfter(r)))

@@ -1,6 +1,8 @@
 package io.cxbridge.fulfillment.worker;
 
 import io.cxbridge.common.audit.AuditEmitter;
+import io.cxbridge.common.kafka.RecordCheck;
+import io.cxbridge.common.messaging.InfrastructureRetry;
 import io.cxbridge.fulfillment.dlq.DeadLetterEntry;
 import io.cxbridge.fulfillment.dlq.DeadLetterIndex;
 import io.cxbridge.fulfillment.state.JobRecord;
@@ -46,9 +48,6 @@ public class FulfillmentWorker {
     private static final Logger LOG = Logger.getLogger(FulfillmentWorker.class);
     private static final Pattern UUID = Pattern.compile(Ids.UUID_REGEX);
 
-    static final Duration RETRY_BASE = Duration.ofMillis(500);
-    static final Duration RETRY_MAX = Duration.ofSeconds(30);
-    static final int RETRY_ATTEMPTS = 8;
 
     public static final String INVALID_JOB = "invalid-job";
     public static final String URL_REFUSED = "url-refused";
@@ -65,10 +64,12 @@ public class FulfillmentWorker {
     private final Validator validator;
     private final Clock clock;
     private final FulfillmentMetrics metrics;
+    private final InfrastructureRetry retry;
 
     public FulfillmentWorker(JobStore store, FulfillmentHttp http, DeadLetters deadLetters, DeadLetterIndex index,
                              AuditEmitter audit, FulfillmentUrlPolicy urlPolicy, TokenCipher cipher,
-                             Validator validator, Clock clock, FulfillmentMetrics metrics) {
+                             Validator validator, Clock clock, FulfillmentMetrics metrics,
+                             InfrastructureRetry retry) {
         this.store = store;
         this.http = http;
         this.deadLetters = deadLetters;
@@ -79,18 +80,40 @@ public class FulfillmentWorker {
         this.validator = validator;
         this.clock = clock;
         this.metrics = metrics;
+        this.retry = retry;
     }
 
     /** Works one record's value; completes when its outcome is durable (the record may then be committed). */
-    public Uni<Void> process(String value) {
+    public Uni<Void> process(String key, String value) {
         // Only infrastructure fails here (Redis, the audit or DLQ topic): retry the job with backoff. A retry after a
         // successful post is skipped by the posted mark, or dropped by the receiver (Idempotency-Key) when the mark
         // was not written yet.
-        return Uni.createFrom().deferred(() -> handle(value))
-                .onFailure().invoke(e -> LOG.warnf("fulfillment job %s: %s; retrying", idOf(value), e.toString()))
-                .onFailure().retry().withBackOff(RETRY_BASE, RETRY_MAX).atMost(RETRY_ATTEMPTS)
-                .onFailure().invoke(e -> LOG.errorf("fulfillment job %s could not be processed: %s", idOf(value),
-                        e.toString()));
+        return withRetries(value, () -> handle(key, value));
+    }
+
+    /**
+     * Dead-letters a record refused before its value was read (too large, a malformed or unknown header, an unknown
+     * schema version): on the DLQ topic with the reason, keyed as it came; not listed by the DLQ API, which lists
+     * jobs by jobId.
+     */
+    public Uni<Void> refuse(String key, String value, RecordCheck.Refusal refusal) {
+        Instant firstSeen = clock.instant();
+        return withRetries(null, () -> {
+            LOG.warnf("dead-lettering a fulfillment record (key %s): %s (%s)", key, refusal.errorClass(),
+                    refusal.reason());
+            return deadLetters.send(key, value, refusal.errorClass(), refusal.reason(), 1, firstSeen)
+                    .chain(() -> audit.emit(AuditTypes.FULFILLMENT_DEAD_LETTERED, key != null ? key : "unknown", null,
+                            deadLetterData(null, key, refusal.errorClass(), refusal.reason())))
+                    .invoke(() -> metrics.jobEnded(FulfillmentMetrics.DEAD_LETTERED));
+        });
+    }
+
+    /**
+     * Only infrastructure fails {@code work} (a bad record is dead-lettered inside it): retried until Redis and
+     * Kafka answer again, while {@code ConsumerHolds} keeps the fetch paused, so an outage loses and fails nothing.
+     */
+    private Uni<Void> withRetries(String value, java.util.function.Supplier<Uni<Void>> work) {
+        return retry.untilDone("fulfillment job " + idOf(value), work::get);
     }
 
     /** The jobId for a log line, without parsing the whole record again (never the token). */
@@ -102,30 +125,32 @@ public class FulfillmentWorker {
         }
     }
 
-    private Uni<Void> handle(String value) {
+    private Uni<Void> handle(String key, String value) {
         Instant firstSeen = clock.instant();
         FulfillmentJob job;
         try {
             job = value == null ? null : Json.mapper().readValue(value, FulfillmentJob.class);
         } catch (Exception e) {
-            return deadLetter(null, value, INVALID_JOB, "not a FulfillmentJob: malformed JSON or a field of the wrong type",
+            return deadLetter(key, null, value, INVALID_JOB,
+                    "not a FulfillmentJob: malformed JSON or a field of the wrong type",
                     firstSeen);
         }
         if (job == null) {
-            return deadLetter(null, value == null ? "" : value, INVALID_JOB, "not a FulfillmentJob: empty", firstSeen);
+            return deadLetter(key, null, value == null ? "" : value, INVALID_JOB, "not a FulfillmentJob: empty",
+                    firstSeen);
         }
         Set<String> problems = new TreeSet<>();
         for (ConstraintViolation<FulfillmentJob> v : validator.validate(job)) {
             problems.add(v.getPropertyPath() + " " + v.getMessage());
         }
         if (!problems.isEmpty()) {
-            return deadLetter(job, value, INVALID_JOB, "invalid job: " + String.join(", ", problems), firstSeen);
+            return deadLetter(key, job, value, INVALID_JOB, "invalid job: " + String.join(", ", problems), firstSeen);
         }
         // The policy resolves DNS: off the event loop.
         return Uni.createFrom().item(() -> urlPolicy.check(job.fulfillmentUrl()))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .chain(refusal -> refusal.isPresent()
-                        ? deadLetter(job, value, URL_REFUSED, "fulfillmentUrl " + refusal.get(), firstSeen)
+                        ? deadLetter(key, job, value, URL_REFUSED, "fulfillmentUrl " + refusal.get(), firstSeen)
                         : open(job, value, firstSeen));
     }
 
@@ -134,7 +159,8 @@ public class FulfillmentWorker {
         try {
             clear = cipher.decrypt(job.fulfillmentToken(), job.fulfillmentId());
         } catch (RuntimeException e) {
-            return deadLetter(job, value, TOKEN_UNREADABLE, "fulfillmentToken cannot be opened with a configured key",
+            return deadLetter(job.fulfillmentId(), job, value, TOKEN_UNREADABLE,
+                    "fulfillmentToken cannot be opened with a configured key",
                     firstSeen);
         }
         return store.posted(job.fulfillmentId()).chain(posted -> {
@@ -246,7 +272,8 @@ public class FulfillmentWorker {
                 .replaceWithVoid();
     }
 
-    private Uni<Void> deadLetter(FulfillmentJob job, String value, String errorClass, String reason,
+    /** {@code key}: the record's key, kept on the DLQ record (the job's fulfillmentId when it has none). */
+    private Uni<Void> deadLetter(String key, FulfillmentJob job, String value, String errorClass, String reason,
                                  Instant firstSeen) {
         String jobId = job == null ? null : job.jobId();
         String fulfillmentId = job == null ? null : job.fulfillmentId();
@@ -256,7 +283,7 @@ public class FulfillmentWorker {
         boolean indexed = jobId != null && UUID.matcher(jobId).matches() && job.receivedAt() != null
                 && job.deadline() != null;
         Instant now = clock.instant();
-        Uni<Void> sent = deadLetters.send(fulfillmentId, value, errorClass, reason, 1, firstSeen)
+        Uni<Void> sent = deadLetters.send(key != null ? key : fulfillmentId, value, errorClass, reason, 1, firstSeen)
                 .chain(() -> indexed ? index.record(entry(job, errorClass, reason, 1, firstSeen, now), value)
                         : Uni.createFrom().voidItem())
                 .chain(() -> audit.emit(AuditTypes.FULFILLMENT_DEAD_LETTERED, subject,

@@ -1,22 +1,28 @@
 package io.cxbridge.fulfillment.worker;
 
+import io.cxbridge.common.kafka.RecordCheck;
 import io.cxbridge.fulfillment.config.FulfillmentConfig;
 import io.cxbridge.model.Channels;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
-import io.smallrye.mutiny.subscription.UniEmitter;
+import java.util.Collection;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -45,6 +51,11 @@ public class JobPipeline {
     private final ConcurrentHashMap<String, CompletableFuture<Void>> lastOfKey = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight;
     private final Set<UniEmitter<? super Void>> abandonWaiters = ConcurrentHashMap.newKeySet();
+    /** Partitions taken from this instance by a rebalance: their jobs not started yet are dropped, unacknowledged. */
+    private final Set<TopicPartition> revoked = ConcurrentHashMap.newKeySet();
+    /** Jobs running (past their key's turn) per partition, so a revocation can wait for exactly those. */
+    private final ConcurrentHashMap<TopicPartition, AtomicInteger> running = new ConcurrentHashMap<>();
+    private final RecordCheck recordCheck;
     private volatile boolean abandoned;
     private volatile boolean draining;
     private volatile boolean stopped;
@@ -56,6 +67,8 @@ public class JobPipeline {
         this.config = config;
         this.metrics = metrics;
         this.inFlight = metrics.inFlight();
+        // The DLQ replay adds no header; traceparent is checked by RecordCheck itself.
+        this.recordCheck = RecordCheck.of(config.maxRecordBytes());
     }
 
     void start(@Observes StartupEvent ignored) {
@@ -71,7 +84,7 @@ public class JobPipeline {
                         () -> stopped = true);
     }
 
-    /** True once the job stream has ended (a record failed past its retries, or the broker client was closed). */
+    /** True once the job stream has ended (a record failed for a bug, or the broker client was closed). */
     public boolean stopped() {
         return stopped;
     }
@@ -87,14 +100,25 @@ public class JobPipeline {
             return Uni.createFrom().nothing();
         }
         inFlight.incrementAndGet();
-        String key = message.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(m -> m.getKey() == null ? null : String.valueOf(m.getKey())).orElse(null);
-        Uni<Void> job = oneAtATimePerKey(key, () -> worker.process(message.getPayload()))
-                .onItemOrFailure().transformToUni((ok, failure) -> {
+        Optional<IncomingKafkaRecordMetadata> meta = message.getMetadata(IncomingKafkaRecordMetadata.class);
+        String key = meta.map(m -> m.getKey() == null ? null : String.valueOf(m.getKey())).orElse(null);
+        TopicPartition partition = meta.map(m -> new TopicPartition(m.getTopic(), m.getPartition())).orElse(null);
+        String value = message.getPayload();
+        long size = value == null ? 0 : Utils.utf8Length(value);
+        Optional<RecordCheck.Refusal> refusal = recordCheck.check(size,
+                meta.map(IncomingKafkaRecordMetadata::getHeaders).orElse(null));
+        Uni<Void> job = oneAtATimePerKey(key, () -> startIfOwned(partition, refusal.isPresent()
+                        ? () -> worker.refuse(key, value, refusal.get())
+                        : () -> worker.process(key, value)))
+                .onItemOrFailure().transformToUni((started, failure) -> {
+                    if (failure == null && !started) {
+                        // Its partition was revoked before it started: the next owner works it (not acknowledged).
+                        return Uni.createFrom().voidItem();
+                    }
                     Uni<Void> settled = failure == null
                             ? Uni.createFrom().completionStage(message::ack)
-                            // Retried past its budget (Redis or Kafka away): the connector's failure strategy
-                            // (fail) stops the channel with this record uncommitted.
+                            // A bug, or retrying cut short by shutdown: the connector's failure strategy (fail)
+                            // stops the channel with this record uncommitted, and liveness says DOWN.
                             : Uni.createFrom().completionStage(() -> message.nack(failure));
                     return settled.onFailure().recoverWithNull();
                 });
@@ -115,16 +139,71 @@ public class JobPipeline {
         });
     }
 
+    /**
+     * Runs {@code work} unless the record's partition has been revoked meanwhile: true when it ran. Counted as
+     * running first and checked second, so a revocation either sees it running (and waits) or it sees the
+     * revocation (and does not start).
+     */
+    private Uni<Boolean> startIfOwned(TopicPartition partition, Supplier<Uni<Void>> work) {
+        if (partition == null) {
+            return work.get().replaceWith(true);
+        }
+        AtomicInteger count = running.computeIfAbsent(partition, p -> new AtomicInteger());
+        count.incrementAndGet();
+        if (revoked.contains(partition)) {
+            count.decrementAndGet();
+            return Uni.createFrom().item(false);
+        }
+        return Uni.createFrom().<Void>deferred(work::get).replaceWith(true).eventually(count::decrementAndGet);
+    }
+
+    /**
+     * A rebalance takes {@code partitions} from this instance (called on the consumer's polling thread, before the
+     * rebalance completes): their jobs that have not started are dropped, and this waits for those running to end
+     * (up to {@code shutdown-grace}), so the next owner never works a job this instance is still working.
+     */
+    public void revoke(Collection<TopicPartition> partitions) {
+        revoked.addAll(partitions);
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        while (runningOn(partitions) > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+        int left = runningOn(partitions);
+        if (left > 0) {
+            LOG.warnf("partitions %s revoked with %d fulfillment job(s) still running; handing them over", partitions,
+                    left);
+        }
+    }
+
+    /** The partitions were lost (not handed over): their jobs not started yet are dropped; nothing to wait for. */
+    public void revokeNow(Collection<TopicPartition> partitions) {
+        revoked.addAll(partitions);
+    }
+
+    /** A rebalance gives {@code partitions} to this instance (again): their jobs are taken. */
+    public void assign(Collection<TopicPartition> partitions) {
+        revoked.removeAll(partitions);
+    }
+
+    private int runningOn(Collection<TopicPartition> partitions) {
+        int n = 0;
+        for (TopicPartition p : partitions) {
+            AtomicInteger c = running.get(p);
+            n += c == null ? 0 : c.get();
+        }
+        return n;
+    }
+
     /** Runs {@code work} after the previous job of the same key has ended (keys are fulfillmentIds). */
-    private Uni<Void> oneAtATimePerKey(String key, java.util.function.Supplier<Uni<Void>> work) {
+    private <T> Uni<T> oneAtATimePerKey(String key, Supplier<Uni<T>> work) {
         if (key == null) {
-            return Uni.createFrom().<Void>deferred(work::get);
+            return Uni.createFrom().<T>deferred(work::get);
         }
         CompletableFuture<Void> mine = new CompletableFuture<>();
         CompletableFuture<Void> previous = lastOfKey.put(key, mine);
         Uni<Void> turn = previous == null ? Uni.createFrom().voidItem()
                 : Uni.createFrom().completionStage(previous).onFailure().recoverWithNull().replaceWithVoid();
-        return turn.chain(() -> Uni.createFrom().<Void>deferred(work::get))
+        return turn.chain(() -> Uni.createFrom().<T>deferred(work::get))
                 .eventually(() -> {
                     lastOfKey.remove(key, mine);
                     mine.complete(null);

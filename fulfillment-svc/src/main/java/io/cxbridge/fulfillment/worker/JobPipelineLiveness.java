@@ -6,7 +6,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
 /**
- * Live while the job stream runs. It stops only when a job could not be made durable after all its retries (the
+ * Live while the job stream runs. It stops only on a bug (infrastructure failures are retried until they pass; the
  * record stays uncommitted); a restart then picks the record up again, so liveness says DOWN.
  */
 @Liveness

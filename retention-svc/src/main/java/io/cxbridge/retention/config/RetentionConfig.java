@@ -25,6 +25,13 @@ public interface RetentionConfig {
     @WithDefault("30d")
     Duration stateTtl();
 
+    /**
+     * A request record whose value is larger than this is dead-lettered ({@code record-too-large}) unread: a policy
+     * is a few KiB.
+     */
+    @WithDefault("1048576")
+    int maxRecordBytes();
+
     /** Redis key prefix for request state and report counters. */
     @WithDefault("cxbridge:retention")
     String keyPrefix();

@@ -13,44 +13,93 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Request state in Redis: {@code <prefix>:request:<requestId>} (JSON, TTL {@code state-ttl}) and the report
- * counters in the hash {@code <prefix>:report}.
+ * Request state in Redis: {@code {<prefix>}:request:<requestId>} (JSON, TTL {@code state-ttl}) and the report
+ * counters in the hash {@code {<prefix>}:report} (one hash tag, so the scripts run on Redis Cluster). Every state is
+ * journaled ({@link RequestJournal}) before it is written here: Redis is an index the journal can rebuild.
  */
 @ApplicationScoped
 public class RequestStore {
 
     private final RedisAPI redis;
     private final RetentionConfig config;
+    private final RequestJournal journal;
 
-    public RequestStore(RedisAPI redis, RetentionConfig config) {
+    public RequestStore(RedisAPI redis, RetentionConfig config, RequestJournal journal) {
         this.redis = redis;
         this.config = config;
+        this.journal = journal;
     }
 
     private String key(String requestId) {
-        return config.keyPrefix() + ":request:" + requestId;
+        return "{" + config.keyPrefix() + "}:request:" + requestId;
     }
 
     private String reportKey() {
-        return config.keyPrefix() + ":report";
+        return "{" + config.keyPrefix() + "}:report";
     }
 
     public Uni<Optional<RequestRecord>> get(String requestId) {
         return redis.get(key(requestId)).map(r -> Optional.ofNullable(r).map(v -> parse(v.toString())));
     }
 
-    /** Stores the record; the state write is what makes a step durable. */
+    /** Journals, then stores the record; the journal write is what makes a step durable. */
     public Uni<RequestRecord> put(RequestRecord record) {
-        return redis.set(List.of(key(record.requestId()), json(record), "PX",
-                        String.valueOf(config.stateTtl().toMillis())))
+        return journal.write(record).chain(() -> redis.set(List.of(key(record.requestId()), json(record), "PX",
+                        String.valueOf(config.stateTtl().toMillis()))))
                 .replaceWith(record);
     }
 
-    /** Stores the record only when none exists yet; true when this call created it. */
+    /**
+     * Stores the record only when none exists yet, then journals it; true when this call created it. (Journaling
+     * first could put a {@code queued} over a later state in the compacted journal.)
+     */
     public Uni<Boolean> create(RequestRecord record) {
         return redis.set(List.of(key(record.requestId()), json(record), "NX", "PX",
                         String.valueOf(config.stateTtl().toMillis())))
-                .map(r -> r != null && "OK".equals(r.toString()));
+                .map(r -> r != null && "OK".equals(r.toString()))
+                .call(created -> created ? journal.write(record) : Uni.createFrom().voidItem());
+    }
+
+    private static final String RESTORE_SCRIPT = """
+            if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) == false then return 0 end
+            for i = 3, #ARGV, 2 do
+              redis.call('HINCRBY', KEYS[2], ARGV[i], ARGV[i + 1])
+            end
+            return 1""";
+
+    /**
+     * The rebuild's write: puts back a journaled record unless Redis has one (written since the loss, so newer),
+     * with the expiry left from when it was journaled, and counts a terminal one in the report (in the same script:
+     * counted exactly when restored, the request as submitted too). False when it had expired or was there.
+     */
+    public Uni<Boolean> restore(RequestRecord record, java.time.Instant journaledAt, long nowMillis) {
+        long left = journaledAt.toEpochMilli() + config.stateTtl().toMillis() - nowMillis;
+        if (left <= 0) {
+            return Uni.createFrom().item(false);
+        }
+        List<String> args = new java.util.ArrayList<>(List.of(RESTORE_SCRIPT, "2", key(record.requestId()),
+                reportKey(), json(record), String.valueOf(left)));
+        // Every journaled request was submitted once; a finished one also adds its outcome.
+        Map<String, Long> counts = new java.util.LinkedHashMap<>(Map.of("submitted", 1L));
+        if (record.terminal()) {
+            counts.putAll(outcomeCounts(record));
+        }
+        counts.forEach((k, v) -> {
+            args.add(k);
+            args.add(String.valueOf(v));
+        });
+        return redis.eval(args).map(r -> r != null && r.toLong() == 1);
+    }
+
+    /** What a finished request adds to the report counters. */
+    public static Map<String, Long> outcomeCounts(RequestRecord done) {
+        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        counts.put(done.state().name(), 1L);
+        counts.put("latencySumMs", done.latencyMs() == null ? Long.valueOf(0) : done.latencyMs());
+        if (done.overlap()) {
+            counts.put("conflicts", 1L);
+        }
+        return counts;
     }
 
     private static final String FINISH_SCRIPT = """
@@ -71,7 +120,7 @@ public class RequestStore {
             args.add(k);
             args.add(String.valueOf(v));
         });
-        return redis.eval(args).replaceWith(record);
+        return journal.write(record).chain(() -> redis.eval(args)).replaceWith(record);
     }
 
     public Uni<Void> count(Map<String, Long> increments) {

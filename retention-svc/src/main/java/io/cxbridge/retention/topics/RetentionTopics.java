@@ -13,6 +13,8 @@ public class RetentionTopics {
     ServiceTopics topics() {
         return ServiceTopics.of(
                 Topics.AUDIT_SPEC,
-                Topics.RETENTION_REQUESTS_SPEC);
+                Topics.RETENTION_REQUESTS_SPEC,
+                Topics.RETENTION_REQUESTS_DLQ_SPEC,
+                Topics.RETENTION_STATE_SPEC);
     }
 }

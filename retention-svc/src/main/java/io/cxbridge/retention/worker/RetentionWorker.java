@@ -3,6 +3,8 @@ package io.cxbridge.retention.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.common.audit.AuditEmitter;
+import io.cxbridge.common.kafka.RecordCheck;
+import io.cxbridge.common.messaging.InfrastructureRetry;
 import io.cxbridge.genesys.http.GenesysResponse;
 import io.cxbridge.genesys.retry.Backoff;
 import io.cxbridge.genesys.retry.RetryAfter;
@@ -16,7 +18,10 @@ import io.cxbridge.retention.state.RequestRecord;
 import io.cxbridge.retention.state.RequestState;
 import io.cxbridge.retention.state.RequestStore;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,8 +29,12 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.common.utils.Utils;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,9 +43,11 @@ import org.jboss.logging.Logger;
  * the returned Uni completes, which is after the terminal state is in Redis and its audit event is acknowledged.
  *
  * <p>Redelivery is harmless: a terminal request is skipped, a request with a recorded job id resumes polling
- * that job (no second POST). Infrastructure failures (Redis, the audit topic) are retried with backoff (8 times,
- * 0.5 s to 30 s) instead of committing work that is not durable, then the request is recorded failed; business
- * outcomes (upstream errors, timeouts) end the request {@code failed}, so the channel never stops on a bad request.
+ * that job (no second POST). A record that is not a valid request (too large, a malformed or unknown header, an
+ * unknown schema version, not JSON, invalid) goes to {@code cxbridge.retention.requests.dlq.v1} with the reason.
+ * Infrastructure failures (Redis, the audit or journal topic) are retried until they pass, with the fetch paused
+ * meanwhile, instead of committing work that is not durable; business outcomes (upstream errors, timeouts) end
+ * the request {@code failed}, so the channel never stops on a bad request.
  */
 @ApplicationScoped
 public class RetentionWorker {
@@ -50,56 +61,84 @@ public class RetentionWorker {
     private final RetentionConfig config;
     private final Clock clock;
     private final Backoff pollBackoff;
+    private final RequestDeadLetters deadLetters;
+    private final InfrastructureRetry retry;
+    private final Validator validator;
+    private final RecordCheck recordCheck;
 
     public RetentionWorker(RequestStore store, RetentionUpstream upstream, AuditEmitter audit,
-                           WebhookSender webhooks, RetentionConfig config, Clock clock) {
+                           WebhookSender webhooks, RetentionConfig config, Clock clock,
+                           RequestDeadLetters deadLetters, InfrastructureRetry retry, Validator validator) {
         this.store = store;
         this.upstream = upstream;
         this.audit = audit;
         this.webhooks = webhooks;
         this.config = config;
         this.clock = clock;
+        this.deadLetters = deadLetters;
+        this.retry = retry;
+        this.validator = validator;
+        this.recordCheck = RecordCheck.of(config.maxRecordBytes());
         this.pollBackoff = new Backoff(config.poll().initialDelay(), config.poll().factor(), config.poll().maxDelay(),
                 config.poll().jitter());
     }
 
     @Incoming(Channels.RETENTION_REQUESTS_IN)
-    public Uni<Void> consume(String value) {
-        RetentionRequest request;
-        try {
-            request = Json.mapper().readValue(value, RetentionRequest.class);
-        } catch (Exception e) {
-            LOG.warnf("skipping a retention record that is not a RetentionRequest: %s", e.getMessage());
-            return Uni.createFrom().voidItem();
+    public Uni<Void> consume(Message<String> message) {
+        Optional<IncomingKafkaRecordMetadata> meta = message.getMetadata(IncomingKafkaRecordMetadata.class);
+        String key = meta.map(m -> m.getKey() == null ? null : String.valueOf(m.getKey())).orElse(null);
+        String value = message.getPayload();
+        Optional<RecordCheck.Refusal> refusal = recordCheck.check(value == null ? 0 : Utils.utf8Length(value),
+                meta.map(IncomingKafkaRecordMetadata::getHeaders).orElse(null));
+        if (refusal.isEmpty()) {
+            refusal = readable(value);
         }
-        if (request.requestId() == null || request.policy() == null || !request.policy().isObject()) {
-            LOG.warn("skipping a retention record without requestId or policy");
-            return Uni.createFrom().voidItem();
+        Uni<Void> work;
+        if (refusal.isPresent()) {
+            RecordCheck.Refusal r = refusal.get();
+            work = retry.untilDone("dead-lettering retention record " + key, () -> {
+                LOG.warnf("dead-lettering retention record (key %s): %s (%s)", key, r.errorClass(), r.reason());
+                return deadLetters.send(key, value, r.errorClass(), r.reason());
+            });
+        } else {
+            RetentionRequest request = parse(value);
+            // Only infrastructure fails process() (business outcomes end the request failed): wait for Redis and
+            // Kafka with the fetch paused (ConsumerHolds) rather than fail the request or stop the channel.
+            work = retry.untilDone("retention request " + request.requestId(), () -> process(request));
         }
-        return Uni.createFrom().deferred(() -> process(request))
-                .onFailure().invoke(e -> LOG.warnf("retention request %s: %s; retrying", request.requestId(),
-                        e.getMessage()))
-                .onFailure().retry().withBackOff(RETRY_BASE, RETRY_MAX).atMost(RETRY_ATTEMPTS)
-                .onFailure().recoverWithUni(e -> giveUp(request, e));
+        return work.onItemOrFailure().transformToUni((ok, failure) -> failure == null
+                ? Uni.createFrom().completionStage(message::ack)
+                // only at shutdown: stop with the record uncommitted (it is fetched again)
+                : Uni.createFrom().completionStage(() -> message.nack(failure)));
     }
 
-    static final Duration RETRY_BASE = Duration.ofMillis(500);
-    static final Duration RETRY_MAX = Duration.ofSeconds(30);
-    static final int RETRY_ATTEMPTS = 8;
+    /** Why a record's value is not a request this worker can work, if it is not. */
+    private Optional<RecordCheck.Refusal> readable(String value) {
+        RetentionRequest request;
+        try {
+            request = parse(value);
+        } catch (RuntimeException e) {
+            return Optional.of(new RecordCheck.Refusal(RequestDeadLetters.INVALID_REQUEST,
+                    "not a RetentionRequest: malformed JSON or a field of the wrong type"));
+        }
+        if (request == null) {
+            return Optional.of(new RecordCheck.Refusal(RequestDeadLetters.INVALID_REQUEST,
+                    "not a RetentionRequest: empty"));
+        }
+        Set<String> problems = new TreeSet<>();
+        for (ConstraintViolation<RetentionRequest> v : validator.validate(request)) {
+            problems.add(v.getPropertyPath() + " " + v.getMessage());
+        }
+        return problems.isEmpty() ? Optional.empty() : Optional.of(new RecordCheck.Refusal(
+                RequestDeadLetters.INVALID_REQUEST, "invalid request: " + String.join(", ", problems)));
+    }
 
-    /**
-     * The step kept failing (Redis or the audit topic away for minutes, or a bug): record the request failed so
-     * the partition moves on. If even that cannot be written the Uni fails, the record is not committed and the
-     * channel stops (failure-strategy=fail): nothing is lost, and the instance is restarted by its supervisor.
-     */
-    private Uni<Void> giveUp(RetentionRequest request, Throwable e) {
-        LOG.errorf("retention request %s could not be processed: %s", request.requestId(), e.toString());
-        return store.get(request.requestId()).chain(found -> {
-            RequestRecord record = found.orElseGet(() -> RequestRecord.queued(request.requestId(),
-                    request.policy().path("objectType").asText(null), clock.instant()));
-            return record.terminal() ? Uni.createFrom().voidItem()
-                    : fail(request, record, "internal error while processing the request; submit it again");
-        });
+    private static RetentionRequest parse(String value) {
+        try {
+            return value == null ? null : Json.mapper().readValue(value, RetentionRequest.class);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     Uni<Void> process(RetentionRequest request) {
@@ -272,14 +311,8 @@ public class RetentionWorker {
     }
 
     private Uni<Void> finish(RetentionRequest request, String type, Map<String, Object> data, RequestRecord done) {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        counts.put(done.state().name(), 1L);
-        counts.put("latencySumMs", done.latencyMs() == null ? Long.valueOf(0) : done.latencyMs());
-        if (done.overlap()) {
-            counts.put("conflicts", 1L);
-        }
         return audit.emit(type, request.requestId(), request.traceId(), data)
-                .chain(() -> store.finish(done, counts))
+                .chain(() -> store.finish(done, RequestStore.outcomeCounts(done)))
                 .invoke(() -> webhook(done))
                 .replaceWithVoid();
     }

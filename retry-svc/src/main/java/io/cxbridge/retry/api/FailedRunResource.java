@@ -1,7 +1,7 @@
 package io.cxbridge.retry.api;
 
 import io.cxbridge.common.problem.ProblemResponses;
-import io.cxbridge.retry.state.RunRecord;
+import io.cxbridge.model.retry.RunRecord;
 import io.cxbridge.retry.state.RunStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;

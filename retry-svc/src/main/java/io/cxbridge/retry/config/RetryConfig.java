@@ -42,11 +42,27 @@ public interface RetryConfig {
     Duration claimLease();
 
     /**
-     * Wait before the first resubmission of a newly consumed run (0: at the next tick). A benchmark sets it long
-     * (e.g. 1h) to hold many runs pending in Redis without calling Genesys.
+     * Wait before the first resubmission of a newly consumed run when longer than the backoff's step for its
+     * incoming {@code attempt} (step 0 is {@code backoff.base}). A benchmark sets it long (e.g. 1h) to hold many
+     * runs pending in Redis without calling Genesys.
      */
     @WithDefault("0s")
     Duration initialDelay();
+
+    /**
+     * Runs admitted into the schedule (pending in Redis) at most; beyond it the consumer is held and the backlog
+     * waits in Kafka (consumer lag).
+     */
+    @WithDefault("100000")
+    int maxPending();
+
+    /** A failed-run record larger than this (its value, in bytes) is dead-lettered as invalid. */
+    @WithDefault("1048576")
+    int maxRecordBytes();
+
+    /** How long reading a topic for a Redis rebuild may take before the rebuild is retried. */
+    @WithDefault("5m")
+    Duration rebuildTimeout();
 
     /** Resubmissions in flight at once in this instance; the rest waits in Redis (and in Kafka while paused). */
     @WithDefault("64")

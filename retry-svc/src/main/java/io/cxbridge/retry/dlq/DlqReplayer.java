@@ -8,9 +8,10 @@ import io.cxbridge.model.Json;
 import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.model.event.FailedRun;
 import io.cxbridge.retry.config.RetryConfig;
+import io.cxbridge.retry.journal.RunJournal;
 import io.cxbridge.retry.metrics.RetryMetrics;
-import io.cxbridge.retry.state.RunRecord;
-import io.cxbridge.retry.state.RunState;
+import io.cxbridge.model.retry.RunRecord;
+import io.cxbridge.model.retry.RunState;
 import io.cxbridge.retry.state.RunStore;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -55,9 +56,11 @@ public class DlqReplayer {
     private final RetryMetrics metrics;
     private final Clock clock;
     private final RetryConfig config;
+    private final RunJournal journal;
 
     public DlqReplayer(DlqStore dlq, RunStore runs, @Channel(Channels.FAILED_RUNS_OUT) MutinyEmitter<String> failedRuns,
-                       AuditEmitter audit, RetryMetrics metrics, Clock clock, RetryConfig config) {
+                       AuditEmitter audit, RetryMetrics metrics, Clock clock, RetryConfig config, RunJournal journal) {
+        this.journal = journal;
         this.config = config;
         this.dlq = dlq;
         this.runs = runs;
@@ -93,10 +96,18 @@ public class DlqReplayer {
             RunRecord base = previous.orElseGet(() -> RunRecord.pending(entry.run(), entry.originalPayload(),
                             entry.firstSeen())
                     .finished(RunState.dead_lettered, entry.attempts(), null, entry.reason(), entry.deadLetteredAt()));
-            return runs.markReplayed(base.replayed(now))
+            // Journaled first: a Redis rebuild restores the replayed state and its pass, or the state before it.
+            return journal.write(base.replayed(now))
+                    .ifNoItem().after(config.replayPublishTimeout())
+                    .failWith(() -> new ReplayUnavailableException("the broker did not take the replayed state within "
+                            + config.replayPublishTimeout().toMillis() + " ms"))
+                    .chain(replayed -> runs.markReplayed(replayed))
                     .chain(() -> publish(entry.run(), now))
                     .onFailure().call(e -> {
                         LOG.warnf("replay of %s not published (%s): undone", requestId, e.toString());
+                        // The journal gets the state back when the broker takes it; Redis is undone at once.
+                        journal.write(base).subscribe().with(x -> { }, f -> LOG.warnf(
+                                "journaling the undone replay of %s: %s", requestId, f.toString()));
                         return runs.unmarkReplayed(requestId, previous.orElse(null))
                                 .chain(() -> dlq.unmarkReplayed(entry.id()))
                                 .onFailure().recoverWithNull();

@@ -2,14 +2,18 @@ package io.cxbridge.retry.state;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cxbridge.model.Json;
+import io.cxbridge.model.retry.RunRecord;
+import io.cxbridge.model.retry.RunState;
 import io.cxbridge.retry.config.RetryConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Run state in Redis: {@code <prefix>:run:<requestId>} (JSON) and the sorted set {@code <prefix>:due} (member
@@ -43,33 +47,61 @@ public class RunStore {
         return redis.get(key(requestId)).map(r -> Optional.ofNullable(r).map(v -> parse(v.toString())));
     }
 
+    String claimKey(String requestId) {
+        return config.keyPrefix() + ":claim:" + requestId;
+    }
+
+    /** What {@link #admit} did. */
+    public enum Admission { ADMITTED, KNOWN, FULL }
+
+    private static final String ADMISSIBLE_SCRIPT = """
+            if redis.call('EXISTS', KEYS[2]) == 1 then return 1 end
+            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            return 1""";
+
+    /**
+     * True when a consumed run is new: not pending, not finished within {@code done-ttl}, or replayed from the DLQ
+     * (its replay pass present). Checked before the run is journaled, so a redelivered record never journals a
+     * pending state over a finished one.
+     */
+    public Uni<Boolean> admissible(String requestId) {
+        return redis.eval(List.of(ADMISSIBLE_SCRIPT, "2", key(requestId), replayPassKey(requestId)))
+                .map(r -> r != null && r.toLong() == 1L);
+    }
+
     private static final String ADMIT_SCRIPT = """
             if redis.call('EXISTS', KEYS[3]) == 1 then
+              if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then return 2 end
               redis.call('DEL', KEYS[3])
             elseif redis.call('EXISTS', KEYS[1]) == 1 then
               return 0
+            elseif redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then
+              return 2
             end
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
             redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
             return 1""";
 
     /**
-     * Stores a new pending run and makes it due, atomically; false (nothing written) when the requestId is already
-     * known: pending, or finished within {@code done-ttl}. A run replayed from the DLQ is admitted once more (its
-     * replay pass is used up).
+     * Stores a new pending run and makes it due, atomically: {@code KNOWN} (nothing written) when the requestId is
+     * already known (pending, or finished within {@code done-ttl}); {@code FULL} when {@code max-pending} runs are
+     * in the schedule already. A run replayed from the DLQ is admitted once more (its replay pass is used up).
      */
-    public Uni<Boolean> admit(RunRecord record) {
+    public Uni<Admission> admit(RunRecord record) {
         return redis.eval(List.of(ADMIT_SCRIPT, "3", key(record.requestId()), dueKey(),
                         replayPassKey(record.requestId()), json(record),
                         String.valueOf(config.pendingTtl().toMillis()),
-                        String.valueOf(record.nextAttemptAt().toEpochMilli()), record.requestId()))
-                .map(r -> r != null && r.toLong() == 1L);
+                        String.valueOf(record.nextAttemptAt().toEpochMilli()), record.requestId(),
+                        String.valueOf(config.maxPending())))
+                .map(r -> r == null ? Admission.KNOWN
+                        : r.toLong() == 1L ? Admission.ADMITTED : r.toLong() == 2L ? Admission.FULL : Admission.KNOWN);
     }
 
     private static final String CLAIM_SCRIPT = """
             local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
             if s and tonumber(s) <= tonumber(ARGV[2]) then
               redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+              redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[5])
               return 1
             end
             return 0""";
@@ -89,31 +121,106 @@ public class RunStore {
 
     /**
      * Takes a due run for one attempt: moves its score a lease ahead, only if it is still due (another instance
-     * did not take it first). If this instance dies during the attempt, the run is due again after the lease.
+     * did not take it first), and stores a fresh claim token; empty when not taken. If this instance dies during the
+     * attempt, the run is due again after the lease. Every later write for the run checks the token
+     * ({@link #save(RunRecord, String)}), so an instance whose lease ran out and was taken over cannot overwrite it.
      */
-    public Uni<Boolean> claim(String requestId, Instant now) {
-        return redis.eval(List.of(CLAIM_SCRIPT, "1", dueKey(), requestId, String.valueOf(now.toEpochMilli()),
-                        String.valueOf(now.plus(config.claimLease()).toEpochMilli())))
+    public Uni<Optional<String>> claim(String requestId, Instant now) {
+        String token = UUID.randomUUID().toString();
+        return redis.eval(List.of(CLAIM_SCRIPT, "2", dueKey(), claimKey(requestId), requestId,
+                        String.valueOf(now.toEpochMilli()), String.valueOf(now.plus(config.claimLease()).toEpochMilli()),
+                        token, String.valueOf(config.claimLease().toMillis())))
+                .map(r -> r != null && r.toLong() == 1L ? Optional.of(token) : Optional.<String>empty());
+    }
+
+    private static final String FENCE_SCRIPT = """
+            local c = redis.call('GET', KEYS[1])
+            if c and c ~= ARGV[1] then return 0 end
+            return 1""";
+
+    /**
+     * True while {@code token} still holds the run's claim (or no other instance claimed it since: an expired
+     * lease or a Redis that lost the claim is not a takeover).
+     */
+    public Uni<Boolean> holds(String requestId, String token) {
+        return redis.eval(List.of(FENCE_SCRIPT, "1", claimKey(requestId), token))
                 .map(r -> r != null && r.toLong() == 1L);
     }
 
     private static final String SAVE_SCRIPT = """
+            if ARGV[5] ~= '' then
+              local c = redis.call('GET', KEYS[3])
+              if c and c ~= ARGV[5] then return 0 end
+              local cur = redis.call('GET', KEYS[1])
+              if cur then
+                local st = cjson.decode(cur)['state']
+                if st == 'succeeded' or st == 'dead_lettered' then return 0 end
+              end
+            end
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
             if ARGV[3] == '' then
               redis.call('ZREM', KEYS[2], ARGV[4])
+              redis.call('DEL', KEYS[3])
             else
               redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
             end
             return 1""";
 
-    /** Stores the record and its place in the due set (removed when finished) in one atomic step. */
+    /** Stores the record and its place in the due set (removed when finished) in one atomic step, unfenced. */
     public Uni<RunRecord> save(RunRecord record) {
+        return save(record, "").replaceWith(record);
+    }
+
+    /**
+     * Stores the record as {@link #save(RunRecord)} does, only while {@code token} holds the claim and the run is not
+     * finished (a stale instance never re-queues or overwrites a run another instance finished); false when refused.
+     * An empty token writes unconditionally (a Genesys 2xx is recorded whoever holds the claim).
+     */
+    public Uni<Boolean> save(RunRecord record, String token) {
         boolean done = record.state().terminal();
-        String ttl = String.valueOf((done ? config.doneTtl() : config.pendingTtl()).toMillis());
+        long ttlMs = (done ? config.doneTtl() : config.pendingTtl()).toMillis();
+        return write(record, ttlMs, token);
+    }
+
+    private Uni<Boolean> write(RunRecord record, long ttlMs, String token) {
+        boolean done = record.state().terminal();
         String score = done ? "" : String.valueOf(record.nextAttemptAt().toEpochMilli());
-        return redis.eval(List.of(SAVE_SCRIPT, "2", key(record.requestId()), dueKey(), json(record), ttl, score,
-                        record.requestId()))
-                .replaceWith(record);
+        return redis.eval(List.of(SAVE_SCRIPT, "3", key(record.requestId()), dueKey(), claimKey(record.requestId()),
+                        json(record), String.valueOf(ttlMs), score, record.requestId(), token == null ? "" : token))
+                .map(r -> r != null && r.toLong() == 1L);
+    }
+
+    private static final String RESTORE_SCRIPT = """
+            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            if ARGV[3] ~= '' then redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4]) end
+            if ARGV[5] == '1' then redis.call('SET', KEYS[3], '1', 'PX', ARGV[2]) end
+            return 1""";
+
+    /**
+     * Puts a journaled state back after a Redis data loss, unless the run is in Redis already (written since the
+     * loss, so at least as new): a pending run with its place in the due set, a finished run as a dedupe mark for
+     * what is left of its {@code done-ttl} (nothing when expired), a replayed run with its replay pass. False when
+     * nothing was written.
+     */
+    public Uni<Boolean> restore(RunRecord record, Instant now) {
+        long ttlMs;
+        String score = "";
+        if (record.state() == RunState.pending) {
+            ttlMs = config.pendingTtl().toMillis();
+            score = String.valueOf(record.nextAttemptAt().toEpochMilli());
+        } else if (record.state() == RunState.replayed) {
+            ttlMs = config.pendingTtl().toMillis();
+        } else {
+            ttlMs = config.doneTtl().toMillis() - Duration.between(record.updatedAt(), now).toMillis();
+        }
+        if (ttlMs <= 0) {
+            return Uni.createFrom().item(false);
+        }
+        return redis.eval(List.of(RESTORE_SCRIPT, "3", key(record.requestId()), dueKey(),
+                        replayPassKey(record.requestId()), json(record), String.valueOf(ttlMs), score,
+                        record.requestId(), record.state() == RunState.replayed ? "1" : "0"))
+                .map(r -> r != null && r.toLong() == 1L);
     }
 
     /** Runs in the due set (pending, claimed included). */

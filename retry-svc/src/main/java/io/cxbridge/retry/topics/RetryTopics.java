@@ -14,6 +14,7 @@ public class RetryTopics {
         return ServiceTopics.of(
                 Topics.AUDIT_SPEC,
                 Topics.FAILED_RUNS_SPEC,
-                Topics.FAILED_RUNS_DLQ_SPEC);
+                Topics.FAILED_RUNS_DLQ_SPEC,
+                Topics.RETRY_STATE_SPEC);
     }
 }

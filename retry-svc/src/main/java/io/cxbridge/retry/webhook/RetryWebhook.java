@@ -5,7 +5,7 @@ import io.cxbridge.genesys.webhook.WebhookSender;
 import io.cxbridge.model.Json;
 import io.cxbridge.retry.config.RetryConfig;
 import io.cxbridge.retry.metrics.RetryMetrics;
-import io.cxbridge.retry.state.RunRecord;
+import io.cxbridge.model.retry.RunRecord;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -37,7 +37,7 @@ public class DeadLetters {
     /** Completes once the broker has the record (keyed {@code key}) and the index has its entry. */
     public Uni<Void> send(String key, DlqEntry entry) {
         Message<String> message = DeadLetterRecord.of(key, entry.originalPayload(), entry.errorClass(),
-                entry.reason(), entry.attempts(), entry.firstSeen());
+                entry.reason(), entry.attempts(), entry.firstSeen(), entry.id());
         return Uni.createFrom().deferred(() -> emitter.sendMessage(message))
                 .chain(() -> index.index(entry))
                 .invoke(() -> metrics.deadLettered(entry.errorClass()).increment());

@@ -9,9 +9,12 @@ import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.model.event.FailedRun;
 import io.cxbridge.model.problem.Violation;
 import io.cxbridge.model.validation.Violations;
+import io.cxbridge.common.messaging.InfrastructureRetry;
+import io.cxbridge.genesys.retry.Backoff;
 import io.cxbridge.retry.config.RetryConfig;
+import io.cxbridge.retry.journal.RunJournal;
 import io.cxbridge.retry.dlq.DlqEntry;
-import io.cxbridge.retry.state.RunRecord;
+import io.cxbridge.model.retry.RunRecord;
 import io.cxbridge.retry.state.RunStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,6 +22,8 @@ import jakarta.validation.Validator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,20 +35,24 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes {@code cxbridge.dataactions.failed-runs.v1}. An invalid record (not JSON, missing fields, bad actionId)
- * is dead-lettered at once; a valid run is stored in Redis as pending and due now, and the {@link Resubmitter}
- * does every attempt. The record is committed when the returned Uni completes: after the run is in Redis, or after
- * the dead-letter record and its audit event are acknowledged. A requestId already known (pending, or finished in
- * the last {@code done-ttl}) is skipped, so a redelivered record is never resubmitted.
+ * Consumes {@code cxbridge.dataactions.failed-runs.v1}. A record that is bad in itself (over {@code max-record-bytes},
+ * a malformed {@code cxbridge-replayed-at} or unknown {@code cxbridge-schema-version} header, not JSON, invalid) is
+ * dead-lettered with the reason and the next record is processed. A valid run is journaled as pending
+ * ({@link RunJournal}) and then admitted into the schedule in Redis, due after the backoff's step for its incoming
+ * {@code attempt} ({@code base} for a new run); the {@link Resubmitter} does every attempt. A run without a
+ * requestId gets one derived from the record's topic, partition and offset, so a redelivery is the same run. A
+ * requestId already known (pending, or finished in the last {@code done-ttl}) is skipped. With {@code max-pending}
+ * runs scheduled the consumer is held and the record in hand waits for room. The record is committed when the
+ * returned Uni completes; Kafka or Redis away: the record in hand is retried until they answer (the fetch is paused
+ * meanwhile, {@code ConsumerHolds}).
  */
 @ApplicationScoped
 public class FailedRunConsumer {
 
     private static final Logger LOG = Logger.getLogger(FailedRunConsumer.class);
 
-    static final Duration RETRY_BASE = Duration.ofMillis(500);
-    static final Duration RETRY_MAX = Duration.ofSeconds(30);
-    static final int RETRY_ATTEMPTS = 8;
+    /** The only payload schema version known; a record without the header is version 1. */
+    static final String SCHEMA_VERSION = "1";
 
     private final RunStore store;
     private final DeadLetters deadLetters;
@@ -51,61 +60,148 @@ public class FailedRunConsumer {
     private final Validator validator;
     private final Clock clock;
     private final RetryConfig config;
+    private final RunJournal journal;
+    private final Backoff backoff;
+    private final InfrastructureRetry infra;
+    private final Intake intake;
 
     public FailedRunConsumer(RunStore store, DeadLetters deadLetters, AuditEmitter audit, Validator validator,
-                             Clock clock, RetryConfig config) {
+                             Clock clock, RetryConfig config, RunJournal journal, Backoff backoff,
+                             InfrastructureRetry infra, Intake intake) {
         this.config = config;
         this.store = store;
         this.deadLetters = deadLetters;
         this.audit = audit;
         this.validator = validator;
         this.clock = clock;
+        this.journal = journal;
+        this.backoff = backoff;
+        this.infra = infra;
+        this.intake = intake;
+    }
+
+    /** The schedule is full: the record waits (retried) with the consumer held. */
+    static final class ScheduleFull extends RuntimeException {
+        ScheduleFull(int max) {
+            super(max + " runs are pending (max-pending): waiting for room", null, false, false);
+        }
     }
 
     @Incoming(Channels.FAILED_RUNS_IN)
     public Uni<Void> consume(ConsumerRecord<String, String> record) {
-        // Redis or the broker away: retried with backoff rather than committing work that is not durable; if it
-        // still fails the Uni fails, nothing is committed and the channel stops (failure-strategy=fail).
-        Header replayed = record.headers() == null ? null : record.headers().lastHeader(Headers.REPLAYED_AT);
-        Instant replayedAt = replayed == null ? null
-                : Instant.parse(new String(replayed.value(), java.nio.charset.StandardCharsets.UTF_8));
-        return Uni.createFrom().deferred(() -> handle(record.key(), record.value(), replayedAt))
-                .onFailure().invoke(e -> LOG.warnf("failed-run record at offset %d: %s; retrying", record.offset(),
-                        e.getMessage()))
-                .onFailure().retry().withBackOff(RETRY_BASE, RETRY_MAX).atMost(RETRY_ATTEMPTS);
+        String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+        return infra.untilDone("failed-run record " + where, () -> handle(record));
     }
 
-    Uni<Void> handle(String key, String value) {
-        return handle(key, value, null);
+    Uni<Void> handle(ConsumerRecord<String, String> record) {
+        Instant now = clock.instant();
+        String key = record.key();
+        String value = record.value();
+        String derivedId = derivedId(record.topic(), record.partition(), record.offset());
+        int size = value == null ? 0 : value.getBytes(StandardCharsets.UTF_8).length;
+        if (size > config.maxRecordBytes()) {
+            return invalid(key, truncated(value), null, derivedId, "record of " + size
+                    + " bytes is over the limit of " + config.maxRecordBytes() + " bytes", now);
+        }
+        Instant replayedAt;
+        try {
+            String version = header(record, Headers.SCHEMA_VERSION);
+            if (version != null && !SCHEMA_VERSION.equals(version.trim())) {
+                return invalid(key, value, null, derivedId, "unknown schema version in header "
+                        + Headers.SCHEMA_VERSION + ": '" + abbreviate(version) + "' (known: " + SCHEMA_VERSION + ")",
+                        now);
+            }
+            String replayed = header(record, Headers.REPLAYED_AT);
+            replayedAt = replayed == null ? null : Instant.parse(replayed);
+        } catch (DateTimeParseException e) {
+            return invalid(key, value, null, derivedId, "malformed header " + Headers.REPLAYED_AT + ": '"
+                    + abbreviate(header(record, Headers.REPLAYED_AT)) + "' is not an ISO-8601 instant", now);
+        }
+        return handle(key, value, replayedAt, derivedId);
     }
 
-    Uni<Void> handle(String key, String value, Instant replayedAt) {
+    Uni<Void> handle(String key, String value, Instant replayedAt, String derivedId) {
         Instant now = clock.instant();
         FailedRun parsed;
         try {
             parsed = value == null ? null : Json.mapper().readValue(value, FailedRun.class);
         } catch (Exception e) {
-            return invalid(key, value, null, "not a FailedRun JSON object: " + firstLine(e.getMessage()), now);
+            return invalid(key, value, null, derivedId, "not a FailedRun JSON object: " + firstLine(e.getMessage()),
+                    now);
         }
         if (parsed == null) {
-            return invalid(key, value, null, "empty record", now);
+            return invalid(key, value, null, derivedId, "empty record", now);
         }
-        FailedRun run = parsed.withDefaults(clock, TraceIds::current);
+        FailedRun run = withRequestId(parsed, derivedId).withDefaults(clock, TraceIds::current);
         List<Violation> violations = Violations.of(validator, run);
         if (!violations.isEmpty()) {
             String reason = violations.stream().map(v -> v.field() + " " + v.message())
                     .collect(Collectors.joining("; "));
-            return invalid(key != null ? key : run.actionId(), value, run, reason, now);
+            return invalid(key != null ? key : run.actionId(), value, run, derivedId, reason, now);
         }
-        RunRecord pending = RunRecord.pending(run, value, now, now.plus(config.initialDelay()), replayedAt);
-        return store.admit(pending).invoke(admitted -> {
-            if (!admitted) {
+        Duration wait = backoff.delay(run.attempt(), null);
+        if (config.initialDelay().compareTo(wait) > 0) {
+            wait = config.initialDelay();
+        }
+        RunRecord pending = RunRecord.pending(run, value, now, now.plus(wait), replayedAt);
+        return store.admissible(run.requestId()).chain(admissible -> {
+            if (!admissible) {
                 LOG.debugf("failed run %s is already known; skipping the redelivered record", run.requestId());
+                return Uni.createFrom().voidItem();
             }
-        }).replaceWithVoid();
+            // A full schedule is waited out here, polled often (room comes as runs finish), not as an outage.
+            return Uni.createFrom().deferred(() -> admitWhenRoom(pending))
+                    .onFailure(ScheduleFull.class).retry().withBackOff(Duration.ofMillis(100), Duration.ofMillis(500))
+                    .indefinitely();
+        });
     }
 
-    private Uni<Void> invalid(String key, String value, FailedRun run, String reason, Instant now) {
+    /** Journals and admits the run when the schedule has room; fails with {@link ScheduleFull} (consumer held). */
+    private Uni<Void> admitWhenRoom(RunRecord pending) {
+        return store.pendingCount().chain(count -> count >= config.maxPending() ? full()
+                : journal.write(pending).chain(() -> store.admit(pending)).chain(admission -> {
+                    if (admission == RunStore.Admission.FULL) {
+                        return full();
+                    }
+                    intake.held(Intake.FULL, false, null);
+                    return Uni.createFrom().voidItem();
+                }));
+    }
+
+    private Uni<Void> full() {
+        intake.held(Intake.FULL, true, "max-pending (" + config.maxPending() + ") runs are scheduled");
+        return Uni.createFrom().failure(new ScheduleFull(config.maxPending()));
+    }
+
+    /** A run produced without a requestId gets one from where it is in Kafka: a redelivery is the same run. */
+    private static FailedRun withRequestId(FailedRun run, String derivedId) {
+        if (run.requestId() != null || derivedId == null) {
+            return run;
+        }
+        return new FailedRun(derivedId, run.actionId(), run.originalRunId(), run.requestPayload(), run.attempt(),
+                run.firstFailedAt(), run.lastStatus(), run.traceId());
+    }
+
+    static String derivedId(String topic, int partition, long offset) {
+        return topic == null ? null : UUID.nameUUIDFromBytes((topic + "/" + partition + "/" + offset)
+                .getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        Header h = record.headers() == null ? null : record.headers().lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** What a DLQ record keeps of an oversized value: its beginning, so people can see what it was. */
+    private static String truncated(String value) {
+        return value.substring(0, Math.min(value.length(), 1024));
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? "" : s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    }
+
+    private Uni<Void> invalid(String key, String value, FailedRun run, String derivedId, String reason, Instant now) {
         LOG.infof("dead-lettering an invalid failed-run record: %s", reason);
         Map<String, Object> data = new LinkedHashMap<>();
         String subject = run != null && run.requestId() != null ? run.requestId() : key != null ? key : "unknown";
@@ -115,7 +211,8 @@ public class FailedRunConsumer {
         data.put("reason", reason);
         data.put("attempts", 0);
         String requestId = run == null ? null : run.requestId();
-        DlqEntry entry = new DlqEntry(requestId != null ? requestId : "invalid-" + UUID.randomUUID(), requestId,
+        String id = requestId != null ? requestId : derivedId != null ? derivedId : "invalid-" + UUID.randomUUID();
+        DlqEntry entry = new DlqEntry(id, requestId,
                 run == null ? key : run.actionId(), run == null ? null : run.originalRunId(), DeadLetters.INVALID,
                 reason, 0, now, now, run == null ? null : run.traceId(), null, value == null ? "" : value, null);
         return deadLetters.send(key, entry)

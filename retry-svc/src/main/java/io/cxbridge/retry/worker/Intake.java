@@ -1,47 +1,42 @@
 package io.cxbridge.retry.worker;
 
+import io.cxbridge.common.messaging.ConsumerHolds;
 import io.cxbridge.model.Channels;
 import io.cxbridge.retry.metrics.RetryMetrics;
-import io.smallrye.reactive.messaging.ChannelRegistry;
-import io.smallrye.reactive.messaging.PausableChannel;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
 
 /**
- * Pauses and resumes the failed-runs consumer (a pausable channel): paused, no new record is taken from Kafka, the
- * backlog waits there uncommitted, and consumer lag grows (a metric).
+ * Pauses and resumes the failed-runs consumer for retry-svc's own reasons (the global breaker, a full schedule) as
+ * named holds of {@link ConsumerHolds}, which also holds it while Kafka or Redis is away or Redis is rebuilt: paused,
+ * no new record is taken from Kafka, the backlog waits there uncommitted, and consumer lag grows (a metric).
  */
 @ApplicationScoped
 public class Intake {
 
-    private static final Logger LOG = Logger.getLogger(Intake.class);
+    /** Hold names. */
+    public static final String BREAKER = "breaker";
+    public static final String FULL = "max-pending";
 
-    private final ChannelRegistry registry;
+    private final ConsumerHolds holds;
     private final RetryMetrics metrics;
 
-    public Intake(ChannelRegistry registry, RetryMetrics metrics) {
-        this.registry = registry;
+    public Intake(ConsumerHolds holds, RetryMetrics metrics) {
+        this.holds = holds;
         this.metrics = metrics;
     }
 
-    /** Pauses ({@code true}) or resumes the consumer; nothing when it already is so. */
+    /** Holds ({@code true}) or releases the consumer for the global breaker; nothing when it already is so. */
     public void paused(boolean paused, String why) {
-        PausableChannel channel = registry.getPausable(Channels.FAILED_RUNS_IN);
-        if (channel == null) {
-            return;
-        }
-        if (paused && !channel.isPaused()) {
-            channel.pause();
-            LOG.warnf("intake paused: %s", why);
-        } else if (!paused && channel.isPaused()) {
-            channel.resume();
-            LOG.infof("intake resumed: %s", why);
-        }
-        metrics.intakePaused(channel.isPaused());
+        held(BREAKER, paused, why);
+    }
+
+    /** Holds or releases the consumer under {@code hold}. */
+    public void held(String hold, boolean held, String why) {
+        holds.set(Channels.FAILED_RUNS_IN, hold, held, why);
+        metrics.intakePaused(isPaused());
     }
 
     public boolean isPaused() {
-        PausableChannel channel = registry.getPausable(Channels.FAILED_RUNS_IN);
-        return channel != null && channel.isPaused();
+        return holds.held(Channels.FAILED_RUNS_IN);
     }
 }

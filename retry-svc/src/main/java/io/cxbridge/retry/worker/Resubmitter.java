@@ -1,6 +1,10 @@
 package io.cxbridge.retry.worker;
 
 import io.cxbridge.common.audit.AuditEmitter;
+import io.cxbridge.common.health.Dependency;
+import io.cxbridge.common.health.DependencyMonitor;
+import io.cxbridge.common.messaging.InfrastructureRetry;
+import io.cxbridge.common.redis.RedisEpoch;
 import io.cxbridge.genesys.breaker.CircuitOpenException;
 import io.cxbridge.genesys.http.GenesysClient;
 import io.cxbridge.genesys.http.GenesysRequest;
@@ -14,9 +18,10 @@ import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.retry.breaker.Breakers;
 import io.cxbridge.retry.config.RetryConfig;
 import io.cxbridge.retry.dlq.DlqEntry;
+import io.cxbridge.retry.journal.RunJournal;
 import io.cxbridge.retry.metrics.RetryMetrics;
-import io.cxbridge.retry.state.RunRecord;
-import io.cxbridge.retry.state.RunState;
+import io.cxbridge.model.retry.RunRecord;
+import io.cxbridge.model.retry.RunState;
 import io.cxbridge.retry.state.RunStore;
 import io.cxbridge.retry.webhook.RetryWebhook;
 import io.quarkus.runtime.ShutdownEvent;
@@ -50,8 +55,10 @@ import org.jboss.logging.Logger;
  * <li>not sent by the client (its breaker open, the shared rate budget spent): deferred by the client's hint,
  * not counted as an attempt.</li>
  * </ul>
- * Audit events and dead-letter records are acknowledged before the state is written; a failure on the way leaves
- * the run claimed, and it is attempted again after the lease (the requestId header lets Genesys-side logs join).
+ * Every new state is journaled ({@link RunJournal}) and then stored, both fenced by the claim token. A 2xx is made
+ * durable before the audit event and webhook, so it is never sent again; a dead letter's DLQ record goes before its
+ * state. A failure on the way leaves the run claimed, and it is attempted again after the lease (the requestId
+ * header lets Genesys-side logs join).
  */
 @ApplicationScoped
 public class Resubmitter {
@@ -70,12 +77,22 @@ public class Resubmitter {
     private final RetryMetrics metrics;
     private final RetryWebhook webhook;
     private final Vertx vertx;
+    private final RedisEpoch epoch;
+    private final DependencyMonitor dependencies;
+    private final RunJournal journal;
+    private final InfrastructureRetry infra;
+    /** Runs that got a 2xx whose state is not in Redis yet: never claimed again meanwhile. */
+    private final java.util.Set<String> recording = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
     public Resubmitter(RunStore store, GenesysClient client, DeadLetters deadLetters, AuditEmitter audit,
                        RetryConfig config, Clock clock, Breakers breakers, Intake intake, RetryMetrics metrics,
-                       RetryWebhook webhook, Vertx vertx) {
+                       RetryWebhook webhook, Vertx vertx, RedisEpoch epoch, Backoff backoff, RunJournal journal,
+                       InfrastructureRetry infra, DependencyMonitor dependencies) {
+        this.dependencies = dependencies;
+        this.infra = infra;
         this.vertx = vertx;
+        this.epoch = epoch;
         this.store = store;
         this.client = client;
         this.deadLetters = deadLetters;
@@ -86,8 +103,8 @@ public class Resubmitter {
         this.intake = intake;
         this.metrics = metrics;
         this.webhook = webhook;
-        this.backoff = new Backoff(config.backoff().base(), config.backoff().factor(), config.backoff().max(),
-                config.backoff().jitter());
+        this.backoff = backoff;
+        this.journal = journal;
     }
 
     /**
@@ -114,7 +131,9 @@ public class Resubmitter {
      * intake is resumed so that the next consumed run becomes the probe.
      */
     Uni<Void> launchDue() {
-        if (stopping) {
+        // Before the first epoch check and during a rebuild the schedule in Redis may be incomplete; with Redis away
+        // there is nothing to read: no new attempts either way (and no failed poll every tick).
+        if (stopping || !epoch.open() || !dependencies.isUp(Dependency.REDIS)) {
             return Uni.createFrom().voidItem();
         }
         Instant now = clock.instant();
@@ -142,6 +161,9 @@ public class Resubmitter {
 
     private void launch(List<String> ids, Instant now) {
         for (String id : ids) {
+            if (recording.contains(id)) {
+                continue;
+            }
             metrics.inFlight().incrementAndGet();
             claimAndAttempt(id, now)
                     .onTermination().invoke(() -> metrics.inFlight().decrementAndGet())
@@ -169,10 +191,11 @@ public class Resubmitter {
     }
 
     private Uni<Void> claimAndAttempt(String requestId, Instant now) {
-        return store.claim(requestId, now).chain(claimed -> {
-            if (!claimed) {
+        return store.claim(requestId, now).chain(claim -> {
+            if (claim.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
+            String token = claim.get();
             return store.get(requestId).chain(found -> {
                 if (found.isEmpty()) {
                     return store.forget(requestId);
@@ -184,14 +207,14 @@ public class Resubmitter {
                 Breakers.Permit permit = breakers.acquire(record.actionId());
                 if (!permit.allowed()) {
                     metrics.deferred(permit.cause()).increment();
-                    return store.save(record.deferredTo(permit.until(), clock.instant())).replaceWithVoid();
+                    return store.save(record.deferredTo(permit.until(), clock.instant()), token).replaceWithVoid();
                 }
-                return attempt(record, permit);
+                return attempt(record, permit, token);
             });
         });
     }
 
-    Uni<Void> attempt(RunRecord record, Breakers.Permit permit) {
+    Uni<Void> attempt(RunRecord record, Breakers.Permit permit, String token) {
         int n = record.attempts() + 1;
         GenesysRequest request;
         try {
@@ -213,10 +236,10 @@ public class Resubmitter {
                     breakers.record(record.actionId(), permit, o.breakerResult());
                     if (o.notSent() != null) {
                         metrics.deferred(o.tokenFailure() ? "token" : "client").increment();
-                        return defer(record, o.notSent());
+                        return defer(record, o.notSent(), token);
                     }
                     metrics.recordSubmit(Duration.ofNanos(System.nanoTime() - t0));
-                    return decide(record.logged(n, sentAt, clock.instant(), o.status()), n, o);
+                    return decide(record.logged(n, sentAt, clock.instant(), o.status()), n, o, token);
                 });
     }
 
@@ -224,11 +247,26 @@ public class Resubmitter {
      * The call was not sent (the client's breaker open, the shared rate budget spent, no token): not an attempt.
      * The run waits for the longer of the hint and the current backoff step, with its attempts unchanged.
      */
-    private Uni<Void> defer(RunRecord record, Duration hint) {
+    private Uni<Void> defer(RunRecord record, Duration hint, String token) {
         Instant now = clock.instant();
         Duration delay = backoff.delay(record.attempts(), hint);
         LOG.debugf("run %s deferred %d ms: the call was not sent", record.requestId(), delay.toMillis());
-        return store.save(record.deferredTo(now.plus(delay), now)).replaceWithVoid();
+        return store.save(record.deferredTo(now.plus(delay), now), token).replaceWithVoid();
+    }
+
+    /**
+     * Journals a state and then stores it, both only while {@code token} still holds the claim: a stale instance
+     * (its lease ran out, another took the run) writes nothing. False when fenced off.
+     */
+    private Uni<Boolean> record(RunRecord state, String token) {
+        return store.holds(state.requestId(), token).chain(held -> {
+            if (!held) {
+                LOG.warnf("run %s was claimed by another instance meanwhile: this outcome (%s) is dropped",
+                        state.requestId(), state.state());
+                return Uni.createFrom().item(false);
+            }
+            return journal.write(state).chain(() -> store.save(state, token));
+        });
     }
 
     record Outcome(GenesysResponse response, String error, Duration notSent, boolean tokenFailure) {
@@ -275,29 +313,21 @@ public class Resubmitter {
         }
     }
 
-    private Uni<Void> decide(RunRecord record, int n, Outcome o) {
+    private Uni<Void> decide(RunRecord record, int n, Outcome o, String token) {
         Instant now = clock.instant();
         if (o.response() != null && o.response().ok()) {
             metrics.attempts("success").increment();
-            RunRecord done = record.finished(RunState.succeeded, n, o.status(), null, now);
-            Map<String, Object> data = data(record, n, o);
-            return audit.emit(AuditTypes.RETRY_SUCCEEDED, record.requestId(), record.run().traceId(), data)
-                    .chain(() -> store.save(done))
-                    .invoke(() -> {
-                        metrics.successes().increment();
-                        webhook.notify(RetryWebhook.SUCCESS, done);
-                    })
-                    .replaceWithVoid();
+            return succeeded(record.finished(RunState.succeeded, n, o.status(), null, now), data(record, n, o));
         }
         if (!o.retryable()) {
             metrics.attempts("rejected").increment();
             return deadLetter(record, n, o, DeadLetters.REJECTED, AuditTypes.RETRY_DEAD_LETTERED,
-                    "Genesys refused the run: " + o.reason(), now);
+                    "Genesys refused the run: " + o.reason(), now, token);
         }
         metrics.attempts("failed").increment();
         if (n >= config.maxAttempts()) {
             return deadLetter(record, n, o, DeadLetters.EXHAUSTED, AuditTypes.RETRY_EXHAUSTED,
-                    n + " attempts failed, the last: " + o.reason(), now);
+                    n + " attempts failed, the last: " + o.reason(), now, token);
         }
         Duration retryAfter = o.response() == null ? null
                 : RetryAfter.parse(o.response().headers().get("Retry-After"), now).orElse(null);
@@ -307,12 +337,37 @@ public class Resubmitter {
         Map<String, Object> data = data(record, n, o);
         data.put("nextAttemptAt", next.toString());
         data.put("reason", o.reason());
-        return audit.emit(AuditTypes.RETRY_ATTEMPT_FAILED, record.requestId(), record.run().traceId(), data)
-                .chain(() -> store.save(pending)).replaceWithVoid();
+        return record(pending, token).chain(saved -> saved
+                ? audit.emit(AuditTypes.RETRY_ATTEMPT_FAILED, record.requestId(), record.run().traceId(), data)
+                        .onFailure().invoke(e -> LOG.warnf("audit of run %s's attempt %d not sent: %s",
+                                record.requestId(), n, e.toString()))
+                        .onFailure().recoverWithNull()
+                : Uni.createFrom().voidItem()).replaceWithVoid();
+    }
+
+    /**
+     * A Genesys 2xx is made durable first, Redis then the journal, each retried until it is written (Redis first: the
+     * run leaves the due set at once, so a broker outage cannot let its claim lease run out and the run go again),
+     * whoever holds the claim (the run did succeed); only then are the webhook and audit event sent, so a failure of
+     * either can never make the run go again. Until Redis has it, this instance does not claim the run again.
+     */
+    private Uni<Void> succeeded(RunRecord done, Map<String, Object> data) {
+        recording.add(done.requestId());
+        return infra.untilDone("recording run " + done.requestId() + " succeeded in Redis", () -> store.save(done))
+                .invoke(() -> recording.remove(done.requestId()))
+                .chain(() -> infra.untilDone("journaling run " + done.requestId() + " succeeded",
+                        () -> journal.write(done)))
+                .invoke(() -> {
+                    metrics.successes().increment();
+                    webhook.notify(RetryWebhook.SUCCESS, done);
+                })
+                .chain(() -> infra.untilDone("audit of run " + done.requestId() + " succeeded",
+                        () -> audit.emit(AuditTypes.RETRY_SUCCEEDED, done.requestId(), done.run().traceId(), data)))
+                .replaceWithVoid();
     }
 
     private Uni<Void> deadLetter(RunRecord record, int n, Outcome o, String errorClass, String auditType,
-                                 String reason, Instant now) {
+                                 String reason, Instant now, String token) {
         LOG.infof("dead-lettering run %s (%s): %s", record.requestId(), errorClass, reason);
         RunRecord done = record.finished(RunState.dead_lettered, n, o.status(), reason, now);
         Map<String, Object> data = data(record, n, o);
@@ -321,16 +376,27 @@ public class Resubmitter {
         DlqEntry entry = new DlqEntry(record.requestId(), record.requestId(), record.actionId(),
                 record.run().originalRunId(), errorClass, reason, n, record.firstSeen(), now, record.run().traceId(),
                 record.run(), record.originalPayload(), null);
-        return deadLetters.send(record.actionId(), entry)
-                .chain(() -> audit.emit(auditType, record.requestId(), record.run().traceId(), data))
-                .chain(() -> store.save(done))
-                .invoke(() -> {
-                    if (DeadLetters.EXHAUSTED.equals(errorClass)) {
-                        metrics.exhausted().increment();
-                        webhook.notify(RetryWebhook.EXHAUSTED, done);
-                    }
-                })
-                .replaceWithVoid();
+        return store.holds(record.requestId(), token).chain(held -> {
+            if (!held) {
+                LOG.warnf("run %s was claimed by another instance meanwhile: not dead-lettered here",
+                        record.requestId());
+                return Uni.createFrom().voidItem();
+            }
+            return deadLetters.send(record.actionId(), entry)
+                    .chain(() -> record(done, token))
+                    .chain(saved -> !saved ? Uni.createFrom().voidItem()
+                            : audit.emit(auditType, record.requestId(), record.run().traceId(), data)
+                                    .onFailure().invoke(e -> LOG.warnf("audit of dead-lettered run %s not sent: %s",
+                                            record.requestId(), e.toString()))
+                                    .onFailure().recoverWithNull()
+                                    .invoke(() -> {
+                                        if (DeadLetters.EXHAUSTED.equals(errorClass)) {
+                                            metrics.exhausted().increment();
+                                            webhook.notify(RetryWebhook.EXHAUSTED, done);
+                                        }
+                                    }))
+                    .replaceWithVoid();
+        });
     }
 
     private static Map<String, Object> data(RunRecord record, int n, Outcome o) {

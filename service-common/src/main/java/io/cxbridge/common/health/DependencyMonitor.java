@@ -9,6 +9,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.util.EnumMap;
 import java.util.Map;
@@ -27,12 +28,14 @@ public class DependencyMonitor {
     private final KafkaAdmin kafka;
     private final ReactiveRedisDataSource redis;
     private final ServiceConfig config;
+    private final Event<DependencyChange> changes;
     private final Map<Dependency, Boolean> up = new EnumMap<>(Dependency.class);
     private volatile boolean stopping;
 
     public DependencyMonitor(KafkaAdmin kafka, ReactiveRedisDataSource redis, ServiceConfig config,
-                             MeterRegistry registry) {
+                             MeterRegistry registry, Event<DependencyChange> changes) {
         this.kafka = kafka;
+        this.changes = changes;
         this.redis = redis;
         this.config = config;
         for (Dependency d : Dependency.values()) {
@@ -75,17 +78,23 @@ public class DependencyMonitor {
         }
     }
 
-    private synchronized void record(Dependency dependency, boolean reachable) {
-        if (stopping) {
-            return;
+    private void record(Dependency dependency, boolean reachable) {
+        boolean changed;
+        synchronized (this) {
+            if (stopping) {
+                return;
+            }
+            Boolean before = up.put(dependency, reachable);
+            changed = before != reachable;
         }
-        Boolean before = up.put(dependency, reachable);
-        if (before != reachable) {
+        if (changed) {
             if (reachable) {
                 LOG.infof("%s is reachable", dependency.id());
             } else {
                 LOG.warnf("%s is unreachable", dependency.id());
             }
+            // Observers (the Redis epoch check, consumer holds) react at once instead of on their next tick.
+            changes.fire(new DependencyChange(dependency, reachable));
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.cxbridge.common.health;
 
+import io.cxbridge.common.messaging.ConsumerHolds;
+import io.cxbridge.common.redis.RedisEpoch;
 import io.cxbridge.common.service.ServiceConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -9,7 +11,9 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * The spec's readiness rule. Each dependency is reported as {@code up}, or when lost as
- * {@code degraded} (a service that still serves without it) or {@code down} (one that does not).
+ * {@code degraded} (a service that still serves without it) or {@code down} (one that does not). A service that
+ * does not serve without its dependencies is also not ready while its Redis state is being rebuilt; held consumers
+ * are listed.
  */
 @Readiness
 @ApplicationScoped
@@ -17,10 +21,15 @@ public class DependencyReadiness implements HealthCheck {
 
     private final DependencyMonitor monitor;
     private final ServiceConfig config;
+    private final RedisEpoch epoch;
+    private final ConsumerHolds holds;
 
-    public DependencyReadiness(DependencyMonitor monitor, ServiceConfig config) {
+    public DependencyReadiness(DependencyMonitor monitor, ServiceConfig config, RedisEpoch epoch,
+                               ConsumerHolds holds) {
         this.monitor = monitor;
         this.config = config;
+        this.epoch = epoch;
+        this.holds = holds;
     }
 
     @Override
@@ -35,6 +44,11 @@ public class DependencyReadiness implements HealthCheck {
             builder.withData(d.id(), up ? "up" : tolerant ? "degraded" : "down");
             ready &= up || tolerant;
         }
+        if (epoch.rebuilding()) {
+            builder.withData("redis-state", "rebuilding");
+            ready &= tolerant;
+        }
+        holds.holds().forEach((channel, names) -> builder.withData("held:" + channel, String.join(",", names)));
         return builder.status(ready).build();
     }
 }

@@ -16,7 +16,19 @@ public final class DeadLetterRecord {
 
     public static Message<String> of(String key, String payload, String errorClass, String reason, int attempts,
                                      Instant firstSeen) {
+        return of(key, payload, errorClass, reason, attempts, firstSeen, null);
+    }
+
+    /**
+     * The same, with {@code cxbridge-dlq-id}: the id of the entry in the service's DLQ index, so the index can be
+     * rebuilt from the topic with the same ids after a Redis data loss.
+     */
+    public static Message<String> of(String key, String payload, String errorClass, String reason, int attempts,
+                                     Instant firstSeen, String dlqId) {
         RecordHeaders headers = new RecordHeaders();
+        if (dlqId != null) {
+            headers.add(Headers.DLQ_ID, bytes(dlqId));
+        }
         headers.add(Headers.ERROR_CLASS, bytes(errorClass));
         headers.add(Headers.ERROR_REASON, bytes(reason));
         headers.add(Headers.ATTEMPTS, bytes(String.valueOf(attempts)));

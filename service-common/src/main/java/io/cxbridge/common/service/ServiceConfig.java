@@ -15,6 +15,34 @@ public interface ServiceConfig {
 
     Health health();
 
+    /**
+     * Incoming channels (each {@code pausable=true}) that stop fetching while Kafka or Redis is lost or Redis is
+     * being rebuilt, and resume by themselves ({@code ConsumerHolds}).
+     */
+    Optional<List<String>> consumers();
+
+    Redis redis();
+
+    interface Redis {
+        /**
+         * How often the epoch marker is read (it is also read on every Redis reconnect). A missing or changed
+         * marker is a data loss: counted, logged, repaired by the service's {@code RedisRebuild} hooks.
+         */
+        @WithDefault("2s")
+        Duration epochCheckInterval();
+
+        /**
+         * True for services whose Redis state must survive (retry, fulfillment, retention): a Redis that evicts keys
+         * ({@code maxmemory-policy} other than {@code noeviction}) makes them not ready; one without AOF is a warning.
+         */
+        @WithDefault("false")
+        boolean requireDurable();
+
+        /** How long one {@code INFO} read for the settings check may take. */
+        @WithDefault("1500ms")
+        Duration infoTimeout();
+    }
+
     interface Health {
         /**
          * True for services that can still serve without Kafka or Redis (gateway, directory): they stay

@@ -1,17 +1,20 @@
-package io.cxbridge.retry.state;
+package io.cxbridge.model.retry;
 
 import io.cxbridge.model.event.FailedRun;
+import jakarta.validation.constraints.NotNull;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A failed run's state in Redis: the run (with defaults filled), the consumed payload exactly as it came (a
- * dead-letter record carries it unchanged), the resubmissions made so far (with when each went and what it got)
+ * A failed run's state, as retry-svc keeps it in Redis and journals it to {@code cxbridge.dataactions.retry-state.v1}
+ * (its system of record): the run (with defaults filled, its trace id included), the consumed payload exactly as it
+ * came (a dead-letter record carries it unchanged), the resubmissions made so far (with when each went and what it got)
  * and, for a replayed dead letter, when it was replayed.
  */
-public record RunRecord(String requestId, String actionId, RunState state, int attempts, Instant firstSeen,
-                        Instant nextAttemptAt, Integer lastStatus, String error, Instant updatedAt, FailedRun run,
+public record RunRecord(@NotNull String requestId, @NotNull String actionId, @NotNull RunState state, int attempts,
+                        @NotNull Instant firstSeen, Instant nextAttemptAt, Integer lastStatus, String error,
+                        @NotNull Instant updatedAt, @NotNull FailedRun run,
                         String originalPayload, List<AttemptLog> history, Instant replayedAt) {
 
     /**
@@ -31,8 +34,10 @@ public record RunRecord(String requestId, String actionId, RunState state, int a
 
     public static RunRecord pending(FailedRun run, String originalPayload, Instant now, Instant due,
                                     Instant replayedAt) {
-        return new RunRecord(run.requestId(), run.actionId(), RunState.pending, 0, now, due, run.lastStatus(), null,
-                now, run, originalPayload, List.of(), replayedAt);
+        // An incoming attempt counts: a run that already failed twice elsewhere is on its third attempt here.
+        int attempts = run.attempt() == null ? 0 : run.attempt();
+        return new RunRecord(run.requestId(), run.actionId(), RunState.pending, attempts, now, due, run.lastStatus(),
+                null, now, run, originalPayload, List.of(), replayedAt);
     }
 
     public RunRecord retryAt(int attempts, Integer status, String error, Instant next, Instant now) {

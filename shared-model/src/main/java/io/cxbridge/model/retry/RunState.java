@@ -1,4 +1,4 @@
-package io.cxbridge.retry.state;
+package io.cxbridge.model.retry;
 
 /**
  * Where a failed run is: waiting for its next attempt, finished, or replayed from the DLQ (republished, waiting to

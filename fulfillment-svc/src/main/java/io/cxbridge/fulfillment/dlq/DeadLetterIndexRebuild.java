@@ -1,0 +1,120 @@
+package io.cxbridge.fulfillment.dlq;
+
+import io.cxbridge.common.kafka.TopicReplay;
+import io.cxbridge.common.redis.RedisRebuild;
+import io.cxbridge.model.Headers;
+import io.cxbridge.model.Json;
+import io.cxbridge.model.Topics;
+import io.cxbridge.model.event.FulfillmentJob;
+import io.cxbridge.model.event.Ids;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.jboss.logging.Logger;
+
+/**
+ * Rebuilds the DLQ index from {@code cxbridge.fulfillment.jobs.dlq.v1}, its system of record, after Redis lost its
+ * data (called by service-common's {@code RedisEpoch}, consumption held meanwhile). The last record of a jobId is
+ * its entry; earlier ones of the same jobId were replays. What only Redis knew is not rebuilt: a replay not
+ * dead-lettered again shows as not replayed (replaying it again is refused as already posted, or runs it once more
+ * with the same Idempotency-Key). Entries written since the loss are kept.
+ */
+@ApplicationScoped
+public class DeadLetterIndexRebuild implements RedisRebuild {
+
+    private static final Logger LOG = Logger.getLogger(DeadLetterIndexRebuild.class);
+    private static final Pattern UUID = Pattern.compile(Ids.UUID_REGEX);
+    static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
+
+    private final Map<String, Object> kafkaConfig;
+    private final DeadLetterIndex index;
+
+    public DeadLetterIndexRebuild(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+            DeadLetterIndex index) {
+        this.kafkaConfig = kafkaConfig;
+        this.index = index;
+    }
+
+    @Override
+    public String name() {
+        return "fulfillment dlq index";
+    }
+
+    private record Found(DeadLetterEntry entry, String payload) {
+    }
+
+    @Override
+    public Uni<Void> rebuild() {
+        Map<String, Found> last = new LinkedHashMap<>();
+        Map<String, Integer> seen = new LinkedHashMap<>();
+        // The replay blocks: on a worker thread.
+        String topic = Topics.FULFILLMENT_JOBS_DLQ;
+        return Uni.createFrom().item(() -> TopicReplay.read(kafkaConfig, topic, READ_TIMEOUT, r -> {
+            DeadLetterEntry e = entry(r);
+            if (e != null) {
+                int n = seen.merge(e.jobId(), 1, Integer::sum);
+                last.put(e.jobId(), new Found(withReplays(e, n - 1), r.value()));
+            }
+        })).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(read -> Multi.createFrom().iterable(last.values())
+                .onItem().transformToUniAndConcatenate(f -> index.restore(f.entry(), f.payload()))
+                .filter(Boolean::booleanValue)
+                .collect().with(java.util.stream.Collectors.counting())
+                .invoke(restored -> LOG.infof("fulfillment dlq index: %d record(s) read, %d job(s) listed, %d "
+                        + "restored", read, last.size(), restored)))
+                .replaceWithVoid();
+    }
+
+    /** The entry a DLQ record stands for, or null for one that names no job (listed on the topic only). */
+    static DeadLetterEntry entry(ConsumerRecord<String, String> r) {
+        FulfillmentJob job;
+        try {
+            job = r.value() == null ? null : Json.mapper().readValue(r.value(), FulfillmentJob.class);
+        } catch (Exception e) {
+            return null;
+        }
+        if (job == null || job.jobId() == null || !UUID.matcher(job.jobId()).matches() || job.receivedAt() == null
+                || job.deadline() == null) {
+            return null;
+        }
+        Instant at = Instant.ofEpochMilli(r.timestamp());
+        Instant firstSeen = instant(header(r, Headers.FIRST_SEEN), at);
+        int attempts = 1;
+        try {
+            attempts = Integer.parseInt(header(r, Headers.ATTEMPTS));
+        } catch (RuntimeException e) {
+            // the header is ours; a missing one counts as one attempt
+        }
+        return new DeadLetterEntry(job.jobId(), job.fulfillmentId(), header(r, Headers.ERROR_CLASS),
+                header(r, Headers.ERROR_REASON), attempts, firstSeen, at, job.deadline(), job.traceId(), false, 0,
+                null);
+    }
+
+    private static DeadLetterEntry withReplays(DeadLetterEntry e, int replays) {
+        return new DeadLetterEntry(e.jobId(), e.fulfillmentId(), e.errorClass(), e.reason(), e.attempts(),
+                e.firstSeen(), e.deadLetteredAt(), e.deadline(), e.traceId(), false, replays, null);
+    }
+
+    private static String header(ConsumerRecord<?, ?> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static Instant instant(String s, Instant fallback) {
+        try {
+            return s == null ? fallback : Instant.parse(s);
+        } catch (RuntimeException e) {
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.cxbridge.fulfillment;
+
+import static io.cxbridge.fulfillment.FulfillmentTestSupport.awaitTerminal;
+import static io.cxbridge.fulfillment.FulfillmentTestSupport.job;
+import static io.cxbridge.fulfillment.FulfillmentTestSupport.newFid;
+import static io.cxbridge.fulfillment.FulfillmentTestSupport.newToken;
+import static io.cxbridge.fulfillment.FulfillmentTestSupport.publish;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.cxbridge.model.event.FulfillmentJob;
+import io.cxbridge.testkit.KafkaResource;
+import io.cxbridge.testkit.RedisResource;
+import io.cxbridge.testkit.RedisServer;
+import io.cxbridge.testkit.sim.SimControl;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Redis away, then back with its data, then back empty: consumption pauses and resumes by itself with nothing lost
+ * or posted twice, and after the loss the DLQ API lists what it listed before (rebuilt from the DLQ topic).
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(RedisResource.class)
+@QuarkusTestResource(FulfillmentTestResource.class)
+class RedisLossTest {
+
+    private final SimControl sim = FulfillmentTestSupport.sim();
+
+    @BeforeEach
+    void setUp() {
+        sim.reset();
+    }
+
+    /** Every listed dead letter (all pages): jobId -> errorClass. */
+    static Map<String, String> dlqErrorClasses() {
+        Map<String, String> out = new HashMap<>();
+        for (int page = 1; ; page++) {
+            io.restassured.path.json.JsonPath body = given().queryParam("pageSize", 100).queryParam("pageNumber", page)
+                    .get("/v1/fulfillment/dlq").then().statusCode(200).extract().jsonPath();
+            List<Map<String, Object>> entities = body.getList("entities");
+            entities.forEach(e -> out.put(String.valueOf(e.get("jobId")), String.valueOf(e.get("errorClass"))));
+            if (page >= body.getLong("pageCount")) {
+                return out;
+            }
+        }
+    }
+
+    @Test
+    void redisAwayPausesTheJobsAndTheyAllCompleteOnceWhenItIsBack() {
+        RedisServer redis = RedisServer.shared();
+        redis.kill();
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> given().get("/q/health/ready").statusCode() == 503);
+            List<FulfillmentJob> jobs = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                FulfillmentJob job = job(newFid(), newToken(), Duration.ofSeconds(90));
+                jobs.add(job);
+                publish(job);
+            }
+            // Nothing is worked while Redis is away (no state can be kept), and the channel does not stop.
+            assertEquals(0, sim.stats().requests("POST", "/external/api"));
+            given().get("/q/health/live").then().statusCode(200);
+            redis.start();
+            for (FulfillmentJob job : jobs) {
+                assertEquals("complete", awaitTerminal(job.jobId()).getString("state"));
+                assertEquals(1, sim.stats().callbacks(job.fulfillmentId()));
+                assertEquals(1, sim.stats().externalCalls(job.fulfillmentId()), "one external call per job");
+                assertEquals(0, sim.stats().duplicateCallbacks(job.fulfillmentId()));
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> given().get("/q/health/ready").statusCode() == 200);
+        } finally {
+            if (!redis.isRunning()) {
+                redis.start();
+            }
+        }
+    }
+
+    @Test
+    void redisRestartedEmptyCountsTheLossAndTheDlqListsTheSameDeadLetters() {
+        List<FulfillmentJob> refused = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String fid = newFid();
+            FulfillmentJob job = job(fid, "https://api.example.com/api/v2/dataactions/fulfillments/" + fid, newToken(),
+                    Duration.ofMinutes(10));
+            refused.add(job);
+            publish(job);
+        }
+        for (FulfillmentJob job : refused) {
+            assertEquals("dead-lettered", awaitTerminal(job.jobId()).getString("state"));
+        }
+        Map<String, String> before = dlqErrorClasses();
+        double losses = FulfillmentFlowTest.metric("cxbridge_redis_data_loss_total");
+
+        RedisServer redis = RedisServer.shared();
+        redis.kill();
+        redis.wipe();
+        redis.start();
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> FulfillmentFlowTest.metric("cxbridge_redis_data_loss_total") == losses + 1);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> dlqErrorClasses().entrySet().containsAll(before.entrySet()));
+        for (FulfillmentJob job : refused) {
+            assertEquals("url-refused", dlqErrorClasses().get(job.jobId()));
+        }
+        // and work goes on
+        FulfillmentJob next = job(newFid(), newToken(), Duration.ofSeconds(60));
+        publish(next);
+        assertEquals("complete", awaitTerminal(next.jobId()).getString("state"));
+        assertEquals(losses + 1, FulfillmentFlowTest.metric("cxbridge_redis_data_loss_total"));
+    }
+}

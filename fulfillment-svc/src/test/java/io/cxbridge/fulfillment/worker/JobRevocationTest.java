@@ -1,0 +1,109 @@
+package io.cxbridge.fulfillment.worker;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.cxbridge.fulfillment.config.FulfillmentConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A revoked partition: its job that has not started (waiting behind another of its key) is never started nor
+ * acknowledged, the revocation waits for its running job, and other partitions go on.
+ */
+class JobRevocationTest {
+
+    static final TopicPartition P0 = new TopicPartition("jobs", 0);
+    static final TopicPartition P1 = new TopicPartition("jobs", 1);
+
+    /** The worker: each job runs until the test lets it end. */
+    static final class HeldWorker extends FulfillmentWorker {
+        final Map<String, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
+
+        HeldWorker() {
+            super(null, null, null, null, null, null, null, null, null, null, null);
+        }
+
+        @Override
+        public Uni<Void> process(String key, String value) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            running.put(value, f);
+            return Uni.createFrom().completionStage(f);
+        }
+    }
+
+    static FulfillmentConfig config() {
+        return (FulfillmentConfig) Proxy.newProxyInstance(FulfillmentConfig.class.getClassLoader(),
+                new Class<?>[] {FulfillmentConfig.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "concurrency" -> 8;
+                    case "shutdownGrace" -> Duration.ofSeconds(10);
+                    case "maxRecordBytes" -> 1 << 20;
+                    default -> null;
+                });
+    }
+
+    static Message<String> record(TopicPartition p, long offset, String key, String value, Set<String> acked) {
+        return Message.of(value).addMetadata(new IncomingKafkaRecordMetadata<>(
+                        new ConsumerRecord<>(p.topic(), p.partition(), offset, key, value), "fulfillment-jobs-in"))
+                .withAck(() -> {
+                    acked.add(value);
+                    return CompletableFuture.completedFuture(null);
+                });
+    }
+
+    @Test
+    void aRevokedPartitionsWaitingJobNeverStartsAndTheRevocationWaitsForItsRunningJob() {
+        AtomicReference<MultiEmitter<? super Message<String>>> emitter = new AtomicReference<>();
+        Multi<Message<String>> jobs = Multi.createFrom().<Message<String>>emitter(emitter::set);
+        HeldWorker worker = new HeldWorker();
+        JobPipeline pipeline = new JobPipeline(jobs, worker, config(),
+                new FulfillmentMetrics(new SimpleMeterRegistry()));
+        pipeline.start(null);
+        Set<String> acked = ConcurrentHashMap.newKeySet();
+
+        emitter.get().emit(record(P0, 0, "fid-a", "a-first", acked));
+        emitter.get().emit(record(P0, 1, "fid-a", "a-second", acked)); // waits for a-first (same key)
+        emitter.get().emit(record(P1, 0, "fid-b", "b", acked));
+        await().atMost(Duration.ofSeconds(5)).until(() -> worker.running.keySet().containsAll(List.of("a-first", "b")));
+
+        CompletableFuture<Void> revocation = CompletableFuture.runAsync(() -> pipeline.revoke(List.of(P0)));
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !revocation.isDone());
+
+        worker.running.get("a-first").complete(null);
+        await().atMost(Duration.ofSeconds(5)).until(revocation::isDone);
+        await().atMost(Duration.ofSeconds(5)).until(() -> acked.contains("a-first"));
+
+        // the partition's next job was not started and is left unacknowledged for the next owner
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> !worker.running.containsKey("a-second") && !acked.contains("a-second"));
+        // the other partition goes on, and a job of the revoked one that arrives late is not taken either
+        emitter.get().emit(record(P0, 2, "fid-c", "c-late", acked));
+        worker.running.get("b").complete(null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> acked.contains("b"));
+        assertFalse(worker.running.containsKey("c-late"));
+
+        // given back: taken again
+        pipeline.assign(List.of(P0));
+        emitter.get().emit(record(P0, 3, "fid-d", "d", acked));
+        await().atMost(Duration.ofSeconds(5)).until(() -> worker.running.containsKey("d"));
+        worker.running.get("d").complete(null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> acked.contains("d"));
+        assertEquals(Set.of("a-first", "b", "d"), Set.copyOf(acked));
+    }
+}

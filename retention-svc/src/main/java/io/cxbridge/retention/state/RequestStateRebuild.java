@@ -1,0 +1,85 @@
+package io.cxbridge.retention.state;
+
+import io.cxbridge.common.kafka.TopicReplay;
+import io.cxbridge.common.redis.RedisRebuild;
+import io.cxbridge.model.Json;
+import io.cxbridge.model.Topics;
+import io.cxbridge.model.event.RetentionStateRecord;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Rebuilds request states (and the report counters they add up to) from the journal,
+ * {@code cxbridge.retention.state.v1}, after Redis lost its data (service-common's {@code RedisEpoch} calls it with
+ * consumption held). The last entry of each requestId wins, an empty value forgets it, kinds other than
+ * {@code request} are skipped (the policy sets of media retention are its own to rebuild). States written since the
+ * loss are kept. An unfinished request resumes when its record is redelivered, or stays as journaled if its record
+ * was already committed (it was then terminal: nothing is committed before its outcome is durable).
+ */
+@ApplicationScoped
+public class RequestStateRebuild implements RedisRebuild {
+
+    private static final Logger LOG = Logger.getLogger(RequestStateRebuild.class);
+    static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
+
+    private final Map<String, Object> kafkaConfig;
+    private final RequestStore store;
+    private final Clock clock;
+
+    public RequestStateRebuild(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+            RequestStore store, Clock clock) {
+        this.kafkaConfig = kafkaConfig;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return "retention request states";
+    }
+
+    private record Journaled(RequestRecord record, Instant at) {
+    }
+
+    @Override
+    public Uni<Void> rebuild() {
+        Map<String, Journaled> last = new LinkedHashMap<>();
+        // The replay blocks: on a worker thread.
+        return Uni.createFrom().item(() -> TopicReplay.read(kafkaConfig, Topics.RETENTION_STATE, READ_TIMEOUT, r -> {
+            if (r.key() == null) {
+                return;
+            }
+            if (r.value() == null) {
+                last.remove(r.key());
+                return;
+            }
+            try {
+                RetentionStateRecord entry = Json.mapper().readValue(r.value(), RetentionStateRecord.class);
+                if (RetentionStateRecord.REQUEST.equals(entry.kind()) && entry.request() != null) {
+                    last.put(r.key(), new Journaled(Json.mapper().treeToValue(entry.request(), RequestRecord.class),
+                            entry.journaledAt() != null ? entry.journaledAt() : Instant.ofEpochMilli(r.timestamp())));
+                }
+            } catch (Exception e) {
+                LOG.warnf("skipping an unreadable journal entry at %s-%d@%d: %s", r.topic(), r.partition(),
+                        r.offset(), e.getMessage());
+            }
+        })).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(read -> Multi.createFrom().iterable(last.values())
+                .onItem().transformToUniAndConcatenate(j -> store.restore(j.record(), j.at(), clock.millis()))
+                .filter(Boolean::booleanValue)
+                .collect().with(Collectors.counting())
+                .invoke(restored -> LOG.infof("retention request states: %d journal entries read, %d requests, %d "
+                        + "restored", read, last.size(), restored)))
+                .replaceWithVoid();
+    }
+}

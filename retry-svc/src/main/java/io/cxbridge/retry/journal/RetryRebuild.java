@@ -1,0 +1,174 @@
+package io.cxbridge.retry.journal;
+
+import io.cxbridge.common.kafka.TopicReplay;
+import io.cxbridge.common.redis.RedisRebuild;
+import io.cxbridge.model.Headers;
+import io.cxbridge.model.Json;
+import io.cxbridge.model.Topics;
+import io.cxbridge.model.event.FailedRun;
+import io.cxbridge.model.retry.RunRecord;
+import io.cxbridge.retry.config.RetryConfig;
+import io.cxbridge.retry.dlq.DlqEntry;
+import io.cxbridge.retry.dlq.DlqStore;
+import io.cxbridge.retry.state.RunStore;
+import io.cxbridge.retry.worker.DeadLetters;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.jboss.logging.Logger;
+
+/**
+ * Rebuilds retry-svc's Redis state after a data loss ({@code RedisEpoch}): the latest journaled state of every run
+ * ({@code cxbridge.dataactions.retry-state.v1}) goes back as a pending run in the schedule, a dedupe mark for what is
+ * left of its {@code done-ttl}, or a replay pass; then the DLQ index is rebuilt from
+ * {@code cxbridge.dataactions.failed-runs.dlq.v1} (ids from {@code cxbridge-dlq-id}, replay marks from the journal).
+ * State written to Redis since the loss is kept (it is at least as new as its journal record).
+ */
+@ApplicationScoped
+public class RetryRebuild implements RedisRebuild {
+
+    private static final Logger LOG = Logger.getLogger(RetryRebuild.class);
+    private static final int CONCURRENCY = 64;
+
+    private final Map<String, Object> kafkaConfig;
+    private final RunStore runs;
+    private final DlqStore dlq;
+    private final RetryConfig config;
+    private final Clock clock;
+
+    public RetryRebuild(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, RunStore runs,
+                        DlqStore dlq, RetryConfig config, Clock clock) {
+        this.kafkaConfig = kafkaConfig;
+        this.runs = runs;
+        this.dlq = dlq;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return "retry-svc runs, dedupe marks and DLQ index";
+    }
+
+    @Override
+    public Uni<Void> rebuild() {
+        return Uni.createFrom().item(this::readJournal).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(states -> restoreRuns(states)
+                        .chain(() -> Uni.createFrom().item(this::readDlq)
+                                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
+                        .chain(records -> restoreDlq(records, states)));
+    }
+
+    Map<String, RunRecord> readJournal() {
+        Map<String, RunRecord> latest = new HashMap<>();
+        long n = TopicReplay.read(kafkaConfig, Topics.RETRY_STATE, config.rebuildTimeout(), r -> {
+            if (r.key() == null) {
+                return;
+            }
+            if (r.value() == null) {
+                latest.remove(r.key());
+                return;
+            }
+            try {
+                latest.put(r.key(), Json.mapper().readValue(r.value(), RunRecord.class));
+            } catch (Exception e) {
+                LOG.warnf("journal record %s-%d@%d unreadable, skipped: %s", r.topic(), r.partition(), r.offset(),
+                        e.getMessage());
+            }
+        });
+        LOG.infof("read %d journal records: %d runs", n, latest.size());
+        return latest;
+    }
+
+    private Uni<Void> restoreRuns(Map<String, RunRecord> states) {
+        Instant now = clock.instant();
+        AtomicLong restored = new AtomicLong();
+        return Multi.createFrom().iterable(states.values())
+                .onItem().transformToUni(r -> runs.restore(r, now).invoke(w -> {
+                    if (w) {
+                        restored.incrementAndGet();
+                    }
+                })).merge(CONCURRENCY)
+                .collect().last()
+                .invoke(() -> LOG.infof("restored %d of %d journaled runs (the rest were in Redis or expired)",
+                        restored.get(), states.size()))
+                .replaceWithVoid();
+    }
+
+    List<ConsumerRecord<String, String>> readDlq() {
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        TopicReplay.read(kafkaConfig, Topics.FAILED_RUNS_DLQ, config.rebuildTimeout(), records::add);
+        return records;
+    }
+
+    private Uni<Void> restoreDlq(List<ConsumerRecord<String, String>> records, Map<String, RunRecord> states) {
+        Instant cutoff = clock.instant().minus(config.dlqTtl());
+        List<DlqEntry> entries = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : records) {
+            DlqEntry e = entry(r, states);
+            if (e.deadLetteredAt().isAfter(cutoff)) {
+                entries.add(e);
+            }
+        }
+        return Multi.createFrom().iterable(entries)
+                .onItem().transformToUni(e -> dlq.index(e).chain(() -> {
+                    RunRecord state = states.get(e.id());
+                    return state != null && state.replayedAt() != null && !state.replayedAt().isBefore(e.deadLetteredAt())
+                            ? dlq.markReplayed(e.id(), state.replayedAt()).replaceWithVoid()
+                            : Uni.createFrom().voidItem();
+                })).merge(CONCURRENCY)
+                .collect().last()
+                .invoke(() -> LOG.infof("re-indexed %d dead letters", entries.size()))
+                .replaceWithVoid();
+    }
+
+    /** A dead letter as it was indexed when written, from its DLQ record and the run's journaled state. */
+    static DlqEntry entry(ConsumerRecord<String, String> r, Map<String, RunRecord> states) {
+        String errorClass = header(r, Headers.ERROR_CLASS);
+        FailedRun payload = parse(r.value());
+        String id = header(r, Headers.DLQ_ID);
+        if (id == null) {
+            id = payload != null && payload.requestId() != null ? payload.requestId()
+                    : "invalid-" + UUID.nameUUIDFromBytes((r.topic() + "/" + r.partition() + "/" + r.offset())
+                            .getBytes(StandardCharsets.UTF_8));
+        }
+        RunRecord state = states.get(id);
+        FailedRun run = DeadLetters.INVALID.equals(errorClass) ? null
+                : state != null ? state.run() : payload;
+        FailedRun described = run != null ? run : payload;
+        String requestId = run != null ? run.requestId() : payload != null ? id : null;
+        String attempts = header(r, Headers.ATTEMPTS);
+        String firstSeen = header(r, Headers.FIRST_SEEN);
+        Instant at = Instant.ofEpochMilli(r.timestamp());
+        return new DlqEntry(id, requestId, described != null ? described.actionId() : r.key(),
+                described == null ? null : described.originalRunId(), errorClass, header(r, Headers.ERROR_REASON),
+                attempts == null ? 0 : Integer.parseInt(attempts), firstSeen == null ? at : Instant.parse(firstSeen),
+                at, described == null ? null : described.traceId(), run, r.value() == null ? "" : r.value(), null);
+    }
+
+    private static FailedRun parse(String value) {
+        try {
+            return value == null ? null : Json.mapper().readValue(value, FailedRun.class);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static String header(ConsumerRecord<String, String> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,222 @@
+package io.cxbridge.retry;
+
+import static io.cxbridge.retry.RetryFlowTest.awaitFinished;
+import static io.cxbridge.retry.RetryFlowTest.bootstrap;
+import static io.cxbridge.retry.RetryFlowTest.newAction;
+import static io.cxbridge.retry.RetryFlowTest.path;
+import static io.cxbridge.retry.RetryFlowTest.publish;
+import static io.cxbridge.retry.RetryFlowTest.run;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cxbridge.common.redis.RedisEpoch;
+import io.cxbridge.model.Headers;
+import io.cxbridge.model.Topics;
+import io.cxbridge.model.retry.RunRecord;
+import io.cxbridge.model.retry.RunState;
+import io.cxbridge.retry.support.WebhookReceiver;
+import io.cxbridge.retry.state.RunStore;
+import io.cxbridge.testkit.KafkaResource;
+import io.cxbridge.testkit.RedisResource;
+import io.cxbridge.testkit.TopicReader;
+import io.cxbridge.testkit.sim.GenesysSim;
+import io.cxbridge.testkit.sim.GenesysSimResource;
+import io.cxbridge.testkit.sim.SimControl;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.redis.client.RedisAPI;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue #16 inside one process: Redis emptied under retry-svc is detected, counted and rebuilt from the journal and
+ * the DLQ topic; poison records go to the DLQ and the consumer goes on; claims are fenced; an evicting Redis makes
+ * retry-svc unready.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(RedisResource.class)
+@QuarkusTestResource(GenesysSimResource.class)
+@QuarkusTestResource(WebhookReceiver.class)
+class RedisLossTest {
+
+    private final SimControl sim = GenesysSim.shared().control();
+
+    @Inject
+    RedisAPI redis;
+
+    @Inject
+    RedisEpoch epoch;
+
+    @Inject
+    RunStore store;
+
+    @BeforeEach
+    void reset() {
+        sim.reset();
+    }
+
+    @Test
+    void redisEmptiedIsCountedAndRebuiltFromTheJournalAndTheDlqTopic() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(epoch::open);
+        String action = newAction();
+        String faultId = sim.fault(Map.of("method", "POST", "path", path(action), "status", 503, "count", 100000));
+        List<String> pending = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String id = UUID.randomUUID().toString();
+            pending.add(id);
+            publish(action, run(id, action));
+        }
+        // One that succeeds (its dedupe mark must survive) and one dead letter (its DLQ entry must be listed again).
+        String okAction = newAction();
+        String done = UUID.randomUUID().toString();
+        publish(okAction, run(done, okAction));
+        awaitFinished(done, "succeeded");
+        String deadAction = newAction();
+        sim.fault(Map.of("method", "POST", "path", path(deadAction), "status", 400, "count", 1));
+        String dead = UUID.randomUUID().toString();
+        publish(deadAction, run(dead, deadAction));
+        awaitFinished(dead, "dead-lettered");
+        // The action's breaker opens after a few 503s: the runs then wait in the schedule, deferred, still pending.
+        for (String id : pending) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> "pending".equals(given()
+                    .get("/v1/data-actions/failed-runs/" + id).then().extract().path("state")));
+        }
+        double lossesBefore = epoch.losses();
+
+        redis.flushall(List.of()).await().atMost(Duration.ofSeconds(5));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> epoch.losses() == lossesBefore + 1 && epoch.open());
+        for (String id : pending) {
+            given().get("/v1/data-actions/failed-runs/" + id).then().statusCode(200)
+                    .body("state", org.hamcrest.Matchers.equalTo("pending"));
+        }
+        given().get("/v1/data-actions/failed-runs/" + done).then().statusCode(200)
+                .body("state", org.hamcrest.Matchers.equalTo("succeeded"));
+        given().get("/v1/data-actions/dlq?requestId=" + dead).then().statusCode(200)
+                .body(containsString(dead)).body(containsString("HTTP 400"));
+        assertEquals(lossesBefore + 1, epoch.losses(), "one loss, counted once");
+
+        sim.removeFault(faultId);
+        for (String id : pending) {
+            awaitFinished(id, "succeeded");
+        }
+        assertEquals(pending.size(), sim.stats().requests("POST", path(action), 200),
+                "every run got exactly one 200");
+        assertEquals(1, sim.stats().requests("POST", path(okAction), 200),
+                "the run that had succeeded before the loss was not executed again");
+        given().get("/q/metrics").then().body(containsString("cxbridge_redis_data_loss_total"));
+    }
+
+    @Test
+    void poisonRecordsGoToTheDlqWithTheirReasonAndTheNextRunIsProcessed() throws Exception {
+        String action = newAction();
+        String bigValue = "{\"pad\":\"" + "x".repeat(70_000) + "\"}";
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new StringSerializer())) {
+            ProducerRecord<String, String> badHeader = new ProducerRecord<>(Topics.FAILED_RUNS, action,
+                    run(UUID.randomUUID().toString(), action));
+            badHeader.headers().add(Headers.REPLAYED_AT, "not-a-date".getBytes(StandardCharsets.UTF_8));
+            producer.send(badHeader).get();
+            producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, action, "this is not JSON")).get();
+            producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, action, bigValue)).get();
+            producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, "bad action!",
+                    run(UUID.randomUUID().toString(), "bad action!"))).get();
+            ProducerRecord<String, String> v2 = new ProducerRecord<>(Topics.FAILED_RUNS, action,
+                    run(UUID.randomUUID().toString(), action));
+            v2.headers().add(Headers.SCHEMA_VERSION, "2".getBytes(StandardCharsets.UTF_8));
+            producer.send(v2).get();
+        }
+        String valid = UUID.randomUUID().toString();
+        publish(action, run(valid, action));
+
+        awaitFinished(valid, "succeeded");
+        List<ConsumerRecord<String, byte[]>> dlq = TopicReader.await(bootstrap(), Topics.FAILED_RUNS_DLQ, 5,
+                r -> action.equals(r.key()) || "bad action!".equals(r.key()), Duration.ofSeconds(20));
+        List<String> reasons = dlq.stream().map(r -> new String(r.headers().lastHeader(Headers.ERROR_REASON).value(),
+                StandardCharsets.UTF_8)).toList();
+        assertTrue(reasons.stream().anyMatch(r -> r.contains("cxbridge-replayed-at") && r.contains("not-a-date")),
+                reasons::toString);
+        assertTrue(reasons.stream().anyMatch(r -> r.contains("not a FailedRun JSON object")), reasons::toString);
+        assertTrue(reasons.stream().anyMatch(r -> r.contains("over the limit")), reasons::toString);
+        assertTrue(reasons.stream().anyMatch(r -> r.contains("actionId")), reasons::toString);
+        assertTrue(reasons.stream().anyMatch(r -> r.contains("unknown schema version")), reasons::toString);
+        assertTrue(dlq.stream().allMatch(r -> r.headers().lastHeader(Headers.DLQ_ID) != null));
+        given().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void aRunWithoutRequestIdGetsOneFromItsPlaceInKafka() throws Exception {
+        String action = newAction();
+        String value = """
+                {"actionId": "%s", "originalRunId": "no-id", "requestPayload": {"a": 1}, "attempt": 2}"""
+                .formatted(action);
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        org.apache.kafka.clients.producer.RecordMetadata meta;
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new StringSerializer())) {
+            meta = producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, action, value)).get();
+        }
+        String id = UUID.nameUUIDFromBytes((meta.topic() + "/" + meta.partition() + "/" + meta.offset())
+                .getBytes(StandardCharsets.UTF_8)).toString();
+        var r = awaitFinished(id, "succeeded");
+        assertEquals(3, r.getInt("attempts"), "the incoming attempt 2 is honoured: this was attempt 3");
+    }
+
+    @Test
+    void aStaleClaimCannotOverwriteTheRunAnotherInstanceTook() {
+        String id = UUID.randomUUID().toString();
+        String action = newAction();
+        Instant now = Instant.now().plus(Duration.ofDays(1)); // far ahead: the live poller never sees it due
+        var run = new io.cxbridge.model.event.FailedRun(id, action, "r", io.cxbridge.model.Json.mapper()
+                .createObjectNode().put("a", 1), 0, now, 503, "t");
+        RunRecord pending = RunRecord.pending(run, "{}", now, now, null);
+        assertEquals(RunStore.Admission.ADMITTED, store.admit(pending).await().atMost(Duration.ofSeconds(5)));
+        String first = store.claim(id, now).await().atMost(Duration.ofSeconds(5)).orElseThrow();
+        // The first lease runs out; another instance claims the run and finishes it.
+        Instant later = now.plus(Duration.ofMinutes(5));
+        String second = store.claim(id, later).await().atMost(Duration.ofSeconds(5)).orElseThrow();
+        assertFalse(store.holds(id, first).await().atMost(Duration.ofSeconds(5)));
+        assertTrue(store.save(pending.finished(RunState.succeeded, 1, 200, null, later), second)
+                .await().atMost(Duration.ofSeconds(5)));
+        assertFalse(store.save(pending.retryAt(1, 503, "late", later, later), first)
+                .await().atMost(Duration.ofSeconds(5)), "the stale instance cannot re-queue the finished run");
+        assertFalse(store.save(pending.retryAt(1, 503, "late", later, later), second)
+                .await().atMost(Duration.ofSeconds(5)), "nor can anyone re-queue a finished run");
+        assertEquals(RunState.succeeded, store.get(id).await().atMost(Duration.ofSeconds(5)).orElseThrow().state());
+    }
+
+    @Test
+    void anEvictingRedisMakesRetrySvcUnreadyNamingTheSetting() {
+        try {
+            redis.config(List.of("SET", "maxmemory-policy", "allkeys-lru")).await().atMost(Duration.ofSeconds(5));
+            given().get("/q/health/ready").then().statusCode(503).body(containsString("maxmemory-policy"));
+        } finally {
+            redis.config(List.of("SET", "maxmemory-policy", "noeviction")).await().atMost(Duration.ofSeconds(5));
+        }
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+}
