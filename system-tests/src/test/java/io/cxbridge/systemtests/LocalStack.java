@@ -121,6 +121,11 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** A part's data directory ({@code <state>/<part>}: Kafka's log dirs, Redis's AOF). */
+    public Path dataDir(String part) {
+        return state.resolve(part);
+    }
+
     /** A part's log file (./stack writes {@code <state>/logs/<part>.log}). */
     public Path log(String part) {
         return state.resolve("logs").resolve(part + ".log");

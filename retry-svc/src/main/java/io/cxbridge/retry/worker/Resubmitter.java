@@ -39,6 +39,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
 /**
@@ -64,6 +65,7 @@ import org.jboss.logging.Logger;
 public class Resubmitter {
 
     private static final Logger LOG = Logger.getLogger(Resubmitter.class);
+    private static final long PROBE_JITTER_MS = 250;
 
     private final RunStore store;
     private final GenesysClient client;
@@ -207,7 +209,10 @@ public class Resubmitter {
                 Breakers.Permit permit = breakers.acquire(record.actionId());
                 if (!permit.allowed()) {
                     metrics.deferred(permit.cause()).increment();
-                    return store.save(record.deferredTo(permit.until(), clock.instant()), token).replaceWithVoid();
+                    // A little jitter after the probe time: runs deferred to the same instant would tie in the due
+                    // set and the same run (the smallest requestId) would be every probe until it is exhausted.
+                    Instant until = permit.until().plusMillis(ThreadLocalRandom.current().nextLong(PROBE_JITTER_MS));
+                    return store.save(record.deferredTo(until, clock.instant()), token).replaceWithVoid();
                 }
                 return attempt(record, permit, token);
             });
