@@ -10,7 +10,7 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * The spec's readiness rule. Each dependency is reported as {@code up}, or when lost as
+ * The readiness rule. Each dependency is reported as {@code up}, or when lost as
  * {@code degraded} (a service that still serves without it) or {@code down} (one that does not). A service that
  * does not serve without its dependencies is also not ready while its Redis state is being rebuilt; held consumers
  * are listed.
@@ -46,7 +46,8 @@ public class DependencyReadiness implements HealthCheck {
         }
         if (epoch.rebuilding()) {
             builder.withData("redis-state", "rebuilding");
-            ready &= tolerant;
+            // serving without Redis is what a service tolerant of losing Redis does while its state comes back
+            ready &= tolerantOfAll || tolerated.contains(Dependency.REDIS.id());
         }
         holds.holds().forEach((channel, names) -> builder.withData("held:" + channel, String.join(",", names)));
         return builder.status(ready).build();
