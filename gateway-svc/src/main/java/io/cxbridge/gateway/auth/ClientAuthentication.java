@@ -59,8 +59,9 @@ public class ClientAuthentication {
         }
         GatewayClient c = client.get();
         RequestContext.client(rc, c);
-        if (!c.allows(request.method().name(), request.path())) {
-            refuse(rc, 403, "Forbidden", "client '" + c.id() + "' may not " + request.method().name() + " " + request.path());
+        String path = RequestContext.path(rc);
+        if (!c.allows(request.method().name(), path)) {
+            refuse(rc, 403, "Forbidden", "client '" + c.id() + "' may not " + request.method().name() + " " + path);
             return;
         }
         // Reading the body is paused while the bucket answers, so no byte is lost or buffered needlessly.

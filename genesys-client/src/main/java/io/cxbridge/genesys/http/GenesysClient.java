@@ -215,7 +215,8 @@ public final class GenesysClient {
     }
 
     private Uni<Answer<Buffer>> buffered(GenesysRequest request, UpstreamUrl url, String token, Duration timeout) {
-        HttpRequest<Buffer> http = web.request(request.method(), url.options(request.method()));
+        // The attempt's timeout also resets the request itself, so no call keeps running after its deadline.
+        HttpRequest<Buffer> http = web.request(request.method(), url.options(request.method())).timeout(timeout.toMillis());
         MultiMap headers = http.headers();
         request.headers().forEach(h -> {
             if (!HttpHeaders.AUTHORIZATION.toString().equalsIgnoreCase(h.getKey())) {
@@ -246,7 +247,7 @@ public final class GenesysClient {
                 if (req.headers().get(HttpHeaders.CONTENT_LENGTH) == null) {
                     req.setChunked(true);
                 }
-                return req.send(bodyStream);
+                return StreamPipes.sendBody(req, bodyStream);
             }
             return req.send();
         }).map(resp -> {
