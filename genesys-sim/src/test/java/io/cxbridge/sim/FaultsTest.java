@@ -90,7 +90,7 @@ class FaultsTest extends SimTestBase {
         String token = token();
         fault(Map.of("path", "/api/v2/users", "latencyMs", 400, "count", 1));
         long start = System.nanoTime();
-        api(token).get("/api/v2/users").then().statusCode(200).body("total", equalTo(0));
+        api(token).get("/api/v2/users").then().statusCode(200);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
 
         fault(Map.of("path", "/api/v2/users", "latencyMs", 300, "status", 504, "count", 1));

@@ -20,7 +20,8 @@ class PlatformTest extends SimTestBase {
                 .body(containsString("uri=\"/api/v2/routing/directories/{directoryId}/entries\""));
         given().get("/q/openapi").then().statusCode(200)
                 .body(containsString("/sim/faults"))
-                .body(containsString("/api/v2/datamanagement/retention/policies"));
+                .body(containsString("/api/v2/datamanagement/retention/policies"))
+                .body(containsString("/api/v2/externalcontacts/scan/contacts")).body(containsString("/sim/seed"));
     }
 
     @Test

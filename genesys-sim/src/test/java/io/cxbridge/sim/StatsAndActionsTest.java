@@ -18,7 +18,12 @@ class StatsAndActionsTest extends SimTestBase {
     void statsHaveExactlyTheDocumentedShape() {
         JsonNode stats = stats();
         assertThat(stats.fieldNames()).toIterable().containsExactly("tokenRequests", "requestsTotal", "requests",
-                "executions", "callbacks", "duplicateCallbacks", "externalCalls", "externalMaxConcurrent");
+                "executions", "callbacks", "duplicateCallbacks", "externalCalls", "externalMaxConcurrent",
+                "executionsByStatus", "externalCallsByKey", "uploads", "downloads", "pages", "actionRuns");
+        assertThat(stats.get("uploads").fieldNames()).toIterable().containsExactly("completed", "aborted");
+        assertThat(stats.get("downloads").fieldNames()).toIterable().containsExactly("completed", "cancelled");
+        assertThat(stats.get("actionRuns").fieldNames()).toIterable().containsExactly("success", "error", "timeout");
+        assertThat(stats.get("pages").isArray()).isTrue();
         assertThat(stats.get("requests").isArray()).isTrue();
         assertThat(stats.get("executions").isObject()).isTrue();
 
@@ -77,6 +82,12 @@ class StatsAndActionsTest extends SimTestBase {
         JsonNode executions = stats().get("executions");
         assertThat(executions.get("run-7").asLong()).isEqualTo(4);
         assertThat(executions.get("(none)").asLong()).isEqualTo(1);
+        JsonNode byStatus = stats().get("executionsByStatus");
+        assertThat(byStatus.get("run-7").get("503").asLong()).isEqualTo(2);
+        assertThat(byStatus.get("run-7").get("200").asLong()).isEqualTo(1);
+        assertThat(byStatus.get("run-7").get("401").asLong()).isEqualTo(1);
+        assertThat(byStatus.get("run-7").size()).isEqualTo(3);
+        assertThat(byStatus.get("(none)").get("200").asLong()).isEqualTo(1);
         assertThat(requests("POST", "/api/v2/integrations/actions/act-9/execute", 503)).isEqualTo(2);
     }
 
@@ -97,6 +108,8 @@ class StatsAndActionsTest extends SimTestBase {
         assertThat(stats.get("requestsTotal").asLong()).isZero();
         assertThat(stats.get("requests")).isEmpty();
         assertThat(stats.get("executions")).isEmpty();
+        assertThat(stats.get("executionsByStatus")).isEmpty();
+        assertThat(stats.get("pages")).isEmpty();
         assertThat(stats.get("tokenRequests").asLong()).isZero();
     }
 }

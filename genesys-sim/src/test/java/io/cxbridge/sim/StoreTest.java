@@ -61,20 +61,20 @@ class StoreTest extends SimTestBase {
 
     @Test
     void anUnknownCollectionIsAnEmptyList() {
-        api().get("/api/v2/users").then().statusCode(200)
+        api().get("/api/v2/gadgets").then().statusCode(200)
                 .body("entities", hasSize(0)).body("total", equalTo(0)).body("pageCount", equalTo(0));
     }
 
     @Test
     void collectionsAreSeparateAndSubCollectionsWork() {
         String token = token();
-        String queue = api(token).contentType(ContentType.JSON).body(Map.of("name", "Q")).post("/api/v2/routing/queues")
+        String queue = api(token).contentType(ContentType.JSON).body(Map.of("name", "Q")).post("/api/v2/widgets")
                 .then().extract().path("id");
         api(token).contentType(ContentType.JSON).body(Map.of("userId", "u1"))
-                .post("/api/v2/routing/queues/" + queue + "/members").then().statusCode(200);
-        api(token).get("/api/v2/routing/queues/" + queue + "/members").then().body("total", equalTo(1));
-        api(token).get("/api/v2/routing/queues").then().body("total", equalTo(1));
-        api(token).get("/api/v2/users").then().body("total", equalTo(0));
+                .post("/api/v2/widgets/" + queue + "/members").then().statusCode(200);
+        api(token).get("/api/v2/widgets/" + queue + "/members").then().body("total", equalTo(1));
+        api(token).get("/api/v2/widgets").then().body("total", equalTo(1));
+        api(token).get("/api/v2/gadgets").then().body("total", equalTo(0));
     }
 
     @Test

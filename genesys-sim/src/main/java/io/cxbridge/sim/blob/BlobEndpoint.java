@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.model.Json;
 import io.cxbridge.sim.config.RuntimeConfig;
 import io.cxbridge.sim.http.Http;
+import io.cxbridge.sim.stats.SimStats;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -12,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -27,11 +29,13 @@ public class BlobEndpoint {
     private final BlobContent content;
     private final RuntimeConfig config;
     private final Vertx vertx;
+    private final SimStats stats;
 
-    public BlobEndpoint(BlobContent content, RuntimeConfig config, Vertx vertx) {
+    public BlobEndpoint(BlobContent content, RuntimeConfig config, Vertx vertx, SimStats stats) {
         this.content = content;
         this.config = config;
         this.vertx = vertx;
+        this.stats = stats;
     }
 
     public void download(RoutingContext ctx) {
@@ -48,9 +52,24 @@ public class BlobEndpoint {
             return;
         }
         long length = size;
+        // counted once: completed when the last byte was handed to the connection, cancelled when it closed first
+        AtomicBoolean counted = new AtomicBoolean();
+        Runnable completed = () -> {
+            if (counted.compareAndSet(false, true)) {
+                stats.downloadCompleted();
+            }
+        };
+        ctx.addEndHandler(ended -> {
+            if (ended.failed() && counted.compareAndSet(false, true)) {
+                stats.downloadCancelled();
+            }
+        });
         vertx.executeBlocking(() -> content.sha256Hex(length), false).onComplete(ar -> {
             HttpServerResponse response = ctx.response();
             if (response.closed()) {
+                if (counted.compareAndSet(false, true)) {
+                    stats.downloadCancelled();
+                }
                 return;
             }
             if (ar.failed()) {
@@ -62,10 +81,10 @@ public class BlobEndpoint {
                     .putHeader("Content-Length", String.valueOf(length))
                     .putHeader(SHA_HEADER, ar.result());
             if (length == 0) {
-                response.end();
+                response.end().onSuccess(v -> completed.run());
                 return;
             }
-            new Writer(response, length).pump();
+            new Writer(response, length, completed).pump();
         });
     }
 
@@ -73,11 +92,13 @@ public class BlobEndpoint {
     private static final class Writer {
         private final HttpServerResponse response;
         private final long length;
+        private final Runnable completed;
         private long written;
 
-        Writer(HttpServerResponse response, long length) {
+        Writer(HttpServerResponse response, long length, Runnable completed) {
             this.response = response;
             this.length = length;
+            this.completed = completed;
         }
 
         void pump() {
@@ -90,7 +111,7 @@ public class BlobEndpoint {
                 Buffer chunk = n == block.length ? Buffer.buffer(block) : Buffer.buffer(java.util.Arrays.copyOf(block, n));
                 written += n;
                 if (written == length) {
-                    response.end(chunk);
+                    response.end(chunk).onSuccess(v -> completed.run());
                     return;
                 }
                 response.write(chunk);
@@ -105,20 +126,37 @@ public class BlobEndpoint {
         HttpServerRequest request = ctx.request();
         MessageDigest digest = BlobContent.sha256();
         AtomicLong size = new AtomicLong();
+        // counted once: completed when the body ended normally, aborted when the connection went first
+        AtomicBoolean counted = new AtomicBoolean();
         if (request.isEnded()) {
+            counted.set(true);
+            stats.uploadCompleted();
             answerUpload(ctx, 0, digest);
             return;
         }
+        ctx.addEndHandler(ended -> {
+            if (ended.failed() && counted.compareAndSet(false, true)) {
+                stats.uploadAborted();
+            }
+        });
         request.handler(chunk -> {
             digest.update(chunk.getByteBuf().nioBuffer());
             size.addAndGet(chunk.length());
         });
         request.exceptionHandler(e -> {
+            if (counted.compareAndSet(false, true)) {
+                stats.uploadAborted();
+            }
             if (!ctx.response().closed()) {
                 ctx.response().reset();
             }
         });
-        request.endHandler(v -> answerUpload(ctx, size.get(), digest));
+        request.endHandler(v -> {
+            if (counted.compareAndSet(false, true)) {
+                stats.uploadCompleted();
+            }
+            answerUpload(ctx, size.get(), digest);
+        });
         request.resume();
     }
 

@@ -49,4 +49,30 @@ public interface SimSettings {
     /** Largest {@code size} accepted by {@code GET /api/v2/downloads/blob} (bytes). */
     @WithDefault("17179869184")
     long maxBlobSize();
+
+    /** The platform resources seeded at start-up and by {@code POST /sim/reset} (users, contacts, ...). */
+    Seed seed();
+
+    /** How many of each platform resource the sim seeds ({@code cxbridge.sim.seed.*}). */
+    interface Seed {
+        /** Active users ({@code GET /api/v2/users}); one inactive user per 100 more. */
+        @WithDefault("2600")
+        int users();
+
+        /** External contacts. */
+        @WithDefault("600")
+        int contacts();
+
+        /** Groups; every active user is a member of one. */
+        @WithDefault("3")
+        int groups();
+
+        /** Routing queues; every active user is a member of one. */
+        @WithDefault("3")
+        int queues();
+
+        /** Rows of the one seeded data table. */
+        @WithDefault("300")
+        int datatableRows();
+    }
 }

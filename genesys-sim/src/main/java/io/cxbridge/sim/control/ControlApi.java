@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.problem.Violation;
+import io.cxbridge.sim.actions.ActionRun;
+import io.cxbridge.sim.actions.ActionRunner;
 import io.cxbridge.sim.config.ConfigPatch;
 import io.cxbridge.sim.config.RuntimeConfig;
 import io.cxbridge.sim.directory.DirectoryService;
@@ -13,6 +15,8 @@ import io.cxbridge.sim.faults.FaultSpec;
 import io.cxbridge.sim.fulfillment.FulfillmentLog;
 import io.cxbridge.sim.http.Http;
 import io.cxbridge.sim.oauth.TokenStore;
+import io.cxbridge.sim.platform.MediaRetentionPolicies;
+import io.cxbridge.sim.platform.SeedStore;
 import io.cxbridge.sim.ratelimit.RateLimiter;
 import io.cxbridge.sim.retention.RetentionService;
 import io.cxbridge.sim.stats.SimStats;
@@ -49,10 +53,17 @@ public class ControlApi {
     private final RetentionService retention;
     private final DirectoryService directories;
     private final FulfillmentLog fulfillments;
+    private final ActionRunner actions;
+    private final SeedStore seed;
+    private final MediaRetentionPolicies mediaRetention;
 
     public ControlApi(RuntimeConfig config, FaultRegistry faults, SimStats stats, TokenStore tokens,
                       RateLimiter rateLimiter, ResourceStore store, RetentionService retention,
-                      DirectoryService directories, FulfillmentLog fulfillments) {
+                      DirectoryService directories, FulfillmentLog fulfillments, ActionRunner actions,
+                      SeedStore seed, MediaRetentionPolicies mediaRetention) {
+        this.actions = actions;
+        this.seed = seed;
+        this.mediaRetention = mediaRetention;
         this.config = config;
         this.faults = faults;
         this.stats = stats;
@@ -121,6 +132,27 @@ public class ControlApi {
                     notAllowed(ctx, "POST");
                 }
             }
+            case "/sim/seed" -> {
+                switch (method) {
+                    case "GET" -> Http.json(ctx, 200, SeedStore.view(seed.data()));
+                    case "POST" -> withBody(ctx, body -> {
+                        SeedStore.Reseeded reseeded = seed.reseed(body);
+                        if (!reseeded.violations().isEmpty()) {
+                            Http.invalid(ctx, reseeded.violations());
+                        } else {
+                            Http.json(ctx, 200, SeedStore.view(reseeded.data()));
+                        }
+                    });
+                    default -> notAllowed(ctx, "GET, POST");
+                }
+            }
+            case "/sim/actions/run" -> {
+                if ("POST".equals(method)) {
+                    withBody(ctx, body -> runAction(ctx, body));
+                } else {
+                    notAllowed(ctx, "POST");
+                }
+            }
             case "/sim/retention/fail-next" -> {
                 if ("POST".equals(method)) {
                     withBody(ctx, body -> failNext(ctx, body));
@@ -160,7 +192,7 @@ public class ControlApi {
                     }
                 } else {
                     Http.problem(ctx, 404, "Not found", "no control endpoint " + method + " " + path
-                            + "; see /sim/config, /sim/faults, /sim/stats, /sim/reset");
+                            + "; see /sim/config, /sim/faults, /sim/stats, /sim/reset, /sim/seed, /sim/actions/run");
                 }
             }
         }
@@ -184,6 +216,21 @@ public class ControlApi {
         Fault fault = faults.add(parsed.spec());
         ctx.response().putHeader("Location", "/sim/faults/" + fault.id());
         Http.json(ctx, 201, fault.view());
+    }
+
+    private void runAction(RoutingContext ctx, JsonNode body) {
+        ActionRun.Parsed parsed = ActionRun.parse(body);
+        if (!parsed.violations().isEmpty()) {
+            Http.invalid(ctx, parsed.violations());
+            return;
+        }
+        actions.run(parsed.run()).onComplete(ar -> {
+            if (ar.failed()) {
+                Http.problem(ctx, 500, "Internal error", ar.cause().getClass().getSimpleName());
+            } else {
+                Http.json(ctx, 200, ar.result());
+            }
+        });
     }
 
     private void failNext(RoutingContext ctx, JsonNode body) {
@@ -235,9 +282,11 @@ public class ControlApi {
         retention.reset();
         directories.reset();
         fulfillments.reset();
+        seed.reset();
+        mediaRetention.reset();
         config.reset();
         stats.reset();
-        LOG.info("state reset: tokens, faults, counts, stored resources and configuration");
+        LOG.info("state reset: tokens, faults, counts, stored resources, seed and configuration");
     }
 
     /** Reads and strictly parses the JSON body (null when empty), answering 400/413 itself. */

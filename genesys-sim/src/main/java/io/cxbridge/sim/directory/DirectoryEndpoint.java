@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.model.Json;
 import io.cxbridge.sim.http.Http;
+import io.cxbridge.sim.listing.ListingFault;
+import io.cxbridge.sim.listing.Listings;
 import io.cxbridge.sim.store.Paging;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,9 +22,11 @@ import java.time.format.DateTimeParseException;
 public class DirectoryEndpoint {
 
     private final DirectoryService directories;
+    private final Listings listings;
 
-    public DirectoryEndpoint(DirectoryService directories) {
+    public DirectoryEndpoint(DirectoryService directories, Listings listings) {
         this.directories = directories;
+        this.listings = listings;
     }
 
     public void entries(RoutingContext ctx, String directoryId) {
@@ -39,23 +43,23 @@ public class DirectoryEndpoint {
             ctx.response().putHeader("Content-Type", Http.JSON).setStatusCode(200).end();
             return;
         }
-        int total = directories.size();
-        int pageCount = (int) ((total + (long) pageSize - 1) / pageSize);
+        Paging.Window window = Paging.Window.of(directories.size(), pageSize, ListingFault.of(ctx));
+        int pageCount = window.pageCount();
         ObjectNode body = Json.mapper().createObjectNode();
         ArrayNode entities = body.putArray("entities");
         long from = (long) (pageNumber - 1) * pageSize;
-        for (long i = from; i < Math.min(total, from + pageSize); i++) {
+        for (long i = from; i < Math.min(window.served(), from + pageSize); i++) {
             entities.add(directories.entry(directoryId, version.version(), (int) i));
         }
         body.put("pageSize", pageSize);
         body.put("pageNumber", pageNumber);
-        body.put("total", total);
+        body.put("total", window.total());
         body.put("pageCount", pageCount);
         if (pageNumber < pageCount) {
             body.put("nextPage", Paging.uri("/api/v2/routing/directories/" + directoryId + "/entries", pageSize,
                     pageNumber + 1));
         }
-        Http.json(ctx, 200, body);
+        listings.send(ctx, body);
     }
 
     private static boolean notModifiedSince(DirectoryService.Version version, String since) {

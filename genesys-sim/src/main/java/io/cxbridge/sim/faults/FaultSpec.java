@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.cxbridge.model.problem.Violation;
 import io.cxbridge.sim.config.ConfigPatch;
+import io.cxbridge.sim.listing.ListingFault;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -21,10 +22,10 @@ import java.util.regex.Pattern;
  * string (sent verbatim, to exercise clients that read both forms).
  */
 public record FaultSpec(String method, String path, Integer status, Long count, Double probability, Long latencyMs,
-                        Long retryAfterSeconds, String retryAfterDate, boolean drop) {
+                        Long retryAfterSeconds, String retryAfterDate, boolean drop, ListingFault listing) {
 
     public static final Set<String> FIELDS = Set.of("method", "path", "status", "count", "probability", "latencyMs",
-            "retryAfter", "drop");
+            "retryAfter", "drop", "listing");
     public static final long MAX_LATENCY_MS = 600_000;
 
     private static final Pattern METHOD = Pattern.compile("[A-Za-z]{1,20}");
@@ -56,7 +57,7 @@ public record FaultSpec(String method, String path, Integer status, Long count, 
             String name = it.next().getKey();
             if (!FIELDS.contains(name)) {
                 violations.add(new Violation(name, "unknown field; known fields are method, path, status, count, "
-                        + "probability, latencyMs, retryAfter, drop"));
+                        + "probability, latencyMs, retryAfter, drop, listing"));
             }
         }
         String method = null;
@@ -134,19 +135,32 @@ public record FaultSpec(String method, String path, Integer status, Long count, 
                 drop = d.booleanValue();
             }
         }
+        ListingFault listing = null;
+        JsonNode li = body.get("listing");
+        if (li != null && !li.isNull()) {
+            listing = li.isTextual() ? ListingFault.parse(li.textValue()).orElse(null) : null;
+            if (listing == null) {
+                violations.add(new Violation("listing", "must be \"short\" or \"inflated-total\", was "
+                        + ConfigPatch.describe(li)));
+            } else if (drop || status != null) {
+                violations.add(new Violation("listing", "a listing fault changes the listing's answer; give listing "
+                        + "or status/drop, not both"));
+            }
+        }
         if (drop && status != null) {
             violations.add(new Violation("drop", "a dropped connection has no status; give drop or status, not both"));
         }
-        boolean doesSomething = drop || status != null || (latencyMs != null && latencyMs > 0)
+        boolean doesSomething = drop || status != null || listing != null || (latencyMs != null && latencyMs > 0)
                 || retryAfterSeconds != null || retryAfterDate != null;
         if (violations.isEmpty() && !doesSomething) {
-            violations.add(new Violation("$", "a fault needs at least one of status, latencyMs, retryAfter or drop"));
+            violations.add(new Violation("$", "a fault needs at least one of status, latencyMs, retryAfter, drop or "
+                    + "listing"));
         }
         if (!violations.isEmpty()) {
             return new Parsed(null, violations);
         }
         return new Parsed(new FaultSpec(method, path, status, count, probability, latencyMs, retryAfterSeconds,
-                retryAfterDate, drop), violations);
+                retryAfterDate, drop, listing), violations);
     }
 
     private static boolean canMatchFaultablePath(String glob) {

@@ -83,12 +83,16 @@ public final class Http {
         response.end(Buffer.buffer(body));
     }
 
-    /** A Genesys Cloud style error body ({@code message, code, status, contextId, details, errors}). */
+    /**
+     * The platform's error body ({@code message, code, status, messageParams, contextId, details, errors}), as
+     * the SDK's {@code ErrorBody} reads it; {@code contextId} is the answer's {@code ININ-Correlation-Id}.
+     */
     public static ObjectNode genesysError(RoutingContext ctx, int status, String code, String message) {
         ObjectNode body = Json.mapper().createObjectNode();
         body.put("message", message);
         body.put("code", code);
         body.put("status", status);
+        body.putObject("messageParams");
         body.put("contextId", correlationId(ctx));
         body.putArray("details");
         body.putArray("errors");

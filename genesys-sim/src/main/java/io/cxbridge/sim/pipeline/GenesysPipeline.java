@@ -9,7 +9,10 @@ import io.cxbridge.sim.faults.Fault;
 import io.cxbridge.sim.faults.FaultRegistry;
 import io.cxbridge.sim.fulfillment.FulfillmentReceiver;
 import io.cxbridge.sim.http.Http;
+import io.cxbridge.sim.listing.ListingFault;
 import io.cxbridge.sim.oauth.TokenEndpoint;
+import io.cxbridge.sim.platform.MediaRetentionPolicies;
+import io.cxbridge.sim.platform.PlatformEndpoint;
 import io.cxbridge.sim.oauth.TokenStore;
 import io.cxbridge.sim.ratelimit.RateLimiter;
 import io.cxbridge.sim.retention.RetentionEndpoint;
@@ -68,7 +71,8 @@ public class GenesysPipeline {
     public GenesysPipeline(SimStats stats, FaultRegistry faults, TokenStore tokens, RateLimiter rateLimiter,
                            TokenEndpoint tokenEndpoint, ActionsEndpoint actions, RetentionEndpoint retention,
                            DirectoryEndpoint directories, FulfillmentReceiver fulfillments, ExternalApi external,
-                           BlobEndpoint blobs, StoreEndpoint store, Vertx vertx) {
+                           BlobEndpoint blobs, StoreEndpoint store, PlatformEndpoint platform,
+                           MediaRetentionPolicies mediaRetention, Vertx vertx) {
         this.stats = stats;
         this.faults = faults;
         this.tokens = tokens;
@@ -102,7 +106,28 @@ public class GenesysPipeline {
                 route("/api/v2/downloads/blob", Set.of("GET"), "/api/v2/downloads/blob",
                         (ctx, m) -> blobs.download(ctx)),
                 route("/api/v2/uploads/blob", Set.of("POST"), "/api/v2/uploads/blob",
-                        (ctx, m) -> blobs.upload(ctx)));
+                        (ctx, m) -> blobs.upload(ctx)),
+                // the published platform endpoints over the seeded resources
+                route("/api/v2/users", Set.of("GET"), "/api/v2/users", (ctx, m) -> platform.users(ctx)),
+                route("/api/v2/users/([^/]+)", Set.of("GET"), "/api/v2/users/{userId}",
+                        (ctx, m) -> platform.user(ctx, m.group(1))),
+                route("/api/v2/groups/([^/]+)/members", Set.of("GET"), "/api/v2/groups/{groupId}/members",
+                        (ctx, m) -> platform.groupMembers(ctx, m.group(1))),
+                route("/api/v2/routing/queues/([^/]+)/members", Set.of("GET"),
+                        "/api/v2/routing/queues/{queueId}/members", (ctx, m) -> platform.queueMembers(ctx, m.group(1))),
+                route("/api/v2/externalcontacts/contacts", Set.of("GET"), "/api/v2/externalcontacts/contacts",
+                        (ctx, m) -> platform.contacts(ctx)),
+                route("/api/v2/externalcontacts/contacts/([^/]+)", Set.of("GET"),
+                        "/api/v2/externalcontacts/contacts/{contactId}", (ctx, m) -> platform.contact(ctx, m.group(1))),
+                route("/api/v2/externalcontacts/scan/contacts", Set.of("GET"),
+                        "/api/v2/externalcontacts/scan/contacts", (ctx, m) -> platform.scanContacts(ctx)),
+                route("/api/v2/flows/datatables/([^/]+)/rows", Set.of("GET"),
+                        "/api/v2/flows/datatables/{datatableId}/rows",
+                        (ctx, m) -> platform.datatableRows(ctx, m.group(1))),
+                route(MediaRetentionPolicies.PATH, Set.of("GET", "POST"), MediaRetentionPolicies.PATH,
+                        (ctx, m) -> mediaRetention.collection(ctx)),
+                route(MediaRetentionPolicies.PATH + "/([^/]+)", Set.of("GET", "PUT", "PATCH", "DELETE"),
+                        MediaRetentionPolicies.PATH + "/{policyId}", (ctx, m) -> mediaRetention.item(ctx, m.group(1))));
     }
 
     private static Route route(String regex, Set<String> methods, String template,
@@ -120,20 +145,19 @@ public class GenesysPipeline {
         Http.uriTemplate(ctx, template(path));
 
         boolean external = EXTERNAL_PATH.equals(path);
-        AtomicBoolean recorded = new AtomicBoolean();
+        // the execute endpoint is also counted by request id and the status it was answered with
+        String executionId = "POST".equals(method) && EXECUTE.matcher(path).matches()
+                ? SimStats.key(request.getHeader(Headers.REQUEST_ID)) : null;
+        Answered recorded = new Answered(stats, method, path, executionId);
         ctx.addHeadersEndHandler(v -> {
-            if (recorded.compareAndSet(false, true)) {
-                stats.request(method, path, ctx.response().getStatusCode());
-            }
+            recorded.record(ctx.response().getStatusCode());
             if (!request.isEnded()) {
                 // answered before the body was read (fault, 401, 429, ...): let the rest of it drain
                 request.resume();
             }
         });
         ctx.addEndHandler(ar -> {
-            if (recorded.compareAndSet(false, true)) {
-                stats.request(method, path, 0);
-            }
+            recorded.record(0);
             if (external) {
                 stats.externalFinished();
             }
@@ -146,9 +170,9 @@ public class GenesysPipeline {
         if (TOKEN_PATH.equals(path)) {
             stats.tokenRequest();
         } else if (external) {
-            stats.externalStarted();
-        } else if ("POST".equals(method) && EXECUTE.matcher(path).matches()) {
-            stats.execution(request.getHeader(Headers.REQUEST_ID));
+            stats.externalStarted(request.getHeader("Idempotency-Key"));
+        } else if (executionId != null) {
+            stats.execution(executionId);
         }
 
         Fault fault = faults.pick(method, path);
@@ -168,18 +192,44 @@ public class GenesysPipeline {
         }
     }
 
-    private void applyFault(RoutingContext ctx, Fault fault, String path, AtomicBoolean recorded) {
+    /** Counts the answer of one request once: its status when the headers go out, 0 when dropped. */
+    private static final class Answered {
+        private final AtomicBoolean done = new AtomicBoolean();
+        private final SimStats stats;
+        private final String method;
+        private final String path;
+        private final String executionId;
+
+        Answered(SimStats stats, String method, String path, String executionId) {
+            this.stats = stats;
+            this.method = method;
+            this.path = path;
+            this.executionId = executionId;
+        }
+
+        void record(int status) {
+            if (done.compareAndSet(false, true)) {
+                stats.request(method, path, status);
+                if (executionId != null) {
+                    stats.executionAnswered(executionId, status);
+                }
+            }
+        }
+    }
+
+    private void applyFault(RoutingContext ctx, Fault fault, String path, Answered recorded) {
         HttpServerResponse response = ctx.response();
         String retryAfter = fault.spec().retryAfterHeader();
         if (retryAfter != null) {
             response.putHeader("Retry-After", retryAfter);
         }
         if (fault.spec().drop()) {
-            if (recorded.compareAndSet(false, true)) {
-                stats.request(ctx.request().method().name(), path, 0);
-            }
+            recorded.record(0);
             ctx.request().connection().close();
             return;
+        }
+        if (fault.spec().listing() != null) {
+            ListingFault.set(ctx, fault.spec().listing());
         }
         Integer status = fault.spec().status();
         if (status != null) {

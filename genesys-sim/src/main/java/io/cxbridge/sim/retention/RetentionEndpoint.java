@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.model.Json;
 import io.cxbridge.sim.config.RuntimeConfig;
 import io.cxbridge.sim.http.Http;
+import io.cxbridge.sim.listing.Listings;
 import io.cxbridge.sim.store.Paging;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,10 +27,12 @@ public class RetentionEndpoint {
 
     private final RetentionService retention;
     private final RuntimeConfig config;
+    private final Listings listings;
 
-    public RetentionEndpoint(RetentionService retention, RuntimeConfig config) {
+    public RetentionEndpoint(RetentionService retention, RuntimeConfig config, Listings listings) {
         this.retention = retention;
         this.config = config;
+        this.listings = listings;
     }
 
     public void submit(RoutingContext ctx) {
@@ -59,8 +62,7 @@ public class RetentionEndpoint {
     public void list(RoutingContext ctx) {
         int pageSize = Http.intParam(ctx, "pageSize", Paging.DEFAULT_PAGE_SIZE, 1);
         int pageNumber = Http.intParam(ctx, "pageNumber", 1, 1);
-        Http.json(ctx, 200, Paging.envelope(RetentionService.POLICIES_PATH, retention.policies(), pageSize,
-                pageNumber));
+        listings.send(ctx, Paging.envelope(ctx, retention.policies(), pageSize, pageNumber));
     }
 
     public void policy(RoutingContext ctx, String id) {

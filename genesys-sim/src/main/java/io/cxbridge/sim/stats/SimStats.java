@@ -32,6 +32,24 @@ public class SimStats {
     private final AtomicLong externalCalls = new AtomicLong();
     private final AtomicInteger externalInFlight = new AtomicInteger();
     private final AtomicInteger externalMaxConcurrent = new AtomicInteger();
+    private final Map<String, Map<Integer, LongAdder>> executionsByStatus = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> externalCallsByKey = new ConcurrentHashMap<>();
+    private final LongAdder uploadsCompleted = new LongAdder();
+    private final LongAdder uploadsAborted = new LongAdder();
+    private final LongAdder downloadsCompleted = new LongAdder();
+    private final LongAdder downloadsCancelled = new LongAdder();
+    private final Map<PageKey, LongAdder> pages = new ConcurrentHashMap<>();
+    private final LongAdder actionSuccess = new LongAdder();
+    private final LongAdder actionError = new LongAdder();
+    private final LongAdder actionTimeout = new LongAdder();
+
+    private record PageKey(String path, String query) {
+    }
+
+    /** How a {@code POST /sim/actions/run} call ended. */
+    public enum ActionOutcome {
+        SUCCESS, ERROR, TIMEOUT
+    }
 
     public void tokenRequest() {
         tokenRequests.incrementAndGet();
@@ -43,8 +61,47 @@ public class SimStats {
     }
 
     public void execution(String requestId) {
-        String key = requestId == null || requestId.isBlank() ? NO_REQUEST_ID : requestId.trim();
-        executions.computeIfAbsent(key, k -> new LongAdder()).increment();
+        executions.computeIfAbsent(key(requestId), k -> new LongAdder()).increment();
+    }
+
+    /** The status an execute request was answered with (0: the connection closed without an answer). */
+    public void executionAnswered(String requestId, int status) {
+        executionsByStatus.computeIfAbsent(key(requestId), k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(status, k -> new LongAdder()).increment();
+    }
+
+    /** The key of per-request-id counts: the trimmed header, {@link #NO_REQUEST_ID} when absent or blank. */
+    public static String key(String header) {
+        return header == null || header.isBlank() ? NO_REQUEST_ID : header.trim();
+    }
+
+    public void uploadCompleted() {
+        uploadsCompleted.increment();
+    }
+
+    public void uploadAborted() {
+        uploadsAborted.increment();
+    }
+
+    public void downloadCompleted() {
+        downloadsCompleted.increment();
+    }
+
+    public void downloadCancelled() {
+        downloadsCancelled.increment();
+    }
+
+    /** One listing page served; {@code query} is the raw query string (null or empty without one). */
+    public void page(String path, String query) {
+        pages.computeIfAbsent(new PageKey(path, query == null ? "" : query), k -> new LongAdder()).increment();
+    }
+
+    public void actionRun(ActionOutcome outcome) {
+        switch (outcome) {
+            case SUCCESS -> actionSuccess.increment();
+            case ERROR -> actionError.increment();
+            case TIMEOUT -> actionTimeout.increment();
+        }
     }
 
     public void callback(String fulfillmentId) {
@@ -55,9 +112,10 @@ public class SimStats {
         duplicateCallbacks.computeIfAbsent(fulfillmentId, k -> new LongAdder()).increment();
     }
 
-    /** An external API call arrived; returns the number in flight now. */
-    public int externalStarted() {
+    /** An external API call arrived (by its {@code Idempotency-Key}); returns the number in flight now. */
+    public int externalStarted(String idempotencyKey) {
         externalCalls.incrementAndGet();
+        externalCallsByKey.computeIfAbsent(key(idempotencyKey), k -> new LongAdder()).increment();
         int now = externalInFlight.incrementAndGet();
         externalMaxConcurrent.accumulateAndGet(now, Math::max);
         return now;
@@ -76,6 +134,13 @@ public class SimStats {
         duplicateCallbacks.clear();
         externalCalls.set(0);
         externalMaxConcurrent.set(0);
+        executionsByStatus.clear();
+        externalCallsByKey.clear();
+        for (LongAdder adder : List.of(uploadsCompleted, uploadsAborted, downloadsCompleted, downloadsCancelled,
+                actionSuccess, actionError, actionTimeout)) {
+            adder.reset();
+        }
+        pages.clear();
     }
 
     public StatsView snapshot() {
@@ -88,8 +153,20 @@ public class SimStats {
         }
         list.sort(Comparator.comparing(StatsView.RequestCount::path).thenComparing(StatsView.RequestCount::method)
                 .thenComparingInt(StatsView.RequestCount::status));
+        Map<String, Map<Integer, Long>> byStatus = new TreeMap<>();
+        executionsByStatus.forEach((id, statuses) -> {
+            Map<Integer, Long> counts = new TreeMap<>();
+            statuses.forEach((status, n) -> counts.put(status, n.sum()));
+            byStatus.put(id, counts);
+        });
+        List<StatsView.PageCount> pageList = new ArrayList<>();
+        pages.forEach((k, v) -> pageList.add(new StatsView.PageCount(k.path(), k.query(), v.sum())));
+        pageList.sort(Comparator.comparing(StatsView.PageCount::path).thenComparing(StatsView.PageCount::query));
         return new StatsView(tokenRequests.get(), total, list, sums(executions), sums(callbacks),
-                sums(duplicateCallbacks), externalCalls.get(), externalMaxConcurrent.get());
+                sums(duplicateCallbacks), externalCalls.get(), externalMaxConcurrent.get(), byStatus,
+                sums(externalCallsByKey), new StatsView.Uploads(uploadsCompleted.sum(), uploadsAborted.sum()),
+                new StatsView.Downloads(downloadsCompleted.sum(), downloadsCancelled.sum()), pageList,
+                new StatsView.ActionRuns(actionSuccess.sum(), actionError.sum(), actionTimeout.sum()));
     }
 
     private static Map<String, Long> sums(Map<String, LongAdder> counters) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.sim.config.RuntimeConfig;
 import io.cxbridge.sim.http.Http;
+import io.cxbridge.sim.listing.Listings;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -33,10 +34,12 @@ public class StoreEndpoint {
 
     private final ResourceStore store;
     private final RuntimeConfig config;
+    private final Listings listings;
 
-    public StoreEndpoint(ResourceStore store, RuntimeConfig config) {
+    public StoreEndpoint(ResourceStore store, RuntimeConfig config, Listings listings) {
         this.store = store;
         this.config = config;
+        this.listings = listings;
     }
 
     /** The metrics URI template of a store path: UUID segments become {@code {id}}. */
@@ -90,7 +93,7 @@ public class StoreEndpoint {
         int pageSize = Http.intParam(ctx, "pageSize", Paging.DEFAULT_PAGE_SIZE, 1);
         int pageNumber = Http.intParam(ctx, "pageNumber", 1, 1);
         List<ObjectNode> entities = store.list(path, filter(ctx));
-        Http.json(ctx, 200, Paging.envelope(path, entities, pageSize, pageNumber));
+        listings.send(ctx, Paging.envelope(ctx, entities, pageSize, pageNumber));
     }
 
     private static Predicate<ObjectNode> filter(RoutingContext ctx) {

@@ -78,6 +78,22 @@ public final class SimControl {
         send("POST", "/sim/reset", null);
     }
 
+    /**
+     * The seeded platform resources: {@code {counts: {users, inactiveUsers, contacts, groups, queues,
+     * datatableRows, revision}, groups: [{id, name, members}], queues: [...], datatables: [{id, name, rows}]}}.
+     */
+    public JsonNode seed() {
+        return send("GET", "/sim/seed", null);
+    }
+
+    /**
+     * Re-seeds with other counts or a new revision ({@code users, contacts, groups, queues, datatableRows,
+     * revision}; any subset) until the next reset; answers as {@link #seed()}.
+     */
+    public JsonNode reseed(Map<String, ?> counts) {
+        return send("POST", "/sim/seed", counts);
+    }
+
     /** Makes a new version of a routing directory; returns its new Last-Modified (HTTP date). */
     public String touchDirectory(String directoryId) {
         return send("POST", "/sim/directories/" + encode(directoryId) + "/touch", null).get("lastModified").asText();
@@ -100,6 +116,33 @@ public final class SimControl {
         send("POST", "/sim/retention/fail-next", Map.of("count", count, "errorMessage", errorMessage));
     }
 
+    /**
+     * What {@code POST /sim/actions/run} answered: {@code outcome} success, error or timeout; {@code status}
+     * null when no answer came ({@code error} says why); {@code body} the answer (JSON, or a string when not).
+     */
+    public record ActionRunResult(String outcome, Integer status, long durationMs, JsonNode body, String error) {
+    }
+
+    /**
+     * Calls {@code url} the way a Genesys Data Action does (POST, JSON) and gives up after {@code timeoutMs};
+     * {@code body} may be null (no body).
+     */
+    public ActionRunResult runAction(String url, Map<String, String> headers, Object body, long timeoutMs) {
+        Map<String, Object> run = new java.util.LinkedHashMap<>();
+        run.put("url", url);
+        run.put("headers", headers == null ? Map.of() : headers);
+        if (body != null) {
+            run.put("body", body);
+        }
+        run.put("timeoutMs", timeoutMs);
+        HttpRequest.Builder request = HttpRequest.newBuilder().timeout(Duration.ofMillis(timeoutMs + 10_000));
+        try {
+            return Json.mapper().treeToValue(send("POST", "/sim/actions/run", run, request), ActionRunResult.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unexpected /sim/actions/run answer", e);
+        }
+    }
+
     private record Answer(int status, String body) {
         JsonNode orThrow(String method, String path) {
             if (status / 100 != 2) {
@@ -120,7 +163,15 @@ public final class SimControl {
         return call(method, path, body).orThrow(method, path);
     }
 
+    private JsonNode send(String method, String path, Object body, HttpRequest.Builder builder) {
+        return call(method, path, body, builder).orThrow(method, path);
+    }
+
     private Answer call(String method, String path, Object body) {
+        return call(method, path, body, HttpRequest.newBuilder().timeout(Duration.ofSeconds(10)));
+    }
+
+    private Answer call(String method, String path, Object body, HttpRequest.Builder builder) {
         HttpRequest.BodyPublisher publisher;
         try {
             publisher = body == null ? HttpRequest.BodyPublishers.noBody()
@@ -128,8 +179,7 @@ public final class SimControl {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot serialise " + body, e);
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .timeout(Duration.ofSeconds(10))
+        HttpRequest request = builder.uri(URI.create(baseUrl + path))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .method(method, publisher).build();

@@ -85,8 +85,23 @@ class GenesysSimTest {
         assertThat(stats.tokenRequests()).isEqualTo(1);
         assertThat(stats.requests("GET", "/api/v2/routing/queues", 200)).isEqualTo(1);
         assertThat(stats.requests("GET", "/api/v2/users")).isEqualTo(1);
+        assertThat(stats.pages("/api/v2/routing/queues", "")).isEqualTo(1);
+        assertThat(stats.uploads()).isEqualTo(new SimStats.Uploads(0, 0));
+
+        SimControl.ActionRunResult run = control.runAction(sim.baseUrl() + "/external/api",
+                Map.of("Idempotency-Key", "k-1"), Map.of("a", 1), 5000);
+        assertThat(run.outcome()).isEqualTo("success");
+        assertThat(run.status()).isEqualTo(200);
+        assertThat(run.body().get("echo").get("a").asInt()).isEqualTo(1);
+        SimStats afterRun = control.stats();
+        assertThat(afterRun.actionRuns()).isEqualTo(new SimStats.ActionRuns(1, 0, 0));
+        assertThat(afterRun.externalCalls("k-1")).isEqualTo(1);
+
+        assertThat(control.seed().get("counts").get("users").asInt()).isEqualTo(2600);
+        assertThat(control.reseed(Map.of("users", 5)).get("counts").get("users").asInt()).isEqualTo(5);
+
         JsonNode raw = control.statsJson();
-        assertThat(raw.get("requestsTotal").asLong()).isEqualTo(stats.requestsTotal());
+        assertThat(raw.get("requestsTotal").asLong()).isEqualTo(afterRun.requestsTotal());
 
         Map<String, String> props = new GenesysSimResource().start();
         assertThat(props).containsEntry("cxbridge.genesys.base-url", sim.baseUrl())
@@ -95,5 +110,6 @@ class GenesysSimTest {
                 .containsEntry("cxbridge.genesys.client-secret", "cxbridge-local-secret");
         control.reset();
         assertThat(control.config().get("directorySize").asInt()).isEqualTo(1300);
+        assertThat(control.seed().get("counts").get("users").asInt()).isEqualTo(2600);
     }
 }

@@ -1,0 +1,169 @@
+package io.cxbridge.sim.platform;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cxbridge.sim.config.RuntimeConfig;
+import io.cxbridge.sim.http.Http;
+import io.cxbridge.sim.listing.Listings;
+import io.cxbridge.sim.store.Paging;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code /api/v2/recording/mediaretentionpolicies}: list ({@code PolicyEntityListing}; filters {@code name}
+ * (case-insensitive substring) and {@code enabled}), create ({@code POST}, 200 with the {@code Policy}), get,
+ * replace ({@code PUT}), merge ({@code PATCH}, top-level fields) and delete (204). Synchronous, as the platform;
+ * the sim starts with none. Bodies are checked against the SDK's {@code Policy}: {@code name} is required,
+ * unknown fields and wrong types are a 400; the read-only fields ({@code id, selfUri, createdDate, modifiedDate,
+ * policyErrors}) are ignored on input, so what a GET returned can be PUT back.
+ */
+@ApplicationScoped
+public class MediaRetentionPolicies {
+
+    public static final String PATH = "/api/v2/recording/mediaretentionpolicies";
+    private static final Set<String> READ_ONLY = Set.of("id", "selfUri", "createdDate", "modifiedDate",
+            "policyErrors");
+    private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_INSTANT;
+
+    private final Map<String, ObjectNode> policies = new LinkedHashMap<>();
+    private final RuntimeConfig config;
+    private final Listings listings;
+    private final Clock clock;
+
+    public MediaRetentionPolicies(RuntimeConfig config, Listings listings, Clock clock) {
+        this.config = config;
+        this.listings = listings;
+        this.clock = clock;
+    }
+
+    public synchronized void reset() {
+        policies.clear();
+    }
+
+    public void collection(RoutingContext ctx) {
+        if ("POST".equals(ctx.request().method().name())) {
+            withPolicy(ctx, true, body -> {
+                String id = Http.randomUuid();
+                String now = now();
+                ObjectNode policy = body.deepCopy();
+                policy.put("id", id);
+                policy.put("createdDate", now);
+                policy.put("modifiedDate", now);
+                policy.put("selfUri", PATH + "/" + id);
+                synchronized (this) {
+                    policies.put(id, policy);
+                }
+                Http.json(ctx, 200, policy);
+            });
+            return;
+        }
+        int pageSize = PlatformEndpoint.pageSize(ctx, "pageSize", PlatformEndpoint.MAX_PAGE_SIZE);
+        int pageNumber = Http.intParam(ctx, "pageNumber", 1, 1);
+        String name = ctx.request().getParam("name");
+        String enabled = ctx.request().getParam("enabled");
+        if (enabled != null && !enabled.equals("true") && !enabled.equals("false")) {
+            throw new Http.BadParam("enabled must be true or false, was \"" + Http.abbreviate(enabled) + "\"");
+        }
+        List<ObjectNode> all;
+        synchronized (this) {
+            all = new ArrayList<>(policies.values());
+        }
+        List<ObjectNode> matching = all.stream()
+                .filter(p -> name == null || p.path("name").asText().toLowerCase(Locale.ROOT)
+                        .contains(name.toLowerCase(Locale.ROOT)))
+                .filter(p -> enabled == null || p.path("enabled").asBoolean(false) == Boolean.parseBoolean(enabled))
+                .toList();
+        listings.send(ctx, Paging.envelope(ctx, matching, pageSize, pageNumber));
+    }
+
+    public void item(RoutingContext ctx, String id) {
+        String method = ctx.request().method().name();
+        ObjectNode existing;
+        synchronized (this) {
+            existing = policies.get(id);
+        }
+        if (existing == null) {
+            Http.notFound(ctx, "Policy " + id + " not found");
+            return;
+        }
+        switch (method) {
+            case "GET" -> Http.json(ctx, 200, existing);
+            case "DELETE" -> {
+                synchronized (this) {
+                    policies.remove(id);
+                }
+                Http.send(ctx, 204, Http.JSON, new byte[0]);
+            }
+            case "PUT", "PATCH" -> withPolicy(ctx, "PUT".equals(method), body -> {
+                ObjectNode updated;
+                synchronized (this) {
+                    ObjectNode current = policies.get(id);
+                    if (current == null) {
+                        Http.notFound(ctx, "Policy " + id + " not found");
+                        return;
+                    }
+                    updated = "PUT".equals(method) ? body.deepCopy() : current.deepCopy().setAll(body);
+                    updated.put("id", id);
+                    updated.set("createdDate", current.get("createdDate"));
+                    updated.put("modifiedDate", now());
+                    updated.put("selfUri", PATH + "/" + id);
+                    policies.put(id, updated);
+                }
+                Http.json(ctx, 200, updated);
+            });
+            default -> Http.methodNotAllowed(ctx, "DELETE, GET, PATCH, PUT");
+        }
+    }
+
+    private String now() {
+        return ISO.format(clock.instant().truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    /** Reads and checks a policy body (read-only fields dropped); {@code whole}: name is required. */
+    private void withPolicy(RoutingContext ctx, boolean whole, java.util.function.Consumer<ObjectNode> then) {
+        Http.readJson(ctx, config.settings().maxJsonBodyBytes(), json -> {
+            if (json == null || !json.isObject()) {
+                Http.error(ctx, 400, Http.codeFor(400), "The request body must be a JSON object (a Policy)");
+                return;
+            }
+            ObjectNode body = ((ObjectNode) json).deepCopy();
+            body.remove(READ_ONLY);
+            List<String> problems = new ArrayList<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                String name = field.getKey();
+                JsonNode value = field.getValue();
+                String problem = switch (name) {
+                    case "name", "description" -> value.isTextual() ? null : name + " must be a string";
+                    case "order" -> value.isIntegralNumber() && value.canConvertToInt() ? null
+                            : "order must be an integer";
+                    case "enabled" -> value.isBoolean() ? null : "enabled must be true or false";
+                    case "mediaPolicies", "conditions", "actions" -> value.isObject() ? null
+                            : name + " must be an object";
+                    default -> name + " is not a field of Policy";
+                };
+                if (problem != null) {
+                    problems.add(problem);
+                }
+            }
+            if (whole && (!body.path("name").isTextual() || body.path("name").textValue().isBlank())) {
+                problems.add("name is required");
+            }
+            if (!problems.isEmpty()) {
+                Http.error(ctx, 400, Http.codeFor(400), "Invalid policy: " + String.join("; ", problems));
+                return;
+            }
+            then.accept(body);
+        });
+    }
+}
