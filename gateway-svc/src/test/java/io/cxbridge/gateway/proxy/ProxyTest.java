@@ -273,6 +273,48 @@ class ProxyTest {
         assertThat(answer).startsWith("HTTP/1.1 413").contains("application/problem+json")
                 .contains("larger than 10485760 bytes");
         assertThat(sim.stats().requests("POST", "/api/v2/uploads/blob", 200)).as("no completed upload").isZero();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> sim.stats().uploads().aborted() == 1);
+        assertThat(sim.stats().uploads().completed()).isZero();
+    }
+
+    @Test
+    void aClientThatLeavesAfterFiveMiBOfAFiftyMiBUploadLeavesAnAbortedUploadAtTheSim() throws Exception {
+        try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            // Chunked (a 50 MiB Content-Length is refused up front by the 10 MiB limit); cut after 5 MiB.
+            out.write(("POST /api/v2/uploads/blob HTTP/1.1\r\nHost: localhost\r\nX-API-Key: cxb_demo_key\r\n"
+                    + "Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            byte[] chunk = new byte[64 * 1024];
+            for (int sent = 0; sent < 5 * 1024 * 1024; sent += chunk.length) {
+                out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(chunk);
+                out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            }
+            // Written through back-pressure: the gateway reads only what it passes on, so the sim is mid-body now.
+            out.flush();
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> sim.stats().uploads().aborted() == 1);
+        assertThat(sim.stats().uploads().completed()).isZero();
+    }
+
+    @Test
+    void aClientThatLeavesAfterFiveMiBOfAHundredMiBDownloadCancelsItAtTheSim() throws Exception {
+        try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+            socket.getOutputStream().write(("GET /api/v2/downloads/blob?size=" + (100L * 1024 * 1024)
+                    + " HTTP/1.1\r\nHost: localhost\r\nX-API-Key: cxb_demo_key\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = socket.getInputStream();
+            byte[] buf = new byte[64 * 1024];
+            long read = 0;
+            for (int n; read < 5L * 1024 * 1024 && (n = in.read(buf)) > 0; ) {
+                read += n;
+            }
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> sim.stats().downloads().cancelled() == 1);
+        assertThat(sim.stats().downloads().completed()).isZero();
     }
 
     @Test
