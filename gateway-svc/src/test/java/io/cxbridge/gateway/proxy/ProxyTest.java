@@ -273,9 +273,7 @@ class ProxyTest {
         assertThat(answer).startsWith("HTTP/1.1 413").contains("application/problem+json")
                 .contains("larger than 10485760 bytes");
         assertThat(sim.stats().requests("POST", "/api/v2/uploads/blob", 200)).as("no completed upload").isZero();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
-                .until(() -> sim.stats().uploads().aborted() == 1);
-        assertThat(sim.stats().uploads().completed()).isZero();
+        theSimRecordsOneAbortedUploadAndNoCompletedOne();
     }
 
     @Test
@@ -295,9 +293,7 @@ class ProxyTest {
             // Written through back-pressure: the gateway reads only what it passes on, so the sim is mid-body now.
             out.flush();
         }
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
-                .until(() -> sim.stats().uploads().aborted() == 1);
-        assertThat(sim.stats().uploads().completed()).isZero();
+        theSimRecordsOneAbortedUploadAndNoCompletedOne();
     }
 
     @Test
@@ -360,6 +356,12 @@ class ProxyTest {
             }
             return answer.get(15, TimeUnit.SECONDS);
         }
+    }
+
+    private void theSimRecordsOneAbortedUploadAndNoCompletedOne() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> sim.stats().uploads().aborted() == 1);
+        assertThat(sim.stats().uploads().completed()).isZero();
     }
 
     private String raw(String requestLine, String headers) throws Exception {
