@@ -11,6 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -30,10 +31,12 @@ public class RequestAudit {
 
     private final AuditEmitter audit;
     private final Redactor redactor;
+    private final MeterRegistry registry;
 
-    public RequestAudit(AuditEmitter audit, Redactor redactor) {
+    public RequestAudit(AuditEmitter audit, Redactor redactor, MeterRegistry registry) {
         this.audit = audit;
         this.redactor = redactor;
+        this.registry = registry;
     }
 
     void install(@Observes Router router) {
@@ -49,8 +52,28 @@ public class RequestAudit {
         long started = System.nanoTime();
         String traceId = RequestContext.traceIdOf(rc);
         rc.put(RequestContext.TRACE_ID, traceId);
+        // A malformed X-Request-Id or traceparent is replaced (never copied into a log line or upstream) and counted.
+        if (request.getHeader("traceparent") != null && RequestContext.givenTraceId(rc) == null) {
+            replaced("traceparent");
+        }
+        String requestId = RequestContext.givenRequestId(rc);
+        if (requestId == null && request.getHeader("X-Request-Id") != null) {
+            replaced("X-Request-Id");
+        }
+        String id = requestId != null ? requestId : traceId;
+        rc.put(RequestContext.REQUEST_ID, id);
+        // Every answer carries the request id, whoever writes it (the proxy, a route, RESTEasy's own errors).
+        rc.addHeadersEndHandler(v -> {
+            if (!rc.response().headers().contains("X-Request-Id")) {
+                rc.response().putHeader("X-Request-Id", id);
+            }
+        });
         rc.addEndHandler(ignored -> record(rc, traceId, started));
         rc.next();
+    }
+
+    private void replaced(String header) {
+        registry.counter("cxbridge.gateway.trace.headers.replaced", "header", header).increment();
     }
 
     /**
@@ -66,6 +89,18 @@ public class RequestAudit {
                 : label + redactor.body(contentType, small.getBytes());
     }
 
+    /** The normalised path; a refused target is never logged as the client wrote it (nor as Vert.x parsed it). */
+    private static String loggedPath(RoutingContext rc) {
+        return rc.get(RequestContext.TARGET) != null || RequestContext.isManagement(rc.request())
+                ? RequestContext.path(rc) : "(refused request target)";
+    }
+
+    private String query(RoutingContext rc) {
+        io.cxbridge.genesys.url.RequestTarget target = rc.get(RequestContext.TARGET);
+        String q = target == null ? "" : target.encodedQuery();
+        return q.isEmpty() ? "" : "?" + redactor.query(q);
+    }
+
     private void record(RoutingContext rc, String traceId, long started) {
         HttpServerRequest request = rc.request();
         GatewayClient client = RequestContext.client(rc);
@@ -75,7 +110,7 @@ public class RequestAudit {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("clientId", client == null ? null : client.id());
         data.put("method", request.method().name());
-        data.put("path", request.path());
+        data.put("path", loggedPath(rc));
         data.put("status", status);
         data.put("upstreamStatus", rc.get(RequestContext.UPSTREAM_STATUS));
         data.put("durationMs", durationMs);
@@ -87,7 +122,7 @@ public class RequestAudit {
         MDC.put("traceId", traceId);
         try {
             LOG.infof("%s %s%s -> %d in %d ms (client %s, in %d B, out %d B)%s", request.method().name(),
-                    request.path(), request.query() == null ? "" : "?" + redactor.query(request.query()), status,
+                    loggedPath(rc), query(rc), status,
                     durationMs, client == null ? "-" : client.id(), request.bytesRead(),
                     rc.response().bytesWritten(),
                     body(" body ", rc.get(RequestContext.REQUEST_BODY), request.getHeader(HttpHeaders.CONTENT_TYPE))

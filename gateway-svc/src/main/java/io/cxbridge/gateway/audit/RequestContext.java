@@ -5,6 +5,7 @@ import io.cxbridge.gateway.auth.GatewayClient;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.event.Ids;
 import io.cxbridge.model.problem.Problem;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.regex.Pattern;
@@ -21,6 +22,10 @@ public final class RequestContext {
     public static final String REQUEST_BODY = "cxbridge.requestBody";
     /** The response body's {@link BodyTap}, for the log line. */
     public static final String RESPONSE_BODY = "cxbridge.responseBody";
+    static final String REQUEST_ID = "cxbridge.requestId";
+    /** The request target as checked and normalised by the path guard (absent when it was refused). */
+    public static final String TARGET = "cxbridge.target";
+    private static final Pattern REQUEST_ID_FORMAT = Pattern.compile("^[A-Za-z0-9._:-]{1,128}$");
     private static final Pattern TRACEPARENT = Pattern.compile("^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$");
 
     /** Health, metrics and OpenAPI ({@code /q/**}): no key, no audit (probes and scrapers call them constantly). */
@@ -30,15 +35,46 @@ public final class RequestContext {
 
     /** The W3C trace id the client sent in {@code traceparent}, else the current span's, else a new one. */
     static String traceIdOf(RoutingContext rc) {
+        String given = givenTraceId(rc);
+        if (given != null) {
+            return given;
+        }
+        String current = TraceIds.current();
+        return current != null ? current : Ids.newTraceId();
+    }
+
+    /** The trace id of a well-formed {@code traceparent}, else null (W3C Trace Context: ignore, never refuse). */
+    static String givenTraceId(RoutingContext rc) {
         String traceparent = rc.request().getHeader("traceparent");
-        if (traceparent != null) {
-            var m = TRACEPARENT.matcher(traceparent.trim());
+        if (traceparent != null && traceparent.length() <= 55) {
+            var m = TRACEPARENT.matcher(traceparent);
             if (m.matches() && !m.group(1).equals("0".repeat(32))) {
                 return m.group(1);
             }
         }
-        String current = TraceIds.current();
-        return current != null ? current : Ids.newTraceId();
+        return null;
+    }
+
+    /** The caller's {@code X-Request-Id} when well-formed, else null (a malformed one is replaced, never copied). */
+    static String givenRequestId(RoutingContext rc) {
+        String given = rc.request().getHeader("X-Request-Id");
+        return given != null && REQUEST_ID_FORMAT.matcher(given).matches() ? given : null;
+    }
+
+    /** The request's id: the caller's well-formed {@code X-Request-Id}, else its trace id. */
+    public static String requestId(RoutingContext rc) {
+        String id = rc.get(REQUEST_ID);
+        if (id != null) {
+            return id;
+        }
+        String given = givenRequestId(rc);
+        return given != null ? given : traceId(rc);
+    }
+
+    /** The normalised path (what routing, grants, limits, logs and forwarding use), or the raw one before the guard. */
+    public static String path(RoutingContext rc) {
+        io.cxbridge.genesys.url.RequestTarget target = rc.get(TARGET);
+        return target != null ? target.path() : rc.request().path();
     }
 
     public static String traceId(RoutingContext rc) {
@@ -56,14 +92,35 @@ public final class RequestContext {
 
     /** Ends the request with a problem+json body. */
     public static void problem(RoutingContext rc, int status, String title, String detail) {
-        Problem p = Problem.of(status, Problem.typeFor(status), title, detail, traceId(rc));
-        try {
-            rc.response().setStatusCode(status)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                    .end(Json.mapper().writeValueAsString(p));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            rc.response().setStatusCode(status).end();
+        problem(rc, status, Problem.typeFor(status), title, detail);
+    }
+
+    /**
+     * Ends the request with a problem+json body and {@code X-Request-Id}. On the Genesys API's paths the body
+     * also carries the platform's ErrorBody fields ({@code message}, {@code code}, {@code status},
+     * {@code contextId} = the request id), so the official SDKs read it as one of their own errors.
+     */
+    public static void problem(RoutingContext rc, int status, String type, String title, String detail) {
+        if (rc.response().ended() || rc.response().closed()) {
+            return;
         }
+        String requestId = requestId(rc);
+        ObjectNode body = Json.mapper().valueToTree(Problem.of(status, type, title, detail, traceId(rc)));
+        if (isPlatformPath(rc.request().path())) {
+            body.put("message", detail != null ? detail : title);
+            body.put("code", type.substring(type.lastIndexOf(':') + 1));
+            body.put("contextId", requestId);
+        }
+        rc.response().setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .putHeader("X-Request-Id", requestId)
+                .end(body.toString());
+    }
+
+    /** The proxied Genesys API ({@code /api/v2/**} and its alias), whose errors SDK clients read. */
+    static boolean isPlatformPath(String path) {
+        return path != null && (path.equals("/api/v2") || path.startsWith("/api/v2/")
+                || path.equals("/genesys-api") || path.startsWith("/genesys-api/"));
     }
 
     private RequestContext() {

@@ -88,9 +88,10 @@ public class ClientAuthentication {
     private void admit(RoutingContext rc, GatewayClient c) {
         HttpServerRequest request = rc.request();
         RequestContext.client(rc, c);
-        if (!c.allows(request.method().name(), request.path())) {
+        String path = RequestContext.path(rc);
+        if (!c.allows(request.method().name(), path)) {
             request.resume();
-            refuse(rc, 403, "Forbidden", "client '" + c.id() + "' may not " + request.method().name() + " " + request.path());
+            refuse(rc, 403, "Forbidden", "client '" + c.id() + "' may not " + request.method().name() + " " + path);
             return;
         }
         // Reading the body is paused while the bucket answers, so no byte is lost or buffered needlessly.

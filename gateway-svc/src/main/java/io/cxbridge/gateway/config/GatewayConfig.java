@@ -22,6 +22,15 @@ public interface GatewayConfig {
 
     Logging logging();
 
+    Requests requests();
+
+    /** What every request target must satisfy (the path guard). */
+    interface Requests {
+        /** Longer paths get 400 from the guard; keep it below the HTTP server's initial-line limit (4096). */
+        @WithDefault("2048")
+        int maxPathLength();
+    }
+
     interface Logging {
         /** Held request bodies up to this size are logged (after redaction); larger ones as size and SHA-256. */
         @WithDefault("10K")
@@ -33,9 +42,13 @@ public interface GatewayConfig {
         @WithDefault("24h")
         Duration retention();
 
-        /** Answers larger than this are not stored (the key is released instead). */
+        /** Answers larger than this are not stored: the key keeps a tombstone (409 on a repeat, never run again). */
         @WithDefault("1M")
         MemorySize maxStoredBody();
+
+        /** How long a key whose call got no answer stays claimed (409 outcome-unknown on a repeat). */
+        @WithDefault("1h")
+        Duration outcomeUnknownRetention();
     }
 
     /** Where the internal services listen; the gateway is their only door. */

@@ -45,9 +45,19 @@ public class IdempotencyStore {
                                 : Optional.of(parse(r.toString()))));
     }
 
+    /** Keeps {@code done} (an answer, or a {@code too-large} tombstone) for the retention. */
     public Uni<Void> complete(String clientId, String key, IdempotencyRecord done) {
-        return guard(redis.set(List.of(redisKey(clientId, key), json(done), "PX",
-                String.valueOf(config.idempotency().retention().toMillis())))).replaceWithVoid();
+        return keep(clientId, key, done, config.idempotency().retention());
+    }
+
+    /** The call was sent and no answer came: the key stays claimed (409 outcome-unknown) for a while. */
+    public Uni<Void> outcomeUnknown(String clientId, String key, String fingerprint) {
+        return keep(clientId, key, IdempotencyRecord.outcomeUnknown(fingerprint), config.idempotency().outcomeUnknownRetention());
+    }
+
+    private Uni<Void> keep(String clientId, String key, IdempotencyRecord record, Duration retention) {
+        return guard(redis.set(List.of(redisKey(clientId, key), json(record), "PX",
+                String.valueOf(retention.toMillis())))).replaceWithVoid();
     }
 
     /** Gives the key back (the answer is not to be replayed: a 5xx, a 429, or too large to keep). */

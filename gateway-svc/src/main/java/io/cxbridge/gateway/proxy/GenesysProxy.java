@@ -7,16 +7,19 @@ import io.cxbridge.gateway.auth.ClientAuthentication;
 import io.cxbridge.gateway.config.GatewayConfig;
 import io.cxbridge.genesys.breaker.CircuitOpenException;
 import io.cxbridge.genesys.http.GenesysClient;
+import io.cxbridge.genesys.http.StreamPipes;
 import io.cxbridge.genesys.http.StreamedResponse;
 import io.cxbridge.genesys.http.UpstreamException;
 import io.cxbridge.genesys.shaping.RateLimitedException;
 import io.cxbridge.genesys.token.TokenException;
+import io.cxbridge.genesys.url.RequestTarget;
+import io.cxbridge.genesys.url.UnsafeTargetException;
+import io.cxbridge.genesys.url.UpstreamUrl;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxbridge.gateway.auth.GatewayClient;
 import io.cxbridge.gateway.idempotency.IdempotencyRecord;
 import io.cxbridge.gateway.idempotency.IdempotencyStore;
 import io.cxbridge.gateway.ingest.FailedRunPublisher;
-import io.cxbridge.genesys.http.GenesysRequest;
 import io.smallrye.mutiny.Uni;
 import io.cxbridge.model.Headers;
 import io.cxbridge.model.Json;
@@ -25,6 +28,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -52,9 +56,11 @@ import org.jboss.logging.Logger;
 public class GenesysProxy {
 
     private static final Logger LOG = Logger.getLogger(GenesysProxy.class);
-    private static final String ALIAS = "/genesys-api";
+    private static final String ALIAS = "/genesys-api/";
     private static final Pattern EXECUTE = Pattern.compile("^/api/v2/integrations/actions/([^/]+)/execute$");
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** The problem type of a keyed write whose outcome is unknown (sent, no answer). */
+    public static final String OUTCOME_UNKNOWN = io.cxbridge.model.problem.Problem.TYPE_PREFIX + "outcome-unknown";
     private static final Set<HttpMethod> WRITES = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
     /** The answer headers a replay repeats (the rest describe one exchange). */
     private static final List<String> REPLAYED_HEADERS = List.of("Content-Type", "Location", "ETag", "Last-Modified",
@@ -80,17 +86,16 @@ public class GenesysProxy {
     }
 
     void install(@Observes Router router) {
-        router.routeWithRegex("^/(api/v2|genesys-api)(/.*)?$").handler(this::handle);
+        router.routeWithRegex("^/(api/v2|genesys-api)/.*$").handler(this::handle);
     }
 
     private void handle(RoutingContext rc) {
         HttpServerRequest request = rc.request();
-        String path = PathGuard.collapse(PathGuard.rawPath(request.uri()));
-        if (path.startsWith(ALIAS)) {
-            path = "/api/v2" + path.substring(ALIAS.length());
-        }
-        String pathAndQuery = path + (request.query() == null ? "" : "?" + request.query());
-        String requestId = requestId(rc);
+        // The guard's normalised target (the alias mapped onto /api/v2/), re-encoded: never the raw request line.
+        RequestTarget target = ((RequestTarget) rc.get(RequestContext.TARGET)).withPrefix(ALIAS, UpstreamUrl.GENESYS_API_PREFIX);
+        String path = target.path();
+        String pathAndQuery = target.pathAndQuery();
+        String requestId = RequestContext.requestId(rc);
         MultiMap headers = HopByHop.forRequest(request.headers())
                 .set("ININ-Correlation-Id", requestId)
                 .set("X-Request-Id", requestId)
@@ -153,7 +158,7 @@ public class GenesysProxy {
         if (streamBody) {
             BodyTap tap = new BodyTap(logLimit);
             rc.put(RequestContext.REQUEST_BODY, tap);
-            bodyStream = new Tapped(rc.request(), tap);
+            bodyStream = BodyLimit.apply(rc, new Tapped(rc.request(), tap), config.maxBodySize().asLongValue());
         }
         genesys.stream(rc.request().method(), pathAndQuery, headers, body, bodyStream, config.deadline())
                 .subscribe().with(response -> relay(rc, response, requestId), failure -> fail(rc, failure, requestId));
@@ -225,6 +230,12 @@ public class GenesysProxy {
                     } else if (!existing.get().fingerprint().equals(fingerprint)) {
                         RequestContext.problem(rc, 422, "Unprocessable Content",
                                 "this Idempotency-Key was used for a different request (method, path, query or body)");
+                    } else if (IdempotencyRecord.OUTCOME_UNKNOWN.equals(existing.get().state())) {
+                        RequestContext.problem(rc, 409, OUTCOME_UNKNOWN, "Conflict", "a request with this Idempotency-Key "
+                                + "was sent to Genesys and no answer came, so it may have taken effect; it is not run again");
+                    } else if (IdempotencyRecord.TOO_LARGE.equals(existing.get().state())) {
+                        RequestContext.problem(rc, 409, "Conflict", "a request with this Idempotency-Key completed with status "
+                                + existing.get().status() + "; the answer is too large to replay");
                     } else if (!existing.get().done()) {
                         rc.response().putHeader("Retry-After", "1");
                         RequestContext.problem(rc, 409, "Conflict", "a request with this Idempotency-Key is still in progress");
@@ -236,13 +247,34 @@ public class GenesysProxy {
 
     private void callOnce(RoutingContext rc, GatewayClient client, String key, String fingerprint, String pathAndQuery,
                           MultiMap headers, Buffer body, String requestId) {
-        GenesysRequest call = new GenesysRequest(rc.request().method(), pathAndQuery,
-                io.vertx.mutiny.core.MultiMap.newInstance(headers), io.vertx.mutiny.core.buffer.Buffer.newInstance(body),
-                java.util.Optional.of(config.deadline()));
-        genesys.send(call).subscribe().with(answer -> {
-            Buffer answerBody = answer.body() == null ? Buffer.buffer() : answer.body().getDelegate();
-            boolean keep = answer.status() < 500 && answer.status() != 429
-                    && answerBody.length() <= idempotencyConfig.maxStoredBody().asLongValue();
+        genesys.stream(rc.request().method(), pathAndQuery, headers, body, null, config.deadline())
+                .subscribe().with(answer -> keepOrPassThrough(rc, client, key, fingerprint, answer, requestId),
+                        failure -> settle(rc, client, key, fingerprint, failure, requestId));
+    }
+
+    private void settle(RoutingContext rc, GatewayClient client, String key, String fingerprint, Throwable failure,
+                        String requestId) {
+        (mayHaveReachedGenesys(failure)
+                ? idempotency.outcomeUnknown(client.id(), key, fingerprint) : idempotency.release(client.id(), key))
+                .onFailure().invoke(e -> LOG.warnf("idempotency record for %s not updated: %s", requestId, e.getMessage()))
+                .onFailure().recoverWithNull()
+                .subscribe().with(x -> fail(rc, failure, requestId));
+    }
+
+    /**
+     * A keyed answer is held only up to {@code max-stored-body}: one that ends within it is stored (or, for a 5xx or
+     * 429, the key released) and sent whole; a larger one is sent on as it streams, and the key keeps a tombstone
+     * (the write happened, so it never runs again). An upstream that fails mid-answer leaves the outcome unknown.
+     */
+    private void keepOrPassThrough(RoutingContext rc, GatewayClient client, String key, String fingerprint,
+                                   StreamedResponse answer, String requestId) {
+        long limit = idempotencyConfig.maxStoredBody().asLongValue();
+        boolean keep = answer.status() < 500 && answer.status() != 429;
+        HttpClientResponse upstream = answer.body();
+        Buffer held = Buffer.buffer();
+        upstream.exceptionHandler(e -> settle(rc, client, key, fingerprint,
+                new UpstreamException("the answer broke off: " + e.getMessage(), e, answer.attempts()), requestId));
+        upstream.endHandler(v -> {
             Map<String, String> kept = new LinkedHashMap<>();
             for (String name : REPLAYED_HEADERS) {
                 String value = answer.headers().get(name);
@@ -252,21 +284,61 @@ public class GenesysProxy {
             }
             Uni<Void> bookkeeping = keep
                     ? idempotency.complete(client.id(), key, new IdempotencyRecord(IdempotencyRecord.DONE, fingerprint,
-                    answer.status(), kept, Base64.getEncoder().encodeToString(answerBody.getBytes())))
+                    answer.status(), kept, Base64.getEncoder().encodeToString(held.getBytes())))
                     : idempotency.release(client.id(), key);
-            bookkeeping.onFailure().invoke(e -> LOG.warnf("idempotency record for %s not updated: %s", requestId, e.getMessage()))
-                    .onFailure().recoverWithNull()
-                    .subscribe().with(x -> {
-                        rc.put(RequestContext.UPSTREAM_STATUS, answer.status());
-                        HttpServerResponse response = rc.response().setStatusCode(answer.status());
-                        response.headers().addAll(HopByHop.forResponse(answer.headers().getDelegate()));
-                        rc.put(RequestContext.RESPONSE_BODY, BodyTap.of(answerBody, logLimit));
-                        response.putHeader("X-Upstream-Attempts", String.valueOf(answer.attempts()))
-                                .putHeader("X-Request-Id", requestId)
-                                .end(answerBody);
-                    });
-        }, failure -> idempotency.release(client.id(), key).onFailure().recoverWithNull()
-                .subscribe().with(x -> fail(rc, failure, requestId)));
+            bookkept(bookkeeping, requestId, () -> {
+                rc.put(RequestContext.RESPONSE_BODY, BodyTap.of(held, logLimit));
+                answerHead(rc, answer, requestId).end(held);
+            });
+        });
+        upstream.handler(chunk -> {
+            held.appendBuffer(chunk);
+            if (held.length() > limit) {
+                // Too large to keep: pass it through and leave a tombstone (a 5xx or 429 just releases the key).
+                upstream.pause();
+                upstream.handler(null).endHandler(null).exceptionHandler(null);
+                Uni<Void> bookkeeping = keep
+                        ? idempotency.complete(client.id(), key, IdempotencyRecord.tooLarge(fingerprint, answer.status()))
+                        : idempotency.release(client.id(), key);
+                bookkept(bookkeeping, requestId, () -> {
+                    HttpServerResponse response = answerHead(rc, answer, requestId);
+                    if (!answer.headers().contains("Content-Length")) {
+                        response.setChunked(true);
+                    }
+                    BodyTap tap = new BodyTap(logLimit);
+                    tap.accept(held);
+                    rc.put(RequestContext.RESPONSE_BODY, tap);
+                    response.write(held);
+                    StreamPipes.relay(upstream, new Tapped(upstream, tap), response)
+                            .onFailure(e -> LOG.debugf("relay of %s ended early: %s", requestId, e.getMessage()));
+                });
+            }
+        });
+        upstream.resume();
+    }
+
+    private static void bookkept(Uni<Void> bookkeeping, String requestId, Runnable then) {
+        bookkeeping.onFailure().invoke(e -> LOG.warnf("idempotency record for %s not updated: %s", requestId, e.getMessage()))
+                .onFailure().recoverWithNull()
+                .subscribe().with(x -> then.run());
+    }
+
+    private static HttpServerResponse answerHead(RoutingContext rc, StreamedResponse answer, String requestId) {
+        rc.put(RequestContext.UPSTREAM_STATUS, answer.status());
+        HttpServerResponse response = rc.response().setStatusCode(answer.status());
+        response.headers().addAll(HopByHop.forResponse(answer.headers()));
+        return response.putHeader("X-Upstream-Attempts", String.valueOf(answer.attempts()))
+                .putHeader("X-Request-Id", requestId);
+    }
+
+    /**
+     * Sent and no answer (a timeout, a connection lost after sending): Genesys may have done it. Refused before
+     * sending (breaker, rate budget, token, connection refused): it certainly did not.
+     */
+    private static boolean mayHaveReachedGenesys(Throwable failure) {
+        return failure instanceof UpstreamException
+                && !(failure.getCause() instanceof java.net.ConnectException)
+                && !(failure.getCause() != null && failure.getCause().getCause() instanceof java.net.ConnectException);
     }
 
     private void replay(RoutingContext rc, IdempotencyRecord stored, String requestId) {
@@ -302,10 +374,14 @@ public class GenesysProxy {
         }
         BodyTap tap = new BodyTap(logLimit);
         rc.put(RequestContext.RESPONSE_BODY, tap);
-        new Tapped(upstream.body(), tap).pipeTo(response).onFailure(e -> LOG.debugf("relay of %s ended early: %s", requestId, e.getMessage()));
+        StreamPipes.relay(upstream.body(), new Tapped(upstream.body(), tap), response)
+                .onFailure(e -> LOG.debugf("relay of %s ended early: %s", requestId, e.getMessage()));
     }
 
     private void fail(RoutingContext rc, Throwable failure, String requestId) {
+        if (rc.response().ended() || rc.response().closed()) {
+            return; // already answered (a body over the limit) or the client is gone
+        }
         HttpServerResponse response = rc.response().putHeader("X-Request-Id", requestId);
         if (failure instanceof RateLimitedException e) {
             response.putHeader("Retry-After", String.valueOf(e.retryAfterSeconds()));
@@ -317,18 +393,14 @@ public class GenesysProxy {
             response.putHeader("X-Upstream-Attempts", String.valueOf(e.attempts()));
             boolean timeout = e.getCause() instanceof TimeoutException;
             RequestContext.problem(rc, timeout ? 504 : 502, timeout ? "Gateway Timeout" : "Bad Gateway", e.getMessage());
+        } else if (failure instanceof UnsafeTargetException e) {
+            RequestContext.problem(rc, 400, "Bad Request", e.getMessage());
         } else if (failure instanceof TokenException e) {
             RequestContext.problem(rc, 502, "Bad Gateway", "cxbridge could not authenticate with Genesys: " + e.getMessage());
         } else {
             LOG.errorf(failure, "proxying %s failed", requestId);
             RequestContext.problem(rc, 502, "Bad Gateway", "the call to Genesys failed");
         }
-    }
-
-    /** The caller's {@code X-Request-Id}, else the request's trace id. */
-    private static String requestId(RoutingContext rc) {
-        String given = rc.request().getHeader("X-Request-Id");
-        return given != null && given.matches("[A-Za-z0-9._:-]{1,128}") ? given : RequestContext.traceId(rc);
     }
 
     private static long contentLength(HttpServerRequest request) {

@@ -9,12 +9,20 @@ import java.util.Set;
 public final class HopByHop {
 
     private static final Set<String> ALWAYS = Set.of("connection", "keep-alive", "transfer-encoding", "upgrade",
-            "te", "trailer", "trailers", "proxy-connection", "proxy-authenticate", "proxy-authorization", "host");
+            "te", "trailer", "trailers", "proxy-connection", "proxy-authenticate", "proxy-authorization", "host",
+            // The gateway answers 100-continue itself; the upstream gets the body without waiting for one.
+            "expect");
 
     /** The client's own credentials and session: never forwarded upstream. */
     private static final Set<String> CALLER_SECRETS = Set.of("authorization", "x-api-key", "cookie");
 
     public static MultiMap forRequest(MultiMap in) {
+        if (in.contains("Transfer-Encoding")) {
+            // RFC 9112 6.3: with Transfer-Encoding, Content-Length is wrong by definition; it never goes upstream.
+            Set<String> drop = new HashSet<>(CALLER_SECRETS);
+            drop.add("content-length");
+            return copy(in, drop);
+        }
         return copy(in, CALLER_SECRETS);
     }
 

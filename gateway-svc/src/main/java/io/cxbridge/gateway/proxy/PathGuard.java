@@ -2,70 +2,85 @@ package io.cxbridge.gateway.proxy;
 
 import io.cxbridge.gateway.audit.RequestAudit;
 import io.cxbridge.gateway.audit.RequestContext;
+import io.cxbridge.gateway.config.GatewayConfig;
+import io.cxbridge.genesys.url.RequestTarget;
+import io.cxbridge.genesys.url.UnsafeTargetException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.Locale;
-import java.util.Optional;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
- * Refuses, with 400 and before anything else looks at it, a path that could climb out of where it points:
- * {@code .} or {@code ..} segments, encoded dots, slashes or backslashes ({@code %2e}, {@code %2f},
- * {@code %5c}), backslashes, and control characters, raw or encoded. Checked on the raw request line, so
- * nothing the HTTP layer normalises away can hide a traversal.
+ * Second on every request, before authentication: the raw request target must be one genesys-client's
+ * {@link RequestTarget} accepts (origin form, no traversal in any encoding, no path parameters, encoded
+ * separators, {@code @}, control characters, fragments, a path within the bound); anything else is 400 and goes
+ * no further. The normalised target is kept on the context: grants, limits, idempotency, logs, audit and
+ * forwarding all use that one path. The rule and its corpus are in the README's security section.
  */
 @ApplicationScoped
 public class PathGuard {
 
     public static final int ORDER = RequestAudit.ORDER + 1;
 
+    private final int maxPathLength;
+    /** Connections that carried a chunked request: closed after its answer, nothing more served on them. */
+    private final Map<HttpConnection, Boolean> closing = Collections.synchronizedMap(new WeakHashMap<>());
+    private final MeterRegistry registry;
+
+    public PathGuard(GatewayConfig config, MeterRegistry registry) {
+        this.maxPathLength = config.requests().maxPathLength();
+        this.registry = registry;
+    }
+
     void install(@Observes Router router) {
         router.route().order(ORDER).handler(this::handle);
     }
 
     private void handle(RoutingContext rc) {
-        Optional<String> problem = problem(rawPath(rc.request().uri()));
-        if (problem.isPresent()) {
-            RequestContext.problem(rc, 400, "Bad Request", problem.get());
+        HttpConnection connection = rc.request().connection();
+        if (closing.containsKey(connection)) {
+            // Bytes after a chunked request's terminator (a smuggled request): answered, never served.
+            rc.response().putHeader("Connection", "close");
+            RequestContext.problem(rc, 400, "Bad Request", "no request is served after a chunked request on the same connection");
+            connection.close();
             return;
         }
-        rc.next();
+        if (rc.request().headers().contains("Transfer-Encoding")) {
+            // Netty decodes Content-Length + Transfer-Encoding as chunked and drops the Content-Length, so the two
+            // cannot be told apart here: every chunked request's connection closes after its answer (RFC 9112 6.3),
+            // and nothing after its terminator is served as another request.
+            closing.put(connection, Boolean.TRUE);
+            rc.response().putHeader("Connection", "close");
+            rc.addEndHandler(v -> connection.close());
+        }
+        if (accepted(rc)) {
+            rc.next();
+        }
     }
 
-    static String rawPath(String uri) {
-        int q = uri.indexOf('?');
-        return q < 0 ? uri : uri.substring(0, q);
-    }
-
-    /** Why a raw path is refused, or empty when it is acceptable. */
-    static Optional<String> problem(String rawPath) {
-        for (int i = 0; i < rawPath.length(); i++) {
-            char c = rawPath.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                return Optional.of("the path contains a control character");
-            }
-            if (c == '\\') {
-                return Optional.of("the path contains a backslash");
-            }
+    /**
+     * Keeps the normalised target and returns true, or answers 400 and returns false. Also called by the router's
+     * 400/404 handlers: targets Vert.x's router cannot route at all ({@code *}, {@code host:port}) never reach the
+     * guard's route, yet must get the same 400.
+     */
+    public boolean accepted(RoutingContext rc) {
+        if (rc.get(RequestContext.TARGET) != null) {
+            return true;
         }
-        String lower = rawPath.toLowerCase(Locale.ROOT);
-        if (lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c")) {
-            return Optional.of("the path contains an encoded dot, slash or backslash");
+        try {
+            rc.put(RequestContext.TARGET, RequestTarget.parse(rc.request().uri(), maxPathLength));
+            return true;
+        } catch (UnsafeTargetException e) {
+            registry.counter("cxbridge.gateway.refused", "status", "400").increment();
+            // Connection: close, as for any request whose framing or target the gateway does not trust.
+            rc.response().putHeader("Connection", "close");
+            RequestContext.problem(rc, 400, "Bad Request", e.getMessage());
+            return false;
         }
-        if (lower.matches(".*%(0[0-9a-f]|1[0-9a-f]|7f).*")) {
-            return Optional.of("the path contains an encoded control character");
-        }
-        for (String segment : rawPath.split("/")) {
-            if (segment.equals("..") || segment.equals(".")) {
-                return Optional.of("the path contains a '" + segment + "' segment");
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** Collapses runs of slashes: {@code /api//v2///x} is {@code /api/v2/x}. */
-    static String collapse(String path) {
-        return path.replaceAll("/{2,}", "/");
     }
 }

@@ -6,7 +6,11 @@ import io.cxbridge.gateway.audit.Tapped;
 import io.cxbridge.gateway.auth.ClientAuthentication;
 import io.cxbridge.gateway.auth.GatewayClient;
 import io.cxbridge.gateway.config.GatewayConfig;
+import io.cxbridge.gateway.proxy.BodyLimit;
 import io.cxbridge.gateway.proxy.HopByHop;
+import io.cxbridge.genesys.http.StreamPipes;
+import io.cxbridge.genesys.url.UpstreamUrl;
+import java.net.URI;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -35,10 +39,12 @@ public class ServiceRoutes {
     private final GatewayConfig.Services services;
     private final HttpClient http;
     private final long logLimit;
+    private final long maxBodySize;
 
     public ServiceRoutes(Vertx vertx, GatewayConfig config) {
         this.services = config.services();
         this.logLimit = config.logging().logBodyLimit().asLongValue();
+        this.maxBodySize = config.proxy().maxBodySize().asLongValue();
         this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2000).setMaxPoolSize(50));
     }
 
@@ -52,24 +58,24 @@ public class ServiceRoutes {
     }
 
     private void route(Router router, String regex, String service, String baseUrl) {
-        String base = baseUrl.replaceAll("/+$", "");
+        URI base = URI.create(baseUrl);
         router.routeWithRegex(regex).handler(rc -> forward(rc, service, base));
     }
 
-    private void forward(RoutingContext rc, String service, String base) {
+    private void forward(RoutingContext rc, String service, URI base) {
         HttpServerRequest request = rc.request();
         rc.put(ClientAuthentication.BODY_STREAMED, true);
         request.pause();
-        String requestId = RequestContext.traceId(rc);
+        String requestId = RequestContext.requestId(rc);
+        // Built from the service's base and the guard's normalised target, never from the raw request line.
+        UpstreamUrl url = UpstreamUrl.of(base, rc.get(RequestContext.TARGET));
         MultiMap headers = HopByHop.forRequest(request.headers());
         GatewayClient client = RequestContext.client(rc);
         if (client != null) {
             headers.set("X-Cxbridge-Client-Id", client.id());
         }
-        headers.set("X-Request-Id", request.getHeader("X-Request-Id") != null ? request.getHeader("X-Request-Id") : requestId);
-        RequestOptions options = new RequestOptions().setMethod(request.method())
-                .setAbsoluteURI(base + request.uri())
-                .setIdleTimeout(services.timeout().toMillis());
+        headers.set("X-Request-Id", requestId);
+        RequestOptions options = url.options(request.method()).setIdleTimeout(services.timeout().toMillis());
         http.request(options)
                 .compose(out -> {
                     out.headers().addAll(headers);
@@ -82,11 +88,11 @@ public class ServiceRoutes {
                     }
                     BodyTap tap = new BodyTap(logLimit);
                     rc.put(RequestContext.REQUEST_BODY, tap);
-                    return out.send(new Tapped(request, tap));
+                    return StreamPipes.sendBody(out, BodyLimit.apply(rc, new Tapped(request, tap), maxBodySize));
                 })
                 .onSuccess(answer -> relay(rc, answer))
                 .onFailure(e -> {
-                    LOG.warnf("%s did not answer %s %s: %s", service, request.method(), request.path(), e.getMessage());
+                    LOG.warnf("%s did not answer %s %s: %s", service, request.method(), RequestContext.path(rc), e.getMessage());
                     if (!rc.response().ended()) {
                         rc.response().putHeader("Retry-After", "5");
                         RequestContext.problem(rc, 503, "Service Unavailable", service + " is not reachable; retry shortly");
@@ -104,7 +110,7 @@ public class ServiceRoutes {
         }
         BodyTap tap = new BodyTap(logLimit);
         rc.put(RequestContext.RESPONSE_BODY, tap);
-        new Tapped(answer, tap).pipeTo(response);
+        StreamPipes.relay(answer, new Tapped(answer, tap), response);
     }
 
     @PreDestroy

@@ -76,7 +76,7 @@ class IdempotencyTest {
         sim.fault(Map.of("method", "POST", "path", QUEUES, "latencyMs", 1500, "count", 1));
         CompletableFuture<Integer> first = CompletableFuture.supplyAsync(
                 () -> keyed(key).body("{\"name\":\"Slow\"}").post(QUEUES).statusCode());
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
                 .until(() -> sim.stats().requests("POST", QUEUES) + inFlightAtSim() > 0);
         keyed(key).body("{\"name\":\"Slow\"}").post(QUEUES).then()
                 .statusCode(409).header("Retry-After", "1").body("type", equalTo(Problem.CONFLICT));
@@ -111,5 +111,22 @@ class IdempotencyTest {
     /** The sim counts a request when its answer goes out; a request held by a latency fault is not counted yet. */
     private long inFlightAtSim() {
         return sim.faults().findValues("hits").stream().mapToLong(n -> n.asLong()).sum();
+    }
+
+    @Test
+    void aKeyedPostWithNoAnswerInTheDeadlineStaysClaimedAsOutcomeUnknownAndIsNeverSentAgain() {
+        sim.fault(Map.of("method", "POST", "path", QUEUES, "latencyMs", 15000, "count", 1));
+        String key = UUID.randomUUID().toString();
+        keyed(key).body("{\"name\":\"Slow\"}").post(QUEUES).then().statusCode(504);
+        // The upstream request was reset at the deadline (the sim records a dropped connection), not left running.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> sim.stats().requests("POST", QUEUES, 0) == 1);
+
+        for (int i = 0; i < 2; i++) {
+            keyed(key).body("{\"name\":\"Slow\"}").post(QUEUES).then().statusCode(409)
+                    .contentType(Problem.MEDIA_TYPE)
+                    .body("type", equalTo("urn:cxbridge:problem:outcome-unknown"));
+        }
+        assertThat(sim.stats().requests("POST", QUEUES)).as("exactly one POST reached the sim").isEqualTo(1);
     }
 }

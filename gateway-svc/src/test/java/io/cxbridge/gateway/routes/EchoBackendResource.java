@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Stands in for retry-, fulfillment- and retention-svc: one HTTP server that answers every request with what
@@ -13,6 +14,9 @@ import java.util.concurrent.TimeUnit;
  * answer for a service that is down.
  */
 public class EchoBackendResource implements QuarkusTestResourceLifecycleManager {
+
+    /** Requests the backend has received (tests that expect none compare it before and after). */
+    public static final AtomicLong HITS = new AtomicLong();
 
     private Vertx vertx;
     private HttpServer server;
@@ -22,6 +26,7 @@ public class EchoBackendResource implements QuarkusTestResourceLifecycleManager 
         vertx = Vertx.vertx();
         try {
             server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+                HITS.incrementAndGet();
                 JsonObject headers = new JsonObject();
                 req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
                 req.response().setStatusCode(req.path().endsWith("/missing") ? 404 : 200)

@@ -8,6 +8,7 @@ import io.cxbridge.genesys.retry.Backoff;
 import io.cxbridge.genesys.retry.RetryAfter;
 import io.cxbridge.genesys.shaping.RateShaper;
 import io.cxbridge.genesys.token.TokenProvider;
+import io.cxbridge.genesys.url.UpstreamUrl;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,8 +51,7 @@ public final class GenesysClient {
     static final int MAX_REAUTHENTICATIONS = 3;
 
     private final GenesysConfig config;
-    private final URI apiBaseUri;
-    private final String apiBase;
+    private final URI apiBase;
     private final WebClient web;
     private final HttpClient streamingHttp;
     private final TokenProvider tokens;
@@ -67,8 +67,7 @@ public final class GenesysClient {
                          MeterRegistry registry) {
         this.streamingHttp = streamingHttp;
         this.config = config;
-        this.apiBaseUri = endpoints.apiBase();
-        this.apiBase = endpoints.apiBase().toString();
+        this.apiBase = endpoints.apiBase();
         this.web = web;
         this.tokens = tokens;
         this.shaper = shaper;
@@ -91,14 +90,18 @@ public final class GenesysClient {
 
     /** The configured API host every call goes to (a listing's absolute next link must name it). */
     public URI apiBase() {
-        return apiBaseUri;
+        return apiBase;
     }
 
     public Uni<GenesysResponse> send(GenesysRequest request) {
         Duration budget = request.deadline().orElse(config.retry().deadline());
         Instant deadline = clock.instant().plus(budget);
-        return Uni.createFrom().deferred(() -> attempt(request.method(), request.idempotent(), true, deadline,
-                        new Attempts(request.pathAndQuery()), (token, timeout) -> buffered(request, token, timeout)))
+        // The URL is built (and an unsafe path refused) before anything else: no breaker slot, no token.
+        return Uni.createFrom().deferred(() -> {
+                    UpstreamUrl url = UpstreamUrl.genesys(apiBase, request.pathAndQuery());
+                    return attempt(request.method(), request.idempotent(), true, deadline,
+                            new Attempts(url.pathAndQuery()), (token, timeout) -> buffered(request, url, token, timeout));
+                })
                 .map(a -> new GenesysResponse(a.status(), MultiMap.newInstance(a.headers()), a.payload(), a.attempts()));
     }
 
@@ -112,8 +115,11 @@ public final class GenesysClient {
                                         Duration budget) {
         Instant deadline = clock.instant().plus(budget);
         boolean idempotent = GenesysRequest.idempotent(method);
-        return Uni.createFrom().deferred(() -> attempt(method, idempotent, bodyStream == null, deadline, new Attempts(pathAndQuery),
-                        (token, timeout) -> streamed(method, pathAndQuery, headers, replayableBody, bodyStream, token, timeout)))
+        return Uni.createFrom().deferred(() -> {
+                    UpstreamUrl url = UpstreamUrl.genesys(apiBase, pathAndQuery);
+                    return attempt(method, idempotent, bodyStream == null, deadline, new Attempts(url.pathAndQuery()),
+                            (token, timeout) -> streamed(method, url, headers, replayableBody, bodyStream, token, timeout));
+                })
                 .map(a -> new StreamedResponse(a.status(), a.headers(), a.payload(), a.attempts()));
     }
 
@@ -262,8 +268,9 @@ public final class GenesysClient {
         return Uni.createFrom().voidItem().onItem().delayIt().by(delay).onItem().transformToUni(x -> again.get());
     }
 
-    private Uni<Answer<Buffer>> buffered(GenesysRequest request, String token, Duration timeout) {
-        HttpRequest<Buffer> http = web.requestAbs(request.method(), apiBase + request.pathAndQuery());
+    private Uni<Answer<Buffer>> buffered(GenesysRequest request, UpstreamUrl url, String token, Duration timeout) {
+        // The attempt's timeout also resets the request itself, so no call keeps running after its deadline.
+        HttpRequest<Buffer> http = web.request(request.method(), url.options(request.method())).timeout(timeout.toMillis());
         MultiMap headers = http.headers();
         request.headers().forEach(h -> {
             if (!HttpHeaders.AUTHORIZATION.toString().equalsIgnoreCase(h.getKey())) {
@@ -275,12 +282,11 @@ public final class GenesysClient {
         return sent.map(r -> new Answer<>(r.statusCode(), r.headers().getDelegate(), r.body(), () -> { }, 0));
     }
 
-    private Uni<Answer<HttpClientResponse>> streamed(HttpMethod method, String pathAndQuery, io.vertx.core.MultiMap headers,
+    private Uni<Answer<HttpClientResponse>> streamed(HttpMethod method, UpstreamUrl url, io.vertx.core.MultiMap headers,
                                                      io.vertx.core.buffer.Buffer replayableBody,
                                                      ReadStream<io.vertx.core.buffer.Buffer> bodyStream, String token,
                                                      Duration timeout) {
-        RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(apiBase + pathAndQuery)
-                .setIdleTimeout(timeout.toMillis());
+        RequestOptions options = url.options(method).setIdleTimeout(timeout.toMillis());
         Future<HttpClientResponse> response = streamingHttp.request(options).compose(req -> {
             headers.forEach(h -> {
                 if (!HttpHeaders.AUTHORIZATION.toString().equalsIgnoreCase(h.getKey())) {
@@ -295,7 +301,7 @@ public final class GenesysClient {
                 if (req.headers().get(HttpHeaders.CONTENT_LENGTH) == null) {
                     req.setChunked(true);
                 }
-                return req.send(bodyStream);
+                return StreamPipes.sendBody(req, bodyStream);
             }
             return req.send();
         }).map(resp -> {
