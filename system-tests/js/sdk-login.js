@@ -55,17 +55,13 @@ async function main() {
   const listed = await attempt(() => routing.getRoutingQueues({ pageSize: 100, pageNumber: 1 }));
   out.listed = listed.ok ? { ok: true, total: listed.value.total, names: listed.value.entities.map((q) => q.name) } : listed;
 
-  // 2. users: three created, then listed page by page as the SDK pages (pageNumber until pageCount).
+  // 2. users: the organisation's users (the sim seeds 2,600 in the local stack), listed page by page as the SDK
+  //    pages (pageNumber until pageCount), 500 a page (the platform's cap for users).
   const users = new platformClient.UsersApi(demo);
-  out.createdUsers = [];
-  for (let i = 0; i < 3; i++) {
-    const u = await attempt(() => users.postUsers({ name: `SDK User ${i}`, email: `sdk.user.${i}.${Date.now()}@example.com` }));
-    out.createdUsers.push(u.ok ? u.value.id : u);
-  }
   const pages = [];
   let pageCount = 1;
   for (let page = 1; page <= pageCount && page <= 20; page++) {
-    const r = await attempt(() => users.getUsers({ pageSize: 2, pageNumber: page }));
+    const r = await attempt(() => users.getUsers({ pageSize: 500, pageNumber: page }));
     if (!r.ok) { pages.push(r); break; }
     pageCount = r.value.pageCount;
     pages.push({ ok: true, pageNumber: r.value.pageNumber, pageCount: r.value.pageCount, total: r.value.total,
