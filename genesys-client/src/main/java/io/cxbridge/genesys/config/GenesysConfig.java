@@ -10,7 +10,7 @@ import java.util.Optional;
 @ConfigMapping(prefix = "cxbridge.genesys")
 public interface GenesysConfig {
 
-    /** A region name from the spec's table (us_east_1, eu_west_1, ...); ignored when base-url is set. */
+    /** A region name (us_east_1, eu_west_1, ap_southeast_2, ...: see the genesys-client README); ignored when base-url is set. */
     Optional<String> region();
 
     /** Explicit API base URL (genesys-sim, a proxy); wins over region. */
