@@ -119,6 +119,16 @@ class FlowsIT {
     }
 
     @Test
+    @Order(6)
+    void theAgentsDirectoryIsReadFromThePlatformsUsersThenFromMemory() {
+        FlowResult r = flows.directoryAgents();
+
+        assertThat(r.problems()).as(r.toString()).isEmpty();
+        assertThat(r.fact("xCache")).isEqualTo("MISS");
+        assertThat(r.services()).contains("gateway-svc", "directory-svc");
+    }
+
+    @Test
     @Order(7)
     void badInputIsRefusedWithProblemJsonCarryingTheTraceId() {
         Trace trace = Trace.random();
