@@ -1,5 +1,7 @@
-package io.cxbridge.common.health;
+package io.cxbridge.common.readiness;
 
+import io.cxbridge.common.health.Dependency;
+import io.cxbridge.common.health.DependencyMonitor;
 import io.cxbridge.common.messaging.ConsumerHolds;
 import io.cxbridge.common.redis.RedisEpoch;
 import io.cxbridge.common.service.ServiceConfig;
@@ -10,7 +12,9 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * The readiness rule. Each dependency is reported as {@code up}, or when lost as
+ * The readiness rule. It lives apart from {@code health} because it reads the Redis epoch and the consumer
+ * holds, both of which listen to {@code health}'s dependency changes (keeping it there made a package cycle).
+ * Each dependency is reported as {@code up}, or when lost as
  * {@code degraded} (a service that still serves without it) or {@code down} (one that does not). A service that
  * does not serve without its dependencies is also not ready while its Redis state is being rebuilt; held consumers
  * are listed.
