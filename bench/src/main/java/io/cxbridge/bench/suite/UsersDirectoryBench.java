@@ -78,7 +78,7 @@ final class UsersDirectoryBench {
             } finally {
                 loop.close();
             }
-            hits.note("The whole directory is one JSON body of several MiB written per read, hence the lower rate.");
+            hits.note("The whole directory is one JSON body (its size in the bytes table) written per read, hence the lower rate.");
             report.add(hits);
             report.target("directory L1 hit p99 < 1 ms through the gateway, " + users + "-user directory, a page of 100",
                     ms(pageGateway.p(99)) + " ms", pageGateway.p(99) < 1.0);
