@@ -1,6 +1,7 @@
 package io.cxbridge.bench;
 
 import io.cxbridge.bench.infra.Procs;
+import io.cxbridge.bench.suite.ActionBench;
 import io.cxbridge.bench.suite.DirectoryBench;
 import io.cxbridge.bench.suite.DownloadBench;
 import io.cxbridge.bench.suite.FulfillmentBench;
@@ -30,7 +31,8 @@ public final class BenchMain {
     static Map<String, Benchmark> all() {
         Map<String, Benchmark> m = new LinkedHashMap<>();
         for (Benchmark b : List.of(new StartupBench(), new ProxyBench(), new IdempotencyBench(), new DownloadBench(),
-                new TokenBench(), new DirectoryBench(), new FulfillmentBench(), new IngestBench(), new RetryBench(),
+                new TokenBench(), new DirectoryBench(), new FulfillmentBench(), new ActionBench(), new IngestBench(),
+                new RetryBench(),
                 new ResourcesBench())) {
             m.put(b.name(), b);
         }

@@ -11,7 +11,7 @@ import java.util.List;
 public final class Report {
 
     private final List<Table> tables = new ArrayList<>();
-    private final Table targets = new Table("Targets (issue #11)", "target", "measured", "met");
+    private final Table targets = new Table("Targets (issues #11, #17, #18)", "target", "measured", "met");
 
     public synchronized void add(Table t) {
         tables.add(t);
@@ -23,6 +23,11 @@ public final class Report {
     /** Records one figure against its target; {@code met} null when it could not be measured. */
     public synchronized void target(String target, String measured, Boolean met) {
         targets.row(target, measured, met == null ? "not measured" : met ? "yes" : "**no**");
+    }
+
+    /** A headline figure its issue asks for without a target value. */
+    public synchronized void figure(String what, String measured) {
+        targets.row(what, measured, "(no target)");
     }
 
     public synchronized Table targets() {

@@ -49,6 +49,22 @@ public final class Procs {
         return heapUsedKiB(pid);
     }
 
+    /**
+     * Heap used after the process settled: 3 s, then the smallest of three forced full GCs (what the process
+     * holds, without the garbage another allocation left), in KiB; -1 when jcmd could not tell.
+     */
+    public static long settledHeapKiB(long pid) throws IOException, InterruptedException {
+        Thread.sleep(3000);
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            long h = heapUsedAfterGcKiB(pid).orElse(-1);
+            if (h >= 0) {
+                min = Math.min(min, h);
+            }
+        }
+        return min == Long.MAX_VALUE ? -1 : min;
+    }
+
     /** Heap used now in KiB ({@code jcmd GC.heap_info}). */
     public static OptionalLong heapUsedKiB(long pid) throws IOException, InterruptedException {
         Matcher m = HEAP_USED.matcher(run(60, "jcmd", String.valueOf(pid), "GC.heap_info"));

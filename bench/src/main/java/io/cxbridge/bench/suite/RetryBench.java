@@ -96,14 +96,14 @@ public final class RetryBench implements Benchmark {
             long pid = p.pid();
             produce(producer, topic, 10, null);
             awaitCount(redis, due, 10, Duration.ofSeconds(60));
-            heap10 = settledHeap(pid);
+            heap10 = Procs.settledHeapKiB(pid);
             heap.row(10, mib(heap10), Procs.mib(Procs.rssKiB(pid)), "");
             long t0 = System.nanoTime();
             produce(producer, topic, pending, null);
             stored = awaitCount(redis, due, 10L + pending, Duration.ofSeconds(intakeLimit)) - 10;
             double took = (System.nanoTime() - t0) / 1e9;
             intakeRate = stored / took;
-            heapN = settledHeap(pid);
+            heapN = Procs.settledHeapKiB(pid);
             heap.row(stored + 10, mib(heapN), Procs.mib(Procs.rssKiB(pid)),
                     String.format(Locale.ROOT, "%.0f (%d in %.1f s)", intakeRate, stored, took));
             double growth = heap10 > 0 ? (heapN - heap10) * 100.0 / heap10 : Double.NaN;
@@ -249,18 +249,6 @@ public final class RetryBench implements Benchmark {
      * Heap after a forced GC once the consumer is idle: 3 s to settle, then the smallest of three GC.run +
      * GC.heap_info (buffers of the last fetch and batch are then gone, so runs left in the heap would show).
      */
-    private static long settledHeap(long pid) throws Exception {
-        BenchContext.sleep(Duration.ofSeconds(3));
-        long min = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
-            long h = Procs.heapUsedAfterGcKiB(pid).orElse(-1);
-            if (h >= 0) {
-                min = Math.min(min, h);
-            }
-        }
-        return min == Long.MAX_VALUE ? -1 : min;
-    }
-
     private static String mib(long kib) {
         return kib < 0 ? "-" : String.valueOf(Math.round(kib / 1024.0));
     }

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -32,8 +33,10 @@ import org.jboss.logging.Logger;
  * content hash differs from the last one published for the directory (kept in Redis, so replicas agree; in
  * memory while Redis is away), a {@code DirectoryUpdated} on {@code cxbridge.directory.updates.v1} (the CDN
  * sync hook) and the optional webhook. The new hash is recorded only once the broker took the event, so a
- * failed send is retried by the next load, never lost. None of it blocks or fails a read: outcomes are counted
- * and logged.
+ * failed send is retried by the next load, never lost. When the broker took it but the hash could not be
+ * recorded, this replica remembers what it published over which recorded hash: its next load of the same
+ * content records the hash instead of publishing twice. None of it blocks or fails a read: outcomes are
+ * counted and logged.
  */
 @ApplicationScoped
 public class DirectoryUpdates implements CacheListener {
@@ -45,7 +48,8 @@ public class DirectoryUpdates implements CacheListener {
     private final WebhookSender webhooks;
     private final DirectoryConfig config;
     private final RedisAPI redis;
-    private final Map<String, String> lastHashes = new ConcurrentHashMap<>();
+    /** Per directory, what this replica last published and the recorded hash it replaced. */
+    private final Map<String, Published> lastPublished = new ConcurrentHashMap<>();
     private final Counter published;
     private final Counter failed;
 
@@ -75,31 +79,43 @@ public class DirectoryUpdates implements CacheListener {
         data.put("ttlSeconds", loaded.ttlSeconds());
         audit.emitObserved(audit.event(previous == null ? AuditTypes.DIRECTORY_POPULATED : AuditTypes.DIRECTORY_REFRESHED,
                 loaded.directoryId(), traceId, data));
-        publishedHash(loaded).onItem().transformToUni(old -> loaded.contentHash().equals(old)
-                        ? Uni.createFrom().voidItem()
-                        : publish(new DirectoryUpdated(loaded.directoryId(), loaded.entries().size(),
-                                loaded.lastModified(), loaded.contentHash(), loaded.ttlSeconds(), traceId))
-                        .call(() -> recordHash(loaded)))
+        publishedHash(loaded).onItem().transformToUni(old -> {
+                    if (loaded.contentHash().equals(old)) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    Published mine = lastPublished.get(loaded.directoryId());
+                    if (mine != null && mine.hash().equals(loaded.contentHash()) && Objects.equals(mine.over(), old)) {
+                        // Published by this replica, but its hash was not recorded: record it, no second event.
+                        return recordHash(loaded, old);
+                    }
+                    return publish(new DirectoryUpdated(loaded.directoryId(), loaded.entries().size(),
+                            loaded.lastModified(), loaded.contentHash(), loaded.ttlSeconds(), traceId))
+                            .call(() -> recordHash(loaded, old));
+                })
                 .subscribe().with(x -> { }, e -> LOG.warnf("directory %s: DirectoryUpdated not published (the next "
                         + "load tries again): %s", loaded.directoryId(), e.getMessage()));
     }
 
     /** The hash last published for the directory (Redis; this replica's memory while Redis is away). */
     private Uni<String> publishedHash(CachedDirectory d) {
-        String local = lastHashes.get(d.directoryId());
+        Published local = lastPublished.get(d.directoryId());
         return redis.get(hashKey(d))
                 .ifNoItem().after(Duration.ofSeconds(1)).fail()
                 .map(r -> r == null ? null : r.toString())
-                .onFailure().recoverWithItem(e -> local);
+                .onFailure().recoverWithItem(e -> local == null ? null : local.hash());
     }
 
-    /** Recorded after the broker took the event. */
-    private Uni<Void> recordHash(CachedDirectory d) {
-        lastHashes.put(d.directoryId(), d.contentHash());
+    /** Recorded after the broker took the event; {@code over} is the recorded hash it replaces. */
+    private Uni<Void> recordHash(CachedDirectory d, String over) {
+        lastPublished.put(d.directoryId(), new Published(d.contentHash(), over));
         return redis.set(List.of(hashKey(d), d.contentHash(), "EX", String.valueOf(Duration.ofDays(7).toSeconds())))
                 .ifNoItem().after(Duration.ofSeconds(1)).fail()
                 .replaceWithVoid()
                 .onFailure().recoverWithUni(e -> Uni.createFrom().voidItem());
+    }
+
+    /** A hash this replica published, and the recorded hash (null: none) it was published over. */
+    private record Published(String hash, String over) {
     }
 
     private String hashKey(CachedDirectory d) {

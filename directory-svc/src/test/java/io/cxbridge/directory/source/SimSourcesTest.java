@@ -127,6 +127,50 @@ class SimSourcesTest {
         });
     }
 
+    /** Users are dealt to the 3 groups and 3 queues in turn: user i is in group and queue i % 3. */
+    @Test
+    void aGroupsMembersAreReadThroughThePagerAndMappedLikeUsers() {
+        sim.reseed(Map.of("users", 1200, "groups", 3));
+        String groupId = sim.seed().path("groups").get(0).path("id").asText();
+        DirectoryCache cache = cache(source("team", SourceKind.GROUP_MEMBERS, groupId));
+
+        DirectoryCache.Read read = cache.read("team").await().atMost(WAIT);
+
+        List<DirectoryEntry> entries = read.directory().entries();
+        assertThat(entries).as("users 0, 3, 6, ... of 1,200").hasSize(400);
+        assertThat(entries.stream().map(DirectoryEntry::id).distinct()).hasSize(400);
+        DirectoryEntry first = entries.get(0);
+        assertThat(first.name()).isEqualTo("Agent 00001");
+        assertThat(first.email()).isEqualTo("agent.00001@example.com");
+        assertThat(first.phone()).as("the PHONE of the user's contact info").isEqualTo("+13175550000");
+        assertThat(first.customAttributes().path("department").isTextual()).isTrue();
+        assertThat(entries.get(1).email()).as("upstream order").isEqualTo("agent.00004@example.com");
+        assertThat(entries.get(2).phone()).as("user 6: every seventh user has no phone").isNull();
+        assertThat(sim.stats().pages("/api/v2/groups/" + groupId + "/members"))
+                .as("4 pages of 100 (the platform's cap), each read once").isEqualTo(4);
+        assertThat(cache.read("team").await().atMost(WAIT).source()).isEqualTo(Source.HIT_L1);
+    }
+
+    @Test
+    void aQueuesMembersAreReadThroughThePagerWithoutATotalAndMappedFromTheirUser() {
+        sim.reseed(Map.of("users", 1200, "queues", 3));
+        String queueId = sim.seed().path("queues").get(1).path("id").asText();
+        DirectoryCache cache = cache(source("line", SourceKind.QUEUE_MEMBERS, queueId));
+
+        List<DirectoryEntry> entries = cache.read("line").await().atMost(WAIT).directory().entries();
+
+        assertThat(entries).as("users 1, 4, 7, ... of 1,200").hasSize(400);
+        assertThat(entries.stream().map(DirectoryEntry::id).distinct()).hasSize(400);
+        DirectoryEntry first = entries.get(0);
+        assertThat(first.name()).isEqualTo("Agent 00002");
+        assertThat(first.email()).as("from the member's user").isEqualTo("agent.00002@example.com");
+        assertThat(first.phone()).isEqualTo("+13175550001");
+        assertThat(entries.get(1).email()).isEqualTo("agent.00005@example.com");
+        assertThat(entries.stream().filter(e -> e.phone() == null)).as("users 13, 34, ...: no phone").isNotEmpty();
+        // QueueMemberEntityListing has no total: complete when the next link runs out, one call per page.
+        assertThat(sim.stats().pages("/api/v2/routing/queues/" + queueId + "/members")).isEqualTo(4);
+    }
+
     @Test
     void aShortOrInflatedUsersListingIsRefusedNamingTheCountsAndNothingIsCached() {
         sim.reseed(Map.of("users", 1200));
