@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cxbridge.model.event.FulfillmentJob;
 import io.cxbridge.testkit.KafkaResource;
+import io.cxbridge.testkit.Management;
 import io.cxbridge.testkit.RedisResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -36,7 +37,7 @@ class MetricsTest {
     }
 
     private static String metrics() {
-        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
     @Test
@@ -63,7 +64,7 @@ class MetricsTest {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
                 value(metrics(), "cxbridge_fulfillment_jobs_in_flight", "") == 0
                         || metrics().contains("cxbridge_fulfillment_jobs_in_flight 0.0"));
-        given().get("/q/health/live").then().statusCode(200)
+        Management.given().get("/q/health/live").then().statusCode(200)
                 .body("checks.find { it.name == 'fulfillment-jobs' }.status", org.hamcrest.Matchers.equalTo("UP"));
     }
 }
