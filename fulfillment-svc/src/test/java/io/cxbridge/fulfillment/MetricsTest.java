@@ -56,6 +56,14 @@ class MetricsTest {
         assertTrue(value(after, "cxbridge_fulfillment_external_latency_seconds_sum", "outcome=\"ok\"") > 0);
         assertTrue(value(after, "cxbridge_fulfillment_jobs_total", "outcome=\"complete\"")
                 > value(before, "cxbridge_fulfillment_jobs_total", "outcome=\"complete\""));
+        // ack-to-post: one sample per posted result, at least as long as the external call and the post took
+        assertTrue(value(after, "cxbridge_fulfillment_ack_to_post_seconds_count", "outcome=\"complete\"")
+                > value(before, "cxbridge_fulfillment_ack_to_post_seconds_count", "outcome=\"complete\""));
+        assertTrue(value(after, "cxbridge_fulfillment_ack_to_post_seconds_sum", "outcome=\"complete\"")
+                - value(before, "cxbridge_fulfillment_ack_to_post_seconds_sum", "outcome=\"complete\"") > 0);
+        assertTrue(after.contains("cxbridge_fulfillment_ack_to_post_seconds_bucket{"), "a histogram");
+        assertTrue(after.contains("cxbridge_fulfillment_ack_to_post_seconds_count{outcome=\"failed\""),
+                "the failed series exists before the first failure");
         for (String outcome : new String[] {"failed", "dead-lettered", "callback-failed", "skipped"}) {
             assertTrue(after.contains("cxbridge_fulfillment_jobs_total{") && after.contains("outcome=\"" + outcome
                     + "\""), "the " + outcome + " series");

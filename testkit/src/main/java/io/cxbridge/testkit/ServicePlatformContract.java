@@ -68,7 +68,7 @@ public abstract class ServicePlatformContract {
 
     @Test
     void exposesPrometheusMetricsAndOpenApi() {
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> mgmt().get("/q/metrics").then().statusCode(200)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> mgmt().get("/q/metrics").then().statusCode(200)
                 .body(containsString("cxbridge_dependency_up{dependency=\"redis\"} 1.0")));
         given().get("/q/openapi").then().statusCode(200).body(containsString("openapi"));
     }
