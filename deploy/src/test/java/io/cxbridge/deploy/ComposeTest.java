@@ -68,6 +68,9 @@ class ComposeTest {
         Repo.IMAGES.forEach((svc, port) -> {
             assertThat(services).as("docker-compose.yml service %s", svc).containsKey(svc);
             assertThat(ports(services.get(svc))).as("%s's published port", svc).containsEntry(port, port);
+            int management = Repo.managementPort(svc);
+            assertThat(ports(services.get(svc))).as("%s's published management port", svc)
+                    .containsEntry(management, management);
         });
         assertThat(ports(services.get("kafka"))).containsEntry(Repo.KAFKA_PORT, Repo.KAFKA_PORT);
         assertThat(ports(services.get("redis"))).containsEntry(Repo.REDIS_PORT, Repo.REDIS_PORT);
@@ -80,8 +83,8 @@ class ComposeTest {
         }
         assertThat(healthcheckCommand(services.get("redis"))).contains("ping");
         Repo.IMAGES.forEach((svc, port) -> assertThat(healthcheckCommand(services.get(svc)))
-                .as("%s's healthcheck asks /q/health/ready on its own port", svc)
-                .contains("/q/health/ready").contains(String.valueOf(port)));
+                .as("%s's healthcheck asks /q/health/ready on its management port", svc)
+                .contains("/q/health/ready").contains("/" + Repo.managementPort(svc) + " "));
         for (Object s : services.values()) {
             assertThat(Yml.at(s, "healthcheck", "disable")).isNotEqualTo(true);
         }
@@ -209,7 +212,7 @@ class ComposeTest {
             jobs.put(Yml.str(job, "job_name"), Yml.str(job, "static_configs", 0, "targets", 0));
         }
         Repo.IMAGES.forEach((svc, port) -> assertThat(jobs).as("compose Prometheus scrapes %s as job %s", svc, svc)
-                .containsEntry(svc, svc + ":" + port));
+                .containsEntry(svc, svc + ":" + Repo.managementPort(svc)));
     }
 
     private static final Pattern INSTRUCTION = Pattern.compile("^\\s*([A-Za-z]+)\\s+(.*)$");

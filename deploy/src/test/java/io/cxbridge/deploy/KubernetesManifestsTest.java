@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,18 +55,32 @@ class KubernetesManifestsTest {
         Repo.IMAGES.forEach((module, port) ->
                 assertThat(Repo.applicationProperties(module).getProperty("quarkus.http.port"))
                         .as("quarkus.http.port of %s", module).isEqualTo(String.valueOf(port)));
+        Repo.MANAGEMENT_PORTS.forEach((module, port) -> {
+            Properties p = Repo.applicationProperties(module);
+            assertThat(p.getProperty("quarkus.management.enabled")).as("%s runs the management interface", module)
+                    .isEqualTo("true");
+            assertThat(p.getProperty("quarkus.management.port")).as("quarkus.management.port of %s", module)
+                    .isEqualTo(String.valueOf(port));
+        });
+        assertThat(Repo.applicationProperties(Repo.SIM).getProperty("quarkus.management.enabled"))
+                .as("genesys-sim keeps health on its API port").isNull();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
-    void everyServiceHasBothProbesOnItsOwnPort(String overlay) {
+    void everyServiceHasItsProbesOnItsManagementPort(String overlay) {
         Rendered r = Kustomize.overlay(overlay);
         workloads(overlay).forEach((svc, port) -> {
             Map<String, Object> c = container(r.one("Deployment", svc));
             assertThat(containerPort(c, "http")).as("%s: %s's http containerPort", overlay, svc).isEqualTo(port);
-            assertProbe(overlay, svc, c, "readinessProbe", "/q/health/ready", port);
-            assertProbe(overlay, svc, c, "livenessProbe", "/q/health/live", port);
-            assertProbe(overlay, svc, c, "startupProbe", "/q/health/started", port);
+            int management = Repo.managementPort(svc);
+            if (Repo.MANAGEMENT_PORTS.containsKey(svc)) {
+                assertThat(containerPort(c, "management")).as("%s: %s's management containerPort", overlay, svc)
+                        .isEqualTo(management);
+            }
+            assertProbe(overlay, svc, c, "readinessProbe", "/q/health/ready", management);
+            assertProbe(overlay, svc, c, "livenessProbe", "/q/health/live", management);
+            assertProbe(overlay, svc, c, "startupProbe", "/q/health/started", management);
         });
     }
 
@@ -145,11 +160,18 @@ class KubernetesManifestsTest {
                         .as("%s: Service %s selects the pods of %s", overlay, svc, name(d))
                         .isEqualTo(name(d).equals(svc));
             }
-            Map<String, Object> p = Yml.map(Yml.list(s, "spec", "ports"), 0);
-            assertThat(Yml.list(s, "spec", "ports")).as("%s: Service %s ports", overlay, svc).hasSize(1);
-            assertThat(((Number) p.get("port")).intValue()).as("%s: Service %s port", overlay, svc).isEqualTo(port);
-            assertThat(resolvePort(container(r.one("Deployment", svc)), p.get("targetPort")))
-                    .as("%s: Service %s targetPort", overlay, svc).isEqualTo(port);
+            // The API port, and for the five services the management port the ServiceMonitor scrapes.
+            List<Integer> expected = Repo.MANAGEMENT_PORTS.containsKey(svc)
+                    ? List.of(port, Repo.managementPort(svc)) : List.of(port);
+            List<Object> ports = Yml.list(s, "spec", "ports");
+            assertThat(ports).as("%s: Service %s ports", overlay, svc).hasSize(expected.size());
+            for (int i = 0; i < expected.size(); i++) {
+                Map<String, Object> p = Yml.map(ports, i);
+                assertThat(((Number) p.get("port")).intValue()).as("%s: Service %s port", overlay, svc)
+                        .isEqualTo(expected.get(i));
+                assertThat(resolvePort(container(r.one("Deployment", svc)), p.get("targetPort")))
+                        .as("%s: Service %s targetPort", overlay, svc).isEqualTo(expected.get(i));
+            }
         });
         for (Map<String, Object> s : r.all("Service")) {
             assertThat(Yml.str(s, "spec", "type")).as("%s: Service %s is cluster-internal", overlay, name(s))
@@ -361,10 +383,13 @@ class KubernetesManifestsTest {
                 for (Object rule : Yml.list(p, "spec", "ingress")) {
                     List<Integer> rulePorts = Yml.list(rule, "ports").stream()
                             .map(x -> resolvePort(container(r.one("Deployment", svc)), Yml.at(x, "port"))).toList();
-                    assertThat(rulePorts).as("%s: %s (%s) opens only its HTTP port", overlay, svc, name(p))
-                            .isNotEmpty().containsOnly(ports.get(svc));
                     List<Object> from = Yml.list(rule, "from");
-                    if (svc.equals(Repo.GATEWAY)) {
+                    // Prometheus reaches the management port only (checked in its own test); anyone else the API.
+                    int allowed = from.stream().anyMatch(KubernetesManifestsTest::isMonitoringPeer)
+                            ? Repo.managementPort(svc) : ports.get(svc);
+                    assertThat(rulePorts).as("%s: %s (%s) opens only its HTTP or its management port", overlay, svc,
+                            name(p)).isNotEmpty().containsOnly(allowed);
+                    if (svc.equals(Repo.GATEWAY) && from.isEmpty()) {
                         continue; // the front door: any source, on its HTTP port only (checked above)
                     }
                     assertThat(from).as("%s: %s (%s) takes traffic from named peers only", overlay, svc, name(p))
@@ -372,11 +397,8 @@ class KubernetesManifestsTest {
                     for (Object peer : from) {
                         assertThat(Yml.at(peer, "ipBlock")).as("%s: %s accepts no IP range (%s)", overlay, svc, name(p))
                                 .isNull();
-                        Map<String, Object> ns = Yml.map(peer, "namespaceSelector");
                         Map<String, Object> podSel = Yml.map(peer, "podSelector");
-                        boolean monitoring = Yml.at(peer, "namespaceSelector") != null && Yml.at(peer, "podSelector") == null
-                                && Yml.labels(ns, "matchLabels").equals(Map.of("kubernetes.io/metadata.name", "monitoring"))
-                                && Yml.list(ns, "matchExpressions").isEmpty();
+                        boolean monitoring = isMonitoringPeer(peer);
                         boolean samePods = Yml.at(peer, "namespaceSelector") == null && Yml.at(peer, "podSelector") != null;
                         assertThat(monitoring || samePods)
                                 .as("%s: %s (%s) peer %s is a pod of this namespace or Prometheus", overlay, svc, name(p), peer)
@@ -459,6 +481,51 @@ class KubernetesManifestsTest {
         }
     }
 
+    /** A peer that is the whole {@code monitoring} namespace (Prometheus), and nothing else. */
+    private static boolean isMonitoringPeer(Object peer) {
+        Map<String, Object> ns = Yml.map(peer, "namespaceSelector");
+        return Yml.at(peer, "namespaceSelector") != null && Yml.at(peer, "podSelector") == null
+                && Yml.labels(ns, "matchLabels").equals(Map.of("kubernetes.io/metadata.name", "monitoring"))
+                && Yml.list(ns, "matchExpressions").isEmpty();
+    }
+
+    /**
+     * The monitoring namespace reaches every service, on its management port and on nothing else: anyone there
+     * could otherwise call a service's API (replay dead letters, deploy policies).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void theMonitoringNamespaceReachesOnlyTheManagementPorts(String overlay) {
+        Rendered r = Kustomize.overlay(overlay);
+        Map<String, Set<Integer>> reached = new LinkedHashMap<>();
+        for (Map<String, Object> d : r.all("Deployment")) {
+            String svc = name(d);
+            for (Map<String, Object> p : r.all("NetworkPolicy")) {
+                if (!policyTypes(p).contains("Ingress")
+                        || !LabelSelector.matches(Yml.map(p, "spec", "podSelector"), podLabels(d))) {
+                    continue;
+                }
+                for (Object rule : Yml.list(p, "spec", "ingress")) {
+                    List<Object> from = Yml.list(rule, "from");
+                    boolean fromMonitoring = from.stream().anyMatch(KubernetesManifestsTest::isMonitoringPeer);
+                    if (!fromMonitoring) {
+                        continue;
+                    }
+                    assertThat(from).as("%s: %s (%s): a monitoring rule names no other peer", overlay, svc, name(p))
+                            .allMatch(KubernetesManifestsTest::isMonitoringPeer);
+                    List<Object> rulePorts = Yml.list(rule, "ports");
+                    assertThat(rulePorts).as("%s: %s (%s) names its ports for monitoring", overlay, svc, name(p))
+                            .isNotEmpty();
+                    rulePorts.forEach(x -> reached.computeIfAbsent(svc, k -> new LinkedHashSet<>())
+                            .add(resolvePort(container(d), Yml.at(x, "port"))));
+                }
+            }
+        }
+        Repo.MANAGEMENT_PORTS.forEach((svc, management) -> assertThat(reached.get(svc))
+                .as("%s: the monitoring namespace reaches %s on its management port only", overlay, svc)
+                .containsExactly(management));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void prometheusScrapesEveryServiceOnItsMetricsPath(String overlay) {
@@ -466,7 +533,7 @@ class KubernetesManifestsTest {
         workloads(overlay).forEach((svc, port) -> {
             Map<String, String> a = Yml.labels(r.one("Deployment", svc), "spec", "template", "metadata", "annotations");
             assertThat(a).as("%s: %s scrape annotations", overlay, svc).containsEntry("prometheus.io/scrape", "true")
-                    .containsEntry("prometheus.io/port", String.valueOf(port))
+                    .containsEntry("prometheus.io/port", String.valueOf(Repo.managementPort(svc)))
                     .containsEntry("prometheus.io/path", "/q/metrics");
         });
         if (overlay.equals("prod")) {
@@ -478,7 +545,8 @@ class KubernetesManifestsTest {
                                 && Yml.list(m, "spec", "endpoints").stream().anyMatch(e ->
                                 "/q/metrics".equals(Yml.str(e, "path"))
                                         && Yml.list(s, "spec", "ports").stream()
-                                        .anyMatch(p -> Yml.str(p, "name").equals(Yml.str(e, "port")))));
+                                        .anyMatch(p -> Yml.str(p, "name").equals(Yml.str(e, "port"))
+                                                && ((Number) Yml.at(p, "port")).intValue() == Repo.managementPort(svc))));
             }
         }
     }

@@ -23,6 +23,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,40 +42,54 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the packaged gateway-svc against a real broker and redis-server (testkit), the way the stack runs it, and
- * checks the dashboard, the alert rules, the probes and the compose health check against what it really does.
+ * Runs the five packaged services against a real broker and redis-server (testkit), the way the stack runs them, and
+ * checks the dashboard, the alert rules, the probes and the compose health check against what they really do.
  */
 class LiveMetricsTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Map<String, ServiceProcess> SERVICES = new ConcurrentHashMap<>();
+    private static final Map<String, Set<String>> EXPOSED_BY = new ConcurrentHashMap<>();
     private static ServiceProcess gateway;
-    private static Set<String> exposed;
+    /** What any of the five services exposes. */
+    private static Set<String> exposed = Set.of();
 
     @BeforeAll
-    static void startTheGateway() {
+    static void startTheServices() {
         KafkaBroker broker = KafkaBroker.shared();
         RedisServer redis = RedisServer.shared();
-        gateway = ServiceProcess.start(Repo.GATEWAY, ServiceProcess.jarOf(Repo.GATEWAY), "256m", Map.of(
+        Map<String, String> wiring = Map.of(
                 "quarkus.profile", "local",
                 "kafka.bootstrap.servers", broker.bootstrapServers(),
                 "quarkus.redis.hosts", redis.url(),
                 // Nothing listens there: a proxied call fails fast at the token request, never leaves the machine.
                 "cxbridge.genesys.base-url", "http://127.0.0.1:" + freePort(),
                 "cxbridge.genesys.retry.deadline", "2s",
-                "cxbridge.kafka.partitions", "1"), Duration.ofSeconds(90));
+                "cxbridge.kafka.partitions", "1");
+        // The five at once (each waits for its own readiness); any that fails stops the others in stop().
+        List<CompletableFuture<Void>> starts = Repo.SERVICES.keySet().stream().map(svc -> CompletableFuture.runAsync(
+                () -> SERVICES.put(svc, ServiceProcess.start(svc, ServiceProcess.jarOf(svc), "192m", wiring,
+                        Duration.ofSeconds(180))))).toList();
+        CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
+        gateway = SERVICES.get(Repo.GATEWAY);
         // Traffic a gateway sees: a refused request, a proxied one (the local profile's demo key), so that the
         // request, refusal, audit and genesys-client meters exist; then wait until what the dashboard and the
-        // live rules read is there, or give up after 20 s and let the tests report what is missing.
+        // live rules read is there, or give up after 30 s and let the tests report what is missing.
         Set<String> wanted = Observability.metricNames(Observability.dashboardQueries(Observability.dashboard()));
         Observability.rules(Observability.LIVE_RULES).values()
                 .forEach(rule -> wanted.addAll(PromQl.metricNames(Yml.str(rule, "expr"))));
         wanted.removeAll(Observability.PROMETHEUS_SERIES);
         try {
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
                 get("/v1/deploy-check");
                 get("/api/v2/routing/queues", "Authorization", "Bearer cxb_demo_key");
-                exposed = metricNames();
-                return exposed.containsAll(wanted);
+                Set<String> all = new TreeSet<>();
+                SERVICES.forEach((svc, process) -> {
+                    EXPOSED_BY.put(svc, metricNames(process));
+                    all.addAll(EXPOSED_BY.get(svc));
+                });
+                exposed = all;
+                return exposed.containsAll(wanted) && ownedRulesExposed();
             });
         } catch (ConditionTimeoutException e) {
             // the tests below name what is missing
@@ -82,9 +98,39 @@ class LiveMetricsTest {
 
     @AfterAll
     static void stop() {
-        if (gateway != null) {
-            gateway.stop();
-        }
+        SERVICES.values().forEach(ServiceProcess::stop);
+    }
+
+    /** The service a rule group is about ({@code cxbridge-retry-svc}), if it is one service's. */
+    private static String ownerOf(String ruleId) {
+        String group = ruleId.substring(0, ruleId.indexOf('/'));
+        String svc = group.startsWith("cxbridge-") ? group.substring("cxbridge-".length()) : "";
+        return Repo.SERVICES.containsKey(svc) ? svc : null;
+    }
+
+    private static boolean ownedRulesExposed() {
+        return Observability.rules(Observability.LIVE_RULES).entrySet().stream().allMatch(e -> {
+            String owner = ownerOf(e.getKey());
+            return owner == null || EXPOSED_BY.getOrDefault(owner, Set.of())
+                    .containsAll(PromQl.metricNames(Yml.str(e.getValue(), "expr")));
+        });
+    }
+
+    /** A rule group named after a service reads only metrics that service itself exposes. */
+    @Test
+    void everyServiceGroupOfTheLiveRulesReadsWhatItsServiceExposes() {
+        Set<String> owners = new TreeSet<>();
+        Observability.rules(Observability.LIVE_RULES).forEach((id, rule) -> {
+            String owner = ownerOf(id);
+            if (owner == null) {
+                return;
+            }
+            owners.add(owner);
+            Set<String> missing = minus(PromQl.metricNames(Yml.str(rule, "expr")), EXPOSED_BY.get(owner));
+            assertThat(missing).as("rule %s reads metrics %s that %s does not expose", id, missing, owner).isEmpty();
+        });
+        assertThat(owners).as("the services with rules of their own")
+                .contains("retry-svc", "fulfillment-svc", "directory-svc");
     }
 
     @Test
@@ -94,7 +140,7 @@ class LiveMetricsTest {
         queries.forEach((where, query) -> {
             Set<String> missing = minus(PromQl.metricNames(query), exposed);
             missing.removeAll(Observability.PROMETHEUS_SERIES);
-            assertThat(missing).as("%s reads metrics %s that gateway-svc's /q/metrics does not expose (it exposes %s)",
+            assertThat(missing).as("%s reads metrics %s that no service's /q/metrics exposes (they expose %s)",
                     where, missing, new TreeSet<>(exposed)).isEmpty();
         });
     }
@@ -143,28 +189,53 @@ class LiveMetricsTest {
     }
 
     @Test
-    void theKubernetesProbePathsAnswerOnTheRunningService() {
-        for (String path : List.of("/q/health/live", "/q/health/ready", "/q/health/started", "/q/metrics")) {
-            assertThat(get(path).statusCode()).as("GET %s", path).isEqualTo(200);
-        }
+    void theKubernetesProbePathsAnswerOnTheManagementPortAndNotOnTheApiPort() {
+        assertThat(SERVICES).as("the five services run").hasSize(Repo.SERVICES.size());
+        SERVICES.forEach((svc, process) -> {
+            assertThat(process.managementPort()).as("%s: a management port of its own", svc)
+                    .isNotEqualTo(process.port());
+            for (String path : List.of("/q/health/live", "/q/health/ready", "/q/health/started", "/q/metrics")) {
+                assertThat(send(process.managementUrl(), path).statusCode()).as("%s: GET %s on the management port",
+                        svc, path).isEqualTo(200);
+                assertThat(send(process.baseUrl(), path).statusCode()).as("%s: GET %s on the API port", svc, path)
+                        .isEqualTo(404);
+            }
+            // The contract document stays on the API port.
+            assertThat(send(process.baseUrl(), "/q/openapi").statusCode()).as("%s: /q/openapi on the API port", svc)
+                    .isEqualTo(200);
+            assertThat(send(process.managementUrl(), "/q/openapi").statusCode())
+                    .as("%s: /q/openapi on the management port", svc).isEqualTo(404);
+        });
     }
 
     @Test
     void theComposeHealthCheckPassesAgainstAReadyServiceAndFailsWithoutOne() throws Exception {
         Object service = Yml.at(Repo.yamlMap(Repo.path("docker-compose.yml")), "services", Repo.GATEWAY);
         String command = ComposeTest.healthcheckCommand(service);
-        String port = String.valueOf(Repo.SERVICES.get(Repo.GATEWAY));
+        String port = String.valueOf(Repo.managementPort(Repo.GATEWAY));
         assertThat(command).contains("/" + port);
-        assertThat(run(command.replace("/" + port, "/" + gateway.port()))).as("healthcheck against the gateway").isZero();
+        assertThat(run(command.replace("/" + port, "/" + gateway.managementPort())))
+                .as("healthcheck against the gateway's management port").isZero();
+        assertThat(run(command.replace("/" + port, "/" + gateway.port()))).as("healthcheck against its API port")
+                .isNotZero();
         assertThat(run(command.replace("/" + port, "/" + freePort()))).as("healthcheck, nothing listening")
                 .isNotZero();
     }
 
     // ------------------------------------------------------------------------------------------------
 
-    /** GET on the running gateway with optional header name/value pairs. */
+    /** GET on the running gateway's API port with optional header name/value pairs. */
     private static HttpResponse<String> get(String path, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path))
+        return send(gateway.baseUrl(), path, headers);
+    }
+
+    /** GET on a running service's management interface (health, metrics). */
+    private static HttpResponse<String> mgmt(ServiceProcess service, String path) {
+        return send(service.managementUrl(), path);
+    }
+
+    private static HttpResponse<String> send(String base, String path, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(10)).GET();
         if (headers.length > 0) {
             request.headers(headers);
@@ -179,10 +250,10 @@ class LiveMetricsTest {
         }
     }
 
-    /** The metric names of the gateway's Prometheus exposition (sample lines, not comments). */
-    private static Set<String> metricNames() {
-        HttpResponse<String> r = get("/q/metrics");
-        assertThat(r.statusCode()).as("/q/metrics").isEqualTo(200);
+    /** The metric names of a service's Prometheus exposition (sample lines, not comments). */
+    private static Set<String> metricNames(ServiceProcess service) {
+        HttpResponse<String> r = mgmt(service, "/q/metrics");
+        assertThat(r.statusCode()).as("/q/metrics of %s", service).isEqualTo(200);
         Set<String> names = new LinkedHashSet<>();
         for (String line : r.body().split("\n")) {
             if (!line.isBlank() && !line.startsWith("#")) {

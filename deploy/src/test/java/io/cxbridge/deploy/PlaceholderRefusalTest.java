@@ -39,7 +39,8 @@ class PlaceholderRefusalTest {
         Path jar = ServiceProcess.jarOf("retry-svc");
         Path log = Files.createTempFile(Path.of(System.getProperty("user.dir"), "target"), "placeholder-", ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-Dquarkus.http.port=0", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.profile=local",
+                "-Xmx128m", "-Dquarkus.http.port=0", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.management.port=0",
+                "-Dquarkus.profile=local",
                 "-Dkafka.bootstrap.servers=" + KafkaBroker.shared().bootstrapServers(),
                 "-Dquarkus.redis.hosts=" + RedisServer.shared().url(),
                 "-Dcxbridge.genesys.base-url=http://127.0.0.1:9", "-Dcxbridge.kafka.partitions=1",

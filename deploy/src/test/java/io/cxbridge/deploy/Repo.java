@@ -27,6 +27,15 @@ final class Repo {
     static final int KAFKA_PORT = 9092;
     static final int REDIS_PORT = 6379;
     static final String GATEWAY = "gateway-svc";
+    /** The management interface (health, metrics) of each service: its API port + 1000 (SPEC, "Ports and processes"). */
+    static final Map<String, Integer> MANAGEMENT_PORTS = orderedMap(
+            "gateway-svc", 9080, "retry-svc", 9081, "fulfillment-svc", 9082, "retention-svc", 9083,
+            "directory-svc", 9084);
+
+    /** Where {@code module} answers health and metrics: its management port; genesys-sim keeps them on its API port. */
+    static int managementPort(String module) {
+        return MANAGEMENT_PORTS.getOrDefault(module, IMAGES.get(module));
+    }
 
     /** Every module that ships an image: the services and genesys-sim. */
     static final Map<String, Integer> IMAGES;

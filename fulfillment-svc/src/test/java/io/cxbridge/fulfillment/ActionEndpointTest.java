@@ -13,6 +13,7 @@ import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.model.problem.Problem;
 import io.cxbridge.testkit.KafkaBroker;
 import io.cxbridge.testkit.KafkaResource;
+import io.cxbridge.testkit.Management;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.RedisServer;
 import io.cxbridge.testkit.TopicReader;
@@ -233,7 +234,7 @@ class ActionEndpointTest {
         }
         assertNoRunTimedOut();
         // every answer left within the 3 s budget (plus the loaded machine's margin), as the service measured it
-        double slowest = given().get("/q/metrics").asString().lines()
+        double slowest = Management.given().get("/q/metrics").asString().lines()
                 .filter(l -> l.startsWith("cxbridge_action_answer_seconds_max{") && l.contains("action=\"burst\""))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).max().orElse(-1);
         assertThat(slowest).as("slowest burst answer (s)").isPositive()
@@ -247,7 +248,7 @@ class ActionEndpointTest {
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() ->
                 post("burst", "{\"n\":\"again\"}").response().statusCode() == 200);
         post("burst", "{\"n\":\"closed\"}").response().then().statusCode(200);
-        given().get("/q/metrics").then().body(org.hamcrest.Matchers.containsString(
+        Management.given().get("/q/metrics").then().body(org.hamcrest.Matchers.containsString(
                 "cxbridge_action_breaker_state{action=\"burst\"} 0.0"));
     }
 
@@ -281,17 +282,17 @@ class ActionEndpointTest {
         KafkaBroker kafka = KafkaBroker.shared();
         kafka.stop();
         try {
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/ready").then()
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> Management.given().get("/q/health/ready").then()
                     .statusCode(200)
                     .body("checks.find { it.name == 'dependencies' }.data.kafka", equalTo("degraded")));
             SimControl.ActionRunResult r = run("plain", "{\"orderId\":\"o-4\"}", 3000);
             assertThat(r.outcome()).isEqualTo("success");
             assertThat(r.body().path("echo").path("orderId").asText()).isEqualTo("o-4");
-            given().get("/q/health/ready").then().statusCode(200);
+            Management.given().get("/q/health/ready").then().statusCode(200);
         } finally {
             kafka.start();
         }
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then()
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Management.given().get("/q/health/ready").then()
                 .statusCode(200).body("checks.find { it.name == 'dependencies' }.data.kafka", equalTo("up")));
     }
 
@@ -306,7 +307,7 @@ class ActionEndpointTest {
         } finally {
             redis.start();
         }
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then()
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Management.given().get("/q/health/ready").then()
                 .statusCode(200));
     }
 

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cxbridge.model.event.FulfillmentJob;
 import io.cxbridge.testkit.KafkaResource;
+import io.cxbridge.testkit.Management;
 import io.cxbridge.testkit.RedisResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -36,7 +37,7 @@ class MetricsTest {
     }
 
     private static String metrics() {
-        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
     @Test
@@ -55,6 +56,14 @@ class MetricsTest {
         assertTrue(value(after, "cxbridge_fulfillment_external_latency_seconds_sum", "outcome=\"ok\"") > 0);
         assertTrue(value(after, "cxbridge_fulfillment_jobs_total", "outcome=\"complete\"")
                 > value(before, "cxbridge_fulfillment_jobs_total", "outcome=\"complete\""));
+        // ack-to-post: one sample per posted result, at least as long as the external call and the post took
+        assertTrue(value(after, "cxbridge_fulfillment_ack_to_post_seconds_count", "outcome=\"complete\"")
+                > value(before, "cxbridge_fulfillment_ack_to_post_seconds_count", "outcome=\"complete\""));
+        assertTrue(value(after, "cxbridge_fulfillment_ack_to_post_seconds_sum", "outcome=\"complete\"")
+                - value(before, "cxbridge_fulfillment_ack_to_post_seconds_sum", "outcome=\"complete\"") > 0);
+        assertTrue(after.contains("cxbridge_fulfillment_ack_to_post_seconds_bucket{"), "a histogram");
+        assertTrue(after.contains("cxbridge_fulfillment_ack_to_post_seconds_count{outcome=\"failed\""),
+                "the failed series exists before the first failure");
         for (String outcome : new String[] {"failed", "dead-lettered", "callback-failed", "skipped"}) {
             assertTrue(after.contains("cxbridge_fulfillment_jobs_total{") && after.contains("outcome=\"" + outcome
                     + "\""), "the " + outcome + " series");
@@ -63,7 +72,7 @@ class MetricsTest {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
                 value(metrics(), "cxbridge_fulfillment_jobs_in_flight", "") == 0
                         || metrics().contains("cxbridge_fulfillment_jobs_in_flight 0.0"));
-        given().get("/q/health/live").then().statusCode(200)
+        Management.given().get("/q/health/live").then().statusCode(200)
                 .body("checks.find { it.name == 'fulfillment-jobs' }.status", org.hamcrest.Matchers.equalTo("UP"));
     }
 }

@@ -16,6 +16,7 @@ import io.cxbridge.model.Headers;
 import io.cxbridge.model.Topics;
 import io.cxbridge.model.event.FulfillmentJob;
 import io.cxbridge.testkit.KafkaResource;
+import io.cxbridge.testkit.Management;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -117,6 +118,6 @@ class PoisonRecordTest {
             assertTrue(Arrays.equals(poison.value().getBytes(StandardCharsets.UTF_8), r.value()),
                     "the value is kept unchanged: " + poison.key());
         }
-        given().get("/q/health/live").then().statusCode(200);
+        Management.given().get("/q/health/live").then().statusCode(200);
     }
 }

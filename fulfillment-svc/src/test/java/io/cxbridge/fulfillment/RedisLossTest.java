@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cxbridge.model.event.FulfillmentJob;
 import io.cxbridge.testkit.KafkaResource;
+import io.cxbridge.testkit.Management;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.RedisServer;
 import io.cxbridge.testkit.sim.SimControl;
@@ -60,7 +61,7 @@ class RedisLossTest {
         RedisServer redis = RedisServer.shared();
         redis.kill();
         try {
-            await().atMost(Duration.ofSeconds(20)).until(() -> given().get("/q/health/ready").statusCode() == 503);
+            await().atMost(Duration.ofSeconds(20)).until(() -> Management.given().get("/q/health/ready").statusCode() == 503);
             List<FulfillmentJob> jobs = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 FulfillmentJob job = job(newFid(), newToken(), Duration.ofSeconds(90));
@@ -69,7 +70,7 @@ class RedisLossTest {
             }
             // Nothing is worked while Redis is away (no state can be kept), and the channel does not stop.
             assertEquals(0, sim.stats().requests("POST", "/external/api"));
-            given().get("/q/health/live").then().statusCode(200);
+            Management.given().get("/q/health/live").then().statusCode(200);
             redis.start();
             for (FulfillmentJob job : jobs) {
                 assertEquals("complete", awaitTerminal(job.jobId()).getString("state"));
@@ -77,7 +78,7 @@ class RedisLossTest {
                 assertEquals(1, sim.stats().externalCalls(job.fulfillmentId()), "one external call per job");
                 assertEquals(0, sim.stats().duplicateCallbacks(job.fulfillmentId()));
             }
-            await().atMost(Duration.ofSeconds(20)).until(() -> given().get("/q/health/ready").statusCode() == 200);
+            await().atMost(Duration.ofSeconds(20)).until(() -> Management.given().get("/q/health/ready").statusCode() == 200);
         } finally {
             if (!redis.isRunning()) {
                 redis.start();

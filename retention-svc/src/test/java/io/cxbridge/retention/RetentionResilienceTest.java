@@ -16,6 +16,7 @@ import io.cxbridge.model.event.RetentionRequest;
 import io.cxbridge.retention.worker.RequestDeadLetters;
 import io.cxbridge.testkit.KafkaBroker;
 import io.cxbridge.testkit.KafkaResource;
+import io.cxbridge.testkit.Management;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.RedisServer;
 import io.cxbridge.testkit.TopicReader;
@@ -58,7 +59,7 @@ class RetentionResilienceTest {
     }
 
     static double metric(String name) {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         return metrics.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
@@ -111,7 +112,7 @@ class RetentionResilienceTest {
             assertEquals(poison.errorClass(), byKey.get(poison.key()).get(Headers.ERROR_CLASS), poison.key());
             assertTrue(!byKey.get(poison.key()).get(Headers.ERROR_REASON).isBlank());
         }
-        given().get("/q/health/live").then().statusCode(200);
+        Management.given().get("/q/health/live").then().statusCode(200);
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.cxbridge.retry.support.WebhookReceiver;
 import io.cxbridge.testkit.KafkaResource;
+import io.cxbridge.testkit.Management;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.sim.GenesysSimResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -44,11 +45,11 @@ class ConsumerLivenessTest {
 
     @Test
     void aStoppedConsumerChannelMakesLivenessDown() throws Exception {
-        given().get("/q/health/live").then().statusCode(200);
+        Management.given().get("/q/health/live").then().statusCode(200);
         String action = newAction();
         publish(action, run(UUID.randomUUID().toString(), action));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-                .until(() -> given().get("/q/health/live").then().extract().statusCode() == 503);
-        given().get("/q/health/live").then().body(org.hamcrest.Matchers.containsString("failed-runs-in"));
+                .until(() -> Management.given().get("/q/health/live").then().extract().statusCode() == 503);
+        Management.given().get("/q/health/live").then().body(org.hamcrest.Matchers.containsString("failed-runs-in"));
     }
 }

@@ -21,6 +21,7 @@ import io.cxbridge.model.retry.RunState;
 import io.cxbridge.retry.support.WebhookReceiver;
 import io.cxbridge.retry.state.RunStore;
 import io.cxbridge.testkit.KafkaResource;
+import io.cxbridge.testkit.Management;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.TopicReader;
 import io.cxbridge.testkit.sim.GenesysSim;
@@ -123,7 +124,7 @@ class RedisLossTest {
                 "every run got exactly one 200");
         assertEquals(1, sim.stats().requests("POST", path(okAction), 200),
                 "the run that had succeeded before the loss was not executed again");
-        given().get("/q/metrics").then().body(containsString("cxbridge_redis_data_loss_total"));
+        Management.given().get("/q/metrics").then().body(containsString("cxbridge_redis_data_loss_total"));
     }
 
     @Test
@@ -163,7 +164,7 @@ class RedisLossTest {
         assertTrue(reasons.stream().anyMatch(r -> r.contains("actionId")), reasons::toString);
         assertTrue(reasons.stream().anyMatch(r -> r.contains("unknown schema version")), reasons::toString);
         assertTrue(dlq.stream().allMatch(r -> r.headers().lastHeader(Headers.DLQ_ID) != null));
-        given().get("/q/health/live").then().statusCode(200);
+        Management.given().get("/q/health/live").then().statusCode(200);
     }
 
     @Test
@@ -213,12 +214,12 @@ class RedisLossTest {
     void anEvictingRedisMakesRetrySvcUnreadyNamingTheSetting() {
         try {
             redis.config(List.of("SET", "maxmemory-policy", "allkeys-lru")).await().atMost(Duration.ofSeconds(5));
-            given().get("/q/health/ready").then().statusCode(503).body(containsString("maxmemory-policy"));
+            Management.given().get("/q/health/ready").then().statusCode(503).body(containsString("maxmemory-policy"));
         } finally {
             redis.config(List.of("SET", "maxmemory-policy", "noeviction")).await().atMost(Duration.ofSeconds(5));
         }
         // ready again once no other reason holds it (a rebuild or a consumer hold of an earlier test may still be ending)
         await().atMost(Duration.ofSeconds(60))
-                .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+                .untilAsserted(() -> Management.given().get("/q/health/ready").then().statusCode(200));
     }
 }

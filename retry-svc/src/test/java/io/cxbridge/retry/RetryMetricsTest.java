@@ -6,18 +6,23 @@ import static io.cxbridge.retry.RetryFlowTest.publish;
 import static io.cxbridge.retry.RetryFlowTest.run;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cxbridge.retry.breaker.Breakers;
+import io.cxbridge.retry.state.RunStore;
 import io.cxbridge.retry.support.WebhookReceiver;
 import io.cxbridge.testkit.KafkaResource;
+import io.cxbridge.testkit.Management;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.sim.GenesysSim;
 import io.cxbridge.testkit.sim.GenesysSimResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.redis.client.RedisAPI;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -35,6 +40,12 @@ class RetryMetricsTest {
     @Inject
     Breakers breakers;
 
+    @Inject
+    RunStore store;
+
+    @Inject
+    RedisAPI redis;
+
     @BeforeEach
     void reset() {
         GenesysSim.shared().control().reset();
@@ -42,7 +53,7 @@ class RetryMetricsTest {
     }
 
     static String scrape() {
-        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
     static double value(String metrics, String series) {
@@ -63,7 +74,8 @@ class RetryMetricsTest {
                 "cxbridge_retry_dead_lettered_total{reason=\"rejected\"}",
                 "cxbridge_retry_dead_lettered_total{reason=\"exhausted\"}",
                 "cxbridge_retry_breakers_open", "cxbridge_retry_global_breaker_open", "cxbridge_retry_in_flight",
-                "cxbridge_retry_pending", "cxbridge_retry_consumer_lag", "cxbridge_retry_intake_paused",
+                "cxbridge_retry_pending", "cxbridge_retry_overdue", "cxbridge_retry_consumer_lag",
+                "cxbridge_retry_intake_paused",
                 "cxbridge_retry_submit_latency_seconds_count", "cxbridge_genesys_breaker_open{breaker=\"genesys\"}",
                 "cxbridge_genesys_responses_total{status=\"200\"}")) {
             assertTrue(value(m, name) >= 0, () -> name + " is missing from /q/metrics: " + m.lines()
@@ -84,6 +96,29 @@ class RetryMetricsTest {
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 value(scrape(), "cxbridge_retry_webhook_failures_total") >= before + 1);
         assertTrue(WebhookReceiver.receivedFor(id).size() == 1, "posted once, not retried");
+    }
+
+    /**
+     * The overdue gauge counts due-set members at or before a cut-off. Probes hours ahead keep the poller away from
+     * them; the difference between two cut-offs is exactly the probe between them, whatever else is scheduled.
+     */
+    @Test
+    void theOverdueCountIsTheDueSetUpToACutOff() {
+        Instant now = Instant.now();
+        String early = "overdue-probe-" + UUID.randomUUID();
+        String late = "overdue-probe-" + UUID.randomUUID();
+        redis.zadd(List.of(store.dueKey(), String.valueOf(now.plus(Duration.ofHours(3)).toEpochMilli()), early,
+                String.valueOf(now.plus(Duration.ofHours(5)).toEpochMilli()), late)).await().indefinitely();
+        try {
+            long upTo2h = store.dueCount(now.plus(Duration.ofHours(2))).await().indefinitely();
+            long upTo4h = store.dueCount(now.plus(Duration.ofHours(4))).await().indefinitely();
+            long upTo6h = store.dueCount(now.plus(Duration.ofHours(6))).await().indefinitely();
+            assertEquals(upTo2h + 1, upTo4h);
+            assertEquals(upTo2h + 2, upTo6h);
+        } finally {
+            redis.zrem(List.of(store.dueKey(), early, late)).await().indefinitely();
+        }
+        assertTrue(value(scrape(), "cxbridge_retry_overdue") >= 0, "the gauge is exposed");
     }
 
     @Test

@@ -29,7 +29,7 @@ public final class Demo {
     }
 
     static int run(StackEndpoints endpoints, PrintStream out) {
-        if (!ready(endpoints.gatewayUrl()) || !ready(endpoints.simUrl())) {
+        if (!ready(endpoints.managementUrl("gateway-svc")) || !ready(endpoints.simUrl())) {
             out.println("demo: the stack is not up (no ready gateway at " + endpoints.gatewayUrl() + " or genesys-sim at "
                     + endpoints.simUrl() + "). Start it with ./stack up (same port variables), then ./stack demo.");
             return 2;
@@ -112,6 +112,7 @@ public final class Demo {
         return "subject " + e.subject();
     }
 
+    /** Readiness at a health base URL: the gateway's management interface, the sim's API port. */
     private static boolean ready(String baseUrl) {
         try {
             HttpResponse<Void> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl + "/q/health/ready"))

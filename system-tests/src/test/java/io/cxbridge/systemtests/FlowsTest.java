@@ -1,6 +1,7 @@
 package io.cxbridge.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.model.Json;
@@ -58,6 +59,15 @@ class FlowsTest {
         assertThat(moved.gatewayUrl()).isEqualTo("http://127.0.0.1:18080");
         assertThat(moved.simUrl()).isEqualTo("http://127.0.0.1:18090");
         assertThat(moved.kafkaBootstrap()).isEqualTo("127.0.0.1:19092");
+        assertThat(moved.managementUrl("retry-svc")).isEqualTo("http://127.0.0.1:9081");
+        StackEndpoints movedManagement = StackEndpoints.from(Map.of("GATEWAY_MGMT_PORT", "19080", "RETRY_MGMT_PORT", "19081"));
+        assertThat(movedManagement.managementUrl("gateway-svc")).isEqualTo("http://127.0.0.1:19080");
+        assertThat(movedManagement.managementUrl("retry-svc")).isEqualTo("http://127.0.0.1:19081");
+        assertThat(movedManagement.managementUrl("directory-svc")).isEqualTo("http://127.0.0.1:9084");
+        assertThatThrownBy(() -> moved.managementUrl("genesys-sim")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("simUrl");
+        assertThatThrownBy(() -> StackEndpoints.from(Map.of("RETRY_MGMT_PORT", "nine")))
+                .hasMessageContaining("RETRY_MGMT_PORT");
     }
 
     @Test

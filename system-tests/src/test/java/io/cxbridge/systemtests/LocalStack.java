@@ -27,7 +27,8 @@ public final class LocalStack implements AutoCloseable {
 
     /** The port variables of {@code ./stack}. */
     static final List<String> PORT_VARIABLES = List.of("KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "REDIS_PORT", "SIM_PORT",
-            "GATEWAY_PORT", "RETRY_PORT", "FULFILLMENT_PORT", "RETENTION_PORT", "DIRECTORY_PORT");
+            "GATEWAY_PORT", "RETRY_PORT", "FULFILLMENT_PORT", "RETENTION_PORT", "DIRECTORY_PORT",
+            "GATEWAY_MGMT_PORT", "RETRY_MGMT_PORT", "FULFILLMENT_MGMT_PORT", "RETENTION_MGMT_PORT", "DIRECTORY_MGMT_PORT");
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(6);
 

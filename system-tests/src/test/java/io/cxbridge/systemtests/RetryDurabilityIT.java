@@ -240,7 +240,8 @@ class RetryDurabilityIT {
 
     private HttpResponse<String> retry(String path) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.env().get("RETRY_PORT")
+            // Health and metrics: retry-svc's management interface.
+            return http.send(HttpRequest.newBuilder(URI.create(stack.endpoints().managementUrl("retry-svc")
                     + path)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException(e);

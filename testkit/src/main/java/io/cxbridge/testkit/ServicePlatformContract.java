@@ -58,8 +58,8 @@ public abstract class ServicePlatformContract {
 
     @Test
     void liveAndReadyWithBothDependencies() {
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/ready").then()
+        mgmt().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> mgmt().get("/q/health/ready").then()
                 .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'dependencies' }.data.kafka", equalTo("up"))
@@ -68,9 +68,26 @@ public abstract class ServicePlatformContract {
 
     @Test
     void exposesPrometheusMetricsAndOpenApi() {
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/q/metrics").then().statusCode(200)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> mgmt().get("/q/metrics").then().statusCode(200)
                 .body(containsString("cxbridge_dependency_up{dependency=\"redis\"} 1.0")));
         given().get("/q/openapi").then().statusCode(200).body(containsString("openapi"));
+    }
+
+    @Test
+    void healthAndMetricsAnswerOnlyOnTheManagementPort() {
+        assertThat(Management.port()).as("the management port").isPositive()
+                .isNotEqualTo(io.restassured.RestAssured.port);
+        for (String path : List.of("/q/health/live", "/q/health/ready", "/q/health/started", "/q/metrics")) {
+            mgmt().get(path).then().statusCode(org.hamcrest.Matchers.anyOf(equalTo(200), equalTo(503)));
+            // The API port has no such path: the monitoring network reaches health and metrics, never the API.
+            client().get(path).then().statusCode(404);
+        }
+        mgmt().get("/q/openapi").then().statusCode(404);
+    }
+
+    /** Health and metrics: the management interface, not RestAssured's default (API) port. */
+    private static RequestSpecification mgmt() {
+        return Management.given();
     }
 
     @Test
@@ -143,19 +160,19 @@ public abstract class ServicePlatformContract {
     private void awaitLostDependency(String dependency) {
         String path = "checks.find { it.name == 'dependencies' }.data." + dependency;
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            Response r = given().get("/q/health/ready");
+            Response r = mgmt().get("/q/health/ready");
             if (readyWithout(dependency)) {
                 r.then().statusCode(200).body("status", equalTo("UP")).body(path, equalTo("degraded"));
             } else {
                 r.then().statusCode(503).body("status", equalTo("DOWN")).body(path, equalTo("down"));
             }
         });
-        given().get("/q/metrics").then()
+        mgmt().get("/q/metrics").then()
                 .body(containsString("cxbridge_dependency_up{dependency=\"" + dependency + "\"} 0.0"));
     }
 
     private void awaitDependencyUp(String dependency) {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then()
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> mgmt().get("/q/health/ready").then()
                 .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'dependencies' }.data." + dependency, equalTo("up")));

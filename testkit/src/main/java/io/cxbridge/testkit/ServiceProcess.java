@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A packaged cxbridge module ({@code <module>/target/quarkus-app/quarkus-run.jar}) run as a child process on a
- * free loopback port, the way {@code ./stack up} runs it; ready once {@code /q/health/ready} answers 200. It logs
- * to {@code target/<module>-<port>.log} of the module the test runs in.
+ * free loopback port, with its management interface (health, metrics) on a second one, the way {@code ./stack up}
+ * runs it; ready once {@code /q/health/ready} answers 200 on the management port (genesys-sim, which has none,
+ * answers on its API port). It logs to {@code target/<module>-<port>.log} of the module the test runs in.
  */
 public final class ServiceProcess {
 
@@ -29,12 +30,17 @@ public final class ServiceProcess {
 
     private final String module;
     private final int port;
+    private final int assignedManagementPort;
     private final Process process;
     private final Path logFile;
+    /** The port health answered on: the management port, or the API port for a module without one (the sim). */
+    private volatile int managementPort;
 
-    private ServiceProcess(String module, int port, Process process, Path logFile) {
+    private ServiceProcess(String module, int port, int assignedManagementPort, Process process, Path logFile) {
         this.module = module;
         this.port = port;
+        this.assignedManagementPort = assignedManagementPort;
+        this.managementPort = assignedManagementPort;
         this.process = process;
         this.logFile = logFile;
     }
@@ -54,12 +60,18 @@ public final class ServiceProcess {
         IllegalStateException last = null;
         for (int attempt = 1; attempt <= 3; attempt++) {
             int port = FreePorts.next();
+            int managementPort;
+            do {
+                managementPort = FreePorts.next();
+            } while (managementPort == port);
             Path log = logDir.resolve(module + "-" + port + ".log");
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.add("-Xmx" + heap);
             command.add("-Dquarkus.http.port=" + port);
             command.add("-Dquarkus.http.host=127.0.0.1");
+            command.add("-Dquarkus.management.port=" + managementPort);
+            command.add("-Dquarkus.management.host=127.0.0.1");
             systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
             command.add("-jar");
             command.add(jar.toString());
@@ -69,7 +81,7 @@ public final class ServiceProcess {
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start " + module + " with " + command.get(0), e);
             }
-            ServiceProcess started = new ServiceProcess(module, port, process, log);
+            ServiceProcess started = new ServiceProcess(module, port, managementPort, process, log);
             try {
                 started.awaitReady(readyTimeout);
                 return started;
@@ -125,6 +137,16 @@ public final class ServiceProcess {
         return port;
     }
 
+    /** Where health and metrics answer: {@code http://127.0.0.1:<management port>}. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
+    /** The management port; the API port for a module that keeps health on it (genesys-sim). */
+    public int managementPort() {
+        return managementPort;
+    }
+
     public Path logFile() {
         return logFile;
     }
@@ -161,26 +183,30 @@ public final class ServiceProcess {
 
     private void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(2)).GET().build();
+        HttpRequest onManagement = readyRequest(assignedManagementPort);
+        HttpRequest onApi = readyRequest(port);
         while (true) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(module + " exited with " + process.exitValue()
                         + " before it was ready; last lines of " + logFile + ":\n" + tail(logFile));
             }
             try {
-                if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (answersReady(onManagement)) {
                     return;
                 }
-            } catch (IOException e) {
-                // not listening yet
+                // A module without a management interface (the sim) answers on its API port; a service with one
+                // answers 404 there, so it is never taken for ready by this.
+                if (answersReady(onApi)) {
+                    managementPort = port;
+                    return;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for " + module, e);
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(module + " was not ready on " + baseUrl() + " within "
-                        + timeout.toSeconds() + " s; last lines of " + logFile + ":\n" + tail(logFile));
+                throw new IllegalStateException(module + " was not ready on " + baseUrl() + " (management port "
+                        + assignedManagementPort + ") within " + timeout.toSeconds() + " s; last lines of " + logFile + ":\n" + tail(logFile));
             }
             try {
                 Thread.sleep(100); // polling a child process's readiness; nothing to inject a clock into
@@ -188,6 +214,19 @@ public final class ServiceProcess {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for " + module, e);
             }
+        }
+    }
+
+    private static HttpRequest readyRequest(int port) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(2)).GET().build();
+    }
+
+    private static boolean answersReady(HttpRequest ready) throws InterruptedException {
+        try {
+            return HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false; // not listening yet
         }
     }
 
@@ -205,6 +244,6 @@ public final class ServiceProcess {
 
     @Override
     public String toString() {
-        return module + "[" + baseUrl() + ", log " + logFile + "]";
+        return module + "[" + baseUrl() + ", management " + managementUrl() + ", log " + logFile + "]";
     }
 }

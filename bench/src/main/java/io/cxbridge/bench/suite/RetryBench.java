@@ -309,8 +309,11 @@ public final class RetryBench implements Benchmark {
     private static Process startRetry(BenchContext ctx, Path jar, String topic, String prefix, String run,
                                       String pollInterval, String... extraProperties) throws Exception {
         int port = ctx.port("BENCH_RETRY_PORT", 29086);
+        // Health answers on the management interface, on a port of its own beside the bench stack's.
+        int management = ctx.port("BENCH_RETRY_MGMT_PORT", 30086);
         List<String> cmd = new ArrayList<>(List.of("java", "-Xms64m", "-Xmx256m", "-Dquarkus.profile=local,bench",
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
+                "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + management,
                 "-Dkafka.bootstrap.servers=" + ctx.kafka(),
                 "-Dquarkus.redis.hosts=redis://127.0.0.1:" + ctx.redisPort(),
                 "-Dcxbridge.genesys.base-url=http://127.0.0.1:" + ctx.sim(),
@@ -331,7 +334,7 @@ public final class RetryBench implements Benchmark {
                 throw new IllegalStateException("the extra retry-svc exited while starting; see " + log);
             }
             try {
-                HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/q/health/ready")
+                HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + management + "/q/health/ready")
                         .toURL().openConnection();
                 c.setConnectTimeout(1000);
                 c.setReadTimeout(2000);

@@ -75,6 +75,8 @@ public final class StartupBench implements Benchmark {
      */
     private void alone(BenchContext ctx, Report report) throws Exception {
         int port = ctx.port("BENCH_ALONE_PORT", 29087);
+        // The services answer health on their management interface; genesys-sim on its API port.
+        int management = ctx.port("BENCH_ALONE_MGMT_PORT", 30087);
         Table t = new Table("Start-up of each service alone (a second instance, one at a time, beside the idle stack)",
                 "service", "process start to ready (s)", "Quarkus started in (s)", "RSS at ready (MiB)");
         for (String service : List.of("genesys-sim", "gateway-svc", "retry-svc", "fulfillment-svc", "retention-svc",
@@ -85,7 +87,9 @@ public final class StartupBench implements Benchmark {
             }
             List<String> cmd = new java.util.ArrayList<>(List.of("java", "-Xms64m", "-Xmx256m",
                     "-Dquarkus.profile=local,bench", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port));
+            int healthPort = service.equals("genesys-sim") ? port : management;
             if (!service.equals("genesys-sim")) {
+                cmd.addAll(List.of("-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + management));
                 cmd.addAll(List.of("-Dkafka.bootstrap.servers=" + ctx.kafka(),
                         "-Dquarkus.redis.hosts=redis://127.0.0.1:" + ctx.redisPort(),
                         "-Dcxbridge.genesys.base-url=http://127.0.0.1:" + ctx.sim()));
@@ -99,7 +103,7 @@ public final class StartupBench implements Benchmark {
             try {
                 long deadline = System.nanoTime() + 120_000_000_000L;
                 while (System.nanoTime() < deadline && p.isAlive()) {
-                    if (readyOn(port)) {
+                    if (readyOn(healthPort)) {
                         ready = (System.nanoTime() - start) / 1e9;
                         rss = Procs.mib(Procs.rssKiB(p.pid()));
                         break;

@@ -17,6 +17,7 @@ import io.cxbridge.model.event.Ids;
 import io.cxbridge.model.problem.Problem;
 import io.cxbridge.testkit.KafkaBroker;
 import io.cxbridge.testkit.KafkaResource;
+import io.cxbridge.testkit.Management;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.TopicReader;
 import io.cxbridge.testkit.sim.GenesysSim;
@@ -117,7 +118,7 @@ class DirectoryApiTest {
         assertThat(after.getInt("size")).isGreaterThanOrEqualTo(1);
         assertThat(after.getInt("maxDirectories")).isEqualTo(100);
 
-        given().get("/q/metrics").then().statusCode(200)
+        Management.given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("cxbridge_directory_cache_requests_total{result=\"hit_l1\"}"))
                 .body(containsString("cxbridge_directory_load_seconds_count"));
     }

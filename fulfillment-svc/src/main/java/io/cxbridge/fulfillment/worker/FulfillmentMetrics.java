@@ -35,6 +35,8 @@ public class FulfillmentMetrics {
         }
         externalTimer("ok");
         callbackTimer("ok");
+        ackToPostTimer(COMPLETE);
+        ackToPostTimer(FAILED);
     }
 
     public AtomicInteger inFlight() {
@@ -58,6 +60,20 @@ public class FulfillmentMetrics {
     /** One post of a result; outcome {@code ok}, {@code http-error} or {@code unreachable}. */
     public void callbackAttempt(Duration took, String outcome) {
         callbackTimer(outcome).record(took);
+    }
+
+    /**
+     * A result ({@code complete} or {@code failed}) posted: the time since the gateway acknowledged the job
+     * ({@code receivedAt}), what the flow waiting on the fulfillment URL sees.
+     */
+    public void resultPosted(Duration sinceAck, String outcome) {
+        ackToPostTimer(outcome).record(sinceAck.isNegative() ? Duration.ZERO : sinceAck);
+    }
+
+    private Timer ackToPostTimer(String outcome) {
+        return Timer.builder("cxbridge.fulfillment.ack.to.post").tag("outcome", outcome)
+                .description("from the gateway's 202 to the result posted").publishPercentileHistogram()
+                .register(registry);
     }
 
     private Timer externalTimer(String outcome) {

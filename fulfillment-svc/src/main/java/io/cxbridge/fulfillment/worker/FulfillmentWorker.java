@@ -242,6 +242,8 @@ public class FulfillmentWorker {
         return store.markPosted(job.fulfillmentId(), job.jobId())
                 .chain(() -> audit.emit(type, job.fulfillmentId(), job.traceId(), data))
                 .chain(() -> store.put(done))
+                .invoke(() -> metrics.resultPosted(Duration.between(job.receivedAt(), now),
+                        outcome.complete() ? FulfillmentMetrics.COMPLETE : FulfillmentMetrics.FAILED))
                 .invoke(() -> metrics.jobEnded(outcome.complete() ? FulfillmentMetrics.COMPLETE
                         : FulfillmentMetrics.FAILED)).replaceWithVoid();
     }

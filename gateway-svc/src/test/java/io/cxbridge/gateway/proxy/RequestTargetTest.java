@@ -16,6 +16,7 @@ import io.cxbridge.gateway.routes.EchoBackendResource;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.problem.Problem;
 import io.cxbridge.testkit.KafkaResource;
+import io.cxbridge.testkit.Management;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.sim.GenesysSim;
 import io.cxbridge.testkit.sim.GenesysSimResource;
@@ -155,7 +156,7 @@ class RequestTargetTest {
         String replaced = answer.jsonPath().getString("headers.x-request-id");
         assertThat(replaced).matches("[0-9a-f]{32}");
         assertThat(answer.asString()).doesNotContain(tooLong).doesNotContain("00-zz-bad");
-        String metrics = given().get("/q/metrics").asString();
+        String metrics = Management.given().get("/q/metrics").asString();
         assertThat(metrics).containsPattern("cxbridge_gateway_trace_headers_replaced_total\\{header=\"X-Request-Id\"[^}]*} [1-9]")
                 .containsPattern("cxbridge_gateway_trace_headers_replaced_total\\{header=\"traceparent\"[^}]*} [1-9]");
     }

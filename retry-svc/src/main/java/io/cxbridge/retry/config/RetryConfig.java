@@ -72,6 +72,13 @@ public interface RetryConfig {
     @WithDefault("5s")
     Duration gaugeInterval();
 
+    /**
+     * A run still waiting this long after its due time is late ({@code cxbridge_retry_overdue}): the instances do
+     * not keep up, or the due-set poller stalled.
+     */
+    @WithDefault("30s")
+    Duration lateAfter();
+
     /** On shutdown, how long in-flight resubmissions are given to finish before the process goes on stopping. */
     @WithDefault("15s")
     Duration shutdownGrace();

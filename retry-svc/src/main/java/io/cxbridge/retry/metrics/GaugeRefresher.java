@@ -2,10 +2,13 @@ package io.cxbridge.retry.metrics;
 
 import io.cxbridge.common.kafka.KafkaAdmin;
 import io.cxbridge.model.Topics;
+import io.cxbridge.retry.config.RetryConfig;
 import io.cxbridge.retry.state.RunStore;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +22,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Refreshes the gauges that need a round trip every {@code gauge-interval}: pending (ZCARD of the due set) and the
- * consumer lag of the failed-runs group (end offsets minus committed offsets, over the topic's partitions).
+ * Refreshes the gauges that need a round trip every {@code gauge-interval}: pending (ZCARD of the due set), overdue
+ * (runs due longer than {@code late-after} ago and not taken) and the consumer lag of the failed-runs group (end
+ * offsets minus committed offsets, over the topic's partitions).
  */
 @ApplicationScoped
 public class GaugeRefresher {
@@ -32,14 +36,18 @@ public class GaugeRefresher {
     private final KafkaAdmin admin;
     private final RetryMetrics metrics;
     private final String group;
+    private final RetryConfig config;
+    private final Clock clock;
 
     public GaugeRefresher(RunStore store, KafkaAdmin admin, RetryMetrics metrics,
                           @ConfigProperty(name = "mp.messaging.incoming.failed-runs-in.group.id",
-                                  defaultValue = "retry-svc") String group) {
+                                  defaultValue = "retry-svc") String group, RetryConfig config, Clock clock) {
         this.store = store;
         this.admin = admin;
         this.metrics = metrics;
         this.group = group;
+        this.config = config;
+        this.clock = clock;
     }
 
     @Scheduled(every = "${cxbridge.retry.gauge-interval:5s}", delayed = "2s",
@@ -49,6 +57,12 @@ public class GaugeRefresher {
             metrics.pending(store.pendingCount().await().atMost(Duration.ofMillis(TIMEOUT_MS)));
         } catch (Exception e) {
             LOG.debugf("pending gauge not refreshed: %s", e.toString());
+        }
+        try {
+            Instant dueBy = clock.instant().minus(config.lateAfter());
+            metrics.overdue(store.dueCount(dueBy).await().atMost(Duration.ofMillis(TIMEOUT_MS)));
+        } catch (Exception e) {
+            LOG.debugf("overdue gauge not refreshed: %s", e.toString());
         }
         try {
             metrics.consumerLag(lag());

@@ -32,6 +32,7 @@ public class RetryMetrics {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong consumerLag = new AtomicLong();
+    private final AtomicLong overdue = new AtomicLong();
     private final AtomicInteger intakePaused = new AtomicInteger();
 
     public RetryMetrics(MeterRegistry registry, Breakers breakers) {
@@ -56,6 +57,8 @@ public class RetryMetrics {
                 .description("resubmissions in flight in this instance").register(registry);
         Gauge.builder("cxbridge.retry.pending", pending, AtomicLong::get)
                 .description("runs waiting in the Redis due set (all instances)").register(registry);
+        Gauge.builder("cxbridge.retry.overdue", overdue, AtomicLong::get)
+                .description("runs still waiting late-after past their due time (all instances)").register(registry);
         Gauge.builder("cxbridge.retry.consumer.lag", consumerLag, AtomicLong::get)
                 .description("records of the failed-runs topic not yet committed by the retry-svc group")
                 .register(registry);
@@ -107,6 +110,10 @@ public class RetryMetrics {
 
     public void pending(long n) {
         pending.set(n);
+    }
+
+    public void overdue(long n) {
+        overdue.set(n);
     }
 
     public void consumerLag(long n) {

@@ -34,7 +34,8 @@ public class RunStore {
         return config.keyPrefix() + ":run:" + requestId;
     }
 
-    String dueKey() {
+    /** The due set: requestIds scored by their due time (epoch ms); a taken run sits a claim lease ahead. */
+    public String dueKey() {
         return config.keyPrefix() + ":due";
     }
 
@@ -224,6 +225,12 @@ public class RunStore {
     }
 
     /** Runs in the due set (pending, claimed included). */
+    /** Runs of the due set whose due time is at or before {@code dueBy} (taken runs sit a lease ahead). */
+    public Uni<Long> dueCount(Instant dueBy) {
+        return redis.zcount(dueKey(), "-inf", String.valueOf(dueBy.toEpochMilli()))
+                .map(r -> r == null ? 0L : r.toLong());
+    }
+
     public Uni<Long> pendingCount() {
         return redis.zcard(dueKey()).map(r -> r == null ? 0L : r.toLong());
     }
