@@ -55,11 +55,6 @@ public record CacheSettings(TtlMatrix ttl, double staleFactor, int maxEntries, i
         return ttl.ttlSeconds(sources.of(directoryId).ttlClass());
     }
 
-    public CacheSettings withMaxDirectories(int n) {
-        return new CacheSettings(ttl, staleFactor, maxEntries, n, upstreamPath, pageSize, pageDeadline, keyPrefix,
-                lockLease, pollInterval, waitTimeout, sources, maxBytes);
-    }
-
     public CacheSettings withKeyPrefix(String prefix) {
         return new CacheSettings(ttl, staleFactor, maxEntries, maxDirectories, upstreamPath, pageSize, pageDeadline,
                 prefix, lockLease, pollInterval, waitTimeout, sources, maxBytes);

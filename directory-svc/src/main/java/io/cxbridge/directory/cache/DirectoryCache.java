@@ -1,6 +1,7 @@
 package io.cxbridge.directory.cache;
 
 import io.cxbridge.directory.metrics.CacheMetrics;
+import io.cxbridge.genesys.redis.LuaScript;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.event.DirectoryInvalidation;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,23 +43,9 @@ public final class DirectoryCache {
      * Deletes the stored directory when it was loaded at or before ARGV[1] (epoch ms), and leaves a mark (KEYS[2],
      * kept ARGV[2] ms) so that a load which started before the invalidation cannot store its result after it.
      */
-    private static final String INVALIDATE = """
-            local m = redis.call('GET', KEYS[2])
-            if not m or tonumber(m) < tonumber(ARGV[1]) then redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2]) end
-            local v = redis.call('GET', KEYS[1])
-            if not v then return 0 end
-            local t = tonumber(string.match(v, '^{"loadedAtMs":(%d+)'))
-            if t == nil or t <= tonumber(ARGV[1]) then return redis.call('DEL', KEYS[1]) end
-            return 0""";
+    private static final LuaScript INVALIDATE = LuaScript.load(DirectoryCache.class, "invalidate.lua");
     /** Stores the directory unless an invalidation issued at or after its load (ARGV[3]) is marked in KEYS[2]. */
-    private static final String WRITE = """
-            local m = redis.call('GET', KEYS[2])
-            if m and tonumber(m) >= tonumber(ARGV[3]) then return 0 end
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            return 1""";
-    private static final String RELEASE_LOCK = """
-            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-            return 0""";
+    private static final LuaScript WRITE = LuaScript.load(DirectoryCache.class, "write.lua");
 
     public enum Source {
         HIT_L1("HIT-L1"), HIT_L2("HIT-L2"), MISS("MISS"), STALE("STALE");
@@ -207,7 +194,7 @@ public final class DirectoryCache {
         rememberInvalidation(id, invalidation.issuedAt());
         l1.removeIf(id, d -> invalidation.appliesTo(d.loadedAt()));
         metrics.invalidationApplied();
-        return redis(redis.eval(List.of(INVALIDATE, "2", entryKey(id), markKey(id),
+        return redis(INVALIDATE.run(redis, List.of("2", entryKey(id), markKey(id),
                 String.valueOf(invalidation.issuedAt().toEpochMilli()), String.valueOf(markKeepMs()))))
                 .replaceWithVoid()
                 .onFailure().recoverWithUni(e -> {
@@ -298,7 +285,8 @@ public final class DirectoryCache {
         return readL2(id).onItem().transformToUni(stored -> stored != null && acceptable.test(stored, clock.instant())
                         ? Uni.createFrom().item(stored)
                         : fetchAndStore(id, previous == null ? stored : previous, true))
-                .onTermination().call(() -> redis(redis.eval(List.of(RELEASE_LOCK, "1", lockKey(id), owner)))
+                .onTermination().call(() -> redis(LuaScript.COMPARE_AND_DELETE.run(redis,
+                                List.of("1", lockKey(id), owner)))
                         .onFailure().recoverWithNull()
                         .onItem().transformToUni(x -> signals.announce(id)));
     }
@@ -388,7 +376,7 @@ public final class DirectoryCache {
             return Uni.createFrom().failure(e);
         }
         long keepMs = Math.round(d.ttlSeconds() * 1000L * (1 + settings.staleFactor())) + 1000;
-        return redis(redis.eval(List.of(WRITE, "2", entryKey(d.directoryId()), markKey(d.directoryId()), json,
+        return redis(WRITE.run(redis, List.of("2", entryKey(d.directoryId()), markKey(d.directoryId()), json,
                 String.valueOf(keepMs), String.valueOf(d.loadedAt().toEpochMilli()))))
                 .replaceWithVoid()
                 .onFailure().recoverWithUni(e -> {

@@ -1,5 +1,6 @@
 package io.cxbridge.directory.consistency;
 
+import io.cxbridge.genesys.redis.LuaScript;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import java.time.Clock;
@@ -17,11 +18,7 @@ public final class ConsistencyBudget {
     private static final Logger LOG = Logger.getLogger(ConsistencyBudget.class);
 
     /** Adds ARGV[1] to the window's count unless that passes ARGV[2]; the key lives a little longer than the window. */
-    private static final String TAKE = """
-            local n = redis.call('INCRBY', KEYS[1], ARGV[1])
-            if n == tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
-            if n > tonumber(ARGV[2]) then redis.call('DECRBY', KEYS[1], ARGV[1]) return 0 end
-            return 1""";
+    private static final LuaScript TAKE = LuaScript.load(ConsistencyBudget.class, "consistency-budget-take.lua");
 
     private final RedisAPI redis;
     private final String keyPrefix;
@@ -60,7 +57,7 @@ public final class ConsistencyBudget {
             return Uni.createFrom().item(false);
         }
         long index = clock.millis() / window.toMillis();
-        return redis.eval(List.of(TAKE, "1", keyPrefix + ":consistency:budget:" + index, String.valueOf(n),
+        return TAKE.run(redis, List.of("1", keyPrefix + ":consistency:budget:" + index, String.valueOf(n),
                         String.valueOf(calls), String.valueOf(window.toMillis() * 2)))
                 .ifNoItem().after(Duration.ofSeconds(1)).fail()
                 .map(r -> r != null && r.toLong() == 1)

@@ -5,7 +5,6 @@ import io.cxbridge.common.trace.TraceIds;
 import io.cxbridge.directory.cache.CacheListener;
 import io.cxbridge.directory.cache.CachedDirectory;
 import io.cxbridge.directory.config.DirectoryConfig;
-import io.cxbridge.genesys.webhook.WebhookSender;
 import io.cxbridge.model.Channels;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.audit.AuditTypes;
@@ -45,7 +44,7 @@ public class DirectoryUpdates implements CacheListener {
 
     private final MutinyEmitter<String> emitter;
     private final AuditEmitter audit;
-    private final WebhookSender webhooks;
+    private final DirectoryWebhook webhook;
     private final DirectoryConfig config;
     private final RedisAPI redis;
     /** Per directory, what this replica last published and the recorded hash it replaced. */
@@ -55,11 +54,11 @@ public class DirectoryUpdates implements CacheListener {
 
     public DirectoryUpdates(@Channel(Channels.DIRECTORY_UPDATES_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
                             MutinyEmitter<String> emitter,
-                            AuditEmitter audit, WebhookSender webhooks, DirectoryConfig config, RedisAPI redis,
+                            AuditEmitter audit, DirectoryWebhook webhook, DirectoryConfig config, RedisAPI redis,
                             MeterRegistry registry) {
         this.emitter = emitter;
         this.audit = audit;
-        this.webhooks = webhooks;
+        this.webhook = webhook;
         this.config = config;
         this.redis = redis;
         this.published = Counter.builder("cxbridge.directory.updates").tag("outcome", "published")
@@ -131,8 +130,7 @@ public class DirectoryUpdates implements CacheListener {
         }
         Message<String> record = Message.of(json)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.directoryId()).build());
-        config.webhook().url().ifPresent(url -> webhooks.post(url, config.webhook().secret().orElse(""), json,
-                config.webhook().timeout()).subscribe().with(ok -> { }, e -> { }));
+        webhook.notify(event);
         return Uni.createFrom().deferred(() -> emitter.sendMessage(record))
                 .onItem().invoke(x -> published.increment())
                 .onFailure().invoke(e -> failed.increment());

@@ -1,6 +1,7 @@
 package io.cxbridge.fulfillment.action;
 
 import io.cxbridge.genesys.retry.RetryAfter;
+import io.cxbridge.genesys.retry.Transience;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -168,7 +169,7 @@ public class ActionCaller {
         if (status >= 200 && status < 300) {
             return new Try(new Result(Kind.OK, status, body, n, null), null);
         }
-        if (status >= 500 || status == 429 || status == 408) {
+        if (Transience.isTransient(status)) {
             String value = r.getHeader("Retry-After");
             Duration after = value == null ? null : RetryAfter.parse(value, clock.instant()).orElse(null);
             return new Try(new Result(Kind.UNAVAILABLE, status, null, n, "the external API answered HTTP " + status),

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.fulfillment.config.FulfillmentConfig;
 import io.cxbridge.genesys.retry.Backoff;
 import io.cxbridge.genesys.retry.RetryAfter;
+import io.cxbridge.genesys.retry.Transience;
 import io.cxbridge.genesys.shaping.RateLimitedException;
 import io.cxbridge.genesys.shaping.RateShaper;
 import io.cxbridge.genesys.token.TokenProvider;
@@ -151,7 +152,7 @@ public class FulfillmentHttp {
         if (status >= 200 && status < 300) {
             return new Try(Outcome.complete(readTree(r.bodyAsString()), n), false);
         }
-        boolean retry = status >= 500 || status == 429 || status == 408;
+        boolean retry = Transience.isTransient(status);
         return new Try(Outcome.failed(EXTERNAL_HTTP_ERROR, "the external API answered HTTP " + status, n), retry,
                 retryAfter);
     }
@@ -224,7 +225,7 @@ public class FulfillmentHttp {
                                 return tokens.reject(bearer).onFailure().recoverWithNull()
                                         .replaceWith(new Try(Outcome.failed("CALLBACK_HTTP_ERROR", detail, n), true));
                             }
-                            boolean retry = status >= 500 || status == 429 || status == 408;
+                            boolean retry = Transience.isTransient(status);
                             return Uni.createFrom().item(new Try(Outcome.failed("CALLBACK_HTTP_ERROR", detail, n), retry,
                                     retryAfter(r)));
                         }))

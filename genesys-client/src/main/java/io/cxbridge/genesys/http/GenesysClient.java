@@ -6,6 +6,7 @@ import io.cxbridge.genesys.config.Endpoints;
 import io.cxbridge.genesys.config.GenesysConfig;
 import io.cxbridge.genesys.retry.Backoff;
 import io.cxbridge.genesys.retry.RetryAfter;
+import io.cxbridge.genesys.retry.Transience;
 import io.cxbridge.genesys.shaping.RateShaper;
 import io.cxbridge.genesys.token.TokenProvider;
 import io.cxbridge.genesys.url.UpstreamUrl;
@@ -25,7 +26,6 @@ import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.HttpRequest;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
 import io.vertx.mutiny.ext.web.client.WebClient;
-import java.net.ConnectException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,9 +37,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The one way cxbridge calls the Genesys API: shared token, shared rate budget, breaker, and retries
- * with exponential backoff, jitter and Retry-After, inside one deadline. Retried: 429 for every method;
- * 502/503/504, timeouts and connection failures only for idempotent methods, or when nothing reached the
- * upstream (the connection was refused). A 401 drops the token and retries with the newest one, again
+ * with exponential backoff, jitter and Retry-After, inside one deadline. What is re-sent is {@link Transience}'s
+ * rule: transient answers (408, 429, 500, 502, 503, 504) and connection failures, only for idempotent methods, a
+ * 429, or when nothing reached the upstream (the connection was refused). A 401 drops the token and retries with the newest one, again
  * after a later 401 unless the refused token was one this process had just fetched (see {@link #reauthenticate}).
  * When the rules or the deadline end the retries, the last answer is returned as it is (a 429 keeps its
  * Retry-After), so callers see what Genesys said.
@@ -212,9 +212,7 @@ public final class GenesysClient {
                 return tokens.reject(token).onItem().transformToUni(x -> attempt(method, idempotent, replayable, deadline, n, exchange));
             });
         }
-        boolean retryable = replayable && (status == 429
-                || ((status == 502 || status == 503 || status == 504) && idempotent));
-        if (!retryable) {
+        if (!replayable || !Transience.mayResend(status, idempotent)) {
             return Uni.createFrom().item(answer);
         }
         Optional<Duration> retryAfter = RetryAfter.parse(answer.headers().get("Retry-After"), clock.instant());
@@ -242,10 +240,9 @@ public final class GenesysClient {
     private <T> Uni<Answer<T>> onNoAnswer(HttpMethod method, boolean idempotent, boolean replayable, Instant deadline,
                                           Attempts n, Throwable e, Exchange<T> exchange) {
         n.permit.failure();
-        boolean nothingSent = e instanceof ConnectException || (e.getCause() instanceof ConnectException);
         String what = e instanceof TimeoutException ? "no answer within the attempt timeout"
                 : "connection failed (" + e.getClass().getSimpleName() + ")";
-        if (!replayable || !(idempotent || nothingSent)) {
+        if (!replayable || !Transience.mayResendUnanswered(e, idempotent)) {
             return Uni.createFrom().failure(new UpstreamException(what + "; " + method
                     + " is not retried once it may have reached Genesys", e, n.sent));
         }

@@ -1,5 +1,6 @@
 package io.cxbridge.genesys.shaping;
 
+import io.cxbridge.genesys.redis.LuaScript;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import java.time.Clock;
@@ -21,22 +22,7 @@ public final class TokenBucket {
     private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(1);
 
     // Returns {wait ms (0 = token taken), whole tokens left}.
-    private static final String TAKE = """
-            local cap = tonumber(ARGV[1])
-            local rate = tonumber(ARGV[2])
-            local t = redis.call('TIME')
-            local now = t[1] * 1000 + math.floor(t[2] / 1000)
-            local b = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
-            local tokens = tonumber(b[1])
-            local ts = tonumber(b[2])
-            if tokens == nil then tokens = cap; ts = now end
-            if now > ts then tokens = math.min(cap, tokens + (now - ts) * rate); ts = now end
-            if tokens > cap then tokens = cap end
-            local wait = 0
-            if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) / rate) end
-            redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', ts)
-            redis.call('PEXPIRE', KEYS[1], math.ceil(cap / rate) + 1000)
-            return {wait, math.floor(tokens)}""";
+    private static final LuaScript TAKE = LuaScript.load(TokenBucket.class, "token-bucket-take.lua");
 
     /** The outcome of one take: {@code waitMs} 0 when a token was taken; {@code remaining} whole tokens left. */
     public record Take(long waitMs, long remaining) {
@@ -58,7 +44,7 @@ public final class TokenBucket {
     /** Takes one token from the bucket {@code key} of {@code capacity}, refilled evenly over {@code period}. */
     public Uni<Take> take(String key, int capacity, Duration period) {
         double perMs = (double) capacity / period.toMillis();
-        return redis.eval(List.of(TAKE, "1", key, String.valueOf(capacity), String.valueOf(perMs)))
+        return TAKE.run(redis, List.of("1", key, String.valueOf(capacity), String.valueOf(perMs)))
                 .ifNoItem().after(REDIS_TIMEOUT).failWith(TimeoutException::new)
                 .map(r -> {
                     if (redisDown) {

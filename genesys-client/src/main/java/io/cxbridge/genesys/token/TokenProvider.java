@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.genesys.config.Endpoints;
 import io.cxbridge.genesys.config.GenesysConfig;
+import io.cxbridge.genesys.redis.LuaScript;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.crypto.TokenCipher;
 import io.micrometer.core.instrument.Counter;
@@ -38,13 +39,6 @@ public final class TokenProvider {
 
     private static final Logger LOG = Logger.getLogger(TokenProvider.class);
     private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(1);
-
-    private static final String COMPARE_AND_DELETE = """
-            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-            return 0""";
-    private static final String RELEASE_LOCK = """
-            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-            return 0""";
 
     private final GenesysConfig.Token settings;
     private final String clientId;
@@ -108,7 +102,8 @@ public final class TokenProvider {
                 .onItem().transformToUni(r -> {
                     AccessToken stored = r == null ? null : parseStored(r.toString());
                     return stored == null || !stored.value().equals(token) ? Uni.createFrom().voidItem()
-                            : redis(redis.eval(List.of(COMPARE_AND_DELETE, "1", tokenKey, r.toString()))).replaceWithVoid();
+                            : redis(LuaScript.COMPARE_AND_DELETE.run(redis, List.of("1", tokenKey, r.toString())))
+                                    .replaceWithVoid();
                 })
                 .onFailure().recoverWithItem(e -> {
                     noteRedisDown(e);
@@ -214,7 +209,8 @@ public final class TokenProvider {
                             noteRedisDown(e);
                             return Uni.createFrom().voidItem();
                         })))
-                .onTermination().call(() -> redis(redis.eval(List.of(RELEASE_LOCK, "1", lockKey, owner)))
+                .onTermination().call(() -> redis(LuaScript.COMPARE_AND_DELETE.run(redis, List.of("1", lockKey,
+                                owner)))
                         .onFailure().recoverWithNull());
     }
 

@@ -8,7 +8,6 @@ import io.cxbridge.common.messaging.InfrastructureRetry;
 import io.cxbridge.genesys.http.GenesysResponse;
 import io.cxbridge.genesys.retry.Backoff;
 import io.cxbridge.genesys.retry.RetryAfter;
-import io.cxbridge.genesys.webhook.WebhookSender;
 import io.cxbridge.model.Channels;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.audit.AuditTypes;
@@ -17,6 +16,7 @@ import io.cxbridge.retention.config.RetentionConfig;
 import io.cxbridge.retention.state.RequestRecord;
 import io.cxbridge.retention.state.RequestState;
 import io.cxbridge.retention.state.RequestStore;
+import io.cxbridge.retention.webhook.RetentionWebhook;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,7 +57,7 @@ public class RetentionWorker {
     private final RequestStore store;
     private final RetentionUpstream upstream;
     private final AuditEmitter audit;
-    private final WebhookSender webhooks;
+    private final RetentionWebhook webhook;
     private final RetentionConfig config;
     private final Clock clock;
     private final Backoff pollBackoff;
@@ -67,12 +67,12 @@ public class RetentionWorker {
     private final RecordCheck recordCheck;
 
     public RetentionWorker(RequestStore store, RetentionUpstream upstream, AuditEmitter audit,
-                           WebhookSender webhooks, RetentionConfig config, Clock clock,
+                           RetentionWebhook webhook, RetentionConfig config, Clock clock,
                            RequestDeadLetters deadLetters, InfrastructureRetry retry, Validator validator) {
         this.store = store;
         this.upstream = upstream;
         this.audit = audit;
-        this.webhooks = webhooks;
+        this.webhook = webhook;
         this.config = config;
         this.clock = clock;
         this.deadLetters = deadLetters;
@@ -313,7 +313,7 @@ public class RetentionWorker {
     private Uni<Void> finish(RetentionRequest request, String type, Map<String, Object> data, RequestRecord done) {
         return audit.emit(type, request.requestId(), request.traceId(), data)
                 .chain(() -> store.finish(done, RequestStore.outcomeCounts(done)))
-                .invoke(() -> webhook(done))
+                .invoke(() -> webhook.notify(done, request.traceId()))
                 .replaceWithVoid();
     }
 
@@ -321,20 +321,6 @@ public class RetentionWorker {
     private Uni<RequestRecord> durable(RetentionRequest request, String type, Map<String, Object> data,
                                        RequestRecord record) {
         return audit.emit(type, request.requestId(), request.traceId(), data).chain(() -> store.put(record));
-    }
-
-    private void webhook(RequestRecord done) {
-        if (config.webhook().url().isEmpty()) {
-            return;
-        }
-        String body;
-        try {
-            body = Json.mapper().writeValueAsString(done);
-        } catch (Exception e) {
-            return;
-        }
-        webhooks.post(config.webhook().url().get(), config.webhook().secret().orElse(""), body,
-                config.webhook().timeout()).subscribe().with(ok -> { }, e -> { });
     }
 
     static String jobId(GenesysResponse r) {

@@ -11,6 +11,7 @@ import io.cxbridge.genesys.http.GenesysRequest;
 import io.cxbridge.genesys.http.GenesysResponse;
 import io.cxbridge.genesys.retry.Backoff;
 import io.cxbridge.genesys.retry.RetryAfter;
+import io.cxbridge.genesys.retry.Transience;
 import io.cxbridge.genesys.shaping.RateLimitedException;
 import io.cxbridge.genesys.token.TokenException;
 import io.cxbridge.model.Headers;
@@ -291,8 +292,9 @@ public class Resubmitter {
             return response == null ? null : response.status();
         }
 
+        /** "Transient: schedule the next attempt"; no answer at all counts as a connection failure. */
         boolean retryable() {
-            return response == null || response.status() == 408 || response.status() == 429 || response.status() >= 500;
+            return response == null || Transience.isTransient(response.status());
         }
 
         /** 429 and calls not sent say nothing about the action; any other answer but 408/5xx shows it healthy. */

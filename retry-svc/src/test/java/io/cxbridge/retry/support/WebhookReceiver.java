@@ -3,6 +3,7 @@ package io.cxbridge.retry.support;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.cxbridge.genesys.webhook.WebhookSigner;
+import io.cxbridge.model.Headers;
 import io.cxbridge.model.Json;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
@@ -42,7 +43,7 @@ public class WebhookReceiver implements QuarkusTestResourceLifecycleManager {
             }
             server.createContext("/hooks/retry", exchange -> {
                 String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                boolean valid = WebhookSigner.verify(SECRET, exchange.getRequestHeaders().getFirst("X-Cxbridge-Signature"),
+                boolean valid = WebhookSigner.verify(SECRET, exchange.getRequestHeaders().getFirst(Headers.SIGNATURE),
                         body);
                 JsonNode json = Json.mapper().readTree(body);
                 RECEIVED.add(new Received(json, valid));

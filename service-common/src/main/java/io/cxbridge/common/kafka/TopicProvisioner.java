@@ -49,11 +49,6 @@ public class TopicProvisioner {
         stopping = true;
     }
 
-    /** True once every topic of the service exists. */
-    public boolean isDone() {
-        return done;
-    }
-
     private void retryUntilDone() {
         while (!done && !stopping) {
             try {
