@@ -17,7 +17,8 @@ import java.util.Set;
  * Plans a file of valid policies against what Genesys holds. A managed policy (its description carries
  * {@link MediaMapping#MARKER}) is matched by name: none → {@code create}, fields differ → {@code update} with the
  * diff, else {@code unchanged}. An enabled policy not in the file that overlaps an enabled entry with a different
- * retention makes it a {@code conflict}, unless the entry's {@code resolve: {replace}} names that policy. With
+ * retention makes it a {@code conflict} (with {@code prune}, managed policies are never in conflict: those absent
+ * from the file are deleted), unless the entry's {@code resolve: {replace}} names that policy. With
  * {@code prune}, managed policies absent from the file are planned {@code delete}; a policy made by hand never is.
  */
 public final class MediaPlanner {
@@ -48,8 +49,9 @@ public final class MediaPlanner {
             List<JsonNode> conflicts = new ArrayList<>();
             if (body.path("enabled").asBoolean()) {
                 for (JsonNode p : existing) {
-                    boolean inFile = MediaMapping.managed(p) && names.contains(p.path("name").asText());
-                    if (p != current && !inFile && p.path("enabled").asBoolean(false)
+                    // a managed policy in the file is planned on its own; with prune, one absent is deleted
+                    boolean planned = MediaMapping.managed(p) && (prune || names.contains(p.path("name").asText()));
+                    if (p != current && !planned && p.path("enabled").asBoolean(false)
                             && PolicyDiff.overlap(body, p, media)
                             && !Objects.equals(PolicyDiff.deleteAfterDays(body, media),
                                     PolicyDiff.deleteAfterDays(p, media))) {

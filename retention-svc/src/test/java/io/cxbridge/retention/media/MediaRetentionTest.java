@@ -434,18 +434,64 @@ class MediaRetentionTest {
                   objectType: chat
                   retentionPeriod: 60
                   enabled: true
+                - name: new-calls
+                  objectType: call
+                  retentionPeriod: 90
+                  enabled: true
                 """;
-        assertThat(actions(plan(file, ""), "policies")).containsExactlyEntriesOf(Map.of("kept-chats", "unchanged"));
+        // without prune, the managed old-calls stays and overlaps new-calls with another retention
+        assertThat(actions(plan(file, ""), "policies")).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "kept-chats", "unchanged", "new-calls", "conflict"));
         JsonPath plan = plan(file, "&prune=true");
         assertThat(actions(plan, "policies")).containsExactlyInAnyOrderEntriesOf(Map.of("kept-chats", "unchanged",
-                "old-calls", "delete"));
+                "new-calls", "create", "old-calls", "delete"));
 
         JsonPath applied = apply(file, "&prune=true");
         awaitDeployed(applied);
-        assertThat(byName()).containsOnlyKeys("kept-chats", "hand-made-email");
+        assertThat(byName()).containsOnlyKeys("kept-chats", "new-calls", "hand-made-email");
         assertThat(byName().get("hand-made-email").getId()).isEqualTo(handMadeId);
         assertThat(writes(List.of("DELETE"))).isEqualTo(1);
         assertThat(writes(List.of("PUT", "PATCH"))).as("the kept policy was not rewritten").isZero();
+    }
+
+    @Test
+    void aWriteGenesysRefusesEndsFailedAndUnreadablePoliciesAre502() {
+        String file = """
+                - name: refused-calls
+                  objectType: call
+                  retentionPeriod: 30
+                  enabled: true
+                """;
+        sim.fault(Map.of("method", "POST", "path", PATH, "status", 400, "count", 1));
+        String id = apply(file, "").getString("requests[0].requestId");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/v1/retention/requests/" + id)
+                .then().statusCode(200).body("state", equalTo("failed")));
+        given().get("/v1/retention/requests/" + id).then()
+                .body("error", org.hamcrest.Matchers.containsString("HTTP 400"))
+                .body("history.state", org.hamcrest.Matchers.contains("queued", "submitted", "failed"));
+        TopicReader.await(KafkaBroker.shared().bootstrapServers(), Topics.AUDIT, 1,
+                TopicReader.header("ce_type", AuditTypes.RETENTION_FAILED).and(r -> id.equals(r.key())),
+                Duration.ofSeconds(10));
+        assertThat(drifted("refused-calls")).as("a failed write is not part of the applied set").isNull();
+
+        sim.fault(Map.of("method", "GET", "path", PATH, "status", 403, "count", 10));
+        given().contentType("application/yaml").body(file.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/v1/retention/plan?target=media-retention")
+                .then().statusCode(502).contentType("application/problem+json");
+        given().contentType("application/yaml").body(file.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/v1/retention/apply?target=media-retention")
+                .then().statusCode(502).contentType("application/problem+json");
+        given().get("/v1/retention/drift").then().statusCode(502).contentType("application/problem+json");
+        sim.clearFaults();
+        assertThat(byNameUnchecked()).isEmpty();
+    }
+
+    private Map<String, Policy> byNameUnchecked() {
+        try {
+            return byName();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
