@@ -218,6 +218,16 @@ class PlatformResourcesTest extends SimTestBase {
                         org.hamcrest.Matchers.containsString("colour"), org.hamcrest.Matchers.containsString("enabled"),
                         org.hamcrest.Matchers.containsString("name is required")));
         assertThat(get(token, path).get("total").asInt()).isEqualTo(1);
+        // MediaPolicies has callPolicy, chatPolicy, emailPolicy and messagePolicy only (the SDK's model)
+        api(token).contentType(ContentType.JSON).body(Map.of("name", "sms", "mediaPolicies",
+                        Map.of("smsPolicy", Map.of()))).post(path)
+                .then().statusCode(400).body("message", org.hamcrest.Matchers.containsString(
+                        "mediaPolicies.smsPolicy is not a field of MediaPolicies"));
+        api(token).contentType(ContentType.JSON).body(Map.of("name", "msg", "mediaPolicies",
+                        Map.of("messagePolicy", 3))).put(path + "/" + id)
+                .then().statusCode(400).body("message", org.hamcrest.Matchers.containsString(
+                        "mediaPolicies.messagePolicy must be an object"));
+        assertThat(get(token, path).get("total").asInt()).isEqualTo(1);
 
         api(token).delete(path + "/" + id).then().statusCode(204);
         api(token).get(path + "/" + id).then().statusCode(404);

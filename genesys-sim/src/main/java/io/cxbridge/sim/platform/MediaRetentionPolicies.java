@@ -24,7 +24,7 @@ import java.util.Set;
  * (case-insensitive substring) and {@code enabled}), create ({@code POST}, 200 with the {@code Policy}), get,
  * replace ({@code PUT}), merge ({@code PATCH}, top-level fields) and delete (204). Synchronous, as the platform;
  * the sim starts with none. Bodies are checked against the SDK's {@code Policy}: {@code name} is required,
- * unknown fields and wrong types are a 400; the read-only fields ({@code id, selfUri, createdDate, modifiedDate,
+ * unknown fields (also in {@code mediaPolicies}) and wrong types are a 400; the read-only fields ({@code id, selfUri, createdDate, modifiedDate,
  * policyErrors}) are ignored on input, so what a GET returned can be PUT back.
  */
 @ApplicationScoped
@@ -125,6 +125,26 @@ public class MediaRetentionPolicies {
         }
     }
 
+    /** The SDK's {@code MediaPolicies}: callPolicy, chatPolicy, emailPolicy, messagePolicy, each an object. */
+    static String mediaPolicies(JsonNode value) {
+        if (!value.isObject()) {
+            return "mediaPolicies must be an object";
+        }
+        for (Iterator<String> it = value.fieldNames(); it.hasNext(); ) {
+            String media = it.next();
+            if (!MEDIA_POLICIES.contains(media)) {
+                return "mediaPolicies." + media + " is not a field of MediaPolicies";
+            }
+            if (!value.get(media).isObject() && !value.get(media).isNull()) {
+                return "mediaPolicies." + media + " must be an object";
+            }
+        }
+        return null;
+    }
+
+    private static final Set<String> MEDIA_POLICIES = Set.of("callPolicy", "chatPolicy", "emailPolicy",
+            "messagePolicy");
+
     private String now() {
         return ISO.format(clock.instant().truncatedTo(ChronoUnit.MILLIS));
     }
@@ -148,8 +168,8 @@ public class MediaRetentionPolicies {
                     case "order" -> value.isIntegralNumber() && value.canConvertToInt() ? null
                             : "order must be an integer";
                     case "enabled" -> value.isBoolean() ? null : "enabled must be true or false";
-                    case "mediaPolicies", "conditions", "actions" -> value.isObject() ? null
-                            : name + " must be an object";
+                    case "mediaPolicies" -> mediaPolicies(value);
+                    case "conditions", "actions" -> value.isObject() ? null : name + " must be an object";
                     default -> name + " is not a field of Policy";
                 };
                 if (problem != null) {

@@ -9,6 +9,7 @@ import io.cxbridge.model.problem.Violation;
 import io.cxbridge.retention.config.RetentionConfig;
 import io.cxbridge.retention.estimate.StorageEstimate;
 import io.cxbridge.retention.estimate.StorageEstimator;
+import io.cxbridge.retention.media.MediaTargets;
 import io.cxbridge.retention.policy.PolicyRules;
 import io.cxbridge.retention.policy.PolicyValidator;
 import io.cxbridge.retention.policy.RetentionPolicy;
@@ -55,10 +56,13 @@ public class RetentionResource {
     private final RetentionUpstream upstream;
     private final RetentionReport report;
     private final RetentionConfig config;
+    private final MediaRetentionApi media;
 
     public RetentionResource(PolicyValidator validator, RequestPublisher publisher, RequestStore store,
-                             RetentionUpstream upstream, RetentionReport report, RetentionConfig config) {
+                             RetentionUpstream upstream, RetentionReport report, RetentionConfig config,
+                             MediaRetentionApi media) {
         this.validator = validator;
+        this.media = media;
         this.publisher = publisher;
         this.store = store;
         this.upstream = upstream;
@@ -79,7 +83,15 @@ public class RetentionResource {
     @APIResponse(responseCode = "503", description = "the broker did not take the request; retry")
     public Uni<Response> submit(@RequestBody(content = {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RetentionPolicy.class)),
-            @Content(mediaType = YAML, schema = @Schema(implementation = RetentionPolicy.class))}) String body, @HeaderParam("Content-Type") String contentType) {
+            @Content(mediaType = YAML, schema = @Schema(implementation = RetentionPolicy.class))}) String body, @HeaderParam("Content-Type") String contentType,
+            @Parameter(description = TARGET) @QueryParam("target") String target) {
+        Target t = target(target, null);
+        if (t.refusal() != null) {
+            return Uni.createFrom().item(t.refusal());
+        }
+        if (t.media()) {
+            return parsed(body, contentType, node -> media.apply(node, false));
+        }
         return withValidPolicy(body, contentType, v -> enqueue(v)
                 .map(id -> Response.accepted(Map.of("requestId", id)).build())
                 .onFailure().recoverWithItem(RetentionResource::unavailable));
@@ -96,7 +108,15 @@ public class RetentionResource {
     @APIResponse(responseCode = "502", description = "the existing policies could not be listed")
     public Uni<Response> plan(@RequestBody(content = {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RetentionPolicy.class)),
-            @Content(mediaType = YAML, schema = @Schema(implementation = RetentionPolicy.class))}) String body, @HeaderParam("Content-Type") String contentType) {
+            @Content(mediaType = YAML, schema = @Schema(implementation = RetentionPolicy.class))}) String body, @HeaderParam("Content-Type") String contentType,
+            @Parameter(description = TARGET) @QueryParam("target") String target, @Parameter(description = PRUNE) @QueryParam("prune") String prune) {
+        Target t = target(target, prune);
+        if (t.refusal() != null) {
+            return Uni.createFrom().item(t.refusal());
+        }
+        if (t.media()) {
+            return parsed(body, contentType, node -> media.plan(node, t.prune()));
+        }
         return withValidPolicy(body, contentType, v -> upstream.policies()
                 .map(existing -> Response.ok(plan(v, existing)).build())
                 .onFailure().recoverWithItem(e -> ProblemResponses.of(502, "Bad Gateway",
@@ -116,7 +136,15 @@ public class RetentionResource {
             @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(type = SchemaType.ARRAY, implementation = RetentionPolicy.class)),
             @Content(mediaType = YAML,
-                    schema = @Schema(type = SchemaType.ARRAY, implementation = RetentionPolicy.class))}) String body, @HeaderParam("Content-Type") String contentType) {
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = RetentionPolicy.class))}) String body, @HeaderParam("Content-Type") String contentType,
+            @Parameter(description = TARGET) @QueryParam("target") String target, @Parameter(description = PRUNE) @QueryParam("prune") String prune) {
+        Target t = target(target, prune);
+        if (t.refusal() != null) {
+            return Uni.createFrom().item(t.refusal());
+        }
+        if (t.media()) {
+            return parsed(body, contentType, node -> media.apply(node, t.prune()));
+        }
         JsonNode node;
         try {
             node = PolicyBodies.parse(body, contentType);
@@ -183,6 +211,48 @@ public class RetentionResource {
         }
         ValidatedPolicy v = validator.validate(node, "");
         return v.valid() ? then.apply(v) : Uni.createFrom().item(ProblemResponses.validation(v.violations()));
+    }
+
+    /** Parses the body (JSON, or YAML by Content-Type); a malformed one is refused with 400 before {@code then}. */
+    private static Uni<Response> parsed(String body, String contentType, Function<JsonNode, Uni<Response>> then) {
+        JsonNode node;
+        try {
+            node = PolicyBodies.parse(body, contentType);
+        } catch (IllegalArgumentException e) {
+            return malformed(e);
+        }
+        return then.apply(node);
+    }
+
+    static final String TARGET = "media-retention (Genesys Cloud's media retention policies) or seed (the seed's "
+            + "datamanagement contract); cxbridge.retention.default-target when absent";
+    static final String PRUNE = "media-retention only: true plans (and applies) the deletion of managed policies "
+            + "absent from the file";
+
+    /** The request's target and prune flag, or the 400 that refuses them. */
+    private record Target(String name, boolean prune, Response refusal) {
+        boolean media() {
+            return MediaTargets.MEDIA_RETENTION.equals(name);
+        }
+    }
+
+    private Target target(String target, String prune) {
+        List<Violation> violations = new ArrayList<>();
+        String name = target == null || target.isBlank() ? config.defaultTarget() : target.trim();
+        if (!MediaTargets.ALL.contains(name)) {
+            violations.add(new Violation("target", "must be one of " + String.join(", ", config.targets())
+                    + " (was '" + name + "')"));
+        } else if (!config.targets().contains(name)) {
+            violations.add(new Violation("target", name + " is not enabled here (enabled: "
+                    + String.join(", ", config.targets()) + ")"));
+        }
+        boolean pruning = "true".equalsIgnoreCase(prune);
+        if (prune != null && !pruning && !"false".equalsIgnoreCase(prune)) {
+            violations.add(new Violation("prune", "must be true or false"));
+        } else if (pruning && !MediaTargets.MEDIA_RETENTION.equals(name)) {
+            violations.add(new Violation("prune", "applies to the media-retention target only"));
+        }
+        return new Target(name, pruning, violations.isEmpty() ? null : ProblemResponses.validation(violations));
     }
 
     private static Uni<Response> malformed(IllegalArgumentException e) {

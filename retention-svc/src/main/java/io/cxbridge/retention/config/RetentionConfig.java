@@ -3,6 +3,7 @@ package io.cxbridge.retention.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** {@code cxbridge.retention.*}: defaults are the spec's. */
@@ -36,7 +37,22 @@ public interface RetentionConfig {
     @WithDefault("cxbridge:retention")
     String keyPrefix();
 
+    /**
+     * The enabled deployment targets: {@code media-retention} (Genesys Cloud's media retention policies, written
+     * synchronously) and {@code seed} (the seed's asynchronous datamanagement contract, through the worker).
+     */
+    @WithDefault("media-retention,seed")
+    List<String> targets();
+
+    /** The target of a request that names none ({@code ?target=}); the local stack and the tests use {@code seed}. */
+    @WithDefault("media-retention")
+    String defaultTarget();
+
     Upstream upstream();
+
+    Media media();
+
+    Drift drift();
 
     Poll poll();
 
@@ -50,6 +66,22 @@ public interface RetentionConfig {
         /** A deployment job; {jobId} is replaced. */
         @WithDefault("/api/v2/datamanagement/jobs/{jobId}")
         String jobPath();
+    }
+
+    interface Media {
+        /** Genesys's media retention policies: GET (list), POST (create); {@code /{policyId}}: PUT, DELETE. */
+        @WithDefault("/api/v2/recording/mediaretentionpolicies")
+        String policiesPath();
+    }
+
+    interface Drift {
+        /** Whether the scheduled drift check runs ({@code GET /v1/retention/drift} always answers). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often the last applied media retention policies are compared with Genesys. */
+        @WithDefault("1h")
+        Duration interval();
     }
 
     interface Poll {

@@ -7,6 +7,7 @@ import io.cxbridge.model.Json;
 import io.cxbridge.model.problem.Violation;
 import io.cxbridge.model.validation.Violations;
 import io.cxbridge.retention.config.RetentionConfig;
+import io.cxbridge.retention.media.MediaMapping;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.Validator;
 import java.time.DateTimeException;
@@ -35,6 +36,14 @@ public class PolicyValidator {
 
     /** {@code prefix} is put in front of each field ("[2]." for the third policy of a list). */
     public ValidatedPolicy validate(JsonNode body, String prefix) {
+        return validate(body, prefix, false);
+    }
+
+    /**
+     * As {@link #validate(JsonNode, String)}, for a target: {@code media} (the media-retention target) does not
+     * require {@code schedule}, adds {@link MediaMapping}'s rules and builds the SDK {@code Policy} as the payload.
+     */
+    public ValidatedPolicy validate(JsonNode body, String prefix, boolean media) {
         if (body == null || !body.isObject()) {
             return new ValidatedPolicy(null, null, List.of(new Violation(prefix.isEmpty() ? "body" : prefix
                     .substring(0, prefix.length() - 1), "must be a JSON object (the policy)")));
@@ -52,6 +61,11 @@ public class PolicyValidator {
         }
         List<Violation> violations = new ArrayList<>(Violations.of(validator, policy));
         rules(policy, violations);
+        if (media) {
+            // Media policies act at the end of each conversation: a schedule is not required (the plan notes one).
+            violations.removeIf(v -> policy.schedule() == null && v.field().equals("schedule"));
+            violations.addAll(MediaMapping.violations(policy));
+        }
         List<Violation> listed = violations.stream()
                 .map(v -> new Violation(prefix + v.field(), v.message()))
                 .sorted(Comparator.comparing(Violation::field))
@@ -59,7 +73,7 @@ public class PolicyValidator {
         if (!listed.isEmpty()) {
             return new ValidatedPolicy(policy, null, listed);
         }
-        return new ValidatedPolicy(policy, payload(policy), List.of());
+        return new ValidatedPolicy(policy, media ? MediaMapping.body(policy) : payload(policy), List.of());
     }
 
     private void rules(RetentionPolicy p, List<Violation> violations) {

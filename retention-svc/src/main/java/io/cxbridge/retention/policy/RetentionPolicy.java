@@ -11,7 +11,8 @@ import jakarta.validation.constraints.Size;
 
 /**
  * The flat policy body of {@code POST /v1/retention/policies} (SPEC retention-svc). Bean Validation covers the
- * required fields; {@link PolicyValidator} adds the licence, schedule and timezone rules.
+ * required fields; {@link PolicyValidator} adds the licence, schedule and timezone rules. {@code resolve}
+ * ({@code {replace: <policyId>}}) is read by the media-retention target only.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RetentionPolicy(
@@ -24,7 +25,8 @@ public record RetentionPolicy(
         JsonNode filters,
         JsonNode tags,
         String licenseTier,
-        @PositiveOrZero Double dailyVolumeGB) {
+        @PositiveOrZero Double dailyVolumeGB,
+        JsonNode resolve) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Schedule(@NotBlank String frequency, String dayOfWeek, Integer dayOfMonth, String timezone) {

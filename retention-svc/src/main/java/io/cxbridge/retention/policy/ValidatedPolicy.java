@@ -15,10 +15,10 @@ public record ValidatedPolicy(RetentionPolicy policy, ObjectNode payload, List<V
     }
 
     public String objectType() {
-        return payload == null ? null : payload.path("objectType").asText(null);
+        return payload == null ? null : PolicyRules.objectType(policy.objectType()).orElse(null);
     }
 
     public int retentionPeriod() {
-        return payload == null ? 0 : payload.path("retentionPeriod").asInt();
+        return payload == null ? 0 : policy.retentionPeriod();
     }
 }

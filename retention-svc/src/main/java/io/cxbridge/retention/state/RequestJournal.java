@@ -1,6 +1,7 @@
 package io.cxbridge.retention.state;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cxbridge.model.Channels;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.event.RetentionStateRecord;
@@ -36,15 +37,35 @@ public class RequestJournal {
 
     /** Completes once the broker has the state (all in-sync replicas). */
     public Uni<Void> write(RequestRecord record) {
-        String value;
         try {
-            value = Json.mapper().writeValueAsString(RetentionStateRecord.request(record.requestId(),
+            return send(record.requestId(), RetentionStateRecord.request(record.requestId(),
                     Json.mapper().valueToTree(record), clock.instant()));
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             return Uni.createFrom().failure(new IllegalStateException("request state cannot be journaled", e));
         }
+    }
+
+    /**
+     * The last applied state of one media retention policy ({@code kind} {@code policy-set}, key
+     * {@value #POLICY_SET_KEY} + its name): {@code {name, policyId, policy}} as applied, or {@code {name, policyId,
+     * deleted: true}} once cxbridge removed it. The entries still present make up the last applied set.
+     */
+    public Uni<Void> writePolicySet(String name, JsonNode applied) {
+        return send(POLICY_SET_KEY + name, new RetentionStateRecord(RetentionStateRecord.POLICY_SET, null, null, applied,
+                clock.instant()));
+    }
+
+    public static final String POLICY_SET_KEY = "policy-set:";
+
+    private Uni<Void> send(String key, RetentionStateRecord entry) {
+        String value;
+        try {
+            value = Json.mapper().writeValueAsString(entry);
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(new IllegalStateException("state cannot be journaled", e));
+        }
         Message<String> message = Message.of(value).addMetadata(
-                OutgoingKafkaRecordMetadata.<String>builder().withKey(record.requestId()).build());
+                OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build());
         return Uni.createFrom().deferred(() -> journal.sendMessage(message)).ifNoItem().after(ACK_TIMEOUT).fail();
     }
 }

@@ -58,7 +58,7 @@ public class RetentionUpstream {
         });
     }
 
-    static JsonNode readTree(String json) {
+    public static JsonNode readTree(String json) {
         try {
             return json == null || json.isBlank() ? Json.mapper().createObjectNode() : Json.mapper().readTree(json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

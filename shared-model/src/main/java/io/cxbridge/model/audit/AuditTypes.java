@@ -23,6 +23,7 @@ public final class AuditTypes {
     public static final String RETENTION_OVERLAP_DETECTED = "io.cxbridge.retention.overlap-detected";
     public static final String RETENTION_DEPLOYED = "io.cxbridge.retention.deployed";
     public static final String RETENTION_FAILED = "io.cxbridge.retention.failed";
+    public static final String RETENTION_DRIFT_DETECTED = "io.cxbridge.retention.drift-detected";
 
     public static final String DIRECTORY_POPULATED = "io.cxbridge.directory.populated";
     public static final String DIRECTORY_REFRESHED = "io.cxbridge.directory.refreshed";
@@ -39,6 +40,7 @@ public final class AuditTypes {
             FULFILLMENT_COMPLETED, FULFILLMENT_FAILED, FULFILLMENT_CALLBACK_FAILED, FULFILLMENT_DEAD_LETTERED,
             FULFILLMENT_REPLAYED,
             RETENTION_SUBMITTED, RETENTION_OVERLAP_DETECTED, RETENTION_DEPLOYED, RETENTION_FAILED,
+            RETENTION_DRIFT_DETECTED,
             DIRECTORY_POPULATED, DIRECTORY_REFRESHED, DIRECTORY_INVALIDATED, DIRECTORY_CONSISTENCY_MISMATCH,
             ACTION_COMPLETED, ACTION_FAILED, ACTION_SERVED_STALE);
 

@@ -21,6 +21,7 @@ class AuditTypesTest {
                 "io.cxbridge.fulfillment.replayed",
                 "io.cxbridge.retention.submitted", "io.cxbridge.retention.overlap-detected",
                 "io.cxbridge.retention.deployed", "io.cxbridge.retention.failed",
+                "io.cxbridge.retention.drift-detected",
                 "io.cxbridge.directory.populated", "io.cxbridge.directory.refreshed",
                 "io.cxbridge.directory.invalidated", "io.cxbridge.directory.consistency-mismatch",
                 "io.cxbridge.action.completed", "io.cxbridge.action.failed", "io.cxbridge.action.served-stale");

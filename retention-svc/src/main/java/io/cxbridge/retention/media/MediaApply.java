@@ -1,0 +1,220 @@
+package io.cxbridge.retention.media;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cxbridge.common.audit.AuditEmitter;
+import io.cxbridge.genesys.http.GenesysResponse;
+import io.cxbridge.genesys.webhook.WebhookSender;
+import io.cxbridge.model.Json;
+import io.cxbridge.model.audit.AuditTypes;
+import io.cxbridge.retention.config.RetentionConfig;
+import io.cxbridge.retention.report.RetentionReport;
+import io.cxbridge.retention.state.RequestJournal;
+import io.cxbridge.retention.state.RequestRecord;
+import io.cxbridge.retention.state.RequestState;
+import io.cxbridge.retention.state.RequestStore;
+import io.cxbridge.retention.worker.RetentionUpstream;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Executes a {@link MediaPlan}: one request per write (create → POST, update → PUT, delete → DELETE, synchronous
+ * at Genesys), each followed in the request-state API from {@code queued} to {@code deployed} or {@code failed},
+ * with the audit event ({@code io.cxbridge.retention.deployed|failed}), the report counters and the webhook the
+ * seed target has. A {@code conflict} is refused; {@code unchanged} writes nothing. An applied policy is journaled
+ * as the last applied set ({@code policy-set}) only after Genesys took it.
+ */
+@ApplicationScoped
+public class MediaApply {
+
+    private static final Logger LOG = Logger.getLogger(MediaApply.class);
+    static final List<String> READ_ONLY = List.of("id", "selfUri", "createdDate", "modifiedDate", "policyErrors");
+
+    private final MediaRetentionUpstream upstream;
+    private final RequestStore store;
+    private final RequestJournal journal;
+    private final RetentionReport report;
+    private final AuditEmitter audit;
+    private final WebhookSender webhooks;
+    private final RetentionConfig config;
+    private final Clock clock;
+
+    public MediaApply(MediaRetentionUpstream upstream, RequestStore store, RequestJournal journal,
+                      RetentionReport report, AuditEmitter audit, WebhookSender webhooks, RetentionConfig config,
+                      Clock clock) {
+        this.upstream = upstream;
+        this.store = store;
+        this.journal = journal;
+        this.report = report;
+        this.audit = audit;
+        this.webhooks = webhooks;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    private record Work(MediaPlan.Entry entry, RequestRecord record) {
+    }
+
+    /**
+     * Records a {@code queued} request per write and answers {@code [{name, action, requestId}]} (requestId null
+     * where nothing is written); the writes then run one after another.
+     */
+    public Uni<List<Map<String, Object>>> apply(MediaPlan plan, String traceId) {
+        List<Map<String, Object>> answer = new ArrayList<>();
+        List<Work> work = new ArrayList<>();
+        Uni<Void> queued = Uni.createFrom().voidItem();
+        for (MediaPlan.Entry e : plan.policies()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", e.name());
+            row.put("action", e.action());
+            row.put("requestId", null);
+            answer.add(row);
+            if (e.action().equals(MediaPlan.CONFLICT)) {
+                row.put("conflictsWith", e.conflictsWith());
+                row.put("error", "not applied: it overlaps an enabled policy not in the file with a different "
+                        + "retention; add resolve: {replace: <policyId>} to replace that policy");
+                continue;
+            }
+            if (!e.writes()) {
+                continue;
+            }
+            String requestId = UUID.randomUUID().toString();
+            row.put("requestId", requestId);
+            RequestRecord record = RequestRecord.queued(requestId, e.objectType(), clock.instant());
+            work.add(new Work(e, record));
+            queued = queued.chain(() -> store.create(record)).chain(report::submitted);
+        }
+        return queued.invoke(() -> run(work, traceId).subscribe().with(ok -> { },
+                        f -> LOG.warnf("media retention apply stopped: %s", f.getMessage())))
+                .replaceWith(answer);
+    }
+
+    private Uni<Void> run(List<Work> work, String traceId) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Work w : work) {
+            chain = chain.chain(() -> execute(w.entry(), w.record(), traceId)
+                    .onFailure().recoverWithUni(f -> fail(w.entry(), w.record(), traceId,
+                            "Genesys could not be reached: " + f.getMessage(), null)));
+        }
+        return chain;
+    }
+
+    private Uni<Void> execute(MediaPlan.Entry e, RequestRecord record, String traceId) {
+        RequestRecord submitted = record.to(RequestState.submitted, clock.instant());
+        return store.put(submitted).chain(() -> replace(e)).chain(replacement -> {
+            if (replacement != null && !replacement.ok() && replacement.status() != 404) {
+                return fail(e, submitted, traceId, "the policy it replaces (" + e.replaces().id()
+                        + ") could not be " + (e.replaces().how().equals("delete") ? "deleted" : "disabled")
+                        + ": HTTP " + replacement.status(), null);
+            }
+            return switch (e.action()) {
+                case MediaPlan.CREATE -> upstream.create(e.body()).chain(r -> written(e, submitted, traceId, r,
+                        r.ok() ? RetentionUpstream.readTree(r.bodyAsString()).path("id").asText(null) : null));
+                case MediaPlan.UPDATE -> upstream.replace(e.policyId(), e.body())
+                        .chain(r -> written(e, submitted, traceId, r, e.policyId()));
+                default -> upstream.delete(e.policyId())
+                        .chain(r -> written(e, submitted, traceId, r, e.policyId()));
+            };
+        });
+    }
+
+    /** Disables (made by hand) or deletes (managed) the policy a {@code resolve: {replace}} names; null when none. */
+    private Uni<GenesysResponse> replace(MediaPlan.Entry e) {
+        MediaPlan.Replacement r = e.replaces();
+        if (r == null) {
+            return Uni.createFrom().nullItem();
+        }
+        if (r.how().equals("delete")) {
+            return upstream.delete(r.id()).call(answer -> answer.ok() || answer.status() == 404
+                    ? journal.writePolicySet(r.name(), removed(r.name(), r.id())) : Uni.createFrom().voidItem());
+        }
+        ObjectNode disabled = r.current().deepCopy();
+        disabled.remove(READ_ONLY);
+        disabled.put("enabled", false);
+        return upstream.replace(r.id(), disabled);
+    }
+
+    private Uni<Void> written(MediaPlan.Entry e, RequestRecord record, String traceId, GenesysResponse r,
+                              String policyId) {
+        boolean gone = e.action().equals(MediaPlan.DELETE) && r.status() == 404;
+        if (!r.ok() && !gone) {
+            return fail(e, record, traceId, "Genesys refused the " + e.action() + ": HTTP " + r.status() + " "
+                    + RetentionUpstream.readTree(r.bodyAsString()).path("message").asText(""), policyId);
+        }
+        if (policyId == null) {
+            return fail(e, record, traceId, "Genesys answered the create without a policy id", null);
+        }
+        JsonNode applied = e.action().equals(MediaPlan.DELETE) ? removed(e.name(), policyId) : applied(e, policyId);
+        RequestRecord done = record.withPolicy(policyId).to(RequestState.deployed, clock.instant());
+        return journal.writePolicySet(e.name(), applied)
+                .chain(() -> finish(AuditTypes.RETENTION_DEPLOYED, e, done, traceId, null));
+    }
+
+    private Uni<Void> fail(MediaPlan.Entry e, RequestRecord record, String traceId, String reason, String policyId) {
+        LOG.infof("media retention %s of %s failed: %s", e.action(), e.name(), reason);
+        RequestRecord done = record.withPolicy(policyId).withError(reason).to(RequestState.failed, clock.instant());
+        return finish(AuditTypes.RETENTION_FAILED, e, done, traceId, reason);
+    }
+
+    private Uni<Void> finish(String type, MediaPlan.Entry e, RequestRecord done, String traceId, String error) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("requestId", done.requestId());
+        data.put("target", MediaTargets.MEDIA_RETENTION);
+        data.put("action", e.action());
+        data.put("name", e.name());
+        data.put("policyId", done.policyId());
+        data.put("objectType", done.objectType());
+        data.put("diff", e.diff());
+        if (e.replaces() != null) {
+            data.put("replaced", Map.of("policyId", e.replaces().id(), "name", String.valueOf(e.replaces().name()),
+                    "how", e.replaces().how()));
+        }
+        data.put("error", error);
+        data.put("latencyMs", done.latencyMs());
+        return audit.emit(type, done.requestId(), traceId, data)
+                .chain(() -> store.finish(done, RequestStore.outcomeCounts(done)))
+                .invoke(() -> webhook(done))
+                .replaceWithVoid();
+    }
+
+    static JsonNode applied(MediaPlan.Entry e, String policyId) {
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.put("name", e.name());
+        out.put("policyId", policyId);
+        out.set("policy", e.body());
+        return out;
+    }
+
+    static JsonNode removed(String name, String policyId) {
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.put("name", name);
+        out.put("policyId", policyId);
+        out.put("deleted", true);
+        return out;
+    }
+
+    /**
+     * The one way media retention calls the optional webhook (a request's final state, or a drift report): signed,
+     * bounded by {@code webhook.timeout}, never failing the work.
+     */
+    public void webhook(Object body) {
+        if (config.webhook().url().isEmpty()) {
+            return;
+        }
+        String json;
+        try {
+            json = Json.mapper().writeValueAsString(body);
+        } catch (Exception e) {
+            return;
+        }
+        webhooks.post(config.webhook().url().get(), config.webhook().secret().orElse(""), json,
+                config.webhook().timeout()).subscribe().with(ok -> { }, f -> { });
+    }
+}
