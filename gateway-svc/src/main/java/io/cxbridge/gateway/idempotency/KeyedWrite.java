@@ -41,17 +41,17 @@ public final class KeyedWrite {
     }
 
     /** A keyed request refused before anything is claimed. */
-    public record Refusal(int status, String detail) {
+    public record Refusal(int status, String title, String detail) {
     }
 
     /** Why a keyed request is refused before anything is claimed: its body not held (413), a bad key (400); or empty. */
     public static Optional<Refusal> refusal(String key, boolean chunked, long length, long bufferLimit) {
         if (chunked || length > bufferLimit) {
-            return Optional.of(new Refusal(413, "a request with an Idempotency-Key may carry at most " + bufferLimit
-                    + " bytes (its body is kept to recognise repeats)"));
+            return Optional.of(new Refusal(413, "Payload Too Large", "a request with an Idempotency-Key may carry at most "
+                    + bufferLimit + " bytes (its body is kept to recognise repeats)"));
         }
         if (key.isBlank() || key.length() > 255) {
-            return Optional.of(new Refusal(400, "Idempotency-Key must be 1 to 255 characters"));
+            return Optional.of(new Refusal(400, "Bad Request", "Idempotency-Key must be 1 to 255 characters"));
         }
         return Optional.empty();
     }

@@ -14,7 +14,6 @@ import io.cxbridge.genesys.http.UpstreamException;
 import io.cxbridge.genesys.url.RequestTarget;
 import io.cxbridge.genesys.url.UpstreamUrl;
 import io.cxbridge.model.Headers;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -93,8 +92,7 @@ public class GenesysProxy implements Handler<RoutingContext> {
             Optional<KeyedWrite.Refusal> refusal = KeyedWrite.refusal(idempotencyKey, chunked, length,
                     config.bufferLimit().asLongValue());
             if (refusal.isPresent()) {
-                RequestContext.problem(rc, refusal.get().status(),
-                        HttpResponseStatus.valueOf(refusal.get().status()).reasonPhrase(), refusal.get().detail());
+                RequestContext.problem(rc, refusal.get().status(), refusal.get().title(), refusal.get().detail());
                 return;
             }
             if (length <= 0) {
