@@ -1,13 +1,11 @@
 package io.cxbridge.gateway.errors;
 
-import io.cxbridge.gateway.audit.RequestAudit;
-import io.cxbridge.gateway.audit.RequestContext;
+import io.cxbridge.gateway.context.RequestContext;
 import io.cxbridge.gateway.proxy.PathGuard;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,8 +25,9 @@ public class GatewayErrors {
         this.guard = guard;
     }
 
-    void install(@Observes Router router) {
-        router.route().order(RequestAudit.ORDER - 1).failureHandler(this::failed);
+    /** Installed by {@code chain.GatewayChain}; {@code failureOrder} puts the failure handler before every step. */
+    public void install(Router router, int failureOrder) {
+        router.route().order(failureOrder).failureHandler(this::failed);
         // A target the router could not route ('*', 'host:port', a backslash) is the guard's 400, not a 404.
         router.errorHandler(404, rc -> {
             if (guard.accepted(rc)) {

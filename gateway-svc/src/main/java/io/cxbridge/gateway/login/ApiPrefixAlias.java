@@ -1,10 +1,8 @@
 package io.cxbridge.gateway.login;
 
-import io.cxbridge.gateway.audit.RequestAudit;
-import io.vertx.ext.web.Router;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.util.Optional;
 
 /**
@@ -14,10 +12,8 @@ import java.util.Optional;
  * Only the literal prefix followed by {@code /api/v2} is stripped; the rest is checked like any path.
  */
 @ApplicationScoped
-public class ApiPrefixAlias {
+public class ApiPrefixAlias implements Handler<RoutingContext> {
 
-    /** Before the audit step, so the rerouted request is audited (once) under its real path. */
-    public static final int ORDER = RequestAudit.ORDER - 1;
     private static final String API = "/api/v2";
 
     private final Optional<String> prefix;
@@ -27,12 +23,10 @@ public class ApiPrefixAlias {
                 .filter(p -> !p.isEmpty()).map(p -> p.startsWith("/") ? p : "/" + p);
     }
 
-    void install(@Observes Router router) {
-        prefix.ifPresent(p -> router.route().order(ORDER).handler(rc -> reroute(rc, p)));
-    }
-
-    private static void reroute(RoutingContext rc, String prefix) {
-        Optional<String> target = target(rc.request().uri(), prefix);
+    /** First step, before the request id, so the rerouted request is logged and audited (once) under its real path. */
+    @Override
+    public void handle(RoutingContext rc) {
+        Optional<String> target = prefix.isPresent() ? target(rc.request().uri(), prefix.get()) : Optional.empty();
         if (target.isPresent()) {
             rc.reroute(target.get());
         } else {

@@ -1,7 +1,7 @@
 package io.cxbridge.gateway.login;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.cxbridge.gateway.audit.RequestContext;
+import io.cxbridge.gateway.context.RequestContext;
 import io.cxbridge.model.Json;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;

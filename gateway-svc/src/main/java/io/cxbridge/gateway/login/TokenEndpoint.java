@@ -1,7 +1,7 @@
 package io.cxbridge.gateway.login;
 
-import io.cxbridge.gateway.audit.RequestContext;
-import io.cxbridge.gateway.auth.ClientAuthentication;
+import io.cxbridge.gateway.context.RequestContext;
+import io.cxbridge.gateway.auth.Authenticate;
 import io.cxbridge.gateway.auth.ClientRegistry;
 import io.cxbridge.gateway.auth.GatewayClient;
 import io.cxbridge.gateway.auth.KeysFile;
@@ -14,7 +14,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -48,7 +47,8 @@ public class TokenEndpoint {
         this.path = tokenPath(config.loginPath());
     }
 
-    void install(@Observes Router router) {
+    /** Installed by {@code chain.GatewayChain}. */
+    public void install(Router router) {
         router.post(path).handler(this::issue);
         router.delete(path).handler(this::revoke);
     }
@@ -103,7 +103,7 @@ public class TokenEndpoint {
             PlatformErrors.oauth(rc, 401, "invalid_client", "client authentication failed");
             return;
         }
-        RequestContext.client(rc, client.get());
+        RequestContext.clientId(rc, client.get().id());
         String grantType = first(form, "grant_type");
         if (grantType == null || grantType.isBlank()) {
             outcome("invalid_request");
@@ -131,14 +131,14 @@ public class TokenEndpoint {
     }
 
     private void revoke(RoutingContext rc) {
-        Optional<String> token = ClientAuthentication.presentedKey(rc.request()).filter(AccessTokens::isToken);
+        Optional<String> token = Authenticate.presentedKey(rc.request()).filter(AccessTokens::isToken);
         if (token.isEmpty()) {
             PlatformErrors.oauth(rc, 400, "invalid_request", "send the access token to revoke as 'Authorization: Bearer <token>'");
             return;
         }
         // Whose it was goes to the audit trail; an unknown or expired token is revoked all the same (RFC 7009).
         tokens.clientFor(token.get())
-                .invoke(owner -> owner.ifPresent(c -> RequestContext.client(rc, c)))
+                .invoke(owner -> owner.ifPresent(c -> RequestContext.clientId(rc, c.id())))
                 .chain(owner -> tokens.revoke(token.get()))
                 .subscribe().with(revoked -> {
                     outcome("revoked");

@@ -1,6 +1,6 @@
 package io.cxbridge.gateway.proxy;
 
-import io.cxbridge.gateway.audit.RequestContext;
+import io.cxbridge.gateway.context.RequestContext;
 import io.cxbridge.gateway.audit.Tapped;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;

@@ -1,49 +1,35 @@
 package io.cxbridge.gateway.proxy;
 
 import io.cxbridge.gateway.audit.BodyTap;
-import io.cxbridge.gateway.audit.RequestContext;
 import io.cxbridge.gateway.audit.Tapped;
-import io.cxbridge.gateway.auth.ClientAuthentication;
 import io.cxbridge.gateway.config.GatewayConfig;
-import io.cxbridge.genesys.breaker.CircuitOpenException;
+import io.cxbridge.gateway.context.RequestContext;
+import io.cxbridge.gateway.idempotency.IdempotencyRecord;
+import io.cxbridge.gateway.idempotency.IdempotencyStore;
+import io.cxbridge.gateway.idempotency.KeyedWrite;
 import io.cxbridge.genesys.http.GenesysClient;
 import io.cxbridge.genesys.http.StreamPipes;
 import io.cxbridge.genesys.http.StreamedResponse;
 import io.cxbridge.genesys.http.UpstreamException;
-import io.cxbridge.genesys.shaping.RateLimitedException;
-import io.cxbridge.genesys.token.TokenException;
 import io.cxbridge.genesys.url.RequestTarget;
-import io.cxbridge.genesys.url.UnsafeTargetException;
 import io.cxbridge.genesys.url.UpstreamUrl;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.cxbridge.gateway.auth.GatewayClient;
-import io.cxbridge.gateway.idempotency.IdempotencyRecord;
-import io.cxbridge.gateway.idempotency.IdempotencyStore;
-import io.cxbridge.gateway.ingest.FailedRunPublisher;
-import io.smallrye.mutiny.Uni;
 import io.cxbridge.model.Headers;
-import io.cxbridge.model.Json;
-import io.cxbridge.model.event.FailedRun;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.streams.ReadStream;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.ext.web.Router;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import java.time.Clock;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -53,74 +39,60 @@ import org.jboss.logging.Logger;
  * larger one goes out once. The answer carries {@code X-Upstream-Attempts} and {@code X-Request-Id}.
  */
 @ApplicationScoped
-public class GenesysProxy {
+public class GenesysProxy implements Handler<RoutingContext> {
 
     private static final Logger LOG = Logger.getLogger(GenesysProxy.class);
     private static final String ALIAS = "/genesys-api/";
-    private static final Pattern EXECUTE = Pattern.compile("^/api/v2/integrations/actions/([^/]+)/execute$");
-    private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-    /** The problem type of a keyed write whose outcome is unknown (sent, no answer). */
-    public static final String OUTCOME_UNKNOWN = io.cxbridge.model.problem.Problem.TYPE_PREFIX + "outcome-unknown";
-    private static final Set<HttpMethod> WRITES = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
+    /** The paths this route serves (installed by {@code chain.GatewayChain}). */
+    public static final String PATHS = "^/(api/v2|genesys-api)/.*$";
     /** The answer headers a replay repeats (the rest describe one exchange). */
     private static final List<String> REPLAYED_HEADERS = List.of("Content-Type", "Location", "ETag", "Last-Modified",
             "ININ-Correlation-Id");
 
     private final GenesysClient genesys;
     private final GatewayConfig.Proxy config;
-    private final FailedRunPublisher failedRuns;
+    private final ProxyCore core;
+    private final AsyncRetryHandOver asyncRetry;
     private final IdempotencyStore idempotency;
     private final GatewayConfig.Idempotency idempotencyConfig;
     private final long logLimit;
-    private final Clock clock;
 
-    public GenesysProxy(GenesysClient genesys, GatewayConfig config, FailedRunPublisher failedRuns,
-                        IdempotencyStore idempotency, Clock clock) {
+    public GenesysProxy(GenesysClient genesys, GatewayConfig config, ProxyCore core, AsyncRetryHandOver asyncRetry,
+                        IdempotencyStore idempotency) {
         this.genesys = genesys;
         this.config = config.proxy();
-        this.failedRuns = failedRuns;
+        this.core = core;
+        this.asyncRetry = asyncRetry;
         this.idempotency = idempotency;
         this.idempotencyConfig = config.idempotency();
         this.logLimit = config.logging().logBodyLimit().asLongValue();
-        this.clock = clock;
     }
 
-    void install(@Observes Router router) {
-        router.routeWithRegex("^/(api/v2|genesys-api)/.*$").handler(this::handle);
-    }
-
-    private void handle(RoutingContext rc) {
+    @Override
+    public void handle(RoutingContext rc) {
         HttpServerRequest request = rc.request();
         // The guard's normalised target (the alias mapped onto /api/v2/), re-encoded: never the raw request line.
         RequestTarget target = ((RequestTarget) rc.get(RequestContext.TARGET)).withPrefix(ALIAS, UpstreamUrl.GENESYS_API_PREFIX);
         String path = target.path();
         String pathAndQuery = target.pathAndQuery();
         String requestId = RequestContext.requestId(rc);
-        MultiMap headers = HopByHop.forRequest(request.headers())
+        MultiMap headers = ProxyCore.requestHeaders(request, requestId)
                 .set("ININ-Correlation-Id", requestId)
-                .set("X-Request-Id", requestId)
                 .remove(Headers.ASYNC_RETRY)
-                .remove(IDEMPOTENCY_KEY);
-        Matcher execute = EXECUTE.matcher(path);
-        String asyncActionId = request.method() == HttpMethod.POST && execute.matches()
-                && "true".equalsIgnoreCase(request.getHeader(Headers.ASYNC_RETRY)) ? execute.group(1) : null;
+                .remove(KeyedWrite.HEADER);
+        String asyncActionId = AsyncRetryHandOver.optedIn(request, path);
 
-        long length = contentLength(request);
-        if (length > config.maxBodySize().asLongValue()) {
-            RequestContext.problem(rc, 413, "Payload Too Large", "the request body is larger than "
-                    + config.maxBodySize().asLongValue() + " bytes");
+        if (core.refusedAsTooLarge(rc)) {
             return;
         }
+        long length = ProxyCore.contentLength(request);
         boolean chunked = request.headers().contains("Transfer-Encoding");
-        String idempotencyKey = request.getHeader(IDEMPOTENCY_KEY);
-        if (idempotencyKey != null && WRITES.contains(request.method())) {
-            if (chunked || length > config.bufferLimit().asLongValue()) {
-                RequestContext.problem(rc, 413, "Payload Too Large", "a request with an Idempotency-Key may carry at most "
-                        + config.bufferLimit().asLongValue() + " bytes (its body is kept to recognise repeats)");
-                return;
-            }
-            if (idempotencyKey.isBlank() || idempotencyKey.length() > 255) {
-                RequestContext.problem(rc, 400, "Bad Request", "Idempotency-Key must be 1 to 255 characters");
+        String idempotencyKey = KeyedWrite.keyOf(request.method(), request.getHeader(KeyedWrite.HEADER));
+        if (idempotencyKey != null) {
+            Optional<KeyedWrite.Refusal> refusal = KeyedWrite.refusal(idempotencyKey, chunked, length,
+                    config.bufferLimit().asLongValue());
+            if (refusal.isPresent()) {
+                RequestContext.problem(rc, refusal.get().status(), refusal.get().title(), refusal.get().detail());
                 return;
             }
             if (length <= 0) {
@@ -146,20 +118,14 @@ public class GenesysProxy {
                 }
             }).onFailure(rc::fail);
         } else {
-            rc.put(ClientAuthentication.BODY_STREAMED, true);
-            request.pause();
+            ProxyCore.takeBodyOver(rc);
             forward(rc, pathAndQuery, headers, null, requestId, true);
         }
     }
 
     private void forward(RoutingContext rc, String pathAndQuery, MultiMap headers, Buffer body, String requestId,
                          boolean streamBody) {
-        ReadStream<Buffer> bodyStream = null;
-        if (streamBody) {
-            BodyTap tap = new BodyTap(logLimit);
-            rc.put(RequestContext.REQUEST_BODY, tap);
-            bodyStream = BodyLimit.apply(rc, new Tapped(rc.request(), tap), config.maxBodySize().asLongValue());
-        }
+        ReadStream<Buffer> bodyStream = streamBody ? core.streamedBody(rc) : null;
         genesys.stream(rc.request().method(), pathAndQuery, headers, body, bodyStream, config.deadline())
                 .subscribe().with(response -> relay(rc, response, requestId), failure -> fail(rc, failure, requestId));
     }
@@ -172,45 +138,19 @@ public class GenesysProxy {
                                        String requestId, String actionId) {
         genesys.stream(rc.request().method(), pathAndQuery, headers, body, null, config.deadline())
                 .subscribe().with(response -> {
-                    if (response.status() == 429 || response.status() >= 500) {
+                    if (AsyncRetryHandOver.handsOver(response.status())) {
                         response.body().handler(b -> { }).resume();
-                        handOver(rc, actionId, body, response.status(), requestId);
+                        asyncRetry.handOver(rc, actionId, body, response.status(), requestId);
                     } else {
                         relay(rc, response, requestId);
                     }
                 }, failure -> {
-                    if (failure instanceof UpstreamException || failure instanceof CircuitOpenException
-                            || failure instanceof RateLimitedException) {
-                        handOver(rc, actionId, body, failure instanceof RateLimitedException ? 429 : 503, requestId);
+                    int handedOverStatus = AsyncRetryHandOver.handsOver(failure);
+                    if (handedOverStatus > 0) {
+                        asyncRetry.handOver(rc, actionId, body, handedOverStatus, requestId);
                     } else {
                         fail(rc, failure, requestId);
                     }
-                });
-    }
-
-    private void handOver(RoutingContext rc, String actionId, Buffer body, int lastStatus, String requestId) {
-        JsonNode payload;
-        try {
-            payload = Json.mapper().readTree(body.getBytes());
-        } catch (java.io.IOException e) {
-            payload = null;
-        }
-        if (payload == null || !payload.isObject()) {
-            RequestContext.problem(rc, 502, "Bad Gateway", "Genesys answered " + lastStatus
-                    + " and the body is not a JSON object, so the run cannot be retried asynchronously");
-            return;
-        }
-        FailedRun run = new FailedRun(null, actionId, requestId, payload, 0, null, lastStatus, RequestContext.traceId(rc))
-                .withDefaults(clock, () -> RequestContext.traceId(rc));
-        rc.put(RequestContext.UPSTREAM_STATUS, lastStatus);
-        failedRuns.send(run).subscribe().with(
-                ok -> rc.response().setStatusCode(202).putHeader("Content-Type", "application/json")
-                        .putHeader("X-Request-Id", requestId)
-                        .end("{\"requestId\":\"" + run.requestId() + "\"}"),
-                e -> {
-                    rc.response().putHeader("Retry-After", "5");
-                    RequestContext.problem(rc, 503, "Service Unavailable", "Genesys answered " + lastStatus
-                            + " and the run could not be queued for retry; retry the call");
                 });
     }
 
@@ -220,42 +160,40 @@ public class GenesysProxy {
      * 422, a repeat while the first is in flight 409. 5xx and 429 answers are not kept. No Redis: 503.
      */
     private void keyed(RoutingContext rc, String key, String pathAndQuery, MultiMap headers, Buffer body, String requestId) {
-        GatewayClient client = RequestContext.client(rc);
+        String client = RequestContext.clientId(rc);
         HttpMethod method = rc.request().method();
         String fingerprint = IdempotencyStore.fingerprint(method.name(), pathAndQuery, body.getBytes());
-        idempotency.claim(client.id(), key, fingerprint, config.deadline().plusSeconds(5))
+        idempotency.claim(client, key, fingerprint, config.deadline().plusSeconds(5))
                 .subscribe().with(existing -> {
-                    if (existing.isEmpty()) {
-                        callOnce(rc, client, key, fingerprint, pathAndQuery, headers, body, requestId);
-                    } else if (!existing.get().fingerprint().equals(fingerprint)) {
-                        RequestContext.problem(rc, 422, "Unprocessable Content",
+                    switch (KeyedWrite.decide(existing, fingerprint)) {
+                        case RUN -> callOnce(rc, client, key, fingerprint, pathAndQuery, headers, body, requestId);
+                        case DIFFERENT_REQUEST -> RequestContext.problem(rc, 422, "Unprocessable Content",
                                 "this Idempotency-Key was used for a different request (method, path, query or body)");
-                    } else if (IdempotencyRecord.OUTCOME_UNKNOWN.equals(existing.get().state())) {
-                        RequestContext.problem(rc, 409, OUTCOME_UNKNOWN, "Conflict", "a request with this Idempotency-Key "
-                                + "was sent to Genesys and no answer came, so it may have taken effect; it is not run again");
-                    } else if (IdempotencyRecord.TOO_LARGE.equals(existing.get().state())) {
-                        RequestContext.problem(rc, 409, "Conflict", "a request with this Idempotency-Key completed with status "
-                                + existing.get().status() + "; the answer is too large to replay");
-                    } else if (!existing.get().done()) {
-                        rc.response().putHeader("Retry-After", "1");
-                        RequestContext.problem(rc, 409, "Conflict", "a request with this Idempotency-Key is still in progress");
-                    } else {
-                        replay(rc, existing.get(), requestId);
+                        case OUTCOME_UNKNOWN -> RequestContext.problem(rc, 409, KeyedWrite.OUTCOME_UNKNOWN, "Conflict",
+                                "a request with this Idempotency-Key was sent to Genesys and no answer came, so it may"
+                                        + " have taken effect; it is not run again");
+                        case TOO_LARGE -> RequestContext.problem(rc, 409, "Conflict", "a request with this Idempotency-Key"
+                                + " completed with status " + existing.get().status() + "; the answer is too large to replay");
+                        case IN_PROGRESS -> {
+                            rc.response().putHeader("Retry-After", "1");
+                            RequestContext.problem(rc, 409, "Conflict", "a request with this Idempotency-Key is still in progress");
+                        }
+                        case REPLAY -> replay(rc, existing.get(), requestId);
                     }
                 }, failure -> storeDown(rc, failure, requestId));
     }
 
-    private void callOnce(RoutingContext rc, GatewayClient client, String key, String fingerprint, String pathAndQuery,
+    private void callOnce(RoutingContext rc, String client, String key, String fingerprint, String pathAndQuery,
                           MultiMap headers, Buffer body, String requestId) {
         genesys.stream(rc.request().method(), pathAndQuery, headers, body, null, config.deadline())
                 .subscribe().with(answer -> keepOrPassThrough(rc, client, key, fingerprint, answer, requestId),
                         failure -> settle(rc, client, key, fingerprint, failure, requestId));
     }
 
-    private void settle(RoutingContext rc, GatewayClient client, String key, String fingerprint, Throwable failure,
+    private void settle(RoutingContext rc, String client, String key, String fingerprint, Throwable failure,
                         String requestId) {
         (mayHaveReachedGenesys(failure)
-                ? idempotency.outcomeUnknown(client.id(), key, fingerprint) : idempotency.release(client.id(), key))
+                ? idempotency.outcomeUnknown(client, key, fingerprint) : idempotency.release(client, key))
                 .onFailure().invoke(e -> LOG.warnf("idempotency record for %s not updated: %s", requestId, e.getMessage()))
                 .onFailure().recoverWithNull()
                 .subscribe().with(x -> fail(rc, failure, requestId));
@@ -266,10 +204,10 @@ public class GenesysProxy {
      * 429, the key released) and sent whole; a larger one is sent on as it streams, and the key keeps a tombstone
      * (the write happened, so it never runs again). An upstream that fails mid-answer leaves the outcome unknown.
      */
-    private void keepOrPassThrough(RoutingContext rc, GatewayClient client, String key, String fingerprint,
+    private void keepOrPassThrough(RoutingContext rc, String client, String key, String fingerprint,
                                    StreamedResponse answer, String requestId) {
         long limit = idempotencyConfig.maxStoredBody().asLongValue();
-        boolean keep = answer.status() < 500 && answer.status() != 429;
+        boolean keep = KeyedWrite.kept(answer.status());
         HttpClientResponse upstream = answer.body();
         Buffer held = Buffer.buffer();
         upstream.exceptionHandler(e -> settle(rc, client, key, fingerprint,
@@ -283,9 +221,9 @@ public class GenesysProxy {
                 }
             }
             Uni<Void> bookkeeping = keep
-                    ? idempotency.complete(client.id(), key, new IdempotencyRecord(IdempotencyRecord.DONE, fingerprint,
+                    ? idempotency.complete(client, key, new IdempotencyRecord(IdempotencyRecord.DONE, fingerprint,
                     answer.status(), kept, Base64.getEncoder().encodeToString(held.getBytes())))
-                    : idempotency.release(client.id(), key);
+                    : idempotency.release(client, key);
             bookkept(bookkeeping, requestId, () -> {
                 rc.put(RequestContext.RESPONSE_BODY, BodyTap.of(held, logLimit));
                 answerHead(rc, answer, requestId).end(held);
@@ -298,8 +236,8 @@ public class GenesysProxy {
                 upstream.pause();
                 upstream.handler(null).endHandler(null).exceptionHandler(null);
                 Uni<Void> bookkeeping = keep
-                        ? idempotency.complete(client.id(), key, IdempotencyRecord.tooLarge(fingerprint, answer.status()))
-                        : idempotency.release(client.id(), key);
+                        ? idempotency.complete(client, key, IdempotencyRecord.tooLarge(fingerprint, answer.status()))
+                        : idempotency.release(client, key);
                 bookkept(bookkeeping, requestId, () -> {
                     HttpServerResponse response = answerHead(rc, answer, requestId);
                     if (!answer.headers().contains("Content-Length")) {
@@ -324,11 +262,7 @@ public class GenesysProxy {
     }
 
     private static HttpServerResponse answerHead(RoutingContext rc, StreamedResponse answer, String requestId) {
-        rc.put(RequestContext.UPSTREAM_STATUS, answer.status());
-        HttpServerResponse response = rc.response().setStatusCode(answer.status());
-        response.headers().addAll(HopByHop.forResponse(answer.headers()));
-        return response.putHeader("X-Upstream-Attempts", String.valueOf(answer.attempts()))
-                .putHeader("X-Request-Id", requestId);
+        return ProxyCore.head(rc, answer.status(), answer.headers(), answer.attempts(), requestId);
     }
 
     /**
@@ -359,59 +293,10 @@ public class GenesysProxy {
     }
 
     private void relay(RoutingContext rc, StreamedResponse upstream, String requestId) {
-        HttpServerResponse response = rc.response();
-        if (response.ended() || response.closed()) {
-            upstream.body().resume();
-            return;
-        }
-        rc.put(RequestContext.UPSTREAM_STATUS, upstream.status());
-        response.setStatusCode(upstream.status());
-        response.headers().addAll(HopByHop.forResponse(upstream.headers()));
-        response.putHeader("X-Upstream-Attempts", String.valueOf(upstream.attempts()));
-        response.putHeader("X-Request-Id", requestId);
-        if (!upstream.headers().contains("Content-Length")) {
-            response.setChunked(true);
-        }
-        BodyTap tap = new BodyTap(logLimit);
-        rc.put(RequestContext.RESPONSE_BODY, tap);
-        StreamPipes.relay(upstream.body(), new Tapped(upstream.body(), tap), response)
-                .onFailure(e -> LOG.debugf("relay of %s ended early: %s", requestId, e.getMessage()));
+        core.relay(rc, upstream.status(), upstream.headers(), upstream.body(), upstream.attempts(), requestId);
     }
 
-    private void fail(RoutingContext rc, Throwable failure, String requestId) {
-        if (rc.response().ended() || rc.response().closed()) {
-            return; // already answered (a body over the limit) or the client is gone
-        }
-        HttpServerResponse response = rc.response().putHeader("X-Request-Id", requestId);
-        if (failure instanceof RateLimitedException e) {
-            response.putHeader("Retry-After", String.valueOf(e.retryAfterSeconds()));
-            RequestContext.problem(rc, 429, "Too Many Requests", e.getMessage());
-        } else if (failure instanceof CircuitOpenException e) {
-            response.putHeader("Retry-After", String.valueOf(Math.max(1, e.retryAfter().toSeconds())));
-            RequestContext.problem(rc, 503, "Service Unavailable", "Genesys is failing: " + e.getMessage());
-        } else if (failure instanceof UpstreamException e) {
-            response.putHeader("X-Upstream-Attempts", String.valueOf(e.attempts()));
-            boolean timeout = e.getCause() instanceof TimeoutException;
-            RequestContext.problem(rc, timeout ? 504 : 502, timeout ? "Gateway Timeout" : "Bad Gateway", e.getMessage());
-        } else if (failure instanceof UnsafeTargetException e) {
-            RequestContext.problem(rc, 400, "Bad Request", e.getMessage());
-        } else if (failure instanceof TokenException e) {
-            RequestContext.problem(rc, 502, "Bad Gateway", "cxbridge could not authenticate with Genesys: " + e.getMessage());
-        } else {
-            LOG.errorf(failure, "proxying %s failed", requestId);
-            RequestContext.problem(rc, 502, "Bad Gateway", "the call to Genesys failed");
-        }
-    }
-
-    private static long contentLength(HttpServerRequest request) {
-        String value = request.getHeader("Content-Length");
-        if (value == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+    private static void fail(RoutingContext rc, Throwable failure, String requestId) {
+        ProxyCore.fail(rc, failure, requestId, ProxyCore.GENESYS);
     }
 }

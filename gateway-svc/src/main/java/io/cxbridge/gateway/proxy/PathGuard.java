@@ -1,31 +1,27 @@
 package io.cxbridge.gateway.proxy;
 
-import io.cxbridge.gateway.audit.RequestAudit;
-import io.cxbridge.gateway.audit.RequestContext;
+import io.cxbridge.gateway.context.RequestContext;
 import io.cxbridge.gateway.config.GatewayConfig;
 import io.cxbridge.genesys.url.RequestTarget;
 import io.cxbridge.genesys.url.UnsafeTargetException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.ext.web.Router;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
- * Second on every request, before authentication: the raw request target must be one genesys-client's
+ * Step "guard", before authentication: the raw request target must be one genesys-client's
  * {@link RequestTarget} accepts (origin form, no traversal in any encoding, no path parameters, encoded
  * separators, {@code @}, control characters, fragments, a path within the bound); anything else is 400 and goes
  * no further. The normalised target is kept on the context: grants, limits, idempotency, logs, audit and
  * forwarding all use that one path. The rule and its corpus are in the README's security section.
  */
 @ApplicationScoped
-public class PathGuard {
-
-    public static final int ORDER = RequestAudit.ORDER + 1;
+public class PathGuard implements Handler<RoutingContext> {
 
     private final int maxPathLength;
     /** Connections that carried a chunked request: closed after its answer, nothing more served on them. */
@@ -37,11 +33,8 @@ public class PathGuard {
         this.registry = registry;
     }
 
-    void install(@Observes Router router) {
-        router.route().order(ORDER).handler(this::handle);
-    }
-
-    private void handle(RoutingContext rc) {
+    @Override
+    public void handle(RoutingContext rc) {
         HttpConnection connection = rc.request().connection();
         if (closing.containsKey(connection)) {
             // Bytes after a chunked request's terminator (a smuggled request): answered, never served.

@@ -1,54 +1,43 @@
 package io.cxbridge.gateway.routes;
 
-import io.cxbridge.gateway.audit.BodyTap;
-import io.cxbridge.gateway.audit.RequestContext;
-import io.cxbridge.gateway.audit.Tapped;
-import io.cxbridge.gateway.auth.ClientAuthentication;
-import io.cxbridge.gateway.auth.GatewayClient;
 import io.cxbridge.gateway.config.GatewayConfig;
-import io.cxbridge.gateway.proxy.BodyLimit;
-import io.cxbridge.gateway.proxy.HopByHop;
+import io.cxbridge.gateway.context.RequestContext;
+import io.cxbridge.gateway.proxy.ProxyCore;
 import io.cxbridge.genesys.http.StreamPipes;
 import io.cxbridge.genesys.url.UpstreamUrl;
-import java.net.URI;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
+import java.net.URI;
 
 /**
  * The gateway is the only door to the other services: it forwards their public paths (after the same
- * authentication, grants, limits, audit and logs as everything else), streaming both ways, with the caller's
- * credentials removed and {@code X-Cxbridge-Client-Id}, {@code X-Request-Id} and {@code traceparent} added.
+ * authentication, grants, limits, audit and logs as everything else) through the proxy core the Genesys proxy uses
+ * (streaming both ways, body limit, hop-by-hop and credentials removed, failures mapped), with
+ * {@code X-Cxbridge-Client-Id}, {@code X-Request-Id} and {@code traceparent} added.
  */
 @ApplicationScoped
 public class ServiceRoutes {
 
-    private static final Logger LOG = Logger.getLogger(ServiceRoutes.class);
-
     private final GatewayConfig.Services services;
+    private final ProxyCore core;
     private final HttpClient http;
-    private final long logLimit;
-    private final long maxBodySize;
 
-    public ServiceRoutes(Vertx vertx, GatewayConfig config) {
+    public ServiceRoutes(Vertx vertx, GatewayConfig config, ProxyCore core) {
         this.services = config.services();
-        this.logLimit = config.logging().logBodyLimit().asLongValue();
-        this.maxBodySize = config.proxy().maxBodySize().asLongValue();
+        this.core = core;
         this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2000).setMaxPoolSize(50));
     }
 
-    void install(@Observes Router router) {
+    /** Installed by {@code chain.GatewayChain}. */
+    public void install(Router router) {
         route(router, "^/v1/data-actions/(failed-runs/[^/]+|dlq(/.*)?)$", "retry-svc", services.retryUrl());
         route(router, "^/v1/fulfillment/(jobs/[^/]+|dlq(/.*)?)$", "fulfillment-svc", services.fulfillmentUrl());
         // the synchronous Data Action endpoint: fulfillment-svc answers within the action's budget
@@ -64,17 +53,18 @@ public class ServiceRoutes {
 
     private void forward(RoutingContext rc, String service, URI base) {
         HttpServerRequest request = rc.request();
-        rc.put(ClientAuthentication.BODY_STREAMED, true);
-        request.pause();
+        if (core.refusedAsTooLarge(rc)) {
+            return;
+        }
+        ProxyCore.takeBodyOver(rc);
         String requestId = RequestContext.requestId(rc);
         // Built from the service's base and the guard's normalised target, never from the raw request line.
         UpstreamUrl url = UpstreamUrl.of(base, rc.get(RequestContext.TARGET));
-        MultiMap headers = HopByHop.forRequest(request.headers());
-        GatewayClient client = RequestContext.client(rc);
-        if (client != null) {
-            headers.set("X-Cxbridge-Client-Id", client.id());
+        MultiMap headers = ProxyCore.requestHeaders(request, requestId);
+        String clientId = RequestContext.clientId(rc);
+        if (clientId != null) {
+            headers.set("X-Cxbridge-Client-Id", clientId);
         }
-        headers.set("X-Request-Id", requestId);
         RequestOptions options = url.options(request.method()).setIdleTimeout(services.timeout().toMillis());
         http.request(options)
                 .compose(out -> {
@@ -83,34 +73,10 @@ public class ServiceRoutes {
                     if (hasBody && !out.headers().contains("Content-Length")) {
                         out.setChunked(true);
                     }
-                    if (!hasBody) {
-                        return out.send();
-                    }
-                    BodyTap tap = new BodyTap(logLimit);
-                    rc.put(RequestContext.REQUEST_BODY, tap);
-                    return StreamPipes.sendBody(out, BodyLimit.apply(rc, new Tapped(request, tap), maxBodySize));
+                    return hasBody ? StreamPipes.sendBody(out, core.streamedBody(rc)) : out.send();
                 })
-                .onSuccess(answer -> relay(rc, answer))
-                .onFailure(e -> {
-                    LOG.warnf("%s did not answer %s %s: %s", service, request.method(), RequestContext.path(rc), e.getMessage());
-                    if (!rc.response().ended()) {
-                        rc.response().putHeader("Retry-After", "5");
-                        RequestContext.problem(rc, 503, "Service Unavailable", service + " is not reachable; retry shortly");
-                    }
-                });
-    }
-
-    private void relay(RoutingContext rc, HttpClientResponse answer) {
-        HttpServerResponse response = rc.response();
-        rc.put(RequestContext.UPSTREAM_STATUS, answer.statusCode());
-        response.setStatusCode(answer.statusCode());
-        response.headers().addAll(HopByHop.forResponse(answer.headers()));
-        if (!answer.headers().contains("Content-Length")) {
-            response.setChunked(true);
-        }
-        BodyTap tap = new BodyTap(logLimit);
-        rc.put(RequestContext.RESPONSE_BODY, tap);
-        StreamPipes.relay(answer, new Tapped(answer, tap), response);
+                .onSuccess(answer -> core.relay(rc, answer.statusCode(), answer.headers(), answer, 0, requestId))
+                .onFailure(e -> ProxyCore.fail(rc, e, requestId, service));
     }
 
     @PreDestroy

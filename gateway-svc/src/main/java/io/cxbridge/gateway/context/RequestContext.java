@@ -1,7 +1,6 @@
-package io.cxbridge.gateway.audit;
+package io.cxbridge.gateway.context;
 
 import io.cxbridge.common.trace.TraceIds;
-import io.cxbridge.gateway.auth.GatewayClient;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.event.Ids;
 import io.cxbridge.model.problem.Problem;
@@ -13,16 +12,18 @@ import java.util.regex.Pattern;
 /** What the gateway knows about the request in hand, kept on the Vert.x routing context. */
 public final class RequestContext {
 
-    static final String TRACE_ID = "cxbridge.traceId";
-    static final String STARTED = "cxbridge.startedNanos";
-    static final String CLIENT = "cxbridge.client";
+    public static final String TRACE_ID = "cxbridge.traceId";
+    /** The authenticated client's id (absent before authentication and on routes that need no key). */
+    static final String CLIENT_ID = "cxbridge.clientId";
+    /** Set by a handler that takes the request body over as a stream (and resumes it itself). */
+    public static final String BODY_STREAMED = "cxbridge.bodyStreamed";
     /** Set by whatever forwarded the request: the status the upstream answered (absent when nothing was forwarded). */
     public static final String UPSTREAM_STATUS = "cxbridge.upstreamStatus";
-    /** The request body's {@link BodyTap}, for the log line. */
+    /** The request body's {@code audit.BodyTap}, for the log line. */
     public static final String REQUEST_BODY = "cxbridge.requestBody";
-    /** The response body's {@link BodyTap}, for the log line. */
+    /** The response body's {@code audit.BodyTap}, for the log line. */
     public static final String RESPONSE_BODY = "cxbridge.responseBody";
-    static final String REQUEST_ID = "cxbridge.requestId";
+    public static final String REQUEST_ID = "cxbridge.requestId";
     /** The request target as checked and normalised by the path guard (absent when it was refused). */
     public static final String TARGET = "cxbridge.target";
     private static final Pattern REQUEST_ID_FORMAT = Pattern.compile("^[A-Za-z0-9._:-]{1,128}$");
@@ -34,7 +35,7 @@ public final class RequestContext {
     }
 
     /** The W3C trace id the client sent in {@code traceparent}, else the current span's, else a new one. */
-    static String traceIdOf(RoutingContext rc) {
+    public static String traceIdOf(RoutingContext rc) {
         String given = givenTraceId(rc);
         if (given != null) {
             return given;
@@ -44,7 +45,7 @@ public final class RequestContext {
     }
 
     /** The trace id of a well-formed {@code traceparent}, else null (W3C Trace Context: ignore, never refuse). */
-    static String givenTraceId(RoutingContext rc) {
+    public static String givenTraceId(RoutingContext rc) {
         String traceparent = rc.request().getHeader("traceparent");
         if (traceparent != null && traceparent.length() <= 55) {
             var m = TRACEPARENT.matcher(traceparent);
@@ -56,7 +57,7 @@ public final class RequestContext {
     }
 
     /** The caller's {@code X-Request-Id} when well-formed, else null (a malformed one is replaced, never copied). */
-    static String givenRequestId(RoutingContext rc) {
+    public static String givenRequestId(RoutingContext rc) {
         String given = rc.request().getHeader("X-Request-Id");
         return given != null && REQUEST_ID_FORMAT.matcher(given).matches() ? given : null;
     }
@@ -82,12 +83,13 @@ public final class RequestContext {
         return t != null ? t : traceIdOf(rc);
     }
 
-    public static void client(RoutingContext rc, GatewayClient client) {
-        rc.put(CLIENT, client);
+    /** Records who the request is from (for idempotency, service routes, the log line and the audit event). */
+    public static void clientId(RoutingContext rc, String clientId) {
+        rc.put(CLIENT_ID, clientId);
     }
 
-    public static GatewayClient client(RoutingContext rc) {
-        return rc.get(CLIENT);
+    public static String clientId(RoutingContext rc) {
+        return rc.get(CLIENT_ID);
     }
 
     /** Ends the request with a problem+json body. */
@@ -118,7 +120,7 @@ public final class RequestContext {
     }
 
     /** The proxied Genesys API ({@code /api/v2/**} and its alias), whose errors SDK clients read. */
-    static boolean isPlatformPath(String path) {
+    public static boolean isPlatformPath(String path) {
         return path != null && (path.equals("/api/v2") || path.startsWith("/api/v2/")
                 || path.equals("/genesys-api") || path.startsWith("/genesys-api/"));
     }

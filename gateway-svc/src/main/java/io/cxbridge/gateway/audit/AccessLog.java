@@ -1,79 +1,49 @@
 package io.cxbridge.gateway.audit;
 
 import io.cxbridge.common.audit.AuditEmitter;
-import io.cxbridge.gateway.auth.GatewayClient;
+import io.cxbridge.gateway.context.RequestContext;
 import io.cxbridge.genesys.redaction.Redactor;
 import io.cxbridge.model.audit.AuditTypes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.ext.web.Router;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * First on every request: fixes its trace id, then, when the response is done, writes one JSON log line
- * (redacted query, bodies redacted by content type, no credential) and sends one {@code io.cxbridge.gateway.request} audit event
- * off the response path (its outcome is counted by the emitter, never awaited by the client).
+ * Step "log and audit": when the response is done, writes one JSON log line (redacted query, bodies redacted by
+ * content type, no credential) and sends one {@code io.cxbridge.gateway.request} audit event off the response path
+ * (its outcome is counted by the emitter, never awaited by the client). It runs right after the request id, before
+ * any step that may refuse the request, so refused requests are logged and audited too.
  */
 @ApplicationScoped
-public class RequestAudit {
+public class AccessLog implements Handler<RoutingContext> {
 
     private static final Logger LOG = Logger.getLogger("io.cxbridge.gateway.requests");
-    /** Runs before authentication (and everything else), so refused requests are audited too. */
-    public static final int ORDER = -2_000_000;
 
     private final AuditEmitter audit;
     private final Redactor redactor;
-    private final MeterRegistry registry;
 
-    public RequestAudit(AuditEmitter audit, Redactor redactor, MeterRegistry registry) {
+    public AccessLog(AuditEmitter audit, Redactor redactor) {
         this.audit = audit;
         this.redactor = redactor;
-        this.registry = registry;
     }
 
-    void install(@Observes Router router) {
-        router.route().order(ORDER).handler(this::handle);
-    }
-
-    private void handle(RoutingContext rc) {
-        HttpServerRequest request = rc.request();
-        if (RequestContext.isManagement(request)) {
+    @Override
+    public void handle(RoutingContext rc) {
+        if (RequestContext.isManagement(rc.request())) {
             rc.next();
             return;
         }
         long started = System.nanoTime();
-        String traceId = RequestContext.traceIdOf(rc);
-        rc.put(RequestContext.TRACE_ID, traceId);
-        // A malformed X-Request-Id or traceparent is replaced (never copied into a log line or upstream) and counted.
-        if (request.getHeader("traceparent") != null && RequestContext.givenTraceId(rc) == null) {
-            replaced("traceparent");
-        }
-        String requestId = RequestContext.givenRequestId(rc);
-        if (requestId == null && request.getHeader("X-Request-Id") != null) {
-            replaced("X-Request-Id");
-        }
-        String id = requestId != null ? requestId : traceId;
-        rc.put(RequestContext.REQUEST_ID, id);
-        // Every answer carries the request id, whoever writes it (the proxy, a route, RESTEasy's own errors).
-        rc.addHeadersEndHandler(v -> {
-            if (!rc.response().headers().contains("X-Request-Id")) {
-                rc.response().putHeader("X-Request-Id", id);
-            }
-        });
+        String traceId = RequestContext.traceId(rc);
         rc.addEndHandler(ignored -> record(rc, traceId, started));
         rc.next();
-    }
-
-    private void replaced(String header) {
-        registry.counter("cxbridge.gateway.trace.headers.replaced", "header", header).increment();
     }
 
     /**
@@ -103,12 +73,12 @@ public class RequestAudit {
 
     private void record(RoutingContext rc, String traceId, long started) {
         HttpServerRequest request = rc.request();
-        GatewayClient client = RequestContext.client(rc);
+        String clientId = RequestContext.clientId(rc);
         int status = rc.response().getStatusCode();
         long durationMs = (System.nanoTime() - started) / 1_000_000;
         String attempts = rc.response().headers().get("X-Upstream-Attempts");
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("clientId", client == null ? null : client.id());
+        data.put("clientId", clientId);
         data.put("method", request.method().name());
         data.put("path", loggedPath(rc));
         data.put("status", status);
@@ -123,7 +93,7 @@ public class RequestAudit {
         try {
             LOG.infof("%s %s%s -> %d in %d ms (client %s, in %d B, out %d B)%s", request.method().name(),
                     loggedPath(rc), query(rc), status,
-                    durationMs, client == null ? "-" : client.id(), request.bytesRead(),
+                    durationMs, clientId == null ? "-" : clientId, request.bytesRead(),
                     rc.response().bytesWritten(),
                     body(" body ", rc.get(RequestContext.REQUEST_BODY), request.getHeader(HttpHeaders.CONTENT_TYPE))
                             + body(" response ", rc.get(RequestContext.RESPONSE_BODY),

@@ -1,0 +1,77 @@
+package io.cxbridge.gateway.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cxbridge.gateway.StepHarness;
+import io.cxbridge.gateway.context.RequestContext;
+import io.cxbridge.genesys.shaping.TokenBucket;
+import io.cxbridge.testkit.RedisServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisAPI;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The client rate-limit step against a real Redis: the RateLimit headers, 429 with Retry-After, the body resumed. */
+class ClientRateLimitUnitTest {
+
+    private static StepHarness harness;
+    private static Vertx redisVertx;
+    private static final String CLIENT = "limited-" + UUID.randomUUID();
+
+    @BeforeAll
+    static void start() throws Exception {
+        RedisServer redisServer = RedisServer.shared();
+        redisVertx = Vertx.vertx();
+        RedisAPI redis = RedisAPI.api(Redis.createClient(redisVertx, redisServer.url()));
+        TokenBucket buckets = new TokenBucket(redis, Clock.systemUTC());
+        GatewayClient limited = new GatewayClient(CLIENT, Set.of(), List.of(RouteGrant.parse("ANY /**")), 2);
+        harness = StepHarness.start(router -> {
+            router.route().handler(rc -> {
+                rc.request().pause(); // as the authenticate step leaves an admitted request
+                if (rc.request().getHeader("X-Exempt") != null) {
+                    rc.put(Authenticate.EXEMPT, Boolean.TRUE);
+                } else {
+                    rc.put(Authenticate.CLIENT, limited);
+                }
+                rc.next();
+            });
+            router.route().handler(new ClientRateLimit(buckets, new Refusals(new SimpleMeterRegistry())));
+            // The route reads the body: it only arrives when the step resumed the paused request.
+            router.post("/streamed").handler(rc -> {
+                rc.put(RequestContext.BODY_STREAMED, true);
+                rc.request().body().onSuccess(b -> rc.response().end("read " + b.length()));
+                rc.request().resume(); // a streaming route resumes the body itself
+            });
+            router.post("/read").handler(rc -> rc.request().body().onSuccess(b -> rc.response().end("read " + b.length())));
+        });
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        harness.close();
+        redisVertx.closeAndAwait();
+    }
+
+    @Test
+    void withinTheLimitPassesWithHeadersThenOverItIs429() throws Exception {
+        var first = harness.sendBody("POST", "/read", "hello");
+        assertThat(first.body()).isEqualTo("read 5");
+        assertThat(first.headers().firstValue("RateLimit-Limit")).hasValue("2");
+        assertThat(first.headers().firstValue("RateLimit-Remaining")).hasValue("1");
+        assertThat(harness.sendBody("POST", "/streamed", "abc").body()).isEqualTo("read 3");
+        var over = harness.sendBody("POST", "/read", "hello");
+        assertThat(over.statusCode()).isEqualTo(429);
+        assertThat(over.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(Long.parseLong(over.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 60L);
+        assertThat(over.body()).contains("over its limit of 2");
+        // Exempt requests take no token.
+        assertThat(harness.send("GET", "/q/health", "X-Exempt", "1").body()).isEqualTo(StepHarness.PASSED);
+    }
+}
