@@ -18,6 +18,7 @@ import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.retry.breaker.Breakers;
 import io.cxbridge.retry.config.RetryConfig;
 import io.cxbridge.retry.dlq.DlqEntry;
+import io.cxbridge.retry.dlq.RunDeadLetterWriter;
 import io.cxbridge.retry.journal.RunJournal;
 import io.cxbridge.retry.metrics.RetryMetrics;
 import io.cxbridge.model.retry.RunRecord;
@@ -69,7 +70,7 @@ public class Resubmitter {
 
     private final RunStore store;
     private final GenesysClient client;
-    private final DeadLetters deadLetters;
+    private final RunDeadLetterWriter deadLetters;
     private final AuditEmitter audit;
     private final RetryConfig config;
     private final Clock clock;
@@ -87,7 +88,7 @@ public class Resubmitter {
     private final java.util.Set<String> recording = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
-    public Resubmitter(RunStore store, GenesysClient client, DeadLetters deadLetters, AuditEmitter audit,
+    public Resubmitter(RunStore store, GenesysClient client, RunDeadLetterWriter deadLetters, AuditEmitter audit,
                        RetryConfig config, Clock clock, Breakers breakers, Intake intake, RetryMetrics metrics,
                        RetryWebhook webhook, Vertx vertx, RedisEpoch epoch, Backoff backoff, RunJournal journal,
                        InfrastructureRetry infra, DependencyMonitor dependencies) {
@@ -326,12 +327,12 @@ public class Resubmitter {
         }
         if (!o.retryable()) {
             metrics.attempts("rejected").increment();
-            return deadLetter(record, n, o, DeadLetters.REJECTED, AuditTypes.RETRY_DEAD_LETTERED,
+            return deadLetter(record, n, o, RunDeadLetterWriter.REJECTED, AuditTypes.RETRY_DEAD_LETTERED,
                     "Genesys refused the run: " + o.reason(), now, token);
         }
         metrics.attempts("failed").increment();
         if (n >= config.maxAttempts()) {
-            return deadLetter(record, n, o, DeadLetters.EXHAUSTED, AuditTypes.RETRY_EXHAUSTED,
+            return deadLetter(record, n, o, RunDeadLetterWriter.EXHAUSTED, AuditTypes.RETRY_EXHAUSTED,
                     n + " attempts failed, the last: " + o.reason(), now, token);
         }
         Duration retryAfter = o.response() == null ? null
@@ -380,7 +381,7 @@ public class Resubmitter {
         data.put("reason", reason);
         DlqEntry entry = new DlqEntry(record.requestId(), record.requestId(), record.actionId(),
                 record.run().originalRunId(), errorClass, reason, n, record.firstSeen(), now, record.run().traceId(),
-                record.run(), record.originalPayload(), null);
+                record.run(), record.originalPayload());
         return store.holds(record.requestId(), token).chain(held -> {
             if (!held) {
                 LOG.warnf("run %s was claimed by another instance meanwhile: not dead-lettered here",
@@ -395,7 +396,7 @@ public class Resubmitter {
                                             record.requestId(), e.toString()))
                                     .onFailure().recoverWithNull()
                                     .invoke(() -> {
-                                        if (DeadLetters.EXHAUSTED.equals(errorClass)) {
+                                        if (RunDeadLetterWriter.EXHAUSTED.equals(errorClass)) {
                                             metrics.exhausted().increment();
                                             webhook.notify(RetryWebhook.EXHAUSTED, done);
                                         }
