@@ -83,10 +83,6 @@ public class Replayer {
                         "job " + jobId + " was dead-lettered as an invalid job (" + entry.reason()
                                 + "); replaying it would dead-letter it again"));
             }
-            if (stored.replayed()) {
-                return Uni.createFrom().item(Result.refused(409, "Already replayed", "job " + jobId
-                        + " was replayed at " + stored.replayedAt() + "; follow it at /v1/fulfillment/jobs/" + jobId));
-            }
             Instant now = clock.instant();
             if (entry.deadline() == null || !now.isBefore(entry.deadline())) {
                 return Uni.createFrom().item(Result.refused(409, "Deadline passed",
@@ -100,6 +96,11 @@ public class Replayer {
                         if (state.isPresent() && !state.get().state().terminal()) {
                             return Uni.createFrom().item(Result.refused(409, "In progress", "job " + jobId
                                     + " is " + state.get().state().wire() + "; replay it once it has ended"));
+                        }
+                        if (stored.replayed()) {
+                            return Uni.createFrom().item(Result.refused(409, "Already replayed", "job " + jobId
+                                    + " was replayed at " + stored.replayedAt() + "; follow it at "
+                                    + "/v1/fulfillment/jobs/" + jobId));
                         }
                         return stored.payload() == null
                                 ? Uni.createFrom().item(Result.refused(404, "Not Found",

@@ -236,8 +236,8 @@ public class Resubmitter {
         Instant sentAt = clock.instant();
         long t0 = System.nanoTime();
         return client.send(request)
-                .map(Outcome::of)
-                .onFailure().recoverWithItem(e -> Outcome.noAnswer(e))
+                .map(GenesysAnswer::of)
+                .onFailure().recoverWithItem(e -> GenesysAnswer.noAnswer(e))
                 .chain(o -> {
                     breakers.record(record.actionId(), permit, o.breakerResult());
                     if (o.notSent() != null) {
@@ -275,17 +275,17 @@ public class Resubmitter {
         });
     }
 
-    record Outcome(GenesysResponse response, String error, Duration notSent, boolean tokenFailure) {
-        static Outcome of(GenesysResponse r) {
-            return new Outcome(r, null, null, false);
+    record GenesysAnswer(GenesysResponse response, String error, Duration notSent, boolean tokenFailure) {
+        static GenesysAnswer of(GenesysResponse r) {
+            return new GenesysAnswer(r, null, null, false);
         }
 
-        static Outcome noAnswer(Throwable e) {
+        static GenesysAnswer noAnswer(Throwable e) {
             boolean token = e instanceof TokenException || e.getCause() instanceof TokenException;
             Duration notSent = e instanceof CircuitOpenException open ? open.retryAfter()
                     : e instanceof RateLimitedException limited ? limited.retryAfter()
                     : token ? Duration.ZERO : null;
-            return new Outcome(null, e.getClass().getSimpleName() + ": " + e.getMessage(), notSent, token);
+            return new GenesysAnswer(null, e.getClass().getSimpleName() + ": " + e.getMessage(), notSent, token);
         }
 
         Integer status() {
@@ -319,7 +319,7 @@ public class Resubmitter {
         }
     }
 
-    private Uni<Void> decide(RunRecord record, int n, Outcome o, String token) {
+    private Uni<Void> decide(RunRecord record, int n, GenesysAnswer o, String token) {
         Instant now = clock.instant();
         if (o.response() != null && o.response().ok()) {
             metrics.attempts("success").increment();
@@ -372,7 +372,7 @@ public class Resubmitter {
                 .replaceWithVoid();
     }
 
-    private Uni<Void> deadLetter(RunRecord record, int n, Outcome o, String errorClass, String auditType,
+    private Uni<Void> deadLetter(RunRecord record, int n, GenesysAnswer o, String errorClass, String auditType,
                                  String reason, Instant now, String token) {
         LOG.infof("dead-lettering run %s (%s): %s", record.requestId(), errorClass, reason);
         RunRecord done = record.finished(RunState.dead_lettered, n, o.status(), reason, now);
@@ -405,7 +405,7 @@ public class Resubmitter {
         });
     }
 
-    private static Map<String, Object> data(RunRecord record, int n, Outcome o) {
+    private static Map<String, Object> data(RunRecord record, int n, GenesysAnswer o) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("requestId", record.requestId());
         data.put("actionId", record.actionId());

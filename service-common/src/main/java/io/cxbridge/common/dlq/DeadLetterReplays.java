@@ -27,7 +27,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Bulk replay as a job: {@code POST .../dlq/replay?<filters>} answers 202 with the job's id at once and the job replays
- * the matching dead letters not replayed yet, one after the other, through the service's single replay;
+ * the matching dead letters not replayed yet (newest first, {@value #CONCURRENCY} at a time) through the service's
+ * single replay;
  * {@code GET .../dlq/replays/{id}} reports its progress and every record's outcome. The job lives in Redis next to the
  * index it replays ({@code {<prefix>:dlq}:replay:<id>} a hash, {@code ...:replay:<id>:outcomes} a list, kept as long as
  * dead letters), so any instance answers for it. The jobs not done are in {@code {<prefix>:dlq}:replays}, each with a
@@ -39,6 +40,8 @@ public class DeadLetterReplays {
 
     private static final Logger LOG = Logger.getLogger(DeadLetterReplays.class);
     static final Duration LEASE = Duration.ofSeconds(60);
+    /** Dead letters replayed at once by one job: each replay waits for a few broker acks in turn. */
+    static final int CONCURRENCY = 8;
 
     /** What became of one dead letter of a bulk replay: {@code replayed}, {@code refused} or {@code failed}. */
     public record RecordOutcome(String id, String outcome, int status, String detail) {
@@ -214,10 +217,10 @@ public class DeadLetterReplays {
         select.apply(filter)
                 .call(ids -> redis.hset(List.of(jobKey(id), "total", String.valueOf(ids.size()))))
                 .chain(ids -> Multi.createFrom().iterable(ids)
-                        .onItem().transformToUniAndConcatenate(deadLetter -> beforeEach.get()
+                        .onItem().transformToUni(deadLetter -> beforeEach.get()
                                 .chain(() -> replayOne.apply(deadLetter))
                                 .onFailure().recoverWithItem(e -> RecordOutcome.failed(deadLetter, e.getMessage()))
-                                .call(outcome -> record(id, outcome)))
+                                .call(outcome -> record(id, outcome))).merge(CONCURRENCY)
                         .collect().last())
                 .chain(() -> finish(id, "done"))
                 .subscribe().with(x -> LOG.infof("bulk replay %s done", id), e -> {
