@@ -3,6 +3,7 @@ package io.cxbridge.fulfillment;
 import static io.cxbridge.fulfillment.FulfillmentTestSupport.awaitState;
 import static io.cxbridge.fulfillment.FulfillmentTestSupport.awaitTerminal;
 import static io.cxbridge.fulfillment.FulfillmentTestSupport.job;
+import static io.cxbridge.fulfillment.FulfillmentTestSupport.json;
 import static io.cxbridge.fulfillment.FulfillmentTestSupport.newFid;
 import static io.cxbridge.fulfillment.FulfillmentTestSupport.newToken;
 import static io.cxbridge.fulfillment.FulfillmentTestSupport.publish;
@@ -13,9 +14,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.cxbridge.common.dlq.DeadLetterIndex;
 import io.cxbridge.common.dlq.DeadLetterReplays;
 import io.cxbridge.fulfillment.dlq.JobDeadLetter;
+import io.cxbridge.fulfillment.dlq.JobDeadLetterWriter;
 import io.cxbridge.model.event.FulfillmentJob;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.RedisResource;
@@ -23,7 +24,6 @@ import io.cxbridge.testkit.sim.SimControl;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -49,7 +49,7 @@ class DeadLetterPagingAndBulkReplayTest {
     private final SimControl sim = FulfillmentTestSupport.sim();
 
     @Inject
-    DeadLetterIndex<JobDeadLetter> index;
+    JobDeadLetterWriter writer;
 
     @Inject
     DeadLetterReplays replays;
@@ -64,15 +64,18 @@ class DeadLetterPagingAndBulkReplayTest {
         String marker = "marker-" + UUID.randomUUID();
         Instant now = Instant.now();
         List<String> ids = new ArrayList<>();
-        List<JobDeadLetter> seeded = new ArrayList<>();
-        for (int i = 0; i < 60; i++) { // newest first
-            String jobId = UUID.randomUUID().toString();
-            ids.add(jobId);
-            seeded.add(new JobDeadLetter(jobId, newFid(), "callback-failed", "HTTP 503 " + marker, 3,
-                    now.minusSeconds(60), now.minusMillis(i), now.plusSeconds(600), null));
+        List<FulfillmentJob> seeded = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            seeded.add(job(newFid(), newToken(), Duration.ofSeconds(600)));
         }
-        Multi.createFrom().iterable(seeded).onItem().transformToUniAndConcatenate(e -> index.index(e, "{}"))
-                .collect().last().await().atMost(Duration.ofSeconds(30));
+        // Written as the worker writes them (the DLQ topic, then the index), oldest first: the topic stays the
+        // system of record, so a later Redis loss rebuilds exactly these.
+        for (int i = 59; i >= 0; i--) {
+            FulfillmentJob job = seeded.get(i);
+            ids.add(0, job.jobId());
+            writer.send(job.fulfillmentId(), json(job), JobDeadLetter.of(job, "callback-failed", "HTTP 503 " + marker,
+                    3, now.minusSeconds(60), now.minusMillis(i))).await().atMost(Duration.ofSeconds(10));
+        }
 
         String base = DLQ + "?reason=" + marker + "&pageSize=25&pageNumber=";
         List<String> listed = new ArrayList<>();

@@ -12,12 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cxbridge.common.dlq.DeadLetterIndex;
 import io.cxbridge.common.dlq.DeadLetterReplays;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.event.FailedRun;
 import io.cxbridge.retry.breaker.Breakers;
 import io.cxbridge.retry.dlq.DlqEntry;
+import io.cxbridge.retry.dlq.RunDeadLetterWriter;
 import io.cxbridge.retry.support.WebhookReceiver;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.RedisResource;
@@ -58,7 +58,7 @@ class DlqPagingAndBulkReplayTest {
     Breakers breakers;
 
     @Inject
-    DeadLetterIndex<DlqEntry> index;
+    RunDeadLetterWriter writer;
 
     @Inject
     DeadLetterReplays replays;
@@ -138,8 +138,9 @@ class DlqPagingAndBulkReplayTest {
             seeded.add(new DlqEntry(id, id, action, run.originalRunId(), "exhausted", "HTTP 503 after 8 attempts", 8,
                     now.minusSeconds(600), now.minusMillis(i), run.traceId(), run, run(id, action)));
         }
-        Multi.createFrom().iterable(seeded).onItem().transformToUniAndConcatenate(e -> index.index(e, null))
-                .collect().last().await().atMost(Duration.ofSeconds(60));
+        // Written as the workers write them (the DLQ topic, then the index), so a later Redis loss rebuilds them.
+        Multi.createFrom().iterable(seeded).onItem().transformToUni(e -> writer.send(action, e)).merge(16)
+                .collect().last().await().atMost(Duration.ofSeconds(120));
 
         CompletableFuture<Void> gate = new CompletableFuture<>();
         replays.beforeEachRecord(() -> Uni.createFrom().completionStage(gate));

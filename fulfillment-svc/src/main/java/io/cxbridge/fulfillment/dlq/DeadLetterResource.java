@@ -2,9 +2,7 @@ package io.cxbridge.fulfillment.dlq;
 
 import io.cxbridge.common.dlq.DeadLetterEndpoints;
 import io.cxbridge.common.dlq.DeadLetterIndex;
-import io.cxbridge.common.dlq.DeadLetterQuery;
 import io.cxbridge.common.dlq.DeadLetterReplays;
-import io.cxbridge.common.dlq.StoredDeadLetter;
 import io.cxbridge.common.problem.ProblemResponses;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.POST;
@@ -12,7 +10,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,19 +31,8 @@ public class DeadLetterResource extends DeadLetterEndpoints<JobDeadLetter> {
     private final Replayer replayer;
 
     public DeadLetterResource(DeadLetterIndex<JobDeadLetter> index, Replayer replayer, DeadLetterReplays replays) {
-        super(PATH, index, replays);
+        super(PATH, new Filters("jobId", null, null), index, replays, DeadLetterEntry::of);
         this.replayer = replayer;
-    }
-
-    @Override
-    protected DeadLetterQuery filters(MultivaluedMap<String, String> params) {
-        return new DeadLetterQuery().id("jobId", params.getFirst("jobId")).since(params.getFirst("since"))
-                .reason(params.getFirst("reason"));
-    }
-
-    @Override
-    protected DeadLetterEntry view(StoredDeadLetter<JobDeadLetter> stored) {
-        return DeadLetterEntry.of(stored);
     }
 
     @POST

@@ -2,8 +2,10 @@ package io.cxbridge.fulfillment.dlq;
 
 import io.cxbridge.common.audit.AuditEmitter;
 import io.cxbridge.common.dlq.DeadLetterIndex;
+import io.cxbridge.common.dlq.DeadLetterReplays;
 import io.cxbridge.common.dlq.DeadLetterReplays.RecordOutcome;
 import io.cxbridge.common.dlq.StoredDeadLetter;
+import io.cxbridge.fulfillment.config.FulfillmentConfig;
 import io.cxbridge.fulfillment.state.JobRecord;
 import io.cxbridge.fulfillment.state.JobState;
 import io.cxbridge.fulfillment.state.JobStore;
@@ -12,7 +14,10 @@ import io.cxbridge.model.audit.AuditTypes;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.mutiny.redis.client.RedisAPI;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,6 +116,13 @@ public class Replayer {
                                                 + jobId + " was replayed meanwhile")));
                     }));
         });
+    }
+
+    /** Bulk replays: jobs of {@link #replayOutcome}. */
+    @Produces
+    @Singleton
+    DeadLetterReplays bulkReplays(RedisAPI redis, FulfillmentConfig config) {
+        return new DeadLetterReplays(redis, index, clock, config.stateTtl(), this::replayOutcome);
     }
 
     /** One dead letter of a bulk replay: what {@link #replay} did, as the job records it. */

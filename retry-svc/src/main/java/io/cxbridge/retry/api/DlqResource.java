@@ -2,7 +2,6 @@ package io.cxbridge.retry.api;
 
 import io.cxbridge.common.dlq.DeadLetterEndpoints;
 import io.cxbridge.common.dlq.DeadLetterIndex;
-import io.cxbridge.common.dlq.DeadLetterQuery;
 import io.cxbridge.common.dlq.DeadLetterReplays;
 import io.cxbridge.common.dlq.StoredDeadLetter;
 import io.cxbridge.common.problem.ProblemResponses;
@@ -15,7 +14,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.Map;
@@ -32,12 +30,12 @@ public class DlqResource extends DeadLetterEndpoints<DlqEntry> {
 
     /** The path here and through the gateway (the listing's URIs are relative to it). */
     static final String PATH = "/v1/data-actions/dlq";
-    private static final Pattern ACTION_ID = Pattern.compile(Ids.ACTION_ID_REGEX);
 
     private final DlqReplayer replayer;
 
     public DlqResource(DeadLetterIndex<DlqEntry> index, DlqReplayer replayer, DeadLetterReplays replays) {
-        super(PATH, index, replays);
+        super(PATH, new Filters("requestId", "actionId", Pattern.compile(Ids.ACTION_ID_REGEX)), index, replays,
+                EntryView::of);
         this.replayer = replayer;
     }
 
@@ -52,18 +50,6 @@ public class DlqResource extends DeadLetterEndpoints<DlqEntry> {
                     e.errorClass(), e.reason(), e.attempts(), e.firstSeen(), e.deadLetteredAt(), s.replayedAt(),
                     e.replayable());
         }
-    }
-
-    @Override
-    protected DeadLetterQuery filters(MultivaluedMap<String, String> params) {
-        return new DeadLetterQuery().id("requestId", params.getFirst("requestId"))
-                .group("actionId", params.getFirst("actionId"), ACTION_ID).since(params.getFirst("since"))
-                .reason(params.getFirst("reason"));
-    }
-
-    @Override
-    protected EntryView view(StoredDeadLetter<DlqEntry> stored) {
-        return EntryView.of(stored);
     }
 
     @POST

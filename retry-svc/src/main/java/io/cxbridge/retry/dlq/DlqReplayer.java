@@ -3,6 +3,7 @@ package io.cxbridge.retry.dlq;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cxbridge.common.audit.AuditEmitter;
 import io.cxbridge.common.dlq.DeadLetterIndex;
+import io.cxbridge.common.dlq.DeadLetterReplays;
 import io.cxbridge.common.dlq.DeadLetterReplays.RecordOutcome;
 import io.cxbridge.common.dlq.StoredDeadLetter;
 import io.cxbridge.model.Channels;
@@ -19,7 +20,10 @@ import io.cxbridge.retry.state.RunStore;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.mutiny.redis.client.RedisAPI;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -86,6 +90,13 @@ public class DlqReplayer {
                     : dlq.get(id).map(e -> new Result(Status.ALREADY_REPLAYED, entry,
                             e.map(StoredDeadLetter::replayedAt).orElse(null))));
         });
+    }
+
+    /** Bulk replays: jobs of {@link #replayOutcome}. */
+    @Produces
+    @Singleton
+    DeadLetterReplays bulkReplays(RedisAPI redis) {
+        return new DeadLetterReplays(redis, dlq, clock, config.dlqTtl(), this::replayOutcome);
     }
 
     /** One dead letter of a bulk replay: what {@link #replay} did, as the job records it. */
