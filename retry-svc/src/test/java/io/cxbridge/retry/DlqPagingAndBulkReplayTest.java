@@ -178,6 +178,14 @@ class DlqPagingAndBulkReplayTest {
         assertTrue(done.getList("outcomes.outcome").stream().allMatch("replayed"::equals));
         given().get(DLQ + "?actionId=" + action + "&pageSize=100").then().statusCode(200)
                 .body("entities.state.unique()", equalTo(List.of("replayed")));
+        // the replayed runs go again (the sim answers 200); waited for, so the next test finds the service idle
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> sim.stats().executions(seeded.get(499).id()) > 0
+                        && sim.stats().requests("POST", path(action)) >= 500);
+        for (DlqEntry e : List.of(seeded.get(0), seeded.get(250), seeded.get(499))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> "succeeded".equals(
+                    given().get("/v1/data-actions/failed-runs/" + e.id()).then().extract().path("state")));
+        }
         // done: the same filter may run again, and finds nothing left to replay
         String again = given().post(DLQ + "/replay?actionId=" + action).then().statusCode(202).extract().path("id");
         await().atMost(Duration.ofSeconds(10)).until(() -> "done".equals(
