@@ -125,6 +125,13 @@ public final class Flows {
                             j -> "dead-lettered".equals(j.path("state").asText()));
                     r.fact("stateBeforeReplay", dead.path("state").asText());
                     r.fact("error", dead.path("error").asText(null));
+                    // The DLQ lists it through the gateway, in the Genesys envelope.
+                    JsonNode listed = r.expect(r.call(gateway, "GET", "/v1/data-actions/dlq?requestId=" + requestId,
+                            null), 200).json();
+                    r.fact("dlqSelfUri", listed.path("selfUri").asText(null));
+                    r.check(listed.path("total").asInt() == 1
+                                    && requestId.equals(listed.path("entities").path(0).path("requestId").asText()),
+                            "the DLQ listing of " + requestId + " through the gateway: " + listed);
                     // The sim recovers (the fault is spent anyway); then the run is replayed from the DLQ.
                     sim.removeFault(faultId);
                     Reply replay = r.expect(r.call(gateway, "POST", "/v1/data-actions/dlq/" + requestId + "/replay", null),

@@ -138,9 +138,9 @@ class RetryDurabilityIT {
         for (String id : valid) {
             awaitState(id, "succeeded", Duration.ofSeconds(120));
         }
-        JsonNode dlq = Json.mapper().readTree(gateway.get("/v1/data-actions/dlq?pageSize=200", null).body());
+        JsonNode dlq = Json.mapper().readTree(gateway.get("/v1/data-actions/dlq?pageSize=100", null).body());
         List<String> reasons = new ArrayList<>();
-        dlq.path("entries").forEach(e -> reasons.add(e.path("reason").asText()));
+        dlq.path("entities").forEach(e -> reasons.add(e.path("reason").asText()));
         assertThat(reasons).anyMatch(r -> r.contains("cxbridge-replayed-at") && r.contains("not-a-date"))
                 .anyMatch(r -> r.contains("not a FailedRun JSON object"))
                 .anyMatch(r -> r.contains("actionId"))
@@ -212,10 +212,10 @@ class RetryDurabilityIT {
 
     /** The DLQ entries of an action as the API lists them (ids, classes, reasons), in a stable order. */
     private String dlqListing(String actionId) throws IOException {
-        JsonNode page = Json.mapper().readTree(gateway.get("/v1/data-actions/dlq?pageSize=200&actionId=" + actionId,
+        JsonNode page = Json.mapper().readTree(gateway.get("/v1/data-actions/dlq?pageSize=100&actionId=" + actionId,
                 null).body());
         TreeSet<String> lines = new TreeSet<>();
-        page.path("entries").forEach(e -> lines.add(e.path("requestId").asText() + " " + e.path("errorClass").asText()
+        page.path("entities").forEach(e -> lines.add(e.path("requestId").asText() + " " + e.path("errorClass").asText()
                 + " " + e.path("reason").asText() + " " + e.path("attempts").asInt()));
         assertThat(lines).as("dead letters of %s", actionId).isNotEmpty();
         return String.join("\n", lines);

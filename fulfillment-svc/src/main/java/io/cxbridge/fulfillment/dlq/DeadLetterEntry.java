@@ -1,11 +1,11 @@
 package io.cxbridge.fulfillment.dlq;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.cxbridge.common.dlq.StoredDeadLetter;
 import java.time.Instant;
 
 /**
- * One dead-lettered job as {@code GET /v1/fulfillment/dlq} lists it: what the DLQ record's headers say
- * ({@code errorClass}, {@code reason}, {@code attempts}, {@code firstSeen}) plus when it was written and whether it
+ * One dead-lettered job as {@code GET /v1/fulfillment/dlq} lists it: the indexed {@link JobDeadLetter} and whether it
  * has been replayed. Never the payload (it carries the sealed token) and never a token.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -23,8 +23,10 @@ public record DeadLetterEntry(
         int replays,
         Instant replayedAt) {
 
-    public DeadLetterEntry replayedAt(Instant at) {
-        return new DeadLetterEntry(jobId, fulfillmentId, errorClass, reason, attempts, firstSeen, deadLetteredAt,
-                deadline, traceId, true, replays + 1, at);
+    static DeadLetterEntry of(StoredDeadLetter<JobDeadLetter> stored) {
+        JobDeadLetter e = stored.entry();
+        return new DeadLetterEntry(e.jobId(), e.fulfillmentId(), e.errorClass(), e.reason(), e.attempts(),
+                e.firstSeen(), e.deadLetteredAt(), e.deadline(), e.traceId(), stored.replayed(), stored.replays(),
+                stored.replayedAt());
     }
 }

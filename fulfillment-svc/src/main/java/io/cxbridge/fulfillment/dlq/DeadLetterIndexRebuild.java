@@ -1,5 +1,6 @@
 package io.cxbridge.fulfillment.dlq;
 
+import io.cxbridge.common.dlq.DeadLetterIndex;
 import io.cxbridge.common.kafka.TopicReplay;
 import io.cxbridge.common.redis.RedisRebuild;
 import io.cxbridge.model.Headers;
@@ -37,10 +38,10 @@ public class DeadLetterIndexRebuild implements RedisRebuild {
     static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
 
     private final Map<String, Object> kafkaConfig;
-    private final DeadLetterIndex index;
+    private final DeadLetterIndex<JobDeadLetter> index;
 
     public DeadLetterIndexRebuild(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
-            DeadLetterIndex index) {
+            DeadLetterIndex<JobDeadLetter> index) {
         this.kafkaConfig = kafkaConfig;
         this.index = index;
     }
@@ -50,7 +51,7 @@ public class DeadLetterIndexRebuild implements RedisRebuild {
         return "fulfillment dlq index";
     }
 
-    private record Found(DeadLetterEntry entry, String payload) {
+    private record Found(JobDeadLetter entry, String payload, int replays) {
     }
 
     @Override
@@ -60,14 +61,14 @@ public class DeadLetterIndexRebuild implements RedisRebuild {
         // The replay blocks: on a worker thread.
         String topic = Topics.FULFILLMENT_JOBS_DLQ;
         return Uni.createFrom().item(() -> TopicReplay.read(kafkaConfig, topic, READ_TIMEOUT, r -> {
-            DeadLetterEntry e = entry(r);
+            JobDeadLetter e = entry(r);
             if (e != null) {
                 int n = seen.merge(e.jobId(), 1, Integer::sum);
-                last.put(e.jobId(), new Found(withReplays(e, n - 1), r.value()));
+                last.put(e.jobId(), new Found(e, r.value(), n - 1));
             }
         })).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .chain(read -> Multi.createFrom().iterable(last.values())
-                .onItem().transformToUniAndConcatenate(f -> index.restore(f.entry(), f.payload()))
+                .onItem().transformToUniAndConcatenate(f -> index.restore(f.entry(), f.payload(), null, f.replays()))
                 .filter(Boolean::booleanValue)
                 .collect().with(java.util.stream.Collectors.counting())
                 .invoke(restored -> LOG.infof("fulfillment dlq index: %d record(s) read, %d job(s) listed, %d "
@@ -76,7 +77,7 @@ public class DeadLetterIndexRebuild implements RedisRebuild {
     }
 
     /** The entry a DLQ record stands for, or null for one that names no job (listed on the topic only). */
-    static DeadLetterEntry entry(ConsumerRecord<String, String> r) {
+    static JobDeadLetter entry(ConsumerRecord<String, String> r) {
         FulfillmentJob job;
         try {
             job = r.value() == null ? null : Json.mapper().readValue(r.value(), FulfillmentJob.class);
@@ -95,14 +96,8 @@ public class DeadLetterIndexRebuild implements RedisRebuild {
         } catch (RuntimeException e) {
             // the header is ours; a missing one counts as one attempt
         }
-        return new DeadLetterEntry(job.jobId(), job.fulfillmentId(), header(r, Headers.ERROR_CLASS),
-                header(r, Headers.ERROR_REASON), attempts, firstSeen, at, job.deadline(), job.traceId(), false, 0,
-                null);
-    }
-
-    private static DeadLetterEntry withReplays(DeadLetterEntry e, int replays) {
-        return new DeadLetterEntry(e.jobId(), e.fulfillmentId(), e.errorClass(), e.reason(), e.attempts(),
-                e.firstSeen(), e.deadLetteredAt(), e.deadline(), e.traceId(), false, replays, null);
+        return new JobDeadLetter(job.jobId(), job.fulfillmentId(), header(r, Headers.ERROR_CLASS),
+                header(r, Headers.ERROR_REASON), attempts, firstSeen, at, job.deadline(), job.traceId());
     }
 
     private static String header(ConsumerRecord<?, ?> r, String name) {

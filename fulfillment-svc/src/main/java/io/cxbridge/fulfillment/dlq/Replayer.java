@@ -1,16 +1,23 @@
 package io.cxbridge.fulfillment.dlq;
 
 import io.cxbridge.common.audit.AuditEmitter;
+import io.cxbridge.common.dlq.DeadLetterIndex;
+import io.cxbridge.common.dlq.DeadLetterReplays;
+import io.cxbridge.common.dlq.DeadLetterReplays.RecordOutcome;
+import io.cxbridge.common.dlq.StoredDeadLetter;
+import io.cxbridge.fulfillment.config.FulfillmentConfig;
 import io.cxbridge.fulfillment.state.JobRecord;
 import io.cxbridge.fulfillment.state.JobState;
 import io.cxbridge.fulfillment.state.JobStore;
-import io.cxbridge.fulfillment.worker.FulfillmentWorker;
 import io.cxbridge.model.Channels;
 import io.cxbridge.model.audit.AuditTypes;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.mutiny.redis.client.RedisAPI;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,9 +33,10 @@ import org.jboss.logging.Logger;
  * Hands a dead-lettered job back to {@code cxbridge.fulfillment.jobs.v1}: the original record value (its token still
  * sealed), keyed by fulfillmentId. Refused while the job's deadline has passed (it could only be answered
  * {@code DEADLINE_EXCEEDED}), when its result was posted since, while it is in progress, and for a record that is not
- * a valid job. The job's state becomes {@code replayed} and its DLQ entry is marked before the record is published
- * (so the consumer, which skips terminal jobs, runs it again; both are restored if the broker refuses it), then
- * {@code io.cxbridge.fulfillment.replayed} is emitted.
+ * a valid job, and while it is marked replayed (until it is dead-lettered again). The DLQ entry gets its replay mark
+ * (set only if absent, so two replays at once publish once) and the job's state becomes {@code replayed} before the
+ * record is published (so the consumer, which skips terminal jobs, runs it again; both are undone if the broker refuses
+ * it), then {@code io.cxbridge.fulfillment.replayed} is emitted.
  */
 @ApplicationScoped
 public class Replayer {
@@ -40,7 +48,7 @@ public class Replayer {
     public record Refusal(int status, String title, String detail) {
     }
 
-    /** The outcome of a replay: the updated entry, or why not. */
+    /** The result of a replay: the updated entry, or why not. */
     public record Result(Optional<DeadLetterEntry> replayed, Optional<Refusal> refusal) {
         static Result refused(int status, String title, String detail) {
             return new Result(Optional.empty(), Optional.of(new Refusal(status, title, detail)));
@@ -51,13 +59,13 @@ public class Replayer {
         }
     }
 
-    private final DeadLetterIndex index;
+    private final DeadLetterIndex<JobDeadLetter> index;
     private final JobStore store;
     private final AuditEmitter audit;
     private final MutinyEmitter<String> jobs;
     private final Clock clock;
 
-    public Replayer(DeadLetterIndex index, JobStore store, AuditEmitter audit,
+    public Replayer(DeadLetterIndex<JobDeadLetter> index, JobStore store, AuditEmitter audit,
                     @Channel(Channels.FULFILLMENT_JOBS_OUT)
                     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 256) MutinyEmitter<String> jobs,
                     Clock clock) {
@@ -73,8 +81,9 @@ public class Replayer {
             if (found.isEmpty()) {
                 return Uni.createFrom().item(Result.refused(404, "Not Found", "no dead-lettered job " + jobId));
             }
-            DeadLetterEntry entry = found.get();
-            if (FulfillmentWorker.INVALID_JOB.equals(entry.errorClass())) {
+            StoredDeadLetter<JobDeadLetter> stored = found.get();
+            JobDeadLetter entry = stored.entry();
+            if (JobDeadLetterWriter.INVALID_JOB.equals(entry.errorClass())) {
                 return Uni.createFrom().item(Result.refused(422, "Not replayable",
                         "job " + jobId + " was dead-lettered as an invalid job (" + entry.reason()
                                 + "); replaying it would dead-letter it again"));
@@ -93,31 +102,58 @@ public class Replayer {
                             return Uni.createFrom().item(Result.refused(409, "In progress", "job " + jobId
                                     + " is " + state.get().state().wire() + "; replay it once it has ended"));
                         }
-                        return index.payload(jobId).chain(payload -> payload.isEmpty()
+                        if (stored.replayed()) {
+                            return Uni.createFrom().item(Result.refused(409, "Already replayed", "job " + jobId
+                                    + " was replayed at " + stored.replayedAt() + "; follow it at "
+                                    + "/v1/fulfillment/jobs/" + jobId));
+                        }
+                        return stored.payload() == null
                                 ? Uni.createFrom().item(Result.refused(404, "Not Found",
                                         "the record of job " + jobId + " is no longer kept"))
-                                : publish(entry, state.orElse(null), payload.get(), now));
+                                : index.markReplayed(jobId, now).chain(marked -> marked
+                                        ? publish(stored, state.orElse(null), now)
+                                        : Uni.createFrom().item(Result.refused(409, "Already replayed", "job "
+                                                + jobId + " was replayed meanwhile")));
                     }));
         });
     }
 
-    private Uni<Result> publish(DeadLetterEntry entry, JobRecord before, String payload, Instant now) {
+    /** Bulk replays: jobs of {@link #replayOutcome}. */
+    @Produces
+    @Singleton
+    DeadLetterReplays bulkReplays(RedisAPI redis, FulfillmentConfig config) {
+        return new DeadLetterReplays(redis, index, clock, config.stateTtl(), this::replayOutcome);
+    }
+
+    /** One dead letter of a bulk replay: what {@link #replay} did, as the job records it. */
+    public Uni<RecordOutcome> replayOutcome(String jobId) {
+        return replay(jobId).map(r -> r.refusal()
+                        .map(x -> RecordOutcome.refused(jobId, x.status(), x.detail()))
+                        .orElseGet(() -> RecordOutcome.replayed(jobId)))
+                .onFailure().recoverWithItem(e -> RecordOutcome.failed(jobId, "not handed back: " + e));
+    }
+
+    /** The mark is set: the state, then the record; a record the broker refuses undoes both. */
+    private Uni<Result> publish(StoredDeadLetter<JobDeadLetter> stored, JobRecord before, Instant now) {
+        JobDeadLetter entry = stored.entry();
         JobRecord base = before != null ? before
                 : JobRecord.queued(entry.jobId(), entry.fulfillmentId(), null, entry.deadline(), now)
                         .finished(JobState.dead_lettered, 0, now);
         JobRecord replayedState = base.replayed(now);
-        DeadLetterEntry replayedEntry = entry.replayedAt(now);
+        DeadLetterEntry replayedEntry = DeadLetterEntry.of(new StoredDeadLetter<>(entry, null, now,
+                stored.replays() + 1));
+        String payload = stored.payload();
         Message<String> record = Message.of(payload).addMetadata(
                 OutgoingKafkaRecordMetadata.<String>builder().withKey(entry.fulfillmentId()).build());
         return store.put(replayedState)
-                .chain(() -> index.update(replayedEntry))
                 .chain(() -> Uni.createFrom().deferred(() -> jobs.sendMessage(record))
-                        .ifNoItem().after(ACK_TIMEOUT).fail()
-                        .onFailure().call(e -> {
-                            LOG.warnf("replay of job %s not taken by the broker: %s", entry.jobId(), e.toString());
-                            Uni<?> restoreState = before == null ? Uni.createFrom().voidItem() : store.put(before);
-                            return restoreState.chain(() -> index.update(entry)).onFailure().recoverWithNull();
-                        }))
+                        .ifNoItem().after(ACK_TIMEOUT).fail())
+                .onFailure().call(e -> {
+                    LOG.warnf("replay of job %s not taken by the broker: %s", entry.jobId(), e.toString());
+                    Uni<?> restoreState = before == null ? Uni.createFrom().voidItem() : store.put(before);
+                    return restoreState.chain(() -> index.unmarkReplayed(entry.jobId()))
+                            .onFailure().recoverWithNull();
+                })
                 .chain(() -> {
                     Map<String, Object> data = new LinkedHashMap<>();
                     data.put("jobId", entry.jobId());

@@ -75,8 +75,8 @@ public class FulfillmentHttp {
     static final Duration MAX_CALLBACK_RETRY_AFTER = Duration.ofSeconds(30);
 
     /** One attempt's end: the outcome, whether another attempt may change it, and the server's Retry-After. */
-    private record Try(Outcome outcome, boolean retry, Duration retryAfter) {
-        Try(Outcome outcome, boolean retry) {
+    private record Try(ExternalCallOutcome outcome, boolean retry, Duration retryAfter) {
+        Try(ExternalCallOutcome outcome, boolean retry) {
             this(outcome, retry, null);
         }
     }
@@ -87,14 +87,14 @@ public class FulfillmentHttp {
     }
 
     /** Calls the external API with the job's data; {@code onAttempt} sees each attempt number as it starts. */
-    public Uni<Outcome> callExternal(FulfillmentJob job, java.util.function.IntConsumer onAttempt) {
+    public Uni<ExternalCallOutcome> callExternal(FulfillmentJob job, java.util.function.IntConsumer onAttempt) {
         return externalAttempt(job, 1, onAttempt);
     }
 
-    private Uni<Outcome> externalAttempt(FulfillmentJob job, int n, java.util.function.IntConsumer onAttempt) {
+    private Uni<ExternalCallOutcome> externalAttempt(FulfillmentJob job, int n, java.util.function.IntConsumer onAttempt) {
         Duration left = Duration.between(clock.instant(), job.deadline());
         if (left.isNegative() || left.isZero()) {
-            return Uni.createFrom().item(Outcome.failed(DEADLINE_EXCEEDED,
+            return Uni.createFrom().item(ExternalCallOutcome.failed(DEADLINE_EXCEEDED,
                     "the deadline passed before the external API answered", n - 1));
         }
         Duration perAttempt = config.external().timeout();
@@ -114,11 +114,11 @@ public class FulfillmentHttp {
                 .map(r -> classify(r, n, retryAfter(r)))
                 .onFailure().recoverWithItem(e -> isTimeout(e)
                         ? (deadlineBound
-                                ? new Try(Outcome.failed(DEADLINE_EXCEEDED, "the deadline passed while the external API"
+                                ? new Try(ExternalCallOutcome.failed(DEADLINE_EXCEEDED, "the deadline passed while the external API"
                                         + " had not answered", n), false)
-                                : new Try(Outcome.failed(EXTERNAL_TIMEOUT, "the external API did not answer within "
+                                : new Try(ExternalCallOutcome.failed(EXTERNAL_TIMEOUT, "the external API did not answer within "
                                         + timeout.toMillis() + " ms", n), true))
-                        : new Try(Outcome.failed(EXTERNAL_UNREACHABLE, "the external API could not be reached ("
+                        : new Try(ExternalCallOutcome.failed(EXTERNAL_UNREACHABLE, "the external API could not be reached ("
                                 + e.getClass().getSimpleName() + ")", n), true))
                 .invoke(t -> metrics.externalAttempt(Duration.ofNanos(System.nanoTime() - t0), label(t.outcome())))
                 .chain(t -> {
@@ -136,7 +136,7 @@ public class FulfillmentHttp {
                 });
     }
 
-    private static String label(Outcome o) {
+    private static String label(ExternalCallOutcome o) {
         if (o == null || o.complete()) {
             return "ok";
         }
@@ -150,10 +150,10 @@ public class FulfillmentHttp {
     private static Try classify(HttpResponse<Buffer> r, int n, Duration retryAfter) {
         int status = r.statusCode();
         if (status >= 200 && status < 300) {
-            return new Try(Outcome.complete(readTree(r.bodyAsString()), n), false);
+            return new Try(ExternalCallOutcome.complete(readTree(r.bodyAsString()), n), false);
         }
         boolean retry = Transience.isTransient(status);
-        return new Try(Outcome.failed(EXTERNAL_HTTP_ERROR, "the external API answered HTTP " + status, n), retry,
+        return new Try(ExternalCallOutcome.failed(EXTERNAL_HTTP_ERROR, "the external API answered HTTP " + status, n), retry,
                 retryAfter);
     }
 
@@ -173,7 +173,7 @@ public class FulfillmentHttp {
     }
 
     /** The callback body: {@code {status: complete, result}} or {@code {status: failed, result: {code, message}}}. */
-    public static ObjectNode callbackBody(Outcome outcome) {
+    public static ObjectNode callbackBody(ExternalCallOutcome outcome) {
         ObjectNode body = Json.mapper().createObjectNode();
         if (outcome.complete()) {
             body.put("status", "complete");
@@ -223,19 +223,19 @@ public class FulfillmentHttp {
                                     + (status >= 300 && status < 400 ? " (redirects are not followed)" : "");
                             if (status == 401) {
                                 return tokens.reject(bearer).onFailure().recoverWithNull()
-                                        .replaceWith(new Try(Outcome.failed("CALLBACK_HTTP_ERROR", detail, n), true));
+                                        .replaceWith(new Try(ExternalCallOutcome.failed("CALLBACK_HTTP_ERROR", detail, n), true));
                             }
                             boolean retry = Transience.isTransient(status);
-                            return Uni.createFrom().item(new Try(Outcome.failed("CALLBACK_HTTP_ERROR", detail, n), retry,
+                            return Uni.createFrom().item(new Try(ExternalCallOutcome.failed("CALLBACK_HTTP_ERROR", detail, n), retry,
                                     retryAfter(r)));
                         }))
                 .onFailure().recoverWithItem(e -> e instanceof RateLimitedException
-                        ? new Try(Outcome.failed("CALLBACK_RATE_LIMITED", "the OAuth client's shared rate budget had no "
+                        ? new Try(ExternalCallOutcome.failed("CALLBACK_RATE_LIMITED", "the OAuth client's shared rate budget had no "
                                 + "room before the job's deadline", n), false)
                         : isTimeout(e)
-                        ? new Try(Outcome.failed("CALLBACK_TIMEOUT", "the fulfillment URL did not answer within "
+                        ? new Try(ExternalCallOutcome.failed("CALLBACK_TIMEOUT", "the fulfillment URL did not answer within "
                                 + timeout.toMillis() + " ms", n), true)
-                        : new Try(Outcome.failed("CALLBACK_UNREACHABLE", "the fulfillment URL could not be reached ("
+                        : new Try(ExternalCallOutcome.failed("CALLBACK_UNREACHABLE", "the fulfillment URL could not be reached ("
                                 + e.getClass().getSimpleName() + ")", n), true))
                 .invoke(t -> metrics.callbackAttempt(Duration.ofNanos(System.nanoTime() - t0), label(t.outcome())))
                 .chain(t -> {

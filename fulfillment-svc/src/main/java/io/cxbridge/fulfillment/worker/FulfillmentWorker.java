@@ -3,8 +3,8 @@ package io.cxbridge.fulfillment.worker;
 import io.cxbridge.common.audit.AuditEmitter;
 import io.cxbridge.common.kafka.RecordCheck;
 import io.cxbridge.common.messaging.InfrastructureRetry;
-import io.cxbridge.fulfillment.dlq.DeadLetterEntry;
-import io.cxbridge.fulfillment.dlq.DeadLetterIndex;
+import io.cxbridge.fulfillment.dlq.JobDeadLetter;
+import io.cxbridge.fulfillment.dlq.JobDeadLetterWriter;
 import io.cxbridge.fulfillment.state.JobRecord;
 import io.cxbridge.fulfillment.state.JobState;
 import io.cxbridge.fulfillment.state.JobStore;
@@ -49,15 +49,14 @@ public class FulfillmentWorker {
     private static final Pattern UUID = Pattern.compile(Ids.UUID_REGEX);
 
 
-    public static final String INVALID_JOB = "invalid-job";
+    public static final String INVALID_JOB = JobDeadLetterWriter.INVALID_JOB;
     public static final String URL_REFUSED = "url-refused";
     public static final String TOKEN_UNREADABLE = "token-unreadable";
     public static final String CALLBACK_FAILED = "callback-failed";
 
     private final JobStore store;
     private final FulfillmentHttp http;
-    private final DeadLetters deadLetters;
-    private final DeadLetterIndex index;
+    private final JobDeadLetterWriter deadLetters;
     private final AuditEmitter audit;
     private final FulfillmentUrlPolicy urlPolicy;
     private final TokenCipher cipher;
@@ -66,14 +65,13 @@ public class FulfillmentWorker {
     private final FulfillmentMetrics metrics;
     private final InfrastructureRetry retry;
 
-    public FulfillmentWorker(JobStore store, FulfillmentHttp http, DeadLetters deadLetters, DeadLetterIndex index,
+    public FulfillmentWorker(JobStore store, FulfillmentHttp http, JobDeadLetterWriter deadLetters,
                              AuditEmitter audit, FulfillmentUrlPolicy urlPolicy, TokenCipher cipher,
                              Validator validator, Clock clock, FulfillmentMetrics metrics,
                              InfrastructureRetry retry) {
         this.store = store;
         this.http = http;
         this.deadLetters = deadLetters;
-        this.index = index;
         this.audit = audit;
         this.urlPolicy = urlPolicy;
         this.cipher = cipher;
@@ -203,7 +201,7 @@ public class FulfillmentWorker {
                 });
     }
 
-    private Uni<Void> finish(FulfillmentJob job, String value, JobRecord posting, Outcome outcome,
+    private Uni<Void> finish(FulfillmentJob job, String value, JobRecord posting, ExternalCallOutcome outcome,
                              FulfillmentHttp.Posted posted, Instant firstSeen) {
         Instant now = clock.instant();
         Map<String, Object> data = new LinkedHashMap<>();
@@ -224,9 +222,8 @@ public class FulfillmentWorker {
             JobRecord record = posting.withError("CALLBACK_FAILED", posted.detail())
                     .finished(JobState.dead_lettered, posted.attempts(), now);
             LOG.warnf("job %s: the result could not be posted (%s); dead-lettering", job.jobId(), posted.detail());
-            return deadLetters.send(job.fulfillmentId(), value, CALLBACK_FAILED, reason, posted.attempts(), firstSeen)
-                    .chain(() -> index.record(entry(job, CALLBACK_FAILED, reason, posted.attempts(), firstSeen, now),
-                            value))
+            return deadLetters.send(job.fulfillmentId(), value,
+                            JobDeadLetter.of(job, CALLBACK_FAILED, reason, posted.attempts(), firstSeen, now))
                     .chain(() -> audit.emit(AuditTypes.FULFILLMENT_CALLBACK_FAILED, job.fulfillmentId(),
                             job.traceId(), data))
                     .chain(() -> audit.emit(AuditTypes.FULFILLMENT_DEAD_LETTERED, job.fulfillmentId(), job.traceId(),
@@ -285,9 +282,10 @@ public class FulfillmentWorker {
         boolean indexed = jobId != null && UUID.matcher(jobId).matches() && job.receivedAt() != null
                 && job.deadline() != null;
         Instant now = clock.instant();
-        Uni<Void> sent = deadLetters.send(key != null ? key : fulfillmentId, value, errorClass, reason, 1, firstSeen)
-                .chain(() -> indexed ? index.record(entry(job, errorClass, reason, 1, firstSeen, now), value)
-                        : Uni.createFrom().voidItem())
+        String recordKey = key != null ? key : fulfillmentId;
+        Uni<Void> sent = (indexed
+                ? deadLetters.send(recordKey, value, JobDeadLetter.of(job, errorClass, reason, 1, firstSeen, now))
+                : deadLetters.send(recordKey, value, errorClass, reason, 1, firstSeen))
                 .chain(() -> audit.emit(AuditTypes.FULFILLMENT_DEAD_LETTERED, subject,
                         job == null ? null : job.traceId(), deadLetterData(jobId, fulfillmentId, errorClass, reason)))
                 .invoke(() -> metrics.jobEnded(FulfillmentMetrics.DEAD_LETTERED));
@@ -312,11 +310,5 @@ public class FulfillmentWorker {
         data.put("errorClass", errorClass);
         data.put("reason", reason);
         return data;
-    }
-
-    private static DeadLetterEntry entry(FulfillmentJob job, String errorClass, String reason, int attempts,
-                                         Instant firstSeen, Instant now) {
-        return new DeadLetterEntry(job.jobId(), job.fulfillmentId(), errorClass, reason, attempts, firstSeen, now,
-                job.deadline(), job.traceId(), false, 0, null);
     }
 }

@@ -37,7 +37,7 @@ class JobRevocationTest {
         final Map<String, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
 
         HeldWorker() {
-            super(null, null, null, null, null, null, null, null, null, null, null);
+            super(null, null, null, null, null, null, null, null, null, null);
         }
 
         @Override

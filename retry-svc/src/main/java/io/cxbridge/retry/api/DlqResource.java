@@ -1,39 +1,41 @@
 package io.cxbridge.retry.api;
 
+import io.cxbridge.common.dlq.DeadLetterEndpoints;
+import io.cxbridge.common.dlq.DeadLetterIndex;
+import io.cxbridge.common.dlq.DeadLetterReplays;
+import io.cxbridge.common.dlq.StoredDeadLetter;
 import io.cxbridge.common.problem.ProblemResponses;
 import io.cxbridge.model.event.Ids;
-import io.cxbridge.model.problem.Violation;
 import io.cxbridge.retry.dlq.DlqEntry;
 import io.cxbridge.retry.dlq.DlqReplayer;
-import io.cxbridge.retry.dlq.DlqStore;
 import io.smallrye.mutiny.Uni;
-import jakarta.ws.rs.DefaultValue;
-import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-/** The dead letters of retry-svc: list (newest first, paged), replay one, replay an action's. */
-@Path("/v1/data-actions/dlq")
+/**
+ * The dead letters of retry-svc on service-common's dead-letter core, which lists them (newest first, paged like
+ * Genesys) and replays them in bulk as a job; the single replay is retry-svc's own.
+ */
+@Path(DlqResource.PATH)
 @Produces(MediaType.APPLICATION_JSON)
-public class DlqResource {
+public class DlqResource extends DeadLetterEndpoints<DlqEntry> {
 
-    static final int MAX_PAGE_SIZE = 200;
+    /** The path here and through the gateway (the listing's URIs are relative to it). */
+    static final String PATH = "/v1/data-actions/dlq";
 
-    private final DlqStore store;
     private final DlqReplayer replayer;
 
-    public DlqResource(DlqStore store, DlqReplayer replayer) {
-        this.store = store;
+    public DlqResource(DeadLetterIndex<DlqEntry> index, DlqReplayer replayer, DeadLetterReplays replays) {
+        super(PATH, new Filters("requestId", "actionId", Pattern.compile(Ids.ACTION_ID_REGEX)), index, replays,
+                EntryView::of);
         this.replayer = replayer;
     }
 
@@ -42,45 +44,12 @@ public class DlqResource {
                             String reason, int attempts, Instant firstSeen, Instant deadLetteredAt,
                             Instant replayedAt, boolean replayable) {
 
-        static EntryView of(DlqEntry e) {
-            return new EntryView(e.id(), e.actionId(), e.originalRunId(),
-                    e.replayedAt() == null ? "dead-lettered" : "replayed", e.errorClass(), e.reason(), e.attempts(),
-                    e.firstSeen(), e.deadLetteredAt(), e.replayedAt(), e.replayable());
+        static EntryView of(StoredDeadLetter<DlqEntry> s) {
+            DlqEntry e = s.entry();
+            return new EntryView(e.id(), e.actionId(), e.originalRunId(), s.replayed() ? "replayed" : "dead-lettered",
+                    e.errorClass(), e.reason(), e.attempts(), e.firstSeen(), e.deadLetteredAt(), s.replayedAt(),
+                    e.replayable());
         }
-    }
-
-    public record PageView(List<EntryView> entries, int page, int pageSize, long total, long pageCount) {
-    }
-
-    @GET
-    @Operation(summary = "Dead letters, newest first; page (from 1) and pageSize (1-200, default 25); filters "
-            + "requestId and actionId")
-    public Uni<Response> list(@QueryParam("page") @DefaultValue("1") String pageParam,
-                              @QueryParam("pageSize") @DefaultValue("25") String pageSizeParam,
-                              @QueryParam("requestId") String requestId, @QueryParam("actionId") String actionId) {
-        List<Violation> violations = new ArrayList<>();
-        int page = intParam("page", pageParam, 1, Integer.MAX_VALUE, violations);
-        int pageSize = intParam("pageSize", pageSizeParam, 1, MAX_PAGE_SIZE, violations);
-        if (actionId != null && !actionId.matches(Ids.ACTION_ID_REGEX)) {
-            violations.add(new Violation("actionId", "must match " + Ids.ACTION_ID_REGEX));
-        }
-        if (requestId != null && (requestId.isBlank() || requestId.length() > 128)) {
-            violations.add(new Violation("requestId", "must be 1 to 128 characters"));
-        }
-        if (!violations.isEmpty()) {
-            return Uni.createFrom().item(ProblemResponses.validation(violations));
-        }
-        if (requestId != null) {
-            return store.get(requestId).map(found -> {
-                List<EntryView> one = found.filter(e -> actionId == null || actionId.equals(e.actionId()))
-                        .map(e -> List.of(EntryView.of(e))).orElse(List.of());
-                List<EntryView> shown = page == 1 ? one : List.of();
-                return Response.ok(new PageView(shown, page, pageSize, one.size(), one.isEmpty() ? 0 : 1)).build();
-            });
-        }
-        return store.list(actionId, page, pageSize).map(p -> Response.ok(new PageView(
-                p.entries().stream().map(EntryView::of).toList(), page, pageSize, p.total(),
-                (p.total() + pageSize - 1) / pageSize)).build());
     }
 
     @POST
@@ -105,31 +74,5 @@ public class DlqResource {
         Response problem = ProblemResponses.of(503, "Replay unavailable", e.getMessage()
                 + "; nothing was changed, try again");
         return Response.fromResponse(problem).header("Retry-After", "5").build();
-    }
-
-    @POST
-    @Path("/replay")
-    @Operation(summary = "Replays every dead letter of one action not replayed yet (actionId is required)")
-    public Uni<Response> replayAction(@QueryParam("actionId") String actionId) {
-        if (actionId == null || !actionId.matches(Ids.ACTION_ID_REGEX)) {
-            return Uni.createFrom().item(ProblemResponses.validation(List.of(new Violation("actionId",
-                    actionId == null ? "is required" : "must match " + Ids.ACTION_ID_REGEX))));
-        }
-        return replayer.replayAction(actionId).map(b -> Response.accepted(b).build())
-                .onFailure(DlqReplayer.ReplayUnavailableException.class).recoverWithItem(DlqResource::unavailable);
-    }
-
-    private static int intParam(String name, String value, int min, int max, List<Violation> violations) {
-        try {
-            int v = Integer.parseInt(value.trim());
-            if (v >= min && v <= max) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        violations.add(new Violation(name, max == Integer.MAX_VALUE ? "must be an integer of at least " + min
-                : "must be an integer from " + min + " to " + max));
-        return min;
     }
 }

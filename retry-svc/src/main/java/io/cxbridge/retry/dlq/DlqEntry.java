@@ -1,23 +1,24 @@
 package io.cxbridge.retry.dlq;
 
+import io.cxbridge.common.dlq.DeadLetter;
 import io.cxbridge.model.event.FailedRun;
 import java.time.Instant;
 
 /**
  * A dead letter as indexed in Redis when its DLQ record was acknowledged. {@code id} is the run's requestId (an
  * invalid record without one gets {@code invalid-<uuid>}); {@code run} is null for an invalid record, which cannot
- * be replayed. {@code replayedAt} is filled from the replay mark when read.
+ * be replayed. The replay mark is kept by the index beside it.
  */
 public record DlqEntry(String id, String requestId, String actionId, String originalRunId, String errorClass,
                        String reason, int attempts, Instant firstSeen, Instant deadLetteredAt, String traceId,
-                       FailedRun run, String originalPayload, Instant replayedAt) {
+                       FailedRun run, String originalPayload) implements DeadLetter {
 
     public boolean replayable() {
         return run != null;
     }
 
-    public DlqEntry withReplayedAt(Instant at) {
-        return new DlqEntry(id, requestId, actionId, originalRunId, errorClass, reason, attempts, firstSeen,
-                deadLetteredAt, traceId, run, originalPayload, at);
+    @Override
+    public String group() {
+        return actionId;
     }
 }

@@ -2,6 +2,10 @@ package io.cxbridge.retry.dlq;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cxbridge.common.audit.AuditEmitter;
+import io.cxbridge.common.dlq.DeadLetterIndex;
+import io.cxbridge.common.dlq.DeadLetterReplays;
+import io.cxbridge.common.dlq.DeadLetterReplays.RecordOutcome;
+import io.cxbridge.common.dlq.StoredDeadLetter;
 import io.cxbridge.model.Channels;
 import io.cxbridge.model.Headers;
 import io.cxbridge.model.Json;
@@ -16,13 +20,14 @@ import io.cxbridge.retry.state.RunStore;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.mutiny.redis.client.RedisAPI;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -46,10 +51,7 @@ public class DlqReplayer {
     public record Result(Status status, DlqEntry entry, Instant replayedAt) {
     }
 
-    public record Bulk(String actionId, int replayed, int skipped, List<String> requestIds) {
-    }
-
-    private final DlqStore dlq;
+    private final DeadLetterIndex<DlqEntry> dlq;
     private final RunStore runs;
     private final MutinyEmitter<String> failedRuns;
     private final AuditEmitter audit;
@@ -58,7 +60,7 @@ public class DlqReplayer {
     private final RetryConfig config;
     private final RunJournal journal;
 
-    public DlqReplayer(DlqStore dlq, RunStore runs, @Channel(Channels.FAILED_RUNS_OUT) MutinyEmitter<String> failedRuns,
+    public DlqReplayer(DeadLetterIndex<DlqEntry> dlq, RunStore runs, @Channel(Channels.FAILED_RUNS_OUT) MutinyEmitter<String> failedRuns,
                        AuditEmitter audit, RetryMetrics metrics, Clock clock, RetryConfig config, RunJournal journal) {
         this.journal = journal;
         this.config = config;
@@ -75,19 +77,36 @@ public class DlqReplayer {
             if (found.isEmpty()) {
                 return Uni.createFrom().item(new Result(Status.NOT_FOUND, null, null));
             }
-            DlqEntry entry = found.get();
+            DlqEntry entry = found.get().entry();
             if (!entry.replayable()) {
                 return Uni.createFrom().item(new Result(Status.NOT_REPLAYABLE, entry, null));
             }
-            if (entry.replayedAt() != null) {
-                return Uni.createFrom().item(new Result(Status.ALREADY_REPLAYED, entry, entry.replayedAt()));
+            if (found.get().replayed()) {
+                return Uni.createFrom().item(new Result(Status.ALREADY_REPLAYED, entry, found.get().replayedAt()));
             }
             Instant now = clock.instant();
             return dlq.markReplayed(id, now).chain(marked -> marked
                     ? replayMarked(entry, now)
-                    : dlq.get(id).map(e -> new Result(Status.ALREADY_REPLAYED, e.orElse(entry),
-                            e.map(DlqEntry::replayedAt).orElse(null))));
+                    : dlq.get(id).map(e -> new Result(Status.ALREADY_REPLAYED, entry,
+                            e.map(StoredDeadLetter::replayedAt).orElse(null))));
         });
+    }
+
+    /** Bulk replays: jobs of {@link #replayOutcome}. */
+    @Produces
+    @Singleton
+    DeadLetterReplays bulkReplays(RedisAPI redis) {
+        return new DeadLetterReplays(redis, dlq, clock, config.dlqTtl(), this::replayOutcome);
+    }
+
+    /** One dead letter of a bulk replay: what {@link #replay} did, as the job records it. */
+    public Uni<RecordOutcome> replayOutcome(String id) {
+        return replay(id).map(r -> switch (r.status()) {
+            case REPLAYED -> RecordOutcome.replayed(id);
+            case NOT_FOUND -> RecordOutcome.refused(id, 404, "no longer kept");
+            case NOT_REPLAYABLE -> RecordOutcome.refused(id, 409, "an invalid record (" + r.entry().reason() + ")");
+            case ALREADY_REPLAYED -> RecordOutcome.refused(id, 409, "already replayed at " + r.replayedAt());
+        }).onFailure(ReplayUnavailableException.class).recoverWithItem(e -> RecordOutcome.failed(id, e.getMessage()));
     }
 
     private Uni<Result> replayMarked(DlqEntry entry, Instant now) {
@@ -117,38 +136,7 @@ public class DlqReplayer {
                     .chain(() -> audit.emit(AuditTypes.RETRY_REPLAYED, requestId, entry.run().traceId(),
                             auditData(entry, now)))
                     .invoke(() -> metrics.replayed().increment())
-                    .replaceWith(new Result(Status.REPLAYED, entry.withReplayedAt(now), now));
-        });
-    }
-
-    /** Replays every dead letter of {@code actionId} not replayed yet, newest first. */
-    public Uni<Bulk> replayAction(String actionId) {
-        return page(actionId, 0, new ArrayList<>(), new int[1])
-                .map(acc -> new Bulk(actionId, acc.ids().size(), acc.skipped()[0], acc.ids()));
-    }
-
-    private record Acc(List<String> ids, int[] skipped) {
-    }
-
-    private static final int PAGE = 100;
-
-    private Uni<Acc> page(String actionId, long start, List<String> ids, int[] skipped) {
-        return dlq.actionIds(actionId, start, PAGE).chain(page -> {
-            if (page.isEmpty()) {
-                return Uni.createFrom().item(new Acc(ids, skipped));
-            }
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            for (String id : page) {
-                chain = chain.chain(() -> replay(id).invoke(r -> {
-                    if (r.status() == Status.REPLAYED) {
-                        ids.add(id);
-                    } else {
-                        skipped[0]++;
-                    }
-                })).replaceWithVoid();
-            }
-            return chain.chain(() -> page.size() < PAGE ? Uni.createFrom().item(new Acc(ids, skipped))
-                    : page(actionId, start + PAGE, ids, skipped));
+                    .replaceWith(new Result(Status.REPLAYED, entry, now));
         });
     }
 

@@ -9,9 +9,9 @@ import io.cxbridge.model.event.FailedRun;
 import io.cxbridge.model.retry.RunRecord;
 import io.cxbridge.retry.config.RetryConfig;
 import io.cxbridge.retry.dlq.DlqEntry;
-import io.cxbridge.retry.dlq.DlqStore;
+import io.cxbridge.common.dlq.DeadLetterIndex;
 import io.cxbridge.retry.state.RunStore;
-import io.cxbridge.retry.worker.DeadLetters;
+import io.cxbridge.retry.dlq.RunDeadLetterWriter;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -45,12 +46,12 @@ public class RetryRebuild implements RedisRebuild {
 
     private final Map<String, Object> kafkaConfig;
     private final RunStore runs;
-    private final DlqStore dlq;
+    private final DeadLetterIndex<DlqEntry> dlq;
     private final RetryConfig config;
     private final Clock clock;
 
     public RetryRebuild(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, RunStore runs,
-                        DlqStore dlq, RetryConfig config, Clock clock) {
+                        DeadLetterIndex<DlqEntry> dlq, RetryConfig config, Clock clock) {
         this.kafkaConfig = kafkaConfig;
         this.runs = runs;
         this.dlq = dlq;
@@ -116,20 +117,22 @@ public class RetryRebuild implements RedisRebuild {
 
     private Uni<Void> restoreDlq(List<ConsumerRecord<String, String>> records, Map<String, RunRecord> states) {
         Instant cutoff = clock.instant().minus(config.dlqTtl());
-        List<DlqEntry> entries = new ArrayList<>();
+        // The last record of an id is its entry (an earlier one was dead-lettered again after a replay).
+        Map<String, DlqEntry> last = new LinkedHashMap<>();
         for (ConsumerRecord<String, String> r : records) {
             DlqEntry e = entry(r, states);
             if (e.deadLetteredAt().isAfter(cutoff)) {
-                entries.add(e);
+                last.put(e.id(), e);
             }
         }
+        List<DlqEntry> entries = new ArrayList<>(last.values());
         return Multi.createFrom().iterable(entries)
-                .onItem().transformToUni(e -> dlq.index(e).chain(() -> {
+                .onItem().transformToUni(e -> {
                     RunRecord state = states.get(e.id());
-                    return state != null && state.replayedAt() != null && !state.replayedAt().isBefore(e.deadLetteredAt())
-                            ? dlq.markReplayed(e.id(), state.replayedAt()).replaceWithVoid()
-                            : Uni.createFrom().voidItem();
-                })).merge(CONCURRENCY)
+                    Instant replayedAt = state != null && state.replayedAt() != null
+                            && !state.replayedAt().isBefore(e.deadLetteredAt()) ? state.replayedAt() : null;
+                    return dlq.restore(e, null, replayedAt, replayedAt == null ? 0 : 1);
+                }).merge(CONCURRENCY)
                 .collect().last()
                 .invoke(() -> LOG.infof("re-indexed %d dead letters", entries.size()))
                 .replaceWithVoid();
@@ -146,7 +149,7 @@ public class RetryRebuild implements RedisRebuild {
                             .getBytes(StandardCharsets.UTF_8));
         }
         RunRecord state = states.get(id);
-        FailedRun run = DeadLetters.INVALID.equals(errorClass) ? null
+        FailedRun run = RunDeadLetterWriter.INVALID.equals(errorClass) ? null
                 : state != null ? state.run() : payload;
         FailedRun described = run != null ? run : payload;
         String requestId = run != null ? run.requestId() : payload != null ? id : null;
@@ -156,7 +159,7 @@ public class RetryRebuild implements RedisRebuild {
         return new DlqEntry(id, requestId, described != null ? described.actionId() : r.key(),
                 described == null ? null : described.originalRunId(), errorClass, header(r, Headers.ERROR_REASON),
                 attempts == null ? 0 : Integer.parseInt(attempts), firstSeen == null ? at : Instant.parse(firstSeen),
-                at, described == null ? null : described.traceId(), run, r.value() == null ? "" : r.value(), null);
+                at, described == null ? null : described.traceId(), run, r.value() == null ? "" : r.value());
     }
 
     private static FailedRun parse(String value) {

@@ -14,6 +14,7 @@ import io.cxbridge.genesys.retry.Backoff;
 import io.cxbridge.retry.config.RetryConfig;
 import io.cxbridge.retry.journal.RunJournal;
 import io.cxbridge.retry.dlq.DlqEntry;
+import io.cxbridge.retry.dlq.RunDeadLetterWriter;
 import io.cxbridge.model.retry.RunRecord;
 import io.cxbridge.retry.state.RunStore;
 import io.smallrye.mutiny.Uni;
@@ -55,7 +56,7 @@ public class FailedRunConsumer {
     static final String SCHEMA_VERSION = "1";
 
     private final RunStore store;
-    private final DeadLetters deadLetters;
+    private final RunDeadLetterWriter deadLetters;
     private final AuditEmitter audit;
     private final Validator validator;
     private final Clock clock;
@@ -65,7 +66,7 @@ public class FailedRunConsumer {
     private final InfrastructureRetry infra;
     private final Intake intake;
 
-    public FailedRunConsumer(RunStore store, DeadLetters deadLetters, AuditEmitter audit, Validator validator,
+    public FailedRunConsumer(RunStore store, RunDeadLetterWriter deadLetters, AuditEmitter audit, Validator validator,
                              Clock clock, RetryConfig config, RunJournal journal, Backoff backoff,
                              InfrastructureRetry infra, Intake intake) {
         this.config = config;
@@ -207,14 +208,14 @@ public class FailedRunConsumer {
         String subject = run != null && run.requestId() != null ? run.requestId() : key != null ? key : "unknown";
         data.put("requestId", run == null ? null : run.requestId());
         data.put("actionId", run == null ? key : run.actionId());
-        data.put("errorClass", DeadLetters.INVALID);
+        data.put("errorClass", RunDeadLetterWriter.INVALID);
         data.put("reason", reason);
         data.put("attempts", 0);
         String requestId = run == null ? null : run.requestId();
         String id = requestId != null ? requestId : derivedId != null ? derivedId : "invalid-" + UUID.randomUUID();
         DlqEntry entry = new DlqEntry(id, requestId,
-                run == null ? key : run.actionId(), run == null ? null : run.originalRunId(), DeadLetters.INVALID,
-                reason, 0, now, now, run == null ? null : run.traceId(), null, value == null ? "" : value, null);
+                run == null ? key : run.actionId(), run == null ? null : run.originalRunId(), RunDeadLetterWriter.INVALID,
+                reason, 0, now, now, run == null ? null : run.traceId(), null, value == null ? "" : value);
         return deadLetters.send(key, entry)
                 .chain(() -> audit.emit(AuditTypes.RETRY_DEAD_LETTERED, subject,
                         run == null ? TraceIds.current() : run.traceId(), data));

@@ -19,6 +19,7 @@ import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.retry.breaker.Breakers;
 import io.cxbridge.retry.config.RetryConfig;
 import io.cxbridge.retry.dlq.DlqEntry;
+import io.cxbridge.retry.dlq.RunDeadLetterWriter;
 import io.cxbridge.retry.journal.RunJournal;
 import io.cxbridge.retry.metrics.RetryMetrics;
 import io.cxbridge.model.retry.RunRecord;
@@ -70,7 +71,7 @@ public class Resubmitter {
 
     private final RunStore store;
     private final GenesysClient client;
-    private final DeadLetters deadLetters;
+    private final RunDeadLetterWriter deadLetters;
     private final AuditEmitter audit;
     private final RetryConfig config;
     private final Clock clock;
@@ -88,7 +89,7 @@ public class Resubmitter {
     private final java.util.Set<String> recording = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
-    public Resubmitter(RunStore store, GenesysClient client, DeadLetters deadLetters, AuditEmitter audit,
+    public Resubmitter(RunStore store, GenesysClient client, RunDeadLetterWriter deadLetters, AuditEmitter audit,
                        RetryConfig config, Clock clock, Breakers breakers, Intake intake, RetryMetrics metrics,
                        RetryWebhook webhook, Vertx vertx, RedisEpoch epoch, Backoff backoff, RunJournal journal,
                        InfrastructureRetry infra, DependencyMonitor dependencies) {
@@ -236,8 +237,8 @@ public class Resubmitter {
         Instant sentAt = clock.instant();
         long t0 = System.nanoTime();
         return client.send(request)
-                .map(Outcome::of)
-                .onFailure().recoverWithItem(e -> Outcome.noAnswer(e))
+                .map(GenesysAnswer::of)
+                .onFailure().recoverWithItem(e -> GenesysAnswer.noAnswer(e))
                 .chain(o -> {
                     breakers.record(record.actionId(), permit, o.breakerResult());
                     if (o.notSent() != null) {
@@ -275,17 +276,17 @@ public class Resubmitter {
         });
     }
 
-    record Outcome(GenesysResponse response, String error, Duration notSent, boolean tokenFailure) {
-        static Outcome of(GenesysResponse r) {
-            return new Outcome(r, null, null, false);
+    record GenesysAnswer(GenesysResponse response, String error, Duration notSent, boolean tokenFailure) {
+        static GenesysAnswer of(GenesysResponse r) {
+            return new GenesysAnswer(r, null, null, false);
         }
 
-        static Outcome noAnswer(Throwable e) {
+        static GenesysAnswer noAnswer(Throwable e) {
             boolean token = e instanceof TokenException || e.getCause() instanceof TokenException;
             Duration notSent = e instanceof CircuitOpenException open ? open.retryAfter()
                     : e instanceof RateLimitedException limited ? limited.retryAfter()
                     : token ? Duration.ZERO : null;
-            return new Outcome(null, e.getClass().getSimpleName() + ": " + e.getMessage(), notSent, token);
+            return new GenesysAnswer(null, e.getClass().getSimpleName() + ": " + e.getMessage(), notSent, token);
         }
 
         Integer status() {
@@ -320,7 +321,7 @@ public class Resubmitter {
         }
     }
 
-    private Uni<Void> decide(RunRecord record, int n, Outcome o, String token) {
+    private Uni<Void> decide(RunRecord record, int n, GenesysAnswer o, String token) {
         Instant now = clock.instant();
         if (o.response() != null && o.response().ok()) {
             metrics.attempts("success").increment();
@@ -328,12 +329,12 @@ public class Resubmitter {
         }
         if (!o.retryable()) {
             metrics.attempts("rejected").increment();
-            return deadLetter(record, n, o, DeadLetters.REJECTED, AuditTypes.RETRY_DEAD_LETTERED,
+            return deadLetter(record, n, o, RunDeadLetterWriter.REJECTED, AuditTypes.RETRY_DEAD_LETTERED,
                     "Genesys refused the run: " + o.reason(), now, token);
         }
         metrics.attempts("failed").increment();
         if (n >= config.maxAttempts()) {
-            return deadLetter(record, n, o, DeadLetters.EXHAUSTED, AuditTypes.RETRY_EXHAUSTED,
+            return deadLetter(record, n, o, RunDeadLetterWriter.EXHAUSTED, AuditTypes.RETRY_EXHAUSTED,
                     n + " attempts failed, the last: " + o.reason(), now, token);
         }
         Duration retryAfter = o.response() == null ? null
@@ -373,7 +374,7 @@ public class Resubmitter {
                 .replaceWithVoid();
     }
 
-    private Uni<Void> deadLetter(RunRecord record, int n, Outcome o, String errorClass, String auditType,
+    private Uni<Void> deadLetter(RunRecord record, int n, GenesysAnswer o, String errorClass, String auditType,
                                  String reason, Instant now, String token) {
         LOG.infof("dead-lettering run %s (%s): %s", record.requestId(), errorClass, reason);
         RunRecord done = record.finished(RunState.dead_lettered, n, o.status(), reason, now);
@@ -382,7 +383,7 @@ public class Resubmitter {
         data.put("reason", reason);
         DlqEntry entry = new DlqEntry(record.requestId(), record.requestId(), record.actionId(),
                 record.run().originalRunId(), errorClass, reason, n, record.firstSeen(), now, record.run().traceId(),
-                record.run(), record.originalPayload(), null);
+                record.run(), record.originalPayload());
         return store.holds(record.requestId(), token).chain(held -> {
             if (!held) {
                 LOG.warnf("run %s was claimed by another instance meanwhile: not dead-lettered here",
@@ -397,7 +398,7 @@ public class Resubmitter {
                                             record.requestId(), e.toString()))
                                     .onFailure().recoverWithNull()
                                     .invoke(() -> {
-                                        if (DeadLetters.EXHAUSTED.equals(errorClass)) {
+                                        if (RunDeadLetterWriter.EXHAUSTED.equals(errorClass)) {
                                             metrics.exhausted().increment();
                                             webhook.notify(RetryWebhook.EXHAUSTED, done);
                                         }
@@ -406,7 +407,7 @@ public class Resubmitter {
         });
     }
 
-    private static Map<String, Object> data(RunRecord record, int n, Outcome o) {
+    private static Map<String, Object> data(RunRecord record, int n, GenesysAnswer o) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("requestId", record.requestId());
         data.put("actionId", record.actionId());

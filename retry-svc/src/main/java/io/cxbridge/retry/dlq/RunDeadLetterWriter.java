@@ -1,9 +1,8 @@
-package io.cxbridge.retry.worker;
+package io.cxbridge.retry.dlq;
 
 import io.cxbridge.common.kafka.DeadLetterRecord;
 import io.cxbridge.model.Channels;
-import io.cxbridge.retry.dlq.DlqEntry;
-import io.cxbridge.retry.dlq.DlqStore;
+import io.cxbridge.common.dlq.DeadLetterIndex;
 import io.cxbridge.retry.metrics.RetryMetrics;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -16,7 +15,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  * headers) and, once the broker has acknowledged the record, indexes it in Redis for the DLQ API.
  */
 @ApplicationScoped
-public class DeadLetters {
+public class RunDeadLetterWriter {
 
     /** {@code cxbridge-error-class} values. */
     public static final String INVALID = "invalid";
@@ -24,10 +23,11 @@ public class DeadLetters {
     public static final String EXHAUSTED = "exhausted";
 
     private final MutinyEmitter<String> emitter;
-    private final DlqStore index;
+    private final DeadLetterIndex<DlqEntry> index;
     private final RetryMetrics metrics;
 
-    public DeadLetters(@Channel(Channels.FAILED_RUNS_DLQ_OUT) MutinyEmitter<String> emitter, DlqStore index,
+    public RunDeadLetterWriter(@Channel(Channels.FAILED_RUNS_DLQ_OUT) MutinyEmitter<String> emitter,
+                               DeadLetterIndex<DlqEntry> index,
                        RetryMetrics metrics) {
         this.emitter = emitter;
         this.index = index;
@@ -39,7 +39,7 @@ public class DeadLetters {
         Message<String> message = DeadLetterRecord.of(key, entry.originalPayload(), entry.errorClass(),
                 entry.reason(), entry.attempts(), entry.firstSeen(), entry.id());
         return Uni.createFrom().deferred(() -> emitter.sendMessage(message))
-                .chain(() -> index.index(entry))
+                .chain(() -> index.index(entry, null))
                 .invoke(() -> metrics.deadLettered(entry.errorClass()).increment());
     }
 }

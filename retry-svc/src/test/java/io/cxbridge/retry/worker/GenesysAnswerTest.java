@@ -15,10 +15,10 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /** Which answers are retried, dead-lettered at once, or not counted as an attempt. */
-class OutcomeTest {
+class GenesysAnswerTest {
 
-    static Resubmitter.Outcome answer(int status) {
-        return Resubmitter.Outcome.of(new GenesysResponse(status, MultiMap.caseInsensitiveMultiMap(),
+    static Resubmitter.GenesysAnswer answer(int status) {
+        return Resubmitter.GenesysAnswer.of(new GenesysResponse(status, MultiMap.caseInsensitiveMultiMap(),
                 Buffer.buffer("{\"message\":\"m\"}"), 1));
     }
 
@@ -27,7 +27,7 @@ class OutcomeTest {
         for (int status : new int[] {408, 429, 500, 502, 503, 504}) {
             assertTrue(answer(status).retryable(), "HTTP " + status);
         }
-        Resubmitter.Outcome timeout = Resubmitter.Outcome.noAnswer(new TimeoutException("slow"));
+        Resubmitter.GenesysAnswer timeout = Resubmitter.GenesysAnswer.noAnswer(new TimeoutException("slow"));
         assertTrue(timeout.retryable());
         assertNull(timeout.notSent(), "a timeout was sent: it is an attempt");
     }
@@ -43,8 +43,8 @@ class OutcomeTest {
     @Test
     void callsTheClientDidNotSendAreNotAttempts() {
         assertEquals(Duration.ofSeconds(3),
-                Resubmitter.Outcome.noAnswer(new CircuitOpenException("genesys", Duration.ofSeconds(3))).notSent());
+                Resubmitter.GenesysAnswer.noAnswer(new CircuitOpenException("genesys", Duration.ofSeconds(3))).notSent());
         assertEquals(Duration.ofMillis(700),
-                Resubmitter.Outcome.noAnswer(new RateLimitedException(Duration.ofMillis(700), 300)).notSent());
+                Resubmitter.GenesysAnswer.noAnswer(new RateLimitedException(Duration.ofMillis(700), 300)).notSent());
     }
 }

@@ -1,0 +1,49 @@
+package io.cxbridge.fulfillment.dlq;
+
+import io.cxbridge.common.dlq.DeadLetterIndex;
+import io.cxbridge.common.kafka.DeadLetterRecord;
+import io.cxbridge.model.Channels;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+/**
+ * Publishes a job to {@code cxbridge.fulfillment.jobs.dlq.v1}: the payload unchanged, the reason in the
+ * {@code cxbridge-error-*} headers; a job that names itself is then indexed for the DLQ API. The token is never put
+ * in a header (the reason is written by this service and never quotes the token).
+ */
+@ApplicationScoped
+public class JobDeadLetterWriter {
+
+    /** {@code cxbridge-error-class} of a record that is not a valid job (replaying it would dead-letter it again). */
+    public static final String INVALID_JOB = "invalid-job";
+    static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
+
+    private final MutinyEmitter<String> dlq;
+    private final DeadLetterIndex<JobDeadLetter> index;
+
+    public JobDeadLetterWriter(@Channel(Channels.FULFILLMENT_JOBS_DLQ_OUT)
+                               @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
+                               MutinyEmitter<String> dlq, DeadLetterIndex<JobDeadLetter> index) {
+        this.dlq = dlq;
+        this.index = index;
+    }
+
+    /** A record that names no job: on the DLQ topic only (it cannot be listed or replayed by id). */
+    public Uni<Void> send(String key, String payload, String errorClass, String reason, int attempts,
+                          Instant firstSeen) {
+        Message<String> record = DeadLetterRecord.of(key, payload, errorClass, reason, attempts, firstSeen);
+        return Uni.createFrom().deferred(() -> dlq.sendMessage(record)).ifNoItem().after(ACK_TIMEOUT).fail();
+    }
+
+    /** A job: on the DLQ topic, then (once the broker has it) in the index with its payload for replay. */
+    public Uni<Void> send(String key, String payload, JobDeadLetter entry) {
+        return send(key, payload, entry.errorClass(), entry.reason(), entry.attempts(), entry.firstSeen())
+                .chain(() -> index.index(entry, payload));
+    }
+}

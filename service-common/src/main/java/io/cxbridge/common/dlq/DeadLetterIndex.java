@@ -1,0 +1,263 @@
+package io.cxbridge.common.dlq;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cxbridge.model.Json;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.RedisAPI;
+import io.vertx.mutiny.redis.client.Response;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The dead-letter index both retry-svc and fulfillment-svc keep in Redis, written once the broker acknowledged the
+ * DLQ record and rebuilt from the DLQ topic after a Redis loss. One hash tag {@code {<prefix>:dlq}} for every key, so
+ * the scripts run on Redis Cluster: the sorted set {@code {<prefix>:dlq}} (every dead letter, score: dead-letter time
+ * in ms, so newest first is a reverse range), {@code ...:group:<group>} (one actionId's), and per dead letter
+ * {@code ...:e:<id>} (the entry, JSON), {@code ...:p:<id>} (the original record value, where kept),
+ * {@code ...:r:<id>} (the replay mark, set only if absent) and {@code ...:n:<id>} (replays so far). Everything
+ * expires {@code ttl} after the dead letter; the sets are trimmed by score. No KEYS, no SCAN.
+ */
+public class DeadLetterIndex<T extends DeadLetter> {
+
+    /** Ids read per MGET when a listing has to look at entries (the reason filter, bulk selection). */
+    static final int BATCH = 200;
+
+    private static final String WRITE = """
+            redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[5])
+            if ARGV[7] == '1' then redis.call('SET', KEYS[4], ARGV[2], 'PX', ARGV[5]) end
+            redis.call('DEL', KEYS[5])
+            redis.call('PEXPIRE', KEYS[6], ARGV[5])
+            redis.call('ZADD', KEYS[1], ARGV[3], ARGV[4])
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[6])
+            if KEYS[2] ~= KEYS[1] then
+              redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+              redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[6])
+              redis.call('PEXPIRE', KEYS[2], ARGV[5])
+            end
+            return 1""";
+
+    /** The rebuild's write: keeps an entry written since the loss (newer than the topic's record). */
+    private static final String RESTORE = """
+            if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+            redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[5])
+            if ARGV[7] == '1' then redis.call('SET', KEYS[4], ARGV[2], 'PX', ARGV[5]) end
+            if ARGV[8] ~= '' then redis.call('SET', KEYS[5], ARGV[8], 'PX', ARGV[5]) end
+            if tonumber(ARGV[9]) > 0 then redis.call('SET', KEYS[6], ARGV[9], 'NX', 'PX', ARGV[5]) end
+            redis.call('ZADD', KEYS[1], 'NX', ARGV[3], ARGV[4])
+            if KEYS[2] ~= KEYS[1] then
+              redis.call('ZADD', KEYS[2], 'NX', ARGV[3], ARGV[4])
+              redis.call('PEXPIRE', KEYS[2], ARGV[6])
+            end
+            return 1""";
+
+    /** -1: no such entry; 0: already marked; 1: marked now (and counted). */
+    private static final String MARK = """
+            local ttl = redis.call('PTTL', KEYS[1])
+            if ttl == -2 then return -1 end
+            if ttl < 1 then ttl = tonumber(ARGV[2]) end
+            if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ttl) then return 0 end
+            redis.call('INCR', KEYS[3])
+            redis.call('PEXPIRE', KEYS[3], ttl)
+            return 1""";
+
+    private static final String UNMARK = """
+            if redis.call('DEL', KEYS[1]) == 1 and tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then
+              redis.call('DECR', KEYS[2])
+            end
+            return 1""";
+
+    private final RedisAPI redis;
+    private final String tag;
+    private final Duration ttl;
+    private final Clock clock;
+    private final Class<T> type;
+
+    public DeadLetterIndex(RedisAPI redis, String keyPrefix, Duration ttl, Clock clock, Class<T> type) {
+        this.redis = redis;
+        this.tag = "{" + keyPrefix + ":dlq}";
+        this.ttl = ttl;
+        this.clock = clock;
+        this.type = type;
+    }
+
+    /** The prefix every key of this index (and of its replay jobs) starts with: one hash tag, one slot. */
+    public String tag() {
+        return tag;
+    }
+
+    private String key(String kind, String id) {
+        return tag + ":" + kind + ":" + id;
+    }
+
+    private String setKey(String group) {
+        return group == null ? tag : key("group", group);
+    }
+
+    /** Indexes a dead letter; one dead-lettered again after a replay replaces its entry and loses the mark. */
+    public Uni<Void> index(T entry, String payload) {
+        long ttlMs = ttl.toMillis();
+        String id = entry.id();
+        return redis.eval(List.of(WRITE, "6", tag, setKey(entry.group()), key("e", id), key("p", id), key("r", id),
+                        key("n", id), json(entry), payload == null ? "" : payload,
+                        String.valueOf(entry.deadLetteredAt().toEpochMilli()), id, String.valueOf(ttlMs),
+                        String.valueOf(clock.millis() - ttlMs), payload == null ? "0" : "1"))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Puts back a dead letter read from the DLQ topic (the rebuild) unless one is there; false when it was there or
+     * has expired. Its keys expire when they would have.
+     */
+    public Uni<Boolean> restore(T entry, String payload, Instant replayedAt, int replays) {
+        long left = entry.deadLetteredAt().toEpochMilli() + ttl.toMillis() - clock.millis();
+        if (left <= 0) {
+            return Uni.createFrom().item(false);
+        }
+        String id = entry.id();
+        return redis.eval(List.of(RESTORE, "6", tag, setKey(entry.group()), key("e", id), key("p", id), key("r", id),
+                        key("n", id), json(entry), payload == null ? "" : payload,
+                        String.valueOf(entry.deadLetteredAt().toEpochMilli()), id, String.valueOf(left),
+                        String.valueOf(ttl.toMillis()), payload == null ? "0" : "1",
+                        replayedAt == null ? "" : replayedAt.toString(), String.valueOf(Math.max(0, replays))))
+                .map(r -> r != null && r.toLong() == 1);
+    }
+
+    /** One dead letter with its payload. */
+    public Uni<Optional<StoredDeadLetter<T>>> get(String id) {
+        return redis.mget(List.of(key("e", id), key("p", id), key("r", id), key("n", id)))
+                .map(r -> r == null || r.get(0) == null ? Optional.empty()
+                        : Optional.of(stored(r.get(0), r.get(1), r.get(2), r.get(3))));
+    }
+
+    /** Sets the replay mark if there is none: false when already replayed or gone. */
+    public Uni<Boolean> markReplayed(String id, Instant at) {
+        return redis.eval(List.of(MARK, "3", key("e", id), key("r", id), key("n", id), at.toString(),
+                        String.valueOf(ttl.toMillis())))
+                .map(r -> r != null && r.toLong() == 1);
+    }
+
+    /** Drops the replay mark again (the republish failed). */
+    public Uni<Void> unmarkReplayed(String id) {
+        return redis.eval(List.of(UNMARK, "2", key("r", id), key("n", id))).replaceWithVoid();
+    }
+
+    /** A page of a listing, newest first, and how many match in all. */
+    public record Page<T extends DeadLetter>(List<StoredDeadLetter<T>> entries, long total) {
+    }
+
+    public Uni<Page<T>> list(DeadLetterFilter filter, int pageNumber, int pageSize) {
+        long start = (long) (pageNumber - 1) * pageSize;
+        if (filter.id() != null) {
+            return get(filter.id()).map(found -> {
+                List<StoredDeadLetter<T>> one = found.filter(filter::matches).map(List::of).orElse(List.of());
+                return new Page<>(start == 0 ? one : List.of(), one.size());
+            });
+        }
+        if (filter.reason() != null) { // the reason is in the entries: read them all, then page
+            return matching(filter).map(all -> new Page<>(all.subList((int) Math.min(start, all.size()),
+                    (int) Math.min(start + pageSize, all.size())), all.size()));
+        }
+        String key = setKey(filter.group());
+        String min = min(filter);
+        return trim(key).chain(() -> redis.zcount(key, min, "+inf")).chain(count -> {
+            long total = count == null ? 0 : count.toLong();
+            if (start >= total) {
+                return Uni.createFrom().item(new Page<>(List.<StoredDeadLetter<T>>of(), total));
+            }
+            return redis.zrevrangebyscore(List.of(key, "+inf", min, "LIMIT", String.valueOf(start),
+                            String.valueOf(pageSize)))
+                    .chain(ids -> load(strings(ids))).map(entries -> new Page<>(entries, total));
+        });
+    }
+
+    /** The ids of the dead letters a bulk replay takes: matching the filter, not replayed yet, newest first. */
+    public Uni<List<String>> replayable(DeadLetterFilter filter) {
+        if (filter.id() != null) {
+            return get(filter.id()).map(found -> found.filter(s -> filter.matches(s) && !s.replayed())
+                    .map(s -> List.of(s.entry().id())).orElse(List.of()));
+        }
+        return matching(filter).map(all -> all.stream().filter(s -> !s.replayed()).map(s -> s.entry().id())
+                .toList());
+    }
+
+    private Uni<List<StoredDeadLetter<T>>> matching(DeadLetterFilter filter) {
+        String key = setKey(filter.group());
+        return trim(key).chain(() -> redis.zrevrangebyscore(List.of(key, "+inf", min(filter))))
+                .map(DeadLetterIndex::strings)
+                .chain(ids -> Multi.createFrom().range(0, (ids.size() + BATCH - 1) / BATCH)
+                        .onItem().transformToUniAndConcatenate(b -> load(ids.subList(b * BATCH,
+                                Math.min(ids.size(), (b + 1) * BATCH))))
+                        .collect().asList())
+                .map(batches -> {
+                    List<StoredDeadLetter<T>> out = new ArrayList<>();
+                    batches.forEach(batch -> batch.stream().filter(filter::matches).forEach(out::add));
+                    return out;
+                });
+    }
+
+    private Uni<Void> trim(String key) {
+        return redis.zremrangebyscore(key, "-inf", "(" + (clock.millis() - ttl.toMillis())).replaceWithVoid();
+    }
+
+    private String min(DeadLetterFilter filter) {
+        long cutoff = clock.millis() - ttl.toMillis();
+        return String.valueOf(filter.since() == null ? cutoff : Math.max(cutoff, filter.since().toEpochMilli()));
+    }
+
+    /** The entries of {@code ids} in their order, without payloads; one expired before it was trimmed is skipped. */
+    private Uni<List<StoredDeadLetter<T>>> load(List<String> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<String> keys = new ArrayList<>();
+        for (String id : ids) {
+            keys.add(key("e", id));
+            keys.add(key("r", id));
+            keys.add(key("n", id));
+        }
+        return redis.mget(keys).map(r -> {
+            List<StoredDeadLetter<T>> out = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                if (r.get(3 * i) != null) {
+                    out.add(stored(r.get(3 * i), null, r.get(3 * i + 1), r.get(3 * i + 2)));
+                }
+            }
+            return out;
+        });
+    }
+
+    private StoredDeadLetter<T> stored(Response entry, Response payload, Response mark, Response replays) {
+        return new StoredDeadLetter<>(parse(entry.toString()), payload == null ? null : payload.toString(),
+                mark == null ? null : Instant.parse(mark.toString()),
+                replays == null ? 0 : Integer.parseInt(replays.toString()));
+    }
+
+    private static List<String> strings(Response r) {
+        List<String> out = new ArrayList<>();
+        if (r != null) {
+            r.forEach(v -> out.add(v.toString()));
+        }
+        return out;
+    }
+
+    private String json(T entry) {
+        try {
+            return Json.mapper().writeValueAsString(entry);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("dead letter cannot be written", e);
+        }
+    }
+
+    private T parse(String json) {
+        try {
+            return Json.mapper().readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("dead letter cannot be read", e);
+        }
+    }
+}
