@@ -3,6 +3,7 @@ package io.cxbridge.sim;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
@@ -130,6 +131,20 @@ class OAuthTest extends SimTestBase {
         String d = token();
         api(c).get("/api/v2/routing/queues").then().statusCode(401);
         api(d).get("/api/v2/routing/queues").then().statusCode(200);
+    }
+
+    @Test
+    void revokingTokensKillsEveryIssuedTokenAndKeepsTheRest() {
+        String a = token();
+        String b = token();
+        long before = stats().get("tokenRequests").asLong();
+        given().post("/sim/tokens/revoke").then().statusCode(200).body("revoked", greaterThanOrEqualTo(2));
+        api(a).get("/api/v2/routing/queues").then().statusCode(401).body("code", equalTo("bad.credentials"));
+        api(b).get("/api/v2/routing/queues").then().statusCode(401);
+        // counts, faults and configuration are untouched (unlike /sim/reset)
+        assertThat(stats().get("tokenRequests").asLong()).isEqualTo(before);
+        api(token()).get("/api/v2/routing/queues").then().statusCode(200);
+        given().get("/sim/tokens/revoke").then().statusCode(405);
     }
 
     @Test

@@ -108,6 +108,23 @@ public final class LocalStack implements AutoCloseable {
         run(concat("stop", parts));
     }
 
+    /**
+     * Stops one part and starts it again with environment variables changed (a null value removes one): how a
+     * deployment tunes a service, e.g. {@code CXBRIDGE_RETRY_MAX_PENDING}. The changes stay for later starts of the
+     * same part, so a test restores them with another call.
+     */
+    public void restart(String part, Map<String, String> changes) {
+        stop(part);
+        changes.forEach((name, value) -> {
+            if (value == null) {
+                env.remove(name);
+            } else {
+                env.put(name, value);
+            }
+        });
+        up();
+    }
+
     public void down() {
         run("down");
     }

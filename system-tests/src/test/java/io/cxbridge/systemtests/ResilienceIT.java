@@ -42,8 +42,7 @@ class ResilienceIT {
 
     @AfterEach
     void calmTheSim() {
-        sim.clearFaults();
-        sim.config(Map.of("externalLatencyMs", 0));
+        Load.calm(sim);
     }
 
     @Test
@@ -168,31 +167,7 @@ class ResilienceIT {
     }
 
     private static <T> List<T> parallel(int n, java.util.function.IntFunction<T> task) {
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
-        try {
-            List<java.util.concurrent.Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int index = i;
-                futures.add(pool.submit(() -> task.apply(index)));
-            }
-            List<T> out = new ArrayList<>();
-            for (java.util.concurrent.Future<T> f : futures) {
-                out.add(f.get(2, java.util.concurrent.TimeUnit.MINUTES));
-            }
-            return out;
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException(e);
-        } finally {
-            pool.shutdownNow();
-        }
+        return Load.parallel(n, task);
     }
 
     private static Reply accepted(String what, Supplier<Reply> post) {

@@ -10,9 +10,6 @@ import io.cxbridge.model.Topics;
 import io.cxbridge.systemtests.Gateway.Reply;
 import io.cxbridge.testkit.sim.SimControl;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,20 +17,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -49,11 +40,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RetryDurabilityIT {
 
     private static final int RUNS = Integer.getInteger("cxbridge.systemtests.pending-runs", 200);
+    /** The services that keep state in Redis and rebuild it after a loss. */
+    private static final List<String> STATEFUL = List.of("retry-svc", "fulfillment-svc", "retention-svc");
 
     private final LocalStack stack = StackExtension.stack();
     private final Gateway gateway = StackExtension.flows().gateway();
     private final SimControl sim = StackExtension.flows().sim();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     @AfterEach
     void calmTheSim() {
@@ -68,6 +60,7 @@ class RetryDurabilityIT {
         String deadAction = "durable-dead-" + Trace.hex(3);
         sim.fault(Map.of("method", "POST", "path", Flows.executePath(deadAction), "status", 400, "count", 3));
         Trace trace = Trace.random();
+        deadLetterTwoJobs();
         List<String> dead = submit(deadAction, 3, trace);
         List<String> runs = submit(action, RUNS, trace);
         for (String id : dead) {
@@ -78,7 +71,9 @@ class RetryDurabilityIT {
         await("every run pending in retry-svc").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> runs.stream().allMatch(id -> "pending".equals(state(id))));
         String dlqBefore = dlqListing(deadAction);
-        double lossesBefore = losses();
+        String fulfillmentDlqBefore = fulfillmentDeadLetters();
+        Map<String, Double> lossesBefore = new LinkedHashMap<>();
+        STATEFUL.forEach(service -> lossesBefore.put(service, losses(service)));
 
         stack.kill("redis");
         stack.up();
@@ -89,10 +84,16 @@ class RetryDurabilityIT {
         stack.stop("redis");
         wipe(stack.dataDir("redis"));
         stack.up();
-        await("retry-svc counted the loss and rebuilt").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(500)).until(() -> losses() >= lossesBefore + 1 && ready());
-        assertThat(losses()).as("one loss, counted once").isEqualTo(lossesBefore + 1);
+        await("every service that keeps state in Redis counted the loss and rebuilt").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500)).until(() -> STATEFUL.stream()
+                        .allMatch(service -> losses(service) >= lossesBefore.get(service) + 1 && ready(service)));
+        for (String service : STATEFUL) {
+            assertThat(losses(service)).as("%s: one loss, counted once", service)
+                    .isEqualTo(lossesBefore.get(service) + 1);
+        }
         assertThat(dlqListing(deadAction)).as("the DLQ API lists the same dead letters").isEqualTo(dlqBefore);
+        assertThat(fulfillmentDeadLetters()).as("fulfillment-svc's DLQ API lists the same dead letters")
+                .isEqualTo(fulfillmentDlqBefore);
 
         sim.clearFaults();
         for (String id : runs) {
@@ -108,11 +109,7 @@ class RetryDurabilityIT {
         long pid = stack.pid("retry-svc");
         String action = "poison-" + Trace.hex(3);
         List<String> valid = new ArrayList<>();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.endpoints().kafkaBootstrap());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = Load.producer(stack.endpoints())) {
             for (int i = 0; i < 50; i++) {
                 if (i == 10) {
                     ProducerRecord<String, String> r = new ProducerRecord<>(Topics.FAILED_RUNS, action,
@@ -129,6 +126,10 @@ class RetryDurabilityIT {
                             run(UUID.randomUUID().toString(), action));
                     r.headers().add(Headers.SCHEMA_VERSION, "7".getBytes(StandardCharsets.UTF_8));
                     producer.send(r).get();
+                } else if (i == 45) {
+                    // 2 MiB once decompressed (it reaches the broker gzipped, under the broker's 1 MiB)
+                    producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, action,
+                            Load.twoMiB(run(UUID.randomUUID().toString(), action)))).get();
                 }
                 String id = UUID.randomUUID().toString();
                 valid.add(id);
@@ -144,26 +145,27 @@ class RetryDurabilityIT {
         assertThat(reasons).anyMatch(r -> r.contains("cxbridge-replayed-at") && r.contains("not-a-date"))
                 .anyMatch(r -> r.contains("not a FailedRun JSON object"))
                 .anyMatch(r -> r.contains("actionId"))
-                .anyMatch(r -> r.contains("unknown schema version"));
+                .anyMatch(r -> r.contains("unknown schema version"))
+                .anyMatch(r -> r.contains("over the limit"));
         assertThat(stack.pid("retry-svc")).as("no restart").isEqualTo(pid);
     }
 
     @Test
     @Order(3)
     void anEvictingRedisMakesRetrySvcUnreadyNamingTheSetting() throws Exception {
-        redisCli("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+        Load.redisCli(stack, "CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
         try {
             await("retry-svc unready").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
                     .untilAsserted(() -> {
-                        HttpResponse<String> r = retry("/q/health/ready");
+                        HttpResponse<String> r = Load.get(mgmt("retry-svc", "/q/health/ready"));
                         assertThat(r.statusCode()).isEqualTo(503);
                         assertThat(r.body()).contains("maxmemory-policy");
                     });
         } finally {
-            redisCli("CONFIG", "SET", "maxmemory-policy", "noeviction");
+            Load.redisCli(stack, "CONFIG", "SET", "maxmemory-policy", "noeviction");
         }
         await("retry-svc ready again").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
-                .until(this::ready);
+                .until(() -> ready("retry-svc"));
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -175,29 +177,8 @@ class RetryDurabilityIT {
     }
 
     /** Posts {@code n} runs through the gateway, 8 at a time; answers their requestIds. */
-    private List<String> submit(String actionId, int n, Trace trace) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<String>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int index = i;
-                futures.add(pool.submit(() -> {
-                    String id = UUID.randomUUID().toString();
-                    Map<String, Object> body = Map.of("requestId", id, "actionId", actionId, "originalRunId",
-                            "run-" + index, "requestPayload", Map.of("i", index));
-                    await("run accepted").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
-                            .until(() -> gateway.post("/v1/data-actions/failed-runs", body, trace).status() == 202);
-                    return id;
-                }));
-            }
-            List<String> ids = new ArrayList<>();
-            for (Future<String> f : futures) {
-                ids.add(f.get(2, TimeUnit.MINUTES));
-            }
-            return ids;
-        } finally {
-            pool.shutdownNow();
-        }
+    private List<String> submit(String actionId, int n, Trace trace) {
+        return Load.parallel(n, i -> Load.run(gateway, actionId, i, trace));
     }
 
     private String state(String requestId) {
@@ -221,42 +202,71 @@ class RetryDurabilityIT {
         return String.join("\n", lines);
     }
 
-    private double losses() {
+    /** {@code cxbridge_redis_data_loss_total} of a service; -1 while it does not answer. */
+    private double losses(String service) {
         try {
-            for (String line : retry("/q/metrics").body().split("\n")) {
-                if (line.startsWith("cxbridge_redis_data_loss_total")) {
-                    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                }
-            }
+            return Load.metric(Load.get(mgmt(service, "/q/metrics")).body(), "cxbridge_redis_data_loss_total");
         } catch (RuntimeException e) {
             return -1;
         }
-        return 0;
     }
 
-    private boolean ready() {
-        return retry("/q/health/ready").statusCode() == 200;
-    }
-
-    private HttpResponse<String> retry(String path) {
+    private boolean ready(String service) {
         try {
-            // Health and metrics: retry-svc's management interface.
-            return http.send(HttpRequest.newBuilder(URI.create(stack.endpoints().managementUrl("retry-svc")
-                    + path)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            return Load.get(mgmt(service, "/q/health/ready")).statusCode() == 200;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
-    private void redisCli(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("redis-cli", "-p", stack.env().get("REDIS_PORT")));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertThat(p.waitFor()).as("redis-cli %s: %s", String.join(" ", args), out).isZero();
+    /** A service's health or metrics URL (the one place to change when they move to a management port). */
+    private String mgmt(String service, String path) {
+        // Health and metrics answer on the service's management port, not its API port.
+        return stack.endpoints().managementUrl(service) + path;
+    }
+
+    /**
+     * Two jobs whose token no configured key opens (not sealed by the gateway), straight to fulfillment-svc's topic:
+     * two dead letters its DLQ API lists (a record without a usable jobId is on the DLQ topic only).
+     */
+    private void deadLetterTwoJobs() throws Exception {
+        int before = fulfillmentDeadLetterCount();
+        try (KafkaProducer<String, String> producer = Load.producer(stack.endpoints())) {
+            for (int i = 0; i < 2; i++) {
+                String fulfillmentId = "durable-" + i + "-" + Trace.hex(3);
+                producer.send(new ProducerRecord<>(Topics.FULFILLMENT_JOBS, fulfillmentId, """
+                        {"jobId": "%s", "fulfillmentId": "%s", "fulfillmentUrl": "%s/api/v2/dataactions/fulfillments/%s",
+                         "fulfillmentToken": "not-sealed", "data": {}, "receivedAt": "%s", "deadline": "%s"}"""
+                        .formatted(UUID.randomUUID(), fulfillmentId, stack.endpoints().simUrl(), fulfillmentId,
+                                java.time.Instant.now(), java.time.Instant.now().plusSeconds(3600)))).get();
+            }
+        }
+        await("fulfillment-svc lists the two dead letters").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500)).until(() -> fulfillmentDeadLetterCount() >= before + 2);
+    }
+
+    private int fulfillmentDeadLetterCount() {
+        Reply r = gateway.get("/v1/fulfillment/dlq?pageSize=1", null);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return r.json().path("total").asInt();
+    }
+
+    /** Every dead letter fulfillment-svc's DLQ API lists (ids, classes, reasons, attempts), in a stable order. */
+    private String fulfillmentDeadLetters() {
+        TreeSet<String> lines = new TreeSet<>();
+        for (int page = 1; page <= 20; page++) {
+            Reply r = gateway.get("/v1/fulfillment/dlq?pageSize=100&pageNumber=" + page, null);
+            assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            JsonNode body = r.json();
+            body.path("entities").forEach(e -> lines.add(e.path("jobId").asText() + " " + e.path("fulfillmentId")
+                    .asText() + " " + e.path("errorClass").asText() + " " + e.path("reason").asText() + " "
+                    + e.path("attempts").asInt()));
+            if (page >= body.path("pageCount").asInt()) {
+                break;
+            }
+        }
+        assertThat(lines).as("fulfillment-svc's dead letters").isNotEmpty();
+        return String.join("\n", lines);
     }
 
     /** Redis's data directory emptied while it is stopped: it starts with nothing. */

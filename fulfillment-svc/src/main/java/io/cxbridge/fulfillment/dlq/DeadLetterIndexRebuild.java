@@ -1,6 +1,7 @@
 package io.cxbridge.fulfillment.dlq;
 
 import io.cxbridge.common.dlq.DeadLetterIndex;
+import io.cxbridge.common.kafka.RecordCheck;
 import io.cxbridge.common.kafka.TopicReplay;
 import io.cxbridge.common.redis.RedisRebuild;
 import io.cxbridge.model.Headers;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -36,6 +38,9 @@ public class DeadLetterIndexRebuild implements RedisRebuild {
     private static final Logger LOG = Logger.getLogger(DeadLetterIndexRebuild.class);
     private static final Pattern UUID = Pattern.compile(Ids.UUID_REGEX);
     static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
+    /** Refused before their value was read: the worker lists them on the topic only, so the rebuild does too. */
+    private static final Set<String> REFUSED_UNREAD = Set.of(RecordCheck.TOO_LARGE, RecordCheck.MALFORMED_HEADER,
+            RecordCheck.UNKNOWN_HEADER, RecordCheck.UNKNOWN_SCHEMA_VERSION);
 
     private final Map<String, Object> kafkaConfig;
     private final DeadLetterIndex<JobDeadLetter> index;
@@ -78,6 +83,9 @@ public class DeadLetterIndexRebuild implements RedisRebuild {
 
     /** The entry a DLQ record stands for, or null for one that names no job (listed on the topic only). */
     static JobDeadLetter entry(ConsumerRecord<String, String> r) {
+        if (REFUSED_UNREAD.contains(header(r, Headers.ERROR_CLASS))) {
+            return null;
+        }
         FulfillmentJob job;
         try {
             job = r.value() == null ? null : Json.mapper().readValue(r.value(), FulfillmentJob.class);

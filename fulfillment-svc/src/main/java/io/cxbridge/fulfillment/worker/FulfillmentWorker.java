@@ -236,7 +236,10 @@ public class FulfillmentWorker {
         String type = outcome.complete() ? AuditTypes.FULFILLMENT_COMPLETED : AuditTypes.FULFILLMENT_FAILED;
         LOG.infof("job %s (fulfillment %s) %s after %d external attempt(s)", job.jobId(), job.fulfillmentId(),
                 terminal.wire(), outcome.attempts());
-        return store.markPosted(job.fulfillmentId(), job.jobId())
+        // The receiver has the result: the mark is retried on its own until Redis takes it. Left to the retry of the
+        // whole job, a Redis outage right here would run the job again and post its result twice.
+        return retry.untilDone("posted mark of fulfillment " + job.fulfillmentId(),
+                        () -> store.markPosted(job.fulfillmentId(), job.jobId()))
                 .chain(() -> audit.emit(type, job.fulfillmentId(), job.traceId(), data))
                 .chain(() -> store.put(done))
                 .invoke(() -> metrics.resultPosted(Duration.between(job.receivedAt(), now),

@@ -160,6 +160,15 @@ public class ControlApi {
                     notAllowed(ctx, "POST");
                 }
             }
+            case "/sim/tokens/revoke" -> {
+                if ("POST".equals(method)) {
+                    ObjectNode answer = Json.mapper().createObjectNode();
+                    answer.put("revoked", tokens.revokeAll());
+                    Http.json(ctx, 200, answer);
+                } else {
+                    notAllowed(ctx, "POST");
+                }
+            }
             case "/sim/retention/fail-next" -> {
                 if ("POST".equals(method)) {
                     withBody(ctx, body -> failNext(ctx, body));
@@ -199,7 +208,8 @@ public class ControlApi {
                     }
                 } else {
                     Http.problem(ctx, 404, "Not found", "no control endpoint " + method + " " + path
-                            + "; see /sim/config, /sim/faults, /sim/stats, /sim/reset, /sim/seed, /sim/actions/run");
+                            + "; see /sim/config, /sim/faults, /sim/stats, /sim/reset, /sim/seed, /sim/actions/run, "
+                            + "/sim/tokens/revoke");
                 }
             }
         }

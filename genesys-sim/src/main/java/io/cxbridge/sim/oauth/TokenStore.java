@@ -68,4 +68,11 @@ public class TokenStore {
     public synchronized void reset() {
         tokens.clear();
     }
+
+    /** Revokes every issued token (as an administrator revoking a client's grants would); answers how many. */
+    public synchronized int revokeAll() {
+        int n = tokens.size();
+        tokens.clear();
+        return n;
+    }
 }

@@ -73,6 +73,11 @@ public final class SimControl {
         return send("GET", "/sim/stats", null);
     }
 
+    /** Revokes every access token the sim issued (counts, faults, configuration stay); answers how many. */
+    public int revokeTokens() {
+        return send("POST", "/sim/tokens/revoke", null).path("revoked").asInt();
+    }
+
     /** Forgets all state, tokens, faults and counts; configuration back to the sim's defaults. */
     public void reset() {
         send("POST", "/sim/reset", null);
