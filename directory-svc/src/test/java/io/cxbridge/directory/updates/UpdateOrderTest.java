@@ -7,7 +7,6 @@ import io.cxbridge.common.audit.AuditEmitter;
 import io.cxbridge.directory.cache.CachedDirectory;
 import io.cxbridge.directory.cache.DirectoryEntry;
 import io.cxbridge.directory.config.DirectoryConfig;
-import io.cxbridge.genesys.webhook.WebhookSender;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.event.DirectoryUpdated;
 import io.cxbridge.testkit.KafkaResource;
@@ -52,7 +51,7 @@ class UpdateOrderTest {
     @Inject
     AuditEmitter audit;
     @Inject
-    WebhookSender webhooks;
+    DirectoryWebhook webhooks;
     @Inject
     DirectoryConfig config;
     @Inject

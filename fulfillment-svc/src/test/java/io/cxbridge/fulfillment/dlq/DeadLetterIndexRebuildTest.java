@@ -29,7 +29,7 @@ class DeadLetterIndexRebuildTest {
 
     @Test
     void aJobDeadLetteredAfterItWasReadIsListed() {
-        DeadLetterEntry e = DeadLetterIndexRebuild.entry(deadLetter("token-unreadable"));
+        JobDeadLetter e = DeadLetterIndexRebuild.entry(deadLetter("token-unreadable"));
         assertNotNull(e);
         assertEquals("token-unreadable", e.errorClass());
     }

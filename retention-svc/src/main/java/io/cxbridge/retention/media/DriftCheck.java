@@ -5,6 +5,7 @@ import io.cxbridge.common.audit.AuditEmitter;
 import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.model.event.Ids;
 import io.cxbridge.retention.config.RetentionConfig;
+import io.cxbridge.retention.webhook.RetentionWebhook;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -33,17 +34,17 @@ public class DriftCheck {
     private final AppliedPolicies applied;
     private final MediaRetentionUpstream upstream;
     private final AuditEmitter audit;
-    private final MediaApply notifier;
+    private final RetentionWebhook webhook;
     private final MeterRegistry registry;
     private final RetentionConfig config;
     private final Clock clock;
 
     public DriftCheck(AppliedPolicies applied, MediaRetentionUpstream upstream, AuditEmitter audit,
-                      MediaApply notifier, MeterRegistry registry, RetentionConfig config, Clock clock) {
+                      RetentionWebhook webhook, MeterRegistry registry, RetentionConfig config, Clock clock) {
         this.applied = applied;
         this.upstream = upstream;
         this.audit = audit;
-        this.notifier = notifier;
+        this.webhook = webhook;
         this.registry = registry;
         this.config = config;
         this.clock = clock;
@@ -103,8 +104,8 @@ public class DriftCheck {
                         traceId, data));
                 registry.counter("cxbridge.retention.drift.detected", "change", (String) d.get("change")).increment();
             }
-            return events.invoke(() -> notifier.webhook(Map.of("type", AuditTypes.RETENTION_DRIFT_DETECTED,
-                    "drift", report)));
+            return events.invoke(() -> webhook.notifyDrift(MediaTargets.MEDIA_RETENTION,
+                    ((Number) report.get("applied")).intValue(), drifted, traceId));
         });
     }
 

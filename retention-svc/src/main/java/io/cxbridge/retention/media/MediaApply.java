@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.common.audit.AuditEmitter;
 import io.cxbridge.genesys.http.GenesysResponse;
-import io.cxbridge.genesys.webhook.WebhookSender;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.retention.config.RetentionConfig;
+import io.cxbridge.retention.webhook.RetentionWebhook;
 import io.cxbridge.retention.report.RetentionReport;
 import io.cxbridge.retention.state.RequestJournal;
 import io.cxbridge.retention.state.RequestRecord;
@@ -42,19 +42,19 @@ public class MediaApply {
     private final RequestJournal journal;
     private final RetentionReport report;
     private final AuditEmitter audit;
-    private final WebhookSender webhooks;
+    private final RetentionWebhook webhook;
     private final RetentionConfig config;
     private final Clock clock;
 
     public MediaApply(MediaRetentionUpstream upstream, RequestStore store, RequestJournal journal,
-                      RetentionReport report, AuditEmitter audit, WebhookSender webhooks, RetentionConfig config,
+                      RetentionReport report, AuditEmitter audit, RetentionWebhook webhook, RetentionConfig config,
                       Clock clock) {
         this.upstream = upstream;
         this.store = store;
         this.journal = journal;
         this.report = report;
         this.audit = audit;
-        this.webhooks = webhooks;
+        this.webhook = webhook;
         this.config = config;
         this.clock = clock;
     }
@@ -180,7 +180,7 @@ public class MediaApply {
         data.put("latencyMs", done.latencyMs());
         return audit.emit(type, done.requestId(), traceId, data)
                 .chain(() -> store.finish(done, RequestStore.outcomeCounts(done)))
-                .invoke(() -> webhook(done))
+                .invoke(() -> webhook.notify(done, traceId))
                 .replaceWithVoid();
     }
 
@@ -198,23 +198,5 @@ public class MediaApply {
         out.put("policyId", policyId);
         out.put("deleted", true);
         return out;
-    }
-
-    /**
-     * The one way media retention calls the optional webhook (a request's final state, or a drift report): signed,
-     * bounded by {@code webhook.timeout}, never failing the work.
-     */
-    public void webhook(Object body) {
-        if (config.webhook().url().isEmpty()) {
-            return;
-        }
-        String json;
-        try {
-            json = Json.mapper().writeValueAsString(body);
-        } catch (Exception e) {
-            return;
-        }
-        webhooks.post(config.webhook().url().get(), config.webhook().secret().orElse(""), json,
-                config.webhook().timeout()).subscribe().with(ok -> { }, f -> { });
     }
 }

@@ -2,6 +2,7 @@ package io.cxbridge.retention.webhook;
 
 import io.cxbridge.genesys.webhook.WebhookSender;
 import io.cxbridge.genesys.webhook.WebhookTarget;
+import io.cxbridge.model.webhook.RetentionDriftWebhookEvent;
 import io.cxbridge.model.webhook.RetentionWebhookEvent;
 import io.cxbridge.retention.config.RetentionConfig;
 import io.cxbridge.retention.state.RequestRecord;
@@ -10,6 +11,8 @@ import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.interceptor.Interceptor;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -40,5 +43,11 @@ public class RetentionWebhook {
                 done.state() == RequestState.deployed ? RetentionWebhookEvent.DEPLOYED : RetentionWebhookEvent.FAILED,
                 UUID.randomUUID().toString(), done.requestId(), done.state().name(), done.jobId(), done.policyId(),
                 done.objectType(), done.latencyMs(), done.error(), clock.instant(), traceId)));
+    }
+
+    /** Posts a drift report (managed policies changed or deleted outside cxbridge) in the background. */
+    public void notifyDrift(String checked, int applied, List<Map<String, Object>> drifted, String traceId) {
+        target.ifPresent(t -> sender.send(t, new RetentionDriftWebhookEvent(RetentionDriftWebhookEvent.DRIFT_DETECTED,
+                UUID.randomUUID().toString(), checked, applied, drifted, clock.instant(), traceId)));
     }
 }

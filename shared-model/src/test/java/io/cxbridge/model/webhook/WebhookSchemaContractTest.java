@@ -22,6 +22,7 @@ class WebhookSchemaContractTest {
     @CsvSource({
             "retry-webhook.schema.json, io.cxbridge.model.webhook.RetryWebhookEvent",
             "retention-webhook.schema.json, io.cxbridge.model.webhook.RetentionWebhookEvent",
+            "retention-drift-webhook.schema.json, io.cxbridge.model.webhook.RetentionDriftWebhookEvent",
             "directory-webhook.schema.json, io.cxbridge.model.event.DirectoryUpdated"})
     void theSchemaListsExactlyTheRecordsFieldsAndRequiresOnlyThem(String schema, Class<? extends Record> type)
             throws Exception {
@@ -35,7 +36,8 @@ class WebhookSchemaContractTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"retry-webhook.schema.json", "retention-webhook.schema.json", "directory-webhook.schema.json"})
+    @CsvSource({"retry-webhook.schema.json", "retention-webhook.schema.json", "retention-drift-webhook.schema.json",
+            "directory-webhook.schema.json"})
     void aSerialisedSampleHasEveryRequiredFieldWithItsType(String schema) throws Exception {
         JsonNode doc = Json.mapper().readTree(Files.readString(docs().resolve(schema)));
         Object sample = switch (schema) {
@@ -43,6 +45,10 @@ class WebhookSchemaContractTest {
                     null, 2, 200, Instant.parse("2026-01-01T00:00:00Z"), null);
             case "retention-webhook.schema.json" -> new RetentionWebhookEvent(RetentionWebhookEvent.DEPLOYED, "e-1",
                     "r-1", "deployed", "j-1", "p-1", "call", 12L, null, Instant.parse("2026-01-01T00:00:00Z"), "t");
+            case "retention-drift-webhook.schema.json" -> new RetentionDriftWebhookEvent(
+                    RetentionDriftWebhookEvent.DRIFT_DETECTED, "e-1", "media-retention", 2,
+                    java.util.List.of(java.util.Map.of("name", "calls", "policyId", "p-1", "change", "deleted",
+                            "diff", java.util.List.of())), Instant.parse("2026-01-01T00:00:00Z"), "t");
             default -> new DirectoryUpdated("queues", 3, Instant.parse("2026-01-01T00:00:00Z"), "h", 300, null);
         };
         JsonNode json = Json.mapper().valueToTree(sample);
