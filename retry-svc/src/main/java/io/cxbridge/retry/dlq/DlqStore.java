@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The index of dead letters in Redis, written after each DLQ record is acknowledged: {@code <prefix>:dlq:entry:<id>}
- * (JSON, kept {@code dlq-ttl}), the sorted sets {@code <prefix>:dlq:index} and {@code <prefix>:dlq:action:<actionId>}
- * (score: dead-lettered epoch ms, so newest first is a reverse range), and {@code <prefix>:dlq:replayed:<id>} (the
+ * The index of dead letters in Redis, written after each DLQ record is acknowledged: {@code {<prefix>}:dlq:entry:<id>}
+ * (JSON, kept {@code dlq-ttl}), the sorted sets {@code {<prefix>}:dlq:index} and {@code {<prefix>}:dlq:action:<actionId>}
+ * (score: dead-lettered epoch ms, so newest first is a reverse range), and {@code {<prefix>}:dlq:replayed:<id>} (the
  * replay mark, set only if absent). Entries older than {@code dlq-ttl} are trimmed from the sets by score on every
  * write and list; no KEYS anywhere.
  */
@@ -34,19 +34,19 @@ public class DlqStore {
     }
 
     String entryKey(String id) {
-        return config.keyPrefix() + ":dlq:entry:" + id;
+        return "{" + config.keyPrefix() + "}:dlq:entry:" + id;
     }
 
     String replayedKey(String id) {
-        return config.keyPrefix() + ":dlq:replayed:" + id;
+        return "{" + config.keyPrefix() + "}:dlq:replayed:" + id;
     }
 
     String indexKey() {
-        return config.keyPrefix() + ":dlq:index";
+        return "{" + config.keyPrefix() + "}:dlq:index";
     }
 
     String actionKey(String actionId) {
-        return config.keyPrefix() + ":dlq:action:" + actionId;
+        return "{" + config.keyPrefix() + "}:dlq:action:" + actionId;
     }
 
     private static final String INDEX_SCRIPT = """
