@@ -52,6 +52,20 @@ public final class LocalStack implements AutoCloseable {
         Path root = Path.of(System.getProperty("cxbridge.root", "..")).toAbsolutePath().normalize();
         Path state = Path.of(System.getProperty("cxbridge.stack-state", root.resolve("system-tests/target/stack").toString()))
                 .toAbsolutePath().normalize();
+        return start(state, Map.of());
+    }
+
+    /**
+     * A second stack beside the shared one, in its own state directory ({@code system-tests/target/<name>}) on its own
+     * ports, with extra {@code ./stack} variables (e.g. {@code CXBRIDGE_REDIS_HOSTS} for a Redis Cluster).
+     */
+    public static LocalStack start(String name, Map<String, String> extraEnv) {
+        Path root = Path.of(System.getProperty("cxbridge.root", "..")).toAbsolutePath().normalize();
+        return start(root.resolve("system-tests/target").resolve(name).normalize(), extraEnv);
+    }
+
+    private static LocalStack start(Path state, Map<String, String> extraEnv) {
+        Path root = Path.of(System.getProperty("cxbridge.root", "..")).toAbsolutePath().normalize();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("STACK_STATE", state.toString());
         env.put("READY_TIMEOUT", "240");
@@ -73,6 +87,7 @@ public final class LocalStack implements AutoCloseable {
         // The local stack's two clients plus one with 2 s access tokens (SdkLoginIT), as a mounted keys file would be.
         env.put("_LOCAL_CXBRIDGE_GATEWAY_AUTH_KEYS_FILE",
                 root.resolve("system-tests/src/test/resources/keys/system-test-keys.yaml").toString());
+        env.putAll(extraEnv);
         LocalStack stack = new LocalStack(root, state, env);
         stack.down(); // leftovers of an earlier run that could not stop its stack
         Runtime.getRuntime().addShutdownHook(stack.shutdownHook);

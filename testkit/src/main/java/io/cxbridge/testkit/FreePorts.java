@@ -16,6 +16,15 @@ final class FreePorts {
         }
     }
 
+    /** True when nothing listens on {@code port} of the loopback address and it can be bound now. */
+    static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private FreePorts() {
     }
 }

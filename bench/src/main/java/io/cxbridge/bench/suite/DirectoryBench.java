@@ -72,7 +72,7 @@ public final class DirectoryBench implements Benchmark {
         int valueBytes = 0;
         long n = Math.max(1000, Math.round(rate * ctx.seconds()));
         try (Redis redis = ctx.redis()) {
-            String key = PREFIX + ":entries:bench-l2-" + run + "-0";
+            String key = PREFIX + ":entries:{bench-l2-" + run + "-0}";
             for (int i = 0; i < 200; i++) {
                 redis.command("GET", key);
             }

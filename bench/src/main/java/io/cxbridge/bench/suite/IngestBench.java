@@ -100,7 +100,7 @@ public final class IngestBench implements Benchmark {
         // The bench stack's retry-svc would now resubmit every ingested run for minutes, loading the machine under
         // the next benchmarks: drop its due set (the runs stay in Redis, pending, until their TTL).
         try (Redis redis = ctx.redis()) {
-            redis.command("DEL", "cxbridge:retry:due");
+            redis.command("DEL", "{cxbridge:retry}:due");
         }
     }
 }

@@ -77,7 +77,7 @@ public final class RetryBench implements Benchmark {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String topic = "cxbridge.bench.failed-runs." + run;
         String prefix = "cxbridge:retry:bench:" + run;
-        String due = prefix + ":due";
+        String due = "{" + prefix + "}:due"; // retry-svc hash-tags its prefix (Redis Cluster)
         Path jar = ctx.root().resolve("retry-svc/target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException("retry-svc is not packaged: " + jar);

@@ -394,12 +394,14 @@ public final class DirectoryCache {
         }
     }
 
+    // The id is the hash tag: the write and invalidate scripts touch both keys of one directory, so on a Redis
+    // Cluster they must share a slot; different directories still spread over the nodes.
     private String entryKey(String id) {
-        return settings.keyPrefix() + ":entries:" + id;
+        return settings.keyPrefix() + ":entries:{" + id + "}";
     }
 
     private String markKey(String id) {
-        return settings.keyPrefix() + ":invalidated:" + id;
+        return settings.keyPrefix() + ":invalidated:{" + id + "}";
     }
 
     private String lockKey(String id) {

@@ -16,8 +16,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Run state in Redis: {@code <prefix>:run:<requestId>} (JSON) and the sorted set {@code <prefix>:due} (member
- * requestId, score the epoch ms of its next attempt). A run is in the due set exactly while it is pending.
+ * Run state in Redis: {@code {<prefix>}:run:<requestId>} (JSON) and the sorted set {@code {<prefix>}:due} (member
+ * requestId, score the epoch ms of its next attempt). A run is in the due set exactly while it is pending. Every key
+ * carries the hash tag {@code {<prefix>}}: the scripts touch a run's keys and the due set together, so on a Redis
+ * Cluster they must share one slot.
  */
 @ApplicationScoped
 public class RunStore {
@@ -30,18 +32,23 @@ public class RunStore {
         this.config = config;
     }
 
+    /** The hash tag of every key ({@link RetryConfig#keyPrefix} in braces); the DLQ index uses the same. */
+    private static String tag(RetryConfig config) {
+        return "{" + config.keyPrefix() + "}";
+    }
+
     String key(String requestId) {
-        return config.keyPrefix() + ":run:" + requestId;
+        return tag(config) + ":run:" + requestId;
     }
 
     /** The due set: requestIds scored by their due time (epoch ms); a taken run sits a claim lease ahead. */
     public String dueKey() {
-        return config.keyPrefix() + ":due";
+        return tag(config) + ":due";
     }
 
     /** Present while a replayed run's record is on its way back: lets it past the dedupe of finished runs once. */
     String replayPassKey(String requestId) {
-        return config.keyPrefix() + ":replay-pass:" + requestId;
+        return tag(config) + ":replay-pass:" + requestId;
     }
 
     public Uni<Optional<RunRecord>> get(String requestId) {
@@ -49,7 +56,7 @@ public class RunStore {
     }
 
     String claimKey(String requestId) {
-        return config.keyPrefix() + ":claim:" + requestId;
+        return tag(config) + ":claim:" + requestId;
     }
 
     /** What {@link #admit} did. */
