@@ -49,7 +49,7 @@ class FulfillmentProcessIT {
 
     private static ServiceProcess start(Map<String, String> extra) {
         GenesysSim sim = GenesysSim.shared();
-        Map<String, String> p = ServiceProcess.sharedWiring();
+        Map<String, String> p = GenesysSim.sharedWiring();
         p.put("cxbridge.fulfillment.external.url", sim.baseUrl() + "/external/api");
         p.put("cxbridge.fulfillment-url.test-hosts", "127.0.0.1:" + sim.port());
         p.put("cxbridge.fulfillment.shutdown-grace", "15s");

@@ -26,7 +26,7 @@ class RetentionProcessIT {
     private static final String POLICIES = "/api/v2/datamanagement/retention/policies";
 
     private static ServiceProcess start() {
-        Map<String, String> p = ServiceProcess.sharedWiring();
+        Map<String, String> p = GenesysSim.sharedWiring();
         p.put("cxbridge.retention.poll.initial-delay", "200ms");
         p.put("cxbridge.retention.poll.max-delay", "500ms");
         p.put("quarkus.shutdown.timeout", "3s");

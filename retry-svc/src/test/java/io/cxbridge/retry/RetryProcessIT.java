@@ -42,7 +42,7 @@ class RetryProcessIT {
     private static final String EXECUTE = "/api/v2/integrations/actions/**";
 
     private static ServiceProcess start() {
-        Map<String, String> p = ServiceProcess.sharedWiring();
+        Map<String, String> p = GenesysSim.sharedWiring();
         p.put("cxbridge.genesys.rate-limit.enabled", "false");
         p.put("cxbridge.retry.key-prefix", "cxbridge:retry:it");
         p.put("cxbridge.retry.backoff.base", "2s");

@@ -1,6 +1,5 @@
 package io.cxbridge.testkit;
 
-import io.cxbridge.testkit.sim.GenesysSim;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -97,21 +95,6 @@ public final class ServiceProcess {
         throw last;
     }
 
-    /**
-     * The system properties that wire a packaged service to this JVM's shared broker, redis-server and genesys-sim
-     * (local profile, one partition per topic), as a mutable map for the test's own settings.
-     */
-    public static Map<String, String> sharedWiring() {
-        GenesysSim sim = GenesysSim.shared();
-        Map<String, String> p = new HashMap<>();
-        p.put("quarkus.profile", "local");
-        p.put("kafka.bootstrap.servers", KafkaBroker.shared().bootstrapServers());
-        p.put("quarkus.redis.hosts", RedisServer.shared().url());
-        p.put("cxbridge.genesys.base-url", sim.baseUrl());
-        p.put("cxbridge.genesys.login-url", sim.baseUrl());
-        p.put("cxbridge.kafka.partitions", "1");
-        return p;
-    }
 
     /** The packaged jar of {@code module}, looked for from the working directory upwards; a clear error if missing. */
     public static Path jarOf(String module) {

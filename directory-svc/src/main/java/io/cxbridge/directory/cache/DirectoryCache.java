@@ -1,5 +1,6 @@
 package io.cxbridge.directory.cache;
 
+import io.cxbridge.directory.entry.InvalidDirectoryException;
 import io.cxbridge.directory.metrics.CacheMetrics;
 import io.cxbridge.genesys.redis.LuaScript;
 import io.cxbridge.model.Json;

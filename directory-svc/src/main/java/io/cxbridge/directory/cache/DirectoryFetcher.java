@@ -1,5 +1,7 @@
 package io.cxbridge.directory.cache;
 
+import io.cxbridge.directory.entry.InvalidDirectoryException;
+import io.cxbridge.directory.entry.DirectoryEntry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxbridge.directory.source.DirectorySource;

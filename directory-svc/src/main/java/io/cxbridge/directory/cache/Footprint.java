@@ -1,5 +1,6 @@
 package io.cxbridge.directory.cache;
 
+import io.cxbridge.directory.entry.DirectoryEntry;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**

@@ -39,7 +39,7 @@ class ByteBoundProcessIT {
         sim = GenesysSim.shared().control();
         sim.reset();
         sim.config(Map.of("directorySize", ENTRIES, "rateLimitPerMinute", 100_000));
-        Map<String, String> p = ServiceProcess.sharedWiring();
+        Map<String, String> p = GenesysSim.sharedWiring();
         p.put("cxbridge.directory.max-bytes", "32M");
         p.put("cxbridge.directory.max-entries", String.valueOf(ENTRIES));
         // Five pages a directory, no client-side shaping: the test is about memory, not the call budget.

@@ -1,5 +1,7 @@
 package io.cxbridge.directory.cache;
 
+import io.cxbridge.directory.entry.InvalidDirectoryException;
+import io.cxbridge.directory.entry.DirectoryEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

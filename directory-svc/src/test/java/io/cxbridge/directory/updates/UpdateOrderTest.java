@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.cxbridge.common.audit.AuditEmitter;
 import io.cxbridge.directory.cache.CachedDirectory;
-import io.cxbridge.directory.cache.DirectoryEntry;
+import io.cxbridge.directory.entry.DirectoryEntry;
 import io.cxbridge.directory.config.DirectoryConfig;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.event.DirectoryUpdated;

@@ -1,5 +1,6 @@
 package io.cxbridge.retention.media;
 
+import io.cxbridge.retention.policy.MediaMapping;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

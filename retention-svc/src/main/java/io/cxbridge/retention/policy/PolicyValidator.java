@@ -7,7 +7,6 @@ import io.cxbridge.model.Json;
 import io.cxbridge.model.problem.Violation;
 import io.cxbridge.model.validation.Violations;
 import io.cxbridge.retention.config.RetentionConfig;
-import io.cxbridge.retention.media.MediaMapping;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.Validator;
 import java.time.DateTimeException;

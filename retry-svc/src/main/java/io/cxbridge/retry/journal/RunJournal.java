@@ -14,7 +14,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 /**
  * retry-svc's system of record: every state change of a run goes to {@code cxbridge.dataactions.retry-state.v1}
  * (key requestId, acks=all, idempotent producer) before it is acted on, written to Redis or the source offset is
- * committed. Redis is an index of it, rebuilt by {@link RetryRebuild} when Redis lost its data.
+ * committed. Redis is an index of it, rebuilt by {@code rebuild.RetryRebuild} when Redis lost its data.
  */
 @ApplicationScoped
 public class RunJournal {

@@ -1,5 +1,7 @@
 package io.cxbridge.testkit.sim;
 
+import io.cxbridge.testkit.KafkaBroker;
+import io.cxbridge.testkit.RedisServer;
 import io.cxbridge.testkit.ServiceProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -191,5 +194,22 @@ public final class GenesysSim {
             return a;
         }
         return b != null && !b.isBlank() ? b : null;
+    }
+
+    /**
+     * The system properties that wire a packaged service to this JVM's shared broker, redis-server and genesys-sim
+     * (local profile, one partition per topic), as a mutable map for the test's own settings. It lives here, not in
+     * {@link ServiceProcess}, so the sim package depends on the process launcher and never the other way round.
+     */
+    public static Map<String, String> sharedWiring() {
+        GenesysSim sim = shared();
+        Map<String, String> p = new HashMap<>();
+        p.put("quarkus.profile", "local");
+        p.put("kafka.bootstrap.servers", KafkaBroker.shared().bootstrapServers());
+        p.put("quarkus.redis.hosts", RedisServer.shared().url());
+        p.put("cxbridge.genesys.base-url", sim.baseUrl());
+        p.put("cxbridge.genesys.login-url", sim.baseUrl());
+        p.put("cxbridge.kafka.partitions", "1");
+        return p;
     }
 }

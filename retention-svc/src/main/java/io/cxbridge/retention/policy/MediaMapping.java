@@ -1,12 +1,10 @@
-package io.cxbridge.retention.media;
+package io.cxbridge.retention.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.problem.Violation;
-import io.cxbridge.retention.policy.PolicyRules;
-import io.cxbridge.retention.policy.RetentionPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

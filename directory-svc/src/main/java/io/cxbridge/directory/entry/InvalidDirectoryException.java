@@ -1,4 +1,4 @@
-package io.cxbridge.directory.cache;
+package io.cxbridge.directory.entry;
 
 /** Genesys answered with a directory that cannot be cached (an invalid entry, or more entries than the bound): 502. */
 public class InvalidDirectoryException extends RuntimeException {

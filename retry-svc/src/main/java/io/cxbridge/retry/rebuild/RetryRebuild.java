@@ -1,4 +1,4 @@
-package io.cxbridge.retry.journal;
+package io.cxbridge.retry.rebuild;
 
 import io.cxbridge.common.kafka.TopicReplay;
 import io.cxbridge.common.redis.RedisRebuild;

@@ -1,4 +1,4 @@
-package io.cxbridge.directory.cache;
+package io.cxbridge.directory.entry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
