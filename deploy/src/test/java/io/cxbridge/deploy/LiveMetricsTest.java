@@ -58,18 +58,19 @@ class LiveMetricsTest {
     static void startTheServices() {
         KafkaBroker broker = KafkaBroker.shared();
         RedisServer redis = RedisServer.shared();
+        int genesys = freePort();
         Map<String, String> wiring = Map.of(
                 "quarkus.profile", "local",
                 "kafka.bootstrap.servers", broker.bootstrapServers(),
                 "quarkus.redis.hosts", redis.url(),
                 // Nothing listens there: a proxied call fails fast at the token request, never leaves the machine.
-                "cxbridge.genesys.base-url", "http://127.0.0.1:" + freePort(),
+                "cxbridge.genesys.base-url", "http://127.0.0.1:" + genesys,
                 "cxbridge.genesys.retry.deadline", "2s",
                 "cxbridge.kafka.partitions", "1");
         // The five at once (each waits for its own readiness); any that fails stops the others in stop().
         List<CompletableFuture<Void>> starts = Repo.SERVICES.keySet().stream().map(svc -> CompletableFuture.runAsync(
-                () -> SERVICES.put(svc, ServiceProcess.start(svc, ServiceProcess.jarOf(svc), "192m", wiring,
-                        Duration.ofSeconds(180))))).toList();
+                () -> SERVICES.put(svc, ServiceProcess.start(svc, ServiceProcess.jarOf(svc), "192m", wiringOf(svc, wiring,
+                        genesys), Duration.ofSeconds(180))))).toList();
         CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
         gateway = SERVICES.get(Repo.GATEWAY);
         // Traffic a gateway sees: a refused request, a proxied one (the local profile's demo key), so that the
@@ -99,6 +100,15 @@ class LiveMetricsTest {
     @AfterAll
     static void stop() {
         SERVICES.values().forEach(ServiceProcess::stop);
+    }
+
+    /** The local profile's echo Data Action calls the Genesys base URL: allowed over http there, as ./stack does. */
+    private static Map<String, String> wiringOf(String svc, Map<String, String> wiring, int genesys) {
+        Map<String, String> p = new java.util.HashMap<>(wiring);
+        if (svc.equals("fulfillment-svc")) {
+            p.put("cxbridge.fulfillment-url.test-hosts", "127.0.0.1:" + genesys);
+        }
+        return p;
     }
 
     /** The service a rule group is about ({@code cxbridge-retry-svc}), if it is one service's. */
