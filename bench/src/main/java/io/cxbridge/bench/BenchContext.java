@@ -47,12 +47,15 @@ public final class BenchContext implements AutoCloseable {
 
     public BenchContext(Map<String, String> env) {
         this.env = env;
-        this.root = Path.of(env.getOrDefault("BENCH_ROOT", ".")).toAbsolutePath().normalize();
-        this.state = Path.of(env.getOrDefault("STACK_STATE", root.resolve("bench/target/stack").toString()));
+        this.root =
+                Path.of(env.getOrDefault("BENCH_ROOT", ".")).toAbsolutePath().normalize();
+        this.state = Path.of(env.getOrDefault(
+                "STACK_STATE", root.resolve("bench/target/stack").toString()));
         // Two event loops: the load generator shares two cores with everything it measures.
-        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4)
-                .setBlockedThreadCheckInterval(10_000));
-        this.control = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5000),
+        this.vertx = Vertx.vertx(
+                new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4).setBlockedThreadCheckInterval(10_000));
+        this.control = vertx.createHttpClient(
+                new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5000),
                 new PoolOptions().setHttp1MaxSize(16));
     }
 
@@ -123,7 +126,11 @@ public final class BenchContext implements AutoCloseable {
     }
 
     public Response call(HttpMethod method, int port, String uri, MultiMap headers, String body) {
-        RequestOptions o = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri)
+        RequestOptions o = new RequestOptions()
+                .setMethod(method)
+                .setHost("127.0.0.1")
+                .setPort(port)
+                .setURI(uri)
                 .setTimeout(timeoutMs(uri));
         if (headers != null) {
             o.setHeaders(headers);
@@ -132,7 +139,9 @@ public final class BenchContext implements AutoCloseable {
             return control.request(o)
                     .compose(req -> body == null ? req.send() : req.send(body))
                     .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), resp.headers(), b)))
-                    .toCompletionStage().toCompletableFuture().get(timeoutMs(uri) + 5000, TimeUnit.MILLISECONDS);
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(timeoutMs(uri) + 5000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw new IllegalStateException(method + " 127.0.0.1:" + port + uri + ": " + e, e);
         }
@@ -162,8 +171,12 @@ public final class BenchContext implements AutoCloseable {
     /** A sim access token, for calls straight to the sim (and through nginx). */
     public String simToken() {
         MultiMap h = MultiMap.caseInsensitiveMultiMap()
-                .set("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        (SIM_CLIENT + ":" + SIM_SECRET).getBytes(StandardCharsets.UTF_8)))
+                .set(
+                        "Authorization",
+                        "Basic "
+                                + Base64.getEncoder()
+                                        .encodeToString(
+                                                (SIM_CLIENT + ":" + SIM_SECRET).getBytes(StandardCharsets.UTF_8)))
                 .set("Content-Type", "application/x-www-form-urlencoded");
         Response r = call(HttpMethod.POST, sim(), "/oauth/token", h, "grant_type=client_credentials");
         require(r, 200, "sim token");
@@ -207,7 +220,8 @@ public final class BenchContext implements AutoCloseable {
     public static long requests(JsonNode stats, String method, String path) {
         long n = 0;
         for (JsonNode r : stats.get("requests")) {
-            if (r.get("method").asText().equals(method) && r.get("path").asText().equals(path)) {
+            if (r.get("method").asText().equals(method)
+                    && r.get("path").asText().equals(path)) {
                 n += r.get("count").asLong();
             }
         }
@@ -228,7 +242,9 @@ public final class BenchContext implements AutoCloseable {
     public OptionalLong pid(String part) {
         try {
             Path f = state.resolve("pids").resolve(part + ".pid");
-            return Files.exists(f) ? OptionalLong.of(Long.parseLong(Files.readString(f).trim())) : OptionalLong.empty();
+            return Files.exists(f)
+                    ? OptionalLong.of(Long.parseLong(Files.readString(f).trim()))
+                    : OptionalLong.empty();
         } catch (IOException | NumberFormatException e) {
             return OptionalLong.empty();
         }

@@ -30,8 +30,16 @@ public final class BenchMain {
 
     static Map<String, Benchmark> all() {
         Map<String, Benchmark> m = new LinkedHashMap<>();
-        for (Benchmark b : List.of(new StartupBench(), new ProxyBench(), new IdempotencyBench(), new DownloadBench(),
-                new TokenBench(), new DirectoryBench(), new FulfillmentBench(), new ActionBench(), new IngestBench(),
+        for (Benchmark b : List.of(
+                new StartupBench(),
+                new ProxyBench(),
+                new IdempotencyBench(),
+                new DownloadBench(),
+                new TokenBench(),
+                new DirectoryBench(),
+                new FulfillmentBench(),
+                new ActionBench(),
+                new IngestBench(),
                 new RetryBench(),
                 new ResourcesBench())) {
             m.put(b.name(), b);
@@ -93,21 +101,41 @@ public final class BenchMain {
 
     static String header(BenchContext ctx, ZonedDateTime started, double took) throws Exception {
         String javaVersion = Procs.run(30, "java", "-version").trim().replace("\n", "; ");
-        String mem = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
-                .findFirst().map(l -> String.format("%.1f GiB", Long.parseLong(l.replaceAll("[^0-9]", "")) / 1048576.0))
+        String mem = Files.readAllLines(Path.of("/proc/meminfo")).stream()
+                .filter(l -> l.startsWith("MemTotal"))
+                .findFirst()
+                .map(l -> String.format("%.1f GiB", Long.parseLong(l.replaceAll("[^0-9]", "")) / 1048576.0))
                 .orElse("?");
-        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                .filter(l -> l.startsWith("model name"))
+                .findFirst()
+                .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                .orElse("?");
         StringBuilder sb = new StringBuilder();
-        sb.append("## ").append(started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
-                .append(": `").append(ctx.env("BENCH_COMMAND", "./stack bench")).append("`\n\n");
-        sb.append("- Machine: nproc ").append(Runtime.getRuntime().availableProcessors()).append(", memory ")
-                .append(mem).append(", CPU ").append(cpu).append('\n');
+        sb.append("## ")
+                .append(started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
+                .append(": `")
+                .append(ctx.env("BENCH_COMMAND", "./stack bench"))
+                .append("`\n\n");
+        sb.append("- Machine: nproc ")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(", memory ")
+                .append(mem)
+                .append(", CPU ")
+                .append(cpu)
+                .append('\n');
         sb.append("- Java: ").append(javaVersion).append('\n');
-        sb.append("- Phases: ").append(ctx.seconds()).append(" s measured after ").append(ctx.warmup())
-                .append(" s warm-up; whole run ").append(String.format("%.0f", took)).append(" s")
-                .append(ctx.env("BENCH_STACK_UP_SECONDS", "").isEmpty() ? ""
-                        : " (plus " + ctx.env("BENCH_STACK_UP_SECONDS", "") + " s for `./stack up`)")
+        sb.append("- Phases: ")
+                .append(ctx.seconds())
+                .append(" s measured after ")
+                .append(ctx.warmup())
+                .append(" s warm-up; whole run ")
+                .append(String.format("%.0f", took))
+                .append(" s")
+                .append(
+                        ctx.env("BENCH_STACK_UP_SECONDS", "").isEmpty()
+                                ? ""
+                                : " (plus " + ctx.env("BENCH_STACK_UP_SECONDS", "") + " s for `./stack up`)")
                 .append('\n');
         String note = ctx.env("BENCH_NOTE", "");
         if (!note.isBlank()) {
@@ -116,6 +144,5 @@ public final class BenchMain {
         return sb.append('\n').toString();
     }
 
-    private BenchMain() {
-    }
+    private BenchMain() {}
 }

@@ -76,7 +76,9 @@ public final class Table {
         sb.append("| ").append(String.join(" | ", columns)).append(" |\n");
         sb.append("|").append("---|".repeat(columns.size())).append('\n');
         for (List<String> r : rows) {
-            sb.append("| ").append(String.join(" | ", r.stream().map(c -> c.replace("|", "\\|")).toList()))
+            sb.append("| ")
+                    .append(String.join(
+                            " | ", r.stream().map(c -> c.replace("|", "\\|")).toList()))
                     .append(" |\n");
         }
         if (!notes.isEmpty()) {

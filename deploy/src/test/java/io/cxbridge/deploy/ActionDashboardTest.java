@@ -32,13 +32,17 @@ class ActionDashboardTest {
             for (String metric : PromQl.metricNames(query)) {
                 // a histogram's buckets come with its count (publishPercentileHistogram)
                 String base = metric.endsWith("_bucket") ? metric.replaceAll("_bucket$", "_count") : metric;
-                assertThat(registered).as("%s reads %s, which a module registers", where, metric).contains(base);
+                assertThat(registered)
+                        .as("%s reads %s, which a module registers", where, metric)
+                        .contains(base);
                 if (where.startsWith("panel")) {
                     assertThat(metric).as("%s reads an action metric", where).startsWith("cxbridge_action_");
                 }
             }
             if (where.startsWith("panel")) {
-                assertThat(query).as("%s filters on $job and $action", where).contains("job=~\"$job\"")
+                assertThat(query)
+                        .as("%s filters on $job and $action", where)
+                        .contains("job=~\"$job\"")
                         .contains("action=~\"$action\"");
             }
         });

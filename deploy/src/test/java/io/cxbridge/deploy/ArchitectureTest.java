@@ -53,14 +53,17 @@ class ArchitectureTest {
         }
         main = new ClassFileImporter().importPaths(dirs);
         for (String pkg : MODULES.values()) {
-            assertThat(main.containPackage("io.cxbridge." + pkg)).as("io.cxbridge.%s imported", pkg).isTrue();
+            assertThat(main.containPackage("io.cxbridge." + pkg))
+                    .as("io.cxbridge.%s imported", pkg)
+                    .isTrue();
         }
     }
 
     @Test
     void noPackageCyclesInTheMainCode() {
         slices().matching("io.cxbridge.(**)")
-                .should().beFreeOfCycles()
+                .should()
+                .beFreeOfCycles()
                 .because("a package cycle means two features cannot be read, tested or moved apart")
                 .check(main);
     }
@@ -72,8 +75,12 @@ class ArchitectureTest {
                     .filter(p -> !p.equals(process))
                     .map(p -> "io.cxbridge." + p + "..")
                     .toArray(String[]::new);
-            noClasses().that().resideInAPackage("io.cxbridge." + process + "..")
-                    .should().dependOnClassesThat().resideInAnyPackage(others)
+            noClasses()
+                    .that()
+                    .resideInAPackage("io.cxbridge." + process + "..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(others)
                     .because("services talk through Kafka and HTTP, and share code only through the shared modules")
                     .check(main);
         }
@@ -81,9 +88,14 @@ class ArchitectureTest {
 
     @Test
     void sharedModulesNeverImportAService() {
-        String[] processes = PROCESSES.stream().map(p -> "io.cxbridge." + p + "..").toArray(String[]::new);
-        noClasses().that().resideInAnyPackage("io.cxbridge.model..", "io.cxbridge.common..", "io.cxbridge.genesys..")
-                .should().dependOnClassesThat().resideInAnyPackage(processes)
+        String[] processes =
+                PROCESSES.stream().map(p -> "io.cxbridge." + p + "..").toArray(String[]::new);
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.cxbridge.model..", "io.cxbridge.common..", "io.cxbridge.genesys..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(processes)
                 .check(main);
     }
 }

@@ -69,7 +69,8 @@ class ComposeTest {
             assertThat(services).as("docker-compose.yml service %s", svc).containsKey(svc);
             assertThat(ports(services.get(svc))).as("%s's published port", svc).containsEntry(port, port);
             int management = Repo.managementPort(svc);
-            assertThat(ports(services.get(svc))).as("%s's published management port", svc)
+            assertThat(ports(services.get(svc)))
+                    .as("%s's published management port", svc)
                     .containsEntry(management, management);
         });
         assertThat(ports(services.get("kafka"))).containsEntry(Repo.KAFKA_PORT, Repo.KAFKA_PORT);
@@ -79,12 +80,15 @@ class ComposeTest {
     @Test
     void everyPartHasAHealthCheckAndTheServicesCheckReadiness() {
         for (String name : List.of("kafka", "redis")) {
-            assertThat(healthcheckCommand(services.get(name))).as("%s healthcheck", name).isNotBlank();
+            assertThat(healthcheckCommand(services.get(name)))
+                    .as("%s healthcheck", name)
+                    .isNotBlank();
         }
         assertThat(healthcheckCommand(services.get("redis"))).contains("ping");
         Repo.IMAGES.forEach((svc, port) -> assertThat(healthcheckCommand(services.get(svc)))
                 .as("%s's healthcheck asks /q/health/ready on its management port", svc)
-                .contains("/q/health/ready").contains("/" + Repo.managementPort(svc) + " "));
+                .contains("/q/health/ready")
+                .contains("/" + Repo.managementPort(svc) + " "));
         for (Object s : services.values()) {
             assertThat(Yml.at(s, "healthcheck", "disable")).isNotEqualTo(true);
         }
@@ -95,7 +99,9 @@ class ComposeTest {
         for (String svc : Repo.SERVICES.keySet()) {
             Map<String, Object> deps = Yml.map(services.get(svc), "depends_on");
             for (String dep : List.of("kafka", "redis", Repo.SIM)) {
-                assertThat(Yml.str(deps, dep, "condition")).as("%s waits for %s", svc, dep).isEqualTo("service_healthy");
+                assertThat(Yml.str(deps, dep, "condition"))
+                        .as("%s waits for %s", svc, dep)
+                        .isEqualTo("service_healthy");
             }
         }
     }
@@ -107,14 +113,17 @@ class ComposeTest {
         Map<String, String> env = environment(kafka);
         assertThat(env.get("KAFKA_PROCESS_ROLES")).contains("broker").contains("controller");
         assertThat(env).containsKeys("KAFKA_CONTROLLER_QUORUM_VOTERS", "KAFKA_CONTROLLER_LISTENER_NAMES");
-        assertThat(env.get("KAFKA_ADVERTISED_LISTENERS")).as("the host's port is advertised as localhost")
+        assertThat(env.get("KAFKA_ADVERTISED_LISTENERS"))
+                .as("the host's port is advertised as localhost")
                 .contains("://localhost:" + Repo.KAFKA_PORT);
         Object redis = services.get("redis");
         assertThat(Yml.str(redis, "image")).startsWith("redis:");
         String command = Yml.at(redis, "command") instanceof List<?> l
-                ? String.join(" ", l.stream().map(String::valueOf).toList()) : Yml.str(redis, "command");
+                ? String.join(" ", l.stream().map(String::valueOf).toList())
+                : Yml.str(redis, "command");
         assertThat(command).contains("--appendonly yes");
-        assertThat(Yml.list(redis, "volumes")).as("Redis keeps its data in a volume")
+        assertThat(Yml.list(redis, "volumes"))
+                .as("Redis keeps its data in a volume")
                 .anyMatch(v -> String.valueOf(v).endsWith(":/data"));
     }
 
@@ -125,14 +134,18 @@ class ComposeTest {
             Map<String, String> env = environment(services.get(svc));
             String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
             assertThat(bootstrap).as("%s KAFKA_BOOTSTRAP_SERVERS", svc).startsWith("kafka:");
-            assertThat(kafkaEnv.get("KAFKA_ADVERTISED_LISTENERS")).as("the broker advertises %s", bootstrap)
+            assertThat(kafkaEnv.get("KAFKA_ADVERTISED_LISTENERS"))
+                    .as("the broker advertises %s", bootstrap)
                     .contains("://" + bootstrap);
-            assertThat(env.get("QUARKUS_REDIS_HOSTS")).as("%s QUARKUS_REDIS_HOSTS", svc)
+            assertThat(env.get("QUARKUS_REDIS_HOSTS"))
+                    .as("%s QUARKUS_REDIS_HOSTS", svc)
                     .isEqualTo("redis://redis:" + Repo.REDIS_PORT);
-            assertThat(env.get("CXBRIDGE_GENESYS_BASE_URL")).as("%s talks to the sim", svc)
+            assertThat(env.get("CXBRIDGE_GENESYS_BASE_URL"))
+                    .as("%s talks to the sim", svc)
                     .isEqualTo("http://" + Repo.SIM + ":" + Repo.SIM_PORT);
-            assertThat(env).as("%s has the sim's client", svc).containsKeys("CXBRIDGE_GENESYS_CLIENT_ID",
-                    "CXBRIDGE_GENESYS_CLIENT_SECRET");
+            assertThat(env)
+                    .as("%s has the sim's client", svc)
+                    .containsKeys("CXBRIDGE_GENESYS_CLIENT_ID", "CXBRIDGE_GENESYS_CLIENT_SECRET");
         }
     }
 
@@ -141,7 +154,8 @@ class ComposeTest {
         Map<String, String> env = environment(services.get(Repo.GATEWAY));
         Repo.SERVICES.forEach((svc, port) -> {
             if (!svc.equals(Repo.GATEWAY)) {
-                String key = "CXBRIDGE_GATEWAY_SERVICES_" + svc.replace("-svc", "").toUpperCase() + "_URL";
+                String key =
+                        "CXBRIDGE_GATEWAY_SERVICES_" + svc.replace("-svc", "").toUpperCase() + "_URL";
                 assertThat(env.get(key)).as(key).isEqualTo("http://" + svc + ":" + port);
             }
         });
@@ -156,16 +170,22 @@ class ComposeTest {
                 String context = build instanceof String ? (String) build : Yml.str(build, "context");
                 String dockerfile = build instanceof String ? "Dockerfile" : Yml.str(build, "dockerfile");
                 Path file = Repo.root().resolve(context).resolve(dockerfile).normalize();
-                assertThat(Files.isRegularFile(file)).as("%s is built from %s", name, Repo.root().relativize(file)).isTrue();
+                assertThat(Files.isRegularFile(file))
+                        .as("%s is built from %s", name, Repo.root().relativize(file))
+                        .isTrue();
             } else {
                 assertThat(image).as("%s names an image", name).isNotBlank();
-                assertThat(image).as("%s's image is pinned to a version", name).matches("[^:]+:v?[0-9][A-Za-z0-9._-]*")
+                assertThat(image)
+                        .as("%s's image is pinned to a version", name)
+                        .matches("[^:]+:v?[0-9][A-Za-z0-9._-]*")
                         .doesNotEndWith(":latest");
             }
         });
         for (String module : Repo.IMAGES.keySet()) {
             Object build = Yml.at(services.get(module), "build");
-            assertThat(Yml.str(build, "context")).as("%s builds from its module", module).isIn("./" + module, module);
+            assertThat(Yml.str(build, "context"))
+                    .as("%s builds from its module", module)
+                    .isIn("./" + module, module);
             assertThat(Yml.str(build, "dockerfile")).isEqualTo("src/main/docker/Dockerfile.jvm");
         }
     }
@@ -184,13 +204,20 @@ class ComposeTest {
             assertThat(user).as("%s runs as a non-root user", module).isNotIn("root", "0");
             assertThat(args(instructions, "EXPOSE")).as("%s EXPOSE", module).containsExactly(String.valueOf(port));
             String copies = String.join("\n", args(instructions, "COPY"));
-            for (String part : List.of("target/quarkus-app/lib/", "target/quarkus-app/*.jar", "target/quarkus-app/app/",
+            for (String part : List.of(
+                    "target/quarkus-app/lib/",
+                    "target/quarkus-app/*.jar",
+                    "target/quarkus-app/app/",
                     "target/quarkus-app/quarkus/")) {
                 assertThat(copies).as("%s copies %s", module, part).contains(part);
             }
-            assertThat(copies).as("%s's files belong to the runtime user", module).contains("--chown=" + user);
-            assertThat(args(instructions, "ENTRYPOINT").size() + args(instructions, "CMD").size())
-                    .as("%s says how to start", module).isPositive();
+            assertThat(copies)
+                    .as("%s's files belong to the runtime user", module)
+                    .contains("--chown=" + user);
+            assertThat(args(instructions, "ENTRYPOINT").size()
+                            + args(instructions, "CMD").size())
+                    .as("%s says how to start", module)
+                    .isPositive();
             String env = String.join("\n", args(instructions, "ENV"));
             assertThat(env).as("%s runs quarkus-run.jar", module).contains("/deployments/quarkus-run.jar");
         });
@@ -199,10 +226,14 @@ class ComposeTest {
     @Test
     void theObservabilityProfileMountsFilesThatExist() {
         for (String name : List.of("prometheus", "grafana")) {
-            assertThat(Yml.list(services.get(name), "profiles")).as("%s is optional", name).contains("observability");
+            assertThat(Yml.list(services.get(name), "profiles"))
+                    .as("%s is optional", name)
+                    .contains("observability");
             for (Object v : Yml.list(services.get(name), "volumes")) {
                 String host = String.valueOf(v).split(":")[0];
-                assertThat(Repo.root().resolve(host).normalize()).as("%s mounts %s", name, host).exists();
+                assertThat(Repo.root().resolve(host).normalize())
+                        .as("%s mounts %s", name, host)
+                        .exists();
             }
         }
         Map<String, Object> prometheus = Repo.yamlMap(Repo.path("deploy/observability/compose/prometheus.yml"));
@@ -211,7 +242,8 @@ class ComposeTest {
             assertThat(Yml.str(job, "metrics_path")).isEqualTo("/q/metrics");
             jobs.put(Yml.str(job, "job_name"), Yml.str(job, "static_configs", 0, "targets", 0));
         }
-        Repo.IMAGES.forEach((svc, port) -> assertThat(jobs).as("compose Prometheus scrapes %s as job %s", svc, svc)
+        Repo.IMAGES.forEach((svc, port) -> assertThat(jobs)
+                .as("compose Prometheus scrapes %s as job %s", svc, svc)
                 .containsEntry(svc, svc + ":" + Repo.managementPort(svc)));
     }
 
@@ -240,6 +272,9 @@ class ComposeTest {
     }
 
     static List<String> args(List<String[]> instructions, String keyword) {
-        return instructions.stream().filter(i -> i[0].equals(keyword)).map(i -> i[1]).toList();
+        return instructions.stream()
+                .filter(i -> i[0].equals(keyword))
+                .map(i -> i[1])
+                .toList();
     }
 }

@@ -32,11 +32,14 @@ class ConfigKeysTest {
             "CXBRIDGE_DIRECTORY_WEBHOOK_SECRET", "directory-svc's webhook signing secret");
 
     private static final Pattern MAPPING = Pattern.compile("@ConfigMapping\\(\\s*prefix\\s*=\\s*\"([^\"]+)\"");
-    private static final Pattern METHOD = Pattern.compile("^\\s*[\\w<>,.? \\[\\]]+\\s+(\\w+)\\(\\)\\s*;", Pattern.MULTILINE);
+    private static final Pattern METHOD =
+            Pattern.compile("^\\s*[\\w<>,.? \\[\\]]+\\s+(\\w+)\\(\\)\\s*;", Pattern.MULTILINE);
     private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([^}:]+)");
 
     static String envName(String property) {
-        return property.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
+        return property.replaceAll("([a-z0-9])([A-Z])", "$1_$2")
+                .replaceAll("[^A-Za-z0-9]", "_")
+                .toUpperCase(Locale.ROOT);
     }
 
     /** Environment-variable forms of every cxbridge property the modules' code and properties define. */
@@ -94,7 +97,9 @@ class ConfigKeysTest {
                 });
             }
             for (Map<String, Object> s : r.all("Secret")) {
-                Yml.map(s, "stringData").keySet().forEach(k -> settings.put(k, overlay + " Secret " + Rendered.name(s)));
+                Yml.map(s, "stringData")
+                        .keySet()
+                        .forEach(k -> settings.put(k, overlay + " Secret " + Rendered.name(s)));
             }
             for (Map<String, Object> d : r.all("Deployment")) {
                 for (Object e : Yml.list(Rendered.container(d), "env")) {
@@ -111,14 +116,22 @@ class ConfigKeysTest {
 
         Set<String> known = known();
         expressions.forEach(e -> known.add(envName(e)));
-        assertThat(known).as("the scan finds the services' settings").contains("CXBRIDGE_GENESYS_CLIENT_SECRET",
-                "CXBRIDGE_KAFKA_PARTITIONS", "CXBRIDGE_GATEWAY_AUTH_KEYS_FILE");
+        assertThat(known)
+                .as("the scan finds the services' settings")
+                .contains(
+                        "CXBRIDGE_GENESYS_CLIENT_SECRET",
+                        "CXBRIDGE_KAFKA_PARTITIONS",
+                        "CXBRIDGE_GATEWAY_AUTH_KEYS_FILE");
         settings.forEach((variable, where) -> {
             if (!variable.startsWith("CXBRIDGE_") || PENDING.containsKey(variable)) {
                 return;
             }
-            assertThat(known).as("%s (%s) is a setting some module reads; a typo, or a setting not built yet "
-                    + "(then list it in ConfigKeysTest.PENDING)", variable, where).contains(variable);
+            assertThat(known)
+                    .as(
+                            "%s (%s) is a setting some module reads; a typo, or a setting not built yet "
+                                    + "(then list it in ConfigKeysTest.PENDING)",
+                            variable, where)
+                    .contains(variable);
         });
     }
 

@@ -31,8 +31,15 @@ final class ConfigReference {
     static final String BEGIN = "<!-- BEGIN GENERATED: cxbridge properties -->";
     static final String END = "<!-- END GENERATED -->";
     /** The modules whose classes carry configuration, in the order the reference lists them. */
-    static final List<String> MODULES = List.of("genesys-client", "service-common", "gateway-svc", "retry-svc",
-            "fulfillment-svc", "retention-svc", "directory-svc", "genesys-sim");
+    static final List<String> MODULES = List.of(
+            "genesys-client",
+            "service-common",
+            "gateway-svc",
+            "retry-svc",
+            "fulfillment-svc",
+            "retention-svc",
+            "directory-svc",
+            "genesys-sim");
     /** A property name in the first column of a reference table: {@code | `cxbridge.x.y` |}. */
     private static final Pattern TABLE_NAME = Pattern.compile("(?m)^\\| `([a-z0-9.<>*\\-\\[\\]]+)` \\|");
 
@@ -40,8 +47,12 @@ final class ConfigReference {
 
         /** The environment variable Quarkus maps to this property (a map key or list index shown as a placeholder). */
         String envName() {
-            return name.replace("<name>", "NAME").replace("[i]", "_I_").replaceAll("[^A-Za-z0-9]", "_")
-                    .toUpperCase(Locale.ROOT).replace("NAME", "<NAME>").replace("_I_", "_<I>_");
+            return name.replace("<name>", "NAME")
+                    .replace("[i]", "_I_")
+                    .replaceAll("[^A-Za-z0-9]", "_")
+                    .toUpperCase(Locale.ROOT)
+                    .replace("NAME", "<NAME>")
+                    .replace("_I_", "_<I>_");
         }
     }
 
@@ -52,14 +63,18 @@ final class ConfigReference {
             for (Class<?> mapping : mappings(module)) {
                 String prefix = mapping.getAnnotation(ConfigMapping.class).prefix();
                 Map<String, String> javadoc = javadoc(module, mapping);
-                ConfigMappings.getProperties(ConfigMappings.ConfigClass.configClass(mapping, prefix)).forEach((name, p) -> {
-                    if (name.contains("[*]")) {
-                        return; // a list's indexed form; the list itself is documented (comma-separated)
-                    }
-                    String documented = name.replace(".*", ".<name>").replace("[*]", "[i]");
-                    String method = p.getMethod() == null ? "" : p.getMethod().getName();
-                    all.put(documented, new Property(module, documented, defaultOf(p), javadoc.getOrDefault(method, "")));
-                });
+                ConfigMappings.getProperties(ConfigMappings.ConfigClass.configClass(mapping, prefix))
+                        .forEach((name, p) -> {
+                            if (name.contains("[*]")) {
+                                return; // a list's indexed form; the list itself is documented (comma-separated)
+                            }
+                            String documented = name.replace(".*", ".<name>").replace("[*]", "[i]");
+                            String method =
+                                    p.getMethod() == null ? "" : p.getMethod().getName();
+                            all.put(
+                                    documented,
+                                    new Property(module, documented, defaultOf(p), javadoc.getOrDefault(method, "")));
+                        });
             }
         }
         return all;
@@ -78,9 +93,11 @@ final class ConfigReference {
     /** What is wrong between the mappings and the document, one line per property. */
     static List<String> differences(Set<String> fromMappings, Set<String> documented) {
         List<String> out = new ArrayList<>();
-        fromMappings.stream().filter(n -> n.startsWith("cxbridge.") && !documented.contains(n))
+        fromMappings.stream()
+                .filter(n -> n.startsWith("cxbridge.") && !documented.contains(n))
                 .forEach(n -> out.add(n + " is a @ConfigMapping property missing from the reference"));
-        documented.stream().filter(n -> n.startsWith("cxbridge.") && !fromMappings.contains(n))
+        documented.stream()
+                .filter(n -> n.startsWith("cxbridge.") && !fromMappings.contains(n))
                 .forEach(n -> out.add(n + " is in the reference but no @ConfigMapping has it"));
         return out;
     }
@@ -88,7 +105,8 @@ final class ConfigReference {
     /** Name to description of every row of the document's tables. */
     static Map<String, String> documentedDescriptions(String markdown) {
         Map<String, String> out = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("(?m)^\\| `([^`]+)` \\|[^\\n]*?\\| `[^`]*` \\| ?(.*?) ?\\|$").matcher(markdown);
+        Matcher m = Pattern.compile("(?m)^\\| `([^`]+)` \\|[^\\n]*?\\| `[^`]*` \\| ?(.*?) ?\\|$")
+                .matcher(markdown);
         while (m.find()) {
             out.put(m.group(1), m.group(2).trim());
         }
@@ -102,16 +120,30 @@ final class ConfigReference {
     static String render(Map<String, Property> properties, Map<String, String> before) {
         StringBuilder md = new StringBuilder(BEGIN).append("\n");
         for (String module : MODULES) {
-            List<Property> own = properties.values().stream().filter(p -> p.module().equals(module)).toList();
+            List<Property> own = properties.values().stream()
+                    .filter(p -> p.module().equals(module))
+                    .toList();
             if (own.isEmpty()) {
                 continue;
             }
-            md.append("\n### ").append(module).append("\n\n| property | default | environment variable | what it does |\n|---|---|---|---|\n");
+            md.append("\n### ")
+                    .append(module)
+                    .append("\n\n| property | default | environment variable | what it does |\n|---|---|---|---|\n");
             for (Property p : own) {
-                md.append("| `").append(p.name()).append("` | ")
-                        .append(p.defaultValue() == null ? "" : "`" + p.defaultValue().replace("|", "\\|") + "`").append(" | `")
-                        .append(p.envName()).append("` | ")
-                        .append((p.description().isBlank() ? before.getOrDefault(p.name(), "") : p.description().replace("|", "\\|")))
+                md.append("| `")
+                        .append(p.name())
+                        .append("` | ")
+                        .append(
+                                p.defaultValue() == null
+                                        ? ""
+                                        : "`" + p.defaultValue().replace("|", "\\|") + "`")
+                        .append(" | `")
+                        .append(p.envName())
+                        .append("` | ")
+                        .append(
+                                (p.description().isBlank()
+                                        ? before.getOrDefault(p.name(), "")
+                                        : p.description().replace("|", "\\|")))
                         .append(" |\n");
             }
         }
@@ -147,7 +179,8 @@ final class ConfigReference {
         }
         List<Class<?>> out = new ArrayList<>();
         try (Stream<Path> files = Files.walk(classes)) {
-            for (Path f : files.filter(x -> x.toString().endsWith(".class")).sorted().toList()) {
+            for (Path f :
+                    files.filter(x -> x.toString().endsWith(".class")).sorted().toList()) {
                 String bytes = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
                 if (!bytes.contains("Lio/smallrye/config/ConfigMapping;")) {
                     continue;
@@ -177,16 +210,22 @@ final class ConfigReference {
         if (!Files.exists(source)) {
             return docs;
         }
-        Matcher m = Pattern.compile("/\\*\\*((?:(?!\\*/).)*)\\*/\\s*((?:@[\\w.]+(?:\\([^)]*\\))?\\s*)*)[\\w<>?,\\[\\]. ]+?\\s(\\w+)\\(\\)\\s*;",
-                Pattern.DOTALL).matcher(Repo.read(source));
+        Matcher m = Pattern.compile(
+                        "/\\*\\*((?:(?!\\*/).)*)\\*/\\s*((?:@[\\w.]+(?:\\([^)]*\\))?\\s*)*)[\\w<>?,\\[\\]. ]+?\\s(\\w+)\\(\\)\\s*;",
+                        Pattern.DOTALL)
+                .matcher(Repo.read(source));
         while (m.find()) {
-            String text = m.group(1).replaceAll("(?m)^\\s*\\*", " ").replaceAll("\\{@code ([^}]*)}", "`$1`")
-                    .replaceAll("\\{@link ([^}]*)}", "$1").replaceAll("<[^>]+>", "").replaceAll("\\s+", " ").trim();
+            String text = m.group(1)
+                    .replaceAll("(?m)^\\s*\\*", " ")
+                    .replaceAll("\\{@code ([^}]*)}", "`$1`")
+                    .replaceAll("\\{@link ([^}]*)}", "$1")
+                    .replaceAll("<[^>]+>", "")
+                    .replaceAll("\\s+", " ")
+                    .trim();
             docs.putIfAbsent(m.group(3), text);
         }
         return docs;
     }
 
-    private ConfigReference() {
-    }
+    private ConfigReference() {}
 }

@@ -21,11 +21,13 @@ class ConfigReferenceTest {
         assertThat(mappings).as("properties found in the modules").hasSizeGreaterThan(50);
         String doc = Repo.read(ConfigReference.DOC);
         if (Boolean.getBoolean("cxbridge.config-reference.write")) {
-            doc = ConfigReference.withGenerated(doc, ConfigReference.render(mappings, ConfigReference.documentedDescriptions(doc)));
+            doc = ConfigReference.withGenerated(
+                    doc, ConfigReference.render(mappings, ConfigReference.documentedDescriptions(doc)));
             Files.writeString(ConfigReference.DOC, doc);
         }
         assertThat(ConfigReference.differences(mappings.keySet(), ConfigReference.documentedNames(doc)))
-                .as("refresh the reference: mvn test -pl deploy -Dtest=ConfigReferenceTest -Dcxbridge.config-reference.write=true")
+                .as(
+                        "refresh the reference: mvn test -pl deploy -Dtest=ConfigReferenceTest -Dcxbridge.config-reference.write=true")
                 .isEmpty();
     }
 
@@ -33,8 +35,10 @@ class ConfigReferenceTest {
     void everyDocumentedPropertySaysWhatItDoes() {
         Map<String, String> described = ConfigReference.documentedDescriptions(Repo.read(ConfigReference.DOC));
         assertThat(described).as("rows found").hasSizeGreaterThan(50);
-        assertThat(described.entrySet()).filteredOn(e -> e.getValue().isBlank()).as(
-                "properties without a description: give the property method Javadoc, or describe it in the document")
+        assertThat(described.entrySet())
+                .filteredOn(e -> e.getValue().isBlank())
+                .as(
+                        "properties without a description: give the property method Javadoc, or describe it in the document")
                 .isEmpty();
     }
 
@@ -47,9 +51,11 @@ class ConfigReferenceTest {
                 | `cxbridge.retry.removed-long-ago` | | | gone |
                 | `quarkus.http.port` | `8080` | `QUARKUS_HTTP_PORT` | not ours: not checked |
                 """;
-        assertThat(ConfigReference.differences(Set.of("cxbridge.retry.max-attempts", "cxbridge.retry.new-one"),
-                ConfigReference.documentedNames(doc)))
-                .containsExactlyInAnyOrder("cxbridge.retry.new-one is a @ConfigMapping property missing from the reference",
+        assertThat(ConfigReference.differences(
+                        Set.of("cxbridge.retry.max-attempts", "cxbridge.retry.new-one"),
+                        ConfigReference.documentedNames(doc)))
+                .containsExactlyInAnyOrder(
+                        "cxbridge.retry.new-one is a @ConfigMapping property missing from the reference",
                         "cxbridge.retry.removed-long-ago is in the reference but no @ConfigMapping has it");
     }
 

@@ -21,7 +21,9 @@ class DevOverlayTest {
     static final String DEV_ONLY = "cxbridge.io/dev-only-public-values";
 
     static boolean devOnlyPublic(Map<String, Object> object) {
-        return "true".equals(String.valueOf(Yml.map(object, "metadata", "annotations").get(DEV_ONLY)));
+        return "true"
+                .equals(String.valueOf(
+                        Yml.map(object, "metadata", "annotations").get(DEV_ONLY)));
     }
 
     private final Rendered dev = Kustomize.overlay("dev");
@@ -29,7 +31,8 @@ class DevOverlayTest {
     @Test
     void devRendersNoPlaceholder() {
         for (Map<String, Object> object : dev.objects()) {
-            assertThat(Repo.yaml().dump(object)).as("dev: %s %s", object.get("kind"), Rendered.name(object))
+            assertThat(Repo.yaml().dump(object))
+                    .as("dev: %s %s", object.get("kind"), Rendered.name(object))
                     .doesNotContain(SecretScanner.PLACEHOLDER);
         }
     }
@@ -58,19 +61,22 @@ class DevOverlayTest {
 
     @Test
     void devSecretsPassTheServicesOwnValidationWithoutPlainKeys() {
-        String keysYaml = String.valueOf(Yml.map(dev.one("Secret", "cxbridge-gateway-keys"), "stringData").get("keys.yaml"));
+        String keysYaml = String.valueOf(Yml.map(dev.one("Secret", "cxbridge-gateway-keys"), "stringData")
+                .get("keys.yaml"));
         List<GatewayClient> clients = KeysFile.parse(keysYaml, false);
         assertThat(clients).extracting(GatewayClient::id).contains("demo", "readonly");
 
         Map<String, Object> cipher = Yml.map(dev.one("Secret", "cxbridge-token-encryption"), "stringData");
         String current = String.valueOf(cipher.get("CXBRIDGE_TOKEN_ENCRYPTION_CURRENT_KEY_ID"));
         Map<String, String> keys = new LinkedHashMap<>();
-        for (String pair : String.valueOf(cipher.get("CXBRIDGE_TOKEN_ENCRYPTION_KEYS")).split(",")) {
+        for (String pair :
+                String.valueOf(cipher.get("CXBRIDGE_TOKEN_ENCRYPTION_KEYS")).split(",")) {
             String[] idAndKey = pair.trim().split("=", 2);
             keys.put(idAndKey[0], idAndKey[1]);
         }
         TokenCipher tokens = new TokenCipher(current, keys);
-        assertThatCode(() -> assertThat(tokens.decrypt(tokens.encrypt("t", "f-1"), "f-1")).isEqualTo("t"))
+        assertThatCode(() -> assertThat(tokens.decrypt(tokens.encrypt("t", "f-1"), "f-1"))
+                        .isEqualTo("t"))
                 .doesNotThrowAnyException();
     }
 

@@ -21,9 +21,11 @@ class DocsLinksTest {
 
     /** {@code [text](target)} and {@code [text](target "title")}. */
     private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)(?:\\s+\"[^\"]*\")?\\)");
+
     private static final Pattern SKIPPED_DIRS = Pattern.compile(".*/(target|node_modules|\\.git|\\.stack)(/.*)?");
     /** What a user who cloned the repository does not have. */
-    private static final List<String> OUTSIDE_REFERENCES = List.of("SPEC.md", "../shared", "shared/recipes", "STYLE.md");
+    private static final List<String> OUTSIDE_REFERENCES =
+            List.of("SPEC.md", "../shared", "shared/recipes", "STYLE.md");
 
     @Test
     void everyRelativeLinkStaysInsideTheRepositoryAndExists() {
@@ -31,7 +33,9 @@ class DocsLinksTest {
         for (Path md : markdownFiles()) {
             broken.addAll(brokenLinks(Repo.root(), md, Repo.read(md)));
         }
-        assertThat(broken).as("links that leave the repository or name a missing file").isEmpty();
+        assertThat(broken)
+                .as("links that leave the repository or name a missing file")
+                .isEmpty();
     }
 
     @Test
@@ -54,7 +58,8 @@ class DocsLinksTest {
         String text = "see [the brief](../../shared/SPEC.md), [gone](missing.md), [ok](decisions.md), "
                 + "[web](https://example.org/x), [anchor](#top), [titled](asyncapi.yaml \"the contract\")";
         assertThat(brokenLinks(Repo.root(), md, text))
-                .containsExactly("docs/example.md: ../../shared/SPEC.md (outside the repository)",
+                .containsExactly(
+                        "docs/example.md: ../../shared/SPEC.md (outside the repository)",
                         "docs/example.md: missing.md (no such file)");
     }
 
@@ -82,7 +87,8 @@ class DocsLinksTest {
         try (Stream<Path> files = Files.walk(Repo.root())) {
             return files.filter(f -> f.toString().endsWith(".md"))
                     .filter(f -> !SKIPPED_DIRS.matcher(f.toString()).matches())
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -32,15 +32,18 @@ final class Kustomize {
     }
 
     static Rendered render(String relativeDir) {
-        List<String> command = List.of(kubectl(), "kustomize", Repo.path(relativeDir).toString());
+        List<String> command =
+                List.of(kubectl(), "kustomize", Repo.path(relativeDir).toString());
         Process process;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(false).start();
         } catch (IOException e) {
-            throw new AssertionError("kubectl is not installed ('" + kubectl() + "' could not be run: " + e.getMessage()
-                    + "). The deploy tests render the Kubernetes manifests with `kubectl kustomize`: run the suite"
-                    + " with ./stack test, which installs it, or install the Debian package kubectl (or"
-                    + " kubernetes-client), or point -D" + KUBECTL_PROPERTY + "=<path> at a kubectl binary.", e);
+            throw new AssertionError(
+                    "kubectl is not installed ('" + kubectl() + "' could not be run: " + e.getMessage()
+                            + "). The deploy tests render the Kubernetes manifests with `kubectl kustomize`: run the suite"
+                            + " with ./stack test, which installs it, or install the Debian package kubectl (or"
+                            + " kubernetes-client), or point -D" + KUBECTL_PROPERTY + "=<path> at a kubectl binary.",
+                    e);
         }
         try {
             process.getOutputStream().close();
@@ -70,6 +73,5 @@ final class Kustomize {
         }
     }
 
-    private Kustomize() {
-    }
+    private Kustomize() {}
 }

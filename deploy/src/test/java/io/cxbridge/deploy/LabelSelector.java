@@ -34,9 +34,9 @@ final class LabelSelector {
 
     /** A Service's plain map selector. */
     static boolean matchesMap(Map<String, String> selector, Map<String, String> labels) {
-        return !selector.isEmpty() && selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+        return !selector.isEmpty()
+                && selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
     }
 
-    private LabelSelector() {
-    }
+    private LabelSelector() {}
 }

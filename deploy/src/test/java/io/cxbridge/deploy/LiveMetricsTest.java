@@ -47,7 +47,8 @@ import org.junit.jupiter.api.Test;
  */
 class LiveMetricsTest {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Map<String, ServiceProcess> SERVICES = new ConcurrentHashMap<>();
     private static final Map<String, Set<String>> EXPOSED_BY = new ConcurrentHashMap<>();
     private static ServiceProcess gateway;
@@ -60,38 +61,54 @@ class LiveMetricsTest {
         RedisServer redis = RedisServer.shared();
         int genesys = freePort();
         Map<String, String> wiring = Map.of(
-                "quarkus.profile", "local",
-                "kafka.bootstrap.servers", broker.bootstrapServers(),
-                "quarkus.redis.hosts", redis.url(),
+                "quarkus.profile",
+                "local",
+                "kafka.bootstrap.servers",
+                broker.bootstrapServers(),
+                "quarkus.redis.hosts",
+                redis.url(),
                 // Nothing listens there: a proxied call fails fast at the token request, never leaves the machine.
-                "cxbridge.genesys.base-url", "http://127.0.0.1:" + genesys,
-                "cxbridge.genesys.retry.deadline", "2s",
-                "cxbridge.kafka.partitions", "1");
+                "cxbridge.genesys.base-url",
+                "http://127.0.0.1:" + genesys,
+                "cxbridge.genesys.retry.deadline",
+                "2s",
+                "cxbridge.kafka.partitions",
+                "1");
         // The five at once (each waits for its own readiness); any that fails stops the others in stop().
-        List<CompletableFuture<Void>> starts = Repo.SERVICES.keySet().stream().map(svc -> CompletableFuture.runAsync(
-                () -> SERVICES.put(svc, ServiceProcess.start(svc, ServiceProcess.jarOf(svc), "192m", wiringOf(svc, wiring,
-                        genesys), Duration.ofSeconds(180))))).toList();
+        List<CompletableFuture<Void>> starts = Repo.SERVICES.keySet().stream()
+                .map(svc -> CompletableFuture.runAsync(() -> SERVICES.put(
+                        svc,
+                        ServiceProcess.start(
+                                svc,
+                                ServiceProcess.jarOf(svc),
+                                "192m",
+                                wiringOf(svc, wiring, genesys),
+                                Duration.ofSeconds(180)))))
+                .toList();
         CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
         gateway = SERVICES.get(Repo.GATEWAY);
         // Traffic a gateway sees: a refused request, a proxied one (the local profile's demo key), so that the
         // request, refusal, audit and genesys-client meters exist; then wait until what the dashboard and the
         // live rules read is there, or give up after 30 s and let the tests report what is missing.
         Set<String> wanted = Observability.metricNames(Observability.dashboardQueries(Observability.dashboard()));
-        Observability.rules(Observability.LIVE_RULES).values()
+        Observability.rules(Observability.LIVE_RULES)
+                .values()
                 .forEach(rule -> wanted.addAll(PromQl.metricNames(Yml.str(rule, "expr"))));
         wanted.removeAll(Observability.PROMETHEUS_SERIES);
         try {
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                get("/v1/deploy-check");
-                get("/api/v2/routing/queues", "Authorization", "Bearer cxb_demo_key");
-                Set<String> all = new TreeSet<>();
-                SERVICES.forEach((svc, process) -> {
-                    EXPOSED_BY.put(svc, metricNames(process));
-                    all.addAll(EXPOSED_BY.get(svc));
-                });
-                exposed = all;
-                return exposed.containsAll(wanted) && ownedRulesExposed();
-            });
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        get("/v1/deploy-check");
+                        get("/api/v2/routing/queues", "Authorization", "Bearer cxb_demo_key");
+                        Set<String> all = new TreeSet<>();
+                        SERVICES.forEach((svc, process) -> {
+                            EXPOSED_BY.put(svc, metricNames(process));
+                            all.addAll(EXPOSED_BY.get(svc));
+                        });
+                        exposed = all;
+                        return exposed.containsAll(wanted) && ownedRulesExposed();
+                    });
         } catch (ConditionTimeoutException e) {
             // the tests below name what is missing
         }
@@ -121,8 +138,10 @@ class LiveMetricsTest {
     private static boolean ownedRulesExposed() {
         return Observability.rules(Observability.LIVE_RULES).entrySet().stream().allMatch(e -> {
             String owner = ownerOf(e.getKey());
-            return owner == null || EXPOSED_BY.getOrDefault(owner, Set.of())
-                    .containsAll(PromQl.metricNames(Yml.str(e.getValue(), "expr")));
+            return owner == null
+                    || EXPOSED_BY
+                            .getOrDefault(owner, Set.of())
+                            .containsAll(PromQl.metricNames(Yml.str(e.getValue(), "expr")));
         });
     }
 
@@ -137,9 +156,12 @@ class LiveMetricsTest {
             }
             owners.add(owner);
             Set<String> missing = minus(PromQl.metricNames(Yml.str(rule, "expr")), EXPOSED_BY.get(owner));
-            assertThat(missing).as("rule %s reads metrics %s that %s does not expose", id, missing, owner).isEmpty();
+            assertThat(missing)
+                    .as("rule %s reads metrics %s that %s does not expose", id, missing, owner)
+                    .isEmpty();
         });
-        assertThat(owners).as("the services with rules of their own")
+        assertThat(owners)
+                .as("the services with rules of their own")
                 .contains("retry-svc", "fulfillment-svc", "directory-svc");
     }
 
@@ -150,8 +172,11 @@ class LiveMetricsTest {
         queries.forEach((where, query) -> {
             Set<String> missing = minus(PromQl.metricNames(query), exposed);
             missing.removeAll(Observability.PROMETHEUS_SERIES);
-            assertThat(missing).as("%s reads metrics %s that no service's /q/metrics exposes (they expose %s)",
-                    where, missing, new TreeSet<>(exposed)).isEmpty();
+            assertThat(missing)
+                    .as(
+                            "%s reads metrics %s that no service's /q/metrics exposes (they expose %s)",
+                            where, missing, new TreeSet<>(exposed))
+                    .isEmpty();
         });
     }
 
@@ -160,7 +185,9 @@ class LiveMetricsTest {
         Observability.rules(Observability.LIVE_RULES).forEach((id, rule) -> {
             Set<String> missing = minus(PromQl.metricNames(Yml.str(rule, "expr")), exposed);
             missing.removeAll(Observability.PROMETHEUS_SERIES);
-            assertThat(missing).as("rule %s reads metrics the service does not expose", id).isEmpty();
+            assertThat(missing)
+                    .as("rule %s reads metrics the service does not expose", id)
+                    .isEmpty();
         });
     }
 
@@ -172,8 +199,11 @@ class LiveMetricsTest {
     void everyMetricOfTheUpcomingRulesIsRegisteredPublishedByKafkaOrDeclaredPending() {
         Set<String> registered = registeredMeterNames();
         Set<String> kafka = kafkaClientMetricNames();
-        assertThat(kafka).as("the live service's Kafka producer metrics are named as computed")
-                .containsAll(exposed.stream().filter(n -> n.startsWith("kafka_producer_")).toList());
+        assertThat(kafka)
+                .as("the live service's Kafka producer metrics are named as computed")
+                .containsAll(exposed.stream()
+                        .filter(n -> n.startsWith("kafka_producer_"))
+                        .toList());
         Observability.rules(Observability.UPCOMING_RULES).forEach((id, rule) -> {
             Set<String> metrics = PromQl.metricNames(Yml.str(rule, "expr"));
             Set<String> pending = new LinkedHashSet<>();
@@ -183,16 +213,21 @@ class LiveMetricsTest {
                     pending.add(m.trim());
                 }
             }
-            assertThat(metrics).as("rule %s reads the metrics it declares pending", id).containsAll(pending);
+            assertThat(metrics)
+                    .as("rule %s reads the metrics it declares pending", id)
+                    .containsAll(pending);
             for (String m : metrics) {
                 if (pending.contains(m)) {
                     continue;
                 }
                 if (m.startsWith("kafka_")) {
-                    assertThat(kafka).as("rule %s: %s is a metric the Kafka clients publish", id, m).contains(m);
+                    assertThat(kafka)
+                            .as("rule %s: %s is a metric the Kafka clients publish", id, m)
+                            .contains(m);
                 } else {
-                    assertThat(registered).as("rule %s: %s is registered by a module (or declare it in pending_metrics)",
-                            id, m).contains(m);
+                    assertThat(registered)
+                            .as("rule %s: %s is registered by a module (or declare it in pending_metrics)", id, m)
+                            .contains(m);
                 }
             }
         });
@@ -202,19 +237,24 @@ class LiveMetricsTest {
     void theKubernetesProbePathsAnswerOnTheManagementPortAndNotOnTheApiPort() {
         assertThat(SERVICES).as("the five services run").hasSize(Repo.SERVICES.size());
         SERVICES.forEach((svc, process) -> {
-            assertThat(process.managementPort()).as("%s: a management port of its own", svc)
+            assertThat(process.managementPort())
+                    .as("%s: a management port of its own", svc)
                     .isNotEqualTo(process.port());
             for (String path : List.of("/q/health/live", "/q/health/ready", "/q/health/started", "/q/metrics")) {
-                assertThat(send(process.managementUrl(), path).statusCode()).as("%s: GET %s on the management port",
-                        svc, path).isEqualTo(200);
-                assertThat(send(process.baseUrl(), path).statusCode()).as("%s: GET %s on the API port", svc, path)
+                assertThat(send(process.managementUrl(), path).statusCode())
+                        .as("%s: GET %s on the management port", svc, path)
+                        .isEqualTo(200);
+                assertThat(send(process.baseUrl(), path).statusCode())
+                        .as("%s: GET %s on the API port", svc, path)
                         .isEqualTo(404);
             }
             // The contract document stays on the API port.
-            assertThat(send(process.baseUrl(), "/q/openapi").statusCode()).as("%s: /q/openapi on the API port", svc)
+            assertThat(send(process.baseUrl(), "/q/openapi").statusCode())
+                    .as("%s: /q/openapi on the API port", svc)
                     .isEqualTo(200);
             assertThat(send(process.managementUrl(), "/q/openapi").statusCode())
-                    .as("%s: /q/openapi on the management port", svc).isEqualTo(404);
+                    .as("%s: /q/openapi on the management port", svc)
+                    .isEqualTo(404);
         });
     }
 
@@ -225,10 +265,13 @@ class LiveMetricsTest {
         String port = String.valueOf(Repo.managementPort(Repo.GATEWAY));
         assertThat(command).contains("/" + port);
         assertThat(run(command.replace("/" + port, "/" + gateway.managementPort())))
-                .as("healthcheck against the gateway's management port").isZero();
-        assertThat(run(command.replace("/" + port, "/" + gateway.port()))).as("healthcheck against its API port")
+                .as("healthcheck against the gateway's management port")
+                .isZero();
+        assertThat(run(command.replace("/" + port, "/" + gateway.port())))
+                .as("healthcheck against its API port")
                 .isNotZero();
-        assertThat(run(command.replace("/" + port, "/" + freePort()))).as("healthcheck, nothing listening")
+        assertThat(run(command.replace("/" + port, "/" + freePort())))
+                .as("healthcheck, nothing listening")
                 .isNotZero();
     }
 
@@ -246,7 +289,8 @@ class LiveMetricsTest {
 
     private static HttpResponse<String> send(String base, String path, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(10)).GET();
+                .timeout(Duration.ofSeconds(10))
+                .GET();
         if (headers.length > 0) {
             request.headers(headers);
         }
@@ -283,8 +327,10 @@ class LiveMetricsTest {
 
     private static int run(String shellCommand) throws IOException, InterruptedException {
         // The images' /bin/sh is bash (UBI); here bash runs it explicitly.
-        Process p = new ProcessBuilder("bash", "-c", shellCommand).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder("bash", "-c", shellCommand)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         if (!p.waitFor(15, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             return -1;
@@ -315,10 +361,12 @@ class LiveMetricsTest {
                 String type = m.group(1) != null ? m.group(1) : m.group(3);
                 String base = (m.group(2) != null ? m.group(2) : m.group(4)).replace('.', '_');
                 switch (type) {
-                    case "Counter", "FunctionCounter", "counter" -> names.add(base.endsWith("_total") ? base : base + "_total");
-                    case "Timer", "LongTaskTimer", "timer" -> names.addAll(List.of(base + "_seconds_count",
-                            base + "_seconds_sum", base + "_seconds_max"));
-                    case "DistributionSummary", "summary" -> names.addAll(List.of(base + "_count", base + "_sum", base + "_max"));
+                    case "Counter", "FunctionCounter", "counter" ->
+                        names.add(base.endsWith("_total") ? base : base + "_total");
+                    case "Timer", "LongTaskTimer", "timer" ->
+                        names.addAll(List.of(base + "_seconds_count", base + "_seconds_sum", base + "_seconds_max"));
+                    case "DistributionSummary", "summary" ->
+                        names.addAll(List.of(base + "_count", base + "_sum", base + "_max"));
                     default -> names.add(base);
                 }
             }
@@ -362,7 +410,9 @@ class LiveMetricsTest {
     }
 
     private static void addKafkaName(Set<String> names, MetricName metric) {
-        String name = ("kafka." + metric.group() + "." + metric.name()).replace("-metrics", "").replace('-', '.')
+        String name = ("kafka." + metric.group() + "." + metric.name())
+                .replace("-metrics", "")
+                .replace('-', '.')
                 .replace('.', '_');
         names.add(name);
     }

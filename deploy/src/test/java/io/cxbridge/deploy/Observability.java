@@ -44,13 +44,18 @@ final class Observability {
         Map<String, String> queries = new LinkedHashMap<>();
         for (JsonNode p : panels(dashboard)) {
             for (JsonNode t : p.path("targets")) {
-                queries.put("panel '" + p.path("title").asText() + "' " + t.path("refId").asText(), t.path("expr").asText());
+                queries.put(
+                        "panel '" + p.path("title").asText() + "' "
+                                + t.path("refId").asText(),
+                        t.path("expr").asText());
             }
         }
         for (JsonNode v : dashboard.path("templating").path("list")) {
             if (v.path("type").asText().equals("query")) {
                 JsonNode q = v.path("query");
-                queries.put("variable $" + v.path("name").asText(), q.isObject() ? q.path("query").asText() : q.asText());
+                queries.put(
+                        "variable $" + v.path("name").asText(),
+                        q.isObject() ? q.path("query").asText() : q.asText());
             }
         }
         return queries;
@@ -73,6 +78,5 @@ final class Observability {
         return names;
     }
 
-    private Observability() {
-    }
+    private Observability() {}
 }

@@ -29,29 +29,41 @@ class ObservabilityFilesTest {
         assertThat(panels).hasSizeGreaterThan(10);
         Set<Integer> ids = new HashSet<>();
         Set<String> defined = new LinkedHashSet<>();
-        d.path("templating").path("list").forEach(v -> defined.add(v.path("name").asText()));
+        d.path("templating")
+                .path("list")
+                .forEach(v -> defined.add(v.path("name").asText()));
         assertThat(defined).contains("datasource", "namespace", "job");
         for (JsonNode p : panels) {
             String title = p.path("title").asText();
-            assertThat(ids.add(p.path("id").asInt())).as("panel id of '%s' is unique", title).isTrue();
+            assertThat(ids.add(p.path("id").asInt()))
+                    .as("panel id of '%s' is unique", title)
+                    .isTrue();
             for (String g : List.of("h", "w", "x", "y")) {
-                assertThat(p.path("gridPos").has(g)).as("'%s' gridPos.%s", title, g).isTrue();
+                assertThat(p.path("gridPos").has(g))
+                        .as("'%s' gridPos.%s", title, g)
+                        .isTrue();
             }
             if (p.path("type").asText().equals("row")) {
                 continue;
             }
-            assertThat(p.path("datasource").path("uid").asText()).as("'%s' uses the datasource variable", title)
+            assertThat(p.path("datasource").path("uid").asText())
+                    .as("'%s' uses the datasource variable", title)
                     .isEqualTo("${datasource}");
             assertThat(p.path("targets")).as("'%s' has queries", title).isNotEmpty();
             for (JsonNode t : p.path("targets")) {
                 String expr = t.path("expr").asText();
                 assertThat(expr).as("'%s' %s", title, t.path("refId").asText()).isNotBlank();
-                assertThat(PromQl.metricNames(expr)).as("'%s' reads a metric", title).isNotEmpty();
-                assertThat(balanced(expr)).as("'%s' brackets balance: %s", title, expr).isTrue();
+                assertThat(PromQl.metricNames(expr))
+                        .as("'%s' reads a metric", title)
+                        .isNotEmpty();
+                assertThat(balanced(expr))
+                        .as("'%s' brackets balance: %s", title, expr)
+                        .isTrue();
                 Matcher m = VARIABLE.matcher(expr);
                 while (m.find()) {
                     assertThat(defined.contains(m.group(1)) || m.group(1).startsWith("__"))
-                            .as("'%s' uses $%s, which the dashboard defines", title, m.group(1)).isTrue();
+                            .as("'%s' uses $%s, which the dashboard defines", title, m.group(1))
+                            .isTrue();
                 }
                 // Every service metric is narrowed to the selected services (the job variable).
                 assertThat(expr).as("'%s' filters on $job", title).contains("job=~\"$job\"");
@@ -67,17 +79,28 @@ class ObservabilityFilesTest {
             Set<String> names = new HashSet<>();
             rules.forEach((id, rule) -> {
                 String where = file.getFileName() + " " + id;
-                assertThat(names.add(Yml.str(rule, "alert"))).as("%s: alert names are unique", where).isTrue();
+                assertThat(names.add(Yml.str(rule, "alert")))
+                        .as("%s: alert names are unique", where)
+                        .isTrue();
                 assertThat(Yml.str(rule, "alert")).as("%s alert", where).matches("Cxbridge[A-Za-z0-9]+");
                 String expr = Yml.str(rule, "expr");
                 assertThat(expr).as("%s expr", where).isNotBlank();
                 assertThat(balanced(expr)).as("%s expr brackets balance", where).isTrue();
-                assertThat(PromQl.metricNames(expr)).as("%s reads a metric", where).isNotEmpty();
+                assertThat(PromQl.metricNames(expr))
+                        .as("%s reads a metric", where)
+                        .isNotEmpty();
                 assertThat(Yml.str(rule, "for")).as("%s for", where).isNotNull().matches(DURATION);
-                assertThat(Yml.str(rule, "labels", "severity")).as("%s severity", where).isIn("warning", "critical");
-                assertThat(Yml.str(rule, "annotations", "summary")).as("%s summary", where).isNotBlank();
-                assertThat(Yml.str(rule, "annotations", "description")).as("%s description", where).isNotBlank();
-                assertThat(Yml.map(rule).keySet()).as("%s fields", where)
+                assertThat(Yml.str(rule, "labels", "severity"))
+                        .as("%s severity", where)
+                        .isIn("warning", "critical");
+                assertThat(Yml.str(rule, "annotations", "summary"))
+                        .as("%s summary", where)
+                        .isNotBlank();
+                assertThat(Yml.str(rule, "annotations", "description"))
+                        .as("%s description", where)
+                        .isNotBlank();
+                assertThat(Yml.map(rule).keySet())
+                        .as("%s fields", where)
                         .isSubsetOf("alert", "expr", "for", "labels", "annotations", "keep_firing_for");
             });
         }
@@ -106,7 +129,7 @@ class ObservabilityFilesTest {
                     }
                     stack.setLength(stack.length() - 1);
                 }
-                default -> { }
+                default -> {}
             }
         }
         return stack.length() == 0 && quote == 0;

@@ -31,23 +31,36 @@ class PlaceholderRefusalTest {
         assertThat(Placeholders.find(props))
                 .containsExactly("cxbridge.genesys.client-secret", "cxbridge.token-encryption.keys");
         assertThat(Placeholders.refusal(List.of("cxbridge.genesys.client-secret")))
-                .contains("cxbridge.genesys.client-secret", "CHANGE_ME placeholder").doesNotContain("real-id");
+                .contains("cxbridge.genesys.client-secret", "CHANGE_ME placeholder")
+                .doesNotContain("real-id");
     }
 
     @Test
     void aPackagedServiceWithAPlaceholderSecretRefusesToStartAndNamesIt() throws Exception {
         Path jar = ServiceProcess.jarOf("retry-svc");
         Path log = Files.createTempFile(Path.of(System.getProperty("user.dir"), "target"), "placeholder-", ".log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-Dquarkus.http.port=0", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.management.port=0",
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m",
+                "-Dquarkus.http.port=0",
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.management.port=0",
                 "-Dquarkus.profile=local",
                 "-Dkafka.bootstrap.servers=" + KafkaBroker.shared().bootstrapServers(),
                 "-Dquarkus.redis.hosts=" + RedisServer.shared().url(),
-                "-Dcxbridge.genesys.base-url=http://127.0.0.1:9", "-Dcxbridge.kafka.partitions=1",
-                "-Dcxbridge.genesys.client-secret=CHANGE_ME", "-jar", jar.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "-Dcxbridge.genesys.base-url=http://127.0.0.1:9",
+                "-Dcxbridge.kafka.partitions=1",
+                "-Dcxbridge.genesys.client-secret=CHANGE_ME",
+                "-jar",
+                jar.toString()));
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         try {
-            assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("retry-svc exits by itself").isTrue();
+            assertThat(process.waitFor(90, TimeUnit.SECONDS))
+                    .as("retry-svc exits by itself")
+                    .isTrue();
             String output = Files.readString(log, StandardCharsets.UTF_8);
             assertThat(process.exitValue()).as("exit code; output:%n%s", output).isNotZero();
             assertThat(output).contains("refusing to start", "cxbridge.genesys.client-secret");

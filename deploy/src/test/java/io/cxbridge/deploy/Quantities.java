@@ -7,10 +7,14 @@ import java.util.Map;
 final class Quantities {
 
     private static final Map<String, BigDecimal> SUFFIXES = Map.ofEntries(
-            Map.entry("m", new BigDecimal("0.001")), Map.entry("", BigDecimal.ONE),
-            Map.entry("k", BigDecimal.valueOf(1_000L)), Map.entry("M", BigDecimal.valueOf(1_000_000L)),
-            Map.entry("G", BigDecimal.valueOf(1_000_000_000L)), Map.entry("Ki", BigDecimal.valueOf(1L << 10)),
-            Map.entry("Mi", BigDecimal.valueOf(1L << 20)), Map.entry("Gi", BigDecimal.valueOf(1L << 30)),
+            Map.entry("m", new BigDecimal("0.001")),
+            Map.entry("", BigDecimal.ONE),
+            Map.entry("k", BigDecimal.valueOf(1_000L)),
+            Map.entry("M", BigDecimal.valueOf(1_000_000L)),
+            Map.entry("G", BigDecimal.valueOf(1_000_000_000L)),
+            Map.entry("Ki", BigDecimal.valueOf(1L << 10)),
+            Map.entry("Mi", BigDecimal.valueOf(1L << 20)),
+            Map.entry("Gi", BigDecimal.valueOf(1L << 30)),
             Map.entry("Ti", BigDecimal.valueOf(1L << 40)));
 
     static BigDecimal parse(Object quantity) {
@@ -29,6 +33,5 @@ final class Quantities {
         return new BigDecimal(q.substring(0, i)).multiply(factor);
     }
 
-    private Quantities() {
-    }
+    private Quantities() {}
 }

@@ -13,12 +13,14 @@ final class Rendered {
     @SuppressWarnings("unchecked")
     Rendered(String source, List<Object> documents) {
         this.source = source;
-        this.objects = documents.stream().map(d -> {
-            if (!(d instanceof Map)) {
-                throw new AssertionError(source + " rendered a document that is not an object: " + d);
-            }
-            return (Map<String, Object>) d;
-        }).toList();
+        this.objects = documents.stream()
+                .map(d -> {
+                    if (!(d instanceof Map)) {
+                        throw new AssertionError(source + " rendered a document that is not an object: " + d);
+                    }
+                    return (Map<String, Object>) d;
+                })
+                .toList();
     }
 
     String source() {
@@ -49,8 +51,8 @@ final class Rendered {
     static Map<String, Object> container(Map<String, Object> deployment) {
         List<Object> containers = Yml.list(deployment, "spec", "template", "spec", "containers");
         if (containers.size() != 1) {
-            throw new AssertionError("Deployment " + name(deployment) + " has " + containers.size()
-                    + " containers, expected one");
+            throw new AssertionError(
+                    "Deployment " + name(deployment) + " has " + containers.size() + " containers, expected one");
         }
         return Yml.map(containers, 0);
     }

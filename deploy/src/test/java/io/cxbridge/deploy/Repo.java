@@ -20,8 +20,17 @@ final class Repo {
 
     /** The five services and their ports (SPEC, "Ports and processes"). */
     static final Map<String, Integer> SERVICES = orderedMap(
-            "gateway-svc", 8080, "retry-svc", 8081, "fulfillment-svc", 8082, "retention-svc", 8083,
-            "directory-svc", 8084);
+            "gateway-svc",
+            8080,
+            "retry-svc",
+            8081,
+            "fulfillment-svc",
+            8082,
+            "retention-svc",
+            8083,
+            "directory-svc",
+            8084);
+
     static final String SIM = "genesys-sim";
     static final int SIM_PORT = 8090;
     static final int KAFKA_PORT = 9092;
@@ -29,8 +38,16 @@ final class Repo {
     static final String GATEWAY = "gateway-svc";
     /** The management interface (health, metrics) of each service: its API port + 1000 (SPEC, "Ports and processes"). */
     static final Map<String, Integer> MANAGEMENT_PORTS = orderedMap(
-            "gateway-svc", 9080, "retry-svc", 9081, "fulfillment-svc", 9082, "retention-svc", 9083,
-            "directory-svc", 9084);
+            "gateway-svc",
+            9080,
+            "retry-svc",
+            9081,
+            "fulfillment-svc",
+            9082,
+            "retention-svc",
+            9083,
+            "directory-svc",
+            9084);
 
     /** Where {@code module} answers health and metrics: its management port; genesys-sim keeps them on its API port. */
     static int managementPort(String module) {
@@ -104,8 +121,10 @@ final class Repo {
     static List<Path> files(Path dir, String... suffixes) {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile)
-                    .filter(f -> Stream.of(suffixes).anyMatch(x -> f.getFileName().toString().endsWith(x)))
-                    .sorted().toList();
+                    .filter(f -> Stream.of(suffixes)
+                            .anyMatch(x -> f.getFileName().toString().endsWith(x)))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -124,12 +143,12 @@ final class Repo {
     private static <V> Map<String, V> orderedMap(Object... kv) {
         Map<String, V> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
-            @SuppressWarnings("unchecked") V v = (V) kv[i + 1];
+            @SuppressWarnings("unchecked")
+            V v = (V) kv[i + 1];
             m.put((String) kv[i], v);
         }
         return java.util.Collections.unmodifiableMap(m);
     }
 
-    private Repo() {
-    }
+    private Repo() {}
 }

@@ -22,11 +22,15 @@ class RunbooksTest {
     void everyAlertRuleHasARunbookUrlIntoOperationsMd() {
         Set<String> anchors = anchors(Repo.read(OPERATIONS));
         for (Path file : List.of(Observability.LIVE_RULES, Observability.UPCOMING_RULES)) {
-            for (Map.Entry<String, Map<String, Object>> rule : Observability.rules(file).entrySet()) {
+            for (Map.Entry<String, Map<String, Object>> rule :
+                    Observability.rules(file).entrySet()) {
                 Object url = Yml.map(rule.getValue(), "annotations").get("runbook_url");
                 assertThat(url).as("%s has a runbook_url", rule.getKey()).isNotNull();
-                assertThat(String.valueOf(url)).as("%s runbook_url", rule.getKey()).startsWith(PREFIX);
-                assertThat(anchors).as("%s: the section %s exists in docs/operations.md", rule.getKey(), url)
+                assertThat(String.valueOf(url))
+                        .as("%s runbook_url", rule.getKey())
+                        .startsWith(PREFIX);
+                assertThat(anchors)
+                        .as("%s: the section %s exists in docs/operations.md", rule.getKey(), url)
                         .contains(String.valueOf(url).substring(PREFIX.length()));
             }
         }
@@ -43,7 +47,11 @@ class RunbooksTest {
         Set<String> anchors = new LinkedHashSet<>();
         Matcher m = HEADING.matcher(markdown);
         while (m.find()) {
-            anchors.add(m.group(1).trim().toLowerCase().replaceAll("[^a-z0-9 _-]", "").replace(' ', '-'));
+            anchors.add(m.group(1)
+                    .trim()
+                    .toLowerCase()
+                    .replaceAll("[^a-z0-9 _-]", "")
+                    .replace(' ', '-'));
         }
         return anchors;
     }

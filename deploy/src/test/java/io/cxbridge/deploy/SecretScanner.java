@@ -19,7 +19,10 @@ final class SecretScanner {
      * Public, documented values (SPEC, genesys-sim: "Default credentials"; the local stack's genesys-client
      * token key, in every service's %local profile), allowed in the dev overlay.
      */
-    static final Set<String> PUBLIC_VALUES = Set.of("cxbridge-local", "cxbridge-local-secret", "genesys-local-1",
+    static final Set<String> PUBLIC_VALUES = Set.of(
+            "cxbridge-local",
+            "cxbridge-local-secret",
+            "genesys-local-1",
             "genesys-local-1=5VFldDlsLCf8FoJ1yZEhAADQAFY0HpKuLhvTiVAif8Q=");
 
     private static final Pattern PEM = Pattern.compile("-----BEGIN [A-Z ]+-----");
@@ -27,7 +30,9 @@ final class SecretScanner {
     private static final Pattern JWT = Pattern.compile("\\beyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.");
     /** user:password@ in a URL, unless the password is a placeholder or a configuration expression. */
     private static final Pattern URL_WITH_PASSWORD = Pattern.compile("[a-z][a-z0-9+.-]*://[^/\\s:@]*:([^/\\s@]+)@");
-    private static final Pattern KNOWN_TOKEN_PREFIX = Pattern.compile("\\b(gh[pousr]_[A-Za-z0-9]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|sk_live_[A-Za-z0-9]{10,}|AIza[0-9A-Za-z_-]{30,})");
+
+    private static final Pattern KNOWN_TOKEN_PREFIX = Pattern.compile(
+            "\\b(gh[pousr]_[A-Za-z0-9]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|sk_live_[A-Za-z0-9]{10,}|AIza[0-9A-Za-z_-]{30,})");
     private static final Pattern TOKEN_SPLIT = Pattern.compile("[\\s\"'`:=,;()\\[\\]{}<>|]+");
     private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]{32,}");
     private static final Pattern BASE64ISH = Pattern.compile("[A-Za-z0-9+/_\\-.]{20,}={0,2}");
@@ -84,7 +89,8 @@ final class SecretScanner {
 
     /** Upper case, lower case and digits together: what generated keys look like, and words do not. */
     private static boolean mixed(String s) {
-        return s.chars().anyMatch(Character::isUpperCase) && s.chars().anyMatch(Character::isLowerCase)
+        return s.chars().anyMatch(Character::isUpperCase)
+                && s.chars().anyMatch(Character::isLowerCase)
                 && s.chars().anyMatch(Character::isDigit);
     }
 
@@ -100,6 +106,5 @@ final class SecretScanner {
         return h;
     }
 
-    private SecretScanner() {
-    }
+    private SecretScanner() {}
 }

@@ -30,16 +30,20 @@ class SecretScannerTest {
     @Test
     void placeholdersAndThePublicSimCredentialsPass() {
         assertThat(SecretScanner.problem("CHANGE_ME")).isEmpty();
-        assertThat(SecretScanner.problem("CHANGE_ME: the PEM certificate of the CA that signed it")).isEmpty();
-        assertThat(SecretScanner.problem("clients:\n  - id: CHANGE_ME_CLIENT_ID\n    rateLimitPerMinute: 300\n"
-                + "    keys:\n      - sha256: CHANGE_ME_SHA256_OF_THE_CLIENT_KEY\n    routes:\n      - \"GET /api/v2/**\"\n"))
+        assertThat(SecretScanner.problem("CHANGE_ME: the PEM certificate of the CA that signed it"))
+                .isEmpty();
+        assertThat(
+                        SecretScanner.problem(
+                                "clients:\n  - id: CHANGE_ME_CLIENT_ID\n    rateLimitPerMinute: 300\n"
+                                        + "    keys:\n      - sha256: CHANGE_ME_SHA256_OF_THE_CLIENT_KEY\n    routes:\n      - \"GET /api/v2/**\"\n"))
                 .isEmpty();
         assertThat(SecretScanner.problem("cxbridge-local-secret")).isEmpty();
     }
 
     @Test
     void anyOtherPlainValueIsRefused() {
-        assertThat(SecretScanner.problem("hunter2")).hasValueSatisfying(p -> assertThat(p).contains("placeholder"));
+        assertThat(SecretScanner.problem("hunter2"))
+                .hasValueSatisfying(p -> assertThat(p).contains("placeholder"));
         assertThat(SecretScanner.problem("")).isPresent();
     }
 
@@ -51,18 +55,35 @@ class SecretScannerTest {
         String jwt = "eyJ" + Base64.getUrlEncoder().withoutPadding().encodeToString(random(24)) + ".eyJ"
                 + Base64.getUrlEncoder().withoutPadding().encodeToString(random(24)) + ".sig";
         String pem = "-----BEGIN " + "PRIVATE KEY-----\nMIIB...\n-----END PRIVATE KEY-----";
-        for (String real : new String[] {base64Key, hexKey, awsKeyId, jwt, pem, "redis://cxbridge:pwK3s9Qx7@redis:6379",
-                "ghp_" + randomUpperAlnum(36), "CHANGE_ME " + base64Key}) {
-            assertThat(SecretScanner.realLooking(real)).as("%s looks real", real).isPresent();
+        for (String real : new String[] {
+            base64Key,
+            hexKey,
+            awsKeyId,
+            jwt,
+            pem,
+            "redis://cxbridge:pwK3s9Qx7@redis:6379",
+            "ghp_" + randomUpperAlnum(36),
+            "CHANGE_ME " + base64Key
+        }) {
+            assertThat(SecretScanner.realLooking(real))
+                    .as("%s looks real", real)
+                    .isPresent();
             assertThat(SecretScanner.problem(real)).as("%s is refused", real).isPresent();
         }
     }
 
     @Test
     void configurationValuesAreNotMistakenForCredentials() {
-        for (String plain : new String[] {"cxbridge-kafka-bootstrap.kafka.svc:9093", "rediss://cxbridge@redis-master.redis.svc:6379",
-                "rediss://cxbridge:${cxbridge.redis.password}@redis-master.redis.svc:6379", "redis://cxbridge:CHANGE_ME@redis:6379",
-                "/etc/cxbridge/gateway-keys/keys.yaml", "SCRAM-SHA-512", "http://retry-svc:8081", "us_east_1"}) {
+        for (String plain : new String[] {
+            "cxbridge-kafka-bootstrap.kafka.svc:9093",
+            "rediss://cxbridge@redis-master.redis.svc:6379",
+            "rediss://cxbridge:${cxbridge.redis.password}@redis-master.redis.svc:6379",
+            "redis://cxbridge:CHANGE_ME@redis:6379",
+            "/etc/cxbridge/gateway-keys/keys.yaml",
+            "SCRAM-SHA-512",
+            "http://retry-svc:8081",
+            "us_east_1"
+        }) {
             assertThat(SecretScanner.realLooking(plain)).as(plain).isEmpty();
         }
     }

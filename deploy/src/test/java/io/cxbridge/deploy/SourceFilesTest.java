@@ -24,7 +24,8 @@ class SourceFilesTest {
                 continue;
             }
             assertThatCode(() -> assertThat(Repo.yamlDocuments(Repo.read(f))).isNotEmpty())
-                    .as("%s parses", Repo.root().relativize(f)).doesNotThrowAnyException();
+                    .as("%s parses", Repo.root().relativize(f))
+                    .doesNotThrowAnyException();
         }
     }
 
@@ -42,13 +43,17 @@ class SourceFilesTest {
             }
             for (Object e : entries) {
                 Path p = k.getParent().resolve(String.valueOf(e)).normalize();
-                assertThat(Files.exists(p)).as("%s refers to %s", Repo.root().relativize(k), e).isTrue();
+                assertThat(Files.exists(p))
+                        .as("%s refers to %s", Repo.root().relativize(k), e)
+                        .isTrue();
                 referenced.add(p);
             }
         }
         for (Path f : Repo.files(k8s, ".yaml")) {
             if (!f.getFileName().toString().equals("kustomization.yaml")) {
-                assertThat(referenced).as("%s is part of a kustomization", Repo.root().relativize(f)).contains(f);
+                assertThat(referenced)
+                        .as("%s is part of a kustomization", Repo.root().relativize(f))
+                        .contains(f);
             }
         }
     }
@@ -61,10 +66,15 @@ class SourceFilesTest {
             }
             for (Object doc : Repo.yamlDocuments(Repo.read(f))) {
                 String where = Repo.root().relativize(f).toString();
-                assertThat(Yml.str(doc, "apiVersion")).as("%s apiVersion", where).isNotBlank();
+                assertThat(Yml.str(doc, "apiVersion"))
+                        .as("%s apiVersion", where)
+                        .isNotBlank();
                 assertThat(Yml.str(doc, "kind")).as("%s kind", where).isNotBlank();
-                assertThat(Yml.str(doc, "metadata", "name")).as("%s name", where).isNotBlank();
-                assertThat(Yml.labels(doc, "metadata", "labels")).as("%s %s labels", where, Yml.str(doc, "metadata", "name"))
+                assertThat(Yml.str(doc, "metadata", "name"))
+                        .as("%s name", where)
+                        .isNotBlank();
+                assertThat(Yml.labels(doc, "metadata", "labels"))
+                        .as("%s %s labels", where, Yml.str(doc, "metadata", "name"))
                         .containsEntry("app.kubernetes.io/part-of", "cxbridge");
             }
         }

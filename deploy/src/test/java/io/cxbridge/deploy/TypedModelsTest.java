@@ -35,20 +35,29 @@ class TypedModelsTest {
             Map.entry("v1/Namespace", io.fabric8.kubernetes.api.model.Namespace.class),
             Map.entry("apps/v1/Deployment", io.fabric8.kubernetes.api.model.apps.Deployment.class),
             Map.entry("apps/v1/StatefulSet", io.fabric8.kubernetes.api.model.apps.StatefulSet.class),
-            Map.entry("networking.k8s.io/v1/NetworkPolicy", io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class),
+            Map.entry(
+                    "networking.k8s.io/v1/NetworkPolicy",
+                    io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class),
             Map.entry("networking.k8s.io/v1/Ingress", io.fabric8.kubernetes.api.model.networking.v1.Ingress.class),
-            Map.entry("policy/v1/PodDisruptionBudget", io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class),
-            Map.entry("autoscaling/v2/HorizontalPodAutoscaler",
+            Map.entry(
+                    "policy/v1/PodDisruptionBudget",
+                    io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class),
+            Map.entry(
+                    "autoscaling/v2/HorizontalPodAutoscaler",
                     io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class),
-            Map.entry("monitoring.coreos.com/v1/ServiceMonitor", io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor.class),
-            Map.entry("monitoring.coreos.com/v1/PrometheusRule", io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule.class),
+            Map.entry(
+                    "monitoring.coreos.com/v1/ServiceMonitor",
+                    io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor.class),
+            Map.entry(
+                    "monitoring.coreos.com/v1/PrometheusRule",
+                    io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule.class),
             Map.entry("kafka.strimzi.io/v1/Kafka", io.strimzi.api.kafka.model.kafka.Kafka.class),
             Map.entry("kafka.strimzi.io/v1/KafkaNodePool", io.strimzi.api.kafka.model.nodepool.KafkaNodePool.class),
             Map.entry("kafka.strimzi.io/v1/KafkaTopic", io.strimzi.api.kafka.model.topic.KafkaTopic.class),
             Map.entry("kafka.strimzi.io/v1/KafkaUser", io.strimzi.api.kafka.model.user.KafkaUser.class));
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper MAPPER =
+            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
@@ -57,7 +66,9 @@ class TypedModelsTest {
         for (Map<String, Object> object : Kustomize.overlay(overlay).objects()) {
             problems.addAll(problems(object));
         }
-        assertThat(problems).as("%s: objects that do not fit their API's schema", overlay).isEmpty();
+        assertThat(problems)
+                .as("%s: objects that do not fit their API's schema", overlay)
+                .isEmpty();
     }
 
     @ParameterizedTest
@@ -65,7 +76,8 @@ class TypedModelsTest {
     void strimziResourcesUseTheV1Api(String overlay) {
         for (Map<String, Object> object : Kustomize.overlay(overlay).objects()) {
             if (String.valueOf(object.get("apiVersion")).startsWith("kafka.strimzi.io/")) {
-                assertThat(object.get("apiVersion")).as("%s: %s %s", overlay, object.get("kind"), Rendered.name(object))
+                assertThat(object.get("apiVersion"))
+                        .as("%s: %s %s", overlay, object.get("kind"), Rendered.name(object))
                         .isEqualTo("kafka.strimzi.io/v1");
             }
         }
@@ -74,16 +86,41 @@ class TypedModelsTest {
     @Test
     void theCheckRefusesAMisspelledFieldAnUnknownKindAndAnOldStrimziVersion() {
         Map<String, Object> spec = new LinkedHashMap<>(Map.of("topicName", "t", "partitions", 3, "replicas", 1));
-        Map<String, Object> topic = Map.of("apiVersion", "kafka.strimzi.io/v1", "kind", "KafkaTopic",
-                "metadata", Map.of("name", "t"), "spec", spec);
+        Map<String, Object> topic = Map.of(
+                "apiVersion",
+                "kafka.strimzi.io/v1",
+                "kind",
+                "KafkaTopic",
+                "metadata",
+                Map.of("name", "t"),
+                "spec",
+                spec);
         assertThat(problems(topic)).isEmpty();
         spec.put("partition", 3); // not "partitions"
         assertThat(problems(topic)).singleElement().asString().contains("unknown field spec.partition");
 
-        assertThat(problems(Map.of("apiVersion", "kafka.strimzi.io/v1" + "beta2", "kind", "KafkaTopic",
-                "metadata", Map.of("name", "x")))).singleElement().asString().contains("no typed model");
-        assertThat(problems(Map.of("apiVersion", "v1", "kind", "Pod", "metadata", Map.of("name", "x"),
-                "spec", Map.of("containerz", List.of())))).singleElement().asString().contains("no typed model");
+        assertThat(problems(Map.of(
+                        "apiVersion",
+                        "kafka.strimzi.io/v1" + "beta2",
+                        "kind",
+                        "KafkaTopic",
+                        "metadata",
+                        Map.of("name", "x"))))
+                .singleElement()
+                .asString()
+                .contains("no typed model");
+        assertThat(problems(Map.of(
+                        "apiVersion",
+                        "v1",
+                        "kind",
+                        "Pod",
+                        "metadata",
+                        Map.of("name", "x"),
+                        "spec",
+                        Map.of("containerz", List.of()))))
+                .singleElement()
+                .asString()
+                .contains("no typed model");
     }
 
     /** Why the object does not fit its model, one line per problem. */
@@ -107,8 +144,12 @@ class TypedModelsTest {
 
     /** Collects every field the model kept aside as unknown (fabric8 and Strimzi keep them in additionalProperties). */
     private static void walk(Object node, String path, List<String> unknown, Set<Object> seen) {
-        if (node == null || node instanceof String || node instanceof Number || node instanceof Boolean
-                || node instanceof Enum<?> || !seen.add(node)) {
+        if (node == null
+                || node instanceof String
+                || node instanceof Number
+                || node instanceof Boolean
+                || node instanceof Enum<?>
+                || !seen.add(node)) {
             return;
         }
         if (node instanceof Collection<?> items) {
@@ -127,7 +168,9 @@ class TypedModelsTest {
             return;
         }
         for (Method m : node.getClass().getMethods()) {
-            if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers()) || m.getDeclaringClass() == Object.class
+            if (m.getParameterCount() != 0
+                    || Modifier.isStatic(m.getModifiers())
+                    || m.getDeclaringClass() == Object.class
                     || !(m.getName().startsWith("get") || m.getName().startsWith("is"))) {
                 continue;
             }

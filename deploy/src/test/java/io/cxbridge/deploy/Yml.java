@@ -47,6 +47,5 @@ final class Yml {
         return node instanceof Map ? (Map<String, String>) node : Map.of();
     }
 
-    private Yml() {
-    }
+    private Yml() {}
 }

@@ -51,6 +51,7 @@ class ActionEndpointTest {
      * is read from the service's answer-time metric.
      */
     private static final Duration BURST_RUNNER_TIMEOUT = Duration.ofSeconds(8);
+
     private static final String ECHO_SECRET = "action-secret-9f27c1";
 
     private final SimControl sim = GenesysSim.shared().control();
@@ -61,8 +62,7 @@ class ActionEndpointTest {
         FulfillmentTestSupport.captureLogs();
     }
 
-    private record Timed(Response response, Duration took) {
-    }
+    private record Timed(Response response, Duration took) {}
 
     private static Timed post(String action, String body) {
         long t0 = System.nanoTime();
@@ -72,12 +72,14 @@ class ActionEndpointTest {
 
     /** The sim's runner calls the action the way a Genesys Data Action does, abandoning it at {@code timeoutMs}. */
     private SimControl.ActionRunResult run(String action, String body, long timeoutMs) {
-        return sim.runAction("http://127.0.0.1:" + RestAssured.port + "/v1/actions/" + action, Map.of(),
-                readTree(body), timeoutMs);
+        return sim.runAction(
+                "http://127.0.0.1:" + RestAssured.port + "/v1/actions/" + action, Map.of(), readTree(body), timeoutMs);
     }
 
     private void assertNoRunTimedOut() {
-        assertThat(sim.stats().actionRuns().timeout()).as("runs the Data Action runner abandoned").isZero();
+        assertThat(sim.stats().actionRuns().timeout())
+                .as("runs the Data Action runner abandoned")
+                .isZero();
     }
 
     private static String uniqueBody() {
@@ -99,7 +101,9 @@ class ActionEndpointTest {
         assertThat(sim.stats().actionRuns().success()).isEqualTo(1);
         Response direct = post("plain", "{\"orderId\":\"o-1\"}").response();
         direct.then().statusCode(200).contentType("application/json").header("X-Upstream-Attempts", "1");
-        assertThat(direct.header(ActionService.CACHE_HEADER)).as("plain caches nothing").isNull();
+        assertThat(direct.header(ActionService.CACHE_HEADER))
+                .as("plain caches nothing")
+                .isNull();
     }
 
     @Test
@@ -141,8 +145,9 @@ class ActionEndpointTest {
 
         sim.config(Map.of("externalLatencyMs", 20_000));
         // HIT while the TTL lasts, then STALE: the API is slow and the entry is within stale-for.
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
-                "STALE".equals(post("echo", body).response().header(ActionService.CACHE_HEADER)));
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> "STALE".equals(post("echo", body).response().header(ActionService.CACHE_HEADER)));
         Timed stale = post("echo", body);
         stale.response().then().statusCode(200).header(ActionService.CACHE_HEADER, "STALE");
         assertThat(stale.response().as(JsonNode.class).path("echo")).isEqualTo(readTree(body));
@@ -153,28 +158,37 @@ class ActionEndpointTest {
         assertThat(byRunner.body()).isEqualTo(stale.response().as(JsonNode.class));
         assertNoRunTimedOut();
 
-        TopicReader.await(KafkaBroker.shared().bootstrapServers(), Topics.AUDIT, 1,
-                TopicReader.header("ce_type", AuditTypes.ACTION_SERVED_STALE), Duration.ofSeconds(20));
+        TopicReader.await(
+                KafkaBroker.shared().bootstrapServers(),
+                Topics.AUDIT,
+                1,
+                TopicReader.header("ce_type", AuditTypes.ACTION_SERVED_STALE),
+                Duration.ofSeconds(20));
     }
 
     @Test
     void theSameBodyWithItsFieldsInAnotherOrderIsTheSameEntry() {
         sim.config(Map.of("externalLatencyMs", 0));
         String id = UUID.randomUUID().toString();
-        post("echo", "{\"a\":\"" + id + "\",\"b\":{\"y\":1,\"x\":2}}").response().then().statusCode(200);
-        await().atMost(Duration.ofSeconds(5)).until(() -> "HIT".equals(post("echo",
-                "{ \"b\": {\"x\":2, \"y\":1}, \"a\":\"" + id + "\"}").response().header(ActionService.CACHE_HEADER)));
+        post("echo", "{\"a\":\"" + id + "\",\"b\":{\"y\":1,\"x\":2}}")
+                .response()
+                .then()
+                .statusCode(200);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> "HIT"
+                        .equals(post("echo", "{ \"b\": {\"x\":2, \"y\":1}, \"a\":\"" + id + "\"}")
+                                .response()
+                                .header(ActionService.CACHE_HEADER)));
     }
 
     @Test
     void droppingTheCacheLeavesNothingToServeStale() {
         String body = uniqueBody();
         post("echo", body).response().then().statusCode(200);
-        await().atMost(Duration.ofSeconds(5)).until(() ->
-                "HIT".equals(post("echo", body).response().header(ActionService.CACHE_HEADER)));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> "HIT".equals(post("echo", body).response().header(ActionService.CACHE_HEADER)));
 
-        given().delete("/v1/actions/echo/cache").then().statusCode(200)
-                .body("action", equalTo("echo"));
+        given().delete("/v1/actions/echo/cache").then().statusCode(200).body("action", equalTo("echo"));
         sim.config(Map.of("externalLatencyMs", 20_000));
         Timed t = post("echo", body);
         t.response().then().statusCode(504).body("errorCode", equalTo("EXTERNAL_TIMEOUT"));
@@ -200,14 +214,20 @@ class ActionEndpointTest {
         assertThat(r.outcome()).isEqualTo("error");
         assertThat(r.status()).isEqualTo(502);
         assertThat(r.body().path("errorCode").asText()).isEqualTo("EXTERNAL_UNAVAILABLE");
-        assertThat(externalCalls()).as("one attempt, the Retry-After not waited").isEqualTo(1);
+        assertThat(externalCalls())
+                .as("one attempt, the Retry-After not waited")
+                .isEqualTo(1);
         assertNoRunTimedOut();
     }
 
     @Test
     void anotherFourXxIsRejectedAtOnce() {
         sim.fault(Map.of("method", "POST", "path", "/external/api", "status", 404, "count", 5));
-        post("plain", "{}").response().then().statusCode(502).body("errorCode", equalTo("EXTERNAL_REJECTED"))
+        post("plain", "{}")
+                .response()
+                .then()
+                .statusCode(502)
+                .body("errorCode", equalTo("EXTERNAL_REJECTED"))
                 .header("X-Upstream-Attempts", "1");
     }
 
@@ -219,8 +239,8 @@ class ActionEndpointTest {
         try {
             for (int i = 0; i < 100; i++) {
                 String body = "{\"n\":" + i + "}";
-                calls.add(CompletableFuture.supplyAsync(() -> run("burst", body, BURST_RUNNER_TIMEOUT.toMillis()),
-                        callers));
+                calls.add(CompletableFuture.supplyAsync(
+                        () -> run("burst", body, BURST_RUNNER_TIMEOUT.toMillis()), callers));
             }
         } finally {
             callers.shutdown();
@@ -234,28 +254,40 @@ class ActionEndpointTest {
         }
         assertNoRunTimedOut();
         // every answer left within the 3 s budget (plus the loaded machine's margin), as the service measured it
-        double slowest = Management.given().get("/q/metrics").asString().lines()
+        double slowest = Management.given()
+                .get("/q/metrics")
+                .asString()
+                .lines()
                 .filter(l -> l.startsWith("cxbridge_action_answer_seconds_max{") && l.contains("action=\"burst\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).max().orElse(-1);
-        assertThat(slowest).as("slowest burst answer (s)").isPositive()
-                .isLessThan(WITHIN_BUDGET.toMillis() / 1000.0);
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .max()
+                .orElse(-1);
+        assertThat(slowest).as("slowest burst answer (s)").isPositive().isLessThan(WITHIN_BUDGET.toMillis() / 1000.0);
         long attempts = externalCalls();
         assertThat(open).as("answers CIRCUIT_OPEN").isGreaterThan(50);
-        assertThat(attempts).as("external attempts for 100 calls of 3 attempts each").isLessThanOrEqualTo(40);
+        assertThat(attempts)
+                .as("external attempts for 100 calls of 3 attempts each")
+                .isLessThanOrEqualTo(40);
 
         sim.clearFaults();
         // half-open after 2 s for this action: one probe succeeds and closes it
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() ->
-                post("burst", "{\"n\":\"again\"}").response().statusCode() == 200);
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> post("burst", "{\"n\":\"again\"}").response().statusCode() == 200);
         post("burst", "{\"n\":\"closed\"}").response().then().statusCode(200);
-        Management.given().get("/q/metrics").then().body(org.hamcrest.Matchers.containsString(
-                "cxbridge_action_breaker_state{action=\"burst\"} 0.0"));
+        Management.given()
+                .get("/q/metrics")
+                .then()
+                .body(org.hamcrest.Matchers.containsString("cxbridge_action_breaker_state{action=\"burst\"} 0.0"));
     }
 
     @Test
     void placeholdersAreEncodedSoTheApiSeesThemAsData() {
         ActionTestResource.SEEN.clear();
-        post("encoded", "{\"id\":\"../admin\",\"q\":\"x?y#z&w=1\"}").response().then().statusCode(200)
+        post("encoded", "{\"id\":\"../admin\",\"q\":\"x?y#z&w=1\"}")
+                .response()
+                .then()
+                .statusCode(200)
                 .body("ok", equalTo(true));
 
         assertThat(ActionTestResource.SEEN).hasSize(1);
@@ -268,7 +300,11 @@ class ActionEndpointTest {
     void badInputIsAClearFourHundredAndNothingIsCalled() {
         ActionTestResource.SEEN.clear();
         post("nope", "{}").response().then().statusCode(404).contentType(Problem.MEDIA_TYPE);
-        post("encoded", "not json").response().then().statusCode(400).contentType(Problem.MEDIA_TYPE)
+        post("encoded", "not json")
+                .response()
+                .then()
+                .statusCode(400)
+                .contentType(Problem.MEDIA_TYPE)
                 .body("detail", org.hamcrest.Matchers.containsString("id"));
         Response missing = post("encoded", "{\"other\":1}").response();
         missing.then().statusCode(400).contentType(Problem.MEDIA_TYPE).body("status", equalTo(400));
@@ -282,9 +318,12 @@ class ActionEndpointTest {
         KafkaBroker kafka = KafkaBroker.shared();
         kafka.stop();
         try {
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> Management.given().get("/q/health/ready").then()
-                    .statusCode(200)
-                    .body("checks.find { it.name == 'dependencies' }.data.kafka", equalTo("degraded")));
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> Management.given()
+                            .get("/q/health/ready")
+                            .then()
+                            .statusCode(200)
+                            .body("checks.find { it.name == 'dependencies' }.data.kafka", equalTo("degraded")));
             SimControl.ActionRunResult r = run("plain", "{\"orderId\":\"o-4\"}", 3000);
             assertThat(r.outcome()).isEqualTo("success");
             assertThat(r.body().path("echo").path("orderId").asText()).isEqualTo("o-4");
@@ -292,8 +331,12 @@ class ActionEndpointTest {
         } finally {
             kafka.start();
         }
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Management.given().get("/q/health/ready").then()
-                .statusCode(200).body("checks.find { it.name == 'dependencies' }.data.kafka", equalTo("up")));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> Management.given()
+                        .get("/q/health/ready")
+                        .then()
+                        .statusCode(200)
+                        .body("checks.find { it.name == 'dependencies' }.data.kafka", equalTo("up")));
     }
 
     @Test
@@ -307,8 +350,9 @@ class ActionEndpointTest {
         } finally {
             redis.start();
         }
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Management.given().get("/q/health/ready").then()
-                .statusCode(200));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> Management.given().get("/q/health/ready").then().statusCode(200));
     }
 
     @Test
@@ -316,14 +360,19 @@ class ActionEndpointTest {
         String marker = "pii-" + UUID.randomUUID();
         String body = "{\"note\":\"" + marker + "\"}";
         post("echo", body).response().then().statusCode(200);
-        await().atMost(Duration.ofSeconds(5)).until(() ->
-                "HIT".equals(post("echo", body).response().header(ActionService.CACHE_HEADER)));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> "HIT".equals(post("echo", body).response().header(ActionService.CACHE_HEADER)));
         sim.config(Map.of("externalLatencyMs", 20_000));
         post("echo", "{\"note\":\"" + marker + "-2\"}").response().then().statusCode(504);
-        post("encoded", "{\"id\":\"" + marker + "\",\"q\":\"x\"}").response().then().statusCode(200);
+        post("encoded", "{\"id\":\"" + marker + "\",\"q\":\"x\"}")
+                .response()
+                .then()
+                .statusCode(200);
 
         for (String line : FulfillmentTestSupport.LOG_LINES) {
-            assertThat(line).doesNotContain(ECHO_SECRET).doesNotContain(ActionTestResource.SECRET)
+            assertThat(line)
+                    .doesNotContain(ECHO_SECRET)
+                    .doesNotContain(ActionTestResource.SECRET)
                     .doesNotContain(marker);
         }
     }

@@ -19,8 +19,7 @@ public class ActionTestResource extends FulfillmentTestResource {
     static final String SECRET = "capture-secret-5d1e0a";
 
     /** What the capture server received: the raw request target and the X-Api-Key header. */
-    record Seen(String rawTarget, String apiKey) {
-    }
+    record Seen(String rawTarget, String apiKey) {}
 
     static final ConcurrentLinkedQueue<Seen> SEEN = new ConcurrentLinkedQueue<>();
     private static HttpServer capture;
@@ -34,7 +33,9 @@ public class ActionTestResource extends FulfillmentTestResource {
             }
             capture.createContext("/", exchange -> {
                 exchange.getRequestBody().readAllBytes();
-                SEEN.add(new Seen(exchange.getRequestURI().getRawPath() + "?" + exchange.getRequestURI().getRawQuery(),
+                SEEN.add(new Seen(
+                        exchange.getRequestURI().getRawPath() + "?"
+                                + exchange.getRequestURI().getRawQuery(),
                         exchange.getRequestHeaders().getFirst("X-Api-Key")));
                 byte[] answer = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/json");

@@ -4,7 +4,6 @@ import static io.cxbridge.fulfillment.FulfillmentTestSupport.job;
 import static io.cxbridge.fulfillment.FulfillmentTestSupport.newFid;
 import static io.cxbridge.fulfillment.FulfillmentTestSupport.newToken;
 import static io.cxbridge.fulfillment.FulfillmentTestSupport.publishAll;
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,10 +44,16 @@ class ConcurrencyTest {
     }
 
     private static double completed() {
-        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(l -> l.startsWith("cxbridge_fulfillment_jobs_total{")
-                        && l.contains("outcome=\"complete\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        String metrics = Management.given()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        return metrics.lines()
+                .filter(l -> l.startsWith("cxbridge_fulfillment_jobs_total{") && l.contains("outcome=\"complete\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     @Test
@@ -63,10 +68,12 @@ class ConcurrencyTest {
         double completedBefore = completed();
         publishAll(jobs);
 
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            SimStats stats = sim.stats();
-            return jobs.stream().allMatch(j -> stats.callbacks(j.fulfillmentId()) >= 1);
-        });
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    SimStats stats = sim.stats();
+                    return jobs.stream().allMatch(j -> stats.callbacks(j.fulfillmentId()) >= 1);
+                });
         SimStats stats = sim.stats();
         for (FulfillmentJob j : jobs) {
             assertEquals(1, stats.callbacks(j.fulfillmentId()), j.fulfillmentId());
@@ -74,7 +81,8 @@ class ConcurrencyTest {
         }
         assertEquals(200, stats.requests("POST", "/external/api", 200));
         assertTrue(stats.externalMaxConcurrent() > 1, "jobs overlapped: " + stats.externalMaxConcurrent());
-        assertTrue(stats.externalMaxConcurrent() <= concurrency,
+        assertTrue(
+                stats.externalMaxConcurrent() <= concurrency,
                 "never more than " + concurrency + " at once: " + stats.externalMaxConcurrent());
         JsonNode sample = sim.fulfillment(jobs.get(199).fulfillmentId()).orElseThrow();
         assertEquals("complete", sample.path("last").path("body").path("status").asText());

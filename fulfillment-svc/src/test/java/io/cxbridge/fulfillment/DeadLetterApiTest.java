@@ -60,8 +60,12 @@ class DeadLetterApiTest {
 
     private static JsonPath entryOf(String jobId) {
         // newest first: a fresh entry is on the first page
-        JsonPath page = given().queryParam("pageSize", 100).get("/v1/fulfillment/dlq").then().statusCode(200)
-                .extract().jsonPath();
+        JsonPath page = given().queryParam("pageSize", 100)
+                .get("/v1/fulfillment/dlq")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         List<Map<String, Object>> entities = page.getList("entities");
         for (int i = 0; i < entities.size(); i++) {
             if (jobId.equals(entities.get(i).get("jobId"))) {
@@ -86,15 +90,18 @@ class DeadLetterApiTest {
         FulfillmentJob job = deadLetteredByTheCallback(sim, Duration.ofSeconds(90));
         String fid = job.fulfillmentId();
 
-        JsonPath state = given().get("/v1/fulfillment/jobs/" + job.jobId()).then().extract().jsonPath();
+        JsonPath state = given().get("/v1/fulfillment/jobs/" + job.jobId())
+                .then()
+                .extract()
+                .jsonPath();
         assertEquals("CALLBACK_FAILED", state.getString("errorCode"));
         assertEquals(3, state.getInt("callbackAttempts"));
         assertEquals(3, sim.stats().requests("POST", "/api/v2/dataactions/fulfillments/" + fid, 503));
         assertEquals(0, sim.stats().callbacks(fid));
 
         // the spec's DLQ record: payload unchanged, the reason in headers, never the token
-        List<ConsumerRecord<String, byte[]>> dlq = TopicReader.await(bootstrap(), Topics.FULFILLMENT_JOBS_DLQ, 1,
-                r -> fid.equals(r.key()), Duration.ofSeconds(20));
+        List<ConsumerRecord<String, byte[]>> dlq = TopicReader.await(
+                bootstrap(), Topics.FULFILLMENT_JOBS_DLQ, 1, r -> fid.equals(r.key()), Duration.ofSeconds(20));
         assertEquals(json(job), new String(dlq.get(0).value(), StandardCharsets.UTF_8));
         Map<String, String> headers = TopicReader.headers(dlq.get(0));
         assertEquals("callback-failed", headers.get(Headers.ERROR_CLASS));
@@ -111,16 +118,28 @@ class DeadLetterApiTest {
 
         sim.clearFaults();
         // replay once the receiver is back: posted complete, the DLQ entry and the job show the replay
-        given().post("/v1/fulfillment/dlq/" + job.jobId() + "/replay").then().statusCode(202)
-                .body("status", equalTo("replayed")).body("jobId", equalTo(job.jobId()))
-                .body("fulfillmentId", equalTo(fid)).body("replays", equalTo(1));
+        given().post("/v1/fulfillment/dlq/" + job.jobId() + "/replay")
+                .then()
+                .statusCode(202)
+                .body("status", equalTo("replayed"))
+                .body("jobId", equalTo(job.jobId()))
+                .body("fulfillmentId", equalTo(fid))
+                .body("replays", equalTo(1));
         awaitAudit(AuditTypes.FULFILLMENT_REPLAYED, fid);
         JsonPath done = awaitState(job.jobId(), "complete");
         assertEquals(1, done.getInt("replays"));
         assertNotNull(done.getString("replayedAt"));
         JsonNode received = awaitCallback(fid);
-        assertEquals("complete", received.path("last").path("body").path("status").asText());
-        assertEquals("o-42", received.path("last").path("body").path("result").path("echo").path("orderId").asText());
+        assertEquals(
+                "complete", received.path("last").path("body").path("status").asText());
+        assertEquals(
+                "o-42",
+                received.path("last")
+                        .path("body")
+                        .path("result")
+                        .path("echo")
+                        .path("orderId")
+                        .asText());
         JsonPath replayed = entryOf(job.jobId());
         assertTrue(replayed.getBoolean("replayed"));
         assertEquals(1, replayed.getInt("replays"));
@@ -129,8 +148,11 @@ class DeadLetterApiTest {
         assertEquals(1, sim.stats().callbacks(fid), "posted once");
 
         // posted now: a second replay is refused, nothing posted again
-        given().post("/v1/fulfillment/dlq/" + job.jobId() + "/replay").then().statusCode(409)
-                .contentType("application/problem+json").body("detail", containsString("posted"));
+        given().post("/v1/fulfillment/dlq/" + job.jobId() + "/replay")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("detail", containsString("posted"));
         assertEquals(1, sim.stats().callbacks(fid));
         assertEquals(0, sim.stats().duplicateCallbacks(fid));
     }
@@ -141,7 +163,9 @@ class DeadLetterApiTest {
         FulfillmentJob job = deadLetteredByTheCallback(sim, Duration.ofSeconds(3));
         await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(job.deadline()));
         sim.clearFaults();
-        given().post("/v1/fulfillment/dlq/" + job.jobId() + "/replay").then().statusCode(409)
+        given().post("/v1/fulfillment/dlq/" + job.jobId() + "/replay")
+                .then()
+                .statusCode(409)
                 .contentType("application/problem+json")
                 .body("title", equalTo("Deadline passed"))
                 .body("detail", containsString("deadline"))
@@ -153,21 +177,37 @@ class DeadLetterApiTest {
 
     @Test
     void unknownAndInvalidJobsAreNotReplayedAndBadPagingIsA400() {
-        given().post("/v1/fulfillment/dlq/" + UUID.randomUUID() + "/replay").then().statusCode(404)
+        given().post("/v1/fulfillment/dlq/" + UUID.randomUUID() + "/replay")
+                .then()
+                .statusCode(404)
                 .contentType("application/problem+json");
 
         // a job without a token: dead-lettered as invalid, listed, not replayable
         FulfillmentJob valid = job(newFid(), newToken(), Duration.ofSeconds(60));
-        FulfillmentJob invalid = new FulfillmentJob(valid.jobId(), valid.fulfillmentId(), valid.fulfillmentUrl(), null,
-                valid.data(), valid.receivedAt(), valid.deadline(), valid.traceId());
+        FulfillmentJob invalid = new FulfillmentJob(
+                valid.jobId(),
+                valid.fulfillmentId(),
+                valid.fulfillmentUrl(),
+                null,
+                valid.data(),
+                valid.receivedAt(),
+                valid.deadline(),
+                valid.traceId());
         publish(invalid);
         assertEquals("dead-lettered", awaitTerminal(invalid.jobId()).getString("state"));
         assertEquals("invalid-job", entryOf(invalid.jobId()).getString("errorClass"));
-        given().post("/v1/fulfillment/dlq/" + invalid.jobId() + "/replay").then().statusCode(422)
-                .contentType("application/problem+json").body("detail", containsString("invalid"));
+        given().post("/v1/fulfillment/dlq/" + invalid.jobId() + "/replay")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("detail", containsString("invalid"));
 
-        given().queryParam("pageSize", 0).queryParam("pageNumber", "x").get("/v1/fulfillment/dlq").then()
-                .statusCode(400).contentType("application/problem+json")
+        given().queryParam("pageSize", 0)
+                .queryParam("pageNumber", "x")
+                .get("/v1/fulfillment/dlq")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("violations.field", org.hamcrest.Matchers.containsInAnyOrder("pageSize", "pageNumber"));
         given().queryParam("pageSize", 101).get("/v1/fulfillment/dlq").then().statusCode(400);
     }
@@ -178,8 +218,13 @@ class DeadLetterApiTest {
         FulfillmentJob older = deadLetteredByTheCallback(sim, Duration.ofSeconds(60));
         FulfillmentJob newer = deadLetteredByTheCallback(sim, Duration.ofSeconds(60));
 
-        JsonPath first = given().queryParam("pageSize", 1).queryParam("pageNumber", 1).get("/v1/fulfillment/dlq")
-                .then().statusCode(200).extract().jsonPath();
+        JsonPath first = given().queryParam("pageSize", 1)
+                .queryParam("pageNumber", 1)
+                .get("/v1/fulfillment/dlq")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(newer.jobId(), first.getString("entities[0].jobId"));
         assertEquals(1, first.getInt("pageSize"));
         assertEquals(1, first.getInt("pageNumber"));
@@ -188,15 +233,29 @@ class DeadLetterApiTest {
         assertEquals(total, first.getLong("pageCount"));
         assertEquals(1, first.getList("entities").size());
 
-        JsonPath second = given().queryParam("pageSize", 1).queryParam("pageNumber", 2).get("/v1/fulfillment/dlq")
-                .then().statusCode(200).extract().jsonPath();
+        JsonPath second = given().queryParam("pageSize", 1)
+                .queryParam("pageNumber", 2)
+                .get("/v1/fulfillment/dlq")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(older.jobId(), second.getString("entities[0].jobId"));
 
-        JsonPath beyond = given().queryParam("pageSize", 1).queryParam("pageNumber", total + 1)
-                .get("/v1/fulfillment/dlq").then().statusCode(200).extract().jsonPath();
+        JsonPath beyond = given().queryParam("pageSize", 1)
+                .queryParam("pageNumber", total + 1)
+                .get("/v1/fulfillment/dlq")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertTrue(beyond.getList("entities").isEmpty());
         // the list never carries a token, sealed or clear
-        String all = given().queryParam("pageSize", 100).get("/v1/fulfillment/dlq").then().extract().asString();
+        String all = given().queryParam("pageSize", 100)
+                .get("/v1/fulfillment/dlq")
+                .then()
+                .extract()
+                .asString();
         assertFalse(all.contains(newer.fulfillmentToken()));
     }
 }

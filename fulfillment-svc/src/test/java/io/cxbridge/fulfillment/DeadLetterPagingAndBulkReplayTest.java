@@ -73,14 +73,28 @@ class DeadLetterPagingAndBulkReplayTest {
         for (int i = 59; i >= 0; i--) {
             FulfillmentJob job = seeded.get(i);
             ids.add(0, job.jobId());
-            writer.send(job.fulfillmentId(), json(job), JobDeadLetter.of(job, "callback-failed", "HTTP 503 " + marker,
-                    3, now.minusSeconds(60), now.minusMillis(i))).await().atMost(Duration.ofSeconds(10));
+            writer.send(
+                            job.fulfillmentId(),
+                            json(job),
+                            JobDeadLetter.of(
+                                    job,
+                                    "callback-failed",
+                                    "HTTP 503 " + marker,
+                                    3,
+                                    now.minusSeconds(60),
+                                    now.minusMillis(i)))
+                    .await()
+                    .atMost(Duration.ofSeconds(10));
         }
 
         String base = DLQ + "?reason=" + marker + "&pageSize=25&pageNumber=";
         List<String> listed = new ArrayList<>();
         List<Integer> sizes = new ArrayList<>();
-        JsonPath page = given().get(DLQ + "?reason=" + marker).then().statusCode(200).extract().jsonPath();
+        JsonPath page = given().get(DLQ + "?reason=" + marker)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertNull(page.getString("previousUri"));
         assertEquals(base + 1, page.getString("firstUri"));
         assertEquals(base + 3, page.getString("lastUri"));
@@ -100,10 +114,16 @@ class DeadLetterPagingAndBulkReplayTest {
         }
         assertEquals(List.of(25, 25, 10), sizes);
         assertEquals(ids, listed, "every dead letter once, newest first");
-        given().get(DLQ + "?jobId=" + ids.get(3)).then().statusCode(200).body("total", equalTo(1))
-                .body("entities[0].jobId", equalTo(ids.get(3))).body("entities[0].replayed", equalTo(false));
+        given().get(DLQ + "?jobId=" + ids.get(3))
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(1))
+                .body("entities[0].jobId", equalTo(ids.get(3)))
+                .body("entities[0].replayed", equalTo(false));
         given().get(DLQ + "?since=" + now.plusSeconds(5)).then().statusCode(200).body("total", equalTo(0));
-        given().get(DLQ + "?since=nope&pageNumber=0").then().statusCode(400)
+        given().get(DLQ + "?since=nope&pageNumber=0")
+                .then()
+                .statusCode(400)
                 .contentType("application/problem+json")
                 .body("violations.field", org.hamcrest.Matchers.containsInAnyOrder("since", "pageNumber"));
     }
@@ -127,19 +147,34 @@ class DeadLetterPagingAndBulkReplayTest {
         replays.beforeEachRecord(() -> Uni.createFrom().completionStage(gate));
         String id;
         try {
-            id = given().post(DLQ + "/replay?since=" + since).then().statusCode(202)
-                    .body("state", equalTo("running")).extract().path("id");
-            given().post(DLQ + "/replay?jobId=" + jobs.get(0).jobId()).then().statusCode(409)
-                    .contentType("application/problem+json").body("detail", containsString(id));
+            id = given().post(DLQ + "/replay?since=" + since)
+                    .then()
+                    .statusCode(202)
+                    .body("state", equalTo("running"))
+                    .extract()
+                    .path("id");
+            given().post(DLQ + "/replay?jobId=" + jobs.get(0).jobId())
+                    .then()
+                    .statusCode(409)
+                    .contentType("application/problem+json")
+                    .body("detail", containsString(id));
             given().post(DLQ + "/replay?reason=callback-failed").then().statusCode(409);
             given().get(DLQ + "/replays/" + id).then().statusCode(200).body("state", equalTo("running"));
         } finally {
             replays.beforeEachRecord(() -> Uni.createFrom().voidItem());
             gate.complete(null);
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(
-                given().get(DLQ + "/replays/" + id).then().extract().path("state")));
-        JsonPath done = given().get(DLQ + "/replays/" + id).then().statusCode(200).extract().jsonPath();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> "done"
+                        .equals(given().get(DLQ + "/replays/" + id)
+                                .then()
+                                .extract()
+                                .path("state")));
+        JsonPath done = given().get(DLQ + "/replays/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(3, done.getInt("total"), done.prettify());
         assertEquals(3, done.getInt("replayed"), done.prettify());
         assertEquals(List.of("replayed", "replayed", "replayed"), done.getList("outcomes.outcome"));

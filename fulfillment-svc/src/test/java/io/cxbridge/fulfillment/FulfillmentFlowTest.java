@@ -66,10 +66,16 @@ class FulfillmentFlowTest {
     }
 
     static double skipped() {
-        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(l -> l.startsWith("cxbridge_fulfillment_jobs_total{")
-                        && l.contains("outcome=\"skipped\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        String metrics = Management.given()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        return metrics.lines()
+                .filter(l -> l.startsWith("cxbridge_fulfillment_jobs_total{") && l.contains("outcome=\"skipped\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     @Test
@@ -83,7 +89,8 @@ class FulfillmentFlowTest {
         JsonPath state = awaitTerminal(job.jobId());
         assertEquals("complete", state.getString("state"));
         assertEquals(1, state.getInt("attempts"));
-        assertTrue(state.getLong("externalMs") >= 3000, "the external API took its 3 s: " + state.getLong("externalMs"));
+        assertTrue(
+                state.getLong("externalMs") >= 3000, "the external API took its 3 s: " + state.getLong("externalMs"));
         // 1, or 2 when the sim's reset revoked the cached bearer (401, token rejected, posted again)
         assertTrue(state.getInt("callbackAttempts") >= 1 && state.getInt("callbackAttempts") <= 2);
         assertNotNull(state.getString("finishedAt"));
@@ -92,8 +99,12 @@ class FulfillmentFlowTest {
         JsonNode received = awaitCallback(fid);
         JsonNode last = received.path("last");
         assertEquals("complete", last.path("body").path("status").asText());
-        assertEquals("o-42", last.path("body").path("result").path("echo").path("orderId").asText(), last.toString());
-        assertEquals(17, last.path("body").path("result").path("echo").path("amount").asInt(), last.toString());
+        assertEquals(
+                "o-42",
+                last.path("body").path("result").path("echo").path("orderId").asText(),
+                last.toString());
+        assertEquals(
+                17, last.path("body").path("result").path("echo").path("amount").asInt(), last.toString());
         assertEquals(token, last.path("fulfillmentToken").asText());
         assertEquals(fid, last.path("idempotencyKey").asText());
         assertTrue(last.path("authorization").asBoolean(), "a bearer came: " + last);
@@ -134,7 +145,9 @@ class FulfillmentFlowTest {
         FulfillmentJob job = job(fid, newToken(), Duration.ofSeconds(60));
         Instant now = Instant.now();
         JobRecord posting = JobRecord.queued(job.jobId(), fid, job.receivedAt(), job.deadline(), now)
-                .to(JobState.calling).externalDone(1, now, null, null).to(JobState.posting);
+                .to(JobState.calling)
+                .externalDone(1, now, null, null)
+                .to(JobState.posting);
         jobs.put(posting).await().atMost(Duration.ofSeconds(5));
         jobs.markPosted(fid, job.jobId()).await().atMost(Duration.ofSeconds(5));
 
@@ -167,9 +180,16 @@ class FulfillmentFlowTest {
     }
 
     static double metric(String name) {
-        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        String metrics = Management.given()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        return metrics.lines()
+                .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     @Test
@@ -223,7 +243,14 @@ class FulfillmentFlowTest {
         long externalMs = state.getLong("externalMs");
         assertTrue(externalMs >= 3 * 4000 - 300, "three attempts of about 4 s each: " + externalMs);
         assertTrue(externalMs < 3 * 5000, "each attempt was cut before the 5 s answer: " + externalMs);
-        assertEquals("EXTERNAL_TIMEOUT", awaitCallback(fid).path("last").path("body").path("result").path("code").asText());
+        assertEquals(
+                "EXTERNAL_TIMEOUT",
+                awaitCallback(fid)
+                        .path("last")
+                        .path("body")
+                        .path("result")
+                        .path("code")
+                        .asText());
         assertEquals(0, externalAnswered(200), "no attempt got its answer");
         awaitExternalSettled(3);
     }
@@ -254,8 +281,14 @@ class FulfillmentFlowTest {
         assertEquals("failed", state.getString("state"));
         assertEquals("DEADLINE_EXCEEDED", state.getString("errorCode"));
         assertEquals(0, state.getInt("attempts"));
-        assertEquals("DEADLINE_EXCEEDED", awaitCallback(fid).path("last").path("body").path("result").path("code")
-                .asText());
+        assertEquals(
+                "DEADLINE_EXCEEDED",
+                awaitCallback(fid)
+                        .path("last")
+                        .path("body")
+                        .path("result")
+                        .path("code")
+                        .asText());
         assertEquals(0, sim.stats().requests("POST", "/external/api"));
     }
 
@@ -267,23 +300,38 @@ class FulfillmentFlowTest {
         // sealed for another fulfillmentId: cannot be opened for this one
         String sealedForAnother = cipher().encrypt(token, "someone-else");
         FulfillmentTestSupport.SEALED_TOKENS.add(sealedForAnother);
-        FulfillmentJob wrongToken = new FulfillmentJob(good.jobId(), fid, good.fulfillmentUrl(), sealedForAnother,
-                good.data(), good.receivedAt(), good.deadline(), null);
+        FulfillmentJob wrongToken = new FulfillmentJob(
+                good.jobId(),
+                fid,
+                good.fulfillmentUrl(),
+                sealedForAnother,
+                good.data(),
+                good.receivedAt(),
+                good.deadline(),
+                null);
         publish(wrongToken);
         assertEquals("dead-lettered", awaitTerminal(good.jobId()).getString("state"));
-        assertEquals("token-unreadable", given().get("/v1/fulfillment/jobs/" + good.jobId()).then().extract()
-                .path("errorCode"));
+        assertEquals(
+                "token-unreadable",
+                given().get("/v1/fulfillment/jobs/" + good.jobId())
+                        .then()
+                        .extract()
+                        .path("errorCode"));
 
         String fid2 = newFid();
         publish(fid2, "{\"fulfillmentId\": \"" + fid2 + "\", \"jobId\": \"not-a-uuid\"}");
-        List<ConsumerRecord<String, byte[]>> dlq = TopicReader.await(bootstrap(), Topics.FULFILLMENT_JOBS_DLQ, 1,
-                r -> fid2.equals(r.key()), Duration.ofSeconds(20));
+        List<ConsumerRecord<String, byte[]>> dlq = TopicReader.await(
+                bootstrap(), Topics.FULFILLMENT_JOBS_DLQ, 1, r -> fid2.equals(r.key()), Duration.ofSeconds(20));
         assertEquals("invalid-job", TopicReader.headers(dlq.get(0)).get(Headers.ERROR_CLASS));
         assertEquals(0, externalAnswered(200));
         assertTrue(sim.fulfillment(fid).isEmpty());
-        given().get("/v1/fulfillment/jobs/" + java.util.UUID.randomUUID()).then().statusCode(404)
+        given().get("/v1/fulfillment/jobs/" + java.util.UUID.randomUUID())
+                .then()
+                .statusCode(404)
                 .contentType("application/problem+json");
-        given().get("/q/openapi?format=json").then().statusCode(200)
+        given().get("/q/openapi?format=json")
+                .then()
+                .statusCode(200)
                 .body("paths.'/v1/fulfillment/jobs/{jobId}'.get.summary", org.hamcrest.Matchers.notNullValue())
                 .body("paths.'/v1/fulfillment/dlq'.get.summary", org.hamcrest.Matchers.notNullValue())
                 .body("paths.'/v1/fulfillment/dlq/{jobId}/replay'.post.summary", org.hamcrest.Matchers.notNullValue());

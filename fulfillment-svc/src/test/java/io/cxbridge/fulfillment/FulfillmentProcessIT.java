@@ -40,8 +40,8 @@ import org.junit.jupiter.api.Test;
 class FulfillmentProcessIT {
 
     /** The local profile's public key (application.properties). */
-    private static final TokenCipher CIPHER = new TokenCipher("local-1",
-            Map.of("local-1", "4BMI8uC6P41UdpLAxAWFrWUijIecP8w4TNccDZSnt54="));
+    private static final TokenCipher CIPHER =
+            new TokenCipher("local-1", Map.of("local-1", "4BMI8uC6P41UdpLAxAWFrWUijIecP8w4TNccDZSnt54="));
 
     private static ServiceProcess start() {
         return start(Map.of());
@@ -54,17 +54,23 @@ class FulfillmentProcessIT {
         p.put("cxbridge.fulfillment-url.test-hosts", "127.0.0.1:" + sim.port());
         p.put("cxbridge.fulfillment.shutdown-grace", "15s");
         p.putAll(extra);
-        return ServiceProcess.start("fulfillment-svc", ServiceProcess.jarOf("fulfillment-svc"), "256m", p,
-                Duration.ofSeconds(90));
+        return ServiceProcess.start(
+                "fulfillment-svc", ServiceProcess.jarOf("fulfillment-svc"), "256m", p, Duration.ofSeconds(90));
     }
 
     private static FulfillmentJob job(GenesysSim sim) {
         String fid = "ff-" + UUID.randomUUID();
         ObjectNode data = Json.mapper().createObjectNode().put("orderId", fid);
         Instant now = Instant.now();
-        return new FulfillmentJob(UUID.randomUUID().toString(), fid,
+        return new FulfillmentJob(
+                UUID.randomUUID().toString(),
+                fid,
                 sim.baseUrl() + "/api/v2/dataactions/fulfillments/" + fid,
-                CIPHER.encrypt("tok-" + UUID.randomUUID(), fid), data, now, now.plusSeconds(60), null);
+                CIPHER.encrypt("tok-" + UUID.randomUUID(), fid),
+                data,
+                now,
+                now.plusSeconds(60),
+                null);
     }
 
     private static Map<TopicPartition, Long> uncommitted() throws Exception {
@@ -72,12 +78,16 @@ class FulfillmentProcessIT {
         p.put("bootstrap.servers", KafkaBroker.shared().bootstrapServers());
         try (Admin admin = Admin.create(p)) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("fulfillment-svc")
-                    .partitionsToOffsetAndMetadata().get();
+                    .partitionsToOffsetAndMetadata()
+                    .get();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            admin.describeTopics(List.of(Topics.FULFILLMENT_JOBS)).allTopicNames().get()
-                    .get(Topics.FULFILLMENT_JOBS).partitions()
-                    .forEach(i -> latest.put(new TopicPartition(Topics.FULFILLMENT_JOBS, i.partition()),
-                            OffsetSpec.latest()));
+            admin.describeTopics(List.of(Topics.FULFILLMENT_JOBS))
+                    .allTopicNames()
+                    .get()
+                    .get(Topics.FULFILLMENT_JOBS)
+                    .partitions()
+                    .forEach(i -> latest.put(
+                            new TopicPartition(Topics.FULFILLMENT_JOBS, i.partition()), OffsetSpec.latest()));
             Map<TopicPartition, Long> lag = new HashMap<>();
             admin.listOffsets(latest).all().get().forEach((tp, info) -> {
                 OffsetAndMetadata c = committed.get(tp);
@@ -104,13 +114,19 @@ class FulfillmentProcessIT {
                 for (int i = 0; i < 5; i++) {
                     FulfillmentJob job = job(sim);
                     jobs.add(job);
-                    producer.send(new ProducerRecord<>(Topics.FULFILLMENT_JOBS, job.fulfillmentId(),
-                            Json.mapper().writeValueAsString(job))).get();
+                    producer.send(new ProducerRecord<>(
+                                    Topics.FULFILLMENT_JOBS,
+                                    job.fulfillmentId(),
+                                    Json.mapper().writeValueAsString(job)))
+                            .get();
                 }
             }
             // all five are calling the (3 s) external API: stop the service now
             await().atMost(Duration.ofSeconds(30)).until(() -> control.stats().externalCalls() >= 5);
-            assertTrue(jobs.stream().allMatch(j -> control.fulfillment(j.fulfillmentId()).isEmpty()),
+            assertTrue(
+                    jobs.stream()
+                            .allMatch(
+                                    j -> control.fulfillment(j.fulfillmentId()).isEmpty()),
                     "none answered yet");
             svc.terminate();
             assertTrue(svc.awaitExit(Duration.ofSeconds(40)), "the service stopped within its grace period");
@@ -121,11 +137,20 @@ class FulfillmentProcessIT {
         String log = Files.readString(svc.logFile());
         assertTrue(log.contains("fulfillment job(s) in flight"), "the drain waited for the jobs: " + log.length());
         for (FulfillmentJob job : jobs) {
-            JsonNode received = control.fulfillment(job.fulfillmentId()).orElseThrow(() ->
-                    new AssertionError("job " + job.jobId() + " was not answered before the exit"));
-            assertEquals("complete", received.path("last").path("body").path("status").asText(), received.toString());
-            assertEquals(job.fulfillmentId(),
-                    received.path("last").path("body").path("result").path("echo").path("orderId").asText());
+            JsonNode received = control.fulfillment(job.fulfillmentId())
+                    .orElseThrow(() -> new AssertionError("job " + job.jobId() + " was not answered before the exit"));
+            assertEquals(
+                    "complete",
+                    received.path("last").path("body").path("status").asText(),
+                    received.toString());
+            assertEquals(
+                    job.fulfillmentId(),
+                    received.path("last")
+                            .path("body")
+                            .path("result")
+                            .path("echo")
+                            .path("orderId")
+                            .asText());
         }
         assertEquals(5, control.stats().requests("POST", "/external/api", 200), "3 s answers within the 5 s default");
         uncommitted().forEach((tp, lag) -> assertEquals(0L, lag, "everything committed on " + tp));
@@ -141,8 +166,11 @@ class FulfillmentProcessIT {
             for (int i = 0; i < n; i++) {
                 FulfillmentJob job = job(sim);
                 jobs.add(job);
-                producer.send(new ProducerRecord<>(Topics.FULFILLMENT_JOBS, job.fulfillmentId(),
-                        Json.mapper().writeValueAsString(job))).get();
+                producer.send(new ProducerRecord<>(
+                                Topics.FULFILLMENT_JOBS,
+                                job.fulfillmentId(),
+                                Json.mapper().writeValueAsString(job)))
+                        .get();
             }
         }
         return jobs;
@@ -154,8 +182,8 @@ class FulfillmentProcessIT {
         SimControl control = sim.control();
         control.reset();
         control.config(Map.of("externalLatencyMs", 8000));
-        Map<String, String> slow = Map.of("cxbridge.fulfillment.external.timeout", "20s",
-                "cxbridge.fulfillment.shutdown-grace", "1s");
+        Map<String, String> slow =
+                Map.of("cxbridge.fulfillment.external.timeout", "20s", "cxbridge.fulfillment.shutdown-grace", "1s");
         ServiceProcess first = start(slow);
         List<FulfillmentJob> jobs;
         try {
@@ -171,20 +199,28 @@ class FulfillmentProcessIT {
         for (FulfillmentJob job : jobs) {
             assertTrue(control.fulfillment(job.fulfillmentId()).isEmpty(), "nothing posted for a job cut by the stop");
         }
-        assertEquals(2L, uncommitted().values().stream().mapToLong(Long::longValue).sum(), "both handed back");
+        assertEquals(
+                2L, uncommitted().values().stream().mapToLong(Long::longValue).sum(), "both handed back");
 
         control.config(Map.of("externalLatencyMs", 500));
         ServiceProcess second = start(slow);
         try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> jobs.stream()
-                    .allMatch(j -> control.fulfillment(j.fulfillmentId()).isPresent()));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> jobs.stream()
+                            .allMatch(
+                                    j -> control.fulfillment(j.fulfillmentId()).isPresent()));
             for (FulfillmentJob job : jobs) {
                 JsonNode received = control.fulfillment(job.fulfillmentId()).orElseThrow();
-                assertEquals("complete", received.path("last").path("body").path("status").asText());
+                assertEquals(
+                        "complete",
+                        received.path("last").path("body").path("status").asText());
                 assertEquals(1, control.stats().callbacks(job.fulfillmentId()));
             }
-            await().atMost(Duration.ofSeconds(30)).until(() ->
-                    uncommitted().values().stream().mapToLong(Long::longValue).sum() == 0);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> uncommitted().values().stream()
+                                    .mapToLong(Long::longValue)
+                                    .sum()
+                            == 0);
         } finally {
             second.stop();
         }

@@ -15,8 +15,10 @@ public class FulfillmentTestResource extends GenesysSimResource {
     @Override
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>(super.start());
-        config.put("cxbridge.fulfillment-url.test-hosts", "127.0.0.1:" + GenesysSim.shared().port() + ",127.0.0.1:"
-                + Listeners.redirector().port());
+        config.put(
+                "cxbridge.fulfillment-url.test-hosts",
+                "127.0.0.1:" + GenesysSim.shared().port() + ",127.0.0.1:"
+                        + Listeners.redirector().port());
         return config;
     }
 }

@@ -55,18 +55,15 @@ final class FulfillmentTestSupport {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     private static volatile boolean captureInstalled;
 
-    private FulfillmentTestSupport() {
-    }
+    private FulfillmentTestSupport() {}
 
     /** Installs the log capture on the root logger once per JVM (it stays: every line of the run is kept). */
     static synchronized void captureLogs() {
@@ -100,7 +97,9 @@ final class FulfillmentTestSupport {
 
     static void publish(String key, String value) {
         try {
-            producer().send(new ProducerRecord<>(Topics.FULFILLMENT_JOBS, key, value)).get();
+            producer()
+                    .send(new ProducerRecord<>(Topics.FULFILLMENT_JOBS, key, value))
+                    .get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -147,13 +146,21 @@ final class FulfillmentTestSupport {
     }
 
     static FulfillmentJob job(String fulfillmentId, String url, String clearToken, Duration deadlineIn) {
-        ObjectNode data = Json.mapper().createObjectNode().put("orderId", "o-42").put("amount", 17);
+        ObjectNode data =
+                Json.mapper().createObjectNode().put("orderId", "o-42").put("amount", 17);
         Instant now = Instant.now();
         String sealed = cipher().encrypt(clearToken, fulfillmentId);
         CLEAR_TOKENS.add(clearToken);
         SEALED_TOKENS.add(sealed);
-        return new FulfillmentJob(UUID.randomUUID().toString(), fulfillmentId, url, sealed, data, now,
-                now.plus(deadlineIn), "trace-" + fulfillmentId);
+        return new FulfillmentJob(
+                UUID.randomUUID().toString(),
+                fulfillmentId,
+                url,
+                sealed,
+                data,
+                now,
+                now.plus(deadlineIn),
+                "trace-" + fulfillmentId);
     }
 
     static String newFid() {
@@ -170,12 +177,17 @@ final class FulfillmentTestSupport {
 
     static JsonPath awaitState(String jobId, String... states) {
         List<String> wanted = List.of(states);
-        await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(45))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> {
                     String s = state(jobId);
                     return s != null && wanted.contains(s);
                 });
-        return given().get("/v1/fulfillment/jobs/" + jobId).then().statusCode(200).extract().jsonPath();
+        return given().get("/v1/fulfillment/jobs/" + jobId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     static JsonPath awaitTerminal(String jobId) {
@@ -183,13 +195,18 @@ final class FulfillmentTestSupport {
     }
 
     static JsonNode awaitCallback(String fulfillmentId) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> sim().fulfillment(fulfillmentId).isPresent());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sim().fulfillment(fulfillmentId).isPresent());
         return sim().fulfillment(fulfillmentId).orElseThrow();
     }
 
     static void awaitAudit(String type, String fulfillmentId) {
-        TopicReader.await(bootstrap(), Topics.AUDIT, 1,
-                TopicReader.header("ce_type", type).and(r -> fulfillmentId.equals(r.key())), Duration.ofSeconds(20));
+        TopicReader.await(
+                bootstrap(),
+                Topics.AUDIT,
+                1,
+                TopicReader.header("ce_type", type).and(r -> fulfillmentId.equals(r.key())),
+                Duration.ofSeconds(20));
     }
 
     /** External calls the sim answered with {@code status} (0: cut or dropped). */
@@ -199,8 +216,12 @@ final class FulfillmentTestSupport {
 
     /** Waits until the sim has seen {@code n} external calls end, so calls cut at a timeout do not leak. */
     static void awaitExternalSettled(long n) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> sim().stats().requests().stream()
-                .filter(c -> c.method().equals("POST") && c.path().equals("/external/api"))
-                .mapToLong(c -> c.count()).sum() >= n);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sim().stats().requests().stream()
+                                .filter(c ->
+                                        c.method().equals("POST") && c.path().equals("/external/api"))
+                                .mapToLong(c -> c.count())
+                                .sum()
+                        >= n);
     }
 }

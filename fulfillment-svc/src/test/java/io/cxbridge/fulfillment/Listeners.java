@@ -12,8 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Local listeners for URL policy tests, one of each per JVM. */
 final class Listeners {
 
-    private Listeners() {
-    }
+    private Listeners() {}
 
     /** Answers every request with 302 to the trap; counts requests. */
     static final class Redirector {
@@ -56,15 +55,17 @@ final class Listeners {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            Thread t = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try (Socket s = socket.accept()) {
-                        connections.incrementAndGet();
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            }, "trap-listener");
+            Thread t = new Thread(
+                    () -> {
+                        while (!socket.isClosed()) {
+                            try (Socket s = socket.accept()) {
+                                connections.incrementAndGet();
+                            } catch (IOException e) {
+                                return;
+                            }
+                        }
+                    },
+                    "trap-listener");
             t.setDaemon(true);
             t.start();
         }

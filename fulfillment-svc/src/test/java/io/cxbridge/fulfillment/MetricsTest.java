@@ -5,7 +5,6 @@ import static io.cxbridge.fulfillment.FulfillmentTestSupport.job;
 import static io.cxbridge.fulfillment.FulfillmentTestSupport.newFid;
 import static io.cxbridge.fulfillment.FulfillmentTestSupport.newToken;
 import static io.cxbridge.fulfillment.FulfillmentTestSupport.publish;
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,12 +31,19 @@ class MetricsTest {
     }
 
     private static double value(String metrics, String name, String labels) {
-        return metrics.lines().filter(l -> l.startsWith(name + "{") && l.contains(labels))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return metrics.lines()
+                .filter(l -> l.startsWith(name + "{") && l.contains(labels))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private static String metrics() {
-        return Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return Management.given()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
     }
 
     @Test
@@ -60,19 +66,26 @@ class MetricsTest {
         assertTrue(value(after, "cxbridge_fulfillment_ack_to_post_seconds_count", "outcome=\"complete\"")
                 > value(before, "cxbridge_fulfillment_ack_to_post_seconds_count", "outcome=\"complete\""));
         assertTrue(value(after, "cxbridge_fulfillment_ack_to_post_seconds_sum", "outcome=\"complete\"")
-                - value(before, "cxbridge_fulfillment_ack_to_post_seconds_sum", "outcome=\"complete\"") > 0);
+                        - value(before, "cxbridge_fulfillment_ack_to_post_seconds_sum", "outcome=\"complete\"")
+                > 0);
         assertTrue(after.contains("cxbridge_fulfillment_ack_to_post_seconds_bucket{"), "a histogram");
-        assertTrue(after.contains("cxbridge_fulfillment_ack_to_post_seconds_count{outcome=\"failed\""),
+        assertTrue(
+                after.contains("cxbridge_fulfillment_ack_to_post_seconds_count{outcome=\"failed\""),
                 "the failed series exists before the first failure");
         for (String outcome : new String[] {"failed", "dead-lettered", "callback-failed", "skipped"}) {
-            assertTrue(after.contains("cxbridge_fulfillment_jobs_total{") && after.contains("outcome=\"" + outcome
-                    + "\""), "the " + outcome + " series");
+            assertTrue(
+                    after.contains("cxbridge_fulfillment_jobs_total{") && after.contains("outcome=\"" + outcome + "\""),
+                    "the " + outcome + " series");
         }
         // nothing left in flight once the job is done (the gauge is back to 0 when no other job runs)
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
-                value(metrics(), "cxbridge_fulfillment_jobs_in_flight", "") == 0
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> value(metrics(), "cxbridge_fulfillment_jobs_in_flight", "") == 0
                         || metrics().contains("cxbridge_fulfillment_jobs_in_flight 0.0"));
-        Management.given().get("/q/health/live").then().statusCode(200)
+        Management.given()
+                .get("/q/health/live")
+                .then()
+                .statusCode(200)
                 .body("checks.find { it.name == 'fulfillment-jobs' }.status", org.hamcrest.Matchers.equalTo("UP"));
     }
 }

@@ -6,7 +6,6 @@ import static io.cxbridge.fulfillment.FulfillmentTestSupport.job;
 import static io.cxbridge.fulfillment.FulfillmentTestSupport.json;
 import static io.cxbridge.fulfillment.FulfillmentTestSupport.newFid;
 import static io.cxbridge.fulfillment.FulfillmentTestSupport.newToken;
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,8 +53,7 @@ class PoisonRecordTest {
         FulfillmentTestSupport.sim().reset();
     }
 
-    private record Poison(String key, String value, RecordHeaders headers, String errorClass) {
-    }
+    private record Poison(String key, String value, RecordHeaders headers, String errorClass) {}
 
     private static RecordHeaders header(String name, String value) {
         RecordHeaders h = new RecordHeaders();
@@ -71,15 +69,24 @@ class PoisonRecordTest {
         String huge = json(sample).replaceFirst("\\{", "{\"padding\":\"" + "x".repeat(2 * 1024 * 1024) + "\",");
         String invalid = json(sample).replace(sample.jobId(), "not-a-uuid");
         List<Poison> poisons = List.of(
-                new Poison("p-notjson-" + tag, "<job>not json</job>", new RecordHeaders(),
-                        FulfillmentWorker.INVALID_JOB),
+                new Poison(
+                        "p-notjson-" + tag, "<job>not json</job>", new RecordHeaders(), FulfillmentWorker.INVALID_JOB),
                 new Poison("p-huge-" + tag, huge, new RecordHeaders(), RecordCheck.TOO_LARGE),
                 new Poison("p-invalid-" + tag, invalid, new RecordHeaders(), FulfillmentWorker.INVALID_JOB),
-                new Poison("p-traceparent-" + tag, json(sample), header(Headers.TRACEPARENT, "not-a-trace"),
+                new Poison(
+                        "p-traceparent-" + tag,
+                        json(sample),
+                        header(Headers.TRACEPARENT, "not-a-trace"),
                         RecordCheck.MALFORMED_HEADER),
-                new Poison("p-version-" + tag, json(sample), header(Headers.SCHEMA_VERSION, "7"),
+                new Poison(
+                        "p-version-" + tag,
+                        json(sample),
+                        header(Headers.SCHEMA_VERSION, "7"),
                         RecordCheck.UNKNOWN_SCHEMA_VERSION),
-                new Poison("p-unknown-" + tag, json(sample), header("cxbridge-replayed-at", "not-a-date"),
+                new Poison(
+                        "p-unknown-" + tag,
+                        json(sample),
+                        header("cxbridge-replayed-at", "not-a-date"),
                         RecordCheck.UNKNOWN_HEADER));
 
         List<FulfillmentJob> valid = new ArrayList<>();
@@ -95,8 +102,8 @@ class PoisonRecordTest {
                 FulfillmentJob ok = job(newFid(), newToken(), Duration.ofSeconds(60));
                 valid.add(ok);
                 sent.add(producer.send(new ProducerRecord<>(Topics.FULFILLMENT_JOBS, ok.fulfillmentId(), json(ok))));
-                sent.add(producer.send(new ProducerRecord<>(Topics.FULFILLMENT_JOBS, null, poison.key(),
-                        poison.value(), poison.headers())));
+                sent.add(producer.send(new ProducerRecord<>(
+                        Topics.FULFILLMENT_JOBS, null, poison.key(), poison.value(), poison.headers())));
             }
             for (Future<?> f : sent) {
                 f.get();
@@ -106,8 +113,12 @@ class PoisonRecordTest {
         for (FulfillmentJob ok : valid) {
             assertEquals("complete", awaitTerminal(ok.jobId()).getString("state"));
         }
-        List<ConsumerRecord<String, byte[]>> dead = TopicReader.await(bootstrap(), Topics.FULFILLMENT_JOBS_DLQ,
-                poisons.size(), r -> r.key() != null && r.key().endsWith(tag), Duration.ofSeconds(30));
+        List<ConsumerRecord<String, byte[]>> dead = TopicReader.await(
+                bootstrap(),
+                Topics.FULFILLMENT_JOBS_DLQ,
+                poisons.size(),
+                r -> r.key() != null && r.key().endsWith(tag),
+                Duration.ofSeconds(30));
         Map<String, ConsumerRecord<String, byte[]>> byKey = new LinkedHashMap<>();
         dead.forEach(r -> byKey.put(r.key(), r));
         for (Poison poison : poisons) {
@@ -115,7 +126,8 @@ class PoisonRecordTest {
             Map<String, String> headers = TopicReader.headers(r);
             assertEquals(poison.errorClass(), headers.get(Headers.ERROR_CLASS), poison.key());
             assertTrue(!headers.get(Headers.ERROR_REASON).isBlank(), poison.key());
-            assertTrue(Arrays.equals(poison.value().getBytes(StandardCharsets.UTF_8), r.value()),
+            assertTrue(
+                    Arrays.equals(poison.value().getBytes(StandardCharsets.UTF_8), r.value()),
                     "the value is kept unchanged: " + poison.key());
         }
         Management.given().get("/q/health/live").then().statusCode(200);

@@ -46,8 +46,13 @@ class RedisLossTest {
     static Map<String, String> dlqErrorClasses() {
         Map<String, String> out = new HashMap<>();
         for (int page = 1; ; page++) {
-            io.restassured.path.json.JsonPath body = given().queryParam("pageSize", 100).queryParam("pageNumber", page)
-                    .get("/v1/fulfillment/dlq").then().statusCode(200).extract().jsonPath();
+            io.restassured.path.json.JsonPath body = given().queryParam("pageSize", 100)
+                    .queryParam("pageNumber", page)
+                    .get("/v1/fulfillment/dlq")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
             List<Map<String, Object>> entities = body.getList("entities");
             entities.forEach(e -> out.put(String.valueOf(e.get("jobId")), String.valueOf(e.get("errorClass"))));
             if (page >= body.getLong("pageCount")) {
@@ -61,7 +66,8 @@ class RedisLossTest {
         RedisServer redis = RedisServer.shared();
         redis.kill();
         try {
-            await().atMost(Duration.ofSeconds(20)).until(() -> Management.given().get("/q/health/ready").statusCode() == 503);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> Management.given().get("/q/health/ready").statusCode() == 503);
             List<FulfillmentJob> jobs = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 FulfillmentJob job = job(newFid(), newToken(), Duration.ofSeconds(90));
@@ -78,7 +84,8 @@ class RedisLossTest {
                 assertEquals(1, sim.stats().externalCalls(job.fulfillmentId()), "one external call per job");
                 assertEquals(0, sim.stats().duplicateCallbacks(job.fulfillmentId()));
             }
-            await().atMost(Duration.ofSeconds(20)).until(() -> Management.given().get("/q/health/ready").statusCode() == 200);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> Management.given().get("/q/health/ready").statusCode() == 200);
         } finally {
             if (!redis.isRunning()) {
                 redis.start();
@@ -91,7 +98,10 @@ class RedisLossTest {
         List<FulfillmentJob> refused = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             String fid = newFid();
-            FulfillmentJob job = job(fid, "https://api.example.com/api/v2/dataactions/fulfillments/" + fid, newToken(),
+            FulfillmentJob job = job(
+                    fid,
+                    "https://api.example.com/api/v2/dataactions/fulfillments/" + fid,
+                    newToken(),
                     Duration.ofMinutes(10));
             refused.add(job);
             publish(job);
@@ -107,9 +117,11 @@ class RedisLossTest {
         redis.wipe();
         redis.start();
 
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> FulfillmentFlowTest.metric("cxbridge_redis_data_loss_total") == losses + 1);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> dlqErrorClasses().entrySet().containsAll(before.entrySet()));
         for (FulfillmentJob job : refused) {
             assertEquals("url-refused", dlqErrorClasses().get(job.jobId()));

@@ -69,13 +69,17 @@ class TokenLeakTest {
         FulfillmentJob unpostable = job(unpostableFid, newToken(), Duration.ofSeconds(60));
         publish(unpostable);
         assertEquals("dead-lettered", awaitTerminal(unpostable.jobId()).getString("state"));
-        given().post("/v1/fulfillment/dlq/" + unpostable.jobId() + "/replay").then().statusCode(202);
-        assertEquals("dead-lettered", FulfillmentTestSupport.awaitState(unpostable.jobId(), "dead-lettered")
-                .getString("state"));
+        given().post("/v1/fulfillment/dlq/" + unpostable.jobId() + "/replay")
+                .then()
+                .statusCode(202);
+        assertEquals(
+                "dead-lettered",
+                FulfillmentTestSupport.awaitState(unpostable.jobId(), "dead-lettered")
+                        .getString("state"));
 
         String refusedFid = newFid();
-        FulfillmentJob refused = job(refusedFid, "https://169.254.169.254/" + refusedFid, newToken(),
-                Duration.ofSeconds(60));
+        FulfillmentJob refused =
+                job(refusedFid, "https://169.254.169.254/" + refusedFid, newToken(), Duration.ofSeconds(60));
         publish(refused);
         assertEquals("dead-lettered", awaitTerminal(refused.jobId()).getString("state"));
 
@@ -91,8 +95,8 @@ class TokenLeakTest {
             }
         }
 
-        List<ConsumerRecord<String, byte[]>> audit = TopicReader.readAll(bootstrap(), Topics.AUDIT,
-                Duration.ofSeconds(30));
+        List<ConsumerRecord<String, byte[]>> audit =
+                TopicReader.readAll(bootstrap(), Topics.AUDIT, Duration.ofSeconds(30));
         assertTrue(audit.stream().anyMatch(r -> complete.fulfillmentId().equals(r.key())), "the audit topic was read");
         for (ConsumerRecord<String, byte[]> r : audit) {
             String value = r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8);
@@ -101,12 +105,13 @@ class TokenLeakTest {
                 assertFalse(value.contains(secret) || headers.contains(secret), "an audit event carries a token");
             }
             for (String sealed : SEALED_TOKENS) {
-                assertFalse(value.contains(sealed) || headers.contains(sealed), "an audit event carries a sealed token");
+                assertFalse(
+                        value.contains(sealed) || headers.contains(sealed), "an audit event carries a sealed token");
             }
         }
 
-        List<ConsumerRecord<String, byte[]>> dlq = TopicReader.readAll(bootstrap(), Topics.FULFILLMENT_JOBS_DLQ,
-                Duration.ofSeconds(30));
+        List<ConsumerRecord<String, byte[]>> dlq =
+                TopicReader.readAll(bootstrap(), Topics.FULFILLMENT_JOBS_DLQ, Duration.ofSeconds(30));
         assertTrue(dlq.stream().anyMatch(r -> unpostableFid.equals(r.key())), "the DLQ topic was read");
         for (ConsumerRecord<String, byte[]> r : dlq) {
             String value = r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8);

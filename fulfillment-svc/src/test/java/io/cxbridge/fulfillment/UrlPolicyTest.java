@@ -73,8 +73,12 @@ class UrlPolicyTest {
             publish(fid, payload);
         }
 
-        List<ConsumerRecord<String, byte[]>> dlq = TopicReader.await(bootstrap(), Topics.FULFILLMENT_JOBS_DLQ,
-                refused.size(), r -> payloads.containsKey(r.key()), Duration.ofSeconds(30));
+        List<ConsumerRecord<String, byte[]>> dlq = TopicReader.await(
+                bootstrap(),
+                Topics.FULFILLMENT_JOBS_DLQ,
+                refused.size(),
+                r -> payloads.containsKey(r.key()),
+                Duration.ofSeconds(30));
         List<String> expectations = List.copyOf(refused.values());
         List<String> fids = List.copyOf(payloads.keySet());
         for (ConsumerRecord<String, byte[]> r : dlq) {
@@ -110,8 +114,8 @@ class UrlPolicyTest {
         JsonPath state = awaitTerminal(job.jobId());
         assertEquals("dead-lettered", state.getString("state"));
         assertEquals("CALLBACK_FAILED", state.getString("errorCode"));
-        List<ConsumerRecord<String, byte[]>> dlq = TopicReader.await(bootstrap(), Topics.FULFILLMENT_JOBS_DLQ, 1,
-                r -> fid.equals(r.key()), Duration.ofSeconds(20));
+        List<ConsumerRecord<String, byte[]>> dlq = TopicReader.await(
+                bootstrap(), Topics.FULFILLMENT_JOBS_DLQ, 1, r -> fid.equals(r.key()), Duration.ofSeconds(20));
         Map<String, String> headers = TopicReader.headers(dlq.get(0));
         assertEquals("callback-failed", headers.get(Headers.ERROR_CLASS));
         assertTrue(headers.get(Headers.ERROR_REASON).contains("302"), headers.toString());
@@ -128,8 +132,12 @@ class UrlPolicyTest {
         // a POST to /sim/reset would clear this fault: its survival shows no such request was made
         String sentinel = this.sim.fault(Map.of("method", "GET", "path", "/api/v2/sentinel", "status", 418));
         Map<String, String> refused = new LinkedHashMap<>(); // fid -> URL
-        for (String url : List.of(sim + "/sim/reset", sim + "/api/v2/users", sim + "/api/v2/dataactions/fulfillments/../../users",
-                sim + "/api/v2/dataactions/fulfillments/a/b", "https://100.64.0.1/api/v2/dataactions/fulfillments/a")) {
+        for (String url : List.of(
+                sim + "/sim/reset",
+                sim + "/api/v2/users",
+                sim + "/api/v2/dataactions/fulfillments/../../users",
+                sim + "/api/v2/dataactions/fulfillments/a/b",
+                "https://100.64.0.1/api/v2/dataactions/fulfillments/a")) {
             refused.put(newFid(), url);
         }
         Map<String, String> payloads = new LinkedHashMap<>();
@@ -140,15 +148,21 @@ class UrlPolicyTest {
             publish(fid, payload);
         });
 
-        List<ConsumerRecord<String, byte[]>> dlq = TopicReader.await(bootstrap(), Topics.FULFILLMENT_JOBS_DLQ,
-                refused.size(), r -> payloads.containsKey(r.key()), Duration.ofSeconds(30));
+        List<ConsumerRecord<String, byte[]>> dlq = TopicReader.await(
+                bootstrap(),
+                Topics.FULFILLMENT_JOBS_DLQ,
+                refused.size(),
+                r -> payloads.containsKey(r.key()),
+                Duration.ofSeconds(30));
         assertEquals(refused.size(), dlq.size());
         for (ConsumerRecord<String, byte[]> r : dlq) {
             Map<String, String> headers = TopicReader.headers(r);
             assertEquals("url-refused", headers.get(Headers.ERROR_CLASS));
             String reason = headers.get(Headers.ERROR_REASON);
             String expected = refused.get(r.key()).contains("100.64.") ? "not an allowed Genesys host" : "path must be";
-            assertTrue(reason.startsWith("fulfillmentUrl ") && reason.contains(expected), refused.get(r.key()) + " -> " + reason);
+            assertTrue(
+                    reason.startsWith("fulfillmentUrl ") && reason.contains(expected),
+                    refused.get(r.key()) + " -> " + reason);
             assertTrue(this.sim.fulfillment(r.key()).isEmpty());
         }
         assertEquals(0, this.sim.stats().requests("POST", "/api/v2/users"), "nothing posted to another Genesys path");

@@ -47,15 +47,23 @@ class GatewayAttackerIT {
         String genesysIp = net + "2";
         String attackerIp = net + "3";
 
-        HttpServer genesys = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
-            GENESYS_SAW.add(req.method() + " " + req.uri() + " " + req.getHeader("Authorization"));
-            if (req.path().equals("/oauth/token")) {
-                req.response().putHeader("Content-Type", "application/json").end(new JsonObject()
-                        .put("access_token", GENESYS_TOKEN).put("token_type", "bearer").put("expires_in", 86400).encode());
-            } else {
-                req.response().putHeader("Content-Type", "application/json").end("{\"entities\":[]}");
-            }
-        }));
+        HttpServer genesys = vertx.createHttpServer()
+                .requestHandler(req -> req.body().onSuccess(body -> {
+                    GENESYS_SAW.add(req.method() + " " + req.uri() + " " + req.getHeader("Authorization"));
+                    if (req.path().equals("/oauth/token")) {
+                        req.response()
+                                .putHeader("Content-Type", "application/json")
+                                .end(new JsonObject()
+                                        .put("access_token", GENESYS_TOKEN)
+                                        .put("token_type", "bearer")
+                                        .put("expires_in", 86400)
+                                        .encode());
+                    } else {
+                        req.response()
+                                .putHeader("Content-Type", "application/json")
+                                .end("{\"entities\":[]}");
+                    }
+                }));
         await(genesys.listen(80, genesysIp).toCompletionStage().toCompletableFuture());
         for (int port : new int[] {80, 443}) {
             NetServer attacker = vertx.createNetServer().connectHandler(socket -> {
@@ -77,7 +85,8 @@ class GatewayAttackerIT {
         // Quarkus resolves with the JDK unless async DNS is on; only Vert.x's resolver reads the hosts file.
         p.put("quarkus.vertx.use-async-dns", "true");
         p.put("quarkus.vertx.resolver.hosts-path", hosts.toString());
-        gateway = ServiceProcess.start("gateway-svc", ServiceProcess.jarOf("gateway-svc"), "256m", p, Duration.ofSeconds(90));
+        gateway = ServiceProcess.start(
+                "gateway-svc", ServiceProcess.jarOf("gateway-svc"), "256m", p, Duration.ofSeconds(90));
     }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<T> f) throws Exception {
@@ -97,23 +106,37 @@ class GatewayAttackerIT {
     @Test
     void aValidKeyCannotSendTheOrgsTokenToAnyOtherHost() throws Exception {
         // Positive control: an ordinary call reaches the Genesys capture server with the org's token.
-        String ok = RawHttp.exchange("127.0.0.1", gateway.port(), "GET /api/v2/users HTTP/1.1\r\nHost: localhost\r\n"
-                + "X-API-Key: cxb_readonly_key\r\nConnection: close\r\n\r\n");
+        String ok = RawHttp.exchange(
+                "127.0.0.1",
+                gateway.port(),
+                "GET /api/v2/users HTTP/1.1\r\nHost: localhost\r\n"
+                        + "X-API-Key: cxb_readonly_key\r\nConnection: close\r\n\r\n");
         assertThat(ok).startsWith("HTTP/1.1 200");
         assertThat(GENESYS_SAW).contains("GET /api/v2/users Bearer " + GENESYS_TOKEN);
 
-        for (String line : List.of("GET x.evil://a/api/v2/users", "GET http://evil.test/api/v2/users",
-                "GET //evil.test/api/v2/users", "CONNECT evil.test:443", "GET /api/v2/users@evil.test",
+        for (String line : List.of(
+                "GET x.evil://a/api/v2/users",
+                "GET http://evil.test/api/v2/users",
+                "GET //evil.test/api/v2/users",
+                "CONNECT evil.test:443",
+                "GET /api/v2/users@evil.test",
                 "GET http://genesys.testx.evil/api/v2/users")) {
             for (String key : List.of("cxb_readonly_key", "cxb_demo_key")) {
-                String answer = RawHttp.exchange("127.0.0.1", gateway.port(), line + " HTTP/1.1\r\nHost: localhost\r\n"
-                        + "X-API-Key: " + key + "\r\nConnection: close\r\n\r\n");
+                String answer = RawHttp.exchange(
+                        "127.0.0.1",
+                        gateway.port(),
+                        line + " HTTP/1.1\r\nHost: localhost\r\n" + "X-API-Key: " + key
+                                + "\r\nConnection: close\r\n\r\n");
                 assertThat(answer).as(line).startsWith("HTTP/1.1 400").contains("application/problem+json");
             }
         }
-        assertThat(ATTACKER_CONNECTIONS.get()).as("the attacker's servers saw no connection at all").isZero();
-        assertThat(GENESYS_SAW).as("Genesys saw only the token request and the control call")
-                .allMatch(s -> s.startsWith("POST /oauth/token") || s.equals("GET /api/v2/users Bearer " + GENESYS_TOKEN));
+        assertThat(ATTACKER_CONNECTIONS.get())
+                .as("the attacker's servers saw no connection at all")
+                .isZero();
+        assertThat(GENESYS_SAW)
+                .as("Genesys saw only the token request and the control call")
+                .allMatch(s ->
+                        s.startsWith("POST /oauth/token") || s.equals("GET /api/v2/users Bearer " + GENESYS_TOKEN));
         assertThat(ServiceProcess.tail(gateway.logFile())).doesNotContain("evil");
     }
 }

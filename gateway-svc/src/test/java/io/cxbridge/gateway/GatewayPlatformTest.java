@@ -1,13 +1,13 @@
 package io.cxbridge.gateway;
 
+import io.cxbridge.gateway.routes.EchoBackendResource;
 import io.cxbridge.model.Topics;
 import io.cxbridge.model.Topics.TopicSpec;
 import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.RedisResource;
-import io.cxbridge.testkit.sim.GenesysSimResource;
-import io.cxbridge.gateway.routes.EchoBackendResource;
 import io.cxbridge.testkit.ServicePlatformContract;
+import io.cxbridge.testkit.sim.GenesysSimResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /** The packaged gateway as a process, the way it runs in the stack: memory bounds and cross-process sharing. */
 class GatewayProcessIT {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private static Map<String, String> gatewayProperties(Map<String, String> extra) {
         GenesysSim sim = GenesysSim.shared();
@@ -42,13 +43,19 @@ class GatewayProcessIT {
     @Test
     void aHundredMiBDownloadAndAFiftyMiBUploadStreamThroughA128MiBHeap() throws Exception {
         GenesysSim.shared().control().reset();
-        ServiceProcess gateway = ServiceProcess.start("gateway-svc", ServiceProcess.jarOf("gateway-svc"), "128m",
-                gatewayProperties(Map.of("cxbridge.gateway.proxy.max-body-size", "64M")), Duration.ofSeconds(90));
+        ServiceProcess gateway = ServiceProcess.start(
+                "gateway-svc",
+                ServiceProcess.jarOf("gateway-svc"),
+                "128m",
+                gatewayProperties(Map.of("cxbridge.gateway.proxy.max-body-size", "64M")),
+                Duration.ofSeconds(90));
         try {
             long size = 100L * 1024 * 1024;
-            HttpResponse<InputStream> download = HTTP.send(HttpRequest.newBuilder(
-                            URI.create(gateway.baseUrl() + "/api/v2/downloads/blob?size=" + size))
-                    .header("X-API-Key", "cxb_demo_key").build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> download = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/api/v2/downloads/blob?size=" + size))
+                            .header("X-API-Key", "cxb_demo_key")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
             assertThat(download.statusCode()).isEqualTo(200);
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             long read = 0;
@@ -72,15 +79,23 @@ class GatewayProcessIT {
             for (long sent = 0; sent < uploadSize; sent += chunk.length) {
                 expected.update(chunk);
             }
-            HttpResponse<String> upload = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/api/v2/uploads/blob"))
-                    .header("X-API-Key", "cxb_demo_key").header("Content-Type", "application/octet-stream")
-                    .POST(HttpRequest.BodyPublishers.fromPublisher(
-                            HttpRequest.BodyPublishers.ofInputStream(() -> new RepeatingStream(chunk, uploadSize)), uploadSize))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> upload = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/api/v2/uploads/blob"))
+                            .header("X-API-Key", "cxb_demo_key")
+                            .header("Content-Type", "application/octet-stream")
+                            .POST(HttpRequest.BodyPublishers.fromPublisher(
+                                    HttpRequest.BodyPublishers.ofInputStream(
+                                            () -> new RepeatingStream(chunk, uploadSize)),
+                                    uploadSize))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(upload.statusCode()).as(upload.body()).isEqualTo(200);
-            assertThat(upload.body()).contains("\"size\":" + uploadSize)
+            assertThat(upload.body())
+                    .contains("\"size\":" + uploadSize)
                     .contains(HexFormat.of().formatHex(expected.digest()));
-            assertThat(gateway.isAlive()).as("no OutOfMemoryError took the gateway down").isTrue();
+            assertThat(gateway.isAlive())
+                    .as("no OutOfMemoryError took the gateway down")
+                    .isTrue();
         } finally {
             gateway.stop();
         }
@@ -91,12 +106,15 @@ class GatewayProcessIT {
         SimControl sim = GenesysSim.shared().control();
         sim.reset();
         sim.config(Map.of("tokenExpiresIn", 2, "rateLimitPerMinute", 0));
-        Map<String, String> props = gatewayProperties(Map.of("cxbridge.genesys.rate-limit.per-minute", "100000",
-                "cxbridge.genesys.token.key-prefix", "it-" + System.nanoTime()));
-        ServiceProcess a = ServiceProcess.start("gateway-svc", ServiceProcess.jarOf("gateway-svc"), "256m", props,
-                Duration.ofSeconds(90));
-        ServiceProcess b = ServiceProcess.start("gateway-svc", ServiceProcess.jarOf("gateway-svc"), "256m", props,
-                Duration.ofSeconds(90));
+        Map<String, String> props = gatewayProperties(Map.of(
+                "cxbridge.genesys.rate-limit.per-minute",
+                "100000",
+                "cxbridge.genesys.token.key-prefix",
+                "it-" + System.nanoTime()));
+        ServiceProcess a = ServiceProcess.start(
+                "gateway-svc", ServiceProcess.jarOf("gateway-svc"), "256m", props, Duration.ofSeconds(90));
+        ServiceProcess b = ServiceProcess.start(
+                "gateway-svc", ServiceProcess.jarOf("gateway-svc"), "256m", props, Duration.ofSeconds(90));
         try {
             assertThat(get(a).statusCode()).isEqualTo(200);
             assertThat(get(b).statusCode()).isEqualTo(200);
@@ -105,7 +123,8 @@ class GatewayProcessIT {
             // The next token lives long, so the burst needs exactly one refresh however long it takes here.
             sim.config(Map.of("tokenExpiresIn", 3600));
             // Two processes share no clock to move: this one waits out the sim's real 2 s token.
-            await().pollDelay(Duration.ofMillis(2100)).atMost(Duration.ofSeconds(5))
+            await().pollDelay(Duration.ofMillis(2100))
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> System.nanoTime() - issued >= 2_000_000_000L);
 
             List<CompletableFuture<HttpResponse<Void>>> calls = new ArrayList<>();
@@ -116,7 +135,9 @@ class GatewayProcessIT {
             for (CompletableFuture<HttpResponse<Void>> call : calls) {
                 assertThat(call.get().statusCode()).isEqualTo(200);
             }
-            assertThat(sim.stats().tokenRequests()).as("exactly one new token request").isEqualTo(2);
+            assertThat(sim.stats().tokenRequests())
+                    .as("exactly one new token request")
+                    .isEqualTo(2);
         } finally {
             a.stop();
             b.stop();
@@ -128,18 +149,26 @@ class GatewayProcessIT {
     void onSigtermAnInFlightRequestStillCompletesAndTheProcessExits() throws Exception {
         SimControl sim = GenesysSim.shared().control();
         sim.reset();
-        ServiceProcess gateway = ServiceProcess.start("gateway-svc", ServiceProcess.jarOf("gateway-svc"), "256m",
-                gatewayProperties(Map.of()), Duration.ofSeconds(90));
+        ServiceProcess gateway = ServiceProcess.start(
+                "gateway-svc",
+                ServiceProcess.jarOf("gateway-svc"),
+                "256m",
+                gatewayProperties(Map.of()),
+                Duration.ofSeconds(90));
         try {
             assertThat(get(gateway).statusCode()).isEqualTo(200);
             sim.fault(Map.of("method", "GET", "path", "/api/v2/routing/queues", "latencyMs", 2000, "count", 1));
-            CompletableFuture<HttpResponse<Void>> inFlight = HTTP.sendAsync(request(gateway),
-                    HttpResponse.BodyHandlers.discarding());
-            await().atMost(Duration.ofSeconds(5)).until(() -> sim.faults().findValues("hits").stream()
-                    .anyMatch(h -> h.asLong() > 0));
+            CompletableFuture<HttpResponse<Void>> inFlight =
+                    HTTP.sendAsync(request(gateway), HttpResponse.BodyHandlers.discarding());
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> sim.faults().findValues("hits").stream().anyMatch(h -> h.asLong() > 0));
             gateway.terminate();
-            assertThat(inFlight.get().statusCode()).as("the request in flight at SIGTERM is finished").isEqualTo(200);
-            assertThat(gateway.awaitExit(Duration.ofSeconds(25))).as("exits within the 20 s grace period").isTrue();
+            assertThat(inFlight.get().statusCode())
+                    .as("the request in flight at SIGTERM is finished")
+                    .isEqualTo(200);
+            assertThat(gateway.awaitExit(Duration.ofSeconds(25)))
+                    .as("exits within the 20 s grace period")
+                    .isTrue();
             assertThat(ServiceProcess.tail(gateway.logFile())).contains("stopped in");
         } finally {
             gateway.stop();
@@ -149,7 +178,8 @@ class GatewayProcessIT {
 
     private static HttpRequest request(ServiceProcess gateway) {
         return HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/api/v2/routing/queues"))
-                .header("X-API-Key", "cxb_demo_key").build();
+                .header("X-API-Key", "cxb_demo_key")
+                .build();
     }
 
     private static HttpResponse<Void> get(ServiceProcess gateway) throws Exception {

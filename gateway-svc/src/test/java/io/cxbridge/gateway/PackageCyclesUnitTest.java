@@ -1,7 +1,7 @@
 package io.cxbridge.gateway;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -15,8 +15,10 @@ class PackageCyclesUnitTest {
     @Test
     void gatewayPackagesAreFreeOfCycles() {
         // The main classes' own directory only: scanning the whole classpath for the package takes many seconds.
-        JavaClasses main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importUrl(GatewayChain.class.getProtectionDomain().getCodeSource().getLocation());
+        JavaClasses main = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importUrl(
+                        GatewayChain.class.getProtectionDomain().getCodeSource().getLocation());
         assertThat(main.size()).as("gateway classes imported").isGreaterThan(30);
         slices().matching("io.cxbridge.gateway.(*)..").should().beFreeOfCycles().check(main);
     }

@@ -9,8 +9,7 @@ import java.nio.charset.StandardCharsets;
 /** Bytes on a plain socket: request lines and framing no HTTP client library would send. */
 public final class RawHttp {
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /** Sends {@code request} as it is (ISO-8859-1) and returns everything the server answers until it closes. */
     public static String exchange(String host, int port, String request) throws Exception {
@@ -26,8 +25,11 @@ public final class RawHttp {
 
     /** A request line and extra headers, with Host, the given client key and {@code Connection: close}. */
     public static String send(URL gateway, String requestLine, String key, String headers) throws Exception {
-        return exchange(gateway.getHost(), gateway.getPort(), requestLine + "Host: localhost\r\n"
-                + (key == null ? "" : "X-API-Key: " + key + "\r\n") + "Connection: close\r\n" + headers + "\r\n");
+        return exchange(
+                gateway.getHost(),
+                gateway.getPort(),
+                requestLine + "Host: localhost\r\n" + (key == null ? "" : "X-API-Key: " + key + "\r\n")
+                        + "Connection: close\r\n" + headers + "\r\n");
     }
 
     /** The body of a raw answer (after the blank line). */

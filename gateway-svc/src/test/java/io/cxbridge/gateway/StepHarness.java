@@ -22,7 +22,8 @@ public final class StepHarness implements AutoCloseable {
 
     private final Vertx vertx;
     private final HttpServer server;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private StepHarness(Vertx vertx, HttpServer server) {
         this.vertx = vertx;
@@ -35,8 +36,12 @@ public final class StepHarness implements AutoCloseable {
         Router router = Router.router(vertx);
         routes.accept(router);
         router.route().order(Integer.MAX_VALUE).handler(rc -> rc.response().end(PASSED));
-        HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        HttpServer server = vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
         return new StepHarness(vertx, server);
     }
 
@@ -57,7 +62,9 @@ public final class StepHarness implements AutoCloseable {
     public HttpResponse<String> sendBody(String method, String path, String body, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
                 .timeout(Duration.ofSeconds(10))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (headers.length > 0) {
             request.headers(headers);
         }

@@ -12,8 +12,7 @@ import java.util.Map;
 /** {@link GatewayConfig} with its defaults and the given overrides (full property names), without Quarkus. */
 public final class TestConfig {
 
-    private TestConfig() {
-    }
+    private TestConfig() {}
 
     public static GatewayConfig gateway(Map<String, String> overrides) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()

@@ -38,18 +38,21 @@ public class GenesysProducers {
 
     /** The pooled core HTTP client for streamed calls (the gateway's proxy); no redirects followed either. */
     public static HttpClient streamingClient(Vertx vertx, GenesysConfig config) {
-        return vertx.getDelegate().createHttpClient(new HttpClientOptions()
-                .setConnectTimeout((int) config.http().connectTimeout().toMillis())
-                .setMaxPoolSize(config.http().maxPoolSize()));
+        return vertx.getDelegate()
+                .createHttpClient(new HttpClientOptions()
+                        .setConnectTimeout((int) config.http().connectTimeout().toMillis())
+                        .setMaxPoolSize(config.http().maxPoolSize()));
     }
 
     /** The pooled HTTP client for Genesys and webhooks; never follows redirects (a redirect is an answer). */
     public static WebClient webClient(Vertx vertx, GenesysConfig config) {
-        return WebClient.create(vertx, new WebClientOptions()
-                .setConnectTimeout((int) config.http().connectTimeout().toMillis())
-                .setMaxPoolSize(config.http().maxPoolSize())
-                .setFollowRedirects(false)
-                .setUserAgent("cxbridge"));
+        return WebClient.create(
+                vertx,
+                new WebClientOptions()
+                        .setConnectTimeout((int) config.http().connectTimeout().toMillis())
+                        .setMaxPoolSize(config.http().maxPoolSize())
+                        .setFollowRedirects(false)
+                        .setUserAgent("cxbridge"));
     }
 
     @Produces
@@ -60,8 +63,8 @@ public class GenesysProducers {
 
     @Produces
     @Singleton
-    TokenProvider tokenProvider(GenesysConfig config, Endpoints endpoints, RedisAPI redis, Clock clock,
-                                MeterRegistry registry) {
+    TokenProvider tokenProvider(
+            GenesysConfig config, Endpoints endpoints, RedisAPI redis, Clock clock, MeterRegistry registry) {
         return new TokenProvider(config, endpoints, web, redis, clock, registry);
     }
 
@@ -80,10 +83,18 @@ public class GenesysProducers {
 
     @Produces
     @Singleton
-    GenesysClient genesysClient(GenesysConfig config, Endpoints endpoints, TokenProvider tokens, RateShaper shaper,
-                                Clock clock, MeterRegistry registry) {
-        Breakers breakers = new Breakers(config.breaker().failureThreshold(), config.breaker().delay(),
-                config.breaker().maxFamilies(), clock);
+    GenesysClient genesysClient(
+            GenesysConfig config,
+            Endpoints endpoints,
+            TokenProvider tokens,
+            RateShaper shaper,
+            Clock clock,
+            MeterRegistry registry) {
+        Breakers breakers = new Breakers(
+                config.breaker().failureThreshold(),
+                config.breaker().delay(),
+                config.breaker().maxFamilies(),
+                clock);
         return new GenesysClient(config, endpoints, web, streamingHttp, tokens, shaper, breakers, clock, registry);
     }
 

@@ -34,16 +34,24 @@ public final class Process implements AutoCloseable {
         this.config = config;
         Endpoints endpoints = Endpoints.of(config);
         // The same pool limits service-common sets for Quarkus's client: a burst must queue, not fail.
-        this.redisClient = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl)
-                .setMaxPoolSize(16).setMaxPoolWaiting(4096));
+        this.redisClient = Redis.createClient(
+                vertx,
+                new RedisOptions()
+                        .setConnectionString(redisUrl)
+                        .setMaxPoolSize(16)
+                        .setMaxPoolWaiting(4096));
         RedisAPI redis = RedisAPI.api(redisClient);
         this.web = GenesysProducers.webClient(vertx, config);
         this.tokens = new TokenProvider(config, endpoints, web, redis, clock, registry);
         this.shaper = new RateShaper(config, redis, clock, registry);
-        this.breakers = new Breakers(config.breaker().failureThreshold(), config.breaker().delay(),
-                config.breaker().maxFamilies(), clock);
+        this.breakers = new Breakers(
+                config.breaker().failureThreshold(),
+                config.breaker().delay(),
+                config.breaker().maxFamilies(),
+                clock);
         this.streamingHttp = GenesysProducers.streamingClient(vertx, config);
-        this.client = new GenesysClient(config, endpoints, web, streamingHttp, tokens, shaper, breakers, clock, registry);
+        this.client =
+                new GenesysClient(config, endpoints, web, streamingHttp, tokens, shaper, breakers, clock, registry);
     }
 
     public double counter(String name, String... tags) {

@@ -14,6 +14,7 @@ public final class TestConfig {
 
     /** The public dev key of the services' %test/%local profiles. */
     public static final String DEV_KEY_ID = "genesys-local-1";
+
     public static final String DEV_KEY = "5VFldDlsLCf8FoJ1yZEhAADQAFY0HpKuLhvTiVAif8Q=";
 
     public static GenesysConfig genesys(Map<String, String> properties) {
@@ -31,6 +32,5 @@ public final class TestConfig {
         return config.getConfigMapping(GenesysConfig.class);
     }
 
-    private TestConfig() {
-    }
+    private TestConfig() {}
 }

@@ -32,7 +32,9 @@ public class SimRoutes {
         router.route("/oauth/*").handler(pipeline::handle);
         router.route("/external/*").handler(pipeline::handle);
         router.route("/sim/*").handler(control::handle);
-        LOG.infof("genesys-sim routes mounted: /api/v2/**, /oauth/token, /external/api, /sim/**; OAuth client id %s; "
-                + "configuration %s", config.settings().clientId(), config.get());
+        LOG.infof(
+                "genesys-sim routes mounted: /api/v2/**, /oauth/token, /external/api, /sim/**; OAuth client id %s; "
+                        + "configuration %s",
+                config.settings().clientId(), config.get());
     }
 }

@@ -15,8 +15,13 @@ import org.junit.jupiter.api.Test;
 class ActionRunTest extends SimTestBase {
 
     private JsonNode run(Map<String, ?> body) {
-        return json(given().contentType(ContentType.JSON).body(body).post("/sim/actions/run")
-                .then().statusCode(200).extract().response());
+        return json(given().contentType(ContentType.JSON)
+                .body(body)
+                .post("/sim/actions/run")
+                .then()
+                .statusCode(200)
+                .extract()
+                .response());
     }
 
     private Map<String, Object> call(String path, long timeoutMs) {
@@ -75,11 +80,18 @@ class ActionRunTest extends SimTestBase {
 
     @Test
     void refusesBadRunsWithProblemJsonAndRunsNothing() {
-        given().contentType(ContentType.JSON).body(Map.of("url", "ftp://x/y", "timeoutMs", 0, "extra", 1))
-                .post("/sim/actions/run").then().statusCode(400).contentType("application/problem+json")
+        given().contentType(ContentType.JSON)
+                .body(Map.of("url", "ftp://x/y", "timeoutMs", 0, "extra", 1))
+                .post("/sim/actions/run")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("violations.field", org.hamcrest.Matchers.containsInAnyOrder("url", "timeoutMs", "extra"));
-        given().contentType(ContentType.JSON).body(Map.of("url", baseUrl() + "/external/api", "headers",
-                Map.of("X-A", 1))).post("/sim/actions/run").then().statusCode(400);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("url", baseUrl() + "/external/api", "headers", Map.of("X-A", 1)))
+                .post("/sim/actions/run")
+                .then()
+                .statusCode(400);
         given().get("/sim/actions/run").then().statusCode(405);
         assertThat(stats().get("externalCalls").asLong()).isZero();
         assertThat(stats().get("actionRuns").toString()).isEqualTo("{\"success\":0,\"error\":0,\"timeout\":0}");

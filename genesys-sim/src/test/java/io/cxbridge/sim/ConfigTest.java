@@ -21,26 +21,46 @@ class ConfigTest extends SimTestBase {
 
     @Test
     void getReturnsEveryKeyWithItsDefault() throws Exception {
-        String body = given().get("/sim/config").then().statusCode(200).contentType(ContentType.JSON)
-                .extract().asString();
+        String body = given().get("/sim/config")
+                .then()
+                .statusCode(200)
+                .contentType(ContentType.JSON)
+                .extract()
+                .asString();
         assertThat(io.cxbridge.model.Json.mapper().readTree(body))
                 .isEqualTo(io.cxbridge.model.Json.mapper().readTree(DEFAULTS));
     }
 
     @Test
     void anySubsetChangesAndTheWholeConfigurationComesBack() {
-        given().contentType(ContentType.JSON).body(Map.of("directorySize", 10, "revokeOnRefresh", true))
-                .post("/sim/config").then().statusCode(200)
-                .body("directorySize", equalTo(10)).body("revokeOnRefresh", equalTo(true))
-                .body("tokenExpiresIn", equalTo(86400)).body("jobCompletionMs", equalTo(500));
-        given().contentType(ContentType.JSON).body(Map.of("jobCompletionMs", -1, "rateLimitPerMinute", 0,
-                        "externalLatencyMs", 25, "tokenExpiresIn", 300))
-                .post("/sim/config").then().statusCode(200);
-        given().get("/sim/config").then()
-                .body("directorySize", equalTo(10)).body("revokeOnRefresh", equalTo(true))
-                .body("jobCompletionMs", equalTo(-1)).body("rateLimitPerMinute", equalTo(0))
-                .body("externalLatencyMs", equalTo(25)).body("tokenExpiresIn", equalTo(300));
-        given().contentType(ContentType.JSON).body("{}").post("/sim/config").then().statusCode(200)
+        given().contentType(ContentType.JSON)
+                .body(Map.of("directorySize", 10, "revokeOnRefresh", true))
+                .post("/sim/config")
+                .then()
+                .statusCode(200)
+                .body("directorySize", equalTo(10))
+                .body("revokeOnRefresh", equalTo(true))
+                .body("tokenExpiresIn", equalTo(86400))
+                .body("jobCompletionMs", equalTo(500));
+        given().contentType(ContentType.JSON)
+                .body(Map.of(
+                        "jobCompletionMs", -1, "rateLimitPerMinute", 0, "externalLatencyMs", 25, "tokenExpiresIn", 300))
+                .post("/sim/config")
+                .then()
+                .statusCode(200);
+        given().get("/sim/config")
+                .then()
+                .body("directorySize", equalTo(10))
+                .body("revokeOnRefresh", equalTo(true))
+                .body("jobCompletionMs", equalTo(-1))
+                .body("rateLimitPerMinute", equalTo(0))
+                .body("externalLatencyMs", equalTo(25))
+                .body("tokenExpiresIn", equalTo(300));
+        given().contentType(ContentType.JSON)
+                .body("{}")
+                .post("/sim/config")
+                .then()
+                .statusCode(200)
                 .body("directorySize", equalTo(10));
     }
 
@@ -57,36 +77,67 @@ class ConfigTest extends SimTestBase {
                 .body("{\"directorySize\":5,\"tokenExpiresIn\":-1,\"revokeOnRefresh\":\"yes\","
                         + "\"externalLatencyMs\":1.5,\"jobCompletionMs\":-2,\"colour\":\"blue\"}")
                 .post("/sim/config");
-        response.then().statusCode(400).contentType(Problem.MEDIA_TYPE)
-                .body("type", equalTo(Problem.VALIDATION)).body("status", equalTo(400));
+        response.then()
+                .statusCode(400)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("type", equalTo(Problem.VALIDATION))
+                .body("status", equalTo(400));
         JsonNode problem = json(response);
-        assertThat(problem.get("violations")).extracting(v -> v.get("field").asText())
-                .containsExactlyInAnyOrder("colour", "tokenExpiresIn", "revokeOnRefresh", "externalLatencyMs",
-                        "jobCompletionMs");
-        assertThat(problem.toString()).contains("unknown field").contains("between 1 and 172800")
-                .contains("true or false").contains("integer");
+        assertThat(problem.get("violations"))
+                .extracting(v -> v.get("field").asText())
+                .containsExactlyInAnyOrder(
+                        "colour", "tokenExpiresIn", "revokeOnRefresh", "externalLatencyMs", "jobCompletionMs");
+        assertThat(problem.toString())
+                .contains("unknown field")
+                .contains("between 1 and 172800")
+                .contains("true or false")
+                .contains("integer");
         // the valid directorySize was not applied either
         given().get("/sim/config").then().body("directorySize", equalTo(1300));
     }
 
     @Test
     void refusesWrongTypesAndOutOfRangeOneByOne() {
-        for (String body : List.of("{\"tokenExpiresIn\":0}", "{\"tokenExpiresIn\":172801}",
-                "{\"tokenExpiresIn\":\"60\"}", "{\"directorySize\":-1}", "{\"directorySize\":true}",
-                "{\"externalLatencyMs\":-1}", "{\"jobCompletionMs\":-5}", "{\"rateLimitPerMinute\":99999999999}",
-                "{\"rateLimitPerMinute\":null}", "{\"revokeOnRefresh\":1}")) {
-            given().contentType(ContentType.JSON).body(body).post("/sim/config").then().statusCode(400)
+        for (String body : List.of(
+                "{\"tokenExpiresIn\":0}",
+                "{\"tokenExpiresIn\":172801}",
+                "{\"tokenExpiresIn\":\"60\"}",
+                "{\"directorySize\":-1}",
+                "{\"directorySize\":true}",
+                "{\"externalLatencyMs\":-1}",
+                "{\"jobCompletionMs\":-5}",
+                "{\"rateLimitPerMinute\":99999999999}",
+                "{\"rateLimitPerMinute\":null}",
+                "{\"revokeOnRefresh\":1}")) {
+            given().contentType(ContentType.JSON)
+                    .body(body)
+                    .post("/sim/config")
+                    .then()
+                    .statusCode(400)
                     .contentType(Problem.MEDIA_TYPE);
         }
     }
 
     @Test
     void refusesBodiesThatAreNotAJsonObject() {
-        given().contentType(ContentType.JSON).body("{\"tokenExpiresIn\":").post("/sim/config").then().statusCode(400)
-                .contentType(Problem.MEDIA_TYPE).body("title", equalTo("Malformed JSON"));
-        given().contentType(ContentType.JSON).body("{\"a\":1} trailing").post("/sim/config").then().statusCode(400)
+        given().contentType(ContentType.JSON)
+                .body("{\"tokenExpiresIn\":")
+                .post("/sim/config")
+                .then()
+                .statusCode(400)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("title", equalTo("Malformed JSON"));
+        given().contentType(ContentType.JSON)
+                .body("{\"a\":1} trailing")
+                .post("/sim/config")
+                .then()
+                .statusCode(400)
                 .contentType(Problem.MEDIA_TYPE);
-        given().contentType(ContentType.JSON).body("[]").post("/sim/config").then().statusCode(400)
+        given().contentType(ContentType.JSON)
+                .body("[]")
+                .post("/sim/config")
+                .then()
+                .statusCode(400)
                 .contentType(Problem.MEDIA_TYPE);
         given().post("/sim/config").then().statusCode(400).contentType(Problem.MEDIA_TYPE);
     }
@@ -94,7 +145,10 @@ class ConfigTest extends SimTestBase {
     @Test
     void unknownControlEndpointsAndMethodsAreProblems() {
         given().get("/sim/nothing").then().statusCode(404).contentType(Problem.MEDIA_TYPE);
-        given().delete("/sim/config").then().statusCode(405).contentType(Problem.MEDIA_TYPE)
+        given().delete("/sim/config")
+                .then()
+                .statusCode(405)
+                .contentType(Problem.MEDIA_TYPE)
                 .header("Allow", "GET, POST");
         given().get("/sim/reset").then().statusCode(405);
     }

@@ -21,10 +21,18 @@ class ExternalApiTest extends SimTestBase {
 
     @Test
     void echoesItsBodyWithoutABearer() {
-        given().contentType(ContentType.JSON).body(Map.of("order", 7, "items", List.of("x")))
-                .post("/external/api").then().statusCode(200)
-                .body("echo.order", equalTo(7)).body("echo.items[0]", equalTo("x"));
-        given().contentType(ContentType.JSON).body("not json").post("/external/api").then().statusCode(400);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("order", 7, "items", List.of("x")))
+                .post("/external/api")
+                .then()
+                .statusCode(200)
+                .body("echo.order", equalTo(7))
+                .body("echo.items[0]", equalTo("x"));
+        given().contentType(ContentType.JSON)
+                .body("not json")
+                .post("/external/api")
+                .then()
+                .statusCode(400);
         given().get("/external/api").then().statusCode(405);
         given().post("/external/other").then().statusCode(404);
         assertThat(stats().get("externalCalls").asLong()).isEqualTo(3);
@@ -37,9 +45,11 @@ class ExternalApiTest extends SimTestBase {
         long start = System.nanoTime();
         List<CompletableFuture<HttpResponse<String>>> futures = new ArrayList<>();
         for (int i = 0; i < calls; i++) {
-            HttpRequest request = HttpRequest.newBuilder(uri("/external/api")).timeout(Duration.ofSeconds(10))
+            HttpRequest request = HttpRequest.newBuilder(uri("/external/api"))
+                    .timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"call\":" + i + "}")).build();
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"call\":" + i + "}"))
+                    .build();
             futures.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
         }
         for (int i = 0; i < calls; i++) {
@@ -63,7 +73,11 @@ class ExternalApiTest extends SimTestBase {
         config(Map.of("externalLatencyMs", 100));
         fault(Map.of("path", "/external/api", "latencyMs", 300, "count", 1));
         long start = System.nanoTime();
-        given().contentType(ContentType.JSON).body("{}").post("/external/api").then().statusCode(200);
+        given().contentType(ContentType.JSON)
+                .body("{}")
+                .post("/external/api")
+                .then()
+                .statusCode(200);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
         assertThat(stats().get("externalMaxConcurrent").asInt()).isEqualTo(1);
     }

@@ -28,12 +28,21 @@ class FaultsTest extends SimTestBase {
         String token = token();
         given().contentType(ContentType.JSON)
                 .body(Map.of("method", "GET", "path", "/api/v2/routing/**", "status", 503, "count", 2))
-                .post("/sim/faults").then().statusCode(201)
-                .body("id", notNullValue()).body("path", equalTo("/api/v2/routing/**")).body("status", equalTo(503))
-                .body("count", equalTo(2)).body("hits", equalTo(0));
+                .post("/sim/faults")
+                .then()
+                .statusCode(201)
+                .body("id", notNullValue())
+                .body("path", equalTo("/api/v2/routing/**"))
+                .body("status", equalTo(503))
+                .body("count", equalTo(2))
+                .body("hits", equalTo(0));
 
-        api(token).get("/api/v2/routing/queues").then().statusCode(503)
-                .body("status", equalTo(503)).body("code", equalTo("service.unavailable"))
+        api(token)
+                .get("/api/v2/routing/queues")
+                .then()
+                .statusCode(503)
+                .body("status", equalTo(503))
+                .body("code", equalTo("service.unavailable"))
                 .header("ININ-Correlation-Id", notNullValue());
         api(token).get("/api/v2/routing/queues/abc/members").then().statusCode(503);
         api(token).get("/api/v2/routing/queues").then().statusCode(200);
@@ -47,10 +56,18 @@ class FaultsTest extends SimTestBase {
     void globsMatchOneSegmentWithStarAndAnyDepthWithDoubleStar() {
         String token = token();
         fault(Map.of("path", "/api/v2/integrations/actions/*/execute", "status", 502));
-        api(token).contentType(ContentType.JSON).body("{}").post("/api/v2/integrations/actions/a1/execute")
-                .then().statusCode(502);
-        api(token).contentType(ContentType.JSON).body("{}").post("/api/v2/integrations/actions/a1/b/execute")
-                .then().statusCode(200);
+        api(token)
+                .contentType(ContentType.JSON)
+                .body("{}")
+                .post("/api/v2/integrations/actions/a1/execute")
+                .then()
+                .statusCode(502);
+        api(token)
+                .contentType(ContentType.JSON)
+                .body("{}")
+                .post("/api/v2/integrations/actions/a1/b/execute")
+                .then()
+                .statusCode(200);
         api(token).get("/api/v2/integrations/actions").then().statusCode(200);
 
         given().delete("/sim/faults").then().statusCode(204);
@@ -100,7 +117,9 @@ class FaultsTest extends SimTestBase {
 
         // both faults are used up
         api(token).get("/api/v2/users").then().statusCode(200);
-        given().get("/sim/faults").then().body("hits", org.hamcrest.Matchers.contains(1, 1))
+        given().get("/sim/faults")
+                .then()
+                .body("hits", org.hamcrest.Matchers.contains(1, 1))
                 .body("active", org.hamcrest.Matchers.contains(false, false));
     }
 
@@ -108,8 +127,8 @@ class FaultsTest extends SimTestBase {
     void retryAfterIsAddedAsSecondsOrAsAnHttpDate() {
         String token = token();
         fault(Map.of("path", "/api/v2/users", "status", 503, "retryAfter", 7, "count", 1));
-        fault(Map.of("path", "/api/v2/users", "status", 429, "retryAfter", "Wed, 21 Oct 2037 07:28:00 GMT",
-                "count", 1));
+        fault(Map.of(
+                "path", "/api/v2/users", "status", 429, "retryAfter", "Wed, 21 Oct 2037 07:28:00 GMT", "count", 1));
         fault(Map.of("path", "/api/v2/users", "retryAfter", 2, "count", 1));
         api(token).get("/api/v2/users").then().statusCode(503).header("Retry-After", "7");
         api(token).get("/api/v2/users").then().statusCode(429).header("Retry-After", "Wed, 21 Oct 2037 07:28:00 GMT");
@@ -120,27 +139,43 @@ class FaultsTest extends SimTestBase {
     @Test
     void dropClosesTheConnectionWithoutAnAnswer() {
         fault(Map.of("method", "POST", "path", "/external/**", "drop", true, "count", 1));
-        HttpRequest request = HttpRequest.newBuilder(uri("/external/api")).timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}")).header("Content-Type", "application/json")
+        HttpRequest request = HttpRequest.newBuilder(uri("/external/api"))
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}"))
+                .header("Content-Type", "application/json")
                 .build();
         assertThatThrownBy(() -> http.send(request, HttpResponse.BodyHandlers.ofString()))
                 .isInstanceOf(IOException.class);
         // the dropped request is counted with status 0; the next one is answered
         assertThat(requests("POST", "/external/api", 0)).isEqualTo(1);
-        given().contentType(ContentType.JSON).body("{\"a\":1}").post("/external/api").then().statusCode(200);
+        given().contentType(ContentType.JSON)
+                .body("{\"a\":1}")
+                .post("/external/api")
+                .then()
+                .statusCode(200);
         assertThat(stats().get("externalCalls").asLong()).isEqualTo(2);
     }
 
     @Test
     void faultsApplyToTheTokenEndpointAndTheExternalApiButNeverToTheControlApi() {
         fault(Map.of("path", "/oauth/token", "status", 503, "count", 1));
-        given().auth().preemptive().basic(CLIENT_ID, CLIENT_SECRET).contentType(ContentType.URLENC)
-                .formParam("grant_type", "client_credentials").post("/oauth/token").then().statusCode(503);
+        given().auth()
+                .preemptive()
+                .basic(CLIENT_ID, CLIENT_SECRET)
+                .contentType(ContentType.URLENC)
+                .formParam("grant_type", "client_credentials")
+                .post("/oauth/token")
+                .then()
+                .statusCode(503);
         token();
         assertThat(stats().get("tokenRequests").asLong()).isEqualTo(2);
 
         fault(Map.of("path", "/external/api", "status", 500, "count", 1));
-        given().contentType(ContentType.JSON).body("{}").post("/external/api").then().statusCode(500);
+        given().contentType(ContentType.JSON)
+                .body("{}")
+                .post("/external/api")
+                .then()
+                .statusCode(500);
 
         fault(Map.of("path", "/**", "status", 500));
         given().get("/sim/config").then().statusCode(200);
@@ -191,7 +226,10 @@ class FaultsTest extends SimTestBase {
 
     private static void assertBad(String body, String field, String reason) {
         Response response = given().contentType(ContentType.JSON).body(body).post("/sim/faults");
-        response.then().statusCode(400).contentType(Problem.MEDIA_TYPE).body("status", equalTo(400))
+        response.then()
+                .statusCode(400)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("status", equalTo(400))
                 .body("type", notNullValue());
         JsonNode problem = json(response);
         if (field == null) {
@@ -206,7 +244,10 @@ class FaultsTest extends SimTestBase {
 
     @Test
     void unknownFaultIdIs404() {
-        given().delete("/sim/faults/nope").then().statusCode(404).contentType(Problem.MEDIA_TYPE)
+        given().delete("/sim/faults/nope")
+                .then()
+                .statusCode(404)
+                .contentType(Problem.MEDIA_TYPE)
                 .body("detail", containsString("nope"));
     }
 }

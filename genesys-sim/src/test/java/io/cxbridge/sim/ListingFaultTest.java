@@ -20,7 +20,12 @@ class ListingFaultTest extends SimTestBase {
     private String fiveQueues() {
         String token = token();
         for (int i = 0; i < 5; i++) {
-            api(token).contentType(ContentType.JSON).body(Map.of("name", "q" + i)).post(QUEUES).then().statusCode(200);
+            api(token)
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("name", "q" + i))
+                    .post(QUEUES)
+                    .then()
+                    .statusCode(200);
         }
         return token;
     }
@@ -30,7 +35,8 @@ class ListingFaultTest extends SimTestBase {
         List<JsonNode> pages = new ArrayList<>();
         String next = QUEUES + "?pageSize=2&name=q*";
         while (next != null) {
-            JsonNode page = json(api(token).get(next).then().statusCode(200).extract().response());
+            JsonNode page =
+                    json(api(token).get(next).then().statusCode(200).extract().response());
             pages.add(page);
             next = page.hasNonNull("nextUri") ? page.get("nextUri").asText() : null;
         }
@@ -49,7 +55,9 @@ class ListingFaultTest extends SimTestBase {
         assertThat(entities(pages)).isEqualTo(5);
         assertThat(pages.get(0).get("total").asInt()).isEqualTo(5);
         assertThat(pages.get(0).get("nextUri").asText()).isEqualTo(QUEUES + "?name=q*&pageSize=2&pageNumber=2");
-        assertThat(pages.get(2).get("lastUri").asText()).contains("pageNumber=3").contains("name=");
+        assertThat(pages.get(2).get("lastUri").asText())
+                .contains("pageNumber=3")
+                .contains("name=");
     }
 
     @Test
@@ -63,7 +71,12 @@ class ListingFaultTest extends SimTestBase {
         assertThat(pages.get(1).get("total").asInt()).isEqualTo(5);
         assertThat(pages.get(1).has("nextUri")).isFalse();
         // a one-page listing loses its last entity
-        JsonNode one = json(api(token).get(QUEUES + "?pageSize=10").then().statusCode(200).extract().response());
+        JsonNode one = json(api(token)
+                .get(QUEUES + "?pageSize=10")
+                .then()
+                .statusCode(200)
+                .extract()
+                .response());
         assertThat(one.get("entities")).hasSize(4);
         assertThat(one.get("total").asInt()).isEqualTo(5);
     }
@@ -83,13 +96,25 @@ class ListingFaultTest extends SimTestBase {
     void aListingFaultLeavesOtherAnswersAloneAndIsValidated() {
         String token = fiveQueues();
         fault(Map.of("path", "/api/v2/routing/**", "listing", "short"));
-        String id = json(api(token).get(QUEUES).then().extract().response()).get("entities").get(0).get("id").asText();
+        String id = json(api(token).get(QUEUES).then().extract().response())
+                .get("entities")
+                .get(0)
+                .get("id")
+                .asText();
         api(token).get(QUEUES + "/" + id).then().statusCode(200);
 
-        given().contentType(ContentType.JSON).body(Map.of("path", QUEUES, "listing", "long"))
-                .post("/sim/faults").then().statusCode(400).body("violations[0].field", org.hamcrest.Matchers.equalTo("listing"));
-        given().contentType(ContentType.JSON).body(Map.of("path", QUEUES, "listing", "short", "status", 500))
-                .post("/sim/faults").then().statusCode(400).body("violations[0].field", org.hamcrest.Matchers.equalTo("listing"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("path", QUEUES, "listing", "long"))
+                .post("/sim/faults")
+                .then()
+                .statusCode(400)
+                .body("violations[0].field", org.hamcrest.Matchers.equalTo("listing"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("path", QUEUES, "listing", "short", "status", 500))
+                .post("/sim/faults")
+                .then()
+                .statusCode(400)
+                .body("violations[0].field", org.hamcrest.Matchers.equalTo("listing"));
         given().get("/sim/faults").then().statusCode(200).body("[0].listing", org.hamcrest.Matchers.equalTo("short"));
     }
 }

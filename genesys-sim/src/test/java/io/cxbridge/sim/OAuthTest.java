@@ -23,10 +23,14 @@ class OAuthTest extends SimTestBase {
 
     @Test
     void issuesBearerTokenForClientCredentials() {
-        given().auth().preemptive().basic(CLIENT_ID, CLIENT_SECRET)
-                .contentType(ContentType.URLENC).formParam("grant_type", "client_credentials")
+        given().auth()
+                .preemptive()
+                .basic(CLIENT_ID, CLIENT_SECRET)
+                .contentType(ContentType.URLENC)
+                .formParam("grant_type", "client_credentials")
                 .post("/oauth/token")
-                .then().statusCode(200)
+                .then()
+                .statusCode(200)
                 .contentType(ContentType.JSON)
                 .header("ININ-Correlation-Id", matchesPattern(UUID))
                 .body("access_token", notNullValue())
@@ -36,42 +40,83 @@ class OAuthTest extends SimTestBase {
 
     @Test
     void acceptsTheOfficialSdksFormWithTrailingAmpersand() {
-        given().auth().preemptive().basic(CLIENT_ID, CLIENT_SECRET)
-                .contentType("application/x-www-form-urlencoded").body("grant_type=client_credentials&")
-                .post("/oauth/token").then().statusCode(200).body("access_token", notNullValue());
+        given().auth()
+                .preemptive()
+                .basic(CLIENT_ID, CLIENT_SECRET)
+                .contentType("application/x-www-form-urlencoded")
+                .body("grant_type=client_credentials&")
+                .post("/oauth/token")
+                .then()
+                .statusCode(200)
+                .body("access_token", notNullValue());
     }
 
     @Test
     void refusesBadOrMissingClientCredentialsWith401() {
-        given().auth().preemptive().basic(CLIENT_ID, "wrong-secret")
-                .contentType(ContentType.URLENC).formParam("grant_type", "client_credentials")
-                .post("/oauth/token").then().statusCode(401).body("error", equalTo("invalid_client"));
-        given().auth().preemptive().basic("someone-else", CLIENT_SECRET)
-                .contentType(ContentType.URLENC).formParam("grant_type", "client_credentials")
-                .post("/oauth/token").then().statusCode(401).body("error", equalTo("invalid_client"));
-        given().contentType(ContentType.URLENC).formParam("grant_type", "client_credentials")
-                .post("/oauth/token").then().statusCode(401).body("error", equalTo("invalid_client"));
-        given().header("Authorization", "Basic %%%not-base64").contentType(ContentType.URLENC)
+        given().auth()
+                .preemptive()
+                .basic(CLIENT_ID, "wrong-secret")
+                .contentType(ContentType.URLENC)
                 .formParam("grant_type", "client_credentials")
-                .post("/oauth/token").then().statusCode(401).body("error", equalTo("invalid_client"));
+                .post("/oauth/token")
+                .then()
+                .statusCode(401)
+                .body("error", equalTo("invalid_client"));
+        given().auth()
+                .preemptive()
+                .basic("someone-else", CLIENT_SECRET)
+                .contentType(ContentType.URLENC)
+                .formParam("grant_type", "client_credentials")
+                .post("/oauth/token")
+                .then()
+                .statusCode(401)
+                .body("error", equalTo("invalid_client"));
+        given().contentType(ContentType.URLENC)
+                .formParam("grant_type", "client_credentials")
+                .post("/oauth/token")
+                .then()
+                .statusCode(401)
+                .body("error", equalTo("invalid_client"));
+        given().header("Authorization", "Basic %%%not-base64")
+                .contentType(ContentType.URLENC)
+                .formParam("grant_type", "client_credentials")
+                .post("/oauth/token")
+                .then()
+                .statusCode(401)
+                .body("error", equalTo("invalid_client"));
     }
 
     @Test
     void refusesMissingOrWrongGrantTypeWith400() {
-        given().auth().preemptive().basic(CLIENT_ID, CLIENT_SECRET).contentType(ContentType.URLENC)
-                .formParam("scope", "all").post("/oauth/token")
-                .then().statusCode(400).body("error", equalTo("invalid_request"));
-        given().auth().preemptive().basic(CLIENT_ID, CLIENT_SECRET).contentType(ContentType.URLENC)
-                .formParam("grant_type", "password").post("/oauth/token")
-                .then().statusCode(400).body("error", equalTo("unsupported_grant_type"));
+        given().auth()
+                .preemptive()
+                .basic(CLIENT_ID, CLIENT_SECRET)
+                .contentType(ContentType.URLENC)
+                .formParam("scope", "all")
+                .post("/oauth/token")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"));
+        given().auth()
+                .preemptive()
+                .basic(CLIENT_ID, CLIENT_SECRET)
+                .contentType(ContentType.URLENC)
+                .formParam("grant_type", "password")
+                .post("/oauth/token")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("unsupported_grant_type"));
     }
 
     @Test
     void countsEveryTokenRequestIncludingRefusedOnes() {
         token();
         token();
-        given().contentType(ContentType.URLENC).formParam("grant_type", "client_credentials")
-                .post("/oauth/token").then().statusCode(401);
+        given().contentType(ContentType.URLENC)
+                .formParam("grant_type", "client_credentials")
+                .post("/oauth/token")
+                .then()
+                .statusCode(401);
         assertThat(stats().get("tokenRequests").asLong()).isEqualTo(3);
         assertThat(requests("POST", "/oauth/token", 200)).isEqualTo(2);
         assertThat(requests("POST", "/oauth/token", 401)).isEqualTo(1);
@@ -79,25 +124,45 @@ class OAuthTest extends SimTestBase {
 
     @Test
     void apiNeedsALiveBearerToken() {
-        given().get("/api/v2/routing/queues").then().statusCode(401)
+        given().get("/api/v2/routing/queues")
+                .then()
+                .statusCode(401)
                 .header("ININ-Correlation-Id", matchesPattern(UUID))
-                .body("code", equalTo("authentication.required")).body("status", equalTo(401));
-        given().header("Authorization", "Bearer not-a-token").get("/api/v2/routing/queues")
-                .then().statusCode(401).body("code", equalTo("bad.credentials"));
-        given().header("Authorization", "Basic " + java.util.Base64.getEncoder()
-                        .encodeToString((CLIENT_ID + ":" + CLIENT_SECRET).getBytes()))
-                .get("/api/v2/routing/queues").then().statusCode(401);
+                .body("code", equalTo("authentication.required"))
+                .body("status", equalTo(401));
+        given().header("Authorization", "Bearer not-a-token")
+                .get("/api/v2/routing/queues")
+                .then()
+                .statusCode(401)
+                .body("code", equalTo("bad.credentials"));
+        given().header(
+                        "Authorization",
+                        "Basic "
+                                + java.util.Base64.getEncoder()
+                                        .encodeToString((CLIENT_ID + ":" + CLIENT_SECRET).getBytes()))
+                .get("/api/v2/routing/queues")
+                .then()
+                .statusCode(401);
         api().get("/api/v2/routing/queues").then().statusCode(200);
     }
 
     @Test
     void everyGenesysResponseCarriesItsOwnCorrelationIdButTheControlApiDoesNot() {
-        String first = api().get("/api/v2/routing/queues").then().statusCode(200).extract()
+        String first = api().get("/api/v2/routing/queues")
+                .then()
+                .statusCode(200)
+                .extract()
                 .header("ININ-Correlation-Id");
-        String second = api().get("/api/v2/routing/queues").then().statusCode(200).extract()
+        String second = api().get("/api/v2/routing/queues")
+                .then()
+                .statusCode(200)
+                .extract()
                 .header("ININ-Correlation-Id");
         assertThat(first).matches(UUID).isNotEqualTo(second);
-        given().contentType(ContentType.JSON).body("{}").post("/external/api").then()
+        given().contentType(ContentType.JSON)
+                .body("{}")
+                .post("/external/api")
+                .then()
                 .header("ININ-Correlation-Id", matchesPattern(UUID));
         given().get("/sim/stats").then().header("ININ-Correlation-Id", nullValue());
         given().get("/q/health/live").then().header("ININ-Correlation-Id", nullValue());
@@ -106,12 +171,22 @@ class OAuthTest extends SimTestBase {
     @Test
     void tokensExpireAfterTokenExpiresInSeconds() {
         config(Map.of("tokenExpiresIn", 1));
-        String body = given().auth().preemptive().basic(CLIENT_ID, CLIENT_SECRET)
-                .contentType(ContentType.URLENC).formParam("grant_type", "client_credentials")
-                .post("/oauth/token").then().statusCode(200).body("expires_in", equalTo(1)).extract().asString();
+        String body = given().auth()
+                .preemptive()
+                .basic(CLIENT_ID, CLIENT_SECRET)
+                .contentType(ContentType.URLENC)
+                .formParam("grant_type", "client_credentials")
+                .post("/oauth/token")
+                .then()
+                .statusCode(200)
+                .body("expires_in", equalTo(1))
+                .extract()
+                .asString();
         String token = io.restassured.path.json.JsonPath.from(body).getString("access_token");
         api(token).get("/api/v2/routing/queues").then().statusCode(200);
-        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> api(token).get("/api/v2/routing/queues").statusCode() == 401);
         api(token).get("/api/v2/routing/queues").then().body("code", equalTo("bad.credentials"));
     }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class PlatformResourcesTest extends SimTestBase {
 
     private JsonNode get(String token, String pathAndQuery) {
-        return json(api(token).get(pathAndQuery).then().statusCode(200).extract().response());
+        return json(
+                api(token).get(pathAndQuery).then().statusCode(200).extract().response());
     }
 
     private static JsonNode seed() {
@@ -52,7 +53,12 @@ class PlatformResourcesTest extends SimTestBase {
         assertThat(users.stream().map(u -> u.get("id").asText()).distinct()).hasSize(120);
         assertThat(users.get(0).get("name").asText()).isEqualTo("Agent 00001");
         assertThat(users.get(0).get("email").asText()).isEqualTo("agent.00001@example.com");
-        assertThat(users.get(0).get("primaryContactInfo").get(1).get("mediaType").asText()).isEqualTo("PHONE");
+        assertThat(users.get(0)
+                        .get("primaryContactInfo")
+                        .get(1)
+                        .get("mediaType")
+                        .asText())
+                .isEqualTo("PHONE");
         assertThat(users.get(6).get("addresses")).isEmpty();
         assertThat(stats().get("pages").toString()).contains("\"query\":\"pageSize=50&pageNumber=2\"");
 
@@ -62,12 +68,21 @@ class PlatformResourcesTest extends SimTestBase {
         assertThat(page.get("nextUri").asText()).isEqualTo("/api/v2/users?pageSize=50&pageNumber=2");
         assertThat(page.get("lastUri").asText()).isEqualTo("/api/v2/users?pageSize=50&pageNumber=3");
 
-        assertThat(get(token, "/api/v2/users?state=inactive").get("total").asInt()).isEqualTo(1);
+        assertThat(get(token, "/api/v2/users?state=inactive").get("total").asInt())
+                .isEqualTo(1);
         assertThat(get(token, "/api/v2/users?state=any").get("total").asInt()).isEqualTo(121);
         String id = users.get(3).get("id").asText();
         assertThat(get(token, "/api/v2/users/" + id)).isEqualTo(users.get(3));
-        assertThat(get(token, "/api/v2/users?id=" + id).get("entities").get(0).get("id").asText()).isEqualTo(id);
-        api(token).get("/api/v2/users/00000000-0000-0000-0000-000000000000").then().statusCode(404)
+        assertThat(get(token, "/api/v2/users?id=" + id)
+                        .get("entities")
+                        .get(0)
+                        .get("id")
+                        .asText())
+                .isEqualTo(id);
+        api(token)
+                .get("/api/v2/users/00000000-0000-0000-0000-000000000000")
+                .then()
+                .statusCode(404)
                 .body("code", equalTo("not.found"));
 
         // a reset sim is the same sim
@@ -81,15 +96,32 @@ class PlatformResourcesTest extends SimTestBase {
         JsonNode seed = seed();
         String group = seed.get("groups").get(0).get("id").asText();
         api(token).get("/api/v2/users?pageSize=500").then().statusCode(200);
-        api(token).get("/api/v2/users?pageSize=501").then().statusCode(400).body("code", equalTo("bad.request"))
-                .body("status", equalTo(400)).body("message", org.hamcrest.Matchers.containsString("500"));
-        api(token).get("/api/v2/groups/" + group + "/members?pageSize=101").then().statusCode(400);
-        api(token).get("/api/v2/externalcontacts/scan/contacts?limit=101").then().statusCode(400);
+        api(token)
+                .get("/api/v2/users?pageSize=501")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("bad.request"))
+                .body("status", equalTo(400))
+                .body("message", org.hamcrest.Matchers.containsString("500"));
+        api(token)
+                .get("/api/v2/groups/" + group + "/members?pageSize=101")
+                .then()
+                .statusCode(400);
+        api(token)
+                .get("/api/v2/externalcontacts/scan/contacts?limit=101")
+                .then()
+                .statusCode(400);
         api(token).get("/api/v2/users?pageSize=0").then().statusCode(400);
         api(token).get("/api/v2/users?state=gone").then().statusCode(400);
         // past the contacts search window of 1,000 records
-        api(token).get("/api/v2/externalcontacts/contacts?pageSize=100&pageNumber=10").then().statusCode(200);
-        api(token).get("/api/v2/externalcontacts/contacts?pageSize=100&pageNumber=11").then().statusCode(400)
+        api(token)
+                .get("/api/v2/externalcontacts/contacts?pageSize=100&pageNumber=10")
+                .then()
+                .statusCode(200);
+        api(token)
+                .get("/api/v2/externalcontacts/contacts?pageSize=100&pageNumber=11")
+                .then()
+                .statusCode(400)
                 .body("message", org.hamcrest.Matchers.containsString("1000"));
         assertThat(stats().get("pages").size()).isEqualTo(2);
     }
@@ -98,8 +130,9 @@ class PlatformResourcesTest extends SimTestBase {
     void groupAndQueueMembersAreTheSeededUsersAndQueueListingsHaveNoTotal() {
         String token = token();
         JsonNode seed = seed();
-        assertThat(seed.get("counts").toString()).isEqualTo("{\"users\":120,\"inactiveUsers\":1,\"contacts\":40,"
-                + "\"groups\":3,\"queues\":3,\"datatableRows\":30,\"revision\":1}");
+        assertThat(seed.get("counts").toString())
+                .isEqualTo("{\"users\":120,\"inactiveUsers\":1,\"contacts\":40,"
+                        + "\"groups\":3,\"queues\":3,\"datatableRows\":30,\"revision\":1}");
         String group = seed.get("groups").get(1).get("id").asText();
         String queue = seed.get("queues").get(2).get("id").asText();
         assertThat(seed.get("groups").get(1).get("members").asInt()).isEqualTo(40);
@@ -125,30 +158,44 @@ class PlatformResourcesTest extends SimTestBase {
     @Test
     void externalContactsHaveObjectAddressesAndPhonesAndTheScanReadsThemAllByCursor() {
         String token = token();
-        JsonNode contact = get(token, "/api/v2/externalcontacts/contacts?pageSize=5").get("entities").get(0);
+        JsonNode contact = get(token, "/api/v2/externalcontacts/contacts?pageSize=5")
+                .get("entities")
+                .get(0);
         assertThat(contact.get("address").get("city").asText()).isEqualTo("Indianapolis");
         assertThat(contact.get("workPhone").get("e164").asText()).startsWith("+1");
         assertThat(contact.get("workEmail").isTextual()).isTrue();
-        assertThat(get(token, "/api/v2/externalcontacts/contacts/" + contact.get("id").asText())).isEqualTo(contact);
+        assertThat(get(
+                        token,
+                        "/api/v2/externalcontacts/contacts/" + contact.get("id").asText()))
+                .isEqualTo(contact);
 
-        JsonNode search = get(token, "/api/v2/externalcontacts/contacts?q=" + contact.get("workEmail").asText());
+        JsonNode search = get(
+                token,
+                "/api/v2/externalcontacts/contacts?q="
+                        + contact.get("workEmail").asText());
         assertThat(search.get("total").asInt()).isEqualTo(1);
 
         int[] pages = {0};
         List<JsonNode> all = walk(token, "/api/v2/externalcontacts/scan/contacts?limit=15", pages);
         assertThat(pages[0]).isEqualTo(3);
         assertThat(all).hasSize(40);
-        assertThat(new HashSet<>(all.stream().map(c -> c.get("id").asText()).toList())).hasSize(40);
+        assertThat(new HashSet<>(all.stream().map(c -> c.get("id").asText()).toList()))
+                .hasSize(40);
         JsonNode firstPage = get(token, "/api/v2/externalcontacts/scan/contacts?limit=15");
         assertThat(firstPage.has("total")).isFalse();
         assertThat(firstPage.get("cursors").has("after")).isTrue();
         assertThat(firstPage.get("cursors").has("before")).isFalse();
-        assertThat(firstPage.get("nextUri").asText()).startsWith("/api/v2/externalcontacts/scan/contacts?limit=15&cursor=");
-        api(token).get("/api/v2/externalcontacts/scan/contacts?cursor=bogus").then().statusCode(400);
+        assertThat(firstPage.get("nextUri").asText())
+                .startsWith("/api/v2/externalcontacts/scan/contacts?limit=15&cursor=");
+        api(token)
+                .get("/api/v2/externalcontacts/scan/contacts?cursor=bogus")
+                .then()
+                .statusCode(400);
 
         // a short listing loses its last page: the cursor runs out early
         fault(Map.of("path", "/api/v2/externalcontacts/scan/contacts", "listing", "short"));
-        assertThat(walk(token, "/api/v2/externalcontacts/scan/contacts?limit=15", new int[1])).hasSize(30);
+        assertThat(walk(token, "/api/v2/externalcontacts/scan/contacts?limit=15", new int[1]))
+                .hasSize(30);
     }
 
     @Test
@@ -169,21 +216,30 @@ class PlatformResourcesTest extends SimTestBase {
     void reseedingChangesCountsOrContentKeepsIdsAndResetRestoresTheSettings() {
         String token = token();
         JsonNode before = get(token, "/api/v2/users?pageSize=5").get("entities").get(0);
-        JsonNode reseeded = json(given().contentType(ContentType.JSON).body(Map.of("users", 7, "revision", 2))
-                .post("/sim/seed").then().statusCode(200).extract().response());
+        JsonNode reseeded = json(given().contentType(ContentType.JSON)
+                .body(Map.of("users", 7, "revision", 2))
+                .post("/sim/seed")
+                .then()
+                .statusCode(200)
+                .extract()
+                .response());
         assertThat(reseeded.get("counts").get("users").asInt()).isEqualTo(7);
         JsonNode after = get(token, "/api/v2/users?pageSize=5");
         assertThat(after.get("total").asInt()).isEqualTo(7);
         assertThat(after.get("entities").get(0).get("id")).isEqualTo(before.get("id"));
         assertThat(after.get("entities").get(0).get("title")).isNotEqualTo(before.get("title"));
 
-        given().contentType(ContentType.JSON).body(Map.of("users", -1, "colour", "red")).post("/sim/seed")
-                .then().statusCode(400).body("violations.field",
-                        org.hamcrest.Matchers.containsInAnyOrder("users", "colour"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("users", -1, "colour", "red"))
+                .post("/sim/seed")
+                .then()
+                .statusCode(400)
+                .body("violations.field", org.hamcrest.Matchers.containsInAnyOrder("users", "colour"));
         assertThat(get(token, "/api/v2/users").get("total").asInt()).isEqualTo(7);
 
         given().post("/sim/reset").then().statusCode(204);
-        assertThat(get(token(), "/api/v2/users?pageSize=5").get("entities").get(0)).isEqualTo(before);
+        assertThat(get(token(), "/api/v2/users?pageSize=5").get("entities").get(0))
+                .isEqualTo(before);
     }
 
     @Test
@@ -191,10 +247,23 @@ class PlatformResourcesTest extends SimTestBase {
         String token = token();
         String path = "/api/v2/recording/mediaretentionpolicies";
         assertThat(get(token, path).get("total").asInt()).isZero();
-        Map<String, Object> policy = Map.of("name", "Keep calls 90 days", "enabled", true, "order", 1,
-                "mediaPolicies", Map.of("callPolicy", Map.of("actions", Map.of("retainRecording", true))));
-        JsonNode created = json(api(token).contentType(ContentType.JSON).body(policy).post(path)
-                .then().statusCode(200).extract().response());
+        Map<String, Object> policy = Map.of(
+                "name",
+                "Keep calls 90 days",
+                "enabled",
+                true,
+                "order",
+                1,
+                "mediaPolicies",
+                Map.of("callPolicy", Map.of("actions", Map.of("retainRecording", true))));
+        JsonNode created = json(api(token)
+                .contentType(ContentType.JSON)
+                .body(policy)
+                .post(path)
+                .then()
+                .statusCode(200)
+                .extract()
+                .response());
         String id = created.get("id").asText();
         assertThat(created.get("selfUri").asText()).isEqualTo(path + "/" + id);
         assertThat(created.get("createdDate").asText()).endsWith("Z");
@@ -204,29 +273,57 @@ class PlatformResourcesTest extends SimTestBase {
         // what a GET returned can be PUT back, changed
         com.fasterxml.jackson.databind.node.ObjectNode changed = created.deepCopy();
         changed.put("enabled", false);
-        JsonNode updated = json(api(token).contentType(ContentType.JSON).body(changed.toString()).put(path + "/" + id)
-                .then().statusCode(200).extract().response());
+        JsonNode updated = json(api(token)
+                .contentType(ContentType.JSON)
+                .body(changed.toString())
+                .put(path + "/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .response());
         assertThat(updated.get("enabled").asBoolean()).isFalse();
         assertThat(updated.get("createdDate")).isEqualTo(created.get("createdDate"));
-        api(token).contentType(ContentType.JSON).body(Map.of("description", "patched")).patch(path + "/" + id)
-                .then().statusCode(200).body("description", equalTo("patched")).body("name",
-                        equalTo("Keep calls 90 days"));
+        api(token)
+                .contentType(ContentType.JSON)
+                .body(Map.of("description", "patched"))
+                .patch(path + "/" + id)
+                .then()
+                .statusCode(200)
+                .body("description", equalTo("patched"))
+                .body("name", equalTo("Keep calls 90 days"));
         assertThat(get(token, path + "?enabled=true").get("total").asInt()).isZero();
 
-        api(token).contentType(ContentType.JSON).body(Map.of("enabled", "yes", "colour", "red")).post(path)
-                .then().statusCode(400).body("message", org.hamcrest.Matchers.allOf(
-                        org.hamcrest.Matchers.containsString("colour"), org.hamcrest.Matchers.containsString("enabled"),
-                        org.hamcrest.Matchers.containsString("name is required")));
+        api(token)
+                .contentType(ContentType.JSON)
+                .body(Map.of("enabled", "yes", "colour", "red"))
+                .post(path)
+                .then()
+                .statusCode(400)
+                .body(
+                        "message",
+                        org.hamcrest.Matchers.allOf(
+                                org.hamcrest.Matchers.containsString("colour"),
+                                org.hamcrest.Matchers.containsString("enabled"),
+                                org.hamcrest.Matchers.containsString("name is required")));
         assertThat(get(token, path).get("total").asInt()).isEqualTo(1);
         // MediaPolicies has callPolicy, chatPolicy, emailPolicy and messagePolicy only (the SDK's model)
-        api(token).contentType(ContentType.JSON).body(Map.of("name", "sms", "mediaPolicies",
-                        Map.of("smsPolicy", Map.of()))).post(path)
-                .then().statusCode(400).body("message", org.hamcrest.Matchers.containsString(
-                        "mediaPolicies.smsPolicy is not a field of MediaPolicies"));
-        api(token).contentType(ContentType.JSON).body(Map.of("name", "msg", "mediaPolicies",
-                        Map.of("messagePolicy", 3))).put(path + "/" + id)
-                .then().statusCode(400).body("message", org.hamcrest.Matchers.containsString(
-                        "mediaPolicies.messagePolicy must be an object"));
+        api(token)
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "sms", "mediaPolicies", Map.of("smsPolicy", Map.of())))
+                .post(path)
+                .then()
+                .statusCode(400)
+                .body(
+                        "message",
+                        org.hamcrest.Matchers.containsString(
+                                "mediaPolicies.smsPolicy is not a field of MediaPolicies"));
+        api(token)
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "msg", "mediaPolicies", Map.of("messagePolicy", 3)))
+                .put(path + "/" + id)
+                .then()
+                .statusCode(400)
+                .body("message", org.hamcrest.Matchers.containsString("mediaPolicies.messagePolicy must be an object"));
         assertThat(get(token, path).get("total").asInt()).isEqualTo(1);
 
         api(token).delete(path + "/" + id).then().statusCode(204);

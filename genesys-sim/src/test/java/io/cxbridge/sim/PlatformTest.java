@@ -15,13 +15,18 @@ class PlatformTest extends SimTestBase {
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         api().get("/api/v2/routing/directories/d1/entries").then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200)
+        given().get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("http_server_requests_seconds_count"))
                 .body(containsString("uri=\"/api/v2/routing/directories/{directoryId}/entries\""));
-        given().get("/q/openapi").then().statusCode(200)
+        given().get("/q/openapi")
+                .then()
+                .statusCode(200)
                 .body(containsString("/sim/faults"))
                 .body(containsString("/api/v2/datamanagement/retention/policies"))
-                .body(containsString("/api/v2/externalcontacts/scan/contacts")).body(containsString("/sim/seed"));
+                .body(containsString("/api/v2/externalcontacts/scan/contacts"))
+                .body(containsString("/sim/seed"));
     }
 
     @Test

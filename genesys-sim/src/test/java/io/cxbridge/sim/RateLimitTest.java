@@ -28,7 +28,10 @@ class RateLimitTest extends SimTestBase {
         config(Map.of("rateLimitPerMinute", 3));
         String token = token();
         for (int i = 1; i <= 3; i++) {
-            api(token).get("/api/v2/routing/queues").then().statusCode(200)
+            api(token)
+                    .get("/api/v2/routing/queues")
+                    .then()
+                    .statusCode(200)
                     .header("inin-ratelimit-count", String.valueOf(i))
                     .header("inin-ratelimit-allowed", "3");
         }

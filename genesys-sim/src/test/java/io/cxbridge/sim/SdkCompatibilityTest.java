@@ -25,14 +25,18 @@ class SdkCompatibilityTest extends SimTestBase {
 
     @Test
     void routingQueuesThroughTheOfficialSdk() throws Exception {
-        try (ApiClient client = ApiClient.Builder.standard().withBasePath(baseUrl()).withAccessToken(token()).build()) {
+        try (ApiClient client = ApiClient.Builder.standard()
+                .withBasePath(baseUrl())
+                .withAccessToken(token())
+                .build()) {
             RoutingApi routing = new RoutingApi(client);
 
             QueueEntityListing empty = routing.getRoutingQueues(1, 25, null, null, null, null, null, null);
             assertThat(empty.getEntities()).isEmpty();
             assertThat(empty.getTotal()).isZero();
 
-            Queue support = routing.postRoutingQueues(new CreateQueueRequest().name("Support").description("Tier 1"));
+            Queue support = routing.postRoutingQueues(
+                    new CreateQueueRequest().name("Support").description("Tier 1"));
             Queue billing = routing.postRoutingQueues(new CreateQueueRequest().name("Billing"));
             assertThat(support.getId()).isNotBlank();
             assertThat(support.getName()).isEqualTo("Support");
@@ -45,19 +49,20 @@ class SdkCompatibilityTest extends SimTestBase {
             assertThat(page.getNextUri()).isEqualTo("/api/v2/routing/queues?pageSize=1&pageNumber=2");
 
             // the SDK sends divisionId, sortOrder and hasPeer too; the sim ignores filters it does not know
-            QueueEntityListing all = routing.getRoutingQueues(1, 25, "asc", null, null, List.of("some-division"),
-                    null, false);
+            QueueEntityListing all =
+                    routing.getRoutingQueues(1, 25, "asc", null, null, List.of("some-division"), null, false);
             assertThat(all.getEntities()).extracting(Queue::getName).containsExactly("Support", "Billing");
 
-            QueueEntityListing byId = routing.getRoutingQueues(1, 25, null, null, List.of(billing.getId()), null,
-                    null, null);
+            QueueEntityListing byId =
+                    routing.getRoutingQueues(1, 25, null, null, List.of(billing.getId()), null, null, null);
             assertThat(byId.getEntities()).extracting(Queue::getId).containsExactly(billing.getId());
 
             Queue fetched = routing.getRoutingQueue(support.getId());
             assertThat(fetched.getName()).isEqualTo("Support");
             assertThat(fetched.getDescription()).isEqualTo("Tier 1");
 
-            ApiException missing = catchThrowableOfType(ApiException.class,
+            ApiException missing = catchThrowableOfType(
+                    ApiException.class,
                     () -> routing.getRoutingQueue(UUID.randomUUID().toString()));
             assertThat(missing.getStatusCode()).isEqualTo(404);
             assertThat(missing.getCorrelationId()).isNotBlank();
@@ -67,8 +72,12 @@ class SdkCompatibilityTest extends SimTestBase {
 
     @Test
     void theSdkSeesA401ForAnUnknownToken() throws Exception {
-        try (ApiClient client = ApiClient.Builder.standard().withBasePath(baseUrl()).withAccessToken("nope").build()) {
-            ApiException e = catchThrowableOfType(ApiException.class,
+        try (ApiClient client = ApiClient.Builder.standard()
+                .withBasePath(baseUrl())
+                .withAccessToken("nope")
+                .build()) {
+            ApiException e = catchThrowableOfType(
+                    ApiException.class,
                     () -> new RoutingApi(client).getRoutingQueues(1, 25, null, null, null, null, null, null));
             assertThat(e.getStatusCode()).isEqualTo(401);
             assertThat(e.getRawBody()).contains("bad.credentials");

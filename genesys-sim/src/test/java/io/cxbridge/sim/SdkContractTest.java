@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.mypurecloud.sdk.v2.ApiClient;
-import com.mypurecloud.sdk.v2.model.CursorContactListing;
 import com.mypurecloud.sdk.v2.model.ContactListing;
+import com.mypurecloud.sdk.v2.model.CursorContactListing;
 import com.mypurecloud.sdk.v2.model.DataTableRowEntityListing;
 import com.mypurecloud.sdk.v2.model.ErrorBody;
 import com.mypurecloud.sdk.v2.model.ExternalContact;
@@ -116,7 +116,8 @@ class SdkContractTest extends SimTestBase {
             return;
         }
         for (Method getter : value.getClass().getMethods()) {
-            if (getter.getName().startsWith("get") && getter.getParameterCount() == 0
+            if (getter.getName().startsWith("get")
+                    && getter.getParameterCount() == 0
                     && getter.getDeclaringClass() == value.getClass()) {
                 walk(getter.invoke(value), path + "." + getter.getName().substring(3), seen);
             }
@@ -126,12 +127,14 @@ class SdkContractTest extends SimTestBase {
     /** The JSON property names of an SDK class. */
     private static Set<String> properties(Class<?> type) {
         return strict.getSerializationConfig().introspect(strict.constructType(type)).findProperties().stream()
-                .map(BeanPropertyDefinition::getName).collect(Collectors.toCollection(TreeSet::new));
+                .map(BeanPropertyDefinition::getName)
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static <T> T listing(JsonNode json, Class<T> type) throws Exception {
-        assertThat(new TreeSet<>(iterable(json.fieldNames()))).as("fields of a middle page of %s",
-                type.getSimpleName()).isEqualTo(properties(type));
+        assertThat(new TreeSet<>(iterable(json.fieldNames())))
+                .as("fields of a middle page of %s", type.getSimpleName())
+                .isEqualTo(properties(type));
         return judge(json, type);
     }
 
@@ -142,7 +145,8 @@ class SdkContractTest extends SimTestBase {
     }
 
     private JsonNode ok(String token, String pathAndQuery) {
-        return json(api(token).get(pathAndQuery).then().statusCode(200).extract().response());
+        return json(
+                api(token).get(pathAndQuery).then().statusCode(200).extract().response());
     }
 
     private static JsonNode seed() {
@@ -156,7 +160,8 @@ class SdkContractTest extends SimTestBase {
         assertThat(users.getTotal()).isEqualTo(120);
         User user = users.getEntities().get(0);
         assertThat(user.getState()).isEqualTo(User.StateEnum.ACTIVE);
-        assertThat(user.getPrimaryContactInfo()).extracting(c -> c.getMediaType().toString())
+        assertThat(user.getPrimaryContactInfo())
+                .extracting(c -> c.getMediaType().toString())
                 .containsExactly("EMAIL", "PHONE");
         judge(ok(token, "/api/v2/users/" + user.getId()), User.class);
         judge(ok(token, "/api/v2/users?state=inactive"), UserEntityListing.class);
@@ -170,8 +175,9 @@ class SdkContractTest extends SimTestBase {
     void queueMembersAreAQueueMemberEntityListingWithoutTotal() throws Exception {
         String token = token();
         String queue = seed().get("queues").get(0).get("id").asText();
-        QueueMemberEntityListing members = listing(ok(token, "/api/v2/routing/queues/" + queue
-                + "/members?pageSize=10&pageNumber=2"), QueueMemberEntityListing.class);
+        QueueMemberEntityListing members = listing(
+                ok(token, "/api/v2/routing/queues/" + queue + "/members?pageSize=10&pageNumber=2"),
+                QueueMemberEntityListing.class);
         assertThat(members.getEntities().get(0).getUser().getName()).startsWith("Agent ");
         judge(ok(token, "/api/v2/routing/queues/" + queue + "/members?pageSize=100"), QueueMemberEntityListing.class);
     }
@@ -179,8 +185,8 @@ class SdkContractTest extends SimTestBase {
     @Test
     void externalContactsAreAContactListingAndTheScanACursorContactListing() throws Exception {
         String token = token();
-        ContactListing contacts = listing(ok(token, "/api/v2/externalcontacts/contacts?pageSize=10&pageNumber=2"),
-                ContactListing.class);
+        ContactListing contacts =
+                listing(ok(token, "/api/v2/externalcontacts/contacts?pageSize=10&pageNumber=2"), ContactListing.class);
         ExternalContact contact = contacts.getEntities().get(0);
         assertThat(contact.getAddress().getCity()).isNotBlank();
         assertThat(contact.getType()).isEqualTo(ExternalContact.TypeEnum.CURATED);
@@ -197,8 +203,9 @@ class SdkContractTest extends SimTestBase {
     void dataTableRowsAreADataTableRowEntityListing() throws Exception {
         String token = token();
         String table = seed().get("datatables").get(0).get("id").asText();
-        DataTableRowEntityListing rows = listing(ok(token, "/api/v2/flows/datatables/" + table
-                + "/rows?pageSize=10&pageNumber=2&showbrief=false"), DataTableRowEntityListing.class);
+        DataTableRowEntityListing rows = listing(
+                ok(token, "/api/v2/flows/datatables/" + table + "/rows?pageSize=10&pageNumber=2&showbrief=false"),
+                DataTableRowEntityListing.class);
         assertThat(rows.getEntities().get(0)).containsKeys("key", "name", "region", "priority", "active");
         judge(ok(token, "/api/v2/flows/datatables/" + table + "/rows"), DataTableRowEntityListing.class);
     }
@@ -209,13 +216,29 @@ class SdkContractTest extends SimTestBase {
         String path = "/api/v2/recording/mediaretentionpolicies";
         JsonNode created = null;
         for (int i = 0; i < 3; i++) {
-            Map<String, Object> body = Map.of("name", "policy " + i, "enabled", true, "order", i, "description", "d",
-                    "mediaPolicies", Map.of("callPolicy", Map.of("actions", Map.of("retainRecording", true,
-                            "deleteRecording", false))),
-                    "conditions", Map.of("forQueues", java.util.List.of(Map.of("id", "q1"))),
-                    "actions", Map.of("retainRecording", true, "deleteRecording", false));
-            created = json(api(token).contentType(ContentType.JSON).body(body).post(path).then().statusCode(200)
-                    .extract().response());
+            Map<String, Object> body = Map.of(
+                    "name",
+                    "policy " + i,
+                    "enabled",
+                    true,
+                    "order",
+                    i,
+                    "description",
+                    "d",
+                    "mediaPolicies",
+                    Map.of("callPolicy", Map.of("actions", Map.of("retainRecording", true, "deleteRecording", false))),
+                    "conditions",
+                    Map.of("forQueues", java.util.List.of(Map.of("id", "q1"))),
+                    "actions",
+                    Map.of("retainRecording", true, "deleteRecording", false));
+            created = json(api(token)
+                    .contentType(ContentType.JSON)
+                    .body(body)
+                    .post(path)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .response());
         }
         Policy policy = judge(created, Policy.class);
         assertThat(policy.getCreatedDate()).isNotNull();
@@ -229,8 +252,12 @@ class SdkContractTest extends SimTestBase {
         assertErrorBody(api(token).get("/api/v2/users/00000000-0000-0000-0000-000000000000"), 404);
         assertErrorBody(api(token).get("/api/v2/users?pageSize=501"), 400);
         assertErrorBody(api(token).get("/api/v2/externalcontacts/contacts?pageSize=100&pageNumber=11"), 400);
-        assertErrorBody(api(token).contentType(ContentType.JSON).body("{\"colour\":1}")
-                .post("/api/v2/recording/mediaretentionpolicies"), 400);
+        assertErrorBody(
+                api(token)
+                        .contentType(ContentType.JSON)
+                        .body("{\"colour\":1}")
+                        .post("/api/v2/recording/mediaretentionpolicies"),
+                400);
         assertErrorBody(given().get("/api/v2/users"), 401);
         fault(Map.of("path", "/api/v2/flows/**", "status", 503, "count", 1));
         assertErrorBody(api(token).get("/api/v2/flows/datatables/x/rows"), 503);
@@ -250,8 +277,9 @@ class SdkContractTest extends SimTestBase {
     private static void assertErrorBody(Response response, int status) throws Exception {
         assertThat(response.statusCode()).isEqualTo(status);
         JsonNode body = json(response);
-        assertThat(iterable(body.fieldNames())).containsExactlyInAnyOrder("message", "code", "status",
-                "messageParams", "contextId", "details", "errors");
+        assertThat(iterable(body.fieldNames()))
+                .containsExactlyInAnyOrder(
+                        "message", "code", "status", "messageParams", "contextId", "details", "errors");
         ErrorBody error = judge(body, ErrorBody.class);
         assertThat(error.getStatus()).isEqualTo(status);
         assertThat(error.getContextId()).isEqualTo(response.header("ININ-Correlation-Id"));

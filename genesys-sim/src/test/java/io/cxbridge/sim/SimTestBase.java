@@ -25,7 +25,8 @@ public abstract class SimTestBase {
     @TestHTTPResource("/")
     URL root;
 
-    protected final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    protected final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeEach
     void resetSim() {
@@ -42,9 +43,16 @@ public abstract class SimTestBase {
     }
 
     protected static String token() {
-        return given().auth().preemptive().basic(CLIENT_ID, CLIENT_SECRET)
-                .contentType(ContentType.URLENC).formParam("grant_type", "client_credentials")
-                .post("/oauth/token").then().statusCode(200).extract().path("access_token");
+        return given().auth()
+                .preemptive()
+                .basic(CLIENT_ID, CLIENT_SECRET)
+                .contentType(ContentType.URLENC)
+                .formParam("grant_type", "client_credentials")
+                .post("/oauth/token")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("access_token");
     }
 
     /** A request with a fresh live bearer token. */
@@ -69,19 +77,29 @@ public abstract class SimTestBase {
     }
 
     protected static void config(Map<String, ?> changes) {
-        given().contentType(ContentType.JSON).body(changes).post("/sim/config").then().statusCode(200);
+        given().contentType(ContentType.JSON)
+                .body(changes)
+                .post("/sim/config")
+                .then()
+                .statusCode(200);
     }
 
     protected static String fault(Map<String, ?> spec) {
-        return given().contentType(ContentType.JSON).body(spec).post("/sim/faults").then().statusCode(201)
-                .extract().path("id");
+        return given().contentType(ContentType.JSON)
+                .body(spec)
+                .post("/sim/faults")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     /** How many requests the stats counted for method, path and status. */
     protected static long requests(String method, String path, int status) {
         long n = 0;
         for (JsonNode r : stats().get("requests")) {
-            if (r.get("method").asText().equals(method) && r.get("path").asText().equals(path)
+            if (r.get("method").asText().equals(method)
+                    && r.get("path").asText().equals(path)
                     && r.get("status").asInt() == status) {
                 n += r.get("count").asLong();
             }

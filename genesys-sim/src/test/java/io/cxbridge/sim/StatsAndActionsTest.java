@@ -17,9 +17,23 @@ class StatsAndActionsTest extends SimTestBase {
     @Test
     void statsHaveExactlyTheDocumentedShape() {
         JsonNode stats = stats();
-        assertThat(stats.fieldNames()).toIterable().containsExactly("tokenRequests", "requestsTotal", "requests",
-                "executions", "callbacks", "duplicateCallbacks", "externalCalls", "externalMaxConcurrent",
-                "executionsByStatus", "externalCallsByKey", "uploads", "downloads", "pages", "actionRuns");
+        assertThat(stats.fieldNames())
+                .toIterable()
+                .containsExactly(
+                        "tokenRequests",
+                        "requestsTotal",
+                        "requests",
+                        "executions",
+                        "callbacks",
+                        "duplicateCallbacks",
+                        "externalCalls",
+                        "externalMaxConcurrent",
+                        "executionsByStatus",
+                        "externalCallsByKey",
+                        "uploads",
+                        "downloads",
+                        "pages",
+                        "actionRuns");
         assertThat(stats.get("uploads").fieldNames()).toIterable().containsExactly("completed", "aborted");
         assertThat(stats.get("downloads").fieldNames()).toIterable().containsExactly("completed", "cancelled");
         assertThat(stats.get("actionRuns").fieldNames()).toIterable().containsExactly("success", "error", "timeout");
@@ -47,16 +61,21 @@ class StatsAndActionsTest extends SimTestBase {
         assertThat(requests("GET", "/api/v2/users", 401)).isEqualTo(1);
         assertThat(requests("POST", "/oauth/token", 200)).isEqualTo(1);
         for (JsonNode r : stats.get("requests")) {
-            assertThat(r.get("path").asText()).doesNotStartWith("/sim").doesNotStartWith("/q/").doesNotContain("?");
+            assertThat(r.get("path").asText())
+                    .doesNotStartWith("/sim")
+                    .doesNotStartWith("/q/")
+                    .doesNotContain("?");
         }
     }
 
     @Test
     void executeAnswersWithTheActionIdAndTheEchoedInput() {
-        api().contentType(ContentType.JSON).header("X-Cxbridge-Request-Id", "run-1")
+        api().contentType(ContentType.JSON)
+                .header("X-Cxbridge-Request-Id", "run-1")
                 .body(Map.of("customerId", "42", "tags", List.of("a", "b")))
                 .post("/api/v2/integrations/actions/custom-action-1/execute")
-                .then().statusCode(200)
+                .then()
+                .statusCode(200)
                 .body("actionId", equalTo("custom-action-1"))
                 .body("result.customerId", equalTo("42"))
                 .body("result.tags[1]", equalTo("b"));
@@ -68,16 +87,28 @@ class StatsAndActionsTest extends SimTestBase {
         String token = token();
         fault(Map.of("path", "/api/v2/integrations/actions/*/execute", "status", 503, "count", 2));
         for (int attempt = 0; attempt < 3; attempt++) {
-            api(token).contentType(ContentType.JSON).header("X-Cxbridge-Request-Id", "run-7")
-                    .header("X-Cxbridge-Attempt", attempt).body("{}")
+            api(token)
+                    .contentType(ContentType.JSON)
+                    .header("X-Cxbridge-Request-Id", "run-7")
+                    .header("X-Cxbridge-Attempt", attempt)
+                    .body("{}")
                     .post("/api/v2/integrations/actions/act-9/execute")
-                    .then().statusCode(attempt < 2 ? 503 : 200);
+                    .then()
+                    .statusCode(attempt < 2 ? 503 : 200);
         }
         // without a bearer: 401, still an execution that reached the sim
-        given().contentType(ContentType.JSON).header("X-Cxbridge-Request-Id", "run-7").body("{}")
-                .post("/api/v2/integrations/actions/act-9/execute").then().statusCode(401);
-        api(token).contentType(ContentType.JSON).body("{}").post("/api/v2/integrations/actions/act-9/execute")
-                .then().statusCode(200);
+        given().contentType(ContentType.JSON)
+                .header("X-Cxbridge-Request-Id", "run-7")
+                .body("{}")
+                .post("/api/v2/integrations/actions/act-9/execute")
+                .then()
+                .statusCode(401);
+        api(token)
+                .contentType(ContentType.JSON)
+                .body("{}")
+                .post("/api/v2/integrations/actions/act-9/execute")
+                .then()
+                .statusCode(200);
 
         JsonNode executions = stats().get("executions");
         assertThat(executions.get("run-7").asLong()).isEqualTo(4);
@@ -88,21 +119,35 @@ class StatsAndActionsTest extends SimTestBase {
         assertThat(byStatus.get("run-7").get("401").asLong()).isEqualTo(1);
         assertThat(byStatus.get("run-7").size()).isEqualTo(3);
         assertThat(byStatus.get("(none)").get("200").asLong()).isEqualTo(1);
-        assertThat(requests("POST", "/api/v2/integrations/actions/act-9/execute", 503)).isEqualTo(2);
+        assertThat(requests("POST", "/api/v2/integrations/actions/act-9/execute", 503))
+                .isEqualTo(2);
     }
 
     @Test
     void executeRefusesBodiesThatAreNotJsonAndOtherMethods() {
         String token = token();
-        api(token).contentType(ContentType.JSON).body("{oops").post("/api/v2/integrations/actions/a/execute")
-                .then().statusCode(400).body("code", equalTo("bad.request"));
-        api(token).get("/api/v2/integrations/actions/a/execute").then().statusCode(405).header("Allow", "POST");
+        api(token)
+                .contentType(ContentType.JSON)
+                .body("{oops")
+                .post("/api/v2/integrations/actions/a/execute")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("bad.request"));
+        api(token)
+                .get("/api/v2/integrations/actions/a/execute")
+                .then()
+                .statusCode(405)
+                .header("Allow", "POST");
     }
 
     @Test
     void resetForgetsCounts() {
-        api().contentType(ContentType.JSON).header("X-Cxbridge-Request-Id", "r").body("{}")
-                .post("/api/v2/integrations/actions/a/execute").then().statusCode(200);
+        api().contentType(ContentType.JSON)
+                .header("X-Cxbridge-Request-Id", "r")
+                .body("{}")
+                .post("/api/v2/integrations/actions/a/execute")
+                .then()
+                .statusCode(200);
         given().post("/sim/reset").then().statusCode(204);
         JsonNode stats = stats();
         assertThat(stats.get("requestsTotal").asLong()).isZero();

@@ -23,12 +23,16 @@ class StreamingStatsTest extends SimTestBase {
     @Test
     void anUploadWhoseConnectionClosesBeforeTheEndIsAbortedAndAFullOneCompleted() throws Exception {
         String token = token();
-        api(token).contentType("application/octet-stream").body(new byte[1000]).post("/api/v2/uploads/blob")
-                .then().statusCode(200);
+        api(token)
+                .contentType("application/octet-stream")
+                .body(new byte[1000])
+                .post("/api/v2/uploads/blob")
+                .then()
+                .statusCode(200);
         try (Socket socket = socket()) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /api/v2/uploads/blob HTTP/1.1\r\nHost: sim\r\nAuthorization: Bearer " + token
-                    + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + 10 * MIB + "\r\n\r\n")
+                            + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + 10 * MIB + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(new byte[64 * 1024]);
             out.flush();
@@ -43,12 +47,17 @@ class StreamingStatsTest extends SimTestBase {
     @Test
     void aDownloadWhoseClientGoesAwayIsCancelledAndAFullOneCompleted() throws Exception {
         String token = token();
-        api(token).queryParam("size", 100_000).get("/api/v2/downloads/blob").then().statusCode(200);
+        api(token)
+                .queryParam("size", 100_000)
+                .get("/api/v2/downloads/blob")
+                .then()
+                .statusCode(200);
         api(token).queryParam("size", 0).get("/api/v2/downloads/blob").then().statusCode(200);
         try (Socket socket = socket()) {
-            socket.getOutputStream().write(("GET /api/v2/downloads/blob?size=" + 64 * MIB
-                    + " HTTP/1.1\r\nHost: sim\r\nAuthorization: Bearer " + token + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET /api/v2/downloads/blob?size=" + 64 * MIB
+                                    + " HTTP/1.1\r\nHost: sim\r\nAuthorization: Bearer " + token + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             byte[] buffer = new byte[64 * 1024];
             int read = 0;
@@ -69,11 +78,18 @@ class StreamingStatsTest extends SimTestBase {
     void externalCallsAreCountedByIdempotencyKeyFaultedOrNot() {
         fault(Map.of("path", "/external/api", "status", 503, "count", 1));
         for (int i = 0; i < 2; i++) {
-            io.restassured.RestAssured.given().contentType(ContentType.JSON).header("Idempotency-Key", "job-1")
-                    .body("{}").post("/external/api");
+            io.restassured.RestAssured.given()
+                    .contentType(ContentType.JSON)
+                    .header("Idempotency-Key", "job-1")
+                    .body("{}")
+                    .post("/external/api");
         }
-        io.restassured.RestAssured.given().contentType(ContentType.JSON).body("{}").post("/external/api")
-                .then().statusCode(200);
+        io.restassured.RestAssured.given()
+                .contentType(ContentType.JSON)
+                .body("{}")
+                .post("/external/api")
+                .then()
+                .statusCode(200);
         JsonNode byKey = stats().get("externalCallsByKey");
         assertThat(byKey.get("job-1").asLong()).isEqualTo(2);
         assertThat(byKey.get("(none)").asLong()).isEqualTo(1);
@@ -85,8 +101,12 @@ class StreamingStatsTest extends SimTestBase {
     void everyListingPageServedIsCountedByPathAndQuery() {
         String token = token();
         for (int i = 0; i < 3; i++) {
-            api(token).contentType(ContentType.JSON).body(Map.of("name", "q" + i)).post("/api/v2/routing/queues")
-                    .then().statusCode(200);
+            api(token)
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("name", "q" + i))
+                    .post("/api/v2/routing/queues")
+                    .then()
+                    .statusCode(200);
         }
         api(token).get("/api/v2/routing/queues?pageSize=2&pageNumber=1").then().statusCode(200);
         api(token).get("/api/v2/routing/queues?pageSize=2&pageNumber=2").then().statusCode(200);
@@ -99,10 +119,10 @@ class StreamingStatsTest extends SimTestBase {
         assertThat(pages).hasSize(3);
         assertThat(pages.get(0).toString())
                 .isEqualTo("{\"path\":\"/api/v2/routing/queues\",\"query\":\"\",\"count\":1}");
-        assertThat(pages.get(1).toString()).isEqualTo(
-                "{\"path\":\"/api/v2/routing/queues\",\"query\":\"pageSize=2&pageNumber=1\",\"count\":1}");
-        assertThat(pages.get(2).toString()).isEqualTo(
-                "{\"path\":\"/api/v2/routing/queues\",\"query\":\"pageSize=2&pageNumber=2\",\"count\":2}");
+        assertThat(pages.get(1).toString())
+                .isEqualTo("{\"path\":\"/api/v2/routing/queues\",\"query\":\"pageSize=2&pageNumber=1\",\"count\":1}");
+        assertThat(pages.get(2).toString())
+                .isEqualTo("{\"path\":\"/api/v2/routing/queues\",\"query\":\"pageSize=2&pageNumber=2\",\"count\":2}");
     }
 
     private Socket socket() throws Exception {

@@ -52,8 +52,10 @@ class RetentionFlowTest {
 
     @Inject
     RetentionUpstream upstream;
+
     @Inject
     RequestStore store;
+
     @Inject
     RequestPublisher publisher;
 
@@ -70,16 +72,31 @@ class RetentionFlowTest {
     }
 
     static String submit(String body) {
-        return given().contentType("application/json").body(body).post("/v1/retention/policies")
-                .then().statusCode(202).body("requestId", notNullValue()).extract().path("requestId");
+        return given().contentType("application/json")
+                .body(body)
+                .post("/v1/retention/policies")
+                .then()
+                .statusCode(202)
+                .body("requestId", notNullValue())
+                .extract()
+                .path("requestId");
     }
 
     static JsonPath awaitState(String requestId, String state) {
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            String s = given().get("/v1/retention/requests/" + requestId).then().extract().path("state");
-            return s != null && (s.equals("deployed") || s.equals("failed"));
-        });
-        JsonPath r = given().get("/v1/retention/requests/" + requestId).then().statusCode(200).extract().jsonPath();
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    String s = given().get("/v1/retention/requests/" + requestId)
+                            .then()
+                            .extract()
+                            .path("state");
+                    return s != null && (s.equals("deployed") || s.equals("failed"));
+                });
+        JsonPath r = given().get("/v1/retention/requests/" + requestId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(state, r.getString("state"), () -> "request ended " + r.prettify());
         return r;
     }
@@ -94,46 +111,74 @@ class RetentionFlowTest {
     }
 
     long total() {
-        return ((Number) given().get("/v1/retention/report").then().statusCode(200).extract().path("totalRequests"))
+        return ((Number) given().get("/v1/retention/report")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .path("totalRequests"))
                 .longValue();
     }
 
     @Test
     void sixMistakesAreOne400ListingAllSixAndNothingIsQueued() {
         long before = total();
-        int records = TopicReader.readAll(KafkaBroker.shared().bootstrapServers(), Topics.RETENTION_REQUESTS,
-                Duration.ofSeconds(5)).size();
-        given().contentType("application/json").body("""
+        int records = TopicReader.readAll(
+                        KafkaBroker.shared().bootstrapServers(), Topics.RETENTION_REQUESTS, Duration.ofSeconds(5))
+                .size();
+        given().contentType("application/json")
+                .body("""
                         {"objectType": "fax", "retentionPeriod": 10, "licenseTier": "STANDARD",
                          "schedule": {"frequency": "WEEKLY", "timezone": "Mars/Olympus"}}""")
                 .post("/v1/retention/policies")
-                .then().statusCode(400)
+                .then()
+                .statusCode(400)
                 .contentType("application/problem+json")
                 .body("status", equalTo(400))
                 .body("traceId", notNullValue())
                 .body("violations", hasSize(6))
-                .body("violations.field", containsInAnyOrder("name", "enabled", "objectType", "retentionPeriod",
-                        "schedule.dayOfWeek", "schedule.timezone"));
-        given().contentType("application/json").body("""
+                .body(
+                        "violations.field",
+                        containsInAnyOrder(
+                                "name",
+                                "enabled",
+                                "objectType",
+                                "retentionPeriod",
+                                "schedule.dayOfWeek",
+                                "schedule.timezone"));
+        given().contentType("application/json")
+                .body("""
                         {"name": "monthly", "objectType": "call", "retentionPeriod": 40, "enabled": true,
                          "schedule": {"frequency": "MONTHLY", "dayOfMonth": 40}}""")
                 .post("/v1/retention/policies")
-                .then().statusCode(400)
+                .then()
+                .statusCode(400)
                 .body("violations", hasSize(1))
                 .body("violations[0].field", equalTo("schedule.dayOfMonth"));
         assertEquals(before, total(), "nothing was queued");
-        assertEquals(records, TopicReader.readAll(KafkaBroker.shared().bootstrapServers(), Topics.RETENTION_REQUESTS,
-                Duration.ofSeconds(5)).size(), "nothing reached Kafka");
+        assertEquals(
+                records,
+                TopicReader.readAll(
+                                KafkaBroker.shared().bootstrapServers(),
+                                Topics.RETENTION_REQUESTS,
+                                Duration.ofSeconds(5))
+                        .size(),
+                "nothing reached Kafka");
         assertEquals(0, simPosts(), "nothing reached the sim");
     }
 
     @Test
     void malformedBodyIsProblemJson() {
-        given().contentType("application/json").body("{not json")
+        given().contentType("application/json")
+                .body("{not json")
                 .post("/v1/retention/policies")
-                .then().statusCode(400).contentType("application/problem+json").body("status", equalTo(400));
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("status", equalTo(400));
         given().get("/v1/retention/requests/" + UUID.randomUUID())
-                .then().statusCode(404).contentType("application/problem+json");
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
     }
 
     @Test
@@ -145,10 +190,16 @@ class RetentionFlowTest {
         assertEquals(List.of("queued", "submitted", "polling", "deployed"), r.getList("history.state"));
         assertTrue(r.getLong("latencyMs") >= 150, "latency covers the job's 150 ms");
         assertEquals(1, simSubmissions());
-        TopicReader.await(KafkaBroker.shared().bootstrapServers(), Topics.AUDIT, 1,
+        TopicReader.await(
+                KafkaBroker.shared().bootstrapServers(),
+                Topics.AUDIT,
+                1,
                 TopicReader.header("ce_type", AuditTypes.RETENTION_DEPLOYED).and(rec -> id.equals(rec.key())),
                 Duration.ofSeconds(10));
-        TopicReader.await(KafkaBroker.shared().bootstrapServers(), Topics.AUDIT, 1,
+        TopicReader.await(
+                KafkaBroker.shared().bootstrapServers(),
+                Topics.AUDIT,
+                1,
                 TopicReader.header("ce_type", AuditTypes.RETENTION_SUBMITTED).and(rec -> id.equals(rec.key())),
                 Duration.ofSeconds(10));
         // the optional webhook (in tests: the sim's echo endpoint) got the deployed report
@@ -166,12 +217,18 @@ class RetentionFlowTest {
         assertEquals(List.of(existingId), r.getList("replacedPolicyIds"));
         assertEquals(1, sim.stats().requests("POST", POLICIES, 409), "one 409, one resubmission");
         assertEquals(3, simSubmissions());
-        TopicReader.await(KafkaBroker.shared().bootstrapServers(), Topics.AUDIT, 1,
-                TopicReader.header("ce_type", AuditTypes.RETENTION_OVERLAP_DETECTED).and(rec -> id.equals(rec.key())),
+        TopicReader.await(
+                KafkaBroker.shared().bootstrapServers(),
+                Topics.AUDIT,
+                1,
+                TopicReader.header("ce_type", AuditTypes.RETENTION_OVERLAP_DETECTED)
+                        .and(rec -> id.equals(rec.key())),
                 Duration.ofSeconds(10));
 
         // the report counts what happened: two deployed, one of them after a conflict
-        given().get("/v1/retention/report").then().statusCode(200)
+        given().get("/v1/retention/report")
+                .then()
+                .statusCode(200)
                 .body("deployed", org.hamcrest.Matchers.greaterThanOrEqualTo(2))
                 .body("conflicts", org.hamcrest.Matchers.greaterThanOrEqualTo(1))
                 .body("averageLatencyMs", notNullValue());
@@ -187,7 +244,10 @@ class RetentionFlowTest {
         assertTrue(r.getString("error").contains("409"), r.getString("error"));
         assertEquals(3, simSubmissions(), "the first policy, the submission and one resubmission");
         assertEquals(2, sim.stats().requests("POST", POLICIES, 409));
-        TopicReader.await(KafkaBroker.shared().bootstrapServers(), Topics.AUDIT, 1,
+        TopicReader.await(
+                KafkaBroker.shared().bootstrapServers(),
+                Topics.AUDIT,
+                1,
                 TopicReader.header("ce_type", AuditTypes.RETENTION_FAILED).and(rec -> id.equals(rec.key())),
                 Duration.ofSeconds(10));
 
@@ -198,20 +258,30 @@ class RetentionFlowTest {
         assertEquals(before.getLong("failed") + 1, after.getLong("failed"));
         assertEquals(before.getLong("conflicts") + 1, after.getLong("conflicts"));
         long finished = after.getLong("deployed") + after.getLong("failed");
-        assertEquals(Math.round(10_000.0 * after.getLong("deployed") / finished) / 10_000.0,
-                after.getDouble("successRate"), 1e-9);
-        assertEquals(Math.round(10_000.0 * after.getLong("conflicts") / finished) / 10_000.0,
-                after.getDouble("conflictRate"), 1e-9);
+        assertEquals(
+                Math.round(10_000.0 * after.getLong("deployed") / finished) / 10_000.0,
+                after.getDouble("successRate"),
+                1e-9);
+        assertEquals(
+                Math.round(10_000.0 * after.getLong("conflicts") / finished) / 10_000.0,
+                after.getDouble("conflictRate"),
+                1e-9);
         assertNotNull(after.get("averageLatencyMs"));
     }
 
     static JsonPath report() {
-        return given().get("/v1/retention/report").then().statusCode(200).extract().jsonPath();
+        return given().get("/v1/retention/report")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     @Test
     void openApiDescribesTheRetentionApi() {
-        given().get("/q/openapi?format=json").then().statusCode(200)
+        given().get("/q/openapi?format=json")
+                .then()
+                .statusCode(200)
                 .body("paths.'/v1/retention/policies'.post.summary", notNullValue())
                 .body("paths.'/v1/retention/apply'.post.requestBody.content.'application/yaml'", notNullValue())
                 .body("paths.'/v1/retention/plan'.post.summary", notNullValue())
@@ -222,8 +292,8 @@ class RetentionFlowTest {
 
     @Test
     void pollingSurvives429WithRetryAfter() {
-        sim.fault(Map.of("method", "GET", "path", "/api/v2/datamanagement/jobs/**", "status", 429,
-                "retryAfter", 1, "count", 2));
+        sim.fault(Map.of(
+                "method", "GET", "path", "/api/v2/datamanagement/jobs/**", "status", 429, "retryAfter", 1, "count", 2));
         String id = submit(policy("sms-30", "sms", 30));
         awaitState(id, "deployed");
         assertEquals(2, countJobs429(), "the sim answered 429 twice and the request still deployed");
@@ -231,9 +301,11 @@ class RetentionFlowTest {
 
     private long countJobs429() {
         return sim.stats().requests().stream()
-                .filter(c -> c.method().equals("GET") && c.path().startsWith("/api/v2/datamanagement/jobs/")
+                .filter(c -> c.method().equals("GET")
+                        && c.path().startsWith("/api/v2/datamanagement/jobs/")
                         && c.status() == 429)
-                .mapToLong(c -> c.count()).sum();
+                .mapToLong(c -> c.count())
+                .sum();
     }
 
     @Test
@@ -254,11 +326,14 @@ class RetentionFlowTest {
 
     @Test
     void planShowsEstimateAndOverlapsAndDeploysNothing() {
-        String existing = awaitState(submit(policy("call-90", "call", 90)), "deployed").getString("policyId");
+        String existing =
+                awaitState(submit(policy("call-90", "call", 90)), "deployed").getString("policyId");
         long posts = simSubmissions();
-        given().contentType("application/json").body(policy("call-100", "call", 100))
+        given().contentType("application/json")
+                .body(policy("call-100", "call", 100))
                 .post("/v1/retention/plan")
-                .then().statusCode(200)
+                .then()
+                .statusCode(200)
                 .body("estimate.projectedStorageGB", equalTo(300.0f))
                 .body("estimate.riskLevel", equalTo("LOW"))
                 .body("overlaps.policyId", hasItem(existing))
@@ -267,8 +342,12 @@ class RetentionFlowTest {
                 .body("policy.description", notNullValue())
                 .body("policy.tags.managedBy", equalTo("cxbridge"));
         assertEquals(posts, simSubmissions(), "plan sent no POST");
-        given().contentType("application/json").body("{\"name\": \"x\"}").post("/v1/retention/plan")
-                .then().statusCode(400).body("violations.field", hasItem("objectType"));
+        given().contentType("application/json")
+                .body("{\"name\": \"x\"}")
+                .post("/v1/retention/plan")
+                .then()
+                .statusCode(400)
+                .body("violations.field", hasItem("objectType"));
     }
 
     @Test
@@ -284,12 +363,18 @@ class RetentionFlowTest {
                   schedule: {frequency: MONTHLY}
                 - {name: texts, objectType: sms, retentionPeriod: 30, enabled: false, schedule: {frequency: DAILY}}
                 """;
-        JsonPath r = given().contentType("application/yaml").body(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/v1/retention/apply")
-                .then().statusCode(200).extract().jsonPath();
+        JsonPath r = given().contentType("application/yaml")
+                .body(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/v1/retention/apply")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(4, r.getInt("accepted"));
         assertEquals(1, r.getInt("rejected"));
         assertEquals("invalid", r.getString("results[3].status"));
-        assertEquals(List.of("[3].retentionPeriod", "[3].schedule.dayOfMonth"), r.getList("results[3].violations.field"));
+        assertEquals(
+                List.of("[3].retentionPeriod", "[3].schedule.dayOfMonth"), r.getList("results[3].violations.field"));
         for (int i : new int[] {0, 1, 2, 4}) {
             assertEquals("queued", r.getString("results[" + i + "].status"));
             awaitState(r.getString("results[" + i + "].requestId"), "deployed");
@@ -300,15 +385,20 @@ class RetentionFlowTest {
     @Test
     void estimateEndpoint() {
         given().get("/v1/retention/estimate?objectType=call&retentionDays=90&dailyVolumeGB=2.5")
-                .then().statusCode(200)
+                .then()
+                .statusCode(200)
                 .body("objectType", equalTo("call"))
                 .body("projectedStorageGB", equalTo(270.0f))
                 .body("projectedStorageTB", equalTo(0.26f))
                 .body("riskLevel", equalTo("LOW"));
         given().get("/v1/retention/estimate?objectType=interaction&retentionDays=51201&dailyVolumeGB=1")
-                .then().statusCode(200).body("riskLevel", equalTo("HIGH"));
+                .then()
+                .statusCode(200)
+                .body("riskLevel", equalTo("HIGH"));
         given().get("/v1/retention/estimate?objectType=fax&retentionDays=0")
-                .then().statusCode(400).contentType("application/problem+json")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("violations.field", containsInAnyOrder("objectType", "retentionDays", "dailyVolumeGB"));
     }
 
@@ -318,18 +408,36 @@ class RetentionFlowTest {
      */
     @Test
     void aRedeliveredRequestResumesPollingItsRecordedJob() {
-        ObjectNode payload = (ObjectNode) Json.mapper().valueToTree(Map.of("name", "resumed", "objectType", "task",
-                "retentionPeriod", 200, "enabled", true, "schedule", Map.of("frequency", "DAILY", "timezone", "UTC")));
-        String jobId = upstream.submit(payload).await().atMost(Duration.ofSeconds(10)).headers().get("x-job-id");
+        ObjectNode payload = (ObjectNode) Json.mapper()
+                .valueToTree(Map.of(
+                        "name",
+                        "resumed",
+                        "objectType",
+                        "task",
+                        "retentionPeriod",
+                        200,
+                        "enabled",
+                        true,
+                        "schedule",
+                        Map.of("frequency", "DAILY", "timezone", "UTC")));
+        String jobId = upstream.submit(payload)
+                .await()
+                .atMost(Duration.ofSeconds(10))
+                .headers()
+                .get("x-job-id");
         assertNotNull(jobId);
         String requestId = UUID.randomUUID().toString();
         Instant t0 = Instant.now().minusSeconds(1);
         RequestRecord polling = RequestRecord.queued(requestId, "task", t0)
-                .to(RequestState.submitted, t0).withJob(jobId).to(RequestState.polling, t0);
+                .to(RequestState.submitted, t0)
+                .withJob(jobId)
+                .to(RequestState.polling, t0);
         store.put(polling).await().atMost(Duration.ofSeconds(5));
 
-        publisher.publish(new RetentionRequest(requestId, payload, false, null), "task")
-                .await().atMost(Duration.ofSeconds(10));
+        publisher
+                .publish(new RetentionRequest(requestId, payload, false, null), "task")
+                .await()
+                .atMost(Duration.ofSeconds(10));
         JsonPath r = awaitState(requestId, "deployed");
         assertEquals(jobId, r.getString("jobId"));
         assertNotNull(r.getString("policyId"));
@@ -337,11 +445,18 @@ class RetentionFlowTest {
 
         // the same record once more (a second redelivery): the request is finished, nothing is submitted again.
         // Records are worked one at a time, so once a later request is done the duplicate has been seen.
-        publisher.publish(new RetentionRequest(requestId, payload, false, null), "task")
-                .await().atMost(Duration.ofSeconds(10));
+        publisher
+                .publish(new RetentionRequest(requestId, payload, false, null), "task")
+                .await()
+                .atMost(Duration.ofSeconds(10));
         awaitState(submit(policy("after-duplicate", "sms", 30)), "deployed");
         assertEquals(2, simSubmissions(), "only the later request was submitted");
-        assertEquals(jobId, given().get("/v1/retention/requests/" + requestId).then().extract().path("jobId"));
+        assertEquals(
+                jobId,
+                given().get("/v1/retention/requests/" + requestId)
+                        .then()
+                        .extract()
+                        .path("jobId"));
     }
 
     @Test
@@ -350,8 +465,11 @@ class RetentionFlowTest {
                 {"name": "e7", "objectType": "chat", "retentionPeriod": 7, "enabled": true, "licenseTier": "ENTERPRISE",
                  "schedule": {"frequency": "WEEKLY", "dayOfWeek": "friday", "timezone": "Europe/Dublin"},
                  "tags": {"team": "cx"}}""";
-        given().contentType("application/json").body(enterprise7).post("/v1/retention/plan")
-                .then().statusCode(200)
+        given().contentType("application/json")
+                .body(enterprise7)
+                .post("/v1/retention/plan")
+                .then()
+                .statusCode(200)
                 .body("policy.retentionPeriod", equalTo(7))
                 .body("policy.schedule.dayOfWeek", equalTo("FRIDAY"))
                 .body("policy.schedule.timezone", equalTo("Europe/Dublin"))
@@ -359,28 +477,42 @@ class RetentionFlowTest {
                 .body("policy.tags.licenseTier", equalTo("ENTERPRISE"))
                 .body("estimate", org.hamcrest.Matchers.nullValue())
                 .body("overlaps", hasSize(0));
-        given().contentType("application/json").body(enterprise7.replace("\"ENTERPRISE\"", "\"STANDARD\""))
+        given().contentType("application/json")
+                .body(enterprise7.replace("\"ENTERPRISE\"", "\"STANDARD\""))
                 .post("/v1/retention/plan")
-                .then().statusCode(400)
+                .then()
+                .statusCode(400)
                 .body("violations", hasSize(1))
                 .body("violations[0].field", equalTo("retentionPeriod"))
                 .body("violations[0].message", org.hamcrest.Matchers.containsString("30"));
         // 29 days on the organisation's default tier (STANDARD) is refused, 30 accepted
-        given().contentType("application/json").body(policy("s29", "call", 29)).post("/v1/retention/plan")
-                .then().statusCode(400).body("violations.field", containsInAnyOrder("retentionPeriod"));
-        given().contentType("application/json").body(policy("s30", "call", 30)).post("/v1/retention/plan")
-                .then().statusCode(200);
-        given().contentType("application/json").body("""
+        given().contentType("application/json")
+                .body(policy("s29", "call", 29))
+                .post("/v1/retention/plan")
+                .then()
+                .statusCode(400)
+                .body("violations.field", containsInAnyOrder("retentionPeriod"));
+        given().contentType("application/json")
+                .body(policy("s30", "call", 30))
+                .post("/v1/retention/plan")
+                .then()
+                .statusCode(200);
+        given().contentType("application/json")
+                .body("""
                 {"name": "m", "objectType": "call", "retentionPeriod": 30, "enabled": true, "licenseTier": "GOLD",
                  "schedule": {"frequency": "HOURLY"}}""")
                 .post("/v1/retention/plan")
-                .then().statusCode(400)
+                .then()
+                .statusCode(400)
                 .body("violations.field", containsInAnyOrder("licenseTier", "schedule.frequency"));
-        given().contentType("application/json").body("""
+        given().contentType("application/json")
+                .body("""
                 {"name": "m", "objectType": "call", "retentionPeriod": "thirty", "enabled": true,
                  "schedule": {"frequency": "DAILY"}}""")
                 .post("/v1/retention/plan")
-                .then().statusCode(400).body("violations[0].field", equalTo("retentionPeriod"));
+                .then()
+                .statusCode(400)
+                .body("violations[0].field", equalTo("retentionPeriod"));
         assertEquals(0, simSubmissions(), "plan never deploys");
     }
 }

@@ -30,13 +30,13 @@ class RetentionProcessIT {
         p.put("cxbridge.retention.poll.initial-delay", "200ms");
         p.put("cxbridge.retention.poll.max-delay", "500ms");
         p.put("quarkus.shutdown.timeout", "3s");
-        return ServiceProcess.start("retention-svc", ServiceProcess.jarOf("retention-svc"), "192m", p,
-                Duration.ofSeconds(90));
+        return ServiceProcess.start(
+                "retention-svc", ServiceProcess.jarOf("retention-svc"), "192m", p, Duration.ofSeconds(90));
     }
 
     private static JsonNode get(ServiceProcess svc, String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(svc.baseUrl() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(svc.baseUrl() + path)).build(), HttpResponse.BodyHandlers.ofString());
         return Json.mapper().readTree(r.body());
     }
 
@@ -48,16 +48,22 @@ class RetentionProcessIT {
         String requestId;
         ServiceProcess first = start();
         try {
-            HttpResponse<String> accepted = HTTP.send(HttpRequest.newBuilder(
-                            URI.create(first.baseUrl() + "/v1/retention/policies"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("""
+            HttpResponse<String> accepted = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(first.baseUrl() + "/v1/retention/policies"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("""
                             {"name": "restart", "objectType": "call", "retentionPeriod": 60, "enabled": true,
-                             "schedule": {"frequency": "DAILY"}}""")).build(), HttpResponse.BodyHandlers.ofString());
+                             "schedule": {"frequency": "DAILY"}}"""))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(202, accepted.statusCode(), accepted.body());
-            requestId = Json.mapper().readTree(accepted.body()).path("requestId").asText();
-            await().atMost(Duration.ofSeconds(30)).until(() ->
-                    get(first, "/v1/retention/requests/" + requestId).path("state").asText().equals("polling"));
+            requestId =
+                    Json.mapper().readTree(accepted.body()).path("requestId").asText();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> get(first, "/v1/retention/requests/" + requestId)
+                            .path("state")
+                            .asText()
+                            .equals("polling"));
         } finally {
             first.terminate();
             assertTrue(first.awaitExit(Duration.ofSeconds(30)), "the first instance stopped");
@@ -67,8 +73,11 @@ class RetentionProcessIT {
         try {
             JsonNode stopped = get(second, "/v1/retention/requests/" + requestId);
             assertEquals("polling", stopped.path("state").asText(), "the stop interrupted the polling: " + stopped);
-            await().atMost(Duration.ofSeconds(60)).until(() -> List.of("deployed", "failed")
-                    .contains(get(second, "/v1/retention/requests/" + requestId).path("state").asText()));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> List.of("deployed", "failed")
+                            .contains(get(second, "/v1/retention/requests/" + requestId)
+                                    .path("state")
+                                    .asText()));
             JsonNode done = get(second, "/v1/retention/requests/" + requestId);
             assertEquals("deployed", done.path("state").asText(), done.toString());
             assertNotNull(done.path("policyId").textValue());

@@ -59,27 +59,43 @@ class RetentionResilienceTest {
     }
 
     static double metric(String name) {
-        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        String metrics = Management.given()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        return metrics.lines()
+                .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
-    private record Poison(String key, String value, RecordHeaders headers, String errorClass) {
-    }
+    private record Poison(String key, String value, RecordHeaders headers, String errorClass) {}
 
     @Test
     void poisonRecordsGoToTheDlqWithTheirReasonAndTheRequestsAroundThemAreDeployed() throws Exception {
         String tag = UUID.randomUUID().toString().substring(0, 8);
-        String valid = Json.mapper().writeValueAsString(new RetentionRequest(UUID.randomUUID().toString(),
-                Json.mapper().readTree(policy("poison-" + tag, "call", 90)), false, null));
+        String valid = Json.mapper()
+                .writeValueAsString(new RetentionRequest(
+                        UUID.randomUUID().toString(),
+                        Json.mapper().readTree(policy("poison-" + tag, "call", 90)),
+                        false,
+                        null));
         RecordHeaders badTrace = new RecordHeaders();
         badTrace.add(Headers.TRACEPARENT, "00-nope".getBytes(StandardCharsets.UTF_8));
         List<Poison> poisons = List.of(
                 new Poison("p-notjson-" + tag, "{not json", new RecordHeaders(), RequestDeadLetters.INVALID_REQUEST),
-                new Poison("p-huge-" + tag, valid.replaceFirst("\\{", "{\"padding\":\"" + "y".repeat(2 << 20) + "\","),
-                        new RecordHeaders(), RecordCheck.TOO_LARGE),
-                new Poison("p-invalid-" + tag, valid.replaceFirst("\"requestId\":\"[^\"]+\"", "\"requestId\":\"x\""),
-                        new RecordHeaders(), RequestDeadLetters.INVALID_REQUEST),
+                new Poison(
+                        "p-huge-" + tag,
+                        valid.replaceFirst("\\{", "{\"padding\":\"" + "y".repeat(2 << 20) + "\","),
+                        new RecordHeaders(),
+                        RecordCheck.TOO_LARGE),
+                new Poison(
+                        "p-invalid-" + tag,
+                        valid.replaceFirst("\"requestId\":\"[^\"]+\"", "\"requestId\":\"x\""),
+                        new RecordHeaders(),
+                        RequestDeadLetters.INVALID_REQUEST),
                 new Poison("p-header-" + tag, valid, badTrace, RecordCheck.MALFORMED_HEADER));
 
         Properties p = new Properties();
@@ -93,8 +109,8 @@ class RetentionResilienceTest {
             List<Future<?>> sent = new ArrayList<>();
             for (Poison poison : poisons) {
                 requests.add(submit(policy("around-" + tag + "-" + requests.size(), "chat", 60)));
-                sent.add(producer.send(new ProducerRecord<>(Topics.RETENTION_REQUESTS, null, poison.key(),
-                        poison.value(), poison.headers())));
+                sent.add(producer.send(new ProducerRecord<>(
+                        Topics.RETENTION_REQUESTS, null, poison.key(), poison.value(), poison.headers())));
             }
             for (Future<?> f : sent) {
                 f.get();
@@ -104,8 +120,12 @@ class RetentionResilienceTest {
         for (String id : requests) {
             awaitState(id, "deployed");
         }
-        List<ConsumerRecord<String, byte[]>> dead = TopicReader.await(bootstrap(), Topics.RETENTION_REQUESTS_DLQ,
-                poisons.size(), r -> r.key() != null && r.key().endsWith(tag), Duration.ofSeconds(30));
+        List<ConsumerRecord<String, byte[]>> dead = TopicReader.await(
+                bootstrap(),
+                Topics.RETENTION_REQUESTS_DLQ,
+                poisons.size(),
+                r -> r.key() != null && r.key().endsWith(tag),
+                Duration.ofSeconds(30));
         Map<String, Map<String, String>> byKey = new LinkedHashMap<>();
         dead.forEach(r -> byKey.put(r.key(), TopicReader.headers(r)));
         for (Poison poison : poisons) {
@@ -118,13 +138,17 @@ class RetentionResilienceTest {
     @Test
     void requestStatesAndTheReportAreRebuiltFromTheJournalAfterRedisRestartedEmpty() {
         String tag = UUID.randomUUID().toString().substring(0, 8);
-        List<String> done = List.of(submit(policy("loss-a-" + tag, "sms", 40)),
-                submit(policy("loss-b-" + tag, "task", 50)));
+        List<String> done =
+                List.of(submit(policy("loss-a-" + tag, "sms", 40)), submit(policy("loss-b-" + tag, "task", 50)));
         for (String id : done) {
             awaitState(id, "deployed");
         }
-        Map<String, Object> reportBefore = given().get("/v1/retention/report").then().statusCode(200)
-                .extract().jsonPath().getMap("");
+        Map<String, Object> reportBefore = given().get("/v1/retention/report")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("");
         double losses = metric("cxbridge_redis_data_loss_total");
 
         RedisServer redis = RedisServer.shared();
@@ -132,16 +156,28 @@ class RetentionResilienceTest {
         redis.wipe();
         redis.start();
 
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> metric("cxbridge_redis_data_loss_total") == losses + 1);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .until(() -> given().get("/v1/retention/requests/" + done.get(1)).statusCode() == 200);
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() ->
+                        given().get("/v1/retention/requests/" + done.get(1)).statusCode() == 200);
         for (String id : done) {
-            assertEquals("deployed", given().get("/v1/retention/requests/" + id).then().statusCode(200)
-                    .extract().path("state"));
+            assertEquals(
+                    "deployed",
+                    given().get("/v1/retention/requests/" + id)
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .path("state"));
         }
-        Map<String, Object> reportAfter = given().get("/v1/retention/report").then().statusCode(200)
-                .extract().jsonPath().getMap("");
+        Map<String, Object> reportAfter = given().get("/v1/retention/report")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("");
         assertEquals(reportBefore.get("deployed"), reportAfter.get("deployed"));
         assertEquals(reportBefore.get("failed"), reportAfter.get("failed"));
         assertEquals(reportBefore.get("conflicts"), reportAfter.get("conflicts"));

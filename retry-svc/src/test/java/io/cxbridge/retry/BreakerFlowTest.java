@@ -12,9 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cxbridge.model.retry.RunRecord;
+import io.cxbridge.model.retry.RunState;
 import io.cxbridge.retry.breaker.Breakers;
 import io.cxbridge.retry.metrics.GaugeRefresher;
-import io.cxbridge.model.retry.RunState;
 import io.cxbridge.retry.state.RunStore;
 import io.cxbridge.retry.support.WebhookReceiver;
 import io.cxbridge.retry.worker.Intake;
@@ -25,11 +26,10 @@ import io.cxbridge.testkit.sim.GenesysSimResource;
 import io.cxbridge.testkit.sim.SimControl;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
-import io.cxbridge.model.retry.RunRecord;
-import io.restassured.path.json.JsonPath;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -71,8 +71,11 @@ class BreakerFlowTest {
 
     /** Admitted (once the consumer has it), pending, no attempt spent. */
     private boolean waitingWithoutAttempts(String requestId) {
-        return store.get(requestId).await().atMost(Duration.ofSeconds(5))
-                .map(r -> r.state() == RunState.pending && r.attempts() == 0).orElse(true);
+        return store.get(requestId)
+                .await()
+                .atMost(Duration.ofSeconds(5))
+                .map(r -> r.state() == RunState.pending && r.attempts() == 0)
+                .orElse(true);
     }
 
     private long executions(String action) {
@@ -109,18 +112,20 @@ class BreakerFlowTest {
         // counts only if it was complete before the probe time
         List<String> violations = new ArrayList<>();
         int[] observed = new int[1];
-        await().atMost(left.plusSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            long n = executions(failing);
-            boolean waited = waiting.stream().allMatch(this::waitingWithoutAttempts);
-            if (Instant.now().isAfter(probeAt.minusMillis(100))) {
-                return true;
-            }
-            observed[0]++;
-            if (n != 3 || !waited) {
-                violations.add(Instant.now() + ": " + n + " executions, waiting runs untouched: " + waited);
-            }
-            return false;
-        });
+        await().atMost(left.plusSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    long n = executions(failing);
+                    boolean waited = waiting.stream().allMatch(this::waitingWithoutAttempts);
+                    if (Instant.now().isAfter(probeAt.minusMillis(100))) {
+                        return true;
+                    }
+                    observed[0]++;
+                    if (n != 3 || !waited) {
+                        violations.add(Instant.now() + ": " + n + " executions, waiting runs untouched: " + waited);
+                    }
+                    return false;
+                });
         assertTrue(observed[0] > 0, "observed inside the window");
         assertEquals(List.of(), violations);
         for (String id : others) {
@@ -135,23 +140,34 @@ class BreakerFlowTest {
         }
         // the first run may have been the probe twice (5 real attempts: exhausted is then right); never less
         JsonPath firstRun = RetryFlowTest.awaitFinished(first, null);
-        assertTrue(firstRun.getString("state").equals("succeeded") || firstRun.getInt("attempts") == 5,
+        assertTrue(
+                firstRun.getString("state").equals("succeeded") || firstRun.getInt("attempts") == 5,
                 firstRun.prettify());
         List<RunRecord.AttemptLog> failed = new ArrayList<>();
         for (String id : concat(first, waiting)) {
             store.get(id).await().atMost(Duration.ofSeconds(5)).orElseThrow().history().stream()
-                    .filter(h -> Integer.valueOf(503).equals(h.status())).forEach(failed::add);
+                    .filter(h -> Integer.valueOf(503).equals(h.status()))
+                    .forEach(failed::add);
         }
         failed.sort(Comparator.comparing(RunRecord.AttemptLog::at));
-        assertEquals(sim.stats().requests("POST", path(failing), 503), failed.size(),
+        assertEquals(
+                sim.stats().requests("POST", path(failing), 503),
+                failed.size(),
                 "every 503 the sim sent is a recorded attempt: " + failed);
         for (int i = 3; i < failed.size(); i++) {
-            long gap = Duration.between(failed.get(i - 1).answeredAt(), failed.get(i).at()).toMillis();
-            assertTrue(gap >= 3000 - 100, "probe " + (i - 2) + " came " + gap + " ms after the previous failure, "
-                    + "inside the open window: " + failed);
+            long gap = Duration.between(
+                            failed.get(i - 1).answeredAt(), failed.get(i).at())
+                    .toMillis();
+            assertTrue(
+                    gap >= 3000 - 100,
+                    "probe " + (i - 2) + " came " + gap + " ms after the previous failure, "
+                            + "inside the open window: " + failed);
         }
         for (String id : waiting) {
-            given().get("/v1/data-actions/dlq?requestId=" + id).then().statusCode(200).body("total", equalTo(0));
+            given().get("/v1/data-actions/dlq?requestId=" + id)
+                    .then()
+                    .statusCode(200)
+                    .body("total", equalTo(0));
         }
     }
 
@@ -181,8 +197,13 @@ class BreakerFlowTest {
         String late = UUID.randomUUID().toString();
         String lateAction = newAction();
         publish(lateAction, run(late, lateAction));
-        await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(5)).until(() ->
-                given().get("/v1/data-actions/failed-runs/" + late).then().extract().statusCode() == 404);
+        await().during(Duration.ofMillis(1000))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> given().get("/v1/data-actions/failed-runs/" + late)
+                                .then()
+                                .extract()
+                                .statusCode()
+                        == 404);
         assertEquals(executionsAtOpen, sim.stats().requestsTotal(), "nothing resubmitted while the breaker is open");
         assertTrue(gauges.lag() >= 1, "the record waits in Kafka: consumer lag");
         assertTrue(Instant.now().isBefore(probeAt), "checked inside the open window");
@@ -194,7 +215,10 @@ class BreakerFlowTest {
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> !intake.isPaused());
         for (String id : failing) {
-            given().get("/v1/data-actions/dlq?requestId=" + id).then().statusCode(200).body("total", equalTo(0));
+            given().get("/v1/data-actions/dlq?requestId=" + id)
+                    .then()
+                    .statusCode(200)
+                    .body("total", equalTo(0));
         }
     }
 

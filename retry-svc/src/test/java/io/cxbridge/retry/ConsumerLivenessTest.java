@@ -3,7 +3,6 @@ package io.cxbridge.retry;
 import static io.cxbridge.retry.RetryFlowTest.newAction;
 import static io.cxbridge.retry.RetryFlowTest.publish;
 import static io.cxbridge.retry.RetryFlowTest.run;
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
 import io.cxbridge.retry.support.WebhookReceiver;
@@ -36,10 +35,15 @@ class ConsumerLivenessTest {
     public static class StuckConsumer implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("cxbridge.retry.max-pending", "0",
-                    "cxbridge.retry.key-prefix", "cxbridge:retry:test-liveness",
-                    "mp.messaging.incoming.failed-runs-in.throttled.unprocessed-record-max-age.ms", "2000",
-                    "mp.messaging.incoming.failed-runs-in.auto.commit.interval.ms", "500");
+            return Map.of(
+                    "cxbridge.retry.max-pending",
+                    "0",
+                    "cxbridge.retry.key-prefix",
+                    "cxbridge:retry:test-liveness",
+                    "mp.messaging.incoming.failed-runs-in.throttled.unprocessed-record-max-age.ms",
+                    "2000",
+                    "mp.messaging.incoming.failed-runs-in.auto.commit.interval.ms",
+                    "500");
         }
     }
 
@@ -48,8 +52,14 @@ class ConsumerLivenessTest {
         Management.given().get("/q/health/live").then().statusCode(200);
         String action = newAction();
         publish(action, run(UUID.randomUUID().toString(), action));
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-                .until(() -> Management.given().get("/q/health/live").then().extract().statusCode() == 503);
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> Management.given()
+                                .get("/q/health/live")
+                                .then()
+                                .extract()
+                                .statusCode()
+                        == 503);
         Management.given().get("/q/health/live").then().body(org.hamcrest.Matchers.containsString("failed-runs-in"));
     }
 }

@@ -79,8 +79,14 @@ class DlqPagingAndBulkReplayTest {
             ids.add(id);
             publish(action, run(id, action));
         }
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
-                given().get(DLQ + "?actionId=" + action).then().extract().jsonPath().getInt("total") == 60);
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> given().get(DLQ + "?actionId=" + action)
+                                .then()
+                                .extract()
+                                .jsonPath()
+                                .getInt("total")
+                        == 60);
 
         List<String> listed = new ArrayList<>();
         List<Integer> sizes = new ArrayList<>();
@@ -100,31 +106,44 @@ class DlqPagingAndBulkReplayTest {
             listed.addAll(pageIds);
             sizes.add(pageIds.size());
             assertEquals(60, page.getInt("total"));
-            assertEquals(page.getString("selfUri"), DLQ + "?actionId=" + action + "&pageSize=25&pageNumber="
-                    + page.getInt("pageNumber"));
+            assertEquals(
+                    page.getString("selfUri"),
+                    DLQ + "?actionId=" + action + "&pageSize=25&pageNumber=" + page.getInt("pageNumber"));
             String next = page.getString("nextUri");
             if (next == null) {
                 break;
             }
             page = given().get(next).then().statusCode(200).extract().jsonPath();
-            assertEquals(DLQ + "?actionId=" + action + "&pageSize=25&pageNumber=" + (page.getInt("pageNumber") - 1),
+            assertEquals(
+                    DLQ + "?actionId=" + action + "&pageSize=25&pageNumber=" + (page.getInt("pageNumber") - 1),
                     page.getString("previousUri"));
         }
         assertEquals(List.of(25, 25, 10), sizes);
         assertEquals(new HashSet<>(ids), new HashSet<>(listed), "every dead letter once");
         assertEquals(60, listed.size());
         for (int i = 1; i < times.size(); i++) { // the index orders by the millisecond
-            assertTrue(times.get(i).toEpochMilli() <= times.get(i - 1).toEpochMilli(), "newest first at " + i + ": "
-                    + times);
+            assertTrue(
+                    times.get(i).toEpochMilli() <= times.get(i - 1).toEpochMilli(),
+                    "newest first at " + i + ": " + times);
         }
-        given().get(DLQ + "?actionId=" + action + "&pageNumber=4").then().statusCode(200)
-                .body("entities.size()", equalTo(0)).body("nextUri", equalTo(null));
-        given().get(DLQ + "?actionId=" + action + "&reason=rejected&pageSize=100").then().statusCode(200)
+        given().get(DLQ + "?actionId=" + action + "&pageNumber=4")
+                .then()
+                .statusCode(200)
+                .body("entities.size()", equalTo(0))
+                .body("nextUri", equalTo(null));
+        given().get(DLQ + "?actionId=" + action + "&reason=rejected&pageSize=100")
+                .then()
+                .statusCode(200)
                 .body("total", equalTo(60));
-        given().get(DLQ + "?actionId=" + action + "&reason=exhausted").then().statusCode(200)
+        given().get(DLQ + "?actionId=" + action + "&reason=exhausted")
+                .then()
+                .statusCode(200)
                 .body("total", equalTo(0));
-        given().get(DLQ + "?actionId=" + action + "&since=" + Instant.now().plusSeconds(60)).then().statusCode(200)
-                .body("total", equalTo(0)).body("selfUri", containsString("since="));
+        given().get(DLQ + "?actionId=" + action + "&since=" + Instant.now().plusSeconds(60))
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(0))
+                .body("selfUri", containsString("since="));
     }
 
     @Test
@@ -134,63 +153,127 @@ class DlqPagingAndBulkReplayTest {
         List<DlqEntry> seeded = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
             String id = UUID.randomUUID().toString();
-            FailedRun run = parse(run(id, action)).withDefaults(Clock.systemUTC(),
-                    () -> UUID.randomUUID().toString().replace("-", ""));
-            seeded.add(new DlqEntry(id, id, action, run.originalRunId(), "exhausted", "HTTP 503 after 8 attempts", 8,
-                    now.minusSeconds(600), now.minusMillis(i), run.traceId(), run, run(id, action)));
+            FailedRun run = parse(run(id, action))
+                    .withDefaults(
+                            Clock.systemUTC(),
+                            () -> UUID.randomUUID().toString().replace("-", ""));
+            seeded.add(new DlqEntry(
+                    id,
+                    id,
+                    action,
+                    run.originalRunId(),
+                    "exhausted",
+                    "HTTP 503 after 8 attempts",
+                    8,
+                    now.minusSeconds(600),
+                    now.minusMillis(i),
+                    run.traceId(),
+                    run,
+                    run(id, action)));
         }
         // Written as the workers write them (the DLQ topic, then the index), so a later Redis loss rebuilds them.
-        Multi.createFrom().iterable(seeded).onItem().transformToUni(e -> writer.send(action, e)).merge(16)
-                .collect().last().await().atMost(Duration.ofSeconds(120));
+        Multi.createFrom()
+                .iterable(seeded)
+                .onItem()
+                .transformToUni(e -> writer.send(action, e))
+                .merge(16)
+                .collect()
+                .last()
+                .await()
+                .atMost(Duration.ofSeconds(120));
 
         CompletableFuture<Void> gate = new CompletableFuture<>();
         replays.beforeEachRecord(() -> Uni.createFrom().completionStage(gate));
         String job;
         try {
-            job = given().post(DLQ + "/replay?actionId=" + action).then().statusCode(202)
+            job = given().post(DLQ + "/replay?actionId=" + action)
+                    .then()
+                    .statusCode(202)
                     .body("state", equalTo("running"))
-                    .body("selfUri", containsString(DLQ + "/replays/")).extract().path("id");
-            given().get(DLQ + "/replays/" + job).then().statusCode(200).body("state", equalTo("running"))
+                    .body("selfUri", containsString(DLQ + "/replays/"))
+                    .extract()
+                    .path("id");
+            given().get(DLQ + "/replays/" + job)
+                    .then()
+                    .statusCode(200)
+                    .body("state", equalTo("running"))
                     .body("processed", equalTo(0));
 
             // overlapping: the same action, or any action since a time
-            given().post(DLQ + "/replay?actionId=" + action).then().statusCode(409)
-                    .contentType("application/problem+json").body("detail", containsString(job));
+            given().post(DLQ + "/replay?actionId=" + action)
+                    .then()
+                    .statusCode(409)
+                    .contentType("application/problem+json")
+                    .body("detail", containsString(job));
             given().post(DLQ + "/replay?since=" + now.minusSeconds(3600)).then().statusCode(409);
             given().post(DLQ + "/replay?requestId=" + seeded.get(7).id()).then().statusCode(409);
             // apart: another action
-            String other = given().post(DLQ + "/replay?actionId=" + newAction()).then().statusCode(202)
-                    .extract().path("id");
-            await().atMost(Duration.ofSeconds(10)).until(() -> "done".equals(
-                    given().get(DLQ + "/replays/" + other).then().extract().path("state")));
+            String other = given().post(DLQ + "/replay?actionId=" + newAction())
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .path("id");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> "done"
+                            .equals(given().get(DLQ + "/replays/" + other)
+                                    .then()
+                                    .extract()
+                                    .path("state")));
         } finally {
             replays.beforeEachRecord(() -> Uni.createFrom().voidItem());
             gate.complete(null);
         }
-        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(() -> "done".equals(
-                given().get(DLQ + "/replays/" + job).then().statusCode(200).extract().path("state")));
-        JsonPath done = given().get(DLQ + "/replays/" + job).then().statusCode(200).extract().jsonPath();
+        await().atMost(Duration.ofMinutes(4))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> "done"
+                        .equals(given().get(DLQ + "/replays/" + job)
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .path("state")));
+        JsonPath done = given().get(DLQ + "/replays/" + job)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(500, done.getInt("total"));
         assertEquals(500, done.getInt("processed"));
         assertEquals(500, done.getInt("replayed"), done.prettify());
         assertEquals(500, done.getList("outcomes").size());
-        assertEquals(new HashSet<>(seeded.stream().map(DlqEntry::id).toList()), new HashSet<>(done.getList("outcomes.id")),
+        assertEquals(
+                new HashSet<>(seeded.stream().map(DlqEntry::id).toList()),
+                new HashSet<>(done.getList("outcomes.id")),
                 "one outcome per dead letter");
         assertTrue(done.getList("outcomes.outcome").stream().allMatch("replayed"::equals));
-        given().get(DLQ + "?actionId=" + action + "&pageSize=100").then().statusCode(200)
+        given().get(DLQ + "?actionId=" + action + "&pageSize=100")
+                .then()
+                .statusCode(200)
                 .body("entities.state.unique()", equalTo(List.of("replayed")));
         // the replayed runs go again (the sim answers 200); waited for, so the next test finds the service idle
-        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+        await().atMost(Duration.ofMinutes(5))
+                .pollInterval(Duration.ofSeconds(1))
                 .until(() -> sim.stats().executions(seeded.get(499).id()) > 0
                         && sim.stats().requests("POST", path(action)) >= 500);
         for (DlqEntry e : List.of(seeded.get(0), seeded.get(250), seeded.get(499))) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> "succeeded".equals(
-                    given().get("/v1/data-actions/failed-runs/" + e.id()).then().extract().path("state")));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> "succeeded"
+                            .equals(given().get("/v1/data-actions/failed-runs/" + e.id())
+                                    .then()
+                                    .extract()
+                                    .path("state")));
         }
         // done: the same filter may run again, and finds nothing left to replay
-        String again = given().post(DLQ + "/replay?actionId=" + action).then().statusCode(202).extract().path("id");
-        await().atMost(Duration.ofSeconds(10)).until(() -> "done".equals(
-                given().get(DLQ + "/replays/" + again).then().extract().path("state")));
+        String again = given().post(DLQ + "/replay?actionId=" + action)
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> "done"
+                        .equals(given().get(DLQ + "/replays/" + again)
+                                .then()
+                                .extract()
+                                .path("state")));
         given().get(DLQ + "/replays/" + again).then().body("total", equalTo(0));
     }
 

@@ -41,14 +41,20 @@ class DurableOutcomeTest {
         sim.fault(Map.of("method", "POST", "path", path(action), "latencyMs", 2000, "count", 1));
         String id = UUID.randomUUID().toString();
         publish(action, run(id, action));
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> sim.stats().executions(id) > 0);
         KafkaBroker broker = KafkaBroker.shared();
         broker.stop();
         try {
             // Recorded in Redis while the broker is away: the claim lease can run out without the run going again.
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> "succeeded"
-                    .equals(given().get("/v1/data-actions/failed-runs/" + id).then().extract().path("state")));
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> "succeeded"
+                            .equals(given().get("/v1/data-actions/failed-runs/" + id)
+                                    .then()
+                                    .extract()
+                                    .path("state")));
         } finally {
             broker.start();
         }
@@ -56,7 +62,7 @@ class DurableOutcomeTest {
         sim.clearFaults();
         assertEquals(1, sim.stats().requests("POST", path(action), 200), "executed once");
         // A 401 answered before the token refresh is the same attempt sent again by the client, not a new attempt.
-        assertEquals(1 + sim.stats().requests("POST", path(action), 401), sim.stats().executions(id),
-                "never sent again");
+        assertEquals(
+                1 + sim.stats().requests("POST", path(action), 401), sim.stats().executions(id), "never sent again");
     }
 }

@@ -43,8 +43,11 @@ class MaxPendingTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             // Its own keys: runs other test classes left in the shared Redis must not fill this schedule.
-            return Map.of("cxbridge.retry.max-pending", String.valueOf(MAX),
-                    "cxbridge.retry.key-prefix", "cxbridge:retry:test-max-pending");
+            return Map.of(
+                    "cxbridge.retry.max-pending",
+                    String.valueOf(MAX),
+                    "cxbridge.retry.key-prefix",
+                    "cxbridge:retry:test-max-pending");
         }
     }
 

@@ -27,8 +27,8 @@ class ProducerSettingsTest {
 
     @Test
     void everyOutgoingChannelSendsWithAcksAllAndIdempotence() {
-        assertThat(kafka.getProducerChannels()).contains(Channels.FAILED_RUNS_OUT, Channels.FAILED_RUNS_DLQ_OUT,
-                Channels.RETRY_STATE_OUT);
+        assertThat(kafka.getProducerChannels())
+                .contains(Channels.FAILED_RUNS_OUT, Channels.FAILED_RUNS_DLQ_OUT, Channels.RETRY_STATE_OUT);
         for (String channel : kafka.getProducerChannels()) {
             Map<String, ?> c = kafka.getProducer(channel).configuration();
             assertThat(String.valueOf(c.get("acks"))).as(channel).isEqualTo("all");

@@ -18,8 +18,8 @@ import io.cxbridge.model.Headers;
 import io.cxbridge.model.Topics;
 import io.cxbridge.model.retry.RunRecord;
 import io.cxbridge.model.retry.RunState;
-import io.cxbridge.retry.support.WebhookReceiver;
 import io.cxbridge.retry.state.RunStore;
+import io.cxbridge.retry.support.WebhookReceiver;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.Management;
 import io.cxbridge.testkit.RedisResource;
@@ -98,8 +98,12 @@ class RedisLossTest {
         awaitFinished(dead, "dead-lettered");
         // The action's breaker opens after a few 503s: the runs then wait in the schedule, deferred, still pending.
         for (String id : pending) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> "pending".equals(given()
-                    .get("/v1/data-actions/failed-runs/" + id).then().extract().path("state")));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> "pending"
+                            .equals(given().get("/v1/data-actions/failed-runs/" + id)
+                                    .then()
+                                    .extract()
+                                    .path("state")));
         }
         double lossesBefore = epoch.losses();
 
@@ -107,22 +111,30 @@ class RedisLossTest {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> epoch.losses() == lossesBefore + 1 && epoch.open());
         for (String id : pending) {
-            given().get("/v1/data-actions/failed-runs/" + id).then().statusCode(200)
+            given().get("/v1/data-actions/failed-runs/" + id)
+                    .then()
+                    .statusCode(200)
                     .body("state", org.hamcrest.Matchers.equalTo("pending"));
         }
-        given().get("/v1/data-actions/failed-runs/" + done).then().statusCode(200)
+        given().get("/v1/data-actions/failed-runs/" + done)
+                .then()
+                .statusCode(200)
                 .body("state", org.hamcrest.Matchers.equalTo("succeeded"));
-        given().get("/v1/data-actions/dlq?requestId=" + dead).then().statusCode(200)
-                .body(containsString(dead)).body(containsString("HTTP 400"));
+        given().get("/v1/data-actions/dlq?requestId=" + dead)
+                .then()
+                .statusCode(200)
+                .body(containsString(dead))
+                .body(containsString("HTTP 400"));
         assertEquals(lossesBefore + 1, epoch.losses(), "one loss, counted once");
 
         sim.removeFault(faultId);
         for (String id : pending) {
             awaitFinished(id, "succeeded");
         }
-        assertEquals(pending.size(), sim.stats().requests("POST", path(action), 200),
-                "every run got exactly one 200");
-        assertEquals(1, sim.stats().requests("POST", path(okAction), 200),
+        assertEquals(pending.size(), sim.stats().requests("POST", path(action), 200), "every run got exactly one 200");
+        assertEquals(
+                1,
+                sim.stats().requests("POST", path(okAction), 200),
                 "the run that had succeeded before the loss was not executed again");
         Management.given().get("/q/metrics").then().body(containsString("cxbridge_redis_data_loss_total"));
     }
@@ -134,18 +146,23 @@ class RedisLossTest {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new StringSerializer())) {
-            ProducerRecord<String, String> badHeader = new ProducerRecord<>(Topics.FAILED_RUNS, action,
-                    run(UUID.randomUUID().toString(), action));
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            ProducerRecord<String, String> badHeader = new ProducerRecord<>(
+                    Topics.FAILED_RUNS, action, run(UUID.randomUUID().toString(), action));
             badHeader.headers().add(Headers.REPLAYED_AT, "not-a-date".getBytes(StandardCharsets.UTF_8));
             producer.send(badHeader).get();
-            producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, action, "this is not JSON")).get();
-            producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, action, bigValue)).get();
-            producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, "bad action!",
-                    run(UUID.randomUUID().toString(), "bad action!"))).get();
-            ProducerRecord<String, String> v2 = new ProducerRecord<>(Topics.FAILED_RUNS, action,
-                    run(UUID.randomUUID().toString(), action));
+            producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, action, "this is not JSON"))
+                    .get();
+            producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, action, bigValue))
+                    .get();
+            producer.send(new ProducerRecord<>(
+                            Topics.FAILED_RUNS,
+                            "bad action!",
+                            run(UUID.randomUUID().toString(), "bad action!")))
+                    .get();
+            ProducerRecord<String, String> v2 = new ProducerRecord<>(
+                    Topics.FAILED_RUNS, action, run(UUID.randomUUID().toString(), action));
             v2.headers().add(Headers.SCHEMA_VERSION, "2".getBytes(StandardCharsets.UTF_8));
             producer.send(v2).get();
         }
@@ -153,11 +170,18 @@ class RedisLossTest {
         publish(action, run(valid, action));
 
         awaitFinished(valid, "succeeded");
-        List<ConsumerRecord<String, byte[]>> dlq = TopicReader.await(bootstrap(), Topics.FAILED_RUNS_DLQ, 5,
-                r -> action.equals(r.key()) || "bad action!".equals(r.key()), Duration.ofSeconds(20));
-        List<String> reasons = dlq.stream().map(r -> new String(r.headers().lastHeader(Headers.ERROR_REASON).value(),
-                StandardCharsets.UTF_8)).toList();
-        assertTrue(reasons.stream().anyMatch(r -> r.contains("cxbridge-replayed-at") && r.contains("not-a-date")),
+        List<ConsumerRecord<String, byte[]>> dlq = TopicReader.await(
+                bootstrap(),
+                Topics.FAILED_RUNS_DLQ,
+                5,
+                r -> action.equals(r.key()) || "bad action!".equals(r.key()),
+                Duration.ofSeconds(20));
+        List<String> reasons = dlq.stream()
+                .map(r ->
+                        new String(r.headers().lastHeader(Headers.ERROR_REASON).value(), StandardCharsets.UTF_8))
+                .toList();
+        assertTrue(
+                reasons.stream().anyMatch(r -> r.contains("cxbridge-replayed-at") && r.contains("not-a-date")),
                 reasons::toString);
         assertTrue(reasons.stream().anyMatch(r -> r.contains("not a FailedRun JSON object")), reasons::toString);
         assertTrue(reasons.stream().anyMatch(r -> r.contains("over the limit")), reasons::toString);
@@ -171,18 +195,19 @@ class RedisLossTest {
     void aRunWithoutRequestIdGetsOneFromItsPlaceInKafka() throws Exception {
         String action = newAction();
         String value = """
-                {"actionId": "%s", "originalRunId": "no-id", "requestPayload": {"a": 1}, "attempt": 2}"""
-                .formatted(action);
+                {"actionId": "%s", "originalRunId": "no-id", "requestPayload": {"a": 1}, "attempt": 2}""".formatted(action);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         org.apache.kafka.clients.producer.RecordMetadata meta;
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new StringSerializer())) {
-            meta = producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, action, value)).get();
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            meta = producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, action, value))
+                    .get();
         }
-        String id = UUID.nameUUIDFromBytes((meta.topic() + "/" + meta.partition() + "/" + meta.offset())
-                .getBytes(StandardCharsets.UTF_8)).toString();
+        String id = UUID.nameUUIDFromBytes(
+                        (meta.topic() + "/" + meta.partition() + "/" + meta.offset()).getBytes(StandardCharsets.UTF_8))
+                .toString();
         var r = awaitFinished(id, "succeeded");
         assertEquals(3, r.getInt("attempts"), "the incoming attempt 2 is honoured: this was attempt 3");
     }
@@ -192,34 +217,62 @@ class RedisLossTest {
         String id = UUID.randomUUID().toString();
         String action = newAction();
         Instant now = Instant.now().plus(Duration.ofDays(1)); // far ahead: the live poller never sees it due
-        var run = new io.cxbridge.model.event.FailedRun(id, action, "r", io.cxbridge.model.Json.mapper()
-                .createObjectNode().put("a", 1), 0, now, 503, "t");
+        var run = new io.cxbridge.model.event.FailedRun(
+                id,
+                action,
+                "r",
+                io.cxbridge.model.Json.mapper().createObjectNode().put("a", 1),
+                0,
+                now,
+                503,
+                "t");
         RunRecord pending = RunRecord.pending(run, "{}", now, now, null);
         assertEquals(RunStore.Admission.ADMITTED, store.admit(pending).await().atMost(Duration.ofSeconds(5)));
-        String first = store.claim(id, now).await().atMost(Duration.ofSeconds(5)).orElseThrow();
+        String first =
+                store.claim(id, now).await().atMost(Duration.ofSeconds(5)).orElseThrow();
         // The first lease runs out; another instance claims the run and finishes it.
         Instant later = now.plus(Duration.ofMinutes(5));
-        String second = store.claim(id, later).await().atMost(Duration.ofSeconds(5)).orElseThrow();
+        String second =
+                store.claim(id, later).await().atMost(Duration.ofSeconds(5)).orElseThrow();
         assertFalse(store.holds(id, first).await().atMost(Duration.ofSeconds(5)));
         assertTrue(store.save(pending.finished(RunState.succeeded, 1, 200, null, later), second)
-                .await().atMost(Duration.ofSeconds(5)));
-        assertFalse(store.save(pending.retryAt(1, 503, "late", later, later), first)
-                .await().atMost(Duration.ofSeconds(5)), "the stale instance cannot re-queue the finished run");
-        assertFalse(store.save(pending.retryAt(1, 503, "late", later, later), second)
-                .await().atMost(Duration.ofSeconds(5)), "nor can anyone re-queue a finished run");
-        assertEquals(RunState.succeeded, store.get(id).await().atMost(Duration.ofSeconds(5)).orElseThrow().state());
+                .await()
+                .atMost(Duration.ofSeconds(5)));
+        assertFalse(
+                store.save(pending.retryAt(1, 503, "late", later, later), first)
+                        .await()
+                        .atMost(Duration.ofSeconds(5)),
+                "the stale instance cannot re-queue the finished run");
+        assertFalse(
+                store.save(pending.retryAt(1, 503, "late", later, later), second)
+                        .await()
+                        .atMost(Duration.ofSeconds(5)),
+                "nor can anyone re-queue a finished run");
+        assertEquals(
+                RunState.succeeded,
+                store.get(id)
+                        .await()
+                        .atMost(Duration.ofSeconds(5))
+                        .orElseThrow()
+                        .state());
     }
 
     @Test
     void anEvictingRedisMakesRetrySvcUnreadyNamingTheSetting() {
         try {
-            redis.config(List.of("SET", "maxmemory-policy", "allkeys-lru")).await().atMost(Duration.ofSeconds(5));
+            redis.config(List.of("SET", "maxmemory-policy", "allkeys-lru"))
+                    .await()
+                    .atMost(Duration.ofSeconds(5));
             Management.given().get("/q/health/ready").then().statusCode(503).body(containsString("maxmemory-policy"));
         } finally {
-            redis.config(List.of("SET", "maxmemory-policy", "noeviction")).await().atMost(Duration.ofSeconds(5));
+            redis.config(List.of("SET", "maxmemory-policy", "noeviction"))
+                    .await()
+                    .atMost(Duration.ofSeconds(5));
         }
-        // ready again once no other reason holds it (a rebuild or a consumer hold of an earlier test may still be ending)
+        // ready again once no other reason holds it (a rebuild or a consumer hold of an earlier test may still be
+        // ending)
         await().atMost(Duration.ofSeconds(60))
-                .untilAsserted(() -> Management.given().get("/q/health/ready").then().statusCode(200));
+                .untilAsserted(
+                        () -> Management.given().get("/q/health/ready").then().statusCode(200));
     }
 }

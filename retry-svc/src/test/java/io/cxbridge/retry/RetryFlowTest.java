@@ -12,10 +12,10 @@ import io.cxbridge.model.Json;
 import io.cxbridge.model.Topics;
 import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.model.event.FailedRun;
-import io.cxbridge.retry.breaker.Breakers;
 import io.cxbridge.model.retry.RunRecord;
-import io.cxbridge.retry.support.WebhookReceiver;
+import io.cxbridge.retry.breaker.Breakers;
 import io.cxbridge.retry.state.RunStore;
+import io.cxbridge.retry.support.WebhookReceiver;
 import io.cxbridge.testkit.KafkaBroker;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.RedisResource;
@@ -107,12 +107,20 @@ class RetryFlowTest {
 
     /** Waits until the run is no longer pending and checks it ended in {@code state} (any when null). */
     static JsonPath awaitFinished(String requestId, String state) {
-        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            String s = given().get("/v1/data-actions/failed-runs/" + requestId).then().extract().path("state");
-            return s != null && !s.equals("pending");
-        });
-        JsonPath r = given().get("/v1/data-actions/failed-runs/" + requestId).then().statusCode(200)
-                .extract().jsonPath();
+        await().atMost(Duration.ofSeconds(40))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    String s = given().get("/v1/data-actions/failed-runs/" + requestId)
+                            .then()
+                            .extract()
+                            .path("state");
+                    return s != null && !s.equals("pending");
+                });
+        JsonPath r = given().get("/v1/data-actions/failed-runs/" + requestId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         if (state != null) {
             assertEquals(state, r.getString("state"), () -> "run ended " + r.prettify());
         }
@@ -120,13 +128,22 @@ class RetryFlowTest {
     }
 
     static ConsumerRecord<String, byte[]> awaitDeadLetter(String payload) {
-        return TopicReader.await(bootstrap(), Topics.FAILED_RUNS_DLQ, 1,
-                rec -> payload.equals(new String(rec.value(), StandardCharsets.UTF_8)), Duration.ofSeconds(20)).get(0);
+        return TopicReader.await(
+                        bootstrap(),
+                        Topics.FAILED_RUNS_DLQ,
+                        1,
+                        rec -> payload.equals(new String(rec.value(), StandardCharsets.UTF_8)),
+                        Duration.ofSeconds(20))
+                .get(0);
     }
 
     static void awaitAudit(String type, String subject) {
-        TopicReader.await(bootstrap(), Topics.AUDIT, 1,
-                TopicReader.header("ce_type", type).and(rec -> subject.equals(rec.key())), Duration.ofSeconds(10));
+        TopicReader.await(
+                bootstrap(),
+                Topics.AUDIT,
+                1,
+                TopicReader.header("ce_type", type).and(rec -> subject.equals(rec.key())),
+                Duration.ofSeconds(10));
     }
 
     @Test
@@ -142,19 +159,26 @@ class RetryFlowTest {
         assertEquals(2, sim.stats().requests("POST", path(action), 503));
         assertEquals(1, sim.stats().requests("POST", path(action), 200));
         // (a 401 after the sim's reset forgot the token is the client's one re-authentication, not an attempt)
-        assertEquals(3 + sim.stats().requests("POST", path(action), 401), sim.stats().executions(id),
+        assertEquals(
+                3 + sim.stats().requests("POST", path(action), 401),
+                sim.stats().executions(id),
                 "three executions carried the run's requestId");
         // the gaps follow the backoff (test profile: base 200 ms, factor 2, jitter 0.1): 200 ms then 400 ms, each
         // within the jitter, plus at most a scheduler tick (50 ms) and slack for a loaded machine
         // (from an attempt's answer to the next attempt's send)
-        List<Instant> sent = r.getList("history.at", String.class).stream().map(Instant::parse).toList();
-        List<Instant> answered = r.getList("history.answeredAt", String.class).stream().map(Instant::parse).toList();
+        List<Instant> sent = r.getList("history.at", String.class).stream()
+                .map(Instant::parse)
+                .toList();
+        List<Instant> answered = r.getList("history.answeredAt", String.class).stream()
+                .map(Instant::parse)
+                .toList();
         assertEquals(List.of(503, 503, 200), r.getList("history.status", Integer.class));
         assertGap(answered.get(0), sent.get(1), 200);
         assertGap(answered.get(1), sent.get(2), 400);
         awaitAudit(AuditTypes.RETRY_SUCCEEDED, id);
         awaitAudit(AuditTypes.RETRY_ATTEMPT_FAILED, id);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !WebhookReceiver.receivedFor(id).isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !WebhookReceiver.receivedFor(id).isEmpty());
         WebhookReceiver.Received hook = WebhookReceiver.receivedFor(id).get(0);
         assertTrue(hook.signatureValid(), "signed with the configured secret");
         assertEquals("retry_success", hook.body().path("event").asText());
@@ -162,7 +186,8 @@ class RetryFlowTest {
 
     static void assertGap(Instant from, Instant to, long nominalMs) {
         long gap = Duration.between(from, to).toMillis();
-        assertTrue(gap >= nominalMs * 0.9 - 5, "gap " + gap + " ms shorter than the backoff " + nominalMs + " ms - 10 %");
+        assertTrue(
+                gap >= nominalMs * 0.9 - 5, "gap " + gap + " ms shorter than the backoff " + nominalMs + " ms - 10 %");
         assertTrue(gap <= nominalMs * 1.1 + 50 + 400, "gap " + gap + " ms much longer than the backoff " + nominalMs);
     }
 
@@ -225,9 +250,11 @@ class RetryFlowTest {
         assertEquals("exhausted", h.get(Headers.ERROR_CLASS));
         assertEquals("5", h.get(Headers.ATTEMPTS));
         assertEquals(5, sim.stats().requests("POST", path(action), 503));
-        assertEquals(5 + sim.stats().requests("POST", path(action), 401), sim.stats().executions(id));
+        assertEquals(
+                5 + sim.stats().requests("POST", path(action), 401), sim.stats().executions(id));
         awaitAudit(AuditTypes.RETRY_EXHAUSTED, id);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !WebhookReceiver.receivedFor(id).isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !WebhookReceiver.receivedFor(id).isEmpty());
         // a later run of another action finishes too: by then the exhausted one's webhook has long been sent
         String next = UUID.randomUUID().toString();
         String other = newAction();
@@ -260,18 +287,22 @@ class RetryFlowTest {
     @Test
     void pendingRunShowsItsNextAttemptAndUnknownIs404() {
         String id = UUID.randomUUID().toString();
-        FailedRun failed = new FailedRun(id, newAction(), "run-1",
-                Json.mapper().createObjectNode().put("x", 1), 0, Instant.now(), 503, "trace");
+        FailedRun failed = new FailedRun(
+                id, newAction(), "run-1", Json.mapper().createObjectNode().put("x", 1), 0, Instant.now(), 503, "trace");
         Instant next = Instant.now().plus(Duration.ofHours(1));
-        RunRecord pending = RunRecord.pending(failed, "{}", Instant.now()).retryAt(2, 503, "HTTP 503", next,
-                Instant.now());
+        RunRecord pending =
+                RunRecord.pending(failed, "{}", Instant.now()).retryAt(2, 503, "HTTP 503", next, Instant.now());
         store.save(pending).await().atMost(Duration.ofSeconds(5));
-        given().get("/v1/data-actions/failed-runs/" + id).then().statusCode(200)
+        given().get("/v1/data-actions/failed-runs/" + id)
+                .then()
+                .statusCode(200)
                 .body("state", equalTo("pending"))
                 .body("attempts", equalTo(2))
                 .body("nextAttemptAt", notNullValue())
                 .body("lastStatus", equalTo(503));
-        given().get("/v1/data-actions/failed-runs/" + UUID.randomUUID()).then().statusCode(404)
+        given().get("/v1/data-actions/failed-runs/" + UUID.randomUUID())
+                .then()
+                .statusCode(404)
                 .contentType("application/problem+json");
     }
 
@@ -284,11 +315,12 @@ class RetryFlowTest {
     void aRunStoredInRedisIsResumedWithoutItsRecord() {
         String id = UUID.randomUUID().toString();
         String action = newAction();
-        FailedRun failed = new FailedRun(id, action, "run-2", Json.mapper().createObjectNode().put("x", 2), 0,
-                Instant.now(), 503, "trace");
+        FailedRun failed = new FailedRun(
+                id, action, "run-2", Json.mapper().createObjectNode().put("x", 2), 0, Instant.now(), 503, "trace");
         Instant past = Instant.now().minusSeconds(5);
         store.save(RunRecord.pending(failed, "{}", past).retryAt(2, 503, "HTTP 503", past, past))
-                .await().atMost(Duration.ofSeconds(5));
+                .await()
+                .atMost(Duration.ofSeconds(5));
         JsonPath r = awaitFinished(id, "succeeded");
         assertEquals(3, r.getInt("attempts"));
         assertEquals(1, sim.stats().requests("POST", path(action), 200));
@@ -307,11 +339,17 @@ class RetryFlowTest {
             publish(action, run(id, action));
         }
         int[] max = new int[1];
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
-            max[0] = Math.max(max[0], metrics.inFlight().get());
-            return ids.stream().allMatch(id -> store.get(id).await().atMost(Duration.ofSeconds(5))
-                    .map(r -> r.state() == io.cxbridge.model.retry.RunState.succeeded).orElse(false));
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    max[0] = Math.max(max[0], metrics.inFlight().get());
+                    return ids.stream()
+                            .allMatch(id -> store.get(id)
+                                    .await()
+                                    .atMost(Duration.ofSeconds(5))
+                                    .map(r -> r.state() == io.cxbridge.model.retry.RunState.succeeded)
+                                    .orElse(false));
+                });
         assertTrue(max[0] <= 8, "in flight at most max-in-flight: " + max[0]);
         assertTrue(max[0] >= 4, "the bound was reached for a while: " + max[0]);
         assertEquals(20, sim.stats().requests("POST", path(action), 200));
@@ -319,7 +357,9 @@ class RetryFlowTest {
 
     @Test
     void openApiDescribesTheApi() {
-        given().get("/q/openapi?format=json").then().statusCode(200)
+        given().get("/q/openapi?format=json")
+                .then()
+                .statusCode(200)
                 .body("paths.'/v1/data-actions/failed-runs/{requestId}'.get.summary", notNullValue())
                 .body("paths.'/v1/data-actions/dlq'.get.summary", notNullValue())
                 .body("paths.'/v1/data-actions/dlq/{requestId}/replay'.post.summary", notNullValue())

@@ -4,7 +4,6 @@ import static io.cxbridge.retry.RetryFlowTest.awaitFinished;
 import static io.cxbridge.retry.RetryFlowTest.newAction;
 import static io.cxbridge.retry.RetryFlowTest.publish;
 import static io.cxbridge.retry.RetryFlowTest.run;
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,11 +52,17 @@ class RetryMetricsTest {
     }
 
     static String scrape() {
-        return Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return Management.given()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
     }
 
     static double value(String metrics, String series) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)( #.*)?$").matcher(metrics);
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)( #.*)?$")
+                .matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
@@ -68,18 +73,29 @@ class RetryMetricsTest {
         publish(action, run(id, action));
         awaitFinished(id, "succeeded");
         String m = scrape();
-        for (String name : List.of("cxbridge_retry_attempts_total{outcome=\"success\"}",
-                "cxbridge_retry_successes_total", "cxbridge_retry_exhausted_total",
+        for (String name : List.of(
+                "cxbridge_retry_attempts_total{outcome=\"success\"}",
+                "cxbridge_retry_successes_total",
+                "cxbridge_retry_exhausted_total",
                 "cxbridge_retry_dead_lettered_total{reason=\"invalid\"}",
                 "cxbridge_retry_dead_lettered_total{reason=\"rejected\"}",
                 "cxbridge_retry_dead_lettered_total{reason=\"exhausted\"}",
-                "cxbridge_retry_breakers_open", "cxbridge_retry_global_breaker_open", "cxbridge_retry_in_flight",
-                "cxbridge_retry_pending", "cxbridge_retry_overdue", "cxbridge_retry_consumer_lag",
+                "cxbridge_retry_breakers_open",
+                "cxbridge_retry_global_breaker_open",
+                "cxbridge_retry_in_flight",
+                "cxbridge_retry_pending",
+                "cxbridge_retry_overdue",
+                "cxbridge_retry_consumer_lag",
                 "cxbridge_retry_intake_paused",
-                "cxbridge_retry_submit_latency_seconds_count", "cxbridge_genesys_breaker_open{breaker=\"genesys\"}",
+                "cxbridge_retry_submit_latency_seconds_count",
+                "cxbridge_genesys_breaker_open{breaker=\"genesys\"}",
                 "cxbridge_genesys_responses_total{status=\"200\"}")) {
-            assertTrue(value(m, name) >= 0, () -> name + " is missing from /q/metrics: " + m.lines()
-                    .filter(l -> l.startsWith(name.replaceAll("\\{.*", ""))).toList());
+            assertTrue(
+                    value(m, name) >= 0,
+                    () -> name + " is missing from /q/metrics: "
+                            + m.lines()
+                                    .filter(l -> l.startsWith(name.replaceAll("\\{.*", "")))
+                                    .toList());
         }
         assertTrue(value(m, "cxbridge_retry_successes_total") >= 1);
         assertTrue(value(m, "cxbridge_retry_submit_latency_seconds_count") >= 1);
@@ -93,8 +109,8 @@ class RetryMetricsTest {
         WebhookReceiver.FAIL_FOR.add(id);
         publish(action, run(id, action));
         awaitFinished(id, "succeeded");
-        await().atMost(Duration.ofSeconds(10)).until(() ->
-                value(scrape(), "cxbridge_retry_webhook_failures_total") >= before + 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> value(scrape(), "cxbridge_retry_webhook_failures_total") >= before + 1);
         assertEquals(3, WebhookReceiver.receivedFor(id).size(), "a 500 is tried again, 3 attempts at most");
     }
 
@@ -107,8 +123,14 @@ class RetryMetricsTest {
         Instant now = Instant.now();
         String early = "overdue-probe-" + UUID.randomUUID();
         String late = "overdue-probe-" + UUID.randomUUID();
-        redis.zadd(List.of(store.dueKey(), String.valueOf(now.plus(Duration.ofHours(3)).toEpochMilli()), early,
-                String.valueOf(now.plus(Duration.ofHours(5)).toEpochMilli()), late)).await().indefinitely();
+        redis.zadd(List.of(
+                        store.dueKey(),
+                        String.valueOf(now.plus(Duration.ofHours(3)).toEpochMilli()),
+                        early,
+                        String.valueOf(now.plus(Duration.ofHours(5)).toEpochMilli()),
+                        late))
+                .await()
+                .indefinitely();
         try {
             long upTo2h = store.dueCount(now.plus(Duration.ofHours(2))).await().indefinitely();
             long upTo4h = store.dueCount(now.plus(Duration.ofHours(4))).await().indefinitely();

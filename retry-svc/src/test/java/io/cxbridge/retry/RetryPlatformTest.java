@@ -31,7 +31,8 @@ class RetryPlatformTest extends ServicePlatformContract {
 
     @Override
     protected List<TopicSpec> topics() {
-        return List.of(Topics.AUDIT_SPEC, Topics.FAILED_RUNS_SPEC, Topics.FAILED_RUNS_DLQ_SPEC, Topics.RETRY_STATE_SPEC);
+        return List.of(
+                Topics.AUDIT_SPEC, Topics.FAILED_RUNS_SPEC, Topics.FAILED_RUNS_DLQ_SPEC, Topics.RETRY_STATE_SPEC);
     }
 
     @Override

@@ -56,15 +56,18 @@ class RetryProcessIT {
     }
 
     private static JsonNode run(ServiceProcess svc, String requestId) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-                URI.create(svc.baseUrl() + "/v1/data-actions/failed-runs/" + requestId)).build(),
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(svc.baseUrl() + "/v1/data-actions/failed-runs/" + requestId))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         return r.statusCode() == 404 ? null : Json.mapper().readTree(r.body());
     }
 
     private static long executions(SimStats stats) {
-        return stats.requests().stream().filter(c -> c.method().equals("POST")
-                && c.path().startsWith("/api/v2/integrations/actions/")).mapToLong(SimStats.RequestCount::count).sum();
+        return stats.requests().stream()
+                .filter(c -> c.method().equals("POST") && c.path().startsWith("/api/v2/integrations/actions/"))
+                .mapToLong(SimStats.RequestCount::count)
+                .sum();
     }
 
     @Test
@@ -79,10 +82,12 @@ class RetryProcessIT {
         ServiceProcess first = start();
         try {
             Properties props = new Properties();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.shared().bootstrapServers());
+            props.put(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    KafkaBroker.shared().bootstrapServers());
             props.put(ProducerConfig.ACKS_CONFIG, "all");
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
-                    new StringSerializer())) {
+            try (KafkaProducer<String, String> producer =
+                    new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
                 for (int i = 0; i < RUNS; i++) {
                     String id = UUID.randomUUID().toString();
                     String action = "custom_-_restart-" + (i % 4);
@@ -94,7 +99,8 @@ class RetryProcessIT {
                 producer.flush();
             }
             // every run has had its first attempt and some their second: most are waiting for the next one
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> executions(sim.stats()) >= RUNS + 30);
         } finally {
             first.terminate();
@@ -107,22 +113,27 @@ class RetryProcessIT {
         try {
             Set<String> open = ConcurrentHashMap.newKeySet();
             open.addAll(ids);
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                for (String id : List.copyOf(open)) {
-                    JsonNode r = run(second, id);
-                    if (r != null && List.of("succeeded", "dead-lettered").contains(r.path("state").asText())) {
-                        open.remove(id);
-                    }
-                }
-                return open.isEmpty();
-            });
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        for (String id : List.copyOf(open)) {
+                            JsonNode r = run(second, id);
+                            if (r != null
+                                    && List.of("succeeded", "dead-lettered")
+                                            .contains(r.path("state").asText())) {
+                                open.remove(id);
+                            }
+                        }
+                        return open.isEmpty();
+                    });
             SimStats stats = sim.stats();
             int succeeded = 0;
             for (String id : ids) {
                 JsonNode r = run(second, id);
                 int attempts = r.path("attempts").asInt();
                 assertTrue(attempts >= 1 && attempts <= 5, id + " " + r);
-                assertTrue(stats.executions(id) <= attempts,
+                assertTrue(
+                        stats.executions(id) <= attempts,
                         id + " executed " + stats.executions(id) + " times for " + attempts + " attempts");
                 if (r.path("state").asText().equals("succeeded")) {
                     succeeded++;

@@ -26,6 +26,5 @@ public final class Channels {
     public static final String DIRECTORY_INVALIDATIONS_IN = "directory-invalidations-in";
     public static final String DIRECTORY_UPDATES_OUT = "directory-updates-out";
 
-    private Channels() {
-    }
+    private Channels() {}
 }

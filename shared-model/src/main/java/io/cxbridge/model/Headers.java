@@ -5,6 +5,7 @@ public final class Headers {
 
     /** Dead-letter record headers (SPEC "Kafka topics"). */
     public static final String ERROR_CLASS = "cxbridge-error-class";
+
     public static final String ERROR_REASON = "cxbridge-error-reason";
     public static final String ATTEMPTS = "cxbridge-attempts";
     public static final String FIRST_SEEN = "cxbridge-first-seen";
@@ -22,6 +23,5 @@ public final class Headers {
     public static final String SIGNATURE = "X-Cxbridge-Signature";
     public static final String TRACEPARENT = "traceparent";
 
-    private Headers() {
-    }
+    private Headers() {}
 }

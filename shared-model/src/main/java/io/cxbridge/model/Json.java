@@ -23,6 +23,5 @@ public final class Json {
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
     }
 
-    private Json() {
-    }
+    private Json() {}
 }

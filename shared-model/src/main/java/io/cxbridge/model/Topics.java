@@ -16,6 +16,7 @@ public final class Topics {
     public static final String RETENTION_REQUESTS_DLQ = "cxbridge.retention.requests.dlq.v1";
     /** retention-svc's journal of request states (compacted: the last state of each requestId). */
     public static final String RETENTION_STATE = "cxbridge.retention.state.v1";
+
     public static final String DIRECTORY_INVALIDATIONS = "cxbridge.directory.invalidations.v1";
     public static final String DIRECTORY_UPDATES = "cxbridge.directory.updates.v1";
 
@@ -45,21 +46,33 @@ public final class Topics {
      * retry-svc's journal of run states (key requestId): a run lives at most 7 days pending (the source topic's
      * retention), its dedupe mark 24 h more; 9 days keeps every state a rebuild needs.
      */
-    public static final TopicSpec RETRY_STATE_SPEC = new TopicSpec(RETRY_STATE, Duration.ofDays(9),
-            TopicSpec.COMPACT_DELETE);
+    public static final TopicSpec RETRY_STATE_SPEC =
+            new TopicSpec(RETRY_STATE, Duration.ofDays(9), TopicSpec.COMPACT_DELETE);
+
     public static final TopicSpec FULFILLMENT_JOBS_SPEC = new TopicSpec(FULFILLMENT_JOBS, Duration.ofDays(1));
     public static final TopicSpec FULFILLMENT_JOBS_DLQ_SPEC = new TopicSpec(FULFILLMENT_JOBS_DLQ, Duration.ofDays(7));
     public static final TopicSpec RETENTION_REQUESTS_SPEC = new TopicSpec(RETENTION_REQUESTS, Duration.ofDays(7));
-    public static final TopicSpec RETENTION_REQUESTS_DLQ_SPEC = new TopicSpec(RETENTION_REQUESTS_DLQ, Duration.ofDays(7));
+    public static final TopicSpec RETENTION_REQUESTS_DLQ_SPEC =
+            new TopicSpec(RETENTION_REQUESTS_DLQ, Duration.ofDays(7));
     /** Compacted only: a request's last state stays until retention-svc writes its tombstone. */
-    public static final TopicSpec RETENTION_STATE_SPEC = new TopicSpec(RETENTION_STATE, Duration.ofDays(30),
-            TopicSpec.COMPACT);
-    public static final TopicSpec DIRECTORY_INVALIDATIONS_SPEC = new TopicSpec(DIRECTORY_INVALIDATIONS, Duration.ofDays(1));
+    public static final TopicSpec RETENTION_STATE_SPEC =
+            new TopicSpec(RETENTION_STATE, Duration.ofDays(30), TopicSpec.COMPACT);
+
+    public static final TopicSpec DIRECTORY_INVALIDATIONS_SPEC =
+            new TopicSpec(DIRECTORY_INVALIDATIONS, Duration.ofDays(1));
     public static final TopicSpec DIRECTORY_UPDATES_SPEC = new TopicSpec(DIRECTORY_UPDATES, Duration.ofDays(7));
 
     public static final List<TopicSpec> ALL = List.of(
-            AUDIT_SPEC, FAILED_RUNS_SPEC, FAILED_RUNS_DLQ_SPEC, RETRY_STATE_SPEC, FULFILLMENT_JOBS_SPEC, FULFILLMENT_JOBS_DLQ_SPEC,
-            RETENTION_REQUESTS_SPEC, RETENTION_REQUESTS_DLQ_SPEC, RETENTION_STATE_SPEC, DIRECTORY_INVALIDATIONS_SPEC,
+            AUDIT_SPEC,
+            FAILED_RUNS_SPEC,
+            FAILED_RUNS_DLQ_SPEC,
+            RETRY_STATE_SPEC,
+            FULFILLMENT_JOBS_SPEC,
+            FULFILLMENT_JOBS_DLQ_SPEC,
+            RETENTION_REQUESTS_SPEC,
+            RETENTION_REQUESTS_DLQ_SPEC,
+            RETENTION_STATE_SPEC,
+            DIRECTORY_INVALIDATIONS_SPEC,
             DIRECTORY_UPDATES_SPEC);
 
     /** The spec's naming rule for retry delay topics: {@code <source topic>.retry.<delay>}. */
@@ -79,10 +92,11 @@ public final class Topics {
     }
 
     public static TopicSpec spec(String name) {
-        return ALL.stream().filter(t -> t.name().equals(name)).findFirst()
+        return ALL.stream()
+                .filter(t -> t.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("not a cxbridge topic: " + name));
     }
 
-    private Topics() {
-    }
+    private Topics() {}
 }

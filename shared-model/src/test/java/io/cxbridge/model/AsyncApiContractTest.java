@@ -70,12 +70,18 @@ class AsyncApiContractTest {
             Map.entry(Topics.DIRECTORY_INVALIDATIONS, "directoryId"),
             Map.entry(Topics.DIRECTORY_UPDATES, "directoryId"));
 
-    static final Set<String> DLQ_TOPICS = Set.of(Topics.FAILED_RUNS_DLQ, Topics.FULFILLMENT_JOBS_DLQ,
-            Topics.RETENTION_REQUESTS_DLQ);
-    static final List<String> DLQ_HEADERS = List.of(Headers.ERROR_CLASS, Headers.ERROR_REASON, Headers.ATTEMPTS,
-            Headers.FIRST_SEEN);
-    static final List<String> AUDIT_HEADERS = List.of(AuditEvent.H_ID, AuditEvent.H_SOURCE, AuditEvent.H_TYPE,
-            AuditEvent.H_SPECVERSION, AuditEvent.H_TIME, AuditEvent.H_SUBJECT, AuditEvent.H_TRACEID,
+    static final Set<String> DLQ_TOPICS =
+            Set.of(Topics.FAILED_RUNS_DLQ, Topics.FULFILLMENT_JOBS_DLQ, Topics.RETENTION_REQUESTS_DLQ);
+    static final List<String> DLQ_HEADERS =
+            List.of(Headers.ERROR_CLASS, Headers.ERROR_REASON, Headers.ATTEMPTS, Headers.FIRST_SEEN);
+    static final List<String> AUDIT_HEADERS = List.of(
+            AuditEvent.H_ID,
+            AuditEvent.H_SOURCE,
+            AuditEvent.H_TYPE,
+            AuditEvent.H_SPECVERSION,
+            AuditEvent.H_TIME,
+            AuditEvent.H_SUBJECT,
+            AuditEvent.H_TRACEID,
             AuditEvent.H_CONTENT_TYPE);
 
     static Map<String, Object> doc;
@@ -99,7 +105,9 @@ class AsyncApiContractTest {
             channels.put(id, channel);
             String address = (String) channel.get("address");
             assertThat(address).as("address of channel %s", id).isNotBlank();
-            assertThat(channelIdByAddress.put(address, id)).as("topic %s described twice", address).isNull();
+            assertThat(channelIdByAddress.put(address, id))
+                    .as("topic %s described twice", address)
+                    .isNull();
         });
     }
 
@@ -144,7 +152,9 @@ class AsyncApiContractTest {
                 dates.add(path);
             }
         });
-        assertThat(dates).as("quote ISO-8601 instants in the YAML, or they become dates").isEmpty();
+        assertThat(dates)
+                .as("quote ISO-8601 instants in the YAML, or they become dates")
+                .isEmpty();
     }
 
     // --- topics ------------------------------------------------------------------------------------
@@ -158,8 +168,10 @@ class AsyncApiContractTest {
     @Test
     void noChannelNamesAnUnknownTopic() {
         Set<String> known = Topics.ALL.stream().map(TopicSpec::name).collect(Collectors.toSet());
-        assertThat(channelIdByAddress.keySet()).allSatisfy(address -> assertThat(known)
-                .as("channel address %s is not in Topics.ALL", address).contains(address));
+        assertThat(channelIdByAddress.keySet())
+                .allSatisfy(address -> assertThat(known)
+                        .as("channel address %s is not in Topics.ALL", address)
+                        .contains(address));
         assertThat(channelIdByAddress).hasSize(Topics.ALL.size());
     }
 
@@ -176,13 +188,18 @@ class AsyncApiContractTest {
     void kafkaBindingsCarryTheTopicRetentionAndPartitions() {
         for (TopicSpec spec : Topics.ALL) {
             Map<String, Object> kafka = kafkaBinding(channel(spec.name()), "channel " + spec.name());
-            assertThat(kafka.get("topic")).as("bindings.kafka.topic of %s", spec.name()).isEqualTo(spec.name());
-            assertThat(kafka.get("partitions")).as("partitions of %s", spec.name()).isInstanceOf(Integer.class);
+            assertThat(kafka.get("topic"))
+                    .as("bindings.kafka.topic of %s", spec.name())
+                    .isEqualTo(spec.name());
+            assertThat(kafka.get("partitions"))
+                    .as("partitions of %s", spec.name())
+                    .isInstanceOf(Integer.class);
             assertThat((Integer) kafka.get("partitions")).isPositive();
             Map<String, Object> config = map(kafka.get("topicConfiguration"), "topicConfiguration of " + spec.name());
             Object retention = config.get("retention.ms");
             assertThat(retention).as("retention.ms of %s", spec.name()).isInstanceOf(Number.class);
-            assertThat(((Number) retention).longValue()).as("retention.ms of %s", spec.name())
+            assertThat(((Number) retention).longValue())
+                    .as("retention.ms of %s", spec.name())
                     .isEqualTo(spec.retentionMs());
         }
     }
@@ -192,8 +209,10 @@ class AsyncApiContractTest {
         for (TopicSpec spec : Topics.ALL) {
             Map<String, Object> channel = channel(spec.name());
             String description = String.valueOf(channel.get("description"));
-            assertThat(description).as("description of %s", spec.name())
-                    .contains("Key:").contains("`" + KEYS.get(spec.name()) + "`");
+            assertThat(description)
+                    .as("description of %s", spec.name())
+                    .contains("Key:")
+                    .contains("`" + KEYS.get(spec.name()) + "`");
             for (Map<String, Object> message : messages(channel)) {
                 Map<String, Object> key = keySchema(message, spec.name());
                 assertThat(key.get("type")).as("key type of %s", spec.name()).isEqualTo("string");
@@ -208,10 +227,13 @@ class AsyncApiContractTest {
         PAYLOADS.forEach((topic, type) -> {
             for (Map<String, Object> message : messages(channel(topic))) {
                 Map<String, Object> schema = map(resolve(message.get("payload")), "payload of " + topic);
-                Set<String> properties = map(schema.get("properties"), "properties of " + topic).keySet();
-                Set<String> components = Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName)
+                Set<String> properties =
+                        map(schema.get("properties"), "properties of " + topic).keySet();
+                Set<String> components = Arrays.stream(type.getRecordComponents())
+                        .map(RecordComponent::getName)
                         .collect(Collectors.toSet());
-                assertThat(properties).as("schema properties of %s vs %s", topic, type.getSimpleName())
+                assertThat(properties)
+                        .as("schema properties of %s vs %s", topic, type.getSimpleName())
                         .isEqualTo(components);
             }
         });
@@ -226,16 +248,20 @@ class AsyncApiContractTest {
                 Set<String> required = new HashSet<>(strings(schema.get("required")));
                 for (RecordComponent c : type.getRecordComponents()) {
                     PropertyDescriptor p = bean.getConstraintsForProperty(c.getName());
-                    boolean notNull = p != null && p.getConstraintDescriptors().stream()
-                            .map(d -> d.getAnnotation().annotationType().getSimpleName())
-                            .anyMatch(n -> n.equals("NotNull") || n.equals("NotBlank"));
+                    boolean notNull = p != null
+                            && p.getConstraintDescriptors().stream()
+                                    .map(d -> d.getAnnotation().annotationType().getSimpleName())
+                                    .anyMatch(n -> n.equals("NotNull") || n.equals("NotBlank"));
                     if (notNull) {
-                        assertThat(required).as("%s.%s must be required in the schema", type.getSimpleName(),
-                                c.getName()).contains(c.getName());
+                        assertThat(required)
+                                .as("%s.%s must be required in the schema", type.getSimpleName(), c.getName())
+                                .contains(c.getName());
                     } else if (required.contains(c.getName())) {
                         assertThat(c.getType().isPrimitive())
-                                .as("%s.%s is required in the schema but optional in the record",
-                                        type.getSimpleName(), c.getName()).isTrue();
+                                .as(
+                                        "%s.%s is required in the schema but optional in the record",
+                                        type.getSimpleName(), c.getName())
+                                .isTrue();
                     }
                 }
             }
@@ -248,7 +274,8 @@ class AsyncApiContractTest {
             String source = dlq.replace(".dlq.", ".");
             Object sourcePayload = resolve(messages(channel(source)).get(0).get("payload"));
             for (Map<String, Object> message : messages(channel(dlq))) {
-                assertThat(resolve(message.get("payload"))).as("payload schema of %s is the source topic's", dlq)
+                assertThat(resolve(message.get("payload")))
+                        .as("payload schema of %s is the source topic's", dlq)
                         .isEqualTo(sourcePayload);
                 Map<String, Object> headers = map(resolve(message.get("headers")), "headers of " + dlq);
                 assertThat(map(headers.get("properties"), "header properties").keySet())
@@ -267,9 +294,11 @@ class AsyncApiContractTest {
             Map<String, Object> properties = map(headers.get("properties"), "audit header properties");
             assertThat(properties.keySet()).containsAll(AUDIT_HEADERS);
             assertThat(strings(headers.get("required"))).containsAll(AUDIT_HEADERS);
-            assertThat(map(properties.get(AuditEvent.H_SPECVERSION), "ce_specversion").get("const"))
+            assertThat(map(properties.get(AuditEvent.H_SPECVERSION), "ce_specversion")
+                            .get("const"))
                     .isEqualTo(AuditEvent.SPEC_VERSION);
-            assertThat(map(properties.get(AuditEvent.H_CONTENT_TYPE), "content-type").get("const"))
+            assertThat(map(properties.get(AuditEvent.H_CONTENT_TYPE), "content-type")
+                            .get("const"))
                     .isEqualTo(AuditEvent.CONTENT_TYPE);
         }
     }
@@ -278,11 +307,12 @@ class AsyncApiContractTest {
     void everyAuditTypeIsInTheCeTypeEnum() {
         for (Map<String, Object> message : messages(channel(Topics.AUDIT))) {
             Map<String, Object> headers = map(resolve(message.get("headers")), "audit headers");
-            Map<String, Object> ceType = map(map(headers.get("properties"), "properties").get(AuditEvent.H_TYPE),
-                    "ce_type");
+            Map<String, Object> ceType =
+                    map(map(headers.get("properties"), "properties").get(AuditEvent.H_TYPE), "ce_type");
             List<String> values = strings(ceType.get("enum"));
             assertThat(values).containsAll(AuditTypes.ALL);
-            assertThat(values).as("ce_type enum names a type AuditTypes does not know")
+            assertThat(values)
+                    .as("ce_type enum names a type AuditTypes does not know")
                     .containsExactlyInAnyOrderElementsOf(AuditTypes.ALL);
         }
     }
@@ -304,11 +334,14 @@ class AsyncApiContractTest {
             for (Map<String, Object> example : examples) {
                 String name = String.valueOf(example.get("name"));
                 Map<String, Object> headers = map(example.get("headers"), "headers of audit example " + name);
-                assertThat(headers.keySet()).as("headers of audit example %s", name)
+                assertThat(headers.keySet())
+                        .as("headers of audit example %s", name)
                         .containsExactlyInAnyOrderElementsOf(AUDIT_HEADERS);
                 Map<String, byte[]> kafkaHeaders = new LinkedHashMap<>();
                 headers.forEach((k, v) -> {
-                    assertThat(v).as("header %s of audit example %s is a string", k, name).isInstanceOf(String.class);
+                    assertThat(v)
+                            .as("header %s of audit example %s is a string", k, name)
+                            .isInstanceOf(String.class);
                     kafkaHeaders.put(k, ((String) v).getBytes(UTF_8));
                 });
                 byte[] value = json(example.get("payload"));
@@ -316,10 +349,16 @@ class AsyncApiContractTest {
                 AuditEvent event = AuditEvent.fromKafka(kafkaHeaders, value);
 
                 assertThat(AuditTypes.ALL).as("type of audit example %s", name).contains(event.type());
-                assertThat(event.source()).as("source of audit example %s", name).matches("/cxbridge/[a-z0-9-]+");
-                assertThat(UUID.fromString(event.id()).toString()).isEqualTo(event.id().toLowerCase());
-                assertThat(event.traceId()).as("data.traceId of audit example %s", name).isNotBlank();
-                assertThat(headers.get(AuditEvent.H_TRACEID)).as("ce_traceid of audit example %s", name)
+                assertThat(event.source())
+                        .as("source of audit example %s", name)
+                        .matches("/cxbridge/[a-z0-9-]+");
+                assertThat(UUID.fromString(event.id()).toString())
+                        .isEqualTo(event.id().toLowerCase());
+                assertThat(event.traceId())
+                        .as("data.traceId of audit example %s", name)
+                        .isNotBlank();
+                assertThat(headers.get(AuditEvent.H_TRACEID))
+                        .as("ce_traceid of audit example %s", name)
                         .isEqualTo(event.traceId());
                 assertThat(headers.get(AuditEvent.H_CONTENT_TYPE)).isEqualTo(AuditEvent.CONTENT_TYPE);
                 // what the services would write for the same event is what the example shows
@@ -340,7 +379,9 @@ class AsyncApiContractTest {
             for (Map<String, Object> message : messages(channel(topic))) {
                 for (Map<String, Object> example : examples(message, topic)) {
                     String where = topic + " example " + example.get("name");
-                    assertThat(example.get("payload")).as("payload of %s", where).isInstanceOf(Map.class);
+                    assertThat(example.get("payload"))
+                            .as("payload of %s", where)
+                            .isInstanceOf(Map.class);
                     Record record = read(json(example.get("payload")), type, where);
                     List<Violation> violations = ValidationSupport.violations(record);
                     assertThat(violations).as("Bean Validation of %s", where).isEmpty();
@@ -348,10 +389,14 @@ class AsyncApiContractTest {
                     // the record written back carries the same values as the example
                     assertThat(Json.mapper().valueToTree(record).get(KEYS.get(topic)))
                             .as("key field %s of %s", KEYS.get(topic), where)
-                            .isEqualTo(Json.mapper().valueToTree(example.get("payload")).get(KEYS.get(topic)));
+                            .isEqualTo(Json.mapper()
+                                    .valueToTree(example.get("payload"))
+                                    .get(KEYS.get(topic)));
 
                     Object key = ((Map<?, ?>) example.get("payload")).get(KEYS.get(topic));
-                    assertThat(key).as("%s carries its key field %s", where, KEYS.get(topic)).isInstanceOf(String.class);
+                    assertThat(key)
+                            .as("%s carries its key field %s", where, KEYS.get(topic))
+                            .isInstanceOf(String.class);
                     assertMatchesStringSchema((String) key, keySchema(message, topic), "key of " + where);
                 }
             }
@@ -362,7 +407,9 @@ class AsyncApiContractTest {
     void everyMessageHasAnExampleWithAPayload() {
         for (TopicSpec spec : Topics.ALL) {
             for (Map<String, Object> message : messages(channel(spec.name()))) {
-                assertThat(examples(message, spec.name())).as("examples of %s", spec.name()).isNotEmpty()
+                assertThat(examples(message, spec.name()))
+                        .as("examples of %s", spec.name())
+                        .isNotEmpty()
                         .allSatisfy(e -> assertThat(e.get("payload")).isNotNull());
             }
         }
@@ -376,12 +423,15 @@ class AsyncApiContractTest {
                     String where = dlq + " example " + example.get("name");
                     Map<String, Object> headers = map(example.get("headers"), "headers of " + where);
                     assertThat(headers.keySet()).as("headers of %s", where).containsAll(DLQ_HEADERS);
-                    assertThat(headers.values()).as("header values of %s", where)
+                    assertThat(headers.values())
+                            .as("header values of %s", where)
                             .allSatisfy(v -> assertThat(v).isInstanceOf(String.class));
                     assertThat((String) headers.get(Headers.ATTEMPTS)).matches("[0-9]+");
-                    assertThat(Instant.parse((String) headers.get(Headers.FIRST_SEEN))).isNotNull();
+                    assertThat(Instant.parse((String) headers.get(Headers.FIRST_SEEN)))
+                            .isNotNull();
                     assertThat((String) headers.get(Headers.ERROR_REASON)).isNotBlank();
-                    assertThat(headers.values().toString()).as("no token in the headers of %s", where)
+                    assertThat(headers.values().toString())
+                            .as("no token in the headers of %s", where)
                             .doesNotContain("v1:key-");
                 }
             }
@@ -407,16 +457,18 @@ class AsyncApiContractTest {
                     }
                     assertThat(tokens).as("tokens in %s", where).singleElement().satisfies(t -> {
                         assertThat(t).startsWith("/payload/fulfillmentToken=");
-                        assertThat(t.substring(t.indexOf('=') + 1)).as("ciphertext envelope <version>:<key id>:<base64>")
+                        assertThat(t.substring(t.indexOf('=') + 1))
+                                .as("ciphertext envelope <version>:<key id>:<base64>")
                                 .matches("v\\d+:[A-Za-z0-9._-]+:[A-Za-z0-9+/]{16,}={0,2}");
                     });
                 }
             }
         }
-        Map<String, Object> jobSchema = map(resolve(messages(channel(Topics.FULFILLMENT_JOBS)).get(0).get("payload")),
-                "FulfillmentJob schema");
+        Map<String, Object> jobSchema =
+                map(resolve(messages(channel(Topics.FULFILLMENT_JOBS)).get(0).get("payload")), "FulfillmentJob schema");
         String tokenDescription = String.valueOf(
-                map(map(jobSchema.get("properties"), "properties").get("fulfillmentToken"), "token").get("description"));
+                map(map(jobSchema.get("properties"), "properties").get("fulfillmentToken"), "token")
+                        .get("description"));
         assertThat(tokenDescription).contains("AES-GCM").contains("never the clear token");
     }
 
@@ -430,18 +482,22 @@ class AsyncApiContractTest {
             assertThat(operation.get("action")).as("action of %s", id).isIn("send", "receive");
             Map<String, Object> channel = map(resolve(operation.get("channel")), "channel of " + id);
             String address = (String) channel.get("address");
-            assertThat(channelIdByAddress).as("operation %s names a described channel", id).containsKey(address);
+            assertThat(channelIdByAddress)
+                    .as("operation %s names a described channel", id)
+                    .containsKey(address);
             List<Map<String, Object>> channelMessages = messages(channel);
             for (Object m : list(operation.get("messages"), "messages of " + id)) {
                 String ref = (String) map(m, "message ref").get("$ref");
-                assertThat(ref).as("operation %s refers to a message of its channel", id)
+                assertThat(ref)
+                        .as("operation %s refers to a message of its channel", id)
                         .startsWith("#/channels/" + channelIdByAddress.get(address) + "/messages/");
                 assertThat(channelMessages).contains(map(resolve(m), "message of " + id));
             }
             actions.computeIfAbsent(address, a -> new HashSet<>()).add((String) operation.get("action"));
         });
         for (TopicSpec spec : Topics.ALL) {
-            assertThat(actions.get(spec.name())).as("operations of %s", spec.name())
+            assertThat(actions.get(spec.name()))
+                    .as("operations of %s", spec.name())
                     .containsExactlyInAnyOrder("send", "receive");
         }
     }
@@ -462,7 +518,9 @@ class AsyncApiContractTest {
 
     static List<Map<String, Object>> examples(Map<String, Object> message, String topic) {
         List<Object> examples = list(message.get("examples"), "examples of " + message.get("name") + " on " + topic);
-        assertThat(examples).as("examples of %s on %s", message.get("name"), topic).isNotEmpty();
+        assertThat(examples)
+                .as("examples of %s on %s", message.get("name"), topic)
+                .isNotEmpty();
         return examples.stream().map(e -> map(e, "example")).toList();
     }
 
@@ -485,7 +543,9 @@ class AsyncApiContractTest {
             assertThat(value.length()).as("length of %s", what).isGreaterThanOrEqualTo(min);
         }
         if ("uuid".equals(schema.get("format"))) {
-            assertThat(UUID.fromString(value).toString()).as("%s is a UUID", what).isEqualToIgnoringCase(value);
+            assertThat(UUID.fromString(value).toString())
+                    .as("%s is a UUID", what)
+                    .isEqualToIgnoringCase(value);
         }
     }
 
@@ -535,8 +595,8 @@ class AsyncApiContractTest {
         try {
             return Json.mapper().readValue(json, type);
         } catch (IOException e) {
-            throw new AssertionError(where + " does not deserialise as " + type.getSimpleName() + ": "
-                    + e.getMessage(), e);
+            throw new AssertionError(
+                    where + " does not deserialise as " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
     }
 

@@ -21,8 +21,7 @@ class ConstantsTest {
                     }
                 })
                 .toList();
-        assertThat(names).isNotEmpty().doesNotHaveDuplicates()
-                .allMatch(n -> n.endsWith("-in") || n.endsWith("-out"));
+        assertThat(names).isNotEmpty().doesNotHaveDuplicates().allMatch(n -> n.endsWith("-in") || n.endsWith("-out"));
         assertThat(Channels.FAILED_RUNS_IN).isNotEqualTo(Channels.FAILED_RUNS_OUT);
         assertThat(Channels.FULFILLMENT_JOBS_IN).isNotEqualTo(Channels.FULFILLMENT_JOBS_OUT);
         assertThat(Channels.RETENTION_REQUESTS_IN).isNotEqualTo(Channels.RETENTION_REQUESTS_OUT);
@@ -32,8 +31,8 @@ class ConstantsTest {
     @Test
     void deadLetterHeadersAreTheSpecNames() {
         assertThat(List.of(Headers.ERROR_CLASS, Headers.ERROR_REASON, Headers.ATTEMPTS, Headers.FIRST_SEEN))
-                .containsExactly("cxbridge-error-class", "cxbridge-error-reason", "cxbridge-attempts",
-                        "cxbridge-first-seen");
+                .containsExactly(
+                        "cxbridge-error-class", "cxbridge-error-reason", "cxbridge-attempts", "cxbridge-first-seen");
         assertThat(Headers.REQUEST_ID).isEqualTo("X-Cxbridge-Request-Id");
         assertThat(Headers.ATTEMPT).isEqualTo("X-Cxbridge-Attempt");
         assertThat(Headers.ASYNC_RETRY).isEqualTo("X-Cxbridge-Async-Retry");
@@ -49,8 +48,7 @@ class ConstantsTest {
     @Test
     void configureAppliesTheContractToAnotherMapper() throws Exception {
         var other = Json.configure(new com.fasterxml.jackson.databind.ObjectMapper());
-        record R(String a) {
-        }
+        record R(String a) {}
         assertThat(other.readValue("{\"a\":\"x\",\"unknown\":1}", R.class).a()).isEqualTo("x");
         assertThat(other.writeValueAsString(java.util.Map.of("at", java.time.Instant.EPOCH)))
                 .contains("1970-01-01T00:00:00Z");

@@ -43,20 +43,25 @@ class TopicsTest {
     @Test
     void namesAreDistinctAndAllStartWithCxbridge() {
         List<String> names = Topics.ALL.stream().map(TopicSpec::name).toList();
-        assertThat(names).doesNotHaveDuplicates().allMatch(n -> n.startsWith("cxbridge."))
+        assertThat(names)
+                .doesNotHaveDuplicates()
+                .allMatch(n -> n.startsWith("cxbridge."))
                 .allMatch(n -> n.matches("cxbridge\\.[a-z.-]+\\.v\\d+"));
     }
 
     @Test
     void everyNameConstantIsInAll() {
         List<String> constants = Arrays.stream(Topics.class.getDeclaredFields())
-                .filter(f -> Modifier.isStatic(f.getModifiers()) && Modifier.isPublic(f.getModifiers())
+                .filter(f -> Modifier.isStatic(f.getModifiers())
+                        && Modifier.isPublic(f.getModifiers())
                         && f.getType() == String.class)
                 .map(TopicsTest::value)
                 .map(String.class::cast)
                 .toList();
-        assertThat(constants).hasSize(11)
-                .containsExactlyInAnyOrderElementsOf(Topics.ALL.stream().map(TopicSpec::name).toList());
+        assertThat(constants)
+                .hasSize(11)
+                .containsExactlyInAnyOrderElementsOf(
+                        Topics.ALL.stream().map(TopicSpec::name).toList());
     }
 
     @Test
@@ -81,7 +86,8 @@ class TopicsTest {
         assertThat(Topics.spec("cxbridge.fulfillment.jobs.v1")).isSameAs(Topics.FULFILLMENT_JOBS_SPEC);
         assertThat(Topics.spec(Topics.FAILED_RUNS_DLQ).retention()).isEqualTo(Duration.ofDays(30));
         assertThatThrownBy(() -> Topics.spec("cxbridge.nope.v1"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cxbridge.nope.v1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cxbridge.nope.v1");
     }
 
     @Test
@@ -91,7 +97,8 @@ class TopicsTest {
         assertThat(Topics.retryTopic(Topics.FAILED_RUNS, Duration.ofMinutes(1)))
                 .isEqualTo("cxbridge.dataactions.failed-runs.v1.retry.1m");
         assertThat(Topics.retryTopic(Topics.FAILED_RUNS, Duration.ofSeconds(60)))
-                .as("60 s is written as a minute").isEqualTo("cxbridge.dataactions.failed-runs.v1.retry.1m");
+                .as("60 s is written as a minute")
+                .isEqualTo("cxbridge.dataactions.failed-runs.v1.retry.1m");
         assertThat(Topics.retryTopic(Topics.FAILED_RUNS, Duration.ofSeconds(30)))
                 .isEqualTo("cxbridge.dataactions.failed-runs.v1.retry.30s");
         assertThat(Topics.retryTopic(Topics.FAILED_RUNS, Duration.ofSeconds(90)))

@@ -43,6 +43,5 @@ public final class ValidationSupport {
         }
     }
 
-    private ValidationSupport() {
-    }
+    private ValidationSupport() {}
 }

@@ -34,8 +34,16 @@ import org.awaitility.Awaitility;
 public final class AuditTail implements AutoCloseable {
 
     /** One audit event as read back from the topic. */
-    public record AuditLine(Instant time, String type, String source, String subject, String traceId,
-                            String dataTraceId, JsonNode data, int partition, long offset) {
+    public record AuditLine(
+            Instant time,
+            String type,
+            String source,
+            String subject,
+            String traceId,
+            String dataTraceId,
+            JsonNode data,
+            int partition,
+            long offset) {
 
         /** The service in {@code ce_source} ({@code /cxbridge/<service>}). */
         public String service() {
@@ -43,9 +51,10 @@ public final class AuditTail implements AutoCloseable {
         }
     }
 
-    private static final Comparator<AuditLine> ORDER = Comparator.comparing(AuditLine::time,
-                    Comparator.nullsLast(Comparator.naturalOrder()))
-            .thenComparing(AuditLine::partition).thenComparing(AuditLine::offset);
+    private static final Comparator<AuditLine> ORDER = Comparator.comparing(
+                    AuditLine::time, Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(AuditLine::partition)
+            .thenComparing(AuditLine::offset);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, List<AuditLine>> byTrace = new ConcurrentHashMap<>();
@@ -74,8 +83,11 @@ public final class AuditTail implements AutoCloseable {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p);
         try {
             List<TopicPartition> partitions = new ArrayList<>();
-            Awaitility.await("topic " + Topics.AUDIT + " on " + bootstrap).atMost(timeout)
-                    .pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
+            Awaitility.await("topic " + Topics.AUDIT + " on " + bootstrap)
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions()
+                    .until(() -> {
                         List<PartitionInfo> info = consumer.partitionsFor(Topics.AUDIT, Duration.ofSeconds(2));
                         if (info == null || info.isEmpty()) {
                             return false;
@@ -103,7 +115,8 @@ public final class AuditTail implements AutoCloseable {
                     read.incrementAndGet();
                     AuditLine line = parse(r);
                     if (line.traceId() != null) {
-                        byTrace.computeIfAbsent(line.traceId(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                        byTrace.computeIfAbsent(
+                                        line.traceId(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
                                 .add(line);
                     }
                 }
@@ -132,9 +145,16 @@ public final class AuditTail implements AutoCloseable {
             // an event with a bad time sorts last
         }
         JsonNode dataTrace = data.path("traceId");
-        return new AuditLine(at, header(r, AuditEvent.H_TYPE), header(r, AuditEvent.H_SOURCE),
-                header(r, AuditEvent.H_SUBJECT), header(r, AuditEvent.H_TRACEID),
-                dataTrace.isTextual() ? dataTrace.asText() : null, data, r.partition(), r.offset());
+        return new AuditLine(
+                at,
+                header(r, AuditEvent.H_TYPE),
+                header(r, AuditEvent.H_SOURCE),
+                header(r, AuditEvent.H_SUBJECT),
+                header(r, AuditEvent.H_TRACEID),
+                dataTrace.isTextual() ? dataTrace.asText() : null,
+                data,
+                r.partition(),
+                r.offset());
     }
 
     private static String header(ConsumerRecord<?, ?> r, String name) {
@@ -160,7 +180,9 @@ public final class AuditTail implements AutoCloseable {
     /** Waits until the trace's events satisfy {@code done}; answers them (in time order) either way. */
     public List<AuditLine> await(String traceId, Predicate<List<AuditLine>> done, Duration timeout) {
         try {
-            Awaitility.await("audit events of trace " + traceId).atMost(timeout).pollInterval(Duration.ofMillis(200))
+            Awaitility.await("audit events of trace " + traceId)
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> done.test(events(traceId)));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             // the caller judges what came

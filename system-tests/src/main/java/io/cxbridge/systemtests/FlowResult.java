@@ -8,8 +8,13 @@ import java.util.Map;
  * What one flow did: its trace id, the audit events of that trace in order, what it found out ({@code facts}, for
  * the ITs to assert on and the demo to print), and every way it did not end as expected ({@code problems}).
  */
-public record FlowResult(String name, String title, String traceId, List<AuditLine> events, List<String> problems,
-                         Map<String, Object> facts) {
+public record FlowResult(
+        String name,
+        String title,
+        String traceId,
+        List<AuditLine> events,
+        List<String> problems,
+        Map<String, Object> facts) {
 
     public FlowResult {
         events = List.copyOf(events);

@@ -55,8 +55,15 @@ public final class Flows {
 
     /** Every flow, in the order the demo tells them. */
     public List<FlowResult> all() {
-        return List.of(proxy(), failedRunRetried(), deadLetterReplayed(), fulfillment(), retentionOverlap(),
-                directoryInvalidation(), directoryAgents(), dataActionStale());
+        return List.of(
+                proxy(),
+                failedRunRetried(),
+                deadLetterReplayed(),
+                fulfillment(),
+                retentionOverlap(),
+                directoryInvalidation(),
+                directoryAgents(),
+                dataActionStale());
     }
 
     /** The sim's execute path of an action (faults are aimed at one flow's own action). */
@@ -71,8 +78,14 @@ public final class Flows {
         return run("proxy", "SDK-style calls proxied to Genesys (GET/POST /api/v2/routing/queues)", List.of(), r -> {
             String name = "cxbridge-demo-queue-" + Trace.hex(4);
             long postsBefore = sim.stats().requests("POST", "/api/v2/routing/queues");
-            Reply created = r.expect(r.call(gateway, "POST", "/api/v2/routing/queues",
-                    Map.of("name", name, "description", "created through the gateway")), 200, 201);
+            Reply created = r.expect(
+                    r.call(
+                            gateway,
+                            "POST",
+                            "/api/v2/routing/queues",
+                            Map.of("name", name, "description", "created through the gateway")),
+                    200,
+                    201);
             String id = created.json().path("id").asText(null);
             r.check(id != null, "the created queue has no id: " + created);
             r.fact("queueId", id);
@@ -85,93 +98,140 @@ public final class Flows {
             Gateway readonly = gateway.as(Gateway.READONLY_KEY);
             Reply read = r.expect(r.call(readonly, "GET", "/api/v2/routing/queues/" + id, null), 200);
             r.check(name.equals(read.json().path("name").asText()), "the read-only client read " + read);
-            Reply refused = r.expect(r.call(readonly, "POST", "/api/v2/routing/queues", Map.of("name", name + "-x")), 403);
+            Reply refused =
+                    r.expect(r.call(readonly, "POST", "/api/v2/routing/queues", Map.of("name", name + "-x")), 403);
             r.fact("statuses", List.of(created.status(), listed.status(), read.status(), refused.status()));
             r.fact("upstreamAttempts", created.header("X-Upstream-Attempts").orElse(null));
             long posts = sim.stats().requests("POST", "/api/v2/routing/queues") - postsBefore;
             r.fact("postsReachingGenesys", posts);
-            r.check(posts == 1, "the sim saw " + posts + " queue creations, expected 1 (the refused one must not reach it)");
+            r.check(
+                    posts == 1,
+                    "the sim saw " + posts + " queue creations, expected 1 (the refused one must not reach it)");
         });
     }
 
     /** 2. A failed run that Genesys refuses once (503) and accepts on the retry. */
     public FlowResult failedRunRetried() {
-        return run("failed-run-retried", "a failed Data Action run that succeeds on retry (sim: 503 once)",
-                List.of(AuditTypes.RETRY_ATTEMPT_FAILED, AuditTypes.RETRY_SUCCEEDED), r -> {
+        return run(
+                "failed-run-retried",
+                "a failed Data Action run that succeeds on retry (sim: 503 once)",
+                List.of(AuditTypes.RETRY_ATTEMPT_FAILED, AuditTypes.RETRY_SUCCEEDED),
+                r -> {
                     String actionId = "demo-retry-" + Trace.hex(4);
                     sim.fault(Map.of("method", "POST", "path", executePath(actionId), "status", 503, "count", 1));
                     String requestId = r.submitFailedRun(actionId);
-                    JsonNode run = r.await("run " + requestId + " succeeded",
+                    JsonNode run = r.await(
+                            "run " + requestId + " succeeded",
                             () -> observe("/v1/data-actions/failed-runs/" + requestId),
                             j -> "succeeded".equals(j.path("state").asText()));
                     r.fact("state", run.path("state").asText());
                     r.fact("attempts", run.path("attempts").asInt());
                     long executions = sim.stats().executions(requestId);
                     r.fact("executions", executions);
-                    r.check(executions == 2, "the sim executed run " + requestId + " " + executions + " times, expected 2");
+                    r.check(
+                            executions == 2,
+                            "the sim executed run " + requestId + " " + executions + " times, expected 2");
                 });
     }
 
     /** 3. A failed run Genesys refuses for good (400): dead-lettered, then replayed once the sim recovered. */
     public FlowResult deadLetterReplayed() {
-        return run("dead-letter-replayed", "a failed run that dead-letters (sim: 400) and is replayed after the sim recovers",
-                List.of(AuditTypes.RETRY_DEAD_LETTERED, AuditTypes.RETRY_REPLAYED, AuditTypes.RETRY_SUCCEEDED), r -> {
+        return run(
+                "dead-letter-replayed",
+                "a failed run that dead-letters (sim: 400) and is replayed after the sim recovers",
+                List.of(AuditTypes.RETRY_DEAD_LETTERED, AuditTypes.RETRY_REPLAYED, AuditTypes.RETRY_SUCCEEDED),
+                r -> {
                     String actionId = "demo-dlq-" + Trace.hex(4);
-                    String faultId = sim.fault(Map.of("method", "POST", "path", executePath(actionId), "status", 400,
-                            "count", 1));
+                    String faultId = sim.fault(
+                            Map.of("method", "POST", "path", executePath(actionId), "status", 400, "count", 1));
                     String requestId = r.submitFailedRun(actionId);
-                    JsonNode dead = r.await("run " + requestId + " dead-lettered",
+                    JsonNode dead = r.await(
+                            "run " + requestId + " dead-lettered",
                             () -> observe("/v1/data-actions/failed-runs/" + requestId),
                             j -> "dead-lettered".equals(j.path("state").asText()));
                     r.fact("stateBeforeReplay", dead.path("state").asText());
                     r.fact("error", dead.path("error").asText(null));
                     // The DLQ lists it through the gateway, in the Genesys envelope.
-                    JsonNode listed = r.expect(r.call(gateway, "GET", "/v1/data-actions/dlq?requestId=" + requestId,
-                            null), 200).json();
+                    JsonNode listed = r.expect(
+                                    r.call(gateway, "GET", "/v1/data-actions/dlq?requestId=" + requestId, null), 200)
+                            .json();
                     r.fact("dlqSelfUri", listed.path("selfUri").asText(null));
-                    r.check(listed.path("total").asInt() == 1
-                                    && requestId.equals(listed.path("entities").path(0).path("requestId").asText()),
+                    r.check(
+                            listed.path("total").asInt() == 1
+                                    && requestId.equals(listed.path("entities")
+                                            .path(0)
+                                            .path("requestId")
+                                            .asText()),
                             "the DLQ listing of " + requestId + " through the gateway: " + listed);
                     // The sim recovers (the fault is spent anyway); then the run is replayed from the DLQ.
                     sim.removeFault(faultId);
-                    Reply replay = r.expect(r.call(gateway, "POST", "/v1/data-actions/dlq/" + requestId + "/replay", null),
-                            200, 201, 202);
+                    Reply replay = r.expect(
+                            r.call(gateway, "POST", "/v1/data-actions/dlq/" + requestId + "/replay", null),
+                            200,
+                            201,
+                            202);
                     r.fact("replayAnswer", replay.json().isMissingNode() ? null : replay.json());
                     r.awaitAudit(AuditTypes.RETRY_SUCCEEDED);
                     long executions = sim.stats().requests("POST", executePath(actionId));
                     r.fact("executions", executions);
-                    r.check(executions == 2, "the sim executed action " + actionId + " " + executions
-                            + " times, expected 2 (the refused attempt and the replay)");
+                    r.check(
+                            executions == 2,
+                            "the sim executed action " + actionId + " " + executions
+                                    + " times, expected 2 (the refused attempt and the replay)");
                 });
     }
 
     /** 4. A fulfillment: the external API is called, then the result is posted to the fulfillment URL (the sim). */
     public FlowResult fulfillment() {
-        return run("fulfillment", "a Data Action fulfillment: external API, then the result posted to the fulfillment URL",
-                List.of(AuditTypes.FULFILLMENT_COMPLETED), r -> {
+        return run(
+                "fulfillment",
+                "a Data Action fulfillment: external API, then the result posted to the fulfillment URL",
+                List.of(AuditTypes.FULFILLMENT_COMPLETED),
+                r -> {
                     String fulfillmentId = "ff-demo-" + Trace.hex(6);
                     String token = "ftok-" + Trace.hex(12);
                     r.secret(token);
                     String url = endpoints.simUrl() + "/api/v2/dataactions/fulfillments/" + fulfillmentId;
-                    Reply accepted = r.expect(r.call(gateway, "POST", "/v1/fulfillment/execute", Map.of(
-                            "fulfillmentUrl", url, "fulfillmentToken", token,
-                            "data", Map.of("orderId", "order-" + Trace.hex(3), "amount", 42))), 202);
+                    Reply accepted = r.expect(
+                            r.call(
+                                    gateway,
+                                    "POST",
+                                    "/v1/fulfillment/execute",
+                                    Map.of(
+                                            "fulfillmentUrl",
+                                            url,
+                                            "fulfillmentToken",
+                                            token,
+                                            "data",
+                                            Map.of("orderId", "order-" + Trace.hex(3), "amount", 42))),
+                            202);
                     String jobId = accepted.json().path("jobId").asText(null);
                     r.fact("jobId", jobId);
-                    r.check(fulfillmentId.equals(accepted.json().path("fulfillmentId").asText()),
+                    r.check(
+                            fulfillmentId.equals(
+                                    accepted.json().path("fulfillmentId").asText()),
                             "the gateway named another fulfillmentId: " + accepted);
-                    JsonNode received = r.await("the sim's receiver got " + fulfillmentId,
-                            () -> sim.fulfillment(fulfillmentId).orElse(null), j -> j != null && j.path("callbacks").asInt() >= 1);
+                    JsonNode received = r.await(
+                            "the sim's receiver got " + fulfillmentId,
+                            () -> sim.fulfillment(fulfillmentId).orElse(null),
+                            j -> j != null && j.path("callbacks").asInt() >= 1);
                     r.fact("callbacks", received.path("callbacks").asInt());
-                    r.fact("duplicateCallbacks", received.path("duplicateCallbacks").asInt());
+                    r.fact(
+                            "duplicateCallbacks",
+                            received.path("duplicateCallbacks").asInt());
                     JsonNode last = received.path("last");
                     r.fact("resultStatus", last.path("body").path("status").asText(null));
-                    r.check("complete".equals(last.path("body").path("status").asText()),
+                    r.check(
+                            "complete".equals(last.path("body").path("status").asText()),
                             "the posted result is not complete: " + last.path("body"));
                     r.check(token.equals(last.path("fulfillmentToken").asText()), "X-Fulfillment-Token did not arrive");
-                    r.check(fulfillmentId.equals(last.path("idempotencyKey").asText()), "Idempotency-Key is not the fulfillmentId");
+                    r.check(
+                            fulfillmentId.equals(last.path("idempotencyKey").asText()),
+                            "Idempotency-Key is not the fulfillmentId");
                     if (jobId != null) {
-                        JsonNode job = r.await("job " + jobId + " complete", () -> observe("/v1/fulfillment/jobs/" + jobId),
+                        JsonNode job = r.await(
+                                "job " + jobId + " complete",
+                                () -> observe("/v1/fulfillment/jobs/" + jobId),
                                 j -> "complete".equals(j.path("state").asText()));
                         r.fact("jobState", job.path("state").asText());
                     }
@@ -184,9 +244,12 @@ public final class Flows {
      * (STALE); the cache dropped, it answers {@code EXTERNAL_TIMEOUT} in time. The runner records no timeout.
      */
     public FlowResult dataActionStale() {
-        return run("data-action-stale", "a Data Action call answered within its budget: STALE from the cache while the "
+        return run(
+                "data-action-stale",
+                "a Data Action call answered within its budget: STALE from the cache while the "
                         + "external API takes 20 s, then EXTERNAL_TIMEOUT once the cache is dropped",
-                List.of(AuditTypes.ACTION_COMPLETED, AuditTypes.ACTION_SERVED_STALE, AuditTypes.ACTION_FAILED), r -> {
+                List.of(AuditTypes.ACTION_COMPLETED, AuditTypes.ACTION_SERVED_STALE, AuditTypes.ACTION_FAILED),
+                r -> {
                     long latencyBefore = sim.config().path("externalLatencyMs").asLong(0);
                     long timeoutsBefore = sim.stats().actionRuns().timeout();
                     Map<String, Object> body = Map.of("customerId", "c-" + Trace.hex(4));
@@ -197,25 +260,44 @@ public final class Flows {
                         sim.config(Map.of("externalLatencyMs", 20_000));
                         // HIT while the 5 s TTL lasts; the first answer after it is served STALE within the budget
                         Reply[] later = {first};
-                        Awaitility.await("the cache entry past its TTL").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                        Awaitility.await("the cache entry past its TTL")
+                                .atMost(WAIT)
+                                .pollInterval(Duration.ofMillis(500))
                                 .until(() -> {
                                     later[0] = r.call(gateway, "POST", "/v1/actions/echo", body);
-                                    return !"HIT".equals(later[0].header("X-Cxbridge-Cache").orElse(""));
+                                    return !"HIT"
+                                            .equals(later[0].header("X-Cxbridge-Cache")
+                                                    .orElse(""));
                                 });
-                        r.check("STALE".equals(later[0].header("X-Cxbridge-Cache").orElse("")),
+                        r.check(
+                                "STALE"
+                                        .equals(later[0].header("X-Cxbridge-Cache")
+                                                .orElse("")),
                                 "past the TTL with the API slow, expected STALE: " + later[0]);
-                        r.fact("pastTtl", later[0].header("X-Cxbridge-Cache").orElse("-") + " (Age "
-                                + later[0].header("Age").orElse("-") + " s)");
+                        r.fact(
+                                "pastTtl",
+                                later[0].header("X-Cxbridge-Cache").orElse("-") + " (Age "
+                                        + later[0].header("Age").orElse("-") + " s)");
                         SimControl.ActionRunResult stale = runAction(r, body);
                         r.check("success".equals(stale.outcome()), "the runner's call was not answered 200: " + stale);
-                        r.fact("runnerStale", stale.outcome() + " " + stale.status() + " in " + stale.durationMs() + " ms");
+                        r.fact(
+                                "runnerStale",
+                                stale.outcome() + " " + stale.status() + " in " + stale.durationMs() + " ms");
                         r.expect(r.call(gateway, "DELETE", "/v1/actions/echo/cache", null), 200);
                         SimControl.ActionRunResult timedOut = runAction(r, body);
-                        r.check(timedOut.status() != null && timedOut.status() == 504
-                                        && "EXTERNAL_TIMEOUT".equals(timedOut.body().path("errorCode").asText()),
+                        r.check(
+                                timedOut.status() != null
+                                        && timedOut.status() == 504
+                                        && "EXTERNAL_TIMEOUT"
+                                                .equals(timedOut.body()
+                                                        .path("errorCode")
+                                                        .asText()),
                                 "without the cache expected 504 EXTERNAL_TIMEOUT: " + timedOut);
-                        r.fact("runnerNoCache", timedOut.outcome() + " " + timedOut.status() + " "
-                                + timedOut.body().path("errorCode").asText("-") + " in " + timedOut.durationMs() + " ms");
+                        r.fact(
+                                "runnerNoCache",
+                                timedOut.outcome() + " " + timedOut.status() + " "
+                                        + timedOut.body().path("errorCode").asText("-") + " in " + timedOut.durationMs()
+                                        + " ms");
                         long timeouts = sim.stats().actionRuns().timeout() - timeoutsBefore;
                         r.fact("runnerTimeouts", timeouts);
                         r.check(timeouts == 0, "the Data Action runner abandoned " + timeouts + " call(s)");
@@ -228,19 +310,30 @@ public final class Flows {
     /** The sim calls the action through the gateway the way a Data Action with a 10 s timeout does. */
     private SimControl.ActionRunResult runAction(Run r, Object body) {
         r.calls++;
-        return sim.runAction(endpoints.gatewayUrl() + "/v1/actions/echo",
-                Map.of("X-API-Key", Gateway.DEMO_KEY, "traceparent", r.trace.traceparent()), body, 10_000);
+        return sim.runAction(
+                endpoints.gatewayUrl() + "/v1/actions/echo",
+                Map.of("X-API-Key", Gateway.DEMO_KEY, "traceparent", r.trace.traceparent()),
+                body,
+                10_000);
     }
 
     /** 5. Two retention policies of one objectType within 15 days: the second is merged over the first. */
     public FlowResult retentionOverlap() {
-        return run("retention-overlap", "two retention policies within 15 days: the second overlaps, is merged and deployed",
-                List.of(AuditTypes.RETENTION_SUBMITTED, AuditTypes.RETENTION_DEPLOYED, AuditTypes.RETENTION_OVERLAP_DETECTED,
-                        AuditTypes.RETENTION_SUBMITTED, AuditTypes.RETENTION_DEPLOYED), r -> {
+        return run(
+                "retention-overlap",
+                "two retention policies within 15 days: the second overlaps, is merged and deployed",
+                List.of(
+                        AuditTypes.RETENTION_SUBMITTED,
+                        AuditTypes.RETENTION_DEPLOYED,
+                        AuditTypes.RETENTION_OVERLAP_DETECTED,
+                        AuditTypes.RETENTION_SUBMITTED,
+                        AuditTypes.RETENTION_DEPLOYED),
+                r -> {
                     String objectType = "chat";
                     // Existing policies (earlier runs on this sim) must not overlap the first one.
-                    Reply existing = r.expect(r.call(gateway, "GET",
-                            "/api/v2/datamanagement/retention/policies?pageSize=1000", null), 200);
+                    Reply existing = r.expect(
+                            r.call(gateway, "GET", "/api/v2/datamanagement/retention/policies?pageSize=1000", null),
+                            200);
                     List<Integer> taken = new ArrayList<>();
                     for (JsonNode p : existing.json().path("entities")) {
                         if (objectType.equalsIgnoreCase(p.path("objectType").asText())) {
@@ -248,8 +341,10 @@ public final class Flows {
                         }
                     }
                     int first = IntStream.iterate(30, d -> d + 1)
-                            .filter(d -> taken.stream().allMatch(t -> Math.abs(t - d) > 15 && Math.abs(t - (d + 10)) > 15))
-                            .findFirst().orElseThrow();
+                            .filter(d ->
+                                    taken.stream().allMatch(t -> Math.abs(t - d) > 15 && Math.abs(t - (d + 10)) > 15))
+                            .findFirst()
+                            .orElseThrow();
                     int second = first + 10;
                     r.fact("retentionPeriods", List.of(first, second));
                     JsonNode a = r.deployPolicy(objectType, first);
@@ -260,20 +355,30 @@ public final class Flows {
                     List<String> replaced = new ArrayList<>();
                     b.path("replacedPolicyIds").forEach(x -> replaced.add(x.asText()));
                     r.fact("replacedPolicyIds", replaced);
-                    r.fact("mergedRetentionPeriod", b.path("mergedRetentionPeriod").isNull() ? null
-                            : b.path("mergedRetentionPeriod").asInt());
-                    r.check(firstPolicy != null && replaced.contains(firstPolicy),
+                    r.fact(
+                            "mergedRetentionPeriod",
+                            b.path("mergedRetentionPeriod").isNull()
+                                    ? null
+                                    : b.path("mergedRetentionPeriod").asInt());
+                    r.check(
+                            firstPolicy != null && replaced.contains(firstPolicy),
                             "the second policy does not replace the first: " + b);
-                    r.check(b.path("mergedRetentionPeriod").asInt() == second,
+                    r.check(
+                            b.path("mergedRetentionPeriod").asInt() == second,
                             "merged retention is " + b.path("mergedRetentionPeriod") + ", expected " + second);
                 });
     }
 
     /** 6. A directory read (MISS), read again (HIT-L1), invalidated, read again (MISS). */
     public FlowResult directoryInvalidation() {
-        return run("directory-invalidation", "a directory read, read again, invalidated and read again",
-                List.of(AuditTypes.DIRECTORY_POPULATED, AuditTypes.DIRECTORY_INVALIDATED,
-                        AuditTypes.DIRECTORY_POPULATED + "|" + AuditTypes.DIRECTORY_REFRESHED), r -> {
+        return run(
+                "directory-invalidation",
+                "a directory read, read again, invalidated and read again",
+                List.of(
+                        AuditTypes.DIRECTORY_POPULATED,
+                        AuditTypes.DIRECTORY_INVALIDATED,
+                        AuditTypes.DIRECTORY_POPULATED + "|" + AuditTypes.DIRECTORY_REFRESHED),
+                r -> {
                     String directoryId = "demo_dir_" + Trace.hex(4);
                     Gateway readonly = gateway.as(Gateway.READONLY_KEY);
                     String path = "/v1/directories/" + directoryId + "/entries";
@@ -283,11 +388,17 @@ public final class Flows {
                     r.fact("entries", first.json().path("entries").size());
                     Reply second = r.expect(r.call(readonly, "GET", path, null), 200);
                     cache.add(second.header("X-Cache").orElse("-"));
-                    r.expect(r.call(gateway, "DELETE", "/v1/directories/" + directoryId + "/cache", null), 202, 200, 204);
+                    r.expect(
+                            r.call(gateway, "DELETE", "/v1/directories/" + directoryId + "/cache", null),
+                            202,
+                            200,
+                            204);
                     Reply third = r.expect(r.call(readonly, "GET", path, null), 200);
                     cache.add(third.header("X-Cache").orElse("-"));
                     r.fact("xCache", cache);
-                    r.check(cache.equals(List.of("MISS", "HIT-L1", "MISS")), "X-Cache was " + cache + ", expected [MISS, HIT-L1, MISS]");
+                    r.check(
+                            cache.equals(List.of("MISS", "HIT-L1", "MISS")),
+                            "X-Cache was " + cache + ", expected [MISS, HIT-L1, MISS]");
                 });
     }
 
@@ -296,8 +407,11 @@ public final class Flows {
      * the sources listing names it.
      */
     public FlowResult directoryAgents() {
-        return run("directory-agents", "the agents directory read from the platform's users, then from memory",
-                List.of(), r -> {
+        return run(
+                "directory-agents",
+                "the agents directory read from the platform's users, then from memory",
+                List.of(),
+                r -> {
                     Gateway readonly = gateway.as(Gateway.READONLY_KEY);
                     String path = "/v1/directories/agents/entries";
                     Reply first = r.expect(r.call(readonly, "GET", path, null), 200);
@@ -307,12 +421,14 @@ public final class Flows {
                     r.check(entries.size() > 0, "the agents directory is empty");
                     r.check(entries.size() == 0 || entries.get(0).hasNonNull("email"), "the first agent has no e-mail");
                     Reply second = r.expect(r.call(readonly, "GET", path, null), 200);
-                    r.check(second.header("X-Cache").orElse("-").equals("HIT-L1"),
+                    r.check(
+                            second.header("X-Cache").orElse("-").equals("HIT-L1"),
                             "the second read was " + second.header("X-Cache").orElse("-") + ", expected HIT-L1");
                     Reply sources = r.expect(r.call(readonly, "GET", "/v1/directories", null), 200);
                     boolean listed = false;
                     for (JsonNode s : sources.json().path("entities")) {
-                        listed |= "agents".equals(s.path("id").asText()) && "users".equals(s.path("kind").asText());
+                        listed |= "agents".equals(s.path("id").asText())
+                                && "users".equals(s.path("kind").asText());
                     }
                     r.check(listed, "GET /v1/directories does not list agents as a users source");
                 });
@@ -333,9 +449,10 @@ public final class Flows {
         } catch (RuntimeException | AssertionError e) {
             r.problem("stopped: " + e);
         }
-        Predicate<List<AuditLine>> complete = events -> missing(sequence, events).isEmpty()
-                && count(events, AuditTypes.GATEWAY_REQUEST) >= r.calls;
-        List<AuditLine> events = audit.await(r.trace.traceId(), complete, r.problems.isEmpty() ? WAIT : Duration.ofSeconds(5));
+        Predicate<List<AuditLine>> complete =
+                events -> missing(sequence, events).isEmpty() && count(events, AuditTypes.GATEWAY_REQUEST) >= r.calls;
+        List<AuditLine> events =
+                audit.await(r.trace.traceId(), complete, r.problems.isEmpty() ? WAIT : Duration.ofSeconds(5));
         List<String> missing = missing(sequence, events);
         if (!missing.isEmpty()) {
             r.problem("the audit topic is missing, in order: " + missing + "; it had " + types(events));
@@ -346,7 +463,8 @@ public final class Flows {
         }
         for (AuditLine e : events) {
             if (!r.trace.traceId().equals(e.dataTraceId())) {
-                r.problem(e.type() + " carries traceId " + e.dataTraceId() + " in its data, but ce_traceid " + e.traceId());
+                r.problem(e.type() + " carries traceId " + e.dataTraceId() + " in its data, but ce_traceid "
+                        + e.traceId());
             }
             for (String secret : r.secrets) {
                 if (e.data().toString().contains(secret)) {
@@ -355,14 +473,18 @@ public final class Flows {
             }
         }
         if (events.stream().map(AuditLine::service).distinct().count() < (sequence.isEmpty() ? 1 : 2)) {
-            r.problem("the trace did not cross services: " + events.stream().map(AuditLine::service).distinct().toList());
+            r.problem("the trace did not cross services: "
+                    + events.stream().map(AuditLine::service).distinct().toList());
         }
         return new FlowResult(name, title, r.trace.traceId(), events, r.problems, r.facts);
     }
 
     /** What of {@code sequence} (types, "a|b" for either) is not found, in order, among the non-gateway events. */
     static List<String> missing(List<String> sequence, List<AuditLine> events) {
-        List<String> seen = events.stream().map(AuditLine::type).filter(t -> !AuditTypes.GATEWAY_REQUEST.equals(t)).toList();
+        List<String> seen = events.stream()
+                .map(AuditLine::type)
+                .filter(t -> !AuditTypes.GATEWAY_REQUEST.equals(t))
+                .toList();
         int at = 0;
         for (int i = 0; i < sequence.size(); i++) {
             List<String> accepted = Arrays.asList(sequence.get(i).split("\\|"));
@@ -429,10 +551,13 @@ public final class Flows {
         JsonNode await(String what, Supplier<JsonNode> read, Predicate<JsonNode> done) {
             JsonNode[] last = {null};
             try {
-                Awaitility.await(what).atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
-                    last[0] = read.get();
-                    return last[0] != null && done.test(last[0]);
-                });
+                Awaitility.await(what)
+                        .atMost(WAIT)
+                        .pollInterval(Duration.ofMillis(250))
+                        .until(() -> {
+                            last[0] = read.get();
+                            return last[0] != null && done.test(last[0]);
+                        });
             } catch (ConditionTimeoutException e) {
                 problem("timed out waiting for " + what + "; last seen: " + last[0]);
             }
@@ -440,15 +565,30 @@ public final class Flows {
         }
 
         void awaitAudit(String type) {
-            List<AuditLine> events = audit.await(trace.traceId(), es -> es.stream().anyMatch(e -> type.equals(e.type())), WAIT);
-            check(events.stream().anyMatch(e -> type.equals(e.type())), "no " + type + " on the audit topic; saw " + types(events));
+            List<AuditLine> events =
+                    audit.await(trace.traceId(), es -> es.stream().anyMatch(e -> type.equals(e.type())), WAIT);
+            check(
+                    events.stream().anyMatch(e -> type.equals(e.type())),
+                    "no " + type + " on the audit topic; saw " + types(events));
         }
 
         String submitFailedRun(String actionId) {
             String originalRunId = "run-" + Trace.hex(4);
-            Reply accepted = expect(call(gateway, "POST", "/v1/data-actions/failed-runs", Map.of(
-                    "actionId", actionId, "originalRunId", originalRunId, "lastStatus", 503,
-                    "requestPayload", Map.of("customerId", "c-" + Trace.hex(3), "amount", 10))), 202);
+            Reply accepted = expect(
+                    call(
+                            gateway,
+                            "POST",
+                            "/v1/data-actions/failed-runs",
+                            Map.of(
+                                    "actionId",
+                                    actionId,
+                                    "originalRunId",
+                                    originalRunId,
+                                    "lastStatus",
+                                    503,
+                                    "requestPayload",
+                                    Map.of("customerId", "c-" + Trace.hex(3), "amount", 10))),
+                    202);
             String requestId = accepted.json().path("requestId").asText(null);
             if (requestId == null) {
                 throw new IllegalStateException("no requestId in " + accepted);
@@ -473,10 +613,13 @@ public final class Flows {
             if (requestId == null) {
                 throw new IllegalStateException("no requestId in " + accepted);
             }
-            JsonNode state = await("retention request " + requestId + " finished",
+            JsonNode state = await(
+                    "retention request " + requestId + " finished",
                     () -> observe("/v1/retention/requests/" + requestId),
                     j -> List.of("deployed", "failed").contains(j.path("state").asText()));
-            check("deployed".equals(state.path("state").asText()), "retention request " + requestId + " ended " + state);
+            check(
+                    "deployed".equals(state.path("state").asText()),
+                    "retention request " + requestId + " ended " + state);
             return state;
         }
     }

@@ -21,6 +21,7 @@ public final class Gateway {
 
     /** The local stack's keys (SPEC "The local stack"). */
     public static final String DEMO_KEY = "cxb_demo_key";
+
     public static final String READONLY_KEY = "cxb_readonly_key";
 
     private final String baseUrl;
@@ -28,8 +29,13 @@ public final class Gateway {
     private final HttpClient http;
 
     public Gateway(String baseUrl, String apiKey) {
-        this(baseUrl, apiKey, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build());
+        this(
+                baseUrl,
+                apiKey,
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build());
     }
 
     private Gateway(String baseUrl, String apiKey, HttpClient http) {
@@ -53,20 +59,25 @@ public final class Gateway {
             try {
                 return Json.mapper().readTree(body);
             } catch (JsonProcessingException e) {
-                throw new IllegalStateException(method + " " + path + " answered " + status + " with a body that is not JSON: "
-                        + abbreviate(body), e);
+                throw new IllegalStateException(
+                        method + " " + path + " answered " + status + " with a body that is not JSON: "
+                                + abbreviate(body),
+                        e);
             }
         }
 
         /** A header, case-insensitively. */
         public Optional<String> header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue)
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(Map.Entry::getValue)
                     .findFirst();
         }
 
         @Override
         public String toString() {
-            return method + " " + path + " -> " + status + (body == null || body.isBlank() ? "" : " " + abbreviate(body));
+            return method + " " + path + " -> " + status
+                    + (body == null || body.isBlank() ? "" : " " + abbreviate(body));
         }
     }
 
@@ -86,9 +97,12 @@ public final class Gateway {
     public Reply send(String method, String path, Object body, Trace trace, Map<String, String> headers) {
         HttpRequest.BodyPublisher publisher;
         try {
-            publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(body instanceof String s ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8)
-                    : Json.mapper().writeValueAsBytes(body));
+            publisher = body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(
+                            body instanceof String s
+                                    ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                                    : Json.mapper().writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot serialise " + body, e);
         }

@@ -14,11 +14,29 @@ public record StackEndpoints(int gatewayPort, int simPort, int kafkaPort, Map<St
     public static final int DEFAULT_SIM_PORT = 8090;
     public static final int DEFAULT_KAFKA_PORT = 9092;
     /** Each service's management-port variable of {@code ./stack}, and its default (the API port + 1000). */
-    public static final Map<String, String> MANAGEMENT_PORT_VARIABLES = Map.of("gateway-svc", "GATEWAY_MGMT_PORT",
-            "retry-svc", "RETRY_MGMT_PORT", "fulfillment-svc", "FULFILLMENT_MGMT_PORT",
-            "retention-svc", "RETENTION_MGMT_PORT", "directory-svc", "DIRECTORY_MGMT_PORT");
-    public static final Map<String, Integer> DEFAULT_MANAGEMENT_PORTS = Map.of("gateway-svc", 9080, "retry-svc", 9081,
-            "fulfillment-svc", 9082, "retention-svc", 9083, "directory-svc", 9084);
+    public static final Map<String, String> MANAGEMENT_PORT_VARIABLES = Map.of(
+            "gateway-svc",
+            "GATEWAY_MGMT_PORT",
+            "retry-svc",
+            "RETRY_MGMT_PORT",
+            "fulfillment-svc",
+            "FULFILLMENT_MGMT_PORT",
+            "retention-svc",
+            "RETENTION_MGMT_PORT",
+            "directory-svc",
+            "DIRECTORY_MGMT_PORT");
+
+    public static final Map<String, Integer> DEFAULT_MANAGEMENT_PORTS = Map.of(
+            "gateway-svc",
+            9080,
+            "retry-svc",
+            9081,
+            "fulfillment-svc",
+            9082,
+            "retention-svc",
+            9083,
+            "directory-svc",
+            9084);
 
     public StackEndpoints {
         managementPorts = Map.copyOf(managementPorts);
@@ -33,8 +51,11 @@ public record StackEndpoints(int gatewayPort, int simPort, int kafkaPort, Map<St
         Map<String, Integer> management = new LinkedHashMap<>();
         MANAGEMENT_PORT_VARIABLES.forEach((service, variable) ->
                 management.put(service, port(env, variable, DEFAULT_MANAGEMENT_PORTS.get(service))));
-        return new StackEndpoints(port(env, "GATEWAY_PORT", DEFAULT_GATEWAY_PORT), port(env, "SIM_PORT", DEFAULT_SIM_PORT),
-                port(env, "KAFKA_PORT", DEFAULT_KAFKA_PORT), management);
+        return new StackEndpoints(
+                port(env, "GATEWAY_PORT", DEFAULT_GATEWAY_PORT),
+                port(env, "SIM_PORT", DEFAULT_SIM_PORT),
+                port(env, "KAFKA_PORT", DEFAULT_KAFKA_PORT),
+                management);
     }
 
     public String gatewayUrl() {

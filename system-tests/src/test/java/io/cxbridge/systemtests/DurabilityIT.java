@@ -9,7 +9,6 @@ import io.cxbridge.systemtests.Load.Job;
 import io.cxbridge.testkit.TopicReader;
 import io.cxbridge.testkit.sim.SimControl;
 import io.cxbridge.testkit.sim.SimStats;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,12 +51,14 @@ class DurabilityIT {
 
     /** Seconds of the 20 runs/s + 20 jobs/s load around the Redis outage (half before Redis goes, half during). */
     private static final int OUTAGE_LOAD_SECONDS = Integer.getInteger("cxbridge.systemtests.outage-load-seconds", 10);
+
     private static final int PER_SECOND = 20;
     /** Longer than the Kafka connector's default unprocessed-record limit (60 s) that used to close the consumer. */
     private static final Duration REDIS_AWAY = Duration.ofSeconds(75);
+
     private static final List<String> STATEFUL = List.of("retry-svc", "fulfillment-svc", "retention-svc");
-    private static final List<String> SERVICES = List.of("gateway-svc", "retry-svc", "fulfillment-svc",
-            "retention-svc", "directory-svc");
+    private static final List<String> SERVICES =
+            List.of("gateway-svc", "retry-svc", "fulfillment-svc", "retention-svc", "directory-svc");
     private static final List<String> OBJECT_TYPES = List.of("call", "chat", "email", "task", "interaction", "sms");
     /** Retention periods handed out one by one, 20 days apart: no request overlaps another of this class. */
     private static final AtomicInteger NEXT_PERIOD = new AtomicInteger(400);
@@ -81,8 +82,12 @@ class DurabilityIT {
         Trace trace = Trace.random();
         String validJob = """
                 {"jobId": "%s", "fulfillmentId": "ff-poison-%s", "fulfillmentUrl": "%s/api/v2/dataactions/fulfillments/x",
-                 "fulfillmentToken": "t", "data": {}, "receivedAt": "%s", "deadline": "%s"}"""
-                .formatted(UUID.randomUUID(), tag, endpoints.simUrl(), Instant.now(), Instant.now().plusSeconds(600));
+                 "fulfillmentToken": "t", "data": {}, "receivedAt": "%s", "deadline": "%s"}""".formatted(
+                        UUID.randomUUID(),
+                        tag,
+                        endpoints.simUrl(),
+                        Instant.now(),
+                        Instant.now().plusSeconds(600));
         String validRequest = """
                 {"requestId": "%s", "policy": {"name": "poison-%s", "objectType": "call", "retentionPeriod": 90,
                  "enabled": true}, "dryRun": false}""".formatted(UUID.randomUUID(), tag);
@@ -91,14 +96,24 @@ class DurabilityIT {
                 new String[] {"p-header-" + tag, validJob, Headers.TRACEPARENT, "not-a-trace", "malformed-header"},
                 new String[] {"p-notjson-" + tag, "<job>not json</job>", null, null, "invalid-job"},
                 new String[] {"p-huge-" + tag, Load.twoMiB(validJob), null, null, "record-too-large"},
-                new String[] {"p-invalid-" + tag, validJob.replaceFirst("\"jobId\": \"[^\"]+\"", "\"jobId\": \"x\""),
-                        null, null, "invalid-job"});
+                new String[] {
+                    "p-invalid-" + tag,
+                    validJob.replaceFirst("\"jobId\": \"[^\"]+\"", "\"jobId\": \"x\""),
+                    null,
+                    null,
+                    "invalid-job"
+                });
         List<String[]> requestPoisons = List.of(
                 new String[] {"p-header-" + tag, validRequest, Headers.TRACEPARENT, "00-nope", "malformed-header"},
                 new String[] {"p-notjson-" + tag, "{not json", null, null, "invalid-request"},
                 new String[] {"p-huge-" + tag, Load.twoMiB(validRequest), null, null, "record-too-large"},
-                new String[] {"p-invalid-" + tag, validRequest.replaceFirst("\"requestId\": \"[^\"]+\"",
-                        "\"requestId\": \"x\""), null, null, "invalid-request"});
+                new String[] {
+                    "p-invalid-" + tag,
+                    validRequest.replaceFirst("\"requestId\": \"[^\"]+\"", "\"requestId\": \"x\""),
+                    null,
+                    null,
+                    "invalid-request"
+                });
 
         List<Job> jobs = new ArrayList<>();
         List<String> requests = new ArrayList<>();
@@ -122,7 +137,9 @@ class DurabilityIT {
         awaitDeployed(requests, Duration.ofSeconds(90));
         assertThat(pids()).as("no process restarted").isEqualTo(pids);
         for (String service : STATEFUL) {
-            assertThat(Load.get(mgmt(service, "/q/health/live")).statusCode()).as(service + " live").isEqualTo(200);
+            assertThat(Load.get(mgmt(service, "/q/health/live")).statusCode())
+                    .as(service + " live")
+                    .isEqualTo(200);
         }
     }
 
@@ -149,12 +166,16 @@ class DurabilityIT {
         } finally {
             clients.shutdownNow();
         }
-        await("runs in flight at the sim").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        await("runs in flight at the sim")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> runs.stream().anyMatch(id -> sim.stats().executions(id) > 0));
         int first = sim.revokeTokens();
         Instant firstAt = Instant.now();
         // The second revocation a second later: the tokens fetched after the first 401s die too.
-        await("a second").pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+        await("a second")
+                .pollDelay(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(2))
                 .until(() -> Duration.between(firstAt, Instant.now()).toMillis() >= 1000);
         int second = sim.revokeTokens();
         System.out.printf("tokens revoked: %d, then %d%n", first, second);
@@ -174,15 +195,19 @@ class DurabilityIT {
         sim.fault(Map.of("method", "POST", "path", Flows.executePath(action), "latencyMs", 8000));
         Trace trace = Trace.random();
         List<String> runs = Load.parallel(3, i -> Load.run(gateway, action, i, trace));
-        await("the executes reached the sim").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        await("the executes reached the sim")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> {
                     SimStats s = sim.stats();
                     return runs.stream().allMatch(id -> s.executions(id) > 0);
                 });
         stack.stop("kafka");
         try {
-            await("the sim answered 200 while the broker was away").atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(200)).until(() -> {
+            await("the sim answered 200 while the broker was away")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
                         SimStats s = sim.stats();
                         return runs.stream().allMatch(id -> s.executions(id, 200) == 1);
                     });
@@ -191,12 +216,17 @@ class DurabilityIT {
             stack.up();
         }
         for (String id : runs) {
-            await("run " + id + " succeeded").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+            await("run " + id + " succeeded")
+                    .atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500))
                     .until(() -> "succeeded".equals(runState(id)));
         }
         // Longer than the claim lease (15 s in the tests' stack): a run that was going to go again has gone.
-        await("no second execution").during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(25))
-                .pollInterval(Duration.ofSeconds(1)).until(() -> {
+        await("no second execution")
+                .during(Duration.ofSeconds(20))
+                .atMost(Duration.ofSeconds(25))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
                     SimStats s = sim.stats();
                     return runs.stream().allMatch(id -> s.executions(id) == 1);
                 });
@@ -217,29 +247,39 @@ class DurabilityIT {
         ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
         Map<String, List<Integer>> readiness = new ConcurrentHashMap<>();
         try {
-            clock.scheduleAtFixedRate(() -> {
-                int tick = ticks.getAndIncrement();
-                if (tick >= OUTAGE_LOAD_SECONDS) {
-                    return;
-                }
-                for (int i = 0; i < PER_SECOND; i++) {
-                    int index = tick * PER_SECOND + i;
-                    runs.add(clients.submit(() -> Load.run(gateway, action, index, trace)));
-                    jobs.add(clients.submit(() -> Load.job(gateway, endpoints, jobPrefix + "-" + index, trace)));
-                }
-            }, 0, 1, TimeUnit.SECONDS);
-            await("half the load sent").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+            clock.scheduleAtFixedRate(
+                    () -> {
+                        int tick = ticks.getAndIncrement();
+                        if (tick >= OUTAGE_LOAD_SECONDS) {
+                            return;
+                        }
+                        for (int i = 0; i < PER_SECOND; i++) {
+                            int index = tick * PER_SECOND + i;
+                            runs.add(clients.submit(() -> Load.run(gateway, action, index, trace)));
+                            jobs.add(
+                                    clients.submit(() -> Load.job(gateway, endpoints, jobPrefix + "-" + index, trace)));
+                        }
+                    },
+                    0,
+                    1,
+                    TimeUnit.SECONDS);
+            await("half the load sent")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> ticks.get() >= OUTAGE_LOAD_SECONDS / 2);
 
             stack.stop("redis");
             Instant away = Instant.now();
             try {
                 // Readiness sampled every second for the whole outage; the first 15 s are the services noticing.
-                await("Redis away " + REDIS_AWAY.toSeconds() + " s").pollInterval(Duration.ofSeconds(1))
-                        .atMost(REDIS_AWAY.plusSeconds(30)).until(() -> {
+                await("Redis away " + REDIS_AWAY.toSeconds() + " s")
+                        .pollInterval(Duration.ofSeconds(1))
+                        .atMost(REDIS_AWAY.plusSeconds(30))
+                        .until(() -> {
                             if (Duration.between(away, Instant.now()).toSeconds() >= 15) {
                                 for (String service : STATEFUL) {
-                                    readiness.computeIfAbsent(service, s -> new CopyOnWriteArrayList<>())
+                                    readiness
+                                            .computeIfAbsent(service, s -> new CopyOnWriteArrayList<>())
                                             .add(status(mgmt(service, "/q/health/ready")));
                                 }
                             }
@@ -256,7 +296,9 @@ class DurabilityIT {
         clients.shutdownNow();
         assertThat(runIds).hasSize(OUTAGE_LOAD_SECONDS * PER_SECOND);
         for (String service : STATEFUL) {
-            assertThat(readiness.get(service)).as(service + " readiness while Redis was away").isNotEmpty()
+            assertThat(readiness.get(service))
+                    .as(service + " readiness while Redis was away")
+                    .isNotEmpty()
                     .allMatch(s -> s == 503);
         }
 
@@ -278,13 +320,18 @@ class DurabilityIT {
             String action = "max-pending-" + Trace.hex(3);
             // Slow executes: runs pile up in the schedule faster than they leave it.
             sim.fault(Map.of("method", "POST", "path", Flows.executePath(action), "latencyMs", 200));
-            sampler.scheduleAtFixedRate(() -> {
-                try {
-                    most.accumulateAndGet(Long.parseLong(Load.redisCli(stack, "ZCARD", RETRY_DUE_SET)), Math::max);
-                } catch (RuntimeException e) {
-                    // a sample lost to a busy redis-cli start; the next one comes 100 ms later
-                }
-            }, 0, 100, TimeUnit.MILLISECONDS);
+            sampler.scheduleAtFixedRate(
+                    () -> {
+                        try {
+                            most.accumulateAndGet(
+                                    Long.parseLong(Load.redisCli(stack, "ZCARD", RETRY_DUE_SET)), Math::max);
+                        } catch (RuntimeException e) {
+                            // a sample lost to a busy redis-cli start; the next one comes 100 ms later
+                        }
+                    },
+                    0,
+                    100,
+                    TimeUnit.MILLISECONDS);
             // Straight to the topic, all at once (the gateway would feed them slower than retry-svc works them off).
             List<String> runs = new ArrayList<>();
             try (KafkaProducer<String, String> producer = Load.producer(endpoints)) {
@@ -292,9 +339,9 @@ class DurabilityIT {
                 for (int i = 0; i < 400; i++) {
                     String id = UUID.randomUUID().toString();
                     runs.add(id);
-                    sent.add(producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, action, """
-                            {"requestId": "%s", "actionId": "%s", "originalRunId": "run-%d", "requestPayload": {}}"""
-                            .formatted(id, action, i))));
+                    sent.add(producer.send(
+                            new ProducerRecord<>(Topics.FAILED_RUNS, action, """
+                            {"requestId": "%s", "actionId": "%s", "originalRunId": "run-%d", "requestPayload": {}}""".formatted(id, action, i))));
                 }
                 for (Future<?> f : sent) {
                     f.get();
@@ -308,7 +355,9 @@ class DurabilityIT {
             stack.restart("retry-svc", unset("CXBRIDGE_RETRY_MAX_PENDING"));
         }
         System.out.printf("max-pending 100: at most %d runs pending in Redis%n", most.get());
-        assertThat(most.get()).as("most runs pending in Redis at once").isLessThanOrEqualTo(100)
+        assertThat(most.get())
+                .as("most runs pending in Redis at once")
+                .isLessThanOrEqualTo(100)
                 // else the limit was never reached and this test proves nothing
                 .isGreaterThanOrEqualTo(90);
     }
@@ -321,13 +370,22 @@ class DurabilityIT {
         // connector fail the channel. Nothing else can stop a channel from outside without a test-only hook.
         // The channel's setting as a system property: an environment variable spelling of a channel name with
         // dashes (FAILED_RUNS_IN) is read back as a channel "failed" and stops start-up.
-        stack.restart("retry-svc", Map.of("CXBRIDGE_RETRY_MAX_PENDING", "0", "JAVA_TOOL_OPTIONS",
-                "-Dmp.messaging.incoming.failed-runs-in.throttled.unprocessed-record-max-age.ms=2000"));
+        stack.restart(
+                "retry-svc",
+                Map.of(
+                        "CXBRIDGE_RETRY_MAX_PENDING",
+                        "0",
+                        "JAVA_TOOL_OPTIONS",
+                        "-Dmp.messaging.incoming.failed-runs-in.throttled.unprocessed-record-max-age.ms=2000"));
         try {
-            assertThat(status(mgmt("retry-svc", "/q/health/live"))).as("live before").isEqualTo(200);
+            assertThat(status(mgmt("retry-svc", "/q/health/live")))
+                    .as("live before")
+                    .isEqualTo(200);
             String action = "stuck-" + Trace.hex(3);
             Load.run(gateway, action, 0, Trace.random());
-            await("liveness DOWN").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+            await("liveness DOWN")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
                     .until(() -> status(mgmt("retry-svc", "/q/health/live")) == 503);
             assertThat(Load.get(mgmt("retry-svc", "/q/health/live")).body()).contains("failed-runs-in");
         } finally {
@@ -382,18 +440,25 @@ class DurabilityIT {
         if (poison[2] != null) {
             headers.add(poison[2], poison[3].getBytes(StandardCharsets.UTF_8));
         }
-        producer.send(new ProducerRecord<>(topic, null, poison[0], poison[1], headers)).get();
+        producer.send(new ProducerRecord<>(topic, null, poison[0], poison[1], headers))
+                .get();
     }
 
     /** Each poison is on the DLQ topic under its key with its error class and a reason. */
     private void assertDeadLettered(String dlqTopic, String tag, List<String[]> poisons) {
-        List<ConsumerRecord<String, byte[]>> dead = TopicReader.await(endpoints.kafkaBootstrap(), dlqTopic,
-                poisons.size(), r -> r.key() != null && r.key().endsWith(tag), Duration.ofSeconds(60));
+        List<ConsumerRecord<String, byte[]>> dead = TopicReader.await(
+                endpoints.kafkaBootstrap(),
+                dlqTopic,
+                poisons.size(),
+                r -> r.key() != null && r.key().endsWith(tag),
+                Duration.ofSeconds(60));
         Map<String, Map<String, String>> byKey = new HashMap<>();
         dead.forEach(r -> byKey.put(r.key(), TopicReader.headers(r)));
         for (String[] poison : poisons) {
             Map<String, String> headers = byKey.get(poison[0]);
-            assertThat(headers).as("dead letter of %s on %s", poison[0], dlqTopic).isNotNull();
+            assertThat(headers)
+                    .as("dead letter of %s on %s", poison[0], dlqTopic)
+                    .isNotNull();
             assertThat(headers.get(Headers.ERROR_CLASS)).as(poison[0]).isEqualTo(poison[4]);
             assertThat(headers.get(Headers.ERROR_REASON)).as(poison[0]).isNotBlank();
         }
@@ -404,15 +469,23 @@ class DurabilityIT {
         Set<String> open = ConcurrentHashMap.newKeySet();
         open.addAll(runs);
         try {
-            await("every run succeeded").atMost(within).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                SimStats s = sim.stats();
-                // the sim's 200 first (one stats call), then the service's own word on each run
-                open.removeIf(id -> s.executions(id, 200) > 0 && "succeeded".equals(runState(id)));
-                return open.isEmpty();
-            });
+            await("every run succeeded")
+                    .atMost(within)
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        SimStats s = sim.stats();
+                        // the sim's 200 first (one stats call), then the service's own word on each run
+                        open.removeIf(id -> s.executions(id, 200) > 0 && "succeeded".equals(runState(id)));
+                        return open.isEmpty();
+                    });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError(open.size() + " of " + runs.size() + " runs did not succeed, e.g. "
-                    + open.stream().limit(5).map(id -> id + " " + runState(id)).toList(), e);
+            throw new AssertionError(
+                    open.size() + " of " + runs.size() + " runs did not succeed, e.g. "
+                            + open.stream()
+                                    .limit(5)
+                                    .map(id -> id + " " + runState(id))
+                                    .toList(),
+                    e);
         }
         SimStats s = sim.stats();
         Map<String, Long> twice = new LinkedHashMap<>();
@@ -427,33 +500,48 @@ class DurabilityIT {
     /** Every job's result reached the receiver exactly once, no repeat refused by it either. */
     private void awaitJobsPostedOnce(List<Job> jobs, Duration within) {
         try {
-            await("every job posted").atMost(within).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                SimStats s = sim.stats();
-                return jobs.stream().allMatch(j -> s.callbacks(j.fulfillmentId()) > 0);
-            });
+            await("every job posted")
+                    .atMost(within)
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        SimStats s = sim.stats();
+                        return jobs.stream().allMatch(j -> s.callbacks(j.fulfillmentId()) > 0);
+                    });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             SimStats s = sim.stats();
-            throw new AssertionError("jobs never posted: " + jobs.stream().filter(j -> s.callbacks(j.fulfillmentId()) == 0)
-                    .limit(5).map(j -> j + " " + Load.state(gateway, "/v1/fulfillment/jobs/" + j.jobId())).toList(), e);
+            throw new AssertionError(
+                    "jobs never posted: "
+                            + jobs.stream()
+                                    .filter(j -> s.callbacks(j.fulfillmentId()) == 0)
+                                    .limit(5)
+                                    .map(j -> j + " " + Load.state(gateway, "/v1/fulfillment/jobs/" + j.jobId()))
+                                    .toList(),
+                    e);
         }
         SimStats s = sim.stats();
         for (Job j : jobs) {
             assertThat(s.callbacks(j.fulfillmentId())).as("callbacks of " + j).isEqualTo(1);
-            assertThat(s.duplicateCallbacks(j.fulfillmentId())).as("duplicate callbacks of " + j).isZero();
+            assertThat(s.duplicateCallbacks(j.fulfillmentId()))
+                    .as("duplicate callbacks of " + j)
+                    .isZero();
         }
     }
 
     private void awaitDeployed(List<String> requests, Duration within) {
         Map<String, String> states = new ConcurrentHashMap<>();
-        await("every retention request ended").atMost(within).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            for (String id : requests) {
-                if (!Set.of("deployed", "failed").contains(states.getOrDefault(id, ""))) {
-                    states.put(id, Load.state(gateway, "/v1/retention/requests/" + id));
-                }
-            }
-            return states.values().stream().allMatch(v -> v.equals("deployed") || v.equals("failed"));
-        });
-        assertThat(states).as("retention requests").allSatisfy((id, state) -> assertThat(state).as(id)
-                .isEqualTo("deployed"));
+        await("every retention request ended")
+                .atMost(within)
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    for (String id : requests) {
+                        if (!Set.of("deployed", "failed").contains(states.getOrDefault(id, ""))) {
+                            states.put(id, Load.state(gateway, "/v1/retention/requests/" + id));
+                        }
+                    }
+                    return states.values().stream().allMatch(v -> v.equals("deployed") || v.equals("failed"));
+                });
+        assertThat(states)
+                .as("retention requests")
+                .allSatisfy((id, state) -> assertThat(state).as(id).isEqualTo("deployed"));
     }
 }

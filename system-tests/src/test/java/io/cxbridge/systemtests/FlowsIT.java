@@ -31,16 +31,25 @@ class FlowsIT {
         assertThat(r.problems()).as(r.toString()).isEmpty();
         assertThat(r.fact("statuses")).isEqualTo(List.of(200, 200, 200, 403));
         assertThat(r.fact("postsReachingGenesys")).isEqualTo(1L);
-        assertThat(r.types()).containsExactly(AuditTypes.GATEWAY_REQUEST, AuditTypes.GATEWAY_REQUEST,
-                AuditTypes.GATEWAY_REQUEST, AuditTypes.GATEWAY_REQUEST);
+        assertThat(r.types())
+                .containsExactly(
+                        AuditTypes.GATEWAY_REQUEST,
+                        AuditTypes.GATEWAY_REQUEST,
+                        AuditTypes.GATEWAY_REQUEST,
+                        AuditTypes.GATEWAY_REQUEST);
         assertThat(r.events()).allSatisfy(e -> {
             assertThat(e.source()).isEqualTo("/cxbridge/gateway-svc");
             assertThat(e.traceId()).isEqualTo(r.traceId());
             assertThat(e.dataTraceId()).isEqualTo(r.traceId());
         });
         // Any CloudEvents SDK reads them: binary content mode, the trace id as an extension attribute.
-        ConsumerRecord<String, byte[]> record = TopicReader.await(StackExtension.stack().endpoints().kafkaBootstrap(),
-                Topics.AUDIT, 1, TopicReader.header("ce_traceid", r.traceId()), Duration.ofSeconds(30)).get(0);
+        ConsumerRecord<String, byte[]> record = TopicReader.await(
+                        StackExtension.stack().endpoints().kafkaBootstrap(),
+                        Topics.AUDIT,
+                        1,
+                        TopicReader.header("ce_traceid", r.traceId()),
+                        Duration.ofSeconds(30))
+                .get(0);
         CloudEvent event = TopicReader.cloudEvent(record);
         assertThat(event.getSpecVersion().toString()).isEqualTo("1.0");
         assertThat(event.getType()).isEqualTo(AuditTypes.GATEWAY_REQUEST);
@@ -57,8 +66,9 @@ class FlowsIT {
         assertThat(r.problems()).as(r.toString()).isEmpty();
         assertThat(r.fact("attempts")).isEqualTo(2);
         assertThat(r.fact("executions")).isEqualTo(2L);
-        assertThat(r.types()).containsSubsequence(AuditTypes.GATEWAY_REQUEST, AuditTypes.RETRY_ATTEMPT_FAILED,
-                AuditTypes.RETRY_SUCCEEDED);
+        assertThat(r.types())
+                .containsSubsequence(
+                        AuditTypes.GATEWAY_REQUEST, AuditTypes.RETRY_ATTEMPT_FAILED, AuditTypes.RETRY_SUCCEEDED);
         assertThat(r.services()).containsExactly("gateway-svc", "retry-svc");
     }
 
@@ -71,8 +81,12 @@ class FlowsIT {
         assertThat(r.fact("stateBeforeReplay")).isEqualTo("dead-lettered");
         assertThat(r.fact("executions")).isEqualTo(2L);
         // (the replay request's own gateway event is sent when its answer is done, after retry.replayed)
-        assertThat(r.types()).containsSubsequence(AuditTypes.GATEWAY_REQUEST, AuditTypes.RETRY_DEAD_LETTERED,
-                AuditTypes.RETRY_REPLAYED, AuditTypes.RETRY_SUCCEEDED);
+        assertThat(r.types())
+                .containsSubsequence(
+                        AuditTypes.GATEWAY_REQUEST,
+                        AuditTypes.RETRY_DEAD_LETTERED,
+                        AuditTypes.RETRY_REPLAYED,
+                        AuditTypes.RETRY_SUCCEEDED);
         assertThat(r.types()).filteredOn(AuditTypes.GATEWAY_REQUEST::equals).hasSize(2);
         assertThat(r.fact("replayAnswer").toString()).contains("replayed");
         assertThat(r.services()).contains("gateway-svc", "retry-svc");
@@ -102,8 +116,13 @@ class FlowsIT {
         List<Integer> periods = (List<Integer>) r.fact("retentionPeriods");
         assertThat(r.fact("mergedRetentionPeriod")).isEqualTo(periods.get(1));
         assertThat(r.fact("replacedPolicyIds")).isEqualTo(List.of(r.fact("firstPolicyId")));
-        assertThat(r.types()).containsSubsequence(AuditTypes.RETENTION_SUBMITTED, AuditTypes.RETENTION_DEPLOYED,
-                AuditTypes.RETENTION_OVERLAP_DETECTED, AuditTypes.RETENTION_SUBMITTED, AuditTypes.RETENTION_DEPLOYED);
+        assertThat(r.types())
+                .containsSubsequence(
+                        AuditTypes.RETENTION_SUBMITTED,
+                        AuditTypes.RETENTION_DEPLOYED,
+                        AuditTypes.RETENTION_OVERLAP_DETECTED,
+                        AuditTypes.RETENTION_SUBMITTED,
+                        AuditTypes.RETENTION_DEPLOYED);
         assertThat(r.services()).contains("gateway-svc", "retention-svc");
     }
 
@@ -132,12 +151,18 @@ class FlowsIT {
     @Order(7)
     void badInputIsRefusedWithProblemJsonCarryingTheTraceId() {
         Trace trace = Trace.random();
-        Gateway.Reply refused = flows.gateway().post("/v1/data-actions/failed-runs",
-                java.util.Map.of("actionId", "bad/action", "requestPayload", java.util.Map.of()), trace); // and no originalRunId
+        Gateway.Reply refused = flows.gateway()
+                .post(
+                        "/v1/data-actions/failed-runs",
+                        java.util.Map.of("actionId", "bad/action", "requestPayload", java.util.Map.of()),
+                        trace); // and no originalRunId
 
         assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
-        assertThat(refused.header("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
-        assertThat(refused.json().path("violations").size()).as(refused.toString()).isGreaterThanOrEqualTo(2);
+        assertThat(refused.header("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        assertThat(refused.json().path("violations").size())
+                .as(refused.toString())
+                .isGreaterThanOrEqualTo(2);
         assertThat(refused.json().path("traceId").asText()).isEqualTo(trace.traceId());
     }
 
@@ -149,7 +174,8 @@ class FlowsIT {
         assertThat(r.problems()).as(r.toString()).isEmpty();
         assertThat(r.fact("first")).isEqualTo("MISS");
         assertThat(r.fact("runnerTimeouts")).isEqualTo(0L);
-        assertThat(r.types()).containsSubsequence(AuditTypes.ACTION_COMPLETED, AuditTypes.ACTION_SERVED_STALE,
-                AuditTypes.ACTION_FAILED);
+        assertThat(r.types())
+                .containsSubsequence(
+                        AuditTypes.ACTION_COMPLETED, AuditTypes.ACTION_SERVED_STALE, AuditTypes.ACTION_FAILED);
     }
 }

@@ -36,14 +36,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class Load {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    private Load() {
-    }
+    private Load() {}
 
     /** A submitted fulfillment job: the id the service gave it and the fulfillment id the receiver counts. */
-    record Job(String jobId, String fulfillmentId) {
-    }
+    record Job(String jobId, String fulfillmentId) {}
 
     /** The sim back to normal after a test: no faults, no external latency. */
     static void calm(io.cxbridge.testkit.sim.SimControl sim) {
@@ -54,8 +53,15 @@ final class Load {
     /** Posts one failed run (retried with its requestId until accepted); answers the requestId. */
     static String run(Gateway gateway, String actionId, int index, Trace trace) {
         String requestId = UUID.randomUUID().toString();
-        Map<String, Object> run = Map.of("requestId", requestId, "actionId", actionId, "originalRunId", "run-" + index,
-                "requestPayload", Map.of("i", index));
+        Map<String, Object> run = Map.of(
+                "requestId",
+                requestId,
+                "actionId",
+                actionId,
+                "originalRunId",
+                "run-" + index,
+                "requestPayload",
+                Map.of("i", index));
         accepted("failed run " + requestId, () -> gateway.post("/v1/data-actions/failed-runs", run, trace));
         return requestId;
     }
@@ -63,9 +69,15 @@ final class Load {
     /** Posts one fulfillment job whose result goes to the sim's receiver (retried until accepted). */
     static Job job(Gateway gateway, StackEndpoints endpoints, String fulfillmentId, Trace trace) {
         // A deadline beyond every wait of the tests: a delayed job still ends complete, not DEADLINE_EXCEEDED.
-        Map<String, Object> job = Map.of("fulfillmentUrl", endpoints.simUrl() + "/api/v2/dataactions/fulfillments/"
-                        + fulfillmentId, "fulfillmentToken", "tok-" + fulfillmentId, "data", Map.of("f", fulfillmentId),
-                "deadline", Instant.now().plus(Duration.ofMinutes(15)).toString());
+        Map<String, Object> job = Map.of(
+                "fulfillmentUrl",
+                endpoints.simUrl() + "/api/v2/dataactions/fulfillments/" + fulfillmentId,
+                "fulfillmentToken",
+                "tok-" + fulfillmentId,
+                "data",
+                Map.of("f", fulfillmentId),
+                "deadline",
+                Instant.now().plus(Duration.ofMinutes(15)).toString());
         Reply reply = accepted("job " + fulfillmentId, () -> gateway.post("/v1/fulfillment/execute", job, trace));
         return new Job(reply.json().path("jobId").asText(), fulfillmentId);
     }
@@ -75,10 +87,23 @@ final class Load {
      * answers the requestId.
      */
     static String retention(Gateway gateway, String objectType, int days, Trace trace) {
-        Map<String, Object> policy = Map.of("name", "durable-" + objectType + "-" + days + "d-" + Trace.hex(3),
-                "description", "cxbridge durability test", "objectType", objectType, "retentionPeriod", days,
-                "enabled", true, "schedule", Map.of("frequency", "DAILY", "timezone", "UTC"), "dailyVolumeGB", 1.5);
-        Reply reply = accepted("retention policy " + objectType + " " + days,
+        Map<String, Object> policy = Map.of(
+                "name",
+                "durable-" + objectType + "-" + days + "d-" + Trace.hex(3),
+                "description",
+                "cxbridge durability test",
+                "objectType",
+                objectType,
+                "retentionPeriod",
+                days,
+                "enabled",
+                true,
+                "schedule",
+                Map.of("frequency", "DAILY", "timezone", "UTC"),
+                "dailyVolumeGB",
+                1.5);
+        Reply reply = accepted(
+                "retention policy " + objectType + " " + days,
                 () -> gateway.post("/v1/retention/policies", policy, trace));
         return reply.json().path("requestId").asText();
     }
@@ -124,7 +149,9 @@ final class Load {
 
     private static Reply accepted(String what, Supplier<Reply> post) {
         Reply[] last = {null};
-        await(what + " accepted").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+        await(what + " accepted")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> (last[0] = post.get()).status() == 202);
         return last[0];
     }
@@ -138,7 +165,10 @@ final class Load {
     /** GET on a service's own port (health, metrics); status 0 when it does not answer. */
     static HttpResponse<String> get(String url) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+            return HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException("no answer from " + url, e);
@@ -176,7 +206,8 @@ final class Load {
 
     /** Runs redis-cli against the stack's Redis; answers its output, fails on a non-zero exit. */
     static String redisCli(LocalStack stack, String... args) {
-        List<String> command = new ArrayList<>(List.of("redis-cli", "-p", stack.env().get("REDIS_PORT")));
+        List<String> command =
+                new ArrayList<>(List.of("redis-cli", "-p", stack.env().get("REDIS_PORT")));
         command.addAll(List.of(args));
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

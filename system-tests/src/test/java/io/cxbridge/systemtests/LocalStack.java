@@ -26,9 +26,21 @@ import java.util.concurrent.TimeUnit;
 public final class LocalStack implements AutoCloseable {
 
     /** The port variables of {@code ./stack}. */
-    static final List<String> PORT_VARIABLES = List.of("KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "REDIS_PORT", "SIM_PORT",
-            "GATEWAY_PORT", "RETRY_PORT", "FULFILLMENT_PORT", "RETENTION_PORT", "DIRECTORY_PORT",
-            "GATEWAY_MGMT_PORT", "RETRY_MGMT_PORT", "FULFILLMENT_MGMT_PORT", "RETENTION_MGMT_PORT", "DIRECTORY_MGMT_PORT");
+    static final List<String> PORT_VARIABLES = List.of(
+            "KAFKA_PORT",
+            "KAFKA_CONTROLLER_PORT",
+            "REDIS_PORT",
+            "SIM_PORT",
+            "GATEWAY_PORT",
+            "RETRY_PORT",
+            "FULFILLMENT_PORT",
+            "RETENTION_PORT",
+            "DIRECTORY_PORT",
+            "GATEWAY_MGMT_PORT",
+            "RETRY_MGMT_PORT",
+            "FULFILLMENT_MGMT_PORT",
+            "RETENTION_MGMT_PORT",
+            "DIRECTORY_MGMT_PORT");
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(6);
 
@@ -49,9 +61,14 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts the stack ({@code ./stack up}) and waits until every part is ready. */
     public static LocalStack start() {
-        Path root = Path.of(System.getProperty("cxbridge.root", "..")).toAbsolutePath().normalize();
-        Path state = Path.of(System.getProperty("cxbridge.stack-state", root.resolve("system-tests/target/stack").toString()))
-                .toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("cxbridge.root", ".."))
+                .toAbsolutePath()
+                .normalize();
+        Path state = Path.of(System.getProperty(
+                        "cxbridge.stack-state",
+                        root.resolve("system-tests/target/stack").toString()))
+                .toAbsolutePath()
+                .normalize();
         return start(state, Map.of());
     }
 
@@ -60,12 +77,16 @@ public final class LocalStack implements AutoCloseable {
      * ports, with extra {@code ./stack} variables (e.g. {@code CXBRIDGE_REDIS_HOSTS} for a Redis Cluster).
      */
     public static LocalStack start(String name, Map<String, String> extraEnv) {
-        Path root = Path.of(System.getProperty("cxbridge.root", "..")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("cxbridge.root", ".."))
+                .toAbsolutePath()
+                .normalize();
         return start(root.resolve("system-tests/target").resolve(name).normalize(), extraEnv);
     }
 
     private static LocalStack start(Path state, Map<String, String> extraEnv) {
-        Path root = Path.of(System.getProperty("cxbridge.root", "..")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("cxbridge.root", ".."))
+                .toAbsolutePath()
+                .normalize();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("STACK_STATE", state.toString());
         env.put("READY_TIMEOUT", "240");
@@ -85,8 +106,10 @@ public final class LocalStack implements AutoCloseable {
         // deployment would tune it; nothing else differs from ./stack up.
         env.put("CXBRIDGE_RETRY_CLAIM_LEASE", "15s");
         // The local stack's two clients plus one with 2 s access tokens (SdkLoginIT), as a mounted keys file would be.
-        env.put("_LOCAL_CXBRIDGE_GATEWAY_AUTH_KEYS_FILE",
-                root.resolve("system-tests/src/test/resources/keys/system-test-keys.yaml").toString());
+        env.put(
+                "_LOCAL_CXBRIDGE_GATEWAY_AUTH_KEYS_FILE",
+                root.resolve("system-tests/src/test/resources/keys/system-test-keys.yaml")
+                        .toString());
         env.putAll(extraEnv);
         LocalStack stack = new LocalStack(root, state, env);
         stack.down(); // leftovers of an earlier run that could not stop its stack
@@ -203,20 +226,26 @@ public final class LocalStack implements AutoCloseable {
             Files.createDirectories(state);
             Path out = state.resolve("stack.out");
             long before = Files.exists(out) ? Files.size(out) : 0;
-            Files.writeString(out, "\n$ ./stack " + String.join(" ", args) + "   (" + Instant.now() + ")\n",
-                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-            ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
+            Files.writeString(
+                    out,
+                    "\n$ ./stack " + String.join(" ", args) + "   (" + Instant.now() + ")\n",
+                    StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+            ProcessBuilder pb = new ProcessBuilder(command)
+                    .directory(root.toFile())
+                    .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
             pb.environment().putAll(env);
             Process p = pb.start();
             if (!p.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IllegalStateException("./stack " + String.join(" ", args) + " did not finish within " + COMMAND_TIMEOUT
-                        + tail(out, before));
+                throw new IllegalStateException("./stack " + String.join(" ", args) + " did not finish within "
+                        + COMMAND_TIMEOUT + tail(out, before));
             }
             if (p.exitValue() != 0) {
-                throw new IllegalStateException("./stack " + String.join(" ", args) + " failed (exit " + p.exitValue() + ")"
-                        + tail(out, before));
+                throw new IllegalStateException("./stack " + String.join(" ", args) + " failed (exit " + p.exitValue()
+                        + ")" + tail(out, before));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run ./stack " + String.join(" ", args), e);
@@ -228,8 +257,8 @@ public final class LocalStack implements AutoCloseable {
 
     private static String tail(Path out, long from) throws IOException {
         byte[] all = Files.readAllBytes(out);
-        String text = new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from),
-                StandardCharsets.UTF_8);
+        String text = new String(
+                all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from), StandardCharsets.UTF_8);
         return ":\n" + (text.length() > 6000 ? text.substring(text.length() - 6000) : text);
     }
 

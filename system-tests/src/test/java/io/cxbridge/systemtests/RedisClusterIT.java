@@ -37,8 +37,9 @@ class RedisClusterIT {
     static void startClusterAndStack() {
         cluster = RedisCluster.start();
         try {
-            stack = LocalStack.start("stack-cluster", Map.of("CXBRIDGE_REDIS_HOSTS", cluster.hosts(),
-                    "CXBRIDGE_REDIS_CLIENT_TYPE", "cluster"));
+            stack = LocalStack.start(
+                    "stack-cluster",
+                    Map.of("CXBRIDGE_REDIS_HOSTS", cluster.hosts(), "CXBRIDGE_REDIS_CLIENT_TYPE", "cluster"));
         } catch (RuntimeException e) {
             cluster.close();
             throw e;
@@ -67,23 +68,44 @@ class RedisClusterIT {
         sim.fault(Map.of("method", "POST", "path", Flows.executePath(action), "status", 503, "count", 2));
         List<String> runs = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {
-            Reply accepted = gateway.post("/v1/data-actions/failed-runs", Map.of("actionId", action,
-                    "originalRunId", "run-" + Trace.hex(4), "lastStatus", 503,
-                    "requestPayload", Map.of("customerId", "c-" + i, "amount", 10)), null);
+            Reply accepted = gateway.post(
+                    "/v1/data-actions/failed-runs",
+                    Map.of(
+                            "actionId",
+                            action,
+                            "originalRunId",
+                            "run-" + Trace.hex(4),
+                            "lastStatus",
+                            503,
+                            "requestPayload",
+                            Map.of("customerId", "c-" + i, "amount", 10)),
+                    null);
             assertThat(accepted.status()).as("%s", accepted).isEqualTo(202);
             runs.add(accepted.json().path("requestId").asText());
         }
         for (String id : runs) {
-            await("run " + id + " succeeded").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> "succeeded".equals(gateway.get("/v1/data-actions/failed-runs/" + id, null).json()
-                            .path("state").asText()));
+            await("run " + id + " succeeded")
+                    .atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> "succeeded"
+                            .equals(gateway.get("/v1/data-actions/failed-runs/" + id, null)
+                                    .json()
+                                    .path("state")
+                                    .asText()));
         }
         for (String id : runs) {
-            assertThat(sim.stats().executions(id, 200)).as("200 executions of %s", id).isEqualTo(1);
+            assertThat(sim.stats().executions(id, 200))
+                    .as("200 executions of %s", id)
+                    .isEqualTo(1);
         }
-        assertThat(runs.stream().mapToLong(id -> sim.stats().executions(id, 503)).sum())
-                .as("503 answers, each followed by a retry that succeeded").isEqualTo(2);
-        assertThat(cluster.cli("ZCARD", "{cxbridge:retry}:due")).as("nothing left pending").isEqualTo("0");
+        assertThat(runs.stream()
+                        .mapToLong(id -> sim.stats().executions(id, 503))
+                        .sum())
+                .as("503 answers, each followed by a retry that succeeded")
+                .isEqualTo(2);
+        assertThat(cluster.cli("ZCARD", "{cxbridge:retry}:due"))
+                .as("nothing left pending")
+                .isEqualTo("0");
 
         // A keyed POST through the gateway: the second send is answered from the idempotency record in the cluster.
         String key = "cluster-key-" + Trace.hex(6);
@@ -94,9 +116,11 @@ class RedisClusterIT {
         assertThat(first.status()).as("%s", first).isBetween(200, 201);
         assertThat(second.status()).isEqualTo(first.status());
         assertThat(second.header("Idempotent-Replayed")).as("%s", second).contains("true");
-        assertThat(second.json().path("id").asText()).isEqualTo(first.json().path("id").asText());
+        assertThat(second.json().path("id").asText())
+                .isEqualTo(first.json().path("id").asText());
         assertThat(sim.stats().requests("POST", "/api/v2/routing/queues") - postsBefore)
-                .as("queue creations reaching Genesys").isEqualTo(1);
+                .as("queue creations reaching Genesys")
+                .isEqualTo(1);
 
         // A directory read (its write script touches two keys of one directory) and a read from the cache.
         Gateway readonly = gateway.as(Gateway.READONLY_KEY);
@@ -105,8 +129,11 @@ class RedisClusterIT {
         assertThat(readonly.get(directory, null).status()).isEqualTo(200);
 
         // One Genesys token, in the cluster, used by the gateway (the proxied POST) and retry-svc (the executions).
-        assertThat(cluster.cli("EXISTS", "cxbridge:genesys:token:" + SIM_CLIENT_ID)).isEqualTo("1");
-        assertThat(sim.stats().tokenRequests()).as("token requests at the sim, all processes together").isEqualTo(1);
+        assertThat(cluster.cli("EXISTS", "cxbridge:genesys:token:" + SIM_CLIENT_ID))
+                .isEqualTo("1");
+        assertThat(sim.stats().tokenRequests())
+                .as("token requests at the sim, all processes together")
+                .isEqualTo(1);
 
         List<String> crossSlot = new ArrayList<>();
         for (Path log : logs()) {
@@ -119,8 +146,14 @@ class RedisClusterIT {
 
     private static List<Path> logs() throws IOException {
         List<Path> all = new ArrayList<>();
-        for (String part : List.of("kafka", "genesys-sim", "gateway-svc", "retry-svc", "fulfillment-svc",
-                "retention-svc", "directory-svc")) {
+        for (String part : List.of(
+                "kafka",
+                "genesys-sim",
+                "gateway-svc",
+                "retry-svc",
+                "fulfillment-svc",
+                "retention-svc",
+                "directory-svc")) {
             Path log = stack.log(part);
             assertThat(log).as("the log of %s", part).exists();
             all.add(log);

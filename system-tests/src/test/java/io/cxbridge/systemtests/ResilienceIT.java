@@ -12,12 +12,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Set;
-import java.util.function.Supplier;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -34,6 +34,7 @@ class ResilienceIT {
 
     /** Runs and jobs of the SIGKILL load: small in the suite, the 500 with -Dcxbridge.systemtests.load=500. */
     private static final int LOAD = Integer.getInteger("cxbridge.systemtests.load", 50);
+
     private static final Duration SETTLE = Duration.ofMinutes(3 + LOAD / 100);
 
     private final LocalStack stack = StackExtension.stack();
@@ -57,10 +58,16 @@ class ResilienceIT {
         try {
             Reply proxied = gateway.get("/api/v2/routing/queues?pageSize=5", null);
             assertThat(proxied.status()).as(proxied.toString()).isEqualTo(200);
-            await("POST with Idempotency-Key refused while Redis is away").atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
-                        Reply keyed = gateway.send("POST", "/api/v2/routing/queues", Map.of("name", "while-redis-away"),
-                                null, Map.of("Idempotency-Key", "k-" + UUID.randomUUID()));
+            await("POST with Idempotency-Key refused while Redis is away")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(300))
+                    .untilAsserted(() -> {
+                        Reply keyed = gateway.send(
+                                "POST",
+                                "/api/v2/routing/queues",
+                                Map.of("name", "while-redis-away"),
+                                null,
+                                Map.of("Idempotency-Key", "k-" + UUID.randomUUID()));
                         assertThat(keyed.status()).as(keyed.toString()).isEqualTo(503);
                     });
             Reply cached = gateway.get(entries, null);
@@ -73,9 +80,17 @@ class ResilienceIT {
 
         String key = "k-" + UUID.randomUUID();
         Map<String, String> keyHeader = Map.of("Idempotency-Key", key);
-        await("idempotent writes work again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
-                .untilAsserted(() -> assertThat(gateway.send("POST", "/api/v2/routing/queues",
-                        Map.of("name", "after-redis"), null, keyHeader).status()).isEqualTo(200));
+        await("idempotent writes work again")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(300))
+                .untilAsserted(() -> assertThat(gateway.send(
+                                        "POST",
+                                        "/api/v2/routing/queues",
+                                        Map.of("name", "after-redis"),
+                                        null,
+                                        keyHeader)
+                                .status())
+                        .isEqualTo(200));
         Reply replayed = gateway.send("POST", "/api/v2/routing/queues", Map.of("name", "after-redis"), null, keyHeader);
         assertThat(replayed.header("Idempotent-Replayed")).contains("true");
     }
@@ -92,14 +107,17 @@ class ResilienceIT {
         List<String> runs = submitRuns(actionId, LOAD, load);
         Map<String, String> jobs = submitJobs("ff-crash-" + Trace.hex(3), LOAD, load);
 
-        await("the load under way").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        await("the load under way")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> {
                     SimStats s = sim.stats();
                     return runs.stream().anyMatch(id -> s.executions(id) > 0) && s.externalCalls() > externalBefore;
                 });
         stack.kill("retry-svc", "fulfillment-svc");
         long doneAtKill = StackExtension.audit().events(load.traceId()).stream()
-                .filter(e -> e.type().equals(AuditTypes.RETRY_SUCCEEDED) || e.type().equals(AuditTypes.FULFILLMENT_COMPLETED))
+                .filter(e -> e.type().equals(AuditTypes.RETRY_SUCCEEDED)
+                        || e.type().equals(AuditTypes.FULFILLMENT_COMPLETED))
                 .count();
         stack.up();
 
@@ -129,7 +147,9 @@ class ResilienceIT {
         jobs.putAll(submitJobs("ff-broker-after-" + Trace.hex(3), 10, load));
         assertSettled(load, runs, jobs, 2);
         for (Map.Entry<String, Long> p : pids.entrySet()) {
-            assertThat(stack.pid(p.getKey())).as(p.getKey() + " was not restarted").isEqualTo(p.getValue());
+            assertThat(stack.pid(p.getKey()))
+                    .as(p.getKey() + " was not restarted")
+                    .isEqualTo(p.getValue());
         }
         // And a whole flow, audit trail included, works again.
         FlowResult flow = StackExtension.flows().failedRunRetried();
@@ -142,8 +162,15 @@ class ResilienceIT {
     private List<String> submitRuns(String actionId, int n, Trace trace) {
         return parallel(n, i -> {
             String requestId = UUID.randomUUID().toString();
-            Map<String, Object> run = Map.of("requestId", requestId, "actionId", actionId, "originalRunId", "run-" + i,
-                    "requestPayload", Map.of("i", i));
+            Map<String, Object> run = Map.of(
+                    "requestId",
+                    requestId,
+                    "actionId",
+                    actionId,
+                    "originalRunId",
+                    "run-" + i,
+                    "requestPayload",
+                    Map.of("i", i));
             accepted("failed run " + requestId, () -> gateway.post("/v1/data-actions/failed-runs", run, trace));
             return requestId;
         });
@@ -154,10 +181,17 @@ class ResilienceIT {
         Map<String, String> jobs = new LinkedHashMap<>();
         for (String[] job : parallel(n, i -> {
             String fulfillmentId = prefix + "-" + i;
-            // A deadline beyond the test's waits: a job delayed by the crash still ends complete, not DEADLINE_EXCEEDED.
-            Map<String, Object> job = Map.of("fulfillmentUrl", stack.endpoints().simUrl()
-                            + "/api/v2/dataactions/fulfillments/" + fulfillmentId, "fulfillmentToken", "tok-" + i,
-                    "data", Map.of("i", i), "deadline", Instant.now().plus(Duration.ofMinutes(10)).toString());
+            // A deadline beyond the test's waits: a job delayed by the crash still ends complete, not
+            // DEADLINE_EXCEEDED.
+            Map<String, Object> job = Map.of(
+                    "fulfillmentUrl",
+                    stack.endpoints().simUrl() + "/api/v2/dataactions/fulfillments/" + fulfillmentId,
+                    "fulfillmentToken",
+                    "tok-" + i,
+                    "data",
+                    Map.of("i", i),
+                    "deadline",
+                    Instant.now().plus(Duration.ofMinutes(10)).toString());
             Reply reply = accepted("job " + fulfillmentId, () -> gateway.post("/v1/fulfillment/execute", job, trace));
             return new String[] {reply.json().path("jobId").asText(), fulfillmentId};
         })) {
@@ -172,7 +206,9 @@ class ResilienceIT {
 
     private static Reply accepted(String what, Supplier<Reply> post) {
         Reply[] last = {null};
-        await(what + " accepted").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        await(what + " accepted")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> (last[0] = post.get()).status() == 202);
         return last[0];
     }
@@ -184,59 +220,84 @@ class ResilienceIT {
      * process, or not recorded while the broker was away, is sent again after the claim lease).
      */
     private void assertSettled(Trace trace, List<String> runs, Map<String, String> jobs, int repeatsAllowed) {
-        Set<String> runEnds = Set.of(AuditTypes.RETRY_SUCCEEDED, AuditTypes.RETRY_DEAD_LETTERED, AuditTypes.RETRY_EXHAUSTED);
-        Set<String> jobEnds = Set.of(AuditTypes.FULFILLMENT_COMPLETED, AuditTypes.FULFILLMENT_FAILED,
-                AuditTypes.FULFILLMENT_DEAD_LETTERED);
+        Set<String> runEnds =
+                Set.of(AuditTypes.RETRY_SUCCEEDED, AuditTypes.RETRY_DEAD_LETTERED, AuditTypes.RETRY_EXHAUSTED);
+        Set<String> jobEnds = Set.of(
+                AuditTypes.FULFILLMENT_COMPLETED, AuditTypes.FULFILLMENT_FAILED, AuditTypes.FULFILLMENT_DEAD_LETTERED);
         Set<String> open = new HashSet<>(runs);
         open.addAll(jobs.values());
         try {
-            await("every run and job ended").atMost(SETTLE).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                for (AuditLine e : StackExtension.audit().events(trace.traceId())) {
-                    if (runEnds.contains(e.type()) || jobEnds.contains(e.type())) {
-                        open.remove(e.subject());
-                    }
-                }
-                return open.isEmpty();
-            });
+            await("every run and job ended")
+                    .atMost(SETTLE)
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        for (AuditLine e : StackExtension.audit().events(trace.traceId())) {
+                            if (runEnds.contains(e.type()) || jobEnds.contains(e.type())) {
+                                open.remove(e.subject());
+                            }
+                        }
+                        return open.isEmpty();
+                    });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError(open.size() + " runs/jobs never ended, e.g. " + open.stream().limit(5).toList(), e);
+            throw new AssertionError(
+                    open.size() + " runs/jobs never ended, e.g. "
+                            + open.stream().limit(5).toList(),
+                    e);
         }
         // The audit event is acknowledged before the state is written: the APIs may lag by a moment.
         Map<String, String> runStates = new LinkedHashMap<>();
         Map<String, String> jobStates = new LinkedHashMap<>();
         Map<String, Long> runAttempts = new LinkedHashMap<>();
-        await("the APIs agree").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            for (String id : runs) {
-                if (!List.of("succeeded", "dead-lettered").contains(runStates.getOrDefault(id, ""))) {
-                    Reply reply = gateway.get("/v1/data-actions/failed-runs/" + id, null);
-                    runStates.put(id, state(reply));
-                    runAttempts.put(id, reply.status() == 200 ? reply.json().path("attempts").asLong() : 0L);
-                }
-            }
-            for (String jobId : jobs.keySet()) {
-                if (!List.of("complete", "failed", "dead-lettered").contains(jobStates.getOrDefault(jobId, ""))) {
-                    jobStates.put(jobId, state(gateway.get("/v1/fulfillment/jobs/" + jobId, null)));
-                }
-            }
-            assertThat(runStates.values()).allMatch(st -> st.equals("succeeded") || st.equals("dead-lettered"));
-            // A job posted just before the kill is settled on redelivery (its outcome recorded, nothing posted again).
-            assertThat(jobStates).allSatisfy((jobId, st) -> assertThat(st).as("job " + jobId)
-                    .isIn("complete", "failed", "dead-lettered"));
-        });
+        await("the APIs agree")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    for (String id : runs) {
+                        if (!List.of("succeeded", "dead-lettered").contains(runStates.getOrDefault(id, ""))) {
+                            Reply reply = gateway.get("/v1/data-actions/failed-runs/" + id, null);
+                            runStates.put(id, state(reply));
+                            runAttempts.put(
+                                    id,
+                                    reply.status() == 200
+                                            ? reply.json().path("attempts").asLong()
+                                            : 0L);
+                        }
+                    }
+                    for (String jobId : jobs.keySet()) {
+                        if (!List.of("complete", "failed", "dead-lettered")
+                                .contains(jobStates.getOrDefault(jobId, ""))) {
+                            jobStates.put(jobId, state(gateway.get("/v1/fulfillment/jobs/" + jobId, null)));
+                        }
+                    }
+                    assertThat(runStates.values()).allMatch(st -> st.equals("succeeded") || st.equals("dead-lettered"));
+                    // A job posted just before the kill is settled on redelivery (its outcome recorded, nothing posted
+                    // again).
+                    assertThat(jobStates)
+                            .allSatisfy((jobId, st) ->
+                                    assertThat(st).as("job " + jobId).isIn("complete", "failed", "dead-lettered"));
+                });
         SimStats s = sim.stats();
         for (String id : runs) {
-            assertThat(s.executions(id)).as("executions of run " + id + " (" + runStates.get(id) + ")")
+            assertThat(s.executions(id))
+                    .as("executions of run " + id + " (" + runStates.get(id) + ")")
                     .isBetween(1L, runAttempts.get(id) + repeatsAllowed);
         }
         for (Map.Entry<String, String> job : jobs.entrySet()) {
             String fulfillmentId = job.getValue();
-            assertThat(s.callbacks(fulfillmentId)).as("accepted callbacks of " + fulfillmentId).isLessThanOrEqualTo(1L);
+            assertThat(s.callbacks(fulfillmentId))
+                    .as("accepted callbacks of " + fulfillmentId)
+                    .isLessThanOrEqualTo(1L);
             if (!"dead-lettered".equals(jobStates.get(job.getKey()))) {
-                assertThat(s.callbacks(fulfillmentId)).as("the result of " + fulfillmentId + " reached the receiver").isEqualTo(1L);
+                assertThat(s.callbacks(fulfillmentId))
+                        .as("the result of " + fulfillmentId + " reached the receiver")
+                        .isEqualTo(1L);
             }
         }
-        System.out.printf("settled: runs %s, jobs %s, duplicate callbacks refused by the receiver %d%n",
-                count(runStates), count(jobStates), jobs.values().stream().mapToLong(s::duplicateCallbacks).sum());
+        System.out.printf(
+                "settled: runs %s, jobs %s, duplicate callbacks refused by the receiver %d%n",
+                count(runStates),
+                count(jobStates),
+                jobs.values().stream().mapToLong(s::duplicateCallbacks).sum());
     }
 
     private static Map<String, Long> count(Map<String, String> outcomes) {

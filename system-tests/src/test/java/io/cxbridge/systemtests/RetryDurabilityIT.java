@@ -68,7 +68,9 @@ class RetryDurabilityIT {
         }
         // The action's breaker opens after a few 503s: the runs then wait in Redis (deferred, not attempted) for
         // its probes, so they stay pending through the Redis failures below instead of being exhausted.
-        await("every run pending in retry-svc").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+        await("every run pending in retry-svc")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(1))
                 .until(() -> runs.stream().allMatch(id -> "pending".equals(state(id))));
         String dlqBefore = dlqListing(deadAction);
         String fulfillmentDlqBefore = fulfillmentDeadLetters();
@@ -84,15 +86,21 @@ class RetryDurabilityIT {
         stack.stop("redis");
         wipe(stack.dataDir("redis"));
         stack.up();
-        await("every service that keeps state in Redis counted the loss and rebuilt").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(500)).until(() -> STATEFUL.stream()
+        await("every service that keeps state in Redis counted the loss and rebuilt")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> STATEFUL.stream()
                         .allMatch(service -> losses(service) >= lossesBefore.get(service) + 1 && ready(service)));
         for (String service : STATEFUL) {
-            assertThat(losses(service)).as("%s: one loss, counted once", service)
+            assertThat(losses(service))
+                    .as("%s: one loss, counted once", service)
                     .isEqualTo(lossesBefore.get(service) + 1);
         }
-        assertThat(dlqListing(deadAction)).as("the DLQ API lists the same dead letters").isEqualTo(dlqBefore);
-        assertThat(fulfillmentDeadLetters()).as("fulfillment-svc's DLQ API lists the same dead letters")
+        assertThat(dlqListing(deadAction))
+                .as("the DLQ API lists the same dead letters")
+                .isEqualTo(dlqBefore);
+        assertThat(fulfillmentDeadLetters())
+                .as("fulfillment-svc's DLQ API lists the same dead letters")
                 .isEqualTo(fulfillmentDlqBefore);
 
         sim.clearFaults();
@@ -100,7 +108,8 @@ class RetryDurabilityIT {
             awaitState(id, "succeeded", Duration.ofSeconds(150));
         }
         assertThat(sim.stats().requests("POST", Flows.executePath(action), 200))
-                .as("exactly one 200 execution per run").isEqualTo(runs.size());
+                .as("exactly one 200 execution per run")
+                .isEqualTo(runs.size());
     }
 
     @Test
@@ -112,37 +121,47 @@ class RetryDurabilityIT {
         try (KafkaProducer<String, String> producer = Load.producer(stack.endpoints())) {
             for (int i = 0; i < 50; i++) {
                 if (i == 10) {
-                    ProducerRecord<String, String> r = new ProducerRecord<>(Topics.FAILED_RUNS, action,
-                            run(UUID.randomUUID().toString(), action));
+                    ProducerRecord<String, String> r = new ProducerRecord<>(
+                            Topics.FAILED_RUNS, action, run(UUID.randomUUID().toString(), action));
                     r.headers().add(Headers.REPLAYED_AT, "not-a-date".getBytes(StandardCharsets.UTF_8));
                     producer.send(r).get();
                 } else if (i == 20) {
-                    producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, action, "not json at all")).get();
+                    producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, action, "not json at all"))
+                            .get();
                 } else if (i == 30) {
-                    producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, action,
-                            run(UUID.randomUUID().toString(), "not a valid action id"))).get();
+                    producer.send(new ProducerRecord<>(
+                                    Topics.FAILED_RUNS,
+                                    action,
+                                    run(UUID.randomUUID().toString(), "not a valid action id")))
+                            .get();
                 } else if (i == 40) {
-                    ProducerRecord<String, String> r = new ProducerRecord<>(Topics.FAILED_RUNS, action,
-                            run(UUID.randomUUID().toString(), action));
+                    ProducerRecord<String, String> r = new ProducerRecord<>(
+                            Topics.FAILED_RUNS, action, run(UUID.randomUUID().toString(), action));
                     r.headers().add(Headers.SCHEMA_VERSION, "7".getBytes(StandardCharsets.UTF_8));
                     producer.send(r).get();
                 } else if (i == 45) {
                     // 2 MiB once decompressed (it reaches the broker gzipped, under the broker's 1 MiB)
-                    producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, action,
-                            Load.twoMiB(run(UUID.randomUUID().toString(), action)))).get();
+                    producer.send(new ProducerRecord<>(
+                                    Topics.FAILED_RUNS,
+                                    action,
+                                    Load.twoMiB(run(UUID.randomUUID().toString(), action))))
+                            .get();
                 }
                 String id = UUID.randomUUID().toString();
                 valid.add(id);
-                producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, action, run(id, action))).get();
+                producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, action, run(id, action)))
+                        .get();
             }
         }
         for (String id : valid) {
             awaitState(id, "succeeded", Duration.ofSeconds(120));
         }
-        JsonNode dlq = Json.mapper().readTree(gateway.get("/v1/data-actions/dlq?pageSize=100", null).body());
+        JsonNode dlq = Json.mapper()
+                .readTree(gateway.get("/v1/data-actions/dlq?pageSize=100", null).body());
         List<String> reasons = new ArrayList<>();
         dlq.path("entities").forEach(e -> reasons.add(e.path("reason").asText()));
-        assertThat(reasons).anyMatch(r -> r.contains("cxbridge-replayed-at") && r.contains("not-a-date"))
+        assertThat(reasons)
+                .anyMatch(r -> r.contains("cxbridge-replayed-at") && r.contains("not-a-date"))
                 .anyMatch(r -> r.contains("not a FailedRun JSON object"))
                 .anyMatch(r -> r.contains("actionId"))
                 .anyMatch(r -> r.contains("unknown schema version"))
@@ -155,7 +174,9 @@ class RetryDurabilityIT {
     void anEvictingRedisMakesRetrySvcUnreadyNamingTheSetting() throws Exception {
         Load.redisCli(stack, "CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
         try {
-            await("retry-svc unready").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
+            await("retry-svc unready")
+                    .atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(500))
                     .untilAsserted(() -> {
                         HttpResponse<String> r = Load.get(mgmt("retry-svc", "/q/health/ready"));
                         assertThat(r.statusCode()).isEqualTo(503);
@@ -164,7 +185,9 @@ class RetryDurabilityIT {
         } finally {
             Load.redisCli(stack, "CONFIG", "SET", "maxmemory-policy", "noeviction");
         }
-        await("retry-svc ready again").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
+        await("retry-svc ready again")
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> ready("retry-svc"));
     }
 
@@ -172,8 +195,7 @@ class RetryDurabilityIT {
 
     private static String run(String requestId, String actionId) {
         return """
-                {"requestId": "%s", "actionId": "%s", "originalRunId": "run-%s", "requestPayload": {"n": 1}}"""
-                .formatted(requestId, actionId, requestId);
+                {"requestId": "%s", "actionId": "%s", "originalRunId": "run-%s", "requestPayload": {"n": 1}}""".formatted(requestId, actionId, requestId);
     }
 
     /** Posts {@code n} runs through the gateway, 8 at a time; answers their requestIds. */
@@ -187,17 +209,22 @@ class RetryDurabilityIT {
     }
 
     private void awaitState(String requestId, String state, Duration within) {
-        await("run " + requestId + " " + state).atMost(within).pollInterval(Duration.ofMillis(250))
+        await("run " + requestId + " " + state)
+                .atMost(within)
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> state.equals(state(requestId)));
     }
 
     /** The DLQ entries of an action as the API lists them (ids, classes, reasons), in a stable order. */
     private String dlqListing(String actionId) throws IOException {
-        JsonNode page = Json.mapper().readTree(gateway.get("/v1/data-actions/dlq?pageSize=100&actionId=" + actionId,
-                null).body());
+        JsonNode page = Json.mapper()
+                .readTree(gateway.get("/v1/data-actions/dlq?pageSize=100&actionId=" + actionId, null)
+                        .body());
         TreeSet<String> lines = new TreeSet<>();
-        page.path("entities").forEach(e -> lines.add(e.path("requestId").asText() + " " + e.path("errorClass").asText()
-                + " " + e.path("reason").asText() + " " + e.path("attempts").asInt()));
+        page.path("entities")
+                .forEach(e -> lines.add(e.path("requestId").asText() + " "
+                        + e.path("errorClass").asText() + " " + e.path("reason").asText() + " "
+                        + e.path("attempts").asInt()));
         assertThat(lines).as("dead letters of %s", actionId).isNotEmpty();
         return String.join("\n", lines);
     }
@@ -236,13 +263,20 @@ class RetryDurabilityIT {
                 String fulfillmentId = "durable-" + i + "-" + Trace.hex(3);
                 producer.send(new ProducerRecord<>(Topics.FULFILLMENT_JOBS, fulfillmentId, """
                         {"jobId": "%s", "fulfillmentId": "%s", "fulfillmentUrl": "%s/api/v2/dataactions/fulfillments/%s",
-                         "fulfillmentToken": "not-sealed", "data": {}, "receivedAt": "%s", "deadline": "%s"}"""
-                        .formatted(UUID.randomUUID(), fulfillmentId, stack.endpoints().simUrl(), fulfillmentId,
-                                java.time.Instant.now(), java.time.Instant.now().plusSeconds(3600)))).get();
+                         "fulfillmentToken": "not-sealed", "data": {}, "receivedAt": "%s", "deadline": "%s"}""".formatted(
+                                        UUID.randomUUID(),
+                                        fulfillmentId,
+                                        stack.endpoints().simUrl(),
+                                        fulfillmentId,
+                                        java.time.Instant.now(),
+                                        java.time.Instant.now().plusSeconds(3600))))
+                        .get();
             }
         }
-        await("fulfillment-svc lists the two dead letters").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(500)).until(() -> fulfillmentDeadLetterCount() >= before + 2);
+        await("fulfillment-svc lists the two dead letters")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> fulfillmentDeadLetterCount() >= before + 2);
     }
 
     private int fulfillmentDeadLetterCount() {
@@ -258,9 +292,12 @@ class RetryDurabilityIT {
             Reply r = gateway.get("/v1/fulfillment/dlq?pageSize=100&pageNumber=" + page, null);
             assertThat(r.status()).as(r.toString()).isEqualTo(200);
             JsonNode body = r.json();
-            body.path("entities").forEach(e -> lines.add(e.path("jobId").asText() + " " + e.path("fulfillmentId")
-                    .asText() + " " + e.path("errorClass").asText() + " " + e.path("reason").asText() + " "
-                    + e.path("attempts").asInt()));
+            body.path("entities")
+                    .forEach(e -> lines.add(e.path("jobId").asText() + " "
+                            + e.path("fulfillmentId").asText() + " "
+                            + e.path("errorClass").asText() + " "
+                            + e.path("reason").asText() + " "
+                            + e.path("attempts").asInt()));
             if (page >= body.path("pageCount").asInt()) {
                 break;
             }
@@ -275,7 +312,9 @@ class RetryDurabilityIT {
             return;
         }
         try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).filter(f -> !f.equals(dir)).forEach(f -> f.toFile().delete());
+            files.sorted(Comparator.reverseOrder())
+                    .filter(f -> !f.equals(dir))
+                    .forEach(f -> f.toFile().delete());
         }
     }
 }

@@ -27,7 +27,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(StackExtension.class)
 class SdkLoginIT {
 
-    private static final Path JS = Path.of(System.getProperty("cxbridge.root", "..")).toAbsolutePath().normalize()
+    private static final Path JS = Path.of(System.getProperty("cxbridge.root", ".."))
+            .toAbsolutePath()
+            .normalize()
             .resolve("system-tests/js");
     private static JsonNode run;
     private static String output;
@@ -39,10 +41,18 @@ class SdkLoginIT {
             exec(List.of("npm", "ci", "--no-audit", "--no-fund"), 300);
         }
         StackEndpoints endpoints = StackExtension.stack().endpoints();
-        output = exec(List.of("node", "sdk-login.js"), 120, "GATEWAY_PORT", String.valueOf(endpoints.gatewayPort()),
-                "API_PREFIX", "genesys");
-        run = Json.mapper().readTree(output.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow(
-                () -> new AssertionError("sdk-login.js printed no result:\n" + output)));
+        output = exec(
+                List.of("node", "sdk-login.js"),
+                120,
+                "GATEWAY_PORT",
+                String.valueOf(endpoints.gatewayPort()),
+                "API_PREFIX",
+                "genesys");
+        run = Json.mapper()
+                .readTree(output.lines()
+                        .filter(l -> l.startsWith("{"))
+                        .reduce((a, b) -> b)
+                        .orElseThrow(() -> new AssertionError("sdk-login.js printed no result:\n" + output)));
     }
 
     @Test
@@ -54,7 +64,8 @@ class SdkLoginIT {
         assertThat(run.at("/created/ok").asBoolean()).as(output).isTrue();
         String id = run.at("/created/id").asText();
         assertThat(run.at("/read/id").asText()).isEqualTo(id);
-        assertThat(run.at("/read/name").asText()).isEqualTo(run.at("/created/name").asText());
+        assertThat(run.at("/read/name").asText())
+                .isEqualTo(run.at("/created/name").asText());
         assertThat(run.at("/listed/ok").asBoolean()).as(output).isTrue();
         List<String> names = new ArrayList<>();
         run.at("/listed/names").forEach(n -> names.add(n.asText()));
@@ -63,8 +74,10 @@ class SdkLoginIT {
         // The sim answers 401 to any bearer it did not issue itself: its 200 for this read means it saw the org's
         // token, never the client key or the gateway's token.
         SimControl sim = new SimControl(StackExtension.stack().endpoints().simUrl());
-        assertThat(sim.stats().requests("GET", "/api/v2/routing/queues/" + id, 200)).isEqualTo(1);
-        assertThat(sim.stats().requests("GET", "/api/v2/routing/queues/" + id, 401)).isZero();
+        assertThat(sim.stats().requests("GET", "/api/v2/routing/queues/" + id, 200))
+                .isEqualTo(1);
+        assertThat(sim.stats().requests("GET", "/api/v2/routing/queues/" + id, 401))
+                .isZero();
     }
 
     @Test
@@ -126,8 +139,9 @@ class SdkLoginIT {
         assertThat(token).startsWith("cxbt_");
         for (String part : List.of("gateway-svc", "genesys-sim")) {
             String log = Files.readString(StackExtension.stack().log(part), StandardCharsets.UTF_8);
-            assertThat(log).as(part + " log").doesNotContain("cxb_demo_key", "cxb_readonly_key", "cxb_sdk_short_key",
-                    token, token.substring(5));
+            assertThat(log)
+                    .as(part + " log")
+                    .doesNotContain("cxb_demo_key", "cxb_readonly_key", "cxb_sdk_short_key", token, token.substring(5));
         }
     }
 

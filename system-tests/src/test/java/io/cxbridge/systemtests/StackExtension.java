@@ -45,8 +45,9 @@ public final class StackExtension implements BeforeAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        running = context.getRoot().getStore(NS).getOrComputeIfAbsent("stack", k -> new Running(LocalStack.start()),
-                Running.class);
+        running = context.getRoot()
+                .getStore(NS)
+                .getOrComputeIfAbsent("stack", k -> new Running(LocalStack.start()), Running.class);
     }
 
     static LocalStack stack() {

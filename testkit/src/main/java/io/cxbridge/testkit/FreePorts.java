@@ -25,6 +25,5 @@ final class FreePorts {
         }
     }
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 }

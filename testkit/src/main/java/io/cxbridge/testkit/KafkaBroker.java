@@ -109,8 +109,9 @@ public final class KafkaBroker {
             throw new UncheckedIOException(e);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(),
-                "-c", config.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8));
+        int rc = StorageTool.execute(
+                new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8));
         if (rc != 0) {
             throw new IllegalStateException("kafka storage format failed: " + out.toString(StandardCharsets.UTF_8));
         }

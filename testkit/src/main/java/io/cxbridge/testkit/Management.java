@@ -11,8 +11,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 public final class Management {
 
-    private Management() {
-    }
+    private Management() {}
 
     /** A RestAssured request to the management port; paths keep their {@code /q/...} form. */
     public static RequestSpecification given() {
@@ -21,7 +20,8 @@ public final class Management {
 
     /** The port the management interface of the running test application listens on. */
     public static int port() {
-        // In a @QuarkusTest the test-port key reads Quarkus's value registry, so a random port (0) answers the bound one.
+        // In a @QuarkusTest the test-port key reads Quarkus's value registry, so a random port (0) answers the bound
+        // one.
         return ConfigProvider.getConfig().getValue("quarkus.management.test-port", Integer.class);
     }
 }

@@ -117,16 +117,35 @@ public final class RedisCluster implements AutoCloseable {
             Path nodeDir = dir.resolve(String.valueOf(port));
             try {
                 Files.createDirectories(nodeDir);
-                nodes.add(new ProcessBuilder(List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                        "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                        "--cluster-node-timeout", "5000", "--save", "", "--appendonly", "yes",
-                        "--appendfsync", "always", "--maxmemory-policy", "noeviction", "--dir", nodeDir.toString()))
+                nodes.add(new ProcessBuilder(List.of(
+                                binary,
+                                "--port",
+                                String.valueOf(port),
+                                "--bind",
+                                "127.0.0.1",
+                                "--cluster-enabled",
+                                "yes",
+                                "--cluster-config-file",
+                                "nodes.conf",
+                                "--cluster-node-timeout",
+                                "5000",
+                                "--save",
+                                "",
+                                "--appendonly",
+                                "yes",
+                                "--appendfsync",
+                                "always",
+                                "--maxmemory-policy",
+                                "noeviction",
+                                "--dir",
+                                nodeDir.toString()))
                         .redirectErrorStream(true)
                         .redirectOutput(nodeDir.resolve("redis.log").toFile())
                         .start());
             } catch (IOException e) {
-                throw new IllegalStateException("cannot start " + binary
-                        + " (install the Debian package redis-server, or set REDIS_SERVER)", e);
+                throw new IllegalStateException(
+                        "cannot start " + binary + " (install the Debian package redis-server, or set REDIS_SERVER)",
+                        e);
             }
         }
         for (int port : ports) {
@@ -146,7 +165,8 @@ public final class RedisCluster implements AutoCloseable {
 
     private void awaitOk() {
         for (int port : ports) {
-            await("node " + port + " reports cluster_state:ok",
+            await(
+                    "node " + port + " reports cluster_state:ok",
                     () -> cliNode(port, "CLUSTER", "INFO").contains("cluster_state:ok"));
         }
     }

@@ -64,21 +64,34 @@ public final class RedisServer {
         }
         String binary = binary();
         try {
-            process = new ProcessBuilder(List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "yes", "--appendfsync", "always",
-                    "--maxmemory-policy", "noeviction", "--dir", dir.toString()))
+            process = new ProcessBuilder(List.of(
+                            binary,
+                            "--port",
+                            String.valueOf(port),
+                            "--bind",
+                            "127.0.0.1",
+                            "--save",
+                            "",
+                            "--appendonly",
+                            "yes",
+                            "--appendfsync",
+                            "always",
+                            "--maxmemory-policy",
+                            "noeviction",
+                            "--dir",
+                            dir.toString()))
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("redis.log").toFile())
                     .start();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start " + binary
-                    + " (install the Debian package redis-server, or set REDIS_SERVER)", e);
+            throw new IllegalStateException(
+                    "cannot start " + binary + " (install the Debian package redis-server, or set REDIS_SERVER)", e);
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!ping()) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("redis-server did not answer PING on port " + port + "; see "
-                        + dir.resolve("redis.log"));
+                throw new IllegalStateException(
+                        "redis-server did not answer PING on port " + port + "; see " + dir.resolve("redis.log"));
             }
             Thread.onSpinWait();
         }

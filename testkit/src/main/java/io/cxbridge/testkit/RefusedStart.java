@@ -19,18 +19,25 @@ import java.util.concurrent.TimeUnit;
 public final class RefusedStart {
 
     /** How the process ended: its exit code and everything it printed. */
-    public record Result(int exitCode, String output) {
-    }
+    public record Result(int exitCode, String output) {}
 
     /** Properties every service needs to get as far as its own start-up checks (nothing is contacted). */
     public static Map<String, String> minimalConfig() {
-        return Map.of("quarkus.http.port", "0",
-                "cxbridge.genesys.base-url", "http://127.0.0.1:9",
-                "cxbridge.genesys.client-id", "x",
-                "cxbridge.genesys.client-secret", "y",
-                "cxbridge.genesys.token-encryption.current-key-id", "k",
-                "cxbridge.genesys.token-encryption.keys", "k=5VFldDlsLCf8FoJ1yZEhAADQAFY0HpKuLhvTiVAif8Q=",
-                "quarkus.log.console.json.enabled", "false");
+        return Map.of(
+                "quarkus.http.port",
+                "0",
+                "cxbridge.genesys.base-url",
+                "http://127.0.0.1:9",
+                "cxbridge.genesys.client-id",
+                "x",
+                "cxbridge.genesys.client-secret",
+                "y",
+                "cxbridge.genesys.token-encryption.current-key-id",
+                "k",
+                "cxbridge.genesys.token-encryption.keys",
+                "k=5VFldDlsLCf8FoJ1yZEhAADQAFY0HpKuLhvTiVAif8Q=",
+                "quarkus.log.console.json.enabled",
+                "false");
     }
 
     public static Result run(String module, Map<String, String> properties, Duration timeout) throws Exception {
@@ -42,7 +49,10 @@ public final class RefusedStart {
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(jar.toString());
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         try {
             boolean exited = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             String out = Files.readString(log, StandardCharsets.UTF_8);
@@ -60,6 +70,5 @@ public final class RefusedStart {
         }
     }
 
-    private RefusedStart() {
-    }
+    private RefusedStart() {}
 }

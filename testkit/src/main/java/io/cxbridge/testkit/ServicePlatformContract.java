@@ -59,23 +59,30 @@ public abstract class ServicePlatformContract {
     @Test
     void liveAndReadyWithBothDependencies() {
         mgmt().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> mgmt().get("/q/health/ready").then()
-                .statusCode(200)
-                .body("status", equalTo("UP"))
-                .body("checks.find { it.name == 'dependencies' }.data.kafka", equalTo("up"))
-                .body("checks.find { it.name == 'dependencies' }.data.redis", equalTo("up")));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> mgmt().get("/q/health/ready")
+                        .then()
+                        .statusCode(200)
+                        .body("status", equalTo("UP"))
+                        .body("checks.find { it.name == 'dependencies' }.data.kafka", equalTo("up"))
+                        .body("checks.find { it.name == 'dependencies' }.data.redis", equalTo("up")));
     }
 
     @Test
     void exposesPrometheusMetricsAndOpenApi() {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> mgmt().get("/q/metrics").then().statusCode(200)
-                .body(containsString("cxbridge_dependency_up{dependency=\"redis\"} 1.0")));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> mgmt().get("/q/metrics")
+                        .then()
+                        .statusCode(200)
+                        .body(containsString("cxbridge_dependency_up{dependency=\"redis\"} 1.0")));
         given().get("/q/openapi").then().statusCode(200).body(containsString("openapi"));
     }
 
     @Test
     void healthAndMetricsAnswerOnlyOnTheManagementPort() {
-        assertThat(Management.port()).as("the management port").isPositive()
+        assertThat(Management.port())
+                .as("the management port")
+                .isPositive()
                 .isNotEqualTo(io.restassured.RestAssured.port);
         for (String path : List.of("/q/health/live", "/q/health/ready", "/q/health/started", "/q/metrics")) {
             mgmt().get(path).then().statusCode(org.hamcrest.Matchers.anyOf(equalTo(200), equalTo(503)));
@@ -94,14 +101,18 @@ public abstract class ServicePlatformContract {
     void createsItsTopicsWithTheSpecRetention() throws Exception {
         try (Admin admin = admin()) {
             Set<String> names = topics().stream().map(TopicSpec::name).collect(java.util.stream.Collectors.toSet());
-            await().atMost(Duration.ofSeconds(20)).until(
-                    () -> admin.listTopics().names().get(5, TimeUnit.SECONDS).containsAll(names));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() ->
+                            admin.listTopics().names().get(5, TimeUnit.SECONDS).containsAll(names));
             List<ConfigResource> resources = topics().stream()
-                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name())).toList();
-            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(10, TimeUnit.SECONDS);
+                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name()))
+                    .toList();
+            Map<ConfigResource, Config> configs =
+                    admin.describeConfigs(resources).all().get(10, TimeUnit.SECONDS);
             for (TopicSpec t : topics()) {
                 String retention = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, t.name()))
-                        .get(TopicConfig.RETENTION_MS_CONFIG).value();
+                        .get(TopicConfig.RETENTION_MS_CONFIG)
+                        .value();
                 assertThat(retention).as("retention.ms of " + t.name()).isEqualTo(String.valueOf(t.retentionMs()));
             }
         }
@@ -115,8 +126,13 @@ public abstract class ServicePlatformContract {
         AuditEvent event = emitter.event(auditType(), subject, traceId, Map.of("check", "platform"));
         emitter.emit(event).await().atMost(Duration.ofSeconds(30));
 
-        ConsumerRecord<String, byte[]> record = TopicReader.await(KafkaBroker.shared().bootstrapServers(),
-                Topics.AUDIT, 1, TopicReader.header(AuditEvent.H_ID, event.id()), Duration.ofSeconds(20)).get(0);
+        ConsumerRecord<String, byte[]> record = TopicReader.await(
+                        KafkaBroker.shared().bootstrapServers(),
+                        Topics.AUDIT,
+                        1,
+                        TopicReader.header(AuditEvent.H_ID, event.id()),
+                        Duration.ofSeconds(20))
+                .get(0);
         CloudEvent ce = TopicReader.cloudEvent(record);
 
         assertThat(record.key()).isEqualTo(subject);
@@ -167,15 +183,18 @@ public abstract class ServicePlatformContract {
                 r.then().statusCode(503).body("status", equalTo("DOWN")).body(path, equalTo("down"));
             }
         });
-        mgmt().get("/q/metrics").then()
+        mgmt().get("/q/metrics")
+                .then()
                 .body(containsString("cxbridge_dependency_up{dependency=\"" + dependency + "\"} 0.0"));
     }
 
     private void awaitDependencyUp(String dependency) {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> mgmt().get("/q/health/ready").then()
-                .statusCode(200)
-                .body("status", equalTo("UP"))
-                .body("checks.find { it.name == 'dependencies' }.data." + dependency, equalTo("up")));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> mgmt().get("/q/health/ready")
+                        .then()
+                        .statusCode(200)
+                        .body("status", equalTo("UP"))
+                        .body("checks.find { it.name == 'dependencies' }.data." + dependency, equalTo("up")));
     }
 
     /** How a client reaches the service's own API (the gateway overrides it to present a client key). */
@@ -185,7 +204,8 @@ public abstract class ServicePlatformContract {
 
     @Test
     void unknownPathIsProblemJson() {
-        client().get("/v1/no-such-resource").then()
+        client().get("/v1/no-such-resource")
+                .then()
                 .statusCode(404)
                 .contentType(Problem.MEDIA_TYPE)
                 .body("status", equalTo(404))

@@ -23,8 +23,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServiceProcess {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
     private final String module;
     private final int port;
@@ -47,8 +49,8 @@ public final class ServiceProcess {
      * Starts {@code jar} with {@code heap} (e.g. {@code 256m}) and the given system properties on a free port,
      * and waits until it is ready. A port taken between the probe and the bind is retried on another one.
      */
-    public static ServiceProcess start(String module, Path jar, String heap, Map<String, String> systemProperties,
-                                       Duration readyTimeout) {
+    public static ServiceProcess start(
+            String module, Path jar, String heap, Map<String, String> systemProperties, Duration readyTimeout) {
         Path logDir = Path.of(System.getProperty("user.dir"), "target");
         try {
             Files.createDirectories(logDir);
@@ -75,7 +77,10 @@ public final class ServiceProcess {
             command.add(jar.toString());
             Process process;
             try {
-                process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                process = new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start " + module + " with " + command.get(0), e);
             }
@@ -94,7 +99,6 @@ public final class ServiceProcess {
         }
         throw last;
     }
-
 
     /** The packaged jar of {@code module}, looked for from the working directory upwards; a clear error if missing. */
     public static Path jarOf(String module) {
@@ -189,7 +193,8 @@ public final class ServiceProcess {
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(module + " was not ready on " + baseUrl() + " (management port "
-                        + assignedManagementPort + ") within " + timeout.toSeconds() + " s; last lines of " + logFile + ":\n" + tail(logFile));
+                        + assignedManagementPort + ") within " + timeout.toSeconds() + " s; last lines of " + logFile
+                        + ":\n" + tail(logFile));
             }
             try {
                 Thread.sleep(100); // polling a child process's readiness; nothing to inject a clock into
@@ -202,7 +207,9 @@ public final class ServiceProcess {
 
     private static HttpRequest readyRequest(int port) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(2)).GET().build();
+                .timeout(Duration.ofSeconds(2))
+                .GET()
+                .build();
     }
 
     private static boolean answersReady(HttpRequest ready) throws InterruptedException {

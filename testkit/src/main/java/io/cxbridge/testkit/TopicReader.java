@@ -22,13 +22,15 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class TopicReader {
 
-    private TopicReader() {
-    }
+    private TopicReader() {}
 
     /** Waits for {@code count} records matching {@code filter}; fails with what was seen on timeout. */
-    public static List<ConsumerRecord<String, byte[]>> await(String bootstrap, String topic, int count,
-                                                             Predicate<ConsumerRecord<String, byte[]>> filter,
-                                                             Duration timeout) {
+    public static List<ConsumerRecord<String, byte[]>> await(
+            String bootstrap,
+            String topic,
+            int count,
+            Predicate<ConsumerRecord<String, byte[]>> filter,
+            Duration timeout) {
         List<ConsumerRecord<String, byte[]>> matched = new ArrayList<>();
         int seen = 0;
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -36,8 +38,11 @@ public final class TopicReader {
             List<TopicPartition> partitions = List.of();
             while (partitions.isEmpty() && System.nanoTime() < deadline) {
                 List<PartitionInfo> info = consumer.partitionsFor(topic, Duration.ofSeconds(2));
-                partitions = info == null ? List.of() : info.stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                partitions = info == null
+                        ? List.of()
+                        : info.stream()
+                                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                                .toList();
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -63,8 +68,11 @@ public final class TopicReader {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap)) {
             List<PartitionInfo> info = consumer.partitionsFor(topic, timeout);
-            List<TopicPartition> partitions = info == null ? List.of() : info.stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            List<TopicPartition> partitions = info == null
+                    ? List.of()
+                    : info.stream()
+                            .map(p -> new TopicPartition(p.topic(), p.partition()))
+                            .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

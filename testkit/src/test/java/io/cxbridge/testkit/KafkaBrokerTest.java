@@ -36,9 +36,10 @@ class KafkaBrokerTest {
         assertThat(broker.bootstrapServers()).isEqualTo(bootstrap);
         send(bootstrap, topic, "k3", "after", Duration.ofSeconds(30));
 
-        List<ConsumerRecord<String, byte[]>> records = TopicReader.await(bootstrap, topic, 2,
-                r -> true, Duration.ofSeconds(20));
-        assertThat(records).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+        List<ConsumerRecord<String, byte[]>> records =
+                TopicReader.await(bootstrap, topic, 2, r -> true, Duration.ofSeconds(20));
+        assertThat(records)
+                .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
                 .containsExactly("before", "after");
     }
 

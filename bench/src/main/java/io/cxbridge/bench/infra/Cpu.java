@@ -47,6 +47,5 @@ public final class Cpu {
         return pids;
     }
 
-    private Cpu() {
-    }
+    private Cpu() {}
 }

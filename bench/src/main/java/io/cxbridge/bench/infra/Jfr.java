@@ -16,16 +16,13 @@ import java.util.Map;
 public final class Jfr {
 
     /** One line of a profile summary. */
-    public record Hot(String frame, long samples) {
-    }
+    public record Hot(String frame, long samples) {}
 
     /** What the samples say. */
-    public record Profile(long samples, List<Hot> topFrames, List<Hot> cxbridgeFrames) {
-    }
+    public record Profile(long samples, List<Hot> topFrames, List<Hot> cxbridgeFrames) {}
 
     public static void start(long pid, String name, Path file) throws IOException, InterruptedException {
-        Procs.run(30, "jcmd", String.valueOf(pid), "JFR.start", "name=" + name, "settings=profile",
-                "filename=" + file);
+        Procs.run(30, "jcmd", String.valueOf(pid), "JFR.start", "name=" + name, "settings=profile", "filename=" + file);
     }
 
     public static void stop(long pid, String name) throws IOException, InterruptedException {
@@ -34,7 +31,8 @@ public final class Jfr {
 
     public static Profile summarize(Path file, int top) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("jfr", "print", "--events", "jdk.ExecutionSample", file.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         Map<String, Long> topFrames = new HashMap<>();
         Map<String, Long> ours = new HashMap<>();
         long samples = 0;
@@ -81,6 +79,5 @@ public final class Jfr {
         return l.subList(0, Math.min(n, l.size()));
     }
 
-    private Jfr() {
-    }
+    private Jfr() {}
 }

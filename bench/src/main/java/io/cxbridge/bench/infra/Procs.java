@@ -77,7 +77,8 @@ public final class Procs {
      */
     public static Sampler sampleHeap(long pid, int intervalMs) throws IOException {
         Process p = new ProcessBuilder("jstat", "-gc", String.valueOf(pid), String.valueOf(intervalMs))
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         Sampler s = new Sampler(p);
         Thread t = new Thread(s::read, "jstat-" + pid);
         t.setDaemon(true);
@@ -134,6 +135,5 @@ public final class Procs {
         }
     }
 
-    private Procs() {
-    }
+    private Procs() {}
 }

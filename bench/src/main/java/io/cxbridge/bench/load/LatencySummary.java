@@ -10,8 +10,16 @@ import org.HdrHistogram.Histogram;
  * {@code corrected} is measured from each request's due time (coordinated-omission corrected), {@code raw} from
  * the moment it was handed to the client.
  */
-public record LatencySummary(String label, double targetRate, double seconds, long sent, long completed,
-                             long errors, Map<Integer, Long> statuses, Histogram corrected, Histogram raw) {
+public record LatencySummary(
+        String label,
+        double targetRate,
+        double seconds,
+        long sent,
+        long completed,
+        long errors,
+        Map<Integer, Long> statuses,
+        Histogram corrected,
+        Histogram raw) {
 
     /** Latencies recorded up to one minute, three significant digits. */
     public static Histogram newHistogram() {
@@ -40,13 +48,17 @@ public record LatencySummary(String label, double targetRate, double seconds, lo
 
     /** Responses with a 2xx status. */
     public long ok() {
-        return statuses.entrySet().stream().filter(e -> e.getKey() >= 200 && e.getKey() < 300)
-                .mapToLong(Map.Entry::getValue).sum();
+        return statuses.entrySet().stream()
+                .filter(e -> e.getKey() >= 200 && e.getKey() < 300)
+                .mapToLong(Map.Entry::getValue)
+                .sum();
     }
 
     public String statusText() {
         StringBuilder sb = new StringBuilder();
-        new TreeMap<>(statuses).forEach((k, v) -> sb.append(sb.isEmpty() ? "" : " ").append(k).append(':').append(v));
+        new TreeMap<>(statuses)
+                .forEach((k, v) ->
+                        sb.append(sb.isEmpty() ? "" : " ").append(k).append(':').append(v));
         if (errors > 0) {
             sb.append(sb.isEmpty() ? "" : " ").append("err:").append(errors);
         }
@@ -57,7 +69,8 @@ public record LatencySummary(String label, double targetRate, double seconds, lo
         if (Double.isNaN(v)) {
             return "-";
         }
-        return v >= 100 ? String.format(Locale.ROOT, "%.0f", v)
+        return v >= 100
+                ? String.format(Locale.ROOT, "%.0f", v)
                 : v >= 10 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
     }
 }

@@ -35,8 +35,13 @@ public final class OpenLoop {
 
     public OpenLoop(Vertx vertx, int maxConnections) {
         this.vertx = vertx;
-        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setPipelining(false)
-                        .setConnectTimeout(5000).setIdleTimeout(60).setMaxInitialLineLength(8192),
+        this.client = vertx.createHttpClient(
+                new HttpClientOptions()
+                        .setKeepAlive(true)
+                        .setPipelining(false)
+                        .setConnectTimeout(5000)
+                        .setIdleTimeout(60)
+                        .setMaxInitialLineLength(8192),
                 new PoolOptions().setHttp1MaxSize(maxConnections).setMaxWaitQueueSize(-1));
         // Every request is started on one event-loop context, in batches, so the pacing thread only hands over.
         this.context = vertx.getOrCreateContext();
@@ -50,16 +55,26 @@ public final class OpenLoop {
      * Sends {@code warmupSeconds} of requests unrecorded, then {@code seconds} recorded, at {@code rate} a second.
      * {@code onResponse} (optional) sees each recorded response's status and headers.
      */
-    public LatencySummary run(String label, double rate, double seconds, double warmupSeconds,
-                              LongFunction<RequestSpec> requests, BiConsumer<Integer, MultiMap> onResponse) {
+    public LatencySummary run(
+            String label,
+            double rate,
+            double seconds,
+            double warmupSeconds,
+            LongFunction<RequestSpec> requests,
+            BiConsumer<Integer, MultiMap> onResponse) {
         if (warmupSeconds > 0) {
             phase(label, rate, warmupSeconds, requests, null, false);
         }
         return phase(label, rate, seconds, requests, onResponse, true);
     }
 
-    private LatencySummary phase(String label, double rate, double seconds, LongFunction<RequestSpec> requests,
-                                 BiConsumer<Integer, MultiMap> onResponse, boolean record) {
+    private LatencySummary phase(
+            String label,
+            double rate,
+            double seconds,
+            LongFunction<RequestSpec> requests,
+            BiConsumer<Integer, MultiMap> onResponse,
+            boolean record) {
         Pacer pacer = new Pacer(rate, Pacer.countFor(rate, seconds));
         Recorder corrected = new Recorder(60_000_000L, 3);
         Recorder raw = new Recorder(60_000_000L, 3);
@@ -105,16 +120,26 @@ public final class OpenLoop {
         statuses.forEach((k, v) -> counts.put(k, v.sum()));
         Histogram c = corrected.getIntervalHistogram();
         Histogram r = raw.getIntervalHistogram();
-        return new LatencySummary(label, rate, elapsed, pacer.total(), c.getTotalCount(), errors.sum(), Map.copyOf(counts),
-                c, r);
+        return new LatencySummary(
+                label, rate, elapsed, pacer.total(), c.getTotalCount(), errors.sum(), Map.copyOf(counts), c, r);
     }
 
-    private void send(RequestSpec spec, long intended, Recorder corrected, Recorder raw,
-                      Map<Integer, LongAdder> statuses, LongAdder errors, AtomicLong lastEnd, CountDownLatch done,
-                      BiConsumer<Integer, MultiMap> onResponse) {
+    private void send(
+            RequestSpec spec,
+            long intended,
+            Recorder corrected,
+            Recorder raw,
+            Map<Integer, LongAdder> statuses,
+            LongAdder errors,
+            AtomicLong lastEnd,
+            CountDownLatch done,
+            BiConsumer<Integer, MultiMap> onResponse) {
         long handedOver = System.nanoTime();
-        RequestOptions options = new RequestOptions().setMethod(spec.method()).setHost("127.0.0.1")
-                .setPort(spec.port()).setURI(spec.uri());
+        RequestOptions options = new RequestOptions()
+                .setMethod(spec.method())
+                .setHost("127.0.0.1")
+                .setPort(spec.port())
+                .setURI(spec.uri());
         if (spec.headers() != null) {
             options.setHeaders(spec.headers());
         }
@@ -124,7 +149,8 @@ public final class OpenLoop {
                     long end = System.nanoTime();
                     corrected.recordValue(Math.max(0, (end - intended) / 1000));
                     raw.recordValue(Math.max(0, (end - handedOver) / 1000));
-                    statuses.computeIfAbsent(resp.statusCode(), k -> new LongAdder()).increment();
+                    statuses.computeIfAbsent(resp.statusCode(), k -> new LongAdder())
+                            .increment();
                     lastEnd.accumulateAndGet(end, Math::max);
                     if (onResponse != null) {
                         onResponse.accept(resp.statusCode(), resp.headers());

@@ -20,8 +20,16 @@ import java.util.regex.Pattern;
 public final class Wrk {
 
     /** What wrk printed, parsed. */
-    public record Result(String label, double requestsPerSecond, long requests, double seconds, long non2xx,
-                         long socketErrors, double p50Ms, double p99Ms, String rawOutput) {
+    public record Result(
+            String label,
+            double requestsPerSecond,
+            long requests,
+            double seconds,
+            long non2xx,
+            long socketErrors,
+            double p50Ms,
+            double p99Ms,
+            String rawOutput) {
         /** 2xx answers a second. */
         public double okPerSecond() {
             return seconds <= 0 ? 0 : (requests - non2xx) / seconds;
@@ -31,14 +39,16 @@ public final class Wrk {
     private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
     private static final Pattern TOTAL = Pattern.compile("([0-9]+) requests in ([0-9.]+)(m?s|m)\\b");
     private static final Pattern NON2XX = Pattern.compile("Non-2xx or 3xx responses:\\s+([0-9]+)");
-    private static final Pattern SOCKET = Pattern.compile(
-            "Socket errors: connect ([0-9]+), read ([0-9]+), write ([0-9]+), timeout ([0-9]+)");
-    private static final Pattern PCT = Pattern.compile("^\\s*(50|99)(?:\\.000)?%\\s+([0-9.]+)(us|ms|s)\\s*$",
-            Pattern.MULTILINE);
+    private static final Pattern SOCKET =
+            Pattern.compile("Socket errors: connect ([0-9]+), read ([0-9]+), write ([0-9]+), timeout ([0-9]+)");
+    private static final Pattern PCT =
+            Pattern.compile("^\\s*(50|99)(?:\\.000)?%\\s+([0-9.]+)(us|ms|s)\\s*$", Pattern.MULTILINE);
 
     public static boolean available() {
         try {
-            Process p = new ProcessBuilder("wrk", "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("wrk", "--version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             p.waitFor(5, TimeUnit.SECONDS);
             return true;
@@ -51,10 +61,18 @@ public final class Wrk {
     }
 
     /** Runs wrk against {@code url}; {@code postJson} non-null makes every request that POST. */
-    public static Result run(String label, String url, Map<String, String> headers, String postJson, int threads,
-                             int connections, int seconds, Path workDir) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s",
-                "--latency", "--timeout", "10s"));
+    public static Result run(
+            String label,
+            String url,
+            Map<String, String> headers,
+            String postJson,
+            int threads,
+            int connections,
+            int seconds,
+            Path workDir)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(
+                "wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--latency", "--timeout", "10s"));
         headers.forEach((k, v) -> {
             cmd.add("-H");
             cmd.add(k + ": " + v);
@@ -62,8 +80,10 @@ public final class Wrk {
         if (postJson != null) {
             Path script = workDir.resolve("wrk-post-" + Math.abs(postJson.hashCode()) + ".lua");
             Files.createDirectories(workDir);
-            Files.writeString(script, "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n"
-                    + "wrk.body = [==[" + postJson + "]==]\n");
+            Files.writeString(
+                    script,
+                    "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n" + "wrk.body = [==["
+                            + postJson + "]==]\n");
             cmd.add("-s");
             cmd.add(script.toString());
         }
@@ -125,6 +145,5 @@ public final class Wrk {
         return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
     }
 
-    private Wrk() {
-    }
+    private Wrk() {}
 }

@@ -53,17 +53,51 @@ public final class DirectoryBench implements Benchmark {
         for (int i = 0; i < l2Count; i++) {
             BenchContext.require(ctx.get(ctx.directory(), l2Uri(run, i), none), 200, "directory l2 " + i);
         }
-        Table t = new Table("Directory reads: " + size + " entries (" + bytes / 1024 + " KiB of JSON), open loop at "
-                + (int) rate + "/s", "level", "path", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "X-Cache seen", "statuses");
+        Table t = new Table(
+                "Directory reads: " + size + " entries (" + bytes / 1024 + " KiB of JSON), open loop at " + (int) rate
+                        + "/s",
+                "level",
+                "path",
+                "p50 ms",
+                "p99 ms",
+                "p99.9 ms",
+                "max ms",
+                "X-Cache seen",
+                "statuses");
         OpenLoop loop = ctx.openLoop(64);
         LatencySummary l1Gateway;
         try {
-            l1Gateway = measure(ctx, loop, t, "L1", "gateway", rate, i -> RequestSpec.get(ctx.gateway(), l1Uri,
-                    ctx.gatewayHeaders()));
-            measure(ctx, loop, t, "L1", "directory-svc direct", rate, i -> RequestSpec.get(ctx.directory(), l1Uri, none));
-            measure(ctx, loop, t, "L2", "gateway", rate, i -> RequestSpec.get(ctx.gateway(), l2Uri(run, i % l2Count),
-                    ctx.gatewayHeaders()));
-            measure(ctx, loop, t, "L2", "directory-svc direct", rate,
+            l1Gateway = measure(
+                    ctx,
+                    loop,
+                    t,
+                    "L1",
+                    "gateway",
+                    rate,
+                    i -> RequestSpec.get(ctx.gateway(), l1Uri, ctx.gatewayHeaders()));
+            measure(
+                    ctx,
+                    loop,
+                    t,
+                    "L1",
+                    "directory-svc direct",
+                    rate,
+                    i -> RequestSpec.get(ctx.directory(), l1Uri, none));
+            measure(
+                    ctx,
+                    loop,
+                    t,
+                    "L2",
+                    "gateway",
+                    rate,
+                    i -> RequestSpec.get(ctx.gateway(), l2Uri(run, i % l2Count), ctx.gatewayHeaders()));
+            measure(
+                    ctx,
+                    loop,
+                    t,
+                    "L2",
+                    "directory-svc direct",
+                    rate,
                     i -> RequestSpec.get(ctx.directory(), l2Uri(run, i % l2Count), none));
         } finally {
             loop.close();
@@ -85,13 +119,21 @@ public final class DirectoryBench implements Benchmark {
                 }
             }
         }
-        t.row("floor", "bare Redis GET of the L2 value (" + valueBytes / 1024 + " KiB), one connection, back to back",
-                ms(floor.getValueAtPercentile(50) / 1000.0), ms(floor.getValueAtPercentile(99) / 1000.0),
-                ms(floor.getValueAtPercentile(99.9) / 1000.0), ms(floor.getMaxValue() / 1000.0), "", n + " GETs");
-        t.note("L2 reads cycle through " + l2Count + " directories (L1 holds 100), so each is an L1 miss and a fresh L2 "
+        t.row(
+                "floor",
+                "bare Redis GET of the L2 value (" + valueBytes / 1024 + " KiB), one connection, back to back",
+                ms(floor.getValueAtPercentile(50) / 1000.0),
+                ms(floor.getValueAtPercentile(99) / 1000.0),
+                ms(floor.getValueAtPercentile(99.9) / 1000.0),
+                ms(floor.getMaxValue() / 1000.0),
+                "",
+                n + " GETs");
+        t.note("L2 reads cycle through " + l2Count
+                + " directories (L1 holds 100), so each is an L1 miss and a fresh L2 "
                 + "copy. End to end = the client's view, including the JSON body of every read.");
         report.add(t);
-        report.target("directory L1 hit p99 < 1 ms end to end (through the gateway)",
+        report.target(
+                "directory L1 hit p99 < 1 ms end to end (through the gateway)",
                 String.format(Locale.ROOT, "%s ms (%d entries, %d KiB)", ms(l1Gateway.p(99)), size, bytes / 1024),
                 l1Gateway.p(99) < 1.0);
 
@@ -104,17 +146,37 @@ public final class DirectoryBench implements Benchmark {
         OpenLoop stormLoop = ctx.openLoop(storm);
         LatencySummary s;
         try {
-            s = stormLoop.run("storm", storm * 100.0, storm / (storm * 100.0), 0,
-                    i -> RequestSpec.get(ctx.gateway(), stormUri, ctx.gatewayHeaders()), cache.counter());
+            s = stormLoop.run(
+                    "storm",
+                    storm * 100.0,
+                    storm / (storm * 100.0),
+                    0,
+                    i -> RequestSpec.get(ctx.gateway(), stormUri, ctx.gatewayHeaders()),
+                    cache.counter());
         } finally {
             stormLoop.close();
         }
         long fetches = BenchContext.requests(ctx.simStats(), "GET", upstreamPath) - before;
         int pages = Math.max(1, (size + 249) / 250);
-        Table m = new Table("Directory miss storm: " + storm + " concurrent reads of an unloaded directory (gateway)",
-                "reads", "2xx", "X-Cache seen", "upstream page fetches", "pages per load", "loads", "p50 ms", "max ms");
-        m.row(s.sent(), s.ok(), cache.text(), fetches, pages, String.format(Locale.ROOT, "%.1f", fetches / (double) pages),
-                ms(s.p(50)), ms(s.maxMs()));
+        Table m = new Table(
+                "Directory miss storm: " + storm + " concurrent reads of an unloaded directory (gateway)",
+                "reads",
+                "2xx",
+                "X-Cache seen",
+                "upstream page fetches",
+                "pages per load",
+                "loads",
+                "p50 ms",
+                "max ms");
+        m.row(
+                s.sent(),
+                s.ok(),
+                cache.text(),
+                fetches,
+                pages,
+                String.format(Locale.ROOT, "%.1f", fetches / (double) pages),
+                ms(s.p(50)),
+                ms(s.maxMs()));
         report.add(m);
         ctx.simConfig("{\"directorySize\":1300}");
         new UsersDirectoryBench().run(ctx, report, rate);
@@ -124,8 +186,14 @@ public final class DirectoryBench implements Benchmark {
         return "/v1/directories/bench-l2-" + run + "-" + i + "/entries";
     }
 
-    static LatencySummary measure(BenchContext ctx, OpenLoop loop, Table t, String level, String path,
-                                          double rate, java.util.function.LongFunction<RequestSpec> req) {
+    static LatencySummary measure(
+            BenchContext ctx,
+            OpenLoop loop,
+            Table t,
+            String level,
+            String path,
+            double rate,
+            java.util.function.LongFunction<RequestSpec> req) {
         HeaderCounts cache = new HeaderCounts("X-Cache");
         LatencySummary s = loop.run(level + " " + path, rate, ctx.seconds(), ctx.warmup(), req, cache.counter());
         t.row(level, path, ms(s.p(50)), ms(s.p(99)), ms(s.p(99.9)), ms(s.maxMs()), cache.text(), s.statusText());

@@ -36,8 +36,14 @@ public final class DownloadBench implements Benchmark {
         long size = Long.parseLong(ctx.env("BENCH_DOWNLOAD_BYTES", String.valueOf(100L * 1024 * 1024)));
         String uri = "/api/v2/downloads/blob?size=" + size;
         long gwPid = ctx.requirePid("gateway-svc");
-        Table t = new Table("Download of " + size / 1048576 + " MiB", "target", "seconds", "MiB/s", "bytes ok",
-                "gateway heap peak during (MiB)", "gateway RSS after (MiB)");
+        Table t = new Table(
+                "Download of " + size / 1048576 + " MiB",
+                "target",
+                "seconds",
+                "MiB/s",
+                "bytes ok",
+                "gateway heap peak during (MiB)",
+                "gateway RSS after (MiB)");
         OptionalLong heapBefore = Procs.heapUsedAfterGcKiB(gwPid);
         OptionalLong rssBefore = Procs.rssKiB(gwPid);
         HttpClient client = ctx.vertx().createHttpClient(new HttpClientOptions().setKeepAlive(false));
@@ -50,10 +56,13 @@ public final class DownloadBench implements Benchmark {
                 int status = download(ctx.vertx(), client, target, uri, bytes);
                 double secs = (System.nanoTime() - start) / 1e9;
                 OptionalLong peak = sampler == null ? OptionalLong.empty() : sampler.stop();
-                t.row(target.name(), String.format(Locale.ROOT, "%.2f", secs),
+                t.row(
+                        target.name(),
+                        String.format(Locale.ROOT, "%.2f", secs),
                         String.format(Locale.ROOT, "%.0f", bytes.get() / 1048576.0 / secs),
                         status == 200 && bytes.get() == size ? "yes" : "no (" + status + ", " + bytes.get() + ")",
-                        gateway ? Procs.mib(peak) : "", gateway ? Procs.mib(Procs.rssKiB(gwPid)) : "");
+                        gateway ? Procs.mib(peak) : "",
+                        gateway ? Procs.mib(Procs.rssKiB(gwPid)) : "");
             }
         } finally {
             client.close();
@@ -66,11 +75,21 @@ public final class DownloadBench implements Benchmark {
 
     private static int download(Vertx vertx, HttpClient client, Target target, String uri, AtomicLong bytes)
             throws Exception {
-        RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(target.port())
-                .setURI(uri).setHeaders(target.headers()).setIdleTimeout(60_000);
-        return client.request(o).compose(req -> req.send()).compose(resp -> {
-            resp.handler(b -> bytes.addAndGet(b.length()));
-            return resp.end().map(v -> resp.statusCode());
-        }).toCompletionStage().toCompletableFuture().get(300, TimeUnit.SECONDS);
+        RequestOptions o = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setHost("127.0.0.1")
+                .setPort(target.port())
+                .setURI(uri)
+                .setHeaders(target.headers())
+                .setIdleTimeout(60_000);
+        return client.request(o)
+                .compose(req -> req.send())
+                .compose(resp -> {
+                    resp.handler(b -> bytes.addAndGet(b.length()));
+                    return resp.end().map(v -> resp.statusCode());
+                })
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(300, TimeUnit.SECONDS);
     }
 }

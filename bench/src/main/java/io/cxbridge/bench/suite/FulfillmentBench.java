@@ -40,21 +40,42 @@ public final class FulfillmentBench implements Benchmark {
         OpenLoop loop = ctx.openLoop(128);
         LatencySummary ack;
         try {
-            ack = loop.run("ack", rate, ctx.seconds(), ctx.warmup(),
-                    i -> RequestSpec.post(ctx.gateway(), "/v1/fulfillment/execute", ctx.gatewayHeaders(),
-                            body(ctx, "bench-a-" + run + "-" + i)), null);
+            ack = loop.run(
+                    "ack",
+                    rate,
+                    ctx.seconds(),
+                    ctx.warmup(),
+                    i -> RequestSpec.post(
+                            ctx.gateway(),
+                            "/v1/fulfillment/execute",
+                            ctx.gatewayHeaders(),
+                            body(ctx, "bench-a-" + run + "-" + i)),
+                    null);
         } finally {
             loop.close();
         }
-        Table a = new Table("Fulfillment ack: POST /v1/fulfillment/execute through the gateway at " + (int) rate
-                + "/s (open loop)", "requests", "202", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "statuses");
-        a.row(ack.sent(), ack.count(202), ms(ack.p(50)), ms(ack.p(99)), ms(ack.p(99.9)), ms(ack.maxMs()),
+        Table a = new Table(
+                "Fulfillment ack: POST /v1/fulfillment/execute through the gateway at " + (int) rate + "/s (open loop)",
+                "requests",
+                "202",
+                "p50 ms",
+                "p99 ms",
+                "p99.9 ms",
+                "max ms",
+                "statuses");
+        a.row(
+                ack.sent(),
+                ack.count(202),
+                ms(ack.p(50)),
+                ms(ack.p(99)),
+                ms(ack.p(99.9)),
+                ms(ack.maxMs()),
                 ack.statusText());
         a.note("202 means the job (token sealed with AES-GCM) is acknowledged by Kafka; fulfillment-svc runs the jobs "
                 + "meanwhile (external latency 0).");
         report.add(a);
-        report.target("fulfillment ack p99 < 20 ms (500/s through the gateway)",
-                ms(ack.p(99)) + " ms", ack.p(99) < 20.0);
+        report.target(
+                "fulfillment ack p99 < 20 ms (500/s through the gateway)", ms(ack.p(99)) + " ms", ack.p(99) < 20.0);
 
         // Let the ack phase's jobs finish before the completion run, then start the sim's counters afresh.
         waitQuiet(ctx, Duration.ofSeconds(30));
@@ -66,9 +87,14 @@ public final class FulfillmentBench implements Benchmark {
         long start = System.nanoTime();
         LatencySummary posted;
         try {
-            posted = burst.run("jobs", 2000, jobs / 2000.0, 0,
-                    i -> RequestSpec.post(ctx.gateway(), "/v1/fulfillment/execute", ctx.gatewayHeaders(),
-                            body(ctx, prefix + i)), null);
+            posted = burst.run(
+                    "jobs",
+                    2000,
+                    jobs / 2000.0,
+                    0,
+                    i -> RequestSpec.post(
+                            ctx.gateway(), "/v1/fulfillment/execute", ctx.gatewayHeaders(), body(ctx, prefix + i)),
+                    null);
         } finally {
             burst.close();
         }
@@ -98,14 +124,24 @@ public final class FulfillmentBench implements Benchmark {
         }
         double completed = (System.nanoTime() - start) / 1e9;
         ctx.simConfig("{\"externalLatencyMs\":0}");
-        Table c = new Table("Fulfillment completion: " + jobs + " jobs, external API latency " + latencyMs + " ms",
-                "jobs accepted (202)", "all posted in (s)", "results received", "all results after (s)",
-                "peak external calls in flight", "external calls made");
-        c.row(posted.count(202), String.format(Locale.ROOT, "%.2f", postedAt), done,
-                String.format(Locale.ROOT, "%.2f", completed), stats == null ? "-" : stats.get("externalMaxConcurrent"),
+        Table c = new Table(
+                "Fulfillment completion: " + jobs + " jobs, external API latency " + latencyMs + " ms",
+                "jobs accepted (202)",
+                "all posted in (s)",
+                "results received",
+                "all results after (s)",
+                "peak external calls in flight",
+                "external calls made");
+        c.row(
+                posted.count(202),
+                String.format(Locale.ROOT, "%.2f", postedAt),
+                done,
+                String.format(Locale.ROOT, "%.2f", completed),
+                stats == null ? "-" : stats.get("externalMaxConcurrent"),
                 stats == null ? "-" : stats.get("externalCalls"));
-        c.note("A result is counted whether it says complete or failed; external calls made below the number of jobs "
-                + "means the others failed without calling (e.g. DEADLINE_EXCEEDED: the deadline is 60 s after receipt).");
+        c.note(
+                "A result is counted whether it says complete or failed; external calls made below the number of jobs "
+                        + "means the others failed without calling (e.g. DEADLINE_EXCEEDED: the deadline is 60 s after receipt).");
         c.note("Jobs are posted through the gateway at up to 2,000/s; completion is when the sim has accepted every "
                 + "result post (polled every 200 ms). fulfillment-svc's bound is 256 jobs in flight (spec default), so "
                 + "the floor is about jobs / 256 x latency.");

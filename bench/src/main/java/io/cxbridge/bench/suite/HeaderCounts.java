@@ -30,7 +30,9 @@ final class HeaderCounts {
 
     String text() {
         StringBuilder sb = new StringBuilder();
-        new TreeMap<>(seen).forEach((k, v) -> sb.append(sb.isEmpty() ? "" : " ").append(k).append(':').append(v.sum()));
+        new TreeMap<>(seen)
+                .forEach((k, v) ->
+                        sb.append(sb.isEmpty() ? "" : " ").append(k).append(':').append(v.sum()));
         return sb.toString();
     }
 }

@@ -37,11 +37,27 @@ public final class IngestBench implements Benchmark {
         int seconds = (int) Math.max(3, Math.round(ctx.seconds()));
         int connections = Integer.parseInt(ctx.env("BENCH_INGEST_CONNECTIONS", "128"));
         String url = "http://127.0.0.1:" + ctx.gateway() + "/v1/data-actions/failed-runs";
-        BenchContext.require(ctx.call(io.vertx.core.http.HttpMethod.POST, ctx.gateway(), "/v1/data-actions/failed-runs",
-                io.vertx.core.MultiMap.caseInsensitiveMultiMap().addAll(ctx.gatewayHeaders())
-                        .set("Content-Type", "application/json"), BODY), 202, "failed-run POST");
+        BenchContext.require(
+                ctx.call(
+                        io.vertx.core.http.HttpMethod.POST,
+                        ctx.gateway(),
+                        "/v1/data-actions/failed-runs",
+                        io.vertx.core.MultiMap.caseInsensitiveMultiMap()
+                                .addAll(ctx.gatewayHeaders())
+                                .set("Content-Type", "application/json"),
+                        BODY),
+                202,
+                "failed-run POST");
         try (KafkaTools kafka = new KafkaTools(ctx.kafka())) {
-            Wrk.run("warm-up", url, Target.headers(ctx), BODY, 1, connections, Math.max(2, (int) ctx.warmup()), ctx.work());
+            Wrk.run(
+                    "warm-up",
+                    url,
+                    Target.headers(ctx),
+                    BODY,
+                    1,
+                    connections,
+                    Math.max(2, (int) ctx.warmup()),
+                    ctx.work());
             long endBefore = kafka.endOffsets(TOPIC);
             long committedBefore = kafka.committed("retry-svc", TOPIC);
             long t0 = System.nanoTime();
@@ -61,27 +77,48 @@ public final class IngestBench implements Benchmark {
                 io.cxbridge.bench.infra.Jfr.stop(gwPid, "bench-ingest");
             }
             long endAfter = kafka.endOffsets(TOPIC);
-            Table t = new Table("Failed-run ingestion: POST /v1/data-actions/failed-runs through the gateway (wrk -t1 -c"
-                    + connections + ", " + seconds + " s)", "requests", "answered 2xx/s", "non-2xx", "socket errors",
-                    "records added to the topic", "p50 ms (closed loop)", "p99 ms (closed loop)",
-                    "CPU ms/request: gateway", "CPU ms/request: Kafka");
+            Table t = new Table(
+                    "Failed-run ingestion: POST /v1/data-actions/failed-runs through the gateway (wrk -t1 -c"
+                            + connections + ", " + seconds + " s)",
+                    "requests",
+                    "answered 2xx/s",
+                    "non-2xx",
+                    "socket errors",
+                    "records added to the topic",
+                    "p50 ms (closed loop)",
+                    "p99 ms (closed loop)",
+                    "CPU ms/request: gateway",
+                    "CPU ms/request: Kafka");
             long n = Math.max(1, r.requests());
-            t.row(r.requests(), String.format(Locale.ROOT, "%.0f", r.okPerSecond()), r.non2xx(), r.socketErrors(),
-                    endAfter - endBefore, ms(r.p50Ms()), ms(r.p99Ms()), String.format(Locale.ROOT, "%.3f", gwCpu / n),
+            t.row(
+                    r.requests(),
+                    String.format(Locale.ROOT, "%.0f", r.okPerSecond()),
+                    r.non2xx(),
+                    r.socketErrors(),
+                    endAfter - endBefore,
+                    ms(r.p50Ms()),
+                    ms(r.p99Ms()),
+                    String.format(Locale.ROOT, "%.3f", gwCpu / n),
                     String.format(Locale.ROOT, "%.3f", kafkaCpu / n));
             t.note("Each 202 comes after the broker's ack (acks=all, idempotence) of the record; the topic's end "
                     + "offsets grew by the count shown (it includes the warm-up's stragglers, if any).");
             report.add(t);
             if (profile) {
-                Table pt = ProxyBench.profileTable(io.cxbridge.bench.infra.Jfr.summarize(jfr, 12), seconds, ctx.root().relativize(jfr));
+                Table pt = ProxyBench.profileTable(
+                        io.cxbridge.bench.infra.Jfr.summarize(jfr, 12),
+                        seconds,
+                        ctx.root().relativize(jfr));
                 report.add(pt);
             }
-            report.target("failed-run ingestion >= 10,000 req/s answered 202",
-                    String.format(Locale.ROOT, "%.0f req/s", r.okPerSecond()), r.okPerSecond() >= 10_000);
+            report.target(
+                    "failed-run ingestion >= 10,000 req/s answered 202",
+                    String.format(Locale.ROOT, "%.0f req/s", r.okPerSecond()),
+                    r.okPerSecond() >= 10_000);
 
             // retry-svc's intake of what was just produced: committed offsets, sampled every second.
             long target = endAfter;
-            long deadline = System.nanoTime() + Duration.ofSeconds((long) Math.max(30, ctx.seconds() * 6)).toNanos();
+            long deadline = System.nanoTime()
+                    + Duration.ofSeconds((long) Math.max(30, ctx.seconds() * 6)).toNanos();
             long committed = kafka.committed("retry-svc", TOPIC);
             while (committed < target && System.nanoTime() < deadline) {
                 BenchContext.sleep(Duration.ofSeconds(1));
@@ -89,10 +126,17 @@ public final class IngestBench implements Benchmark {
             }
             double took = (System.nanoTime() - t0) / 1e9;
             long consumed = committed - committedBefore;
-            Table c = new Table("retry-svc intake of that backlog (Kafka to Redis, end to end)",
-                    "records consumed and stored", "in (s)", "per second", "still behind");
-            c.row(consumed, String.format(Locale.ROOT, "%.1f", took),
-                    String.format(Locale.ROOT, "%.0f", consumed / took), Math.max(0, target - committed));
+            Table c = new Table(
+                    "retry-svc intake of that backlog (Kafka to Redis, end to end)",
+                    "records consumed and stored",
+                    "in (s)",
+                    "per second",
+                    "still behind");
+            c.row(
+                    consumed,
+                    String.format(Locale.ROOT, "%.1f", took),
+                    String.format(Locale.ROOT, "%.0f", consumed / took),
+                    Math.max(0, target - committed));
             c.note("Measured from the start of the wrk run to the group's committed offset reaching the topic's end "
                     + "(or the time limit): intake runs while the gateway is loaded, so it is a lower bound.");
             report.add(c);

@@ -30,8 +30,13 @@ final class KafkaTools implements AutoCloseable {
     }
 
     List<TopicPartition> partitions(String topic) throws Exception {
-        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
-        return d.partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        TopicDescription d = admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .get(topic);
+        return d.partitions().stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
     }
 
     /** Sum of the end offsets of the topic's partitions. */
@@ -41,7 +46,8 @@ final class KafkaTools implements AutoCloseable {
             req.put(tp, OffsetSpec.latest());
         }
         long sum = 0;
-        for (ListOffsetsResult.ListOffsetsResultInfo i : admin.listOffsets(req).all().get(30, TimeUnit.SECONDS).values()) {
+        for (ListOffsetsResult.ListOffsetsResultInfo i :
+                admin.listOffsets(req).all().get(30, TimeUnit.SECONDS).values()) {
             sum += i.offset();
         }
         return sum;
@@ -49,7 +55,8 @@ final class KafkaTools implements AutoCloseable {
 
     /** Sum of the group's committed offsets on the topic. */
     long committed(String group, String topic) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> m = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+        Map<TopicPartition, OffsetAndMetadata> m = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
                 .get(30, TimeUnit.SECONDS);
         long sum = 0;
         for (Map.Entry<TopicPartition, OffsetAndMetadata> e : m.entrySet()) {

@@ -1,7 +1,5 @@
 package io.cxbridge.bench.suite;
 
-import static io.cxbridge.bench.load.LatencySummary.ms;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxbridge.bench.BenchContext;
 import io.cxbridge.bench.Benchmark;
@@ -83,16 +81,24 @@ public final class RetryBench implements Benchmark {
             throw new IllegalStateException("retry-svc is not packaged: " + jar);
         }
         try (KafkaTools kafka = new KafkaTools(ctx.kafka())) {
-            kafka.admin().createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            kafka.admin()
+                    .createTopics(List.of(new NewTopic(topic, 3, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
-        Table heap = new Table("retry-svc heap with pending retries (extra retry-svc process, -Xmx256m, intake only)",
-                "pending runs", "heap used after GC (MiB)", "RSS (MiB)", "intake (runs/s, Kafka to Redis)");
+        Table heap = new Table(
+                "retry-svc heap with pending retries (extra retry-svc process, -Xmx256m, intake only)",
+                "pending runs",
+                "heap used after GC (MiB)",
+                "RSS (MiB)",
+                "intake (runs/s, Kafka to Redis)");
         Process p = startRetry(ctx, jar, topic, prefix, run, "1h");
         double intakeRate;
         long heap10;
         long heapN;
         long stored;
-        try (KafkaProducer<String, String> producer = producer(ctx); Redis redis = ctx.redis()) {
+        try (KafkaProducer<String, String> producer = producer(ctx);
+                Redis redis = ctx.redis()) {
             long pid = p.pid();
             produce(producer, topic, 10, null);
             awaitCount(redis, due, 10, Duration.ofSeconds(60));
@@ -104,24 +110,44 @@ public final class RetryBench implements Benchmark {
             double took = (System.nanoTime() - t0) / 1e9;
             intakeRate = stored / took;
             heapN = Procs.settledHeapKiB(pid);
-            heap.row(stored + 10, mib(heapN), Procs.mib(Procs.rssKiB(pid)),
+            heap.row(
+                    stored + 10,
+                    mib(heapN),
+                    Procs.mib(Procs.rssKiB(pid)),
                     String.format(Locale.ROOT, "%.0f (%d in %.1f s)", intakeRate, stored, took));
             double growth = heap10 > 0 ? (heapN - heap10) * 100.0 / heap10 : Double.NaN;
-            heap.note(String.format(Locale.ROOT, "Heap with %d pending is %+.1f %% of the heap with 10 (target: within 10 %%).",
-                    stored + 10, growth));
-            heap.note("Heap = the smallest of three `jcmd GC.run` + `GC.heap_info` readings, 3 s after the intake ended.");
-            heap.note("The process polls the due set once an hour here, so every admitted run stays pending; intake is "
-                    + "measured from the first record produced to the due set holding them all (one Lua script per run).");
+            heap.note(String.format(
+                    Locale.ROOT,
+                    "Heap with %d pending is %+.1f %% of the heap with 10 (target: within 10 %%).",
+                    stored + 10,
+                    growth));
+            heap.note(
+                    "Heap = the smallest of three `jcmd GC.run` + `GC.heap_info` readings, 3 s after the intake ended.");
+            heap.note(
+                    "The process polls the due set once an hour here, so every admitted run stays pending; intake is "
+                            + "measured from the first record produced to the due set holding them all (one Lua script per run).");
             report.add(heap);
-            report.target("heap with 100,000 pending retries within 10 % of the heap with 10",
-                    String.format(Locale.ROOT, "%s vs %s MiB (%+.1f %%) with %d pending", mib(heapN), mib(heap10), growth,
-                            stored + 10), stored >= pending ? Math.abs(growth) <= 10 : null);
+            report.target(
+                    "heap with 100,000 pending retries within 10 % of the heap with 10",
+                    String.format(
+                            Locale.ROOT,
+                            "%s vs %s MiB (%+.1f %%) with %d pending",
+                            mib(heapN),
+                            mib(heap10),
+                            growth,
+                            stored + 10),
+                    stored >= pending ? Math.abs(growth) <= 10 : null);
 
             // Timing: keep timingPending runs pending an hour ahead, drop the rest from the due set.
             String script = "local m = redis.call('ZRANGE', KEYS[1], 0, -1) local far = tonumber(ARGV[1]) "
                     + "local keep = tonumber(ARGV[2]) for i, id in ipairs(m) do if i <= keep then "
                     + "redis.call('ZADD', KEYS[1], far + i, id) else redis.call('ZREM', KEYS[1], id) end end return #m";
-            redis.command("EVAL", script, "1", due, String.valueOf(Instant.now().plusSeconds(3600).toEpochMilli()),
+            redis.command(
+                    "EVAL",
+                    script,
+                    "1",
+                    due,
+                    String.valueOf(Instant.now().plusSeconds(3600).toEpochMilli()),
                     String.valueOf(timingPending));
         } finally {
             stop(p);
@@ -129,24 +155,41 @@ public final class RetryBench implements Benchmark {
         timing(ctx, report, jar, topic, prefix, run, due, timingPending, samples, sampleRate);
     }
 
-    private void timing(BenchContext ctx, Report report, Path jar, String topic, String prefix, String run, String due,
-                        int timingPending, int samples, double rate) throws Exception {
+    private void timing(
+            BenchContext ctx,
+            Report report,
+            Path jar,
+            String topic,
+            String prefix,
+            String run,
+            String due,
+            int timingPending,
+            int samples,
+            double rate)
+            throws Exception {
         ctx.simClearFaults();
         // 408: retried by retry-svc's backoff and not retried inside genesys-client. retry-svc's own action breaker
         // counts it, and with half the attempts failing it would open (3 in a row) and hold the action's runs for its
         // half-open time instead of their plan: this measures the scheduler, so the breakers are set aside here.
         ctx.simFault("{\"method\":\"POST\",\"path\":\"/api/v2/integrations/actions/bench-retry-" + run
                 + "/execute\",\"status\":408,\"probability\":0.5}");
-        Process p = startRetry(ctx, jar, topic, prefix, run, null,
-                "-Dcxbridge.retry.breaker.failure-threshold=1000000", "-Dcxbridge.retry.breaker.global.enabled=false");
+        Process p = startRetry(
+                ctx,
+                jar,
+                topic,
+                prefix,
+                run,
+                null,
+                "-Dcxbridge.retry.breaker.failure-threshold=1000000",
+                "-Dcxbridge.retry.breaker.global.enabled=false");
         Map<String, Instant> planned = new HashMap<>();
         Map<String, Instant> actual = new HashMap<>();
         Set<String> finished = new HashSet<>();
         Set<String> ids = new HashSet<>();
         long pendingNow;
         try (KafkaProducer<String, String> producer = producer(ctx);
-             KafkaConsumer<String, String> audit = auditConsumer(ctx);
-             Redis redis = ctx.redis()) {
+                KafkaConsumer<String, String> audit = auditConsumer(ctx);
+                Redis redis = ctx.redis()) {
             pendingNow = redis.number("ZCARD", due);
             Pacer pacer = new Pacer(rate, samples);
             long start = System.nanoTime();
@@ -188,22 +231,37 @@ public final class RetryBench implements Benchmark {
             }
             late.recordValue(Math.max(0, Math.abs(d)));
         }
-        Table t = new Table("Retry timing: planned vs actual resubmission, " + pendingNow + " runs pending beside the "
-                + "sample", "sample runs", "retries measured", "error p50 ms", "error p99 ms", "error max ms",
+        Table t = new Table(
+                "Retry timing: planned vs actual resubmission, " + pendingNow + " runs pending beside the " + "sample",
+                "sample runs",
+                "retries measured",
+                "error p50 ms",
+                "error p99 ms",
+                "error max ms",
                 "early (before plan)");
-        t.row(samples + " (" + finished.size() + " finished)", late.getTotalCount(), late.getTotalCount() == 0 ? "-" : late.getValueAtPercentile(50),
+        t.row(
+                samples + " (" + finished.size() + " finished)",
+                late.getTotalCount(),
+                late.getTotalCount() == 0 ? "-" : late.getValueAtPercentile(50),
                 late.getTotalCount() == 0 ? "-" : late.getValueAtPercentile(99),
-                late.getTotalCount() == 0 ? "-" : late.getMaxValue(), early + (early > 0 ? " (earliest " + earliest + " ms)" : ""));
-        t.note(String.format(Locale.ROOT, "Sample runs arrive at %.0f/s on the extra retry-svc (its default poll interval "
-                + "and batch size); the sim answers half of the execute calls 408 at random, so runs get retries planned (action breakers set aside: they would hold the runs for their half-open time) "
-                + "by the backoff (1 s, 2 s, ... +- 10 %%). Error = |ce_time of the audit event of attempt m - "
-                + "nextAttemptAt in the attempt-failed event of attempt m-1| (events are made once the sim has "
-                + "answered, a few ms after the send).", rate));
+                late.getTotalCount() == 0 ? "-" : late.getMaxValue(),
+                early + (early > 0 ? " (earliest " + earliest + " ms)" : ""));
+        t.note(String.format(
+                Locale.ROOT,
+                "Sample runs arrive at %.0f/s on the extra retry-svc (its default poll interval "
+                        + "and batch size); the sim answers half of the execute calls 408 at random, so runs get retries planned (action breakers set aside: they would hold the runs for their half-open time) "
+                        + "by the backoff (1 s, 2 s, ... +- 10 %%). Error = |ce_time of the audit event of attempt m - "
+                        + "nextAttemptAt in the attempt-failed event of attempt m-1| (events are made once the sim has "
+                        + "answered, a few ms after the send).",
+                rate));
         report.add(t);
         boolean measured = late.getTotalCount() > 0;
-        report.target("retry timing error p99 < 250 ms (10,000 pending)",
-                measured ? late.getValueAtPercentile(99) + " ms p99 over " + late.getTotalCount() + " retries, "
-                        + pendingNow + " pending" : "no retry observed",
+        report.target(
+                "retry timing error p99 < 250 ms (10,000 pending)",
+                measured
+                        ? late.getValueAtPercentile(99) + " ms p99 over " + late.getTotalCount() + " retries, "
+                                + pendingNow + " pending"
+                        : "no retry observed",
                 measured ? late.getValueAtPercentile(99) < 250 : null);
     }
 
@@ -212,8 +270,13 @@ public final class RetryBench implements Benchmark {
      * is the actual time of that attempt (its ce_time); the attempt-failed event of attempt m-1 planned it
      * ({@code nextAttemptAt}). Keys are requestId#attempt.
      */
-    private static void poll(KafkaConsumer<String, String> audit, Set<String> ids, Map<String, Instant> planned,
-                             Map<String, Instant> actual, Set<String> finished, Duration wait) {
+    private static void poll(
+            KafkaConsumer<String, String> audit,
+            Set<String> ids,
+            Map<String, Instant> planned,
+            Map<String, Instant> actual,
+            Set<String> finished,
+            Duration wait) {
         for (ConsumerRecord<String, String> r : audit.poll(wait)) {
             String type = header(r, "ce_type");
             if (type == null || !type.startsWith("io.cxbridge.retry.")) {
@@ -230,7 +293,9 @@ public final class RetryBench implements Benchmark {
                     actual.put(id + "#" + attempt, Instant.parse(header(r, "ce_time")));
                 }
                 if (type.endsWith(".attempt-failed") && data.hasNonNull("nextAttemptAt")) {
-                    planned.put(id + "#" + (attempt + 1), Instant.parse(data.get("nextAttemptAt").asText()));
+                    planned.put(
+                            id + "#" + (attempt + 1),
+                            Instant.parse(data.get("nextAttemptAt").asText()));
                 } else {
                     finished.add(id);
                 }
@@ -263,7 +328,8 @@ public final class RetryBench implements Benchmark {
             throws Exception {
         String action = actionId == null ? "bench-pending" : actionId;
         for (int i = 0; i < n; i++) {
-            producer.send(new ProducerRecord<>(topic, action, run(UUID.randomUUID().toString(), action)));
+            producer.send(
+                    new ProducerRecord<>(topic, action, run(UUID.randomUUID().toString(), action)));
         }
         producer.flush();
     }
@@ -299,21 +365,35 @@ public final class RetryBench implements Benchmark {
         p.put("allow.auto.create.topics", "false");
         KafkaConsumer<String, String> c = new KafkaConsumer<>(p);
         List<TopicPartition> parts = new ArrayList<>();
-        c.partitionsFor(AUDIT, Duration.ofSeconds(30)).forEach(i -> parts.add(new TopicPartition(AUDIT, i.partition())));
+        c.partitionsFor(AUDIT, Duration.ofSeconds(30))
+                .forEach(i -> parts.add(new TopicPartition(AUDIT, i.partition())));
         c.assign(parts);
         c.seekToEnd(parts);
         parts.forEach(c::position);
         return c;
     }
 
-    private static Process startRetry(BenchContext ctx, Path jar, String topic, String prefix, String run,
-                                      String pollInterval, String... extraProperties) throws Exception {
+    private static Process startRetry(
+            BenchContext ctx,
+            Path jar,
+            String topic,
+            String prefix,
+            String run,
+            String pollInterval,
+            String... extraProperties)
+            throws Exception {
         int port = ctx.port("BENCH_RETRY_PORT", 29086);
         // Health answers on the management interface, on a port of its own beside the bench stack's.
         int management = ctx.port("BENCH_RETRY_MGMT_PORT", 30086);
-        List<String> cmd = new ArrayList<>(List.of("java", "-Xms64m", "-Xmx256m", "-Dquarkus.profile=local,bench",
-                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
-                "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + management,
+        List<String> cmd = new ArrayList<>(List.of(
+                "java",
+                "-Xms64m",
+                "-Xmx256m",
+                "-Dquarkus.profile=local,bench",
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.management.host=127.0.0.1",
+                "-Dquarkus.management.port=" + management,
                 "-Dkafka.bootstrap.servers=" + ctx.kafka(),
                 "-Dquarkus.redis.hosts=redis://127.0.0.1:" + ctx.redisPort(),
                 "-Dcxbridge.genesys.base-url=http://127.0.0.1:" + ctx.sim(),
@@ -326,16 +406,20 @@ public final class RetryBench implements Benchmark {
         cmd.addAll(List.of(extraProperties));
         cmd.addAll(List.of("-jar", jar.toString()));
         File log = ctx.state().resolve("logs").resolve("bench-retry-svc.log").toFile();
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
+                .start();
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
                 throw new IllegalStateException("the extra retry-svc exited while starting; see " + log);
             }
             try {
-                HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + management + "/q/health/ready")
-                        .toURL().openConnection();
+                HttpURLConnection c =
+                        (HttpURLConnection) URI.create("http://127.0.0.1:" + management + "/q/health/ready")
+                                .toURL()
+                                .openConnection();
                 c.setConnectTimeout(1000);
                 c.setReadTimeout(2000);
                 if (c.getResponseCode() == 200) {
@@ -357,5 +441,4 @@ public final class RetryBench implements Benchmark {
             p.waitFor(10, TimeUnit.SECONDS);
         }
     }
-
 }

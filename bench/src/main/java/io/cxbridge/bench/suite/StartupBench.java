@@ -18,8 +18,15 @@ import java.util.regex.Pattern;
  */
 public final class StartupBench implements Benchmark {
 
-    static final List<String> PARTS = List.of("kafka", "redis", "genesys-sim", "retry-svc", "fulfillment-svc",
-            "retention-svc", "directory-svc", "gateway-svc");
+    static final List<String> PARTS = List.of(
+            "kafka",
+            "redis",
+            "genesys-sim",
+            "retry-svc",
+            "fulfillment-svc",
+            "retention-svc",
+            "directory-svc",
+            "gateway-svc");
     private static final Pattern STARTED = Pattern.compile("started in ([0-9.]+)s");
     private static final Pattern READY = Pattern.compile("^\\s+(\\S+) ready after ([0-9]+)s", Pattern.MULTILINE);
 
@@ -37,8 +44,13 @@ public final class StartupBench implements Benchmark {
     public void run(BenchContext ctx, Report report) throws Exception {
         Path up = ctx.state().resolve("stack-up.out");
         String upOut = Files.exists(up) ? Files.readString(up) : "";
-        Table t = new Table("Start-up and idle memory", "part", "Quarkus started in (s)", "ready wait in ./stack up (s)",
-                "RSS idle (MiB)", "pid");
+        Table t = new Table(
+                "Start-up and idle memory",
+                "part",
+                "Quarkus started in (s)",
+                "ready wait in ./stack up (s)",
+                "RSS idle (MiB)",
+                "pid");
         for (String part : PARTS) {
             OptionalLong pid = ctx.pid(part);
             String started = "-";
@@ -56,7 +68,11 @@ public final class StartupBench implements Benchmark {
                     ready = r.group(2);
                 }
             }
-            t.row(part, started, ready, pid.isPresent() ? Procs.mib(Procs.rssKiB(pid.getAsLong())) : "-",
+            t.row(
+                    part,
+                    started,
+                    ready,
+                    pid.isPresent() ? Procs.mib(Procs.rssKiB(pid.getAsLong())) : "-",
                     pid.isPresent() ? pid.getAsLong() : "-");
         }
         t.note("All six JVMs start at once on the same cores, so each start-up is slower than alone. `./stack up` "
@@ -77,27 +93,40 @@ public final class StartupBench implements Benchmark {
         int port = ctx.port("BENCH_ALONE_PORT", 29087);
         // The services answer health on their management interface; genesys-sim on its API port.
         int management = ctx.port("BENCH_ALONE_MGMT_PORT", 30087);
-        Table t = new Table("Start-up of each service alone (a second instance, one at a time, beside the idle stack)",
-                "service", "process start to ready (s)", "Quarkus started in (s)", "RSS at ready (MiB)");
-        for (String service : List.of("genesys-sim", "gateway-svc", "retry-svc", "fulfillment-svc", "retention-svc",
-                "directory-svc")) {
+        Table t = new Table(
+                "Start-up of each service alone (a second instance, one at a time, beside the idle stack)",
+                "service",
+                "process start to ready (s)",
+                "Quarkus started in (s)",
+                "RSS at ready (MiB)");
+        for (String service : List.of(
+                "genesys-sim", "gateway-svc", "retry-svc", "fulfillment-svc", "retention-svc", "directory-svc")) {
             Path jar = ctx.root().resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
             if (!Files.exists(jar)) {
                 continue;
             }
-            List<String> cmd = new java.util.ArrayList<>(List.of("java", "-Xms64m", "-Xmx256m",
-                    "-Dquarkus.profile=local,bench", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port));
+            List<String> cmd = new java.util.ArrayList<>(List.of(
+                    "java",
+                    "-Xms64m",
+                    "-Xmx256m",
+                    "-Dquarkus.profile=local,bench",
+                    "-Dquarkus.http.host=127.0.0.1",
+                    "-Dquarkus.http.port=" + port));
             int healthPort = service.equals("genesys-sim") ? port : management;
             if (!service.equals("genesys-sim")) {
                 cmd.addAll(List.of("-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + management));
-                cmd.addAll(List.of("-Dkafka.bootstrap.servers=" + ctx.kafka(),
+                cmd.addAll(List.of(
+                        "-Dkafka.bootstrap.servers=" + ctx.kafka(),
                         "-Dquarkus.redis.hosts=redis://127.0.0.1:" + ctx.redisPort(),
                         "-Dcxbridge.genesys.base-url=http://127.0.0.1:" + ctx.sim()));
             }
             cmd.addAll(List.of("-jar", jar.toString()));
             Path log = ctx.state().resolve("logs").resolve("startup-alone-" + service + ".log");
             long start = System.nanoTime();
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             double ready = Double.NaN;
             String rss = "-";
             try {
@@ -118,18 +147,27 @@ public final class StartupBench implements Benchmark {
                 }
             }
             Matcher m = STARTED.matcher(Files.readString(log));
-            t.row(service, Double.isNaN(ready) ? "not ready (see " + ctx.root().relativize(log) + ")" : String.format(java.util.Locale.ROOT,
-                    "%.1f", ready), m.find() ? m.group(1) : "-", rss);
+            t.row(
+                    service,
+                    Double.isNaN(ready)
+                            ? "not ready (see " + ctx.root().relativize(log) + ")"
+                            : String.format(java.util.Locale.ROOT, "%.1f", ready),
+                    m.find() ? m.group(1) : "-",
+                    rss);
         }
-        t.note("Ready = Kafka and Redis reachable where the service needs them (retry, fulfillment, retention). The "
-                + "second retry-svc and fulfillment-svc join their consumer groups briefly (a rebalance of the stack's).");
+        t.note(
+                "Ready = Kafka and Redis reachable where the service needs them (retry, fulfillment, retention). The "
+                        + "second retry-svc and fulfillment-svc join their consumer groups briefly (a rebalance of the stack's).");
         report.add(t);
     }
 
     private static boolean readyOn(int port) {
         try {
-            java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create(
-                    "http://127.0.0.1:" + port + "/q/health/ready").toURL().openConnection();
+            java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net
+                    .URI
+                    .create("http://127.0.0.1:" + port + "/q/health/ready")
+                    .toURL()
+                    .openConnection();
             c.setConnectTimeout(500);
             c.setReadTimeout(1000);
             return c.getResponseCode() == 200;

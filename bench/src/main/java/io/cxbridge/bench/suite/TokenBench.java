@@ -37,8 +37,13 @@ public final class TokenBench implements Benchmark {
         // token's lifetime (a burst still running past 90 % of it would rightly fetch a second token).
         OpenLoop warm = ctx.openLoop(64);
         try {
-            warm.run("warm-up", 200, Math.max(2, ctx.warmup()), 0,
-                    i -> RequestSpec.get(ctx.gateway(), uri, ctx.gatewayHeaders()), null);
+            warm.run(
+                    "warm-up",
+                    200,
+                    Math.max(2, ctx.warmup()),
+                    0,
+                    i -> RequestSpec.get(ctx.gateway(), uri, ctx.gatewayHeaders()),
+                    null);
         } finally {
             warm.close();
         }
@@ -46,9 +51,15 @@ public final class TokenBench implements Benchmark {
         ctx.simConfig("{\"tokenExpiresIn\":" + expiresIn + "}");
         // The first call finds its token unknown (401), drops it and fetches one that lives expiresIn seconds.
         BenchContext.require(ctx.get(ctx.gateway(), uri, ctx.gatewayHeaders()), 200, "gateway after sim reset");
-        Table t = new Table("Token refresh: bursts of " + burst + " concurrent GETs through the gateway right after "
-                + "the token expired (token lifetime " + expiresIn + " s)",
-                "burst", "requests", "2xx", "token requests during burst", "burst p50 ms", "burst max ms");
+        Table t = new Table(
+                "Token refresh: bursts of " + burst + " concurrent GETs through the gateway right after "
+                        + "the token expired (token lifetime " + expiresIn + " s)",
+                "burst",
+                "requests",
+                "2xx",
+                "token requests during burst",
+                "burst p50 ms",
+                "burst max ms");
         OpenLoop loop = ctx.openLoop(burst);
         long totalTokens = 0;
         try {
@@ -56,8 +67,13 @@ public final class TokenBench implements Benchmark {
                 BenchContext.sleep(Duration.ofMillis(expiresIn * 1000L + 300));
                 long before = ctx.simStats().get("tokenRequests").asLong();
                 // every request of the burst is due within 10 ms: they all find the token expired
-                LatencySummary s = loop.run("burst " + b, burst * 100.0, burst / (burst * 100.0), 0,
-                        i -> RequestSpec.get(ctx.gateway(), uri, ctx.gatewayHeaders()), null);
+                LatencySummary s = loop.run(
+                        "burst " + b,
+                        burst * 100.0,
+                        burst / (burst * 100.0),
+                        0,
+                        i -> RequestSpec.get(ctx.gateway(), uri, ctx.gatewayHeaders()),
+                        null);
                 long tokens = ctx.simStats().get("tokenRequests").asLong() - before;
                 totalTokens += tokens;
                 t.row(b, s.sent(), s.ok(), tokens, LatencySummary.ms(s.p(50)), LatencySummary.ms(s.maxMs()));
@@ -71,7 +87,8 @@ public final class TokenBench implements Benchmark {
         t.note("Counts are the sim's tokenRequests before and after each burst; any service's own call in that window "
                 + "would count too (they share one token through Redis).");
         report.add(t);
-        report.target("one token request per burst after expiry",
+        report.target(
+                "one token request per burst after expiry",
                 String.format(Locale.ROOT, "%d token requests for %d bursts of %d", totalTokens, bursts, burst),
                 totalTokens == bursts);
     }

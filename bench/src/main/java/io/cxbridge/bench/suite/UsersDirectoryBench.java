@@ -30,14 +30,22 @@ final class UsersDirectoryBench {
         String id = ctx.env("BENCH_DIRECTORY_USERS_ID", "agents");
         int loads = Integer.parseInt(ctx.env("BENCH_DIRECTORY_LOADS", "3"));
         double fullRate = Double.parseDouble(ctx.env("BENCH_DIRECTORY_FULL_RATE", "10"));
-        int seeded = ctx.json(ctx.get(ctx.sim(), "/sim/seed", null)).path("counts").path("users").asInt(2600);
+        int seeded = ctx.json(ctx.get(ctx.sim(), "/sim/seed", null))
+                .path("counts")
+                .path("users")
+                .asInt(2600);
         MultiMap none = MultiMap.caseInsensitiveMultiMap();
         String uri = "/v1/directories/" + id + "/entries";
         seed(ctx, users);
         try {
-            Table load = new Table("Loading a directory of " + users + " users (source `" + id + "`, kind users: "
-                    + USERS_PATH + " through nextUri, mapped), straight to directory-svc", "load", "ms",
-                    "X-Cache", "entries", "upstream pages");
+            Table load = new Table(
+                    "Loading a directory of " + users + " users (source `" + id + "`, kind users: " + USERS_PATH
+                            + " through nextUri, mapped), straight to directory-svc",
+                    "load",
+                    "ms",
+                    "X-Cache",
+                    "entries",
+                    "upstream pages");
             double best = Double.MAX_VALUE;
             for (int k = 1; k <= loads; k++) {
                 invalidate(ctx, id);
@@ -61,27 +69,62 @@ final class UsersDirectoryBench {
 
             bytesPerEntry(ctx, report, id, users, uri);
 
-            Table hits = new Table("L1 hits of the " + users + "-user directory, open loop", "read", "path", "p50 ms",
-                    "p99 ms", "p99.9 ms", "max ms", "X-Cache seen", "statuses");
+            Table hits = new Table(
+                    "L1 hits of the " + users + "-user directory, open loop",
+                    "read",
+                    "path",
+                    "p50 ms",
+                    "p99 ms",
+                    "p99.9 ms",
+                    "max ms",
+                    "X-Cache seen",
+                    "statuses");
             String page = uri + "?pageSize=100&pageNumber=3";
             OpenLoop loop = ctx.openLoop(64);
             LatencySummary pageGateway;
             try {
-                pageGateway = DirectoryBench.measure(ctx, loop, hits, "a page of 100 at " + (int) rate + "/s",
-                        "gateway", rate, i -> RequestSpec.get(ctx.gateway(), page, ctx.gatewayHeaders()));
-                DirectoryBench.measure(ctx, loop, hits, "a page of 100 at " + (int) rate + "/s",
-                        "directory-svc direct", rate, i -> RequestSpec.get(ctx.directory(), page, none));
-                DirectoryBench.measure(ctx, loop, hits, "all " + users + " at " + (int) fullRate + "/s", "gateway",
-                        fullRate, i -> RequestSpec.get(ctx.gateway(), uri, ctx.gatewayHeaders()));
-                DirectoryBench.measure(ctx, loop, hits, "all " + users + " at " + (int) fullRate + "/s",
-                        "directory-svc direct", fullRate, i -> RequestSpec.get(ctx.directory(), uri, none));
+                pageGateway = DirectoryBench.measure(
+                        ctx,
+                        loop,
+                        hits,
+                        "a page of 100 at " + (int) rate + "/s",
+                        "gateway",
+                        rate,
+                        i -> RequestSpec.get(ctx.gateway(), page, ctx.gatewayHeaders()));
+                DirectoryBench.measure(
+                        ctx,
+                        loop,
+                        hits,
+                        "a page of 100 at " + (int) rate + "/s",
+                        "directory-svc direct",
+                        rate,
+                        i -> RequestSpec.get(ctx.directory(), page, none));
+                DirectoryBench.measure(
+                        ctx,
+                        loop,
+                        hits,
+                        "all " + users + " at " + (int) fullRate + "/s",
+                        "gateway",
+                        fullRate,
+                        i -> RequestSpec.get(ctx.gateway(), uri, ctx.gatewayHeaders()));
+                DirectoryBench.measure(
+                        ctx,
+                        loop,
+                        hits,
+                        "all " + users + " at " + (int) fullRate + "/s",
+                        "directory-svc direct",
+                        fullRate,
+                        i -> RequestSpec.get(ctx.directory(), uri, none));
             } finally {
                 loop.close();
             }
-            hits.note("The whole directory is one JSON body (its size in the bytes table) written per read, hence the lower rate.");
+            hits.note(
+                    "The whole directory is one JSON body (its size in the bytes table) written per read, hence the lower rate.");
             report.add(hits);
-            report.target("directory L1 hit p99 < 1 ms through the gateway, " + users + "-user directory, a page of 100",
-                    ms(pageGateway.p(99)) + " ms", pageGateway.p(99) < 1.0);
+            report.target(
+                    "directory L1 hit p99 < 1 ms through the gateway, " + users + "-user directory, a page of 100",
+                    ms(pageGateway.p(99)) + " ms",
+                    pageGateway.p(99) < 1.0);
         } finally {
             seed(ctx, seeded);
         }
@@ -100,18 +143,23 @@ final class UsersDirectoryBench {
         invalidate(ctx, id);
         long without = Procs.settledHeapKiB(pid);
         // Loaded again for the hit phases.
-        BenchContext.require(ctx.get(ctx.directory(), uri + "?pageSize=1", MultiMap.caseInsensitiveMultiMap()), 200,
-                "GET " + uri);
+        BenchContext.require(
+                ctx.get(ctx.directory(), uri + "?pageSize=1", MultiMap.caseInsensitiveMultiMap()), 200, "GET " + uri);
         Table t = new Table("Bytes per cached entry: " + users + " users", "copy", "bytes", "bytes per entry");
-        t.row("in-process (L1): directory-svc heap after full GCs, held minus dropped",
-                with < 0 || without < 0 ? "-" : (with - without) * 1024, perEntry((with - without) * 1024, users));
+        t.row(
+                "in-process (L1): directory-svc heap after full GCs, held minus dropped",
+                with < 0 || without < 0 ? "-" : (with - without) * 1024,
+                perEntry((with - without) * 1024, users));
         t.row("Redis (L2): the stored value (STRLEN)", stored, perEntry(stored, users));
-        t.row("the client's JSON (GET of the whole directory)", whole.body().length(),
+        t.row(
+                "the client's JSON (GET of the whole directory)",
+                whole.body().length(),
                 perEntry(whole.body().length(), users));
         t.note("Heap figures are the smallest of three `jcmd GC.run` + `GC.heap_info` 3 s after the change, so other "
                 + "work of the process in between moves them by some KiB.");
         report.add(t);
-        report.figure("directory bytes per cached entry (in-process, " + users + " users)",
+        report.figure(
+                "directory bytes per cached entry (in-process, " + users + " users)",
                 perEntry((with - without) * 1024, users));
     }
 
@@ -121,12 +169,16 @@ final class UsersDirectoryBench {
 
     private static void seed(BenchContext ctx, int users) {
         MultiMap h = MultiMap.caseInsensitiveMultiMap().set("Content-Type", "application/json");
-        BenchContext.require(ctx.call(HttpMethod.POST, ctx.sim(), "/sim/seed", h, "{\"users\":" + users + "}"), 200,
+        BenchContext.require(
+                ctx.call(HttpMethod.POST, ctx.sim(), "/sim/seed", h, "{\"users\":" + users + "}"),
+                200,
                 "sim seed " + users + " users");
     }
 
     private static void invalidate(BenchContext ctx, String id) {
-        BenchContext.require(ctx.call(HttpMethod.DELETE, ctx.directory(), "/v1/directories/" + id + "/cache", null,
-                null), 202, "invalidate " + id);
+        BenchContext.require(
+                ctx.call(HttpMethod.DELETE, ctx.directory(), "/v1/directories/" + id + "/cache", null, null),
+                202,
+                "invalidate " + id);
     }
 }

@@ -4,8 +4,8 @@ import io.cxbridge.common.problem.ProblemResponses;
 import io.cxbridge.common.trace.TraceIds;
 import io.cxbridge.directory.cache.CachedDirectory;
 import io.cxbridge.directory.cache.DirectoryCache;
-import io.cxbridge.directory.entry.DirectoryEntry;
 import io.cxbridge.directory.cache.DirectoryUnavailableException;
+import io.cxbridge.directory.entry.DirectoryEntry;
 import io.cxbridge.directory.entry.InvalidDirectoryException;
 import io.cxbridge.directory.invalidation.Invalidations;
 import io.cxbridge.directory.metrics.CacheMetrics;
@@ -38,17 +38,14 @@ public class DirectoryResource {
     static final int MAX_PAGE_SIZE = 10_000;
 
     /** The response body; {@code entries} in upstream order (a slice of them when paged). */
-    public record DirectoryResponse(String directoryId, List<DirectoryEntry> entries, Instant lastModified,
-                                    int ttlSeconds) {
-    }
+    public record DirectoryResponse(
+            String directoryId, List<DirectoryEntry> entries, Instant lastModified, int ttlSeconds) {}
 
     /** One configured source as {@code GET /v1/directories} lists it. */
-    public record SourceView(String id, String kind, int ttlSeconds, int cachedEntries, Instant lastLoadedAt,
-                             String lastOutcome) {
-    }
+    public record SourceView(
+            String id, String kind, int ttlSeconds, int cachedEntries, Instant lastLoadedAt, String lastOutcome) {}
 
-    public record SourceList(List<SourceView> entities) {
-    }
+    public record SourceList(List<SourceView> entities) {}
 
     private final DirectoryCache cache;
     private final Invalidations invalidations;
@@ -65,19 +62,26 @@ public class DirectoryResource {
         new TreeMap<>(cache.settings().sources().configured()).forEach((id, source) -> {
             CachedDirectory held = cache.peek(id);
             DirectoryCache.Status status = cache.status(id);
-            Instant loadedAt = status != null && status.lastLoadedAt() != null ? status.lastLoadedAt()
+            Instant loadedAt = status != null && status.lastLoadedAt() != null
+                    ? status.lastLoadedAt()
                     : held == null ? null : held.loadedAt();
-            views.add(new SourceView(id, source.kind().configName(), cache.ttlSeconds(id),
-                    held == null ? 0 : held.entries().size(), loadedAt, status == null ? null : status.lastOutcome()));
+            views.add(new SourceView(
+                    id,
+                    source.kind().configName(),
+                    cache.ttlSeconds(id),
+                    held == null ? 0 : held.entries().size(),
+                    loadedAt,
+                    status == null ? null : status.lastOutcome()));
         });
         return new SourceList(views);
     }
 
     @GET
     @Path("/{directoryId}/entries")
-    public Uni<Response> entries(@PathParam("directoryId") String directoryId,
-                                 @QueryParam("pageSize") String pageSize,
-                                 @QueryParam("pageNumber") String pageNumber) {
+    public Uni<Response> entries(
+            @PathParam("directoryId") String directoryId,
+            @QueryParam("pageSize") String pageSize,
+            @QueryParam("pageNumber") String pageNumber) {
         List<Violation> violations = new ArrayList<>();
         checkId(directoryId, violations);
         Integer size = intParam("pageSize", pageSize, 1, MAX_PAGE_SIZE, violations);
@@ -95,24 +99,27 @@ public class DirectoryResource {
                         int s = size == null ? 250 : size;
                         int n = number == null ? 1 : number;
                         long from = (long) (n - 1) * s;
-                        entries = from >= entries.size() ? List.of()
+                        entries = from >= entries.size()
+                                ? List.of()
                                 : entries.subList((int) from, (int) Math.min(entries.size(), from + s));
                         ok.header("X-Total-Count", d.entries().size())
                                 .header("X-Page-Count", (d.entries().size() + s - 1) / s);
                     }
                     return ok.entity(new DirectoryResponse(d.directoryId(), entries, d.lastModified(), d.ttlSeconds()))
                             .header("X-Cache", read.source().header())
-                            .header("Last-Modified", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
-                                    .format(d.lastModified().atZone(java.time.ZoneOffset.UTC)))
+                            .header(
+                                    "Last-Modified",
+                                    java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                                            d.lastModified().atZone(java.time.ZoneOffset.UTC)))
                             .build();
                 })
-                .onFailure().recoverWithItem(e -> failure(directoryId, e, traceId));
+                .onFailure()
+                .recoverWithItem(e -> failure(directoryId, e, traceId));
     }
 
     @DELETE
     @Path("/{directoryId}/cache")
-    public Uni<Response> invalidate(@PathParam("directoryId") String directoryId,
-                                    @QueryParam("reason") String reason) {
+    public Uni<Response> invalidate(@PathParam("directoryId") String directoryId, @QueryParam("reason") String reason) {
         List<Violation> violations = new ArrayList<>();
         checkId(directoryId, violations);
         if (reason != null && reason.length() > 512) {
@@ -122,16 +129,26 @@ public class DirectoryResource {
             return Uni.createFrom().item(ProblemResponses.validation(violations));
         }
         String traceId = TraceIds.current();
-        return invalidations.issue(directoryId, reason == null ? "DELETE /v1/directories/" + directoryId + "/cache" : reason,
+        return invalidations
+                .issue(
+                        directoryId,
+                        reason == null ? "DELETE /v1/directories/" + directoryId + "/cache" : reason,
                         traceId)
                 .map(inv -> Response.accepted(inv).build())
-                .onFailure().recoverWithItem(e -> {
-                    LOG.warnf("invalidation of directory %s applied here but not published: %s", directoryId, e.getMessage());
-                    return Response.fromResponse(ProblemResponses.of(Problem.of(503, Problem.UNAVAILABLE,
-                                    "Service Unavailable", "the cache of this replica was invalidated, but the broker did "
+                .onFailure()
+                .recoverWithItem(e -> {
+                    LOG.warnf(
+                            "invalidation of directory %s applied here but not published: %s",
+                            directoryId, e.getMessage());
+                    return Response.fromResponse(ProblemResponses.of(Problem.of(
+                                    503,
+                                    Problem.UNAVAILABLE,
+                                    "Service Unavailable",
+                                    "the cache of this replica was invalidated, but the broker did "
                                             + "not take the invalidation for the other replicas; repeat the request",
                                     traceId)))
-                            .header("Retry-After", "5").build();
+                            .header("Retry-After", "5")
+                            .build();
                 });
     }
 
@@ -147,16 +164,23 @@ public class DirectoryResource {
             return ProblemResponses.of(Problem.of(502, Problem.typeFor(502), "Bad Gateway", e.getMessage(), traceId));
         }
         LOG.warnf("directory %s unavailable: %s", directoryId, e.getMessage());
-        String detail = e instanceof DirectoryUnavailableException ? e.getMessage()
+        String detail = e instanceof DirectoryUnavailableException
+                ? e.getMessage()
                 : "directory " + directoryId + " could not be loaded";
-        return Response.fromResponse(ProblemResponses.of(Problem.of(503, Problem.UNAVAILABLE, "Service Unavailable",
-                detail + "; no copy within its stale bound is cached", traceId)))
-                .header("Retry-After", "5").build();
+        return Response.fromResponse(ProblemResponses.of(Problem.of(
+                        503,
+                        Problem.UNAVAILABLE,
+                        "Service Unavailable",
+                        detail + "; no copy within its stale bound is cached",
+                        traceId)))
+                .header("Retry-After", "5")
+                .build();
     }
 
     private static void checkId(String id, List<Violation> violations) {
         if (id == null || id.length() > 128 || !ID.matcher(id).matches()) {
-            violations.add(new Violation("directoryId", "must match " + Ids.DIRECTORY_ID_REGEX + " (at most 128 characters)"));
+            violations.add(
+                    new Violation("directoryId", "must match " + Ids.DIRECTORY_ID_REGEX + " (at most 128 characters)"));
         }
     }
 

@@ -9,5 +9,5 @@ public interface CacheListener {
      */
     void loaded(CachedDirectory previous, CachedDirectory loaded);
 
-    CacheListener NONE = (previous, loaded) -> { };
+    CacheListener NONE = (previous, loaded) -> {};
 }

@@ -6,10 +6,20 @@ import io.cxbridge.directory.ttl.TtlMatrix;
 import java.time.Duration;
 
 /** What a {@link DirectoryCache} needs to know, as a plain value (tests build their own). */
-public record CacheSettings(TtlMatrix ttl, double staleFactor, int maxEntries, int maxDirectories,
-                            String upstreamPath, int pageSize, Duration pageDeadline,
-                            String keyPrefix, Duration lockLease, Duration pollInterval, Duration waitTimeout,
-                            DirectorySources sources, long maxBytes) {
+public record CacheSettings(
+        TtlMatrix ttl,
+        double staleFactor,
+        int maxEntries,
+        int maxDirectories,
+        String upstreamPath,
+        int pageSize,
+        Duration pageDeadline,
+        String keyPrefix,
+        Duration lockLease,
+        Duration pollInterval,
+        Duration waitTimeout,
+        DirectorySources sources,
+        long maxBytes) {
 
     public CacheSettings {
         if (staleFactor < 0) {
@@ -19,10 +29,12 @@ public record CacheSettings(TtlMatrix ttl, double staleFactor, int maxEntries, i
             throw new IllegalArgumentException("cxbridge.directory.max-entries must be at least 1, was " + maxEntries);
         }
         if (maxDirectories < 1) {
-            throw new IllegalArgumentException("cxbridge.directory.max-directories must be at least 1, was " + maxDirectories);
+            throw new IllegalArgumentException(
+                    "cxbridge.directory.max-directories must be at least 1, was " + maxDirectories);
         }
         if (pageSize < 1) {
-            throw new IllegalArgumentException("cxbridge.directory.upstream.page-size must be at least 1, was " + pageSize);
+            throw new IllegalArgumentException(
+                    "cxbridge.directory.upstream.page-size must be at least 1, was " + pageSize);
         }
         long heap = Runtime.getRuntime().maxMemory();
         if (maxBytes < 1 || maxBytes > heap / 2) {
@@ -32,11 +44,32 @@ public record CacheSettings(TtlMatrix ttl, double staleFactor, int maxEntries, i
     }
 
     /** The seed endpoint only, and a quarter of the heap: the settings the cache mechanics were built with. */
-    public CacheSettings(TtlMatrix ttl, double staleFactor, int maxEntries, int maxDirectories,
-                         String upstreamPath, int pageSize, Duration pageDeadline,
-                         String keyPrefix, Duration lockLease, Duration pollInterval, Duration waitTimeout) {
-        this(ttl, staleFactor, maxEntries, maxDirectories, upstreamPath, pageSize, pageDeadline, keyPrefix, lockLease,
-                pollInterval, waitTimeout, DirectorySources.seedOnly(upstreamPath, pageSize), defaultMaxBytes());
+    public CacheSettings(
+            TtlMatrix ttl,
+            double staleFactor,
+            int maxEntries,
+            int maxDirectories,
+            String upstreamPath,
+            int pageSize,
+            Duration pageDeadline,
+            String keyPrefix,
+            Duration lockLease,
+            Duration pollInterval,
+            Duration waitTimeout) {
+        this(
+                ttl,
+                staleFactor,
+                maxEntries,
+                maxDirectories,
+                upstreamPath,
+                pageSize,
+                pageDeadline,
+                keyPrefix,
+                lockLease,
+                pollInterval,
+                waitTimeout,
+                DirectorySources.seedOnly(upstreamPath, pageSize),
+                defaultMaxBytes());
     }
 
     public static long defaultMaxBytes() {
@@ -44,9 +77,19 @@ public record CacheSettings(TtlMatrix ttl, double staleFactor, int maxEntries, i
     }
 
     public static CacheSettings from(DirectoryConfig c) {
-        return new CacheSettings(TtlMatrix.of(c.ttl()), c.staleFactor(), c.maxEntries(), c.maxDirectories(),
-                c.upstream().path(), c.upstream().pageSize(), c.upstream().pageDeadline(), c.redis().keyPrefix(),
-                c.redis().lockLease(), c.redis().pollInterval(), c.redis().waitTimeout(), DirectorySources.from(c),
+        return new CacheSettings(
+                TtlMatrix.of(c.ttl()),
+                c.staleFactor(),
+                c.maxEntries(),
+                c.maxDirectories(),
+                c.upstream().path(),
+                c.upstream().pageSize(),
+                c.upstream().pageDeadline(),
+                c.redis().keyPrefix(),
+                c.redis().lockLease(),
+                c.redis().pollInterval(),
+                c.redis().waitTimeout(),
+                DirectorySources.from(c),
                 c.maxBytes().map(m -> m.asLongValue()).orElseGet(CacheSettings::defaultMaxBytes));
     }
 
@@ -56,22 +99,70 @@ public record CacheSettings(TtlMatrix ttl, double staleFactor, int maxEntries, i
     }
 
     public CacheSettings withKeyPrefix(String prefix) {
-        return new CacheSettings(ttl, staleFactor, maxEntries, maxDirectories, upstreamPath, pageSize, pageDeadline,
-                prefix, lockLease, pollInterval, waitTimeout, sources, maxBytes);
+        return new CacheSettings(
+                ttl,
+                staleFactor,
+                maxEntries,
+                maxDirectories,
+                upstreamPath,
+                pageSize,
+                pageDeadline,
+                prefix,
+                lockLease,
+                pollInterval,
+                waitTimeout,
+                sources,
+                maxBytes);
     }
 
     public CacheSettings withMaxEntries(int n) {
-        return new CacheSettings(ttl, staleFactor, n, maxDirectories, upstreamPath, pageSize, pageDeadline, keyPrefix,
-                lockLease, pollInterval, waitTimeout, sources, maxBytes);
+        return new CacheSettings(
+                ttl,
+                staleFactor,
+                n,
+                maxDirectories,
+                upstreamPath,
+                pageSize,
+                pageDeadline,
+                keyPrefix,
+                lockLease,
+                pollInterval,
+                waitTimeout,
+                sources,
+                maxBytes);
     }
 
     public CacheSettings withSources(DirectorySources s) {
-        return new CacheSettings(ttl, staleFactor, maxEntries, maxDirectories, upstreamPath, pageSize, pageDeadline,
-                keyPrefix, lockLease, pollInterval, waitTimeout, s, maxBytes);
+        return new CacheSettings(
+                ttl,
+                staleFactor,
+                maxEntries,
+                maxDirectories,
+                upstreamPath,
+                pageSize,
+                pageDeadline,
+                keyPrefix,
+                lockLease,
+                pollInterval,
+                waitTimeout,
+                s,
+                maxBytes);
     }
 
     public CacheSettings withMaxBytes(long bytes) {
-        return new CacheSettings(ttl, staleFactor, maxEntries, maxDirectories, upstreamPath, pageSize, pageDeadline,
-                keyPrefix, lockLease, pollInterval, waitTimeout, sources, bytes);
+        return new CacheSettings(
+                ttl,
+                staleFactor,
+                maxEntries,
+                maxDirectories,
+                upstreamPath,
+                pageSize,
+                pageDeadline,
+                keyPrefix,
+                lockLease,
+                pollInterval,
+                waitTimeout,
+                sources,
+                bytes);
     }
 }

@@ -9,8 +9,13 @@ import java.util.List;
  * hash, when its load started ({@code loadedAt}, compared with an invalidation's {@code issuedAt}) and its TTL.
  * Immutable, and written to Redis as one value, so no reader ever sees half a directory.
  */
-public record CachedDirectory(String directoryId, List<DirectoryEntry> entries, Instant lastModified,
-                              String contentHash, Instant loadedAt, int ttlSeconds) {
+public record CachedDirectory(
+        String directoryId,
+        List<DirectoryEntry> entries,
+        Instant lastModified,
+        String contentHash,
+        Instant loadedAt,
+        int ttlSeconds) {
 
     public CachedDirectory {
         entries = List.copyOf(entries);

@@ -49,7 +49,10 @@ public final class DirectoryCache {
     private static final LuaScript WRITE = LuaScript.load(DirectoryCache.class, "write.lua");
 
     public enum Source {
-        HIT_L1("HIT-L1"), HIT_L2("HIT-L2"), MISS("MISS"), STALE("STALE");
+        HIT_L1("HIT-L1"),
+        HIT_L2("HIT-L2"),
+        MISS("MISS"),
+        STALE("STALE");
 
         private final String header;
 
@@ -62,15 +65,12 @@ public final class DirectoryCache {
         }
     }
 
-    public record Read(CachedDirectory directory, Source source) {
-    }
+    public record Read(CachedDirectory directory, Source source) {}
 
     /** What this replica last saw of a directory: its last load (or failed load) and the last client read. */
-    public record Status(Instant lastLoadedAt, String lastOutcome, Instant lastReadAt) {
-    }
+    public record Status(Instant lastLoadedAt, String lastOutcome, Instant lastReadAt) {}
 
-    private record Stored(long loadedAtMs, CachedDirectory directory) {
-    }
+    private record Stored(long loadedAtMs, CachedDirectory directory) {}
 
     private final CacheSettings settings;
     private final RedisAPI redis;
@@ -83,11 +83,18 @@ public final class DirectoryCache {
     private final ConcurrentHashMap<String, Uni<CachedDirectory>> inflight = new ConcurrentHashMap<>();
     /** The latest invalidation applied per directory: a load that started at or before it is not kept. */
     private final ConcurrentHashMap<String, Instant> invalidatedUpTo = new ConcurrentHashMap<>();
+
     private final ConcurrentHashMap<String, Status> statuses = new ConcurrentHashMap<>();
     private volatile boolean redisDown;
 
-    public DirectoryCache(CacheSettings settings, RedisAPI redis, DirectoryFetcher fetcher, Clock clock,
-                          CacheListener listener, MeterRegistry registry, LoadSignals signals) {
+    public DirectoryCache(
+            CacheSettings settings,
+            RedisAPI redis,
+            DirectoryFetcher fetcher,
+            Clock clock,
+            CacheListener listener,
+            MeterRegistry registry,
+            LoadSignals signals) {
         this.signals = signals;
         this.settings = settings;
         this.redis = redis;
@@ -118,12 +125,17 @@ public final class DirectoryCache {
 
     private void noteRead(String id) {
         Instant now = clock.instant();
-        statuses.compute(id, (k, s) -> s == null ? new Status(null, null, now) : new Status(s.lastLoadedAt(), s.lastOutcome(), now));
+        statuses.compute(
+                id,
+                (k, s) -> s == null ? new Status(null, null, now) : new Status(s.lastLoadedAt(), s.lastOutcome(), now));
     }
 
     private void noteOutcome(String id, Instant loadedAt, String outcome) {
-        statuses.compute(id, (k, s) -> s == null ? new Status(loadedAt, outcome, null)
-                : new Status(loadedAt == null ? s.lastLoadedAt() : loadedAt, outcome, s.lastReadAt()));
+        statuses.compute(
+                id,
+                (k, s) -> s == null
+                        ? new Status(loadedAt, outcome, null)
+                        : new Status(loadedAt == null ? s.lastLoadedAt() : loadedAt, outcome, s.lastReadAt()));
     }
 
     public int size() {
@@ -166,19 +178,21 @@ public final class DirectoryCache {
                 refreshInBackground(directoryId, newest);
                 return Uni.createFrom().item(new Read(newest, Source.STALE));
             }
-            return load(directoryId, newest, (d, t) -> d.fresh(t))
-                    .map(d -> {
-                        metrics.miss();
-                        return new Read(d, Source.MISS);
-                    });
+            return load(directoryId, newest, (d, t) -> d.fresh(t)).map(d -> {
+                metrics.miss();
+                return new Read(d, Source.MISS);
+            });
         });
     }
 
     /** Starts one refresh (joins a running one); its failure is logged and the stale copy stays. */
     public void refreshInBackground(String directoryId, CachedDirectory previous) {
         load(directoryId, previous, (d, t) -> d.fresh(t) && d.loadedAt().isAfter(previous.loadedAt()))
-                .subscribe().with(d -> { }, e -> LOG.warnf("refresh of directory %s failed, serving stale: %s",
-                        directoryId, e.getMessage()));
+                .subscribe()
+                .with(
+                        d -> {},
+                        e -> LOG.warnf(
+                                "refresh of directory %s failed, serving stale: %s", directoryId, e.getMessage()));
     }
 
     /**
@@ -195,10 +209,17 @@ public final class DirectoryCache {
         rememberInvalidation(id, invalidation.issuedAt());
         l1.removeIf(id, d -> invalidation.appliesTo(d.loadedAt()));
         metrics.invalidationApplied();
-        return redis(INVALIDATE.run(redis, List.of("2", entryKey(id), markKey(id),
-                String.valueOf(invalidation.issuedAt().toEpochMilli()), String.valueOf(markKeepMs()))))
+        return redis(INVALIDATE.run(
+                        redis,
+                        List.of(
+                                "2",
+                                entryKey(id),
+                                markKey(id),
+                                String.valueOf(invalidation.issuedAt().toEpochMilli()),
+                                String.valueOf(markKeepMs()))))
                 .replaceWithVoid()
-                .onFailure().recoverWithUni(e -> {
+                .onFailure()
+                .recoverWithUni(e -> {
                     noteRedisDown(e);
                     return Uni.createFrom().voidItem();
                 });
@@ -207,7 +228,8 @@ public final class DirectoryCache {
     // --- loading -------------------------------------------------------------------------------------
 
     /** In-process single flight: one load per directory at a time, shared by every caller. */
-    private Uni<CachedDirectory> load(String id, CachedDirectory previous, BiPredicate<CachedDirectory, Instant> acceptable) {
+    private Uni<CachedDirectory> load(
+            String id, CachedDirectory previous, BiPredicate<CachedDirectory, Instant> acceptable) {
         while (true) {
             Uni<CachedDirectory> running = inflight.get(id);
             if (running != null) {
@@ -217,32 +239,50 @@ public final class DirectoryCache {
             Uni<CachedDirectory> shared = Uni.createFrom().completionStage(future);
             if (inflight.putIfAbsent(id, shared) == null) {
                 long waitUntil = System.nanoTime() + settings.waitTimeout().toNanos();
-                Uni.createFrom().deferred(() -> sharedOrFetch(id, previous, acceptable, waitUntil))
-                        .subscribe().with(d -> {
-                            keepLocal(d);
-                            inflight.remove(id, shared);
-                            future.complete(d);
-                        }, e -> {
-                            metrics.loadFailed();
-                            noteOutcome(id, null, (e instanceof InvalidDirectoryException ? "refused: "
-                                    : "unavailable: ") + e.getMessage());
-                            inflight.remove(id, shared);
-                            future.completeExceptionally(e instanceof InvalidDirectoryException
-                                    || e instanceof DirectoryUnavailableException ? e
-                                    : new DirectoryUnavailableException("directory " + id + " could not be loaded: "
-                                            + e.getClass().getSimpleName(), e));
-                        });
+                Uni.createFrom()
+                        .deferred(() -> sharedOrFetch(id, previous, acceptable, waitUntil))
+                        .subscribe()
+                        .with(
+                                d -> {
+                                    keepLocal(d);
+                                    inflight.remove(id, shared);
+                                    future.complete(d);
+                                },
+                                e -> {
+                                    metrics.loadFailed();
+                                    noteOutcome(
+                                            id,
+                                            null,
+                                            (e instanceof InvalidDirectoryException ? "refused: " : "unavailable: ")
+                                                    + e.getMessage());
+                                    inflight.remove(id, shared);
+                                    future.completeExceptionally(
+                                            e instanceof InvalidDirectoryException
+                                                            || e instanceof DirectoryUnavailableException
+                                                    ? e
+                                                    : new DirectoryUnavailableException(
+                                                            "directory " + id + " could not be loaded: "
+                                                                    + e.getClass()
+                                                                            .getSimpleName(),
+                                                            e));
+                                });
                 return shared;
             }
         }
     }
 
     /** Across replicas: take the lock and fetch, or wait for the holder's stored entry. */
-    private Uni<CachedDirectory> sharedOrFetch(String id, CachedDirectory previous,
-                                               BiPredicate<CachedDirectory, Instant> acceptable, long waitUntil) {
+    private Uni<CachedDirectory> sharedOrFetch(
+            String id, CachedDirectory previous, BiPredicate<CachedDirectory, Instant> acceptable, long waitUntil) {
         String owner = UUID.randomUUID().toString();
-        return redis(redis.set(List.of(lockKey(id), owner, "NX", "PX", String.valueOf(settings.lockLease().toMillis()))))
-                .onItemOrFailure().transformToUni((ok, failure) -> {
+        return redis(redis.set(List.of(
+                        lockKey(id),
+                        owner,
+                        "NX",
+                        "PX",
+                        String.valueOf(settings.lockLease().toMillis()))))
+                .onItemOrFailure()
+                .transformToUni((ok, failure) -> {
                     if (failure != null) {
                         noteRedisDown(failure);
                         return fetchAndStore(id, previous, false);
@@ -258,12 +298,14 @@ public final class DirectoryCache {
      * Another replica holds the load: wait for its announcement (or, without one, the lock's lease), read the
      * stored entry once, and take the lock ourselves if it is not there (the holder failed or died).
      */
-    private Uni<CachedDirectory> waitForHolder(String id, CachedDirectory previous,
-                                               BiPredicate<CachedDirectory, Instant> acceptable, long waitUntil) {
+    private Uni<CachedDirectory> waitForHolder(
+            String id, CachedDirectory previous, BiPredicate<CachedDirectory, Instant> acceptable, long waitUntil) {
         long leftNanos = waitUntil - System.nanoTime();
         if (leftNanos <= 0) {
-            return Uni.createFrom().failure(new DirectoryUnavailableException("directory " + id
-                    + " is being loaded by another replica and did not arrive within " + settings.waitTimeout()));
+            return Uni.createFrom()
+                    .failure(new DirectoryUnavailableException(
+                            "directory " + id + " is being loaded by another replica and did not arrive within "
+                                    + settings.waitTimeout()));
         }
         CompletableFuture<Void> signal = signals.register(id);
         Duration max = Duration.ofNanos(Math.min(leftNanos, settings.lockLease().toNanos()));
@@ -273,23 +315,29 @@ public final class DirectoryCache {
                 return Uni.createFrom().item(stored);
             }
             return signals.await(id, signal, max)
-                    .onItem().transformToUni(x -> readL2(id))
-                    .onItem().transformToUni(after -> after != null && acceptable.test(after, clock.instant())
+                    .onItem()
+                    .transformToUni(x -> readL2(id))
+                    .onItem()
+                    .transformToUni(after -> after != null && acceptable.test(after, clock.instant())
                             ? Uni.createFrom().item(after)
                             : sharedOrFetch(id, previous, acceptable, waitUntil));
         });
     }
 
-    private Uni<CachedDirectory> underLock(String id, String owner, CachedDirectory previous,
-                                           BiPredicate<CachedDirectory, Instant> acceptable) {
+    private Uni<CachedDirectory> underLock(
+            String id, String owner, CachedDirectory previous, BiPredicate<CachedDirectory, Instant> acceptable) {
         // Another replica may have stored what we need between our look and our lock.
-        return readL2(id).onItem().transformToUni(stored -> stored != null && acceptable.test(stored, clock.instant())
+        return readL2(id)
+                .onItem()
+                .transformToUni(stored -> stored != null && acceptable.test(stored, clock.instant())
                         ? Uni.createFrom().item(stored)
                         : fetchAndStore(id, previous == null ? stored : previous, true))
-                .onTermination().call(() -> redis(LuaScript.COMPARE_AND_DELETE.run(redis,
-                                List.of("1", lockKey(id), owner)))
-                        .onFailure().recoverWithNull()
-                        .onItem().transformToUni(x -> signals.announce(id)));
+                .onTermination()
+                .call(() -> redis(LuaScript.COMPARE_AND_DELETE.run(redis, List.of("1", lockKey(id), owner)))
+                        .onFailure()
+                        .recoverWithNull()
+                        .onItem()
+                        .transformToUni(x -> signals.announce(id)));
     }
 
     private Uni<CachedDirectory> fetchAndStore(String id, CachedDirectory previous, boolean store) {
@@ -361,7 +409,8 @@ public final class DirectoryCache {
     private Uni<CachedDirectory> readL2(String id) {
         return redis(redis.get(entryKey(id)))
                 .map(r -> r == null ? null : parse(id, r.toString()))
-                .onFailure().recoverWithItem(e -> {
+                .onFailure()
+                .recoverWithItem(e -> {
                     noteRedisDown(e);
                     return null;
                 });
@@ -377,10 +426,18 @@ public final class DirectoryCache {
             return Uni.createFrom().failure(e);
         }
         long keepMs = Math.round(d.ttlSeconds() * 1000L * (1 + settings.staleFactor())) + 1000;
-        return redis(WRITE.run(redis, List.of("2", entryKey(d.directoryId()), markKey(d.directoryId()), json,
-                String.valueOf(keepMs), String.valueOf(d.loadedAt().toEpochMilli()))))
+        return redis(WRITE.run(
+                        redis,
+                        List.of(
+                                "2",
+                                entryKey(d.directoryId()),
+                                markKey(d.directoryId()),
+                                json,
+                                String.valueOf(keepMs),
+                                String.valueOf(d.loadedAt().toEpochMilli()))))
                 .replaceWithVoid()
-                .onFailure().recoverWithUni(e -> {
+                .onFailure()
+                .recoverWithUni(e -> {
                     noteRedisDown(e);
                     return Uni.createFrom().voidItem();
                 });
@@ -390,7 +447,9 @@ public final class DirectoryCache {
         try {
             return Json.mapper().readValue(value, Stored.class).directory();
         } catch (IOException | RuntimeException e) {
-            LOG.warnf("directory %s: the Redis copy cannot be read (%s); loading it again", id, e.getClass().getSimpleName());
+            LOG.warnf(
+                    "directory %s: the Redis copy cannot be read (%s); loading it again",
+                    id, e.getClass().getSimpleName());
             return null;
         }
     }
@@ -410,14 +469,18 @@ public final class DirectoryCache {
     }
 
     private <T> Uni<T> redis(Uni<T> call) {
-        return call.ifNoItem().after(REDIS_TIMEOUT).failWith(TimeoutException::new)
-                .onItem().invoke(x -> noteRedisBack());
+        return call.ifNoItem()
+                .after(REDIS_TIMEOUT)
+                .failWith(TimeoutException::new)
+                .onItem()
+                .invoke(x -> noteRedisBack());
     }
 
     private void noteRedisDown(Throwable cause) {
         if (!redisDown) {
             redisDown = true;
-            LOG.warnf("Redis did not answer (%s): directories are served from this replica's memory until it is back",
+            LOG.warnf(
+                    "Redis did not answer (%s): directories are served from this replica's memory until it is back",
                     cause == null ? "unknown" : cause.getClass().getSimpleName());
         }
     }

@@ -1,9 +1,9 @@
 package io.cxbridge.directory.cache;
 
-import io.cxbridge.directory.entry.InvalidDirectoryException;
-import io.cxbridge.directory.entry.DirectoryEntry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cxbridge.directory.entry.DirectoryEntry;
+import io.cxbridge.directory.entry.InvalidDirectoryException;
 import io.cxbridge.directory.source.DirectorySource;
 import io.cxbridge.genesys.http.GenesysClient;
 import io.cxbridge.genesys.paging.ListingException;
@@ -55,19 +55,26 @@ public final class DirectoryFetcher {
     public Uni<CachedDirectory> fetch(String directoryId, Instant loadedAt, int ttlSeconds) {
         DirectorySource source = settings.sources().of(directoryId);
         int maxEntities = source.maxEntities(settings.maxEntries());
-        PageLimits limits = new PageLimits(maxEntities / source.pageSize() + 2, BYTES_PER_ENTRY * maxEntities + 1024 * 1024,
-                maxEntities, settings.pageDeadline());
-        ListingRequest request = new ListingRequest("directory " + directoryId, source.firstPage(),
-                source.kind().idPointer(), limits);
+        PageLimits limits = new PageLimits(
+                maxEntities / source.pageSize() + 2,
+                BYTES_PER_ENTRY * maxEntities + 1024 * 1024,
+                maxEntities,
+                settings.pageDeadline());
+        ListingRequest request = new ListingRequest(
+                "directory " + directoryId, source.firstPage(), source.kind().idPointer(), limits);
         return pager.readAll(request)
-                .onFailure().transform(e -> refused(directoryId, e))
+                .onFailure()
+                .transform(e -> refused(directoryId, e))
                 .map(listing -> {
-                    List<DirectoryEntry> entries = new ArrayList<>(listing.entities().size());
+                    List<DirectoryEntry> entries =
+                            new ArrayList<>(listing.entities().size());
                     for (JsonNode record : listing.entities()) {
-                        entries.add(source.mapping().map(record, "entry " + entries.size() + " of directory " + directoryId));
+                        entries.add(source.mapping()
+                                .map(record, "entry " + entries.size() + " of directory " + directoryId));
                     }
-                    LOG.debugf("directory %s: %d entries in %d pages (ININ-Correlation-Ids %s)", directoryId,
-                            entries.size(), listing.pages(), listing.correlationIds());
+                    LOG.debugf(
+                            "directory %s: %d entries in %d pages (ININ-Correlation-Ids %s)",
+                            directoryId, entries.size(), listing.pages(), listing.correlationIds());
                     Instant lastModified = httpDate(listing.lastModified()).orElse(loadedAt);
                     return new CachedDirectory(directoryId, entries, lastModified, hash(entries), loadedAt, ttlSeconds);
                 });
@@ -77,18 +84,23 @@ public final class DirectoryFetcher {
         if (e instanceof ListingException le) {
             return switch (le.kind()) {
                 case UPSTREAM_STATUS -> new DirectoryUnavailableException(le.getMessage(), le);
-                case TOO_LARGE -> new InvalidDirectoryException(le.expected() > settings.maxEntries()
-                        ? "directory " + directoryId + " has " + le.expected() + " entries, more than the configured bound of "
-                                + settings.maxEntries() + " (cxbridge.directory.max-entries); it was not cached"
-                        : le.getMessage());
+                case TOO_LARGE ->
+                    new InvalidDirectoryException(
+                            le.expected() > settings.maxEntries()
+                                    ? "directory " + directoryId + " has " + le.expected()
+                                            + " entries, more than the configured bound of " + settings.maxEntries()
+                                            + " (cxbridge.directory.max-entries); it was not cached"
+                                    : le.getMessage());
                 default -> new InvalidDirectoryException(le.getMessage());
             };
         }
         if (e instanceof InvalidDirectoryException || e instanceof DirectoryUnavailableException) {
             return e;
         }
-        return new DirectoryUnavailableException("Genesys could not be reached for directory " + directoryId + ": "
-                + e.getClass().getSimpleName(), e);
+        return new DirectoryUnavailableException(
+                "Genesys could not be reached for directory " + directoryId + ": "
+                        + e.getClass().getSimpleName(),
+                e);
     }
 
     static Optional<Instant> httpDate(String value) {
@@ -96,7 +108,8 @@ public final class DirectoryFetcher {
             return Optional.empty();
         }
         try {
-            return Optional.of(ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+            return Optional.of(ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant());
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }
@@ -106,8 +119,10 @@ public final class DirectoryFetcher {
     public static String hash(List<DirectoryEntry> entries) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            return "sha256:" + HexFormat.of().formatHex(sha.digest(
-                    Json.mapper().writeValueAsString(entries).getBytes(StandardCharsets.UTF_8)));
+            return "sha256:"
+                    + HexFormat.of()
+                            .formatHex(sha.digest(
+                                    Json.mapper().writeValueAsString(entries).getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException | JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -4,10 +4,10 @@ import io.cxbridge.directory.config.DirectoryConfig;
 import io.cxbridge.genesys.http.GenesysClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
-import io.vertx.mutiny.redis.client.Redis;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -43,17 +43,28 @@ public class DirectoryWiring {
 
     @Produces
     @Singleton
-    DirectoryCache cache(CacheSettings settings, RedisAPI redis, DirectoryFetcher fetcher, Clock clock,
-                         CacheListener listener, MeterRegistry registry, LoadSignals signals) {
+    DirectoryCache cache(
+            CacheSettings settings,
+            RedisAPI redis,
+            DirectoryFetcher fetcher,
+            Clock clock,
+            CacheListener listener,
+            MeterRegistry registry,
+            LoadSignals signals) {
         return new DirectoryCache(settings, redis, fetcher, clock, listener, registry, signals);
     }
 
     /** Builds the cache at start-up, so an invalid configuration fails here with its message, not on a first read. */
     void onStart(@Observes StartupEvent event, DirectoryCache cache, LoadSignals signals) {
         signals.start().await().atMost(java.time.Duration.ofSeconds(5));
-        LOG.infof("directory cache: TTLs %s s, stale factor %s, up to %d directories of %d entries and %d bytes "
-                        + "in-process; sources %s", cache.settings().ttl().asMap(), cache.settings().staleFactor(),
-                cache.settings().maxDirectories(), cache.settings().maxEntries(), cache.settings().maxBytes(),
+        LOG.infof(
+                "directory cache: TTLs %s s, stale factor %s, up to %d directories of %d entries and %d bytes "
+                        + "in-process; sources %s",
+                cache.settings().ttl().asMap(),
+                cache.settings().staleFactor(),
+                cache.settings().maxDirectories(),
+                cache.settings().maxEntries(),
+                cache.settings().maxBytes(),
                 cache.settings().sources().configured().keySet());
     }
 }

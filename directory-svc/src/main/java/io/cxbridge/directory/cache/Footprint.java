@@ -1,7 +1,7 @@
 package io.cxbridge.directory.cache;
 
-import io.cxbridge.directory.entry.DirectoryEntry;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cxbridge.directory.entry.DirectoryEntry;
 
 /**
  * Estimated heap bytes of a cached directory, for the in-process byte bound. Deliberately on the high side of
@@ -18,7 +18,12 @@ public final class Footprint {
     public static long of(CachedDirectory d) {
         long bytes = DIRECTORY + 16L * d.entries().size();
         for (DirectoryEntry e : d.entries()) {
-            bytes += ENTRY + text(e.id()) + text(e.name()) + text(e.address()) + text(e.email()) + text(e.phone())
+            bytes += ENTRY
+                    + text(e.id())
+                    + text(e.name())
+                    + text(e.address())
+                    + text(e.email())
+                    + text(e.phone())
                     + tree(e.customAttributes());
         }
         return bytes;
@@ -36,6 +41,5 @@ public final class Footprint {
         return n == null ? 0 : 64 + 4L * n.toString().length();
     }
 
-    private Footprint() {
-    }
+    private Footprint() {}
 }

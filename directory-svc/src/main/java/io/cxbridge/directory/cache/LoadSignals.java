@@ -8,7 +8,6 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.ResponseType;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,27 +38,36 @@ public final class LoadSignals implements AutoCloseable {
 
     /** Opens the subscribed connection; until it is there (or without Redis) waiters wake at their time limit. */
     public Uni<Void> start() {
-        return client.connect().onItem().transformToUni(conn -> {
-            conn.handler(message -> {
-                // ["message", channel, id]
-                if (message.getDelegate().type() == ResponseType.PUSH || message.size() == 3) {
-                    if ("message".equals(message.get(0).toString()) && channel.equals(message.get(1).toString())) {
-                        wake(message.get(2).toString());
-                    }
-                }
-            });
-            conn.exceptionHandler(e -> {
-                LOG.warnf("directory load signals: the subscription failed (%s); waiters wake at their time limit",
-                        e.getMessage());
-                subscription = null;
-            });
-            subscription = conn;
-            return conn.send(io.vertx.mutiny.redis.client.Request.newInstance(Request.cmd(Command.SUBSCRIBE).arg(channel)))
-                    .replaceWithVoid();
-        }).onFailure().recoverWithUni(e -> {
-            LOG.warnf("directory load signals: no subscription (%s); waiters wake at their time limit", e.getMessage());
-            return Uni.createFrom().voidItem();
-        });
+        return client.connect()
+                .onItem()
+                .transformToUni(conn -> {
+                    conn.handler(message -> {
+                        // ["message", channel, id]
+                        if (message.getDelegate().type() == ResponseType.PUSH || message.size() == 3) {
+                            if ("message".equals(message.get(0).toString())
+                                    && channel.equals(message.get(1).toString())) {
+                                wake(message.get(2).toString());
+                            }
+                        }
+                    });
+                    conn.exceptionHandler(e -> {
+                        LOG.warnf(
+                                "directory load signals: the subscription failed (%s); waiters wake at their time limit",
+                                e.getMessage());
+                        subscription = null;
+                    });
+                    subscription = conn;
+                    return conn.send(io.vertx.mutiny.redis.client.Request.newInstance(
+                                    Request.cmd(Command.SUBSCRIBE).arg(channel)))
+                            .replaceWithVoid();
+                })
+                .onFailure()
+                .recoverWithUni(e -> {
+                    LOG.warnf(
+                            "directory load signals: no subscription (%s); waiters wake at their time limit",
+                            e.getMessage());
+                    return Uni.createFrom().voidItem();
+                });
     }
 
     /** Registered before the waiter looks at Redis, so a publish between the look and the wait is not missed. */
@@ -71,8 +79,11 @@ public final class LoadSignals implements AutoCloseable {
 
     /** Waits for the signal of {@code id}, at most {@code max}; never fails. */
     Uni<Void> await(String id, CompletableFuture<Void> signal, Duration max) {
-        return Uni.createFrom().completionStage(signal)
-                .ifNoItem().after(max).recoverWithItem((Void) null)
+        return Uni.createFrom()
+                .completionStage(signal)
+                .ifNoItem()
+                .after(max)
+                .recoverWithItem((Void) null)
                 .eventually(() -> forget(id, signal));
     }
 
@@ -86,9 +97,13 @@ public final class LoadSignals implements AutoCloseable {
     /** The load of {@code id} ended: wake the waiters of every replica. */
     Uni<Void> announce(String id) {
         wake(id);
-        return redis.publish(channel, id).replaceWithVoid()
-                .ifNoItem().after(Duration.ofSeconds(1)).recoverWithItem((Void) null)
-                .onFailure().recoverWithItem((Void) null);
+        return redis.publish(channel, id)
+                .replaceWithVoid()
+                .ifNoItem()
+                .after(Duration.ofSeconds(1))
+                .recoverWithItem((Void) null)
+                .onFailure()
+                .recoverWithItem((Void) null);
     }
 
     private void wake(String id) {
@@ -104,10 +119,15 @@ public final class LoadSignals implements AutoCloseable {
         subscription = null;
         if (c != null) {
             // Unsubscribed first: a pooled connection must not go back to the pool in subscriber mode.
-            c.send(io.vertx.mutiny.redis.client.Request.newInstance(Request.cmd(Command.UNSUBSCRIBE).arg(channel)))
-                    .ifNoItem().after(Duration.ofSeconds(1)).fail()
-                    .onItemOrFailure().transformToUni((r, e) -> c.close())
-                    .subscribe().with(x -> { }, e -> { });
+            c.send(io.vertx.mutiny.redis.client.Request.newInstance(
+                            Request.cmd(Command.UNSUBSCRIBE).arg(channel)))
+                    .ifNoItem()
+                    .after(Duration.ofSeconds(1))
+                    .fail()
+                    .onItemOrFailure()
+                    .transformToUni((r, e) -> c.close())
+                    .subscribe()
+                    .with(x -> {}, e -> {});
         }
     }
 }

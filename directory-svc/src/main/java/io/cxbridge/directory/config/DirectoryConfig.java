@@ -1,7 +1,7 @@
 package io.cxbridge.directory.config;
 
-import io.smallrye.config.ConfigMapping;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Map;

@@ -57,11 +57,20 @@ public final class ConsistencyBudget {
             return Uni.createFrom().item(false);
         }
         long index = clock.millis() / window.toMillis();
-        return TAKE.run(redis, List.of("1", keyPrefix + ":consistency:budget:" + index, String.valueOf(n),
-                        String.valueOf(calls), String.valueOf(window.toMillis() * 2)))
-                .ifNoItem().after(Duration.ofSeconds(1)).fail()
+        return TAKE.run(
+                        redis,
+                        List.of(
+                                "1",
+                                keyPrefix + ":consistency:budget:" + index,
+                                String.valueOf(n),
+                                String.valueOf(calls),
+                                String.valueOf(window.toMillis() * 2)))
+                .ifNoItem()
+                .after(Duration.ofSeconds(1))
+                .fail()
                 .map(r -> r != null && r.toLong() == 1)
-                .onFailure().recoverWithItem(e -> {
+                .onFailure()
+                .recoverWithItem(e -> {
                     LOG.debugf("consistency budget not taken, Redis did not answer: %s", e.getMessage());
                     return false;
                 });

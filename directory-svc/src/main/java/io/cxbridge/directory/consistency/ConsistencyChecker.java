@@ -23,8 +23,7 @@ public final class ConsistencyChecker {
 
     private static final Logger LOG = Logger.getLogger(ConsistencyChecker.class);
 
-    public record Result(int checked, int mismatched, int failed, int deferred) {
-    }
+    public record Result(int checked, int mismatched, int failed, int deferred) {}
 
     private final DirectoryCache cache;
     private final DirectoryFetcher fetcher;
@@ -33,8 +32,12 @@ public final class ConsistencyChecker {
     private final BiConsumer<CachedDirectory, CachedDirectory> onMismatch;
     private final Map<String, Instant> lastChecked = new ConcurrentHashMap<>();
 
-    public ConsistencyChecker(DirectoryCache cache, DirectoryFetcher fetcher, ConsistencyBudget budget, Clock clock,
-                              BiConsumer<CachedDirectory, CachedDirectory> onMismatch) {
+    public ConsistencyChecker(
+            DirectoryCache cache,
+            DirectoryFetcher fetcher,
+            ConsistencyBudget budget,
+            Clock clock,
+            BiConsumer<CachedDirectory, CachedDirectory> onMismatch) {
         this.cache = cache;
         this.fetcher = fetcher;
         this.budget = budget;
@@ -48,7 +51,8 @@ public final class ConsistencyChecker {
         return cache.cachedIds().stream()
                 .filter(id -> {
                     DirectoryCache.Status s = cache.status(id);
-                    return s != null && s.lastReadAt() != null
+                    return s != null
+                            && s.lastReadAt() != null
                             && s.lastReadAt().plusSeconds(cache.ttlSeconds(id)).isAfter(now);
                 })
                 .sorted(Comparator.comparing(id -> lastChecked.getOrDefault(id, Instant.MIN)))
@@ -76,18 +80,23 @@ public final class ConsistencyChecker {
                 return Uni.createFrom().item(new Result(counts[0], counts[1], counts[2], due.size() - i));
             }
             lastChecked.put(id, clock.instant());
-            return cache.recheck(id, cached).map(loaded -> {
-                counts[0]++;
-                if (!loaded.contentHash().equals(cached.contentHash())) {
-                    counts[1]++;
-                    onMismatch.accept(cached, loaded);
-                }
-                return true;
-            }).onFailure().recoverWithItem(e -> {
-                counts[2]++;
-                LOG.warnf("consistency check of directory %s failed: %s", id, e.getMessage());
-                return false;
-            }).onItem().transformToUni(x -> next(due, i + 1, counts));
+            return cache.recheck(id, cached)
+                    .map(loaded -> {
+                        counts[0]++;
+                        if (!loaded.contentHash().equals(cached.contentHash())) {
+                            counts[1]++;
+                            onMismatch.accept(cached, loaded);
+                        }
+                        return true;
+                    })
+                    .onFailure()
+                    .recoverWithItem(e -> {
+                        counts[2]++;
+                        LOG.warnf("consistency check of directory %s failed: %s", id, e.getMessage());
+                        return false;
+                    })
+                    .onItem()
+                    .transformToUni(x -> next(due, i + 1, counts));
         });
     }
 }

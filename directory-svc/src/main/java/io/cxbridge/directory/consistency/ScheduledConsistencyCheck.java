@@ -19,17 +19,26 @@ import java.util.Map;
 @ApplicationScoped
 public class ScheduledConsistencyCheck {
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ScheduledConsistencyCheck.class);
+    private static final org.jboss.logging.Logger LOG =
+            org.jboss.logging.Logger.getLogger(ScheduledConsistencyCheck.class);
 
     private final ConsistencyChecker checker;
     private final DirectoryConfig config;
 
-    public ScheduledConsistencyCheck(DirectoryCache cache, DirectoryFetcher fetcher, AuditEmitter audit,
-                                     DirectoryConfig config, GenesysConfig genesys, RedisAPI redis, Clock clock) {
+    public ScheduledConsistencyCheck(
+            DirectoryCache cache,
+            DirectoryFetcher fetcher,
+            AuditEmitter audit,
+            DirectoryConfig config,
+            GenesysConfig genesys,
+            RedisAPI redis,
+            Clock clock) {
         this.config = config;
         Duration window = config.consistency().window();
-        int calls = config.consistency().budget()
-                .orElseGet(() -> ConsistencyBudget.defaultCalls(genesys.rateLimit().perMinute(), window));
+        int calls = config.consistency()
+                .budget()
+                .orElseGet(
+                        () -> ConsistencyBudget.defaultCalls(genesys.rateLimit().perMinute(), window));
         ConsistencyBudget budget = new ConsistencyBudget(redis, config.redis().keyPrefix(), calls, window, clock);
         this.checker = new ConsistencyChecker(cache, fetcher, budget, clock, (cached, loaded) -> {
             Map<String, Object> data = new LinkedHashMap<>();
@@ -37,15 +46,17 @@ public class ScheduledConsistencyCheck {
             data.put("cachedContentHash", cached.contentHash());
             data.put("upstreamContentHash", loaded.contentHash());
             data.put("cachedLoadedAt", cached.loadedAt().toString());
-            audit.emitObserved(audit.event(AuditTypes.DIRECTORY_CONSISTENCY_MISMATCH, cached.directoryId(),
-                    Ids.newTraceId(), data));
+            audit.emitObserved(audit.event(
+                    AuditTypes.DIRECTORY_CONSISTENCY_MISMATCH, cached.directoryId(), Ids.newTraceId(), data));
         });
-        LOG.infof("consistency check: every %s, at most %d Genesys calls per %s across replicas",
+        LOG.infof(
+                "consistency check: every %s, at most %d Genesys calls per %s across replicas",
                 config.consistency().interval(), calls, window);
     }
 
     /** Blocking on a worker thread; a slow pass makes the next one skip rather than overlap. */
-    @Scheduled(every = "${cxbridge.directory.consistency.interval:60s}",
+    @Scheduled(
+            every = "${cxbridge.directory.consistency.interval:60s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void run() {
         if (!config.consistency().enabled()) {
@@ -54,8 +65,10 @@ public class ScheduledConsistencyCheck {
         try {
             ConsistencyChecker.Result r = checker.checkAll().await().atMost(Duration.ofMinutes(5));
             if (r.mismatched() > 0 || r.failed() > 0) {
-                LOG.infof("consistency check: %d directories checked, %d changed at Genesys (applied), %d failed, "
-                        + "%d left for the next window", r.checked(), r.mismatched(), r.failed(), r.deferred());
+                LOG.infof(
+                        "consistency check: %d directories checked, %d changed at Genesys (applied), %d failed, "
+                                + "%d left for the next window",
+                        r.checked(), r.mismatched(), r.failed(), r.deferred());
             }
         } catch (RuntimeException e) {
             LOG.warnf("consistency check did not finish: %s", e.getMessage());

@@ -39,8 +39,13 @@ public class Invalidations {
     private final Validator validator;
     private final Clock clock;
 
-    public Invalidations(DirectoryCache cache, @Channel(Channels.DIRECTORY_INVALIDATIONS_OUT) MutinyEmitter<String> emitter,
-                         AuditEmitter audit, DirectoryConfig config, Validator validator, Clock clock) {
+    public Invalidations(
+            DirectoryCache cache,
+            @Channel(Channels.DIRECTORY_INVALIDATIONS_OUT) MutinyEmitter<String> emitter,
+            AuditEmitter audit,
+            DirectoryConfig config,
+            Validator validator,
+            Clock clock) {
         this.cache = cache;
         this.emitter = emitter;
         this.audit = audit;
@@ -51,12 +56,16 @@ public class Invalidations {
 
     /** Applies locally (both levels), then completes once the broker has the record and the audit event. */
     public Uni<DirectoryInvalidation> issue(String directoryId, String reason, String traceId) {
-        DirectoryInvalidation inv = new DirectoryInvalidation(directoryId, reason, clock.instant(),
-                "directory-svc/" + config.instanceId(), traceId);
+        DirectoryInvalidation inv = new DirectoryInvalidation(
+                directoryId, reason, clock.instant(), "directory-svc/" + config.instanceId(), traceId);
         return cache.invalidate(inv)
-                .chain(() -> Uni.combine().all().unis(publish(inv),
-                        audit.emit(AuditTypes.DIRECTORY_INVALIDATED, directoryId, traceId, inv)).discardItems())
-                .ifNoItem().after(config.ackTimeout()).fail()
+                .chain(() -> Uni.combine()
+                        .all()
+                        .unis(publish(inv), audit.emit(AuditTypes.DIRECTORY_INVALIDATED, directoryId, traceId, inv))
+                        .discardItems())
+                .ifNoItem()
+                .after(config.ackTimeout())
+                .fail()
                 .replaceWith(inv);
     }
 
@@ -68,7 +77,9 @@ public class Invalidations {
             return Uni.createFrom().failure(e);
         }
         Message<String> record = Message.of(json)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(inv.directoryId()).build());
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(inv.directoryId())
+                        .build());
         return Uni.createFrom().deferred(() -> emitter.sendMessage(record));
     }
 
@@ -79,13 +90,18 @@ public class Invalidations {
         try {
             inv = Json.mapper().readValue(value, DirectoryInvalidation.class);
         } catch (Exception e) {
-            LOG.warnf("skipped an invalidation record that is not a DirectoryInvalidation: %s", e.getClass().getSimpleName());
+            LOG.warnf(
+                    "skipped an invalidation record that is not a DirectoryInvalidation: %s",
+                    e.getClass().getSimpleName());
             return Uni.createFrom().voidItem();
         }
         Set<ConstraintViolation<DirectoryInvalidation>> violations = inv == null ? Set.of() : validator.validate(inv);
         if (inv == null || !violations.isEmpty()) {
-            LOG.warnf("skipped an invalid invalidation record: %s", violations.stream()
-                    .map(v -> v.getPropertyPath() + " " + v.getMessage()).collect(Collectors.joining(", ")));
+            LOG.warnf(
+                    "skipped an invalid invalidation record: %s",
+                    violations.stream()
+                            .map(v -> v.getPropertyPath() + " " + v.getMessage())
+                            .collect(Collectors.joining(", ")));
             return Uni.createFrom().voidItem();
         }
         return cache.invalidate(inv);

@@ -25,19 +25,27 @@ public final class CacheMetrics {
 
     public CacheMetrics(MeterRegistry registry, Supplier<Number> size) {
         FunctionCounter.builder("cxbridge.directory.cache.requests", hitsL1, LongAdder::doubleValue)
-                .tag("result", "hit_l1").description("directory reads by where they were served from").register(registry);
+                .tag("result", "hit_l1")
+                .description("directory reads by where they were served from")
+                .register(registry);
         FunctionCounter.builder("cxbridge.directory.cache.requests", hitsL2, LongAdder::doubleValue)
-                .tag("result", "hit_l2").register(registry);
+                .tag("result", "hit_l2")
+                .register(registry);
         FunctionCounter.builder("cxbridge.directory.cache.requests", misses, LongAdder::doubleValue)
-                .tag("result", "miss").register(registry);
+                .tag("result", "miss")
+                .register(registry);
         FunctionCounter.builder("cxbridge.directory.cache.requests", stale, LongAdder::doubleValue)
-                .tag("result", "stale").register(registry);
+                .tag("result", "stale")
+                .register(registry);
         FunctionCounter.builder("cxbridge.directory.load.failures", loadFailures, LongAdder::doubleValue)
-                .description("loads from Genesys that failed").register(registry);
+                .description("loads from Genesys that failed")
+                .register(registry);
         FunctionCounter.builder("cxbridge.directory.invalidations.applied", invalidations, LongAdder::doubleValue)
-                .description("invalidations applied to this replica").register(registry);
+                .description("invalidations applied to this replica")
+                .register(registry);
         registry.gauge("cxbridge.directory.cache.size", size, s -> s.get().doubleValue());
-        this.loadTimer = Timer.builder("cxbridge.directory.load").description("whole-directory loads from Genesys")
+        this.loadTimer = Timer.builder("cxbridge.directory.load")
+                .description("whole-directory loads from Genesys")
                 .register(registry);
     }
 
@@ -73,10 +81,20 @@ public final class CacheMetrics {
     }
 
     /** What {@code GET /v1/directories/metrics} answers. */
-    public record Snapshot(long hitsL1, long hitsL2, long misses, long stale, long requests, double hitRatio,
-                           long loads, long loadFailures, double loadLatencyAvgMs, double loadLatencyMaxMs,
-                           long invalidationsApplied, int size, int maxDirectories) {
-    }
+    public record Snapshot(
+            long hitsL1,
+            long hitsL2,
+            long misses,
+            long stale,
+            long requests,
+            double hitRatio,
+            long loads,
+            long loadFailures,
+            double loadLatencyAvgMs,
+            double loadLatencyMaxMs,
+            long invalidationsApplied,
+            int size,
+            int maxDirectories) {}
 
     public Snapshot snapshot(int size, int maxDirectories) {
         long l1 = hitsL1.sum();
@@ -87,8 +105,20 @@ public final class CacheMetrics {
         long n = loads.sum();
         double ratio = requests == 0 ? 0.0 : Math.round((l1 + l2 + s) * 10_000.0 / requests) / 10_000.0;
         double avg = n == 0 ? 0.0 : loadNanos.sum() / 1e6 / n;
-        return new Snapshot(l1, l2, m, s, requests, ratio, n, loadFailures.sum(), round(avg),
-                round(maxLoadNanos.get() / 1e6), invalidations.sum(), size, maxDirectories);
+        return new Snapshot(
+                l1,
+                l2,
+                m,
+                s,
+                requests,
+                ratio,
+                n,
+                loadFailures.sum(),
+                round(avg),
+                round(maxLoadNanos.get() / 1e6),
+                invalidations.sum(),
+                size,
+                maxDirectories);
     }
 
     private static double round(double v) {

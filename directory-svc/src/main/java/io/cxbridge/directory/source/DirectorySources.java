@@ -36,7 +36,14 @@ public final class DirectorySources {
         new TreeMap<>(config.sources()).forEach((id, c) -> {
             String key = KEY_PREFIX + id + ".";
             try {
-                sources.put(id, source(id, c, key, config.upstream().path(), config.upstream().pageSize()));
+                sources.put(
+                        id,
+                        source(
+                                id,
+                                c,
+                                key,
+                                config.upstream().path(),
+                                config.upstream().pageSize()));
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
             }
@@ -44,7 +51,8 @@ public final class DirectorySources {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
-        return new DirectorySources(sources, config.upstream().path(), config.upstream().pageSize());
+        return new DirectorySources(
+                sources, config.upstream().path(), config.upstream().pageSize());
     }
 
     static DirectorySource source(String id, DirectoryConfig.Source c, String key, String seedPath, int seedPageSize) {
@@ -63,20 +71,38 @@ public final class DirectorySources {
             throw new IllegalArgumentException(key + "page-size is " + pageSize + "; the platform allows 1 to "
                     + kind.maxPageSize() + " for " + kind.configName());
         }
-        return new DirectorySource(id, kind, upstreamId, c.state(), c.q().filter(s -> !s.isBlank()).orElse(null),
-                c.ttlClass().orElse(id), pageSize, EntryMapping.of(kind, c.mapping().asMap(), key + "mapping."), seedPath);
+        return new DirectorySource(
+                id,
+                kind,
+                upstreamId,
+                c.state(),
+                c.q().filter(s -> !s.isBlank()).orElse(null),
+                c.ttlClass().orElse(id),
+                pageSize,
+                EntryMapping.of(kind, c.mapping().asMap(), key + "mapping."),
+                seedPath);
     }
 
     private static String required(Optional<String> value, String key, SourceKind kind) {
-        return value.filter(v -> !v.isBlank()).orElseThrow(() -> new IllegalArgumentException(
-                key + " is required for kind " + kind.configName()));
+        return value.filter(v -> !v.isBlank())
+                .orElseThrow(() -> new IllegalArgumentException(key + " is required for kind " + kind.configName()));
     }
 
     /** The configured source, or the seed endpoint with the id as its TTL class. */
     public DirectorySource of(String directoryId) {
         DirectorySource s = configured.get(directoryId);
-        return s != null ? s : new DirectorySource(directoryId, SourceKind.SEED, null, null, null, directoryId,
-                seedPageSize, EntryMapping.of(SourceKind.SEED, Map.of(), KEY_PREFIX), seedPath);
+        return s != null
+                ? s
+                : new DirectorySource(
+                        directoryId,
+                        SourceKind.SEED,
+                        null,
+                        null,
+                        null,
+                        directoryId,
+                        seedPageSize,
+                        EntryMapping.of(SourceKind.SEED, Map.of(), KEY_PREFIX),
+                        seedPath);
     }
 
     /** The configured sources, by id. */

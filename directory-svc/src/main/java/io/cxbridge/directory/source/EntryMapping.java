@@ -25,8 +25,8 @@ public final class EntryMapping {
     public static final int MAX_TEXT = 2048;
     public static final Set<String> FIELDS = Set.of("id", "name", "address", "email", "phone", "customAttributes");
     private static final List<String> CONTACT_PHONES = List.of("workPhone", "cellPhone", "homePhone", "otherPhone");
-    private static final List<String> ADDRESS_PARTS = List.of("address1", "address2", "city", "state", "postalCode",
-            "countryCode");
+    private static final List<String> ADDRESS_PARTS =
+            List.of("address1", "address2", "city", "state", "postalCode", "countryCode");
 
     private final SourceKind kind;
     private final Map<String, JsonPointer> overrides;
@@ -41,12 +41,14 @@ public final class EntryMapping {
         Map<String, JsonPointer> pointers = new TreeMap<>();
         overrides.forEach((field, pointer) -> {
             if (!FIELDS.contains(field)) {
-                throw new IllegalArgumentException(keyPrefix + field + ": no such field; mappable are " + new TreeSet<>(FIELDS));
+                throw new IllegalArgumentException(
+                        keyPrefix + field + ": no such field; mappable are " + new TreeSet<>(FIELDS));
             }
             try {
                 pointers.put(field, JsonPointer.compile(pointer));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(keyPrefix + field + " is '" + pointer + "', not a JSON Pointer (e.g. /workEmail)");
+                throw new IllegalArgumentException(
+                        keyPrefix + field + " is '" + pointer + "', not a JSON Pointer (e.g. /workEmail)");
             }
         });
         return new EntryMapping(kind, Map.copyOf(pointers));
@@ -58,17 +60,24 @@ public final class EntryMapping {
         }
         String id = text(record, "id", where);
         if (id == null || id.isBlank()) {
-            throw new InvalidDirectoryException(where + " has no id" + (kind == SourceKind.DATATABLE_ROWS ? " (row key)" : ""));
+            throw new InvalidDirectoryException(
+                    where + " has no id" + (kind == SourceKind.DATATABLE_ROWS ? " (row key)" : ""));
         }
         JsonNode attrs = value(record, "customAttributes");
         if (attrs != null && !attrs.isObject()) {
             throw new InvalidDirectoryException(where + ": customAttributes must be an object");
         }
         if (attrs != null && attrs.toString().length() > 16 * MAX_TEXT) {
-            throw new InvalidDirectoryException(where + ": customAttributes are larger than " + 16 * MAX_TEXT + " bytes");
+            throw new InvalidDirectoryException(
+                    where + ": customAttributes are larger than " + 16 * MAX_TEXT + " bytes");
         }
-        return new DirectoryEntry(id, text(record, "name", where), text(record, "address", where),
-                text(record, "email", where), text(record, "phone", where), attrs);
+        return new DirectoryEntry(
+                id,
+                text(record, "name", where),
+                text(record, "address", where),
+                text(record, "email", where),
+                text(record, "phone", where),
+                attrs);
     }
 
     /** The mapped value of a field (override first, else built-in), null when absent. */
@@ -98,10 +107,11 @@ public final class EntryMapping {
         return switch (kind) {
             case SEED -> r -> r.get(field);
             case USERS, GROUP_MEMBERS -> user(field);
-            case QUEUE_MEMBERS -> switch (field) {
-                case "id", "name" -> r -> r.get(field);
-                default -> r -> user(field).apply(r.path("user"));
-            };
+            case QUEUE_MEMBERS ->
+                switch (field) {
+                    case "id", "name" -> r -> r.get(field);
+                    default -> r -> user(field).apply(r.path("user"));
+                };
             case EXTERNAL_CONTACTS -> contact(field);
             case DATATABLE_ROWS -> row(field);
         };
@@ -121,15 +131,16 @@ public final class EntryMapping {
             case "id" -> r -> r.get("id");
             case "name" -> r -> joined(r, List.of("firstName", "lastName"), " ");
             case "email" -> r -> r.hasNonNull("workEmail") ? r.get("workEmail") : r.get("personalEmail");
-            case "phone" -> r -> {
-                for (String p : CONTACT_PHONES) {
-                    JsonNode n = number(r.path(p));
-                    if (n != null) {
-                        return n;
+            case "phone" ->
+                r -> {
+                    for (String p : CONTACT_PHONES) {
+                        JsonNode n = number(r.path(p));
+                        if (n != null) {
+                            return n;
+                        }
                     }
-                }
-                return null;
-            };
+                    return null;
+                };
             case "address" -> r -> joined(r.path("address"), ADDRESS_PARTS, ", ");
             case "customAttributes" -> r -> pick(r, List.of("title"));
             default -> r -> null;
@@ -139,11 +150,12 @@ public final class EntryMapping {
     private static Function<JsonNode, JsonNode> row(String field) {
         return switch (field) {
             case "id" -> r -> r.get("key");
-            case "customAttributes" -> r -> {
-                ObjectNode columns = r.deepCopy();
-                columns.remove("key");
-                return columns.isEmpty() ? null : columns;
-            };
+            case "customAttributes" ->
+                r -> {
+                    ObjectNode columns = r.deepCopy();
+                    columns.remove("key");
+                    return columns.isEmpty() ? null : columns;
+                };
             default -> r -> null;
         };
     }

@@ -39,7 +39,9 @@ public enum SourceKind {
     }
 
     public static SourceKind parse(String value, String key) {
-        return Arrays.stream(values()).filter(k -> k.configName.equals(value)).findFirst()
+        return Arrays.stream(values())
+                .filter(k -> k.configName.equals(value))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(key + " is '" + value + "'; one of "
                         + Arrays.stream(values()).map(SourceKind::configName).collect(Collectors.joining(", "))));
     }

@@ -11,9 +11,6 @@ public class DirectoryTopics {
     @Produces
     @Singleton
     ServiceTopics topics() {
-        return ServiceTopics.of(
-                Topics.AUDIT_SPEC,
-                Topics.DIRECTORY_INVALIDATIONS_SPEC,
-                Topics.DIRECTORY_UPDATES_SPEC);
+        return ServiceTopics.of(Topics.AUDIT_SPEC, Topics.DIRECTORY_INVALIDATIONS_SPEC, Topics.DIRECTORY_UPDATES_SPEC);
     }
 }

@@ -49,21 +49,30 @@ public class DirectoryUpdates implements CacheListener {
     private final RedisAPI redis;
     /** Per directory, what this replica last published and the recorded hash it replaced. */
     private final Map<String, Published> lastPublished = new ConcurrentHashMap<>();
+
     private final Counter published;
     private final Counter failed;
 
-    public DirectoryUpdates(@Channel(Channels.DIRECTORY_UPDATES_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
-                            MutinyEmitter<String> emitter,
-                            AuditEmitter audit, DirectoryWebhook webhook, DirectoryConfig config, RedisAPI redis,
-                            MeterRegistry registry) {
+    public DirectoryUpdates(
+            @Channel(Channels.DIRECTORY_UPDATES_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
+                    MutinyEmitter<String> emitter,
+            AuditEmitter audit,
+            DirectoryWebhook webhook,
+            DirectoryConfig config,
+            RedisAPI redis,
+            MeterRegistry registry) {
         this.emitter = emitter;
         this.audit = audit;
         this.webhook = webhook;
         this.config = config;
         this.redis = redis;
-        this.published = Counter.builder("cxbridge.directory.updates").tag("outcome", "published")
-                .description("DirectoryUpdated events").register(registry);
-        this.failed = Counter.builder("cxbridge.directory.updates").tag("outcome", "failed").register(registry);
+        this.published = Counter.builder("cxbridge.directory.updates")
+                .tag("outcome", "published")
+                .description("DirectoryUpdated events")
+                .register(registry);
+        this.failed = Counter.builder("cxbridge.directory.updates")
+                .tag("outcome", "failed")
+                .register(registry);
     }
 
     @Override
@@ -76,9 +85,14 @@ public class DirectoryUpdates implements CacheListener {
         data.put("contentHash", loaded.contentHash());
         data.put("previousContentHash", previous == null ? null : previous.contentHash());
         data.put("ttlSeconds", loaded.ttlSeconds());
-        audit.emitObserved(audit.event(previous == null ? AuditTypes.DIRECTORY_POPULATED : AuditTypes.DIRECTORY_REFRESHED,
-                loaded.directoryId(), traceId, data));
-        publishedHash(loaded).onItem().transformToUni(old -> {
+        audit.emitObserved(audit.event(
+                previous == null ? AuditTypes.DIRECTORY_POPULATED : AuditTypes.DIRECTORY_REFRESHED,
+                loaded.directoryId(),
+                traceId,
+                data));
+        publishedHash(loaded)
+                .onItem()
+                .transformToUni(old -> {
                     if (loaded.contentHash().equals(old)) {
                         return Uni.createFrom().voidItem();
                     }
@@ -87,35 +101,53 @@ public class DirectoryUpdates implements CacheListener {
                         // Published by this replica, but its hash was not recorded: record it, no second event.
                         return recordHash(loaded, old);
                     }
-                    return publish(new DirectoryUpdated(loaded.directoryId(), loaded.entries().size(),
-                            loaded.lastModified(), loaded.contentHash(), loaded.ttlSeconds(), traceId))
+                    return publish(new DirectoryUpdated(
+                                    loaded.directoryId(),
+                                    loaded.entries().size(),
+                                    loaded.lastModified(),
+                                    loaded.contentHash(),
+                                    loaded.ttlSeconds(),
+                                    traceId))
                             .call(() -> recordHash(loaded, old));
                 })
-                .subscribe().with(x -> { }, e -> LOG.warnf("directory %s: DirectoryUpdated not published (the next "
-                        + "load tries again): %s", loaded.directoryId(), e.getMessage()));
+                .subscribe()
+                .with(
+                        x -> {},
+                        e -> LOG.warnf(
+                                "directory %s: DirectoryUpdated not published (the next " + "load tries again): %s",
+                                loaded.directoryId(), e.getMessage()));
     }
 
     /** The hash last published for the directory (Redis; this replica's memory while Redis is away). */
     private Uni<String> publishedHash(CachedDirectory d) {
         Published local = lastPublished.get(d.directoryId());
         return redis.get(hashKey(d))
-                .ifNoItem().after(Duration.ofSeconds(1)).fail()
+                .ifNoItem()
+                .after(Duration.ofSeconds(1))
+                .fail()
                 .map(r -> r == null ? null : r.toString())
-                .onFailure().recoverWithItem(e -> local == null ? null : local.hash());
+                .onFailure()
+                .recoverWithItem(e -> local == null ? null : local.hash());
     }
 
     /** Recorded after the broker took the event; {@code over} is the recorded hash it replaces. */
     private Uni<Void> recordHash(CachedDirectory d, String over) {
         lastPublished.put(d.directoryId(), new Published(d.contentHash(), over));
-        return redis.set(List.of(hashKey(d), d.contentHash(), "EX", String.valueOf(Duration.ofDays(7).toSeconds())))
-                .ifNoItem().after(Duration.ofSeconds(1)).fail()
+        return redis.set(List.of(
+                        hashKey(d),
+                        d.contentHash(),
+                        "EX",
+                        String.valueOf(Duration.ofDays(7).toSeconds())))
+                .ifNoItem()
+                .after(Duration.ofSeconds(1))
+                .fail()
                 .replaceWithVoid()
-                .onFailure().recoverWithUni(e -> Uni.createFrom().voidItem());
+                .onFailure()
+                .recoverWithUni(e -> Uni.createFrom().voidItem());
     }
 
     /** A hash this replica published, and the recorded hash (null: none) it was published over. */
-    private record Published(String hash, String over) {
-    }
+    private record Published(String hash, String over) {}
 
     private String hashKey(CachedDirectory d) {
         return config.redis().keyPrefix() + ":hash:" + d.directoryId();
@@ -129,10 +161,15 @@ public class DirectoryUpdates implements CacheListener {
             throw new IllegalStateException(e);
         }
         Message<String> record = Message.of(json)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.directoryId()).build());
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(event.directoryId())
+                        .build());
         webhook.notify(event);
-        return Uni.createFrom().deferred(() -> emitter.sendMessage(record))
-                .onItem().invoke(x -> published.increment())
-                .onFailure().invoke(e -> failed.increment());
+        return Uni.createFrom()
+                .deferred(() -> emitter.sendMessage(record))
+                .onItem()
+                .invoke(x -> published.increment())
+                .onFailure()
+                .invoke(e -> failed.increment());
     }
 }

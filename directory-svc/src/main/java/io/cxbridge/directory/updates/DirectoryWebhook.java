@@ -23,8 +23,13 @@ public class DirectoryWebhook {
 
     public DirectoryWebhook(DirectoryConfig config, WebhookSender sender) {
         this.sender = sender;
-        this.target = WebhookTarget.of("directory", "cxbridge.directory.webhook.url", config.webhook().url(),
-                "cxbridge.directory.webhook.secret", config.webhook().secret(), config.webhook().timeout());
+        this.target = WebhookTarget.of(
+                "directory",
+                "cxbridge.directory.webhook.url",
+                config.webhook().url(),
+                "cxbridge.directory.webhook.secret",
+                config.webhook().secret(),
+                config.webhook().timeout());
     }
 
     public void notify(DirectoryUpdated event) {

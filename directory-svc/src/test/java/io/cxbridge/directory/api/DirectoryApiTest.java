@@ -68,24 +68,38 @@ class DirectoryApiTest {
     }
 
     private static String xCache(String id) {
-        return given().get("/v1/directories/{id}/entries", id).then().statusCode(200).extract().header("X-Cache");
+        return given().get("/v1/directories/{id}/entries", id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .header("X-Cache");
     }
 
     /** Audit events of a type about one directory, read back from the audit topic. */
     private static List<ConsumerRecord<String, byte[]>> audit(String directoryId, String type) {
-        return TopicReader.await(KafkaBroker.shared().bootstrapServers(), Topics.AUDIT, 1,
-                TopicReader.header("ce_type", type).and(r -> directoryId.equals(r.key())), Duration.ofSeconds(20));
+        return TopicReader.await(
+                KafkaBroker.shared().bootstrapServers(),
+                Topics.AUDIT,
+                1,
+                TopicReader.header("ce_type", type).and(r -> directoryId.equals(r.key())),
+                Duration.ofSeconds(20));
     }
 
     private static JsonPath metrics() {
-        return given().get("/v1/directories/metrics").then().statusCode(200).extract().jsonPath();
+        return given().get("/v1/directories/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     @Test
     void readsAreMissThenHitL1WithTheSpecShapeAndTheMetricsCountThem() {
         String id = newId();
         JsonPath before = metrics();
-        given().get("/v1/directories/{id}/entries", id).then().statusCode(200)
+        given().get("/v1/directories/{id}/entries", id)
+                .then()
+                .statusCode(200)
                 .header("X-Cache", "MISS")
                 .body("directoryId", equalTo(id))
                 .body("entries", hasSize(30))
@@ -96,11 +110,18 @@ class DirectoryApiTest {
                 .body("entries[0].customAttributes.department", notNullValue())
                 .body("lastModified", notNullValue())
                 .body("ttlSeconds", equalTo(300));
-        JsonNode body = Json.mapper().valueToTree(given().get("/v1/directories/{id}/entries", id).then()
-                .statusCode(200).header("X-Cache", "HIT-L1").extract().as(Map.class));
-        assertThat(body.fieldNames()).toIterable()
+        JsonNode body = Json.mapper()
+                .valueToTree(given().get("/v1/directories/{id}/entries", id)
+                        .then()
+                        .statusCode(200)
+                        .header("X-Cache", "HIT-L1")
+                        .extract()
+                        .as(Map.class));
+        assertThat(body.fieldNames())
+                .toIterable()
                 .containsExactlyInAnyOrder("directoryId", "entries", "lastModified", "ttlSeconds");
-        assertThat(body.get("entries").get(0).fieldNames()).toIterable()
+        assertThat(body.get("entries").get(0).fieldNames())
+                .toIterable()
                 .containsExactlyInAnyOrder("id", "name", "address", "email", "phone", "customAttributes");
         assertThat(xCache(id)).isEqualTo("HIT-L1");
 
@@ -108,50 +129,73 @@ class DirectoryApiTest {
         assertThat(after.getLong("misses") - before.getLong("misses")).isEqualTo(1);
         assertThat(after.getLong("hitsL1") - before.getLong("hitsL1")).isEqualTo(2);
         long requests = after.getLong("requests");
-        assertThat(requests).isEqualTo(after.getLong("hitsL1") + after.getLong("hitsL2") + after.getLong("misses")
-                + after.getLong("stale"));
-        assertThat(after.getDouble("hitRatio")).isCloseTo(
-                (after.getLong("hitsL1") + after.getLong("hitsL2") + after.getLong("stale")) / (double) requests,
-                org.assertj.core.data.Offset.offset(0.0001));
+        assertThat(requests)
+                .isEqualTo(after.getLong("hitsL1")
+                        + after.getLong("hitsL2")
+                        + after.getLong("misses")
+                        + after.getLong("stale"));
+        assertThat(after.getDouble("hitRatio"))
+                .isCloseTo(
+                        (after.getLong("hitsL1") + after.getLong("hitsL2") + after.getLong("stale"))
+                                / (double) requests,
+                        org.assertj.core.data.Offset.offset(0.0001));
         // loads also count the scheduled check's reloads of other tests' directories (the sim was reset)
         assertThat(after.getLong("loads") - before.getLong("loads")).isGreaterThanOrEqualTo(1);
         assertThat(after.getInt("size")).isGreaterThanOrEqualTo(1);
         assertThat(after.getInt("maxDirectories")).isEqualTo(100);
 
-        Management.given().get("/q/metrics").then().statusCode(200)
+        Management.given()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("cxbridge_directory_cache_requests_total{result=\"hit_l1\"}"))
                 .body(containsString("cxbridge_directory_load_seconds_count"));
     }
 
     @Test
     void theTtlClassIsTheDirectoryIdAndPagingSlicesTheResponse() {
-        given().get("/v1/directories/emergency_contacts/entries?pageSize=10&pageNumber=2").then().statusCode(200)
-                .header("X-Total-Count", "30").header("X-Page-Count", "3")
+        given().get("/v1/directories/emergency_contacts/entries?pageSize=10&pageNumber=2")
+                .then()
+                .statusCode(200)
+                .header("X-Total-Count", "30")
+                .header("X-Page-Count", "3")
                 .body("ttlSeconds", equalTo(60))
                 .body("entries", hasSize(10))
                 .body("entries[0].name", equalTo("Contact 11 v1"))
                 .body("entries[9].name", equalTo("Contact 20 v1"));
-        given().get("/v1/directories/emergency_contacts/entries?pageSize=10&pageNumber=4").then().statusCode(200)
+        given().get("/v1/directories/emergency_contacts/entries?pageSize=10&pageNumber=4")
+                .then()
+                .statusCode(200)
                 .body("entries", hasSize(0));
     }
 
     @Test
     void badInputIsAProblemNamingTheField() {
-        given().get("/v1/directories/{id}/entries?pageSize=0&pageNumber=x", "ok_id").then().statusCode(400)
+        given().get("/v1/directories/{id}/entries?pageSize=0&pageNumber=x", "ok_id")
+                .then()
+                .statusCode(400)
                 .contentType(Problem.MEDIA_TYPE)
                 .body("type", equalTo(Problem.VALIDATION))
                 .body("violations.field", org.hamcrest.Matchers.containsInAnyOrder("pageSize", "pageNumber"))
                 .body("traceId", notNullValue());
-        given().get("/v1/directories/{id}/entries", "bad.id").then().statusCode(400)
-                .contentType(Problem.MEDIA_TYPE).body("violations[0].field", equalTo("directoryId"));
-        given().delete("/v1/directories/{id}/cache", "bad.id").then().statusCode(400).contentType(Problem.MEDIA_TYPE);
+        given().get("/v1/directories/{id}/entries", "bad.id")
+                .then()
+                .statusCode(400)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("violations[0].field", equalTo("directoryId"));
+        given().delete("/v1/directories/{id}/cache", "bad.id")
+                .then()
+                .statusCode(400)
+                .contentType(Problem.MEDIA_TYPE);
     }
 
     @Test
     void genesysFailingOnAFirstReadIs503AndATooLargeDirectoryIs502() {
         String id = newId();
         sim.fault(Map.of("path", "/api/v2/routing/directories/" + id + "/entries", "status", 500));
-        given().get("/v1/directories/{id}/entries", id).then().statusCode(503)
+        given().get("/v1/directories/{id}/entries", id)
+                .then()
+                .statusCode(503)
                 .contentType(Problem.MEDIA_TYPE)
                 .header("Retry-After", notNullValue())
                 .body("type", equalTo(Problem.UNAVAILABLE))
@@ -163,12 +207,15 @@ class DirectoryApiTest {
 
         sim.config(Map.of("directorySize", 10_001));
         String big = newId();
-        given().get("/v1/directories/{id}/entries", big).then().statusCode(502)
+        given().get("/v1/directories/{id}/entries", big)
+                .then()
+                .statusCode(502)
                 .contentType(Problem.MEDIA_TYPE)
                 .body("detail", containsString("10001 entries"))
                 .body("detail", containsString("10000"));
         assertThat(sim.stats().requests("GET", "/api/v2/routing/directories/" + big + "/entries", 200))
-                .as("refused on the first page").isEqualTo(1);
+                .as("refused on the first page")
+                .isEqualTo(1);
     }
 
     @Test
@@ -178,15 +225,23 @@ class DirectoryApiTest {
         assertThat(xCache(id)).isEqualTo("HIT-L1");
         long applied = metrics().getLong("invalidationsApplied");
 
-        given().delete("/v1/directories/{id}/cache", id).then().statusCode(202)
-                .body("directoryId", equalTo(id)).body("issuedAt", notNullValue()).body("origin", notNullValue());
+        given().delete("/v1/directories/{id}/cache", id)
+                .then()
+                .statusCode(202)
+                .body("directoryId", equalTo(id))
+                .body("issuedAt", notNullValue())
+                .body("origin", notNullValue());
         assertThat(xCache(id)).isEqualTo("MISS");
         // the record comes back from the topic to this replica too
         await().atMost(Duration.ofSeconds(30)).until(() -> metrics().getLong("invalidationsApplied") >= applied + 2);
         assertThat(xCache(id)).isEqualTo("HIT-L1");
 
-        List<ConsumerRecord<String, byte[]>> records = TopicReader.await(KafkaBroker.shared().bootstrapServers(),
-                Topics.DIRECTORY_INVALIDATIONS, 1, r -> id.equals(r.key()), Duration.ofSeconds(20));
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.await(
+                KafkaBroker.shared().bootstrapServers(),
+                Topics.DIRECTORY_INVALIDATIONS,
+                1,
+                r -> id.equals(r.key()),
+                Duration.ofSeconds(20));
         JsonPath inv = JsonPath.from(new String(records.get(0).value()));
         assertThat(audit(id, AuditTypes.DIRECTORY_INVALIDATED)).isNotEmpty();
         assertThat(inv.getString("directoryId")).isEqualTo(id);
@@ -205,12 +260,16 @@ class DirectoryApiTest {
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
             // repeated until the replica's consumer (latest offset) has its partition
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                String json = Json.mapper().writeValueAsString(new DirectoryInvalidation(id, "test", Instant.now(),
-                        "test", Ids.newTraceId()));
-                producer.send(new ProducerRecord<>(Topics.DIRECTORY_INVALIDATIONS, id, json)).get(10, TimeUnit.SECONDS);
-                return metrics().getLong("invalidationsApplied") > applied;
-            });
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        String json = Json.mapper()
+                                .writeValueAsString(
+                                        new DirectoryInvalidation(id, "test", Instant.now(), "test", Ids.newTraceId()));
+                        producer.send(new ProducerRecord<>(Topics.DIRECTORY_INVALIDATIONS, id, json))
+                                .get(10, TimeUnit.SECONDS);
+                        return metrics().getLong("invalidationsApplied") > applied;
+                    });
         }
         assertThat(xCache(id)).isEqualTo("MISS");
         assertThat(xCache(id)).isEqualTo("HIT-L1");
@@ -221,8 +280,8 @@ class DirectoryApiTest {
         String id = newId();
         assertThat(xCache(id)).isEqualTo("MISS");
         String bootstrap = KafkaBroker.shared().bootstrapServers();
-        List<ConsumerRecord<String, byte[]>> populated = TopicReader.await(bootstrap, Topics.DIRECTORY_UPDATES, 1,
-                r -> id.equals(r.key()), Duration.ofSeconds(20));
+        List<ConsumerRecord<String, byte[]>> populated = TopicReader.await(
+                bootstrap, Topics.DIRECTORY_UPDATES, 1, r -> id.equals(r.key()), Duration.ofSeconds(20));
         JsonPath first = JsonPath.from(new String(populated.get(0).value()));
         assertThat(first.getInt("entryCount")).isEqualTo(30);
 
@@ -231,13 +290,16 @@ class DirectoryApiTest {
         assertThat(xCache(id)).isEqualTo("MISS");
 
         sim.touchDirectory(id);
-        List<ConsumerRecord<String, byte[]>> updates = TopicReader.await(bootstrap, Topics.DIRECTORY_UPDATES, 2,
-                r -> id.equals(r.key()), Duration.ofSeconds(15));
+        List<ConsumerRecord<String, byte[]>> updates = TopicReader.await(
+                bootstrap, Topics.DIRECTORY_UPDATES, 2, r -> id.equals(r.key()), Duration.ofSeconds(15));
         JsonPath second = JsonPath.from(new String(updates.get(1).value()));
         assertThat(second.getString("contentHash")).isNotEqualTo(first.getString("contentHash"));
         assertThat(second.getString("lastModified")).isNotEqualTo(first.getString("lastModified"));
-        given().get("/v1/directories/{id}/entries", id).then().statusCode(200)
-                .header("X-Cache", "HIT-L1").body("entries[0].name", equalTo("Contact 1 v2"));
+        given().get("/v1/directories/{id}/entries", id)
+                .then()
+                .statusCode(200)
+                .header("X-Cache", "HIT-L1")
+                .body("entries[0].name", equalTo("Contact 1 v2"));
 
         assertThat(audit(id, AuditTypes.DIRECTORY_POPULATED)).isNotEmpty();
         assertThat(audit(id, AuditTypes.DIRECTORY_CONSISTENCY_MISMATCH)).isNotEmpty();
@@ -246,6 +308,7 @@ class DirectoryApiTest {
         // three more check intervals: nothing new
         await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
         assertThat(TopicReader.readAll(bootstrap, Topics.DIRECTORY_UPDATES, Duration.ofSeconds(5)).stream()
-                .filter(r -> id.equals(r.key()))).hasSize(2);
+                        .filter(r -> id.equals(r.key())))
+                .hasSize(2);
     }
 }

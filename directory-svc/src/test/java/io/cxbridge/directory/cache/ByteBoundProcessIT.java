@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class ByteBoundProcessIT {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final int ENTRIES = 10_000;
     /** Each directory is estimated at about 7 MiB (Footprint), so 6 of them are well past 32 MiB. */
     private static final int DIRECTORIES = 6;
@@ -48,8 +49,8 @@ class ByteBoundProcessIT {
         p.put("cxbridge.directory.consistency.enabled", "false");
         p.put("cxbridge.directory.redis.key-prefix", "bytebound-" + UUID.randomUUID());
         p.put("quarkus.shutdown.timeout", "3s");
-        svc = ServiceProcess.start("directory-svc", ServiceProcess.jarOf("directory-svc"), "256m", p,
-                Duration.ofSeconds(90));
+        svc = ServiceProcess.start(
+                "directory-svc", ServiceProcess.jarOf("directory-svc"), "256m", p, Duration.ofSeconds(90));
     }
 
     @AfterEach
@@ -67,13 +68,16 @@ class ByteBoundProcessIT {
         for (int i = 1; i < DIRECTORIES; i++) {
             load(run, i);
             // Directory 0 is used after every load: never the least recently used, so never evicted (FIFO would).
-            assertThat(cacheOf(get(entries(run, 0) + "?pageSize=1"))).as("directory 0 after loading %d", i)
+            assertThat(cacheOf(get(entries(run, 0) + "?pageSize=1")))
+                    .as("directory 0 after loading %d", i)
                     .isEqualTo("HIT-L1");
         }
         JsonNode metrics = json(get("/v1/directories/metrics"));
         int held = metrics.path("size").asInt();
-        assertThat(held).as("past the byte bound some directories left memory: %s", metrics)
-                .isGreaterThan(1).isLessThan(DIRECTORIES);
+        assertThat(held)
+                .as("past the byte bound some directories left memory: %s", metrics)
+                .isGreaterThan(1)
+                .isLessThan(DIRECTORIES);
 
         // The newest is held; the least recently used went (its read comes from Redis, not from memory).
         assertThat(cacheOf(get(entries(run, DIRECTORIES - 1) + "?pageSize=1"))).isEqualTo("HIT-L1");
@@ -112,8 +116,11 @@ class ByteBoundProcessIT {
 
     private HttpResponse<String> get(String pathOrUrl) throws Exception {
         String url = pathOrUrl.startsWith("http") ? pathOrUrl : svc.baseUrl() + pathOrUrl;
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(60))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode json(HttpResponse<String> r) throws Exception {

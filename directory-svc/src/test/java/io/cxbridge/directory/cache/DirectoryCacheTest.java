@@ -1,7 +1,5 @@
 package io.cxbridge.directory.cache;
 
-import io.cxbridge.directory.entry.InvalidDirectoryException;
-import io.cxbridge.directory.entry.DirectoryEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -10,6 +8,8 @@ import io.cxbridge.directory.cache.DirectoryCache.Read;
 import io.cxbridge.directory.cache.DirectoryCache.Source;
 import io.cxbridge.directory.consistency.ConsistencyBudget;
 import io.cxbridge.directory.consistency.ConsistencyChecker;
+import io.cxbridge.directory.entry.DirectoryEntry;
+import io.cxbridge.directory.entry.InvalidDirectoryException;
 import io.cxbridge.directory.metrics.CacheMetrics;
 import io.cxbridge.directory.ttl.TtlMatrix;
 import io.cxbridge.genesys.http.GenesysClient;
@@ -19,7 +19,6 @@ import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.MutableClock;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.RedisServer;
-import io.cxbridge.testkit.sim.GenesysSim;
 import io.cxbridge.testkit.sim.GenesysSimResource;
 import io.cxbridge.testkit.sim.SimControl;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -87,8 +86,13 @@ class DirectoryCacheTest {
     }
 
     private DirectoryCache replica(CacheSettings settings) {
-        return new DirectoryCache(settings, redis, new DirectoryFetcher(genesys, settings), clock,
-                (previous, loaded) -> loads.add(new CachedDirectory[] {previous, loaded}), new SimpleMeterRegistry(),
+        return new DirectoryCache(
+                settings,
+                redis,
+                new DirectoryFetcher(genesys, settings),
+                clock,
+                (previous, loaded) -> loads.add(new CachedDirectory[] {previous, loaded}),
+                new SimpleMeterRegistry(),
                 replicas.signals(redisClient, redis, settings.keyPrefix()));
     }
 
@@ -110,7 +114,8 @@ class DirectoryCacheTest {
     }
 
     private static String simEntryId(String directoryId, int n) {
-        return UUID.nameUUIDFromBytes((directoryId + "/" + n).getBytes(StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes((directoryId + "/" + n).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     @Test
@@ -129,7 +134,9 @@ class DirectoryCacheTest {
             assertThat(entries.get(i).name()).isEqualTo("Contact " + (i + 1) + " v1");
         }
         assertThat(entries.get(0).customAttributes().get("department")).isNotNull();
-        assertThat(fetches(id)).as("one paged fetch: 1,300 entries at 250 a page").isEqualTo(6);
+        assertThat(fetches(id))
+                .as("one paged fetch: 1,300 entries at 250 a page")
+                .isEqualTo(6);
 
         assertThat(read(a, id).source()).isEqualTo(Source.HIT_L1);
         Read other = read(b, id);
@@ -170,8 +177,11 @@ class DirectoryCacheTest {
         }
         List<Read> results = Uni.join().all(reads).andFailFast().await().atMost(WAIT);
 
-        assertThat(results).hasSize(500).allSatisfy(r -> assertThat(r.directory().entries()).hasSize(300));
-        assertThat(results.stream().map(r -> r.directory().contentHash()).distinct()).hasSize(1);
+        assertThat(results)
+                .hasSize(500)
+                .allSatisfy(r -> assertThat(r.directory().entries()).hasSize(300));
+        assertThat(results.stream().map(r -> r.directory().contentHash()).distinct())
+                .hasSize(1);
         assertThat(fetches(id)).as("two pages of 250, fetched once").isEqualTo(2);
         assertThat(loads).hasSize(1);
     }
@@ -203,7 +213,8 @@ class DirectoryCacheTest {
         clock.advance(Duration.ofSeconds(58));
         assertThat(read(a, id).source()).isEqualTo(Source.STALE);
         clock.advance(Duration.ofSeconds(2));
-        assertThatThrownBy(() -> read(a, id)).isInstanceOf(DirectoryUnavailableException.class)
+        assertThatThrownBy(() -> read(a, id))
+                .isInstanceOf(DirectoryUnavailableException.class)
                 .hasMessageContaining("500");
 
         sim.clearFaults();
@@ -221,12 +232,13 @@ class DirectoryCacheTest {
 
         clock.advance(Duration.ofSeconds(1));
         DirectoryInvalidation inv = new DirectoryInvalidation(id, "test", clock.instant(), "test", Ids.newTraceId());
-        a.invalidate(inv).await().atMost(WAIT);   // DELETE on replica a
-        b.invalidate(inv).await().atMost(WAIT);   // the record reaches replica b
+        a.invalidate(inv).await().atMost(WAIT); // DELETE on replica a
+        b.invalidate(inv).await().atMost(WAIT); // the record reaches replica b
         clock.advance(Duration.ofSeconds(1));
 
         sim.fault(Map.of("path", "/api/v2/routing/directories/" + id + "/entries", "latencyMs", 300, "count", 1));
-        List<Read> next = Uni.join().all(a.read(id), b.read(id)).andFailFast().await().atMost(WAIT);
+        List<Read> next =
+                Uni.join().all(a.read(id), b.read(id)).andFailFast().await().atMost(WAIT);
         assertThat(next).extracting(Read::source).containsExactly(Source.MISS, Source.MISS);
         assertThat(fetches(id)).isEqualTo(2);
 
@@ -248,7 +260,9 @@ class DirectoryCacheTest {
         for (int i = 0; i < 100; i++) {
             read(a, "lru_" + run + "_" + i);
         }
-        assertThat(read(a, "lru_" + run + "_0").source()).as("used again: now the most recent").isEqualTo(Source.HIT_L1);
+        assertThat(read(a, "lru_" + run + "_0").source())
+                .as("used again: now the most recent")
+                .isEqualTo(Source.HIT_L1);
         for (int i = 100; i < 150; i++) {
             read(a, "lru_" + run + "_" + i);
             assertThat(a.size()).isLessThanOrEqualTo(100);
@@ -269,16 +283,21 @@ class DirectoryCacheTest {
         CacheSettings small = settings(300, 100).withMaxEntries(20);
         DirectoryCache a = replica(small);
         String id = newId();
-        assertThatThrownBy(() -> read(a, id)).isInstanceOf(InvalidDirectoryException.class)
-                .hasMessageContaining("30 entries").hasMessageContaining("20");
+        assertThatThrownBy(() -> read(a, id))
+                .isInstanceOf(InvalidDirectoryException.class)
+                .hasMessageContaining("30 entries")
+                .hasMessageContaining("20");
         assertThat(a.size()).isZero();
         assertThat(replica(small).metrics().size()).isZero();
         assertThat(loads).isEmpty();
     }
 
     private ConsistencyChecker checker(DirectoryCache cache, int calls, AtomicInteger mismatches) {
-        return new ConsistencyChecker(cache, new DirectoryFetcher(genesys, cache.settings()),
-                new ConsistencyBudget(redis, prefix, calls, Duration.ofSeconds(10), clock), clock,
+        return new ConsistencyChecker(
+                cache,
+                new DirectoryFetcher(genesys, cache.settings()),
+                new ConsistencyBudget(redis, prefix, calls, Duration.ofSeconds(10), clock),
+                clock,
                 (cached, loaded) -> mismatches.incrementAndGet());
     }
 
@@ -369,36 +388,53 @@ class DirectoryCacheTest {
             assertThat(calls).as("Genesys calls in window " + window).isEqualTo(6);
             if (window == 0) {
                 // A directory not checked yet changes at Genesys: it is among the longest unchecked next window.
-                changed = ids.stream().filter(id -> fetches(id) == 1).findFirst().orElseThrow();
+                changed =
+                        ids.stream().filter(id -> fetches(id) == 1).findFirst().orElseThrow();
                 sim.touchDirectory(changed);
             }
         }
         String id = changed;
         assertThat(mismatches).hasValue(1);
-        CachedDirectory applied = loads.stream().map(l -> l[1]).filter(d -> d.directoryId().equals(id))
-                .reduce((x, y) -> y).orElseThrow();
+        CachedDirectory applied = loads.stream()
+                .map(l -> l[1])
+                .filter(d -> d.directoryId().equals(id))
+                .reduce((x, y) -> y)
+                .orElseThrow();
         assertThat(applied.entries().get(0).name()).isEqualTo("Contact 1 v2");
     }
 
     @Test
     void aReplicaWaitingOnAnothersLoadIsWokenByItsPublishNotByItsLease() {
         sim.config(Map.of("directorySize", 2));
-        CacheSettings longLease = new CacheSettings(TtlMatrix.of(Map.of("default", 300)), 1.0, 10_000, 100,
-                "/api/v2/routing/directories/{id}/entries", 250, Duration.ofSeconds(10), prefix,
-                Duration.ofSeconds(120), Duration.ofMillis(20), Duration.ofSeconds(120));
+        CacheSettings longLease = new CacheSettings(
+                TtlMatrix.of(Map.of("default", 300)),
+                1.0,
+                10_000,
+                100,
+                "/api/v2/routing/directories/{id}/entries",
+                250,
+                Duration.ofSeconds(10),
+                prefix,
+                Duration.ofSeconds(120),
+                Duration.ofMillis(20),
+                Duration.ofSeconds(120));
         DirectoryCache a = replica(longLease);
         DirectoryCache b = replica(longLease);
         String id = newId();
         sim.fault(Map.of("path", "/api/v2/routing/directories/" + id + "/entries", "latencyMs", 1000, "count", 1));
         var holder = a.read(id).subscribeAsCompletionStage();
-        await().atMost(WAIT).until(() -> sim.faults().findValues("hits").stream().anyMatch(h -> h.asLong() > 0));
+        await().atMost(WAIT)
+                .until(() -> sim.faults().findValues("hits").stream().anyMatch(h -> h.asLong() > 0));
 
         long start = System.nanoTime();
         Read waited = read(b, id);
         long waitedMs = (System.nanoTime() - start) / 1_000_000;
 
-        assertThat(waited.directory().contentHash()).isEqualTo(holder.join().directory().contentHash());
-        assertThat(waitedMs).as("woken by the holder's PUBLISH, far inside the 120 s lease").isLessThan(15_000);
+        assertThat(waited.directory().contentHash())
+                .isEqualTo(holder.join().directory().contentHash());
+        assertThat(waitedMs)
+                .as("woken by the holder's PUBLISH, far inside the 120 s lease")
+                .isLessThan(15_000);
         assertThat(fetches(id)).isEqualTo(1);
     }
 
@@ -431,10 +467,13 @@ class DirectoryCacheTest {
         sim.fault(Map.of("path", "/api/v2/routing/directories/" + id + "/entries", "latencyMs", 500, "count", 1));
         var inFlight = a.read(id).subscribeAsCompletionStage();
         // the first page request is held at the sim
-        await().atMost(WAIT).until(() -> sim.faults().findValues("hits").stream().anyMatch(h -> h.asLong() > 0));
+        await().atMost(WAIT)
+                .until(() -> sim.faults().findValues("hits").stream().anyMatch(h -> h.asLong() > 0));
         DirectoryInvalidation inv = new DirectoryInvalidation(id, "test", clock.instant(), "test", Ids.newTraceId());
         a.invalidate(inv).await().atMost(WAIT);
-        assertThat(inFlight.join().source()).as("the read in flight still gets its answer").isEqualTo(Source.MISS);
+        assertThat(inFlight.join().source())
+                .as("the read in flight still gets its answer")
+                .isEqualTo(Source.MISS);
 
         assertThat(a.peek(id)).as("not kept in L1").isNull();
         clock.advance(Duration.ofSeconds(1));

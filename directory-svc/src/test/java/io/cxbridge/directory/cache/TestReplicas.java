@@ -34,8 +34,17 @@ public final class TestReplicas {
 
     /** Settings of a test: the seed endpoint, 250 a page, its own key prefix; sources and bounds added by {@code with...}. */
     public static CacheSettings settings(String keyPrefix, int ttlSeconds, int maxDirectories) {
-        return new CacheSettings(TtlMatrix.of(Map.of("default", ttlSeconds)), 1.0, 10_000, maxDirectories, SEED_PATH,
-                250, Duration.ofSeconds(20), keyPrefix, Duration.ofSeconds(30), Duration.ofMillis(20),
+        return new CacheSettings(
+                TtlMatrix.of(Map.of("default", ttlSeconds)),
+                1.0,
+                10_000,
+                maxDirectories,
+                SEED_PATH,
+                250,
+                Duration.ofSeconds(20),
+                keyPrefix,
+                Duration.ofSeconds(30),
+                Duration.ofMillis(20),
                 Duration.ofSeconds(30));
     }
 

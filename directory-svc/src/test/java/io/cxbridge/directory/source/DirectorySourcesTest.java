@@ -27,7 +27,8 @@ class DirectorySourcesTest {
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withConverter(MemorySize.class, 200, new MemorySizeConverter())
                 .withSources(new PropertiesConfigSource(p, "test", 500))
-                .build().getConfigMapping(DirectoryConfig.class);
+                .build()
+                .getConfigMapping(DirectoryConfig.class);
     }
 
     @Test
@@ -36,7 +37,8 @@ class DirectorySourcesTest {
         DirectorySource s = sources.of("internal_agents");
         assertThat(s.kind()).isEqualTo(SourceKind.SEED);
         assertThat(s.ttlClass()).isEqualTo("internal_agents");
-        assertThat(s.firstPage()).isEqualTo("/api/v2/routing/directories/internal_agents/entries?pageSize=250&pageNumber=1");
+        assertThat(s.firstPage())
+                .isEqualTo("/api/v2/routing/directories/internal_agents/entries?pageSize=250&pageNumber=1");
         assertThat(sources.configured()).isEmpty();
     }
 
@@ -58,27 +60,44 @@ class DirectorySourcesTest {
         assertThat(sources.of("agents").firstPage()).isEqualTo("/api/v2/users?pageSize=500&pageNumber=1&state=active");
         assertThat(sources.of("agents").ttlClass()).isEqualTo("internal_agents");
         assertThat(sources.of("team").firstPage()).isEqualTo("/api/v2/groups/g-1/members?pageSize=100&pageNumber=1");
-        assertThat(sources.of("queue").firstPage()).isEqualTo("/api/v2/routing/queues/q%201/members?pageSize=100&pageNumber=1");
+        assertThat(sources.of("queue").firstPage())
+                .isEqualTo("/api/v2/routing/queues/q%201/members?pageSize=100&pageNumber=1");
         assertThat(sources.of("contacts").firstPage()).isEqualTo("/api/v2/externalcontacts/scan/contacts?limit=100");
-        assertThat(sources.of("vips").firstPage()).isEqualTo("/api/v2/externalcontacts/contacts?pageSize=100&pageNumber=1&q=vip");
+        assertThat(sources.of("vips").firstPage())
+                .isEqualTo("/api/v2/externalcontacts/contacts?pageSize=100&pageNumber=1&q=vip");
         assertThat(sources.of("vips").maxEntities(10_000)).isEqualTo(1000);
-        assertThat(sources.of("rows").firstPage()).isEqualTo("/api/v2/flows/datatables/dt-1/rows?pageSize=100&pageNumber=1&showbrief=false");
-        assertThat(CacheSettings.from(config(Map.of("cxbridge.directory.sources.agents.kind", "users",
-                "cxbridge.directory.sources.agents.ttl-class", "x", "cxbridge.directory.ttl.x", "60"))).ttlSeconds("agents"))
+        assertThat(sources.of("rows").firstPage())
+                .isEqualTo("/api/v2/flows/datatables/dt-1/rows?pageSize=100&pageNumber=1&showbrief=false");
+        assertThat(CacheSettings.from(config(Map.of(
+                                "cxbridge.directory.sources.agents.kind",
+                                "users",
+                                "cxbridge.directory.sources.agents.ttl-class",
+                                "x",
+                                "cxbridge.directory.ttl.x",
+                                "60")))
+                        .ttlSeconds("agents"))
                 .isEqualTo(60);
     }
 
     @Test
     void aBadSourceStopsStartUpNamingItsKey() {
         assertThatThrownBy(() -> DirectorySources.from(config(Map.of("cxbridge.directory.sources.a.kind", "people"))))
-                .hasMessageContaining("cxbridge.directory.sources.a.kind is 'people'").hasMessageContaining("users");
-        assertThatThrownBy(() -> DirectorySources.from(config(Map.of("cxbridge.directory.sources.t.kind", "group-members"))))
+                .hasMessageContaining("cxbridge.directory.sources.a.kind is 'people'")
+                .hasMessageContaining("users");
+        assertThatThrownBy(() ->
+                        DirectorySources.from(config(Map.of("cxbridge.directory.sources.t.kind", "group-members"))))
                 .hasMessageContaining("cxbridge.directory.sources.t.group-id is required");
-        assertThatThrownBy(() -> DirectorySources.from(config(Map.of("cxbridge.directory.sources.u.kind", "users",
-                "cxbridge.directory.sources.u.page-size", "501"))))
+        assertThatThrownBy(() -> DirectorySources.from(config(Map.of(
+                        "cxbridge.directory.sources.u.kind",
+                        "users",
+                        "cxbridge.directory.sources.u.page-size",
+                        "501"))))
                 .hasMessageContaining("1 to 500");
-        assertThatThrownBy(() -> DirectorySources.from(config(Map.of("cxbridge.directory.sources.u.kind", "users",
-                "cxbridge.directory.sources.u.mapping.email", "email"))))
+        assertThatThrownBy(() -> DirectorySources.from(config(Map.of(
+                        "cxbridge.directory.sources.u.kind",
+                        "users",
+                        "cxbridge.directory.sources.u.mapping.email",
+                        "email"))))
                 .hasMessageContaining("mapping.email is 'email', not a JSON Pointer");
     }
 
@@ -86,10 +105,12 @@ class DirectorySourcesTest {
     void theInProcessByteBoundDefaultsToAQuarterOfTheHeapAndRefusesMoreThanHalf() {
         long heap = Runtime.getRuntime().maxMemory();
         assertThat(CacheSettings.from(config(Map.of())).maxBytes()).isEqualTo(heap / 4);
-        assertThat(CacheSettings.from(config(Map.of("cxbridge.directory.max-bytes", "32M"))).maxBytes())
+        assertThat(CacheSettings.from(config(Map.of("cxbridge.directory.max-bytes", "32M")))
+                        .maxBytes())
                 .isEqualTo(32L * 1024 * 1024);
-        assertThatThrownBy(() -> CacheSettings.from(config(Map.of("cxbridge.directory.max-bytes",
-                String.valueOf(heap / 2 + 1)))))
-                .hasMessageContaining("cxbridge.directory.max-bytes").hasMessageContaining("half of the maximum heap");
+        assertThatThrownBy(() -> CacheSettings.from(
+                        config(Map.of("cxbridge.directory.max-bytes", String.valueOf(heap / 2 + 1)))))
+                .hasMessageContaining("cxbridge.directory.max-bytes")
+                .hasMessageContaining("half of the maximum heap");
     }
 }

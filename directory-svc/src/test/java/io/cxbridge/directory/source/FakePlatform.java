@@ -35,8 +35,12 @@ final class FakePlatform implements AutoCloseable {
     final AtomicLong version = new AtomicLong(1);
 
     FakePlatform() throws Exception {
-        server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server = vertx.createHttpServer()
+                .requestHandler(this::handle)
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 
     String baseUrl() {
@@ -45,8 +49,10 @@ final class FakePlatform implements AutoCloseable {
 
     /** Page calls to a path (any query). */
     int calls(String path) {
-        return pages.entrySet().stream().filter(e -> new QueryStringDecoder(e.getKey()).path().equals(path))
-                .mapToInt(e -> e.getValue().get()).sum();
+        return pages.entrySet().stream()
+                .filter(e -> new QueryStringDecoder(e.getKey()).path().equals(path))
+                .mapToInt(e -> e.getValue().get())
+                .sum();
     }
 
     private void handle(HttpServerRequest req) {
@@ -64,11 +70,14 @@ final class FakePlatform implements AutoCloseable {
             req.response().setStatusCode(404).end("{\"message\":\"not found\",\"code\":\"not.found\",\"status\":404}");
             return;
         }
-        req.response().putHeader("Content-Type", "application/json")
-                .putHeader("ININ-Correlation-Id", java.util.UUID.randomUUID().toString()).end(body.toString());
+        req.response()
+                .putHeader("Content-Type", "application/json")
+                .putHeader("ININ-Correlation-Id", java.util.UUID.randomUUID().toString())
+                .end(body.toString());
     }
 
-    private ObjectNode numbered(QueryStringDecoder q, int size, int cap, java.util.function.IntFunction<ObjectNode> record) {
+    private ObjectNode numbered(
+            QueryStringDecoder q, int size, int cap, java.util.function.IntFunction<ObjectNode> record) {
         int pageSize = Integer.parseInt(param(q, "pageSize", "25"));
         int pageNumber = Integer.parseInt(param(q, "pageNumber", "1"));
         if (pageSize > cap) {
@@ -78,11 +87,15 @@ final class FakePlatform implements AutoCloseable {
         int servedPages = "short".equals(listingFault) ? pageCount - 1 : pageCount;
         ObjectNode page = Json.mapper().createObjectNode();
         ArrayNode entities = page.putArray("entities");
-        for (int i = (pageNumber - 1) * pageSize; i < Math.min(size, pageNumber * pageSize) && pageNumber <= servedPages; i++) {
+        for (int i = (pageNumber - 1) * pageSize;
+                i < Math.min(size, pageNumber * pageSize) && pageNumber <= servedPages;
+                i++) {
             entities.add(record.apply(i));
         }
-        page.put("pageSize", pageSize).put("pageNumber", pageNumber)
-                .put("total", "inflated-total".equals(listingFault) ? size + 7 : size).put("pageCount", pageCount);
+        page.put("pageSize", pageSize)
+                .put("pageNumber", pageNumber)
+                .put("total", "inflated-total".equals(listingFault) ? size + 7 : size)
+                .put("pageCount", pageCount);
         page.put("firstUri", link(q, 1)).put("selfUri", link(q, pageNumber)).put("lastUri", link(q, pageCount));
         if (pageNumber < servedPages) {
             page.put("nextUri", link(q, pageNumber + 1));
@@ -114,27 +127,52 @@ final class FakePlatform implements AutoCloseable {
 
     private ObjectNode user(int i) {
         ObjectNode u = Json.mapper().createObjectNode();
-        u.put("id", String.format("user-%05d", i)).put("name", "Agent " + i + " v" + version.get())
-                .put("email", "agent" + i + "@example.com").put("state", "active").put("title", "Agent")
-                .put("department", "Support").put("version", 3).put("selfUri", "/api/v2/users/user-" + i);
+        u.put("id", String.format("user-%05d", i))
+                .put("name", "Agent " + i + " v" + version.get())
+                .put("email", "agent" + i + "@example.com")
+                .put("state", "active")
+                .put("title", "Agent")
+                .put("department", "Support")
+                .put("version", 3)
+                .put("selfUri", "/api/v2/users/user-" + i);
         u.putObject("division").put("id", "div-1").put("name", "Home");
         ArrayNode primary = u.putArray("primaryContactInfo");
-        primary.addObject().put("address", "agent" + i + "@example.com").put("mediaType", "EMAIL").put("type", "PRIMARY");
-        primary.addObject().put("address", String.format("+1317555%04d", i % 10000)).put("display",
-                "(317) 555-" + i).put("mediaType", "PHONE").put("type", "PRIMARY");
-        u.putArray("addresses").addObject().put("address", "+13175550000").put("mediaType", "PHONE").put("type", "WORK");
+        primary.addObject()
+                .put("address", "agent" + i + "@example.com")
+                .put("mediaType", "EMAIL")
+                .put("type", "PRIMARY");
+        primary.addObject()
+                .put("address", String.format("+1317555%04d", i % 10000))
+                .put("display", "(317) 555-" + i)
+                .put("mediaType", "PHONE")
+                .put("type", "PRIMARY");
+        u.putArray("addresses")
+                .addObject()
+                .put("address", "+13175550000")
+                .put("mediaType", "PHONE")
+                .put("type", "WORK");
         return u;
     }
 
     private ObjectNode contact(int i) {
         ObjectNode c = Json.mapper().createObjectNode();
-        c.put("id", String.format("contact-%05d", i)).put("firstName", "First" + i).put("lastName", "Last" + i)
-                .put("workEmail", "c" + i + "@example.org").put("title", "Buyer").put("type", "Customer");
-        c.putObject("address").put("address1", i + " Main St").put("city", "Indianapolis").put("state", "IN")
-                .put("postalCode", "46204").put("countryCode", "US");
+        c.put("id", String.format("contact-%05d", i))
+                .put("firstName", "First" + i)
+                .put("lastName", "Last" + i)
+                .put("workEmail", "c" + i + "@example.org")
+                .put("title", "Buyer")
+                .put("type", "Customer");
+        c.putObject("address")
+                .put("address1", i + " Main St")
+                .put("city", "Indianapolis")
+                .put("state", "IN")
+                .put("postalCode", "46204")
+                .put("countryCode", "US");
         // Some contacts have only a cell phone, and only a display form of it.
         if (i % 2 == 0) {
-            c.putObject("workPhone").put("display", "+1 317-555-" + i).put("e164", "+1317555" + String.format("%04d", i))
+            c.putObject("workPhone")
+                    .put("display", "+1 317-555-" + i)
+                    .put("e164", "+1317555" + String.format("%04d", i))
                     .put("countryCode", "US");
         } else {
             c.putObject("cellPhone").put("display", "+1 317-666-" + i).put("countryCode", "US");
@@ -145,7 +183,11 @@ final class FakePlatform implements AutoCloseable {
     }
 
     private ObjectNode row(int i) {
-        return Json.mapper().createObjectNode().put("key", "row-" + i).put("Label", "Row " + i).put("Tier", i % 3)
+        return Json.mapper()
+                .createObjectNode()
+                .put("key", "row-" + i)
+                .put("Label", "Row " + i)
+                .put("Tier", i % 3)
                 .put("Active", i % 2 == 0);
     }
 

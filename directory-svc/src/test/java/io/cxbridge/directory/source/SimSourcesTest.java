@@ -7,11 +7,10 @@ import io.cxbridge.directory.cache.CacheListener;
 import io.cxbridge.directory.cache.CacheSettings;
 import io.cxbridge.directory.cache.DirectoryCache;
 import io.cxbridge.directory.cache.DirectoryCache.Source;
-import io.cxbridge.directory.entry.DirectoryEntry;
 import io.cxbridge.directory.cache.DirectoryFetcher;
-import io.cxbridge.directory.entry.InvalidDirectoryException;
 import io.cxbridge.directory.cache.TestReplicas;
-import io.cxbridge.directory.ttl.TtlMatrix;
+import io.cxbridge.directory.entry.DirectoryEntry;
+import io.cxbridge.directory.entry.InvalidDirectoryException;
 import io.cxbridge.genesys.http.GenesysClient;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.MutableClock;
@@ -25,7 +24,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -44,8 +42,10 @@ class SimSourcesTest {
 
     @Inject
     GenesysClient genesys;
+
     @Inject
     RedisAPI redis;
+
     @Inject
     io.vertx.mutiny.redis.client.Redis redisClient;
 
@@ -70,13 +70,27 @@ class SimSourcesTest {
 
     private DirectoryCache cache(DirectorySource... sources) {
         CacheSettings settings = TestReplicas.settings(prefix, 300, 100).withSources(TestReplicas.sources(sources));
-        return new DirectoryCache(settings, redis, new DirectoryFetcher(genesys, settings), clock, CacheListener.NONE,
-                new SimpleMeterRegistry(), replicas.signals(redisClient, redis, prefix));
+        return new DirectoryCache(
+                settings,
+                redis,
+                new DirectoryFetcher(genesys, settings),
+                clock,
+                CacheListener.NONE,
+                new SimpleMeterRegistry(),
+                replicas.signals(redisClient, redis, prefix));
     }
 
     private static DirectorySource source(String id, SourceKind kind, String upstreamId) {
-        return new DirectorySource(id, kind, upstreamId, "active", null, id, kind.maxPageSize(),
-                EntryMapping.of(kind, Map.of(), "test."), "/api/v2/routing/directories/{id}/entries");
+        return new DirectorySource(
+                id,
+                kind,
+                upstreamId,
+                "active",
+                null,
+                id,
+                kind.maxPageSize(),
+                EntryMapping.of(kind, Map.of(), "test."),
+                "/api/v2/routing/directories/{id}/entries");
     }
 
     @Test
@@ -92,12 +106,18 @@ class SimSourcesTest {
         assertThat(entries.stream().map(DirectoryEntry::id).distinct()).hasSize(2600);
         assertThat(entries).allSatisfy(e -> assertThat(e.email()).contains("@"));
         assertThat(entries.get(0).email()).isEqualTo("agent.00001@example.com");
-        assertThat(entries.get(0).phone()).as("the PHONE of the user's contact info").isEqualTo("+13175550000");
+        assertThat(entries.get(0).phone())
+                .as("the PHONE of the user's contact info")
+                .isEqualTo("+13175550000");
         // The sim seeds some users without a phone: those have none, the others all have theirs.
         assertThat(entries.stream().filter(e -> e.phone() != null).count()).isGreaterThan(2000);
         SimStats stats = sim.stats();
-        assertThat(stats.pages().stream().filter(p -> p.path().equals("/api/v2/users")).toList())
-                .as("6 pages of 500, each read once").hasSize(6).allSatisfy(p -> assertThat(p.count()).isEqualTo(1));
+        assertThat(stats.pages().stream()
+                        .filter(p -> p.path().equals("/api/v2/users"))
+                        .toList())
+                .as("6 pages of 500, each read once")
+                .hasSize(6)
+                .allSatisfy(p -> assertThat(p.count()).isEqualTo(1));
 
         assertThat(cache.read("agents").await().atMost(WAIT).source()).isEqualTo(Source.HIT_L1);
         assertThat(sim.stats().pages("/api/v2/users")).isEqualTo(6);
@@ -107,7 +127,8 @@ class SimSourcesTest {
     void twelveHundredExternalContactsAreScannedWholeNoneRefused() {
         sim.reseed(Map.of("contacts", 1200));
         DirectoryCache cache = cache(source("contacts", SourceKind.EXTERNAL_CONTACTS, null));
-        List<DirectoryEntry> entries = cache.read("contacts").await().atMost(WAIT).directory().entries();
+        List<DirectoryEntry> entries =
+                cache.read("contacts").await().atMost(WAIT).directory().entries();
         assertThat(entries).hasSize(1200);
         assertThat(entries).allSatisfy(e -> assertThat(e.name()).isNotBlank());
         assertThat(entries.stream().filter(e -> e.address() != null)).isNotEmpty();
@@ -119,7 +140,8 @@ class SimSourcesTest {
         sim.reseed(Map.of("datatableRows", 300));
         String datatableId = sim.seed().path("datatables").get(0).path("id").asText();
         DirectoryCache cache = cache(source("rows", SourceKind.DATATABLE_ROWS, datatableId));
-        List<DirectoryEntry> entries = cache.read("rows").await().atMost(WAIT).directory().entries();
+        List<DirectoryEntry> entries =
+                cache.read("rows").await().atMost(WAIT).directory().entries();
         assertThat(entries).hasSize(300);
         assertThat(entries).allSatisfy(e -> {
             assertThat(e.customAttributes().has("key")).isFalse();
@@ -145,9 +167,12 @@ class SimSourcesTest {
         assertThat(first.phone()).as("the PHONE of the user's contact info").isEqualTo("+13175550000");
         assertThat(first.customAttributes().path("department").isTextual()).isTrue();
         assertThat(entries.get(1).email()).as("upstream order").isEqualTo("agent.00004@example.com");
-        assertThat(entries.get(2).phone()).as("user 6: every seventh user has no phone").isNull();
+        assertThat(entries.get(2).phone())
+                .as("user 6: every seventh user has no phone")
+                .isNull();
         assertThat(sim.stats().pages("/api/v2/groups/" + groupId + "/members"))
-                .as("4 pages of 100 (the platform's cap), each read once").isEqualTo(4);
+                .as("4 pages of 100 (the platform's cap), each read once")
+                .isEqualTo(4);
         assertThat(cache.read("team").await().atMost(WAIT).source()).isEqualTo(Source.HIT_L1);
     }
 
@@ -157,7 +182,8 @@ class SimSourcesTest {
         String queueId = sim.seed().path("queues").get(1).path("id").asText();
         DirectoryCache cache = cache(source("line", SourceKind.QUEUE_MEMBERS, queueId));
 
-        List<DirectoryEntry> entries = cache.read("line").await().atMost(WAIT).directory().entries();
+        List<DirectoryEntry> entries =
+                cache.read("line").await().atMost(WAIT).directory().entries();
 
         assertThat(entries).as("users 1, 4, 7, ... of 1,200").hasSize(400);
         assertThat(entries.stream().map(DirectoryEntry::id).distinct()).hasSize(400);
@@ -166,9 +192,12 @@ class SimSourcesTest {
         assertThat(first.email()).as("from the member's user").isEqualTo("agent.00002@example.com");
         assertThat(first.phone()).isEqualTo("+13175550001");
         assertThat(entries.get(1).email()).isEqualTo("agent.00005@example.com");
-        assertThat(entries.stream().filter(e -> e.phone() == null)).as("users 13, 34, ...: no phone").isNotEmpty();
+        assertThat(entries.stream().filter(e -> e.phone() == null))
+                .as("users 13, 34, ...: no phone")
+                .isNotEmpty();
         // QueueMemberEntityListing has no total: complete when the next link runs out, one call per page.
-        assertThat(sim.stats().pages("/api/v2/routing/queues/" + queueId + "/members")).isEqualTo(4);
+        assertThat(sim.stats().pages("/api/v2/routing/queues/" + queueId + "/members"))
+                .isEqualTo(4);
     }
 
     @Test
@@ -181,7 +210,8 @@ class SimSourcesTest {
             DirectoryCache cache = cache(source("agents", SourceKind.USERS, null));
             assertThatThrownBy(() -> cache.read("agents").await().atMost(WAIT))
                     .isInstanceOf(InvalidDirectoryException.class)
-                    .hasMessageContaining("directory agents").hasMessageContaining("total of")
+                    .hasMessageContaining("directory agents")
+                    .hasMessageContaining("total of")
                     .hasMessageContaining("were read");
             assertThat(cache.size()).isZero();
         }

@@ -8,11 +8,10 @@ import io.cxbridge.directory.cache.CacheSettings;
 import io.cxbridge.directory.cache.CachedDirectory;
 import io.cxbridge.directory.cache.DirectoryCache;
 import io.cxbridge.directory.cache.DirectoryCache.Source;
-import io.cxbridge.directory.entry.DirectoryEntry;
 import io.cxbridge.directory.cache.DirectoryFetcher;
-import io.cxbridge.directory.entry.InvalidDirectoryException;
 import io.cxbridge.directory.cache.TestReplicas;
-import io.cxbridge.directory.ttl.TtlMatrix;
+import io.cxbridge.directory.entry.DirectoryEntry;
+import io.cxbridge.directory.entry.InvalidDirectoryException;
 import io.cxbridge.genesys.GenesysProducers;
 import io.cxbridge.genesys.breaker.Breakers;
 import io.cxbridge.genesys.config.Endpoints;
@@ -32,7 +31,6 @@ import io.vertx.mutiny.redis.client.RedisAPI;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -56,14 +54,19 @@ class SourcesTest {
 
     @Inject
     GenesysConfig genesysConfig;
+
     @Inject
     TokenProvider tokens;
+
     @Inject
     RateShaper shaper;
+
     @Inject
     Vertx vertx;
+
     @Inject
     RedisAPI redis;
+
     @Inject
     io.vertx.mutiny.redis.client.Redis redisClient;
 
@@ -96,23 +99,46 @@ class SourcesTest {
         clock = MutableClock.startingNow();
         prefix = "sources-" + UUID.randomUUID();
         URI base = URI.create(platform.baseUrl());
-        client = new GenesysClient(genesysConfig, new Endpoints(base, base), GenesysProducers.webClient(vertx, genesysConfig),
-                GenesysProducers.streamingClient(vertx, genesysConfig), tokens, shaper,
-                new Breakers(1000, Duration.ofSeconds(1), 64, clock), clock, new SimpleMeterRegistry());
+        client = new GenesysClient(
+                genesysConfig,
+                new Endpoints(base, base),
+                GenesysProducers.webClient(vertx, genesysConfig),
+                GenesysProducers.streamingClient(vertx, genesysConfig),
+                tokens,
+                shaper,
+                new Breakers(1000, Duration.ofSeconds(1), 64, clock),
+                clock,
+                new SimpleMeterRegistry());
     }
 
     private static DirectorySource source(String id, SourceKind kind, String upstreamId, Map<String, String> mapping) {
-        return new DirectorySource(id, kind, upstreamId, "active", null, id, kind.maxPageSize(),
-                EntryMapping.of(kind, mapping, "test."), "/api/v2/routing/directories/{id}/entries");
+        return new DirectorySource(
+                id,
+                kind,
+                upstreamId,
+                "active",
+                null,
+                id,
+                kind.maxPageSize(),
+                EntryMapping.of(kind, mapping, "test."),
+                "/api/v2/routing/directories/{id}/entries");
     }
 
     private CacheSettings settings(long maxBytes, DirectorySource... sources) {
-        return TestReplicas.settings(prefix, 300, 100).withSources(TestReplicas.sources(sources)).withMaxBytes(maxBytes);
+        return TestReplicas.settings(prefix, 300, 100)
+                .withSources(TestReplicas.sources(sources))
+                .withMaxBytes(maxBytes);
     }
 
     private DirectoryCache cache(CacheSettings settings) {
-        return new DirectoryCache(settings, redis, new DirectoryFetcher(client, settings), clock, CacheListener.NONE,
-                new SimpleMeterRegistry(), replicas.signals(redisClient, redis, settings.keyPrefix()));
+        return new DirectoryCache(
+                settings,
+                redis,
+                new DirectoryFetcher(client, settings),
+                clock,
+                CacheListener.NONE,
+                new SimpleMeterRegistry(),
+                replicas.signals(redisClient, redis, settings.keyPrefix()));
     }
 
     private static DirectoryCache.Read read(DirectoryCache cache, String id) {
@@ -121,7 +147,8 @@ class SourcesTest {
 
     @Test
     void usersAreReadOncePerPageThroughNextUriWithEmailAndPhoneMappedThenHitL1() {
-        DirectoryCache cache = cache(settings(CacheSettings.defaultMaxBytes(), source("agents", SourceKind.USERS, null, Map.of())));
+        DirectoryCache cache =
+                cache(settings(CacheSettings.defaultMaxBytes(), source("agents", SourceKind.USERS, null, Map.of())));
 
         DirectoryCache.Read first = read(cache, "agents");
 
@@ -135,7 +162,9 @@ class SourcesTest {
             assertThat(e.phone()).as("the PHONE of primaryContactInfo").isEqualTo(String.format("+1317555%04d", i));
             assertThat(e.customAttributes().get("department").asText()).isEqualTo("Support");
         }
-        assertThat(platform.pages).as("6 pages of 500, each read once").hasSize(6)
+        assertThat(platform.pages)
+                .as("6 pages of 500, each read once")
+                .hasSize(6)
                 .allSatisfy((uri, n) -> assertThat(n.get()).isEqualTo(1));
         assertThat(platform.pages.keySet()).allMatch(u -> u.contains("state=active") && u.contains("pageSize=500"));
 
@@ -145,8 +174,8 @@ class SourcesTest {
 
     @Test
     void externalContactsAreScannedWholeWithObjectAddressesAndPhonesNoneRefused() {
-        DirectoryCache cache = cache(settings(CacheSettings.defaultMaxBytes(),
-                source("contacts", SourceKind.EXTERNAL_CONTACTS, null, Map.of())));
+        DirectoryCache cache = cache(settings(
+                CacheSettings.defaultMaxBytes(), source("contacts", SourceKind.EXTERNAL_CONTACTS, null, Map.of())));
         List<DirectoryEntry> entries = read(cache, "contacts").directory().entries();
         assertThat(entries).hasSize(1200);
         assertThat(platform.calls("/api/v2/externalcontacts/scan/contacts")).isEqualTo(12);
@@ -161,7 +190,8 @@ class SourcesTest {
 
     @Test
     void dataTableRowsAreKeyedByKeyWithTheirColumnsAsAttributes() {
-        DirectoryCache cache = cache(settings(CacheSettings.defaultMaxBytes(),
+        DirectoryCache cache = cache(settings(
+                CacheSettings.defaultMaxBytes(),
                 source("tiers", SourceKind.DATATABLE_ROWS, "dt-1", Map.of("name", "/Label"))));
         List<DirectoryEntry> entries = read(cache, "tiers").directory().entries();
         assertThat(entries).hasSize(300);
@@ -175,10 +205,12 @@ class SourcesTest {
 
     @Test
     void aMappedFieldOfTheWrongTypeRefusesTheDirectoryNamingIt() {
-        DirectoryCache cache = cache(settings(CacheSettings.defaultMaxBytes(),
+        DirectoryCache cache = cache(settings(
+                CacheSettings.defaultMaxBytes(),
                 source("agents", SourceKind.USERS, null, Map.of("email", "/division"))));
         platform.users = 3;
-        assertThatThrownBy(() -> read(cache, "agents")).isInstanceOf(InvalidDirectoryException.class)
+        assertThatThrownBy(() -> read(cache, "agents"))
+                .isInstanceOf(InvalidDirectoryException.class)
                 .hasMessageContaining("entry 0 of directory agents: email must be a string (mapped from /division)");
     }
 
@@ -190,8 +222,10 @@ class SourcesTest {
         for (String fault : List.of("short", "inflated-total")) {
             platform.listingFault = fault;
             DirectoryCache cache = cache(settings.withKeyPrefix(prefix + fault));
-            assertThatThrownBy(() -> read(cache, "agents")).isInstanceOf(InvalidDirectoryException.class)
-                    .hasMessageContaining("directory agents").hasMessageContaining("total of " + ("short".equals(fault) ? 1200 : 1207))
+            assertThatThrownBy(() -> read(cache, "agents"))
+                    .isInstanceOf(InvalidDirectoryException.class)
+                    .hasMessageContaining("directory agents")
+                    .hasMessageContaining("total of " + ("short".equals(fault) ? 1200 : 1207))
                     .hasMessageContaining(("short".equals(fault) ? 1000 : 1200) + " were read");
             assertThat(cache.peek("agents")).isNull();
             assertThat(cache(settings.withKeyPrefix(prefix + fault)).size()).isZero();
@@ -205,8 +239,12 @@ class SourcesTest {
         DirectoryCache.Read stale = read(cache, "agents");
         assertThat(stale.source()).isEqualTo(Source.STALE);
         assertThat(stale.directory()).isSameAs(good);
-        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> cache.status("agents").lastOutcome().startsWith("refused"));
-        assertThat(read(cache, "agents").directory()).as("still the earlier copy").isSameAs(good);
+        org.awaitility.Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> cache.status("agents").lastOutcome().startsWith("refused"));
+        assertThat(read(cache, "agents").directory())
+                .as("still the earlier copy")
+                .isSameAs(good);
         clock.advance(Duration.ofSeconds(300));
         assertThatThrownBy(() -> read(cache, "agents")).isInstanceOf(InvalidDirectoryException.class);
     }
@@ -237,10 +275,16 @@ class SourcesTest {
 
         DirectoryCache tiny = cache(settings(1024 * 1024, source("huge", SourceKind.USERS, null, Map.of()))
                 .withKeyPrefix(prefix + "tiny"));
-        assertThatThrownBy(() -> read(tiny, "huge")).isInstanceOf(InvalidDirectoryException.class)
-                .hasMessageContaining("directory huge takes about").hasMessageContaining("in-process bound of 1048576 bytes");
+        assertThatThrownBy(() -> read(tiny, "huge"))
+                .isInstanceOf(InvalidDirectoryException.class)
+                .hasMessageContaining("directory huge takes about")
+                .hasMessageContaining("in-process bound of 1048576 bytes");
         assertThat(tiny.size()).isZero();
-        assertThatThrownBy(() -> read(cache(settings(1024 * 1024, source("huge", SourceKind.USERS, null, Map.of()))
-                .withKeyPrefix(prefix + "tiny")), "huge")).as("not in Redis either").isInstanceOf(InvalidDirectoryException.class);
+        assertThatThrownBy(() -> read(
+                        cache(settings(1024 * 1024, source("huge", SourceKind.USERS, null, Map.of()))
+                                .withKeyPrefix(prefix + "tiny")),
+                        "huge"))
+                .as("not in Redis either")
+                .isInstanceOf(InvalidDirectoryException.class);
     }
 }

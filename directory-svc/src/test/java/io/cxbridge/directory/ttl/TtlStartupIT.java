@@ -19,18 +19,26 @@ class TtlStartupIT {
         assertThat(jar).exists();
         Path log = Files.createTempFile("directory-svc-ttl", ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(List.of(java, "-Xmx128m",
-                "-Dcxbridge.directory.ttl.internal_agents=10",
-                "-Dquarkus.http.port=0",
-                "-Dcxbridge.genesys.base-url=http://127.0.0.1:9",
-                "-Dcxbridge.genesys.client-id=x", "-Dcxbridge.genesys.client-secret=y",
-                "-Dcxbridge.genesys.token-encryption.current-key-id=k",
-                "-Dcxbridge.genesys.token-encryption.keys=k=5VFldDlsLCf8FoJ1yZEhAADQAFY0HpKuLhvTiVAif8Q=",
-                "-Dquarkus.log.console.json.enabled=false",
-                "-jar", jar.toString()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(List.of(
+                        java,
+                        "-Xmx128m",
+                        "-Dcxbridge.directory.ttl.internal_agents=10",
+                        "-Dquarkus.http.port=0",
+                        "-Dcxbridge.genesys.base-url=http://127.0.0.1:9",
+                        "-Dcxbridge.genesys.client-id=x",
+                        "-Dcxbridge.genesys.client-secret=y",
+                        "-Dcxbridge.genesys.token-encryption.current-key-id=k",
+                        "-Dcxbridge.genesys.token-encryption.keys=k=5VFldDlsLCf8FoJ1yZEhAADQAFY0HpKuLhvTiVAif8Q=",
+                        "-Dquarkus.log.console.json.enabled=false",
+                        "-jar",
+                        jar.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         try {
-            assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("the process exits on its own").isTrue();
+            assertThat(p.waitFor(90, TimeUnit.SECONDS))
+                    .as("the process exits on its own")
+                    .isTrue();
             String out = Files.readString(log, StandardCharsets.UTF_8);
             assertThat(p.exitValue()).as(out).isNotZero();
             assertThat(out).contains("cxbridge.directory.ttl.internal_agents is 10 s; allowed range is 30 to 3600 s");

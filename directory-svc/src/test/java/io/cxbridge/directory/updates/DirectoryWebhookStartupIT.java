@@ -17,6 +17,7 @@ class DirectoryWebhookStartupIT {
         p.put("cxbridge.directory.webhook.url", "https://hooks.example/directory");
         RefusedStart.Result r = RefusedStart.run("directory-svc", p, Duration.ofSeconds(90));
         assertThat(r.exitCode()).as(r.output()).isNotZero();
-        assertThat(r.output()).contains("cxbridge.directory.webhook.url is set but cxbridge.directory.webhook.secret is not");
+        assertThat(r.output())
+                .contains("cxbridge.directory.webhook.url is set but cxbridge.directory.webhook.secret is not");
     }
 }

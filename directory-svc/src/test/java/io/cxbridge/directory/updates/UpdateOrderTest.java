@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.cxbridge.common.audit.AuditEmitter;
 import io.cxbridge.directory.cache.CachedDirectory;
-import io.cxbridge.directory.entry.DirectoryEntry;
 import io.cxbridge.directory.config.DirectoryConfig;
+import io.cxbridge.directory.entry.DirectoryEntry;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.event.DirectoryUpdated;
 import io.cxbridge.testkit.KafkaResource;
@@ -50,19 +50,24 @@ class UpdateOrderTest {
 
     @Inject
     AuditEmitter audit;
+
     @Inject
     DirectoryWebhook webhooks;
+
     @Inject
     DirectoryConfig config;
+
     @Inject
     RedisAPI redis;
 
     /** What "the broker" took, and whether it refuses the next sends. */
     final List<DirectoryUpdated> sent = new CopyOnWriteArrayList<>();
+
     final AtomicInteger sendAttempts = new AtomicInteger();
     final AtomicBoolean brokerDown = new AtomicBoolean();
     /** Whether writing a content hash fails, and how often it was tried. */
     final AtomicBoolean hashWriteFails = new AtomicBoolean();
+
     final AtomicInteger hashWrites = new AtomicInteger();
     String directoryId;
 
@@ -82,7 +87,9 @@ class UpdateOrderTest {
         brokerDown.set(true);
         updates.loaded(null, directory("A"));
         await().atMost(WAIT).until(() -> sendAttempts.get() == 1);
-        assertThat(recordedHash()).as("nothing recorded for an event the broker did not take").isNull();
+        assertThat(recordedHash())
+                .as("nothing recorded for an event the broker did not take")
+                .isNull();
 
         brokerDown.set(false);
         updates.loaded(directory("A"), directory("A"));
@@ -132,20 +139,27 @@ class UpdateOrderTest {
 
     private CachedDirectory directory(String hash) {
         Instant now = Instant.now();
-        return new CachedDirectory(directoryId, List.of(new DirectoryEntry("e1", "Entry " + hash, null, null, null,
-                null)), now, hash, now, 300);
+        return new CachedDirectory(
+                directoryId,
+                List.of(new DirectoryEntry("e1", "Entry " + hash, null, null, null, null)),
+                now,
+                hash,
+                now,
+                300);
     }
 
     private String recordedHash() {
-        var r = redis.get(config.redis().keyPrefix() + ":hash:" + directoryId).await().atMost(WAIT);
+        var r = redis.get(config.redis().keyPrefix() + ":hash:" + directoryId)
+                .await()
+                .atMost(WAIT);
         return r == null ? null : r.toString();
     }
 
     /** The broker's side of the channel: takes the record, or refuses it while {@link #brokerDown}. */
     @SuppressWarnings("unchecked")
     private MutinyEmitter<String> emitter() {
-        return (MutinyEmitter<String>) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[]{MutinyEmitter.class}, (proxy, method, args) -> {
+        return (MutinyEmitter<String>) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {MutinyEmitter.class}, (proxy, method, args) -> {
                     if (!method.getName().equals("sendMessage")) {
                         throw new UnsupportedOperationException(method.getName());
                     }
@@ -162,9 +176,12 @@ class UpdateOrderTest {
     /** The real Redis, except that writing a content hash fails while {@link #hashWriteFails}. */
     private RedisAPI failingHashWrites() {
         io.vertx.redis.client.RedisAPI real = redis.getDelegate();
-        return new RedisAPI((io.vertx.redis.client.RedisAPI) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[]{io.vertx.redis.client.RedisAPI.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("set") && args[0] instanceof List<?> a
+        return new RedisAPI((io.vertx.redis.client.RedisAPI) Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {io.vertx.redis.client.RedisAPI.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("set")
+                            && args[0] instanceof List<?> a
                             && String.valueOf(a.get(0)).contains(":hash:")) {
                         hashWrites.incrementAndGet();
                         if (hashWriteFails.get()) {

@@ -13,7 +13,11 @@ import java.util.ArrayDeque;
  */
 final class ActionBreaker {
 
-    enum State { CLOSED, OPEN, HALF_OPEN }
+    enum State {
+        CLOSED,
+        OPEN,
+        HALF_OPEN
+    }
 
     private final int threshold;
     private final Duration window;

@@ -34,8 +34,8 @@ import org.jboss.logging.Logger;
 public class ActionCache {
 
     private static final Logger LOG = Logger.getLogger(ActionCache.class);
-    private static final ObjectWriter CANONICAL = Json.mapper().writer()
-            .with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    private static final ObjectWriter CANONICAL =
+            Json.mapper().writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
     /** Longest a cache read or write may hold up an answer. */
     static final Duration MAX_WAIT = Duration.ofMillis(300);
 
@@ -70,7 +70,9 @@ public class ActionCache {
         try {
             Object plain = Json.mapper().treeToValue(keyed, Object.class);
             byte[] canonical = CANONICAL.writeValueAsBytes(plain);
-            return prefix + action + ":" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+            return prefix + action + ":"
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot build an action cache key", e);
         }
@@ -82,9 +84,12 @@ public class ActionCache {
             return Uni.createFrom().item(Optional.empty());
         }
         return redis.get(key)
-                .ifNoItem().after(bounded(maxWait)).fail()
+                .ifNoItem()
+                .after(bounded(maxWait))
+                .fail()
                 .map(r -> r == null ? Optional.<Entry>empty() : open(key, r.toString()))
-                .onFailure().recoverWithItem(e -> {
+                .onFailure()
+                .recoverWithItem(e -> {
                     LOG.debugf("action cache read skipped: %s", e.getClass().getSimpleName());
                     return Optional.empty();
                 });
@@ -100,9 +105,12 @@ public class ActionCache {
         json.put("body", entry.body());
         String sealed = cipher.encrypt(json.toString(), key);
         return redis.set(List.of(key, sealed, "PX", Long.toString(keep.toMillis())))
-                .ifNoItem().after(Duration.ofSeconds(2)).fail()
+                .ifNoItem()
+                .after(Duration.ofSeconds(2))
+                .fail()
                 .map(r -> true)
-                .onFailure().recoverWithItem(e -> {
+                .onFailure()
+                .recoverWithItem(e -> {
                     LOG.warnf("action cache write failed: %s", e.getClass().getSimpleName());
                     return false;
                 });
@@ -120,21 +128,25 @@ public class ActionCache {
             for (Response k : r.get(1)) {
                 keys.add(k.toString());
             }
-            Uni<Long> unlinked = keys.isEmpty() ? Uni.createFrom().item(0L)
+            Uni<Long> unlinked = keys.isEmpty()
+                    ? Uni.createFrom().item(0L)
                     : redis.unlink(keys).map(n -> n == null ? 0L : n.toLong());
-            return unlinked.chain(n -> "0".equals(next) ? Uni.createFrom().item(removed + n)
-                    : scanAndUnlink(pattern, next, removed + n));
+            return unlinked.chain(n ->
+                    "0".equals(next) ? Uni.createFrom().item(removed + n) : scanAndUnlink(pattern, next, removed + n));
         });
     }
 
     private Optional<Entry> open(String key, String sealed) {
         try {
             JsonNode json = Json.mapper().readTree(cipher.decrypt(sealed, key));
-            return Optional.of(new Entry(Instant.ofEpochMilli(json.path("storedAt").asLong()),
+            return Optional.of(new Entry(
+                    Instant.ofEpochMilli(json.path("storedAt").asLong()),
                     json.path("body").asText()));
         } catch (JsonProcessingException | RuntimeException e) {
             // A key rotated away or a damaged entry: a miss, never an error for the caller.
-            LOG.warnf("action cache entry could not be opened (%s); treated as a miss", e.getClass().getSimpleName());
+            LOG.warnf(
+                    "action cache entry could not be opened (%s); treated as a miss",
+                    e.getClass().getSimpleName());
             return Optional.empty();
         }
     }
@@ -145,5 +157,4 @@ public class ActionCache {
         }
         return maxWait.toMillis() < 1 ? Duration.ofMillis(1) : maxWait;
     }
-
 }

@@ -27,11 +27,16 @@ import java.util.concurrent.TimeoutException;
 public class ActionCaller {
 
     /** How an external call ended. */
-    enum Kind { OK, REJECTED, UNAVAILABLE, TIMEOUT, CIRCUIT_OPEN }
+    enum Kind {
+        OK,
+        REJECTED,
+        UNAVAILABLE,
+        TIMEOUT,
+        CIRCUIT_OPEN
+    }
 
     /** The end of a call: its kind, the external status and body (OK, REJECTED), and the attempts made. */
-    record Result(Kind kind, int status, String body, int attempts, String detail) {
-    }
+    record Result(Kind kind, int status, String body, int attempts, String detail) {}
 
     /** One attempt's end; {@code retryAfter} when the API sent one; {@code reached}: it left the queue. */
     private record Try(Result result, Duration retryAfter, boolean reached) {
@@ -48,11 +53,13 @@ public class ActionCaller {
     private final ActionMetrics metrics;
 
     public ActionCaller(Vertx vertx, ActionRegistry registry, Clock clock, ActionMetrics metrics) {
-        this.web = WebClient.create(vertx, new WebClientOptions()
-                .setFollowRedirects(false)
-                .setKeepAlive(true)
-                .setMaxPoolSize(Math.max(8, registry.maxConcurrency()))
-                .setConnectTimeout(2000));
+        this.web = WebClient.create(
+                vertx,
+                new WebClientOptions()
+                        .setFollowRedirects(false)
+                        .setKeepAlive(true)
+                        .setMaxPoolSize(Math.max(8, registry.maxConcurrency()))
+                        .setConnectTimeout(2000));
         this.clock = clock;
         this.metrics = metrics;
     }
@@ -67,32 +74,48 @@ public class ActionCaller {
         return attempt(action, url, body, requestId, deadline, 1, null);
     }
 
-    private Uni<Result> attempt(ActionRegistry.Configured action, String url, Buffer body, String requestId,
-                                Instant deadline, int n, Result last) {
+    private Uni<Result> attempt(
+            ActionRegistry.Configured action,
+            String url,
+            Buffer body,
+            String requestId,
+            Instant deadline,
+            int n,
+            Result last) {
         Duration left = Duration.between(clock.instant(), deadline);
         if (left.compareTo(MIN_ATTEMPT) < 0) {
-            return Uni.createFrom().item(last != null ? last
-                    : new Result(Kind.TIMEOUT, 0, null, n - 1, "the answer budget was used up"));
+            return Uni.createFrom()
+                    .item(
+                            last != null
+                                    ? last
+                                    : new Result(Kind.TIMEOUT, 0, null, n - 1, "the answer budget was used up"));
         }
         ActionBreaker breaker = action.breaker();
         if (breaker.state() == ActionBreaker.State.OPEN) {
             return Uni.createFrom().item(last != null ? last : circuitOpen(n));
         }
         Duration perAttempt = action.config().attemptTimeout();
-        return action.limiter().run(left, () -> {
+        return action.limiter()
+                .run(left, () -> {
                     // Judged when the attempt leaves the queue: the time left then, and the breaker then.
                     Duration now = Duration.between(clock.instant(), deadline);
                     if (now.compareTo(MIN_ATTEMPT) < 0) {
-                        return Uni.createFrom().item(new Try(new Result(Kind.TIMEOUT, 0, null, n - 1,
-                                "the answer budget was used up"), null, false));
+                        return Uni.createFrom()
+                                .item(new Try(
+                                        new Result(Kind.TIMEOUT, 0, null, n - 1, "the answer budget was used up"),
+                                        null,
+                                        false));
                     }
                     if (!breaker.tryAcquire()) {
                         return Uni.createFrom().item(new Try(circuitOpen(n), null, false));
                     }
                     return send(action, url, body, requestId, now.compareTo(perAttempt) < 0 ? now : perAttempt, n);
                 })
-                .onFailure(ActionLimiter.QueueTimeout.class).recoverWithItem(e -> new Try(new Result(Kind.TIMEOUT, 0,
-                        null, n - 1, "no call slot freed up within the answer budget"), null, false))
+                .onFailure(ActionLimiter.QueueTimeout.class)
+                .recoverWithItem(e -> new Try(
+                        new Result(Kind.TIMEOUT, 0, null, n - 1, "no call slot freed up within the answer budget"),
+                        null,
+                        false))
                 .map(t -> t.reached() || last == null ? t : new Try(last, null, false))
                 .invoke(t -> judge(action, t))
                 .chain(t -> {
@@ -113,7 +136,11 @@ public class ActionCaller {
                     if (delay.plus(MIN_ATTEMPT).compareTo(remaining) >= 0) {
                         return Uni.createFrom().item(r);
                     }
-                    return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
+                    return Uni.createFrom()
+                            .voidItem()
+                            .onItem()
+                            .delayIt()
+                            .by(delay)
                             .chain(() -> attempt(action, url, body, requestId, deadline, n + 1, r));
                 });
     }
@@ -142,11 +169,11 @@ public class ActionCaller {
         metrics.attempt(action.name(), r.kind().name().toLowerCase(java.util.Locale.ROOT));
     }
 
-    private Uni<Try> send(ActionRegistry.Configured action, String url, Buffer body, String requestId,
-                          Duration timeout, int n) {
+    private Uni<Try> send(
+            ActionRegistry.Configured action, String url, Buffer body, String requestId, Duration timeout, int n) {
         ActionsConfig.Action config = action.config();
-        HttpRequest<Buffer> request = web.requestAbs(HttpMethod.valueOf(config.method().toUpperCase(
-                        java.util.Locale.ROOT)), url)
+        HttpRequest<Buffer> request = web.requestAbs(
+                        HttpMethod.valueOf(config.method().toUpperCase(java.util.Locale.ROOT)), url)
                 .timeout(Math.max(1, timeout.toMillis()))
                 .putHeader("Accept", "application/json")
                 .putHeader("X-Request-Id", requestId);
@@ -154,13 +181,29 @@ public class ActionCaller {
         Uni<HttpResponse<Buffer>> sent = config.forwardBody() && body != null
                 ? request.putHeader("Content-Type", "application/json").sendBuffer(body)
                 : request.send();
-        return sent.ifNoItem().after(timeout).fail()
+        return sent.ifNoItem()
+                .after(timeout)
+                .fail()
                 .map(r -> classify(r, n))
-                .onFailure().recoverWithItem(e -> isTimeout(e)
-                        ? new Try(new Result(Kind.TIMEOUT, 0, null, n, "the external API did not answer within "
-                                + timeout.toMillis() + " ms"), null)
-                        : new Try(new Result(Kind.UNAVAILABLE, 0, null, n, "the external API could not be reached ("
-                                + e.getClass().getSimpleName() + ")"), null));
+                .onFailure()
+                .recoverWithItem(e -> isTimeout(e)
+                        ? new Try(
+                                new Result(
+                                        Kind.TIMEOUT,
+                                        0,
+                                        null,
+                                        n,
+                                        "the external API did not answer within " + timeout.toMillis() + " ms"),
+                                null)
+                        : new Try(
+                                new Result(
+                                        Kind.UNAVAILABLE,
+                                        0,
+                                        null,
+                                        n,
+                                        "the external API could not be reached ("
+                                                + e.getClass().getSimpleName() + ")"),
+                                null));
     }
 
     private Try classify(HttpResponse<Buffer> r, int n) {
@@ -171,12 +214,21 @@ public class ActionCaller {
         }
         if (Transience.isTransient(status)) {
             String value = r.getHeader("Retry-After");
-            Duration after = value == null ? null : RetryAfter.parse(value, clock.instant()).orElse(null);
-            return new Try(new Result(Kind.UNAVAILABLE, status, null, n, "the external API answered HTTP " + status),
-                    after);
+            Duration after = value == null
+                    ? null
+                    : RetryAfter.parse(value, clock.instant()).orElse(null);
+            return new Try(
+                    new Result(Kind.UNAVAILABLE, status, null, n, "the external API answered HTTP " + status), after);
         }
-        return new Try(new Result(Kind.REJECTED, status, null, n, "the external API answered HTTP " + status
-                + (status >= 300 && status < 400 ? " (redirects are not followed)" : "")), null);
+        return new Try(
+                new Result(
+                        Kind.REJECTED,
+                        status,
+                        null,
+                        n,
+                        "the external API answered HTTP " + status
+                                + (status >= 300 && status < 400 ? " (redirects are not followed)" : "")),
+                null);
     }
 
     static boolean isTimeout(Throwable e) {

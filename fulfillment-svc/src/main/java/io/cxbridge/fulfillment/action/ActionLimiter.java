@@ -22,8 +22,7 @@ final class ActionLimiter {
         }
     }
 
-    private record Waiter(Runnable start, AtomicBoolean taken) {
-    }
+    private record Waiter(Runnable start, AtomicBoolean taken) {}
 
     private final int limit;
     private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
@@ -65,14 +64,18 @@ final class ActionLimiter {
                 return;
             }
             long ms = Math.max(0, maxWait.toMillis());
-            Infrastructure.getDefaultWorkerPool().schedule(() -> {
-                if (waiter.taken().compareAndSet(false, true)) {
-                    synchronized (this) {
-                        waiting.remove(waiter);
-                    }
-                    emitter.fail(new QueueTimeout());
-                }
-            }, ms, TimeUnit.MILLISECONDS);
+            Infrastructure.getDefaultWorkerPool()
+                    .schedule(
+                            () -> {
+                                if (waiter.taken().compareAndSet(false, true)) {
+                                    synchronized (this) {
+                                        waiting.remove(waiter);
+                                    }
+                                    emitter.fail(new QueueTimeout());
+                                }
+                            },
+                            ms,
+                            TimeUnit.MILLISECONDS);
         });
     }
 

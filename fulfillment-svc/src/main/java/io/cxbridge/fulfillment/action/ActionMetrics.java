@@ -26,7 +26,8 @@ public class ActionMetrics {
     void register(String action, ActionBreaker breaker) {
         Gauge.builder("cxbridge.action.breaker.state", breaker, b -> b.state().ordinal())
                 .description("the action's circuit breaker: 0 closed, 1 open, 2 half-open")
-                .tag("action", action).register(registry);
+                .tag("action", action)
+                .register(registry);
         answered(action, "ok", Duration.ZERO, false);
         for (String result : new String[] {"hit", "stale", "miss"}) {
             cache(action, result, false);
@@ -38,8 +39,11 @@ public class ActionMetrics {
     }
 
     private void answered(String action, String outcome, Duration took, boolean record) {
-        Timer timer = Timer.builder("cxbridge.action.answer").tag("action", action).tag("outcome", outcome)
-                .description("time to answer a Data Action call, by outcome").publishPercentileHistogram()
+        Timer timer = Timer.builder("cxbridge.action.answer")
+                .tag("action", action)
+                .tag("outcome", outcome)
+                .description("time to answer a Data Action call, by outcome")
+                .publishPercentileHistogram()
                 .register(registry);
         if (record) {
             timer.record(took);
@@ -51,15 +55,22 @@ public class ActionMetrics {
     }
 
     private void cache(String action, String result, boolean count) {
-        Counter c = Counter.builder("cxbridge.action.cache").tag("action", action).tag("result", result)
-                .description("answer cache lookups by result").register(registry);
+        Counter c = Counter.builder("cxbridge.action.cache")
+                .tag("action", action)
+                .tag("result", result)
+                .description("answer cache lookups by result")
+                .register(registry);
         if (count) {
             c.increment();
         }
     }
 
     void attempt(String action, String result) {
-        Counter.builder("cxbridge.action.attempts").tag("action", action).tag("result", result)
-                .description("external API attempts by result").register(registry).increment();
+        Counter.builder("cxbridge.action.attempts")
+                .tag("action", action)
+                .tag("result", result)
+                .description("external API attempts by result")
+                .register(registry)
+                .increment();
     }
 }

@@ -19,9 +19,13 @@ import java.util.TreeMap;
 public class ActionRegistry {
 
     /** One action ready to run: its settings and its own template, breaker, queue and backoff. */
-    record Configured(String name, ActionsConfig.Action config, UrlTemplate url, ActionBreaker breaker,
-                      ActionLimiter limiter, Backoff backoff) {
-    }
+    record Configured(
+            String name,
+            ActionsConfig.Action config,
+            UrlTemplate url,
+            ActionBreaker breaker,
+            ActionLimiter limiter,
+            Backoff backoff) {}
 
     private final Map<String, Configured> actions;
 
@@ -34,25 +38,33 @@ public class ActionRegistry {
         Map<String, Configured> built = new TreeMap<>();
         config.actions().forEach((name, action) -> {
             if (!name.matches("[A-Za-z0-9_-]{1,64}")) {
-                throw new IllegalStateException("cxbridge.actions." + name + ": an action name is 1-64 letters, "
-                        + "digits, '_' or '-'");
+                throw new IllegalStateException(
+                        "cxbridge.actions." + name + ": an action name is 1-64 letters, " + "digits, '_' or '-'");
             }
             UrlTemplate template = UrlTemplate.parse(name, action.url());
-            new ActionUrlPolicy(action.urlPolicy(), resolver).check(template.origin()).ifPresent(why -> {
-                throw new IllegalStateException("cxbridge.actions." + name + ": the URL policy refuses the url: " + why);
-            });
-            if (action.attempts() < 1 || action.budget().toMillis() < 100 || action.attemptTimeout().toMillis() < 1) {
+            new ActionUrlPolicy(action.urlPolicy(), resolver)
+                    .check(template.origin())
+                    .ifPresent(why -> {
+                        throw new IllegalStateException(
+                                "cxbridge.actions." + name + ": the URL policy refuses the url: " + why);
+                    });
+            if (action.attempts() < 1
+                    || action.budget().toMillis() < 100
+                    || action.attemptTimeout().toMillis() < 1) {
                 throw new IllegalStateException("cxbridge.actions." + name + ": attempts must be at least 1, the "
                         + "budget at least 100 ms and the attempt timeout positive");
             }
             String method = action.method().toUpperCase(java.util.Locale.ROOT);
             if (!method.matches("GET|POST|PUT|PATCH|DELETE")) {
-                throw new IllegalStateException("cxbridge.actions." + name + ": method must be GET, POST, PUT, PATCH "
-                        + "or DELETE");
+                throw new IllegalStateException(
+                        "cxbridge.actions." + name + ": method must be GET, POST, PUT, PATCH " + "or DELETE");
             }
             ActionsConfig.Breaker b = action.breaker();
             ActionsConfig.Retry r = action.retry();
-            Configured c = new Configured(name, action, template,
+            Configured c = new Configured(
+                    name,
+                    action,
+                    template,
                     new ActionBreaker(b.failures(), b.window(), b.halfOpenAfter(), clock),
                     new ActionLimiter(action.concurrency()),
                     new Backoff(r.initialDelay(), r.factor(), r.maxDelay(), r.jitter()));
@@ -68,6 +80,9 @@ public class ActionRegistry {
 
     /** The most calls any action may have in flight (sizes the shared connection pool). */
     int maxConcurrency() {
-        return actions.values().stream().mapToInt(c -> c.config().concurrency()).max().orElse(1);
+        return actions.values().stream()
+                .mapToInt(c -> c.config().concurrency())
+                .max()
+                .orElse(1);
     }
 }

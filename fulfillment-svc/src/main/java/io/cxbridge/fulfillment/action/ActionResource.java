@@ -27,7 +27,8 @@ public class ActionResource {
     @Path("/{actionName}")
     @Consumes(MediaType.WILDCARD)
     @Produces({MediaType.APPLICATION_JSON, "application/problem+json"})
-    @Operation(summary = "Run a configured action (the endpoint a Genesys web-services Data Action calls)",
+    @Operation(
+            summary = "Run a configured action (the endpoint a Genesys web-services Data Action calls)",
             description = "The body is the JSON the Data Action's request template produced; the answer is the "
                     + "external API's JSON (header X-Cxbridge-Cache: MISS, HIT or STALE with Age when the action "
                     + "caches), always within the action's budget.")
@@ -37,8 +38,8 @@ public class ActionResource {
     @APIResponse(responseCode = "502", description = "errorCode EXTERNAL_UNAVAILABLE or EXTERNAL_REJECTED")
     @APIResponse(responseCode = "503", description = "errorCode CIRCUIT_OPEN")
     @APIResponse(responseCode = "504", description = "errorCode EXTERNAL_TIMEOUT")
-    public Uni<Response> run(@PathParam("actionName") String actionName,
-                             @HeaderParam("X-Request-Id") String requestId, String body) {
+    public Uni<Response> run(
+            @PathParam("actionName") String actionName, @HeaderParam("X-Request-Id") String requestId, String body) {
         return service.run(actionName, body, requestId);
     }
 

@@ -40,8 +40,13 @@ public class ActionService {
     private final AuditEmitter audit;
     private final Clock clock;
 
-    public ActionService(ActionRegistry registry, ActionCaller caller, ActionCache cache, ActionMetrics metrics,
-                         AuditEmitter audit, Clock clock) {
+    public ActionService(
+            ActionRegistry registry,
+            ActionCaller caller,
+            ActionCache cache,
+            ActionMetrics metrics,
+            AuditEmitter audit,
+            Clock clock) {
         this.registry = registry;
         this.caller = caller;
         this.cache = cache;
@@ -51,8 +56,8 @@ public class ActionService {
     }
 
     /** What one call needs to finish: the action, its request id, trace id and start. */
-    private record Call(ActionRegistry.Configured action, String requestId, String traceId, Instant start,
-                        long startNanos) {
+    private record Call(
+            ActionRegistry.Configured action, String requestId, String traceId, Instant start, long startNanos) {
         Duration took() {
             return Duration.ofNanos(System.nanoTime() - startNanos);
         }
@@ -63,7 +68,8 @@ public class ActionService {
         Instant start = clock.instant();
         String traceId = TraceIds.current();
         String requestId = requestIdHeader != null && requestIdHeader.matches("[A-Za-z0-9._:-]{1,128}")
-                ? requestIdHeader : UUID.randomUUID().toString();
+                ? requestIdHeader
+                : UUID.randomUUID().toString();
         Optional<ActionRegistry.Configured> found = registry.find(name);
         if (found.isEmpty()) {
             return Uni.createFrom().item(ProblemResponses.of(404, "Not Found", "no action named " + name));
@@ -76,9 +82,16 @@ public class ActionService {
             body = null;
         }
         if (body == null) {
-            return Uni.createFrom().item(ProblemResponses.of(400, "Malformed request", "the body is not valid JSON"
-                    + (action.url().fields().isEmpty() ? "" : "; the action needs the fields "
-                    + String.join(", ", action.url().fields()))));
+            return Uni.createFrom()
+                    .item(ProblemResponses.of(
+                            400,
+                            "Malformed request",
+                            "the body is not valid JSON"
+                                    + (action.url().fields().isEmpty()
+                                            ? ""
+                                            : "; the action needs the fields "
+                                                    + String.join(
+                                                            ", ", action.url().fields()))));
         }
         UrlTemplate.Expansion url = action.url().expand(body);
         if (!url.ok()) {
@@ -87,10 +100,11 @@ public class ActionService {
         Call call = new Call(action, requestId, traceId, start, startNanos);
         ActionsConfig.Cache cacheConfig = action.config().cache();
         Duration budget = action.config().budget();
-        Instant deadline = start.plus(budget).minus(ANSWER_MARGIN.compareTo(budget.dividedBy(4)) < 0 ? ANSWER_MARGIN
-                : budget.dividedBy(4));
+        Instant deadline = start.plus(budget)
+                .minus(ANSWER_MARGIN.compareTo(budget.dividedBy(4)) < 0 ? ANSWER_MARGIN : budget.dividedBy(4));
         String key = cacheConfig.enabled() ? cache.key(name, body, cacheConfig.keyFields()) : null;
-        Uni<Optional<ActionCache.Entry>> cached = key == null ? Uni.createFrom().item(Optional.empty())
+        Uni<Optional<ActionCache.Entry>> cached = key == null
+                ? Uni.createFrom().item(Optional.empty())
                 : cache.get(key, Duration.between(clock.instant(), deadline).dividedBy(4));
         Buffer payload = Buffer.buffer(raw);
         return cached.chain(entry -> {
@@ -104,9 +118,10 @@ public class ActionService {
             Duration guard = Duration.between(clock.instant(), start.plus(budget));
             return caller.call(action, url.url(), payload, requestId, deadline)
                     // A last guard: whatever happens below, the answer leaves within the budget.
-                    .ifNoItem().after(guard.isNegative() ? Duration.ZERO : guard)
-                    .recoverWithItem(() -> new ActionCaller.Result(ActionCaller.Kind.TIMEOUT, 0, null, 0,
-                            "the answer budget was used up"))
+                    .ifNoItem()
+                    .after(guard.isNegative() ? Duration.ZERO : guard)
+                    .recoverWithItem(() -> new ActionCaller.Result(
+                            ActionCaller.Kind.TIMEOUT, 0, null, 0, "the answer budget was used up"))
                     .map(result -> finish(call, result, key, entry));
         });
     }
@@ -115,16 +130,23 @@ public class ActionService {
         ActionRegistry.Configured action = call.action();
         ActionsConfig.Cache cacheConfig = action.config().cache();
         if (result.kind() == ActionCaller.Kind.OK) {
-            ActionCache.Entry fresh = new ActionCache.Entry(clock.instant(), result.body() == null ? "" : result.body());
+            ActionCache.Entry fresh =
+                    new ActionCache.Entry(clock.instant(), result.body() == null ? "" : result.body());
             if (key != null) {
                 // Off the answer path: a cache that is away costs the answer nothing.
-                cache.put(key, fresh, cacheConfig.ttl().plus(cacheConfig.staleFor())).subscribe().with(ok -> { },
-                        e -> LOG.warnf("action %s: cache write failed: %s", action.name(), e.getClass().getSimpleName()));
+                cache.put(key, fresh, cacheConfig.ttl().plus(cacheConfig.staleFor()))
+                        .subscribe()
+                        .with(
+                                ok -> {},
+                                e -> LOG.warnf(
+                                        "action %s: cache write failed: %s",
+                                        action.name(), e.getClass().getSimpleName()));
             }
             return success(call, key == null ? "NONE" : "MISS", fresh, result.attempts());
         }
         boolean staleAllowed = result.kind() != ActionCaller.Kind.REJECTED;
-        if (staleAllowed && entry.isPresent()
+        if (staleAllowed
+                && entry.isPresent()
                 && entry.get().age(clock.instant()).compareTo(cacheConfig.ttl().plus(cacheConfig.staleFor())) < 0) {
             metrics.cache(action.name(), "stale");
             return success(call, "STALE", entry.get(), result.attempts());
@@ -137,9 +159,11 @@ public class ActionService {
         Duration took = call.took();
         boolean stale = cacheOutcome.equals("STALE");
         metrics.answered(name, stale ? "stale" : cacheOutcome.equals("HIT") ? "hit" : "ok", took);
-        emit(stale ? AuditTypes.ACTION_SERVED_STALE : AuditTypes.ACTION_COMPLETED, call,
-                new ActionAudit(name, 200, took.toMillis(), attempts, cacheOutcome, null, call.requestId(),
-                        call.traceId()));
+        emit(
+                stale ? AuditTypes.ACTION_SERVED_STALE : AuditTypes.ACTION_COMPLETED,
+                call,
+                new ActionAudit(
+                        name, 200, took.toMillis(), attempts, cacheOutcome, null, call.requestId(), call.traceId()));
         Response.ResponseBuilder answer = Response.ok(entry.body(), MediaType.APPLICATION_JSON_TYPE)
                 .header("X-Request-Id", call.requestId())
                 .header("X-Upstream-Attempts", attempts);
@@ -155,22 +179,57 @@ public class ActionService {
     private Response failure(Call call, ActionCaller.Result result, String cacheOutcome) {
         String name = call.action().name();
         ActionError error = switch (result.kind()) {
-            case TIMEOUT -> ActionError.of(504, ActionError.EXTERNAL_TIMEOUT, "External API timeout",
-                    "the external API did not answer within the action's budget of "
-                            + call.action().config().budget().toMillis() + " ms", call.requestId(), call.traceId());
-            case CIRCUIT_OPEN -> ActionError.of(503, ActionError.CIRCUIT_OPEN, "Circuit open",
-                    "the external API failed repeatedly; calls are paused for a short while", call.requestId(),
-                    call.traceId());
-            case REJECTED -> ActionError.of(502, ActionError.EXTERNAL_REJECTED, "External API rejected the call",
-                    result.detail(), call.requestId(), call.traceId());
-            default -> ActionError.of(502, ActionError.EXTERNAL_UNAVAILABLE, "External API unavailable",
-                    result.detail() + " after " + result.attempts() + " attempt(s)", call.requestId(), call.traceId());
+            case TIMEOUT ->
+                ActionError.of(
+                        504,
+                        ActionError.EXTERNAL_TIMEOUT,
+                        "External API timeout",
+                        "the external API did not answer within the action's budget of "
+                                + call.action().config().budget().toMillis() + " ms",
+                        call.requestId(),
+                        call.traceId());
+            case CIRCUIT_OPEN ->
+                ActionError.of(
+                        503,
+                        ActionError.CIRCUIT_OPEN,
+                        "Circuit open",
+                        "the external API failed repeatedly; calls are paused for a short while",
+                        call.requestId(),
+                        call.traceId());
+            case REJECTED ->
+                ActionError.of(
+                        502,
+                        ActionError.EXTERNAL_REJECTED,
+                        "External API rejected the call",
+                        result.detail(),
+                        call.requestId(),
+                        call.traceId());
+            default ->
+                ActionError.of(
+                        502,
+                        ActionError.EXTERNAL_UNAVAILABLE,
+                        "External API unavailable",
+                        result.detail() + " after " + result.attempts() + " attempt(s)",
+                        call.requestId(),
+                        call.traceId());
         };
         Duration took = call.took();
         metrics.answered(name, error.errorCode(), took);
-        emit(AuditTypes.ACTION_FAILED, call, new ActionAudit(name, error.status(), took.toMillis(), result.attempts(),
-                cacheOutcome, error.errorCode(), call.requestId(), call.traceId()));
-        return Response.status(error.status()).type(Problem.MEDIA_TYPE).entity(error)
+        emit(
+                AuditTypes.ACTION_FAILED,
+                call,
+                new ActionAudit(
+                        name,
+                        error.status(),
+                        took.toMillis(),
+                        result.attempts(),
+                        cacheOutcome,
+                        error.errorCode(),
+                        call.requestId(),
+                        call.traceId()));
+        return Response.status(error.status())
+                .type(Problem.MEDIA_TYPE)
+                .entity(error)
                 .header("X-Request-Id", call.requestId())
                 .header("X-Upstream-Attempts", result.attempts())
                 .build();
@@ -191,10 +250,19 @@ public class ActionService {
             return Uni.createFrom().item(ProblemResponses.of(404, "Not Found", "no action named " + name));
         }
         return cache.clear(name)
-                .map(n -> Response.ok(Json.mapper().createObjectNode().put("action", name).put("removed", n))
-                        .type(MediaType.APPLICATION_JSON_TYPE).build())
-                .ifNoItem().after(Duration.ofSeconds(5)).fail()
-                .onFailure().recoverWithItem(e -> ProblemResponses.of(503, "Service Unavailable",
+                .map(n -> Response.ok(Json.mapper()
+                                .createObjectNode()
+                                .put("action", name)
+                                .put("removed", n))
+                        .type(MediaType.APPLICATION_JSON_TYPE)
+                        .build())
+                .ifNoItem()
+                .after(Duration.ofSeconds(5))
+                .fail()
+                .onFailure()
+                .recoverWithItem(e -> ProblemResponses.of(
+                        503,
+                        "Service Unavailable",
                         "the action cache could not be cleared (Redis did not answer); retry shortly"));
     }
 }

@@ -38,7 +38,9 @@ final class ActionUrlPolicy {
     }
 
     private static Set<String> normalise(List<String> hosts) {
-        return hosts.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty())
+        return hosts.stream()
+                .map(h -> h.trim().toLowerCase(Locale.ROOT))
+                .filter(h -> !h.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
     }
 
@@ -75,8 +77,12 @@ final class ActionUrlPolicy {
         for (InetAddress a : addresses) {
             byte[] b = a.getAddress();
             boolean uniqueLocalV6 = b.length == 16 && (b[0] & 0xfe) == 0xfc;
-            if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
-                    || a.isMulticastAddress() || uniqueLocalV6) {
+            if (a.isLoopbackAddress()
+                    || a.isSiteLocalAddress()
+                    || a.isLinkLocalAddress()
+                    || a.isAnyLocalAddress()
+                    || a.isMulticastAddress()
+                    || uniqueLocalV6) {
                 return Optional.of("host " + host + " resolves to a private, loopback or link-local address");
             }
         }

@@ -52,8 +52,10 @@ public final class UrlTemplate {
         }
         int brace = trimmed.indexOf('{');
         if (brace >= 0 && brace < authorityEnd) {
-            throw refused(action, "url has a placeholder in its scheme or host; placeholders may only be in the "
-                    + "path and the query");
+            throw refused(
+                    action,
+                    "url has a placeholder in its scheme or host; placeholders may only be in the "
+                            + "path and the query");
         }
         if (trimmed.indexOf('#') >= 0) {
             throw refused(action, "url must not carry a fragment");
@@ -78,13 +80,19 @@ public final class UrlTemplate {
         try {
             // The template with its placeholders filled in must be a valid URL: check it once here.
             Variables probe = Variables.variables();
-            fields.forEach(f -> probe.set(f, "x")); 
+            fields.forEach(f -> probe.set(f, "x"));
             URI sample = new URI(UriTemplate.of(trimmed).expandToString(probe));
             if (sample.getHost() == null || sample.getScheme() == null) {
                 throw refused(action, "url must name a host");
             }
-            origin = new URI(sample.getScheme().toLowerCase(java.util.Locale.ROOT), sample.getRawUserInfo(),
-                    sample.getHost().toLowerCase(java.util.Locale.ROOT), sample.getPort(), null, null, null);
+            origin = new URI(
+                    sample.getScheme().toLowerCase(java.util.Locale.ROOT),
+                    sample.getRawUserInfo(),
+                    sample.getHost().toLowerCase(java.util.Locale.ROOT),
+                    sample.getPort(),
+                    null,
+                    null,
+                    null);
         } catch (URISyntaxException | RuntimeException e) {
             if (e instanceof IllegalStateException ise) {
                 throw ise;

@@ -25,7 +25,8 @@ public class FulfillmentResource {
     @GET
     @Path("/jobs/{jobId}")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "A fulfillment job's state",
+    @Operation(
+            summary = "A fulfillment job's state",
             description = "{jobId, fulfillmentId, state (queued|calling|posting|complete|failed|dead-lettered), "
                     + "attempts, callbackAttempts, errorCode, errorMessage, receivedAt, deadline, startedAt, "
                     + "externalDoneAt, finishedAt, externalMs, totalMs}")
@@ -35,7 +36,8 @@ public class FulfillmentResource {
         if (jobId == null || jobId.length() > 128) {
             return Uni.createFrom().item(ProblemResponses.of(404, "Not Found", "no such job"));
         }
-        return store.get(jobId).map(found -> found.map(r -> Response.ok(r).build())
-                .orElseGet(() -> ProblemResponses.of(404, "Not Found", "no job " + jobId)));
+        return store.get(jobId)
+                .map(found -> found.map(r -> Response.ok(r).build())
+                        .orElseGet(() -> ProblemResponses.of(404, "Not Found", "no job " + jobId)));
     }
 }

@@ -33,7 +33,7 @@ public interface FulfillmentConfig {
     @WithDefault("1048576")
     int maxRecordBytes();
 
-        /** How long job state and the posted marks are kept in Redis. */
+    /** How long job state and the posted marks are kept in Redis. */
     @WithDefault("P7D")
     Duration stateTtl();
 

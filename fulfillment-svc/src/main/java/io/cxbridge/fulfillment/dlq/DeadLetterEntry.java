@@ -25,8 +25,18 @@ public record DeadLetterEntry(
 
     static DeadLetterEntry of(StoredDeadLetter<JobDeadLetter> stored) {
         JobDeadLetter e = stored.entry();
-        return new DeadLetterEntry(e.jobId(), e.fulfillmentId(), e.errorClass(), e.reason(), e.attempts(),
-                e.firstSeen(), e.deadLetteredAt(), e.deadline(), e.traceId(), stored.replayed(), stored.replays(),
+        return new DeadLetterEntry(
+                e.jobId(),
+                e.fulfillmentId(),
+                e.errorClass(),
+                e.reason(),
+                e.attempts(),
+                e.firstSeen(),
+                e.deadLetteredAt(),
+                e.deadline(),
+                e.traceId(),
+                stored.replayed(),
+                stored.replays(),
                 stored.replayedAt());
     }
 }

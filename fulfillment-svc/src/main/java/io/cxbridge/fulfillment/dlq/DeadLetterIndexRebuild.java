@@ -9,10 +9,10 @@ import io.cxbridge.model.Json;
 import io.cxbridge.model.Topics;
 import io.cxbridge.model.event.FulfillmentJob;
 import io.cxbridge.model.event.Ids;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,14 +39,17 @@ public class DeadLetterIndexRebuild implements RedisRebuild {
     private static final Pattern UUID = Pattern.compile(Ids.UUID_REGEX);
     static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
     /** Refused before their value was read: the worker lists them on the topic only, so the rebuild does too. */
-    private static final Set<String> REFUSED_UNREAD = Set.of(RecordCheck.TOO_LARGE, RecordCheck.MALFORMED_HEADER,
-            RecordCheck.UNKNOWN_HEADER, RecordCheck.UNKNOWN_SCHEMA_VERSION);
+    private static final Set<String> REFUSED_UNREAD = Set.of(
+            RecordCheck.TOO_LARGE,
+            RecordCheck.MALFORMED_HEADER,
+            RecordCheck.UNKNOWN_HEADER,
+            RecordCheck.UNKNOWN_SCHEMA_VERSION);
 
     private final Map<String, Object> kafkaConfig;
     private final DeadLetterIndex<JobDeadLetter> index;
 
-    public DeadLetterIndexRebuild(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
-            DeadLetterIndex<JobDeadLetter> index) {
+    public DeadLetterIndexRebuild(
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, DeadLetterIndex<JobDeadLetter> index) {
         this.kafkaConfig = kafkaConfig;
         this.index = index;
     }
@@ -56,8 +59,7 @@ public class DeadLetterIndexRebuild implements RedisRebuild {
         return "fulfillment dlq index";
     }
 
-    private record Found(JobDeadLetter entry, String payload, int replays) {
-    }
+    private record Found(JobDeadLetter entry, String payload, int replays) {}
 
     @Override
     public Uni<Void> rebuild() {
@@ -65,19 +67,25 @@ public class DeadLetterIndexRebuild implements RedisRebuild {
         Map<String, Integer> seen = new LinkedHashMap<>();
         // The replay blocks: on a worker thread.
         String topic = Topics.FULFILLMENT_JOBS_DLQ;
-        return Uni.createFrom().item(() -> TopicReplay.read(kafkaConfig, topic, READ_TIMEOUT, r -> {
-            JobDeadLetter e = entry(r);
-            if (e != null) {
-                int n = seen.merge(e.jobId(), 1, Integer::sum);
-                last.put(e.jobId(), new Found(e, r.value(), n - 1));
-            }
-        })).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(read -> Multi.createFrom().iterable(last.values())
-                .onItem().transformToUniAndConcatenate(f -> index.restore(f.entry(), f.payload(), null, f.replays()))
-                .filter(Boolean::booleanValue)
-                .collect().with(java.util.stream.Collectors.counting())
-                .invoke(restored -> LOG.infof("fulfillment dlq index: %d record(s) read, %d job(s) listed, %d "
-                        + "restored", read, last.size(), restored)))
+        return Uni.createFrom()
+                .item(() -> TopicReplay.read(kafkaConfig, topic, READ_TIMEOUT, r -> {
+                    JobDeadLetter e = entry(r);
+                    if (e != null) {
+                        int n = seen.merge(e.jobId(), 1, Integer::sum);
+                        last.put(e.jobId(), new Found(e, r.value(), n - 1));
+                    }
+                }))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(read -> Multi.createFrom()
+                        .iterable(last.values())
+                        .onItem()
+                        .transformToUniAndConcatenate(f -> index.restore(f.entry(), f.payload(), null, f.replays()))
+                        .filter(Boolean::booleanValue)
+                        .collect()
+                        .with(java.util.stream.Collectors.counting())
+                        .invoke(restored -> LOG.infof(
+                                "fulfillment dlq index: %d record(s) read, %d job(s) listed, %d " + "restored",
+                                read, last.size(), restored)))
                 .replaceWithVoid();
     }
 
@@ -92,7 +100,10 @@ public class DeadLetterIndexRebuild implements RedisRebuild {
         } catch (Exception e) {
             return null;
         }
-        if (job == null || job.jobId() == null || !UUID.matcher(job.jobId()).matches() || job.receivedAt() == null
+        if (job == null
+                || job.jobId() == null
+                || !UUID.matcher(job.jobId()).matches()
+                || job.receivedAt() == null
                 || job.deadline() == null) {
             return null;
         }
@@ -104,8 +115,16 @@ public class DeadLetterIndexRebuild implements RedisRebuild {
         } catch (RuntimeException e) {
             // the header is ours; a missing one counts as one attempt
         }
-        return new JobDeadLetter(job.jobId(), job.fulfillmentId(), header(r, Headers.ERROR_CLASS),
-                header(r, Headers.ERROR_REASON), attempts, firstSeen, at, job.deadline(), job.traceId());
+        return new JobDeadLetter(
+                job.jobId(),
+                job.fulfillmentId(),
+                header(r, Headers.ERROR_CLASS),
+                header(r, Headers.ERROR_REASON),
+                attempts,
+                firstSeen,
+                at,
+                job.deadline(),
+                job.traceId());
     }
 
     private static String header(ConsumerRecord<?, ?> r, String name) {

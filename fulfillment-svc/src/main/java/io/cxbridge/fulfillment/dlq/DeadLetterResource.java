@@ -37,7 +37,8 @@ public class DeadLetterResource extends DeadLetterEndpoints<JobDeadLetter> {
 
     @POST
     @Path("/{jobId}/replay")
-    @Operation(summary = "Hand a dead-lettered job back to the jobs topic",
+    @Operation(
+            summary = "Hand a dead-lettered job back to the jobs topic",
             description = "Only while the job's deadline allows. 202 {status: replayed, jobId, fulfillmentId, "
                     + "replays}; 404 unknown; 409 deadline passed, result already posted, already replayed or job "
                     + "in progress; 422 an invalid job (it would be dead-lettered again); 503 the broker did not "
@@ -60,9 +61,12 @@ public class DeadLetterResource extends DeadLetterEndpoints<JobDeadLetter> {
                             body.put("jobId", e.jobId());
                             body.put("fulfillmentId", e.fulfillmentId());
                             body.put("replays", e.replays());
-                            return Response.accepted(body).type(MediaType.APPLICATION_JSON).build();
+                            return Response.accepted(body)
+                                    .type(MediaType.APPLICATION_JSON)
+                                    .build();
                         }))
-                .onFailure().recoverWithItem(e -> ProblemResponses.of(503, "Unavailable",
-                        "the job could not be handed back now; try again"));
+                .onFailure()
+                .recoverWithItem(e ->
+                        ProblemResponses.of(503, "Unavailable", "the job could not be handed back now; try again"));
     }
 }

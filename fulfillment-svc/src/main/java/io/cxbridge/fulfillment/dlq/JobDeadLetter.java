@@ -8,14 +8,30 @@ import java.time.Instant;
  * A dead-lettered job as the index keeps it: what the DLQ record's headers say plus when it was written. Never the
  * token (the original record value, its token still sealed, is kept beside it for replay).
  */
-public record JobDeadLetter(String jobId, String fulfillmentId, String errorClass, String reason, int attempts,
-                            Instant firstSeen, Instant deadLetteredAt, Instant deadline, String traceId)
+public record JobDeadLetter(
+        String jobId,
+        String fulfillmentId,
+        String errorClass,
+        String reason,
+        int attempts,
+        Instant firstSeen,
+        Instant deadLetteredAt,
+        Instant deadline,
+        String traceId)
         implements DeadLetter {
 
-    public static JobDeadLetter of(FulfillmentJob job, String errorClass, String reason, int attempts,
-                                   Instant firstSeen, Instant now) {
-        return new JobDeadLetter(job.jobId(), job.fulfillmentId(), errorClass, reason, attempts, firstSeen, now,
-                job.deadline(), job.traceId());
+    public static JobDeadLetter of(
+            FulfillmentJob job, String errorClass, String reason, int attempts, Instant firstSeen, Instant now) {
+        return new JobDeadLetter(
+                job.jobId(),
+                job.fulfillmentId(),
+                errorClass,
+                reason,
+                attempts,
+                firstSeen,
+                now,
+                job.deadline(),
+                job.traceId());
     }
 
     @Override

@@ -22,23 +22,30 @@ public class JobDeadLetterWriter {
 
     /** {@code cxbridge-error-class} of a record that is not a valid job (replaying it would dead-letter it again). */
     public static final String INVALID_JOB = "invalid-job";
+
     static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
 
     private final MutinyEmitter<String> dlq;
     private final DeadLetterIndex<JobDeadLetter> index;
 
-    public JobDeadLetterWriter(@Channel(Channels.FULFILLMENT_JOBS_DLQ_OUT)
-                               @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
-                               MutinyEmitter<String> dlq, DeadLetterIndex<JobDeadLetter> index) {
+    public JobDeadLetterWriter(
+            @Channel(Channels.FULFILLMENT_JOBS_DLQ_OUT)
+                    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
+                    MutinyEmitter<String> dlq,
+            DeadLetterIndex<JobDeadLetter> index) {
         this.dlq = dlq;
         this.index = index;
     }
 
     /** A record that names no job: on the DLQ topic only (it cannot be listed or replayed by id). */
-    public Uni<Void> send(String key, String payload, String errorClass, String reason, int attempts,
-                          Instant firstSeen) {
+    public Uni<Void> send(
+            String key, String payload, String errorClass, String reason, int attempts, Instant firstSeen) {
         Message<String> record = DeadLetterRecord.of(key, payload, errorClass, reason, attempts, firstSeen);
-        return Uni.createFrom().deferred(() -> dlq.sendMessage(record)).ifNoItem().after(ACK_TIMEOUT).fail();
+        return Uni.createFrom()
+                .deferred(() -> dlq.sendMessage(record))
+                .ifNoItem()
+                .after(ACK_TIMEOUT)
+                .fail();
     }
 
     /** A job: on the DLQ topic, then (once the broker has it) in the index with its payload for replay. */

@@ -45,8 +45,7 @@ public class Replayer {
     static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
 
     /** Why a replay was refused: an HTTP status and a message for the problem. */
-    public record Refusal(int status, String title, String detail) {
-    }
+    public record Refusal(int status, String title, String detail) {}
 
     /** The result of a replay: the updated entry, or why not. */
     public record Result(Optional<DeadLetterEntry> replayed, Optional<Refusal> refusal) {
@@ -65,10 +64,13 @@ public class Replayer {
     private final MutinyEmitter<String> jobs;
     private final Clock clock;
 
-    public Replayer(DeadLetterIndex<JobDeadLetter> index, JobStore store, AuditEmitter audit,
-                    @Channel(Channels.FULFILLMENT_JOBS_OUT)
-                    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 256) MutinyEmitter<String> jobs,
-                    Clock clock) {
+    public Replayer(
+            DeadLetterIndex<JobDeadLetter> index,
+            JobStore store,
+            AuditEmitter audit,
+            @Channel(Channels.FULFILLMENT_JOBS_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 256)
+                    MutinyEmitter<String> jobs,
+            Clock clock) {
         this.index = index;
         this.store = store;
         this.audit = audit;
@@ -84,37 +86,66 @@ public class Replayer {
             StoredDeadLetter<JobDeadLetter> stored = found.get();
             JobDeadLetter entry = stored.entry();
             if (JobDeadLetterWriter.INVALID_JOB.equals(entry.errorClass())) {
-                return Uni.createFrom().item(Result.refused(422, "Not replayable",
-                        "job " + jobId + " was dead-lettered as an invalid job (" + entry.reason()
-                                + "); replaying it would dead-letter it again"));
+                return Uni.createFrom()
+                        .item(Result.refused(
+                                422,
+                                "Not replayable",
+                                "job " + jobId + " was dead-lettered as an invalid job (" + entry.reason()
+                                        + "); replaying it would dead-letter it again"));
             }
             Instant now = clock.instant();
             if (entry.deadline() == null || !now.isBefore(entry.deadline())) {
-                return Uni.createFrom().item(Result.refused(409, "Deadline passed",
-                        "the deadline of job " + jobId + " (" + entry.deadline() + ") has passed: it can no longer"
-                                + " be replayed"));
+                return Uni.createFrom()
+                        .item(Result.refused(
+                                409,
+                                "Deadline passed",
+                                "the deadline of job " + jobId + " (" + entry.deadline()
+                                        + ") has passed: it can no longer" + " be replayed"));
             }
-            return store.posted(entry.fulfillmentId()).chain(posted -> posted
-                    ? Uni.createFrom().item(Result.refused(409, "Already posted", "a result for fulfillment "
-                            + entry.fulfillmentId() + " has been posted since; nothing to replay"))
-                    : store.get(jobId).chain(state -> {
-                        if (state.isPresent() && !state.get().state().terminal()) {
-                            return Uni.createFrom().item(Result.refused(409, "In progress", "job " + jobId
-                                    + " is " + state.get().state().wire() + "; replay it once it has ended"));
-                        }
-                        if (stored.replayed()) {
-                            return Uni.createFrom().item(Result.refused(409, "Already replayed", "job " + jobId
-                                    + " was replayed at " + stored.replayedAt() + "; follow it at "
-                                    + "/v1/fulfillment/jobs/" + jobId));
-                        }
-                        return stored.payload() == null
-                                ? Uni.createFrom().item(Result.refused(404, "Not Found",
-                                        "the record of job " + jobId + " is no longer kept"))
-                                : index.markReplayed(jobId, now).chain(marked -> marked
-                                        ? publish(stored, state.orElse(null), now)
-                                        : Uni.createFrom().item(Result.refused(409, "Already replayed", "job "
-                                                + jobId + " was replayed meanwhile")));
-                    }));
+            return store.posted(entry.fulfillmentId())
+                    .chain(posted -> posted
+                            ? Uni.createFrom()
+                                    .item(Result.refused(
+                                            409,
+                                            "Already posted",
+                                            "a result for fulfillment " + entry.fulfillmentId()
+                                                    + " has been posted since; nothing to replay"))
+                            : store.get(jobId).chain(state -> {
+                                if (state.isPresent() && !state.get().state().terminal()) {
+                                    return Uni.createFrom()
+                                            .item(Result.refused(
+                                                    409,
+                                                    "In progress",
+                                                    "job " + jobId + " is "
+                                                            + state.get()
+                                                                    .state()
+                                                                    .wire() + "; replay it once it has ended"));
+                                }
+                                if (stored.replayed()) {
+                                    return Uni.createFrom()
+                                            .item(Result.refused(
+                                                    409,
+                                                    "Already replayed",
+                                                    "job " + jobId
+                                                            + " was replayed at " + stored.replayedAt()
+                                                            + "; follow it at "
+                                                            + "/v1/fulfillment/jobs/" + jobId));
+                                }
+                                return stored.payload() == null
+                                        ? Uni.createFrom()
+                                                .item(Result.refused(
+                                                        404,
+                                                        "Not Found",
+                                                        "the record of job " + jobId + " is no longer kept"))
+                                        : index.markReplayed(jobId, now)
+                                                .chain(marked -> marked
+                                                        ? publish(stored, state.orElse(null), now)
+                                                        : Uni.createFrom()
+                                                                .item(Result.refused(
+                                                                        409,
+                                                                        "Already replayed",
+                                                                        "job " + jobId + " was replayed meanwhile")));
+                            }));
         });
     }
 
@@ -127,32 +158,43 @@ public class Replayer {
 
     /** One dead letter of a bulk replay: what {@link #replay} did, as the job records it. */
     public Uni<RecordOutcome> replayOutcome(String jobId) {
-        return replay(jobId).map(r -> r.refusal()
+        return replay(jobId)
+                .map(r -> r.refusal()
                         .map(x -> RecordOutcome.refused(jobId, x.status(), x.detail()))
                         .orElseGet(() -> RecordOutcome.replayed(jobId)))
-                .onFailure().recoverWithItem(e -> RecordOutcome.failed(jobId, "not handed back: " + e));
+                .onFailure()
+                .recoverWithItem(e -> RecordOutcome.failed(jobId, "not handed back: " + e));
     }
 
     /** The mark is set: the state, then the record; a record the broker refuses undoes both. */
     private Uni<Result> publish(StoredDeadLetter<JobDeadLetter> stored, JobRecord before, Instant now) {
         JobDeadLetter entry = stored.entry();
-        JobRecord base = before != null ? before
+        JobRecord base = before != null
+                ? before
                 : JobRecord.queued(entry.jobId(), entry.fulfillmentId(), null, entry.deadline(), now)
                         .finished(JobState.dead_lettered, 0, now);
         JobRecord replayedState = base.replayed(now);
-        DeadLetterEntry replayedEntry = DeadLetterEntry.of(new StoredDeadLetter<>(entry, null, now,
-                stored.replays() + 1));
+        DeadLetterEntry replayedEntry =
+                DeadLetterEntry.of(new StoredDeadLetter<>(entry, null, now, stored.replays() + 1));
         String payload = stored.payload();
-        Message<String> record = Message.of(payload).addMetadata(
-                OutgoingKafkaRecordMetadata.<String>builder().withKey(entry.fulfillmentId()).build());
+        Message<String> record = Message.of(payload)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(entry.fulfillmentId())
+                        .build());
         return store.put(replayedState)
-                .chain(() -> Uni.createFrom().deferred(() -> jobs.sendMessage(record))
-                        .ifNoItem().after(ACK_TIMEOUT).fail())
-                .onFailure().call(e -> {
+                .chain(() -> Uni.createFrom()
+                        .deferred(() -> jobs.sendMessage(record))
+                        .ifNoItem()
+                        .after(ACK_TIMEOUT)
+                        .fail())
+                .onFailure()
+                .call(e -> {
                     LOG.warnf("replay of job %s not taken by the broker: %s", entry.jobId(), e.toString());
                     Uni<?> restoreState = before == null ? Uni.createFrom().voidItem() : store.put(before);
-                    return restoreState.chain(() -> index.unmarkReplayed(entry.jobId()))
-                            .onFailure().recoverWithNull();
+                    return restoreState
+                            .chain(() -> index.unmarkReplayed(entry.jobId()))
+                            .onFailure()
+                            .recoverWithNull();
                 })
                 .chain(() -> {
                     Map<String, Object> data = new LinkedHashMap<>();
@@ -162,8 +204,8 @@ public class Replayer {
                     data.put("replays", replayedEntry.replays());
                     return audit.emit(AuditTypes.FULFILLMENT_REPLAYED, entry.fulfillmentId(), entry.traceId(), data);
                 })
-                .invoke(() -> LOG.infof("job %s (fulfillment %s) replayed from the DLQ", entry.jobId(),
-                        entry.fulfillmentId()))
+                .invoke(() -> LOG.infof(
+                        "job %s (fulfillment %s) replayed from the DLQ", entry.jobId(), entry.fulfillmentId()))
                 .replaceWith(Result.ok(replayedEntry));
     }
 }

@@ -27,32 +27,107 @@ public record JobRecord(
         Integer replays,
         Instant replayedAt) {
 
-    public static JobRecord queued(String jobId, String fulfillmentId, Instant receivedAt, Instant deadline,
-                                   Instant now) {
-        return new JobRecord(jobId, fulfillmentId, JobState.queued, 0, 0, null, null, receivedAt, deadline, now,
-                null, null, null, null, null, null);
+    public static JobRecord queued(
+            String jobId, String fulfillmentId, Instant receivedAt, Instant deadline, Instant now) {
+        return new JobRecord(
+                jobId,
+                fulfillmentId,
+                JobState.queued,
+                0,
+                0,
+                null,
+                null,
+                receivedAt,
+                deadline,
+                now,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     public JobRecord to(JobState next) {
-        return new JobRecord(jobId, fulfillmentId, next, attempts, callbackAttempts, errorCode, errorMessage,
-                receivedAt, deadline, startedAt, externalDoneAt, finishedAt, externalMs, totalMs, replays, replayedAt);
+        return new JobRecord(
+                jobId,
+                fulfillmentId,
+                next,
+                attempts,
+                callbackAttempts,
+                errorCode,
+                errorMessage,
+                receivedAt,
+                deadline,
+                startedAt,
+                externalDoneAt,
+                finishedAt,
+                externalMs,
+                totalMs,
+                replays,
+                replayedAt);
     }
 
     public JobRecord externalDone(int attempts, Instant at, String code, String message) {
         Long ms = startedAt == null ? null : Math.max(0, at.toEpochMilli() - startedAt.toEpochMilli());
-        return new JobRecord(jobId, fulfillmentId, state, attempts, callbackAttempts, code, message, receivedAt,
-                deadline, startedAt, at, finishedAt, ms, totalMs, replays, replayedAt);
+        return new JobRecord(
+                jobId,
+                fulfillmentId,
+                state,
+                attempts,
+                callbackAttempts,
+                code,
+                message,
+                receivedAt,
+                deadline,
+                startedAt,
+                at,
+                finishedAt,
+                ms,
+                totalMs,
+                replays,
+                replayedAt);
     }
 
     public JobRecord finished(JobState terminal, int callbackAttempts, Instant at) {
         Long total = receivedAt == null ? null : Math.max(0, at.toEpochMilli() - receivedAt.toEpochMilli());
-        return new JobRecord(jobId, fulfillmentId, terminal, attempts, callbackAttempts, errorCode, errorMessage,
-                receivedAt, deadline, startedAt, externalDoneAt, at, externalMs, total, replays, replayedAt);
+        return new JobRecord(
+                jobId,
+                fulfillmentId,
+                terminal,
+                attempts,
+                callbackAttempts,
+                errorCode,
+                errorMessage,
+                receivedAt,
+                deadline,
+                startedAt,
+                externalDoneAt,
+                at,
+                externalMs,
+                total,
+                replays,
+                replayedAt);
     }
 
     public JobRecord withError(String code, String message) {
-        return new JobRecord(jobId, fulfillmentId, state, attempts, callbackAttempts, code, message, receivedAt,
-                deadline, startedAt, externalDoneAt, finishedAt, externalMs, totalMs, replays, replayedAt);
+        return new JobRecord(
+                jobId,
+                fulfillmentId,
+                state,
+                attempts,
+                callbackAttempts,
+                code,
+                message,
+                receivedAt,
+                deadline,
+                startedAt,
+                externalDoneAt,
+                finishedAt,
+                externalMs,
+                totalMs,
+                replays,
+                replayedAt);
     }
 
     /** Carries the replay count of an earlier record of the same job into a new run's record. */
@@ -60,15 +135,43 @@ public record JobRecord(
         if (earlier == null || earlier.replays() == null) {
             return this;
         }
-        return new JobRecord(jobId, fulfillmentId, state, attempts, callbackAttempts, errorCode, errorMessage,
-                receivedAt, deadline, startedAt, externalDoneAt, finishedAt, externalMs, totalMs, earlier.replays(),
+        return new JobRecord(
+                jobId,
+                fulfillmentId,
+                state,
+                attempts,
+                callbackAttempts,
+                errorCode,
+                errorMessage,
+                receivedAt,
+                deadline,
+                startedAt,
+                externalDoneAt,
+                finishedAt,
+                externalMs,
+                totalMs,
+                earlier.replays(),
                 earlier.replayedAt());
     }
 
     /** The record of a job handed back to the jobs topic from the DLQ. */
     public JobRecord replayed(Instant at) {
-        return new JobRecord(jobId, fulfillmentId, JobState.replayed, attempts, callbackAttempts, errorCode,
-                errorMessage, receivedAt, deadline, startedAt, externalDoneAt, finishedAt, externalMs, totalMs,
-                replays == null ? 1 : replays + 1, at);
+        return new JobRecord(
+                jobId,
+                fulfillmentId,
+                JobState.replayed,
+                attempts,
+                callbackAttempts,
+                errorCode,
+                errorMessage,
+                receivedAt,
+                deadline,
+                startedAt,
+                externalDoneAt,
+                finishedAt,
+                externalMs,
+                totalMs,
+                replays == null ? 1 : replays + 1,
+                at);
     }
 }

@@ -5,7 +5,13 @@ package io.cxbridge.fulfillment.state;
  * DLQ and not picked up yet (not terminal, so the consumer runs it again).
  */
 public enum JobState {
-    queued, calling, posting, complete, failed, dead_lettered, replayed;
+    queued,
+    calling,
+    posting,
+    complete,
+    failed,
+    dead_lettered,
+    replayed;
 
     /** The wire name ({@code dead-lettered}). */
     @com.fasterxml.jackson.annotation.JsonValue

@@ -41,7 +41,8 @@ public class JobStore {
     }
 
     public Uni<JobRecord> put(JobRecord record) {
-        return redis.set(List.of(key(record.jobId()), json(record), "PX", ttl())).replaceWith(record);
+        return redis.set(List.of(key(record.jobId()), json(record), "PX", ttl()))
+                .replaceWith(record);
     }
 
     /** True when a result for this fulfillmentId has already been accepted by the receiver. */

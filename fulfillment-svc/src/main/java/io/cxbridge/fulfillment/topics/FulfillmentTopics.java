@@ -11,9 +11,6 @@ public class FulfillmentTopics {
     @Produces
     @Singleton
     ServiceTopics topics() {
-        return ServiceTopics.of(
-                Topics.AUDIT_SPEC,
-                Topics.FULFILLMENT_JOBS_SPEC,
-                Topics.FULFILLMENT_JOBS_DLQ_SPEC);
+        return ServiceTopics.of(Topics.AUDIT_SPEC, Topics.FULFILLMENT_JOBS_SPEC, Topics.FULFILLMENT_JOBS_DLQ_SPEC);
     }
 }

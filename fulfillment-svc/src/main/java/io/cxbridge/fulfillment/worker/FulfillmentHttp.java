@@ -48,21 +48,31 @@ public class FulfillmentHttp {
     private final FulfillmentMetrics metrics;
     private final RateShaper shaper;
 
-    public FulfillmentHttp(Vertx vertx, TokenProvider tokens, FulfillmentConfig config, Clock clock,
-                           FulfillmentMetrics metrics, RateShaper shaper) {
+    public FulfillmentHttp(
+            Vertx vertx,
+            TokenProvider tokens,
+            FulfillmentConfig config,
+            Clock clock,
+            FulfillmentMetrics metrics,
+            RateShaper shaper) {
         // One client, one connection pool per origin, as many connections per origin as jobs may be in flight
         // (so a job never waits for a connection another job holds while its own timeout runs).
-        this.web = WebClient.create(vertx, new WebClientOptions()
-                .setFollowRedirects(false)
-                .setKeepAlive(true)
-                .setMaxPoolSize(Math.max(1, config.concurrency()))
-                .setConnectTimeout(5000));
+        this.web = WebClient.create(
+                vertx,
+                new WebClientOptions()
+                        .setFollowRedirects(false)
+                        .setKeepAlive(true)
+                        .setMaxPoolSize(Math.max(1, config.concurrency()))
+                        .setConnectTimeout(5000));
         this.metrics = metrics;
         this.shaper = shaper;
         this.tokens = tokens;
         this.config = config;
         this.clock = clock;
-        this.backoff = new Backoff(config.retry().initialDelay(), config.retry().factor(), config.retry().maxDelay(),
+        this.backoff = new Backoff(
+                config.retry().initialDelay(),
+                config.retry().factor(),
+                config.retry().maxDelay(),
                 config.retry().jitter());
     }
 
@@ -91,11 +101,13 @@ public class FulfillmentHttp {
         return externalAttempt(job, 1, onAttempt);
     }
 
-    private Uni<ExternalCallOutcome> externalAttempt(FulfillmentJob job, int n, java.util.function.IntConsumer onAttempt) {
+    private Uni<ExternalCallOutcome> externalAttempt(
+            FulfillmentJob job, int n, java.util.function.IntConsumer onAttempt) {
         Duration left = Duration.between(clock.instant(), job.deadline());
         if (left.isNegative() || left.isZero()) {
-            return Uni.createFrom().item(ExternalCallOutcome.failed(DEADLINE_EXCEEDED,
-                    "the deadline passed before the external API answered", n - 1));
+            return Uni.createFrom()
+                    .item(ExternalCallOutcome.failed(
+                            DEADLINE_EXCEEDED, "the deadline passed before the external API answered", n - 1));
         }
         Duration perAttempt = config.external().timeout();
         boolean deadlineBound = left.compareTo(perAttempt) < 0;
@@ -110,28 +122,51 @@ public class FulfillmentHttp {
                 // A job may run twice (a rebalance or a crash before the commit): the receiver can drop the repeat.
                 .putHeader("Idempotency-Key", job.fulfillmentId())
                 .sendBuffer(Buffer.buffer(body))
-                .ifNoItem().after(timeout).fail()
+                .ifNoItem()
+                .after(timeout)
+                .fail()
                 .map(r -> classify(r, n, retryAfter(r)))
-                .onFailure().recoverWithItem(e -> isTimeout(e)
+                .onFailure()
+                .recoverWithItem(e -> isTimeout(e)
                         ? (deadlineBound
-                                ? new Try(ExternalCallOutcome.failed(DEADLINE_EXCEEDED, "the deadline passed while the external API"
-                                        + " had not answered", n), false)
-                                : new Try(ExternalCallOutcome.failed(EXTERNAL_TIMEOUT, "the external API did not answer within "
-                                        + timeout.toMillis() + " ms", n), true))
-                        : new Try(ExternalCallOutcome.failed(EXTERNAL_UNREACHABLE, "the external API could not be reached ("
-                                + e.getClass().getSimpleName() + ")", n), true))
+                                ? new Try(
+                                        ExternalCallOutcome.failed(
+                                                DEADLINE_EXCEEDED,
+                                                "the deadline passed while the external API" + " had not answered",
+                                                n),
+                                        false)
+                                : new Try(
+                                        ExternalCallOutcome.failed(
+                                                EXTERNAL_TIMEOUT,
+                                                "the external API did not answer within " + timeout.toMillis() + " ms",
+                                                n),
+                                        true))
+                        : new Try(
+                                ExternalCallOutcome.failed(
+                                        EXTERNAL_UNREACHABLE,
+                                        "the external API could not be reached ("
+                                                + e.getClass().getSimpleName() + ")",
+                                        n),
+                                true))
                 .invoke(t -> metrics.externalAttempt(Duration.ofNanos(System.nanoTime() - t0), label(t.outcome())))
                 .chain(t -> {
                     if (!t.retry() || n >= config.external().attempts()) {
                         return Uni.createFrom().item(t.outcome());
                     }
-                    // The longer of the backoff and the server's Retry-After; no retry that would start past the deadline.
+                    // The longer of the backoff and the server's Retry-After; no retry that would start past the
+                    // deadline.
                     Duration delay = backoff.delay(n - 1, t.retryAfter());
                     if (delay.compareTo(Duration.between(clock.instant(), job.deadline())) >= 0) {
                         return Uni.createFrom().item(t.outcome());
                     }
-                    LOG.debugf("job %s: external attempt %d failed (%s); retrying", job.jobId(), n, t.outcome().code());
-                    return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
+                    LOG.debugf(
+                            "job %s: external attempt %d failed (%s); retrying",
+                            job.jobId(), n, t.outcome().code());
+                    return Uni.createFrom()
+                            .voidItem()
+                            .onItem()
+                            .delayIt()
+                            .by(delay)
                             .chain(() -> externalAttempt(job, n + 1, onAttempt));
                 });
     }
@@ -153,7 +188,9 @@ public class FulfillmentHttp {
             return new Try(ExternalCallOutcome.complete(readTree(r.bodyAsString()), n), false);
         }
         boolean retry = Transience.isTransient(status);
-        return new Try(ExternalCallOutcome.failed(EXTERNAL_HTTP_ERROR, "the external API answered HTTP " + status, n), retry,
+        return new Try(
+                ExternalCallOutcome.failed(EXTERNAL_HTTP_ERROR, "the external API answered HTTP " + status, n),
+                retry,
                 retryAfter);
     }
 
@@ -188,8 +225,7 @@ public class FulfillmentHttp {
     }
 
     /** How the post of the result ended. {@code detail} names the last failure (never a header value). */
-    public record Posted(boolean ok, int attempts, String detail) {
-    }
+    public record Posted(boolean ok, int attempts, String detail) {}
 
     /** Posts the result to the job's fulfillment URL (the clear token only in {@code X-Fulfillment-Token}). */
     public Uni<Posted> postResult(FulfillmentJob job, String clearToken, ObjectNode body) {
@@ -213,7 +249,9 @@ public class FulfillmentHttp {
                         .putHeader("X-Fulfillment-Token", clearToken)
                         .putHeader("Idempotency-Key", job.fulfillmentId())
                         .sendBuffer(Buffer.buffer(body))
-                        .ifNoItem().after(timeout).fail()
+                        .ifNoItem()
+                        .after(timeout)
+                        .fail()
                         .chain(r -> {
                             int status = r.statusCode();
                             if (status >= 200 && status < 300) {
@@ -222,35 +260,65 @@ public class FulfillmentHttp {
                             String detail = "the fulfillment URL answered HTTP " + status
                                     + (status >= 300 && status < 400 ? " (redirects are not followed)" : "");
                             if (status == 401) {
-                                return tokens.reject(bearer).onFailure().recoverWithNull()
-                                        .replaceWith(new Try(ExternalCallOutcome.failed("CALLBACK_HTTP_ERROR", detail, n), true));
+                                return tokens.reject(bearer)
+                                        .onFailure()
+                                        .recoverWithNull()
+                                        .replaceWith(new Try(
+                                                ExternalCallOutcome.failed("CALLBACK_HTTP_ERROR", detail, n), true));
                             }
                             boolean retry = Transience.isTransient(status);
-                            return Uni.createFrom().item(new Try(ExternalCallOutcome.failed("CALLBACK_HTTP_ERROR", detail, n), retry,
-                                    retryAfter(r)));
+                            return Uni.createFrom()
+                                    .item(new Try(
+                                            ExternalCallOutcome.failed("CALLBACK_HTTP_ERROR", detail, n),
+                                            retry,
+                                            retryAfter(r)));
                         }))
-                .onFailure().recoverWithItem(e -> e instanceof RateLimitedException
-                        ? new Try(ExternalCallOutcome.failed("CALLBACK_RATE_LIMITED", "the OAuth client's shared rate budget had no "
-                                + "room before the job's deadline", n), false)
+                .onFailure()
+                .recoverWithItem(e -> e instanceof RateLimitedException
+                        ? new Try(
+                                ExternalCallOutcome.failed(
+                                        "CALLBACK_RATE_LIMITED",
+                                        "the OAuth client's shared rate budget had no "
+                                                + "room before the job's deadline",
+                                        n),
+                                false)
                         : isTimeout(e)
-                        ? new Try(ExternalCallOutcome.failed("CALLBACK_TIMEOUT", "the fulfillment URL did not answer within "
-                                + timeout.toMillis() + " ms", n), true)
-                        : new Try(ExternalCallOutcome.failed("CALLBACK_UNREACHABLE", "the fulfillment URL could not be reached ("
-                                + e.getClass().getSimpleName() + ")", n), true))
+                                ? new Try(
+                                        ExternalCallOutcome.failed(
+                                                "CALLBACK_TIMEOUT",
+                                                "the fulfillment URL did not answer within " + timeout.toMillis()
+                                                        + " ms",
+                                                n),
+                                        true)
+                                : new Try(
+                                        ExternalCallOutcome.failed(
+                                                "CALLBACK_UNREACHABLE",
+                                                "the fulfillment URL could not be reached ("
+                                                        + e.getClass().getSimpleName() + ")",
+                                                n),
+                                        true))
                 .invoke(t -> metrics.callbackAttempt(Duration.ofNanos(System.nanoTime() - t0), label(t.outcome())))
                 .chain(t -> {
                     if (t.outcome() == null) {
                         return Uni.createFrom().item(new Posted(true, n, null));
                     }
                     if (!t.retry() || n >= config.callback().attempts()) {
-                        return Uni.createFrom().item(new Posted(false, n, t.outcome().message()));
+                        return Uni.createFrom()
+                                .item(new Posted(false, n, t.outcome().message()));
                     }
-                    LOG.debugf("job %s: callback attempt %d failed (%s); retrying", job.jobId(), n,
-                            t.outcome().message());
-                    Duration after = t.retryAfter() == null ? null
-                            : t.retryAfter().compareTo(MAX_CALLBACK_RETRY_AFTER) > 0 ? MAX_CALLBACK_RETRY_AFTER
-                            : t.retryAfter();
-                    return Uni.createFrom().voidItem().onItem().delayIt().by(backoff.delay(n - 1, after))
+                    LOG.debugf(
+                            "job %s: callback attempt %d failed (%s); retrying",
+                            job.jobId(), n, t.outcome().message());
+                    Duration after = t.retryAfter() == null
+                            ? null
+                            : t.retryAfter().compareTo(MAX_CALLBACK_RETRY_AFTER) > 0
+                                    ? MAX_CALLBACK_RETRY_AFTER
+                                    : t.retryAfter();
+                    return Uni.createFrom()
+                            .voidItem()
+                            .onItem()
+                            .delayIt()
+                            .by(backoff.delay(n - 1, after))
                             .chain(() -> postAttempt(job, clearToken, body, n + 1, budgetUntil));
                 });
     }

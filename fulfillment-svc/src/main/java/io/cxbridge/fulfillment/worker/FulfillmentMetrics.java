@@ -29,7 +29,8 @@ public class FulfillmentMetrics {
     public FulfillmentMetrics(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder("cxbridge.fulfillment.jobs.in.flight", inFlight, AtomicInteger::get)
-                .description("fulfillment jobs being worked by this instance").register(registry);
+                .description("fulfillment jobs being worked by this instance")
+                .register(registry);
         for (String outcome : new String[] {COMPLETE, FAILED, DEAD_LETTERED, CALLBACK_FAILED, SKIPPED}) {
             outcome(outcome); // registered at start so every series is visible at 0
         }
@@ -44,8 +45,10 @@ public class FulfillmentMetrics {
     }
 
     private Counter outcome(String outcome) {
-        return Counter.builder("cxbridge.fulfillment.jobs").tag("outcome", outcome)
-                .description("fulfillment jobs by how they ended").register(registry);
+        return Counter.builder("cxbridge.fulfillment.jobs")
+                .tag("outcome", outcome)
+                .description("fulfillment jobs by how they ended")
+                .register(registry);
     }
 
     public void jobEnded(String outcome) {
@@ -71,18 +74,26 @@ public class FulfillmentMetrics {
     }
 
     private Timer ackToPostTimer(String outcome) {
-        return Timer.builder("cxbridge.fulfillment.ack.to.post").tag("outcome", outcome)
-                .description("from the gateway's 202 to the result posted").publishPercentileHistogram()
+        return Timer.builder("cxbridge.fulfillment.ack.to.post")
+                .tag("outcome", outcome)
+                .description("from the gateway's 202 to the result posted")
+                .publishPercentileHistogram()
                 .register(registry);
     }
 
     private Timer externalTimer(String outcome) {
-        return Timer.builder("cxbridge.fulfillment.external.latency").tag("outcome", outcome)
-                .description("external API attempts").publishPercentileHistogram().register(registry);
+        return Timer.builder("cxbridge.fulfillment.external.latency")
+                .tag("outcome", outcome)
+                .description("external API attempts")
+                .publishPercentileHistogram()
+                .register(registry);
     }
 
     private Timer callbackTimer(String outcome) {
-        return Timer.builder("cxbridge.fulfillment.callback.latency").tag("outcome", outcome)
-                .description("result posts to fulfillment URLs").publishPercentileHistogram().register(registry);
+        return Timer.builder("cxbridge.fulfillment.callback.latency")
+                .tag("outcome", outcome)
+                .description("result posts to fulfillment URLs")
+                .publishPercentileHistogram()
+                .register(registry);
     }
 }

@@ -48,7 +48,6 @@ public class FulfillmentWorker {
     private static final Logger LOG = Logger.getLogger(FulfillmentWorker.class);
     private static final Pattern UUID = Pattern.compile(Ids.UUID_REGEX);
 
-
     public static final String INVALID_JOB = JobDeadLetterWriter.INVALID_JOB;
     public static final String URL_REFUSED = "url-refused";
     public static final String TOKEN_UNREADABLE = "token-unreadable";
@@ -65,10 +64,17 @@ public class FulfillmentWorker {
     private final FulfillmentMetrics metrics;
     private final InfrastructureRetry retry;
 
-    public FulfillmentWorker(JobStore store, FulfillmentHttp http, JobDeadLetterWriter deadLetters,
-                             AuditEmitter audit, FulfillmentUrlPolicy urlPolicy, TokenCipher cipher,
-                             Validator validator, Clock clock, FulfillmentMetrics metrics,
-                             InfrastructureRetry retry) {
+    public FulfillmentWorker(
+            JobStore store,
+            FulfillmentHttp http,
+            JobDeadLetterWriter deadLetters,
+            AuditEmitter audit,
+            FulfillmentUrlPolicy urlPolicy,
+            TokenCipher cipher,
+            Validator validator,
+            Clock clock,
+            FulfillmentMetrics metrics,
+            InfrastructureRetry retry) {
         this.store = store;
         this.http = http;
         this.deadLetters = deadLetters;
@@ -97,10 +103,15 @@ public class FulfillmentWorker {
     public Uni<Void> refuse(String key, String value, RecordCheck.Refusal refusal) {
         Instant firstSeen = clock.instant();
         return withRetries(null, () -> {
-            LOG.warnf("dead-lettering a fulfillment record (key %s): %s (%s)", key, refusal.errorClass(),
-                    refusal.reason());
-            return deadLetters.send(key, value, refusal.errorClass(), refusal.reason(), 1, firstSeen)
-                    .chain(() -> audit.emit(AuditTypes.FULFILLMENT_DEAD_LETTERED, key != null ? key : "unknown", null,
+            LOG.warnf(
+                    "dead-lettering a fulfillment record (key %s): %s (%s)",
+                    key, refusal.errorClass(), refusal.reason());
+            return deadLetters
+                    .send(key, value, refusal.errorClass(), refusal.reason(), 1, firstSeen)
+                    .chain(() -> audit.emit(
+                            AuditTypes.FULFILLMENT_DEAD_LETTERED,
+                            key != null ? key : "unknown",
+                            null,
                             deadLetterData(null, key, refusal.errorClass(), refusal.reason())))
                     .invoke(() -> metrics.jobEnded(FulfillmentMetrics.DEAD_LETTERED));
         });
@@ -117,7 +128,9 @@ public class FulfillmentWorker {
     /** The jobId for a log line, without parsing the whole record again (never the token). */
     private static String idOf(String value) {
         try {
-            return value == null ? null : Json.mapper().readTree(value).path("jobId").asText(null);
+            return value == null
+                    ? null
+                    : Json.mapper().readTree(value).path("jobId").asText(null);
         } catch (Exception e) {
             return null;
         }
@@ -129,13 +142,17 @@ public class FulfillmentWorker {
         try {
             job = value == null ? null : Json.mapper().readValue(value, FulfillmentJob.class);
         } catch (Exception e) {
-            return deadLetter(key, null, value, INVALID_JOB,
+            return deadLetter(
+                    key,
+                    null,
+                    value,
+                    INVALID_JOB,
                     "not a FulfillmentJob: malformed JSON or a field of the wrong type",
                     firstSeen);
         }
         if (job == null) {
-            return deadLetter(key, null, value == null ? "" : value, INVALID_JOB, "not a FulfillmentJob: empty",
-                    firstSeen);
+            return deadLetter(
+                    key, null, value == null ? "" : value, INVALID_JOB, "not a FulfillmentJob: empty", firstSeen);
         }
         Set<String> problems = new TreeSet<>();
         for (ConstraintViolation<FulfillmentJob> v : validator.validate(job)) {
@@ -145,7 +162,8 @@ public class FulfillmentWorker {
             return deadLetter(key, job, value, INVALID_JOB, "invalid job: " + String.join(", ", problems), firstSeen);
         }
         // The policy resolves DNS: off the event loop.
-        return Uni.createFrom().item(() -> urlPolicy.check(job.fulfillmentUrl()))
+        return Uni.createFrom()
+                .item(() -> urlPolicy.check(job.fulfillmentUrl()))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .chain(refusal -> refusal.isPresent()
                         ? deadLetter(key, job, value, URL_REFUSED, "fulfillmentUrl " + refusal.get(), firstSeen)
@@ -157,7 +175,11 @@ public class FulfillmentWorker {
         try {
             clear = cipher.decrypt(job.fulfillmentToken(), job.fulfillmentId());
         } catch (RuntimeException e) {
-            return deadLetter(job.fulfillmentId(), job, value, TOKEN_UNREADABLE,
+            return deadLetter(
+                    job.fulfillmentId(),
+                    job,
+                    value,
+                    TOKEN_UNREADABLE,
                     "fulfillmentToken cannot be opened with a configured key",
                     firstSeen);
         }
@@ -174,7 +196,9 @@ public class FulfillmentWorker {
             }
             return store.get(job.jobId()).chain(found -> {
                 if (found.isPresent() && found.get().state().terminal()) {
-                    LOG.infof("job %s already %s; skipping", job.jobId(), found.get().state().wire());
+                    LOG.infof(
+                            "job %s already %s; skipping",
+                            job.jobId(), found.get().state().wire());
                     metrics.jobEnded(FulfillmentMetrics.SKIPPED);
                     return Uni.createFrom().voidItem();
                 }
@@ -187,7 +211,8 @@ public class FulfillmentWorker {
         Instant started = clock.instant();
         AtomicReference<JobRecord> current = new AtomicReference<>(
                 JobRecord.queued(job.jobId(), job.fulfillmentId(), job.receivedAt(), job.deadline(), started)
-                        .replayHistory(earlier).to(JobState.calling));
+                        .replayHistory(earlier)
+                        .to(JobState.calling));
         return store.put(current.get())
                 .chain(() -> http.callExternal(job, n -> LOG.debugf("job %s: external attempt %d", job.jobId(), n)))
                 .chain(outcome -> {
@@ -201,8 +226,13 @@ public class FulfillmentWorker {
                 });
     }
 
-    private Uni<Void> finish(FulfillmentJob job, String value, JobRecord posting, ExternalCallOutcome outcome,
-                             FulfillmentHttp.Posted posted, Instant firstSeen) {
+    private Uni<Void> finish(
+            FulfillmentJob job,
+            String value,
+            JobRecord posting,
+            ExternalCallOutcome outcome,
+            FulfillmentHttp.Posted posted,
+            Instant firstSeen) {
         Instant now = clock.instant();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("jobId", job.jobId());
@@ -222,30 +252,41 @@ public class FulfillmentWorker {
             JobRecord record = posting.withError("CALLBACK_FAILED", posted.detail())
                     .finished(JobState.dead_lettered, posted.attempts(), now);
             LOG.warnf("job %s: the result could not be posted (%s); dead-lettering", job.jobId(), posted.detail());
-            return deadLetters.send(job.fulfillmentId(), value,
+            return deadLetters
+                    .send(
+                            job.fulfillmentId(),
+                            value,
                             JobDeadLetter.of(job, CALLBACK_FAILED, reason, posted.attempts(), firstSeen, now))
-                    .chain(() -> audit.emit(AuditTypes.FULFILLMENT_CALLBACK_FAILED, job.fulfillmentId(),
-                            job.traceId(), data))
-                    .chain(() -> audit.emit(AuditTypes.FULFILLMENT_DEAD_LETTERED, job.fulfillmentId(), job.traceId(),
+                    .chain(() -> audit.emit(
+                            AuditTypes.FULFILLMENT_CALLBACK_FAILED, job.fulfillmentId(), job.traceId(), data))
+                    .chain(() -> audit.emit(
+                            AuditTypes.FULFILLMENT_DEAD_LETTERED,
+                            job.fulfillmentId(),
+                            job.traceId(),
                             deadLetterData(job.jobId(), job.fulfillmentId(), CALLBACK_FAILED, reason)))
                     .chain(() -> store.put(record))
-                    .invoke(() -> metrics.jobEnded(FulfillmentMetrics.CALLBACK_FAILED)).replaceWithVoid();
+                    .invoke(() -> metrics.jobEnded(FulfillmentMetrics.CALLBACK_FAILED))
+                    .replaceWithVoid();
         }
         JobState terminal = outcome.complete() ? JobState.complete : JobState.failed;
         JobRecord done = posting.finished(terminal, posted.attempts(), now);
         String type = outcome.complete() ? AuditTypes.FULFILLMENT_COMPLETED : AuditTypes.FULFILLMENT_FAILED;
-        LOG.infof("job %s (fulfillment %s) %s after %d external attempt(s)", job.jobId(), job.fulfillmentId(),
-                terminal.wire(), outcome.attempts());
+        LOG.infof(
+                "job %s (fulfillment %s) %s after %d external attempt(s)",
+                job.jobId(), job.fulfillmentId(), terminal.wire(), outcome.attempts());
         // The receiver has the result: the mark is retried on its own until Redis takes it. Left to the retry of the
         // whole job, a Redis outage right here would run the job again and post its result twice.
-        return retry.untilDone("posted mark of fulfillment " + job.fulfillmentId(),
+        return retry.untilDone(
+                        "posted mark of fulfillment " + job.fulfillmentId(),
                         () -> store.markPosted(job.fulfillmentId(), job.jobId()))
                 .chain(() -> audit.emit(type, job.fulfillmentId(), job.traceId(), data))
                 .chain(() -> store.put(done))
-                .invoke(() -> metrics.resultPosted(Duration.between(job.receivedAt(), now),
+                .invoke(() -> metrics.resultPosted(
+                        Duration.between(job.receivedAt(), now),
                         outcome.complete() ? FulfillmentMetrics.COMPLETE : FulfillmentMetrics.FAILED))
-                .invoke(() -> metrics.jobEnded(outcome.complete() ? FulfillmentMetrics.COMPLETE
-                        : FulfillmentMetrics.FAILED)).replaceWithVoid();
+                .invoke(() ->
+                        metrics.jobEnded(outcome.complete() ? FulfillmentMetrics.COMPLETE : FulfillmentMetrics.FAILED))
+                .replaceWithVoid();
     }
 
     /**
@@ -263,46 +304,56 @@ public class FulfillmentWorker {
             data.put("errorCode", posting.errorCode());
             data.put("errorMessage", posting.errorMessage());
         }
-        LOG.infof("job %s (fulfillment %s) was posted before a restart; recording it %s", job.jobId(),
-                job.fulfillmentId(), complete ? "complete" : "failed");
-        JobRecord done = posting.finished(complete ? JobState.complete : JobState.failed, posting.callbackAttempts(),
-                clock.instant());
-        return audit.emit(complete ? AuditTypes.FULFILLMENT_COMPLETED : AuditTypes.FULFILLMENT_FAILED,
-                        job.fulfillmentId(), job.traceId(), data)
+        LOG.infof(
+                "job %s (fulfillment %s) was posted before a restart; recording it %s",
+                job.jobId(), job.fulfillmentId(), complete ? "complete" : "failed");
+        JobRecord done = posting.finished(
+                complete ? JobState.complete : JobState.failed, posting.callbackAttempts(), clock.instant());
+        return audit.emit(
+                        complete ? AuditTypes.FULFILLMENT_COMPLETED : AuditTypes.FULFILLMENT_FAILED,
+                        job.fulfillmentId(),
+                        job.traceId(),
+                        data)
                 .chain(() -> store.put(done))
                 .invoke(() -> metrics.jobEnded(complete ? FulfillmentMetrics.COMPLETE : FulfillmentMetrics.FAILED))
                 .replaceWithVoid();
     }
 
     /** {@code key}: the record's key, kept on the DLQ record (the job's fulfillmentId when it has none). */
-    private Uni<Void> deadLetter(String key, FulfillmentJob job, String value, String errorClass, String reason,
-                                 Instant firstSeen) {
+    private Uni<Void> deadLetter(
+            String key, FulfillmentJob job, String value, String errorClass, String reason, Instant firstSeen) {
         String jobId = job == null ? null : job.jobId();
         String fulfillmentId = job == null ? null : job.fulfillmentId();
         LOG.warnf("dead-lettering fulfillment job %s: %s (%s)", jobId, errorClass, reason);
         String subject = fulfillmentId != null ? fulfillmentId : jobId != null ? jobId : "unknown";
         // A job without a usable id is on the DLQ topic only: it cannot be listed or replayed by id.
-        boolean indexed = jobId != null && UUID.matcher(jobId).matches() && job.receivedAt() != null
-                && job.deadline() != null;
+        boolean indexed =
+                jobId != null && UUID.matcher(jobId).matches() && job.receivedAt() != null && job.deadline() != null;
         Instant now = clock.instant();
         String recordKey = key != null ? key : fulfillmentId;
         Uni<Void> sent = (indexed
-                ? deadLetters.send(recordKey, value, JobDeadLetter.of(job, errorClass, reason, 1, firstSeen, now))
-                : deadLetters.send(recordKey, value, errorClass, reason, 1, firstSeen))
-                .chain(() -> audit.emit(AuditTypes.FULFILLMENT_DEAD_LETTERED, subject,
-                        job == null ? null : job.traceId(), deadLetterData(jobId, fulfillmentId, errorClass, reason)))
+                        ? deadLetters.send(
+                                recordKey, value, JobDeadLetter.of(job, errorClass, reason, 1, firstSeen, now))
+                        : deadLetters.send(recordKey, value, errorClass, reason, 1, firstSeen))
+                .chain(() -> audit.emit(
+                        AuditTypes.FULFILLMENT_DEAD_LETTERED,
+                        subject,
+                        job == null ? null : job.traceId(),
+                        deadLetterData(jobId, fulfillmentId, errorClass, reason)))
                 .invoke(() -> metrics.jobEnded(FulfillmentMetrics.DEAD_LETTERED));
         if (!indexed) {
             return sent;
         }
         JobRecord record = JobRecord.queued(jobId, fulfillmentId, job.receivedAt(), job.deadline(), firstSeen)
-                .withError(errorClass, reason).finished(JobState.dead_lettered, 0, now);
+                .withError(errorClass, reason)
+                .finished(JobState.dead_lettered, 0, now);
         return sent.chain(() -> store.get(jobId))
-                .chain(earlier -> store.put(record.replayHistory(earlier.orElse(null)))).replaceWithVoid();
+                .chain(earlier -> store.put(record.replayHistory(earlier.orElse(null))))
+                .replaceWithVoid();
     }
 
-    private static Map<String, Object> deadLetterData(String jobId, String fulfillmentId, String errorClass,
-                                                      String reason) {
+    private static Map<String, Object> deadLetterData(
+            String jobId, String fulfillmentId, String errorClass, String reason) {
         Map<String, Object> data = new LinkedHashMap<>();
         if (jobId != null) {
             data.put("jobId", jobId);

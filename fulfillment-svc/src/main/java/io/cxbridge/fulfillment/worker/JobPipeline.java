@@ -55,13 +55,17 @@ public class JobPipeline {
     private final Set<TopicPartition> revoked = ConcurrentHashMap.newKeySet();
     /** Jobs running (past their key's turn) per partition, so a revocation can wait for exactly those. */
     private final ConcurrentHashMap<TopicPartition, AtomicInteger> running = new ConcurrentHashMap<>();
+
     private final RecordCheck recordCheck;
     private volatile boolean abandoned;
     private volatile boolean draining;
     private volatile boolean stopped;
 
-    public JobPipeline(@Channel(Channels.FULFILLMENT_JOBS_IN) Multi<Message<String>> jobs, FulfillmentWorker worker,
-                       FulfillmentConfig config, FulfillmentMetrics metrics) {
+    public JobPipeline(
+            @Channel(Channels.FULFILLMENT_JOBS_IN) Multi<Message<String>> jobs,
+            FulfillmentWorker worker,
+            FulfillmentConfig config,
+            FulfillmentMetrics metrics) {
         this.jobs = jobs;
         this.worker = worker;
         this.config = config;
@@ -74,9 +78,12 @@ public class JobPipeline {
     void start(@Observes StartupEvent ignored) {
         int concurrency = Math.max(1, config.concurrency());
         LOG.infof("working fulfillment jobs with up to %d in flight", concurrency);
-        jobs.onItem().transformToUni(this::handle).merge(concurrency)
-                .subscribe().with(
-                        done -> { },
+        jobs.onItem()
+                .transformToUni(this::handle)
+                .merge(concurrency)
+                .subscribe()
+                .with(
+                        done -> {},
                         failure -> {
                             stopped = true;
                             LOG.errorf("the fulfillment job stream stopped: %s", failure.toString());
@@ -101,16 +108,23 @@ public class JobPipeline {
         }
         inFlight.incrementAndGet();
         Optional<IncomingKafkaRecordMetadata> meta = message.getMetadata(IncomingKafkaRecordMetadata.class);
-        String key = meta.map(m -> m.getKey() == null ? null : String.valueOf(m.getKey())).orElse(null);
-        TopicPartition partition = meta.map(m -> new TopicPartition(m.getTopic(), m.getPartition())).orElse(null);
+        String key = meta.map(m -> m.getKey() == null ? null : String.valueOf(m.getKey()))
+                .orElse(null);
+        TopicPartition partition = meta.map(m -> new TopicPartition(m.getTopic(), m.getPartition()))
+                .orElse(null);
         String value = message.getPayload();
         long size = value == null ? 0 : Utils.utf8Length(value);
-        Optional<RecordCheck.Refusal> refusal = recordCheck.check(size,
-                meta.map(IncomingKafkaRecordMetadata::getHeaders).orElse(null));
-        Uni<Void> job = oneAtATimePerKey(key, () -> startIfOwned(partition, refusal.isPresent()
-                        ? () -> worker.refuse(key, value, refusal.get())
-                        : () -> worker.process(key, value)))
-                .onItemOrFailure().transformToUni((started, failure) -> {
+        Optional<RecordCheck.Refusal> refusal = recordCheck.check(
+                size, meta.map(IncomingKafkaRecordMetadata::getHeaders).orElse(null));
+        Uni<Void> job = oneAtATimePerKey(
+                        key,
+                        () -> startIfOwned(
+                                partition,
+                                refusal.isPresent()
+                                        ? () -> worker.refuse(key, value, refusal.get())
+                                        : () -> worker.process(key, value)))
+                .onItemOrFailure()
+                .transformToUni((started, failure) -> {
                     if (failure == null && !started) {
                         // Its partition was revoked before it started: the next owner works it (not acknowledged).
                         return Uni.createFrom().voidItem();
@@ -124,8 +138,7 @@ public class JobPipeline {
                 });
         // Past the shutdown grace the job is cancelled where it stands (no result posted for a call our own
         // shutdown cut, no acknowledgement): it is handed back uncommitted.
-        return Uni.combine().any().of(job, abandonSignal()).replaceWithVoid()
-                .eventually(inFlight::decrementAndGet);
+        return Uni.combine().any().of(job, abandonSignal()).replaceWithVoid().eventually(inFlight::decrementAndGet);
     }
 
     /** Completes when the drain gives up; a job that ends first takes its waiter out again (nothing piles up). */
@@ -170,8 +183,9 @@ public class JobPipeline {
         }
         int left = runningOn(partitions);
         if (left > 0) {
-            LOG.warnf("partitions %s revoked with %d fulfillment job(s) still running; handing them over", partitions,
-                    left);
+            LOG.warnf(
+                    "partitions %s revoked with %d fulfillment job(s) still running; handing them over",
+                    partitions, left);
         }
     }
 
@@ -201,13 +215,17 @@ public class JobPipeline {
         }
         CompletableFuture<Void> mine = new CompletableFuture<>();
         CompletableFuture<Void> previous = lastOfKey.put(key, mine);
-        Uni<Void> turn = previous == null ? Uni.createFrom().voidItem()
-                : Uni.createFrom().completionStage(previous).onFailure().recoverWithNull().replaceWithVoid();
-        return turn.chain(() -> Uni.createFrom().<T>deferred(work::get))
-                .eventually(() -> {
-                    lastOfKey.remove(key, mine);
-                    mine.complete(null);
-                });
+        Uni<Void> turn = previous == null
+                ? Uni.createFrom().voidItem()
+                : Uni.createFrom()
+                        .completionStage(previous)
+                        .onFailure()
+                        .recoverWithNull()
+                        .replaceWithVoid();
+        return turn.chain(() -> Uni.createFrom().<T>deferred(work::get)).eventually(() -> {
+            lastOfKey.remove(key, mine);
+            mine.complete(null);
+        });
     }
 
     /**
@@ -219,8 +237,9 @@ public class JobPipeline {
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         int left = inFlight.get();
         if (left > 0) {
-            LOG.infof("shutting down: waiting up to %s for %d fulfillment job(s) in flight", config.shutdownGrace(),
-                    left);
+            LOG.infof(
+                    "shutting down: waiting up to %s for %d fulfillment job(s) in flight",
+                    config.shutdownGrace(), left);
         }
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(Duration.ofMillis(50).toNanos());

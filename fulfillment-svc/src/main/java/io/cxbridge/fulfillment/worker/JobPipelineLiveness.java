@@ -21,7 +21,9 @@ public class JobPipelineLiveness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("fulfillment-jobs").status(!pipeline.stopped())
-                .withData("inFlight", pipeline.inFlight()).build();
+        return HealthCheckResponse.named("fulfillment-jobs")
+                .status(!pipeline.stopped())
+                .withData("inFlight", pipeline.inFlight())
+                .build();
     }
 }

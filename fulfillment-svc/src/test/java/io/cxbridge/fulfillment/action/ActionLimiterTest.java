@@ -41,10 +41,10 @@ class ActionLimiterTest {
     @Test
     void aQueuedCallGivesUpAfterItsWaitAndNeverStarts() {
         ActionLimiter limiter = new ActionLimiter(1);
-        limiter.run(Duration.ofSeconds(10), this::held).subscribe().with(x -> { });
+        limiter.run(Duration.ofSeconds(10), this::held).subscribe().with(x -> {});
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         long t0 = System.nanoTime();
-        limiter.run(Duration.ofMillis(200), this::held).subscribe().with(x -> { }, failures::add);
+        limiter.run(Duration.ofMillis(200), this::held).subscribe().with(x -> {}, failures::add);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> !failures.isEmpty());
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
@@ -59,7 +59,10 @@ class ActionLimiterTest {
     @Test
     void aCallerThatCancelsDoesNotLeakItsSlot() {
         ActionLimiter limiter = new ActionLimiter(1);
-        limiter.run(Duration.ofSeconds(10), this::held).subscribe().with(x -> { }).cancel();
+        limiter.run(Duration.ofSeconds(10), this::held)
+                .subscribe()
+                .with(x -> {})
+                .cancel();
         running.poll().complete("ignored");
         assertThat(limiter.inFlight()).isZero();
     }

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import io.quarkus.runtime.configuration.DurationConverter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -20,13 +20,19 @@ import org.junit.jupiter.api.Test;
 class ActionRegistryTest {
 
     private static ActionRegistry registry(Map<String, String> props) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(ActionsConfig.class)
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(ActionsConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(props, "test", 500)).build();
+                .withSources(new PropertiesConfigSource(props, "test", 500))
+                .build();
         ActionUrlPolicy.Resolver resolver = host -> switch (host) {
-            case "api.example.com" -> new InetAddress[] {InetAddress.getByAddress(host, new byte[] {93, (byte) 184, (byte) 215, 14})};
+            case "api.example.com" ->
+                new InetAddress[] {InetAddress.getByAddress(host, new byte[] {93, (byte) 184, (byte) 215, 14})};
             case "internal.example.com" -> new InetAddress[] {InetAddress.getByAddress(host, new byte[] {10, 0, 0, 7})};
-            case "metadata.example.com" -> new InetAddress[] {InetAddress.getByAddress(host, new byte[] {(byte) 169, (byte) 254, (byte) 169, (byte) 254})};
+            case "metadata.example.com" ->
+                new InetAddress[] {
+                    InetAddress.getByAddress(host, new byte[] {(byte) 169, (byte) 254, (byte) 169, (byte) 254})
+                };
             default -> {
                 if (host.matches("[0-9.]+")) {
                     yield InetAddress.getAllByName(host);
@@ -34,8 +40,11 @@ class ActionRegistryTest {
                 throw new UnknownHostException(host);
             }
         };
-        return new ActionRegistry(config.getConfigMapping(ActionsConfig.class), Clock.systemUTC(),
-                new ActionMetrics(new SimpleMeterRegistry()), resolver);
+        return new ActionRegistry(
+                config.getConfigMapping(ActionsConfig.class),
+                Clock.systemUTC(),
+                new ActionMetrics(new SimpleMeterRegistry()),
+                resolver);
     }
 
     private static Map<String, String> action(String name, String url) {
@@ -70,19 +79,25 @@ class ActionRegistryTest {
     @Test
     void theUrlPolicyRefusesHttpPrivateLinkLocalUnresolvableAndUnlistedHosts() {
         assertThatThrownBy(() -> registry(action("a", "http://api.example.com/x")))
-                .hasMessageContaining("cxbridge.actions.a").hasMessageContaining("https");
+                .hasMessageContaining("cxbridge.actions.a")
+                .hasMessageContaining("https");
         assertThatThrownBy(() -> registry(action("b", "https://internal.example.com/x")))
-                .hasMessageContaining("cxbridge.actions.b").hasMessageContaining("private");
+                .hasMessageContaining("cxbridge.actions.b")
+                .hasMessageContaining("private");
         assertThatThrownBy(() -> registry(action("c", "https://metadata.example.com/x")))
-                .hasMessageContaining("cxbridge.actions.c").hasMessageContaining("link-local");
+                .hasMessageContaining("cxbridge.actions.c")
+                .hasMessageContaining("link-local");
         assertThatThrownBy(() -> registry(action("d", "https://nowhere.invalid/x")))
-                .hasMessageContaining("cxbridge.actions.d").hasMessageContaining("does not resolve");
+                .hasMessageContaining("cxbridge.actions.d")
+                .hasMessageContaining("does not resolve");
         Map<String, String> listed = action("e", "https://api.example.com/x");
         listed.put("cxbridge.actions.e.url-policy.allowed-hosts", "other.example.com");
-        assertThatThrownBy(() -> registry(listed)).hasMessageContaining("cxbridge.actions.e")
+        assertThatThrownBy(() -> registry(listed))
+                .hasMessageContaining("cxbridge.actions.e")
                 .hasMessageContaining("allowed-hosts");
         assertThatThrownBy(() -> registry(action("f", "https://127.0.0.1:8443/x")))
-                .hasMessageContaining("cxbridge.actions.f").hasMessageContaining("loopback");
+                .hasMessageContaining("cxbridge.actions.f")
+                .hasMessageContaining("loopback");
     }
 
     @Test

@@ -18,10 +18,12 @@ class UrlTemplateTest {
     @Test
     void pathTraversalQueryAndFragmentCharactersInAValueStayData() throws Exception {
         UrlTemplate t = UrlTemplate.parse("orders", "https://api.example.com/orders/{id}/lines?q={q}&x=1");
-        String url = t.expand(body("{\"id\":\"../admin?x=1#frag\",\"q\":\"a&b=c#d e/f%2F\"}")).url();
+        String url = t.expand(body("{\"id\":\"../admin?x=1#frag\",\"q\":\"a&b=c#d e/f%2F\"}"))
+                .url();
 
-        assertThat(url).isEqualTo("https://api.example.com/orders/..%2Fadmin%3Fx%3D1%23frag/lines"
-                + "?q=a%26b%3Dc%23d%20e%2Ff%252F&x=1");
+        assertThat(url)
+                .isEqualTo("https://api.example.com/orders/..%2Fadmin%3Fx%3D1%23frag/lines"
+                        + "?q=a%26b%3Dc%23d%20e%2Ff%252F&x=1");
         URI uri = URI.create(url);
         assertThat(uri.getHost()).isEqualTo("api.example.com");
         assertThat(uri.getPath()).isEqualTo("/orders/../admin?x=1#frag/lines"); // decoded: one segment of data
@@ -42,7 +44,8 @@ class UrlTemplateTest {
 
         assertThat(e.ok()).isFalse();
         assertThat(e.problems()).extracting(Violation::field).containsExactlyInAnyOrder("id", "sub", "q", "r");
-        assertThat(t.expand(body("[1,2]")).problems()).extracting(Violation::field)
+        assertThat(t.expand(body("[1,2]")).problems())
+                .extracting(Violation::field)
                 .containsExactlyInAnyOrder("id", "sub", "q", "r");
     }
 
@@ -58,7 +61,8 @@ class UrlTemplateTest {
     void aPlaceholderInTheHostOrSchemeIsRefusedNamingTheAction() {
         assertThatThrownBy(() -> UrlTemplate.parse("lookup", "https://{tenant}.example.com/x"))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("cxbridge.actions.lookup").hasMessageContaining("scheme or host");
+                .hasMessageContaining("cxbridge.actions.lookup")
+                .hasMessageContaining("scheme or host");
         assertThatThrownBy(() -> UrlTemplate.parse("lookup2", "https://api.example.com:{port}/x"))
                 .hasMessageContaining("cxbridge.actions.lookup2");
         assertThatThrownBy(() -> UrlTemplate.parse("lookup3", "{scheme}://api.example.com/x"))

@@ -20,8 +20,8 @@ class DeadLetterIndexRebuildTest {
              "receivedAt": "2026-01-01T00:00:00Z", "deadline": "2026-01-01T00:10:00Z"}""";
 
     private static ConsumerRecord<String, String> deadLetter(String errorClass) {
-        ConsumerRecord<String, String> r = new ConsumerRecord<>(Topics.FULFILLMENT_JOBS_DLQ, 0, 0, "ff-1",
-                JOB.formatted(UUID.randomUUID()));
+        ConsumerRecord<String, String> r =
+                new ConsumerRecord<>(Topics.FULFILLMENT_JOBS_DLQ, 0, 0, "ff-1", JOB.formatted(UUID.randomUUID()));
         r.headers().add(Headers.ERROR_CLASS, errorClass.getBytes(StandardCharsets.UTF_8));
         r.headers().add(Headers.ERROR_REASON, "why".getBytes(StandardCharsets.UTF_8));
         return r;
@@ -36,8 +36,12 @@ class DeadLetterIndexRebuildTest {
 
     @Test
     void aRecordRefusedBeforeItsValueWasReadIsNotListedEvenWithAValidJob() {
-        for (String refused : new String[] {RecordCheck.MALFORMED_HEADER, RecordCheck.UNKNOWN_HEADER,
-                RecordCheck.TOO_LARGE, RecordCheck.UNKNOWN_SCHEMA_VERSION}) {
+        for (String refused : new String[] {
+            RecordCheck.MALFORMED_HEADER,
+            RecordCheck.UNKNOWN_HEADER,
+            RecordCheck.TOO_LARGE,
+            RecordCheck.UNKNOWN_SCHEMA_VERSION
+        }) {
             assertNull(DeadLetterIndexRebuild.entry(deadLetter(refused)), refused);
         }
     }

@@ -49,8 +49,10 @@ class JobRevocationTest {
     }
 
     static FulfillmentConfig config() {
-        return (FulfillmentConfig) Proxy.newProxyInstance(FulfillmentConfig.class.getClassLoader(),
-                new Class<?>[] {FulfillmentConfig.class}, (proxy, method, args) -> switch (method.getName()) {
+        return (FulfillmentConfig) Proxy.newProxyInstance(
+                FulfillmentConfig.class.getClassLoader(),
+                new Class<?>[] {FulfillmentConfig.class},
+                (proxy, method, args) -> switch (method.getName()) {
                     case "concurrency" -> 8;
                     case "shutdownGrace" -> Duration.ofSeconds(10);
                     case "maxRecordBytes" -> 1 << 20;
@@ -59,7 +61,8 @@ class JobRevocationTest {
     }
 
     static Message<String> record(TopicPartition p, long offset, String key, String value, Set<String> acked) {
-        return Message.of(value).addMetadata(new IncomingKafkaRecordMetadata<>(
+        return Message.of(value)
+                .addMetadata(new IncomingKafkaRecordMetadata<>(
                         new ConsumerRecord<>(p.topic(), p.partition(), offset, key, value), "fulfillment-jobs-in"))
                 .withAck(() -> {
                     acked.add(value);
@@ -72,15 +75,16 @@ class JobRevocationTest {
         AtomicReference<MultiEmitter<? super Message<String>>> emitter = new AtomicReference<>();
         Multi<Message<String>> jobs = Multi.createFrom().<Message<String>>emitter(emitter::set);
         HeldWorker worker = new HeldWorker();
-        JobPipeline pipeline = new JobPipeline(jobs, worker, config(),
-                new FulfillmentMetrics(new SimpleMeterRegistry()));
+        JobPipeline pipeline =
+                new JobPipeline(jobs, worker, config(), new FulfillmentMetrics(new SimpleMeterRegistry()));
         pipeline.start(null);
         Set<String> acked = ConcurrentHashMap.newKeySet();
 
         emitter.get().emit(record(P0, 0, "fid-a", "a-first", acked));
         emitter.get().emit(record(P0, 1, "fid-a", "a-second", acked)); // waits for a-first (same key)
         emitter.get().emit(record(P1, 0, "fid-b", "b", acked));
-        await().atMost(Duration.ofSeconds(5)).until(() -> worker.running.keySet().containsAll(List.of("a-first", "b")));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> worker.running.keySet().containsAll(List.of("a-first", "b")));
 
         CompletableFuture<Void> revocation = CompletableFuture.runAsync(() -> pipeline.revoke(List.of(P0)));
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !revocation.isDone());
@@ -90,7 +94,8 @@ class JobRevocationTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> acked.contains("a-first"));
 
         // the partition's next job was not started and is left unacknowledged for the next owner
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+        await().during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(2))
                 .until(() -> !worker.running.containsKey("a-second") && !acked.contains("a-second"));
         // the other partition goes on, and a job of the revoked one that arrives late is not taken either
         emitter.get().emit(record(P0, 2, "fid-c", "c-late", acked));

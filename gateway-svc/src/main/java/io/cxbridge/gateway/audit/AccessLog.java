@@ -4,10 +4,10 @@ import io.cxbridge.common.audit.AuditEmitter;
 import io.cxbridge.gateway.context.RequestContext;
 import io.cxbridge.genesys.redaction.Redactor;
 import io.cxbridge.model.audit.AuditTypes;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
@@ -55,14 +55,16 @@ public class AccessLog implements Handler<RoutingContext> {
             return "";
         }
         Buffer small = tap.small();
-        return small == null ? label + tap.size() + " B sha256 " + tap.sha256()
+        return small == null
+                ? label + tap.size() + " B sha256 " + tap.sha256()
                 : label + redactor.body(contentType, small.getBytes());
     }
 
     /** The normalised path; a refused target is never logged as the client wrote it (nor as Vert.x parsed it). */
     private static String loggedPath(RoutingContext rc) {
         return rc.get(RequestContext.TARGET) != null || RequestContext.isManagement(rc.request())
-                ? RequestContext.path(rc) : "(refused request target)";
+                ? RequestContext.path(rc)
+                : "(refused request target)";
     }
 
     private String query(RoutingContext rc) {
@@ -91,13 +93,21 @@ public class AccessLog implements Handler<RoutingContext> {
 
         MDC.put("traceId", traceId);
         try {
-            LOG.infof("%s %s%s -> %d in %d ms (client %s, in %d B, out %d B)%s", request.method().name(),
-                    loggedPath(rc), query(rc), status,
-                    durationMs, clientId == null ? "-" : clientId, request.bytesRead(),
+            LOG.infof(
+                    "%s %s%s -> %d in %d ms (client %s, in %d B, out %d B)%s",
+                    request.method().name(),
+                    loggedPath(rc),
+                    query(rc),
+                    status,
+                    durationMs,
+                    clientId == null ? "-" : clientId,
+                    request.bytesRead(),
                     rc.response().bytesWritten(),
                     body(" body ", rc.get(RequestContext.REQUEST_BODY), request.getHeader(HttpHeaders.CONTENT_TYPE))
-                            + body(" response ", rc.get(RequestContext.RESPONSE_BODY),
-                            rc.response().headers().get(HttpHeaders.CONTENT_TYPE)));
+                            + body(
+                                    " response ",
+                                    rc.get(RequestContext.RESPONSE_BODY),
+                                    rc.response().headers().get(HttpHeaders.CONTENT_TYPE)));
         } finally {
             MDC.remove("traceId");
         }

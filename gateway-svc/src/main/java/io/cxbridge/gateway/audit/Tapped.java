@@ -43,19 +43,22 @@ public final class Tapped implements ReadStream<Buffer> {
 
     @Override
     public ReadStream<Buffer> handler(Handler<Buffer> handler) {
-        in.handler(handler == null ? null : chunk -> {
-            if (exceeded) {
-                return;
-            }
-            seen += chunk.length();
-            if (seen > limit) {
-                exceeded = true;
-                onExceeded.accept(exceptionHandler != null ? exceptionHandler : e -> { });
-                return;
-            }
-            tap.accept(chunk);
-            handler.handle(chunk);
-        });
+        in.handler(
+                handler == null
+                        ? null
+                        : chunk -> {
+                            if (exceeded) {
+                                return;
+                            }
+                            seen += chunk.length();
+                            if (seen > limit) {
+                                exceeded = true;
+                                onExceeded.accept(exceptionHandler != null ? exceptionHandler : e -> {});
+                                return;
+                            }
+                            tap.accept(chunk);
+                            handler.handle(chunk);
+                        });
         return this;
     }
 

@@ -41,24 +41,32 @@ public class Authenticate implements Handler<RoutingContext> {
         }
         Optional<String> key = presentedKey(request);
         if (key.isEmpty()) {
-            refusals.refuse(rc, 401, "Unauthorized", "send a gateway client key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
+            refusals.refuse(
+                    rc,
+                    401,
+                    "Unauthorized",
+                    "send a gateway client key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
             return;
         }
         if (tokens.isToken(key.get())) {
             request.pause();
-            tokens.clientFor(key.get()).subscribe().with(client -> {
-                if (client.isEmpty()) {
-                    request.resume();
-                    refusals.count(401);
-                    tokens.refuse(rc);
-                    return;
-                }
-                admit(rc, client.get());
-            }, failure -> {
-                request.resume();
-                refusals.count(503);
-                tokens.unavailable(rc);
-            });
+            tokens.clientFor(key.get())
+                    .subscribe()
+                    .with(
+                            client -> {
+                                if (client.isEmpty()) {
+                                    request.resume();
+                                    refusals.count(401);
+                                    tokens.refuse(rc);
+                                    return;
+                                }
+                                admit(rc, client.get());
+                            },
+                            failure -> {
+                                request.resume();
+                                refusals.count(503);
+                                tokens.unavailable(rc);
+                            });
             return;
         }
         Optional<GatewayClient> client = clients.byKey(key.get());

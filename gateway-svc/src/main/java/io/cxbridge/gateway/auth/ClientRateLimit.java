@@ -34,27 +34,37 @@ public class ClientRateLimit implements Handler<RoutingContext> {
         }
         HttpServerRequest request = rc.request();
         int limit = c.rateLimitPerMinute();
-        buckets.take("cxbridge:gateway:client:" + c.id(), limit, PERIOD).subscribe().with(take -> {
-            long secondsToFull = (long) Math.ceil((limit - take.remaining()) * 60.0 / limit);
-            rc.response().putHeader("RateLimit-Limit", String.valueOf(limit))
-                    .putHeader("RateLimit-Remaining", String.valueOf(take.remaining()))
-                    .putHeader("RateLimit-Reset", String.valueOf(secondsToFull));
-            if (!take.granted()) {
-                long retryAfter = Math.max(1, (take.waitMs() + 999) / 1000);
-                rc.response().putHeader("Retry-After", String.valueOf(retryAfter));
-                refusals.refuse(rc, 429, "Too Many Requests", "client '" + c.id() + "' is over its limit of " + limit
-                        + " requests a minute; retry in " + retryAfter + " s");
-                return;
-            }
-            // next first: the handler that reads the body installs itself, then the paused data flows to it.
-            // A handler that streams the body on resumes it when its destination is ready.
-            rc.next();
-            if (rc.get(RequestContext.BODY_STREAMED) == null) {
-                request.resume();
-            }
-        }, failure -> {
-            request.resume();
-            rc.fail(failure);
-        });
+        buckets.take("cxbridge:gateway:client:" + c.id(), limit, PERIOD)
+                .subscribe()
+                .with(
+                        take -> {
+                            long secondsToFull = (long) Math.ceil((limit - take.remaining()) * 60.0 / limit);
+                            rc.response()
+                                    .putHeader("RateLimit-Limit", String.valueOf(limit))
+                                    .putHeader("RateLimit-Remaining", String.valueOf(take.remaining()))
+                                    .putHeader("RateLimit-Reset", String.valueOf(secondsToFull));
+                            if (!take.granted()) {
+                                long retryAfter = Math.max(1, (take.waitMs() + 999) / 1000);
+                                rc.response().putHeader("Retry-After", String.valueOf(retryAfter));
+                                refusals.refuse(
+                                        rc,
+                                        429,
+                                        "Too Many Requests",
+                                        "client '" + c.id() + "' is over its limit of " + limit
+                                                + " requests a minute; retry in " + retryAfter + " s");
+                                return;
+                            }
+                            // next first: the handler that reads the body installs itself, then the paused data flows
+                            // to it.
+                            // A handler that streams the body on resumes it when its destination is ready.
+                            rc.next();
+                            if (rc.get(RequestContext.BODY_STREAMED) == null) {
+                                request.resume();
+                            }
+                        },
+                        failure -> {
+                            request.resume();
+                            rc.fail(failure);
+                        });
     }
 }

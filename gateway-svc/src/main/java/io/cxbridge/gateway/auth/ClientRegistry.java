@@ -58,7 +58,9 @@ public class ClientRegistry {
         return Optional.ofNullable(byHash.get(keyHash));
     }
 
-    @Scheduled(every = "${cxbridge.gateway.auth.reload-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "${cxbridge.gateway.auth.reload-interval:5s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reloadIfChanged() {
         Optional<Path> file = file();
         if (file.isEmpty()) {
@@ -72,7 +74,8 @@ public class ClientRegistry {
             install(KeysFile.parse(Files.readString(file.get()), allowPlainKeys));
             loadedVersion = version;
         } catch (IOException | RuntimeException e) {
-            LOG.errorf("the changed keys file %s was not loaded (%s); the clients loaded before stay in force",
+            LOG.errorf(
+                    "the changed keys file %s was not loaded (%s); the clients loaded before stay in force",
                     file.get(), e.getMessage());
         }
     }
@@ -81,7 +84,9 @@ public class ClientRegistry {
         Map<String, GatewayClient> next = new HashMap<>();
         clients.forEach(c -> c.keyHashes().forEach(h -> next.put(h, c)));
         byHash = Map.copyOf(next);
-        LOG.infof("gateway clients loaded: %s", clients.stream().map(GatewayClient::id).toList());
+        LOG.infof(
+                "gateway clients loaded: %s",
+                clients.stream().map(GatewayClient::id).toList());
     }
 
     private String read() {
@@ -89,7 +94,8 @@ public class ClientRegistry {
         try {
             if (s.startsWith(CLASSPATH)) {
                 String resource = s.substring(CLASSPATH.length()).replaceFirst("^/", "");
-                try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
+                try (InputStream in =
+                        Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
                     if (in == null) {
                         throw new IllegalArgumentException("keys file " + s + " is not on the classpath");
                     }

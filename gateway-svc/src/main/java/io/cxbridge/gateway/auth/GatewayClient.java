@@ -9,8 +9,12 @@ import java.util.Set;
  * A client of the gateway: its id, the SHA-256 hashes of its keys (several, for rotation), its routes and limit,
  * and how long an access token issued to it at {@code /login/oauth/token} lives (empty: the configured default).
  */
-public record GatewayClient(String id, Set<String> keyHashes, List<RouteGrant> routes, int rateLimitPerMinute,
-                            Optional<Duration> tokenLifetime) {
+public record GatewayClient(
+        String id,
+        Set<String> keyHashes,
+        List<RouteGrant> routes,
+        int rateLimitPerMinute,
+        Optional<Duration> tokenLifetime) {
 
     public GatewayClient(String id, Set<String> keyHashes, List<RouteGrant> routes, int rateLimitPerMinute) {
         this(id, keyHashes, routes, rateLimitPerMinute, Optional.empty());

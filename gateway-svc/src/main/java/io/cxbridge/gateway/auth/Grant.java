@@ -31,8 +31,11 @@ public class Grant implements Handler<RoutingContext> {
         String method = rc.request().method().name();
         String path = RequestContext.path(rc);
         if (sharedTokenPath(path)) {
-            refusals.refuse(rc, 403, "Forbidden", path + " manages the organisation's shared Genesys token;"
-                    + " no gateway client may call it");
+            refusals.refuse(
+                    rc,
+                    403,
+                    "Forbidden",
+                    path + " manages the organisation's shared Genesys token;" + " no gateway client may call it");
         } else if (!client.allows(method, path)) {
             refusals.refuse(rc, 403, "Forbidden", "client '" + client.id() + "' may not " + method + " " + path);
         } else {

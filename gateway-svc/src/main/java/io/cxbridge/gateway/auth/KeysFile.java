@@ -3,10 +3,10 @@ package io.cxbridge.gateway.auth;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,7 +55,8 @@ public final class KeysFile {
                 throw new IllegalArgumentException("each client is a map with id, keys, routes, rateLimitPerMinute");
             }
             String id = string(c.get("id"), "a client without 'id'");
-            int limit = c.get("rateLimitPerMinute") instanceof Integer n && n > 0 ? n
+            int limit = c.get("rateLimitPerMinute") instanceof Integer n && n > 0
+                    ? n
                     : fail("client '" + id + "': rateLimitPerMinute must be a positive whole number");
             Set<String> hashes = new LinkedHashSet<>();
             for (Object k : list(c.get("keys"), "client '" + id + "': 'keys' must be a non-empty list")) {
@@ -74,8 +75,8 @@ public final class KeysFile {
                     throw new IllegalArgumentException("client '" + id + "': " + e.getMessage());
                 }
             }
-            clients.add(new GatewayClient(id, Set.copyOf(hashes), List.copyOf(routes), limit,
-                    tokenLifetime(id, c.get("tokenLifetime"))));
+            clients.add(new GatewayClient(
+                    id, Set.copyOf(hashes), List.copyOf(routes), limit, tokenLifetime(id, c.get("tokenLifetime"))));
         }
         return List.copyOf(clients);
     }
@@ -83,8 +84,8 @@ public final class KeysFile {
     /** Lowercase hex SHA-256 of a key, as {@code ./stack hash-key} prints it. */
     public static String sha256(String key) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(key.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -97,7 +98,8 @@ public final class KeysFile {
         if (m.get("sha256") != null) {
             String hash = String.valueOf(m.get("sha256")).trim().toLowerCase();
             if (!hash.matches("[0-9a-f]{64}")) {
-                throw new IllegalArgumentException("client '" + id + "': sha256 must be 64 hex digits (./stack hash-key <key>)");
+                throw new IllegalArgumentException(
+                        "client '" + id + "': sha256 must be 64 hex digits (./stack hash-key <key>)");
             }
             return hash;
         }
@@ -120,7 +122,8 @@ public final class KeysFile {
         Matcher m = SIMPLE_DURATION.matcher(text);
         Duration d;
         try {
-            d = m.matches() ? Duration.parse("PT" + m.group(1) + m.group(2).toUpperCase(Locale.ROOT))
+            d = m.matches()
+                    ? Duration.parse("PT" + m.group(1) + m.group(2).toUpperCase(Locale.ROOT))
                     : Duration.parse(text);
         } catch (DateTimeParseException e) {
             d = null;
@@ -150,6 +153,5 @@ public final class KeysFile {
         throw new IllegalArgumentException(message);
     }
 
-    private KeysFile() {
-    }
+    private KeysFile() {}
 }

@@ -16,7 +16,8 @@ public class Refusals {
     }
 
     void count(int status) {
-        registry.counter("cxbridge.gateway.refused", "status", String.valueOf(status)).increment();
+        registry.counter("cxbridge.gateway.refused", "status", String.valueOf(status))
+                .increment();
     }
 
     /** Refuses with problem+json; the body, paused on admission, is resumed so the answer can be read. */

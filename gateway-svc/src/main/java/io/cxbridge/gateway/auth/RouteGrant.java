@@ -10,17 +10,20 @@ import java.util.regex.Pattern;
  */
 public record RouteGrant(String method, String glob, Pattern regex) {
 
-    private static final Set<String> METHODS = Set.of("ANY", "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+    private static final Set<String> METHODS =
+            Set.of("ANY", "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     /** Parses {@code "GET /api/v2/**"}. */
     public static RouteGrant parse(String spec) {
         String[] parts = spec.trim().split("\\s+");
         if (parts.length != 2) {
-            throw new IllegalArgumentException("a route is '<METHOD> <path glob>', e.g. 'GET /api/v2/**'; got '" + spec + "'");
+            throw new IllegalArgumentException(
+                    "a route is '<METHOD> <path glob>', e.g. 'GET /api/v2/**'; got '" + spec + "'");
         }
         String method = parts[0].toUpperCase(Locale.ROOT);
         if (!METHODS.contains(method)) {
-            throw new IllegalArgumentException("unknown method '" + parts[0] + "' in route '" + spec + "'; one of " + METHODS);
+            throw new IllegalArgumentException(
+                    "unknown method '" + parts[0] + "' in route '" + spec + "'; one of " + METHODS);
         }
         String glob = parts[1];
         if (!glob.startsWith("/")) {
@@ -30,7 +33,8 @@ public record RouteGrant(String method, String glob, Pattern regex) {
     }
 
     public boolean allows(String requestMethod, String path) {
-        return (method.equals("ANY") || method.equalsIgnoreCase(requestMethod)) && regex.matcher(path).matches();
+        return (method.equals("ANY") || method.equalsIgnoreCase(requestMethod))
+                && regex.matcher(path).matches();
     }
 
     static Pattern compile(String glob) {
@@ -43,7 +47,10 @@ public record RouteGrant(String method, String glob, Pattern regex) {
                 continue;
             }
             boolean doubleStar = i + 1 < glob.length() && glob.charAt(i + 1) == '*';
-            if (doubleStar && i + 2 == glob.length() && literal.length() > 0 && literal.charAt(literal.length() - 1) == '/') {
+            if (doubleStar
+                    && i + 2 == glob.length()
+                    && literal.length() > 0
+                    && literal.charAt(literal.length() - 1) == '/') {
                 // a trailing "/**" also matches the bare prefix
                 literal.setLength(literal.length() - 1);
                 re.append(Pattern.quote(literal.toString())).append("(?:/.*)?");

@@ -47,8 +47,8 @@ public class GatewayChain {
     static final int FIRST = -2_000_000;
 
     /** The steps' names, in the order they run (the constructor lists the handlers in the same order). */
-    static final List<String> STEPS = List.of("sdk-prefix", "request-id", "log-and-audit", "guard", "authenticate",
-            "grant", "client-rate-limit");
+    static final List<String> STEPS =
+            List.of("sdk-prefix", "request-id", "log-and-audit", "guard", "authenticate", "grant", "client-rate-limit");
 
     private final GatewayErrors errors;
     private final List<Handler<RoutingContext>> steps;
@@ -56,9 +56,18 @@ public class GatewayChain {
     private final ServiceRoutes serviceRoutes;
     private final TokenEndpoint tokenEndpoint;
 
-    public GatewayChain(GatewayErrors errors, ApiPrefixAlias sdkPrefix, RequestIds requestIds, AccessLog accessLog,
-                        PathGuard guard, Authenticate authenticate, Grant grant, ClientRateLimit rateLimit,
-                        GenesysProxy proxy, ServiceRoutes serviceRoutes, TokenEndpoint tokenEndpoint) {
+    public GatewayChain(
+            GatewayErrors errors,
+            ApiPrefixAlias sdkPrefix,
+            RequestIds requestIds,
+            AccessLog accessLog,
+            PathGuard guard,
+            Authenticate authenticate,
+            Grant grant,
+            ClientRateLimit rateLimit,
+            GenesysProxy proxy,
+            ServiceRoutes serviceRoutes,
+            TokenEndpoint tokenEndpoint) {
         this.errors = errors;
         this.steps = List.of(sdkPrefix, requestIds, accessLog, guard, authenticate, grant, rateLimit);
         this.proxy = proxy;

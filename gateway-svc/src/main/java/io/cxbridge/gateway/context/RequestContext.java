@@ -1,10 +1,10 @@
 package io.cxbridge.gateway.context;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.common.trace.TraceIds;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.event.Ids;
 import io.cxbridge.model.problem.Problem;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.regex.Pattern;
@@ -23,9 +23,11 @@ public final class RequestContext {
     public static final String REQUEST_BODY = "cxbridge.requestBody";
     /** The response body's {@code audit.BodyTap}, for the log line. */
     public static final String RESPONSE_BODY = "cxbridge.responseBody";
+
     public static final String REQUEST_ID = "cxbridge.requestId";
     /** The request target as checked and normalised by the path guard (absent when it was refused). */
     public static final String TARGET = "cxbridge.target";
+
     private static final Pattern REQUEST_ID_FORMAT = Pattern.compile("^[A-Za-z0-9._:-]{1,128}$");
     private static final Pattern TRACEPARENT = Pattern.compile("^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$");
 
@@ -113,7 +115,8 @@ public final class RequestContext {
             body.put("code", type.substring(type.lastIndexOf(':') + 1));
             body.put("contextId", requestId);
         }
-        rc.response().setStatusCode(status)
+        rc.response()
+                .setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 .putHeader("X-Request-Id", requestId)
                 .end(body.toString());
@@ -121,10 +124,12 @@ public final class RequestContext {
 
     /** The proxied Genesys API ({@code /api/v2/**} and its alias), whose errors SDK clients read. */
     public static boolean isPlatformPath(String path) {
-        return path != null && (path.equals("/api/v2") || path.startsWith("/api/v2/")
-                || path.equals("/genesys-api") || path.startsWith("/genesys-api/"));
+        return path != null
+                && (path.equals("/api/v2")
+                        || path.startsWith("/api/v2/")
+                        || path.equals("/genesys-api")
+                        || path.startsWith("/genesys-api/"));
     }
 
-    private RequestContext() {
-    }
+    private RequestContext() {}
 }

@@ -31,7 +31,10 @@ public class GatewayErrors {
         // A target the router could not route ('*', 'host:port', a backslash) is the guard's 400, not a 404.
         router.errorHandler(404, rc -> {
             if (guard.accepted(rc)) {
-                RequestContext.problem(rc, 404, "Not Found",
+                RequestContext.problem(
+                        rc,
+                        404,
+                        "Not Found",
                         "no route serves " + rc.request().method().name() + " " + RequestContext.path(rc));
             }
         });
@@ -40,8 +43,13 @@ public class GatewayErrors {
                 RequestContext.problem(rc, 400, "Bad Request", "the request could not be read");
             }
         });
-        router.errorHandler(405, rc -> RequestContext.problem(rc, 405, "Method Not Allowed",
-                rc.request().method().name() + " is not allowed on " + RequestContext.path(rc)));
+        router.errorHandler(
+                405,
+                rc -> RequestContext.problem(
+                        rc,
+                        405,
+                        "Method Not Allowed",
+                        rc.request().method().name() + " is not allowed on " + RequestContext.path(rc)));
     }
 
     private void failed(RoutingContext rc) {

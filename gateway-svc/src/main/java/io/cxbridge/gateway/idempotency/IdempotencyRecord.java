@@ -8,8 +8,8 @@ import java.util.Map;
  * {@code outcome-unknown} (sent, no answer came: it may have happened, so it is never run again) or
  * {@code too-large} (done with {@code status}, the answer too large to keep: never run again either).
  */
-public record IdempotencyRecord(String state, String fingerprint, Integer status, Map<String, String> headers,
-                                String body) {
+public record IdempotencyRecord(
+        String state, String fingerprint, Integer status, Map<String, String> headers, String body) {
 
     public static final String IN_FLIGHT = "in-flight";
     public static final String DONE = "done";

@@ -36,13 +36,20 @@ public class IdempotencyStore {
     /** Empty when this call now owns the key; else the record already there (in flight or done). */
     public Uni<Optional<IdempotencyRecord>> claim(String clientId, String key, String fingerprint, Duration claimFor) {
         String redisKey = redisKey(clientId, key);
-        return guard(redis.set(List.of(redisKey, json(IdempotencyRecord.inFlight(fingerprint)), "NX", "PX",
+        return guard(redis.set(List.of(
+                        redisKey,
+                        json(IdempotencyRecord.inFlight(fingerprint)),
+                        "NX",
+                        "PX",
                         String.valueOf(claimFor.toMillis()))))
-                .onItem().transformToUni(ok -> ok != null
+                .onItem()
+                .transformToUni(ok -> ok != null
                         ? Uni.createFrom().item(Optional.<IdempotencyRecord>empty())
-                        : guard(redis.get(redisKey)).map(r -> r == null
-                                ? Optional.of(IdempotencyRecord.inFlight(fingerprint)) // expired between the two calls
-                                : Optional.of(parse(r.toString()))));
+                        : guard(redis.get(redisKey))
+                                .map(r -> r == null
+                                        ? Optional.of(IdempotencyRecord.inFlight(
+                                                fingerprint)) // expired between the two calls
+                                        : Optional.of(parse(r.toString()))));
     }
 
     /** Keeps {@code done} (an answer, or a {@code too-large} tombstone) for the retention. */
@@ -52,12 +59,17 @@ public class IdempotencyStore {
 
     /** The call was sent and no answer came: the key stays claimed (409 outcome-unknown) for a while. */
     public Uni<Void> outcomeUnknown(String clientId, String key, String fingerprint) {
-        return keep(clientId, key, IdempotencyRecord.outcomeUnknown(fingerprint), config.idempotency().outcomeUnknownRetention());
+        return keep(
+                clientId,
+                key,
+                IdempotencyRecord.outcomeUnknown(fingerprint),
+                config.idempotency().outcomeUnknownRetention());
     }
 
     private Uni<Void> keep(String clientId, String key, IdempotencyRecord record, Duration retention) {
-        return guard(redis.set(List.of(redisKey(clientId, key), json(record), "PX",
-                String.valueOf(retention.toMillis())))).replaceWithVoid();
+        return guard(redis.set(
+                        List.of(redisKey(clientId, key), json(record), "PX", String.valueOf(retention.toMillis()))))
+                .replaceWithVoid();
     }
 
     /** Gives the key back (the answer is not to be replayed: a 5xx, a 429, or too large to keep). */
@@ -81,8 +93,11 @@ public class IdempotencyStore {
     }
 
     private <T> Uni<T> guard(Uni<T> call) {
-        return call.ifNoItem().after(REDIS_TIMEOUT).failWith(TimeoutException::new)
-                .onFailure().transform(StoreUnavailable::new);
+        return call.ifNoItem()
+                .after(REDIS_TIMEOUT)
+                .failWith(TimeoutException::new)
+                .onFailure()
+                .transform(StoreUnavailable::new);
     }
 
     private static String json(IdempotencyRecord r) {

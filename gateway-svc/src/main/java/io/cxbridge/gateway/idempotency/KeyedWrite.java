@@ -14,6 +14,7 @@ public final class KeyedWrite {
     public static final String HEADER = "Idempotency-Key";
     /** The problem type of a keyed write whose outcome is unknown (sent, no answer). */
     public static final String OUTCOME_UNKNOWN = Problem.TYPE_PREFIX + "outcome-unknown";
+
     private static final Set<HttpMethod> WRITES = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
 
     /** What a claim found. */
@@ -32,8 +33,7 @@ public final class KeyedWrite {
         IN_PROGRESS
     }
 
-    private KeyedWrite() {
-    }
+    private KeyedWrite() {}
 
     /** A write (POST, PUT, PATCH) with the header: the key, else null (GET and DELETE are idempotent already). */
     public static String keyOf(HttpMethod method, String header) {
@@ -41,14 +41,16 @@ public final class KeyedWrite {
     }
 
     /** A keyed request refused before anything is claimed. */
-    public record Refusal(int status, String title, String detail) {
-    }
+    public record Refusal(int status, String title, String detail) {}
 
     /** Why a keyed request is refused before anything is claimed: its body not held (413), a bad key (400); or empty. */
     public static Optional<Refusal> refusal(String key, boolean chunked, long length, long bufferLimit) {
         if (chunked || length > bufferLimit) {
-            return Optional.of(new Refusal(413, "Payload Too Large", "a request with an Idempotency-Key may carry at most "
-                    + bufferLimit + " bytes (its body is kept to recognise repeats)"));
+            return Optional.of(new Refusal(
+                    413,
+                    "Payload Too Large",
+                    "a request with an Idempotency-Key may carry at most " + bufferLimit
+                            + " bytes (its body is kept to recognise repeats)"));
         }
         if (key.isBlank() || key.length() > 255) {
             return Optional.of(new Refusal(400, "Bad Request", "Idempotency-Key must be 1 to 255 characters"));

@@ -45,10 +45,13 @@ public class FailedRunIngestion {
     @Operation(summary = "Hand a failed Data Action run to retry-svc")
     @APIResponse(responseCode = "202", description = "the broker has the run: {requestId}")
     @APIResponse(responseCode = "400", description = "problem+json listing every invalid field")
-    @APIResponse(responseCode = "503", description = "the broker did not acknowledge in time; retry with the same requestId")
+    @APIResponse(
+            responseCode = "503",
+            description = "the broker did not acknowledge in time; retry with the same requestId")
     public Uni<Response> ingest(JsonNode body) {
         if (body == null || !body.isObject()) {
-            return Uni.createFrom().item(ProblemResponses.validation(List.of(new Violation("body", "must be a JSON object"))));
+            return Uni.createFrom()
+                    .item(ProblemResponses.validation(List.of(new Violation("body", "must be a JSON object"))));
         }
         FailedRun run;
         try {

@@ -18,8 +18,10 @@ public class FailedRunPublisher {
     private final MutinyEmitter<String> failedRuns;
     private final GatewayConfig config;
 
-    public FailedRunPublisher(@Channel(Channels.FAILED_RUNS_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
-                              MutinyEmitter<String> failedRuns, GatewayConfig config) {
+    public FailedRunPublisher(
+            @Channel(Channels.FAILED_RUNS_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
+                    MutinyEmitter<String> failedRuns,
+            GatewayConfig config) {
         this.failedRuns = failedRuns;
         this.config = config;
     }
@@ -30,7 +32,13 @@ public class FailedRunPublisher {
     }
 
     public Uni<Response> publish(FailedRun run) {
-        return KafkaIngest.publish(failedRuns, run.actionId(), run, config.ingest().ackTimeout(),
-                Map.of("requestId", run.requestId()), "retry with requestId " + run.requestId(), run.traceId());
+        return KafkaIngest.publish(
+                failedRuns,
+                run.actionId(),
+                run,
+                config.ingest().ackTimeout(),
+                Map.of("requestId", run.requestId()),
+                "retry with requestId " + run.requestId(),
+                run.traceId());
     }
 }

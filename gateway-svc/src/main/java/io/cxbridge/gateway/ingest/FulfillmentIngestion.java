@@ -53,9 +53,14 @@ public class FulfillmentIngestion {
     private final Clock clock;
     private final GatewayConfig config;
 
-    public FulfillmentIngestion(@Channel(Channels.FULFILLMENT_JOBS_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
-                                MutinyEmitter<String> jobs, Validator validator, FulfillmentUrlPolicy urlPolicy,
-                                TokenCipher cipher, Clock clock, GatewayConfig config) {
+    public FulfillmentIngestion(
+            @Channel(Channels.FULFILLMENT_JOBS_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
+                    MutinyEmitter<String> jobs,
+            Validator validator,
+            FulfillmentUrlPolicy urlPolicy,
+            TokenCipher cipher,
+            Clock clock,
+            GatewayConfig config) {
         this.jobs = jobs;
         this.validator = validator;
         this.urlPolicy = urlPolicy;
@@ -69,34 +74,41 @@ public class FulfillmentIngestion {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Accept a Data Action fulfillment job; the result is posted to fulfillmentUrl later")
     @APIResponse(responseCode = "202", description = "{status: accepted, jobId, fulfillmentId}")
-    @APIResponse(responseCode = "400", description = "problem+json listing every invalid field (fulfillmentUrl when the policy refuses it)")
+    @APIResponse(
+            responseCode = "400",
+            description = "problem+json listing every invalid field (fulfillmentUrl when the policy refuses it)")
     @APIResponse(responseCode = "503", description = "the broker did not acknowledge in time; retry")
     public Uni<Response> execute(JsonNode body) {
         if (body == null || !body.isObject()) {
-            return Uni.createFrom().item(ProblemResponses.validation(List.of(new Violation("body", "must be a JSON object"))));
+            return Uni.createFrom()
+                    .item(ProblemResponses.validation(List.of(new Violation("body", "must be a JSON object"))));
         }
         FulfillmentRequest request;
         try {
             request = Json.mapper().treeToValue(body, FulfillmentRequest.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return Uni.createFrom().item(ProblemResponses.of(400, "Malformed request",
-                    "a field has the wrong type (deadline is an ISO-8601 instant)"));
+            return Uni.createFrom()
+                    .item(ProblemResponses.of(
+                            400, "Malformed request", "a field has the wrong type (deadline is an ISO-8601 instant)"));
         }
         List<Violation> violations = new ArrayList<>(Violations.of(validator, request));
         // @Size counts characters; the sealed size (what fulfillment-svc accepts) follows the UTF-8 bytes.
-        if (request.fulfillmentToken() != null && request.fulfillmentToken().length() <= TokenCipher.MAX_TOKEN_BYTES
+        if (request.fulfillmentToken() != null
+                && request.fulfillmentToken().length() <= TokenCipher.MAX_TOKEN_BYTES
                 && request.fulfillmentToken().getBytes(StandardCharsets.UTF_8).length > TokenCipher.MAX_TOKEN_BYTES) {
-            violations.add(new Violation("fulfillmentToken", "must be at most " + TokenCipher.MAX_TOKEN_BYTES
-                    + " bytes in UTF-8"));
+            violations.add(new Violation(
+                    "fulfillmentToken", "must be at most " + TokenCipher.MAX_TOKEN_BYTES + " bytes in UTF-8"));
         }
         if (!violations.isEmpty()) {
             return Uni.createFrom().item(ProblemResponses.validation(violations));
         }
         String traceId = TraceIds.current();
         // The policy resolves DNS: off the event loop.
-        return Uni.createFrom().item(() -> urlPolicy.check(request.fulfillmentUrl()))
+        return Uni.createFrom()
+                .item(() -> urlPolicy.check(request.fulfillmentUrl()))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .onItem().transformToUni(refusal -> accept(request, refusal, traceId));
+                .onItem()
+                .transformToUni(refusal -> accept(request, refusal, traceId));
     }
 
     private Uni<Response> accept(FulfillmentRequest request, Optional<String> refusal, String traceId) {
@@ -115,12 +127,22 @@ public class FulfillmentIngestion {
             return Uni.createFrom().item(ProblemResponses.validation(violations));
         }
         String jobId = UUID.randomUUID().toString();
-        FulfillmentJob job = new FulfillmentJob(jobId, fulfillmentId, request.fulfillmentUrl().trim(),
+        FulfillmentJob job = new FulfillmentJob(
+                jobId,
+                fulfillmentId,
+                request.fulfillmentUrl().trim(),
                 cipher.encrypt(request.fulfillmentToken(), fulfillmentId),
                 request.data() == null ? Json.mapper().createObjectNode() : request.data(),
-                now, deadline, traceId);
-        return KafkaIngest.publish(jobs, fulfillmentId, job, config.ingest().ackTimeout(),
+                now,
+                deadline,
+                traceId);
+        return KafkaIngest.publish(
+                jobs,
+                fulfillmentId,
+                job,
+                config.ingest().ackTimeout(),
                 Map.of("status", "accepted", "jobId", jobId, "fulfillmentId", fulfillmentId),
-                "retry the same request", traceId);
+                "retry the same request",
+                traceId);
     }
 }

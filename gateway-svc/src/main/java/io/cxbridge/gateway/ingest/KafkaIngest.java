@@ -26,23 +26,39 @@ final class KafkaIngest {
             return Uni.createFrom().failure(e);
         }
         Message<String> record = Message.of(json)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build());
-        return Uni.createFrom().deferred(() -> emitter.sendMessage(record)).ifNoItem().after(ackTimeout).fail();
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(key)
+                        .build());
+        return Uni.createFrom()
+                .deferred(() -> emitter.sendMessage(record))
+                .ifNoItem()
+                .after(ackTimeout)
+                .fail();
     }
 
-    static Uni<Response> publish(MutinyEmitter<String> emitter, String key, Object value, Duration ackTimeout,
-                                 Object accepted, String retryHint, String traceId) {
+    static Uni<Response> publish(
+            MutinyEmitter<String> emitter,
+            String key,
+            Object value,
+            Duration ackTimeout,
+            Object accepted,
+            String retryHint,
+            String traceId) {
         return send(emitter, key, value, ackTimeout)
                 .map(x -> Response.accepted(accepted).build())
-                .onFailure().recoverWithItem(e -> {
-                    Response problem = ProblemResponses.of(Problem.of(503, Problem.UNAVAILABLE, "Service Unavailable",
+                .onFailure()
+                .recoverWithItem(e -> {
+                    Response problem = ProblemResponses.of(Problem.of(
+                            503,
+                            Problem.UNAVAILABLE,
+                            "Service Unavailable",
                             "the broker did not take the request within " + ackTimeout.toSeconds() + " s; " + retryHint,
                             traceId));
                     return Response.fromResponse(problem)
-                            .header("Retry-After", String.valueOf(Math.max(1, ackTimeout.toSeconds()))).build();
+                            .header("Retry-After", String.valueOf(Math.max(1, ackTimeout.toSeconds())))
+                            .build();
                 });
     }
 
-    private KafkaIngest() {
-    }
+    private KafkaIngest() {}
 }

@@ -27,6 +27,7 @@ public class AccessTokens {
 
     /** Tells a token from a key without a Redis round trip (keys never start with it: see the keys file). */
     public static final String PREFIX = "cxbt_";
+
     private static final String KEY_PREFIX = "cxbridge:gateway:token:";
     private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(1);
 
@@ -90,8 +91,11 @@ public class AccessTokens {
     }
 
     private static <T> Uni<T> guard(Uni<T> call) {
-        return call.ifNoItem().after(REDIS_TIMEOUT).failWith(TimeoutException::new)
-                .onFailure().transform(TokensUnavailable::new);
+        return call.ifNoItem()
+                .after(REDIS_TIMEOUT)
+                .failWith(TimeoutException::new)
+                .onFailure()
+                .transform(TokensUnavailable::new);
     }
 
     private static String json(TokenRecord record) {

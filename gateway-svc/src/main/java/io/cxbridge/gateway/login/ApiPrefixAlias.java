@@ -19,8 +19,11 @@ public class ApiPrefixAlias implements Handler<RoutingContext> {
     private final Optional<String> prefix;
 
     public ApiPrefixAlias(SdkGatewayConfig config) {
-        this.prefix = config.apiPrefix().map(String::trim).map(p -> p.replaceAll("/+$", ""))
-                .filter(p -> !p.isEmpty()).map(p -> p.startsWith("/") ? p : "/" + p);
+        this.prefix = config.apiPrefix()
+                .map(String::trim)
+                .map(p -> p.replaceAll("/+$", ""))
+                .filter(p -> !p.isEmpty())
+                .map(p -> p.startsWith("/") ? p : "/" + p);
     }
 
     /** First step, before the request id, so the rerouted request is logged and audited (once) under its real path. */

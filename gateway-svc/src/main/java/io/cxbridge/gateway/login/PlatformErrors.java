@@ -42,7 +42,8 @@ final class PlatformErrors {
 
     private static void send(RoutingContext rc, int status, Map<String, Object> body) {
         try {
-            rc.response().setStatusCode(status)
+            rc.response()
+                    .setStatusCode(status)
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                     .end(Json.mapper().writeValueAsString(body));
@@ -51,6 +52,5 @@ final class PlatformErrors {
         }
     }
 
-    private PlatformErrors() {
-    }
+    private PlatformErrors() {}
 }

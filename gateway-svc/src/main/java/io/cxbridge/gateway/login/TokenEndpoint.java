@@ -1,10 +1,10 @@
 package io.cxbridge.gateway.login;
 
-import io.cxbridge.gateway.context.RequestContext;
 import io.cxbridge.gateway.auth.Authenticate;
 import io.cxbridge.gateway.auth.ClientRegistry;
 import io.cxbridge.gateway.auth.GatewayClient;
 import io.cxbridge.gateway.auth.KeysFile;
+import io.cxbridge.gateway.context.RequestContext;
 import io.cxbridge.model.Json;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -69,9 +69,12 @@ public class TokenEndpoint {
     private void issue(RoutingContext rc) {
         HttpServerRequest request = rc.request();
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null && length.chars().allMatch(Character::isDigit) && length.length() < 10
+        if (length != null
+                && length.chars().allMatch(Character::isDigit)
+                && length.length() < 10
                 && Long.parseLong(length) > MAX_FORM_BYTES) {
-            PlatformErrors.oauth(rc, 400, "invalid_request", "the form body is larger than " + MAX_FORM_BYTES + " bytes");
+            PlatformErrors.oauth(
+                    rc, 400, "invalid_request", "the form body is larger than " + MAX_FORM_BYTES + " bytes");
             return;
         }
         request.body().onSuccess(body -> answer(rc, body)).onFailure(rc::fail);
@@ -80,21 +83,30 @@ public class TokenEndpoint {
     }
 
     private void answer(RoutingContext rc, Buffer body) {
-        Map<String, List<String>> form = new QueryStringDecoder(body.toString(StandardCharsets.UTF_8),
-                StandardCharsets.UTF_8, false).parameters();
+        Map<String, List<String>> form = new QueryStringDecoder(
+                        body.toString(StandardCharsets.UTF_8), StandardCharsets.UTF_8, false)
+                .parameters();
         Optional<String[]> basic = basic(rc.request().getHeader(HttpHeaders.AUTHORIZATION));
         String formId = first(form, "client_id");
         String formSecret = first(form, "client_secret");
         if (basic.isPresent() && (formId != null || formSecret != null)) {
-            PlatformErrors.oauth(rc, 400, "invalid_request", "send the client credentials once: HTTP Basic or form fields, not both");
+            PlatformErrors.oauth(
+                    rc,
+                    400,
+                    "invalid_request",
+                    "send the client credentials once: HTTP Basic or form fields, not both");
             return;
         }
         String id = basic.map(b -> b[0]).orElse(formId);
         String secret = basic.map(b -> b[1]).orElse(formSecret);
         if (id == null || secret == null || id.isEmpty() || secret.isEmpty()) {
             outcome("invalid_client");
-            PlatformErrors.oauth(rc, 401, "invalid_client", "send the gateway client id and one of its keys as HTTP Basic"
-                    + " credentials (or client_id and client_secret form fields)");
+            PlatformErrors.oauth(
+                    rc,
+                    401,
+                    "invalid_client",
+                    "send the gateway client id and one of its keys as HTTP Basic"
+                            + " credentials (or client_id and client_secret form fields)");
             return;
         }
         Optional<GatewayClient> client = clients.byKey(secret).filter(c -> c.id().equals(id));
@@ -115,35 +127,47 @@ public class TokenEndpoint {
             PlatformErrors.oauth(rc, 400, "unsupported_grant_type", "only grant_type=client_credentials is supported");
             return;
         }
-        tokens.issue(client.get(), KeysFile.sha256(secret)).subscribe().with(issued -> {
-            outcome("issued");
-            TokenResponse answer = new TokenResponse(issued.accessToken(), "bearer", issued.lifetime().toSeconds());
-            try {
-                rc.response().setStatusCode(200)
-                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                        .putHeader("Pragma", "no-cache")
-                        .end(Json.mapper().writeValueAsString(answer));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                rc.fail(e);
-            }
-        }, failure -> unavailable(rc, failure));
+        tokens.issue(client.get(), KeysFile.sha256(secret))
+                .subscribe()
+                .with(
+                        issued -> {
+                            outcome("issued");
+                            TokenResponse answer = new TokenResponse(
+                                    issued.accessToken(),
+                                    "bearer",
+                                    issued.lifetime().toSeconds());
+                            try {
+                                rc.response()
+                                        .setStatusCode(200)
+                                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                                        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                                        .putHeader("Pragma", "no-cache")
+                                        .end(Json.mapper().writeValueAsString(answer));
+                            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                                rc.fail(e);
+                            }
+                        },
+                        failure -> unavailable(rc, failure));
     }
 
     private void revoke(RoutingContext rc) {
         Optional<String> token = Authenticate.presentedKey(rc.request()).filter(AccessTokens::isToken);
         if (token.isEmpty()) {
-            PlatformErrors.oauth(rc, 400, "invalid_request", "send the access token to revoke as 'Authorization: Bearer <token>'");
+            PlatformErrors.oauth(
+                    rc, 400, "invalid_request", "send the access token to revoke as 'Authorization: Bearer <token>'");
             return;
         }
         // Whose it was goes to the audit trail; an unknown or expired token is revoked all the same (RFC 7009).
         tokens.clientFor(token.get())
                 .invoke(owner -> owner.ifPresent(c -> RequestContext.clientId(rc, c.id())))
                 .chain(owner -> tokens.revoke(token.get()))
-                .subscribe().with(revoked -> {
-                    outcome("revoked");
-                    rc.response().setStatusCode(204).end();
-                }, failure -> unavailable(rc, failure));
+                .subscribe()
+                .with(
+                        revoked -> {
+                            outcome("revoked");
+                            rc.response().setStatusCode(204).end();
+                        },
+                        failure -> unavailable(rc, failure));
     }
 
     private void unavailable(RoutingContext rc, Throwable failure) {
@@ -153,12 +177,17 @@ public class TokenEndpoint {
         }
         outcome("unavailable");
         rc.response().putHeader("Retry-After", "5");
-        PlatformErrors.oauth(rc, 503, "temporarily_unavailable", "access tokens cannot be issued or revoked right now"
-                + " (the token store does not answer); gateway client keys still work");
+        PlatformErrors.oauth(
+                rc,
+                503,
+                "temporarily_unavailable",
+                "access tokens cannot be issued or revoked right now"
+                        + " (the token store does not answer); gateway client keys still work");
     }
 
     private void outcome(String outcome) {
-        registry.counter("cxbridge.gateway.login.token-requests", "outcome", outcome).increment();
+        registry.counter("cxbridge.gateway.login.token-requests", "outcome", outcome)
+                .increment();
     }
 
     /** {@code Basic base64(id:secret)} as {id, secret}; empty when absent or not Basic. */
@@ -167,9 +196,11 @@ public class TokenEndpoint {
             return Optional.empty();
         }
         try {
-            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            String decoded = new String(
+                    Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
-            return colon < 0 ? Optional.empty()
+            return colon < 0
+                    ? Optional.empty()
                     : Optional.of(new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
         } catch (IllegalArgumentException e) {
             return Optional.empty();

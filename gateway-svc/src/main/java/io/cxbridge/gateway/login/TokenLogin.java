@@ -1,8 +1,8 @@
 package io.cxbridge.gateway.login;
 
-import io.cxbridge.gateway.context.RequestContext;
 import io.cxbridge.gateway.auth.GatewayClient;
 import io.cxbridge.gateway.auth.TokenCredentials;
+import io.cxbridge.gateway.context.RequestContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -54,7 +54,11 @@ public class TokenLogin implements TokenCredentials {
     @Override
     public void unavailable(RoutingContext rc) {
         rc.response().putHeader("Retry-After", "5");
-        RequestContext.problem(rc, 503, "Service Unavailable", "access tokens cannot be checked right now (the token"
-                + " store does not answer); send a gateway client key, or retry");
+        RequestContext.problem(
+                rc,
+                503,
+                "Service Unavailable",
+                "access tokens cannot be checked right now (the token"
+                        + " store does not answer); send a gateway client key, or retry");
     }
 }

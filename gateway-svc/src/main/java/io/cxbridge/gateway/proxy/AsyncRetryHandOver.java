@@ -70,22 +70,35 @@ public class AsyncRetryHandOver {
             payload = null;
         }
         if (payload == null || !payload.isObject()) {
-            RequestContext.problem(rc, 502, "Bad Gateway", "Genesys answered " + lastStatus
-                    + " and the body is not a JSON object, so the run cannot be retried asynchronously");
+            RequestContext.problem(
+                    rc,
+                    502,
+                    "Bad Gateway",
+                    "Genesys answered " + lastStatus
+                            + " and the body is not a JSON object, so the run cannot be retried asynchronously");
             return;
         }
         String traceId = RequestContext.traceId(rc);
         FailedRun run = new FailedRun(null, actionId, requestId, payload, 0, null, lastStatus, traceId)
                 .withDefaults(clock, () -> traceId);
         rc.put(RequestContext.UPSTREAM_STATUS, lastStatus);
-        failedRuns.send(run).subscribe().with(
-                ok -> rc.response().setStatusCode(202).putHeader("Content-Type", "application/json")
-                        .putHeader("X-Request-Id", requestId)
-                        .end("{\"requestId\":\"" + run.requestId() + "\"}"),
-                e -> {
-                    rc.response().putHeader("Retry-After", "5");
-                    RequestContext.problem(rc, 503, "Service Unavailable", "Genesys answered " + lastStatus
-                            + " and the run could not be queued for retry; retry the call");
-                });
+        failedRuns
+                .send(run)
+                .subscribe()
+                .with(
+                        ok -> rc.response()
+                                .setStatusCode(202)
+                                .putHeader("Content-Type", "application/json")
+                                .putHeader("X-Request-Id", requestId)
+                                .end("{\"requestId\":\"" + run.requestId() + "\"}"),
+                        e -> {
+                            rc.response().putHeader("Retry-After", "5");
+                            RequestContext.problem(
+                                    rc,
+                                    503,
+                                    "Service Unavailable",
+                                    "Genesys answered " + lastStatus
+                                            + " and the run could not be queued for retry; retry the call");
+                        });
     }
 }

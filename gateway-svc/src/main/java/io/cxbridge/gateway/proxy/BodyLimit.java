@@ -1,7 +1,7 @@
 package io.cxbridge.gateway.proxy;
 
-import io.cxbridge.gateway.context.RequestContext;
 import io.cxbridge.gateway.audit.Tapped;
+import io.cxbridge.gateway.context.RequestContext;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
@@ -17,8 +17,7 @@ public final class BodyLimit {
     static final long DRAIN_MILLIS = 1000;
     static final long DRAIN_BYTES = 4L * 1024 * 1024;
 
-    private BodyLimit() {
-    }
+    private BodyLimit() {}
 
     /** What the pipe sees when the body goes over the limit. */
     public static final class TooLarge extends RuntimeException {

@@ -46,8 +46,8 @@ public class GenesysProxy implements Handler<RoutingContext> {
     /** The paths this route serves (installed by {@code chain.GatewayChain}). */
     public static final String PATHS = "^/(api/v2|genesys-api)/.*$";
     /** The answer headers a replay repeats (the rest describe one exchange). */
-    private static final List<String> REPLAYED_HEADERS = List.of("Content-Type", "Location", "ETag", "Last-Modified",
-            "ININ-Correlation-Id");
+    private static final List<String> REPLAYED_HEADERS =
+            List.of("Content-Type", "Location", "ETag", "Last-Modified", "ININ-Correlation-Id");
 
     private final GenesysClient genesys;
     private final GatewayConfig.Proxy config;
@@ -57,8 +57,12 @@ public class GenesysProxy implements Handler<RoutingContext> {
     private final GatewayConfig.Idempotency idempotencyConfig;
     private final long logLimit;
 
-    public GenesysProxy(GenesysClient genesys, GatewayConfig config, ProxyCore core, AsyncRetryHandOver asyncRetry,
-                        IdempotencyStore idempotency) {
+    public GenesysProxy(
+            GenesysClient genesys,
+            GatewayConfig config,
+            ProxyCore core,
+            AsyncRetryHandOver asyncRetry,
+            IdempotencyStore idempotency) {
         this.genesys = genesys;
         this.config = config.proxy();
         this.core = core;
@@ -72,7 +76,8 @@ public class GenesysProxy implements Handler<RoutingContext> {
     public void handle(RoutingContext rc) {
         HttpServerRequest request = rc.request();
         // The guard's normalised target (the alias mapped onto /api/v2/), re-encoded: never the raw request line.
-        RequestTarget target = ((RequestTarget) rc.get(RequestContext.TARGET)).withPrefix(ALIAS, UpstreamUrl.GENESYS_API_PREFIX);
+        RequestTarget target =
+                ((RequestTarget) rc.get(RequestContext.TARGET)).withPrefix(ALIAS, UpstreamUrl.GENESYS_API_PREFIX);
         String path = target.path();
         String pathAndQuery = target.pathAndQuery();
         String requestId = RequestContext.requestId(rc);
@@ -89,69 +94,86 @@ public class GenesysProxy implements Handler<RoutingContext> {
         boolean chunked = request.headers().contains("Transfer-Encoding");
         String idempotencyKey = KeyedWrite.keyOf(request.method(), request.getHeader(KeyedWrite.HEADER));
         if (idempotencyKey != null) {
-            Optional<KeyedWrite.Refusal> refusal = KeyedWrite.refusal(idempotencyKey, chunked, length,
-                    config.bufferLimit().asLongValue());
+            Optional<KeyedWrite.Refusal> refusal = KeyedWrite.refusal(
+                    idempotencyKey, chunked, length, config.bufferLimit().asLongValue());
             if (refusal.isPresent()) {
-                RequestContext.problem(rc, refusal.get().status(), refusal.get().title(), refusal.get().detail());
+                RequestContext.problem(
+                        rc,
+                        refusal.get().status(),
+                        refusal.get().title(),
+                        refusal.get().detail());
                 return;
             }
             if (length <= 0) {
                 keyed(rc, idempotencyKey, pathAndQuery, headers, Buffer.buffer(), requestId);
             } else {
                 String pq = pathAndQuery;
-                request.body().onSuccess(body -> {
-                    rc.put(RequestContext.REQUEST_BODY, BodyTap.of(body, logLimit));
-                    keyed(rc, idempotencyKey, pq, headers, body, requestId);
-                }).onFailure(rc::fail);
+                request.body()
+                        .onSuccess(body -> {
+                            rc.put(RequestContext.REQUEST_BODY, BodyTap.of(body, logLimit));
+                            keyed(rc, idempotencyKey, pq, headers, body, requestId);
+                        })
+                        .onFailure(rc::fail);
             }
             return;
         }
         if (length <= 0 && !chunked) {
             forward(rc, pathAndQuery, headers, null, requestId, false);
         } else if (length > 0 && length <= config.bufferLimit().asLongValue()) {
-            request.body().onSuccess(body -> {
-                rc.put(RequestContext.REQUEST_BODY, BodyTap.of(body, logLimit));
-                if (asyncActionId != null) {
-                    forwardWithAsyncRetry(rc, pathAndQuery, headers, body, requestId, asyncActionId);
-                } else {
-                    forward(rc, pathAndQuery, headers, body, requestId, false);
-                }
-            }).onFailure(rc::fail);
+            request.body()
+                    .onSuccess(body -> {
+                        rc.put(RequestContext.REQUEST_BODY, BodyTap.of(body, logLimit));
+                        if (asyncActionId != null) {
+                            forwardWithAsyncRetry(rc, pathAndQuery, headers, body, requestId, asyncActionId);
+                        } else {
+                            forward(rc, pathAndQuery, headers, body, requestId, false);
+                        }
+                    })
+                    .onFailure(rc::fail);
         } else {
             ProxyCore.takeBodyOver(rc);
             forward(rc, pathAndQuery, headers, null, requestId, true);
         }
     }
 
-    private void forward(RoutingContext rc, String pathAndQuery, MultiMap headers, Buffer body, String requestId,
-                         boolean streamBody) {
+    private void forward(
+            RoutingContext rc,
+            String pathAndQuery,
+            MultiMap headers,
+            Buffer body,
+            String requestId,
+            boolean streamBody) {
         ReadStream<Buffer> bodyStream = streamBody ? core.streamedBody(rc) : null;
         genesys.stream(rc.request().method(), pathAndQuery, headers, body, bodyStream, config.deadline())
-                .subscribe().with(response -> relay(rc, response, requestId), failure -> fail(rc, failure, requestId));
+                .subscribe()
+                .with(response -> relay(rc, response, requestId), failure -> fail(rc, failure, requestId));
     }
 
     /**
      * Opt-in asynchronous retry: an execute that still ends in 429 or 5xx after the gateway's own retries is
      * handed to retry-svc (published as a FailedRun) and the client gets 202 {requestId} instead of the error.
      */
-    private void forwardWithAsyncRetry(RoutingContext rc, String pathAndQuery, MultiMap headers, Buffer body,
-                                       String requestId, String actionId) {
+    private void forwardWithAsyncRetry(
+            RoutingContext rc, String pathAndQuery, MultiMap headers, Buffer body, String requestId, String actionId) {
         genesys.stream(rc.request().method(), pathAndQuery, headers, body, null, config.deadline())
-                .subscribe().with(response -> {
-                    if (AsyncRetryHandOver.handsOver(response.status())) {
-                        response.body().handler(b -> { }).resume();
-                        asyncRetry.handOver(rc, actionId, body, response.status(), requestId);
-                    } else {
-                        relay(rc, response, requestId);
-                    }
-                }, failure -> {
-                    int handedOverStatus = AsyncRetryHandOver.handsOver(failure);
-                    if (handedOverStatus > 0) {
-                        asyncRetry.handOver(rc, actionId, body, handedOverStatus, requestId);
-                    } else {
-                        fail(rc, failure, requestId);
-                    }
-                });
+                .subscribe()
+                .with(
+                        response -> {
+                            if (AsyncRetryHandOver.handsOver(response.status())) {
+                                response.body().handler(b -> {}).resume();
+                                asyncRetry.handOver(rc, actionId, body, response.status(), requestId);
+                            } else {
+                                relay(rc, response, requestId);
+                            }
+                        },
+                        failure -> {
+                            int handedOverStatus = AsyncRetryHandOver.handsOver(failure);
+                            if (handedOverStatus > 0) {
+                                asyncRetry.handOver(rc, actionId, body, handedOverStatus, requestId);
+                            } else {
+                                fail(rc, failure, requestId);
+                            }
+                        });
     }
 
     /**
@@ -159,44 +181,81 @@ public class GenesysProxy implements Handler<RoutingContext> {
      * body; a repeat gets the stored answer ({@code Idempotent-Replayed: true}), another body under the same key
      * 422, a repeat while the first is in flight 409. 5xx and 429 answers are not kept. No Redis: 503.
      */
-    private void keyed(RoutingContext rc, String key, String pathAndQuery, MultiMap headers, Buffer body, String requestId) {
+    private void keyed(
+            RoutingContext rc, String key, String pathAndQuery, MultiMap headers, Buffer body, String requestId) {
         String client = RequestContext.clientId(rc);
         HttpMethod method = rc.request().method();
         String fingerprint = IdempotencyStore.fingerprint(method.name(), pathAndQuery, body.getBytes());
-        idempotency.claim(client, key, fingerprint, config.deadline().plusSeconds(5))
-                .subscribe().with(existing -> {
-                    switch (KeyedWrite.decide(existing, fingerprint)) {
-                        case RUN -> callOnce(rc, client, key, fingerprint, pathAndQuery, headers, body, requestId);
-                        case DIFFERENT_REQUEST -> RequestContext.problem(rc, 422, "Unprocessable Content",
-                                "this Idempotency-Key was used for a different request (method, path, query or body)");
-                        case OUTCOME_UNKNOWN -> RequestContext.problem(rc, 409, KeyedWrite.OUTCOME_UNKNOWN, "Conflict",
-                                "a request with this Idempotency-Key was sent to Genesys and no answer came, so it may"
-                                        + " have taken effect; it is not run again");
-                        case TOO_LARGE -> RequestContext.problem(rc, 409, "Conflict", "a request with this Idempotency-Key"
-                                + " completed with status " + existing.get().status() + "; the answer is too large to replay");
-                        case IN_PROGRESS -> {
-                            rc.response().putHeader("Retry-After", "1");
-                            RequestContext.problem(rc, 409, "Conflict", "a request with this Idempotency-Key is still in progress");
-                        }
-                        case REPLAY -> replay(rc, existing.get(), requestId);
-                    }
-                }, failure -> storeDown(rc, failure, requestId));
+        idempotency
+                .claim(client, key, fingerprint, config.deadline().plusSeconds(5))
+                .subscribe()
+                .with(
+                        existing -> {
+                            switch (KeyedWrite.decide(existing, fingerprint)) {
+                                case RUN ->
+                                    callOnce(rc, client, key, fingerprint, pathAndQuery, headers, body, requestId);
+                                case DIFFERENT_REQUEST ->
+                                    RequestContext.problem(
+                                            rc,
+                                            422,
+                                            "Unprocessable Content",
+                                            "this Idempotency-Key was used for a different request (method, path, query or body)");
+                                case OUTCOME_UNKNOWN ->
+                                    RequestContext.problem(
+                                            rc,
+                                            409,
+                                            KeyedWrite.OUTCOME_UNKNOWN,
+                                            "Conflict",
+                                            "a request with this Idempotency-Key was sent to Genesys and no answer came, so it may"
+                                                    + " have taken effect; it is not run again");
+                                case TOO_LARGE ->
+                                    RequestContext.problem(
+                                            rc,
+                                            409,
+                                            "Conflict",
+                                            "a request with this Idempotency-Key" + " completed with status "
+                                                    + existing.get().status() + "; the answer is too large to replay");
+                                case IN_PROGRESS -> {
+                                    rc.response().putHeader("Retry-After", "1");
+                                    RequestContext.problem(
+                                            rc,
+                                            409,
+                                            "Conflict",
+                                            "a request with this Idempotency-Key is still in progress");
+                                }
+                                case REPLAY -> replay(rc, existing.get(), requestId);
+                            }
+                        },
+                        failure -> storeDown(rc, failure, requestId));
     }
 
-    private void callOnce(RoutingContext rc, String client, String key, String fingerprint, String pathAndQuery,
-                          MultiMap headers, Buffer body, String requestId) {
+    private void callOnce(
+            RoutingContext rc,
+            String client,
+            String key,
+            String fingerprint,
+            String pathAndQuery,
+            MultiMap headers,
+            Buffer body,
+            String requestId) {
         genesys.stream(rc.request().method(), pathAndQuery, headers, body, null, config.deadline())
-                .subscribe().with(answer -> keepOrPassThrough(rc, client, key, fingerprint, answer, requestId),
+                .subscribe()
+                .with(
+                        answer -> keepOrPassThrough(rc, client, key, fingerprint, answer, requestId),
                         failure -> settle(rc, client, key, fingerprint, failure, requestId));
     }
 
-    private void settle(RoutingContext rc, String client, String key, String fingerprint, Throwable failure,
-                        String requestId) {
+    private void settle(
+            RoutingContext rc, String client, String key, String fingerprint, Throwable failure, String requestId) {
         (mayHaveReachedGenesys(failure)
-                ? idempotency.outcomeUnknown(client, key, fingerprint) : idempotency.release(client, key))
-                .onFailure().invoke(e -> LOG.warnf("idempotency record for %s not updated: %s", requestId, e.getMessage()))
-                .onFailure().recoverWithNull()
-                .subscribe().with(x -> fail(rc, failure, requestId));
+                        ? idempotency.outcomeUnknown(client, key, fingerprint)
+                        : idempotency.release(client, key))
+                .onFailure()
+                .invoke(e -> LOG.warnf("idempotency record for %s not updated: %s", requestId, e.getMessage()))
+                .onFailure()
+                .recoverWithNull()
+                .subscribe()
+                .with(x -> fail(rc, failure, requestId));
     }
 
     /**
@@ -204,14 +263,24 @@ public class GenesysProxy implements Handler<RoutingContext> {
      * 429, the key released) and sent whole; a larger one is sent on as it streams, and the key keeps a tombstone
      * (the write happened, so it never runs again). An upstream that fails mid-answer leaves the outcome unknown.
      */
-    private void keepOrPassThrough(RoutingContext rc, String client, String key, String fingerprint,
-                                   StreamedResponse answer, String requestId) {
+    private void keepOrPassThrough(
+            RoutingContext rc,
+            String client,
+            String key,
+            String fingerprint,
+            StreamedResponse answer,
+            String requestId) {
         long limit = idempotencyConfig.maxStoredBody().asLongValue();
         boolean keep = KeyedWrite.kept(answer.status());
         HttpClientResponse upstream = answer.body();
         Buffer held = Buffer.buffer();
-        upstream.exceptionHandler(e -> settle(rc, client, key, fingerprint,
-                new UpstreamException("the answer broke off: " + e.getMessage(), e, answer.attempts()), requestId));
+        upstream.exceptionHandler(e -> settle(
+                rc,
+                client,
+                key,
+                fingerprint,
+                new UpstreamException("the answer broke off: " + e.getMessage(), e, answer.attempts()),
+                requestId));
         upstream.endHandler(v -> {
             Map<String, String> kept = new LinkedHashMap<>();
             for (String name : REPLAYED_HEADERS) {
@@ -221,8 +290,15 @@ public class GenesysProxy implements Handler<RoutingContext> {
                 }
             }
             Uni<Void> bookkeeping = keep
-                    ? idempotency.complete(client, key, new IdempotencyRecord(IdempotencyRecord.DONE, fingerprint,
-                    answer.status(), kept, Base64.getEncoder().encodeToString(held.getBytes())))
+                    ? idempotency.complete(
+                            client,
+                            key,
+                            new IdempotencyRecord(
+                                    IdempotencyRecord.DONE,
+                                    fingerprint,
+                                    answer.status(),
+                                    kept,
+                                    Base64.getEncoder().encodeToString(held.getBytes())))
                     : idempotency.release(client, key);
             bookkept(bookkeeping, requestId, () -> {
                 rc.put(RequestContext.RESPONSE_BODY, BodyTap.of(held, logLimit));
@@ -256,9 +332,13 @@ public class GenesysProxy implements Handler<RoutingContext> {
     }
 
     private static void bookkept(Uni<Void> bookkeeping, String requestId, Runnable then) {
-        bookkeeping.onFailure().invoke(e -> LOG.warnf("idempotency record for %s not updated: %s", requestId, e.getMessage()))
-                .onFailure().recoverWithNull()
-                .subscribe().with(x -> then.run());
+        bookkeeping
+                .onFailure()
+                .invoke(e -> LOG.warnf("idempotency record for %s not updated: %s", requestId, e.getMessage()))
+                .onFailure()
+                .recoverWithNull()
+                .subscribe()
+                .with(x -> then.run());
     }
 
     private static HttpServerResponse answerHead(RoutingContext rc, StreamedResponse answer, String requestId) {
@@ -282,13 +362,18 @@ public class GenesysProxy implements Handler<RoutingContext> {
         if (stored.headers() != null) {
             stored.headers().forEach(response::putHeader);
         }
-        response.putHeader("Idempotent-Replayed", "true").putHeader("X-Request-Id", requestId).end(body);
+        response.putHeader("Idempotent-Replayed", "true")
+                .putHeader("X-Request-Id", requestId)
+                .end(body);
     }
 
     private void storeDown(RoutingContext rc, Throwable failure, String requestId) {
         LOG.warnf("keyed write %s refused: %s", requestId, failure.getMessage());
         rc.response().putHeader("Retry-After", "5");
-        RequestContext.problem(rc, 503, "Service Unavailable",
+        RequestContext.problem(
+                rc,
+                503,
+                "Service Unavailable",
                 "requests with an Idempotency-Key cannot be protected right now; retry shortly");
     }
 

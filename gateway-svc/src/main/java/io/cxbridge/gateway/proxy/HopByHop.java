@@ -8,8 +8,18 @@ import java.util.Set;
 /** Headers that belong to one connection (RFC 9110 section 7.6.1) and never cross the proxy. */
 public final class HopByHop {
 
-    private static final Set<String> ALWAYS = Set.of("connection", "keep-alive", "transfer-encoding", "upgrade",
-            "te", "trailer", "trailers", "proxy-connection", "proxy-authenticate", "proxy-authorization", "host",
+    private static final Set<String> ALWAYS = Set.of(
+            "connection",
+            "keep-alive",
+            "transfer-encoding",
+            "upgrade",
+            "te",
+            "trailer",
+            "trailers",
+            "proxy-connection",
+            "proxy-authenticate",
+            "proxy-authorization",
+            "host",
             // The gateway answers 100-continue itself; the upstream gets the body without waiting for one.
             "expect");
 
@@ -48,6 +58,5 @@ public final class HopByHop {
         return out;
     }
 
-    private HopByHop() {
-    }
+    private HopByHop() {}
 }

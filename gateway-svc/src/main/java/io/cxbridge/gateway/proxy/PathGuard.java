@@ -1,12 +1,12 @@
 package io.cxbridge.gateway.proxy;
 
-import io.cxbridge.gateway.context.RequestContext;
 import io.cxbridge.gateway.config.GatewayConfig;
+import io.cxbridge.gateway.context.RequestContext;
 import io.cxbridge.genesys.url.RequestTarget;
 import io.cxbridge.genesys.url.UnsafeTargetException;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collections;
@@ -26,6 +26,7 @@ public class PathGuard implements Handler<RoutingContext> {
     private final int maxPathLength;
     /** Connections that carried a chunked request: closed after its answer, nothing more served on them. */
     private final Map<HttpConnection, Boolean> closing = Collections.synchronizedMap(new WeakHashMap<>());
+
     private final MeterRegistry registry;
 
     public PathGuard(GatewayConfig config, MeterRegistry registry) {
@@ -39,7 +40,8 @@ public class PathGuard implements Handler<RoutingContext> {
         if (closing.containsKey(connection)) {
             // Bytes after a chunked request's terminator (a smuggled request): answered, never served.
             rc.response().putHeader("Connection", "close");
-            RequestContext.problem(rc, 400, "Bad Request", "no request is served after a chunked request on the same connection");
+            RequestContext.problem(
+                    rc, 400, "Bad Request", "no request is served after a chunked request on the same connection");
             connection.close();
             return;
         }

@@ -64,7 +64,8 @@ public class ProxyCore {
         if (contentLength(rc.request()) <= maxBodySize) {
             return false;
         }
-        RequestContext.problem(rc, 413, "Payload Too Large", "the request body is larger than " + maxBodySize + " bytes");
+        RequestContext.problem(
+                rc, 413, "Payload Too Large", "the request body is larger than " + maxBodySize + " bytes");
         return true;
     }
 
@@ -85,7 +86,8 @@ public class ProxyCore {
      * The answer's head: the upstream status and headers (hop-by-hop and {@code Set-Cookie} removed),
      * {@code X-Upstream-Attempts} when {@code attempts > 0}, and the request id.
      */
-    public static HttpServerResponse head(RoutingContext rc, int status, MultiMap headers, int attempts, String requestId) {
+    public static HttpServerResponse head(
+            RoutingContext rc, int status, MultiMap headers, int attempts, String requestId) {
         rc.put(RequestContext.UPSTREAM_STATUS, status);
         HttpServerResponse response = rc.response().setStatusCode(status);
         response.headers().addAll(HopByHop.forResponse(headers));
@@ -96,8 +98,8 @@ public class ProxyCore {
     }
 
     /** Relays the answer as it streams (a break on either side resets the other), tapped for the log line. */
-    public void relay(RoutingContext rc, int status, MultiMap headers, HttpClientResponse body, int attempts,
-                      String requestId) {
+    public void relay(
+            RoutingContext rc, int status, MultiMap headers, HttpClientResponse body, int attempts, String requestId) {
         HttpServerResponse response = rc.response();
         if (response.ended() || response.closed()) {
             body.resume();
@@ -127,22 +129,26 @@ public class ProxyCore {
             response.putHeader("Retry-After", String.valueOf(e.retryAfterSeconds()));
             RequestContext.problem(rc, 429, "Too Many Requests", e.getMessage());
         } else if (failure instanceof CircuitOpenException e) {
-            response.putHeader("Retry-After", String.valueOf(Math.max(1, e.retryAfter().toSeconds())));
+            response.putHeader(
+                    "Retry-After", String.valueOf(Math.max(1, e.retryAfter().toSeconds())));
             RequestContext.problem(rc, 503, "Service Unavailable", "Genesys is failing: " + e.getMessage());
         } else if (failure instanceof UpstreamException e) {
             response.putHeader("X-Upstream-Attempts", String.valueOf(e.attempts()));
             boolean timeout = e.getCause() instanceof TimeoutException;
-            RequestContext.problem(rc, timeout ? 504 : 502, timeout ? "Gateway Timeout" : "Bad Gateway", e.getMessage());
+            RequestContext.problem(
+                    rc, timeout ? 504 : 502, timeout ? "Gateway Timeout" : "Bad Gateway", e.getMessage());
         } else if (failure instanceof UnsafeTargetException e) {
             RequestContext.problem(rc, 400, "Bad Request", e.getMessage());
         } else if (failure instanceof TokenException e) {
-            RequestContext.problem(rc, 502, "Bad Gateway", "cxbridge could not authenticate with Genesys: " + e.getMessage());
+            RequestContext.problem(
+                    rc, 502, "Bad Gateway", "cxbridge could not authenticate with Genesys: " + e.getMessage());
         } else if (GENESYS.equals(upstream)) {
             LOG.errorf(failure, "proxying %s failed", requestId);
             RequestContext.problem(rc, 502, "Bad Gateway", "the call to Genesys failed");
         } else {
-            LOG.warnf("%s did not answer %s %s: %s", upstream, rc.request().method(), RequestContext.path(rc),
-                    failure.getMessage());
+            LOG.warnf(
+                    "%s did not answer %s %s: %s",
+                    upstream, rc.request().method(), RequestContext.path(rc), failure.getMessage());
             response.putHeader("Retry-After", "5");
             RequestContext.problem(rc, 503, "Service Unavailable", upstream + " is not reachable; retry shortly");
         }

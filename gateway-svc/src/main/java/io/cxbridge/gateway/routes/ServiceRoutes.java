@@ -33,7 +33,8 @@ public class ServiceRoutes {
     public ServiceRoutes(Vertx vertx, GatewayConfig config, ProxyCore core) {
         this.services = config.services();
         this.core = core;
-        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2000).setMaxPoolSize(50));
+        this.http = vertx.createHttpClient(
+                new HttpClientOptions().setConnectTimeout(2000).setMaxPoolSize(50));
     }
 
     /** Installed by {@code chain.GatewayChain}. */
@@ -65,11 +66,13 @@ public class ServiceRoutes {
         if (clientId != null) {
             headers.set("X-Cxbridge-Client-Id", clientId);
         }
-        RequestOptions options = url.options(request.method()).setIdleTimeout(services.timeout().toMillis());
+        RequestOptions options =
+                url.options(request.method()).setIdleTimeout(services.timeout().toMillis());
         http.request(options)
                 .compose(out -> {
                     out.headers().addAll(headers);
-                    boolean hasBody = request.headers().contains("Content-Length") || request.headers().contains("Transfer-Encoding");
+                    boolean hasBody = request.headers().contains("Content-Length")
+                            || request.headers().contains("Transfer-Encoding");
                     if (hasBody && !out.headers().contains("Content-Length")) {
                         out.setChunked(true);
                     }

@@ -11,9 +11,6 @@ public class GatewayTopics {
     @Produces
     @Singleton
     ServiceTopics topics() {
-        return ServiceTopics.of(
-                Topics.AUDIT_SPEC,
-                Topics.FAILED_RUNS_SPEC,
-                Topics.FULFILLMENT_JOBS_SPEC);
+        return ServiceTopics.of(Topics.AUDIT_SPEC, Topics.FAILED_RUNS_SPEC, Topics.FULFILLMENT_JOBS_SPEC);
     }
 }

@@ -11,7 +11,6 @@ import io.cxbridge.genesys.url.RequestTarget;
 import io.cxbridge.model.audit.AuditEvent;
 import io.cxbridge.model.audit.AuditTypes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -58,7 +57,10 @@ class AccessLogUnitTest {
                 rc.request().body().onSuccess(body -> {
                     rc.put(RequestContext.REQUEST_BODY, BodyTap.of(body, 10_240));
                     rc.put(RequestContext.UPSTREAM_STATUS, 201);
-                    rc.response().setStatusCode(201).putHeader("Content-Type", "application/json").end("{\"id\":\"1\"}");
+                    rc.response()
+                            .setStatusCode(201)
+                            .putHeader("Content-Type", "application/json")
+                            .end("{\"id\":\"1\"}");
                 });
             });
         });
@@ -71,16 +73,24 @@ class AccessLogUnitTest {
 
     private static AuditEvent eventFor(String requestId) {
         await().until(() -> audit.events.stream().anyMatch(e -> e.subject().equals(requestId)));
-        return audit.events.stream().filter(e -> e.subject().equals(requestId)).findFirst().orElseThrow();
+        return audit.events.stream()
+                .filter(e -> e.subject().equals(requestId))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void aForwardedRequestIsLoggedRedactedAndAuditedOnce() throws Exception {
         try (LogCapture logs = LogCapture.start()) {
             String traceId = "0af7651916cd43dd8448eb211c80319c";
-            var answer = harness.sendBody("POST", "/api/v2/things?pageSize=25&secret=s3cr3t",
-                    "{\"password\":\"hunter2\",\"name\":\"x\"}", "Content-Type", "application/json",
-                    "traceparent", "00-" + traceId + "-b7ad6b7169203331-01");
+            var answer = harness.sendBody(
+                    "POST",
+                    "/api/v2/things?pageSize=25&secret=s3cr3t",
+                    "{\"password\":\"hunter2\",\"name\":\"x\"}",
+                    "Content-Type",
+                    "application/json",
+                    "traceparent",
+                    "00-" + traceId + "-b7ad6b7169203331-01");
             assertThat(answer.statusCode()).isEqualTo(201);
             AuditEvent event = eventFor(traceId);
             assertThat(event.type()).isEqualTo(AuditTypes.GATEWAY_REQUEST);
@@ -90,11 +100,16 @@ class AccessLogUnitTest {
             assertThat(event.data().get("status").asInt()).isEqualTo(201);
             assertThat(event.data().get("upstreamStatus").asInt()).isEqualTo(201);
             await().until(() -> logs.lines().stream().anyMatch(l -> l.contains("/api/v2/things")));
-            String line = logs.lines().stream().filter(l -> l.startsWith("io.cxbridge.gateway.requests")
-                    && l.contains("/api/v2/things")).findFirst().orElseThrow();
-            assertThat(line).contains("POST /api/v2/things?pageSize=25", "-> 201", "client demo", "\"name\"")
-                    .doesNotContain("s3cr3t").doesNotContain("hunter2");
-            assertThat(audit.events.stream().filter(e -> e.subject().equals(traceId))).hasSize(1);
+            String line = logs.lines().stream()
+                    .filter(l -> l.startsWith("io.cxbridge.gateway.requests") && l.contains("/api/v2/things"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(line)
+                    .contains("POST /api/v2/things?pageSize=25", "-> 201", "client demo", "\"name\"")
+                    .doesNotContain("s3cr3t")
+                    .doesNotContain("hunter2");
+            assertThat(audit.events.stream().filter(e -> e.subject().equals(traceId)))
+                    .hasSize(1);
         }
     }
 

@@ -25,12 +25,12 @@ public final class LogCapture extends Handler implements AutoCloseable {
     @Override
     public void publish(LogRecord record) {
         String message = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
-        lines.add(record.getLoggerName() + " " + message + (record.getThrown() == null ? "" : " " + record.getThrown()));
+        lines.add(
+                record.getLoggerName() + " " + message + (record.getThrown() == null ? "" : " " + record.getThrown()));
     }
 
     @Override
-    public void flush() {
-    }
+    public void flush() {}
 
     @Override
     public void close() {

@@ -20,9 +20,12 @@ class RequestIdsUnitTest {
     static void start() throws Exception {
         harness = StepHarness.start(router -> {
             router.route().handler(new RequestIds(registry));
-            router.get("/ids").handler(rc -> rc.response().end(rc.get(RequestContext.TRACE_ID) + " " + RequestContext.requestId(rc)));
+            router.get("/ids")
+                    .handler(rc ->
+                            rc.response().end(rc.get(RequestContext.TRACE_ID) + " " + RequestContext.requestId(rc)));
             // An answer written by someone who does not think of the request id still carries it.
-            router.get("/refused").handler(rc -> rc.response().setStatusCode(418).end());
+            router.get("/refused")
+                    .handler(rc -> rc.response().setStatusCode(418).end());
         });
     }
 
@@ -32,13 +35,14 @@ class RequestIdsUnitTest {
     }
 
     private static double replaced(String header) {
-        return registry.counter("cxbridge.gateway.trace.headers.replaced", "header", header).count();
+        return registry.counter("cxbridge.gateway.trace.headers.replaced", "header", header)
+                .count();
     }
 
     @Test
     void wellFormedIdsAreKept() throws Exception {
-        var answer = harness.send("GET", "/ids", "traceparent", "00-" + TRACE + "-00f067aa0ba902b7-01",
-                "X-Request-Id", "order-42");
+        var answer = harness.send(
+                "GET", "/ids", "traceparent", "00-" + TRACE + "-00f067aa0ba902b7-01", "X-Request-Id", "order-42");
         assertThat(answer.body()).isEqualTo(TRACE + " order-42");
         assertThat(answer.headers().firstValue("X-Request-Id")).hasValue("order-42");
     }
@@ -47,7 +51,8 @@ class RequestIdsUnitTest {
     void withoutARequestIdTheTraceIdIsIt() throws Exception {
         var answer = harness.send("GET", "/ids", "traceparent", "00-" + TRACE + "-00f067aa0ba902b7-01");
         assertThat(answer.body()).isEqualTo(TRACE + " " + TRACE);
-        assertThat(harness.send("GET", "/refused").headers().firstValue("X-Request-Id")).isPresent();
+        assertThat(harness.send("GET", "/refused").headers().firstValue("X-Request-Id"))
+                .isPresent();
     }
 
     @Test
@@ -65,6 +70,7 @@ class RequestIdsUnitTest {
 
     @Test
     void managementIsLeftAlone() throws Exception {
-        assertThat(harness.send("GET", "/q/health").headers().firstValue("X-Request-Id")).isEmpty();
+        assertThat(harness.send("GET", "/q/health").headers().firstValue("X-Request-Id"))
+                .isEmpty();
     }
 }

@@ -41,7 +41,8 @@ class AuthenticateUnitTest {
         public Uni<Optional<GatewayClient>> clientFor(String token) {
             return switch (token) {
                 case "cxbt_good" -> Uni.createFrom().item(clients.byKey("cxb_tiny_key"));
-                case "cxbt_down" -> Uni.createFrom().failure(new IllegalStateException("the token store does not answer"));
+                case "cxbt_down" ->
+                    Uni.createFrom().failure(new IllegalStateException("the token store does not answer"));
                 default -> Uni.createFrom().item(Optional.empty());
             };
         }
@@ -64,8 +65,11 @@ class AuthenticateUnitTest {
             router.route().handler(new Authenticate(clients, new FakeTokens(clients), new Refusals(registry)));
             router.route().handler(rc -> {
                 rc.request().resume();
-                rc.response().end("client=" + RequestContext.clientId(rc) + " exempt=" + Authenticate.exempt(rc)
-                        + " same=" + (Authenticate.client(rc) == null ? null : Authenticate.client(rc).id()));
+                rc.response()
+                        .end("client=" + RequestContext.clientId(rc) + " exempt=" + Authenticate.exempt(rc) + " same="
+                                + (Authenticate.client(rc) == null
+                                        ? null
+                                        : Authenticate.client(rc).id()));
             });
         });
     }
@@ -81,7 +85,8 @@ class AuthenticateUnitTest {
         assertThat(answer.statusCode()).isEqualTo(401);
         assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(answer.body()).contains("X-API-Key");
-        assertThat(registry.counter("cxbridge.gateway.refused", "status", "401").count()).isPositive();
+        assertThat(registry.counter("cxbridge.gateway.refused", "status", "401").count())
+                .isPositive();
     }
 
     @Test
@@ -95,13 +100,15 @@ class AuthenticateUnitTest {
     void aKnownKeyNamesTheClientEitherWay() throws Exception {
         assertThat(harness.send("GET", "/v1/x", "X-API-Key", "cxb_tiny_key").body())
                 .isEqualTo("client=tiny exempt=false same=tiny");
-        assertThat(harness.send("GET", "/v1/x", "Authorization", "bearer cxb_tiny_key").body())
+        assertThat(harness.send("GET", "/v1/x", "Authorization", "bearer cxb_tiny_key")
+                        .body())
                 .isEqualTo("client=tiny exempt=false same=tiny");
     }
 
     @Test
     void anAccessTokenStandsForItsClient() throws Exception {
-        assertThat(harness.sendBody("POST", "/v1/x", "{}", "Authorization", "Bearer cxbt_good").body())
+        assertThat(harness.sendBody("POST", "/v1/x", "{}", "Authorization", "Bearer cxbt_good")
+                        .body())
                 .isEqualTo("client=tiny exempt=false same=tiny");
     }
 
@@ -122,7 +129,8 @@ class AuthenticateUnitTest {
     @Test
     void managementAndTheTokenEndpointNeedNoKey() throws Exception {
         assertThat(harness.send("GET", "/q/health").body()).isEqualTo("client=null exempt=true same=null");
-        assertThat(harness.sendBody("POST", "/login/oauth/token", "grant_type=client_credentials").body())
+        assertThat(harness.sendBody("POST", "/login/oauth/token", "grant_type=client_credentials")
+                        .body())
                 .isEqualTo("client=null exempt=true same=null");
     }
 }

@@ -5,11 +5,11 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
+import io.cxbridge.gateway.routes.EchoBackendResource;
 import io.cxbridge.model.problem.Problem;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.sim.GenesysSimResource;
-import io.cxbridge.gateway.routes.EchoBackendResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -26,7 +26,10 @@ class ClientAuthenticationTest {
 
     @Test
     void noKeyIs401ProblemJson() {
-        given().contentType(ContentType.JSON).body(RUN).post("/v1/data-actions/failed-runs").then()
+        given().contentType(ContentType.JSON)
+                .body(RUN)
+                .post("/v1/data-actions/failed-runs")
+                .then()
                 .statusCode(401)
                 .contentType(Problem.MEDIA_TYPE)
                 .body("type", equalTo(Problem.UNAUTHORIZED))
@@ -36,14 +39,20 @@ class ClientAuthenticationTest {
 
     @Test
     void anUnknownKeyIs401() {
-        given().header("Authorization", "Bearer not-a-client").get("/v1/directories/x/entries").then()
-                .statusCode(401).body("detail", equalTo("the client key is not known"));
+        given().header("Authorization", "Bearer not-a-client")
+                .get("/v1/directories/x/entries")
+                .then()
+                .statusCode(401)
+                .body("detail", equalTo("the client key is not known"));
     }
 
     @Test
     void aRouteOutsideTheGrantIs403() {
-        given().header("X-API-Key", "cxb_readonly_key").contentType(ContentType.JSON).body(RUN)
-                .post("/v1/data-actions/failed-runs").then()
+        given().header("X-API-Key", "cxb_readonly_key")
+                .contentType(ContentType.JSON)
+                .body(RUN)
+                .post("/v1/data-actions/failed-runs")
+                .then()
                 .statusCode(403)
                 .contentType(Problem.MEDIA_TYPE)
                 .body("detail", containsString("'readonly' may not POST /v1/data-actions/failed-runs"));
@@ -51,7 +60,9 @@ class ClientAuthenticationTest {
 
     @Test
     void bearerAndApiKeyBothAuthenticateAndAnswersCarryRateLimitHeaders() {
-        given().header("Authorization", "Bearer cxb_demo_key").get("/v1/unknown").then()
+        given().header("Authorization", "Bearer cxb_demo_key")
+                .get("/v1/unknown")
+                .then()
                 .statusCode(404)
                 .header("RateLimit-Limit", "1200")
                 .header("RateLimit-Remaining", notNullValue())
@@ -62,12 +73,16 @@ class ClientAuthenticationTest {
     @Test
     void aClientOverItsLimitGets429WithRetryAfter() {
         for (int i = 3; i > 0; i--) {
-            given().header("X-API-Key", "cxb_tiny_key").get("/v1/unknown").then()
+            given().header("X-API-Key", "cxb_tiny_key")
+                    .get("/v1/unknown")
+                    .then()
                     .statusCode(404)
                     .header("RateLimit-Limit", "3")
                     .header("RateLimit-Remaining", String.valueOf(i - 1));
         }
-        given().header("X-API-Key", "cxb_tiny_key").get("/v1/unknown").then()
+        given().header("X-API-Key", "cxb_tiny_key")
+                .get("/v1/unknown")
+                .then()
                 .statusCode(429)
                 .contentType(Problem.MEDIA_TYPE)
                 .header("Retry-After", "20")

@@ -49,7 +49,9 @@ class ClientRateLimitUnitTest {
                 rc.request().body().onSuccess(b -> rc.response().end("read " + b.length()));
                 rc.request().resume(); // a streaming route resumes the body itself
             });
-            router.post("/read").handler(rc -> rc.request().body().onSuccess(b -> rc.response().end("read " + b.length())));
+            router.post("/read")
+                    .handler(rc ->
+                            rc.request().body().onSuccess(b -> rc.response().end("read " + b.length())));
         });
     }
 
@@ -69,7 +71,8 @@ class ClientRateLimitUnitTest {
         var over = harness.sendBody("POST", "/read", "hello");
         assertThat(over.statusCode()).isEqualTo(429);
         assertThat(over.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat(Long.parseLong(over.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 60L);
+        assertThat(Long.parseLong(over.headers().firstValue("Retry-After").orElseThrow()))
+                .isBetween(1L, 60L);
         assertThat(over.body()).contains("over its limit of 2");
         // Exempt requests take no token.
         assertThat(harness.send("GET", "/q/health", "X-Exempt", "1").body()).isEqualTo(StepHarness.PASSED);

@@ -60,12 +60,14 @@ class ClientRegistryTest {
         Files.writeString(keys, "clients: [{id: x, rateLimitPerMinute: 5, keys: [{key: plain}], routes: ['GET /a']}]");
         assertThatThrownBy(() -> new ClientRegistry(Optional.of(keys.toString()), false))
                 .hasMessageContaining("plain-text key");
-        assertThatThrownBy(() -> new ClientRegistry(Optional.of(dir.resolve("missing.yaml").toString()), false))
+        assertThatThrownBy(() -> new ClientRegistry(
+                        Optional.of(dir.resolve("missing.yaml").toString()), false))
                 .hasMessageContaining("missing.yaml");
     }
 
     @Test
     void noKeysFileMeansNoClients() {
-        assertThat(new ClientRegistry(Optional.empty(), false).byKey("anything")).isEmpty();
+        assertThat(new ClientRegistry(Optional.empty(), false).byKey("anything"))
+                .isEmpty();
     }
 }

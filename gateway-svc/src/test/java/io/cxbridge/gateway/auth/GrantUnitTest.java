@@ -15,9 +15,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The grant step: the client's grants decide, and the shared token's paths are refused whatever they say. */
 class GrantUnitTest {
 
-    private static final GatewayClient BROAD = new GatewayClient("broad", Set.of(), List.of(RouteGrant.parse("ANY /**")), 60);
-    private static final GatewayClient READER = new GatewayClient("reader", Set.of(),
-            List.of(RouteGrant.parse("GET /api/v2/**")), 60);
+    private static final GatewayClient BROAD =
+            new GatewayClient("broad", Set.of(), List.of(RouteGrant.parse("ANY /**")), 60);
+    private static final GatewayClient READER =
+            new GatewayClient("reader", Set.of(), List.of(RouteGrant.parse("GET /api/v2/**")), 60);
 
     private static final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private static StepHarness harness;
@@ -46,7 +47,9 @@ class GrantUnitTest {
 
     @Test
     void aGrantedRoutePasses() throws Exception {
-        assertThat(harness.send("GET", "/api/v2/users", "X-Test-Client", "reader").body()).isEqualTo(StepHarness.PASSED);
+        assertThat(harness.send("GET", "/api/v2/users", "X-Test-Client", "reader")
+                        .body())
+                .isEqualTo(StepHarness.PASSED);
     }
 
     @Test
@@ -58,8 +61,15 @@ class GrantUnitTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/api/v2/tokens/me", "/api/v2/tokens", "/api/v2/tokens/someUserId", "/genesys-api/tokens/me",
-            "/API/V2/Tokens/me", "/api/v2/tokens/me/"})
+    @ValueSource(
+            strings = {
+                "/api/v2/tokens/me",
+                "/api/v2/tokens",
+                "/api/v2/tokens/someUserId",
+                "/genesys-api/tokens/me",
+                "/API/V2/Tokens/me",
+                "/api/v2/tokens/me/"
+            })
     void theSharedTokensPathsAre403WhateverTheGrant(String path) throws Exception {
         for (String method : List.of("DELETE", "GET", "HEAD", "POST")) {
             var answer = harness.send(method, path, "X-Test-Client", "broad");
@@ -68,18 +78,21 @@ class GrantUnitTest {
                 assertThat(answer.body()).contains("shared Genesys token").contains("\"status\":403");
             }
         }
-        assertThat(registry.counter("cxbridge.gateway.refused", "status", "403").count()).isPositive();
+        assertThat(registry.counter("cxbridge.gateway.refused", "status", "403").count())
+                .isPositive();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"/api/v2/tokensets", "/api/v2/users/tokens/me", "/api/v2/oauth/clients"})
     void pathsThatOnlyLookAlikePass(String path) throws Exception {
-        assertThat(harness.send("DELETE", path, "X-Test-Client", "broad").body()).isEqualTo(StepHarness.PASSED);
+        assertThat(harness.send("DELETE", path, "X-Test-Client", "broad").body())
+                .isEqualTo(StepHarness.PASSED);
     }
 
     @Test
     void anExemptRequestPasses() throws Exception {
-        assertThat(harness.send("GET", "/q/health", "X-Test-Client", "exempt").body()).isEqualTo(StepHarness.PASSED);
+        assertThat(harness.send("GET", "/q/health", "X-Test-Client", "exempt").body())
+                .isEqualTo(StepHarness.PASSED);
     }
 
     @Test

@@ -46,26 +46,41 @@ class KeysFileTest {
                     routes: ["GET /api/v2/**"]
                 """;
         assertThatThrownBy(() -> KeysFile.parse(yaml, false))
-                .hasMessageContaining("leaky").hasMessageContaining("plain-text key").hasMessageNotContaining("hunter2");
+                .hasMessageContaining("leaky")
+                .hasMessageContaining("plain-text key")
+                .hasMessageNotContaining("hunter2");
         assertThat(KeysFile.parse(yaml, true).get(0).keyHashes()).containsExactly(KeysFile.sha256("hunter2"));
     }
 
     @Test
     void mistakesNameTheClientAndTheField() {
-        assertThatThrownBy(() -> KeysFile.parse("clients: [{id: a, rateLimitPerMinute: 0, keys: [{sha256: %s}], routes: ['GET /x']}]"
-                .formatted(DEMO_HASH), false)).hasMessageContaining("'a'").hasMessageContaining("rateLimitPerMinute");
-        assertThatThrownBy(() -> KeysFile.parse("clients: [{id: b, rateLimitPerMinute: 5, keys: [{sha256: abc}], routes: ['GET /x']}]", false))
-                .hasMessageContaining("'b'").hasMessageContaining("64 hex");
-        assertThatThrownBy(() -> KeysFile.parse("clients: [{id: c, rateLimitPerMinute: 5, keys: [{sha256: %s}], routes: ['FETCH /x']}]"
-                .formatted(DEMO_HASH), false)).hasMessageContaining("'c'").hasMessageContaining("FETCH");
-        assertThatThrownBy(() -> KeysFile.parse("clients: [{id: d, rateLimitPerMinute: 5, keys: [{sha256: %s}]}]"
-                .formatted(DEMO_HASH), false)).hasMessageContaining("'d'").hasMessageContaining("routes");
+        assertThatThrownBy(() -> KeysFile.parse(
+                        "clients: [{id: a, rateLimitPerMinute: 0, keys: [{sha256: %s}], routes: ['GET /x']}]"
+                                .formatted(DEMO_HASH),
+                        false))
+                .hasMessageContaining("'a'")
+                .hasMessageContaining("rateLimitPerMinute");
+        assertThatThrownBy(() -> KeysFile.parse(
+                        "clients: [{id: b, rateLimitPerMinute: 5, keys: [{sha256: abc}], routes: ['GET /x']}]", false))
+                .hasMessageContaining("'b'")
+                .hasMessageContaining("64 hex");
+        assertThatThrownBy(() -> KeysFile.parse(
+                        "clients: [{id: c, rateLimitPerMinute: 5, keys: [{sha256: %s}], routes: ['FETCH /x']}]"
+                                .formatted(DEMO_HASH),
+                        false))
+                .hasMessageContaining("'c'")
+                .hasMessageContaining("FETCH");
+        assertThatThrownBy(() -> KeysFile.parse(
+                        "clients: [{id: d, rateLimitPerMinute: 5, keys: [{sha256: %s}]}]".formatted(DEMO_HASH), false))
+                .hasMessageContaining("'d'")
+                .hasMessageContaining("routes");
         assertThatThrownBy(() -> KeysFile.parse("nobody: here", false)).hasMessageContaining("clients:");
         assertThatThrownBy(() -> KeysFile.parse("""
                 clients:
                   - {id: e, rateLimitPerMinute: 5, keys: [{sha256: %1$s}], routes: ['GET /x']}
                   - {id: f, rateLimitPerMinute: 5, keys: [{sha256: %1$s}], routes: ['GET /x']}
-                """.formatted(DEMO_HASH), false)).hasMessageContaining("share a key");
+                """.formatted(DEMO_HASH), false))
+                .hasMessageContaining("share a key");
     }
 
     @Test
@@ -80,6 +95,7 @@ class KeysFileTest {
         RouteGrant one = RouteGrant.parse("POST /v1/fulfillment/*");
         assertThat(one.allows("POST", "/v1/fulfillment/execute")).isTrue();
         assertThat(one.allows("POST", "/v1/fulfillment/jobs/1")).isFalse();
-        assertThat(RouteGrant.parse("ANY /v1/**").allows("DELETE", "/v1/directories/x/cache")).isTrue();
+        assertThat(RouteGrant.parse("ANY /v1/**").allows("DELETE", "/v1/directories/x/cache"))
+                .isTrue();
     }
 }

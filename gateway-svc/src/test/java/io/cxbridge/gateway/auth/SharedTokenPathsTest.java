@@ -39,16 +39,28 @@ class SharedTokenPathsTest {
         // A reset forgets the sim's tokens: one warm-up call lets the gateway fetch a new one first.
         demo().get("/api/v2/warmup").then().statusCode(200);
         long before = sim.stats().requestsTotal();
-        for (String path : List.of("/api/v2/tokens/me", "/api/v2/tokens", "/api/v2/tokens/some-user-id",
-                "/genesys-api/tokens/me", "/genesys/api/v2/tokens/me", "/api/v2/TOKENS/me")) {
-            demo().delete(path).then().statusCode(403)
+        for (String path : List.of(
+                "/api/v2/tokens/me",
+                "/api/v2/tokens",
+                "/api/v2/tokens/some-user-id",
+                "/genesys-api/tokens/me",
+                "/genesys/api/v2/tokens/me",
+                "/api/v2/TOKENS/me")) {
+            demo().delete(path)
+                    .then()
+                    .statusCode(403)
                     .contentType("application/problem+json")
                     .body(containsString("shared Genesys token"));
             demo().get(path).then().statusCode(403);
         }
-        given().header("X-API-Key", "cxb_readonly_key").get("/api/v2/tokens/me").then().statusCode(403);
+        given().header("X-API-Key", "cxb_readonly_key")
+                .get("/api/v2/tokens/me")
+                .then()
+                .statusCode(403);
         given().delete("/api/v2/tokens/me").then().statusCode(401);
-        assertThat(sim.stats().requestsTotal()).as("requests that reached Genesys").isEqualTo(before);
+        assertThat(sim.stats().requestsTotal())
+                .as("requests that reached Genesys")
+                .isEqualTo(before);
         // The gateway's own token still works: nothing was revoked.
         demo().get("/api/v2/warmup").then().statusCode(200);
     }

@@ -24,12 +24,27 @@ class GatewayChainUnitTest {
 
     @Test
     void theChainListsEveryStepInOrder() {
-        assertThat(GatewayChain.stepNames()).containsExactly("sdk-prefix", "request-id", "log-and-audit", "guard",
-                "authenticate", "grant", "client-rate-limit");
+        assertThat(GatewayChain.stepNames())
+                .containsExactly(
+                        "sdk-prefix",
+                        "request-id",
+                        "log-and-audit",
+                        "guard",
+                        "authenticate",
+                        "grant",
+                        "client-rate-limit");
         // The constructor takes the step handlers in the same order as their names.
         List<Class<?>> parameters = Arrays.asList(GatewayChain.class.getConstructors()[0].getParameterTypes());
-        assertThat(parameters.subList(0, 8)).containsExactly(GatewayErrors.class, ApiPrefixAlias.class, RequestIds.class,
-                AccessLog.class, PathGuard.class, Authenticate.class, Grant.class, ClientRateLimit.class);
+        assertThat(parameters.subList(0, 8))
+                .containsExactly(
+                        GatewayErrors.class,
+                        ApiPrefixAlias.class,
+                        RequestIds.class,
+                        AccessLog.class,
+                        PathGuard.class,
+                        Authenticate.class,
+                        Grant.class,
+                        ClientRateLimit.class);
     }
 
     @Test
@@ -62,7 +77,8 @@ class GatewayChainUnitTest {
             ran.clear();
             var refused = harness.send("GET", "/route", "X-Answer-At", "grant");
             assertThat(refused.statusCode()).isEqualTo(403);
-            assertThat(ran).containsExactly("sdk-prefix", "request-id", "log-and-audit", "guard", "authenticate", "grant");
+            assertThat(ran)
+                    .containsExactly("sdk-prefix", "request-id", "log-and-audit", "guard", "authenticate", "grant");
         }
     }
 }

@@ -58,15 +58,22 @@ class IdempotencyTest {
 
         assertThat(second.jsonPath().getString("id")).isEqualTo(first.jsonPath().getString("id"));
         assertThat(first.header("Idempotent-Replayed")).isNull();
-        assertThat(sim.stats().requests("POST", QUEUES)).as("one create at the sim").isEqualTo(1);
+        assertThat(sim.stats().requests("POST", QUEUES))
+                .as("one create at the sim")
+                .isEqualTo(1);
     }
 
     @Test
     void theSameKeyWithAnotherBodyIs422() {
         String key = UUID.randomUUID().toString();
         keyed(key).body("{\"name\":\"A\"}").post(QUEUES).then().statusCode(200);
-        keyed(key).body("{\"name\":\"B\"}").post(QUEUES).then()
-                .statusCode(422).contentType(Problem.MEDIA_TYPE).body("detail", containsString("different request"));
+        keyed(key)
+                .body("{\"name\":\"B\"}")
+                .post(QUEUES)
+                .then()
+                .statusCode(422)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("detail", containsString("different request"));
         assertThat(sim.stats().requests("POST", QUEUES)).isEqualTo(1);
     }
 
@@ -76,12 +83,23 @@ class IdempotencyTest {
         sim.fault(Map.of("method", "POST", "path", QUEUES, "latencyMs", 1500, "count", 1));
         CompletableFuture<Integer> first = CompletableFuture.supplyAsync(
                 () -> keyed(key).body("{\"name\":\"Slow\"}").post(QUEUES).statusCode());
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
                 .until(() -> sim.stats().requests("POST", QUEUES) + inFlightAtSim() > 0);
-        keyed(key).body("{\"name\":\"Slow\"}").post(QUEUES).then()
-                .statusCode(409).header("Retry-After", "1").body("type", equalTo(Problem.CONFLICT));
+        keyed(key)
+                .body("{\"name\":\"Slow\"}")
+                .post(QUEUES)
+                .then()
+                .statusCode(409)
+                .header("Retry-After", "1")
+                .body("type", equalTo(Problem.CONFLICT));
         assertThat(first.get()).isEqualTo(200);
-        keyed(key).body("{\"name\":\"Slow\"}").post(QUEUES).then().statusCode(200).header("Idempotent-Replayed", "true");
+        keyed(key)
+                .body("{\"name\":\"Slow\"}")
+                .post(QUEUES)
+                .then()
+                .statusCode(200)
+                .header("Idempotent-Replayed", "true");
     }
 
     @Test
@@ -89,7 +107,11 @@ class IdempotencyTest {
         String key = UUID.randomUUID().toString();
         sim.fault(Map.of("method", "POST", "path", QUEUES, "status", 503, "count", 1));
         keyed(key).body("{\"name\":\"Retry me\"}").post(QUEUES).then().statusCode(503);
-        keyed(key).body("{\"name\":\"Retry me\"}").post(QUEUES).then().statusCode(200)
+        keyed(key)
+                .body("{\"name\":\"Retry me\"}")
+                .post(QUEUES)
+                .then()
+                .statusCode(200)
                 .header("Idempotent-Replayed", (String) null);
         assertThat(sim.stats().requests("POST", QUEUES)).isEqualTo(2);
     }
@@ -99,9 +121,16 @@ class IdempotencyTest {
         RedisServer redis = RedisServer.shared();
         redis.stop();
         try {
-            keyed(UUID.randomUUID().toString()).body("{\"name\":\"Unprotected\"}").post(QUEUES).then()
-                    .statusCode(503).header("Retry-After", "5").contentType(Problem.MEDIA_TYPE);
-            assertThat(sim.stats().requests("POST", QUEUES)).as("the keyed write never ran").isZero();
+            keyed(UUID.randomUUID().toString())
+                    .body("{\"name\":\"Unprotected\"}")
+                    .post(QUEUES)
+                    .then()
+                    .statusCode(503)
+                    .header("Retry-After", "5")
+                    .contentType(Problem.MEDIA_TYPE);
+            assertThat(sim.stats().requests("POST", QUEUES))
+                    .as("the keyed write never ran")
+                    .isZero();
             demo().get(QUEUES).then().statusCode(200);
         } finally {
             redis.start();
@@ -110,7 +139,9 @@ class IdempotencyTest {
 
     /** The sim counts a request when its answer goes out; a request held by a latency fault is not counted yet. */
     private long inFlightAtSim() {
-        return sim.faults().findValues("hits").stream().mapToLong(n -> n.asLong()).sum();
+        return sim.faults().findValues("hits").stream()
+                .mapToLong(n -> n.asLong())
+                .sum();
     }
 
     @Test
@@ -119,14 +150,21 @@ class IdempotencyTest {
         String key = UUID.randomUUID().toString();
         keyed(key).body("{\"name\":\"Slow\"}").post(QUEUES).then().statusCode(504);
         // The upstream request was reset at the deadline (the sim records a dropped connection), not left running.
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
                 .until(() -> sim.stats().requests("POST", QUEUES, 0) == 1);
 
         for (int i = 0; i < 2; i++) {
-            keyed(key).body("{\"name\":\"Slow\"}").post(QUEUES).then().statusCode(409)
+            keyed(key)
+                    .body("{\"name\":\"Slow\"}")
+                    .post(QUEUES)
+                    .then()
+                    .statusCode(409)
                     .contentType(Problem.MEDIA_TYPE)
                     .body("type", equalTo("urn:cxbridge:problem:outcome-unknown"));
         }
-        assertThat(sim.stats().requests("POST", QUEUES)).as("exactly one POST reached the sim").isEqualTo(1);
+        assertThat(sim.stats().requests("POST", QUEUES))
+                .as("exactly one POST reached the sim")
+                .isEqualTo(1);
     }
 }

@@ -25,22 +25,39 @@ class KeyedWriteUnitTest {
 
     @Test
     void aBodyThatCannotBeHeldIs413AndABadKey400() {
-        assertThat(KeyedWrite.refusal("k", true, -1, 1024)).get().extracting(KeyedWrite.Refusal::status).isEqualTo(413);
-        assertThat(KeyedWrite.refusal("k", false, 1025, 1024)).get().extracting(KeyedWrite.Refusal::status).isEqualTo(413);
-        assertThat(KeyedWrite.refusal(" ", false, 10, 1024)).get().extracting(KeyedWrite.Refusal::status).isEqualTo(400);
-        assertThat(KeyedWrite.refusal("k".repeat(256), false, 10, 1024)).get()
-                .extracting(KeyedWrite.Refusal::detail).asString().contains("1 to 255");
+        assertThat(KeyedWrite.refusal("k", true, -1, 1024))
+                .get()
+                .extracting(KeyedWrite.Refusal::status)
+                .isEqualTo(413);
+        assertThat(KeyedWrite.refusal("k", false, 1025, 1024))
+                .get()
+                .extracting(KeyedWrite.Refusal::status)
+                .isEqualTo(413);
+        assertThat(KeyedWrite.refusal(" ", false, 10, 1024))
+                .get()
+                .extracting(KeyedWrite.Refusal::status)
+                .isEqualTo(400);
+        assertThat(KeyedWrite.refusal("k".repeat(256), false, 10, 1024))
+                .get()
+                .extracting(KeyedWrite.Refusal::detail)
+                .asString()
+                .contains("1 to 255");
         assertThat(KeyedWrite.refusal("k".repeat(255), false, 1024, 1024)).isEmpty();
     }
 
     @Test
     void whatTheClaimFindsDecidesTheAnswer() {
         assertThat(KeyedWrite.decide(Optional.empty(), FP)).isEqualTo(Decision.RUN);
-        assertThat(KeyedWrite.decide(Optional.of(IdempotencyRecord.inFlight("other")), FP)).isEqualTo(Decision.DIFFERENT_REQUEST);
-        assertThat(KeyedWrite.decide(Optional.of(IdempotencyRecord.inFlight(FP)), FP)).isEqualTo(Decision.IN_PROGRESS);
-        assertThat(KeyedWrite.decide(Optional.of(IdempotencyRecord.outcomeUnknown(FP)), FP)).isEqualTo(Decision.OUTCOME_UNKNOWN);
-        assertThat(KeyedWrite.decide(Optional.of(IdempotencyRecord.tooLarge(FP, 201)), FP)).isEqualTo(Decision.TOO_LARGE);
-        assertThat(KeyedWrite.decide(Optional.of(new IdempotencyRecord(IdempotencyRecord.DONE, FP, 201, Map.of(), "")), FP))
+        assertThat(KeyedWrite.decide(Optional.of(IdempotencyRecord.inFlight("other")), FP))
+                .isEqualTo(Decision.DIFFERENT_REQUEST);
+        assertThat(KeyedWrite.decide(Optional.of(IdempotencyRecord.inFlight(FP)), FP))
+                .isEqualTo(Decision.IN_PROGRESS);
+        assertThat(KeyedWrite.decide(Optional.of(IdempotencyRecord.outcomeUnknown(FP)), FP))
+                .isEqualTo(Decision.OUTCOME_UNKNOWN);
+        assertThat(KeyedWrite.decide(Optional.of(IdempotencyRecord.tooLarge(FP, 201)), FP))
+                .isEqualTo(Decision.TOO_LARGE);
+        assertThat(KeyedWrite.decide(
+                        Optional.of(new IdempotencyRecord(IdempotencyRecord.DONE, FP, 201, Map.of(), "")), FP))
                 .isEqualTo(Decision.REPLAY);
         // Another request under the key is 422 whatever state the first is in.
         assertThat(KeyedWrite.decide(Optional.of(IdempotencyRecord.outcomeUnknown("other")), FP))

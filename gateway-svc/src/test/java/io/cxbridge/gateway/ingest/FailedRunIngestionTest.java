@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.matchesPattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cloudevents.CloudEvent;
+import io.cxbridge.gateway.routes.EchoBackendResource;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.Topics;
 import io.cxbridge.model.audit.AuditEvent;
@@ -18,9 +19,8 @@ import io.cxbridge.model.problem.Problem;
 import io.cxbridge.testkit.KafkaBroker;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.RedisResource;
-import io.cxbridge.testkit.sim.GenesysSimResource;
-import io.cxbridge.gateway.routes.EchoBackendResource;
 import io.cxbridge.testkit.TopicReader;
+import io.cxbridge.testkit.sim.GenesysSimResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -48,21 +48,28 @@ class FailedRunIngestionTest {
     void aValidRunIsOnItsTopicKeyedByActionIdBeforeThe202() throws Exception {
         String originalRunId = "run-" + UUID.randomUUID();
         String requestId = demo().body("""
-                        {"actionId":"custom_-_3f2b","originalRunId":"%s","requestPayload":{"customerId":"c-1"}}"""
-                        .formatted(originalRunId))
-                .post(PATH).then()
+                        {"actionId":"custom_-_3f2b","originalRunId":"%s","requestPayload":{"customerId":"c-1"}}""".formatted(originalRunId))
+                .post(PATH)
+                .then()
                 .statusCode(202)
                 .body("requestId", matchesPattern("[0-9a-f-]{36}"))
-                .extract().path("requestId");
+                .extract()
+                .path("requestId");
 
-        ConsumerRecord<String, byte[]> record = TopicReader.await(KafkaBroker.shared().bootstrapServers(), Topics.FAILED_RUNS,
-                1, r -> new String(r.value()).contains(requestId), Duration.ofSeconds(10)).get(0);
+        ConsumerRecord<String, byte[]> record = TopicReader.await(
+                        KafkaBroker.shared().bootstrapServers(),
+                        Topics.FAILED_RUNS,
+                        1,
+                        r -> new String(r.value()).contains(requestId),
+                        Duration.ofSeconds(10))
+                .get(0);
         assertThat(record.key()).isEqualTo("custom_-_3f2b");
         JsonNode run = Json.mapper().readTree(record.value());
         assertThat(run.get("originalRunId").asText()).isEqualTo(originalRunId);
         assertThat(run.get("attempt").asInt()).isZero();
         assertThat(run.get("requestPayload").get("customerId").asText()).isEqualTo("c-1");
-        assertThat(Instant.parse(run.get("firstFailedAt").asText())).isBefore(Instant.now().plusSeconds(1));
+        assertThat(Instant.parse(run.get("firstFailedAt").asText()))
+                .isBefore(Instant.now().plusSeconds(1));
         assertThat(run.get("traceId").asText()).matches("[0-9a-f]{32}");
     }
 
@@ -70,8 +77,7 @@ class FailedRunIngestionTest {
     void aClientRequestIdIsKeptSoRetriesAreRecognisable() {
         String requestId = UUID.randomUUID().toString();
         demo().body("""
-                        {"requestId":"%s","actionId":"a-1","originalRunId":"r","requestPayload":{}}""".formatted(requestId))
-                .post(PATH).then().statusCode(202).body("requestId", equalTo(requestId));
+                        {"requestId":"%s","actionId":"a-1","originalRunId":"r","requestPayload":{}}""".formatted(requestId)).post(PATH).then().statusCode(202).body("requestId", equalTo(requestId));
     }
 
     @Test
@@ -79,7 +85,8 @@ class FailedRunIngestionTest {
         String marker = "bad-" + UUID.randomUUID();
         demo().body("""
                         {"actionId":"../../sim/stats","requestPayload":["not","an","object"],"traceId":"%s"}""".formatted(marker))
-                .post(PATH).then()
+                .post(PATH)
+                .then()
                 .statusCode(400)
                 .contentType(Problem.MEDIA_TYPE)
                 .body("type", equalTo(Problem.VALIDATION))
@@ -87,29 +94,45 @@ class FailedRunIngestionTest {
         demo().body("{not json").post(PATH).then().statusCode(400).contentType(Problem.MEDIA_TYPE);
         demo().body("[1,2]").post(PATH).then().statusCode(400).body("violations[0].field", equalTo("body"));
         demo().body("{\"actionId\":\"a\",\"originalRunId\":\"r\",\"requestPayload\":{},\"attempt\":\"many\"}")
-                .post(PATH).then().statusCode(400).body("detail", containsString("wrong type"));
+                .post(PATH)
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("wrong type"));
 
-        assertThat(TopicReader.readAll(KafkaBroker.shared().bootstrapServers(), Topics.FAILED_RUNS, Duration.ofSeconds(10)))
+        assertThat(TopicReader.readAll(
+                        KafkaBroker.shared().bootstrapServers(), Topics.FAILED_RUNS, Duration.ofSeconds(10)))
                 .noneMatch(r -> new String(r.value()).contains(marker));
     }
 
     @Test
     void everyRequestYieldsOneAuditEventWithTheClientsTraceId() {
-        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736".replace("4bf9", Integer.toHexString(0x1000 + (int) (Math.random() * 0xefff)));
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736"
+                .replace("4bf9", Integer.toHexString(0x1000 + (int) (Math.random() * 0xefff)));
         demo().header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
                 .body("{\"actionId\":\"a-2\",\"originalRunId\":\"r\",\"requestPayload\":{}}")
-                .post(PATH).then().statusCode(202);
+                .post(PATH)
+                .then()
+                .statusCode(202);
 
-        ConsumerRecord<String, byte[]> record = TopicReader.await(KafkaBroker.shared().bootstrapServers(), Topics.AUDIT, 1,
-                TopicReader.header(AuditEvent.H_TRACEID, traceId), Duration.ofSeconds(10)).get(0);
+        ConsumerRecord<String, byte[]> record = TopicReader.await(
+                        KafkaBroker.shared().bootstrapServers(),
+                        Topics.AUDIT,
+                        1,
+                        TopicReader.header(AuditEvent.H_TRACEID, traceId),
+                        Duration.ofSeconds(10))
+                .get(0);
         CloudEvent event = TopicReader.cloudEvent(record);
         assertThat(event.getType()).isEqualTo(AuditTypes.GATEWAY_REQUEST);
         assertThat(event.getSource().toString()).isEqualTo("/cxbridge/gateway-svc");
-        assertThat(new String(event.getData().toBytes())).contains("\"clientId\":\"demo\"")
-                .contains("\"method\":\"POST\"").contains("\"path\":\"" + PATH + "\"").contains("\"status\":202")
+        assertThat(new String(event.getData().toBytes()))
+                .contains("\"clientId\":\"demo\"")
+                .contains("\"method\":\"POST\"")
+                .contains("\"path\":\"" + PATH + "\"")
+                .contains("\"status\":202")
                 .doesNotContain("cxb_demo_key");
         assertThat(TopicReader.readAll(KafkaBroker.shared().bootstrapServers(), Topics.AUDIT, Duration.ofSeconds(10)))
-                .filteredOn(TopicReader.header(AuditEvent.H_TRACEID, traceId)::test).hasSize(1);
+                .filteredOn(TopicReader.header(AuditEvent.H_TRACEID, traceId)::test)
+                .hasSize(1);
     }
 
     @Test
@@ -119,7 +142,9 @@ class FailedRunIngestionTest {
         broker.stop();
         try {
             long start = System.nanoTime();
-            demo().body(body).post(PATH).then()
+            demo().body(body)
+                    .post(PATH)
+                    .then()
                     .statusCode(503)
                     .contentType(Problem.MEDIA_TYPE)
                     .header("Retry-After", "5")
@@ -128,6 +153,7 @@ class FailedRunIngestionTest {
         } finally {
             broker.start();
         }
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> demo().body(body).post(PATH).then().statusCode(202));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> demo().body(body).post(PATH).then().statusCode(202));
     }
 }

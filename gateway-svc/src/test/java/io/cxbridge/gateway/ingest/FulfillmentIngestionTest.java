@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.matchesPattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cxbridge.gateway.routes.EchoBackendResource;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.Topics;
 import io.cxbridge.model.crypto.TokenCipher;
@@ -17,7 +18,6 @@ import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.TopicReader;
 import io.cxbridge.testkit.sim.GenesysSim;
 import io.cxbridge.testkit.sim.GenesysSimResource;
-import io.cxbridge.gateway.routes.EchoBackendResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -56,23 +56,29 @@ class FulfillmentIngestionTest {
         String token = "clear-token-" + UUID.randomUUID();
         Instant before = Instant.now();
         String jobId = demo().body("""
-                        {"fulfillmentUrl":"%s","fulfillmentToken":"%s","data":{"orderId":"o-1"}}"""
-                        .formatted(callbackUrl(fulfillmentId), token))
-                .post(PATH).then()
+                        {"fulfillmentUrl":"%s","fulfillmentToken":"%s","data":{"orderId":"o-1"}}""".formatted(callbackUrl(fulfillmentId), token))
+                .post(PATH)
+                .then()
                 .statusCode(202)
                 .body("status", equalTo("accepted"))
                 .body("fulfillmentId", equalTo(fulfillmentId))
                 .body("jobId", matchesPattern("[0-9a-f-]{36}"))
-                .extract().path("jobId");
+                .extract()
+                .path("jobId");
 
-        ConsumerRecord<String, byte[]> record = TopicReader.await(KafkaBroker.shared().bootstrapServers(),
-                Topics.FULFILLMENT_JOBS, 1, r -> new String(r.value(), StandardCharsets.UTF_8).contains(jobId),
-                Duration.ofSeconds(10)).get(0);
+        ConsumerRecord<String, byte[]> record = TopicReader.await(
+                        KafkaBroker.shared().bootstrapServers(),
+                        Topics.FULFILLMENT_JOBS,
+                        1,
+                        r -> new String(r.value(), StandardCharsets.UTF_8).contains(jobId),
+                        Duration.ofSeconds(10))
+                .get(0);
         String value = new String(record.value(), StandardCharsets.UTF_8);
         assertThat(record.key()).isEqualTo(fulfillmentId);
         assertThat(value).as("the token is not readable in the record").doesNotContain(token);
         JsonNode job = Json.mapper().readTree(value);
-        assertThat(cipher.decrypt(job.get("fulfillmentToken").asText(), fulfillmentId)).isEqualTo(token);
+        assertThat(cipher.decrypt(job.get("fulfillmentToken").asText(), fulfillmentId))
+                .isEqualTo(token);
         assertThat(job.get("data").get("orderId").asText()).isEqualTo("o-1");
         Instant deadline = Instant.parse(job.get("deadline").asText());
         assertThat(deadline).isBetween(before.plusSeconds(59), Instant.now().plusSeconds(61));
@@ -82,32 +88,43 @@ class FulfillmentIngestionTest {
     void aRefusedUrlIs400NamingFulfillmentUrl() {
         demo().body("""
                         {"fulfillmentUrl":"https://evil.example/api/v2/dataactions/fulfillments/x","fulfillmentToken":"t","data":{}}""")
-                .post(PATH).then()
+                .post(PATH)
+                .then()
                 .statusCode(400)
                 .contentType(Problem.MEDIA_TYPE)
                 .body("violations[0].field", equalTo("fulfillmentUrl"))
                 .body("violations[0].message", equalTo("host evil.example is not an allowed Genesys host"));
         demo().body("""
-                        {"fulfillmentUrl":"http://127.0.0.1:1/api/v2/x","fulfillmentToken":"t"}""")
-                .post(PATH).then().statusCode(400).body("violations[0].field", equalTo("fulfillmentUrl"));
+                        {"fulfillmentUrl":"http://127.0.0.1:1/api/v2/x","fulfillmentToken":"t"}""").post(PATH).then().statusCode(400).body("violations[0].field", equalTo("fulfillmentUrl"));
     }
 
     @Test
     void aUrlWhosePathIsNotTheCallbackPathOrThatNamesCarrierGradeNatIs400AndNothingIsSent() {
         String sim = GenesysSim.shared().baseUrl();
         long before = GenesysSim.shared().control().stats().requestsTotal();
-        for (String url : java.util.List.of(sim + "/sim/reset", sim + "/api/v2/users",
-                sim + "/api/v2/dataactions/fulfillments/../../users", sim + "/api/v2/dataactions/fulfillments/a/b",
-                sim + "/api/v2/dataactions/fulfillments/a?x=1", "https://100.64.0.1/api/v2/dataactions/fulfillments/a",
+        for (String url : java.util.List.of(
+                sim + "/sim/reset",
+                sim + "/api/v2/users",
+                sim + "/api/v2/dataactions/fulfillments/../../users",
+                sim + "/api/v2/dataactions/fulfillments/a/b",
+                sim + "/api/v2/dataactions/fulfillments/a?x=1",
+                "https://100.64.0.1/api/v2/dataactions/fulfillments/a",
                 "https://api.mypurecloud.com:8443/api/v2/dataactions/fulfillments/a")) {
-            demo().body(Json.mapper().createObjectNode().put("fulfillmentUrl", url).put("fulfillmentToken", "t")
-                            .put("fulfillmentId", "ff-x").toString())
-                    .post(PATH).then()
+            demo().body(Json.mapper()
+                            .createObjectNode()
+                            .put("fulfillmentUrl", url)
+                            .put("fulfillmentToken", "t")
+                            .put("fulfillmentId", "ff-x")
+                            .toString())
+                    .post(PATH)
+                    .then()
                     .statusCode(400)
                     .contentType(Problem.MEDIA_TYPE)
                     .body("violations[0].field", equalTo("fulfillmentUrl"));
         }
-        assertThat(GenesysSim.shared().control().stats().requestsTotal()).as("no request was made").isEqualTo(before);
+        assertThat(GenesysSim.shared().control().stats().requestsTotal())
+                .as("no request was made")
+                .isEqualTo(before);
     }
 
     @Test
@@ -116,22 +133,40 @@ class FulfillmentIngestionTest {
         String multibyte = "\u00e9".repeat(TokenCipher.MAX_TOKEN_BYTES / 2); // 8192 bytes in UTF-8
         for (String token : java.util.List.of(ascii, multibyte)) {
             String fulfillmentId = "ff-" + UUID.randomUUID();
-            String jobId = demo().body(Json.mapper().createObjectNode().put("fulfillmentUrl", callbackUrl(fulfillmentId))
-                            .put("fulfillmentToken", token).toString())
-                    .post(PATH).then().statusCode(202).extract().path("jobId");
-            ConsumerRecord<String, byte[]> record = TopicReader.await(KafkaBroker.shared().bootstrapServers(),
-                    Topics.FULFILLMENT_JOBS, 1, r -> new String(r.value(), StandardCharsets.UTF_8).contains(jobId),
-                    Duration.ofSeconds(10)).get(0);
-            io.cxbridge.model.event.FulfillmentJob job = Json.mapper().readValue(record.value(),
-                    io.cxbridge.model.event.FulfillmentJob.class);
+            String jobId = demo().body(Json.mapper()
+                            .createObjectNode()
+                            .put("fulfillmentUrl", callbackUrl(fulfillmentId))
+                            .put("fulfillmentToken", token)
+                            .toString())
+                    .post(PATH)
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .path("jobId");
+            ConsumerRecord<String, byte[]> record = TopicReader.await(
+                            KafkaBroker.shared().bootstrapServers(),
+                            Topics.FULFILLMENT_JOBS,
+                            1,
+                            r -> new String(r.value(), StandardCharsets.UTF_8).contains(jobId),
+                            Duration.ofSeconds(10))
+                    .get(0);
+            io.cxbridge.model.event.FulfillmentJob job =
+                    Json.mapper().readValue(record.value(), io.cxbridge.model.event.FulfillmentJob.class);
             assertThat(io.cxbridge.model.validation.Violations.of(validator, job))
-                    .as("what fulfillment-svc validates the job against").isEmpty();
+                    .as("what fulfillment-svc validates the job against")
+                    .isEmpty();
             assertThat(cipher.decrypt(job.fulfillmentToken(), fulfillmentId)).isEqualTo(token);
         }
         for (String token : java.util.List.of(ascii + "t", multibyte + "\u00e9", multibyte + "t")) {
-            demo().body(Json.mapper().createObjectNode().put("fulfillmentUrl", callbackUrl("ff-big"))
-                            .put("fulfillmentToken", token).toString())
-                    .post(PATH).then().statusCode(400).body("violations[0].field", equalTo("fulfillmentToken"));
+            demo().body(Json.mapper()
+                            .createObjectNode()
+                            .put("fulfillmentUrl", callbackUrl("ff-big"))
+                            .put("fulfillmentToken", token)
+                            .toString())
+                    .post(PATH)
+                    .then()
+                    .statusCode(400)
+                    .body("violations[0].field", equalTo("fulfillmentToken"));
         }
     }
 
@@ -140,17 +175,22 @@ class FulfillmentIngestionTest {
 
     @Test
     void missingFieldsAndAPastDeadlineAreListedTogether() {
-        demo().body("{\"data\":{}}").post(PATH).then()
+        demo().body("{\"data\":{}}")
+                .post(PATH)
+                .then()
                 .statusCode(400)
                 .body("violations.field", hasItems("fulfillmentUrl", "fulfillmentToken"));
         demo().body("""
-                        {"fulfillmentUrl":"%s","fulfillmentToken":"t","deadline":"2001-01-01T00:00:00Z"}"""
-                        .formatted(callbackUrl("ff-late")))
-                .post(PATH).then()
+                        {"fulfillmentUrl":"%s","fulfillmentToken":"t","deadline":"2001-01-01T00:00:00Z"}""".formatted(callbackUrl("ff-late")))
+                .post(PATH)
+                .then()
                 .statusCode(400)
                 .body("violations[0].field", equalTo("deadline"));
-        demo().body("{\"fulfillmentUrl\":\"x\",\"fulfillmentToken\":\"t\",\"deadline\":\"tomorrow\"}").post(PATH).then()
-                .statusCode(400).body("detail", org.hamcrest.Matchers.containsString("ISO-8601"));
+        demo().body("{\"fulfillmentUrl\":\"x\",\"fulfillmentToken\":\"t\",\"deadline\":\"tomorrow\"}")
+                .post(PATH)
+                .then()
+                .statusCode(400)
+                .body("detail", org.hamcrest.Matchers.containsString("ISO-8601"));
     }
 
     @Test
@@ -158,10 +198,14 @@ class FulfillmentIngestionTest {
         String token = "log-probe-" + UUID.randomUUID();
         demo().body("""
                         {"fulfillmentUrl":"%s","fulfillmentToken":"%s"}""".formatted(callbackUrl("ff-log"), token))
-                .post(PATH).then().statusCode(202);
+                .post(PATH)
+                .then()
+                .statusCode(202);
         demo().body("""
                         {"fulfillmentUrl":"https://evil.example/x","fulfillmentToken":"%s"}""".formatted(token))
-                .post(PATH).then().statusCode(400)
+                .post(PATH)
+                .then()
+                .statusCode(400)
                 .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(token)));
     }
 }

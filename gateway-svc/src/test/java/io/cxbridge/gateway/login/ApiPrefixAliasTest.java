@@ -14,7 +14,8 @@ class ApiPrefixAliasTest {
         assertThat(ApiPrefixAlias.target("/genesys/api/v2?x=1", "/genesys")).contains("/api/v2?x=1");
         assertThat(ApiPrefixAlias.target("/genesys/api/v2x/queues", "/genesys")).isEmpty();
         assertThat(ApiPrefixAlias.target("/genesys/v1/retention", "/genesys")).isEmpty();
-        assertThat(ApiPrefixAlias.target("/genesys-api/routing/queues", "/genesys")).isEmpty();
+        assertThat(ApiPrefixAlias.target("/genesys-api/routing/queues", "/genesys"))
+                .isEmpty();
         assertThat(ApiPrefixAlias.target("/api/v2/routing/queues", "/genesys")).isEmpty();
         // what follows is checked by the path guard like any path
         assertThat(ApiPrefixAlias.target("/genesys/api/v2/../x", "/genesys")).contains("/api/v2/../x");

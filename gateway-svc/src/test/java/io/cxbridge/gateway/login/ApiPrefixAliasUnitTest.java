@@ -44,7 +44,8 @@ class ApiPrefixAliasUnitTest {
 
     @Test
     void theSdkPrefixIsRerouted() throws Exception {
-        assertThat(harness.send("GET", "/genesys/api/v2/users?pageSize=1").body()).isEqualTo("/api/v2/users?pageSize=1");
+        assertThat(harness.send("GET", "/genesys/api/v2/users?pageSize=1").body())
+                .isEqualTo("/api/v2/users?pageSize=1");
         assertThat(harness.send("GET", "/genesys/api/v2").body()).isEqualTo("/api/v2");
     }
 

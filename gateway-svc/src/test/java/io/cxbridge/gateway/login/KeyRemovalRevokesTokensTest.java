@@ -33,6 +33,7 @@ class KeyRemovalRevokesTokensTest {
 
     /** One fixed path: the profile and the test class are loaded by different class loaders. */
     private static final Path KEYS = Path.of(System.getProperty("java.io.tmpdir"), "key-removal-test-keys.yaml");
+
     private static final String QUEUES = "/api/v2/routing/queues";
 
     /** A filesystem keys file, re-read every second. */
@@ -44,8 +45,8 @@ class KeyRemovalRevokesTokensTest {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return Map.of("cxbridge.gateway.auth.keys-file", KEYS.toString(),
-                    "cxbridge.gateway.auth.reload-interval", "1s");
+            return Map.of(
+                    "cxbridge.gateway.auth.keys-file", KEYS.toString(), "cxbridge.gateway.auth.reload-interval", "1s");
         }
     }
 
@@ -57,9 +58,14 @@ class KeyRemovalRevokesTokensTest {
 
         write(clients("team-new-key"));
 
-        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                given().header("Authorization", "Bearer " + old).get(QUEUES).then()
-                        .statusCode(401).body("code", equalTo("bad.credentials")));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> given().header("Authorization", "Bearer " + old)
+                        .get(QUEUES)
+                        .then()
+                        .statusCode(401)
+                        .body("code", equalTo("bad.credentials")));
         given().header("Authorization", "Bearer " + kept).get(QUEUES).then().statusCode(200);
     }
 

@@ -53,8 +53,13 @@ class TokenLoginTest {
     }
 
     static String login(String id, String key) {
-        return form().header("Authorization", basic(id, key)).formParam("grant_type", "client_credentials")
-                .post(TOKEN_PATH).then().statusCode(200).extract().path("access_token");
+        return form().header("Authorization", basic(id, key))
+                .formParam("grant_type", "client_credentials")
+                .post(TOKEN_PATH)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("access_token");
     }
 
     @Test
@@ -63,21 +68,34 @@ class TokenLoginTest {
         given().header("X-API-Key", "cxb_demo_key").get(QUEUES).then().statusCode(200);
         long refusedBySim = refusedBySim();
         String token = form().header("Authorization", basic("demo", "cxb_demo_key"))
-                .formParam("grant_type", "client_credentials").post(TOKEN_PATH).then()
+                .formParam("grant_type", "client_credentials")
+                .post(TOKEN_PATH)
+                .then()
                 .statusCode(200)
                 .contentType(ContentType.JSON)
                 .header("Cache-Control", "no-store")
                 .body("token_type", equalTo("bearer"))
                 .body("expires_in", equalTo(86400))
                 .body("access_token", startsWith(AccessTokens.PREFIX))
-                .extract().path("access_token");
+                .extract()
+                .path("access_token");
 
-        given().header("Authorization", "Bearer " + token).get(QUEUES).then()
-                .statusCode(200).header("RateLimit-Limit", "1200");
-        given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON).body("{\"name\":\"Via token\"}")
-                .post(QUEUES).then().statusCode(200);
+        given().header("Authorization", "Bearer " + token)
+                .get(QUEUES)
+                .then()
+                .statusCode(200)
+                .header("RateLimit-Limit", "1200");
+        given().header("Authorization", "Bearer " + token)
+                .contentType(ContentType.JSON)
+                .body("{\"name\":\"Via token\"}")
+                .post(QUEUES)
+                .then()
+                .statusCode(200);
         // The configured API prefix (an SDK's path_params_api) is one more alias.
-        given().header("Authorization", "Bearer " + token).get("/genesys" + QUEUES).then().statusCode(200);
+        given().header("Authorization", "Bearer " + token)
+                .get("/genesys" + QUEUES)
+                .then()
+                .statusCode(200);
 
         // The sim rejects any bearer it did not issue: every call reaching it with 200 means it saw only its own token.
         assertThat(sim.stats().requests("GET", QUEUES, 200)).isEqualTo(3);
@@ -86,48 +104,83 @@ class TokenLoginTest {
     }
 
     private long refusedBySim() {
-        return sim.stats().requests().stream().filter(r -> r.status() == 401).mapToLong(r -> r.count()).sum();
+        return sim.stats().requests().stream()
+                .filter(r -> r.status() == 401)
+                .mapToLong(r -> r.count())
+                .sum();
     }
 
     @Test
     void theCredentialsMayAlsoComeAsFormFields() {
-        form().formParam("grant_type", "client_credentials").formParam("client_id", "readonly")
-                .formParam("client_secret", "cxb_readonly_key").post(TOKEN_PATH).then()
-                .statusCode(200).body("token_type", equalTo("bearer"));
-        form().header("Authorization", basic("demo", "cxb_demo_key")).formParam("grant_type", "client_credentials")
-                .formParam("client_id", "demo").post(TOKEN_PATH).then()
-                .statusCode(400).body("error", equalTo("invalid_request"));
+        form().formParam("grant_type", "client_credentials")
+                .formParam("client_id", "readonly")
+                .formParam("client_secret", "cxb_readonly_key")
+                .post(TOKEN_PATH)
+                .then()
+                .statusCode(200)
+                .body("token_type", equalTo("bearer"));
+        form().header("Authorization", basic("demo", "cxb_demo_key"))
+                .formParam("grant_type", "client_credentials")
+                .formParam("client_id", "demo")
+                .post(TOKEN_PATH)
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"));
     }
 
     @Test
     void aWrongSecretOrAnotherClientsKeyIsInvalidClient() {
-        form().header("Authorization", basic("demo", "wrong")).formParam("grant_type", "client_credentials")
-                .post(TOKEN_PATH).then()
-                .statusCode(401).contentType(ContentType.JSON)
+        form().header("Authorization", basic("demo", "wrong"))
+                .formParam("grant_type", "client_credentials")
+                .post(TOKEN_PATH)
+                .then()
+                .statusCode(401)
+                .contentType(ContentType.JSON)
                 .header("WWW-Authenticate", startsWith("Basic"))
                 .body("error", equalTo("invalid_client"))
                 .body("error_description", notNullValue());
-        form().header("Authorization", basic("demo", "cxb_readonly_key")).formParam("grant_type", "client_credentials")
-                .post(TOKEN_PATH).then().statusCode(401).body("error", equalTo("invalid_client"));
-        form().formParam("grant_type", "client_credentials").post(TOKEN_PATH).then()
-                .statusCode(401).body("error", equalTo("invalid_client"));
+        form().header("Authorization", basic("demo", "cxb_readonly_key"))
+                .formParam("grant_type", "client_credentials")
+                .post(TOKEN_PATH)
+                .then()
+                .statusCode(401)
+                .body("error", equalTo("invalid_client"));
+        form().formParam("grant_type", "client_credentials")
+                .post(TOKEN_PATH)
+                .then()
+                .statusCode(401)
+                .body("error", equalTo("invalid_client"));
         assertThat(sim.stats().requestsTotal()).as("nothing reached Genesys").isZero();
     }
 
     @Test
     void anotherGrantIsUnsupportedAndAMissingOneInvalid() {
-        form().header("Authorization", basic("demo", "cxb_demo_key")).formParam("grant_type", "password")
-                .formParam("username", "u").formParam("password", "p").post(TOKEN_PATH).then()
-                .statusCode(400).body("error", equalTo("unsupported_grant_type"));
-        form().header("Authorization", basic("demo", "cxb_demo_key")).formParam("scope", "x").post(TOKEN_PATH).then()
-                .statusCode(400).body("error", equalTo("invalid_request"));
+        form().header("Authorization", basic("demo", "cxb_demo_key"))
+                .formParam("grant_type", "password")
+                .formParam("username", "u")
+                .formParam("password", "p")
+                .post(TOKEN_PATH)
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("unsupported_grant_type"));
+        form().header("Authorization", basic("demo", "cxb_demo_key"))
+                .formParam("scope", "x")
+                .post(TOKEN_PATH)
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"));
     }
 
     @Test
     void aTokenHasItsClientsGrants() {
         String token = login("readonly", "cxb_readonly_key");
-        given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON).body("{\"name\":\"No\"}")
-                .post(QUEUES).then().statusCode(403).contentType(Problem.MEDIA_TYPE);
+        given().header("Authorization", "Bearer " + token)
+                .contentType(ContentType.JSON)
+                .body("{\"name\":\"No\"}")
+                .post(QUEUES)
+                .then()
+                .statusCode(403)
+                .contentType(Problem.MEDIA_TYPE);
         given().header("Authorization", "Bearer " + token).get(QUEUES).then().statusCode(200);
         assertThat(sim.stats().requests("POST", QUEUES)).isZero();
     }
@@ -135,12 +188,21 @@ class TokenLoginTest {
     @Test
     void anExpiredTokenGetsThePlatforms401AndLoggingInAgainWorks() {
         String token = form().header("Authorization", basic("shortlived", "cxb_short_key"))
-                .formParam("grant_type", "client_credentials").post(TOKEN_PATH).then()
-                .statusCode(200).body("expires_in", equalTo(1)).extract().path("access_token");
+                .formParam("grant_type", "client_credentials")
+                .post(TOKEN_PATH)
+                .then()
+                .statusCode(200)
+                .body("expires_in", equalTo(1))
+                .extract()
+                .path("access_token");
         given().header("Authorization", "Bearer " + token).get(QUEUES).then().statusCode(200);
 
-        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                given().header("Authorization", "Bearer " + token).get(QUEUES).then()
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> given().header("Authorization", "Bearer " + token)
+                        .get(QUEUES)
+                        .then()
                         .statusCode(401)
                         .contentType(ContentType.JSON)
                         .body("status", equalTo(401))
@@ -155,17 +217,29 @@ class TokenLoginTest {
 
     @Test
     void anUnknownTokenIs401AndARevokedOneToo() {
-        given().header("Authorization", "Bearer " + AccessTokens.PREFIX + "not-issued").get(QUEUES).then()
-                .statusCode(401).body("code", equalTo("bad.credentials"));
+        given().header("Authorization", "Bearer " + AccessTokens.PREFIX + "not-issued")
+                .get(QUEUES)
+                .then()
+                .statusCode(401)
+                .body("code", equalTo("bad.credentials"));
 
         String token = login("demo", "cxb_demo_key");
         given().header("Authorization", "Bearer " + token).get(QUEUES).then().statusCode(200);
-        given().header("Authorization", "Bearer " + token).delete(TOKEN_PATH).then().statusCode(204);
-        given().header("Authorization", "Bearer " + token).get(QUEUES).then().statusCode(401)
+        given().header("Authorization", "Bearer " + token)
+                .delete(TOKEN_PATH)
+                .then()
+                .statusCode(204);
+        given().header("Authorization", "Bearer " + token)
+                .get(QUEUES)
+                .then()
+                .statusCode(401)
                 .body("code", equalTo("bad.credentials"));
         // A key cannot be revoked here (it lives in the keys file).
-        given().header("Authorization", "Bearer cxb_demo_key").delete(TOKEN_PATH).then()
-                .statusCode(400).body("error", equalTo("invalid_request"));
+        given().header("Authorization", "Bearer cxb_demo_key")
+                .delete(TOKEN_PATH)
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"));
         given().header("X-API-Key", "cxb_demo_key").get(QUEUES).then().statusCode(200);
     }
 
@@ -175,20 +249,35 @@ class TokenLoginTest {
         RedisServer redis = RedisServer.shared();
         redis.stop();
         try {
-            form().header("Authorization", basic("demo", "cxb_demo_key")).formParam("grant_type", "client_credentials")
-                    .post(TOKEN_PATH).then()
-                    .statusCode(503).header("Retry-After", "5").body("error", equalTo("temporarily_unavailable"));
-            given().header("Authorization", "Bearer " + token).get(QUEUES).then()
-                    .statusCode(503).contentType(Problem.MEDIA_TYPE);
-            assertThat(sim.stats().requests("GET", QUEUES)).as("an unchecked token never reaches Genesys").isZero();
+            form().header("Authorization", basic("demo", "cxb_demo_key"))
+                    .formParam("grant_type", "client_credentials")
+                    .post(TOKEN_PATH)
+                    .then()
+                    .statusCode(503)
+                    .header("Retry-After", "5")
+                    .body("error", equalTo("temporarily_unavailable"));
+            given().header("Authorization", "Bearer " + token)
+                    .get(QUEUES)
+                    .then()
+                    .statusCode(503)
+                    .contentType(Problem.MEDIA_TYPE);
+            assertThat(sim.stats().requests("GET", QUEUES))
+                    .as("an unchecked token never reaches Genesys")
+                    .isZero();
         } finally {
             redis.wipe(); // it comes back empty (it runs with AOF, so a plain restart would keep the token)
             redis.start();
         }
         // This Redis came back empty: the token is gone with it (401, so an SDK logs in again), and a login works.
-        given().header("Authorization", "Bearer " + token).get(QUEUES).then().statusCode(401)
+        given().header("Authorization", "Bearer " + token)
+                .get(QUEUES)
+                .then()
+                .statusCode(401)
                 .body("code", equalTo("bad.credentials"));
-        given().header("Authorization", "Bearer " + login("demo", "cxb_demo_key")).get(QUEUES).then().statusCode(200);
+        given().header("Authorization", "Bearer " + login("demo", "cxb_demo_key"))
+                .get(QUEUES)
+                .then()
+                .statusCode(200);
     }
 
     @Test
@@ -198,24 +287,48 @@ class TokenLoginTest {
         String token;
         try {
             token = login("demo", "cxb_demo_key");
-            given().header("Authorization", "Bearer " + token).get(QUEUES + "?pageSize=2").then().statusCode(200);
-            given().header("Authorization", "Bearer " + token).get("/genesys" + QUEUES).then().statusCode(200);
-            form().formParam("grant_type", "client_credentials").formParam("client_id", "demo")
-                    .formParam("client_secret", "cxb_demo_key").post(TOKEN_PATH).then().statusCode(200);
-            form().header("Authorization", basic("demo", "cxb_demo_key-wrong")).formParam("grant_type", "client_credentials")
-                    .post(TOKEN_PATH).then().statusCode(401);
-            given().header("Authorization", "Bearer " + token).delete(TOKEN_PATH).then().statusCode(204);
-            given().header("Authorization", "Bearer " + token).get(QUEUES).then().statusCode(401);
+            given().header("Authorization", "Bearer " + token)
+                    .get(QUEUES + "?pageSize=2")
+                    .then()
+                    .statusCode(200);
+            given().header("Authorization", "Bearer " + token)
+                    .get("/genesys" + QUEUES)
+                    .then()
+                    .statusCode(200);
+            form().formParam("grant_type", "client_credentials")
+                    .formParam("client_id", "demo")
+                    .formParam("client_secret", "cxb_demo_key")
+                    .post(TOKEN_PATH)
+                    .then()
+                    .statusCode(200);
+            form().header("Authorization", basic("demo", "cxb_demo_key-wrong"))
+                    .formParam("grant_type", "client_credentials")
+                    .post(TOKEN_PATH)
+                    .then()
+                    .statusCode(401);
+            given().header("Authorization", "Bearer " + token)
+                    .delete(TOKEN_PATH)
+                    .then()
+                    .statusCode(204);
+            given().header("Authorization", "Bearer " + token)
+                    .get(QUEUES)
+                    .then()
+                    .statusCode(401);
             // the request lines are written when each exchange ends
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
-                    lines.stream().filter(l -> l.contains(QUEUES)).count() >= 3);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> lines.stream().filter(l -> l.contains(QUEUES)).count() >= 3);
         } finally {
             capture.close();
         }
         assertThat(lines).isNotEmpty();
         String basicValue = basic("demo", "cxb_demo_key").substring(6);
-        assertThat(lines).noneMatch(l -> l.contains("cxb_demo_key") || l.contains(token)
-                || l.contains(token.substring(AccessTokens.PREFIX.length())) || l.contains(basicValue)
-                || l.contains("Bearer") || l.contains("Basic "));
+        assertThat(lines)
+                .noneMatch(l -> l.contains("cxb_demo_key")
+                        || l.contains(token)
+                        || l.contains(token.substring(AccessTokens.PREFIX.length()))
+                        || l.contains(basicValue)
+                        || l.contains("Bearer")
+                        || l.contains("Basic "));
     }
 }

@@ -49,10 +49,14 @@ class AsyncRetryHandOverUnitTest {
     static void start() throws Exception {
         AsyncRetryHandOver handOver = new AsyncRetryHandOver(published, Clock.systemUTC());
         harness = StepHarness.start(router -> {
-            router.route("/opted/*").handler(rc ->
-                    rc.response().end(String.valueOf(AsyncRetryHandOver.optedIn(rc.request(), rc.request().path().substring(6)))));
-            router.post("/hand-over").handler(rc -> rc.request().body().onSuccess(body ->
-                    handOver.handOver(rc, "echo", body, 503, "original-7")));
+            router.route("/opted/*")
+                    .handler(rc -> rc.response()
+                            .end(String.valueOf(AsyncRetryHandOver.optedIn(
+                                    rc.request(), rc.request().path().substring(6)))));
+            router.post("/hand-over")
+                    .handler(rc -> rc.request()
+                            .body()
+                            .onSuccess(body -> handOver.handOver(rc, "echo", body, 503, "original-7")));
         });
     }
 
@@ -64,11 +68,18 @@ class AsyncRetryHandOverUnitTest {
     @Test
     void onlyAnExecuteWithTheHeaderOptsIn() throws Exception {
         String execute = "/opted/api/v2/integrations/actions/custom_-_abc/execute";
-        assertThat(harness.send("POST", execute, "X-Cxbridge-Async-Retry", "true").body()).isEqualTo("custom_-_abc");
-        assertThat(harness.send("POST", execute, "X-Cxbridge-Async-Retry", "TRUE").body()).isEqualTo("custom_-_abc");
+        assertThat(harness.send("POST", execute, "X-Cxbridge-Async-Retry", "true")
+                        .body())
+                .isEqualTo("custom_-_abc");
+        assertThat(harness.send("POST", execute, "X-Cxbridge-Async-Retry", "TRUE")
+                        .body())
+                .isEqualTo("custom_-_abc");
         assertThat(harness.send("POST", execute).body()).isEqualTo("null");
-        assertThat(harness.send("GET", execute, "X-Cxbridge-Async-Retry", "true").body()).isEqualTo("null");
-        assertThat(harness.send("POST", "/opted/api/v2/integrations/actions/a/test", "X-Cxbridge-Async-Retry", "true").body())
+        assertThat(harness.send("GET", execute, "X-Cxbridge-Async-Retry", "true")
+                        .body())
+                .isEqualTo("null");
+        assertThat(harness.send("POST", "/opted/api/v2/integrations/actions/a/test", "X-Cxbridge-Async-Retry", "true")
+                        .body())
                 .isEqualTo("null");
     }
 
@@ -79,9 +90,12 @@ class AsyncRetryHandOverUnitTest {
         assertThat(AsyncRetryHandOver.handsOver(503)).isTrue();
         assertThat(AsyncRetryHandOver.handsOver(400)).isFalse();
         assertThat(AsyncRetryHandOver.handsOver(404)).isFalse();
-        assertThat(AsyncRetryHandOver.handsOver(new RateLimitedException(Duration.ofSeconds(3), 60))).isEqualTo(429);
-        assertThat(AsyncRetryHandOver.handsOver(new CircuitOpenException("actions", Duration.ofSeconds(3)))).isEqualTo(503);
-        assertThat(AsyncRetryHandOver.handsOver(new UpstreamException("no answer", new TimeoutException(), 3))).isEqualTo(503);
+        assertThat(AsyncRetryHandOver.handsOver(new RateLimitedException(Duration.ofSeconds(3), 60)))
+                .isEqualTo(429);
+        assertThat(AsyncRetryHandOver.handsOver(new CircuitOpenException("actions", Duration.ofSeconds(3))))
+                .isEqualTo(503);
+        assertThat(AsyncRetryHandOver.handsOver(new UpstreamException("no answer", new TimeoutException(), 3)))
+                .isEqualTo(503);
         assertThat(AsyncRetryHandOver.handsOver(new TokenException("no token"))).isEqualTo(-1);
     }
 
@@ -89,8 +103,12 @@ class AsyncRetryHandOverUnitTest {
     void aHandedOverRunIs202WithItsRequestId() throws Exception {
         var answer = harness.sendBody("POST", "/hand-over", "{\"n\":1}");
         assertThat(answer.statusCode()).isEqualTo(202);
-        String requestId = Json.mapper().readTree(answer.body()).get("requestId").asText();
-        FailedRun run = published.runs.stream().filter(r -> r.requestId().equals(requestId)).findFirst().orElseThrow();
+        String requestId =
+                Json.mapper().readTree(answer.body()).get("requestId").asText();
+        FailedRun run = published.runs.stream()
+                .filter(r -> r.requestId().equals(requestId))
+                .findFirst()
+                .orElseThrow();
         assertThat(run.actionId()).isEqualTo("echo");
         assertThat(run.originalRunId()).isEqualTo("original-7");
         assertThat(run.requestPayload().get("n").asInt()).isEqualTo(1);

@@ -23,8 +23,8 @@ class PathGuardUnitTest {
 
     @BeforeAll
     static void start() throws Exception {
-        PathGuard guard = new PathGuard(TestConfig.gateway(Map.of("cxbridge.gateway.requests.max-path-length", "100")),
-                registry);
+        PathGuard guard =
+                new PathGuard(TestConfig.gateway(Map.of("cxbridge.gateway.requests.max-path-length", "100")), registry);
         harness = StepHarness.start(router -> {
             router.route().handler(guard);
             router.route().handler(rc -> {
@@ -40,8 +40,10 @@ class PathGuardUnitTest {
     }
 
     private static String raw(String target, String headers) throws Exception {
-        return RawHttp.exchange("127.0.0.1", harness.port(), "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n"
-                + "Connection: close\r\n" + headers + "\r\n");
+        return RawHttp.exchange(
+                "127.0.0.1",
+                harness.port(),
+                "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n" + "Connection: close\r\n" + headers + "\r\n");
     }
 
     @Test
@@ -55,26 +57,48 @@ class PathGuardUnitTest {
     void everyUnsafeFormIs400ProblemJsonWithConnectionClose() throws Exception {
         List<String> wrong = new ArrayList<>();
         String p = "/api/v2/users";
-        for (String target : List.of(p + "/%2e%2e/x", p + "/%252e%252e/x", p + "/%c0%ae%c0%ae/x", p + "/..;/x",
-                p + ";jsessionid=1", p + "%2fx", p + "%5cx", p + "/%00x", p + "/%0ax", p + "/%C2%85x", p + "/%40x",
-                p + "//x", p + "/%ff", "/%61pi/v2/users", p + "#frag", p + "@evil.test", p + "/" + "a".repeat(101))) {
+        for (String target : List.of(
+                p + "/%2e%2e/x",
+                p + "/%252e%252e/x",
+                p + "/%c0%ae%c0%ae/x",
+                p + "/..;/x",
+                p + ";jsessionid=1",
+                p + "%2fx",
+                p + "%5cx",
+                p + "/%00x",
+                p + "/%0ax",
+                p + "/%C2%85x",
+                p + "/%40x",
+                p + "//x",
+                p + "/%ff",
+                "/%61pi/v2/users",
+                p + "#frag",
+                p + "@evil.test",
+                p + "/" + "a".repeat(101))) {
             String answer = raw(target, "");
-            if (!answer.startsWith("HTTP/1.1 400") || !answer.contains("application/problem+json")
+            if (!answer.startsWith("HTTP/1.1 400")
+                    || !answer.contains("application/problem+json")
                     || !answer.toLowerCase().contains("connection: close")) {
                 wrong.add(target + " -> " + answer.substring(0, Math.min(200, answer.length())));
             }
         }
         assertThat(wrong).isEmpty();
-        assertThat(registry.counter("cxbridge.gateway.refused", "status", "400").count()).isGreaterThanOrEqualTo(17);
+        assertThat(registry.counter("cxbridge.gateway.refused", "status", "400").count())
+                .isGreaterThanOrEqualTo(17);
     }
 
     @Test
     void aChunkedRequestClosesItsConnectionAfterTheAnswer() throws Exception {
-        String answer = RawHttp.exchange("127.0.0.1", harness.port(), "POST /api/v2/users HTTP/1.1\r\nHost: localhost\r\n"
-                + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
-                // a second request smuggled after the terminator is never served
-                + "GET /api/v2/smuggled HTTP/1.1\r\nHost: localhost\r\n\r\n");
-        assertThat(answer).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close")
+        String answer = RawHttp.exchange(
+                "127.0.0.1",
+                harness.port(),
+                "POST /api/v2/users HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+                        // a second request smuggled after the terminator is never served
+                        + "GET /api/v2/smuggled HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        assertThat(answer)
+                .startsWith("HTTP/1.1 200")
+                .containsIgnoringCase("connection: close")
                 .doesNotContain("/api/v2/smuggled");
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxbridge.gateway.StepHarness;
 import io.cxbridge.gateway.TestConfig;
-import io.cxbridge.gateway.context.RequestContext;
 import io.cxbridge.genesys.breaker.CircuitOpenException;
 import io.cxbridge.genesys.http.UpstreamException;
 import io.cxbridge.genesys.shaping.RateLimitedException;
@@ -36,13 +35,23 @@ class ProxyCoreUnitTest {
         ProxyCore core = new ProxyCore(TestConfig.gateway(Map.of("cxbridge.gateway.proxy.max-body-size", "16")));
         harness = StepHarness.start(router -> {
             // the upstream: an answer with connection-scoped headers and a chunked body
-            router.get("/upstream").handler(rc -> rc.response().setChunked(true)
-                    .putHeader("Connection", "X-Private").putHeader("X-Private", "hop").putHeader("Keep-Alive", "timeout=5")
-                    .putHeader("Set-Cookie", "session=1").putHeader("X-Kept", "yes").putHeader("X-Request-Id", "upstream-id")
-                    .write("hello ").compose(v -> rc.response().end("world")));
+            router.get("/upstream")
+                    .handler(rc -> rc.response()
+                            .setChunked(true)
+                            .putHeader("Connection", "X-Private")
+                            .putHeader("X-Private", "hop")
+                            .putHeader("Keep-Alive", "timeout=5")
+                            .putHeader("Set-Cookie", "session=1")
+                            .putHeader("X-Kept", "yes")
+                            .putHeader("X-Request-Id", "upstream-id")
+                            .write("hello ")
+                            .compose(v -> rc.response().end("world")));
             router.get("/relay").handler(rc -> {
                 HttpClient http = rc.vertx().createHttpClient();
-                http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(harness.port())
+                http.request(new RequestOptions()
+                                .setMethod(HttpMethod.GET)
+                                .setHost("127.0.0.1")
+                                .setPort(harness.port())
                                 .setURI("/upstream"))
                         .compose(out -> out.send())
                         .onSuccess(answer -> core.relay(rc, answer.statusCode(), answer.headers(), answer, 2, "rid-1"))
@@ -50,7 +59,8 @@ class ProxyCoreUnitTest {
             });
             router.route("/headers").handler(rc -> {
                 Map<String, String> sorted = new TreeMap<>();
-                ProxyCore.requestHeaders(rc.request(), "rid-2").forEach(h -> sorted.put(h.getKey().toLowerCase(), h.getValue()));
+                ProxyCore.requestHeaders(rc.request(), "rid-2")
+                        .forEach(h -> sorted.put(h.getKey().toLowerCase(), h.getValue()));
                 rc.response().end(sorted.toString());
             });
             router.post("/limited").handler(rc -> {
@@ -68,7 +78,8 @@ class ProxyCoreUnitTest {
                     case "token" -> new TokenException("login refused");
                     default -> new ConnectException("Connection refused");
                 };
-                ProxyCore.fail(rc, failure, "rid-3", rc.queryParams().contains("service") ? "retry-svc" : ProxyCore.GENESYS);
+                ProxyCore.fail(
+                        rc, failure, "rid-3", rc.queryParams().contains("service") ? "retry-svc" : ProxyCore.GENESYS);
             });
         });
     }
@@ -93,9 +104,24 @@ class ProxyCoreUnitTest {
 
     @Test
     void theCallersCredentialsAndHopByHopHeadersNeverGoUpstream() throws Exception {
-        String sent = harness.send("GET", "/headers", "Authorization", "Bearer cxb_key", "X-API-Key", "cxb_key",
-                "Cookie", "a=b", "X-Request-Id", "client-given", "X-Custom", "kept", "Proxy-Foo", "x").body();
-        assertThat(sent).contains("x-custom=kept", "x-request-id=rid-2")
+        String sent = harness.send(
+                        "GET",
+                        "/headers",
+                        "Authorization",
+                        "Bearer cxb_key",
+                        "X-API-Key",
+                        "cxb_key",
+                        "Cookie",
+                        "a=b",
+                        "X-Request-Id",
+                        "client-given",
+                        "X-Custom",
+                        "kept",
+                        "Proxy-Foo",
+                        "x")
+                .body();
+        assertThat(sent)
+                .contains("x-custom=kept", "x-request-id=rid-2")
                 .doesNotContain("authorization", "x-api-key", "cookie", "proxy-foo", "client-given");
     }
 

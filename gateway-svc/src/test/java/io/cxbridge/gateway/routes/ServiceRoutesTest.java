@@ -22,40 +22,65 @@ class ServiceRoutesTest {
 
     @Test
     void eachPublicPathReachesItsServiceWithoutTheCallersCredentials() {
-        given().header("X-API-Key", "cxb_demo_key").header("X-Request-Id", "rq-1")
-                .get("/v1/data-actions/failed-runs/6f1c?verbose=1").then()
+        given().header("X-API-Key", "cxb_demo_key")
+                .header("X-Request-Id", "rq-1")
+                .get("/v1/data-actions/failed-runs/6f1c?verbose=1")
+                .then()
                 .statusCode(200)
                 .body("path", equalTo("/retry/v1/data-actions/failed-runs/6f1c?verbose=1"))
                 .body("headers.x-cxbridge-client-id", equalTo("demo"))
                 .body("headers.x-request-id", equalTo("rq-1"))
                 .body("headers.x-api-key", nullValue())
                 .body("headers.authorization", nullValue());
-        given().header("X-API-Key", "cxb_demo_key").contentType(ContentType.JSON).body("{\"a\":1}")
-                .post("/v1/data-actions/dlq/r-1/replay").then()
-                .statusCode(200).body("path", equalTo("/retry/v1/data-actions/dlq/r-1/replay")).body("bodySize", equalTo(7));
-        given().header("X-API-Key", "cxb_demo_key").get("/v1/fulfillment/jobs/j-1").then()
-                .statusCode(200).body("path", equalTo("/fulfillment/v1/fulfillment/jobs/j-1"));
-        given().header("X-API-Key", "cxb_demo_key").get("/v1/fulfillment/dlq").then()
-                .statusCode(200).body("path", equalTo("/fulfillment/v1/fulfillment/dlq"));
-        given().header("Authorization", "Bearer cxb_demo_key").contentType(ContentType.JSON).body("{}")
-                .post("/v1/retention/policies").then()
-                .statusCode(200).body("path", equalTo("/retention/v1/retention/policies"));
+        given().header("X-API-Key", "cxb_demo_key")
+                .contentType(ContentType.JSON)
+                .body("{\"a\":1}")
+                .post("/v1/data-actions/dlq/r-1/replay")
+                .then()
+                .statusCode(200)
+                .body("path", equalTo("/retry/v1/data-actions/dlq/r-1/replay"))
+                .body("bodySize", equalTo(7));
+        given().header("X-API-Key", "cxb_demo_key")
+                .get("/v1/fulfillment/jobs/j-1")
+                .then()
+                .statusCode(200)
+                .body("path", equalTo("/fulfillment/v1/fulfillment/jobs/j-1"));
+        given().header("X-API-Key", "cxb_demo_key")
+                .get("/v1/fulfillment/dlq")
+                .then()
+                .statusCode(200)
+                .body("path", equalTo("/fulfillment/v1/fulfillment/dlq"));
+        given().header("Authorization", "Bearer cxb_demo_key")
+                .contentType(ContentType.JSON)
+                .body("{}")
+                .post("/v1/retention/policies")
+                .then()
+                .statusCode(200)
+                .body("path", equalTo("/retention/v1/retention/policies"));
     }
 
     @Test
     void theServicesAnswerComesBackAsItIs() {
-        given().header("X-API-Key", "cxb_demo_key").get("/v1/retention/requests/missing").then().statusCode(404);
+        given().header("X-API-Key", "cxb_demo_key")
+                .get("/v1/retention/requests/missing")
+                .then()
+                .statusCode(404);
     }
 
     @Test
     void grantsStillApply() {
-        given().header("X-API-Key", "cxb_readonly_key").get("/v1/retention/report").then().statusCode(403);
+        given().header("X-API-Key", "cxb_readonly_key")
+                .get("/v1/retention/report")
+                .then()
+                .statusCode(403);
         given().get("/v1/fulfillment/jobs/j-1").then().statusCode(401);
     }
 
     @Test
     void aServiceThatIsDownIs503ProblemWithRetryAfter() {
-        given().header("X-API-Key", "cxb_readonly_key").get("/v1/directories/internal_agents/entries").then()
+        given().header("X-API-Key", "cxb_readonly_key")
+                .get("/v1/directories/internal_agents/entries")
+                .then()
                 .statusCode(503)
                 .contentType(Problem.MEDIA_TYPE)
                 .header("Retry-After", "5")

@@ -19,6 +19,7 @@ public final class Breakers {
     static final String PREFIX = "/api/v2/";
     /** Paths outside {@code /api/v2/} (none today) share one breaker. */
     static final String OTHER = "other";
+
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern DIGITS = Pattern.compile("\\d+");
     private static final Pattern HEX_OR_BASE64 = Pattern.compile("[A-Za-z0-9_-]{16,}");
@@ -72,7 +73,9 @@ public final class Breakers {
 
     static boolean idLike(String segment) {
         String s = segment.toLowerCase(Locale.ROOT);
-        return UUID.matcher(s).matches() || DIGITS.matcher(s).matches() || segment.length() > 64
+        return UUID.matcher(s).matches()
+                || DIGITS.matcher(s).matches()
+                || segment.length() > 64
                 || (HEX_OR_BASE64.matcher(segment).matches() && segment.chars().anyMatch(Character::isDigit));
     }
 
@@ -94,7 +97,9 @@ public final class Breakers {
 
     /** Families whose breaker is open or half-open. */
     public synchronized int open() {
-        return (int) breakers.values().stream().filter(b -> b.state() != CircuitBreaker.State.CLOSED).count();
+        return (int) breakers.values().stream()
+                .filter(b -> b.state() != CircuitBreaker.State.CLOSED)
+                .count();
     }
 
     /** Families with a breaker (at most max-families). */

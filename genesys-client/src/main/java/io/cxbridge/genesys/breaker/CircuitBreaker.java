@@ -11,7 +11,11 @@ import java.time.Instant;
  */
 public final class CircuitBreaker {
 
-    public enum State { CLOSED, OPEN, HALF_OPEN }
+    public enum State {
+        CLOSED,
+        OPEN,
+        HALF_OPEN
+    }
 
     private final String name;
     private final int threshold;

@@ -8,8 +8,8 @@ public class CircuitOpenException extends RuntimeException {
     private final Duration retryAfter;
 
     public CircuitOpenException(String name, Duration retryAfter) {
-        super("circuit '" + name + "' is open after repeated upstream failures; next probe in "
-                + retryAfter.toMillis() + " ms");
+        super("circuit '" + name + "' is open after repeated upstream failures; next probe in " + retryAfter.toMillis()
+                + " ms");
         this.retryAfter = retryAfter;
     }
 

@@ -8,13 +8,16 @@ public record Endpoints(URI apiBase, URI loginBase) {
     public static Endpoints of(GenesysConfig config) {
         if (config.baseUrl().isPresent()) {
             URI api = uri(config.baseUrl().get(), "cxbridge.genesys.base-url");
-            URI login = config.loginUrl().map(u -> uri(u, "cxbridge.genesys.login-url"))
+            URI login = config.loginUrl()
+                    .map(u -> uri(u, "cxbridge.genesys.login-url"))
                     .orElseGet(() -> derivedLogin(api));
             return new Endpoints(api, login);
         }
-        Region region = Region.parse(config.region().orElseThrow(() -> new IllegalArgumentException(
-                "set cxbridge.genesys.region (e.g. eu_west_1) or cxbridge.genesys.base-url")));
-        URI login = config.loginUrl().map(u -> uri(u, "cxbridge.genesys.login-url"))
+        Region region = Region.parse(config.region()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "set cxbridge.genesys.region (e.g. eu_west_1) or cxbridge.genesys.base-url")));
+        URI login = config.loginUrl()
+                .map(u -> uri(u, "cxbridge.genesys.login-url"))
                 .orElse(URI.create(region.loginBaseUrl()));
         return new Endpoints(URI.create(region.apiBaseUrl()), login);
     }
@@ -23,7 +26,8 @@ public record Endpoints(URI apiBase, URI loginBase) {
     static URI derivedLogin(URI api) {
         String host = api.getHost();
         if (host != null && host.startsWith("api.")) {
-            return URI.create(api.getScheme() + "://login." + host.substring(4) + (api.getPort() > 0 ? ":" + api.getPort() : ""));
+            return URI.create(
+                    api.getScheme() + "://login." + host.substring(4) + (api.getPort() > 0 ? ":" + api.getPort() : ""));
         }
         return api;
     }

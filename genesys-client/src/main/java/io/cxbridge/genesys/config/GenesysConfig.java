@@ -151,13 +151,15 @@ public interface GenesysConfig {
 
     interface Redaction {
         /** Field names whose values are always redacted, at any depth (compared ignoring case, '-' and '_'). */
-        @WithDefault("name,firstName,lastName,givenName,familyName,email,emailAddress,phone,phoneNumber,mobile,address,street,"
-                + "postalCode,zip,ssn,socialSecurityNumber,creditCard,cardNumber,pan,cvv,dob,dateOfBirth,password,secret,"
-                + "clientSecret,token,accessToken,refreshToken,fulfillmentToken,apiKey,authorization")
+        @WithDefault(
+                "name,firstName,lastName,givenName,familyName,email,emailAddress,phone,phoneNumber,mobile,address,street,"
+                        + "postalCode,zip,ssn,socialSecurityNumber,creditCard,cardNumber,pan,cvv,dob,dateOfBirth,password,secret,"
+                        + "clientSecret,token,accessToken,refreshToken,fulfillmentToken,apiKey,authorization")
         List<String> fields();
 
         /** Query parameters whose values are safe to log; every other value is redacted. */
-        @WithDefault("pageSize,pageNumber,sortBy,sortOrder,expand,divisionId,state,type,size,format,limit,offset,before,after,cursor")
+        @WithDefault(
+                "pageSize,pageNumber,sortBy,sortOrder,expand,divisionId,state,type,size,format,limit,offset,before,after,cursor")
         List<String> safeQueryParameters();
     }
 }

@@ -42,9 +42,12 @@ public enum Region {
     /** {@code eu_west_1}, {@code eu-west-1} or {@code EU_WEST_1}; a clear error naming the valid ones otherwise. */
     public static Region parse(String name) {
         String normalised = name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
-        return Arrays.stream(values()).filter(r -> r.name().equals(normalised)).findFirst()
+        return Arrays.stream(values())
+                .filter(r -> r.name().equals(normalised))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown Genesys region '" + name + "'; one of "
-                        + Arrays.stream(values()).map(r -> r.name().toLowerCase(Locale.ROOT))
-                        .collect(Collectors.joining(", "))));
+                        + Arrays.stream(values())
+                                .map(r -> r.name().toLowerCase(Locale.ROOT))
+                                .collect(Collectors.joining(", "))));
     }
 }

@@ -62,9 +62,16 @@ public final class GenesysClient {
     private final Counter retries;
     private final MeterRegistry registry;
 
-    public GenesysClient(GenesysConfig config, Endpoints endpoints, WebClient web, HttpClient streamingHttp,
-                         TokenProvider tokens, RateShaper shaper, Breakers breakers, Clock clock,
-                         MeterRegistry registry) {
+    public GenesysClient(
+            GenesysConfig config,
+            Endpoints endpoints,
+            WebClient web,
+            HttpClient streamingHttp,
+            TokenProvider tokens,
+            RateShaper shaper,
+            Breakers breakers,
+            Clock clock,
+            MeterRegistry registry) {
         this.streamingHttp = streamingHttp;
         this.config = config;
         this.apiBase = endpoints.apiBase();
@@ -76,7 +83,8 @@ public final class GenesysClient {
         GenesysConfig.Retry r = config.retry();
         this.backoff = new Backoff(r.baseDelay(), r.factor(), r.maxDelay(), r.jitter());
         this.retries = Counter.builder("cxbridge.genesys.retries")
-                .description("upstream attempts after the first").register(registry);
+                .description("upstream attempts after the first")
+                .register(registry);
         this.registry = registry;
         // Alert rules watch these exact names: cxbridge_genesys_breaker_open and cxbridge_genesys_responses_total.
         Gauge.builder("cxbridge.genesys.breaker.open", breakers, b -> b.open() > 0 ? 1 : 0)
@@ -97,12 +105,19 @@ public final class GenesysClient {
         Duration budget = request.deadline().orElse(config.retry().deadline());
         Instant deadline = clock.instant().plus(budget);
         // The URL is built (and an unsafe path refused) before anything else: no breaker slot, no token.
-        return Uni.createFrom().deferred(() -> {
+        return Uni.createFrom()
+                .deferred(() -> {
                     UpstreamUrl url = UpstreamUrl.genesys(apiBase, request.pathAndQuery());
-                    return attempt(request.method(), request.idempotent(), true, deadline,
-                            new Attempts(url.pathAndQuery()), (token, timeout) -> buffered(request, url, token, timeout));
+                    return attempt(
+                            request.method(),
+                            request.idempotent(),
+                            true,
+                            deadline,
+                            new Attempts(url.pathAndQuery()),
+                            (token, timeout) -> buffered(request, url, token, timeout));
                 })
-                .map(a -> new GenesysResponse(a.status(), MultiMap.newInstance(a.headers()), a.payload(), a.attempts()));
+                .map(a ->
+                        new GenesysResponse(a.status(), MultiMap.newInstance(a.headers()), a.payload(), a.attempts()));
     }
 
     /**
@@ -110,15 +125,26 @@ public final class GenesysClient {
      * is held whole. A request body given as {@code replayableBody} can be sent again on a retry; one given as
      * {@code bodyStream} (too large to keep) goes out once, so that call is never retried.
      */
-    public Uni<StreamedResponse> stream(HttpMethod method, String pathAndQuery, io.vertx.core.MultiMap headers,
-                                        io.vertx.core.buffer.Buffer replayableBody, ReadStream<io.vertx.core.buffer.Buffer> bodyStream,
-                                        Duration budget) {
+    public Uni<StreamedResponse> stream(
+            HttpMethod method,
+            String pathAndQuery,
+            io.vertx.core.MultiMap headers,
+            io.vertx.core.buffer.Buffer replayableBody,
+            ReadStream<io.vertx.core.buffer.Buffer> bodyStream,
+            Duration budget) {
         Instant deadline = clock.instant().plus(budget);
         boolean idempotent = GenesysRequest.idempotent(method);
-        return Uni.createFrom().deferred(() -> {
+        return Uni.createFrom()
+                .deferred(() -> {
                     UpstreamUrl url = UpstreamUrl.genesys(apiBase, pathAndQuery);
-                    return attempt(method, idempotent, bodyStream == null, deadline, new Attempts(url.pathAndQuery()),
-                            (token, timeout) -> streamed(method, url, headers, replayableBody, bodyStream, token, timeout));
+                    return attempt(
+                            method,
+                            idempotent,
+                            bodyStream == null,
+                            deadline,
+                            new Attempts(url.pathAndQuery()),
+                            (token, timeout) ->
+                                    streamed(method, url, headers, replayableBody, bodyStream, token, timeout));
                 })
                 .map(a -> new StreamedResponse(a.status(), a.headers(), a.payload(), a.attempts()));
     }
@@ -141,6 +167,7 @@ public final class GenesysClient {
         final String path;
         /** The current attempt's breaker permit. */
         Permit permit;
+
         int sent;
         int retries;
         /** New tokens tried after a 401: the first always, later ones only while the refused token was not our fresh one. */
@@ -151,8 +178,13 @@ public final class GenesysClient {
         }
     }
 
-    private <T> Uni<Answer<T>> attempt(HttpMethod method, boolean idempotent, boolean replayable, Instant deadline,
-                                       Attempts n, Exchange<T> exchange) {
+    private <T> Uni<Answer<T>> attempt(
+            HttpMethod method,
+            boolean idempotent,
+            boolean replayable,
+            Instant deadline,
+            Attempts n,
+            Exchange<T> exchange) {
         Permit permit;
         try {
             permit = breakers.acquire(n.path);
@@ -161,36 +193,70 @@ public final class GenesysClient {
         }
         n.permit = permit;
         // deferred and onTermination: a shaper or token provider that throws, or a cancelled call, frees the permit.
-        return Uni.createFrom().deferred(() -> shaper.acquire(deadline))
-                .onItem().transformToUni(x -> tokens.token())
-                .onItem().transformToUni(token -> {
+        return Uni.createFrom()
+                .deferred(() -> shaper.acquire(deadline))
+                .onItem()
+                .transformToUni(x -> tokens.token())
+                .onItem()
+                .transformToUni(token -> {
                     n.sent++;
                     Duration left = Duration.between(clock.instant(), deadline);
-                    Duration timeout = config.http().attemptTimeout().compareTo(left) < 0 ? config.http().attemptTimeout() : left;
+                    Duration timeout = config.http().attemptTimeout().compareTo(left) < 0
+                            ? config.http().attemptTimeout()
+                            : left;
                     if (timeout.isNegative() || timeout.isZero()) {
                         permit.release(); // nothing was sent: no verdict on the upstream
-                        return onNoAnswer(method, idempotent, replayable, deadline, n,
-                                new TimeoutException("deadline reached"), exchange);
+                        return onNoAnswer(
+                                method,
+                                idempotent,
+                                replayable,
+                                deadline,
+                                n,
+                                new TimeoutException("deadline reached"),
+                                exchange);
                     }
                     Uni<Answer<T>> sent;
                     try {
-                        sent = exchange.send(token, timeout).ifNoItem().after(timeout).failWith(TimeoutException::new);
+                        sent = exchange.send(token, timeout)
+                                .ifNoItem()
+                                .after(timeout)
+                                .failWith(TimeoutException::new);
                     } catch (RuntimeException thrown) {
                         permit.release(); // a request that could not even be built says nothing about Genesys
                         return Uni.createFrom().failure(thrown);
                     }
-                    return sent.onItemOrFailure().transformToUni((answer, e) -> e != null
-                            ? onNoAnswer(method, idempotent, replayable, deadline, n, e, exchange)
-                            : onAnswer(method, idempotent, replayable, deadline, n, token, answer.withAttempts(n.sent), exchange));
+                    return sent.onItemOrFailure()
+                            .transformToUni((answer, e) -> e != null
+                                    ? onNoAnswer(method, idempotent, replayable, deadline, n, e, exchange)
+                                    : onAnswer(
+                                            method,
+                                            idempotent,
+                                            replayable,
+                                            deadline,
+                                            n,
+                                            token,
+                                            answer.withAttempts(n.sent),
+                                            exchange));
                 })
-                .onTermination().invoke(permit::release);
+                .onTermination()
+                .invoke(permit::release);
     }
 
-    private <T> Uni<Answer<T>> onAnswer(HttpMethod method, boolean idempotent, boolean replayable, Instant deadline,
-                                        Attempts n, String token, Answer<T> answer, Exchange<T> exchange) {
+    private <T> Uni<Answer<T>> onAnswer(
+            HttpMethod method,
+            boolean idempotent,
+            boolean replayable,
+            Instant deadline,
+            Attempts n,
+            String token,
+            Answer<T> answer,
+            Exchange<T> exchange) {
         int status = answer.status();
-        Counter.builder("cxbridge.genesys.responses").description("upstream responses, one per answered attempt")
-                .tag("status", String.valueOf(status)).register(registry).increment();
+        Counter.builder("cxbridge.genesys.responses")
+                .description("upstream responses, one per answered attempt")
+                .tag("status", String.valueOf(status))
+                .register(registry)
+                .increment();
         shaper.observeAllowed(answer.headers().get("inin-ratelimit-allowed"));
         if (status >= 500) {
             n.permit.failure();
@@ -203,21 +269,24 @@ public final class GenesysClient {
         if (status == 401 && replayable && n.reauthentications < MAX_REAUTHENTICATIONS) {
             return reauthenticate(n, token).onItem().transformToUni(again -> {
                 if (!again) {
-                    LOG.warn("Genesys refused a token this process had just fetched (401): the platform refuses the client");
+                    LOG.warn(
+                            "Genesys refused a token this process had just fetched (401): the platform refuses the client");
                     return Uni.createFrom().item(answer);
                 }
                 n.reauthentications++;
                 answer.discard().run();
                 LOG.infof("Genesys refused the token (401): retrying with the newest token (%d)", n.reauthentications);
-                return tokens.reject(token).onItem().transformToUni(x -> attempt(method, idempotent, replayable, deadline, n, exchange));
+                return tokens.reject(token)
+                        .onItem()
+                        .transformToUni(x -> attempt(method, idempotent, replayable, deadline, n, exchange));
             });
         }
         if (!replayable || !Transience.mayResend(status, idempotent)) {
             return Uni.createFrom().item(answer);
         }
         Optional<Duration> retryAfter = RetryAfter.parse(answer.headers().get("Retry-After"), clock.instant());
-        return retryOrGiveUp(deadline, n, retryAfter.orElse(null), () -> Uni.createFrom().item(answer),
-                () -> {
+        return retryOrGiveUp(
+                deadline, n, retryAfter.orElse(null), () -> Uni.createFrom().item(answer), () -> {
                     answer.discard().run();
                     return attempt(method, idempotent, replayable, deadline, n, exchange);
                 });
@@ -237,22 +306,38 @@ public final class GenesysClient {
         return tokens.replacedOrForeign(token);
     }
 
-    private <T> Uni<Answer<T>> onNoAnswer(HttpMethod method, boolean idempotent, boolean replayable, Instant deadline,
-                                          Attempts n, Throwable e, Exchange<T> exchange) {
+    private <T> Uni<Answer<T>> onNoAnswer(
+            HttpMethod method,
+            boolean idempotent,
+            boolean replayable,
+            Instant deadline,
+            Attempts n,
+            Throwable e,
+            Exchange<T> exchange) {
         n.permit.failure();
-        String what = e instanceof TimeoutException ? "no answer within the attempt timeout"
+        String what = e instanceof TimeoutException
+                ? "no answer within the attempt timeout"
                 : "connection failed (" + e.getClass().getSimpleName() + ")";
         if (!replayable || !Transience.mayResendUnanswered(e, idempotent)) {
-            return Uni.createFrom().failure(new UpstreamException(what + "; " + method
-                    + " is not retried once it may have reached Genesys", e, n.sent));
+            return Uni.createFrom()
+                    .failure(new UpstreamException(
+                            what + "; " + method + " is not retried once it may have reached Genesys", e, n.sent));
         }
-        return retryOrGiveUp(deadline, n, null,
-                () -> Uni.createFrom().failure(new UpstreamException(what + " after " + n.sent + " attempts", e, n.sent)),
+        return retryOrGiveUp(
+                deadline,
+                n,
+                null,
+                () -> Uni.createFrom()
+                        .failure(new UpstreamException(what + " after " + n.sent + " attempts", e, n.sent)),
                 () -> attempt(method, idempotent, true, deadline, n, exchange));
     }
 
-    private <T> Uni<Answer<T>> retryOrGiveUp(Instant deadline, Attempts n, Duration retryAfter,
-                                             Supplier<Uni<Answer<T>>> giveUp, Supplier<Uni<Answer<T>>> again) {
+    private <T> Uni<Answer<T>> retryOrGiveUp(
+            Instant deadline,
+            Attempts n,
+            Duration retryAfter,
+            Supplier<Uni<Answer<T>>> giveUp,
+            Supplier<Uni<Answer<T>>> again) {
         if (n.retries + 1 >= config.retry().maxAttempts()) {
             return giveUp.get();
         }
@@ -267,7 +352,8 @@ public final class GenesysClient {
 
     private Uni<Answer<Buffer>> buffered(GenesysRequest request, UpstreamUrl url, String token, Duration timeout) {
         // The attempt's timeout also resets the request itself, so no call keeps running after its deadline.
-        HttpRequest<Buffer> http = web.request(request.method(), url.options(request.method())).timeout(timeout.toMillis());
+        HttpRequest<Buffer> http =
+                web.request(request.method(), url.options(request.method())).timeout(timeout.toMillis());
         MultiMap headers = http.headers();
         request.headers().forEach(h -> {
             if (!HttpHeaders.AUTHORIZATION.toString().equalsIgnoreCase(h.getKey())) {
@@ -276,41 +362,53 @@ public final class GenesysClient {
         });
         headers.set(HttpHeaders.AUTHORIZATION.toString(), "Bearer " + token);
         Uni<HttpResponse<Buffer>> sent = request.body() == null ? http.send() : http.sendBuffer(request.body());
-        return sent.map(r -> new Answer<>(r.statusCode(), r.headers().getDelegate(), r.body(), () -> { }, 0));
+        return sent.map(r -> new Answer<>(r.statusCode(), r.headers().getDelegate(), r.body(), () -> {}, 0));
     }
 
-    private Uni<Answer<HttpClientResponse>> streamed(HttpMethod method, UpstreamUrl url, io.vertx.core.MultiMap headers,
-                                                     io.vertx.core.buffer.Buffer replayableBody,
-                                                     ReadStream<io.vertx.core.buffer.Buffer> bodyStream, String token,
-                                                     Duration timeout) {
+    private Uni<Answer<HttpClientResponse>> streamed(
+            HttpMethod method,
+            UpstreamUrl url,
+            io.vertx.core.MultiMap headers,
+            io.vertx.core.buffer.Buffer replayableBody,
+            ReadStream<io.vertx.core.buffer.Buffer> bodyStream,
+            String token,
+            Duration timeout) {
         RequestOptions options = url.options(method).setIdleTimeout(timeout.toMillis());
-        Future<HttpClientResponse> response = streamingHttp.request(options).compose(req -> {
-            headers.forEach(h -> {
-                if (!HttpHeaders.AUTHORIZATION.toString().equalsIgnoreCase(h.getKey())) {
-                    req.headers().add(h.getKey(), h.getValue());
-                }
-            });
-            req.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
-            if (replayableBody != null) {
-                return req.send(replayableBody);
-            }
-            if (bodyStream != null) {
-                if (req.headers().get(HttpHeaders.CONTENT_LENGTH) == null) {
-                    req.setChunked(true);
-                }
-                return StreamPipes.sendBody(req, bodyStream);
-            }
-            return req.send();
-        }).map(resp -> {
-            // Paused at once: the caller decides (retry or pipe) after the status is known.
-            resp.pause();
-            return resp;
-        });
-        return Uni.createFrom().completionStage(response.toCompletionStage()).map(resp ->
-                new Answer<>(resp.statusCode(), resp.headers(), resp, () -> {
-                    resp.handler(b -> { });
-                    resp.resume();
-                }, 0));
+        Future<HttpClientResponse> response = streamingHttp
+                .request(options)
+                .compose(req -> {
+                    headers.forEach(h -> {
+                        if (!HttpHeaders.AUTHORIZATION.toString().equalsIgnoreCase(h.getKey())) {
+                            req.headers().add(h.getKey(), h.getValue());
+                        }
+                    });
+                    req.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+                    if (replayableBody != null) {
+                        return req.send(replayableBody);
+                    }
+                    if (bodyStream != null) {
+                        if (req.headers().get(HttpHeaders.CONTENT_LENGTH) == null) {
+                            req.setChunked(true);
+                        }
+                        return StreamPipes.sendBody(req, bodyStream);
+                    }
+                    return req.send();
+                })
+                .map(resp -> {
+                    // Paused at once: the caller decides (retry or pipe) after the status is known.
+                    resp.pause();
+                    return resp;
+                });
+        return Uni.createFrom()
+                .completionStage(response.toCompletionStage())
+                .map(resp -> new Answer<>(
+                        resp.statusCode(),
+                        resp.headers(),
+                        resp,
+                        () -> {
+                            resp.handler(b -> {});
+                            resp.resume();
+                        },
+                        0));
     }
-
 }

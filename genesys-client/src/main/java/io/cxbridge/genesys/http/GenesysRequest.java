@@ -11,18 +11,21 @@ import java.util.Optional;
  * {@code headers} are sent as they are, except any {@code Authorization}: the client sets its own bearer.
  * {@code deadline} bounds the whole call (attempts and waits); the configured deadline when empty.
  */
-public record GenesysRequest(HttpMethod method, String pathAndQuery, MultiMap headers, Buffer body,
-                             Optional<Duration> deadline) {
+public record GenesysRequest(
+        HttpMethod method, String pathAndQuery, MultiMap headers, Buffer body, Optional<Duration> deadline) {
 
     public static GenesysRequest get(String pathAndQuery) {
-        return new GenesysRequest(HttpMethod.GET, pathAndQuery, MultiMap.caseInsensitiveMultiMap(), null,
-                Optional.empty());
+        return new GenesysRequest(
+                HttpMethod.GET, pathAndQuery, MultiMap.caseInsensitiveMultiMap(), null, Optional.empty());
     }
 
     public static GenesysRequest json(HttpMethod method, String pathAndQuery, String json) {
-        return new GenesysRequest(method, pathAndQuery,
+        return new GenesysRequest(
+                method,
+                pathAndQuery,
                 MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/json"),
-                Buffer.buffer(json), Optional.empty());
+                Buffer.buffer(json),
+                Optional.empty());
     }
 
     public GenesysRequest withDeadline(Duration d) {
@@ -41,7 +44,10 @@ public record GenesysRequest(HttpMethod method, String pathAndQuery, MultiMap he
 
     /** Methods a retry cannot turn into a second effect. */
     public static boolean idempotent(HttpMethod method) {
-        return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
-                || method == HttpMethod.PUT || method == HttpMethod.DELETE;
+        return method == HttpMethod.GET
+                || method == HttpMethod.HEAD
+                || method == HttpMethod.OPTIONS
+                || method == HttpMethod.PUT
+                || method == HttpMethod.DELETE;
     }
 }

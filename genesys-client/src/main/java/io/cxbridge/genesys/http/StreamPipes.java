@@ -15,8 +15,7 @@ import io.vertx.core.streams.ReadStream;
  */
 public final class StreamPipes {
 
-    private StreamPipes() {
-    }
+    private StreamPipes() {}
 
     /** Sends {@code body} as the request's body; a body that fails mid-way (the client went away) resets the request. */
     public static Future<HttpClientResponse> sendBody(HttpClientRequest request, ReadStream<Buffer> body) {

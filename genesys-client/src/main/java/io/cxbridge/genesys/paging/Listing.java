@@ -10,8 +10,13 @@ import java.util.OptionalLong;
  * of every page, for the audit event of the work it belongs to. {@code lastModified} is the first page's
  * {@code Last-Modified} header where one was sent (the platform's list endpoints send none), else null.
  */
-public record Listing(List<JsonNode> entities, int pages, long bytes, OptionalLong total, List<String> correlationIds,
-                      String lastModified) {
+public record Listing(
+        List<JsonNode> entities,
+        int pages,
+        long bytes,
+        OptionalLong total,
+        List<String> correlationIds,
+        String lastModified) {
 
     public Listing {
         entities = List.copyOf(entities);

@@ -9,7 +9,8 @@ public record ListingRequest(String what, String firstPage, String idPointer, Pa
 
     public ListingRequest {
         if (firstPage == null || !firstPage.startsWith("/")) {
-            throw new IllegalArgumentException("a listing's first page is a path relative to the API base, was " + firstPage);
+            throw new IllegalArgumentException(
+                    "a listing's first page is a path relative to the API base, was " + firstPage);
         }
     }
 }

@@ -11,8 +11,8 @@ public record PageLimits(int maxPages, long maxBytes, int maxEntities, Duration 
 
     public PageLimits {
         if (maxPages < 1 || maxBytes < 1 || maxEntities < 1) {
-            throw new IllegalArgumentException("page limits must be positive: pages " + maxPages + ", bytes "
-                    + maxBytes + ", entities " + maxEntities);
+            throw new IllegalArgumentException("page limits must be positive: pages " + maxPages + ", bytes " + maxBytes
+                    + ", entities " + maxEntities);
         }
     }
 }

@@ -36,7 +36,13 @@ public final class Pager {
 
     private static final Logger LOG = Logger.getLogger(Pager.class);
 
-    private enum Mode { NEXT_URI, CURSOR, NEXT_PAGE, PAGE_NUMBER, SINGLE }
+    private enum Mode {
+        NEXT_URI,
+        CURSOR,
+        NEXT_PAGE,
+        PAGE_NUMBER,
+        SINGLE
+    }
 
     private final GenesysClient genesys;
 
@@ -50,16 +56,21 @@ public final class Pager {
             if (complete(first)) {
                 return Uni.createFrom().item(first.listing());
             }
-            LOG.warnf("%s: read %d distinct entities of a reported total of %d; reading it once more",
+            LOG.warnf(
+                    "%s: read %d distinct entities of a reported total of %d; reading it once more",
                     request.what(), first.entities.size(), first.total);
             return readOnce(request).map(second -> {
                 if (complete(second)) {
                     return second.listing();
                 }
-                throw new ListingException(ListingException.Kind.INCOMPLETE, request.what() + " reported a total of "
-                        + second.total + " entities but " + second.entities.size() + " were read (first read: "
-                        + first.entities.size() + " of " + first.total + "); nothing of it was kept",
-                        second.total, second.entities.size(), 0);
+                throw new ListingException(
+                        ListingException.Kind.INCOMPLETE,
+                        request.what() + " reported a total of "
+                                + second.total + " entities but " + second.entities.size() + " were read (first read: "
+                                + first.entities.size() + " of " + first.total + "); nothing of it was kept",
+                        second.total,
+                        second.entities.size(),
+                        0);
             });
         });
     }
@@ -88,8 +99,13 @@ public final class Pager {
         }
 
         Listing listing() {
-            return new Listing(entities, pages, bytes, total < 0 ? OptionalLong.empty() : OptionalLong.of(total),
-                    correlationIds, lastModified);
+            return new Listing(
+                    entities,
+                    pages,
+                    bytes,
+                    total < 0 ? OptionalLong.empty() : OptionalLong.of(total),
+                    correlationIds,
+                    lastModified);
         }
     }
 
@@ -101,23 +117,37 @@ public final class Pager {
     private Uni<Read> page(Read read, String pathAndQuery) {
         ListingRequest request = read.request;
         if (read.pages >= request.limits().maxPages()) {
-            return Uni.createFrom().failure(new ListingException(ListingException.Kind.TOO_LARGE, request.what()
-                    + " has more than " + request.limits().maxPages() + " pages; nothing of it was kept", read.total, -1, 0));
+            return Uni.createFrom()
+                    .failure(new ListingException(
+                            ListingException.Kind.TOO_LARGE,
+                            request.what() + " has more than "
+                                    + request.limits().maxPages() + " pages; nothing of it was kept",
+                            read.total,
+                            -1,
+                            0));
         }
         if (!read.visited.add(pathAndQuery)) {
-            return Uni.createFrom().failure(new ListingException(ListingException.Kind.BAD_LINK, request.what()
-                    + " links back to a page already read (" + pathAndQuery + ")", read.total, -1, 0));
+            return Uni.createFrom()
+                    .failure(new ListingException(
+                            ListingException.Kind.BAD_LINK,
+                            request.what() + " links back to a page already read (" + pathAndQuery + ")",
+                            read.total,
+                            -1,
+                            0));
         }
-        return genesys.send(GenesysRequest.get(pathAndQuery).withDeadline(request.limits().pageDeadline()))
-                .onItem().transformToUni(response -> {
+        return genesys.send(GenesysRequest.get(pathAndQuery)
+                        .withDeadline(request.limits().pageDeadline()))
+                .onItem()
+                .transformToUni(response -> {
                     read.pages++;
                     if (read.pages == 1) {
                         read.lastModified = response.headers().get("Last-Modified");
                     }
                     String correlationId = response.correlationId();
                     read.correlationIds.add(correlationId);
-                    LOG.debugf("%s page %d: GET %s -> %d (ININ-Correlation-Id %s)", request.what(), read.pages,
-                            pathAndQuery, response.status(), correlationId);
+                    LOG.debugf(
+                            "%s page %d: GET %s -> %d (ININ-Correlation-Id %s)",
+                            request.what(), read.pages, pathAndQuery, response.status(), correlationId);
                     String next = take(read, pathAndQuery, response);
                     return next == null ? Uni.createFrom().item(read) : page(read, next);
                 });
@@ -127,14 +157,24 @@ public final class Pager {
     private String take(Read read, String pathAndQuery, GenesysResponse response) {
         ListingRequest request = read.request;
         if (response.status() != 200) {
-            throw new ListingException(ListingException.Kind.UPSTREAM_STATUS, "Genesys answered " + response.status()
-                    + " to page " + read.pages + " of " + request.what() + " (ININ-Correlation-Id "
-                    + response.correlationId() + ")", read.total, -1, response.status());
+            throw new ListingException(
+                    ListingException.Kind.UPSTREAM_STATUS,
+                    "Genesys answered " + response.status()
+                            + " to page " + read.pages + " of " + request.what() + " (ININ-Correlation-Id "
+                            + response.correlationId() + ")",
+                    read.total,
+                    -1,
+                    response.status());
         }
         read.bytes += response.body() == null ? 0 : response.body().length();
         if (read.bytes > request.limits().maxBytes()) {
-            throw new ListingException(ListingException.Kind.TOO_LARGE, request.what() + " is larger than "
-                    + request.limits().maxBytes() + " bytes; nothing of it was kept", read.total, -1, 0);
+            throw new ListingException(
+                    ListingException.Kind.TOO_LARGE,
+                    request.what() + " is larger than " + request.limits().maxBytes()
+                            + " bytes; nothing of it was kept",
+                    read.total,
+                    -1,
+                    0);
         }
         JsonNode body = parse(response, read);
         JsonNode total = body.get("total");
@@ -167,7 +207,9 @@ public final class Pager {
             case PAGE_NUMBER -> {
                 long number = body.path("pageNumber").asLong(0);
                 long count = body.path("pageCount").asLong(0);
-                yield number > 0 && number < count ? withParameter(pathAndQuery, "pageNumber", String.valueOf(number + 1)) : null;
+                yield number > 0 && number < count
+                        ? withParameter(pathAndQuery, "pageNumber", String.valueOf(number + 1))
+                        : null;
             }
             case SINGLE -> null;
         };
@@ -202,7 +244,8 @@ public final class Pager {
         } catch (IllegalArgumentException e) {
             throw badLink(read, link, "is not a URI");
         }
-        if (!Objects.equals(base.getScheme(), target.getScheme()) || !base.getHost().equalsIgnoreCase(target.getHost())
+        if (!Objects.equals(base.getScheme(), target.getScheme())
+                || !base.getHost().equalsIgnoreCase(target.getHost())
                 || base.getPort() != target.getPort()) {
             throw badLink(read, link, "names a host other than the configured API host " + base.getHost());
         }
@@ -215,8 +258,12 @@ public final class Pager {
     }
 
     private static ListingException badLink(Read read, String link, String why) {
-        return new ListingException(ListingException.Kind.BAD_LINK, read.request.what() + ": the next link '" + link
-                + "' " + why + "; nothing of it was kept", read.total, -1, 0);
+        return new ListingException(
+                ListingException.Kind.BAD_LINK,
+                read.request.what() + ": the next link '" + link + "' " + why + "; nothing of it was kept",
+                read.total,
+                -1,
+                0);
     }
 
     /** The same path and query with one parameter set (replaced where present, else added). */
@@ -238,17 +285,31 @@ public final class Pager {
         } catch (IOException e) {
             // reported below
         }
-        throw new ListingException(ListingException.Kind.NOT_A_LISTING, "page " + read.pages + " of "
-                + read.request.what() + " is not a listing (a JSON object with an entities array)", read.total, -1, 0);
+        throw new ListingException(
+                ListingException.Kind.NOT_A_LISTING,
+                "page " + read.pages + " of " + read.request.what()
+                        + " is not a listing (a JSON object with an entities array)",
+                read.total,
+                -1,
+                0);
     }
 
     private static ListingException tooMany(ListingRequest request, long count) {
-        return new ListingException(ListingException.Kind.TOO_LARGE, request.what() + " has " + count
-                + " entities, more than the bound of " + request.limits().maxEntities() + "; nothing of it was kept",
-                count, -1, 0);
+        return new ListingException(
+                ListingException.Kind.TOO_LARGE,
+                request.what() + " has " + count + " entities, more than the bound of "
+                        + request.limits().maxEntities() + "; nothing of it was kept",
+                count,
+                -1,
+                0);
     }
 
     private static String text(JsonNode node) {
-        return node == null || node.isNull() || !node.isTextual() || node.asText().isBlank() ? null : node.asText();
+        return node == null
+                        || node.isNull()
+                        || !node.isTextual()
+                        || node.asText().isBlank()
+                ? null
+                : node.asText();
     }
 }

@@ -30,8 +30,14 @@ public final class Redactor {
     public static final String MASK = "[REDACTED]";
 
     /** Headers that carry credentials or session state; their values never reach a log. */
-    public static final Set<String> SECRET_HEADERS = Set.of("authorization", "proxy-authorization", "cookie",
-            "set-cookie", "x-api-key", "x-fulfillment-token", "x-cxbridge-signature");
+    public static final Set<String> SECRET_HEADERS = Set.of(
+            "authorization",
+            "proxy-authorization",
+            "cookie",
+            "set-cookie",
+            "x-api-key",
+            "x-fulfillment-token",
+            "x-cxbridge-signature");
 
     private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
     private static final Pattern SSN = Pattern.compile("(?<!\\d)\\d{3}-\\d{2}-\\d{4}(?!\\d)");
@@ -50,14 +56,17 @@ public final class Redactor {
             "([\"']?)([A-Za-z0-9_.-]{1,64})\\1(\\s*[:=]\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"?|'[^']*'?|[^\\s,;&}\\]\"']+)");
     /** An XML element holding text: {@code <password>x</password>}. */
     private static final Pattern XML_ELEMENT = Pattern.compile("<([A-Za-z_][\\w.-]{0,63})(\\s[^>]*)?>([^<]*)</\\1>");
-    private static final Pattern YAML_KEY = Pattern.compile("^(\\s*(?:-\\s+)?)([\"']?)([^\"':#\\s][^\"':#]*?)\\2\\s*:(?:\\s+(.*)|\\s*)$");
+
+    private static final Pattern YAML_KEY =
+            Pattern.compile("^(\\s*(?:-\\s+)?)([\"']?)([^\"':#\\s][^\"':#]*?)\\2\\s*:(?:\\s+(.*)|\\s*)$");
 
     private final Set<String> fields;
     private final Set<String> safeQueryParameters;
 
     public Redactor(Collection<String> fields, Collection<String> safeQueryParameters) {
         this.fields = fields.stream().map(Redactor::normalise).collect(Collectors.toUnmodifiableSet());
-        this.safeQueryParameters = safeQueryParameters.stream().map(s -> s.toLowerCase(Locale.ROOT))
+        this.safeQueryParameters = safeQueryParameters.stream()
+                .map(s -> s.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
     }
 
@@ -95,7 +104,9 @@ public final class Redactor {
         if (body == null || body.length == 0) {
             return "";
         }
-        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).split(";", 2)[0].trim();
+        String type = contentType == null
+                ? ""
+                : contentType.toLowerCase(Locale.ROOT).split(";", 2)[0].trim();
         String text = textual(type) || type.isEmpty() ? utf8(body) : null;
         if (text == null) {
             return digest(body);
@@ -117,15 +128,17 @@ public final class Redactor {
 
     /** A form body ({@code a=1&b=2}) decoded for the log: sensitive names masked, every value redacted as text. */
     public String form(String body) {
-        return List.of(body.split("&", -1)).stream().map(pair -> {
-            int eq = pair.indexOf('=');
-            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-            if (eq < 0) {
-                return keyed(name);
-            }
-            String value = decode(pair.substring(eq + 1));
-            return text(name) + "=" + (isSensitiveField(name) ? MASK : keyed(value));
-        }).collect(Collectors.joining("&"));
+        return List.of(body.split("&", -1)).stream()
+                .map(pair -> {
+                    int eq = pair.indexOf('=');
+                    String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+                    if (eq < 0) {
+                        return keyed(name);
+                    }
+                    String value = decode(pair.substring(eq + 1));
+                    return text(name) + "=" + (isSensitiveField(name) ? MASK : keyed(value));
+                })
+                .collect(Collectors.joining("&"));
     }
 
     /** YAML, line by line: a sensitive key's value (and any block nested under it) masked, the rest as text. */
@@ -135,14 +148,19 @@ public final class Redactor {
         for (String line : body.split("\n", -1)) {
             int indent = line.length() - line.stripLeading().length();
             if (maskDeeperThan >= 0 && (line.isBlank() || indent > maskDeeperThan)) {
-                out.append(line.isBlank() ? line : line.substring(0, indent) + MASK).append('\n');
+                out.append(line.isBlank() ? line : line.substring(0, indent) + MASK)
+                        .append('\n');
                 continue;
             }
             maskDeeperThan = -1;
             Matcher m = YAML_KEY.matcher(line);
             if (m.matches() && isSensitiveField(m.group(3).trim())) {
                 String value = m.group(4) == null ? "" : m.group(4).trim();
-                out.append(m.group(1)).append(m.group(2)).append(m.group(3)).append(m.group(2)).append(": ");
+                out.append(m.group(1))
+                        .append(m.group(2))
+                        .append(m.group(3))
+                        .append(m.group(2))
+                        .append(": ");
                 out.append(MASK).append('\n');
                 // an empty value or a block scalar (|, >): what is indented below belongs to the key
                 if (value.isEmpty() || value.startsWith("|") || value.startsWith(">") || value.startsWith("&")) {
@@ -164,8 +182,8 @@ public final class Redactor {
         Matcher m = KEY_VALUE.matcher(value);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
-            String replacement = isSensitiveField(m.group(2))
-                    ? m.group(1) + m.group(2) + m.group(1) + m.group(3) + MASK : m.group();
+            String replacement =
+                    isSensitiveField(m.group(2)) ? m.group(1) + m.group(2) + m.group(1) + m.group(3) + MASK : m.group();
             m.appendReplacement(sb, Matcher.quoteReplacement(replacement));
         }
         m.appendTail(sb);
@@ -184,27 +202,38 @@ public final class Redactor {
     /** What is logged of a body that is not text: its size and SHA-256. */
     public static String digest(byte[] body) {
         try {
-            return body.length + " B sha256 " + java.util.HexFormat.of().formatHex(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(body));
+            return body.length + " B sha256 "
+                    + java.util.HexFormat.of()
+                            .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                    .digest(body));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static boolean textual(String type) {
-        return type.startsWith("text/") || type.equals("application/json") || type.endsWith("+json")
-                || type.equals("application/x-www-form-urlencoded") || type.endsWith("yaml") || type.endsWith("yml")
-                || type.equals("application/xml") || type.endsWith("+xml") || type.equals("application/x-ndjson")
-                || type.equals("application/problem+json") || type.equals("application/javascript");
+        return type.startsWith("text/")
+                || type.equals("application/json")
+                || type.endsWith("+json")
+                || type.equals("application/x-www-form-urlencoded")
+                || type.endsWith("yaml")
+                || type.endsWith("yml")
+                || type.equals("application/xml")
+                || type.endsWith("+xml")
+                || type.equals("application/x-ndjson")
+                || type.equals("application/problem+json")
+                || type.equals("application/javascript");
     }
 
     /** The body as UTF-8 when it is readable text (valid UTF-8, no control characters but whitespace), else null. */
     private static String utf8(byte[] body) {
         try {
-            String s = StandardCharsets.UTF_8.newDecoder()
+            String s = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(body)).toString();
+                    .decode(java.nio.ByteBuffer.wrap(body))
+                    .toString();
             return s.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t') ? null : s;
         } catch (java.nio.charset.CharacterCodingException e) {
             return null;
@@ -226,8 +255,11 @@ public final class Redactor {
             Iterator<Map.Entry<String, JsonNode>> it = node.fields();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
-                copy.set(e.getKey(), isSensitiveField(e.getKey()) && !e.getValue().isNull()
-                        ? TextNode.valueOf(MASK) : redact(e.getValue()));
+                copy.set(
+                        e.getKey(),
+                        isSensitiveField(e.getKey()) && !e.getValue().isNull()
+                                ? TextNode.valueOf(MASK)
+                                : redact(e.getValue()));
             }
             return copy;
         }
@@ -268,17 +300,22 @@ public final class Redactor {
         if (query == null || query.isEmpty()) {
             return query;
         }
-        return List.of(query.split("&")).stream().map(pair -> {
-            int eq = pair.indexOf('=');
-            String name = eq < 0 ? pair : pair.substring(0, eq);
-            if (eq < 0) {
-                return text(name);
-            }
-            String decodedName = URLDecoder.decode(name, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
-            String value = pair.substring(eq + 1);
-            return text(name) + "=" + (safeQueryParameters.contains(decodedName) && !isSensitiveField(decodedName)
-                    ? text(value) : MASK);
-        }).collect(Collectors.joining("&"));
+        return List.of(query.split("&")).stream()
+                .map(pair -> {
+                    int eq = pair.indexOf('=');
+                    String name = eq < 0 ? pair : pair.substring(0, eq);
+                    if (eq < 0) {
+                        return text(name);
+                    }
+                    String decodedName =
+                            URLDecoder.decode(name, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+                    String value = pair.substring(eq + 1);
+                    return text(name) + "="
+                            + (safeQueryParameters.contains(decodedName) && !isSensitiveField(decodedName)
+                                    ? text(value)
+                                    : MASK);
+                })
+                .collect(Collectors.joining("&"));
     }
 
     /** Headers for a log line: credential headers masked, the others redacted as text. */
@@ -306,7 +343,8 @@ public final class Redactor {
             String match = m.group();
             long digits = match.chars().filter(Character::isDigit).count();
             // Seven or more digits with a separator or a leading +, or a long bare number: a phone.
-            boolean phoneLike = digits >= 7 && digits <= 15
+            boolean phoneLike = digits >= 7
+                    && digits <= 15
                     && (match.startsWith("+") || match.matches(".*[ .()-].*") || digits >= 10);
             m.appendReplacement(sb, Matcher.quoteReplacement(phoneLike && !isDateOrTime(match) ? MASK : match));
         }

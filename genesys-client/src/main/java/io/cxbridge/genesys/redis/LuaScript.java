@@ -49,7 +49,8 @@ public final class LuaScript {
     /** Runs the script; {@code numKeysKeysAndArgs} as after the script in {@code EVAL}: key count, keys, arguments. */
     public Uni<Response> run(RedisAPI redis, List<String> numKeysKeysAndArgs) {
         return redis.evalsha(with(sha, numKeysKeysAndArgs))
-                .onFailure(LuaScript::noScript).recoverWithUni(() -> redis.eval(with(source, numKeysKeysAndArgs)));
+                .onFailure(LuaScript::noScript)
+                .recoverWithUni(() -> redis.eval(with(source, numKeysKeysAndArgs)));
     }
 
     public String sha() {
@@ -74,8 +75,8 @@ public final class LuaScript {
 
     private static String sha1(String source) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                    .digest(source.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 unavailable", e);
         }

@@ -11,8 +11,8 @@ public record Backoff(Duration base, double factor, Duration max, double jitter)
 
     public Backoff {
         if (base.isNegative() || max.isNegative() || factor < 1 || jitter < 0 || jitter > 1) {
-            throw new IllegalArgumentException("invalid backoff: base " + base + ", factor " + factor + ", max " + max
-                    + ", jitter " + jitter);
+            throw new IllegalArgumentException(
+                    "invalid backoff: base " + base + ", factor " + factor + ", max " + max + ", jitter " + jitter);
         }
     }
 

@@ -39,6 +39,5 @@ public final class Transience {
         return failure instanceof ConnectException || failure.getCause() instanceof ConnectException;
     }
 
-    private Transience() {
-    }
+    private Transience() {}
 }

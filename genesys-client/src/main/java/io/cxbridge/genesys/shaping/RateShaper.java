@@ -38,11 +38,14 @@ public final class RateShaper {
         this.key = config.token().keyPrefix() + ":bucket:" + config.clientId();
         this.limitPerMinute = settings.perMinute();
         this.waited = Counter.builder("cxbridge.genesys.shaping.waits")
-                .description("calls that waited for the shared upstream budget").register(registry);
+                .description("calls that waited for the shared upstream budget")
+                .register(registry);
         this.refused = Counter.builder("cxbridge.genesys.shaping.refused")
-                .description("calls refused as rate limited before reaching Genesys").register(registry);
+                .description("calls refused as rate limited before reaching Genesys")
+                .register(registry);
         Gauge.builder("cxbridge.genesys.shaping.limit", this, s -> s.limitPerMinute)
-                .description("the per-minute upstream limit cxbridge shapes to").register(registry);
+                .description("the per-minute upstream limit cxbridge shapes to")
+                .register(registry);
     }
 
     /** Completes when the call may go upstream; fails with {@link RateLimitedException} otherwise. */
@@ -77,8 +80,13 @@ public final class RateShaper {
             }
             waited.increment();
             // Wait out the refill, then compete again: another process may take that token first.
-            return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(waitMs))
-                    .onItem().transformToUni(x -> acquireUntil(limit));
+            return Uni.createFrom()
+                    .voidItem()
+                    .onItem()
+                    .delayIt()
+                    .by(Duration.ofMillis(waitMs))
+                    .onItem()
+                    .transformToUni(x -> acquireUntil(limit));
         });
     }
 
@@ -90,7 +98,8 @@ public final class RateShaper {
         try {
             int allowed = Integer.parseInt(allowedHeader.trim());
             if (allowed > 0 && allowed < limitPerMinute) {
-                LOG.infof("Genesys reports a limit of %d requests a minute (configured %d): shaping to it",
+                LOG.infof(
+                        "Genesys reports a limit of %d requests a minute (configured %d): shaping to it",
                         allowed, limitPerMinute);
                 limitPerMinute = allowed;
             }

@@ -45,7 +45,9 @@ public final class TokenBucket {
     public Uni<Take> take(String key, int capacity, Duration period) {
         double perMs = (double) capacity / period.toMillis();
         return TAKE.run(redis, List.of("1", key, String.valueOf(capacity), String.valueOf(perMs)))
-                .ifNoItem().after(REDIS_TIMEOUT).failWith(TimeoutException::new)
+                .ifNoItem()
+                .after(REDIS_TIMEOUT)
+                .failWith(TimeoutException::new)
                 .map(r -> {
                     if (redisDown) {
                         redisDown = false;
@@ -53,10 +55,12 @@ public final class TokenBucket {
                     }
                     return new Take(r.get(0).toLong(), r.get(1).toLong());
                 })
-                .onFailure().recoverWithItem(e -> {
+                .onFailure()
+                .recoverWithItem(e -> {
                     if (!redisDown) {
                         redisDown = true;
-                        LOG.warnf("Redis did not answer (%s): rate budgets are kept in-process until it is back",
+                        LOG.warnf(
+                                "Redis did not answer (%s): rate budgets are kept in-process until it is back",
                                 e.getClass().getSimpleName());
                     }
                     return local.computeIfAbsent(key, k -> new LocalBucket()).take(capacity, perMs, clock.millis());

@@ -58,10 +58,16 @@ public final class TokenProvider {
     private volatile String rejected;
     /** The last token this process fetched from the login host, until an answer other than 401 shows it works. */
     private volatile String unproven;
+
     private volatile boolean redisDown;
 
-    public TokenProvider(GenesysConfig config, Endpoints endpoints, WebClient web, RedisAPI redis, Clock clock,
-                         MeterRegistry registry) {
+    public TokenProvider(
+            GenesysConfig config,
+            Endpoints endpoints,
+            WebClient web,
+            RedisAPI redis,
+            Clock clock,
+            MeterRegistry registry) {
         this.settings = config.token();
         this.clientId = config.clientId();
         this.clientSecret = config.clientSecret();
@@ -70,15 +76,21 @@ public final class TokenProvider {
         this.redis = redis;
         this.clock = clock;
         this.tokenKey = settings.keyPrefix() + ":token:" + clientId;
-        this.cipher = TokenCipher.fromSettings("cxbridge.genesys.token-encryption",
-                config.tokenEncryption().currentKeyId(), config.tokenEncryption().keys());
+        this.cipher = TokenCipher.fromSettings(
+                "cxbridge.genesys.token-encryption",
+                config.tokenEncryption().currentKeyId(),
+                config.tokenEncryption().keys());
         this.lockKey = tokenKey + ":lock";
-        this.fetched = Counter.builder("cxbridge.genesys.token.requests").tag("outcome", "ok")
-                .description("token requests sent to the login host").register(registry);
-        this.fetchFailed = Counter.builder("cxbridge.genesys.token.requests").tag("outcome", "failed")
+        this.fetched = Counter.builder("cxbridge.genesys.token.requests")
+                .tag("outcome", "ok")
+                .description("token requests sent to the login host")
+                .register(registry);
+        this.fetchFailed = Counter.builder("cxbridge.genesys.token.requests")
+                .tag("outcome", "failed")
                 .register(registry);
         this.redisFallback = Counter.builder("cxbridge.genesys.token.redis.fallback")
-                .description("token look-ups served in-process because Redis did not answer").register(registry);
+                .description("token look-ups served in-process because Redis did not answer")
+                .register(registry);
     }
 
     /** A token that is not due for refresh; fetches (once, for everyone) when needed. */
@@ -99,13 +111,16 @@ public final class TokenProvider {
         }
         // The stored value is sealed: read it, and delete exactly that value if it holds the refused token.
         return redis(redis.get(tokenKey))
-                .onItem().transformToUni(r -> {
+                .onItem()
+                .transformToUni(r -> {
                     AccessToken stored = r == null ? null : parseStored(r.toString());
-                    return stored == null || !stored.value().equals(token) ? Uni.createFrom().voidItem()
+                    return stored == null || !stored.value().equals(token)
+                            ? Uni.createFrom().voidItem()
                             : redis(LuaScript.COMPARE_AND_DELETE.run(redis, List.of("1", tokenKey, r.toString())))
                                     .replaceWithVoid();
                 })
-                .onFailure().recoverWithItem(e -> {
+                .onFailure()
+                .recoverWithItem(e -> {
                     noteRedisDown(e);
                     return null;
                 });
@@ -141,11 +156,13 @@ public final class TokenProvider {
                     AccessToken shared = r == null ? null : parseStored(r.toString());
                     return shared != null && !shared.value().equals(token);
                 })
-                .onFailure().recoverWithItem(false);
+                .onFailure()
+                .recoverWithItem(false);
     }
 
     private boolean usable(AccessToken t) {
-        return t != null && !t.value().equals(rejected)
+        return t != null
+                && !t.value().equals(rejected)
                 && clock.instant().isBefore(t.refreshAt(settings.maxSkew(), settings.skewFraction()));
     }
 
@@ -160,19 +177,24 @@ public final class TokenProvider {
             Uni<AccessToken> shared = Uni.createFrom().completionStage(future);
             if (inflight.compareAndSet(null, shared)) {
                 Instant giveUpAt = clock.instant().plus(settings.lockLease()).plus(settings.requestTimeout());
-                Uni.createFrom().deferred(() -> sharedOrFetch(giveUpAt))
-                        .onFailure(RedisUnavailable.class).recoverWithUni(e -> {
+                Uni.createFrom()
+                        .deferred(() -> sharedOrFetch(giveUpAt))
+                        .onFailure(RedisUnavailable.class)
+                        .recoverWithUni(e -> {
                             noteRedisDown(e.getCause());
                             return fetch();
                         })
-                        .subscribe().with(token -> {
-                            local.set(token);
-                            inflight.set(null);
-                            future.complete(token);
-                        }, error -> {
-                            inflight.set(null);
-                            future.completeExceptionally(error);
-                        });
+                        .subscribe()
+                        .with(
+                                token -> {
+                                    local.set(token);
+                                    inflight.set(null);
+                                    future.complete(token);
+                                },
+                                error -> {
+                                    inflight.set(null);
+                                    future.completeExceptionally(error);
+                                });
                 return shared;
             }
         }
@@ -185,33 +207,47 @@ public final class TokenProvider {
                 return Uni.createFrom().item(shared);
             }
             String owner = UUID.randomUUID().toString();
-            return redis(redis.set(List.of(lockKey, owner, "NX", "PX", String.valueOf(settings.lockLease().toMillis()))))
-                    .onItem().transformToUni(ok -> ok != null
-                            ? fetchUnderLock(owner)
-                            : waitForHolder(giveUpAt));
+            return redis(redis.set(List.of(
+                            lockKey,
+                            owner,
+                            "NX",
+                            "PX",
+                            String.valueOf(settings.lockLease().toMillis()))))
+                    .onItem()
+                    .transformToUni(ok -> ok != null ? fetchUnderLock(owner) : waitForHolder(giveUpAt));
         });
     }
 
     private Uni<AccessToken> waitForHolder(Instant giveUpAt) {
         if (clock.instant().isAfter(giveUpAt)) {
-            return Uni.createFrom().failure(new TokenException("no token after waiting "
-                    + settings.lockLease().plus(settings.requestTimeout()) + " for another process to fetch one"));
+            return Uni.createFrom()
+                    .failure(new TokenException(
+                            "no token after waiting " + settings.lockLease().plus(settings.requestTimeout())
+                                    + " for another process to fetch one"));
         }
-        return Uni.createFrom().voidItem().onItem().delayIt().by(settings.pollInterval())
-                .onItem().transformToUni(ignored -> sharedOrFetch(giveUpAt));
+        return Uni.createFrom()
+                .voidItem()
+                .onItem()
+                .delayIt()
+                .by(settings.pollInterval())
+                .onItem()
+                .transformToUni(ignored -> sharedOrFetch(giveUpAt));
     }
 
     private Uni<AccessToken> fetchUnderLock(String owner) {
         // Another process may have stored a token between our read and our lock.
-        return readShared().onItem().transformToUni(shared -> shared != null
+        return readShared()
+                .onItem()
+                .transformToUni(shared -> shared != null
                         ? Uni.createFrom().item(shared)
                         : fetch().call(t -> store(t).onFailure().recoverWithUni(e -> {
                             noteRedisDown(e);
                             return Uni.createFrom().voidItem();
                         })))
-                .onTermination().call(() -> redis(LuaScript.COMPARE_AND_DELETE.run(redis, List.of("1", lockKey,
-                                owner)))
-                        .onFailure().recoverWithNull());
+                .onTermination()
+                .call(() -> redis(LuaScript.COMPARE_AND_DELETE.run(redis, List.of("1", lockKey, owner)))
+                        .onFailure()
+                        .recoverWithNull());
     }
 
     private Uni<AccessToken> readShared() {
@@ -225,20 +261,25 @@ public final class TokenProvider {
     }
 
     private Uni<Void> store(AccessToken token) {
-        ObjectNode json = Json.mapper().createObjectNode()
+        ObjectNode json = Json.mapper()
+                .createObjectNode()
                 .put("token", token.value())
                 .put("expiresAt", token.expiresAt().toEpochMilli())
                 .put("lifetimeMs", token.lifetime().toMillis());
-        long ttl = Math.max(1, Duration.between(clock.instant(), token.expiresAt()).toMillis());
+        long ttl =
+                Math.max(1, Duration.between(clock.instant(), token.expiresAt()).toMillis());
         String sealed = cipher.encrypt(json.toString(), tokenKey);
-        return redis(redis.set(List.of(tokenKey, sealed, "PX", String.valueOf(ttl)))).replaceWithVoid();
+        return redis(redis.set(List.of(tokenKey, sealed, "PX", String.valueOf(ttl))))
+                .replaceWithVoid();
     }
 
     /** The stored token, or null when the value does not open with a configured key (then a new one is fetched). */
     private AccessToken parseStored(String stored) {
         try {
             JsonNode n = Json.mapper().readTree(cipher.decrypt(stored, tokenKey));
-            return new AccessToken(n.get("token").asText(), Instant.ofEpochMilli(n.get("expiresAt").asLong()),
+            return new AccessToken(
+                    n.get("token").asText(),
+                    Instant.ofEpochMilli(n.get("expiresAt").asLong()),
                     Duration.ofMillis(n.get("lifetimeMs").asLong()));
         } catch (IOException | RuntimeException e) {
             return null;
@@ -252,20 +293,27 @@ public final class TokenProvider {
                 .basicAuthentication(clientId, clientSecret)
                 .putHeader("Accept", "application/json")
                 .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials"))
-                .ifNoItem().after(settings.requestTimeout())
+                .ifNoItem()
+                .after(settings.requestTimeout())
                 .failWith(() -> new TokenException("the login host did not answer within " + settings.requestTimeout()))
-                .onItem().transform(response -> parseTokenResponse(response, requestedAt))
-                .onItem().invoke(t -> {
+                .onItem()
+                .transform(response -> parseTokenResponse(response, requestedAt))
+                .onItem()
+                .invoke(t -> {
                     unproven = t.value();
                     fetched.increment();
                     LOG.infof("fetched a Genesys token for client %s, valid %s", clientId, t.lifetime());
                 })
-                .onFailure().invoke(e -> {
+                .onFailure()
+                .invoke(e -> {
                     fetchFailed.increment();
                     LOG.warnf("Genesys token request for client %s failed: %s", clientId, e.getMessage());
                 })
-                .onFailure().transform(e -> e instanceof TokenException ? e
-                        : new TokenException("token request failed: " + e.getClass().getSimpleName(), e));
+                .onFailure()
+                .transform(e -> e instanceof TokenException
+                        ? e
+                        : new TokenException(
+                                "token request failed: " + e.getClass().getSimpleName(), e));
     }
 
     private AccessToken parseTokenResponse(HttpResponse<?> response, Instant requestedAt) {
@@ -281,7 +329,10 @@ public final class TokenProvider {
         }
         JsonNode token = body.get("access_token");
         JsonNode expiresIn = body.get("expires_in");
-        if (token == null || token.asText().isBlank() || expiresIn == null || !expiresIn.canConvertToLong()
+        if (token == null
+                || token.asText().isBlank()
+                || expiresIn == null
+                || !expiresIn.canConvertToLong()
                 || expiresIn.asLong() <= 0) {
             throw new TokenException("the login host's answer lacks access_token or a positive expires_in");
         }
@@ -290,16 +341,21 @@ public final class TokenProvider {
     }
 
     private <T> Uni<T> redis(Uni<T> call) {
-        return call.ifNoItem().after(REDIS_TIMEOUT).failWith(TimeoutException::new)
-                .onItem().invoke(ignored -> noteRedisBack())
-                .onFailure().transform(RedisUnavailable::new);
+        return call.ifNoItem()
+                .after(REDIS_TIMEOUT)
+                .failWith(TimeoutException::new)
+                .onItem()
+                .invoke(ignored -> noteRedisBack())
+                .onFailure()
+                .transform(RedisUnavailable::new);
     }
 
     private void noteRedisDown(Throwable cause) {
         redisFallback.increment();
         if (!redisDown) {
             redisDown = true;
-            LOG.warnf("Redis did not answer (%s): Genesys tokens are kept in-process until it is back",
+            LOG.warnf(
+                    "Redis did not answer (%s): Genesys tokens are kept in-process until it is back",
                     cause == null ? "unknown" : cause.getClass().getSimpleName());
         }
     }

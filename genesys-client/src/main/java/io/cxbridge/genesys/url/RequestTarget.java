@@ -21,8 +21,7 @@ import java.util.List;
 public record RequestTarget(String path, List<Parameter> query) {
 
     /** One query parameter, decoded; {@code value} is null for a bare name ({@code ?flag}). */
-    public record Parameter(String name, String value) {
-    }
+    public record Parameter(String name, String value) {}
 
     public RequestTarget {
         query = List.copyOf(query);
@@ -36,7 +35,8 @@ public record RequestTarget(String path, List<Parameter> query) {
     /** Parses and normalises {@code target}, or throws {@link UnsafeTargetException} naming the first problem. */
     public static RequestTarget parse(String target, int maxPathBytes) {
         if (target == null || target.isEmpty() || target.charAt(0) != '/') {
-            throw new UnsafeTargetException("the request target must be a path starting with '/' (no absolute or authority form, no '*')");
+            throw new UnsafeTargetException(
+                    "the request target must be a path starting with '/' (no absolute or authority form, no '*')");
         }
         if (target.startsWith("//")) {
             throw new UnsafeTargetException("the request target must not start with '//'");
@@ -175,13 +175,17 @@ public record RequestTarget(String path, List<Parameter> query) {
         String decoded = strictUtf8(bytes, "path");
         decoded.codePoints().forEach(cp -> {
             int type = Character.getType(cp);
-            if (Character.isISOControl(cp) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+            if (Character.isISOControl(cp)
+                    || type == Character.FORMAT
+                    || type == Character.LINE_SEPARATOR
                     || type == Character.PARAGRAPH_SEPARATOR) {
-                throw new UnsafeTargetException("the path contains an encoded control or format character (such as %C2%85)");
+                throw new UnsafeTargetException(
+                        "the path contains an encoded control or format character (such as %C2%85)");
             }
         });
         for (byte b : bytes) {
-            out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
+            out.append('%')
+                    .append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
                     .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
         }
     }
@@ -189,8 +193,12 @@ public record RequestTarget(String path, List<Parameter> query) {
     private static String strictUtf8(byte[] bytes, String where) {
         try {
             // Java's decoder refuses overlong forms (%c0%ae) and surrogates, which is the point.
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new UnsafeTargetException("the " + where + " contains invalid or overlong UTF-8");
         }
@@ -242,7 +250,8 @@ public record RequestTarget(String path, List<Parameter> query) {
             if (c < 0x80 && unreserved(c)) {
                 out.append(c);
             } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
+                out.append('%')
+                        .append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
                         .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
             }
         }
@@ -250,8 +259,13 @@ public record RequestTarget(String path, List<Parameter> query) {
     }
 
     private static boolean unreserved(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == '-' || c == '.' || c == '_' || c == '~';
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '-'
+                || c == '.'
+                || c == '_'
+                || c == '~';
     }
 
     private static int hex(char c) {

@@ -32,9 +32,12 @@ public record UpstreamUrl(boolean ssl, String host, int port, String pathAndQuer
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException("an upstream base must be an http(s) URL, was '" + base + "'");
         }
-        if (base.getHost() == null || base.getRawUserInfo() != null || base.getRawQuery() != null
+        if (base.getHost() == null
+                || base.getRawUserInfo() != null
+                || base.getRawQuery() != null
                 || base.getRawFragment() != null) {
-            throw new IllegalArgumentException("an upstream base must be scheme://host[:port][/path], was '" + base + "'");
+            throw new IllegalArgumentException(
+                    "an upstream base must be scheme://host[:port][/path], was '" + base + "'");
         }
         boolean ssl = scheme.equals("https");
         int port = base.getPort() > 0 ? base.getPort() : ssl ? 443 : 80;
@@ -47,7 +50,12 @@ public record UpstreamUrl(boolean ssl, String host, int port, String pathAndQuer
 
     /** Request options addressing this URL (host, port, TLS and request URI set separately). */
     public RequestOptions options(HttpMethod method) {
-        return new RequestOptions().setMethod(method).setHost(host).setPort(port).setSsl(ssl).setURI(pathAndQuery);
+        return new RequestOptions()
+                .setMethod(method)
+                .setHost(host)
+                .setPort(port)
+                .setSsl(ssl)
+                .setURI(pathAndQuery);
     }
 
     /** For logs and tests: the same parts as a URI (the target resolved against the authority, never glued on). */

@@ -26,6 +26,7 @@ public final class FulfillmentUrlPolicy {
     public static final String DEFAULT_CALLBACK_PATH = "/api/v2/dataactions/fulfillments/{fulfillmentId}";
     /** One fulfillment id as a path segment: URL-unreserved characters only, so it needs no encoding. */
     static final String ID_SEGMENT = "(?!\\.{1,2}/|\\.{1,2}$)[A-Za-z0-9._~-]{1,256}";
+
     private static final String PLACEHOLDER = "{fulfillmentId}";
 
     private final Set<String> allowedHosts;
@@ -35,27 +36,40 @@ public final class FulfillmentUrlPolicy {
     private final Pattern callback;
 
     public FulfillmentUrlPolicy(FulfillmentUrlConfig config) {
-        this(config.allowedHosts(), config.testHosts().orElse(List.of()), config.callbackPath(),
+        this(
+                config.allowedHosts(),
+                config.testHosts().orElse(List.of()),
+                config.callbackPath(),
                 FulfillmentUrlPolicy::resolve);
     }
 
-    public FulfillmentUrlPolicy(List<String> allowedHosts, List<String> testHosts, Function<String, InetAddress[]> resolver) {
+    public FulfillmentUrlPolicy(
+            List<String> allowedHosts, List<String> testHosts, Function<String, InetAddress[]> resolver) {
         this(allowedHosts, testHosts, DEFAULT_CALLBACK_PATH, resolver);
     }
 
-    public FulfillmentUrlPolicy(List<String> allowedHosts, List<String> testHosts, String callbackPath,
-                                Function<String, InetAddress[]> resolver) {
-        this.allowedHosts = allowedHosts.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
-        this.testHosts = testHosts.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    public FulfillmentUrlPolicy(
+            List<String> allowedHosts,
+            List<String> testHosts,
+            String callbackPath,
+            Function<String, InetAddress[]> resolver) {
+        this.allowedHosts = allowedHosts.stream()
+                .map(h -> h.trim().toLowerCase(Locale.ROOT))
+                .collect(Collectors.toSet());
+        this.testHosts =
+                testHosts.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         this.resolver = resolver;
         int at = callbackPath.indexOf(PLACEHOLDER);
-        if (!callbackPath.startsWith("/") || at < 0 || callbackPath.indexOf(PLACEHOLDER, at + 1) >= 0
+        if (!callbackPath.startsWith("/")
+                || at < 0
+                || callbackPath.indexOf(PLACEHOLDER, at + 1) >= 0
                 || callbackPath.contains("..")) {
             throw new IllegalArgumentException("cxbridge.fulfillment-url.callback-path must be an absolute path with "
                     + "exactly one " + PLACEHOLDER + ", was " + callbackPath);
         }
         this.callbackPath = callbackPath;
-        this.callback = Pattern.compile(Pattern.quote(callbackPath.substring(0, at)) + ID_SEGMENT
+        this.callback = Pattern.compile(Pattern.quote(callbackPath.substring(0, at))
+                + ID_SEGMENT
                 + Pattern.quote(callbackPath.substring(at + PLACEHOLDER.length())));
     }
 
@@ -112,8 +126,12 @@ public final class FulfillmentUrlPolicy {
             return Optional.of("host " + host + " does not resolve");
         }
         for (InetAddress a : addresses) {
-            if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
-                    || a.isMulticastAddress() || isUniqueLocalV6(a)) {
+            if (a.isLoopbackAddress()
+                    || a.isSiteLocalAddress()
+                    || a.isLinkLocalAddress()
+                    || a.isAnyLocalAddress()
+                    || a.isMulticastAddress()
+                    || isUniqueLocalV6(a)) {
                 return Optional.of("host " + host + " resolves to a private, loopback or link-local address");
             }
             if (isCarrierGradeNat(a)) {

@@ -45,7 +45,7 @@ public final class WebhookSender {
 
     /** Delivers in the background and returns at once: a webhook never holds up the work. */
     public void send(WebhookTarget target, Record event) {
-        deliver(target, event).subscribe().with(ok -> { });
+        deliver(target, event).subscribe().with(ok -> {});
     }
 
     /** Completes with true when the receiver answered 2xx within the attempts, false otherwise; never fails. */
@@ -54,7 +54,10 @@ public final class WebhookSender {
         try {
             body = Json.mapper().writeValueAsString(event);
         } catch (JsonProcessingException e) {
-            LOG.errorf(e, "webhook %s: the %s event could not be written as JSON", target.name(),
+            LOG.errorf(
+                    e,
+                    "webhook %s: the %s event could not be written as JSON",
+                    target.name(),
                     event.getClass().getSimpleName());
             return Uni.createFrom().item(false).invoke(ok -> count(target, false));
         }
@@ -68,26 +71,39 @@ public final class WebhookSender {
                 .putHeader(HttpHeaders.CONTENT_TYPE.toString(), "application/json")
                 .putHeader(Headers.SIGNATURE, WebhookSigner.signature(target.secret(), now, body))
                 .sendBuffer(Buffer.buffer(body))
-                .ifNoItem().after(target.timeout()).fail()
+                .ifNoItem()
+                .after(target.timeout())
+                .fail()
                 .map(r -> new Attempt(r.statusCode(), null))
-                .onFailure().recoverWithItem(e -> new Attempt(0, e.getClass().getSimpleName()))
+                .onFailure()
+                .recoverWithItem(e -> new Attempt(0, e.getClass().getSimpleName()))
                 .chain(a -> {
                     if (a.delivered()) {
                         return Uni.createFrom().item(true);
                     }
                     if (!a.transientFailure() || n >= ATTEMPTS) {
-                        LOG.warnf("webhook %s to %s not delivered after %d attempt(s): %s", target.name(),
-                                target.url().getHost(), n, a);
+                        LOG.warnf(
+                                "webhook %s to %s not delivered after %d attempt(s): %s",
+                                target.name(), target.url().getHost(), n, a);
                         return Uni.createFrom().item(false);
                     }
-                    return Uni.createFrom().voidItem().onItem().delayIt().by(backoff.nominal(n - 1))
+                    return Uni.createFrom()
+                            .voidItem()
+                            .onItem()
+                            .delayIt()
+                            .by(backoff.nominal(n - 1))
                             .chain(() -> attempt(target, body, n + 1));
                 });
     }
 
     private void count(WebhookTarget target, boolean delivered) {
-        registry.counter("cxbridge.webhook.deliveries", "webhook", target.name(),
-                "outcome", delivered ? "delivered" : "failed").increment();
+        registry.counter(
+                        "cxbridge.webhook.deliveries",
+                        "webhook",
+                        target.name(),
+                        "outcome",
+                        delivered ? "delivered" : "failed")
+                .increment();
     }
 
     /** One attempt's result: an HTTP status, or 0 with the failure's name when no answer came. */

@@ -50,6 +50,5 @@ public final class WebhookSigner {
         }
     }
 
-    private WebhookSigner() {
-    }
+    private WebhookSigner() {}
 }

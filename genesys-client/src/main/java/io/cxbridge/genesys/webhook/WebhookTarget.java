@@ -19,8 +19,13 @@ public record WebhookTarget(String name, URI url, String secret, Duration timeou
     }
 
     /** Empty when no URL is configured (the webhook is off). */
-    public static Optional<WebhookTarget> of(String name, String urlProperty, Optional<String> url,
-                                             String secretProperty, Optional<String> secret, Duration timeout) {
+    public static Optional<WebhookTarget> of(
+            String name,
+            String urlProperty,
+            Optional<String> url,
+            String secretProperty,
+            Optional<String> secret,
+            Duration timeout) {
         Optional<String> configured = url.map(String::trim).filter(u -> !u.isEmpty());
         if (configured.isEmpty()) {
             return Optional.empty();

@@ -14,7 +14,8 @@ class BreakersTest {
 
     @Test
     void aFamilyIsTheFirstTwoSegmentsWithIdsReplaced() {
-        assertThat(Breakers.family("/api/v2/routing/queues/abc/members?pageSize=5")).isEqualTo("/api/v2/routing/queues");
+        assertThat(Breakers.family("/api/v2/routing/queues/abc/members?pageSize=5"))
+                .isEqualTo("/api/v2/routing/queues");
         assertThat(Breakers.family("/api/v2/users/0b5f7a2c-3d4e-4f60-9a1b-2c3d4e5f6a7b/presence"))
                 .isEqualTo("/api/v2/users/{id}");
         assertThat(Breakers.family("/api/v2/Users/12345")).isEqualTo("/api/v2/users/{id}");
@@ -32,7 +33,8 @@ class BreakersTest {
             breakers.acquire("/api/v2/routing/queues").failure();
         }
         assertThatThrownBy(() -> breakers.acquire("/api/v2/routing/queues/q-1"))
-                .isInstanceOf(CircuitOpenException.class).hasMessageContaining("/api/v2/routing/queues");
+                .isInstanceOf(CircuitOpenException.class)
+                .hasMessageContaining("/api/v2/routing/queues");
         breakers.acquire("/api/v2/users/42").success();
         assertThat(breakers.state("/api/v2/users/7")).isEqualTo(CircuitBreaker.State.CLOSED);
         assertThat(breakers.open()).isEqualTo(1);
@@ -55,7 +57,8 @@ class BreakersTest {
         }
         clock.advance(Duration.ofSeconds(15));
         Permit probe = breakers.acquire("/api/v2/users");
-        assertThatThrownBy(() -> breakers.acquire("/api/v2/users")).as("one probe at a time")
+        assertThatThrownBy(() -> breakers.acquire("/api/v2/users"))
+                .as("one probe at a time")
                 .isInstanceOf(CircuitOpenException.class);
         probe.release(); // what the client does when the call threw synchronously or was cancelled
         probe.failure(); // ignored: the permit already ended
@@ -79,7 +82,9 @@ class BreakersTest {
 
     @Test
     void badSettingsAreRefused() {
-        assertThatThrownBy(() -> new Breakers(0, Duration.ofSeconds(1), 10, clock)).hasMessageContaining("threshold");
-        assertThatThrownBy(() -> new Breakers(1, Duration.ofSeconds(1), 0, clock)).hasMessageContaining("max-families");
+        assertThatThrownBy(() -> new Breakers(0, Duration.ofSeconds(1), 10, clock))
+                .hasMessageContaining("threshold");
+        assertThatThrownBy(() -> new Breakers(1, Duration.ofSeconds(1), 0, clock))
+                .hasMessageContaining("max-families");
     }
 }

@@ -22,7 +22,8 @@ class CircuitBreakerTest {
         assertThat(breaker.state()).as("a success resets the count").isEqualTo(CircuitBreaker.State.CLOSED);
         fail(1);
         assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.OPEN);
-        assertThatThrownBy(breaker::acquire).isInstanceOf(CircuitOpenException.class)
+        assertThatThrownBy(breaker::acquire)
+                .isInstanceOf(CircuitOpenException.class)
                 .hasMessageContaining("next probe in 15000 ms");
     }
 
@@ -33,7 +34,8 @@ class CircuitBreakerTest {
         assertThatThrownBy(breaker::acquire).isInstanceOf(CircuitOpenException.class);
         clock.advance(Duration.ofSeconds(1));
         breaker.acquire();
-        assertThatThrownBy(breaker::acquire).as("a second call while the probe is out")
+        assertThatThrownBy(breaker::acquire)
+                .as("a second call while the probe is out")
                 .isInstanceOf(CircuitOpenException.class);
         breaker.onSuccess();
         assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);

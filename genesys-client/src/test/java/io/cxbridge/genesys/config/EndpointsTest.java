@@ -33,27 +33,30 @@ class EndpointsTest {
     @Test
     void unknownRegionNamesTheValidOnes() {
         assertThatThrownBy(() -> Region.parse("mars_north_1"))
-                .hasMessageContaining("mars_north_1").hasMessageContaining("eu_west_1");
+                .hasMessageContaining("mars_north_1")
+                .hasMessageContaining("eu_west_1");
     }
 
     @Test
     void explicitBaseUrlWinsAndLogsInAtItselfWhenNotAnApiHost() {
-        Endpoints e = Endpoints.of(TestConfig.genesys(Map.of("cxbridge.genesys.region", "eu_west_1",
-                "cxbridge.genesys.base-url", "http://127.0.0.1:8090/")));
+        Endpoints e = Endpoints.of(TestConfig.genesys(
+                Map.of("cxbridge.genesys.region", "eu_west_1", "cxbridge.genesys.base-url", "http://127.0.0.1:8090/")));
         assertThat(e.apiBase()).hasToString("http://127.0.0.1:8090");
         assertThat(e.loginBase()).hasToString("http://127.0.0.1:8090");
     }
 
     @Test
     void baseUrlOnAnApiHostDerivesTheLoginHost() {
-        Endpoints e = Endpoints.of(TestConfig.genesys(Map.of("cxbridge.genesys.base-url", "https://api.euw2.pure.cloud")));
+        Endpoints e =
+                Endpoints.of(TestConfig.genesys(Map.of("cxbridge.genesys.base-url", "https://api.euw2.pure.cloud")));
         assertThat(e.loginBase()).hasToString("https://login.euw2.pure.cloud");
     }
 
     @Test
     void neitherRegionNorBaseUrlIsAClearError() {
         assertThatThrownBy(() -> Endpoints.of(TestConfig.genesys(Map.of())))
-                .hasMessageContaining("cxbridge.genesys.region").hasMessageContaining("base-url");
+                .hasMessageContaining("cxbridge.genesys.region")
+                .hasMessageContaining("base-url");
         assertThatThrownBy(() -> Endpoints.of(TestConfig.genesys(Map.of("cxbridge.genesys.base-url", "not a url"))))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -19,10 +19,17 @@ class BreakerIsolationTest extends SimTestBase {
     private static final String USERS = "/api/v2/users";
 
     private Process process(MutableClock clock) {
-        return process(config(Map.of("cxbridge.genesys.retry.max-attempts", "1",
-                "cxbridge.genesys.rate-limit.enabled", "false",
-                "cxbridge.genesys.breaker.failure-threshold", "3",
-                "cxbridge.genesys.breaker.delay", "15s")), clock);
+        return process(
+                config(Map.of(
+                        "cxbridge.genesys.retry.max-attempts",
+                        "1",
+                        "cxbridge.genesys.rate-limit.enabled",
+                        "false",
+                        "cxbridge.genesys.breaker.failure-threshold",
+                        "3",
+                        "cxbridge.genesys.breaker.delay",
+                        "15s")),
+                clock);
     }
 
     @Test
@@ -32,17 +39,26 @@ class BreakerIsolationTest extends SimTestBase {
         control.fault(Map.of("method", "GET", "path", QUEUES, "status", 500));
         for (int i = 0; i < 10; i++) {
             try {
-                p.client.send(GenesysRequest.get(QUEUES + "/q-" + i + "/members")).await().atMost(Duration.ofSeconds(10));
+                p.client
+                        .send(GenesysRequest.get(QUEUES + "/q-" + i + "/members"))
+                        .await()
+                        .atMost(Duration.ofSeconds(10));
             } catch (CircuitOpenException expected) {
                 // the attacker's family is open: exactly what should happen to it
             }
         }
         assertThat(p.breakers.state(QUEUES)).isEqualTo(CircuitBreaker.State.OPEN);
-        assertThat(p.registry.get("cxbridge.genesys.breaker.open").gauge().value()).isEqualTo(1.0);
+        assertThat(p.registry.get("cxbridge.genesys.breaker.open").gauge().value())
+                .isEqualTo(1.0);
 
         for (int i = 0; i < 5; i++) {
-            assertThat(p.client.send(GenesysRequest.get(USERS)).await().atMost(Duration.ofSeconds(10)).status())
-                    .as("another family still reaches Genesys").isEqualTo(200);
+            assertThat(p.client
+                            .send(GenesysRequest.get(USERS))
+                            .await()
+                            .atMost(Duration.ofSeconds(10))
+                            .status())
+                    .as("another family still reaches Genesys")
+                    .isEqualTo(200);
         }
         assertThat(p.breakers.state(USERS)).isEqualTo(CircuitBreaker.State.CLOSED);
     }
@@ -52,7 +68,11 @@ class BreakerIsolationTest extends SimTestBase {
         Process p = process(MutableClock.startingNow());
         control.fault(Map.of("method", "GET", "path", USERS, "status", 404));
         for (int i = 0; i < 10; i++) {
-            assertThat(p.client.send(GenesysRequest.get(USERS)).await().atMost(Duration.ofSeconds(10)).status())
+            assertThat(p.client
+                            .send(GenesysRequest.get(USERS))
+                            .await()
+                            .atMost(Duration.ofSeconds(10))
+                            .status())
                     .isEqualTo(404);
         }
         assertThat(p.breakers.state(USERS)).isEqualTo(CircuitBreaker.State.CLOSED);
@@ -72,9 +92,14 @@ class BreakerIsolationTest extends SimTestBase {
         control.fault(Map.of("method", "GET", "path", USERS, "latencyMs", 3000, "count", 1));
 
         // the probe's caller gives up (cancels) before any answer: no outcome, but the slot must come back
-        assertThatThrownBy(() -> p.client.send(GenesysRequest.get(USERS)).await().atMost(Duration.ofMillis(300)))
+        assertThatThrownBy(
+                        () -> p.client.send(GenesysRequest.get(USERS)).await().atMost(Duration.ofMillis(300)))
                 .isInstanceOf(io.smallrye.mutiny.TimeoutException.class);
-        assertThat(p.client.send(GenesysRequest.get(USERS)).await().atMost(Duration.ofSeconds(10)).status())
+        assertThat(p.client
+                        .send(GenesysRequest.get(USERS))
+                        .await()
+                        .atMost(Duration.ofSeconds(10))
+                        .status())
                 .isEqualTo(200);
         assertThat(p.breakers.state(USERS)).isEqualTo(CircuitBreaker.State.CLOSED);
     }

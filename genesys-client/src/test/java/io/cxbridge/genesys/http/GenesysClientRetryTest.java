@@ -19,8 +19,10 @@ class GenesysClientRetryTest extends SimTestBase {
     private static final String QUEUES = "/api/v2/routing/queues";
 
     private Process fast() {
-        return process(config(Map.of("cxbridge.genesys.retry.base-delay", "50ms",
-                "cxbridge.genesys.retry.max-delay", "200ms")), Clock.systemUTC());
+        return process(
+                config(Map.of(
+                        "cxbridge.genesys.retry.base-delay", "50ms", "cxbridge.genesys.retry.max-delay", "200ms")),
+                Clock.systemUTC());
     }
 
     @Test
@@ -41,8 +43,10 @@ class GenesysClientRetryTest extends SimTestBase {
     void a429IsRetriedForPostToo() {
         Process p = fast();
         control.fault(Map.of("method", "POST", "path", QUEUES, "status", 429, "retryAfter", 0, "count", 1));
-        GenesysResponse r = p.client.send(GenesysRequest.json(HttpMethod.POST, QUEUES, "{\"name\":\"q1\"}"))
-                .await().atMost(Duration.ofSeconds(20));
+        GenesysResponse r = p.client
+                .send(GenesysRequest.json(HttpMethod.POST, QUEUES, "{\"name\":\"q1\"}"))
+                .await()
+                .atMost(Duration.ofSeconds(20));
         assertThat(r.status()).isEqualTo(200);
         assertThat(requests("POST", QUEUES)).isEqualTo(2);
     }
@@ -61,8 +65,10 @@ class GenesysClientRetryTest extends SimTestBase {
     void a503OnPostIsNotRetried() {
         Process p = fast();
         control.fault(Map.of("method", "POST", "path", QUEUES, "status", 503, "count", 1));
-        GenesysResponse r = p.client.send(GenesysRequest.json(HttpMethod.POST, QUEUES, "{\"name\":\"q1\"}"))
-                .await().atMost(Duration.ofSeconds(20));
+        GenesysResponse r = p.client
+                .send(GenesysRequest.json(HttpMethod.POST, QUEUES, "{\"name\":\"q1\"}"))
+                .await()
+                .atMost(Duration.ofSeconds(20));
         assertThat(r.status()).isEqualTo(503);
         assertThat(r.attempts()).isEqualTo(1);
         assertThat(requests("POST", QUEUES)).isEqualTo(1);
@@ -72,12 +78,16 @@ class GenesysClientRetryTest extends SimTestBase {
     void everyAnswerIsCountedByStatusAndTheBreakerIsAGauge() {
         Process p = process(config(Map.of("cxbridge.genesys.breaker.failure-threshold", "1")), Clock.systemUTC());
         control.fault(Map.of("method", "POST", "path", QUEUES, "status", 503, "count", 1));
-        assertThat(p.registry.get("cxbridge.genesys.breaker.open").gauge().value()).isEqualTo(0.0);
-        GenesysResponse r = p.client.send(GenesysRequest.json(HttpMethod.POST, QUEUES, "{\"name\":\"q1\"}"))
-                .await().atMost(Duration.ofSeconds(20));
+        assertThat(p.registry.get("cxbridge.genesys.breaker.open").gauge().value())
+                .isEqualTo(0.0);
+        GenesysResponse r = p.client
+                .send(GenesysRequest.json(HttpMethod.POST, QUEUES, "{\"name\":\"q1\"}"))
+                .await()
+                .atMost(Duration.ofSeconds(20));
         assertThat(r.status()).isEqualTo(503);
         assertThat(p.counter("cxbridge.genesys.responses", "status", "503")).isEqualTo(1.0);
-        assertThat(p.registry.get("cxbridge.genesys.breaker.open").gauge().value()).isEqualTo(1.0);
+        assertThat(p.registry.get("cxbridge.genesys.breaker.open").gauge().value())
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -94,14 +104,24 @@ class GenesysClientRetryTest extends SimTestBase {
 
     @Test
     void retriesNeverRunPastTheDeadline() {
-        Process p = process(config(Map.of("cxbridge.genesys.retry.max-attempts", "50",
-                "cxbridge.genesys.retry.base-delay", "300ms", "cxbridge.genesys.retry.factor", "1.0",
-                "cxbridge.genesys.retry.jitter", "0")), Clock.systemUTC());
+        Process p = process(
+                config(Map.of(
+                        "cxbridge.genesys.retry.max-attempts",
+                        "50",
+                        "cxbridge.genesys.retry.base-delay",
+                        "300ms",
+                        "cxbridge.genesys.retry.factor",
+                        "1.0",
+                        "cxbridge.genesys.retry.jitter",
+                        "0")),
+                Clock.systemUTC());
         control.fault(Map.of("method", "GET", "path", QUEUES, "status", 503));
 
         long start = System.nanoTime();
-        GenesysResponse r = p.client.send(GenesysRequest.get(QUEUES).withDeadline(Duration.ofMillis(1500)))
-                .await().atMost(Duration.ofSeconds(20));
+        GenesysResponse r = p.client
+                .send(GenesysRequest.get(QUEUES).withDeadline(Duration.ofMillis(1500)))
+                .await()
+                .atMost(Duration.ofSeconds(20));
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
 
         assertThat(r.status()).isEqualTo(503);
@@ -116,8 +136,10 @@ class GenesysClientRetryTest extends SimTestBase {
         control.fault(Map.of("method", "GET", "path", QUEUES, "latencyMs", 5000));
 
         long start = System.nanoTime();
-        assertThatThrownBy(() -> p.client.send(GenesysRequest.get(QUEUES).withDeadline(Duration.ofMillis(800)))
-                .await().atMost(Duration.ofSeconds(20)))
+        assertThatThrownBy(() -> p.client
+                        .send(GenesysRequest.get(QUEUES).withDeadline(Duration.ofMillis(800)))
+                        .await()
+                        .atMost(Duration.ofSeconds(20)))
                 .isInstanceOf(UpstreamException.class)
                 .hasMessageContaining("no answer");
         assertThat((System.nanoTime() - start) / 1_000_000).isBetween(700L, 1500L);
@@ -128,12 +150,18 @@ class GenesysClientRetryTest extends SimTestBase {
         Process p = fast();
         p.tokens.token().await().indefinitely();
         control.fault(Map.of("method", "GET", "path", QUEUES, "drop", true, "count", 1));
-        assertThat(p.client.send(GenesysRequest.get(QUEUES)).await().atMost(Duration.ofSeconds(20)).status())
+        assertThat(p.client
+                        .send(GenesysRequest.get(QUEUES))
+                        .await()
+                        .atMost(Duration.ofSeconds(20))
+                        .status())
                 .isEqualTo(200);
 
         control.fault(Map.of("method", "POST", "path", QUEUES, "drop", true, "count", 1));
-        assertThatThrownBy(() -> p.client.send(GenesysRequest.json(HttpMethod.POST, QUEUES, "{\"name\":\"q\"}"))
-                .await().atMost(Duration.ofSeconds(20)))
+        assertThatThrownBy(() -> p.client
+                        .send(GenesysRequest.json(HttpMethod.POST, QUEUES, "{\"name\":\"q\"}"))
+                        .await()
+                        .atMost(Duration.ofSeconds(20)))
                 .isInstanceOf(UpstreamException.class)
                 .hasMessageContaining("not retried");
         assertThat(requests("POST", QUEUES, 200)).isZero();
@@ -142,23 +170,38 @@ class GenesysClientRetryTest extends SimTestBase {
     @Test
     void theBreakerOpensAfterTheConfiguredFailuresAndLetsOneProbeThroughAfterItsDelay() {
         MutableClock clock = MutableClock.startingNow();
-        Process p = process(config(Map.of("cxbridge.genesys.retry.max-attempts", "1",
-                "cxbridge.genesys.breaker.failure-threshold", "3",
-                "cxbridge.genesys.breaker.delay", "15s")), clock);
+        Process p = process(
+                config(Map.of(
+                        "cxbridge.genesys.retry.max-attempts",
+                        "1",
+                        "cxbridge.genesys.breaker.failure-threshold",
+                        "3",
+                        "cxbridge.genesys.breaker.delay",
+                        "15s")),
+                clock);
         control.fault(Map.of("method", "GET", "path", QUEUES, "status", 500));
 
         for (int i = 0; i < 3; i++) {
-            assertThat(p.client.send(GenesysRequest.get(QUEUES)).await().atMost(Duration.ofSeconds(10)).status())
+            assertThat(p.client
+                            .send(GenesysRequest.get(QUEUES))
+                            .await()
+                            .atMost(Duration.ofSeconds(10))
+                            .status())
                     .isEqualTo(500);
         }
         assertThat(p.breakers.state(QUEUES)).isEqualTo(CircuitBreaker.State.OPEN);
-        assertThatThrownBy(() -> p.client.send(GenesysRequest.get(QUEUES)).await().atMost(Duration.ofSeconds(10)))
+        assertThatThrownBy(
+                        () -> p.client.send(GenesysRequest.get(QUEUES)).await().atMost(Duration.ofSeconds(10)))
                 .isInstanceOf(CircuitOpenException.class);
         assertThat(requests("GET", QUEUES)).as("the open breaker sent nothing").isEqualTo(3);
 
         control.clearFaults();
         clock.advance(Duration.ofSeconds(15));
-        assertThat(p.client.send(GenesysRequest.get(QUEUES)).await().atMost(Duration.ofSeconds(10)).status())
+        assertThat(p.client
+                        .send(GenesysRequest.get(QUEUES))
+                        .await()
+                        .atMost(Duration.ofSeconds(10))
+                        .status())
                 .isEqualTo(200);
         assertThat(p.breakers.state(QUEUES)).isEqualTo(CircuitBreaker.State.CLOSED);
         assertThat(requests("GET", QUEUES)).isEqualTo(4);
@@ -167,8 +210,12 @@ class GenesysClientRetryTest extends SimTestBase {
     @Test
     void theCallersAuthorizationNeverReachesGenesys() {
         Process p = fast();
-        GenesysResponse r = p.client.send(GenesysRequest.get(QUEUES).withHeader("Authorization", "Bearer cxb_demo_key"))
-                .await().atMost(Duration.ofSeconds(10));
-        assertThat(r.status()).as("the sim accepted the client's own token, not the caller's").isEqualTo(200);
+        GenesysResponse r = p.client
+                .send(GenesysRequest.get(QUEUES).withHeader("Authorization", "Bearer cxb_demo_key"))
+                .await()
+                .atMost(Duration.ofSeconds(10));
+        assertThat(r.status())
+                .as("the sim accepted the client's own token, not the caller's")
+                .isEqualTo(200);
     }
 }

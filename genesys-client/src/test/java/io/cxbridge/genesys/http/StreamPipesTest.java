@@ -51,7 +51,10 @@ class StreamPipesTest {
 
     private int listen(io.vertx.core.Handler<HttpServerRequest> handler) throws Exception {
         HttpServer server = vertx.createHttpServer().requestHandler(handler);
-        return server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
+        return server.listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS)
                 .actualPort();
     }
 
@@ -59,7 +62,10 @@ class StreamPipesTest {
     private int front(int upstreamPort) throws Exception {
         return listen(req -> {
             req.pause();
-            client.request(new RequestOptions().setMethod(req.method()).setHost("127.0.0.1").setPort(upstreamPort)
+            client.request(new RequestOptions()
+                            .setMethod(req.method())
+                            .setHost("127.0.0.1")
+                            .setPort(upstreamPort)
                             .setURI(req.uri()))
                     .compose(out -> {
                         if (req.method() == HttpMethod.POST) {
@@ -107,7 +113,9 @@ class StreamPipesTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> upstreamBytes.get() >= MIB);
         } // closed after 5 MiB of what was announced as more
         await().atMost(Duration.ofSeconds(5)).untilTrue(upstreamFailed);
-        assertThat(upstreamEnded).as("the upstream never saw the cut body end as if whole").isFalse();
+        assertThat(upstreamEnded)
+                .as("the upstream never saw the cut body end as if whole")
+                .isFalse();
     }
 
     @Test

@@ -23,8 +23,15 @@ class StreamingTest extends SimTestBase {
     @Test
     void aDownloadStreamsThroughWithItsChecksum() throws Exception {
         Process p = process(config(Map.of()), Clock.systemUTC());
-        StreamedResponse r = p.client.stream(HttpMethod.GET, "/api/v2/downloads/blob?size=" + SIZE,
-                MultiMap.caseInsensitiveMultiMap(), null, null, Duration.ofSeconds(10)).await().atMost(Duration.ofSeconds(20));
+        StreamedResponse r = p.client.stream(
+                        HttpMethod.GET,
+                        "/api/v2/downloads/blob?size=" + SIZE,
+                        MultiMap.caseInsensitiveMultiMap(),
+                        null,
+                        null,
+                        Duration.ofSeconds(10))
+                .await()
+                .atMost(Duration.ofSeconds(20));
         assertThat(r.status()).isEqualTo(200);
         assertThat(sha256(r)).isEqualTo(r.headers().get("X-Content-SHA256"));
     }
@@ -33,8 +40,15 @@ class StreamingTest extends SimTestBase {
     void aStreamedGetIsRetriedOn503BeforeAnyBodyIsPassedOn() throws Exception {
         Process p = process(config(Map.of("cxbridge.genesys.retry.base-delay", "50ms")), Clock.systemUTC());
         control.fault(Map.of("method", "GET", "path", "/api/v2/downloads/blob", "status", 503, "count", 1));
-        StreamedResponse r = p.client.stream(HttpMethod.GET, "/api/v2/downloads/blob?size=1000",
-                MultiMap.caseInsensitiveMultiMap(), null, null, Duration.ofSeconds(10)).await().atMost(Duration.ofSeconds(20));
+        StreamedResponse r = p.client.stream(
+                        HttpMethod.GET,
+                        "/api/v2/downloads/blob?size=1000",
+                        MultiMap.caseInsensitiveMultiMap(),
+                        null,
+                        null,
+                        Duration.ofSeconds(10))
+                .await()
+                .atMost(Duration.ofSeconds(20));
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.attempts()).isEqualTo(2);
         assertThat(sha256(r)).isEqualTo(r.headers().get("X-Content-SHA256"));
@@ -53,10 +67,13 @@ class StreamingTest extends SimTestBase {
             expected.update(chunk);
         }
         ChunkStream body = new ChunkStream(Buffer.buffer(chunk), chunks);
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/octet-stream")
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+                .add("Content-Type", "application/octet-stream")
                 .add("Content-Length", String.valueOf((long) chunks * chunk.length));
-        StreamedResponse r = p.client.stream(HttpMethod.POST, "/api/v2/uploads/blob", headers, null, body,
-                Duration.ofSeconds(20)).await().atMost(Duration.ofSeconds(30));
+        StreamedResponse r = p.client.stream(
+                        HttpMethod.POST, "/api/v2/uploads/blob", headers, null, body, Duration.ofSeconds(20))
+                .await()
+                .atMost(Duration.ofSeconds(30));
         assertThat(r.status()).isEqualTo(200);
         String answer = body(r);
         assertThat(answer).contains("\"size\":" + SIZE).contains(HexFormat.of().formatHex(expected.digest()));

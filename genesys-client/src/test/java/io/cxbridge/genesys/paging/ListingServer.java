@@ -15,8 +15,7 @@ import java.util.function.Function;
  */
 final class ListingServer implements AutoCloseable {
 
-    record Answer(int status, String json) {
-    }
+    record Answer(int status, String json) {}
 
     record Request(String path, Map<String, List<String>> query) {
         String param(String name) {
@@ -32,27 +31,37 @@ final class ListingServer implements AutoCloseable {
     private int correlation;
 
     ListingServer() throws Exception {
-        server = vertx.createHttpServer().requestHandler(req -> {
-            if (req.path().equals("/oauth/token")) {
-                req.response().putHeader("Content-Type", "application/json")
-                        .end("{\"access_token\":\"test-token\",\"token_type\":\"bearer\",\"expires_in\":86400}");
-                return;
-            }
-            requests.add(req.uri());
-            QueryStringDecoder q = new QueryStringDecoder(req.uri());
-            Answer a;
-            try {
-                a = answer.apply(new Request(q.path(), q.parameters()));
-            } catch (RuntimeException e) {
-                a = new Answer(500, "{\"message\":\"" + e.getMessage() + "\"}");
-            }
-            String id;
-            synchronized (this) {
-                id = "corr-" + (++correlation);
-            }
-            req.response().setStatusCode(a.status()).putHeader("Content-Type", "application/json")
-                    .putHeader("ININ-Correlation-Id", id).end(a.json());
-        }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server = vertx.createHttpServer()
+                .requestHandler(req -> {
+                    if (req.path().equals("/oauth/token")) {
+                        req.response()
+                                .putHeader("Content-Type", "application/json")
+                                .end(
+                                        "{\"access_token\":\"test-token\",\"token_type\":\"bearer\",\"expires_in\":86400}");
+                        return;
+                    }
+                    requests.add(req.uri());
+                    QueryStringDecoder q = new QueryStringDecoder(req.uri());
+                    Answer a;
+                    try {
+                        a = answer.apply(new Request(q.path(), q.parameters()));
+                    } catch (RuntimeException e) {
+                        a = new Answer(500, "{\"message\":\"" + e.getMessage() + "\"}");
+                    }
+                    String id;
+                    synchronized (this) {
+                        id = "corr-" + (++correlation);
+                    }
+                    req.response()
+                            .setStatusCode(a.status())
+                            .putHeader("Content-Type", "application/json")
+                            .putHeader("ININ-Correlation-Id", id)
+                            .end(a.json());
+                })
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 
     String baseUrl() {
@@ -60,7 +69,9 @@ final class ListingServer implements AutoCloseable {
     }
 
     long count(String path) {
-        return requests.stream().filter(u -> new QueryStringDecoder(u).path().equals(path)).count();
+        return requests.stream()
+                .filter(u -> new QueryStringDecoder(u).path().equals(path))
+                .count();
     }
 
     @Override

@@ -59,10 +59,17 @@ class PagerTest {
     void client() {
         server.requests.clear();
         otherHost.requests.clear();
-        process = new Process(vertx, RedisServer.shared().url(), TestConfig.genesys(Map.of(
-                "cxbridge.genesys.base-url", server.baseUrl(),
-                "cxbridge.genesys.token.key-prefix", "pager-" + UUID.randomUUID(),
-                "cxbridge.genesys.retry.base-delay", "20ms")), Clock.systemUTC());
+        process = new Process(
+                vertx,
+                RedisServer.shared().url(),
+                TestConfig.genesys(Map.of(
+                        "cxbridge.genesys.base-url",
+                        server.baseUrl(),
+                        "cxbridge.genesys.token.key-prefix",
+                        "pager-" + UUID.randomUUID(),
+                        "cxbridge.genesys.retry.base-delay",
+                        "20ms")),
+                Clock.systemUTC());
         pager = new Pager(process.client);
     }
 
@@ -103,7 +110,8 @@ class PagerTest {
         otherHost.answer = r -> numbered(users, r, 3, users.size(), true, null);
 
         assertThatThrownBy(() -> read(USERS + "?pageSize=3&pageNumber=1"))
-                .isInstanceOfSatisfying(ListingException.class, e -> assertThat(e.kind()).isEqualTo(ListingException.Kind.BAD_LINK))
+                .isInstanceOfSatisfying(
+                        ListingException.class, e -> assertThat(e.kind()).isEqualTo(ListingException.Kind.BAD_LINK))
                 .hasMessageContaining("host other than the configured API host");
         assertThat(otherHost.requests).isEmpty();
     }
@@ -125,9 +133,11 @@ class PagerTest {
         Listing listing = read("/api/v2/externalcontacts/scan/contacts?limit=100");
         assertThat(ids(listing)).isEqualTo(ids(contacts));
         assertThat(listing.total()).isEmpty();
-        assertThat(server.requests).containsExactly("/api/v2/externalcontacts/scan/contacts?limit=100",
-                "/api/v2/externalcontacts/scan/contacts?limit=100&cursor=100",
-                "/api/v2/externalcontacts/scan/contacts?limit=100&cursor=200");
+        assertThat(server.requests)
+                .containsExactly(
+                        "/api/v2/externalcontacts/scan/contacts?limit=100",
+                        "/api/v2/externalcontacts/scan/contacts?limit=100&cursor=100",
+                        "/api/v2/externalcontacts/scan/contacts?limit=100&cursor=200");
     }
 
     @Test
@@ -165,7 +175,8 @@ class PagerTest {
             page.putArray("entities").addAll(entities(3));
             return json(page);
         };
-        assertThat(read("/api/v2/routing/queues/q/members?pageSize=100").entities()).hasSize(3);
+        assertThat(read("/api/v2/routing/queues/q/members?pageSize=100").entities())
+                .hasSize(3);
         assertThat(server.requests).hasSize(1);
     }
 
@@ -182,8 +193,12 @@ class PagerTest {
                     assertThat(e.expected()).isEqualTo(12);
                     assertThat(e.read()).isEqualTo(10);
                 })
-                .hasMessageContaining("users").hasMessageContaining("total of 12").hasMessageContaining("10 were read");
-        assertThat(server.count(USERS)).as("one read and one re-read, two pages each").isEqualTo(4);
+                .hasMessageContaining("users")
+                .hasMessageContaining("total of 12")
+                .hasMessageContaining("10 were read");
+        assertThat(server.count(USERS))
+                .as("one read and one re-read, two pages each")
+                .isEqualTo(4);
     }
 
     @Test
@@ -192,7 +207,8 @@ class PagerTest {
         // Pages 1 and 2 only: the third never gets a link.
         server.answer = r -> numbered(users.subList(0, 10), r, 5, 15, true, null);
         assertThatThrownBy(() -> read(USERS + "?pageSize=5&pageNumber=1"))
-                .isInstanceOfSatisfying(ListingException.class, e -> assertThat(e.kind()).isEqualTo(ListingException.Kind.INCOMPLETE));
+                .isInstanceOfSatisfying(
+                        ListingException.class, e -> assertThat(e.kind()).isEqualTo(ListingException.Kind.INCOMPLETE));
     }
 
     @Test
@@ -238,9 +254,15 @@ class PagerTest {
     void aTotalAboveTheEntityBoundIsRefusedOnTheFirstPage() {
         List<ObjectNode> users = entities(30);
         server.answer = r -> numbered(users, r, 5, users.size(), true, null);
-        assertThatThrownBy(() -> pager.readAll(new ListingRequest("users", USERS + "?pageSize=5&pageNumber=1", "/id",
-                new PageLimits(50, 1_000_000, 20, Duration.ofSeconds(5)))).await().atMost(Duration.ofSeconds(20)))
-                .isInstanceOfSatisfying(ListingException.class, e -> assertThat(e.kind()).isEqualTo(ListingException.Kind.TOO_LARGE))
+        assertThatThrownBy(() -> pager.readAll(new ListingRequest(
+                                "users",
+                                USERS + "?pageSize=5&pageNumber=1",
+                                "/id",
+                                new PageLimits(50, 1_000_000, 20, Duration.ofSeconds(5))))
+                        .await()
+                        .atMost(Duration.ofSeconds(20)))
+                .isInstanceOfSatisfying(
+                        ListingException.class, e -> assertThat(e.kind()).isEqualTo(ListingException.Kind.TOO_LARGE))
                 .hasMessageContaining("30 entities");
         assertThat(server.requests).hasSize(1);
     }
@@ -249,16 +271,28 @@ class PagerTest {
     void pagesAndBytesAreBounded() {
         List<ObjectNode> users = entities(30);
         server.answer = r -> numbered(users, r, 5, users.size(), true, null);
-        assertThatThrownBy(() -> pager.readAll(new ListingRequest("users", USERS + "?pageSize=5&pageNumber=1", "/id",
-                new PageLimits(3, 1_000_000, 1000, Duration.ofSeconds(5)))).await().atMost(Duration.ofSeconds(20)))
-                .isInstanceOfSatisfying(ListingException.class, e -> assertThat(e.kind()).isEqualTo(ListingException.Kind.TOO_LARGE))
+        assertThatThrownBy(() -> pager.readAll(new ListingRequest(
+                                "users",
+                                USERS + "?pageSize=5&pageNumber=1",
+                                "/id",
+                                new PageLimits(3, 1_000_000, 1000, Duration.ofSeconds(5))))
+                        .await()
+                        .atMost(Duration.ofSeconds(20)))
+                .isInstanceOfSatisfying(
+                        ListingException.class, e -> assertThat(e.kind()).isEqualTo(ListingException.Kind.TOO_LARGE))
                 .hasMessageContaining("more than 3 pages");
         assertThat(server.requests).hasSize(3);
 
         server.requests.clear();
-        assertThatThrownBy(() -> pager.readAll(new ListingRequest("users", USERS + "?pageSize=5&pageNumber=1", "/id",
-                new PageLimits(50, 600, 1000, Duration.ofSeconds(5)))).await().atMost(Duration.ofSeconds(20)))
-                .isInstanceOfSatisfying(ListingException.class, e -> assertThat(e.kind()).isEqualTo(ListingException.Kind.TOO_LARGE))
+        assertThatThrownBy(() -> pager.readAll(new ListingRequest(
+                                "users",
+                                USERS + "?pageSize=5&pageNumber=1",
+                                "/id",
+                                new PageLimits(50, 600, 1000, Duration.ofSeconds(5))))
+                        .await()
+                        .atMost(Duration.ofSeconds(20)))
+                .isInstanceOfSatisfying(
+                        ListingException.class, e -> assertThat(e.kind()).isEqualTo(ListingException.Kind.TOO_LARGE))
                 .hasMessageContaining("larger than 600 bytes");
         assertThat(server.requests.size()).isBetween(2, 4);
     }
@@ -272,27 +306,32 @@ class PagerTest {
             return json(page);
         };
         assertThatThrownBy(() -> read(USERS + "?pageNumber=1"))
-                .isInstanceOfSatisfying(ListingException.class, e -> assertThat(e.kind()).isEqualTo(ListingException.Kind.BAD_LINK));
+                .isInstanceOfSatisfying(
+                        ListingException.class, e -> assertThat(e.kind()).isEqualTo(ListingException.Kind.BAD_LINK));
     }
 
     @Test
     void aFailedPageNamesItsStatusAndCorrelationId() {
         List<ObjectNode> users = entities(10);
-        server.answer = r -> "2".equals(r.param("pageNumber")) ? new ListingServer.Answer(400, "{\"message\":\"bad\"}")
+        server.answer = r -> "2".equals(r.param("pageNumber"))
+                ? new ListingServer.Answer(400, "{\"message\":\"bad\"}")
                 : numbered(users, r, 5, 10, true, null);
         assertThatThrownBy(() -> read(USERS + "?pageSize=5&pageNumber=1"))
                 .isInstanceOfSatisfying(ListingException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ListingException.Kind.UPSTREAM_STATUS);
                     assertThat(e.status()).isEqualTo(400);
                 })
-                .hasMessageContaining("page 2").hasMessageContaining("ININ-Correlation-Id corr-");
+                .hasMessageContaining("page 2")
+                .hasMessageContaining("ININ-Correlation-Id corr-");
     }
 
     @Test
     void aPageThatIsNotAListingIsRefused() {
         server.answer = r -> new ListingServer.Answer(200, "{\"items\":[]}");
         assertThatThrownBy(() -> read(USERS))
-                .isInstanceOfSatisfying(ListingException.class, e -> assertThat(e.kind()).isEqualTo(ListingException.Kind.NOT_A_LISTING));
+                .isInstanceOfSatisfying(
+                        ListingException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ListingException.Kind.NOT_A_LISTING));
     }
 
     @Test
@@ -309,19 +348,18 @@ class PagerTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         Level before = logger.getLevel();
         logger.setLevel(Level.FINE);
         logger.addHandler(capture);
         try {
             Listing listing = read(USERS + "?pageSize=5&pageNumber=1");
-            assertThat(process.counter("cxbridge.genesys.responses", "status", "200")).isEqualTo(3.0);
+            assertThat(process.counter("cxbridge.genesys.responses", "status", "200"))
+                    .isEqualTo(3.0);
             for (String id : listing.correlationIds()) {
                 assertThat(lines).anyMatch(l -> l.contains("ININ-Correlation-Id " + id) && l.contains("GET " + USERS));
             }
@@ -333,19 +371,22 @@ class PagerTest {
 
     @Test
     void withParameterReplacesOrAdds() {
-        assertThat(Pager.withParameter("/a?x=1&pageNumber=2", "pageNumber", "3")).isEqualTo("/a?x=1&pageNumber=3");
+        assertThat(Pager.withParameter("/a?x=1&pageNumber=2", "pageNumber", "3"))
+                .isEqualTo("/a?x=1&pageNumber=3");
         assertThat(Pager.withParameter("/a", "cursor", "a b")).isEqualTo("/a?cursor=a%20b");
     }
 
     // --- helpers ---------------------------------------------------------------------------------------
 
     private Listing read(String firstPage) {
-        return pager.readAll(new ListingRequest("users", firstPage, "/id", LIMITS)).await().atMost(Duration.ofSeconds(20));
+        return pager.readAll(new ListingRequest("users", firstPage, "/id", LIMITS))
+                .await()
+                .atMost(Duration.ofSeconds(20));
     }
 
     /** A pageNumber/pageSize listing with {@code total} as given, and nextUri (relative, or on {@code host}) or not. */
-    private static ListingServer.Answer numbered(List<ObjectNode> all, ListingServer.Request r, int size, int total,
-                                                 boolean links, String host) {
+    private static ListingServer.Answer numbered(
+            List<ObjectNode> all, ListingServer.Request r, int size, int total, boolean links, String host) {
         int n = r.param("pageNumber") == null ? 1 : Integer.parseInt(r.param("pageNumber"));
         int from = Math.min((n - 1) * size, all.size());
         int to = Math.min(n * size, all.size());
@@ -367,8 +408,9 @@ class PagerTest {
 
     private static List<ObjectNode> entities(int n) {
         List<ObjectNode> list = new ArrayList<>();
-        IntStream.range(0, n).forEach(i -> list.add(Json.mapper().createObjectNode().put("id", "u" + i)
-                .put("name", "User " + i)));
+        IntStream.range(0, n)
+                .forEach(i -> list.add(
+                        Json.mapper().createObjectNode().put("id", "u" + i).put("name", "User " + i)));
         return list;
     }
 

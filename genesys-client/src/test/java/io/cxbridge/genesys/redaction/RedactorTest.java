@@ -13,12 +13,24 @@ import org.junit.jupiter.api.Test;
 class RedactorTest {
 
     private static final List<String> SECRETS = List.of(
-            "jane.doe@example.com", "j.smith+billing@corp.example.co.uk",
-            "+1 555 010 0199", "+44 20 7946 0958", "(555) 010-0199", "555-010-0199", "+353871234567",
-            "4111 1111 1111 1111", "4111-1111-1111-1111", "5500005555555559", "378282246310005",
-            "123-45-6789", "078-05-1120",
-            "Jane Doe", "1 Main Street, Springfield",
-            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl", "cxbridge-local-secret", "cxb_demo_key",
+            "jane.doe@example.com",
+            "j.smith+billing@corp.example.co.uk",
+            "+1 555 010 0199",
+            "+44 20 7946 0958",
+            "(555) 010-0199",
+            "555-010-0199",
+            "+353871234567",
+            "4111 1111 1111 1111",
+            "4111-1111-1111-1111",
+            "5500005555555559",
+            "378282246310005",
+            "123-45-6789",
+            "078-05-1120",
+            "Jane Doe",
+            "1 Main Street, Springfield",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl",
+            "cxbridge-local-secret",
+            "cxb_demo_key",
             "s3cr3t-fulfillment-token");
 
     private final Redactor redactor = redactor();
@@ -42,8 +54,10 @@ class RedactorTest {
                  "createdAt": "2026-11-23T10:00:00Z"}""";
         String out = redactor.json(body);
         assertNoSecret(out);
-        assertThat(out).contains("\"queueId\":\"8f14e45f-ceea-467f-a0e6-7d1c2a3b4c5d\"")
-                .contains("\"pageSize\":25").contains("\"durationMs\":1234")
+        assertThat(out)
+                .contains("\"queueId\":\"8f14e45f-ceea-467f-a0e6-7d1c2a3b4c5d\"")
+                .contains("\"pageSize\":25")
+                .contains("\"durationMs\":1234")
                 .contains("\"createdAt\":\"2026-11-23T10:00:00Z\"")
                 .contains(Redactor.MASK);
     }
@@ -59,9 +73,12 @@ class RedactorTest {
     void queryValuesAreRedactedUnlessKnownHarmless() {
         String out = redactor.query("pageSize=25&pageNumber=2&name=Jane%20Doe&email=jane.doe%40example.com"
                 + "&q=%2B15550100199&access_token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl&flag");
-        assertThat(out).startsWith("pageSize=25&pageNumber=2&")
-                .contains("name=" + Redactor.MASK).contains("email=" + Redactor.MASK)
-                .contains("q=" + Redactor.MASK).contains("access_token=" + Redactor.MASK)
+        assertThat(out)
+                .startsWith("pageSize=25&pageNumber=2&")
+                .contains("name=" + Redactor.MASK)
+                .contains("email=" + Redactor.MASK)
+                .contains("q=" + Redactor.MASK)
+                .contains("access_token=" + Redactor.MASK)
                 .doesNotContain("Jane", "example.com", "15550100199", "eyJ");
     }
 
@@ -76,24 +93,32 @@ class RedactorTest {
         headers.put("X-Caller", "jane.doe@example.com");
         headers.put("Accept", "application/json");
         Map<String, String> out = redactor.headers(headers);
-        assertThat(out).containsEntry("Authorization", Redactor.MASK).containsEntry("X-API-Key", Redactor.MASK)
-                .containsEntry("Cookie", Redactor.MASK).containsEntry("Set-Cookie", Redactor.MASK)
-                .containsEntry("X-Fulfillment-Token", Redactor.MASK).containsEntry("Accept", "application/json");
+        assertThat(out)
+                .containsEntry("Authorization", Redactor.MASK)
+                .containsEntry("X-API-Key", Redactor.MASK)
+                .containsEntry("Cookie", Redactor.MASK)
+                .containsEntry("Set-Cookie", Redactor.MASK)
+                .containsEntry("X-Fulfillment-Token", Redactor.MASK)
+                .containsEntry("Accept", "application/json");
         assertNoSecret(out.toString());
         assertThat(out.toString()).doesNotContain("abc123");
     }
 
     @Test
     void bearerAndBasicCredentialsInFreeTextAreMasked() {
-        String out = redactor.text("retrying with Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
-                + " and basic Y3hicmlkZ2UtbG9jYWw6Y3hicmlkZ2UtbG9jYWwtc2VjcmV0");
+        String out =
+                redactor.text("retrying with Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
+                        + " and basic Y3hicmlkZ2UtbG9jYWw6Y3hicmlkZ2UtbG9jYWwtc2VjcmV0");
         assertThat(out).doesNotContain("eyJ", "Y3hicmlkZ2U");
     }
 
     @Test
     void numbersThatAreNotCardsOrPhonesSurvive() {
         assertThat(redactor.text("order 4111111111111112 took 1234 ms, version 3.34.1, at 10:00:05 on 2026-11-23"))
-                .contains("4111111111111112").contains("1234 ms").contains("3.34.1").contains("10:00:05")
+                .contains("4111111111111112")
+                .contains("1234 ms")
+                .contains("3.34.1")
+                .contains("10:00:05")
                 .contains("2026-11-23");
         assertThat(Redactor.luhn("4111111111111111")).isTrue();
         assertThat(Redactor.luhn("4111111111111112")).isFalse();
@@ -107,9 +132,12 @@ class RedactorTest {
 
     @Test
     void everyBodyFormatIsMaskedByKeyAndPattern() {
-        String form = redactor.body("application/x-www-form-urlencoded; charset=UTF-8",
-                "client_secret=s3cr3t&name=Jane+Doe&grant_type=client_credentials&note=jane.doe%40example.com".getBytes());
-        assertThat(form).isEqualTo("client_secret=[REDACTED]&name=[REDACTED]&grant_type=client_credentials&note=[REDACTED]");
+        String form = redactor.body(
+                "application/x-www-form-urlencoded; charset=UTF-8",
+                "client_secret=s3cr3t&name=Jane+Doe&grant_type=client_credentials&note=jane.doe%40example.com"
+                        .getBytes());
+        assertThat(form)
+                .isEqualTo("client_secret=[REDACTED]&name=[REDACTED]&grant_type=client_credentials&note=[REDACTED]");
 
         String yaml = redactor.body("application/yaml", """
                 policies:
@@ -123,15 +151,18 @@ class RedactorTest {
                 authorization:
                   scheme: Bearer s3cr3t
                 """.getBytes());
-        assertThat(yaml).contains("fulfillmentToken: [REDACTED]", "retention: 30d", "policies:")
+        assertThat(yaml)
+                .contains("fulfillmentToken: [REDACTED]", "retention: 30d", "policies:")
                 .doesNotContain("s3cr3t", "Jane", "555 010");
 
-        String cut = redactor.body("application/json",
+        String cut = redactor.body(
+                "application/json",
                 "{\"contact\":\"jane.doe@example.com\",\"password\":\"s3\\\"cr3t\",\"token\":\"s3cr3t".getBytes());
         assertThat(cut).contains("\"password\":[REDACTED]").doesNotContain("s3cr3t", "cr3t", "jane.doe");
 
-        String text = redactor.body("text/plain", "token=s3cr3t; Authorization: s3cr3t <password>s3cr3t</password> ssn 123-45-6789"
-                .getBytes());
+        String text = redactor.body(
+                "text/plain",
+                "token=s3cr3t; Authorization: s3cr3t <password>s3cr3t</password> ssn 123-45-6789".getBytes());
         assertThat(text).doesNotContain("s3cr3t", "123-45-6789");
         assertThat(redactor.body(null, "{\"client_secret\":\"s3cr3t\",\"nested\":\"password=s3cr3t\"}".getBytes()))
                 .doesNotContain("s3cr3t");
@@ -142,10 +173,12 @@ class RedactorTest {
     void aBinaryOrUnreadableBodyIsOnlyItsSizeAndHash() {
         byte[] binary = {0, 1, 2, 's', '3', 'c', 'r', '3', 't'};
         assertThat(redactor.body("application/octet-stream", binary)).matches("9 B sha256 [0-9a-f]{64}");
-        assertThat(redactor.body("application/json", binary)).as("a JSON type with control bytes")
+        assertThat(redactor.body("application/json", binary))
+                .as("a JSON type with control bytes")
                 .matches("9 B sha256 [0-9a-f]{64}");
         assertThat(redactor.body("image/png", "s3cr3t".getBytes())).doesNotContain("s3cr3t");
-        assertThat(redactor.body("text/plain", new byte[] {(byte) 0xc0, (byte) 0xae})).startsWith("2 B sha256 ");
+        assertThat(redactor.body("text/plain", new byte[] {(byte) 0xc0, (byte) 0xae}))
+                .startsWith("2 B sha256 ");
         assertThat(redactor.body("application/json", new byte[0])).isEmpty();
     }
 }

@@ -25,7 +25,9 @@ class LuaScriptTest {
     @BeforeAll
     static void connect() {
         vertx = Vertx.vertx();
-        client = Redis.createClient(vertx, new RedisOptions().setConnectionString(RedisServer.shared().url()));
+        client = Redis.createClient(
+                vertx,
+                new RedisOptions().setConnectionString(RedisServer.shared().url()));
         redis = RedisAPI.api(client);
     }
 
@@ -42,8 +44,10 @@ class LuaScriptTest {
 
     @Test
     void theShaIsTheSha1OfTheResourceRedisComputesToo() {
-        String loaded = await(redis.script(List.of("LOAD", "if redis.call('GET', KEYS[1]) == ARGV[1] then return "
-                + "redis.call('DEL', KEYS[1]) end\nreturn 0\n")));
+        String loaded = await(redis.script(List.of(
+                "LOAD",
+                "if redis.call('GET', KEYS[1]) == ARGV[1] then return "
+                        + "redis.call('DEL', KEYS[1]) end\nreturn 0\n")));
         assertThat(LuaScript.COMPARE_AND_DELETE.sha()).isEqualTo(loaded);
     }
 
@@ -53,18 +57,22 @@ class LuaScriptTest {
         await(redis.set(List.of(key, "owner-a")));
         await(redis.script(List.of("FLUSH")));
 
-        assertThat(await(LuaScript.COMPARE_AND_DELETE.run(redis, List.of("1", key, "owner-b")))).isEqualTo("0");
+        assertThat(await(LuaScript.COMPARE_AND_DELETE.run(redis, List.of("1", key, "owner-b"))))
+                .isEqualTo("0");
         assertThat(await(redis.get(key))).isEqualTo("owner-a");
         assertThat(await(redis.script(List.of("EXISTS", LuaScript.COMPARE_AND_DELETE.sha()))))
-                .as("the fallback cached the script").contains("1");
-        assertThat(await(LuaScript.COMPARE_AND_DELETE.run(redis, List.of("1", key, "owner-a")))).isEqualTo("1");
+                .as("the fallback cached the script")
+                .contains("1");
+        assertThat(await(LuaScript.COMPARE_AND_DELETE.run(redis, List.of("1", key, "owner-a"))))
+                .isEqualTo("1");
         assertThat(await(redis.get(key))).isNull();
     }
 
     @Test
     void aMissingResourceIsAClearErrorNamingIt() {
         assertThatThrownBy(() -> LuaScript.load(LuaScript.class, "nope.lua"))
-                .hasMessageContaining("nope.lua").hasMessageContaining(LuaScript.class.getName());
+                .hasMessageContaining("nope.lua")
+                .hasMessageContaining(LuaScript.class.getName());
     }
 
     @Test

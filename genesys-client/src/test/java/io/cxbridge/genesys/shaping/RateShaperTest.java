@@ -20,13 +20,14 @@ class RateShaperTest extends SimTestBase {
     private static final String QUEUES = "/api/v2/routing/queues";
 
     /** What became of one request: its status, or the rate-limited refusal, and how long it took. */
-    record Outcome(int status, boolean rateLimited, long elapsedMs) {
-    }
+    record Outcome(int status, boolean rateLimited, long elapsedMs) {}
 
     @Test
     void threeProcessesBurstingSixHundredRequestsNeverMeetA429() {
         GenesysConfig config = config(Map.of("cxbridge.genesys.rate-limit.max-wait", "1s"));
-        List<Process> processes = List.of(process(config, Clock.systemUTC()), process(config, Clock.systemUTC()),
+        List<Process> processes = List.of(
+                process(config, Clock.systemUTC()),
+                process(config, Clock.systemUTC()),
                 process(config, Clock.systemUTC()));
         processes.forEach(p -> p.tokens.token().await().indefinitely());
         Duration deadline = Duration.ofSeconds(5);
@@ -36,15 +37,18 @@ class RateShaperTest extends SimTestBase {
             Process p = processes.get(i % 3);
             burst.add(Uni.createFrom().deferred(() -> {
                 long start = System.nanoTime();
-                return p.client.send(GenesysRequest.get(QUEUES).withDeadline(deadline))
+                return p.client
+                        .send(GenesysRequest.get(QUEUES).withDeadline(deadline))
                         .map(r -> new Outcome(r.status(), false, (System.nanoTime() - start) / 1_000_000))
-                        .onFailure(RateLimitedException.class).recoverWithItem(
-                                e -> new Outcome(0, true, (System.nanoTime() - start) / 1_000_000));
+                        .onFailure(RateLimitedException.class)
+                        .recoverWithItem(e -> new Outcome(0, true, (System.nanoTime() - start) / 1_000_000));
             }));
         }
         List<Outcome> outcomes = Uni.join().all(burst).andFailFast().await().atMost(Duration.ofSeconds(60));
 
-        assertThat(requests("GET", QUEUES, 429)).as("the sim never answered 429").isZero();
+        assertThat(requests("GET", QUEUES, 429))
+                .as("the sim never answered 429")
+                .isZero();
         assertThat(outcomes).allSatisfy(o -> {
             assertThat(o.rateLimited() || o.status() == 200).isTrue();
             assertThat(o.elapsedMs()).isLessThanOrEqualTo(deadline.toMillis() + 500);
@@ -57,16 +61,25 @@ class RateShaperTest extends SimTestBase {
 
     @Test
     void aRefusalCarriesTheTimeToWait() {
-        Process p = process(config(Map.of("cxbridge.genesys.rate-limit.per-minute", "2",
-                "cxbridge.genesys.rate-limit.capacity-fraction", "1.0",
-                "cxbridge.genesys.rate-limit.max-wait", "0s")), Clock.systemUTC());
+        Process p = process(
+                config(Map.of(
+                        "cxbridge.genesys.rate-limit.per-minute",
+                        "2",
+                        "cxbridge.genesys.rate-limit.capacity-fraction",
+                        "1.0",
+                        "cxbridge.genesys.rate-limit.max-wait",
+                        "0s")),
+                Clock.systemUTC());
         p.shaper.acquire(java.time.Instant.now().plusSeconds(5)).await().indefinitely();
         p.shaper.acquire(java.time.Instant.now().plusSeconds(5)).await().indefinitely();
-        RateLimitedException e = (RateLimitedException) Uni.createFrom().deferred(
-                        () -> p.shaper.acquire(java.time.Instant.now().plusSeconds(5)))
-                .onItem().transform(x -> (Throwable) null)
-                .onFailure().recoverWithItem(t -> t)
-                .await().indefinitely();
+        RateLimitedException e = (RateLimitedException) Uni.createFrom()
+                .deferred(() -> p.shaper.acquire(java.time.Instant.now().plusSeconds(5)))
+                .onItem()
+                .transform(x -> (Throwable) null)
+                .onFailure()
+                .recoverWithItem(t -> t)
+                .await()
+                .indefinitely();
         assertThat(e).isNotNull();
         assertThat(e.retryAfter()).isBetween(Duration.ofMillis(1), Duration.ofSeconds(30));
         assertThat(e.retryAfterSeconds()).isBetween(1L, 30L);
@@ -82,26 +95,38 @@ class RateShaperTest extends SimTestBase {
         assertThat(p.shaper.capacity()).isEqualTo(108);
         p.shaper.observeAllowed("500");
         p.shaper.observeAllowed("junk");
-        assertThat(p.shaper.limitPerMinute()).as("never raised above what was seen").isEqualTo(120);
+        assertThat(p.shaper.limitPerMinute())
+                .as("never raised above what was seen")
+                .isEqualTo(120);
     }
 
     @Test
     void withoutRedisEachProcessShapesWithItsOwnBudget() {
-        Process p = process(config(Map.of("cxbridge.genesys.rate-limit.per-minute", "10",
-                "cxbridge.genesys.rate-limit.capacity-fraction", "1.0",
-                "cxbridge.genesys.rate-limit.max-wait", "0s")), Clock.systemUTC());
+        Process p = process(
+                config(Map.of(
+                        "cxbridge.genesys.rate-limit.per-minute",
+                        "10",
+                        "cxbridge.genesys.rate-limit.capacity-fraction",
+                        "1.0",
+                        "cxbridge.genesys.rate-limit.max-wait",
+                        "0s")),
+                Clock.systemUTC());
         redis.stop();
         try {
             AtomicInteger granted = new AtomicInteger();
             AtomicInteger refused = new AtomicInteger();
             for (int i = 0; i < 15; i++) {
-                p.shaper.acquire(java.time.Instant.now().plusSeconds(5))
-                        .onItem().invoke(granted::incrementAndGet)
-                        .onFailure(RateLimitedException.class).recoverWithItem(e -> {
+                p.shaper
+                        .acquire(java.time.Instant.now().plusSeconds(5))
+                        .onItem()
+                        .invoke(granted::incrementAndGet)
+                        .onFailure(RateLimitedException.class)
+                        .recoverWithItem(e -> {
                             refused.incrementAndGet();
                             return null;
                         })
-                        .await().indefinitely();
+                        .await()
+                        .indefinitely();
             }
             assertThat(granted.get()).isEqualTo(10);
             assertThat(refused.get()).isEqualTo(5);

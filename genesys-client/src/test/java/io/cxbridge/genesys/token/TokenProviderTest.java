@@ -38,12 +38,16 @@ class TokenProviderTest extends SimTestBase {
         for (int i = 0; i < 300; i++) {
             calls.add(processes.get(i % 3).client.send(GenesysRequest.get(QUEUES)));
         }
-        List<GenesysResponse> responses = Uni.join().all(calls).andFailFast().await().atMost(Duration.ofSeconds(60));
+        List<GenesysResponse> responses =
+                Uni.join().all(calls).andFailFast().await().atMost(Duration.ofSeconds(60));
 
         assertThat(responses).allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
-        assertThat(tokenRequests()).as("exactly one new token request after expiry").isEqualTo(2);
+        assertThat(tokenRequests())
+                .as("exactly one new token request after expiry")
+                .isEqualTo(2);
         String shared = processes.get(0).tokens.token().await().indefinitely();
-        processes.forEach(p -> assertThat(p.tokens.token().await().indefinitely()).isEqualTo(shared));
+        processes.forEach(
+                p -> assertThat(p.tokens.token().await().indefinitely()).isEqualTo(shared));
     }
 
     @Test
@@ -119,55 +123,89 @@ class TokenProviderTest extends SimTestBase {
         for (int wave = 0; wave < 5; wave++) {
             for (int i = 0; i < 8; i++) {
                 Process p = processes.get(i % 2);
-                calls.add(Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(1 + 300L * wave))
-                        .onItem().transformToUni(x -> p.client.send(GenesysRequest.get(QUEUES))));
+                calls.add(Uni.createFrom()
+                        .voidItem()
+                        .onItem()
+                        .delayIt()
+                        .by(Duration.ofMillis(1 + 300L * wave))
+                        .onItem()
+                        .transformToUni(x -> p.client.send(GenesysRequest.get(QUEUES))));
             }
         }
-        var revocations = Uni.join().all(revokeAfter(Duration.ofMillis(150)), revokeAfter(Duration.ofMillis(1150)))
-                .andFailFast().subscribeAsCompletionStage(); // starts now, with the calls
-        List<GenesysResponse> responses = Uni.join().all(calls).andFailFast().await().atMost(Duration.ofSeconds(60));
+        var revocations = Uni.join()
+                .all(revokeAfter(Duration.ofMillis(150)), revokeAfter(Duration.ofMillis(1150)))
+                .andFailFast()
+                .subscribeAsCompletionStage(); // starts now, with the calls
+        List<GenesysResponse> responses =
+                Uni.join().all(calls).andFailFast().await().atMost(Duration.ofSeconds(60));
         assertThat(revocations).succeedsWithin(Duration.ofSeconds(10));
 
         assertThat(responses).hasSize(40).allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
-        assertThat(requests("GET", QUEUES, 401)).as("the revocations hit calls in flight").isPositive();
+        assertThat(requests("GET", QUEUES, 401))
+                .as("the revocations hit calls in flight")
+                .isPositive();
         assertThat(requests("GET", QUEUES, 200)).isEqualTo(42);
     }
 
     private static Uni<Void> revokeAfter(Duration delay) {
-        return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
-                .onItem().invoke(x -> sim.accessToken()).replaceWithVoid();
+        return Uni.createFrom()
+                .voidItem()
+                .onItem()
+                .delayIt()
+                .by(delay)
+                .onItem()
+                .invoke(x -> sim.accessToken())
+                .replaceWithVoid();
     }
 
     @Test
     void theTokenInRedisIsCiphertextAndKeysRotateById() {
         Process first = process(config(Map.of()), MutableClock.startingNow());
         String token = first.tokens.token().await().indefinitely();
-        String stored = first.redisClient.send(io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.GET)
-                .arg(keyPrefix + ":token:" + sim.clientId())).await().indefinitely().toString();
+        String stored = first.redisClient
+                .send(io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.GET)
+                        .arg(keyPrefix + ":token:" + sim.clientId()))
+                .await()
+                .indefinitely()
+                .toString();
         assertThat(stored).startsWith("v1:" + TestConfig.DEV_KEY_ID + ":").doesNotContain(token);
         assertThat(java.util.Base64.getUrlDecoder().decode(stored.substring(stored.lastIndexOf(':') + 1)))
-                .asString(java.nio.charset.StandardCharsets.ISO_8859_1).doesNotContain(token).doesNotContain("expiresAt");
+                .asString(java.nio.charset.StandardCharsets.ISO_8859_1)
+                .doesNotContain(token)
+                .doesNotContain("expiresAt");
 
         // rotation: a process whose current key is new still opens the value sealed with the old one
-        Process rotated = process(config(Map.of("cxbridge.genesys.token-encryption.current-key-id", "k2",
-                "cxbridge.genesys.token-encryption.keys", TestConfig.DEV_KEY_ID + "=" + TestConfig.DEV_KEY + ",k2=" + K2)),
+        Process rotated = process(
+                config(Map.of(
+                        "cxbridge.genesys.token-encryption.current-key-id",
+                        "k2",
+                        "cxbridge.genesys.token-encryption.keys",
+                        TestConfig.DEV_KEY_ID + "=" + TestConfig.DEV_KEY + ",k2=" + K2)),
                 MutableClock.startingNow());
         assertThat(rotated.tokens.token().await().indefinitely()).isEqualTo(token);
         assertThat(tokenRequests()).isEqualTo(1);
 
         // a process without the old key cannot read it: it fetches a token of its own instead of failing
-        Process newKeyOnly = process(config(Map.of("cxbridge.genesys.token-encryption.current-key-id", "k2",
-                "cxbridge.genesys.token-encryption.keys", "k2=" + K2)), MutableClock.startingNow());
+        Process newKeyOnly = process(
+                config(Map.of(
+                        "cxbridge.genesys.token-encryption.current-key-id",
+                        "k2",
+                        "cxbridge.genesys.token-encryption.keys",
+                        "k2=" + K2)),
+                MutableClock.startingNow());
         assertThat(call(newKeyOnly).status()).isEqualTo(200);
         assertThat(tokenRequests()).isEqualTo(2);
     }
 
     @Test
     void aProcessWithoutTheKeySetDoesNotStart() {
-        assertThatThrownBy(() -> process(config(Map.of("cxbridge.genesys.token-encryption.current-key-id", "")),
-                MutableClock.startingNow())).hasMessageContaining("cxbridge.genesys.token-encryption.current-key-id");
-        assertThatThrownBy(() -> process(config(Map.of("cxbridge.genesys.token-encryption.keys", "nokey")),
-                MutableClock.startingNow())).hasMessageContaining("cxbridge.genesys.token-encryption.keys");
+        assertThatThrownBy(() -> process(
+                        config(Map.of("cxbridge.genesys.token-encryption.current-key-id", "")),
+                        MutableClock.startingNow()))
+                .hasMessageContaining("cxbridge.genesys.token-encryption.current-key-id");
+        assertThatThrownBy(() -> process(
+                        config(Map.of("cxbridge.genesys.token-encryption.keys", "nokey")), MutableClock.startingNow()))
+                .hasMessageContaining("cxbridge.genesys.token-encryption.keys");
     }
 
     private static final String K2 = "3gdDvV1UxLbSkQoKEDzBan/3aXwcSMlO0eVY0SbiZ40=";
@@ -188,14 +226,15 @@ class TokenProviderTest extends SimTestBase {
 
     @Test
     void badCredentialsFailClearlyAndNeverShowTheSecret() {
-        Process p = process(config(Map.of("cxbridge.genesys.client-secret", "wrong-secret-value")),
-                MutableClock.startingNow());
+        Process p = process(
+                config(Map.of("cxbridge.genesys.client-secret", "wrong-secret-value")), MutableClock.startingNow());
         assertThatThrownBy(() -> p.tokens.token().await().atMost(Duration.ofSeconds(10)))
                 .isInstanceOf(TokenException.class)
                 .hasMessageContaining("401")
                 .hasMessageContaining("client-secret")
                 .hasMessageNotContaining("wrong-secret-value");
-        assertThat(p.counter("cxbridge.genesys.token.requests", "outcome", "failed")).isEqualTo(1);
+        assertThat(p.counter("cxbridge.genesys.token.requests", "outcome", "failed"))
+                .isEqualTo(1);
     }
 
     private static GenesysResponse call(Process p) {

@@ -25,12 +25,10 @@ import org.junit.jupiter.api.Test;
 /** The one webhook sender against a real HTTP receiver: signature, timeout, bounded retries, metrics. */
 class WebhookSenderTest {
 
-    record Sample(String event, String eventId, int n) {
-    }
+    record Sample(String event, String eventId, int n) {}
 
     /** One received post: the signature header and the body. */
-    record Post(String signature, String body) {
-    }
+    record Post(String signature, String body) {}
 
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
     private static Vertx vertx;
@@ -38,6 +36,7 @@ class WebhookSenderTest {
     private static final List<Post> POSTS = new CopyOnWriteArrayList<>();
     /** The statuses the receiver answers, in order; 0 = never answer; the last one repeats. */
     private static volatile List<Integer> answers = List.of(204);
+
     private static final AtomicInteger SEEN = new AtomicInteger();
 
     private SimpleMeterRegistry registry;
@@ -46,14 +45,20 @@ class WebhookSenderTest {
     @BeforeAll
     static void receiver() throws Exception {
         vertx = Vertx.vertx();
-        server = vertx.getDelegate().createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
-            POSTS.add(new Post(req.getHeader(Headers.SIGNATURE), b.toString()));
-            int i = SEEN.getAndIncrement();
-            int status = answers.get(Math.min(i, answers.size() - 1));
-            if (status != 0) {
-                req.response().setStatusCode(status).end();
-            }
-        })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server = vertx.getDelegate()
+                .createHttpServer()
+                .requestHandler(req -> req.body().onSuccess(b -> {
+                    POSTS.add(new Post(req.getHeader(Headers.SIGNATURE), b.toString()));
+                    int i = SEEN.getAndIncrement();
+                    int status = answers.get(Math.min(i, answers.size() - 1));
+                    if (status != 0) {
+                        req.response().setStatusCode(status).end();
+                    }
+                }))
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 
     @AfterAll
@@ -66,12 +71,16 @@ class WebhookSenderTest {
         POSTS.clear();
         SEEN.set(0);
         registry = new SimpleMeterRegistry();
-        sender = new WebhookSender(WebClient.create(vertx), Clock.fixed(NOW, ZoneOffset.UTC), registry,
+        sender = new WebhookSender(
+                WebClient.create(vertx),
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                registry,
                 new Backoff(Duration.ofMillis(10), 2, Duration.ofMillis(50), 0));
     }
 
     private static WebhookTarget target(String url, Duration timeout) {
-        return WebhookTarget.of("test", "u", Optional.of(url), "s", Optional.of("s3cret"), timeout).orElseThrow();
+        return WebhookTarget.of("test", "u", Optional.of(url), "s", Optional.of("s3cret"), timeout)
+                .orElseThrow();
     }
 
     private static WebhookTarget target() {
@@ -83,7 +92,8 @@ class WebhookSenderTest {
     }
 
     private double deliveries(String outcome) {
-        return registry.counter("cxbridge.webhook.deliveries", "webhook", "test", "outcome", outcome).count();
+        return registry.counter("cxbridge.webhook.deliveries", "webhook", "test", "outcome", outcome)
+                .count();
     }
 
     @Test
@@ -140,7 +150,8 @@ class WebhookSenderTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             closed = s.getLocalPort();
         }
-        assertThat(deliver(target("http://127.0.0.1:" + closed + "/hook", Duration.ofSeconds(1)))).isFalse();
+        assertThat(deliver(target("http://127.0.0.1:" + closed + "/hook", Duration.ofSeconds(1))))
+                .isFalse();
         assertThat(deliveries("failed")).isEqualTo(1);
     }
 
@@ -148,7 +159,8 @@ class WebhookSenderTest {
     void sendReturnsAtOnceAndDeliversInTheBackground() {
         answers = List.of(0, 204);
         long start = System.nanoTime();
-        sender.send(target("http://127.0.0.1:" + server.actualPort() + "/hook", Duration.ofMillis(300)),
+        sender.send(
+                target("http://127.0.0.1:" + server.actualPort() + "/hook", Duration.ofMillis(300)),
                 new Sample("e", "id-2", 1));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(250));
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> deliveries("delivered") == 1);

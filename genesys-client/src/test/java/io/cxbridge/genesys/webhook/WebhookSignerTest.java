@@ -19,7 +19,8 @@ class WebhookSignerTest {
         String sig = WebhookSigner.signature("s3cret", 1_700_000_000L, "{\"a\":1}");
         assertThat(WebhookSigner.verify("s3cret", sig, "{\"a\":2}")).isFalse();
         assertThat(WebhookSigner.verify("other", sig, "{\"a\":1}")).isFalse();
-        assertThat(WebhookSigner.verify("s3cret", sig.replace("t=1700000000", "t=1700000001"), "{\"a\":1}")).isFalse();
+        assertThat(WebhookSigner.verify("s3cret", sig.replace("t=1700000000", "t=1700000001"), "{\"a\":1}"))
+                .isFalse();
         assertThat(WebhookSigner.verify("s3cret", "garbage", "{\"a\":1}")).isFalse();
         assertThat(WebhookSigner.verify("s3cret", null, "{\"a\":1}")).isFalse();
     }

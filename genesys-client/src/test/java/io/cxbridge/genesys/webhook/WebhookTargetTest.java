@@ -40,8 +40,12 @@ class WebhookTargetTest {
 
     @Test
     void aValidTargetNeverPrintsItsSecretOrPath() {
-        WebhookTarget t = of(Optional.of("https://hooks.example/token-123"), Optional.of("s3cret")).orElseThrow();
+        WebhookTarget t = of(Optional.of("https://hooks.example/token-123"), Optional.of("s3cret"))
+                .orElseThrow();
         assertThat(t.secret()).isEqualTo("s3cret");
-        assertThat(t.toString()).doesNotContain("s3cret").doesNotContain("token-123").contains("hooks.example");
+        assertThat(t.toString())
+                .doesNotContain("s3cret")
+                .doesNotContain("token-123")
+                .contains("hooks.example");
     }
 }

@@ -37,11 +37,14 @@ class GenesysBeansTest {
     void createsAndListsQueuesThroughTheInjectedClient() {
         SimControl control = GenesysSim.shared().control();
         control.reset();
-        GenesysResponse created = client.send(GenesysRequest.json(HttpMethod.POST, "/api/v2/routing/queues",
-                "{\"name\":\"Wiring\"}")).await().atMost(Duration.ofSeconds(20));
+        GenesysResponse created = client.send(
+                        GenesysRequest.json(HttpMethod.POST, "/api/v2/routing/queues", "{\"name\":\"Wiring\"}"))
+                .await()
+                .atMost(Duration.ofSeconds(20));
         assertThat(created.status()).isEqualTo(200);
         GenesysResponse listed = client.send(GenesysRequest.get("/api/v2/routing/queues?name=Wiring"))
-                .await().atMost(Duration.ofSeconds(20));
+                .await()
+                .atMost(Duration.ofSeconds(20));
         assertThat(listed.bodyAsString()).contains("\"name\":\"Wiring\"");
         assertThat(control.stats().tokenRequests()).isEqualTo(1);
         assertThat(tokens.token().await().atMost(Duration.ofSeconds(5))).isNotBlank();

@@ -22,8 +22,7 @@ public record ActionRun(URI url, Map<String, String> headers, JsonNode body, lon
     private static final Set<String> FIELDS = Set.of("url", "headers", "body", "timeoutMs");
 
     /** The outcome: a run, or every violation. */
-    public record Parsed(ActionRun run, List<Violation> violations) {
-    }
+    public record Parsed(ActionRun run, List<Violation> violations) {}
 
     public static Parsed parse(JsonNode json) {
         List<Violation> violations = new ArrayList<>();
@@ -39,12 +38,13 @@ public record ActionRun(URI url, Map<String, String> headers, JsonNode body, lon
         URI url = null;
         JsonNode u = json.get("url");
         if (u == null || !u.isTextual()) {
-            violations.add(new Violation("url", "is required: an absolute http or https URL, was "
-                    + ConfigPatch.describe(u)));
+            violations.add(
+                    new Violation("url", "is required: an absolute http or https URL, was " + ConfigPatch.describe(u)));
         } else {
             try {
                 URI parsed = new URI(u.textValue());
-                if (parsed.getScheme() == null || !Set.of("http", "https").contains(parsed.getScheme())
+                if (parsed.getScheme() == null
+                        || !Set.of("http", "https").contains(parsed.getScheme())
                         || parsed.getHost() == null) {
                     violations.add(new Violation("url", "must be an absolute http or https URL with a host"));
                 } else {
@@ -62,8 +62,9 @@ public record ActionRun(URI url, Map<String, String> headers, JsonNode body, lon
             } else {
                 h.fields().forEachRemaining(e -> {
                     if (!e.getValue().isTextual()) {
-                        violations.add(new Violation("headers." + e.getKey(), "must be a string, was "
-                                + ConfigPatch.describe(e.getValue())));
+                        violations.add(new Violation(
+                                "headers." + e.getKey(),
+                                "must be a string, was " + ConfigPatch.describe(e.getValue())));
                     } else {
                         headers.put(e.getKey(), e.getValue().textValue());
                     }
@@ -74,8 +75,10 @@ public record ActionRun(URI url, Map<String, String> headers, JsonNode body, lon
         JsonNode t = json.get("timeoutMs");
         if (t != null && !t.isNull()) {
             if (!t.isIntegralNumber() || !t.canConvertToLong() || t.longValue() < 1 || t.longValue() > MAX_TIMEOUT_MS) {
-                violations.add(new Violation("timeoutMs", "must be a whole number of milliseconds from 1 to "
-                        + MAX_TIMEOUT_MS + ", was " + ConfigPatch.describe(t)));
+                violations.add(new Violation(
+                        "timeoutMs",
+                        "must be a whole number of milliseconds from 1 to " + MAX_TIMEOUT_MS + ", was "
+                                + ConfigPatch.describe(t)));
             } else {
                 timeoutMs = t.longValue();
             }

@@ -42,8 +42,7 @@ public class ActionRunner {
     /** The JSON answer of a run; {@code status} is absent when no answer came, {@code error} says why. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"outcome", "status", "durationMs", "body", "error"})
-    public record Result(String outcome, Integer status, long durationMs, JsonNode body, String error) {
-    }
+    public record Result(String outcome, Integer status, long durationMs, JsonNode body, String error) {}
 
     private final Vertx vertx;
     private final SimStats stats;
@@ -52,7 +51,8 @@ public class ActionRunner {
     public ActionRunner(Vertx vertx, SimStats stats) {
         this.vertx = vertx;
         this.stats = stats;
-        this.client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(50).setKeepAlive(true));
+        this.client = vertx.createHttpClient(
+                new HttpClientOptions().setMaxPoolSize(50).setKeepAlive(true));
     }
 
     @PreDestroy
@@ -65,7 +65,12 @@ public class ActionRunner {
         Promise<Result> promise = Promise.promise();
         AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
         long timer = vertx.setTimer(run.timeoutMs(), t -> {
-            if (finish(promise, ActionOutcome.TIMEOUT, null, started, null,
+            if (finish(
+                    promise,
+                    ActionOutcome.TIMEOUT,
+                    null,
+                    started,
+                    null,
                     "no answer within " + run.timeoutMs() + " ms")) {
                 HttpClientRequest request = inFlight.get();
                 if (request != null) {
@@ -73,43 +78,51 @@ public class ActionRunner {
                 }
             }
         });
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(run.url().toString());
-        client.request(options).compose(request -> {
-            if (promise.future().isComplete()) {
-                // timed out while connecting
-                request.reset();
-                return Future.failedFuture("timed out");
-            }
-            inFlight.set(request);
-            request.putHeader("Content-Type", Http.JSON).putHeader("Accept", Http.JSON);
-            run.headers().forEach(request::putHeader);
-            Future<HttpClientResponse> sent = run.body() == null ? request.send()
-                    : request.send(Buffer.buffer(Http.bytes(run.body())));
-            return sent.compose(ActionRunner::readBounded);
-        }).onComplete(ar -> {
-            vertx.cancelTimer(timer);
-            if (ar.failed()) {
-                finish(promise, ActionOutcome.ERROR, null, started, null, describe(ar.cause()));
-                return;
-            }
-            Answer answer = ar.result();
-            boolean ok = answer.status() >= 200 && answer.status() < 300;
-            finish(promise, ok ? ActionOutcome.SUCCESS : ActionOutcome.ERROR, answer.status(), started,
-                    parse(answer.body()), ok ? null : "answered " + answer.status());
-        });
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI(run.url().toString());
+        client.request(options)
+                .compose(request -> {
+                    if (promise.future().isComplete()) {
+                        // timed out while connecting
+                        request.reset();
+                        return Future.failedFuture("timed out");
+                    }
+                    inFlight.set(request);
+                    request.putHeader("Content-Type", Http.JSON).putHeader("Accept", Http.JSON);
+                    run.headers().forEach(request::putHeader);
+                    Future<HttpClientResponse> sent =
+                            run.body() == null ? request.send() : request.send(Buffer.buffer(Http.bytes(run.body())));
+                    return sent.compose(ActionRunner::readBounded);
+                })
+                .onComplete(ar -> {
+                    vertx.cancelTimer(timer);
+                    if (ar.failed()) {
+                        finish(promise, ActionOutcome.ERROR, null, started, null, describe(ar.cause()));
+                        return;
+                    }
+                    Answer answer = ar.result();
+                    boolean ok = answer.status() >= 200 && answer.status() < 300;
+                    finish(
+                            promise,
+                            ok ? ActionOutcome.SUCCESS : ActionOutcome.ERROR,
+                            answer.status(),
+                            started,
+                            parse(answer.body()),
+                            ok ? null : "answered " + answer.status());
+                });
         return promise.future();
     }
 
-    private record Answer(int status, Buffer body) {
-    }
+    private record Answer(int status, Buffer body) {}
 
     private static Future<Answer> readBounded(HttpClientResponse response) {
         Promise<Answer> promise = Promise.promise();
         Buffer body = Buffer.buffer();
         response.handler(chunk -> {
             if (body.length() + chunk.length() > MAX_RESPONSE_BYTES) {
-                promise.tryFail(new IllegalStateException("the answer is larger than " + MAX_RESPONSE_BYTES
-                        + " bytes"));
+                promise.tryFail(
+                        new IllegalStateException("the answer is larger than " + MAX_RESPONSE_BYTES + " bytes"));
                 response.request().reset();
                 return;
             }
@@ -120,11 +133,11 @@ public class ActionRunner {
         return promise.future();
     }
 
-    private boolean finish(Promise<Result> promise, ActionOutcome outcome, Integer status, long started,
-                           JsonNode body, String error) {
+    private boolean finish(
+            Promise<Result> promise, ActionOutcome outcome, Integer status, long started, JsonNode body, String error) {
         long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        if (!promise.tryComplete(new Result(outcome.name().toLowerCase(Locale.ROOT), status, durationMs, body,
-                error))) {
+        if (!promise.tryComplete(
+                new Result(outcome.name().toLowerCase(Locale.ROOT), status, durationMs, body, error))) {
             return false;
         }
         stats.actionRun(outcome);

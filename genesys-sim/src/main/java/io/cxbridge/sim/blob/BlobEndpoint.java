@@ -108,7 +108,8 @@ public class BlobEndpoint {
                     return;
                 }
                 int n = (int) Math.min(block.length, length - written);
-                Buffer chunk = n == block.length ? Buffer.buffer(block) : Buffer.buffer(java.util.Arrays.copyOf(block, n));
+                Buffer chunk =
+                        n == block.length ? Buffer.buffer(block) : Buffer.buffer(java.util.Arrays.copyOf(block, n));
                 written += n;
                 if (written == length) {
                     response.end(chunk).onSuccess(v -> completed.run());

@@ -14,8 +14,13 @@ import java.util.Set;
  */
 public final class ConfigPatch {
 
-    public static final Set<String> FIELDS = Set.of("tokenExpiresIn", "revokeOnRefresh", "rateLimitPerMinute",
-            "directorySize", "externalLatencyMs", "jobCompletionMs");
+    public static final Set<String> FIELDS = Set.of(
+            "tokenExpiresIn",
+            "revokeOnRefresh",
+            "rateLimitPerMinute",
+            "directorySize",
+            "externalLatencyMs",
+            "jobCompletionMs");
 
     /** The outcome: either the new configuration, or the violations. */
     public record Result(SimConfig config, List<Violation> violations) {
@@ -33,25 +38,51 @@ public final class ConfigPatch {
         for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
             String name = it.next().getKey();
             if (!FIELDS.contains(name)) {
-                violations.add(new Violation(name, "unknown field; known fields are " + String.join(", ",
-                        List.of("tokenExpiresIn", "revokeOnRefresh", "rateLimitPerMinute", "directorySize",
-                                "externalLatencyMs", "jobCompletionMs"))));
+                violations.add(new Violation(
+                        name,
+                        "unknown field; known fields are "
+                                + String.join(
+                                        ", ",
+                                        List.of(
+                                                "tokenExpiresIn",
+                                                "revokeOnRefresh",
+                                                "rateLimitPerMinute",
+                                                "directorySize",
+                                                "externalLatencyMs",
+                                                "jobCompletionMs"))));
             }
         }
-        int tokenExpiresIn = (int) integer(body, "tokenExpiresIn", current.tokenExpiresIn(), 1,
-                SimConfig.MAX_TOKEN_EXPIRES_IN, violations);
+        int tokenExpiresIn = (int) integer(
+                body, "tokenExpiresIn", current.tokenExpiresIn(), 1, SimConfig.MAX_TOKEN_EXPIRES_IN, violations);
         boolean revokeOnRefresh = bool(body, "revokeOnRefresh", current.revokeOnRefresh(), violations);
-        int rateLimit = (int) integer(body, "rateLimitPerMinute", current.rateLimitPerMinute(), Integer.MIN_VALUE,
-                Integer.MAX_VALUE, violations);
-        int directorySize = (int) integer(body, "directorySize", current.directorySize(), 0,
-                SimConfig.MAX_DIRECTORY_SIZE, violations);
-        long externalLatencyMs = integer(body, "externalLatencyMs", current.externalLatencyMs(), 0,
-                SimConfig.MAX_EXTERNAL_LATENCY_MS, violations);
-        long jobCompletionMs = integer(body, "jobCompletionMs", current.jobCompletionMs(), -1,
-                SimConfig.MAX_JOB_COMPLETION_MS, violations);
+        int rateLimit = (int) integer(
+                body,
+                "rateLimitPerMinute",
+                current.rateLimitPerMinute(),
+                Integer.MIN_VALUE,
+                Integer.MAX_VALUE,
+                violations);
+        int directorySize = (int)
+                integer(body, "directorySize", current.directorySize(), 0, SimConfig.MAX_DIRECTORY_SIZE, violations);
+        long externalLatencyMs = integer(
+                body,
+                "externalLatencyMs",
+                current.externalLatencyMs(),
+                0,
+                SimConfig.MAX_EXTERNAL_LATENCY_MS,
+                violations);
+        long jobCompletionMs = integer(
+                body, "jobCompletionMs", current.jobCompletionMs(), -1, SimConfig.MAX_JOB_COMPLETION_MS, violations);
         if (violations.isEmpty()) {
-            return new Result(new SimConfig(tokenExpiresIn, revokeOnRefresh, rateLimit, directorySize,
-                    externalLatencyMs, jobCompletionMs), violations);
+            return new Result(
+                    new SimConfig(
+                            tokenExpiresIn,
+                            revokeOnRefresh,
+                            rateLimit,
+                            directorySize,
+                            externalLatencyMs,
+                            jobCompletionMs),
+                    violations);
         }
         return new Result(current, violations);
     }
@@ -61,9 +92,17 @@ public final class ConfigPatch {
         List<Violation> violations = new ArrayList<>();
         range("cxbridge.sim.token-expires-in", config.tokenExpiresIn(), 1, SimConfig.MAX_TOKEN_EXPIRES_IN, violations);
         range("cxbridge.sim.directory-size", config.directorySize(), 0, SimConfig.MAX_DIRECTORY_SIZE, violations);
-        range("cxbridge.sim.external-latency-ms", config.externalLatencyMs(), 0, SimConfig.MAX_EXTERNAL_LATENCY_MS,
+        range(
+                "cxbridge.sim.external-latency-ms",
+                config.externalLatencyMs(),
+                0,
+                SimConfig.MAX_EXTERNAL_LATENCY_MS,
                 violations);
-        range("cxbridge.sim.job-completion-ms", config.jobCompletionMs(), -1, SimConfig.MAX_JOB_COMPLETION_MS,
+        range(
+                "cxbridge.sim.job-completion-ms",
+                config.jobCompletionMs(),
+                -1,
+                SimConfig.MAX_JOB_COMPLETION_MS,
                 violations);
         return violations;
     }
@@ -74,8 +113,8 @@ public final class ConfigPatch {
         }
     }
 
-    private static long integer(JsonNode body, String field, long current, long min, long max,
-                                List<Violation> violations) {
+    private static long integer(
+            JsonNode body, String field, long current, long min, long max, List<Violation> violations) {
         JsonNode node = body.get(field);
         if (node == null) {
             return current;
@@ -128,6 +167,5 @@ public final class ConfigPatch {
         return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
-    private ConfigPatch() {
-    }
+    private ConfigPatch() {}
 }

@@ -26,8 +26,10 @@ public class RuntimeConfig {
         this.defaults = SimConfig.of(settings);
         List<Violation> violations = ConfigPatch.check(defaults);
         if (!violations.isEmpty()) {
-            throw new IllegalStateException("invalid genesys-sim configuration: " + violations.stream()
-                    .map(v -> v.field() + " " + v.message()).collect(Collectors.joining("; ")));
+            throw new IllegalStateException("invalid genesys-sim configuration: "
+                    + violations.stream()
+                            .map(v -> v.field() + " " + v.message())
+                            .collect(Collectors.joining("; ")));
         }
         this.current = new AtomicReference<>(defaults);
     }

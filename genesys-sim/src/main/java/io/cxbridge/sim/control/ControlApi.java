@@ -59,10 +59,20 @@ public class ControlApi {
     private final Vertx vertx;
     private final MediaRetentionPolicies mediaRetention;
 
-    public ControlApi(RuntimeConfig config, FaultRegistry faults, SimStats stats, TokenStore tokens,
-                      RateLimiter rateLimiter, ResourceStore store, RetentionService retention,
-                      DirectoryService directories, FulfillmentLog fulfillments, ActionRunner actions,
-                      SeedStore seed, MediaRetentionPolicies mediaRetention, Vertx vertx) {
+    public ControlApi(
+            RuntimeConfig config,
+            FaultRegistry faults,
+            SimStats stats,
+            TokenStore tokens,
+            RateLimiter rateLimiter,
+            ResourceStore store,
+            RetentionService retention,
+            DirectoryService directories,
+            FulfillmentLog fulfillments,
+            ActionRunner actions,
+            SeedStore seed,
+            MediaRetentionPolicies mediaRetention,
+            Vertx vertx) {
         this.vertx = vertx;
         this.actions = actions;
         this.seed = seed;
@@ -139,17 +149,28 @@ public class ControlApi {
                 switch (method) {
                     case "GET" -> Http.json(ctx, 200, SeedStore.view(seed.data()));
                     // building thousands of records is work for a worker thread, not the event loop
-                    case "POST" -> withBody(ctx, body -> vertx.executeBlocking(() -> seed.reseed(body), false)
-                            .onComplete(ar -> {
-                                if (ar.failed()) {
-                                    LOG.errorf(ar.cause(), "re-seeding failed");
-                                    Http.problem(ctx, 500, "Internal error", ar.cause().getClass().getSimpleName());
-                                } else if (!ar.result().violations().isEmpty()) {
-                                    Http.invalid(ctx, ar.result().violations());
-                                } else {
-                                    Http.json(ctx, 200, SeedStore.view(ar.result().data()));
-                                }
-                            }));
+                    case "POST" ->
+                        withBody(
+                                ctx,
+                                body -> vertx.executeBlocking(() -> seed.reseed(body), false)
+                                        .onComplete(ar -> {
+                                            if (ar.failed()) {
+                                                LOG.errorf(ar.cause(), "re-seeding failed");
+                                                Http.problem(
+                                                        ctx,
+                                                        500,
+                                                        "Internal error",
+                                                        ar.cause().getClass().getSimpleName());
+                                            } else if (!ar.result().violations().isEmpty()) {
+                                                Http.invalid(ctx, ar.result().violations());
+                                            } else {
+                                                Http.json(
+                                                        ctx,
+                                                        200,
+                                                        SeedStore.view(
+                                                                ar.result().data()));
+                                            }
+                                        }));
                     default -> notAllowed(ctx, "GET, POST");
                 }
             }
@@ -201,15 +222,23 @@ public class ControlApi {
                 } else if ((m = FULFILLMENT.matcher(path)).matches()) {
                     if ("GET".equals(method)) {
                         String id = m.group(1);
-                        fulfillments.view(id).ifPresentOrElse(v -> Http.json(ctx, 200, v),
-                                () -> Http.problem(ctx, 404, "Not found", "nothing was posted for fulfillment " + id));
+                        fulfillments
+                                .view(id)
+                                .ifPresentOrElse(
+                                        v -> Http.json(ctx, 200, v),
+                                        () -> Http.problem(
+                                                ctx, 404, "Not found", "nothing was posted for fulfillment " + id));
                     } else {
                         notAllowed(ctx, "GET");
                     }
                 } else {
-                    Http.problem(ctx, 404, "Not found", "no control endpoint " + method + " " + path
-                            + "; see /sim/config, /sim/faults, /sim/stats, /sim/reset, /sim/seed, /sim/actions/run, "
-                            + "/sim/tokens/revoke");
+                    Http.problem(
+                            ctx,
+                            404,
+                            "Not found",
+                            "no control endpoint " + method + " " + path
+                                    + "; see /sim/config, /sim/faults, /sim/stats, /sim/reset, /sim/seed, /sim/actions/run, "
+                                    + "/sim/tokens/revoke");
                 }
             }
         }
@@ -265,8 +294,8 @@ public class ControlApi {
             JsonNode c = body.get("count");
             if (c != null) {
                 if (!c.isIntegralNumber() || !c.canConvertToInt() || c.intValue() < 0) {
-                    violations.add(new Violation("count", "must be a whole number, at least 0, was "
-                            + ConfigPatch.describe(c)));
+                    violations.add(new Violation(
+                            "count", "must be a whole number, at least 0, was " + ConfigPatch.describe(c)));
                 } else {
                     count = c.intValue();
                 }
@@ -343,7 +372,11 @@ public class ControlApi {
 
     private static void notAllowed(RoutingContext ctx, String allow) {
         ctx.response().putHeader("Allow", allow);
-        Http.problem(ctx, 405, "Method not allowed", ctx.request().method().name() + " is not allowed on "
-                + ctx.request().path() + "; allowed: " + allow);
+        Http.problem(
+                ctx,
+                405,
+                "Method not allowed",
+                ctx.request().method().name() + " is not allowed on "
+                        + ctx.request().path() + "; allowed: " + allow);
     }
 }

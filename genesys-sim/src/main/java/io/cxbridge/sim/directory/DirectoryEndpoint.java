@@ -40,7 +40,10 @@ public class DirectoryEndpoint {
             return;
         }
         if ("HEAD".equals(ctx.request().method().name())) {
-            ctx.response().putHeader("Content-Type", Http.JSON).setStatusCode(200).end();
+            ctx.response()
+                    .putHeader("Content-Type", Http.JSON)
+                    .setStatusCode(200)
+                    .end();
             return;
         }
         Paging.Window window = Paging.Window.of(directories.size(), pageSize, ListingFault.of(ctx));
@@ -56,8 +59,9 @@ public class DirectoryEndpoint {
         body.put("total", window.total());
         body.put("pageCount", pageCount);
         if (pageNumber < pageCount) {
-            body.put("nextPage", Paging.uri("/api/v2/routing/directories/" + directoryId + "/entries", pageSize,
-                    pageNumber + 1));
+            body.put(
+                    "nextPage",
+                    Paging.uri("/api/v2/routing/directories/" + directoryId + "/entries", pageSize, pageNumber + 1));
         }
         listings.send(ctx, body);
     }

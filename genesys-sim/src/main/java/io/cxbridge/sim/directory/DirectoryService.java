@@ -26,8 +26,9 @@ public class DirectoryService {
     public static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
     private static final String[] DEPARTMENTS = {"Sales", "Support", "Billing", "Operations", "Security"};
-    private static final String[] STREETS = {"Main Street", "Harbour Road", "Station Avenue", "Mill Lane",
-            "Church Street", "Park Row"};
+    private static final String[] STREETS = {
+        "Main Street", "Harbour Road", "Station Avenue", "Mill Lane", "Church Street", "Park Row"
+    };
     private static final String[] CITIES = {"Dublin", "Cork", "Galway", "Limerick", "Sligo"};
 
     /** A directory's current version. */
@@ -47,8 +48,8 @@ public class DirectoryService {
     }
 
     public Version current(String directoryId) {
-        return versions.computeIfAbsent(directoryId,
-                id -> new Version(id, 1, clock.instant().truncatedTo(ChronoUnit.SECONDS)));
+        return versions.computeIfAbsent(
+                directoryId, id -> new Version(id, 1, clock.instant().truncatedTo(ChronoUnit.SECONDS)));
     }
 
     public Version touch(String directoryId) {
@@ -57,7 +58,8 @@ public class DirectoryService {
             if (v == null) {
                 v = new Version(id, 1, now.minusSeconds(1));
             }
-            Instant next = now.isAfter(v.lastModified()) ? now : v.lastModified().plusSeconds(1);
+            Instant next =
+                    now.isAfter(v.lastModified()) ? now : v.lastModified().plusSeconds(1);
             return new Version(id, v.version() + 1, next);
         });
     }
@@ -70,7 +72,10 @@ public class DirectoryService {
     public ObjectNode entry(String directoryId, long version, int index) {
         int n = index + 1;
         ObjectNode entry = Json.mapper().createObjectNode();
-        entry.put("id", UUID.nameUUIDFromBytes((directoryId + "/" + n).getBytes(StandardCharsets.UTF_8)).toString());
+        entry.put(
+                "id",
+                UUID.nameUUIDFromBytes((directoryId + "/" + n).getBytes(StandardCharsets.UTF_8))
+                        .toString());
         entry.put("name", "Contact " + n + " v" + version);
         entry.put("address", (n % 200 + 1) + " " + STREETS[n % STREETS.length] + ", " + CITIES[n % CITIES.length]);
         entry.put("email", "contact" + n + "@" + slug(directoryId) + ".example.com");
@@ -87,7 +92,9 @@ public class DirectoryService {
     }
 
     private static String slug(String id) {
-        String s = id.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        String s = id.toLowerCase(java.util.Locale.ROOT)
+                .replaceAll("[^a-z0-9]+", "-")
+                .replaceAll("(^-|-$)", "");
         return s.isEmpty() ? "directory" : s;
     }
 }

@@ -11,12 +11,33 @@ public final class Fault {
 
     /** The JSON of a fault in {@code POST /sim/faults} answers and {@code GET /sim/faults}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"id", "method", "path", "status", "count", "probability", "latencyMs", "retryAfter", "drop",
-            "listing", "hits", "active"})
-    public record View(String id, String method, String path, Integer status, Long count, Double probability,
-                       Long latencyMs, JsonNode retryAfter, boolean drop, String listing, long hits,
-                       boolean active) {
-    }
+    @JsonPropertyOrder({
+        "id",
+        "method",
+        "path",
+        "status",
+        "count",
+        "probability",
+        "latencyMs",
+        "retryAfter",
+        "drop",
+        "listing",
+        "hits",
+        "active"
+    })
+    public record View(
+            String id,
+            String method,
+            String path,
+            Integer status,
+            Long count,
+            Double probability,
+            Long latencyMs,
+            JsonNode retryAfter,
+            boolean drop,
+            String listing,
+            long hits,
+            boolean active) {}
 
     private final String id;
     private final FaultSpec spec;
@@ -68,8 +89,18 @@ public final class Fault {
     }
 
     public View view() {
-        return new View(id, spec.method(), spec.path(), spec.status(), spec.count(), spec.probability(),
-                spec.latencyMs(), spec.retryAfterJson(), spec.drop(),
-                spec.listing() == null ? null : spec.listing().json(), hits.get(), active());
+        return new View(
+                id,
+                spec.method(),
+                spec.path(),
+                spec.status(),
+                spec.count(),
+                spec.probability(),
+                spec.latencyMs(),
+                spec.retryAfterJson(),
+                spec.drop(),
+                spec.listing() == null ? null : spec.listing().json(),
+                hits.get(),
+                active());
     }
 }

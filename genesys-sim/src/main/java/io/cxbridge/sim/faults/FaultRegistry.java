@@ -16,10 +16,18 @@ public class FaultRegistry {
     public Fault add(FaultSpec spec) {
         Fault fault = new Fault(io.cxbridge.sim.http.Http.randomUuid(), spec);
         faults.add(fault);
-        LOG.infof("fault %s added: method=%s path=%s status=%s count=%s probability=%s latencyMs=%s drop=%s "
-                + "listing=%s",
-                fault.id(), spec.method(), spec.path(), spec.status(), spec.count(), spec.probability(),
-                spec.latencyMs(), spec.drop(), spec.listing());
+        LOG.infof(
+                "fault %s added: method=%s path=%s status=%s count=%s probability=%s latencyMs=%s drop=%s "
+                        + "listing=%s",
+                fault.id(),
+                spec.method(),
+                spec.path(),
+                spec.status(),
+                spec.count(),
+                spec.probability(),
+                spec.latencyMs(),
+                spec.drop(),
+                spec.listing());
         return fault;
     }
 

@@ -21,19 +21,27 @@ import java.util.regex.Pattern;
  * A validated {@code POST /sim/faults} body. {@code retryAfter} is whole seconds (sent as is) or an HTTP date
  * string (sent verbatim, to exercise clients that read both forms).
  */
-public record FaultSpec(String method, String path, Integer status, Long count, Double probability, Long latencyMs,
-                        Long retryAfterSeconds, String retryAfterDate, boolean drop, ListingFault listing) {
+public record FaultSpec(
+        String method,
+        String path,
+        Integer status,
+        Long count,
+        Double probability,
+        Long latencyMs,
+        Long retryAfterSeconds,
+        String retryAfterDate,
+        boolean drop,
+        ListingFault listing) {
 
-    public static final Set<String> FIELDS = Set.of("method", "path", "status", "count", "probability", "latencyMs",
-            "retryAfter", "drop", "listing");
+    public static final Set<String> FIELDS =
+            Set.of("method", "path", "status", "count", "probability", "latencyMs", "retryAfter", "drop", "listing");
     public static final long MAX_LATENCY_MS = 600_000;
 
     private static final Pattern METHOD = Pattern.compile("[A-Za-z]{1,20}");
     private static final List<String> FAULTABLE = List.of("/api/v2", "/oauth", "/external");
 
     /** The outcome: a spec, or every violation. */
-    public record Parsed(FaultSpec spec, List<Violation> violations) {
-    }
+    public record Parsed(FaultSpec spec, List<Violation> violations) {}
 
     public String retryAfterHeader() {
         return retryAfterSeconds != null ? String.valueOf(retryAfterSeconds) : retryAfterDate;
@@ -41,7 +49,8 @@ public record FaultSpec(String method, String path, Integer status, Long count, 
 
     JsonNode retryAfterJson() {
         if (retryAfterSeconds != null) {
-            return retryAfterSeconds <= Integer.MAX_VALUE ? IntNode.valueOf(retryAfterSeconds.intValue())
+            return retryAfterSeconds <= Integer.MAX_VALUE
+                    ? IntNode.valueOf(retryAfterSeconds.intValue())
                     : LongNode.valueOf(retryAfterSeconds);
         }
         return retryAfterDate == null ? null : TextNode.valueOf(retryAfterDate);
@@ -56,16 +65,18 @@ public record FaultSpec(String method, String path, Integer status, Long count, 
         for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
             String name = it.next().getKey();
             if (!FIELDS.contains(name)) {
-                violations.add(new Violation(name, "unknown field; known fields are method, path, status, count, "
-                        + "probability, latencyMs, retryAfter, drop, listing"));
+                violations.add(new Violation(
+                        name,
+                        "unknown field; known fields are method, path, status, count, "
+                                + "probability, latencyMs, retryAfter, drop, listing"));
             }
         }
         String method = null;
         JsonNode m = body.get("method");
         if (m != null && !m.isNull()) {
             if (!m.isTextual() || !METHOD.matcher(m.textValue()).matches()) {
-                violations.add(new Violation("method", "must be an HTTP method name such as GET or POST, was "
-                        + ConfigPatch.describe(m)));
+                violations.add(new Violation(
+                        "method", "must be an HTTP method name such as GET or POST, was " + ConfigPatch.describe(m)));
             } else {
                 method = m.textValue().toUpperCase(java.util.Locale.ROOT);
             }
@@ -77,8 +88,10 @@ public record FaultSpec(String method, String path, Integer status, Long count, 
         } else if (!p.isTextual() || !p.textValue().startsWith("/")) {
             violations.add(new Violation("path", "must be a string starting with /, was " + ConfigPatch.describe(p)));
         } else if (!canMatchFaultablePath(p.textValue())) {
-            violations.add(new Violation("path", "faults apply only to /api/v2/**, /oauth/** and /external/**; "
-                    + p.textValue() + " can never match"));
+            violations.add(new Violation(
+                    "path",
+                    "faults apply only to /api/v2/**, /oauth/** and /external/**; " + p.textValue()
+                            + " can never match"));
         } else {
             path = p.textValue();
         }
@@ -97,8 +110,8 @@ public record FaultSpec(String method, String path, Integer status, Long count, 
         JsonNode pr = body.get("probability");
         if (pr != null && !pr.isNull()) {
             if (!pr.isNumber()) {
-                violations.add(new Violation("probability", "must be a number between 0 and 1, was "
-                        + ConfigPatch.describe(pr)));
+                violations.add(new Violation(
+                        "probability", "must be a number between 0 and 1, was " + ConfigPatch.describe(pr)));
             } else if (pr.doubleValue() < 0 || pr.doubleValue() > 1 || Double.isNaN(pr.doubleValue())) {
                 violations.add(new Violation("probability", "must be between 0 and 1, was " + pr.asText()));
             } else {
@@ -119,8 +132,10 @@ public record FaultSpec(String method, String path, Integer status, Long count, 
                     ZonedDateTime.parse(r.textValue(), DateTimeFormatter.RFC_1123_DATE_TIME);
                     retryAfterDate = r.textValue();
                 } catch (DateTimeParseException e) {
-                    violations.add(new Violation("retryAfter", "must be whole seconds or an HTTP date such as "
-                            + "\"Wed, 21 Oct 2015 07:28:00 GMT\", was " + ConfigPatch.describe(r)));
+                    violations.add(new Violation(
+                            "retryAfter",
+                            "must be whole seconds or an HTTP date such as " + "\"Wed, 21 Oct 2015 07:28:00 GMT\", was "
+                                    + ConfigPatch.describe(r)));
                 }
             } else {
                 retryAfterSeconds = integer(r, "retryAfter", 0, Integer.MAX_VALUE, violations);
@@ -140,27 +155,43 @@ public record FaultSpec(String method, String path, Integer status, Long count, 
         if (li != null && !li.isNull()) {
             listing = li.isTextual() ? ListingFault.parse(li.textValue()).orElse(null) : null;
             if (listing == null) {
-                violations.add(new Violation("listing", "must be \"short\" or \"inflated-total\", was "
-                        + ConfigPatch.describe(li)));
+                violations.add(new Violation(
+                        "listing", "must be \"short\" or \"inflated-total\", was " + ConfigPatch.describe(li)));
             } else if (drop || status != null) {
-                violations.add(new Violation("listing", "a listing fault changes the listing's answer; give listing "
-                        + "or status/drop, not both"));
+                violations.add(new Violation(
+                        "listing",
+                        "a listing fault changes the listing's answer; give listing " + "or status/drop, not both"));
             }
         }
         if (drop && status != null) {
             violations.add(new Violation("drop", "a dropped connection has no status; give drop or status, not both"));
         }
-        boolean doesSomething = drop || status != null || listing != null || (latencyMs != null && latencyMs > 0)
-                || retryAfterSeconds != null || retryAfterDate != null;
+        boolean doesSomething = drop
+                || status != null
+                || listing != null
+                || (latencyMs != null && latencyMs > 0)
+                || retryAfterSeconds != null
+                || retryAfterDate != null;
         if (violations.isEmpty() && !doesSomething) {
-            violations.add(new Violation("$", "a fault needs at least one of status, latencyMs, retryAfter, drop or "
-                    + "listing"));
+            violations.add(new Violation(
+                    "$", "a fault needs at least one of status, latencyMs, retryAfter, drop or " + "listing"));
         }
         if (!violations.isEmpty()) {
             return new Parsed(null, violations);
         }
-        return new Parsed(new FaultSpec(method, path, status, count, probability, latencyMs, retryAfterSeconds,
-                retryAfterDate, drop, listing), violations);
+        return new Parsed(
+                new FaultSpec(
+                        method,
+                        path,
+                        status,
+                        count,
+                        probability,
+                        latencyMs,
+                        retryAfterSeconds,
+                        retryAfterDate,
+                        drop,
+                        listing),
+                violations);
     }
 
     private static boolean canMatchFaultablePath(String glob) {
@@ -185,8 +216,7 @@ public record FaultSpec(String method, String path, Integer status, Long count, 
         }
         long value = node.longValue();
         if (value < min || value > max) {
-            String range = max == Long.MAX_VALUE ? "must be at least " + min
-                    : "must be between " + min + " and " + max;
+            String range = max == Long.MAX_VALUE ? "must be at least " + min : "must be between " + min + " and " + max;
             violations.add(new Violation(field, range + ", was " + value));
             return null;
         }

@@ -21,14 +21,12 @@ public class FulfillmentLog {
     /** The last accepted post, as {@code GET /sim/fulfillments/{id}} shows it. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @JsonPropertyOrder({"body", "fulfillmentToken", "idempotencyKey", "authorization", "receivedAt"})
-    public record Post(JsonNode body, String fulfillmentToken, String idempotencyKey, boolean authorization,
-                       Instant receivedAt) {
-    }
+    public record Post(
+            JsonNode body, String fulfillmentToken, String idempotencyKey, boolean authorization, Instant receivedAt) {}
 
     /** The JSON of {@code GET /sim/fulfillments/{id}}. */
     @JsonPropertyOrder({"fulfillmentId", "callbacks", "duplicateCallbacks", "last"})
-    public record View(String fulfillmentId, long callbacks, long duplicateCallbacks, Post last) {
-    }
+    public record View(String fulfillmentId, long callbacks, long duplicateCallbacks, Post last) {}
 
     private static final class Entry {
         final Set<String> keys = new HashSet<>();

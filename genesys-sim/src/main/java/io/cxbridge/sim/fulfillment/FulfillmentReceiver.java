@@ -1,6 +1,5 @@
 package io.cxbridge.sim.fulfillment;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.model.Json;
 import io.cxbridge.sim.config.RuntimeConfig;
@@ -39,8 +38,12 @@ public class FulfillmentReceiver {
                 return;
             }
             String key = ctx.request().getHeader("Idempotency-Key");
-            FulfillmentLog.Post post = new FulfillmentLog.Post(body, ctx.request().getHeader("X-Fulfillment-Token"),
-                    key, ctx.request().getHeader("Authorization") != null, clock.instant());
+            FulfillmentLog.Post post = new FulfillmentLog.Post(
+                    body,
+                    ctx.request().getHeader("X-Fulfillment-Token"),
+                    key,
+                    ctx.request().getHeader("Authorization") != null,
+                    clock.instant());
             boolean accepted = log.accept(fulfillmentId, key, post);
             ObjectNode answer = Json.mapper().createObjectNode();
             answer.put("fulfillmentId", fulfillmentId);

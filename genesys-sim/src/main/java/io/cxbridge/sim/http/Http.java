@@ -13,8 +13,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.impl.HttpServerRequestInternal;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.impl.HttpServerRequestInternal;
 import io.vertx.ext.web.RoutingContext;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -29,7 +29,8 @@ public final class Http {
     private static final String CORRELATION_KEY = "sim.correlationId";
 
     /** Control API bodies: strict JSON (one value, no trailing garbage, no duplicate keys). */
-    private static final com.fasterxml.jackson.databind.ObjectMapper STRICT = Json.mapper().copy()
+    private static final com.fasterxml.jackson.databind.ObjectMapper STRICT = Json.mapper()
+            .copy()
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
@@ -124,8 +125,12 @@ public final class Http {
 
     public static void methodNotAllowed(RoutingContext ctx, String allow) {
         ctx.response().putHeader("Allow", allow);
-        error(ctx, 405, codeFor(405), "Method " + ctx.request().method().name() + " is not allowed on "
-                + ctx.request().path() + "; allowed: " + allow);
+        error(
+                ctx,
+                405,
+                codeFor(405),
+                "Method " + ctx.request().method().name() + " is not allowed on "
+                        + ctx.request().path() + "; allowed: " + allow);
     }
 
     public static void notFound(RoutingContext ctx, String message) {
@@ -254,7 +259,8 @@ public final class Http {
      */
     @SuppressWarnings("deprecation")
     public static void uriTemplate(RoutingContext ctx, String template) {
-        Context context = ctx.request() instanceof HttpServerRequestInternal internal ? internal.context()
+        Context context = ctx.request() instanceof HttpServerRequestInternal internal
+                ? internal.context()
                 : Vertx.currentContext();
         if (context != null && VertxContext.isDuplicatedContext(context)) {
             context.putLocal("UrlPathTemplate", template);
@@ -289,6 +295,5 @@ public final class Http {
         return s.length() > 60 ? s.substring(0, 60) + "..." : s;
     }
 
-    private Http() {
-    }
+    private Http() {}
 }

@@ -10,7 +10,8 @@ import java.util.Optional;
  * listing endpoints read the mark; any other endpoint ignores it.
  */
 public enum ListingFault {
-    SHORT("short"), INFLATED_TOTAL("inflated-total");
+    SHORT("short"),
+    INFLATED_TOTAL("inflated-total");
 
     private static final String KEY = "sim.listingFault";
 

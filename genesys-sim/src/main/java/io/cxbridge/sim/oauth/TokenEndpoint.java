@@ -72,8 +72,8 @@ public class TokenEndpoint {
         }
         String decoded;
         try {
-            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()),
-                    StandardCharsets.UTF_8);
+            decoded = new String(
+                    Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return false;
         }
@@ -81,8 +81,10 @@ public class TokenEndpoint {
         if (colon < 0) {
             return false;
         }
-        boolean idOk = constantTimeEquals(decoded.substring(0, colon), config.settings().clientId());
-        boolean secretOk = constantTimeEquals(decoded.substring(colon + 1), config.settings().clientSecret());
+        boolean idOk = constantTimeEquals(
+                decoded.substring(0, colon), config.settings().clientId());
+        boolean secretOk = constantTimeEquals(
+                decoded.substring(colon + 1), config.settings().clientSecret());
         return idOk & secretOk;
     }
 
@@ -100,7 +102,8 @@ public class TokenEndpoint {
             String key = eq < 0 ? pair : pair.substring(0, eq);
             String value = eq < 0 ? "" : pair.substring(eq + 1);
             try {
-                out.putIfAbsent(URLDecoder.decode(key, StandardCharsets.UTF_8),
+                out.putIfAbsent(
+                        URLDecoder.decode(key, StandardCharsets.UTF_8),
                         URLDecoder.decode(value, StandardCharsets.UTF_8));
             } catch (IllegalArgumentException e) {
                 // a malformed pair is ignored, as a missing one would be

@@ -16,8 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public class TokenStore {
 
     /** A live token's owner and expiry. */
-    public record IssuedToken(String clientId, long expiresAtMillis) {
-    }
+    public record IssuedToken(String clientId, long expiresAtMillis) {}
 
     private static final int PURGE_EVERY = 1024;
 

@@ -11,9 +11,9 @@ import io.cxbridge.sim.fulfillment.FulfillmentReceiver;
 import io.cxbridge.sim.http.Http;
 import io.cxbridge.sim.listing.ListingFault;
 import io.cxbridge.sim.oauth.TokenEndpoint;
+import io.cxbridge.sim.oauth.TokenStore;
 import io.cxbridge.sim.platform.MediaRetentionPolicies;
 import io.cxbridge.sim.platform.PlatformEndpoint;
-import io.cxbridge.sim.oauth.TokenStore;
 import io.cxbridge.sim.ratelimit.RateLimiter;
 import io.cxbridge.sim.retention.RetentionEndpoint;
 import io.cxbridge.sim.stats.SimStats;
@@ -56,9 +56,8 @@ public class GenesysPipeline {
     static final String TOKEN_PATH = "/oauth/token";
     static final String EXTERNAL_PATH = "/external/api";
 
-    private record Route(Pattern pattern, Set<String> methods, String template,
-                         BiConsumer<RoutingContext, Matcher> handler) {
-    }
+    private record Route(
+            Pattern pattern, Set<String> methods, String template, BiConsumer<RoutingContext, Matcher> handler) {}
 
     private final List<Route> routes;
     private final SimStats stats;
@@ -68,11 +67,22 @@ public class GenesysPipeline {
     private final StoreEndpoint store;
     private final Vertx vertx;
 
-    public GenesysPipeline(SimStats stats, FaultRegistry faults, TokenStore tokens, RateLimiter rateLimiter,
-                           TokenEndpoint tokenEndpoint, ActionsEndpoint actions, RetentionEndpoint retention,
-                           DirectoryEndpoint directories, FulfillmentReceiver fulfillments, ExternalApi external,
-                           BlobEndpoint blobs, StoreEndpoint store, PlatformEndpoint platform,
-                           MediaRetentionPolicies mediaRetention, Vertx vertx) {
+    public GenesysPipeline(
+            SimStats stats,
+            FaultRegistry faults,
+            TokenStore tokens,
+            RateLimiter rateLimiter,
+            TokenEndpoint tokenEndpoint,
+            ActionsEndpoint actions,
+            RetentionEndpoint retention,
+            DirectoryEndpoint directories,
+            FulfillmentReceiver fulfillments,
+            ExternalApi external,
+            BlobEndpoint blobs,
+            StoreEndpoint store,
+            PlatformEndpoint platform,
+            MediaRetentionPolicies mediaRetention,
+            Vertx vertx) {
         this.stats = stats;
         this.faults = faults;
         this.tokens = tokens;
@@ -82,56 +92,99 @@ public class GenesysPipeline {
         this.routes = List.of(
                 route(TOKEN_PATH, Set.of("POST"), TOKEN_PATH, (ctx, m) -> tokenEndpoint.handle(ctx)),
                 route(EXTERNAL_PATH, Set.of("POST"), EXTERNAL_PATH, (ctx, m) -> external.echo(ctx)),
-                new Route(EXECUTE, Set.of("POST"), "/api/v2/integrations/actions/{actionId}/execute",
+                new Route(
+                        EXECUTE,
+                        Set.of("POST"),
+                        "/api/v2/integrations/actions/{actionId}/execute",
                         (ctx, m) -> actions.execute(ctx, m.group(1))),
-                route("/api/v2/datamanagement/retention/policies", Set.of("GET", "POST"),
-                        "/api/v2/datamanagement/retention/policies", (ctx, m) -> {
+                route(
+                        "/api/v2/datamanagement/retention/policies",
+                        Set.of("GET", "POST"),
+                        "/api/v2/datamanagement/retention/policies",
+                        (ctx, m) -> {
                             if ("POST".equals(ctx.request().method().name())) {
                                 retention.submit(ctx);
                             } else {
                                 retention.list(ctx);
                             }
                         }),
-                route("/api/v2/datamanagement/retention/policies/([^/]+)", Set.of("GET", "DELETE"),
+                route(
+                        "/api/v2/datamanagement/retention/policies/([^/]+)",
+                        Set.of("GET", "DELETE"),
                         "/api/v2/datamanagement/retention/policies/{policyId}",
                         (ctx, m) -> retention.policy(ctx, m.group(1))),
-                route("/api/v2/datamanagement/jobs/([^/]+)", Set.of("GET"), "/api/v2/datamanagement/jobs/{jobId}",
+                route(
+                        "/api/v2/datamanagement/jobs/([^/]+)",
+                        Set.of("GET"),
+                        "/api/v2/datamanagement/jobs/{jobId}",
                         (ctx, m) -> retention.job(ctx, m.group(1))),
-                route("/api/v2/routing/directories/([^/]+)/entries", Set.of("GET", "HEAD"),
+                route(
+                        "/api/v2/routing/directories/([^/]+)/entries",
+                        Set.of("GET", "HEAD"),
                         "/api/v2/routing/directories/{directoryId}/entries",
                         (ctx, m) -> directories.entries(ctx, m.group(1))),
-                route("/api/v2/dataactions/fulfillments/([^/]+)", Set.of("POST"),
+                route(
+                        "/api/v2/dataactions/fulfillments/([^/]+)",
+                        Set.of("POST"),
                         "/api/v2/dataactions/fulfillments/{fulfillmentId}",
                         (ctx, m) -> fulfillments.receive(ctx, m.group(1))),
-                route("/api/v2/downloads/blob", Set.of("GET"), "/api/v2/downloads/blob",
+                route(
+                        "/api/v2/downloads/blob",
+                        Set.of("GET"),
+                        "/api/v2/downloads/blob",
                         (ctx, m) -> blobs.download(ctx)),
-                route("/api/v2/uploads/blob", Set.of("POST"), "/api/v2/uploads/blob",
-                        (ctx, m) -> blobs.upload(ctx)),
+                route("/api/v2/uploads/blob", Set.of("POST"), "/api/v2/uploads/blob", (ctx, m) -> blobs.upload(ctx)),
                 // the published platform endpoints over the seeded resources
                 route("/api/v2/users", Set.of("GET"), "/api/v2/users", (ctx, m) -> platform.users(ctx)),
-                route("/api/v2/users/([^/]+)", Set.of("GET"), "/api/v2/users/{userId}",
+                route(
+                        "/api/v2/users/([^/]+)",
+                        Set.of("GET"),
+                        "/api/v2/users/{userId}",
                         (ctx, m) -> platform.user(ctx, m.group(1))),
-                route("/api/v2/groups/([^/]+)/members", Set.of("GET"), "/api/v2/groups/{groupId}/members",
+                route(
+                        "/api/v2/groups/([^/]+)/members",
+                        Set.of("GET"),
+                        "/api/v2/groups/{groupId}/members",
                         (ctx, m) -> platform.groupMembers(ctx, m.group(1))),
-                route("/api/v2/routing/queues/([^/]+)/members", Set.of("GET"),
-                        "/api/v2/routing/queues/{queueId}/members", (ctx, m) -> platform.queueMembers(ctx, m.group(1))),
-                route("/api/v2/externalcontacts/contacts", Set.of("GET"), "/api/v2/externalcontacts/contacts",
+                route(
+                        "/api/v2/routing/queues/([^/]+)/members",
+                        Set.of("GET"),
+                        "/api/v2/routing/queues/{queueId}/members",
+                        (ctx, m) -> platform.queueMembers(ctx, m.group(1))),
+                route(
+                        "/api/v2/externalcontacts/contacts",
+                        Set.of("GET"),
+                        "/api/v2/externalcontacts/contacts",
                         (ctx, m) -> platform.contacts(ctx)),
-                route("/api/v2/externalcontacts/contacts/([^/]+)", Set.of("GET"),
-                        "/api/v2/externalcontacts/contacts/{contactId}", (ctx, m) -> platform.contact(ctx, m.group(1))),
-                route("/api/v2/externalcontacts/scan/contacts", Set.of("GET"),
-                        "/api/v2/externalcontacts/scan/contacts", (ctx, m) -> platform.scanContacts(ctx)),
-                route("/api/v2/flows/datatables/([^/]+)/rows", Set.of("GET"),
+                route(
+                        "/api/v2/externalcontacts/contacts/([^/]+)",
+                        Set.of("GET"),
+                        "/api/v2/externalcontacts/contacts/{contactId}",
+                        (ctx, m) -> platform.contact(ctx, m.group(1))),
+                route(
+                        "/api/v2/externalcontacts/scan/contacts",
+                        Set.of("GET"),
+                        "/api/v2/externalcontacts/scan/contacts",
+                        (ctx, m) -> platform.scanContacts(ctx)),
+                route(
+                        "/api/v2/flows/datatables/([^/]+)/rows",
+                        Set.of("GET"),
                         "/api/v2/flows/datatables/{datatableId}/rows",
                         (ctx, m) -> platform.datatableRows(ctx, m.group(1))),
-                route(MediaRetentionPolicies.PATH, Set.of("GET", "POST"), MediaRetentionPolicies.PATH,
+                route(
+                        MediaRetentionPolicies.PATH,
+                        Set.of("GET", "POST"),
+                        MediaRetentionPolicies.PATH,
                         (ctx, m) -> mediaRetention.collection(ctx)),
-                route(MediaRetentionPolicies.PATH + "/([^/]+)", Set.of("GET", "PUT", "PATCH", "DELETE"),
-                        MediaRetentionPolicies.PATH + "/{policyId}", (ctx, m) -> mediaRetention.item(ctx, m.group(1))));
+                route(
+                        MediaRetentionPolicies.PATH + "/([^/]+)",
+                        Set.of("GET", "PUT", "PATCH", "DELETE"),
+                        MediaRetentionPolicies.PATH + "/{policyId}",
+                        (ctx, m) -> mediaRetention.item(ctx, m.group(1))));
     }
 
-    private static Route route(String regex, Set<String> methods, String template,
-                               BiConsumer<RoutingContext, Matcher> handler) {
+    private static Route route(
+            String regex, Set<String> methods, String template, BiConsumer<RoutingContext, Matcher> handler) {
         return new Route(Pattern.compile(regex), methods, template, handler);
     }
 
@@ -147,7 +200,8 @@ public class GenesysPipeline {
         boolean external = EXTERNAL_PATH.equals(path);
         // the execute endpoint is also counted by request id and the status it was answered with
         String executionId = "POST".equals(method) && EXECUTE.matcher(path).matches()
-                ? SimStats.key(request.getHeader(Headers.REQUEST_ID)) : null;
+                ? SimStats.key(request.getHeader(Headers.REQUEST_ID))
+                : null;
         Answered recorded = new Answered(stats, method, path, executionId);
         ctx.addHeadersEndHandler(v -> {
             recorded.record(ctx.response().getStatusCode());
@@ -162,8 +216,12 @@ public class GenesysPipeline {
                 stats.externalFinished();
             }
             if (LOG.isDebugEnabled()) {
-                LOG.debugf("%s %s -> %d in %d ms", method, path, ctx.response().headWritten()
-                        ? ctx.response().getStatusCode() : 0, (System.nanoTime() - started) / 1_000_000);
+                LOG.debugf(
+                        "%s %s -> %d in %d ms",
+                        method,
+                        path,
+                        ctx.response().headWritten() ? ctx.response().getStatusCode() : 0,
+                        (System.nanoTime() - started) / 1_000_000);
             }
         });
 
@@ -249,20 +307,29 @@ public class GenesysPipeline {
             Http.error(ctx, 400, Http.codeFor(400), e.getMessage());
         } catch (RuntimeException e) {
             LOG.errorf(e, "%s %s failed", ctx.request().method().name(), path);
-            Http.error(ctx, 500, Http.codeFor(500), "The sim failed to answer: " + e.getClass().getSimpleName());
+            Http.error(
+                    ctx,
+                    500,
+                    Http.codeFor(500),
+                    "The sim failed to answer: " + e.getClass().getSimpleName());
         }
     }
 
     /** Bearer check and rate limit; false when the request has been answered. */
     private boolean authorized(RoutingContext ctx) {
         String authorization = ctx.request().getHeader("Authorization");
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+        if (authorization == null
+                || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 || authorization.substring(7).isBlank()) {
-            Http.error(ctx, 401, "authentication.required",
+            Http.error(
+                    ctx,
+                    401,
+                    "authentication.required",
                     "No authentication bearer token specified in authorization header.");
             return false;
         }
-        Optional<TokenStore.IssuedToken> token = tokens.lookup(authorization.substring(7).trim());
+        Optional<TokenStore.IssuedToken> token =
+                tokens.lookup(authorization.substring(7).trim());
         if (token.isEmpty()) {
             Http.error(ctx, 401, "bad.credentials", "Invalid login credentials.");
             return false;
@@ -277,8 +344,12 @@ public class GenesysPipeline {
                 .putHeader("inin-ratelimit-reset", String.valueOf(decision.resetSeconds()));
         if (!decision.allowed()) {
             response.putHeader("Retry-After", String.valueOf(decision.retryAfterSeconds()));
-            Http.error(ctx, 429, Http.codeFor(429), "Rate limit exceeded the maximum. Retry the request in ["
-                    + decision.retryAfterSeconds() + "] seconds");
+            Http.error(
+                    ctx,
+                    429,
+                    Http.codeFor(429),
+                    "Rate limit exceeded the maximum. Retry the request in [" + decision.retryAfterSeconds()
+                            + "] seconds");
             return false;
         }
         return true;
@@ -303,7 +374,9 @@ public class GenesysPipeline {
             Matcher matcher = route.pattern().matcher(path);
             if (matcher.matches()) {
                 if (!route.methods().contains(method)) {
-                    Http.methodNotAllowed(ctx, String.join(", ", route.methods().stream().sorted().toList()));
+                    Http.methodNotAllowed(
+                            ctx,
+                            String.join(", ", route.methods().stream().sorted().toList()));
                     return;
                 }
                 route.handler().accept(ctx, matcher);

@@ -31,8 +31,7 @@ import java.util.Set;
 public class MediaRetentionPolicies {
 
     public static final String PATH = "/api/v2/recording/mediaretentionpolicies";
-    private static final Set<String> READ_ONLY = Set.of("id", "selfUri", "createdDate", "modifiedDate",
-            "policyErrors");
+    private static final Set<String> READ_ONLY = Set.of("id", "selfUri", "createdDate", "modifiedDate", "policyErrors");
     private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_INSTANT;
 
     private final Map<String, ObjectNode> policies = new LinkedHashMap<>();
@@ -79,8 +78,8 @@ public class MediaRetentionPolicies {
             all = new ArrayList<>(policies.values());
         }
         List<ObjectNode> matching = all.stream()
-                .filter(p -> name == null || p.path("name").asText().toLowerCase(Locale.ROOT)
-                        .contains(name.toLowerCase(Locale.ROOT)))
+                .filter(p -> name == null
+                        || p.path("name").asText().toLowerCase(Locale.ROOT).contains(name.toLowerCase(Locale.ROOT)))
                 .filter(p -> enabled == null || p.path("enabled").asBoolean(false) == Boolean.parseBoolean(enabled))
                 .toList();
         listings.send(ctx, Paging.envelope(ctx, matching, pageSize, pageNumber));
@@ -104,23 +103,26 @@ public class MediaRetentionPolicies {
                 }
                 Http.send(ctx, 204, Http.JSON, new byte[0]);
             }
-            case "PUT", "PATCH" -> withPolicy(ctx, "PUT".equals(method), body -> {
-                ObjectNode updated;
-                synchronized (this) {
-                    ObjectNode current = policies.get(id);
-                    if (current == null) {
-                        Http.notFound(ctx, "Policy " + id + " not found");
-                        return;
+            case "PUT", "PATCH" ->
+                withPolicy(ctx, "PUT".equals(method), body -> {
+                    ObjectNode updated;
+                    synchronized (this) {
+                        ObjectNode current = policies.get(id);
+                        if (current == null) {
+                            Http.notFound(ctx, "Policy " + id + " not found");
+                            return;
+                        }
+                        updated = "PUT".equals(method)
+                                ? body.deepCopy()
+                                : current.deepCopy().setAll(body);
+                        updated.put("id", id);
+                        updated.set("createdDate", current.get("createdDate"));
+                        updated.put("modifiedDate", now());
+                        updated.put("selfUri", PATH + "/" + id);
+                        policies.put(id, updated);
                     }
-                    updated = "PUT".equals(method) ? body.deepCopy() : current.deepCopy().setAll(body);
-                    updated.put("id", id);
-                    updated.set("createdDate", current.get("createdDate"));
-                    updated.put("modifiedDate", now());
-                    updated.put("selfUri", PATH + "/" + id);
-                    policies.put(id, updated);
-                }
-                Http.json(ctx, 200, updated);
-            });
+                    Http.json(ctx, 200, updated);
+                });
             default -> Http.methodNotAllowed(ctx, "DELETE, GET, PATCH, PUT");
         }
     }
@@ -142,8 +144,8 @@ public class MediaRetentionPolicies {
         return null;
     }
 
-    private static final Set<String> MEDIA_POLICIES = Set.of("callPolicy", "chatPolicy", "emailPolicy",
-            "messagePolicy");
+    private static final Set<String> MEDIA_POLICIES =
+            Set.of("callPolicy", "chatPolicy", "emailPolicy", "messagePolicy");
 
     private String now() {
         return ISO.format(clock.instant().truncatedTo(ChronoUnit.MILLIS));
@@ -165,8 +167,8 @@ public class MediaRetentionPolicies {
                 JsonNode value = field.getValue();
                 String problem = switch (name) {
                     case "name", "description" -> value.isTextual() ? null : name + " must be a string";
-                    case "order" -> value.isIntegralNumber() && value.canConvertToInt() ? null
-                            : "order must be an integer";
+                    case "order" ->
+                        value.isIntegralNumber() && value.canConvertToInt() ? null : "order must be an integer";
                     case "enabled" -> value.isBoolean() ? null : "enabled must be true or false";
                     case "mediaPolicies" -> mediaPolicies(value);
                     case "conditions", "actions" -> value.isObject() ? null : name + " must be an object";
@@ -176,7 +178,9 @@ public class MediaRetentionPolicies {
                     problems.add(problem);
                 }
             }
-            if (whole && (!body.path("name").isTextual() || body.path("name").textValue().isBlank())) {
+            if (whole
+                    && (!body.path("name").isTextual()
+                            || body.path("name").textValue().isBlank())) {
                 problems.add("name is required");
             }
             if (!problems.isEmpty()) {

@@ -50,13 +50,17 @@ public class PlatformEndpoint {
         int pageNumber = Http.intParam(ctx, "pageNumber", 1, 1);
         String state = ctx.request().getParam("state", "active").trim().toLowerCase(Locale.ROOT);
         if (!USER_STATES.contains(state)) {
-            throw new Http.BadParam("state must be one of active, inactive, deleted, any; was \""
-                    + Http.abbreviate(state) + "\"");
+            throw new Http.BadParam(
+                    "state must be one of active, inactive, deleted, any; was \"" + Http.abbreviate(state) + "\"");
         }
-        Predicate<ObjectNode> filter = "any".equals(state) ? u -> true
+        Predicate<ObjectNode> filter = "any".equals(state)
+                ? u -> true
                 : u -> state.equals(u.get("state").textValue());
-        List<String> ids = ctx.queryParam("id").stream().flatMap(v -> Arrays.stream(v.split(",")))
-                .map(String::trim).filter(v -> !v.isEmpty()).toList();
+        List<String> ids = ctx.queryParam("id").stream()
+                .flatMap(v -> Arrays.stream(v.split(",")))
+                .map(String::trim)
+                .filter(v -> !v.isEmpty())
+                .toList();
         if (!ids.isEmpty()) {
             filter = filter.and(u -> ids.contains(u.get("id").textValue()));
         }
@@ -109,13 +113,16 @@ public class PlatformEndpoint {
         int pageNumber = Http.intParam(ctx, "pageNumber", 1, 1);
         if ((long) pageNumber * pageSize > CONTACTS_SEARCH_WINDOW) {
             throw new Http.BadParam("pageNumber * pageSize must be at most " + CONTACTS_SEARCH_WINDOW + ", was "
-                    + (long) pageNumber * pageSize + "; read all contacts through /api/v2/externalcontacts/scan/contacts");
+                    + (long) pageNumber * pageSize
+                    + "; read all contacts through /api/v2/externalcontacts/scan/contacts");
         }
         String q = ctx.request().getParam("q");
         List<ObjectNode> contacts = seed.data().contacts();
         if (q != null && !q.isBlank()) {
             String needle = q.trim().toLowerCase(Locale.ROOT);
-            contacts = contacts.stream().filter(c -> searchText(c).contains(needle)).toList();
+            contacts = contacts.stream()
+                    .filter(c -> searchText(c).contains(needle))
+                    .toList();
         }
         ObjectNode page = Paging.envelope(ctx, contacts, pageSize, pageNumber);
         page.put("partialResults", false);
@@ -137,8 +144,10 @@ public class PlatformEndpoint {
             text.append(contact.path(field).asText("")).append('\n');
         }
         for (String phone : List.of("workPhone", "cellPhone", "homePhone", "otherPhone")) {
-            text.append(contact.path(phone).path("e164").asText("")).append('\n')
-                    .append(contact.path(phone).path("display").asText("")).append('\n');
+            text.append(contact.path(phone).path("e164").asText(""))
+                    .append('\n')
+                    .append(contact.path(phone).path("display").asText(""))
+                    .append('\n');
         }
         return text.toString().toLowerCase(Locale.ROOT);
     }
@@ -170,10 +179,14 @@ public class PlatformEndpoint {
         }
         page.put("selfUri", Paging.uri(path, query, Map.of()));
         if (cursors.has("after")) {
-            page.put("nextUri", Paging.uri(path, query, cursorParam(cursors.get("after").textValue())));
+            page.put(
+                    "nextUri",
+                    Paging.uri(path, query, cursorParam(cursors.get("after").textValue())));
         }
         if (cursors.has("before")) {
-            page.put("previousUri", Paging.uri(path, query, cursorParam(cursors.get("before").textValue())));
+            page.put(
+                    "previousUri",
+                    Paging.uri(path, query, cursorParam(cursors.get("before").textValue())));
         }
         listings.send(ctx, page);
     }
@@ -185,8 +198,9 @@ public class PlatformEndpoint {
     }
 
     static String encodeCursor(int index) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(("contacts:" + index)
-                .getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(("contacts:" + index).getBytes(StandardCharsets.UTF_8));
     }
 
     private static int decodeCursor(String cursor) {
@@ -221,7 +235,10 @@ public class PlatformEndpoint {
             return;
         }
         if (showbrief.equals("true")) {
-            rows = rows.stream().map(r -> Json.mapper().createObjectNode().put("key", r.get("key").textValue()))
+            rows = rows.stream()
+                    .map(r -> Json.mapper()
+                            .createObjectNode()
+                            .put("key", r.get("key").textValue()))
                     .toList();
         }
         listings.send(ctx, Paging.envelope(ctx, rows, pageSize, pageNumber));

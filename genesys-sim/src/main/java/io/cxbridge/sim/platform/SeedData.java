@@ -26,12 +26,30 @@ public final class SeedData {
 
     static final String DIVISION_ID = id("division", 0);
     private static final String[] DEPARTMENTS = {"Sales", "Support", "Billing", "Retention", "Onboarding"};
-    private static final String[] TITLES = {"Agent", "Senior Agent", "Team Lead", "Specialist", "Supervisor", "Coach",
-            "Analyst"};
-    private static final String[] FIRST = {"Ada", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hugo", "Ines",
-            "Jonas", "Keiko", "Liam", "Maya", "Nils", "Olga", "Pavel", "Quinn", "Rosa", "Sami", "Tara"};
-    private static final String[] LAST = {"Ahmed", "Berg", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Horvat",
-            "Ivanova", "Jensen", "Kowalski", "Lopez", "Moreau", "Novak", "Olsen"};
+    private static final String[] TITLES = {
+        "Agent", "Senior Agent", "Team Lead", "Specialist", "Supervisor", "Coach", "Analyst"
+    };
+    private static final String[] FIRST = {
+        "Ada", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hugo", "Ines", "Jonas", "Keiko", "Liam", "Maya",
+        "Nils", "Olga", "Pavel", "Quinn", "Rosa", "Sami", "Tara"
+    };
+    private static final String[] LAST = {
+        "Ahmed",
+        "Berg",
+        "Costa",
+        "Dubois",
+        "Eriksen",
+        "Fischer",
+        "Garcia",
+        "Horvat",
+        "Ivanova",
+        "Jensen",
+        "Kowalski",
+        "Lopez",
+        "Moreau",
+        "Novak",
+        "Olsen"
+    };
     private static final String[] CITIES = {"Indianapolis", "Raleigh", "Denver", "Portland", "Austin"};
     private static final String[] STATES = {"IN", "NC", "CO", "OR", "TX"};
     private static final String[] REGIONS = {"north", "south", "east", "west"};
@@ -106,7 +124,8 @@ public final class SeedData {
 
     /** A deterministic (name-based) UUID for the n-th resource of a kind. */
     static String id(String kind, int n) {
-        return UUID.nameUUIDFromBytes(("cxbridge-sim:" + kind + ":" + n).getBytes(StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes(("cxbridge-sim:" + kind + ":" + n).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     private static ObjectNode user(int i, boolean active, int revision) {
@@ -183,8 +202,10 @@ public final class SeedData {
         if (j % 5 == 0) {
             contact.set("homePhone", phone("+1463777" + digits, "+1 463-777-" + digits));
         }
-        contact.put("workEmail", first.toLowerCase(java.util.Locale.ROOT) + "." + last.toLowerCase(java.util.Locale.ROOT)
-                + "." + (j + 1) + "@example.org");
+        contact.put(
+                "workEmail",
+                first.toLowerCase(java.util.Locale.ROOT) + "." + last.toLowerCase(java.util.Locale.ROOT) + "." + (j + 1)
+                        + "@example.org");
         if (j % 6 != 5) {
             ObjectNode address = contact.putObject("address");
             address.put("address1", (100 + j) + " Main Street");

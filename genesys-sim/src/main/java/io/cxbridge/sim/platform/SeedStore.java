@@ -27,11 +27,12 @@ import org.jboss.logging.Logger;
 public class SeedStore {
 
     private static final Logger LOG = Logger.getLogger(SeedStore.class);
-    private static final Set<String> FIELDS = Set.of("users", "contacts", "groups", "queues", "datatableRows",
-            "revision");
+    private static final Set<String> FIELDS =
+            Set.of("users", "contacts", "groups", "queues", "datatableRows", "revision");
 
     /** The start-up seed, kept: a reset puts it back without rebuilding (no work on the event loop). */
     private final SeedData defaults;
+
     private final AtomicReference<SeedData> current = new AtomicReference<>();
 
     public SeedStore(SimSettings settings) {
@@ -54,8 +55,7 @@ public class SeedStore {
     }
 
     /** The outcome of {@link #reseed}: the new seed, or every violation (and nothing changed). */
-    public record Reseeded(SeedData data, List<Violation> violations) {
-    }
+    public record Reseeded(SeedData data, List<Violation> violations) {}
 
     /**
      * Re-seeds with the given counts (any subset; the others stay as they are). Builds the data on the calling
@@ -69,8 +69,18 @@ public class SeedStore {
         }
         body.fieldNames().forEachRemaining(name -> {
             if (!FIELDS.contains(name)) {
-                violations.add(new Violation(name, "unknown field; known fields are " + String.join(", ",
-                        List.of("users", "contacts", "groups", "queues", "datatableRows", "revision"))));
+                violations.add(new Violation(
+                        name,
+                        "unknown field; known fields are "
+                                + String.join(
+                                        ", ",
+                                        List.of(
+                                                "users",
+                                                "contacts",
+                                                "groups",
+                                                "queues",
+                                                "datatableRows",
+                                                "revision"))));
             }
         });
         SeedCounts now = current.get().counts();
@@ -141,15 +151,22 @@ public class SeedStore {
         counts.put("revision", c.revision());
         ArrayNode groups = out.putArray("groups");
         for (Map.Entry<String, String> g : data.groups().entrySet()) {
-            groups.addObject().put("id", g.getKey()).put("name", g.getValue())
+            groups.addObject()
+                    .put("id", g.getKey())
+                    .put("name", g.getValue())
                     .put("members", data.groupMembers(g.getKey()).size());
         }
         ArrayNode queues = out.putArray("queues");
         for (Map.Entry<String, String> q : data.queues().entrySet()) {
-            queues.addObject().put("id", q.getKey()).put("name", q.getValue())
+            queues.addObject()
+                    .put("id", q.getKey())
+                    .put("name", q.getValue())
                     .put("members", data.queueMembers(q.getKey()).size());
         }
-        out.putArray("datatables").addObject().put("id", data.datatableId()).put("name", "Seeded table")
+        out.putArray("datatables")
+                .addObject()
+                .put("id", data.datatableId())
+                .put("name", "Seeded table")
                 .put("rows", c.datatableRows());
         return out;
     }

@@ -19,9 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public class RateLimiter {
 
     /** The outcome for one request. */
-    public record Decision(boolean allowed, long allowedPerMinute, long count, long resetSeconds,
-                           long retryAfterSeconds) {
-    }
+    public record Decision(
+            boolean allowed, long allowedPerMinute, long count, long resetSeconds, long retryAfterSeconds) {}
 
     private static final class Bucket {
         private final double capacity;
@@ -70,7 +69,8 @@ public class RateLimiter {
             return null;
         }
         long now = System.nanoTime();
-        Bucket bucket = buckets.compute(clientId, (k, b) -> b == null || b.capacity != limit ? new Bucket(limit, now) : b);
+        Bucket bucket =
+                buckets.compute(clientId, (k, b) -> b == null || b.capacity != limit ? new Bucket(limit, now) : b);
         return bucket.take(now);
     }
 

@@ -1,6 +1,5 @@
 package io.cxbridge.sim.retention;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.model.Json;
 import io.cxbridge.sim.config.RuntimeConfig;
@@ -47,9 +46,12 @@ public class RetentionEndpoint {
                 ObjectNode answer = Json.mapper().createObjectNode();
                 answer.put("code", "conflict");
                 answer.put("status", 409);
-                answer.put("message", "The policy overlaps " + conflict.conflictingPolicyIds().size()
-                        + " existing " + conflict.objectType() + " policy(ies) with a retention period within "
-                        + RetentionService.OVERLAP_DAYS + " days; name them in replacesPolicyIds to replace them");
+                answer.put(
+                        "message",
+                        "The policy overlaps " + conflict.conflictingPolicyIds().size()
+                                + " existing " + conflict.objectType() + " policy(ies) with a retention period within "
+                                + RetentionService.OVERLAP_DAYS
+                                + " days; name them in replacesPolicyIds to replace them");
                 answer.putPOJO("conflictingPolicyIds", conflict.conflictingPolicyIds());
                 answer.put("contextId", Http.correlationId(ctx));
                 Http.json(ctx, 409, answer);
@@ -74,12 +76,17 @@ public class RetentionEndpoint {
             }
             return;
         }
-        retention.policy(id).ifPresentOrElse(p -> Http.json(ctx, 200, p),
-                () -> Http.notFound(ctx, "Retention policy " + id + " was not found"));
+        retention
+                .policy(id)
+                .ifPresentOrElse(
+                        p -> Http.json(ctx, 200, p),
+                        () -> Http.notFound(ctx, "Retention policy " + id + " was not found"));
     }
 
     public void job(RoutingContext ctx, String jobId) {
-        retention.job(jobId).ifPresentOrElse(j -> Http.json(ctx, 200, j),
-                () -> Http.notFound(ctx, "Job " + jobId + " was not found"));
+        retention
+                .job(jobId)
+                .ifPresentOrElse(
+                        j -> Http.json(ctx, 200, j), () -> Http.notFound(ctx, "Job " + jobId + " was not found"));
     }
 }

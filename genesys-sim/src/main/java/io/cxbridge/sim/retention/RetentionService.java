@@ -27,17 +27,13 @@ public class RetentionService {
     public static final int OVERLAP_DAYS = 15;
 
     /** What a submission gives. */
-    public sealed interface Submission {
-    }
+    public sealed interface Submission {}
 
-    public record Accepted(String jobId) implements Submission {
-    }
+    public record Accepted(String jobId) implements Submission {}
 
-    public record Conflict(List<String> conflictingPolicyIds, String objectType) implements Submission {
-    }
+    public record Conflict(List<String> conflictingPolicyIds, String objectType) implements Submission {}
 
-    public record Invalid(String message) implements Submission {
-    }
+    public record Invalid(String message) implements Submission {}
 
     private static final class Job {
         final String id;
@@ -78,7 +74,9 @@ public class RetentionService {
             return new Invalid("The request body must be a JSON object");
         }
         JsonNode objectType = body.get("objectType");
-        if (objectType == null || !objectType.isTextual() || objectType.textValue().isBlank()) {
+        if (objectType == null
+                || !objectType.isTextual()
+                || objectType.textValue().isBlank()) {
             return new Invalid("objectType is required (a string)");
         }
         JsonNode period = body.get("retentionPeriod");
@@ -119,8 +117,13 @@ public class RetentionService {
             failNext--;
             failure = failMessage;
         }
-        Job job = new Job(io.cxbridge.sim.http.Http.randomUuid(), policy, replaces, now,
-                completion < 0 ? -1 : now.toEpochMilli() + completion, failure);
+        Job job = new Job(
+                io.cxbridge.sim.http.Http.randomUuid(),
+                policy,
+                replaces,
+                now,
+                completion < 0 ? -1 : now.toEpochMilli() + completion,
+                failure);
         jobs.put(job.id, job);
         settle();
         return new Accepted(job.id);

@@ -21,8 +21,7 @@ public class SimStats {
     /** The key {@code executions} uses for requests without an {@code X-Cxbridge-Request-Id} header. */
     public static final String NO_REQUEST_ID = "(none)";
 
-    private record RequestKey(String method, String path, int status) {
-    }
+    private record RequestKey(String method, String path, int status) {}
 
     private final AtomicLong tokenRequests = new AtomicLong();
     private final Map<RequestKey, LongAdder> requests = new ConcurrentHashMap<>();
@@ -43,12 +42,13 @@ public class SimStats {
     private final LongAdder actionError = new LongAdder();
     private final LongAdder actionTimeout = new LongAdder();
 
-    private record PageKey(String path, String query) {
-    }
+    private record PageKey(String path, String query) {}
 
     /** How a {@code POST /sim/actions/run} call ended. */
     public enum ActionOutcome {
-        SUCCESS, ERROR, TIMEOUT
+        SUCCESS,
+        ERROR,
+        TIMEOUT
     }
 
     public void tokenRequest() {
@@ -57,7 +57,8 @@ public class SimStats {
 
     /** One answered (or dropped: status 0) request on /api/v2/**, /oauth/** or /external/**. */
     public void request(String method, String path, int status) {
-        requests.computeIfAbsent(new RequestKey(method, path, status), k -> new LongAdder()).increment();
+        requests.computeIfAbsent(new RequestKey(method, path, status), k -> new LongAdder())
+                .increment();
     }
 
     public void execution(String requestId) {
@@ -66,8 +67,10 @@ public class SimStats {
 
     /** The status an execute request was answered with (0: the connection closed without an answer). */
     public void executionAnswered(String requestId, int status) {
-        executionsByStatus.computeIfAbsent(key(requestId), k -> new ConcurrentHashMap<>())
-                .computeIfAbsent(status, k -> new LongAdder()).increment();
+        executionsByStatus
+                .computeIfAbsent(key(requestId), k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(status, k -> new LongAdder())
+                .increment();
     }
 
     /** The key of per-request-id counts: the trimmed header, {@link #NO_REQUEST_ID} when absent or blank. */
@@ -93,7 +96,8 @@ public class SimStats {
 
     /** One listing page served; {@code query} is the raw query string (null or empty without one). */
     public void page(String path, String query) {
-        pages.computeIfAbsent(new PageKey(path, query == null ? "" : query), k -> new LongAdder()).increment();
+        pages.computeIfAbsent(new PageKey(path, query == null ? "" : query), k -> new LongAdder())
+                .increment();
     }
 
     public void actionRun(ActionOutcome outcome) {
@@ -115,7 +119,9 @@ public class SimStats {
     /** An external API call arrived (by its {@code Idempotency-Key}); returns the number in flight now. */
     public int externalStarted(String idempotencyKey) {
         externalCalls.incrementAndGet();
-        externalCallsByKey.computeIfAbsent(key(idempotencyKey), k -> new LongAdder()).increment();
+        externalCallsByKey
+                .computeIfAbsent(key(idempotencyKey), k -> new LongAdder())
+                .increment();
         int now = externalInFlight.incrementAndGet();
         externalMaxConcurrent.accumulateAndGet(now, Math::max);
         return now;
@@ -136,8 +142,14 @@ public class SimStats {
         externalMaxConcurrent.set(0);
         executionsByStatus.clear();
         externalCallsByKey.clear();
-        for (LongAdder adder : List.of(uploadsCompleted, uploadsAborted, downloadsCompleted, downloadsCancelled,
-                actionSuccess, actionError, actionTimeout)) {
+        for (LongAdder adder : List.of(
+                uploadsCompleted,
+                uploadsAborted,
+                downloadsCompleted,
+                downloadsCancelled,
+                actionSuccess,
+                actionError,
+                actionTimeout)) {
             adder.reset();
         }
         pages.clear();
@@ -149,9 +161,11 @@ public class SimStats {
         for (Map.Entry<RequestKey, LongAdder> e : requests.entrySet()) {
             long count = e.getValue().sum();
             total += count;
-            list.add(new StatsView.RequestCount(e.getKey().method(), e.getKey().path(), e.getKey().status(), count));
+            list.add(new StatsView.RequestCount(
+                    e.getKey().method(), e.getKey().path(), e.getKey().status(), count));
         }
-        list.sort(Comparator.comparing(StatsView.RequestCount::path).thenComparing(StatsView.RequestCount::method)
+        list.sort(Comparator.comparing(StatsView.RequestCount::path)
+                .thenComparing(StatsView.RequestCount::method)
                 .thenComparingInt(StatsView.RequestCount::status));
         Map<String, Map<Integer, Long>> byStatus = new TreeMap<>();
         executionsByStatus.forEach((id, statuses) -> {
@@ -162,10 +176,20 @@ public class SimStats {
         List<StatsView.PageCount> pageList = new ArrayList<>();
         pages.forEach((k, v) -> pageList.add(new StatsView.PageCount(k.path(), k.query(), v.sum())));
         pageList.sort(Comparator.comparing(StatsView.PageCount::path).thenComparing(StatsView.PageCount::query));
-        return new StatsView(tokenRequests.get(), total, list, sums(executions), sums(callbacks),
-                sums(duplicateCallbacks), externalCalls.get(), externalMaxConcurrent.get(), byStatus,
-                sums(externalCallsByKey), new StatsView.Uploads(uploadsCompleted.sum(), uploadsAborted.sum()),
-                new StatsView.Downloads(downloadsCompleted.sum(), downloadsCancelled.sum()), pageList,
+        return new StatsView(
+                tokenRequests.get(),
+                total,
+                list,
+                sums(executions),
+                sums(callbacks),
+                sums(duplicateCallbacks),
+                externalCalls.get(),
+                externalMaxConcurrent.get(),
+                byStatus,
+                sums(externalCallsByKey),
+                new StatsView.Uploads(uploadsCompleted.sum(), uploadsAborted.sum()),
+                new StatsView.Downloads(downloadsCompleted.sum(), downloadsCancelled.sum()),
+                pageList,
                 new StatsView.ActionRuns(actionSuccess.sum(), actionError.sum(), actionTimeout.sum()));
     }
 

@@ -23,15 +23,14 @@ public final class Paging {
     public static final int DEFAULT_PAGE_SIZE = 25;
 
     /** The page of {@code all} this request asks for, with the request's path and query in its URIs. */
-    public static ObjectNode envelope(RoutingContext ctx, List<? extends JsonNode> all, int pageSize,
-                                      int pageNumber) {
+    public static ObjectNode envelope(RoutingContext ctx, List<? extends JsonNode> all, int pageSize, int pageNumber) {
         String query = ctx.request().query();
-        return envelope(ctx.request().path(), query == null ? "" : query, all, pageSize, pageNumber,
-                ListingFault.of(ctx));
+        return envelope(
+                ctx.request().path(), query == null ? "" : query, all, pageSize, pageNumber, ListingFault.of(ctx));
     }
 
-    public static ObjectNode envelope(String path, String query, List<? extends JsonNode> all, int pageSize,
-                                      int pageNumber, ListingFault fault) {
+    public static ObjectNode envelope(
+            String path, String query, List<? extends JsonNode> all, int pageSize, int pageNumber, ListingFault fault) {
         Window window = Window.of(all.size(), pageSize, fault);
         int pageCount = window.pageCount();
         int served = window.served();
@@ -65,7 +64,8 @@ public final class Paging {
         public static Window of(int size, int pageSize, ListingFault fault) {
             int pageCount = (int) ((size + (long) pageSize - 1) / pageSize);
             if (fault == ListingFault.SHORT) {
-                return pageCount >= 2 ? new Window((pageCount - 1) * pageSize, pageCount - 1, size)
+                return pageCount >= 2
+                        ? new Window((pageCount - 1) * pageSize, pageCount - 1, size)
                         : new Window(Math.max(0, size - 1), pageCount, size);
             }
             return new Window(size, pageCount, fault == ListingFault.INFLATED_TOTAL ? size + pageSize : size);
@@ -87,8 +87,8 @@ public final class Paging {
     public static String uri(String path, String query, Map<String, String> replacements) {
         QueryStringEncoder encoder = new QueryStringEncoder(path);
         if (query != null && !query.isEmpty()) {
-            for (Map.Entry<String, List<String>> param : new QueryStringDecoder(query, false).parameters()
-                    .entrySet()) {
+            for (Map.Entry<String, List<String>> param :
+                    new QueryStringDecoder(query, false).parameters().entrySet()) {
                 if (!replacements.containsKey(param.getKey())) {
                     param.getValue().forEach(v -> encoder.addParam(param.getKey(), v));
                 }
@@ -106,6 +106,5 @@ public final class Paging {
         return uri(basePath, "", pageSize, pageNumber);
     }
 
-    private Paging() {
-    }
+    private Paging() {}
 }

@@ -111,8 +111,8 @@ public class ResourceStore {
         collections.clear();
     }
 
-    private Optional<ObjectNode> update(String collection, String id,
-                                        java.util.function.UnaryOperator<ObjectNode> change) {
+    private Optional<ObjectNode> update(
+            String collection, String id, java.util.function.UnaryOperator<ObjectNode> change) {
         Map<String, ObjectNode> entities = collections.get(collection);
         if (entities == null) {
             return Optional.empty();

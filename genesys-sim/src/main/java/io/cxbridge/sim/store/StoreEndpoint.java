@@ -1,6 +1,5 @@
 package io.cxbridge.sim.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.sim.config.RuntimeConfig;
 import io.cxbridge.sim.http.Http;
@@ -29,8 +28,8 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class StoreEndpoint {
 
-    private static final Pattern UUID_LIKE = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern UUID_LIKE =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private final ResourceStore store;
     private final RuntimeConfig config;
@@ -101,15 +100,20 @@ public class StoreEndpoint {
         String name = ctx.request().getParam("name");
         Predicate<ObjectNode> filter = e -> true;
         if (!ids.isEmpty()) {
-            List<String> wanted = ids.stream().flatMap(v -> java.util.Arrays.stream(v.split(","))).map(String::trim)
+            List<String> wanted = ids.stream()
+                    .flatMap(v -> java.util.Arrays.stream(v.split(",")))
+                    .map(String::trim)
                     .toList();
             filter = filter.and(e -> wanted.contains(e.path("id").asText()));
         }
         if (name != null && !name.isBlank()) {
-            Pattern pattern = Pattern.compile(java.util.Arrays.stream(name.split("\\*", -1)).map(Pattern::quote)
-                    .collect(java.util.stream.Collectors.joining(".*")), Pattern.CASE_INSENSITIVE);
-            filter = filter.and(e -> e.path("name").isTextual() && pattern.matcher(e.path("name").textValue())
-                    .matches());
+            Pattern pattern = Pattern.compile(
+                    java.util.Arrays.stream(name.split("\\*", -1))
+                            .map(Pattern::quote)
+                            .collect(java.util.stream.Collectors.joining(".*")),
+                    Pattern.CASE_INSENSITIVE);
+            filter = filter.and(e -> e.path("name").isTextual()
+                    && pattern.matcher(e.path("name").textValue()).matches());
         }
         return filter;
     }

@@ -27,7 +27,8 @@ public class DriftResource {
     }
 
     @GET
-    @Operation(summary = "Media retention policies changed or deleted outside cxbridge since they were applied",
+    @Operation(
+            summary = "Media retention policies changed or deleted outside cxbridge since they were applied",
             description = "{target, checkedAt, applied (policies in the last applied set), drifted: [{name, policyId, "
                     + "change: changed|deleted, diff: [{path, before (as applied), after (at Genesys)}]}]}. Reads "
                     + "the last applied set from the journal cxbridge.retention.state.v1 and every policy from "
@@ -37,11 +38,18 @@ public class DriftResource {
     @APIResponse(responseCode = "502", description = "Genesys's policies could not be read")
     public Uni<Response> drift() {
         if (!config.targets().contains(MediaTargets.MEDIA_RETENTION)) {
-            return Uni.createFrom().item(ProblemResponses.of(404, "Not Found",
-                    "the media-retention target is not enabled (cxbridge.retention.targets)"));
+            return Uni.createFrom()
+                    .item(ProblemResponses.of(
+                            404,
+                            "Not Found",
+                            "the media-retention target is not enabled (cxbridge.retention.targets)"));
         }
-        return drift.check().map(report -> Response.ok(report).build())
-                .onFailure().recoverWithItem(e -> ProblemResponses.of(502, "Bad Gateway",
+        return drift.check()
+                .map(report -> Response.ok(report).build())
+                .onFailure()
+                .recoverWithItem(e -> ProblemResponses.of(
+                        502,
+                        "Bad Gateway",
                         "the drift check could not read the media retention policies: " + e.getMessage()));
     }
 }

@@ -41,25 +41,32 @@ public class MediaRetentionApi {
 
     /** 200 {@code {target, policies: [{name, action, diff, conflictsWith, notes}], estimate}}; writes nothing. */
     public Uni<Response> plan(JsonNode body, boolean prune) {
-        return planned(body, prune, plan -> Uni.createFrom().item(Response.ok(view(plan)).build()));
+        return planned(
+                body,
+                prune,
+                plan -> Uni.createFrom().item(Response.ok(view(plan)).build()));
     }
 
     /** 202 {@code {target, requests: [{name, action, requestId}]}}; the writes follow in the request states. */
     public Uni<Response> apply(JsonNode body, boolean prune) {
-        return planned(body, prune, plan -> applier.apply(plan, TraceIds.current()).map(requests -> {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("target", MediaTargets.MEDIA_RETENTION);
-            out.put("requests", requests);
-            return Response.accepted(out).build();
-        }));
+        return planned(
+                body,
+                prune,
+                plan -> applier.apply(plan, TraceIds.current()).map(requests -> {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("target", MediaTargets.MEDIA_RETENTION);
+                    out.put("requests", requests);
+                    return Response.accepted(out).build();
+                }));
     }
 
     private Uni<Response> planned(JsonNode body, boolean prune, Function<MediaPlan, Uni<Response>> then) {
         boolean list = body.isArray() || body.isObject() && body.has("policies");
         JsonNode policies = body.isObject() && body.has("policies") ? body.get("policies") : body;
         if (list && (!policies.isArray() || policies.isEmpty())) {
-            return Uni.createFrom().item(ProblemResponses.validation(List.of(
-                    new Violation("policies", "must be a non-empty list of policies"))));
+            return Uni.createFrom()
+                    .item(ProblemResponses.validation(
+                            List.of(new Violation("policies", "must be a non-empty list of policies"))));
         }
         List<JsonNode> items = new ArrayList<>();
         if (list) {
@@ -78,8 +85,8 @@ public class MediaRetentionApi {
                 valid.add(v);
                 Integer first = names.putIfAbsent(v.payload().path("name").asText(), i);
                 if (first != null) {
-                    violations.add(new Violation(prefix + "name", "is also the name of policy [" + first
-                            + "]: names are unique in a file"));
+                    violations.add(new Violation(
+                            prefix + "name", "is also the name of policy [" + first + "]: names are unique in a file"));
                 }
             }
         }
@@ -87,8 +94,12 @@ public class MediaRetentionApi {
             return Uni.createFrom().item(ProblemResponses.validation(violations));
         }
         return upstream.list()
-                .onItem().transformToUni(existing -> then.apply(MediaPlanner.plan(valid, existing, prune)))
-                .onFailure().recoverWithItem(e -> ProblemResponses.of(502, "Bad Gateway",
+                .onItem()
+                .transformToUni(existing -> then.apply(MediaPlanner.plan(valid, existing, prune)))
+                .onFailure()
+                .recoverWithItem(e -> ProblemResponses.of(
+                        502,
+                        "Bad Gateway",
                         "the media retention policies could not be read from Genesys: " + e.getMessage()));
     }
 

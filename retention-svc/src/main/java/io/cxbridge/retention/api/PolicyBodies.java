@@ -31,6 +31,5 @@ final class PolicyBodies {
         }
     }
 
-    private PolicyBodies() {
-    }
+    private PolicyBodies() {}
 }

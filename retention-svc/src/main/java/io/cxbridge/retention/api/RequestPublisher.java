@@ -28,8 +28,11 @@ public class RequestPublisher {
     private final RetentionConfig config;
     private final Clock clock;
 
-    public RequestPublisher(@Channel(Channels.RETENTION_REQUESTS_OUT) MutinyEmitter<String> emitter,
-                            RequestStore store, RetentionConfig config, Clock clock) {
+    public RequestPublisher(
+            @Channel(Channels.RETENTION_REQUESTS_OUT) MutinyEmitter<String> emitter,
+            RequestStore store,
+            RetentionConfig config,
+            Clock clock) {
         this.emitter = emitter;
         this.store = store;
         this.config = config;
@@ -44,12 +47,22 @@ public class RequestPublisher {
             return Uni.createFrom().failure(e);
         }
         Message<String> record = Message.of(json)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(request.requestId()).build());
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(request.requestId())
+                        .build());
         RequestRecord queued = RequestRecord.queued(request.requestId(), objectType, clock.instant());
-        return store.create(queued).chain(created -> Uni.createFrom().deferred(() -> emitter.sendMessage(record))
-                .ifNoItem().after(config.publishAckTimeout()).fail()
-                .onFailure().call(e -> !created ? Uni.createFrom().voidItem()
-                        : store.put(queued.withError("the broker did not take the request: " + e.getMessage())
-                                .to(RequestState.failed, clock.instant())).onFailure().recoverWithNull()));
+        return store.create(queued)
+                .chain(created -> Uni.createFrom()
+                        .deferred(() -> emitter.sendMessage(record))
+                        .ifNoItem()
+                        .after(config.publishAckTimeout())
+                        .fail()
+                        .onFailure()
+                        .call(e -> !created
+                                ? Uni.createFrom().voidItem()
+                                : store.put(queued.withError("the broker did not take the request: " + e.getMessage())
+                                                .to(RequestState.failed, clock.instant()))
+                                        .onFailure()
+                                        .recoverWithNull()));
     }
 }

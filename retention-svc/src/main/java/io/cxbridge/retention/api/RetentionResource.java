@@ -39,8 +39,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** The retention API (SPEC retention-svc). Every error is problem+json; validation lists every violation. */
@@ -58,9 +58,14 @@ public class RetentionResource {
     private final RetentionConfig config;
     private final MediaRetentionApi media;
 
-    public RetentionResource(PolicyValidator validator, RequestPublisher publisher, RequestStore store,
-                             RetentionUpstream upstream, RetentionReport report, RetentionConfig config,
-                             MediaRetentionApi media) {
+    public RetentionResource(
+            PolicyValidator validator,
+            RequestPublisher publisher,
+            RequestStore store,
+            RetentionUpstream upstream,
+            RetentionReport report,
+            RetentionConfig config,
+            MediaRetentionApi media) {
         this.validator = validator;
         this.media = media;
         this.publisher = publisher;
@@ -73,7 +78,8 @@ public class RetentionResource {
     @POST
     @Path("/policies")
     @Consumes({MediaType.APPLICATION_JSON, YAML, "application/x-yaml", "text/yaml"})
-    @Operation(summary = "Validate a retention policy and queue it for deployment",
+    @Operation(
+            summary = "Validate a retention policy and queue it for deployment",
             description = "The body is the flat policy {name, description, objectType, retentionPeriod, enabled, "
                     + "schedule {frequency, dayOfWeek, dayOfMonth, timezone}, filters, tags, licenseTier, dailyVolumeGB}. "
                     + "202 {requestId} once the request is on cxbridge.retention.requests.v1; follow it at "
@@ -81,9 +87,16 @@ public class RetentionResource {
     @APIResponse(responseCode = "202", description = "queued: {requestId}")
     @APIResponse(responseCode = "400", description = "problem+json listing every violation")
     @APIResponse(responseCode = "503", description = "the broker did not take the request; retry")
-    public Uni<Response> submit(@RequestBody(content = {
-            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RetentionPolicy.class)),
-            @Content(mediaType = YAML, schema = @Schema(implementation = RetentionPolicy.class))}) String body, @HeaderParam("Content-Type") String contentType,
+    public Uni<Response> submit(
+            @RequestBody(
+                            content = {
+                                @Content(
+                                        mediaType = MediaType.APPLICATION_JSON,
+                                        schema = @Schema(implementation = RetentionPolicy.class)),
+                                @Content(mediaType = YAML, schema = @Schema(implementation = RetentionPolicy.class))
+                            })
+                    String body,
+            @HeaderParam("Content-Type") String contentType,
             @Parameter(description = TARGET) @QueryParam("target") String target) {
         Target t = target(target, null);
         if (t.refusal() != null) {
@@ -92,24 +105,37 @@ public class RetentionResource {
         if (t.media()) {
             return parsed(body, contentType, node -> media.apply(node, false));
         }
-        return withValidPolicy(body, contentType, v -> enqueue(v)
-                .map(id -> Response.accepted(Map.of("requestId", id)).build())
-                .onFailure().recoverWithItem(RetentionResource::unavailable));
+        return withValidPolicy(
+                body,
+                contentType,
+                v -> enqueue(v)
+                        .map(id -> Response.accepted(Map.of("requestId", id)).build())
+                        .onFailure()
+                        .recoverWithItem(RetentionResource::unavailable));
     }
 
     @POST
     @Path("/plan")
     @Consumes({MediaType.APPLICATION_JSON, YAML, "application/x-yaml", "text/yaml"})
-    @Operation(summary = "Validate a policy and show its storage estimate and overlaps, deploying nothing",
+    @Operation(
+            summary = "Validate a policy and show its storage estimate and overlaps, deploying nothing",
             description = "200 {policy (the payload that would be sent), estimate, overlaps, mergedRetentionPeriod}. "
                     + "overlaps are existing policies of the same objectType within the overlap window (15 days).")
     @APIResponse(responseCode = "200", description = "the plan")
     @APIResponse(responseCode = "400", description = "problem+json listing every violation")
     @APIResponse(responseCode = "502", description = "the existing policies could not be listed")
-    public Uni<Response> plan(@RequestBody(content = {
-            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RetentionPolicy.class)),
-            @Content(mediaType = YAML, schema = @Schema(implementation = RetentionPolicy.class))}) String body, @HeaderParam("Content-Type") String contentType,
-            @Parameter(description = TARGET) @QueryParam("target") String target, @Parameter(description = PRUNE) @QueryParam("prune") String prune) {
+    public Uni<Response> plan(
+            @RequestBody(
+                            content = {
+                                @Content(
+                                        mediaType = MediaType.APPLICATION_JSON,
+                                        schema = @Schema(implementation = RetentionPolicy.class)),
+                                @Content(mediaType = YAML, schema = @Schema(implementation = RetentionPolicy.class))
+                            })
+                    String body,
+            @HeaderParam("Content-Type") String contentType,
+            @Parameter(description = TARGET) @QueryParam("target") String target,
+            @Parameter(description = PRUNE) @QueryParam("prune") String prune) {
         Target t = target(target, prune);
         if (t.refusal() != null) {
             return Uni.createFrom().item(t.refusal());
@@ -117,27 +143,48 @@ public class RetentionResource {
         if (t.media()) {
             return parsed(body, contentType, node -> media.plan(node, t.prune()));
         }
-        return withValidPolicy(body, contentType, v -> upstream.policies()
-                .map(existing -> Response.ok(plan(v, existing)).build())
-                .onFailure().recoverWithItem(e -> ProblemResponses.of(502, "Bad Gateway",
-                        "the existing policies could not be listed from Genesys: " + e.getMessage())));
+        return withValidPolicy(
+                body,
+                contentType,
+                v -> upstream.policies()
+                        .map(existing -> Response.ok(plan(v, existing)).build())
+                        .onFailure()
+                        .recoverWithItem(e -> ProblemResponses.of(
+                                502,
+                                "Bad Gateway",
+                                "the existing policies could not be listed from Genesys: " + e.getMessage())));
     }
 
     @POST
     @Path("/apply")
     @Consumes({MediaType.APPLICATION_JSON, YAML, "application/x-yaml", "text/yaml"})
-    @Operation(summary = "Plan a list of policies and deploy the valid ones",
+    @Operation(
+            summary = "Plan a list of policies and deploy the valid ones",
             description = "The body is a list of policies (JSON array, or a YAML sequence with Content-Type "
                     + "application/yaml; {policies: [...]} is accepted too). 200 {accepted, rejected, results: "
                     + "[{index, name, status: queued|invalid, requestId, estimate, overlaps, violations}]}.")
     @APIResponse(responseCode = "200", description = "each policy's outcome")
     @APIResponse(responseCode = "400", description = "the body is not a list of policies")
-    public Uni<Response> apply(@RequestBody(content = {
-            @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(type = SchemaType.ARRAY, implementation = RetentionPolicy.class)),
-            @Content(mediaType = YAML,
-                    schema = @Schema(type = SchemaType.ARRAY, implementation = RetentionPolicy.class))}) String body, @HeaderParam("Content-Type") String contentType,
-            @Parameter(description = TARGET) @QueryParam("target") String target, @Parameter(description = PRUNE) @QueryParam("prune") String prune) {
+    public Uni<Response> apply(
+            @RequestBody(
+                            content = {
+                                @Content(
+                                        mediaType = MediaType.APPLICATION_JSON,
+                                        schema =
+                                                @Schema(
+                                                        type = SchemaType.ARRAY,
+                                                        implementation = RetentionPolicy.class)),
+                                @Content(
+                                        mediaType = YAML,
+                                        schema =
+                                                @Schema(
+                                                        type = SchemaType.ARRAY,
+                                                        implementation = RetentionPolicy.class))
+                            })
+                    String body,
+            @HeaderParam("Content-Type") String contentType,
+            @Parameter(description = TARGET) @QueryParam("target") String target,
+            @Parameter(description = PRUNE) @QueryParam("prune") String prune) {
         Target t = target(target, prune);
         if (t.refusal() != null) {
             return Uni.createFrom().item(t.refusal());
@@ -153,8 +200,9 @@ public class RetentionResource {
         }
         JsonNode list = node.isObject() && node.has("policies") ? node.get("policies") : node;
         if (!list.isArray() || list.isEmpty()) {
-            return Uni.createFrom().item(ProblemResponses.validation(List.of(
-                    new Violation("body", "must be a non-empty list of policies"))));
+            return Uni.createFrom()
+                    .item(ProblemResponses.validation(
+                            List.of(new Violation("body", "must be a non-empty list of policies"))));
         }
         List<ValidatedPolicy> validated = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
@@ -179,19 +227,24 @@ public class RetentionResource {
                         result.putAll(plan(v, existing));
                         result.remove("policy");
                     }
-                    return enqueue(v).map(id -> {
-                        result.put("status", "queued");
-                        result.put("requestId", id);
-                        return results;
-                    }).onFailure().recoverWithItem(e -> {
-                        result.put("status", "unavailable");
-                        result.put("error", "the broker did not take the request; apply it again");
-                        return results;
-                    });
+                    return enqueue(v)
+                            .map(id -> {
+                                result.put("status", "queued");
+                                result.put("requestId", id);
+                                return results;
+                            })
+                            .onFailure()
+                            .recoverWithItem(e -> {
+                                result.put("status", "unavailable");
+                                result.put("error", "the broker did not take the request; apply it again");
+                                return results;
+                            });
                 });
             }
             return chain.map(results -> {
-                long accepted = results.stream().filter(r -> "queued".equals(r.get("status"))).count();
+                long accepted = results.stream()
+                        .filter(r -> "queued".equals(r.get("status")))
+                        .count();
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("accepted", accepted);
                 out.put("rejected", results.size() - accepted);
@@ -202,7 +255,8 @@ public class RetentionResource {
     }
 
     /** Parses and validates one policy; a malformed or invalid body is refused with 400 before {@code then} runs. */
-    private Uni<Response> withValidPolicy(String body, String contentType, Function<ValidatedPolicy, Uni<Response>> then) {
+    private Uni<Response> withValidPolicy(
+            String body, String contentType, Function<ValidatedPolicy, Uni<Response>> then) {
         JsonNode node;
         try {
             node = PolicyBodies.parse(body, contentType);
@@ -226,8 +280,8 @@ public class RetentionResource {
 
     static final String TARGET = "media-retention (Genesys Cloud's media retention policies) or seed (the seed's "
             + "datamanagement contract); cxbridge.retention.default-target when absent";
-    static final String PRUNE = "media-retention only: true plans (and applies) the deletion of managed policies "
-            + "absent from the file";
+    static final String PRUNE =
+            "media-retention only: true plans (and applies) the deletion of managed policies " + "absent from the file";
 
     /** The request's target and prune flag, or the 400 that refuses them. */
     private record Target(String name, boolean prune, Response refusal) {
@@ -240,11 +294,11 @@ public class RetentionResource {
         List<Violation> violations = new ArrayList<>();
         String name = target == null || target.isBlank() ? config.defaultTarget() : target.trim();
         if (!MediaTargets.ALL.contains(name)) {
-            violations.add(new Violation("target", "must be one of " + String.join(", ", config.targets())
-                    + " (was '" + name + "')"));
+            violations.add(new Violation(
+                    "target", "must be one of " + String.join(", ", config.targets()) + " (was '" + name + "')"));
         } else if (!config.targets().contains(name)) {
-            violations.add(new Violation("target", name + " is not enabled here (enabled: "
-                    + String.join(", ", config.targets()) + ")"));
+            violations.add(new Violation(
+                    "target", name + " is not enabled here (enabled: " + String.join(", ", config.targets()) + ")"));
         }
         boolean pruning = "true".equalsIgnoreCase(prune);
         if (prune != null && !pruning && !"false".equalsIgnoreCase(prune)) {
@@ -261,31 +315,40 @@ public class RetentionResource {
 
     @GET
     @Path("/requests/{requestId}")
-    @Operation(summary = "A request's state and history",
+    @Operation(
+            summary = "A request's state and history",
             description = "{requestId, state (queued|submitted|polling|deployed|failed), history [{state, at}], jobId, "
                     + "policyId, mergedRetentionPeriod, replacedPolicyIds, latencyMs, error}")
     @APIResponse(responseCode = "200", description = "the request")
     @APIResponse(responseCode = "404", description = "no such request")
     public Uni<Response> request(@PathParam("requestId") String requestId) {
-        return store.get(requestId).map(found -> found.map(r -> Response.ok(view(r)).build())
-                .orElseGet(() -> ProblemResponses.of(404, "Not Found", "no retention request " + requestId)));
+        return store.get(requestId)
+                .map(found -> found.map(r -> Response.ok(view(r)).build())
+                        .orElseGet(() -> ProblemResponses.of(404, "Not Found", "no retention request " + requestId)));
     }
 
     @GET
     @Path("/estimate")
-    @Operation(summary = "Projected storage of a retention",
+    @Operation(
+            summary = "Projected storage of a retention",
             description = "GB = retentionDays x dailyVolumeGB x the objectType's multiplier (call 1.2, chat 0.8, "
                     + "email 1.5, task 0.4, interaction 1.0, sms 0.3); TB = GB / 1024; riskLevel HIGH above 50 TB, "
                     + "MEDIUM above 20 TB, else LOW.")
-    @APIResponse(responseCode = "200", description = "{objectType, retentionDays, dailyVolumeGB, projectedStorageGB, projectedStorageTB, riskLevel}")
+    @APIResponse(
+            responseCode = "200",
+            description =
+                    "{objectType, retentionDays, dailyVolumeGB, projectedStorageGB, projectedStorageTB, riskLevel}")
     @APIResponse(responseCode = "400", description = "problem+json listing every invalid parameter")
-    public Response estimate(@Parameter(description = "call, chat, email, task, interaction or sms") @QueryParam("objectType") String objectType,
-                             @Parameter(description = "days, at least 1") @QueryParam("retentionDays") String retentionDays,
-                             @Parameter(description = "GB a day, at least 0") @QueryParam("dailyVolumeGB") String dailyVolumeGB) {
+    public Response estimate(
+            @Parameter(description = "call, chat, email, task, interaction or sms") @QueryParam("objectType")
+                    String objectType,
+            @Parameter(description = "days, at least 1") @QueryParam("retentionDays") String retentionDays,
+            @Parameter(description = "GB a day, at least 0") @QueryParam("dailyVolumeGB") String dailyVolumeGB) {
         List<Violation> violations = new ArrayList<>();
         String type = PolicyRules.objectType(objectType).orElse(null);
         if (type == null) {
-            violations.add(new Violation("objectType", "must be one of " + String.join(", ", PolicyRules.OBJECT_TYPES)));
+            violations.add(
+                    new Violation("objectType", "must be one of " + String.join(", ", PolicyRules.OBJECT_TYPES)));
         }
         Integer days = null;
         try {
@@ -313,7 +376,8 @@ public class RetentionResource {
 
     @GET
     @Path("/report")
-    @Operation(summary = "What retention-svc did",
+    @Operation(
+            summary = "What retention-svc did",
             description = "{totalRequests, deployed, failed, inFlight, successRate, conflictRate, averageLatencyMs}: "
                     + "rates over finished requests, latency over finished requests, from the recorded outcomes.")
     @APIResponse(responseCode = "200", description = "the report")
@@ -326,28 +390,36 @@ public class RetentionResource {
         com.fasterxml.jackson.databind.node.ObjectNode payload = v.payload().deepCopy();
         ((com.fasterxml.jackson.databind.node.ObjectNode) payload.get("tags")).put("cxbridgeRequestId", requestId);
         RetentionRequest request = new RetentionRequest(requestId, payload, false, TraceIds.current());
-        return publisher.publish(request, v.objectType()).chain(() -> report.submitted()).replaceWith(requestId);
+        return publisher
+                .publish(request, v.objectType())
+                .chain(() -> report.submitted())
+                .replaceWith(requestId);
     }
 
     private Map<String, Object> plan(ValidatedPolicy v, List<JsonNode> existing) {
-        List<JsonNode> overlaps = RetentionUpstream.overlaps(existing, v.objectType(), v.retentionPeriod(),
-                config.overlapWindowDays());
-        int merged = overlaps.stream().mapToInt(p -> p.path("retentionPeriod").asInt())
+        List<JsonNode> overlaps =
+                RetentionUpstream.overlaps(existing, v.objectType(), v.retentionPeriod(), config.overlapWindowDays());
+        int merged = overlaps.stream()
+                .mapToInt(p -> p.path("retentionPeriod").asInt())
                 .reduce(v.retentionPeriod(), Math::max);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("policy", v.payload());
         Double volume = v.policy().dailyVolumeGB();
-        StorageEstimate estimate = volume == null ? null
-                : StorageEstimator.estimate(v.objectType(), v.retentionPeriod(), volume);
+        StorageEstimate estimate =
+                volume == null ? null : StorageEstimator.estimate(v.objectType(), v.retentionPeriod(), volume);
         out.put("estimate", estimate);
-        out.put("overlaps", overlaps.stream().map(p -> {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("policyId", p.path("id").asText(null));
-            o.put("name", p.path("name").asText(null));
-            o.put("objectType", p.path("objectType").asText(null));
-            o.put("retentionPeriod", p.path("retentionPeriod").asInt());
-            return o;
-        }).toList());
+        out.put(
+                "overlaps",
+                overlaps.stream()
+                        .map(p -> {
+                            Map<String, Object> o = new LinkedHashMap<>();
+                            o.put("policyId", p.path("id").asText(null));
+                            o.put("name", p.path("name").asText(null));
+                            o.put("objectType", p.path("objectType").asText(null));
+                            o.put("retentionPeriod", p.path("retentionPeriod").asInt());
+                            return o;
+                        })
+                        .toList());
         out.put("mergedRetentionPeriod", overlaps.isEmpty() ? null : merged);
         return out;
     }
@@ -367,8 +439,12 @@ public class RetentionResource {
     }
 
     private static Response unavailable(Throwable e) {
-        Response problem = ProblemResponses.of(Problem.of(503, Problem.UNAVAILABLE, "Service Unavailable",
-                "the request could not be queued; send it again", TraceIds.current()));
+        Response problem = ProblemResponses.of(Problem.of(
+                503,
+                Problem.UNAVAILABLE,
+                "Service Unavailable",
+                "the request could not be queued; send it again",
+                TraceIds.current()));
         return Response.fromResponse(problem).header("Retry-After", "1").build();
     }
 }

@@ -10,17 +10,21 @@ import java.util.Map;
  */
 public final class StorageEstimator {
 
-    public static final Map<String, Double> MULTIPLIERS = Map.of(
-            "call", 1.2, "chat", 0.8, "email", 1.5, "task", 0.4, "interaction", 1.0, "sms", 0.3);
+    public static final Map<String, Double> MULTIPLIERS =
+            Map.of("call", 1.2, "chat", 0.8, "email", 1.5, "task", 0.4, "interaction", 1.0, "sms", 0.3);
     public static final double HIGH_ABOVE_TB = 50;
     public static final double MEDIUM_ABOVE_TB = 20;
 
     public static StorageEstimate estimate(String objectType, int retentionDays, double dailyVolumeGB) {
         double multiplier = MULTIPLIERS.getOrDefault(objectType, 1.0);
-        BigDecimal gb = BigDecimal.valueOf(retentionDays).multiply(BigDecimal.valueOf(dailyVolumeGB))
+        BigDecimal gb = BigDecimal.valueOf(retentionDays)
+                .multiply(BigDecimal.valueOf(dailyVolumeGB))
                 .multiply(BigDecimal.valueOf(multiplier));
         BigDecimal tb = gb.divide(BigDecimal.valueOf(1024), 12, RoundingMode.HALF_UP);
-        return new StorageEstimate(objectType, retentionDays, dailyVolumeGB,
+        return new StorageEstimate(
+                objectType,
+                retentionDays,
+                dailyVolumeGB,
                 gb.setScale(2, RoundingMode.HALF_UP).doubleValue(),
                 tb.setScale(2, RoundingMode.HALF_UP).doubleValue(),
                 risk(tb.doubleValue()));
@@ -33,6 +37,5 @@ public final class StorageEstimator {
         return tb > MEDIUM_ABOVE_TB ? "MEDIUM" : "LOW";
     }
 
-    private StorageEstimator() {
-    }
+    private StorageEstimator() {}
 }

@@ -31,29 +31,33 @@ public class AppliedPolicies {
 
     /** Policy name → {@code {name, policyId, policy}}, as last applied (removed policies are absent). */
     public Uni<Map<String, JsonNode>> read() {
-        return Uni.createFrom().item(() -> {
-            Map<String, JsonNode> last = new TreeMap<>();
-            TopicReplay.read(kafkaConfig, Topics.RETENTION_STATE, READ_TIMEOUT, r -> {
-                if (r.key() == null || !r.key().startsWith(RequestJournal.POLICY_SET_KEY) || r.value() == null) {
-                    return;
-                }
-                try {
-                    RetentionStateRecord entry = Json.mapper().readValue(r.value(), RetentionStateRecord.class);
-                    JsonNode applied = entry.policySet();
-                    if (!RetentionStateRecord.POLICY_SET.equals(entry.kind()) || applied == null) {
-                        return;
-                    }
-                    String name = r.key().substring(RequestJournal.POLICY_SET_KEY.length());
-                    if (applied.path("deleted").asBoolean(false)) {
-                        last.remove(name);
-                    } else {
-                        last.put(name, applied);
-                    }
-                } catch (Exception e) {
-                    // an unreadable entry is skipped, as the request-state rebuild does
-                }
-            });
-            return last;
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return Uni.createFrom()
+                .item(() -> {
+                    Map<String, JsonNode> last = new TreeMap<>();
+                    TopicReplay.read(kafkaConfig, Topics.RETENTION_STATE, READ_TIMEOUT, r -> {
+                        if (r.key() == null
+                                || !r.key().startsWith(RequestJournal.POLICY_SET_KEY)
+                                || r.value() == null) {
+                            return;
+                        }
+                        try {
+                            RetentionStateRecord entry = Json.mapper().readValue(r.value(), RetentionStateRecord.class);
+                            JsonNode applied = entry.policySet();
+                            if (!RetentionStateRecord.POLICY_SET.equals(entry.kind()) || applied == null) {
+                                return;
+                            }
+                            String name = r.key().substring(RequestJournal.POLICY_SET_KEY.length());
+                            if (applied.path("deleted").asBoolean(false)) {
+                                last.remove(name);
+                            } else {
+                                last.put(name, applied);
+                            }
+                        } catch (Exception e) {
+                            // an unreadable entry is skipped, as the request-state rebuild does
+                        }
+                    });
+                    return last;
+                })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 }

@@ -39,8 +39,14 @@ public class DriftCheck {
     private final RetentionConfig config;
     private final Clock clock;
 
-    public DriftCheck(AppliedPolicies applied, MediaRetentionUpstream upstream, AuditEmitter audit,
-                      RetentionWebhook webhook, MeterRegistry registry, RetentionConfig config, Clock clock) {
+    public DriftCheck(
+            AppliedPolicies applied,
+            MediaRetentionUpstream upstream,
+            AuditEmitter audit,
+            RetentionWebhook webhook,
+            MeterRegistry registry,
+            RetentionConfig config,
+            Clock clock) {
         this.applied = applied;
         this.upstream = upstream;
         this.audit = audit;
@@ -52,36 +58,37 @@ public class DriftCheck {
 
     /** {@code {checkedAt, applied, drifted: [{name, policyId, change: changed|deleted, diff}]}}. */
     public Uni<Map<String, Object>> check() {
-        return applied.read().chain(set -> upstream.list().map(existing -> {
-            Map<String, JsonNode> byId = new LinkedHashMap<>();
-            existing.forEach(p -> byId.put(p.path("id").asText(), p));
-            List<Map<String, Object>> drifted = new ArrayList<>();
-            set.forEach((name, entry) -> {
-                String id = entry.path("policyId").asText();
-                JsonNode now = byId.get(id);
-                Map<String, Object> d = new LinkedHashMap<>();
-                d.put("name", name);
-                d.put("policyId", id);
-                if (now == null) {
-                    d.put("change", DELETED);
-                    d.put("diff", List.of());
-                    drifted.add(d);
-                    return;
-                }
-                List<PolicyDiff.Change> diff = PolicyDiff.diff(entry.path("policy"), now);
-                if (!diff.isEmpty()) {
-                    d.put("change", CHANGED);
-                    d.put("diff", diff);
-                    drifted.add(d);
-                }
-            });
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("target", MediaTargets.MEDIA_RETENTION);
-            out.put("checkedAt", clock.instant().toString());
-            out.put("applied", set.size());
-            out.put("drifted", drifted);
-            return out;
-        }));
+        return applied.read()
+                .chain(set -> upstream.list().map(existing -> {
+                    Map<String, JsonNode> byId = new LinkedHashMap<>();
+                    existing.forEach(p -> byId.put(p.path("id").asText(), p));
+                    List<Map<String, Object>> drifted = new ArrayList<>();
+                    set.forEach((name, entry) -> {
+                        String id = entry.path("policyId").asText();
+                        JsonNode now = byId.get(id);
+                        Map<String, Object> d = new LinkedHashMap<>();
+                        d.put("name", name);
+                        d.put("policyId", id);
+                        if (now == null) {
+                            d.put("change", DELETED);
+                            d.put("diff", List.of());
+                            drifted.add(d);
+                            return;
+                        }
+                        List<PolicyDiff.Change> diff = PolicyDiff.diff(entry.path("policy"), now);
+                        if (!diff.isEmpty()) {
+                            d.put("change", CHANGED);
+                            d.put("diff", diff);
+                            drifted.add(d);
+                        }
+                    });
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("target", MediaTargets.MEDIA_RETENTION);
+                    out.put("checkedAt", clock.instant().toString());
+                    out.put("applied", set.size());
+                    out.put("drifted", drifted);
+                    return out;
+                }));
     }
 
     /** Checks, then emits the audit events, the metric and the webhook when anything drifted. */
@@ -92,7 +99,8 @@ public class DriftCheck {
             if (drifted.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
-            LOG.warnf("media retention drift: %d of %d applied policies changed or deleted outside cxbridge",
+            LOG.warnf(
+                    "media retention drift: %d of %d applied policies changed or deleted outside cxbridge",
                     drifted.size(), report.get("applied"));
             String traceId = Ids.newTraceId();
             Uni<Void> events = Uni.createFrom().voidItem();
@@ -100,22 +108,29 @@ public class DriftCheck {
                 Map<String, Object> data = new LinkedHashMap<>(d);
                 data.put("target", MediaTargets.MEDIA_RETENTION);
                 data.put("checkedAt", report.get("checkedAt"));
-                events = events.chain(() -> audit.emit(AuditTypes.RETENTION_DRIFT_DETECTED, (String) d.get("policyId"),
-                        traceId, data));
-                registry.counter("cxbridge.retention.drift.detected", "change", (String) d.get("change")).increment();
+                events = events.chain(() ->
+                        audit.emit(AuditTypes.RETENTION_DRIFT_DETECTED, (String) d.get("policyId"), traceId, data));
+                registry.counter("cxbridge.retention.drift.detected", "change", (String) d.get("change"))
+                        .increment();
             }
-            return events.invoke(() -> webhook.notifyDrift(MediaTargets.MEDIA_RETENTION,
-                    ((Number) report.get("applied")).intValue(), drifted, traceId));
+            return events.invoke(() -> webhook.notifyDrift(
+                    MediaTargets.MEDIA_RETENTION, ((Number) report.get("applied")).intValue(), drifted, traceId));
         });
     }
 
-    @Scheduled(every = "${cxbridge.retention.drift.interval:1h}", delayed = "${cxbridge.retention.drift.interval:1h}",
+    @Scheduled(
+            every = "${cxbridge.retention.drift.interval:1h}",
+            delayed = "${cxbridge.retention.drift.interval:1h}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         if (!config.drift().enabled() || !config.targets().contains(MediaTargets.MEDIA_RETENTION)) {
             return Uni.createFrom().voidItem();
         }
-        return checkAndNotify().onFailure().invoke(f -> LOG.warnf("media retention drift check did not finish: %s",
-                f.getMessage())).onFailure().recoverWithNull().replaceWithVoid();
+        return checkAndNotify()
+                .onFailure()
+                .invoke(f -> LOG.warnf("media retention drift check did not finish: %s", f.getMessage()))
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
     }
 }

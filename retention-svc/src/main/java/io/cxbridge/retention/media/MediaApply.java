@@ -7,12 +7,12 @@ import io.cxbridge.genesys.http.GenesysResponse;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.retention.config.RetentionConfig;
-import io.cxbridge.retention.webhook.RetentionWebhook;
 import io.cxbridge.retention.report.RetentionReport;
 import io.cxbridge.retention.state.RequestJournal;
 import io.cxbridge.retention.state.RequestRecord;
 import io.cxbridge.retention.state.RequestState;
 import io.cxbridge.retention.state.RequestStore;
+import io.cxbridge.retention.webhook.RetentionWebhook;
 import io.cxbridge.retention.worker.RetentionUpstream;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,9 +46,15 @@ public class MediaApply {
     private final RetentionConfig config;
     private final Clock clock;
 
-    public MediaApply(MediaRetentionUpstream upstream, RequestStore store, RequestJournal journal,
-                      RetentionReport report, AuditEmitter audit, RetentionWebhook webhook, RetentionConfig config,
-                      Clock clock) {
+    public MediaApply(
+            MediaRetentionUpstream upstream,
+            RequestStore store,
+            RequestJournal journal,
+            RetentionReport report,
+            AuditEmitter audit,
+            RetentionWebhook webhook,
+            RetentionConfig config,
+            Clock clock) {
         this.upstream = upstream;
         this.store = store;
         this.journal = journal;
@@ -59,8 +65,7 @@ public class MediaApply {
         this.clock = clock;
     }
 
-    private record Work(MediaPlan.Entry entry, RequestRecord record) {
-    }
+    private record Work(MediaPlan.Entry entry, RequestRecord record) {}
 
     /**
      * Records a {@code queued} request per write and answers {@code [{name, action, requestId}]} (requestId null
@@ -78,8 +83,10 @@ public class MediaApply {
             answer.add(row);
             if (e.action().equals(MediaPlan.CONFLICT)) {
                 row.put("conflictsWith", e.conflictsWith());
-                row.put("error", "not applied: it overlaps an enabled policy not in the file with a different "
-                        + "retention; add resolve: {replace: <policyId>} to replace that policy");
+                row.put(
+                        "error",
+                        "not applied: it overlaps an enabled policy not in the file with a different "
+                                + "retention; add resolve: {replace: <policyId>} to replace that policy");
                 continue;
             }
             if (!e.writes()) {
@@ -91,8 +98,9 @@ public class MediaApply {
             work.add(new Work(e, record));
             queued = queued.chain(() -> store.create(record)).chain(report::submitted);
         }
-        return queued.invoke(() -> run(work, traceId).subscribe().with(ok -> { },
-                        f -> LOG.warnf("media retention apply stopped: %s", f.getMessage())))
+        return queued.invoke(() -> run(work, traceId)
+                        .subscribe()
+                        .with(ok -> {}, f -> LOG.warnf("media retention apply stopped: %s", f.getMessage())))
                 .replaceWith(answer);
     }
 
@@ -100,8 +108,9 @@ public class MediaApply {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Work w : work) {
             chain = chain.chain(() -> execute(w.entry(), w.record(), traceId)
-                    .onFailure().recoverWithUni(f -> fail(w.entry(), w.record(), traceId,
-                            "Genesys could not be reached: " + f.getMessage(), null)));
+                    .onFailure()
+                    .recoverWithUni(f -> fail(
+                            w.entry(), w.record(), traceId, "Genesys could not be reached: " + f.getMessage(), null)));
         }
         return chain;
     }
@@ -110,17 +119,32 @@ public class MediaApply {
         RequestRecord submitted = record.to(RequestState.submitted, clock.instant());
         return store.put(submitted).chain(() -> replace(e)).chain(replacement -> {
             if (replacement != null && !replacement.ok() && replacement.status() != 404) {
-                return fail(e, submitted, traceId, "the policy it replaces (" + e.replaces().id()
-                        + ") could not be " + (e.replaces().how().equals("delete") ? "deleted" : "disabled")
-                        + ": HTTP " + replacement.status(), null);
+                return fail(
+                        e,
+                        submitted,
+                        traceId,
+                        "the policy it replaces (" + e.replaces().id()
+                                + ") could not be " + (e.replaces().how().equals("delete") ? "deleted" : "disabled")
+                                + ": HTTP " + replacement.status(),
+                        null);
             }
             return switch (e.action()) {
-                case MediaPlan.CREATE -> upstream.create(e.body()).chain(r -> written(e, submitted, traceId, r,
-                        r.ok() ? RetentionUpstream.readTree(r.bodyAsString()).path("id").asText(null) : null));
-                case MediaPlan.UPDATE -> upstream.replace(e.policyId(), e.body())
-                        .chain(r -> written(e, submitted, traceId, r, e.policyId()));
-                default -> upstream.delete(e.policyId())
-                        .chain(r -> written(e, submitted, traceId, r, e.policyId()));
+                case MediaPlan.CREATE ->
+                    upstream.create(e.body())
+                            .chain(r -> written(
+                                    e,
+                                    submitted,
+                                    traceId,
+                                    r,
+                                    r.ok()
+                                            ? RetentionUpstream.readTree(r.bodyAsString())
+                                                    .path("id")
+                                                    .asText(null)
+                                            : null));
+                case MediaPlan.UPDATE ->
+                    upstream.replace(e.policyId(), e.body())
+                            .chain(r -> written(e, submitted, traceId, r, e.policyId()));
+                default -> upstream.delete(e.policyId()).chain(r -> written(e, submitted, traceId, r, e.policyId()));
             };
         });
     }
@@ -132,8 +156,10 @@ public class MediaApply {
             return Uni.createFrom().nullItem();
         }
         if (r.how().equals("delete")) {
-            return upstream.delete(r.id()).call(answer -> answer.ok() || answer.status() == 404
-                    ? journal.writePolicySet(r.name(), removed(r.name(), r.id())) : Uni.createFrom().voidItem());
+            return upstream.delete(r.id())
+                    .call(answer -> answer.ok() || answer.status() == 404
+                            ? journal.writePolicySet(r.name(), removed(r.name(), r.id()))
+                            : Uni.createFrom().voidItem());
         }
         ObjectNode disabled = r.current().deepCopy();
         disabled.remove(READ_ONLY);
@@ -141,12 +167,19 @@ public class MediaApply {
         return upstream.replace(r.id(), disabled);
     }
 
-    private Uni<Void> written(MediaPlan.Entry e, RequestRecord record, String traceId, GenesysResponse r,
-                              String policyId) {
+    private Uni<Void> written(
+            MediaPlan.Entry e, RequestRecord record, String traceId, GenesysResponse r, String policyId) {
         boolean gone = e.action().equals(MediaPlan.DELETE) && r.status() == 404;
         if (!r.ok() && !gone) {
-            return fail(e, record, traceId, "Genesys refused the " + e.action() + ": HTTP " + r.status() + " "
-                    + RetentionUpstream.readTree(r.bodyAsString()).path("message").asText(""), policyId);
+            return fail(
+                    e,
+                    record,
+                    traceId,
+                    "Genesys refused the " + e.action() + ": HTTP " + r.status() + " "
+                            + RetentionUpstream.readTree(r.bodyAsString())
+                                    .path("message")
+                                    .asText(""),
+                    policyId);
         }
         if (policyId == null) {
             return fail(e, record, traceId, "Genesys answered the create without a policy id", null);
@@ -173,8 +206,15 @@ public class MediaApply {
         data.put("objectType", done.objectType());
         data.put("diff", e.diff());
         if (e.replaces() != null) {
-            data.put("replaced", Map.of("policyId", e.replaces().id(), "name", String.valueOf(e.replaces().name()),
-                    "how", e.replaces().how()));
+            data.put(
+                    "replaced",
+                    Map.of(
+                            "policyId",
+                            e.replaces().id(),
+                            "name",
+                            String.valueOf(e.replaces().name()),
+                            "how",
+                            e.replaces().how()));
         }
         data.put("error", error);
         data.put("latencyMs", done.latencyMs());

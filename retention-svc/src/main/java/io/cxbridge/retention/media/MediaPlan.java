@@ -20,8 +20,7 @@ public record MediaPlan(List<Entry> policies, Map<String, Object> estimate) {
     public static final String DELETE = "delete";
 
     /** A policy named by another entry: {@code id}, {@code name}. */
-    public record PolicyRef(String id, String name) {
-    }
+    public record PolicyRef(String id, String name) {}
 
     /**
      * One policy's planned action. {@code policyId}: the existing policy it updates or deletes; {@code diff}: the
@@ -30,9 +29,16 @@ public record MediaPlan(List<Entry> policies, Map<String, Object> estimate) {
      * {@code resolve: {replace}} disables (made by hand) or deletes (managed) first.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Entry(String name, String action, String objectType, String policyId, List<PolicyDiff.Change> diff,
-                        List<PolicyRef> conflictsWith, Replacement replaces, List<String> notes,
-                        @JsonIgnore JsonNode body) {
+    public record Entry(
+            String name,
+            String action,
+            String objectType,
+            String policyId,
+            List<PolicyDiff.Change> diff,
+            List<PolicyRef> conflictsWith,
+            Replacement replaces,
+            List<String> notes,
+            @JsonIgnore JsonNode body) {
 
         @JsonIgnore
         public boolean writes() {
@@ -41,6 +47,6 @@ public record MediaPlan(List<Entry> policies, Map<String, Object> estimate) {
     }
 
     /** {@code how}: {@code delete} (a managed policy) or {@code disable} (one made by hand). */
-    public record Replacement(String id, String name, String how, @JsonIgnore JsonNode current) {
-    }
+    public record Replacement(
+            String id, String name, String how, @JsonIgnore JsonNode current) {}
 }

@@ -1,9 +1,9 @@
 package io.cxbridge.retention.media;
 
-import io.cxbridge.retention.policy.MediaMapping;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxbridge.retention.estimate.StorageEstimate;
 import io.cxbridge.retention.estimate.StorageEstimator;
+import io.cxbridge.retention.policy.MediaMapping;
 import io.cxbridge.retention.policy.ValidatedPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,8 +24,8 @@ import java.util.Set;
  */
 public final class MediaPlanner {
 
-    static final String SCHEDULE_NOTE = "schedule: not applicable (a media retention policy acts at the end of each "
-            + "conversation); ignored";
+    static final String SCHEDULE_NOTE =
+            "schedule: not applicable (a media retention policy acts at the end of each " + "conversation); ignored";
 
     public static MediaPlan plan(List<ValidatedPolicy> file, List<JsonNode> existing, boolean prune) {
         Map<String, JsonNode> managed = new HashMap<>();
@@ -51,11 +51,14 @@ public final class MediaPlanner {
             if (body.path("enabled").asBoolean()) {
                 for (JsonNode p : existing) {
                     // a managed policy in the file is planned on its own; with prune, one absent is deleted
-                    boolean planned = MediaMapping.managed(p) && (prune || names.contains(p.path("name").asText()));
-                    if (p != current && !planned && p.path("enabled").asBoolean(false)
+                    boolean planned = MediaMapping.managed(p)
+                            && (prune || names.contains(p.path("name").asText()));
+                    if (p != current
+                            && !planned
+                            && p.path("enabled").asBoolean(false)
                             && PolicyDiff.overlap(body, p, media)
-                            && !Objects.equals(PolicyDiff.deleteAfterDays(body, media),
-                                    PolicyDiff.deleteAfterDays(p, media))) {
+                            && !Objects.equals(
+                                    PolicyDiff.deleteAfterDays(body, media), PolicyDiff.deleteAfterDays(p, media))) {
                         conflicts.add(p);
                     }
                 }
@@ -64,7 +67,9 @@ public final class MediaPlanner {
             JsonNode resolve = v.policy().resolve();
             if (resolve != null && resolve.path("replace").isTextual()) {
                 String id = resolve.path("replace").asText();
-                JsonNode target = existing.stream().filter(p -> id.equals(p.path("id").asText())).findFirst()
+                JsonNode target = existing.stream()
+                        .filter(p -> id.equals(p.path("id").asText()))
+                        .findFirst()
                         .orElse(null);
                 if (target == null) {
                     notes.add("resolve.replace: no policy " + id + " exists; nothing to replace");
@@ -90,18 +95,33 @@ public final class MediaPlanner {
             } else {
                 action = MediaPlan.UNCHANGED;
             }
-            entries.add(new MediaPlan.Entry(name, action, v.objectType(),
+            entries.add(new MediaPlan.Entry(
+                    name,
+                    action,
+                    v.objectType(),
                     current == null ? null : current.path("id").asText(null),
                     action.equals(MediaPlan.UPDATE) ? diff : null,
-                    conflicts.isEmpty() ? null : conflicts.stream().map(MediaPlanner::ref).toList(),
-                    replaces, notes.isEmpty() ? null : notes, body));
+                    conflicts.isEmpty()
+                            ? null
+                            : conflicts.stream().map(MediaPlanner::ref).toList(),
+                    replaces,
+                    notes.isEmpty() ? null : notes,
+                    body));
         }
         if (prune) {
             for (JsonNode p : existing) {
                 String id = p.path("id").asText(null);
                 if (MediaMapping.managed(p) && !names.contains(p.path("name").asText()) && !replaced.contains(id)) {
-                    entries.add(new MediaPlan.Entry(p.path("name").asText(), MediaPlan.DELETE, null, id, null, null,
-                            null, List.of("managed by cxbridge and absent from the file"), null));
+                    entries.add(new MediaPlan.Entry(
+                            p.path("name").asText(),
+                            MediaPlan.DELETE,
+                            null,
+                            id,
+                            null,
+                            null,
+                            null,
+                            List.of("managed by cxbridge and absent from the file"),
+                            null));
                 }
             }
         }
@@ -134,6 +154,5 @@ public final class MediaPlanner {
         return out;
     }
 
-    private MediaPlanner() {
-    }
+    private MediaPlanner() {}
 }

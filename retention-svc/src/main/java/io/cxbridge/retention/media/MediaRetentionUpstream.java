@@ -58,11 +58,14 @@ public class MediaRetentionUpstream {
     }
 
     public Uni<GenesysResponse> delete(String policyId) {
-        return client.send(new GenesysRequest(HttpMethod.DELETE, item(policyId), MultiMap.caseInsensitiveMultiMap(),
-                null, Optional.empty()));
+        return client.send(new GenesysRequest(
+                HttpMethod.DELETE, item(policyId), MultiMap.caseInsensitiveMultiMap(), null, Optional.empty()));
     }
 
     private String item(String policyId) {
-        return UriBuilder.fromPath(config.media().policiesPath()).path("{policyId}").build(policyId).getRawPath();
+        return UriBuilder.fromPath(config.media().policiesPath())
+                .path("{policyId}")
+                .build(policyId)
+                .getRawPath();
     }
 }

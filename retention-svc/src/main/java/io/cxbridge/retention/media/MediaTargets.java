@@ -9,8 +9,8 @@ public final class MediaTargets {
     public static final String MEDIA_RETENTION = "media-retention";
     /** The seed's asynchronous datamanagement contract, deployed by the worker through Kafka. */
     public static final String SEED = "seed";
+
     public static final List<String> ALL = List.of(MEDIA_RETENTION, SEED);
 
-    private MediaTargets() {
-    }
+    private MediaTargets() {}
 }

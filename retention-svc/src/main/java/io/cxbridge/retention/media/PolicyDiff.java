@@ -1,10 +1,10 @@
 package io.cxbridge.retention.media;
 
-import io.cxbridge.retention.policy.MediaMapping;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.cxbridge.model.Json;
+import io.cxbridge.retention.policy.MediaMapping;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +23,7 @@ public final class PolicyDiff {
 
     /** One changed field: {@code path} dotted ({@code mediaPolicies.callPolicy.actions...}), absent is null. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record Change(String path, JsonNode before, JsonNode after) {
-    }
+    public record Change(String path, JsonNode before, JsonNode after) {}
 
     static final List<String> COMPARED = List.of("name", "description", "enabled", "mediaPolicies");
 
@@ -68,7 +67,8 @@ public final class PolicyDiff {
     private static JsonNode asSet(JsonNode array) {
         Set<String> values = new TreeSet<>();
         for (JsonNode v : array) {
-            values.add(v.isObject() && v.has("id") ? v.get("id").asText() : v.isValueNode() ? v.asText() : v.toString());
+            values.add(
+                    v.isObject() && v.has("id") ? v.get("id").asText() : v.isValueNode() ? v.asText() : v.toString());
         }
         ArrayNode out = Json.mapper().createArrayNode();
         values.forEach(out::add);
@@ -77,8 +77,12 @@ public final class PolicyDiff {
 
     /** The days after which {@code policy}'s media policy deletes recordings, or null. */
     public static Integer deleteAfterDays(JsonNode policy, String mediaPolicy) {
-        JsonNode days = policy.path("mediaPolicies").path(mediaPolicy).path("actions").path("retentionDuration")
-                .path("deleteRetention").path("days");
+        JsonNode days = policy.path("mediaPolicies")
+                .path(mediaPolicy)
+                .path("actions")
+                .path("retentionDuration")
+                .path("deleteRetention")
+                .path("days");
         return days.canConvertToInt() ? days.asInt() : null;
     }
 
@@ -110,6 +114,5 @@ public final class PolicyDiff {
         return true;
     }
 
-    private PolicyDiff() {
-    }
+    private PolicyDiff() {}
 }

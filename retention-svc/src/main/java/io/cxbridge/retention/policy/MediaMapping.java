@@ -22,13 +22,14 @@ public final class MediaMapping {
 
     /** Put in the description of every policy cxbridge writes: how a managed policy is recognised. */
     public static final String MARKER = "[managed-by: cxbridge]";
+
     public static final int MAX_NAME = 200;
     /** cxbridge's own bound: the platform documents none. */
     public static final int MAX_DAYS = 36_500;
 
     /** objectType → the {@code MediaPolicies} field; sms maps to messagePolicy, which covers every messaging channel. */
-    public static final Map<String, String> MEDIA_POLICY = Map.of("call", "callPolicy", "chat", "chatPolicy",
-            "email", "emailPolicy", "sms", "messagePolicy");
+    public static final Map<String, String> MEDIA_POLICY =
+            Map.of("call", "callPolicy", "chat", "chatPolicy", "email", "emailPolicy", "sms", "messagePolicy");
 
     /** Filter key → the condition field of {@code *MediaPolicyConditions} (values are ids). */
     public static final Map<String, String> CONDITIONS;
@@ -60,18 +61,24 @@ public final class MediaMapping {
             out.add(new Violation("name", "must be 1-" + MAX_NAME + " characters on the media-retention target"));
         }
         if (p.retentionPeriod() != null && p.retentionPeriod() > MAX_DAYS) {
-            out.add(new Violation("retentionPeriod", "must be at most " + MAX_DAYS + " days (was "
-                    + p.retentionPeriod() + ")"));
+            out.add(new Violation(
+                    "retentionPeriod", "must be at most " + MAX_DAYS + " days (was " + p.retentionPeriod() + ")"));
         }
         String type = PolicyRules.objectType(p.objectType()).orElse(null);
         if (type != null && !MEDIA_POLICY.containsKey(type)) {
-            out.add(new Violation("objectType", type + " has no media retention policy: the media-retention target "
-                    + "takes call, chat, email or sms"));
+            out.add(new Violation(
+                    "objectType",
+                    type + " has no media retention policy: the media-retention target "
+                            + "takes call, chat, email or sms"));
         }
         filters(p.filters(), type, out);
         JsonNode resolve = p.resolve();
-        if (resolve != null && !resolve.isNull() && !(resolve.isObject() && resolve.path("replace").isTextual()
-                && !resolve.path("replace").asText().isBlank() && resolve.size() == 1)) {
+        if (resolve != null
+                && !resolve.isNull()
+                && !(resolve.isObject()
+                        && resolve.path("replace").isTextual()
+                        && !resolve.path("replace").asText().isBlank()
+                        && resolve.size() == 1)) {
             out.add(new Violation("resolve", "must be {replace: <id of the policy to disable or delete>}"));
         }
         return out;
@@ -82,15 +89,15 @@ public final class MediaMapping {
             return;
         }
         if (!filters.isObject()) {
-            out.add(new Violation("filters", "must be an object of filter keys (" + String.join(", ",
-                    CONDITIONS.keySet()) + ")"));
+            out.add(new Violation(
+                    "filters", "must be an object of filter keys (" + String.join(", ", CONDITIONS.keySet()) + ")"));
             return;
         }
         filters.fieldNames().forEachRemaining(key -> {
             String field = "filters." + key;
             if (!CONDITIONS.containsKey(key)) {
-                out.add(new Violation(field, "is not a media retention filter (" + String.join(", ",
-                        CONDITIONS.keySet()) + ")"));
+                out.add(new Violation(
+                        field, "is not a media retention filter (" + String.join(", ", CONDITIONS.keySet()) + ")"));
                 return;
             }
             if (key.equals("directions") && type != null && !type.equals("call")) {
@@ -121,7 +128,8 @@ public final class MediaMapping {
         ObjectNode out = Json.mapper().createObjectNode();
         out.put("name", p.name().trim());
         String description = p.description() == null || p.description().isBlank()
-                ? "Retain " + type + " recordings for " + p.retentionPeriod() + " days" : p.description().trim();
+                ? "Retain " + type + " recordings for " + p.retentionPeriod() + " days"
+                : p.description().trim();
         out.put("description", description.contains(MARKER) ? description : description + " " + MARKER);
         out.put("enabled", p.enabled());
         ObjectNode media = out.putObject("mediaPolicies").putObject(MEDIA_POLICY.get(type));
@@ -149,6 +157,5 @@ public final class MediaMapping {
         return out;
     }
 
-    private MediaMapping() {
-    }
+    private MediaMapping() {}
 }

@@ -44,8 +44,12 @@ public class PolicyValidator {
      */
     public ValidatedPolicy validate(JsonNode body, String prefix, boolean media) {
         if (body == null || !body.isObject()) {
-            return new ValidatedPolicy(null, null, List.of(new Violation(prefix.isEmpty() ? "body" : prefix
-                    .substring(0, prefix.length() - 1), "must be a JSON object (the policy)")));
+            return new ValidatedPolicy(
+                    null,
+                    null,
+                    List.of(new Violation(
+                            prefix.isEmpty() ? "body" : prefix.substring(0, prefix.length() - 1),
+                            "must be a JSON object (the policy)")));
         }
         RetentionPolicy policy;
         try {
@@ -76,17 +80,28 @@ public class PolicyValidator {
     }
 
     private void rules(RetentionPolicy p, List<Violation> violations) {
-        if (p.objectType() != null && !p.objectType().isBlank() && PolicyRules.objectType(p.objectType()).isEmpty()) {
-            violations.add(new Violation("objectType", "must be one of " + String.join(", ", PolicyRules.OBJECT_TYPES)));
+        if (p.objectType() != null
+                && !p.objectType().isBlank()
+                && PolicyRules.objectType(p.objectType()).isEmpty()) {
+            violations.add(
+                    new Violation("objectType", "must be one of " + String.join(", ", PolicyRules.OBJECT_TYPES)));
         }
         String tier = tier(p);
         Integer minimum = PolicyRules.minimumDays(tier).orElse(null);
         if (minimum == null) {
-            violations.add(new Violation("licenseTier", "must be one of "
-                    + String.join(", ", PolicyRules.LICENSE_MINIMUM_DAYS.keySet().stream().sorted().toList())));
+            violations.add(new Violation(
+                    "licenseTier",
+                    "must be one of "
+                            + String.join(
+                                    ", ",
+                                    PolicyRules.LICENSE_MINIMUM_DAYS.keySet().stream()
+                                            .sorted()
+                                            .toList())));
         } else if (p.retentionPeriod() != null && p.retentionPeriod() > 0 && p.retentionPeriod() < minimum) {
-            violations.add(new Violation("retentionPeriod", "must be at least " + minimum + " days on the "
-                    + tier.toUpperCase(Locale.ROOT) + " licence (was " + p.retentionPeriod() + ")"));
+            violations.add(new Violation(
+                    "retentionPeriod",
+                    "must be at least " + minimum + " days on the " + tier.toUpperCase(Locale.ROOT) + " licence (was "
+                            + p.retentionPeriod() + ")"));
         }
         RetentionPolicy.Schedule s = p.schedule();
         if (s == null) {
@@ -99,26 +114,30 @@ public class PolicyValidator {
             } else if (f.equals("WEEKLY")) {
                 if (s.dayOfWeek() == null || s.dayOfWeek().isBlank()) {
                     violations.add(new Violation("schedule.dayOfWeek", "is required for a WEEKLY schedule"));
-                } else if (!PolicyRules.DAYS_OF_WEEK.contains(s.dayOfWeek().trim().toUpperCase(Locale.ROOT))) {
+                } else if (!PolicyRules.DAYS_OF_WEEK.contains(
+                        s.dayOfWeek().trim().toUpperCase(Locale.ROOT))) {
                     violations.add(new Violation("schedule.dayOfWeek", "must be a day of the week (MONDAY to SUNDAY)"));
                 }
             } else if (f.equals("MONTHLY")) {
                 if (s.dayOfMonth() == null) {
                     violations.add(new Violation("schedule.dayOfMonth", "is required for a MONTHLY schedule"));
                 } else if (s.dayOfMonth() < 1 || s.dayOfMonth() > 31) {
-                    violations.add(new Violation("schedule.dayOfMonth", "must be between 1 and 31 (was "
-                            + s.dayOfMonth() + ")"));
+                    violations.add(new Violation(
+                            "schedule.dayOfMonth", "must be between 1 and 31 (was " + s.dayOfMonth() + ")"));
                 }
             }
         }
         if (s.timezone() != null && !validZone(s.timezone())) {
-            violations.add(new Violation("schedule.timezone", "must be an IANA time zone such as Europe/Dublin (was '"
-                    + s.timezone() + "')"));
+            violations.add(new Violation(
+                    "schedule.timezone",
+                    "must be an IANA time zone such as Europe/Dublin (was '" + s.timezone() + "')"));
         }
     }
 
     private static boolean validZone(String zone) {
-        if (zone.isBlank() || !ZoneId.getAvailableZoneIds().contains(zone.trim()) && !zone.trim().equals("UTC")) {
+        if (zone.isBlank()
+                || !ZoneId.getAvailableZoneIds().contains(zone.trim())
+                        && !zone.trim().equals("UTC")) {
             return false;
         }
         try {
@@ -140,9 +159,11 @@ public class PolicyValidator {
         String frequency = s.frequency().trim().toUpperCase(Locale.ROOT);
         ObjectNode out = Json.mapper().createObjectNode();
         out.put("name", p.name().trim());
-        out.put("description", p.description() == null || p.description().isBlank()
-                ? "Retain " + objectType + " data for " + p.retentionPeriod() + " days (managed by cxbridge)"
-                : p.description());
+        out.put(
+                "description",
+                p.description() == null || p.description().isBlank()
+                        ? "Retain " + objectType + " data for " + p.retentionPeriod() + " days (managed by cxbridge)"
+                        : p.description());
         out.put("objectType", objectType);
         out.put("retentionPeriod", p.retentionPeriod());
         out.put("enabled", p.enabled());

@@ -29,6 +29,5 @@ public record RetentionPolicy(
         JsonNode resolve) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Schedule(@NotBlank String frequency, String dayOfWeek, Integer dayOfMonth, String timezone) {
-    }
+    public record Schedule(@NotBlank String frequency, String dayOfWeek, Integer dayOfMonth, String timezone) {}
 }

@@ -15,7 +15,9 @@ public record ValidatedPolicy(RetentionPolicy policy, ObjectNode payload, List<V
     }
 
     public String objectType() {
-        return payload == null ? null : PolicyRules.objectType(policy.objectType()).orElse(null);
+        return payload == null
+                ? null
+                : PolicyRules.objectType(policy.objectType()).orElse(null);
     }
 
     public int retentionPeriod() {

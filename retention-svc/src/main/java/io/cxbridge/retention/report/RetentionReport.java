@@ -50,7 +50,10 @@ public class RetentionReport {
     }
 
     static Double ratio(long part, long whole) {
-        return whole == 0 ? null : BigDecimal.valueOf(part).divide(BigDecimal.valueOf(whole), 4, RoundingMode.HALF_UP)
-                .doubleValue();
+        return whole == 0
+                ? null
+                : BigDecimal.valueOf(part)
+                        .divide(BigDecimal.valueOf(whole), 4, RoundingMode.HALF_UP)
+                        .doubleValue();
     }
 }

@@ -28,9 +28,10 @@ public class RequestJournal {
     private final MutinyEmitter<String> journal;
     private final Clock clock;
 
-    public RequestJournal(@Channel(Channels.RETENTION_STATE_OUT)
-                          @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
-                          MutinyEmitter<String> journal, Clock clock) {
+    public RequestJournal(
+            @Channel(Channels.RETENTION_STATE_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
+                    MutinyEmitter<String> journal,
+            Clock clock) {
         this.journal = journal;
         this.clock = clock;
     }
@@ -38,8 +39,10 @@ public class RequestJournal {
     /** Completes once the broker has the state (all in-sync replicas). */
     public Uni<Void> write(RequestRecord record) {
         try {
-            return send(record.requestId(), RetentionStateRecord.request(record.requestId(),
-                    Json.mapper().valueToTree(record), clock.instant()));
+            return send(
+                    record.requestId(),
+                    RetentionStateRecord.request(
+                            record.requestId(), Json.mapper().valueToTree(record), clock.instant()));
         } catch (IllegalArgumentException e) {
             return Uni.createFrom().failure(new IllegalStateException("request state cannot be journaled", e));
         }
@@ -51,8 +54,9 @@ public class RequestJournal {
      * deleted: true}} once cxbridge removed it. The entries still present make up the last applied set.
      */
     public Uni<Void> writePolicySet(String name, JsonNode applied) {
-        return send(POLICY_SET_KEY + name, new RetentionStateRecord(RetentionStateRecord.POLICY_SET, null, null, applied,
-                clock.instant()));
+        return send(
+                POLICY_SET_KEY + name,
+                new RetentionStateRecord(RetentionStateRecord.POLICY_SET, null, null, applied, clock.instant()));
     }
 
     public static final String POLICY_SET_KEY = "policy-set:";
@@ -64,8 +68,14 @@ public class RequestJournal {
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(new IllegalStateException("state cannot be journaled", e));
         }
-        Message<String> message = Message.of(value).addMetadata(
-                OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build());
-        return Uni.createFrom().deferred(() -> journal.sendMessage(message)).ifNoItem().after(ACK_TIMEOUT).fail();
+        Message<String> message = Message.of(value)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(key)
+                        .build());
+        return Uni.createFrom()
+                .deferred(() -> journal.sendMessage(message))
+                .ifNoItem()
+                .after(ACK_TIMEOUT)
+                .fail();
     }
 }

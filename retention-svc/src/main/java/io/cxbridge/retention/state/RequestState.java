@@ -4,7 +4,11 @@ import java.util.Set;
 
 /** The states of a retention request (SPEC: queued, submitted, polling, deployed, failed). */
 public enum RequestState {
-    queued, submitted, polling, deployed, failed;
+    queued,
+    submitted,
+    polling,
+    deployed,
+    failed;
 
     public static final Set<RequestState> TERMINAL = Set.of(deployed, failed);
 

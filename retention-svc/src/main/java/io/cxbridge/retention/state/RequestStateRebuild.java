@@ -5,10 +5,10 @@ import io.cxbridge.common.redis.RedisRebuild;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.Topics;
 import io.cxbridge.model.event.RetentionStateRecord;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,8 +36,8 @@ public class RequestStateRebuild implements RedisRebuild {
     private final RequestStore store;
     private final Clock clock;
 
-    public RequestStateRebuild(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
-            RequestStore store, Clock clock) {
+    public RequestStateRebuild(
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, RequestStore store, Clock clock) {
         this.kafkaConfig = kafkaConfig;
         this.store = store;
         this.clock = clock;
@@ -48,38 +48,49 @@ public class RequestStateRebuild implements RedisRebuild {
         return "retention request states";
     }
 
-    private record Journaled(RequestRecord record, Instant at) {
-    }
+    private record Journaled(RequestRecord record, Instant at) {}
 
     @Override
     public Uni<Void> rebuild() {
         Map<String, Journaled> last = new LinkedHashMap<>();
         // The replay blocks: on a worker thread.
-        return Uni.createFrom().item(() -> TopicReplay.read(kafkaConfig, Topics.RETENTION_STATE, READ_TIMEOUT, r -> {
-            if (r.key() == null) {
-                return;
-            }
-            if (r.value() == null) {
-                last.remove(r.key());
-                return;
-            }
-            try {
-                RetentionStateRecord entry = Json.mapper().readValue(r.value(), RetentionStateRecord.class);
-                if (RetentionStateRecord.REQUEST.equals(entry.kind()) && entry.request() != null) {
-                    last.put(r.key(), new Journaled(Json.mapper().treeToValue(entry.request(), RequestRecord.class),
-                            entry.journaledAt() != null ? entry.journaledAt() : Instant.ofEpochMilli(r.timestamp())));
-                }
-            } catch (Exception e) {
-                LOG.warnf("skipping an unreadable journal entry at %s-%d@%d: %s", r.topic(), r.partition(),
-                        r.offset(), e.getMessage());
-            }
-        })).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(read -> Multi.createFrom().iterable(last.values())
-                .onItem().transformToUniAndConcatenate(j -> store.restore(j.record(), j.at(), clock.millis()))
-                .filter(Boolean::booleanValue)
-                .collect().with(Collectors.counting())
-                .invoke(restored -> LOG.infof("retention request states: %d journal entries read, %d requests, %d "
-                        + "restored", read, last.size(), restored)))
+        return Uni.createFrom()
+                .item(() -> TopicReplay.read(kafkaConfig, Topics.RETENTION_STATE, READ_TIMEOUT, r -> {
+                    if (r.key() == null) {
+                        return;
+                    }
+                    if (r.value() == null) {
+                        last.remove(r.key());
+                        return;
+                    }
+                    try {
+                        RetentionStateRecord entry = Json.mapper().readValue(r.value(), RetentionStateRecord.class);
+                        if (RetentionStateRecord.REQUEST.equals(entry.kind()) && entry.request() != null) {
+                            last.put(
+                                    r.key(),
+                                    new Journaled(
+                                            Json.mapper().treeToValue(entry.request(), RequestRecord.class),
+                                            entry.journaledAt() != null
+                                                    ? entry.journaledAt()
+                                                    : Instant.ofEpochMilli(r.timestamp())));
+                        }
+                    } catch (Exception e) {
+                        LOG.warnf(
+                                "skipping an unreadable journal entry at %s-%d@%d: %s",
+                                r.topic(), r.partition(), r.offset(), e.getMessage());
+                    }
+                }))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(read -> Multi.createFrom()
+                        .iterable(last.values())
+                        .onItem()
+                        .transformToUniAndConcatenate(j -> store.restore(j.record(), j.at(), clock.millis()))
+                        .filter(Boolean::booleanValue)
+                        .collect()
+                        .with(Collectors.counting())
+                        .invoke(restored -> LOG.infof(
+                                "retention request states: %d journal entries read, %d requests, %d " + "restored",
+                                read, last.size(), restored)))
                 .replaceWithVoid();
     }
 }

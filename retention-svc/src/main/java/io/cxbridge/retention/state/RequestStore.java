@@ -44,7 +44,11 @@ public class RequestStore {
 
     /** Journals, then stores the record; the journal write is what makes a step durable. */
     public Uni<RequestRecord> put(RequestRecord record) {
-        return journal.write(record).chain(() -> redis.set(List.of(key(record.requestId()), json(record), "PX",
+        return journal.write(record)
+                .chain(() -> redis.set(List.of(
+                        key(record.requestId()),
+                        json(record),
+                        "PX",
                         String.valueOf(config.stateTtl().toMillis()))))
                 .replaceWith(record);
     }
@@ -54,10 +58,15 @@ public class RequestStore {
      * first could put a {@code queued} over a later state in the compacted journal.)
      */
     public Uni<Boolean> create(RequestRecord record) {
-        return redis.set(List.of(key(record.requestId()), json(record), "NX", "PX",
+        return redis.set(List.of(
+                        key(record.requestId()),
+                        json(record),
+                        "NX",
+                        "PX",
                         String.valueOf(config.stateTtl().toMillis())))
                 .map(r -> r != null && "OK".equals(r.toString()))
-                .call(created -> created ? journal.write(record) : Uni.createFrom().voidItem());
+                .call(created ->
+                        created ? journal.write(record) : Uni.createFrom().voidItem());
     }
 
     private static final String RESTORE_SCRIPT = """
@@ -77,8 +86,8 @@ public class RequestStore {
         if (left <= 0) {
             return Uni.createFrom().item(false);
         }
-        List<String> args = new java.util.ArrayList<>(List.of(RESTORE_SCRIPT, "2", key(record.requestId()),
-                reportKey(), json(record), String.valueOf(left)));
+        List<String> args = new java.util.ArrayList<>(
+                List.of(RESTORE_SCRIPT, "2", key(record.requestId()), reportKey(), json(record), String.valueOf(left)));
         // Every journaled request was submitted once; a finished one also adds its outcome.
         Map<String, Long> counts = new java.util.LinkedHashMap<>(Map.of("submitted", 1L));
         if (record.terminal()) {
@@ -114,8 +123,13 @@ public class RequestStore {
      * the report never disagrees with the states: a request is counted exactly when it is recorded as finished.
      */
     public Uni<RequestRecord> finish(RequestRecord record, Map<String, Long> increments) {
-        List<String> args = new java.util.ArrayList<>(List.of(FINISH_SCRIPT, "2", key(record.requestId()), reportKey(),
-                json(record), String.valueOf(config.stateTtl().toMillis())));
+        List<String> args = new java.util.ArrayList<>(List.of(
+                FINISH_SCRIPT,
+                "2",
+                key(record.requestId()),
+                reportKey(),
+                json(record),
+                String.valueOf(config.stateTtl().toMillis())));
         increments.forEach((k, v) -> {
             args.add(k);
             args.add(String.valueOf(v));

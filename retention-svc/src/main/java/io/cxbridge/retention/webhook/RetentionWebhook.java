@@ -33,21 +33,46 @@ public class RetentionWebhook {
     public RetentionWebhook(RetentionConfig config, WebhookSender sender, Clock clock) {
         this.sender = sender;
         this.clock = clock;
-        this.target = WebhookTarget.of("retention", "cxbridge.retention.webhook.url", config.webhook().url(),
-                "cxbridge.retention.webhook.secret", config.webhook().secret(), config.webhook().timeout());
+        this.target = WebhookTarget.of(
+                "retention",
+                "cxbridge.retention.webhook.url",
+                config.webhook().url(),
+                "cxbridge.retention.webhook.secret",
+                config.webhook().secret(),
+                config.webhook().timeout());
     }
 
     /** Posts the report of a finished request in the background; returns at once. */
     public void notify(RequestRecord done, String traceId) {
-        target.ifPresent(t -> sender.send(t, new RetentionWebhookEvent(
-                done.state() == RequestState.deployed ? RetentionWebhookEvent.DEPLOYED : RetentionWebhookEvent.FAILED,
-                UUID.randomUUID().toString(), done.requestId(), done.state().name(), done.jobId(), done.policyId(),
-                done.objectType(), done.latencyMs(), done.error(), clock.instant(), traceId)));
+        target.ifPresent(t -> sender.send(
+                t,
+                new RetentionWebhookEvent(
+                        done.state() == RequestState.deployed
+                                ? RetentionWebhookEvent.DEPLOYED
+                                : RetentionWebhookEvent.FAILED,
+                        UUID.randomUUID().toString(),
+                        done.requestId(),
+                        done.state().name(),
+                        done.jobId(),
+                        done.policyId(),
+                        done.objectType(),
+                        done.latencyMs(),
+                        done.error(),
+                        clock.instant(),
+                        traceId)));
     }
 
     /** Posts a drift report (managed policies changed or deleted outside cxbridge) in the background. */
     public void notifyDrift(String checked, int applied, List<Map<String, Object>> drifted, String traceId) {
-        target.ifPresent(t -> sender.send(t, new RetentionDriftWebhookEvent(RetentionDriftWebhookEvent.DRIFT_DETECTED,
-                UUID.randomUUID().toString(), checked, applied, drifted, clock.instant(), traceId)));
+        target.ifPresent(t -> sender.send(
+                t,
+                new RetentionDriftWebhookEvent(
+                        RetentionDriftWebhookEvent.DRIFT_DETECTED,
+                        UUID.randomUUID().toString(),
+                        checked,
+                        applied,
+                        drifted,
+                        clock.instant(),
+                        traceId)));
     }
 }

@@ -24,15 +24,21 @@ public class RequestDeadLetters {
     private final MutinyEmitter<String> dlq;
     private final Clock clock;
 
-    public RequestDeadLetters(@Channel(Channels.RETENTION_REQUESTS_DLQ_OUT)
-                              @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 256)
-                              MutinyEmitter<String> dlq, Clock clock) {
+    public RequestDeadLetters(
+            @Channel(Channels.RETENTION_REQUESTS_DLQ_OUT)
+                    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 256)
+                    MutinyEmitter<String> dlq,
+            Clock clock) {
         this.dlq = dlq;
         this.clock = clock;
     }
 
     public Uni<Void> send(String key, String value, String errorClass, String reason) {
-        return Uni.createFrom().deferred(() -> dlq.sendMessage(DeadLetterRecord.of(key, value, errorClass, reason, 1,
-                clock.instant()))).ifNoItem().after(ACK_TIMEOUT).fail();
+        return Uni.createFrom()
+                .deferred(
+                        () -> dlq.sendMessage(DeadLetterRecord.of(key, value, errorClass, reason, 1, clock.instant())))
+                .ifNoItem()
+                .after(ACK_TIMEOUT)
+                .fail();
     }
 }

@@ -31,12 +31,13 @@ public class RetentionUpstream {
     }
 
     public Uni<GenesysResponse> submit(JsonNode payload) {
-        return client.send(GenesysRequest.json(HttpMethod.POST, config.upstream().policiesPath(), payload.toString()));
+        return client.send(
+                GenesysRequest.json(HttpMethod.POST, config.upstream().policiesPath(), payload.toString()));
     }
 
     public Uni<GenesysResponse> job(String jobId) {
-        return client.send(GenesysRequest.get(config.upstream().jobPath()
-                .replace("{jobId}", URLEncoder.encode(jobId, StandardCharsets.UTF_8))));
+        return client.send(GenesysRequest.get(
+                config.upstream().jobPath().replace("{jobId}", URLEncoder.encode(jobId, StandardCharsets.UTF_8))));
     }
 
     /** Every existing policy (all pages); fails when Genesys does not answer 2xx. */
@@ -48,29 +49,35 @@ public class RetentionUpstream {
         String path = config.upstream().policiesPath() + "?pageSize=" + PAGE_SIZE + "&pageNumber=" + number;
         return client.send(GenesysRequest.get(path)).chain(r -> {
             if (!r.ok()) {
-                return Uni.createFrom().failure(new IllegalStateException(
-                        "listing existing policies answered HTTP " + r.status()));
+                return Uni.createFrom()
+                        .failure(new IllegalStateException("listing existing policies answered HTTP " + r.status()));
             }
             JsonNode body = readTree(r.bodyAsString());
             body.path("entities").forEach(acc::add);
             int pageCount = body.path("pageCount").asInt(1);
-            return number < pageCount && number < MAX_PAGES ? page(number + 1, acc) : Uni.createFrom().item(acc);
+            return number < pageCount && number < MAX_PAGES
+                    ? page(number + 1, acc)
+                    : Uni.createFrom().item(acc);
         });
     }
 
     public static JsonNode readTree(String json) {
         try {
-            return json == null || json.isBlank() ? Json.mapper().createObjectNode() : Json.mapper().readTree(json);
+            return json == null || json.isBlank()
+                    ? Json.mapper().createObjectNode()
+                    : Json.mapper().readTree(json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return Json.mapper().createObjectNode();
         }
     }
 
     /** Existing policies of the same objectType whose retention is within {@code windowDays} (inclusive). */
-    public static List<JsonNode> overlaps(List<JsonNode> existing, String objectType, int retentionPeriod,
-                                          int windowDays) {
+    public static List<JsonNode> overlaps(
+            List<JsonNode> existing, String objectType, int retentionPeriod, int windowDays) {
         return existing.stream()
-                .filter(p -> p.path("objectType").asText("").toLowerCase(Locale.ROOT)
+                .filter(p -> p.path("objectType")
+                        .asText("")
+                        .toLowerCase(Locale.ROOT)
                         .equals(objectType.toLowerCase(Locale.ROOT)))
                 .filter(p -> p.path("retentionPeriod").isNumber()
                         && Math.abs(p.path("retentionPeriod").asInt() - retentionPeriod) <= windowDays)

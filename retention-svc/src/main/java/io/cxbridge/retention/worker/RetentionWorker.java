@@ -66,9 +66,16 @@ public class RetentionWorker {
     private final Validator validator;
     private final RecordCheck recordCheck;
 
-    public RetentionWorker(RequestStore store, RetentionUpstream upstream, AuditEmitter audit,
-                           RetentionWebhook webhook, RetentionConfig config, Clock clock,
-                           RequestDeadLetters deadLetters, InfrastructureRetry retry, Validator validator) {
+    public RetentionWorker(
+            RequestStore store,
+            RetentionUpstream upstream,
+            AuditEmitter audit,
+            RetentionWebhook webhook,
+            RetentionConfig config,
+            Clock clock,
+            RequestDeadLetters deadLetters,
+            InfrastructureRetry retry,
+            Validator validator) {
         this.store = store;
         this.upstream = upstream;
         this.audit = audit;
@@ -79,16 +86,21 @@ public class RetentionWorker {
         this.retry = retry;
         this.validator = validator;
         this.recordCheck = RecordCheck.of(config.maxRecordBytes());
-        this.pollBackoff = new Backoff(config.poll().initialDelay(), config.poll().factor(), config.poll().maxDelay(),
+        this.pollBackoff = new Backoff(
+                config.poll().initialDelay(),
+                config.poll().factor(),
+                config.poll().maxDelay(),
                 config.poll().jitter());
     }
 
     @Incoming(Channels.RETENTION_REQUESTS_IN)
     public Uni<Void> consume(Message<String> message) {
         Optional<IncomingKafkaRecordMetadata> meta = message.getMetadata(IncomingKafkaRecordMetadata.class);
-        String key = meta.map(m -> m.getKey() == null ? null : String.valueOf(m.getKey())).orElse(null);
+        String key = meta.map(m -> m.getKey() == null ? null : String.valueOf(m.getKey()))
+                .orElse(null);
         String value = message.getPayload();
-        Optional<RecordCheck.Refusal> refusal = recordCheck.check(value == null ? 0 : Utils.utf8Length(value),
+        Optional<RecordCheck.Refusal> refusal = recordCheck.check(
+                value == null ? 0 : Utils.utf8Length(value),
                 meta.map(IncomingKafkaRecordMetadata::getHeaders).orElse(null));
         if (refusal.isEmpty()) {
             refusal = readable(value);
@@ -106,10 +118,11 @@ public class RetentionWorker {
             // Kafka with the fetch paused (ConsumerHolds) rather than fail the request or stop the channel.
             work = retry.untilDone("retention request " + request.requestId(), () -> process(request));
         }
-        return work.onItemOrFailure().transformToUni((ok, failure) -> failure == null
-                ? Uni.createFrom().completionStage(message::ack)
-                // only at shutdown: stop with the record uncommitted (it is fetched again)
-                : Uni.createFrom().completionStage(() -> message.nack(failure)));
+        return work.onItemOrFailure()
+                .transformToUni((ok, failure) -> failure == null
+                        ? Uni.createFrom().completionStage(message::ack)
+                        // only at shutdown: stop with the record uncommitted (it is fetched again)
+                        : Uni.createFrom().completionStage(() -> message.nack(failure)));
     }
 
     /** Why a record's value is not a request this worker can work, if it is not. */
@@ -118,19 +131,22 @@ public class RetentionWorker {
         try {
             request = parse(value);
         } catch (RuntimeException e) {
-            return Optional.of(new RecordCheck.Refusal(RequestDeadLetters.INVALID_REQUEST,
+            return Optional.of(new RecordCheck.Refusal(
+                    RequestDeadLetters.INVALID_REQUEST,
                     "not a RetentionRequest: malformed JSON or a field of the wrong type"));
         }
         if (request == null) {
-            return Optional.of(new RecordCheck.Refusal(RequestDeadLetters.INVALID_REQUEST,
-                    "not a RetentionRequest: empty"));
+            return Optional.of(
+                    new RecordCheck.Refusal(RequestDeadLetters.INVALID_REQUEST, "not a RetentionRequest: empty"));
         }
         Set<String> problems = new TreeSet<>();
         for (ConstraintViolation<RetentionRequest> v : validator.validate(request)) {
             problems.add(v.getPropertyPath() + " " + v.getMessage());
         }
-        return problems.isEmpty() ? Optional.empty() : Optional.of(new RecordCheck.Refusal(
-                RequestDeadLetters.INVALID_REQUEST, "invalid request: " + String.join(", ", problems)));
+        return problems.isEmpty()
+                ? Optional.empty()
+                : Optional.of(new RecordCheck.Refusal(
+                        RequestDeadLetters.INVALID_REQUEST, "invalid request: " + String.join(", ", problems)));
     }
 
     private static RetentionRequest parse(String value) {
@@ -143,134 +159,150 @@ public class RetentionWorker {
 
     Uni<Void> process(RetentionRequest request) {
         String objectType = request.policy().path("objectType").asText(null);
-        return store.get(request.requestId()).chain(found -> {
-            if (found.isEmpty()) {
-                RequestRecord fresh = RequestRecord.queued(request.requestId(), objectType, clock.instant());
-                return store.create(fresh).chain(() -> store.get(request.requestId()))
-                        .map(r -> r.orElse(fresh));
-            }
-            return Uni.createFrom().item(found.get());
-        }).chain(record -> {
-            if (record.terminal()) {
-                LOG.debugf("retention request %s is already %s", record.requestId(), record.state());
-                return Uni.createFrom().voidItem();
-            }
-            if (request.dryRun()) {
-                return fail(request, record, "dry-run requests are planned, never deployed");
-            }
-            if (record.jobId() != null) {
-                return poll(request, record.state() == RequestState.polling ? record
-                        : record.to(RequestState.polling, clock.instant()), 0);
-            }
-            ObjectNode payload = ((ObjectNode) request.policy()).deepCopy();
-            if (record.mergedRetentionPeriod() != null) {
-                payload.put("retentionPeriod", record.mergedRetentionPeriod());
-                payload.set("replacesPolicyIds", Json.mapper().valueToTree(record.replacedPolicyIds()));
-            }
-            return submit(request, record, payload);
-        });
-    }
-
-    private Uni<Void> submit(RetentionRequest request, RequestRecord record, ObjectNode payload) {
-        return upstream.submit(payload)
-                .onFailure().recoverWithItem(e -> null)
-                .chain(r -> {
-                    if (r == null) {
-                        return fail(request, record, "Genesys could not be reached to submit the policy");
+        return store.get(request.requestId())
+                .chain(found -> {
+                    if (found.isEmpty()) {
+                        RequestRecord fresh = RequestRecord.queued(request.requestId(), objectType, clock.instant());
+                        return store.create(fresh)
+                                .chain(() -> store.get(request.requestId()))
+                                .map(r -> r.orElse(fresh));
                     }
-                    if (r.status() == 409) {
-                        return conflict(request, record, payload, r);
+                    return Uni.createFrom().item(found.get());
+                })
+                .chain(record -> {
+                    if (record.terminal()) {
+                        LOG.debugf("retention request %s is already %s", record.requestId(), record.state());
+                        return Uni.createFrom().voidItem();
                     }
-                    if (!r.ok()) {
-                        return fail(request, record, "Genesys refused the policy: HTTP " + r.status() + " "
-                                + upstreamMessage(r));
+                    if (request.dryRun()) {
+                        return fail(request, record, "dry-run requests are planned, never deployed");
                     }
-                    String jobId = jobId(r);
-                    if (jobId == null) {
-                        return fail(request, record, "Genesys accepted the policy without a job id");
+                    if (record.jobId() != null) {
+                        return poll(
+                                request,
+                                record.state() == RequestState.polling
+                                        ? record
+                                        : record.to(RequestState.polling, clock.instant()),
+                                0);
                     }
-                    RequestRecord submitted = record.withJob(jobId).to(RequestState.submitted, clock.instant());
-                    Map<String, Object> data = new LinkedHashMap<>();
-                    data.put("requestId", request.requestId());
-                    data.put("jobId", jobId);
-                    data.put("objectType", payload.path("objectType").asText());
-                    data.put("retentionPeriod", payload.path("retentionPeriod").asInt());
-                    data.put("resubmission", record.resubmissions() > 0);
-                    return durable(request, AuditTypes.RETENTION_SUBMITTED, data, submitted)
-                            .chain(s -> poll(request, s.to(RequestState.polling, clock.instant()), 0));
+                    ObjectNode payload = ((ObjectNode) request.policy()).deepCopy();
+                    if (record.mergedRetentionPeriod() != null) {
+                        payload.put("retentionPeriod", record.mergedRetentionPeriod());
+                        payload.set("replacesPolicyIds", Json.mapper().valueToTree(record.replacedPolicyIds()));
+                    }
+                    return submit(request, record, payload);
                 });
     }
 
+    private Uni<Void> submit(RetentionRequest request, RequestRecord record, ObjectNode payload) {
+        return upstream.submit(payload).onFailure().recoverWithItem(e -> null).chain(r -> {
+            if (r == null) {
+                return fail(request, record, "Genesys could not be reached to submit the policy");
+            }
+            if (r.status() == 409) {
+                return conflict(request, record, payload, r);
+            }
+            if (!r.ok()) {
+                return fail(
+                        request, record, "Genesys refused the policy: HTTP " + r.status() + " " + upstreamMessage(r));
+            }
+            String jobId = jobId(r);
+            if (jobId == null) {
+                return fail(request, record, "Genesys accepted the policy without a job id");
+            }
+            RequestRecord submitted = record.withJob(jobId).to(RequestState.submitted, clock.instant());
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("requestId", request.requestId());
+            data.put("jobId", jobId);
+            data.put("objectType", payload.path("objectType").asText());
+            data.put("retentionPeriod", payload.path("retentionPeriod").asInt());
+            data.put("resubmission", record.resubmissions() > 0);
+            return durable(request, AuditTypes.RETENTION_SUBMITTED, data, submitted)
+                    .chain(s -> poll(request, s.to(RequestState.polling, clock.instant()), 0));
+        });
+    }
+
     /** 409: merge with the overlapping policies and resubmit once; a second 409 ends the request failed. */
-    private Uni<Void> conflict(RetentionRequest request, RequestRecord record, ObjectNode payload,
-                               GenesysResponse answer) {
+    private Uni<Void> conflict(
+            RetentionRequest request, RequestRecord record, ObjectNode payload, GenesysResponse answer) {
         if (record.resubmissions() > 0) {
-            return fail(request, record, "Genesys answered 409 again after the merged resubmission: "
-                    + upstreamMessage(answer));
+            return fail(
+                    request,
+                    record,
+                    "Genesys answered 409 again after the merged resubmission: " + upstreamMessage(answer));
         }
         String objectType = payload.path("objectType").asText();
         int own = payload.path("retentionPeriod").asInt();
         JsonNode body = RetentionUpstream.readTree(answer.bodyAsString());
-        return upstream.policies()
-                .onFailure().recoverWithItem(e -> null)
-                .chain(existing -> {
-                    if (existing == null) {
-                        return fail(request, record, "409 from Genesys, and the existing policies could not be listed");
-                    }
-                    List<JsonNode> overlapping = RetentionUpstream.overlaps(existing, objectType, own,
-                            config.overlapWindowDays());
-                    Set<String> ids = new LinkedHashSet<>();
-                    int merged = own;
-                    for (JsonNode p : overlapping) {
-                        ids.add(p.path("id").asText());
-                        merged = Math.max(merged, p.path("retentionPeriod").asInt());
-                    }
-                    body.path("conflictingPolicyIds").forEach(id -> {
-                        existing.stream().filter(p -> p.path("id").asText().equals(id.asText())).findFirst()
-                                .ifPresent(p -> ids.add(id.asText()));
-                    });
-                    for (JsonNode p : existing) {
-                        if (ids.contains(p.path("id").asText())) {
-                            merged = Math.max(merged, p.path("retentionPeriod").asInt());
-                        }
-                    }
-                    RequestRecord mergedRecord = record.withMerge(merged, List.copyOf(ids));
-                    Map<String, Object> data = new LinkedHashMap<>();
-                    data.put("requestId", request.requestId());
-                    data.put("objectType", objectType);
-                    data.put("requestedRetentionPeriod", own);
-                    data.put("mergedRetentionPeriod", merged);
-                    data.put("replacedPolicyIds", List.copyOf(ids));
-                    ObjectNode resubmit = payload.deepCopy();
-                    resubmit.put("retentionPeriod", merged);
-                    resubmit.set("replacesPolicyIds", Json.mapper().valueToTree(List.copyOf(ids)));
-                    return durable(request, AuditTypes.RETENTION_OVERLAP_DETECTED, data, mergedRecord)
-                            .chain(saved -> submit(request, saved, resubmit));
-                });
+        return upstream.policies().onFailure().recoverWithItem(e -> null).chain(existing -> {
+            if (existing == null) {
+                return fail(request, record, "409 from Genesys, and the existing policies could not be listed");
+            }
+            List<JsonNode> overlapping =
+                    RetentionUpstream.overlaps(existing, objectType, own, config.overlapWindowDays());
+            Set<String> ids = new LinkedHashSet<>();
+            int merged = own;
+            for (JsonNode p : overlapping) {
+                ids.add(p.path("id").asText());
+                merged = Math.max(merged, p.path("retentionPeriod").asInt());
+            }
+            body.path("conflictingPolicyIds").forEach(id -> {
+                existing.stream()
+                        .filter(p -> p.path("id").asText().equals(id.asText()))
+                        .findFirst()
+                        .ifPresent(p -> ids.add(id.asText()));
+            });
+            for (JsonNode p : existing) {
+                if (ids.contains(p.path("id").asText())) {
+                    merged = Math.max(merged, p.path("retentionPeriod").asInt());
+                }
+            }
+            RequestRecord mergedRecord = record.withMerge(merged, List.copyOf(ids));
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("requestId", request.requestId());
+            data.put("objectType", objectType);
+            data.put("requestedRetentionPeriod", own);
+            data.put("mergedRetentionPeriod", merged);
+            data.put("replacedPolicyIds", List.copyOf(ids));
+            ObjectNode resubmit = payload.deepCopy();
+            resubmit.put("retentionPeriod", merged);
+            resubmit.set("replacesPolicyIds", Json.mapper().valueToTree(List.copyOf(ids)));
+            return durable(request, AuditTypes.RETENTION_OVERLAP_DETECTED, data, mergedRecord)
+                    .chain(saved -> submit(request, saved, resubmit));
+        });
     }
 
     private Uni<Void> poll(RetentionRequest request, RequestRecord record, int attempt) {
-        Uni<RequestRecord> saved = attempt == 0 ? store.put(record) : Uni.createFrom().item(record);
+        Uni<RequestRecord> saved =
+                attempt == 0 ? store.put(record) : Uni.createFrom().item(record);
         return saved.chain(r -> {
             Instant since = r.pollingSince() != null ? r.pollingSince() : clock.instant();
             if (Duration.between(since, clock.instant()).compareTo(config.poll().bound()) > 0) {
-                return fail(request, r, "job " + r.jobId() + " did not complete within "
-                        + config.poll().bound().toSeconds() + " s");
+                return fail(
+                        request,
+                        r,
+                        "job " + r.jobId() + " did not complete within "
+                                + config.poll().bound().toSeconds() + " s");
             }
             return upstream.job(r.jobId())
-                    .onFailure().recoverWithItem(e -> null)
+                    .onFailure()
+                    .recoverWithItem(e -> null)
                     .chain(answer -> {
                         Duration retryAfter = null;
                         if (answer != null && answer.ok()) {
                             JsonNode job = RetentionUpstream.readTree(answer.bodyAsString());
                             String status = job.path("status").asText("");
                             if (status.equals("COMPLETED")) {
-                                String policyId = job.path("result").path("policyId").asText(null);
+                                String policyId =
+                                        job.path("result").path("policyId").asText(null);
                                 return deployed(request, r.withPolicy(policyId));
                             }
                             if (status.equals("FAILED")) {
-                                return fail(request, r, "job " + r.jobId() + " failed: "
-                                        + job.path("errorMessage").asText("no reason given"));
+                                return fail(
+                                        request,
+                                        r,
+                                        "job " + r.jobId() + " failed: "
+                                                + job.path("errorMessage").asText("no reason given"));
                             }
                         } else if (answer != null && answer.status() == 404) {
                             return fail(request, r, "job " + r.jobId() + " is unknown to Genesys");
@@ -279,7 +311,11 @@ public class RetentionWorker {
                                     .orElse(null);
                         }
                         Duration delay = pollBackoff.delay(attempt, retryAfter);
-                        return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
+                        return Uni.createFrom()
+                                .voidItem()
+                                .onItem()
+                                .delayIt()
+                                .by(delay)
                                 .chain(() -> poll(request, r, attempt + 1));
                     });
         });
@@ -318,8 +354,8 @@ public class RetentionWorker {
     }
 
     /** Audit first (acknowledged by the broker), then the state: the event is out before the step is recorded. */
-    private Uni<RequestRecord> durable(RetentionRequest request, String type, Map<String, Object> data,
-                                       RequestRecord record) {
+    private Uni<RequestRecord> durable(
+            RetentionRequest request, String type, Map<String, Object> data, RequestRecord record) {
         return audit.emit(type, request.requestId(), request.traceId(), data).chain(() -> store.put(record));
     }
 

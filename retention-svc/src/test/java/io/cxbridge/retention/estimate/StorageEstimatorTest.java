@@ -18,9 +18,12 @@ class StorageEstimatorTest {
     void riskThresholdsAtTheirEdges() {
         // interaction has multiplier 1.0: GB = days x volume; 20 TB = 20480 GB, 50 TB = 51200 GB.
         assertEquals("LOW", StorageEstimator.estimate("interaction", 20480, 1).riskLevel());
-        assertEquals("MEDIUM", StorageEstimator.estimate("interaction", 20480, 1.001).riskLevel());
-        assertEquals("MEDIUM", StorageEstimator.estimate("interaction", 51200, 1).riskLevel());
-        assertEquals("HIGH", StorageEstimator.estimate("interaction", 51200, 1.001).riskLevel());
+        assertEquals(
+                "MEDIUM", StorageEstimator.estimate("interaction", 20480, 1.001).riskLevel());
+        assertEquals(
+                "MEDIUM", StorageEstimator.estimate("interaction", 51200, 1).riskLevel());
+        assertEquals(
+                "HIGH", StorageEstimator.estimate("interaction", 51200, 1.001).riskLevel());
         assertEquals(50.0, StorageEstimator.estimate("interaction", 51200, 1).projectedStorageTB());
     }
 

@@ -81,15 +81,29 @@ class MediaRetentionTest {
     // --- the sim, as a person editing policies in Genesys would ----------------------------------------------
 
     private RequestSpecification genesysApi() {
-        return given().baseUri(genesys.baseUrl()).auth().oauth2(genesys.accessToken()).contentType(ContentType.JSON);
+        return given().baseUri(genesys.baseUrl())
+                .auth()
+                .oauth2(genesys.accessToken())
+                .contentType(ContentType.JSON);
     }
 
     private String create(String json) {
-        return genesysApi().body(json).post(PATH).then().statusCode(200).extract().path("id");
+        return genesysApi()
+                .body(json)
+                .post(PATH)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("id");
     }
 
     private List<Policy> policies() throws Exception {
-        String body = genesysApi().get(PATH + "?pageSize=100").then().statusCode(200).extract().asString();
+        String body = genesysApi()
+                .get(PATH + "?pageSize=100")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         return strict.readValue(body, PolicyEntityListing.class).getEntities();
     }
 
@@ -104,24 +118,24 @@ class MediaRetentionTest {
 
     private long writes(List<String> methods) {
         return sim.stats().requests().stream()
-                .filter(r -> methods.contains(r.method()) && (r.path().equals(PATH) || r.path().startsWith(PATH + "/")))
-                .mapToLong(r -> r.count()).sum();
+                .filter(r -> methods.contains(r.method())
+                        && (r.path().equals(PATH) || r.path().startsWith(PATH + "/")))
+                .mapToLong(r -> r.count())
+                .sum();
     }
 
     static String managed(String name, String mediaPolicy, int days, String conditions, String description) {
         return """
                 {"name": "%s", "description": "%s %s", "enabled": true,
                  "mediaPolicies": {"%s": {"conditions": %s, "actions": {"retainRecording": true,
-                   "deleteRecording": false, "retentionDuration": {"deleteRetention": {"days": %d}}}}}}"""
-                .formatted(name, description, MARKER, mediaPolicy, conditions, days);
+                   "deleteRecording": false, "retentionDuration": {"deleteRetention": {"days": %d}}}}}}""".formatted(name, description, MARKER, mediaPolicy, conditions, days);
     }
 
     static String handMade(String name, String mediaPolicy, int days, String conditions) {
         return """
                 {"name": "%s", "description": "made in the admin UI", "enabled": true, "order": 1,
                  "mediaPolicies": {"%s": {"conditions": %s, "actions": {"retainRecording": true,
-                   "retentionDuration": {"deleteRetention": {"days": %d}}}}}}"""
-                .formatted(name, mediaPolicy, conditions, days);
+                   "retentionDuration": {"deleteRetention": {"days": %d}}}}}}""".formatted(name, mediaPolicy, conditions, days);
     }
 
     // --- the service ---------------------------------------------------------------------------------------
@@ -159,13 +173,23 @@ class MediaRetentionTest {
             """;
 
     static JsonPath plan(String yaml, String query) {
-        return given().contentType("application/yaml").body(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/v1/retention/plan?target=media-retention"
-                + query).then().statusCode(200).extract().jsonPath();
+        return given().contentType("application/yaml")
+                .body(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/v1/retention/plan?target=media-retention" + query)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     static JsonPath apply(String yaml, String query) {
-        return given().contentType("application/yaml").body(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/v1/retention/apply?target=media-retention"
-                + query).then().statusCode(202).extract().jsonPath();
+        return given().contentType("application/yaml")
+                .body(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/v1/retention/apply?target=media-retention" + query)
+                .then()
+                .statusCode(202)
+                .extract()
+                .jsonPath();
     }
 
     static Map<String, String> actions(JsonPath plan, String list) {
@@ -176,19 +200,33 @@ class MediaRetentionTest {
     }
 
     static void awaitDeployed(JsonPath applied) {
-        List<String> ids = applied.getList("requests.requestId").stream().filter(java.util.Objects::nonNull)
-                .map(String::valueOf).toList();
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            for (String id : ids) {
-                JsonPath r = given().get("/v1/retention/requests/" + id).then().statusCode(200).extract().jsonPath();
-                assertThat(r.getString("state")).as("request %s: %s", id, r.prettify()).isEqualTo("deployed");
-            }
-        });
+        List<String> ids = applied.getList("requests.requestId").stream()
+                .filter(java.util.Objects::nonNull)
+                .map(String::valueOf)
+                .toList();
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    for (String id : ids) {
+                        JsonPath r = given().get("/v1/retention/requests/" + id)
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .jsonPath();
+                        assertThat(r.getString("state"))
+                                .as("request %s: %s", id, r.prettify())
+                                .isEqualTo("deployed");
+                    }
+                });
     }
 
     /** Seeds 2 managed policies (one as the file says, one with another retention) and 1 made by hand. */
     private String seedTwoManagedAndOneHandMade() {
-        create(managed("chats-support", "chatPolicy", 60, "{\"forQueues\": [{\"id\": \"q-support\"}]}",
+        create(managed(
+                "chats-support",
+                "chatPolicy",
+                60,
+                "{\"forQueues\": [{\"id\": \"q-support\"}]}",
                 "Retain chat recordings for 60 days"));
         create(managed("emails-all", "emailPolicy", 30, "{}", "All email"));
         return create(handMade("hand-made-vip", "callPolicy", 10, "{\"forQueues\": [{\"id\": \"q-vip\"}]}"));
@@ -201,56 +239,95 @@ class MediaRetentionTest {
         long writes = writes();
 
         JsonPath plan = plan(FILE, "");
-        assertThat(actions(plan, "policies")).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "calls-sales", "create", "chats-support", "unchanged", "emails-all", "update",
-                "sms-billing", "create", "calls-outbound", "create"));
+        assertThat(actions(plan, "policies"))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "calls-sales",
+                        "create",
+                        "chats-support",
+                        "unchanged",
+                        "emails-all",
+                        "update",
+                        "sms-billing",
+                        "create",
+                        "calls-outbound",
+                        "create"));
         Map<String, Object> update = plan.getMap("policies.find { it.name == 'emails-all' }");
-        assertThat(update.get("diff")).isEqualTo(List.of(Map.of(
-                "path", "mediaPolicies.emailPolicy.actions.retentionDuration.deleteRetention.days",
-                "before", 30, "after", 120)));
+        assertThat(update.get("diff"))
+                .isEqualTo(List.of(Map.of(
+                        "path",
+                        "mediaPolicies.emailPolicy.actions.retentionDuration.deleteRetention.days",
+                        "before",
+                        30,
+                        "after",
+                        120)));
         assertThat(plan.getList("policies.find { it.name == 'calls-outbound' }.notes", String.class))
                 .anyMatch(n -> n.startsWith("schedule: not applicable"));
         assertThat(plan.getDouble("estimate.projectedStorageGB")).isEqualTo(876.0);
         assertThat(writes()).as("a plan writes nothing").isEqualTo(writes);
 
         JsonPath applied = apply(FILE, "");
-        assertThat(actions(applied, "requests")).containsEntry("emails-all", "update")
+        assertThat(actions(applied, "requests"))
+                .containsEntry("emails-all", "update")
                 .containsEntry("chats-support", "unchanged");
-        assertThat(applied.getList("requests.requestId").stream().filter(java.util.Objects::nonNull)).hasSize(4);
+        assertThat(applied.getList("requests.requestId").stream().filter(java.util.Objects::nonNull))
+                .hasSize(4);
         awaitDeployed(applied);
         assertThat(writes()).as("3 POST, 1 PUT").isEqualTo(writes + 4);
 
         Map<String, Policy> now = byName();
         assertThat(now).hasSize(6);
-        assertThat(now.get("hand-made-vip")).as("the hand-made policy is untouched").isEqualTo(handMadeBefore);
+        assertThat(now.get("hand-made-vip"))
+                .as("the hand-made policy is untouched")
+                .isEqualTo(handMadeBefore);
         assertThat(now.get("hand-made-vip").getId()).isEqualTo(handMadeId);
         Policy calls = now.get("calls-sales");
         assertThat(calls.getDescription()).isEqualTo("Retain call recordings for 90 days " + MARKER);
         assertThat(calls.getEnabled()).isTrue();
-        assertThat(calls.getMediaPolicies().getCallPolicy().getActions().getRetainRecording()).isTrue();
-        assertThat(calls.getMediaPolicies().getCallPolicy().getActions().getRetentionDuration().getDeleteRetention()
-                .getDays()).isEqualTo(90);
+        assertThat(calls.getMediaPolicies().getCallPolicy().getActions().getRetainRecording())
+                .isTrue();
+        assertThat(calls.getMediaPolicies()
+                        .getCallPolicy()
+                        .getActions()
+                        .getRetentionDuration()
+                        .getDeleteRetention()
+                        .getDays())
+                .isEqualTo(90);
         assertThat(calls.getMediaPolicies().getCallPolicy().getConditions().getForQueues())
-                .extracting(q -> q.getId()).containsExactly("q-sales");
+                .extracting(q -> q.getId())
+                .containsExactly("q-sales");
         assertThat(calls.getMediaPolicies().getCallPolicy().getConditions().getDirections())
-                .extracting(Enum::name).containsExactly("INBOUND");
+                .extracting(Enum::name)
+                .containsExactly("INBOUND");
         assertThat(calls.getMediaPolicies().getChatPolicy()).isNull();
         Policy sms = now.get("sms-billing");
         assertThat(sms.getMediaPolicies().getMessagePolicy().getConditions().getForUsers())
-                .extracting(u -> u.getId()).containsExactly("u-1", "u-2");
+                .extracting(u -> u.getId())
+                .containsExactly("u-1", "u-2");
         assertThat(sms.getMediaPolicies().getMessagePolicy().getConditions().getWrapupCodes())
-                .extracting(w -> w.getId()).containsExactly("w-1");
+                .extracting(w -> w.getId())
+                .containsExactly("w-1");
         assertThat(sms.getMediaPolicies().getMessagePolicy().getConditions().getLanguages())
-                .extracting(l -> l.getId()).containsExactly("l-en");
-        assertThat(now.get("emails-all").getMediaPolicies().getEmailPolicy().getActions().getRetentionDuration()
-                .getDeleteRetention().getDays()).isEqualTo(120);
+                .extracting(l -> l.getId())
+                .containsExactly("l-en");
+        assertThat(now.get("emails-all")
+                        .getMediaPolicies()
+                        .getEmailPolicy()
+                        .getActions()
+                        .getRetentionDuration()
+                        .getDeleteRetention()
+                        .getDays())
+                .isEqualTo(120);
         assertThat(now.get("calls-outbound").getDescription()).isEqualTo("Outbound calls, kept a year " + MARKER);
 
         // an audit event for each write, keyed by its request
         for (Object id : applied.getList("requests.requestId")) {
             if (id != null) {
-                TopicReader.await(KafkaBroker.shared().bootstrapServers(), Topics.AUDIT, 1,
-                        TopicReader.header("ce_type", AuditTypes.RETENTION_DEPLOYED).and(r -> id.equals(r.key())),
+                TopicReader.await(
+                        KafkaBroker.shared().bootstrapServers(),
+                        Topics.AUDIT,
+                        1,
+                        TopicReader.header("ce_type", AuditTypes.RETENTION_DEPLOYED)
+                                .and(r -> id.equals(r.key())),
                         Duration.ofSeconds(10));
             }
         }
@@ -258,7 +335,8 @@ class MediaRetentionTest {
         long afterFirst = writes();
         JsonPath again = apply(FILE, "");
         assertThat(actions(again, "requests").values()).containsOnly("unchanged");
-        assertThat(again.getList("requests.requestId").stream().filter(java.util.Objects::nonNull)).isEmpty();
+        assertThat(again.getList("requests.requestId").stream().filter(java.util.Objects::nonNull))
+                .isEmpty();
         assertThat(writes()).as("a second apply writes nothing").isEqualTo(afterFirst);
     }
 
@@ -279,30 +357,51 @@ class MediaRetentionTest {
         assertThat(drifted("drift-calls")).isNull();
 
         // a person changes the retention in Genesys, and deletes the other one
-        JsonNode policy = genesysApi().get(PATH + "?name=drift-calls").then().statusCode(200).extract()
-                .as(JsonNode.class).path("entities").get(0);
+        JsonNode policy = genesysApi()
+                .get(PATH + "?name=drift-calls")
+                .then()
+                .statusCode(200)
+                .extract()
+                .as(JsonNode.class)
+                .path("entities")
+                .get(0);
         String id = policy.path("id").asText();
         String edited = policy.toString().replace("\"days\":90", "\"days\":7");
         genesysApi().body(edited).put(PATH + "/" + id).then().statusCode(200);
-        String chatId = genesysApi().get(PATH + "?name=drift-chats").then().extract().path("entities[0].id");
+        String chatId =
+                genesysApi().get(PATH + "?name=drift-chats").then().extract().path("entities[0].id");
         genesysApi().delete(PATH + "/" + chatId).then().statusCode(204);
 
         Map<String, Object> changed = drifted("drift-calls");
         assertThat(changed).containsEntry("policyId", id).containsEntry("change", "changed");
-        assertThat(changed.get("diff")).isEqualTo(List.of(Map.of(
-                "path", "mediaPolicies.callPolicy.actions.retentionDuration.deleteRetention.days",
-                "before", 90, "after", 7)));
+        assertThat(changed.get("diff"))
+                .isEqualTo(List.of(Map.of(
+                        "path",
+                        "mediaPolicies.callPolicy.actions.retentionDuration.deleteRetention.days",
+                        "before",
+                        90,
+                        "after",
+                        7)));
         assertThat(drifted("drift-chats")).containsEntry("change", "deleted");
 
         long webhooks = sim.stats().externalCalls();
         drift.checkAndNotify().await().atMost(Duration.ofSeconds(30));
-        JsonNode event = data(TopicReader.await(KafkaBroker.shared().bootstrapServers(), Topics.AUDIT, 1,
-                TopicReader.header("ce_type", AuditTypes.RETENTION_DRIFT_DETECTED).and(r -> id.equals(r.key())),
-                Duration.ofSeconds(10)).get(0));
+        JsonNode event = data(TopicReader.await(
+                        KafkaBroker.shared().bootstrapServers(),
+                        Topics.AUDIT,
+                        1,
+                        TopicReader.header("ce_type", AuditTypes.RETENTION_DRIFT_DETECTED)
+                                .and(r -> id.equals(r.key())),
+                        Duration.ofSeconds(10))
+                .get(0));
         assertThat(event.path("diff").get(0).path("path").asText()).endsWith("deleteRetention.days");
         assertThat(event.path("diff").get(0).path("after").asInt()).isEqualTo(7);
-        TopicReader.await(KafkaBroker.shared().bootstrapServers(), Topics.AUDIT, 1,
-                TopicReader.header("ce_type", AuditTypes.RETENTION_DRIFT_DETECTED).and(r -> chatId.equals(r.key())),
+        TopicReader.await(
+                KafkaBroker.shared().bootstrapServers(),
+                Topics.AUDIT,
+                1,
+                TopicReader.header("ce_type", AuditTypes.RETENTION_DRIFT_DETECTED)
+                        .and(r -> chatId.equals(r.key())),
                 Duration.ofSeconds(10));
         await().atMost(Duration.ofSeconds(10)).until(() -> sim.stats().externalCalls() > webhooks);
         given().get("/q/metrics").then().statusCode(200);
@@ -325,9 +424,13 @@ class MediaRetentionTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> drifted(String name) {
-        JsonPath report = given().get("/v1/retention/drift").then().statusCode(200)
-                .body("target", equalTo("media-retention")).body("checkedAt", notNullValue())
-                .extract().jsonPath();
+        JsonPath report = given().get("/v1/retention/drift")
+                .then()
+                .statusCode(200)
+                .body("target", equalTo("media-retention"))
+                .body("checkedAt", notNullValue())
+                .extract()
+                .jsonPath();
         List<Map<String, Object>> rows = report.getList("drifted");
         return rows.stream().filter(r -> name.equals(r.get("name"))).findFirst().orElse(null);
     }
@@ -335,49 +438,75 @@ class MediaRetentionTest {
     @Test
     void aTaskPolicyADirectionsFilterOnChatAndAnUnknownKeyAreOne400() {
         long writes = writes();
-        given().contentType(ContentType.JSON).body("""
+        given().contentType(ContentType.JSON)
+                .body("""
                         [{"name": "tasks", "objectType": "task", "retentionPeriod": 30, "enabled": true},
                          {"name": "chats", "objectType": "chat", "retentionPeriod": 30, "enabled": true,
                           "filters": {"directions": ["INBOUND"]}},
                          {"name": "calls", "objectType": "call", "retentionPeriod": 30, "enabled": true,
                           "filters": {"skills": ["s-1"]}}]""")
                 .post("/v1/retention/apply?target=media-retention")
-                .then().statusCode(400).contentType("application/problem+json")
-                .body("status", equalTo(400)).body("traceId", notNullValue())
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("status", equalTo(400))
+                .body("traceId", notNullValue())
                 .body("violations", hasSize(3))
-                .body("violations.field", containsInAnyOrder("[0].objectType", "[1].filters.directions",
-                        "[2].filters.skills"));
+                .body(
+                        "violations.field",
+                        containsInAnyOrder("[0].objectType", "[1].filters.directions", "[2].filters.skills"));
         // the same rules for a plan; the bounds of this target; names unique in a file
-        given().contentType(ContentType.JSON).body("""
+        given().contentType(ContentType.JSON)
+                .body("""
                         [{"name": "a", "objectType": "call", "retentionPeriod": 36501, "enabled": true},
                          {"name": "b", "objectType": "call", "retentionPeriod": 30, "enabled": true},
                          {"name": "b", "objectType": "chat", "retentionPeriod": 30, "enabled": true},
-                         {"name": "%s", "objectType": "email", "retentionPeriod": 30, "enabled": true}]"""
-                        .formatted("n".repeat(201)))
+                         {"name": "%s", "objectType": "email", "retentionPeriod": 30, "enabled": true}]""".formatted("n".repeat(201)))
                 .post("/v1/retention/plan?target=media-retention")
-                .then().statusCode(400)
+                .then()
+                .statusCode(400)
                 .body("violations.field", containsInAnyOrder("[0].retentionPeriod", "[2].name", "[3].name"));
         assertThat(writes()).isEqualTo(writes);
-        assertThat(sim.stats().requests("GET", PATH)).as("invalid input reads nothing either").isZero();
+        assertThat(sim.stats().requests("GET", PATH))
+                .as("invalid input reads nothing either")
+                .isZero();
     }
 
     @Test
     void anUnknownOrDisabledTargetOrPruneOnSeedIsA400() {
-        given().contentType(ContentType.JSON).body(FILE).post("/v1/retention/plan?target=datamanagement")
-                .then().statusCode(400).body("violations[0].field", equalTo("target"));
-        given().contentType(ContentType.JSON).body("[]").post("/v1/retention/apply?target=seed&prune=true")
-                .then().statusCode(400).body("violations[0].field", equalTo("prune"));
-        given().contentType(ContentType.JSON).body("[]").post("/v1/retention/apply?target=media-retention&prune=yes")
-                .then().statusCode(400).body("violations[0].field", equalTo("prune"));
-        given().contentType(ContentType.JSON).body("{\"policies\": []}")
+        given().contentType(ContentType.JSON)
+                .body(FILE)
+                .post("/v1/retention/plan?target=datamanagement")
+                .then()
+                .statusCode(400)
+                .body("violations[0].field", equalTo("target"));
+        given().contentType(ContentType.JSON)
+                .body("[]")
+                .post("/v1/retention/apply?target=seed&prune=true")
+                .then()
+                .statusCode(400)
+                .body("violations[0].field", equalTo("prune"));
+        given().contentType(ContentType.JSON)
+                .body("[]")
+                .post("/v1/retention/apply?target=media-retention&prune=yes")
+                .then()
+                .statusCode(400)
+                .body("violations[0].field", equalTo("prune"));
+        given().contentType(ContentType.JSON)
+                .body("{\"policies\": []}")
                 .post("/v1/retention/apply?target=media-retention")
-                .then().statusCode(400).body("violations[0].field", equalTo("policies"));
+                .then()
+                .statusCode(400)
+                .body("violations[0].field", equalTo("policies"));
         assertThat(writes()).isZero();
     }
 
     @Test
     void aConflictIsRefusedUntilResolveReplacesTheOtherPolicy() throws Exception {
-        String handMadeId = create(handMade("hand-made-sales", "callPolicy", 10,
+        String handMadeId = create(handMade(
+                "hand-made-sales",
+                "callPolicy",
+                10,
                 "{\"forQueues\": [{\"id\": \"q-sales\"}, {\"id\": \"q-other\"}]}"));
         String file = """
                 - name: calls-sales
@@ -388,8 +517,8 @@ class MediaRetentionTest {
                 """;
         JsonPath plan = plan(file, "");
         assertThat(plan.getString("policies[0].action")).isEqualTo("conflict");
-        assertThat(plan.getList("policies[0].conflictsWith")).isEqualTo(List.of(Map.of("id", handMadeId,
-                "name", "hand-made-sales")));
+        assertThat(plan.getList("policies[0].conflictsWith"))
+                .isEqualTo(List.of(Map.of("id", handMadeId, "name", "hand-made-sales")));
 
         long writes = writes();
         JsonPath refused = apply(file, "");
@@ -407,20 +536,31 @@ class MediaRetentionTest {
         awaitDeployed(applied);
         String requestId = applied.getString("requests[0].requestId");
         Map<String, Policy> now = byName();
-        assertThat(now.get("hand-made-sales").getEnabled()).as("made by hand: disabled, not deleted").isFalse();
-        assertThat(now.get("hand-made-sales").getMediaPolicies().getCallPolicy().getConditions().getForQueues())
+        assertThat(now.get("hand-made-sales").getEnabled())
+                .as("made by hand: disabled, not deleted")
+                .isFalse();
+        assertThat(now.get("hand-made-sales")
+                        .getMediaPolicies()
+                        .getCallPolicy()
+                        .getConditions()
+                        .getForQueues())
                 .hasSize(2);
         assertThat(now.get("calls-sales").getEnabled()).isTrue();
-        JsonNode event = data(TopicReader.await(KafkaBroker.shared().bootstrapServers(), Topics.AUDIT, 1,
-                TopicReader.header("ce_type", AuditTypes.RETENTION_DEPLOYED).and(r -> requestId.equals(r.key())),
-                Duration.ofSeconds(10)).get(0));
+        JsonNode event = data(TopicReader.await(
+                        KafkaBroker.shared().bootstrapServers(),
+                        Topics.AUDIT,
+                        1,
+                        TopicReader.header("ce_type", AuditTypes.RETENTION_DEPLOYED)
+                                .and(r -> requestId.equals(r.key())),
+                        Duration.ofSeconds(10))
+                .get(0));
         assertThat(event.path("replaced").path("policyId").asText()).isEqualTo(handMadeId);
         assertThat(event.path("replaced").path("how").asText()).isEqualTo("disable");
 
         // the disabled policy no longer conflicts: the same file is unchanged
         long settled = writes();
-        assertThat(actions(apply(resolved, ""), "requests")).containsExactlyEntriesOf(Map.of("calls-sales",
-                "unchanged"));
+        assertThat(actions(apply(resolved, ""), "requests"))
+                .containsExactlyEntriesOf(Map.of("calls-sales", "unchanged"));
         assertThat(writes()).isEqualTo(settled);
     }
 
@@ -440,18 +580,21 @@ class MediaRetentionTest {
                   enabled: true
                 """;
         // without prune, the managed old-calls stays and overlaps new-calls with another retention
-        assertThat(actions(plan(file, ""), "policies")).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "kept-chats", "unchanged", "new-calls", "conflict"));
+        assertThat(actions(plan(file, ""), "policies"))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("kept-chats", "unchanged", "new-calls", "conflict"));
         JsonPath plan = plan(file, "&prune=true");
-        assertThat(actions(plan, "policies")).containsExactlyInAnyOrderEntriesOf(Map.of("kept-chats", "unchanged",
-                "new-calls", "create", "old-calls", "delete"));
+        assertThat(actions(plan, "policies"))
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("kept-chats", "unchanged", "new-calls", "create", "old-calls", "delete"));
 
         JsonPath applied = apply(file, "&prune=true");
         awaitDeployed(applied);
         assertThat(byName()).containsOnlyKeys("kept-chats", "new-calls", "hand-made-email");
         assertThat(byName().get("hand-made-email").getId()).isEqualTo(handMadeId);
         assertThat(writes(List.of("DELETE"))).isEqualTo(1);
-        assertThat(writes(List.of("PUT", "PATCH"))).as("the kept policy was not rewritten").isZero();
+        assertThat(writes(List.of("PUT", "PATCH")))
+                .as("the kept policy was not rewritten")
+                .isZero();
     }
 
     @Test
@@ -464,23 +607,38 @@ class MediaRetentionTest {
                 """;
         sim.fault(Map.of("method", "POST", "path", PATH, "status", 400, "count", 1));
         String id = apply(file, "").getString("requests[0].requestId");
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/v1/retention/requests/" + id)
-                .then().statusCode(200).body("state", equalTo("failed")));
-        given().get("/v1/retention/requests/" + id).then()
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().get("/v1/retention/requests/" + id)
+                        .then()
+                        .statusCode(200)
+                        .body("state", equalTo("failed")));
+        given().get("/v1/retention/requests/" + id)
+                .then()
                 .body("error", org.hamcrest.Matchers.containsString("HTTP 400"))
                 .body("history.state", org.hamcrest.Matchers.contains("queued", "submitted", "failed"));
-        TopicReader.await(KafkaBroker.shared().bootstrapServers(), Topics.AUDIT, 1,
+        TopicReader.await(
+                KafkaBroker.shared().bootstrapServers(),
+                Topics.AUDIT,
+                1,
                 TopicReader.header("ce_type", AuditTypes.RETENTION_FAILED).and(r -> id.equals(r.key())),
                 Duration.ofSeconds(10));
-        assertThat(drifted("refused-calls")).as("a failed write is not part of the applied set").isNull();
+        assertThat(drifted("refused-calls"))
+                .as("a failed write is not part of the applied set")
+                .isNull();
 
         sim.fault(Map.of("method", "GET", "path", PATH, "status", 403, "count", 10));
-        given().contentType("application/yaml").body(file.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        given().contentType("application/yaml")
+                .body(file.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .post("/v1/retention/plan?target=media-retention")
-                .then().statusCode(502).contentType("application/problem+json");
-        given().contentType("application/yaml").body(file.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .then()
+                .statusCode(502)
+                .contentType("application/problem+json");
+        given().contentType("application/yaml")
+                .body(file.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .post("/v1/retention/apply?target=media-retention")
-                .then().statusCode(502).contentType("application/problem+json");
+                .then()
+                .statusCode(502)
+                .contentType("application/problem+json");
         given().get("/v1/retention/drift").then().statusCode(502).contentType("application/problem+json");
         sim.clearFaults();
         assertThat(byNameUnchecked()).isEmpty();
@@ -497,14 +655,20 @@ class MediaRetentionTest {
     @Test
     void theDefaultTargetHereIsSeed() {
         // %test (like the local stack) keeps seed as the default: a media body without schedule is refused by it
-        given().contentType(ContentType.JSON).body("""
+        given().contentType(ContentType.JSON)
+                .body("""
                         {"name": "x", "objectType": "call", "retentionPeriod": 30, "enabled": true}""")
                 .post("/v1/retention/plan")
-                .then().statusCode(400).body("violations.field", containsInAnyOrder("schedule"));
-        given().contentType(ContentType.JSON).body("""
+                .then()
+                .statusCode(400)
+                .body("violations.field", containsInAnyOrder("schedule"));
+        given().contentType(ContentType.JSON)
+                .body("""
                         {"name": "x", "objectType": "call", "retentionPeriod": 30, "enabled": true}""")
                 .post("/v1/retention/plan?target=media-retention")
-                .then().statusCode(200).body("policies[0].action", equalTo("create"));
+                .then()
+                .statusCode(200)
+                .body("policies[0].action", equalTo("create"));
     }
 
     /** An audit record's data (the value of a binary-mode CloudEvent). */

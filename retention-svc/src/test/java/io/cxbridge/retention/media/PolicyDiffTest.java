@@ -16,14 +16,25 @@ class PolicyDiffTest {
 
     @Test
     void overlapNeedsEveryCommonConditionToIntersect() throws Exception {
-        JsonNode sales = call("{\"forQueues\": [{\"id\": \"q1\"}, {\"id\": \"q2\"}], \"directions\": [\"INBOUND\"]}", 30);
+        JsonNode sales =
+                call("{\"forQueues\": [{\"id\": \"q1\"}, {\"id\": \"q2\"}], \"directions\": [\"INBOUND\"]}", 30);
         assertThat(PolicyDiff.overlap(sales, call("{\"forQueues\": [{\"id\": \"q2\"}]}", 90), "callPolicy"))
-                .as("q2 in both, directions absent from one means all").isTrue();
-        assertThat(PolicyDiff.overlap(sales, call("{}", 90), "callPolicy")).as("no conditions: everything").isTrue();
-        assertThat(PolicyDiff.overlap(sales, call("{\"forQueues\": [{\"id\": \"q3\"}]}", 90), "callPolicy")).isFalse();
-        assertThat(PolicyDiff.overlap(sales, call("{\"forQueues\": [{\"id\": \"q1\"}], \"directions\": [\"OUTBOUND\"]}",
-                90), "callPolicy")).as("queues meet, directions do not").isFalse();
-        assertThat(PolicyDiff.overlap(sales, call("{}", 90), "chatPolicy")).as("another media type").isFalse();
+                .as("q2 in both, directions absent from one means all")
+                .isTrue();
+        assertThat(PolicyDiff.overlap(sales, call("{}", 90), "callPolicy"))
+                .as("no conditions: everything")
+                .isTrue();
+        assertThat(PolicyDiff.overlap(sales, call("{\"forQueues\": [{\"id\": \"q3\"}]}", 90), "callPolicy"))
+                .isFalse();
+        assertThat(PolicyDiff.overlap(
+                        sales,
+                        call("{\"forQueues\": [{\"id\": \"q1\"}], \"directions\": [\"OUTBOUND\"]}", 90),
+                        "callPolicy"))
+                .as("queues meet, directions do not")
+                .isFalse();
+        assertThat(PolicyDiff.overlap(sales, call("{}", 90), "chatPolicy"))
+                .as("another media type")
+                .isFalse();
     }
 
     @Test
@@ -36,7 +47,8 @@ class PolicyDiffTest {
                   {"deleteRetention": {"days": 30}, "archiveRetention": null}}}, "chatPolicy": null}}""");
         assertThat(PolicyDiff.diff(applied, echoed)).isEmpty();
         assertThat(PolicyDiff.diff(applied, call("{\"forQueues\": [{\"id\": \"q1\"}]}", 31)))
-                .extracting(PolicyDiff.Change::path).containsExactly(
+                .extracting(PolicyDiff.Change::path)
+                .containsExactly(
                         "mediaPolicies.callPolicy.actions.retentionDuration.deleteRetention.days",
                         "mediaPolicies.callPolicy.conditions.forQueues");
         assertThat(PolicyDiff.deleteAfterDays(applied, "callPolicy")).isEqualTo(30);

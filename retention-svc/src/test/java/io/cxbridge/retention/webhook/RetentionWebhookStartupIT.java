@@ -17,6 +17,7 @@ class RetentionWebhookStartupIT {
         p.put("cxbridge.retention.webhook.url", "https://hooks.example/retention");
         RefusedStart.Result r = RefusedStart.run("retention-svc", p, Duration.ofSeconds(90));
         assertThat(r.exitCode()).as(r.output()).isNotZero();
-        assertThat(r.output()).contains("cxbridge.retention.webhook.url is set but cxbridge.retention.webhook.secret is not");
+        assertThat(r.output())
+                .contains("cxbridge.retention.webhook.url is set but cxbridge.retention.webhook.secret is not");
     }
 }

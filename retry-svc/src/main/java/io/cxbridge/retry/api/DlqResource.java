@@ -34,45 +34,91 @@ public class DlqResource extends DeadLetterEndpoints<DlqEntry> {
     private final DlqReplayer replayer;
 
     public DlqResource(DeadLetterIndex<DlqEntry> index, DlqReplayer replayer, DeadLetterReplays replays) {
-        super(PATH, new Filters("requestId", "actionId", Pattern.compile(Ids.ACTION_ID_REGEX)), index, replays,
+        super(
+                PATH,
+                new Filters("requestId", "actionId", Pattern.compile(Ids.ACTION_ID_REGEX)),
+                index,
+                replays,
                 EntryView::of);
         this.replayer = replayer;
     }
 
     /** A dead letter as the API shows it (no payload: it may hold customer data). */
-    public record EntryView(String requestId, String actionId, String originalRunId, String state, String errorClass,
-                            String reason, int attempts, Instant firstSeen, Instant deadLetteredAt,
-                            Instant replayedAt, boolean replayable) {
+    public record EntryView(
+            String requestId,
+            String actionId,
+            String originalRunId,
+            String state,
+            String errorClass,
+            String reason,
+            int attempts,
+            Instant firstSeen,
+            Instant deadLetteredAt,
+            Instant replayedAt,
+            boolean replayable) {
 
         static EntryView of(StoredDeadLetter<DlqEntry> s) {
             DlqEntry e = s.entry();
-            return new EntryView(e.id(), e.actionId(), e.originalRunId(), s.replayed() ? "replayed" : "dead-lettered",
-                    e.errorClass(), e.reason(), e.attempts(), e.firstSeen(), e.deadLetteredAt(), s.replayedAt(),
+            return new EntryView(
+                    e.id(),
+                    e.actionId(),
+                    e.originalRunId(),
+                    s.replayed() ? "replayed" : "dead-lettered",
+                    e.errorClass(),
+                    e.reason(),
+                    e.attempts(),
+                    e.firstSeen(),
+                    e.deadLetteredAt(),
+                    s.replayedAt(),
                     e.replayable());
         }
     }
 
     @POST
     @Path("/{requestId}/replay")
-    @Operation(summary = "Replays one dead letter: the run is republished with its attempts reset and the same "
-            + "requestId; 409 if it was already replayed (until it is dead-lettered again) or cannot be replayed")
+    @Operation(
+            summary =
+                    "Replays one dead letter: the run is republished with its attempts reset and the same "
+                            + "requestId; 409 if it was already replayed (until it is dead-lettered again) or cannot be replayed")
     public Uni<Response> replay(@PathParam("requestId") String requestId) {
-        return replayer.replay(requestId).map(r -> switch (r.status()) {
-            case REPLAYED -> Response.accepted(Map.of("requestId", requestId, "state", "replayed",
-                    "replayedAt", r.replayedAt().toString())).build();
-            case NOT_FOUND -> ProblemResponses.of(404, "Not found", "no dead letter " + requestId
-                    + " is known (dead letters are kept 30 days)");
-            case NOT_REPLAYABLE -> ProblemResponses.of(409, "Not replayable", "dead letter " + requestId
-                    + " is an invalid record (" + r.entry().reason() + "); fix it and publish it again");
-            case ALREADY_REPLAYED -> ProblemResponses.of(409, "Already replayed", "dead letter " + requestId
-                    + " was replayed at " + r.replayedAt() + "; follow it at /v1/data-actions/failed-runs/"
-                    + requestId);
-        }).onFailure(DlqReplayer.ReplayUnavailableException.class).recoverWithItem(DlqResource::unavailable);
+        return replayer.replay(requestId)
+                .map(r -> switch (r.status()) {
+                    case REPLAYED ->
+                        Response.accepted(Map.of(
+                                        "requestId",
+                                        requestId,
+                                        "state",
+                                        "replayed",
+                                        "replayedAt",
+                                        r.replayedAt().toString()))
+                                .build();
+                    case NOT_FOUND ->
+                        ProblemResponses.of(
+                                404,
+                                "Not found",
+                                "no dead letter " + requestId + " is known (dead letters are kept 30 days)");
+                    case NOT_REPLAYABLE ->
+                        ProblemResponses.of(
+                                409,
+                                "Not replayable",
+                                "dead letter " + requestId + " is an invalid record ("
+                                        + r.entry().reason() + "); fix it and publish it again");
+                    case ALREADY_REPLAYED ->
+                        ProblemResponses.of(
+                                409,
+                                "Already replayed",
+                                "dead letter " + requestId
+                                        + " was replayed at " + r.replayedAt()
+                                        + "; follow it at /v1/data-actions/failed-runs/"
+                                        + requestId);
+                })
+                .onFailure(DlqReplayer.ReplayUnavailableException.class)
+                .recoverWithItem(DlqResource::unavailable);
     }
 
     static Response unavailable(Throwable e) {
-        Response problem = ProblemResponses.of(503, "Replay unavailable", e.getMessage()
-                + "; nothing was changed, try again");
+        Response problem =
+                ProblemResponses.of(503, "Replay unavailable", e.getMessage() + "; nothing was changed, try again");
         return Response.fromResponse(problem).header("Retry-After", "5").build();
     }
 }

@@ -23,7 +23,12 @@ import java.util.Map;
 public final class Breakers {
 
     /** What a due run may do now. */
-    public enum Kind { GO, PROBE, GLOBAL_PROBE, WAIT }
+    public enum Kind {
+        GO,
+        PROBE,
+        GLOBAL_PROBE,
+        WAIT
+    }
 
     /** {@code until} is set for WAIT: when the run should be looked at again. */
     public record Permit(Kind kind, Instant until, String cause) {
@@ -35,9 +40,17 @@ public final class Breakers {
     }
 
     /** How an attempt ended, as far as the breakers care. */
-    public enum Result { SUCCESS, FAILURE, NEUTRAL, TOKEN_FAILURE }
+    public enum Result {
+        SUCCESS,
+        FAILURE,
+        NEUTRAL,
+        TOKEN_FAILURE
+    }
 
-    private enum State { CLOSED, OPEN }
+    private enum State {
+        CLOSED,
+        OPEN
+    }
 
     private static final class Action {
         State state = State.CLOSED;
@@ -217,7 +230,8 @@ public final class Breakers {
 
     /** True once the global breaker's half-open time has come and no probe is out (a probe may go now). */
     public synchronized boolean globalProbeDue() {
-        return globalState == State.OPEN && !globalProbeOut
+        return globalState == State.OPEN
+                && !globalProbeOut
                 && !clock.instant().isBefore(globalOpenedAt.plus(global.halfOpenAfter()));
     }
 

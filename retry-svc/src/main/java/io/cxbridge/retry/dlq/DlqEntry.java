@@ -9,9 +9,20 @@ import java.time.Instant;
  * invalid record without one gets {@code invalid-<uuid>}); {@code run} is null for an invalid record, which cannot
  * be replayed. The replay mark is kept by the index beside it.
  */
-public record DlqEntry(String id, String requestId, String actionId, String originalRunId, String errorClass,
-                       String reason, int attempts, Instant firstSeen, Instant deadLetteredAt, String traceId,
-                       FailedRun run, String originalPayload) implements DeadLetter {
+public record DlqEntry(
+        String id,
+        String requestId,
+        String actionId,
+        String originalRunId,
+        String errorClass,
+        String reason,
+        int attempts,
+        Instant firstSeen,
+        Instant deadLetteredAt,
+        String traceId,
+        FailedRun run,
+        String originalPayload)
+        implements DeadLetter {
 
     public boolean replayable() {
         return run != null;

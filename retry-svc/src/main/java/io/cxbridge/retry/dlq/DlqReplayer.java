@@ -11,11 +11,11 @@ import io.cxbridge.model.Headers;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.model.event.FailedRun;
+import io.cxbridge.model.retry.RunRecord;
+import io.cxbridge.model.retry.RunState;
 import io.cxbridge.retry.config.RetryConfig;
 import io.cxbridge.retry.journal.RunJournal;
 import io.cxbridge.retry.metrics.RetryMetrics;
-import io.cxbridge.model.retry.RunRecord;
-import io.cxbridge.model.retry.RunState;
 import io.cxbridge.retry.state.RunStore;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -46,10 +46,14 @@ public class DlqReplayer {
 
     private static final Logger LOG = Logger.getLogger(DlqReplayer.class);
 
-    public enum Status { REPLAYED, NOT_FOUND, NOT_REPLAYABLE, ALREADY_REPLAYED }
-
-    public record Result(Status status, DlqEntry entry, Instant replayedAt) {
+    public enum Status {
+        REPLAYED,
+        NOT_FOUND,
+        NOT_REPLAYABLE,
+        ALREADY_REPLAYED
     }
+
+    public record Result(Status status, DlqEntry entry, Instant replayedAt) {}
 
     private final DeadLetterIndex<DlqEntry> dlq;
     private final RunStore runs;
@@ -60,8 +64,15 @@ public class DlqReplayer {
     private final RetryConfig config;
     private final RunJournal journal;
 
-    public DlqReplayer(DeadLetterIndex<DlqEntry> dlq, RunStore runs, @Channel(Channels.FAILED_RUNS_OUT) MutinyEmitter<String> failedRuns,
-                       AuditEmitter audit, RetryMetrics metrics, Clock clock, RetryConfig config, RunJournal journal) {
+    public DlqReplayer(
+            DeadLetterIndex<DlqEntry> dlq,
+            RunStore runs,
+            @Channel(Channels.FAILED_RUNS_OUT) MutinyEmitter<String> failedRuns,
+            AuditEmitter audit,
+            RetryMetrics metrics,
+            Clock clock,
+            RetryConfig config,
+            RunJournal journal) {
         this.journal = journal;
         this.config = config;
         this.dlq = dlq;
@@ -82,13 +93,19 @@ public class DlqReplayer {
                 return Uni.createFrom().item(new Result(Status.NOT_REPLAYABLE, entry, null));
             }
             if (found.get().replayed()) {
-                return Uni.createFrom().item(new Result(Status.ALREADY_REPLAYED, entry, found.get().replayedAt()));
+                return Uni.createFrom()
+                        .item(new Result(
+                                Status.ALREADY_REPLAYED, entry, found.get().replayedAt()));
             }
             Instant now = clock.instant();
-            return dlq.markReplayed(id, now).chain(marked -> marked
-                    ? replayMarked(entry, now)
-                    : dlq.get(id).map(e -> new Result(Status.ALREADY_REPLAYED, entry,
-                            e.map(StoredDeadLetter::replayedAt).orElse(null))));
+            return dlq.markReplayed(id, now)
+                    .chain(marked -> marked
+                            ? replayMarked(entry, now)
+                            : dlq.get(id)
+                                    .map(e -> new Result(
+                                            Status.ALREADY_REPLAYED,
+                                            entry,
+                                            e.map(StoredDeadLetter::replayedAt).orElse(null))));
         });
     }
 
@@ -101,48 +118,67 @@ public class DlqReplayer {
 
     /** One dead letter of a bulk replay: what {@link #replay} did, as the job records it. */
     public Uni<RecordOutcome> replayOutcome(String id) {
-        return replay(id).map(r -> switch (r.status()) {
-            case REPLAYED -> RecordOutcome.replayed(id);
-            case NOT_FOUND -> RecordOutcome.refused(id, 404, "no longer kept");
-            case NOT_REPLAYABLE -> RecordOutcome.refused(id, 409, "an invalid record (" + r.entry().reason() + ")");
-            case ALREADY_REPLAYED -> RecordOutcome.refused(id, 409, "already replayed at " + r.replayedAt());
-        }).onFailure(ReplayUnavailableException.class).recoverWithItem(e -> RecordOutcome.failed(id, e.getMessage()));
+        return replay(id)
+                .map(r -> switch (r.status()) {
+                    case REPLAYED -> RecordOutcome.replayed(id);
+                    case NOT_FOUND -> RecordOutcome.refused(id, 404, "no longer kept");
+                    case NOT_REPLAYABLE ->
+                        RecordOutcome.refused(
+                                id, 409, "an invalid record (" + r.entry().reason() + ")");
+                    case ALREADY_REPLAYED -> RecordOutcome.refused(id, 409, "already replayed at " + r.replayedAt());
+                })
+                .onFailure(ReplayUnavailableException.class)
+                .recoverWithItem(e -> RecordOutcome.failed(id, e.getMessage()));
     }
 
     private Uni<Result> replayMarked(DlqEntry entry, Instant now) {
         String requestId = entry.run().requestId();
         return runs.get(requestId).chain(previous -> {
-            RunRecord base = previous.orElseGet(() -> RunRecord.pending(entry.run(), entry.originalPayload(),
-                            entry.firstSeen())
+            RunRecord base = previous.orElseGet(() -> RunRecord.pending(
+                            entry.run(), entry.originalPayload(), entry.firstSeen())
                     .finished(RunState.dead_lettered, entry.attempts(), null, entry.reason(), entry.deadLetteredAt()));
             // Journaled first: a Redis rebuild restores the replayed state and its pass, or the state before it.
             return journal.write(base.replayed(now))
-                    .ifNoItem().after(config.replayPublishTimeout())
+                    .ifNoItem()
+                    .after(config.replayPublishTimeout())
                     .failWith(() -> new ReplayUnavailableException("the broker did not take the replayed state within "
                             + config.replayPublishTimeout().toMillis() + " ms"))
                     .chain(replayed -> runs.markReplayed(replayed))
                     .chain(() -> publish(entry.run(), now))
-                    .onFailure().call(e -> {
+                    .onFailure()
+                    .call(e -> {
                         LOG.warnf("replay of %s not published (%s): undone", requestId, e.toString());
                         // The journal gets the state back when the broker takes it; Redis is undone at once.
-                        journal.write(base).subscribe().with(x -> { }, f -> LOG.warnf(
-                                "journaling the undone replay of %s: %s", requestId, f.toString()));
+                        journal.write(base)
+                                .subscribe()
+                                .with(
+                                        x -> {},
+                                        f -> LOG.warnf(
+                                                "journaling the undone replay of %s: %s", requestId, f.toString()));
                         return runs.unmarkReplayed(requestId, previous.orElse(null))
                                 .chain(() -> dlq.unmarkReplayed(entry.id()))
-                                .onFailure().recoverWithNull();
+                                .onFailure()
+                                .recoverWithNull();
                     })
                     .onFailure(e -> !(e instanceof ReplayUnavailableException))
                     .transform(e -> new ReplayUnavailableException("the replayed run was not published: " + e))
-                    .chain(() -> audit.emit(AuditTypes.RETRY_REPLAYED, requestId, entry.run().traceId(),
-                            auditData(entry, now)))
+                    .chain(() -> audit.emit(
+                            AuditTypes.RETRY_REPLAYED, requestId, entry.run().traceId(), auditData(entry, now)))
                     .invoke(() -> metrics.replayed().increment())
                     .replaceWith(new Result(Status.REPLAYED, entry, now));
         });
     }
 
     private Uni<Void> publish(FailedRun run, Instant now) {
-        FailedRun again = new FailedRun(run.requestId(), run.actionId(), run.originalRunId(), run.requestPayload(), 0,
-                run.firstFailedAt(), run.lastStatus(), run.traceId());
+        FailedRun again = new FailedRun(
+                run.requestId(),
+                run.actionId(),
+                run.originalRunId(),
+                run.requestPayload(),
+                0,
+                run.firstFailedAt(),
+                run.lastStatus(),
+                run.traceId());
         String json;
         try {
             json = Json.mapper().writeValueAsString(again);
@@ -151,12 +187,17 @@ public class DlqReplayer {
         }
         RecordHeaders headers = new RecordHeaders();
         headers.add(Headers.REPLAYED_AT, now.toString().getBytes(StandardCharsets.UTF_8));
-        Message<String> message = Message.of(json).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(run.actionId()).withHeaders(headers).build());
+        Message<String> message = Message.of(json)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(run.actionId())
+                        .withHeaders(headers)
+                        .build());
         // A broker that does not take the record in time: 503, the mark undone. Should the producer still deliver it
         // later, the consumer skips it (no pass), and the caller's retry of the replay publishes it again.
-        return Uni.createFrom().deferred(() -> failedRuns.sendMessage(message))
-                .ifNoItem().after(config.replayPublishTimeout())
+        return Uni.createFrom()
+                .deferred(() -> failedRuns.sendMessage(message))
+                .ifNoItem()
+                .after(config.replayPublishTimeout())
                 .failWith(() -> new ReplayUnavailableException("the broker did not take the replayed run within "
                         + config.replayPublishTimeout().toMillis() + " ms"));
     }

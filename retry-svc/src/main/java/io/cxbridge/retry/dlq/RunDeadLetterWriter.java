@@ -1,8 +1,8 @@
 package io.cxbridge.retry.dlq;
 
+import io.cxbridge.common.dlq.DeadLetterIndex;
 import io.cxbridge.common.kafka.DeadLetterRecord;
 import io.cxbridge.model.Channels;
-import io.cxbridge.common.dlq.DeadLetterIndex;
 import io.cxbridge.retry.metrics.RetryMetrics;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -19,6 +19,7 @@ public class RunDeadLetterWriter {
 
     /** {@code cxbridge-error-class} values. */
     public static final String INVALID = "invalid";
+
     public static final String REJECTED = "rejected";
     public static final String EXHAUSTED = "exhausted";
 
@@ -26,9 +27,10 @@ public class RunDeadLetterWriter {
     private final DeadLetterIndex<DlqEntry> index;
     private final RetryMetrics metrics;
 
-    public RunDeadLetterWriter(@Channel(Channels.FAILED_RUNS_DLQ_OUT) MutinyEmitter<String> emitter,
-                               DeadLetterIndex<DlqEntry> index,
-                       RetryMetrics metrics) {
+    public RunDeadLetterWriter(
+            @Channel(Channels.FAILED_RUNS_DLQ_OUT) MutinyEmitter<String> emitter,
+            DeadLetterIndex<DlqEntry> index,
+            RetryMetrics metrics) {
         this.emitter = emitter;
         this.index = index;
         this.metrics = metrics;
@@ -36,9 +38,16 @@ public class RunDeadLetterWriter {
 
     /** Completes once the broker has the record (keyed {@code key}) and the index has its entry. */
     public Uni<Void> send(String key, DlqEntry entry) {
-        Message<String> message = DeadLetterRecord.of(key, entry.originalPayload(), entry.errorClass(),
-                entry.reason(), entry.attempts(), entry.firstSeen(), entry.id());
-        return Uni.createFrom().deferred(() -> emitter.sendMessage(message))
+        Message<String> message = DeadLetterRecord.of(
+                key,
+                entry.originalPayload(),
+                entry.errorClass(),
+                entry.reason(),
+                entry.attempts(),
+                entry.firstSeen(),
+                entry.id());
+        return Uni.createFrom()
+                .deferred(() -> emitter.sendMessage(message))
                 .chain(() -> index.index(entry, null))
                 .invoke(() -> metrics.deadLettered(entry.errorClass()).increment());
     }

@@ -33,8 +33,10 @@ public class RunJournal {
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(new IllegalStateException("run state cannot be written", e));
         }
-        Message<String> message = Message.of(json).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(record.requestId()).build());
+        Message<String> message = Message.of(json)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(record.requestId())
+                        .build());
         return Uni.createFrom().deferred(() -> emitter.sendMessage(message)).replaceWith(record);
     }
 }

@@ -39,9 +39,14 @@ public class GaugeRefresher {
     private final RetryConfig config;
     private final Clock clock;
 
-    public GaugeRefresher(RunStore store, KafkaAdmin admin, RetryMetrics metrics,
-                          @ConfigProperty(name = "mp.messaging.incoming.failed-runs-in.group.id",
-                                  defaultValue = "retry-svc") String group, RetryConfig config, Clock clock) {
+    public GaugeRefresher(
+            RunStore store,
+            KafkaAdmin admin,
+            RetryMetrics metrics,
+            @ConfigProperty(name = "mp.messaging.incoming.failed-runs-in.group.id", defaultValue = "retry-svc")
+                    String group,
+            RetryConfig config,
+            Clock clock) {
         this.store = store;
         this.admin = admin;
         this.metrics = metrics;
@@ -50,7 +55,9 @@ public class GaugeRefresher {
         this.clock = clock;
     }
 
-    @Scheduled(every = "${cxbridge.retry.gauge-interval:5s}", delayed = "2s",
+    @Scheduled(
+            every = "${cxbridge.retry.gauge-interval:5s}",
+            delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {
         try {
@@ -78,9 +85,14 @@ public class GaugeRefresher {
     public long lag() throws Exception {
         Admin a = admin.admin();
         Map<TopicPartition, OffsetAndMetadata> committed = a.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        int partitions = a.describeTopics(List.of(Topics.FAILED_RUNS)).allTopicNames()
-                .get(TIMEOUT_MS, TimeUnit.MILLISECONDS).get(Topics.FAILED_RUNS).partitions().size();
+                .partitionsToOffsetAndMetadata()
+                .get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        int partitions = a.describeTopics(List.of(Topics.FAILED_RUNS))
+                .allTopicNames()
+                .get(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .get(Topics.FAILED_RUNS)
+                .partitions()
+                .size();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
         for (int p = 0; p < partitions; p++) {
@@ -90,10 +102,10 @@ public class GaugeRefresher {
                 earliest.put(tp, OffsetSpec.earliest());
             }
         }
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = a.listOffsets(latest).all()
-                .get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = earliest.isEmpty() ? Map.of()
-                : a.listOffsets(earliest).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                a.listOffsets(latest).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts =
+                earliest.isEmpty() ? Map.of() : a.listOffsets(earliest).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
         long lag = 0;
         for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e : ends.entrySet()) {
             OffsetAndMetadata c = committed.get(e.getKey());

@@ -37,28 +37,39 @@ public class RetryMetrics {
 
     public RetryMetrics(MeterRegistry registry, Breakers breakers) {
         this.registry = registry;
-        this.successes = Counter.builder("cxbridge.retry.successes").description("runs that succeeded on a resubmission")
+        this.successes = Counter.builder("cxbridge.retry.successes")
+                .description("runs that succeeded on a resubmission")
                 .register(registry);
-        this.exhausted = Counter.builder("cxbridge.retry.exhausted").description("runs dead-lettered after max-attempts")
+        this.exhausted = Counter.builder("cxbridge.retry.exhausted")
+                .description("runs dead-lettered after max-attempts")
                 .register(registry);
-        this.replayed = Counter.builder("cxbridge.retry.replayed").description("dead letters replayed")
+        this.replayed = Counter.builder("cxbridge.retry.replayed")
+                .description("dead letters replayed")
                 .register(registry);
         this.webhookFailures = Counter.builder("cxbridge.retry.webhook.failures")
-                .description("webhook posts not accepted (timeout, error, non-2xx)").register(registry);
+                .description("webhook posts not accepted (timeout, error, non-2xx)")
+                .register(registry);
         this.submitLatency = Timer.builder("cxbridge.retry.submit.latency")
-                .description("time of one resubmission to Genesys, sent to answered").register(registry);
+                .description("time of one resubmission to Genesys, sent to answered")
+                .register(registry);
         Gauge.builder("cxbridge.retry.breakers.open", breakers, Breakers::openCount)
-                .description("action circuit breakers open (or half-open, waiting for their probe)").register(registry);
+                .description("action circuit breakers open (or half-open, waiting for their probe)")
+                .register(registry);
         Gauge.builder("cxbridge.retry.global.breaker.open", breakers, b -> b.globalOpen() ? 1 : 0)
-                .description("1 while the global breaker is open (intake paused)").register(registry);
+                .description("1 while the global breaker is open (intake paused)")
+                .register(registry);
         Gauge.builder("cxbridge.retry.intake.paused", intakePaused, AtomicInteger::get)
-                .description("1 while the failed-runs consumer is paused").register(registry);
+                .description("1 while the failed-runs consumer is paused")
+                .register(registry);
         Gauge.builder("cxbridge.retry.in.flight", inFlight, AtomicInteger::get)
-                .description("resubmissions in flight in this instance").register(registry);
+                .description("resubmissions in flight in this instance")
+                .register(registry);
         Gauge.builder("cxbridge.retry.pending", pending, AtomicLong::get)
-                .description("runs waiting in the Redis due set (all instances)").register(registry);
+                .description("runs waiting in the Redis due set (all instances)")
+                .register(registry);
         Gauge.builder("cxbridge.retry.overdue", overdue, AtomicLong::get)
-                .description("runs still waiting late-after past their due time (all instances)").register(registry);
+                .description("runs still waiting late-after past their due time (all instances)")
+                .register(registry);
         Gauge.builder("cxbridge.retry.consumer.lag", consumerLag, AtomicLong::get)
                 .description("records of the failed-runs topic not yet committed by the retry-svc group")
                 .register(registry);

@@ -1,5 +1,6 @@
 package io.cxbridge.retry.rebuild;
 
+import io.cxbridge.common.dlq.DeadLetterIndex;
 import io.cxbridge.common.kafka.TopicReplay;
 import io.cxbridge.common.redis.RedisRebuild;
 import io.cxbridge.model.Headers;
@@ -9,9 +10,8 @@ import io.cxbridge.model.event.FailedRun;
 import io.cxbridge.model.retry.RunRecord;
 import io.cxbridge.retry.config.RetryConfig;
 import io.cxbridge.retry.dlq.DlqEntry;
-import io.cxbridge.common.dlq.DeadLetterIndex;
-import io.cxbridge.retry.state.RunStore;
 import io.cxbridge.retry.dlq.RunDeadLetterWriter;
+import io.cxbridge.retry.state.RunStore;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -50,8 +50,12 @@ public class RetryRebuild implements RedisRebuild {
     private final RetryConfig config;
     private final Clock clock;
 
-    public RetryRebuild(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, RunStore runs,
-                        DeadLetterIndex<DlqEntry> dlq, RetryConfig config, Clock clock) {
+    public RetryRebuild(
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+            RunStore runs,
+            DeadLetterIndex<DlqEntry> dlq,
+            RetryConfig config,
+            Clock clock) {
         this.kafkaConfig = kafkaConfig;
         this.runs = runs;
         this.dlq = dlq;
@@ -66,9 +70,12 @@ public class RetryRebuild implements RedisRebuild {
 
     @Override
     public Uni<Void> rebuild() {
-        return Uni.createFrom().item(this::readJournal).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+        return Uni.createFrom()
+                .item(this::readJournal)
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .chain(states -> restoreRuns(states)
-                        .chain(() -> Uni.createFrom().item(this::readDlq)
+                        .chain(() -> Uni.createFrom()
+                                .item(this::readDlq)
                                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
                         .chain(records -> restoreDlq(records, states)));
     }
@@ -86,8 +93,9 @@ public class RetryRebuild implements RedisRebuild {
             try {
                 latest.put(r.key(), Json.mapper().readValue(r.value(), RunRecord.class));
             } catch (Exception e) {
-                LOG.warnf("journal record %s-%d@%d unreadable, skipped: %s", r.topic(), r.partition(), r.offset(),
-                        e.getMessage());
+                LOG.warnf(
+                        "journal record %s-%d@%d unreadable, skipped: %s",
+                        r.topic(), r.partition(), r.offset(), e.getMessage());
             }
         });
         LOG.infof("read %d journal records: %d runs", n, latest.size());
@@ -97,14 +105,19 @@ public class RetryRebuild implements RedisRebuild {
     private Uni<Void> restoreRuns(Map<String, RunRecord> states) {
         Instant now = clock.instant();
         AtomicLong restored = new AtomicLong();
-        return Multi.createFrom().iterable(states.values())
-                .onItem().transformToUni(r -> runs.restore(r, now).invoke(w -> {
+        return Multi.createFrom()
+                .iterable(states.values())
+                .onItem()
+                .transformToUni(r -> runs.restore(r, now).invoke(w -> {
                     if (w) {
                         restored.incrementAndGet();
                     }
-                })).merge(CONCURRENCY)
-                .collect().last()
-                .invoke(() -> LOG.infof("restored %d of %d journaled runs (the rest were in Redis or expired)",
+                }))
+                .merge(CONCURRENCY)
+                .collect()
+                .last()
+                .invoke(() -> LOG.infof(
+                        "restored %d of %d journaled runs (the rest were in Redis or expired)",
                         restored.get(), states.size()))
                 .replaceWithVoid();
     }
@@ -126,14 +139,21 @@ public class RetryRebuild implements RedisRebuild {
             }
         }
         List<DlqEntry> entries = new ArrayList<>(last.values());
-        return Multi.createFrom().iterable(entries)
-                .onItem().transformToUni(e -> {
+        return Multi.createFrom()
+                .iterable(entries)
+                .onItem()
+                .transformToUni(e -> {
                     RunRecord state = states.get(e.id());
-                    Instant replayedAt = state != null && state.replayedAt() != null
-                            && !state.replayedAt().isBefore(e.deadLetteredAt()) ? state.replayedAt() : null;
+                    Instant replayedAt = state != null
+                                    && state.replayedAt() != null
+                                    && !state.replayedAt().isBefore(e.deadLetteredAt())
+                            ? state.replayedAt()
+                            : null;
                     return dlq.restore(e, null, replayedAt, replayedAt == null ? 0 : 1);
-                }).merge(CONCURRENCY)
-                .collect().last()
+                })
+                .merge(CONCURRENCY)
+                .collect()
+                .last()
                 .invoke(() -> LOG.infof("re-indexed %d dead letters", entries.size()))
                 .replaceWithVoid();
     }
@@ -144,22 +164,32 @@ public class RetryRebuild implements RedisRebuild {
         FailedRun payload = parse(r.value());
         String id = header(r, Headers.DLQ_ID);
         if (id == null) {
-            id = payload != null && payload.requestId() != null ? payload.requestId()
-                    : "invalid-" + UUID.nameUUIDFromBytes((r.topic() + "/" + r.partition() + "/" + r.offset())
-                            .getBytes(StandardCharsets.UTF_8));
+            id = payload != null && payload.requestId() != null
+                    ? payload.requestId()
+                    : "invalid-"
+                            + UUID.nameUUIDFromBytes((r.topic() + "/" + r.partition() + "/" + r.offset())
+                                    .getBytes(StandardCharsets.UTF_8));
         }
         RunRecord state = states.get(id);
-        FailedRun run = RunDeadLetterWriter.INVALID.equals(errorClass) ? null
-                : state != null ? state.run() : payload;
+        FailedRun run = RunDeadLetterWriter.INVALID.equals(errorClass) ? null : state != null ? state.run() : payload;
         FailedRun described = run != null ? run : payload;
         String requestId = run != null ? run.requestId() : payload != null ? id : null;
         String attempts = header(r, Headers.ATTEMPTS);
         String firstSeen = header(r, Headers.FIRST_SEEN);
         Instant at = Instant.ofEpochMilli(r.timestamp());
-        return new DlqEntry(id, requestId, described != null ? described.actionId() : r.key(),
-                described == null ? null : described.originalRunId(), errorClass, header(r, Headers.ERROR_REASON),
-                attempts == null ? 0 : Integer.parseInt(attempts), firstSeen == null ? at : Instant.parse(firstSeen),
-                at, described == null ? null : described.traceId(), run, r.value() == null ? "" : r.value());
+        return new DlqEntry(
+                id,
+                requestId,
+                described != null ? described.actionId() : r.key(),
+                described == null ? null : described.originalRunId(),
+                errorClass,
+                header(r, Headers.ERROR_REASON),
+                attempts == null ? 0 : Integer.parseInt(attempts),
+                firstSeen == null ? at : Instant.parse(firstSeen),
+                at,
+                described == null ? null : described.traceId(),
+                run,
+                r.value() == null ? "" : r.value());
     }
 
     private static FailedRun parse(String value) {

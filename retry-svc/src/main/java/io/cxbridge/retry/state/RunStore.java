@@ -60,7 +60,11 @@ public class RunStore {
     }
 
     /** What {@link #admit} did. */
-    public enum Admission { ADMITTED, KNOWN, FULL }
+    public enum Admission {
+        ADMITTED,
+        KNOWN,
+        FULL
+    }
 
     private static final String ADMISSIBLE_SCRIPT = """
             if redis.call('EXISTS', KEYS[2]) == 1 then return 1 end
@@ -96,12 +100,19 @@ public class RunStore {
      * in the schedule already. A run replayed from the DLQ is admitted once more (its replay pass is used up).
      */
     public Uni<Admission> admit(RunRecord record) {
-        return redis.eval(List.of(ADMIT_SCRIPT, "3", key(record.requestId()), dueKey(),
-                        replayPassKey(record.requestId()), json(record),
+        return redis.eval(List.of(
+                        ADMIT_SCRIPT,
+                        "3",
+                        key(record.requestId()),
+                        dueKey(),
+                        replayPassKey(record.requestId()),
+                        json(record),
                         String.valueOf(config.pendingTtl().toMillis()),
-                        String.valueOf(record.nextAttemptAt().toEpochMilli()), record.requestId(),
+                        String.valueOf(record.nextAttemptAt().toEpochMilli()),
+                        record.requestId(),
                         String.valueOf(config.maxPending())))
-                .map(r -> r == null ? Admission.KNOWN
+                .map(r -> r == null
+                        ? Admission.KNOWN
                         : r.toLong() == 1L ? Admission.ADMITTED : r.toLong() == 2L ? Admission.FULL : Admission.KNOWN);
     }
 
@@ -116,8 +127,8 @@ public class RunStore {
 
     /** The requestIds due at {@code now} (at most {@code batch-size}). */
     public Uni<List<String>> due(Instant now, int limit) {
-        return redis.zrangebyscore(List.of(dueKey(), "-inf", String.valueOf(now.toEpochMilli()), "LIMIT", "0",
-                        String.valueOf(limit)))
+        return redis.zrangebyscore(List.of(
+                        dueKey(), "-inf", String.valueOf(now.toEpochMilli()), "LIMIT", "0", String.valueOf(limit)))
                 .map(r -> {
                     List<String> ids = new ArrayList<>();
                     if (r != null) {
@@ -135,9 +146,16 @@ public class RunStore {
      */
     public Uni<Optional<String>> claim(String requestId, Instant now) {
         String token = UUID.randomUUID().toString();
-        return redis.eval(List.of(CLAIM_SCRIPT, "2", dueKey(), claimKey(requestId), requestId,
-                        String.valueOf(now.toEpochMilli()), String.valueOf(now.plus(config.claimLease()).toEpochMilli()),
-                        token, String.valueOf(config.claimLease().toMillis())))
+        return redis.eval(List.of(
+                        CLAIM_SCRIPT,
+                        "2",
+                        dueKey(),
+                        claimKey(requestId),
+                        requestId,
+                        String.valueOf(now.toEpochMilli()),
+                        String.valueOf(now.plus(config.claimLease()).toEpochMilli()),
+                        token,
+                        String.valueOf(config.claimLease().toMillis())))
                 .map(r -> r != null && r.toLong() == 1L ? Optional.of(token) : Optional.<String>empty());
     }
 
@@ -193,8 +211,17 @@ public class RunStore {
     private Uni<Boolean> write(RunRecord record, long ttlMs, String token) {
         boolean done = record.state().terminal();
         String score = done ? "" : String.valueOf(record.nextAttemptAt().toEpochMilli());
-        return redis.eval(List.of(SAVE_SCRIPT, "3", key(record.requestId()), dueKey(), claimKey(record.requestId()),
-                        json(record), String.valueOf(ttlMs), score, record.requestId(), token == null ? "" : token))
+        return redis.eval(List.of(
+                        SAVE_SCRIPT,
+                        "3",
+                        key(record.requestId()),
+                        dueKey(),
+                        claimKey(record.requestId()),
+                        json(record),
+                        String.valueOf(ttlMs),
+                        score,
+                        record.requestId(),
+                        token == null ? "" : token))
                 .map(r -> r != null && r.toLong() == 1L);
     }
 
@@ -220,14 +247,23 @@ public class RunStore {
         } else if (record.state() == RunState.replayed) {
             ttlMs = config.pendingTtl().toMillis();
         } else {
-            ttlMs = config.doneTtl().toMillis() - Duration.between(record.updatedAt(), now).toMillis();
+            ttlMs = config.doneTtl().toMillis()
+                    - Duration.between(record.updatedAt(), now).toMillis();
         }
         if (ttlMs <= 0) {
             return Uni.createFrom().item(false);
         }
-        return redis.eval(List.of(RESTORE_SCRIPT, "3", key(record.requestId()), dueKey(),
-                        replayPassKey(record.requestId()), json(record), String.valueOf(ttlMs), score,
-                        record.requestId(), record.state() == RunState.replayed ? "1" : "0"))
+        return redis.eval(List.of(
+                        RESTORE_SCRIPT,
+                        "3",
+                        key(record.requestId()),
+                        dueKey(),
+                        replayPassKey(record.requestId()),
+                        json(record),
+                        String.valueOf(ttlMs),
+                        score,
+                        record.requestId(),
+                        record.state() == RunState.replayed ? "1" : "0"))
                 .map(r -> r != null && r.toLong() == 1L);
     }
 
@@ -253,8 +289,15 @@ public class RunStore {
      * before its record is republished (so the consumer cannot see the record before the pass).
      */
     public Uni<Void> markReplayed(RunRecord replayed) {
-        return redis.eval(List.of(REPLAY_SCRIPT, "3", key(replayed.requestId()), replayPassKey(replayed.requestId()),
-                dueKey(), json(replayed), String.valueOf(config.pendingTtl().toMillis()), replayed.requestId()))
+        return redis.eval(List.of(
+                        REPLAY_SCRIPT,
+                        "3",
+                        key(replayed.requestId()),
+                        replayPassKey(replayed.requestId()),
+                        dueKey(),
+                        json(replayed),
+                        String.valueOf(config.pendingTtl().toMillis()),
+                        replayed.requestId()))
                 .replaceWithVoid();
     }
 
@@ -262,8 +305,12 @@ public class RunStore {
     public Uni<Void> unmarkReplayed(String requestId, RunRecord previous) {
         return redis.del(List.of(replayPassKey(requestId)))
                 .chain(() -> previous != null
-                        ? redis.set(List.of(key(requestId), json(previous), "PX",
-                                String.valueOf(config.doneTtl().toMillis()))).replaceWithVoid()
+                        ? redis.set(List.of(
+                                        key(requestId),
+                                        json(previous),
+                                        "PX",
+                                        String.valueOf(config.doneTtl().toMillis())))
+                                .replaceWithVoid()
                         : redis.del(List.of(key(requestId))).replaceWithVoid());
     }
 

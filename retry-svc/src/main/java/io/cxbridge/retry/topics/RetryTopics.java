@@ -12,9 +12,6 @@ public class RetryTopics {
     @Singleton
     ServiceTopics topics() {
         return ServiceTopics.of(
-                Topics.AUDIT_SPEC,
-                Topics.FAILED_RUNS_SPEC,
-                Topics.FAILED_RUNS_DLQ_SPEC,
-                Topics.RETRY_STATE_SPEC);
+                Topics.AUDIT_SPEC, Topics.FAILED_RUNS_SPEC, Topics.FAILED_RUNS_DLQ_SPEC, Topics.RETRY_STATE_SPEC);
     }
 }

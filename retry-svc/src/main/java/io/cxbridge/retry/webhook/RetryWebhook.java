@@ -36,8 +36,13 @@ public class RetryWebhook {
         this.sender = sender;
         this.metrics = metrics;
         this.clock = clock;
-        this.target = WebhookTarget.of("retry", "cxbridge.retry.webhook-url", config.webhookUrl(),
-                "cxbridge.retry.webhook-secret", config.webhookSecret(), config.webhookTimeout());
+        this.target = WebhookTarget.of(
+                "retry",
+                "cxbridge.retry.webhook-url",
+                config.webhookUrl(),
+                "cxbridge.retry.webhook-secret",
+                config.webhookSecret(),
+                config.webhookTimeout());
     }
 
     /** Posts the event in the background; returns at once. */
@@ -45,9 +50,16 @@ public class RetryWebhook {
         if (target.isEmpty()) {
             return;
         }
-        RetryWebhookEvent body = new RetryWebhookEvent(event, UUID.randomUUID().toString(), run.requestId(),
-                run.actionId(), run.run() == null ? null : run.run().originalRunId(), run.attempts(), run.lastStatus(),
-                clock.instant(), run.run() == null ? null : run.run().traceId());
+        RetryWebhookEvent body = new RetryWebhookEvent(
+                event,
+                UUID.randomUUID().toString(),
+                run.requestId(),
+                run.actionId(),
+                run.run() == null ? null : run.run().originalRunId(),
+                run.attempts(),
+                run.lastStatus(),
+                clock.instant(),
+                run.run() == null ? null : run.run().traceId());
         sender.deliver(target.get(), body).subscribe().with(ok -> {
             if (!ok) {
                 metrics.webhookFailures().increment();

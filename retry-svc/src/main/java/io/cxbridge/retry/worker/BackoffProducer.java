@@ -11,7 +11,10 @@ public class BackoffProducer {
     @Produces
     @Singleton
     Backoff backoff(RetryConfig config) {
-        return new Backoff(config.backoff().base(), config.backoff().factor(), config.backoff().max(),
+        return new Backoff(
+                config.backoff().base(),
+                config.backoff().factor(),
+                config.backoff().max(),
                 config.backoff().jitter());
     }
 }

@@ -1,30 +1,30 @@
 package io.cxbridge.retry.worker;
 
 import io.cxbridge.common.audit.AuditEmitter;
+import io.cxbridge.common.messaging.InfrastructureRetry;
 import io.cxbridge.common.trace.TraceIds;
+import io.cxbridge.genesys.retry.Backoff;
 import io.cxbridge.model.Channels;
 import io.cxbridge.model.Headers;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.model.event.FailedRun;
 import io.cxbridge.model.problem.Violation;
+import io.cxbridge.model.retry.RunRecord;
 import io.cxbridge.model.validation.Violations;
-import io.cxbridge.common.messaging.InfrastructureRetry;
-import io.cxbridge.genesys.retry.Backoff;
 import io.cxbridge.retry.config.RetryConfig;
-import io.cxbridge.retry.journal.RunJournal;
 import io.cxbridge.retry.dlq.DlqEntry;
 import io.cxbridge.retry.dlq.RunDeadLetterWriter;
-import io.cxbridge.model.retry.RunRecord;
+import io.cxbridge.retry.journal.RunJournal;
 import io.cxbridge.retry.state.RunStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.Validator;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,9 +66,17 @@ public class FailedRunConsumer {
     private final InfrastructureRetry infra;
     private final Intake intake;
 
-    public FailedRunConsumer(RunStore store, RunDeadLetterWriter deadLetters, AuditEmitter audit, Validator validator,
-                             Clock clock, RetryConfig config, RunJournal journal, Backoff backoff,
-                             InfrastructureRetry infra, Intake intake) {
+    public FailedRunConsumer(
+            RunStore store,
+            RunDeadLetterWriter deadLetters,
+            AuditEmitter audit,
+            Validator validator,
+            Clock clock,
+            RetryConfig config,
+            RunJournal journal,
+            Backoff backoff,
+            InfrastructureRetry infra,
+            Intake intake) {
         this.config = config;
         this.store = store;
         this.deadLetters = deadLetters;
@@ -101,22 +109,38 @@ public class FailedRunConsumer {
         String derivedId = derivedId(record.topic(), record.partition(), record.offset());
         int size = value == null ? 0 : value.getBytes(StandardCharsets.UTF_8).length;
         if (size > config.maxRecordBytes()) {
-            return invalid(key, truncated(value), null, derivedId, "record of " + size
-                    + " bytes is over the limit of " + config.maxRecordBytes() + " bytes", now);
+            return invalid(
+                    key,
+                    truncated(value),
+                    null,
+                    derivedId,
+                    "record of " + size + " bytes is over the limit of " + config.maxRecordBytes() + " bytes",
+                    now);
         }
         Instant replayedAt;
         try {
             String version = header(record, Headers.SCHEMA_VERSION);
             if (version != null && !SCHEMA_VERSION.equals(version.trim())) {
-                return invalid(key, value, null, derivedId, "unknown schema version in header "
-                        + Headers.SCHEMA_VERSION + ": '" + abbreviate(version) + "' (known: " + SCHEMA_VERSION + ")",
+                return invalid(
+                        key,
+                        value,
+                        null,
+                        derivedId,
+                        "unknown schema version in header " + Headers.SCHEMA_VERSION + ": '" + abbreviate(version)
+                                + "' (known: " + SCHEMA_VERSION + ")",
                         now);
             }
             String replayed = header(record, Headers.REPLAYED_AT);
             replayedAt = replayed == null ? null : Instant.parse(replayed);
         } catch (DateTimeParseException e) {
-            return invalid(key, value, null, derivedId, "malformed header " + Headers.REPLAYED_AT + ": '"
-                    + abbreviate(header(record, Headers.REPLAYED_AT)) + "' is not an ISO-8601 instant", now);
+            return invalid(
+                    key,
+                    value,
+                    null,
+                    derivedId,
+                    "malformed header " + Headers.REPLAYED_AT + ": '" + abbreviate(header(record, Headers.REPLAYED_AT))
+                            + "' is not an ISO-8601 instant",
+                    now);
         }
         return handle(key, value, replayedAt, derivedId);
     }
@@ -127,8 +151,8 @@ public class FailedRunConsumer {
         try {
             parsed = value == null ? null : Json.mapper().readValue(value, FailedRun.class);
         } catch (Exception e) {
-            return invalid(key, value, null, derivedId, "not a FailedRun JSON object: " + firstLine(e.getMessage()),
-                    now);
+            return invalid(
+                    key, value, null, derivedId, "not a FailedRun JSON object: " + firstLine(e.getMessage()), now);
         }
         if (parsed == null) {
             return invalid(key, value, null, derivedId, "empty record", now);
@@ -136,8 +160,8 @@ public class FailedRunConsumer {
         FailedRun run = withRequestId(parsed, derivedId).withDefaults(clock, TraceIds::current);
         List<Violation> violations = Violations.of(validator, run);
         if (!violations.isEmpty()) {
-            String reason = violations.stream().map(v -> v.field() + " " + v.message())
-                    .collect(Collectors.joining("; "));
+            String reason =
+                    violations.stream().map(v -> v.field() + " " + v.message()).collect(Collectors.joining("; "));
             return invalid(key != null ? key : run.actionId(), value, run, derivedId, reason, now);
         }
         Duration wait = backoff.delay(run.attempt(), null);
@@ -151,22 +175,29 @@ public class FailedRunConsumer {
                 return Uni.createFrom().voidItem();
             }
             // A full schedule is waited out here, polled often (room comes as runs finish), not as an outage.
-            return Uni.createFrom().deferred(() -> admitWhenRoom(pending))
-                    .onFailure(ScheduleFull.class).retry().withBackOff(Duration.ofMillis(100), Duration.ofMillis(500))
+            return Uni.createFrom()
+                    .deferred(() -> admitWhenRoom(pending))
+                    .onFailure(ScheduleFull.class)
+                    .retry()
+                    .withBackOff(Duration.ofMillis(100), Duration.ofMillis(500))
                     .indefinitely();
         });
     }
 
     /** Journals and admits the run when the schedule has room; fails with {@link ScheduleFull} (consumer held). */
     private Uni<Void> admitWhenRoom(RunRecord pending) {
-        return store.pendingCount().chain(count -> count >= config.maxPending() ? full()
-                : journal.write(pending).chain(() -> store.admit(pending)).chain(admission -> {
-                    if (admission == RunStore.Admission.FULL) {
-                        return full();
-                    }
-                    intake.held(Intake.FULL, false, null);
-                    return Uni.createFrom().voidItem();
-                }));
+        return store.pendingCount()
+                .chain(count -> count >= config.maxPending()
+                        ? full()
+                        : journal.write(pending)
+                                .chain(() -> store.admit(pending))
+                                .chain(admission -> {
+                                    if (admission == RunStore.Admission.FULL) {
+                                        return full();
+                                    }
+                                    intake.held(Intake.FULL, false, null);
+                                    return Uni.createFrom().voidItem();
+                                }));
     }
 
     private Uni<Void> full() {
@@ -179,13 +210,22 @@ public class FailedRunConsumer {
         if (run.requestId() != null || derivedId == null) {
             return run;
         }
-        return new FailedRun(derivedId, run.actionId(), run.originalRunId(), run.requestPayload(), run.attempt(),
-                run.firstFailedAt(), run.lastStatus(), run.traceId());
+        return new FailedRun(
+                derivedId,
+                run.actionId(),
+                run.originalRunId(),
+                run.requestPayload(),
+                run.attempt(),
+                run.firstFailedAt(),
+                run.lastStatus(),
+                run.traceId());
     }
 
     static String derivedId(String topic, int partition, long offset) {
-        return topic == null ? null : UUID.nameUUIDFromBytes((topic + "/" + partition + "/" + offset)
-                .getBytes(StandardCharsets.UTF_8)).toString();
+        return topic == null
+                ? null
+                : UUID.nameUUIDFromBytes((topic + "/" + partition + "/" + offset).getBytes(StandardCharsets.UTF_8))
+                        .toString();
     }
 
     private static String header(ConsumerRecord<String, String> record, String name) {
@@ -213,12 +253,26 @@ public class FailedRunConsumer {
         data.put("attempts", 0);
         String requestId = run == null ? null : run.requestId();
         String id = requestId != null ? requestId : derivedId != null ? derivedId : "invalid-" + UUID.randomUUID();
-        DlqEntry entry = new DlqEntry(id, requestId,
-                run == null ? key : run.actionId(), run == null ? null : run.originalRunId(), RunDeadLetterWriter.INVALID,
-                reason, 0, now, now, run == null ? null : run.traceId(), null, value == null ? "" : value);
-        return deadLetters.send(key, entry)
-                .chain(() -> audit.emit(AuditTypes.RETRY_DEAD_LETTERED, subject,
-                        run == null ? TraceIds.current() : run.traceId(), data));
+        DlqEntry entry = new DlqEntry(
+                id,
+                requestId,
+                run == null ? key : run.actionId(),
+                run == null ? null : run.originalRunId(),
+                RunDeadLetterWriter.INVALID,
+                reason,
+                0,
+                now,
+                now,
+                run == null ? null : run.traceId(),
+                null,
+                value == null ? "" : value);
+        return deadLetters
+                .send(key, entry)
+                .chain(() -> audit.emit(
+                        AuditTypes.RETRY_DEAD_LETTERED,
+                        subject,
+                        run == null ? TraceIds.current() : run.traceId(),
+                        data));
     }
 
     private static String firstLine(String s) {

@@ -15,6 +15,7 @@ public class Intake {
 
     /** Hold names. */
     public static final String BREAKER = "breaker";
+
     public static final String FULL = "max-pending";
 
     private final ConsumerHolds holds;

@@ -16,14 +16,14 @@ import io.cxbridge.genesys.shaping.RateLimitedException;
 import io.cxbridge.genesys.token.TokenException;
 import io.cxbridge.model.Headers;
 import io.cxbridge.model.audit.AuditTypes;
+import io.cxbridge.model.retry.RunRecord;
+import io.cxbridge.model.retry.RunState;
 import io.cxbridge.retry.breaker.Breakers;
 import io.cxbridge.retry.config.RetryConfig;
 import io.cxbridge.retry.dlq.DlqEntry;
 import io.cxbridge.retry.dlq.RunDeadLetterWriter;
 import io.cxbridge.retry.journal.RunJournal;
 import io.cxbridge.retry.metrics.RetryMetrics;
-import io.cxbridge.model.retry.RunRecord;
-import io.cxbridge.model.retry.RunState;
 import io.cxbridge.retry.state.RunStore;
 import io.cxbridge.retry.webhook.RetryWebhook;
 import io.quarkus.runtime.ShutdownEvent;
@@ -87,12 +87,26 @@ public class Resubmitter {
     private final InfrastructureRetry infra;
     /** Runs that got a 2xx whose state is not in Redis yet: never claimed again meanwhile. */
     private final java.util.Set<String> recording = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private volatile boolean stopping;
 
-    public Resubmitter(RunStore store, GenesysClient client, RunDeadLetterWriter deadLetters, AuditEmitter audit,
-                       RetryConfig config, Clock clock, Breakers breakers, Intake intake, RetryMetrics metrics,
-                       RetryWebhook webhook, Vertx vertx, RedisEpoch epoch, Backoff backoff, RunJournal journal,
-                       InfrastructureRetry infra, DependencyMonitor dependencies) {
+    public Resubmitter(
+            RunStore store,
+            GenesysClient client,
+            RunDeadLetterWriter deadLetters,
+            AuditEmitter audit,
+            RetryConfig config,
+            Clock clock,
+            Breakers breakers,
+            Intake intake,
+            RetryMetrics metrics,
+            RetryWebhook webhook,
+            Vertx vertx,
+            RedisEpoch epoch,
+            Backoff backoff,
+            RunJournal journal,
+            InfrastructureRetry infra,
+            DependencyMonitor dependencies) {
         this.dependencies = dependencies;
         this.infra = infra;
         this.vertx = vertx;
@@ -123,10 +137,15 @@ public class Resubmitter {
         if (stopping) {
             return;
         }
-        vertx.setTimer(Math.max(1, in.toMillis()), id -> launchDue()
-                .onFailure().invoke(e -> LOG.warnf("resubmitting due runs: %s", e.toString()))
-                .onFailure().recoverWithNull()
-                .subscribe().with(x -> schedule(config.pollInterval())));
+        vertx.setTimer(
+                Math.max(1, in.toMillis()),
+                id -> launchDue()
+                        .onFailure()
+                        .invoke(e -> LOG.warnf("resubmitting due runs: %s", e.toString()))
+                        .onFailure()
+                        .recoverWithNull()
+                        .subscribe()
+                        .with(x -> schedule(config.pollInterval())));
     }
 
     /**
@@ -147,20 +166,26 @@ public class Resubmitter {
                 intake.paused(true, "the global breaker is open (" + breakers.globalCause() + ")");
                 return Uni.createFrom().voidItem();
             }
-            return store.due(now, 1).invoke(probe -> {
-                intake.paused(!probe.isEmpty(), probe.isEmpty()
-                        ? "the global breaker is half-open and no run is due: the next consumed run is its probe"
-                        : "the global breaker is probing");
-                if (free > 0) {
-                    launch(probe, now);
-                }
-            }).replaceWithVoid();
+            return store.due(now, 1)
+                    .invoke(probe -> {
+                        intake.paused(
+                                !probe.isEmpty(),
+                                probe.isEmpty()
+                                        ? "the global breaker is half-open and no run is due: the next consumed run is its probe"
+                                        : "the global breaker is probing");
+                        if (free > 0) {
+                            launch(probe, now);
+                        }
+                    })
+                    .replaceWithVoid();
         }
         intake.paused(false, "the global breaker closed");
         if (free <= 0) {
             return Uni.createFrom().voidItem();
         }
-        return store.due(now, Math.min(free, config.batchSize())).invoke(ids -> launch(ids, now)).replaceWithVoid();
+        return store.due(now, Math.min(free, config.batchSize()))
+                .invoke(ids -> launch(ids, now))
+                .replaceWithVoid();
     }
 
     private void launch(List<String> ids, Instant now) {
@@ -170,9 +195,10 @@ public class Resubmitter {
             }
             metrics.inFlight().incrementAndGet();
             claimAndAttempt(id, now)
-                    .onTermination().invoke(() -> metrics.inFlight().decrementAndGet())
-                    .subscribe().with(x -> { }, e -> LOG.warnf("run %s: %s; it is due again after the lease", id,
-                            e.toString()));
+                    .onTermination()
+                    .invoke(() -> metrics.inFlight().decrementAndGet())
+                    .subscribe()
+                    .with(x -> {}, e -> LOG.warnf("run %s: %s; it is due again after the lease", id, e.toString()));
         }
     }
 
@@ -189,7 +215,8 @@ public class Resubmitter {
             }
         }
         if (metrics.inFlight().get() > 0) {
-            LOG.warnf("%d resubmissions still in flight at shutdown: they are due again after the claim lease",
+            LOG.warnf(
+                    "%d resubmissions still in flight at shutdown: they are due again after the claim lease",
                     metrics.inFlight().get());
         }
     }
@@ -213,8 +240,10 @@ public class Resubmitter {
                     metrics.deferred(permit.cause()).increment();
                     // A little jitter after the probe time: runs deferred to the same instant would tie in the due
                     // set and the same run (the smallest requestId) would be every probe until it is exhausted.
-                    Instant until = permit.until().plusMillis(ThreadLocalRandom.current().nextLong(PROBE_JITTER_MS));
-                    return store.save(record.deferredTo(until, clock.instant()), token).replaceWithVoid();
+                    Instant until = permit.until()
+                            .plusMillis(ThreadLocalRandom.current().nextLong(PROBE_JITTER_MS));
+                    return store.save(record.deferredTo(until, clock.instant()), token)
+                            .replaceWithVoid();
                 }
                 return attempt(record, permit, token);
             });
@@ -225,9 +254,10 @@ public class Resubmitter {
         int n = record.attempts() + 1;
         GenesysRequest request;
         try {
-            String path = config.executePath().replace("{actionId}",
-                    URLEncoder.encode(record.actionId(), StandardCharsets.UTF_8));
-            request = GenesysRequest.json(HttpMethod.POST, path, record.run().requestPayload().toString())
+            String path = config.executePath()
+                    .replace("{actionId}", URLEncoder.encode(record.actionId(), StandardCharsets.UTF_8));
+            request = GenesysRequest.json(
+                            HttpMethod.POST, path, record.run().requestPayload().toString())
                     .withHeader(Headers.REQUEST_ID, record.requestId())
                     .withHeader(Headers.ATTEMPT, String.valueOf(n));
         } catch (RuntimeException e) {
@@ -238,7 +268,8 @@ public class Resubmitter {
         long t0 = System.nanoTime();
         return client.send(request)
                 .map(GenesysAnswer::of)
-                .onFailure().recoverWithItem(e -> GenesysAnswer.noAnswer(e))
+                .onFailure()
+                .recoverWithItem(e -> GenesysAnswer.noAnswer(e))
                 .chain(o -> {
                     breakers.record(record.actionId(), permit, o.breakerResult());
                     if (o.notSent() != null) {
@@ -268,7 +299,8 @@ public class Resubmitter {
     private Uni<Boolean> record(RunRecord state, String token) {
         return store.holds(state.requestId(), token).chain(held -> {
             if (!held) {
-                LOG.warnf("run %s was claimed by another instance meanwhile: this outcome (%s) is dropped",
+                LOG.warnf(
+                        "run %s was claimed by another instance meanwhile: this outcome (%s) is dropped",
                         state.requestId(), state.state());
                 return Uni.createFrom().item(false);
             }
@@ -283,9 +315,9 @@ public class Resubmitter {
 
         static GenesysAnswer noAnswer(Throwable e) {
             boolean token = e instanceof TokenException || e.getCause() instanceof TokenException;
-            Duration notSent = e instanceof CircuitOpenException open ? open.retryAfter()
-                    : e instanceof RateLimitedException limited ? limited.retryAfter()
-                    : token ? Duration.ZERO : null;
+            Duration notSent = e instanceof CircuitOpenException open
+                    ? open.retryAfter()
+                    : e instanceof RateLimitedException limited ? limited.retryAfter() : token ? Duration.ZERO : null;
             return new GenesysAnswer(null, e.getClass().getSimpleName() + ": " + e.getMessage(), notSent, token);
         }
 
@@ -329,28 +361,53 @@ public class Resubmitter {
         }
         if (!o.retryable()) {
             metrics.attempts("rejected").increment();
-            return deadLetter(record, n, o, RunDeadLetterWriter.REJECTED, AuditTypes.RETRY_DEAD_LETTERED,
-                    "Genesys refused the run: " + o.reason(), now, token);
+            return deadLetter(
+                    record,
+                    n,
+                    o,
+                    RunDeadLetterWriter.REJECTED,
+                    AuditTypes.RETRY_DEAD_LETTERED,
+                    "Genesys refused the run: " + o.reason(),
+                    now,
+                    token);
         }
         metrics.attempts("failed").increment();
         if (n >= config.maxAttempts()) {
-            return deadLetter(record, n, o, RunDeadLetterWriter.EXHAUSTED, AuditTypes.RETRY_EXHAUSTED,
-                    n + " attempts failed, the last: " + o.reason(), now, token);
+            return deadLetter(
+                    record,
+                    n,
+                    o,
+                    RunDeadLetterWriter.EXHAUSTED,
+                    AuditTypes.RETRY_EXHAUSTED,
+                    n + " attempts failed, the last: " + o.reason(),
+                    now,
+                    token);
         }
-        Duration retryAfter = o.response() == null ? null
-                : RetryAfter.parse(o.response().headers().get("Retry-After"), now).orElse(null);
+        Duration retryAfter = o.response() == null
+                ? null
+                : RetryAfter.parse(o.response().headers().get("Retry-After"), now)
+                        .orElse(null);
         Duration delay = backoff.delay(n - 1, retryAfter);
         Instant next = now.plus(delay);
         RunRecord pending = record.retryAt(n, o.status(), o.reason(), next, now);
         Map<String, Object> data = data(record, n, o);
         data.put("nextAttemptAt", next.toString());
         data.put("reason", o.reason());
-        return record(pending, token).chain(saved -> saved
-                ? audit.emit(AuditTypes.RETRY_ATTEMPT_FAILED, record.requestId(), record.run().traceId(), data)
-                        .onFailure().invoke(e -> LOG.warnf("audit of run %s's attempt %d not sent: %s",
-                                record.requestId(), n, e.toString()))
-                        .onFailure().recoverWithNull()
-                : Uni.createFrom().voidItem()).replaceWithVoid();
+        return record(pending, token)
+                .chain(saved -> saved
+                        ? audit.emit(
+                                        AuditTypes.RETRY_ATTEMPT_FAILED,
+                                        record.requestId(),
+                                        record.run().traceId(),
+                                        data)
+                                .onFailure()
+                                .invoke(e -> LOG.warnf(
+                                        "audit of run %s's attempt %d not sent: %s",
+                                        record.requestId(), n, e.toString()))
+                                .onFailure()
+                                .recoverWithNull()
+                        : Uni.createFrom().voidItem())
+                .replaceWithVoid();
     }
 
     /**
@@ -363,40 +420,71 @@ public class Resubmitter {
         recording.add(done.requestId());
         return infra.untilDone("recording run " + done.requestId() + " succeeded in Redis", () -> store.save(done))
                 .invoke(() -> recording.remove(done.requestId()))
-                .chain(() -> infra.untilDone("journaling run " + done.requestId() + " succeeded",
-                        () -> journal.write(done)))
+                .chain(() ->
+                        infra.untilDone("journaling run " + done.requestId() + " succeeded", () -> journal.write(done)))
                 .invoke(() -> {
                     metrics.successes().increment();
                     webhook.notify(RetryWebhook.SUCCESS, done);
                 })
-                .chain(() -> infra.untilDone("audit of run " + done.requestId() + " succeeded",
-                        () -> audit.emit(AuditTypes.RETRY_SUCCEEDED, done.requestId(), done.run().traceId(), data)))
+                .chain(() -> infra.untilDone(
+                        "audit of run " + done.requestId() + " succeeded",
+                        () -> audit.emit(
+                                AuditTypes.RETRY_SUCCEEDED,
+                                done.requestId(),
+                                done.run().traceId(),
+                                data)))
                 .replaceWithVoid();
     }
 
-    private Uni<Void> deadLetter(RunRecord record, int n, GenesysAnswer o, String errorClass, String auditType,
-                                 String reason, Instant now, String token) {
+    private Uni<Void> deadLetter(
+            RunRecord record,
+            int n,
+            GenesysAnswer o,
+            String errorClass,
+            String auditType,
+            String reason,
+            Instant now,
+            String token) {
         LOG.infof("dead-lettering run %s (%s): %s", record.requestId(), errorClass, reason);
         RunRecord done = record.finished(RunState.dead_lettered, n, o.status(), reason, now);
         Map<String, Object> data = data(record, n, o);
         data.put("errorClass", errorClass);
         data.put("reason", reason);
-        DlqEntry entry = new DlqEntry(record.requestId(), record.requestId(), record.actionId(),
-                record.run().originalRunId(), errorClass, reason, n, record.firstSeen(), now, record.run().traceId(),
-                record.run(), record.originalPayload());
+        DlqEntry entry = new DlqEntry(
+                record.requestId(),
+                record.requestId(),
+                record.actionId(),
+                record.run().originalRunId(),
+                errorClass,
+                reason,
+                n,
+                record.firstSeen(),
+                now,
+                record.run().traceId(),
+                record.run(),
+                record.originalPayload());
         return store.holds(record.requestId(), token).chain(held -> {
             if (!held) {
-                LOG.warnf("run %s was claimed by another instance meanwhile: not dead-lettered here",
-                        record.requestId());
+                LOG.warnf(
+                        "run %s was claimed by another instance meanwhile: not dead-lettered here", record.requestId());
                 return Uni.createFrom().voidItem();
             }
-            return deadLetters.send(record.actionId(), entry)
+            return deadLetters
+                    .send(record.actionId(), entry)
                     .chain(() -> record(done, token))
-                    .chain(saved -> !saved ? Uni.createFrom().voidItem()
-                            : audit.emit(auditType, record.requestId(), record.run().traceId(), data)
-                                    .onFailure().invoke(e -> LOG.warnf("audit of dead-lettered run %s not sent: %s",
+                    .chain(saved -> !saved
+                            ? Uni.createFrom().voidItem()
+                            : audit.emit(
+                                            auditType,
+                                            record.requestId(),
+                                            record.run().traceId(),
+                                            data)
+                                    .onFailure()
+                                    .invoke(e -> LOG.warnf(
+                                            "audit of dead-lettered run %s not sent: %s",
                                             record.requestId(), e.toString()))
-                                    .onFailure().recoverWithNull()
+                                    .onFailure()
+                                    .recoverWithNull()
                                     .invoke(() -> {
                                         if (RunDeadLetterWriter.EXHAUSTED.equals(errorClass)) {
                                             metrics.exhausted().increment();

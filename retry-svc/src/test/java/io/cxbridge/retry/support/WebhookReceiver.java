@@ -26,12 +26,12 @@ public class WebhookReceiver implements QuarkusTestResourceLifecycleManager {
     public static final String SECRET = "test-webhook-secret";
 
     /** One post: its parsed body and whether the signature was valid. */
-    public record Received(JsonNode body, boolean signatureValid) {
-    }
+    public record Received(JsonNode body, boolean signatureValid) {}
 
     private static final List<Received> RECEIVED = new CopyOnWriteArrayList<>();
     /** Request ids whose posts are answered 500 (a receiver failing). */
     public static final Set<String> FAIL_FOR = ConcurrentHashMap.newKeySet();
+
     private static HttpServer server;
 
     public static synchronized String url() {
@@ -43,11 +43,12 @@ public class WebhookReceiver implements QuarkusTestResourceLifecycleManager {
             }
             server.createContext("/hooks/retry", exchange -> {
                 String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                boolean valid = WebhookSigner.verify(SECRET, exchange.getRequestHeaders().getFirst(Headers.SIGNATURE),
-                        body);
+                boolean valid = WebhookSigner.verify(
+                        SECRET, exchange.getRequestHeaders().getFirst(Headers.SIGNATURE), body);
                 JsonNode json = Json.mapper().readTree(body);
                 RECEIVED.add(new Received(json, valid));
-                int status = !valid ? 401 : FAIL_FOR.contains(json.path("requestId").asText()) ? 500 : 204;
+                int status =
+                        !valid ? 401 : FAIL_FOR.contains(json.path("requestId").asText()) ? 500 : 204;
                 exchange.sendResponseHeaders(status, -1);
                 exchange.close();
             });
@@ -58,7 +59,9 @@ public class WebhookReceiver implements QuarkusTestResourceLifecycleManager {
 
     /** The posts received for {@code requestId}. */
     public static List<Received> receivedFor(String requestId) {
-        return RECEIVED.stream().filter(r -> requestId.equals(r.body().path("requestId").asText())).toList();
+        return RECEIVED.stream()
+                .filter(r -> requestId.equals(r.body().path("requestId").asText()))
+                .toList();
     }
 
     @Override

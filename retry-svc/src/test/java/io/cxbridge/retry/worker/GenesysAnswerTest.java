@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 class GenesysAnswerTest {
 
     static Resubmitter.GenesysAnswer answer(int status) {
-        return Resubmitter.GenesysAnswer.of(new GenesysResponse(status, MultiMap.caseInsensitiveMultiMap(),
-                Buffer.buffer("{\"message\":\"m\"}"), 1));
+        return Resubmitter.GenesysAnswer.of(new GenesysResponse(
+                status, MultiMap.caseInsensitiveMultiMap(), Buffer.buffer("{\"message\":\"m\"}"), 1));
     }
 
     @Test
@@ -42,9 +42,13 @@ class GenesysAnswerTest {
 
     @Test
     void callsTheClientDidNotSendAreNotAttempts() {
-        assertEquals(Duration.ofSeconds(3),
-                Resubmitter.GenesysAnswer.noAnswer(new CircuitOpenException("genesys", Duration.ofSeconds(3))).notSent());
-        assertEquals(Duration.ofMillis(700),
-                Resubmitter.GenesysAnswer.noAnswer(new RateLimitedException(Duration.ofMillis(700), 300)).notSent());
+        assertEquals(
+                Duration.ofSeconds(3),
+                Resubmitter.GenesysAnswer.noAnswer(new CircuitOpenException("genesys", Duration.ofSeconds(3)))
+                        .notSent());
+        assertEquals(
+                Duration.ofMillis(700),
+                Resubmitter.GenesysAnswer.noAnswer(new RateLimitedException(Duration.ofMillis(700), 300))
+                        .notSent());
     }
 }

@@ -4,8 +4,8 @@ import io.cxbridge.common.service.ServiceConfig;
 import io.cxbridge.model.Channels;
 import io.cxbridge.model.audit.AuditEvent;
 import io.micrometer.core.instrument.Counter;
-import io.quarkus.arc.Unremovable;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.Unremovable;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -35,16 +35,23 @@ public class AuditEmitter {
     private final Counter sent;
     private final Counter failed;
 
-    public AuditEmitter(@Channel(Channels.AUDIT_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
-                        MutinyEmitter<byte[]> emitter,
-                        ServiceConfig config, Clock clock, MeterRegistry registry) {
+    public AuditEmitter(
+            @Channel(Channels.AUDIT_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+                    MutinyEmitter<byte[]> emitter,
+            ServiceConfig config,
+            Clock clock,
+            MeterRegistry registry) {
         this.emitter = emitter;
         this.config = config;
         this.clock = clock;
-        this.sent = Counter.builder("cxbridge.audit.events").tag("outcome", "sent")
-                .description("audit events acknowledged by the broker").register(registry);
-        this.failed = Counter.builder("cxbridge.audit.events").tag("outcome", "failed")
-                .description("audit events the broker did not acknowledge").register(registry);
+        this.sent = Counter.builder("cxbridge.audit.events")
+                .tag("outcome", "sent")
+                .description("audit events acknowledged by the broker")
+                .register(registry);
+        this.failed = Counter.builder("cxbridge.audit.events")
+                .tag("outcome", "failed")
+                .description("audit events the broker did not acknowledge")
+                .register(registry);
     }
 
     /** Builds an event of this service; {@code data} is any JSON-object-like value (record, map, ObjectNode). */
@@ -60,18 +67,27 @@ public class AuditEmitter {
     public Uni<Void> emit(AuditEvent event) {
         RecordHeaders headers = new RecordHeaders();
         event.kafkaHeaders().forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
-        Message<byte[]> message = Message.of(event.value()).addMetadata(
-                OutgoingKafkaRecordMetadata.<String>builder().withKey(event.subject()).withHeaders(headers).build());
-        return Uni.createFrom().deferred(() -> emitter.sendMessage(message))
-                .onItem().invoke(() -> sent.increment())
-                .onFailure().invoke(e -> failed.increment());
+        Message<byte[]> message = Message.of(event.value())
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(event.subject())
+                        .withHeaders(headers)
+                        .build());
+        return Uni.createFrom()
+                .deferred(() -> emitter.sendMessage(message))
+                .onItem()
+                .invoke(() -> sent.increment())
+                .onFailure()
+                .invoke(e -> failed.increment());
     }
 
     /** Sends without making the caller wait; the outcome is still observed (counted, and logged on failure). */
     public void emitObserved(AuditEvent event) {
-        emit(event).subscribe().with(
-                ignored -> { },
-                e -> LOG.warnf("audit event %s (%s, subject %s) was not acknowledged: %s",
-                        event.id(), event.type(), event.subject(), e.getMessage()));
+        emit(event)
+                .subscribe()
+                .with(
+                        ignored -> {},
+                        e -> LOG.warnf(
+                                "audit event %s (%s, subject %s) was not acknowledged: %s",
+                                event.id(), event.type(), event.subject(), e.getMessage()));
     }
 }

@@ -15,16 +15,17 @@ public final class Placeholders {
     public static List<String> find(Map<String, String> properties) {
         return properties.entrySet().stream()
                 .filter(e -> e.getValue() != null && e.getValue().contains(PLACEHOLDER))
-                .map(Map.Entry::getKey).toList();
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     /** The start-up refusal: names the properties, never their values (they are secrets). */
     public static String refusal(List<String> names) {
         return "refusing to start: " + String.join(", ", names) + (names.size() == 1 ? " still holds" : " still hold")
-                + " the " + PLACEHOLDER + " placeholder of the deployment templates; set real values (deploy/README.md, "
+                + " the " + PLACEHOLDER
+                + " placeholder of the deployment templates; set real values (deploy/README.md, "
                 + "\"Secrets to fill\")";
     }
 
-    private Placeholders() {
-    }
+    private Placeholders() {}
 }

@@ -34,8 +34,7 @@ public abstract class DeadLetterEndpoints<T extends DeadLetter> {
      * How a service names its filters: the id parameter ({@code requestId}, {@code jobId}) and, where it has groups,
      * the group parameter ({@code actionId}) and the pattern a group must match (else both null).
      */
-    public record Filters(String idParam, String groupParam, Pattern groupPattern) {
-    }
+    public record Filters(String idParam, String groupParam, Pattern groupPattern) {}
 
     private final String path;
     private final Filters filters;
@@ -44,8 +43,12 @@ public abstract class DeadLetterEndpoints<T extends DeadLetter> {
     private final Function<StoredDeadLetter<T>, ?> view;
 
     /** {@code view}: an entry as the listing shows it (never the payload). */
-    protected DeadLetterEndpoints(String path, Filters filters, DeadLetterIndex<T> index, DeadLetterReplays replays,
-                                  Function<StoredDeadLetter<T>, ?> view) {
+    protected DeadLetterEndpoints(
+            String path,
+            Filters filters,
+            DeadLetterIndex<T> index,
+            DeadLetterReplays replays,
+            Function<StoredDeadLetter<T>, ?> view) {
         this.path = path;
         this.filters = filters;
         this.index = index;
@@ -73,14 +76,16 @@ public abstract class DeadLetterEndpoints<T extends DeadLetter> {
             return Uni.createFrom().item(query.problem());
         }
         return index.list(query.filter(), query.pageNumber(), query.pageSize())
-                .map(page -> Response.ok(query.listing(path, page.entries().stream().map(view).toList(),
-                        page.total())).build());
+                .map(page -> Response.ok(query.listing(
+                                path, page.entries().stream().map(view).toList(), page.total()))
+                        .build());
     }
 
     @POST
     @Path("/replay")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Bulk replay as a job: every dead letter matching the filters and not replayed yet",
+    @Operation(
+            summary = "Bulk replay as a job: every dead letter matching the filters and not replayed yet",
             description = BULK)
     @APIResponse(responseCode = "202", description = "the job was started")
     @APIResponse(responseCode = "400", description = "no filter, or a bad one")
@@ -92,8 +97,9 @@ public abstract class DeadLetterEndpoints<T extends DeadLetter> {
     @GET
     @Path("/replays/{id}")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "A bulk replay: state (running, done, failed, interrupted), filters, counts and every "
-            + "record's outcome (replayed, refused, failed)")
+    @Operation(
+            summary = "A bulk replay: state (running, done, failed, interrupted), filters, counts and every "
+                    + "record's outcome (replayed, refused, failed)")
     @APIResponse(responseCode = "200", description = "the job")
     @APIResponse(responseCode = "404", description = "no such job")
     public Uni<Response> replayJob(@PathParam("id") String id) {

@@ -27,7 +27,8 @@ public record DeadLetterFilter(String id, String group, Instant since, String re
         if (since != null && e.deadLetteredAt().isBefore(since)) {
             return false;
         }
-        return reason == null || reason.equalsIgnoreCase(e.errorClass())
+        return reason == null
+                || reason.equalsIgnoreCase(e.errorClass())
                 || e.reason() != null && e.reason().toLowerCase(Locale.ROOT).contains(reason.toLowerCase(Locale.ROOT));
     }
 }

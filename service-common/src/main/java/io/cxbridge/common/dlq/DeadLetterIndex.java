@@ -102,10 +102,22 @@ public class DeadLetterIndex<T extends DeadLetter> {
     public Uni<Void> index(T entry, String payload) {
         long ttlMs = ttl.toMillis();
         String id = entry.id();
-        return redis.eval(List.of(WRITE, "6", tag, setKey(entry.group()), key("e", id), key("p", id), key("r", id),
-                        key("n", id), json(entry), payload == null ? "" : payload,
-                        String.valueOf(entry.deadLetteredAt().toEpochMilli()), id, String.valueOf(ttlMs),
-                        String.valueOf(clock.millis() - ttlMs), payload == null ? "0" : "1"))
+        return redis.eval(List.of(
+                        WRITE,
+                        "6",
+                        tag,
+                        setKey(entry.group()),
+                        key("e", id),
+                        key("p", id),
+                        key("r", id),
+                        key("n", id),
+                        json(entry),
+                        payload == null ? "" : payload,
+                        String.valueOf(entry.deadLetteredAt().toEpochMilli()),
+                        id,
+                        String.valueOf(ttlMs),
+                        String.valueOf(clock.millis() - ttlMs),
+                        payload == null ? "0" : "1"))
                 .replaceWithVoid();
     }
 
@@ -119,24 +131,44 @@ public class DeadLetterIndex<T extends DeadLetter> {
             return Uni.createFrom().item(false);
         }
         String id = entry.id();
-        return redis.eval(List.of(RESTORE, "6", tag, setKey(entry.group()), key("e", id), key("p", id), key("r", id),
-                        key("n", id), json(entry), payload == null ? "" : payload,
-                        String.valueOf(entry.deadLetteredAt().toEpochMilli()), id, String.valueOf(left),
-                        String.valueOf(ttl.toMillis()), payload == null ? "0" : "1",
-                        replayedAt == null ? "" : replayedAt.toString(), String.valueOf(Math.max(0, replays))))
+        return redis.eval(List.of(
+                        RESTORE,
+                        "6",
+                        tag,
+                        setKey(entry.group()),
+                        key("e", id),
+                        key("p", id),
+                        key("r", id),
+                        key("n", id),
+                        json(entry),
+                        payload == null ? "" : payload,
+                        String.valueOf(entry.deadLetteredAt().toEpochMilli()),
+                        id,
+                        String.valueOf(left),
+                        String.valueOf(ttl.toMillis()),
+                        payload == null ? "0" : "1",
+                        replayedAt == null ? "" : replayedAt.toString(),
+                        String.valueOf(Math.max(0, replays))))
                 .map(r -> r != null && r.toLong() == 1);
     }
 
     /** One dead letter with its payload. */
     public Uni<Optional<StoredDeadLetter<T>>> get(String id) {
         return redis.mget(List.of(key("e", id), key("p", id), key("r", id), key("n", id)))
-                .map(r -> r == null || r.get(0) == null ? Optional.empty()
+                .map(r -> r == null || r.get(0) == null
+                        ? Optional.empty()
                         : Optional.of(stored(r.get(0), r.get(1), r.get(2), r.get(3))));
     }
 
     /** Sets the replay mark if there is none: false when already replayed or gone. */
     public Uni<Boolean> markReplayed(String id, Instant at) {
-        return redis.eval(List.of(MARK, "3", key("e", id), key("r", id), key("n", id), at.toString(),
+        return redis.eval(List.of(
+                        MARK,
+                        "3",
+                        key("e", id),
+                        key("r", id),
+                        key("n", id),
+                        at.toString(),
                         String.valueOf(ttl.toMillis())))
                 .map(r -> r != null && r.toLong() == 1);
     }
@@ -147,20 +179,23 @@ public class DeadLetterIndex<T extends DeadLetter> {
     }
 
     /** A page of a listing, newest first, and how many match in all. */
-    public record Page<T extends DeadLetter>(List<StoredDeadLetter<T>> entries, long total) {
-    }
+    public record Page<T extends DeadLetter>(List<StoredDeadLetter<T>> entries, long total) {}
 
     public Uni<Page<T>> list(DeadLetterFilter filter, int pageNumber, int pageSize) {
         long start = (long) (pageNumber - 1) * pageSize;
         if (filter.id() != null) {
             return get(filter.id()).map(found -> {
-                List<StoredDeadLetter<T>> one = found.filter(filter::matches).map(List::of).orElse(List.of());
+                List<StoredDeadLetter<T>> one =
+                        found.filter(filter::matches).map(List::of).orElse(List.of());
                 return new Page<>(start == 0 ? one : List.of(), one.size());
             });
         }
         if (filter.reason() != null) { // the reason is in the entries: read them all, then page
-            return matching(filter).map(all -> new Page<>(all.subList((int) Math.min(start, all.size()),
-                    (int) Math.min(start + pageSize, all.size())), all.size()));
+            return matching(filter)
+                    .map(all -> new Page<>(
+                            all.subList(
+                                    (int) Math.min(start, all.size()), (int) Math.min(start + pageSize, all.size())),
+                            all.size()));
         }
         String key = setKey(filter.group());
         String min = min(filter);
@@ -169,44 +204,59 @@ public class DeadLetterIndex<T extends DeadLetter> {
             if (start >= total) {
                 return Uni.createFrom().item(new Page<>(List.<StoredDeadLetter<T>>of(), total));
             }
-            return redis.zrevrangebyscore(List.of(key, "+inf", min, "LIMIT", String.valueOf(start),
-                            String.valueOf(pageSize)))
-                    .chain(ids -> load(strings(ids))).map(entries -> new Page<>(entries, total));
+            return redis.zrevrangebyscore(
+                            List.of(key, "+inf", min, "LIMIT", String.valueOf(start), String.valueOf(pageSize)))
+                    .chain(ids -> load(strings(ids)))
+                    .map(entries -> new Page<>(entries, total));
         });
     }
 
     /** The ids of the dead letters a bulk replay takes: matching the filter, not replayed yet, newest first. */
     public Uni<List<String>> replayable(DeadLetterFilter filter) {
         if (filter.id() != null) {
-            return get(filter.id()).map(found -> found.filter(s -> filter.matches(s) && !s.replayed())
-                    .map(s -> List.of(s.entry().id())).orElse(List.of()));
+            return get(filter.id())
+                    .map(found -> found.filter(s -> filter.matches(s) && !s.replayed())
+                            .map(s -> List.of(s.entry().id()))
+                            .orElse(List.of()));
         }
-        return matching(filter).map(all -> all.stream().filter(s -> !s.replayed()).map(s -> s.entry().id())
-                .toList());
+        return matching(filter)
+                .map(all -> all.stream()
+                        .filter(s -> !s.replayed())
+                        .map(s -> s.entry().id())
+                        .toList());
     }
 
     private Uni<List<StoredDeadLetter<T>>> matching(DeadLetterFilter filter) {
         String key = setKey(filter.group());
-        return trim(key).chain(() -> redis.zrevrangebyscore(List.of(key, "+inf", min(filter))))
+        return trim(key)
+                .chain(() -> redis.zrevrangebyscore(List.of(key, "+inf", min(filter))))
                 .map(DeadLetterIndex::strings)
-                .chain(ids -> Multi.createFrom().range(0, (ids.size() + BATCH - 1) / BATCH)
-                        .onItem().transformToUniAndConcatenate(b -> load(ids.subList(b * BATCH,
-                                Math.min(ids.size(), (b + 1) * BATCH))))
-                        .collect().asList())
+                .chain(ids -> Multi.createFrom()
+                        .range(0, (ids.size() + BATCH - 1) / BATCH)
+                        .onItem()
+                        .transformToUniAndConcatenate(b ->
+                                load(ids.subList(b * BATCH, Math.min(ids.size(), (b + 1) * BATCH))))
+                        .collect()
+                        .asList())
                 .map(batches -> {
                     List<StoredDeadLetter<T>> out = new ArrayList<>();
-                    batches.forEach(batch -> batch.stream().filter(filter::matches).forEach(out::add));
+                    batches.forEach(
+                            batch -> batch.stream().filter(filter::matches).forEach(out::add));
                     return out;
                 });
     }
 
     private Uni<Void> trim(String key) {
-        return redis.zremrangebyscore(key, "-inf", "(" + (clock.millis() - ttl.toMillis())).replaceWithVoid();
+        return redis.zremrangebyscore(key, "-inf", "(" + (clock.millis() - ttl.toMillis()))
+                .replaceWithVoid();
     }
 
     private String min(DeadLetterFilter filter) {
         long cutoff = clock.millis() - ttl.toMillis();
-        return String.valueOf(filter.since() == null ? cutoff : Math.max(cutoff, filter.since().toEpochMilli()));
+        return String.valueOf(
+                filter.since() == null
+                        ? cutoff
+                        : Math.max(cutoff, filter.since().toEpochMilli()));
     }
 
     /** The entries of {@code ids} in their order, without payloads; one expired before it was trimmed is skipped. */
@@ -232,7 +282,9 @@ public class DeadLetterIndex<T extends DeadLetter> {
     }
 
     private StoredDeadLetter<T> stored(Response entry, Response payload, Response mark, Response replays) {
-        return new StoredDeadLetter<>(parse(entry.toString()), payload == null ? null : payload.toString(),
+        return new StoredDeadLetter<>(
+                parse(entry.toString()),
+                payload == null ? null : payload.toString(),
                 mark == null ? null : Instant.parse(mark.toString()),
                 replays == null ? 0 : Integer.parseInt(replays.toString()));
     }

@@ -8,7 +8,14 @@ import java.util.List;
  * them through the gateway, with the same filters; {@code previousUri} and {@code nextUri} are absent at the ends.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DeadLetterListing<V>(List<V> entities, int pageSize, int pageNumber, long total, long pageCount,
-                                   String firstUri, String selfUri, String previousUri, String nextUri,
-                                   String lastUri) {
-}
+public record DeadLetterListing<V>(
+        List<V> entities,
+        int pageSize,
+        int pageNumber,
+        long total,
+        long pageCount,
+        String firstUri,
+        String selfUri,
+        String previousUri,
+        String nextUri,
+        String lastUri) {}

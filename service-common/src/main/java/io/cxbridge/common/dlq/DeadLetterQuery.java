@@ -27,6 +27,7 @@ public final class DeadLetterQuery {
     private final List<Violation> violations = new ArrayList<>();
     /** The filters as given, by parameter name, for the listing's URIs. */
     private final Map<String, String> given = new LinkedHashMap<>();
+
     private int pageSize = DEFAULT_PAGE_SIZE;
     private int pageNumber = 1;
     private String id;
@@ -113,11 +114,22 @@ public final class DeadLetterQuery {
                 uri.queryParam(name, "{" + name + "}");
                 values.put(name, value);
             });
-            return uri.queryParam("pageSize", pageSize).queryParam("pageNumber", n).buildFromMap(values).toString();
+            return uri.queryParam("pageSize", pageSize)
+                    .queryParam("pageNumber", n)
+                    .buildFromMap(values)
+                    .toString();
         };
-        return new DeadLetterListing<>(entities, pageSize, pageNumber, total, pageCount, page.apply(1L),
-                page.apply((long) pageNumber), pageNumber > 1 ? page.apply(Math.min(pageNumber - 1L, last)) : null,
-                pageNumber < pageCount ? page.apply(pageNumber + 1L) : null, page.apply(last));
+        return new DeadLetterListing<>(
+                entities,
+                pageSize,
+                pageNumber,
+                total,
+                pageCount,
+                page.apply(1L),
+                page.apply((long) pageNumber),
+                pageNumber > 1 ? page.apply(Math.min(pageNumber - 1L, last)) : null,
+                pageNumber < pageCount ? page.apply(pageNumber + 1L) : null,
+                page.apply(last));
     }
 
     private String text(String name, String value) {
@@ -150,8 +162,11 @@ public final class DeadLetterQuery {
         } catch (NumberFormatException e) {
             // reported below
         }
-        violations.add(new Violation(name, max == Integer.MAX_VALUE ? "must be a whole number of at least 1"
-                : "must be a whole number from 1 to " + max));
+        violations.add(new Violation(
+                name,
+                max == Integer.MAX_VALUE
+                        ? "must be a whole number of at least 1"
+                        : "must be a whole number from 1 to " + max));
         return dflt;
     }
 }

@@ -60,10 +60,18 @@ public class DeadLetterReplays {
     }
 
     /** A bulk replay as {@code GET .../dlq/replays/{id}} shows it; {@code total} is null while selecting. */
-    public record ReplayJob(String id, String state, Map<String, String> filters, Instant createdAt,
-                            Instant finishedAt, Integer total, int processed, int replayed, int refused, int failed,
-                            List<RecordOutcome> outcomes) {
-    }
+    public record ReplayJob(
+            String id,
+            String state,
+            Map<String, String> filters,
+            Instant createdAt,
+            Instant finishedAt,
+            Integer total,
+            int processed,
+            int replayed,
+            int refused,
+            int failed,
+            List<RecordOutcome> outcomes) {}
 
     /** Registers the job unless an overlapping one is not done: returns '' or the other job's id. */
     private static final String START = """
@@ -110,8 +118,12 @@ public class DeadLetterReplays {
      * @param ttl       how long a job and its outcomes are kept
      * @param replayOne the service's single replay as an outcome (a failure is recorded as {@code failed})
      */
-    public DeadLetterReplays(RedisAPI redis, DeadLetterIndex<?> index, Clock clock, Duration ttl,
-                             Function<String, Uni<RecordOutcome>> replayOne) {
+    public DeadLetterReplays(
+            RedisAPI redis,
+            DeadLetterIndex<?> index,
+            Clock clock,
+            Duration ttl,
+            Function<String, Uni<RecordOutcome>> replayOne) {
         this.redis = redis;
         this.clock = clock;
         this.ttl = ttl;
@@ -147,37 +159,56 @@ public class DeadLetterReplays {
         }
         DeadLetterFilter filter = query.filter();
         if (filter.isEmpty()) {
-            return Uni.createFrom().item(ProblemResponses.validation(List.of(new Violation("filter",
-                    "a bulk replay needs at least one filter: " + String.join(", ", "since", "reason")
-                            + " or the service's id and group filters"))));
+            return Uni.createFrom()
+                    .item(ProblemResponses.validation(List.of(new Violation(
+                            "filter",
+                            "a bulk replay needs at least one filter: " + String.join(", ", "since", "reason")
+                                    + " or the service's id and group filters"))));
         }
         String id = UUID.randomUUID().toString();
         Instant now = clock.instant();
-        return redis.eval(List.of(START, "2", activeKey(), jobKey(id), id, json(query.filters()),
-                        String.valueOf(now.toEpochMilli()), String.valueOf(now.plus(LEASE).toEpochMilli()),
-                        String.valueOf(ttl.toMillis()), nullToEmpty(filter.id()), nullToEmpty(filter.group()),
+        return redis.eval(List.of(
+                        START,
+                        "2",
+                        activeKey(),
+                        jobKey(id),
+                        id,
+                        json(query.filters()),
+                        String.valueOf(now.toEpochMilli()),
+                        String.valueOf(now.plus(LEASE).toEpochMilli()),
+                        String.valueOf(ttl.toMillis()),
+                        nullToEmpty(filter.id()),
+                        nullToEmpty(filter.group()),
                         now.toString()))
                 .map(r -> {
                     String other = r == null ? "" : r.toString();
-                    URI self = UriBuilder.fromPath(path).path("replays").path(other.isEmpty() ? id : other).build();
+                    URI self = UriBuilder.fromPath(path)
+                            .path("replays")
+                            .path(other.isEmpty() ? id : other)
+                            .build();
                     if (!other.isEmpty()) {
-                        return ProblemResponses.of(409, "Overlapping bulk replay", "bulk replay " + other
-                                + " with an overlapping filter is not done yet; follow it at " + self);
+                        return ProblemResponses.of(
+                                409,
+                                "Overlapping bulk replay",
+                                "bulk replay " + other + " with an overlapping filter is not done yet; follow it at "
+                                        + self);
                     }
                     run(id, filter);
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("id", id);
                     body.put("state", "running");
                     body.put("selfUri", self.toString());
-                    return jakarta.ws.rs.core.Response.accepted(body).location(self).build();
+                    return jakarta.ws.rs.core.Response.accepted(body)
+                            .location(self)
+                            .build();
                 });
     }
 
     /** The answer to {@code GET <path>/replays/{id}}: the job, or 404. */
     public Uni<jakarta.ws.rs.core.Response> status(String id) {
         return get(id).map(job -> job.map(j -> jakarta.ws.rs.core.Response.ok(j).build())
-                .orElseGet(() -> ProblemResponses.of(404, "Not Found", "no bulk replay " + id
-                        + " is known (kept " + ttl.toDays() + " days)")));
+                .orElseGet(() -> ProblemResponses.of(
+                        404, "Not Found", "no bulk replay " + id + " is known (kept " + ttl.toDays() + " days)")));
     }
 
     public Uni<Optional<ReplayJob>> get(String id) {
@@ -194,8 +225,9 @@ public class DeadLetterReplays {
             if (fields.isEmpty()) {
                 return Uni.createFrom().item(Optional.<ReplayJob>empty());
             }
-            return redis.lrange(outcomesKey(id), "0", "-1").chain(list -> redis.hget(activeKey(), id)
-                    .map(lease -> Optional.of(job(id, fields, outcomes(list), lease))));
+            return redis.lrange(outcomesKey(id), "0", "-1")
+                    .chain(list -> redis.hget(activeKey(), id)
+                            .map(lease -> Optional.of(job(id, fields, outcomes(list), lease))));
         });
     }
 
@@ -207,49 +239,84 @@ public class DeadLetterReplays {
         int replayed = Integer.parseInt(f.getOrDefault("replayed", "0"));
         int refused = Integer.parseInt(f.getOrDefault("refused", "0"));
         int failed = Integer.parseInt(f.getOrDefault("failed", "0"));
-        return new ReplayJob(id, state, parse(f.get("filters"), new TypeReference<Map<String, String>>() { }),
-                Instant.parse(f.get("createdAt")), f.containsKey("finishedAt") ? Instant.parse(f.get("finishedAt"))
-                : null, f.containsKey("total") ? Integer.valueOf(f.get("total")) : null,
-                replayed + refused + failed, replayed, refused, failed, outcomes);
+        return new ReplayJob(
+                id,
+                state,
+                parse(f.get("filters"), new TypeReference<Map<String, String>>() {}),
+                Instant.parse(f.get("createdAt")),
+                f.containsKey("finishedAt") ? Instant.parse(f.get("finishedAt")) : null,
+                f.containsKey("total") ? Integer.valueOf(f.get("total")) : null,
+                replayed + refused + failed,
+                replayed,
+                refused,
+                failed,
+                outcomes);
     }
 
     private void run(String id, DeadLetterFilter filter) {
         select.apply(filter)
                 .call(ids -> redis.hset(List.of(jobKey(id), "total", String.valueOf(ids.size()))))
-                .chain(ids -> Multi.createFrom().iterable(ids)
-                        .onItem().transformToUni(deadLetter -> beforeEach.get()
+                .chain(ids -> Multi.createFrom()
+                        .iterable(ids)
+                        .onItem()
+                        .transformToUni(deadLetter -> beforeEach
+                                .get()
                                 .chain(() -> replayOne.apply(deadLetter))
-                                .onFailure().recoverWithItem(e -> RecordOutcome.failed(deadLetter, e.getMessage()))
-                                .call(outcome -> record(id, outcome))).merge(CONCURRENCY)
-                        .collect().last())
+                                .onFailure()
+                                .recoverWithItem(e -> RecordOutcome.failed(deadLetter, e.getMessage()))
+                                .call(outcome -> record(id, outcome)))
+                        .merge(CONCURRENCY)
+                        .collect()
+                        .last())
                 .chain(() -> finish(id, "done"))
-                .subscribe().with(x -> LOG.infof("bulk replay %s done", id), e -> {
+                .subscribe()
+                .with(x -> LOG.infof("bulk replay %s done", id), e -> {
                     LOG.warnf("bulk replay %s stopped: %s", id, e.toString());
-                    finish(id, "failed").subscribe().with(x -> { }, f -> LOG.warnf(
-                            "bulk replay %s could not be marked failed (its lease runs out): %s", id, f.toString()));
+                    finish(id, "failed")
+                            .subscribe()
+                            .with(
+                                    x -> {},
+                                    f -> LOG.warnf(
+                                            "bulk replay %s could not be marked failed (its lease runs out): %s",
+                                            id, f.toString()));
                 });
     }
 
     private Uni<Void> record(String id, RecordOutcome outcome) {
-        return redis.eval(List.of(OUTCOME, "3", jobKey(id), outcomesKey(id), activeKey(), json(outcome),
-                outcome.outcome(), id, String.valueOf(clock.millis() + LEASE.toMillis()),
-                String.valueOf(ttl.toMillis()))).replaceWithVoid();
+        return redis.eval(List.of(
+                        OUTCOME,
+                        "3",
+                        jobKey(id),
+                        outcomesKey(id),
+                        activeKey(),
+                        json(outcome),
+                        outcome.outcome(),
+                        id,
+                        String.valueOf(clock.millis() + LEASE.toMillis()),
+                        String.valueOf(ttl.toMillis())))
+                .replaceWithVoid();
     }
 
     private Uni<Void> finish(String id, String state) {
-        return redis.hset(List.of(jobKey(id), "state", state, "finishedAt", clock.instant().toString()))
-                .chain(() -> redis.hdel(List.of(activeKey(), id))).replaceWithVoid();
+        return redis.hset(List.of(
+                        jobKey(id),
+                        "state",
+                        state,
+                        "finishedAt",
+                        clock.instant().toString()))
+                .chain(() -> redis.hdel(List.of(activeKey(), id)))
+                .replaceWithVoid();
     }
 
     private static long leaseUntil(Response lease) {
-        return Long.parseLong(parse(lease.toString(), new TypeReference<Map<String, String>>() { })
+        return Long.parseLong(parse(lease.toString(), new TypeReference<Map<String, String>>() {})
                 .get("leaseUntil"));
     }
 
     private static List<RecordOutcome> outcomes(Response list) {
         List<RecordOutcome> out = new ArrayList<>();
         if (list != null) {
-            list.forEach(v -> out.add(parse(v.toString(), new TypeReference<RecordOutcome>() { })));
+            list.forEach(v -> out.add(parse(v.toString(), new TypeReference<RecordOutcome>() {})));
         }
         return out;
     }

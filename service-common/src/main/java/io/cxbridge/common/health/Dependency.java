@@ -2,7 +2,8 @@ package io.cxbridge.common.health;
 
 /** The shared infrastructure a service depends on. */
 public enum Dependency {
-    KAFKA, REDIS;
+    KAFKA,
+    REDIS;
 
     public String id() {
         return name().toLowerCase();

@@ -32,8 +32,12 @@ public class DependencyMonitor {
     private final Map<Dependency, Boolean> up = new EnumMap<>(Dependency.class);
     private volatile boolean stopping;
 
-    public DependencyMonitor(KafkaAdmin kafka, ReactiveRedisDataSource redis, ServiceConfig config,
-                             MeterRegistry registry, Event<DependencyChange> changes) {
+    public DependencyMonitor(
+            KafkaAdmin kafka,
+            ReactiveRedisDataSource redis,
+            ServiceConfig config,
+            MeterRegistry registry,
+            Event<DependencyChange> changes) {
         this.kafka = kafka;
         this.changes = changes;
         this.redis = redis;
@@ -56,7 +60,9 @@ public class DependencyMonitor {
         stopping = true;
     }
 
-    @Scheduled(every = "${cxbridge.service.health.check-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "${cxbridge.service.health.check-interval:2s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void probe() {
         if (stopping) {
             return;

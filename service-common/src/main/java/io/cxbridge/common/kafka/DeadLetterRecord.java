@@ -14,8 +14,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  */
 public final class DeadLetterRecord {
 
-    public static Message<String> of(String key, String payload, String errorClass, String reason, int attempts,
-                                     Instant firstSeen) {
+    public static Message<String> of(
+            String key, String payload, String errorClass, String reason, int attempts, Instant firstSeen) {
         return of(key, payload, errorClass, reason, attempts, firstSeen, null);
     }
 
@@ -23,8 +23,14 @@ public final class DeadLetterRecord {
      * The same, with {@code cxbridge-dlq-id}: the id of the entry in the service's DLQ index, so the index can be
      * rebuilt from the topic with the same ids after a Redis data loss.
      */
-    public static Message<String> of(String key, String payload, String errorClass, String reason, int attempts,
-                                     Instant firstSeen, String dlqId) {
+    public static Message<String> of(
+            String key,
+            String payload,
+            String errorClass,
+            String reason,
+            int attempts,
+            Instant firstSeen,
+            String dlqId) {
         RecordHeaders headers = new RecordHeaders();
         if (dlqId != null) {
             headers.add(Headers.DLQ_ID, bytes(dlqId));
@@ -45,6 +51,5 @@ public final class DeadLetterRecord {
         return (s == null ? "" : s).getBytes(StandardCharsets.UTF_8);
     }
 
-    private DeadLetterRecord() {
-    }
+    private DeadLetterRecord() {}
 }

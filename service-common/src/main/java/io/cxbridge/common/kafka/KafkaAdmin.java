@@ -43,7 +43,8 @@ public class KafkaAdmin {
     public boolean reachable(Duration timeout) {
         try {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
-                    .clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    .clusterId()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (Exception e) {
             if (e instanceof InterruptedException) {

@@ -30,8 +30,7 @@ public record RecordCheck(int maxValueBytes, Set<String> knownHeaders, Set<Strin
     private static final String OWN_PREFIX = "cxbridge-";
 
     /** Why a record is refused: the {@code cxbridge-error-class} and the reason for its DLQ record. */
-    public record Refusal(String errorClass, String reason) {
-    }
+    public record Refusal(String errorClass, String reason) {}
 
     /** The check for a topic whose records carry no header of their own (schema version 1 only). */
     public static RecordCheck of(int maxValueBytes) {
@@ -43,8 +42,8 @@ public record RecordCheck(int maxValueBytes, Set<String> knownHeaders, Set<Strin
      */
     public Optional<Refusal> check(long valueBytes, Iterable<Header> headers) {
         if (valueBytes > maxValueBytes) {
-            return Optional.of(new Refusal(TOO_LARGE, "the value is " + valueBytes + " bytes, over the limit of "
-                    + maxValueBytes));
+            return Optional.of(new Refusal(
+                    TOO_LARGE, "the value is " + valueBytes + " bytes, over the limit of " + maxValueBytes));
         }
         if (headers == null) {
             return Optional.empty();
@@ -59,13 +58,17 @@ public record RecordCheck(int maxValueBytes, Set<String> knownHeaders, Set<Strin
             } else if (Headers.SCHEMA_VERSION.equals(name)) {
                 String v = text(h.value());
                 if (v == null || !schemaVersions.contains(v.trim())) {
-                    return Optional.of(new Refusal(UNKNOWN_SCHEMA_VERSION, "header " + name + " names a version "
-                            + "this consumer does not read (it reads " + String.join(", ", schemaVersions.stream()
-                            .sorted().toList()) + ")"));
+                    return Optional.of(new Refusal(
+                            UNKNOWN_SCHEMA_VERSION,
+                            "header " + name + " names a version "
+                                    + "this consumer does not read (it reads "
+                                    + String.join(
+                                            ", ",
+                                            schemaVersions.stream().sorted().toList()) + ")"));
                 }
             } else if (name != null && name.startsWith(OWN_PREFIX) && !knownHeaders.contains(name)) {
-                return Optional.of(new Refusal(UNKNOWN_HEADER, "header " + printable(name)
-                        + " is not part of this topic's contract"));
+                return Optional.of(new Refusal(
+                        UNKNOWN_HEADER, "header " + printable(name) + " is not part of this topic's contract"));
             } else if (knownHeaders.contains(name) && text(h.value()) == null) {
                 return Optional.of(new Refusal(MALFORMED_HEADER, "header " + name + " is not UTF-8 text"));
             }
@@ -79,8 +82,12 @@ public record RecordCheck(int maxValueBytes, Set<String> knownHeaders, Set<Strin
             return null;
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }

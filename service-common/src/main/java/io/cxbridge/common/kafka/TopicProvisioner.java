@@ -96,7 +96,10 @@ public class TopicProvisioner {
     private NewTopic newTopic(TopicSpec spec) {
         Optional<Short> rf = settings.replicationFactor();
         return new NewTopic(spec.name(), Optional.of(settings.partitions()), rf)
-                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(spec.retentionMs()),
-                        TopicConfig.CLEANUP_POLICY_CONFIG, spec.cleanupPolicy()));
+                .configs(Map.of(
+                        TopicConfig.RETENTION_MS_CONFIG,
+                        String.valueOf(spec.retentionMs()),
+                        TopicConfig.CLEANUP_POLICY_CONFIG,
+                        spec.cleanupPolicy()));
     }
 }

@@ -20,12 +20,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class TopicReplay {
 
-    private TopicReplay() {
-    }
+    private TopicReplay() {}
 
     /** Calls {@code each} for every record, in offset order per partition; answers how many there were. */
-    public static long read(Map<String, Object> kafkaConfig, String topic, Duration timeout,
-                     Consumer<ConsumerRecord<String, String>> each) {
+    public static long read(
+            Map<String, Object> kafkaConfig,
+            String topic,
+            Duration timeout,
+            Consumer<ConsumerRecord<String, String>> each) {
         Map<String, Object> config = new HashMap<>();
         kafkaConfig.forEach((k, v) -> {
             if (ConsumerConfig.configNames().contains(k)) {
@@ -40,13 +42,14 @@ public final class TopicReplay {
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         long deadline = System.nanoTime() + timeout.toNanos();
         long count = 0;
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             if (!consumer.listTopics(timeout).containsKey(topic)) {
                 return 0;
             }
             List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);

@@ -116,7 +116,9 @@ public class ConsumerHolds {
     }
 
     void onDependency(@Observes DependencyChange change) {
-        setAll(change.dependency() == Dependency.KAFKA ? KAFKA : REDIS, !change.up(),
+        setAll(
+                change.dependency() == Dependency.KAFKA ? KAFKA : REDIS,
+                !change.up(),
                 change.dependency().id() + " is unreachable");
     }
 
@@ -128,7 +130,9 @@ public class ConsumerHolds {
      * Re-applies the holds: a channel subscribes after start-up, and the connector may resume a paused consumer on
      * a rebalance, so the wanted state is enforced on a schedule too.
      */
-    @Scheduled(every = "${cxbridge.service.health.check-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "${cxbridge.service.health.check-interval:2s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sync() {
         setAll(KAFKA, !monitor.isUp(Dependency.KAFKA), "kafka is unreachable");
         setAll(REDIS, !monitor.isUp(Dependency.REDIS), "redis is unreachable");

@@ -31,9 +31,13 @@ public class InfrastructureRetry {
 
     /** {@code op} again and again (backoff 200 ms to 5 s) until it succeeds or the process stops. */
     public <T> Uni<T> untilDone(String what, Supplier<Uni<? extends T>> op) {
-        return Uni.createFrom().<T>deferred(op)
-                .onFailure(e -> !stopping).invoke(e -> LOG.warnf("%s: %s; retrying until the dependency answers",
-                        what, e.toString()))
-                .onFailure(e -> !stopping).retry().withBackOff(FIRST, MAX).indefinitely();
+        return Uni.createFrom()
+                .<T>deferred(op)
+                .onFailure(e -> !stopping)
+                .invoke(e -> LOG.warnf("%s: %s; retrying until the dependency answers", what, e.toString()))
+                .onFailure(e -> !stopping)
+                .retry()
+                .withBackOff(FIRST, MAX)
+                .indefinitely();
     }
 }

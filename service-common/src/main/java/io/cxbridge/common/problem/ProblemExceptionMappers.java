@@ -19,15 +19,18 @@ public class ProblemExceptionMappers {
     @ServerExceptionMapper
     public Response validation(ConstraintViolationException e) {
         return ProblemResponses.validation(Violations.of(e.getConstraintViolations()).stream()
-                .map(v -> new Violation(bodyPath(v.field()), v.message())).toList());
+                .map(v -> new Violation(bodyPath(v.field()), v.message()))
+                .toList());
     }
 
     @ServerExceptionMapper
     public Response unreadable(JsonProcessingException e) {
         String detail = e instanceof MismatchedInputException m && !m.getPath().isEmpty()
-                ? "field '" + m.getPath().stream()
-                        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                        .collect(Collectors.joining(".")) + "' has the wrong type"
+                ? "field '"
+                        + m.getPath().stream()
+                                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                                .collect(Collectors.joining("."))
+                        + "' has the wrong type"
                 : "the body is not valid JSON";
         return ProblemResponses.of(400, "Malformed request", detail);
     }
@@ -40,7 +43,8 @@ public class ProblemExceptionMappers {
         int status = e.getResponse().getStatus();
         Response.StatusType info = Response.Status.fromStatusCode(status);
         String title = info != null ? info.getReasonPhrase() : "HTTP " + status;
-        return ProblemResponses.of(status, title, status >= 500 ? "the service could not handle the request" : e.getMessage());
+        return ProblemResponses.of(
+                status, title, status >= 500 ? "the service could not handle the request" : e.getMessage());
     }
 
     @ServerExceptionMapper(priority = 10_000)

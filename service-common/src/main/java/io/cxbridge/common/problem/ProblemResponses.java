@@ -18,9 +18,11 @@ public final class ProblemResponses {
     }
 
     public static Response of(Problem problem) {
-        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+        return Response.status(problem.status())
+                .type(Problem.MEDIA_TYPE)
+                .entity(problem)
+                .build();
     }
 
-    private ProblemResponses() {
-    }
+    private ProblemResponses() {}
 }

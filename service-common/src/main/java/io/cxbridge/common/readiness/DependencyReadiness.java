@@ -28,8 +28,7 @@ public class DependencyReadiness implements HealthCheck {
     private final RedisEpoch epoch;
     private final ConsumerHolds holds;
 
-    public DependencyReadiness(DependencyMonitor monitor, ServiceConfig config, RedisEpoch epoch,
-                               ConsumerHolds holds) {
+    public DependencyReadiness(DependencyMonitor monitor, ServiceConfig config, RedisEpoch epoch, ConsumerHolds holds) {
         this.monitor = monitor;
         this.config = config;
         this.epoch = epoch;

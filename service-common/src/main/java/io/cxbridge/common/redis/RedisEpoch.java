@@ -48,8 +48,12 @@ public class RedisEpoch {
     private volatile boolean rebuilding;
     private volatile boolean stopping;
 
-    public RedisEpoch(RedisAPI redis, Instance<RedisRebuild> hooks, ConsumerHolds holds, ServiceConfig config,
-                      MeterRegistry registry) {
+    public RedisEpoch(
+            RedisAPI redis,
+            Instance<RedisRebuild> hooks,
+            ConsumerHolds holds,
+            ServiceConfig config,
+            MeterRegistry registry) {
         this.redis = redis;
         this.hooks = hooks;
         this.holds = holds;
@@ -93,14 +97,18 @@ public class RedisEpoch {
     }
 
     /** Reads the marker (skipped while a check or rebuild is still running); repairs a loss. */
-    @Scheduled(every = "${cxbridge.service.redis.epoch-check-interval:2s}",
+    @Scheduled(
+            every = "${cxbridge.service.redis.epoch-check-interval:2s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void check() {
         if (stopping || !checking.compareAndSet(false, true)) {
             return;
         }
-        Uni.createFrom().deferred(() -> redis.get(key))
-                .ifNoItem().after(config.redis().infoTimeout()).fail()
+        Uni.createFrom()
+                .deferred(() -> redis.get(key))
+                .ifNoItem()
+                .after(config.redis().infoTimeout())
+                .fail()
                 .chain(found -> {
                     String current = found == null ? null : found.toString();
                     String known = epoch;
@@ -110,8 +118,10 @@ public class RedisEpoch {
                     if (current != null) {
                         if (known != null) {
                             losses.increment();
-                            LOG.errorf("Redis lost its data (epoch marker %s replaced by %s): another instance has "
-                                    + "rebuilt it", known, current);
+                            LOG.errorf(
+                                    "Redis lost its data (epoch marker %s replaced by %s): another instance has "
+                                            + "rebuilt it",
+                                    known, current);
                         }
                         epoch = current; // first start with a marker present, or another instance rebuilt
                         return Uni.createFrom().voidItem();
@@ -120,19 +130,25 @@ public class RedisEpoch {
                         LOG.infof("Redis epoch marker still missing: retrying the rebuild");
                     } else if (known != null) {
                         losses.increment();
-                        LOG.errorf(hooks.isUnsatisfied()
-                                ? "Redis lost its data (epoch marker %s missing): what this service kept there is gone "
-                                        + "(caches, idempotency records) and is not rebuilt"
-                                : "Redis lost its data (epoch marker %s missing): holding intake and rebuilding from "
-                                        + "the system of record", known);
+                        LOG.errorf(
+                                hooks.isUnsatisfied()
+                                        ? "Redis lost its data (epoch marker %s missing): what this service kept there is gone "
+                                                + "(caches, idempotency records) and is not rebuilt"
+                                        : "Redis lost its data (epoch marker %s missing): holding intake and rebuilding from "
+                                                + "the system of record",
+                                known);
                     } else {
-                        LOG.infof("no Redis epoch marker at %s: a first start or Redis emptied while this service "
-                                + "was down; rebuilding", key);
+                        LOG.infof(
+                                "no Redis epoch marker at %s: a first start or Redis emptied while this service "
+                                        + "was down; rebuilding",
+                                key);
                     }
                     return rebuild();
                 })
-                .onTermination().invoke(() -> checking.set(false))
-                .subscribe().with(x -> { }, e -> LOG.warnf("Redis epoch check: %s", e.toString()));
+                .onTermination()
+                .invoke(() -> checking.set(false))
+                .subscribe()
+                .with(x -> {}, e -> LOG.warnf("Redis epoch check: %s", e.toString()));
     }
 
     private Uni<Void> rebuild() {
@@ -141,19 +157,23 @@ public class RedisEpoch {
         List<RedisRebuild> all = hooks.stream().toList();
         long t0 = System.nanoTime();
         String next = UUID.randomUUID().toString();
-        return Multi.createFrom().iterable(all)
-                .onItem().transformToUniAndConcatenate(h -> h.rebuild()
+        return Multi.createFrom()
+                .iterable(all)
+                .onItem()
+                .transformToUniAndConcatenate(h -> h.rebuild()
                         .invoke(() -> LOG.infof("rebuilt %s in Redis", h.name()))
-                        .onFailure().invoke(e -> LOG.warnf("rebuilding %s: %s; retried on the next check", h.name(),
-                                e.toString())))
-                .collect().last()
+                        .onFailure()
+                        .invoke(e -> LOG.warnf("rebuilding %s: %s; retried on the next check", h.name(), e.toString())))
+                .collect()
+                .last()
                 .chain(() -> redis.set(List.of(key, next)))
                 .invoke(() -> {
                     epoch = next;
                     rebuilding = false;
                     holds.setAll(ConsumerHolds.REBUILD, false, null);
-                    LOG.infof("Redis rebuilt (%d hooks, %d ms); epoch %s", all.size(),
-                            (System.nanoTime() - t0) / 1_000_000, next);
+                    LOG.infof(
+                            "Redis rebuilt (%d hooks, %d ms); epoch %s",
+                            all.size(), (System.nanoTime() - t0) / 1_000_000, next);
                 })
                 .replaceWithVoid();
     }

@@ -54,15 +54,18 @@ public class RedisSettings implements AsyncHealthCheck {
 
     void onStart(@Observes StartupEvent event) {
         if (config.redis().requireDurable()) {
-            read().subscribe().with(x -> { }, e -> { });
+            read().subscribe().with(x -> {}, e -> {});
         }
     }
 
     @Override
     public Uni<HealthCheckResponse> call() {
         if (!config.redis().requireDurable()) {
-            return Uni.createFrom().item(HealthCheckResponse.named("redis-settings").up()
-                    .withData("checked", false).build());
+            return Uni.createFrom()
+                    .item(HealthCheckResponse.named("redis-settings")
+                            .up()
+                            .withData("checked", false)
+                            .build());
         }
         return read().map(RedisSettings::response);
     }
@@ -70,10 +73,13 @@ public class RedisSettings implements AsyncHealthCheck {
     static HealthCheckResponse response(Found f) {
         HealthCheckResponseBuilder b = HealthCheckResponse.named("redis-settings");
         b.withData("maxmemory-policy", f.reachable() ? f.maxmemoryPolicy().orElse("unknown") : "unreachable");
-        b.withData("appendonly", f.reachable() ? f.aof().map(a -> a ? "yes" : "no").orElse("unknown") : "unreachable");
+        b.withData(
+                "appendonly", f.reachable() ? f.aof().map(a -> a ? "yes" : "no").orElse("unknown") : "unreachable");
         if (f.evicting()) {
-            b.withData("reason", "Redis maxmemory-policy is " + f.maxmemoryPolicy().get()
-                    + ": it may evict run state; set maxmemory-policy noeviction");
+            b.withData(
+                    "reason",
+                    "Redis maxmemory-policy is " + f.maxmemoryPolicy().get()
+                            + ": it may evict run state; set maxmemory-policy noeviction");
         }
         return b.status(!f.evicting()).build();
     }
@@ -82,9 +88,13 @@ public class RedisSettings implements AsyncHealthCheck {
     public Uni<Found> read() {
         Uni<Map<String, String>> persistence = info("persistence");
         Uni<Map<String, String>> memory = info("memory");
-        return Uni.combine().all().unis(persistence, memory).asTuple()
+        return Uni.combine()
+                .all()
+                .unis(persistence, memory)
+                .asTuple()
                 .map(t -> found(t.getItem1(), t.getItem2()))
-                .onFailure().recoverWithItem(e -> {
+                .onFailure()
+                .recoverWithItem(e -> {
                     if (isRefused(e)) {
                         return found(Map.of(), Map.of());
                     }
@@ -93,13 +103,16 @@ public class RedisSettings implements AsyncHealthCheck {
     }
 
     private Found found(Map<String, String> persistence, Map<String, String> memory) {
-        Optional<Boolean> aof = Optional.ofNullable(persistence.get("aof_enabled")).map("1"::equals);
+        Optional<Boolean> aof =
+                Optional.ofNullable(persistence.get("aof_enabled")).map("1"::equals);
         Optional<String> policy = Optional.ofNullable(memory.get("maxmemory_policy"));
         Found f = new Found(aof, policy, true);
         if ((aof.isEmpty() || policy.isEmpty()) && unknownReported.compareAndSet(false, true)) {
-            LOG.warnf("Redis does not tell its %s (a managed Redis?): accepted as unknown; make sure it keeps data "
-                    + "(AOF) and never evicts (maxmemory-policy noeviction)",
-                    aof.isEmpty() && policy.isEmpty() ? "persistence and memory settings"
+            LOG.warnf(
+                    "Redis does not tell its %s (a managed Redis?): accepted as unknown; make sure it keeps data "
+                            + "(AOF) and never evicts (maxmemory-policy noeviction)",
+                    aof.isEmpty() && policy.isEmpty()
+                            ? "persistence and memory settings"
                             : aof.isEmpty() ? "persistence settings" : "maxmemory-policy");
         }
         if (aof.isPresent() && !aof.get() && noAofReported.compareAndSet(false, true)) {
@@ -108,8 +121,10 @@ public class RedisSettings implements AsyncHealthCheck {
         }
         if (f.evicting()) {
             if (evictingReported.compareAndSet(false, true)) {
-                LOG.errorf("Redis maxmemory-policy is %s: it may evict state this service cannot lose; not ready "
-                        + "until it is noeviction", policy.get());
+                LOG.errorf(
+                        "Redis maxmemory-policy is %s: it may evict state this service cannot lose; not ready "
+                                + "until it is noeviction",
+                        policy.get());
             }
         } else {
             evictingReported.set(false);
@@ -119,7 +134,9 @@ public class RedisSettings implements AsyncHealthCheck {
 
     private Uni<Map<String, String>> info(String section) {
         return redis.info(List.of(section))
-                .ifNoItem().after(config.redis().infoTimeout()).fail()
+                .ifNoItem()
+                .after(config.redis().infoTimeout())
+                .fail()
                 .map(r -> parse(r == null ? "" : r.toString()));
     }
 
@@ -129,7 +146,9 @@ public class RedisSettings implements AsyncHealthCheck {
         for (String line : info.split("\r?\n")) {
             int colon = line.indexOf(':');
             if (!line.startsWith("#") && colon > 0) {
-                out.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+                out.put(
+                        line.substring(0, colon).trim(),
+                        line.substring(colon + 1).trim());
             }
         }
         return out;

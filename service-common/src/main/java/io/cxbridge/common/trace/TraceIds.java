@@ -12,6 +12,5 @@ public final class TraceIds {
         return ctx.isValid() ? ctx.getTraceId() : Ids.newTraceId();
     }
 
-    private TraceIds() {
-    }
+    private TraceIds() {}
 }

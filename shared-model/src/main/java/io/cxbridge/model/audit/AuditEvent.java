@@ -51,11 +51,11 @@ public record AuditEvent(String id, String source, String type, String subject, 
      * A new event from {@code service}. {@code data} is copied and given the {@code traceId}, so the
      * caller's object is left as it was. Every event carries a trace id: a new one when none is given.
      */
-    public static AuditEvent create(String service, String type, String subject, String traceId, Instant time,
-                                    Object data) {
-        JsonNode tree = data == null ? Json.mapper().createObjectNode()
-                : data instanceof ObjectNode o ? o.deepCopy()
-                : Json.mapper().valueToTree(data);
+    public static AuditEvent create(
+            String service, String type, String subject, String traceId, Instant time, Object data) {
+        JsonNode tree = data == null
+                ? Json.mapper().createObjectNode()
+                : data instanceof ObjectNode o ? o.deepCopy() : Json.mapper().valueToTree(data);
         if (!tree.isObject()) {
             throw new IllegalArgumentException("audit data must be a JSON object");
         }
@@ -109,8 +109,13 @@ public record AuditEvent(String id, String source, String type, String subject, 
         if (data == null || !data.isObject()) {
             throw new IllegalArgumentException("audit value is not a JSON object");
         }
-        return new AuditEvent(header(headers, H_ID), header(headers, H_SOURCE), header(headers, H_TYPE),
-                header(headers, H_SUBJECT), Instant.parse(header(headers, H_TIME)), (ObjectNode) data);
+        return new AuditEvent(
+                header(headers, H_ID),
+                header(headers, H_SOURCE),
+                header(headers, H_TYPE),
+                header(headers, H_SUBJECT),
+                Instant.parse(header(headers, H_TIME)),
+                (ObjectNode) data);
     }
 
     private static String header(Map<String, byte[]> headers, String name) {

@@ -29,8 +29,9 @@ public final class TokenCipher {
      * The longest sealed value of a token of at most {@link #MAX_TOKEN_BYTES}: {@code v1:<key id>:} and the
      * unpadded base64url of IV, ciphertext and tag. What the gateway accepts always fits what consumers accept.
      */
-    public static final int MAX_SEALED_LENGTH = 3 + MAX_KEY_ID_LENGTH + 1
-            + ((IV_BYTES + MAX_TOKEN_BYTES + TAG_BITS / 8) * 4 + 2) / 3;
+    public static final int MAX_SEALED_LENGTH =
+            3 + MAX_KEY_ID_LENGTH + 1 + ((IV_BYTES + MAX_TOKEN_BYTES + TAG_BITS / 8) * 4 + 2) / 3;
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String currentKeyId;
@@ -41,8 +42,9 @@ public final class TokenCipher {
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("no token encryption keys configured");
         }
-        this.keys = keys.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
-                Map.Entry::getKey, e -> key(e.getKey(), e.getValue())));
+        this.keys = keys.entrySet().stream()
+                .collect(java.util.stream.Collectors.toUnmodifiableMap(
+                        Map.Entry::getKey, e -> key(e.getKey(), e.getValue())));
         if (!this.keys.containsKey(currentKeyId)) {
             throw new IllegalArgumentException("the current token key id '" + currentKeyId + "' has no key");
         }
@@ -59,10 +61,12 @@ public final class TokenCipher {
      * The cipher of a key set configured as {@code <prefix>.current-key-id} and {@code <prefix>.keys}
      * ({@code id=base64key,id2=...}); a missing or malformed setting fails with a message naming the keys.
      */
-    public static TokenCipher fromSettings(String prefix, java.util.Optional<String> currentKeyId,
-                                           java.util.Optional<String> keys) {
-        String current = currentKeyId.filter(s -> !s.isBlank()).orElseThrow(() -> new IllegalStateException(
-                "set " + prefix + ".current-key-id and " + prefix + ".keys"));
+    public static TokenCipher fromSettings(
+            String prefix, java.util.Optional<String> currentKeyId, java.util.Optional<String> keys) {
+        String current = currentKeyId
+                .filter(s -> !s.isBlank())
+                .orElseThrow(
+                        () -> new IllegalStateException("set " + prefix + ".current-key-id and " + prefix + ".keys"));
         Map<String, String> parsed = new java.util.LinkedHashMap<>();
         for (String pair : keys.orElse("").split(",")) {
             if (pair.isBlank()) {
@@ -92,7 +96,8 @@ public final class TokenCipher {
             byte[] out = new byte[iv.length + sealed.length];
             System.arraycopy(iv, 0, out, 0, iv.length);
             System.arraycopy(sealed, 0, out, iv.length, sealed.length);
-            return VERSION + ":" + currentKeyId + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+            return VERSION + ":" + currentKeyId + ":"
+                    + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("token encryption failed", e);
         }
@@ -118,15 +123,16 @@ public final class TokenCipher {
             cipher.updateAAD(fulfillmentId.getBytes(StandardCharsets.UTF_8));
             return new String(cipher.doFinal(in, IV_BYTES, in.length - IV_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("the encrypted token does not open with key '" + parts[1]
-                    + "' for this fulfillmentId");
+            throw new IllegalArgumentException(
+                    "the encrypted token does not open with key '" + parts[1] + "' for this fulfillmentId");
         }
     }
 
     private static SecretKeySpec key(String id, String base64) {
         byte[] raw;
         try {
-            raw = base64.contains("-") || base64.contains("_") ? Base64.getUrlDecoder().decode(base64)
+            raw = base64.contains("-") || base64.contains("_")
+                    ? Base64.getUrlDecoder().decode(base64)
                     : Base64.getDecoder().decode(base64);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("token key '" + id + "' is not base64");

@@ -11,7 +11,11 @@ import java.time.Instant;
  * {@code cxbridge.directory.invalidations.v1}. An entry loaded after {@code issuedAt} ignores it.
  */
 public record DirectoryInvalidation(
-        @NotBlank @Size(max = 128) @Pattern(regexp = Ids.DIRECTORY_ID_REGEX, message = "must match " + Ids.DIRECTORY_ID_REGEX) String directoryId,
+        @NotBlank
+        @Size(max = 128)
+        @Pattern(regexp = Ids.DIRECTORY_ID_REGEX, message = "must match " + Ids.DIRECTORY_ID_REGEX)
+        String directoryId,
+
         @Size(max = 512) String reason,
         @NotNull Instant issuedAt,
         @Size(max = 256) String origin,

@@ -20,8 +20,12 @@ import java.util.function.Supplier;
  * or the consumer for records produced directly, fills in the rest with {@link #withDefaults}.
  */
 public record FailedRun(
-        @Pattern(regexp = Ids.UUID_REGEX, message = "must be a UUID") String requestId,
-        @NotBlank @Size(max = 128) @Pattern(regexp = Ids.ACTION_ID_REGEX, message = "must match " + Ids.ACTION_ID_REGEX) String actionId,
+        @Pattern(regexp = Ids.UUID_REGEX, message = "must be a UUID")
+        String requestId,
+
+        @NotBlank @Size(max = 128) @Pattern(regexp = Ids.ACTION_ID_REGEX, message = "must match " + Ids.ACTION_ID_REGEX)
+        String actionId,
+
         @NotBlank @Size(max = 256) String originalRunId,
         @NotNull @JsonObjectValue JsonNode requestPayload,
         @PositiveOrZero Integer attempt,
@@ -44,7 +48,14 @@ public record FailedRun(
 
     /** The same run one attempt further, having ended in {@code status}. */
     public FailedRun nextAttempt(int status) {
-        return new FailedRun(requestId, actionId, originalRunId, requestPayload,
-                (attempt == null ? 0 : attempt) + 1, firstFailedAt, status, traceId);
+        return new FailedRun(
+                requestId,
+                actionId,
+                originalRunId,
+                requestPayload,
+                (attempt == null ? 0 : attempt) + 1,
+                firstFailedAt,
+                status,
+                traceId);
     }
 }

@@ -13,10 +13,15 @@ import java.time.Instant;
  * still kept out of {@link #toString()} so no log line carries it.
  */
 public record FulfillmentJob(
-        @NotBlank @Pattern(regexp = Ids.UUID_REGEX, message = "must be a UUID") String jobId,
+        @NotBlank @Pattern(regexp = Ids.UUID_REGEX, message = "must be a UUID")
+        String jobId,
+
         @NotBlank @Size(max = 256) String fulfillmentId,
         @NotBlank @Size(max = 2048) String fulfillmentUrl,
-        @NotBlank @Size(max = io.cxbridge.model.crypto.TokenCipher.MAX_SEALED_LENGTH) String fulfillmentToken,
+
+        @NotBlank @Size(max = io.cxbridge.model.crypto.TokenCipher.MAX_SEALED_LENGTH)
+        String fulfillmentToken,
+
         JsonNode data,
         @NotNull Instant receivedAt,
         @NotNull Instant deadline,

@@ -6,12 +6,14 @@ import java.util.HexFormat;
 /** Identifier formats shared by the events. */
 public final class Ids {
 
-    public static final String UUID_REGEX = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+    public static final String UUID_REGEX =
+            "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
     /**
      * A Data Action id. Real Genesys Cloud ids contain underscores ({@code custom_-_<uuid>},
      * {@code static_-_...}), so they are allowed; nothing that could leave a URL path segment is.
      */
     public static final String ACTION_ID_REGEX = "^[A-Za-z0-9_-]+$";
+
     public static final String DIRECTORY_ID_REGEX = "^[A-Za-z0-9_-]+$";
     /** W3C trace-context trace id: 32 lowercase hex digits, not all zero. */
     public static final String TRACE_ID_REGEX = "^(?!0{32})[0-9a-f]{32}$";
@@ -26,6 +28,5 @@ public final class Ids {
         return HexFormat.of().formatHex(bytes);
     }
 
-    private Ids() {
-    }
+    private Ids() {}
 }

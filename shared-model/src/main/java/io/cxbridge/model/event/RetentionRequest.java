@@ -12,8 +12,9 @@ import jakarta.validation.constraints.Size;
  * {@code policy} is the flat body of {@code POST /v1/retention/policies}, already validated by the API.
  */
 public record RetentionRequest(
-        @NotBlank @Pattern(regexp = Ids.UUID_REGEX, message = "must be a UUID") String requestId,
+        @NotBlank @Pattern(regexp = Ids.UUID_REGEX, message = "must be a UUID")
+        String requestId,
+
         @NotNull @JsonObjectValue JsonNode policy,
         boolean dryRun,
-        @Size(max = 128) String traceId) {
-}
+        @Size(max = 128) String traceId) {}

@@ -8,8 +8,8 @@ import java.util.List;
  * {@code type} is a URN naming the kind of problem, so clients can switch on it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Problem(String type, String title, int status, String detail, String traceId,
-                      List<Violation> violations) {
+public record Problem(
+        String type, String title, int status, String detail, String traceId, List<Violation> violations) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
     public static final String TYPE_PREFIX = "urn:cxbridge:problem:";

@@ -5,7 +5,10 @@ package io.cxbridge.model.retry;
  * be consumed again; it becomes pending once it is).
  */
 public enum RunState {
-    pending, succeeded, dead_lettered, replayed;
+    pending,
+    succeeded,
+    dead_lettered,
+    replayed;
 
     /** Not in the due set. */
     public boolean terminal() {

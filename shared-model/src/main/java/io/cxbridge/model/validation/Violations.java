@@ -24,6 +24,5 @@ public final class Violations {
                 .toList();
     }
 
-    private Violations() {
-    }
+    private Violations() {}
 }

@@ -9,8 +9,14 @@ import java.util.Map;
  * cxbridge ({@code docs/webhooks/retention-drift-webhook.schema.json}). {@code drifted} lists each policy as
  * {@code {name, policyId, change: changed|deleted, diff: [{path, before, after}]}}.
  */
-public record RetentionDriftWebhookEvent(String event, String eventId, String target, int applied,
-                                         List<Map<String, Object>> drifted, Instant checkedAt, String traceId) {
+public record RetentionDriftWebhookEvent(
+        String event,
+        String eventId,
+        String target,
+        int applied,
+        List<Map<String, Object>> drifted,
+        Instant checkedAt,
+        String traceId) {
 
     public static final String DRIFT_DETECTED = "retention_drift_detected";
 }

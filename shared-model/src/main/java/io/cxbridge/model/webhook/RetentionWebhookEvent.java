@@ -7,9 +7,18 @@ import java.time.Instant;
  * once it is deployed or failed. Never the service's internal state record. {@code eventId} stays the same across
  * the sender's attempts, so a receiver can drop a repeat.
  */
-public record RetentionWebhookEvent(String event, String eventId, String requestId, String state, String jobId,
-                                    String policyId, String objectType, Long latencyMs, String error, Instant at,
-                                    String traceId) {
+public record RetentionWebhookEvent(
+        String event,
+        String eventId,
+        String requestId,
+        String state,
+        String jobId,
+        String policyId,
+        String objectType,
+        Long latencyMs,
+        String error,
+        Instant at,
+        String traceId) {
 
     public static final String DEPLOYED = "retention_deployed";
     public static final String FAILED = "retention_failed";

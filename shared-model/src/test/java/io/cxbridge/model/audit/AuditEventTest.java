@@ -24,8 +24,7 @@ class AuditEventTest {
     static final Instant TIME = Instant.parse("2026-03-02T09:15:49.210Z");
     static final String RUN = "3f2b8c1e-9a4d-4e7b-8c2f-1a6d5e9b0c47";
 
-    record Attempt(String requestId, int attempt, int lastStatus) {
-    }
+    record Attempt(String requestId, int attempt, int lastStatus) {}
 
     static ObjectNode data() {
         ObjectNode d = Json.mapper().createObjectNode();
@@ -52,8 +51,10 @@ class AuditEventTest {
         assertThat(e.subject()).isEqualTo(RUN);
         assertThat(e.time()).isEqualTo(TIME);
         assertThat(e.traceId()).isEqualTo(TRACE);
-        assertThat(AuditEvent.create("retry-svc", AuditTypes.RETRY_SUCCEEDED, RUN, TRACE, TIME, data()).id())
-                .as("every event has its own id").isNotEqualTo(e.id());
+        assertThat(AuditEvent.create("retry-svc", AuditTypes.RETRY_SUCCEEDED, RUN, TRACE, TIME, data())
+                        .id())
+                .as("every event has its own id")
+                .isNotEqualTo(e.id());
     }
 
     @Test
@@ -64,25 +65,28 @@ class AuditEventTest {
         assertThat(e.data().get("traceId").asText()).isEqualTo(TRACE);
         assertThat(e.data().get("requestId").asText()).isEqualTo(RUN);
         assertThat(e.data().get("attempt").asInt()).isEqualTo(3);
-        assertThat(original.has("traceId")).as("the caller's object is left as it was").isFalse();
+        assertThat(original.has("traceId"))
+                .as("the caller's object is left as it was")
+                .isFalse();
 
         original.put("attempt", 99).put("secret", "x");
-        assertThat(e.data().get("attempt").asInt()).as("later changes to the caller's object do not leak in")
+        assertThat(e.data().get("attempt").asInt())
+                .as("later changes to the caller's object do not leak in")
                 .isEqualTo(3);
         assertThat(e.data().has("secret")).isFalse();
     }
 
     @Test
     void createAcceptsRecordsMapsAndNothing() {
-        AuditEvent fromRecord = AuditEvent.create("retry-svc", AuditTypes.RETRY_SUCCEEDED, RUN, TRACE, TIME,
-                new Attempt(RUN, 1, 200));
+        AuditEvent fromRecord =
+                AuditEvent.create("retry-svc", AuditTypes.RETRY_SUCCEEDED, RUN, TRACE, TIME, new Attempt(RUN, 1, 200));
         assertThat(fromRecord.data().get("requestId").asText()).isEqualTo(RUN);
         assertThat(fromRecord.data().get("lastStatus").asInt()).isEqualTo(200);
         assertThat(fromRecord.traceId()).isEqualTo(TRACE);
 
         Map<String, Object> map = new HashMap<>(Map.of("directoryId", "internal_agents"));
-        AuditEvent fromMap = AuditEvent.create("directory-svc", AuditTypes.DIRECTORY_INVALIDATED, "internal_agents",
-                TRACE, TIME, map);
+        AuditEvent fromMap = AuditEvent.create(
+                "directory-svc", AuditTypes.DIRECTORY_INVALIDATED, "internal_agents", TRACE, TIME, map);
         assertThat(fromMap.data().get("directoryId").asText()).isEqualTo("internal_agents");
         assertThat(map).doesNotContainKey("traceId");
 
@@ -94,15 +98,17 @@ class AuditEventTest {
     @Test
     void createOverridesATraceIdInTheData() {
         ObjectNode d = data().put("traceId", "stale");
-        assertThat(AuditEvent.create("retry-svc", AuditTypes.RETRY_EXHAUSTED, RUN, TRACE, TIME, d).traceId())
+        assertThat(AuditEvent.create("retry-svc", AuditTypes.RETRY_EXHAUSTED, RUN, TRACE, TIME, d)
+                        .traceId())
                 .isEqualTo(TRACE);
     }
 
     @Test
     void createRefusesDataThatIsNotAnObject() {
-        for (Object notAnObject : new Object[] {List.of(1, 2), "text", 42, Json.mapper().createArrayNode()}) {
-            assertThatThrownBy(() -> AuditEvent.create("retry-svc", AuditTypes.RETRY_SUCCEEDED, RUN, TRACE, TIME,
-                    notAnObject))
+        for (Object notAnObject :
+                new Object[] {List.of(1, 2), "text", 42, Json.mapper().createArrayNode()}) {
+            assertThatThrownBy(() ->
+                            AuditEvent.create("retry-svc", AuditTypes.RETRY_SUCCEEDED, RUN, TRACE, TIME, notAnObject))
                     .as("data %s", notAnObject)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("JSON object");
@@ -113,9 +119,18 @@ class AuditEventTest {
     void kafkaHeadersAreExactlyTheBinaryModeAttributes() {
         AuditEvent e = event();
         Map<String, String> h = e.kafkaHeaders();
-        assertThat(h.keySet()).containsExactly("ce_id", "ce_source", "ce_type", "ce_specversion", "ce_time",
-                "ce_subject", "ce_traceid", "content-type");
-        assertThat(h).containsEntry("ce_id", e.id())
+        assertThat(h.keySet())
+                .containsExactly(
+                        "ce_id",
+                        "ce_source",
+                        "ce_type",
+                        "ce_specversion",
+                        "ce_time",
+                        "ce_subject",
+                        "ce_traceid",
+                        "content-type");
+        assertThat(h)
+                .containsEntry("ce_id", e.id())
                 .containsEntry("ce_source", "/cxbridge/retry-svc")
                 .containsEntry("ce_type", "io.cxbridge.retry.attempt-failed")
                 .containsEntry("ce_specversion", "1.0")
@@ -137,8 +152,13 @@ class AuditEventTest {
 
     @Test
     void valueIsTheDataAsUtf8Json() throws Exception {
-        AuditEvent e = AuditEvent.create("directory-svc", AuditTypes.DIRECTORY_REFRESHED, "internal_agents", TRACE,
-                TIME, Map.of("note", "Zoë's directory"));
+        AuditEvent e = AuditEvent.create(
+                "directory-svc",
+                AuditTypes.DIRECTORY_REFRESHED,
+                "internal_agents",
+                TRACE,
+                TIME,
+                Map.of("note", "Zoë's directory"));
         JsonNode value = Json.mapper().readTree(new String(e.value(), UTF_8));
         assertThat(value).isEqualTo(e.data());
         assertThat(value.get("note").asText()).isEqualTo("Zoë's directory");
@@ -208,9 +228,11 @@ class AuditEventTest {
     void constructorRefusesMissingAttributes() {
         ObjectNode d = data();
         assertThatThrownBy(() -> new AuditEvent(null, "/cxbridge/x", "t", "s", TIME, d))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("id");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("id");
         assertThatThrownBy(() -> new AuditEvent(UUID.randomUUID().toString(), "/cxbridge/x", "t", "s", TIME, null))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("data");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("data");
     }
 
     @Test

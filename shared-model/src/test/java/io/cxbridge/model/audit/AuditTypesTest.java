@@ -12,19 +12,32 @@ class AuditTypesTest {
 
     @Test
     void allListsEveryTypeOfTheSpecOnce() {
-        assertThat(AuditTypes.ALL).doesNotHaveDuplicates().containsExactlyInAnyOrder(
-                "io.cxbridge.gateway.request",
-                "io.cxbridge.retry.succeeded", "io.cxbridge.retry.attempt-failed", "io.cxbridge.retry.exhausted",
-                "io.cxbridge.retry.dead-lettered", "io.cxbridge.retry.replayed",
-                "io.cxbridge.fulfillment.completed", "io.cxbridge.fulfillment.failed",
-                "io.cxbridge.fulfillment.callback-failed", "io.cxbridge.fulfillment.dead-lettered",
-                "io.cxbridge.fulfillment.replayed",
-                "io.cxbridge.retention.submitted", "io.cxbridge.retention.overlap-detected",
-                "io.cxbridge.retention.deployed", "io.cxbridge.retention.failed",
-                "io.cxbridge.retention.drift-detected",
-                "io.cxbridge.directory.populated", "io.cxbridge.directory.refreshed",
-                "io.cxbridge.directory.invalidated", "io.cxbridge.directory.consistency-mismatch",
-                "io.cxbridge.action.completed", "io.cxbridge.action.failed", "io.cxbridge.action.served-stale");
+        assertThat(AuditTypes.ALL)
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrder(
+                        "io.cxbridge.gateway.request",
+                        "io.cxbridge.retry.succeeded",
+                        "io.cxbridge.retry.attempt-failed",
+                        "io.cxbridge.retry.exhausted",
+                        "io.cxbridge.retry.dead-lettered",
+                        "io.cxbridge.retry.replayed",
+                        "io.cxbridge.fulfillment.completed",
+                        "io.cxbridge.fulfillment.failed",
+                        "io.cxbridge.fulfillment.callback-failed",
+                        "io.cxbridge.fulfillment.dead-lettered",
+                        "io.cxbridge.fulfillment.replayed",
+                        "io.cxbridge.retention.submitted",
+                        "io.cxbridge.retention.overlap-detected",
+                        "io.cxbridge.retention.deployed",
+                        "io.cxbridge.retention.failed",
+                        "io.cxbridge.retention.drift-detected",
+                        "io.cxbridge.directory.populated",
+                        "io.cxbridge.directory.refreshed",
+                        "io.cxbridge.directory.invalidated",
+                        "io.cxbridge.directory.consistency-mismatch",
+                        "io.cxbridge.action.completed",
+                        "io.cxbridge.action.failed",
+                        "io.cxbridge.action.served-stale");
     }
 
     @Test

@@ -17,7 +17,9 @@ class TokenCipherTest {
         TokenCipher cipher = new TokenCipher("k1", Map.of("k1", K1));
         String sealed = cipher.encrypt("s3cr3t-fulfillment-token", "ff-1");
         assertThat(sealed).startsWith("v1:k1:").doesNotContain("s3cr3t");
-        assertThat(cipher.encrypt("s3cr3t-fulfillment-token", "ff-1")).as("a fresh IV each time").isNotEqualTo(sealed);
+        assertThat(cipher.encrypt("s3cr3t-fulfillment-token", "ff-1"))
+                .as("a fresh IV each time")
+                .isNotEqualTo(sealed);
         assertThat(cipher.decrypt(sealed, "ff-1")).isEqualTo("s3cr3t-fulfillment-token");
     }
 
@@ -54,8 +56,10 @@ class TokenCipherTest {
         TokenCipher cipher = new TokenCipher(id, Map.of(id, K1));
         String ascii = cipher.encrypt("t".repeat(TokenCipher.MAX_TOKEN_BYTES), "ff");
         assertThat(ascii).hasSize(TokenCipher.MAX_SEALED_LENGTH);
-        assertThat(cipher.encrypt("\u20ac".repeat(TokenCipher.MAX_TOKEN_BYTES / 3), "ff").length())
+        assertThat(cipher.encrypt("\u20ac".repeat(TokenCipher.MAX_TOKEN_BYTES / 3), "ff")
+                        .length())
                 .isLessThanOrEqualTo(TokenCipher.MAX_SEALED_LENGTH);
-        assertThatThrownBy(() -> new TokenCipher(id + "k", Map.of(id + "k", K1))).hasMessageContaining("at most 64");
+        assertThatThrownBy(() -> new TokenCipher(id + "k", Map.of(id + "k", K1)))
+                .hasMessageContaining("at most 64");
     }
 }

@@ -21,7 +21,11 @@ class DirectoryInvalidationTest {
     static final Instant ISSUED = Instant.parse("2026-03-02T11:30:00.104Z");
 
     static DirectoryInvalidation valid() {
-        return new DirectoryInvalidation("internal_agents", "roster changed", ISSUED, "directory-svc/replica-1",
+        return new DirectoryInvalidation(
+                "internal_agents",
+                "roster changed",
+                ISSUED,
+                "directory-svc/replica-1",
                 "9b1d3f5a7c9e4b2d8f0a1c3e5a7c9e1b");
     }
 
@@ -37,14 +41,16 @@ class DirectoryInvalidationTest {
     @Test
     void validInvalidationHasNoViolations() {
         assertThat(violations(valid())).isEmpty();
-        assertThat(violations(new DirectoryInvalidation("external_vendors", null, ISSUED, null, null))).isEmpty();
+        assertThat(violations(new DirectoryInvalidation("external_vendors", null, ISSUED, null, null)))
+                .isEmpty();
     }
 
     @Test
     void missingRequiredFieldsAreAllReportedAtOnce() {
-        assertThat(violations(read("{\"reason\":\"why not\"}", DirectoryInvalidation.class))).containsExactly(
-                new Violation("directoryId", "must not be blank"),
-                new Violation("issuedAt", "must not be null"));
+        assertThat(violations(read("{\"reason\":\"why not\"}", DirectoryInvalidation.class)))
+                .containsExactly(
+                        new Violation("directoryId", "must not be blank"),
+                        new Violation("issuedAt", "must not be null"));
     }
 
     @ParameterizedTest
@@ -56,17 +62,23 @@ class DirectoryInvalidationTest {
 
     @Test
     void lengthLimitsAreAllReportedTogether() {
-        DirectoryInvalidation bad = new DirectoryInvalidation("d".repeat(129), "r".repeat(513), ISSUED,
-                "o".repeat(257), "t".repeat(129));
+        DirectoryInvalidation bad =
+                new DirectoryInvalidation("d".repeat(129), "r".repeat(513), ISSUED, "o".repeat(257), "t".repeat(129));
         assertThat(fields(bad)).containsExactly("directoryId", "origin", "reason", "traceId");
     }
 
     @Test
     void appliesOnlyToEntriesLoadedAtOrBeforeIssuedAt() {
         DirectoryInvalidation inv = valid();
-        assertThat(inv.appliesTo(ISSUED.minusSeconds(60))).as("older entry is dropped").isTrue();
-        assertThat(inv.appliesTo(ISSUED)).as("entry loaded at the same instant is dropped").isTrue();
-        assertThat(inv.appliesTo(ISSUED.plusMillis(1))).as("fresher entry is kept").isFalse();
+        assertThat(inv.appliesTo(ISSUED.minusSeconds(60)))
+                .as("older entry is dropped")
+                .isTrue();
+        assertThat(inv.appliesTo(ISSUED))
+                .as("entry loaded at the same instant is dropped")
+                .isTrue();
+        assertThat(inv.appliesTo(ISSUED.plusMillis(1)))
+                .as("fresher entry is kept")
+                .isFalse();
     }
 
     @Test

@@ -27,8 +27,8 @@ class DirectoryUpdatedTest {
 
     @Test
     void roundTripsThroughJsonWithIsoInstants() throws Exception {
-        DirectoryUpdated updated = new DirectoryUpdated("internal_agents", 412, LAST_MODIFIED, HASH, 120,
-                "9b1d3f5a7c9e4b2d8f0a1c3e5a7c9e1b");
+        DirectoryUpdated updated = new DirectoryUpdated(
+                "internal_agents", 412, LAST_MODIFIED, HASH, 120, "9b1d3f5a7c9e4b2d8f0a1c3e5a7c9e1b");
         String json = write(updated);
         JsonNode tree = Json.mapper().readTree(json);
         assertThat(tree.get("lastModified").asText()).isEqualTo("2026-03-02T11:29:41Z");
@@ -41,7 +41,8 @@ class DirectoryUpdatedTest {
     void validUpdateHasNoViolations() {
         assertThat(violations(withTtl(120))).isEmpty();
         assertThat(violations(new DirectoryUpdated("emergency_contacts", 0, LAST_MODIFIED, HASH, 60, null)))
-                .as("an empty directory is a valid update").isEmpty();
+                .as("an empty directory is a valid update")
+                .isEmpty();
     }
 
     @ParameterizedTest
@@ -59,22 +60,24 @@ class DirectoryUpdatedTest {
     @Test
     void missingRequiredFieldsAreAllReportedAtOnce() {
         // absent ints read as 0: entryCount 0 is a valid count, ttlSeconds 0 is out of range
-        assertThat(violations(read("{}", DirectoryUpdated.class))).containsExactly(
-                new Violation("contentHash", "must not be blank"),
-                new Violation("directoryId", "must not be blank"),
-                new Violation("lastModified", "must not be null"),
-                new Violation("ttlSeconds", "must be greater than or equal to 30"));
+        assertThat(violations(read("{}", DirectoryUpdated.class)))
+                .containsExactly(
+                        new Violation("contentHash", "must not be blank"),
+                        new Violation("directoryId", "must not be blank"),
+                        new Violation("lastModified", "must not be null"),
+                        new Violation("ttlSeconds", "must be greater than or equal to 30"));
     }
 
     @Test
     void everyBadFieldIsListedInOneGo() {
         DirectoryUpdated bad = new DirectoryUpdated("a/b", -1, LAST_MODIFIED, "h".repeat(129), 3601, "t".repeat(129));
-        assertThat(violations(bad)).containsExactly(
-                new Violation("contentHash", "size must be between 0 and 128"),
-                new Violation("directoryId", "must match " + Ids.DIRECTORY_ID_REGEX),
-                new Violation("entryCount", "must be greater than or equal to 0"),
-                new Violation("traceId", "size must be between 0 and 128"),
-                new Violation("ttlSeconds", "must be less than or equal to 3600"));
+        assertThat(violations(bad))
+                .containsExactly(
+                        new Violation("contentHash", "size must be between 0 and 128"),
+                        new Violation("directoryId", "must match " + Ids.DIRECTORY_ID_REGEX),
+                        new Violation("entryCount", "must be greater than or equal to 0"),
+                        new Violation("traceId", "size must be between 0 and 128"),
+                        new Violation("ttlSeconds", "must be less than or equal to 3600"));
     }
 
     @Test

@@ -38,8 +38,15 @@ class FailedRunTest {
     }
 
     static FailedRun valid() {
-        return new FailedRun(REQUEST_ID, "custom_-_8f14e45f-ceea-4e7a-9b1c-2d3e4f5a6b7c", "run-000417", payload(),
-                2, FIRST_FAILED, 503, TRACE_ID);
+        return new FailedRun(
+                REQUEST_ID,
+                "custom_-_8f14e45f-ceea-4e7a-9b1c-2d3e4f5a6b7c",
+                "run-000417",
+                payload(),
+                2,
+                FIRST_FAILED,
+                503,
+                TRACE_ID);
     }
 
     /** The three fields a caller must send, everything else left out. */
@@ -53,10 +60,13 @@ class FailedRunTest {
         String json = write(run);
 
         JsonNode tree = Json.mapper().readTree(json);
-        assertThat(tree.get("firstFailedAt").isTextual()).as("instant written as text: %s", json).isTrue();
+        assertThat(tree.get("firstFailedAt").isTextual())
+                .as("instant written as text: %s", json)
+                .isTrue();
         assertThat(tree.get("firstFailedAt").asText()).isEqualTo("2026-03-02T09:14:07.512Z");
         assertThat(tree.get("requestPayload").isObject()).isTrue();
-        assertThat(tree.get("requestPayload").get("account").get("tags").get(0).asText()).isEqualTo("gold");
+        assertThat(tree.get("requestPayload").get("account").get("tags").get(0).asText())
+                .isEqualTo("gold");
         assertThat(tree.get("attempt").asInt()).isEqualTo(2);
         assertThat(tree.get("lastStatus").asInt()).isEqualTo(503);
 
@@ -67,8 +77,8 @@ class FailedRunTest {
 
     @Test
     void keepsNanosecondsAndReadsOffsetsAsTheSameInstant() {
-        FailedRun nanos = new FailedRun(REQUEST_ID, "a", "r", payload(), 0,
-                Instant.parse("2026-03-02T09:14:07.123456789Z"), null, null);
+        FailedRun nanos = new FailedRun(
+                REQUEST_ID, "a", "r", payload(), 0, Instant.parse("2026-03-02T09:14:07.123456789Z"), null, null);
         assertThat(read(write(nanos), FailedRun.class).firstFailedAt()).isEqualTo(nanos.firstFailedAt());
 
         FailedRun offset = read("""
@@ -80,18 +90,22 @@ class FailedRunTest {
     @Test
     void validInstancesHaveNoViolations() {
         assertThat(violations(valid())).isEmpty();
-        assertThat(violations(minimal())).as("requestId, attempt, firstFailedAt and traceId are optional").isEmpty();
+        assertThat(violations(minimal()))
+                .as("requestId, attempt, firstFailedAt and traceId are optional")
+                .isEmpty();
         assertThat(violations(new FailedRun(null, "a", "r", Json.mapper().createObjectNode(), 0, null, null, null)))
-                .as("an empty object is a JSON object").isEmpty();
+                .as("an empty object is a JSON object")
+                .isEmpty();
     }
 
     @Test
     void missingRequiredFieldsAreAllReportedAtOnce() {
         FailedRun empty = read("{}", FailedRun.class);
-        assertThat(violations(empty)).containsExactly(
-                new Violation("actionId", "must not be blank"),
-                new Violation("originalRunId", "must not be blank"),
-                new Violation("requestPayload", "must not be null"));
+        assertThat(violations(empty))
+                .containsExactly(
+                        new Violation("actionId", "must not be blank"),
+                        new Violation("originalRunId", "must not be blank"),
+                        new Violation("requestPayload", "must not be null"));
     }
 
     @Test
@@ -101,20 +115,22 @@ class FailedRunTest {
                  "requestPayload":[1,2,3],"attempt":-1,"lastStatus":99,"traceId":"%s"}
                 """.formatted("t".repeat(129)), FailedRun.class);
 
-        assertThat(fields(bad)).containsExactly(
-                "actionId", "attempt", "lastStatus", "originalRunId", "requestId", "requestPayload", "traceId");
-        assertThat(violations(bad)).contains(
-                new Violation("actionId", "must match " + Ids.ACTION_ID_REGEX),
-                new Violation("attempt", "must be greater than or equal to 0"),
-                new Violation("requestId", "must be a UUID"),
-                new Violation("requestPayload", "must be a JSON object"));
+        assertThat(fields(bad))
+                .containsExactly(
+                        "actionId", "attempt", "lastStatus", "originalRunId", "requestId", "requestPayload", "traceId");
+        assertThat(violations(bad))
+                .contains(
+                        new Violation("actionId", "must match " + Ids.ACTION_ID_REGEX),
+                        new Violation("attempt", "must be greater than or equal to 0"),
+                        new Violation("requestId", "must be a UUID"),
+                        new Violation("requestPayload", "must be a JSON object"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"[1,2]", "\"a string\"", "42", "true", "null"})
     void requestPayloadMustBeAJsonObject(String payloadJson) {
-        FailedRun run = read("{\"actionId\":\"a\",\"originalRunId\":\"r\",\"requestPayload\":" + payloadJson + "}",
-                FailedRun.class);
+        FailedRun run = read(
+                "{\"actionId\":\"a\",\"originalRunId\":\"r\",\"requestPayload\":" + payloadJson + "}", FailedRun.class);
         assertThat(violations(run)).containsExactly(new Violation("requestPayload", "must be a JSON object"));
     }
 
@@ -126,18 +142,25 @@ class FailedRunTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"a", "order-lookup-v2", "ABC-123", "custom_-_8f14e45f-ceea-4e7a-9b1c-2d3e4f5a6b7c",
-            "static_-_salesforce-get-contact"})
+    @ValueSource(
+            strings = {
+                "a",
+                "order-lookup-v2",
+                "ABC-123",
+                "custom_-_8f14e45f-ceea-4e7a-9b1c-2d3e4f5a6b7c",
+                "static_-_salesforce-get-contact"
+            })
     void actionIdsInThePatternAreAccepted(String actionId) {
-        assertThat(violations(new FailedRun(null, actionId, "r", payload(), null, null, null, null))).isEmpty();
+        assertThat(violations(new FailedRun(null, actionId, "r", payload(), null, null, null, null)))
+                .isEmpty();
     }
 
     @Test
     void lengthLimitsAreEnforced() {
         FailedRun tooLong = new FailedRun(null, "a".repeat(129), "r".repeat(257), payload(), null, null, null, null);
         assertThat(fields(tooLong)).containsExactly("actionId", "originalRunId");
-        FailedRun atLimit = new FailedRun(null, "a".repeat(128), "r".repeat(256), payload(), null, null, null,
-                "t".repeat(128));
+        FailedRun atLimit =
+                new FailedRun(null, "a".repeat(128), "r".repeat(256), payload(), null, null, null, "t".repeat(128));
         assertThat(violations(atLimit)).isEmpty();
     }
 
@@ -171,16 +194,21 @@ class FailedRunTest {
 
     @Test
     void wrongTypesNameTheField() {
-        assertThatThrownBy(() -> Json.mapper().readValue(
-                "{\"actionId\":\"a\",\"originalRunId\":\"r\",\"requestPayload\":{},\"attempt\":\"many\"}", FailedRun.class))
+        assertThatThrownBy(() -> Json.mapper()
+                        .readValue(
+                                "{\"actionId\":\"a\",\"originalRunId\":\"r\",\"requestPayload\":{},\"attempt\":\"many\"}",
+                                FailedRun.class))
                 .isInstanceOf(InvalidFormatException.class)
-                .satisfies(e -> assertThat(((InvalidFormatException) e).getPath().get(0).getFieldName())
+                .satisfies(e -> assertThat(
+                                ((InvalidFormatException) e).getPath().get(0).getFieldName())
                         .isEqualTo("attempt"));
-        assertThatThrownBy(() -> Json.mapper().readValue(
-                "{\"actionId\":\"a\",\"originalRunId\":\"r\",\"requestPayload\":{},\"firstFailedAt\":\"yesterday\"}",
-                FailedRun.class))
+        assertThatThrownBy(() -> Json.mapper()
+                        .readValue(
+                                "{\"actionId\":\"a\",\"originalRunId\":\"r\",\"requestPayload\":{},\"firstFailedAt\":\"yesterday\"}",
+                                FailedRun.class))
                 .isInstanceOf(InvalidFormatException.class)
-                .satisfies(e -> assertThat(((InvalidFormatException) e).getPath().get(0).getFieldName())
+                .satisfies(e -> assertThat(
+                                ((InvalidFormatException) e).getPath().get(0).getFieldName())
                         .isEqualTo("firstFailedAt"));
     }
 
@@ -209,7 +237,8 @@ class FailedRunTest {
         assertThat(violations(filled)).isEmpty();
 
         assertThat(minimal().withDefaults(clock, traces).requestId())
-                .as("every run gets its own requestId").isNotEqualTo(filled.requestId());
+                .as("every run gets its own requestId")
+                .isNotEqualTo(filled.requestId());
     }
 
     @Test
@@ -244,7 +273,9 @@ class FailedRunTest {
         assertThat(second.traceId()).isEqualTo(TRACE_ID);
 
         assertThat(second.nextAttempt(503).attempt()).isEqualTo(2);
-        assertThat(minimal().nextAttempt(500).attempt()).as("a null attempt counts as 0").isEqualTo(1);
+        assertThat(minimal().nextAttempt(500).attempt())
+                .as("a null attempt counts as 0")
+                .isEqualTo(1);
         assertThat(first.attempt()).as("records are immutable").isZero();
     }
 }

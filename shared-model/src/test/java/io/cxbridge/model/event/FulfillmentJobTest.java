@@ -21,10 +21,17 @@ class FulfillmentJobTest {
     static final Instant DEADLINE = Instant.parse("2026-03-02T09:21:00Z");
 
     static FulfillmentJob valid() {
-        JsonNode data = Json.mapper().createObjectNode().put("orderId", "ORD-10042").put("customerPhone", "+1-555-0100");
-        return new FulfillmentJob("6c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", "0b5f7a2c-3d4e-4f60-9a1b-2c3d4e5f6a7b",
+        JsonNode data =
+                Json.mapper().createObjectNode().put("orderId", "ORD-10042").put("customerPhone", "+1-555-0100");
+        return new FulfillmentJob(
+                "6c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                "0b5f7a2c-3d4e-4f60-9a1b-2c3d4e5f6a7b",
                 "https://api.mypurecloud.ie/api/v2/dataactions/fulfillments/0b5f7a2c-3d4e-4f60-9a1b-2c3d4e5f6a7b",
-                TOKEN, data, RECEIVED, DEADLINE, "5e2d8a1c9b7f4e3d2a1b0c9d8e7f6a5b");
+                TOKEN,
+                data,
+                RECEIVED,
+                DEADLINE,
+                "5e2d8a1c9b7f4e3d2a1b0c9d8e7f6a5b");
     }
 
     @Test
@@ -35,7 +42,8 @@ class FulfillmentJobTest {
         assertThat(tree.get("receivedAt").asText()).isEqualTo("2026-03-02T09:20:00Z");
         assertThat(tree.get("deadline").asText()).isEqualTo("2026-03-02T09:21:00Z");
         assertThat(tree.get("fulfillmentToken").asText())
-                .as("the (encrypted) token travels on the topic").isEqualTo(TOKEN);
+                .as("the (encrypted) token travels on the topic")
+                .isEqualTo(TOKEN);
         assertThat(tree.get("data").get("orderId").asText()).isEqualTo("ORD-10042");
         assertThat(read(json, FulfillmentJob.class)).isEqualTo(job);
     }
@@ -43,12 +51,12 @@ class FulfillmentJobTest {
     @Test
     void dataMayBeAnyJsonValueOrAbsent() {
         for (String data : new String[] {"[1,2]", "\"text\"", "7", "null", "{}"}) {
-            FulfillmentJob job = read(write(valid()).replaceFirst("\"data\":\\{[^}]*\\}", "\"data\":" + data),
-                    FulfillmentJob.class);
+            FulfillmentJob job =
+                    read(write(valid()).replaceFirst("\"data\":\\{[^}]*\\}", "\"data\":" + data), FulfillmentJob.class);
             assertThat(violations(job)).as("data=%s", data).isEmpty();
         }
-        FulfillmentJob noData = new FulfillmentJob("6c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", "f", "https://x/y", TOKEN,
-                null, RECEIVED, DEADLINE, null);
+        FulfillmentJob noData = new FulfillmentJob(
+                "6c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", "f", "https://x/y", TOKEN, null, RECEIVED, DEADLINE, null);
         assertThat(violations(noData)).isEmpty();
     }
 
@@ -78,20 +86,29 @@ class FulfillmentJobTest {
 
     @Test
     void missingRequiredFieldsAreAllReportedAtOnce() {
-        assertThat(violations(read("{\"data\":{}}", FulfillmentJob.class))).containsExactly(
-                new Violation("deadline", "must not be null"),
-                new Violation("fulfillmentId", "must not be blank"),
-                new Violation("fulfillmentToken", "must not be blank"),
-                new Violation("fulfillmentUrl", "must not be blank"),
-                new Violation("jobId", "must not be blank"),
-                new Violation("receivedAt", "must not be null"));
+        assertThat(violations(read("{\"data\":{}}", FulfillmentJob.class)))
+                .containsExactly(
+                        new Violation("deadline", "must not be null"),
+                        new Violation("fulfillmentId", "must not be blank"),
+                        new Violation("fulfillmentToken", "must not be blank"),
+                        new Violation("fulfillmentUrl", "must not be blank"),
+                        new Violation("jobId", "must not be blank"),
+                        new Violation("receivedAt", "must not be null"));
     }
 
     @Test
     void badJobIdAndOversizedFieldsAreReportedTogether() {
-        FulfillmentJob bad = new FulfillmentJob("6c1e2d3f4a5b4c6d8e7f9a0b1c2d3e4f", "f".repeat(257),
-                "https://x/" + "p".repeat(2048), "t".repeat(io.cxbridge.model.crypto.TokenCipher.MAX_SEALED_LENGTH + 1), null, RECEIVED, DEADLINE, "x".repeat(129));
-        assertThat(fields(bad)).containsExactly("fulfillmentId", "fulfillmentToken", "fulfillmentUrl", "jobId", "traceId");
+        FulfillmentJob bad = new FulfillmentJob(
+                "6c1e2d3f4a5b4c6d8e7f9a0b1c2d3e4f",
+                "f".repeat(257),
+                "https://x/" + "p".repeat(2048),
+                "t".repeat(io.cxbridge.model.crypto.TokenCipher.MAX_SEALED_LENGTH + 1),
+                null,
+                RECEIVED,
+                DEADLINE,
+                "x".repeat(129));
+        assertThat(fields(bad))
+                .containsExactly("fulfillmentId", "fulfillmentToken", "fulfillmentUrl", "jobId", "traceId");
         assertThat(violations(bad)).contains(new Violation("jobId", "must be a UUID"));
     }
 

@@ -41,7 +41,8 @@ class ProblemTest {
 
     @Test
     void validationListsEveryViolation() throws Exception {
-        List<Violation> violations = List.of(new Violation("actionId", "must match ^[A-Za-z0-9_-]+$"),
+        List<Violation> violations = List.of(
+                new Violation("actionId", "must match ^[A-Za-z0-9_-]+$"),
                 new Violation("requestPayload", "must be a JSON object"));
         Problem p = Problem.validation(violations, TRACE);
 
@@ -56,7 +57,9 @@ class ProblemTest {
         assertThat(node.get("violations")).hasSize(2);
         assertThat(node.get("violations").get(0).get("field").asText()).isEqualTo("actionId");
         assertThat(node.get("violations").get(1).get("message").asText()).isEqualTo("must be a JSON object");
-        assertThat(node.get("violations").get(0).size()).as("only field and message").isEqualTo(2);
+        assertThat(node.get("violations").get(0).size())
+                .as("only field and message")
+                .isEqualTo(2);
     }
 
     @Test
@@ -92,27 +95,36 @@ class ProblemTest {
 
     @ParameterizedTest
     @CsvSource({
-            "400, urn:cxbridge:problem:malformed-request",
-            "401, urn:cxbridge:problem:unauthorized",
-            "403, urn:cxbridge:problem:forbidden",
-            "404, urn:cxbridge:problem:not-found",
-            "409, urn:cxbridge:problem:conflict",
-            "422, urn:cxbridge:problem:validation",
-            "429, urn:cxbridge:problem:rate-limited",
-            "503, urn:cxbridge:problem:unavailable",
-            "500, urn:cxbridge:problem:internal",
-            "502, urn:cxbridge:problem:internal",
-            "504, urn:cxbridge:problem:internal",
-            "413, urn:cxbridge:problem:http-413",
-            "405, urn:cxbridge:problem:http-405"})
+        "400, urn:cxbridge:problem:malformed-request",
+        "401, urn:cxbridge:problem:unauthorized",
+        "403, urn:cxbridge:problem:forbidden",
+        "404, urn:cxbridge:problem:not-found",
+        "409, urn:cxbridge:problem:conflict",
+        "422, urn:cxbridge:problem:validation",
+        "429, urn:cxbridge:problem:rate-limited",
+        "503, urn:cxbridge:problem:unavailable",
+        "500, urn:cxbridge:problem:internal",
+        "502, urn:cxbridge:problem:internal",
+        "504, urn:cxbridge:problem:internal",
+        "413, urn:cxbridge:problem:http-413",
+        "405, urn:cxbridge:problem:http-405"
+    })
     void typeForMapsStatuses(int status, String type) {
         assertThat(Problem.typeFor(status)).isEqualTo(type);
     }
 
     @Test
     void everyTypeIsAUrnUnderThePrefix() {
-        for (String t : List.of(Problem.VALIDATION, Problem.MALFORMED, Problem.NOT_FOUND, Problem.UNAUTHORIZED,
-                Problem.FORBIDDEN, Problem.CONFLICT, Problem.RATE_LIMITED, Problem.UNAVAILABLE, Problem.INTERNAL)) {
+        for (String t : List.of(
+                Problem.VALIDATION,
+                Problem.MALFORMED,
+                Problem.NOT_FOUND,
+                Problem.UNAUTHORIZED,
+                Problem.FORBIDDEN,
+                Problem.CONFLICT,
+                Problem.RATE_LIMITED,
+                Problem.UNAVAILABLE,
+                Problem.INTERNAL)) {
             assertThat(t).startsWith("urn:cxbridge:problem:").matches("urn:cxbridge:problem:[a-z-]+");
         }
         assertThat(Problem.MEDIA_TYPE).isEqualTo("application/problem+json");

@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 
 class ViolationsTest {
 
-    record Sample(@NotBlank @Size(min = 3) String b, @NotNull String a, @JsonObjectValue JsonNode c) {
-    }
+    record Sample(
+            @NotBlank @Size(min = 3) String b,
+            @NotNull String a,
+            @JsonObjectValue JsonNode c) {}
 
     @Test
     void aMissingBodyIsOneViolation() {
@@ -25,13 +27,15 @@ class ViolationsTest {
 
     @Test
     void violationsAreSortedByFieldThenMessage() {
-        List<Violation> v = Violations.of(ValidationSupport.validator(),
+        List<Violation> v = Violations.of(
+                ValidationSupport.validator(),
                 new Sample(" ", null, Json.mapper().createArrayNode()));
-        assertThat(v).containsExactly(
-                new Violation("a", "must not be null"),
-                new Violation("b", "must not be blank"),
-                new Violation("b", "size must be between 3 and 2147483647"),
-                new Violation("c", "must be a JSON object"));
+        assertThat(v)
+                .containsExactly(
+                        new Violation("a", "must not be null"),
+                        new Violation("b", "must not be blank"),
+                        new Violation("b", "size must be between 3 and 2147483647"),
+                        new Violation("c", "must be a JSON object"));
     }
 
     @Test
@@ -40,14 +44,18 @@ class ViolationsTest {
         assertThat(validator.isValid(null, null)).isTrue();
         assertThat(validator.isValid(Json.mapper().createObjectNode(), null)).isTrue();
         assertThat(validator.isValid(Json.mapper().createArrayNode(), null)).isFalse();
-        assertThat(validator.isValid(Json.mapper().getNodeFactory().textNode("x"), null)).isFalse();
-        assertThat(validator.isValid(Json.mapper().getNodeFactory().numberNode(1), null)).isFalse();
+        assertThat(validator.isValid(Json.mapper().getNodeFactory().textNode("x"), null))
+                .isFalse();
+        assertThat(validator.isValid(Json.mapper().getNodeFactory().numberNode(1), null))
+                .isFalse();
         assertThat(validator.isValid(Json.mapper().getNodeFactory().nullNode(), null))
-                .as("an explicit JSON null is not an object").isFalse();
+                .as("an explicit JSON null is not an object")
+                .isFalse();
     }
 
     @Test
     void noViolationsForAValidValue() {
-        assertThat(Violations.of(ValidationSupport.validator(), new Sample("abc", "x", null))).isEmpty();
+        assertThat(Violations.of(ValidationSupport.validator(), new Sample("abc", "x", null)))
+                .isEmpty();
     }
 }

@@ -20,14 +20,16 @@ class WebhookSchemaContractTest {
 
     @ParameterizedTest
     @CsvSource({
-            "retry-webhook.schema.json, io.cxbridge.model.webhook.RetryWebhookEvent",
-            "retention-webhook.schema.json, io.cxbridge.model.webhook.RetentionWebhookEvent",
-            "retention-drift-webhook.schema.json, io.cxbridge.model.webhook.RetentionDriftWebhookEvent",
-            "directory-webhook.schema.json, io.cxbridge.model.event.DirectoryUpdated"})
+        "retry-webhook.schema.json, io.cxbridge.model.webhook.RetryWebhookEvent",
+        "retention-webhook.schema.json, io.cxbridge.model.webhook.RetentionWebhookEvent",
+        "retention-drift-webhook.schema.json, io.cxbridge.model.webhook.RetentionDriftWebhookEvent",
+        "directory-webhook.schema.json, io.cxbridge.model.event.DirectoryUpdated"
+    })
     void theSchemaListsExactlyTheRecordsFieldsAndRequiresOnlyThem(String schema, Class<? extends Record> type)
             throws Exception {
         JsonNode doc = Json.mapper().readTree(Files.readString(docs().resolve(schema)));
-        Set<String> fields = new HashSet<>(Arrays.stream(type.getRecordComponents()).map(c -> c.getName()).toList());
+        Set<String> fields = new HashSet<>(
+                Arrays.stream(type.getRecordComponents()).map(c -> c.getName()).toList());
         assertThat(names(doc.path("properties").fieldNames())).isEqualTo(fields);
         Set<String> required = new HashSet<>();
         doc.path("required").forEach(r -> required.add(r.asText()));
@@ -36,25 +38,56 @@ class WebhookSchemaContractTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"retry-webhook.schema.json", "retention-webhook.schema.json", "retention-drift-webhook.schema.json",
-            "directory-webhook.schema.json"})
+    @CsvSource({
+        "retry-webhook.schema.json",
+        "retention-webhook.schema.json",
+        "retention-drift-webhook.schema.json",
+        "directory-webhook.schema.json"
+    })
     void aSerialisedSampleHasEveryRequiredFieldWithItsType(String schema) throws Exception {
         JsonNode doc = Json.mapper().readTree(Files.readString(docs().resolve(schema)));
         Object sample = switch (schema) {
-            case "retry-webhook.schema.json" -> new RetryWebhookEvent(RetryWebhookEvent.SUCCESS, "e-1", "r-1", "a-1",
-                    null, 2, 200, Instant.parse("2026-01-01T00:00:00Z"), null);
-            case "retention-webhook.schema.json" -> new RetentionWebhookEvent(RetentionWebhookEvent.DEPLOYED, "e-1",
-                    "r-1", "deployed", "j-1", "p-1", "call", 12L, null, Instant.parse("2026-01-01T00:00:00Z"), "t");
-            case "retention-drift-webhook.schema.json" -> new RetentionDriftWebhookEvent(
-                    RetentionDriftWebhookEvent.DRIFT_DETECTED, "e-1", "media-retention", 2,
-                    java.util.List.of(java.util.Map.of("name", "calls", "policyId", "p-1", "change", "deleted",
-                            "diff", java.util.List.of())), Instant.parse("2026-01-01T00:00:00Z"), "t");
+            case "retry-webhook.schema.json" ->
+                new RetryWebhookEvent(
+                        RetryWebhookEvent.SUCCESS,
+                        "e-1",
+                        "r-1",
+                        "a-1",
+                        null,
+                        2,
+                        200,
+                        Instant.parse("2026-01-01T00:00:00Z"),
+                        null);
+            case "retention-webhook.schema.json" ->
+                new RetentionWebhookEvent(
+                        RetentionWebhookEvent.DEPLOYED,
+                        "e-1",
+                        "r-1",
+                        "deployed",
+                        "j-1",
+                        "p-1",
+                        "call",
+                        12L,
+                        null,
+                        Instant.parse("2026-01-01T00:00:00Z"),
+                        "t");
+            case "retention-drift-webhook.schema.json" ->
+                new RetentionDriftWebhookEvent(
+                        RetentionDriftWebhookEvent.DRIFT_DETECTED,
+                        "e-1",
+                        "media-retention",
+                        2,
+                        java.util.List.of(java.util.Map.of(
+                                "name", "calls", "policyId", "p-1", "change", "deleted", "diff", java.util.List.of())),
+                        Instant.parse("2026-01-01T00:00:00Z"),
+                        "t");
             default -> new DirectoryUpdated("queues", 3, Instant.parse("2026-01-01T00:00:00Z"), "h", 300, null);
         };
         JsonNode json = Json.mapper().valueToTree(sample);
         for (JsonNode r : doc.path("required")) {
             JsonNode value = json.path(r.asText());
-            String expected = doc.path("properties").path(r.asText()).path("type").asText();
+            String expected =
+                    doc.path("properties").path(r.asText()).path("type").asText();
             assertThat(value.isMissingNode() || value.isNull()).as(r.asText()).isFalse();
             if (expected.equals("integer")) {
                 assertThat(value.isIntegralNumber()).as(r.asText()).isTrue();
@@ -62,7 +95,9 @@ class WebhookSchemaContractTest {
                 assertThat(value.isTextual()).as(r.asText()).isTrue();
             }
         }
-        json.fieldNames().forEachRemaining(f -> assertThat(doc.path("properties").has(f)).as(f).isTrue());
+        json.fieldNames()
+                .forEachRemaining(
+                        f -> assertThat(doc.path("properties").has(f)).as(f).isTrue());
     }
 
     private static Set<String> names(Iterator<String> it) {

@@ -53,11 +53,13 @@ public final class GenesysSim {
     private final ServiceProcess process;
     private final Path logFile;
     private final SimControl control;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
-    private GenesysSim(String baseUrl, int port, String clientId, String clientSecret, ServiceProcess process,
-                       Path logFile) {
+    private GenesysSim(
+            String baseUrl, int port, String clientId, String clientSecret, ServiceProcess process, Path logFile) {
         this.baseUrl = baseUrl;
         this.port = port;
         this.clientId = clientId;
@@ -73,9 +75,13 @@ public final class GenesysSim {
             String url = System.getProperty(URL_PROPERTY);
             if (url != null && !url.isBlank()) {
                 String trimmed = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-                shared = new GenesysSim(trimmed, URI.create(trimmed).getPort(),
+                shared = new GenesysSim(
+                        trimmed,
+                        URI.create(trimmed).getPort(),
                         System.getProperty("cxbridge.sim.client-id", DEFAULT_CLIENT_ID),
-                        System.getProperty("cxbridge.sim.client-secret", DEFAULT_CLIENT_SECRET), null, null);
+                        System.getProperty("cxbridge.sim.client-secret", DEFAULT_CLIENT_SECRET),
+                        null,
+                        null);
             } else {
                 shared = start(Map.of());
                 GenesysSim sim = shared;
@@ -90,7 +96,8 @@ public final class GenesysSim {
      * sim's JVM, e.g. {@code cxbridge.sim.rate-limit-per-minute=0} or {@code quarkus.profile=bench}.
      */
     public static GenesysSim start(Map<String, String> systemProperties) {
-        Path jar = locateJar(firstNonBlank(System.getProperty(JAR_PROPERTY), System.getenv(JAR_ENV)),
+        Path jar = locateJar(
+                firstNonBlank(System.getProperty(JAR_PROPERTY), System.getenv(JAR_ENV)),
                 Path.of(System.getProperty("user.dir")));
         ServiceProcess process = ServiceProcess.start("genesys-sim", jar, "256m", systemProperties, READY_TIMEOUT);
         String clientId = systemProperties.getOrDefault("cxbridge.sim.client-id", DEFAULT_CLIENT_ID);
@@ -155,13 +162,14 @@ public final class GenesysSim {
 
     /** A fresh access token from the sim's {@code /oauth/token}. */
     public String accessToken() {
-        String basic = Base64.getEncoder().encodeToString((clientId + ":" + clientSecret)
-                .getBytes(StandardCharsets.UTF_8));
+        String basic =
+                Base64.getEncoder().encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/oauth/token"))
                 .timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Basic " + basic)
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build();
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             Matcher m = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"").matcher(response.body());

@@ -22,8 +22,10 @@ import java.util.Optional;
 public final class SimControl {
 
     private final String baseUrl;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     public SimControl(String baseUrl) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
@@ -101,7 +103,9 @@ public final class SimControl {
 
     /** Makes a new version of a routing directory; returns its new Last-Modified (HTTP date). */
     public String touchDirectory(String directoryId) {
-        return send("POST", "/sim/directories/" + encode(directoryId) + "/touch", null).get("lastModified").asText();
+        return send("POST", "/sim/directories/" + encode(directoryId) + "/touch", null)
+                .get("lastModified")
+                .asText();
     }
 
     /**
@@ -125,8 +129,7 @@ public final class SimControl {
      * What {@code POST /sim/actions/run} answered: {@code outcome} success, error or timeout; {@code status}
      * null when no answer came ({@code error} says why); {@code body} the answer (JSON, or a string when not).
      */
-    public record ActionRunResult(String outcome, Integer status, long durationMs, JsonNode body, String error) {
-    }
+    public record ActionRunResult(String outcome, Integer status, long durationMs, JsonNode body, String error) {}
 
     /**
      * Calls {@code url} the way a Genesys Data Action does (POST, JSON) and gives up after {@code timeoutMs};
@@ -179,7 +182,8 @@ public final class SimControl {
     private Answer call(String method, String path, Object body, HttpRequest.Builder builder) {
         HttpRequest.BodyPublisher publisher;
         try {
-            publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+            publisher = body == null
+                    ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot serialise " + body, e);
@@ -187,7 +191,8 @@ public final class SimControl {
         HttpRequest request = builder.uri(URI.create(baseUrl + path))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
-                .method(method, publisher).build();
+                .method(method, publisher)
+                .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.body());

@@ -4,34 +4,39 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code GET /sim/stats} of genesys-sim, with helpers for the usual questions. */
-public record SimStats(long tokenRequests, long requestsTotal, List<RequestCount> requests,
-                       Map<String, Long> executions, Map<String, Long> callbacks,
-                       Map<String, Long> duplicateCallbacks, long externalCalls, long externalMaxConcurrent,
-                       Map<String, Map<Integer, Long>> executionsByStatus, Map<String, Long> externalCallsByKey,
-                       Uploads uploads, Downloads downloads, List<PageCount> pages, ActionRuns actionRuns) {
+public record SimStats(
+        long tokenRequests,
+        long requestsTotal,
+        List<RequestCount> requests,
+        Map<String, Long> executions,
+        Map<String, Long> callbacks,
+        Map<String, Long> duplicateCallbacks,
+        long externalCalls,
+        long externalMaxConcurrent,
+        Map<String, Map<Integer, Long>> executionsByStatus,
+        Map<String, Long> externalCallsByKey,
+        Uploads uploads,
+        Downloads downloads,
+        List<PageCount> pages,
+        ActionRuns actionRuns) {
 
     /** The key of {@code executions} for requests without an {@code X-Cxbridge-Request-Id} header. */
     public static final String NO_REQUEST_ID = "(none)";
 
     /** Requests of one method, path (without query) and status; status 0: the connection was dropped. */
-    public record RequestCount(String method, String path, int status, long count) {
-    }
+    public record RequestCount(String method, String path, int status, long count) {}
 
     /** Uploads whose body ended normally, and those whose connection closed or was reset before the end. */
-    public record Uploads(long completed, long aborted) {
-    }
+    public record Uploads(long completed, long aborted) {}
 
     /** Downloads written to the end, and those whose client went away first. */
-    public record Downloads(long completed, long cancelled) {
-    }
+    public record Downloads(long completed, long cancelled) {}
 
     /** Listing pages served by path and raw query string ({@code ""} without one). */
-    public record PageCount(String path, String query, long count) {
-    }
+    public record PageCount(String path, String query, long count) {}
 
     /** How {@code POST /sim/actions/run} calls ended. */
-    public record ActionRuns(long success, long error, long timeout) {
-    }
+    public record ActionRuns(long success, long error, long timeout) {}
 
     public SimStats {
         requests = requests == null ? List.of() : List.copyOf(requests);
@@ -58,24 +63,33 @@ public record SimStats(long tokenRequests, long requestsTotal, List<RequestCount
 
     /** Listing pages served on a path, whatever their query. */
     public long pages(String path) {
-        return pages.stream().filter(p -> p.path().equals(path)).mapToLong(PageCount::count).sum();
+        return pages.stream()
+                .filter(p -> p.path().equals(path))
+                .mapToLong(PageCount::count)
+                .sum();
     }
 
     /** Listing pages served on a path with exactly this raw query string. */
     public long pages(String path, String query) {
-        return pages.stream().filter(p -> p.path().equals(path) && p.query().equals(query))
-                .mapToLong(PageCount::count).sum();
+        return pages.stream()
+                .filter(p -> p.path().equals(path) && p.query().equals(query))
+                .mapToLong(PageCount::count)
+                .sum();
     }
 
     /** Requests of a method and path, whatever their status. */
     public long requests(String method, String path) {
-        return requests.stream().filter(r -> r.method().equalsIgnoreCase(method) && r.path().equals(path))
-                .mapToLong(RequestCount::count).sum();
+        return requests.stream()
+                .filter(r -> r.method().equalsIgnoreCase(method) && r.path().equals(path))
+                .mapToLong(RequestCount::count)
+                .sum();
     }
 
     public long requests(String method, String path, int status) {
-        return requests.stream().filter(r -> r.method().equalsIgnoreCase(method) && r.path().equals(path)
-                && r.status() == status).mapToLong(RequestCount::count).sum();
+        return requests.stream()
+                .filter(r -> r.method().equalsIgnoreCase(method) && r.path().equals(path) && r.status() == status)
+                .mapToLong(RequestCount::count)
+                .sum();
     }
 
     public long executions(String requestId) {

@@ -26,7 +26,8 @@ class GenesysSimTest {
                 .hasMessageContaining("mvn -pl genesys-sim -am package");
         assertThatThrownBy(() -> GenesysSim.locateJar(dir.resolve("nope.jar").toString(), dir))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("cxbridge.sim.jar").hasMessageContaining("nope.jar");
+                .hasMessageContaining("cxbridge.sim.jar")
+                .hasMessageContaining("nope.jar");
     }
 
     @Test
@@ -62,21 +63,31 @@ class GenesysSimTest {
 
         String token = sim.accessToken();
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> queues = http.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/api/v2/routing/queues"))
-                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> queues = http.send(
+                HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/api/v2/routing/queues"))
+                        .header("Authorization", "Bearer " + token)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(queues.statusCode()).isEqualTo(200);
 
-        assertThat(control.config(Map.of("directorySize", 7)).get("directorySize").asInt()).isEqualTo(7);
+        assertThat(control.config(Map.of("directorySize", 7))
+                        .get("directorySize")
+                        .asInt())
+                .isEqualTo(7);
         assertThat(control.config().get("tokenExpiresIn").asInt()).isEqualTo(86400);
         String faultId = control.fault(Map.of("path", "/api/v2/users", "status", 503, "count", 1));
         assertThat(control.faults().get(0).get("id").asText()).isEqualTo(faultId);
-        HttpResponse<String> faulted = http.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/api/v2/users"))
-                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> faulted = http.send(
+                HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/api/v2/users"))
+                        .header("Authorization", "Bearer " + token)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(faulted.statusCode()).isEqualTo(503);
         control.clearFaults();
         assertThat(control.faults()).isEmpty();
         assertThatThrownBy(() -> control.fault(Map.of("path", "/api/v2/**", "probability", 2, "status", 500)))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("probability");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("probability");
 
         assertThat(control.touchDirectory("internal_agents")).endsWith("GMT");
         assertThat(control.fulfillment("nothing")).isEmpty();
@@ -88,8 +99,8 @@ class GenesysSimTest {
         assertThat(stats.pages("/api/v2/routing/queues", "")).isEqualTo(1);
         assertThat(stats.uploads()).isEqualTo(new SimStats.Uploads(0, 0));
 
-        SimControl.ActionRunResult run = control.runAction(sim.baseUrl() + "/external/api",
-                Map.of("Idempotency-Key", "k-1"), Map.of("a", 1), 5000);
+        SimControl.ActionRunResult run = control.runAction(
+                sim.baseUrl() + "/external/api", Map.of("Idempotency-Key", "k-1"), Map.of("a", 1), 5000);
         assertThat(run.outcome()).isEqualTo("success");
         assertThat(run.status()).isEqualTo(200);
         assertThat(run.body().get("echo").get("a").asInt()).isEqualTo(1);
@@ -98,13 +109,15 @@ class GenesysSimTest {
         assertThat(afterRun.externalCalls("k-1")).isEqualTo(1);
 
         assertThat(control.seed().get("counts").get("users").asInt()).isEqualTo(2600);
-        assertThat(control.reseed(Map.of("users", 5)).get("counts").get("users").asInt()).isEqualTo(5);
+        assertThat(control.reseed(Map.of("users", 5)).get("counts").get("users").asInt())
+                .isEqualTo(5);
 
         JsonNode raw = control.statsJson();
         assertThat(raw.get("requestsTotal").asLong()).isEqualTo(afterRun.requestsTotal());
 
         Map<String, String> props = new GenesysSimResource().start();
-        assertThat(props).containsEntry("cxbridge.genesys.base-url", sim.baseUrl())
+        assertThat(props)
+                .containsEntry("cxbridge.genesys.base-url", sim.baseUrl())
                 .containsEntry("cxbridge.genesys.login-url", sim.baseUrl())
                 .containsEntry("cxbridge.genesys.client-id", "cxbridge-local")
                 .containsEntry("cxbridge.genesys.client-secret", "cxbridge-local-secret");
