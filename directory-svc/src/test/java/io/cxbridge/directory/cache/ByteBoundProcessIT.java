@@ -104,9 +104,9 @@ class ByteBoundProcessIT {
         return "/v1/directories/bound-" + run + "-" + i + "/entries";
     }
 
-    /** Health lives on the service's port today; a management port would move it: the one place to retarget. */
+    /** Health answers on the service's management port. */
     private String mgmt(String path) {
-        return svc.baseUrl() + path;
+        return svc.managementUrl() + path;
     }
 
     private static String cacheOf(HttpResponse<String> r) {
