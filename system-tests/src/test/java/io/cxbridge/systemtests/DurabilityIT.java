@@ -395,8 +395,8 @@ class DurabilityIT {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    /** retry-svc's due set (README "100,000 pending runs": {@code ZCARD cxbridge:retry:due}). */
-    private static final String RETRY_DUE_SET = "cxbridge:retry:due";
+    /** retry-svc's due set (README "100,000 pending runs": {@code ZCARD {cxbridge:retry}:due}, hash-tagged for Redis Cluster). */
+    private static final String RETRY_DUE_SET = "{cxbridge:retry}:due";
 
     /** A service's health or metrics URL (the one place to change when they move to a management port). */
     private String mgmt(String service, String path) {
