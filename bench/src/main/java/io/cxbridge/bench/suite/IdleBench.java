@@ -39,9 +39,9 @@ public final class IdleBench implements Benchmark {
 
     @Override
     public void run(BenchContext ctx, Report report) throws Exception {
-        double settle = Double.parseDouble(ctx.env("BENCH_IDLE_SETTLE", "5"));
+        double settle = Double.parseDouble(ctx.env("BENCH_IDLE_SETTLE", "10"));
         double seconds = Double.parseDouble(ctx.env("BENCH_IDLE_SECONDS", "10"));
-        // what the previous benchmark left running (a consumer catching up, a JIT compile) settles first
+        // what the previous benchmark or the start left running (a consumer catching up, JIT compiles) settles first
         BenchContext.sleep(Duration.ofMillis((long) (settle * 1000)));
         Map<String, Long> pids = new LinkedHashMap<>();
         for (String part : concat(SERVICES, OTHERS)) {
@@ -71,8 +71,9 @@ public final class IdleBench implements Benchmark {
         List<String> missed = new ArrayList<>();
         for (Map.Entry<String, Long> e : pids.entrySet()) {
             String part = e.getKey();
-            double used = Cpu.ms(List.of(e.getValue())) - cpuBefore.get(part);
+            // threads first, then the process: the same order as before the pause, so both cover the same time
             Cpu.ThreadCpu busiest = Cpu.busiest(threadsBefore.get(part), Cpu.threads(e.getValue()));
+            double used = Cpu.ms(List.of(e.getValue())) - cpuBefore.get(part);
             double pct = Cpu.percentOfCore(used, wallMs);
             t.row(
                     part + (SERVICES.contains(part) ? "" : " (reference)"),

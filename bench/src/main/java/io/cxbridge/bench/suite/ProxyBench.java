@@ -64,7 +64,8 @@ public final class ProxyBench implements Benchmark {
 
     @Override
     public String description() {
-        return "small GETs: gateway vs genesys-sim direct vs nginx proxy_pass (saturation, fixed-rate latency)";
+        return "small GETs: gateway vs genesys-sim direct vs nginx proxy_pass (interleaved saturation runs, medians; audit and "
+                + "log line per request checked; fixed-rate latency)";
     }
 
     /** One measured wrk run of a target, with the CPU the proxy and the sim used per request. */
