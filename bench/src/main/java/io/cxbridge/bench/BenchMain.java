@@ -6,6 +6,7 @@ import io.cxbridge.bench.suite.DirectoryBench;
 import io.cxbridge.bench.suite.DownloadBench;
 import io.cxbridge.bench.suite.FulfillmentBench;
 import io.cxbridge.bench.suite.IdempotencyBench;
+import io.cxbridge.bench.suite.IdleBench;
 import io.cxbridge.bench.suite.IngestBench;
 import io.cxbridge.bench.suite.ProxyBench;
 import io.cxbridge.bench.suite.ResourcesBench;
@@ -32,6 +33,7 @@ public final class BenchMain {
         Map<String, Benchmark> m = new LinkedHashMap<>();
         for (Benchmark b : List.of(
                 new StartupBench(),
+                new IdleBench(),
                 new ProxyBench(),
                 new IdempotencyBench(),
                 new DownloadBench(),
@@ -88,7 +90,7 @@ public final class BenchMain {
             }
             double took = (System.nanoTime() - t0) / 1e9;
             System.out.println();
-            System.out.print(report.targets().text());
+            report.targetTables().forEach(t -> System.out.print(t.text()));
             String header = header(ctx, started, took);
             Path docs = ctx.root().resolve(ctx.env("BENCH_DOCS", "docs/benchmarks.md"));
             if (!"false".equals(ctx.env("BENCH_APPEND", "true"))) {

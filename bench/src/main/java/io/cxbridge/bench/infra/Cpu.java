@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** CPU time a set of processes used (user + system, from /proc/<pid>/stat), in milliseconds. */
 public final class Cpu {
@@ -16,15 +18,66 @@ public final class Cpu {
         double total = 0;
         for (long pid : pids) {
             try {
-                String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                // after the command: state(0) ppid(1) ... utime(11) stime(12)
-                total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * MS_PER_TICK;
+                total += statMs(Files.readString(Path.of("/proc", String.valueOf(pid), "stat")));
             } catch (IOException | RuntimeException e) {
                 // gone
             }
         }
         return total;
+    }
+
+    /** User + system milliseconds of one line of /proc/<pid>/stat (or /proc/<pid>/task/<tid>/stat). */
+    static double statMs(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // after the command: state(0) ppid(1) ... utime(11) stime(12)
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * MS_PER_TICK;
+    }
+
+    /** The thread name of one stat line (the command in parentheses, at most 15 characters). */
+    static String statName(String stat) {
+        return stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    }
+
+    /** CPU milliseconds used so far by each thread of a process, by thread id; threads of one name stay apart. */
+    public static Map<Long, ThreadCpu> threads(long pid) {
+        Map<Long, ThreadCpu> m = new HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    m.put(Long.parseLong(t.getFileName().toString()), new ThreadCpu(statName(stat), statMs(stat)));
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone
+        }
+        return m;
+    }
+
+    /** One thread's name and CPU milliseconds so far. */
+    public record ThreadCpu(String name, double ms) {}
+
+    /**
+     * The thread that used the most CPU between two readings of {@link #threads}, or null when none used any; a
+     * thread started meanwhile counts from zero.
+     */
+    public static ThreadCpu busiest(Map<Long, ThreadCpu> before, Map<Long, ThreadCpu> after) {
+        ThreadCpu best = null;
+        for (Map.Entry<Long, ThreadCpu> e : after.entrySet()) {
+            ThreadCpu b = before.get(e.getKey());
+            double used = e.getValue().ms() - (b == null ? 0 : b.ms());
+            if (used > 0 && (best == null || used > best.ms())) {
+                best = new ThreadCpu(e.getValue().name(), used);
+            }
+        }
+        return best;
+    }
+
+    /** Percent of one core that {@code cpuMs} of CPU time over {@code wallMs} is. */
+    public static double percentOfCore(double cpuMs, double wallMs) {
+        return wallMs <= 0 ? Double.NaN : 100.0 * cpuMs / wallMs;
     }
 
     /** A process and its direct children (nginx's workers). */

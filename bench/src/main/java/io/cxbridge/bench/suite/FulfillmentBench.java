@@ -5,6 +5,7 @@ import static io.cxbridge.bench.load.LatencySummary.ms;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxbridge.bench.BenchContext;
 import io.cxbridge.bench.Benchmark;
+import io.cxbridge.bench.Goal;
 import io.cxbridge.bench.Report;
 import io.cxbridge.bench.Table;
 import io.cxbridge.bench.load.LatencySummary;
@@ -16,7 +17,7 @@ import java.util.UUID;
 
 /**
  * Fulfillment: the gateway's 202 for {@code POST /v1/fulfillment/execute} at a fixed rate (the job is on Kafka
- * when it answers), then 1,000 jobs whose external call takes 1 s: how long until the sim has every result, and
+ * when it answers), measured after a warm-up at the same rate, then 1,000 jobs whose external call takes 1 s: how long until the sim has every result, and
  * how many external calls were in flight at once (sim stats {@code externalMaxConcurrent}).
  */
 public final class FulfillmentBench implements Benchmark {
@@ -37,6 +38,9 @@ public final class FulfillmentBench implements Benchmark {
         int jobs = Integer.parseInt(ctx.env("BENCH_FULFILLMENT_JOBS", "1000"));
         long latencyMs = Long.parseLong(ctx.env("BENCH_FULFILLMENT_EXTERNAL_MS", "1000"));
         String run = UUID.randomUUID().toString().substring(0, 8);
+        // The ack path (gateway route, fulfillment-svc's validation and sealing, its Kafka producer) is warmed at the
+        // measured rate first, unmeasured: the figure is the steady ack time, not the first requests' JIT.
+        double ackWarmup = Double.parseDouble(ctx.env("BENCH_FULFILLMENT_WARMUP", "5"));
         OpenLoop loop = ctx.openLoop(128);
         LatencySummary ack;
         try {
@@ -44,7 +48,7 @@ public final class FulfillmentBench implements Benchmark {
                     "ack",
                     rate,
                     ctx.seconds(),
-                    ctx.warmup(),
+                    Math.max(ctx.warmup(), ackWarmup),
                     i -> RequestSpec.post(
                             ctx.gateway(),
                             "/v1/fulfillment/execute",
@@ -72,10 +76,14 @@ public final class FulfillmentBench implements Benchmark {
                 ms(ack.maxMs()),
                 ack.statusText());
         a.note("202 means the job (token sealed with AES-GCM) is acknowledged by Kafka; fulfillment-svc runs the jobs "
-                + "meanwhile (external latency 0).");
+                + "meanwhile (external latency 0). Measured after "
+                + String.format(Locale.ROOT, "%.0f", Math.max(ctx.warmup(), ackWarmup))
+                + " s of the same load, unmeasured (the ack path warmed).");
         report.add(a);
-        report.target(
-                "fulfillment ack p99 < 20 ms (500/s through the gateway)", ms(ack.p(99)) + " ms", ack.p(99) < 20.0);
+        report.goal(
+                Goal.FULFILLMENT_ACK,
+                ms(ack.p(99)) + " ms (" + ack.count(202) + " of " + ack.sent() + " answered 202)",
+                ack.p(99) < 20.0 && ack.count(202) == ack.sent());
 
         // Let the ack phase's jobs finish before the completion run, then start the sim's counters afresh.
         waitQuiet(ctx, Duration.ofSeconds(30));

@@ -4,6 +4,7 @@ import static io.cxbridge.bench.load.LatencySummary.ms;
 
 import io.cxbridge.bench.BenchContext;
 import io.cxbridge.bench.Benchmark;
+import io.cxbridge.bench.Goal;
 import io.cxbridge.bench.Report;
 import io.cxbridge.bench.Table;
 import io.cxbridge.bench.infra.Redis;
@@ -110,8 +111,8 @@ public final class IngestBench implements Benchmark {
                         ctx.root().relativize(jfr));
                 report.add(pt);
             }
-            report.target(
-                    "failed-run ingestion >= 10,000 req/s answered 202",
+            report.goal(
+                    Goal.INGESTION,
                     String.format(Locale.ROOT, "%.0f req/s", r.okPerSecond()),
                     r.okPerSecond() >= 10_000);
 

@@ -41,14 +41,39 @@ final class KafkaTools implements AutoCloseable {
 
     /** Sum of the end offsets of the topic's partitions. */
     long endOffsets(String topic) throws Exception {
+        return endOffsetsByPartition(topic).values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
+    }
+
+    /** The end offset of each of the topic's partitions. */
+    Map<TopicPartition, Long> endOffsetsByPartition(String topic) throws Exception {
         Map<TopicPartition, OffsetSpec> req = new HashMap<>();
         for (TopicPartition tp : partitions(topic)) {
             req.put(tp, OffsetSpec.latest());
         }
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e :
+                admin.listOffsets(req).all().get(30, TimeUnit.SECONDS).entrySet()) {
+            ends.put(e.getKey(), e.getValue().offset());
+        }
+        return ends;
+    }
+
+    /**
+     * Records added between two readings of a topic's end offsets, summed over its partitions; a partition missing
+     * from {@code before} (added meanwhile) grew from 0. A partition whose offset went back is an error: the topic was
+     * recreated and the count would be wrong.
+     */
+    static long growth(Map<TopicPartition, Long> before, Map<TopicPartition, Long> after) {
         long sum = 0;
-        for (ListOffsetsResult.ListOffsetsResultInfo i :
-                admin.listOffsets(req).all().get(30, TimeUnit.SECONDS).values()) {
-            sum += i.offset();
+        for (Map.Entry<TopicPartition, Long> e : after.entrySet()) {
+            long grew = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (grew < 0) {
+                throw new IllegalStateException(e.getKey() + " went back from " + before.get(e.getKey()) + " to "
+                        + e.getValue() + ": the topic was recreated");
+            }
+            sum += grew;
         }
         return sum;
     }
