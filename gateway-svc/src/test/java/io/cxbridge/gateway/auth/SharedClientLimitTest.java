@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two gateway instances' client buckets (each its own {@link TokenBucket} over the service's Redis) bursting at
- * one client: together they never grant more than the shared limit (plus what Redis refills meanwhile), and what
- * each reports as remaining is off from Redis's count by at most one batch per instance.
+ * one client: together they never grant more than the shared limit (plus what Redis refills meanwhile), and the
+ * tokens they reserved are spent, not lost (the exact remaining counts are {@code BatchedTokenBucketTest}'s).
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaResource.class)
@@ -65,16 +65,10 @@ class SharedClientLimitTest {
                 .isNotEmpty()
                 .allSatisfy(t -> assertThat(t.waitMs()).isPositive());
 
-        // Neither instance holds or reports more than one batch beyond what Redis has left.
-        int batch = instances.get(0).batchSize(LIMIT);
+        // Nothing was lost on the way: the shared bucket was drained (it only holds what refilled since).
         long inRedis = (long) Math.floor(Double.parseDouble(
                 redis.hget(key, "tokens").await().indefinitely().toString()));
-        assertThat(inRedis).isLessThan(batch);
-        for (BatchedTokenBucket instance : instances) {
-            Take next = instance.takeHeld(key, LIMIT);
-            if (next != null) {
-                assertThat(next.remaining()).isLessThanOrEqualTo(inRedis + batch);
-            }
-        }
+        double refilledSince = (System.nanoTime() - start) / 1e9 * LIMIT / 60.0 + 1;
+        assertThat((double) inRedis).isLessThanOrEqualTo(refilledSince);
     }
 }

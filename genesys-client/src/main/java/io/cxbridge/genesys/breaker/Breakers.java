@@ -31,13 +31,14 @@ public final class Breakers {
     /** Read without a lock on every call; only adding a family (and evicting one) takes the lock. */
     private final Map<String, Family> breakers = new ConcurrentHashMap<>();
 
-    /** A family's breaker and when it was last used ({@link System#nanoTime()}), for the LRU bound. */
+    /** A family's breaker and when it was last used (the clock's millisecond), for the LRU bound. */
     private static final class Family {
         final CircuitBreaker breaker;
-        volatile long lastUsed = System.nanoTime();
+        volatile long lastUsed;
 
-        Family(CircuitBreaker breaker) {
+        Family(CircuitBreaker breaker, long now) {
             this.breaker = breaker;
+            this.lastUsed = now;
         }
     }
 
@@ -97,8 +98,8 @@ public final class Breakers {
         if (f == null) {
             f = add(family);
         }
-        long now = System.nanoTime();
-        if (now - f.lastUsed > 1_000_000) { // to the millisecond: not a shared write on every call
+        long now = clock.millis();
+        if (f.lastUsed != now) { // to the millisecond: not a shared write on every call
             f.lastUsed = now;
         }
         return f.breaker;
@@ -106,8 +107,8 @@ public final class Breakers {
 
     /** Adds a family's breaker; beyond max-families the least recently used one is dropped (a scan, on adds only). */
     private synchronized Family add(String family) {
-        Family added =
-                breakers.computeIfAbsent(family, name -> new Family(new CircuitBreaker(name, threshold, delay, clock)));
+        Family added = breakers.computeIfAbsent(
+                family, name -> new Family(new CircuitBreaker(name, threshold, delay, clock), clock.millis()));
         while (breakers.size() > maxFamilies) {
             Map.Entry<String, Family> eldest = null;
             for (Map.Entry<String, Family> e : breakers.entrySet()) {

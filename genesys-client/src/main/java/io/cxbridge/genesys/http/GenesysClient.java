@@ -52,6 +52,8 @@ public final class GenesysClient {
     static final int MAX_REAUTHENTICATIONS = 3;
 
     private static final String AUTHORIZATION = HttpHeaders.AUTHORIZATION.toString();
+    /** Read on every answer: hashed once as an AsciiString. */
+    private static final CharSequence RATE_LIMIT_ALLOWED = HttpHeaders.createOptimized("inin-ratelimit-allowed");
 
     private final GenesysConfig config;
     private final URI apiBase;
@@ -258,7 +260,7 @@ public final class GenesysClient {
             Exchange<T> exchange) {
         int status = answer.status();
         responses(status).increment();
-        shaper.observeAllowed(answer.headers().get("inin-ratelimit-allowed"));
+        shaper.observeAllowed(answer.headers().get(RATE_LIMIT_ALLOWED));
         if (status >= 500) {
             n.permit.failure();
         } else {
