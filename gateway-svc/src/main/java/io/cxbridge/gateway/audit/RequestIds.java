@@ -1,9 +1,11 @@
 package io.cxbridge.gateway.audit;
 
+import io.cxbridge.common.trace.TraceIds;
 import io.cxbridge.gateway.context.RequestContext;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,21 +34,26 @@ public class RequestIds implements Handler<RoutingContext> {
             rc.next();
             return;
         }
-        String traceId = RequestContext.traceIdOf(rc);
-        rc.put(RequestContext.TRACE_ID, traceId);
-        if (request.getHeader("traceparent") != null && RequestContext.givenTraceId(rc) == null) {
+        // Each header looked up once (by its AsciiString name) and each check done once.
+        String traceparent = request.getHeader(RequestContext.TRACEPARENT_HEADER);
+        String givenTraceId = RequestContext.traceIdIn(traceparent);
+        if (traceparent != null && givenTraceId == null) {
             traceparentReplaced.increment();
         }
-        String requestId = RequestContext.givenRequestId(rc);
-        if (requestId == null && request.getHeader("X-Request-Id") != null) {
+        String traceId = givenTraceId != null ? givenTraceId : TraceIds.current();
+        rc.put(RequestContext.TRACE_ID, traceId);
+        String requestIdHeader = request.getHeader(RequestContext.X_REQUEST_ID);
+        String requestId = RequestContext.wellFormedRequestId(requestIdHeader);
+        if (requestId == null && requestIdHeader != null) {
             requestIdReplaced.increment();
         }
         String id = requestId != null ? requestId : traceId;
         rc.put(RequestContext.REQUEST_ID, id);
         // Every answer carries the request id, whoever writes it (the proxy, a route, RESTEasy's own errors).
         rc.addHeadersEndHandler(v -> {
-            if (!rc.response().headers().contains("X-Request-Id")) {
-                rc.response().putHeader("X-Request-Id", id);
+            MultiMap headers = rc.response().headers();
+            if (!headers.contains(RequestContext.X_REQUEST_ID)) {
+                headers.set(RequestContext.X_REQUEST_ID, id);
             }
         });
         rc.next();

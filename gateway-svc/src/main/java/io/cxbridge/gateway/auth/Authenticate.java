@@ -2,6 +2,7 @@ package io.cxbridge.gateway.auth;
 
 import io.cxbridge.gateway.context.RequestContext;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +21,8 @@ public class Authenticate implements Handler<RoutingContext> {
     static final String CLIENT = "cxbridge.client";
     /** Set on requests that need no client key (management, the token endpoint): the grant and limit steps pass them. */
     static final String EXEMPT = "cxbridge.authExempt";
+
+    private static final CharSequence X_API_KEY = HttpHeaders.createOptimized("X-API-Key");
 
     private final ClientRegistry clients;
     private final TokenCredentials tokens;
@@ -111,11 +114,11 @@ public class Authenticate implements Handler<RoutingContext> {
 
     /** The credential a request presents: a key, or an access token from {@code /login/oauth/token}. */
     public static Optional<String> presentedKey(HttpServerRequest request) {
-        String auth = request.getHeader("Authorization");
+        String auth = request.getHeader(HttpHeaders.AUTHORIZATION);
         if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) && auth.length() > 7) {
             return Optional.of(auth.substring(7).trim());
         }
-        String apiKey = request.getHeader("X-API-Key");
+        String apiKey = request.getHeader(X_API_KEY);
         return apiKey == null || apiKey.isBlank() ? Optional.empty() : Optional.of(apiKey.trim());
     }
 }

@@ -40,6 +40,15 @@ public final class KeysFile {
 
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)([smhSMH])");
 
+    /** One digest per thread (every authenticated request hashes its key): no provider look-up per request. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
     public static List<GatewayClient> parse(String yaml, boolean allowPlainKeys) {
         Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
         if (root == null) {
@@ -83,12 +92,7 @@ public final class KeysFile {
 
     /** Lowercase hex SHA-256 of a key, as {@code ./stack hash-key} prints it. */
     public static String sha256(String key) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(SHA_256.get().digest(key.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String keyHash(String id, Object k, boolean allowPlainKeys) {

@@ -28,6 +28,12 @@ public final class RequestContext {
     /** The request target as checked and normalised by the path guard (absent when it was refused). */
     public static final String TARGET = "cxbridge.target";
 
+    /** Header names looked up on every request, as Netty AsciiStrings: hashed once, not per look-up. */
+    public static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("X-Request-Id");
+
+    public static final CharSequence TRACEPARENT_HEADER = HttpHeaders.createOptimized("traceparent");
+
+    private static final String INVALID_TRACE_ID = "0".repeat(32);
     private static final Pattern REQUEST_ID_FORMAT = Pattern.compile("^[A-Za-z0-9._:-]{1,128}$");
     private static final Pattern TRACEPARENT = Pattern.compile("^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$");
 
@@ -48,10 +54,14 @@ public final class RequestContext {
 
     /** The trace id of a well-formed {@code traceparent}, else null (W3C Trace Context: ignore, never refuse). */
     public static String givenTraceId(RoutingContext rc) {
-        String traceparent = rc.request().getHeader("traceparent");
+        return traceIdIn(rc.request().getHeader(TRACEPARENT_HEADER));
+    }
+
+    /** The trace id of a {@code traceparent} value when it is well-formed, else null. */
+    public static String traceIdIn(String traceparent) {
         if (traceparent != null && traceparent.length() <= 55) {
             var m = TRACEPARENT.matcher(traceparent);
-            if (m.matches() && !m.group(1).equals("0".repeat(32))) {
+            if (m.matches() && !m.group(1).equals(INVALID_TRACE_ID)) {
                 return m.group(1);
             }
         }
@@ -60,7 +70,11 @@ public final class RequestContext {
 
     /** The caller's {@code X-Request-Id} when well-formed, else null (a malformed one is replaced, never copied). */
     public static String givenRequestId(RoutingContext rc) {
-        String given = rc.request().getHeader("X-Request-Id");
+        return wellFormedRequestId(rc.request().getHeader(X_REQUEST_ID));
+    }
+
+    /** {@code given} when it is a well-formed request id, else null. */
+    public static String wellFormedRequestId(String given) {
         return given != null && REQUEST_ID_FORMAT.matcher(given).matches() ? given : null;
     }
 
@@ -118,7 +132,7 @@ public final class RequestContext {
         rc.response()
                 .setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                .putHeader("X-Request-Id", requestId)
+                .putHeader(X_REQUEST_ID, requestId)
                 .end(body.toString());
     }
 

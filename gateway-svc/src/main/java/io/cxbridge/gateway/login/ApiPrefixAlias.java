@@ -16,22 +16,27 @@ public class ApiPrefixAlias implements Handler<RoutingContext> {
 
     private static final String API = "/api/v2";
 
-    private final Optional<String> prefix;
+    /** The prefix (null when none is set). */
+    private final String prefix;
+    /** The prefix followed by {@code /api/v2}, built once: the check runs on every request. */
+    private final String prefixedApi;
 
     public ApiPrefixAlias(SdkGatewayConfig config) {
         this.prefix = config.apiPrefix()
                 .map(String::trim)
                 .map(p -> p.replaceAll("/+$", ""))
                 .filter(p -> !p.isEmpty())
-                .map(p -> p.startsWith("/") ? p : "/" + p);
+                .map(p -> p.startsWith("/") ? p : "/" + p)
+                .orElse(null);
+        this.prefixedApi = prefix == null ? null : prefix + API;
     }
 
     /** First step, before the request id, so the rerouted request is logged and audited (once) under its real path. */
     @Override
     public void handle(RoutingContext rc) {
-        Optional<String> target = prefix.isPresent() ? target(rc.request().uri(), prefix.get()) : Optional.empty();
-        if (target.isPresent()) {
-            rc.reroute(target.get());
+        String target = prefix == null ? null : strip(rc.request().uri(), prefix, prefixedApi);
+        if (target != null) {
+            rc.reroute(target);
         } else {
             rc.next();
         }
@@ -39,11 +44,16 @@ public class ApiPrefixAlias implements Handler<RoutingContext> {
 
     /** The request target without the prefix, when it is the prefix followed by {@code /api/v2}. */
     static Optional<String> target(String uri, String prefix) {
-        if (!uri.startsWith(prefix + API)) {
-            return Optional.empty();
+        return Optional.ofNullable(strip(uri, prefix, prefix + API));
+    }
+
+    /** The request target without {@code prefix} when it starts with {@code prefixedApi} as a whole segment, else null. */
+    private static String strip(String uri, String prefix, String prefixedApi) {
+        if (!uri.startsWith(prefixedApi)) {
+            return null;
         }
-        String rest = uri.substring(prefix.length());
-        boolean api = rest.length() == API.length() || "/?#".indexOf(rest.charAt(API.length())) >= 0;
-        return api ? Optional.of(rest) : Optional.empty();
+        int end = prefixedApi.length();
+        boolean api = uri.length() == end || "/?#".indexOf(uri.charAt(end)) >= 0;
+        return api ? uri.substring(prefix.length()) : null;
     }
 }

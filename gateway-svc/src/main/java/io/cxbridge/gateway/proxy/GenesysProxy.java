@@ -19,6 +19,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -91,7 +92,7 @@ public class GenesysProxy implements Handler<RoutingContext> {
             return;
         }
         long length = ProxyCore.contentLength(request);
-        boolean chunked = request.headers().contains("Transfer-Encoding");
+        boolean chunked = request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
         String idempotencyKey = KeyedWrite.keyOf(request.method(), request.getHeader(KeyedWrite.HEADER));
         if (idempotencyKey != null) {
             Optional<KeyedWrite.Refusal> refusal = KeyedWrite.refusal(

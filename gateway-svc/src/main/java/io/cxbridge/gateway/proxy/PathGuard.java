@@ -7,11 +7,13 @@ import io.cxbridge.genesys.url.UnsafeTargetException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Step "guard", before authentication: the raw request target must be one genesys-client's
@@ -26,6 +28,12 @@ public class PathGuard implements Handler<RoutingContext> {
     private final int maxPathLength;
     /** Connections that carried a chunked request: closed after its answer, nothing more served on them. */
     private final Map<HttpConnection, Boolean> closing = Collections.synchronizedMap(new WeakHashMap<>());
+    /**
+     * Entries put in {@link #closing} and not yet removed: while none is, the map (and its lock) is skipped, so a
+     * request costs no lock shared by every connection. Counted up before the put; a connection's next request
+     * runs on the same event loop, after it.
+     */
+    private final AtomicInteger closingCount = new AtomicInteger();
 
     private final MeterRegistry registry;
 
@@ -37,7 +45,7 @@ public class PathGuard implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext rc) {
         HttpConnection connection = rc.request().connection();
-        if (closing.containsKey(connection)) {
+        if (closingCount.get() > 0 && closing.containsKey(connection)) {
             // Bytes after a chunked request's terminator (a smuggled request): answered, never served.
             rc.response().putHeader("Connection", "close");
             RequestContext.problem(
@@ -45,13 +53,20 @@ public class PathGuard implements Handler<RoutingContext> {
             connection.close();
             return;
         }
-        if (rc.request().headers().contains("Transfer-Encoding")) {
+        if (rc.request().headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
             // Netty decodes Content-Length + Transfer-Encoding as chunked and drops the Content-Length, so the two
             // cannot be told apart here: every chunked request's connection closes after its answer (RFC 9112 6.3),
             // and nothing after its terminator is served as another request.
-            closing.put(connection, Boolean.TRUE);
+            closingCount.incrementAndGet();
+            if (closing.put(connection, Boolean.TRUE) != null) {
+                closingCount.decrementAndGet(); // already counted
+            }
             rc.response().putHeader("Connection", "close");
-            rc.addEndHandler(v -> connection.close());
+            rc.addEndHandler(v -> connection.close().onComplete(closed -> {
+                if (closing.remove(connection) != null) {
+                    closingCount.decrementAndGet();
+                }
+            }));
         }
         if (accepted(rc)) {
             rc.next();

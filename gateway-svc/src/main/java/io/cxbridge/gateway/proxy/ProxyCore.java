@@ -13,6 +13,7 @@ import io.cxbridge.genesys.url.UnsafeTargetException;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
@@ -33,6 +34,8 @@ public class ProxyCore {
     /** The upstream name under which failures are mapped as Genesys answers them. */
     public static final String GENESYS = "Genesys";
 
+    private static final CharSequence UPSTREAM_ATTEMPTS = HttpHeaders.createOptimized("X-Upstream-Attempts");
+
     private final long maxBodySize;
     private final long logLimit;
 
@@ -43,12 +46,12 @@ public class ProxyCore {
 
     /** The client's headers as they go upstream: hop-by-hop and the caller's credentials removed, the request id set. */
     public static MultiMap requestHeaders(HttpServerRequest request, String requestId) {
-        return HopByHop.forRequest(request.headers()).set("X-Request-Id", requestId);
+        return HopByHop.forRequest(request.headers()).set(RequestContext.X_REQUEST_ID, requestId);
     }
 
     /** The announced {@code Content-Length}, or -1 when absent or unreadable. */
     public static long contentLength(HttpServerRequest request) {
-        String value = request.getHeader("Content-Length");
+        String value = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (value == null) {
             return -1;
         }
@@ -90,11 +93,11 @@ public class ProxyCore {
             RoutingContext rc, int status, MultiMap headers, int attempts, String requestId) {
         rc.put(RequestContext.UPSTREAM_STATUS, status);
         HttpServerResponse response = rc.response().setStatusCode(status);
-        response.headers().addAll(HopByHop.forResponse(headers));
+        HopByHop.copyResponse(headers, response.headers());
         if (attempts > 0) {
-            response.putHeader("X-Upstream-Attempts", String.valueOf(attempts));
+            response.putHeader(UPSTREAM_ATTEMPTS, String.valueOf(attempts));
         }
-        return response.putHeader("X-Request-Id", requestId);
+        return response.putHeader(RequestContext.X_REQUEST_ID, requestId);
     }
 
     /** Relays the answer as it streams (a break on either side resets the other), tapped for the log line. */
@@ -106,7 +109,7 @@ public class ProxyCore {
             return;
         }
         head(rc, status, headers, attempts, requestId);
-        if (!headers.contains("Content-Length")) {
+        if (!headers.contains(HttpHeaders.CONTENT_LENGTH)) {
             response.setChunked(true);
         }
         BodyTap tap = new BodyTap(logLimit);

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisAPI;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class ClientRateLimitUnitTest {
 
     private static StepHarness harness;
+    private static StepHarness withoutRedis;
     private static Vertx redisVertx;
     private static final String CLIENT = "limited-" + UUID.randomUUID();
 
@@ -32,7 +34,19 @@ class ClientRateLimitUnitTest {
         RedisAPI redis = RedisAPI.api(Redis.createClient(redisVertx, redisServer.url()));
         TokenBucket buckets = new TokenBucket(redis, Clock.systemUTC());
         GatewayClient limited = new GatewayClient(CLIENT, Set.of(), List.of(RouteGrant.parse("ANY /**")), 2);
-        harness = StepHarness.start(router -> {
+        harness = harness(buckets, limited);
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort(); // nothing listens there once closed
+        }
+        RedisAPI away = RedisAPI.api(Redis.createClient(redisVertx, "redis://127.0.0.1:" + closedPort));
+        withoutRedis = harness(
+                new TokenBucket(away, Clock.systemUTC()),
+                new GatewayClient(CLIENT, Set.of(), List.of(RouteGrant.parse("ANY /**")), 3));
+    }
+
+    private static StepHarness harness(TokenBucket buckets, GatewayClient limited) throws Exception {
+        return StepHarness.start(router -> {
             router.route().handler(rc -> {
                 rc.request().pause(); // as the authenticate step leaves an admitted request
                 if (rc.request().getHeader("X-Exempt") != null) {
@@ -42,7 +56,8 @@ class ClientRateLimitUnitTest {
                 }
                 rc.next();
             });
-            router.route().handler(new ClientRateLimit(buckets, new Refusals(new SimpleMeterRegistry())));
+            router.route()
+                    .handler(new ClientRateLimit(buckets, Clock.systemUTC(), new Refusals(new SimpleMeterRegistry())));
             // The route reads the body: it only arrives when the step resumed the paused request.
             router.post("/streamed").handler(rc -> {
                 rc.put(RequestContext.BODY_STREAMED, true);
@@ -58,6 +73,7 @@ class ClientRateLimitUnitTest {
     @AfterAll
     static void stop() throws Exception {
         harness.close();
+        withoutRedis.close();
         redisVertx.closeAndAwait();
     }
 
@@ -76,5 +92,17 @@ class ClientRateLimitUnitTest {
         assertThat(over.body()).contains("over its limit of 2");
         // Exempt requests take no token.
         assertThat(harness.send("GET", "/q/health", "X-Exempt", "1").body()).isEqualTo(StepHarness.PASSED);
+    }
+
+    @Test
+    void withRedisAwayTheInstanceKeepsTheClientsLimitItself() throws Exception {
+        for (int left = 2; left >= 0; left--) {
+            var ok = withoutRedis.sendBody("POST", "/read", "hi");
+            assertThat(ok.body()).isEqualTo("read 2");
+            assertThat(ok.headers().firstValue("RateLimit-Remaining")).hasValue(String.valueOf(left));
+        }
+        var over = withoutRedis.sendBody("POST", "/read", "hi");
+        assertThat(over.statusCode()).isEqualTo(429);
+        assertThat(over.headers().firstValue("Retry-After")).isPresent();
     }
 }

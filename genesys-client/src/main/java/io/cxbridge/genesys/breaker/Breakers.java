@@ -2,9 +2,9 @@ package io.cxbridge.genesys.breaker;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -27,7 +27,20 @@ public final class Breakers {
     private final int threshold;
     private final Duration delay;
     private final Clock clock;
-    private final Map<String, CircuitBreaker> breakers;
+    private final int maxFamilies;
+    /** Read without a lock on every call; only adding a family (and evicting one) takes the lock. */
+    private final Map<String, Family> breakers = new ConcurrentHashMap<>();
+
+    /** A family's breaker and when it was last used (the clock's millisecond), for the LRU bound. */
+    private static final class Family {
+        final CircuitBreaker breaker;
+        volatile long lastUsed;
+
+        Family(CircuitBreaker breaker, long now) {
+            this.breaker = breaker;
+            this.lastUsed = now;
+        }
+    }
 
     public Breakers(int threshold, Duration delay, int maxFamilies, Clock clock) {
         if (maxFamilies < 1) {
@@ -39,12 +52,7 @@ public final class Breakers {
         this.threshold = threshold;
         this.delay = delay;
         this.clock = clock;
-        this.breakers = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, CircuitBreaker> eldest) {
-                return size() > maxFamilies;
-            }
-        };
+        this.maxFamilies = maxFamilies;
     }
 
     /** The family of a path (query and fragment ignored). */
@@ -85,25 +93,52 @@ public final class Breakers {
         return new Permit(breaker, breaker.acquire());
     }
 
-    private synchronized CircuitBreaker breaker(String family) {
-        return breakers.computeIfAbsent(family, f -> new CircuitBreaker(f, threshold, delay, clock));
+    private CircuitBreaker breaker(String family) {
+        Family f = breakers.get(family);
+        if (f == null) {
+            f = add(family);
+        }
+        long now = clock.millis();
+        if (f.lastUsed != now) { // to the millisecond: not a shared write on every call
+            f.lastUsed = now;
+        }
+        return f.breaker;
+    }
+
+    /** Adds a family's breaker; beyond max-families the least recently used one is dropped (a scan, on adds only). */
+    private synchronized Family add(String family) {
+        Family added = breakers.computeIfAbsent(
+                family, name -> new Family(new CircuitBreaker(name, threshold, delay, clock), clock.millis()));
+        while (breakers.size() > maxFamilies) {
+            Map.Entry<String, Family> eldest = null;
+            for (Map.Entry<String, Family> e : breakers.entrySet()) {
+                if (e.getValue() != added && (eldest == null || e.getValue().lastUsed < eldest.getValue().lastUsed)) {
+                    eldest = e;
+                }
+            }
+            if (eldest == null) {
+                break;
+            }
+            breakers.remove(eldest.getKey(), eldest.getValue());
+        }
+        return added;
     }
 
     /** The state of the breaker of a path's family (CLOSED when it has none). */
-    public synchronized CircuitBreaker.State state(String path) {
-        CircuitBreaker b = breakers.get(family(path));
-        return b == null ? CircuitBreaker.State.CLOSED : b.state();
+    public CircuitBreaker.State state(String path) {
+        Family f = breakers.get(family(path));
+        return f == null ? CircuitBreaker.State.CLOSED : f.breaker.state();
     }
 
     /** Families whose breaker is open or half-open. */
-    public synchronized int open() {
+    public int open() {
         return (int) breakers.values().stream()
-                .filter(b -> b.state() != CircuitBreaker.State.CLOSED)
+                .filter(f -> f.breaker.state() != CircuitBreaker.State.CLOSED)
                 .count();
     }
 
     /** Families with a breaker (at most max-families). */
-    public synchronized int size() {
+    public int size() {
         return breakers.size();
     }
 

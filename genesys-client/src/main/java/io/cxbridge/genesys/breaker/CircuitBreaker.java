@@ -21,8 +21,9 @@ public final class CircuitBreaker {
     private final int threshold;
     private final Duration delay;
     private final Clock clock;
-    private State state = State.CLOSED;
-    private int failures;
+    // Written under the lock; read without it on the paths every call takes while the breaker is closed and well.
+    private volatile State state = State.CLOSED;
+    private volatile int failures;
     private Instant openedAt;
     private boolean probeInFlight;
 
@@ -40,7 +41,14 @@ public final class CircuitBreaker {
      * Permission for one call; throws {@link CircuitOpenException} while open (or while the probe is out).
      * Returns true when the permitted call is the half-open probe: only its {@link #release} frees the slot.
      */
-    public synchronized boolean acquire() {
+    public boolean acquire() {
+        if (state == State.CLOSED) {
+            return false; // no lock: nearly every call
+        }
+        return acquireSlowly();
+    }
+
+    private synchronized boolean acquireSlowly() {
         if (state == State.OPEN) {
             Instant probeAt = openedAt.plus(delay);
             Instant now = clock.instant();
@@ -62,7 +70,14 @@ public final class CircuitBreaker {
     }
 
     /** The upstream answered in a way that shows it is healthy (any status but 5xx: a 4xx is the caller's doing). */
-    public synchronized void onSuccess() {
+    public void onSuccess() {
+        if (state == State.CLOSED && failures == 0) {
+            return; // nothing to reset: no lock
+        }
+        reset();
+    }
+
+    private synchronized void reset() {
         state = State.CLOSED;
         failures = 0;
         probeInFlight = false;

@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -50,6 +51,10 @@ public final class GenesysClient {
     /** New tokens one call may try after 401s (the token revoked again and again). */
     static final int MAX_REAUTHENTICATIONS = 3;
 
+    private static final String AUTHORIZATION = HttpHeaders.AUTHORIZATION.toString();
+    /** Read on every answer: hashed once as an AsciiString. */
+    private static final CharSequence RATE_LIMIT_ALLOWED = HttpHeaders.createOptimized("inin-ratelimit-allowed");
+
     private final GenesysConfig config;
     private final URI apiBase;
     private final WebClient web;
@@ -61,6 +66,8 @@ public final class GenesysClient {
     private final Clock clock;
     private final Counter retries;
     private final MeterRegistry registry;
+    /** One counter per three-digit status seen, by status (no boxing, no registry look-up per answer). */
+    private final AtomicReferenceArray<Counter> responses = new AtomicReferenceArray<>(1000);
 
     public GenesysClient(
             GenesysConfig config,
@@ -252,12 +259,8 @@ public final class GenesysClient {
             Answer<T> answer,
             Exchange<T> exchange) {
         int status = answer.status();
-        Counter.builder("cxbridge.genesys.responses")
-                .description("upstream responses, one per answered attempt")
-                .tag("status", String.valueOf(status))
-                .register(registry)
-                .increment();
-        shaper.observeAllowed(answer.headers().get("inin-ratelimit-allowed"));
+        responses(status).increment();
+        shaper.observeAllowed(answer.headers().get(RATE_LIMIT_ALLOWED));
         if (status >= 500) {
             n.permit.failure();
         } else {
@@ -290,6 +293,22 @@ public final class GenesysClient {
                     answer.discard().run();
                     return attempt(method, idempotent, replayable, deadline, n, exchange);
                 });
+    }
+
+    /** The responses counter of one status: registered once, then taken from the map (no registry look-up per answer). */
+    private Counter responses(int status) {
+        Counter counter = status >= 0 && status < 1000 ? responses.get(status) : null;
+        if (counter == null) {
+            // The registry returns the same counter for the same name and tags, so a race registers nothing twice.
+            counter = Counter.builder("cxbridge.genesys.responses")
+                    .description("upstream responses, one per answered attempt")
+                    .tag("status", String.valueOf(status))
+                    .register(registry);
+            if (status >= 0 && status < 1000) {
+                responses.set(status, counter);
+            }
+        }
+        return counter;
     }
 
     /**
@@ -356,11 +375,11 @@ public final class GenesysClient {
                 web.request(request.method(), url.options(request.method())).timeout(timeout.toMillis());
         MultiMap headers = http.headers();
         request.headers().forEach(h -> {
-            if (!HttpHeaders.AUTHORIZATION.toString().equalsIgnoreCase(h.getKey())) {
+            if (!AUTHORIZATION.equalsIgnoreCase(h.getKey())) {
                 headers.add(h.getKey(), h.getValue());
             }
         });
-        headers.set(HttpHeaders.AUTHORIZATION.toString(), "Bearer " + token);
+        headers.set(AUTHORIZATION, "Bearer " + token);
         Uni<HttpResponse<Buffer>> sent = request.body() == null ? http.send() : http.sendBuffer(request.body());
         return sent.map(r -> new Answer<>(r.statusCode(), r.headers().getDelegate(), r.body(), () -> {}, 0));
     }
@@ -378,7 +397,7 @@ public final class GenesysClient {
                 .request(options)
                 .compose(req -> {
                     headers.forEach(h -> {
-                        if (!HttpHeaders.AUTHORIZATION.toString().equalsIgnoreCase(h.getKey())) {
+                        if (!AUTHORIZATION.equalsIgnoreCase(h.getKey())) {
                             req.headers().add(h.getKey(), h.getValue());
                         }
                     });

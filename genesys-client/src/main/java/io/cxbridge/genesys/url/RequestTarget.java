@@ -85,7 +85,8 @@ public record RequestTarget(String path, List<Parameter> query) {
 
     private static String normalisePath(String raw) {
         StringBuilder out = new StringBuilder(raw.length());
-        ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        // Only a path with percent escapes needs a byte buffer (most have none).
+        ByteArrayOutputStream pending = raw.indexOf('%') < 0 ? null : new ByteArrayOutputStream();
         int segmentStart = 0;
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
@@ -119,12 +120,13 @@ public record RequestTarget(String path, List<Parameter> query) {
         if (out.isEmpty()) {
             return;
         }
-        String s = out.substring(start);
-        if (s.isEmpty() && !last) {
+        int length = out.length() - start;
+        if (length == 0 && !last) {
             throw new UnsafeTargetException("the path has an empty segment ('//')");
         }
-        if (s.equals(".") || s.equals("..")) {
-            throw new UnsafeTargetException("the path has a '" + s + "' segment");
+        // Compared in place: no substring per segment.
+        if ((length == 1 || length == 2) && out.charAt(start) == '.' && out.charAt(out.length() - 1) == '.') {
+            throw new UnsafeTargetException("the path has a '" + out.substring(start) + "' segment");
         }
     }
 
@@ -167,7 +169,7 @@ public record RequestTarget(String path, List<Parameter> query) {
 
     /** Appends the pending escaped bytes, canonically re-escaped, once they are known to be valid UTF-8. */
     private static void flushUtf8(ByteArrayOutputStream pending, StringBuilder out) {
-        if (pending.size() == 0) {
+        if (pending == null || pending.size() == 0) {
             return;
         }
         byte[] bytes = pending.toByteArray();

@@ -51,6 +51,33 @@ class BreakersTest {
     }
 
     @Test
+    void pastTheBoundTheLeastRecentlyUsedFamilyIsDropped() {
+        for (int i = 0; i < 100; i++) {
+            String path = "/api/v2/family" + (char) ('a' + i / 26) + (char) ('a' + i % 26);
+            for (int f = 0; f < (i < 2 ? 3 : 1); f++) {
+                Permit p = breakers.acquire(path);
+                if (i < 2) {
+                    p.failure(); // the two oldest open: once dropped, their family would read CLOSED
+                } else {
+                    p.success();
+                }
+            }
+            clock.advance(Duration.ofMillis(1));
+        }
+        assertThatThrownBy(() -> breakers.acquire("/api/v2/familyaa")).isInstanceOf(CircuitOpenException.class);
+        clock.advance(Duration.ofMillis(1));
+        breakers.acquire("/api/v2/newcomer").success();
+        assertThat(breakers.size()).isEqualTo(100);
+        assertThat(breakers.state("/api/v2/familyaa"))
+                .as("the oldest, but used a moment ago: kept")
+                .isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(breakers.state("/api/v2/familyab"))
+                .as("the least recently used: dropped")
+                .isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(breakers.open()).isEqualTo(1);
+    }
+
+    @Test
     void aProbeReleasedWithoutAnOutcomeFreesTheSlotAndOnlyTheFirstOutcomeCounts() {
         for (int i = 0; i < 3; i++) {
             breakers.acquire("/api/v2/users").failure();

@@ -1,7 +1,7 @@
 package io.cxbridge.model.event;
 
-import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Identifier formats shared by the events. */
 public final class Ids {
@@ -18,14 +18,17 @@ public final class Ids {
     /** W3C trace-context trace id: 32 lowercase hex digits, not all zero. */
     public static final String TRACE_ID_REGEX = "^(?!0{32})[0-9a-f]{32}$";
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final HexFormat HEX = HexFormat.of();
 
-    /** A fresh W3C trace id, for work that arrives without one. */
+    /**
+     * A fresh W3C trace id, for work that arrives without one. A trace id must be unique, not secret (W3C Trace
+     * Context; OpenTelemetry's own id generator works the same way): {@link ThreadLocalRandom} takes no lock, where
+     * {@code SecureRandom} serialises every request on one.
+     */
     public static String newTraceId() {
-        byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
-        bytes[0] |= 1; // never all zero
-        return HexFormat.of().formatHex(bytes);
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = random.nextLong() | 1L << 56; // never all zero
+        return HEX.toHexDigits(high) + HEX.toHexDigits(random.nextLong());
     }
 
     private Ids() {}
