@@ -1,4 +1,4 @@
-package io.cxbridge.genesys.redis;
+package io.cxbridge.model.redis;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.RedisAPI;
