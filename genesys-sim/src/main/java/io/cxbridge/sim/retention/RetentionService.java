@@ -118,7 +118,7 @@ public class RetentionService {
             failure = failMessage;
         }
         Job job = new Job(
-                io.cxbridge.sim.http.Http.randomUuid(),
+                SimIds.randomUuid(),
                 policy,
                 replaces,
                 now,
@@ -193,7 +193,7 @@ public class RetentionService {
                 job.status = "FAILED";
                 continue;
             }
-            String policyId = io.cxbridge.sim.http.Http.randomUuid();
+            String policyId = SimIds.randomUuid();
             ObjectNode stored = Json.mapper().createObjectNode();
             stored.put("id", policyId);
             stored.setAll(job.policy);

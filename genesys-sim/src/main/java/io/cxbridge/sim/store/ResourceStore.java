@@ -23,7 +23,7 @@ public class ResourceStore {
 
     public ObjectNode create(String collection, ObjectNode body) {
         ObjectNode entity = body.deepCopy();
-        String id = io.cxbridge.sim.http.Http.randomUuid();
+        String id = SimIds.randomUuid();
         entity.put("id", id);
         entity.put("selfUri", collection + "/" + id);
         // id first, as Genesys answers it
