@@ -16,7 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Source settings as SmallRye Config reads them (without Quarkus): kinds, their ids, TTL class, first pages, refusals. */
-class DirectorySourcesTest {
+class DirectorySourcesUnitTest {
 
     static DirectoryConfig config(Map<String, String> properties) {
         Map<String, String> p = new HashMap<>();

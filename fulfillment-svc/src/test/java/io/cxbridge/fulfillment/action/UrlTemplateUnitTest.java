@@ -9,7 +9,7 @@ import io.cxbridge.model.problem.Violation;
 import java.net.URI;
 import org.junit.jupiter.api.Test;
 
-class UrlTemplateTest {
+class UrlTemplateUnitTest {
 
     private static JsonNode body(String json) throws Exception {
         return Json.mapper().readTree(json);

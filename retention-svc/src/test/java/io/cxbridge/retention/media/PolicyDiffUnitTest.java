@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cxbridge.model.Json;
 import org.junit.jupiter.api.Test;
 
-class PolicyDiffTest {
+class PolicyDiffUnitTest {
 
     static JsonNode call(String conditions, int days) throws Exception {
         return Json.mapper().readTree("""

@@ -7,7 +7,7 @@ import io.cxbridge.testkit.MutableClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-class BreakersTest {
+class BreakersUnitTest {
 
     private final MutableClock clock = MutableClock.startingNow();
     private final Breakers breakers = new Breakers(3, Duration.ofSeconds(15), 100, clock);

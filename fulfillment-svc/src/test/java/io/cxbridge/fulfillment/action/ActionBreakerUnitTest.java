@@ -6,7 +6,7 @@ import io.cxbridge.testkit.MutableClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-class ActionBreakerTest {
+class ActionBreakerUnitTest {
 
     private final MutableClock clock = MutableClock.startingNow();
     private final ActionBreaker breaker = new ActionBreaker(5, Duration.ofSeconds(30), Duration.ofSeconds(15), clock);

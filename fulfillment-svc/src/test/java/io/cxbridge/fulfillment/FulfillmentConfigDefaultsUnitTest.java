@@ -9,7 +9,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The defaults a deployment gets when it sets only the external URL: the spec's. */
-class FulfillmentConfigDefaultsTest {
+class FulfillmentConfigDefaultsUnitTest {
 
     @Test
     void theDefaultsAreTheSpecs() {

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /** Which answers are retried, dead-lettered at once, or not counted as an attempt. */
-class GenesysAnswerTest {
+class GenesysAnswerUnitTest {
 
     static Resubmitter.GenesysAnswer answer(int status) {
         return Resubmitter.GenesysAnswer.of(new GenesysResponse(

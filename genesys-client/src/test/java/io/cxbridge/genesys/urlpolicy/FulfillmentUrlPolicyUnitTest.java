@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class FulfillmentUrlPolicyTest {
+class FulfillmentUrlPolicyUnitTest {
 
     /** A fixed DNS so the test says what each name resolves to. */
     private static final Map<String, String> DNS = Map.of(

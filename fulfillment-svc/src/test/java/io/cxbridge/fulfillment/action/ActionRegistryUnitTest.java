@@ -17,7 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The start-up checks, through the real configuration mapping: what stops the service, naming the action. */
-class ActionRegistryTest {
+class ActionRegistryUnitTest {
 
     private static ActionRegistry registry(Map<String, String> props) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()

@@ -16,7 +16,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The breaker rules, with a clock the test moves. */
-class BreakersTest {
+class BreakersUnitTest {
 
     private final MutableClock clock = MutableClock.startingNow();
 

@@ -7,7 +7,7 @@ import io.cxbridge.genesys.TestConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class EndpointsTest {
+class EndpointsUnitTest {
 
     @Test
     void regionSelectsApiAndLoginHosts() {

@@ -12,7 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-class ActionLimiterTest {
+class ActionLimiterUnitTest {
 
     private final ConcurrentLinkedQueue<UniEmitter<? super String>> running = new ConcurrentLinkedQueue<>();
     private final AtomicInteger started = new AtomicInteger();

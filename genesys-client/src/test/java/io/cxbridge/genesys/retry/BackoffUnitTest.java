@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-class BackoffTest {
+class BackoffUnitTest {
 
     private final Backoff spec = new Backoff(Duration.ofSeconds(1), 2, Duration.ofSeconds(30), 0.1);
 

@@ -7,7 +7,7 @@ import io.cxbridge.testkit.MutableClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-class CircuitBreakerTest {
+class CircuitBreakerUnitTest {
 
     private final MutableClock clock = MutableClock.startingNow();
     private final CircuitBreaker breaker = new CircuitBreaker("test", 3, Duration.ofSeconds(15), clock);

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class WebhookTargetTest {
+class WebhookTargetUnitTest {
 
     private static Optional<WebhookTarget> of(Optional<String> url, Optional<String> secret) {
         return WebhookTarget.of("t", "x.webhook.url", url, "x.webhook.secret", secret, Duration.ofSeconds(3));

@@ -13,7 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /** The rebuilt index lists what the worker listed: a record refused before its value was read stays off it. */
-class DeadLetterIndexRebuildTest {
+class DeadLetterIndexRebuildUnitTest {
 
     private static final String JOB = """
             {"jobId": "%s", "fulfillmentId": "ff-1", "fulfillmentUrl": "http://127.0.0.1:1/x", "fulfillmentToken": "t",

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-class TransienceTest {
+class TransienceUnitTest {
 
     @Test
     void transientIsExactly408_429_500_502_503_504() {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class UpstreamUrlTest {
+class UpstreamUrlUnitTest {
 
     private static final URI BASE = URI.create("http://genesys.test");
 
