@@ -1,5 +1,6 @@
 package io.cxbridge.sim.faults;
 
+import io.cxbridge.sim.http.SimIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
