@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.problem.Violation;
 import io.cxbridge.retention.config.RetentionConfig;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import jakarta.validation.Validation;
 import jakarta.validation.ValidatorFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 import org.junit.jupiter.api.AfterAll;
@@ -32,6 +34,7 @@ class PolicyValidatorUnitTest {
                 .buildValidatorFactory();
         RetentionConfig config = new SmallRyeConfigBuilder()
                 .withMapping(RetentionConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter()) // "30d" as Quarkus reads it
                 .build()
                 .getConfigMapping(RetentionConfig.class);
         validator = new PolicyValidator(factory.getValidator(), config);
