@@ -1,6 +1,7 @@
 package io.cxbridge.genesys;
 
 import io.cxbridge.genesys.config.GenesysConfig;
+import io.cxbridge.testkit.sim.GenesysSim;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -19,8 +20,8 @@ public final class TestConfig {
 
     public static GenesysConfig genesys(Map<String, String> properties) {
         Map<String, String> p = new HashMap<>();
-        p.put("cxbridge.genesys.client-id", "cxbridge-local");
-        p.put("cxbridge.genesys.client-secret", "cxbridge-local-secret");
+        p.put("cxbridge.genesys.client-id", GenesysSim.DEFAULT_CLIENT_ID);
+        p.put("cxbridge.genesys.client-secret", GenesysSim.DEFAULT_CLIENT_SECRET);
         p.put("cxbridge.genesys.token-encryption.current-key-id", DEV_KEY_ID);
         p.put("cxbridge.genesys.token-encryption.keys", DEV_KEY_ID + "=" + DEV_KEY);
         p.putAll(properties);

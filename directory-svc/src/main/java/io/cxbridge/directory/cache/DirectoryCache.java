@@ -2,9 +2,9 @@ package io.cxbridge.directory.cache;
 
 import io.cxbridge.directory.entry.InvalidDirectoryException;
 import io.cxbridge.directory.metrics.CacheMetrics;
-import io.cxbridge.genesys.redis.LuaScript;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.event.DirectoryInvalidation;
+import io.cxbridge.model.redis.LuaScript;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.RedisAPI;

@@ -49,85 +49,35 @@ public record JobRecord(
     }
 
     public JobRecord to(JobState next) {
-        return new JobRecord(
-                jobId,
-                fulfillmentId,
-                next,
-                attempts,
-                callbackAttempts,
-                errorCode,
-                errorMessage,
-                receivedAt,
-                deadline,
-                startedAt,
-                externalDoneAt,
-                finishedAt,
-                externalMs,
-                totalMs,
-                replays,
-                replayedAt);
+        Copy c = new Copy(this);
+        c.state = next;
+        return c.build();
     }
 
     public JobRecord externalDone(int attempts, Instant at, String code, String message) {
-        Long ms = startedAt == null ? null : Math.max(0, at.toEpochMilli() - startedAt.toEpochMilli());
-        return new JobRecord(
-                jobId,
-                fulfillmentId,
-                state,
-                attempts,
-                callbackAttempts,
-                code,
-                message,
-                receivedAt,
-                deadline,
-                startedAt,
-                at,
-                finishedAt,
-                ms,
-                totalMs,
-                replays,
-                replayedAt);
+        Copy c = new Copy(this);
+        c.attempts = attempts;
+        c.errorCode = code;
+        c.errorMessage = message;
+        c.externalDoneAt = at;
+        c.externalMs = startedAt == null ? null : Math.max(0, at.toEpochMilli() - startedAt.toEpochMilli());
+        return c.build();
     }
 
     public JobRecord finished(JobState terminal, int callbackAttempts, Instant at) {
-        Long total = receivedAt == null ? null : Math.max(0, at.toEpochMilli() - receivedAt.toEpochMilli());
-        return new JobRecord(
-                jobId,
-                fulfillmentId,
-                terminal,
-                attempts,
-                callbackAttempts,
-                errorCode,
-                errorMessage,
-                receivedAt,
-                deadline,
-                startedAt,
-                externalDoneAt,
-                at,
-                externalMs,
-                total,
-                replays,
-                replayedAt);
+        Copy c = new Copy(this);
+        c.state = terminal;
+        c.callbackAttempts = callbackAttempts;
+        c.finishedAt = at;
+        c.totalMs = receivedAt == null ? null : Math.max(0, at.toEpochMilli() - receivedAt.toEpochMilli());
+        return c.build();
     }
 
     public JobRecord withError(String code, String message) {
-        return new JobRecord(
-                jobId,
-                fulfillmentId,
-                state,
-                attempts,
-                callbackAttempts,
-                code,
-                message,
-                receivedAt,
-                deadline,
-                startedAt,
-                externalDoneAt,
-                finishedAt,
-                externalMs,
-                totalMs,
-                replays,
-                replayedAt);
+        Copy c = new Copy(this);
+        c.errorCode = code;
+        c.errorMessage = message;
+        return c.build();
     }
 
     /** Carries the replay count of an earlier record of the same job into a new run's record. */
@@ -135,43 +85,77 @@ public record JobRecord(
         if (earlier == null || earlier.replays() == null) {
             return this;
         }
-        return new JobRecord(
-                jobId,
-                fulfillmentId,
-                state,
-                attempts,
-                callbackAttempts,
-                errorCode,
-                errorMessage,
-                receivedAt,
-                deadline,
-                startedAt,
-                externalDoneAt,
-                finishedAt,
-                externalMs,
-                totalMs,
-                earlier.replays(),
-                earlier.replayedAt());
+        Copy c = new Copy(this);
+        c.replays = earlier.replays();
+        c.replayedAt = earlier.replayedAt();
+        return c.build();
     }
 
     /** The record of a job handed back to the jobs topic from the DLQ. */
     public JobRecord replayed(Instant at) {
-        return new JobRecord(
-                jobId,
-                fulfillmentId,
-                JobState.replayed,
-                attempts,
-                callbackAttempts,
-                errorCode,
-                errorMessage,
-                receivedAt,
-                deadline,
-                startedAt,
-                externalDoneAt,
-                finishedAt,
-                externalMs,
-                totalMs,
-                replays == null ? 1 : replays + 1,
-                at);
+        Copy c = new Copy(this);
+        c.state = JobState.replayed;
+        c.replays = replays == null ? 1 : replays + 1;
+        c.replayedAt = at;
+        return c.build();
+    }
+
+    /** The one place that copies every field: each change above sets only what it changes. */
+    private static final class Copy {
+        private final String jobId;
+        private final String fulfillmentId;
+        private JobState state;
+        private int attempts;
+        private int callbackAttempts;
+        private String errorCode;
+        private String errorMessage;
+        private final Instant receivedAt;
+        private final Instant deadline;
+        private final Instant startedAt;
+        private Instant externalDoneAt;
+        private Instant finishedAt;
+        private Long externalMs;
+        private Long totalMs;
+        private Integer replays;
+        private Instant replayedAt;
+
+        private Copy(JobRecord r) {
+            jobId = r.jobId;
+            fulfillmentId = r.fulfillmentId;
+            state = r.state;
+            attempts = r.attempts;
+            callbackAttempts = r.callbackAttempts;
+            errorCode = r.errorCode;
+            errorMessage = r.errorMessage;
+            receivedAt = r.receivedAt;
+            deadline = r.deadline;
+            startedAt = r.startedAt;
+            externalDoneAt = r.externalDoneAt;
+            finishedAt = r.finishedAt;
+            externalMs = r.externalMs;
+            totalMs = r.totalMs;
+            replays = r.replays;
+            replayedAt = r.replayedAt;
+        }
+
+        private JobRecord build() {
+            return new JobRecord(
+                    jobId,
+                    fulfillmentId,
+                    state,
+                    attempts,
+                    callbackAttempts,
+                    errorCode,
+                    errorMessage,
+                    receivedAt,
+                    deadline,
+                    startedAt,
+                    externalDoneAt,
+                    finishedAt,
+                    externalMs,
+                    totalMs,
+                    replays,
+                    replayedAt);
+        }
     }
 }

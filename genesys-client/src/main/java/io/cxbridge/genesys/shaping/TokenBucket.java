@@ -1,6 +1,6 @@
 package io.cxbridge.genesys.shaping;
 
-import io.cxbridge.genesys.redis.LuaScript;
+import io.cxbridge.model.redis.LuaScript;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import java.time.Clock;

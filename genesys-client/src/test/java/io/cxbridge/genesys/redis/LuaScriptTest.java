@@ -3,6 +3,7 @@ package io.cxbridge.genesys.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cxbridge.model.redis.LuaScript;
 import io.cxbridge.testkit.RedisServer;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.cxbridge.model.Json;
-import io.cxbridge.sim.http.Http;
+import io.cxbridge.sim.http.JsonAnswers;
 import io.cxbridge.sim.stats.SimStats;
 import io.cxbridge.sim.stats.SimStats.ActionOutcome;
 import io.vertx.core.Future;
@@ -89,10 +89,11 @@ public class ActionRunner {
                         return Future.failedFuture("timed out");
                     }
                     inFlight.set(request);
-                    request.putHeader("Content-Type", Http.JSON).putHeader("Accept", Http.JSON);
+                    request.putHeader("Content-Type", JsonAnswers.JSON).putHeader("Accept", JsonAnswers.JSON);
                     run.headers().forEach(request::putHeader);
-                    Future<HttpClientResponse> sent =
-                            run.body() == null ? request.send() : request.send(Buffer.buffer(Http.bytes(run.body())));
+                    Future<HttpClientResponse> sent = run.body() == null
+                            ? request.send()
+                            : request.send(Buffer.buffer(JsonAnswers.bytes(run.body())));
                     return sent.compose(ActionRunner::readBounded);
                 })
                 .onComplete(ar -> {

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.model.Json;
 import io.cxbridge.sim.config.RuntimeConfig;
-import io.cxbridge.sim.http.Http;
+import io.cxbridge.sim.http.JsonAnswers;
+import io.cxbridge.sim.http.RequestBodies;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -23,11 +24,11 @@ public class ActionsEndpoint {
     }
 
     public void execute(RoutingContext ctx, String actionId) {
-        Http.readJson(ctx, config.settings().maxJsonBodyBytes(), body -> {
+        RequestBodies.readJson(ctx, config.settings().maxJsonBodyBytes(), body -> {
             ObjectNode answer = Json.mapper().createObjectNode();
             answer.put("actionId", actionId);
             answer.set("result", body == null ? NullNode.getInstance() : body);
-            Http.json(ctx, 200, answer);
+            JsonAnswers.json(ctx, 200, answer);
         });
     }
 }

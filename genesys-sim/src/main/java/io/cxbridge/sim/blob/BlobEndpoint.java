@@ -3,7 +3,8 @@ package io.cxbridge.sim.blob;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.model.Json;
 import io.cxbridge.sim.config.RuntimeConfig;
-import io.cxbridge.sim.http.Http;
+import io.cxbridge.sim.http.GenesysErrors;
+import io.cxbridge.sim.http.JsonAnswers;
 import io.cxbridge.sim.stats.SimStats;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -48,7 +49,8 @@ public class BlobEndpoint {
         }
         long max = config.settings().maxBlobSize();
         if (size < 0 || size > max) {
-            Http.error(ctx, 400, Http.codeFor(400), "size is required: a whole number of bytes from 0 to " + max);
+            GenesysErrors.error(
+                    ctx, 400, GenesysErrors.codeFor(400), "size is required: a whole number of bytes from 0 to " + max);
             return;
         }
         long length = size;
@@ -73,7 +75,7 @@ public class BlobEndpoint {
                 return;
             }
             if (ar.failed()) {
-                Http.error(ctx, 500, Http.codeFor(500), "could not compute the checksum");
+                GenesysErrors.error(ctx, 500, GenesysErrors.codeFor(500), "could not compute the checksum");
                 return;
             }
             response.setStatusCode(200)
@@ -165,6 +167,6 @@ public class BlobEndpoint {
         ObjectNode answer = Json.mapper().createObjectNode();
         answer.put("size", size);
         answer.put("sha256", HexFormat.of().formatHex(digest.digest()));
-        Http.json(ctx, 200, answer);
+        JsonAnswers.json(ctx, 200, answer);
     }
 }

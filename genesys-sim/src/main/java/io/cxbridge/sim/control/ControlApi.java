@@ -13,7 +13,9 @@ import io.cxbridge.sim.faults.Fault;
 import io.cxbridge.sim.faults.FaultRegistry;
 import io.cxbridge.sim.faults.FaultSpec;
 import io.cxbridge.sim.fulfillment.FulfillmentLog;
-import io.cxbridge.sim.http.Http;
+import io.cxbridge.sim.http.JsonAnswers;
+import io.cxbridge.sim.http.Problems;
+import io.cxbridge.sim.http.RequestBodies;
 import io.cxbridge.sim.oauth.TokenStore;
 import io.cxbridge.sim.platform.MediaRetentionPolicies;
 import io.cxbridge.sim.platform.SeedStore;
@@ -105,7 +107,7 @@ public class ControlApi {
             route(ctx, method, path);
         } catch (RuntimeException e) {
             LOG.errorf(e, "%s %s failed", method, path);
-            Http.problem(ctx, 500, "Internal error", e.getClass().getSimpleName());
+            Problems.problem(ctx, 500, "Internal error", e.getClass().getSimpleName());
         }
     }
 
@@ -114,25 +116,25 @@ public class ControlApi {
         switch (path) {
             case "/sim/config" -> {
                 switch (method) {
-                    case "GET" -> Http.json(ctx, 200, config.get());
+                    case "GET" -> JsonAnswers.json(ctx, 200, config.get());
                     case "POST", "PATCH" -> withBody(ctx, this::patchConfig);
                     default -> notAllowed(ctx, "GET, POST");
                 }
             }
             case "/sim/faults" -> {
                 switch (method) {
-                    case "GET" -> Http.json(ctx, 200, faults.list());
+                    case "GET" -> JsonAnswers.json(ctx, 200, faults.list());
                     case "POST" -> withBody(ctx, body -> addFault(ctx, body));
                     case "DELETE" -> {
                         faults.clear();
-                        Http.send(ctx, 204, Http.JSON, new byte[0]);
+                        JsonAnswers.send(ctx, 204, JsonAnswers.JSON, new byte[0]);
                     }
                     default -> notAllowed(ctx, "GET, POST, DELETE");
                 }
             }
             case "/sim/stats" -> {
                 if ("GET".equals(method)) {
-                    Http.json(ctx, 200, stats.snapshot());
+                    JsonAnswers.json(ctx, 200, stats.snapshot());
                 } else {
                     notAllowed(ctx, "GET");
                 }
@@ -140,14 +142,14 @@ public class ControlApi {
             case "/sim/reset" -> {
                 if ("POST".equals(method)) {
                     reset();
-                    Http.send(ctx, 204, Http.JSON, new byte[0]);
+                    JsonAnswers.send(ctx, 204, JsonAnswers.JSON, new byte[0]);
                 } else {
                     notAllowed(ctx, "POST");
                 }
             }
             case "/sim/seed" -> {
                 switch (method) {
-                    case "GET" -> Http.json(ctx, 200, SeedStore.view(seed.data()));
+                    case "GET" -> JsonAnswers.json(ctx, 200, SeedStore.view(seed.data()));
                     // building thousands of records is work for a worker thread, not the event loop
                     case "POST" ->
                         withBody(
@@ -156,15 +158,16 @@ public class ControlApi {
                                         .onComplete(ar -> {
                                             if (ar.failed()) {
                                                 LOG.errorf(ar.cause(), "re-seeding failed");
-                                                Http.problem(
+                                                Problems.problem(
                                                         ctx,
                                                         500,
                                                         "Internal error",
                                                         ar.cause().getClass().getSimpleName());
                                             } else if (!ar.result().violations().isEmpty()) {
-                                                Http.invalid(ctx, ar.result().violations());
+                                                Problems.invalid(
+                                                        ctx, ar.result().violations());
                                             } else {
-                                                Http.json(
+                                                JsonAnswers.json(
                                                         ctx,
                                                         200,
                                                         SeedStore.view(
@@ -185,7 +188,7 @@ public class ControlApi {
                 if ("POST".equals(method)) {
                     ObjectNode answer = Json.mapper().createObjectNode();
                     answer.put("revoked", tokens.revokeAll());
-                    Http.json(ctx, 200, answer);
+                    JsonAnswers.json(ctx, 200, answer);
                 } else {
                     notAllowed(ctx, "POST");
                 }
@@ -201,9 +204,9 @@ public class ControlApi {
                 if ((m = FAULT.matcher(path)).matches()) {
                     if ("DELETE".equals(method)) {
                         if (faults.remove(m.group(1))) {
-                            Http.send(ctx, 204, Http.JSON, new byte[0]);
+                            JsonAnswers.send(ctx, 204, JsonAnswers.JSON, new byte[0]);
                         } else {
-                            Http.problem(ctx, 404, "Not found", "no fault with id " + m.group(1));
+                            Problems.problem(ctx, 404, "Not found", "no fault with id " + m.group(1));
                         }
                     } else {
                         notAllowed(ctx, "DELETE");
@@ -215,7 +218,7 @@ public class ControlApi {
                         answer.put("directoryId", v.directoryId());
                         answer.put("version", v.version());
                         answer.put("lastModified", v.lastModifiedHttp());
-                        Http.json(ctx, 200, answer);
+                        JsonAnswers.json(ctx, 200, answer);
                     } else {
                         notAllowed(ctx, "POST");
                     }
@@ -225,14 +228,14 @@ public class ControlApi {
                         fulfillments
                                 .view(id)
                                 .ifPresentOrElse(
-                                        v -> Http.json(ctx, 200, v),
-                                        () -> Http.problem(
+                                        v -> JsonAnswers.json(ctx, 200, v),
+                                        () -> Problems.problem(
                                                 ctx, 404, "Not found", "nothing was posted for fulfillment " + id));
                     } else {
                         notAllowed(ctx, "GET");
                     }
                 } else {
-                    Http.problem(
+                    Problems.problem(
                             ctx,
                             404,
                             "Not found",
@@ -247,34 +250,35 @@ public class ControlApi {
     private void patchConfig(RoutingContext ctx, JsonNode body) {
         ConfigPatch.Result result = config.patch(body);
         if (!result.ok()) {
-            Http.invalid(ctx, result.violations());
+            Problems.invalid(ctx, result.violations());
             return;
         }
-        Http.json(ctx, 200, result.config());
+        JsonAnswers.json(ctx, 200, result.config());
     }
 
     private void addFault(RoutingContext ctx, JsonNode body) {
         FaultSpec.Parsed parsed = FaultSpec.parse(body);
         if (!parsed.violations().isEmpty()) {
-            Http.invalid(ctx, parsed.violations());
+            Problems.invalid(ctx, parsed.violations());
             return;
         }
         Fault fault = faults.add(parsed.spec());
         ctx.response().putHeader("Location", "/sim/faults/" + fault.id());
-        Http.json(ctx, 201, fault.view());
+        JsonAnswers.json(ctx, 201, fault.view());
     }
 
     private void runAction(RoutingContext ctx, JsonNode body) {
         ActionRun.Parsed parsed = ActionRun.parse(body);
         if (!parsed.violations().isEmpty()) {
-            Http.invalid(ctx, parsed.violations());
+            Problems.invalid(ctx, parsed.violations());
             return;
         }
         actions.run(parsed.run()).onComplete(ar -> {
             if (ar.failed()) {
-                Http.problem(ctx, 500, "Internal error", ar.cause().getClass().getSimpleName());
+                Problems.problem(
+                        ctx, 500, "Internal error", ar.cause().getClass().getSimpleName());
             } else {
-                Http.json(ctx, 200, ar.result());
+                JsonAnswers.json(ctx, 200, ar.result());
             }
         });
     }
@@ -310,14 +314,14 @@ public class ControlApi {
             }
         }
         if (!violations.isEmpty()) {
-            Http.invalid(ctx, violations);
+            Problems.invalid(ctx, violations);
             return;
         }
         retention.failNext(count, message);
         ObjectNode answer = Json.mapper().createObjectNode();
         answer.put("count", count);
         answer.put("errorMessage", message);
-        Http.json(ctx, 200, answer);
+        JsonAnswers.json(ctx, 200, answer);
     }
 
     private void reset() {
@@ -341,23 +345,24 @@ public class ControlApi {
     }
 
     private void withBody(RoutingContext ctx, Consumer<JsonNode> then) {
-        Http.readBody(ctx, MAX_BODY).onComplete(ar -> {
+        RequestBodies.readBody(ctx, MAX_BODY).onComplete(ar -> {
             if (ar.failed()) {
-                Http.bodyFailed(ctx, ar.cause(), true);
+                RequestBodies.bodyFailed(ctx, ar.cause(), true);
                 return;
             }
             JsonNode body;
             try {
-                body = Http.parseStrict(ar.result());
+                body = RequestBodies.parseStrict(ar.result());
             } catch (Exception e) {
-                Http.problem(ctx, 400, "Malformed JSON", "the body is not valid JSON: " + firstLine(e.getMessage()));
+                Problems.problem(
+                        ctx, 400, "Malformed JSON", "the body is not valid JSON: " + firstLine(e.getMessage()));
                 return;
             }
             try {
                 then.accept(body);
             } catch (RuntimeException e) {
                 LOG.errorf(e, "control request failed");
-                Http.problem(ctx, 500, "Internal error", e.getClass().getSimpleName());
+                Problems.problem(ctx, 500, "Internal error", e.getClass().getSimpleName());
             }
         });
     }
@@ -372,7 +377,7 @@ public class ControlApi {
 
     private static void notAllowed(RoutingContext ctx, String allow) {
         ctx.response().putHeader("Allow", allow);
-        Http.problem(
+        Problems.problem(
                 ctx,
                 405,
                 "Method not allowed",

@@ -3,7 +3,8 @@ package io.cxbridge.sim.directory;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.model.Json;
-import io.cxbridge.sim.http.Http;
+import io.cxbridge.sim.http.JsonAnswers;
+import io.cxbridge.sim.http.QueryParams;
 import io.cxbridge.sim.listing.ListingFault;
 import io.cxbridge.sim.listing.Listings;
 import io.cxbridge.sim.store.Paging;
@@ -30,18 +31,18 @@ public class DirectoryEndpoint {
     }
 
     public void entries(RoutingContext ctx, String directoryId) {
-        int pageSize = Http.intParam(ctx, "pageSize", Paging.DEFAULT_PAGE_SIZE, 1);
-        int pageNumber = Http.intParam(ctx, "pageNumber", 1, 1);
+        int pageSize = QueryParams.intParam(ctx, "pageSize", Paging.DEFAULT_PAGE_SIZE, 1);
+        int pageNumber = QueryParams.intParam(ctx, "pageNumber", 1, 1);
         DirectoryService.Version version = directories.current(directoryId);
         ctx.response().putHeader("Last-Modified", version.lastModifiedHttp());
         String since = ctx.request().getHeader("If-Modified-Since");
         if (since != null && notModifiedSince(version, since)) {
-            Http.send(ctx, 304, Http.JSON, new byte[0]);
+            JsonAnswers.send(ctx, 304, JsonAnswers.JSON, new byte[0]);
             return;
         }
         if ("HEAD".equals(ctx.request().method().name())) {
             ctx.response()
-                    .putHeader("Content-Type", Http.JSON)
+                    .putHeader("Content-Type", JsonAnswers.JSON)
                     .setStatusCode(200)
                     .end();
             return;

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.model.Json;
 import io.cxbridge.sim.config.RuntimeConfig;
-import io.cxbridge.sim.http.Http;
+import io.cxbridge.sim.http.JsonAnswers;
+import io.cxbridge.sim.http.RequestBodies;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,13 +29,13 @@ public class ExternalApi {
 
     public void echo(RoutingContext ctx) {
         long latency = config.get().externalLatencyMs();
-        Http.readJson(ctx, config.settings().maxJsonBodyBytes(), body -> {
+        RequestBodies.readJson(ctx, config.settings().maxJsonBodyBytes(), body -> {
             ObjectNode answer = Json.mapper().createObjectNode();
             answer.set("echo", body == null ? NullNode.getInstance() : body);
             if (latency > 0) {
-                vertx.setTimer(latency, t -> Http.json(ctx, 200, answer));
+                vertx.setTimer(latency, t -> JsonAnswers.json(ctx, 200, answer));
             } else {
-                Http.json(ctx, 200, answer);
+                JsonAnswers.json(ctx, 200, answer);
             }
         });
     }

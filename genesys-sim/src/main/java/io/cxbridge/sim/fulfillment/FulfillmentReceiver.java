@@ -3,7 +3,9 @@ package io.cxbridge.sim.fulfillment;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.model.Json;
 import io.cxbridge.sim.config.RuntimeConfig;
-import io.cxbridge.sim.http.Http;
+import io.cxbridge.sim.http.GenesysErrors;
+import io.cxbridge.sim.http.JsonAnswers;
+import io.cxbridge.sim.http.RequestBodies;
 import io.cxbridge.sim.stats.SimStats;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,9 +34,9 @@ public class FulfillmentReceiver {
     }
 
     public void receive(RoutingContext ctx, String fulfillmentId) {
-        Http.readJson(ctx, config.settings().maxJsonBodyBytes(), body -> {
+        RequestBodies.readJson(ctx, config.settings().maxJsonBodyBytes(), body -> {
             if (body == null) {
-                Http.error(ctx, 400, Http.codeFor(400), "The request body must be JSON");
+                GenesysErrors.error(ctx, 400, GenesysErrors.codeFor(400), "The request body must be JSON");
                 return;
             }
             String key = ctx.request().getHeader("Idempotency-Key");
@@ -55,7 +57,7 @@ public class FulfillmentReceiver {
                 answer.put("status", "duplicate");
                 ctx.response().putHeader("Idempotent-Replayed", "true");
             }
-            Http.json(ctx, 200, answer);
+            JsonAnswers.json(ctx, 200, answer);
         });
     }
 }

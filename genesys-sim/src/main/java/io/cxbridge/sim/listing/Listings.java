@@ -1,7 +1,7 @@
 package io.cxbridge.sim.listing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cxbridge.sim.http.Http;
+import io.cxbridge.sim.http.JsonAnswers;
 import io.cxbridge.sim.stats.SimStats;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +18,6 @@ public class Listings {
 
     public void send(RoutingContext ctx, ObjectNode page) {
         stats.page(ctx.request().path(), ctx.request().query());
-        Http.json(ctx, 200, page);
+        JsonAnswers.json(ctx, 200, page);
     }
 }

@@ -3,7 +3,8 @@ package io.cxbridge.sim.oauth;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.model.Json;
 import io.cxbridge.sim.config.RuntimeConfig;
-import io.cxbridge.sim.http.Http;
+import io.cxbridge.sim.http.JsonAnswers;
+import io.cxbridge.sim.http.RequestBodies;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,9 +33,9 @@ public class TokenEndpoint {
     }
 
     public void handle(RoutingContext ctx) {
-        Http.readBody(ctx, MAX_FORM_BYTES).onComplete(ar -> {
+        RequestBodies.readBody(ctx, MAX_FORM_BYTES).onComplete(ar -> {
             if (ar.failed()) {
-                Http.bodyFailed(ctx, ar.cause(), false);
+                RequestBodies.bodyFailed(ctx, ar.cause(), false);
                 return;
             }
             answer(ctx, ar.result());
@@ -63,7 +64,7 @@ public class TokenEndpoint {
         answer.put("token_type", "bearer");
         answer.put("expires_in", expiresIn);
         ctx.response().putHeader("Cache-Control", "no-store").putHeader("Pragma", "no-cache");
-        Http.json(ctx, 200, answer);
+        JsonAnswers.json(ctx, 200, answer);
     }
 
     private boolean authenticated(String authorization) {
@@ -118,6 +119,6 @@ public class TokenEndpoint {
         body.put("error", error);
         body.put("description", description);
         body.put("error_description", description);
-        Http.json(ctx, status, body);
+        JsonAnswers.json(ctx, status, body);
     }
 }

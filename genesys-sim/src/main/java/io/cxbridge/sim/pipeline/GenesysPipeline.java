@@ -8,7 +8,9 @@ import io.cxbridge.sim.external.ExternalApi;
 import io.cxbridge.sim.faults.Fault;
 import io.cxbridge.sim.faults.FaultRegistry;
 import io.cxbridge.sim.fulfillment.FulfillmentReceiver;
-import io.cxbridge.sim.http.Http;
+import io.cxbridge.sim.http.GenesysErrors;
+import io.cxbridge.sim.http.QueryParams;
+import io.cxbridge.sim.http.RouteMetrics;
 import io.cxbridge.sim.listing.ListingFault;
 import io.cxbridge.sim.oauth.TokenEndpoint;
 import io.cxbridge.sim.oauth.TokenStore;
@@ -194,8 +196,8 @@ public class GenesysPipeline {
         String method = request.method().name();
         String path = request.path();
         long started = System.nanoTime();
-        Http.correlate(ctx);
-        Http.uriTemplate(ctx, template(path));
+        GenesysErrors.correlate(ctx);
+        RouteMetrics.uriTemplate(ctx, template(path));
 
         boolean external = EXTERNAL_PATH.equals(path);
         // the execute endpoint is also counted by request id and the status it was answered with
@@ -291,7 +293,8 @@ public class GenesysPipeline {
         }
         Integer status = fault.spec().status();
         if (status != null) {
-            Http.error(ctx, status, Http.codeFor(status), "Injected by genesys-sim fault " + fault.id());
+            GenesysErrors.error(
+                    ctx, status, GenesysErrors.codeFor(status), "Injected by genesys-sim fault " + fault.id());
             return;
         }
         proceed(ctx, path);
@@ -303,14 +306,14 @@ public class GenesysPipeline {
                 return;
             }
             dispatch(ctx, path);
-        } catch (Http.BadParam e) {
-            Http.error(ctx, 400, Http.codeFor(400), e.getMessage());
+        } catch (QueryParams.BadParam e) {
+            GenesysErrors.error(ctx, 400, GenesysErrors.codeFor(400), e.getMessage());
         } catch (RuntimeException e) {
             LOG.errorf(e, "%s %s failed", ctx.request().method().name(), path);
-            Http.error(
+            GenesysErrors.error(
                     ctx,
                     500,
-                    Http.codeFor(500),
+                    GenesysErrors.codeFor(500),
                     "The sim failed to answer: " + e.getClass().getSimpleName());
         }
     }
@@ -321,7 +324,7 @@ public class GenesysPipeline {
         if (authorization == null
                 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 || authorization.substring(7).isBlank()) {
-            Http.error(
+            GenesysErrors.error(
                     ctx,
                     401,
                     "authentication.required",
@@ -331,7 +334,7 @@ public class GenesysPipeline {
         Optional<TokenStore.IssuedToken> token =
                 tokens.lookup(authorization.substring(7).trim());
         if (token.isEmpty()) {
-            Http.error(ctx, 401, "bad.credentials", "Invalid login credentials.");
+            GenesysErrors.error(ctx, 401, "bad.credentials", "Invalid login credentials.");
             return false;
         }
         RateLimiter.Decision decision = rateLimiter.take(token.get().clientId());
@@ -344,10 +347,10 @@ public class GenesysPipeline {
                 .putHeader("inin-ratelimit-reset", String.valueOf(decision.resetSeconds()));
         if (!decision.allowed()) {
             response.putHeader("Retry-After", String.valueOf(decision.retryAfterSeconds()));
-            Http.error(
+            GenesysErrors.error(
                     ctx,
                     429,
-                    Http.codeFor(429),
+                    GenesysErrors.codeFor(429),
                     "Rate limit exceeded the maximum. Retry the request in [" + decision.retryAfterSeconds()
                             + "] seconds");
             return false;
@@ -374,7 +377,7 @@ public class GenesysPipeline {
             Matcher matcher = route.pattern().matcher(path);
             if (matcher.matches()) {
                 if (!route.methods().contains(method)) {
-                    Http.methodNotAllowed(
+                    GenesysErrors.methodNotAllowed(
                             ctx,
                             String.join(", ", route.methods().stream().sorted().toList()));
                     return;
@@ -387,6 +390,6 @@ public class GenesysPipeline {
             store.handle(ctx);
             return;
         }
-        Http.notFound(ctx, "No such endpoint: " + path);
+        GenesysErrors.notFound(ctx, "No such endpoint: " + path);
     }
 }

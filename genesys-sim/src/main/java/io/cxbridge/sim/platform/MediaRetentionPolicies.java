@@ -3,7 +3,11 @@ package io.cxbridge.sim.platform;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.sim.config.RuntimeConfig;
-import io.cxbridge.sim.http.Http;
+import io.cxbridge.sim.http.GenesysErrors;
+import io.cxbridge.sim.http.JsonAnswers;
+import io.cxbridge.sim.http.QueryParams;
+import io.cxbridge.sim.http.RequestBodies;
+import io.cxbridge.sim.http.SimIds;
 import io.cxbridge.sim.listing.Listings;
 import io.cxbridge.sim.store.Paging;
 import io.vertx.ext.web.RoutingContext;
@@ -52,7 +56,7 @@ public class MediaRetentionPolicies {
     public void collection(RoutingContext ctx) {
         if ("POST".equals(ctx.request().method().name())) {
             withPolicy(ctx, true, body -> {
-                String id = Http.randomUuid();
+                String id = SimIds.randomUuid();
                 String now = now();
                 ObjectNode policy = body.deepCopy();
                 policy.put("id", id);
@@ -62,16 +66,17 @@ public class MediaRetentionPolicies {
                 synchronized (this) {
                     policies.put(id, policy);
                 }
-                Http.json(ctx, 200, policy);
+                JsonAnswers.json(ctx, 200, policy);
             });
             return;
         }
         int pageSize = PlatformEndpoint.pageSize(ctx, "pageSize", PlatformEndpoint.MAX_PAGE_SIZE);
-        int pageNumber = Http.intParam(ctx, "pageNumber", 1, 1);
+        int pageNumber = QueryParams.intParam(ctx, "pageNumber", 1, 1);
         String name = ctx.request().getParam("name");
         String enabled = ctx.request().getParam("enabled");
         if (enabled != null && !enabled.equals("true") && !enabled.equals("false")) {
-            throw new Http.BadParam("enabled must be true or false, was \"" + Http.abbreviate(enabled) + "\"");
+            throw new QueryParams.BadParam(
+                    "enabled must be true or false, was \"" + QueryParams.abbreviate(enabled) + "\"");
         }
         List<ObjectNode> all;
         synchronized (this) {
@@ -92,16 +97,16 @@ public class MediaRetentionPolicies {
             existing = policies.get(id);
         }
         if (existing == null) {
-            Http.notFound(ctx, "Policy " + id + " not found");
+            GenesysErrors.notFound(ctx, "Policy " + id + " not found");
             return;
         }
         switch (method) {
-            case "GET" -> Http.json(ctx, 200, existing);
+            case "GET" -> JsonAnswers.json(ctx, 200, existing);
             case "DELETE" -> {
                 synchronized (this) {
                     policies.remove(id);
                 }
-                Http.send(ctx, 204, Http.JSON, new byte[0]);
+                JsonAnswers.send(ctx, 204, JsonAnswers.JSON, new byte[0]);
             }
             case "PUT", "PATCH" ->
                 withPolicy(ctx, "PUT".equals(method), body -> {
@@ -109,7 +114,7 @@ public class MediaRetentionPolicies {
                     synchronized (this) {
                         ObjectNode current = policies.get(id);
                         if (current == null) {
-                            Http.notFound(ctx, "Policy " + id + " not found");
+                            GenesysErrors.notFound(ctx, "Policy " + id + " not found");
                             return;
                         }
                         updated = "PUT".equals(method)
@@ -121,9 +126,9 @@ public class MediaRetentionPolicies {
                         updated.put("selfUri", PATH + "/" + id);
                         policies.put(id, updated);
                     }
-                    Http.json(ctx, 200, updated);
+                    JsonAnswers.json(ctx, 200, updated);
                 });
-            default -> Http.methodNotAllowed(ctx, "DELETE, GET, PATCH, PUT");
+            default -> GenesysErrors.methodNotAllowed(ctx, "DELETE, GET, PATCH, PUT");
         }
     }
 
@@ -153,9 +158,10 @@ public class MediaRetentionPolicies {
 
     /** Reads and checks a policy body (read-only fields dropped); {@code whole}: name is required. */
     private void withPolicy(RoutingContext ctx, boolean whole, java.util.function.Consumer<ObjectNode> then) {
-        Http.readJson(ctx, config.settings().maxJsonBodyBytes(), json -> {
+        RequestBodies.readJson(ctx, config.settings().maxJsonBodyBytes(), json -> {
             if (json == null || !json.isObject()) {
-                Http.error(ctx, 400, Http.codeFor(400), "The request body must be a JSON object (a Policy)");
+                GenesysErrors.error(
+                        ctx, 400, GenesysErrors.codeFor(400), "The request body must be a JSON object (a Policy)");
                 return;
             }
             ObjectNode body = ((ObjectNode) json).deepCopy();
@@ -184,7 +190,8 @@ public class MediaRetentionPolicies {
                 problems.add("name is required");
             }
             if (!problems.isEmpty()) {
-                Http.error(ctx, 400, Http.codeFor(400), "Invalid policy: " + String.join("; ", problems));
+                GenesysErrors.error(
+                        ctx, 400, GenesysErrors.codeFor(400), "Invalid policy: " + String.join("; ", problems));
                 return;
             }
             then.accept(body);

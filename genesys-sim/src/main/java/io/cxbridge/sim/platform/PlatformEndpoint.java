@@ -3,7 +3,9 @@ package io.cxbridge.sim.platform;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.model.Json;
-import io.cxbridge.sim.http.Http;
+import io.cxbridge.sim.http.GenesysErrors;
+import io.cxbridge.sim.http.JsonAnswers;
+import io.cxbridge.sim.http.QueryParams;
 import io.cxbridge.sim.listing.ListingFault;
 import io.cxbridge.sim.listing.Listings;
 import io.cxbridge.sim.store.Paging;
@@ -47,11 +49,11 @@ public class PlatformEndpoint {
     /** {@code GET /api/v2/users}: {@code state} (default active), {@code id} (repeatable or comma separated). */
     public void users(RoutingContext ctx) {
         int pageSize = pageSize(ctx, "pageSize", USERS_MAX_PAGE_SIZE);
-        int pageNumber = Http.intParam(ctx, "pageNumber", 1, 1);
+        int pageNumber = QueryParams.intParam(ctx, "pageNumber", 1, 1);
         String state = ctx.request().getParam("state", "active").trim().toLowerCase(Locale.ROOT);
         if (!USER_STATES.contains(state)) {
-            throw new Http.BadParam(
-                    "state must be one of active, inactive, deleted, any; was \"" + Http.abbreviate(state) + "\"");
+            throw new QueryParams.BadParam("state must be one of active, inactive, deleted, any; was \""
+                    + QueryParams.abbreviate(state) + "\"");
         }
         Predicate<ObjectNode> filter = "any".equals(state)
                 ? u -> true
@@ -71,19 +73,19 @@ public class PlatformEndpoint {
     public void user(RoutingContext ctx, String userId) {
         ObjectNode user = seed.data().user(userId);
         if (user == null) {
-            Http.notFound(ctx, "User " + userId + " not found");
+            GenesysErrors.notFound(ctx, "User " + userId + " not found");
             return;
         }
-        Http.json(ctx, 200, user);
+        JsonAnswers.json(ctx, 200, user);
     }
 
     /** {@code GET /api/v2/groups/{groupId}/members}: a {@code UserEntityListing}. */
     public void groupMembers(RoutingContext ctx, String groupId) {
         int pageSize = pageSize(ctx, "pageSize", MAX_PAGE_SIZE);
-        int pageNumber = Http.intParam(ctx, "pageNumber", 1, 1);
+        int pageNumber = QueryParams.intParam(ctx, "pageNumber", 1, 1);
         List<ObjectNode> members = seed.data().groupMembers(groupId);
         if (members == null) {
-            Http.notFound(ctx, "Group " + groupId + " not found");
+            GenesysErrors.notFound(ctx, "Group " + groupId + " not found");
             return;
         }
         listings.send(ctx, Paging.envelope(ctx, members, pageSize, pageNumber));
@@ -92,10 +94,10 @@ public class PlatformEndpoint {
     /** {@code GET /api/v2/routing/queues/{queueId}/members}: a {@code QueueMemberEntityListing}, no total. */
     public void queueMembers(RoutingContext ctx, String queueId) {
         int pageSize = pageSize(ctx, "pageSize", MAX_PAGE_SIZE);
-        int pageNumber = Http.intParam(ctx, "pageNumber", 1, 1);
+        int pageNumber = QueryParams.intParam(ctx, "pageNumber", 1, 1);
         List<ObjectNode> members = seed.data().queueMembers(queueId);
         if (members == null) {
-            Http.notFound(ctx, "Queue " + queueId + " not found");
+            GenesysErrors.notFound(ctx, "Queue " + queueId + " not found");
             return;
         }
         ObjectNode page = Paging.envelope(ctx, members, pageSize, pageNumber);
@@ -110,9 +112,9 @@ public class PlatformEndpoint {
      */
     public void contacts(RoutingContext ctx) {
         int pageSize = pageSize(ctx, "pageSize", MAX_PAGE_SIZE);
-        int pageNumber = Http.intParam(ctx, "pageNumber", 1, 1);
+        int pageNumber = QueryParams.intParam(ctx, "pageNumber", 1, 1);
         if ((long) pageNumber * pageSize > CONTACTS_SEARCH_WINDOW) {
-            throw new Http.BadParam("pageNumber * pageSize must be at most " + CONTACTS_SEARCH_WINDOW + ", was "
+            throw new QueryParams.BadParam("pageNumber * pageSize must be at most " + CONTACTS_SEARCH_WINDOW + ", was "
                     + (long) pageNumber * pageSize
                     + "; read all contacts through /api/v2/externalcontacts/scan/contacts");
         }
@@ -132,10 +134,10 @@ public class PlatformEndpoint {
     public void contact(RoutingContext ctx, String contactId) {
         ObjectNode contact = seed.data().contact(contactId);
         if (contact == null) {
-            Http.notFound(ctx, "Contact " + contactId + " not found");
+            GenesysErrors.notFound(ctx, "Contact " + contactId + " not found");
             return;
         }
-        Http.json(ctx, 200, contact);
+        JsonAnswers.json(ctx, 200, contact);
     }
 
     private static String searchText(ObjectNode contact) {
@@ -215,7 +217,8 @@ public class PlatformEndpoint {
         } catch (IllegalArgumentException e) {
             // falls through to the 400 below (NumberFormatException is an IllegalArgumentException)
         }
-        throw new Http.BadParam("cursor \"" + Http.abbreviate(cursor) + "\" is not a cursor this listing gave out");
+        throw new QueryParams.BadParam(
+                "cursor \"" + QueryParams.abbreviate(cursor) + "\" is not a cursor this listing gave out");
     }
 
     /**
@@ -224,14 +227,15 @@ public class PlatformEndpoint {
      */
     public void datatableRows(RoutingContext ctx, String datatableId) {
         int pageSize = pageSize(ctx, "pageSize", MAX_PAGE_SIZE);
-        int pageNumber = Http.intParam(ctx, "pageNumber", 1, 1);
+        int pageNumber = QueryParams.intParam(ctx, "pageNumber", 1, 1);
         String showbrief = ctx.request().getParam("showbrief", "true").trim().toLowerCase(Locale.ROOT);
         if (!showbrief.equals("true") && !showbrief.equals("false")) {
-            throw new Http.BadParam("showbrief must be true or false, was \"" + Http.abbreviate(showbrief) + "\"");
+            throw new QueryParams.BadParam(
+                    "showbrief must be true or false, was \"" + QueryParams.abbreviate(showbrief) + "\"");
         }
         List<ObjectNode> rows = seed.data().rows(datatableId);
         if (rows == null) {
-            Http.notFound(ctx, "Datatable " + datatableId + " not found");
+            GenesysErrors.notFound(ctx, "Datatable " + datatableId + " not found");
             return;
         }
         if (showbrief.equals("true")) {
@@ -246,9 +250,9 @@ public class PlatformEndpoint {
 
     /** A page size parameter: default 25, at least 1, at most {@code max} (a 400 error body above). */
     static int pageSize(RoutingContext ctx, String name, int max) {
-        int size = Http.intParam(ctx, name, DEFAULT_PAGE_SIZE, 1);
+        int size = QueryParams.intParam(ctx, name, DEFAULT_PAGE_SIZE, 1);
         if (size > max) {
-            throw new Http.BadParam("Value [" + size + "] for field [" + name + "] is larger than the maximum "
+            throw new QueryParams.BadParam("Value [" + size + "] for field [" + name + "] is larger than the maximum "
                     + "allowed of [" + max + "]");
         }
         return size;

@@ -3,7 +3,10 @@ package io.cxbridge.sim.retention;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.model.Json;
 import io.cxbridge.sim.config.RuntimeConfig;
-import io.cxbridge.sim.http.Http;
+import io.cxbridge.sim.http.GenesysErrors;
+import io.cxbridge.sim.http.JsonAnswers;
+import io.cxbridge.sim.http.QueryParams;
+import io.cxbridge.sim.http.RequestBodies;
 import io.cxbridge.sim.listing.Listings;
 import io.cxbridge.sim.store.Paging;
 import io.vertx.ext.web.RoutingContext;
@@ -35,13 +38,13 @@ public class RetentionEndpoint {
     }
 
     public void submit(RoutingContext ctx) {
-        Http.readJson(ctx, config.settings().maxJsonBodyBytes(), body -> {
+        RequestBodies.readJson(ctx, config.settings().maxJsonBodyBytes(), body -> {
             RetentionService.Submission submission = retention.submit(body);
             if (submission instanceof RetentionService.Accepted accepted) {
                 ctx.response().putHeader("x-job-id", accepted.jobId());
                 ObjectNode answer = Json.mapper().createObjectNode();
                 answer.put("jobId", accepted.jobId());
-                Http.json(ctx, 202, answer);
+                JsonAnswers.json(ctx, 202, answer);
             } else if (submission instanceof RetentionService.Conflict conflict) {
                 ObjectNode answer = Json.mapper().createObjectNode();
                 answer.put("code", "conflict");
@@ -53,40 +56,41 @@ public class RetentionEndpoint {
                                 + RetentionService.OVERLAP_DAYS
                                 + " days; name them in replacesPolicyIds to replace them");
                 answer.putPOJO("conflictingPolicyIds", conflict.conflictingPolicyIds());
-                answer.put("contextId", Http.correlationId(ctx));
-                Http.json(ctx, 409, answer);
+                answer.put("contextId", GenesysErrors.correlationId(ctx));
+                JsonAnswers.json(ctx, 409, answer);
             } else if (submission instanceof RetentionService.Invalid invalid) {
-                Http.error(ctx, 400, Http.codeFor(400), invalid.message());
+                GenesysErrors.error(ctx, 400, GenesysErrors.codeFor(400), invalid.message());
             }
         });
     }
 
     public void list(RoutingContext ctx) {
-        int pageSize = Http.intParam(ctx, "pageSize", Paging.DEFAULT_PAGE_SIZE, 1);
-        int pageNumber = Http.intParam(ctx, "pageNumber", 1, 1);
+        int pageSize = QueryParams.intParam(ctx, "pageSize", Paging.DEFAULT_PAGE_SIZE, 1);
+        int pageNumber = QueryParams.intParam(ctx, "pageNumber", 1, 1);
         listings.send(ctx, Paging.envelope(ctx, retention.policies(), pageSize, pageNumber));
     }
 
     public void policy(RoutingContext ctx, String id) {
         if ("DELETE".equals(ctx.request().method().name())) {
             if (retention.deletePolicy(id)) {
-                Http.send(ctx, 204, Http.JSON, new byte[0]);
+                JsonAnswers.send(ctx, 204, JsonAnswers.JSON, new byte[0]);
             } else {
-                Http.notFound(ctx, "Retention policy " + id + " was not found");
+                GenesysErrors.notFound(ctx, "Retention policy " + id + " was not found");
             }
             return;
         }
         retention
                 .policy(id)
                 .ifPresentOrElse(
-                        p -> Http.json(ctx, 200, p),
-                        () -> Http.notFound(ctx, "Retention policy " + id + " was not found"));
+                        p -> JsonAnswers.json(ctx, 200, p),
+                        () -> GenesysErrors.notFound(ctx, "Retention policy " + id + " was not found"));
     }
 
     public void job(RoutingContext ctx, String jobId) {
         retention
                 .job(jobId)
                 .ifPresentOrElse(
-                        j -> Http.json(ctx, 200, j), () -> Http.notFound(ctx, "Job " + jobId + " was not found"));
+                        j -> JsonAnswers.json(ctx, 200, j),
+                        () -> GenesysErrors.notFound(ctx, "Job " + jobId + " was not found"));
     }
 }

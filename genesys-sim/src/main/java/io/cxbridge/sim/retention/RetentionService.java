@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.model.Json;
 import io.cxbridge.sim.config.RuntimeConfig;
+import io.cxbridge.sim.http.SimIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
@@ -118,7 +119,7 @@ public class RetentionService {
             failure = failMessage;
         }
         Job job = new Job(
-                io.cxbridge.sim.http.Http.randomUuid(),
+                SimIds.randomUuid(),
                 policy,
                 replaces,
                 now,
@@ -193,7 +194,7 @@ public class RetentionService {
                 job.status = "FAILED";
                 continue;
             }
-            String policyId = io.cxbridge.sim.http.Http.randomUuid();
+            String policyId = SimIds.randomUuid();
             ObjectNode stored = Json.mapper().createObjectNode();
             stored.put("id", policyId);
             stored.setAll(job.policy);

@@ -2,7 +2,10 @@ package io.cxbridge.sim.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.sim.config.RuntimeConfig;
-import io.cxbridge.sim.http.Http;
+import io.cxbridge.sim.http.GenesysErrors;
+import io.cxbridge.sim.http.JsonAnswers;
+import io.cxbridge.sim.http.QueryParams;
+import io.cxbridge.sim.http.RequestBodies;
 import io.cxbridge.sim.listing.Listings;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -65,32 +68,32 @@ public class StoreEndpoint {
         String method = ctx.request().method().name();
         switch (method) {
             case "GET", "HEAD" -> get(ctx, path, parent, last);
-            case "POST" -> withObject(ctx, body -> Http.json(ctx, 200, store.create(path, body)));
+            case "POST" -> withObject(ctx, body -> JsonAnswers.json(ctx, 200, store.create(path, body)));
             case "PUT" -> withObject(ctx, body -> answer(ctx, store.replace(parent, last, body), path));
             case "PATCH" -> withObject(ctx, body -> answer(ctx, store.merge(parent, last, body), path));
             case "DELETE" -> {
                 if (store.delete(parent, last)) {
-                    Http.send(ctx, 204, Http.JSON, new byte[0]);
+                    JsonAnswers.send(ctx, 204, JsonAnswers.JSON, new byte[0]);
                 } else {
                     notFound(ctx, path);
                 }
             }
-            default -> Http.methodNotAllowed(ctx, "GET, POST, PUT, PATCH, DELETE");
+            default -> GenesysErrors.methodNotAllowed(ctx, "GET, POST, PUT, PATCH, DELETE");
         }
     }
 
     private void get(RoutingContext ctx, String path, String parent, String last) {
         var item = store.get(parent, last);
         if (item.isPresent()) {
-            Http.json(ctx, 200, item.get());
+            JsonAnswers.json(ctx, 200, item.get());
             return;
         }
         if (UUID_LIKE.matcher(last).matches() && !store.hasCollection(path)) {
             notFound(ctx, path);
             return;
         }
-        int pageSize = Http.intParam(ctx, "pageSize", Paging.DEFAULT_PAGE_SIZE, 1);
-        int pageNumber = Http.intParam(ctx, "pageNumber", 1, 1);
+        int pageSize = QueryParams.intParam(ctx, "pageSize", Paging.DEFAULT_PAGE_SIZE, 1);
+        int pageNumber = QueryParams.intParam(ctx, "pageNumber", 1, 1);
         List<ObjectNode> entities = store.list(path, filter(ctx));
         listings.send(ctx, Paging.envelope(ctx, entities, pageSize, pageNumber));
     }
@@ -119,9 +122,9 @@ public class StoreEndpoint {
     }
 
     private void withObject(RoutingContext ctx, Consumer<ObjectNode> then) {
-        Http.readJson(ctx, config.settings().maxJsonBodyBytes(), body -> {
+        RequestBodies.readJson(ctx, config.settings().maxJsonBodyBytes(), body -> {
             if (body == null || !body.isObject()) {
-                Http.error(ctx, 400, Http.codeFor(400), "The request body must be a JSON object");
+                GenesysErrors.error(ctx, 400, GenesysErrors.codeFor(400), "The request body must be a JSON object");
                 return;
             }
             then.accept((ObjectNode) body);
@@ -130,13 +133,13 @@ public class StoreEndpoint {
 
     private static void answer(RoutingContext ctx, java.util.Optional<ObjectNode> entity, String path) {
         if (entity.isPresent()) {
-            Http.json(ctx, 200, entity.get());
+            JsonAnswers.json(ctx, 200, entity.get());
         } else {
             notFound(ctx, path);
         }
     }
 
     private static void notFound(RoutingContext ctx, String path) {
-        Http.notFound(ctx, "The requested resource " + path + " was not found");
+        GenesysErrors.notFound(ctx, "The requested resource " + path + " was not found");
     }
 }

@@ -2,6 +2,7 @@ package io.cxbridge.retention.state;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cxbridge.model.Json;
+import io.cxbridge.model.redis.LuaScript;
 import io.cxbridge.retention.config.RetentionConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.RedisAPI;
@@ -69,12 +70,7 @@ public class RequestStore {
                         created ? journal.write(record) : Uni.createFrom().voidItem());
     }
 
-    private static final String RESTORE_SCRIPT = """
-            if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) == false then return 0 end
-            for i = 3, #ARGV, 2 do
-              redis.call('HINCRBY', KEYS[2], ARGV[i], ARGV[i + 1])
-            end
-            return 1""";
+    private static final LuaScript RESTORE_SCRIPT = LuaScript.load(RequestStore.class, "request-restore.lua");
 
     /**
      * The rebuild's write: puts back a journaled record unless Redis has one (written since the loss, so newer),
@@ -87,7 +83,7 @@ public class RequestStore {
             return Uni.createFrom().item(false);
         }
         List<String> args = new java.util.ArrayList<>(
-                List.of(RESTORE_SCRIPT, "2", key(record.requestId()), reportKey(), json(record), String.valueOf(left)));
+                List.of("2", key(record.requestId()), reportKey(), json(record), String.valueOf(left)));
         // Every journaled request was submitted once; a finished one also adds its outcome.
         Map<String, Long> counts = new java.util.LinkedHashMap<>(Map.of("submitted", 1L));
         if (record.terminal()) {
@@ -97,7 +93,7 @@ public class RequestStore {
             args.add(k);
             args.add(String.valueOf(v));
         });
-        return redis.eval(args).map(r -> r != null && r.toLong() == 1);
+        return RESTORE_SCRIPT.run(redis, args).map(r -> r != null && r.toLong() == 1);
     }
 
     /** What a finished request adds to the report counters. */
@@ -111,12 +107,7 @@ public class RequestStore {
         return counts;
     }
 
-    private static final String FINISH_SCRIPT = """
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            for i = 3, #ARGV, 2 do
-              redis.call('HINCRBY', KEYS[2], ARGV[i], ARGV[i + 1])
-            end
-            return 1""";
+    private static final LuaScript FINISH_SCRIPT = LuaScript.load(RequestStore.class, "request-finish.lua");
 
     /**
      * Stores a terminal record and adds its outcome to the report counters in one atomic step (a Lua script), so
@@ -124,7 +115,6 @@ public class RequestStore {
      */
     public Uni<RequestRecord> finish(RequestRecord record, Map<String, Long> increments) {
         List<String> args = new java.util.ArrayList<>(List.of(
-                FINISH_SCRIPT,
                 "2",
                 key(record.requestId()),
                 reportKey(),
@@ -134,7 +124,7 @@ public class RequestStore {
             args.add(k);
             args.add(String.valueOf(v));
         });
-        return journal.write(record).chain(() -> redis.eval(args)).replaceWith(record);
+        return journal.write(record).chain(() -> FINISH_SCRIPT.run(redis, args)).replaceWith(record);
     }
 
     public Uni<Void> count(Map<String, Long> increments) {

@@ -2,6 +2,7 @@ package io.cxbridge.common.dlq;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cxbridge.model.Json;
+import io.cxbridge.model.redis.LuaScript;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.RedisAPI;
@@ -27,49 +28,15 @@ public class DeadLetterIndex<T extends DeadLetter> {
     /** Ids read per MGET when a listing has to look at entries (the reason filter, bulk selection). */
     static final int BATCH = 200;
 
-    private static final String WRITE = """
-            redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[5])
-            if ARGV[7] == '1' then redis.call('SET', KEYS[4], ARGV[2], 'PX', ARGV[5]) end
-            redis.call('DEL', KEYS[5])
-            redis.call('PEXPIRE', KEYS[6], ARGV[5])
-            redis.call('ZADD', KEYS[1], ARGV[3], ARGV[4])
-            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[6])
-            if KEYS[2] ~= KEYS[1] then
-              redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
-              redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[6])
-              redis.call('PEXPIRE', KEYS[2], ARGV[5])
-            end
-            return 1""";
+    private static final LuaScript WRITE = LuaScript.load(DeadLetterIndex.class, "dlq-write.lua");
 
     /** The rebuild's write: keeps an entry written since the loss (newer than the topic's record). */
-    private static final String RESTORE = """
-            if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
-            redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[5])
-            if ARGV[7] == '1' then redis.call('SET', KEYS[4], ARGV[2], 'PX', ARGV[5]) end
-            if ARGV[8] ~= '' then redis.call('SET', KEYS[5], ARGV[8], 'PX', ARGV[5]) end
-            if tonumber(ARGV[9]) > 0 then redis.call('SET', KEYS[6], ARGV[9], 'NX', 'PX', ARGV[5]) end
-            redis.call('ZADD', KEYS[1], 'NX', ARGV[3], ARGV[4])
-            if KEYS[2] ~= KEYS[1] then
-              redis.call('ZADD', KEYS[2], 'NX', ARGV[3], ARGV[4])
-              redis.call('PEXPIRE', KEYS[2], ARGV[6])
-            end
-            return 1""";
+    private static final LuaScript RESTORE = LuaScript.load(DeadLetterIndex.class, "dlq-restore.lua");
 
     /** -1: no such entry; 0: already marked; 1: marked now (and counted). */
-    private static final String MARK = """
-            local ttl = redis.call('PTTL', KEYS[1])
-            if ttl == -2 then return -1 end
-            if ttl < 1 then ttl = tonumber(ARGV[2]) end
-            if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ttl) then return 0 end
-            redis.call('INCR', KEYS[3])
-            redis.call('PEXPIRE', KEYS[3], ttl)
-            return 1""";
+    private static final LuaScript MARK = LuaScript.load(DeadLetterIndex.class, "dlq-mark.lua");
 
-    private static final String UNMARK = """
-            if redis.call('DEL', KEYS[1]) == 1 and tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then
-              redis.call('DECR', KEYS[2])
-            end
-            return 1""";
+    private static final LuaScript UNMARK = LuaScript.load(DeadLetterIndex.class, "dlq-unmark.lua");
 
     private final RedisAPI redis;
     private final String tag;
@@ -101,24 +68,10 @@ public class DeadLetterIndex<T extends DeadLetter> {
     /** Indexes a dead letter; one dead-lettered again after a replay replaces its entry and loses the mark. */
     public Uni<Void> index(T entry, String payload) {
         long ttlMs = ttl.toMillis();
-        String id = entry.id();
-        return redis.eval(List.of(
-                        WRITE,
-                        "6",
-                        tag,
-                        setKey(entry.group()),
-                        key("e", id),
-                        key("p", id),
-                        key("r", id),
-                        key("n", id),
-                        json(entry),
-                        payload == null ? "" : payload,
-                        String.valueOf(entry.deadLetteredAt().toEpochMilli()),
-                        id,
-                        String.valueOf(ttlMs),
-                        String.valueOf(clock.millis() - ttlMs),
-                        payload == null ? "0" : "1"))
-                .replaceWithVoid();
+        List<String> args = keysAndEntry(entry, payload);
+        args.addAll(
+                List.of(String.valueOf(ttlMs), String.valueOf(clock.millis() - ttlMs), payload == null ? "0" : "1"));
+        return WRITE.run(redis, args).replaceWithVoid();
     }
 
     /**
@@ -130,26 +83,34 @@ public class DeadLetterIndex<T extends DeadLetter> {
         if (left <= 0) {
             return Uni.createFrom().item(false);
         }
+        List<String> args = keysAndEntry(entry, payload);
+        args.addAll(List.of(
+                String.valueOf(left),
+                String.valueOf(ttl.toMillis()),
+                payload == null ? "0" : "1",
+                replayedAt == null ? "" : replayedAt.toString(),
+                String.valueOf(Math.max(0, replays))));
+        return RESTORE.run(redis, args).map(r -> r != null && r.toLong() == 1);
+    }
+
+    /**
+     * What the write and the restore script both start with: the six keys of one dead letter, then ARGV[1..4] (the
+     * entry, the payload, its score, its id); each adds its own arguments after these.
+     */
+    private List<String> keysAndEntry(T entry, String payload) {
         String id = entry.id();
-        return redis.eval(List.of(
-                        RESTORE,
-                        "6",
-                        tag,
-                        setKey(entry.group()),
-                        key("e", id),
-                        key("p", id),
-                        key("r", id),
-                        key("n", id),
-                        json(entry),
-                        payload == null ? "" : payload,
-                        String.valueOf(entry.deadLetteredAt().toEpochMilli()),
-                        id,
-                        String.valueOf(left),
-                        String.valueOf(ttl.toMillis()),
-                        payload == null ? "0" : "1",
-                        replayedAt == null ? "" : replayedAt.toString(),
-                        String.valueOf(Math.max(0, replays))))
-                .map(r -> r != null && r.toLong() == 1);
+        return new ArrayList<>(List.of(
+                "6",
+                tag,
+                setKey(entry.group()),
+                key("e", id),
+                key("p", id),
+                key("r", id),
+                key("n", id),
+                json(entry),
+                payload == null ? "" : payload,
+                String.valueOf(entry.deadLetteredAt().toEpochMilli()),
+                id));
     }
 
     /** One dead letter with its payload. */
@@ -162,20 +123,21 @@ public class DeadLetterIndex<T extends DeadLetter> {
 
     /** Sets the replay mark if there is none: false when already replayed or gone. */
     public Uni<Boolean> markReplayed(String id, Instant at) {
-        return redis.eval(List.of(
-                        MARK,
-                        "3",
-                        key("e", id),
-                        key("r", id),
-                        key("n", id),
-                        at.toString(),
-                        String.valueOf(ttl.toMillis())))
+        return MARK.run(
+                        redis,
+                        List.of(
+                                "3",
+                                key("e", id),
+                                key("r", id),
+                                key("n", id),
+                                at.toString(),
+                                String.valueOf(ttl.toMillis())))
                 .map(r -> r != null && r.toLong() == 1);
     }
 
     /** Drops the replay mark again (the republish failed). */
     public Uni<Void> unmarkReplayed(String id) {
-        return redis.eval(List.of(UNMARK, "2", key("r", id), key("n", id))).replaceWithVoid();
+        return UNMARK.run(redis, List.of("2", key("r", id), key("n", id))).replaceWithVoid();
     }
 
     /** A page of a listing, newest first, and how many match in all. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.cxbridge.common.problem.ProblemResponses;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.problem.Violation;
+import io.cxbridge.model.redis.LuaScript;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.RedisAPI;
@@ -74,36 +75,10 @@ public class DeadLetterReplays {
             List<RecordOutcome> outcomes) {}
 
     /** Registers the job unless an overlapping one is not done: returns '' or the other job's id. */
-    private static final String START = """
-            local active = redis.call('HGETALL', KEYS[1])
-            for i = 1, #active, 2 do
-              local other = cjson.decode(active[i + 1])
-              if tonumber(other.leaseUntil) < tonumber(ARGV[3]) then
-                redis.call('HDEL', KEYS[1], active[i])
-              else
-                local apart = (ARGV[6] ~= '' and other.id ~= '' and other.id ~= ARGV[6])
-                  or (ARGV[7] ~= '' and other.group ~= '' and other.group ~= ARGV[7])
-                if not apart then return active[i] end
-              end
-            end
-            redis.call('HSET', KEYS[1], ARGV[1], cjson.encode({id = ARGV[6], group = ARGV[7], leaseUntil = ARGV[4]}))
-            redis.call('HSET', KEYS[2], 'state', 'running', 'filters', ARGV[2], 'createdAt', ARGV[8],
-              'replayed', 0, 'refused', 0, 'failed', 0)
-            redis.call('PEXPIRE', KEYS[2], ARGV[5])
-            return ''""";
+    private static final LuaScript START = LuaScript.load(DeadLetterReplays.class, "replay-start.lua");
 
     /** Records one outcome and renews the lease (unless the job was already given up). */
-    private static final String OUTCOME = """
-            redis.call('RPUSH', KEYS[2], ARGV[1])
-            redis.call('PEXPIRE', KEYS[2], ARGV[5])
-            redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
-            local entry = redis.call('HGET', KEYS[3], ARGV[3])
-            if entry then
-              local lease = cjson.decode(entry)
-              lease.leaseUntil = ARGV[4]
-              redis.call('HSET', KEYS[3], ARGV[3], cjson.encode(lease))
-            end
-            return 1""";
+    private static final LuaScript OUTCOME = LuaScript.load(DeadLetterReplays.class, "replay-outcome.lua");
 
     private final RedisAPI redis;
     private final Clock clock;
@@ -167,19 +142,20 @@ public class DeadLetterReplays {
         }
         String id = UUID.randomUUID().toString();
         Instant now = clock.instant();
-        return redis.eval(List.of(
-                        START,
-                        "2",
-                        activeKey(),
-                        jobKey(id),
-                        id,
-                        json(query.filters()),
-                        String.valueOf(now.toEpochMilli()),
-                        String.valueOf(now.plus(LEASE).toEpochMilli()),
-                        String.valueOf(ttl.toMillis()),
-                        nullToEmpty(filter.id()),
-                        nullToEmpty(filter.group()),
-                        now.toString()))
+        return START.run(
+                        redis,
+                        List.of(
+                                "2",
+                                activeKey(),
+                                jobKey(id),
+                                id,
+                                json(query.filters()),
+                                String.valueOf(now.toEpochMilli()),
+                                String.valueOf(now.plus(LEASE).toEpochMilli()),
+                                String.valueOf(ttl.toMillis()),
+                                nullToEmpty(filter.id()),
+                                nullToEmpty(filter.group()),
+                                now.toString()))
                 .map(r -> {
                     String other = r == null ? "" : r.toString();
                     URI self = UriBuilder.fromPath(path)
@@ -283,17 +259,18 @@ public class DeadLetterReplays {
     }
 
     private Uni<Void> record(String id, RecordOutcome outcome) {
-        return redis.eval(List.of(
-                        OUTCOME,
-                        "3",
-                        jobKey(id),
-                        outcomesKey(id),
-                        activeKey(),
-                        json(outcome),
-                        outcome.outcome(),
-                        id,
-                        String.valueOf(clock.millis() + LEASE.toMillis()),
-                        String.valueOf(ttl.toMillis())))
+        return OUTCOME.run(
+                        redis,
+                        List.of(
+                                "3",
+                                jobKey(id),
+                                outcomesKey(id),
+                                activeKey(),
+                                json(outcome),
+                                outcome.outcome(),
+                                id,
+                                String.valueOf(clock.millis() + LEASE.toMillis()),
+                                String.valueOf(ttl.toMillis())))
                 .replaceWithVoid();
     }
 

@@ -1,0 +1,116 @@
+package io.cxbridge.directory.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cxbridge.directory.cache.CacheSettings;
+import io.cxbridge.directory.config.DirectoryConfig;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Source settings as SmallRye Config reads them (without Quarkus): kinds, their ids, TTL class, first pages, refusals. */
+class DirectorySourcesUnitTest {
+
+    static DirectoryConfig config(Map<String, String> properties) {
+        Map<String, String> p = new HashMap<>();
+        p.put("cxbridge.directory.ttl.default", "300");
+        p.putAll(properties);
+        return new SmallRyeConfigBuilder()
+                .withMapping(DirectoryConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withConverter(MemorySize.class, 200, new MemorySizeConverter())
+                .withSources(new PropertiesConfigSource(p, "test", 500))
+                .build()
+                .getConfigMapping(DirectoryConfig.class);
+    }
+
+    @Test
+    void anIdWithoutASourceReadsTheSeedEndpointWithItsIdAsTtlClass() {
+        DirectorySources sources = DirectorySources.from(config(Map.of()));
+        DirectorySource s = sources.of("internal_agents");
+        assertThat(s.kind()).isEqualTo(SourceKind.SEED);
+        assertThat(s.ttlClass()).isEqualTo("internal_agents");
+        assertThat(s.firstPage())
+                .isEqualTo("/api/v2/routing/directories/internal_agents/entries?pageSize=250&pageNumber=1");
+        assertThat(sources.configured()).isEmpty();
+    }
+
+    @Test
+    void eachKindStartsAtItsPlatformEndpoint() {
+        DirectorySources sources = DirectorySources.from(config(Map.ofEntries(
+                Map.entry("cxbridge.directory.sources.agents.kind", "users"),
+                Map.entry("cxbridge.directory.sources.agents.ttl-class", "internal_agents"),
+                Map.entry("cxbridge.directory.sources.team.kind", "group-members"),
+                Map.entry("cxbridge.directory.sources.team.group-id", "g-1"),
+                Map.entry("cxbridge.directory.sources.queue.kind", "queue-members"),
+                Map.entry("cxbridge.directory.sources.queue.queue-id", "q 1"),
+                Map.entry("cxbridge.directory.sources.contacts.kind", "external-contacts"),
+                Map.entry("cxbridge.directory.sources.vips.kind", "external-contacts"),
+                Map.entry("cxbridge.directory.sources.vips.q", "vip"),
+                Map.entry("cxbridge.directory.sources.rows.kind", "datatable-rows"),
+                Map.entry("cxbridge.directory.sources.rows.datatable-id", "dt-1"),
+                Map.entry("cxbridge.directory.sources.rows.mapping.name", "/Label"))));
+        assertThat(sources.of("agents").firstPage()).isEqualTo("/api/v2/users?pageSize=500&pageNumber=1&state=active");
+        assertThat(sources.of("agents").ttlClass()).isEqualTo("internal_agents");
+        assertThat(sources.of("team").firstPage()).isEqualTo("/api/v2/groups/g-1/members?pageSize=100&pageNumber=1");
+        assertThat(sources.of("queue").firstPage())
+                .isEqualTo("/api/v2/routing/queues/q%201/members?pageSize=100&pageNumber=1");
+        assertThat(sources.of("contacts").firstPage()).isEqualTo("/api/v2/externalcontacts/scan/contacts?limit=100");
+        assertThat(sources.of("vips").firstPage())
+                .isEqualTo("/api/v2/externalcontacts/contacts?pageSize=100&pageNumber=1&q=vip");
+        assertThat(sources.of("vips").maxEntities(10_000)).isEqualTo(1000);
+        assertThat(sources.of("rows").firstPage())
+                .isEqualTo("/api/v2/flows/datatables/dt-1/rows?pageSize=100&pageNumber=1&showbrief=false");
+        assertThat(CacheSettings.from(config(Map.of(
+                                "cxbridge.directory.sources.agents.kind",
+                                "users",
+                                "cxbridge.directory.sources.agents.ttl-class",
+                                "x",
+                                "cxbridge.directory.ttl.x",
+                                "60")))
+                        .ttlSeconds("agents"))
+                .isEqualTo(60);
+    }
+
+    @Test
+    void aBadSourceStopsStartUpNamingItsKey() {
+        assertThatThrownBy(() -> DirectorySources.from(config(Map.of("cxbridge.directory.sources.a.kind", "people"))))
+                .hasMessageContaining("cxbridge.directory.sources.a.kind is 'people'")
+                .hasMessageContaining("users");
+        assertThatThrownBy(() ->
+                        DirectorySources.from(config(Map.of("cxbridge.directory.sources.t.kind", "group-members"))))
+                .hasMessageContaining("cxbridge.directory.sources.t.group-id is required");
+        assertThatThrownBy(() -> DirectorySources.from(config(Map.of(
+                        "cxbridge.directory.sources.u.kind",
+                        "users",
+                        "cxbridge.directory.sources.u.page-size",
+                        "501"))))
+                .hasMessageContaining("1 to 500");
+        assertThatThrownBy(() -> DirectorySources.from(config(Map.of(
+                        "cxbridge.directory.sources.u.kind",
+                        "users",
+                        "cxbridge.directory.sources.u.mapping.email",
+                        "email"))))
+                .hasMessageContaining("mapping.email is 'email', not a JSON Pointer");
+    }
+
+    @Test
+    void theInProcessByteBoundDefaultsToAQuarterOfTheHeapAndRefusesMoreThanHalf() {
+        long heap = Runtime.getRuntime().maxMemory();
+        assertThat(CacheSettings.from(config(Map.of())).maxBytes()).isEqualTo(heap / 4);
+        assertThat(CacheSettings.from(config(Map.of("cxbridge.directory.max-bytes", "32M")))
+                        .maxBytes())
+                .isEqualTo(32L * 1024 * 1024);
+        assertThatThrownBy(() -> CacheSettings.from(
+                        config(Map.of("cxbridge.directory.max-bytes", String.valueOf(heap / 2 + 1)))))
+                .hasMessageContaining("cxbridge.directory.max-bytes")
+                .hasMessageContaining("half of the maximum heap");
+    }
+}

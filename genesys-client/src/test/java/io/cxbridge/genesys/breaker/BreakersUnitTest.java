@@ -1,0 +1,117 @@
+package io.cxbridge.genesys.breaker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cxbridge.testkit.MutableClock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class BreakersUnitTest {
+
+    private final MutableClock clock = MutableClock.startingNow();
+    private final Breakers breakers = new Breakers(3, Duration.ofSeconds(15), 100, clock);
+
+    @Test
+    void aFamilyIsTheFirstTwoSegmentsWithIdsReplaced() {
+        assertThat(Breakers.family("/api/v2/routing/queues/abc/members?pageSize=5"))
+                .isEqualTo("/api/v2/routing/queues");
+        assertThat(Breakers.family("/api/v2/users/0b5f7a2c-3d4e-4f60-9a1b-2c3d4e5f6a7b/presence"))
+                .isEqualTo("/api/v2/users/{id}");
+        assertThat(Breakers.family("/api/v2/Users/12345")).isEqualTo("/api/v2/users/{id}");
+        assertThat(Breakers.family("/api/v2/conversations/9f8e7d6c5b4a39281706f5e4d3c2b1a0"))
+                .isEqualTo("/api/v2/conversations/{id}");
+        assertThat(Breakers.family("/api/v2/integrations/actions")).isEqualTo("/api/v2/integrations/actions");
+        assertThat(Breakers.family("/api/v2//routing///queues")).isEqualTo("/api/v2/routing/queues");
+        assertThat(Breakers.family("/api/v2/users")).isEqualTo("/api/v2/users");
+        assertThat(Breakers.family("/elsewhere")).isEqualTo(Breakers.OTHER);
+    }
+
+    @Test
+    void oneFamilyOpeningLeavesTheOthersClosed() {
+        for (int i = 0; i < 3; i++) {
+            breakers.acquire("/api/v2/routing/queues").failure();
+        }
+        assertThatThrownBy(() -> breakers.acquire("/api/v2/routing/queues/q-1"))
+                .isInstanceOf(CircuitOpenException.class)
+                .hasMessageContaining("/api/v2/routing/queues");
+        breakers.acquire("/api/v2/users/42").success();
+        assertThat(breakers.state("/api/v2/users/7")).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(breakers.open()).isEqualTo(1);
+    }
+
+    @Test
+    void tenThousandDistinctAttackerPathsDoNotGrowTheMapPastItsBound() {
+        for (int i = 0; i < 10_000; i++) {
+            Permit p = breakers.acquire("/api/v2/attacker" + Integer.toString(i, 36) + "x/p" + i + "q");
+            p.failure();
+            assertThat(breakers.size()).isLessThanOrEqualTo(100);
+        }
+        assertThat(breakers.size()).isEqualTo(100);
+    }
+
+    @Test
+    void pastTheBoundTheLeastRecentlyUsedFamilyIsDropped() {
+        for (int i = 0; i < 100; i++) {
+            String path = "/api/v2/family" + (char) ('a' + i / 26) + (char) ('a' + i % 26);
+            for (int f = 0; f < (i < 2 ? 3 : 1); f++) {
+                Permit p = breakers.acquire(path);
+                if (i < 2) {
+                    p.failure(); // the two oldest open: once dropped, their family would read CLOSED
+                } else {
+                    p.success();
+                }
+            }
+            clock.advance(Duration.ofMillis(1));
+        }
+        assertThatThrownBy(() -> breakers.acquire("/api/v2/familyaa")).isInstanceOf(CircuitOpenException.class);
+        clock.advance(Duration.ofMillis(1));
+        breakers.acquire("/api/v2/newcomer").success();
+        assertThat(breakers.size()).isEqualTo(100);
+        assertThat(breakers.state("/api/v2/familyaa"))
+                .as("the oldest, but used a moment ago: kept")
+                .isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(breakers.state("/api/v2/familyab"))
+                .as("the least recently used: dropped")
+                .isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(breakers.open()).isEqualTo(1);
+    }
+
+    @Test
+    void aProbeReleasedWithoutAnOutcomeFreesTheSlotAndOnlyTheFirstOutcomeCounts() {
+        for (int i = 0; i < 3; i++) {
+            breakers.acquire("/api/v2/users").failure();
+        }
+        clock.advance(Duration.ofSeconds(15));
+        Permit probe = breakers.acquire("/api/v2/users");
+        assertThatThrownBy(() -> breakers.acquire("/api/v2/users"))
+                .as("one probe at a time")
+                .isInstanceOf(CircuitOpenException.class);
+        probe.release(); // what the client does when the call threw synchronously or was cancelled
+        probe.failure(); // ignored: the permit already ended
+        Permit next = breakers.acquire("/api/v2/users");
+        next.success();
+        next.failure();
+        assertThat(breakers.state("/api/v2/users")).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
+    void aStalePermitOfAClosedBreakerCannotFreeTheProbeSlot() {
+        Permit stale = breakers.acquire("/api/v2/users");
+        for (int i = 0; i < 3; i++) {
+            breakers.acquire("/api/v2/users").failure();
+        }
+        clock.advance(Duration.ofSeconds(15));
+        breakers.acquire("/api/v2/users");
+        stale.release();
+        assertThatThrownBy(() -> breakers.acquire("/api/v2/users")).isInstanceOf(CircuitOpenException.class);
+    }
+
+    @Test
+    void badSettingsAreRefused() {
+        assertThatThrownBy(() -> new Breakers(0, Duration.ofSeconds(1), 10, clock))
+                .hasMessageContaining("threshold");
+        assertThatThrownBy(() -> new Breakers(1, Duration.ofSeconds(1), 0, clock))
+                .hasMessageContaining("max-families");
+    }
+}
