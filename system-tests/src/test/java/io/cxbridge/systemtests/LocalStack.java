@@ -105,6 +105,11 @@ public final class LocalStack implements AutoCloseable {
         // and broker-restart tests see it come back within their wait. Environment variables are how any
         // deployment would tune it; nothing else differs from ./stack up.
         env.put("CXBRIDGE_RETRY_CLAIM_LEASE", "15s");
+        // The OAuth client's rate budget (Genesys's limit at the sim, cxbridge's shared budget in the services) at
+        // 6,000 a minute instead of the local stack's 300: the durability tests' bursts (400 runs at once, 50 jobs a
+        // second while fulfillment-svc rebalances) would otherwise measure the budget, not what they test.
+        env.put("CXBRIDGE_SIM_RATE_LIMIT_PER_MINUTE", "6000");
+        env.put("CXBRIDGE_GENESYS_RATE_LIMIT_PER_MINUTE", "6000");
         // The local stack's two clients plus one with 2 s access tokens (SdkLoginIT), as a mounted keys file would be.
         env.put(
                 "_LOCAL_CXBRIDGE_GATEWAY_AUTH_KEYS_FILE",

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -22,7 +23,9 @@ import org.junit.jupiter.api.Test;
  * Issue #16, Redis Cluster: the packaged services of a second {@code ./stack} (its own broker, sim and services) on a
  * 3-master Redis Cluster, chosen the way a user chooses it ({@code CXBRIDGE_REDIS_HOSTS},
  * {@code CXBRIDGE_REDIS_CLIENT_TYPE=cluster}). One test, sharing one cluster: failed runs retried to success, a keyed
- * POST replayed, a Genesys token shared by the processes, a directory cached; no {@code CROSSSLOT} in any log.
+ * POST replayed, a Genesys token shared by the processes, a directory cached; no {@code CROSSSLOT} in any log; an epoch
+ * marker on every master node (one node flushed alone is counted as a loss), and one evicting node makes retry-svc
+ * unready.
  */
 @Order(5)
 class RedisClusterIT {
@@ -142,6 +145,55 @@ class RedisClusterIT {
             }
         }
         assertThat(crossSlot).as("logs with a CROSSSLOT error").isEmpty();
+
+        // Every master node holds retry-svc's epoch marker: a node that loses its data alone is a loss too. The node
+        // flushed is one without the first marker, which is all a single-node check would read.
+        Map<Integer, List<String>> markers = new LinkedHashMap<>();
+        for (int port : cluster.ports()) {
+            markers.put(
+                    port,
+                    List.of(cluster.cliNode(port, "--scan", "--pattern", "cxbridge:epoch:{retry-svc*")
+                            .split("\\s+")));
+        }
+        assertThat(markers.values())
+                .as("retry-svc's markers per node")
+                .allSatisfy(m -> assertThat(m).singleElement().asString().startsWith("cxbridge:epoch:{retry-svc"));
+        int flushed = markers.entrySet().stream()
+                .filter(e -> !e.getValue().contains("cxbridge:epoch:{retry-svc}"))
+                .findFirst()
+                .orElseThrow()
+                .getKey();
+        assertThat(cluster.cliNode(flushed, "FLUSHALL")).isEqualTo("OK");
+        await("retry-svc counts the lost node")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> dataLosses("retry-svc") == 1);
+
+        // One evicting node of three makes retry-svc unready, naming the setting.
+        int evicting = cluster.ports().get(2);
+        assertThat(cluster.cliNode(evicting, "CONFIG", "SET", "maxmemory-policy", "allkeys-lru"))
+                .isEqualTo("OK");
+        try {
+            await("retry-svc unready on an evicting node")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        var ready = Load.get(stack.endpoints().managementUrl("retry-svc") + "/q/health/ready");
+                        return ready.statusCode() == 503 && ready.body().contains("maxmemory-policy");
+                    });
+        } finally {
+            cluster.cliNode(evicting, "CONFIG", "SET", "maxmemory-policy", "noeviction");
+        }
+    }
+
+    /** A service's {@code cxbridge_redis_data_loss_total}. */
+    private static long dataLosses(String service) {
+        return Load.get(stack.endpoints().managementUrl(service) + "/q/metrics")
+                .body()
+                .lines()
+                .filter(l -> l.startsWith("cxbridge_redis_data_loss_total"))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private static List<Path> logs() throws IOException {

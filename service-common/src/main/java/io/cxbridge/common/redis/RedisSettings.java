@@ -4,10 +4,8 @@ import io.cxbridge.common.service.ServiceConfig;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.RedisAPI;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +21,8 @@ import org.jboss.logging.Logger;
  * start-up and on each readiness probe. A policy other than {@code noeviction} makes the service not ready (it
  * would silently lose runs and marks); no AOF is a warning (the journal makes it safe, only slower to recover); a
  * managed Redis that refuses INFO or hides a field is reported once as unknown and accepted. An unreachable Redis is
- * the {@code dependencies} check's business, so it does not fail this one.
+ * the {@code dependencies} check's business, so it does not fail this one. On a Redis Cluster every master node is read
+ * ({@link RedisNodes}): one node that evicts makes the service not ready, one without AOF is warned about.
  */
 @Readiness
 @ApplicationScoped
@@ -33,14 +32,14 @@ public class RedisSettings implements AsyncHealthCheck {
 
     static final String NOEVICTION = "noeviction";
 
-    private final RedisAPI redis;
+    private final RedisNodes nodes;
     private final ServiceConfig config;
     private final AtomicBoolean unknownReported = new AtomicBoolean();
     private final AtomicBoolean noAofReported = new AtomicBoolean();
     private final AtomicBoolean evictingReported = new AtomicBoolean();
 
-    public RedisSettings(RedisAPI redis, ServiceConfig config) {
-        this.redis = redis;
+    public RedisSettings(RedisNodes nodes, ServiceConfig config) {
+        this.nodes = nodes;
         this.config = config;
     }
 
@@ -84,10 +83,10 @@ public class RedisSettings implements AsyncHealthCheck {
         return b.status(!f.evicting()).build();
     }
 
-    /** Reads both sections, logs what needs saying (once per finding), never fails. */
+    /** Reads both sections of every master node, logs what needs saying (once per finding), never fails. */
     public Uni<Found> read() {
-        Uni<Map<String, String>> persistence = info("persistence");
-        Uni<Map<String, String>> memory = info("memory");
+        Uni<List<Map<String, String>>> persistence = nodes.info("persistence");
+        Uni<List<Map<String, String>>> memory = nodes.info("memory");
         return Uni.combine()
                 .all()
                 .unis(persistence, memory)
@@ -95,17 +94,44 @@ public class RedisSettings implements AsyncHealthCheck {
                 .map(t -> found(t.getItem1(), t.getItem2()))
                 .onFailure()
                 .recoverWithItem(e -> {
-                    if (isRefused(e)) {
-                        return found(Map.of(), Map.of());
+                    if (RedisNodes.isRefused(e)) {
+                        return found(List.of(Map.of()), List.of(Map.of()));
                     }
                     return new Found(Optional.empty(), Optional.empty(), false);
                 });
     }
 
-    private Found found(Map<String, String> persistence, Map<String, String> memory) {
-        Optional<Boolean> aof =
-                Optional.ofNullable(persistence.get("aof_enabled")).map("1"::equals);
-        Optional<String> policy = Optional.ofNullable(memory.get("maxmemory_policy"));
+    /**
+     * The settings of all nodes as one: a node without AOF, else unknown when a node does not tell; the first evicting policy found, else
+     * unknown when a node does not tell, else {@code noeviction}.
+     */
+    private Found found(List<Map<String, String>> persistence, List<Map<String, String>> memory) {
+        Optional<Boolean> aof = Optional.of(true);
+        for (Map<String, String> node : persistence) {
+            Optional<Boolean> one = Optional.ofNullable(node.get("aof_enabled")).map("1"::equals);
+            if (one.isPresent() && !one.get()) {
+                aof = one;
+                break;
+            }
+            if (one.isEmpty()) {
+                aof = Optional.empty();
+            }
+        }
+        Optional<String> policy = Optional.of(NOEVICTION);
+        for (Map<String, String> node : memory) {
+            Optional<String> one = Optional.ofNullable(node.get("maxmemory_policy"));
+            if (one.isPresent() && !NOEVICTION.equals(one.get())) {
+                policy = one;
+                break;
+            }
+            if (one.isEmpty()) {
+                policy = Optional.empty();
+            }
+        }
+        return report(aof, policy);
+    }
+
+    private Found report(Optional<Boolean> aof, Optional<String> policy) {
         Found f = new Found(aof, policy, true);
         if ((aof.isEmpty() || policy.isEmpty()) && unknownReported.compareAndSet(false, true)) {
             LOG.warnf(
@@ -130,33 +156,5 @@ public class RedisSettings implements AsyncHealthCheck {
             evictingReported.set(false);
         }
         return f;
-    }
-
-    private Uni<Map<String, String>> info(String section) {
-        return redis.info(List.of(section))
-                .ifNoItem()
-                .after(config.redis().infoTimeout())
-                .fail()
-                .map(r -> parse(r == null ? "" : r.toString()));
-    }
-
-    /** {@code INFO} answers {@code field:value} lines, with {@code # Section} headers. */
-    static Map<String, String> parse(String info) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String line : info.split("\r?\n")) {
-            int colon = line.indexOf(':');
-            if (!line.startsWith("#") && colon > 0) {
-                out.put(
-                        line.substring(0, colon).trim(),
-                        line.substring(colon + 1).trim());
-            }
-        }
-        return out;
-    }
-
-    /** An error reply (a managed Redis that disables INFO) rather than no connection. */
-    private static boolean isRefused(Throwable e) {
-        String m = e.getMessage();
-        return m != null && (m.startsWith("ERR") || m.startsWith("NOPERM") || m.contains("unknown command"));
     }
 }
