@@ -3,6 +3,7 @@ package io.cxbridge.directory.api;
 import io.cxbridge.common.problem.ProblemResponses;
 import io.cxbridge.common.trace.TraceIds;
 import io.cxbridge.directory.cache.CachedDirectory;
+import io.cxbridge.directory.cache.DirectoryAnswer;
 import io.cxbridge.directory.cache.DirectoryCache;
 import io.cxbridge.directory.cache.DirectoryUnavailableException;
 import io.cxbridge.directory.entry.DirectoryEntry;
@@ -22,6 +23,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -37,15 +40,13 @@ public class DirectoryResource {
     private static final Pattern ID = Pattern.compile(Ids.DIRECTORY_ID_REGEX);
     static final int MAX_PAGE_SIZE = 10_000;
 
-    /** The response body; {@code entries} in upstream order (a slice of them when paged). */
-    public record DirectoryResponse(
-            String directoryId, List<DirectoryEntry> entries, Instant lastModified, int ttlSeconds) {}
-
     /** One configured source as {@code GET /v1/directories} lists it. */
     public record SourceView(
             String id, String kind, int ttlSeconds, int cachedEntries, Instant lastLoadedAt, String lastOutcome) {}
 
     public record SourceList(List<SourceView> entities) {}
+
+    private static final DateTimeFormatter LAST_MODIFIED = DateTimeFormatter.RFC_1123_DATE_TIME;
 
     private final DirectoryCache cache;
     private final Invalidations invalidations;
@@ -93,24 +94,26 @@ public class DirectoryResource {
         return cache.read(directoryId)
                 .map(read -> {
                     CachedDirectory d = read.directory();
-                    List<DirectoryEntry> entries = d.entries();
-                    Response.ResponseBuilder ok = Response.ok();
+                    Response.ResponseBuilder ok;
                     if (size != null || number != null) {
                         int s = size == null ? 250 : size;
                         int n = number == null ? 1 : number;
                         long from = (long) (n - 1) * s;
-                        entries = from >= entries.size()
+                        List<DirectoryEntry> entries = from >= d.entries().size()
                                 ? List.of()
-                                : entries.subList((int) from, (int) Math.min(entries.size(), from + s));
-                        ok.header("X-Total-Count", d.entries().size())
+                                : d.entries().subList((int) from, (int)
+                                        Math.min(d.entries().size(), from + s));
+                        ok = Response.ok(DirectoryAnswer.of(d, entries))
+                                .header("X-Total-Count", d.entries().size())
                                 .header("X-Page-Count", (d.entries().size() + s - 1) / s);
+                    } else {
+                        // The whole directory: the bytes written when it was cached (an L1 hit copies them).
+                        ok = Response.ok(read.answer() != null ? read.answer() : DirectoryAnswer.bytes(d));
                     }
-                    return ok.entity(new DirectoryResponse(d.directoryId(), entries, d.lastModified(), d.ttlSeconds()))
-                            .header("X-Cache", read.source().header())
+                    return ok.header("X-Cache", read.source().header())
                             .header(
                                     "Last-Modified",
-                                    java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                                            d.lastModified().atZone(java.time.ZoneOffset.UTC)))
+                                    LAST_MODIFIED.format(d.lastModified().atZone(ZoneOffset.UTC)))
                             .build();
                 })
                 .onFailure()

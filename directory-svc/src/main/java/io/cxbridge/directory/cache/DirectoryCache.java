@@ -65,7 +65,22 @@ public final class DirectoryCache {
         }
     }
 
-    public record Read(CachedDirectory directory, Source source) {}
+    /**
+     * A directory as read, with its whole answer as JSON bytes when L1 holds them ({@code answer} may be null: then
+     * the caller writes it).
+     */
+    public record Read(CachedDirectory directory, Source source, byte[] answer) {}
+
+    /**
+     * What L1 keeps: the directory and its whole answer, written once when it is put there; {@code weight}, counted
+     * in the byte bound, is the estimated heap of the directory plus the answer's bytes.
+     */
+    record Held(CachedDirectory directory, byte[] answer, long weight) {
+        static Held of(CachedDirectory d) {
+            byte[] answer = DirectoryAnswer.bytes(d);
+            return new Held(d, answer, Footprint.of(d) + answer.length);
+        }
+    }
 
     /** What this replica last saw of a directory: its last load (or failed load) and the last client read. */
     public record Status(Instant lastLoadedAt, String lastOutcome, Instant lastReadAt) {}
@@ -79,7 +94,7 @@ public final class DirectoryCache {
     private final CacheListener listener;
     private final LoadSignals signals;
     private final CacheMetrics metrics;
-    private final LruCache<CachedDirectory> l1;
+    private final LruCache<Held> l1;
     private final ConcurrentHashMap<String, Uni<CachedDirectory>> inflight = new ConcurrentHashMap<>();
     /** The latest invalidation applied per directory: a load that started at or before it is not kept. */
     private final ConcurrentHashMap<String, Instant> invalidatedUpTo = new ConcurrentHashMap<>();
@@ -101,7 +116,7 @@ public final class DirectoryCache {
         this.fetcher = fetcher;
         this.clock = clock;
         this.listener = listener;
-        this.l1 = new LruCache<>(settings.maxDirectories(), settings.maxBytes(), Footprint::of);
+        this.l1 = new LruCache<>(settings.maxDirectories(), settings.maxBytes(), Held::weight);
         this.metrics = new CacheMetrics(registry, this::size);
     }
 
@@ -113,7 +128,7 @@ public final class DirectoryCache {
         return settings.ttlSeconds(directoryId);
     }
 
-    /** Estimated bytes held in-process. */
+    /** Estimated bytes held in-process (the directories and their written answers). */
     public long bytes() {
         return l1.weight();
     }
@@ -149,7 +164,8 @@ public final class DirectoryCache {
 
     /** The in-process copy, without counting as a use. */
     public CachedDirectory peek(String directoryId) {
-        return l1.peek(directoryId);
+        Held held = l1.peek(directoryId);
+        return held == null ? null : held.directory();
     }
 
     public CacheMetrics.Snapshot metrics() {
@@ -159,28 +175,29 @@ public final class DirectoryCache {
     /** Serves a directory from the first level that can, loading it when none can. */
     public Uni<Read> read(String directoryId) {
         noteRead(directoryId);
-        CachedDirectory local = l1.get(directoryId);
+        Held held = l1.get(directoryId);
+        CachedDirectory local = held == null ? null : held.directory();
         if (local != null && local.fresh(clock.instant())) {
             metrics.hitL1();
-            return Uni.createFrom().item(new Read(local, Source.HIT_L1));
+            return Uni.createFrom().item(new Read(local, Source.HIT_L1, held.answer()));
         }
         return readL2(directoryId).onItem().transformToUni(shared -> {
             Instant now = clock.instant();
             if (shared != null && shared.fresh(now)) {
-                keepLocal(shared);
+                Held kept = keepLocal(shared);
                 metrics.hitL2();
-                return Uni.createFrom().item(new Read(shared, Source.HIT_L2));
+                return Uni.createFrom().item(new Read(shared, Source.HIT_L2, answerOf(kept, shared)));
             }
             CachedDirectory newest = newest(local, shared);
             if (newest != null && newest.servableStale(now, settings.staleFactor())) {
-                keepLocal(newest);
+                Held kept = newest == local ? held : keepLocal(newest);
                 metrics.stale();
                 refreshInBackground(directoryId, newest);
-                return Uni.createFrom().item(new Read(newest, Source.STALE));
+                return Uni.createFrom().item(new Read(newest, Source.STALE, answerOf(kept, newest)));
             }
             return load(directoryId, newest, (d, t) -> d.fresh(t)).map(d -> {
                 metrics.miss();
-                return new Read(d, Source.MISS);
+                return new Read(d, Source.MISS, answerOf(l1.peek(directoryId), d));
             });
         });
     }
@@ -207,7 +224,7 @@ public final class DirectoryCache {
     public Uni<Void> invalidate(DirectoryInvalidation invalidation) {
         String id = invalidation.directoryId();
         rememberInvalidation(id, invalidation.issuedAt());
-        l1.removeIf(id, d -> invalidation.appliesTo(d.loadedAt()));
+        l1.removeIf(id, h -> invalidation.appliesTo(h.directory().loadedAt()));
         metrics.invalidationApplied();
         return redis(INVALIDATE.run(
                         redis,
@@ -344,28 +361,35 @@ public final class DirectoryCache {
         Instant loadedAt = clock.instant();
         long started = System.nanoTime();
         return fetcher.fetch(id, loadedAt, ttlSeconds(id))
-                .invoke(this::refuseLargerThanTheBound)
-                .call(d -> store ? write(d) : Uni.createFrom().voidItem())
-                .invoke(d -> {
+                .map(this::withinTheBound)
+                .call(h -> store ? write(h.directory()) : Uni.createFrom().voidItem())
+                .invoke(h -> {
+                    CachedDirectory d = h.directory();
                     noteOutcome(id, loadedAt, "loaded " + d.entries().size() + " entries");
                     metrics.loaded(Duration.ofNanos(System.nanoTime() - started));
-                    keepLocal(d);
+                    keepLocal(h);
                     try {
                         listener.loaded(previous, d);
                     } catch (RuntimeException e) {
                         LOG.warnf("directory %s: the load listener failed: %s", id, e.getMessage());
                     }
-                });
+                })
+                .map(Held::directory);
     }
 
-    /** One directory larger than the whole in-process bound is not cached at all (neither level). */
-    private void refuseLargerThanTheBound(CachedDirectory d) {
-        long bytes = Footprint.of(d);
+    /**
+     * The directory with its answer written; one larger than the whole in-process bound (its answer counted) is not
+     * cached at all (neither level).
+     */
+    private Held withinTheBound(CachedDirectory d) {
+        Held held = Held.of(d);
+        long bytes = held.weight();
         if (bytes > settings.maxBytes()) {
             throw new InvalidDirectoryException("directory " + d.directoryId() + " takes about " + bytes
                     + " bytes in memory, more than the in-process bound of " + settings.maxBytes()
                     + " bytes (cxbridge.directory.max-bytes); it was not cached");
         }
+        return held;
     }
 
     // --- levels ----------------------------------------------------------------------------------------
@@ -385,14 +409,41 @@ public final class DirectoryCache {
 
     /**
      * Keeps the newer of what L1 holds and {@code d} (a slow load never replaces a newer one), unless an
-     * invalidation arrived after {@code d}'s load had started.
+     * invalidation arrived after {@code d}'s load had started. Its answer is written here, once per fill (not again
+     * when L1 already holds this very copy). What L1 holds of it afterwards, or null.
      */
-    private void keepLocal(CachedDirectory d) {
-        Instant invalidated = invalidatedUpTo.get(d.directoryId());
-        if (invalidated != null && !d.loadedAt().isAfter(invalidated)) {
-            return;
+    private Held keepLocal(CachedDirectory d) {
+        Held current = l1.peek(d.directoryId());
+        if (current != null && current.directory() == d) {
+            return current;
         }
-        l1.putIf(d.directoryId(), d, current -> !current.loadedAt().isAfter(d.loadedAt()));
+        if (current != null && current.directory().loadedAt().isAfter(d.loadedAt()) || invalidatedAfterLoad(d)) {
+            return null;
+        }
+        Held held = Held.of(d);
+        return keepLocal(held) ? held : null;
+    }
+
+    /** As above with the answer already written; true when L1 took it. */
+    private boolean keepLocal(Held held) {
+        CachedDirectory d = held.directory();
+        if (invalidatedAfterLoad(d)) {
+            return false;
+        }
+        return l1.putIf(
+                d.directoryId(),
+                held,
+                current -> !current.directory().loadedAt().isAfter(d.loadedAt()));
+    }
+
+    private boolean invalidatedAfterLoad(CachedDirectory d) {
+        Instant invalidated = invalidatedUpTo.get(d.directoryId());
+        return invalidated != null && !d.loadedAt().isAfter(invalidated);
+    }
+
+    /** The kept answer when it is {@code d}'s. */
+    private static byte[] answerOf(Held kept, CachedDirectory d) {
+        return kept != null && kept.directory() == d ? kept.answer() : null;
     }
 
     private static CachedDirectory newest(CachedDirectory a, CachedDirectory b) {

@@ -42,12 +42,14 @@ final class LruCache<V> {
         store(key, value);
     }
 
-    /** Replaces the value only while {@code keep} holds for the current one (or there is none). */
-    synchronized void putIf(String key, V value, Predicate<V> replaceCurrent) {
+    /** Replaces the value only while {@code keep} holds for the current one (or there is none); true when stored. */
+    synchronized boolean putIf(String key, V value, Predicate<V> replaceCurrent) {
         V current = map.get(key);
         if (current == null || replaceCurrent.test(current)) {
             store(key, value);
+            return true;
         }
+        return false;
     }
 
     private void store(String key, V value) {

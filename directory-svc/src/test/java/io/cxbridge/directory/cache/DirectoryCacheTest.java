@@ -222,6 +222,50 @@ class DirectoryCacheTest {
     }
 
     @Test
+    void theWholeAnswerIsWrittenOncePerFillCountedInTheByteBoundAndWrittenAgainAfterARefreshAndAnInvalidation()
+            throws Exception {
+        sim.config(Map.of("directorySize", 5));
+        DirectoryCache a = replica(settings(60, 100));
+        String id = newId();
+        Read miss = read(a, id);
+        Read hit = read(a, id);
+        assertThat(hit.source()).isEqualTo(Source.HIT_L1);
+        assertThat(hit.answer())
+                .as("an L1 hit copies the bytes kept at the fill")
+                .isSameAs(miss.answer());
+        assertThat(hit.answer())
+                .isEqualTo(io.cxbridge.model.Json.mapper()
+                        .writeValueAsBytes(DirectoryAnswer.of(
+                                hit.directory(), hit.directory().entries())));
+        assertThat(a.bytes())
+                .as("the byte bound counts the answer")
+                .isEqualTo(Footprint.of(hit.directory()) + hit.answer().length);
+        assertThat(new String(hit.answer(), StandardCharsets.UTF_8)).contains("Contact 1 v1");
+
+        // past the TTL a refresh loads the changed content: the kept answer is the new one
+        sim.touchDirectory(id);
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(read(a, id).source()).isEqualTo(Source.STALE);
+        await().atMost(WAIT).until(() -> read(a, id).source() == Source.HIT_L1);
+        byte[] refreshed = read(a, id).answer();
+        assertThat(new String(refreshed, StandardCharsets.UTF_8))
+                .contains("Contact 1 v2")
+                .doesNotContain("Contact 1 v1");
+
+        // an invalidation drops it with the directory; the next fill writes it again
+        sim.touchDirectory(id);
+        clock.advance(Duration.ofSeconds(1));
+        a.invalidate(new DirectoryInvalidation(id, "test", clock.instant(), "test", Ids.newTraceId()))
+                .await()
+                .atMost(WAIT);
+        assertThat(a.bytes()).isZero();
+        clock.advance(Duration.ofSeconds(1));
+        Read again = read(a, id);
+        assertThat(again.source()).isEqualTo(Source.MISS);
+        assertThat(new String(read(a, id).answer(), StandardCharsets.UTF_8)).contains("Contact 1 v3");
+    }
+
+    @Test
     void anInvalidationEmptiesBothLevelsOfEveryReplicaAndItsEchoKeepsTheFreshEntry() {
         sim.config(Map.of("directorySize", 3));
         DirectoryCache a = replica();

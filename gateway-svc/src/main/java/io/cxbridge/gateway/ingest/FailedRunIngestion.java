@@ -1,12 +1,11 @@
 package io.cxbridge.gateway.ingest;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.cxbridge.common.problem.ProblemResponses;
 import io.cxbridge.common.trace.TraceIds;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.event.FailedRun;
 import io.cxbridge.model.problem.Violation;
-import io.cxbridge.model.validation.Violations;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Validator;
 import jakarta.ws.rs.Consumes;
@@ -18,6 +17,9 @@ import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
@@ -28,6 +30,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
  */
 @Path("/v1/data-actions/failed-runs")
 public class FailedRunIngestion {
+
+    private static final ObjectReader READER = Json.mapper().readerFor(FailedRun.class);
 
     private final FailedRunPublisher publisher;
     private final Validator validator;
@@ -48,18 +52,20 @@ public class FailedRunIngestion {
     @APIResponse(
             responseCode = "503",
             description = "the broker did not acknowledge in time; retry with the same requestId")
-    public Uni<Response> ingest(JsonNode body) {
-        if (body == null || !body.isObject()) {
-            return Uni.createFrom()
-                    .item(ProblemResponses.validation(List.of(new Violation("body", "must be a JSON object"))));
+    public Uni<Response> ingest(
+            @RequestBody(
+                            required = true,
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON,
+                                            schema = @Schema(implementation = FailedRun.class)))
+                    byte[] body) {
+        IngestBodies.Parsed<FailedRun> parsed = IngestBodies.read(body, READER, "a field has the wrong type");
+        if (parsed.refusal() != null) {
+            return Uni.createFrom().item(parsed.refusal());
         }
-        FailedRun run;
-        try {
-            run = Json.mapper().treeToValue(body, FailedRun.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return Uni.createFrom().item(ProblemResponses.of(400, "Malformed request", "a field has the wrong type"));
-        }
-        List<Violation> violations = Violations.of(validator, run);
+        FailedRun run = parsed.value();
+        List<Violation> violations = IngestBodies.violations(validator, run, FailedRunChecks::plainlyValid);
         if (!violations.isEmpty()) {
             return Uni.createFrom().item(ProblemResponses.validation(violations));
         }

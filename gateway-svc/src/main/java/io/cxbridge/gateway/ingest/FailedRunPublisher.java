@@ -7,7 +7,6 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
-import java.util.Map;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
@@ -15,12 +14,15 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 @ApplicationScoped
 public class FailedRunPublisher {
 
-    private final MutinyEmitter<String> failedRuns;
+    /** The 202 body. */
+    public record Accepted(String requestId) {}
+
+    private final MutinyEmitter<byte[]> failedRuns;
     private final GatewayConfig config;
 
     public FailedRunPublisher(
             @Channel(Channels.FAILED_RUNS_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
-                    MutinyEmitter<String> failedRuns,
+                    MutinyEmitter<byte[]> failedRuns,
             GatewayConfig config) {
         this.failedRuns = failedRuns;
         this.config = config;
@@ -37,7 +39,7 @@ public class FailedRunPublisher {
                 run.actionId(),
                 run,
                 config.ingest().ackTimeout(),
-                Map.of("requestId", run.requestId()),
+                new Accepted(run.requestId()),
                 "retry with requestId " + run.requestId(),
                 run.traceId());
     }

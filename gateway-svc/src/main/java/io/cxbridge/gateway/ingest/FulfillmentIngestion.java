@@ -1,6 +1,6 @@
 package io.cxbridge.gateway.ingest;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.cxbridge.common.problem.ProblemResponses;
 import io.cxbridge.common.trace.TraceIds;
 import io.cxbridge.gateway.config.GatewayConfig;
@@ -10,7 +10,6 @@ import io.cxbridge.model.Json;
 import io.cxbridge.model.crypto.TokenCipher;
 import io.cxbridge.model.event.FulfillmentJob;
 import io.cxbridge.model.problem.Violation;
-import io.cxbridge.model.validation.Violations;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -27,10 +26,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
@@ -45,8 +46,12 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 public class FulfillmentIngestion {
 
     static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(60);
+    private static final ObjectReader READER = Json.mapper().readerFor(FulfillmentRequest.class);
 
-    private final MutinyEmitter<String> jobs;
+    /** The 202 body. */
+    public record Accepted(String status, String jobId, String fulfillmentId) {}
+
+    private final MutinyEmitter<byte[]> jobs;
     private final Validator validator;
     private final FulfillmentUrlPolicy urlPolicy;
     private final TokenCipher cipher;
@@ -55,7 +60,7 @@ public class FulfillmentIngestion {
 
     public FulfillmentIngestion(
             @Channel(Channels.FULFILLMENT_JOBS_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
-                    MutinyEmitter<String> jobs,
+                    MutinyEmitter<byte[]> jobs,
             Validator validator,
             FulfillmentUrlPolicy urlPolicy,
             TokenCipher cipher,
@@ -78,20 +83,22 @@ public class FulfillmentIngestion {
             responseCode = "400",
             description = "problem+json listing every invalid field (fulfillmentUrl when the policy refuses it)")
     @APIResponse(responseCode = "503", description = "the broker did not acknowledge in time; retry")
-    public Uni<Response> execute(JsonNode body) {
-        if (body == null || !body.isObject()) {
-            return Uni.createFrom()
-                    .item(ProblemResponses.validation(List.of(new Violation("body", "must be a JSON object"))));
+    public Uni<Response> execute(
+            @RequestBody(
+                            required = true,
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON,
+                                            schema = @Schema(implementation = FulfillmentRequest.class)))
+                    byte[] body) {
+        IngestBodies.Parsed<FulfillmentRequest> parsed =
+                IngestBodies.read(body, READER, "a field has the wrong type (deadline is an ISO-8601 instant)");
+        if (parsed.refusal() != null) {
+            return Uni.createFrom().item(parsed.refusal());
         }
-        FulfillmentRequest request;
-        try {
-            request = Json.mapper().treeToValue(body, FulfillmentRequest.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return Uni.createFrom()
-                    .item(ProblemResponses.of(
-                            400, "Malformed request", "a field has the wrong type (deadline is an ISO-8601 instant)"));
-        }
-        List<Violation> violations = new ArrayList<>(Violations.of(validator, request));
+        FulfillmentRequest request = parsed.value();
+        List<Violation> violations =
+                new ArrayList<>(IngestBodies.violations(validator, request, FulfillmentChecks::plainlyValid));
         // @Size counts characters; the sealed size (what fulfillment-svc accepts) follows the UTF-8 bytes.
         if (request.fulfillmentToken() != null
                 && request.fulfillmentToken().length() <= TokenCipher.MAX_TOKEN_BYTES
@@ -103,7 +110,11 @@ public class FulfillmentIngestion {
             return Uni.createFrom().item(ProblemResponses.validation(violations));
         }
         String traceId = TraceIds.current();
-        // The policy resolves DNS: off the event loop.
+        if (!urlPolicy.resolvesDns(request.fulfillmentUrl())) {
+            // Refused before any lookup, a test host or an address literal: no blocking, no hand-off to a worker.
+            return accept(request, urlPolicy.check(request.fulfillmentUrl()), traceId);
+        }
+        // A host name to look up in DNS (which may block): off the event loop.
         return Uni.createFrom()
                 .item(() -> urlPolicy.check(request.fulfillmentUrl()))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
@@ -141,7 +152,7 @@ public class FulfillmentIngestion {
                 fulfillmentId,
                 job,
                 config.ingest().ackTimeout(),
-                Map.of("status", "accepted", "jobId", jobId, "fulfillmentId", fulfillmentId),
+                new Accepted("accepted", jobId, fulfillmentId),
                 "retry the same request",
                 traceId);
     }

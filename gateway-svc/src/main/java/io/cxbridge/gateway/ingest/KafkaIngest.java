@@ -13,51 +13,49 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 /**
  * The ingestion rule both endpoints share: answer 202 only once the broker has acknowledged the record;
  * when it does not within the ack timeout, 503 with Retry-After (the client retries with the same id, and
- * duplicates are harmless downstream).
+ * duplicates are harmless downstream). The record is written straight to its UTF-8 bytes (the channel's value
+ * serializer passes them on as they are), so no String copy of it is made on the way.
  */
 final class KafkaIngest {
 
     /** Completes when the broker has acknowledged the record; fails when it has not within {@code ackTimeout}. */
-    static Uni<Void> send(MutinyEmitter<String> emitter, String key, Object value, Duration ackTimeout) {
-        String json;
+    static Uni<Void> send(MutinyEmitter<byte[]> emitter, String key, Object value, Duration ackTimeout) {
+        byte[] json;
         try {
-            json = Json.mapper().writeValueAsString(value);
+            json = Json.mapper().writeValueAsBytes(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
-        Message<String> record = Message.of(json)
+        Message<byte[]> record = Message.of(json)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                         .withKey(key)
                         .build());
-        return Uni.createFrom()
-                .deferred(() -> emitter.sendMessage(record))
-                .ifNoItem()
-                .after(ackTimeout)
-                .fail();
+        // sendMessage is lazy: the record goes when the answer's Uni is subscribed.
+        return emitter.sendMessage(record).ifNoItem().after(ackTimeout).fail();
     }
 
     static Uni<Response> publish(
-            MutinyEmitter<String> emitter,
+            MutinyEmitter<byte[]> emitter,
             String key,
             Object value,
             Duration ackTimeout,
             Object accepted,
             String retryHint,
             String traceId) {
-        return send(emitter, key, value, ackTimeout)
-                .map(x -> Response.accepted(accepted).build())
-                .onFailure()
-                .recoverWithItem(e -> {
-                    Response problem = ProblemResponses.of(Problem.of(
-                            503,
-                            Problem.UNAVAILABLE,
-                            "Service Unavailable",
-                            "the broker did not take the request within " + ackTimeout.toSeconds() + " s; " + retryHint,
-                            traceId));
-                    return Response.fromResponse(problem)
-                            .header("Retry-After", String.valueOf(Math.max(1, ackTimeout.toSeconds())))
-                            .build();
-                });
+        return send(emitter, key, value, ackTimeout).onItemOrFailure().transform((x, e) -> {
+            if (e == null) {
+                return Response.accepted(accepted).build();
+            }
+            Response problem = ProblemResponses.of(Problem.of(
+                    503,
+                    Problem.UNAVAILABLE,
+                    "Service Unavailable",
+                    "the broker did not take the request within " + ackTimeout.toSeconds() + " s; " + retryHint,
+                    traceId));
+            return Response.fromResponse(problem)
+                    .header("Retry-After", String.valueOf(Math.max(1, ackTimeout.toSeconds())))
+                    .build();
+        });
     }
 
     private KafkaIngest() {}

@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  * path ({@code /api/v2/dataactions/fulfillments/{fulfillmentId}}, one segment, no dot segment or encoding), and no
  * loopback, private, link-local (169.254.0.0/16), carrier-grade NAT (100.64.0.0/10), multicast, wildcard or
  * unresolvable address unless the host is a configured test host ({@code host:port}, plain http allowed).
- * Redirects are never followed by the callers, so what is checked is where the post goes. {@link #check} resolves DNS: call it off the event loop.
+ * Redirects are never followed by the callers, so what is checked is where the post goes. {@link #check} resolves DNS:
+ * call it off the event loop unless {@link #resolvesDns} says it will not.
  */
 public final class FulfillmentUrlPolicy {
 
@@ -28,6 +29,7 @@ public final class FulfillmentUrlPolicy {
     static final String ID_SEGMENT = "(?!\\.{1,2}/|\\.{1,2}$)[A-Za-z0-9._~-]{1,256}";
 
     private static final String PLACEHOLDER = "{fulfillmentId}";
+    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private final Set<String> allowedHosts;
     private final Set<String> testHosts;
@@ -75,47 +77,77 @@ public final class FulfillmentUrlPolicy {
 
     /** Why {@code url} is refused, or empty when a result may be posted to it. */
     public Optional<String> check(String url) {
+        Precheck pre = precheck(url);
+        if (pre.refusal() != null || pre.hostToResolve() == null) {
+            return Optional.ofNullable(pre.refusal());
+        }
+        return checkAddresses(pre.hostToResolve());
+    }
+
+    /**
+     * Whether {@link #check} would ask DNS about {@code url}'s host (and so may block): false when it refuses the URL
+     * before that, for a test host, and for an IPv4 or IPv6 literal, which resolve without a lookup.
+     */
+    public boolean resolvesDns(String url) {
+        Precheck pre = precheck(url);
+        String host = pre.hostToResolve();
+        return pre.refusal() == null
+                && host != null
+                && !host.startsWith("[")
+                && !IPV4_LITERAL.matcher(host).matches();
+    }
+
+    /** A refusal, or the host whose addresses are still to be checked (null: none to check). */
+    private record Precheck(String refusal, String hostToResolve) {
+        static Precheck refused(String reason) {
+            return new Precheck(reason, null);
+        }
+    }
+
+    private Precheck precheck(String url) {
         if (url == null || url.isBlank()) {
-            return Optional.of("is required");
+            return Precheck.refused("is required");
         }
         URI uri;
         try {
             uri = new URI(url.trim());
         } catch (URISyntaxException e) {
-            return Optional.of("is not a valid URL");
+            return Precheck.refused("is not a valid URL");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         String host = uri.getHost() == null ? null : uri.getHost().toLowerCase(Locale.ROOT);
         if (host == null || !uri.isAbsolute()) {
-            return Optional.of("must be an absolute URL with a host");
+            return Precheck.refused("must be an absolute URL with a host");
         }
         if (uri.getRawUserInfo() != null) {
-            return Optional.of("must not carry user info");
+            return Precheck.refused("must not carry user info");
         }
         int defaultPort = scheme.equals("http") ? 80 : 443;
         int port = uri.getPort() > 0 ? uri.getPort() : defaultPort;
         boolean testHost = testHosts.contains(host + ":" + port);
         if (!scheme.equals("https") && !(scheme.equals("http") && testHost)) {
-            return Optional.of("must use https");
+            return Precheck.refused("must use https");
         }
         if (!testHost && !allowedHosts.contains(host)) {
-            return Optional.of("host " + host + " is not an allowed Genesys host");
+            return Precheck.refused("host " + host + " is not an allowed Genesys host");
         }
         if (!testHost && port != defaultPort) {
-            return Optional.of("must use the default port of " + scheme);
+            return Precheck.refused("must use the default port of " + scheme);
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            return Optional.of("must not carry a query or a fragment");
+            return Precheck.refused("must not carry a query or a fragment");
         }
         // The raw path, before any decoding: an encoded character, a dot segment or an extra segment is refused.
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
         if (!callback.matcher(path).matches()) {
-            return Optional.of("path must be " + callbackPath + " (one fulfillment id of A-Z a-z 0-9 . _ ~ -), was "
-                    + (path.length() > 80 ? path.substring(0, 80) + "..." : path));
+            return Precheck.refused(
+                    "path must be " + callbackPath + " (one fulfillment id of A-Z a-z 0-9 . _ ~ -), was "
+                            + (path.length() > 80 ? path.substring(0, 80) + "..." : path));
         }
-        if (testHost) {
-            return Optional.empty();
-        }
+        return new Precheck(null, testHost ? null : host);
+    }
+
+    private Optional<String> checkAddresses(String host) {
         InetAddress[] addresses;
         try {
             addresses = resolver.apply(host);

@@ -139,4 +139,21 @@ class FulfillmentUrlPolicyUnitTest {
         assertThat(policy.check("http://127.0.0.1:8090/api/v2/dataactions/fulfillments/ff-1"))
                 .isEmpty();
     }
+
+    @Test
+    void onlyANamedHostThatPassesEveryOtherRuleIsLookedUpInDns() {
+        String cb = "/api/v2/dataactions/fulfillments/ff-1";
+        assertThat(policy.resolvesDns("https://api.mypurecloud.ie" + cb)).isTrue();
+        // Refused before any lookup, a test host, or an address literal: the check may run on an event loop.
+        assertThat(policy.resolvesDns("https://evil.example" + cb)).isFalse();
+        assertThat(policy.resolvesDns("https://api.mypurecloud.ie/elsewhere")).isFalse();
+        assertThat(policy.resolvesDns("http://127.0.0.1:8090" + cb)).isFalse();
+        assertThat(policy.resolvesDns(null)).isFalse();
+        FulfillmentUrlPolicy literals =
+                new FulfillmentUrlPolicy(List.of("52.48.1.10", "[2001:db8::1]"), List.of(), h -> {
+                    throw new AssertionError("no lookup for " + h);
+                });
+        assertThat(literals.resolvesDns("https://52.48.1.10" + cb)).isFalse();
+        assertThat(literals.resolvesDns("https://[2001:db8::1]" + cb)).isFalse();
+    }
 }

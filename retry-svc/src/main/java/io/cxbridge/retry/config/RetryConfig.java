@@ -29,9 +29,19 @@ public interface RetryConfig {
     @WithDefault("7d")
     Duration pendingTtl();
 
-    /** How often the due set is polled (one ZRANGEBYSCORE): it bounds how late a retry starts. */
+    /**
+     * How often the due set is polled (one ZRANGEBYSCORE) while runs are due now: the shortest time between two polls.
+     */
     @WithDefault("100ms")
     Duration pollInterval();
+
+    /**
+     * The longest the poll loop sleeps when no run is due soon (it wakes for the earliest scheduled run, and when this
+     * instance schedules one earlier); it bounds how late a run scheduled elsewhere (another replica, a replay, a
+     * rebuild) starts.
+     */
+    @WithDefault("1s")
+    Duration idlePollInterval();
 
     /** Due runs taken per scheduler tick. */
     @WithDefault("20")

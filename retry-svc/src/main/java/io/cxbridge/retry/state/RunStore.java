@@ -138,6 +138,18 @@ public class RunStore {
                 });
     }
 
+    /** When the earliest run of the schedule is due (claimed runs count at their lease's end); empty when none. */
+    public Uni<Optional<Instant>> nextDue() {
+        return redis.zrange(List.of(dueKey(), "0", "0", "WITHSCORES")).map(r -> {
+            if (r == null || r.size() == 0) {
+                return Optional.<Instant>empty();
+            }
+            // RESP2 answers [member, score]; RESP3 [[member, score]].
+            var score = r.size() >= 2 ? r.get(1) : r.get(0).get(1);
+            return Optional.of(Instant.ofEpochMilli((long) Math.ceil(Double.parseDouble(score.toString()))));
+        });
+    }
+
     /**
      * Takes a due run for one attempt: moves its score a lease ahead, only if it is still due (another instance
      * did not take it first), and stores a fresh claim token; empty when not taken. If this instance dies during the

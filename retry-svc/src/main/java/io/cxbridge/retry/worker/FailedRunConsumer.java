@@ -65,6 +65,7 @@ public class FailedRunConsumer {
     private final Backoff backoff;
     private final InfrastructureRetry infra;
     private final Intake intake;
+    private final Resubmitter resubmitter;
 
     public FailedRunConsumer(
             RunStore store,
@@ -76,7 +77,9 @@ public class FailedRunConsumer {
             RunJournal journal,
             Backoff backoff,
             InfrastructureRetry infra,
-            Intake intake) {
+            Intake intake,
+            Resubmitter resubmitter) {
+        this.resubmitter = resubmitter;
         this.config = config;
         this.store = store;
         this.deadLetters = deadLetters;
@@ -196,6 +199,8 @@ public class FailedRunConsumer {
                                         return full();
                                     }
                                     intake.held(Intake.FULL, false, null);
+                                    // The poll loop may be asleep past this run's first attempt.
+                                    resubmitter.scheduled(pending.nextAttemptAt());
                                     return Uni.createFrom().voidItem();
                                 }));
     }

@@ -45,7 +45,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
 /**
- * Resubmits due runs. Every {@code poll-interval} the due set in Redis is read (at most as many runs as
+ * Resubmits due runs. When runs are due (every {@code poll-interval} while they are, else when the earliest is, at
+ * least every {@code idle-poll-interval}) the due set in Redis is read (at most as many runs as
  * {@code max-in-flight} leaves room for); each due run is claimed (its score moved a lease ahead, so another instance
  * or a crash cannot lose or double it), checked against the {@link Breakers} (an open breaker defers it without
  * spending an attempt), resubmitted once through {@link GenesysClient}, and its outcome stored atomically with its
@@ -88,6 +89,8 @@ public class Resubmitter {
     /** Runs that got a 2xx whose state is not in Redis yet: never claimed again meanwhile. */
     private final java.util.Set<String> recording = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    private final PollTimer poller;
+
     private volatile boolean stopping;
 
     public Resubmitter(
@@ -123,48 +126,43 @@ public class Resubmitter {
         this.webhook = webhook;
         this.backoff = backoff;
         this.journal = journal;
+        this.poller = new PollTimer(vertx, clock, config.pollInterval(), config.idlePollInterval(), this::launchDue);
     }
 
     /**
-     * The poll loop: a Vert.x timer, because the Quarkus scheduler does not tick faster than once a second. The next
-     * tick is set when the previous one has launched its attempts, so ticks never overlap.
+     * The poll loop: a Vert.x timer ({@link PollTimer}), because the Quarkus scheduler does not tick faster than once
+     * a second. Ticks never overlap; between them it sleeps until the earliest scheduled run is due (at most
+     * {@code idle-poll-interval}), so an idle instance polls about once a second rather than ten times.
      */
     void onStart(@Observes StartupEvent event) {
-        schedule(Duration.ofSeconds(1));
+        poller.start(Duration.ofSeconds(1));
     }
 
-    private void schedule(Duration in) {
-        if (stopping) {
-            return;
-        }
-        vertx.setTimer(
-                Math.max(1, in.toMillis()),
-                id -> launchDue()
-                        .onFailure()
-                        .invoke(e -> LOG.warnf("resubmitting due runs: %s", e.toString()))
-                        .onFailure()
-                        .recoverWithNull()
-                        .subscribe()
-                        .with(x -> schedule(config.pollInterval())));
+    /** A run was scheduled (or rescheduled) to be due at {@code due}: the loop ticks by then. */
+    public void scheduled(Instant due) {
+        poller.wake(due);
     }
 
     /**
-     * Starts the attempts of the runs due now, as many as {@code max-in-flight} allows, without waiting for them.
-     * While the global breaker is open, intake is paused and only its probe goes; with no run due for the probe,
-     * intake is resumed so that the next consumed run becomes the probe.
+     * Starts the attempts of the runs due now, as many as {@code max-in-flight} allows, without waiting for them, and
+     * answers when the next tick should come: soon while runs may still be due (a full batch, no room, the global
+     * breaker open, Redis away), else when the earliest scheduled run is due. While the global breaker is open,
+     * intake is paused and only its probe goes; with no run due for the probe, intake is resumed so that the next
+     * consumed run becomes the probe.
      */
-    Uni<Void> launchDue() {
+    Uni<Instant> launchDue() {
+        Instant soon = clock.instant().plus(config.pollInterval());
         // Before the first epoch check and during a rebuild the schedule in Redis may be incomplete; with Redis away
         // there is nothing to read: no new attempts either way (and no failed poll every tick).
         if (stopping || !epoch.open() || !dependencies.isUp(Dependency.REDIS)) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(soon);
         }
         Instant now = clock.instant();
         int free = config.maxInFlight() - metrics.inFlight().get();
         if (breakers.globalOpen()) {
             if (!breakers.globalProbeDue()) {
                 intake.paused(true, "the global breaker is open (" + breakers.globalCause() + ")");
-                return Uni.createFrom().voidItem();
+                return Uni.createFrom().item(soon);
             }
             return store.due(now, 1)
                     .invoke(probe -> {
@@ -177,15 +175,21 @@ public class Resubmitter {
                             launch(probe, now);
                         }
                     })
-                    .replaceWithVoid();
+                    .replaceWith(soon);
         }
         intake.paused(false, "the global breaker closed");
         if (free <= 0) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(soon);
         }
-        return store.due(now, Math.min(free, config.batchSize()))
-                .invoke(ids -> launch(ids, now))
-                .replaceWithVoid();
+        int limit = Math.min(free, config.batchSize());
+        return store.due(now, limit).chain(ids -> {
+            launch(ids, now);
+            if (ids.size() >= limit) {
+                return Uni.createFrom().item(soon);
+            }
+            // Nothing more due now: sleep until the earliest run is (the poller caps the sleep).
+            return store.nextDue().map(next -> next.orElse(Instant.MAX));
+        });
     }
 
     private void launch(List<String> ids, Instant now) {
@@ -196,7 +200,11 @@ public class Resubmitter {
             metrics.inFlight().incrementAndGet();
             claimAndAttempt(id, now)
                     .onTermination()
-                    .invoke(() -> metrics.inFlight().decrementAndGet())
+                    .invoke(() -> {
+                        metrics.inFlight().decrementAndGet();
+                        // The attempt may have scheduled the run's next one (or freed room): look again soon.
+                        poller.wake(clock.instant());
+                    })
                     .subscribe()
                     .with(x -> {}, e -> LOG.warnf("run %s: %s; it is due again after the lease", id, e.toString()));
         }
@@ -205,6 +213,7 @@ public class Resubmitter {
     /** On SIGTERM: no new attempts; those in flight get {@code shutdown-grace} to finish and store their outcome. */
     void onStop(@Observes ShutdownEvent event) {
         stopping = true;
+        poller.stop();
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         while (metrics.inFlight().get() > 0 && System.nanoTime() < deadline) {
             try {

@@ -32,7 +32,19 @@ public final class TokenCipher {
     public static final int MAX_SEALED_LENGTH =
             3 + MAX_KEY_ID_LENGTH + 1 + ((IV_BYTES + MAX_TOKEN_BYTES + TAG_BITS / 8) * 4 + 2) / 3;
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Per thread (issue #20): one shared SecureRandom serialises every caller on its lock, and
+     * {@code Cipher.getInstance} looks the provider up again on every call; both are on the gateway's ack path.
+     */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(TokenCipher::newRandom);
+
+    private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM is not available", e);
+        }
+    });
 
     private final String currentKeyId;
     private final Map<String, SecretKeySpec> keys;
@@ -87,9 +99,10 @@ public final class TokenCipher {
 
     public String encrypt(String token, String fulfillmentId) {
         byte[] iv = new byte[IV_BYTES];
-        RANDOM.nextBytes(iv);
+        RANDOM.get().nextBytes(iv);
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            // init with a fresh IV each time: a GCM cipher is never reused with the same key and IV.
+            Cipher cipher = CIPHERS.get();
             cipher.init(Cipher.ENCRYPT_MODE, keys.get(currentKeyId), new GCMParameterSpec(TAG_BITS, iv));
             cipher.updateAAD(fulfillmentId.getBytes(StandardCharsets.UTF_8));
             byte[] sealed = cipher.doFinal(token.getBytes(StandardCharsets.UTF_8));
@@ -118,13 +131,22 @@ public final class TokenCipher {
             if (in.length <= IV_BYTES) {
                 throw new IllegalArgumentException("encrypted token is too short");
             }
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = CIPHERS.get();
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, IV_BYTES));
             cipher.updateAAD(fulfillmentId.getBytes(StandardCharsets.UTF_8));
             return new String(cipher.doFinal(in, IV_BYTES, in.length - IV_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     "the encrypted token does not open with key '" + parts[1] + "' for this fulfillmentId");
+        }
+    }
+
+    /** A DRBG instance of its own (the default NativePRNG shares one lock between all its instances). */
+    private static SecureRandom newRandom() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
         }
     }
 
