@@ -218,33 +218,35 @@ public final class Redactor {
         if (value == null || value.isEmpty()) {
             return value;
         }
-        String out = value;
-        if (hasSensitiveKey(out)) {
-            Matcher m = KEY_VALUE.matcher(out);
-            StringBuilder sb = new StringBuilder(out.length() + 16);
-            while (m.find()) {
-                String replacement = isSensitiveField(m.group(2))
-                        ? m.group(1) + m.group(2) + m.group(1) + m.group(3) + MASK
-                        : m.group();
-                m.appendReplacement(sb, Matcher.quoteReplacement(replacement));
-            }
-            m.appendTail(sb);
-            out = sb.toString();
+        String out = hasSensitiveKey(value) ? maskKeys(value) : value;
+        return text(out.contains("</") ? maskXml(out) : out);
+    }
+
+    /** {@link #KEY_VALUE} with a sensitive key: the value masked. */
+    String maskKeys(String value) {
+        Matcher m = KEY_VALUE.matcher(value);
+        StringBuilder sb = new StringBuilder(value.length() + 16);
+        while (m.find()) {
+            String replacement =
+                    isSensitiveField(m.group(2)) ? m.group(1) + m.group(2) + m.group(1) + m.group(3) + MASK : m.group();
+            m.appendReplacement(sb, Matcher.quoteReplacement(replacement));
         }
-        if (out.contains("</")) {
-            Matcher x = XML_ELEMENT.matcher(out);
-            StringBuilder xml = new StringBuilder(out.length() + 16);
-            while (x.find()) {
-                String replacement = isSensitiveField(x.group(1)) && !x.group(3).isEmpty()
-                        ? "<" + x.group(1) + (x.group(2) == null ? "" : x.group(2)) + ">" + MASK + "</" + x.group(1)
-                                + ">"
-                        : x.group();
-                x.appendReplacement(xml, Matcher.quoteReplacement(replacement));
-            }
-            x.appendTail(xml);
-            out = xml.toString();
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    /** {@link #XML_ELEMENT} of a sensitive name holding text: the text masked. */
+    String maskXml(String value) {
+        Matcher x = XML_ELEMENT.matcher(value);
+        StringBuilder xml = new StringBuilder(value.length() + 16);
+        while (x.find()) {
+            String replacement = isSensitiveField(x.group(1)) && !x.group(3).isEmpty()
+                    ? "<" + x.group(1) + (x.group(2) == null ? "" : x.group(2)) + ">" + MASK + "</" + x.group(1) + ">"
+                    : x.group();
+            x.appendReplacement(xml, Matcher.quoteReplacement(replacement));
         }
-        return text(out);
+        x.appendTail(xml);
+        return xml.toString();
     }
 
     /** What is logged of a body that is not text: its size and SHA-256. */
@@ -486,25 +488,36 @@ public final class Redactor {
         if (value == null || value.isEmpty()) {
             return value;
         }
-        String out = value;
-        if (hasCredentialWord(out)) {
-            out = BEARER.matcher(out).replaceAll(BEARER_REPLACEMENT);
-        }
+        String out = hasCredentialWord(value) ? maskCredentials(value) : value;
         if (out.indexOf('@') >= 0) {
-            out = EMAIL.matcher(out).replaceAll(Matcher.quoteReplacement(MASK));
+            out = maskEmails(out);
         }
-        // a replacement puts no digit in and joins no two runs, so the longest run only shrinks from here
+        // A replacement puts no digit in and joins no two stretches, so the longest only shrinks from here; a stretch
+        // an SSN or card is cut out of could end a phone number only where it already could (see phoneCouldEnd).
         int digits = longestDigitRun(out);
+        int phoneDigits = digits < PHONE_DIGITS ? 0 : longestPhoneRun(out);
         if (digits >= SSN_DIGITS) {
-            out = SSN.matcher(out).replaceAll(Matcher.quoteReplacement(MASK));
+            out = maskSsns(out);
         }
         if (digits >= CARD_DIGITS) {
             out = replaceCards(out);
         }
-        if (digits >= PHONE_DIGITS) {
+        if (phoneDigits >= PHONE_DIGITS) {
             out = replacePhones(out);
         }
         return out;
+    }
+
+    static String maskCredentials(String value) {
+        return BEARER.matcher(value).replaceAll(BEARER_REPLACEMENT);
+    }
+
+    static String maskEmails(String value) {
+        return EMAIL.matcher(value).replaceAll(Matcher.quoteReplacement(MASK));
+    }
+
+    static String maskSsns(String value) {
+        return SSN.matcher(value).replaceAll(Matcher.quoteReplacement(MASK));
     }
 
     /** A query string ({@code a=1&b=2}) with every value not known to be harmless masked. */
@@ -535,31 +548,63 @@ public final class Redactor {
 
     /**
      * Whether {@link #keyed} could change the text, by one look at each character: a sensitive name before a ':' or
-     * '=', an XML end tag, "bearer" or "basic", an '@', or seven digits in a row. False means nothing would change.
+     * '=', an XML end tag, "bearer" or "basic", an '@', nine digits in a row or seven a phone number could end in
+     * ({@link #phoneCouldEnd}). False means nothing would change.
      */
-    private boolean mayHoldSecret(CharSequence s) {
-        int run = 0;
+    boolean mayHoldSecret(CharSequence s) {
+        int digits = 0;
         for (int i = 0, n = s.length(); i < n; i++) {
             char c = s.charAt(i);
             if (c >= '0' && c <= '9') {
-                if (++run >= PHONE_DIGITS) {
-                    return true;
-                }
-            } else if (!isRunSeparator(c)) {
-                run = 0;
-                if (c == '@'
-                        || (c == '<' && i + 1 < n && s.charAt(i + 1) == '/')
-                        || ((c == ':' || c == '=') && sensitiveKeyBefore(s, i))
-                        || ((c | 0x20) == 'b' && credentialWordAt(s, i))) {
-                    return true;
-                }
+                digits++;
+            } else if (c == '@'
+                    || (c == '<' && i + 1 < n && s.charAt(i + 1) == '/')
+                    || ((c == ':' || c == '=') && sensitiveKeyBefore(s, i))
+                    || ((c | 0x20) == 'b' && credentialWordAt(s, i))) {
+                return true;
             }
         }
-        return false;
+        return digits >= PHONE_DIGITS && (longestDigitRun(s) >= SSN_DIGITS || longestPhoneRun(s) >= PHONE_DIGITS);
+    }
+
+    /**
+     * Whether a {@link #PHONE} match could end in a stretch of digits and separators that ends at {@code end}: its
+     * look-ahead wants neither a word character nor '-' after it, so either the stretch holds a space, dot,
+     * parenthesis or '+' ({@code innerEnd}), or what follows it is no ASCII letter, digit or '_' (or nothing). An ISO
+     * date-time ({@code 2026-11-23T10:00:00Z}) is neither, and never reaches the pattern.
+     */
+    private static boolean phoneCouldEnd(boolean innerEnd, CharSequence s, int end) {
+        if (innerEnd || end == s.length()) {
+            return true;
+        }
+        char next = s.charAt(end);
+        return !((next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') || next == '_');
+    }
+
+    /** The most digits in one stretch a phone number could end in (see {@link #phoneCouldEnd}). */
+    static int longestPhoneRun(CharSequence s) {
+        int longest = 0;
+        int run = 0;
+        boolean innerEnd = false;
+        for (int i = 0, n = s.length(); i <= n; i++) {
+            char c = i < n ? s.charAt(i) : 0;
+            if (i < n && c >= '0' && c <= '9') {
+                run++;
+            } else if (i < n && isRunSeparator(c)) {
+                innerEnd |= c != '-';
+            } else {
+                if (run > longest && phoneCouldEnd(innerEnd, s, i)) {
+                    longest = run;
+                }
+                run = 0;
+                innerEnd = false;
+            }
+        }
+        return longest;
     }
 
     /** Whether {@link #KEY_VALUE} could find a sensitive key anywhere in the text. */
-    private boolean hasSensitiveKey(String s) {
+    boolean hasSensitiveKey(String s) {
         for (int i = s.indexOf(':'); i >= 0; i = s.indexOf(':', i + 1)) {
             if (sensitiveKeyBefore(s, i)) {
                 return true;
@@ -612,7 +657,7 @@ public final class Redactor {
     }
 
     /** The most digits in one stretch of digits and {@link #isRunSeparator} characters. */
-    private static int longestDigitRun(CharSequence s) {
+    static int longestDigitRun(CharSequence s) {
         int longest = 0;
         int run = 0;
         for (int i = 0, n = s.length(); i < n; i++) {
@@ -626,7 +671,7 @@ public final class Redactor {
         return longest;
     }
 
-    private static boolean hasCredentialWord(CharSequence s) {
+    static boolean hasCredentialWord(CharSequence s) {
         for (int i = 0, n = s.length(); i < n; i++) {
             if ((s.charAt(i) | 0x20) == 'b' && credentialWordAt(s, i)) {
                 return true;
@@ -653,7 +698,7 @@ public final class Redactor {
         return true;
     }
 
-    private static String replaceCards(String value) {
+    static String replaceCards(String value) {
         Matcher m = CARD.matcher(value);
         StringBuilder sb = new StringBuilder(value.length());
         while (m.find()) {
@@ -664,7 +709,7 @@ public final class Redactor {
         return sb.toString();
     }
 
-    private static String replacePhones(String value) {
+    static String replacePhones(String value) {
         Matcher m = PHONE.matcher(value);
         StringBuilder sb = new StringBuilder(value.length());
         while (m.find()) {

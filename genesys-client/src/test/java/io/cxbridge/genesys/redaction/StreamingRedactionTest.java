@@ -129,6 +129,109 @@ class StreamingRedactionTest {
                 .isEqualTo("[\"tel [REDACTED]\",\"id 555-010\",\"token: [REDACTED]\",\"10:00:05\",\"2026-11-23\"]");
     }
 
+    /**
+     * The looks against the patterns themselves, on random text made of what the patterns care about: wherever a look
+     * says a pattern cannot match, running it changes nothing.
+     */
+    @Test
+    void aLookSkipsAPatternOnlyWhereThePatternWouldChangeNothing() {
+        String[] pieces = {
+            "0",
+            "1",
+            "4",
+            "5",
+            "9",
+            "55",
+            "0100",
+            "4111",
+            " ",
+            "-",
+            ".",
+            "(",
+            ")",
+            "+",
+            "@",
+            ":",
+            "=",
+            "\"",
+            "'",
+            "<",
+            ">",
+            "/",
+            "</",
+            "T",
+            "x",
+            "_",
+            "é",
+            "\t",
+            "b",
+            "B",
+            "a",
+            "password",
+            "Token",
+            "client-secret",
+            "name",
+            "bearer ",
+            "BASIC ",
+            "@x.co",
+            "2026-11-23",
+            "10:00:05",
+            "123-45-6789",
+            "4111 1111 1111 1111",
+            "+1 555 010 0199"
+        };
+        Random random = new Random(2020);
+        int flagged = 0;
+        for (int sample = 0; sample < 30_000; sample++) {
+            StringBuilder text = new StringBuilder();
+            for (int k = random.nextInt(12); k >= 0; k--) {
+                text.append(pieces[random.nextInt(pieces.length)]);
+            }
+            String s = text.toString();
+            if (!redactor.hasSensitiveKey(s)) {
+                assertThat(redactor.maskKeys(s)).as(s).isEqualTo(s);
+            }
+            if (!s.contains("</")) {
+                assertThat(redactor.maskXml(s)).as(s).isEqualTo(s);
+            }
+            if (!Redactor.hasCredentialWord(s)) {
+                assertThat(Redactor.maskCredentials(s)).as(s).isEqualTo(s);
+            }
+            if (s.indexOf('@') < 0) {
+                assertThat(Redactor.maskEmails(s)).as(s).isEqualTo(s);
+            }
+            int digits = Redactor.longestDigitRun(s);
+            if (digits < 9) {
+                assertThat(Redactor.maskSsns(s)).as(s).isEqualTo(s);
+            }
+            if (digits < 13) {
+                assertThat(Redactor.replaceCards(s)).as(s).isEqualTo(s);
+            }
+            if (Redactor.longestPhoneRun(s) < 7) {
+                assertThat(Redactor.replacePhones(s)).as(s).isEqualTo(s);
+            }
+            if (redactor.mayHoldSecret(s)) {
+                flagged++;
+            } else {
+                String all = Redactor.replacePhones(Redactor.replaceCards(Redactor.maskSsns(
+                        Redactor.maskEmails(Redactor.maskCredentials(redactor.maskXml(redactor.maskKeys(s)))))));
+                assertThat(all).as(s).isEqualTo(s);
+                assertThat(redactor.keyed(s)).as(s).isEqualTo(s);
+            }
+        }
+        assertThat(flagged).as("the corpus reaches the patterns too").isBetween(1_000, 29_000);
+    }
+
+    @Test
+    void aPhoneNumberRightBeforeALetterIsNoPhoneToThePatternNorToTheLook() {
+        assertThat(redactor.text("tel 5550100199x")).isEqualTo("tel 5550100199x");
+        assertThat(redactor.text("tel 5550100199_")).isEqualTo("tel 5550100199_");
+        assertThat(redactor.text("tel 5550100199é")).isEqualTo("tel [REDACTED]é");
+        assertThat(redactor.text("tel 5550100199.")).isEqualTo("tel [REDACTED].");
+        assertThat(redactor.text("tel 555 010 0199x")).isEqualTo("tel 555 010 0199x");
+        assertThat(redactor.text("at 2026-11-23T10:00:00Z")).isEqualTo("at 2026-11-23T10:00:00Z");
+    }
+
     @Test
     void fieldNamesMatchIgnoringCaseDashesAndUnderscoresAlsoOutsideAscii() {
         FieldNames names = new FieldNames(List.of("clientSecret", "Émail", "\u212Aey"));
