@@ -5,7 +5,6 @@ import io.cxbridge.gateway.context.RequestContext;
 import io.cxbridge.genesys.redaction.Redactor;
 import io.cxbridge.model.audit.AuditTypes;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -50,14 +49,10 @@ public class AccessLog implements Handler<RoutingContext> {
      * A body the gateway saw: when small, redacted by its content type (JSON, form, YAML, text: sensitive keys
      * and PII patterns; anything else only size and SHA-256), else only its size and SHA-256.
      */
-    private String body(String label, BodyTap tap, String contentType) {
-        if (tap == null || tap.size() == 0) {
-            return "";
+    private void appendBody(StringBuilder line, String label, BodyTap tap, String contentType) {
+        if (tap != null && tap.size() > 0) {
+            line.append(label).append(tap.logged(redactor, contentType));
         }
-        Buffer small = tap.small();
-        return small == null
-                ? label + tap.size() + " B sha256 " + tap.sha256()
-                : label + redactor.body(contentType, small.getBytes());
     }
 
     /** The normalised path; a refused target is never logged as the client wrote it (nor as Vert.x parsed it). */
@@ -91,23 +86,35 @@ public class AccessLog implements Handler<RoutingContext> {
         data.put("retries", attempts == null ? 0 : Math.max(0, Integer.parseInt(attempts) - 1));
         audit.emitObserved(audit.event(AuditTypes.GATEWAY_REQUEST, traceId, traceId, data));
 
+        if (!LOG.isInfoEnabled()) {
+            return;
+        }
+        // One StringBuilder, no printf: the handler formats no pattern and the line is built once.
+        StringBuilder line = new StringBuilder(256)
+                .append(request.method().name())
+                .append(' ')
+                .append(loggedPath(rc))
+                .append(query(rc))
+                .append(" -> ")
+                .append(status)
+                .append(" in ")
+                .append(durationMs)
+                .append(" ms (client ")
+                .append(clientId == null ? "-" : clientId)
+                .append(", in ")
+                .append(request.bytesRead())
+                .append(" B, out ")
+                .append(rc.response().bytesWritten())
+                .append(" B)");
+        appendBody(line, " body ", rc.get(RequestContext.REQUEST_BODY), request.getHeader(HttpHeaders.CONTENT_TYPE));
+        appendBody(
+                line,
+                " response ",
+                rc.get(RequestContext.RESPONSE_BODY),
+                rc.response().headers().get(HttpHeaders.CONTENT_TYPE));
         MDC.put("traceId", traceId);
         try {
-            LOG.infof(
-                    "%s %s%s -> %d in %d ms (client %s, in %d B, out %d B)%s",
-                    request.method().name(),
-                    loggedPath(rc),
-                    query(rc),
-                    status,
-                    durationMs,
-                    clientId == null ? "-" : clientId,
-                    request.bytesRead(),
-                    rc.response().bytesWritten(),
-                    body(" body ", rc.get(RequestContext.REQUEST_BODY), request.getHeader(HttpHeaders.CONTENT_TYPE))
-                            + body(
-                                    " response ",
-                                    rc.get(RequestContext.RESPONSE_BODY),
-                                    rc.response().headers().get(HttpHeaders.CONTENT_TYPE)));
+            LOG.info(line.toString());
         } finally {
             MDC.remove("traceId");
         }

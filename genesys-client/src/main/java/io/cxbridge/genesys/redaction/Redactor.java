@@ -1,20 +1,28 @@
 package io.cxbridge.genesys.redaction;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.cxbridge.model.Json;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.net.URLDecoder;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -24,6 +32,12 @@ import java.util.stream.Collectors;
  * e-mail addresses, phone numbers, card numbers (Luhn-checked) or SSNs anywhere, every query value
  * not known to be harmless, and credential headers. Used by every service; nothing it returns carries
  * a secret or a customer's contact data.
+ *
+ * <p>It runs for every request the gateway logs, so it is built for that: a JSON body is redacted in one streaming
+ * pass (parser to generator, no tree), field names are matched without building a normalised copy, and each
+ * precompiled pattern runs only on a value that a cheap look says it could match (an '@' for an e-mail address,
+ * seven digits in a row for a phone number, and so on). The looks are necessary conditions of the patterns, so the
+ * result is what running every pattern on every value would give.
  */
 public final class Redactor {
 
@@ -46,7 +60,20 @@ public final class Redactor {
     // International or national phone numbers: 7 to 15 digits with the usual separators.
     private static final Pattern PHONE = Pattern.compile(
             "(?<![\\w.-])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{1,4}\\)[ .-]?)?\\d{2,4}(?:[ .-]?\\d{2,4}){1,4}(?![\\w-])");
+    private static final Pattern PHONE_SEPARATOR = Pattern.compile("[ .()-]");
+    private static final Pattern CARD_SEPARATOR = Pattern.compile("[ -]");
+    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    private static final Pattern TIME = Pattern.compile("\\d{2}:\\d{2}(:\\d{2})?");
     private static final Pattern BEARER = Pattern.compile("(?i)(bearer|basic)\\s+[A-Za-z0-9._~+/=-]+");
+    private static final String BEARER_REPLACEMENT = "$1 " + Matcher.quoteReplacement(MASK);
+
+    /** The fewest digits in a row (spaces, dots, dashes, parentheses and '+' between them) each pattern needs. */
+    private static final int PHONE_DIGITS = 7;
+
+    private static final int SSN_DIGITS = 9;
+    private static final int CARD_DIGITS = 13;
+    /** {@link #KEY_VALUE}'s key is at most this long. */
+    private static final int MAX_KEY = 64;
 
     /**
      * {@code key: value} or {@code key=value} (quoted or not) in any text: JSON, even malformed or cut short,
@@ -60,18 +87,18 @@ public final class Redactor {
     private static final Pattern YAML_KEY =
             Pattern.compile("^(\\s*(?:-\\s+)?)([\"']?)([^\"':#\\s][^\"':#]*?)\\2\\s*:(?:\\s+(.*)|\\s*)$");
 
-    private final Set<String> fields;
+    private final FieldNames fields;
     private final Set<String> safeQueryParameters;
 
     public Redactor(Collection<String> fields, Collection<String> safeQueryParameters) {
-        this.fields = fields.stream().map(Redactor::normalise).collect(Collectors.toUnmodifiableSet());
+        this.fields = new FieldNames(fields);
         this.safeQueryParameters = safeQueryParameters.stream()
                 .map(s -> s.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
     }
 
     public boolean isSensitiveField(String name) {
-        return fields.contains(normalise(name));
+        return fields.contains(name);
     }
 
     /** A JSON document with sensitive fields and PII-looking strings masked; text that is not JSON is redacted as text. */
@@ -79,20 +106,15 @@ public final class Redactor {
         if (body == null || body.isBlank()) {
             return body;
         }
-        JsonNode node;
-        try {
-            node = Json.mapper().readTree(body);
-        } catch (JsonProcessingException e) {
-            return keyed(body); // malformed or cut short: sensitive keys by pattern, then the PII patterns
+        String out;
+        try (JsonParser parser = Json.mapper().createParser(body)) {
+            out = stream(parser, body.length());
+        } catch (IOException e) {
+            out = null;
         }
-        if (node == null) {
-            return keyed(body);
-        }
-        try {
-            return Json.mapper().writeValueAsString(redact(node));
-        } catch (JsonProcessingException e) {
-            return MASK;
-        }
+        return out != null
+                ? out
+                : keyed(body); // malformed or cut short: sensitive keys by pattern, then the PII patterns
     }
 
     /**
@@ -101,44 +123,61 @@ public final class Redactor {
      * readable text is only its size and SHA-256. Never returns a byte of a secret it can recognise.
      */
     public String body(String contentType, byte[] body) {
-        if (body == null || body.length == 0) {
+        return body == null ? "" : body(contentType, body, 0, body.length);
+    }
+
+    /** {@link #body(String, byte[])} of {@code body[offset, offset + length)}, read in place (no copy of the bytes). */
+    public String body(String contentType, byte[] body, int offset, int length) {
+        if (body == null || length == 0) {
             return "";
         }
-        String type = contentType == null
-                ? ""
-                : contentType.toLowerCase(Locale.ROOT).split(";", 2)[0].trim();
-        String text = textual(type) || type.isEmpty() ? utf8(body) : null;
-        if (text == null) {
-            return digest(body);
+        String type = mediaType(contentType);
+        if (!(textual(type) || type.isEmpty()) || !readableUtf8(body, offset, length)) {
+            return digest(body, offset, length);
         }
         if (type.equals("application/x-www-form-urlencoded")) {
-            return form(text);
+            return form(new String(body, offset, length, StandardCharsets.UTF_8));
         }
         if (type.endsWith("yaml") || type.endsWith("yml")) {
-            return yaml(text);
+            return yaml(new String(body, offset, length, StandardCharsets.UTF_8));
         }
-        if (type.equals("application/json") || type.endsWith("+json") || type.isEmpty()) {
-            String trimmed = text.stripLeading();
-            if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-                return json(text);
+        if ((type.equals("application/json") || type.endsWith("+json") || type.isEmpty())
+                && startsLikeJson(body, offset, length)) {
+            String out;
+            try (JsonParser parser = Json.mapper().createParser(body, offset, length)) {
+                out = stream(parser, length);
+            } catch (IOException e) {
+                out = null;
+            }
+            if (out != null) {
+                return out;
             }
         }
-        return keyed(text);
+        return keyed(new String(body, offset, length, StandardCharsets.UTF_8));
     }
 
     /** A form body ({@code a=1&b=2}) decoded for the log: sensitive names masked, every value redacted as text. */
     public String form(String body) {
-        return List.of(body.split("&", -1)).stream()
-                .map(pair -> {
-                    int eq = pair.indexOf('=');
-                    String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-                    if (eq < 0) {
-                        return keyed(name);
-                    }
-                    String value = decode(pair.substring(eq + 1));
-                    return text(name) + "=" + (isSensitiveField(name) ? MASK : keyed(value));
-                })
-                .collect(Collectors.joining("&"));
+        return eachPair(body.split("&", -1), body.length(), pair -> {
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            if (eq < 0) {
+                return keyed(name);
+            }
+            return text(name) + "=" + (isSensitiveField(name) ? MASK : keyed(decode(pair.substring(eq + 1))));
+        });
+    }
+
+    /** The pairs, each redacted, joined by '&'. */
+    private static String eachPair(String[] pairs, int size, UnaryOperator<String> redact) {
+        StringBuilder out = new StringBuilder(size + 16);
+        for (int i = 0; i < pairs.length; i++) {
+            if (i > 0) {
+                out.append('&');
+            }
+            out.append(redact.apply(pairs[i]));
+        }
+        return out.toString();
     }
 
     /** YAML, line by line: a sensitive key's value (and any block nested under it) masked, the rest as text. */
@@ -153,8 +192,8 @@ public final class Redactor {
                 continue;
             }
             maskDeeperThan = -1;
-            Matcher m = YAML_KEY.matcher(line);
-            if (m.matches() && isSensitiveField(m.group(3).trim())) {
+            Matcher m = line.indexOf(':') < 0 ? null : YAML_KEY.matcher(line); // no ':', no key
+            if (m != null && m.matches() && isSensitiveField(m.group(3).trim())) {
                 String value = m.group(4) == null ? "" : m.group(4).trim();
                 out.append(m.group(1))
                         .append(m.group(2))
@@ -179,16 +218,27 @@ public final class Redactor {
         if (value == null || value.isEmpty()) {
             return value;
         }
+        String out = hasSensitiveKey(value) ? maskKeys(value) : value;
+        return text(out.contains("</") ? maskXml(out) : out);
+    }
+
+    /** {@link #KEY_VALUE} with a sensitive key: the value masked. */
+    String maskKeys(String value) {
         Matcher m = KEY_VALUE.matcher(value);
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sb = new StringBuilder(value.length() + 16);
         while (m.find()) {
             String replacement =
                     isSensitiveField(m.group(2)) ? m.group(1) + m.group(2) + m.group(1) + m.group(3) + MASK : m.group();
             m.appendReplacement(sb, Matcher.quoteReplacement(replacement));
         }
         m.appendTail(sb);
-        Matcher x = XML_ELEMENT.matcher(sb.toString());
-        StringBuilder xml = new StringBuilder();
+        return sb.toString();
+    }
+
+    /** {@link #XML_ELEMENT} of a sensitive name holding text: the text masked. */
+    String maskXml(String value) {
+        Matcher x = XML_ELEMENT.matcher(value);
+        StringBuilder xml = new StringBuilder(value.length() + 16);
         while (x.find()) {
             String replacement = isSensitiveField(x.group(1)) && !x.group(3).isEmpty()
                     ? "<" + x.group(1) + (x.group(2) == null ? "" : x.group(2)) + ">" + MASK + "</" + x.group(1) + ">"
@@ -196,19 +246,34 @@ public final class Redactor {
             x.appendReplacement(xml, Matcher.quoteReplacement(replacement));
         }
         x.appendTail(xml);
-        return text(xml.toString());
+        return xml.toString();
     }
 
     /** What is logged of a body that is not text: its size and SHA-256. */
     public static String digest(byte[] body) {
+        return digest(body, 0, body.length);
+    }
+
+    /** {@link #digest(byte[])} of {@code body[offset, offset + length)}. */
+    public static String digest(byte[] body, int offset, int length) {
         try {
-            return body.length + " B sha256 "
-                    + java.util.HexFormat.of()
-                            .formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                                    .digest(body));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(body, offset, length);
+            return length + " B sha256 " + HexFormat.of().formatHex(sha256.digest());
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The media type of a Content-Type header, lower case, without parameters; "" when there is none. */
+    private static String mediaType(String contentType) {
+        if (contentType == null) {
+            return "";
+        }
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+                .trim()
+                .toLowerCase(Locale.ROOT);
     }
 
     private static boolean textual(String type) {
@@ -225,19 +290,156 @@ public final class Redactor {
                 || type.equals("application/javascript");
     }
 
-    /** The body as UTF-8 when it is readable text (valid UTF-8, no control characters but whitespace), else null. */
-    private static String utf8(byte[] body) {
-        try {
-            String s = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(body))
-                    .toString();
-            return s.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t') ? null : s;
-        } catch (java.nio.charset.CharacterCodingException e) {
+    /**
+     * Whether the bytes are readable text: well-formed UTF-8 (what the JDK's decoder accepts: no overlong forms,
+     * no surrogates, nothing past U+10FFFF, no sequence cut short) with no control character but tab, CR and LF.
+     * One pass over the bytes, no decoding: in UTF-8 a control character is always its own single byte.
+     */
+    static boolean readableUtf8(byte[] bytes, int offset, int length) {
+        int end = offset + length;
+        int i = offset;
+        while (i < end) {
+            int b = bytes[i];
+            if (b >= 0) {
+                if (b < 0x20 && b != '\n' && b != '\r' && b != '\t') {
+                    return false;
+                }
+                i++;
+                continue;
+            }
+            b &= 0xff;
+            int following;
+            int low = 0x80;
+            int high = 0xbf;
+            if (b >= 0xc2 && b <= 0xdf) {
+                following = 1;
+            } else if (b == 0xe0) {
+                following = 2;
+                low = 0xa0; // shorter forms are overlong
+            } else if (b == 0xed) {
+                following = 2;
+                high = 0x9f; // above are the surrogates
+            } else if (b >= 0xe1 && b <= 0xef) {
+                following = 2;
+            } else if (b == 0xf0) {
+                following = 3;
+                low = 0x90;
+            } else if (b >= 0xf1 && b <= 0xf3) {
+                following = 3;
+            } else if (b == 0xf4) {
+                following = 3;
+                high = 0x8f; // above is past U+10FFFF
+            } else {
+                return false;
+            }
+            if (end - i <= following) {
+                return false;
+            }
+            int second = bytes[i + 1] & 0xff;
+            if (second < low || second > high) {
+                return false;
+            }
+            for (int k = 2; k <= following; k++) {
+                if ((bytes[i + k] & 0xc0) != 0x80) {
+                    return false;
+                }
+            }
+            i += following + 1;
+        }
+        return true;
+    }
+
+    /** The first byte that is not JSON white space opens an object or an array. */
+    private static boolean startsLikeJson(byte[] body, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            byte b = body[i];
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return b == '{' || b == '[';
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The redacted copy of the first JSON value the parser holds, written as it is read; null when the input is not
+     * JSON (or is cut short), for the caller to redact it as text. What follows the first value is left out.
+     */
+    private String stream(JsonParser parser, int sizeHint) throws IOException {
+        JsonToken token = parser.nextToken();
+        if (token == null) {
             return null;
         }
+        StringWriter out = new StringWriter(sizeHint + 16);
+        try (JsonGenerator generator = Json.mapper().createGenerator(out)) {
+            int depth = 0;
+            do {
+                switch (token) {
+                    case START_OBJECT -> {
+                        generator.writeStartObject();
+                        depth++;
+                    }
+                    case END_OBJECT -> {
+                        generator.writeEndObject();
+                        depth--;
+                    }
+                    case START_ARRAY -> {
+                        generator.writeStartArray();
+                        depth++;
+                    }
+                    case END_ARRAY -> {
+                        generator.writeEndArray();
+                        depth--;
+                    }
+                    case FIELD_NAME -> {
+                        String name = parser.currentName();
+                        generator.writeFieldName(name);
+                        if (fields.contains(name) && parser.nextToken() != JsonToken.VALUE_NULL) {
+                            parser.skipChildren(); // an object or array under a sensitive name goes as a whole
+                            generator.writeString(MASK);
+                        } else if (parser.currentToken() == JsonToken.VALUE_NULL) {
+                            generator.writeNull();
+                        }
+                    }
+                    case VALUE_STRING -> string(parser, generator);
+                    case VALUE_NUMBER_INT -> integer(parser.getText(), generator);
+                    case VALUE_NUMBER_FLOAT -> generator.writeNumber(parser.getText());
+                    case VALUE_TRUE -> generator.writeBoolean(true);
+                    case VALUE_FALSE -> generator.writeBoolean(false);
+                    case VALUE_NULL -> generator.writeNull();
+                    default -> {
+                        return null;
+                    }
+                }
+            } while (depth > 0 && (token = parser.nextToken()) != null);
+            if (depth > 0) {
+                return null;
+            }
+        }
+        return out.toString();
+    }
+
+    /** A string value: written from the parser's buffer untouched unless a look says a pattern could match. */
+    private void string(JsonParser parser, JsonGenerator generator) throws IOException {
+        char[] chars = parser.getTextCharacters();
+        int offset = parser.getTextOffset();
+        int length = parser.getTextLength();
+        if (mayHoldSecret(CharBuffer.wrap(chars, offset, length))) {
+            generator.writeString(keyed(parser.getText())); // a string may itself hold "password=..." or a form
+        } else {
+            generator.writeString(chars, offset, length);
+        }
+    }
+
+    /** A card number or phone number sent as a JSON number is masked as a string; other numbers stay as they came. */
+    private void integer(String digits, JsonGenerator generator) throws IOException {
+        if (digits.length() >= PHONE_DIGITS) {
+            String redacted = text(digits);
+            if (!redacted.equals(digits)) {
+                generator.writeString(redacted);
+                return;
+            }
+        }
+        generator.writeNumber(digits);
     }
 
     private static String decode(String s) {
@@ -269,12 +471,11 @@ public final class Redactor {
             return copy;
         }
         if (node.isTextual()) {
-            return TextNode.valueOf(keyed(node.asText())); // a string may itself hold "password=..." or a form
+            return TextNode.valueOf(keyed(node.asText()));
         }
         if (node.isNumber() && node.isIntegralNumber()) {
             String digits = node.asText();
-            // a card number or phone number sent as a JSON number
-            if (digits.length() >= 7) {
+            if (digits.length() >= PHONE_DIGITS) {
                 String redacted = text(digits);
                 return redacted.equals(digits) ? node : TextNode.valueOf(redacted);
             }
@@ -287,12 +488,36 @@ public final class Redactor {
         if (value == null || value.isEmpty()) {
             return value;
         }
-        String out = BEARER.matcher(value).replaceAll("$1 " + Matcher.quoteReplacement(MASK));
-        out = EMAIL.matcher(out).replaceAll(Matcher.quoteReplacement(MASK));
-        out = SSN.matcher(out).replaceAll(Matcher.quoteReplacement(MASK));
-        out = replaceCards(out);
-        out = replacePhones(out);
+        String out = hasCredentialWord(value) ? maskCredentials(value) : value;
+        if (out.indexOf('@') >= 0) {
+            out = maskEmails(out);
+        }
+        // A replacement puts no digit in and joins no two stretches, so the longest only shrinks from here; a stretch
+        // an SSN or card is cut out of could end a phone number only where it already could (see phoneCouldEnd).
+        int digits = longestDigitRun(out);
+        int phoneDigits = digits < PHONE_DIGITS ? 0 : longestPhoneRun(out);
+        if (digits >= SSN_DIGITS) {
+            out = maskSsns(out);
+        }
+        if (digits >= CARD_DIGITS) {
+            out = replaceCards(out);
+        }
+        if (phoneDigits >= PHONE_DIGITS) {
+            out = replacePhones(out);
+        }
         return out;
+    }
+
+    static String maskCredentials(String value) {
+        return BEARER.matcher(value).replaceAll(BEARER_REPLACEMENT);
+    }
+
+    static String maskEmails(String value) {
+        return EMAIL.matcher(value).replaceAll(Matcher.quoteReplacement(MASK));
+    }
+
+    static String maskSsns(String value) {
+        return SSN.matcher(value).replaceAll(Matcher.quoteReplacement(MASK));
     }
 
     /** A query string ({@code a=1&b=2}) with every value not known to be harmless masked. */
@@ -300,22 +525,18 @@ public final class Redactor {
         if (query == null || query.isEmpty()) {
             return query;
         }
-        return List.of(query.split("&")).stream()
-                .map(pair -> {
-                    int eq = pair.indexOf('=');
-                    String name = eq < 0 ? pair : pair.substring(0, eq);
-                    if (eq < 0) {
-                        return text(name);
-                    }
-                    String decodedName =
-                            URLDecoder.decode(name, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
-                    String value = pair.substring(eq + 1);
-                    return text(name) + "="
-                            + (safeQueryParameters.contains(decodedName) && !isSensitiveField(decodedName)
-                                    ? text(value)
-                                    : MASK);
-                })
-                .collect(Collectors.joining("&"));
+        return eachPair(query.split("&"), query.length(), pair -> {
+            int eq = pair.indexOf('=');
+            if (eq < 0) {
+                return text(pair);
+            }
+            String name = pair.substring(0, eq);
+            String decodedName = decode(name).toLowerCase(Locale.ROOT);
+            return text(name) + "="
+                    + (safeQueryParameters.contains(decodedName) && !isSensitiveField(decodedName)
+                            ? text(pair.substring(eq + 1))
+                            : MASK);
+        });
     }
 
     /** Headers for a log line: credential headers masked, the others redacted as text. */
@@ -325,27 +546,179 @@ public final class Redactor {
         return out;
     }
 
-    private static String replaceCards(String value) {
+    /**
+     * Whether {@link #keyed} could change the text, by one look at each character: a sensitive name before a ':' or
+     * '=', an XML end tag, "bearer" or "basic", an '@', nine digits in a row or seven a phone number could end in
+     * ({@link #phoneCouldEnd}). False means nothing would change.
+     */
+    boolean mayHoldSecret(CharSequence s) {
+        int digits = 0;
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits++;
+            } else if (c == '@'
+                    || (c == '<' && i + 1 < n && s.charAt(i + 1) == '/')
+                    || ((c == ':' || c == '=') && sensitiveKeyBefore(s, i))
+                    || ((c | 0x20) == 'b' && credentialWordAt(s, i))) {
+                return true;
+            }
+        }
+        return digits >= PHONE_DIGITS && (longestDigitRun(s) >= SSN_DIGITS || longestPhoneRun(s) >= PHONE_DIGITS);
+    }
+
+    /**
+     * Whether a {@link #PHONE} match could end in a stretch of digits and separators that ends at {@code end}: its
+     * look-ahead wants neither a word character nor '-' after it, so either the stretch holds a space, dot,
+     * parenthesis or '+' ({@code innerEnd}), or what follows it is no ASCII letter, digit or '_' (or nothing). An ISO
+     * date-time ({@code 2026-11-23T10:00:00Z}) is neither, and never reaches the pattern.
+     */
+    private static boolean phoneCouldEnd(boolean innerEnd, CharSequence s, int end) {
+        if (innerEnd || end == s.length()) {
+            return true;
+        }
+        char next = s.charAt(end);
+        return !((next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') || next == '_');
+    }
+
+    /** The most digits in one stretch a phone number could end in (see {@link #phoneCouldEnd}). */
+    static int longestPhoneRun(CharSequence s) {
+        int longest = 0;
+        int run = 0;
+        boolean innerEnd = false;
+        for (int i = 0, n = s.length(); i <= n; i++) {
+            char c = i < n ? s.charAt(i) : 0;
+            if (i < n && c >= '0' && c <= '9') {
+                run++;
+            } else if (i < n && isRunSeparator(c)) {
+                innerEnd |= c != '-';
+            } else {
+                if (run > longest && phoneCouldEnd(innerEnd, s, i)) {
+                    longest = run;
+                }
+                run = 0;
+                innerEnd = false;
+            }
+        }
+        return longest;
+    }
+
+    /** Whether {@link #KEY_VALUE} could find a sensitive key anywhere in the text. */
+    boolean hasSensitiveKey(String s) {
+        for (int i = s.indexOf(':'); i >= 0; i = s.indexOf(':', i + 1)) {
+            if (sensitiveKeyBefore(s, i)) {
+                return true;
+            }
+        }
+        for (int i = s.indexOf('='); i >= 0; i = s.indexOf('=', i + 1)) {
+            if (sensitiveKeyBefore(s, i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the key {@link #KEY_VALUE} would see before the separator at {@code at} (white space, an optional quote,
+     * then up to 64 key characters) is a sensitive name.
+     */
+    private boolean sensitiveKeyBefore(CharSequence s, int at) {
+        int end = at;
+        while (end > 0 && isRegexSpace(s.charAt(end - 1))) {
+            end--;
+        }
+        if (end > 0 && (s.charAt(end - 1) == '"' || s.charAt(end - 1) == '\'')) {
+            end--;
+        }
+        int start = end;
+        while (start > 0 && end - start < MAX_KEY && isKeyChar(s.charAt(start - 1))) {
+            start--;
+        }
+        return start < end && fields.contains(s, start, end);
+    }
+
+    private static boolean isKeyChar(char c) {
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '_'
+                || c == '.'
+                || c == '-';
+    }
+
+    /** {@code \s} of {@link Pattern} without UNICODE_CHARACTER_CLASS. */
+    private static boolean isRegexSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0b || c == '\f' || c == '\r';
+    }
+
+    /** The characters a phone, card or SSN pattern allows between its digits. */
+    private static boolean isRunSeparator(char c) {
+        return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '+';
+    }
+
+    /** The most digits in one stretch of digits and {@link #isRunSeparator} characters. */
+    static int longestDigitRun(CharSequence s) {
+        int longest = 0;
+        int run = 0;
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                longest = Math.max(longest, ++run);
+            } else if (!isRunSeparator(c)) {
+                run = 0;
+            }
+        }
+        return longest;
+    }
+
+    static boolean hasCredentialWord(CharSequence s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            if ((s.charAt(i) | 0x20) == 'b' && credentialWordAt(s, i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** "bearer" or "basic" in any case starts at {@code i} ({@link #BEARER}'s case folding is ASCII only). */
+    private static boolean credentialWordAt(CharSequence s, int i) {
+        return wordAt(s, i, "bearer") || wordAt(s, i, "basic");
+    }
+
+    private static boolean wordAt(CharSequence s, int i, String lowerCaseWord) {
+        if (i + lowerCaseWord.length() > s.length()) {
+            return false;
+        }
+        for (int k = 0; k < lowerCaseWord.length(); k++) {
+            char c = s.charAt(i + k);
+            if ((c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c) != lowerCaseWord.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static String replaceCards(String value) {
         Matcher m = CARD.matcher(value);
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sb = new StringBuilder(value.length());
         while (m.find()) {
-            String digits = m.group().replaceAll("[ -]", "");
+            String digits = CARD_SEPARATOR.matcher(m.group()).replaceAll("");
             m.appendReplacement(sb, Matcher.quoteReplacement(luhn(digits) ? MASK : m.group()));
         }
         m.appendTail(sb);
         return sb.toString();
     }
 
-    private static String replacePhones(String value) {
+    static String replacePhones(String value) {
         Matcher m = PHONE.matcher(value);
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sb = new StringBuilder(value.length());
         while (m.find()) {
             String match = m.group();
             long digits = match.chars().filter(Character::isDigit).count();
             // Seven or more digits with a separator or a leading +, or a long bare number: a phone.
-            boolean phoneLike = digits >= 7
+            boolean phoneLike = digits >= PHONE_DIGITS
                     && digits <= 15
-                    && (match.startsWith("+") || match.matches(".*[ .()-].*") || digits >= 10);
+                    && (match.startsWith("+") || PHONE_SEPARATOR.matcher(match).find() || digits >= 10);
             m.appendReplacement(sb, Matcher.quoteReplacement(phoneLike && !isDateOrTime(match) ? MASK : match));
         }
         m.appendTail(sb);
@@ -353,7 +726,7 @@ public final class Redactor {
     }
 
     private static boolean isDateOrTime(String s) {
-        return s.matches("\\d{4}-\\d{2}-\\d{2}") || s.matches("\\d{2}:\\d{2}(:\\d{2})?");
+        return DATE.matcher(s).matches() || TIME.matcher(s).matches();
     }
 
     static boolean luhn(String digits) {
@@ -374,9 +747,5 @@ public final class Redactor {
             twice = !twice;
         }
         return sum % 10 == 0;
-    }
-
-    private static String normalise(String name) {
-        return name.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
     }
 }
