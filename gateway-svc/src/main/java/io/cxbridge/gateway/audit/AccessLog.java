@@ -4,13 +4,12 @@ import io.cxbridge.common.audit.AuditEmitter;
 import io.cxbridge.gateway.context.RequestContext;
 import io.cxbridge.genesys.redaction.Redactor;
 import io.cxbridge.model.audit.AuditTypes;
+import io.cxbridge.model.audit.GatewayRequestAudit;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -74,16 +73,16 @@ public class AccessLog implements Handler<RoutingContext> {
         int status = rc.response().getStatusCode();
         long durationMs = (System.nanoTime() - started) / 1_000_000;
         String attempts = rc.response().headers().get("X-Upstream-Attempts");
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("clientId", clientId);
-        data.put("method", request.method().name());
-        data.put("path", loggedPath(rc));
-        data.put("status", status);
-        data.put("upstreamStatus", rc.get(RequestContext.UPSTREAM_STATUS));
-        data.put("durationMs", durationMs);
-        data.put("bytesIn", request.bytesRead());
-        data.put("bytesOut", rc.response().bytesWritten());
-        data.put("retries", attempts == null ? 0 : Math.max(0, Integer.parseInt(attempts) - 1));
+        GatewayRequestAudit data = new GatewayRequestAudit(
+                clientId,
+                request.method().name(),
+                loggedPath(rc),
+                status,
+                rc.get(RequestContext.UPSTREAM_STATUS),
+                durationMs,
+                request.bytesRead(),
+                rc.response().bytesWritten(),
+                attempts == null ? 0 : Math.max(0, Integer.parseInt(attempts) - 1));
         audit.emitObserved(audit.event(AuditTypes.GATEWAY_REQUEST, traceId, traceId, data));
 
         if (!LOG.isInfoEnabled()) {

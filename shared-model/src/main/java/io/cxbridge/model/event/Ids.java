@@ -1,6 +1,7 @@
 package io.cxbridge.model.event;
 
 import java.util.HexFormat;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Identifier formats shared by the events. */
@@ -18,17 +19,30 @@ public final class Ids {
     /** W3C trace-context trace id: 32 lowercase hex digits, not all zero. */
     public static final String TRACE_ID_REGEX = "^(?!0{32})[0-9a-f]{32}$";
 
-    private static final HexFormat HEX = HexFormat.of();
-
-    /**
-     * A fresh W3C trace id, for work that arrives without one. A trace id must be unique, not secret (W3C Trace
-     * Context; OpenTelemetry's own id generator works the same way): {@link ThreadLocalRandom} takes no lock, where
-     * {@code SecureRandom} serialises every request on one.
+    /*
+     * Trace and event ids must be unique, not unguessable (OpenTelemetry's own id generator draws them the same way).
+     * ThreadLocalRandom takes no lock; a shared SecureRandom (also behind UUID.randomUUID()) serialises every event
+     * loop that asks for an id on each request.
      */
+
+    /** A fresh W3C trace id, for work that arrives without one. */
     public static String newTraceId() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        long high = random.nextLong() | 1L << 56; // never all zero
-        return HEX.toHexDigits(high) + HEX.toHexDigits(random.nextLong());
+        long high;
+        long low;
+        do {
+            high = random.nextLong();
+            low = random.nextLong();
+        } while (high == 0 && low == 0); // all zero is the invalid trace id
+        return HexFormat.of().toHexDigits(high) + HexFormat.of().toHexDigits(low);
+    }
+
+    /** A fresh random (version 4, IETF variant) UUID, such as a CloudEvents {@code id}. */
+    public static String newEventId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (random.nextLong() & ~(0xC0L << 56)) | (0x80L << 56);
+        return new UUID(msb, lsb).toString();
     }
 
     private Ids() {}

@@ -227,12 +227,23 @@ class AuditEventTest {
     @Test
     void constructorRefusesMissingAttributes() {
         ObjectNode d = data();
-        assertThatThrownBy(() -> new AuditEvent(null, "/cxbridge/x", "t", "s", TIME, d))
+        assertThatThrownBy(() -> new AuditEvent(null, "/cxbridge/x", "t", "s", TIME, TRACE, d))
                 .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("id");
-        assertThatThrownBy(() -> new AuditEvent(UUID.randomUUID().toString(), "/cxbridge/x", "t", "s", TIME, null))
+        assertThatThrownBy(
+                        () -> new AuditEvent(UUID.randomUUID().toString(), "/cxbridge/x", "t", "s", TIME, TRACE, null))
                 .isInstanceOf(NullPointerException.class)
-                .hasMessageContaining("data");
+                .hasMessageContaining("payload");
+        assertThatThrownBy(() -> new AuditEvent(
+                        UUID.randomUUID().toString(), "/cxbridge/x", "t", "s", TIME, TRACE, Map.of("a", 1)))
+                .as("a map is copied into a tree by create, never kept")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("JSON object");
+        assertThatThrownBy(() -> new AuditEvent(
+                        UUID.randomUUID().toString(), "/cxbridge/x", "t", "s", TIME, null, new Attempt(RUN, 1, 200)))
+                .as("a record is written with the event's traceId, so it needs one")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("traceId");
     }
 
     @Test
