@@ -54,6 +54,10 @@ public class DriftCheck {
         this.registry = registry;
         this.config = config;
         this.clock = clock;
+        // Both series exist from start-up at 0: the drift alert's increase() sees the first drift.
+        for (String change : List.of(CHANGED, DELETED)) {
+            registry.counter("cxbridge.retention.drift.detected", "change", change);
+        }
     }
 
     /** {@code {checkedAt, applied, drifted: [{name, policyId, change: changed|deleted, diff}]}}. */

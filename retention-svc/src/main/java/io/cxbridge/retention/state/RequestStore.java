@@ -23,8 +23,10 @@ public class RequestStore {
     private final RedisAPI redis;
     private final RetentionConfig config;
     private final RequestJournal journal;
+    private final RequestOutcomes outcomes;
 
-    public RequestStore(RedisAPI redis, RetentionConfig config, RequestJournal journal) {
+    public RequestStore(RedisAPI redis, RetentionConfig config, RequestJournal journal, RequestOutcomes outcomes) {
+        this.outcomes = outcomes;
         this.redis = redis;
         this.config = config;
         this.journal = journal;
@@ -134,7 +136,10 @@ public class RequestStore {
             args.add(k);
             args.add(String.valueOf(v));
         });
-        return journal.write(record).chain(() -> redis.eval(args)).replaceWith(record);
+        return journal.write(record)
+                .chain(() -> redis.eval(args))
+                .invoke(() -> outcomes.finished(record.state()))
+                .replaceWith(record);
     }
 
     public Uni<Void> count(Map<String, Long> increments) {
