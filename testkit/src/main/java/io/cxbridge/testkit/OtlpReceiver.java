@@ -14,6 +14,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,12 +69,20 @@ public final class OtlpReceiver implements AutoCloseable {
 
     /** The base URL to give an exporter ({@code /v1/traces} is what it posts to). */
     public String endpoint() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return url("");
     }
 
     /** The traces endpoint itself ({@code quarkus.otel.exporter.otlp.traces.endpoint}). */
     public String tracesEndpoint() {
-        return endpoint() + "/v1/traces";
+        return url("/v1/traces");
+    }
+
+    private String url(String path) {
+        try {
+            return new URI("http", null, "127.0.0.1", server.getAddress().getPort(), path, null, null).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public List<ReceivedSpan> spans() {
