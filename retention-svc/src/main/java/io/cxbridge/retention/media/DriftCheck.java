@@ -25,6 +25,7 @@ import org.jboss.logging.Logger;
  * {@code cxbridge_retention_drift_detected_total{change}} and calls the webhook, on every check that finds it.
  */
 @ApplicationScoped
+@io.quarkus.runtime.Startup // its counters exist from start-up, not from the first check
 public class DriftCheck {
 
     private static final Logger LOG = Logger.getLogger(DriftCheck.class);

@@ -2,6 +2,7 @@ package io.cxbridge.retention.state;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.EnumMap;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.Map;
  * first failure sees it.
  */
 @ApplicationScoped
+@Startup // made at start-up, not on the first request: the series exist before anything happened
 public class RequestOutcomes {
 
     private final Map<RequestState, Counter> counters = new EnumMap<>(RequestState.class);
