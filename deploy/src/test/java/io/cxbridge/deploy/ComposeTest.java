@@ -225,11 +225,12 @@ class ComposeTest {
 
     @Test
     void theObservabilityProfileMountsFilesThatExist() {
-        for (String name : List.of("prometheus", "grafana")) {
+        for (String name : List.of("prometheus", "grafana", "otel-collector", "jaeger")) {
             assertThat(Yml.list(services.get(name), "profiles"))
                     .as("%s is optional", name)
                     .contains("observability");
-            for (Object v : Yml.list(services.get(name), "volumes")) {
+            Object volumes = Yml.at(services.get(name), "volumes");
+            for (Object v : volumes == null ? List.of() : Yml.list(services.get(name), "volumes")) {
                 String host = String.valueOf(v).split(":")[0];
                 assertThat(Repo.root().resolve(host).normalize())
                         .as("%s mounts %s", name, host)
@@ -245,6 +246,30 @@ class ComposeTest {
         Repo.IMAGES.forEach((svc, port) -> assertThat(jobs)
                 .as("compose Prometheus scrapes %s as job %s", svc, svc)
                 .containsEntry(svc, svc + ":" + Repo.managementPort(svc)));
+    }
+
+    @Test
+    void theObservabilityProfileCarriesTracesFromTheServicesThroughTheCollectorToJaeger() {
+        for (String svc : Repo.SERVICES.keySet()) {
+            Map<String, String> env = environment(services.get(svc));
+            assertThat(env.get("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT"))
+                    .as("%s exports to the collector", svc)
+                    .isEqualTo("http://otel-collector:4317");
+            assertThat(env.get("CXBRIDGE_TRACES_EXPORT"))
+                    .as("%s exports only when the shell asks", svc)
+                    .isEqualTo("${CXBRIDGE_TRACES_EXPORT:-false}");
+        }
+        Map<String, Object> collector = Repo.yamlMap(Repo.path("deploy/observability/compose/otel-collector.yaml"));
+        assertThat(Yml.str(collector, "receivers", "otlp", "protocols", "grpc", "endpoint"))
+                .endsWith(":4317");
+        List<?> exporters = Yml.list(collector, "service", "pipelines", "traces", "exporters");
+        assertThat(exporters).isNotEmpty();
+        for (Object exporter : exporters) {
+            assertThat(Yml.str(collector, "exporters", String.valueOf(exporter), "endpoint"))
+                    .as("the collector hands traces to Jaeger")
+                    .isEqualTo("jaeger:4317");
+        }
+        assertThat(ports(services.get("jaeger"))).as("Jaeger's UI").containsEntry(16686, 16686);
     }
 
     private static final Pattern INSTRUCTION = Pattern.compile("^\\s*([A-Za-z]+)\\s+(.*)$");

@@ -6,9 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import io.cxbridge.gateway.auth.GatewayClient;
 import io.cxbridge.gateway.auth.KeysFile;
 import io.cxbridge.model.crypto.TokenCipher;
-import java.util.LinkedHashMap;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,17 +73,62 @@ class DevOverlayTest {
         List<GatewayClient> clients = KeysFile.parse(keysYaml, false);
         assertThat(clients).extracting(GatewayClient::id).contains("demo", "readonly");
 
-        Map<String, Object> cipher = Yml.map(dev.one("Secret", "cxbridge-token-encryption"), "stringData");
-        String current = String.valueOf(cipher.get("CXBRIDGE_TOKEN_ENCRYPTION_CURRENT_KEY_ID"));
-        Map<String, String> keys = new LinkedHashMap<>();
-        for (String pair :
-                String.valueOf(cipher.get("CXBRIDGE_TOKEN_ENCRYPTION_KEYS")).split(",")) {
-            String[] idAndKey = pair.trim().split("=", 2);
-            keys.put(idAndKey[0], idAndKey[1]);
+        sealsAndOpens(dev, "cxbridge-token-encryption", "CXBRIDGE_TOKEN_ENCRYPTION");
+        sealsAndOpens(dev, "cxbridge-genesys", "CXBRIDGE_GENESYS_TOKEN_ENCRYPTION");
+    }
+
+    /**
+     * deploy/dev-secrets.sh writes an overlay with fresh random values that the services accept: a client key whose
+     * hash is in the keys file (the key itself only printed), and new 256-bit keys for both AES-GCM key sets, the
+     * sim's OAuth client kept.
+     */
+    @Test
+    void devSecretsScriptWritesFreshValuesTheServicesAccept() throws Exception {
+        Path out = Repo.path("deploy/target/dev-secrets/dev-local");
+        ProcessBuilder pb =
+                new ProcessBuilder("bash", Repo.path("deploy/dev-secrets.sh").toString()).redirectErrorStream(true);
+        pb.environment().put("DEV_SECRETS_OUT", out.toString());
+        Process process = pb.start();
+        String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(printed).isZero();
+        Matcher key = Pattern.compile("key \\(shown once, keep it\\): (cxb_[0-9a-f]+)")
+                .matcher(printed);
+        assertThat(key.find()).as(printed).isTrue();
+
+        Rendered local = Kustomize.render("deploy/target/dev-secrets/dev-local");
+        String keysYaml = String.valueOf(Yml.map(local.one("Secret", "cxbridge-gateway-keys"), "stringData")
+                .get("keys.yaml"));
+        assertThat(KeysFile.parse(keysYaml, false))
+                .extracting(GatewayClient::id)
+                .containsExactly("demo");
+        String hash = HexFormat.of()
+                .formatHex(
+                        MessageDigest.getInstance("SHA-256").digest(key.group(1).getBytes(StandardCharsets.UTF_8)));
+        assertThat(keysYaml).contains("sha256: " + hash).doesNotContain(key.group(1));
+        for (String[] set : List.of(
+                new String[] {"cxbridge-token-encryption", "CXBRIDGE_TOKEN_ENCRYPTION"},
+                new String[] {"cxbridge-genesys", "CXBRIDGE_GENESYS_TOKEN_ENCRYPTION"})) {
+            sealsAndOpens(local, set[0], set[1]);
+            assertThat(Yml.map(local.one("Secret", set[0]), "stringData").get(set[1] + "_KEYS"))
+                    .as("%s has a new key", set[0])
+                    .isNotEqualTo(
+                            Yml.map(dev.one("Secret", set[0]), "stringData").get(set[1] + "_KEYS"));
         }
-        TokenCipher tokens = new TokenCipher(current, keys);
+        assertThat(Yml.map(local.one("Secret", "cxbridge-genesys"), "stringData"))
+                .containsEntry("CXBRIDGE_GENESYS_CLIENT_ID", "cxbridge-local");
+    }
+
+    /** The key set of {@code secret} ({@code <prefix>_CURRENT_KEY_ID}, {@code <prefix>_KEYS}) seals and opens a token. */
+    private static void sealsAndOpens(Rendered overlay, String secret, String prefix) {
+        Map<String, Object> data = Yml.map(overlay.one("Secret", secret), "stringData");
+        TokenCipher tokens = TokenCipher.fromSettings(
+                prefix,
+                Optional.of(String.valueOf(data.get(prefix + "_CURRENT_KEY_ID"))),
+                Optional.of(String.valueOf(data.get(prefix + "_KEYS"))));
         assertThatCode(() -> assertThat(tokens.decrypt(tokens.encrypt("t", "f-1"), "f-1"))
                         .isEqualTo("t"))
+                .as("%s's keys", secret)
                 .doesNotThrowAnyException();
     }
 

@@ -162,7 +162,7 @@ class LiveMetricsTest {
         });
         assertThat(owners)
                 .as("the services with rules of their own")
-                .contains("retry-svc", "fulfillment-svc", "directory-svc");
+                .contains("retry-svc", "fulfillment-svc", "directory-svc", "retention-svc");
     }
 
     @Test

@@ -23,6 +23,7 @@ import io.cxbridge.retention.state.RequestStore;
 import io.cxbridge.retention.worker.RetentionUpstream;
 import io.cxbridge.testkit.KafkaBroker;
 import io.cxbridge.testkit.KafkaResource;
+import io.cxbridge.testkit.Management;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.TopicReader;
 import io.cxbridge.testkit.sim.GenesysSim;
@@ -237,6 +238,8 @@ class RetentionFlowTest {
     @Test
     void aSecond409AfterTheMergeEndsFailedNotInALoop() {
         JsonPath before = report();
+        double deployedBefore = requestsTotal("deployed");
+        double failedBefore = requestsTotal("failed");
         awaitState(submit(policy("chat-60", "chat", 60)), "deployed");
         sim.fault(Map.of("method", "POST", "path", POLICIES, "status", 409, "count", 2));
         String id = submit(policy("chat-65", "chat", 65));
@@ -257,6 +260,9 @@ class RetentionFlowTest {
         assertEquals(before.getLong("deployed") + 1, after.getLong("deployed"));
         assertEquals(before.getLong("failed") + 1, after.getLong("failed"));
         assertEquals(before.getLong("conflicts") + 1, after.getLong("conflicts"));
+        // and so does the metric the alert rules read (cxbridge_retention_requests_total by outcome)
+        assertEquals(deployedBefore + 1, requestsTotal("deployed"));
+        assertEquals(failedBefore + 1, requestsTotal("failed"));
         long finished = after.getLong("deployed") + after.getLong("failed");
         assertEquals(
                 Math.round(10_000.0 * after.getLong("deployed") / finished) / 10_000.0,
@@ -514,5 +520,18 @@ class RetentionFlowTest {
                 .statusCode(400)
                 .body("violations[0].field", equalTo("retentionPeriod"));
         assertEquals(0, simSubmissions(), "plan never deploys");
+    }
+
+    /** {@code cxbridge_retention_requests_total{outcome}} as the management port exposes it (an exemplar may follow). */
+    private static double requestsTotal(String outcome) {
+        String metrics = Management.metrics();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "(?m)^cxbridge_retention_requests_total\\{[^}]*outcome=\"" + outcome + "\"[^}]*} (\\S+)")
+                .matcher(metrics);
+        if (!m.find()) {
+            throw new AssertionError(
+                    "no cxbridge_retention_requests_total{outcome=\"" + outcome + "\"} in\n" + metrics);
+        }
+        return Double.parseDouble(m.group(1));
     }
 }

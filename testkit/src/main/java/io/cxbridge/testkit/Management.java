@@ -18,6 +18,11 @@ public final class Management {
         return RestAssured.given().port(port());
     }
 
+    /** The Prometheus text of {@code /q/metrics} (answered 200), read on the management port. */
+    public static String metrics() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
     /** The port the management interface of the running test application listens on. */
     public static int port() {
         // In a @QuarkusTest the test-port key reads Quarkus's value registry, so a random port (0) answers the bound

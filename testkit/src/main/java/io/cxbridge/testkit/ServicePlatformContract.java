@@ -97,6 +97,23 @@ public abstract class ServicePlatformContract {
         return Management.given();
     }
 
+    /**
+     * Spans are made (a request's problem+json carries the trace id of its span) and, by default, go nowhere: the
+     * only span exporter is the one that drops them, so Quarkus's OTLP exporter is not installed.
+     */
+    @Test
+    void makesSpansButExportsNoneByDefault() {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        client().header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                .get("/v1/no-such-resource")
+                .then()
+                .statusCode(404)
+                .body("traceId", equalTo(traceId));
+        assertThat(CDI.current().select(io.opentelemetry.sdk.trace.export.SpanExporter.class).stream())
+                .singleElement()
+                .isInstanceOf(io.cxbridge.common.trace.NoTraceExport.class);
+    }
+
     @Test
     void createsItsTopicsWithTheSpecRetention() throws Exception {
         try (Admin admin = admin()) {

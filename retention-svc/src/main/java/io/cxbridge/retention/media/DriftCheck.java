@@ -25,6 +25,7 @@ import org.jboss.logging.Logger;
  * {@code cxbridge_retention_drift_detected_total{change}} and calls the webhook, on every check that finds it.
  */
 @ApplicationScoped
+@io.quarkus.runtime.Startup // its counters exist from start-up, not from the first check
 public class DriftCheck {
 
     private static final Logger LOG = Logger.getLogger(DriftCheck.class);
@@ -54,6 +55,10 @@ public class DriftCheck {
         this.registry = registry;
         this.config = config;
         this.clock = clock;
+        // Both series exist from start-up at 0: the drift alert's increase() sees the first drift.
+        for (String change : List.of(CHANGED, DELETED)) {
+            registry.counter("cxbridge.retention.drift.detected", "change", change);
+        }
     }
 
     /** {@code {checkedAt, applied, drifted: [{name, policyId, change: changed|deleted, diff}]}}. */

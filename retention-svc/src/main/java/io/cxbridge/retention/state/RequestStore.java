@@ -24,8 +24,10 @@ public class RequestStore {
     private final RedisAPI redis;
     private final RetentionConfig config;
     private final RequestJournal journal;
+    private final RequestOutcomes outcomes;
 
-    public RequestStore(RedisAPI redis, RetentionConfig config, RequestJournal journal) {
+    public RequestStore(RedisAPI redis, RetentionConfig config, RequestJournal journal, RequestOutcomes outcomes) {
+        this.outcomes = outcomes;
         this.redis = redis;
         this.config = config;
         this.journal = journal;
@@ -124,7 +126,10 @@ public class RequestStore {
             args.add(k);
             args.add(String.valueOf(v));
         });
-        return journal.write(record).chain(() -> FINISH_SCRIPT.run(redis, args)).replaceWith(record);
+        return journal.write(record)
+                .chain(() -> FINISH_SCRIPT.run(redis, args))
+                .invoke(() -> outcomes.finished(record.state()))
+                .replaceWith(record);
     }
 
     public Uni<Void> count(Map<String, Long> increments) {

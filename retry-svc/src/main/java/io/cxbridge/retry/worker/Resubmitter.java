@@ -5,6 +5,7 @@ import io.cxbridge.common.health.Dependency;
 import io.cxbridge.common.health.DependencyMonitor;
 import io.cxbridge.common.messaging.InfrastructureRetry;
 import io.cxbridge.common.redis.RedisEpoch;
+import io.cxbridge.common.trace.ContinuedTraces;
 import io.cxbridge.genesys.breaker.CircuitOpenException;
 import io.cxbridge.genesys.http.GenesysClient;
 import io.cxbridge.genesys.http.GenesysRequest;
@@ -86,6 +87,7 @@ public class Resubmitter {
     private final DependencyMonitor dependencies;
     private final RunJournal journal;
     private final InfrastructureRetry infra;
+    private final ContinuedTraces traces;
     /** Runs that got a 2xx whose state is not in Redis yet: never claimed again meanwhile. */
     private final java.util.Set<String> recording = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -109,8 +111,10 @@ public class Resubmitter {
             Backoff backoff,
             RunJournal journal,
             InfrastructureRetry infra,
-            DependencyMonitor dependencies) {
+            DependencyMonitor dependencies,
+            ContinuedTraces traces) {
         this.dependencies = dependencies;
+        this.traces = traces;
         this.infra = infra;
         this.vertx = vertx;
         this.epoch = epoch;
@@ -275,7 +279,10 @@ public class Resubmitter {
         }
         Instant sentAt = clock.instant();
         long t0 = System.nanoTime();
-        return client.send(request)
+        // Every attempt continues the trace the run came in with (its trace id is kept with it in Redis and the
+        // journal), however long after the consumed record it is made.
+        return traces.within(
+                        record.run().traceId(), record.requestId(), "retry attempt " + n, () -> client.send(request))
                 .map(GenesysAnswer::of)
                 .onFailure()
                 .recoverWithItem(e -> GenesysAnswer.noAnswer(e))
