@@ -24,6 +24,7 @@ class ClientRateLimitUnitTest {
 
     private static StepHarness harness;
     private static StepHarness withoutRedis;
+    private static StepHarness shared;
     private static Vertx redisVertx;
     private static final String CLIENT = "limited-" + UUID.randomUUID();
 
@@ -43,6 +44,26 @@ class ClientRateLimitUnitTest {
         withoutRedis = harness(
                 new TokenBucket(away, Clock.systemUTC()),
                 new GatewayClient(CLIENT, Set.of(), List.of(RouteGrant.parse("ANY /**")), 3));
+        shared = sharedReservationHarness(
+                buckets,
+                new GatewayClient("busy-" + UUID.randomUUID(), Set.of(), List.of(RouteGrant.parse("ANY /**")), 1200));
+    }
+
+    /** Each request says whether the steps after the limit ran on the context the request arrived on. */
+    private static StepHarness sharedReservationHarness(TokenBucket buckets, GatewayClient client) throws Exception {
+        return StepHarness.start(router -> {
+            router.route().handler(rc -> {
+                rc.request().pause();
+                rc.put(Authenticate.CLIENT, client);
+                rc.put("arrived-on", io.vertx.core.Vertx.currentContext());
+                rc.next();
+            });
+            router.route()
+                    .handler(new ClientRateLimit(buckets, Clock.systemUTC(), new Refusals(new SimpleMeterRegistry())));
+            router.get("/where")
+                    .handler(rc -> rc.response()
+                            .end(io.vertx.core.Vertx.currentContext() == rc.get("arrived-on") ? "own" : "other"));
+        });
     }
 
     private static StepHarness harness(TokenBucket buckets, GatewayClient limited) throws Exception {
@@ -74,6 +95,7 @@ class ClientRateLimitUnitTest {
     static void stop() throws Exception {
         harness.close();
         withoutRedis.close();
+        shared.close();
         redisVertx.closeAndAwait();
     }
 
@@ -104,5 +126,24 @@ class ClientRateLimitUnitTest {
         var over = withoutRedis.sendBody("POST", "/read", "hi");
         assertThat(over.statusCode()).isEqualTo(429);
         assertThat(over.headers().firstValue("Retry-After")).isPresent();
+    }
+
+    @Test
+    void requestsWaitingForOneSharedReservationEachGoOnOnTheirOwnContext() throws Exception {
+        // The first request of a fresh client reserves a batch from Redis (answered on the Redis client's context);
+        // the requests that arrive meanwhile wait for that same reservation. Each must carry on where it arrived:
+        // its CDI request scope lives there (RESTEasy Reactive fails the request otherwise).
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                answers.add(pool.submit(() -> shared.send("GET", "/where").body()));
+            }
+            for (java.util.concurrent.Future<String> a : answers) {
+                assertThat(a.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("own");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
