@@ -2,6 +2,7 @@ package io.cxbridge.retry.state;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cxbridge.model.Json;
+import io.cxbridge.model.redis.LuaScript;
 import io.cxbridge.model.retry.RunRecord;
 import io.cxbridge.model.retry.RunState;
 import io.cxbridge.retry.config.RetryConfig;
@@ -66,10 +67,7 @@ public class RunStore {
         FULL
     }
 
-    private static final String ADMISSIBLE_SCRIPT = """
-            if redis.call('EXISTS', KEYS[2]) == 1 then return 1 end
-            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-            return 1""";
+    private static final LuaScript ADMISSIBLE_SCRIPT = LuaScript.load(RunStore.class, "run-admissible.lua");
 
     /**
      * True when a consumed run is new: not pending, not finished within {@code done-ttl}, or replayed from the DLQ
@@ -77,22 +75,12 @@ public class RunStore {
      * pending state over a finished one.
      */
     public Uni<Boolean> admissible(String requestId) {
-        return redis.eval(List.of(ADMISSIBLE_SCRIPT, "2", key(requestId), replayPassKey(requestId)))
+        return ADMISSIBLE_SCRIPT
+                .run(redis, List.of("2", key(requestId), replayPassKey(requestId)))
                 .map(r -> r != null && r.toLong() == 1L);
     }
 
-    private static final String ADMIT_SCRIPT = """
-            if redis.call('EXISTS', KEYS[3]) == 1 then
-              if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then return 2 end
-              redis.call('DEL', KEYS[3])
-            elseif redis.call('EXISTS', KEYS[1]) == 1 then
-              return 0
-            elseif redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then
-              return 2
-            end
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
-            return 1""";
+    private static final LuaScript ADMIT_SCRIPT = LuaScript.load(RunStore.class, "run-admit.lua");
 
     /**
      * Stores a new pending run and makes it due, atomically: {@code KNOWN} (nothing written) when the requestId is
@@ -100,30 +88,25 @@ public class RunStore {
      * in the schedule already. A run replayed from the DLQ is admitted once more (its replay pass is used up).
      */
     public Uni<Admission> admit(RunRecord record) {
-        return redis.eval(List.of(
-                        ADMIT_SCRIPT,
-                        "3",
-                        key(record.requestId()),
-                        dueKey(),
-                        replayPassKey(record.requestId()),
-                        json(record),
-                        String.valueOf(config.pendingTtl().toMillis()),
-                        String.valueOf(record.nextAttemptAt().toEpochMilli()),
-                        record.requestId(),
-                        String.valueOf(config.maxPending())))
+        return ADMIT_SCRIPT
+                .run(
+                        redis,
+                        List.of(
+                                "3",
+                                key(record.requestId()),
+                                dueKey(),
+                                replayPassKey(record.requestId()),
+                                json(record),
+                                String.valueOf(config.pendingTtl().toMillis()),
+                                String.valueOf(record.nextAttemptAt().toEpochMilli()),
+                                record.requestId(),
+                                String.valueOf(config.maxPending())))
                 .map(r -> r == null
                         ? Admission.KNOWN
                         : r.toLong() == 1L ? Admission.ADMITTED : r.toLong() == 2L ? Admission.FULL : Admission.KNOWN);
     }
 
-    private static final String CLAIM_SCRIPT = """
-            local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
-            if s and tonumber(s) <= tonumber(ARGV[2]) then
-              redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
-              redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[5])
-              return 1
-            end
-            return 0""";
+    private static final LuaScript CLAIM_SCRIPT = LuaScript.load(RunStore.class, "run-claim.lua");
 
     /** The requestIds due at {@code now} (at most {@code batch-size}). */
     public Uni<List<String>> due(Instant now, int limit) {
@@ -158,51 +141,34 @@ public class RunStore {
      */
     public Uni<Optional<String>> claim(String requestId, Instant now) {
         String token = UUID.randomUUID().toString();
-        return redis.eval(List.of(
-                        CLAIM_SCRIPT,
-                        "2",
-                        dueKey(),
-                        claimKey(requestId),
-                        requestId,
-                        String.valueOf(now.toEpochMilli()),
-                        String.valueOf(now.plus(config.claimLease()).toEpochMilli()),
-                        token,
-                        String.valueOf(config.claimLease().toMillis())))
+        return CLAIM_SCRIPT
+                .run(
+                        redis,
+                        List.of(
+                                "2",
+                                dueKey(),
+                                claimKey(requestId),
+                                requestId,
+                                String.valueOf(now.toEpochMilli()),
+                                String.valueOf(now.plus(config.claimLease()).toEpochMilli()),
+                                token,
+                                String.valueOf(config.claimLease().toMillis())))
                 .map(r -> r != null && r.toLong() == 1L ? Optional.of(token) : Optional.<String>empty());
     }
 
-    private static final String FENCE_SCRIPT = """
-            local c = redis.call('GET', KEYS[1])
-            if c and c ~= ARGV[1] then return 0 end
-            return 1""";
+    private static final LuaScript FENCE_SCRIPT = LuaScript.load(RunStore.class, "run-fence.lua");
 
     /**
      * True while {@code token} still holds the run's claim (or no other instance claimed it since: an expired
      * lease or a Redis that lost the claim is not a takeover).
      */
     public Uni<Boolean> holds(String requestId, String token) {
-        return redis.eval(List.of(FENCE_SCRIPT, "1", claimKey(requestId), token))
+        return FENCE_SCRIPT
+                .run(redis, List.of("1", claimKey(requestId), token))
                 .map(r -> r != null && r.toLong() == 1L);
     }
 
-    private static final String SAVE_SCRIPT = """
-            if ARGV[5] ~= '' then
-              local c = redis.call('GET', KEYS[3])
-              if c and c ~= ARGV[5] then return 0 end
-              local cur = redis.call('GET', KEYS[1])
-              if cur then
-                local st = cjson.decode(cur)['state']
-                if st == 'succeeded' or st == 'dead_lettered' then return 0 end
-              end
-            end
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            if ARGV[3] == '' then
-              redis.call('ZREM', KEYS[2], ARGV[4])
-              redis.call('DEL', KEYS[3])
-            else
-              redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
-            end
-            return 1""";
+    private static final LuaScript SAVE_SCRIPT = LuaScript.load(RunStore.class, "run-save.lua");
 
     /** Stores the record and its place in the due set (removed when finished) in one atomic step, unfenced. */
     public Uni<RunRecord> save(RunRecord record) {
@@ -223,26 +189,23 @@ public class RunStore {
     private Uni<Boolean> write(RunRecord record, long ttlMs, String token) {
         boolean done = record.state().terminal();
         String score = done ? "" : String.valueOf(record.nextAttemptAt().toEpochMilli());
-        return redis.eval(List.of(
-                        SAVE_SCRIPT,
-                        "3",
-                        key(record.requestId()),
-                        dueKey(),
-                        claimKey(record.requestId()),
-                        json(record),
-                        String.valueOf(ttlMs),
-                        score,
-                        record.requestId(),
-                        token == null ? "" : token))
+        return SAVE_SCRIPT
+                .run(
+                        redis,
+                        List.of(
+                                "3",
+                                key(record.requestId()),
+                                dueKey(),
+                                claimKey(record.requestId()),
+                                json(record),
+                                String.valueOf(ttlMs),
+                                score,
+                                record.requestId(),
+                                token == null ? "" : token))
                 .map(r -> r != null && r.toLong() == 1L);
     }
 
-    private static final String RESTORE_SCRIPT = """
-            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            if ARGV[3] ~= '' then redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4]) end
-            if ARGV[5] == '1' then redis.call('SET', KEYS[3], '1', 'PX', ARGV[2]) end
-            return 1""";
+    private static final LuaScript RESTORE_SCRIPT = LuaScript.load(RunStore.class, "run-restore.lua");
 
     /**
      * Puts a journaled state back after a Redis data loss, unless the run is in Redis already (written since the
@@ -265,17 +228,19 @@ public class RunStore {
         if (ttlMs <= 0) {
             return Uni.createFrom().item(false);
         }
-        return redis.eval(List.of(
-                        RESTORE_SCRIPT,
-                        "3",
-                        key(record.requestId()),
-                        dueKey(),
-                        replayPassKey(record.requestId()),
-                        json(record),
-                        String.valueOf(ttlMs),
-                        score,
-                        record.requestId(),
-                        record.state() == RunState.replayed ? "1" : "0"))
+        return RESTORE_SCRIPT
+                .run(
+                        redis,
+                        List.of(
+                                "3",
+                                key(record.requestId()),
+                                dueKey(),
+                                replayPassKey(record.requestId()),
+                                json(record),
+                                String.valueOf(ttlMs),
+                                score,
+                                record.requestId(),
+                                record.state() == RunState.replayed ? "1" : "0"))
                 .map(r -> r != null && r.toLong() == 1L);
     }
 
@@ -290,26 +255,24 @@ public class RunStore {
         return redis.zcard(dueKey()).map(r -> r == null ? 0L : r.toLong());
     }
 
-    private static final String REPLAY_SCRIPT = """
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
-            redis.call('ZREM', KEYS[3], ARGV[3])
-            return 1""";
+    private static final LuaScript REPLAY_SCRIPT = LuaScript.load(RunStore.class, "run-replay.lua");
 
     /**
      * Marks a dead-lettered run replayed and gives it a pass through the dedupe of finished runs, in one step,
      * before its record is republished (so the consumer cannot see the record before the pass).
      */
     public Uni<Void> markReplayed(RunRecord replayed) {
-        return redis.eval(List.of(
-                        REPLAY_SCRIPT,
-                        "3",
-                        key(replayed.requestId()),
-                        replayPassKey(replayed.requestId()),
-                        dueKey(),
-                        json(replayed),
-                        String.valueOf(config.pendingTtl().toMillis()),
-                        replayed.requestId()))
+        return REPLAY_SCRIPT
+                .run(
+                        redis,
+                        List.of(
+                                "3",
+                                key(replayed.requestId()),
+                                replayPassKey(replayed.requestId()),
+                                dueKey(),
+                                json(replayed),
+                                String.valueOf(config.pendingTtl().toMillis()),
+                                replayed.requestId()))
                 .replaceWithVoid();
     }
 
