@@ -41,7 +41,7 @@ import org.jboss.logging.Logger;
  * with exponential backoff, jitter and Retry-After, inside one deadline. What is re-sent is {@link Transience}'s
  * rule: transient answers (408, 429, 500, 502, 503, 504) and connection failures, only for idempotent methods, a
  * 429, or when nothing reached the upstream (the connection was refused). A 401 drops the token and retries with the newest one, again
- * after a later 401 unless the refused token was one this process had just fetched (see {@link #reauthenticate}).
+ * after a later 401 unless two tokens this process had just fetched were refused in a row (see {@link #reauthenticate}).
  * When the rules or the deadline end the retries, the last answer is returned as it is (a 429 keeps its
  * Retry-After), so callers see what Genesys said.
  */
@@ -50,6 +50,11 @@ public final class GenesysClient {
     private static final Logger LOG = Logger.getLogger(GenesysClient.class);
     /** New tokens one call may try after 401s (the token revoked again and again). */
     static final int MAX_REAUTHENTICATIONS = 3;
+    /**
+     * New tokens tried whatever the refused token was. A revocation can land between fetching a token and its first
+     * use, so one fresh token refused is not yet the platform refusing the client; two in a row are.
+     */
+    static final int UNCONDITIONAL_REAUTHENTICATIONS = 2;
 
     private static final String AUTHORIZATION = HttpHeaders.AUTHORIZATION.toString();
     /** Read on every answer: hashed once as an AsciiString. */
@@ -312,14 +317,15 @@ public final class GenesysClient {
     }
 
     /**
-     * Whether a 401 is retried with the newest token. The first always is. After that, a refused token this
-     * process did not fetch itself, one that has already worked, or one another process has replaced meanwhile
-     * was revoked or refreshed while in flight: not a verdict on the call. Only a token this process fetched
-     * for it, never saw accepted and still the shared one is the platform refusing (the 401 is returned). A cap
-     * ({@link #MAX_REAUTHENTICATIONS}) keeps a misbehaving platform from looping the call.
+     * Whether a 401 is retried with the newest token. The first two always are: a token fetched after one
+     * revocation can die in a second one before any answer proved it (tokens revoked twice a second apart). After
+     * that, a refused token this process did not fetch itself, one that has already worked, or one another process
+     * has replaced meanwhile was revoked or refreshed while in flight: not a verdict on the call. Only a token this
+     * process fetched for it, never saw accepted and still the shared one is the platform refusing (the 401 is
+     * returned). A cap ({@link #MAX_REAUTHENTICATIONS}) keeps a misbehaving platform from looping the call.
      */
     private Uni<Boolean> reauthenticate(Attempts n, String token) {
-        if (n.reauthentications == 0) {
+        if (n.reauthentications < UNCONDITIONAL_REAUTHENTICATIONS) {
             return Uni.createFrom().item(true);
         }
         return tokens.replacedOrForeign(token);

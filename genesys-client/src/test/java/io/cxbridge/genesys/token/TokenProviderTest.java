@@ -80,15 +80,30 @@ class TokenProviderTest extends SimTestBase {
     }
 
     @Test
-    void aSecond401IsReturnedNotRetriedForever() {
+    void twoFreshTokensRefusedInARowEndTheCallWithThe401() {
         Process p = process(config(Map.of()), MutableClock.startingNow());
         control.fault(Map.of("method", "GET", "path", QUEUES, "status", 401));
 
         GenesysResponse r = call(p);
 
+        // the first token, then two fresh ones: a fresh token refused once may have met a revocation
         assertThat(r.status()).isEqualTo(401);
+        assertThat(requests("GET", QUEUES, 401)).isEqualTo(3);
+        assertThat(tokenRequests()).isEqualTo(3);
+    }
+
+    @Test
+    void aFreshTokenRevokedBeforeItsFirstAnswerIsReplacedOnceMore() {
+        Process p = process(config(Map.of()), MutableClock.startingNow());
+        assertThat(call(p).status()).isEqualTo(200);
+        // the working token dies, then the one fetched for the retry dies before any answer proved it
+        control.fault(Map.of("method", "GET", "path", QUEUES, "status", 401, "count", 2));
+
+        GenesysResponse r = call(p);
+
+        assertThat(r.status()).isEqualTo(200);
         assertThat(requests("GET", QUEUES, 401)).isEqualTo(2);
-        assertThat(tokenRequests()).isEqualTo(2);
+        assertThat(tokenRequests()).as("the first token and two replacements").isEqualTo(3);
     }
 
     @Test
