@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cxbridge.testkit.MutableClock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class BreakersUnitTest {
@@ -25,6 +29,60 @@ class BreakersUnitTest {
         assertThat(Breakers.family("/api/v2//routing///queues")).isEqualTo("/api/v2/routing/queues");
         assertThat(Breakers.family("/api/v2/users")).isEqualTo("/api/v2/users");
         assertThat(Breakers.family("/elsewhere")).isEqualTo(Breakers.OTHER);
+    }
+
+    @Test
+    void idLikeSegmentsAreWhatTheRegularExpressionsOfTheRuleSay() {
+        // the rule as regular expressions (how it was written before issue #20): the scan must agree on every input
+        Pattern uuid = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        Pattern digits = Pattern.compile("\\d+");
+        Pattern urlSafe = Pattern.compile("[A-Za-z0-9_-]{16,}");
+        java.util.function.Predicate<String> rule =
+                s -> uuid.matcher(s.toLowerCase(Locale.ROOT)).matches()
+                        || digits.matcher(s).matches()
+                        || s.length() > 64
+                        || (urlSafe.matcher(s).matches() && s.chars().anyMatch(Character::isDigit));
+        List<String> samples = new ArrayList<>(List.of(
+                "",
+                "7",
+                "12345",
+                "queues",
+                "0B5F7A2C-3D4E-4F60-9A1B-2C3D4E5F6A7B",
+                "0b5f7a2c-3d4e-4f60-9a1b-2c3d4e5f6a7b",
+                "0b5f7a2c-3d4e-4f60-9a1b-2c3d4e5f6a7g",
+                "0b5f7a2c_3d4e-4f60-9a1b-2c3d4e5f6a7b",
+                "abcdefghijklmnop",
+                "abcdefghijklmno1",
+                "abcdefghijklmn1",
+                "abc_def-ghi_jkl1",
+                "abc.def-ghi_jkl1",
+                "١٢٣", // Arabic-Indic digits: not \\d without UNICODE_CHARACTER_CLASS
+                "x".repeat(64),
+                "x".repeat(65),
+                "conversations",
+                "9f8e7d6c5b4a39281706f5e4d3c2b1a0"));
+        java.util.Random random = new java.util.Random(20);
+        String alphabet = "0123456789abcdefABCDEF-_.xyz%";
+        for (int i = 0; i < 20_000; i++) {
+            int length = random.nextInt(3) == 0 ? 36 : random.nextInt(70);
+            StringBuilder s = new StringBuilder();
+            for (int c = 0; c < length; c++) {
+                s.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            if (length == 36 && random.nextBoolean()) { // UUID-shaped, sometimes in upper case, sometimes one char off
+                s.replace(0, 36, new java.util.UUID(random.nextLong(), random.nextLong()).toString());
+                if (random.nextBoolean()) {
+                    s.replace(0, 36, s.toString().toUpperCase(Locale.ROOT));
+                }
+                if (random.nextBoolean()) {
+                    s.setCharAt(random.nextInt(36), alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+            }
+            samples.add(s.toString());
+        }
+        for (String s : samples) {
+            assertThat(Breakers.idLike(s)).as("'%s'", s).isEqualTo(rule.test(s));
+        }
     }
 
     @Test
