@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.Test;
@@ -72,9 +79,37 @@ class AuditEmitterUnitTest {
         }
     }
 
+    /** The producer's sending thread, run by hand: what it was given waits until {@link #run}. */
+    static final class SendingThread implements AuditProducer {
+        final MockProducer<String, byte[]> producer =
+                new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
+        final List<Runnable> scheduled = new ArrayList<>();
+        /** False: the channel has no Kafka producer. */
+        boolean kafka = true;
+        /** True: the producer cannot run what it is given (it failed to start). */
+        boolean broken;
+
+        @Override
+        public boolean onSendingThread(Consumer<Producer<String, byte[]>> drain, Runnable notRun) {
+            if (!kafka) {
+                return false;
+            }
+            scheduled.add(broken ? notRun : () -> drain.accept(producer));
+            return true;
+        }
+
+        void run() {
+            while (!scheduled.isEmpty()) {
+                scheduled.remove(0).run();
+            }
+        }
+    }
+
     final Channel channel = new Channel();
+    final SendingThread sendingThread = new SendingThread();
     final MeterRegistry registry = new SimpleMeterRegistry();
-    final AuditEmitter audit = new AuditEmitter(channel, null, Clock.systemUTC(), registry);
+    final AuditEmitter audit =
+            new AuditEmitter(channel, sendingThread, "cxbridge.audit.v1", null, Clock.systemUTC(), registry);
 
     static AuditEvent event() {
         return AuditEvent.create(
@@ -94,7 +129,99 @@ class AuditEmitterUnitTest {
     }
 
     @Test
-    void anObservedEventIsOneBinaryModeRecordKeyedBySubject() {
+    void anObservedEventIsOneBinaryModeRecordKeyedBySubjectHandedToTheChannelsProducer() {
+        AuditEvent event = event();
+        audit.emitObserved(event);
+        assertThat(sendingThread.producer.history())
+                .as("nothing sent on the caller's thread")
+                .isEmpty();
+
+        sendingThread.run();
+
+        ProducerRecord<String, byte[]> record = sendingThread.producer.history().get(0);
+        assertThat(sendingThread.producer.history()).hasSize(1);
+        assertThat(record.topic()).isEqualTo("cxbridge.audit.v1");
+        assertThat(record.key()).isEqualTo(TRACE);
+        assertThat(new String(record.value(), UTF_8)).isEqualTo(new String(event.value(), UTF_8));
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Header h : record.headers()) {
+            headers.put(h.key(), new String(h.value(), UTF_8));
+        }
+        assertThat(headers).containsExactlyEntriesOf(event.kafkaHeaders());
+        assertThat(count("sent")).as("not before the broker answers").isZero();
+
+        sendingThread.producer.completeNext();
+        assertThat(count("sent")).isEqualTo(1);
+    }
+
+    @Test
+    void observedEventsQueuedBeforeTheSendingThreadRunsGoInOneHandOver() {
+        for (int i = 0; i < 100; i++) {
+            audit.emitObserved(event());
+        }
+        assertThat(sendingThread.scheduled)
+                .as("one hand-over for the queue, not one per event")
+                .hasSize(1);
+
+        sendingThread.run();
+
+        assertThat(sendingThread.producer.history()).hasSize(100);
+        while (sendingThread.producer.completeNext()) {
+            // every record acknowledged
+        }
+        assertThat(count("sent")).isEqualTo(100);
+        audit.emitObserved(event());
+        assertThat(sendingThread.scheduled)
+                .as("the next event starts a new hand-over")
+                .hasSize(1);
+    }
+
+    @Test
+    void anObservedEventTheProducerRefusesCountsAsFailedOnce() {
+        audit.emitObserved(event());
+        sendingThread.run();
+
+        sendingThread.producer.errorNext(new IllegalStateException("broker gone"));
+
+        assertThat(count("failed")).isEqualTo(1);
+        assertThat(count("sent")).isZero();
+    }
+
+    @Test
+    void observedEventsAreBoundedWhileTheBrokerDoesNotAnswerAndRoomComesBackWithItsAnswers() {
+        for (int i = 0; i < AuditEmitter.MAX_OBSERVED_PENDING; i++) {
+            audit.emitObserved(event());
+        }
+        sendingThread.run();
+        assertThat(sendingThread.producer.history()).hasSize(AuditEmitter.MAX_OBSERVED_PENDING);
+
+        assertThatCode(() -> audit.emitObserved(event())).doesNotThrowAnyException();
+        assertThat(count("failed")).as("refused at once, counted").isEqualTo(1);
+        assertThat(sendingThread.scheduled).isEmpty();
+
+        sendingThread.producer.completeNext();
+        audit.emitObserved(event());
+        sendingThread.run();
+        assertThat(sendingThread.producer.history()).hasSize(AuditEmitter.MAX_OBSERVED_PENDING + 1);
+        assertThat(count("failed")).isEqualTo(1);
+    }
+
+    @Test
+    void whenTheProducerCannotRunTheQueuedEventsTheEmitterTakesThem() {
+        sendingThread.broken = true;
+        audit.emitObserved(event());
+        audit.emitObserved(event());
+
+        sendingThread.run();
+
+        assertThat(channel.messages).hasSize(2);
+        channel.messages.forEach(m -> m.ack());
+        assertThat(count("sent")).isEqualTo(2);
+    }
+
+    @Test
+    void withoutAKafkaProducerAnObservedEventIsOneBinaryModeRecordOnTheEmitter() {
+        sendingThread.kafka = false;
         AuditEvent event = event();
         audit.emitObserved(event);
 
@@ -112,6 +239,7 @@ class AuditEmitterUnitTest {
 
     @Test
     void anObservedEventCountsAsSentOnlyOnceTheBrokerAcknowledgesIt() {
+        sendingThread.kafka = false; // the emitter's own acknowledgement
         audit.emitObserved(event());
         assertThat(count("sent"))
                 .as("nothing counted before the broker answers")
@@ -127,6 +255,7 @@ class AuditEmitterUnitTest {
 
     @Test
     void anObservedEventTheBrokerRefusesCountsAsFailedOnceAndNeverReachesTheCaller() {
+        sendingThread.kafka = false; // the emitter's own acknowledgement
         assertThatCode(() -> audit.emitObserved(event())).doesNotThrowAnyException();
 
         channel.only().nack(new IllegalStateException("broker gone"));
@@ -139,6 +268,7 @@ class AuditEmitterUnitTest {
 
     @Test
     void anObservedEventAFullBufferRefusesCountsAsFailedAndNeverReachesTheCaller() {
+        sendingThread.kafka = false; // the emitter's own acknowledgement
         channel.refusal = new IllegalStateException("SRMSG00034: Insufficient downstream requests to emit item");
 
         assertThatCode(() -> audit.emitObserved(event())).doesNotThrowAnyException();
