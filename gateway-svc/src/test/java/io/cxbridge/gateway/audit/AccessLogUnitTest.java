@@ -27,7 +27,7 @@ class AccessLogUnitTest {
         final List<AuditEvent> events = new CopyOnWriteArrayList<>();
 
         CapturedAudit() {
-            super(null, null, Clock.systemUTC(), new SimpleMeterRegistry());
+            super(null, null, null, null, Clock.systemUTC(), new SimpleMeterRegistry());
         }
 
         @Override
