@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cxbridge.model.Topics;
 import io.cxbridge.systemtests.Gateway.Reply;
 import io.cxbridge.testkit.sim.SimControl;
 import java.time.Duration;
@@ -15,9 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -70,19 +67,7 @@ class DeadLetterPagingIT {
         Set<String> jobs = new TreeSet<>();
         try (KafkaProducer<String, String> producer = Load.producer(stack.endpoints())) {
             for (int i = 0; i < DEAD_LETTERS; i++) {
-                String jobId = UUID.randomUUID().toString();
-                String fulfillmentId = "paging-" + i + "-" + Trace.hex(3);
-                jobs.add(jobId);
-                producer.send(new ProducerRecord<>(Topics.FULFILLMENT_JOBS, fulfillmentId, """
-                        {"jobId": "%s", "fulfillmentId": "%s", "fulfillmentUrl": "%s/api/v2/dataactions/fulfillments/%s",
-                         "fulfillmentToken": "not-sealed", "data": {}, "receivedAt": "%s", "deadline": "%s"}""".formatted(
-                                        jobId,
-                                        fulfillmentId,
-                                        stack.endpoints().simUrl(),
-                                        fulfillmentId,
-                                        Instant.now(),
-                                        Instant.now().plusSeconds(3600))))
-                        .get();
+                jobs.add(Load.unsealedJob(producer, stack.endpoints(), "paging-" + i + "-" + Trace.hex(3)));
             }
         }
         String jobsFirstPage = "/v1/fulfillment/dlq?since=" + since + "&pageSize=" + PAGE_SIZE;

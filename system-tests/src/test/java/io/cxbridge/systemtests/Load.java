@@ -2,6 +2,7 @@ package io.cxbridge.systemtests;
 
 import static org.awaitility.Awaitility.await;
 
+import io.cxbridge.model.Topics;
 import io.cxbridge.systemtests.Gateway.Reply;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,6 +28,7 @@ import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -197,6 +199,26 @@ final class Load {
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(8 * 1024 * 1024));
         return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    }
+
+    /**
+     * Produces one fulfillment job straight to its topic, with a token the gateway did not seal (no configured key
+     * opens it): fulfillment-svc dead-letters it and its DLQ API lists it. Answers the job's id.
+     */
+    static String unsealedJob(KafkaProducer<String, String> producer, StackEndpoints endpoints, String fulfillmentId)
+            throws InterruptedException, ExecutionException {
+        String jobId = UUID.randomUUID().toString();
+        producer.send(new ProducerRecord<>(Topics.FULFILLMENT_JOBS, fulfillmentId, """
+                        {"jobId": "%s", "fulfillmentId": "%s", "fulfillmentUrl": "%s/api/v2/dataactions/fulfillments/%s",
+                         "fulfillmentToken": "not-sealed", "data": {}, "receivedAt": "%s", "deadline": "%s"}""".formatted(
+                                jobId,
+                                fulfillmentId,
+                                endpoints.simUrl(),
+                                fulfillmentId,
+                                Instant.now(),
+                                Instant.now().plusSeconds(3600))))
+                .get();
+        return jobId;
     }
 
     /** A JSON value 2 MiB long (over every consumer's 1 MiB limit), made of {@code json} and padding. */

@@ -260,17 +260,7 @@ class RetryDurabilityIT {
         int before = fulfillmentDeadLetterCount();
         try (KafkaProducer<String, String> producer = Load.producer(stack.endpoints())) {
             for (int i = 0; i < 2; i++) {
-                String fulfillmentId = "durable-" + i + "-" + Trace.hex(3);
-                producer.send(new ProducerRecord<>(Topics.FULFILLMENT_JOBS, fulfillmentId, """
-                        {"jobId": "%s", "fulfillmentId": "%s", "fulfillmentUrl": "%s/api/v2/dataactions/fulfillments/%s",
-                         "fulfillmentToken": "not-sealed", "data": {}, "receivedAt": "%s", "deadline": "%s"}""".formatted(
-                                        UUID.randomUUID(),
-                                        fulfillmentId,
-                                        stack.endpoints().simUrl(),
-                                        fulfillmentId,
-                                        java.time.Instant.now(),
-                                        java.time.Instant.now().plusSeconds(3600))))
-                        .get();
+                Load.unsealedJob(producer, stack.endpoints(), "durable-" + i + "-" + Trace.hex(3));
             }
         }
         await("fulfillment-svc lists the two dead letters")

@@ -4,10 +4,8 @@ import io.cxbridge.gateway.context.RequestContext;
 import io.cxbridge.genesys.shaping.BatchedTokenBucket;
 import io.cxbridge.genesys.shaping.TokenBucket;
 import io.cxbridge.genesys.shaping.TokenBucket.Take;
-import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -61,25 +59,12 @@ public class ClientRateLimit implements Handler<RoutingContext> {
             answer(rc, c, limit, held);
             return;
         }
-        // The take may complete on another request's context (requests waiting for one shared reservation are
-        // all resumed by its answer): carry on on this request's own context, where its CDI request scope lives.
-        Context own = Vertx.currentContext();
-        buckets.take(key, limit, PERIOD)
-                .subscribe()
-                .with(
-                        take -> onOwn(own, () -> answer(rc, c, limit, take)),
-                        failure -> onOwn(own, () -> {
-                            rc.request().resume();
-                            rc.fail(failure);
-                        }));
-    }
-
-    private static void onOwn(Context own, Runnable step) {
-        if (own == null || Vertx.currentContext() == own) {
-            step.run();
-        } else {
-            own.runOnContext(ignored -> step.run());
-        }
+        // The take answers on this request's own context (where its CDI request scope lives), even when another
+        // request's reservation resumed it.
+        buckets.take(key, limit, PERIOD).subscribe().with(take -> answer(rc, c, limit, take), failure -> {
+            rc.request().resume();
+            rc.fail(failure);
+        });
     }
 
     private void answer(RoutingContext rc, GatewayClient c, int limit, Take take) {

@@ -9,6 +9,7 @@ import io.cxbridge.model.Channels;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.crypto.TokenCipher;
 import io.cxbridge.model.event.FulfillmentJob;
+import io.cxbridge.model.event.Ids;
 import io.cxbridge.model.problem.Violation;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -27,7 +28,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -137,7 +137,7 @@ public class FulfillmentIngestion {
         if (!violations.isEmpty()) {
             return Uni.createFrom().item(ProblemResponses.validation(violations));
         }
-        String jobId = UUID.randomUUID().toString();
+        String jobId = Ids.newEventId(); // a version 4 UUID (the contract's format), drawn without SecureRandom's lock
         FulfillmentJob job = new FulfillmentJob(
                 jobId,
                 fulfillmentId,

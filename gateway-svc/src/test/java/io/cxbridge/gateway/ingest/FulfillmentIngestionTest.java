@@ -11,6 +11,7 @@ import io.cxbridge.gateway.routes.EchoBackendResource;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.Topics;
 import io.cxbridge.model.crypto.TokenCipher;
+import io.cxbridge.model.event.Ids;
 import io.cxbridge.model.problem.Problem;
 import io.cxbridge.testkit.KafkaBroker;
 import io.cxbridge.testkit.KafkaResource;
@@ -62,7 +63,7 @@ class FulfillmentIngestionTest {
                 .statusCode(202)
                 .body("status", equalTo("accepted"))
                 .body("fulfillmentId", equalTo(fulfillmentId))
-                .body("jobId", matchesPattern("[0-9a-f-]{36}"))
+                .body("jobId", matchesPattern(Ids.UUID_REGEX))
                 .extract()
                 .path("jobId");
 
@@ -82,6 +83,9 @@ class FulfillmentIngestionTest {
         assertThat(job.get("data").get("orderId").asText()).isEqualTo("o-1");
         Instant deadline = Instant.parse(job.get("deadline").asText());
         assertThat(deadline).isBetween(before.plusSeconds(59), Instant.now().plusSeconds(61));
+        assertThat(UUID.fromString(jobId).version())
+                .as("the jobId is a version 4 UUID")
+                .isEqualTo(4);
     }
 
     @Test

@@ -3,10 +3,13 @@ package io.cxbridge.genesys.shaping;
 import io.cxbridge.genesys.shaping.TokenBucket.Reservation;
 import io.cxbridge.genesys.shaping.TokenBucket.Take;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * A shared {@link TokenBucket} with an in-process bucket per key in front: the process reserves a batch of tokens
@@ -60,8 +63,30 @@ public final class BatchedTokenBucket {
         return h == null ? null : h.takeHeld(capacity, clock.millis());
     }
 
-    /** Takes one token from the bucket {@code key} of {@code capacity}, refilled evenly over {@code period}. */
+    /**
+     * Takes one token from the bucket {@code key} of {@code capacity}, refilled evenly over {@code period}. Called on
+     * a Vert.x context, the answer comes on that same context: takes waiting for one reservation are all resumed by
+     * its answer, which arrives on whichever context made it (or a timer thread), and a request's CDI request scope
+     * lives on its own.
+     */
     public Uni<Take> take(String key, int capacity, Duration period) {
+        Context caller = Vertx.currentContext();
+        Uni<Take> take = takeFromBatch(key, capacity, period);
+        return caller == null ? take : take.emitOn(onContext(caller));
+    }
+
+    /** Runs a step on {@code context}: at once when already there, else queued to it. */
+    private static Executor onContext(Context context) {
+        return step -> {
+            if (Vertx.currentContext() == context) {
+                step.run();
+            } else {
+                context.runOnContext(ignored -> step.run());
+            }
+        };
+    }
+
+    private Uni<Take> takeFromBatch(String key, int capacity, Duration period) {
         Held h = held.get(key);
         if (h == null) {
             h = held.computeIfAbsent(key, k -> new Held());
@@ -82,7 +107,7 @@ public final class BatchedTokenBucket {
         return inFlight.onItem()
                 .transformToUni(s -> s.reservation().granted() == 0
                         ? Uni.createFrom().item(s.first())
-                        : take(key, capacity, period));
+                        : takeFromBatch(key, capacity, period));
     }
 
     private Uni<Settled> reserve(Held h, String key, int capacity, Duration period) {

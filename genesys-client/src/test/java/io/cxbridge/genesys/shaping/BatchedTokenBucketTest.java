@@ -7,15 +7,20 @@ import io.cxbridge.genesys.shaping.TokenBucket.Take;
 import io.cxbridge.testkit.MutableClock;
 import io.cxbridge.testkit.RedisServer;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -142,6 +147,46 @@ class BatchedTokenBucketTest {
         List<Take> takes = Uni.join().all(burst).andFailFast().await().atMost(Duration.ofSeconds(5));
         assertThat(takes).allSatisfy(t -> assertThat(t.granted()).isTrue());
         assertThat(inRedis()).as("three batches of ten, no more").isEqualTo(170);
+    }
+
+    @Test
+    void takesWaitingForOneReservationEachResumeOnTheContextTheyCalledFrom() throws Exception {
+        // A Redis that takes the connection and never answers: the reservation stays in flight until TokenBucket's
+        // timeout answers it from the in-process fallback, on a timer thread that is neither caller's context.
+        Vertx other = Vertx.vertx();
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            RedisAPI unanswered = RedisAPI.api(Redis.createClient(other, "redis://127.0.0.1:" + silent.getLocalPort()));
+            BatchedTokenBucket b = new BatchedTokenBucket(new TokenBucket(unanswered, clock), clock);
+            Context first = vertx.getDelegate().getOrCreateContext();
+            Context second = other.getDelegate().getOrCreateContext();
+            assertThat(first).isNotSameAs(second);
+            CompletableFuture<Context> firstResumedOn = new CompletableFuture<>();
+            CompletableFuture<Context> secondResumedOn = new CompletableFuture<>();
+            CountDownLatch reserving = new CountDownLatch(1);
+            first.runOnContext(ignored -> {
+                takeRecordingContext(b, firstResumedOn);
+                reserving.countDown();
+            });
+            assertThat(reserving.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(firstResumedOn)
+                    .as("the first take waits for its reservation")
+                    .isNotDone();
+            // Batches of ten: the second take waits for the first one's reservation and takes from its batch.
+            second.runOnContext(ignored -> takeRecordingContext(b, secondResumedOn));
+
+            assertThat(firstResumedOn.get(5, TimeUnit.SECONDS)).isSameAs(first);
+            assertThat(secondResumedOn.get(5, TimeUnit.SECONDS)).isSameAs(second);
+        } finally {
+            other.closeAndAwait();
+        }
+    }
+
+    private void takeRecordingContext(BatchedTokenBucket b, CompletableFuture<Context> resumedOn) {
+        b.take(key, 200, HOUR)
+                .subscribe()
+                .with(
+                        take -> resumedOn.complete(take.granted() ? io.vertx.core.Vertx.currentContext() : null),
+                        resumedOn::completeExceptionally);
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.cxbridge.sim.faults;
 
-import io.cxbridge.sim.http.SimIds;
+import io.cxbridge.model.event.Ids;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,7 +15,7 @@ public class FaultRegistry {
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
 
     public Fault add(FaultSpec spec) {
-        Fault fault = new Fault(SimIds.randomUuid(), spec);
+        Fault fault = new Fault(Ids.newEventId(), spec);
         faults.add(fault);
         LOG.infof(
                 "fault %s added: method=%s path=%s status=%s count=%s probability=%s latencyMs=%s drop=%s "

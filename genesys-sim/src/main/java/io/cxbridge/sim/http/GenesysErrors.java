@@ -2,6 +2,7 @@ package io.cxbridge.sim.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.model.Json;
+import io.cxbridge.model.event.Ids;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -15,7 +16,7 @@ public final class GenesysErrors {
 
     /** Sets a fresh {@code ININ-Correlation-Id} on the response and remembers it for error bodies. */
     public static String correlate(RoutingContext ctx) {
-        String id = SimIds.randomUuid();
+        String id = Ids.newEventId();
         ctx.put(CORRELATION_KEY, id);
         ctx.response().putHeader(CORRELATION_ID, id);
         return id;
@@ -23,7 +24,7 @@ public final class GenesysErrors {
 
     public static String correlationId(RoutingContext ctx) {
         String id = ctx.get(CORRELATION_KEY);
-        return id != null ? id : SimIds.randomUuid().replace("-", "");
+        return id != null ? id : Ids.newEventId().replace("-", "");
     }
 
     /** The error body; {@code contextId} is the answer's {@code ININ-Correlation-Id}. */

@@ -1,5 +1,6 @@
 package io.cxbridge.sim.http;
 
+import io.cxbridge.model.event.Ids;
 import io.cxbridge.model.problem.Problem;
 import io.cxbridge.model.problem.Violation;
 import io.vertx.ext.web.RoutingContext;
@@ -25,7 +26,7 @@ public final class Problems {
         if (traceparent != null && traceparent.length() >= 35 && traceparent.charAt(2) == '-') {
             return traceparent.substring(3, 35);
         }
-        return SimIds.randomUuid().replace("-", "");
+        return Ids.newTraceId();
     }
 
     private Problems() {}

@@ -2,12 +2,12 @@ package io.cxbridge.sim.platform;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cxbridge.model.event.Ids;
 import io.cxbridge.sim.config.RuntimeConfig;
 import io.cxbridge.sim.http.GenesysErrors;
 import io.cxbridge.sim.http.JsonAnswers;
 import io.cxbridge.sim.http.QueryParams;
 import io.cxbridge.sim.http.RequestBodies;
-import io.cxbridge.sim.http.SimIds;
 import io.cxbridge.sim.listing.Listings;
 import io.cxbridge.sim.store.Paging;
 import io.vertx.ext.web.RoutingContext;
@@ -56,7 +56,7 @@ public class MediaRetentionPolicies {
     public void collection(RoutingContext ctx) {
         if ("POST".equals(ctx.request().method().name())) {
             withPolicy(ctx, true, body -> {
-                String id = SimIds.randomUuid();
+                String id = Ids.newEventId();
                 String now = now();
                 ObjectNode policy = body.deepCopy();
                 policy.put("id", id);

@@ -3,8 +3,8 @@ package io.cxbridge.sim.retention;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.model.Json;
+import io.cxbridge.model.event.Ids;
 import io.cxbridge.sim.config.RuntimeConfig;
-import io.cxbridge.sim.http.SimIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
@@ -119,7 +119,7 @@ public class RetentionService {
             failure = failMessage;
         }
         Job job = new Job(
-                SimIds.randomUuid(),
+                Ids.newEventId(),
                 policy,
                 replaces,
                 now,
@@ -194,7 +194,7 @@ public class RetentionService {
                 job.status = "FAILED";
                 continue;
             }
-            String policyId = SimIds.randomUuid();
+            String policyId = Ids.newEventId();
             ObjectNode stored = Json.mapper().createObjectNode();
             stored.put("id", policyId);
             stored.setAll(job.policy);

@@ -2,7 +2,7 @@ package io.cxbridge.sim.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cxbridge.sim.http.SimIds;
+import io.cxbridge.model.event.Ids;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -24,7 +24,7 @@ public class ResourceStore {
 
     public ObjectNode create(String collection, ObjectNode body) {
         ObjectNode entity = body.deepCopy();
-        String id = SimIds.randomUuid();
+        String id = Ids.newEventId();
         entity.put("id", id);
         entity.put("selfUri", collection + "/" + id);
         // id first, as Genesys answers it

@@ -1,6 +1,7 @@
 package io.cxbridge.common.redis;
 
 import io.cxbridge.common.service.ServiceConfig;
+import io.cxbridge.model.redis.LuaScript;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.RedisAPI;
@@ -29,7 +30,7 @@ public class RedisNodes {
     private static final Logger LOG = Logger.getLogger(RedisNodes.class);
 
     /** INFO as a script: a script runs on the node that owns its key's slot. */
-    private static final String INFO_SCRIPT = "return redis.call('INFO', ARGV[1])";
+    private static final LuaScript INFO_SCRIPT = LuaScript.load(RedisNodes.class, "node-info.lua");
 
     /** Enough candidates for any cluster: each one is a slot drawn at random, a node is missed 1024 times rarely. */
     private static final int MAX_CANDIDATES = 4096;
@@ -94,9 +95,8 @@ public class RedisNodes {
             return Multi.createFrom()
                     .iterable(nodes)
                     .onItem()
-                    .transformToUniAndConcatenate(
-                            key -> withTimeout(redis.eval(List.of(INFO_SCRIPT, "1", key, section)))
-                                    .map(RedisNodes::parse))
+                    .transformToUniAndConcatenate(key -> withTimeout(INFO_SCRIPT.run(redis, List.of("1", key, section)))
+                            .map(RedisNodes::parse))
                     .collect()
                     .asList();
         });

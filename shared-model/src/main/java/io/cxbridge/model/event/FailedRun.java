@@ -11,7 +11,6 @@ import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -36,7 +35,7 @@ public record FailedRun(
     /** Fills what the caller may leave out: a new requestId, attempt 0, first failure now, a trace id. */
     public FailedRun withDefaults(Clock clock, Supplier<String> traceIds) {
         return new FailedRun(
-                requestId != null ? requestId : UUID.randomUUID().toString(),
+                requestId != null ? requestId : Ids.newEventId(),
                 actionId,
                 originalRunId,
                 requestPayload,
