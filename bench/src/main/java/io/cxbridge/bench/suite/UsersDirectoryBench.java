@@ -136,7 +136,7 @@ final class UsersDirectoryBench {
         long with = Procs.settledHeapKiB(pid);
         long stored;
         try (Redis redis = ctx.redis()) {
-            stored = redis.number("STRLEN", DirectoryBench.PREFIX + ":entries:" + id);
+            stored = redis.number("STRLEN", DirectoryBench.PREFIX + ":entries:{" + id + "}"); // hash-tagged key
         }
         BenchContext.Response whole = ctx.get(ctx.directory(), uri, MultiMap.caseInsensitiveMultiMap());
         BenchContext.require(whole, 200, "GET " + uri);
