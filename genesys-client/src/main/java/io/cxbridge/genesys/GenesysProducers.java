@@ -4,6 +4,7 @@ import io.cxbridge.genesys.breaker.Breakers;
 import io.cxbridge.genesys.config.Endpoints;
 import io.cxbridge.genesys.config.GenesysConfig;
 import io.cxbridge.genesys.http.GenesysClient;
+import io.cxbridge.genesys.http.LoopLocalHttpClients;
 import io.cxbridge.genesys.paging.Pager;
 import io.cxbridge.genesys.redaction.Redactor;
 import io.cxbridge.genesys.shaping.RateShaper;
@@ -13,7 +14,6 @@ import io.cxbridge.genesys.urlpolicy.FulfillmentUrlConfig;
 import io.cxbridge.genesys.urlpolicy.FulfillmentUrlPolicy;
 import io.cxbridge.genesys.webhook.WebhookSender;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
@@ -29,19 +29,22 @@ import java.time.Clock;
 public class GenesysProducers {
 
     private final WebClient web;
-    private final HttpClient streamingHttp;
+    private final LoopLocalHttpClients streamingHttp;
 
     public GenesysProducers(Vertx vertx, GenesysConfig config) {
         this.web = webClient(vertx, config);
         this.streamingHttp = streamingClient(vertx, config);
     }
 
-    /** The pooled core HTTP client for streamed calls (the gateway's proxy); no redirects followed either. */
-    public static HttpClient streamingClient(Vertx vertx, GenesysConfig config) {
-        return vertx.getDelegate()
-                .createHttpClient(new HttpClientOptions()
-                        .setConnectTimeout((int) config.http().connectTimeout().toMillis())
-                        .setMaxPoolSize(config.http().maxPoolSize()));
+    /**
+     * The pooled core HTTP clients for streamed calls (the gateway's proxy), one per event loop; no redirects followed
+     * either.
+     */
+    public static LoopLocalHttpClients streamingClient(Vertx vertx, GenesysConfig config) {
+        HttpClientOptions options = new HttpClientOptions()
+                .setConnectTimeout((int) config.http().connectTimeout().toMillis())
+                .setMaxPoolSize(config.http().maxPoolSize());
+        return new LoopLocalHttpClients(() -> vertx.getDelegate().createHttpClient(options));
     }
 
     /** The pooled HTTP client for Genesys and webhooks; never follows redirects (a redirect is an answer). */

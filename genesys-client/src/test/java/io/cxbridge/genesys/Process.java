@@ -24,7 +24,7 @@ public final class Process implements AutoCloseable {
     public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     public final Redis redisClient;
     public final WebClient web;
-    public final io.vertx.core.http.HttpClient streamingHttp;
+    public final io.cxbridge.genesys.http.LoopLocalHttpClients streamingHttp;
     public final TokenProvider tokens;
     public final RateShaper shaper;
     public final Breakers breakers;

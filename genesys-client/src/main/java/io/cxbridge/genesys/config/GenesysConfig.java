@@ -145,6 +145,7 @@ public interface GenesysConfig {
         @WithDefault("10s")
         Duration attemptTimeout();
 
+        /** Pooled connections per host: per process, and for streamed calls per event loop (LoopLocalHttpClients). */
         @WithDefault("100")
         int maxPoolSize();
     }

@@ -15,7 +15,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -63,7 +62,7 @@ public final class GenesysClient {
     private final GenesysConfig config;
     private final URI apiBase;
     private final WebClient web;
-    private final HttpClient streamingHttp;
+    private final LoopLocalHttpClients streamingHttp;
     private final TokenProvider tokens;
     private final RateShaper shaper;
     private final Breakers breakers;
@@ -78,7 +77,7 @@ public final class GenesysClient {
             GenesysConfig config,
             Endpoints endpoints,
             WebClient web,
-            HttpClient streamingHttp,
+            LoopLocalHttpClients streamingHttp,
             TokenProvider tokens,
             RateShaper shaper,
             Breakers breakers,
@@ -400,6 +399,7 @@ public final class GenesysClient {
             Duration timeout) {
         RequestOptions options = url.options(method).setIdleTimeout(timeout.toMillis());
         Future<HttpClientResponse> response = streamingHttp
+                .current()
                 .request(options)
                 .compose(req -> {
                     headers.forEach(h -> {
