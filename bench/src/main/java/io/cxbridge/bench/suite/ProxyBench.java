@@ -138,7 +138,6 @@ public final class ProxyBench implements Benchmark {
                 "ok");
         Map<String, Map<Integer, List<Sample>>> samples = new LinkedHashMap<>();
         List<FeatureCheck.Counted> checks = new ArrayList<>();
-        Table profileTable = null;
         try (KafkaTools kafka = new KafkaTools(ctx.kafka())) {
             FeatureCheck features = FeatureCheck.of(ctx, kafka);
             for (int connections : connectionCounts) {
@@ -185,32 +184,6 @@ public final class ProxyBench implements Benchmark {
                     }
                 }
             }
-            if (!"false".equals(ctx.env("BENCH_PROFILE", "true"))) {
-                // A run of its own, never a measured one: with JFR (settings=profile) recording, a measured gateway
-                // run at 64 connections fell from 12,500-15,400 to 1,900 req/s (session 6). That was the "slow first
-                // 64-connection run" of every earlier report.
-                Path jfr = ctx.work().resolve("gateway-saturation.jfr");
-                Jfr.start(gwPid, "bench-proxy", jfr);
-                Wrk.Result profiled = Wrk.run(
-                        "gateway-jfr",
-                        gateway.url(URI),
-                        gateway.headerMap(),
-                        null,
-                        1,
-                        maxConnections,
-                        seconds,
-                        ctx.work());
-                Jfr.stop(gwPid, "bench-proxy");
-                profileTable =
-                        profileTable(Jfr.summarize(jfr, 12), seconds, ctx.root().relativize(jfr));
-                profileTable.note(String.format(
-                        Locale.ROOT,
-                        "Recorded in an unmeasured gateway run at %d connections after the measured ones (%.0f req/s"
-                                + " answered with JFR on, against the medians below without it): the recording"
-                                + " itself costs the gateway that much, so read the shares, not the counts.",
-                        maxConnections,
-                        profiled.okPerSecond()));
-            }
             ft.note(
                     "Audit: the topic's end offsets summed over its partitions, before the run (once the previous "
                             + "run's stragglers were in) and after it (waiting up to "
@@ -226,16 +199,13 @@ public final class ProxyBench implements Benchmark {
                 + "wrk completed: what each request costs, whatever else runs on the machine.");
         st.note("Each target had an unmeasured wrk run of " + warmup + " s first (JIT, pools), the gateway "
                 + gatewayWarmup + " s more before that; C2 compilations still running count in the gateway's CPU."
-                + (profileTable == null
-                        ? ""
-                        : " JFR recorded the gateway in a run of its own after these (see its profile)."));
+                + (profiling(ctx)
+                        ? " JFR recorded the gateway in a run of its own after every measurement (see its profile)."
+                        : ""));
         st.note("wrk and the three servers share the machine's cores; the sim runs in both paths, so a proxy can at "
                 + "best approach the direct figure.");
         report.add(st);
         report.add(ft);
-        if (profileTable != null) {
-            report.add(profileTable);
-        }
 
         Table mt = new Table(
                 "Proxy: medians of the interleaved runs (" + rounds + " rounds; the sim direct once)",
@@ -281,10 +251,42 @@ public final class ProxyBench implements Benchmark {
                 .max()
                 .orElse(0);
         latency(ctx, report, targets, best);
+        if (profiling(ctx)) {
+            report.add(profile(ctx, byName.get(GATEWAY), gwPid, maxConnections, seconds));
+        }
         if (checks.stream().anyMatch(c -> !c.auditOk() || !c.logOk())) {
             throw new IllegalStateException("every feature on: the gateway's audit events or request log lines fell "
                     + "short of its requests in at least one measured run (table \"" + ft.title() + "\")");
         }
+    }
+
+    /**
+     * JFR (settings=profile) is opt-in ({@code BENCH_PROFILE=true}): while it recorded a measured gateway run at 64
+     * connections, that run fell from 12,500-15,400 to 1,900 req/s, and the gateway stayed slow after the recording
+     * stopped (the next fixed-rate phase: p50 18 ms instead of 0.5 ms; session 6). That was the "slow first
+     * 64-connection run" of every earlier report. So it records a run of its own after everything measured.
+     */
+    static boolean profiling(BenchContext ctx) {
+        return "true".equals(ctx.env("BENCH_PROFILE", "false"));
+    }
+
+    private static Table profile(BenchContext ctx, Target gateway, long gwPid, int connections, int seconds)
+            throws Exception {
+        Path jfr = ctx.work().resolve("gateway-saturation.jfr");
+        Jfr.start(gwPid, "bench-proxy", jfr);
+        Wrk.Result profiled = Wrk.run(
+                "gateway-jfr", gateway.url(URI), gateway.headerMap(), null, 1, connections, seconds, ctx.work());
+        Jfr.stop(gwPid, "bench-proxy");
+        Table t = profileTable(Jfr.summarize(jfr, 12), seconds, ctx.root().relativize(jfr));
+        t.note(String.format(
+                Locale.ROOT,
+                "Recorded in one more gateway run at %d connections after every measured phase (%.0f req/s answered with"
+                        + " JFR on, against the medians above without it): the recording itself costs the gateway that"
+                        + " much, so read the shares, not the counts; what runs after it in the same stack is slower"
+                        + " too.",
+                connections,
+                profiled.okPerSecond()));
+        return t;
     }
 
     static double median(List<Sample> list, ToDoubleFunction<Sample> figure) {
