@@ -201,7 +201,14 @@ public class Resubmitter {
             if (recording.contains(id)) {
                 continue;
             }
+            // Counted before the stop check: onStop either sees this attempt in flight and waits for it, or this sees
+            // the stop. A poll whose due-set read answered after onStop had found nothing in flight used to start
+            // attempts that then met a closed Redis client and ran again after the restart (RetryProcessIT, session 6).
             metrics.inFlight().incrementAndGet();
+            if (stopping) {
+                metrics.inFlight().decrementAndGet();
+                return; // the runs stay due in Redis for the next instance
+            }
             claimAndAttempt(id, now)
                     .onTermination()
                     .invoke(() -> {
