@@ -12,17 +12,13 @@ import io.cxbridge.testkit.sim.SimControl;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -84,7 +80,7 @@ class RetryDurabilityIT {
         }
 
         stack.stop("redis");
-        wipe(stack.dataDir("redis"));
+        LocalStack.wipe(stack.dataDir("redis"));
         stack.up();
         await("every service that keeps state in Redis counted the loss and rebuilt")
                 .atMost(Duration.ofSeconds(60))
@@ -294,17 +290,5 @@ class RetryDurabilityIT {
         }
         assertThat(lines).as("fulfillment-svc's dead letters").isNotEmpty();
         return String.join("\n", lines);
-    }
-
-    /** Redis's data directory emptied while it is stopped: it starts with nothing. */
-    private static void wipe(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder())
-                    .filter(f -> !f.equals(dir))
-                    .forEach(f -> f.toFile().delete());
-        }
     }
 }
