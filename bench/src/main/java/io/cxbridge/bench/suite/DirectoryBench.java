@@ -11,6 +11,7 @@ import io.cxbridge.bench.infra.Redis;
 import io.cxbridge.bench.load.LatencySummary;
 import io.cxbridge.bench.load.OpenLoop;
 import io.cxbridge.bench.load.RequestSpec;
+import io.cxbridge.bench.load.Wrk;
 import io.vertx.core.MultiMap;
 import java.util.Locale;
 import java.util.UUID;
@@ -65,6 +66,29 @@ public final class DirectoryBench implements Benchmark {
                 "max ms",
                 "X-Cache seen",
                 "statuses");
+        // Both L1 paths warmed first by wrk (closed loop, 4 connections), like the proxy's: at 200/s the JIT takes
+        // a minute or more to compile a read path, and the figure would be the first requests' (docs/benchmarks.md).
+        int warm = Integer.parseInt(ctx.env("BENCH_DIRECTORY_WARMUP", "20"));
+        if (warm > 0) {
+            Wrk.run(
+                    "warm-up L1 gateway",
+                    "http://127.0.0.1:" + ctx.gateway() + l1Uri,
+                    Target.headers(ctx),
+                    null,
+                    1,
+                    4,
+                    warm,
+                    ctx.work());
+            Wrk.run(
+                    "warm-up L1 direct",
+                    "http://127.0.0.1:" + ctx.directory() + l1Uri,
+                    java.util.Map.of(),
+                    null,
+                    1,
+                    4,
+                    warm,
+                    ctx.work());
+        }
         OpenLoop loop = ctx.openLoop(64);
         LatencySummary l1Gateway;
         LatencySummary l1Direct;

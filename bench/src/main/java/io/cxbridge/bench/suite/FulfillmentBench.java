@@ -39,8 +39,9 @@ public final class FulfillmentBench implements Benchmark {
         long latencyMs = Long.parseLong(ctx.env("BENCH_FULFILLMENT_EXTERNAL_MS", "1000"));
         String run = UUID.randomUUID().toString().substring(0, 8);
         // The ack path (gateway route, fulfillment-svc's validation and sealing, its Kafka producer) is warmed at the
-        // measured rate first, unmeasured: the figure is the steady ack time, not the first requests' JIT.
-        double ackWarmup = Double.parseDouble(ctx.env("BENCH_FULFILLMENT_WARMUP", "5"));
+        // measured rate first, unmeasured: the figure is the steady ack time, not the first requests' JIT. 5 s was
+        // not enough on two shared cores: the same code's p99 swung from 11 to 236 ms with how warm the JVMs were.
+        double ackWarmup = Double.parseDouble(ctx.env("BENCH_FULFILLMENT_WARMUP", "60"));
         OpenLoop loop = ctx.openLoop(128);
         LatencySummary ack;
         try {

@@ -50,6 +50,8 @@ public final class IngestBench implements Benchmark {
                 202,
                 "failed-run POST");
         try (KafkaTools kafka = new KafkaTools(ctx.kafka())) {
+            // The whole path warmed first, like the proxy's (BENCH_GATEWAY_WARMUP): after 2 s of load the same code
+            // answered 4,045/s, and 10,000-12,000/s once the JIT had compiled it (docs/benchmarks.md, session 7).
             Wrk.run(
                     "warm-up",
                     url,
@@ -57,7 +59,7 @@ public final class IngestBench implements Benchmark {
                     BODY,
                     1,
                     connections,
-                    Math.max(2, (int) ctx.warmup()),
+                    Math.max(2, Integer.parseInt(ctx.env("BENCH_INGEST_WARMUP", "30"))),
                     ctx.work());
             long gwPid = ctx.requirePid("gateway-svc");
             long endBefore = kafka.endOffsets(TOPIC);
