@@ -92,6 +92,27 @@ final class KafkaTools implements AutoCloseable {
         return sum;
     }
 
+    /**
+     * Moves a stopped group's committed offsets on the topic to its end, so the group skips what is there. Retried for
+     * up to a minute: a consumer that just stopped may still be a member until the broker has seen it leave.
+     */
+    void skipToEnd(String group, String topic) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
+        endOffsetsByPartition(topic).forEach((tp, end) -> ends.put(tp, new OffsetAndMetadata(end)));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                admin.alterConsumerGroupOffsets(group, ends).all().get(30, TimeUnit.SECONDS);
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                io.cxbridge.bench.BenchContext.sleep(java.time.Duration.ofSeconds(2));
+            }
+        }
+    }
+
     @Override
     public void close() {
         admin.close();
