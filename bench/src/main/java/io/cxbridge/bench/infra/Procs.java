@@ -25,6 +25,23 @@ public final class Procs {
         return new String(out, StandardCharsets.UTF_8);
     }
 
+    /**
+     * Runs {@code cmd}, appending its output to {@code log} (never a pipe: a command that starts background processes,
+     * like {@code ./stack up}, would keep a pipe open); a non-zero exit or a timeout is an exception naming the log.
+     */
+    public static void runLogged(long timeoutSeconds, Path log, String... cmd)
+            throws IOException, InterruptedException {
+        Files.createDirectories(log.toAbsolutePath().getParent());
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", cmd) + " failed; see " + log);
+        }
+    }
+
     /** VmRSS of a process in MiB, if it is alive. */
     public static OptionalLong rssKiB(long pid) {
         try {

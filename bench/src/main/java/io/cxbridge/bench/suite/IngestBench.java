@@ -159,18 +159,9 @@ public final class IngestBench implements Benchmark {
 
     /** {@code ./stack <args>} with the bench's environment (its state, ports and profile). */
     private static void stack(BenchContext ctx, String... args) throws Exception {
-        java.util.List<String> cmd = new java.util.ArrayList<>();
-        cmd.add(ctx.root().resolve("stack").toString());
-        cmd.addAll(java.util.List.of(args));
-        java.nio.file.Path out = ctx.work().resolve("ingest-stack.out");
-        java.nio.file.Files.createDirectories(ctx.work());
-        Process p = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
-                .start();
-        if (!p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IllegalStateException("./stack " + String.join(" ", args) + " failed; see " + out);
-        }
+        String[] cmd = new String[args.length + 1];
+        cmd[0] = ctx.root().resolve("stack").toString();
+        System.arraycopy(args, 0, cmd, 1, args.length);
+        io.cxbridge.bench.infra.Procs.runLogged(300, ctx.work().resolve("ingest-stack.out"), cmd);
     }
 }
