@@ -10,9 +10,9 @@ import io.cxbridge.model.audit.GatewayRequestAudit;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -83,7 +84,7 @@ class AuditEmitterUnitTest {
     static final class SendingThread implements AuditProducer {
         final MockProducer<String, byte[]> producer =
                 new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
-        final List<Runnable> scheduled = new ArrayList<>();
+        final List<Runnable> scheduled = new CopyOnWriteArrayList<>(); // an event loop's timer adds to it too
         /** False: the channel has no Kafka producer. */
         boolean kafka = true;
         /** True: the producer cannot run what it is given (it failed to start). */
@@ -174,6 +175,63 @@ class AuditEmitterUnitTest {
         assertThat(sendingThread.scheduled)
                 .as("the next event starts a new hand-over")
                 .hasSize(1);
+    }
+
+    @Test
+    void observedEventsQueuedOnAnEventLoopLingerForTheOnesBehindThemAndGoInOneHandOver() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            CompletableFuture<Integer> atOnce = new CompletableFuture<>();
+            CompletableFuture<Integer> afterTheLinger = new CompletableFuture<>();
+            vertx.runOnContext(v -> {
+                for (int i = 0; i < 3; i++) {
+                    audit.emitObserved(event());
+                }
+                atOnce.complete(sendingThread.scheduled.size());
+                // timers on one loop fire by deadline: this one after the emitter's
+                vertx.setTimer(
+                        AuditEmitter.LINGER_MILLIS + 20, id -> afterTheLinger.complete(sendingThread.scheduled.size()));
+            });
+            assertThat(atOnce.get(5, TimeUnit.SECONDS))
+                    .as("not handed over while the request that queued it is still on the loop")
+                    .isZero();
+            assertThat(afterTheLinger.get(5, TimeUnit.SECONDS))
+                    .as("one hand-over for the three")
+                    .isEqualTo(1);
+            sendingThread.run();
+            assertThat(sendingThread.producer.history()).hasSize(3);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void atShutdownWhatWaitsForALingeringHandOverIsHandedOverAtOnceAndOnlyOnce() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            CompletableFuture<Integer> atShutdown = new CompletableFuture<>();
+            CompletableFuture<Void> timerFired = new CompletableFuture<>();
+            vertx.runOnContext(v -> {
+                audit.emitObserved(event());
+                audit.handOverAtShutdown(null);
+                atShutdown.complete(sendingThread.scheduled.size());
+                vertx.setTimer(AuditEmitter.LINGER_MILLIS + 20, id -> timerFired.complete(null));
+            });
+            assertThat(atShutdown.get(5, TimeUnit.SECONDS))
+                    .as("the shutdown does not wait for the linger")
+                    .isEqualTo(1);
+            sendingThread.run();
+            assertThat(sendingThread.producer.history()).hasSize(1);
+            timerFired.get(5, TimeUnit.SECONDS);
+            sendingThread.run(); // the lingering hand-over, when it comes, finds nothing left
+            assertThat(sendingThread.producer.history()).hasSize(1);
+            audit.handOverAtShutdown(null);
+            assertThat(sendingThread.scheduled)
+                    .as("nothing queued, nothing handed over")
+                    .isEmpty();
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
     }
 
     @Test
