@@ -3,11 +3,11 @@ package io.cxbridge.gateway.routes;
 import io.cxbridge.gateway.config.GatewayConfig;
 import io.cxbridge.gateway.context.RequestContext;
 import io.cxbridge.gateway.proxy.ProxyCore;
+import io.cxbridge.genesys.http.LoopLocalHttpClients;
 import io.cxbridge.genesys.http.StreamPipes;
 import io.cxbridge.genesys.url.UpstreamUrl;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
@@ -28,13 +28,15 @@ public class ServiceRoutes {
 
     private final GatewayConfig.Services services;
     private final ProxyCore core;
-    private final HttpClient http;
+    /** One pool per event loop, as the Genesys proxy's: an answer is read and relayed on the request's own loop. */
+    private final LoopLocalHttpClients http;
 
     public ServiceRoutes(Vertx vertx, GatewayConfig config, ProxyCore core) {
         this.services = config.services();
         this.core = core;
-        this.http = vertx.createHttpClient(
-                new HttpClientOptions().setConnectTimeout(2000).setMaxPoolSize(50));
+        HttpClientOptions options =
+                new HttpClientOptions().setConnectTimeout(2000).setMaxPoolSize(50);
+        this.http = new LoopLocalHttpClients(() -> vertx.createHttpClient(options));
     }
 
     /** Installed by {@code chain.GatewayChain}. */
@@ -68,7 +70,8 @@ public class ServiceRoutes {
         }
         RequestOptions options =
                 url.options(request.method()).setIdleTimeout(services.timeout().toMillis());
-        http.request(options)
+        http.current()
+                .request(options)
                 .compose(out -> {
                     out.headers().addAll(headers);
                     boolean hasBody = request.headers().contains("Content-Length")

@@ -7,14 +7,11 @@ import io.cxbridge.model.audit.AuditEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.Unremovable;
-import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.Reception;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Queue;
@@ -158,8 +155,11 @@ public class AuditEmitter {
         }
     }
 
-    /** At shutdown, before the channel's producer is flushed and closed: what waits for a lingering hand-over goes. */
-    void handOverAtShutdown(@Observes(notifyObserver = Reception.IF_EXISTS) ShutdownEvent event) {
+    /**
+     * At shutdown, before the channel's producer is flushed and closed ({@link AuditShutdown}): what waits for a
+     * lingering hand-over goes now.
+     */
+    void handOverAtShutdown() {
         if (!observed.isEmpty()) {
             scheduleDrain();
         }

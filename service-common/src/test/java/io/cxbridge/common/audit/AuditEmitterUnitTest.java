@@ -213,7 +213,7 @@ class AuditEmitterUnitTest {
             CompletableFuture<Void> timerFired = new CompletableFuture<>();
             vertx.runOnContext(v -> {
                 audit.emitObserved(event());
-                audit.handOverAtShutdown(null);
+                audit.handOverAtShutdown();
                 atShutdown.complete(sendingThread.scheduled.size());
                 vertx.setTimer(AuditEmitter.LINGER_MILLIS + 20, id -> timerFired.complete(null));
             });
@@ -225,7 +225,7 @@ class AuditEmitterUnitTest {
             timerFired.get(5, TimeUnit.SECONDS);
             sendingThread.run(); // the lingering hand-over, when it comes, finds nothing left
             assertThat(sendingThread.producer.history()).hasSize(1);
-            audit.handOverAtShutdown(null);
+            audit.handOverAtShutdown();
             assertThat(sendingThread.scheduled)
                     .as("nothing queued, nothing handed over")
                     .isEmpty();
