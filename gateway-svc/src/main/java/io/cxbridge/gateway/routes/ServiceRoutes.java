@@ -3,6 +3,7 @@ package io.cxbridge.gateway.routes;
 import io.cxbridge.gateway.config.GatewayConfig;
 import io.cxbridge.gateway.context.RequestContext;
 import io.cxbridge.gateway.proxy.ProxyCore;
+import io.cxbridge.genesys.GenesysProducers;
 import io.cxbridge.genesys.http.LoopLocalHttpClients;
 import io.cxbridge.genesys.http.StreamPipes;
 import io.cxbridge.genesys.url.UpstreamUrl;
@@ -34,8 +35,10 @@ public class ServiceRoutes {
     public ServiceRoutes(Vertx vertx, GatewayConfig config, ProxyCore core) {
         this.services = config.services();
         this.core = core;
-        HttpClientOptions options =
-                new HttpClientOptions().setConnectTimeout(2000).setMaxPoolSize(50);
+        HttpClientOptions options = new HttpClientOptions()
+                .setConnectTimeout(2000)
+                .setMaxPoolSize(50)
+                .setMaxChunkSize(GenesysProducers.RELAYED_CHUNK_SIZE);
         this.http = new LoopLocalHttpClients(() -> vertx.createHttpClient(options));
     }
 
