@@ -119,7 +119,8 @@ public class ActionService {
             return caller.call(action, url.url(), payload, requestId, deadline)
                     // A last guard: whatever happens below, the answer leaves within the budget.
                     .ifNoItem()
-                    .after(guard.isNegative() ? Duration.ZERO : guard)
+                    // no timer waits less than a millisecond (Vert.x refuses it): the budget's end, or 1 ms after it
+                    .after(guard.toMillis() < 1 ? Duration.ofMillis(1) : guard)
                     .recoverWithItem(() -> new ActionCaller.Result(
                             ActionCaller.Kind.TIMEOUT, 0, null, 0, "the answer budget was used up"))
                     .map(result -> finish(call, result, key, entry));
