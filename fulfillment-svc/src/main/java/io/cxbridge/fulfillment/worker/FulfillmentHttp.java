@@ -96,7 +96,6 @@ public class FulfillmentHttp {
         return value == null ? null : RetryAfter.parse(value, clock.instant()).orElse(null);
     }
 
-    /** Calls the external API with the job's data; {@code onAttempt} sees each attempt number as it starts. */
     /**
      * Less than a millisecond left counts as none: no timer waits that little (Vert.x refuses it, and the refusal
      * escaped the attempt, which then never ended; seen once under load in the fulfillment benchmark).
@@ -105,6 +104,7 @@ public class FulfillmentHttp {
         return left.toMillis() < 1;
     }
 
+    /** Calls the external API with the job's data; {@code onAttempt} sees each attempt number as it starts. */
     public Uni<ExternalCallOutcome> callExternal(FulfillmentJob job, java.util.function.IntConsumer onAttempt) {
         return externalAttempt(job, 1, onAttempt);
     }
