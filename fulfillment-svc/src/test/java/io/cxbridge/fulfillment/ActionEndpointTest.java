@@ -297,6 +297,31 @@ class ActionEndpointTest {
     }
 
     @Test
+    void aCallersRequestIdIsKeptWhenItLooksLikeOneAndReplacedWhenNot() {
+        sim.fault(Map.of("method", "POST", "path", "/external/api", "status", 404, "count", 20));
+        String kept = given().contentType("application/json")
+                .header("X-Request-Id", "run-42.a:b_c")
+                .body("{}")
+                .post("/v1/actions/plain")
+                .then()
+                .statusCode(502)
+                .extract()
+                .path("requestId");
+        assertThat(kept).isEqualTo("run-42.a:b_c");
+        for (String odd : List.of("two words", "<script>", "x".repeat(129))) {
+            String made = given().contentType("application/json")
+                    .header("X-Request-Id", odd)
+                    .body("{}")
+                    .post("/v1/actions/plain")
+                    .then()
+                    .statusCode(502)
+                    .extract()
+                    .path("requestId");
+            assertThat(made).as("for %s", odd).matches(io.cxbridge.model.event.Ids.UUID_REGEX);
+        }
+    }
+
+    @Test
     void badInputIsAClearFourHundredAndNothingIsCalled() {
         ActionTestResource.SEEN.clear();
         post("nope", "{}").response().then().statusCode(404).contentType(Problem.MEDIA_TYPE);

@@ -7,6 +7,7 @@ import io.cxbridge.common.problem.ProblemResponses;
 import io.cxbridge.common.trace.TraceIds;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.audit.AuditTypes;
+import io.cxbridge.model.event.Ids;
 import io.cxbridge.model.problem.Problem;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
@@ -17,7 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,6 +30,9 @@ import org.jboss.logging.Logger;
 public class ActionService {
 
     private static final Logger LOG = Logger.getLogger(ActionService.class);
+    /** A caller's X-Cxbridge-Request-Id is kept when it looks like an id; else one is made (no lock: Ids). */
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
     public static final String CACHE_HEADER = "X-Cxbridge-Cache";
     /** Kept back from the budget for the answer's own way back (through the gateway to Genesys). */
     static final Duration ANSWER_MARGIN = Duration.ofMillis(200);
@@ -67,9 +71,10 @@ public class ActionService {
         long startNanos = System.nanoTime();
         Instant start = clock.instant();
         String traceId = TraceIds.current();
-        String requestId = requestIdHeader != null && requestIdHeader.matches("[A-Za-z0-9._:-]{1,128}")
-                ? requestIdHeader
-                : UUID.randomUUID().toString();
+        String requestId =
+                requestIdHeader != null && REQUEST_ID.matcher(requestIdHeader).matches()
+                        ? requestIdHeader
+                        : Ids.newEventId();
         Optional<ActionRegistry.Configured> found = registry.find(name);
         if (found.isEmpty()) {
             return Uni.createFrom().item(ProblemResponses.of(404, "Not Found", "no action named " + name));
