@@ -75,6 +75,21 @@ public final class Cpu {
         return best;
     }
 
+    /**
+     * CPU the HotSpot compiler threads ("C1 CompilerThre", "C2 CompilerThre") used between two readings of
+     * {@link #threads}; per thread id, since the JVM starts and ends compiler threads as the queue grows and shrinks.
+     */
+    public static double compilerMs(Map<Long, ThreadCpu> before, Map<Long, ThreadCpu> after) {
+        double ms = 0;
+        for (Map.Entry<Long, ThreadCpu> t : after.entrySet()) {
+            if (t.getValue().name().contains("CompilerThre")) {
+                ThreadCpu earlier = before.get(t.getKey());
+                ms += t.getValue().ms() - (earlier == null ? 0 : earlier.ms());
+            }
+        }
+        return ms;
+    }
+
     /** Percent of one core that {@code cpuMs} of CPU time over {@code wallMs} is. */
     public static double percentOfCore(double cpuMs, double wallMs) {
         return wallMs <= 0 ? Double.NaN : 100.0 * cpuMs / wallMs;

@@ -8,6 +8,7 @@ import io.cxbridge.bench.Goal;
 import io.cxbridge.bench.Report;
 import io.cxbridge.bench.Table;
 import io.cxbridge.bench.infra.Redis;
+import io.cxbridge.bench.load.WarmUp;
 import io.cxbridge.bench.load.Wrk;
 import java.time.Duration;
 import java.util.Locale;
@@ -50,18 +51,19 @@ public final class IngestBench implements Benchmark {
                 202,
                 "failed-run POST");
         try (KafkaTools kafka = new KafkaTools(ctx.kafka())) {
-            // The whole path warmed first, like the proxy's (BENCH_GATEWAY_WARMUP): after 2 s of load the same code
-            // answered 4,045/s, and 10,000-12,000/s once the JIT had compiled it (docs/benchmarks.md, session 7).
-            Wrk.run(
-                    "warm-up",
+            // The whole path warmed first, like the proxy's (WarmUp): after 2 s of load the same code answered
+            // 4,045/s, and 10,000-12,000/s once the JIT had compiled it (docs/benchmarks.md, session 7).
+            long gwPid = ctx.requirePid("gateway-svc");
+            WarmUp.Outcome warm = WarmUp.run(
                     url,
                     Target.headers(ctx),
                     BODY,
-                    1,
                     connections,
                     Math.max(2, Integer.parseInt(ctx.env("BENCH_INGEST_WARMUP", "30"))),
+                    10,
+                    Integer.parseInt(ctx.env("BENCH_INGEST_WARMUP_MAX", "90")),
+                    gwPid,
                     ctx.work());
-            long gwPid = ctx.requirePid("gateway-svc");
             long endBefore = kafka.endOffsets(TOPIC);
             long committedBefore = kafka.committed("retry-svc", TOPIC);
             long t0 = System.nanoTime();
@@ -97,6 +99,9 @@ public final class IngestBench implements Benchmark {
                     String.format(Locale.ROOT, "%.3f", kafkaCpu / n));
             t.note("Each 202 comes after the broker's ack (acks=all, idempotence) of the record; the topic's end "
                     + "offsets grew by the count shown (it includes the warm-up's stragglers, if any).");
+            t.note("Warm-up (the same load, until a 10 s run answered at most 10 % more than the one before with the "
+                    + "gateway's JIT at most 5 % of a core; BENCH_INGEST_WARMUP s first, at most BENCH_INGEST_WARMUP_MAX "
+                    + "s): " + warm.describe() + ".");
             report.add(t);
             report.goal(
                     Goal.INGESTION,

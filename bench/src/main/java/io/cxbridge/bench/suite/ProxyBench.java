@@ -13,6 +13,7 @@ import io.cxbridge.bench.load.Interleaved;
 import io.cxbridge.bench.load.LatencySummary;
 import io.cxbridge.bench.load.OpenLoop;
 import io.cxbridge.bench.load.RequestSpec;
+import io.cxbridge.bench.load.WarmUp;
 import io.cxbridge.bench.load.Wrk;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -98,10 +99,18 @@ public final class ProxyBench implements Benchmark {
         long gwPid = ctx.requirePid("gateway-svc");
         long nginxPid = Long.parseLong(ctx.env("NGINX_PID", "0"));
         // The gateway's request path is long (auth, bucket, logs, audit, token, proxy): C2 keeps compiling it for
-        // tens of seconds on two busy cores, and compiling costs the same CPU the requests need.
-        int gatewayWarmup = Integer.parseInt(ctx.env("BENCH_GATEWAY_WARMUP", "30"));
+        // tens of seconds, on a slow machine minutes, and compiling costs the same CPU the requests need.
         Target gateway = byName.get(GATEWAY);
-        Wrk.run("gateway warm-up", gateway.url(URI), gateway.headerMap(), null, 1, 16, gatewayWarmup, ctx.work());
+        WarmUp.Outcome gatewayWarm = WarmUp.run(
+                gateway.url(URI),
+                gateway.headerMap(),
+                null,
+                16,
+                Integer.parseInt(ctx.env("BENCH_GATEWAY_WARMUP", "30")),
+                10,
+                Integer.parseInt(ctx.env("BENCH_GATEWAY_WARMUP_MAX", "180")),
+                gwPid,
+                ctx.work());
         int warmup = Math.max(5, (int) ctx.warmup());
         for (Target t : targets) {
             // a short unmeasured run warms the JIT and the connection pools
@@ -197,8 +206,11 @@ public final class ProxyBench implements Benchmark {
         st.note("2xx/s = 2xx answers per second. CPU ms/request = user + system CPU time of the proxy process "
                 + "(gateway-svc, or nginx's master and workers) and of the sim during the run, divided by the requests "
                 + "wrk completed: what each request costs, whatever else runs on the machine.");
-        st.note("Each target had an unmeasured wrk run of " + warmup + " s first (JIT, pools), the gateway "
-                + gatewayWarmup + " s more before that; C2 compilations still running count in the gateway's CPU."
+        st.note("Each target had an unmeasured wrk run of " + warmup + " s first (JIT, pools); before that the gateway "
+                + "was loaded at 16 connections until a 10 s run answered at most 10 % more than the one before with "
+                + "its JIT compiler threads at most 5 % of a core (BENCH_GATEWAY_WARMUP s first, at most "
+                + "BENCH_GATEWAY_WARMUP_MAX s): " + gatewayWarm.describe()
+                + ". C2 compilations still running count in the gateway's CPU."
                 + (profiling(ctx)
                         ? " JFR recorded the gateway in a run of its own after every measurement (see its profile)."
                         : ""));

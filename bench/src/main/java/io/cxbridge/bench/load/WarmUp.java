@@ -1,0 +1,102 @@
+package io.cxbridge.bench.load;
+
+import io.cxbridge.bench.infra.Cpu;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * wrk load on one JVM until it is warm: a first run of at least {@code minSeconds}, then runs of
+ * {@code stepSeconds} until one answered at most {@link #MAX_RISE} more than the one before while the JVM's compiler
+ * threads used at most {@link #MAX_JIT_PERCENT} of a core, or {@code maxSeconds} have passed. A fixed warm-up was
+ * too short on a slow machine: three gateway rounds after 30 s answered 2,594, 3,580 and 6,951 req/s (2026-12-03),
+ * so the medians measured the JIT, not the code.
+ */
+public final class WarmUp {
+
+    /** A run that answered at most this much more than the one before counts as level. */
+    static final double MAX_RISE = 0.10;
+    /** Compiler threads (C1, C2) at or below this share of a core count as done compiling. */
+    static final double MAX_JIT_PERCENT = 5.0;
+
+    /** One warm-up run: its length, 2xx answers a second, and the JIT's share of a core meanwhile. */
+    public record Step(int seconds, double okPerSecond, double jitPercent) {}
+
+    /** Every run of a warm-up, and whether the last one was level (false: the time ran out). */
+    public record Outcome(List<Step> steps, boolean level) {
+
+        public int seconds() {
+            return steps.stream().mapToInt(Step::seconds).sum();
+        }
+
+        /** For a table's note: "52 s (2594, 3580, 6951 req/s; JIT 30, 8, 2 % of a core), level". */
+        public String describe() {
+            return String.format(
+                    Locale.ROOT,
+                    "%d s (%s req/s; JIT %s %% of a core), %s",
+                    seconds(),
+                    steps.stream()
+                            .map(s -> String.format(Locale.ROOT, "%.0f", s.okPerSecond()))
+                            .collect(Collectors.joining(", ")),
+                    steps.stream()
+                            .map(s -> String.format(Locale.ROOT, "%.0f", s.jitPercent()))
+                            .collect(Collectors.joining(", ")),
+                    level ? "level" : "still rising when the time ran out");
+        }
+    }
+
+    private WarmUp() {}
+
+    /** True when {@code last} is level with {@code previous}: no run before it means not yet. */
+    static boolean level(Step previous, Step last) {
+        return previous != null
+                && last.okPerSecond() <= previous.okPerSecond() * (1 + MAX_RISE)
+                && last.jitPercent() <= MAX_JIT_PERCENT;
+    }
+
+    /** Loads {@code url} on {@code pid}'s JVM until it is level or {@code maxSeconds} have passed. */
+    public static Outcome run(
+            String url,
+            Map<String, String> headers,
+            String postJson,
+            int connections,
+            int minSeconds,
+            int stepSeconds,
+            int maxSeconds,
+            long pid,
+            Path workDir)
+            throws IOException, InterruptedException {
+        List<Step> steps = new ArrayList<>();
+        Step previous = null;
+        int spent = 0;
+        int next = Math.max(1, minSeconds);
+        while (true) {
+            Step step = step(url, headers, postJson, connections, next, pid, workDir);
+            steps.add(step);
+            spent += step.seconds();
+            if (level(previous, step)) {
+                return new Outcome(steps, true);
+            }
+            if (spent + stepSeconds > maxSeconds) {
+                return new Outcome(steps, false);
+            }
+            previous = step;
+            next = stepSeconds;
+        }
+    }
+
+    private static Step step(
+            String url, Map<String, String> headers, String postJson, int connections, int seconds, long pid, Path work)
+            throws IOException, InterruptedException {
+        Map<Long, Cpu.ThreadCpu> before = Cpu.threads(pid);
+        long t0 = System.nanoTime();
+        Wrk.Result r = Wrk.run("warm-up", url, headers, postJson, 1, connections, seconds, work);
+        double wallMs = (System.nanoTime() - t0) / 1e6;
+        double jit = Cpu.compilerMs(before, Cpu.threads(pid));
+        return new Step(seconds, r.okPerSecond(), Cpu.percentOfCore(jit, wallMs));
+    }
+}
