@@ -434,11 +434,10 @@ public final class ProxyBench implements Benchmark {
                 "added p50 ms",
                 "added p99 ms",
                 "added p99.9 ms");
-        // At most as many connections as the saturation runs that set the rate used: with 256, one stall spread the
-        // load
-        // over 256 connections for the rest of the phase, and the gateway then spent ~0.25 CPU ms per request instead
-        // of
-        // ~0.14 (one wake-up per request and connection), which measured the pool, not the added latency.
+        // At most as many connections as the saturation runs that set the rate used: with 256, one stall spread
+        // the load over 256 connections for the rest of the phase, and the gateway then spent ~0.25 CPU ms per
+        // request instead of ~0.14 (one wake-up per request and connection): that measured the pool, not the
+        // added latency.
         int connections = Integer.parseInt(ctx.env("BENCH_PROXY_OPEN_LOOP_CONNECTIONS", "64"));
         OpenLoop loop = ctx.openLoop(connections);
         try {

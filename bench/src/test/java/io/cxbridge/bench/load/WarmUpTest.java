@@ -27,8 +27,8 @@ class WarmUpTest {
 
     @Test
     void theOutcomeSaysHowLongItTookWhatEachRunAnsweredAndWhetherItEndedLevel() {
-        WarmUp.Outcome o = new WarmUp.Outcome(
-                List.of(new WarmUp.Step(30, 2594.4, 30.2), new WarmUp.Step(10, 6951, 2)), false);
+        WarmUp.Outcome o =
+                new WarmUp.Outcome(List.of(new WarmUp.Step(30, 2594.4, 30.2), new WarmUp.Step(10, 6951, 2)), false);
         assertThat(o.seconds()).isEqualTo(40);
         assertThat(o.describe())
                 .isEqualTo("40 s (2594, 6951 req/s; JIT 30, 2 % of a core), still rising when the time ran out");
