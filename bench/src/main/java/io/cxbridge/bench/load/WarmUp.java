@@ -11,13 +11,15 @@ import java.util.stream.Collectors;
 
 /**
  * wrk load on one JVM until it is warm: a first run of at least {@code minSeconds}, then runs of
- * {@code stepSeconds} until one answered at most {@link #MAX_RISE} more than the one before while the JVM's compiler
+ * {@value #STEP_SECONDS} s until one answered at most {@link #MAX_RISE} more than the one before while the JVM's compiler
  * threads used at most {@link #MAX_JIT_PERCENT} of a core, or {@code maxSeconds} have passed. A fixed warm-up was
  * too short on a slow machine: three gateway rounds after 30 s answered 2,594, 3,580 and 6,951 req/s (2026-12-03),
  * so the medians measured the JIT, not the code.
  */
 public final class WarmUp {
 
+    /** Each run after the first. */
+    static final int STEP_SECONDS = 10;
     /** A run that answered at most this much more than the one before counts as level. */
     static final double MAX_RISE = 0.10;
     /** Compiler threads (C1, C2) at or below this share of a core count as done compiling. */
@@ -51,6 +53,17 @@ public final class WarmUp {
 
     private WarmUp() {}
 
+    /** The rule, for a table's note: "until a 10 s run answered at most 10 % more than the one before ...". */
+    public static String rule() {
+        return String.format(
+                Locale.ROOT,
+                "until a %d s run answered at most %.0f %% more than the one before with the JIT compiler threads at "
+                        + "most %.0f %% of a core",
+                STEP_SECONDS,
+                MAX_RISE * 100,
+                MAX_JIT_PERCENT);
+    }
+
     /** True when {@code last} is level with {@code previous}: no run before it means not yet. */
     static boolean level(Step previous, Step last) {
         return previous != null
@@ -65,7 +78,6 @@ public final class WarmUp {
             String postJson,
             int connections,
             int minSeconds,
-            int stepSeconds,
             int maxSeconds,
             long pid,
             Path workDir)
@@ -81,11 +93,11 @@ public final class WarmUp {
             if (level(previous, step)) {
                 return new Outcome(steps, true);
             }
-            if (spent + stepSeconds > maxSeconds) {
+            if (spent + STEP_SECONDS > maxSeconds) {
                 return new Outcome(steps, false);
             }
             previous = step;
-            next = stepSeconds;
+            next = STEP_SECONDS;
         }
     }
 

@@ -60,7 +60,6 @@ public final class IngestBench implements Benchmark {
                     BODY,
                     connections,
                     Math.max(2, Integer.parseInt(ctx.env("BENCH_INGEST_WARMUP", "30"))),
-                    10,
                     Integer.parseInt(ctx.env("BENCH_INGEST_WARMUP_MAX", "90")),
                     gwPid,
                     ctx.work());
@@ -99,9 +98,9 @@ public final class IngestBench implements Benchmark {
                     String.format(Locale.ROOT, "%.3f", kafkaCpu / n));
             t.note("Each 202 comes after the broker's ack (acks=all, idempotence) of the record; the topic's end "
                     + "offsets grew by the count shown (it includes the warm-up's stragglers, if any).");
-            t.note("Warm-up (the same load, until a 10 s run answered at most 10 % more than the one before with the "
-                    + "gateway's JIT at most 5 % of a core; BENCH_INGEST_WARMUP s first, at most BENCH_INGEST_WARMUP_MAX "
-                    + "s): " + warm.describe() + ".");
+            t.note("Warm-up (the same load, " + WarmUp.rule()
+                    + " in the gateway; BENCH_INGEST_WARMUP s first, at most BENCH_INGEST_WARMUP_MAX s): "
+                    + warm.describe() + ".");
             report.add(t);
             report.goal(
                     Goal.INGESTION,

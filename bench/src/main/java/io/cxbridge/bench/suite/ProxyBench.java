@@ -107,7 +107,6 @@ public final class ProxyBench implements Benchmark {
                 null,
                 16,
                 Integer.parseInt(ctx.env("BENCH_GATEWAY_WARMUP", "30")),
-                10,
                 Integer.parseInt(ctx.env("BENCH_GATEWAY_WARMUP_MAX", "180")),
                 gwPid,
                 ctx.work());
@@ -207,8 +206,7 @@ public final class ProxyBench implements Benchmark {
                 + "(gateway-svc, or nginx's master and workers) and of the sim during the run, divided by the requests "
                 + "wrk completed: what each request costs, whatever else runs on the machine.");
         st.note("Each target had an unmeasured wrk run of " + warmup + " s first (JIT, pools); before that the gateway "
-                + "was loaded at 16 connections until a 10 s run answered at most 10 % more than the one before with "
-                + "its JIT compiler threads at most 5 % of a core (BENCH_GATEWAY_WARMUP s first, at most "
+                + "was loaded at 16 connections " + WarmUp.rule() + " (BENCH_GATEWAY_WARMUP s first, at most "
                 + "BENCH_GATEWAY_WARMUP_MAX s): " + gatewayWarm.describe()
                 + ". C2 compilations still running count in the gateway's CPU."
                 + (profiling(ctx)

@@ -33,4 +33,11 @@ class WarmUpTest {
         assertThat(o.describe())
                 .isEqualTo("40 s (2594, 6951 req/s; JIT 30, 2 % of a core), still rising when the time ran out");
     }
+
+    @Test
+    void theRuleForTheNotesIsWrittenFromTheSameLimitsTheWarmUpApplies() {
+        assertThat(WarmUp.rule())
+                .isEqualTo("until a 10 s run answered at most 10 % more than the one before with the JIT compiler "
+                        + "threads at most 5 % of a core");
+    }
 }
