@@ -122,7 +122,8 @@ public class FulfillmentWorker {
      * Kafka answer again, while {@code ConsumerHolds} keeps the fetch paused, so an outage loses and fails nothing.
      */
     private Uni<Void> withRetries(String value, java.util.function.Supplier<Uni<Void>> work) {
-        return retry.untilDone("fulfillment job " + idOf(value), work::get);
+        // The label (a parse of the record for its jobId) is made only if a retry is logged.
+        return retry.untilDone(() -> "fulfillment job " + idOf(value), work::get);
     }
 
     /** The jobId for a log line, without parsing the whole record again (never the token). */
@@ -277,7 +278,7 @@ public class FulfillmentWorker {
         // The receiver has the result: the mark is retried on its own until Redis takes it. Left to the retry of the
         // whole job, a Redis outage right here would run the job again and post its result twice.
         return retry.untilDone(
-                        "posted mark of fulfillment " + job.fulfillmentId(),
+                        () -> "posted mark of fulfillment " + job.fulfillmentId(),
                         () -> store.markPosted(job.fulfillmentId(), job.jobId()))
                 .chain(() -> audit.emit(type, job.fulfillmentId(), job.traceId(), data))
                 .chain(() -> store.put(done))

@@ -7,7 +7,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.UniEmitter;
+import io.smallrye.mutiny.subscription.Cancellable;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,7 +50,8 @@ public class JobPipeline {
     private final FulfillmentMetrics metrics;
     private final ConcurrentHashMap<String, CompletableFuture<Void>> lastOfKey = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight;
-    private final Set<UniEmitter<? super Void>> abandonWaiters = ConcurrentHashMap.newKeySet();
+    /** One per job in flight: run by the drain when it gives up, to end the job's slot at once. */
+    private final Set<Runnable> abandonWaiters = ConcurrentHashMap.newKeySet();
     /** Partitions taken from this instance by a rebalance: their jobs not started yet are dropped, unacknowledged. */
     private final Set<TopicPartition> revoked = ConcurrentHashMap.newKeySet();
     /** Jobs running (past their key's turn) per partition, so a revocation can wait for exactly those. */
@@ -138,14 +139,26 @@ public class JobPipeline {
                 });
         // Past the shutdown grace the job is cancelled where it stands (no result posted for a call our own
         // shutdown cut, no acknowledgement): it is handed back uncommitted.
-        return Uni.combine().any().of(job, abandonSignal()).replaceWithVoid().eventually(inFlight::decrementAndGet);
+        return abandonable(job).eventually(inFlight::decrementAndGet);
     }
 
-    /** Completes when the drain gives up; a job that ends first takes its waiter out again (nothing piles up). */
-    private Uni<Void> abandonSignal() {
+    /**
+     * Runs {@code job}; when the drain gives up first, this completes at once and the job is cancelled where it
+     * stands. The job is subscribed directly, not raced against a signal with {@code Uni.combine().any()}: that
+     * turned both into completion stages and cancelled the loser's, which made two exceptions (with their stack
+     * traces) for every job.
+     */
+    private Uni<Void> abandonable(Uni<Void> job) {
         return Uni.createFrom().emitter(e -> {
-            abandonWaiters.add(e);
-            e.onTermination(() -> abandonWaiters.remove(e));
+            Runnable abandon = () -> e.complete(null);
+            abandonWaiters.add(abandon);
+            Cancellable running = job.subscribe().with(done -> e.complete(null), e::fail);
+            // However it ended (the job's outcome, the drain, a cancellation downstream): its waiter goes, and the job
+            // is cancelled (nothing happens to one that ended). Runs at once if it has ended already.
+            e.onTermination(() -> {
+                abandonWaiters.remove(abandon);
+                running.cancel();
+            });
             if (abandoned) {
                 e.complete(null);
             }
@@ -248,7 +261,7 @@ public class JobPipeline {
         if (left > 0) {
             LOG.warnf("shutting down with %d fulfillment job(s) unfinished: handed back uncommitted", left);
             abandoned = true;
-            abandonWaiters.forEach(e -> e.complete(null));
+            abandonWaiters.forEach(Runnable::run);
         }
         // The stream is not cancelled: the connector's own close commits what was acknowledged.
     }

@@ -31,10 +31,18 @@ public class InfrastructureRetry {
 
     /** {@code op} again and again (backoff 200 ms to 5 s) until it succeeds or the process stops. */
     public <T> Uni<T> untilDone(String what, Supplier<Uni<? extends T>> op) {
+        return untilDone(() -> what, op);
+    }
+
+    /**
+     * As {@link #untilDone(String, Supplier)}, with the log label made only when a retry is logged: callers on a
+     * per-record path need not build (or parse a record for) a label that is almost never printed.
+     */
+    public <T> Uni<T> untilDone(Supplier<String> what, Supplier<Uni<? extends T>> op) {
         return Uni.createFrom()
                 .<T>deferred(op)
                 .onFailure(e -> !stopping)
-                .invoke(e -> LOG.warnf("%s: %s; retrying until the dependency answers", what, e.toString()))
+                .invoke(e -> LOG.warnf("%s: %s; retrying until the dependency answers", what.get(), e.toString()))
                 .onFailure(e -> !stopping)
                 .retry()
                 .withBackOff(FIRST, MAX)
