@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * wrk load on one JVM until it is warm: a first run of at least {@code minSeconds}, then runs of
- * {@value #STEP_SECONDS} s until one answered at most {@link #MAX_RISE} more than the one before while the JVM's compiler
- * threads used at most {@link #MAX_JIT_PERCENT} of a core, or {@code maxSeconds} have passed. A fixed warm-up was
+ * Load on one or more JVMs until they are warm: a first run of at least {@code minSeconds}, then runs of
+ * {@value #STEP_SECONDS} s until one answered at most {@link #MAX_RISE} more than the one before while each JVM's
+ * compiler threads used at most {@link #MAX_JIT_PERCENT} of a core, or {@code maxSeconds} have passed. A fixed warm-up was
  * too short on a slow machine: three gateway rounds after 30 s answered 2,594, 3,580 and 6,951 req/s (2026-12-03),
  * so the medians measured the JIT, not the code.
  */
@@ -82,12 +82,33 @@ public final class WarmUp {
             long pid,
             Path workDir)
             throws IOException, InterruptedException {
+        return run(
+                seconds -> Wrk.run("warm-up", url, headers, postJson, 1, connections, seconds, workDir)
+                        .okPerSecond(),
+                minSeconds,
+                maxSeconds,
+                pid);
+    }
+
+    /** One run of load: {@code seconds} long, answering with the 2xx answers a second. */
+    @FunctionalInterface
+    public interface Load {
+        double run(int seconds) throws IOException, InterruptedException;
+    }
+
+    /**
+     * Runs {@code load} until it is level or {@code maxSeconds} have passed; the JIT condition holds for every JVM in
+     * {@code pids} (the busiest one's compiler threads are the step's figure). A fixed-rate load answers the same
+     * each run, so for it only the JIT decides.
+     */
+    public static Outcome run(Load load, int minSeconds, int maxSeconds, long... pids)
+            throws IOException, InterruptedException {
         List<Step> steps = new ArrayList<>();
         Step previous = null;
         int spent = 0;
         int next = Math.max(1, minSeconds);
         while (true) {
-            Step step = step(url, headers, postJson, connections, next, pid, workDir);
+            Step step = step(load, next, pids);
             steps.add(step);
             spent += step.seconds();
             if (level(previous, step)) {
@@ -101,14 +122,18 @@ public final class WarmUp {
         }
     }
 
-    private static Step step(
-            String url, Map<String, String> headers, String postJson, int connections, int seconds, long pid, Path work)
-            throws IOException, InterruptedException {
-        Map<Long, Cpu.ThreadCpu> before = Cpu.threads(pid);
+    private static Step step(Load load, int seconds, long... pids) throws IOException, InterruptedException {
+        List<Map<Long, Cpu.ThreadCpu>> before = new ArrayList<>();
+        for (long pid : pids) {
+            before.add(Cpu.threads(pid));
+        }
         long t0 = System.nanoTime();
-        Wrk.Result r = Wrk.run("warm-up", url, headers, postJson, 1, connections, seconds, work);
+        double ok = load.run(seconds);
         double wallMs = (System.nanoTime() - t0) / 1e6;
-        double jit = Cpu.compilerMs(before, Cpu.threads(pid));
-        return new Step(seconds, r.okPerSecond(), Cpu.percentOfCore(jit, wallMs));
+        double busiest = 0;
+        for (int i = 0; i < pids.length; i++) {
+            busiest = Math.max(busiest, Cpu.compilerMs(before.get(i), Cpu.threads(pids[i])));
+        }
+        return new Step(seconds, ok, Cpu.percentOfCore(busiest, wallMs));
     }
 }
