@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 public final class WarmUp {
 
     /** Each run after the first. */
-    static final int STEP_SECONDS = 10;
+    public static final int STEP_SECONDS = 10;
     /** A run that answered at most this much more than the one before counts as level. */
     static final double MAX_RISE = 0.10;
     /** Compiler threads (C1, C2) at or below this share of a core count as done compiling. */

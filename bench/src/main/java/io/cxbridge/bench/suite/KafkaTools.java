@@ -92,6 +92,11 @@ final class KafkaTools implements AutoCloseable {
         return sum;
     }
 
+    /** Records on the topic the group has not committed yet, summed over the topic's partitions. */
+    long lag(String group, String topic) throws Exception {
+        return endOffsets(topic) - committed(group, topic);
+    }
+
     /**
      * Moves a stopped group's committed offsets on the topic to its end, so the group skips what is there. Retried for
      * up to a minute: a consumer that just stopped may still be a member until the broker has seen it leave.
