@@ -61,6 +61,8 @@ class UrlPolicyTest {
         refused.put("https://10.20.30.40/api/v2/dataactions/fulfillments/", "not an allowed Genesys host");
         refused.put("https://api.example.com/api/v2/dataactions/fulfillments/", "not an allowed Genesys host");
         refused.put("https://user:pw@api.mypurecloud.com/api/v2/dataactions/fulfillments/", "user info");
+        // An allowed host name (in this profile) that resolves to loopback: the DNS-checked path, off the event loop.
+        refused.put("https://localhost/api/v2/dataactions/fulfillments/", "loopback");
 
         Map<String, String> payloads = new LinkedHashMap<>();
         Map<String, FulfillmentJob> jobs = new LinkedHashMap<>();

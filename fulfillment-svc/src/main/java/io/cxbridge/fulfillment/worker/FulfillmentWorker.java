@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
@@ -162,13 +163,22 @@ public class FulfillmentWorker {
         if (!problems.isEmpty()) {
             return deadLetter(key, job, value, INVALID_JOB, "invalid job: " + String.join(", ", problems), firstSeen);
         }
-        // The policy resolves DNS: off the event loop.
+        if (!urlPolicy.resolvesDns(job.fulfillmentUrl())) {
+            // Refused before any lookup, a test host or an address literal: checked here, without a hand-off.
+            return checked(key, job, value, urlPolicy.check(job.fulfillmentUrl()), firstSeen);
+        }
+        // A host name to look up in DNS (which may block): off the event loop.
         return Uni.createFrom()
                 .item(() -> urlPolicy.check(job.fulfillmentUrl()))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(refusal -> refusal.isPresent()
-                        ? deadLetter(key, job, value, URL_REFUSED, "fulfillmentUrl " + refusal.get(), firstSeen)
-                        : open(job, value, firstSeen));
+                .chain(refusal -> checked(key, job, value, refusal, firstSeen));
+    }
+
+    private Uni<Void> checked(
+            String key, FulfillmentJob job, String value, Optional<String> refusal, Instant firstSeen) {
+        return refusal.isPresent()
+                ? deadLetter(key, job, value, URL_REFUSED, "fulfillmentUrl " + refusal.get(), firstSeen)
+                : open(job, value, firstSeen);
     }
 
     private Uni<Void> open(FulfillmentJob job, String value, Instant firstSeen) {
