@@ -41,6 +41,13 @@ public final class FulfillmentBench implements Benchmark {
 
     @Override
     public void run(BenchContext ctx, Report report) throws Exception {
+        // One admin client for the run's reads of fulfillment-svc's consumer group.
+        try (KafkaTools kafka = new KafkaTools(ctx.kafka())) {
+            run(ctx, report, kafka);
+        }
+    }
+
+    private void run(BenchContext ctx, Report report, KafkaTools kafka) throws Exception {
         double rate = Double.parseDouble(ctx.env("BENCH_FULFILLMENT_RATE", "500"));
         int jobs = Integer.parseInt(ctx.env("BENCH_FULFILLMENT_JOBS", "1000"));
         long latencyMs = Long.parseLong(ctx.env("BENCH_FULFILLMENT_EXTERNAL_MS", "1000"));
@@ -64,7 +71,7 @@ public final class FulfillmentBench implements Benchmark {
         LatencySummary ack;
         WarmUp.Outcome warm;
         long backlog;
-        double drainSeconds;
+        Drain drain;
         long lagBefore;
         long lagAfter;
         try {
@@ -80,14 +87,12 @@ public final class FulfillmentBench implements Benchmark {
             // it a backlog (31,000 jobs, a minute of work, on 2026-12-03); measured on top of it, the acks shared the
             // two cores with a fulfillment-svc working flat out to catch up, not with one keeping pace. The backlog
             // is worked off without load, then one more run at the rate, then the measured one.
-            try (KafkaTools kafka = new KafkaTools(ctx.kafka())) {
-                backlog = kafka.lag(GROUP, TOPIC);
-                drainSeconds = caughtUp(kafka, Duration.ofSeconds(drainMax));
-                loop.run("ack warm-up after the backlog", rate, WarmUp.STEP_SECONDS, 0, ackRequest, null);
-                lagBefore = kafka.lag(GROUP, TOPIC);
-                ack = loop.run("ack", rate, ctx.seconds(), ctx.warmup(), ackRequest, null);
-                lagAfter = kafka.lag(GROUP, TOPIC);
-            }
+            backlog = kafka.lag(GROUP, TOPIC);
+            drain = caughtUp(kafka, Duration.ofSeconds(drainMax));
+            loop.run("ack warm-up after the backlog", rate, WarmUp.STEP_SECONDS, 0, ackRequest, null);
+            lagBefore = kafka.lag(GROUP, TOPIC);
+            ack = loop.run("ack", rate, ctx.seconds(), ctx.warmup(), ackRequest, null);
+            lagAfter = kafka.lag(GROUP, TOPIC);
         } finally {
             loop.close();
         }
@@ -119,8 +124,8 @@ public final class FulfillmentBench implements Benchmark {
                         + "yet committed by fulfillment-svc (commits are throttled, every few seconds): %d before the "
                         + "measured run, %d after it.",
                 backlog,
-                drainSeconds,
-                drainSeconds >= drainMax ? ", NOT drained when the time ran out" : "",
+                drain.seconds(),
+                drain.drained() ? "" : ", NOT drained when the time ran out",
                 WarmUp.STEP_SECONDS,
                 lagBefore,
                 lagAfter));
@@ -133,9 +138,7 @@ public final class FulfillmentBench implements Benchmark {
         // Let the ack phase's jobs finish before the completion run (fulfillment-svc has committed every job), then
         // start the sim's counters afresh. Polling the sim's stats for this instead fetched every callback of the
         // warm-up (some 100,000) each second, and once left the control client without a connection for the next call.
-        try (KafkaTools kafka = new KafkaTools(ctx.kafka())) {
-            caughtUp(kafka, Duration.ofSeconds(60));
-        }
+        caughtUp(kafka, Duration.ofSeconds(60));
         ctx.simReset();
         ctx.simConfig("{\"externalLatencyMs\":" + latencyMs + "}");
         BenchContext.require(ctx.get(ctx.gateway(), ProxyBench.URI, ctx.gatewayHeaders()), 200, "gateway after reset");
@@ -210,16 +213,20 @@ public final class FulfillmentBench implements Benchmark {
                 + fulfillmentId + "\",\"fulfillmentToken\":\"bench-token\",\"data\":{\"customerId\":\"c-1\"}}";
     }
 
+    /** How long the wait for fulfillment-svc took, and whether it had committed every job when it ended. */
+    private record Drain(double seconds, boolean drained) {}
+
     /**
      * Waits until fulfillment-svc has committed every job on its topic (each commit follows the job's outcome), at
-     * most {@code max}; the seconds it took.
+     * most {@code max}.
      */
-    private static double caughtUp(KafkaTools kafka, Duration max) throws Exception {
+    private static Drain caughtUp(KafkaTools kafka, Duration max) throws Exception {
         long start = System.nanoTime();
         long deadline = start + max.toNanos();
-        while (kafka.lag(GROUP, TOPIC) > 0 && System.nanoTime() < deadline) {
+        long lag;
+        while ((lag = kafka.lag(GROUP, TOPIC)) > 0 && System.nanoTime() < deadline) {
             BenchContext.sleep(Duration.ofSeconds(1));
         }
-        return (System.nanoTime() - start) / 1e9;
+        return new Drain((System.nanoTime() - start) / 1e9, lag == 0);
     }
 }
