@@ -1,6 +1,7 @@
 package io.cxbridge.fulfillment.worker;
 
 import io.cxbridge.common.kafka.RecordCheck;
+import io.cxbridge.common.messaging.PerKeyTurns;
 import io.cxbridge.fulfillment.config.FulfillmentConfig;
 import io.cxbridge.model.Channels;
 import io.quarkus.runtime.ShutdownEvent;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -48,7 +48,9 @@ public class JobPipeline {
     private final FulfillmentWorker worker;
     private final FulfillmentConfig config;
     private final FulfillmentMetrics metrics;
-    private final ConcurrentHashMap<String, CompletableFuture<Void>> lastOfKey = new ConcurrentHashMap<>();
+    /** Records with the same key (fulfillmentId) one after the other. */
+    private final PerKeyTurns turns = new PerKeyTurns();
+
     private final AtomicInteger inFlight;
     /** One per job in flight: run by the drain when it gives up, to end the job's slot at once. */
     private final Set<Runnable> abandonWaiters = ConcurrentHashMap.newKeySet();
@@ -117,7 +119,7 @@ public class JobPipeline {
         long size = value == null ? 0 : Utils.utf8Length(value);
         Optional<RecordCheck.Refusal> refusal = recordCheck.check(
                 size, meta.map(IncomingKafkaRecordMetadata::getHeaders).orElse(null));
-        Uni<Void> job = oneAtATimePerKey(
+        Uni<Void> job = turns.run(
                         key,
                         () -> startIfOwned(
                                 partition,
@@ -219,26 +221,6 @@ public class JobPipeline {
             n += c == null ? 0 : c.get();
         }
         return n;
-    }
-
-    /** Runs {@code work} after the previous job of the same key has ended (keys are fulfillmentIds). */
-    private <T> Uni<T> oneAtATimePerKey(String key, Supplier<Uni<T>> work) {
-        if (key == null) {
-            return Uni.createFrom().<T>deferred(work::get);
-        }
-        CompletableFuture<Void> mine = new CompletableFuture<>();
-        CompletableFuture<Void> previous = lastOfKey.put(key, mine);
-        Uni<Void> turn = previous == null
-                ? Uni.createFrom().voidItem()
-                : Uni.createFrom()
-                        .completionStage(previous)
-                        .onFailure()
-                        .recoverWithNull()
-                        .replaceWithVoid();
-        return turn.chain(() -> Uni.createFrom().<T>deferred(work::get)).eventually(() -> {
-            lastOfKey.remove(key, mine);
-            mine.complete(null);
-        });
     }
 
     /**
