@@ -13,6 +13,7 @@ import io.cxbridge.model.Topics;
 import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.model.event.FailedRun;
 import io.cxbridge.model.retry.RunRecord;
+import io.cxbridge.model.retry.RunState;
 import io.cxbridge.retry.breaker.Breakers;
 import io.cxbridge.retry.state.RunStore;
 import io.cxbridge.retry.support.WebhookReceiver;
@@ -276,12 +277,54 @@ class RetryFlowTest {
         long executions = sim.stats().executions(id);
 
         publish(action, run(id, action));
-        // one partition in tests, consumed in order: once a later run is done the duplicate has been seen
+        // one partition in tests: the later run is in the duplicate's poll or a later one, and a poll's records are
+        // all worked before the next poll's, so once the later run is done the duplicate has been seen
         String later = UUID.randomUUID().toString();
         publish(action, run(later, action));
         awaitFinished(later, "succeeded");
         assertEquals(2, sim.stats().requests("POST", path(action), 200), "the first run once, the later run once");
         assertEquals(executions, sim.stats().executions(id), "the redelivered run was not executed again");
+    }
+
+    @Test
+    void theSameRequestIdTwiceInOnePollIsJournaledAndScheduledOnce() throws Exception {
+        String action = newAction();
+        String id = UUID.randomUUID().toString();
+        String first = run(id, action);
+        String second = first.replace("\"amount\": 12", "\"amount\": 13");
+        // One produce request (a long linger, flushed), so one poll brings both: without turns per requestId they
+        // are worked at once, both found new, and both journaled.
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "1000");
+        try (KafkaProducer<String, String> together =
+                new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            together.send(new ProducerRecord<>(Topics.FAILED_RUNS, action, first));
+            together.send(new ProducerRecord<>(Topics.FAILED_RUNS, action, second));
+            together.flush();
+        }
+        awaitFinished(id, "succeeded");
+
+        assertEquals(1, sim.stats().requests("POST", path(action), 200), "one run, resubmitted once");
+        List<RunRecord> journaled =
+                TopicReader.readAll(bootstrap(), Topics.RETRY_STATE, Duration.ofSeconds(10)).stream()
+                        .filter(rec -> id.equals(rec.key()))
+                        .map(RetryFlowTest::runRecord)
+                        .filter(r -> r.state() == RunState.pending && r.attempts() == 0)
+                        .toList();
+        assertEquals(1, journaled.size(), () -> "one pending state journaled at intake: " + journaled);
+        assertTrue(
+                journaled.get(0).originalPayload().contains("\"amount\": 12"),
+                () -> "the first record wins: " + journaled);
+    }
+
+    private static RunRecord runRecord(ConsumerRecord<String, byte[]> rec) {
+        try {
+            return Json.mapper().readValue(rec.value(), RunRecord.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -78,6 +78,13 @@ public interface RetryConfig {
     @WithDefault("64")
     int maxInFlight();
 
+    /**
+     * Records of one poll worked at once by the consumer (each waits for its journal write and Redis): one at a time
+     * tops out at a few hundred runs a second. Runs with the same requestId still go one after the other.
+     */
+    @WithDefault("32")
+    int intakeConcurrency();
+
     /** How often the pending gauge (due-set size) and the consumer-lag gauge are refreshed. */
     @WithDefault("5s")
     Duration gaugeInterval();

@@ -2,6 +2,7 @@ package io.cxbridge.retry.worker;
 
 import io.cxbridge.common.audit.AuditEmitter;
 import io.cxbridge.common.messaging.InfrastructureRetry;
+import io.cxbridge.common.messaging.PerKeyTurns;
 import io.cxbridge.common.trace.TraceIds;
 import io.cxbridge.genesys.retry.Backoff;
 import io.cxbridge.model.Channels;
@@ -17,6 +18,7 @@ import io.cxbridge.retry.dlq.DlqEntry;
 import io.cxbridge.retry.dlq.RunDeadLetterWriter;
 import io.cxbridge.retry.journal.RunJournal;
 import io.cxbridge.retry.state.RunStore;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.Validator;
@@ -29,8 +31,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -38,14 +42,15 @@ import org.jboss.logging.Logger;
 /**
  * Consumes {@code cxbridge.dataactions.failed-runs.v1}. A record that is bad in itself (over {@code max-record-bytes},
  * a malformed {@code cxbridge-replayed-at} or unknown {@code cxbridge-schema-version} header, not JSON, invalid) is
- * dead-lettered with the reason and the next record is processed. A valid run is journaled as pending
+ * dead-lettered with the reason and the other records are processed. A valid run is journaled as pending
  * ({@link RunJournal}) and then admitted into the schedule in Redis, due after the backoff's step for its incoming
  * {@code attempt} ({@code base} for a new run); the {@link Resubmitter} does every attempt. A run without a
  * requestId gets one derived from the record's topic, partition and offset, so a redelivery is the same run. A
  * requestId already known (pending, or finished in the last {@code done-ttl}) is skipped. With {@code max-pending}
- * runs scheduled the consumer is held and the record in hand waits for room. The record is committed when the
- * returned Uni completes; Kafka or Redis away: the record in hand is retried until they answer (the fetch is paused
- * meanwhile, {@code ConsumerHolds}).
+ * runs scheduled the consumer is held and the records in hand wait for room. A poll's records are worked
+ * {@code intake-concurrency} at a time (runs with the same requestId in turn) and committed together when the
+ * returned Uni completes; Kafka or Redis away: the records in hand are retried until they answer (the fetch is
+ * paused meanwhile, {@code ConsumerHolds}).
  */
 @ApplicationScoped
 public class FailedRunConsumer {
@@ -66,6 +71,7 @@ public class FailedRunConsumer {
     private final InfrastructureRetry infra;
     private final Intake intake;
     private final Resubmitter resubmitter;
+    private final PerKeyTurns turns = new PerKeyTurns();
 
     public FailedRunConsumer(
             RunStore store,
@@ -99,82 +105,113 @@ public class FailedRunConsumer {
         }
     }
 
+    /**
+     * A poll's records, up to {@code intake-concurrency} at once; runs with the same requestId one after the other in
+     * offset order. The batch is acknowledged (its offsets committed) once every record's outcome is durable.
+     */
     @Incoming(Channels.FAILED_RUNS_IN)
-    public Uni<Void> consume(ConsumerRecord<String, String> record) {
-        String where = record.topic() + "-" + record.partition() + "@" + record.offset();
-        return infra.untilDone("failed-run record " + where, () -> handle(record));
+    public Uni<Void> consume(ConsumerRecords<String, String> records) {
+        return Multi.createFrom()
+                .iterable(records)
+                .onItem()
+                .transformToUni(this::consume)
+                .merge(Math.max(1, config.intakeConcurrency()))
+                .onItem()
+                .ignoreAsUni();
     }
 
-    Uni<Void> handle(ConsumerRecord<String, String> record) {
+    /**
+     * One record: checked and parsed once; only what needs Redis or Kafka is retried (until they answer), in its
+     * requestId's turn.
+     */
+    Uni<Void> consume(ConsumerRecord<String, String> record) {
+        String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+        Step step = step(record);
+        return turns.run(step.requestId(), () -> infra.<Void>untilDone("failed-run record " + where, step.work()::get));
+    }
+
+    /** What a record asks for: its work, and the requestId it is admitted under (null: nothing is admitted). */
+    record Step(String requestId, Supplier<Uni<Void>> work) {}
+
+    private static Step deadLetter(Supplier<Uni<Void>> work) {
+        return new Step(null, work);
+    }
+
+    Step step(ConsumerRecord<String, String> record) {
         Instant now = clock.instant();
         String key = record.key();
         String value = record.value();
         String derivedId = derivedId(record.topic(), record.partition(), record.offset());
         int size = value == null ? 0 : value.getBytes(StandardCharsets.UTF_8).length;
         if (size > config.maxRecordBytes()) {
-            return invalid(
+            return deadLetter(() -> invalid(
                     key,
                     truncated(value),
                     null,
                     derivedId,
                     "record of " + size + " bytes is over the limit of " + config.maxRecordBytes() + " bytes",
-                    now);
+                    now));
         }
         Instant replayedAt;
         try {
             String version = header(record, Headers.SCHEMA_VERSION);
             if (version != null && !SCHEMA_VERSION.equals(version.trim())) {
-                return invalid(
+                return deadLetter(() -> invalid(
                         key,
                         value,
                         null,
                         derivedId,
                         "unknown schema version in header " + Headers.SCHEMA_VERSION + ": '" + abbreviate(version)
                                 + "' (known: " + SCHEMA_VERSION + ")",
-                        now);
+                        now));
             }
             String replayed = header(record, Headers.REPLAYED_AT);
             replayedAt = replayed == null ? null : Instant.parse(replayed);
         } catch (DateTimeParseException e) {
-            return invalid(
+            return deadLetter(() -> invalid(
                     key,
                     value,
                     null,
                     derivedId,
                     "malformed header " + Headers.REPLAYED_AT + ": '" + abbreviate(header(record, Headers.REPLAYED_AT))
                             + "' is not an ISO-8601 instant",
-                    now);
+                    now));
         }
-        return handle(key, value, replayedAt, derivedId);
+        return step(key, value, replayedAt, derivedId);
     }
 
-    Uni<Void> handle(String key, String value, Instant replayedAt, String derivedId) {
+    Step step(String key, String value, Instant replayedAt, String derivedId) {
         Instant now = clock.instant();
         FailedRun parsed;
         try {
             parsed = value == null ? null : Json.mapper().readValue(value, FailedRun.class);
         } catch (Exception e) {
-            return invalid(
-                    key, value, null, derivedId, "not a FailedRun JSON object: " + firstLine(e.getMessage()), now);
+            String reason = "not a FailedRun JSON object: " + firstLine(e.getMessage());
+            return deadLetter(() -> invalid(key, value, null, derivedId, reason, now));
         }
         if (parsed == null) {
-            return invalid(key, value, null, derivedId, "empty record", now);
+            return deadLetter(() -> invalid(key, value, null, derivedId, "empty record", now));
         }
         FailedRun run = withRequestId(parsed, derivedId).withDefaults(clock, TraceIds::current);
         List<Violation> violations = Violations.of(validator, run);
         if (!violations.isEmpty()) {
             String reason =
                     violations.stream().map(v -> v.field() + " " + v.message()).collect(Collectors.joining("; "));
-            return invalid(key != null ? key : run.actionId(), value, run, derivedId, reason, now);
+            return deadLetter(() -> invalid(key != null ? key : run.actionId(), value, run, derivedId, reason, now));
         }
         Duration wait = backoff.delay(run.attempt(), null);
         if (config.initialDelay().compareTo(wait) > 0) {
             wait = config.initialDelay();
         }
         RunRecord pending = RunRecord.pending(run, value, now, now.plus(wait), replayedAt);
-        return store.admissible(run.requestId()).chain(admissible -> {
+        return new Step(run.requestId(), () -> admitNew(pending));
+    }
+
+    /** Skips a requestId already known; else journals and admits the run, waiting while the schedule is full. */
+    private Uni<Void> admitNew(RunRecord pending) {
+        return store.admissible(pending.requestId()).chain(admissible -> {
             if (!admissible) {
-                LOG.debugf("failed run %s is already known; skipping the redelivered record", run.requestId());
+                LOG.debugf("failed run %s is already known; skipping the redelivered record", pending.requestId());
                 return Uni.createFrom().voidItem();
             }
             // A full schedule is waited out here, polled often (room comes as runs finish), not as an outage.
