@@ -92,7 +92,8 @@ public final class RetryBench implements Benchmark {
                 "heap used after GC (MiB)",
                 "RSS (MiB)",
                 "intake (runs/s, Kafka to Redis)");
-        Process p = startRetry(ctx, jar, topic, prefix, run, "1h");
+        // max-pending (100,000 by default) would hold intake short of the 10 + pending runs this phase stores.
+        Process p = startRetry(ctx, jar, topic, prefix, run, "1h", "-Dcxbridge.retry.max-pending=" + (pending + 10));
         double intakeRate;
         long heap10;
         long heapN;
