@@ -14,13 +14,13 @@ import jakarta.inject.Inject;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The producer settings set once at connector level reach every outgoing channel's Kafka producer. */
+/** The Kafka client settings: producer ones set once at connector level reach every outgoing channel. */
 @QuarkusTest
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(RedisResource.class)
 @QuarkusTestResource(GenesysSimResource.class)
 @QuarkusTestResource(WebhookReceiver.class)
-class ProducerSettingsTest {
+class KafkaClientSettingsTest {
 
     @Inject
     KafkaClientService kafka;
@@ -45,5 +45,15 @@ class ProducerSettingsTest {
                         .configuration()
                         .get("linger.ms")))
                 .isEqualTo("0");
+    }
+
+    @Test
+    void theFailedRunsConsumerFetchesAtMostAQuarterMebibytePerPartition() {
+        // The last fetch response stays in the heap: at Kafka's 1 MiB it was most of the heap growth measured with
+        // 100,000 pending runs (docs/benchmarks.md, session 15).
+        assertThat(String.valueOf(kafka.getConsumer(Channels.FAILED_RUNS_IN)
+                        .configuration()
+                        .get("max.partition.fetch.bytes")))
+                .isEqualTo("262144");
     }
 }
