@@ -26,6 +26,40 @@ public final class Cpu {
         return total;
     }
 
+    /**
+     * Busy and total CPU milliseconds of the whole machine so far (all cores, from the first line of /proc/stat):
+     * {@code [busy, total]}. Two readings give the share of the machine busy between them.
+     */
+    public static double[] machineMs() {
+        try {
+            String first = Files.readAllLines(Path.of("/proc/stat")).get(0);
+            return machineMs(first);
+        } catch (IOException | RuntimeException e) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+    }
+
+    /** {@code cpu  user nice system idle iowait irq softirq steal ...}: idle and iowait are not busy. */
+    static double[] machineMs(String cpuLine) {
+        String[] f = cpuLine.trim().split("\\s+");
+        long total = 0;
+        long idle = 0;
+        for (int i = 1; i < f.length && i <= 8; i++) {
+            long v = Long.parseLong(f[i]);
+            total += v;
+            if (i == 4 || i == 5) {
+                idle += v;
+            }
+        }
+        return new double[] {(total - idle) * MS_PER_TICK, total * MS_PER_TICK};
+    }
+
+    /** Per cent of the machine's cores busy between two {@link #machineMs()} readings. */
+    public static double machineBusyPercent(double[] before, double[] after) {
+        double total = after[1] - before[1];
+        return total > 0 ? (after[0] - before[0]) * 100.0 / total : Double.NaN;
+    }
+
     /** User + system milliseconds of one line of /proc/<pid>/stat (or /proc/<pid>/task/<tid>/stat). */
     static double statMs(String stat) {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

@@ -12,6 +12,7 @@ import io.cxbridge.bench.infra.Jfr;
 import io.cxbridge.bench.load.Interleaved;
 import io.cxbridge.bench.load.LatencySummary;
 import io.cxbridge.bench.load.OpenLoop;
+import io.cxbridge.bench.load.Pacer;
 import io.cxbridge.bench.load.RequestSpec;
 import io.cxbridge.bench.load.WarmUp;
 import io.cxbridge.bench.load.Wrk;
@@ -260,7 +261,7 @@ public final class ProxyBench implements Benchmark {
                 .mapToDouble(c -> median(gw.get(c), Sample::okPerSecond))
                 .max()
                 .orElse(0);
-        latency(ctx, report, targets, best);
+        latency(ctx, report, targets, best, gwPid, nginxPid);
         if (profiling(ctx)) {
             report.add(profile(ctx, byName.get(GATEWAY), gwPid, maxConnections, seconds));
         }
@@ -412,7 +413,13 @@ public final class ProxyBench implements Benchmark {
     }
 
     /** Open-loop latency at a fixed rate and at half the gateway's saturation, gateway against the others. */
-    private static void latency(BenchContext ctx, Report report, List<Target> targets, double gatewaySaturation) {
+    private static void latency(
+            BenchContext ctx,
+            Report report,
+            List<Target> targets,
+            double gatewaySaturation,
+            long gwPid,
+            long nginxPid) {
         double half = Math.max(50, Math.floor(gatewaySaturation / 2 / 50) * 50);
         List<Double> rates = new ArrayList<>(List.of(Double.parseDouble(ctx.env("BENCH_PROXY_RATE", "500")), half));
         Table lt = new Table(
@@ -424,7 +431,9 @@ public final class ProxyBench implements Benchmark {
                 "p99 ms",
                 "p99.9 ms",
                 "max ms",
-                "statuses");
+                "statuses",
+                "CPU ms/request: proxy",
+                "machine busy %");
         Table added = new Table(
                 "Proxy: latency the gateway adds (gateway minus the other, same rate)",
                 "rate/s",
@@ -442,6 +451,11 @@ public final class ProxyBench implements Benchmark {
             for (double rate : rates) {
                 Map<String, LatencySummary> byTarget = new LinkedHashMap<>();
                 for (Target t : targets) {
+                    List<Long> proxyPids = t.name().equals(GATEWAY)
+                            ? List.of(gwPid)
+                            : t.name().equals(NGINX) && nginxPid > 0 ? Cpu.withChildren(nginxPid) : List.of();
+                    double proxyCpu = Cpu.ms(proxyPids);
+                    double[] machine = Cpu.machineMs();
                     LatencySummary s = loop.run(
                             t.name(),
                             rate,
@@ -449,6 +463,9 @@ public final class ProxyBench implements Benchmark {
                             ctx.warmup(),
                             i -> RequestSpec.get(t.port(), URI, t.headers()),
                             null);
+                    // over the warm-up and the measured part alike: the requests the loop sent in both
+                    proxyCpu = Cpu.ms(proxyPids) - proxyCpu;
+                    double busy = Cpu.machineBusyPercent(machine, Cpu.machineMs());
                     byTarget.put(t.name(), s);
                     lt.row(
                             t.name(),
@@ -458,7 +475,17 @@ public final class ProxyBench implements Benchmark {
                             ms(s.p(99)),
                             ms(s.p(99.9)),
                             ms(s.maxMs()),
-                            s.statusText());
+                            s.statusText(),
+                            proxyPids.isEmpty()
+                                    ? "-"
+                                    : cpu(proxyCpu
+                                            / Math.max(
+                                                    1,
+                                                    s.sent()
+                                                            + (ctx.warmup() > 0
+                                                                    ? Pacer.countFor(rate, ctx.warmup())
+                                                                    : 0))),
+                            String.format(Locale.ROOT, "%.0f", busy));
                 }
                 LatencySummary g = byTarget.get(GATEWAY);
                 for (Map.Entry<String, LatencySummary> e : byTarget.entrySet()) {
@@ -495,6 +522,11 @@ public final class ProxyBench implements Benchmark {
                         + connections
                         + " connections (`BENCH_PROXY_OPEN_LOOP_CONNECTIONS`; a request that finds none free waits, and "
                         + "the wait counts).");
+        lt.note(
+                "CPU ms/request: the proxy's CPU (gateway, or nginx with its workers) over the warm-up and the measured "
+                        + "part, per request sent in both. Machine busy %: all cores, from /proc/stat, over the same span; "
+                        + "the load generator, the sim, Kafka and Redis share them, so near 100 % a queue that forms cannot "
+                        + "drain and the percentiles measure the machine, not the proxy.");
         report.add(lt);
         added.note("Differences of percentiles, not percentiles of differences.");
         report.add(added);

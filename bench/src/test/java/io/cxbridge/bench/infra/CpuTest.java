@@ -32,6 +32,16 @@ class CpuTest {
     }
 
     @Test
+    void theMachineIsBusyOutsideIdleAndIowait() {
+        // user nice system idle iowait irq softirq steal guest guest_nice (guest is already in user)
+        double[] before = Cpu.machineMs("cpu  100 0 50 800 50 0 0 0 7 0");
+        double[] after = Cpu.machineMs("cpu  250 0 100 950 50 0 0 0 9 0");
+        assertThat(before).containsExactly(150 * 10.0, 1000 * 10.0);
+        assertThat(Cpu.machineBusyPercent(before, after)).isCloseTo(200 * 100.0 / 350, within(1e-9));
+        assertThat(Cpu.machineBusyPercent(after, after)).isNaN();
+    }
+
+    @Test
     void percentOfACore() {
         assertThat(Cpu.percentOfCore(100, 10_000)).isCloseTo(1.0, within(1e-9));
         assertThat(Cpu.percentOfCore(100, 0)).isNaN();
