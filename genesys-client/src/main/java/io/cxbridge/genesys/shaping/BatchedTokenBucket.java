@@ -115,12 +115,18 @@ public final class BatchedTokenBucket {
         long giveBack = h.shared ? h.tokens : 0;
         h.tokens = 0;
         long holdMs = Math.max(1, batch * period.toMillis() / capacity);
-        return shared.reserve(key, capacity, period, batch, giveBack)
+        Uni<Settled> once = shared.reserve(key, capacity, period, batch, giveBack)
                 .map(r -> h.settle(r, capacity, clock.millis() + holdMs))
                 .onFailure()
                 .invoke(e -> h.settle(null, capacity, 0))
                 .memoize()
                 .indefinitely();
+        // Each take waits through a CompletionStage of its own. A memoized Uni adds a late subscriber to its waiters
+        // before calling its onSubscribe, so an answer arriving on another thread in between reaches the subscriber
+        // first; a transformToUni whose inner Uni is this one then took the Take for its own item (a
+        // ClassCastException in SharedClientLimitTest). A CompletionStage settles whatever the order, and the Uni made
+        // from it subscribes before it emits.
+        return Uni.createFrom().completionStage(once::subscribeAsCompletionStage);
     }
 
     /** A reservation's outcome and the answer of the take that made it (which spent the batch's first token). */
