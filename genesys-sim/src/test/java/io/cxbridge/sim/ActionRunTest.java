@@ -4,15 +4,28 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cxbridge.sim.actions.ActionRun;
+import io.cxbridge.sim.actions.ActionRunner;
+import io.cxbridge.sim.stats.SimStats;
+import io.cxbridge.sim.stats.StatsView;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** {@code POST /sim/actions/run}: a Data Action's call of an endpoint, with its timeout. */
 @QuarkusTest
 class ActionRunTest extends SimTestBase {
+
+    @Inject
+    ActionRunner runner;
+
+    @Inject
+    SimStats simStats;
 
     private JsonNode run(Map<String, ?> body) {
         return json(given().contentType(ContentType.JSON)
@@ -59,6 +72,21 @@ class ActionRunTest extends SimTestBase {
         assertThat(stats.get("actionRuns").get("success").asLong()).isEqualTo(1);
         // the endpoint got the Data Action's headers
         assertThat(stats.get("externalCallsByKey").get("run-key").asLong()).isEqualTo(1);
+    }
+
+    /**
+     * A caller that reads {@code /sim/stats} as soon as its run's answer arrives sees the run counted: the answer goes
+     * out when the run's future completes, so the count must land before that (it once landed after, and a test read
+     * 0 successes on a loaded machine).
+     */
+    @Test
+    void aRunIsCountedBeforeItsAnswerGoesOut() throws Exception {
+        CompletableFuture<StatsView.ActionRuns> countedWhenAnswered = new CompletableFuture<>();
+        runner.run(new ActionRun(uri("/external/api"), Map.of(), null, 5000))
+                .onComplete(
+                        ar -> countedWhenAnswered.complete(simStats.snapshot().actionRuns()));
+
+        assertThat(countedWhenAnswered.get(10, TimeUnit.SECONDS)).isEqualTo(new StatsView.ActionRuns(1, 0, 0));
     }
 
     @Test

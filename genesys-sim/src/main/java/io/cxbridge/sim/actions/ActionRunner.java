@@ -23,6 +23,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -64,8 +65,10 @@ public class ActionRunner {
         long started = System.nanoTime();
         Promise<Result> promise = Promise.promise();
         AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
+        AtomicBoolean finished = new AtomicBoolean();
         long timer = vertx.setTimer(run.timeoutMs(), t -> {
             if (finish(
+                    finished,
                     promise,
                     ActionOutcome.TIMEOUT,
                     null,
@@ -99,12 +102,13 @@ public class ActionRunner {
                 .onComplete(ar -> {
                     vertx.cancelTimer(timer);
                     if (ar.failed()) {
-                        finish(promise, ActionOutcome.ERROR, null, started, null, describe(ar.cause()));
+                        finish(finished, promise, ActionOutcome.ERROR, null, started, null, describe(ar.cause()));
                         return;
                     }
                     Answer answer = ar.result();
                     boolean ok = answer.status() >= 200 && answer.status() < 300;
                     finish(
+                            finished,
                             promise,
                             ok ? ActionOutcome.SUCCESS : ActionOutcome.ERROR,
                             answer.status(),
@@ -134,14 +138,25 @@ public class ActionRunner {
         return promise.future();
     }
 
+    /**
+     * The first of the timer and the answer decides the run. It is counted before the promise completes: completing
+     * writes the answer to the caller, who may read {@code /sim/stats} on another event loop before a count made
+     * afterwards lands.
+     */
     private boolean finish(
-            Promise<Result> promise, ActionOutcome outcome, Integer status, long started, JsonNode body, String error) {
-        long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        if (!promise.tryComplete(
-                new Result(outcome.name().toLowerCase(Locale.ROOT), status, durationMs, body, error))) {
+            AtomicBoolean finished,
+            Promise<Result> promise,
+            ActionOutcome outcome,
+            Integer status,
+            long started,
+            JsonNode body,
+            String error) {
+        if (!finished.compareAndSet(false, true)) {
             return false;
         }
+        long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         stats.actionRun(outcome);
+        promise.complete(new Result(outcome.name().toLowerCase(Locale.ROOT), status, durationMs, body, error));
         return true;
     }
 
