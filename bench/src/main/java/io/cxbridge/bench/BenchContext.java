@@ -122,7 +122,7 @@ public final class BenchContext implements AutoCloseable {
     }
 
     public OpenLoop openLoop(int maxConnections) {
-        return new OpenLoop(vertx, maxConnections);
+        return new OpenLoop(maxConnections);
     }
 
     public Response call(HttpMethod method, int port, String uri, MultiMap headers, String body) {
