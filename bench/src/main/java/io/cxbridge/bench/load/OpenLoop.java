@@ -2,7 +2,7 @@ package io.cxbridge.bench.load;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
-import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -190,10 +190,10 @@ public final class OpenLoop implements AutoCloseable {
         if (body == null) {
             return ByteBuffer.wrap(head);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(head.length + body.length);
-        out.writeBytes(head);
-        out.writeBytes(body);
-        return ByteBuffer.wrap(out.toByteArray());
+        return ByteBuffer.allocate(head.length + body.length)
+                .put(head)
+                .put(body)
+                .flip();
     }
 
     private Pool pool(int port) {
@@ -324,11 +324,8 @@ public final class OpenLoop implements AutoCloseable {
                         if (in.hasRemaining()) {
                             throw new IOException("more bytes than one response");
                         }
-                        boolean closes = response.closes();
-                        if (current.compareAndSet(x, null)) {
-                            x.phase().answered(response.status(), response.headers(), x.intended(), x.handedOver());
-                        }
-                        if (closes) {
+                        answered(x);
+                        if (response.closes()) {
                             close();
                         } else {
                             pool.release(this);
@@ -337,13 +334,20 @@ public final class OpenLoop implements AutoCloseable {
                     }
                 }
                 if (n < 0) {
-                    if (x != null && response.endOfInput() && current.compareAndSet(x, null)) {
-                        x.phase().answered(response.status(), response.headers(), x.intended(), x.handedOver());
+                    if (x != null && response.endOfInput()) {
+                        answered(x);
                     }
                     close();
                 }
             } catch (IOException e) {
                 close();
+            }
+        }
+
+        /** The whole answer to {@code x} is in: recorded, unless a close took the exchange first. */
+        private void answered(Exchange x) {
+            if (current.compareAndSet(x, null)) {
+                x.phase().answered(response.status(), response.headers(), x.intended(), x.handedOver());
             }
         }
 
@@ -356,11 +360,7 @@ public final class OpenLoop implements AutoCloseable {
             if (key != null) {
                 key.cancel();
             }
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
+            closeQuietly(channel);
             Exchange x = current.getAndSet(null);
             if (x != null) {
                 x.phase().failed();
@@ -392,6 +392,14 @@ public final class OpenLoop implements AutoCloseable {
         }
     }
 
+    private static void closeQuietly(Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
     /** Closes every connection and stops the reader thread. */
     @Override
     public void close() {
@@ -403,23 +411,11 @@ public final class OpenLoop implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         for (SelectionKey key : selector.keys()) {
-            try {
-                key.channel().close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
+            closeQuietly(key.channel());
         }
         for (Connection c; (c = toRegister.poll()) != null; ) {
-            try {
-                c.channel.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
+            closeQuietly(c.channel);
         }
-        try {
-            selector.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
+        closeQuietly(selector);
     }
 }

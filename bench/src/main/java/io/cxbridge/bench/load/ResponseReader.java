@@ -204,9 +204,7 @@ final class ResponseReader {
     private void endOfHead() {
         if (status >= 100 && status < 200) {
             // an interim answer (100 Continue): the real one follows
-            boolean keep = headers != null;
-            boolean wasHead = head;
-            reset(wasHead, keep);
+            reset(head, headers != null);
             return;
         }
         if (head || status == 204 || status == 304) {
