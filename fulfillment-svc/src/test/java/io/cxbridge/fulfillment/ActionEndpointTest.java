@@ -14,6 +14,7 @@ import io.cxbridge.model.problem.Problem;
 import io.cxbridge.testkit.KafkaBroker;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.Management;
+import io.cxbridge.testkit.PrometheusText;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.RedisServer;
 import io.cxbridge.testkit.TopicReader;
@@ -254,13 +255,8 @@ class ActionEndpointTest {
         }
         assertNoRunTimedOut();
         // every answer left within the 3 s budget (plus the loaded machine's margin), as the service measured it
-        double slowest = Management.given()
-                .get("/q/metrics")
-                .asString()
-                .lines()
-                .filter(l -> l.startsWith("cxbridge_action_answer_seconds_max{") && l.contains("action=\"burst\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .max()
+        double slowest = PrometheusText.max(
+                        Management.metrics(), "cxbridge_action_answer_seconds_max", "action=\"burst\"")
                 .orElse(-1);
         assertThat(slowest).as("slowest burst answer (s)").isPositive().isLessThan(WITHIN_BUDGET.toMillis() / 1000.0);
         long attempts = externalCalls();

@@ -13,6 +13,7 @@ import io.cxbridge.fulfillment.config.FulfillmentConfig;
 import io.cxbridge.model.event.FulfillmentJob;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.Management;
+import io.cxbridge.testkit.PrometheusText;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.sim.SimControl;
 import io.cxbridge.testkit.sim.SimStats;
@@ -44,16 +45,7 @@ class ConcurrencyTest {
     }
 
     private static double completed() {
-        String metrics = Management.given()
-                .get("/q/metrics")
-                .then()
-                .statusCode(200)
-                .extract()
-                .asString();
-        return metrics.lines()
-                .filter(l -> l.startsWith("cxbridge_fulfillment_jobs_total{") && l.contains("outcome=\"complete\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+        return PrometheusText.sum(Management.metrics(), "cxbridge_fulfillment_jobs_total", "outcome=\"complete\"");
     }
 
     @Test

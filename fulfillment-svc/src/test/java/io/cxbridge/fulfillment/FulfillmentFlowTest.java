@@ -30,6 +30,7 @@ import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.model.event.FulfillmentJob;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.Management;
+import io.cxbridge.testkit.PrometheusText;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.TopicReader;
 import io.cxbridge.testkit.sim.SimControl;
@@ -66,16 +67,7 @@ class FulfillmentFlowTest {
     }
 
     static double skipped() {
-        String metrics = Management.given()
-                .get("/q/metrics")
-                .then()
-                .statusCode(200)
-                .extract()
-                .asString();
-        return metrics.lines()
-                .filter(l -> l.startsWith("cxbridge_fulfillment_jobs_total{") && l.contains("outcome=\"skipped\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+        return PrometheusText.sum(Management.metrics(), "cxbridge_fulfillment_jobs_total", "outcome=\"skipped\"");
     }
 
     @Test
@@ -180,16 +172,7 @@ class FulfillmentFlowTest {
     }
 
     static double metric(String name) {
-        String metrics = Management.given()
-                .get("/q/metrics")
-                .then()
-                .statusCode(200)
-                .extract()
-                .asString();
-        return metrics.lines()
-                .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+        return PrometheusText.sum(Management.metrics(), name);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.cxbridge.fulfillment;
 
+import static io.cxbridge.fulfillment.FulfillmentTestSupport.awaitCallback;
 import static io.cxbridge.fulfillment.FulfillmentTestSupport.awaitTerminal;
 import static io.cxbridge.fulfillment.FulfillmentTestSupport.job;
 import static io.cxbridge.fulfillment.FulfillmentTestSupport.newFid;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cxbridge.model.event.FulfillmentJob;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.Management;
+import io.cxbridge.testkit.PrometheusText;
 import io.cxbridge.testkit.RedisResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,19 +33,23 @@ class MetricsTest {
     }
 
     private static double value(String metrics, String name, String labels) {
-        return metrics.lines()
-                .filter(l -> l.startsWith(name + "{") && l.contains(labels))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+        return PrometheusText.sum(metrics, name, labels);
+    }
+
+    /** The series summed over {@code labels} is larger in {@code after}; the message shows both scrapes' lines. */
+    private static void assertGrew(String before, String after, String name, String labels) {
+        assertTrue(
+                value(after, name, labels) > value(before, name, labels),
+                () -> name + "{" + labels + "} did not grow: before " + lines(before, name) + ", after "
+                        + lines(after, name));
+    }
+
+    private static java.util.List<String> lines(String metrics, String name) {
+        return metrics.lines().filter(l -> l.startsWith(name + "{")).toList();
     }
 
     private static String metrics() {
-        return Management.given()
-                .get("/q/metrics")
-                .then()
-                .statusCode(200)
-                .extract()
-                .asString();
+        return Management.metrics();
     }
 
     @Test
@@ -52,22 +58,27 @@ class MetricsTest {
         FulfillmentJob job = job(newFid(), newToken(), Duration.ofSeconds(60));
         publish(job);
         assertEquals("complete", awaitTerminal(job.jobId()).getString("state"));
+        awaitCallback(job.fulfillmentId());
 
-        String after = metrics();
+        // The job's state is written before its outcome counters (jobs_total, ack_to_post) are counted, so the
+        // counters are awaited rather than read once.
+        String[] last = {before};
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> {
+                    String now = metrics();
+                    last[0] = now;
+                    assertGrew(before, now, "cxbridge_fulfillment_external_latency_seconds_count", "outcome=\"ok\"");
+                    assertGrew(before, now, "cxbridge_fulfillment_callback_latency_seconds_count", "outcome=\"ok\"");
+                    assertGrew(before, now, "cxbridge_fulfillment_jobs_total", "outcome=\"complete\"");
+                    // ack-to-post: one sample per posted result, as long as the external call and the post took
+                    assertGrew(before, now, "cxbridge_fulfillment_ack_to_post_seconds_count", "outcome=\"complete\"");
+                    assertGrew(before, now, "cxbridge_fulfillment_ack_to_post_seconds_sum", "outcome=\"complete\"");
+                });
+        String after = last[0];
         assertTrue(after.contains("cxbridge_fulfillment_jobs_in_flight"), "the in-flight gauge");
-        assertTrue(value(after, "cxbridge_fulfillment_external_latency_seconds_count", "outcome=\"ok\"")
-                > value(before, "cxbridge_fulfillment_external_latency_seconds_count", "outcome=\"ok\""));
-        assertTrue(value(after, "cxbridge_fulfillment_callback_latency_seconds_count", "outcome=\"ok\"")
-                > value(before, "cxbridge_fulfillment_callback_latency_seconds_count", "outcome=\"ok\""));
         assertTrue(value(after, "cxbridge_fulfillment_external_latency_seconds_sum", "outcome=\"ok\"") > 0);
-        assertTrue(value(after, "cxbridge_fulfillment_jobs_total", "outcome=\"complete\"")
-                > value(before, "cxbridge_fulfillment_jobs_total", "outcome=\"complete\""));
-        // ack-to-post: one sample per posted result, at least as long as the external call and the post took
-        assertTrue(value(after, "cxbridge_fulfillment_ack_to_post_seconds_count", "outcome=\"complete\"")
-                > value(before, "cxbridge_fulfillment_ack_to_post_seconds_count", "outcome=\"complete\""));
-        assertTrue(value(after, "cxbridge_fulfillment_ack_to_post_seconds_sum", "outcome=\"complete\"")
-                        - value(before, "cxbridge_fulfillment_ack_to_post_seconds_sum", "outcome=\"complete\"")
-                > 0);
         assertTrue(after.contains("cxbridge_fulfillment_ack_to_post_seconds_bucket{"), "a histogram");
         assertTrue(
                 after.contains("cxbridge_fulfillment_ack_to_post_seconds_count{outcome=\"failed\""),
@@ -80,8 +91,7 @@ class MetricsTest {
         // nothing left in flight once the job is done (the gauge is back to 0 when no other job runs)
         org.awaitility.Awaitility.await()
                 .atMost(Duration.ofSeconds(10))
-                .until(() -> value(metrics(), "cxbridge_fulfillment_jobs_in_flight", "") == 0
-                        || metrics().contains("cxbridge_fulfillment_jobs_in_flight 0.0"));
+                .until(() -> PrometheusText.sum(metrics(), "cxbridge_fulfillment_jobs_in_flight") == 0);
         Management.given()
                 .get("/q/health/live")
                 .then()

@@ -17,6 +17,7 @@ import io.cxbridge.retention.worker.RequestDeadLetters;
 import io.cxbridge.testkit.KafkaBroker;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.Management;
+import io.cxbridge.testkit.PrometheusText;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.RedisServer;
 import io.cxbridge.testkit.TopicReader;
@@ -59,16 +60,7 @@ class RetentionResilienceTest {
     }
 
     static double metric(String name) {
-        String metrics = Management.given()
-                .get("/q/metrics")
-                .then()
-                .statusCode(200)
-                .extract()
-                .asString();
-        return metrics.lines()
-                .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+        return PrometheusText.sum(Management.metrics(), name);
     }
 
     private record Poison(String key, String value, RecordHeaders headers, String errorClass) {}

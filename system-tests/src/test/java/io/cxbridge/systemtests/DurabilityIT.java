@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.cxbridge.model.Headers;
 import io.cxbridge.model.Topics;
 import io.cxbridge.systemtests.Load.Job;
+import io.cxbridge.testkit.PrometheusText;
 import io.cxbridge.testkit.TopicReader;
 import io.cxbridge.testkit.sim.SimControl;
 import io.cxbridge.testkit.sim.SimStats;
@@ -380,13 +381,9 @@ class DurabilityIT {
 
     /** retry-svc's {@code cxbridge_retry_consumer_lag} gauge; 0 when absent. */
     private long consumerLag() {
-        return Load.get(mgmt("retry-svc", "/q/metrics"))
-                .body()
-                .lines()
-                .filter(l -> l.startsWith("cxbridge_retry_consumer_lag"))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .max()
-                .orElse(0);
+        return (long)
+                PrometheusText.max(Load.get(mgmt("retry-svc", "/q/metrics")).body(), "cxbridge_retry_consumer_lag", "")
+                        .orElse(0);
     }
 
     @Test

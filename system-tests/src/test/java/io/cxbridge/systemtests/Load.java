@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.cxbridge.model.Topics;
 import io.cxbridge.systemtests.Gateway.Reply;
+import io.cxbridge.testkit.PrometheusText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -182,13 +183,7 @@ final class Load {
 
     /** A counter or gauge of a Prometheus text page (the sum over its series); 0 when absent. */
     static double metric(String page, String name) {
-        double sum = 0;
-        for (String line : page.split("\n")) {
-            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
+        return PrometheusText.sum(page, name);
     }
 
     /** A producer for records written straight to a topic (gzip, up to 8 MiB: a 2 MiB poison fits the broker). */

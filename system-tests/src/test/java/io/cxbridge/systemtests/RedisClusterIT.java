@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.cxbridge.systemtests.Gateway.Reply;
+import io.cxbridge.testkit.PrometheusText;
 import io.cxbridge.testkit.RedisCluster;
 import io.cxbridge.testkit.sim.SimControl;
 import java.io.IOException;
@@ -188,12 +189,10 @@ class RedisClusterIT {
 
     /** A service's {@code cxbridge_redis_data_loss_total}. */
     private static long dataLosses(String service) {
-        return Load.get(stack.endpoints().managementUrl(service) + "/q/metrics")
-                .body()
-                .lines()
-                .filter(l -> l.startsWith("cxbridge_redis_data_loss_total"))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+        return (long) PrometheusText.sum(
+                Load.get(stack.endpoints().managementUrl(service) + "/q/metrics")
+                        .body(),
+                "cxbridge_redis_data_loss_total");
     }
 
     private static List<Path> logs() throws IOException {
