@@ -4,10 +4,10 @@ import java.util.OptionalDouble;
 import java.util.stream.DoubleStream;
 
 /**
- * Samples read from a {@code /q/metrics} page. A sample line is {@code name{labels} value [timestamp]}, and in the
- * OpenMetrics form the services answer it may end with an exemplar, {@code # {trace_id="…"} value timestamp}: the
- * sample's value is the token after the series, never the line's last token (which is then the exemplar's
- * timestamp, and stays the same until the exemplar is replaced).
+ * Samples read from a {@code /q/metrics} page. A sample line is {@code name{labels} value [timestamp]}, and on the
+ * services' pages it may end with an exemplar, {@code # {trace_id="…"} value timestamp}: the sample's value is the
+ * token after the series, never the line's last token (which is then the exemplar's timestamp, and stays the same
+ * until the exemplar is replaced).
  */
 public final class PrometheusText {
 
