@@ -72,7 +72,7 @@ class MetricsTest {
                     assertGrew(before, now, "cxbridge_fulfillment_external_latency_seconds_count", "outcome=\"ok\"");
                     assertGrew(before, now, "cxbridge_fulfillment_callback_latency_seconds_count", "outcome=\"ok\"");
                     assertGrew(before, now, "cxbridge_fulfillment_jobs_total", "outcome=\"complete\"");
-                    // ack-to-post: one sample per posted result, as long as the external call and the post took
+                    // ack-to-post: one sample per posted result
                     assertGrew(before, now, "cxbridge_fulfillment_ack_to_post_seconds_count", "outcome=\"complete\"");
                     assertGrew(before, now, "cxbridge_fulfillment_ack_to_post_seconds_sum", "outcome=\"complete\"");
                 });
@@ -88,9 +88,10 @@ class MetricsTest {
                     after.contains("cxbridge_fulfillment_jobs_total{") && after.contains("outcome=\"" + outcome + "\""),
                     "the " + outcome + " series");
         }
-        // nothing left in flight once the job is done (the gauge is back to 0 when no other job runs)
+        // nothing left in flight once the job is done (the gauge is back to 0 when no other job runs; an earlier
+        // test's job may still be in a backoff, hence the margin)
         org.awaitility.Awaitility.await()
-                .atMost(Duration.ofSeconds(10))
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> PrometheusText.sum(metrics(), "cxbridge_fulfillment_jobs_in_flight") == 0);
         Management.given()
                 .get("/q/health/live")
