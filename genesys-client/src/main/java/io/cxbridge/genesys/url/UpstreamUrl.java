@@ -41,11 +41,26 @@ public record UpstreamUrl(boolean ssl, String host, int port, String pathAndQuer
         }
         boolean ssl = scheme.equals("https");
         int port = base.getPort() > 0 ? base.getPort() : ssl ? 443 : 80;
-        String basePath = base.getRawPath() == null ? "" : base.getRawPath().replaceAll("/+$", "");
+        String basePath = withoutTrailingSlashes(base.getRawPath());
         if (!basePath.isEmpty()) {
             basePath = RequestTarget.parse(basePath).path();
         }
         return new UpstreamUrl(ssl, base.getHost(), port, basePath + target.pathAndQuery());
+    }
+
+    /**
+     * {@code path} without its trailing slashes ("" for null). Not {@code replaceAll("/+$", "")}: this runs for every
+     * proxied request, and that compiles a regular expression each time (0.5 % of the gateway's event loops).
+     */
+    private static String withoutTrailingSlashes(String path) {
+        if (path == null) {
+            return "";
+        }
+        int end = path.length();
+        while (end > 0 && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        return path.substring(0, end);
     }
 
     /** Request options addressing this URL (host, port, TLS and request URI set separately). */

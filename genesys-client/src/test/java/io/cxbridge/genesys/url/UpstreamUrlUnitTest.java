@@ -147,6 +147,13 @@ class UpstreamUrlUnitTest {
         UpstreamUrl url = UpstreamUrl.of(
                 URI.create("http://127.0.0.1:8083/retention/"), RequestTarget.parse("/v1/retention/apply?dryRun=true"));
         assertThat(url.pathAndQuery()).isEqualTo("/retention/v1/retention/apply?dryRun=true");
+        // Every trailing slash of the base goes, and a base of slashes alone prefixes nothing.
+        assertThat(UpstreamUrl.of(URI.create("http://h/a/b///"), RequestTarget.parse("/x"))
+                        .pathAndQuery())
+                .isEqualTo("/a/b/x");
+        assertThat(UpstreamUrl.of(URI.create("http://h//"), RequestTarget.parse("/x"))
+                        .pathAndQuery())
+                .isEqualTo("/x");
         assertThat(RequestTarget.parse("/genesys-api/users")
                         .withPrefix("/genesys-api/", "/api/v2/")
                         .path())
