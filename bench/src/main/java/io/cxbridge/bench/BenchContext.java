@@ -3,6 +3,7 @@ package io.cxbridge.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxbridge.bench.infra.Redis;
+import io.cxbridge.bench.infra.ServiceJvm;
 import io.cxbridge.bench.load.OpenLoop;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +67,11 @@ public final class BenchContext implements AutoCloseable {
 
     public Path root() {
         return root;
+    }
+
+    /** The JVM options ./stack starts {@code part} with ({@link ServiceJvm}), for a process a benchmark starts itself. */
+    public List<String> serviceJavaOptions(String part) {
+        return ServiceJvm.options(env, part);
     }
 
     public Path state() {

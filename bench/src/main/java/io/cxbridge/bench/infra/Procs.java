@@ -14,7 +14,12 @@ import java.util.regex.Pattern;
 /** Process facts: RSS from /proc, heap from jcmd, command output. */
 public final class Procs {
 
-    private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total\\s+(\\d+)K,\\s+used\\s+(\\d+)K");
+    /**
+     * One space of the heap in {@code GC.heap_info}: G1 prints one ("garbage-first heap total 65536K, used 1234K"),
+     * the parallel and serial collectors one per generation ("PSYoungGen", "ParOldGen", ...). Metaspace's line has no
+     * "total", so it never matches.
+     */
+    private static final Pattern HEAP_USED = Pattern.compile("(?m)^\\s*\\S.*?\\s+total\\s+(\\d+)K,\\s+used\\s+(\\d+)K");
 
     public static String run(long timeoutSeconds, String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -84,8 +89,19 @@ public final class Procs {
 
     /** Heap used now in KiB ({@code jcmd GC.heap_info}). */
     public static OptionalLong heapUsedKiB(long pid) throws IOException, InterruptedException {
-        Matcher m = HEAP_USED.matcher(run(60, "jcmd", String.valueOf(pid), "GC.heap_info"));
-        return m.find() ? OptionalLong.of(Long.parseLong(m.group(2))) : OptionalLong.empty();
+        return heapUsedKiB(run(60, "jcmd", String.valueOf(pid), "GC.heap_info"));
+    }
+
+    /** Heap used in KiB from {@code GC.heap_info}'s text: the sum over its spaces, whichever the collector. */
+    static OptionalLong heapUsedKiB(String heapInfo) {
+        Matcher m = HEAP_USED.matcher(heapInfo);
+        long used = 0;
+        boolean found = false;
+        while (m.find()) {
+            used += Long.parseLong(m.group(2));
+            found = true;
+        }
+        return found ? OptionalLong.of(used) : OptionalLong.empty();
     }
 
     /**

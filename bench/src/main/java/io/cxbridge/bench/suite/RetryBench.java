@@ -87,7 +87,8 @@ public final class RetryBench implements Benchmark {
                     .get(30, TimeUnit.SECONDS);
         }
         Table heap = new Table(
-                "retry-svc heap with pending retries (extra retry-svc process, -Xmx256m, intake only)",
+                "retry-svc heap with pending retries (extra retry-svc process, "
+                        + String.join(" ", ctx.serviceJavaOptions("retry-svc")) + ", intake only)",
                 "pending runs",
                 "heap used after GC (MiB)",
                 "RSS (MiB)",
@@ -386,10 +387,9 @@ public final class RetryBench implements Benchmark {
         int port = ctx.port("BENCH_RETRY_PORT", 29086);
         // Health answers on the management interface, on a port of its own beside the bench stack's.
         int management = ctx.port("BENCH_RETRY_MGMT_PORT", 30086);
-        List<String> cmd = new ArrayList<>(List.of(
-                "java",
-                "-Xms64m",
-                "-Xmx256m",
+        List<String> cmd = new ArrayList<>(List.of("java"));
+        cmd.addAll(ctx.serviceJavaOptions("retry-svc"));
+        cmd.addAll(List.of(
                 "-Dquarkus.profile=local,bench",
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + port,

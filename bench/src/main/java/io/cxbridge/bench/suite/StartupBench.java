@@ -75,12 +75,11 @@ public final class StartupBench implements Benchmark {
                     pid.isPresent() ? Procs.mib(Procs.rssKiB(pid.getAsLong())) : "-",
                     pid.isPresent() ? pid.getAsLong() : "-");
         }
-        t.note(
-                "All six JVMs start at once on the same cores, so each start-up is slower than alone. `./stack up` "
-                        + "waits for the parts one after the other: a wait of 0-1 s means the part was already ready when its "
-                        + "turn came. The whole `./stack up` (build skipped) took "
-                        + ctx.env("BENCH_STACK_UP_SECONDS", "?")
-                        + " s. Services run with -Xms64m -Xmx256m, the gateway with -XX:+UseParallelGC (the stack's settings).");
+        t.note("All six JVMs start at once on the same cores, so each start-up is slower than alone. `./stack up` "
+                + "waits for the parts one after the other: a wait of 0-1 s means the part was already ready when its "
+                + "turn came. The whole `./stack up` (build skipped) took "
+                + ctx.env("BENCH_STACK_UP_SECONDS", "?")
+                + " s. " + jvms(ctx));
         report.add(t);
         if (!"false".equals(ctx.env("BENCH_STARTUP_ALONE", "true"))) {
             alone(ctx, report);
@@ -107,16 +106,11 @@ public final class StartupBench implements Benchmark {
             if (!Files.exists(jar)) {
                 continue;
             }
-            List<String> cmd = new java.util.ArrayList<>(List.of(
-                    "java",
-                    "-Xms64m",
-                    "-Xmx256m",
-                    "-Dquarkus.profile=local,bench",
-                    "-Dquarkus.http.host=127.0.0.1",
-                    "-Dquarkus.http.port=" + port));
-            if (service.equals("gateway-svc")) {
-                cmd.add("-XX:+UseParallelGC"); // as ./stack starts it (the collector of its container image)
-            }
+            // As ./stack starts each service: its heap, and the collector of its container image.
+            List<String> cmd = new java.util.ArrayList<>(List.of("java"));
+            cmd.addAll(ctx.serviceJavaOptions(service));
+            cmd.addAll(List.of(
+                    "-Dquarkus.profile=local,bench", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port));
             int healthPort = service.equals("genesys-sim") ? port : management;
             if (!service.equals("genesys-sim")) {
                 cmd.addAll(List.of("-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + management));
@@ -179,5 +173,15 @@ public final class StartupBench implements Benchmark {
         } catch (java.io.IOException e) {
             return false;
         }
+    }
+
+    /** The stack's JVM options, as ./stack gives them (the collector per part, as its image). */
+    private static String jvms(BenchContext ctx) {
+        String most = String.join(" ", ctx.serviceJavaOptions("gateway-svc"));
+        String g1 = String.join(" ", ctx.serviceJavaOptions("fulfillment-svc"));
+        return most.equals(g1)
+                ? "Every JVM runs with " + most + "."
+                : "The JVMs run with " + most + ", fulfillment-svc and genesys-sim with " + g1
+                        + " (the collector of each part's image).";
     }
 }
