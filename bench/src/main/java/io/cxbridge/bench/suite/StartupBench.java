@@ -119,6 +119,14 @@ public final class StartupBench implements Benchmark {
                         "-Dquarkus.redis.hosts=redis://127.0.0.1:" + ctx.redisPort(),
                         "-Dcxbridge.genesys.base-url=http://127.0.0.1:" + ctx.sim()));
             }
+            if (service.equals("fulfillment-svc")) {
+                // As ./stack wires it: the sim's echo endpoint is its external API, and the sim the one http host its
+                // URL policy lets results and the echo action go to (the local profile names port 8090, so without
+                // these it refused the echo action's URL and did not start).
+                cmd.addAll(List.of(
+                        "-Dcxbridge.fulfillment.external.url=http://127.0.0.1:" + ctx.sim() + "/external/api",
+                        "-Dcxbridge.fulfillment-url.test-hosts=127.0.0.1:" + ctx.sim()));
+            }
             cmd.addAll(List.of("-jar", jar.toString()));
             Path log = ctx.state().resolve("logs").resolve("startup-alone-" + service + ".log");
             long start = System.nanoTime();
