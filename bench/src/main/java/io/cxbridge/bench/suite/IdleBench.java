@@ -58,8 +58,7 @@ public final class IdleBench implements Benchmark {
         // all five at once; each service's trickle of compiles at rest (268 a minute in retry-svc 13 minutes after
         // start) made that window rare, and the last window was then taken for every service, compiles and all.
         long jitStart = System.nanoTime();
-        Map<String, Window> chosen = new LinkedHashMap<>();
-        Map<String, Window> last = new LinkedHashMap<>();
+        Windows picked = new Windows(SERVICES);
         int windows = 0;
         do {
             windows++;
@@ -82,17 +81,13 @@ public final class IdleBench implements Benchmark {
                         wallMs,
                         threadsBefore.get(part),
                         after);
-                last.put(part, w);
-                if (!chosen.containsKey(part) && SERVICES.contains(part) && w.jitMs() <= JIT_QUIET_MS) {
-                    chosen.put(part, w);
-                }
+                picked.add(part, w);
             }
-        } while (!SERVICES.stream().filter(pids::containsKey).allMatch(chosen::containsKey)
-                && (System.nanoTime() - jitStart) / 1e9 < jitWait);
+        } while (!picked.allQuiet(pids.keySet()) && (System.nanoTime() - jitStart) / 1e9 < jitWait);
         double jitWaited = (System.nanoTime() - jitStart) / 1e9;
         long stillCompiling = SERVICES.stream()
                 .filter(pids::containsKey)
-                .filter(part -> !chosen.containsKey(part))
+                .filter(part -> !picked.quiet(part))
                 .count();
         Table t = new Table(
                 String.format(
@@ -116,13 +111,13 @@ public final class IdleBench implements Benchmark {
         String worstPart = "";
         List<String> missed = new ArrayList<>();
         for (String part : pids.keySet()) {
-            Window lastWindow = last.get(part);
-            Window w = chosen.getOrDefault(part, lastWindow);
+            Window lastWindow = picked.last(part);
+            Window w = picked.shown(part);
             Cpu.ThreadCpu busiest = Cpu.busiest(w.before(), w.after());
             double pct = Cpu.percentOfCore(w.cpuMs(), w.wallMs());
             t.row(
                     part + (SERVICES.contains(part) ? "" : " (reference)"),
-                    w.index() + (SERVICES.contains(part) && !chosen.containsKey(part) ? " (still compiling)" : ""),
+                    w.index() + (SERVICES.contains(part) && !picked.quiet(part) ? " (still compiling)" : ""),
                     String.format(Locale.ROOT, "%.0f", w.cpuMs()),
                     String.format(Locale.ROOT, "%.2f", pct),
                     busiest == null ? "-" : busiest.name(),
@@ -167,8 +162,47 @@ public final class IdleBench implements Benchmark {
                 missed.isEmpty() && found == SERVICES.size());
     }
 
+    /**
+     * The window each part is shown in: a service in its first window with its compiler threads quiet (never a later,
+     * lower one), a service still compiling and a reference part in the last window.
+     */
+    static final class Windows {
+
+        private final List<String> services;
+        private final Map<String, Window> firstQuiet = new LinkedHashMap<>();
+        private final Map<String, Window> last = new LinkedHashMap<>();
+
+        Windows(List<String> services) {
+            this.services = services;
+        }
+
+        void add(String part, Window w) {
+            last.put(part, w);
+            if (services.contains(part) && w.jitMs() <= JIT_QUIET_MS) {
+                firstQuiet.putIfAbsent(part, w);
+            }
+        }
+
+        /** Whether every service among {@code running} has had a quiet window. */
+        boolean allQuiet(java.util.Collection<String> running) {
+            return services.stream().filter(running::contains).allMatch(firstQuiet::containsKey);
+        }
+
+        boolean quiet(String part) {
+            return firstQuiet.containsKey(part);
+        }
+
+        Window shown(String part) {
+            return firstQuiet.getOrDefault(part, last.get(part));
+        }
+
+        Window last(String part) {
+            return last.get(part);
+        }
+    }
+
     /** One part's CPU over one window: the process's, and its threads' before and after. */
-    private record Window(
+    record Window(
             int index, double cpuMs, double wallMs, Map<Long, Cpu.ThreadCpu> before, Map<Long, Cpu.ThreadCpu> after) {
 
         double jitMs() {
