@@ -7,10 +7,12 @@ import io.cxbridge.bench.Benchmark;
 import io.cxbridge.bench.Goal;
 import io.cxbridge.bench.Report;
 import io.cxbridge.bench.Table;
+import io.cxbridge.bench.infra.Cpu;
 import io.cxbridge.bench.infra.Redis;
 import io.cxbridge.bench.load.WarmUp;
 import io.cxbridge.bench.load.Wrk;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -63,16 +65,10 @@ public final class IngestBench implements Benchmark {
                     Integer.parseInt(ctx.env("BENCH_INGEST_WARMUP_MAX", "90")),
                     gwPid,
                     ctx.work());
-            long endBefore = kafka.endOffsets(TOPIC);
             long committedBefore = kafka.committed("retry-svc", TOPIC);
             long t0 = System.nanoTime();
-            java.util.List<Long> kafkaPid = java.util.List.of(ctx.requirePid("kafka"));
-            double gwCpu = io.cxbridge.bench.infra.Cpu.ms(java.util.List.of(gwPid));
-            double kafkaCpu = io.cxbridge.bench.infra.Cpu.ms(kafkaPid);
-            Wrk.Result r = Wrk.run("ingest", url, Target.headers(ctx), BODY, 1, connections, seconds, ctx.work());
-            gwCpu = io.cxbridge.bench.infra.Cpu.ms(java.util.List.of(gwPid)) - gwCpu;
-            kafkaCpu = io.cxbridge.bench.infra.Cpu.ms(kafkaPid) - kafkaCpu;
-            long endAfter = kafka.endOffsets(TOPIC);
+            long kafkaPid = ctx.requirePid("kafka");
+            Measured beside = measure(ctx, kafka, "ingest", url, connections, seconds, gwPid, kafkaPid);
             Table t = new Table(
                     "Failed-run ingestion: POST /v1/data-actions/failed-runs through the gateway (wrk -t1 -c"
                             + connections + ", " + seconds + " s)",
@@ -86,10 +82,10 @@ public final class IngestBench implements Benchmark {
                     "p99 ms (closed loop)",
                     "CPU ms/request: gateway",
                     "CPU ms/request: Kafka");
-            row(t, "taking in the backlog beside", r, endAfter - endBefore, gwCpu, kafkaCpu);
+            row(t, "taking in the backlog beside", beside);
 
             // retry-svc's intake of what was just produced: committed offsets, sampled every second.
-            long target = endAfter;
+            long target = beside.endAfter();
             long deadline = System.nanoTime()
                     + Duration.ofSeconds((long) Math.max(30, ctx.seconds() * 6)).toNanos();
             long committed = kafka.committed("retry-svc", TOPIC);
@@ -122,14 +118,8 @@ public final class IngestBench implements Benchmark {
             // cores a retry-svc catching up takes whatever CPU it is given (50-90 % of a core at 1,000-1,500 runs/s,
             // session 22), so the first run measures the machine's split between the two services as much as the
             // path; in a deployment retry-svc runs on its own cores.
-            long aloneBefore = kafka.endOffsets(TOPIC);
-            double gwAlone = io.cxbridge.bench.infra.Cpu.ms(java.util.List.of(gwPid));
-            double kafkaAlone = io.cxbridge.bench.infra.Cpu.ms(kafkaPid);
-            Wrk.Result alone =
-                    Wrk.run("ingest-alone", url, Target.headers(ctx), BODY, 1, connections, seconds, ctx.work());
-            gwAlone = io.cxbridge.bench.infra.Cpu.ms(java.util.List.of(gwPid)) - gwAlone;
-            kafkaAlone = io.cxbridge.bench.infra.Cpu.ms(kafkaPid) - kafkaAlone;
-            row(t, "stopped", alone, kafka.endOffsets(TOPIC) - aloneBefore, gwAlone, kafkaAlone);
+            Measured alone = measure(ctx, kafka, "ingest-alone", url, connections, seconds, gwPid, kafkaPid);
+            row(t, "stopped", alone);
             t.note("Each 202 comes after the broker's ack (acks=all, idempotence) of the record; the topic's end "
                     + "offsets grew by the count shown (it includes the warm-up's stragglers, if any).");
             t.note("First run: retry-svc takes in the backlog the warm-up left, on the same two cores. Second run, "
@@ -145,9 +135,9 @@ public final class IngestBench implements Benchmark {
                     String.format(
                             Locale.ROOT,
                             "%.0f req/s, retry-svc stopped (%.0f req/s with it taking in the backlog beside)",
-                            alone.okPerSecond(),
-                            r.okPerSecond()),
-                    alone.okPerSecond() >= 10_000);
+                            alone.wrk().okPerSecond(),
+                            beside.wrk().okPerSecond()),
+                    alone.wrk().okPerSecond() >= 10_000);
             report.add(c);
             if (ProxyBench.profiling(ctx)) {
                 // after everything measured: the recording slows the gateway, during it and after it
@@ -173,7 +163,30 @@ public final class IngestBench implements Benchmark {
         }
     }
 
-    private static void row(Table t, String retry, Wrk.Result r, long added, double gwCpu, double kafkaCpu) {
+    /** One measured wrk run: its result, the topic's end offsets around it, the gateway's and Kafka's CPU in it. */
+    private record Measured(Wrk.Result wrk, long endBefore, long endAfter, double gatewayCpuMs, double kafkaCpuMs) {}
+
+    private static Measured measure(
+            BenchContext ctx,
+            KafkaTools kafka,
+            String name,
+            String url,
+            int connections,
+            int seconds,
+            long gwPid,
+            long kafkaPid)
+            throws Exception {
+        long endBefore = kafka.endOffsets(TOPIC);
+        double gwCpu = Cpu.ms(List.of(gwPid));
+        double kafkaCpu = Cpu.ms(List.of(kafkaPid));
+        Wrk.Result r = Wrk.run(name, url, Target.headers(ctx), BODY, 1, connections, seconds, ctx.work());
+        gwCpu = Cpu.ms(List.of(gwPid)) - gwCpu;
+        kafkaCpu = Cpu.ms(List.of(kafkaPid)) - kafkaCpu;
+        return new Measured(r, endBefore, kafka.endOffsets(TOPIC), gwCpu, kafkaCpu);
+    }
+
+    private static void row(Table t, String retry, Measured m) {
+        Wrk.Result r = m.wrk();
         long n = Math.max(1, r.requests());
         t.row(
                 retry,
@@ -181,11 +194,11 @@ public final class IngestBench implements Benchmark {
                 String.format(Locale.ROOT, "%.0f", r.okPerSecond()),
                 r.non2xx(),
                 r.socketErrors(),
-                added,
+                m.endAfter() - m.endBefore(),
                 ms(r.p50Ms()),
                 ms(r.p99Ms()),
-                String.format(Locale.ROOT, "%.3f", gwCpu / n),
-                String.format(Locale.ROOT, "%.3f", kafkaCpu / n));
+                String.format(Locale.ROOT, "%.3f", m.gatewayCpuMs() / n),
+                String.format(Locale.ROOT, "%.3f", m.kafkaCpuMs() / n));
     }
 
     /** {@code ./stack <args>} with the bench's environment (its state, ports and profile). */
