@@ -11,6 +11,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -23,7 +24,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Where the bench stack runs (ports and state from bench/run's environment) and the helpers every benchmark uses:
@@ -40,12 +44,15 @@ public final class BenchContext implements AutoCloseable {
     public static final ObjectMapper JSON = new ObjectMapper();
     public static final String SIM_CLIENT = "cxbridge-local";
     public static final String SIM_SECRET = "cxbridge-local-secret";
+    private static final Set<HttpMethod> IDEMPOTENT =
+            Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.DELETE);
 
     private final Map<String, String> env;
     private final Vertx vertx;
     private final HttpClient control;
     private final Path root;
     private final Path state;
+    private final long controlTimeoutMs;
 
     public BenchContext(Map<String, String> env) {
         this.env = env;
@@ -53,6 +60,7 @@ public final class BenchContext implements AutoCloseable {
                 Path.of(env.getOrDefault("BENCH_ROOT", ".")).toAbsolutePath().normalize();
         this.state = Path.of(env.getOrDefault(
                 "STACK_STATE", root.resolve("bench/target/stack").toString()));
+        this.controlTimeoutMs = Long.parseLong(env.getOrDefault("BENCH_CONTROL_TIMEOUT_MS", "20000"));
         // Two event loops: the load generator shares two cores with everything it measures.
         this.vertx = Vertx.vertx(
                 new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4).setBlockedThreadCheckInterval(10_000));
@@ -132,31 +140,61 @@ public final class BenchContext implements AutoCloseable {
         return new OpenLoop(maxConnections);
     }
 
+    /**
+     * One blocking call. A control call that fails without an answer (no connection, a timeout, a closed connection)
+     * and is idempotent (GET, HEAD, PUT, DELETE) is made once more, with a line on stderr naming the first failure:
+     * one lost call must not end a benchmark that runs for minutes, and the line shows it happened.
+     */
     public Response call(HttpMethod method, int port, String uri, MultiMap headers, String body) {
+        try {
+            return callOnce(method, port, uri, headers, body);
+        } catch (IllegalStateException first) {
+            if (!IDEMPOTENT.contains(method)) {
+                throw first;
+            }
+            System.err.println("bench: " + first.getMessage() + "; calling once more");
+            return callOnce(method, port, uri, headers, body);
+        }
+    }
+
+    private Response callOnce(HttpMethod method, int port, String uri, MultiMap headers, String body) {
+        long timeout = timeoutMs(uri);
         RequestOptions o = new RequestOptions()
                 .setMethod(method)
                 .setHost("127.0.0.1")
                 .setPort(port)
                 .setURI(uri)
-                .setTimeout(timeoutMs(uri));
+                // Bounds the wait for a pooled connection too: the idle timeout starts only once there is one.
+                .setConnectTimeout(controlTimeoutMs)
+                .setIdleTimeout(timeout);
         if (headers != null) {
             o.setHeaders(headers);
         }
+        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
         try {
             return control.request(o)
-                    .compose(req -> body == null ? req.send() : req.send(body))
+                    .compose(req -> {
+                        sent.set(req);
+                        return body == null ? req.send() : req.send(body);
+                    })
                     .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), resp.headers(), b)))
                     .toCompletionStage()
                     .toCompletableFuture()
-                    .get(timeoutMs(uri) + 5000, TimeUnit.MILLISECONDS);
+                    .get(controlTimeoutMs + timeout + 5000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException(method + " 127.0.0.1:" + port + uri + ": " + e, e);
+            // A call given up on here still holds its pooled connection until it is reset.
+            HttpClientRequest req = sent.get();
+            if (req != null) {
+                req.reset();
+            }
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException(method + " 127.0.0.1:" + port + uri + ": " + cause, cause);
         }
     }
 
     /** Control calls answer at once; a directory load or a 100 MiB body may take a while. */
-    private static long timeoutMs(String uri) {
-        return uri.startsWith("/sim/") || uri.startsWith("/oauth/") ? 20_000 : 120_000;
+    private long timeoutMs(String uri) {
+        return uri.startsWith("/sim/") || uri.startsWith("/oauth/") ? controlTimeoutMs : 120_000;
     }
 
     public Response get(int port, String uri, MultiMap headers) {
@@ -213,12 +251,7 @@ public final class BenchContext implements AutoCloseable {
     }
 
     public JsonNode simStats() {
-        Response r;
-        try {
-            r = get(sim(), "/sim/stats", null);
-        } catch (IllegalStateException e) {
-            r = get(sim(), "/sim/stats", null);
-        }
+        Response r = get(sim(), "/sim/stats", null);
         require(r, 200, "sim stats");
         return json(r);
     }
