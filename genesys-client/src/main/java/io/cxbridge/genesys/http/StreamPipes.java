@@ -1,6 +1,7 @@
 package io.cxbridge.genesys.http;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -30,12 +31,70 @@ public final class StreamPipes {
      * that goes away resets the upstream request (its answer is not read to the end).
      */
     public static Future<Void> relay(HttpClientResponse upstream, ReadStream<Buffer> body, HttpServerResponse client) {
-        Pipe<Buffer> pipe = body.pipe().endOnFailure(false);
+        WatchedSource source = new WatchedSource(body);
+        Pipe<Buffer> pipe = source.pipe().endOnFailure(false);
         return pipe.to(client).onFailure(e -> {
             upstream.request().reset(0, e);
-            if (!client.closed()) {
+            // Only an upstream failure resets the client. When the write to the client failed, Netty has closed its
+            // channel already, though Vert.x reports the response closed only a turn of the event loop later: a
+            // reset then writes to the closed channel, and Netty logs a WARN and an IllegalReferenceCountException
+            // for every client that left mid-answer.
+            if (source.failed && !client.closed()) {
                 client.reset();
             }
         });
+    }
+
+    /** The relayed body, noting whether it failed (rather than the write to the client). */
+    private static final class WatchedSource implements ReadStream<Buffer> {
+        private final ReadStream<Buffer> source;
+        // Set and read on the connection's event loop: the pipe's handlers and its completion run there.
+        private boolean failed;
+
+        WatchedSource(ReadStream<Buffer> source) {
+            this.source = source;
+        }
+
+        @Override
+        public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+            source.exceptionHandler(
+                    handler == null
+                            ? null
+                            : e -> {
+                                failed = true;
+                                handler.handle(e);
+                            });
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> handler(Handler<Buffer> handler) {
+            source.handler(handler);
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> pause() {
+            source.pause();
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> resume() {
+            source.resume();
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> fetch(long amount) {
+            source.fetch(amount);
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> endHandler(Handler<Void> endHandler) {
+            source.endHandler(endHandler);
+            return this;
+        }
     }
 }

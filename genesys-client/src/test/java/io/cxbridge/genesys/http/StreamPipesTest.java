@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -17,9 +18,15 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -155,6 +162,60 @@ class StreamPipesTest {
         readAll(port, "GET /api/v2/downloads/blob HTTP/1.1\r\nHost: x\r\n\r\n");
         await().atMost(Duration.ofSeconds(5)).untilTrue(upstreamClosed);
         assertThat(written.get()).as("the upstream was not read to the end").isLessThan(100L * MIB);
+    }
+
+    @Test
+    void aClientWhoseWriteFailedIsNotResetOntoItsClosedChannel() throws Exception {
+        // Netty logs a WARN (and an IllegalReferenceCountException) when something writes to a channel it closed.
+        List<LogRecord> nettyWarnings = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    nettyWarnings.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger netty = Logger.getLogger("io.netty");
+        netty.addHandler(capture);
+        AtomicBoolean upstreamClosed = new AtomicBoolean();
+        CompletableFuture<Throwable> relayed = new CompletableFuture<>();
+        try {
+            int upstream = listen(req -> {
+                req.response().setChunked(true);
+                req.response().closeHandler(v -> upstreamClosed.set(true));
+                req.response().write(Buffer.buffer(new byte[1024])); // an answer that has begun and not ended
+            });
+            int port = listen(req -> client.request(new RequestOptions()
+                            .setHost("127.0.0.1")
+                            .setPort(upstream)
+                            .setURI(req.uri()))
+                    .compose(HttpClientRequest::send)
+                    .onSuccess(answer -> {
+                        req.response().setChunked(true);
+                        // The client's channel closes now; Vert.x sees it closed only a turn of the event loop later,
+                        // as when a client leaves while its answer is on the way: the relay's first write fails.
+                        req.connection().close();
+                        StreamPipes.relay(answer, answer, req.response())
+                                .onComplete(done -> relayed.complete(done.cause()));
+                    }));
+            readAll(port, "GET /api/v2/downloads/blob HTTP/1.1\r\nHost: x\r\n\r\n");
+
+            assertThat(relayed.get(5, TimeUnit.SECONDS))
+                    .as("the relay failed on its write")
+                    .isNotNull();
+            await().atMost(Duration.ofSeconds(5)).untilTrue(upstreamClosed);
+            // The relay's failure handler ran before the completion above, so a reset's WARN would be here already.
+            assertThat(nettyWarnings).extracting(LogRecord::getMessage).isEmpty();
+        } finally {
+            netty.removeHandler(capture);
+        }
     }
 
     /** Reads until the server closes, or, for a long answer, closes itself after 5 MiB; returns the last bytes. */
