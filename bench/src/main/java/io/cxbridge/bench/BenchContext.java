@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxbridge.bench.infra.Redis;
 import io.cxbridge.bench.infra.ServiceJvm;
 import io.cxbridge.bench.load.OpenLoop;
+import io.cxbridge.bench.load.SlowLog;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -136,8 +137,17 @@ public final class BenchContext implements AutoCloseable {
         return MultiMap.caseInsensitiveMultiMap().set("X-API-Key", benchKey());
     }
 
+    /**
+     * A fixed-rate load generator. With {@code BENCH_SLOW_MS} set, each measured request slower than that is written
+     * to {@code slow-requests.tsv} in {@link #work()} ({@link SlowLog}).
+     */
     public OpenLoop openLoop(int maxConnections) {
-        return new OpenLoop(maxConnections);
+        String slowMs = env("BENCH_SLOW_MS", "");
+        if (slowMs.isBlank()) {
+            return new OpenLoop(maxConnections);
+        }
+        return new OpenLoop(
+                maxConnections, new SlowLog(Double.parseDouble(slowMs), work().resolve("slow-requests.tsv")));
     }
 
     /**

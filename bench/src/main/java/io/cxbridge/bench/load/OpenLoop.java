@@ -50,13 +50,23 @@ public final class OpenLoop implements AutoCloseable {
     private final Map<Integer, Pool> pools = new ConcurrentHashMap<>();
     private final Queue<Connection> toRegister = new ConcurrentLinkedQueue<>();
     private final ByteBuffer in = ByteBuffer.allocateDirect(64 * 1024);
+    private final SlowLog slowLog;
     private volatile boolean closed;
 
     public OpenLoop(int maxConnections) {
+        this(maxConnections, null);
+    }
+
+    /**
+     * {@code slowLog} (optional) records each measured request slower than its threshold, split into where the time
+     * went, to line the slow ones up against GC logs and the machine's run queue.
+     */
+    public OpenLoop(int maxConnections, SlowLog slowLog) {
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be at least 1");
         }
         this.maxConnections = maxConnections;
+        this.slowLog = slowLog;
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -79,9 +89,14 @@ public final class OpenLoop implements AutoCloseable {
             LongFunction<RequestSpec> requests,
             BiConsumer<Integer, MultiMap> onResponse) {
         if (warmupSeconds > 0) {
-            phase(label, rate, warmupSeconds, requests, null);
+            phase(label, rate, warmupSeconds, requests, null, null);
         }
-        return phase(label, rate, seconds, requests, onResponse);
+        SlowLog.Recording slow = slowLog == null ? null : slowLog.start(label);
+        LatencySummary summary = phase(label, rate, seconds, requests, onResponse, slow);
+        if (slow != null) {
+            slow.finish();
+        }
+        return summary;
     }
 
     /** What one phase records; shared by its requests. */
@@ -93,14 +108,19 @@ public final class OpenLoop implements AutoCloseable {
         final AtomicLong lastEnd = new AtomicLong();
         final CountDownLatch done;
         final BiConsumer<Integer, MultiMap> onResponse;
+        final SlowLog.Recording slow;
 
-        Phase(long total, BiConsumer<Integer, MultiMap> onResponse) {
+        Phase(long total, BiConsumer<Integer, MultiMap> onResponse, SlowLog.Recording slow) {
             this.done = new CountDownLatch((int) total);
             this.onResponse = onResponse;
+            this.slow = slow;
         }
 
-        void answered(int status, MultiMap headers, long intended, long handedOver) {
+        void answered(int status, MultiMap headers, long intended, long handedOver, long written, int connection) {
             long end = System.nanoTime();
+            if (slow != null) {
+                slow.offer(intended, handedOver, written, end, connection, status);
+            }
             corrected.recordValue(Math.max(0, (end - intended) / 1000));
             raw.recordValue(Math.max(0, (end - handedOver) / 1000));
             statuses.computeIfAbsent(status, k -> new LongAdder()).increment();
@@ -125,9 +145,10 @@ public final class OpenLoop implements AutoCloseable {
             double rate,
             double seconds,
             LongFunction<RequestSpec> requests,
-            BiConsumer<Integer, MultiMap> onResponse) {
+            BiConsumer<Integer, MultiMap> onResponse,
+            SlowLog.Recording slow) {
         Pacer pacer = new Pacer(rate, Pacer.countFor(rate, seconds));
-        Phase phase = new Phase(pacer.total(), onResponse);
+        Phase phase = new Phase(pacer.total(), onResponse, slow);
         long start = System.nanoTime() + 1_000_000;
         long sent = 0;
         while (sent < pacer.total()) {
@@ -283,12 +304,17 @@ public final class OpenLoop implements AutoCloseable {
 
     /** One keep-alive connection: at most one request on it at a time. */
     private final class Connection {
+        private static final AtomicInteger IDS = new AtomicInteger();
+        final int id = IDS.incrementAndGet();
         final Pool pool;
         final SocketChannel channel;
         final ResponseReader response = new ResponseReader();
         // Set by the thread that writes the request; whoever ends the exchange (answer, failure, close) takes it.
         final AtomicReference<Exchange> current = new AtomicReference<>();
         final AtomicBoolean ended = new AtomicBoolean();
+        // When the current request started to go out; set before the write, since the answer may be read before the
+        // write call returns.
+        volatile long written;
 
         Connection(Pool pool, SocketChannel channel) {
             this.pool = pool;
@@ -299,6 +325,7 @@ public final class OpenLoop implements AutoCloseable {
             response.reset(x.head(), x.phase().onResponse != null);
             current.set(x);
             ByteBuffer b = x.bytes();
+            written = System.nanoTime();
             try {
                 while (b.hasRemaining()) {
                     if (channel.write(b) == 0) {
@@ -347,7 +374,7 @@ public final class OpenLoop implements AutoCloseable {
         /** The whole answer to {@code x} is in: recorded, unless a close took the exchange first. */
         private void answered(Exchange x) {
             if (current.compareAndSet(x, null)) {
-                x.phase().answered(response.status(), response.headers(), x.intended(), x.handedOver());
+                x.phase().answered(response.status(), response.headers(), x.intended(), x.handedOver(), written, id);
             }
         }
 

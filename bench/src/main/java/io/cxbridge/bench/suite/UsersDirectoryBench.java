@@ -77,6 +77,7 @@ final class UsersDirectoryBench {
                     "p99 ms",
                     "p99.9 ms",
                     "max ms",
+                    "p99 from send ms",
                     "X-Cache seen",
                     "statuses");
             String page = uri + "?pageSize=100&pageNumber=3";

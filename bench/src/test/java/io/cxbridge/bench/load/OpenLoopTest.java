@@ -1,13 +1,18 @@
 package io.cxbridge.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The fixed-rate generator against a real HTTP server in this JVM: what it sends, counts and measures. */
 class OpenLoopTest {
@@ -47,6 +53,9 @@ class OpenLoopTest {
                             req.response().putHeader("Connection", "close").end("bye");
                         case "/empty" -> req.response().setStatusCode(204).end();
                         case "/status" -> req.response().setStatusCode(503).end("{}");
+                        case "/late" ->
+                            vertx.setTimer(
+                                    100, t -> req.response().setStatusCode(203).end("late"));
                         default -> {
                             bodies.computeIfAbsent(body.toString(), k -> new AtomicInteger())
                                     .incrementAndGet();
@@ -153,6 +162,53 @@ class OpenLoopTest {
             assertThat(s.statuses()).isEqualTo(Collections.emptyMap());
         }
         assertThat(served.get()).isEqualTo(before);
+    }
+
+    @Test
+    void theSlowLogHoldsEveryMeasuredSlowRequestAndNoWarmUpOne(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("slow.tsv");
+        // every fifth request answered after 100 ms (status 203); the rest at once
+        try (OpenLoop loop = new OpenLoop(4, new SlowLog(50, file))) {
+            LatencySummary s = loop.run(
+                    "late", 100, 0.5, 0.1, i -> RequestSpec.get(port(), i % 5 == 0 ? "/late" : "/length", null), null);
+            assertThat(s.count(203)).isEqualTo(10);
+        }
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines.get(0)).isEqualTo(SlowLog.HEADER);
+        List<String[]> late = lines.stream()
+                .skip(1)
+                .map(l -> l.split("\t"))
+                .filter(f -> f[8].equals("203"))
+                .toList();
+        // the measured phase's ten late answers, not the warm-up's two
+        assertThat(late).hasSize(10);
+        for (String[] f : late) {
+            assertThat(f[0]).isEqualTo("late");
+            assertThat(Instant.parse(f[1])).isBetween(Instant.now().minusSeconds(60), Instant.now());
+            // the monotonic due time is System.nanoTime()'s clock, in seconds
+            assertThat(Double.parseDouble(f[2])).isBetween(System.nanoTime() / 1e9 - 60, System.nanoTime() / 1e9);
+            double total = Double.parseDouble(f[3]);
+            double answer = Double.parseDouble(f[6]);
+            assertThat(answer).isGreaterThanOrEqualTo(99.0);
+            assertThat(total).isGreaterThanOrEqualTo(answer);
+            assertThat(Double.parseDouble(f[4]) + Double.parseDouble(f[5]) + answer)
+                    .isCloseTo(total, org.assertj.core.data.Offset.offset(0.01));
+        }
+    }
+
+    @Test
+    void theSlowLogKeepsAThousandLinesAPhaseAndCountsTheRest(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> new SlowLog(0, dir.resolve("x"))).isInstanceOf(IllegalArgumentException.class);
+        SlowLog log = new SlowLog(1, dir.resolve("slow.tsv"));
+        SlowLog.Recording r = log.start("p");
+        long t = System.nanoTime();
+        for (int i = 0; i < 1005; i++) {
+            r.offer(t, t, t, t + 2_000_000, 1, 200);
+        }
+        r.offer(t, t, t, t + 500_000, 1, 200);
+        r.finish();
+        assertThat(r.slow()).isEqualTo(1005);
+        assertThat(Files.readAllLines(dir.resolve("slow.tsv"))).hasSize(1 + SlowLog.MAX_PER_PHASE);
     }
 
     @Test
