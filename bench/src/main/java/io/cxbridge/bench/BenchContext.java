@@ -28,6 +28,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -197,9 +198,35 @@ public final class BenchContext implements AutoCloseable {
             if (req != null) {
                 req.reset();
             }
+            if (e instanceof TimeoutException) {
+                // Vert.x's own connect and idle timeouts should have ended the call first; they did not fire, so
+                // show what the bench's Vert.x threads were doing (a stuck event loop would be named here).
+                System.err.println("bench: " + method + " 127.0.0.1:" + port + uri
+                        + " outlived Vert.x's own timeouts; the bench JVM's Vert.x threads:\n"
+                        + threadDump(t -> t.getName().startsWith("vert.x")));
+            }
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException(method + " 127.0.0.1:" + port + uri + ": " + cause, cause);
         }
+    }
+
+    /** The stacks of this JVM's threads that {@code which} selects, as {@code jstack} would print them. */
+    static String threadDump(java.util.function.Predicate<Thread> which) {
+        StringBuilder sb = new StringBuilder();
+        Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> which.test(e.getKey()))
+                .sorted(java.util.Comparator.comparing(e -> e.getKey().getName()))
+                .forEach(e -> {
+                    sb.append('"')
+                            .append(e.getKey().getName())
+                            .append("\" ")
+                            .append(e.getKey().getState())
+                            .append('\n');
+                    for (StackTraceElement f : e.getValue()) {
+                        sb.append("\tat ").append(f).append('\n');
+                    }
+                });
+        return sb.toString();
     }
 
     /** Control calls answer at once; a directory load or a 100 MiB body may take a while. */

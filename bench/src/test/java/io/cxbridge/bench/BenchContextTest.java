@@ -104,4 +104,24 @@ class BenchContextTest {
 
         assertThat(ctx.get(server.actualPort(), "/sim/stats", null).status()).isEqualTo(200);
     }
+
+    @Test
+    void aThreadDumpNamesTheSelectedThreadsWithTheirFrames() throws Exception {
+        java.util.concurrent.CountDownLatch parked = new java.util.concurrent.CountDownLatch(1);
+        Thread t = new Thread(
+                () -> {
+                    parked.countDown();
+                    java.util.concurrent.locks.LockSupport.park();
+                },
+                "vert.x-eventloop-thread-test");
+        t.setDaemon(true);
+        t.start();
+        parked.await();
+        String dump = BenchContext.threadDump(th -> th.getName().startsWith("vert.x-eventloop-thread-test"));
+        java.util.concurrent.locks.LockSupport.unpark(t);
+        assertThat(dump)
+                .startsWith("\"vert.x-eventloop-thread-test\" ")
+                .contains("\tat ")
+                .doesNotContain("\"main\"");
+    }
 }
