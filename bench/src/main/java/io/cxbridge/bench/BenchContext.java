@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -30,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 /**
  * Where the bench stack runs (ports and state from bench/run's environment) and the helpers every benchmark uses:
@@ -211,11 +213,11 @@ public final class BenchContext implements AutoCloseable {
     }
 
     /** The stacks of this JVM's threads that {@code which} selects, as {@code jstack} would print them. */
-    static String threadDump(java.util.function.Predicate<Thread> which) {
+    static String threadDump(Predicate<Thread> which) {
         StringBuilder sb = new StringBuilder();
         Thread.getAllStackTraces().entrySet().stream()
                 .filter(e -> which.test(e.getKey()))
-                .sorted(java.util.Comparator.comparing(e -> e.getKey().getName()))
+                .sorted(Comparator.comparing(e -> e.getKey().getName()))
                 .forEach(e -> {
                     sb.append('"')
                             .append(e.getKey().getName())

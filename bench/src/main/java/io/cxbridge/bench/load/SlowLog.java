@@ -18,10 +18,10 @@ import java.util.concurrent.atomic.LongAdder;
  * The measured requests of an {@link OpenLoop} slower than a threshold, each split into where its time went, appended
  * as tab-separated lines to one file: the phase, when the request was due (UTC wall clock, to line it up with a GC
  * log's {@code time} decoration; and in seconds of {@code CLOCK_MONOTONIC}, the clock of {@code System.nanoTime()} on
- * Linux and of {@code perf sched timehist}, see {@code bench/tools/slow-vs-sched.py}), its total, the pacer's lateness (due to handed over), the wait for a connection
- * (handed over to written) and the answer (written to the last byte read), the connection and the status. A
- * diagnostic for a latency tail (off unless {@code BENCH_SLOW_MS} is set); at most {@link #MAX_PER_PHASE} lines per
- * phase, the rest counted.
+ * Linux and of {@code perf sched timehist}, see {@code bench/tools/slow-vs-sched.py}), its total, the pacer's
+ * lateness (due to handed over), the wait for a connection (handed over to written) and the answer (written to the
+ * last byte read), the connection and the status. A diagnostic for a latency tail (off unless {@code BENCH_SLOW_MS} is
+ * set); at most {@link #MAX_PER_PHASE} lines per phase, the rest counted.
  */
 public final class SlowLog {
 
@@ -42,10 +42,6 @@ public final class SlowLog {
         this.file = file;
         Instant now = Instant.now();
         this.epochOffsetNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
-    }
-
-    public Path file() {
-        return file;
     }
 
     Recording start(String phase) {
