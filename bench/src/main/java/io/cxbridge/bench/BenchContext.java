@@ -6,13 +6,16 @@ import io.cxbridge.bench.infra.Redis;
 import io.cxbridge.bench.infra.ServiceJvm;
 import io.cxbridge.bench.load.OpenLoop;
 import io.cxbridge.bench.load.SlowLog;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -177,38 +180,142 @@ public final class BenchContext implements AutoCloseable {
                 .setHost("127.0.0.1")
                 .setPort(port)
                 .setURI(uri)
-                // Bounds the wait for a pooled connection too: the idle timeout starts only once there is one.
-                .setConnectTimeout(controlTimeoutMs)
-                .setIdleTimeout(timeout);
+                // Bounds the wait for a pooled connection.
+                .setConnectTimeout(controlTimeoutMs);
         if (headers != null) {
             o.setHeaders(headers);
         }
+        CallProgress progress = new CallProgress();
         AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+        // The head and body timers only fail the call; the reset comes after the socket's state is read (below).
+        Promise<Response> result = Promise.promise();
+        control.request(o).onComplete(connected -> {
+            if (connected.failed()) {
+                result.tryFail(connected.cause());
+                return;
+            }
+            HttpClientRequest req = connected.result();
+            sent.set(req);
+            progress.connected(req.connection().localAddress().port());
+            long headTimer = vertx.setTimer(
+                    timeout, id -> result.tryFail(new TimeoutException("no response head within " + timeout + " ms")));
+            (body == null ? req.send() : req.send(body)).onComplete(answered -> {
+                vertx.cancelTimer(headTimer);
+                if (answered.failed()) {
+                    result.tryFail(answered.cause());
+                    return;
+                }
+                HttpClientResponse resp = answered.result();
+                progress.head(resp.statusCode());
+                body(resp, timeout, progress)
+                        .onSuccess(b -> result.tryComplete(new Response(resp.statusCode(), resp.headers(), b)))
+                        .onFailure(result::tryFail);
+            });
+        });
         try {
-            return control.request(o)
-                    .compose(req -> {
-                        sent.set(req);
-                        return body == null ? req.send() : req.send(body);
-                    })
-                    .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), resp.headers(), b)))
+            return result.future()
                     .toCompletionStage()
                     .toCompletableFuture()
-                    .get(controlTimeoutMs + timeout + 5000, TimeUnit.MILLISECONDS);
+                    .get(controlTimeoutMs + 2 * timeout + 5000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            String call = method + " 127.0.0.1:" + port + uri;
+            if (cause instanceof TimeoutException) {
+                // Where the call stood and its socket's queues on both ends, before the reset closes it: a Send-Q
+                // the server has not read, a Recv-Q this client has not read, or both empty (no answer written).
+                System.err.println("bench: " + call + " timed out " + progress + "; " + sockets(progress.localPort));
+            }
             // A call given up on here still holds its pooled connection until it is reset.
             HttpClientRequest req = sent.get();
             if (req != null) {
                 req.reset();
             }
             if (e instanceof TimeoutException) {
-                // Vert.x's own connect and idle timeouts should have ended the call first; they did not fire, so
-                // show what the bench's Vert.x threads were doing (a stuck event loop would be named here).
-                System.err.println("bench: " + method + " 127.0.0.1:" + port + uri
-                        + " outlived Vert.x's own timeouts; the bench JVM's Vert.x threads:\n"
+                // The pool's wait and the head and body timers should have ended the call first; they did not fire,
+                // so show what the bench's Vert.x threads were doing (a stuck event loop would be named here).
+                System.err.println("bench: " + call + " outlived its own timeouts; the bench JVM's Vert.x threads:\n"
                         + threadDump(t -> t.getName().startsWith("vert.x")));
             }
-            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            throw new IllegalStateException(method + " 127.0.0.1:" + port + uri + ": " + cause, cause);
+            throw new IllegalStateException(call + ": " + cause + " " + progress, cause);
+        }
+    }
+
+    /**
+     * The response's body, failed with a {@link TimeoutException} when it has not ended {@code timeoutMs} after its
+     * head. Vert.x's request idle timeout would not do: it stops at the response head (4.5: {@code
+     * HttpClientRequestBase.handleResponse} cancels it), and it resets the connection before its state can be read.
+     */
+    private Future<Buffer> body(HttpClientResponse resp, long timeoutMs, CallProgress progress) {
+        Promise<Buffer> done = Promise.promise();
+        Buffer received = Buffer.buffer();
+        long timer = vertx.setTimer(
+                timeoutMs,
+                id -> done.tryFail(
+                        new TimeoutException("the body did not end within " + timeoutMs + " ms of the head")));
+        resp.handler(chunk -> {
+            received.appendBuffer(chunk);
+            progress.bodyBytes = received.length();
+        });
+        resp.exceptionHandler(done::tryFail);
+        resp.endHandler(v -> done.tryComplete(received));
+        return done.future().onComplete(ignored -> vertx.cancelTimer(timer));
+    }
+
+    /** {@code ss}'s view of the TCP connection from a local port (both ends are on this machine), best effort. */
+    static String sockets(int localPort) {
+        if (localPort <= 0) {
+            return "no connection";
+        }
+        try {
+            Process p = new ProcessBuilder(
+                            "ss", "-tn", "state", "all", "( sport = :" + localPort + " or dport = :" + localPort + " )")
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            p.waitFor(5, TimeUnit.SECONDS);
+            return "ss:\n" + out;
+        } catch (IOException e) {
+            return "ss not run: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "ss interrupted";
+        }
+    }
+
+    /** How far one control call got, for the message of a call that failed. */
+    static final class CallProgress {
+        private final long start = System.nanoTime();
+        private volatile long connectedAt = -1;
+        private volatile int localPort = -1;
+        private volatile long headAt = -1;
+        private volatile int status = -1;
+        volatile long bodyBytes;
+
+        void connected(int port) {
+            connectedAt = System.nanoTime();
+            localPort = port;
+        }
+
+        void head(int statusCode) {
+            headAt = System.nanoTime();
+            status = statusCode;
+        }
+
+        @Override
+        public String toString() {
+            if (connectedAt < 0) {
+                return "(no connection after " + ms(System.nanoTime()) + ")";
+            }
+            String conn = "(connection from local port " + localPort + " after " + ms(connectedAt);
+            if (headAt < 0) {
+                return conn + ", request sent, no response head after " + ms(System.nanoTime()) + ")";
+            }
+            return conn + ", head " + status + " after " + ms(headAt) + ", " + bodyBytes + " body bytes, no end after "
+                    + ms(System.nanoTime()) + ")";
+        }
+
+        private String ms(long at) {
+            return (at - start) / 1_000_000 + " ms";
         }
     }
 

@@ -25,6 +25,8 @@ class BenchContextTest {
     private static final AtomicInteger received = new AtomicInteger();
     /** How many of the next requests get no answer at all. */
     private static final AtomicInteger unanswered = new AtomicInteger();
+    /** How many of the next requests get a head and part of a body, and never its end. */
+    private static final AtomicInteger unfinished = new AtomicInteger();
 
     @TempDir
     static Path state;
@@ -47,6 +49,10 @@ class BenchContextTest {
         if (unanswered.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             return; // the request is read and never answered
         }
+        if (unfinished.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            req.response().setStatusCode(200).setChunked(true).write("{\"ok\":"); // and never ended
+            return;
+        }
         req.response().setStatusCode(200).end("{\"ok\":true}");
     }
 
@@ -60,6 +66,7 @@ class BenchContextTest {
     void context() {
         received.set(0);
         unanswered.set(0);
+        unfinished.set(0);
         ctx = new BenchContext(Map.of(
                 "SIM_PORT", String.valueOf(server.actualPort()),
                 "STACK_STATE", state.toString(),
@@ -91,6 +98,48 @@ class BenchContextTest {
                 .hasMessageContaining("POST 127.0.0.1:" + server.actualPort() + "/sim/config")
                 .hasMessageContaining("Timeout");
         assertThat(received).hasValue(1);
+    }
+
+    @Test
+    void aBodyThatStopsComingEndsTheCallOnItsTimerAndSaysHowFarItGot() {
+        unfinished.set(1);
+
+        assertThatThrownBy(() -> ctx.simConfig("{\"externalLatencyMs\":0}"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("POST 127.0.0.1:" + server.actualPort() + "/sim/config")
+                .hasMessageContaining("the body did not end within 300 ms")
+                .hasMessageContaining("head 200 after")
+                .hasMessageContaining("6 body bytes, no end");
+        assertThat(received).hasValue(1);
+
+        // A GET whose body stops coming is made once more, on a connection of its own.
+        unfinished.set(1);
+        assertThat(ctx.get(server.actualPort(), "/sim/stats", null).text()).isEqualTo("{\"ok\":true}");
+        assertThat(received).hasValue(3);
+    }
+
+    @Test
+    void aCallWithoutAHeadSaysItWasSentOnAConnection() {
+        unanswered.set(1);
+
+        assertThatThrownBy(() -> ctx.simConfig("{}"))
+                .hasMessageContaining("no response head within 300 ms")
+                .hasMessageMatching(
+                        "(?s).*connection from local port \\d+ after \\d+ ms, request sent, no response head.*");
+    }
+
+    @Test
+    void theSocketsOfAConnectionAreShownFromBothEnds() throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.actualPort())) {
+            String shown = BenchContext.sockets(s.getLocalPort());
+            // Both ends are on this machine; without ss the line says so instead.
+            if (shown.startsWith("ss:")) {
+                assertThat(shown).contains(":" + s.getLocalPort()).contains(":" + server.actualPort());
+            } else {
+                assertThat(shown).startsWith("ss not run");
+            }
+        }
+        assertThat(BenchContext.sockets(-1)).isEqualTo("no connection");
     }
 
     @Test
