@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -130,7 +131,7 @@ class BenchContextTest {
 
     @Test
     void theSocketsOfAConnectionAreShownFromBothEnds() throws Exception {
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.actualPort())) {
+        try (Socket s = new Socket("127.0.0.1", server.actualPort())) {
             String shown = BenchContext.sockets(s.getLocalPort());
             // Both ends are on this machine; without ss the line says so instead.
             if (shown.startsWith("ss:")) {
