@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -170,6 +171,13 @@ class GatewayProcessIT {
                     .as("exits within the 20 s grace period")
                     .isTrue();
             assertThat(ServiceProcess.tail(gateway.logFile())).contains("stopped in");
+            // The request lines are logged on an event loop and flushed once per loop pass: the one finished after
+            // SIGTERM is on the output too.
+            String log = Files.readString(gateway.logFile());
+            assertThat(log).contains("lines logged on an event loop are flushed once per loop pass");
+            assertThat(log.lines().filter(l -> l.contains("\"loggerName\":\"io.cxbridge.gateway.requests\"")))
+                    .as("a request line for each of the two requests")
+                    .hasSize(2);
         } finally {
             gateway.stop();
             sim.reset();
