@@ -20,15 +20,15 @@ import org.jboss.logmanager.ExtLogRecord;
  */
 final class LoopPassFlush extends ExtHandler {
 
-    /** Whether this thread's loop already has a flush queued for its current pass. */
-    private static final FastThreadLocal<boolean[]> QUEUED = new FastThreadLocal<>() {
+    private final Handler console;
+
+    /** Whether this thread's loop already has a flush of this handler queued for its current pass. */
+    private final FastThreadLocal<boolean[]> queued = new FastThreadLocal<>() {
         @Override
         protected boolean[] initialValue() {
             return new boolean[1];
         }
     };
-
-    private final Handler console;
 
     LoopPassFlush(ExtHandler console) {
         this.console = console;
@@ -56,20 +56,20 @@ final class LoopPassFlush extends ExtHandler {
             return;
         }
         Context context = Vertx.currentContext();
-        boolean[] queued = QUEUED.get();
-        if (queued[0]) {
+        boolean[] pending = queued.get();
+        if (pending[0]) {
             return;
         }
         if (context == null) {
             flush();
             return;
         }
-        queued[0] = true;
-        // A loop that is shutting down still runs what is queued; the shutdown flush (ConsoleFlushSetup) and any
-        // line written from another thread take out whatever is left.
+        pending[0] = true;
+        // A loop that has shut down drops the task: the shutdown flush (ConsoleFlushSetup), and any line written
+        // from another thread, take out what is left.
         context.runOnContext(v -> {
             // cleared before the flush: a line logged from here on queues a flush of its own
-            queued[0] = false;
+            pending[0] = false;
             flush();
         });
     }

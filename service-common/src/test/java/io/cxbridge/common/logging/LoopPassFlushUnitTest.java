@@ -105,6 +105,28 @@ class LoopPassFlushUnitTest {
     }
 
     @Test
+    void twoConsolesLoggedToInOnePassAreEachFlushed() throws Exception {
+        Stream otherOut = new Stream();
+        ExtHandler otherRoot = new Forwarding();
+        ConsoleHandler otherConsole = new ConsoleHandler(new PatternFormatter("%s%n"));
+        otherConsole.setOutputStream(otherOut);
+        otherRoot.addHandler(otherConsole);
+        ConsoleFlushSetup.install(root);
+        ConsoleFlushSetup.install(otherRoot);
+
+        onTheLoop(() -> {
+            log("to the first");
+            otherRoot.publish(record("to the second"));
+            return null;
+        });
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !out.text().isEmpty() && !otherOut.text().isEmpty());
+        assertThat(out.text()).isEqualTo("to the first\n");
+        assertThat(otherOut.text()).isEqualTo("to the second\n");
+    }
+
+    @Test
     void aLineLoggedOffTheEventLoopsIsOnTheStreamWhenTheCallReturns() {
         ConsoleFlushSetup.install(root);
 
@@ -152,9 +174,13 @@ class LoopPassFlushUnitTest {
     }
 
     private void log(String message) {
+        root.publish(record(message));
+    }
+
+    private static ExtLogRecord record(String message) {
         ExtLogRecord record = new ExtLogRecord(Level.INFO, message, ExtLogRecord.FormatStyle.NO_FORMAT, "test");
         record.setLoggerName("io.cxbridge.test");
-        root.publish(record);
+        return record;
     }
 
     private <T> T onTheLoop(Callable<T> work) throws Exception {
