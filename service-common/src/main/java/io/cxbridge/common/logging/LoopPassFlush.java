@@ -20,8 +20,6 @@ import org.jboss.logmanager.ExtLogRecord;
  */
 final class LoopPassFlush extends ExtHandler {
 
-    private final Handler console;
-
     /** Whether this thread's loop already has a flush of this handler queued for its current pass. */
     private final FastThreadLocal<boolean[]> queued = new FastThreadLocal<>() {
         @Override
@@ -31,7 +29,6 @@ final class LoopPassFlush extends ExtHandler {
     };
 
     LoopPassFlush(ExtHandler console) {
-        this.console = console;
         console.setAutoFlush(false);
         setLevel(Level.ALL);
         setAutoFlush(false);
@@ -39,9 +36,9 @@ final class LoopPassFlush extends ExtHandler {
         addHandler(console);
     }
 
-    /** The handler this one flushes. */
+    /** The handler this one flushes (its one child). */
     Handler console() {
-        return console;
+        return getHandlers()[0];
     }
 
     @Override
@@ -55,11 +52,11 @@ final class LoopPassFlush extends ExtHandler {
             flush();
             return;
         }
-        Context context = Vertx.currentContext();
         boolean[] pending = queued.get();
         if (pending[0]) {
             return;
         }
+        Context context = Vertx.currentContext();
         if (context == null) {
             flush();
             return;
