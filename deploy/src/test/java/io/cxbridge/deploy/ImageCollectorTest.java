@@ -3,6 +3,7 @@ package io.cxbridge.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -12,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * Each image runs the collector, with the collector's own heap sizing, that {@code ./stack} runs the same part with, so
  * the benchmarks measure what the images run (docs/decisions.md, issue #20 session 20). The image's run-java.sh
  * selects {@code GC_CONTAINER_OPTIONS} (default {@code -XX:+UseParallelGC}) and always adds four sizing flags from
- * {@code GC_*} variables, with defaults of its own unless the Dockerfile sets them.
+ * {@code GC_*} variables, with defaults of its own unless the Dockerfile sets them. Both also run without the JVM's
+ * hsperfdata ({@code -XX:-UsePerfData}, issue #20 session 27).
  */
 class ImageCollectorTest {
 
@@ -60,6 +62,20 @@ class ImageCollectorTest {
                                     module, name, image)
                             .containsEntry(name, value));
         });
+    }
+
+    @Test
+    void eachImageAndTheStackRunWithoutPerfData() {
+        Repo.IMAGES.keySet().forEach(module -> {
+            Map<String, String> env = env(Repo.read(Repo.path(module + "/src/main/docker/Dockerfile.jvm")));
+            assertThat(List.of(env.getOrDefault("JAVA_OPTS_APPEND", "").split("\\s+")))
+                    .as("%s: the image's JAVA_OPTS_APPEND", module)
+                    .contains("-XX:-UsePerfData");
+        });
+        assertThat(Repo.read(Repo.path("stack")))
+                .as("./stack starts the parts without hsperfdata unless STACK_JAVA_OPTS names it")
+                .contains("perfdata=(-XX:-UsePerfData)")
+                .contains("\"${perfdata[@]}\"");
     }
 
     @Test

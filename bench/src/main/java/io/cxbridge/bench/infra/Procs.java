@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -102,70 +100,6 @@ public final class Procs {
             found = true;
         }
         return found ? OptionalLong.of(used) : OptionalLong.empty();
-    }
-
-    /**
-     * Samples {@code jstat -gc} every {@code intervalMs} while running: heap used (survivors + eden + old) in KiB.
-     * Stop it with {@link Sampler#stop()}.
-     */
-    public static Sampler sampleHeap(long pid, int intervalMs) throws IOException {
-        Process p = new ProcessBuilder("jstat", "-gc", String.valueOf(pid), String.valueOf(intervalMs))
-                .redirectErrorStream(true)
-                .start();
-        Sampler s = new Sampler(p);
-        Thread t = new Thread(s::read, "jstat-" + pid);
-        t.setDaemon(true);
-        t.start();
-        return s;
-    }
-
-    /** A running jstat. */
-    public static final class Sampler {
-        private final Process process;
-        private final List<Long> usedKiB = new ArrayList<>();
-        private volatile String header;
-
-        Sampler(Process process) {
-            this.process = process;
-        }
-
-        private void read() {
-            try (var r = process.inputReader()) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    String[] f = line.trim().split("\\s+");
-                    if (header == null) {
-                        header = line;
-                        continue;
-                    }
-                    List<String> h = List.of(header.trim().split("\\s+"));
-                    try {
-                        double used = 0;
-                        for (String col : List.of("S0U", "S1U", "EU", "OU")) {
-                            int i = h.indexOf(col);
-                            if (i >= 0 && i < f.length) {
-                                used += Double.parseDouble(f[i]);
-                            }
-                        }
-                        synchronized (usedKiB) {
-                            usedKiB.add((long) used);
-                        }
-                    } catch (NumberFormatException e) {
-                        // a repeated header or noise
-                    }
-                }
-            } catch (IOException e) {
-                // stopped
-            }
-        }
-
-        /** Stops sampling; answers the largest heap used seen, in KiB. */
-        public OptionalLong stop() {
-            process.destroy();
-            synchronized (usedKiB) {
-                return usedKiB.stream().mapToLong(Long::longValue).max();
-            }
-        }
     }
 
     private Procs() {}

@@ -4,6 +4,7 @@ import io.cxbridge.bench.BenchContext;
 import io.cxbridge.bench.Benchmark;
 import io.cxbridge.bench.Report;
 import io.cxbridge.bench.Table;
+import io.cxbridge.bench.infra.HeapPeak;
 import io.cxbridge.bench.infra.Procs;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -11,13 +12,14 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A 100 MiB download ({@code GET /api/v2/downloads/blob?size=...}) through each path, read as a stream and
- * counted; for the gateway, its heap is sampled with jstat every 100 ms during the transfer.
+ * counted; for the gateway, its heap is sampled every 100 ms during the transfer ({@link HeapPeak}).
  */
 public final class DownloadBench implements Benchmark {
 
@@ -43,6 +45,7 @@ public final class DownloadBench implements Benchmark {
                 "MiB/s",
                 "bytes ok",
                 "gateway heap peak during (MiB)",
+                "gateway heap after its GCs during, largest (MiB; GCs)",
                 "gateway RSS after (MiB)");
         OptionalLong heapBefore = Procs.heapUsedAfterGcKiB(gwPid);
         OptionalLong rssBefore = Procs.rssKiB(gwPid);
@@ -50,27 +53,39 @@ public final class DownloadBench implements Benchmark {
         try {
             for (Target target : Target.proxyTargets(ctx)) {
                 boolean gateway = target.name().equals("gateway");
-                Procs.Sampler sampler = gateway ? Procs.sampleHeap(gwPid, 100) : null;
+                HeapPeak heap = gateway ? HeapPeak.start(gwPid, ctx.work()) : null;
                 AtomicLong bytes = new AtomicLong();
                 long start = System.nanoTime();
                 int status = download(ctx.vertx(), client, target, uri, bytes);
                 double secs = (System.nanoTime() - start) / 1e9;
-                OptionalLong peak = sampler == null ? OptionalLong.empty() : sampler.stop();
+                Optional<HeapPeak.Heap> held = heap == null ? Optional.empty() : heap.stop();
                 t.row(
                         target.name(),
                         String.format(Locale.ROOT, "%.2f", secs),
                         String.format(Locale.ROOT, "%.0f", bytes.get() / 1048576.0 / secs),
                         status == 200 && bytes.get() == size ? "yes" : "no (" + status + ", " + bytes.get() + ")",
-                        gateway ? Procs.mib(peak) : "",
+                        gateway
+                                ? held.map(h -> Procs.mib(OptionalLong.of(h.peak())))
+                                        .orElse("-")
+                                : "",
+                        gateway ? held.map(DownloadBench::live).orElse("-") : "",
                         gateway ? Procs.mib(Procs.rssKiB(gwPid)) : "");
             }
         } finally {
             client.close();
         }
         t.note("Gateway before: heap after GC " + Procs.mib(heapBefore) + " MiB, RSS " + Procs.mib(rssBefore)
-                + " MiB; it runs with -Xmx256m. Heap peak = largest jstat sample (eden + survivors + old) during the "
-                + "transfer: it includes garbage not yet collected, so it is an upper bound of what the stream holds.");
+                + " MiB; it runs with -Xmx256m. From a JFR recording of jdk.GCHeapSummary in the gateway during the"
+                + " transfer: the heap peak is the largest heap used (before each collection, and at the end), garbage"
+                + " included, so an upper bound of what the stream holds; the heap after its GCs is what was still"
+                + " reachable after each collection, which grows with the body only if the gateway holds it.");
         report.add(t);
+    }
+
+    private static String live(HeapPeak.Heap h) {
+        return h.collections() == 0
+                ? "- (0)"
+                : Procs.mib(OptionalLong.of(h.largestLive())) + " (" + h.collections() + ")";
     }
 
     private static int download(Vertx vertx, HttpClient client, Target target, String uri, AtomicLong bytes)
