@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@link HeapPeak} against a JVM started as the services are: without hsperfdata, which jstat needs. */
 class HeapPeakTest {
@@ -34,7 +33,7 @@ class HeapPeakTest {
     }
 
     @Test
-    void theGarbageMadeAndCollectedWhileRecordingCountsInThePeak(@TempDir Path dir) throws Exception {
+    void theGarbageMadeAndCollectedWhileWatchingCountsInThePeak() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process holder = new ProcessBuilder(
                         java,
@@ -55,20 +54,19 @@ class HeapPeakTest {
                     .as("jstat cannot see a JVM without hsperfdata")
                     .doesNotContain("EU");
 
-            HeapPeak peak = HeapPeak.start(holder.pid(), dir);
+            HeapPeak peak = HeapPeak.start(holder.pid());
             toHolder.write("go\n".getBytes(StandardCharsets.UTF_8));
             toHolder.flush();
             assertThat(out.readLine()).isEqualTo("dropped");
-            // a full collection now: only the recording saw the garbage, the heap afterwards holds HELD_MIB
+            // a full collection now: only the pools' peaks saw the garbage, the heap afterwards holds HELD_MIB
             Procs.run(30, "jcmd", pid, "GC.run");
             assertThat(Procs.heapUsedKiB(holder.pid()).orElseThrow()).isLessThan((HELD_MIB + 16) * 1024L);
-            HeapPeak.Heap heap = peak.stop().orElseThrow();
+            HeapPeak.Heap heap = peak.stop();
 
             assertThat(heap.peak()).isGreaterThanOrEqualTo((HELD_MIB + GARBAGE_MIB) * 1024L);
             assertThat(heap.collections()).isGreaterThanOrEqualTo(1);
             // the young collection the full one starts with leaves the array in the old generation: an upper bound
             assertThat(heap.largestLive()).isBetween(HELD_MIB * 1024L, heap.peak());
-            assertThat(Procs.run(30, "jcmd", pid, "JFR.check")).doesNotContain("cxbridge-heap-peak");
         } finally {
             holder.destroy();
             holder.waitFor();
