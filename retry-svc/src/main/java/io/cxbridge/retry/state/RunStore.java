@@ -108,29 +108,33 @@ public class RunStore {
 
     private static final LuaScript CLAIM_SCRIPT = LuaScript.load(RunStore.class, "run-claim.lua");
 
-    /** The requestIds due at {@code now} (at most {@code batch-size}). */
-    public Uni<List<String>> due(Instant now, int limit) {
-        return redis.zrangebyscore(List.of(
-                        dueKey(), "-inf", String.valueOf(now.toEpochMilli()), "LIMIT", "0", String.valueOf(limit)))
+    private static final LuaScript DUE_SCRIPT = LuaScript.load(RunStore.class, "run-due.lua");
+
+    /** One read of the due set: the runs due now and, when fewer than asked for, when the next one is due. */
+    public record DuePoll(List<String> ids, Optional<Instant> next) {}
+
+    /**
+     * The requestIds due at {@code now} (at most {@code limit}, the earliest first) and, when fewer are due, when the
+     * earliest run due after {@code now} is (claimed runs count at their lease's end; empty when none is). One round
+     * trip: an idle instance polls once a second, and this was two commands.
+     */
+    public Uni<DuePoll> duePoll(Instant now, int limit) {
+        return DUE_SCRIPT
+                .run(redis, List.of("1", dueKey(), String.valueOf(now.toEpochMilli()), String.valueOf(limit)))
                 .map(r -> {
                     List<String> ids = new ArrayList<>();
-                    if (r != null) {
-                        r.forEach(v -> ids.add(v.toString()));
+                    Optional<Instant> next = Optional.empty();
+                    if (r != null && r.size() > 0) {
+                        String later = r.get(0).toString();
+                        if (!later.isEmpty()) {
+                            next = Optional.of(Instant.ofEpochMilli((long) Math.ceil(Double.parseDouble(later))));
+                        }
+                        for (int i = 1; i < r.size(); i++) {
+                            ids.add(r.get(i).toString());
+                        }
                     }
-                    return ids;
+                    return new DuePoll(ids, next);
                 });
-    }
-
-    /** When the earliest run of the schedule is due (claimed runs count at their lease's end); empty when none. */
-    public Uni<Optional<Instant>> nextDue() {
-        return redis.zrange(List.of(dueKey(), "0", "0", "WITHSCORES")).map(r -> {
-            if (r == null || r.size() == 0) {
-                return Optional.<Instant>empty();
-            }
-            // RESP2 answers [member, score]; RESP3 [[member, score]].
-            var score = r.size() >= 2 ? r.get(1) : r.get(0).get(1);
-            return Optional.of(Instant.ofEpochMilli((long) Math.ceil(Double.parseDouble(score.toString()))));
-        });
     }
 
     /**

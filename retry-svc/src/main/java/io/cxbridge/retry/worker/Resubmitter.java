@@ -168,7 +168,8 @@ public class Resubmitter {
                 intake.paused(true, "the global breaker is open (" + breakers.globalCause() + ")");
                 return Uni.createFrom().item(soon);
             }
-            return store.due(now, 1)
+            return store.duePoll(now, 1)
+                    .map(RunStore.DuePoll::ids)
                     .invoke(probe -> {
                         intake.paused(
                                 !probe.isEmpty(),
@@ -186,13 +187,14 @@ public class Resubmitter {
             return Uni.createFrom().item(soon);
         }
         int limit = Math.min(free, config.batchSize());
-        return store.due(now, limit).chain(ids -> {
-            launch(ids, now);
-            if (ids.size() >= limit) {
-                return Uni.createFrom().item(soon);
+        return store.duePoll(now, limit).map(poll -> {
+            launch(poll.ids(), now);
+            if (poll.ids().size() >= limit) {
+                return soon;
             }
-            // Nothing more due now: sleep until the earliest run is (the poller caps the sleep).
-            return store.nextDue().map(next -> next.orElse(Instant.MAX));
+            // Nothing more due now: sleep until the earliest run is (the poller caps the sleep); the attempts just
+            // launched wake it when they end.
+            return poll.next().orElse(Instant.MAX);
         });
     }
 
