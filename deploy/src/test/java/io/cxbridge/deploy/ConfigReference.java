@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -69,8 +71,10 @@ final class ConfigReference {
                                 return; // a list's indexed form; the list itself is documented (comma-separated)
                             }
                             String documented = name.replace(".*", ".<name>").replace("[*]", "[i]");
-                            String method =
-                                    p.getMethod() == null ? "" : p.getMethod().getName();
+                            String method = p.getMethod() == null
+                                    ? ""
+                                    : p.getMethod().getDeclaringClass().getSimpleName() + "#"
+                                            + p.getMethod().getName();
                             all.put(
                                     documented,
                                     new Property(module, documented, defaultOf(p), javadoc.getOrDefault(method, "")));
@@ -199,32 +203,104 @@ final class ConfigReference {
         return out;
     }
 
-    /** Method name to the first sentence of its Javadoc, for every method declared in the interface's source file. */
+    /**
+     * {@code Interface#method} to its Javadoc, for every method declared in the interface's source file, keyed by the
+     * interface (nested or not) that declares it: two groups may both have a {@code policiesPath()}.
+     */
     static Map<String, String> javadoc(String module, Class<?> mapping) {
         Class<?> outer = mapping;
         while (outer.getEnclosingClass() != null) {
             outer = outer.getEnclosingClass();
         }
         Path source = Repo.path(module + "/src/main/java/" + outer.getName().replace('.', '/') + ".java");
-        Map<String, String> docs = new LinkedHashMap<>();
         if (!Files.exists(source)) {
-            return docs;
+            return new LinkedHashMap<>();
         }
+        return javadocOf(Repo.read(source));
+    }
+
+    /** {@link #javadoc} of one source file's text. */
+    static Map<String, String> javadocOf(String java) {
+        String code = withoutCommentsAndStrings(java);
+        Map<String, String> docs = new LinkedHashMap<>();
         Matcher m = Pattern.compile(
                         "/\\*\\*((?:(?!\\*/).)*)\\*/\\s*((?:@[\\w.]+(?:\\([^)]*\\))?\\s*)*)[\\w<>?,\\[\\]. ]+?\\s(\\w+)\\(\\)\\s*;",
                         Pattern.DOTALL)
-                .matcher(Repo.read(source));
+                .matcher(java);
         while (m.find()) {
             String text = m.group(1)
                     .replaceAll("(?m)^\\s*\\*", " ")
-                    .replaceAll("\\{@code ([^}]*)}", "`$1`")
+                    .replaceAll("\\{@code ((?:[^{}]|\\{[^{}]*})*)}", "`$1`")
                     .replaceAll("\\{@link ([^}]*)}", "$1")
                     .replaceAll("<[^>]+>", "")
                     .replaceAll("\\s+", " ")
                     .trim();
-            docs.putIfAbsent(m.group(3), text);
+            docs.putIfAbsent(typeAt(code, m.start(3)) + "#" + m.group(3), text);
         }
         return docs;
+    }
+
+    private static final Pattern TYPE_DECLARATION =
+            Pattern.compile("\\b(?:interface|class|record|enum)\\s+(\\w+)[^{;]*\\{");
+
+    /** The simple name of the innermost type whose body holds {@code position} of {@code code}. */
+    private static String typeAt(String code, int position) {
+        Deque<String> open = new ArrayDeque<>();
+        Deque<Integer> depths = new ArrayDeque<>();
+        Matcher type = TYPE_DECLARATION.matcher(code);
+        int nextType = type.find() ? type.end() - 1 : -1;
+        int depth = 0;
+        for (int i = 0; i < position; i++) {
+            char c = code.charAt(i);
+            if (c == '{') {
+                if (i == nextType) {
+                    open.push(type.group(1));
+                    depths.push(depth);
+                    nextType = type.find() ? type.end() - 1 : -1;
+                }
+                depth++;
+            } else if (c == '}') {
+                depth--;
+                if (!depths.isEmpty() && depths.peek() == depth) {
+                    depths.pop();
+                    open.pop();
+                }
+            }
+        }
+        return open.isEmpty() ? "" : open.peek();
+    }
+
+    /** The source with comments and string and character literals blanked (same length): their braces are not code. */
+    static String withoutCommentsAndStrings(String java) {
+        StringBuilder out = new StringBuilder(java);
+        int i = 0;
+        while (i < java.length()) {
+            char c = java.charAt(i);
+            int end;
+            if (java.startsWith("//", i)) {
+                end = java.indexOf('\n', i);
+                end = end < 0 ? java.length() : end;
+            } else if (java.startsWith("/*", i)) {
+                end = java.indexOf("*/", i + 2);
+                end = end < 0 ? java.length() : end + 2;
+            } else if (c == '"' || c == '\'') {
+                end = i + 1;
+                while (end < java.length() && java.charAt(end) != c) {
+                    end += java.charAt(end) == '\\' ? 2 : 1;
+                }
+                end = Math.min(java.length(), end + 1);
+            } else {
+                i++;
+                continue;
+            }
+            for (int k = i; k < end; k++) {
+                if (out.charAt(k) != '\n') {
+                    out.setCharAt(k, ' ');
+                }
+            }
+            i = end;
+        }
+        return out.toString();
     }
 
     private ConfigReference() {}

@@ -29,6 +29,12 @@ class ConfigReferenceTest {
                 .as(
                         "refresh the reference: mvn test -pl deploy -Dtest=ConfigReferenceTest -Dcxbridge.config-reference.write=true")
                 .isEmpty();
+        assertThat(ConfigReference.withGenerated(
+                        doc, ConfigReference.render(mappings, ConfigReference.documentedDescriptions(doc))))
+                .as("the tables are what the generator writes (a description edited here but not in the Javadoc "
+                        + "would be lost on the next refresh): "
+                        + "mvn test -pl deploy -Dtest=ConfigReferenceTest -Dcxbridge.config-reference.write=true")
+                .isEqualTo(doc);
     }
 
     @Test
@@ -57,6 +63,38 @@ class ConfigReferenceTest {
                 .containsExactlyInAnyOrder(
                         "cxbridge.retry.new-one is a @ConfigMapping property missing from the reference",
                         "cxbridge.retry.removed-long-ago is in the reference but no @ConfigMapping has it");
+    }
+
+    @Test
+    void twoGroupsWithAMethodOfTheSameNameKeepTheirOwnDescriptions() {
+        String java = """
+                @ConfigMapping(prefix = "x")
+                public interface X {
+                    /** Outer, before: an open { in a comment. */
+                    @WithDefault("/a/{id}")
+                    String path();
+
+                    interface Upstream {
+                        /** Where policies are created. */
+                        String policiesPath();
+                    }
+
+                    interface Media {
+                        // a } in a line comment
+                        /** Genesys's media retention policies. */
+                        String policiesPath();
+                    }
+
+                    /** Outer, after the groups. */
+                    int size();
+                }
+                """;
+        assertThat(ConfigReference.javadocOf(java))
+                .isEqualTo(Map.of(
+                        "X#path", "Outer, before: an open { in a comment.",
+                        "Upstream#policiesPath", "Where policies are created.",
+                        "Media#policiesPath", "Genesys's media retention policies.",
+                        "X#size", "Outer, after the groups."));
     }
 
     @Test

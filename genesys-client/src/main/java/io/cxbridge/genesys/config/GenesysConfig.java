@@ -145,7 +145,10 @@ public interface GenesysConfig {
         @WithDefault("10s")
         Duration attemptTimeout();
 
-        /** Pooled connections per host: per process, and for streamed calls per event loop (LoopLocalHttpClients). */
+        /**
+         * Pooled connections to the Genesys API host per process; the gateway's streamed (proxied) calls keep a pool of
+         * this size per event loop.
+         */
         @WithDefault("100")
         int maxPoolSize();
     }

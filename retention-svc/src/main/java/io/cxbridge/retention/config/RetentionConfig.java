@@ -69,7 +69,10 @@ public interface RetentionConfig {
     }
 
     interface Media {
-        /** Genesys's media retention policies: GET (list), POST (create); {@code /{policyId}}: PUT, DELETE. */
+        /**
+         * The media-retention target's Genesys media retention policies: listed (GET, all pages) and created (POST);
+         * {@code /{policyId}} updated (PUT) and deleted (DELETE).
+         */
         @WithDefault("/api/v2/recording/mediaretentionpolicies")
         String policiesPath();
     }
