@@ -7,7 +7,6 @@ import io.cxbridge.testkit.RedisServer;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisAPI;
-import io.vertx.redis.client.RedisOptions;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,23 +23,18 @@ class RunStoreDuePollTest {
     private static final Instant NOW = Instant.parse("2026-12-06T12:00:00Z");
 
     private static Vertx vertx;
-    private static Redis client;
     private static RedisAPI redis;
     private RunStore store;
 
     @BeforeAll
     static void connect() {
         vertx = Vertx.vertx();
-        client = Redis.createClient(
-                vertx,
-                new RedisOptions().setConnectionString(RedisServer.shared().url()));
-        redis = RedisAPI.api(client);
+        redis = RedisAPI.api(Redis.createClient(vertx, RedisServer.shared().url()));
     }
 
     @AfterAll
     static void close() {
-        client.close();
-        vertx.closeAndAwait();
+        vertx.closeAndAwait(); // closes the client too
     }
 
     @BeforeEach
