@@ -30,7 +30,8 @@ public interface RetryConfig {
     Duration pendingTtl();
 
     /**
-     * How often the due set is polled (one script reads the runs due and when the next is) while runs are due now: the shortest time between two polls.
+     * How often the due set is polled while runs are due now (one script reads them and when the next is due): the
+     * shortest time between two polls.
      */
     @WithDefault("100ms")
     Duration pollInterval();
