@@ -36,7 +36,9 @@ final class IngestBodies {
         } catch (StreamReadException e) {
             return new Parsed<>(null, ProblemResponses.of(400, "Malformed request", "the body is not valid JSON"));
         } catch (JsonProcessingException e) {
-            return new Parsed<>(null, ProblemResponses.of(400, "Malformed request", wrongTypeDetail));
+            // a body nested too deep (or with too long a number or name) is neither invalid JSON nor of a wrong type
+            String detail = ProblemResponses.overJsonLimits(e) ? ProblemResponses.jsonLimitsDetail() : wrongTypeDetail;
+            return new Parsed<>(null, ProblemResponses.of(400, "Malformed request", detail));
         } catch (IOException e) {
             return new Parsed<>(null, ProblemResponses.of(400, "Malformed request", "the body is not valid JSON"));
         }

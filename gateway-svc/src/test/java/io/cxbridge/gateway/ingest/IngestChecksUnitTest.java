@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.cxbridge.common.problem.ProblemResponses;
 import io.cxbridge.model.event.FailedRun;
 import io.cxbridge.model.problem.Problem;
 import io.cxbridge.model.problem.Violation;
@@ -169,6 +170,16 @@ class IngestChecksUnitTest {
                         .getEntity())
                 .isInstanceOfSatisfying(
                         Problem.class, p -> assertThat(p.detail()).isEqualTo("wrong type"));
+        // nested past the parser's depth limit under a field the record does not have: said as such
+        String deep = "{\"actionId\":\"a\",\"extra\":" + "[".repeat(1_001) + "]".repeat(1_001) + "}";
+        assertThat(IngestBodies.read(deep.getBytes(StandardCharsets.UTF_8), reader, "wrong type")
+                        .refusal()
+                        .getEntity())
+                .isInstanceOfSatisfying(
+                        Problem.class,
+                        p -> assertThat(p.detail())
+                                .isEqualTo(ProblemResponses.jsonLimitsDetail())
+                                .contains("nesting deeper than 1000 levels"));
         IngestBodies.Parsed<FailedRun> ok = IngestBodies.read(
                 "{\"actionId\":\"a\",\"originalRunId\":\"r\",\"requestPayload\":{\"k\":1}}"
                         .getBytes(StandardCharsets.UTF_8),

@@ -25,6 +25,9 @@ public class ProblemExceptionMappers {
 
     @ServerExceptionMapper
     public Response unreadable(JsonProcessingException e) {
+        if (ProblemResponses.overJsonLimits(e)) {
+            return ProblemResponses.of(400, "Malformed request", ProblemResponses.jsonLimitsDetail());
+        }
         String detail = e instanceof MismatchedInputException m && !m.getPath().isEmpty()
                 ? "field '"
                         + m.getPath().stream()

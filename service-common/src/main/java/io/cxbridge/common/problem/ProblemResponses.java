@@ -1,10 +1,13 @@
 package io.cxbridge.common.problem;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.cxbridge.common.trace.TraceIds;
 import io.cxbridge.model.problem.Problem;
 import io.cxbridge.model.problem.Violation;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Locale;
 
 /** Builds {@code application/problem+json} responses. */
 public final class ProblemResponses {
@@ -15,6 +18,32 @@ public final class ProblemResponses {
 
     public static Response validation(List<Violation> violations) {
         return of(Problem.validation(violations, TraceIds.current()));
+    }
+
+    /**
+     * Whether reading a body stopped at one of the JSON parser's limits (Jackson's {@link StreamReadConstraints}):
+     * nesting too deep, a number or a field name too long. Such a body may well be valid JSON, so it is said as
+     * such rather than as "not valid JSON" or "wrong type".
+     */
+    public static boolean overJsonLimits(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StreamConstraintsException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The detail of the 400 for a body {@link #overJsonLimits over the parser's limits}, with the limits in force. */
+    public static String jsonLimitsDetail() {
+        StreamReadConstraints limits = StreamReadConstraints.defaults();
+        return String.format(
+                Locale.ROOT,
+                "the body goes beyond the JSON limits (nesting deeper than %d levels, a number longer than %d"
+                        + " characters or a field name longer than %d)",
+                limits.getMaxNestingDepth(),
+                limits.getMaxNumberLength(),
+                limits.getMaxNameLength());
     }
 
     public static Response of(Problem problem) {
