@@ -13,6 +13,7 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
 
 /**
@@ -61,12 +62,46 @@ public final class KafkaBroker {
     /** The broker of this JVM, started on first use and stopped when the JVM exits. */
     public static synchronized KafkaBroker shared() {
         if (shared == null) {
+            reportBrokerExits();
             shared = new KafkaBroker();
             shared.start();
             KafkaBroker broker = shared;
             Runtime.getRuntime().addShutdownHook(new Thread(broker::stop, "kafka-broker-stop"));
         }
         return shared;
+    }
+
+    /**
+     * The broker ends the JVM itself on a fatal error (Kafka's {@code Exit.exit} / {@code Exit.halt}); in a test JVM
+     * that is a fork which "terminated without saying goodbye" and no word why. Each such call is written to standard
+     * error and to {@code kafka-broker-exit.txt} in {@code java.io.tmpdir} (a module's {@code target}), with the
+     * calling stack, before the JVM ends as Kafka asked.
+     */
+    private static void reportBrokerExits() {
+        Exit.setExitProcedure((status, message) -> {
+            report("exit", status, message);
+            Runtime.getRuntime().exit(status);
+        });
+        Exit.setHaltProcedure((status, message) -> {
+            report("halt", status, message);
+            Runtime.getRuntime().halt(status);
+        });
+    }
+
+    private static void report(String kind, int status, String message) {
+        java.io.StringWriter text = new java.io.StringWriter();
+        new Throwable("the in-JVM Kafka broker called Exit." + kind + "(" + status + ", " + message + ")")
+                .printStackTrace(new java.io.PrintWriter(text));
+        System.err.println(text);
+        try {
+            java.nio.file.Files.writeString(
+                    java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "kafka-broker-exit.txt"),
+                    java.time.Instant.now() + " " + text + System.lineSeparator(),
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException | RuntimeException e) {
+            System.err.println("could not write kafka-broker-exit.txt: " + e);
+        }
     }
 
     public String bootstrapServers() {
