@@ -19,6 +19,7 @@ import io.cxbridge.model.Topics;
 import io.cxbridge.model.retry.RunRecord;
 import io.cxbridge.model.retry.RunState;
 import io.cxbridge.retry.state.RunStore;
+import io.cxbridge.retry.support.RebuiltEvents;
 import io.cxbridge.retry.support.WebhookReceiver;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.Management;
@@ -70,6 +71,9 @@ class RedisLossTest {
     @Inject
     RunStore store;
 
+    @Inject
+    RebuiltEvents rebuilt;
+
     @BeforeEach
     void reset() {
         sim.reset();
@@ -106,10 +110,16 @@ class RedisLossTest {
                                     .path("state")));
         }
         double lossesBefore = epoch.losses();
+        int rebuildsBefore = rebuilt.seen().size();
 
         redis.flushall(List.of()).await().atMost(Duration.ofSeconds(5));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> epoch.losses() == lossesBefore + 1 && epoch.open());
+        // the end of the rebuild is announced once (retry-svc's poll loop looks at the restored schedule at once)
+        assertEquals(rebuildsBefore + 1, rebuilt.seen().size());
+        assertEquals(
+                redis.get(epoch.key()).await().atMost(Duration.ofSeconds(5)).toString(),
+                rebuilt.seen().get(rebuildsBefore).epoch());
         for (String id : pending) {
             given().get("/v1/data-actions/failed-runs/" + id)
                     .then()

@@ -37,11 +37,11 @@ public interface RetryConfig {
     Duration pollInterval();
 
     /**
-     * The longest the poll loop sleeps when no run is due soon (it wakes for the earliest scheduled run, and when this
-     * instance schedules one earlier); it bounds how late a run scheduled elsewhere (another replica, a replay, a
-     * rebuild) starts.
+     * The longest the poll loop sleeps when no run is due soon. It wakes for the earliest scheduled run, when this
+     * instance schedules one earlier or has rebuilt Redis, and polls every {@code poll-interval} while Redis is away;
+     * so this bounds only how late a run starts that another replica scheduled and then could not run (it stopped).
      */
-    @WithDefault("1s")
+    @WithDefault("5s")
     Duration idlePollInterval();
 
     /** Due runs taken per scheduler tick. */

@@ -5,6 +5,7 @@ import io.cxbridge.common.health.Dependency;
 import io.cxbridge.common.health.DependencyMonitor;
 import io.cxbridge.common.messaging.InfrastructureRetry;
 import io.cxbridge.common.redis.RedisEpoch;
+import io.cxbridge.common.redis.RedisRebuilt;
 import io.cxbridge.common.trace.ContinuedTraces;
 import io.cxbridge.genesys.breaker.CircuitOpenException;
 import io.cxbridge.genesys.http.GenesysClient;
@@ -136,10 +137,23 @@ public class Resubmitter {
     /**
      * The poll loop: a Vert.x timer ({@link PollTimer}), because the Quarkus scheduler does not tick faster than once
      * a second. Ticks never overlap; between them it sleeps until the earliest scheduled run is due (at most
-     * {@code idle-poll-interval}), so an idle instance polls about once a second rather than ten times.
+     * {@code idle-poll-interval}), so an idle instance polls every 5 s rather than ten times a second.
      */
     void onStart(@Observes StartupEvent event) {
         poller.start(Duration.ofSeconds(1));
+    }
+
+    /**
+     * Redis was rebuilt: the restored runs may be due already, and the loop may be sleeping its idle interval (a tick
+     * during the rebuild would have polled again soon, but none may have come).
+     */
+    void onRebuilt(@Observes RedisRebuilt event) {
+        poller.wake(clock.instant());
+    }
+
+    /** When the loop polls next (null while a poll runs); for tests and diagnostics. */
+    public Instant plannedPoll() {
+        return poller.plannedAt();
     }
 
     /** A run was scheduled (or rescheduled) to be due at {@code due}: the loop ticks by then. */

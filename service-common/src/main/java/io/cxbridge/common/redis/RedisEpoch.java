@@ -12,6 +12,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import java.util.List;
@@ -36,7 +37,7 @@ import org.jboss.logging.Logger;
  * On a Redis Cluster there is one marker per master node ({@link RedisNodes}), all with the same value: a node that
  * restarted empty loses its marker and is detected like a whole Redis that did. A marker key new to this instance
  * after a topology change (a master added, slots moved) is written without a rebuild: its node's slots came with their
- * data.
+ * data. A finished rebuild fires {@link RedisRebuilt}.
  */
 @ApplicationScoped
 public class RedisEpoch {
@@ -46,6 +47,7 @@ public class RedisEpoch {
     private final RedisAPI redis;
     private final RedisNodes nodes;
     private final Instance<RedisRebuild> hooks;
+    private final Event<RedisRebuilt> rebuilt;
     private final ConsumerHolds holds;
     private final ServiceConfig config;
     private final Counter losses;
@@ -62,12 +64,14 @@ public class RedisEpoch {
             RedisAPI redis,
             RedisNodes nodes,
             Instance<RedisRebuild> hooks,
+            Event<RedisRebuilt> rebuilt,
             ConsumerHolds holds,
             ServiceConfig config,
             MeterRegistry registry) {
         this.redis = redis;
         this.nodes = nodes;
         this.hooks = hooks;
+        this.rebuilt = rebuilt;
         this.holds = holds;
         this.config = config;
         // The hash tag keeps the key in one slot of a Redis Cluster, like every other key of the service.
@@ -226,6 +230,7 @@ public class RedisEpoch {
                     LOG.infof(
                             "Redis rebuilt (%d hooks, %d ms); epoch %s",
                             all.size(), (System.nanoTime() - t0) / 1_000_000, next);
+                    rebuilt.fire(new RedisRebuilt(next));
                 })
                 .replaceWithVoid();
     }
