@@ -3,11 +3,15 @@ package io.cxbridge.testkit;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -89,17 +93,17 @@ public final class KafkaBroker {
     }
 
     private static void report(String kind, int status, String message) {
-        java.io.StringWriter text = new java.io.StringWriter();
+        StringWriter text = new StringWriter();
         new Throwable("the in-JVM Kafka broker called Exit." + kind + "(" + status + ", " + message + ")")
-                .printStackTrace(new java.io.PrintWriter(text));
+                .printStackTrace(new PrintWriter(text));
         System.err.println(text);
         try {
-            java.nio.file.Files.writeString(
-                    java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "kafka-broker-exit.txt"),
-                    java.time.Instant.now() + " " + text + System.lineSeparator(),
-                    java.nio.file.StandardOpenOption.CREATE,
-                    java.nio.file.StandardOpenOption.APPEND);
-        } catch (java.io.IOException | RuntimeException e) {
+            Files.writeString(
+                    Path.of(System.getProperty("java.io.tmpdir"), "kafka-broker-exit.txt"),
+                    Instant.now() + " " + text + System.lineSeparator(),
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException | RuntimeException e) {
             System.err.println("could not write kafka-broker-exit.txt: " + e);
         }
     }

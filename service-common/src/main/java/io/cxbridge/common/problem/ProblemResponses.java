@@ -26,7 +26,7 @@ public final class ProblemResponses {
      * such rather than as "not valid JSON" or "wrong type".
      */
     public static boolean overJsonLimits(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof StreamConstraintsException) {
                 return true;
             }
