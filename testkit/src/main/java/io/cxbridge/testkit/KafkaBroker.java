@@ -22,20 +22,34 @@ import org.apache.kafka.common.utils.Time;
 
 /**
  * A real single-node KRaft broker (broker and controller combined) running in the test JVM.
- * One per JVM ({@link #shared()}); it keeps its ports and log directory across
- * {@link #stop()} / {@link #start()}, so clients reconnect to the same address after a restart.
+ * One per JVM ({@link #shared()}, across test profiles: see {@link JvmWide}); it keeps its ports and log directory
+ * across {@link #stop()} / {@link #start()}, so clients reconnect to the same address after a restart.
  */
 public final class KafkaBroker {
 
     private static KafkaBroker shared;
 
-    private final int port = FreePorts.next();
-    private final int controllerPort = FreePorts.next();
+    /** The system class loader's broker this copy forwards to (see {@link JvmWide}), or null for the broker itself. */
+    private final Object home;
+
+    private final int port;
+    private final int controllerPort;
     private final Path dir;
     private final Properties props;
     private KafkaRaftServer server;
 
+    private KafkaBroker(Object home) {
+        this.home = home;
+        this.port = 0;
+        this.controllerPort = 0;
+        this.dir = null;
+        this.props = null;
+    }
+
     private KafkaBroker() {
+        home = null;
+        port = FreePorts.next();
+        controllerPort = FreePorts.next();
         try {
             dir = Files.createTempDirectory("kafka-");
         } catch (IOException e) {
@@ -66,13 +80,20 @@ public final class KafkaBroker {
     /** The broker of this JVM, started on first use and stopped when the JVM exits. */
     public static synchronized KafkaBroker shared() {
         if (shared == null) {
-            reportBrokerExits();
-            shared = new KafkaBroker();
-            shared.start();
-            KafkaBroker broker = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(broker::stop, "kafka-broker-stop"));
+            Class<?> home = JvmWide.home(KafkaBroker.class);
+            shared = home != null ? new KafkaBroker(JvmWide.shared(home)) : startShared();
         }
         return shared;
+    }
+
+    private static KafkaBroker startShared() {
+        return JvmWide.withContextLoaderOf(KafkaBroker.class, () -> {
+            reportBrokerExits();
+            KafkaBroker broker = new KafkaBroker();
+            broker.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::stop, "kafka-broker-stop"));
+            return broker;
+        });
     }
 
     /**
@@ -88,6 +109,8 @@ public final class KafkaBroker {
         });
         Exit.setHaltProcedure((status, message) -> {
             report("halt", status, message);
+            // a halt skips the shutdown hooks, which stop the sim and redis-server this JVM started
+            ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
             Runtime.getRuntime().halt(status);
         });
     }
@@ -109,29 +132,49 @@ public final class KafkaBroker {
     }
 
     public String bootstrapServers() {
+        if (home != null) {
+            return (String) JvmWide.call(home, "bootstrapServers");
+        }
         return "127.0.0.1:" + port;
     }
 
     public synchronized boolean isRunning() {
+        if (home != null) {
+            return (Boolean) JvmWide.call(home, "isRunning");
+        }
         return server != null;
     }
 
     public synchronized void start() {
+        if (home != null) {
+            JvmWide.call(home, "start");
+            return;
+        }
         if (server != null) {
             return;
         }
-        KafkaRaftServer s = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
-        s.startup();
-        server = s;
+        server = JvmWide.withContextLoaderOf(KafkaBroker.class, () -> {
+            KafkaRaftServer s = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
+            s.startup();
+            return s;
+        });
     }
 
     /** Stops the broker; clients see a dead address until {@link #start()}. */
     public synchronized void stop() {
+        if (home != null) {
+            JvmWide.call(home, "stop");
+            return;
+        }
         if (server == null) {
             return;
         }
-        server.shutdown();
-        server.awaitShutdown();
+        KafkaRaftServer s = server;
+        JvmWide.withContextLoaderOf(KafkaBroker.class, () -> {
+            s.shutdown();
+            s.awaitShutdown();
+            return null;
+        });
         server = null;
     }
 

@@ -17,18 +17,29 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real {@code redis-server} process on a free loopback port, configured as cxbridge requires: append-only
  * persistence fsynced on every write ({@code appendonly yes}, {@code appendfsync always}) and
- * {@code maxmemory-policy noeviction}. One per JVM ({@link #shared()}); it keeps its port and its data directory
+ * {@code maxmemory-policy noeviction}. One per JVM ({@link #shared()}, across test profiles: see {@link JvmWide}); it keeps its port and its data directory
  * across {@link #stop()} / {@link #start()}, so a restart keeps the data ({@link #wipe()} empties it first).
  */
 public final class RedisServer {
 
     private static RedisServer shared;
 
-    private final int port = FreePorts.next();
+    /** The system class loader's server this copy forwards to (see {@link JvmWide}), or null for the server itself. */
+    private final Object home;
+
+    private final int port;
     private final Path dir;
     private Process process;
 
+    private RedisServer(Object home) {
+        this.home = home;
+        this.port = (Integer) JvmWide.call(home, "port");
+        this.dir = null;
+    }
+
     private RedisServer() {
+        home = null;
+        port = FreePorts.next();
         try {
             dir = Files.createTempDirectory("redis-");
         } catch (IOException e) {
@@ -38,10 +49,15 @@ public final class RedisServer {
 
     public static synchronized RedisServer shared() {
         if (shared == null) {
-            shared = new RedisServer();
-            shared.start();
-            RedisServer redis = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(redis::stop, "redis-server-stop"));
+            Class<?> home = JvmWide.home(RedisServer.class);
+            if (home != null) {
+                shared = new RedisServer(JvmWide.shared(home));
+            } else {
+                RedisServer redis = new RedisServer();
+                redis.start();
+                Runtime.getRuntime().addShutdownHook(new Thread(redis::stop, "redis-server-stop"));
+                shared = redis;
+            }
         }
         return shared;
     }
@@ -55,10 +71,17 @@ public final class RedisServer {
     }
 
     public synchronized boolean isRunning() {
+        if (home != null) {
+            return (Boolean) JvmWide.call(home, "isRunning");
+        }
         return process != null && process.isAlive();
     }
 
     public synchronized void start() {
+        if (home != null) {
+            JvmWide.call(home, "start");
+            return;
+        }
         if (isRunning()) {
             return;
         }
@@ -98,6 +121,10 @@ public final class RedisServer {
     }
 
     public synchronized void stop() {
+        if (home != null) {
+            JvmWide.call(home, "stop");
+            return;
+        }
         if (process == null) {
             return;
         }
@@ -119,6 +146,10 @@ public final class RedisServer {
 
     /** SIGKILL, as a crash: no shutdown, only what the AOF already holds survives. */
     public synchronized void kill() {
+        if (home != null) {
+            JvmWide.call(home, "kill");
+            return;
+        }
         if (process == null) {
             return;
         }
@@ -133,6 +164,10 @@ public final class RedisServer {
 
     /** Deletes the data (AOF and dumps) while stopped: the next {@link #start()} is an empty Redis. */
     public synchronized void wipe() {
+        if (home != null) {
+            JvmWide.call(home, "wipe");
+            return;
+        }
         if (isRunning()) {
             throw new IllegalStateException("stop redis-server before wiping its data");
         }

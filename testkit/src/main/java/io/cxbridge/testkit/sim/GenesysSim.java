@@ -1,5 +1,6 @@
 package io.cxbridge.testkit.sim;
 
+import io.cxbridge.testkit.JvmWide;
 import io.cxbridge.testkit.KafkaBroker;
 import io.cxbridge.testkit.RedisServer;
 import io.cxbridge.testkit.ServiceProcess;
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
 
 /**
  * The packaged genesys-sim ({@code genesys-sim/target/quarkus-app/quarkus-run.jar}) as a child process on a free
- * loopback port: one per JVM with {@link #shared()}, stopped when the JVM exits. It logs to
+ * loopback port: one per JVM with {@link #shared()} (across test profiles: see {@link JvmWide}), stopped when the JVM exits. It logs to
  * {@code target/genesys-sim-<port>.log} of the current module.
  *
  * <p>The jar is found through the system property {@code cxbridge.sim.jar} (or the environment variable
@@ -51,6 +52,9 @@ public final class GenesysSim {
     private final String clientId;
     private final String clientSecret;
     private final ServiceProcess process;
+    /** The system class loader's sim this copy forwards to (see {@link JvmWide}), or null. */
+    private final Object home;
+
     private final Path logFile;
     private final SimControl control;
     private final HttpClient http = HttpClient.newBuilder()
@@ -60,6 +64,18 @@ public final class GenesysSim {
 
     private GenesysSim(
             String baseUrl, int port, String clientId, String clientSecret, ServiceProcess process, Path logFile) {
+        this(baseUrl, port, clientId, clientSecret, process, logFile, null);
+    }
+
+    private GenesysSim(
+            String baseUrl,
+            int port,
+            String clientId,
+            String clientSecret,
+            ServiceProcess process,
+            Path logFile,
+            Object home) {
+        this.home = home;
         this.baseUrl = baseUrl;
         this.port = port;
         this.clientId = clientId;
@@ -71,6 +87,23 @@ public final class GenesysSim {
 
     /** The JVM's sim, started on first use (or the one at {@code cxbridge.sim.url}). */
     public static synchronized GenesysSim shared() {
+        Class<?> homeClass = JvmWide.home(GenesysSim.class);
+        if (homeClass != null) {
+            // asked each time: the home copy starts a new sim when its process has died
+            Object home = JvmWide.shared(homeClass);
+            if (shared == null || shared.home != home) {
+                String url = (String) JvmWide.call(home, "baseUrl");
+                shared = new GenesysSim(
+                        url,
+                        (Integer) JvmWide.call(home, "port"),
+                        (String) JvmWide.call(home, "clientId"),
+                        (String) JvmWide.call(home, "clientSecret"),
+                        null,
+                        (Path) JvmWide.call(home, "logFile"),
+                        home);
+            }
+            return shared;
+        }
         if (shared == null || (shared.process != null && !shared.process.isAlive())) {
             String url = System.getProperty(URL_PROPERTY);
             if (url != null && !url.isBlank()) {
@@ -157,6 +190,9 @@ public final class GenesysSim {
     }
 
     public boolean isRunning() {
+        if (home != null) {
+            return (Boolean) JvmWide.call(home, "isRunning");
+        }
         return process == null || process.isAlive();
     }
 
@@ -187,6 +223,9 @@ public final class GenesysSim {
 
     /** Stops a sim this JVM started (SIGTERM, then kill after 10 s); a no-op for one at {@code cxbridge.sim.url}. */
     public void stop() {
+        if (home != null) {
+            JvmWide.call(home, "stop");
+        }
         if (process != null) {
             process.stop();
         }

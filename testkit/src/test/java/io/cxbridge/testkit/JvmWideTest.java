@@ -1,0 +1,55 @@
+package io.cxbridge.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cxbridge.testkit.sim.GenesysSim;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A second copy of testkit, loaded as Quarkus loads it for another test profile (a class loader of its own that does
+ * not ask the system class loader first), must use this JVM's broker, redis-server and sim, not start its own.
+ */
+class JvmWideTest {
+
+    @Test
+    void aSecondCopyOfTestkitForwardsToThisJvmsBrokerRedisAndSim() throws Exception {
+        // testkit and the Jackson its sim control uses; not Kafka
+        URL[] classPath = Stream.of(
+                        RedisServer.class, JsonProcessingException.class, ObjectMapper.class, JsonProperty.class)
+                .map(c -> c.getProtectionDomain().getCodeSource().getLocation())
+                .toArray(URL[]::new);
+        try (URLClassLoader copy = new URLClassLoader(classPath, ClassLoader.getPlatformClassLoader())) {
+            Class<?> redisCopy = copy.loadClass(RedisServer.class.getName());
+            assertThat(redisCopy).isNotSameAs(RedisServer.class);
+
+            Object redis = redisCopy.getMethod("shared").invoke(null);
+            assertThat(redisCopy.getMethod("url").invoke(redis))
+                    .isEqualTo(RedisServer.shared().url());
+            redisCopy.getMethod("stop").invoke(redis);
+            assertThat(RedisServer.shared().isRunning()).isFalse();
+            assertThat(redisCopy.getMethod("isRunning").invoke(redis)).isEqualTo(false);
+            redisCopy.getMethod("start").invoke(redis);
+            assertThat(RedisServer.shared().ping()).isTrue();
+
+            // the copy cannot even load Kafka's classes: it must never start a broker of its own
+            Class<?> brokerCopy = copy.loadClass(KafkaBroker.class.getName());
+            Object broker = brokerCopy.getMethod("shared").invoke(null);
+            assertThat(brokerCopy.getMethod("bootstrapServers").invoke(broker))
+                    .isEqualTo(KafkaBroker.shared().bootstrapServers());
+            assertThat(brokerCopy.getMethod("isRunning").invoke(broker)).isEqualTo(true);
+
+            Class<?> simCopy = copy.loadClass(GenesysSim.class.getName());
+            Object sim = simCopy.getMethod("shared").invoke(null);
+            assertThat(simCopy.getMethod("baseUrl").invoke(sim))
+                    .isEqualTo(GenesysSim.shared().baseUrl());
+            assertThat(simCopy.getMethod("logFile").invoke(sim))
+                    .isEqualTo(GenesysSim.shared().logFile());
+        }
+    }
+}
