@@ -162,7 +162,10 @@ class RedisLossTest {
                     Topics.FAILED_RUNS, action, run(UUID.randomUUID().toString(), action));
             badHeader.headers().add(Headers.REPLAYED_AT, "not-a-date".getBytes(StandardCharsets.UTF_8));
             producer.send(badHeader).get();
-            producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, action, "this is not JSON"))
+            // Jackson's own messages would quote these phone numbers; the reasons must not
+            producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, action, "tel15551234567 is not JSON"))
+                    .get();
+            producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, action, "{\"attempt\":\"+15551234568\"}"))
                     .get();
             producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, action, bigValue))
                     .get();
@@ -183,7 +186,7 @@ class RedisLossTest {
         List<ConsumerRecord<String, byte[]>> dlq = TopicReader.await(
                 bootstrap(),
                 Topics.FAILED_RUNS_DLQ,
-                5,
+                6,
                 r -> action.equals(r.key()) || "bad action!".equals(r.key()),
                 Duration.ofSeconds(20));
         List<String> reasons = dlq.stream()
@@ -193,7 +196,10 @@ class RedisLossTest {
         assertTrue(
                 reasons.stream().anyMatch(r -> r.contains("cxbridge-replayed-at") && r.contains("not-a-date")),
                 reasons::toString);
-        assertTrue(reasons.stream().anyMatch(r -> r.contains("not a FailedRun JSON object")), reasons::toString);
+        assertTrue(reasons.contains("not a FailedRun JSON object: the record is not valid JSON"), reasons::toString);
+        assertTrue(
+                reasons.contains("not a FailedRun JSON object: field 'attempt' has the wrong type"), reasons::toString);
+        assertTrue(reasons.stream().noneMatch(r -> r.contains("555123456")), reasons::toString);
         assertTrue(reasons.stream().anyMatch(r -> r.contains("over the limit")), reasons::toString);
         assertTrue(reasons.stream().anyMatch(r -> r.contains("actionId")), reasons::toString);
         assertTrue(reasons.stream().anyMatch(r -> r.contains("unknown schema version")), reasons::toString);

@@ -1,8 +1,10 @@
 package io.cxbridge.retry.worker;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cxbridge.common.audit.AuditEmitter;
 import io.cxbridge.common.messaging.InfrastructureRetry;
 import io.cxbridge.common.messaging.PerKeyTurns;
+import io.cxbridge.common.problem.ProblemResponses;
 import io.cxbridge.common.trace.TraceIds;
 import io.cxbridge.genesys.retry.Backoff;
 import io.cxbridge.model.Channels;
@@ -185,9 +187,13 @@ public class FailedRunConsumer {
         FailedRun parsed;
         try {
             parsed = value == null ? null : Json.mapper().readValue(value, FailedRun.class);
-        } catch (Exception e) {
-            String reason = "not a FailedRun JSON object: " + firstLine(e.getMessage());
+        } catch (JsonProcessingException e) {
+            // never Jackson's message: it quotes the value it stopped at, which may be a customer's phone number
+            String reason = "not a FailedRun JSON object: " + ProblemResponses.unreadableDetail(e, "the record");
             return deadLetter(() -> invalid(key, value, null, derivedId, reason, now));
+        } catch (RuntimeException e) {
+            return deadLetter(() -> invalid(
+                    key, value, null, derivedId, "not a FailedRun JSON object: the record could not be read", now));
         }
         if (parsed == null) {
             return deadLetter(() -> invalid(key, value, null, derivedId, "empty record", now));
@@ -315,13 +321,5 @@ public class FailedRunConsumer {
                         subject,
                         run == null ? TraceIds.current() : run.traceId(),
                         data));
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

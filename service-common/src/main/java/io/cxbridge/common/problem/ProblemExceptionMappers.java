@@ -1,13 +1,11 @@
 package io.cxbridge.common.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.cxbridge.model.problem.Violation;
 import io.cxbridge.model.validation.Violations;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -25,17 +23,7 @@ public class ProblemExceptionMappers {
 
     @ServerExceptionMapper
     public Response unreadable(JsonProcessingException e) {
-        if (ProblemResponses.overJsonLimits(e)) {
-            return ProblemResponses.of(400, "Malformed request", ProblemResponses.jsonLimitsDetail());
-        }
-        String detail = e instanceof MismatchedInputException m && !m.getPath().isEmpty()
-                ? "field '"
-                        + m.getPath().stream()
-                                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                                .collect(Collectors.joining("."))
-                        + "' has the wrong type"
-                : "the body is not valid JSON";
-        return ProblemResponses.of(400, "Malformed request", detail);
+        return ProblemResponses.of(400, "Malformed request", ProblemResponses.unreadableDetail(e, "the body"));
     }
 
     @ServerExceptionMapper

@@ -1,13 +1,16 @@
 package io.cxbridge.common.problem;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.cxbridge.common.trace.TraceIds;
 import io.cxbridge.model.problem.Problem;
 import io.cxbridge.model.problem.Violation;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /** Builds {@code application/problem+json} responses. */
 public final class ProblemResponses {
@@ -36,11 +39,35 @@ public final class ProblemResponses {
 
     /** The detail of the 400 for a body {@link #overJsonLimits over the parser's limits}, with the limits in force. */
     public static String jsonLimitsDetail() {
+        return jsonLimitsDetail("the body");
+    }
+
+    /**
+     * What a reader is told about JSON it could not read ({@code subject} is "the body", "the record", ...): fixed
+     * words and the schema's field names, never Jackson's own message, which quotes the values it choked on (a phone
+     * number among them) and names Java classes. The same words go into a 400, a log line and a dead letter's reason.
+     */
+    public static String unreadableDetail(JsonProcessingException e, String subject) {
+        if (overJsonLimits(e)) {
+            return jsonLimitsDetail(subject);
+        }
+        if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
+            return "field '"
+                    + m.getPath().stream()
+                            .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                            .collect(Collectors.joining("."))
+                    + "' has the wrong type";
+        }
+        return subject + " is not valid JSON";
+    }
+
+    private static String jsonLimitsDetail(String subject) {
         StreamReadConstraints limits = StreamReadConstraints.defaults();
         return String.format(
                 Locale.ROOT,
-                "the body goes beyond the JSON limits (nesting deeper than %d levels, a number longer than %d"
+                "%s goes beyond the JSON limits (nesting deeper than %d levels, a number longer than %d"
                         + " characters or a field name longer than %d)",
+                subject,
                 limits.getMaxNestingDepth(),
                 limits.getMaxNumberLength(),
                 limits.getMaxNameLength());

@@ -55,5 +55,27 @@ class ProblemExceptionMappersUnitTest {
                 .isFalse();
     }
 
+    @Test
+    void unreadableJsonIsDescribedWithoutTheValuesJacksonQuotes() {
+        for (String body : new String[] {
+            "tel15551234567",
+            "{\"n\": 15551234567x}",
+            "{\"n\":\"+15551234567\"}",
+            "[\"+15551234567\"]",
+            "\"+1 555 123 4567\""
+        }) {
+            JsonProcessingException e = readFailure(body, Numbered.class);
+            String detail = ProblemResponses.unreadableDetail(e, "the record");
+
+            assertThat(detail)
+                    .as("for %s (Jackson said: %s)", body, e.getOriginalMessage())
+                    .isIn("the record is not valid JSON", "field 'n' has the wrong type")
+                    .doesNotContain("555");
+        }
+        // what the fixed words replace: Jackson quotes the value
+        assertThat(readFailure("{\"n\":\"+15551234567\"}", Numbered.class).getMessage())
+                .contains("15551234567");
+    }
+
     record Numbered(int n) {}
 }
