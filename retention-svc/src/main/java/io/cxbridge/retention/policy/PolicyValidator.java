@@ -3,6 +3,7 @@ package io.cxbridge.retention.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cxbridge.common.problem.ProblemResponses;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.problem.Violation;
 import io.cxbridge.model.validation.Violations;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * Validates a policy body and lists every violation at once: Bean Validation (required fields) plus the spec's
@@ -55,10 +55,8 @@ public class PolicyValidator {
         try {
             policy = Json.mapper().treeToValue(body, RetentionPolicy.class);
         } catch (MismatchedInputException e) {
-            String field = e.getPath().stream()
-                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining("."));
-            return new ValidatedPolicy(null, null, List.of(new Violation(prefix + field, "has the wrong type")));
+            return new ValidatedPolicy(
+                    null, null, List.of(new Violation(prefix + ProblemResponses.fieldPath(e), "has the wrong type")));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return new ValidatedPolicy(null, null, List.of(new Violation(prefix + "body", "is not a valid policy")));
         }

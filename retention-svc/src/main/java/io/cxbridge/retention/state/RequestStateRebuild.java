@@ -1,6 +1,8 @@
 package io.cxbridge.retention.state;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cxbridge.common.kafka.TopicReplay;
+import io.cxbridge.common.problem.ProblemResponses;
 import io.cxbridge.common.redis.RedisRebuild;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.Topics;
@@ -74,10 +76,21 @@ public class RequestStateRebuild implements RedisRebuild {
                                                     ? entry.journaledAt()
                                                     : Instant.ofEpochMilli(r.timestamp())));
                         }
-                    } catch (Exception e) {
+                    } catch (JsonProcessingException e) {
+                        // the schema's words, not Jackson's message: that quotes the request's values
                         LOG.warnf(
                                 "skipping an unreadable journal entry at %s-%d@%d: %s",
-                                r.topic(), r.partition(), r.offset(), e.getMessage());
+                                r.topic(),
+                                r.partition(),
+                                r.offset(),
+                                ProblemResponses.unreadableDetail(e, "the entry"));
+                    } catch (RuntimeException e) {
+                        LOG.warnf(
+                                "skipping an unreadable journal entry at %s-%d@%d: %s",
+                                r.topic(),
+                                r.partition(),
+                                r.offset(),
+                                e.getClass().getSimpleName());
                     }
                 }))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())

@@ -89,6 +89,14 @@ class PolicyValidatorUnitTest {
     }
 
     @Test
+    void aFieldOfTheWrongTypeIsNamedByItsPathWithoutItsValue() {
+        ObjectNode p = policy();
+        ((ObjectNode) p.get("schedule")).putArray("dayOfWeek").add("+15551234567");
+        assertThat(validator.validate(p, "policies.[0].").violations())
+                .containsExactly(new Violation("policies.[0].schedule.dayOfWeek", "has the wrong type"));
+    }
+
+    @Test
     void theLicenceMinimumDependsOnTheTier() {
         ObjectNode p = policy().put("retentionPeriod", 7);
         assertThat(validator.validate(p, "").violations())

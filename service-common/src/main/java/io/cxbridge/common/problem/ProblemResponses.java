@@ -3,6 +3,7 @@ package io.cxbridge.common.problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.cxbridge.common.trace.TraceIds;
 import io.cxbridge.model.problem.Problem;
@@ -52,13 +53,16 @@ public final class ProblemResponses {
             return jsonLimitsDetail(subject);
         }
         if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
-            return "field '"
-                    + m.getPath().stream()
-                            .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                            .collect(Collectors.joining("."))
-                    + "' has the wrong type";
+            return "field '" + fieldPath(m) + "' has the wrong type";
         }
         return subject + " is not valid JSON";
+    }
+
+    /** Where in the document Jackson stopped, as the schema's field names and array indexes: {@code a.b.[2]}. */
+    public static String fieldPath(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
     }
 
     private static String jsonLimitsDetail(String subject) {
