@@ -11,6 +11,7 @@ import io.cxbridge.genesys.breaker.CircuitOpenException;
 import io.cxbridge.genesys.http.GenesysClient;
 import io.cxbridge.genesys.http.GenesysRequest;
 import io.cxbridge.genesys.http.GenesysResponse;
+import io.cxbridge.genesys.redaction.Redactor;
 import io.cxbridge.genesys.retry.Backoff;
 import io.cxbridge.genesys.retry.RetryAfter;
 import io.cxbridge.genesys.retry.Transience;
@@ -89,6 +90,7 @@ public class Resubmitter {
     private final RunJournal journal;
     private final InfrastructureRetry infra;
     private final ContinuedTraces traces;
+    private final Redactor redactor;
     /** Runs that got a 2xx whose state is not in Redis yet: never claimed again meanwhile. */
     private final java.util.Set<String> recording = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -113,7 +115,9 @@ public class Resubmitter {
             RunJournal journal,
             InfrastructureRetry infra,
             DependencyMonitor dependencies,
-            ContinuedTraces traces) {
+            ContinuedTraces traces,
+            Redactor redactor) {
+        this.redactor = redactor;
         this.dependencies = dependencies;
         this.traces = traces;
         this.infra = infra;
@@ -380,15 +384,25 @@ public class Resubmitter {
             return retryable() ? Breakers.Result.FAILURE : Breakers.Result.SUCCESS;
         }
 
-        String reason() {
+        /**
+         * Why the attempt failed, for the log, the audit event and the dead letter: Genesys's answer redacted first,
+         * since a Data Action's error quotes what its back end answered, a customer's details among it.
+         */
+        String reason(Redactor redactor) {
             if (response == null) {
                 return "no answer from Genesys: " + error;
             }
-            String body = response.bodyAsString();
-            if (body != null && body.length() > 500) {
+            String body = response.body() == null
+                    ? ""
+                    : redactor.body(
+                            response.headers() == null
+                                    ? null
+                                    : response.headers().get("Content-Type"),
+                            response.body().getBytes());
+            if (body.length() > 500) {
                 body = body.substring(0, 500);
             }
-            return "HTTP " + response.status() + (body == null || body.isBlank() ? "" : " " + body);
+            return "HTTP " + response.status() + (body.isBlank() ? "" : " " + body);
         }
     }
 
@@ -398,6 +412,7 @@ public class Resubmitter {
             metrics.attempts("success").increment();
             return succeeded(record.finished(RunState.succeeded, n, o.status(), null, now), data(record, n, o));
         }
+        String reason = o.reason(redactor);
         if (!o.retryable()) {
             metrics.attempts("rejected").increment();
             return deadLetter(
@@ -406,7 +421,7 @@ public class Resubmitter {
                     o,
                     RunDeadLetterWriter.REJECTED,
                     AuditTypes.RETRY_DEAD_LETTERED,
-                    "Genesys refused the run: " + o.reason(),
+                    "Genesys refused the run: " + reason,
                     now,
                     token);
         }
@@ -418,7 +433,7 @@ public class Resubmitter {
                     o,
                     RunDeadLetterWriter.EXHAUSTED,
                     AuditTypes.RETRY_EXHAUSTED,
-                    n + " attempts failed, the last: " + o.reason(),
+                    n + " attempts failed, the last: " + reason,
                     now,
                     token);
         }
@@ -428,10 +443,10 @@ public class Resubmitter {
                         .orElse(null);
         Duration delay = backoff.delay(n - 1, retryAfter);
         Instant next = now.plus(delay);
-        RunRecord pending = record.retryAt(n, o.status(), o.reason(), next, now);
+        RunRecord pending = record.retryAt(n, o.status(), reason, next, now);
         Map<String, Object> data = data(record, n, o);
         data.put("nextAttemptAt", next.toString());
-        data.put("reason", o.reason());
+        data.put("reason", reason);
         return record(pending, token)
                 .chain(saved -> saved
                         ? audit.emit(
