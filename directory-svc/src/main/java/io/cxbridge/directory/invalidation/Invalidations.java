@@ -1,6 +1,7 @@
 package io.cxbridge.directory.invalidation;
 
 import io.cxbridge.common.audit.AuditEmitter;
+import io.cxbridge.genesys.redaction.Redactor;
 import io.cxbridge.directory.cache.DirectoryCache;
 import io.cxbridge.directory.config.DirectoryConfig;
 import io.cxbridge.model.Channels;
@@ -38,6 +39,7 @@ public class Invalidations {
     private final DirectoryConfig config;
     private final Validator validator;
     private final Clock clock;
+    private final Redactor redactor;
 
     public Invalidations(
             DirectoryCache cache,
@@ -45,7 +47,9 @@ public class Invalidations {
             AuditEmitter audit,
             DirectoryConfig config,
             Validator validator,
-            Clock clock) {
+            Clock clock,
+            Redactor redactor) {
+        this.redactor = redactor;
         this.cache = cache;
         this.emitter = emitter;
         this.audit = audit;
@@ -54,10 +58,13 @@ public class Invalidations {
         this.clock = clock;
     }
 
-    /** Applies locally (both levels), then completes once the broker has the record and the audit event. */
+    /**
+     * Applies locally (both levels), then completes once the broker has the record and the audit event. The reason
+     * is a caller's free text and goes to every replica and the audit stream: it is redacted as a log line is first.
+     */
     public Uni<DirectoryInvalidation> issue(String directoryId, String reason, String traceId) {
         DirectoryInvalidation inv = new DirectoryInvalidation(
-                directoryId, reason, clock.instant(), "directory-svc/" + config.instanceId(), traceId);
+                directoryId, redactor.text(reason), clock.instant(), "directory-svc/" + config.instanceId(), traceId);
         return cache.invalidate(inv)
                 .chain(() -> Uni.combine()
                         .all()

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -288,6 +289,30 @@ class DirectoryApiTest {
         assertThat(audit(id, AuditTypes.DIRECTORY_INVALIDATED)).isNotEmpty();
         assertThat(inv.getString("directoryId")).isEqualTo(id);
         assertThat(inv.getString("issuedAt")).isNotBlank();
+    }
+
+    @Test
+    void aReasonIsRedactedBeforeItGoesToEveryReplicaAndTheAuditStream() {
+        String id = newId();
+        given().queryParam("reason", "customer jane.doe@example.com asked, call +1 415 555 0100")
+                .delete("/v1/directories/{id}/cache", id)
+                .then()
+                .statusCode(202)
+                .body("reason", containsString("asked, call"))
+                .body("reason", not(containsString("jane.doe")))
+                .body("reason", not(containsString("555 0100")));
+
+        ConsumerRecord<String, byte[]> published = TopicReader.await(
+                        KafkaBroker.shared().bootstrapServers(),
+                        Topics.DIRECTORY_INVALIDATIONS,
+                        1,
+                        r -> id.equals(r.key()),
+                        Duration.ofSeconds(20))
+                .get(0);
+        String audited = new String(audit(id, AuditTypes.DIRECTORY_INVALIDATED).get(0).value());
+        for (String text : List.of(new String(published.value()), audited)) {
+            assertThat(text).contains("asked, call").doesNotContain("jane.doe").doesNotContain("555 0100");
+        }
     }
 
     @Test

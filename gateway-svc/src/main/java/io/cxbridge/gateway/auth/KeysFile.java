@@ -18,6 +18,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
@@ -50,7 +53,17 @@ public final class KeysFile {
     });
 
     public static List<GatewayClient> parse(String yaml, boolean allowPlainKeys) {
-        Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+        Object root;
+        try {
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+        } catch (MarkedYAMLException e) {
+            // SnakeYAML's message quotes the line it stopped at, which may hold a key: only where it stopped
+            Mark mark = e.getProblemMark();
+            throw new IllegalArgumentException("the keys file is not valid YAML"
+                    + (mark == null ? "" : " (line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ")"));
+        } catch (YAMLException e) {
+            throw new IllegalArgumentException("the keys file is not valid YAML");
+        }
         if (root == null) {
             return List.of();
         }

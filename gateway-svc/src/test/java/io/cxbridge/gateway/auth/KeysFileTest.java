@@ -53,6 +53,20 @@ class KeysFileTest {
     }
 
     @Test
+    void aYamlSyntaxErrorSaysWhereWithoutQuotingTheLine() {
+        String yaml = """
+                clients:
+                  - id: broken
+                    keys: [{key: "hunter2}]
+                    routes: ["GET /api/v2/**"]
+                """;
+        assertThatThrownBy(() -> KeysFile.parse(yaml, true))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("the keys file is not valid YAML (line ")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
     void mistakesNameTheClientAndTheField() {
         assertThatThrownBy(() -> KeysFile.parse(
                         "clients: [{id: a, rateLimitPerMinute: 0, keys: [{sha256: %s}], routes: ['GET /x']}]"

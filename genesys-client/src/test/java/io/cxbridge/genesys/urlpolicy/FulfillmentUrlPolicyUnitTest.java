@@ -107,6 +107,12 @@ class FulfillmentUrlPolicyUnitTest {
                     .asString()
                     .startsWith("path must be");
         }
+        // the refusal goes to logs, audit events and dead letters: it never quotes the path
+        assertThat(policy.check("https://api.mypurecloud.ie/api/v2/dataactions/fulfillments/+14155550100/x"))
+                .get()
+                .asString()
+                .startsWith("path must be")
+                .doesNotContain("4155550100");
         assertThat(policy.check("https://api.mypurecloud.ie/api/v2/dataactions/fulfillments/a?x=1"))
                 .contains("must not carry a query or a fragment");
         assertThat(policy.check("https://api.mypurecloud.ie/api/v2/dataactions/fulfillments/a#f"))

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.common.audit.AuditEmitter;
 import io.cxbridge.genesys.http.GenesysResponse;
+import io.cxbridge.genesys.redaction.Redactor;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.retention.config.RetentionConfig;
@@ -45,6 +46,7 @@ public class MediaApply {
     private final RetentionWebhook webhook;
     private final RetentionConfig config;
     private final Clock clock;
+    private final Redactor redactor;
 
     public MediaApply(
             MediaRetentionUpstream upstream,
@@ -54,7 +56,9 @@ public class MediaApply {
             AuditEmitter audit,
             RetentionWebhook webhook,
             RetentionConfig config,
-            Clock clock) {
+            Clock clock,
+            Redactor redactor) {
+        this.redactor = redactor;
         this.upstream = upstream;
         this.store = store;
         this.journal = journal;
@@ -176,9 +180,7 @@ public class MediaApply {
                     record,
                     traceId,
                     "Genesys refused the " + e.action() + ": HTTP " + r.status() + " "
-                            + RetentionUpstream.readTree(r.bodyAsString())
-                                    .path("message")
-                                    .asText(""),
+                            + RetentionUpstream.message(r, redactor),
                     policyId);
         }
         if (policyId == null) {

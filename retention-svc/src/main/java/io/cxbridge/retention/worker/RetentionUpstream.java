@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cxbridge.genesys.http.GenesysClient;
 import io.cxbridge.genesys.http.GenesysRequest;
 import io.cxbridge.genesys.http.GenesysResponse;
+import io.cxbridge.genesys.redaction.Redactor;
 import io.cxbridge.model.Json;
 import io.cxbridge.retention.config.RetentionConfig;
 import io.smallrye.mutiny.Uni;
@@ -59,6 +60,23 @@ public class RetentionUpstream {
                     ? page(number + 1, acc)
                     : Uni.createFrom().item(acc);
         });
+    }
+
+    /** The most of Genesys's wording a request's error keeps. */
+    static final int MAX_MESSAGE = 500;
+
+    /**
+     * Genesys's {@code message} of a refusal, for a request's error (its status, log line, audit event and webhook):
+     * redacted as a log line is, since Genesys quotes the values it refused, then cut at {@link #MAX_MESSAGE}.
+     */
+    public static String message(GenesysResponse r, Redactor redactor) {
+        return redacted(readTree(r.bodyAsString()).path("message").asText(""), redactor);
+    }
+
+    /** Text from Genesys (a message, a job's {@code errorMessage}) redacted and cut at {@link #MAX_MESSAGE}. */
+    public static String redacted(String text, Redactor redactor) {
+        String out = redactor.text(text);
+        return out.length() > MAX_MESSAGE ? out.substring(0, MAX_MESSAGE) : out;
     }
 
     public static JsonNode readTree(String json) {

@@ -6,6 +6,7 @@ import io.cxbridge.common.audit.AuditEmitter;
 import io.cxbridge.common.kafka.RecordCheck;
 import io.cxbridge.common.messaging.InfrastructureRetry;
 import io.cxbridge.genesys.http.GenesysResponse;
+import io.cxbridge.genesys.redaction.Redactor;
 import io.cxbridge.genesys.retry.Backoff;
 import io.cxbridge.genesys.retry.RetryAfter;
 import io.cxbridge.model.Channels;
@@ -65,6 +66,7 @@ public class RetentionWorker {
     private final InfrastructureRetry retry;
     private final Validator validator;
     private final RecordCheck recordCheck;
+    private final Redactor redactor;
 
     public RetentionWorker(
             RequestStore store,
@@ -75,7 +77,9 @@ public class RetentionWorker {
             Clock clock,
             RequestDeadLetters deadLetters,
             InfrastructureRetry retry,
-            Validator validator) {
+            Validator validator,
+            Redactor redactor) {
+        this.redactor = redactor;
         this.store = store;
         this.upstream = upstream;
         this.audit = audit;
@@ -204,7 +208,7 @@ public class RetentionWorker {
             }
             if (!r.ok()) {
                 return fail(
-                        request, record, "Genesys refused the policy: HTTP " + r.status() + " " + upstreamMessage(r));
+                        request, record, "Genesys refused the policy: HTTP " + r.status() + " " + RetentionUpstream.message(r, redactor));
             }
             String jobId = jobId(r);
             if (jobId == null) {
@@ -229,7 +233,8 @@ public class RetentionWorker {
             return fail(
                     request,
                     record,
-                    "Genesys answered 409 again after the merged resubmission: " + upstreamMessage(answer));
+                    "Genesys answered 409 again after the merged resubmission: "
+                            + RetentionUpstream.message(answer, redactor));
         }
         String objectType = payload.path("objectType").asText();
         int own = payload.path("retentionPeriod").asInt();
@@ -302,7 +307,9 @@ public class RetentionWorker {
                                         request,
                                         r,
                                         "job " + r.jobId() + " failed: "
-                                                + job.path("errorMessage").asText("no reason given"));
+                                                + RetentionUpstream.redacted(
+                                                        job.path("errorMessage").asText("no reason given"),
+                                                        redactor));
                             }
                         } else if (answer != null && answer.status() == 404) {
                             return fail(request, r, "job " + r.jobId() + " is unknown to Genesys");
@@ -365,9 +372,5 @@ public class RetentionWorker {
             return header;
         }
         return RetentionUpstream.readTree(r.bodyAsString()).path("jobId").asText(null);
-    }
-
-    static String upstreamMessage(GenesysResponse r) {
-        return RetentionUpstream.readTree(r.bodyAsString()).path("message").asText("");
     }
 }
