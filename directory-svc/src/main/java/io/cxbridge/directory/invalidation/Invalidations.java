@@ -1,9 +1,9 @@
 package io.cxbridge.directory.invalidation;
 
 import io.cxbridge.common.audit.AuditEmitter;
-import io.cxbridge.genesys.redaction.Redactor;
 import io.cxbridge.directory.cache.DirectoryCache;
 import io.cxbridge.directory.config.DirectoryConfig;
+import io.cxbridge.genesys.redaction.Redactor;
 import io.cxbridge.model.Channels;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.audit.AuditTypes;

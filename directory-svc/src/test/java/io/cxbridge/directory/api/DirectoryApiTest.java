@@ -309,7 +309,8 @@ class DirectoryApiTest {
                         r -> id.equals(r.key()),
                         Duration.ofSeconds(20))
                 .get(0);
-        String audited = new String(audit(id, AuditTypes.DIRECTORY_INVALIDATED).get(0).value());
+        String audited =
+                new String(audit(id, AuditTypes.DIRECTORY_INVALIDATED).get(0).value());
         for (String text : List.of(new String(published.value()), audited)) {
             assertThat(text).contains("asked, call").doesNotContain("jane.doe").doesNotContain("555 0100");
         }

@@ -18,10 +18,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The gateway's clients file:
@@ -60,7 +60,9 @@ public final class KeysFile {
             // SnakeYAML's message quotes the line it stopped at, which may hold a key: only where it stopped
             Mark mark = e.getProblemMark();
             throw new IllegalArgumentException("the keys file is not valid YAML"
-                    + (mark == null ? "" : " (line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ")"));
+                    + (mark == null
+                            ? ""
+                            : " (line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ")"));
         } catch (YAMLException e) {
             throw new IllegalArgumentException("the keys file is not valid YAML");
         }

@@ -142,8 +142,7 @@ public final class FulfillmentUrlPolicy {
         if (!callback.matcher(path).matches()) {
             // the refused path is not quoted: a job's refusal goes to logs, audit and dead letters, and a path can
             // carry anything (a phone number in a segment)
-            return Precheck.refused(
-                    "path must be " + callbackPath + " (one fulfillment id of A-Z a-z 0-9 . _ ~ -)");
+            return Precheck.refused("path must be " + callbackPath + " (one fulfillment id of A-Z a-z 0-9 . _ ~ -)");
         }
         return new Precheck(null, testHost ? null : host);
     }

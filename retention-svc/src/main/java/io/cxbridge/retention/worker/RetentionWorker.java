@@ -208,7 +208,10 @@ public class RetentionWorker {
             }
             if (!r.ok()) {
                 return fail(
-                        request, record, "Genesys refused the policy: HTTP " + r.status() + " " + RetentionUpstream.message(r, redactor));
+                        request,
+                        record,
+                        "Genesys refused the policy: HTTP " + r.status() + " "
+                                + RetentionUpstream.message(r, redactor));
             }
             String jobId = jobId(r);
             if (jobId == null) {
@@ -308,8 +311,7 @@ public class RetentionWorker {
                                         r,
                                         "job " + r.jobId() + " failed: "
                                                 + RetentionUpstream.redacted(
-                                                        job.path("errorMessage").asText("no reason given"),
-                                                        redactor));
+                                                        job.path("errorMessage").asText("no reason given"), redactor));
                             }
                         } else if (answer != null && answer.status() == 404) {
                             return fail(request, r, "job " + r.jobId() + " is unknown to Genesys");
