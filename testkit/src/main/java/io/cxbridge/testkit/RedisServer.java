@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real {@code redis-server} process on a free loopback port, configured as cxbridge requires: append-only
  * persistence fsynced on every write ({@code appendonly yes}, {@code appendfsync always}) and
- * {@code maxmemory-policy noeviction}. One per JVM ({@link #shared()}, across test profiles: see {@link JvmWide}); it keeps its port and its data directory
- * across {@link #stop()} / {@link #start()}, so a restart keeps the data ({@link #wipe()} empties it first).
+ * {@code maxmemory-policy noeviction}. One per JVM ({@link #shared()}, across test profiles: see {@link JvmWide});
+ * it keeps its port and its data directory across {@link #stop()} / {@link #start()}, so a restart keeps the data
+ * ({@link #wipe()} empties it first).
  */
 public final class RedisServer {
 

@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
 
 /**
  * The packaged genesys-sim ({@code genesys-sim/target/quarkus-app/quarkus-run.jar}) as a child process on a free
- * loopback port: one per JVM with {@link #shared()} (across test profiles: see {@link JvmWide}), stopped when the JVM exits. It logs to
- * {@code target/genesys-sim-<port>.log} of the current module.
+ * loopback port: one per JVM with {@link #shared()} (across test profiles: see {@link JvmWide}), stopped when the
+ * JVM exits. It logs to {@code target/genesys-sim-<port>.log} of the current module.
  *
  * <p>The jar is found through the system property {@code cxbridge.sim.jar} (or the environment variable
  * {@code CXBRIDGE_SIM_JAR}), else as {@code genesys-sim/target/quarkus-app/quarkus-run.jar} in the working
@@ -52,10 +52,10 @@ public final class GenesysSim {
     private final String clientId;
     private final String clientSecret;
     private final ServiceProcess process;
+    private final Path logFile;
     /** The system class loader's sim this copy forwards to (see {@link JvmWide}), or null. */
     private final Object home;
 
-    private final Path logFile;
     private final SimControl control;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
