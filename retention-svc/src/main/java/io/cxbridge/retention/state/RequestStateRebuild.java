@@ -1,6 +1,5 @@
 package io.cxbridge.retention.state;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cxbridge.common.kafka.TopicReplay;
 import io.cxbridge.common.problem.ProblemResponses;
 import io.cxbridge.common.redis.RedisRebuild;
@@ -76,7 +75,7 @@ public class RequestStateRebuild implements RedisRebuild {
                                                     ? entry.journaledAt()
                                                     : Instant.ofEpochMilli(r.timestamp())));
                         }
-                    } catch (JsonProcessingException e) {
+                    } catch (Exception e) {
                         // the schema's words, not Jackson's message: that quotes the request's values
                         LOG.warnf(
                                 "skipping an unreadable journal entry at %s-%d@%d: %s",
@@ -84,13 +83,6 @@ public class RequestStateRebuild implements RedisRebuild {
                                 r.partition(),
                                 r.offset(),
                                 ProblemResponses.unreadableDetail(e, "the entry"));
-                    } catch (RuntimeException e) {
-                        LOG.warnf(
-                                "skipping an unreadable journal entry at %s-%d@%d: %s",
-                                r.topic(),
-                                r.partition(),
-                                r.offset(),
-                                e.getClass().getSimpleName());
                     }
                 }))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())

@@ -1,6 +1,5 @@
 package io.cxbridge.retry.rebuild;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cxbridge.common.dlq.DeadLetterIndex;
 import io.cxbridge.common.kafka.TopicReplay;
 import io.cxbridge.common.problem.ProblemResponses;
@@ -94,15 +93,11 @@ public class RetryRebuild implements RedisRebuild {
             }
             try {
                 latest.put(r.key(), Json.mapper().readValue(r.value(), RunRecord.class));
-            } catch (JsonProcessingException e) {
+            } catch (Exception e) {
                 // the schema's words, not Jackson's message: that quotes the run's values
                 LOG.warnf(
                         "journal record %s-%d@%d unreadable, skipped: %s",
                         r.topic(), r.partition(), r.offset(), ProblemResponses.unreadableDetail(e, "the record"));
-            } catch (RuntimeException e) {
-                LOG.warnf(
-                        "journal record %s-%d@%d unreadable, skipped: %s",
-                        r.topic(), r.partition(), r.offset(), e.getClass().getSimpleName());
             }
         });
         LOG.infof("read %d journal records: %d runs", n, latest.size());

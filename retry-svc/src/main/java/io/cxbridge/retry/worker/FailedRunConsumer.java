@@ -1,6 +1,5 @@
 package io.cxbridge.retry.worker;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cxbridge.common.audit.AuditEmitter;
 import io.cxbridge.common.messaging.InfrastructureRetry;
 import io.cxbridge.common.messaging.PerKeyTurns;
@@ -187,13 +186,10 @@ public class FailedRunConsumer {
         FailedRun parsed;
         try {
             parsed = value == null ? null : Json.mapper().readValue(value, FailedRun.class);
-        } catch (JsonProcessingException e) {
+        } catch (Exception e) {
             // never Jackson's message: it quotes the value it stopped at, which may be a customer's phone number
             String reason = "not a FailedRun JSON object: " + ProblemResponses.unreadableDetail(e, "the record");
             return deadLetter(() -> invalid(key, value, null, derivedId, reason, now));
-        } catch (RuntimeException e) {
-            return deadLetter(() -> invalid(
-                    key, value, null, derivedId, "not a FailedRun JSON object: the record could not be read", now));
         }
         if (parsed == null) {
             return deadLetter(() -> invalid(key, value, null, derivedId, "empty record", now));

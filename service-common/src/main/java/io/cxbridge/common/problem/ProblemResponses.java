@@ -47,15 +47,16 @@ public final class ProblemResponses {
      * What a reader is told about JSON it could not read ({@code subject} is "the body", "the record", ...): fixed
      * words and the schema's field names, never Jackson's own message, which quotes the values it choked on (a phone
      * number among them) and names Java classes. The same words go into a 400, a log line and a dead letter's reason.
+     * Anything but a Jackson exception is "could not be read".
      */
-    public static String unreadableDetail(JsonProcessingException e, String subject) {
+    public static String unreadableDetail(Exception e, String subject) {
         if (overJsonLimits(e)) {
             return jsonLimitsDetail(subject);
         }
         if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
             return "field '" + fieldPath(m) + "' has the wrong type";
         }
-        return subject + " is not valid JSON";
+        return e instanceof JsonProcessingException ? subject + " is not valid JSON" : subject + " could not be read";
     }
 
     /** Where in the document Jackson stopped, as the schema's field names and array indexes: {@code a.b.[2]}. */
