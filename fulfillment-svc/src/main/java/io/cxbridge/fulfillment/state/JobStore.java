@@ -1,8 +1,7 @@
 package io.cxbridge.fulfillment.state;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cxbridge.common.redis.StoredJson;
 import io.cxbridge.fulfillment.config.FulfillmentConfig;
-import io.cxbridge.model.Json;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,18 +54,10 @@ public class JobStore {
     }
 
     static String json(JobRecord record) {
-        try {
-            return Json.mapper().writeValueAsString(record);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("job state cannot be written", e);
-        }
+        return StoredJson.write(record, "job state");
     }
 
     static JobRecord parse(String json) {
-        try {
-            return Json.mapper().readValue(json, JobRecord.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("job state cannot be read", e);
-        }
+        return StoredJson.read(json, JobRecord.class, "job state");
     }
 }

@@ -1,7 +1,7 @@
 package io.cxbridge.gateway.idempotency;
 
+import io.cxbridge.common.redis.StoredJson;
 import io.cxbridge.gateway.config.GatewayConfig;
-import io.cxbridge.model.Json;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -100,20 +100,12 @@ public class IdempotencyStore {
                 .transform(StoreUnavailable::new);
     }
 
-    private static String json(IdempotencyRecord r) {
-        try {
-            return Json.mapper().writeValueAsString(r);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    private static String json(IdempotencyRecord record) {
+        return StoredJson.write(record, "idempotency record");
     }
 
-    private static IdempotencyRecord parse(String s) {
-        try {
-            return Json.mapper().readValue(s, IdempotencyRecord.class);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("unreadable idempotency record", e);
-        }
+    private static IdempotencyRecord parse(String json) {
+        return StoredJson.read(json, IdempotencyRecord.class, "idempotency record");
     }
 
     /** Redis did not answer: the keyed write must not run. */

@@ -1,7 +1,6 @@
 package io.cxbridge.retention.state;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import io.cxbridge.model.Json;
+import io.cxbridge.common.redis.StoredJson;
 import io.cxbridge.model.redis.LuaScript;
 import io.cxbridge.retention.config.RetentionConfig;
 import io.smallrye.mutiny.Uni;
@@ -157,18 +156,10 @@ public class RequestStore {
     }
 
     static String json(RequestRecord record) {
-        try {
-            return Json.mapper().writeValueAsString(record);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("request state cannot be written", e);
-        }
+        return StoredJson.write(record, "request state");
     }
 
     static RequestRecord parse(String json) {
-        try {
-            return Json.mapper().readValue(json, RequestRecord.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("request state cannot be read", e);
-        }
+        return StoredJson.read(json, RequestRecord.class, "request state");
     }
 }

@@ -1,7 +1,6 @@
 package io.cxbridge.retry.state;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import io.cxbridge.model.Json;
+import io.cxbridge.common.redis.StoredJson;
 import io.cxbridge.model.redis.LuaScript;
 import io.cxbridge.model.retry.RunRecord;
 import io.cxbridge.model.retry.RunState;
@@ -299,18 +298,10 @@ public class RunStore {
     }
 
     static String json(RunRecord record) {
-        try {
-            return Json.mapper().writeValueAsString(record);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("run state cannot be written", e);
-        }
+        return StoredJson.write(record, "run state");
     }
 
     static RunRecord parse(String json) {
-        try {
-            return Json.mapper().readValue(json, RunRecord.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("run state cannot be read", e);
-        }
+        return StoredJson.read(json, RunRecord.class, "run state");
     }
 }
