@@ -2,13 +2,9 @@ package io.cxbridge.genesys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cxbridge.testkit.JvmWide;
 import io.cxbridge.testkit.sim.GenesysSim;
-import java.net.URL;
 import java.net.URLClassLoader;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,11 +16,7 @@ class TestkitCopySimTest {
 
     @Test
     void aSecondCopyOfTestkitForwardsToThisJvmsSim() throws Exception {
-        URL[] classPath = Stream.of(
-                        GenesysSim.class, JsonProcessingException.class, ObjectMapper.class, JsonProperty.class)
-                .map(c -> c.getProtectionDomain().getCodeSource().getLocation())
-                .toArray(URL[]::new);
-        try (URLClassLoader copy = new URLClassLoader(classPath, ClassLoader.getPlatformClassLoader())) {
+        try (URLClassLoader copy = JvmWide.secondCopy()) {
             Class<?> simCopy = copy.loadClass(GenesysSim.class.getName());
             assertThat(simCopy).isNotSameAs(GenesysSim.class);
 

@@ -1,7 +1,13 @@
 package io.cxbridge.testkit;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.reflect.InvocationTargetException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * One Kafka broker, one redis-server and one genesys-sim per test JVM, across test profiles.
@@ -16,6 +22,19 @@ import java.util.function.Supplier;
 public final class JvmWide {
 
     private JvmWide() {}
+
+    /**
+     * A second copy of testkit (with the Jackson its sim control uses, without Kafka) in a class loader that does not
+     * ask the system class loader first, as Quarkus loads it for another test profile: for the tests that check a
+     * copy forwards to this JVM's instances.
+     */
+    public static URLClassLoader secondCopy() {
+        URL[] classPath = Stream.of(
+                        JvmWide.class, JsonProcessingException.class, ObjectMapper.class, JsonProperty.class)
+                .map(c -> c.getProtectionDomain().getCodeSource().getLocation())
+                .toArray(URL[]::new);
+        return new URLClassLoader(classPath, ClassLoader.getPlatformClassLoader());
+    }
 
     /**
      * The system class loader's copy of {@code type}, or null when {@code type} is that copy or the system class

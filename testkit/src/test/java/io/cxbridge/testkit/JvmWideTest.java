@@ -2,12 +2,7 @@ package io.cxbridge.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URL;
 import java.net.URLClassLoader;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,12 +15,7 @@ class JvmWideTest {
 
     @Test
     void aSecondCopyOfTestkitForwardsToThisJvmsBrokerAndRedis() throws Exception {
-        // testkit and the Jackson its sim control uses (loaded with it); not Kafka
-        URL[] classPath = Stream.of(
-                        RedisServer.class, JsonProcessingException.class, ObjectMapper.class, JsonProperty.class)
-                .map(c -> c.getProtectionDomain().getCodeSource().getLocation())
-                .toArray(URL[]::new);
-        try (URLClassLoader copy = new URLClassLoader(classPath, ClassLoader.getPlatformClassLoader())) {
+        try (URLClassLoader copy = JvmWide.secondCopy()) {
             Class<?> redisCopy = copy.loadClass(RedisServer.class.getName());
             assertThat(redisCopy).isNotSameAs(RedisServer.class);
 
