@@ -117,6 +117,7 @@ public interface DirectoryConfig {
         @WithDefault("/api/v2/routing/directories/{id}/entries")
         String path();
 
+        /** Page size asked of the {@code seed} kind's listing ({@code upstream.path}) when its source sets none. */
         @WithDefault("250")
         int pageSize();
 
@@ -133,7 +134,10 @@ public interface DirectoryConfig {
         @WithDefault("60s")
         Duration lockLease();
 
-        /** How often a replica waiting for another's load looks for the stored entry. */
+        /**
+         * No longer read: a replica waiting for another's load wakes on its publish, at the latest after
+         * {@code lock-lease}. Kept so that a configuration which sets it still starts.
+         */
         @WithDefault("50ms")
         Duration pollInterval();
 

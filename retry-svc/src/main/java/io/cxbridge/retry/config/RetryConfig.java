@@ -159,6 +159,7 @@ public interface RetryConfig {
         @WithDefault("60s")
         Duration window();
 
+        /** How long the open global breaker holds every run before one probe goes through. */
         @WithDefault("15s")
         Duration halfOpenAfter();
 
