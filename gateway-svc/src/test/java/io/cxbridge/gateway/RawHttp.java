@@ -1,10 +1,14 @@
 package io.cxbridge.gateway;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** Bytes on a plain socket: request lines and framing no HTTP client library would send. */
 public final class RawHttp {
@@ -36,5 +40,46 @@ public final class RawHttp {
     public static String body(String answer) {
         int at = answer.indexOf("\r\n\r\n");
         return at < 0 ? "" : answer.substring(at + 4);
+    }
+
+    /**
+     * Writes {@code methodAndPath} with a chunked body of {@code size} zero bytes (64 KiB chunks) while reading the
+     * answer, and returns what came back: a server that answers early and closes cuts the upload short.
+     * {@code headers}: extra header lines, each ending in CRLF.
+     */
+    public static String chunkedUpload(URL gateway, String methodAndPath, String headers, long size) throws Exception {
+        try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+            socket.setSoTimeout(10_000);
+            InputStream in = socket.getInputStream();
+            CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
+                ByteArrayOutputStream read = new ByteArrayOutputStream();
+                byte[] buf = new byte[8192];
+                try {
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        read.write(buf, 0, n);
+                    }
+                } catch (IOException e) {
+                    // a reset after the answer: what was read is the answer
+                }
+                return read.toString(StandardCharsets.ISO_8859_1);
+            });
+            OutputStream out = socket.getOutputStream();
+            byte[] chunk = new byte[64 * 1024];
+            try {
+                out.write((methodAndPath + " HTTP/1.1\r\nHost: localhost\r\n" + headers
+                                + "Transfer-Encoding: chunked\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                for (long sent = 0; sent < size; sent += chunk.length) {
+                    out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                }
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            } catch (IOException closed) {
+                // the server closed after its answer and a short drain: expected for a body this large
+            }
+            return answer.get(15, TimeUnit.SECONDS);
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.cxbridge.gateway.auth.ClientRegistry;
 import io.cxbridge.gateway.auth.GatewayClient;
 import io.cxbridge.gateway.auth.KeysFile;
 import io.cxbridge.gateway.context.RequestContext;
+import io.cxbridge.gateway.proxy.BodyLimit;
 import io.cxbridge.model.Json;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -68,18 +69,59 @@ public class TokenEndpoint {
 
     private void issue(RoutingContext rc) {
         HttpServerRequest request = rc.request();
-        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null
-                && length.chars().allMatch(Character::isDigit)
-                && length.length() < 10
-                && Long.parseLong(length) > MAX_FORM_BYTES) {
-            PlatformErrors.oauth(
-                    rc, 400, "invalid_request", "the form body is larger than " + MAX_FORM_BYTES + " bytes");
+        if (announcedLength(request) > MAX_FORM_BYTES) {
+            tooLarge(rc);
             return;
         }
-        request.body().onSuccess(body -> answer(rc, body)).onFailure(rc::fail);
+        // Counted as it comes: a chunked body (or one longer than announced) is cut at the limit too, never
+        // buffered whole (Vert.x's request.body() has no bound of its own).
+        Buffer body = Buffer.buffer();
+        boolean[] refused = {false};
+        request.handler(chunk -> {
+            if (refused[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > MAX_FORM_BYTES) {
+                refused[0] = true;
+                tooLarge(rc);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.exceptionHandler(e -> {
+            if (!refused[0]) {
+                refused[0] = true;
+                rc.fail(e);
+            }
+        });
+        request.endHandler(ignored -> {
+            if (!refused[0]) {
+                answer(rc, body);
+            }
+        });
         // Quarkus hands requests over paused; the key check, which would resume them, does not run here.
         request.resume();
+    }
+
+    /** The announced {@code Content-Length}; a value that is not a number of bytes counts as too large. */
+    static long announcedLength(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length == null) {
+            return -1;
+        }
+        String digits = length.trim();
+        if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit)) {
+            return Long.MAX_VALUE;
+        }
+        // leading zeros do not make a length longer: "0000009000000" is 9,000,000 bytes
+        String significant = digits.replaceFirst("^0+(?=.)", "");
+        return significant.length() > 18 ? Long.MAX_VALUE : Long.parseLong(significant);
+    }
+
+    /** 400 in the platform's OAuth words; what the client still sends is read and dropped, then it is closed. */
+    private static void tooLarge(RoutingContext rc) {
+        PlatformErrors.oauth(rc, 400, "invalid_request", "the form body is larger than " + MAX_FORM_BYTES + " bytes");
+        BodyLimit.drain(rc);
     }
 
     private void answer(RoutingContext rc, Buffer body) {

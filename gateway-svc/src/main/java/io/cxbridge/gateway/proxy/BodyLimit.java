@@ -38,8 +38,11 @@ public final class BodyLimit {
         });
     }
 
-    /** Reads and discards the client's remaining bytes for a short while, then closes the connection. */
-    static void drain(RoutingContext rc) {
+    /**
+     * Reads and discards the client's remaining bytes for a short while, then closes the connection: for a request
+     * already answered (refused) while its body still comes.
+     */
+    public static void drain(RoutingContext rc) {
         HttpServerRequest request = rc.request();
         long[] drained = {0};
         long timer = rc.vertx().setTimer(DRAIN_MILLIS, t -> request.connection().close());

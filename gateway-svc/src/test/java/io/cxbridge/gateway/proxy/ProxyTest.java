@@ -30,7 +30,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -43,11 +42,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -385,41 +382,9 @@ class ProxyTest {
                 .isEqualTo(before);
     }
 
-    /** Writes a chunked body of {@code size} bytes while reading the answer; returns what came back. */
     private String chunkedUpload(String path, long size) throws Exception {
-        try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
-            socket.setSoTimeout(10_000);
-            InputStream in = socket.getInputStream();
-            CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
-                ByteArrayOutputStream read = new ByteArrayOutputStream();
-                byte[] buf = new byte[8192];
-                try {
-                    for (int n; (n = in.read(buf)) > 0; ) {
-                        read.write(buf, 0, n);
-                    }
-                } catch (Exception e) {
-                    // a reset after the answer: what was read is the answer
-                }
-                return read.toString(StandardCharsets.ISO_8859_1);
-            });
-            OutputStream out = socket.getOutputStream();
-            byte[] chunk = new byte[64 * 1024];
-            try {
-                out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nX-API-Key: cxb_demo_key\r\n"
-                                + "Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
-                        .getBytes(StandardCharsets.ISO_8859_1));
-                for (long sent = 0; sent < size; sent += chunk.length) {
-                    out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                    out.write(chunk);
-                    out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                }
-                out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-            } catch (java.io.IOException closed) {
-                // the gateway closed after its answer and a short drain: expected for a body this large
-            }
-            return answer.get(15, TimeUnit.SECONDS);
-        }
+        return RawHttp.chunkedUpload(
+                gateway, "POST " + path, "X-API-Key: cxb_demo_key\r\nContent-Type: application/octet-stream\r\n", size);
     }
 
     private void theSimRecordsOneAbortedUploadAndNoCompletedOne() {
