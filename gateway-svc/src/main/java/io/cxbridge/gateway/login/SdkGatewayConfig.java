@@ -21,6 +21,13 @@ public interface SdkGatewayConfig {
     Duration tokenLifetime();
 
     /**
+     * Access tokens one client may hold at once: a login past it revokes the client's oldest live token, so a client
+     * that logs in again and again keeps at most this many in Redis (each lives {@code token-lifetime}).
+     */
+    @WithDefault("1000")
+    int maxTokensPerClient();
+
+    /**
      * The SDK's {@code path_params_api}, e.g. {@code /genesys}: {@code /genesys/api/v2/**} is then one more alias of
      * {@code /api/v2/**}. Unset: the SDK leaves {@code path_params_api} empty and calls {@code /api/v2/**}.
      */

@@ -27,6 +27,11 @@ class ApiPrefixAliasUnitTest {
             }
 
             @Override
+            public int maxTokensPerClient() {
+                return 1000;
+            }
+
+            @Override
             public Optional<String> apiPrefix() {
                 return Optional.of("genesys/");
             }
