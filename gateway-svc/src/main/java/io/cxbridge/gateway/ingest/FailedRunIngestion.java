@@ -3,15 +3,19 @@ package io.cxbridge.gateway.ingest;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.cxbridge.common.problem.ProblemResponses;
 import io.cxbridge.common.trace.TraceIds;
+import io.cxbridge.gateway.auth.Authenticate;
+import io.cxbridge.gateway.auth.GatewayClient;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.event.FailedRun;
 import io.cxbridge.model.problem.Violation;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.validation.Validator;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
@@ -26,7 +30,9 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
  * {@code POST /v1/data-actions/failed-runs}: a failed Data Action run goes to
  * {@code cxbridge.dataactions.failed-runs.v1} (key actionId) for retry-svc. 202 {@code {requestId}} only once
  * the broker has the record; 503 with Retry-After when it does not acknowledge within the ack timeout (the
- * client retries with the same requestId; duplicates are harmless downstream).
+ * client retries with the same requestId; duplicates are harmless downstream). retry-svc resubmits the run as
+ * {@code POST /api/v2/integrations/actions/{actionId}/execute} with the organisation's token, so a client hands over
+ * only runs of actions its grants let it execute itself (else 403): the intake is no way around a grant.
  */
 @Path("/v1/data-actions/failed-runs")
 public class FailedRunIngestion {
@@ -50,6 +56,9 @@ public class FailedRunIngestion {
     @APIResponse(responseCode = "202", description = "the broker has the run: {requestId}")
     @APIResponse(responseCode = "400", description = "problem+json listing every invalid field")
     @APIResponse(
+            responseCode = "403",
+            description = "the client may not POST /api/v2/integrations/actions/{actionId}/execute itself")
+    @APIResponse(
             responseCode = "503",
             description = "the broker did not acknowledge in time; retry with the same requestId")
     public Uni<Response> ingest(
@@ -59,7 +68,8 @@ public class FailedRunIngestion {
                                     @Content(
                                             mediaType = MediaType.APPLICATION_JSON,
                                             schema = @Schema(implementation = FailedRun.class)))
-                    byte[] body) {
+                    byte[] body,
+            @Context RoutingContext rc) {
         IngestBodies.Parsed<FailedRun> parsed = IngestBodies.read(body, READER, "a field has the wrong type");
         if (parsed.refusal() != null) {
             return Uni.createFrom().item(parsed.refusal());
@@ -69,6 +79,23 @@ public class FailedRunIngestion {
         if (!violations.isEmpty()) {
             return Uni.createFrom().item(ProblemResponses.validation(violations));
         }
+        Response refused = refusedWithoutExecuteGrant(Authenticate.client(rc), run.actionId());
+        if (refused != null) {
+            return Uni.createFrom().item(refused);
+        }
         return publisher.publish(run.withDefaults(clock, TraceIds::current));
+    }
+
+    /** 403 unless {@code client} may execute the action itself; null when it may. */
+    static Response refusedWithoutExecuteGrant(GatewayClient client, String actionId) {
+        String execute = "/api/v2/integrations/actions/" + actionId + "/execute";
+        if (client != null && client.allows("POST", execute)) {
+            return null;
+        }
+        return ProblemResponses.of(
+                403,
+                "Forbidden",
+                "client '" + (client == null ? "-" : client.id()) + "' may not POST " + execute
+                        + ", which retry-svc would resubmit this run as");
     }
 }

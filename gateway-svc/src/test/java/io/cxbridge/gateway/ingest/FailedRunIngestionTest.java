@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.matchesPattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cloudevents.CloudEvent;
+import io.cxbridge.gateway.RawHttp;
 import io.cxbridge.gateway.routes.EchoBackendResource;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.Topics;
@@ -22,9 +23,11 @@ import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.TopicReader;
 import io.cxbridge.testkit.sim.GenesysSimResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
+import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -39,6 +42,9 @@ import org.junit.jupiter.api.Test;
 class FailedRunIngestionTest {
 
     private static final String PATH = "/v1/data-actions/failed-runs";
+
+    @TestHTTPResource("/")
+    URL gateway;
 
     private static RequestSpecification demo() {
         return given().header("X-API-Key", "cxb_demo_key").contentType(ContentType.JSON);
@@ -102,6 +108,56 @@ class FailedRunIngestionTest {
         assertThat(TopicReader.readAll(
                         KafkaBroker.shared().bootstrapServers(), Topics.FAILED_RUNS, Duration.ofSeconds(10)))
                 .noneMatch(r -> new String(r.value()).contains(marker));
+    }
+
+    @Test
+    void aClientHandsOverOnlyRunsOfActionsItMayExecuteItself() {
+        // The intake is no way around a grant: retry-svc resubmits the run with the organisation's token.
+        String marker = "forbidden-" + UUID.randomUUID();
+        given().header("X-API-Key", "cxb_intake_key")
+                .contentType(ContentType.JSON)
+                .body("""
+                        {"actionId":"other_action","originalRunId":"%s","requestPayload":{}}""".formatted(marker))
+                .post(PATH)
+                .then()
+                .statusCode(403)
+                .contentType(Problem.MEDIA_TYPE)
+                .body(
+                        "detail",
+                        containsString("'intake' may not POST /api/v2/integrations/actions/other_action/execute"));
+        String allowed = given().header("X-API-Key", "cxb_intake_key")
+                .contentType(ContentType.JSON)
+                .body("""
+                        {"actionId":"allowed_action","originalRunId":"r","requestPayload":{}}""")
+                .post(PATH)
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("requestId");
+
+        TopicReader.await(
+                KafkaBroker.shared().bootstrapServers(),
+                Topics.FAILED_RUNS,
+                1,
+                r -> new String(r.value()).contains(allowed),
+                Duration.ofSeconds(10));
+        assertThat(TopicReader.readAll(
+                        KafkaBroker.shared().bootstrapServers(), Topics.FAILED_RUNS, Duration.ofSeconds(10)))
+                .noneMatch(r -> new String(r.value()).contains(marker));
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIs413AndPublishesNothing() throws Exception {
+        String answer = RawHttp.chunkedUpload(
+                gateway,
+                "POST " + PATH,
+                "X-API-Key: cxb_demo_key\r\nContent-Type: application/json\r\n",
+                20L * 1024 * 1024);
+        assertThat(answer).startsWith("HTTP/1.1 413");
+        demo().body("{\"actionId\":\"a-3\",\"originalRunId\":\"r\",\"requestPayload\":{}}")
+                .post(PATH)
+                .then()
+                .statusCode(202);
     }
 
     @Test
