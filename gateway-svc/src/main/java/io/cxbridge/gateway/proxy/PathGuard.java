@@ -8,10 +8,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,10 +22,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link RequestTarget} accepts (origin form, no traversal in any encoding, no path parameters, encoded
  * separators, {@code @}, control characters, fragments, a path within the bound); anything else is 400 and goes
  * no further. The normalised target is kept on the context: grants, limits, idempotency, logs, audit and
- * forwarding all use that one path. The rule and its corpus are in the README's security section.
+ * forwarding all use that one path. The rule and its corpus are in the README's security section. The method must
+ * be one of HTTP's own, in capitals ({@code GET HEAD POST PUT PATCH DELETE OPTIONS}), else 405: nothing the platform
+ * serves needs another, {@code TRACE} would ask an upstream to echo the organisation's token, and a {@code post}
+ * would pass the steps that look for {@code POST} (idempotency) and still reach Genesys.
  */
 @ApplicationScoped
 public class PathGuard implements Handler<RoutingContext> {
+
+    private static final Set<HttpMethod> SERVED = Set.of(
+            HttpMethod.GET,
+            HttpMethod.HEAD,
+            HttpMethod.POST,
+            HttpMethod.PUT,
+            HttpMethod.PATCH,
+            HttpMethod.DELETE,
+            HttpMethod.OPTIONS);
+    private static final String ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 
     private final int maxPathLength;
     /** Connections that carried a chunked request: closed after its answer, nothing more served on them. */
@@ -67,6 +82,11 @@ public class PathGuard implements Handler<RoutingContext> {
                     closingCount.decrementAndGet();
                 }
             }));
+        }
+        if (!SERVED.contains(rc.request().method())) {
+            rc.response().putHeader(HttpHeaders.ALLOW, ALLOW);
+            RequestContext.problem(rc, 405, "Method Not Allowed", "the gateway serves the methods " + ALLOW);
+            return;
         }
         if (accepted(rc)) {
             rc.next();

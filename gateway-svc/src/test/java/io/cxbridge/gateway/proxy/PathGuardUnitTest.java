@@ -54,6 +54,23 @@ class PathGuardUnitTest {
     }
 
     @Test
+    void aMethodOutsideHttpsOwnIs405WithAllow() throws Exception {
+        for (String method : List.of("TRACE", "post", "Get", "PROPFIND", "FOO")) {
+            String answer = RawHttp.exchange(
+                    "127.0.0.1",
+                    harness.port(),
+                    method + " /api/v2/users HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            assertThat(answer).as(method).startsWith("HTTP/1.1 405").contains("application/problem+json");
+            assertThat(answer.toLowerCase()).contains("allow: get, head, post, put, patch, delete, options");
+        }
+        for (String method : List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")) {
+            assertThat(harness.send(method, "/api/v2/users").statusCode())
+                    .as(method)
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
     void everyUnsafeFormIs400ProblemJsonWithConnectionClose() throws Exception {
         List<String> wrong = new ArrayList<>();
         String p = "/api/v2/users";
