@@ -266,7 +266,9 @@ class KubernetesManifestsTest {
                         .isEqualTo(Repo.SERVICES.get(Repo.GATEWAY));
             }
         }
-        assertThat(paths).as("%s: the gateway's API paths are exposed", overlay).contains("/api/v2", "/v1");
+        assertThat(paths)
+                .as("%s: the gateway's API paths and the SDKs' login are exposed", overlay)
+                .contains("/api/v2", "/v1", "/login");
         assertThat(paths)
                 .as("%s: health and metrics (/q/*) stay inside the cluster", overlay)
                 .noneMatch(p -> p == null || p.equals("/") || p.startsWith("/q"));
