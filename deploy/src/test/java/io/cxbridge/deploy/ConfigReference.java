@@ -47,16 +47,30 @@ final class ConfigReference {
 
     record Property(String module, String name, String defaultValue, String description) {
 
-        /** The environment variable Quarkus maps to this property (a map key or list index shown as a placeholder). */
+        /**
+         * The environment variable Quarkus maps to this property: a map key ({@code <name>}) or list index
+         * ({@code [i]}) shown as the placeholder {@code <NAME>} or {@code <I>}; every other part of the name, a
+         * {@code name} segment included, maps as Quarkus maps it.
+         */
         String envName() {
-            return name.replace("<name>", "NAME")
-                    .replace("[i]", "_I_")
-                    .replaceAll("[^A-Za-z0-9]", "_")
-                    .toUpperCase(Locale.ROOT)
-                    .replace("NAME", "<NAME>")
-                    .replace("_I_", "_<I>_");
+            StringBuilder env = new StringBuilder();
+            Matcher placeholder = PLACEHOLDER.matcher(name);
+            int plain = 0;
+            while (placeholder.find()) {
+                env.append(envForm(name.substring(plain, placeholder.start())))
+                        .append(placeholder.group().equals("<name>") ? "<NAME>" : "_<I>_");
+                plain = placeholder.end();
+            }
+            return env.append(envForm(name.substring(plain))).toString();
+        }
+
+        private static String envForm(String part) {
+            return part.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
         }
     }
+
+    /** A map key or a list index in a documented property name. */
+    private static final Pattern PLACEHOLDER = Pattern.compile("<name>|\\[i]");
 
     /** Every property of every @ConfigMapping interface, by its documented name ({@code *} map keys as {@code <name>}). */
     static Map<String, Property> fromMappings() {
@@ -228,16 +242,61 @@ final class ConfigReference {
                         Pattern.DOTALL)
                 .matcher(java);
         while (m.find()) {
-            String text = m.group(1)
-                    .replaceAll("(?m)^\\s*\\*", " ")
-                    .replaceAll("\\{@code ((?:[^{}]|\\{[^{}]*})*)}", "`$1`")
-                    .replaceAll("\\{@link ([^}]*)}", "$1")
-                    .replaceAll("<[^>]+>", "")
-                    .replaceAll("\\s+", " ")
-                    .trim();
-            docs.putIfAbsent(typeAt(code, m.start(3)) + "#" + m.group(3), text);
+            docs.putIfAbsent(typeAt(code, m.start(3)) + "#" + m.group(3), markdownOf(m.group(1)));
         }
         return docs;
+    }
+
+    /** {@code {@code x}} (one level of braces inside allowed): a code span, whose text is kept as it is. */
+    private static final Pattern CODE = Pattern.compile("\\{@(?:code|literal) ((?:[^{}]|\\{[^{}]*})*)}");
+    /** {@code {@link #x()}}: the code span {@code x}. */
+    private static final Pattern LINK_TO_METHOD = Pattern.compile("\\{@link(?:plain)?\\s+#(\\w+)(?:\\([^)]*\\))?\\s*}");
+    /** {@code {@link Target label}}: the label; {@code {@link Target}}: the target. */
+    private static final Pattern LINK = Pattern.compile("\\{@link(?:plain)?\\s+([^\\s}]+)(?:\\s+([^}]*?))?\\s*}");
+    /** The HTML tags Javadoc is written with that break a line; anything else in angle brackets is text. */
+    private static final Pattern BLOCK_TAG = Pattern.compile(
+            "</?(?:p|ul|ol|li|dl|dt|dd|br|hr|pre|div|blockquote|table|thead|tbody|tr|th|td|h[1-6])(?:\\s[^>]*)?/?>",
+            Pattern.CASE_INSENSITIVE);
+    /** The HTML tags Javadoc is written with inside a line ({@code <code>} apart: a code span). */
+    private static final Pattern INLINE_TAG =
+            Pattern.compile("</?(?:em|strong|b|i|u|tt|a|span|sup|sub)(?:\\s[^>]*)?>", Pattern.CASE_INSENSITIVE);
+
+    private static final Pattern CODE_TAG = Pattern.compile("</?code>", Pattern.CASE_INSENSITIVE);
+
+    /**
+     * One Javadoc comment's text (the part between its delimiters) as one line of Markdown: {@code {@code x}} as a
+     * code span (its text as written, placeholders such as {@code <login-path>} included), {@code {@link #x()}} as
+     * the code span {@code x}, {@code <code>} as a code span too, other HTML tags dropped outside code spans (HTML
+     * entities read), whitespace collapsed.
+     */
+    private static String markdownOf(String javadoc) {
+        String text = javadoc.replaceAll("(?m)^\\s*\\*", " ");
+        StringBuilder md = new StringBuilder();
+        Matcher code = CODE.matcher(text);
+        int prose = 0;
+        while (code.find()) {
+            md.append(proseOf(text.substring(prose, code.start())))
+                    .append('`')
+                    .append(code.group(1))
+                    .append('`');
+            prose = code.end();
+        }
+        md.append(proseOf(text.substring(prose)));
+        return md.toString().replaceAll("\\s+", " ").trim();
+    }
+
+    /** Text outside {@code {@code}} spans: links resolved, HTML tags dropped (one that breaks a line leaves a space). */
+    private static String proseOf(String text) {
+        String linked = LINK_TO_METHOD.matcher(text).replaceAll("`$1`");
+        linked = LINK.matcher(linked)
+                .replaceAll(l -> Matcher.quoteReplacement(l.group(2) == null ? l.group(1) : l.group(2)));
+        linked = BLOCK_TAG.matcher(linked).replaceAll(" ");
+        linked = INLINE_TAG.matcher(linked).replaceAll("");
+        return CODE_TAG.matcher(linked)
+                .replaceAll("`")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&");
     }
 
     private static final Pattern TYPE_DECLARATION =

@@ -96,12 +96,4 @@ class ConfigReferenceTest {
                         "Media#policiesPath", "Genesys's media retention policies.",
                         "X#size", "Outer, after the groups."));
     }
-
-    @Test
-    void environmentVariableNamesFollowQuarkusRules() {
-        assertThat(new ConfigReference.Property("m", "cxbridge.retry.max-attempts", null, "").envName())
-                .isEqualTo("CXBRIDGE_RETRY_MAX_ATTEMPTS");
-        assertThat(new ConfigReference.Property("m", "cxbridge.directory.sources.<name>.kind", null, "").envName())
-                .isEqualTo("CXBRIDGE_DIRECTORY_SOURCES_<NAME>_KIND");
-    }
 }
