@@ -4,8 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +54,52 @@ class ConfigReferenceTest {
                 .as(
                         "properties without a description: give the property method Javadoc, or describe it in the document")
                 .isEmpty();
+    }
+
+    /**
+     * The hand-written table of Quarkus and Kafka keys names each key as the code sets it, and its environment
+     * variable beside it: a key that is the start of one the modules' properties files set is not a key Quarkus reads
+     * ({@code quarkus.log.console.json}, where the code sets {@code quarkus.log.console.json.enabled}).
+     */
+    @Test
+    void theOperatorTableNamesKeysAsTheCodeSetsThem() throws IOException {
+        String doc = Repo.read(ConfigReference.DOC);
+        String table = doc.substring(doc.indexOf("## What an operator sets"), doc.indexOf(ConfigReference.BEGIN));
+        Set<String> set = new TreeSet<>();
+        for (Path file : Repo.files(Repo.root(), "application.properties", "microprofile-config.properties")) {
+            if (Repo.root().relativize(file).toString().replace('\\', '/').matches("[^/]+/src/main/resources/.*")) {
+                Properties p = new Properties();
+                try (var in = Files.newInputStream(file)) {
+                    p.load(in);
+                }
+                p.stringPropertyNames().forEach(k -> set.add(k.replaceFirst("^%[\\w,-]+\\.", "")));
+            }
+        }
+        assertThat(set).as("keys the modules set").contains("quarkus.shutdown.timeout");
+        Matcher row = Pattern.compile("(?m)^\\| (`[^|]+) \\| ([^|]+) \\|").matcher(table);
+        int rows = 0;
+        while (row.find()) {
+            rows++;
+            List<String> envs = codeSpans(row.group(2));
+            for (String key : codeSpans(row.group(1))) {
+                assertThat(envs)
+                        .as("the environment variable of %s", key)
+                        .contains(key.replaceAll("[^A-Za-z0-9*]", "_").toUpperCase(Locale.ROOT));
+                assertThat(set.stream().filter(k -> !key.contains("*") && k.startsWith(key + ".")))
+                        .as("keys the code sets that %s is only the start of: name the key itself", key)
+                        .isEmpty();
+            }
+        }
+        assertThat(rows).as("rows of the operator table").isGreaterThan(10);
+    }
+
+    private static List<String> codeSpans(String cell) {
+        List<String> out = new ArrayList<>();
+        Matcher m = Pattern.compile("`([^`]+)`").matcher(cell);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
     }
 
     @Test
