@@ -49,6 +49,7 @@ public class ActionResource {
     @Operation(summary = "Drop an action's cached answers", description = "{action, removed}")
     @APIResponse(responseCode = "200", description = "the entries were dropped")
     @APIResponse(responseCode = "404", description = "no such action")
+    @APIResponse(responseCode = "503", description = "Redis did not answer; retry shortly")
     public Uni<Response> clearCache(@PathParam("actionName") String actionName) {
         return service.clearCache(actionName);
     }
