@@ -12,6 +12,9 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -98,6 +101,30 @@ class WebhookSchemaContractTest {
         json.fieldNames()
                 .forEachRemaining(
                         f -> assertThat(doc.path("properties").has(f)).as(f).isTrue());
+    }
+
+    /** docs/reference/retry.md spells the webhook's body out: every field of the record, and no other. */
+    @Test
+    void theRetryReferenceSpellsOutTheWholeBody() throws Exception {
+        String doc = Files.readString(docs().resolveSibling("reference/retry.md"));
+        int section = doc.indexOf("## Webhook");
+        assertThat(section).as("retry.md has a section \"Webhook\"").isNotNegative();
+        Matcher body = Pattern.compile("`\\{(event:[^`]*)}`").matcher(doc.substring(section));
+        assertThat(body.find())
+                .as("retry.md spells the body as `{event: ..., ...}`")
+                .isTrue();
+        Set<String> named = new HashSet<>();
+        for (String field : body.group(1).replaceAll("\"[^\"]*\"", "").split(",")) {
+            Matcher name = Pattern.compile("^\\s*(\\w+)").matcher(field);
+            if (name.find()) {
+                named.add(name.group(1));
+            }
+        }
+        assertThat(named)
+                .as("the fields retry.md names")
+                .isEqualTo(new HashSet<>(Arrays.stream(RetryWebhookEvent.class.getRecordComponents())
+                        .map(c -> c.getName())
+                        .toList()));
     }
 
     private static Set<String> names(Iterator<String> it) {
