@@ -71,6 +71,16 @@ public interface RetryConfig {
     @WithDefault("1048576")
     int maxRecordBytes();
 
+    /**
+     * The largest run state (its journal record, in bytes) retry-svc writes; below the {@code retry-state-out}
+     * producer's {@code max.request.size} (1 MiB) with room for the record's key and headers. The state keeps the
+     * payload twice (the run and the consumed value), so a run is refused at intake (dead-lettered as invalid) when
+     * its state, with room for {@code max-attempts} attempts and an error, would be larger: in practice a value over
+     * about 480 KiB.
+     */
+    @WithDefault("1000000")
+    int maxStateBytes();
+
     /** How long reading a topic for a Redis rebuild may take before the rebuild is retried. */
     @WithDefault("5m")
     Duration rebuildTimeout();

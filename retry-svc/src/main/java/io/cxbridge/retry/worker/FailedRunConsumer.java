@@ -13,6 +13,7 @@ import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.model.event.FailedRun;
 import io.cxbridge.model.problem.Violation;
 import io.cxbridge.model.retry.RunRecord;
+import io.cxbridge.model.retry.RunState;
 import io.cxbridge.model.validation.Violations;
 import io.cxbridge.retry.config.RetryConfig;
 import io.cxbridge.retry.dlq.DlqEntry;
@@ -32,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,7 +53,10 @@ import org.jboss.logging.Logger;
  * runs scheduled the consumer is held and the records in hand wait for room. A poll's records are worked
  * {@code intake-concurrency} at a time (runs with the same requestId in turn) and committed together when the
  * returned Uni completes; Kafka or Redis away: the records in hand are retried until they answer (the fetch is
- * paused meanwhile, {@code ConsumerHolds}).
+ * paused meanwhile, {@code ConsumerHolds}). A run whose state would not fit the journal ({@code max-state-bytes}, with
+ * room for its attempts) is dead-lettered as invalid at intake; a run that fails in a way no wait can mend
+ * ({@link InfrastructureRetry#permanent}: a state refused as too large, a value that does not serialise or read) is
+ * dead-lettered as invalid with that reason, and the batch goes on.
  */
 @ApplicationScoped
 public class FailedRunConsumer {
@@ -128,14 +133,23 @@ public class FailedRunConsumer {
     Uni<Void> consume(ConsumerRecord<String, String> record) {
         String where = record.topic() + "-" + record.partition() + "@" + record.offset();
         Step step = step(record);
-        return turns.run(step.requestId(), () -> infra.<Void>untilDone("failed-run record " + where, step.work()::get));
+        String label = "failed-run record " + where;
+        return turns.run(
+                step.requestId(),
+                () -> infra.<Void>untilDone(label, step.work()::get)
+                        .onFailure(e -> step.unkept() != null && InfrastructureRetry.permanent(e))
+                        .recoverWithUni(e ->
+                                infra.<Void>untilDone(label, () -> step.unkept().apply(e))));
     }
 
-    /** What a record asks for: its work, and the requestId it is admitted under (null: nothing is admitted). */
-    record Step(String requestId, Supplier<Uni<Void>> work) {}
+    /**
+     * What a record asks for: its work, the requestId it is admitted under (null: nothing is admitted) and, for a
+     * run, how it is dead-lettered when its work fails permanently (null: the failure goes to the channel).
+     */
+    record Step(String requestId, Supplier<Uni<Void>> work, Function<Throwable, Uni<Void>> unkept) {}
 
     private static Step deadLetter(Supplier<Uni<Void>> work) {
-        return new Step(null, work);
+        return new Step(null, work, null);
     }
 
     Step step(ConsumerRecord<String, String> record) {
@@ -206,11 +220,62 @@ public class FailedRunConsumer {
             wait = config.initialDelay();
         }
         RunRecord pending = RunRecord.pending(run, value, now, now.plus(wait), replayedAt);
-        return new Step(run.requestId(), () -> admitNew(pending));
+        String dlqKey = key != null ? key : run.actionId();
+        String json;
+        try {
+            json = RunJournal.json(pending);
+        } catch (RuntimeException e) {
+            return deadLetter(() -> invalid(dlqKey, value, run, derivedId, unkeptReason(e), now));
+        }
+        long stateBytes = RunJournal.bytes(json);
+        long room = RunJournal.growth(config.maxAttempts());
+        if (stateBytes + room > config.maxStateBytes()) {
+            // Journaled, it would be refused by the producer (or on a later attempt, as its history grows): the
+            // record would never commit. The state keeps the payload twice (the run and the consumed value).
+            return deadLetter(() -> invalid(
+                    dlqKey,
+                    value,
+                    run,
+                    derivedId,
+                    "run too large to keep: its state would be " + stateBytes + " bytes, with room for "
+                            + config.maxAttempts() + " attempts over max-state-bytes (" + config.maxStateBytes()
+                            + ")",
+                    now));
+        }
+        return new Step(
+                run.requestId(),
+                () -> admitNew(pending, json),
+                e -> unkept(dlqKey, value, run, derivedId, pending, e, now));
+    }
+
+    private static String unkeptReason(Throwable e) {
+        return "the run cannot be kept: " + InfrastructureRetry.describe(e);
+    }
+
+    /**
+     * The run's work failed in a way no wait can mend: dead-lettered as invalid with the reason, and its state
+     * journaled as dead-lettered (a pending state journaled before the failure must not come back in a rebuild)
+     * when the journal takes it.
+     */
+    private Uni<Void> unkept(
+            String key, String value, FailedRun run, String derivedId, RunRecord pending, Throwable e, Instant now) {
+        String reason = unkeptReason(e);
+        LOG.warnf("failed run %s cannot be kept (%s); dead-lettering it", run.requestId(), reason);
+        return invalid(key, value, run, derivedId, reason, now)
+                .chain(() -> journal.write(
+                                pending.finished(RunState.dead_lettered, pending.attempts(), null, reason, now))
+                        .onFailure(InfrastructureRetry::permanent)
+                        .recoverWithItem(f -> {
+                            LOG.warnf(
+                                    "run %s: its dead-lettered state is not journaled: %s",
+                                    run.requestId(), InfrastructureRetry.describe(f));
+                            return null;
+                        }))
+                .replaceWithVoid();
     }
 
     /** Skips a requestId already known; else journals and admits the run, waiting while the schedule is full. */
-    private Uni<Void> admitNew(RunRecord pending) {
+    private Uni<Void> admitNew(RunRecord pending, String json) {
         return store.admissible(pending.requestId()).chain(admissible -> {
             if (!admissible) {
                 LOG.debugf("failed run %s is already known; skipping the redelivered record", pending.requestId());
@@ -218,7 +283,7 @@ public class FailedRunConsumer {
             }
             // A full schedule is waited out here, polled often (room comes as runs finish), not as an outage.
             return Uni.createFrom()
-                    .deferred(() -> admitWhenRoom(pending))
+                    .deferred(() -> admitWhenRoom(pending, json))
                     .onFailure(ScheduleFull.class)
                     .retry()
                     .withBackOff(Duration.ofMillis(100), Duration.ofMillis(500))
@@ -227,11 +292,11 @@ public class FailedRunConsumer {
     }
 
     /** Journals and admits the run when the schedule has room; fails with {@link ScheduleFull} (consumer held). */
-    private Uni<Void> admitWhenRoom(RunRecord pending) {
+    private Uni<Void> admitWhenRoom(RunRecord pending, String json) {
         return store.pendingCount()
                 .chain(count -> count >= config.maxPending()
                         ? full()
-                        : journal.write(pending)
+                        : journal.write(pending, json)
                                 .chain(() -> store.admit(pending))
                                 .chain(admission -> {
                                     if (admission == RunStore.Admission.FULL) {

@@ -1,11 +1,15 @@
 package io.cxbridge.common.messaging;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.function.Supplier;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.jboss.logging.Logger;
 
 /**
@@ -14,6 +18,11 @@ import org.jboss.logging.Logger;
  * during minute-long outages). With {@link ConsumerHolds} pausing the fetch meanwhile, the record in hand is the
  * only one that waits. Only infrastructure failures belong here: a record that is bad in itself goes to its DLQ
  * before this is reached. Retrying stops at shutdown (the record stays uncommitted and is fetched again).
+ *
+ * <p>A failure that no wait can mend ({@link #permanent}: the producer or the broker refusing a record as too large,
+ * a serialisation failure, a {@link PermanentFailure} such as a stored value that does not read) is not retried: it
+ * fails to the caller at once, which dead-letters the record (retried forever, it held the partition and, after
+ * {@code unprocessed-record-max-age}, restarted the process onto the same record).
  */
 @ApplicationScoped
 public class InfrastructureRetry {
@@ -29,7 +38,10 @@ public class InfrastructureRetry {
         stopping = true;
     }
 
-    /** {@code op} again and again (backoff 200 ms to 5 s) until it succeeds or the process stops. */
+    /**
+     * {@code op} again and again (backoff 200 ms to 5 s) until it succeeds, fails {@link #permanent permanently} or
+     * the process stops.
+     */
     public <T> Uni<T> untilDone(String what, Supplier<Uni<? extends T>> op) {
         return untilDone(() -> what, op);
     }
@@ -41,11 +53,46 @@ public class InfrastructureRetry {
     public <T> Uni<T> untilDone(Supplier<String> what, Supplier<Uni<? extends T>> op) {
         return Uni.createFrom()
                 .<T>deferred(op)
-                .onFailure(e -> !stopping)
+                .onFailure(e -> !stopping && !permanent(e))
                 .invoke(e -> LOG.warnf("%s: %s; retrying until the dependency answers", what.get(), e.toString()))
-                .onFailure(e -> !stopping)
+                .onFailure(e -> !stopping && !permanent(e))
                 .retry()
                 .withBackOff(FIRST, MAX)
                 .indefinitely();
+    }
+
+    /**
+     * Whether waiting cannot make {@code failure} pass: a record too large for the producer or the broker, a
+     * serialisation failure (Kafka's or Jackson's), a {@link PermanentFailure}; anywhere in the cause chain.
+     */
+    public static boolean permanent(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PermanentFailure
+                    || t instanceof RecordTooLargeException
+                    || t instanceof RecordBatchTooLargeException
+                    || t instanceof SerializationException
+                    || t instanceof JsonProcessingException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A permanent failure in words fit for a dead letter's reason: Kafka's for a record too large (sizes only), the
+     * message of a {@link PermanentFailure} (written to be shown), else only the exception's class (Jackson's and the
+     * serialisers' messages may quote values).
+     */
+    public static String describe(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RecordTooLargeException || t instanceof RecordBatchTooLargeException) {
+                // Kafka's words: the sizes and the setting, never the record
+                return "Kafka refused the record as too large: " + t.getMessage();
+            }
+            if (t instanceof PermanentFailure && t.getMessage() != null) {
+                return t.getMessage();
+            }
+        }
+        return failure.getClass().getSimpleName();
     }
 }
