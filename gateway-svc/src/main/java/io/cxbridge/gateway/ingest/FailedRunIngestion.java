@@ -59,6 +59,9 @@ public class FailedRunIngestion {
             responseCode = "403",
             description = "the client may not POST /api/v2/integrations/actions/{actionId}/execute itself")
     @APIResponse(
+            responseCode = "413",
+            description = "the run is larger than one Kafka record may be (1 MiB); nothing was published")
+    @APIResponse(
             responseCode = "503",
             description = "the broker did not acknowledge in time; retry with the same requestId")
     public Uni<Response> ingest(

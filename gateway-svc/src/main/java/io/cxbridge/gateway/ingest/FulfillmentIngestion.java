@@ -82,6 +82,9 @@ public class FulfillmentIngestion {
     @APIResponse(
             responseCode = "400",
             description = "problem+json listing every invalid field (fulfillmentUrl when the policy refuses it)")
+    @APIResponse(
+            responseCode = "413",
+            description = "the job is larger than one Kafka record may be (1 MiB); nothing was published")
     @APIResponse(responseCode = "503", description = "the broker did not acknowledge in time; retry")
     public Uni<Response> execute(
             @RequestBody(

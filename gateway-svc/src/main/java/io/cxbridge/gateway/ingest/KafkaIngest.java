@@ -8,6 +8,8 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
@@ -46,6 +48,15 @@ final class KafkaIngest {
             if (e == null) {
                 return Response.accepted(accepted).build();
             }
+            if (tooLarge(e)) {
+                // the producer refuses it at once, and would again: not an outage to retry
+                return ProblemResponses.of(Problem.of(
+                        413,
+                        Problem.typeFor(413),
+                        "Payload Too Large",
+                        "the request is larger than one Kafka record may be; nothing was published",
+                        traceId));
+            }
             Response problem = ProblemResponses.of(Problem.of(
                     503,
                     Problem.UNAVAILABLE,
@@ -56,6 +67,16 @@ final class KafkaIngest {
                     .header("Retry-After", String.valueOf(Math.max(1, ackTimeout.toSeconds())))
                     .build();
         });
+    }
+
+    /** The producer's (or the broker's) refusal of a record too large for it, anywhere in the cause chain. */
+    static boolean tooLarge(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RecordTooLargeException || t instanceof RecordBatchTooLargeException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private KafkaIngest() {}

@@ -161,6 +161,23 @@ class FailedRunIngestionTest {
     }
 
     @Test
+    void aRunLargerThanAKafkaRecordIs413NotARetryLater() {
+        // Under the gateway's 10 MiB body limit, over the producer's 1 MiB record: refused at once, and would be again.
+        String marker = "large-" + UUID.randomUUID();
+        String big = "x".repeat(1_200_000);
+        demo().body("""
+                        {"actionId":"a-4","originalRunId":"%s","requestPayload":{"blob":"%s"}}""".formatted(marker, big))
+                .post(PATH)
+                .then()
+                .statusCode(413)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("detail", containsString("larger than one Kafka record"));
+        assertThat(TopicReader.readAll(
+                        KafkaBroker.shared().bootstrapServers(), Topics.FAILED_RUNS, Duration.ofSeconds(10)))
+                .noneMatch(r -> new String(r.value()).contains(marker));
+    }
+
+    @Test
     void everyRequestYieldsOneAuditEventWithTheClientsTraceId() {
         String traceId = "4bf92f3577b34da6a3ce929d0e0e4736"
                 .replace("4bf9", Integer.toHexString(0x1000 + (int) (Math.random() * 0xefff)));
