@@ -40,7 +40,9 @@ import org.jboss.logging.Logger;
  * record's commit). A result that could not be posted after all attempts is dead-lettered ({@code callback-failed}).
  *
  * <p>A redelivered job whose fulfillmentId is marked posted, or whose state is terminal, is skipped (a job replayed
- * from the DLQ is in state {@code replayed}, so it runs again). The clear token lives only in a local variable and
+ * from the DLQ is in state {@code replayed}, so it runs again). A job whose state in Redis does not read is
+ * dead-lettered ({@code state-unreadable}) without a request to its URL, its state replaced by the dead letter's; one
+ * whose fulfillmentId is marked posted is skipped as posted. The clear token lives only in a local variable and
  * the {@code X-Fulfillment-Token} header; it is never logged, audited, stored or put in a DLQ header.
  */
 @ApplicationScoped
@@ -53,6 +55,8 @@ public class FulfillmentWorker {
     public static final String URL_REFUSED = "url-refused";
     public static final String TOKEN_UNREADABLE = "token-unreadable";
     public static final String CALLBACK_FAILED = "callback-failed";
+    /** The job's state in Redis does not read: whether it already ran is unknown, so it is not run. */
+    public static final String STATE_UNREADABLE = "state-unreadable";
 
     private final JobStore store;
     private final FulfillmentHttp http;
@@ -196,16 +200,37 @@ public class FulfillmentWorker {
         }
         return store.posted(job.fulfillmentId()).chain(posted -> {
             if (posted) {
-                return store.get(job.jobId()).chain(found -> {
-                    if (found.isPresent() && found.get().state() == JobState.posting) {
-                        return settlePosted(job, found.get());
-                    }
-                    LOG.infof("fulfillment %s already posted; skipping job %s", job.fulfillmentId(), job.jobId());
-                    metrics.jobEnded(FulfillmentMetrics.SKIPPED);
-                    return Uni.createFrom().voidItem();
-                });
+                return store.get(job.jobId())
+                        .onFailure(InfrastructureRetry::permanent)
+                        .recoverWithItem(e -> {
+                            // the receiver has the result: nothing to settle from a state that does not read
+                            LOG.warnf(
+                                    "job %s: %s; skipping it as posted", job.jobId(), InfrastructureRetry.describe(e));
+                            return Optional.empty();
+                        })
+                        .chain(found -> {
+                            if (found.isPresent() && found.get().state() == JobState.posting) {
+                                return settlePosted(job, found.get());
+                            }
+                            LOG.infof(
+                                    "fulfillment %s already posted; skipping job %s", job.fulfillmentId(), job.jobId());
+                            metrics.jobEnded(FulfillmentMetrics.SKIPPED);
+                            return Uni.createFrom().voidItem();
+                        });
             }
-            return store.get(job.jobId()).chain(found -> {
+            return store.get(job.jobId()).onItemOrFailure().transformToUni((found, failure) -> {
+                if (failure != null) {
+                    return InfrastructureRetry.permanent(failure)
+                            ? deadLetter(
+                                    job.fulfillmentId(),
+                                    job,
+                                    value,
+                                    STATE_UNREADABLE,
+                                    InfrastructureRetry.describe(failure)
+                                            + ": whether the job ran is unknown, so it is not run",
+                                    firstSeen)
+                            : Uni.createFrom().<Void>failure(failure);
+                }
                 if (found.isPresent() && found.get().state().terminal()) {
                     LOG.infof(
                             "job %s already %s; skipping",
@@ -358,7 +383,10 @@ public class FulfillmentWorker {
         JobRecord record = JobRecord.queued(jobId, fulfillmentId, job.receivedAt(), job.deadline(), firstSeen)
                 .withError(errorClass, reason)
                 .finished(JobState.dead_lettered, 0, now);
-        return sent.chain(() -> store.get(jobId))
+        return sent.chain(() -> store.get(jobId)
+                        // a state that does not read is replaced (without its history)
+                        .onFailure(InfrastructureRetry::permanent)
+                        .recoverWithItem(Optional.empty()))
                 .chain(earlier -> store.put(record.replayHistory(earlier.orElse(null))))
                 .replaceWithVoid();
     }
