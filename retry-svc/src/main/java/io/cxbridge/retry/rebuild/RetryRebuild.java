@@ -21,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,7 +38,10 @@ import org.jboss.logging.Logger;
  * ({@code cxbridge.dataactions.retry-state.v1}) goes back as a pending run in the schedule, a dedupe mark for what is
  * left of its {@code done-ttl}, or a replay pass; then the DLQ index is rebuilt from
  * {@code cxbridge.dataactions.failed-runs.dlq.v1} (ids from {@code cxbridge-dlq-id}, replay marks from the journal).
- * State written to Redis since the loss is kept (it is at least as new as its journal record).
+ * State written to Redis since the loss is kept (it is at least as new as its journal record). A record that does
+ * not read (a journal value, a DLQ record's {@code cxbridge-attempts} or {@code cxbridge-first-seen} header) is
+ * skipped with a warning that names where it is, never its value: one bad record on a topic kept 30 days must not
+ * fail every rebuild (and hold intake) for that long.
  */
 @ApplicationScoped
 public class RetryRebuild implements RedisRebuild {
@@ -134,12 +138,23 @@ public class RetryRebuild implements RedisRebuild {
         Instant cutoff = clock.instant().minus(config.dlqTtl());
         // The last record of an id is its entry (an earlier one was dead-lettered again after a replay).
         Map<String, DlqEntry> last = new LinkedHashMap<>();
+        long skipped = 0;
         for (ConsumerRecord<String, String> r : records) {
-            DlqEntry e = entry(r, states);
+            DlqEntry e;
+            try {
+                e = entry(r, states);
+            } catch (MalformedHeader bad) {
+                skipped++;
+                LOG.warnf(
+                        "dead-letter record %s-%d@%d unreadable, skipped: %s",
+                        r.topic(), r.partition(), r.offset(), bad.getMessage());
+                continue;
+            }
             if (e.deadLetteredAt().isAfter(cutoff)) {
                 last.put(e.id(), e);
             }
         }
+        long unread = skipped;
         List<DlqEntry> entries = new ArrayList<>(last.values());
         return Multi.createFrom()
                 .iterable(entries)
@@ -156,11 +171,22 @@ public class RetryRebuild implements RedisRebuild {
                 .merge(CONCURRENCY)
                 .collect()
                 .last()
-                .invoke(() -> LOG.infof("re-indexed %d dead letters", entries.size()))
+                .invoke(() ->
+                        LOG.infof("re-indexed %d dead letters (%d unreadable records skipped)", entries.size(), unread))
                 .replaceWithVoid();
     }
 
-    /** A dead letter as it was indexed when written, from its DLQ record and the run's journaled state. */
+    /** A header of a DLQ record that does not read; the message names the header, never its value. */
+    static final class MalformedHeader extends RuntimeException {
+        MalformedHeader(String header, String expected) {
+            super("header " + header + " is not " + expected, null, false, false);
+        }
+    }
+
+    /**
+     * A dead letter as it was indexed when written, from its DLQ record and the run's journaled state; fails with
+     * {@link MalformedHeader} when a header it needs does not read.
+     */
     static DlqEntry entry(ConsumerRecord<String, String> r, Map<String, RunRecord> states) {
         String errorClass = header(r, Headers.ERROR_CLASS);
         FailedRun payload = parse(r.value());
@@ -179,6 +205,18 @@ public class RetryRebuild implements RedisRebuild {
         String attempts = header(r, Headers.ATTEMPTS);
         String firstSeen = header(r, Headers.FIRST_SEEN);
         Instant at = Instant.ofEpochMilli(r.timestamp());
+        int attemptCount;
+        Instant first;
+        try {
+            attemptCount = attempts == null ? 0 : Integer.parseInt(attempts.trim());
+        } catch (NumberFormatException e) {
+            throw new MalformedHeader(Headers.ATTEMPTS, "a number");
+        }
+        try {
+            first = firstSeen == null ? at : Instant.parse(firstSeen.trim());
+        } catch (DateTimeParseException e) {
+            throw new MalformedHeader(Headers.FIRST_SEEN, "an ISO-8601 instant");
+        }
         return new DlqEntry(
                 id,
                 requestId,
@@ -186,8 +224,8 @@ public class RetryRebuild implements RedisRebuild {
                 described == null ? null : described.originalRunId(),
                 errorClass,
                 header(r, Headers.ERROR_REASON),
-                attempts == null ? 0 : Integer.parseInt(attempts),
-                firstSeen == null ? at : Instant.parse(firstSeen),
+                attemptCount,
+                first,
                 at,
                 described == null ? null : described.traceId(),
                 run,
