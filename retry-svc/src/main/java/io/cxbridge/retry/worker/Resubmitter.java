@@ -168,15 +168,17 @@ public class Resubmitter {
     /**
      * Starts the attempts of the runs due now, as many as {@code max-in-flight} allows, without waiting for them, and
      * answers when the next tick should come: soon while runs may still be due (a full batch, no room, the global
-     * breaker open, Redis away), else when the earliest scheduled run is due. While the global breaker is open,
+     * breaker open, Redis or Kafka away), else when the earliest scheduled run is due. While the global breaker is open,
      * intake is paused and only its probe goes; with no run due for the probe, intake is resumed so that the next
      * consumed run becomes the probe.
      */
     Uni<Instant> launchDue() {
         Instant soon = clock.instant().plus(config.pollInterval());
         // Before the first epoch check and during a rebuild the schedule in Redis may be incomplete; with Redis away
-        // there is nothing to read: no new attempts either way (and no failed poll every tick).
-        if (stopping || !epoch.open() || !dependencies.isUp(Dependency.REDIS)) {
+        // there is nothing to read: no new attempts either way (and no failed poll every tick). With Kafka away no
+        // outcome can be journaled: an attempt would call Genesys, fail to record its answer and go again after the
+        // lease with the same attempt number (max-attempts and the backoff not kept), so none starts.
+        if (stopping || !epoch.open() || !dependencies.isUp(Dependency.REDIS) || !dependencies.isUp(Dependency.KAFKA)) {
             return Uni.createFrom().item(soon);
         }
         Instant now = clock.instant();
