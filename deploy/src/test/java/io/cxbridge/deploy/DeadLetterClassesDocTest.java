@@ -27,6 +27,7 @@ class DeadLetterClassesDocTest {
             JobDeadLetterWriter.INVALID_JOB,
             FulfillmentWorker.URL_REFUSED,
             FulfillmentWorker.TOKEN_UNREADABLE,
+            FulfillmentWorker.STATE_UNREADABLE,
             FulfillmentWorker.CALLBACK_FAILED,
             RequestDeadLetters.INVALID_REQUEST,
             RecordCheck.TOO_LARGE,
