@@ -7,6 +7,7 @@ import io.cxbridge.fulfillment.dlq.JobDeadLetterWriter;
 import io.cxbridge.fulfillment.worker.FulfillmentWorker;
 import io.cxbridge.retention.worker.RequestDeadLetters;
 import io.cxbridge.retry.dlq.RunDeadLetterWriter;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class DeadLetterClassesDocTest {
 
     /** Every class a service writes on a dead letter. */
-    private static final Set<String> SENT = Set.of(
+    private static final Set<String> SENT = new TreeSet<>(List.of(
             RunDeadLetterWriter.INVALID,
             RunDeadLetterWriter.REJECTED,
             RunDeadLetterWriter.EXHAUSTED,
@@ -30,10 +31,11 @@ class DeadLetterClassesDocTest {
             FulfillmentWorker.STATE_UNREADABLE,
             FulfillmentWorker.CALLBACK_FAILED,
             RequestDeadLetters.INVALID_REQUEST,
+            RequestDeadLetters.STATE_UNREADABLE,
             RecordCheck.TOO_LARGE,
             RecordCheck.MALFORMED_HEADER,
             RecordCheck.UNKNOWN_HEADER,
-            RecordCheck.UNKNOWN_SCHEMA_VERSION);
+            RecordCheck.UNKNOWN_SCHEMA_VERSION));
 
     private final String asyncApi = Repo.read(Repo.path("docs/asyncapi.yaml"));
 

@@ -13,6 +13,7 @@ import io.cxbridge.model.Headers;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.Topics;
 import io.cxbridge.model.event.RetentionRequest;
+import io.cxbridge.retention.config.RetentionConfig;
 import io.cxbridge.retention.worker.RequestDeadLetters;
 import io.cxbridge.testkit.KafkaBroker;
 import io.cxbridge.testkit.KafkaResource;
@@ -25,6 +26,8 @@ import io.cxbridge.testkit.sim.GenesysSim;
 import io.cxbridge.testkit.sim.GenesysSimResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.redis.client.RedisAPI;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +51,12 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(RedisResource.class)
 @QuarkusTestResource(GenesysSimResource.class)
 class RetentionResilienceTest {
+
+    @Inject
+    RedisAPI redis;
+
+    @Inject
+    RetentionConfig config;
 
     @BeforeEach
     void resetSim() {
@@ -124,6 +133,45 @@ class RetentionResilienceTest {
             assertEquals(poison.errorClass(), byKey.get(poison.key()).get(Headers.ERROR_CLASS), poison.key());
             assertTrue(!byKey.get(poison.key()).get(Headers.ERROR_REASON).isBlank());
         }
+        Management.given().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void aRequestWhoseStoredStateDoesNotReadIsDeadLetteredAndTheRequestsBehindItAreDeployed() throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String damagedId = UUID.randomUUID().toString();
+        // edited by hand, or written by another version: the state field is not a state
+        redis.set(List.of(
+                        "{" + config.keyPrefix() + "}:request:" + damagedId,
+                        "{\"requestId\":\"" + damagedId + "\",\"state\":[\"not\",\"a\",\"state\"]}",
+                        "PX",
+                        "120000"))
+                .await()
+                .atMost(Duration.ofSeconds(5));
+        String value = Json.mapper()
+                .writeValueAsString(new RetentionRequest(
+                        damagedId, Json.mapper().readTree(policy("damaged-" + tag, "call", 90)), false, null));
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap());
+        p.put("key.serializer", StringSerializer.class.getName());
+        p.put("value.serializer", StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            producer.send(new ProducerRecord<>(Topics.RETENTION_REQUESTS, damagedId, value))
+                    .get();
+        }
+        String behind = submit(policy("behind-damaged-" + tag, "chat", 60));
+
+        awaitState(behind, "deployed");
+        ConsumerRecord<String, byte[]> dead = TopicReader.await(
+                        bootstrap(),
+                        Topics.RETENTION_REQUESTS_DLQ,
+                        1,
+                        r -> damagedId.equals(r.key()),
+                        Duration.ofSeconds(30))
+                .get(0);
+        assertEquals(
+                RequestDeadLetters.STATE_UNREADABLE, TopicReader.headers(dead).get(Headers.ERROR_CLASS));
+        assertTrue(TopicReader.headers(dead).get(Headers.ERROR_REASON).contains("cannot be read"));
         Management.given().get("/q/health/live").then().statusCode(200);
     }
 

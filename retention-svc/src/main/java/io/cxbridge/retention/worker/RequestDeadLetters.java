@@ -19,6 +19,9 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 public class RequestDeadLetters {
 
     public static final String INVALID_REQUEST = "invalid-request";
+    /** The request's state in Redis does not read: whether it was deployed is unknown, so it is not worked. */
+    public static final String STATE_UNREADABLE = "state-unreadable";
+
     static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
 
     private final MutinyEmitter<String> dlq;

@@ -120,7 +120,18 @@ public class RetentionWorker {
             RetentionRequest request = parse(value);
             // Only infrastructure fails process() (business outcomes end the request failed): wait for Redis and
             // Kafka with the fetch paused (ConsumerHolds) rather than fail the request or stop the channel.
-            work = retry.untilDone("retention request " + request.requestId(), () -> process(request));
+            work = retry.untilDone("retention request " + request.requestId(), () -> process(request))
+                    // a failure no wait can mend (its state in Redis does not read): dead-lettered, and the
+                    // partition goes on, rather than the channel failing on it at every restart
+                    .onFailure(InfrastructureRetry::permanent)
+                    .recoverWithUni(e -> retry.untilDone("dead-lettering retention request " + key, () -> {
+                        String reason = InfrastructureRetry.describe(e)
+                                + ": whether it was deployed is unknown, so it is not worked";
+                        LOG.warnf(
+                                "dead-lettering retention request %s: %s (%s)",
+                                request.requestId(), RequestDeadLetters.STATE_UNREADABLE, reason);
+                        return deadLetters.send(key, value, RequestDeadLetters.STATE_UNREADABLE, reason);
+                    }));
         }
         return work.onItemOrFailure()
                 .transformToUni((ok, failure) -> failure == null
