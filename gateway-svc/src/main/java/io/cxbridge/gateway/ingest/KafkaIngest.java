@@ -1,5 +1,6 @@
 package io.cxbridge.gateway.ingest;
 
+import io.cxbridge.common.messaging.InfrastructureRetry;
 import io.cxbridge.common.problem.ProblemResponses;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.problem.Problem;
@@ -8,8 +9,6 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
-import org.apache.kafka.common.errors.RecordBatchTooLargeException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
@@ -72,7 +71,7 @@ final class KafkaIngest {
     /** The producer's (or the broker's) refusal of a record too large for it, anywhere in the cause chain. */
     static boolean tooLarge(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof RecordTooLargeException || t instanceof RecordBatchTooLargeException) {
+            if (InfrastructureRetry.tooLargeForKafka(t)) {
                 return true;
             }
         }

@@ -68,14 +68,18 @@ public class InfrastructureRetry {
     public static boolean permanent(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof PermanentFailure
-                    || t instanceof RecordTooLargeException
-                    || t instanceof RecordBatchTooLargeException
+                    || tooLargeForKafka(t)
                     || t instanceof SerializationException
                     || t instanceof JsonProcessingException) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether {@code t} itself is the producer's or the broker's refusal of a record (or batch) as too large. */
+    public static boolean tooLargeForKafka(Throwable t) {
+        return t instanceof RecordTooLargeException || t instanceof RecordBatchTooLargeException;
     }
 
     /**
@@ -85,7 +89,7 @@ public class InfrastructureRetry {
      */
     public static String describe(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof RecordTooLargeException || t instanceof RecordBatchTooLargeException) {
+            if (tooLargeForKafka(t)) {
                 // Kafka's words: the sizes and the setting, never the record
                 return "Kafka refused the record as too large: " + t.getMessage();
             }
