@@ -109,6 +109,11 @@ class RedisLossTest {
                                     .extract()
                                     .path("state")));
         }
+        Object deadEntry = given().get("/v1/data-actions/dlq?requestId=" + dead)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("items[0]");
         double lossesBefore = epoch.losses();
         int rebuildsBefore = rebuilt.seen().size();
 
@@ -135,6 +140,13 @@ class RedisLossTest {
                 .statusCode(200)
                 .body(containsString(dead))
                 .body(containsString("HTTP 400"));
+        // rebuilt from the DLQ record and the run's journaled state: the entry as it was indexed, still replayable
+        assertEquals(
+                deadEntry,
+                given().get("/v1/data-actions/dlq?requestId=" + dead)
+                        .then()
+                        .extract()
+                        .path("items[0]"));
         assertEquals(lossesBefore + 1, epoch.losses(), "one loss, counted once");
 
         sim.removeFault(faultId);
@@ -142,6 +154,14 @@ class RedisLossTest {
             awaitFinished(id, "succeeded");
         }
         assertEquals(pending.size(), sim.stats().requests("POST", path(action), 200), "every run got exactly one 200");
+        given().post("/v1/data-actions/dlq/" + dead + "/replay").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(40))
+                .until(() -> "succeeded"
+                        .equals(given().get("/v1/data-actions/failed-runs/" + dead)
+                                .then()
+                                .extract()
+                                .path("state")));
+        assertEquals(1, sim.stats().requests("POST", path(deadAction), 200), "the replayed dead letter ran once");
         assertEquals(
                 1,
                 sim.stats().requests("POST", path(okAction), 200),

@@ -10,14 +10,11 @@ import io.cxbridge.model.Topics;
 import io.cxbridge.model.event.FulfillmentJob;
 import io.cxbridge.model.event.Ids;
 import io.smallrye.common.annotation.Identifier;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -38,6 +35,7 @@ public class DeadLetterIndexRebuild implements RedisRebuild {
     private static final Logger LOG = Logger.getLogger(DeadLetterIndexRebuild.class);
     private static final Pattern UUID = Pattern.compile(Ids.UUID_REGEX);
     static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
+    private static final int CONCURRENCY = 16;
     /** Refused before their value was read: the worker lists them on the topic only, so the rebuild does too. */
     private static final Set<String> REFUSED_UNREAD = Set.of(
             RecordCheck.TOO_LARGE,
@@ -59,33 +57,26 @@ public class DeadLetterIndexRebuild implements RedisRebuild {
         return "fulfillment dlq index";
     }
 
-    private record Found(JobDeadLetter entry, String payload, int replays) {}
-
     @Override
     public Uni<Void> rebuild() {
-        Map<String, Found> last = new LinkedHashMap<>();
-        Map<String, Integer> seen = new LinkedHashMap<>();
-        // The replay blocks: on a worker thread.
-        String topic = Topics.FULFILLMENT_JOBS_DLQ;
-        return Uni.createFrom()
-                .item(() -> TopicReplay.read(kafkaConfig, topic, READ_TIMEOUT, r -> {
-                    JobDeadLetter e = entry(r);
-                    if (e != null) {
-                        int n = seen.merge(e.jobId(), 1, Integer::sum);
-                        last.put(e.jobId(), new Found(e, r.value(), n - 1));
-                    }
-                }))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(read -> Multi.createFrom()
-                        .iterable(last.values())
-                        .onItem()
-                        .transformToUniAndConcatenate(f -> index.restore(f.entry(), f.payload(), null, f.replays()))
-                        .filter(Boolean::booleanValue)
-                        .collect()
-                        .with(java.util.stream.Collectors.counting())
-                        .invoke(restored -> LOG.infof(
-                                "fulfillment dlq index: %d record(s) read, %d job(s) listed, %d " + "restored",
-                                read, last.size(), restored)))
+        // Two passes (TopicReplay): memory holds jobIds, never payloads.
+        return TopicReplay.restoreLastPerKey(
+                        kafkaConfig,
+                        Topics.FULFILLMENT_JOBS_DLQ,
+                        READ_TIMEOUT,
+                        r -> {
+                            JobDeadLetter e = entry(r);
+                            return e == null ? null : e.jobId();
+                        },
+                        (last, r) -> {
+                            JobDeadLetter e = entry(r);
+                            // earlier records of the same jobId were replays
+                            return index.restore(e, r.value(), null, last.records(e.jobId()) - 1);
+                        },
+                        CONCURRENCY)
+                .invoke(done -> LOG.infof(
+                        "fulfillment dlq index: %d record(s) read, %d job(s) listed, %d restored",
+                        done.read(), done.keys(), done.restored()))
                 .replaceWithVoid();
     }
 

@@ -7,16 +7,13 @@ import io.cxbridge.model.Json;
 import io.cxbridge.model.Topics;
 import io.cxbridge.model.event.RetentionStateRecord;
 import io.smallrye.common.annotation.Identifier;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,6 +29,7 @@ public class RequestStateRebuild implements RedisRebuild {
 
     private static final Logger LOG = Logger.getLogger(RequestStateRebuild.class);
     static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
+    private static final int CONCURRENCY = 16;
 
     private final Map<String, Object> kafkaConfig;
     private final RequestStore store;
@@ -53,49 +51,47 @@ public class RequestStateRebuild implements RedisRebuild {
 
     @Override
     public Uni<Void> rebuild() {
-        Map<String, Journaled> last = new LinkedHashMap<>();
-        // The replay blocks: on a worker thread.
-        return Uni.createFrom()
-                .item(() -> TopicReplay.read(kafkaConfig, Topics.RETENTION_STATE, READ_TIMEOUT, r -> {
-                    if (r.key() == null) {
-                        return;
-                    }
-                    if (r.value() == null) {
-                        last.remove(r.key());
-                        return;
-                    }
-                    try {
-                        RetentionStateRecord entry = Json.mapper().readValue(r.value(), RetentionStateRecord.class);
-                        if (RetentionStateRecord.REQUEST.equals(entry.kind()) && entry.request() != null) {
-                            last.put(
-                                    r.key(),
-                                    new Journaled(
-                                            Json.mapper().treeToValue(entry.request(), RequestRecord.class),
-                                            entry.journaledAt() != null
-                                                    ? entry.journaledAt()
-                                                    : Instant.ofEpochMilli(r.timestamp())));
-                        }
-                    } catch (Exception e) {
-                        // the schema's words, not Jackson's message: that quotes the request's values
-                        LOG.warnf(
-                                "skipping an unreadable journal entry at %s-%d@%d: %s",
-                                r.topic(),
-                                r.partition(),
-                                r.offset(),
-                                ProblemResponses.unreadableDetail(e, "the entry"));
-                    }
-                }))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(read -> Multi.createFrom()
-                        .iterable(last.values())
-                        .onItem()
-                        .transformToUniAndConcatenate(j -> store.restore(j.record(), j.at(), clock.millis()))
-                        .filter(Boolean::booleanValue)
-                        .collect()
-                        .with(Collectors.counting())
-                        .invoke(restored -> LOG.infof(
-                                "retention request states: %d journal entries read, %d requests, %d " + "restored",
-                                read, last.size(), restored)))
+        // Two passes (TopicReplay): memory holds requestIds, never states.
+        return TopicReplay.restoreLastPerKey(
+                        kafkaConfig,
+                        Topics.RETENTION_STATE,
+                        READ_TIMEOUT,
+                        r -> r.key() == null || (r.value() != null && journaled(r, true) == null) ? null : r.key(),
+                        (last, r) -> {
+                            Journaled j = r.value() == null ? null : journaled(r, false);
+                            // an empty value forgets the request
+                            return j == null
+                                    ? Uni.createFrom().item(false)
+                                    : store.restore(j.record(), j.at(), clock.millis());
+                        },
+                        CONCURRENCY)
+                .invoke(done -> LOG.infof(
+                        "retention request states: %d journal entries read, %d requests, %d restored",
+                        done.read(), done.keys(), done.restored()))
                 .replaceWithVoid();
+    }
+
+    /**
+     * A request's journaled state, or null for an entry of another kind or one that does not read (with a warning
+     * when {@code warn}).
+     */
+    private static Journaled journaled(ConsumerRecord<String, String> r, boolean warn) {
+        try {
+            RetentionStateRecord entry = Json.mapper().readValue(r.value(), RetentionStateRecord.class);
+            if (!RetentionStateRecord.REQUEST.equals(entry.kind()) || entry.request() == null) {
+                return null;
+            }
+            return new Journaled(
+                    Json.mapper().treeToValue(entry.request(), RequestRecord.class),
+                    entry.journaledAt() != null ? entry.journaledAt() : Instant.ofEpochMilli(r.timestamp()));
+        } catch (Exception e) {
+            if (warn) {
+                // the schema's words, not Jackson's message: that quotes the request's values
+                LOG.warnf(
+                        "skipping an unreadable journal entry at %s-%d@%d: %s",
+                        r.topic(), r.partition(), r.offset(), ProblemResponses.unreadableDetail(e, "the entry"));
+            }
+            return null;
+        }
     }
 }

@@ -14,7 +14,6 @@ import io.cxbridge.retry.dlq.DlqEntry;
 import io.cxbridge.retry.dlq.RunDeadLetterWriter;
 import io.cxbridge.retry.state.RunStore;
 import io.smallrye.common.annotation.Identifier;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,12 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -38,7 +34,9 @@ import org.jboss.logging.Logger;
  * ({@code cxbridge.dataactions.retry-state.v1}) goes back as a pending run in the schedule, a dedupe mark for what is
  * left of its {@code done-ttl}, or a replay pass; then the DLQ index is rebuilt from
  * {@code cxbridge.dataactions.failed-runs.dlq.v1} (ids from {@code cxbridge-dlq-id}, replay marks from the journal).
- * State written to Redis since the loss is kept (it is at least as new as its journal record). A record that does
+ * State written to Redis since the loss is kept (it is at least as new as its journal record). The topics are read
+ * with {@link TopicReplay#lastPerKey} and {@link TopicReplay#restoreLast}: memory holds ids and positions, and the
+ * dead-lettered runs' journaled fields without their payloads, never the journal's values. A record that does
  * not read (a journal value, a DLQ record's {@code cxbridge-attempts} or {@code cxbridge-first-seen} header) is
  * skipped with a warning that names where it is, never its value: one bad record on a topic kept 30 days must not
  * fail every rebuild (and hold intake) for that long.
@@ -75,105 +73,133 @@ public class RetryRebuild implements RedisRebuild {
 
     @Override
     public Uni<Void> rebuild() {
+        // Blocking reads and waits: on a worker thread.
         return Uni.createFrom()
-                .item(this::readJournal)
+                .item(() -> {
+                    rebuildFromTopics();
+                    return null;
+                })
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(states -> restoreRuns(states)
-                        .chain(() -> Uni.createFrom()
-                                .item(this::readDlq)
-                                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
-                        .chain(records -> restoreDlq(records, states)));
-    }
-
-    Map<String, RunRecord> readJournal() {
-        Map<String, RunRecord> latest = new HashMap<>();
-        long n = TopicReplay.read(kafkaConfig, Topics.RETRY_STATE, config.rebuildTimeout(), r -> {
-            if (r.key() == null) {
-                return;
-            }
-            if (r.value() == null) {
-                latest.remove(r.key());
-                return;
-            }
-            try {
-                latest.put(r.key(), Json.mapper().readValue(r.value(), RunRecord.class));
-            } catch (Exception e) {
-                // the schema's words, not Jackson's message: that quotes the run's values
-                LOG.warnf(
-                        "journal record %s-%d@%d unreadable, skipped: %s",
-                        r.topic(), r.partition(), r.offset(), ProblemResponses.unreadableDetail(e, "the record"));
-            }
-        });
-        LOG.infof("read %d journal records: %d runs", n, latest.size());
-        return latest;
-    }
-
-    private Uni<Void> restoreRuns(Map<String, RunRecord> states) {
-        Instant now = clock.instant();
-        AtomicLong restored = new AtomicLong();
-        return Multi.createFrom()
-                .iterable(states.values())
-                .onItem()
-                .transformToUni(r -> runs.restore(r, now).invoke(w -> {
-                    if (w) {
-                        restored.incrementAndGet();
-                    }
-                }))
-                .merge(CONCURRENCY)
-                .collect()
-                .last()
-                .invoke(() -> LOG.infof(
-                        "restored %d of %d journaled runs (the rest were in Redis or expired)",
-                        restored.get(), states.size()))
                 .replaceWithVoid();
     }
 
-    List<ConsumerRecord<String, String>> readDlq() {
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        TopicReplay.read(kafkaConfig, Topics.FAILED_RUNS_DLQ, config.rebuildTimeout(), records::add);
-        return records;
-    }
-
-    private Uni<Void> restoreDlq(List<ConsumerRecord<String, String>> records, Map<String, RunRecord> states) {
-        Instant cutoff = clock.instant().minus(config.dlqTtl());
+    /**
+     * Four passes, none of which holds more than keys, positions and one poll of records: where each dead letter's
+     * last record is, where each run's last state is, the runs restored (keeping, for the dead-lettered ones only, what
+     * their entries need), then the dead letters restored.
+     */
+    void rebuildFromTopics() {
+        Instant now = clock.instant();
+        Instant cutoff = now.minus(config.dlqTtl());
+        AtomicLong unreadDlq = new AtomicLong();
         // The last record of an id is its entry (an earlier one was dead-lettered again after a replay).
-        Map<String, DlqEntry> last = new LinkedHashMap<>();
-        long skipped = 0;
-        for (ConsumerRecord<String, String> r : records) {
-            DlqEntry e;
-            try {
-                e = entry(r, states);
-            } catch (MalformedHeader bad) {
-                skipped++;
-                LOG.warnf(
-                        "dead-letter record %s-%d@%d unreadable, skipped: %s",
-                        r.topic(), r.partition(), r.offset(), bad.getMessage());
-                continue;
-            }
-            if (e.deadLetteredAt().isAfter(cutoff)) {
-                last.put(e.id(), e);
-            }
-        }
-        long unread = skipped;
-        List<DlqEntry> entries = new ArrayList<>(last.values());
-        return Multi.createFrom()
-                .iterable(entries)
-                .onItem()
-                .transformToUni(e -> {
-                    RunRecord state = states.get(e.id());
+        TopicReplay.LastPerKey deadLetters =
+                TopicReplay.lastPerKey(kafkaConfig, Topics.FAILED_RUNS_DLQ, config.rebuildTimeout(), r -> {
+                    try {
+                        DlqEntry e = entry(r, Map.of());
+                        return e.deadLetteredAt().isAfter(cutoff) ? e.id() : null;
+                    } catch (MalformedHeader bad) {
+                        unreadDlq.incrementAndGet();
+                        LOG.warnf(
+                                "dead-letter record %s-%d@%d unreadable, skipped: %s",
+                                r.topic(), r.partition(), r.offset(), bad.getMessage());
+                        return null;
+                    }
+                });
+        TopicReplay.LastPerKey journal = TopicReplay.lastPerKey(
+                kafkaConfig,
+                Topics.RETRY_STATE,
+                config.rebuildTimeout(),
+                r -> r.key() == null || (r.value() != null && state(r, true) == null) ? null : r.key());
+        LOG.infof("read %d journal records: %d runs", journal.read(), journal.size());
+        Map<String, Journaled> dead = new ConcurrentHashMap<>();
+        long restored = TopicReplay.restoreLast(
+                kafkaConfig,
+                Topics.RETRY_STATE,
+                config.rebuildTimeout(),
+                journal,
+                r -> {
+                    RunRecord state = r.value() == null ? null : state(r, false);
+                    if (state == null) {
+                        // a tombstone: the run is gone
+                        return Uni.createFrom().item(false);
+                    }
+                    if (deadLetters.contains(r.key())) {
+                        dead.put(r.key(), Journaled.of(state));
+                    }
+                    return runs.restore(state, now);
+                },
+                CONCURRENCY);
+        LOG.infof("restored %d of %d journaled runs (the rest were in Redis or expired)", restored, journal.size());
+        TopicReplay.restoreLast(
+                kafkaConfig,
+                Topics.FAILED_RUNS_DLQ,
+                config.rebuildTimeout(),
+                deadLetters,
+                r -> {
+                    DlqEntry e = entry(r, dead);
+                    Journaled state = dead.get(e.id());
                     Instant replayedAt = state != null
                                     && state.replayedAt() != null
                                     && !state.replayedAt().isBefore(e.deadLetteredAt())
                             ? state.replayedAt()
                             : null;
                     return dlq.restore(e, null, replayedAt, replayedAt == null ? 0 : 1);
-                })
-                .merge(CONCURRENCY)
-                .collect()
-                .last()
-                .invoke(() ->
-                        LOG.infof("re-indexed %d dead letters (%d unreadable records skipped)", entries.size(), unread))
-                .replaceWithVoid();
+                },
+                CONCURRENCY);
+        LOG.infof("re-indexed %d dead letters (%d unreadable records skipped)", deadLetters.size(), unreadDlq.get());
+    }
+
+    /** A journaled state, or null (with a warning when {@code warn}) for one that does not read. */
+    private static RunRecord state(ConsumerRecord<String, String> r, boolean warn) {
+        try {
+            return Json.mapper().readValue(r.value(), RunRecord.class);
+        } catch (Exception e) {
+            if (warn) {
+                // the schema's words, not Jackson's message: that quotes the run's values
+                LOG.warnf(
+                        "journal record %s-%d@%d unreadable, skipped: %s",
+                        r.topic(), r.partition(), r.offset(), ProblemResponses.unreadableDetail(e, "the record"));
+            }
+            return null;
+        }
+    }
+
+    /**
+     * What a dead letter's entry takes from its run's last journaled state: the run as intake completed it, without
+     * its request payload (the dead letter's record holds the same one), and when it was last replayed.
+     */
+    record Journaled(FailedRun run, Instant replayedAt) {
+
+        static Journaled of(RunRecord state) {
+            FailedRun r = state.run();
+            return new Journaled(
+                    new FailedRun(
+                            r.requestId(),
+                            r.actionId(),
+                            r.originalRunId(),
+                            null,
+                            r.attempt(),
+                            r.firstFailedAt(),
+                            r.lastStatus(),
+                            r.traceId()),
+                    state.replayedAt());
+        }
+
+        /** The run with {@code payload}'s request payload, or null when the payload does not read. */
+        FailedRun with(FailedRun payload) {
+            return payload == null
+                    ? null
+                    : new FailedRun(
+                            run.requestId(),
+                            run.actionId(),
+                            run.originalRunId(),
+                            payload.requestPayload(),
+                            run.attempt(),
+                            run.firstFailedAt(),
+                            run.lastStatus(),
+                            run.traceId());
+        }
     }
 
     /** A header of a DLQ record that does not read; the message names the header, never its value. */
@@ -187,7 +213,7 @@ public class RetryRebuild implements RedisRebuild {
      * A dead letter as it was indexed when written, from its DLQ record and the run's journaled state; fails with
      * {@link MalformedHeader} when a header it needs does not read.
      */
-    static DlqEntry entry(ConsumerRecord<String, String> r, Map<String, RunRecord> states) {
+    static DlqEntry entry(ConsumerRecord<String, String> r, Map<String, Journaled> states) {
         String errorClass = header(r, Headers.ERROR_CLASS);
         FailedRun payload = parse(r.value());
         String id = header(r, Headers.DLQ_ID);
@@ -198,8 +224,9 @@ public class RetryRebuild implements RedisRebuild {
                             + UUID.nameUUIDFromBytes((r.topic() + "/" + r.partition() + "/" + r.offset())
                                     .getBytes(StandardCharsets.UTF_8));
         }
-        RunRecord state = states.get(id);
-        FailedRun run = RunDeadLetterWriter.INVALID.equals(errorClass) ? null : state != null ? state.run() : payload;
+        Journaled state = states.get(id);
+        FailedRun run =
+                RunDeadLetterWriter.INVALID.equals(errorClass) ? null : state != null ? state.with(payload) : payload;
         FailedRun described = run != null ? run : payload;
         String requestId = run != null ? run.requestId() : payload != null ? id : null;
         String attempts = header(r, Headers.ATTEMPTS);
