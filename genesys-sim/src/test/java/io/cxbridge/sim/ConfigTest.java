@@ -149,7 +149,14 @@ class ConfigTest extends SimTestBase {
                 .then()
                 .statusCode(405)
                 .contentType(Problem.MEDIA_TYPE)
-                .header("Allow", "GET, POST");
+                .header("Allow", "GET, POST, PATCH");
+        // every method the 405 names is served: PATCH as POST
+        given().contentType(ContentType.JSON)
+                .body("{\"tokenExpiresIn\":\"60\"}")
+                .patch("/sim/config")
+                .then()
+                .statusCode(400)
+                .contentType(Problem.MEDIA_TYPE);
         given().get("/sim/reset").then().statusCode(405);
     }
 }

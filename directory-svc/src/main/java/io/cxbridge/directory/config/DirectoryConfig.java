@@ -170,6 +170,10 @@ public interface DirectoryConfig {
 
         Optional<String> secret();
 
+        /**
+         * Timeout of each delivery attempt; a webhook is tried at most 3 times (genesys-client's
+         * {@code WebhookSender}).
+         */
         @WithDefault("5s")
         Duration timeout();
     }

@@ -118,7 +118,7 @@ public class ControlApi {
                 switch (method) {
                     case "GET" -> JsonAnswers.json(ctx, 200, config.get());
                     case "POST", "PATCH" -> withBody(ctx, this::patchConfig);
-                    default -> notAllowed(ctx, "GET, POST");
+                    default -> notAllowed(ctx, "GET, POST, PATCH");
                 }
             }
             case "/sim/faults" -> {

@@ -111,6 +111,10 @@ public interface RetentionConfig {
 
         Optional<String> secret();
 
+        /**
+         * Timeout of each delivery attempt; a webhook is tried at most 3 times (genesys-client's
+         * {@code WebhookSender}).
+         */
         @WithDefault("5s")
         Duration timeout();
     }

@@ -117,6 +117,10 @@ public interface RetryConfig {
     /** HMAC-SHA256 secret of the webhook signature; required when {@code webhook-url} is set. */
     Optional<String> webhookSecret();
 
+    /**
+     * Timeout of each delivery attempt; a webhook is tried at most 3 times (genesys-client's
+     * {@code WebhookSender}).
+     */
     @WithDefault("3s")
     Duration webhookTimeout();
 
