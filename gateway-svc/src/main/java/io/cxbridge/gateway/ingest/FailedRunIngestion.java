@@ -30,7 +30,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
  * {@code POST /v1/data-actions/failed-runs}: a failed Data Action run goes to
  * {@code cxbridge.dataactions.failed-runs.v1} (key actionId) for retry-svc. 202 {@code {requestId}} only once
  * the broker has the record; 503 with Retry-After when it does not acknowledge within the ack timeout (the
- * client retries with the same requestId; duplicates are harmless downstream). retry-svc resubmits the run as
+ * client sends it again; duplicates are harmless downstream: a run without a requestId gets one derived from the
+ * client, the action and the original run, so the same run sent twice is one run). retry-svc resubmits the run as
  * {@code POST /api/v2/integrations/actions/{actionId}/execute} with the organisation's token, so a client hands over
  * only runs of actions its grants let it execute itself (else 403): the intake is no way around a grant.
  */
@@ -63,7 +64,8 @@ public class FailedRunIngestion {
             description = "the run is larger than one Kafka record may be (1 MiB); nothing was published")
     @APIResponse(
             responseCode = "503",
-            description = "the broker did not acknowledge in time; retry with the same requestId")
+            description = "the broker did not acknowledge in time; send the same run again (without a requestId, one"
+                    + " derived from the client, actionId and originalRunId makes it the same run)")
     public Uni<Response> ingest(
             @RequestBody(
                             required = true,
@@ -82,9 +84,13 @@ public class FailedRunIngestion {
         if (!violations.isEmpty()) {
             return Uni.createFrom().item(ProblemResponses.validation(violations));
         }
-        Response refused = refusedWithoutExecuteGrant(Authenticate.client(rc), run.actionId());
+        GatewayClient client = Authenticate.client(rc);
+        Response refused = refusedWithoutExecuteGrant(client, run.actionId());
         if (refused != null) {
             return Uni.createFrom().item(refused);
+        }
+        if (run.requestId() == null) {
+            run = run.withRequestId(FailedRunPublisher.requestIdFor(client.id(), run.actionId(), run.originalRunId()));
         }
         return publisher.publish(run.withDefaults(clock, TraceIds::current));
     }

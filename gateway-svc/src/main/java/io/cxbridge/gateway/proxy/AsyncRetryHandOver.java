@@ -1,6 +1,8 @@
 package io.cxbridge.gateway.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cxbridge.gateway.auth.Authenticate;
+import io.cxbridge.gateway.auth.GatewayClient;
 import io.cxbridge.gateway.context.RequestContext;
 import io.cxbridge.gateway.ingest.FailedRunPublisher;
 import io.cxbridge.genesys.breaker.CircuitOpenException;
@@ -79,7 +81,10 @@ public class AsyncRetryHandOver {
             return;
         }
         String traceId = RequestContext.traceId(rc);
-        FailedRun run = new FailedRun(null, actionId, requestId, payload, 0, null, lastStatus, traceId)
+        GatewayClient client = Authenticate.client(rc);
+        // the same client, action and X-Request-Id make the same run: a call sent again is not a second run
+        String runId = FailedRunPublisher.requestIdFor(client == null ? "-" : client.id(), actionId, requestId);
+        FailedRun run = new FailedRun(runId, actionId, requestId, payload, 0, null, lastStatus, traceId)
                 .withDefaults(clock, () -> traceId);
         rc.put(RequestContext.UPSTREAM_STATUS, lastStatus);
         failedRuns
@@ -98,7 +103,12 @@ public class AsyncRetryHandOver {
                                     503,
                                     "Service Unavailable",
                                     "Genesys answered " + lastStatus
-                                            + " and the run could not be queued for retry; retry the call");
+                                            + " and the broker did not confirm the run for retry in time; it may"
+                                            + " still be queued as requestId " + run.requestId()
+                                            + " (GET /v1/data-actions/failed-runs/" + run.requestId()
+                                            + " shows it once retry-svc has it), so calling again may run the"
+                                            + " action twice; a call handed over again with the same X-Request-Id"
+                                            + " is the same run");
                         });
     }
 }

@@ -87,6 +87,35 @@ class FailedRunIngestionTest {
     }
 
     @Test
+    void aRunSentAgainWithoutRequestIdIsTheSameRunForTheSameClientActionAndOriginalRun() {
+        String originalRunId = "run-" + UUID.randomUUID();
+        String body = """
+                {"actionId":"allowed_action","originalRunId":"%s","requestPayload":{"n":1}}""";
+        String first = accepted(demo(), body.formatted(originalRunId));
+        assertThat(accepted(demo(), body.formatted(originalRunId)))
+                .as("the same run sent again")
+                .isEqualTo(first);
+        assertThat(accepted(demo(), body.formatted(originalRunId + "-2")))
+                .as("another original run")
+                .isNotEqualTo(first);
+        RequestSpecification intake =
+                given().header("X-API-Key", "cxb_intake_key").contentType(ContentType.JSON);
+        assertThat(accepted(intake, body.formatted(originalRunId)))
+                .as("another client's run")
+                .isNotEqualTo(first);
+    }
+
+    private static String accepted(RequestSpecification client, String body) {
+        return client.body(body)
+                .post(PATH)
+                .then()
+                .statusCode(202)
+                .body("requestId", matchesPattern("[0-9a-f-]{36}"))
+                .extract()
+                .path("requestId");
+    }
+
+    @Test
     void badBodiesGetOne400ListingEveryViolationAndPublishNothing() {
         String marker = "bad-" + UUID.randomUUID();
         demo().body("""
@@ -211,22 +240,44 @@ class FailedRunIngestionTest {
     @Test
     void whileTheBrokerIsDownTheAnswerIs503WithRetryAfterWithinAboutFiveSecondsThen202Again() {
         KafkaBroker broker = KafkaBroker.shared();
-        String body = "{\"actionId\":\"a-3\",\"originalRunId\":\"r\",\"requestPayload\":{}}";
+        String originalRunId = "r-" + UUID.randomUUID();
+        String body = "{\"actionId\":\"a-3\",\"originalRunId\":\"" + originalRunId + "\",\"requestPayload\":{}}";
+        String detail;
         broker.stop();
         try {
             long start = System.nanoTime();
-            demo().body(body)
+            detail = demo().body(body)
                     .post(PATH)
                     .then()
                     .statusCode(503)
                     .contentType(Problem.MEDIA_TYPE)
                     .header("Retry-After", "5")
-                    .body("detail", containsString("retry with requestId"));
+                    .body("detail", containsString("retry with requestId"))
+                    .extract()
+                    .path("detail");
             assertThat((System.nanoTime() - start) / 1_000_000).isBetween(4_000L, 8_000L);
         } finally {
             broker.start();
         }
+        String[] sent = new String[1];
         await().atMost(Duration.ofSeconds(60))
-                .untilAsserted(() -> demo().body(body).post(PATH).then().statusCode(202));
+                .untilAsserted(() -> sent[0] = demo().body(body)
+                        .post(PATH)
+                        .then()
+                        .statusCode(202)
+                        .extract()
+                        .path("requestId"));
+        // The producer still holds the first send after its 503 and may deliver it once the broker is back: it and
+        // the run sent again are one requestId, the one the 503 named, so retry-svc runs the action once.
+        assertThat(detail).contains("retry with requestId " + sent[0]);
+        assertThat(TopicReader.readAll(
+                        KafkaBroker.shared().bootstrapServers(), Topics.FAILED_RUNS, Duration.ofSeconds(10)))
+                .filteredOn(r -> new String(r.value()).contains(originalRunId))
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(Json.mapper()
+                                .readTree(r.value())
+                                .get("requestId")
+                                .asText())
+                        .isEqualTo(sent[0]));
     }
 }

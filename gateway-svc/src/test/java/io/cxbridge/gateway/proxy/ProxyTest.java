@@ -302,6 +302,23 @@ class ProxyTest {
         assertThat(sim.stats().requests("POST", path))
                 .as("a POST 503 is not retried by the gateway")
                 .isEqualTo(1);
+        // the call sent again with the same X-Request-Id and handed over again is the same run to retry-svc
+        for (String[] again : new String[][] {{"run-77", requestId}, {"run-78", null}}) {
+            String handedOver = demo().header("X-Cxbridge-Async-Retry", "true")
+                    .header("X-Request-Id", again[0])
+                    .contentType(ContentType.JSON)
+                    .body("{\"customerId\":\"c-9\"}")
+                    .post(path)
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .path("requestId");
+            if (again[1] != null) {
+                assertThat(handedOver).isEqualTo(again[1]);
+            } else {
+                assertThat(handedOver).isNotEqualTo(requestId);
+            }
+        }
     }
 
     @Test

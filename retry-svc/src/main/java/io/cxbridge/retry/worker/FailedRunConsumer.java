@@ -316,18 +316,7 @@ public class FailedRunConsumer {
 
     /** A run produced without a requestId gets one from where it is in Kafka: a redelivery is the same run. */
     private static FailedRun withRequestId(FailedRun run, String derivedId) {
-        if (run.requestId() != null || derivedId == null) {
-            return run;
-        }
-        return new FailedRun(
-                derivedId,
-                run.actionId(),
-                run.originalRunId(),
-                run.requestPayload(),
-                run.attempt(),
-                run.firstFailedAt(),
-                run.lastStatus(),
-                run.traceId());
+        return run.requestId() != null || derivedId == null ? run : run.withRequestId(derivedId);
     }
 
     static String derivedId(String topic, int partition, long offset) {

@@ -32,6 +32,11 @@ public record FailedRun(
         @Min(100) @Max(599) Integer lastStatus,
         @Size(max = 128) String traceId) {
 
+    /** The same run under {@code id}. */
+    public FailedRun withRequestId(String id) {
+        return new FailedRun(id, actionId, originalRunId, requestPayload, attempt, firstFailedAt, lastStatus, traceId);
+    }
+
     /** Fills what the caller may leave out: a new requestId, attempt 0, first failure now, a trace id. */
     public FailedRun withDefaults(Clock clock, Supplier<String> traceIds) {
         return new FailedRun(
