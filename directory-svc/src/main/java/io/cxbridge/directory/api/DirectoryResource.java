@@ -5,6 +5,7 @@ import io.cxbridge.common.trace.TraceIds;
 import io.cxbridge.directory.cache.CachedDirectory;
 import io.cxbridge.directory.cache.DirectoryAnswer;
 import io.cxbridge.directory.cache.DirectoryCache;
+import io.cxbridge.directory.cache.DirectoryNotFoundException;
 import io.cxbridge.directory.cache.DirectoryUnavailableException;
 import io.cxbridge.directory.entry.DirectoryEntry;
 import io.cxbridge.directory.entry.InvalidDirectoryException;
@@ -165,6 +166,10 @@ public class DirectoryResource {
         if (e instanceof InvalidDirectoryException) {
             LOG.warnf("directory %s refused: %s", directoryId, e.getMessage());
             return ProblemResponses.of(Problem.of(502, Problem.typeFor(502), "Bad Gateway", e.getMessage(), traceId));
+        }
+        if (e instanceof DirectoryNotFoundException) {
+            LOG.debugf("directory %s not found: %s", directoryId, e.getMessage());
+            return ProblemResponses.of(Problem.of(404, Problem.NOT_FOUND, "Not Found", e.getMessage(), traceId));
         }
         LOG.warnf("directory %s unavailable: %s", directoryId, e.getMessage());
         String detail = e instanceof DirectoryUnavailableException

@@ -12,12 +12,15 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiPredicate;
+import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
 /**
@@ -99,7 +102,15 @@ public final class DirectoryCache {
     /** The latest invalidation applied per directory: a load that started at or before it is not kept. */
     private final ConcurrentHashMap<String, Instant> invalidatedUpTo = new ConcurrentHashMap<>();
 
-    private final ConcurrentHashMap<String, Status> statuses = new ConcurrentHashMap<>();
+    /** Statuses of the configured directories: one each, for as long as the process runs. */
+    private final ConcurrentHashMap<String, Status> configuredStatuses = new ConcurrentHashMap<>();
+    /**
+     * Statuses of any other id (any id a reader names reads the seed source): the most recently used
+     * {@link #otherStatusBound}, so a client naming ever new ids cannot grow them; guarded by itself.
+     */
+    private final LinkedHashMap<String, Status> otherStatuses = new LinkedHashMap<>(16, 0.75f, true);
+
+    private final int otherStatusBound;
     private volatile boolean redisDown;
 
     public DirectoryCache(
@@ -117,6 +128,7 @@ public final class DirectoryCache {
         this.clock = clock;
         this.listener = listener;
         this.l1 = new LruCache<>(settings.maxDirectories(), settings.maxBytes(), Held::weight);
+        this.otherStatusBound = Math.max(64, 2 * settings.maxDirectories());
         this.metrics = new CacheMetrics(registry, this::size);
     }
 
@@ -133,24 +145,70 @@ public final class DirectoryCache {
         return l1.weight();
     }
 
-    /** This replica's view of a directory's loads and reads; null when it never saw one. */
+    /**
+     * This replica's view of a directory's loads and reads; null when it never saw one (or, for an id that is not
+     * configured, saw it long enough ago that other ids took its place).
+     */
     public Status status(String directoryId) {
-        return statuses.get(directoryId);
+        if (settings.sources().configured().containsKey(directoryId)) {
+            return configuredStatuses.get(directoryId);
+        }
+        synchronized (otherStatuses) {
+            return otherStatuses.get(directoryId);
+        }
+    }
+
+    /** How many statuses this replica keeps (configured and others): bounded whatever ids clients name. */
+    int statusCount() {
+        synchronized (otherStatuses) {
+            return configuredStatuses.size() + otherStatuses.size();
+        }
+    }
+
+    private void updateStatus(String id, UnaryOperator<Status> update) {
+        if (settings.sources().configured().containsKey(id)) {
+            configuredStatuses.compute(id, (k, s) -> update.apply(s));
+            return;
+        }
+        synchronized (otherStatuses) {
+            Status next = update.apply(otherStatuses.get(id));
+            if (next == null) {
+                otherStatuses.remove(id);
+            } else {
+                otherStatuses.put(id, next);
+                Iterator<String> eldest = otherStatuses.keySet().iterator();
+                while (otherStatuses.size() > otherStatusBound && eldest.hasNext()) {
+                    eldest.next();
+                    eldest.remove();
+                }
+            }
+        }
     }
 
     private void noteRead(String id) {
         Instant now = clock.instant();
-        statuses.compute(
-                id,
-                (k, s) -> s == null ? new Status(null, null, now) : new Status(s.lastLoadedAt(), s.lastOutcome(), now));
+        updateStatus(
+                id, s -> s == null ? new Status(null, null, now) : new Status(s.lastLoadedAt(), s.lastOutcome(), now));
     }
 
     private void noteOutcome(String id, Instant loadedAt, String outcome) {
-        statuses.compute(
+        updateStatus(
                 id,
-                (k, s) -> s == null
+                s -> s == null
                         ? new Status(loadedAt, outcome, null)
                         : new Status(loadedAt == null ? s.lastLoadedAt() : loadedAt, outcome, s.lastReadAt()));
+    }
+
+    /**
+     * The source has no such directory: a configured one shows it as its last outcome; of any other id nothing is
+     * kept (nor in L1: there is nothing to hold).
+     */
+    private void noteNotFound(String id, String message) {
+        if (settings.sources().configured().containsKey(id)) {
+            noteOutcome(id, null, "not found: " + message);
+        } else {
+            updateStatus(id, s -> null);
+        }
     }
 
     public int size() {
@@ -267,15 +325,20 @@ public final class DirectoryCache {
                                 },
                                 e -> {
                                     metrics.loadFailed();
-                                    noteOutcome(
-                                            id,
-                                            null,
-                                            (e instanceof InvalidDirectoryException ? "refused: " : "unavailable: ")
-                                                    + e.getMessage());
+                                    if (e instanceof DirectoryNotFoundException) {
+                                        noteNotFound(id, e.getMessage());
+                                    } else {
+                                        noteOutcome(
+                                                id,
+                                                null,
+                                                (e instanceof InvalidDirectoryException ? "refused: " : "unavailable: ")
+                                                        + e.getMessage());
+                                    }
                                     inflight.remove(id, shared);
                                     future.completeExceptionally(
                                             e instanceof InvalidDirectoryException
                                                             || e instanceof DirectoryUnavailableException
+                                                            || e instanceof DirectoryNotFoundException
                                                     ? e
                                                     : new DirectoryUnavailableException(
                                                             "directory " + id + " could not be loaded: "

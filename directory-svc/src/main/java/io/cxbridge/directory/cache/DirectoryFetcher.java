@@ -28,8 +28,9 @@ import org.jboss.logging.Logger;
 /**
  * Reads a whole directory from its source (genesys-client's {@link Pager}: every page, the listing's total
  * checked), maps each record onto an entry with the source's mapping, and bounds the result before anything is
- * kept. A listing that cannot be read whole is refused ({@link InvalidDirectoryException}, 502); Genesys failing
- * makes it unavailable ({@link DirectoryUnavailableException}, 503).
+ * kept. A listing that cannot be read whole is refused ({@link InvalidDirectoryException}, 502); a 404 from the
+ * source means there is no such directory ({@link DirectoryNotFoundException}, 404); Genesys failing otherwise makes
+ * it unavailable ({@link DirectoryUnavailableException}, 503).
  */
 public final class DirectoryFetcher {
 
@@ -51,7 +52,10 @@ public final class DirectoryFetcher {
         return Math.max(1, (entries + pageSize - 1) / pageSize);
     }
 
-    /** The whole directory; fails with {@link InvalidDirectoryException} or {@link DirectoryUnavailableException}. */
+    /**
+     * The whole directory; fails with {@link InvalidDirectoryException}, {@link DirectoryNotFoundException} or
+     * {@link DirectoryUnavailableException}.
+     */
     public Uni<CachedDirectory> fetch(String directoryId, Instant loadedAt, int ttlSeconds) {
         DirectorySource source = settings.sources().of(directoryId);
         int maxEntities = source.maxEntities(settings.maxEntries());
@@ -83,7 +87,11 @@ public final class DirectoryFetcher {
     private Throwable refused(String directoryId, Throwable e) {
         if (e instanceof ListingException le) {
             return switch (le.kind()) {
-                case UPSTREAM_STATUS -> new DirectoryUnavailableException(le.getMessage(), le);
+                case UPSTREAM_STATUS ->
+                    le.status() == 404
+                            ? new DirectoryNotFoundException(
+                                    "directory " + directoryId + " was not found: " + le.getMessage(), le)
+                            : new DirectoryUnavailableException(le.getMessage(), le);
                 case TOO_LARGE ->
                     new InvalidDirectoryException(
                             le.expected() > settings.maxEntries()
@@ -94,7 +102,9 @@ public final class DirectoryFetcher {
                 default -> new InvalidDirectoryException(le.getMessage());
             };
         }
-        if (e instanceof InvalidDirectoryException || e instanceof DirectoryUnavailableException) {
+        if (e instanceof InvalidDirectoryException
+                || e instanceof DirectoryUnavailableException
+                || e instanceof DirectoryNotFoundException) {
             return e;
         }
         return new DirectoryUnavailableException(

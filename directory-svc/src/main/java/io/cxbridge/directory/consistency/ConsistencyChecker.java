@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,7 +49,10 @@ public final class ConsistencyChecker {
     /** The directories due, longest unchecked first. */
     List<String> due() {
         Instant now = clock.instant();
-        return cache.cachedIds().stream()
+        List<String> cached = cache.cachedIds();
+        // only what L1 holds is checked: forget the others (any id a client names may have passed through L1)
+        lastChecked.keySet().retainAll(new HashSet<>(cached));
+        return cached.stream()
                 .filter(id -> {
                     DirectoryCache.Status s = cache.status(id);
                     return s != null

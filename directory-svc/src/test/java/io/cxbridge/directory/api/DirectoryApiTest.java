@@ -262,6 +262,21 @@ class DirectoryApiTest {
     }
 
     @Test
+    void aDirectoryTheSourceDoesNotHaveIs404NotARetry() {
+        String id = newId();
+        sim.fault(Map.of("path", "/api/v2/routing/directories/" + id + "/entries", "status", 404));
+        given().get("/v1/directories/{id}/entries", id)
+                .then()
+                .statusCode(404)
+                .contentType(Problem.MEDIA_TYPE)
+                .header("Retry-After", org.hamcrest.Matchers.nullValue())
+                .body("type", equalTo(Problem.NOT_FOUND))
+                .body("status", equalTo(404))
+                .body("detail", containsString(id))
+                .body("traceId", notNullValue());
+    }
+
+    @Test
     void deleteEmptiesTheCacheAtOnceAndTheEchoDoesNotDropTheFreshEntry() {
         String id = newId();
         assertThat(xCache(id)).isEqualTo("MISS");

@@ -503,6 +503,38 @@ class DirectoryCacheTest {
     }
 
     @Test
+    void everNewUnknownIdsKeepABoundedNumberOfStatusesAndAnUpstream404IsNotFoundAndKeepsNothing() {
+        sim.config(Map.of("directorySize", 1));
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        sim.fault(Map.of("path", "/api/v2/routing/directories/gone_" + run + "_*/entries", "status", 404));
+        DirectoryCache a = replica(settings(300, 10));
+
+        for (int i = 0; i < 300; i++) {
+            String id = "gone_" + run + "_" + i;
+            assertThatThrownBy(() -> read(a, id))
+                    .isInstanceOf(DirectoryNotFoundException.class)
+                    .hasMessageContaining(id)
+                    .hasMessageContaining("404");
+            assertThat(a.status(id))
+                    .as("nothing kept of a directory the source does not have")
+                    .isNull();
+        }
+        assertThat(a.statusCount()).isZero();
+        assertThat(a.size()).isZero();
+
+        // ids the (seed) source has: statuses of the most recent ones only, whatever ids clients name
+        for (int i = 0; i < 300; i++) {
+            read(a, "seen_" + run + "_" + i);
+        }
+        assertThat(a.statusCount()).isLessThanOrEqualTo(64);
+        assertThat(a.status("seen_" + run + "_299")).isNotNull();
+        assertThat(a.size()).isEqualTo(10);
+        for (String id : a.cachedIds()) {
+            assertThat(a.status(id)).as("what L1 holds keeps its status").isNotNull();
+        }
+    }
+
+    @Test
     void aLoadThatStartedBeforeAnInvalidationIsNotKeptAfterIt() {
         sim.config(Map.of("directorySize", 2));
         DirectoryCache a = replica();
