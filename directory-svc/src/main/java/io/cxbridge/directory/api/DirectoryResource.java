@@ -141,6 +141,13 @@ public class DirectoryResource {
                 .map(inv -> Response.accepted(inv).build())
                 .onFailure()
                 .recoverWithItem(e -> {
+                    if (e instanceof Invalidations.SharedCopyNotDroppedException) {
+                        LOG.warnf("invalidation of directory %s incomplete: %s", directoryId, e.getMessage());
+                        return Response.fromResponse(ProblemResponses.of(Problem.of(
+                                        503, Problem.UNAVAILABLE, "Service Unavailable", e.getMessage(), traceId)))
+                                .header("Retry-After", "5")
+                                .build();
+                    }
                     LOG.warnf(
                             "invalidation of directory %s applied here but not published: %s",
                             directoryId, e.getMessage());

@@ -278,8 +278,13 @@ public final class DirectoryCache {
         return load(directoryId, previous, (d, t) -> d.fresh(t) && d.loadedAt().isAfter(previous.loadedAt()));
     }
 
-    /** Applies an invalidation to both levels: what was loaded at or before {@code issuedAt} goes. */
-    public Uni<Void> invalidate(DirectoryInvalidation invalidation) {
+    /**
+     * Applies an invalidation to both levels: what was loaded at or before {@code issuedAt} goes. True when Redis
+     * ran the delete; false when it did not answer (this replica's L1 is dropped all the same, and its reads take no
+     * Redis copy loaded at or before {@code issuedAt} from then on, but the copy in Redis may still be there for
+     * other replicas: the caller must not claim it is gone).
+     */
+    public Uni<Boolean> invalidate(DirectoryInvalidation invalidation) {
         String id = invalidation.directoryId();
         rememberInvalidation(id, invalidation.issuedAt());
         l1.removeIf(id, h -> invalidation.appliesTo(h.directory().loadedAt()));
@@ -292,11 +297,14 @@ public final class DirectoryCache {
                                 markKey(id),
                                 String.valueOf(invalidation.issuedAt().toEpochMilli()),
                                 String.valueOf(markKeepMs()))))
-                .replaceWithVoid()
+                .replaceWith(Boolean.TRUE)
                 .onFailure()
-                .recoverWithUni(e -> {
+                .recoverWithItem(e -> {
                     noteRedisDown(e);
-                    return Uni.createFrom().voidItem();
+                    LOG.warnf(
+                            "invalidation of directory %s: Redis did not answer (%s); the shared copy was not deleted",
+                            id, e.getClass().getSimpleName());
+                    return Boolean.FALSE;
                 });
     }
 
@@ -519,10 +527,14 @@ public final class DirectoryCache {
         return b.loadedAt().isAfter(a.loadedAt()) ? b : a;
     }
 
-    /** The Redis copy, or null when there is none, it cannot be read, or Redis does not answer. */
+    /**
+     * The Redis copy, or null when there is none, it cannot be read, Redis does not answer, or it was loaded at or
+     * before an invalidation this replica applied (one whose Redis delete did not run: Redis was away).
+     */
     private Uni<CachedDirectory> readL2(String id) {
         return redis(redis.get(entryKey(id)))
                 .map(r -> r == null ? null : parse(id, r.toString()))
+                .map(d -> d == null || invalidatedAfterLoad(d) ? null : d)
                 .onFailure()
                 .recoverWithItem(e -> {
                     noteRedisDown(e);

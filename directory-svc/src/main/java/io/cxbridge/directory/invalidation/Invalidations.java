@@ -61,19 +61,36 @@ public class Invalidations {
     /**
      * Applies locally (both levels), then completes once the broker has the record and the audit event. The reason
      * is a caller's free text and goes to every replica and the audit stream: it is redacted as a log line is first.
+     * When Redis did not run the delete, the record is still published (every replica drops its L1 copy and takes
+     * no Redis copy loaded before it), but the answer fails with {@link SharedCopyNotDroppedException}: the Redis
+     * copy may still be there (e.g. for a replica that starts, or once Redis is back with its data).
      */
     public Uni<DirectoryInvalidation> issue(String directoryId, String reason, String traceId) {
         DirectoryInvalidation inv = new DirectoryInvalidation(
                 directoryId, redactor.text(reason), clock.instant(), "directory-svc/" + config.instanceId(), traceId);
         return cache.invalidate(inv)
-                .chain(() -> Uni.combine()
+                .chain(sharedDropped -> Uni.combine()
                         .all()
                         .unis(publish(inv), audit.emit(AuditTypes.DIRECTORY_INVALIDATED, directoryId, traceId, inv))
-                        .discardItems())
+                        .discardItems()
+                        .replaceWith(sharedDropped))
                 .ifNoItem()
                 .after(config.ackTimeout())
                 .fail()
-                .replaceWith(inv);
+                .map(sharedDropped -> {
+                    if (!sharedDropped) {
+                        throw new SharedCopyNotDroppedException(directoryId);
+                    }
+                    return inv;
+                });
+    }
+
+    /** Redis did not run the delete of an invalidation: the shared copy may still be there (503, repeat). */
+    public static final class SharedCopyNotDroppedException extends RuntimeException {
+        SharedCopyNotDroppedException(String directoryId) {
+            super("the invalidation of directory " + directoryId + " was applied to this replica and published to the"
+                    + " others, but Redis did not answer, so the shared copy was not deleted; repeat the request");
+        }
     }
 
     private Uni<Void> publish(DirectoryInvalidation inv) {
@@ -111,6 +128,6 @@ public class Invalidations {
                             .collect(Collectors.joining(", ")));
             return Uni.createFrom().voidItem();
         }
-        return cache.invalidate(inv);
+        return cache.invalidate(inv).replaceWithVoid();
     }
 }

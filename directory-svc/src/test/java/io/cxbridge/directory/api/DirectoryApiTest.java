@@ -20,6 +20,7 @@ import io.cxbridge.testkit.KafkaBroker;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.Management;
 import io.cxbridge.testkit.RedisResource;
+import io.cxbridge.testkit.RedisServer;
 import io.cxbridge.testkit.TopicReader;
 import io.cxbridge.testkit.sim.GenesysSim;
 import io.cxbridge.testkit.sim.GenesysSimResource;
@@ -304,6 +305,29 @@ class DirectoryApiTest {
         assertThat(audit(id, AuditTypes.DIRECTORY_INVALIDATED)).isNotEmpty();
         assertThat(inv.getString("directoryId")).isEqualTo(id);
         assertThat(inv.getString("issuedAt")).isNotBlank();
+    }
+
+    @Test
+    void aDeleteWhileRedisIsAwayIs503WithRetryAfterAndTheOldRedisCopyIsNotServedOnceRedisIsBack() {
+        String id = newId();
+        assertThat(xCache(id)).isEqualTo("MISS");
+        RedisServer redisServer = RedisServer.shared();
+        redisServer.stop();
+        try {
+            given().delete("/v1/directories/{id}/cache", id)
+                    .then()
+                    .statusCode(503)
+                    .contentType(Problem.MEDIA_TYPE)
+                    .header("Retry-After", notNullValue())
+                    .body("type", equalTo(Problem.UNAVAILABLE))
+                    .body("detail", containsString("Redis"))
+                    .body("detail", containsString(id));
+        } finally {
+            redisServer.start();
+        }
+        // Redis is back with the copy loaded before the DELETE: this replica does not serve it
+        assertThat(xCache(id)).isEqualTo("MISS");
+        given().delete("/v1/directories/{id}/cache", id).then().statusCode(202);
     }
 
     @Test

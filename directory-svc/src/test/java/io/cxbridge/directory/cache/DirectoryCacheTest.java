@@ -535,6 +535,32 @@ class DirectoryCacheTest {
     }
 
     @Test
+    void anInvalidationRedisDidNotRunSaysSoAndTheReplicasThatAppliedItTakeNoOlderRedisCopyOnceRedisIsBack() {
+        sim.config(Map.of("directorySize", 2));
+        DirectoryCache a = replica();
+        DirectoryCache b = replica();
+        String id = newId();
+        read(a, id);
+        assertThat(read(b, id).source()).isEqualTo(Source.HIT_L2);
+        clock.advance(Duration.ofSeconds(1));
+        DirectoryInvalidation inv = new DirectoryInvalidation(id, "test", clock.instant(), "test", Ids.newTraceId());
+        RedisServer redisServer = RedisServer.shared();
+        redisServer.stop();
+        try {
+            assertThat(a.invalidate(inv).await().atMost(WAIT))
+                    .as("the Redis delete did not run")
+                    .isFalse();
+            assertThat(b.invalidate(inv).await().atMost(WAIT)).isFalse();
+        } finally {
+            redisServer.start();
+        }
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(read(b, id).source()).as("the old Redis copy is not taken").isEqualTo(Source.MISS);
+        assertThat(fetches(id)).isEqualTo(2);
+        assertThat(a.invalidate(inv).await().atMost(WAIT)).isTrue();
+    }
+
+    @Test
     void aLoadThatStartedBeforeAnInvalidationIsNotKeptAfterIt() {
         sim.config(Map.of("directorySize", 2));
         DirectoryCache a = replica();
