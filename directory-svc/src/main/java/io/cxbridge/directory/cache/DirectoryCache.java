@@ -396,7 +396,13 @@ public final class DirectoryCache {
                                     + settings.waitTimeout()));
         }
         CompletableFuture<Void> signal = signals.register(id);
-        Duration max = Duration.ofNanos(Math.min(leftNanos, settings.lockLease().toNanos()));
+        long maxNanos = Math.min(leftNanos, settings.lockLease().toNanos());
+        if (!signals.subscribed()) {
+            // no publish can reach us: look again soon (and try to subscribe again)
+            signals.redisBack();
+            maxNanos = Math.min(maxNanos, settings.pollInterval().toNanos());
+        }
+        Duration max = Duration.ofNanos(maxNanos);
         return readL2(id).onItem().transformToUni(stored -> {
             if (stored != null && acceptable.test(stored, clock.instant())) {
                 signals.forget(id, signal);
@@ -615,6 +621,7 @@ public final class DirectoryCache {
         if (redisDown) {
             redisDown = false;
             LOG.info("Redis answers again: directories are shared again");
+            signals.redisBack();
         }
     }
 }

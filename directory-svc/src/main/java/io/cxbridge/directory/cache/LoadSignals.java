@@ -12,23 +12,34 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
  * Wakes replicas waiting on another's load: the loader {@code PUBLISH}es the directory id on one channel when
  * its load ends (stored or failed), and every replica holds one subscribed connection. An explicit publish,
- * because keyspace notifications are not given reliably by clusters and managed Redis. A waiter that hears
- * nothing (no subscription, a loader that died) wakes at its own time limit and looks once.
+ * because keyspace notifications are not given reliably by clusters and managed Redis. When the subscribed
+ * connection cannot be opened or dies (Redis restarted, or away at start-up), it is opened again with a growing
+ * delay (from {@link #FIRST_RETRY} to {@link #MAX_RETRY}), and at once when the cache sees Redis answer again
+ * ({@link #redisBack()}); until then waiters poll ({@link #subscribed()}). A waiter that hears nothing (a loader
+ * that died) wakes at its own time limit and looks once.
  */
 public final class LoadSignals implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LoadSignals.class);
+    static final Duration FIRST_RETRY = Duration.ofMillis(250);
+    static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
     private final Redis client;
     private final RedisAPI redis;
     private final String channel;
     private final ConcurrentHashMap<String, Set<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
+    private final AtomicBoolean connecting = new AtomicBoolean();
+    private final AtomicBoolean retryScheduled = new AtomicBoolean();
     private volatile RedisConnection subscription;
+    private volatile Duration nextRetry = FIRST_RETRY;
+    private volatile boolean lost;
+    private volatile boolean closed;
 
     public LoadSignals(Redis client, RedisAPI redis, String keyPrefix) {
         this.client = client;
@@ -36,8 +47,30 @@ public final class LoadSignals implements AutoCloseable {
         this.channel = keyPrefix + ":loaded";
     }
 
-    /** Opens the subscribed connection; until it is there (or without Redis) waiters wake at their time limit. */
+    /**
+     * Opens the subscribed connection; until it is there (or without Redis) waiters poll, and it is tried again
+     * with a growing delay. Never fails.
+     */
     public Uni<Void> start() {
+        return subscribe();
+    }
+
+    /** True while the subscribed connection is open: a waiter can rely on the publish. */
+    boolean subscribed() {
+        return subscription != null;
+    }
+
+    /** Redis answers again: subscribe now (unless subscribed, or an attempt is under way). */
+    void redisBack() {
+        if (subscription == null && !closed) {
+            subscribe().subscribe().with(x -> {}, e -> {});
+        }
+    }
+
+    private Uni<Void> subscribe() {
+        if (closed || subscription != null || !connecting.compareAndSet(false, true)) {
+            return Uni.createFrom().voidItem();
+        }
         return client.connect()
                 .onItem()
                 .transformToUni(conn -> {
@@ -50,24 +83,78 @@ public final class LoadSignals implements AutoCloseable {
                             }
                         }
                     });
-                    conn.exceptionHandler(e -> {
-                        LOG.warnf(
-                                "directory load signals: the subscription failed (%s); waiters wake at their time limit",
-                                e.getMessage());
-                        subscription = null;
-                    });
-                    subscription = conn;
+                    conn.exceptionHandler(e -> lostSubscription(conn, "failed (" + e.getMessage() + ")"));
+                    conn.endHandler(() -> lostSubscription(conn, "was closed"));
                     return conn.send(io.vertx.mutiny.redis.client.Request.newInstance(
                                     Request.cmd(Command.SUBSCRIBE).arg(channel)))
+                            .ifNoItem()
+                            .after(Duration.ofSeconds(5))
+                            .fail()
+                            .onFailure()
+                            .call(e -> conn.close().onFailure().recoverWithNull())
+                            .invoke(x -> subscribed(conn))
                             .replaceWithVoid();
                 })
                 .onFailure()
                 .recoverWithUni(e -> {
-                    LOG.warnf(
-                            "directory load signals: no subscription (%s); waiters wake at their time limit",
-                            e.getMessage());
+                    connecting.set(false);
+                    if (!lost) {
+                        lost = true;
+                        LOG.warnf(
+                                "directory load signals: no subscription (%s); waiters poll until it is back",
+                                e.getMessage());
+                    } else {
+                        LOG.debugf("directory load signals: subscribing again failed: %s", e.getMessage());
+                    }
+                    retryLater();
                     return Uni.createFrom().voidItem();
                 });
+    }
+
+    private void subscribed(RedisConnection conn) {
+        subscription = conn;
+        connecting.set(false);
+        nextRetry = FIRST_RETRY;
+        if (closed) {
+            close();
+            return;
+        }
+        if (lost) {
+            lost = false;
+            LOG.info("directory load signals: subscribed again; waiters wake on the publish");
+        }
+    }
+
+    private void lostSubscription(RedisConnection conn, String how) {
+        if (subscription != conn) {
+            return;
+        }
+        subscription = null;
+        conn.close().subscribe().with(x -> {}, e -> {});
+        if (closed) {
+            return;
+        }
+        lost = true;
+        LOG.warnf("directory load signals: the subscription %s; waiters poll until it is back", how);
+        retryLater();
+    }
+
+    /** One retry at a time, each delay twice the last up to {@link #MAX_RETRY}. */
+    private void retryLater() {
+        if (closed || !retryScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        Duration delay = nextRetry;
+        nextRetry = delay.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : delay.multipliedBy(2);
+        Uni.createFrom()
+                .voidItem()
+                .onItem()
+                .delayIt()
+                .by(delay)
+                .invoke(x -> retryScheduled.set(false))
+                .chain(this::subscribe)
+                .subscribe()
+                .with(x -> {}, e -> {});
     }
 
     /** Registered before the waiter looks at Redis, so a publish between the look and the wait is not missed. */
@@ -115,6 +202,7 @@ public final class LoadSignals implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         RedisConnection c = subscription;
         subscription = null;
         if (c != null) {

@@ -135,10 +135,11 @@ public interface DirectoryConfig {
         Duration lockLease();
 
         /**
-         * No longer read: a replica waiting for another's load wakes on its publish, at the latest after
-         * {@code lock-lease}. Kept so that a configuration which sets it still starts.
+         * A replica waiting for another's load wakes on its publish, at the latest after {@code lock-lease}; only
+         * while its subscription for the publish is down (Redis restarted, or away at start-up) does it look at
+         * Redis every this often instead.
          */
-        @WithDefault("50ms")
+        @WithDefault("200ms")
         Duration pollInterval();
 
         /** How long a replica waits for another's load before it gives up. */

@@ -60,6 +60,9 @@ class DirectoryCacheTest {
     @Inject
     io.vertx.mutiny.redis.client.Redis redisClient;
 
+    @Inject
+    io.vertx.mutiny.core.Vertx vertx;
+
     final TestReplicas replicas = new TestReplicas();
 
     SimControl sim;
@@ -86,6 +89,10 @@ class DirectoryCacheTest {
     }
 
     private DirectoryCache replica(CacheSettings settings) {
+        return replica(settings, replicas.signals(redisClient, redis, settings.keyPrefix()));
+    }
+
+    private DirectoryCache replica(CacheSettings settings, LoadSignals signals) {
         return new DirectoryCache(
                 settings,
                 redis,
@@ -93,7 +100,7 @@ class DirectoryCacheTest {
                 clock,
                 (previous, loaded) -> loads.add(new CachedDirectory[] {previous, loaded}),
                 new SimpleMeterRegistry(),
-                replicas.signals(redisClient, redis, settings.keyPrefix()));
+                signals);
     }
 
     private DirectoryCache replica() {
@@ -480,6 +487,102 @@ class DirectoryCacheTest {
                 .as("woken by the holder's PUBLISH, far inside the 120 s lease")
                 .isLessThan(15_000);
         assertThat(fetches(id)).isEqualTo(1);
+    }
+
+    @Test
+    void afterARedisRestartAReplicaWaitingOnAnothersLoadIsStillWokenByItsPublish() {
+        sim.config(Map.of("directorySize", 2));
+        // a lease, wait and poll interval far beyond the test's patience: only the publish can wake the waiter
+        CacheSettings longLease = new CacheSettings(
+                TtlMatrix.of(Map.of("default", 300)),
+                1.0,
+                10_000,
+                100,
+                "/api/v2/routing/directories/{id}/entries",
+                250,
+                Duration.ofSeconds(10),
+                prefix,
+                Duration.ofSeconds(120),
+                Duration.ofSeconds(120),
+                Duration.ofSeconds(120));
+        LoadSignals aSignals = replicas.signals(redisClient, redis, prefix);
+        LoadSignals bSignals = replicas.signals(redisClient, redis, prefix);
+        DirectoryCache a = replica(longLease, aSignals);
+        DirectoryCache b = replica(longLease, bSignals);
+
+        RedisServer.shared().restart();
+        await().atMost(WAIT)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> bSignals.subscribed() && aSignals.subscribed());
+        await().atMost(WAIT)
+                .ignoreExceptions()
+                .until(() -> redis.ping(List.of()).await().atMost(Duration.ofSeconds(1)) != null);
+
+        String id = newId();
+        sim.fault(Map.of("path", "/api/v2/routing/directories/" + id + "/entries", "latencyMs", 1000, "count", 1));
+        var holder = a.read(id).subscribeAsCompletionStage();
+        await().atMost(WAIT)
+                .until(() -> sim.faults().findValues("hits").stream().anyMatch(h -> h.asLong() > 0));
+
+        long start = System.nanoTime();
+        Read waited = read(b, id);
+        long waitedMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(waited.directory().contentHash())
+                .isEqualTo(holder.join().directory().contentHash());
+        assertThat(waitedMs)
+                .as("woken by the holder's PUBLISH on the subscription opened again")
+                .isLessThan(15_000);
+        assertThat(fetches(id)).isEqualTo(1);
+    }
+
+    @Test
+    void withoutASubscriptionAReplicaWaitingOnAnothersLoadPollsRedis() throws Exception {
+        sim.config(Map.of("directorySize", 2));
+        CacheSettings longLease = new CacheSettings(
+                TtlMatrix.of(Map.of("default", 300)),
+                1.0,
+                10_000,
+                100,
+                "/api/v2/routing/directories/{id}/entries",
+                250,
+                Duration.ofSeconds(10),
+                prefix,
+                Duration.ofSeconds(120),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(120));
+        // b's signals connect to a port where no Redis listens: it can never subscribe
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        io.vertx.mutiny.redis.client.Redis nowhere =
+                io.vertx.mutiny.redis.client.Redis.createClient(vertx, "redis://127.0.0.1:" + closedPort);
+        LoadSignals bSignals = new LoadSignals(nowhere, redis, prefix);
+        bSignals.start().await().atMost(WAIT);
+        try {
+            assertThat(bSignals.subscribed()).isFalse();
+            DirectoryCache a = replica(longLease);
+            DirectoryCache b = replica(longLease, bSignals);
+            String id = newId();
+            sim.fault(Map.of("path", "/api/v2/routing/directories/" + id + "/entries", "latencyMs", 1000, "count", 1));
+            var holder = a.read(id).subscribeAsCompletionStage();
+            await().atMost(WAIT)
+                    .until(() -> sim.faults().findValues("hits").stream().anyMatch(h -> h.asLong() > 0));
+
+            long start = System.nanoTime();
+            Read waited = read(b, id);
+            long waitedMs = (System.nanoTime() - start) / 1_000_000;
+            assertThat(waited.directory().contentHash())
+                    .isEqualTo(holder.join().directory().contentHash());
+            assertThat(waitedMs)
+                    .as("found by polling, far inside the 120 s lease")
+                    .isLessThan(15_000);
+            assertThat(fetches(id)).isEqualTo(1);
+        } finally {
+            bSignals.close();
+            nowhere.close();
+        }
     }
 
     @Test
