@@ -181,4 +181,75 @@ class RedactorTest {
                 .startsWith("2 B sha256 ");
         assertThat(redactor.body("application/json", new byte[0])).isEmpty();
     }
+
+    /**
+     * Each search pattern reads its input a bounded number of times per character, on inputs built to make a
+     * backtracking pattern rescan (runs of its own characters with no end it accepts): a body of a few KiB must never
+     * cost the event loop seconds. Counted in characters read, not timed.
+     */
+    @Test
+    void everySearchPatternReadsItsInputInLinearTime() {
+        List<String> inputs = List.of(
+                "a.".repeat(5000),
+                "a.".repeat(2500) + "@" + "a.".repeat(2500),
+                "a@".repeat(5000),
+                "<a ".repeat(3333),
+                "<a>".repeat(3333),
+                "a".repeat(64) + " ".repeat(10_000),
+                "a".repeat(10_000) + "=",
+                "\"".repeat(10_000),
+                "1 ".repeat(5000),
+                "1".repeat(10_000),
+                "1-".repeat(5000),
+                "+1 (1) ".repeat(1500),
+                "a=".repeat(5000),
+                "@a.".repeat(3333),
+                "- ".repeat(5000) + "a",
+                "bearer ".repeat(1500));
+        for (java.util.regex.Pattern p : Redactor.searchPatterns()) {
+            for (String input : inputs) {
+                CountingChars chars = new CountingChars(input);
+                java.util.regex.Matcher m = p.matcher(chars);
+                while (m.find()) {
+                    // every match, as the redactor walks them
+                }
+                assertThat(chars.reads)
+                        .as(
+                                "characters read by %s over %d characters of %s...",
+                                p, input.length(), input.substring(0, 8))
+                        .isLessThanOrEqualTo(60L * input.length());
+            }
+        }
+    }
+
+    /** A text that counts how often its characters are read. */
+    private static final class CountingChars implements CharSequence {
+        private final String s;
+        long reads;
+
+        CountingChars(String s) {
+            this.s = s;
+        }
+
+        @Override
+        public int length() {
+            return s.length();
+        }
+
+        @Override
+        public char charAt(int index) {
+            reads++;
+            return s.charAt(index);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return s.subSequence(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return s;
+        }
+    }
 }
