@@ -1,5 +1,6 @@
 package io.cxbridge.common.audit;
 
+import io.cxbridge.common.logging.LogThrottle;
 import io.cxbridge.common.service.ServiceConfig;
 import io.cxbridge.model.Channels;
 import io.cxbridge.model.Topics;
@@ -14,6 +15,7 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -76,6 +78,8 @@ public class AuditEmitter {
     private final Clock clock;
     private final Counter sent;
     private final Counter failed;
+    // while the broker is away every request's event fails: one line per 10 s, the counter keeps the record
+    private final LogThrottle unacknowledgedWarnings = new LogThrottle(Duration.ofSeconds(10));
 
     public AuditEmitter(
             @Channel(Channels.AUDIT_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
@@ -277,9 +281,19 @@ public class AuditEmitter {
                 if (awaited != null) {
                     awaited.completeExceptionally(failure);
                 } else {
-                    LOG.warnf(
-                            "audit event %s (%s, subject %s) was not acknowledged: %s",
-                            event.id(), event.type(), event.subject(), failure.getMessage());
+                    long held = unacknowledgedWarnings.pass();
+                    if (held >= 0) {
+                        LOG.warnf(
+                                "audit event %s (%s, subject %s) was not acknowledged: %s%s",
+                                event.id(),
+                                event.type(),
+                                event.subject(),
+                                failure.getMessage(),
+                                held == 0
+                                        ? ""
+                                        : " (and " + held + " more since the last such warning; all are counted in "
+                                                + "cxbridge_audit_events_total{outcome=\"failed\"})");
+                    }
                 }
             }
             return DONE;

@@ -246,6 +246,37 @@ class AuditEmitterUnitTest {
     }
 
     @Test
+    void whileTheBrokerRefusesEveryEventOneLineIsLoggedNotOneAnEvent() {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(AuditEmitter.class.getName());
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                Object[] p = record.getParameters();
+                lines.add(p == null ? record.getMessage() : String.format(record.getMessage(), p));
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        logger.addHandler(capture);
+        try {
+            for (int i = 0; i < 50; i++) {
+                audit.emitObserved(event());
+                sendingThread.run();
+                sendingThread.producer.errorNext(new IllegalStateException("broker gone"));
+            }
+        } finally {
+            logger.removeHandler(capture);
+        }
+        assertThat(count("failed")).as("every refusal counted").isEqualTo(50);
+        assertThat(lines).filteredOn(l -> l.contains("was not acknowledged")).hasSize(1);
+    }
+
+    @Test
     void observedEventsAreBoundedWhileTheBrokerDoesNotAnswerAndRoomComesBackWithItsAnswers() {
         for (int i = 0; i < AuditEmitter.MAX_OBSERVED_PENDING; i++) {
             audit.emitObserved(event());
