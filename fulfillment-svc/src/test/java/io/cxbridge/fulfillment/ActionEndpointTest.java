@@ -331,6 +331,13 @@ class ActionEndpointTest {
         missing.then().statusCode(400).contentType(Problem.MEDIA_TYPE).body("status", equalTo(400));
         assertThat(missing.jsonPath().getList("violations.field")).containsExactlyInAnyOrder("id", "q");
         post("encoded", "{\"id\":\"..\",\"q\":\"x\"}").response().then().statusCode(400);
+        // a field named twice: the URL and the cache key would take the last, the forwarded body holds both
+        post("encoded", "{\"id\":\"a\",\"q\":\"x\",\"id\":\"b\"}")
+                .response()
+                .then()
+                .statusCode(400)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("detail", org.hamcrest.Matchers.containsString("names a field twice"));
         assertThat(ActionTestResource.SEEN).as("nothing called").isEmpty();
     }
 

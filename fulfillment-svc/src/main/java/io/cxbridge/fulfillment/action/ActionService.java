@@ -1,7 +1,10 @@
 package io.cxbridge.fulfillment.action;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.cxbridge.common.audit.AuditEmitter;
 import io.cxbridge.common.problem.ProblemResponses;
 import io.cxbridge.common.trace.TraceIds;
@@ -28,6 +31,10 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class ActionService {
+
+    /** The body is forwarded as it came, so a field named twice must not pass: the URL would read the last value. */
+    private static final ObjectReader STRICT =
+            Json.mapper().reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 
     private static final Logger LOG = Logger.getLogger(ActionService.class);
     /** A caller's X-Cxbridge-Request-Id is kept when it looks like an id; else one is made (no lock: Ids). */
@@ -82,7 +89,18 @@ public class ActionService {
         ActionRegistry.Configured action = found.get();
         JsonNode body;
         try {
-            body = raw == null || raw.isBlank() ? null : Json.mapper().readTree(raw);
+            body = raw == null || raw.isBlank() ? null : STRICT.readTree(raw);
+        } catch (StreamReadException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("Duplicate field")) {
+                // never Jackson's message: it quotes the body
+                return Uni.createFrom()
+                        .item(ProblemResponses.of(
+                                400,
+                                "Malformed request",
+                                "the body names a field twice; the URL and the cache key would read one value and "
+                                        + "the API the other"));
+            }
+            body = null;
         } catch (JsonProcessingException e) {
             body = null;
         }
