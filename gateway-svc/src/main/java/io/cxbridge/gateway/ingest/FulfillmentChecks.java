@@ -4,10 +4,16 @@ import static io.cxbridge.gateway.ingest.IngestBodies.atMost;
 import static io.cxbridge.gateway.ingest.IngestBodies.notBlank;
 
 import io.cxbridge.model.crypto.TokenCipher;
+import io.cxbridge.model.event.FulfillmentJob;
+import io.cxbridge.model.problem.Violation;
+import io.cxbridge.model.validation.Violations;
+import jakarta.validation.Validator;
+import java.util.List;
 
 /**
  * The annotations of {@link FulfillmentRequest}, written out for the intake's common path (see {@link IngestBodies});
- * {@code FailedRunChecksUnitTest} holds them against Bean Validation.
+ * {@code IngestChecksUnitTest} holds them against Bean Validation. An explicit {@code fulfillmentId} is checked
+ * against the job record's own constraint ({@link #fulfillmentId}), the one rule fulfillment-svc holds jobs to.
  */
 final class FulfillmentChecks {
 
@@ -15,8 +21,18 @@ final class FulfillmentChecks {
         return notBlank(request.fulfillmentUrl())
                 && atMost(request.fulfillmentUrl(), 2048)
                 && notBlank(request.fulfillmentToken())
-                && atMost(request.fulfillmentToken(), TokenCipher.MAX_TOKEN_BYTES)
-                && atMost(request.fulfillmentId(), 256);
+                && atMost(request.fulfillmentToken(), TokenCipher.MAX_TOKEN_BYTES);
+    }
+
+    /**
+     * What {@link FulfillmentJob}'s constraints on {@code fulfillmentId} say of the explicit one (none when it is
+     * absent or blank: the URL's id is used, and the URL policy holds it to the same rule).
+     */
+    static List<Violation> fulfillmentId(Validator validator, FulfillmentRequest request) {
+        String explicit = request.explicitFulfillmentId();
+        return explicit == null
+                ? List.of()
+                : Violations.of(validator.validateValue(FulfillmentJob.class, "fulfillmentId", explicit));
     }
 
     private FulfillmentChecks() {}

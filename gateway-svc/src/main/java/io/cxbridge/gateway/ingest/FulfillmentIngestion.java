@@ -39,7 +39,8 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 /**
  * {@code POST /v1/fulfillment/execute}: checks the fulfillment URL against the policy, seals the
  * fulfillmentToken (AES-GCM) and publishes the job to {@code cxbridge.fulfillment.jobs.v1} (key
- * fulfillmentId). 202 {@code {status: "accepted", jobId, fulfillmentId}} once the broker has it, whatever the
+ * fulfillmentId: the id the URL names; an explicit one must be that id, and one path segment of
+ * {@code FulfillmentJob}'s rule, else 400 naming {@code fulfillmentId}). 202 {@code {status: "accepted", jobId, fulfillmentId}} once the broker has it, whatever the
  * external API will do; 503 with Retry-After when the broker does not acknowledge in time.
  */
 @Path("/v1/fulfillment/execute")
@@ -81,7 +82,9 @@ public class FulfillmentIngestion {
     @APIResponse(responseCode = "202", description = "{status: accepted, jobId, fulfillmentId}")
     @APIResponse(
             responseCode = "400",
-            description = "problem+json listing every invalid field (fulfillmentUrl when the policy refuses it)")
+            description = "problem+json listing every invalid field (fulfillmentUrl when the policy refuses it;"
+                    + " fulfillmentId when it is not one path segment of A-Z a-z 0-9 . _ ~ - or not the id"
+                    + " fulfillmentUrl names)")
     @APIResponse(
             responseCode = "413",
             description = "the job is larger than one Kafka record may be (1 MiB); nothing was published")
@@ -102,6 +105,8 @@ public class FulfillmentIngestion {
         FulfillmentRequest request = parsed.value();
         List<Violation> violations =
                 new ArrayList<>(IngestBodies.violations(validator, request, FulfillmentChecks::plainlyValid));
+        // The job record's rule: the id becomes a header value (Idempotency-Key) and the key of the posted mark.
+        violations.addAll(FulfillmentChecks.fulfillmentId(validator, request));
         // @Size counts characters; the sealed size (what fulfillment-svc accepts) follows the UTF-8 bytes.
         if (request.fulfillmentToken() != null
                 && request.fulfillmentToken().length() <= TokenCipher.MAX_TOKEN_BYTES
@@ -133,9 +138,21 @@ public class FulfillmentIngestion {
         if (!deadline.isAfter(now)) {
             violations.add(new Violation("deadline", "must be in the future"));
         }
-        String fulfillmentId = refusal.isPresent() ? null : request.effectiveFulfillmentId();
-        if (refusal.isEmpty() && (fulfillmentId == null || fulfillmentId.isBlank())) {
-            violations.add(new Violation("fulfillmentId", "is required when fulfillmentUrl has no last path segment"));
+        // The id the URL names (its {fulfillmentId} segment, the last one on the default callback path): it keys
+        // the posted mark and the Idempotency-Key of the post to this URL, so an explicit id must be that one.
+        String fulfillmentId = refusal.isPresent()
+                ? null
+                : urlPolicy.fulfillmentIdOf(request.fulfillmentUrl()).orElse(null);
+        if (refusal.isEmpty() && fulfillmentId == null) {
+            // not reached: a URL the policy accepts has the callback path, so it names an id
+            violations.add(new Violation("fulfillmentUrl", "names no fulfillment id"));
+        }
+        String explicit = request.explicitFulfillmentId();
+        if (fulfillmentId != null && explicit != null && !explicit.equals(fulfillmentId)) {
+            violations.add(new Violation(
+                    "fulfillmentId",
+                    "must be the fulfillment id fulfillmentUrl names (its last path segment); leave it out to use"
+                            + " that one"));
         }
         if (!violations.isEmpty()) {
             return Uni.createFrom().item(ProblemResponses.validation(violations));

@@ -2,26 +2,36 @@ package io.cxbridge.gateway.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxbridge.model.crypto.TokenCipher;
+import io.cxbridge.model.event.Ids;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** The body of {@code POST /v1/fulfillment/execute}; {@code fulfillmentToken} is a secret and never printed. */
+/**
+ * The body of {@code POST /v1/fulfillment/execute}; {@code fulfillmentToken} is a secret and never printed. An
+ * explicit {@code fulfillmentId} is held to {@code FulfillmentJob}'s own constraint (one path segment of
+ * {@link Ids#FULFILLMENT_ID_REGEX}) and must be the id {@code fulfillmentUrl} names; blank is taken as absent.
+ */
 public record FulfillmentRequest(
         @NotBlank @Size(max = 2048) String fulfillmentUrl,
         @NotBlank @Size(max = TokenCipher.MAX_TOKEN_BYTES) String fulfillmentToken,
         JsonNode data,
-        @Size(max = 256) String fulfillmentId,
+
+        @Schema(
+                description = "Optional: the fulfillment id fulfillmentUrl names (its last path segment), "
+                        + "which it defaults to; any other value is refused. The Idempotency-Key of the "
+                        + "external call and of the result post.",
+                // anchored: a JSON Schema pattern matches anywhere in the value unless it is
+                pattern = "^" + Ids.FULFILLMENT_ID_REGEX + "$",
+                maxLength = 256)
+        String fulfillmentId,
+
         Instant deadline) {
 
-    /** {@code fulfillmentId} as given, else the last path segment of the URL. */
-    public String effectiveFulfillmentId() {
-        if (fulfillmentId != null && !fulfillmentId.isBlank()) {
-            return fulfillmentId;
-        }
-        String path = java.net.URI.create(fulfillmentUrl.trim()).getPath();
-        String trimmed = path == null ? "" : path.replaceAll("/+$", "");
-        return trimmed.substring(trimmed.lastIndexOf('/') + 1);
+    /** {@code fulfillmentId} as given, or null when absent or blank (then the URL's id is used). */
+    public String explicitFulfillmentId() {
+        return fulfillmentId == null || fulfillmentId.isBlank() ? null : fulfillmentId;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.cxbridge.genesys.urlpolicy;
 
+import io.cxbridge.model.event.Ids;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -9,6 +10,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -25,8 +27,6 @@ import java.util.stream.Collectors;
 public final class FulfillmentUrlPolicy {
 
     public static final String DEFAULT_CALLBACK_PATH = "/api/v2/dataactions/fulfillments/{fulfillmentId}";
-    /** One fulfillment id as a path segment: URL-unreserved characters only, so it needs no encoding. */
-    static final String ID_SEGMENT = "(?!\\.{1,2}/|\\.{1,2}$)[A-Za-z0-9._~-]{1,256}";
 
     private static final String PLACEHOLDER = "{fulfillmentId}";
     private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -70,9 +70,31 @@ public final class FulfillmentUrlPolicy {
                     + "exactly one " + PLACEHOLDER + ", was " + callbackPath);
         }
         this.callbackPath = callbackPath;
+        // One fulfillment id as a path segment (shared-model's rule, which FulfillmentJob holds its fulfillmentId
+        // to): URL-unreserved characters only, so it needs no encoding; captured for fulfillmentIdOf.
         this.callback = Pattern.compile(Pattern.quote(callbackPath.substring(0, at))
-                + ID_SEGMENT
+                + "(" + Ids.FULFILLMENT_ID_REGEX + ")"
                 + Pattern.quote(callbackPath.substring(at + PLACEHOLDER.length())));
+    }
+
+    /**
+     * The fulfillment id {@code url} names: its {@code {fulfillmentId}} segment (the last one on the default callback
+     * path), or empty when its raw path is not the callback path. Says nothing of the rest of the policy: call
+     * {@link #check} too. The id a job carries must be this one, as it keys the posted mark and the Idempotency-Key
+     * of the post to this URL.
+     */
+    public Optional<String> fulfillmentIdOf(String url) {
+        if (url == null) {
+            return Optional.empty();
+        }
+        String path;
+        try {
+            path = new URI(url.trim()).getRawPath();
+        } catch (URISyntaxException e) {
+            return Optional.empty();
+        }
+        Matcher m = callback.matcher(path == null ? "" : path);
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     /** Why {@code url} is refused, or empty when a result may be posted to it. */

@@ -10,13 +10,18 @@ import java.time.Instant;
 /**
  * A Data Action fulfillment job, keyed by {@code fulfillmentId} on {@code cxbridge.fulfillment.jobs.v1}.
  * {@code fulfillmentToken} holds the token encrypted by the gateway (never the clear value); it is
- * still kept out of {@link #toString()} so no log line carries it.
+ * still kept out of {@link #toString()} so no log line carries it. {@code fulfillmentId} is the id the fulfillment
+ * URL names (its {@code {fulfillmentId}} segment) and the Idempotency-Key of both requests: one path segment of
+ * {@link Ids#FULFILLMENT_ID_REGEX}, so it is always a valid header value.
  */
 public record FulfillmentJob(
         @NotBlank @Pattern(regexp = Ids.UUID_REGEX, message = "must be a UUID")
         String jobId,
 
-        @NotBlank @Size(max = 256) String fulfillmentId,
+        // the rule holds the length too (1 to 256): one violation for an id too long, not two
+        @NotBlank @Pattern(regexp = Ids.FULFILLMENT_ID_REGEX, message = Ids.FULFILLMENT_ID_RULE)
+        String fulfillmentId,
+
         @NotBlank @Size(max = 2048) String fulfillmentUrl,
 
         @NotBlank @Size(max = io.cxbridge.model.crypto.TokenCipher.MAX_SEALED_LENGTH)

@@ -16,6 +16,16 @@ public final class Ids {
     public static final String ACTION_ID_REGEX = "^[A-Za-z0-9_-]+$";
 
     public static final String DIRECTORY_ID_REGEX = "^[A-Za-z0-9_-]+$";
+    /**
+     * A fulfillment id: one URL path segment of URL-unreserved characters (so it needs no encoding and is a valid
+     * HTTP header value, the Idempotency-Key of the result post), not a dot segment. Not anchored: the fulfillment
+     * URL policy (genesys-client) embeds it in the callback path, where it stands for {@code {fulfillmentId}}, and
+     * {@code @Pattern} matches it against the whole value.
+     */
+    public static final String FULFILLMENT_ID_REGEX = "(?!\\.{1,2}/|\\.{1,2}$)[A-Za-z0-9._~-]{1,256}";
+    /** {@link #FULFILLMENT_ID_REGEX} in words, for a violation or a refusal. */
+    public static final String FULFILLMENT_ID_RULE =
+            "must be one URL path segment of 1 to 256 of A-Z a-z 0-9 . _ ~ - (not . or ..)";
     /** W3C trace-context trace id: 32 lowercase hex digits, not all zero. */
     public static final String TRACE_ID_REGEX = "^(?!0{32})[0-9a-f]{32}$";
 
