@@ -2,6 +2,7 @@ package io.cxbridge.fulfillment.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cxbridge.common.messaging.PermanentFailure;
 import io.cxbridge.fulfillment.config.FulfillmentConfig;
 import io.cxbridge.genesys.retry.Backoff;
 import io.cxbridge.genesys.retry.RetryAfter;
@@ -15,6 +16,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.ext.web.client.HttpRequest;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
 import io.vertx.mutiny.ext.web.client.WebClient;
 import jakarta.annotation.PreDestroy;
@@ -29,6 +31,10 @@ import org.jboss.logging.Logger;
  * The two HTTP legs of a job, non-blocking on one pooled Vert.x WebClient (keep-alive, pooled per origin, no
  * redirects followed): the external API (hard per-attempt timeout, bounded by the job's deadline, retried with
  * backoff) and the result post to the fulfillment URL. Nothing here logs a header value.
+ *
+ * <p>A request Vert.x refuses to build (a header value with a control character, a URL it cannot parse) fails the
+ * leg with {@link RequestNotBuilt}, a {@link PermanentFailure}: no attempt could ever send it, so it is neither
+ * retried here nor as an outage, and the worker dead-letters the job.
  */
 @ApplicationScoped
 public class FulfillmentHttp {
@@ -81,6 +87,36 @@ public class FulfillmentHttp {
         web.close();
     }
 
+    /**
+     * A request for a job cannot be built: Vert.x refuses a header value or the URL, the same way at every attempt.
+     * The message names the header (or the URL) and the job's field it comes from, never the value (Vert.x's own
+     * message quotes it, and it may be the token): so the cause is not kept.
+     */
+    public static final class RequestNotBuilt extends PermanentFailure {
+        RequestNotBuilt(String message) {
+            super(message);
+        }
+    }
+
+    /** {@code name: value} on {@code request}; {@code what} says where the value comes from, for the refusal. */
+    private static HttpRequest<Buffer> header(HttpRequest<Buffer> request, String name, String value, String what) {
+        try {
+            return request.putHeader(name, value);
+        } catch (IllegalArgumentException e) {
+            throw new RequestNotBuilt(name + " (" + what + ") is not a valid HTTP header value");
+        }
+    }
+
+    /** A POST to {@code url}; {@code what} names the URL for the refusal. */
+    private HttpRequest<Buffer> post(String url, String what) {
+        try {
+            return web.postAbs(url);
+        } catch (IllegalArgumentException | io.vertx.core.VertxException e) {
+            // Vert.x wraps a MalformedURLException in a VertxException
+            throw new RequestNotBuilt(what + " cannot be used by the HTTP client");
+        }
+    }
+
     /** Longest Retry-After honoured before a result post is tried again. */
     static final Duration MAX_CALLBACK_RETRY_AFTER = Duration.ofSeconds(30);
 
@@ -120,16 +156,21 @@ public class FulfillmentHttp {
         Duration perAttempt = config.external().timeout();
         boolean deadlineBound = left.compareTo(perAttempt) < 0;
         Duration timeout = deadlineBound ? left : perAttempt;
+        HttpRequest<Buffer> request;
+        try {
+            request = post(config.external().url(), "the external API URL")
+                    .timeout(Math.max(1, timeout.toMillis()))
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Accept", "application/json");
+            // A job may run twice (a rebalance or a crash before the commit): the receiver can drop the repeat.
+            header(request, "Idempotency-Key", job.fulfillmentId(), "the job's fulfillmentId");
+        } catch (RequestNotBuilt e) {
+            return Uni.createFrom().failure(e);
+        }
         onAttempt.accept(n);
         String body = job.data() == null ? "{}" : job.data().toString();
         long t0 = System.nanoTime();
-        return web.postAbs(config.external().url())
-                .timeout(Math.max(1, timeout.toMillis()))
-                .putHeader("Content-Type", "application/json")
-                .putHeader("Accept", "application/json")
-                // A job may run twice (a rebalance or a crash before the commit): the receiver can drop the repeat.
-                .putHeader("Idempotency-Key", job.fulfillmentId())
-                .sendBuffer(Buffer.buffer(body))
+        return request.sendBuffer(Buffer.buffer(body))
                 .ifNoItem()
                 .after(timeout)
                 .fail()
@@ -250,12 +291,7 @@ public class FulfillmentHttp {
         long t0 = System.nanoTime();
         return shaper.acquireWaitingUntil(budgetUntil)
                 .chain(tokens::token)
-                .chain(bearer -> web.postAbs(job.fulfillmentUrl())
-                        .timeout(timeout.toMillis())
-                        .putHeader("Content-Type", "application/json")
-                        .putHeader("Authorization", "Bearer " + bearer)
-                        .putHeader("X-Fulfillment-Token", clearToken)
-                        .putHeader("Idempotency-Key", job.fulfillmentId())
+                .chain(bearer -> resultRequest(job, clearToken, bearer, timeout)
                         .sendBuffer(Buffer.buffer(body))
                         .ifNoItem()
                         .after(timeout)
@@ -281,7 +317,8 @@ public class FulfillmentHttp {
                                             retry,
                                             retryAfter(r)));
                         }))
-                .onFailure()
+                // a request that cannot be built fails the post at once (the worker dead-letters the job)
+                .onFailure(e -> !(e instanceof RequestNotBuilt))
                 .recoverWithItem(e -> e instanceof RateLimitedException
                         ? new Try(
                                 ExternalCallOutcome.failed(
@@ -329,6 +366,17 @@ public class FulfillmentHttp {
                             .by(backoff.delay(n - 1, after))
                             .chain(() -> postAttempt(job, clearToken, body, n + 1, budgetUntil));
                 });
+    }
+
+    /** The result post's request; throws {@link RequestNotBuilt} when Vert.x refuses a header value or the URL. */
+    private HttpRequest<Buffer> resultRequest(FulfillmentJob job, String clearToken, String bearer, Duration timeout) {
+        HttpRequest<Buffer> request = post(job.fulfillmentUrl(), "the fulfillmentUrl")
+                .timeout(timeout.toMillis())
+                .putHeader("Content-Type", "application/json");
+        header(request, "Authorization", "Bearer " + bearer, "the Genesys token");
+        header(request, "X-Fulfillment-Token", clearToken, "the job's fulfillmentToken");
+        header(request, "Idempotency-Key", job.fulfillmentId(), "the job's fulfillmentId");
+        return request;
     }
 
     Instant now() {

@@ -44,6 +44,10 @@ import org.jboss.logging.Logger;
  * dead-lettered ({@code state-unreadable}) without a request to its URL, its state replaced by the dead letter's; one
  * whose fulfillmentId is marked posted is skipped as posted. The clear token lives only in a local variable and
  * the {@code X-Fulfillment-Token} header; it is never logged, audited, stored or put in a DLQ header.
+ *
+ * <p>A job whose fulfillmentId is not the id its URL names is invalid (the id keys the posted mark and the
+ * Idempotency-Key of the post to that URL), and so is one whose request cannot be built (a header value Vert.x
+ * refuses, {@link FulfillmentHttp.RequestNotBuilt}): both are dead-lettered ({@code invalid-job}), never retried.
  */
 @ApplicationScoped
 public class FulfillmentWorker {
@@ -180,9 +184,23 @@ public class FulfillmentWorker {
 
     private Uni<Void> checked(
             String key, FulfillmentJob job, String value, Optional<String> refusal, Instant firstSeen) {
-        return refusal.isPresent()
-                ? deadLetter(key, job, value, URL_REFUSED, "fulfillmentUrl " + refusal.get(), firstSeen)
-                : open(job, value, firstSeen);
+        if (refusal.isPresent()) {
+            return deadLetter(key, job, value, URL_REFUSED, "fulfillmentUrl " + refusal.get(), firstSeen);
+        }
+        if (!urlPolicy
+                .fulfillmentIdOf(job.fulfillmentUrl())
+                .map(job.fulfillmentId()::equals)
+                .orElse(false)) {
+            // neither id is quoted: the reason goes to logs, audit events and dead letters
+            return deadLetter(
+                    key,
+                    job,
+                    value,
+                    INVALID_JOB,
+                    "invalid job: fulfillmentId is not the fulfillment id fulfillmentUrl names",
+                    firstSeen);
+        }
+        return open(job, value, firstSeen);
     }
 
     private Uni<Void> open(FulfillmentJob job, String value, Instant firstSeen) {
@@ -259,7 +277,12 @@ public class FulfillmentWorker {
                     return store.put(posting)
                             .chain(() -> http.postResult(job, clearToken, FulfillmentHttp.callbackBody(outcome)))
                             .chain(posted -> finish(job, value, posting, outcome, posted, firstSeen));
-                });
+                })
+                // No attempt could send it (the same at every try, and a PermanentFailure, which the retry of the
+                // whole job would not retry either but fail the channel with): the job is invalid.
+                .onFailure(FulfillmentHttp.RequestNotBuilt.class)
+                .recoverWithUni(e -> deadLetter(
+                        job.fulfillmentId(), job, value, INVALID_JOB, "invalid job: " + e.getMessage(), firstSeen));
     }
 
     private Uni<Void> finish(
