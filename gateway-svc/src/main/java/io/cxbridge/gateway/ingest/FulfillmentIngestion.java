@@ -40,8 +40,9 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
  * {@code POST /v1/fulfillment/execute}: checks the fulfillment URL against the policy, seals the
  * fulfillmentToken (AES-GCM) and publishes the job to {@code cxbridge.fulfillment.jobs.v1} (key
  * fulfillmentId: the id the URL names; an explicit one must be that id, and one path segment of
- * {@code FulfillmentJob}'s rule, else 400 naming {@code fulfillmentId}). 202 {@code {status: "accepted", jobId, fulfillmentId}} once the broker has it, whatever the
- * external API will do; 503 with Retry-After when the broker does not acknowledge in time.
+ * {@code FulfillmentJob}'s rule, else 400 naming {@code fulfillmentId}). 202
+ * {@code {status: "accepted", jobId, fulfillmentId}} once the broker has it, whatever the external API will do; 503
+ * with Retry-After when the broker does not acknowledge in time.
  */
 @Path("/v1/fulfillment/execute")
 public class FulfillmentIngestion {
