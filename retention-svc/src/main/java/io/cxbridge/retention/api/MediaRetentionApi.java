@@ -3,6 +3,7 @@ package io.cxbridge.retention.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxbridge.common.problem.ProblemResponses;
 import io.cxbridge.common.trace.TraceIds;
+import io.cxbridge.model.problem.Problem;
 import io.cxbridge.model.problem.Violation;
 import io.cxbridge.retention.media.MediaApply;
 import io.cxbridge.retention.media.MediaPlan;
@@ -52,12 +53,27 @@ public class MediaRetentionApi {
         return planned(
                 body,
                 prune,
-                plan -> applier.apply(plan, TraceIds.current()).map(requests -> {
-                    Map<String, Object> out = new LinkedHashMap<>();
-                    out.put("target", MediaTargets.MEDIA_RETENTION);
-                    out.put("requests", requests);
-                    return Response.accepted(out).build();
-                }));
+                plan -> applier.apply(plan, TraceIds.current())
+                        .map(requests -> {
+                            Map<String, Object> out = new LinkedHashMap<>();
+                            out.put("target", MediaTargets.MEDIA_RETENTION);
+                            out.put("requests", requests);
+                            return Response.accepted(out).build();
+                        })
+                        // The requests could not be recorded (Redis): nothing was written to Genesys yet, and the
+                        // next apply plans from Genesys again, so sending it again is safe.
+                        .onFailure()
+                        .recoverWithItem(MediaRetentionApi::unavailable));
+    }
+
+    private static Response unavailable(Throwable e) {
+        Response problem = ProblemResponses.of(Problem.of(
+                503,
+                Problem.UNAVAILABLE,
+                "Service Unavailable",
+                "the requests could not be recorded and nothing was written; send it again",
+                TraceIds.current()));
+        return Response.fromResponse(problem).header("Retry-After", "1").build();
     }
 
     private Uni<Response> planned(JsonNode body, boolean prune, Function<MediaPlan, Uni<Response>> then) {
@@ -93,14 +109,17 @@ public class MediaRetentionApi {
         if (!violations.isEmpty()) {
             return Uni.createFrom().item(ProblemResponses.validation(violations));
         }
+        // Only the listing is a 502: a failure of the plan or of recording the requests is not Genesys's.
         return upstream.list()
-                .onItem()
-                .transformToUni(existing -> then.apply(MediaPlanner.plan(valid, existing, prune)))
-                .onFailure()
-                .recoverWithItem(e -> ProblemResponses.of(
-                        502,
-                        "Bad Gateway",
-                        "the media retention policies could not be read from Genesys: " + e.getMessage()));
+                .onItemOrFailure()
+                .transformToUni((existing, e) -> e != null
+                        ? Uni.createFrom()
+                                .item(ProblemResponses.of(
+                                        502,
+                                        "Bad Gateway",
+                                        "the media retention policies could not be read from Genesys: "
+                                                + e.getMessage()))
+                        : then.apply(MediaPlanner.plan(valid, existing, prune)));
     }
 
     private static Map<String, Object> view(MediaPlan plan) {

@@ -85,7 +85,10 @@ public class RetentionResource {
                     + "202 {requestId} once the request is on cxbridge.retention.requests.v1; follow it at "
                     + "GET /v1/retention/requests/{requestId}.")
     @APIResponse(responseCode = "202", description = "queued: {requestId}")
-    @APIResponse(responseCode = "400", description = "problem+json listing every violation")
+    @APIResponse(
+            responseCode = "400",
+            description = "problem+json listing every violation (a media-retention list of more than "
+                    + "cxbridge.retention.max-policies-per-request policies: one violation on policies)")
     @APIResponse(responseCode = "503", description = "the broker did not take the request; retry")
     public Uni<Response> submit(
             @RequestBody(
@@ -120,9 +123,14 @@ public class RetentionResource {
     @Operation(
             summary = "Validate a policy and show its storage estimate and overlaps, deploying nothing",
             description = "200 {policy (the payload that would be sent), estimate, overlaps, mergedRetentionPeriod}. "
-                    + "overlaps are existing policies of the same objectType within the overlap window (15 days).")
+                    + "overlaps are existing policies of the same objectType within the overlap window (15 days). "
+                    + "With ?target=media-retention the body may be a file (a list, or {policies: [...]}) of at most "
+                    + "cxbridge.retention.max-policies-per-request (100) policies.")
     @APIResponse(responseCode = "200", description = "the plan")
-    @APIResponse(responseCode = "400", description = "problem+json listing every violation")
+    @APIResponse(
+            responseCode = "400",
+            description = "problem+json listing every violation (dailyVolumeGB: a finite number from 0 to "
+                    + "1,000,000; a list longer than max-policies-per-request: one violation on policies)")
     @APIResponse(responseCode = "502", description = "the existing policies could not be listed")
     public Uni<Response> plan(
             @RequestBody(
@@ -146,13 +154,15 @@ public class RetentionResource {
         return withValidPolicy(
                 body,
                 contentType,
+                // Only the listing is a 502: a failure of the plan itself is not Genesys's.
                 v -> upstream.policies()
-                        .map(existing -> Response.ok(plan(v, existing)).build())
-                        .onFailure()
-                        .recoverWithItem(e -> ProblemResponses.of(
-                                502,
-                                "Bad Gateway",
-                                "the existing policies could not be listed from Genesys: " + e.getMessage())));
+                        .onItemOrFailure()
+                        .transform((existing, e) -> e != null
+                                ? ProblemResponses.of(
+                                        502,
+                                        "Bad Gateway",
+                                        "the existing policies could not be listed from Genesys: " + e.getMessage())
+                                : Response.ok(plan(v, existing)).build()));
     }
 
     @POST
@@ -160,11 +170,17 @@ public class RetentionResource {
     @Consumes({MediaType.APPLICATION_JSON, YAML, "application/x-yaml", "text/yaml"})
     @Operation(
             summary = "Plan a list of policies and deploy the valid ones",
-            description = "The body is a list of policies (JSON array, or a YAML sequence with Content-Type "
-                    + "application/yaml; {policies: [...]} is accepted too). 200 {accepted, rejected, results: "
-                    + "[{index, name, status: queued|invalid, requestId, estimate, overlaps, violations}]}.")
+            description = "The body is a list of at most cxbridge.retention.max-policies-per-request (100) policies "
+                    + "(JSON array, or a YAML sequence with Content-Type application/yaml; {policies: [...]} is "
+                    + "accepted too). Every policy is validated and planned before the first is queued. 200 "
+                    + "{accepted, rejected, results: [{index, name, status: queued|invalid|unavailable, requestId, "
+                    + "estimate, overlaps, mergedRetentionPeriod, violations, error}]}: invalid policies are reported "
+                    + "and not queued; once the broker refuses one, the rest are not tried (unavailable).")
     @APIResponse(responseCode = "200", description = "each policy's outcome")
-    @APIResponse(responseCode = "400", description = "the body is not a list of policies")
+    @APIResponse(
+            responseCode = "400",
+            description = "the body is not a list of policies, or holds more than max-policies-per-request "
+                    + "(one violation on policies); nothing is queued")
     public Uni<Response> apply(
             @RequestBody(
                             content = {
@@ -192,12 +208,16 @@ public class RetentionResource {
         if (t.media()) {
             return parsed(body, contentType, node -> media.apply(node, t.prune()));
         }
-        JsonNode node;
-        try {
-            node = PolicyBodies.parse(body, contentType);
-        } catch (IllegalArgumentException e) {
-            return malformed(e);
-        }
+        return parsed(body, contentType, node -> applySeed(node));
+    }
+
+    /**
+     * The seed target's apply: every policy is validated and planned before the first is queued, so that past that
+     * point only the broker can refuse one, and that is reported on the policy (never an error answer after part of
+     * the list was queued). Invalid policies are reported and not queued (SPEC: deploy the valid ones, report each).
+     * Once the broker refused one, the rest are not tried: each would wait {@code publish-ack-timeout} in turn.
+     */
+    private Uni<Response> applySeed(JsonNode node) {
         JsonNode list = node.isObject() && node.has("policies") ? node.get("policies") : node;
         if (!list.isArray() || list.isEmpty()) {
             return Uni.createFrom()
@@ -209,39 +229,53 @@ public class RetentionResource {
             validated.add(validator.validate(list.get(i), "[" + i + "]."));
         }
         return upstream.policies().onFailure().recoverWithItem(e -> null).chain(existing -> {
-            Uni<List<Map<String, Object>>> chain = Uni.createFrom().item(new ArrayList<>());
+            List<Map<String, Object>> results = new ArrayList<>();
             for (int i = 0; i < validated.size(); i++) {
-                int index = i;
                 ValidatedPolicy v = validated.get(i);
-                chain = chain.chain(results -> {
-                    Map<String, Object> result = new LinkedHashMap<>();
-                    result.put("index", index);
-                    result.put("name", list.get(index).path("name").asText(null));
-                    results.add(result);
-                    if (!v.valid()) {
-                        result.put("status", "invalid");
-                        result.put("violations", v.violations());
-                        return Uni.createFrom().item(results);
-                    }
-                    if (existing != null) {
-                        result.putAll(plan(v, existing));
-                        result.remove("policy");
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("index", i);
+                result.put("name", list.get(i).path("name").asText(null));
+                if (!v.valid()) {
+                    result.put("status", "invalid");
+                    result.put("violations", v.violations());
+                } else if (existing != null) {
+                    result.putAll(plan(v, existing));
+                    result.remove("policy");
+                }
+                results.add(result);
+            }
+            // Whether the broker took every request so far.
+            Uni<Boolean> chain = Uni.createFrom().item(true);
+            for (int i = 0; i < validated.size(); i++) {
+                ValidatedPolicy v = validated.get(i);
+                Map<String, Object> result = results.get(i);
+                if (!v.valid()) {
+                    continue;
+                }
+                chain = chain.chain(brokerTook -> {
+                    if (!brokerTook) {
+                        result.put("status", "unavailable");
+                        result.put(
+                                "error",
+                                "not queued: the broker did not take an earlier policy of this list; apply the "
+                                        + "unavailable ones again");
+                        return Uni.createFrom().item(false);
                     }
                     return enqueue(v)
                             .map(id -> {
                                 result.put("status", "queued");
                                 result.put("requestId", id);
-                                return results;
+                                return true;
                             })
                             .onFailure()
                             .recoverWithItem(e -> {
                                 result.put("status", "unavailable");
                                 result.put("error", "the broker did not take the request; apply it again");
-                                return results;
+                                return false;
                             });
                 });
             }
-            return chain.map(results -> {
+            return chain.map(ignored -> {
                 long accepted = results.stream()
                         .filter(r -> "queued".equals(r.get("status")))
                         .count();
@@ -257,23 +291,31 @@ public class RetentionResource {
     /** Parses and validates one policy; a malformed or invalid body is refused with 400 before {@code then} runs. */
     private Uni<Response> withValidPolicy(
             String body, String contentType, Function<ValidatedPolicy, Uni<Response>> then) {
+        return parsed(body, contentType, node -> {
+            ValidatedPolicy v = validator.validate(node, "");
+            return v.valid() ? then.apply(v) : Uni.createFrom().item(ProblemResponses.validation(v.violations()));
+        });
+    }
+
+    /**
+     * Parses the body (JSON, or YAML by Content-Type); a malformed one, or a list (an array, or {@code {policies:
+     * [...]}}) of more than {@code max-policies-per-request} policies, is refused with 400 before {@code then}.
+     */
+    private Uni<Response> parsed(String body, String contentType, Function<JsonNode, Uni<Response>> then) {
         JsonNode node;
         try {
             node = PolicyBodies.parse(body, contentType);
         } catch (IllegalArgumentException e) {
             return malformed(e);
         }
-        ValidatedPolicy v = validator.validate(node, "");
-        return v.valid() ? then.apply(v) : Uni.createFrom().item(ProblemResponses.validation(v.violations()));
-    }
-
-    /** Parses the body (JSON, or YAML by Content-Type); a malformed one is refused with 400 before {@code then}. */
-    private static Uni<Response> parsed(String body, String contentType, Function<JsonNode, Uni<Response>> then) {
-        JsonNode node;
-        try {
-            node = PolicyBodies.parse(body, contentType);
-        } catch (IllegalArgumentException e) {
-            return malformed(e);
+        JsonNode list = node.isObject() && node.has("policies") ? node.get("policies") : node;
+        int max = config.maxPoliciesPerRequest();
+        if (list.isArray() && list.size() > max) {
+            return Uni.createFrom()
+                    .item(ProblemResponses.validation(List.of(new Violation(
+                            "policies",
+                            "must hold at most " + max + " policies per request (it holds " + list.size()
+                                    + "); nothing was planned or queued"))));
         }
         return then.apply(node);
     }
@@ -343,7 +385,8 @@ public class RetentionResource {
             @Parameter(description = "call, chat, email, task, interaction or sms") @QueryParam("objectType")
                     String objectType,
             @Parameter(description = "days, at least 1") @QueryParam("retentionDays") String retentionDays,
-            @Parameter(description = "GB a day, at least 0") @QueryParam("dailyVolumeGB") String dailyVolumeGB) {
+            @Parameter(description = "GB a day, from 0 to 1,000,000") @QueryParam("dailyVolumeGB")
+                    String dailyVolumeGB) {
         List<Violation> violations = new ArrayList<>();
         String type = PolicyRules.objectType(objectType).orElse(null);
         if (type == null) {
@@ -362,11 +405,11 @@ public class RetentionResource {
         Double volume = null;
         try {
             volume = Double.valueOf(dailyVolumeGB == null ? "" : dailyVolumeGB.trim());
-            if (volume < 0 || volume.isNaN() || volume.isInfinite()) {
-                violations.add(new Violation("dailyVolumeGB", "must be a number of GB, at least 0"));
+            if (!(volume >= 0 && volume <= RetentionPolicy.MAX_DAILY_VOLUME_GB)) {
+                violations.add(new Violation("dailyVolumeGB", PolicyValidator.DAILY_VOLUME_RULE));
             }
         } catch (NumberFormatException e) {
-            violations.add(new Violation("dailyVolumeGB", "must be a number of GB, at least 0"));
+            violations.add(new Violation("dailyVolumeGB", PolicyValidator.DAILY_VOLUME_RULE));
         }
         if (!violations.isEmpty()) {
             return ProblemResponses.validation(violations);

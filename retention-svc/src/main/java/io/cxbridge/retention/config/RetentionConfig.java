@@ -33,6 +33,15 @@ public interface RetentionConfig {
     @WithDefault("1048576")
     int maxRecordBytes();
 
+    /**
+     * The most policies one {@code /plan}, {@code /apply} or {@code /policies} request may hold (a list, or
+     * {@code {policies: [...]}}), on either target; a longer one is refused with 400 before anything is queued or
+     * written. Each seed policy costs a few Genesys calls on the client's shared rate budget; a media-retention file
+     * with {@code prune=true} must not be split, so raise this rather than split such a file.
+     */
+    @WithDefault("100")
+    int maxPoliciesPerRequest();
+
     /** Redis key prefix for request state and report counters. */
     @WithDefault("cxbridge:retention")
     String keyPrefix();

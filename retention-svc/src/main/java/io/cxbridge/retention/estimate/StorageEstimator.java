@@ -15,7 +15,11 @@ public final class StorageEstimator {
     public static final double HIGH_ABOVE_TB = 50;
     public static final double MEDIUM_ABOVE_TB = 20;
 
+    /** {@code dailyVolumeGB} is finite (callers validate it first): infinity and NaN have no decimal value. */
     public static StorageEstimate estimate(String objectType, int retentionDays, double dailyVolumeGB) {
+        if (!Double.isFinite(dailyVolumeGB)) {
+            throw new IllegalArgumentException("dailyVolumeGB must be a finite number (was " + dailyVolumeGB + ")");
+        }
         double multiplier = MULTIPLIERS.getOrDefault(objectType, 1.0);
         BigDecimal gb = BigDecimal.valueOf(retentionDays)
                 .multiply(BigDecimal.valueOf(dailyVolumeGB))

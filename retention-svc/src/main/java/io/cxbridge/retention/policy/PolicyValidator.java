@@ -1,6 +1,10 @@
 package io.cxbridge.retention.policy;
 
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.common.problem.ProblemResponses;
@@ -24,6 +28,13 @@ import java.util.Locale;
  */
 @ApplicationScoped
 public class PolicyValidator {
+
+    /**
+     * The contract's mapping, except that a fraction is not a whole number: {@code retentionPeriod: 30.7} is refused
+     * as the wrong type rather than cut to 30 days.
+     */
+    private static final ObjectReader READER =
+            Json.mapper().reader().without(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
     private final Validator validator;
     private final RetentionConfig config;
@@ -53,14 +64,25 @@ public class PolicyValidator {
         }
         RetentionPolicy policy;
         try {
-            policy = Json.mapper().treeToValue(body, RetentionPolicy.class);
+            policy = READER.treeToValue(body, RetentionPolicy.class);
         } catch (MismatchedInputException e) {
             return new ValidatedPolicy(
                     null, null, List.of(new Violation(prefix + ProblemResponses.fieldPath(e), "has the wrong type")));
+        } catch (JsonMappingException e) {
+            // A whole number beyond int (2147483648): Jackson names the field, the cause says why.
+            if (e.getCause() instanceof InputCoercionException && !e.getPath().isEmpty()) {
+                return new ValidatedPolicy(
+                        null,
+                        null,
+                        List.of(new Violation(
+                                prefix + ProblemResponses.fieldPath(e), "must be a whole number (was out of range)")));
+            }
+            return new ValidatedPolicy(null, null, List.of(new Violation(prefix + "body", "is not a valid policy")));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return new ValidatedPolicy(null, null, List.of(new Violation(prefix + "body", "is not a valid policy")));
         }
         List<Violation> violations = new ArrayList<>(Violations.of(validator, policy));
+        dailyVolume(policy.dailyVolumeGB(), violations);
         rules(policy, violations);
         if (media) {
             // Media policies act at the end of each conversation: a schedule is not required (the plan notes one).
@@ -76,6 +98,22 @@ public class PolicyValidator {
         }
         return new ValidatedPolicy(policy, media ? MediaMapping.body(policy) : payload(policy), List.of());
     }
+
+    /**
+     * {@code dailyVolumeGB}, when given, is a finite number from 0 to {@link RetentionPolicy#MAX_DAILY_VOLUME_GB}:
+     * one violation, replacing Bean Validation's (which passes infinity and words NaN as "must be at least 0").
+     */
+    private static void dailyVolume(Double volume, List<Violation> violations) {
+        if (volume == null || volume >= 0 && volume <= RetentionPolicy.MAX_DAILY_VOLUME_GB) {
+            return;
+        }
+        violations.removeIf(v -> v.field().equals("dailyVolumeGB"));
+        violations.add(new Violation("dailyVolumeGB", DAILY_VOLUME_RULE + " (was " + volume + ")"));
+    }
+
+    /** What {@code dailyVolumeGB} must be, in the words of a violation (the estimate endpoint uses them too). */
+    public static final String DAILY_VOLUME_RULE = "must be a number of GB a day from 0 to "
+            + String.format(Locale.ROOT, "%,.0f", RetentionPolicy.MAX_DAILY_VOLUME_GB);
 
     private void rules(RetentionPolicy p, List<Violation> violations) {
         if (p.objectType() != null

@@ -137,4 +137,44 @@ class PolicyValidatorUnitTest {
                 .extracting(Violation::field)
                 .containsExactly("[0]");
     }
+
+    @Test
+    void aDailyVolumeThatIsNotAFiniteNumberOfGbUpToTheBoundIsOneViolationNamingIt() {
+        for (double volume : new double[] {
+            Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -1, 1_000_000.01, Double.MAX_VALUE
+        }) {
+            assertThat(validator
+                            .validate(policy().put("dailyVolumeGB", volume), "[1].")
+                            .violations())
+                    .as("dailyVolumeGB %s", volume)
+                    .extracting(Violation::field)
+                    .containsExactly("[1].dailyVolumeGB");
+        }
+        // As Jackson reads them: a literal beyond double is Infinity, and the strings "NaN" and "Infinity" coerce.
+        for (String volume : new String[] {"1e400", "-1e400", "\"NaN\"", "\"Infinity\"", "\"-Infinity\""}) {
+            ObjectNode p = policy();
+            p.set("dailyVolumeGB", tree("{\"v\": " + volume + "}").get("v"));
+            assertThat(fields(p)).as("dailyVolumeGB %s", volume).containsExactly("dailyVolumeGB");
+        }
+        assertThat(fields(policy().put("dailyVolumeGB", 0))).isEmpty();
+        assertThat(fields(policy().put("dailyVolumeGB", 1_000_000))).isEmpty();
+    }
+
+    @Test
+    void aWholeNumberOutOfRangeOrAFractionIsNamedByItsField() {
+        // 30.7 days was cut to 30 (Jackson's ACCEPT_FLOAT_AS_INT): a shorter retention than asked for.
+        for (String days : new String[] {"1e400", "1e10", "2147483648", "-2147483649", "30.7"}) {
+            ObjectNode p = policy();
+            p.set("retentionPeriod", tree("{\"v\": " + days + "}").get("v"));
+            assertThat(validator.validate(p, "[0].").violations())
+                    .as("retentionPeriod %s", days)
+                    .extracting(Violation::field)
+                    .containsExactly("[0].retentionPeriod");
+        }
+        ObjectNode p = policy().put("retentionPeriod", 90);
+        ((ObjectNode) p.get("schedule")).put("frequency", "MONTHLY");
+        ((ObjectNode) p.get("schedule"))
+                .set("dayOfMonth", tree("{\"v\": 1e400}").get("v"));
+        assertThat(fields(p)).containsExactly("schedule.dayOfMonth");
+    }
 }
