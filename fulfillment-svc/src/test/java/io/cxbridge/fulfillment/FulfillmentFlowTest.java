@@ -113,6 +113,23 @@ class FulfillmentFlowTest {
     }
 
     @Test
+    void aSecondJobForAFulfillmentAlreadyPostedIsRecordedAsADuplicateNamingTheJobThatPosted() {
+        String fid = newFid();
+        FulfillmentJob first = job(fid, newToken(), Duration.ofSeconds(60));
+        publish(first);
+        assertEquals("complete", awaitTerminal(first.jobId()).getString("state"));
+        // the same fulfillment under another jobId: a client's second send after a 503 whose first reached the broker
+        FulfillmentJob second = job(fid, newToken(), Duration.ofSeconds(60));
+        publish(second);
+        JsonPath state = awaitTerminal(second.jobId());
+        assertEquals("duplicate", state.getString("state"));
+        assertEquals("ALREADY_POSTED", state.getString("errorCode"));
+        assertTrue(state.getString("errorMessage").contains("job " + first.jobId()), state.prettify());
+        assertEquals(1, sim.stats().callbacks(fid), "posted once");
+        assertEquals(1, sim.stats().externalCalls(fid), "called once");
+    }
+
+    @Test
     void theSameJobTwiceInARowIsWorkedOnceEvenWithJobsRunningConcurrently() {
         sim.config(Map.of("externalLatencyMs", 1000));
         String fid = newFid();

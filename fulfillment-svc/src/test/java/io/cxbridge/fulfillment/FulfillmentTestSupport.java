@@ -191,7 +191,7 @@ final class FulfillmentTestSupport {
     }
 
     static JsonPath awaitTerminal(String jobId) {
-        return awaitState(jobId, "complete", "failed", "dead-lettered");
+        return awaitState(jobId, "complete", "failed", "dead-lettered", "duplicate");
     }
 
     static JsonNode awaitCallback(String fulfillmentId) {

@@ -11,7 +11,9 @@ public enum JobState {
     complete,
     failed,
     dead_lettered,
-    replayed;
+    replayed,
+    /** Nothing called or posted: another job had already posted a result for the same fulfillmentId. */
+    duplicate;
 
     /** The wire name ({@code dead-lettered}). */
     @com.fasterxml.jackson.annotation.JsonValue
@@ -20,6 +22,6 @@ public enum JobState {
     }
 
     public boolean terminal() {
-        return this == complete || this == failed || this == dead_lettered;
+        return this == complete || this == failed || this == dead_lettered || this == duplicate;
     }
 }

@@ -49,6 +49,12 @@ public class JobStore {
         return redis.exists(List.of(postedKey(fulfillmentId))).map(r -> r != null && r.toLong() > 0);
     }
 
+    /** The job whose result for this fulfillmentId the receiver accepted, while its mark lasts. */
+    public Uni<Optional<String>> postedBy(String fulfillmentId) {
+        return redis.get(postedKey(fulfillmentId))
+                .map(r -> Optional.ofNullable(r).map(Object::toString));
+    }
+
     public Uni<Void> markPosted(String fulfillmentId, String jobId) {
         return redis.set(List.of(postedKey(fulfillmentId), jobId, "PX", ttl())).replaceWithVoid();
     }

@@ -233,7 +233,10 @@ public class FulfillmentWorker {
                             LOG.infof(
                                     "fulfillment %s already posted; skipping job %s", job.fulfillmentId(), job.jobId());
                             metrics.jobEnded(FulfillmentMetrics.SKIPPED);
-                            return Uni.createFrom().voidItem();
+                            if (found.isPresent() && found.get().state().terminal()) {
+                                return Uni.createFrom().voidItem(); // a redelivery of a job that ended
+                            }
+                            return recordDuplicate(job);
                         });
             }
             return store.get(job.jobId()).onItemOrFailure().transformToUni((found, failure) -> {
@@ -346,6 +349,27 @@ public class FulfillmentWorker {
                 .invoke(() ->
                         metrics.jobEnded(outcome.complete() ? FulfillmentMetrics.COMPLETE : FulfillmentMetrics.FAILED))
                 .replaceWithVoid();
+    }
+
+    /**
+     * Another job posted this fulfillment's result (a client that sent the job again after a 503, whose first send
+     * reached the broker after all, gets a second jobId): this one is recorded as a duplicate naming that job, so
+     * {@code GET /v1/fulfillment/jobs/{jobId}} answers what became of it instead of 404 for good.
+     */
+    private Uni<Void> recordDuplicate(FulfillmentJob job) {
+        Instant now = clock.instant();
+        return store.postedBy(job.fulfillmentId())
+                .chain(by -> by.isPresent() && by.get().equals(job.jobId())
+                        ? Uni.createFrom().voidItem() // its own mark: its state expired first, nothing to add
+                        : store.put(JobRecord.queued(
+                                                job.jobId(), job.fulfillmentId(), job.receivedAt(), job.deadline(), now)
+                                        .withError(
+                                                "ALREADY_POSTED",
+                                                "the result of fulfillment " + job.fulfillmentId() + " was posted by "
+                                                        + by.map(id -> "job " + id)
+                                                                .orElse("another job"))
+                                        .finished(JobState.duplicate, 0, now))
+                                .replaceWithVoid());
     }
 
     /**
