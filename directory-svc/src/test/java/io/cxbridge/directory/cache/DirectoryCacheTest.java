@@ -457,54 +457,17 @@ class DirectoryCacheTest {
     @Test
     void aReplicaWaitingOnAnothersLoadIsWokenByItsPublishNotByItsLease() {
         sim.config(Map.of("directorySize", 2));
-        CacheSettings longLease = new CacheSettings(
-                TtlMatrix.of(Map.of("default", 300)),
-                1.0,
-                10_000,
-                100,
-                "/api/v2/routing/directories/{id}/entries",
-                250,
-                Duration.ofSeconds(10),
-                prefix,
-                Duration.ofSeconds(120),
-                Duration.ofMillis(20),
-                Duration.ofSeconds(120));
+        CacheSettings longLease = longLease(Duration.ofMillis(20), Duration.ofSeconds(120));
         DirectoryCache a = replica(longLease);
         DirectoryCache b = replica(longLease);
-        String id = newId();
-        sim.fault(Map.of("path", "/api/v2/routing/directories/" + id + "/entries", "latencyMs", 1000, "count", 1));
-        var holder = a.read(id).subscribeAsCompletionStage();
-        await().atMost(WAIT)
-                .until(() -> sim.faults().findValues("hits").stream().anyMatch(h -> h.asLong() > 0));
-
-        long start = System.nanoTime();
-        Read waited = read(b, id);
-        long waitedMs = (System.nanoTime() - start) / 1_000_000;
-
-        assertThat(waited.directory().contentHash())
-                .isEqualTo(holder.join().directory().contentHash());
-        assertThat(waitedMs)
-                .as("woken by the holder's PUBLISH, far inside the 120 s lease")
-                .isLessThan(15_000);
-        assertThat(fetches(id)).isEqualTo(1);
+        assertWaiterFindsTheHoldersLoad(a, b, "woken by the holder's PUBLISH, far inside the 120 s lease");
     }
 
     @Test
     void afterARedisRestartAReplicaWaitingOnAnothersLoadIsStillWokenByItsPublish() {
         sim.config(Map.of("directorySize", 2));
         // a lease, wait and poll interval far beyond the test's patience: only the publish can wake the waiter
-        CacheSettings longLease = new CacheSettings(
-                TtlMatrix.of(Map.of("default", 300)),
-                1.0,
-                10_000,
-                100,
-                "/api/v2/routing/directories/{id}/entries",
-                250,
-                Duration.ofSeconds(10),
-                prefix,
-                Duration.ofSeconds(120),
-                Duration.ofSeconds(120),
-                Duration.ofSeconds(120));
+        CacheSettings longLease = longLease(Duration.ofSeconds(120), Duration.ofSeconds(120));
         LoadSignals aSignals = replicas.signals(redisClient, redis, prefix);
         LoadSignals bSignals = replicas.signals(redisClient, redis, prefix);
         DirectoryCache a = replica(longLease, aSignals);
@@ -518,39 +481,13 @@ class DirectoryCacheTest {
                 .ignoreExceptions()
                 .until(() -> redis.ping(List.of()).await().atMost(Duration.ofSeconds(1)) != null);
 
-        String id = newId();
-        sim.fault(Map.of("path", "/api/v2/routing/directories/" + id + "/entries", "latencyMs", 1000, "count", 1));
-        var holder = a.read(id).subscribeAsCompletionStage();
-        await().atMost(WAIT)
-                .until(() -> sim.faults().findValues("hits").stream().anyMatch(h -> h.asLong() > 0));
-
-        long start = System.nanoTime();
-        Read waited = read(b, id);
-        long waitedMs = (System.nanoTime() - start) / 1_000_000;
-
-        assertThat(waited.directory().contentHash())
-                .isEqualTo(holder.join().directory().contentHash());
-        assertThat(waitedMs)
-                .as("woken by the holder's PUBLISH on the subscription opened again")
-                .isLessThan(15_000);
-        assertThat(fetches(id)).isEqualTo(1);
+        assertWaiterFindsTheHoldersLoad(a, b, "woken by the holder's PUBLISH on the subscription opened again");
     }
 
     @Test
     void withoutASubscriptionAReplicaWaitingOnAnothersLoadPollsRedis() throws Exception {
         sim.config(Map.of("directorySize", 2));
-        CacheSettings longLease = new CacheSettings(
-                TtlMatrix.of(Map.of("default", 300)),
-                1.0,
-                10_000,
-                100,
-                "/api/v2/routing/directories/{id}/entries",
-                250,
-                Duration.ofSeconds(10),
-                prefix,
-                Duration.ofSeconds(120),
-                Duration.ofMillis(100),
-                Duration.ofSeconds(120));
+        CacheSettings longLease = longLease(Duration.ofMillis(100), Duration.ofSeconds(120));
         // b's signals connect to a port where no Redis listens: it can never subscribe
         int closedPort;
         try (var socket = new java.net.ServerSocket(0)) {
@@ -564,21 +501,7 @@ class DirectoryCacheTest {
             assertThat(bSignals.subscribed()).isFalse();
             DirectoryCache a = replica(longLease);
             DirectoryCache b = replica(longLease, bSignals);
-            String id = newId();
-            sim.fault(Map.of("path", "/api/v2/routing/directories/" + id + "/entries", "latencyMs", 1000, "count", 1));
-            var holder = a.read(id).subscribeAsCompletionStage();
-            await().atMost(WAIT)
-                    .until(() -> sim.faults().findValues("hits").stream().anyMatch(h -> h.asLong() > 0));
-
-            long start = System.nanoTime();
-            Read waited = read(b, id);
-            long waitedMs = (System.nanoTime() - start) / 1_000_000;
-            assertThat(waited.directory().contentHash())
-                    .isEqualTo(holder.join().directory().contentHash());
-            assertThat(waitedMs)
-                    .as("found by polling, far inside the 120 s lease")
-                    .isLessThan(15_000);
-            assertThat(fetches(id)).isEqualTo(1);
+            assertWaiterFindsTheHoldersLoad(a, b, "found by polling, far inside the 120 s lease");
         } finally {
             bSignals.close();
             nowhere.close();
@@ -684,5 +607,40 @@ class DirectoryCacheTest {
         clock.advance(Duration.ofSeconds(1));
         assertThat(read(b, id).source()).as("not kept in Redis").isEqualTo(Source.MISS);
         assertThat(read(a, id).source()).isEqualTo(Source.HIT_L2);
+    }
+
+    /** Settings whose lock lease and poll interval outlast the test: only a publish (or {@code wait}) wakes a waiter. */
+    private CacheSettings longLease(Duration wait, Duration poll) {
+        return new CacheSettings(
+                TtlMatrix.of(Map.of("default", 300)),
+                1.0,
+                10_000,
+                100,
+                "/api/v2/routing/directories/{id}/entries",
+                250,
+                Duration.ofSeconds(10),
+                prefix,
+                Duration.ofSeconds(120),
+                wait,
+                poll);
+    }
+
+    /**
+     * {@code a} loads a directory the sim answers slowly; {@code b}, reading it meanwhile, gets the same content far
+     * inside the 120 s lease ({@code how}: what woke it), and the directory was fetched once.
+     */
+    private void assertWaiterFindsTheHoldersLoad(DirectoryCache a, DirectoryCache b, String how) {
+        String id = newId();
+        sim.fault(Map.of("path", "/api/v2/routing/directories/" + id + "/entries", "latencyMs", 1000, "count", 1));
+        var holder = a.read(id).subscribeAsCompletionStage();
+        await().atMost(WAIT)
+                .until(() -> sim.faults().findValues("hits").stream().anyMatch(h -> h.asLong() > 0));
+        long start = System.nanoTime();
+        Read waited = read(b, id);
+        long waitedMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(waited.directory().contentHash())
+                .isEqualTo(holder.join().directory().contentHash());
+        assertThat(waitedMs).as(how).isLessThan(15_000);
+        assertThat(fetches(id)).isEqualTo(1);
     }
 }
