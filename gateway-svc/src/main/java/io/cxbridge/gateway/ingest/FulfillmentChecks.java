@@ -21,7 +21,19 @@ final class FulfillmentChecks {
         return notBlank(request.fulfillmentUrl())
                 && atMost(request.fulfillmentUrl(), 2048)
                 && notBlank(request.fulfillmentToken())
-                && atMost(request.fulfillmentToken(), TokenCipher.MAX_TOKEN_BYTES);
+                && atMost(request.fulfillmentToken(), TokenCipher.MAX_TOKEN_BYTES)
+                && noControlCharacters(request.fulfillmentToken());
+    }
+
+    /** {@link FulfillmentRequest#NO_CONTROL_CHARACTERS}, without a regular expression on the common path. */
+    static boolean noControlCharacters(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7F) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

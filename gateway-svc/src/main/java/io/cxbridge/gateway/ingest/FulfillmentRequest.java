@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cxbridge.model.crypto.TokenCipher;
 import io.cxbridge.model.event.Ids;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -15,7 +16,12 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  */
 public record FulfillmentRequest(
         @NotBlank @Size(max = 2048) String fulfillmentUrl,
-        @NotBlank @Size(max = TokenCipher.MAX_TOKEN_BYTES) String fulfillmentToken,
+
+        @NotBlank
+        @Size(max = TokenCipher.MAX_TOKEN_BYTES)
+        @Pattern(regexp = NO_CONTROL_CHARACTERS, message = "must not hold control characters (it is sent as a header)")
+        String fulfillmentToken,
+
         JsonNode data,
 
         @Schema(
@@ -28,6 +34,12 @@ public record FulfillmentRequest(
         String fulfillmentId,
 
         Instant deadline) {
+
+    /**
+     * The token goes to the fulfillment URL as {@code X-Fulfillment-Token}: a header value may hold a tab but no other
+     * control character (Vert.x refuses to send one, after the external API was called).
+     */
+    public static final String NO_CONTROL_CHARACTERS = "^[^\\x00-\\x08\\x0A-\\x1F\\x7F]*$";
 
     /** {@code fulfillmentId} as given, or null when absent or blank (then the URL's id is used). */
     public String explicitFulfillmentId() {

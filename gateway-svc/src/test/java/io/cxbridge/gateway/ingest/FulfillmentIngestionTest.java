@@ -89,6 +89,45 @@ class FulfillmentIngestionTest {
     }
 
     @Test
+    void aTokenWithAControlCharacterIs400NamingItWithoutQuotingItAndNothingIsPublished() {
+        String fulfillmentId = "ff-" + UUID.randomUUID();
+        for (String token : java.util.List.of("secret\u0001x", "secret\nx", "secret\u007fx")) {
+            String detail = demo().body(Json.mapper()
+                            .createObjectNode()
+                            .put("fulfillmentUrl", callbackUrl(fulfillmentId))
+                            .put("fulfillmentToken", token)
+                            .toString())
+                    .post(PATH)
+                    .then()
+                    .statusCode(400)
+                    .contentType(Problem.MEDIA_TYPE)
+                    .body("violations[0].field", equalTo("fulfillmentToken"))
+                    .extract()
+                    .asString();
+            assertThat(detail).doesNotContain("secret");
+        }
+        // a tab may be in a header value: accepted, and the only job published for this fulfillment
+        demo().body(Json.mapper()
+                        .createObjectNode()
+                        .put("fulfillmentUrl", callbackUrl(fulfillmentId))
+                        .put("fulfillmentToken", "secret\tx")
+                        .toString())
+                .post(PATH)
+                .then()
+                .statusCode(202);
+        TopicReader.await(
+                KafkaBroker.shared().bootstrapServers(),
+                Topics.FULFILLMENT_JOBS,
+                1,
+                r -> fulfillmentId.equals(r.key()),
+                Duration.ofSeconds(10));
+        assertThat(TopicReader.readAll(
+                        KafkaBroker.shared().bootstrapServers(), Topics.FULFILLMENT_JOBS, Duration.ofSeconds(10)))
+                .filteredOn(r -> fulfillmentId.equals(r.key()))
+                .hasSize(1);
+    }
+
+    @Test
     void aRefusedUrlIs400NamingFulfillmentUrl() {
         demo().body("""
                         {"fulfillmentUrl":"https://evil.example/api/v2/dataactions/fulfillments/x","fulfillmentToken":"t","data":{}}""")

@@ -117,7 +117,18 @@ class IngestChecksUnitTest {
 
     @Test
     void theFulfillmentChecksAgreeWithItsAnnotations() {
-        List<String> texts = List.of("", " ", "\u0001", "u", "x".repeat(256), "x".repeat(257), "x".repeat(2049));
+        List<String> texts = List.of(
+                "",
+                " ",
+                "\u0001",
+                "a\nb",
+                "a\tb",
+                "a\u007fb",
+                "\u00e9",
+                "u",
+                "x".repeat(256),
+                "x".repeat(257),
+                "x".repeat(2049));
         List<FulfillmentRequest> requests = new ArrayList<>();
         for (String t : texts) {
             requests.add(new FulfillmentRequest(t, "t", null, null, null));
