@@ -164,11 +164,15 @@ public class DirectoryUpdates implements CacheListener {
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                         .withKey(event.directoryId())
                         .build());
-        webhook.notify(event);
+        // The webhook follows the broker's ack: a failed publish is tried again on the next load, and a webhook sent
+        // before it would then be sent twice for one update.
         return Uni.createFrom()
                 .deferred(() -> emitter.sendMessage(record))
                 .onItem()
-                .invoke(x -> published.increment())
+                .invoke(x -> {
+                    published.increment();
+                    webhook.notify(event);
+                })
                 .onFailure()
                 .invoke(e -> failed.increment());
     }

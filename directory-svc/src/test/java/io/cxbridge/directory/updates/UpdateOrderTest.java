@@ -52,7 +52,10 @@ class UpdateOrderTest {
     AuditEmitter audit;
 
     @Inject
-    DirectoryWebhook webhooks;
+    io.cxbridge.genesys.webhook.WebhookSender sender;
+
+    /** What the webhook was given: it follows the broker's ack. */
+    final List<DirectoryUpdated> notified = new CopyOnWriteArrayList<>();
 
     @Inject
     DirectoryConfig config;
@@ -74,6 +77,7 @@ class UpdateOrderTest {
     @BeforeEach
     void setUp() {
         sent.clear();
+        notified.clear();
         sendAttempts.set(0);
         brokerDown.set(false);
         hashWriteFails.set(false);
@@ -96,6 +100,10 @@ class UpdateOrderTest {
 
         await().atMost(WAIT).until(() -> "A".equals(recordedHash()));
         assertThat(sent).extracting(DirectoryUpdated::contentHash).containsExactly("A");
+        assertThat(notified)
+                .as("the webhook had the update once, after the broker took it")
+                .extracting(DirectoryUpdated::contentHash)
+                .containsExactly("A");
     }
 
     @Test
@@ -134,6 +142,12 @@ class UpdateOrderTest {
     }
 
     private DirectoryUpdates replica() {
+        DirectoryWebhook webhooks = new DirectoryWebhook(config, sender) {
+            @Override
+            public void notify(DirectoryUpdated event) {
+                notified.add(event);
+            }
+        };
         return new DirectoryUpdates(emitter(), audit, webhooks, config, failingHashWrites(), new SimpleMeterRegistry());
     }
 
