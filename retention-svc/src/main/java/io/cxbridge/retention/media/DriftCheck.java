@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -39,6 +40,7 @@ public class DriftCheck {
     private final MeterRegistry registry;
     private final RetentionConfig config;
     private final Clock clock;
+    private final AtomicReference<Uni<Map<String, Object>>> running = new AtomicReference<>();
 
     public DriftCheck(
             AppliedPolicies applied,
@@ -61,8 +63,30 @@ public class DriftCheck {
         }
     }
 
-    /** {@code {checkedAt, applied, drifted: [{name, policyId, change: changed|deleted, diff}]}}. */
+    /**
+     * {@code {checkedAt, applied, drifted: [{name, policyId, change: changed|deleted, diff}]}}. A check asked for
+     * while one runs gets that one's answer: each reads the whole journal topic and lists every policy from Genesys,
+     * so callers at once must not multiply that.
+     */
     public Uni<Map<String, Object>> check() {
+        return Uni.createFrom().deferred(() -> {
+            Uni<Map<String, Object>> current = running.get();
+            if (current != null) {
+                return current;
+            }
+            AtomicReference<Uni<Map<String, Object>>> self = new AtomicReference<>();
+            Uni<Map<String, Object>> shared = checkNow()
+                    .onTermination()
+                    .invoke(() -> running.compareAndSet(self.get(), null))
+                    .memoize()
+                    .indefinitely();
+            self.set(shared);
+            Uni<Map<String, Object>> other = running.compareAndExchange(null, shared);
+            return other != null ? other : shared;
+        });
+    }
+
+    private Uni<Map<String, Object>> checkNow() {
         return applied.read()
                 .chain(set -> upstream.list().map(existing -> {
                     Map<String, JsonNode> byId = new LinkedHashMap<>();

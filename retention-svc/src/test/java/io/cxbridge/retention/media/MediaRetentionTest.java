@@ -437,6 +437,29 @@ class MediaRetentionTest {
     }
 
     @Test
+    void driftChecksAskedAtOnceShareOneReadOfTheJournalAndOneListing() throws Exception {
+        // the listing answers slowly, so the twenty checks below overlap the first
+        sim.fault(Map.of("method", "GET", "path", PATH, "latencyMs", 1500, "count", 1));
+        long before = sim.stats().requests("GET", PATH);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                answers.add(pool.submit(() ->
+                        given().get("/v1/retention/drift").then().extract().statusCode()));
+            }
+            for (java.util.concurrent.Future<Integer> a : answers) {
+                assertThat(a.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(sim.stats().requests("GET", PATH) - before)
+                .as("listings made for twenty checks asked at once")
+                .isBetween(1L, 2L);
+    }
+
+    @Test
     void aTaskPolicyADirectionsFilterOnChatAndAnUnknownKeyAreOne400() {
         long writes = writes();
         given().contentType(ContentType.JSON)
