@@ -18,10 +18,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docs/reference/configuration.md lists exactly the properties of the modules' @ConfigMapping interfaces.
- * To refresh its generated part after adding a property (descriptions come from the Javadoc):
- * {@code mvn test -pl deploy -Dtest=ConfigReferenceTest -Dcxbridge.config-reference.write=true}.
+ * To refresh its generated part after adding a property (descriptions come from the Javadoc; the modules' classes
+ * are read from the installed jars, hence the install first):
+ * {@code mvn -q install -DskipTests && mvn test -pl deploy -Dtest=ConfigReferenceTest
+ * -Dcxbridge.config-reference.write=true}.
  */
 class ConfigReferenceTest {
+
+    private static final String REFRESH = "mvn -q install -DskipTests && mvn test -pl deploy -Dtest=ConfigReferenceTest"
+            + " -Dcxbridge.config-reference.write=true";
 
     @Test
     void theReferenceListsEveryConfigMappingPropertyAndNothingElse() throws IOException {
@@ -34,14 +39,13 @@ class ConfigReferenceTest {
             Files.writeString(ConfigReference.DOC, doc);
         }
         assertThat(ConfigReference.differences(mappings.keySet(), ConfigReference.documentedNames(doc)))
-                .as(
-                        "refresh the reference: mvn test -pl deploy -Dtest=ConfigReferenceTest -Dcxbridge.config-reference.write=true")
+                .as("refresh the reference: " + REFRESH)
                 .isEmpty();
         assertThat(ConfigReference.withGenerated(
                         doc, ConfigReference.render(mappings, ConfigReference.documentedDescriptions(doc))))
                 .as("the tables are what the generator writes (a description edited here but not in the Javadoc "
                         + "would be lost on the next refresh): "
-                        + "mvn test -pl deploy -Dtest=ConfigReferenceTest -Dcxbridge.config-reference.write=true")
+                        + REFRESH)
                 .isEqualTo(doc);
     }
 
