@@ -143,23 +143,16 @@ public class DirectoryResource {
                 .recoverWithItem(e -> {
                     if (e instanceof Invalidations.SharedCopyNotDroppedException) {
                         LOG.warnf("invalidation of directory %s incomplete: %s", directoryId, e.getMessage());
-                        return Response.fromResponse(ProblemResponses.of(Problem.of(
-                                        503, Problem.UNAVAILABLE, "Service Unavailable", e.getMessage(), traceId)))
-                                .header("Retry-After", "5")
-                                .build();
+                        return ProblemResponses.unavailable(e.getMessage(), traceId, 5);
                     }
                     LOG.warnf(
                             "invalidation of directory %s applied here but not published: %s",
                             directoryId, e.getMessage());
-                    return Response.fromResponse(ProblemResponses.of(Problem.of(
-                                    503,
-                                    Problem.UNAVAILABLE,
-                                    "Service Unavailable",
-                                    "the cache of this replica was invalidated, but the broker did "
-                                            + "not take the invalidation for the other replicas; repeat the request",
-                                    traceId)))
-                            .header("Retry-After", "5")
-                            .build();
+                    return ProblemResponses.unavailable(
+                            "the cache of this replica was invalidated, but the broker did "
+                                    + "not take the invalidation for the other replicas; repeat the request",
+                            traceId,
+                            5);
                 });
     }
 
@@ -182,14 +175,7 @@ public class DirectoryResource {
         String detail = e instanceof DirectoryUnavailableException
                 ? e.getMessage()
                 : "directory " + directoryId + " could not be loaded";
-        return Response.fromResponse(ProblemResponses.of(Problem.of(
-                        503,
-                        Problem.UNAVAILABLE,
-                        "Service Unavailable",
-                        detail + "; no copy within its stale bound is cached",
-                        traceId)))
-                .header("Retry-After", "5")
-                .build();
+        return ProblemResponses.unavailable(detail + "; no copy within its stale bound is cached", traceId, 5);
     }
 
     private static void checkId(String id, List<Violation> violations) {

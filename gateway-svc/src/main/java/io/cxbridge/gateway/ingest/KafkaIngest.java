@@ -56,15 +56,10 @@ final class KafkaIngest {
                         "the request is larger than one Kafka record may be; nothing was published",
                         traceId));
             }
-            Response problem = ProblemResponses.of(Problem.of(
-                    503,
-                    Problem.UNAVAILABLE,
-                    "Service Unavailable",
+            return ProblemResponses.unavailable(
                     "the broker did not take the request within " + ackTimeout.toSeconds() + " s; " + retryHint,
-                    traceId));
-            return Response.fromResponse(problem)
-                    .header("Retry-After", String.valueOf(Math.max(1, ackTimeout.toSeconds())))
-                    .build();
+                    traceId,
+                    ackTimeout.toSeconds());
         });
     }
 

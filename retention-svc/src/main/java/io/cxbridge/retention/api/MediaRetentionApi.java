@@ -3,7 +3,6 @@ package io.cxbridge.retention.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxbridge.common.problem.ProblemResponses;
 import io.cxbridge.common.trace.TraceIds;
-import io.cxbridge.model.problem.Problem;
 import io.cxbridge.model.problem.Violation;
 import io.cxbridge.retention.media.MediaApply;
 import io.cxbridge.retention.media.MediaPlan;
@@ -67,13 +66,8 @@ public class MediaRetentionApi {
     }
 
     private static Response unavailable(Throwable e) {
-        Response problem = ProblemResponses.of(Problem.of(
-                503,
-                Problem.UNAVAILABLE,
-                "Service Unavailable",
-                "the requests could not be recorded and nothing was written; send it again",
-                TraceIds.current()));
-        return Response.fromResponse(problem).header("Retry-After", "1").build();
+        return ProblemResponses.unavailable(
+                "the requests could not be recorded and nothing was written; send it again", 1);
     }
 
     private Uni<Response> planned(JsonNode body, boolean prune, Function<MediaPlan, Uni<Response>> then) {

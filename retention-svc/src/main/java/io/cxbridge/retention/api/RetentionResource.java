@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cxbridge.common.problem.ProblemResponses;
 import io.cxbridge.common.trace.TraceIds;
 import io.cxbridge.model.event.RetentionRequest;
-import io.cxbridge.model.problem.Problem;
 import io.cxbridge.model.problem.Violation;
 import io.cxbridge.retention.config.RetentionConfig;
 import io.cxbridge.retention.estimate.StorageEstimate;
@@ -482,12 +481,6 @@ public class RetentionResource {
     }
 
     private static Response unavailable(Throwable e) {
-        Response problem = ProblemResponses.of(Problem.of(
-                503,
-                Problem.UNAVAILABLE,
-                "Service Unavailable",
-                "the request could not be queued; send it again",
-                TraceIds.current()));
-        return Response.fromResponse(problem).header("Retry-After", "1").build();
+        return ProblemResponses.unavailable("the request could not be queued; send it again", 1);
     }
 }

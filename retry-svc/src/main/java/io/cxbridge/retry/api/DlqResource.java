@@ -117,8 +117,6 @@ public class DlqResource extends DeadLetterEndpoints<DlqEntry> {
     }
 
     static Response unavailable(Throwable e) {
-        Response problem =
-                ProblemResponses.of(503, "Replay unavailable", e.getMessage() + "; nothing was changed, try again");
-        return Response.fromResponse(problem).header("Retry-After", "5").build();
+        return ProblemResponses.unavailable(e.getMessage() + "; nothing was changed, try again", 5);
     }
 }

@@ -20,6 +20,21 @@ public final class ProblemResponses {
         return of(Problem.of(status, Problem.typeFor(status), title, detail, TraceIds.current()));
     }
 
+    /**
+     * A 503 with {@code Retry-After} (seconds, at least 1): the request did nothing lasting, and the same request
+     * may be sent again after that long. The one shape of every service's "not now" answer.
+     */
+    public static Response unavailable(String detail, String traceId, long retryAfterSeconds) {
+        return Response.fromResponse(of(Problem.of(503, Problem.UNAVAILABLE, "Service Unavailable", detail, traceId)))
+                .header("Retry-After", String.valueOf(Math.max(1, retryAfterSeconds)))
+                .build();
+    }
+
+    /** {@link #unavailable(String, String, long)} with the current trace id. */
+    public static Response unavailable(String detail, long retryAfterSeconds) {
+        return unavailable(detail, TraceIds.current(), retryAfterSeconds);
+    }
+
     public static Response validation(List<Violation> violations) {
         return of(Problem.validation(violations, TraceIds.current()));
     }
