@@ -49,6 +49,15 @@ public interface GatewayConfig {
         /** How long a key whose call got no answer stays claimed (409 outcome-unknown on a repeat). */
         @WithDefault("1h")
         Duration outcomeUnknownRetention();
+
+        /**
+         * How long a call's record (its answer, a tombstone, an outcome-unknown) that Redis did not take is retried
+         * in the background, with backoff: long enough to ride out a Redis restart or failover. The client's answer
+         * does not wait for it; until the record is written, a repeat after the claim expired (deadline + 5 s) runs
+         * again.
+         */
+        @WithDefault("60s")
+        Duration recordRetryFor();
     }
 
     /** Where the internal services listen; the gateway is their only door. */

@@ -1,36 +1,55 @@
 package io.cxbridge.gateway.idempotency;
 
+import io.cxbridge.common.messaging.InfrastructureRetry;
+import io.cxbridge.common.messaging.PermanentFailure;
 import io.cxbridge.common.redis.StoredJson;
 import io.cxbridge.gateway.config.GatewayConfig;
+import io.cxbridge.model.redis.LuaScript;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
 
 /**
  * Idempotency records in Redis, per client ({@code cxbridge:gateway:idem:<clientId>:<sha256(key)>}). A call
  * claims its key atomically ({@code SET NX}); the claim outlives the call's deadline only briefly, so a crashed
- * gateway does not block a key for the whole retention. Every method fails with {@link StoreUnavailable} when
- * Redis does not answer, so a keyed write is refused rather than run unprotected.
+ * gateway does not block a key for the whole retention. {@link #claim} and {@link #release} fail with
+ * {@link StoreUnavailable} when Redis does not answer, so a keyed write is refused rather than run unprotected.
+ *
+ * <p>A call's record (its answer, a {@code too-large} tombstone, an outcome-unknown) must outlive the claim, or a
+ * repeat after the claim expired runs the write again. {@link #complete} and {@link #outcomeUnknown} therefore never
+ * fail: a record Redis did not take (a blip, a restart, a failover) is retried in the background, with backoff, for
+ * {@code idempotency.record-retry-for}, and written only over the call's own claim or an absent key
+ * ({@code record-over-claim.lua}), so a late write never clobbers a newer record.
  */
 @ApplicationScoped
 public class IdempotencyStore {
 
+    private static final Logger LOG = Logger.getLogger(IdempotencyStore.class);
     private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(1);
+    private static final LuaScript RECORD_OVER_CLAIM = LuaScript.load(IdempotencyStore.class, "record-over-claim.lua");
 
     private final RedisAPI redis;
     private final GatewayConfig config;
+    private final InfrastructureRetry retry;
+    private final Clock clock;
 
-    public IdempotencyStore(RedisAPI redis, GatewayConfig config) {
+    public IdempotencyStore(RedisAPI redis, GatewayConfig config, InfrastructureRetry retry, Clock clock) {
         this.redis = redis;
         this.config = config;
+        this.retry = retry;
+        this.clock = clock;
     }
 
     /** Empty when this call now owns the key; else the record already there (in flight or done). */
@@ -52,24 +71,116 @@ public class IdempotencyStore {
                                         : Optional.of(parse(r.toString()))));
     }
 
-    /** Keeps {@code done} (an answer, or a {@code too-large} tombstone) for the retention. */
-    public Uni<Void> complete(String clientId, String key, IdempotencyRecord done) {
-        return keep(clientId, key, done, config.idempotency().retention());
+    /**
+     * Keeps {@code done} (an answer, or a {@code too-large} tombstone) for the retention, over this call's claim.
+     * Ends after the first attempt, which is all the client's answer waits for, and never fails: a failed attempt
+     * is retried in the background ({@link #keepTrying}).
+     */
+    public Uni<Void> complete(String clientId, String key, IdempotencyRecord done, String requestId) {
+        return record(Pending.of(clientId, key, done, config.idempotency().retention(), requestId));
     }
 
-    /** The call was sent and no answer came: the key stays claimed (409 outcome-unknown) for a while. */
-    public Uni<Void> outcomeUnknown(String clientId, String key, String fingerprint) {
-        return keep(
+    /**
+     * The call was sent and no answer came: the key stays claimed (409 outcome-unknown) for a while. As
+     * {@link #complete}: never fails, a failed attempt is retried in the background.
+     */
+    public Uni<Void> outcomeUnknown(String clientId, String key, String fingerprint, String requestId) {
+        return record(Pending.of(
                 clientId,
                 key,
                 IdempotencyRecord.outcomeUnknown(fingerprint),
-                config.idempotency().outcomeUnknownRetention());
+                config.idempotency().outcomeUnknownRetention(),
+                requestId));
     }
 
-    private Uni<Void> keep(String clientId, String key, IdempotencyRecord record, Duration retention) {
-        return guard(redis.set(
-                        List.of(redisKey(clientId, key), json(record), "PX", String.valueOf(retention.toMillis()))))
+    private Uni<Void> record(Pending pending) {
+        return write(pending)
+                .onItem()
+                .invoke(written -> {
+                    if (!written) {
+                        logLeftAlone(pending);
+                    }
+                })
+                .onFailure()
+                .invoke(e -> {
+                    LOG.warnf(
+                            "the idempotency record of %s was not written (%s); retrying in the background for up to %d s",
+                            pending.requestId(),
+                            reason(e),
+                            config.idempotency().recordRetryFor().toSeconds());
+                    keepTrying(pending).subscribe().with(written -> {}, gaveUp -> {});
+                })
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
+    }
+
+    /**
+     * Writes {@code pending} again, with {@link InfrastructureRetry}'s backoff (which logs each failed attempt), until
+     * Redis takes it or {@code record-retry-for} has passed by the clock; then gives up with one WARN. The item says
+     * whether the record was written ({@code false}: the key held a newer record, left alone).
+     *
+     * <p>While this runs and the claim has expired, a repeat of the request claims the key and runs again: that window
+     * lasts from the claim's expiry until the write lands, and {@code record-retry-for} is what bounds it; once
+     * retrying gives up, the record is lost and a later repeat runs again too.
+     */
+    Uni<Boolean> keepTrying(Pending pending) {
+        Instant until = clock.instant().plus(config.idempotency().recordRetryFor());
+        AtomicReference<Throwable> last = new AtomicReference<>();
+        return retry.<Boolean>untilDone(
+                        () -> "the idempotency record of " + pending.requestId(),
+                        () -> clock.instant().isAfter(until)
+                                ? Uni.createFrom().failure(new GaveUp(last.get()))
+                                : write(pending).onFailure().invoke(last::set))
+                .onItem()
+                .invoke(written -> {
+                    if (written) {
+                        LOG.infof("the idempotency record of %s was written late", pending.requestId());
+                    } else {
+                        logLeftAlone(pending);
+                    }
+                })
+                .onFailure()
+                .invoke(e -> LOG.warnf(
+                        "the idempotency record of %s was not written: %s (%s); a repeat of that request after its"
+                                + " claim expired runs again",
+                        pending.requestId(),
+                        e instanceof GaveUp
+                                ? "gave up after "
+                                        + config.idempotency().recordRetryFor().toSeconds() + " s"
+                                : "retrying stopped",
+                        reason(e)));
+    }
+
+    /** One attempt: the record over the call's own claim or an absent key; true when written, false when left alone. */
+    private Uni<Boolean> write(Pending pending) {
+        return guard(RECORD_OVER_CLAIM.run(
+                        redis,
+                        List.of(
+                                "1",
+                                pending.redisKey(),
+                                pending.fingerprint(),
+                                pending.json(),
+                                String.valueOf(pending.retention().toMillis()))))
+                .map(r -> r != null && r.toInteger() == 1);
+    }
+
+    private static void logLeftAlone(Pending pending) {
+        LOG.infof(
+                "the idempotency record of %s was not written: the key holds a newer record, left alone",
+                pending.requestId());
+    }
+
+    /**
+     * Why an attempt failed, in words fit for the log: the exception's class and Redis's or the client's message (the
+     * last attempt's, when retrying gave up).
+     */
+    private static String reason(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof StoreUnavailable || t instanceof GaveUp) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.toString();
     }
 
     /** Gives the key back (the answer is not to be replayed: a 5xx, a 429, or too large to keep). */
@@ -88,7 +199,7 @@ public class IdempotencyStore {
         }
     }
 
-    private static String redisKey(String clientId, String key) {
+    static String redisKey(String clientId, String key) {
         return "cxbridge:gateway:idem:" + clientId + ":" + fingerprint("", "", key.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -106,6 +217,25 @@ public class IdempotencyStore {
 
     private static IdempotencyRecord parse(String json) {
         return StoredJson.read(json, IdempotencyRecord.class, "idempotency record");
+    }
+
+    /** A call's record to write, its JSON made once for every attempt. */
+    record Pending(String redisKey, String fingerprint, String json, Duration retention, String requestId) {
+        static Pending of(String clientId, String key, IdempotencyRecord record, Duration retention, String requestId) {
+            return new Pending(
+                    IdempotencyStore.redisKey(clientId, key),
+                    record.fingerprint(),
+                    IdempotencyStore.json(record),
+                    retention,
+                    requestId);
+        }
+    }
+
+    /** {@code record-retry-for} has passed: permanent, so {@link InfrastructureRetry} stops with it. */
+    static final class GaveUp extends PermanentFailure {
+        GaveUp(Throwable last) {
+            super("Redis did not take the record in time", last);
+        }
     }
 
     /** Redis did not answer: the keyed write must not run. */

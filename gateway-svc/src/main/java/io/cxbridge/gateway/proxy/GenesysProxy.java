@@ -249,7 +249,7 @@ public class GenesysProxy implements Handler<RoutingContext> {
     private void settle(
             RoutingContext rc, String client, String key, String fingerprint, Throwable failure, String requestId) {
         (mayHaveReachedGenesys(failure)
-                        ? idempotency.outcomeUnknown(client, key, fingerprint)
+                        ? idempotency.outcomeUnknown(client, key, fingerprint, requestId)
                         : idempotency.release(client, key))
                 .onFailure()
                 .invoke(e -> LOG.warnf("idempotency record for %s not updated: %s", requestId, e.getMessage()))
@@ -299,7 +299,8 @@ public class GenesysProxy implements Handler<RoutingContext> {
                                     fingerprint,
                                     answer.status(),
                                     kept,
-                                    Base64.getEncoder().encodeToString(held.getBytes())))
+                                    Base64.getEncoder().encodeToString(held.getBytes())),
+                            requestId)
                     : idempotency.release(client, key);
             bookkept(bookkeeping, requestId, () -> {
                 rc.put(RequestContext.RESPONSE_BODY, BodyTap.of(held, logLimit));
@@ -313,7 +314,8 @@ public class GenesysProxy implements Handler<RoutingContext> {
                 upstream.pause();
                 upstream.handler(null).endHandler(null).exceptionHandler(null);
                 Uni<Void> bookkeeping = keep
-                        ? idempotency.complete(client, key, IdempotencyRecord.tooLarge(fingerprint, answer.status()))
+                        ? idempotency.complete(
+                                client, key, IdempotencyRecord.tooLarge(fingerprint, answer.status()), requestId)
                         : idempotency.release(client, key);
                 bookkept(bookkeeping, requestId, () -> {
                     HttpServerResponse response = answerHead(rc, answer, requestId);
@@ -332,6 +334,11 @@ public class GenesysProxy implements Handler<RoutingContext> {
         upstream.resume();
     }
 
+    /**
+     * The answer goes out once the bookkeeping's first attempt has ended, whatever came of it: a record Redis did not
+     * take is retried in the background ({@link IdempotencyStore#complete}), a release that failed leaves the claim
+     * to expire.
+     */
     private static void bookkept(Uni<Void> bookkeeping, String requestId, Runnable then) {
         bookkeeping
                 .onFailure()

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.cxbridge.gateway.audit.LogCapture;
 import io.cxbridge.gateway.routes.EchoBackendResource;
 import io.cxbridge.model.problem.Problem;
 import io.cxbridge.testkit.KafkaResource;
@@ -18,9 +19,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import io.vertx.mutiny.redis.client.RedisAPI;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +38,10 @@ import org.junit.jupiter.api.Test;
 class IdempotencyTest {
 
     private static final String QUEUES = "/api/v2/routing/queues";
+
+    @Inject
+    RedisAPI redisApi;
+
     private final SimControl sim = GenesysSim.shared().control();
 
     @BeforeEach
@@ -134,6 +144,65 @@ class IdempotencyTest {
             demo().get(QUEUES).then().statusCode(200);
         } finally {
             redis.start();
+        }
+    }
+
+    @Test
+    void anAnswerRedisDidNotTakeIsRecordedWhenRedisIsBackAndTheRepeatIsReplayedNotRunAgain() throws Exception {
+        String key = UUID.randomUUID().toString();
+        sim.fault(Map.of("method", "POST", "path", QUEUES, "latencyMs", 3000, "count", 1));
+        try (LogCapture logs = LogCapture.start()) {
+            CompletableFuture<Response> first = CompletableFuture.supplyAsync(
+                    () -> keyed(key).body("{\"name\":\"Blip\"}").post(QUEUES));
+            // the key is claimed (Redis keeps the claim across its restart) and the call is held at the sim
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> inFlightAtSim() > 0);
+            RedisServer server = RedisServer.shared();
+            server.stop();
+            Response answered;
+            try {
+                // the answer comes and Redis cannot take it: the client gets it all the same, as before
+                answered = first.get(15, TimeUnit.SECONDS);
+                answered.then().statusCode(200);
+            } finally {
+                server.start();
+            }
+
+            // a repeat before the answer is recorded finds the claim (409); once recorded, it gets the stored answer
+            AtomicReference<Response> repeat = new AtomicReference<>();
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> {
+                        repeat.set(keyed(key).body("{\"name\":\"Blip\"}").post(QUEUES));
+                        return repeat.get().statusCode() != 409;
+                    });
+            repeat.get().then().statusCode(200).header("Idempotent-Replayed", "true");
+            assertThat(repeat.get().jsonPath().getString("id"))
+                    .isEqualTo(answered.jsonPath().getString("id"));
+            assertThat(sim.stats().requests("POST", QUEUES))
+                    .as("one create at the sim")
+                    .isEqualTo(1);
+            String redisKey = "cxbridge:gateway:idem:demo:"
+                    + IdempotencyStore.fingerprint("", "", key.getBytes(StandardCharsets.UTF_8));
+            assertThat(redisApi.pttl(redisKey)
+                            .await()
+                            .atMost(java.time.Duration.ofSeconds(5))
+                            .toLong())
+                    .as("kept for the retention: it outlives the claim (deadline + 5 s), so later repeats are"
+                            + " replayed too")
+                    .isGreaterThan(java.time.Duration.ofHours(23).toMillis());
+
+            String requestId = answered.header("X-Request-Id");
+            assertThat(logs.lines())
+                    .as("the first attempt to record the answer failed, and a later one wrote it")
+                    .anyMatch(line -> line.startsWith(IdempotencyStore.class.getName())
+                            && line.contains("was not written (")
+                            && line.contains(requestId))
+                    .anyMatch(line -> line.startsWith(IdempotencyStore.class.getName())
+                            && line.contains("written late")
+                            && line.contains(requestId))
+                    .noneMatch(line -> line.startsWith("io.cxbridge.gateway.idempotency") && line.contains(key));
         }
     }
 
