@@ -44,10 +44,11 @@ public class DeadLetterIndexRebuild implements RedisRebuild {
             RecordCheck.UNKNOWN_SCHEMA_VERSION);
 
     private final Map<String, Object> kafkaConfig;
-    private final DeadLetterIndex<JobDeadLetter> index;
+    private final DeadLetterIndex<JobDeadLetter, JobDeadLetter> index;
 
     public DeadLetterIndexRebuild(
-            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, DeadLetterIndex<JobDeadLetter> index) {
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+            DeadLetterIndex<JobDeadLetter, JobDeadLetter> index) {
         this.kafkaConfig = kafkaConfig;
         this.index = index;
     }

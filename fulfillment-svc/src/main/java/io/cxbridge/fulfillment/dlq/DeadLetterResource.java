@@ -30,7 +30,8 @@ public class DeadLetterResource extends DeadLetterEndpoints<JobDeadLetter> {
 
     private final Replayer replayer;
 
-    public DeadLetterResource(DeadLetterIndex<JobDeadLetter> index, Replayer replayer, DeadLetterReplays replays) {
+    public DeadLetterResource(
+            DeadLetterIndex<JobDeadLetter, JobDeadLetter> index, Replayer replayer, DeadLetterReplays replays) {
         super(PATH, new Filters("jobId", null, null), index, replays, DeadLetterEntry::of);
         this.replayer = replayer;
     }

@@ -26,13 +26,13 @@ public class JobDeadLetterWriter {
     static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
 
     private final MutinyEmitter<String> dlq;
-    private final DeadLetterIndex<JobDeadLetter> index;
+    private final DeadLetterIndex<JobDeadLetter, JobDeadLetter> index;
 
     public JobDeadLetterWriter(
             @Channel(Channels.FULFILLMENT_JOBS_DLQ_OUT)
                     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
                     MutinyEmitter<String> dlq,
-            DeadLetterIndex<JobDeadLetter> index) {
+            DeadLetterIndex<JobDeadLetter, JobDeadLetter> index) {
         this.dlq = dlq;
         this.index = index;
     }

@@ -58,14 +58,14 @@ public class Replayer {
         }
     }
 
-    private final DeadLetterIndex<JobDeadLetter> index;
+    private final DeadLetterIndex<JobDeadLetter, JobDeadLetter> index;
     private final JobStore store;
     private final AuditEmitter audit;
     private final MutinyEmitter<String> jobs;
     private final Clock clock;
 
     public Replayer(
-            DeadLetterIndex<JobDeadLetter> index,
+            DeadLetterIndex<JobDeadLetter, JobDeadLetter> index,
             JobStore store,
             AuditEmitter audit,
             @Channel(Channels.FULFILLMENT_JOBS_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 256)

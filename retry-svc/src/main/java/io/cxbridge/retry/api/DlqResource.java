@@ -26,14 +26,15 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  */
 @Path(DlqResource.PATH)
 @Produces(MediaType.APPLICATION_JSON)
-public class DlqResource extends DeadLetterEndpoints<DlqEntry> {
+public class DlqResource extends DeadLetterEndpoints<DlqEntry.Summary> {
 
     /** The path here and through the gateway (the listing's URIs are relative to it). */
     static final String PATH = "/v1/data-actions/dlq";
 
     private final DlqReplayer replayer;
 
-    public DlqResource(DeadLetterIndex<DlqEntry> index, DlqReplayer replayer, DeadLetterReplays replays) {
+    public DlqResource(
+            DeadLetterIndex<DlqEntry, DlqEntry.Summary> index, DlqReplayer replayer, DeadLetterReplays replays) {
         super(
                 PATH,
                 new Filters("requestId", "actionId", Pattern.compile(Ids.ACTION_ID_REGEX)),
@@ -57,8 +58,8 @@ public class DlqResource extends DeadLetterEndpoints<DlqEntry> {
             Instant replayedAt,
             boolean replayable) {
 
-        static EntryView of(StoredDeadLetter<DlqEntry> s) {
-            DlqEntry e = s.entry();
+        static EntryView of(StoredDeadLetter<DlqEntry.Summary> s) {
+            DlqEntry e = s.entry().slim();
             return new EntryView(
                     e.id(),
                     e.actionId(),
@@ -70,7 +71,7 @@ public class DlqResource extends DeadLetterEndpoints<DlqEntry> {
                     e.firstSeen(),
                     e.deadLetteredAt(),
                     s.replayedAt(),
-                    e.replayable());
+                    s.entry().replayable());
         }
     }
 

@@ -32,4 +32,54 @@ public record DlqEntry(
     public String group() {
         return actionId;
     }
+
+    /** What the DLQ listing reads: this entry without the run and the original value (each up to ~480 KiB). */
+    public Summary summary() {
+        DlqEntry slim = new DlqEntry(
+                id,
+                requestId,
+                actionId,
+                originalRunId,
+                errorClass,
+                reason,
+                attempts,
+                firstSeen,
+                deadLetteredAt,
+                traceId,
+                null,
+                null);
+        return new Summary(slim, replayable());
+    }
+
+    /**
+     * A dead letter as the index keeps it for listings, beside its entry: the entry without its payloads ({@code slim},
+     * whose own {@code replayable()} is false) and whether the whole one can be replayed.
+     */
+    public record Summary(DlqEntry slim, boolean replayable) implements DeadLetter {
+
+        @Override
+        public String id() {
+            return slim.id();
+        }
+
+        @Override
+        public Instant deadLetteredAt() {
+            return slim.deadLetteredAt();
+        }
+
+        @Override
+        public String group() {
+            return slim.group();
+        }
+
+        @Override
+        public String errorClass() {
+            return slim.errorClass();
+        }
+
+        @Override
+        public String reason() {
+            return slim.reason();
+        }
+    }
 }

@@ -55,7 +55,7 @@ public class DlqReplayer {
 
     public record Result(Status status, DlqEntry entry, Instant replayedAt) {}
 
-    private final DeadLetterIndex<DlqEntry> dlq;
+    private final DeadLetterIndex<DlqEntry, DlqEntry.Summary> dlq;
     private final RunStore runs;
     private final MutinyEmitter<String> failedRuns;
     private final AuditEmitter audit;
@@ -65,7 +65,7 @@ public class DlqReplayer {
     private final RunJournal journal;
 
     public DlqReplayer(
-            DeadLetterIndex<DlqEntry> dlq,
+            DeadLetterIndex<DlqEntry, DlqEntry.Summary> dlq,
             RunStore runs,
             @Channel(Channels.FAILED_RUNS_OUT) MutinyEmitter<String> failedRuns,
             AuditEmitter audit,

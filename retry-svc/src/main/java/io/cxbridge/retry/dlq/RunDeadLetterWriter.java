@@ -24,12 +24,12 @@ public class RunDeadLetterWriter {
     public static final String EXHAUSTED = "exhausted";
 
     private final MutinyEmitter<String> emitter;
-    private final DeadLetterIndex<DlqEntry> index;
+    private final DeadLetterIndex<DlqEntry, DlqEntry.Summary> index;
     private final RetryMetrics metrics;
 
     public RunDeadLetterWriter(
             @Channel(Channels.FAILED_RUNS_DLQ_OUT) MutinyEmitter<String> emitter,
-            DeadLetterIndex<DlqEntry> index,
+            DeadLetterIndex<DlqEntry, DlqEntry.Summary> index,
             RetryMetrics metrics) {
         this.emitter = emitter;
         this.index = index;

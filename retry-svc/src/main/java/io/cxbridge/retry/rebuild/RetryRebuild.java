@@ -49,14 +49,14 @@ public class RetryRebuild implements RedisRebuild {
 
     private final Map<String, Object> kafkaConfig;
     private final RunStore runs;
-    private final DeadLetterIndex<DlqEntry> dlq;
+    private final DeadLetterIndex<DlqEntry, DlqEntry.Summary> dlq;
     private final RetryConfig config;
     private final Clock clock;
 
     public RetryRebuild(
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
             RunStore runs,
-            DeadLetterIndex<DlqEntry> dlq,
+            DeadLetterIndex<DlqEntry, DlqEntry.Summary> dlq,
             RetryConfig config,
             Clock clock) {
         this.kafkaConfig = kafkaConfig;

@@ -21,7 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
  * service's resource extends this with its {@code @Path} (the same through the gateway), names its filters, says how
  * an entry is shown, and adds its own single replay.
  */
-public abstract class DeadLetterEndpoints<T extends DeadLetter> {
+public abstract class DeadLetterEndpoints<S extends DeadLetter> {
 
     private static final String LIST = "pageSize (1-100, default 25), pageNumber (from 1); filters requestId "
             + "(retry-svc) or jobId (fulfillment-svc), actionId (retry-svc), since (ISO-8601 instant), reason (the "
@@ -38,17 +38,17 @@ public abstract class DeadLetterEndpoints<T extends DeadLetter> {
 
     private final String path;
     private final Filters filters;
-    private final DeadLetterIndex<T> index;
+    private final DeadLetterIndex<?, S> index;
     private final DeadLetterReplays replays;
-    private final Function<StoredDeadLetter<T>, ?> view;
+    private final Function<StoredDeadLetter<S>, ?> view;
 
-    /** {@code view}: an entry as the listing shows it (never the payload). */
+    /** {@code view}: a dead letter as the listing shows it, from the index's summary (never a payload). */
     protected DeadLetterEndpoints(
             String path,
             Filters filters,
-            DeadLetterIndex<T> index,
+            DeadLetterIndex<?, S> index,
             DeadLetterReplays replays,
-            Function<StoredDeadLetter<T>, ?> view) {
+            Function<StoredDeadLetter<S>, ?> view) {
         this.path = path;
         this.filters = filters;
         this.index = index;

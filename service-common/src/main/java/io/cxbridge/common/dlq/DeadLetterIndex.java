@@ -11,21 +11,31 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The dead-letter index both retry-svc and fulfillment-svc keep in Redis, written once the broker acknowledged the
  * DLQ record and rebuilt from the DLQ topic after a Redis loss. One hash tag {@code {<prefix>:dlq}} for every key, so
  * the scripts run on Redis Cluster: the sorted set {@code {<prefix>:dlq}} (every dead letter, score: dead-letter time
  * in ms, so newest first is a reverse range), {@code ...:group:<group>} (one actionId's), and per dead letter
- * {@code ...:e:<id>} (the entry, JSON), {@code ...:p:<id>} (the original record value, where kept),
- * {@code ...:r:<id>} (the replay mark, set only if absent) and {@code ...:n:<id>} (replays so far). Everything
- * expires {@code ttl} after the dead letter; the sets are trimmed by score. No KEYS, no SCAN.
+ * {@code ...:e:<id>} (the entry, JSON), {@code ...:s:<id>} (its summary, JSON), {@code ...:p:<id>} (the original
+ * record value, where kept), {@code ...:r:<id>} (the replay mark, set only if absent) and {@code ...:n:<id>} (replays
+ * so far). Everything expires {@code ttl} after the dead letter; the sets are trimmed by score. No KEYS, no SCAN.
+ *
+ * <p>An entry may carry payloads (retry-svc's holds the run and the original value, each up to about 480 KiB), so
+ * listings and the bulk selection read summaries only ({@code S}: what they show and filter by). {@link #get} (one
+ * dead letter, its replay) reads the whole entry.
+ *
+ * @param <T> the entry
+ * @param <S> its summary (the entry itself where it carries no payload)
  */
-public class DeadLetterIndex<T extends DeadLetter> {
+public class DeadLetterIndex<T extends DeadLetter, S extends DeadLetter> {
 
-    /** Ids read per MGET when a listing has to look at entries (the reason filter, bulk selection). */
+    /** Ids read per MGET when a listing has to look at summaries (the reason filter, bulk selection). */
     static final int BATCH = 200;
 
     private static final LuaScript WRITE = LuaScript.load(DeadLetterIndex.class, "dlq-write.lua");
@@ -43,13 +53,29 @@ public class DeadLetterIndex<T extends DeadLetter> {
     private final Duration ttl;
     private final Clock clock;
     private final Class<T> type;
+    private final Class<S> summaryType;
+    private final Function<? super T, ? extends S> summary;
 
-    public DeadLetterIndex(RedisAPI redis, String keyPrefix, Duration ttl, Clock clock, Class<T> type) {
+    /**
+     * @param type        the entry's class
+     * @param summaryType the summary's class
+     * @param summary     an entry's summary: everything a listing shows or filters by, none of the payloads
+     */
+    public DeadLetterIndex(
+            RedisAPI redis,
+            String keyPrefix,
+            Duration ttl,
+            Clock clock,
+            Class<T> type,
+            Class<S> summaryType,
+            Function<? super T, ? extends S> summary) {
         this.redis = redis;
         this.tag = "{" + keyPrefix + ":dlq}";
         this.ttl = ttl;
         this.clock = clock;
         this.type = type;
+        this.summaryType = summaryType;
+        this.summary = summary;
     }
 
     /** The prefix every key of this index (and of its replay jobs) starts with: one hash tag, one slot. */
@@ -94,31 +120,37 @@ public class DeadLetterIndex<T extends DeadLetter> {
     }
 
     /**
-     * What the write and the restore script both start with: the six keys of one dead letter, then ARGV[1..4] (the
-     * entry, the payload, its score, its id); each adds its own arguments after these.
+     * What the write and the restore script both start with: the seven keys of one dead letter, then ARGV[1..5] (the
+     * entry, its summary, the payload, its score, its id); each adds its own arguments after these.
      */
     private List<String> keysAndEntry(T entry, String payload) {
         String id = entry.id();
         return new ArrayList<>(List.of(
-                "6",
+                "7",
                 tag,
                 setKey(entry.group()),
                 key("e", id),
+                key("s", id),
                 key("p", id),
                 key("r", id),
                 key("n", id),
                 json(entry),
+                json(summary.apply(entry)),
                 payload == null ? "" : payload,
                 String.valueOf(entry.deadLetteredAt().toEpochMilli()),
                 id));
     }
 
-    /** One dead letter with its payload. */
+    /** One dead letter, whole, with its payload. */
     public Uni<Optional<StoredDeadLetter<T>>> get(String id) {
         return redis.mget(List.of(key("e", id), key("p", id), key("r", id), key("n", id)))
                 .map(r -> r == null || r.get(0) == null
                         ? Optional.empty()
-                        : Optional.of(stored(r.get(0), r.get(1), r.get(2), r.get(3))));
+                        : Optional.of(new StoredDeadLetter<>(
+                                parse(r.get(0), type),
+                                r.get(1) == null ? null : r.get(1).toString(),
+                                mark(r.get(2)),
+                                replays(r.get(3)))));
     }
 
     /** Sets the replay mark if there is none: false when already replayed or gone. */
@@ -141,18 +173,18 @@ public class DeadLetterIndex<T extends DeadLetter> {
     }
 
     /** A page of a listing, newest first, and how many match in all. */
-    public record Page<T extends DeadLetter>(List<StoredDeadLetter<T>> entries, long total) {}
+    public record Page<S extends DeadLetter>(List<StoredDeadLetter<S>> entries, long total) {}
 
-    public Uni<Page<T>> list(DeadLetterFilter filter, int pageNumber, int pageSize) {
+    public Uni<Page<S>> list(DeadLetterFilter filter, int pageNumber, int pageSize) {
         long start = (long) (pageNumber - 1) * pageSize;
         if (filter.id() != null) {
-            return get(filter.id()).map(found -> {
-                List<StoredDeadLetter<T>> one =
-                        found.filter(filter::matches).map(List::of).orElse(List.of());
+            return load(List.of(filter.id())).map(found -> {
+                List<StoredDeadLetter<S>> one =
+                        found.stream().filter(filter::matches).toList();
                 return new Page<>(start == 0 ? one : List.of(), one.size());
             });
         }
-        if (filter.reason() != null) { // the reason is in the entries: read them all, then page
+        if (filter.reason() != null) { // the reason is in the summaries: read them all, then page
             return matching(filter)
                     .map(all -> new Page<>(
                             all.subList(
@@ -164,7 +196,7 @@ public class DeadLetterIndex<T extends DeadLetter> {
         return trim(key).chain(() -> redis.zcount(key, min, "+inf")).chain(count -> {
             long total = count == null ? 0 : count.toLong();
             if (start >= total) {
-                return Uni.createFrom().item(new Page<>(List.<StoredDeadLetter<T>>of(), total));
+                return Uni.createFrom().item(new Page<>(List.<StoredDeadLetter<S>>of(), total));
             }
             return redis.zrevrangebyscore(
                             List.of(key, "+inf", min, "LIMIT", String.valueOf(start), String.valueOf(pageSize)))
@@ -176,10 +208,11 @@ public class DeadLetterIndex<T extends DeadLetter> {
     /** The ids of the dead letters a bulk replay takes: matching the filter, not replayed yet, newest first. */
     public Uni<List<String>> replayable(DeadLetterFilter filter) {
         if (filter.id() != null) {
-            return get(filter.id())
-                    .map(found -> found.filter(s -> filter.matches(s) && !s.replayed())
-                            .map(s -> List.of(s.entry().id()))
-                            .orElse(List.of()));
+            return load(List.of(filter.id()))
+                    .map(found -> found.stream()
+                            .filter(s -> filter.matches(s) && !s.replayed())
+                            .map(s -> s.entry().id())
+                            .toList());
         }
         return matching(filter)
                 .map(all -> all.stream()
@@ -188,7 +221,7 @@ public class DeadLetterIndex<T extends DeadLetter> {
                         .toList());
     }
 
-    private Uni<List<StoredDeadLetter<T>>> matching(DeadLetterFilter filter) {
+    private Uni<List<StoredDeadLetter<S>>> matching(DeadLetterFilter filter) {
         String key = setKey(filter.group());
         return trim(key)
                 .chain(() -> redis.zrevrangebyscore(List.of(key, "+inf", min(filter))))
@@ -201,7 +234,7 @@ public class DeadLetterIndex<T extends DeadLetter> {
                         .collect()
                         .asList())
                 .map(batches -> {
-                    List<StoredDeadLetter<T>> out = new ArrayList<>();
+                    List<StoredDeadLetter<S>> out = new ArrayList<>();
                     batches.forEach(
                             batch -> batch.stream().filter(filter::matches).forEach(out::add));
                     return out;
@@ -221,34 +254,64 @@ public class DeadLetterIndex<T extends DeadLetter> {
                         : Math.max(cutoff, filter.since().toEpochMilli()));
     }
 
-    /** The entries of {@code ids} in their order, without payloads; one expired before it was trimmed is skipped. */
-    private Uni<List<StoredDeadLetter<T>>> load(List<String> ids) {
+    /**
+     * The summaries of {@code ids} in their order, with their replay marks; one expired before it was trimmed is
+     * skipped.
+     */
+    private Uni<List<StoredDeadLetter<S>>> load(List<String> ids) {
         if (ids.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        List<String> keys = new ArrayList<>();
+        List<String> keys = new ArrayList<>(3 * ids.size());
         for (String id : ids) {
-            keys.add(key("e", id));
+            keys.add(key("s", id));
             keys.add(key("r", id));
             keys.add(key("n", id));
         }
-        return redis.mget(keys).map(r -> {
-            List<StoredDeadLetter<T>> out = new ArrayList<>();
-            for (int i = 0; i < ids.size(); i++) {
-                if (r.get(3 * i) != null) {
-                    out.add(stored(r.get(3 * i), null, r.get(3 * i + 1), r.get(3 * i + 2)));
+        return redis.mget(keys)
+                .chain(r -> summarizedEntries(ids, r).map(older -> {
+                    List<StoredDeadLetter<S>> out = new ArrayList<>(ids.size());
+                    for (int i = 0; i < ids.size(); i++) {
+                        S s = r.get(3 * i) == null ? older.get(ids.get(i)) : parse(r.get(3 * i), summaryType);
+                        if (s != null) {
+                            out.add(new StoredDeadLetter<>(s, null, mark(r.get(3 * i + 1)), replays(r.get(3 * i + 2))));
+                        }
+                    }
+                    return out;
+                }));
+    }
+
+    /**
+     * The summaries of the dead letters among {@code ids} indexed before summaries were written (they expire within
+     * the TTL): their entries are read, these alone, and summarized here.
+     */
+    private Uni<Map<String, S>> summarizedEntries(List<String> ids, Response summaries) {
+        List<String> older = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (summaries.get(3 * i) == null) {
+                older.add(ids.get(i));
+            }
+        }
+        if (older.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return redis.mget(older.stream().map(id -> key("e", id)).toList()).map(entries -> {
+            Map<String, S> out = new HashMap<>();
+            for (int i = 0; i < older.size(); i++) {
+                if (entries.get(i) != null) {
+                    out.put(older.get(i), summary.apply(parse(entries.get(i), type)));
                 }
             }
             return out;
         });
     }
 
-    private StoredDeadLetter<T> stored(Response entry, Response payload, Response mark, Response replays) {
-        return new StoredDeadLetter<>(
-                parse(entry.toString()),
-                payload == null ? null : payload.toString(),
-                mark == null ? null : Instant.parse(mark.toString()),
-                replays == null ? 0 : Integer.parseInt(replays.toString()));
+    private static Instant mark(Response mark) {
+        return mark == null ? null : Instant.parse(mark.toString());
+    }
+
+    private static int replays(Response replays) {
+        return replays == null ? 0 : Integer.parseInt(replays.toString());
     }
 
     private static List<String> strings(Response r) {
@@ -259,17 +322,17 @@ public class DeadLetterIndex<T extends DeadLetter> {
         return out;
     }
 
-    private String json(T entry) {
+    private static String json(Object value) {
         try {
-            return Json.mapper().writeValueAsString(entry);
+            return Json.mapper().writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("dead letter cannot be written", e);
         }
     }
 
-    private T parse(String json) {
+    private static <V> V parse(Response json, Class<V> as) {
         try {
-            return Json.mapper().readValue(json, type);
+            return Json.mapper().readValue(json.toString(), as);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("dead letter cannot be read", e);
         }

@@ -95,7 +95,7 @@ public class DeadLetterReplays {
      */
     public DeadLetterReplays(
             RedisAPI redis,
-            DeadLetterIndex<?> index,
+            DeadLetterIndex<?, ?> index,
             Clock clock,
             Duration ttl,
             Function<String, Uni<RecordOutcome>> replayOne) {
