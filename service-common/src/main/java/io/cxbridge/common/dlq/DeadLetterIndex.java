@@ -7,14 +7,17 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -27,7 +30,8 @@ import java.util.function.Function;
  * so far). Everything expires {@code ttl} after the dead letter; the sets are trimmed by score. No KEYS, no SCAN.
  *
  * <p>An entry may carry payloads (retry-svc's holds the run and the original value, each up to about 480 KiB), so
- * listings and the bulk selection read summaries only ({@code S}: what they show and filter by). {@link #get} (one
+ * listings and the bulk selection read summaries only ({@code S}: what they show and filter by), a batch of ids at a
+ * time, and keep only what they answer with: what they hold grows with the page, not with the DLQ. {@link #get} (one
  * dead letter, its replay) reads the whole entry.
  *
  * @param <T> the entry
@@ -35,7 +39,7 @@ import java.util.function.Function;
  */
 public class DeadLetterIndex<T extends DeadLetter, S extends DeadLetter> {
 
-    /** Ids read per MGET when a listing has to look at summaries (the reason filter, bulk selection). */
+    /** Ids read at a time when a listing has to look at every dead letter of a set (the reason filter, bulk selection). */
     static final int BATCH = 200;
 
     private static final LuaScript WRITE = LuaScript.load(DeadLetterIndex.class, "dlq-write.lua");
@@ -184,12 +188,9 @@ public class DeadLetterIndex<T extends DeadLetter, S extends DeadLetter> {
                 return new Page<>(start == 0 ? one : List.of(), one.size());
             });
         }
-        if (filter.reason() != null) { // the reason is in the summaries: read them all, then page
-            return matching(filter)
-                    .map(all -> new Page<>(
-                            all.subList(
-                                    (int) Math.min(start, all.size()), (int) Math.min(start + pageSize, all.size())),
-                            all.size()));
+        if (filter.reason() != null) { // the reason is in the summaries: count every match, keep the page's
+            PageWindow<StoredDeadLetter<S>> page = new PageWindow<>(start, pageSize);
+            return scan(filter, page::offer).map(done -> new Page<>(page.entries(), page.total()));
         }
         String key = setKey(filter.group());
         String min = min(filter);
@@ -214,31 +215,77 @@ public class DeadLetterIndex<T extends DeadLetter, S extends DeadLetter> {
                             .map(s -> s.entry().id())
                             .toList());
         }
-        return matching(filter)
-                .map(all -> all.stream()
-                        .filter(s -> !s.replayed())
-                        .map(s -> s.entry().id())
-                        .toList());
+        List<String> ids = new ArrayList<>(); // ids only: a bulk replay reads each entry when it replays it
+        return scan(filter, s -> {
+                    if (!s.replayed()) {
+                        ids.add(s.entry().id());
+                    }
+                })
+                .map(done -> Collections.unmodifiableList(ids));
     }
 
-    private Uni<List<StoredDeadLetter<S>>> matching(DeadLetterFilter filter) {
+    /**
+     * Hands {@code visit} every dead letter of the filter's set (at or after its {@code since}) that matches it,
+     * newest first, reading {@link #BATCH} ids and their summaries at a time; only what {@code visit} keeps stays.
+     * Each batch starts at the last score read, past the ids already read at that score, so a dead letter written
+     * meanwhile (newer) shifts nothing.
+     */
+    private Uni<Void> scan(DeadLetterFilter filter, Consumer<StoredDeadLetter<S>> visit) {
         String key = setKey(filter.group());
+        String min = min(filter);
+        Cursor cursor = new Cursor();
         return trim(key)
-                .chain(() -> redis.zrevrangebyscore(List.of(key, "+inf", min(filter))))
-                .map(DeadLetterIndex::strings)
-                .chain(ids -> Multi.createFrom()
-                        .range(0, (ids.size() + BATCH - 1) / BATCH)
+                .chain(() -> Multi.createBy()
+                        .repeating()
+                        .uni(() -> redis.zrevrangebyscore(List.of(
+                                        key,
+                                        cursor.max(),
+                                        min,
+                                        "WITHSCORES",
+                                        "LIMIT",
+                                        String.valueOf(cursor.skip()),
+                                        String.valueOf(BATCH)))
+                                .map(DeadLetterIndex::scored)
+                                .invoke(cursor::advance)
+                                .chain(batch -> load(batch.stream()
+                                                .map(Scored::id)
+                                                .toList())
+                                        .invoke(read -> read.stream()
+                                                .filter(filter::matches)
+                                                .forEach(visit))
+                                        .replaceWith(batch.size() == BATCH)))
+                        .whilst(full -> full)
                         .onItem()
-                        .transformToUniAndConcatenate(b ->
-                                load(ids.subList(b * BATCH, Math.min(ids.size(), (b + 1) * BATCH))))
-                        .collect()
-                        .asList())
-                .map(batches -> {
-                    List<StoredDeadLetter<S>> out = new ArrayList<>();
-                    batches.forEach(
-                            batch -> batch.stream().filter(filter::matches).forEach(out::add));
-                    return out;
-                });
+                        .ignoreAsUni());
+    }
+
+    /** An id of a sorted set with its score (the dead-letter time in ms). */
+    private record Scored(String id, long score) {}
+
+    /** Where a scan's next batch starts: at {@code max} (inclusive), past the {@code skip} ids read at that score. */
+    private static final class Cursor {
+
+        private Long max;
+        private long skip;
+
+        String max() {
+            return max == null ? "+inf" : String.valueOf(max);
+        }
+
+        long skip() {
+            return skip;
+        }
+
+        void advance(List<Scored> batch) {
+            if (batch.isEmpty()) {
+                return;
+            }
+            long last = batch.get(batch.size() - 1).score();
+            long atLast = batch.stream().filter(s -> s.score() == last).count();
+            // a whole batch at the score it started at: those skipped before are still to be skipped
+            skip = max != null && max == last ? skip + atLast : atLast;
+            max = last;
+        }
     }
 
     private Uni<Void> trim(String key) {
@@ -320,6 +367,27 @@ public class DeadLetterIndex<T extends DeadLetter, S extends DeadLetter> {
             r.forEach(v -> out.add(v.toString()));
         }
         return out;
+    }
+
+    /** A {@code WITHSCORES} range: [member, score] pairs under RESP3, a flat member, score, ... list under RESP2. */
+    private static List<Scored> scored(Response r) {
+        List<Scored> out = new ArrayList<>();
+        if (r == null || r.size() == 0) {
+            return out;
+        }
+        if (r.get(0).type() == ResponseType.MULTI) {
+            r.forEach(pair -> out.add(new Scored(pair.get(0).toString(), score(pair.get(1)))));
+        } else {
+            for (int i = 0; i + 1 < r.size(); i += 2) {
+                out.add(new Scored(r.get(i).toString(), score(r.get(i + 1))));
+            }
+        }
+        return out;
+    }
+
+    /** A score as Redis answers it ("1765090000000" or a double): whole milliseconds. */
+    private static long score(Response score) {
+        return (long) Double.parseDouble(score.toString());
     }
 
     private static String json(Object value) {
