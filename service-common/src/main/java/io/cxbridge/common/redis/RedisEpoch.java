@@ -183,6 +183,7 @@ public class RedisEpoch {
         if (rebuilding) {
             LOG.infof("Redis epoch marker still missing: retrying the rebuild");
         } else if (known != null) {
+            rebuilding = true; // before the count: whoever sees the loss counted sees the rebuild running too
             losses.increment();
             LOG.errorf(
                     hooks.isUnsatisfied()
