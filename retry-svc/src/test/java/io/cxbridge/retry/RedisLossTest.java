@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cxbridge.common.redis.RedisEpoch;
@@ -113,7 +114,8 @@ class RedisLossTest {
                 .then()
                 .statusCode(200)
                 .extract()
-                .path("items[0]");
+                .path("entities[0]");
+        assertNotNull(deadEntry, "the dead letter is listed before the loss");
         double lossesBefore = epoch.losses();
         int rebuildsBefore = rebuilt.seen().size();
 
@@ -146,7 +148,7 @@ class RedisLossTest {
                 given().get("/v1/data-actions/dlq?requestId=" + dead)
                         .then()
                         .extract()
-                        .path("items[0]"));
+                        .path("entities[0]"));
         assertEquals(lossesBefore + 1, epoch.losses(), "one loss, counted once");
 
         sim.removeFault(faultId);

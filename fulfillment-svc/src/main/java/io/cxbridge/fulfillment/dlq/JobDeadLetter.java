@@ -3,6 +3,7 @@ package io.cxbridge.fulfillment.dlq;
 import io.cxbridge.common.dlq.DeadLetter;
 import io.cxbridge.model.event.FulfillmentJob;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * A dead-lettered job as the index keeps it: what the DLQ record's headers say plus when it was written. Never the
@@ -19,6 +20,11 @@ public record JobDeadLetter(
         Instant deadline,
         String traceId)
         implements DeadLetter {
+
+    /** The dead-letter time in whole milliseconds: a rebuild reads it back from the DLQ record's timestamp. */
+    public JobDeadLetter {
+        deadLetteredAt = deadLetteredAt == null ? null : deadLetteredAt.truncatedTo(ChronoUnit.MILLIS);
+    }
 
     public static JobDeadLetter of(
             FulfillmentJob job, String errorClass, String reason, int attempts, Instant firstSeen, Instant now) {

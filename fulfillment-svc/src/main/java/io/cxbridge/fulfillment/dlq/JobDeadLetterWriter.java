@@ -40,7 +40,10 @@ public class JobDeadLetterWriter {
     /** A record that names no job: on the DLQ topic only (it cannot be listed or replayed by id). */
     public Uni<Void> send(
             String key, String payload, String errorClass, String reason, int attempts, Instant firstSeen) {
-        Message<String> record = DeadLetterRecord.of(key, payload, errorClass, reason, attempts, firstSeen);
+        return send(DeadLetterRecord.of(key, payload, errorClass, reason, attempts, firstSeen));
+    }
+
+    private Uni<Void> send(Message<String> record) {
         return Uni.createFrom()
                 .deferred(() -> dlq.sendMessage(record))
                 .ifNoItem()
@@ -50,7 +53,15 @@ public class JobDeadLetterWriter {
 
     /** A job: on the DLQ topic, then (once the broker has it) in the index with its payload for replay. */
     public Uni<Void> send(String key, String payload, JobDeadLetter entry) {
-        return send(key, payload, entry.errorClass(), entry.reason(), entry.attempts(), entry.firstSeen())
+        return send(DeadLetterRecord.of(
+                        key,
+                        payload,
+                        entry.errorClass(),
+                        entry.reason(),
+                        entry.attempts(),
+                        entry.firstSeen(),
+                        null,
+                        entry.deadLetteredAt()))
                 .chain(() -> index.index(entry, payload));
     }
 }

@@ -3,6 +3,7 @@ package io.cxbridge.retry.dlq;
 import io.cxbridge.common.dlq.DeadLetter;
 import io.cxbridge.model.event.FailedRun;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * A dead letter as indexed in Redis when its DLQ record was acknowledged. {@code id} is the run's requestId (an
@@ -23,6 +24,11 @@ public record DlqEntry(
         FailedRun run,
         String originalPayload)
         implements DeadLetter {
+
+    /** The dead-letter time in whole milliseconds: a rebuild reads it back from the DLQ record's timestamp. */
+    public DlqEntry {
+        deadLetteredAt = deadLetteredAt == null ? null : deadLetteredAt.truncatedTo(ChronoUnit.MILLIS);
+    }
 
     public boolean replayable() {
         return run != null;

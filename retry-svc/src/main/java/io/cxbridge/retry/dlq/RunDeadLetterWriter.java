@@ -45,7 +45,8 @@ public class RunDeadLetterWriter {
                 entry.reason(),
                 entry.attempts(),
                 entry.firstSeen(),
-                entry.id());
+                entry.id(),
+                entry.deadLetteredAt());
         return Uni.createFrom()
                 .deferred(() -> emitter.sendMessage(message))
                 .chain(() -> index.index(entry, null))

@@ -31,6 +31,23 @@ public final class DeadLetterRecord {
             int attempts,
             Instant firstSeen,
             String dlqId) {
+        return of(key, payload, errorClass, reason, attempts, firstSeen, dlqId, null);
+    }
+
+    /**
+     * The same, with the record's timestamp set to {@code deadLetteredAt} (whole milliseconds, Kafka's unit): a
+     * rebuild of the index reads the dead-letter time back from it, so the index entry and the record must agree.
+     * Null leaves it to the producer (the send time).
+     */
+    public static Message<String> of(
+            String key,
+            String payload,
+            String errorClass,
+            String reason,
+            int attempts,
+            Instant firstSeen,
+            String dlqId,
+            Instant deadLetteredAt) {
         RecordHeaders headers = new RecordHeaders();
         if (dlqId != null) {
             headers.add(Headers.DLQ_ID, bytes(dlqId));
@@ -43,6 +60,9 @@ public final class DeadLetterRecord {
                 OutgoingKafkaRecordMetadata.<String>builder().withHeaders(headers);
         if (key != null) {
             meta = meta.withKey(key);
+        }
+        if (deadLetteredAt != null) {
+            meta = meta.withTimestamp(deadLetteredAt);
         }
         return Message.of(payload).addMetadata(meta.build());
     }
