@@ -16,28 +16,14 @@ public final class DeadLetterRecord {
 
     public static Message<String> of(
             String key, String payload, String errorClass, String reason, int attempts, Instant firstSeen) {
-        return of(key, payload, errorClass, reason, attempts, firstSeen, null);
+        return of(key, payload, errorClass, reason, attempts, firstSeen, null, null);
     }
 
     /**
-     * The same, with {@code cxbridge-dlq-id}: the id of the entry in the service's DLQ index, so the index can be
-     * rebuilt from the topic with the same ids after a Redis data loss.
-     */
-    public static Message<String> of(
-            String key,
-            String payload,
-            String errorClass,
-            String reason,
-            int attempts,
-            Instant firstSeen,
-            String dlqId) {
-        return of(key, payload, errorClass, reason, attempts, firstSeen, dlqId, null);
-    }
-
-    /**
-     * The same, with the record's timestamp set to {@code deadLetteredAt} (whole milliseconds, Kafka's unit): a
-     * rebuild of the index reads the dead-letter time back from it, so the index entry and the record must agree.
-     * Null leaves it to the producer (the send time).
+     * The same, with {@code cxbridge-dlq-id} (the id of the entry in the service's DLQ index, so the index can be
+     * rebuilt from the topic with the same ids after a Redis data loss) and the record's timestamp set to
+     * {@code deadLetteredAt} (whole milliseconds, Kafka's unit: a rebuild reads the dead-letter time back from it, so
+     * the index entry and the record must agree). Null leaves either out (the timestamp is then the send time).
      */
     public static Message<String> of(
             String key,
