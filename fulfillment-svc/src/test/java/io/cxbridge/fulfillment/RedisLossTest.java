@@ -8,6 +8,7 @@ import static io.cxbridge.fulfillment.FulfillmentTestSupport.publish;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.cxbridge.model.event.FulfillmentJob;
 import io.cxbridge.testkit.KafkaResource;
@@ -61,6 +62,18 @@ class RedisLossTest {
         }
     }
 
+    /** The one dead letter {@code GET /v1/fulfillment/dlq?jobId=} lists, as the API shows it. */
+    static Map<String, Object> dlqEntity(String jobId) {
+        io.restassured.path.json.JsonPath body = given().queryParam("jobId", jobId)
+                .get("/v1/fulfillment/dlq")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertEquals(1, body.getInt("total"), () -> "dead letters of job " + jobId + ": " + body.prettify());
+        return body.getMap("entities[0]");
+    }
+
     @Test
     void redisAwayPausesTheJobsAndTheyAllCompleteOnceWhenItIsBack() {
         RedisServer redis = RedisServer.shared();
@@ -110,6 +123,13 @@ class RedisLossTest {
             assertEquals("dead-lettered", awaitTerminal(job.jobId()).getString("state"));
         }
         Map<String, String> before = dlqErrorClasses();
+        Map<String, Map<String, Object>> listedBefore = new HashMap<>();
+        for (FulfillmentJob job : refused) {
+            Map<String, Object> entity = dlqEntity(job.jobId());
+            assertEquals(job.jobId(), entity.get("jobId"), "the dead letter is listed before the loss: " + entity);
+            assertNotNull(entity.get("deadLetteredAt"), "listed with its time: " + entity);
+            listedBefore.put(job.jobId(), entity);
+        }
         double losses = FulfillmentFlowTest.metric("cxbridge_redis_data_loss_total");
 
         RedisServer redis = RedisServer.shared();
@@ -125,6 +145,8 @@ class RedisLossTest {
                 .until(() -> dlqErrorClasses().entrySet().containsAll(before.entrySet()));
         for (FulfillmentJob job : refused) {
             assertEquals("url-refused", dlqErrorClasses().get(job.jobId()));
+            // rebuilt from the DLQ record: the entry as it was indexed, its time included, not just its class
+            assertEquals(listedBefore.get(job.jobId()), dlqEntity(job.jobId()), "listed the same after the rebuild");
         }
         // and work goes on
         FulfillmentJob next = job(newFid(), newToken(), Duration.ofSeconds(60));
