@@ -116,7 +116,7 @@ public class IdempotencyStore {
     }
 
     /**
-     * Writes {@code pending} again, with {@link InfrastructureRetry}'s backoff (which logs each failed attempt), until
+     * Writes {@code pending} again, with {@link InfrastructureRetry}'s backoff (which logs failed attempts at most once per 10 s for the whole process), until
      * Redis takes it or {@code record-retry-for} has passed by the clock; then gives up with one WARN. The item says
      * whether the record was written ({@code false}: the key held a newer record, left alone).
      *

@@ -1,6 +1,7 @@
 package io.cxbridge.common.messaging;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cxbridge.common.logging.LogThrottle;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,6 +24,10 @@ import org.jboss.logging.Logger;
  * a serialisation failure, a {@link PermanentFailure} such as a stored value that does not read) is not retried: it
  * fails to the caller at once, which dead-letters the record (retried forever, it held the partition and, after
  * {@code unprocessed-record-max-age}, restarted the process onto the same record).
+ *
+ * <p>A failed attempt is logged at most once per {@link #LOG_EVERY} for the whole process, the line saying how many
+ * were held back: during a long outage every pending piece of work (a record in hand, each gateway idempotency record
+ * being written late) retries every 5 s, and a line for each drowned the log.
  */
 @ApplicationScoped
 public class InfrastructureRetry {
@@ -32,7 +37,18 @@ public class InfrastructureRetry {
     static final Duration FIRST = Duration.ofMillis(200);
     static final Duration MAX = Duration.ofSeconds(5);
 
+    static final Duration LOG_EVERY = Duration.ofSeconds(10);
+
+    private final LogThrottle retryLines;
     private volatile boolean stopping;
+
+    public InfrastructureRetry() {
+        this(new LogThrottle(LOG_EVERY));
+    }
+
+    InfrastructureRetry(LogThrottle retryLines) {
+        this.retryLines = retryLines;
+    }
 
     void onStop(@Observes ShutdownEvent event) {
         stopping = true;
@@ -54,11 +70,23 @@ public class InfrastructureRetry {
         return Uni.createFrom()
                 .<T>deferred(op)
                 .onFailure(e -> !stopping && !permanent(e))
-                .invoke(e -> LOG.warnf("%s: %s; retrying until the dependency answers", what.get(), e.toString()))
+                .invoke(e -> logRetry(what, e))
                 .onFailure(e -> !stopping && !permanent(e))
                 .retry()
                 .withBackOff(FIRST, MAX)
                 .indefinitely();
+    }
+
+    private void logRetry(Supplier<String> what, Throwable failure) {
+        long held = retryLines.pass();
+        if (held == 0) {
+            LOG.warnf("%s: %s; retrying until the dependency answers", what.get(), failure.toString());
+        } else if (held > 0) {
+            LOG.warnf(
+                    "%s: %s; retrying until the dependency answers (%d more failed attempts, of this or other work,"
+                            + " were not logged since the last such line)",
+                    what.get(), failure.toString(), held);
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cxbridge.common.logging.LogThrottle;
 import io.cxbridge.common.redis.StoredJson;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
@@ -39,6 +40,30 @@ class InfrastructureRetryUnitTest {
                 .atMost(Duration.ofSeconds(5));
         assertThat(second).as("retried after the failure").isEqualTo("done 3");
         assertThat(labels).as("one retry logged, one label").hasValue(1);
+    }
+
+    /** A long outage retries every pending piece of work every few seconds: the log gets one line, not one each. */
+    @Test
+    void failedAttemptsAreLoggedOncePerIntervalForTheWholeProcess() {
+        InfrastructureRetry throttled = new InfrastructureRetry(new LogThrottle(Duration.ofHours(1)));
+        AtomicInteger labels = new AtomicInteger();
+        for (int work = 0; work < 3; work++) {
+            AtomicInteger calls = new AtomicInteger();
+            Integer attempts = throttled
+                    .<Integer>untilDone(
+                            () -> "work " + labels.incrementAndGet(),
+                            () -> calls.incrementAndGet() <= 2
+                                    ? Uni.createFrom().failure(new IllegalStateException("redis away"))
+                                    : Uni.createFrom().item(calls.get()))
+                    .await()
+                    .atMost(Duration.ofSeconds(10));
+            assertThat(attempts)
+                    .as("each piece of work still retried until done")
+                    .isEqualTo(3);
+        }
+        assertThat(labels)
+                .as("six failed attempts, one line within the interval")
+                .hasValue(1);
     }
 
     @Test
