@@ -116,9 +116,10 @@ public class IdempotencyStore {
     }
 
     /**
-     * Writes {@code pending} again, with {@link InfrastructureRetry}'s backoff (which logs failed attempts at most once per 10 s for the whole process), until
-     * Redis takes it or {@code record-retry-for} has passed by the clock; then gives up with one WARN. The item says
-     * whether the record was written ({@code false}: the key held a newer record, left alone).
+     * Writes {@code pending} again, with {@link InfrastructureRetry}'s backoff (which logs failed attempts at most
+     * once per 10 s for the whole process), until Redis takes it or {@code record-retry-for} has passed by the clock;
+     * then gives up with one WARN. The item says whether the record was written ({@code false}: the key held a newer
+     * record, left alone).
      *
      * <p>While this runs and the claim has expired, a repeat of the request claims the key and runs again: that window
      * lasts from the claim's expiry until the write lands, and {@code record-retry-for} is what bounds it; once
