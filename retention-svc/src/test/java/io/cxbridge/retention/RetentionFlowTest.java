@@ -335,6 +335,9 @@ class RetentionFlowTest {
         String existing =
                 awaitState(submit(policy("call-90", "call", 90)), "deployed").getString("policyId");
         long posts = simSubmissions();
+        // A submission is queued (on the broker, and counted) before its 202: anything the plan had queued would be
+        // counted by the time its answer came. The sim's POSTs alone come later, from the worker.
+        long queued = total();
         given().contentType("application/json")
                 .body(policy("call-100", "call", 100))
                 .post("/v1/retention/plan")
@@ -347,6 +350,7 @@ class RetentionFlowTest {
                 .body("policy.schedule.timezone", equalTo("UTC"))
                 .body("policy.description", notNullValue())
                 .body("policy.tags.managedBy", equalTo("cxbridge"));
+        assertEquals(queued, total(), "plan queued no request");
         assertEquals(posts, simSubmissions(), "plan sent no POST");
         given().contentType("application/json")
                 .body("{\"name\": \"x\"}")
