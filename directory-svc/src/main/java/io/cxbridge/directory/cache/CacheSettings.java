@@ -19,7 +19,8 @@ public record CacheSettings(
         Duration pollInterval,
         Duration waitTimeout,
         DirectorySources sources,
-        long maxBytes) {
+        long maxBytes,
+        Duration notFoundTtl) {
 
     public CacheSettings {
         if (staleFactor < 0) {
@@ -36,6 +37,10 @@ public record CacheSettings(
             throw new IllegalArgumentException(
                     "cxbridge.directory.upstream.page-size must be at least 1, was " + pageSize);
         }
+        if (notFoundTtl.isNegative()) {
+            throw new IllegalArgumentException(
+                    "cxbridge.directory.not-found-ttl must be 0 (off) or more, was " + notFoundTtl);
+        }
         long heap = Runtime.getRuntime().maxMemory();
         if (maxBytes < 1 || maxBytes > heap / 2) {
             throw new IllegalArgumentException("cxbridge.directory.max-bytes is " + maxBytes + " bytes; it must be "
@@ -43,7 +48,10 @@ public record CacheSettings(
         }
     }
 
-    /** The seed endpoint only, and a quarter of the heap: the settings the cache mechanics were built with. */
+    /**
+     * The seed endpoint only, a quarter of the heap and no memory of 404s: the settings the cache mechanics were built
+     * with.
+     */
     public CacheSettings(
             TtlMatrix ttl,
             double staleFactor,
@@ -69,7 +77,8 @@ public record CacheSettings(
                 pollInterval,
                 waitTimeout,
                 DirectorySources.seedOnly(upstreamPath, pageSize),
-                defaultMaxBytes());
+                defaultMaxBytes(),
+                Duration.ZERO);
     }
 
     public static long defaultMaxBytes() {
@@ -90,7 +99,8 @@ public record CacheSettings(
                 c.redis().pollInterval(),
                 c.redis().waitTimeout(),
                 DirectorySources.from(c),
-                c.maxBytes().map(m -> m.asLongValue()).orElseGet(CacheSettings::defaultMaxBytes));
+                c.maxBytes().map(m -> m.asLongValue()).orElseGet(CacheSettings::defaultMaxBytes),
+                c.notFoundTtl());
     }
 
     /** The TTL of a directory: its source's TTL class (the id unless configured). */
@@ -112,7 +122,8 @@ public record CacheSettings(
                 pollInterval,
                 waitTimeout,
                 sources,
-                maxBytes);
+                maxBytes,
+                notFoundTtl);
     }
 
     public CacheSettings withMaxEntries(int n) {
@@ -129,7 +140,8 @@ public record CacheSettings(
                 pollInterval,
                 waitTimeout,
                 sources,
-                maxBytes);
+                maxBytes,
+                notFoundTtl);
     }
 
     public CacheSettings withSources(DirectorySources s) {
@@ -146,7 +158,8 @@ public record CacheSettings(
                 pollInterval,
                 waitTimeout,
                 s,
-                maxBytes);
+                maxBytes,
+                notFoundTtl);
     }
 
     public CacheSettings withMaxBytes(long bytes) {
@@ -163,6 +176,25 @@ public record CacheSettings(
                 pollInterval,
                 waitTimeout,
                 sources,
-                bytes);
+                bytes,
+                notFoundTtl);
+    }
+
+    public CacheSettings withNotFoundTtl(Duration ttl) {
+        return new CacheSettings(
+                this.ttl,
+                staleFactor,
+                maxEntries,
+                maxDirectories,
+                upstreamPath,
+                pageSize,
+                pageDeadline,
+                keyPrefix,
+                lockLease,
+                pollInterval,
+                waitTimeout,
+                sources,
+                maxBytes,
+                ttl);
     }
 }

@@ -110,6 +110,17 @@ public final class DirectoryCache {
      */
     private final LinkedHashMap<String, Status> otherStatuses = new LinkedHashMap<>(16, 0.75f, true);
 
+    /**
+     * Ids the source answered 404 for, with when this replica may ask again: a client repeating a wrong id spends
+     * no more of the org's shared Genesys budget until then. At most {@link #NOT_FOUND_BOUND}, most recently used
+     * kept; guarded by itself.
+     */
+    private final LinkedHashMap<String, NotFound> notFound = new LinkedHashMap<>(16, 0.75f, true);
+
+    static final int NOT_FOUND_BOUND = 1024;
+
+    private record NotFound(Instant until, String message) {}
+
     private final int otherStatusBound;
     private volatile boolean redisDown;
 
@@ -253,11 +264,62 @@ public final class DirectoryCache {
                 refreshInBackground(directoryId, newest);
                 return Uni.createFrom().item(new Read(newest, Source.STALE, answerOf(kept, newest)));
             }
+            String knownMissing = knownNotFound(directoryId, now);
+            if (knownMissing != null) {
+                noteNotFound(directoryId, knownMissing);
+                metrics.notFoundRemembered();
+                return Uni.createFrom().failure(new DirectoryNotFoundException(knownMissing, null));
+            }
             return load(directoryId, newest, (d, t) -> d.fresh(t)).map(d -> {
                 metrics.miss();
                 return new Read(d, Source.MISS, answerOf(l1.peek(directoryId), d));
             });
         });
+    }
+
+    /** The message of the source's 404 for {@code id} while it is remembered; else null. */
+    private String knownNotFound(String id, Instant now) {
+        if (settings.notFoundTtl().isZero()) {
+            return null;
+        }
+        synchronized (notFound) {
+            NotFound known = notFound.get(id);
+            if (known == null) {
+                return null;
+            }
+            if (!now.isBefore(known.until())) {
+                notFound.remove(id);
+                return null;
+            }
+            return known.message();
+        }
+    }
+
+    private void rememberNotFound(String id, String message) {
+        if (settings.notFoundTtl().isZero()) {
+            return;
+        }
+        synchronized (notFound) {
+            notFound.put(id, new NotFound(clock.instant().plus(settings.notFoundTtl()), message));
+            Iterator<String> eldest = notFound.keySet().iterator();
+            while (notFound.size() > NOT_FOUND_BOUND && eldest.hasNext()) {
+                eldest.next();
+                eldest.remove();
+            }
+        }
+    }
+
+    private void forgetNotFound(String id) {
+        synchronized (notFound) {
+            notFound.remove(id);
+        }
+    }
+
+    /** How many 404s this replica remembers: bounded whatever ids clients name. */
+    int notFoundCount() {
+        synchronized (notFound) {
+            return notFound.size();
+        }
     }
 
     /** Starts one refresh (joins a running one); its failure is logged and the stale copy stays. */
@@ -287,6 +349,7 @@ public final class DirectoryCache {
     public Uni<Boolean> invalidate(DirectoryInvalidation invalidation) {
         String id = invalidation.directoryId();
         rememberInvalidation(id, invalidation.issuedAt());
+        forgetNotFound(id);
         l1.removeIf(id, h -> invalidation.appliesTo(h.directory().loadedAt()));
         metrics.invalidationApplied();
         return redis(INVALIDATE.run(
@@ -335,6 +398,7 @@ public final class DirectoryCache {
                                     metrics.loadFailed();
                                     if (e instanceof DirectoryNotFoundException) {
                                         noteNotFound(id, e.getMessage());
+                                        rememberNotFound(id, e.getMessage());
                                     } else {
                                         noteOutcome(
                                                 id,

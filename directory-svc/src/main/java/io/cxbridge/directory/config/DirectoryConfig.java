@@ -30,6 +30,13 @@ public interface DirectoryConfig {
     int maxDirectories();
 
     /**
+     * How long a replica answers 404 for a directory its source answered 404 for, without asking the source again
+     * ({@code DELETE .../cache} forgets it at once); 0 asks every time.
+     */
+    @WithDefault("30s")
+    Duration notFoundTtl();
+
+    /**
      * Estimated bytes the in-process cache may hold (e.g. {@code 32M}); 25 % of the maximum heap when unset.
      * Start-up refuses more than 50 % of the maximum heap.
      */

@@ -21,6 +21,7 @@ public final class CacheMetrics {
     private final LongAdder loadNanos = new LongAdder();
     private final AtomicLong maxLoadNanos = new AtomicLong();
     private final LongAdder invalidations = new LongAdder();
+    private final LongAdder notFoundRemembered = new LongAdder();
     private final Timer loadTimer;
 
     public CacheMetrics(MeterRegistry registry, Supplier<Number> size) {
@@ -42,6 +43,10 @@ public final class CacheMetrics {
                 .register(registry);
         FunctionCounter.builder("cxbridge.directory.invalidations.applied", invalidations, LongAdder::doubleValue)
                 .description("invalidations applied to this replica")
+                .register(registry);
+        // its own counter, not a result of cache.requests: the hit-ratio alert divides by those
+        FunctionCounter.builder("cxbridge.directory.not.found.remembered", notFoundRemembered, LongAdder::doubleValue)
+                .description("404s answered from this replica's memory of the source's 404, without a Genesys call")
                 .register(registry);
         registry.gauge("cxbridge.directory.cache.size", size, s -> s.get().doubleValue());
         this.loadTimer = Timer.builder("cxbridge.directory.load")
@@ -74,6 +79,10 @@ public final class CacheMetrics {
         loadNanos.add(took.toNanos());
         maxLoadNanos.accumulateAndGet(took.toNanos(), Math::max);
         loadTimer.record(took.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    public void notFoundRemembered() {
+        notFoundRemembered.increment();
     }
 
     public void loadFailed() {

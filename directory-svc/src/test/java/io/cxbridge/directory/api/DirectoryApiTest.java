@@ -277,6 +277,27 @@ class DirectoryApiTest {
                 .body("traceId", notNullValue());
     }
 
+    /** A client repeating a wrong id gets the same 404 without another Genesys call, until DELETE .../cache. */
+    @Test
+    void aRepeated404IsAnsweredFromMemoryUntilTheCacheIsInvalidated() {
+        String id = newId();
+        String upstream = "/api/v2/routing/directories/" + id + "/entries";
+        sim.fault(Map.of("path", upstream, "status", 404));
+        for (int i = 0; i < 3; i++) {
+            given().get("/v1/directories/{id}/entries", id)
+                    .then()
+                    .statusCode(404)
+                    .contentType(Problem.MEDIA_TYPE)
+                    .body("detail", containsString(id));
+        }
+        assertThat(sim.stats().requests("GET", upstream, 404)).isEqualTo(1);
+
+        sim.clearFaults();
+        given().delete("/v1/directories/{id}/cache", id).then().statusCode(202);
+        assertThat(xCache(id)).as("the source has it now").isEqualTo("MISS");
+        assertThat(sim.stats().requests("GET", upstream, 404)).isEqualTo(1);
+    }
+
     @Test
     void deleteEmptiesTheCacheAtOnceAndTheEchoDoesNotDropTheFreshEntry() {
         String id = newId();

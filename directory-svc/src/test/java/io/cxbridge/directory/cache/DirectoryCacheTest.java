@@ -560,6 +560,74 @@ class DirectoryCacheTest {
         }
     }
 
+    /** A client repeating a wrong id spends one Genesys call per {@code not-found-ttl}, not one per read. */
+    @Test
+    void aSource404IsRememberedForTheNotFoundTtlAndAnInvalidationForgetsIt() {
+        sim.config(Map.of("directorySize", 1));
+        String id = newId();
+        sim.fault(Map.of("path", "/api/v2/routing/directories/" + id + "/entries", "status", 404));
+
+        DirectoryCache asksEveryTime = replica(settings(300, 10));
+        readNotFound(asksEveryTime, id);
+        readNotFound(asksEveryTime, id);
+        assertThat(notFoundCalls(id))
+                .as("not-found-ttl 0: every read asks the source")
+                .isEqualTo(2);
+
+        DirectoryCache a = replica(settings(300, 10).withNotFoundTtl(Duration.ofSeconds(30)));
+        for (int i = 0; i < 3; i++) {
+            readNotFound(a, id);
+        }
+        assertThat(notFoundCalls(id)).as("one call, then remembered").isEqualTo(3);
+        assertThat(a.status(id)).as("nothing else kept of it").isNull();
+        assertThat(a.size()).isZero();
+
+        clock.advance(Duration.ofSeconds(29));
+        readNotFound(a, id);
+        assertThat(notFoundCalls(id)).as("within the 30 s").isEqualTo(3);
+        clock.advance(Duration.ofSeconds(1));
+        readNotFound(a, id);
+        assertThat(notFoundCalls(id)).as("asked again once the 30 s are over").isEqualTo(4);
+
+        // the source has it now: an invalidation (DELETE .../cache) forgets the 404 at once
+        sim.clearFaults();
+        clock.advance(Duration.ofSeconds(1));
+        a.invalidate(new DirectoryInvalidation(id, "created", clock.instant(), "test", Ids.newTraceId()))
+                .await()
+                .atMost(WAIT);
+        assertThat(read(a, id).source()).isEqualTo(Source.MISS);
+        assertThat(a.notFoundCount()).isZero();
+    }
+
+    @Test
+    void theRemembered404sAreBoundedWhateverIdsClientsName() {
+        sim.config(Map.of("directorySize", 1));
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        sim.fault(Map.of("path", "/api/v2/routing/directories/nf_" + run + "_*/entries", "status", 404));
+        DirectoryCache a = replica(settings(300, 10).withNotFoundTtl(Duration.ofSeconds(30)));
+        int ids = DirectoryCache.NOT_FOUND_BOUND + 10;
+        for (int i = 0; i < ids; i++) {
+            readNotFound(a, "nf_" + run + "_" + i);
+        }
+        assertThat(a.notFoundCount()).isEqualTo(DirectoryCache.NOT_FOUND_BOUND);
+        // the most recent are kept, the eldest dropped (asked again)
+        readNotFound(a, "nf_" + run + "_" + (ids - 1));
+        assertThat(notFoundCalls("nf_" + run + "_" + (ids - 1))).isEqualTo(1);
+        readNotFound(a, "nf_" + run + "_0");
+        assertThat(notFoundCalls("nf_" + run + "_0")).isEqualTo(2);
+    }
+
+    private static void readNotFound(DirectoryCache cache, String id) {
+        assertThatThrownBy(() -> read(cache, id))
+                .isInstanceOf(DirectoryNotFoundException.class)
+                .hasMessageContaining(id)
+                .hasMessageContaining("404");
+    }
+
+    private long notFoundCalls(String id) {
+        return sim.stats().requests("GET", "/api/v2/routing/directories/" + id + "/entries", 404);
+    }
+
     @Test
     void anInvalidationRedisDidNotRunSaysSoAndTheReplicasThatAppliedItTakeNoOlderRedisCopyOnceRedisIsBack() {
         sim.config(Map.of("directorySize", 2));

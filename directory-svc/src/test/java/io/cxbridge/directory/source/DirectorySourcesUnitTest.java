@@ -113,4 +113,14 @@ class DirectorySourcesUnitTest {
                 .hasMessageContaining("cxbridge.directory.max-bytes")
                 .hasMessageContaining("half of the maximum heap");
     }
+
+    @Test
+    void aRemembered404LastsThirtySecondsByDefaultZeroTurnsItOffAndANegativeOneStopsStartUp() {
+        assertThat(CacheSettings.from(config(Map.of())).notFoundTtl()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(CacheSettings.from(config(Map.of("cxbridge.directory.not-found-ttl", "0")))
+                        .notFoundTtl())
+                .isZero();
+        assertThatThrownBy(() -> CacheSettings.from(config(Map.of("cxbridge.directory.not-found-ttl", "-1s"))))
+                .hasMessageContaining("cxbridge.directory.not-found-ttl must be 0 (off) or more");
+    }
 }
