@@ -220,9 +220,18 @@ class RetryDurabilityIT {
         page.path("entities")
                 .forEach(e -> lines.add(e.path("requestId").asText() + " "
                         + e.path("errorClass").asText() + " " + e.path("reason").asText() + " "
-                        + e.path("attempts").asInt()));
+                        + e.path("attempts").asInt() + " "
+                        + present(e, "firstSeen") + " "
+                        + present(e, "deadLetteredAt")));
         assertThat(lines).as("dead letters of %s", actionId).isNotEmpty();
         return String.join("\n", lines);
+    }
+
+    /** A field the listing must carry: compared before and after a rebuild, a missing one would compare "" with "". */
+    private static String present(JsonNode entity, String field) {
+        String value = entity.path(field).asText("");
+        assertThat(value).as("%s of %s", field, entity).isNotBlank();
+        return value;
     }
 
     /** {@code cxbridge_redis_data_loss_total} of a service; -1 while it does not answer. */
@@ -283,7 +292,8 @@ class RetryDurabilityIT {
                             + e.path("fulfillmentId").asText() + " "
                             + e.path("errorClass").asText() + " "
                             + e.path("reason").asText() + " "
-                            + e.path("attempts").asInt()));
+                            + e.path("attempts").asInt() + " "
+                            + present(e, "deadLetteredAt")));
             if (page >= body.path("pageCount").asInt()) {
                 break;
             }
