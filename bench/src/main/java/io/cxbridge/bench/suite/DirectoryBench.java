@@ -71,27 +71,7 @@ public final class DirectoryBench implements Benchmark {
                 "statuses");
         // Both L1 paths warmed first by wrk (closed loop, 4 connections), like the proxy's: at 200/s the JIT takes
         // a minute or more to compile a read path, and the figure would be the first requests' (docs/benchmarks.md).
-        int warm = Integer.parseInt(ctx.env("BENCH_DIRECTORY_WARMUP", "20"));
-        if (warm > 0) {
-            Wrk.run(
-                    "warm-up L1 gateway",
-                    "http://127.0.0.1:" + ctx.gateway() + l1Uri,
-                    Target.headers(ctx),
-                    null,
-                    1,
-                    4,
-                    warm,
-                    ctx.work());
-            Wrk.run(
-                    "warm-up L1 direct",
-                    "http://127.0.0.1:" + ctx.directory() + l1Uri,
-                    java.util.Map.of(),
-                    null,
-                    1,
-                    4,
-                    warm,
-                    ctx.work());
-        }
+        int warm = warmUp(ctx, "L1", l1Uri);
         OpenLoop loop = ctx.openLoop(64);
         LatencySummary l1Gateway;
         LatencySummary l1Direct;
@@ -264,6 +244,35 @@ public final class DirectoryBench implements Benchmark {
 
     private static String l2Uri(String run, long i) {
         return "/v1/directories/bench-l2-" + run + "-" + i + "/entries";
+    }
+
+    /**
+     * {@code BENCH_DIRECTORY_WARMUP} seconds (20) of wrk (closed loop, 4 connections) on {@code uri} through the
+     * gateway, then straight to directory-svc; 0 skips it. Returns those seconds.
+     */
+    static int warmUp(BenchContext ctx, String name, String uri) throws Exception {
+        int warm = Integer.parseInt(ctx.env("BENCH_DIRECTORY_WARMUP", "20"));
+        if (warm > 0) {
+            Wrk.run(
+                    "warm-up " + name + " gateway",
+                    "http://127.0.0.1:" + ctx.gateway() + uri,
+                    Target.headers(ctx),
+                    null,
+                    1,
+                    4,
+                    warm,
+                    ctx.work());
+            Wrk.run(
+                    "warm-up " + name + " direct",
+                    "http://127.0.0.1:" + ctx.directory() + uri,
+                    java.util.Map.of(),
+                    null,
+                    1,
+                    4,
+                    warm,
+                    ctx.work());
+        }
+        return warm;
     }
 
     static LatencySummary measure(

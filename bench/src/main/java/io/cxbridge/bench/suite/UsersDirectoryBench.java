@@ -10,7 +10,6 @@ import io.cxbridge.bench.infra.Redis;
 import io.cxbridge.bench.load.LatencySummary;
 import io.cxbridge.bench.load.OpenLoop;
 import io.cxbridge.bench.load.RequestSpec;
-import io.cxbridge.bench.load.Wrk;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import java.util.Locale;
@@ -85,27 +84,7 @@ final class UsersDirectoryBench {
             // Both page paths warmed by wrk first, as the L1 reads of DirectoryBench are: the paged answer is
             // written by a path no earlier phase ran, and at 200/s its compilation fell inside the first measured
             // row (the gateway's), whose p99 was 4-10 ms against 1-3 ms direct in every full run to 2026-12-07.
-            int warm = Integer.parseInt(ctx.env("BENCH_DIRECTORY_WARMUP", "20"));
-            if (warm > 0) {
-                Wrk.run(
-                        "warm-up page gateway",
-                        "http://127.0.0.1:" + ctx.gateway() + page,
-                        Target.headers(ctx),
-                        null,
-                        1,
-                        4,
-                        warm,
-                        ctx.work());
-                Wrk.run(
-                        "warm-up page direct",
-                        "http://127.0.0.1:" + ctx.directory() + page,
-                        java.util.Map.of(),
-                        null,
-                        1,
-                        4,
-                        warm,
-                        ctx.work());
-            }
+            DirectoryBench.warmUp(ctx, "page", page);
             OpenLoop loop = ctx.openLoop(64);
             LatencySummary pageGateway;
             try {
