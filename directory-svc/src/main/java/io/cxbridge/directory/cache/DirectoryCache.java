@@ -295,8 +295,13 @@ public final class DirectoryCache {
         }
     }
 
-    private void rememberNotFound(String id, String message) {
-        if (settings.notFoundTtl().isZero()) {
+    /**
+     * Remembers a 404 of a load that started at {@code started}, unless an invalidation issued at or after that came
+     * in meanwhile (as for a loaded copy): the directory may have been created since, and DELETE was the way to say so.
+     */
+    private void rememberNotFound(String id, String message, Instant started) {
+        Instant invalidated = invalidatedUpTo.get(id);
+        if (settings.notFoundTtl().isZero() || (invalidated != null && !started.isAfter(invalidated))) {
             return;
         }
         synchronized (notFound) {
@@ -384,6 +389,7 @@ public final class DirectoryCache {
             CompletableFuture<CachedDirectory> future = new CompletableFuture<>();
             Uni<CachedDirectory> shared = Uni.createFrom().completionStage(future);
             if (inflight.putIfAbsent(id, shared) == null) {
+                Instant started = clock.instant();
                 long waitUntil = System.nanoTime() + settings.waitTimeout().toNanos();
                 Uni.createFrom()
                         .deferred(() -> sharedOrFetch(id, previous, acceptable, waitUntil))
@@ -398,7 +404,7 @@ public final class DirectoryCache {
                                     metrics.loadFailed();
                                     if (e instanceof DirectoryNotFoundException) {
                                         noteNotFound(id, e.getMessage());
-                                        rememberNotFound(id, e.getMessage());
+                                        rememberNotFound(id, e.getMessage(), started);
                                     } else {
                                         noteOutcome(
                                                 id,

@@ -599,6 +599,30 @@ class DirectoryCacheTest {
         assertThat(a.notFoundCount()).isZero();
     }
 
+    /** The DELETE may say the directory exists now: a 404 from a load that started before it is not remembered. */
+    @Test
+    void a404FromALoadThatAnInvalidationOvertookIsNotRemembered() {
+        sim.config(Map.of("directorySize", 1));
+        String id = newId();
+        sim.fault(Map.of(
+                "path", "/api/v2/routing/directories/" + id + "/entries", "status", 404, "latencyMs", 500, "count", 1));
+        DirectoryCache a = replica(settings(300, 10).withNotFoundTtl(Duration.ofSeconds(30)));
+
+        java.util.concurrent.CompletableFuture<Read> first =
+                a.read(id).subscribe().asCompletionStage();
+        a.invalidate(new DirectoryInvalidation(id, "created", clock.instant(), "test", Ids.newTraceId()))
+                .await()
+                .atMost(WAIT);
+        assertThatThrownBy(() -> first.get(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+                .hasCauseInstanceOf(DirectoryNotFoundException.class);
+        assertThat(notFoundCalls(id)).isEqualTo(1);
+
+        assertThat(read(a, id).source())
+                .as("asked again, and the source has it")
+                .isEqualTo(Source.MISS);
+        assertThat(a.notFoundCount()).isZero();
+    }
+
     @Test
     void theRemembered404sAreBoundedWhateverIdsClientsName() {
         sim.config(Map.of("directorySize", 1));
