@@ -73,6 +73,9 @@ class DeadLetterSummaryTest {
         }
         Object listed = entities("?reason=" + marker);
         Object one = entities("?jobId=" + ids.get(1));
+        // so that two empty listings (a wrong field) cannot pass as "the same"
+        assertEquals(4, ((List<?>) listed).size(), "listed by the reason");
+        assertEquals(1, ((List<?>) one).size(), "listed by the jobId");
 
         // as a dead letter indexed before this version left it: the entry alone
         assertEquals(1, del(key("s", ids.get(1))));

@@ -218,6 +218,11 @@ class DlqListingFromSummariesTest {
                 "?actionId=" + action + "&reason=400",
                 "?requestId=" + seeded.get(2).id());
         List<Object> before = queries.stream().map(this::entities).toList();
+        // what each query lists, so that two empty listings (a wrong field) cannot pass as "the same"
+        assertEquals(
+                List.of(6, 2, 3, 1),
+                before.stream().map(l -> ((List<?>) l).size()).toList(),
+                "entities per query");
 
         // as a dead letter indexed before this version left it: the entry alone (half of them here)
         for (int i = 0; i < 6; i += 2) {
