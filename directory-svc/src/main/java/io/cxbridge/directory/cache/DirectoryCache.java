@@ -113,11 +113,11 @@ public final class DirectoryCache {
     /**
      * Ids the source answered 404 for, with when this replica may ask again: a client repeating a wrong id spends
      * no more of the org's shared Genesys budget until then. At most {@link #NOT_FOUND_BOUND}, most recently used
-     * kept; guarded by itself.
+     * kept.
      */
-    private final LinkedHashMap<String, NotFound> notFound = new LinkedHashMap<>(16, 0.75f, true);
-
     static final int NOT_FOUND_BOUND = 1024;
+
+    private final LruCache<NotFound> notFound = new LruCache<>(NOT_FOUND_BOUND);
 
     private record NotFound(Instant until, String message) {}
 
@@ -282,17 +282,15 @@ public final class DirectoryCache {
         if (settings.notFoundTtl().isZero()) {
             return null;
         }
-        synchronized (notFound) {
-            NotFound known = notFound.get(id);
-            if (known == null) {
-                return null;
-            }
-            if (!now.isBefore(known.until())) {
-                notFound.remove(id);
-                return null;
-            }
-            return known.message();
+        NotFound known = notFound.get(id);
+        if (known == null) {
+            return null;
         }
+        if (!now.isBefore(known.until())) {
+            notFound.removeIf(id, k -> k == known);
+            return null;
+        }
+        return known.message();
     }
 
     /**
@@ -304,27 +302,16 @@ public final class DirectoryCache {
         if (settings.notFoundTtl().isZero() || (invalidated != null && !started.isAfter(invalidated))) {
             return;
         }
-        synchronized (notFound) {
-            notFound.put(id, new NotFound(clock.instant().plus(settings.notFoundTtl()), message));
-            Iterator<String> eldest = notFound.keySet().iterator();
-            while (notFound.size() > NOT_FOUND_BOUND && eldest.hasNext()) {
-                eldest.next();
-                eldest.remove();
-            }
-        }
+        notFound.put(id, new NotFound(clock.instant().plus(settings.notFoundTtl()), message));
     }
 
     private void forgetNotFound(String id) {
-        synchronized (notFound) {
-            notFound.remove(id);
-        }
+        notFound.removeIf(id, k -> true);
     }
 
     /** How many 404s this replica remembers: bounded whatever ids clients name. */
     int notFoundCount() {
-        synchronized (notFound) {
-            return notFound.size();
-        }
+        return notFound.size();
     }
 
     /** Starts one refresh (joins a running one); its failure is logged and the stale copy stays. */
