@@ -9,20 +9,36 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.cxbridge.model.Channels;
+import io.cxbridge.model.Topics;
 import io.cxbridge.model.event.FulfillmentJob;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.Management;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.RedisServer;
+import io.cxbridge.testkit.TopicReader;
 import io.cxbridge.testkit.sim.SimControl;
+import io.quarkus.arc.Arc;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.ChannelRegistry;
+import io.smallrye.reactive.messaging.PausableChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -74,21 +90,83 @@ class RedisLossTest {
         return body.getMap("entities[0]");
     }
 
+    /** The jobs channel's consumer as the connector runs it: paused or fetching. */
+    private static boolean jobsChannelPaused() {
+        PausableChannel channel =
+                Arc.container().instance(ChannelRegistry.class).get().getPausable(Channels.FULFILLMENT_JOBS_IN);
+        return channel != null && channel.isPaused();
+    }
+
+    /** What readiness lists as the holds of the jobs channel ({@code held:<channel>}), or null when it is not held. */
+    private static String jobsChannelHolds() {
+        List<Map<String, Object>> checks = Management.given()
+                .get("/q/health/ready")
+                .then()
+                .extract()
+                .jsonPath()
+                .getList("checks");
+        for (Map<String, Object> check : checks) {
+            if (check.get("data") instanceof Map<?, ?> data
+                    && data.get("held:" + Channels.FULFILLMENT_JOBS_IN) instanceof String holds) {
+                return holds;
+            }
+        }
+        return null;
+    }
+
+    /** The service's consumer group's committed offset on {@code partition}; 0 when it committed none there. */
+    private static long committed(Admin admin, TopicPartition partition) throws Exception {
+        String group = ConfigProvider.getConfig()
+                .getValue("mp.messaging.incoming." + Channels.FULFILLMENT_JOBS_IN + ".group.id", String.class);
+        OffsetAndMetadata offset = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get(10, TimeUnit.SECONDS)
+                .get(partition);
+        return offset == null ? 0 : offset.offset();
+    }
+
     @Test
-    void redisAwayPausesTheJobsAndTheyAllCompleteOnceWhenItIsBack() {
+    void redisAwayPausesTheJobsAndTheyAllCompleteOnceWhenItIsBack() throws Exception {
         RedisServer redis = RedisServer.shared();
         redis.kill();
-        try {
+        try (Admin admin = Admin.create(Map.<String, Object>of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, FulfillmentTestSupport.bootstrap()))) {
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> Management.given().get("/q/health/ready").statusCode() == 503);
+            // The pause itself, not only its effect: the consumer is held for Redis and the connector has paused it.
+            await("the jobs channel held for Redis (readiness) and paused (connector)")
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> "redis".equals(jobsChannelHolds()) && jobsChannelPaused());
             List<FulfillmentJob> jobs = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 FulfillmentJob job = job(newFid(), newToken(), Duration.ofSeconds(90));
                 jobs.add(job);
                 publish(job);
             }
-            // Nothing is worked while Redis is away (no state can be kept), and the channel does not stop.
-            assertEquals(0, sim.stats().requests("POST", "/external/api"));
+            // The jobs are really on the topic the consumer reads (else "nothing worked" says nothing); their offsets.
+            Set<String> fids = jobs.stream().map(FulfillmentJob::fulfillmentId).collect(Collectors.toSet());
+            List<ConsumerRecord<String, byte[]>> waiting = TopicReader.await(
+                    FulfillmentTestSupport.bootstrap(),
+                    Topics.FULFILLMENT_JOBS,
+                    jobs.size(),
+                    r -> fids.contains(r.key()),
+                    Duration.ofSeconds(20));
+            // For a while (an unpaused consumer takes each within a poll): still paused for Redis, the group has
+            // committed none of them, nothing reached the external API; and the channel does not stop.
+            await("for 3 s: still held and paused, none of the jobs committed or worked")
+                    .during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        for (ConsumerRecord<String, byte[]> r : waiting) {
+                            if (committed(admin, new TopicPartition(r.topic(), r.partition())) > r.offset()) {
+                                return false;
+                            }
+                        }
+                        return "redis".equals(jobsChannelHolds())
+                                && jobsChannelPaused()
+                                && sim.stats().requests("POST", "/external/api") == 0;
+                    });
             Management.given().get("/q/health/live").then().statusCode(200);
             redis.start();
             for (FulfillmentJob job : jobs) {
@@ -99,6 +177,8 @@ class RedisLossTest {
             }
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> Management.given().get("/q/health/ready").statusCode() == 200);
+            // Resumed: no hold left on the channel.
+            assertNull(jobsChannelHolds(), "the jobs channel is still held");
         } finally {
             if (!redis.isRunning()) {
                 redis.start();
