@@ -20,17 +20,23 @@ import io.cxbridge.testkit.RedisServer;
 import io.cxbridge.testkit.TopicReader;
 import io.cxbridge.testkit.sim.GenesysSim;
 import io.cxbridge.testkit.sim.SimControl;
+import io.quarkus.arc.Arc;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
+import io.vertx.mutiny.redis.client.RedisAPI;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -390,6 +396,16 @@ class ActionEndpointTest {
         post("echo", body).response().then().statusCode(200);
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> "HIT".equals(post("echo", body).response().header(ActionService.CACHE_HEADER)));
+        // Positive control: these requests log nothing on their good paths, so an empty or deaf capture passed the
+        // checks below. The cached answer is damaged, and the next read of it certainly writes its line (a miss).
+        long unopenedBefore = linesContaining(UNOPENED_ENTRY);
+        damageCachedAnswer("echo", body);
+        assertThat(post("echo", body).response().header(ActionService.CACHE_HEADER))
+                .as("a damaged entry is a miss")
+                .isEqualTo("MISS");
+        await("the capture holds the line of the damaged entry's read")
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> linesContaining(UNOPENED_ENTRY) > unopenedBefore);
         sim.config(Map.of("externalLatencyMs", 20_000));
         post("echo", "{\"note\":\"" + marker + "-2\"}").response().then().statusCode(504);
         post("encoded", "{\"id\":\"" + marker + "\",\"q\":\"x\"}")
@@ -403,6 +419,37 @@ class ActionEndpointTest {
                     .doesNotContain(ActionTestResource.SECRET)
                     .doesNotContain(marker);
         }
+    }
+
+    /** The line {@code ActionCache} writes when a request's cached answer cannot be opened. */
+    private static final String UNOPENED_ENTRY = "action cache entry could not be opened";
+
+    private static long linesContaining(String text) {
+        return FulfillmentTestSupport.LOG_LINES.stream()
+                .filter(l -> l.contains(text))
+                .count();
+    }
+
+    /** Overwrites the cached answer of {@code body} (canonical JSON already: its Redis key) with bytes that do not open. */
+    private static void damageCachedAnswer(String action, String body) {
+        String prefix = ConfigProvider.getConfig().getValue("cxbridge.fulfillment.key-prefix", String.class);
+        String key;
+        try {
+            key = prefix + ":action:" + action + ":"
+                    + HexFormat.of()
+                            .formatHex(
+                                    MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        RedisAPI redis = Arc.container().instance(RedisAPI.class).get();
+        assertThat(redis.exists(List.of(key))
+                        .await()
+                        .atMost(Duration.ofSeconds(5))
+                        .toLong())
+                .as("the cached answer is under " + key)
+                .isEqualTo(1);
+        redis.set(List.of(key, "not-a-sealed-entry", "PX", "60000")).await().atMost(Duration.ofSeconds(5));
     }
 
     private static JsonNode readTree(String json) {
