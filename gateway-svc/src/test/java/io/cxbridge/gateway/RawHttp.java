@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -48,6 +49,20 @@ public final class RawHttp {
      * {@code headers}: extra header lines, each ending in CRLF.
      */
     public static String chunkedUpload(URL gateway, String methodAndPath, String headers, long size) throws Exception {
+        return chunkedUpload(gateway, methodAndPath, headers, new byte[0], (byte) 0, size);
+    }
+
+    /**
+     * As {@link #chunkedUpload(URL, String, String, long)}, the body starting with {@code head} (its own chunk) and
+     * padded with spaces: a JSON document that stays valid however much of it the server reads.
+     */
+    public static String chunkedUpload(URL gateway, String methodAndPath, String headers, byte[] head, long size)
+            throws Exception {
+        return chunkedUpload(gateway, methodAndPath, headers, head, (byte) ' ', size);
+    }
+
+    private static String chunkedUpload(
+            URL gateway, String methodAndPath, String headers, byte[] head, byte fill, long size) throws Exception {
         try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
             socket.setSoTimeout(10_000);
             InputStream in = socket.getInputStream();
@@ -65,11 +80,17 @@ public final class RawHttp {
             });
             OutputStream out = socket.getOutputStream();
             byte[] chunk = new byte[64 * 1024];
+            Arrays.fill(chunk, fill);
             try {
                 out.write((methodAndPath + " HTTP/1.1\r\nHost: localhost\r\n" + headers
                                 + "Transfer-Encoding: chunked\r\n\r\n")
                         .getBytes(StandardCharsets.ISO_8859_1));
-                for (long sent = 0; sent < size; sent += chunk.length) {
+                if (head.length > 0) {
+                    out.write((Integer.toHexString(head.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    out.write(head);
+                    out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                }
+                for (long sent = head.length; sent < size; sent += chunk.length) {
                     out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
                     out.write(chunk);
                     out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));

@@ -28,10 +28,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -171,16 +174,38 @@ class FailedRunIngestionTest {
 
     @Test
     void aChunkedBodyOverTheLimitIs413AndPublishesNothing() throws Exception {
+        // A valid run padded with whitespace past the 10 MiB limit: read whole, it would parse and be published.
+        String marker = "chunked-" + UUID.randomUUID();
         String answer = RawHttp.chunkedUpload(
                 gateway,
                 "POST " + PATH,
                 "X-API-Key: cxb_demo_key\r\nContent-Type: application/json\r\n",
+                """
+                        {"actionId":"a-3","originalRunId":"%s","requestPayload":{}}""".formatted(marker).getBytes(StandardCharsets.UTF_8),
                 20L * 1024 * 1024);
-        assertThat(answer).startsWith("HTTP/1.1 413");
-        demo().body("{\"actionId\":\"a-3\",\"originalRunId\":\"r\",\"requestPayload\":{}}")
-                .post(PATH)
-                .then()
-                .statusCode(202);
+        // Positive control: a run of the same action sent after it is seen on the topic, so the topic read below is
+        // the right one and reaches past the moment the refused run would have been published.
+        String control = accepted(demo(), """
+                        {"actionId":"a-3","originalRunId":"control-%s","requestPayload":{}}""".formatted(UUID.randomUUID()));
+        TopicReader.await(
+                KafkaBroker.shared().bootstrapServers(),
+                Topics.FAILED_RUNS,
+                1,
+                r -> new String(r.value()).contains(control),
+                Duration.ofSeconds(10));
+        List<String> published =
+                TopicReader.readAll(KafkaBroker.shared().bootstrapServers(), Topics.FAILED_RUNS, Duration.ofSeconds(10))
+                        .stream()
+                        .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                        .toList();
+
+        SoftAssertions.assertSoftly(softly -> {
+            softly.assertThat(answer).startsWith("HTTP/1.1 413");
+            softly.assertThat(published)
+                    .as("the failed-runs topic up to the control run")
+                    .anyMatch(run -> run.contains(control))
+                    .noneMatch(run -> run.contains(marker));
+        });
     }
 
     @Test
