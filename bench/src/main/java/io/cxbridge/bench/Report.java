@@ -73,6 +73,15 @@ public final class Report {
         if (!Files.exists(docs)) {
             Files.writeString(docs, "# Benchmarks\n\nResults of `./stack bench`, newest last.\n\n");
         }
-        Files.writeString(docs, markdown(header), StandardOpenOption.APPEND);
+        // A note added by hand at the end may lack the blank line that keeps the run's heading apart from it.
+        Files.writeString(docs, separatorAfter(Files.readString(docs)) + markdown(header), StandardOpenOption.APPEND);
+    }
+
+    /** What must come before a new section so that one blank line ends the text before it. */
+    static String separatorAfter(String text) {
+        if (text.isEmpty() || text.endsWith("\n\n")) {
+            return "";
+        }
+        return text.endsWith("\n") ? "\n" : "\n\n";
     }
 }

@@ -2,8 +2,11 @@ package io.cxbridge.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ReportTest {
 
@@ -43,5 +46,27 @@ class ReportTest {
         String md = r.markdown("## run\n\n");
         assertThat(md.indexOf("Targets (issue #20)")).isLessThan(md.indexOf("Targets (issues #11"));
         assertThat(md.indexOf("Targets (issues #11")).isLessThan(md.indexOf("Proxy: saturation runs"));
+    }
+
+    @Test
+    void aRunAppendedAfterAHandWrittenNoteStartsAfterABlankLine(@TempDir Path dir) throws Exception {
+        Path docs = dir.resolve("benchmarks.md");
+        Files.writeString(docs, "# Benchmarks\n\n- a note added by hand, no newline at its end");
+        Report r = new Report();
+        r.appendTo(docs, "## 2026-12-07 13:29 UTC: `./stack bench`\n");
+        r.appendTo(docs, "## 2026-12-07 14:00 UTC: `./stack bench`\n");
+        String text = Files.readString(docs);
+        assertThat(text).contains("no newline at its end\n\n## 2026-12-07 13:29 UTC");
+        assertThat(text).doesNotContain("\n\n\n");
+        assertThat(text.indexOf("## 2026-12-07 14:00 UTC")).isPositive();
+        assertThat(text.substring(0, text.indexOf("## 2026-12-07 14:00 UTC"))).endsWith("\n\n");
+    }
+
+    @Test
+    void theSeparatorAddsOnlyWhatIsMissing() {
+        assertThat(Report.separatorAfter("")).isEmpty();
+        assertThat(Report.separatorAfter("text\n\n")).isEmpty();
+        assertThat(Report.separatorAfter("text\n")).isEqualTo("\n");
+        assertThat(Report.separatorAfter("text")).isEqualTo("\n\n");
     }
 }
