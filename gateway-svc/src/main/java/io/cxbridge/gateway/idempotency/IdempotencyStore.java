@@ -184,9 +184,15 @@ public class IdempotencyStore {
         return t.toString();
     }
 
-    /** Gives the key back (the answer is not to be replayed: a 5xx, a 429, or too large to keep). */
-    public Uni<Void> release(String clientId, String key) {
-        return guard(redis.del(List.of(redisKey(clientId, key)))).replaceWithVoid();
+    /**
+     * Gives the key back (the answer is not to be replayed: a 5xx, a 429), only while it still holds this call's own
+     * claim. A plain delete would also take what took the key after the claim expired: a repeat's claim, or the
+     * record a late background write of an earlier call landed over it, so the next repeat would run the write again.
+     */
+    public Uni<Void> release(String clientId, String key, String fingerprint) {
+        return guard(LuaScript.COMPARE_AND_DELETE.run(
+                        redis, List.of("1", redisKey(clientId, key), json(IdempotencyRecord.inFlight(fingerprint)))))
+                .replaceWithVoid();
     }
 
     public static String fingerprint(String method, String pathAndQuery, byte[] body) {

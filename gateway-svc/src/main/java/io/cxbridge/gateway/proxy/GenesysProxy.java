@@ -250,7 +250,7 @@ public class GenesysProxy implements Handler<RoutingContext> {
             RoutingContext rc, String client, String key, String fingerprint, Throwable failure, String requestId) {
         (mayHaveReachedGenesys(failure)
                         ? idempotency.outcomeUnknown(client, key, fingerprint, requestId)
-                        : idempotency.release(client, key))
+                        : idempotency.release(client, key, fingerprint))
                 .onFailure()
                 .invoke(e -> LOG.warnf("idempotency record for %s not updated: %s", requestId, e.getMessage()))
                 .onFailure()
@@ -301,7 +301,7 @@ public class GenesysProxy implements Handler<RoutingContext> {
                                     kept,
                                     Base64.getEncoder().encodeToString(held.getBytes())),
                             requestId)
-                    : idempotency.release(client, key);
+                    : idempotency.release(client, key, fingerprint);
             bookkept(bookkeeping, requestId, () -> {
                 rc.put(RequestContext.RESPONSE_BODY, BodyTap.of(held, logLimit));
                 answerHead(rc, answer, requestId).end(held);
@@ -316,7 +316,7 @@ public class GenesysProxy implements Handler<RoutingContext> {
                 Uni<Void> bookkeeping = keep
                         ? idempotency.complete(
                                 client, key, IdempotencyRecord.tooLarge(fingerprint, answer.status()), requestId)
-                        : idempotency.release(client, key);
+                        : idempotency.release(client, key, fingerprint);
                 bookkept(bookkeeping, requestId, () -> {
                     HttpServerResponse response = answerHead(rc, answer, requestId);
                     if (!answer.headers().contains("Content-Length")) {

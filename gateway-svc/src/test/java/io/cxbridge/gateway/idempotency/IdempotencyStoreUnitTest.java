@@ -140,6 +140,28 @@ class IdempotencyStoreUnitTest {
     }
 
     @Test
+    void aReleaseGivesBackOnlyTheCallsOwnClaim() {
+        IdempotencyStore store = store(redis);
+        assertThat(await5s(store.claim(CLIENT, key, FP, CLAIM))).isEmpty();
+        await5s(store.release(CLIENT, key, FP));
+        assertThat(stored()).as("its own claim, given back").isNull();
+
+        // the call's claim expired, a repeat claimed the key, and an earlier call's late write landed over that claim
+        // (same request, same fingerprint): a 5xx for the repeat must not delete the answer now kept
+        hold(done(FP, "YQ=="));
+        await5s(store.release(CLIENT, key, FP));
+        assertThat(stored()).isEqualTo(done(FP, "YQ=="));
+
+        // another request's claim, and the records of this one, stay too
+        hold(IdempotencyRecord.inFlight("fp-of-another-request"));
+        await5s(store.release(CLIENT, key, FP));
+        assertThat(stored()).isEqualTo(IdempotencyRecord.inFlight("fp-of-another-request"));
+        hold(IdempotencyRecord.outcomeUnknown(FP));
+        await5s(store.release(CLIENT, key, FP));
+        assertThat(stored()).isEqualTo(IdempotencyRecord.outcomeUnknown(FP));
+    }
+
+    @Test
     void aRecordRedisDidNotTakeIsWrittenInTheBackgroundAndTheCallerIsNotHeld() {
         assertThat(await5s(store(redis).claim(CLIENT, key, FP, CLAIM))).isEmpty();
         Failing failing = new Failing(3);
