@@ -22,6 +22,9 @@ public record CacheSettings(
         long maxBytes,
         Duration notFoundTtl) {
 
+    /** The longest {@code not-found-ttl}: the longest TTL a directory class may have. */
+    public static final Duration MAX_NOT_FOUND_TTL = Duration.ofHours(1);
+
     public CacheSettings {
         if (staleFactor < 0) {
             throw new IllegalArgumentException("cxbridge.directory.stale-factor must be 0 or more, was " + staleFactor);
@@ -40,6 +43,11 @@ public record CacheSettings(
         if (notFoundTtl.isNegative()) {
             throw new IllegalArgumentException(
                     "cxbridge.directory.not-found-ttl must be 0 (off) or more, was " + notFoundTtl);
+        }
+        // A 404 is an answer about now: an hour at most, like the longest TTL (and no "forever" that overflows).
+        if (notFoundTtl.compareTo(MAX_NOT_FOUND_TTL) > 0) {
+            throw new IllegalArgumentException("cxbridge.directory.not-found-ttl must be at most "
+                    + MAX_NOT_FOUND_TTL.toMinutes() + " minutes, was " + notFoundTtl);
         }
         long heap = Runtime.getRuntime().maxMemory();
         if (maxBytes < 1 || maxBytes > heap / 2) {

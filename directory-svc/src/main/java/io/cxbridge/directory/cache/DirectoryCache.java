@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
@@ -118,6 +119,8 @@ public final class DirectoryCache {
     static final int NOT_FOUND_BOUND = 1024;
 
     private final LruCache<NotFound> notFound = new LruCache<>(NOT_FOUND_BOUND);
+    /** Invalidations applied on this replica so far: a 404 loaded while one was applied is not remembered. */
+    private final AtomicLong invalidations = new AtomicLong();
 
     private record NotFound(Instant until, String message) {}
 
@@ -261,7 +264,10 @@ public final class DirectoryCache {
             if (newest != null && newest.servableStale(now, settings.staleFactor())) {
                 Held kept = newest == local ? held : keepLocal(newest);
                 metrics.stale();
-                refreshInBackground(directoryId, newest);
+                // A copy served stale after the source said 404: ask again once per not-found-ttl, not on every read.
+                if (knownNotFound(directoryId, now) == null) {
+                    refreshInBackground(directoryId, newest);
+                }
                 return Uni.createFrom().item(new Read(newest, Source.STALE, answerOf(kept, newest)));
             }
             String knownMissing = knownNotFound(directoryId, now);
@@ -294,15 +300,24 @@ public final class DirectoryCache {
     }
 
     /**
-     * Remembers a 404 of a load that started at {@code started}, unless an invalidation issued at or after that came
-     * in meanwhile (as for a loaded copy): the directory may have been created since, and DELETE was the way to say so.
+     * Remembers a 404 of a load that started at {@code started}, unless an invalidation issued at or after that, or
+     * any invalidation applied here while the load ran ({@code epoch} is {@link #invalidations} at its start), came in:
+     * the directory may have been created since, and DELETE was the way to say so. The second test does not depend on
+     * the issuing replica's clock; checked again after the put, it also covers an invalidation applied between the
+     * test and the put.
      */
-    private void rememberNotFound(String id, String message, Instant started) {
+    private void rememberNotFound(String id, String message, Instant started, long epoch) {
         Instant invalidated = invalidatedUpTo.get(id);
-        if (settings.notFoundTtl().isZero() || (invalidated != null && !started.isAfter(invalidated))) {
+        if (settings.notFoundTtl().isZero()
+                || invalidations.get() != epoch
+                || (invalidated != null && !started.isAfter(invalidated))) {
             return;
         }
-        notFound.put(id, new NotFound(clock.instant().plus(settings.notFoundTtl()), message));
+        NotFound remembered = new NotFound(clock.instant().plus(settings.notFoundTtl()), message);
+        notFound.put(id, remembered);
+        if (invalidations.get() != epoch) {
+            notFound.removeIf(id, k -> k == remembered);
+        }
     }
 
     private void forgetNotFound(String id) {
@@ -341,6 +356,7 @@ public final class DirectoryCache {
     public Uni<Boolean> invalidate(DirectoryInvalidation invalidation) {
         String id = invalidation.directoryId();
         rememberInvalidation(id, invalidation.issuedAt());
+        invalidations.incrementAndGet(); // before the forget: see rememberNotFound
         forgetNotFound(id);
         l1.removeIf(id, h -> invalidation.appliesTo(h.directory().loadedAt()));
         metrics.invalidationApplied();
@@ -377,6 +393,7 @@ public final class DirectoryCache {
             Uni<CachedDirectory> shared = Uni.createFrom().completionStage(future);
             if (inflight.putIfAbsent(id, shared) == null) {
                 Instant started = clock.instant();
+                long epoch = invalidations.get();
                 long waitUntil = System.nanoTime() + settings.waitTimeout().toNanos();
                 Uni.createFrom()
                         .deferred(() -> sharedOrFetch(id, previous, acceptable, waitUntil))
@@ -388,32 +405,43 @@ public final class DirectoryCache {
                                     future.complete(d);
                                 },
                                 e -> {
-                                    metrics.loadFailed();
-                                    if (e instanceof DirectoryNotFoundException) {
-                                        noteNotFound(id, e.getMessage());
-                                        rememberNotFound(id, e.getMessage(), started);
-                                    } else {
-                                        noteOutcome(
-                                                id,
-                                                null,
-                                                (e instanceof InvalidDirectoryException ? "refused: " : "unavailable: ")
-                                                        + e.getMessage());
+                                    try {
+                                        noteLoadFailure(id, e, started, epoch);
+                                    } finally {
+                                        // whatever the bookkeeping threw, the waiters get the failure
+                                        inflight.remove(id, shared);
+                                        future.completeExceptionally(asLoadFailure(id, e));
                                     }
-                                    inflight.remove(id, shared);
-                                    future.completeExceptionally(
-                                            e instanceof InvalidDirectoryException
-                                                            || e instanceof DirectoryUnavailableException
-                                                            || e instanceof DirectoryNotFoundException
-                                                    ? e
-                                                    : new DirectoryUnavailableException(
-                                                            "directory " + id + " could not be loaded: "
-                                                                    + e.getClass()
-                                                                            .getSimpleName(),
-                                                            e));
                                 });
                 return shared;
             }
         }
+    }
+
+    /** Counts a failed load and keeps what its status and the 404 memory need of it. */
+    private void noteLoadFailure(String id, Throwable e, Instant started, long epoch) {
+        metrics.loadFailed();
+        if (e instanceof DirectoryNotFoundException) {
+            noteNotFound(id, e.getMessage());
+            rememberNotFound(id, e.getMessage(), started, epoch);
+        } else {
+            noteOutcome(
+                    id,
+                    null,
+                    (e instanceof InvalidDirectoryException ? "refused: " : "unavailable: ") + e.getMessage());
+        }
+    }
+
+    /** A load's failure as its callers see it: ours as they are, anything else as the directory being unavailable. */
+    private static Throwable asLoadFailure(String id, Throwable e) {
+        return e instanceof InvalidDirectoryException
+                        || e instanceof DirectoryUnavailableException
+                        || e instanceof DirectoryNotFoundException
+                ? e
+                : new DirectoryUnavailableException(
+                        "directory " + id + " could not be loaded: "
+                                + e.getClass().getSimpleName(),
+                        e);
     }
 
     /** Across replicas: take the lock and fetch, or wait for the holder's stored entry. */

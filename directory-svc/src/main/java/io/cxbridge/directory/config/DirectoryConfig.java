@@ -31,7 +31,7 @@ public interface DirectoryConfig {
 
     /**
      * How long a replica answers 404 for a directory its source answered 404 for, without asking the source again
-     * ({@code DELETE .../cache} forgets it at once); 0 asks every time.
+     * ({@code DELETE .../cache} forgets it at once); 0 asks every time; at most 1 h.
      */
     @WithDefault("30s")
     Duration notFoundTtl();

@@ -29,6 +29,7 @@ import io.vertx.mutiny.redis.client.RedisAPI;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -621,6 +622,62 @@ class DirectoryCacheTest {
                 .as("asked again, and the source has it")
                 .isEqualTo(Source.MISS);
         assertThat(a.notFoundCount()).isZero();
+    }
+
+    /**
+     * The DELETE came through another replica whose clock is behind: its {@code issuedAt} is before the load started
+     * here, yet it was applied while the load ran, so the 404 is not remembered either.
+     */
+    @Test
+    void a404FromALoadDuringWhichAnInvalidationWasAppliedIsNotRememberedWhateverItsIssuedAt() {
+        sim.config(Map.of("directorySize", 1));
+        String id = newId();
+        sim.fault(Map.of(
+                "path", "/api/v2/routing/directories/" + id + "/entries", "status", 404, "latencyMs", 500, "count", 1));
+        DirectoryCache a = replica(settings(300, 10).withNotFoundTtl(Duration.ofSeconds(30)));
+
+        java.util.concurrent.CompletableFuture<Read> first =
+                a.read(id).subscribe().asCompletionStage();
+        Instant behind = clock.instant().minusMillis(5);
+        a.invalidate(new DirectoryInvalidation(id, "created", behind, "test", Ids.newTraceId()))
+                .await()
+                .atMost(WAIT);
+        assertThatThrownBy(() -> first.get(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+                .hasCauseInstanceOf(DirectoryNotFoundException.class);
+
+        assertThat(read(a, id).source())
+                .as("asked again, and the source has it")
+                .isEqualTo(Source.MISS);
+        assertThat(a.notFoundCount()).isZero();
+    }
+
+    /**
+     * A directory deleted at the source while a copy is held is served stale as before, but the source is asked again
+     * once per {@code not-found-ttl}, not by every stale read.
+     */
+    @Test
+    void aCopyServedStaleAfterTheSource404dAsksAgainOncePerNotFoundTtl() {
+        sim.config(Map.of("directorySize", 1));
+        String id = newId();
+        DirectoryCache a = replica(settings(300, 10).withNotFoundTtl(Duration.ofSeconds(30)));
+        assertThat(read(a, id).source()).isEqualTo(Source.MISS);
+        sim.fault(Map.of("path", "/api/v2/routing/directories/" + id + "/entries", "status", 404));
+        clock.advance(Duration.ofSeconds(301));
+
+        assertThat(read(a, id).source()).isEqualTo(Source.STALE);
+        await().atMost(WAIT).until(() -> notFoundCalls(id) == 1 && a.notFoundCount() == 1);
+        for (int i = 0; i < 3; i++) {
+            assertThat(read(a, id).source()).as("still served").isEqualTo(Source.STALE);
+            // a refresh, had one started, would have asked the source within this
+            await("no refresh while the 404 is remembered")
+                    .during(Duration.ofMillis(300))
+                    .atMost(WAIT)
+                    .until(() -> notFoundCalls(id) == 1);
+        }
+
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(read(a, id).source()).isEqualTo(Source.STALE);
+        await("asked again once the 30 s are over").atMost(WAIT).until(() -> notFoundCalls(id) == 2);
     }
 
     @Test

@@ -115,12 +115,21 @@ class DirectorySourcesUnitTest {
     }
 
     @Test
-    void aRemembered404LastsThirtySecondsByDefaultZeroTurnsItOffAndANegativeOneStopsStartUp() {
+    void aRemembered404LastsThirtySecondsByDefaultZeroTurnsItOffAndANegativeOrOverAnHourOneStopsStartUp() {
         assertThat(CacheSettings.from(config(Map.of())).notFoundTtl()).isEqualTo(java.time.Duration.ofSeconds(30));
         assertThat(CacheSettings.from(config(Map.of("cxbridge.directory.not-found-ttl", "0")))
                         .notFoundTtl())
                 .isZero();
         assertThatThrownBy(() -> CacheSettings.from(config(Map.of("cxbridge.directory.not-found-ttl", "-1s"))))
                 .hasMessageContaining("cxbridge.directory.not-found-ttl must be 0 (off) or more");
+        assertThat(CacheSettings.from(config(Map.of("cxbridge.directory.not-found-ttl", "1h")))
+                        .notFoundTtl())
+                .isEqualTo(java.time.Duration.ofHours(1));
+        // "for ever" is refused at start-up with the key named, not an overflow on the first 404
+        for (String tooLong : new String[] {"61m", "9223372036854775807"}) {
+            assertThatThrownBy(() -> CacheSettings.from(config(Map.of("cxbridge.directory.not-found-ttl", tooLong))))
+                    .as(tooLong)
+                    .hasMessageContaining("cxbridge.directory.not-found-ttl must be at most 60 minutes");
+        }
     }
 }
