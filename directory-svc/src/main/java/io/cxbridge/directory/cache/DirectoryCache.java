@@ -324,6 +324,11 @@ public final class DirectoryCache {
         notFound.removeIf(id, k -> true);
     }
 
+    /** Whether a load of {@code id} runs on this replica now. */
+    boolean loading(String id) {
+        return inflight.containsKey(id);
+    }
+
     /** How many 404s this replica remembers: bounded whatever ids clients name. */
     int notFoundCount() {
         return notFound.size();
@@ -391,9 +396,10 @@ public final class DirectoryCache {
             }
             CompletableFuture<CachedDirectory> future = new CompletableFuture<>();
             Uni<CachedDirectory> shared = Uni.createFrom().completionStage(future);
+            // taken before the load is visible: an invalidation applied once it is counts against its 404
+            long epoch = invalidations.get();
             if (inflight.putIfAbsent(id, shared) == null) {
                 Instant started = clock.instant();
-                long epoch = invalidations.get();
                 long waitUntil = System.nanoTime() + settings.waitTimeout().toNanos();
                 Uni.createFrom()
                         .deferred(() -> sharedOrFetch(id, previous, acceptable, waitUntil))

@@ -29,7 +29,6 @@ import io.vertx.mutiny.redis.client.RedisAPI;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -603,25 +602,7 @@ class DirectoryCacheTest {
     /** The DELETE may say the directory exists now: a 404 from a load that started before it is not remembered. */
     @Test
     void a404FromALoadThatAnInvalidationOvertookIsNotRemembered() {
-        sim.config(Map.of("directorySize", 1));
-        String id = newId();
-        sim.fault(Map.of(
-                "path", "/api/v2/routing/directories/" + id + "/entries", "status", 404, "latencyMs", 500, "count", 1));
-        DirectoryCache a = replica(settings(300, 10).withNotFoundTtl(Duration.ofSeconds(30)));
-
-        java.util.concurrent.CompletableFuture<Read> first =
-                a.read(id).subscribe().asCompletionStage();
-        a.invalidate(new DirectoryInvalidation(id, "created", clock.instant(), "test", Ids.newTraceId()))
-                .await()
-                .atMost(WAIT);
-        assertThatThrownBy(() -> first.get(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
-                .hasCauseInstanceOf(DirectoryNotFoundException.class);
-        assertThat(notFoundCalls(id)).isEqualTo(1);
-
-        assertThat(read(a, id).source())
-                .as("asked again, and the source has it")
-                .isEqualTo(Source.MISS);
-        assertThat(a.notFoundCount()).isZero();
+        invalidatedWhileA404Loads(Duration.ZERO);
     }
 
     /**
@@ -630,6 +611,11 @@ class DirectoryCacheTest {
      */
     @Test
     void a404FromALoadDuringWhichAnInvalidationWasAppliedIsNotRememberedWhateverItsIssuedAt() {
+        invalidatedWhileA404Loads(Duration.ofMillis(-5));
+    }
+
+    /** A read's load gets a slow 404 while an invalidation issued {@code shift} from now is applied; then read again. */
+    private void invalidatedWhileA404Loads(Duration shift) {
         sim.config(Map.of("directorySize", 1));
         String id = newId();
         sim.fault(Map.of(
@@ -638,12 +624,13 @@ class DirectoryCacheTest {
 
         java.util.concurrent.CompletableFuture<Read> first =
                 a.read(id).subscribe().asCompletionStage();
-        Instant behind = clock.instant().minusMillis(5);
-        a.invalidate(new DirectoryInvalidation(id, "created", behind, "test", Ids.newTraceId()))
+        await().atMost(WAIT).until(() -> a.loading(id));
+        a.invalidate(new DirectoryInvalidation(id, "created", clock.instant().plus(shift), "test", Ids.newTraceId()))
                 .await()
                 .atMost(WAIT);
         assertThatThrownBy(() -> first.get(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
                 .hasCauseInstanceOf(DirectoryNotFoundException.class);
+        assertThat(notFoundCalls(id)).isEqualTo(1);
 
         assertThat(read(a, id).source())
                 .as("asked again, and the source has it")
