@@ -14,9 +14,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -227,8 +229,10 @@ public class DeadLetterIndex<T extends DeadLetter, S extends DeadLetter> {
     /**
      * Hands {@code visit} every dead letter of the filter's set (at or after its {@code since}) that matches it,
      * newest first, reading {@link #BATCH} ids and their summaries at a time; only what {@code visit} keeps stays.
-     * Each batch starts at the last score read, past the ids already read at that score, so a dead letter written
-     * meanwhile (newer) shifts nothing.
+     * Each batch starts at the last score read (inclusive) and drops, by id, those already read at that score. A
+     * position past them would not do: one of them dead-lettered again (its score moves up) or trimmed meanwhile
+     * shifts the rest, and the scan missed one; one written meanwhile at that millisecond was read twice and another
+     * missed. A dead letter written or dead-lettered again during the scan (newer than where it is) is not visited.
      */
     private Uni<Void> scan(DeadLetterFilter filter, Consumer<StoredDeadLetter<S>> visit) {
         String key = setKey(filter.group());
@@ -237,23 +241,17 @@ public class DeadLetterIndex<T extends DeadLetter, S extends DeadLetter> {
         return trim(key)
                 .chain(() -> Multi.createBy()
                         .repeating()
-                        .uni(() -> redis.zrevrangebyscore(List.of(
-                                        key,
-                                        cursor.max(),
-                                        min,
-                                        "WITHSCORES",
-                                        "LIMIT",
-                                        String.valueOf(cursor.skip()),
-                                        String.valueOf(BATCH)))
-                                .map(DeadLetterIndex::scored)
-                                .invoke(cursor::advance)
-                                .chain(batch -> load(batch.stream()
-                                                .map(Scored::id)
-                                                .toList())
-                                        .invoke(read -> read.stream()
-                                                .filter(filter::matches)
-                                                .forEach(visit))
-                                        .replaceWith(batch.size() == BATCH)))
+                        .uni(() -> {
+                            int limit = cursor.limit();
+                            return redis.zrevrangebyscore(List.of(
+                                            key, cursor.max(), min, "WITHSCORES", "LIMIT", "0", String.valueOf(limit)))
+                                    .map(DeadLetterIndex::scored)
+                                    .chain(batch -> load(cursor.advance(batch))
+                                            .invoke(read -> read.stream()
+                                                    .filter(filter::matches)
+                                                    .forEach(visit))
+                                            .replaceWith(batch.size() == limit));
+                        })
                         .whilst(full -> full)
                         .onItem()
                         .ignoreAsUni());
@@ -262,29 +260,40 @@ public class DeadLetterIndex<T extends DeadLetter, S extends DeadLetter> {
     /** An id of a sorted set with its score (the dead-letter time in ms). */
     private record Scored(String id, long score) {}
 
-    /** Where a scan's next batch starts: at {@code max} (inclusive), past the {@code skip} ids read at that score. */
+    /**
+     * Where a scan's next batch starts: at {@code max} (inclusive), dropping the ids already read at that score. A
+     * full batch holds at least {@link #BATCH} unread ids, so the scan always moves on; what it holds grows only with
+     * the dead letters of one millisecond.
+     */
     private static final class Cursor {
 
         private Long max;
-        private long skip;
+        private final Set<String> readAtMax = new HashSet<>();
 
         String max() {
             return max == null ? "+inf" : String.valueOf(max);
         }
 
-        long skip() {
-            return skip;
+        /** {@link #BATCH} past the ids already read at {@code max}, which the next batch starts with. */
+        int limit() {
+            return BATCH + readAtMax.size();
         }
 
-        void advance(List<Scored> batch) {
-            if (batch.isEmpty()) {
-                return;
+        /** The batch's ids not read before, in order; the batch's last score becomes {@code max}. */
+        List<String> advance(List<Scored> batch) {
+            List<String> unread = batch.stream()
+                    .map(Scored::id)
+                    .filter(id -> !readAtMax.contains(id))
+                    .toList();
+            if (!batch.isEmpty()) {
+                long last = batch.get(batch.size() - 1).score();
+                if (max == null || max != last) {
+                    readAtMax.clear();
+                }
+                max = last;
+                batch.stream().filter(s -> s.score() == last).forEach(s -> readAtMax.add(s.id()));
             }
-            long last = batch.get(batch.size() - 1).score();
-            long atLast = batch.stream().filter(s -> s.score() == last).count();
-            // a whole batch at the score it started at: those skipped before are still to be skipped
-            skip = max != null && max == last ? skip + atLast : atLast;
-            max = last;
+            return unread;
         }
     }
 
