@@ -12,8 +12,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -107,9 +105,9 @@ public final class DirectoryCache {
     private final ConcurrentHashMap<String, Status> configuredStatuses = new ConcurrentHashMap<>();
     /**
      * Statuses of any other id (any id a reader names reads the seed source): the most recently used
-     * {@link #otherStatusBound}, so a client naming ever new ids cannot grow them; guarded by itself.
+     * {@code max(64, 2 x max-directories)}, so a client naming ever new ids cannot grow them.
      */
-    private final LinkedHashMap<String, Status> otherStatuses = new LinkedHashMap<>(16, 0.75f, true);
+    private final LruCache<Status> otherStatuses;
 
     /**
      * Ids the source answered 404 for, with when this replica may ask again: a client repeating a wrong id spends
@@ -124,7 +122,6 @@ public final class DirectoryCache {
 
     private record NotFound(Instant until, String message) {}
 
-    private final int otherStatusBound;
     private volatile boolean redisDown;
 
     public DirectoryCache(
@@ -142,7 +139,7 @@ public final class DirectoryCache {
         this.clock = clock;
         this.listener = listener;
         this.l1 = new LruCache<>(settings.maxDirectories(), settings.maxBytes(), Held::weight);
-        this.otherStatusBound = Math.max(64, 2 * settings.maxDirectories());
+        this.otherStatuses = new LruCache<>(Math.max(64, 2 * settings.maxDirectories()));
         this.metrics = new CacheMetrics(registry, this::size);
     }
 
@@ -167,16 +164,12 @@ public final class DirectoryCache {
         if (settings.sources().configured().containsKey(directoryId)) {
             return configuredStatuses.get(directoryId);
         }
-        synchronized (otherStatuses) {
-            return otherStatuses.get(directoryId);
-        }
+        return otherStatuses.get(directoryId);
     }
 
     /** How many statuses this replica keeps (configured and others): bounded whatever ids clients name. */
     int statusCount() {
-        synchronized (otherStatuses) {
-            return configuredStatuses.size() + otherStatuses.size();
-        }
+        return configuredStatuses.size() + otherStatuses.size();
     }
 
     private void updateStatus(String id, UnaryOperator<Status> update) {
@@ -184,19 +177,7 @@ public final class DirectoryCache {
             configuredStatuses.compute(id, (k, s) -> update.apply(s));
             return;
         }
-        synchronized (otherStatuses) {
-            Status next = update.apply(otherStatuses.get(id));
-            if (next == null) {
-                otherStatuses.remove(id);
-            } else {
-                otherStatuses.put(id, next);
-                Iterator<String> eldest = otherStatuses.keySet().iterator();
-                while (otherStatuses.size() > otherStatusBound && eldest.hasNext()) {
-                    eldest.next();
-                    eldest.remove();
-                }
-            }
-        }
+        otherStatuses.update(id, update);
     }
 
     private void noteRead(String id) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * The in-process level: a strict least-recently-used map with hard bounds on the count and on the estimated
@@ -65,6 +66,16 @@ final class LruCache<V> {
             }
             eldest.remove();
             weight -= weights.remove(e.getKey());
+        }
+    }
+
+    /** Replaces the value by what {@code update} makes of it (null when there is none); a null answer removes it. */
+    synchronized void update(String key, UnaryOperator<V> update) {
+        V next = update.apply(map.get(key));
+        if (next != null) {
+            store(key, next);
+        } else if (map.remove(key) != null) {
+            weight -= weights.remove(key);
         }
     }
 

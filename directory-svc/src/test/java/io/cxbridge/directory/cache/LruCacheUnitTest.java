@@ -65,4 +65,21 @@ class LruCacheUnitTest {
         assertThat(cache.size()).isZero();
         assertThat(cache.weight()).isZero();
     }
+
+    @Test
+    void anUpdateStoresWhatItMakesOfTheValueCountsAsAUseAndRemovesOnNull() {
+        LruCache<String> cache = new LruCache<>(2, 100, String::length);
+        cache.update("a", v -> v == null ? "1" : v + "1");
+        cache.put("b", "2");
+        cache.update("a", v -> v == null ? "1" : v + "1"); // a is now the most recently used
+        assertThat(cache.get("a")).isEqualTo("11");
+        cache.put("c", "3");
+        assertThat(cache.keys()).containsExactly("a", "c");
+        assertThat(cache.weight()).isEqualTo(3);
+
+        cache.update("a", v -> null);
+        cache.update("x", v -> null);
+        assertThat(cache.keys()).containsExactly("c");
+        assertThat(cache.weight()).isEqualTo(1);
+    }
 }
