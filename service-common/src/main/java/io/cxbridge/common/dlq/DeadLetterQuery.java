@@ -23,6 +23,8 @@ public final class DeadLetterQuery {
     public static final int DEFAULT_PAGE_SIZE = 25;
     public static final int MAX_PAGE_SIZE = 100;
     static final int MAX_TEXT = 200;
+    static final Instant EARLIEST_SINCE = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant LATEST_SINCE = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     private final List<Violation> violations = new ArrayList<>();
     /** The filters as given, by parameter name, for the listing's URIs. */
@@ -62,11 +64,19 @@ public final class DeadLetterQuery {
         if (value == null) {
             return this;
         }
+        Instant parsed = null;
         try {
-            since = Instant.parse(value.trim());
-            remember("since", value.trim());
+            parsed = Instant.parse(value.trim());
         } catch (DateTimeParseException e) {
-            violations.add(new Violation("since", "must be an ISO-8601 instant such as 2026-01-31T08:00:00Z"));
+            // reported below
+        }
+        // a year such as +300000000 parses but is past what a score in milliseconds holds
+        if (parsed == null || parsed.isBefore(EARLIEST_SINCE) || parsed.isAfter(LATEST_SINCE)) {
+            violations.add(new Violation(
+                    "since", "must be an ISO-8601 instant such as 2026-01-31T08:00:00Z, from year 0001 to 9999"));
+        } else {
+            since = parsed;
+            remember("since", value.trim());
         }
         return this;
     }
