@@ -17,6 +17,7 @@ import io.cxbridge.model.Topics;
 import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.model.event.RetentionRequest;
 import io.cxbridge.retention.api.RequestPublisher;
+import io.cxbridge.retention.report.RetentionReport;
 import io.cxbridge.retention.state.RequestRecord;
 import io.cxbridge.retention.state.RequestState;
 import io.cxbridge.retention.state.RequestStore;
@@ -30,8 +31,10 @@ import io.cxbridge.testkit.sim.GenesysSim;
 import io.cxbridge.testkit.sim.GenesysSimResource;
 import io.cxbridge.testkit.sim.SimControl;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -303,6 +306,41 @@ class RetentionFlowTest {
         String id = submit(policy("sms-30", "sms", 30));
         awaitState(id, "deployed");
         assertEquals(2, countJobs429(), "the sim answered 429 twice and the request still deployed");
+    }
+
+    @Test
+    void aJobAnswer429WithRetryAfter600WaitsNoLongerThanThePollBoundAndLooksAgain() {
+        // genesys-client gives the 429 back at once (600 s is past its deadline); the worker must not park the
+        // partition for 10 minutes: it waits at most until the poll bound (4 s here) and looks at the job then
+        sim.fault(Map.of(
+                "method",
+                "GET",
+                "path",
+                "/api/v2/datamanagement/jobs/**",
+                "status",
+                429,
+                "retryAfter",
+                600,
+                "count",
+                1));
+        String id = submit(policy("sms-retry-after-600", "sms", 30));
+        awaitState(id, "deployed");
+        assertEquals(1, countJobs429());
+    }
+
+    @Test
+    void aReportCounterThatFailsAfterTheBrokerTookTheRequestStillAnswers202() {
+        QuarkusMock.installMockForType(
+                new RetentionReport(null) {
+                    @Override
+                    public Uni<Void> submitted() {
+                        return Uni.createFrom().failure(new IllegalStateException("Redis HINCRBY failed"));
+                    }
+                },
+                RetentionReport.class);
+        // 202: the request is on the topic and will deploy; a 503 would make the client send it twice
+        String id = submit(policy("counter-fails", "chat", 60));
+        awaitState(id, "deployed");
     }
 
     private long countJobs429() {

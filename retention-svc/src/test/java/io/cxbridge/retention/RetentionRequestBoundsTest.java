@@ -251,7 +251,7 @@ class RetentionRequestBoundsTest {
     @Test
     void aMediaApplyWhoseRequestsCannotBeRecordedIs503NotAGenesysFailure() {
         QuarkusMock.installMockForType(
-                new MediaApply(null, null, null, null, null, null, null, null, null) {
+                new MediaApply(null, null, null, null, null, null, null, null, null, null) {
                     @Override
                     public Uni<List<Map<String, Object>>> apply(MediaPlan plan, String traceId) {
                         return Uni.createFrom().failure(new IllegalStateException("Redis is away"));
@@ -268,5 +268,41 @@ class RetentionRequestBoundsTest {
                 .header("Retry-After", notNullValue())
                 .body("detail", containsString("nothing was written"));
         assertEquals(before, queued(), "nothing was written");
+    }
+
+    static String uuids(int n) {
+        return IntStream.range(0, n)
+                .mapToObj(i -> "\"" + new java.util.UUID(0, i) + "\"")
+                .collect(Collectors.joining(",", "[", "]"));
+    }
+
+    @Test
+    void aPolicyTooLargeForOneKafkaRecordIsA400NamingTheFieldAndQueuesNothing() {
+        Queued before = queued();
+        String huge = """
+                {"name": "huge-tags", "objectType": "call", "retentionPeriod": 30, "enabled": true,
+                 "schedule": {"frequency": "DAILY"}, "tags": %s}""".formatted(uuids(30_000));
+        given().contentType("application/json")
+                .body(huge.getBytes(StandardCharsets.UTF_8))
+                .post("/v1/retention/policies")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("violations", hasSize(1))
+                .body("violations[0].field", equalTo("tags"))
+                .body("violations[0].message", containsString("too large"));
+        assertEquals(before, queued(), "nothing queued, counted or written");
+    }
+
+    @Test
+    void onApplyATooLargePolicyIsInvalidBeforeAnyIsQueued() {
+        String huge = """
+                {"name": "huge-filters", "objectType": "chat", "retentionPeriod": 30, "enabled": true,
+                 "schedule": {"frequency": "DAILY"}, "filters": {"queues": %s, "users": ["u-1"]}}""".formatted(uuids(30_000));
+        JsonPath r = post(
+                "/v1/retention/apply", "application/json", "[" + huge + "," + policy("ok", "call", "1") + "]", 200);
+        assertEquals(List.of("invalid", "queued"), r.getList("results.status"));
+        assertEquals("[0].filters.queues", r.getString("results[0].violations[0].field"));
+        assertEquals(1, r.getInt("accepted"));
     }
 }

@@ -1,6 +1,7 @@
 package io.cxbridge.retention.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cxbridge.common.messaging.InfrastructureRetry;
 import io.cxbridge.common.problem.ProblemResponses;
 import io.cxbridge.common.trace.TraceIds;
 import io.cxbridge.model.event.RetentionRequest;
@@ -48,6 +49,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 public class RetentionResource {
 
     static final String YAML = "application/yaml";
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RetentionResource.class);
+    private static final java.time.Duration COUNTER_RETRY = java.time.Duration.ofMillis(100);
 
     private final PolicyValidator validator;
     private final RequestPublisher publisher;
@@ -87,7 +90,13 @@ public class RetentionResource {
     @APIResponse(
             responseCode = "400",
             description = "problem+json listing every violation (a media-retention list of more than "
-                    + "cxbridge.retention.max-policies-per-request policies: one violation on policies)")
+                    + "cxbridge.retention.max-policies-per-request policies: one violation on policies; a policy "
+                    + "serialising to more than 256 KiB: one violation on the field that weighs most, e.g. "
+                    + "filters.queues or tags); nothing is queued")
+    @APIResponse(
+            responseCode = "413",
+            description = "the broker refused the request as larger than one Kafka record (validation bounds the "
+                    + "policy, so this is a last resort); sent again it fails again")
     @APIResponse(responseCode = "503", description = "the broker did not take the request; retry")
     public Uni<Response> submit(
             @RequestBody(
@@ -434,7 +443,20 @@ public class RetentionResource {
         RetentionRequest request = new RetentionRequest(requestId, payload, false, TraceIds.current());
         return publisher
                 .publish(request, v.objectType())
-                .chain(() -> report.submitted())
+                // The broker has it, so it will deploy: a counter that fails now must not turn that into a 503
+                // (a resend would deploy it twice). Retried briefly, then logged; the report under-counts one.
+                .call(() -> report.submitted()
+                        .onFailure()
+                        .retry()
+                        .withBackOff(COUNTER_RETRY)
+                        .atMost(2)
+                        .onFailure()
+                        .recoverWithItem(e -> {
+                            LOG.warnf(
+                                    "retention request %s is queued but was not counted in the report: %s",
+                                    requestId, e.toString());
+                            return null;
+                        }))
                 .replaceWith(requestId);
     }
 
@@ -481,6 +503,14 @@ public class RetentionResource {
     }
 
     private static Response unavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (InfrastructureRetry.tooLargeForKafka(t)) {
+                // validation bounds the policy, so this is a last resort; sent again it would fail again (as
+                // gateway-svc answers its own too-large records)
+                return ProblemResponses.of(
+                        413, "Payload Too Large", "the request is larger than one Kafka record may be; send less");
+            }
+        }
         return ProblemResponses.unavailable("the request could not be queued; send it again", 1);
     }
 }

@@ -3,6 +3,7 @@ package io.cxbridge.retention.media;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.common.audit.AuditEmitter;
+import io.cxbridge.common.messaging.InfrastructureRetry;
 import io.cxbridge.genesys.http.GenesysResponse;
 import io.cxbridge.genesys.redaction.Redactor;
 import io.cxbridge.model.Json;
@@ -47,6 +48,7 @@ public class MediaApply {
     private final RetentionConfig config;
     private final Clock clock;
     private final Redactor redactor;
+    private final InfrastructureRetry retry;
 
     public MediaApply(
             MediaRetentionUpstream upstream,
@@ -57,8 +59,10 @@ public class MediaApply {
             RetentionWebhook webhook,
             RetentionConfig config,
             Clock clock,
-            Redactor redactor) {
+            Redactor redactor,
+            InfrastructureRetry retry) {
         this.redactor = redactor;
+        this.retry = retry;
         this.upstream = upstream;
         this.store = store;
         this.journal = journal;
@@ -112,6 +116,8 @@ public class MediaApply {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Work w : work) {
             chain = chain.chain(() -> execute(w.entry(), w.record(), traceId)
+                    // Only a failure before Genesys took the write reaches this (after it, written() retries and
+                    // never fails); fail() never fails either, so one entry never leaves the next ones unworked.
                     .onFailure()
                     .recoverWithUni(f -> fail(
                             w.entry(), w.record(), traceId, "Genesys could not be reached: " + f.getMessage(), null)));
@@ -121,36 +127,41 @@ public class MediaApply {
 
     private Uni<Void> execute(MediaPlan.Entry e, RequestRecord record, String traceId) {
         RequestRecord submitted = record.to(RequestState.submitted, clock.instant());
-        return store.put(submitted).chain(() -> replace(e)).chain(replacement -> {
-            if (replacement != null && !replacement.ok() && replacement.status() != 404) {
-                return fail(
-                        e,
-                        submitted,
-                        traceId,
-                        "the policy it replaces (" + e.replaces().id()
-                                + ") could not be " + (e.replaces().how().equals("delete") ? "deleted" : "disabled")
-                                + ": HTTP " + replacement.status(),
-                        null);
-            }
-            return switch (e.action()) {
-                case MediaPlan.CREATE ->
-                    upstream.create(e.body())
-                            .chain(r -> written(
-                                    e,
-                                    submitted,
-                                    traceId,
-                                    r,
-                                    r.ok()
-                                            ? RetentionUpstream.readTree(r.bodyAsString())
-                                                    .path("id")
-                                                    .asText(null)
-                                            : null));
-                case MediaPlan.UPDATE ->
-                    upstream.replace(e.policyId(), e.body())
-                            .chain(r -> written(e, submitted, traceId, r, e.policyId()));
-                default -> upstream.delete(e.policyId()).chain(r -> written(e, submitted, traceId, r, e.policyId()));
-            };
-        });
+        return retry.untilDone(
+                        () -> "recording media retention request " + record.requestId(), () -> store.put(submitted))
+                .chain(() -> replace(e))
+                .chain(replacement -> {
+                    if (replacement != null && !replacement.ok() && replacement.status() != 404) {
+                        return fail(
+                                e,
+                                submitted,
+                                traceId,
+                                "the policy it replaces (" + e.replaces().id()
+                                        + ") could not be "
+                                        + (e.replaces().how().equals("delete") ? "deleted" : "disabled")
+                                        + ": HTTP " + replacement.status(),
+                                null);
+                    }
+                    return switch (e.action()) {
+                        case MediaPlan.CREATE ->
+                            upstream.create(e.body())
+                                    .chain(r -> written(
+                                            e,
+                                            submitted,
+                                            traceId,
+                                            r,
+                                            r.ok()
+                                                    ? RetentionUpstream.readTree(r.bodyAsString())
+                                                            .path("id")
+                                                            .asText(null)
+                                                    : null));
+                        case MediaPlan.UPDATE ->
+                            upstream.replace(e.policyId(), e.body())
+                                    .chain(r -> written(e, submitted, traceId, r, e.policyId()));
+                        default ->
+                            upstream.delete(e.policyId()).chain(r -> written(e, submitted, traceId, r, e.policyId()));
+                    };
+                });
     }
 
     /** Disables (made by hand) or deletes (managed) the policy a {@code resolve: {replace}} names; null when none. */
@@ -162,7 +173,10 @@ public class MediaApply {
         if (r.how().equals("delete")) {
             return upstream.delete(r.id())
                     .call(answer -> answer.ok() || answer.status() == 404
-                            ? journal.writePolicySet(r.name(), removed(r.name(), r.id()))
+                            // Genesys deleted it: the journal must learn it, whatever the wait
+                            ? retry.untilDone(
+                                    () -> "journaling the deletion of media retention policy " + r.name(),
+                                    () -> journal.writePolicySet(r.name(), removed(r.name(), r.id())))
                             : Uni.createFrom().voidItem());
         }
         ObjectNode disabled = r.current().deepCopy();
@@ -188,14 +202,35 @@ public class MediaApply {
         }
         JsonNode applied = e.action().equals(MediaPlan.DELETE) ? removed(e.name(), policyId) : applied(e, policyId);
         RequestRecord done = record.withPolicy(policyId).to(RequestState.deployed, clock.instant());
-        return journal.writePolicySet(e.name(), applied)
-                .chain(() -> finish(AuditTypes.RETENTION_DEPLOYED, e, done, traceId, null));
+        // Genesys holds the write: journaling and finishing are retried until done (a Kafka or Redis blip must not
+        // record it failed without its policy id, which would hide the policy from the plan and the drift check),
+        // and a failure no wait can mend is logged here rather than turned into a failed write.
+        return retry.untilDone(
+                        () -> "journaling media retention policy " + e.name(),
+                        () -> journal.writePolicySet(e.name(), applied))
+                .chain(() -> finish(AuditTypes.RETENTION_DEPLOYED, e, done, traceId, null))
+                .onFailure()
+                .recoverWithItem(f -> {
+                    LOG.errorf(
+                            "Genesys took the %s of media retention policy %s (%s, request %s) but it could not be "
+                                    + "recorded: %s",
+                            e.action(), e.name(), policyId, done.requestId(), f.toString());
+                    return null;
+                });
     }
 
     private Uni<Void> fail(MediaPlan.Entry e, RequestRecord record, String traceId, String reason, String policyId) {
         LOG.infof("media retention %s of %s failed: %s", e.action(), e.name(), reason);
         RequestRecord done = record.withPolicy(policyId).withError(reason).to(RequestState.failed, clock.instant());
-        return finish(AuditTypes.RETENTION_FAILED, e, done, traceId, reason);
+        return finish(AuditTypes.RETENTION_FAILED, e, done, traceId, reason)
+                // only a permanent failure or shutdown: logged, and the next entry is worked
+                .onFailure()
+                .recoverWithItem(f -> {
+                    LOG.errorf(
+                            "the failed %s of media retention policy %s (request %s) could not be recorded: %s",
+                            e.action(), e.name(), done.requestId(), f.toString());
+                    return null;
+                });
     }
 
     private Uni<Void> finish(String type, MediaPlan.Entry e, RequestRecord done, String traceId, String error) {
@@ -220,9 +255,16 @@ public class MediaApply {
         }
         data.put("error", error);
         data.put("latencyMs", done.latencyMs());
-        return audit.emit(type, done.requestId(), traceId, data)
-                .chain(() -> store.finish(done, RequestStore.outcomeCounts(done)))
-                .invoke(() -> webhook.notify(done, traceId))
+        // Infrastructure only (the audit topic, the journal, Redis): retried until it passes, like the worker's steps.
+        return retry.untilDone(
+                        () -> "recording the end of media retention request " + done.requestId(),
+                        () -> audit.emit(type, done.requestId(), traceId, data)
+                                .chain(() -> store.finish(done, RequestStore.outcomeCounts(done))))
+                .invoke(applied -> {
+                    if (applied) {
+                        webhook.notify(done, traceId);
+                    }
+                })
                 .replaceWithVoid();
     }
 

@@ -1,5 +1,6 @@
 package io.cxbridge.retention.policy;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Validates a policy body and lists every violation at once: Bean Validation (required fields) plus the spec's
@@ -78,7 +80,7 @@ public class PolicyValidator {
                                 prefix + ProblemResponses.fieldPath(e), "must be a whole number (was out of range)")));
             }
             return new ValidatedPolicy(null, null, List.of(new Violation(prefix + "body", "is not a valid policy")));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             return new ValidatedPolicy(null, null, List.of(new Violation(prefix + "body", "is not a valid policy")));
         }
         List<Violation> violations = new ArrayList<>(Violations.of(validator, policy));
@@ -89,6 +91,14 @@ public class PolicyValidator {
             violations.removeIf(v -> policy.schedule() == null && v.field().equals("schedule"));
             violations.addAll(MediaMapping.violations(policy));
         }
+        ObjectNode payload = null;
+        if (violations.isEmpty()) {
+            payload = media ? MediaMapping.body(policy) : payload(policy);
+            tooLarge(body, payload).ifPresent(violations::add);
+        } else {
+            // the body itself is a lower bound of what would be written: say so now, not after the other fixes
+            tooLarge(body, body).ifPresent(violations::add);
+        }
         List<Violation> listed = violations.stream()
                 .map(v -> new Violation(prefix + v.field(), v.message()))
                 .sorted(Comparator.comparing(Violation::field))
@@ -96,7 +106,61 @@ public class PolicyValidator {
         if (!listed.isEmpty()) {
             return new ValidatedPolicy(policy, null, listed);
         }
-        return new ValidatedPolicy(policy, media ? MediaMapping.body(policy) : payload(policy), List.of());
+        return new ValidatedPolicy(policy, payload, List.of());
+    }
+
+    /**
+     * The most a policy's payload (seed: the upstream body; media-retention: the SDK {@code Policy}) may take,
+     * serialised as UTF-8 JSON. A policy travels whole in Kafka records whose producers keep the 1 MiB default
+     * {@code max.request.size}: the request record (seed), the {@code policy-set} journal entry (media-retention,
+     * written after Genesys took it) and the audit event, whose {@code diff} holds a changed list before and after.
+     * A quarter of a record leaves room for that; about 5,000 UUID ids in one filter.
+     */
+    public static final int MAX_POLICY_BYTES = 256 * 1024;
+
+    /**
+     * A violation naming the field that weighs most ({@code filters.<key>} for a filter, else the top-level field)
+     * when {@code payload} serialises to more than {@link #MAX_POLICY_BYTES}; checked before anything is queued or
+     * written, because the producer would refuse the record only after the 202, or after Genesys took the write.
+     */
+    static Optional<Violation> tooLarge(JsonNode body, JsonNode payload) {
+        int bytes = bytes(payload);
+        if (bytes <= MAX_POLICY_BYTES) {
+            return Optional.empty();
+        }
+        String field = "body";
+        int largest = -1;
+        for (var it = body.fields(); it.hasNext(); ) {
+            var f = it.next();
+            if (f.getKey().equals("filters") && f.getValue().isObject()) {
+                for (var keys = f.getValue().fields(); keys.hasNext(); ) {
+                    var k = keys.next();
+                    int size = bytes(k.getValue());
+                    if (size > largest) {
+                        largest = size;
+                        field = "filters." + k.getKey();
+                    }
+                }
+            } else {
+                int size = bytes(f.getValue());
+                if (size > largest) {
+                    largest = size;
+                    field = f.getKey();
+                }
+            }
+        }
+        return Optional.of(new Violation(
+                field,
+                "makes the policy too large: " + bytes + " bytes serialised, at most " + MAX_POLICY_BYTES
+                        + " (it travels whole in one Kafka record); list fewer values or split the policy"));
+    }
+
+    private static int bytes(JsonNode node) {
+        try {
+            return Json.mapper().writeValueAsBytes(node).length;
+        } catch (JsonProcessingException e) {
+            return Integer.MAX_VALUE;
+        }
     }
 
     /**

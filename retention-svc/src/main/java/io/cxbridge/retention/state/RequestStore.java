@@ -44,15 +44,42 @@ public class RequestStore {
         return redis.get(key(requestId)).map(r -> Optional.ofNullable(r).map(v -> parse(v.toString())));
     }
 
-    /** Journals, then stores the record; the journal write is what makes a step durable. */
+    private static final LuaScript PUT_SCRIPT = LuaScript.load(RequestStore.class, "request-put.lua");
+
+    /**
+     * Journals, then stores the record; the journal write is what makes a step durable. A request already finished
+     * is left as it is, journal included (two replicas can work one request after a rebalance: the one that did
+     * not finish it must not put {@code polling} over its {@code deployed}); the script guards Redis against the
+     * race between that check and the write.
+     */
     public Uni<RequestRecord> put(RequestRecord record) {
-        return journal.write(record)
-                .chain(() -> redis.set(List.of(
-                        key(record.requestId()),
-                        json(record),
-                        "PX",
-                        String.valueOf(config.stateTtl().toMillis()))))
+        return finished(record.requestId())
+                .chain(done -> done
+                        ? Uni.createFrom().voidItem()
+                        : journal.write(record)
+                                .chain(() -> PUT_SCRIPT.run(
+                                        redis,
+                                        List.of(
+                                                "1",
+                                                key(record.requestId()),
+                                                json(record),
+                                                String.valueOf(config.stateTtl().toMillis()))))
+                                .replaceWithVoid())
                 .replaceWith(record);
+    }
+
+    /** Whether Redis holds the request as finished (a state that does not read is not: the worker refuses it). */
+    private Uni<Boolean> finished(String requestId) {
+        return redis.get(key(requestId)).map(r -> {
+            if (r == null) {
+                return false;
+            }
+            try {
+                return parse(r.toString()).terminal();
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
     }
 
     /**
@@ -113,8 +140,10 @@ public class RequestStore {
     /**
      * Stores a terminal record and adds its outcome to the report counters in one atomic step (a Lua script), so
      * the report never disagrees with the states: a request is counted exactly when it is recorded as finished.
+     * False, and nothing changed or counted, when the request is already finished (by another replica after a
+     * rebalance): its first end stands.
      */
-    public Uni<RequestRecord> finish(RequestRecord record, Map<String, Long> increments) {
+    public Uni<Boolean> finish(RequestRecord record, Map<String, Long> increments) {
         List<String> args = new java.util.ArrayList<>(List.of(
                 "2",
                 key(record.requestId()),
@@ -125,10 +154,17 @@ public class RequestStore {
             args.add(k);
             args.add(String.valueOf(v));
         });
-        return journal.write(record)
-                .chain(() -> FINISH_SCRIPT.run(redis, args))
-                .invoke(() -> outcomes.finished(record.state()))
-                .replaceWith(record);
+        return finished(record.requestId())
+                .chain(done -> done
+                        ? Uni.createFrom().item(false)
+                        : journal.write(record)
+                                .chain(() -> FINISH_SCRIPT.run(redis, args))
+                                .map(r -> r != null && r.toLong() == 1)
+                                .invoke(applied -> {
+                                    if (applied) {
+                                        outcomes.finished(record.state());
+                                    }
+                                }));
     }
 
     public Uni<Void> count(Map<String, Long> increments) {

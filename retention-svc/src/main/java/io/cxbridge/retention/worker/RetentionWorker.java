@@ -296,7 +296,12 @@ public class RetentionWorker {
                 attempt == 0 ? store.put(record) : Uni.createFrom().item(record);
         return saved.chain(r -> {
             Instant since = r.pollingSince() != null ? r.pollingSince() : clock.instant();
-            if (Duration.between(since, clock.instant()).compareTo(config.poll().bound()) > 0) {
+            // Checked here when the polling starts or resumes; later, after each answer (so the last look at the
+            // job is taken at the bound, not skipped).
+            if (attempt == 0
+                    && Duration.between(since, clock.instant())
+                                    .compareTo(config.poll().bound())
+                            > 0) {
                 return fail(
                         request,
                         r,
@@ -330,7 +335,15 @@ public class RetentionWorker {
                             retryAfter = RetryAfter.parse(answer.headers().get("Retry-After"), clock.instant())
                                     .orElse(null);
                         }
-                        Duration delay = pollBackoff.delay(attempt, retryAfter);
+                        Duration left = config.poll().bound().minus(Duration.between(since, clock.instant()));
+                        if (left.isNegative() || left.isZero()) {
+                            return fail(
+                                    request,
+                                    r,
+                                    "job " + r.jobId() + " did not complete within "
+                                            + config.poll().bound().toSeconds() + " s");
+                        }
+                        Duration delay = pollDelay(pollBackoff.delay(attempt), retryAfter, left);
                         return Uni.createFrom()
                                 .voidItem()
                                 .onItem()
@@ -369,7 +382,12 @@ public class RetentionWorker {
     private Uni<Void> finish(RetentionRequest request, String type, Map<String, Object> data, RequestRecord done) {
         return audit.emit(type, request.requestId(), request.traceId(), data)
                 .chain(() -> store.finish(done, RequestStore.outcomeCounts(done)))
-                .invoke(() -> webhook.notify(done, request.traceId()))
+                .invoke(applied -> {
+                    // already finished by another replica: that one reported it
+                    if (applied) {
+                        webhook.notify(done, request.traceId());
+                    }
+                })
                 .replaceWithVoid();
     }
 
@@ -377,6 +395,25 @@ public class RetentionWorker {
     private Uni<RequestRecord> durable(
             RetentionRequest request, String type, Map<String, Object> data, RequestRecord record) {
         return audit.emit(type, request.requestId(), request.traceId(), data).chain(() -> store.put(record));
+    }
+
+    /**
+     * The most a job answer's {@code Retry-After} makes the poll wait (as fulfillment-svc caps a callback's): the
+     * records of a partition are worked one at a time, so an hour's Retry-After would hold every request behind it.
+     */
+    static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
+
+    /**
+     * The wait before the next look at the job: the longer of the backoff and the answer's {@code Retry-After}
+     * (capped at {@link #MAX_RETRY_AFTER}), never past the poll bound ({@code left}): the last look is at the bound.
+     */
+    static Duration pollDelay(Duration backoff, Duration retryAfter, Duration left) {
+        Duration delay = backoff;
+        if (retryAfter != null) {
+            Duration capped = retryAfter.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : retryAfter;
+            delay = capped.compareTo(delay) > 0 ? capped : delay;
+        }
+        return delay.compareTo(left) > 0 ? left : delay;
     }
 
     static String jobId(GenesysResponse r) {
