@@ -139,6 +139,18 @@ class DlqApiTest {
                 .then()
                 .statusCode(400)
                 .body("violations[0].field", equalTo("since"));
+        // parses as an instant, but its milliseconds overflow: a 400, and no bulk replay job is left behind
+        given().urlEncodingEnabled(false)
+                .get(DLQ + "?since=%2B300000000-01-01T00:00:00Z")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("violations[0].field", equalTo("since"));
+        given().urlEncodingEnabled(false)
+                .post(DLQ + "/replay?since=-300000000-01-01T00:00:00Z")
+                .then()
+                .statusCode(400)
+                .body("violations[0].field", equalTo("since"));
         given().get(DLQ + "/replays/" + UUID.randomUUID())
                 .then()
                 .statusCode(404)

@@ -118,6 +118,8 @@ public class DlqResource extends DeadLetterEndpoints<DlqEntry.Summary> {
     }
 
     static Response unavailable(Throwable e) {
-        return ProblemResponses.unavailable(e.getMessage() + "; nothing was changed, try again", 5);
+        boolean happened = e instanceof DlqReplayer.ReplayUnavailableException u && u.happened();
+        return ProblemResponses.unavailable(
+                e.getMessage() + (happened ? "; the run was replayed" : "; nothing was changed, try again"), 5);
     }
 }

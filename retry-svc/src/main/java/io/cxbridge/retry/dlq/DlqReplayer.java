@@ -29,6 +29,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -84,29 +86,40 @@ public class DlqReplayer {
     }
 
     public Uni<Result> replay(String id) {
-        return dlq.get(id).chain(found -> {
-            if (found.isEmpty()) {
-                return Uni.createFrom().item(new Result(Status.NOT_FOUND, null, null));
-            }
-            DlqEntry entry = found.get().entry();
-            if (!entry.replayable()) {
-                return Uni.createFrom().item(new Result(Status.NOT_REPLAYABLE, entry, null));
-            }
-            if (found.get().replayed()) {
-                return Uni.createFrom()
-                        .item(new Result(
-                                Status.ALREADY_REPLAYED, entry, found.get().replayedAt()));
-            }
-            Instant now = clock.instant();
-            return dlq.markReplayed(id, now)
-                    .chain(marked -> marked
-                            ? replayMarked(entry, now)
-                            : dlq.get(id)
-                                    .map(e -> new Result(
-                                            Status.ALREADY_REPLAYED,
-                                            entry,
-                                            e.map(StoredDeadLetter::replayedAt).orElse(null))));
-        });
+        return dlq.get(id)
+                .chain(found -> {
+                    if (found.isEmpty()) {
+                        return Uni.createFrom().item(new Result(Status.NOT_FOUND, null, null));
+                    }
+                    DlqEntry entry = found.get().entry();
+                    if (!entry.replayable()) {
+                        return Uni.createFrom().item(new Result(Status.NOT_REPLAYABLE, entry, null));
+                    }
+                    if (found.get().replayed()) {
+                        return Uni.createFrom()
+                                .item(new Result(
+                                        Status.ALREADY_REPLAYED,
+                                        entry,
+                                        found.get().replayedAt()));
+                    }
+                    Instant now = clock.instant();
+                    return dlq.markReplayed(id, now)
+                            .onFailure()
+                            .transform(e -> new ReplayUnavailableException(
+                                    "the replay could not be marked (" + describe(e) + ")"))
+                            .chain(marked -> marked
+                                    ? replayMarked(entry, now)
+                                    : dlq.get(id)
+                                            .map(e -> new Result(
+                                                    Status.ALREADY_REPLAYED,
+                                                    entry,
+                                                    e.map(StoredDeadLetter::replayedAt)
+                                                            .orElse(null))));
+                })
+                // Redis away before anything changed (the dead letter not read, the mark not set): 503, not 500.
+                .onFailure(e -> !(e instanceof ReplayUnavailableException))
+                .transform(
+                        e -> new ReplayUnavailableException("the dead letter could not be read (" + describe(e) + ")"));
     }
 
     /** Bulk replays: jobs of {@link #replayOutcome}. */
@@ -128,45 +141,90 @@ public class DlqReplayer {
                     case ALREADY_REPLAYED -> RecordOutcome.refused(id, 409, "already replayed at " + r.replayedAt());
                 })
                 .onFailure(ReplayUnavailableException.class)
-                .recoverWithItem(e -> RecordOutcome.failed(id, e.getMessage()));
+                .recoverWithItem(e -> ((ReplayUnavailableException) e).happened()
+                        ? RecordOutcome.replayed(id)
+                        : RecordOutcome.failed(id, e.getMessage()));
     }
 
+    /**
+     * The replay after its mark was set. Any failure from here on (reading the run's state included: Redis away, a
+     * stored state that does not read) undoes what was done, the mark always, and answers 503: a mark left set would
+     * make the dead letter unreplayable for good.
+     */
     private Uni<Result> replayMarked(DlqEntry entry, Instant now) {
         String requestId = entry.run().requestId();
-        return runs.get(requestId).chain(previous -> {
-            RunRecord base = previous.orElseGet(() -> RunRecord.pending(
-                            entry.run(), entry.originalPayload(), entry.firstSeen())
-                    .finished(RunState.dead_lettered, entry.attempts(), null, entry.reason(), entry.deadLetteredAt()));
-            // Journaled first: a Redis rebuild restores the replayed state and its pass, or the state before it.
-            return journal.write(base.replayed(now))
-                    .ifNoItem()
-                    .after(config.replayPublishTimeout())
-                    .failWith(() -> new ReplayUnavailableException("the broker did not take the replayed state within "
-                            + config.replayPublishTimeout().toMillis() + " ms"))
-                    .chain(replayed -> runs.markReplayed(replayed))
-                    .chain(() -> publish(entry.run(), now))
+        // Set once the run's state was read: only then was anything but the mark touched.
+        AtomicReference<Optional<RunRecord>> read = new AtomicReference<>();
+        return Uni.createFrom()
+                .deferred(() -> runs.get(requestId))
+                .chain(previous -> {
+                    read.set(previous);
+                    // Journaled first: a Redis rebuild restores the replayed state and its pass, or the one before.
+                    return journal.write(base(entry, previous).replayed(now))
+                            .ifNoItem()
+                            .after(config.replayPublishTimeout())
+                            .failWith(() -> new ReplayUnavailableException("the broker did not take the replayed state"
+                                    + " within " + config.replayPublishTimeout().toMillis() + " ms"));
+                })
+                .chain(replayed -> runs.markReplayed(replayed))
+                .chain(() -> publish(entry.run(), now))
+                .onFailure()
+                .call(e -> {
+                    LOG.warnf("replay of %s failed (%s): undone", requestId, e.toString());
+                    return undo(entry, read.get());
+                })
+                .onFailure(e -> !(e instanceof ReplayUnavailableException))
+                .transform(e -> new ReplayUnavailableException("the replay did not go through (" + describe(e) + ")"))
+                .chain(() -> audit.emit(
+                                AuditTypes.RETRY_REPLAYED,
+                                requestId,
+                                entry.run().traceId(),
+                                auditData(entry, now))
+                        .onFailure()
+                        .transform(e -> new ReplayUnavailableException(
+                                "the replay was published but its audit event was not sent (" + describe(e) + ")",
+                                true)))
+                .invoke(() -> metrics.replayed().increment())
+                .replaceWith(new Result(Status.REPLAYED, entry, now));
+    }
+
+    /** The run's state before the replay: the one stored, else what the dead letter says. */
+    private static RunRecord base(DlqEntry entry, Optional<RunRecord> previous) {
+        return previous.orElseGet(() -> RunRecord.pending(entry.run(), entry.originalPayload(), entry.firstSeen())
+                .finished(RunState.dead_lettered, entry.attempts(), null, entry.reason(), entry.deadLetteredAt()));
+    }
+
+    /**
+     * Puts back what a failed replay changed: the run's state and pass (when its state was read; before that nothing
+     * of the run was touched) and the dead letter's mark. Never fails: the caller answers 503 either way.
+     */
+    private Uni<Void> undo(DlqEntry entry, Optional<RunRecord> previous) {
+        String requestId = entry.run().requestId();
+        Uni<Void> run = Uni.createFrom().voidItem();
+        if (previous != null) {
+            // The journal gets the state back when the broker takes it; Redis is undone at once.
+            journal.write(base(entry, previous))
+                    .subscribe()
+                    .with(x -> {}, f -> LOG.warnf("journaling the undone replay of %s: %s", requestId, f.toString()));
+            run = runs.unmarkReplayed(requestId, previous.orElse(null))
                     .onFailure()
-                    .call(e -> {
-                        LOG.warnf("replay of %s not published (%s): undone", requestId, e.toString());
-                        // The journal gets the state back when the broker takes it; Redis is undone at once.
-                        journal.write(base)
-                                .subscribe()
-                                .with(
-                                        x -> {},
-                                        f -> LOG.warnf(
-                                                "journaling the undone replay of %s: %s", requestId, f.toString()));
-                        return runs.unmarkReplayed(requestId, previous.orElse(null))
-                                .chain(() -> dlq.unmarkReplayed(entry.id()))
-                                .onFailure()
-                                .recoverWithNull();
-                    })
-                    .onFailure(e -> !(e instanceof ReplayUnavailableException))
-                    .transform(e -> new ReplayUnavailableException("the replayed run was not published: " + e))
-                    .chain(() -> audit.emit(
-                            AuditTypes.RETRY_REPLAYED, requestId, entry.run().traceId(), auditData(entry, now)))
-                    .invoke(() -> metrics.replayed().increment())
-                    .replaceWith(new Result(Status.REPLAYED, entry, now));
-        });
+                    .invoke(f -> LOG.warnf("undoing the replayed state of %s: %s", requestId, f.toString()))
+                    .onFailure()
+                    .recoverWithNull();
+        }
+        // The mark goes whether or not the run's state could be put back: a dead letter left marked is never
+        // replayable.
+        return run.chain(() -> dlq.unmarkReplayed(entry.id()))
+                .onFailure()
+                .invoke(f -> LOG.warnf("undoing the replay mark of %s: %s", entry.id(), f.toString()))
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    /** A failure for the 503's detail: its kind and, for the service's own exceptions, their words (no values). */
+    private static String describe(Throwable e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     private Uni<Void> publish(FailedRun run, Instant now) {
@@ -202,10 +260,24 @@ public class DlqReplayer {
                         + config.replayPublishTimeout().toMillis() + " ms"));
     }
 
-    /** The replay could not be published: nothing changed, try again later. */
+    /**
+     * A 503: the replay could not be done and nothing changed (try again later), or ({@link #happened}) it was
+     * published and only its audit event failed (a repeat gets 409).
+     */
     public static class ReplayUnavailableException extends RuntimeException {
+        private final boolean happened;
+
         public ReplayUnavailableException(String message) {
+            this(message, false);
+        }
+
+        public ReplayUnavailableException(String message, boolean happened) {
             super(message);
+            this.happened = happened;
+        }
+
+        public boolean happened() {
+            return happened;
         }
     }
 

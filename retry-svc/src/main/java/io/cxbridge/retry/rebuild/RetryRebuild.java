@@ -9,6 +9,7 @@ import io.cxbridge.model.Json;
 import io.cxbridge.model.Topics;
 import io.cxbridge.model.event.FailedRun;
 import io.cxbridge.model.retry.RunRecord;
+import io.cxbridge.model.retry.RunState;
 import io.cxbridge.retry.config.RetryConfig;
 import io.cxbridge.retry.dlq.DlqEntry;
 import io.cxbridge.retry.dlq.RunDeadLetterWriter;
@@ -113,6 +114,7 @@ public class RetryRebuild implements RedisRebuild {
                 r -> r.key() == null || (r.value() != null && state(r, true) == null) ? null : r.key());
         LOG.infof("read %d journal records: %d runs", journal.read(), journal.size());
         Map<String, Journaled> dead = new ConcurrentHashMap<>();
+        AtomicLong unscorable = new AtomicLong();
         long restored = TopicReplay.restoreLast(
                 kafkaConfig,
                 Topics.RETRY_STATE,
@@ -127,10 +129,22 @@ public class RetryRebuild implements RedisRebuild {
                     if (deadLetters.contains(r.key())) {
                         dead.put(r.key(), Journaled.of(state));
                     }
+                    if (state.state() == RunState.pending && !RunStore.scorable(state)) {
+                        // An older version journaled an unbounded Retry-After's time: it cannot be scheduled. One such
+                        // state must not fail every rebuild (and hold intake) while the journal keeps it.
+                        unscorable.incrementAndGet();
+                        LOG.warnf(
+                                "journal record %s-%d@%d skipped: its next attempt time cannot be scheduled",
+                                r.topic(), r.partition(), r.offset());
+                        return Uni.createFrom().item(false);
+                    }
                     return runs.restore(state, now);
                 },
                 CONCURRENCY);
-        LOG.infof("restored %d of %d journaled runs (the rest were in Redis or expired)", restored, journal.size());
+        LOG.infof(
+                "restored %d of %d journaled runs (the rest were in Redis or expired; %d skipped: next attempt time"
+                        + " out of range)",
+                restored, journal.size(), unscorable.get());
         TopicReplay.restoreLast(
                 kafkaConfig,
                 Topics.FAILED_RUNS_DLQ,

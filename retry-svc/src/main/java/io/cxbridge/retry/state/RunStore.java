@@ -191,6 +191,10 @@ public class RunStore {
 
     private Uni<Boolean> write(RunRecord record, long ttlMs, String token) {
         boolean done = record.state().terminal();
+        if (!done && !scorable(record)) {
+            // a failure of this write, not an exception thrown at the caller (its chain would skip its own handling)
+            return Uni.createFrom().failure(unscorable(record));
+        }
         String score = done ? "" : String.valueOf(record.nextAttemptAt().toEpochMilli());
         return SAVE_SCRIPT
                 .run(
@@ -220,6 +224,9 @@ public class RunStore {
         long ttlMs;
         String score = "";
         if (record.state() == RunState.pending) {
+            if (!scorable(record)) {
+                return Uni.createFrom().failure(unscorable(record));
+            }
             ttlMs = config.pendingTtl().toMillis();
             score = String.valueOf(record.nextAttemptAt().toEpochMilli());
         } else if (record.state() == RunState.replayed) {
@@ -247,13 +254,36 @@ public class RunStore {
                 .map(r -> r != null && r.toLong() == 1L);
     }
 
-    /** Runs in the due set (pending, claimed included). */
+    /**
+     * True when a pending run's next attempt time can be a due-set score (epoch milliseconds fit a long). A journal
+     * written by an older version may hold one that does not (an unbounded Retry-After).
+     */
+    public static boolean scorable(RunRecord record) {
+        Instant at = record.nextAttemptAt();
+        if (at == null) {
+            return false;
+        }
+        try {
+            at.toEpochMilli();
+            return true;
+        } catch (ArithmeticException e) {
+            return false;
+        }
+    }
+
+    private static IllegalArgumentException unscorable(RunRecord record) {
+        // names the run, never its time or payload
+        return new IllegalArgumentException(
+                "run " + record.requestId() + ": its next attempt time cannot be a due-set score");
+    }
+
     /** Runs of the due set whose due time is at or before {@code dueBy} (taken runs sit a lease ahead). */
     public Uni<Long> dueCount(Instant dueBy) {
         return redis.zcount(dueKey(), "-inf", String.valueOf(dueBy.toEpochMilli()))
                 .map(r -> r == null ? 0L : r.toLong());
     }
 
+    /** Runs in the due set (pending, claimed included). */
     public Uni<Long> pendingCount() {
         return redis.zcard(dueKey()).map(r -> r == null ? 0L : r.toLong());
     }

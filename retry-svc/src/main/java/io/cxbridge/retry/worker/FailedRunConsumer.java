@@ -215,11 +215,13 @@ public class FailedRunConsumer {
                     violations.stream().map(v -> v.field() + " " + v.message()).collect(Collectors.joining("; "));
             return deadLetter(() -> invalid(key != null ? key : run.actionId(), value, run, derivedId, reason, now));
         }
-        Duration wait = backoff.delay(run.attempt(), null);
-        if (config.initialDelay().compareTo(wait) > 0) {
-            wait = config.initialDelay();
-        }
-        RunRecord pending = RunRecord.pending(run, value, now, now.plus(wait), replayedAt);
+        Instant due = NextAttempt.first(
+                backoff,
+                run.attempt(),
+                config.initialDelay(),
+                now,
+                NextAttempt.longestWait(config.pendingTtl(), config.claimLease()));
+        RunRecord pending = RunRecord.pending(run, value, now, due, replayedAt);
         String dlqKey = key != null ? key : run.actionId();
         String json;
         try {

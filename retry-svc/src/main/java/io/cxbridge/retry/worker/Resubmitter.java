@@ -56,9 +56,11 @@ import org.jboss.logging.Logger;
  * place in the due set:
  * <ul>
  * <li>2xx: {@code retry.succeeded}, state {@code succeeded} (kept {@code done-ttl});</li>
- * <li>408, 429, 5xx, no answer: {@code retry.attempt-failed} and the next attempt scheduled by {@link Backoff} (a longer
- * Retry-After wins); after {@code max-attempts} the run is dead-lettered ({@code retry.exhausted});</li>
- * <li>any other 4xx: dead-lettered at once with the upstream reason ({@code retry.dead-lettered});</li>
+ * <li>408, 429, 500, 502, 503, 504 ({@link Transience}), no answer: {@code retry.attempt-failed} and the next attempt
+ * scheduled by {@link Backoff} (a longer Retry-After wins; one longer than a pending run is kept dead-letters it,
+ * {@code retry.exhausted}); after {@code max-attempts} the run is dead-lettered ({@code retry.exhausted});</li>
+ * <li>any other answer (4xx, 501, 505): dead-lettered at once with the upstream reason
+ * ({@code retry.dead-lettered});</li>
  * <li>not sent by the client (its breaker open, the shared rate budget spent): deferred by the client's hint,
  * not counted as an attempt.</li>
  * </ul>
@@ -293,7 +295,8 @@ public class Resubmitter {
     }
 
     Uni<Void> attempt(RunRecord record, Breakers.Permit permit, String token) {
-        int n = record.attempts() + 1;
+        // Saturating: an incoming attempt of 2147483647 must not wrap negative and escape max-attempts.
+        int n = NextAttempt.number(record.attempts());
         GenesysRequest request;
         try {
             String path = config.executePath()
@@ -332,9 +335,9 @@ public class Resubmitter {
      */
     private Uni<Void> defer(RunRecord record, Duration hint, String token) {
         Instant now = clock.instant();
-        Duration delay = backoff.delay(record.attempts(), hint);
-        LOG.debugf("run %s deferred %d ms: the call was not sent", record.requestId(), delay.toMillis());
-        return store.save(record.deferredTo(now.plus(delay), now), token).replaceWithVoid();
+        Instant until = NextAttempt.deferred(backoff, record.attempts(), hint, now, longestWait());
+        LOG.debugf("run %s deferred until %s: the call was not sent", record.requestId(), until);
+        return store.save(record.deferredTo(until, now), token).replaceWithVoid();
     }
 
     /**
@@ -443,8 +446,25 @@ public class Resubmitter {
                 ? null
                 : RetryAfter.parse(o.response().headers().get("Retry-After"), now)
                         .orElse(null);
-        Duration delay = backoff.delay(n - 1, retryAfter);
-        Instant next = now.plus(delay);
+        NextAttempt.Plan plan = NextAttempt.afterFailure(backoff, n, retryAfter, now, longestWait());
+        if (plan.next() == null) {
+            // Waiting as asked would outlive the run's state (it would expire and the run vanish unseen): a dead
+            // letter instead, listed and replayable once Genesys takes runs again. Exhausted: the run was not
+            // refused, it ran out of the time retry-svc keeps it.
+            return deadLetter(
+                    record,
+                    n,
+                    o,
+                    RunDeadLetterWriter.EXHAUSTED,
+                    AuditTypes.RETRY_EXHAUSTED,
+                    "Genesys asked to wait " + plan.tooLong().toSeconds()
+                            + " s (Retry-After), longer than a pending run"
+                            + " is kept (" + longestWait().toSeconds() + " s: pending-ttl less claim-lease); the last: "
+                            + reason,
+                    now,
+                    token);
+        }
+        Instant next = plan.next();
         RunRecord pending = record.retryAt(n, o.status(), reason, next, now);
         Map<String, Object> data = data(record, n, o);
         data.put("nextAttemptAt", next.toString());
@@ -549,6 +569,11 @@ public class Resubmitter {
                                     }))
                     .replaceWithVoid();
         });
+    }
+
+    /** The longest a pending run is scheduled ahead ({@link NextAttempt#longestWait}). */
+    private Duration longestWait() {
+        return NextAttempt.longestWait(config.pendingTtl(), config.claimLease());
     }
 
     private static Map<String, Object> data(RunRecord record, int n, GenesysAnswer o) {
