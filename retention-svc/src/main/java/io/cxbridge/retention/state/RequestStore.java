@@ -44,8 +44,6 @@ public class RequestStore {
         return redis.get(key(requestId)).map(r -> Optional.ofNullable(r).map(v -> parse(v.toString())));
     }
 
-    private static final LuaScript PUT_SCRIPT = LuaScript.load(RequestStore.class, "request-put.lua");
-
     /**
      * Journals, then stores the record; the journal write is what makes a step durable. A request already finished
      * is left as it is, journal included (two replicas can work one request after a rebalance: the one that did
@@ -57,11 +55,13 @@ public class RequestStore {
                 .chain(done -> done
                         ? Uni.createFrom().voidItem()
                         : journal.write(record)
-                                .chain(() -> PUT_SCRIPT.run(
+                                // the finish script with nothing to count: it never writes over a finished state
+                                .chain(() -> FINISH_SCRIPT.run(
                                         redis,
                                         List.of(
-                                                "1",
+                                                "2",
                                                 key(record.requestId()),
+                                                reportKey(),
                                                 json(record),
                                                 String.valueOf(config.stateTtl().toMillis()))))
                                 .replaceWithVoid())

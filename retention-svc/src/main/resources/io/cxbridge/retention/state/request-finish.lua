@@ -1,4 +1,5 @@
--- A request already finished (by another replica after a rebalance) keeps its end and is not counted twice.
+-- Stores a request's state and adds ARGV[3..] (name, increment pairs; none for a step) to the report, unless the
+-- request is already finished (by another replica after a rebalance): it keeps its end and is not counted twice.
 local current = redis.call('GET', KEYS[1])
 if current then
   local ok, stored = pcall(cjson.decode, current)
