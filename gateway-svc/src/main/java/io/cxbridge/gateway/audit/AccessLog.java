@@ -54,10 +54,13 @@ public class AccessLog implements Handler<RoutingContext> {
         }
     }
 
-    /** The normalised path; a refused target is never logged as the client wrote it (nor as Vert.x parsed it). */
-    private static String loggedPath(RoutingContext rc) {
+    /**
+     * The normalised path, each segment redacted as text (a phone number or e-mail address used as an id); a refused
+     * target is never logged as the client wrote it (nor as Vert.x parsed it).
+     */
+    private String loggedPath(RoutingContext rc) {
         return rc.get(RequestContext.TARGET) != null || RequestContext.isManagement(rc.request())
-                ? RequestContext.path(rc)
+                ? redactor.path(RequestContext.path(rc))
                 : "(refused request target)";
     }
 
@@ -73,10 +76,11 @@ public class AccessLog implements Handler<RoutingContext> {
         int status = rc.response().getStatusCode();
         long durationMs = (System.nanoTime() - started) / 1_000_000;
         String attempts = rc.response().headers().get("X-Upstream-Attempts");
+        String path = loggedPath(rc);
         GatewayRequestAudit data = new GatewayRequestAudit(
                 clientId,
                 request.method().name(),
-                loggedPath(rc),
+                path,
                 status,
                 rc.get(RequestContext.UPSTREAM_STATUS),
                 durationMs,
@@ -92,7 +96,7 @@ public class AccessLog implements Handler<RoutingContext> {
         StringBuilder line = new StringBuilder(256)
                 .append(request.method().name())
                 .append(' ')
-                .append(loggedPath(rc))
+                .append(path)
                 .append(query(rc))
                 .append(" -> ")
                 .append(status)

@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * One route a client may use: a method (or {@code ANY}) and a path glob where {@code *} matches within
- * one segment and {@code **} any number of segments ({@code /api/v2/**} also matches {@code /api/v2}).
+ * one segment, never an empty one ({@code /api/v2/users/*} does not grant {@code /api/v2/users/}), and {@code **}
+ * any number of segments ({@code /api/v2/**} also matches {@code /api/v2}).
  */
 public record RouteGrant(String method, String glob, Pattern regex) {
 
@@ -60,7 +61,8 @@ public record RouteGrant(String method, String glob, Pattern regex) {
                 re.append(Pattern.quote(literal.toString()));
                 literal.setLength(0);
             }
-            re.append(doubleStar ? ".*" : "[^/]*");
+            // A single star is at least one character: an empty segment (a trailing '/') is another resource.
+            re.append(doubleStar ? ".*" : "[^/]+");
             if (doubleStar) {
                 i++;
             }

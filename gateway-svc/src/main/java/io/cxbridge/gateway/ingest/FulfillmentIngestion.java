@@ -48,6 +48,9 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 public class FulfillmentIngestion {
 
     static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(60);
+    /** The furthest ahead a deadline may be: the contract's, which fulfillment-svc holds to as well. */
+    static final Duration MAX_DEADLINE_AHEAD = FulfillmentJob.MAX_DEADLINE_AHEAD;
+
     private static final ObjectReader READER = Json.mapper().readerFor(FulfillmentRequest.class);
 
     /** The 202 body. */
@@ -138,6 +141,8 @@ public class FulfillmentIngestion {
         Instant deadline = request.deadline() != null ? request.deadline() : now.plus(DEFAULT_DEADLINE);
         if (!deadline.isAfter(now)) {
             violations.add(new Violation("deadline", "must be in the future"));
+        } else if (deadline.isAfter(now.plus(MAX_DEADLINE_AHEAD))) {
+            violations.add(new Violation("deadline", "must be at most 24 hours ahead"));
         }
         // The id the URL names (its {fulfillmentId} segment, the last one on the default callback path): it keys
         // the posted mark and the Idempotency-Key of the post to this URL, so an explicit id must be that one.

@@ -95,8 +95,16 @@ public class TokenEndpoint {
             }
         });
         request.endHandler(ignored -> {
-            if (!refused[0]) {
+            if (refused[0]) {
+                return;
+            }
+            try {
                 answer(rc, body);
+            } catch (RuntimeException e) {
+                // Thrown here it would be Vert.x's uncaught exception: no answer, and a message that may quote the
+                // form (the secret). Only its type goes on.
+                rc.fail(new IllegalStateException(
+                        "the token request failed: " + e.getClass().getName()));
             }
         });
         // Quarkus hands requests over paused; the key check, which would resume them, does not run here.
@@ -125,9 +133,13 @@ public class TokenEndpoint {
     }
 
     private void answer(RoutingContext rc, Buffer body) {
-        Map<String, List<String>> form = new QueryStringDecoder(
-                        body.toString(StandardCharsets.UTF_8), StandardCharsets.UTF_8, false)
-                .parameters();
+        Optional<Map<String, List<String>>> parsed = form(body);
+        if (parsed.isEmpty()) {
+            outcome("invalid_request");
+            PlatformErrors.oauth(rc, 400, "invalid_request", "the form body is not valid form-urlencoded");
+            return;
+        }
+        Map<String, List<String>> form = parsed.get();
         Optional<String[]> basic = basic(rc.request().getHeader(HttpHeaders.AUTHORIZATION));
         String formId = first(form, "client_id");
         String formSecret = first(form, "client_secret");
@@ -190,6 +202,20 @@ public class TokenEndpoint {
                             }
                         },
                         failure -> unavailable(rc, failure));
+    }
+
+    /**
+     * The form's fields; empty when it does not decode (a bad %-escape). Netty's decoder throws with the whole
+     * form, the secret included, in its message: that exception must never reach a handler that logs it.
+     */
+    static Optional<Map<String, List<String>>> form(Buffer body) {
+        try {
+            return Optional.of(
+                    new QueryStringDecoder(body.toString(StandardCharsets.UTF_8), StandardCharsets.UTF_8, false)
+                            .parameters());
+        } catch (IllegalArgumentException malformed) {
+            return Optional.empty();
+        }
     }
 
     private void revoke(RoutingContext rc) {

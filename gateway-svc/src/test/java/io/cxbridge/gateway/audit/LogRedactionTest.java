@@ -99,6 +99,33 @@ class LogRedactionTest {
     }
 
     @Test
+    void piiInSafeQueryValuesAndInPathSegmentsIsMaskedOnceDecoded() {
+        LogCapture capture = LogCapture.start();
+        List<String> lines = capture.lines();
+        try {
+            given().header("X-API-Key", "cxb_demo_key")
+                    .urlEncodingEnabled(false)
+                    .get("/api/v2/users/+15551234567/presence"
+                            + "?type=jane%40example.com&state=%2B1%20555%20123%204567&expand=4111111111111111"
+                            + "&cursor=abc%20def&pageSize=5")
+                    .then()
+                    .statusCode(lessThan(500));
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> lines.stream().anyMatch(l -> l.contains("pageSize=5")));
+        } finally {
+            capture.close();
+        }
+        assertThat(lines)
+                .as("safe-listed values are redacted as text once decoded; harmless ones stay as they came")
+                .anyMatch(l -> l.contains("GET /api/v2/users/[REDACTED]/presence"
+                        + "?type=[REDACTED]&state=[REDACTED]&expand=[REDACTED]&cursor=abc%20def&pageSize=5"));
+        for (String secret : List.of("15551234567", "jane%40example.com", "555%20123", "4111111111111111")) {
+            assertThat(lines).as("a log line holds '%s'", secret).noneMatch(l -> l.contains(secret));
+        }
+    }
+
+    @Test
     void noPiiOrSecretReachesALogLine() {
         LogCapture capture = LogCapture.start();
         List<String> lines = capture.lines();

@@ -237,6 +237,45 @@ class FulfillmentIngestionTest {
     }
 
     @Test
+    void aDeadlineMoreThanADayAheadIsRefusedAndNothingIsPublished() {
+        String fid = "ff-" + UUID.randomUUID();
+        String far = Instant.now().plus(Duration.ofHours(25)).toString();
+        for (String deadline : java.util.List.of("+300000000-01-01T00:00:00Z", far)) {
+            demo().body("""
+                            {"fulfillmentUrl":"%s","fulfillmentToken":"t","deadline":"%s"}""".formatted(callbackUrl(fid), deadline))
+                    .post(PATH)
+                    .then()
+                    .statusCode(400)
+                    .contentType(Problem.MEDIA_TYPE)
+                    .body("violations[0].field", equalTo("deadline"))
+                    .body("violations[0].message", org.hamcrest.Matchers.containsString("24 hours"));
+        }
+        // within the day: accepted, and the only job of this id on the topic
+        String near = Instant.now().plus(Duration.ofHours(23)).toString();
+        String sentinel = demo().body("""
+                        {"fulfillmentUrl":"%s","fulfillmentToken":"t","deadline":"%s"}""".formatted(callbackUrl(fid), near))
+                .post(PATH)
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("jobId");
+        TopicReader.await(
+                KafkaBroker.shared().bootstrapServers(),
+                Topics.FULFILLMENT_JOBS,
+                1,
+                r -> new String(r.value(), StandardCharsets.UTF_8).contains(sentinel),
+                Duration.ofSeconds(10));
+        assertThat(TopicReader.readAll(
+                                KafkaBroker.shared().bootstrapServers(),
+                                Topics.FULFILLMENT_JOBS,
+                                Duration.ofSeconds(10))
+                        .stream()
+                        .filter(r -> fid.equals(r.key())))
+                .as("only the accepted job was published")
+                .hasSize(1);
+    }
+
+    @Test
     void theTokenIsNeverEchoedInAnAnswer() {
         String token = "log-probe-" + UUID.randomUUID();
         demo().body("""

@@ -215,6 +215,31 @@ class TokenLoginTest {
     }
 
     @Test
+    void aFormWithABadEscapeIsInvalidRequestAndItsSecretReachesNoLogLine() throws Exception {
+        LogCapture capture = LogCapture.start();
+        List<String> lines = capture.lines();
+        String answer;
+        try {
+            String form = "grant_type=client_credentials&client_id=demo&client_secret=cxb_demo_key&x=%zz";
+            // RawHttp's socket times out after 5 s: an answer that never comes fails here.
+            answer = RawHttp.exchange(
+                    gateway.getHost(),
+                    gateway.getPort(),
+                    "POST " + TOKEN_PATH + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                            + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length()
+                            + "\r\n\r\n" + form);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> lines.stream().anyMatch(l -> l.contains("POST " + TOKEN_PATH)));
+        } finally {
+            capture.close();
+        }
+        assertThat(answer).startsWith("HTTP/1.1 400");
+        assertThat(RawHttp.body(answer)).contains("\"error\":\"invalid_request\"");
+        assertThat(lines).noneMatch(l -> l.contains("cxb_demo_key") || l.contains("%zz"));
+    }
+
+    @Test
     void aTokenHasItsClientsGrants() {
         String token = login("readonly", "cxb_readonly_key");
         given().header("Authorization", "Bearer " + token)

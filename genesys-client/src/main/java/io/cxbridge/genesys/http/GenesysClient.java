@@ -148,14 +148,16 @@ public final class GenesysClient {
         return Uni.createFrom()
                 .deferred(() -> {
                     UpstreamUrl url = UpstreamUrl.genesys(apiBase, pathAndQuery);
+                    Attempts n = new Attempts(url.pathAndQuery());
+                    n.streamingBody = bodyStream != null;
                     return attempt(
                             method,
                             idempotent,
                             bodyStream == null,
                             deadline,
-                            new Attempts(url.pathAndQuery()),
+                            n,
                             (token, timeout) ->
-                                    streamed(method, url, headers, replayableBody, bodyStream, token, timeout));
+                                    streamed(method, url, headers, replayableBody, bodyStream, n, token, timeout));
                 })
                 .map(a -> new StreamedResponse(a.status(), a.headers(), a.payload(), a.attempts()));
     }
@@ -183,6 +185,12 @@ public final class GenesysClient {
         int retries;
         /** New tokens tried after a 401: the first always, later ones only while the refused token was not our fresh one. */
         int reauthentications;
+        /** The body comes from the caller's stream (not held): it can fail, or be too slow, on the caller's side. */
+        boolean streamingBody;
+        /** Whether, and when (System.nanoTime(): timeouts run on real time), the streamed body was written whole. */
+        volatile boolean bodySent;
+
+        volatile long bodySentAt;
 
         Attempts(String path) {
             this.path = path;
@@ -236,18 +244,30 @@ public final class GenesysClient {
                         permit.release(); // a request that could not even be built says nothing about Genesys
                         return Uni.createFrom().failure(thrown);
                     }
-                    return sent.onItemOrFailure()
-                            .transformToUni((answer, e) -> e != null
-                                    ? onNoAnswer(method, idempotent, replayable, deadline, n, e, exchange)
-                                    : onAnswer(
-                                            method,
-                                            idempotent,
-                                            replayable,
-                                            deadline,
-                                            n,
-                                            token,
-                                            answer.withAttempts(n.sent),
-                                            exchange));
+                    return sent.onItemOrFailure().transformToUni((answer, e) -> {
+                        if (e == null) {
+                            return onAnswer(
+                                    method,
+                                    idempotent,
+                                    replayable,
+                                    deadline,
+                                    n,
+                                    token,
+                                    answer.withAttempts(n.sent),
+                                    exchange);
+                        }
+                        if (callersBodyFailed(n, e, timeout)) {
+                            // Anyone could open a family's breaker for everyone by breaking off uploads: no verdict,
+                            // and the body is gone, so nothing to re-send.
+                            permit.release();
+                            return Uni.createFrom()
+                                    .failure(new UpstreamException(
+                                            "the request body did not reach Genesys whole (the caller's side failed)",
+                                            e,
+                                            n.sent));
+                        }
+                        return onNoAnswer(method, idempotent, replayable, deadline, n, e, exchange);
+                    });
                 })
                 .onTermination()
                 .invoke(permit::release);
@@ -330,6 +350,21 @@ public final class GenesysClient {
         return tokens.replacedOrForeign(token);
     }
 
+    /**
+     * Whether an attempt without an answer failed on the caller's side: its streamed body broke off (or passed a
+     * limit), or the attempt timed out while the body was still coming or so soon after its last byte that Genesys
+     * had less than half the attempt's time to answer.
+     */
+    private boolean callersBodyFailed(Attempts n, Throwable e, Duration timeout) {
+        if (e instanceof RequestBodyException || e.getCause() instanceof RequestBodyException) {
+            return true;
+        }
+        if (!n.streamingBody || !(e instanceof TimeoutException || e.getCause() instanceof TimeoutException)) {
+            return false;
+        }
+        return !n.bodySent || System.nanoTime() - n.bodySentAt < timeout.toNanos() / 2;
+    }
+
     private <T> Uni<Answer<T>> onNoAnswer(
             HttpMethod method,
             boolean idempotent,
@@ -395,6 +430,7 @@ public final class GenesysClient {
             io.vertx.core.MultiMap headers,
             io.vertx.core.buffer.Buffer replayableBody,
             ReadStream<io.vertx.core.buffer.Buffer> bodyStream,
+            Attempts n,
             String token,
             Duration timeout) {
         RequestOptions options = url.options(method).setIdleTimeout(timeout.toMillis());
@@ -415,7 +451,10 @@ public final class GenesysClient {
                         if (req.headers().get(HttpHeaders.CONTENT_LENGTH) == null) {
                             req.setChunked(true);
                         }
-                        return StreamPipes.sendBody(req, bodyStream);
+                        return StreamPipes.sendBody(req, bodyStream, () -> {
+                            n.bodySentAt = System.nanoTime();
+                            n.bodySent = true;
+                        });
                     }
                     return req.send();
                 })

@@ -20,9 +20,23 @@ public final class StreamPipes {
 
     /** Sends {@code body} as the request's body; a body that fails mid-way (the client went away) resets the request. */
     public static Future<HttpClientResponse> sendBody(HttpClientRequest request, ReadStream<Buffer> body) {
-        Pipe<Buffer> pipe = body.pipe().endOnFailure(false);
-        pipe.to(request).onFailure(e -> request.reset(0, e));
-        return request.response();
+        return sendBody(request, body, () -> {});
+    }
+
+    /**
+     * As {@link #sendBody(HttpClientRequest, ReadStream)}; {@code sent} runs once the whole body is written. When the
+     * body itself failed (not the upstream), the answer fails with a {@link RequestBodyException}: the caller's
+     * failure, which must not count against the upstream.
+     */
+    public static Future<HttpClientResponse> sendBody(
+            HttpClientRequest request, ReadStream<Buffer> body, Runnable sent) {
+        WatchedSource source = new WatchedSource(body);
+        Pipe<Buffer> pipe = source.pipe().endOnFailure(false);
+        pipe.to(request).onSuccess(v -> sent.run()).onFailure(e -> request.reset(0, e));
+        // The source's failure is noted before the pipe fails, so before the reset fails the answer.
+        return request.response()
+                .recover(e -> Future.failedFuture(
+                        source.failed && !(e instanceof RequestBodyException) ? new RequestBodyException(e) : e));
     }
 
     /**

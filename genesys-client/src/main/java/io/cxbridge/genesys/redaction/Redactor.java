@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.cxbridge.genesys.url.RequestTarget;
 import io.cxbridge.model.Json;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -15,6 +16,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -498,11 +500,69 @@ public final class Redactor {
         return node;
     }
 
-    /** Free text with credentials, e-mail addresses, SSNs, card and phone numbers masked. */
+    /**
+     * Free text with credentials, e-mail addresses, SSNs, card and phone numbers masked, also where they are
+     * percent-encoded (a URI in a body, such as a listing's {@code nextUri} echoing the query).
+     */
     public String text(String value) {
         if (value == null || value.isEmpty()) {
             return value;
         }
+        return text(value, 0);
+    }
+
+    /** Percent-encoding undone at most this many levels deep ("%2540" is an '@' encoded twice). */
+    private static final int MAX_DECODES = 2;
+
+    private String text(String value, int decodes) {
+        return patterns(value.indexOf('%') >= 0 && decodes < MAX_DECODES ? decodedParts(value, decodes) : value);
+    }
+
+    /**
+     * Each run of the text between URI delimiters that holds a '%' redacted as decoded text and encoded again
+     * ({@code jane%40example.com}), up to {@link #MAX_DECODES} levels: "%252525..." would otherwise cost a pass per
+     * level, quadratic in a 10 KiB body.
+     */
+    private String decodedParts(String value, int decodes) {
+        StringBuilder out = null;
+        int start = 0;
+        for (int i = 0, n = value.length(); i <= n; i++) {
+            if (i < n && !uriDelimiter(value.charAt(i))) {
+                continue;
+            }
+            String part = value.substring(start, i);
+            String redacted = part.indexOf('%') >= 0 ? encodedText(part, true, decodes) : part;
+            if (out == null && !redacted.equals(part)) {
+                out = new StringBuilder(value.length()).append(value, 0, start);
+            }
+            if (out != null) {
+                out.append(redacted);
+                if (i < n) {
+                    out.append(value.charAt(i));
+                }
+            }
+            start = i + 1;
+        }
+        return out == null ? value : out.toString();
+    }
+
+    private static boolean uriDelimiter(char c) {
+        return c == '/'
+                || c == '?'
+                || c == '&'
+                || c == '='
+                || c == '#'
+                || c == ';'
+                || c == ','
+                || c == '"'
+                || c == '\''
+                || c == '<'
+                || c == '>'
+                || Character.isWhitespace(c);
+    }
+
+    /** {@link #text} after the percent-encoded parts: the patterns themselves. */
+    private String patterns(String value) {
         String out = hasCredentialWord(value) ? maskCredentials(value) : value;
         if (out.indexOf('@') >= 0) {
             out = maskEmails(out);
@@ -535,7 +595,11 @@ public final class Redactor {
         return SSN.matcher(value).replaceAll(Matcher.quoteReplacement(MASK));
     }
 
-    /** A query string ({@code a=1&b=2}) with every value not known to be harmless masked. */
+    /**
+     * A query string ({@code a=1&b=2}, percent-encoded) with every value not known to be harmless masked. Names and
+     * the safe values are redacted as text once decoded ({@code jane%40example.com} is an e-mail address too), then
+     * encoded again around the masks.
+     */
     public String query(String query) {
         if (query == null || query.isEmpty()) {
             return query;
@@ -543,15 +607,55 @@ public final class Redactor {
         return eachPair(query.split("&"), query.length(), pair -> {
             int eq = pair.indexOf('=');
             if (eq < 0) {
-                return text(pair);
+                return encodedText(pair, true, 0);
             }
             String name = pair.substring(0, eq);
             String decodedName = decode(name).toLowerCase(Locale.ROOT);
-            return text(name) + "="
+            return encodedText(name, true, 0) + "="
                     + (safeQueryParameters.contains(decodedName) && !isSensitiveField(decodedName)
-                            ? text(pair.substring(eq + 1))
+                            ? encodedText(pair.substring(eq + 1), true, 0)
                             : MASK);
         });
+    }
+
+    /**
+     * A normalised, percent-encoded request path with each segment redacted as text once decoded (a phone number or
+     * e-mail address used as an id: {@code /api/v2/.../+15551234567}). A path with nothing that could match is
+     * returned as it is, without a look at each segment.
+     */
+    public String path(String path) {
+        if (path == null || !mayHoldSecret(path)) {
+            return path;
+        }
+        return String.join(
+                "/",
+                Arrays.stream(path.split("/", -1))
+                        .map(segment -> encodedText(segment, false, 0))
+                        .toList());
+    }
+
+    /**
+     * One percent-encoded query part ({@code form}: '+' is a space) or path segment, redacted as decoded text and
+     * encoded again, the mask left readable; returned as it came when nothing in it was masked. An escape that does
+     * not decode is redacted as it came.
+     */
+    private String encodedText(String encoded, boolean form, int decodes) {
+        String decoded;
+        try {
+            decoded = URLDecoder.decode(form ? encoded : encoded.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return patterns(encoded); // not decodable: redacted as it came (never decoded again)
+        }
+        String redacted = text(decoded, decodes + 1);
+        if (redacted.equals(decoded)) {
+            return encoded;
+        }
+        StringBuilder out = new StringBuilder(encoded.length());
+        int from = 0;
+        for (int at; (at = redacted.indexOf(MASK, from)) >= 0; from = at + MASK.length()) {
+            out.append(RequestTarget.encode(redacted.substring(from, at))).append(MASK);
+        }
+        return out.append(RequestTarget.encode(redacted.substring(from))).toString();
     }
 
     /** Headers for a log line: credential headers masked, the others redacted as text. */
@@ -563,8 +667,8 @@ public final class Redactor {
 
     /**
      * Whether {@link #keyed} could change the text, by one look at each character: a sensitive name before a ':' or
-     * '=', an XML end tag, "bearer" or "basic", an '@', nine digits in a row or seven a phone number could end in
-     * ({@link #phoneCouldEnd}). False means nothing would change.
+     * '=', an XML end tag, "bearer" or "basic", an '@' or a '%', nine digits in a row or seven a phone number could
+     * end in ({@link #phoneCouldEnd}). False means nothing would change.
      */
     boolean mayHoldSecret(CharSequence s) {
         int digits = 0;
@@ -573,6 +677,7 @@ public final class Redactor {
             if (c >= '0' && c <= '9') {
                 digits++;
             } else if (c == '@'
+                    || c == '%' // a percent-encoded part, looked at decoded
                     || (c == '<' && i + 1 < n && s.charAt(i + 1) == '/')
                     || ((c == ':' || c == '=') && sensitiveKeyBefore(s, i))
                     || ((c | 0x20) == 'b' && credentialWordAt(s, i))) {

@@ -245,7 +245,7 @@ public record RequestTarget(String path, List<Parameter> query) {
     }
 
     /** Percent-encodes everything but unreserved characters (a space is {@code %20}, a plus {@code %2B}). */
-    static String encode(String s) {
+    public static String encode(String s) {
         StringBuilder out = new StringBuilder(s.length());
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);

@@ -8,7 +8,13 @@ import io.cxbridge.genesys.SimTestBase;
 import io.cxbridge.genesys.breaker.CircuitBreaker;
 import io.cxbridge.genesys.breaker.CircuitOpenException;
 import io.cxbridge.testkit.MutableClock;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.streams.ReadStream;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -19,17 +25,130 @@ class BreakerIsolationTest extends SimTestBase {
     private static final String USERS = "/api/v2/users";
 
     private Process process(MutableClock clock) {
-        return process(
-                config(Map.of(
-                        "cxbridge.genesys.retry.max-attempts",
-                        "1",
-                        "cxbridge.genesys.rate-limit.enabled",
-                        "false",
-                        "cxbridge.genesys.breaker.failure-threshold",
-                        "3",
-                        "cxbridge.genesys.breaker.delay",
-                        "15s")),
-                clock);
+        return process(clock, Map.of());
+    }
+
+    private Process process(MutableClock clock, Map<String, String> more) {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "cxbridge.genesys.retry.max-attempts",
+                "1",
+                "cxbridge.genesys.rate-limit.enabled",
+                "false",
+                "cxbridge.genesys.breaker.failure-threshold",
+                "3",
+                "cxbridge.genesys.breaker.delay",
+                "15s"));
+        settings.putAll(more);
+        return process(config(settings), clock);
+    }
+
+    @Test
+    void aCallersBodyThatBreaksOffIsNoVerdictOnGenesys() {
+        Process p = process(MutableClock.startingNow(), Map.of("cxbridge.genesys.retry.max-attempts", "4"));
+        for (int i = 0; i < 5; i++) {
+            // announced 2 MB, one chunk, then the caller's stream fails (a client that left mid-upload)
+            assertThatThrownBy(() -> upload(p, new CallersBody(true)))
+                    .as("upload " + i)
+                    .isInstanceOf(UpstreamException.class);
+        }
+        assertThat(p.breakers.state(QUEUES)).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(p.client
+                        .send(GenesysRequest.get(QUEUES))
+                        .await()
+                        .atMost(Duration.ofSeconds(10))
+                        .status())
+                .as("the family still reaches Genesys")
+                .isEqualTo(200);
+        assertThat(p.counter("cxbridge.genesys.retries"))
+                .as("a broken body is never re-sent")
+                .isZero();
+    }
+
+    @Test
+    void aCallersBodySlowerThanTheAttemptTimeoutIsNoVerdictOnGenesys() {
+        Process p = process(MutableClock.startingNow(), Map.of("cxbridge.genesys.http.attempt-timeout", "500ms"));
+        for (int i = 0; i < 5; i++) {
+            // one chunk of the announced 2 MB, then nothing: the attempt times out waiting for the caller
+            assertThatThrownBy(() -> upload(p, new CallersBody(false)))
+                    .as("upload " + i)
+                    .isInstanceOf(UpstreamException.class);
+        }
+        assertThat(p.breakers.state(QUEUES)).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(p.client
+                        .send(GenesysRequest.get(QUEUES))
+                        .await()
+                        .atMost(Duration.ofSeconds(10))
+                        .status())
+                .isEqualTo(200);
+    }
+
+    private static void upload(Process p, CallersBody body) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+                .add("Content-Type", "application/json")
+                .add("Content-Length", "2000000");
+        p.client.stream(HttpMethod.PUT, QUEUES + "/q-1", headers, null, body, Duration.ofSeconds(5))
+                .await()
+                .atMost(Duration.ofSeconds(10));
+    }
+
+    /** A caller's body: one chunk, then it fails ({@code fails}) or never goes on. */
+    private static final class CallersBody implements ReadStream<Buffer> {
+        private final boolean fails;
+        private Handler<Buffer> handler;
+        private Handler<Throwable> exceptionHandler;
+        private boolean paused = true;
+        private boolean emitted;
+
+        CallersBody(boolean fails) {
+            this.fails = fails;
+        }
+
+        @Override
+        public ReadStream<Buffer> exceptionHandler(Handler<Throwable> h) {
+            exceptionHandler = h;
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> handler(Handler<Buffer> h) {
+            handler = h;
+            emit();
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> pause() {
+            paused = true;
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> resume() {
+            paused = false;
+            emit();
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> fetch(long amount) {
+            return resume();
+        }
+
+        @Override
+        public ReadStream<Buffer> endHandler(Handler<Void> h) {
+            return this;
+        }
+
+        private void emit() {
+            if (emitted || paused || handler == null) {
+                return;
+            }
+            emitted = true;
+            handler.handle(Buffer.buffer("{\"name\":\"" + "x".repeat(100) + "\""));
+            if (fails && exceptionHandler != null) {
+                exceptionHandler.handle(new IllegalStateException("the caller went away"));
+            }
+        }
     }
 
     @Test

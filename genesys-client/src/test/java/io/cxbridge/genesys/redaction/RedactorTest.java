@@ -83,6 +83,24 @@ class RedactorTest {
     }
 
     @Test
+    void percentEncodedPiiIsFoundOnceDecodedInQueriesPathsAndText() {
+        assertThat(redactor.query("type=jane%40example.com&state=%2B1%20555%20123%204567&expand=4111111111111111"
+                        + "&cursor=abc%20def&pageSize=5"))
+                .isEqualTo("type=[REDACTED]&state=[REDACTED]&expand=[REDACTED]&cursor=abc%20def&pageSize=5");
+        assertThat(redactor.query("type=mail%20jane%40example.com%20now"))
+                .as("encoded again around the mask")
+                .isEqualTo("type=mail%20[REDACTED]%20now");
+        assertThat(redactor.path("/api/v2/users/+15551234567/presence")).isEqualTo("/api/v2/users/[REDACTED]/presence");
+        String plain = "/api/v2/users/3f0c8e2a-1b2c-4d5e-8f90-a1b2c3d4e5f6";
+        assertThat(redactor.path(plain)).isSameAs(plain);
+        // a listing's link in an answer body echoes the query, still encoded
+        assertThat(redactor.text("/api/v2/users?type=jane%40example.com&state=%2B1%20555%20123%204567&pageSize=5"))
+                .isEqualTo("/api/v2/users?type=[REDACTED]&state=[REDACTED]&pageSize=5");
+        assertThat(redactor.text("double jane%2540example.com")).doesNotContain("jane");
+        assertThat(redactor.text("100% sure, %zz")).isEqualTo("100% sure, %zz");
+    }
+
+    @Test
     void credentialHeadersAreMaskedAndOthersRedactedAsText() {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Authorization", "Bearer cxb_demo_key");

@@ -5,6 +5,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -31,6 +32,14 @@ public record FulfillmentJob(
         @NotNull Instant receivedAt,
         @NotNull Instant deadline,
         @Size(max = 128) String traceId) {
+
+    /**
+     * The furthest ahead of its receipt a job's deadline may be: the gateway refuses a later one (400 naming
+     * {@code deadline}) and fulfillment-svc takes one that reached the topic another way as this far ahead. A
+     * fulfillment answers a Data Action run, so a day is generous; it keeps the deadline well inside the job state's
+     * life (7 days), and far from instants whose arithmetic overflows.
+     */
+    public static final Duration MAX_DEADLINE_AHEAD = Duration.ofHours(24);
 
     public boolean isPastDeadline(Instant now) {
         return now.isAfter(deadline);
