@@ -1,5 +1,6 @@
 package io.cxbridge.fulfillment.action;
 
+import io.cxbridge.fulfillment.worker.BoundedBody;
 import io.cxbridge.genesys.retry.RetryAfter;
 import io.cxbridge.genesys.retry.Transience;
 import io.smallrye.mutiny.Uni;
@@ -109,7 +110,13 @@ public class ActionCaller {
                     if (!breaker.tryAcquire()) {
                         return Uni.createFrom().item(new Try(circuitOpen(n), null, false));
                     }
-                    return send(action, url, body, requestId, now.compareTo(perAttempt) < 0 ? now : perAttempt, n);
+                    // The permit (maybe the half-open probe) is settled however the attempt ends: judged by its
+                    // outcome, or released when the caller goes away first (else the probe stayed out and the
+                    // action answered CIRCUIT_OPEN until a restart).
+                    return send(action, url, body, requestId, now.compareTo(perAttempt) < 0 ? now : perAttempt, n)
+                            .invoke(t -> judge(action, t))
+                            .onCancellation()
+                            .invoke(breaker::release);
                 })
                 .onFailure(ActionLimiter.QueueTimeout.class)
                 .recoverWithItem(e -> new Try(
@@ -117,7 +124,6 @@ public class ActionCaller {
                         null,
                         false))
                 .map(t -> t.reached() || last == null ? t : new Try(last, null, false))
-                .invoke(t -> judge(action, t))
                 .chain(t -> {
                     Result r = t.result();
                     boolean retryable = r.kind() == Kind.UNAVAILABLE || r.kind() == Kind.TIMEOUT;
@@ -178,32 +184,44 @@ public class ActionCaller {
                 .putHeader("Accept", "application/json")
                 .putHeader("X-Request-Id", requestId);
         config.headers().forEach(request::putHeader);
+        int maxAnswer = config.maxAnswerBytes();
+        HttpRequest<Buffer> bounded = request.as(BoundedBody.of(maxAnswer));
         Uni<HttpResponse<Buffer>> sent = config.forwardBody() && body != null
-                ? request.putHeader("Content-Type", "application/json").sendBuffer(body)
-                : request.send();
+                ? bounded.putHeader("Content-Type", "application/json").sendBuffer(body)
+                : bounded.send();
         return sent.ifNoItem()
                 .after(timeout)
                 .fail()
                 .map(r -> classify(r, n))
                 .onFailure()
-                .recoverWithItem(e -> isTimeout(e)
+                .recoverWithItem(e -> BoundedBody.tooLarge(e)
+                        // the API answered: says nothing against its health (the breaker is released), not retried
                         ? new Try(
                                 new Result(
-                                        Kind.TIMEOUT,
+                                        Kind.REJECTED,
                                         0,
                                         null,
                                         n,
-                                        "the external API did not answer within " + timeout.toMillis() + " ms"),
+                                        "the external API's answer was longer than " + maxAnswer + " bytes"),
                                 null)
-                        : new Try(
-                                new Result(
-                                        Kind.UNAVAILABLE,
-                                        0,
-                                        null,
-                                        n,
-                                        "the external API could not be reached ("
-                                                + e.getClass().getSimpleName() + ")"),
-                                null));
+                        : isTimeout(e)
+                                ? new Try(
+                                        new Result(
+                                                Kind.TIMEOUT,
+                                                0,
+                                                null,
+                                                n,
+                                                "the external API did not answer within " + timeout.toMillis() + " ms"),
+                                        null)
+                                : new Try(
+                                        new Result(
+                                                Kind.UNAVAILABLE,
+                                                0,
+                                                null,
+                                                n,
+                                                "the external API could not be reached ("
+                                                        + e.getClass().getSimpleName() + ")"),
+                                        null));
     }
 
     private Try classify(HttpResponse<Buffer> r, int n) {

@@ -2,10 +2,12 @@ package io.cxbridge.fulfillment.action;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.mutiny.subscription.Cancellable;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +40,8 @@ final class ActionLimiter {
     /** Runs {@code call} in a slot, at once or when one frees up; fails with {@link QueueTimeout} after {@code maxWait}. */
     <T> Uni<T> run(Duration maxWait, Supplier<Uni<T>> call) {
         return Uni.createFrom().emitter(emitter -> {
+            AtomicReference<Cancellable> running = new AtomicReference<>();
+            AtomicBoolean ended = new AtomicBoolean();
             Runnable start = () -> {
                 Uni<T> uni;
                 try {
@@ -47,14 +51,34 @@ final class ActionLimiter {
                     emitter.fail(e);
                     return;
                 }
-                uni.onTermination().invoke(this::release).subscribe().with(emitter::complete, emitter::fail);
+                Cancellable c =
+                        uni.onTermination().invoke(this::release).subscribe().with(emitter::complete, emitter::fail);
+                running.set(c);
+                if (ended.get()) {
+                    c.cancel(); // the caller went away while it was starting
+                }
             };
             Waiter waiter = new Waiter(start, new AtomicBoolean());
+            // The caller went away (or the call ended): a queued call never starts, a running one is cancelled (its
+            // slot freed, its breaker permit released by the caller), rather than run on for nobody.
+            emitter.onTermination(() -> {
+                ended.set(true);
+                if (waiter.taken().compareAndSet(false, true)) {
+                    synchronized (this) {
+                        waiting.remove(waiter);
+                    }
+                }
+                Cancellable c = running.get();
+                if (c != null) {
+                    c.cancel();
+                }
+            });
             boolean now;
             synchronized (this) {
                 now = inFlight < limit;
                 if (now) {
                     inFlight++;
+                    waiter.taken().set(true);
                 } else {
                     waiting.addLast(waiter);
                 }

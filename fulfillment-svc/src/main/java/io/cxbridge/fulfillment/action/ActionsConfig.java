@@ -52,6 +52,13 @@ public interface ActionsConfig {
         @WithDefault("64")
         int concurrency();
 
+        /**
+         * The longest answer read from the external API: a longer one is cut off unread and answered 502
+         * {@code EXTERNAL_REJECTED} (it is held in memory, sent back whole and, when the action caches, kept in Redis).
+         */
+        @WithDefault("1048576")
+        int maxAnswerBytes();
+
         Retry retry();
 
         Breaker breaker();

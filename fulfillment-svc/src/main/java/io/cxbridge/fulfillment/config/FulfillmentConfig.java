@@ -47,6 +47,14 @@ public interface FulfillmentConfig {
 
         @WithDefault("3")
         int attempts();
+
+        /**
+         * The longest answer read from the external API: a longer one is cut off unread and ends the job failed
+         * ({@code EXTERNAL_HTTP_ERROR}, not retried). The answer is posted to the fulfillment URL as the result, so it
+         * is bounded as the job records are (1 MiB).
+         */
+        @WithDefault("1048576")
+        int maxAnswerBytes();
     }
 
     interface Callback {

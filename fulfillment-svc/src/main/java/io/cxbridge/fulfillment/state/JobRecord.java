@@ -1,6 +1,7 @@
 package io.cxbridge.fulfillment.state;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -60,16 +61,30 @@ public record JobRecord(
         c.errorCode = code;
         c.errorMessage = message;
         c.externalDoneAt = at;
-        c.externalMs = startedAt == null ? null : Math.max(0, at.toEpochMilli() - startedAt.toEpochMilli());
+        c.externalMs = startedAt == null ? null : millisBetween(startedAt, at);
         return c.build();
     }
+
+    /**
+     * Milliseconds from {@code from} to {@code to}, at least 0, saturated: a job's instants come from the record and
+     * may be millions of years away, where {@code toEpochMilli} overflows (a throw here retried the job for ever).
+     */
+    static long millisBetween(Instant from, Instant to) {
+        Duration d = Duration.between(from, to);
+        if (d.isNegative()) {
+            return 0;
+        }
+        return d.compareTo(MAX_MILLIS) >= 0 ? Long.MAX_VALUE : d.toMillis();
+    }
+
+    private static final Duration MAX_MILLIS = Duration.ofMillis(Long.MAX_VALUE);
 
     public JobRecord finished(JobState terminal, int callbackAttempts, Instant at) {
         Copy c = new Copy(this);
         c.state = terminal;
         c.callbackAttempts = callbackAttempts;
         c.finishedAt = at;
-        c.totalMs = receivedAt == null ? null : Math.max(0, at.toEpochMilli() - receivedAt.toEpochMilli());
+        c.totalMs = receivedAt == null ? null : millisBetween(receivedAt, at);
         return c.build();
     }
 

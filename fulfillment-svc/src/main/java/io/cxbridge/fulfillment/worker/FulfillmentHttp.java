@@ -127,7 +127,7 @@ public class FulfillmentHttp {
         }
     }
 
-    private Duration retryAfter(HttpResponse<Buffer> r) {
+    private Duration retryAfter(HttpResponse<?> r) {
         String value = r.getHeader("Retry-After");
         return value == null ? null : RetryAfter.parse(value, clock.instant()).orElse(null);
     }
@@ -137,7 +137,34 @@ public class FulfillmentHttp {
      * escaped the attempt, which then never ended; seen once under load in the fulfillment benchmark).
      */
     static boolean deadlinePassed(Duration left) {
-        return left.toMillis() < 1;
+        // compareTo, not toMillis: a deadline millions of years away overflows toMillis (and was retried for ever)
+        return left.compareTo(ONE_MILLI) < 0;
+    }
+
+    private static final Duration ONE_MILLI = Duration.ofMillis(1);
+
+    /**
+     * The furthest ahead of its start a job's deadline is taken (the contract's, which the gateway refuses past): a
+     * later one, from a record that reached the topic another way, counts as this far ahead, so every wait derived
+     * from it stays bounded.
+     */
+    public static final Duration MAX_DEADLINE_AHEAD = FulfillmentJob.MAX_DEADLINE_AHEAD;
+
+    /** {@code job} with its deadline cut to {@link #MAX_DEADLINE_AHEAD} after {@code start} when it is later. */
+    public static FulfillmentJob bounded(FulfillmentJob job, Instant start) {
+        Instant cap = start.plus(MAX_DEADLINE_AHEAD);
+        if (job.deadline() == null || !job.deadline().isAfter(cap)) {
+            return job;
+        }
+        return new FulfillmentJob(
+                job.jobId(),
+                job.fulfillmentId(),
+                job.fulfillmentUrl(),
+                job.fulfillmentToken(),
+                job.data(),
+                job.receivedAt(),
+                cap,
+                job.traceId());
     }
 
     /** Calls the external API with the job's data; {@code onAttempt} sees each attempt number as it starts. */
@@ -170,33 +197,45 @@ public class FulfillmentHttp {
         onAttempt.accept(n);
         String body = job.data() == null ? "{}" : job.data().toString();
         long t0 = System.nanoTime();
-        return request.sendBuffer(Buffer.buffer(body))
+        int maxAnswer = config.external().maxAnswerBytes();
+        return request.as(BoundedBody.of(maxAnswer))
+                .sendBuffer(Buffer.buffer(body))
                 .ifNoItem()
                 .after(timeout)
                 .fail()
                 .map(r -> classify(r, n, retryAfter(r)))
                 .onFailure()
-                .recoverWithItem(e -> isTimeout(e)
-                        ? (deadlineBound
-                                ? new Try(
-                                        ExternalCallOutcome.failed(
-                                                DEADLINE_EXCEEDED,
-                                                "the deadline passed while the external API" + " had not answered",
-                                                n),
-                                        false)
+                .recoverWithItem(e -> BoundedBody.tooLarge(e)
+                        // the same answer again would be as long: not retried
+                        ? new Try(
+                                ExternalCallOutcome.failed(
+                                        EXTERNAL_HTTP_ERROR,
+                                        "the external API's answer was longer than " + maxAnswer + " bytes",
+                                        n),
+                                false)
+                        : isTimeout(e)
+                                ? (deadlineBound
+                                        ? new Try(
+                                                ExternalCallOutcome.failed(
+                                                        DEADLINE_EXCEEDED,
+                                                        "the deadline passed while the external API"
+                                                                + " had not answered",
+                                                        n),
+                                                false)
+                                        : new Try(
+                                                ExternalCallOutcome.failed(
+                                                        EXTERNAL_TIMEOUT,
+                                                        "the external API did not answer within " + timeout.toMillis()
+                                                                + " ms",
+                                                        n),
+                                                true))
                                 : new Try(
                                         ExternalCallOutcome.failed(
-                                                EXTERNAL_TIMEOUT,
-                                                "the external API did not answer within " + timeout.toMillis() + " ms",
+                                                EXTERNAL_UNREACHABLE,
+                                                "the external API could not be reached ("
+                                                        + e.getClass().getSimpleName() + ")",
                                                 n),
                                         true))
-                        : new Try(
-                                ExternalCallOutcome.failed(
-                                        EXTERNAL_UNREACHABLE,
-                                        "the external API could not be reached ("
-                                                + e.getClass().getSimpleName() + ")",
-                                        n),
-                                true))
                 .invoke(t -> metrics.externalAttempt(Duration.ofNanos(System.nanoTime() - t0), label(t.outcome())))
                 .chain(t -> {
                     if (!t.retry() || n >= config.external().attempts()) {
@@ -292,6 +331,8 @@ public class FulfillmentHttp {
         return shaper.acquireWaitingUntil(budgetUntil)
                 .chain(tokens::token)
                 .chain(bearer -> resultRequest(job, clearToken, bearer, timeout)
+                        // only the status is read: the receiver's answer body is dropped, not buffered
+                        .as(io.vertx.mutiny.ext.web.codec.BodyCodec.none())
                         .sendBuffer(Buffer.buffer(body))
                         .ifNoItem()
                         .after(timeout)

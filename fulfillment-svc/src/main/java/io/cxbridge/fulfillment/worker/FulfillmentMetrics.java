@@ -69,8 +69,12 @@ public class FulfillmentMetrics {
      * A result ({@code complete} or {@code failed}) posted: the time since the gateway acknowledged the job
      * ({@code receivedAt}), what the flow waiting on the fulfillment URL sees.
      */
+    private static final Duration MAX_SAMPLE = Duration.ofDays(365);
+
     public void resultPosted(Duration sinceAck, String outcome) {
-        ackToPostTimer(outcome).record(sinceAck.isNegative() ? Duration.ZERO : sinceAck);
+        // saturated: receivedAt comes from the record, and a Duration past ~292 years overflows toNanos
+        Duration d = sinceAck.isNegative() ? Duration.ZERO : sinceAck.compareTo(MAX_SAMPLE) > 0 ? MAX_SAMPLE : sinceAck;
+        ackToPostTimer(outcome).record(d);
     }
 
     private Timer ackToPostTimer(String outcome) {

@@ -3,6 +3,7 @@ package io.cxbridge.fulfillment.worker;
 import io.cxbridge.common.audit.AuditEmitter;
 import io.cxbridge.common.kafka.RecordCheck;
 import io.cxbridge.common.messaging.InfrastructureRetry;
+import io.cxbridge.fulfillment.config.FulfillmentConfig;
 import io.cxbridge.fulfillment.dlq.JobDeadLetter;
 import io.cxbridge.fulfillment.dlq.JobDeadLetterWriter;
 import io.cxbridge.fulfillment.state.JobRecord;
@@ -15,7 +16,6 @@ import io.cxbridge.model.crypto.TokenCipher;
 import io.cxbridge.model.event.FulfillmentJob;
 import io.cxbridge.model.event.Ids;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
@@ -72,6 +72,8 @@ public class FulfillmentWorker {
     private final Clock clock;
     private final FulfillmentMetrics metrics;
     private final InfrastructureRetry retry;
+    private final FulfillmentUrlLookup lookup;
+    private final FulfillmentConfig config;
 
     public FulfillmentWorker(
             JobStore store,
@@ -83,7 +85,9 @@ public class FulfillmentWorker {
             Validator validator,
             Clock clock,
             FulfillmentMetrics metrics,
-            InfrastructureRetry retry) {
+            InfrastructureRetry retry,
+            FulfillmentUrlLookup lookup,
+            FulfillmentConfig config) {
         this.store = store;
         this.http = http;
         this.deadLetters = deadLetters;
@@ -94,6 +98,8 @@ public class FulfillmentWorker {
         this.clock = clock;
         this.metrics = metrics;
         this.retry = retry;
+        this.lookup = lookup;
+        this.config = config;
     }
 
     /** Works one record's value; completes when its outcome is durable (the record may then be committed). */
@@ -173,17 +179,26 @@ public class FulfillmentWorker {
         }
         if (!urlPolicy.resolvesDns(job.fulfillmentUrl())) {
             // Refused before any lookup, a test host or an address literal: checked here, without a hand-off.
-            return checked(key, job, value, urlPolicy.check(job.fulfillmentUrl()), firstSeen);
+            return checked(key, job, value, urlPolicy.check(job.fulfillmentUrl()), firstSeen, false);
         }
-        // A host name to look up in DNS (which may block): off the event loop.
-        return Uni.createFrom()
-                .item(() -> urlPolicy.check(job.fulfillmentUrl()))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(refusal -> checked(key, job, value, refusal, firstSeen));
+        // A host name the allow-list admits, to look up in DNS (which may block): off the event loop. A failed lookup
+        // is an outage, not a bad URL: tried again until the job's deadline (at least one callback timeout, the
+        // time its post would still get), then the job ends as one that ran out of time.
+        Instant deadline = FulfillmentHttp.bounded(job, firstSeen).deadline();
+        Instant soonest = firstSeen.plus(config.callback().timeout());
+        Instant until = deadline.isAfter(soonest) ? deadline : soonest;
+        return lookup.checkUntil(job.fulfillmentUrl(), until, job.jobId())
+                .chain(v -> checked(key, job, value, v.refusal(), firstSeen, v.lookupFailed()));
     }
 
+    /** {@code unresolved}: the URL's host could not be looked up within the job's time; nothing is called. */
     private Uni<Void> checked(
-            String key, FulfillmentJob job, String value, Optional<String> refusal, Instant firstSeen) {
+            String key,
+            FulfillmentJob job,
+            String value,
+            Optional<String> refusal,
+            Instant firstSeen,
+            boolean unresolved) {
         if (refusal.isPresent()) {
             return deadLetter(key, job, value, URL_REFUSED, "fulfillmentUrl " + refusal.get(), firstSeen);
         }
@@ -200,10 +215,10 @@ public class FulfillmentWorker {
                     "invalid job: fulfillmentId is not the fulfillment id fulfillmentUrl names",
                     firstSeen);
         }
-        return open(job, value, firstSeen);
+        return open(job, value, firstSeen, unresolved);
     }
 
-    private Uni<Void> open(FulfillmentJob job, String value, Instant firstSeen) {
+    private Uni<Void> open(FulfillmentJob job, String value, Instant firstSeen, boolean unresolved) {
         String clear;
         try {
             clear = cipher.decrypt(job.fulfillmentToken(), job.fulfillmentId());
@@ -259,26 +274,51 @@ public class FulfillmentWorker {
                     metrics.jobEnded(FulfillmentMetrics.SKIPPED);
                     return Uni.createFrom().voidItem();
                 }
-                return run(job, value, clear, found.orElse(null), firstSeen);
+                return run(job, value, clear, found.orElse(null), firstSeen, unresolved);
             });
         });
     }
 
-    private Uni<Void> run(FulfillmentJob job, String value, String clearToken, JobRecord earlier, Instant firstSeen) {
+    /**
+     * {@code unresolved}: the fulfillment URL's host could not be looked up until the job's time ran out, so its
+     * addresses are unchecked: the external API is not called (past the deadline) and nothing is posted to an
+     * address the policy has not judged. The job ends as a result that could not be posted (DLQ, replayable).
+     */
+    private Uni<Void> run(
+            FulfillmentJob job,
+            String value,
+            String clearToken,
+            JobRecord earlier,
+            Instant firstSeen,
+            boolean unresolved) {
         Instant started = clock.instant();
+        // The HTTP legs see the deadline cut to a sane horizon; the state keeps the one the job carries.
+        FulfillmentJob bounded = FulfillmentHttp.bounded(job, started);
         AtomicReference<JobRecord> current = new AtomicReference<>(
                 JobRecord.queued(job.jobId(), job.fulfillmentId(), job.receivedAt(), job.deadline(), started)
                         .replayHistory(earlier)
                         .to(JobState.calling));
         return store.put(current.get())
-                .chain(() -> http.callExternal(job, n -> LOG.debugf("job %s: external attempt %d", job.jobId(), n)))
+                .chain(() -> unresolved
+                        ? Uni.createFrom()
+                                .item(ExternalCallOutcome.failed(
+                                        FulfillmentHttp.DEADLINE_EXCEEDED,
+                                        "the deadline passed before the fulfillment URL's host could be looked up",
+                                        0))
+                        : http.callExternal(bounded, n -> LOG.debugf("job %s: external attempt %d", job.jobId(), n)))
                 .chain(outcome -> {
                     JobRecord posting = current.get()
                             .externalDone(outcome.attempts(), clock.instant(), outcome.code(), outcome.message())
                             .to(JobState.posting);
                     current.set(posting);
                     return store.put(posting)
-                            .chain(() -> http.postResult(job, clearToken, FulfillmentHttp.callbackBody(outcome)))
+                            .chain(() -> unresolved
+                                    ? Uni.createFrom()
+                                            .item(new FulfillmentHttp.Posted(
+                                                    false,
+                                                    0,
+                                                    "the fulfillmentUrl's host could not be looked up in DNS"))
+                                    : http.postResult(bounded, clearToken, FulfillmentHttp.callbackBody(outcome)))
                             .chain(posted -> finish(job, value, posting, outcome, posted, firstSeen));
                 })
                 // No attempt could send it (the same at every try, and a PermanentFailure, which the retry of the

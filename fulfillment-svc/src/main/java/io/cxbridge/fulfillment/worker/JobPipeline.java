@@ -56,6 +56,8 @@ public class JobPipeline {
     private final Set<Runnable> abandonWaiters = ConcurrentHashMap.newKeySet();
     /** Partitions taken from this instance by a rebalance: their jobs not started yet are dropped, unacknowledged. */
     private final Set<TopicPartition> revoked = ConcurrentHashMap.newKeySet();
+    /** The abandon waiters of each partition's jobs, so a revocation that gives up can end exactly those. */
+    private final ConcurrentHashMap<TopicPartition, Set<Runnable>> abandonWaitersOf = new ConcurrentHashMap<>();
     /** Jobs running (past their key's turn) per partition, so a revocation can wait for exactly those. */
     private final ConcurrentHashMap<TopicPartition, AtomicInteger> running = new ConcurrentHashMap<>();
 
@@ -141,24 +143,33 @@ public class JobPipeline {
                 });
         // Past the shutdown grace the job is cancelled where it stands (no result posted for a call our own
         // shutdown cut, no acknowledgement): it is handed back uncommitted.
-        return abandonable(job).eventually(inFlight::decrementAndGet);
+        return abandonable(job, partition).eventually(inFlight::decrementAndGet);
     }
 
     /**
-     * Runs {@code job}; when the drain gives up first, this completes at once and the job is cancelled where it
-     * stands. The job is subscribed directly, not raced against a signal with {@code Uni.combine().any()}: that
+     * Runs {@code job}; when the drain (or the revocation of its partition) gives up first, this completes at once
+     * and the job is cancelled where it stands. The job is subscribed directly, not raced against a signal with {@code Uni.combine().any()}: that
      * turned both into completion stages and cancelled the loser's, which made two exceptions (with their stack
      * traces) for every job.
      */
-    private Uni<Void> abandonable(Uni<Void> job) {
+    private Uni<Void> abandonable(Uni<Void> job, TopicPartition partition) {
         return Uni.createFrom().emitter(e -> {
             Runnable abandon = () -> e.complete(null);
             abandonWaiters.add(abandon);
+            Set<Runnable> ofPartition = partition == null
+                    ? null
+                    : abandonWaitersOf.computeIfAbsent(partition, p -> ConcurrentHashMap.newKeySet());
+            if (ofPartition != null) {
+                ofPartition.add(abandon);
+            }
             Cancellable running = job.subscribe().with(done -> e.complete(null), e::fail);
             // However it ended (the job's outcome, the drain, a cancellation downstream): its waiter goes, and the job
             // is cancelled (nothing happens to one that ended). Runs at once if it has ended already.
             e.onTermination(() -> {
                 abandonWaiters.remove(abandon);
+                if (ofPartition != null) {
+                    ofPartition.remove(abandon);
+                }
                 running.cancel();
             });
             if (abandoned) {
@@ -188,7 +199,10 @@ public class JobPipeline {
     /**
      * A rebalance takes {@code partitions} from this instance (called on the consumer's polling thread, before the
      * rebalance completes): their jobs that have not started are dropped, and this waits for those running to end
-     * (up to {@code shutdown-grace}), so the next owner never works a job this instance is still working.
+     * (up to {@code shutdown-grace}), so the next owner never works a job this instance is still working. Those
+     * still running then are cancelled where they stand, as the drain does: not acknowledged, nothing more called or
+     * posted by this instance (the next owner runs them; the posted mark and Idempotency-Key cover a post already
+     * made).
      */
     public void revoke(Collection<TopicPartition> partitions) {
         revoked.addAll(partitions);
@@ -199,8 +213,16 @@ public class JobPipeline {
         int left = runningOn(partitions);
         if (left > 0) {
             LOG.warnf(
-                    "partitions %s revoked with %d fulfillment job(s) still running; handing them over",
-                    partitions, left);
+                    "partitions %s revoked with %d fulfillment job(s) still running after %s; cancelled and handed over"
+                            + " unacknowledged",
+                    partitions, left, config.shutdownGrace());
+            // Left running, the job would call the external API and post its result while the next owner does too.
+            for (TopicPartition p : partitions) {
+                Set<Runnable> waiters = abandonWaitersOf.get(p);
+                if (waiters != null) {
+                    waiters.forEach(Runnable::run);
+                }
+            }
         }
     }
 

@@ -10,8 +10,9 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * The jobs channel's rebalance listener ({@code consumer-rebalance-listener.name}). With cooperative-sticky
  * assignment an instance joining or leaving revokes only the partitions that move; for those, the
- * {@link JobPipeline} stops taking jobs and waits for the running ones before the rebalance completes, so two
- * instances never work the same job at once (a redelivered finished job is then skipped by its posted mark).
+ * {@link JobPipeline} stops taking jobs and waits for the running ones before the rebalance completes (cancelling,
+ * unacknowledged, those still running after {@code shutdown-grace}), so two instances never work the same job at
+ * once (a redelivered finished job is then skipped by its posted mark).
  */
 @ApplicationScoped
 @Identifier(JobRebalance.NAME)

@@ -67,4 +67,16 @@ class JobRecordUnitTest {
         assertThat(bare.externalDone(1, STARTED, null, null).externalMs()).isNull();
         assertThat(bare.finished(JobState.complete, 1, STARTED).totalMs()).isNull();
     }
+
+    /** A receivedAt millions of years back (it parses) once overflowed toEpochMilli, and the job was retried. */
+    @Test
+    void aFarAwayReceivedAtSaturates() {
+        Instant far = Instant.parse("-300000000-01-01T00:00:00Z");
+        JobRecord done = JobRecord.queued("job-1", "ff-1", far, Instant.parse("+300000000-01-01T00:00:00Z"), STARTED)
+                .to(JobState.calling)
+                .externalDone(1, STARTED.plusMillis(10), null, null)
+                .finished(JobState.complete, 1, STARTED.plusMillis(20));
+        assertThat(done.totalMs()).isEqualTo(Long.MAX_VALUE);
+        assertThat(done.externalMs()).isEqualTo(10L);
+    }
 }

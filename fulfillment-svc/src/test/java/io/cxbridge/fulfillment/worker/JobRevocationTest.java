@@ -37,24 +37,30 @@ class JobRevocationTest {
         final Map<String, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
 
         HeldWorker() {
-            super(null, null, null, null, null, null, null, null, null, null);
+            super(null, null, null, null, null, null, null, null, null, null, null, null);
         }
+
+        final Set<String> cancelled = ConcurrentHashMap.newKeySet();
 
         @Override
         public Uni<Void> process(String key, String value) {
             CompletableFuture<Void> f = new CompletableFuture<>();
             running.put(value, f);
-            return Uni.createFrom().completionStage(f);
+            return Uni.createFrom().completionStage(f).onCancellation().invoke(() -> cancelled.add(value));
         }
     }
 
     static FulfillmentConfig config() {
+        return config(Duration.ofSeconds(10));
+    }
+
+    static FulfillmentConfig config(Duration grace) {
         return (FulfillmentConfig) Proxy.newProxyInstance(
                 FulfillmentConfig.class.getClassLoader(),
                 new Class<?>[] {FulfillmentConfig.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "concurrency" -> 8;
-                    case "shutdownGrace" -> Duration.ofSeconds(10);
+                    case "shutdownGrace" -> grace;
                     case "maxRecordBytes" -> 1 << 20;
                     default -> null;
                 });
@@ -110,5 +116,34 @@ class JobRevocationTest {
         worker.running.get("d").complete(null);
         await().atMost(Duration.ofSeconds(5)).until(() -> acked.contains("d"));
         assertEquals(Set.of("a-first", "b", "d"), Set.copyOf(acked));
+    }
+
+    @Test
+    void aJobStillRunningWhenTheRevocationGivesUpIsCancelledAndNeverAcknowledged() {
+        AtomicReference<MultiEmitter<? super Message<String>>> emitter = new AtomicReference<>();
+        Multi<Message<String>> jobs = Multi.createFrom().<Message<String>>emitter(emitter::set);
+        HeldWorker worker = new HeldWorker();
+        JobPipeline pipeline = new JobPipeline(
+                jobs, worker, config(Duration.ofMillis(200)), new FulfillmentMetrics(new SimpleMeterRegistry()));
+        pipeline.start(null);
+        Set<String> acked = ConcurrentHashMap.newKeySet();
+
+        emitter.get().emit(record(P0, 0, "fid-a", "a-slow", acked));
+        emitter.get().emit(record(P1, 0, "fid-b", "b", acked));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> worker.running.keySet().containsAll(List.of("a-slow", "b")));
+
+        // the revocation gives up after the grace: the revoked partition's job is cancelled where it stands
+        pipeline.revoke(List.of(P0));
+        await().atMost(Duration.ofSeconds(5)).until(() -> worker.cancelled.contains("a-slow"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> pipeline.inFlight() == 1); // only the other partition's
+
+        // ending after the hand-over changes nothing: no acknowledgement from this instance
+        worker.running.get("a-slow").complete(null);
+        // the other partition's job is untouched and acknowledged as usual
+        assertFalse(worker.cancelled.contains("b"));
+        worker.running.get("b").complete(null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> acked.contains("b"));
+        assertEquals(Set.of("b"), Set.copyOf(acked));
     }
 }

@@ -1,0 +1,48 @@
+package io.cxbridge.fulfillment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cxbridge.fulfillment.config.FulfillmentConfig;
+import io.cxbridge.fulfillment.config.FulfillmentConfigCheck;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Start-up refusals of timeouts no attempt could run with, through the real config mapping. */
+class FulfillmentConfigCheckUnitTest {
+
+    static FulfillmentConfig config(String key, String value) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(FulfillmentConfig.class)
+                .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                .withDefaultValue("cxbridge.fulfillment.external.url", "https://external.example/api")
+                .withDefaultValue(key, value)
+                .build();
+        return config.getConfigMapping(FulfillmentConfig.class);
+    }
+
+    @Test
+    void theDefaultsPass() {
+        assertThat(FulfillmentConfigCheck.problems(config("cxbridge.fulfillment.concurrency", "256")))
+                .isEmpty();
+    }
+
+    @Test
+    void aZeroOrNegativeTimeoutIsRefusedNamingTheKey() {
+        for (String key :
+                new String[] {"cxbridge.fulfillment.external.timeout", "cxbridge.fulfillment.callback.timeout"}) {
+            for (String value : new String[] {"0s", "-1s", "PT0.0005S"}) {
+                assertThat(FulfillmentConfigCheck.problems(config(key, value)))
+                        .as(key + "=" + value)
+                        .singleElement()
+                        .asString()
+                        .startsWith(key + " must be at least 1ms");
+            }
+        }
+        assertThat(FulfillmentConfigCheck.problems(config("cxbridge.fulfillment.external.attempts", "0")))
+                .singleElement()
+                .asString()
+                .startsWith("cxbridge.fulfillment.external.attempts must be at least 1");
+    }
+}
