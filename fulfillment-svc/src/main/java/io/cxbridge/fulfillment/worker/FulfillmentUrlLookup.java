@@ -4,6 +4,7 @@ import io.cxbridge.fulfillment.config.FulfillmentConfig;
 import io.cxbridge.genesys.retry.Backoff;
 import io.cxbridge.genesys.urlpolicy.FulfillmentUrlConfig;
 import io.cxbridge.genesys.urlpolicy.FulfillmentUrlPolicy;
+import io.cxbridge.genesys.urlpolicy.FulfillmentUrlPolicy.Verdict;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,27 +13,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * The fulfillment URL policy's address check for a URL whose host is a name the allow-list admits, telling a
- * refusal (the name resolves to a forbidden address) from a failed lookup. genesys-client's policy turns any failed
- * lookup into "does not resolve"; but a resolver timeout or SERVFAIL (a CoreDNS restart, then cached negatively by
- * the JVM for 10 s) is infrastructure, not a bad URL: the lookup is tried again with backoff until a given instant.
+ * The fulfillment URL policy's address check for a URL whose host is a name the allow-list admits. A failed lookup
+ * (a resolver timeout or SERVFAIL during a CoreDNS restart, then cached negatively by the JVM for 10 s) is
+ * infrastructure, not a bad URL: the lookup is tried again with backoff until a given instant.
  */
 @ApplicationScoped
 public class FulfillmentUrlLookup {
 
     private static final Logger LOG = Logger.getLogger(FulfillmentUrlLookup.class);
-
-    /** How the check ended: refused (the reason), admitted (neither), or the host could not be looked up. */
-    public record Verdict(Optional<String> refusal, boolean lookupFailed) {
-        static final Verdict UNRESOLVED = new Verdict(Optional.empty(), true);
-    }
-
-    /** The lookup of the check running on this thread failed (the policy only says "does not resolve"). */
-    private final ThreadLocal<Boolean> lookupFailed = new ThreadLocal<>();
 
     private final FulfillmentUrlPolicy policy;
     private final Clock clock;
@@ -46,32 +37,25 @@ public class FulfillmentUrlLookup {
                 config.retry().factor(),
                 config.retry().maxDelay(),
                 config.retry().jitter());
-        // The same policy as the shared bean's, with a resolver that notes a failed lookup before the policy hides it.
+        // The same policy as the shared bean's, with the resolver tests can replace.
         this.policy = new FulfillmentUrlPolicy(
                 urls.allowedHosts(), urls.testHosts().orElse(List.of()), urls.callbackPath(), host -> {
                     try {
                         return resolver.resolve(host);
-                    } catch (UnknownHostException | RuntimeException e) {
-                        lookupFailed.set(Boolean.TRUE);
-                        throw new IllegalArgumentException("lookup failed");
+                    } catch (UnknownHostException e) {
+                        throw new IllegalArgumentException(e);
                     }
                 });
     }
 
     /** One check, blocking (DNS): call it off the event loop. */
     Verdict check(String url) {
-        lookupFailed.remove();
-        try {
-            Optional<String> refusal = policy.check(url);
-            return Boolean.TRUE.equals(lookupFailed.get()) ? Verdict.UNRESOLVED : new Verdict(refusal, false);
-        } finally {
-            lookupFailed.remove();
-        }
+        return policy.verdict(url);
     }
 
     /**
      * Checks {@code url} on a worker thread, again with backoff while its host cannot be looked up and a try still
-     * starts before {@code until}; {@link Verdict#UNRESOLVED} when none succeeded by then.
+     * starts before {@code until}; a verdict whose lookup failed when none succeeded by then.
      */
     public Uni<Verdict> checkUntil(String url, Instant until, String jobId) {
         return attempt(url, until, jobId, 0);

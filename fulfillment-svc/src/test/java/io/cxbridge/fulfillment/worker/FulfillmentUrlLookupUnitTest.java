@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxbridge.fulfillment.config.FulfillmentConfig;
 import io.cxbridge.genesys.urlpolicy.FulfillmentUrlConfig;
+import io.cxbridge.genesys.urlpolicy.FulfillmentUrlPolicy;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.net.InetAddress;
@@ -51,14 +52,14 @@ class FulfillmentUrlLookupUnitTest {
 
     @Test
     void aFailedLookupIsNotARefusal() {
-        FulfillmentUrlLookup.Verdict v = lookup(1, 203, 0, 113, 7).check(URL);
+        FulfillmentUrlPolicy.Verdict v = lookup(1, 203, 0, 113, 7).check(URL);
         assertThat(v.lookupFailed()).isTrue();
         assertThat(v.refusal()).isEmpty();
     }
 
     @Test
     void aLookupThatFailsFirstAndResolvesLaterAdmitsTheUrl() {
-        FulfillmentUrlLookup.Verdict v = lookup(3, 203, 0, 113, 7)
+        FulfillmentUrlPolicy.Verdict v = lookup(3, 203, 0, 113, 7)
                 .checkUntil(URL, java.time.Instant.now().plusSeconds(30), "job-1")
                 .await()
                 .atMost(Duration.ofSeconds(10));
@@ -69,7 +70,7 @@ class FulfillmentUrlLookupUnitTest {
 
     @Test
     void aLookupThatResolvesLaterToAPrivateAddressIsStillRefused() {
-        FulfillmentUrlLookup.Verdict v = lookup(2, 10, 1, 2, 3)
+        FulfillmentUrlPolicy.Verdict v = lookup(2, 10, 1, 2, 3)
                 .checkUntil(URL, java.time.Instant.now().plusSeconds(30), "job-1")
                 .await()
                 .atMost(Duration.ofSeconds(10));
@@ -79,7 +80,7 @@ class FulfillmentUrlLookupUnitTest {
 
     @Test
     void noLookupBeforeTheGivenInstantEndsUnresolved() {
-        FulfillmentUrlLookup.Verdict v = lookup(Integer.MAX_VALUE, 203, 0, 113, 7)
+        FulfillmentUrlPolicy.Verdict v = lookup(Integer.MAX_VALUE, 203, 0, 113, 7)
                 .checkUntil(URL, java.time.Instant.now().plusMillis(200), "job-1")
                 .await()
                 .atMost(Duration.ofSeconds(10));
@@ -89,7 +90,7 @@ class FulfillmentUrlLookupUnitTest {
 
     @Test
     void aHostOffTheAllowListIsRefusedWithoutALookup() {
-        FulfillmentUrlLookup.Verdict v =
+        FulfillmentUrlPolicy.Verdict v =
                 lookup(0, 203, 0, 113, 7).check("https://api.example.com/api/v2/dataactions/fulfillments/f-1");
         assertThat(v.refusal()).hasValueSatisfying(r -> assertThat(r).contains("not an allowed Genesys host"));
         assertThat(lookups).hasValue(0);

@@ -126,13 +126,23 @@ public class FulfillmentIngestion {
             // Refused before any lookup, a test host or an address literal: no blocking, no hand-off to a worker.
             return accept(request, urlPolicy.check(request.fulfillmentUrl()), traceId);
         }
-        // A host name to look up in DNS (which may block): off the event loop.
+        // A host name to look up in DNS (which may block): off the event loop. An allowed name that could not be
+        // looked up is a resolver outage as far as the client can tell, not a bad URL: 503, sent again later.
         return Uni.createFrom()
-                .item(() -> urlPolicy.check(request.fulfillmentUrl()))
+                .item(() -> urlPolicy.verdict(request.fulfillmentUrl()))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .onItem()
-                .transformToUni(refusal -> accept(request, refusal, traceId));
+                .transformToUni(v -> v.lookupFailed()
+                        ? Uni.createFrom()
+                                .item(ProblemResponses.unavailable(
+                                        "the fulfillmentUrl's host could not be looked up in DNS; send it again",
+                                        traceId,
+                                        LOOKUP_RETRY_AFTER_SECONDS))
+                        : accept(request, v.refusal(), traceId));
     }
+
+    /** The Retry-After of a 503 for a host that could not be looked up (the JVM keeps a failed lookup 10 s). */
+    static final long LOOKUP_RETRY_AFTER_SECONDS = 10;
 
     private Uni<Response> accept(FulfillmentRequest request, Optional<String> refusal, String traceId) {
         List<Violation> violations = new ArrayList<>();

@@ -97,13 +97,42 @@ public final class FulfillmentUrlPolicy {
         return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
-    /** Why {@code url} is refused, or empty when a result may be posted to it. */
-    public Optional<String> check(String url) {
-        Precheck pre = precheck(url);
-        if (pre.refusal() != null || pre.hostToResolve() == null) {
-            return Optional.ofNullable(pre.refusal());
+    /**
+     * How a check ended: refused (the reason), admitted, or neither because the host's name could not be looked up
+     * ({@code unresolvedHost}): no address came back, which a resolver outage looks like too, so a caller may take it
+     * as infrastructure and ask again.
+     */
+    public record Verdict(Optional<String> refusal, String unresolvedHost) {
+
+        static final Verdict ADMITTED = new Verdict(Optional.empty(), null);
+
+        static Verdict refused(String reason) {
+            return new Verdict(Optional.of(reason), null);
         }
-        return checkAddresses(pre.hostToResolve());
+
+        public boolean lookupFailed() {
+            return unresolvedHost != null;
+        }
+
+        /** Admitted: neither refused nor left unlooked-up. */
+        public boolean admitted() {
+            return refusal.isEmpty() && unresolvedHost == null;
+        }
+    }
+
+    /** Why {@code url} is refused (a host that could not be looked up is too), or empty when a result may go there. */
+    public Optional<String> check(String url) {
+        Verdict v = verdict(url);
+        return v.lookupFailed() ? Optional.of("host " + v.unresolvedHost() + " does not resolve") : v.refusal();
+    }
+
+    /** As {@link #check}, telling a failed lookup from a refusal. */
+    public Verdict verdict(String url) {
+        Precheck pre = precheck(url);
+        if (pre.refusal() != null) {
+            return Verdict.refused(pre.refusal());
+        }
+        return pre.hostToResolve() == null ? Verdict.ADMITTED : checkAddresses(pre.hostToResolve());
     }
 
     /**
@@ -169,15 +198,15 @@ public final class FulfillmentUrlPolicy {
         return new Precheck(null, testHost ? null : host);
     }
 
-    private Optional<String> checkAddresses(String host) {
+    private Verdict checkAddresses(String host) {
         InetAddress[] addresses;
         try {
             addresses = resolver.apply(host);
         } catch (RuntimeException e) {
-            return Optional.of("host " + host + " does not resolve");
+            return new Verdict(Optional.empty(), host);
         }
         if (addresses == null || addresses.length == 0) {
-            return Optional.of("host " + host + " does not resolve");
+            return new Verdict(Optional.empty(), host);
         }
         for (InetAddress a : addresses) {
             if (a.isLoopbackAddress()
@@ -186,13 +215,13 @@ public final class FulfillmentUrlPolicy {
                     || a.isAnyLocalAddress()
                     || a.isMulticastAddress()
                     || isUniqueLocalV6(a)) {
-                return Optional.of("host " + host + " resolves to a private, loopback or link-local address");
+                return Verdict.refused("host " + host + " resolves to a private, loopback or link-local address");
             }
             if (isCarrierGradeNat(a)) {
-                return Optional.of("host " + host + " resolves to a carrier-grade NAT address (100.64.0.0/10)");
+                return Verdict.refused("host " + host + " resolves to a carrier-grade NAT address (100.64.0.0/10)");
             }
         }
-        return Optional.empty();
+        return Verdict.ADMITTED;
     }
 
     /** 100.64.0.0/10 (RFC 6598): shared address space, private to a provider's network. */

@@ -47,6 +47,26 @@ class FulfillmentUrlPolicyUnitTest {
     }
 
     @Test
+    void aHostThatCannotBeLookedUpIsToldApartFromARefusalByTheVerdict() {
+        FulfillmentUrlPolicy.Verdict unresolved =
+                policy.verdict("https://api.euw2.pure.cloud/api/v2/dataactions/fulfillments/ff-1");
+        assertThat(unresolved.lookupFailed()).isTrue();
+        assertThat(unresolved.refusal()).isEmpty();
+        assertThat(unresolved.admitted()).isFalse();
+        assertThat(unresolved.unresolvedHost()).isEqualTo("api.euw2.pure.cloud");
+
+        FulfillmentUrlPolicy.Verdict refused =
+                policy.verdict("https://api.mypurecloud.com/api/v2/dataactions/fulfillments/ff-1");
+        assertThat(refused.lookupFailed()).isFalse();
+        assertThat(refused.refusal()).hasValueSatisfying(r -> assertThat(r).contains("private"));
+
+        FulfillmentUrlPolicy.Verdict admitted =
+                policy.verdict("https://api.mypurecloud.ie/api/v2/dataactions/fulfillments/ff-1");
+        assertThat(admitted.admitted()).isTrue();
+        assertThat(admitted.lookupFailed()).isFalse();
+    }
+
+    @Test
     void refusals() {
         String cb = "/api/v2/dataactions/fulfillments/ff-1";
         assertThat(policy.check("http://api.mypurecloud.ie" + cb)).contains("must use https");
