@@ -44,5 +44,12 @@ class FulfillmentConfigCheckUnitTest {
                 .singleElement()
                 .asString()
                 .startsWith("cxbridge.fulfillment.external.attempts must be at least 1");
+        for (String value : new String[] {"0", "-1"}) {
+            assertThat(FulfillmentConfigCheck.problems(config("cxbridge.fulfillment.external.max-answer-bytes", value)))
+                    .as("max-answer-bytes=" + value)
+                    .singleElement()
+                    .asString()
+                    .startsWith("cxbridge.fulfillment.external.max-answer-bytes must be at least 1");
+        }
     }
 }

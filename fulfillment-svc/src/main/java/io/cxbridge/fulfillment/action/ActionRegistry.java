@@ -54,6 +54,10 @@ public class ActionRegistry {
                 throw new IllegalStateException("cxbridge.actions." + name + ": attempts must be at least 1, the "
                         + "budget at least 100 ms and the attempt timeout positive");
             }
+            if (action.maxAnswerBytes() < 1) {
+                throw new IllegalStateException("cxbridge.actions." + name
+                        + ".max-answer-bytes must be at least 1, was " + action.maxAnswerBytes());
+            }
             String method = action.method().toUpperCase(java.util.Locale.ROOT);
             if (!method.matches("GET|POST|PUT|PATCH|DELETE")) {
                 throw new IllegalStateException(

@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * Refuses at start-up settings no job could run with, naming the key: a per-attempt timeout of zero or less (every
- * attempt would time out at once, or Vert.x refuses the timer) and fewer than one attempt. Runs before the job
- * consumer starts.
+ * attempt would time out at once, or Vert.x refuses the timer), fewer than one attempt, and an answer bound under one
+ * byte (every answer would be refused). Runs before the job consumer starts.
  */
 @ApplicationScoped
 public class FulfillmentConfigCheck {
@@ -37,6 +37,10 @@ public class FulfillmentConfigCheck {
         if (config.external().attempts() < 1) {
             problems.add("cxbridge.fulfillment.external.attempts must be at least 1, was "
                     + config.external().attempts());
+        }
+        if (config.external().maxAnswerBytes() < 1) {
+            problems.add("cxbridge.fulfillment.external.max-answer-bytes must be at least 1, was "
+                    + config.external().maxAnswerBytes());
         }
         if (config.callback().attempts() < 1) {
             problems.add("cxbridge.fulfillment.callback.attempts must be at least 1, was "

@@ -62,6 +62,15 @@ class ActionRegistryUnitTest {
     }
 
     @Test
+    void anAnswerBoundUnderOneByteStopsStartUpNamingTheKey() {
+        Map<String, String> p = action("orders", "https://api.example.com/orders/{id}");
+        p.put("cxbridge.actions.orders.max-answer-bytes", "0");
+        assertThatThrownBy(() -> registry(p))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cxbridge.actions.orders.max-answer-bytes must be at least 1");
+    }
+
+    @Test
     void theDefaultsAreTheSpecs() {
         ActionRegistry r = registry(action("orders", "https://api.example.com/orders/{id}"));
         ActionRegistry.Configured c = r.find("orders").orElseThrow();
