@@ -64,14 +64,13 @@ public class ActionRegistry {
                         "cxbridge.actions." + name + ": method must be GET, POST, PUT, PATCH " + "or DELETE");
             }
             ActionsConfig.Breaker b = action.breaker();
-            ActionsConfig.Retry r = action.retry();
             Configured c = new Configured(
                     name,
                     action,
                     template,
                     new ActionBreaker(b.failures(), b.window(), b.halfOpenAfter(), clock),
                     new ActionLimiter(action.concurrency()),
-                    new Backoff(r.initialDelay(), r.factor(), r.maxDelay(), r.jitter()));
+                    action.retry().backoff());
             metrics.register(name, c.breaker());
             built.put(name, c);
         });

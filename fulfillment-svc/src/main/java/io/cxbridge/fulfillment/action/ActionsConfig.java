@@ -1,5 +1,6 @@
 package io.cxbridge.fulfillment.action;
 
+import io.cxbridge.genesys.retry.Backoff;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithParentName;
@@ -87,6 +88,11 @@ public interface ActionsConfig {
 
         @WithDefault("0.2")
         double jitter();
+
+        /** The backoff these keys describe (a method, not a key). */
+        default Backoff backoff() {
+            return new Backoff(initialDelay(), factor(), maxDelay(), jitter());
+        }
     }
 
     interface Breaker {

@@ -1,5 +1,6 @@
 package io.cxbridge.fulfillment.config;
 
+import io.cxbridge.genesys.retry.Backoff;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -79,5 +80,10 @@ public interface FulfillmentConfig {
 
         @WithDefault("0.2")
         double jitter();
+
+        /** The backoff these keys describe (a method, not a key): one construction for every caller. */
+        default Backoff backoff() {
+            return new Backoff(initialDelay(), factor(), maxDelay(), jitter());
+        }
     }
 }

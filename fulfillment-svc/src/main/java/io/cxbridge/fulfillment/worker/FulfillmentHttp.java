@@ -75,11 +75,7 @@ public class FulfillmentHttp {
         this.tokens = tokens;
         this.config = config;
         this.clock = clock;
-        this.backoff = new Backoff(
-                config.retry().initialDelay(),
-                config.retry().factor(),
-                config.retry().maxDelay(),
-                config.retry().jitter());
+        this.backoff = config.retry().backoff();
     }
 
     @PreDestroy

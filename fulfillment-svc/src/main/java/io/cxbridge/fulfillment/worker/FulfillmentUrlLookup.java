@@ -32,11 +32,7 @@ public class FulfillmentUrlLookup {
     public FulfillmentUrlLookup(
             FulfillmentUrlConfig urls, FulfillmentConfig config, HostResolver resolver, Clock clock) {
         this.clock = clock;
-        this.backoff = new Backoff(
-                config.retry().initialDelay(),
-                config.retry().factor(),
-                config.retry().maxDelay(),
-                config.retry().jitter());
+        this.backoff = config.retry().backoff();
         // The same policy as the shared bean's, with the resolver tests can replace.
         this.policy = new FulfillmentUrlPolicy(
                 urls.allowedHosts(), urls.testHosts().orElse(List.of()), urls.callbackPath(), host -> {
