@@ -10,8 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * One {@link CircuitBreaker} per Genesys path family, so a family that fails (or that one client makes fail)
  * does not stop calls to the others. A family is the first two segments after {@code /api/v2/}, id-like
  * segments replaced by {@code {id}} ({@code /api/v2/users/{id}}, {@code /api/v2/routing/queues}). The map is
- * an LRU bounded by {@code maxFamilies}: paths an attacker makes up evict the least recently used breakers
- * instead of growing memory.
+ * bounded by {@code maxFamilies}: past it the least recently used CLOSED family is dropped. An OPEN or HALF_OPEN
+ * family is never dropped (else paths an attacker makes up would evict it, and the next call to it would find a fresh
+ * CLOSED breaker). When every family is open, a new family gets no breaker of its own: its calls share one overflow
+ * breaker (see {@link #overflow}).
  */
 public final class Breakers {
 
@@ -25,6 +27,13 @@ public final class Breakers {
     private final int maxFamilies;
     /** Read without a lock on every call; only adding a family (and evicting one) takes the lock. */
     private final Map<String, Family> breakers = new ConcurrentHashMap<>();
+    /**
+     * The breaker of the families that found the map full of open breakers. Shared rather than none: the upstream is
+     * still protected (when every family is open the platform is most likely failing) and memory stays bounded. A made-up
+     * family failing there holds back only the other families that came while every breaker was open, never a family
+     * with a breaker of its own; new families get their own again once a family closes.
+     */
+    private final CircuitBreaker overflow;
 
     /** A family's breaker and when it was last used (the clock's millisecond), for the LRU bound. */
     private static final class Family {
@@ -48,7 +57,11 @@ public final class Breakers {
         this.delay = delay;
         this.clock = clock;
         this.maxFamilies = maxFamilies;
+        this.overflow = new CircuitBreaker(OVERFLOW, threshold, delay, clock);
     }
+
+    /** The overflow breaker's name (in a {@link CircuitOpenException}'s message). */
+    static final String OVERFLOW = "overflow (every path family's breaker is open)";
 
     /** The family of a path (query and fragment ignored). */
     public static String family(String pathAndQuery) {
@@ -122,6 +135,9 @@ public final class Breakers {
         Family f = breakers.get(family);
         if (f == null) {
             f = add(family);
+            if (f == null) {
+                return overflow;
+            }
         }
         long now = clock.millis();
         if (f.lastUsed != now) { // to the millisecond: not a shared write on every call
@@ -130,22 +146,31 @@ public final class Breakers {
         return f.breaker;
     }
 
-    /** Adds a family's breaker; beyond max-families the least recently used one is dropped (a scan, on adds only). */
+    /**
+     * Adds a family's breaker; beyond max-families the least recently used CLOSED one is dropped (a scan, on adds
+     * only). Null when every other family is open or half-open: the new family is not kept (the caller uses the
+     * overflow breaker).
+     */
     private synchronized Family add(String family) {
-        Family added = breakers.computeIfAbsent(
-                family, name -> new Family(new CircuitBreaker(name, threshold, delay, clock), clock.millis()));
-        while (breakers.size() > maxFamilies) {
+        Family existing = breakers.get(family);
+        if (existing != null) {
+            return existing;
+        }
+        if (breakers.size() >= maxFamilies) {
             Map.Entry<String, Family> eldest = null;
             for (Map.Entry<String, Family> e : breakers.entrySet()) {
-                if (e.getValue() != added && (eldest == null || e.getValue().lastUsed < eldest.getValue().lastUsed)) {
+                if ((eldest == null || e.getValue().lastUsed < eldest.getValue().lastUsed)
+                        && e.getValue().breaker.state() == CircuitBreaker.State.CLOSED) {
                     eldest = e;
                 }
             }
             if (eldest == null) {
-                break;
+                return null;
             }
             breakers.remove(eldest.getKey(), eldest.getValue());
         }
+        Family added = new Family(new CircuitBreaker(family, threshold, delay, clock), clock.millis());
+        breakers.put(family, added);
         return added;
     }
 
@@ -155,11 +180,17 @@ public final class Breakers {
         return f == null ? CircuitBreaker.State.CLOSED : f.breaker.state();
     }
 
-    /** Families whose breaker is open or half-open. */
+    /** Families whose breaker is open or half-open (the overflow breaker counts as one). */
     public int open() {
         return (int) breakers.values().stream()
-                .filter(f -> f.breaker.state() != CircuitBreaker.State.CLOSED)
-                .count();
+                        .filter(f -> f.breaker.state() != CircuitBreaker.State.CLOSED)
+                        .count()
+                + (overflow.state() == CircuitBreaker.State.CLOSED ? 0 : 1);
+    }
+
+    /** Whether the family of {@code path} has a breaker of its own (for tests). */
+    boolean tracks(String path) {
+        return breakers.containsKey(family(path));
     }
 
     /** Families with a breaker (at most max-families). */

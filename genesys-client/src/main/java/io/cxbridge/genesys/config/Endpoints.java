@@ -1,9 +1,27 @@
 package io.cxbridge.genesys.config;
 
+import io.cxbridge.genesys.url.RequestTarget;
+import io.cxbridge.genesys.url.UpstreamUrl;
 import java.net.URI;
 
-/** Where the API and the login host are: an explicit base URL (and login URL) wins over a region. */
+/**
+ * Where the API and the login host are: an explicit base URL (and login URL) wins over a region. Both are refused at
+ * start-up unless they are {@code http(s)://host[:port][/path]}: no user info, query or fragment.
+ */
 public record Endpoints(URI apiBase, URI loginBase) {
+
+    /** The token endpoint's path on the login base. */
+    static final String TOKEN_PATH = "/oauth/token";
+
+    public Endpoints {
+        // Built once here, so a base the URL builder refuses fails the start, not the first token request.
+        UpstreamUrl.of(loginBase, RequestTarget.parse(TOKEN_PATH));
+    }
+
+    /** The OAuth token endpoint: {@code /oauth/token} on the login base, built by the one URL builder. */
+    public UpstreamUrl tokenUrl() {
+        return UpstreamUrl.of(loginBase, RequestTarget.parse(TOKEN_PATH));
+    }
 
     public static Endpoints of(GenesysConfig config) {
         if (config.baseUrl().isPresent()) {
@@ -33,9 +51,26 @@ public record Endpoints(URI apiBase, URI loginBase) {
     }
 
     private static URI uri(String value, String key) {
-        URI uri = URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
-        if (uri.getScheme() == null || uri.getHost() == null) {
+        URI uri;
+        try {
+            uri = URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + " must be an absolute http(s) URL, was '" + value + "'", e);
+        }
+        String scheme = uri.getScheme();
+        if (scheme == null
+                || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                || uri.getHost() == null) {
             throw new IllegalArgumentException(key + " must be an absolute http(s) URL, was '" + value + "'");
+        }
+        // Neither is ever shown whole: a URL with credentials in it is refused without repeating it.
+        if (uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException(
+                    key + " must not carry user info (credentials go in cxbridge.genesys.client-id and client-secret)");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException(
+                    key + " must be scheme://host[:port][/path], without a query or fragment, was '" + value + "'");
         }
         return uri;
     }

@@ -45,8 +45,12 @@ public interface GenesysConfig {
         @WithDefault("cxbridge:genesys")
         String keyPrefix();
 
-        /** How long one process may hold the refresh lock; waiters take over after it. */
-        @WithDefault("10s")
+        /**
+         * How long one process may hold the refresh lock; waiters take over after it. Must be longer than
+         * {@code request-timeout} plus 2 s (the lease is not renewed: a shorter one would let a second process fetch
+         * while the first is still waiting for the login host); a process with a shorter one does not start.
+         */
+        @WithDefault("15s")
         Duration lockLease();
 
         /** Refresh ahead of expiry by min(max-skew, skew-fraction x lifetime). */
@@ -56,7 +60,7 @@ public interface GenesysConfig {
         @WithDefault("0.1")
         double skewFraction();
 
-        /** Timeout of one token request to the login host. */
+        /** Timeout of one token request to the login host (see {@code lock-lease}). */
         @WithDefault("10s")
         Duration requestTimeout();
 
@@ -132,7 +136,10 @@ public interface GenesysConfig {
         @WithDefault("15s")
         Duration delay();
 
-        /** Path families with a breaker at most; the least recently used is dropped beyond (attacker-made paths). */
+        /**
+         * Path families with a breaker at most; beyond, the least recently used CLOSED one is dropped (attacker-made
+         * paths), never an open one; when all are open, new families share one overflow breaker.
+         */
         @WithDefault("512")
         int maxFamilies();
     }

@@ -59,6 +59,8 @@ public final class GenesysClient {
     /** Read on every answer: hashed once as an AsciiString. */
     private static final CharSequence RATE_LIMIT_ALLOWED = HttpHeaders.createOptimized("inin-ratelimit-allowed");
 
+    private static final CharSequence RATE_LIMIT_RESET = HttpHeaders.createOptimized("inin-ratelimit-reset");
+
     private final GenesysConfig config;
     private final URI apiBase;
     private final WebClient web;
@@ -256,6 +258,13 @@ public final class GenesysClient {
                                     answer.withAttempts(n.sent),
                                     exchange);
                         }
+                        ResponseTooLargeException tooLarge = ResponseTooLargeException.in(e);
+                        if (tooLarge != null) {
+                            // Genesys answered; the answer is longer than the caller takes: no verdict on the
+                            // upstream, and never re-sent (the same answer would be as long).
+                            permit.release();
+                            return Uni.createFrom().failure(tooLarge);
+                        }
                         if (callersBodyFailed(n, e, timeout)) {
                             // Anyone could open a family's breaker for everyone by breaking off uploads: no verdict,
                             // and the body is gone, so nothing to re-send.
@@ -284,7 +293,10 @@ public final class GenesysClient {
             Exchange<T> exchange) {
         int status = answer.status();
         responses(status).increment();
-        shaper.observeAllowed(answer.headers().get(RATE_LIMIT_ALLOWED));
+        String allowed = answer.headers().get(RATE_LIMIT_ALLOWED);
+        if (allowed != null) {
+            shaper.observeAllowed(allowed, answer.headers().get(RATE_LIMIT_RESET));
+        }
         if (status >= 500) {
             n.permit.failure();
         } else {
@@ -298,7 +310,7 @@ public final class GenesysClient {
                 if (!again) {
                     LOG.warn(
                             "Genesys refused a token this process had just fetched (401): the platform refuses the client");
-                    return Uni.createFrom().item(answer);
+                    return tokens.reject(token).replaceWith(answer);
                 }
                 n.reauthentications++;
                 answer.discard().run();
@@ -307,6 +319,11 @@ public final class GenesysClient {
                         .onItem()
                         .transformToUni(x -> attempt(method, idempotent, replayable, deadline, n, exchange));
             });
+        }
+        if (status == 401) {
+            // Not re-sent (a streamed body is gone, or the re-authentications ran out), but the refused token must not
+            // stay in use: the next call takes the newest one. The 401 goes back to the caller as it is.
+            return tokens.reject(token).replaceWith(answer);
         }
         if (!replayable || !Transience.mayResend(status, idempotent)) {
             return Uni.createFrom().item(answer);
@@ -401,7 +418,9 @@ public final class GenesysClient {
             return giveUp.get();
         }
         Duration delay = backoff.delay(n.retries, retryAfter);
-        if (clock.instant().plus(delay).plus(config.retry().minAttemptTime()).isAfter(deadline)) {
+        // Compared as durations: an absurd Retry-After must not overflow an Instant (RetryAfter caps it, too).
+        Duration left = Duration.between(clock.instant(), deadline);
+        if (delay.plus(config.retry().minAttemptTime()).compareTo(left) > 0) {
             return giveUp.get();
         }
         n.retries++;
@@ -413,6 +432,9 @@ public final class GenesysClient {
         // The attempt's timeout also resets the request itself, so no call keeps running after its deadline.
         HttpRequest<Buffer> http =
                 web.request(request.method(), url.options(request.method())).timeout(timeout.toMillis());
+        if (request.maxBodyBytes() != GenesysRequest.UNBOUNDED) {
+            http = BoundedBody.bound(http, request.maxBodyBytes());
+        }
         MultiMap headers = http.headers();
         request.headers().forEach(h -> {
             if (!AUTHORIZATION.equalsIgnoreCase(h.getKey())) {

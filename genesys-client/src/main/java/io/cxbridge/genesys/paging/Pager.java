@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cxbridge.genesys.http.GenesysClient;
 import io.cxbridge.genesys.http.GenesysRequest;
 import io.cxbridge.genesys.http.GenesysResponse;
+import io.cxbridge.genesys.http.ResponseTooLargeException;
 import io.cxbridge.model.Json;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.QueryStringEncoder;
@@ -87,6 +88,9 @@ public final class Pager {
         final Set<String> seenIds = new HashSet<>();
         final Set<String> visited = new HashSet<>();
         final List<String> correlationIds = new ArrayList<>();
+        /** The first page's path (without its query): every next link must stay on it. */
+        final String path;
+
         Mode mode;
         long total = -1;
         long bytes;
@@ -96,6 +100,7 @@ public final class Pager {
         Read(ListingRequest request) {
             this.request = request;
             this.id = JsonPointer.compile(request.idPointer());
+            this.path = new QueryStringDecoder(request.firstPage()).rawPath();
         }
 
         Listing listing() {
@@ -135,8 +140,17 @@ public final class Pager {
                             -1,
                             0));
         }
+        // The page is read at most to the bytes the listing has left: a larger one is refused before it is buffered.
+        long left = Math.max(0, request.limits().maxBytes() - read.bytes);
         return genesys.send(GenesysRequest.get(pathAndQuery)
-                        .withDeadline(request.limits().pageDeadline()))
+                        .withDeadline(request.limits().pageDeadline())
+                        .withMaxBodyBytes(left))
+                .onFailure(ResponseTooLargeException.class)
+                .transform(e -> {
+                    ListingException tooLarge = tooLarge(request, read);
+                    tooLarge.initCause(e);
+                    return tooLarge;
+                })
                 .onItem()
                 .transformToUni(response -> {
                     read.pages++;
@@ -168,17 +182,21 @@ public final class Pager {
         }
         read.bytes += response.body() == null ? 0 : response.body().length();
         if (read.bytes > request.limits().maxBytes()) {
-            throw new ListingException(
-                    ListingException.Kind.TOO_LARGE,
-                    request.what() + " is larger than " + request.limits().maxBytes()
-                            + " bytes; nothing of it was kept",
-                    read.total,
-                    -1,
-                    0);
+            throw tooLarge(request, read);
         }
         JsonNode body = parse(response, read);
         JsonNode total = body.get("total");
-        if (total != null && total.canConvertToLong()) {
+        if (total != null && !total.isNull()) {
+            // A negative or fractional total would switch the count check off (or never match): not a listing.
+            if (!total.isIntegralNumber() || !total.canConvertToLong() || total.asLong() < 0) {
+                throw new ListingException(
+                        ListingException.Kind.NOT_A_LISTING,
+                        "page " + read.pages + " of " + request.what() + " has a total that is not a whole number of"
+                                + " entities (" + abbreviated(total) + ")",
+                        read.total,
+                        -1,
+                        0);
+            }
             read.total = total.asLong();
             if (read.total > request.limits().maxEntities()) {
                 throw tooMany(request, read.total);
@@ -252,9 +270,28 @@ public final class Pager {
         if (target.getRawPath() == null || !target.getRawPath().startsWith("/")) {
             throw badLink(read, link, "has no path");
         }
+        if (!target.getRawPath().equals(read.path)) {
+            // Only the query pages on: a link elsewhere on the API would read (and keep) another resource.
+            throw badLink(read, link, "names a path other than the listing's " + read.path);
+        }
         QueryStringEncoder relative = new QueryStringEncoder(target.getRawPath());
         new QueryStringDecoder(target).parameters().forEach((k, vs) -> vs.forEach(v -> relative.addParam(k, v)));
         return relative.toString();
+    }
+
+    private static ListingException tooLarge(ListingRequest request, Read read) {
+        return new ListingException(
+                ListingException.Kind.TOO_LARGE,
+                request.what() + " is larger than " + request.limits().maxBytes() + " bytes; nothing of it was kept",
+                read.total,
+                -1,
+                0);
+    }
+
+    /** A JSON value for a message, cut to a few characters (it came from upstream). */
+    private static String abbreviated(JsonNode value) {
+        String text = value.toString();
+        return text.length() <= 32 ? text : text.substring(0, 32) + "...";
     }
 
     private static ListingException badLink(Read read, String link, String why) {

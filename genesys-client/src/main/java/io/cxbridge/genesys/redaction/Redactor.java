@@ -73,6 +73,15 @@ public final class Redactor {
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final Pattern TIME = Pattern.compile("\\d{2}:\\d{2}(:\\d{2})?");
     private static final Pattern BEARER = Pattern.compile("(?i)(bearer|basic)\\s+[A-Za-z0-9._~+/=-]+");
+    /**
+     * The user info of a URL ({@code redis://svc:hunter2@redis:6379}, {@code https://admin:pa$$word@db/x}): the scheme
+     * starts where a run of scheme characters starts (the look-behind), and the user info runs to the last '@' before
+     * the path, query, fragment or white space, so a password with an '@' in it is masked whole.
+     */
+    private static final Pattern USERINFO =
+            Pattern.compile("(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*+://)[^\\s/?#@][^\\s/?#]*@");
+
+    private static final String USERINFO_REPLACEMENT = "$1" + Matcher.quoteReplacement(MASK) + "@";
     private static final String BEARER_REPLACEMENT = "$1 " + Matcher.quoteReplacement(MASK);
 
     /** The fewest digits in a row (spaces, dots, dashes, parentheses and '+' between them) each pattern needs. */
@@ -101,7 +110,7 @@ public final class Redactor {
 
     /** The patterns that search a value or a body (for the test that holds each to linear time). */
     static List<Pattern> searchPatterns() {
-        return List.of(EMAIL, SSN, CARD, PHONE, DATE, TIME, BEARER, KEY_VALUE, XML_ELEMENT, YAML_KEY);
+        return List.of(EMAIL, SSN, CARD, PHONE, DATE, TIME, BEARER, USERINFO, KEY_VALUE, XML_ELEMENT, YAML_KEY);
     }
 
     private final FieldNames fields;
@@ -409,7 +418,8 @@ public final class Redactor {
                     }
                     case FIELD_NAME -> {
                         String name = parser.currentName();
-                        generator.writeFieldName(name);
+                        // a key can hold PII too ({"jane@example.com": 1}); the look keeps the usual key as it is
+                        generator.writeFieldName(mayHoldSecret(name) ? keyed(name) : name);
                         if (fields.contains(name) && parser.nextToken() != JsonToken.VALUE_NULL) {
                             parser.skipChildren(); // an object or array under a sensitive name goes as a whole
                             generator.writeString(MASK);
@@ -475,7 +485,7 @@ public final class Redactor {
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
                 copy.set(
-                        e.getKey(),
+                        key(copy, e.getKey()),
                         isSensitiveField(e.getKey()) && !e.getValue().isNull()
                                 ? TextNode.valueOf(MASK)
                                 : redact(e.getValue()));
@@ -498,6 +508,26 @@ public final class Redactor {
             }
         }
         return node;
+    }
+
+    /**
+     * A field name of a redacted tree: redacted as text when it may hold something ({"jane@example.com": 1}); a
+     * redacted name that another one of the object already took gets a number, so no value is dropped.
+     */
+    private String key(ObjectNode object, String name) {
+        if (!mayHoldSecret(name)) {
+            return name;
+        }
+        String redacted = keyed(name);
+        if (redacted.equals(name) || !object.has(redacted)) {
+            return redacted;
+        }
+        for (int n = 2; ; n++) {
+            String numbered = redacted + "#" + n;
+            if (!object.has(numbered)) {
+                return numbered;
+            }
+        }
     }
 
     /**
@@ -565,6 +595,9 @@ public final class Redactor {
     private String patterns(String value) {
         String out = hasCredentialWord(value) ? maskCredentials(value) : value;
         if (out.indexOf('@') >= 0) {
+            if (out.contains("://")) {
+                out = maskUserinfo(out); // first: "svc:p@ss@host" is user info, not an e-mail address
+            }
             out = maskEmails(out);
         }
         // A replacement puts no digit in and joins no two stretches, so the longest only shrinks from here; a stretch
@@ -585,6 +618,10 @@ public final class Redactor {
 
     static String maskCredentials(String value) {
         return BEARER.matcher(value).replaceAll(BEARER_REPLACEMENT);
+    }
+
+    static String maskUserinfo(String value) {
+        return USERINFO.matcher(value).replaceAll(USERINFO_REPLACEMENT);
     }
 
     static String maskEmails(String value) {

@@ -15,7 +15,8 @@ import org.jboss.logging.Logger;
  * One token bucket per OAuth client in Redis, shared by every process of every service, so cxbridge
  * as a whole stays under the platform's per-client limit: capacity = capacity-fraction x the limit,
  * refilled evenly over the minute. The limit is lowered when the platform's {@code inin-ratelimit-allowed}
- * reports less. A call that finds the bucket empty waits (up to max-wait and never past its deadline)
+ * reports less, never below 10 % of the configured limit and only for a while (see {@link #observeAllowed(String,
+ * String)}). A call that finds the bucket empty waits (up to max-wait and never past its deadline)
  * or fails with {@link RateLimitedException}. The bucket is a {@link TokenBucket} (in-process while Redis
  * is away).
  */
@@ -29,21 +30,31 @@ public final class RateShaper {
     private final String key;
     private final Counter waited;
     private final Counter refused;
-    private volatile int limitPerMinute;
+    /** The limit the platform reported, while it holds; null when the configured limit applies. */
+    private volatile Lowered lowered;
+    /** When the last "under the floor" line was logged (one per hold at most). */
+    private volatile Instant floorWarnedAt;
+
+    /** A platform-reported limit below the configured one, and until when it holds. */
+    private record Lowered(int limit, Instant until) {}
+
+    /** A platform-reported limit never lowers this process below this share of the configured one. */
+    static final double FLOOR_FRACTION = 0.1;
+    /** How long a lowered limit holds without a sane {@code inin-ratelimit-reset}. */
+    static final Duration DEFAULT_HOLD = Duration.ofMinutes(5);
 
     public RateShaper(GenesysConfig config, RedisAPI redis, Clock clock, MeterRegistry registry) {
         this.settings = config.rateLimit();
         this.bucket = new TokenBucket(redis, clock);
         this.clock = clock;
         this.key = config.token().keyPrefix() + ":bucket:" + config.clientId();
-        this.limitPerMinute = settings.perMinute();
         this.waited = Counter.builder("cxbridge.genesys.shaping.waits")
                 .description("calls that waited for the shared upstream budget")
                 .register(registry);
         this.refused = Counter.builder("cxbridge.genesys.shaping.refused")
                 .description("calls refused as rate limited before reaching Genesys")
                 .register(registry);
-        Gauge.builder("cxbridge.genesys.shaping.limit", this, s -> s.limitPerMinute)
+        Gauge.builder("cxbridge.genesys.shaping.limit", this, RateShaper::limitPerMinute)
                 .description("the per-minute upstream limit cxbridge shapes to")
                 .register(registry);
     }
@@ -90,31 +101,97 @@ public final class RateShaper {
         });
     }
 
-    /** Lowers the limit when the platform reports a smaller one ({@code inin-ratelimit-allowed}). */
+    /** Lowers the limit when the platform reports a smaller one ({@code inin-ratelimit-allowed}); see below. */
     public void observeAllowed(String allowedHeader) {
+        observeAllowed(allowedHeader, null);
+    }
+
+    /**
+     * Lowers the limit when the platform reports a smaller one ({@code inin-ratelimit-allowed}), for a while: until
+     * {@code inin-ratelimit-reset} seconds from now when that is a sane value (1 s to {@link #DEFAULT_HOLD}), else for
+     * {@link #DEFAULT_HOLD}; then the configured limit applies again. Each answer that reports the lowered limit again
+     * holds it again, so a limit the platform keeps reporting stays. Within the hold the limit is never raised above
+     * what was seen. A value under {@link #FLOOR_FRACTION} of the configured limit is taken as that floor (and logged,
+     * at most once per {@link #DEFAULT_HOLD}): one odd header must not throttle the OAuth client to a crawl, the less
+     * so as the shared Redis bucket is clamped to the capacity of the process that takes from it (see
+     * {@code token-bucket-reserve.lua}): the floor and the expiry bound what a lowered process does to the others.
+     */
+    public void observeAllowed(String allowedHeader, String resetHeader) {
         if (allowedHeader == null) {
             return;
         }
+        int allowed;
         try {
-            int allowed = Integer.parseInt(allowedHeader.trim());
-            if (allowed > 0 && allowed < limitPerMinute) {
-                LOG.infof(
-                        "Genesys reports a limit of %d requests a minute (configured %d): shaping to it",
-                        allowed, limitPerMinute);
-                limitPerMinute = allowed;
-            }
+            allowed = Integer.parseInt(allowedHeader.trim());
         } catch (NumberFormatException ignored) {
-            // a malformed header says nothing about the limit
+            return; // a malformed header says nothing about the limit
         }
+        int configured = settings.perMinute();
+        if (allowed <= 0 || allowed >= configured) {
+            return;
+        }
+        int reported = allowed;
+        int floor = floor();
+        Instant now = clock.instant();
+        if (allowed < floor) {
+            Instant lastWarned = floorWarnedAt;
+            if (lastWarned == null || !now.isBefore(lastWarned.plus(DEFAULT_HOLD))) {
+                floorWarnedAt = now;
+                LOG.warnf(
+                        "Genesys reports a limit of %d requests a minute (configured %d): shaping to no less than %d"
+                                + " (%d %% of the configured limit)",
+                        reported, configured, floor, Math.round(FLOOR_FRACTION * 100));
+            }
+            allowed = floor;
+        }
+        Lowered current = lowered;
+        boolean holding = current != null && now.isBefore(current.until());
+        if (holding && allowed > current.limit()) {
+            return; // never raised above what was seen while the lowered limit holds
+        }
+        if (!holding || allowed != current.limit()) {
+            LOG.infof(
+                    "Genesys reports a limit of %d requests a minute (configured %d): shaping to %d for %s",
+                    reported, configured, allowed, hold(resetHeader));
+        }
+        lowered = new Lowered(allowed, now.plus(hold(resetHeader)));
     }
 
+    /** How long a lowered limit holds: {@code inin-ratelimit-reset} seconds when sane, else {@link #DEFAULT_HOLD}. */
+    private static Duration hold(String resetHeader) {
+        if (resetHeader != null) {
+            try {
+                long seconds = Long.parseLong(resetHeader.trim());
+                if (seconds >= 1 && seconds <= DEFAULT_HOLD.toSeconds()) {
+                    return Duration.ofSeconds(seconds);
+                }
+            } catch (NumberFormatException ignored) {
+                // not sane: the default hold
+            }
+        }
+        return DEFAULT_HOLD;
+    }
+
+    /** The lowest limit a platform header can lower this process to. */
+    private int floor() {
+        return Math.max(1, (int) Math.ceil(settings.perMinute() * FLOOR_FRACTION));
+    }
+
+    /** The limit in force: a lowered one while it holds, else the configured one. */
     public int limitPerMinute() {
-        return limitPerMinute;
+        Lowered current = lowered;
+        if (current == null) {
+            return settings.perMinute();
+        }
+        if (clock.instant().isBefore(current.until())) {
+            return current.limit();
+        }
+        return settings.perMinute();
     }
 
     /** How many requests a minute cxbridge allows itself. */
     public int capacity() {
-        return Math.max(1, (int) Math.floor(limitPerMinute * settings.capacityFraction()));
+        return Math.max(1, (int) Math.floor(limitPerMinute() * settings.capacityFraction()));
     }
 
     private Uni<Long> take() {

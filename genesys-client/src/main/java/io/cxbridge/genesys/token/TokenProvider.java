@@ -4,12 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.genesys.config.Endpoints;
 import io.cxbridge.genesys.config.GenesysConfig;
+import io.cxbridge.genesys.http.BoundedBody;
+import io.cxbridge.genesys.http.ResponseTooLargeException;
+import io.cxbridge.genesys.url.UpstreamUrl;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.crypto.TokenCipher;
 import io.cxbridge.model.redis.LuaScript;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.mutiny.core.MultiMap;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
 import io.vertx.mutiny.ext.web.client.WebClient;
@@ -34,16 +38,43 @@ import org.jboss.logging.Logger;
  * min(max-skew, skew-fraction x lifetime). After an upstream 401, {@link #reject} drops that token
  * (compare-and-delete in Redis) so the next {@link #token()} fetches a new one. While Redis is away
  * the provider fetches and keeps its own token, and says so in a log line and a counter.
+ * <p>
+ * The login host's answer is bounded: at most {@link #MAX_TOKEN_ANSWER_BYTES} (refused on its {@code Content-Length},
+ * or as soon as a chunked body passes it), and its {@code expires_in} is taken between {@link #MIN_LIFETIME}, below
+ * which the answer is refused (no token is kept: a token that expires before a fetch is done is of no use, and would
+ * cost a token request per call), and {@link #MAX_LIFETIME}, the platform's longest, to which a longer one is cut (an
+ * absurd one, {@code 1e16} s, overflowed the arithmetic). After a failed refresh the next ones wait
+ * {@link #FAILURE_HOLD} (on the clock): callers in that time fail at once with the last error instead of sending the
+ * failing login host one request each.
  */
 public final class TokenProvider {
 
     private static final Logger LOG = Logger.getLogger(TokenProvider.class);
     private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(1);
 
+    /**
+     * The shortest {@code expires_in} taken; a shorter one is refused. The platform's shortest is 5 minutes; tests and
+     * the sim use tokens of a few seconds on purpose (refresh at expiry), and a 1 s token costs at most one token
+     * request a second for every process together (single flight), so the bound only refuses what cannot be used.
+     */
+    public static final Duration MIN_LIFETIME = Duration.ofSeconds(1);
+
+    /** The longest token lifetime the platform issues (48 h); a longer {@code expires_in} is cut to it. */
+    public static final Duration MAX_LIFETIME = Duration.ofHours(48);
+
+    /** The most of the login host's answer that is read (a token answer is a few hundred bytes). */
+    public static final int MAX_TOKEN_ANSWER_BYTES = 64 * 1024;
+
+    /** How long a failed refresh holds the next ones (callers fail at once with its error meanwhile). */
+    static final Duration FAILURE_HOLD = Duration.ofSeconds(1);
+
+    /** How much longer than the token request timeout the refresh lock's lease must be. */
+    static final Duration LEASE_MARGIN = Duration.ofSeconds(2);
+
     private final GenesysConfig.Token settings;
     private final String clientId;
     private final String clientSecret;
-    private final String loginUrl;
+    private final UpstreamUrl tokenUrl;
     private final WebClient web;
     private final RedisAPI redis;
     private final Clock clock;
@@ -61,6 +92,11 @@ public final class TokenProvider {
 
     private volatile boolean redisDown;
 
+    /** The last refresh failed: its error, and until when further refreshes are held. */
+    private record Failure(Throwable error, Instant until) {}
+
+    private volatile Failure lastFailure;
+
     public TokenProvider(
             GenesysConfig config,
             Endpoints endpoints,
@@ -69,9 +105,10 @@ public final class TokenProvider {
             Clock clock,
             MeterRegistry registry) {
         this.settings = config.token();
+        checkLease(settings);
         this.clientId = config.clientId();
         this.clientSecret = config.clientSecret();
-        this.loginUrl = endpoints.loginBase() + "/oauth/token";
+        this.tokenUrl = endpoints.tokenUrl();
         this.web = web;
         this.redis = redis;
         this.clock = clock;
@@ -91,6 +128,19 @@ public final class TokenProvider {
         this.redisFallback = Counter.builder("cxbridge.genesys.token.redis.fallback")
                 .description("token look-ups served in-process because Redis did not answer")
                 .register(registry);
+    }
+
+    /**
+     * The refresh lock is not renewed while its holder waits for the login host, so its lease must outlast the token
+     * request (and the store after it): else a second process takes the lock and fetches too.
+     */
+    static void checkLease(GenesysConfig.Token settings) {
+        Duration least = settings.requestTimeout().plus(LEASE_MARGIN);
+        if (settings.lockLease().compareTo(least) <= 0) {
+            throw new IllegalArgumentException("cxbridge.genesys.token.lock-lease (" + settings.lockLease()
+                    + ") must be longer than cxbridge.genesys.token.request-timeout ("
+                    + settings.requestTimeout() + ") plus " + LEASE_MARGIN.toSeconds() + " s");
+        }
     }
 
     /** A token that is not due for refresh; fetches (once, for everyone) when needed. */
@@ -173,6 +223,10 @@ public final class TokenProvider {
             if (current != null) {
                 return current;
             }
+            Failure failed = lastFailure;
+            if (failed != null && clock.instant().isBefore(failed.until())) {
+                return Uni.createFrom().failure(failed.error()); // the login host failed a moment ago: not again yet
+            }
             CompletableFuture<AccessToken> future = new CompletableFuture<>();
             Uni<AccessToken> shared = Uni.createFrom().completionStage(future);
             if (inflight.compareAndSet(null, shared)) {
@@ -188,10 +242,13 @@ public final class TokenProvider {
                         .with(
                                 token -> {
                                     local.set(token);
+                                    lastFailure = null;
                                     inflight.set(null);
                                     future.complete(token);
                                 },
                                 error -> {
+                                    lastFailure =
+                                            new Failure(error, clock.instant().plus(FAILURE_HOLD));
                                     inflight.set(null);
                                     future.completeExceptionally(error);
                                 });
@@ -240,10 +297,14 @@ public final class TokenProvider {
                 .onItem()
                 .transformToUni(shared -> shared != null
                         ? Uni.createFrom().item(shared)
-                        : fetch().call(t -> store(t).onFailure().recoverWithUni(e -> {
-                            noteRedisDown(e);
-                            return Uni.createFrom().voidItem();
-                        })))
+                        // deferred: a store that throws is a failure the recovery sees, not a failed refresh
+                        : fetch().call(t -> Uni.createFrom()
+                                .deferred(() -> store(t))
+                                .onFailure()
+                                .recoverWithUni(e -> {
+                                    noteRedisDown(e);
+                                    return Uni.createFrom().voidItem();
+                                })))
                 .onTermination()
                 .call(() -> redis(LuaScript.COMPARE_AND_DELETE.run(redis, List.of("1", lockKey, owner)))
                         .onFailure()
@@ -289,7 +350,8 @@ public final class TokenProvider {
     /** One token request to the login host: Basic auth, {@code grant_type=client_credentials}. */
     private Uni<AccessToken> fetch() {
         Instant requestedAt = clock.instant();
-        return web.postAbs(loginUrl)
+        return BoundedBody.bound(
+                        web.request(HttpMethod.POST, tokenUrl.options(HttpMethod.POST)), MAX_TOKEN_ANSWER_BYTES)
                 .basicAuthentication(clientId, clientSecret)
                 .putHeader("Accept", "application/json")
                 .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials"))
@@ -312,8 +374,12 @@ public final class TokenProvider {
                 .onFailure()
                 .transform(e -> e instanceof TokenException
                         ? e
-                        : new TokenException(
-                                "token request failed: " + e.getClass().getSimpleName(), e));
+                        : ResponseTooLargeException.in(e) != null
+                                ? new TokenException(
+                                        "the login host's answer is larger than " + MAX_TOKEN_ANSWER_BYTES + " bytes",
+                                        e)
+                                : new TokenException(
+                                        "token request failed: " + e.getClass().getSimpleName(), e));
     }
 
     private AccessToken parseTokenResponse(HttpResponse<?> response, Instant requestedAt) {
@@ -327,17 +393,34 @@ public final class TokenProvider {
         } catch (IOException e) {
             throw new TokenException("the login host answered with a body that is not JSON");
         }
-        JsonNode token = body.get("access_token");
-        JsonNode expiresIn = body.get("expires_in");
+        JsonNode token = body == null ? null : body.get("access_token");
+        JsonNode expiresIn = body == null ? null : body.get("expires_in");
         if (token == null
+                || !token.isTextual()
                 || token.asText().isBlank()
                 || expiresIn == null
-                || !expiresIn.canConvertToLong()
-                || expiresIn.asLong() <= 0) {
+                || !expiresIn.isNumber()
+                || !(expiresIn.asDouble() > 0)) {
             throw new TokenException("the login host's answer lacks access_token or a positive expires_in");
         }
-        Duration lifetime = Duration.ofSeconds(expiresIn.asLong());
+        Duration lifetime = lifetime(expiresIn);
         return new AccessToken(token.asText(), requestedAt.plus(lifetime), lifetime);
+    }
+
+    /** {@code expires_in} (seconds) as a lifetime: refused below {@link #MIN_LIFETIME}, cut to {@link #MAX_LIFETIME}. */
+    private Duration lifetime(JsonNode expiresIn) {
+        double seconds = expiresIn.asDouble();
+        if (seconds < MIN_LIFETIME.toSeconds()) {
+            throw new TokenException("the login host's answer has expires_in " + expiresIn.asText()
+                    + " s, less than the " + MIN_LIFETIME.toSeconds() + " s a token must live to be of use");
+        }
+        if (seconds > MAX_LIFETIME.toSeconds()) {
+            LOG.warnf(
+                    "the login host's answer has expires_in %s s, more than the platform's %s: taken as %s",
+                    expiresIn.asText(), MAX_LIFETIME, MAX_LIFETIME);
+            return MAX_LIFETIME;
+        }
+        return Duration.ofSeconds(expiresIn.asLong());
     }
 
     private <T> Uni<T> redis(Uni<T> call) {

@@ -2,6 +2,10 @@
 -- Refills on Redis's clock, adds the returned tokens (never past capacity), then grants as many of the wanted
 -- tokens as are whole, at least one or none. Returns {granted, wait ms for one token (0 when granted), whole
 -- tokens left}.
+-- The stored tokens are clamped to the capacity the caller passes, so a caller with a smaller capacity (a process
+-- whose RateShaper was lowered by inin-ratelimit-allowed) also lowers what the others find. Kept deliberately (a
+-- per-key capacity would be a redesign of every bucket's callers): RateShaper never lowers below 10 % of the
+-- configured limit and a lowered limit expires (inin-ratelimit-reset, else 5 minutes), which bounds the damage.
 local cap = tonumber(ARGV[1])
 local rate = tonumber(ARGV[2])
 local want = tonumber(ARGV[3])

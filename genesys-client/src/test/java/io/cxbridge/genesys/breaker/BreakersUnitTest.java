@@ -109,7 +109,7 @@ class BreakersUnitTest {
     }
 
     @Test
-    void pastTheBoundTheLeastRecentlyUsedFamilyIsDropped() {
+    void pastTheBoundTheLeastRecentlyUsedClosedFamilyIsDropped() {
         for (int i = 0; i < 100; i++) {
             String path = "/api/v2/family" + (char) ('a' + i / 26) + (char) ('a' + i % 26);
             for (int f = 0; f < (i < 2 ? 3 : 1); f++) {
@@ -130,9 +130,60 @@ class BreakersUnitTest {
                 .as("the oldest, but used a moment ago: kept")
                 .isEqualTo(CircuitBreaker.State.OPEN);
         assertThat(breakers.state("/api/v2/familyab"))
-                .as("the least recently used: dropped")
-                .isEqualTo(CircuitBreaker.State.CLOSED);
-        assertThat(breakers.open()).isEqualTo(1);
+                .as("the least recently used, but open: kept")
+                .isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(breakers.tracks("/api/v2/familyac"))
+                .as("the least recently used closed one: dropped")
+                .isFalse();
+        assertThat(breakers.tracks("/api/v2/familyad")).isTrue();
+        assertThat(breakers.open()).isEqualTo(2);
+    }
+
+    @Test
+    void madeUpPathsCannotEvictAnOpenBreaker() {
+        for (int i = 0; i < 3; i++) {
+            breakers.acquire("/api/v2/users").failure();
+        }
+        for (int i = 0; i < 10_000; i++) {
+            clock.advance(Duration.ofMillis(1)); // the open family is the least recently used of all
+            breakers.acquire("/api/v2/attacker" + Integer.toString(i, 36) + "x").success();
+        }
+        assertThat(breakers.size()).isEqualTo(100);
+        assertThat(breakers.state("/api/v2/users")).isEqualTo(CircuitBreaker.State.OPEN);
+        assertThatThrownBy(() -> breakers.acquire("/api/v2/users")).isInstanceOf(CircuitOpenException.class);
+    }
+
+    @Test
+    void whenEveryFamilyIsOpenANewOneSharesTheOverflowBreaker() {
+        for (int i = 0; i < 100; i++) {
+            for (int f = 0; f < 3; f++) {
+                breakers.acquire("/api/v2/open" + Integer.toString(i, 36) + "x").failure();
+            }
+        }
+        assertThat(breakers.open()).isEqualTo(100);
+
+        breakers.acquire("/api/v2/newcomer").success();
+        assertThat(breakers.size()).as("no family was dropped, none added").isEqualTo(100);
+        assertThat(breakers.tracks("/api/v2/newcomer")).isFalse();
+        assertThat(breakers.state("/api/v2/open0x")).isEqualTo(CircuitBreaker.State.OPEN);
+
+        for (int i = 0; i < 3; i++) {
+            breakers.acquire("/api/v2/made-up" + i).failure();
+        }
+        assertThatThrownBy(() -> breakers.acquire("/api/v2/another"))
+                .isInstanceOf(CircuitOpenException.class)
+                .hasMessageContaining("overflow");
+        assertThat(breakers.open()).isEqualTo(101);
+
+        // once a family closes again, a new family gets a breaker of its own
+        clock.advance(Duration.ofSeconds(15));
+        breakers.acquire("/api/v2/open0x").success();
+        breakers.acquire("/api/v2/another").success();
+        assertThat(breakers.tracks("/api/v2/another")).isTrue();
+        assertThat(breakers.tracks("/api/v2/open0x"))
+                .as("closed and least recently used: dropped")
+                .isFalse();
+        assertThat(breakers.size()).isEqualTo(100);
     }
 
     @Test

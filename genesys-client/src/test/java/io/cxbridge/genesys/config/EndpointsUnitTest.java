@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cxbridge.genesys.TestConfig;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +51,38 @@ class EndpointsUnitTest {
         Endpoints e =
                 Endpoints.of(TestConfig.genesys(Map.of("cxbridge.genesys.base-url", "https://api.euw2.pure.cloud")));
         assertThat(e.loginBase()).hasToString("https://login.euw2.pure.cloud");
+    }
+
+    @Test
+    void theTokenUrlIsBuiltOnTheLoginBase() {
+        assertThat(Endpoints.of(TestConfig.genesys(Map.of("cxbridge.genesys.region", "eu_west_1")))
+                        .tokenUrl()
+                        .toUri())
+                .hasToString("https://login.mypurecloud.ie:443/oauth/token");
+        assertThat(Endpoints.of(TestConfig.genesys(Map.of(
+                                "cxbridge.genesys.base-url",
+                                "http://127.0.0.1:8090",
+                                "cxbridge.genesys.login-url",
+                                "https://sso.example.com/genesys/")))
+                        .tokenUrl()
+                        .toUri())
+                .hasToString("https://sso.example.com:443/genesys/oauth/token");
+    }
+
+    @Test
+    void aLoginUrlWithUserInfoOrAQueryIsRefusedAtStartUp() {
+        for (String login : List.of(
+                "https://admin:hunter2@login.example.com",
+                "https://login.example.com/?next=/evil",
+                "https://login.example.com#frag",
+                "ftp://login.example.com")) {
+            assertThatThrownBy(() -> Endpoints.of(TestConfig.genesys(
+                            Map.of("cxbridge.genesys.region", "eu_west_1", "cxbridge.genesys.login-url", login))))
+                    .as(login)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("cxbridge.genesys.login-url")
+                    .hasMessageNotContaining("hunter2");
+        }
     }
 
     @Test

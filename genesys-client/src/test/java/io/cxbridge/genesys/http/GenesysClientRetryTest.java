@@ -3,6 +3,7 @@ package io.cxbridge.genesys.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cxbridge.genesys.FakeGenesys;
 import io.cxbridge.genesys.Process;
 import io.cxbridge.genesys.SimTestBase;
 import io.cxbridge.genesys.breaker.CircuitBreaker;
@@ -100,6 +101,49 @@ class GenesysClientRetryTest extends SimTestBase {
         assertThat(r.headers().get("Retry-After")).isEqualTo("120");
         assertThat(r.attempts()).isEqualTo(1);
         assertThat((System.nanoTime() - start) / 1_000_000).as("nothing waited").isLessThan(2000);
+    }
+
+    @Test
+    void anAbsurdRetryAfterComesBackAsTheUpstreamAnswerForBufferedAndStreamedCalls() throws Exception {
+        try (FakeGenesys upstream = new FakeGenesys()) {
+            upstream.api = req -> req.response()
+                    .setStatusCode(req.method() == HttpMethod.GET ? 429 : 503)
+                    .putHeader("Retry-After", "99999999999999999")
+                    .putHeader("Content-Type", "application/json")
+                    .end("{\"message\":\"slow down\"}");
+            Process p = process(
+                    config(Map.of(
+                            "cxbridge.genesys.base-url",
+                            upstream.baseUrl(),
+                            "cxbridge.genesys.retry.base-delay",
+                            "50ms")),
+                    Clock.systemUTC());
+
+            GenesysResponse r =
+                    p.client.send(GenesysRequest.get(QUEUES)).await().atMost(Duration.ofSeconds(20));
+            assertThat(r.status()).isEqualTo(429);
+            assertThat(r.headers().get("Retry-After")).isEqualTo("99999999999999999");
+            assertThat(r.attempts()).isEqualTo(1);
+            assertThat(r.bodyAsString()).contains("slow down");
+
+            StreamedResponse streamed = p.client.stream(
+                            HttpMethod.PUT,
+                            QUEUES + "/q-1",
+                            io.vertx.core.MultiMap.caseInsensitiveMultiMap(),
+                            io.vertx.core.buffer.Buffer.buffer("{}"),
+                            null,
+                            Duration.ofSeconds(10))
+                    .await()
+                    .atMost(Duration.ofSeconds(20));
+            assertThat(streamed.status()).isEqualTo(503);
+            assertThat(streamed.headers().get("Retry-After")).isEqualTo("99999999999999999");
+            assertThat(streamed.attempts()).isEqualTo(1);
+            java.util.concurrent.CompletableFuture<String> body = new java.util.concurrent.CompletableFuture<>();
+            streamed.body().body().onSuccess(b -> body.complete(b.toString())).onFailure(body::completeExceptionally);
+            streamed.body().resume();
+            assertThat(body).succeedsWithin(Duration.ofSeconds(10)).asString().contains("slow down");
+            assertThat(upstream.apiRequests).hasValue(2);
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.cxbridge.genesys.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cxbridge.genesys.FakeGenesys;
 import io.cxbridge.genesys.Process;
 import io.cxbridge.genesys.SimTestBase;
 import io.smallrye.mutiny.Uni;
@@ -77,6 +78,38 @@ class StreamingTest extends SimTestBase {
         assertThat(r.status()).isEqualTo(200);
         String answer = body(r);
         assertThat(answer).contains("\"size\":" + SIZE).contains(HexFormat.of().formatHex(expected.digest()));
+    }
+
+    @Test
+    void a401OnAStreamedUploadComesBackAndDropsTheRefusedToken() throws Exception {
+        try (FakeGenesys upstream = new FakeGenesys()) {
+            upstream.api = req -> req.body()
+                    .onComplete(x -> req.response()
+                            .setStatusCode(401)
+                            .putHeader("Content-Type", "application/json")
+                            .end("{\"message\":\"token expired\"}"));
+            Process p = process(config(Map.of("cxbridge.genesys.base-url", upstream.baseUrl())), Clock.systemUTC());
+            String refused = p.tokens.token().await().atMost(Duration.ofSeconds(10));
+
+            ChunkStream body = new ChunkStream(Buffer.buffer(new byte[16 * 1024]), 4);
+            MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+                    .add("Content-Type", "application/octet-stream")
+                    .add("Content-Length", String.valueOf(4 * 16 * 1024));
+            StreamedResponse r = p.client.stream(
+                            HttpMethod.POST, "/api/v2/uploads/blob", headers, null, body, Duration.ofSeconds(10))
+                    .await()
+                    .atMost(Duration.ofSeconds(20));
+
+            assertThat(r.status())
+                    .as("the 401 goes back: a streamed body cannot be sent again")
+                    .isEqualTo(401);
+            assertThat(r.attempts()).isEqualTo(1);
+            assertThat(body(r)).contains("token expired");
+            assertThat(p.tokens.token().await().atMost(Duration.ofSeconds(10)))
+                    .as("the refused token is not used again")
+                    .isNotEqualTo(refused);
+            assertThat(upstream.tokenRequests).hasValue(2);
+        }
     }
 
     private static String sha256(StreamedResponse r) throws Exception {

@@ -298,6 +298,61 @@ class PagerTest {
     }
 
     @Test
+    void aPageLargerThanTheBytesLeftIsRefusedBeforeItIsBuffered() {
+        String big = "x".repeat(200_000);
+        server.answer = r -> {
+            ObjectNode page = Json.mapper().createObjectNode();
+            page.putArray("entities")
+                    .add(Json.mapper().createObjectNode().put("id", "u0").put("blob", big));
+            return json(page);
+        };
+        assertThatThrownBy(() -> pager.readAll(new ListingRequest(
+                                "users", USERS, "/id", new PageLimits(50, 100_000, 1000, Duration.ofSeconds(5))))
+                        .await()
+                        .atMost(Duration.ofSeconds(20)))
+                .isInstanceOfSatisfying(
+                        ListingException.class, e -> assertThat(e.kind()).isEqualTo(ListingException.Kind.TOO_LARGE))
+                .hasMessageContaining("larger than 100000 bytes")
+                .as("refused by the client's bound while reading, not after the page was kept whole")
+                .hasCauseInstanceOf(io.cxbridge.genesys.http.ResponseTooLargeException.class);
+        assertThat(server.requests)
+                .as("not re-sent: the same page would be as large")
+                .hasSize(1);
+    }
+
+    @Test
+    void aNegativeOrFractionalTotalIsNotAListing() {
+        for (String total : List.of("-1", "2.5", "\"2\"")) {
+            server.answer = r -> new ListingServer.Answer(
+                    200, "{\"entities\":[{\"id\":\"u0\"},{\"id\":\"u1\"}],\"total\":" + total + "}");
+            assertThatThrownBy(() -> read(USERS))
+                    .as("total %s", total)
+                    .isInstanceOfSatisfying(
+                            ListingException.class,
+                            e -> assertThat(e.kind()).isEqualTo(ListingException.Kind.NOT_A_LISTING))
+                    .hasMessageContaining("total");
+        }
+    }
+
+    @Test
+    void aNextUriOnAnotherPathIsRefusedWithoutCallingIt() {
+        server.answer = r -> {
+            if (r.path().equals(USERS)) {
+                ObjectNode page = Json.mapper().createObjectNode();
+                page.putArray("entities").addAll(entities(2));
+                page.put("nextUri", "/api/v2/routing/queues?pageNumber=2");
+                return json(page);
+            }
+            return numbered(entities(2), r, 5, 2, false, null);
+        };
+        assertThatThrownBy(() -> read(USERS + "?pageNumber=1"))
+                .isInstanceOfSatisfying(
+                        ListingException.class, e -> assertThat(e.kind()).isEqualTo(ListingException.Kind.BAD_LINK))
+                .hasMessageContaining("path other than");
+        assertThat(server.count("/api/v2/routing/queues")).isZero();
+    }
+
+    @Test
     void aLinkBackToAPageAlreadyReadIsRefused() {
         server.answer = r -> {
             ObjectNode page = Json.mapper().createObjectNode();

@@ -142,6 +142,49 @@ class RedactorTest {
         assertThat(Redactor.luhn("4111111111111112")).isFalse();
     }
 
+    @Test
+    void jsonKeysThatHoldPiiAreRedactedLikeValues() throws Exception {
+        String body = "{\"jane.doe@example.com\": 1, \"+1 555 010 0199\": {\"ok\": true}, \"queueId\": 7,"
+                + " \"nested\": {\"123-45-6789\": \"x\"}}";
+        String streamed = redactor.body("application/json", body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String fromText = redactor.json(body);
+        String fromTree =
+                redactor.redact(io.cxbridge.model.Json.mapper().readTree(body)).toString();
+        for (String out : List.of(streamed, fromText, fromTree)) {
+            assertThat(out)
+                    .doesNotContain("jane.doe@example.com")
+                    .doesNotContain("555 010 0199")
+                    .doesNotContain("123-45-6789")
+                    .contains("\"queueId\":7")
+                    .contains("\"ok\":true")
+                    .contains(Redactor.MASK);
+        }
+        // two keys that redact alike keep both values in a tree
+        assertThat(redactor.redact(
+                                io.cxbridge.model.Json.mapper().readTree("{\"a@example.com\":1,\"b@example.com\":2}"))
+                        .size())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void urlUserInfoIsMaskedWhole() {
+        assertThat(redactor.text("connecting to redis://svc:hunter2@redis:6379 now"))
+                .isEqualTo("connecting to redis://" + Redactor.MASK + "@redis:6379 now");
+        assertThat(redactor.text("https://admin:pa$$word@db.example.com/x"))
+                .isEqualTo("https://" + Redactor.MASK + "@db.example.com/x");
+        assertThat(redactor.text("postgres://app:p@ss@db:5432/app"))
+                .isEqualTo("postgres://" + Redactor.MASK + "@db:5432/app");
+        assertThat(redactor.text("redis://svc:p%40ss@redis:6379"))
+                .doesNotContain("p%40ss")
+                .doesNotContain("svc");
+        assertThat(redactor.json("{\"url\": \"amqp://guest:guest@mq:5672/vhost\"}"))
+                .doesNotContain("guest")
+                .contains("mq:5672/vhost");
+        // no user info: left as it is
+        assertThat(redactor.text("https://api.mypurecloud.ie/api/v2/users?x=1"))
+                .isEqualTo("https://api.mypurecloud.ie/api/v2/users?x=1");
+    }
+
     private static void assertNoSecret(String out) {
         for (String secret : SECRETS) {
             assertThat(out).as("redacted output still holds '%s'", secret).doesNotContain(secret);
@@ -223,7 +266,10 @@ class RedactorTest {
                 "a=".repeat(5000),
                 "@a.".repeat(3333),
                 "- ".repeat(5000) + "a",
-                "bearer ".repeat(1500));
+                "bearer ".repeat(1500),
+                "a://" + "b:".repeat(5000),
+                "a://".repeat(2500),
+                "a://" + "b@".repeat(5000));
         for (java.util.regex.Pattern p : Redactor.searchPatterns()) {
             for (String input : inputs) {
                 CountingChars chars = new CountingChars(input);

@@ -48,6 +48,7 @@ class StreamingRedactionTest {
                 "{\"note\":\"password=s3cr3t&user=jane\",\"xml\":\"<token>abc</token>\",\"auth\":\"Bearer abc.def\"}",
                 "{\"Client_Secret\":\"x\",\"ACCESS-TOKEN\":\"y\",\"émail\":\"z\",\"unicode\":\"日本語 テキスト\"}",
                 "\"jane.doe@example.com\"",
+                "{\"jane.doe@example.com\":{\"+1 555 010 0199\":[2]},\"url\":\"redis://svc:pw@redis:6379\"}",
                 "null");
         for (String document : documents) {
             assertThat(redactor.json(document)).as(document).isEqualTo(viaTree(document));

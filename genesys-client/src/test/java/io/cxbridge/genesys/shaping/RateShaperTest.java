@@ -6,6 +6,7 @@ import io.cxbridge.genesys.Process;
 import io.cxbridge.genesys.SimTestBase;
 import io.cxbridge.genesys.config.GenesysConfig;
 import io.cxbridge.genesys.http.GenesysRequest;
+import io.cxbridge.testkit.MutableClock;
 import io.smallrye.mutiny.Uni;
 import java.time.Clock;
 import java.time.Duration;
@@ -98,6 +99,67 @@ class RateShaperTest extends SimTestBase {
         assertThat(p.shaper.limitPerMinute())
                 .as("never raised above what was seen")
                 .isEqualTo(120);
+    }
+
+    @Test
+    void aTinyLimitHeaderIsFlooredAtATenthOfTheConfiguredLimit() {
+        control.config(Map.of("rateLimitPerMinute", 1)); // every answer says inin-ratelimit-allowed: 1
+        Process p = process(config(Map.of()), MutableClock.startingNow());
+
+        assertThat(p.client
+                        .send(GenesysRequest.get(QUEUES))
+                        .await()
+                        .atMost(Duration.ofSeconds(20))
+                        .status())
+                .isEqualTo(200);
+
+        assertThat(p.shaper.limitPerMinute())
+                .as("10 % of the configured 300, not 1 a minute")
+                .isEqualTo(30);
+        assertThat(p.shaper.capacity()).isEqualTo(27);
+        p.shaper.observeAllowed("0");
+        p.shaper.observeAllowed("-5");
+        assertThat(p.shaper.limitPerMinute()).isEqualTo(30);
+    }
+
+    @Test
+    void aLoweredLimitEndsAfterTheHold() {
+        MutableClock clock = MutableClock.startingNow();
+        Process p = process(config(Map.of()), clock);
+        p.shaper.observeAllowed("120");
+        assertThat(p.shaper.limitPerMinute()).isEqualTo(120);
+
+        clock.advance(Duration.ofMinutes(4));
+        p.shaper.observeAllowed("200");
+        assertThat(p.shaper.limitPerMinute())
+                .as("never raised above what was seen while it holds")
+                .isEqualTo(120);
+
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(p.shaper.limitPerMinute())
+                .as("after 5 minutes the configured limit applies again")
+                .isEqualTo(300);
+        assertThat(p.shaper.capacity()).isEqualTo(270);
+    }
+
+    @Test
+    void aLoweredLimitHoldsUntilTheReportedResetAndEachReportHoldsItAgain() {
+        MutableClock clock = MutableClock.startingNow();
+        Process p = process(config(Map.of()), clock);
+        p.shaper.observeAllowed("120", "30");
+        clock.advance(Duration.ofSeconds(20));
+        p.shaper.observeAllowed("120", "30"); // the platform still says so: held 30 s from now
+        clock.advance(Duration.ofSeconds(29));
+        assertThat(p.shaper.limitPerMinute()).isEqualTo(120);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(p.shaper.limitPerMinute()).isEqualTo(300);
+
+        // a reset that is not sane (beyond the default hold, or none) holds for the default 5 minutes
+        p.shaper.observeAllowed("150", "86400");
+        clock.advance(Duration.ofMinutes(5).minusSeconds(1));
+        assertThat(p.shaper.limitPerMinute()).isEqualTo(150);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(p.shaper.limitPerMinute()).isEqualTo(300);
     }
 
     @Test

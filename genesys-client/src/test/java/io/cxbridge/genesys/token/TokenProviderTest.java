@@ -3,6 +3,7 @@ package io.cxbridge.genesys.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cxbridge.genesys.FakeGenesys;
 import io.cxbridge.genesys.Process;
 import io.cxbridge.genesys.SimTestBase;
 import io.cxbridge.genesys.TestConfig;
@@ -11,6 +12,8 @@ import io.cxbridge.genesys.http.GenesysRequest;
 import io.cxbridge.genesys.http.GenesysResponse;
 import io.cxbridge.testkit.MutableClock;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -250,6 +253,141 @@ class TokenProviderTest extends SimTestBase {
                 .hasMessageNotContaining("wrong-secret-value");
         assertThat(p.counter("cxbridge.genesys.token.requests", "outcome", "failed"))
                 .isEqualTo(1);
+    }
+
+    // --- the login host's answer: lifetime, size, failures, lease (FakeGenesys: answers the sim will not give)
+    // --------
+
+    @Test
+    void anAbsurdExpiresInIsCutTo48HoursAndTheTokenIsStoredAndUsed() throws Exception {
+        try (FakeGenesys login = new FakeGenesys()) {
+            login.token = req -> login.tokenAnswer(req, "10000000000000000");
+            Process p =
+                    process(config(Map.of("cxbridge.genesys.base-url", login.baseUrl())), MutableClock.startingNow());
+
+            String token = p.tokens.token().await().atMost(Duration.ofSeconds(10));
+            assertThat(p.tokens.token().await().atMost(Duration.ofSeconds(10))).isEqualTo(token);
+            assertThat(login.tokenRequests).hasValue(1);
+            long ttlMs = p.redisClient
+                    .send(Request.cmd(Command.PTTL).arg(keyPrefix + ":token:" + sim.clientId()))
+                    .await()
+                    .indefinitely()
+                    .toLong();
+            assertThat(ttlMs)
+                    .as("stored for the platform's longest lifetime, 48 h")
+                    .isBetween(
+                            Duration.ofHours(47).toMillis(),
+                            Duration.ofHours(48).toMillis());
+        }
+    }
+
+    @Test
+    void anAbsurdExpiresInWithoutRedisKeepsALocalTokenThatWorks() throws Exception {
+        try (FakeGenesys login = new FakeGenesys()) {
+            login.token = req -> login.tokenAnswer(req, "10000000000000000");
+            Process p =
+                    process(config(Map.of("cxbridge.genesys.base-url", login.baseUrl())), MutableClock.startingNow());
+            redis.stop();
+            try {
+                String token = p.tokens.token().await().atMost(Duration.ofSeconds(10));
+                assertThat(p.tokens.token().await().atMost(Duration.ofSeconds(10)))
+                        .isEqualTo(token);
+                assertThat(login.tokenRequests).hasValue(1);
+            } finally {
+                redis.start();
+            }
+        }
+    }
+
+    @Test
+    void anExpiresInBelowOneSecondIsRefusedAndNoTokenIsKept() throws Exception {
+        try (FakeGenesys login = new FakeGenesys()) {
+            login.token = req -> login.tokenAnswer(req, 0.5);
+            MutableClock clock = MutableClock.startingNow();
+            Process p = process(config(Map.of("cxbridge.genesys.base-url", login.baseUrl())), clock);
+
+            assertThatThrownBy(() -> p.tokens.token().await().atMost(Duration.ofSeconds(10)))
+                    .isInstanceOf(TokenException.class)
+                    .hasMessageContaining("expires_in 0.5 s");
+            clock.advance(Duration.ofSeconds(2));
+            assertThatThrownBy(() -> p.tokens.token().await().atMost(Duration.ofSeconds(10)))
+                    .isInstanceOf(TokenException.class);
+            assertThat(login.tokenRequests).as("nothing was kept: asked again").hasValue(2);
+        }
+    }
+
+    @Test
+    void aTokenAnswerLargerThan64KiBIsRefused() throws Exception {
+        String padding = "a".repeat(100 * 1024);
+        String answer = "{\"access_token\":\"big\",\"expires_in\":3600,\"pad\":\"" + padding + "\"}";
+        try (FakeGenesys login = new FakeGenesys()) {
+            MutableClock clock = MutableClock.startingNow();
+            Process p = process(config(Map.of("cxbridge.genesys.base-url", login.baseUrl())), clock);
+
+            login.token = req ->
+                    req.response().putHeader("Content-Type", "application/json").end(answer);
+            assertThatThrownBy(() -> p.tokens.token().await().atMost(Duration.ofSeconds(10)))
+                    .as("refused on its Content-Length")
+                    .isInstanceOf(TokenException.class)
+                    .hasMessageContaining("larger than 65536 bytes");
+
+            clock.advance(Duration.ofSeconds(2));
+            login.token = req -> {
+                req.response().setChunked(true).putHeader("Content-Type", "application/json");
+                for (int i = 0; i < answer.length(); i += 8192) {
+                    req.response().write(answer.substring(i, Math.min(answer.length(), i + 8192)));
+                }
+                req.response().end();
+            };
+            assertThatThrownBy(() -> p.tokens.token().await().atMost(Duration.ofSeconds(10)))
+                    .as("a chunked answer: refused once past the bound")
+                    .isInstanceOf(TokenException.class)
+                    .hasMessageContaining("larger than 65536 bytes");
+        }
+    }
+
+    @Test
+    void aFailedTokenRequestHoldsTheNextOnesForASecond() throws Exception {
+        try (FakeGenesys login = new FakeGenesys()) {
+            login.token = req -> req.response().setStatusCode(503).end();
+            MutableClock clock = MutableClock.startingNow();
+            Process p = process(config(Map.of("cxbridge.genesys.base-url", login.baseUrl())), clock);
+
+            assertThatThrownBy(() -> p.tokens.token().await().atMost(Duration.ofSeconds(10)))
+                    .isInstanceOf(TokenException.class)
+                    .hasMessageContaining("503");
+            assertThatThrownBy(() -> p.tokens.token().await().atMost(Duration.ofSeconds(10)))
+                    .as("fails at once with the last error")
+                    .isInstanceOf(TokenException.class)
+                    .hasMessageContaining("503");
+            assertThat(login.tokenRequests)
+                    .as("the failing login host is not asked again at once")
+                    .hasValue(1);
+
+            login.token = req -> login.tokenAnswer(req, 3600);
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(p.tokens.token().await().atMost(Duration.ofSeconds(10))).startsWith("fake-token-");
+            assertThat(login.tokenRequests).hasValue(2);
+        }
+    }
+
+    @Test
+    void aLockLeaseNotLongerThanTheRequestTimeoutPlusTwoSecondsIsRefused() {
+        assertThatThrownBy(() ->
+                        process(config(Map.of("cxbridge.genesys.token.lock-lease", "10s")), MutableClock.startingNow()))
+                .hasMessageContaining("cxbridge.genesys.token.lock-lease")
+                .hasMessageContaining("request-timeout");
+        assertThatThrownBy(() -> process(
+                        config(Map.of(
+                                "cxbridge.genesys.token.lock-lease",
+                                "7s",
+                                "cxbridge.genesys.token.request-timeout",
+                                "5s")),
+                        MutableClock.startingNow()))
+                .hasMessageContaining("lock-lease");
+        Process defaults = process(config(Map.of()), MutableClock.startingNow());
+        assertThat(defaults.config.token().lockLease())
+                .isGreaterThan(defaults.config.token().requestTimeout().plusSeconds(2));
     }
 
     private static GenesysResponse call(Process p) {
