@@ -108,7 +108,7 @@ class PlatformResourcesTest extends SimTestBase {
                 .then()
                 .statusCode(400);
         api(token)
-                .get("/api/v2/externalcontacts/scan/contacts?limit=101")
+                .get("/api/v2/externalcontacts/scan/contacts?limit=201")
                 .then()
                 .statusCode(400);
         api(token).get("/api/v2/users?pageSize=0").then().statusCode(400);
@@ -124,6 +124,68 @@ class PlatformResourcesTest extends SimTestBase {
                 .statusCode(400)
                 .body("message", org.hamcrest.Matchers.containsString("1000"));
         assertThat(stats().get("pages").size()).isEqualTo(2);
+    }
+
+    /**
+     * The SDK's docs: the scan's {@code limit} "must be between 10 and 200, default is 100"; the contacts search's
+     * {@code pageSize} defaults to 20; users, members and rows to 25.
+     */
+    @Test
+    void theScanLimitIsTenToTwoHundredByDefaultAHundredAndTheSearchPagesTwentyByDefault() {
+        String token = token();
+        given().contentType(ContentType.JSON)
+                .body(Map.of("contacts", 250))
+                .post("/sim/seed")
+                .then()
+                .statusCode(200);
+        for (int tooSmall : new int[] {5, 9}) {
+            api(token)
+                    .get("/api/v2/externalcontacts/scan/contacts?limit=" + tooSmall)
+                    .then()
+                    .statusCode(400)
+                    .body("code", equalTo("bad.request"))
+                    .body("status", equalTo(400))
+                    .body(
+                            "message",
+                            equalTo("Value [" + tooSmall
+                                    + "] for field [limit] is smaller than the minimum allowed of [10]"));
+        }
+        api(token)
+                .get("/api/v2/externalcontacts/scan/contacts?limit=201")
+                .then()
+                .statusCode(400)
+                .body("message", equalTo("Value [201] for field [limit] is larger than the maximum allowed of [200]"));
+        assertThat(get(token, "/api/v2/externalcontacts/scan/contacts?limit=10").get("entities"))
+                .hasSize(10);
+        assertThat(get(token, "/api/v2/externalcontacts/scan/contacts?limit=150")
+                        .get("entities"))
+                .hasSize(150);
+        assertThat(get(token, "/api/v2/externalcontacts/scan/contacts?limit=200")
+                        .get("entities"))
+                .hasSize(200);
+        JsonNode byDefault = get(token, "/api/v2/externalcontacts/scan/contacts");
+        assertThat(byDefault.get("entities")).hasSize(100);
+        assertThat(get(token, byDefault.get("nextUri").asText()).get("entities"))
+                .as("the next page keeps the default")
+                .hasSize(100);
+
+        JsonNode search = get(token, "/api/v2/externalcontacts/contacts");
+        assertThat(search.get("pageSize").asInt()).isEqualTo(20);
+        assertThat(search.get("entities")).hasSize(20);
+        assertThat(search.get("nextUri").asText())
+                .isEqualTo("/api/v2/externalcontacts/contacts?pageSize=20&pageNumber=2");
+
+        String group = seed().get("groups").get(0).get("id").asText();
+        String queue = seed().get("queues").get(0).get("id").asText();
+        String table = seed().get("datatables").get(0).get("id").asText();
+        for (String listing : List.of(
+                "/api/v2/users",
+                "/api/v2/groups/" + group + "/members",
+                "/api/v2/routing/queues/" + queue + "/members",
+                "/api/v2/flows/datatables/" + table + "/rows",
+                "/api/v2/recording/mediaretentionpolicies")) {
+            assertThat(get(token, listing).get("pageSize").asInt()).as(listing).isEqualTo(25);
+        }
     }
 
     @Test
@@ -283,15 +345,36 @@ class PlatformResourcesTest extends SimTestBase {
                 .response());
         assertThat(updated.get("enabled").asBoolean()).isFalse();
         assertThat(updated.get("createdDate")).isEqualTo(created.get("createdDate"));
+        // a PATCH is the SDK's PolicyUpdate: enabled only
         api(token)
                 .contentType(ContentType.JSON)
                 .body(Map.of("description", "patched"))
                 .patch(path + "/" + id)
                 .then()
+                .statusCode(400)
+                .body("code", equalTo("bad.request"))
+                .body(
+                        "message",
+                        equalTo("Invalid policy update: description is not a field of PolicyUpdate (a PATCH takes "
+                                + "enabled only)"));
+        api(token)
+                .contentType(ContentType.JSON)
+                .body(Map.of("enabled", "yes"))
+                .patch(path + "/" + id)
+                .then()
+                .statusCode(400)
+                .body("message", org.hamcrest.Matchers.containsString("enabled must be true or false"));
+        assertThat(get(token, path + "/" + id)).as("unchanged").isEqualTo(updated);
+        api(token)
+                .contentType(ContentType.JSON)
+                .body(Map.of("enabled", true))
+                .patch(path + "/" + id)
+                .then()
                 .statusCode(200)
-                .body("description", equalTo("patched"))
-                .body("name", equalTo("Keep calls 90 days"));
-        assertThat(get(token, path + "?enabled=true").get("total").asInt()).isZero();
+                .body("enabled", equalTo(true))
+                .body("name", equalTo("Keep calls 90 days"))
+                .body("order", equalTo(1));
+        assertThat(get(token, path + "?enabled=false").get("total").asInt()).isZero();
 
         api(token)
                 .contentType(ContentType.JSON)

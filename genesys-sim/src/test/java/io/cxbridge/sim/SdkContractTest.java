@@ -2,19 +2,35 @@ package io.cxbridge.sim;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.mypurecloud.sdk.v2.ApiClient;
+import com.mypurecloud.sdk.v2.ApiException;
+import com.mypurecloud.sdk.v2.api.ArchitectApi;
+import com.mypurecloud.sdk.v2.api.ExternalContactsApi;
+import com.mypurecloud.sdk.v2.api.GroupsApi;
+import com.mypurecloud.sdk.v2.api.IntegrationsApi;
+import com.mypurecloud.sdk.v2.api.RecordingApi;
+import com.mypurecloud.sdk.v2.api.RoutingApi;
+import com.mypurecloud.sdk.v2.api.UsersApi;
+import com.mypurecloud.sdk.v2.extensions.AuthResponse;
+import com.mypurecloud.sdk.v2.model.CallMediaPolicy;
 import com.mypurecloud.sdk.v2.model.ContactListing;
 import com.mypurecloud.sdk.v2.model.CursorContactListing;
 import com.mypurecloud.sdk.v2.model.DataTableRowEntityListing;
 import com.mypurecloud.sdk.v2.model.ErrorBody;
 import com.mypurecloud.sdk.v2.model.ExternalContact;
+import com.mypurecloud.sdk.v2.model.MediaPolicies;
 import com.mypurecloud.sdk.v2.model.Policy;
+import com.mypurecloud.sdk.v2.model.PolicyActions;
+import com.mypurecloud.sdk.v2.model.PolicyCreate;
 import com.mypurecloud.sdk.v2.model.PolicyEntityListing;
+import com.mypurecloud.sdk.v2.model.PolicyUpdate;
+import com.mypurecloud.sdk.v2.model.QueueMember;
 import com.mypurecloud.sdk.v2.model.QueueMemberEntityListing;
 import com.mypurecloud.sdk.v2.model.User;
 import com.mypurecloud.sdk.v2.model.UserEntityListing;
@@ -22,8 +38,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -37,7 +55,8 @@ import org.junit.jupiter.api.Test;
  * SDK's model class through the SDK's own mapper made strict (unknown properties fail), walked for enums the SDK
  * could not map (it maps unknown values to OUTDATEDSDKVERSION silently), and written back: the JSON must come out
  * as it went in (no coerced types). Listings carry exactly the fields of their listing class (a middle page has
- * them all).
+ * them all). The listings, the media retention policies and the execute are also called through the SDK's API
+ * classes, so the query parameters and bodies the SDK really sends are what the sim is checked with.
  */
 @QuarkusTest
 class SdkContractTest extends SimTestBase {
@@ -252,6 +271,7 @@ class SdkContractTest extends SimTestBase {
         assertErrorBody(api(token).get("/api/v2/users/00000000-0000-0000-0000-000000000000"), 404);
         assertErrorBody(api(token).get("/api/v2/users?pageSize=501"), 400);
         assertErrorBody(api(token).get("/api/v2/externalcontacts/contacts?pageSize=100&pageNumber=11"), 400);
+        assertErrorBody(api(token).get("/api/v2/externalcontacts/scan/contacts?limit=5"), 400);
         assertErrorBody(
                 api(token)
                         .contentType(ContentType.JSON)
@@ -274,14 +294,229 @@ class SdkContractTest extends SimTestBase {
         assertThat(throttled.header("inin-ratelimit-reset")).isNotBlank();
     }
 
+    private ApiClient client(String token) {
+        return ApiClient.Builder.standard()
+                .withBasePath(baseUrl())
+                .withAccessToken(token)
+                .build();
+    }
+
+    @Test
+    void theTokenIsAnAuthResponseTheSdkCanUse() throws Exception {
+        Response answer = given().auth()
+                .preemptive()
+                .basic(CLIENT_ID, CLIENT_SECRET)
+                .contentType(ContentType.URLENC)
+                .formParam("grant_type", "client_credentials")
+                .post("/oauth/token");
+        assertThat(answer.statusCode()).isEqualTo(200);
+        AuthResponse auth = judge(json(answer), AuthResponse.class);
+        assertThat(auth.getAccess_token()).isNotBlank();
+        assertThat(auth.getToken_type()).isEqualTo("bearer");
+        assertThat(auth.getExpires_in()).isPositive();
+        assertThat(auth.getError()).isNull();
+        try (ApiClient client = client(auth.getAccess_token())) {
+            assertThat(new UsersApi(client)
+                            .getUsers(1, 1, null, null, null, null, null, null)
+                            .getTotal())
+                    .isEqualTo(120);
+        }
+    }
+
+    @Test
+    void usersAndMembersThroughTheSdksApiClasses() throws Exception {
+        try (ApiClient client = client(token())) {
+            UsersApi users = new UsersApi(client);
+            // the SDK sends pageSize, pageNumber, sortOrder, expand, integrationPresenceSource and state
+            UserEntityListing page = users.getUsers(10, 2, null, null, "ASC", List.of("presence"), "x", "active");
+            assertThat(page.getPageSize()).isEqualTo(10);
+            assertThat(page.getPageNumber()).isEqualTo(2);
+            assertThat(page.getTotal()).isEqualTo(120);
+            assertThat(page.getEntities()).hasSize(10);
+            assertThat(page.getEntities().get(0).getName()).isEqualTo("Agent 00011");
+            assertThat(users.getUsers(null, null, null, null, null, null, null, null)
+                            .getPageSize())
+                    .as("the SDK's documented default")
+                    .isEqualTo(25);
+            UserEntityListing inactive = users.getUsers(25, 1, null, null, null, null, null, "inactive");
+            assertThat(inactive.getEntities())
+                    .singleElement()
+                    .extracting(User::getState)
+                    .isEqualTo(User.StateEnum.INACTIVE);
+            // ids as the SDK sends a list: id=a&id=b
+            List<String> ids = List.of(
+                    page.getEntities().get(3).getId(), page.getEntities().get(7).getId());
+            assertThat(users.getUsers(null, null, ids, null, null, null, null, null)
+                            .getEntities())
+                    .extracting(User::getId)
+                    .containsExactlyInAnyOrderElementsOf(ids);
+
+            String group = seed().get("groups").get(0).get("id").asText();
+            UserEntityListing members = new GroupsApi(client).getGroupMembers(group, 10, 2, "ASC", List.of("presence"));
+            assertThat(members.getPageNumber()).isEqualTo(2);
+            assertThat(members.getEntities()).hasSize(10);
+            assertThat(members.getTotal()).isEqualTo(40);
+
+            // queue members: no total, read until nextUri runs out
+            String queue = seed().get("queues").get(0).get("id").asText();
+            RoutingApi routing = new RoutingApi(client);
+            List<String> queueMembers = new ArrayList<>();
+            QueueMemberEntityListing queuePage;
+            int pageNumber = 0;
+            do {
+                queuePage = routing.getRoutingQueueMembers(
+                        queue,
+                        ++pageNumber,
+                        15,
+                        "asc",
+                        List.of("routingStatus"),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        "user",
+                        true);
+                assertThat(queuePage.getPageSize()).isEqualTo(15);
+                queuePage.getEntities().stream().map(QueueMember::getId).forEach(queueMembers::add);
+            } while (queuePage.getNextUri() != null);
+            assertThat(pageNumber).isEqualTo(3);
+            assertThat(queueMembers).hasSize(40).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void contactsAndRowsThroughTheSdksApiClasses() throws Exception {
+        try (ApiClient client = client(token())) {
+            ExternalContactsApi contacts = new ExternalContactsApi(client);
+            // the scan: limit and cursor, until a page has no after cursor
+            List<String> scanned = new ArrayList<>();
+            String cursor = null;
+            int pages = 0;
+            do {
+                CursorContactListing page = contacts.getExternalcontactsScanContacts(10, cursor);
+                pages++;
+                assertThat(page.getEntities()).hasSizeLessThanOrEqualTo(10);
+                page.getEntities().stream().map(ExternalContact::getId).forEach(scanned::add);
+                cursor = page.getCursors().getAfter();
+            } while (cursor != null);
+            assertThat(pages).isEqualTo(4);
+            assertThat(scanned).hasSize(40).doesNotHaveDuplicates();
+            assertThat(contacts.getExternalcontactsScanContacts(null, null).getEntities())
+                    .as("limit 100 by default: all 40 at once")
+                    .hasSize(40);
+            ApiException tooSmall =
+                    catchThrowableOfType(ApiException.class, () -> contacts.getExternalcontactsScanContacts(5, null));
+            assertThat(tooSmall.getStatusCode()).isEqualTo(400);
+            assertThat(tooSmall.getRawBody()).contains("minimum allowed of [10]");
+
+            // the search: pageSize 20 by default; q, sortOrder and expand sent
+            ContactListing search =
+                    contacts.getExternalcontactsContacts(null, null, null, "asc", List.of("externalOrganization"));
+            assertThat(search.getPageSize()).isEqualTo(20);
+            assertThat(search.getEntities()).hasSize(20);
+            String email = search.getEntities().get(2).getWorkEmail();
+            assertThat(contacts.getExternalcontactsContacts(10, 1, email, null, null)
+                            .getEntities())
+                    .extracting(ExternalContact::getWorkEmail)
+                    .containsExactly(email);
+
+            String table = seed().get("datatables").get(0).get("id").asText();
+            ArchitectApi architect = new ArchitectApi(client);
+            DataTableRowEntityListing rows = architect.getFlowsDatatableRows(table, 2, 10, false, "ascending");
+            assertThat(rows.getPageNumber()).isEqualTo(2);
+            assertThat(rows.getEntities()).hasSize(10);
+            assertThat(rows.getEntities().get(0))
+                    .containsEntry("key", "row-00011")
+                    .containsKeys("name", "region", "priority", "active");
+            DataTableRowEntityListing brief = architect.getFlowsDatatableRows(table, null, null, null, null);
+            assertThat(brief.getPageSize()).isEqualTo(25);
+            assertThat(brief.getEntities().get(0)).containsOnlyKeys("key");
+        }
+    }
+
+    @Test
+    void mediaRetentionPoliciesThroughTheSdksRecordingApi() throws Exception {
+        String token = token();
+        String path = "/api/v2/recording/mediaretentionpolicies";
+        try (ApiClient client = client(token)) {
+            RecordingApi recording = new RecordingApi(client);
+            Policy created = recording.postRecordingMediaretentionpolicies(new PolicyCreate()
+                    .name("keep calls")
+                    .description("d")
+                    .enabled(true)
+                    .order(1)
+                    .mediaPolicies(new MediaPolicies()
+                            .callPolicy(new CallMediaPolicy()
+                                    .actions(new PolicyActions()
+                                            .retainRecording(true)
+                                            .deleteRecording(false)))));
+            String id = created.getId();
+            assertThat(created.getEnabled()).isTrue();
+            PolicyEntityListing listed = recording.getRecordingMediaretentionpolicies(
+                    10, 1, "name", null, null, null, "keep", true, false, null, null);
+            assertThat(listed.getEntities()).extracting(Policy::getId).containsExactly(id);
+
+            // PUT: what a GET returned, changed, goes back (the read-only fields with it)
+            Policy fetched = recording.getRecordingMediaretentionpolicy(id);
+            fetched.setDescription("changed");
+            Policy replaced = recording.putRecordingMediaretentionpolicy(id, fetched);
+            assertThat(replaced.getDescription()).isEqualTo("changed");
+            assertThat(replaced.getCreatedDate()).isEqualTo(created.getCreatedDate());
+            judge(ok(token, path + "/" + id), Policy.class);
+
+            // PATCH: a PolicyUpdate, enabled only; any other field is refused and changes nothing
+            JsonNode before = ok(token, path + "/" + id);
+            assertErrorBody(
+                    api(token)
+                            .contentType(ContentType.JSON)
+                            .body("{\"name\":\"x\"}")
+                            .patch(path + "/" + id),
+                    400);
+            assertThat(ok(token, path + "/" + id)).isEqualTo(before);
+            Policy patched = recording.patchRecordingMediaretentionpolicy(id, new PolicyUpdate().enabled(false));
+            assertThat(patched.getEnabled()).isFalse();
+            assertThat(patched.getName()).isEqualTo("keep calls");
+            assertThat(patched.getDescription()).isEqualTo("changed");
+            Policy readBack = judge(ok(token, path + "/" + id), Policy.class);
+            assertThat(readBack.getEnabled()).isFalse();
+            assertThat(recording.getRecordingMediaretentionpolicy(id).getEnabled())
+                    .isFalse();
+
+            recording.deleteRecordingMediaretentionpolicy(id);
+            ApiException gone =
+                    catchThrowableOfType(ApiException.class, () -> recording.getRecordingMediaretentionpolicy(id));
+            assertThat(gone.getStatusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void anExecuteAnswersTheActionsOutputAsTheSdkReadsIt() throws Exception {
+        try (ApiClient client = client(token())) {
+            Object output = new IntegrationsApi(client)
+                    .postIntegrationsActionExecute("custom_-_echo", Map.of("customerId", "42", "amount", 17));
+            assertThat(output).isEqualTo(Map.of("customerId", "42", "amount", 17));
+        }
+    }
+
+    /** What the platform's error bodies always carry (the SDK's ErrorBody has more: entityId, entityName, limit). */
+    private static final Set<String> ALWAYS_IN_AN_ERROR_BODY =
+            Set.of("message", "code", "status", "messageParams", "contextId", "details", "errors");
+
     private static void assertErrorBody(Response response, int status) throws Exception {
         assertThat(response.statusCode()).isEqualTo(status);
         JsonNode body = json(response);
         assertThat(iterable(body.fieldNames()))
-                .containsExactlyInAnyOrder(
-                        "message", "code", "status", "messageParams", "contextId", "details", "errors");
+                .containsAll(ALWAYS_IN_AN_ERROR_BODY)
+                .contains("messageWithParams")
+                .isSubsetOf(properties(ErrorBody.class));
         ErrorBody error = judge(body, ErrorBody.class);
         assertThat(error.getStatus()).isEqualTo(status);
+        assertThat(error.getMessage()).isNotBlank();
+        assertThat(error.getMessageWithParams())
+                .as("the message with its (no) params filled in")
+                .isEqualTo(error.getMessage());
         assertThat(error.getContextId()).isEqualTo(response.header("ININ-Correlation-Id"));
     }
 }

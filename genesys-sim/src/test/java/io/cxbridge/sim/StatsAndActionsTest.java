@@ -68,18 +68,30 @@ class StatsAndActionsTest extends SimTestBase {
         }
     }
 
+    /** The platform answers the action's output as a bare object; the sim's actions echo their input. */
     @Test
-    void executeAnswersWithTheActionIdAndTheEchoedInput() {
-        api().contentType(ContentType.JSON)
+    void executeAnswersTheEchoedInputItselfAsTheActionsOutput() {
+        JsonNode answer = json(api().contentType(ContentType.JSON)
                 .header("X-Cxbridge-Request-Id", "run-1")
                 .body(Map.of("customerId", "42", "tags", List.of("a", "b")))
                 .post("/api/v2/integrations/actions/custom-action-1/execute")
                 .then()
                 .statusCode(200)
-                .body("actionId", equalTo("custom-action-1"))
-                .body("result.customerId", equalTo("42"))
-                .body("result.tags[1]", equalTo("b"));
+                .body("customerId", equalTo("42"))
+                .body("tags[1]", equalTo("b"))
+                .extract()
+                .response());
+        assertThat(answer).isEqualTo(tree(Map.of("customerId", "42", "tags", List.of("a", "b"))));
         assertThat(stats().get("executions").get("run-1").asLong()).isEqualTo(1);
+        // no body: an empty output
+        api().post("/api/v2/integrations/actions/custom-action-1/execute")
+                .then()
+                .statusCode(200)
+                .body(equalTo("{}"));
+    }
+
+    private static JsonNode tree(Object value) {
+        return io.cxbridge.model.Json.mapper().valueToTree(value);
     }
 
     @Test

@@ -70,7 +70,11 @@ public interface DirectoryConfig {
         /** The TTL class ({@code cxbridge.directory.ttl.<class>}); the directory id when unset. */
         Optional<String> ttlClass();
 
-        /** Page size; the platform's cap for the kind (users 500, others 100) when unset. */
+        /**
+         * Page size; the platform's cap for the kind (users 500, others 100) when unset. Outside what the endpoint
+         * accepts, start-up stops: users 1 to 500, others 1 to 100, external-contacts 10 to 200 for the scan (its
+         * {@code limit}) and 1 to 100 with {@code q}.
+         */
         Optional<Integer> pageSize();
 
         /** Per entry field, a JSON Pointer into the record that replaces the kind's built-in mapping. */

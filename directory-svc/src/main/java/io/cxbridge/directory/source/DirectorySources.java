@@ -66,17 +66,24 @@ public final class DirectorySources {
         if (c.q().isPresent() && kind != SourceKind.EXTERNAL_CONTACTS) {
             throw new IllegalArgumentException(key + "q is only for kind external-contacts");
         }
-        int pageSize = c.pageSize().orElse(kind == SourceKind.SEED ? seedPageSize : kind.maxPageSize());
-        if (pageSize < 1 || pageSize > kind.maxPageSize()) {
-            throw new IllegalArgumentException(key + "page-size is " + pageSize + "; the platform allows 1 to "
-                    + kind.maxPageSize() + " for " + kind.configName());
+        String q = c.q().filter(s -> !s.isBlank()).orElse(null);
+        int pageSize = c.pageSize().orElse(kind == SourceKind.SEED ? seedPageSize : kind.defaultPageSize());
+        boolean search = q != null;
+        int min = kind.minPageSize(search);
+        int max = kind.maxPageSize(search);
+        if (pageSize < min || pageSize > max) {
+            String endpoint = kind != SourceKind.EXTERNAL_CONTACTS
+                    ? ""
+                    : search ? " with q (the contacts search's pageSize)" : " without q (the contacts scan's limit)";
+            throw new IllegalArgumentException(key + "page-size is " + pageSize + "; the platform allows " + min
+                    + " to " + max + " for " + kind.configName() + endpoint);
         }
         return new DirectorySource(
                 id,
                 kind,
                 upstreamId,
                 c.state(),
-                c.q().filter(s -> !s.isBlank()).orElse(null),
+                q,
                 c.ttlClass().orElse(id),
                 pageSize,
                 EntryMapping.of(kind, c.mapping().asMap(), key + "mapping."),

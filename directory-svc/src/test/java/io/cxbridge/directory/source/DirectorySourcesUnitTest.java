@@ -101,6 +101,66 @@ class DirectorySourcesUnitTest {
                 .hasMessageContaining("mapping.email is 'email', not a JSON Pointer");
     }
 
+    /**
+     * The scan's {@code limit} "must be between 10 and 200" (the SDK's docs): a page size outside stops start-up,
+     * naming the key; with {@code q} the search endpoint is called, whose page size is 1 to 100.
+     */
+    @Test
+    void anExternalContactsPageSizeMustBeWhatTheEndpointItCallsAccepts() {
+        for (String tooSmallOrLarge : new String[] {"5", "9", "201"}) {
+            assertThatThrownBy(() -> DirectorySources.from(config(Map.of(
+                            "cxbridge.directory.sources.v.kind",
+                            "external-contacts",
+                            "cxbridge.directory.sources.v.page-size",
+                            tooSmallOrLarge))))
+                    .as(tooSmallOrLarge)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("cxbridge.directory.sources.v.page-size is " + tooSmallOrLarge
+                            + "; the platform allows 10 to 200 for external-contacts without q (the contacts scan's"
+                            + " limit)");
+        }
+        for (String fits : new String[] {"10", "150", "200"}) {
+            assertThat(DirectorySources.from(config(Map.of(
+                                    "cxbridge.directory.sources.v.kind",
+                                    "external-contacts",
+                                    "cxbridge.directory.sources.v.page-size",
+                                    fits)))
+                            .of("v")
+                            .firstPage())
+                    .isEqualTo("/api/v2/externalcontacts/scan/contacts?limit=" + fits);
+        }
+        // with q: the search's pageSize, 1 to 100
+        assertThatThrownBy(() -> DirectorySources.from(config(Map.of(
+                        "cxbridge.directory.sources.v.kind",
+                        "external-contacts",
+                        "cxbridge.directory.sources.v.q",
+                        "vip",
+                        "cxbridge.directory.sources.v.page-size",
+                        "150"))))
+                .hasMessage("cxbridge.directory.sources.v.page-size is 150; the platform allows 1 to 100 for "
+                        + "external-contacts with q (the contacts search's pageSize)");
+        assertThat(DirectorySources.from(config(Map.of(
+                                "cxbridge.directory.sources.v.kind",
+                                "external-contacts",
+                                "cxbridge.directory.sources.v.q",
+                                "vip",
+                                "cxbridge.directory.sources.v.page-size",
+                                "5")))
+                        .of("v")
+                        .firstPage())
+                .isEqualTo("/api/v2/externalcontacts/contacts?pageSize=5&pageNumber=1&q=vip");
+        // other kinds keep 1 to their cap
+        assertThatThrownBy(() -> DirectorySources.from(config(Map.of(
+                        "cxbridge.directory.sources.r.kind",
+                        "datatable-rows",
+                        "cxbridge.directory.sources.r.datatable-id",
+                        "dt",
+                        "cxbridge.directory.sources.r.page-size",
+                        "0"))))
+                .hasMessage("cxbridge.directory.sources.r.page-size is 0; the platform allows 1 to 100 for "
+                        + "datatable-rows");
+    }
+
     @Test
     void theInProcessByteBoundDefaultsToAQuarterOfTheHeapAndRefusesMoreThanHalf() {
         long heap = Runtime.getRuntime().maxMemory();

@@ -88,7 +88,7 @@ class SimSourcesTest {
                 "active",
                 null,
                 id,
-                kind.maxPageSize(),
+                kind.defaultPageSize(),
                 EntryMapping.of(kind, Map.of(), "test."),
                 "/api/v2/routing/directories/{id}/entries");
     }

@@ -119,7 +119,7 @@ class SourcesTest {
                 "active",
                 null,
                 id,
-                kind.maxPageSize(),
+                kind.defaultPageSize(),
                 EntryMapping.of(kind, mapping, "test."),
                 "/api/v2/routing/directories/{id}/entries");
     }

@@ -7,7 +7,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The platform's side of an answer: its {@code ININ-Correlation-Id} and its error body ({@code message, code, status,
- * messageParams, contextId, details, errors}), as the SDK's {@code ErrorBody} reads it.
+ * messageParams, messageWithParams, contextId, details, errors}), as the SDK's {@code ErrorBody} reads it. The sim
+ * gives no {@code messageParams}, so {@code messageWithParams} is the message itself.
  */
 public final class GenesysErrors {
 
@@ -27,13 +28,18 @@ public final class GenesysErrors {
         return id != null ? id : Ids.newEventId().replace("-", "");
     }
 
-    /** The error body; {@code contextId} is the answer's {@code ININ-Correlation-Id}. */
+    /**
+     * The error body; {@code contextId} is the answer's {@code ININ-Correlation-Id}; {@code messageWithParams} is
+     * {@code message} (no {@code messageParams}).
+     */
     public static ObjectNode genesysError(RoutingContext ctx, int status, String code, String message) {
         ObjectNode body = Json.mapper().createObjectNode();
         body.put("message", message);
         body.put("code", code);
         body.put("status", status);
         body.putObject("messageParams");
+        // the message with its {param} placeholders filled in from messageParams; the sim's messages have none
+        body.put("messageWithParams", message);
         body.put("contextId", correlationId(ctx));
         body.putArray("details");
         body.putArray("errors");

@@ -22,14 +22,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code /api/v2/recording/mediaretentionpolicies}: list ({@code PolicyEntityListing}; filters {@code name}
  * (case-insensitive substring) and {@code enabled}), create ({@code POST}, 200 with the {@code Policy}), get,
- * replace ({@code PUT}), merge ({@code PATCH}, top-level fields) and delete (204). Synchronous, as the platform;
- * the sim starts with none. Bodies are checked against the SDK's {@code Policy}: {@code name} is required,
- * unknown fields (also in {@code mediaPolicies}) and wrong types are a 400; the read-only fields ({@code id, selfUri, createdDate, modifiedDate,
- * policyErrors}) are ignored on input, so what a GET returned can be PUT back.
+ * replace ({@code PUT}), enable or disable ({@code PATCH}) and delete (204). Synchronous, as the platform; the sim
+ * starts with none. POST and PUT bodies are checked against the SDK's {@code Policy}: {@code name} is required,
+ * unknown fields (also in {@code mediaPolicies}) and wrong types are a 400; the read-only fields ({@code id,
+ * selfUri, createdDate, modifiedDate, policyErrors}) are ignored on input, so what a GET returned can be PUT back.
+ * A PATCH body is the SDK's {@code PolicyUpdate}: {@code enabled} (a boolean) only; any other field is a 400.
  */
 @ApplicationScoped
 public class MediaRetentionPolicies {
@@ -55,7 +58,7 @@ public class MediaRetentionPolicies {
 
     public void collection(RoutingContext ctx) {
         if ("POST".equals(ctx.request().method().name())) {
-            withPolicy(ctx, true, body -> {
+            withPolicy(ctx, body -> {
                 String id = Ids.newEventId();
                 String now = now();
                 ObjectNode policy = body.deepCopy();
@@ -108,28 +111,71 @@ public class MediaRetentionPolicies {
                 }
                 JsonAnswers.send(ctx, 204, JsonAnswers.JSON, new byte[0]);
             }
-            case "PUT", "PATCH" ->
-                withPolicy(ctx, "PUT".equals(method), body -> {
-                    ObjectNode updated;
-                    synchronized (this) {
-                        ObjectNode current = policies.get(id);
-                        if (current == null) {
-                            GenesysErrors.notFound(ctx, "Policy " + id + " not found");
-                            return;
-                        }
-                        updated = "PUT".equals(method)
-                                ? body.deepCopy()
-                                : current.deepCopy().setAll(body);
-                        updated.put("id", id);
-                        updated.set("createdDate", current.get("createdDate"));
-                        updated.put("modifiedDate", now());
-                        updated.put("selfUri", PATH + "/" + id);
-                        policies.put(id, updated);
-                    }
-                    JsonAnswers.json(ctx, 200, updated);
-                });
+            case "PUT" -> withPolicy(ctx, body -> update(ctx, id, current -> body.deepCopy()));
+            case "PATCH" ->
+                withPolicyUpdate(
+                        ctx,
+                        enabled -> update(ctx, id, current -> {
+                            ObjectNode updated = current.deepCopy();
+                            if (enabled != null) {
+                                updated.put("enabled", enabled);
+                            }
+                            return updated;
+                        }));
             default -> GenesysErrors.methodNotAllowed(ctx, "DELETE, GET, PATCH, PUT");
         }
+    }
+
+    /** Replaces policy {@code id} by what {@code change} makes of it, keeping its id, createdDate and selfUri. */
+    private void update(RoutingContext ctx, String id, UnaryOperator<ObjectNode> change) {
+        ObjectNode updated;
+        synchronized (this) {
+            ObjectNode current = policies.get(id);
+            if (current == null) {
+                GenesysErrors.notFound(ctx, "Policy " + id + " not found");
+                return;
+            }
+            updated = change.apply(current);
+            updated.put("id", id);
+            updated.set("createdDate", current.get("createdDate"));
+            updated.put("modifiedDate", now());
+            updated.put("selfUri", PATH + "/" + id);
+            policies.put(id, updated);
+        }
+        JsonAnswers.json(ctx, 200, updated);
+    }
+
+    /**
+     * Reads a PATCH body, the SDK's {@code PolicyUpdate}: {@code enabled} (true or false) and nothing else; hands
+     * on {@code enabled}, null when the body leaves it out.
+     */
+    private void withPolicyUpdate(RoutingContext ctx, Consumer<Boolean> then) {
+        RequestBodies.readJson(ctx, config.settings().maxJsonBodyBytes(), json -> {
+            if (json == null || !json.isObject()) {
+                GenesysErrors.error(
+                        ctx,
+                        400,
+                        GenesysErrors.codeFor(400),
+                        "The request body must be a JSON object (a PolicyUpdate: {\"enabled\": true or false})");
+                return;
+            }
+            List<String> problems = new ArrayList<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                if (!field.getKey().equals("enabled")) {
+                    problems.add(field.getKey() + " is not a field of PolicyUpdate (a PATCH takes enabled only)");
+                } else if (!field.getValue().isBoolean()) {
+                    problems.add("enabled must be true or false");
+                }
+            }
+            if (!problems.isEmpty()) {
+                GenesysErrors.error(
+                        ctx, 400, GenesysErrors.codeFor(400), "Invalid policy update: " + String.join("; ", problems));
+                return;
+            }
+            JsonNode enabled = json.get("enabled");
+            then.accept(enabled == null ? null : enabled.booleanValue());
+        });
     }
 
     /** The SDK's {@code MediaPolicies}: callPolicy, chatPolicy, emailPolicy, messagePolicy, each an object. */
@@ -156,8 +202,8 @@ public class MediaRetentionPolicies {
         return ISO.format(clock.instant().truncatedTo(ChronoUnit.MILLIS));
     }
 
-    /** Reads and checks a policy body (read-only fields dropped); {@code whole}: name is required. */
-    private void withPolicy(RoutingContext ctx, boolean whole, java.util.function.Consumer<ObjectNode> then) {
+    /** Reads and checks a POST or PUT body, a whole policy (read-only fields dropped; name required). */
+    private void withPolicy(RoutingContext ctx, Consumer<ObjectNode> then) {
         RequestBodies.readJson(ctx, config.settings().maxJsonBodyBytes(), json -> {
             if (json == null || !json.isObject()) {
                 GenesysErrors.error(
@@ -184,9 +230,7 @@ public class MediaRetentionPolicies {
                     problems.add(problem);
                 }
             }
-            if (whole
-                    && (!body.path("name").isTextual()
-                            || body.path("name").textValue().isBlank())) {
+            if (!body.path("name").isTextual() || body.path("name").textValue().isBlank()) {
                 problems.add("name is required");
             }
             if (!problems.isEmpty()) {

@@ -26,8 +26,9 @@ import java.util.function.Predicate;
  * exactly the fields of its SDK listing class: {@code UserEntityListing} (users, group members),
  * {@code QueueMemberEntityListing} (no total, pageCount or lastUri), {@code ContactListing},
  * {@code CursorContactListing} (cursors, no total), {@code DataTableRowEntityListing}. Page sizes are capped like
- * the platform's (users 500, everything else 100); above the cap, or past the external-contacts search's
- * 1,000-record window, a 400 error body.
+ * the platform's (users 500, everything else 100; the contacts scan's {@code limit} 10 to 200); outside the range,
+ * or past the external-contacts search's 1,000-record window, a 400 error body. Defaults are the SDK's documented
+ * ones: {@code pageSize} 25, the contacts search's 20, the scan's {@code limit} 100.
  */
 @ApplicationScoped
 public class PlatformEndpoint {
@@ -35,6 +36,13 @@ public class PlatformEndpoint {
     static final int DEFAULT_PAGE_SIZE = Paging.DEFAULT_PAGE_SIZE;
     static final int USERS_MAX_PAGE_SIZE = 500;
     static final int MAX_PAGE_SIZE = 100;
+    /** {@code GET /api/v2/externalcontacts/contacts}: the SDK's documented default {@code pageSize}. */
+    static final int CONTACTS_DEFAULT_PAGE_SIZE = 20;
+    /** The contacts scan's {@code limit}: "must be between 10 and 200, default is 100" (the SDK's docs). */
+    static final int SCAN_MIN_LIMIT = 10;
+
+    static final int SCAN_MAX_LIMIT = 200;
+    static final int SCAN_DEFAULT_LIMIT = 100;
     static final int CONTACTS_SEARCH_WINDOW = 1000;
     private static final Set<String> USER_STATES = Set.of("active", "inactive", "deleted", "any");
 
@@ -107,11 +115,11 @@ public class PlatformEndpoint {
 
     /**
      * {@code GET /api/v2/externalcontacts/contacts}: a {@code ContactListing}; {@code q} searches names, e-mail
-     * addresses and phone numbers (case-insensitive substring). Like the platform, only the first 1,000 records
-     * can be reached: {@code pageNumber * pageSize} above that is a 400.
+     * addresses and phone numbers (case-insensitive substring); {@code pageSize} 20 by default. Like the platform,
+     * only the first 1,000 records can be reached: {@code pageNumber * pageSize} above that is a 400.
      */
     public void contacts(RoutingContext ctx) {
-        int pageSize = pageSize(ctx, "pageSize", MAX_PAGE_SIZE);
+        int pageSize = pageSize(ctx, "pageSize", CONTACTS_DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
         int pageNumber = QueryParams.intParam(ctx, "pageNumber", 1, 1);
         if ((long) pageNumber * pageSize > CONTACTS_SEARCH_WINDOW) {
             throw new QueryParams.BadParam("pageNumber * pageSize must be at most " + CONTACTS_SEARCH_WINDOW + ", was "
@@ -155,12 +163,12 @@ public class PlatformEndpoint {
     }
 
     /**
-     * {@code GET /api/v2/externalcontacts/scan/contacts}: every contact, {@code limit} at a time, in a
-     * {@code CursorContactListing} ({@code entities, cursors: {before?, after?}, selfUri, nextUri?,
+     * {@code GET /api/v2/externalcontacts/scan/contacts}: every contact, {@code limit} (10 to 200, default 100)
+     * at a time, in a {@code CursorContactListing} ({@code entities, cursors: {before?, after?}, selfUri, nextUri?,
      * previousUri?}). The listing ends when a page has no {@code after} cursor.
      */
     public void scanContacts(RoutingContext ctx) {
-        int limit = pageSize(ctx, "limit", MAX_PAGE_SIZE);
+        int limit = pageSize(ctx, "limit", SCAN_DEFAULT_LIMIT, SCAN_MIN_LIMIT, SCAN_MAX_LIMIT);
         String cursor = ctx.request().getParam("cursor");
         int from = cursor == null || cursor.isBlank() ? 0 : decodeCursor(cursor);
         List<ObjectNode> contacts = seed.data().contacts();
@@ -248,9 +256,18 @@ public class PlatformEndpoint {
         listings.send(ctx, Paging.envelope(ctx, rows, pageSize, pageNumber));
     }
 
-    /** A page size parameter: default 25, at least 1, at most {@code max} (a 400 error body above). */
+    /** A page size parameter: default 25, at least 1, at most {@code max} (a 400 error body outside). */
     static int pageSize(RoutingContext ctx, String name, int max) {
-        int size = QueryParams.intParam(ctx, name, DEFAULT_PAGE_SIZE, 1);
+        return pageSize(ctx, name, DEFAULT_PAGE_SIZE, 1, max);
+    }
+
+    /** A page size parameter: {@code defaultSize} when absent, {@code min} to {@code max} (else a 400 error body). */
+    static int pageSize(RoutingContext ctx, String name, int defaultSize, int min, int max) {
+        int size = QueryParams.intParam(ctx, name, defaultSize, Integer.MIN_VALUE);
+        if (size < min) {
+            throw new QueryParams.BadParam("Value [" + size + "] for field [" + name + "] is smaller than the minimum "
+                    + "allowed of [" + min + "]");
+        }
         if (size > max) {
             throw new QueryParams.BadParam("Value [" + size + "] for field [" + name + "] is larger than the maximum "
                     + "allowed of [" + max + "]");

@@ -20,6 +20,10 @@ import java.util.Map;
  */
 public final class Paging {
 
+    /**
+     * The platform's default {@code pageSize} where the SDK's docs give 25 (users, group and queue members,
+     * data-table rows, media retention policies); the external-contacts search (20) and scan (100) differ.
+     */
     public static final int DEFAULT_PAGE_SIZE = 25;
 
     /** The page of {@code all} this request asks for, with the request's path and query in its URIs. */
