@@ -58,6 +58,25 @@ public interface GatewayConfig {
          */
         @WithDefault("60s")
         Duration recordRetryFor();
+
+        /**
+         * Idempotency records (answers, tombstones, outcome-unknowns) one client may have written within the
+         * retention: past it, a new Idempotency-Key gets 429 with Retry-After and is not sent (repeats of stored keys
+         * and requests without a key go on). Each new key may keep up to max-stored-body for the retention in the
+         * Redis every service shares, which runs with noeviction: without a bound, one client within its rate limit
+         * could fill it and fail every service, and evicting old records would run a repeat twice. A client may
+         * overshoot by the keyed calls it has in flight at once. At least 1.
+         */
+        @WithDefault("100000")
+        int maxRecordsPerClient();
+
+        /**
+         * Bytes of idempotency records (their stored JSON) one client may have written within the retention; past it,
+         * a new Idempotency-Key gets 429 as for max-records-per-client. May be overshot by the keyed calls in flight
+         * at once, each at most max-stored-body. At least 1.
+         */
+        @WithDefault("64M")
+        MemorySize maxBytesPerClient();
     }
 
     /** Where the internal services listen; the gateway is their only door. */

@@ -32,6 +32,9 @@ import org.jboss.logging.Logger;
  * fail: a record Redis did not take (a blip, a restart, a failover) is retried in the background, with backoff, for
  * {@code idempotency.record-retry-for}, and written only over the call's own claim or an absent key
  * ({@code record-over-claim.lua}), so a late write never clobbers a newer record.
+ *
+ * <p>A new claim is also held against the client's storage budget ({@link IdempotencyBudget}): a client that has used
+ * it up gets no new key ({@link IdempotencyBudget.UsedUp}); every record written is counted in it.
  */
 @ApplicationScoped
 public class IdempotencyStore {
@@ -44,16 +47,62 @@ public class IdempotencyStore {
     private final GatewayConfig config;
     private final InfrastructureRetry retry;
     private final Clock clock;
+    private final IdempotencyBudget budget;
 
-    public IdempotencyStore(RedisAPI redis, GatewayConfig config, InfrastructureRetry retry, Clock clock) {
+    public IdempotencyStore(
+            RedisAPI redis, GatewayConfig config, InfrastructureRetry retry, Clock clock, IdempotencyBudget budget) {
         this.redis = redis;
         this.config = config;
         this.retry = retry;
         this.clock = clock;
+        this.budget = budget;
     }
 
-    /** Empty when this call now owns the key; else the record already there (in flight or done). */
+    /**
+     * Empty when this call now owns the key; else the record already there (in flight or done). Fails with
+     * {@link IdempotencyBudget.UsedUp} when the key would be new and the client has used up its budget, and with
+     * {@link StoreUnavailable} when Redis does not answer the claim, or the budget check of a new claim; in both cases
+     * the claim is given back first.
+     *
+     * <p>The budget is read alongside the claim (no added round trip) but decides only a new claim: a repeat of a
+     * stored key still gets its replay (or its 409 or 422) whatever the budget, so a client at its limit can still
+     * learn the outcome of what it sent. Claiming first and giving the key back when over budget, rather than checking
+     * whether the key exists before, keeps the decision on what {@code SET NX} found, with no race between the two.
+     */
     public Uni<Optional<IdempotencyRecord>> claim(String clientId, String key, String fingerprint, Duration claimFor) {
+        Uni<Budget> checked = budget.check(clientId)
+                .map(verdict -> new Budget(verdict, null))
+                .onFailure()
+                .recoverWithItem(e -> new Budget(null, e));
+        return Uni.combine()
+                .all()
+                .unis(claimKey(clientId, key, fingerprint, claimFor), checked)
+                .withUni((found, within) -> {
+                    if (found.isPresent() || within.allows()) {
+                        return Uni.createFrom().item(found);
+                    }
+                    RuntimeException refusal = within.failure() == null
+                            ? budget.usedUp(clientId, within.verdict())
+                            : within.failure() instanceof StoreUnavailable unavailable
+                                    ? unavailable
+                                    : new StoreUnavailable(within.failure());
+                    // a release that fails leaves the claim to expire (deadline + 5 s): a repeat meanwhile gets 409
+                    return release(clientId, key, fingerprint)
+                            .onFailure()
+                            .recoverWithNull()
+                            .chain(() -> Uni.createFrom().<Optional<IdempotencyRecord>>failure(refusal));
+                });
+    }
+
+    /** The budget check's outcome, read once the claim is known: the verdict, or why Redis gave none. */
+    private record Budget(UsageWindow.Verdict verdict, Throwable failure) {
+        boolean allows() {
+            return failure == null && !verdict.usedUp();
+        }
+    }
+
+    private Uni<Optional<IdempotencyRecord>> claimKey(
+            String clientId, String key, String fingerprint, Duration claimFor) {
         String redisKey = redisKey(clientId, key);
         return guard(redis.set(List.of(
                         redisKey,
@@ -93,7 +142,19 @@ public class IdempotencyStore {
                 requestId));
     }
 
+    /**
+     * The record's first attempt, and its count in the client's budget alongside it (no added wait for the answer).
+     * Counted once, at the first attempt, whatever comes of the write: a record written late by the background retry
+     * is already counted, one that was left alone or never landed is over-counted (conservative).
+     */
     private Uni<Void> record(Pending pending) {
+        return Uni.combine()
+                .all()
+                .unis(firstAttempt(pending), budget.add(pending.clientId(), pending.bytes()))
+                .discardItems();
+    }
+
+    private Uni<Void> firstAttempt(Pending pending) {
         return write(pending)
                 .onItem()
                 .invoke(written -> {
@@ -210,7 +271,8 @@ public class IdempotencyStore {
         return "cxbridge:gateway:idem:" + clientId + ":" + fingerprint("", "", key.getBytes(StandardCharsets.UTF_8));
     }
 
-    private <T> Uni<T> guard(Uni<T> call) {
+    /** A Redis call that fails with {@link StoreUnavailable} when Redis refuses it or does not answer within 1 s. */
+    static <T> Uni<T> guard(Uni<T> call) {
         return call.ifNoItem()
                 .after(REDIS_TIMEOUT)
                 .failWith(TimeoutException::new)
@@ -226,13 +288,23 @@ public class IdempotencyStore {
         return StoredJson.read(json, IdempotencyRecord.class, "idempotency record");
     }
 
-    /** A call's record to write, its JSON made once for every attempt. */
-    record Pending(String redisKey, String fingerprint, String json, Duration retention, String requestId) {
+    /** A call's record to write, its JSON made once for every attempt; {@code bytes} its size, for the budget. */
+    record Pending(
+            String clientId,
+            String redisKey,
+            String fingerprint,
+            String json,
+            long bytes,
+            Duration retention,
+            String requestId) {
         static Pending of(String clientId, String key, IdempotencyRecord record, Duration retention, String requestId) {
+            String json = IdempotencyStore.json(record);
             return new Pending(
+                    clientId,
                     IdempotencyStore.redisKey(clientId, key),
                     record.fingerprint(),
-                    IdempotencyStore.json(record),
+                    json,
+                    json.getBytes(StandardCharsets.UTF_8).length,
                     retention,
                     requestId);
         }

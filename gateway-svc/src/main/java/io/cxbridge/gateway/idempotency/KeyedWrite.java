@@ -14,6 +14,11 @@ public final class KeyedWrite {
     public static final String HEADER = "Idempotency-Key";
     /** The problem type of a keyed write whose outcome is unknown (sent, no answer). */
     public static final String OUTCOME_UNKNOWN = Problem.TYPE_PREFIX + "outcome-unknown";
+    /**
+     * The problem type of a new key refused (429) because the client has used up its idempotency storage budget: not
+     * the rate limit, so a client can tell the two apart.
+     */
+    public static final String BUDGET_USED_UP = Problem.TYPE_PREFIX + "idempotency-budget-used-up";
 
     private static final Set<HttpMethod> WRITES = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
 

@@ -4,6 +4,7 @@ import io.cxbridge.gateway.audit.BodyTap;
 import io.cxbridge.gateway.audit.Tapped;
 import io.cxbridge.gateway.config.GatewayConfig;
 import io.cxbridge.gateway.context.RequestContext;
+import io.cxbridge.gateway.idempotency.IdempotencyBudget;
 import io.cxbridge.gateway.idempotency.IdempotencyRecord;
 import io.cxbridge.gateway.idempotency.IdempotencyStore;
 import io.cxbridge.gateway.idempotency.KeyedWrite;
@@ -180,7 +181,8 @@ public class GenesysProxy implements Handler<RoutingContext> {
     /**
      * A write with an Idempotency-Key: claimed in Redis per client with a fingerprint of method, path, query and
      * body; a repeat gets the stored answer ({@code Idempotent-Replayed: true}), another body under the same key
-     * 422, a repeat while the first is in flight 409. 5xx and 429 answers are not kept. No Redis: 503.
+     * 422, a repeat while the first is in flight 409. 5xx and 429 answers are not kept. No Redis: 503. A new key of a
+     * client that has used up its idempotency storage budget: 429 with Retry-After, nothing sent.
      */
     private void keyed(
             RoutingContext rc, String key, String pathAndQuery, MultiMap headers, Buffer body, String requestId) {
@@ -227,7 +229,13 @@ public class GenesysProxy implements Handler<RoutingContext> {
                                 case REPLAY -> replay(rc, existing.get(), requestId);
                             }
                         },
-                        failure -> storeDown(rc, failure, requestId));
+                        failure -> {
+                            if (failure instanceof IdempotencyBudget.UsedUp usedUp) {
+                                budgetUsedUp(rc, usedUp);
+                            } else {
+                                storeDown(rc, failure, requestId);
+                            }
+                        });
     }
 
     private void callOnce(
@@ -373,6 +381,11 @@ public class GenesysProxy implements Handler<RoutingContext> {
         response.putHeader("Idempotent-Replayed", "true")
                 .putHeader("X-Request-Id", requestId)
                 .end(body);
+    }
+
+    private static void budgetUsedUp(RoutingContext rc, IdempotencyBudget.UsedUp usedUp) {
+        rc.response().putHeader("Retry-After", String.valueOf(usedUp.retryAfterSeconds()));
+        RequestContext.problem(rc, 429, KeyedWrite.BUDGET_USED_UP, "Too Many Requests", usedUp.getMessage());
     }
 
     private void storeDown(RoutingContext rc, Throwable failure, String requestId) {

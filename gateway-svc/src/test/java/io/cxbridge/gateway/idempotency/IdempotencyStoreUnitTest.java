@@ -8,8 +8,10 @@ import io.cxbridge.common.messaging.InfrastructureRetry;
 import io.cxbridge.common.redis.StoredJson;
 import io.cxbridge.gateway.TestConfig;
 import io.cxbridge.gateway.audit.LogCapture;
+import io.cxbridge.gateway.config.GatewayConfig;
 import io.cxbridge.testkit.MutableClock;
 import io.cxbridge.testkit.RedisServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.mutiny.core.Vertx;
@@ -62,7 +64,14 @@ class IdempotencyStoreUnitTest {
     }
 
     private IdempotencyStore store(RedisAPI api) {
-        return new IdempotencyStore(api, TestConfig.gateway(Map.of()), new InfrastructureRetry(), clock);
+        GatewayConfig config = TestConfig.gateway(Map.of());
+        // the budget on the real Redis: a test's blip is the record's alone
+        return new IdempotencyStore(
+                api,
+                config,
+                new InfrastructureRetry(),
+                clock,
+                new IdempotencyBudget(redis, config, clock, new SimpleMeterRegistry()));
     }
 
     private static IdempotencyRecord done(String fingerprint, String body) {
