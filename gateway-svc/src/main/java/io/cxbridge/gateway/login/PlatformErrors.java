@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * The two error shapes the official SDKs read where they talk to the platform itself, so their own code paths
  * run: the login host's OAuth error ({@code {error, description, error_description}}, RFC 6749 section 5.2) and
- * the API's ErrorBody ({@code {message, code, status, contextId, details, errors}}). Everywhere else the gateway
+ * the API's ErrorBody ({@code {message, code, status, messageParams, messageWithParams, contextId, details,
+ * errors}}, the fields genesys-sim sends too). Everywhere else the gateway
  * answers problem+json.
  */
 final class PlatformErrors {
@@ -34,6 +35,8 @@ final class PlatformErrors {
         body.put("message", message);
         body.put("code", code);
         body.put("status", status);
+        body.put("messageParams", Map.of());
+        body.put("messageWithParams", message); // no params: the message as it is
         body.put("contextId", RequestContext.traceId(rc));
         body.put("details", List.of());
         body.put("errors", List.of());

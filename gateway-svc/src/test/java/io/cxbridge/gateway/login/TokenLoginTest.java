@@ -276,6 +276,7 @@ class TokenLoginTest {
                         .body("status", equalTo(401))
                         .body("code", equalTo("bad.credentials"))
                         .body("message", notNullValue())
+                        .body("messageWithParams", notNullValue())
                         .body("contextId", notNullValue())
                         .body("errors.size()", equalTo(0)));
 
