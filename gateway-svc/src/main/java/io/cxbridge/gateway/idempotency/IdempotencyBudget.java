@@ -24,8 +24,10 @@ import org.jboss.logging.Logger;
  * budget gets no new key (429, {@link IdempotencyStore#claim}) until its oldest records have left the window.
  *
  * <p>Usage is counted per time bucket ({@link UsageWindow}: one an hour at the default 24 h retention) in
- * {@code cxbridge:gateway:idem-usage:{<clientId>}:<bucket>}, a hash of {@code records} and {@code bytes} kept for the
- * retention plus one bucket; every key of a client shares its hash tag, so both scripts run on one Redis Cluster node.
+ * {@code cxbridge:gateway:idem-usage:{<tag>}:<bucket>}, a hash of {@code records} and {@code bytes} kept for the
+ * retention plus one bucket. The tag is the first 16 hex digits of the client id's SHA-256, not the id: the keys file
+ * allows any id, and one starting with a brace would end the tag early and spread a client's keys over Redis Cluster
+ * slots. Every key of a client shares the tag, so both scripts run on one node.
  * The check reads the window's buckets in one script call, the count is one script call per written record: no
  * {@code KEYS}, no {@code SCAN}, a bounded number of keys per client.
  *
@@ -146,7 +148,13 @@ public class IdempotencyBudget {
     }
 
     static String key(String clientId, long bucket) {
-        return KEY_PREFIX + "{" + clientId + "}:" + bucket;
+        return KEY_PREFIX + "{" + tag(clientId) + "}:" + bucket;
+    }
+
+    /** A client's hash tag: hex only, whatever the id holds. */
+    static String tag(String clientId) {
+        return IdempotencyStore.fingerprint("", "", clientId.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .substring(0, 16);
     }
 
     private static String human(Duration d) {

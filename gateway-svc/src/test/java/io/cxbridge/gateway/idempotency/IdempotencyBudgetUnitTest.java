@@ -22,6 +22,7 @@ import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -103,13 +104,24 @@ class IdempotencyBudgetUnitTest {
     }
 
     @Test
+    void aClientIdWithBracesStillGivesEveryBucketOneHashTag() {
+        for (String id : List.of("}x", "{y}", "a}b{c", "plain")) {
+            String tag = IdempotencyBudget.tag(id);
+            assertThat(tag).matches("[0-9a-f]{16}");
+            assertThat(IdempotencyBudget.key(id, 1)).startsWith(IdempotencyBudget.KEY_PREFIX + "{" + tag + "}:");
+        }
+        assertThat(IdempotencyBudget.tag("a")).isNotEqualTo(IdempotencyBudget.tag("b"));
+    }
+
+    @Test
     void everyWrittenRecordIsCountedWithItsJsonSizeInTheClientsCurrentBucket() {
         GatewayConfig config = config(Map.of());
         IdempotencyStore store = store(config, budget(redis, config));
         String bucket = currentBucket();
         assertThat(bucket)
                 .as("every key of a client carries its hash tag: one Redis Cluster slot")
-                .isEqualTo("cxbridge:gateway:idem-usage:{" + clientId + "}:" + Math.floorDiv(clock.millis(), HOUR));
+                .isEqualTo("cxbridge:gateway:idem-usage:{" + IdempotencyBudget.tag(clientId) + "}:"
+                        + Math.floorDiv(clock.millis(), HOUR));
 
         await5s(store.complete(clientId, UUID.randomUUID().toString(), done("YW5zd2Vy"), "req-1"));
         assertThat(field(bucket, "records")).isEqualTo(1);

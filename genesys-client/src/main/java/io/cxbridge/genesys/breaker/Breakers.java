@@ -147,8 +147,10 @@ public final class Breakers {
     }
 
     /**
-     * Adds a family's breaker; beyond max-families the least recently used CLOSED one is dropped (a scan, on adds
-     * only). Null when every other family is open or half-open: the new family is not kept (the caller uses the
+     * Adds a family's breaker; beyond max-families the least recently used one that is not OPEN is dropped (a scan, on
+     * adds only). A half-open one may go: its delay is over and its next call would be let through as the probe,
+     * which is what a fresh breaker does too; an open family nobody calls again turns half-open, so the map never
+     * stays full of them. Null when every other family is open: the new family is not kept (the caller uses the
      * overflow breaker).
      */
     private synchronized Family add(String family) {
@@ -160,7 +162,7 @@ public final class Breakers {
             Map.Entry<String, Family> eldest = null;
             for (Map.Entry<String, Family> e : breakers.entrySet()) {
                 if ((eldest == null || e.getValue().lastUsed < eldest.getValue().lastUsed)
-                        && e.getValue().breaker.state() == CircuitBreaker.State.CLOSED) {
+                        && e.getValue().breaker.state() != CircuitBreaker.State.OPEN) {
                     eldest = e;
                 }
             }

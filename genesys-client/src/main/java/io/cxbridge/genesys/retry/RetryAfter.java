@@ -15,8 +15,12 @@ import java.util.Optional;
  */
 public final class RetryAfter {
 
-    /** The longest wait a {@code Retry-After} is taken to ask for. */
-    public static final Duration MAX = Duration.ofDays(1);
+    /**
+     * The longest wait a {@code Retry-After} is taken to ask for: far past any wait a service makes, so each still
+     * sees a long one as too long for it (retry-svc dead-letters a run whose wait passes its pending TTL, 7 days; a
+     * cap of a day made it wait a day instead), and near enough that adding it to any instant of this era is safe.
+     */
+    public static final Duration MAX = Duration.ofDays(3650);
 
     public static Optional<Duration> parse(String value, Instant now) {
         if (value == null || value.isBlank()) {

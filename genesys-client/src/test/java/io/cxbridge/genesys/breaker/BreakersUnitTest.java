@@ -154,6 +154,24 @@ class BreakersUnitTest {
     }
 
     @Test
+    void openFamiliesNobodyCallsAgainMakeRoomOnceTheirDelayIsOver() {
+        for (int i = 0; i < 100; i++) {
+            for (int f = 0; f < 3; f++) {
+                breakers.acquire("/api/v2/gone" + Integer.toString(i, 36) + "x").failure();
+            }
+        }
+        breakers.acquire("/api/v2/early").success();
+        assertThat(breakers.tracks("/api/v2/early"))
+                .as("all open: the overflow breaker")
+                .isFalse();
+
+        clock.advance(Duration.ofSeconds(30)); // past the delay: half-open, probes due
+        breakers.acquire("/api/v2/newcomer").success();
+        assertThat(breakers.tracks("/api/v2/newcomer")).isTrue();
+        assertThat(breakers.size()).isEqualTo(100);
+    }
+
+    @Test
     void whenEveryFamilyIsOpenANewOneSharesTheOverflowBreaker() {
         for (int i = 0; i < 100; i++) {
             for (int f = 0; f < 3; f++) {
@@ -175,15 +193,13 @@ class BreakersUnitTest {
                 .hasMessageContaining("overflow");
         assertThat(breakers.open()).isEqualTo(101);
 
-        // once a family closes again, a new family gets a breaker of its own
+        // once the delay is over (half-open, or closed by a probe), a new family gets a breaker of its own
         clock.advance(Duration.ofSeconds(15));
         breakers.acquire("/api/v2/open0x").success();
         breakers.acquire("/api/v2/another").success();
         assertThat(breakers.tracks("/api/v2/another")).isTrue();
-        assertThat(breakers.tracks("/api/v2/open0x"))
-                .as("closed and least recently used: dropped")
-                .isFalse();
-        assertThat(breakers.size()).isEqualTo(100);
+        assertThat(breakers.tracks("/api/v2/open0x")).as("used last: kept").isTrue();
+        assertThat(breakers.size()).as("a half-open family made room").isEqualTo(100);
     }
 
     @Test

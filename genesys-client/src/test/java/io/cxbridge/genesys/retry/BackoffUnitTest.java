@@ -57,16 +57,19 @@ class BackoffUnitTest {
     }
 
     @Test
-    void anAbsurdRetryAfterIsCappedAtADay() {
+    void anAbsurdRetryAfterIsCappedAtTenYears() {
         Instant now = Instant.parse("2026-11-23T10:00:00Z");
-        assertThat(RetryAfter.parse("99999999999999999", now)).contains(Duration.ofDays(1));
-        assertThat(RetryAfter.parse("9".repeat(40), now)).contains(Duration.ofDays(1));
-        assertThat(RetryAfter.parse("Fri, 31 Dec 9999 23:59:59 GMT", now)).contains(Duration.ofDays(1));
-        assertThat(RetryAfter.parse("86400", now)).contains(Duration.ofDays(1));
-        assertThat(RetryAfter.parse("86399", now)).contains(Duration.ofSeconds(86399));
+        Duration max = Duration.ofDays(3650);
+        assertThat(RetryAfter.parse("99999999999999999", now)).contains(max);
+        assertThat(RetryAfter.parse("9".repeat(40), now)).contains(max);
+        assertThat(RetryAfter.parse("Fri, 31 Dec 9999 23:59:59 GMT", now)).contains(max);
+        assertThat(RetryAfter.parse("315360000", now)).contains(max);
+        assertThat(RetryAfter.parse("864000", now))
+                .as("ten days stays ten days: retry-svc must see it as longer than its pending TTL")
+                .contains(Duration.ofDays(10));
         assertThat(RetryAfter.parse("-99999999999999999999", now)).isEmpty();
         // what a caller does with it no longer overflows
         assertThat(now.plus(RetryAfter.parse("99999999999999999", now).orElseThrow()))
-                .isEqualTo(now.plus(Duration.ofDays(1)));
+                .isEqualTo(now.plus(max));
     }
 }
