@@ -25,9 +25,17 @@ public record CacheSettings(
     /** The longest {@code not-found-ttl}: the longest TTL a directory class may have. */
     public static final Duration MAX_NOT_FOUND_TTL = Duration.ofHours(1);
 
+    /**
+     * The largest {@code stale-factor}: the contract serves an expired copy (STALE) for at most one more TTL. (Redis
+     * also keeps each copy for TTL x (1 + stale-factor), so a larger factor would keep copies longer as well.)
+     */
+    public static final double MAX_STALE_FACTOR = 1.0;
+
     public CacheSettings {
-        if (staleFactor < 0) {
-            throw new IllegalArgumentException("cxbridge.directory.stale-factor must be 0 or more, was " + staleFactor);
+        // written so that NaN is refused too
+        if (!(staleFactor >= 0 && staleFactor <= MAX_STALE_FACTOR)) {
+            throw new IllegalArgumentException("cxbridge.directory.stale-factor is " + staleFactor
+                    + "; allowed range is 0 to 1 (an expired copy is served for at most one more TTL)");
         }
         if (maxEntries < 1) {
             throw new IllegalArgumentException("cxbridge.directory.max-entries must be at least 1, was " + maxEntries);
@@ -109,6 +117,23 @@ public record CacheSettings(
                 DirectorySources.from(c),
                 c.maxBytes().map(m -> m.asLongValue()).orElseGet(CacheSettings::defaultMaxBytes),
                 c.notFoundTtl());
+    }
+
+    /**
+     * How long a load may read its source in all (every page) before it fails: the load lock's lease less what storing
+     * and releasing need (a tenth of it, at least 2 s; never less than half the lease). The lease is not renewed, so a
+     * load running longer could find its lock taken by another replica and store over that one's newer result; it
+     * fails instead (503 unless a copy within its stale bound is served), and nothing of it is kept. Defaults: a
+     * 60 s lease, 54 s.
+     */
+    public Duration loadDeadline() {
+        Duration margin = lockLease.dividedBy(10);
+        if (margin.compareTo(Duration.ofSeconds(2)) < 0) {
+            margin = Duration.ofSeconds(2);
+        }
+        Duration deadline = lockLease.minus(margin);
+        Duration half = lockLease.dividedBy(2);
+        return deadline.compareTo(half) < 0 ? half : deadline;
     }
 
     /** The TTL of a directory: its source's TTL class (the id unless configured). */

@@ -12,11 +12,14 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 import java.util.function.UnaryOperator;
@@ -98,8 +101,20 @@ public final class DirectoryCache {
     private final CacheMetrics metrics;
     private final LruCache<Held> l1;
     private final ConcurrentHashMap<String, Uni<CachedDirectory>> inflight = new ConcurrentHashMap<>();
-    /** The latest invalidation applied per directory: a load that started at or before it is not kept. */
-    private final ConcurrentHashMap<String, Instant> invalidatedUpTo = new ConcurrentHashMap<>();
+    /**
+     * The latest invalidation applied per directory: a load that started at or before it is not kept, nor a Redis copy
+     * loaded at or before it taken. At most {@link #INVALIDATIONS_BOUND} ids, in the order they were last invalidated
+     * (guarded by itself); see {@link #rememberInvalidation}.
+     */
+    private final LinkedHashMap<String, Instant> invalidatedUpTo = new LinkedHashMap<>();
+
+    /**
+     * How many directories' invalidations a replica remembers (about 150 bytes each). Past it, those older than the
+     * mark's keep time go first, then the least recently invalidated: forgetting one only lets this replica take a
+     * Redis copy loaded before it whose delete did not run (Redis was away when it was applied), or keep a load that
+     * had started before it and ended after the keep time (both also guarded by the Redis mark).
+     */
+    static final int INVALIDATIONS_BOUND = 10_000;
 
     /** Statuses of the configured directories: one each, for as long as the process runs. */
     private final ConcurrentHashMap<String, Status> configuredStatuses = new ConcurrentHashMap<>();
@@ -123,6 +138,8 @@ public final class DirectoryCache {
     private record NotFound(Instant until, String message) {}
 
     private volatile boolean redisDown;
+    /** Whether a Redis copy too large for this replica's L1 was logged at WARN yet (once per process). */
+    private final AtomicBoolean tooLargeToKeepLogged = new AtomicBoolean();
 
     public DirectoryCache(
             CacheSettings settings,
@@ -288,7 +305,7 @@ public final class DirectoryCache {
      * test and the put.
      */
     private void rememberNotFound(String id, String message, Instant started, long epoch) {
-        Instant invalidated = invalidatedUpTo.get(id);
+        Instant invalidated = invalidatedUpTo(id);
         if (settings.notFoundTtl().isZero()
                 || invalidations.get() != epoch
                 || (invalidated != null && !started.isAfter(invalidated))) {
@@ -339,7 +356,8 @@ public final class DirectoryCache {
      * Redis copy loaded at or before {@code issuedAt} from then on, but the copy in Redis may still be there for
      * other replicas: the caller must not claim it is gone).
      */
-    public Uni<Boolean> invalidate(DirectoryInvalidation invalidation) {
+    public Uni<Boolean> invalidate(DirectoryInvalidation received) {
+        DirectoryInvalidation invalidation = notAhead(received);
         String id = invalidation.directoryId();
         rememberInvalidation(id, invalidation.issuedAt());
         invalidations.incrementAndGet(); // before the forget: see rememberNotFound
@@ -363,6 +381,45 @@ public final class DirectoryCache {
                             id, e.getClass().getSimpleName());
                     return Boolean.FALSE;
                 });
+    }
+
+    /**
+     * How far an invalidation's {@code issuedAt} may be ahead of this replica's clock. Replicas' clocks are kept within
+     * well under a second of each other (NTP); an {@code issuedAt} further ahead comes from a replica whose clock runs
+     * ahead, and taken as it is it would make every replica refuse every copy of the directory (L1, Redis, and the
+     * Redis mark refusing every write) until that time, and its memory of it would outlive the mark's keep time.
+     */
+    static final Duration ISSUED_AT_TOLERANCE = Duration.ofSeconds(5);
+
+    /** At most one WARN about an invalidation from the future per this long. */
+    private static final long AHEAD_LOG_EVERY_MS = 60_000;
+
+    private static final long NEVER = Long.MIN_VALUE;
+    private final AtomicLong aheadLoggedAtMs = new AtomicLong(NEVER);
+
+    /**
+     * The invalidation with an {@code issuedAt} more than {@link #ISSUED_AT_TOLERANCE} ahead of this replica's clock
+     * taken as issued now (it still drops everything loaded so far); logged at WARN at most once a minute.
+     */
+    private DirectoryInvalidation notAhead(DirectoryInvalidation inv) {
+        Instant now = clock.instant();
+        if (!inv.issuedAt().isAfter(now.plus(ISSUED_AT_TOLERANCE))) {
+            return inv;
+        }
+        long nowMs = now.toEpochMilli();
+        long last = aheadLoggedAtMs.get();
+        if ((last == NEVER || nowMs - last >= AHEAD_LOG_EVERY_MS) && aheadLoggedAtMs.compareAndSet(last, nowMs)) {
+            LOG.warnf(
+                    "an invalidation of directory %s from %s was issued at %s, %s ahead of this replica's clock (more "
+                            + "than the %s tolerated): applied as issued now; is that replica's clock right? (logged at "
+                            + "most once a minute)",
+                    inv.directoryId(),
+                    inv.origin(),
+                    inv.issuedAt(),
+                    Duration.between(now, inv.issuedAt()),
+                    ISSUED_AT_TOLERANCE);
+        }
+        return new DirectoryInvalidation(inv.directoryId(), inv.reason(), now, inv.origin(), inv.traceId());
     }
 
     // --- loading -------------------------------------------------------------------------------------
@@ -509,7 +566,16 @@ public final class DirectoryCache {
     private Uni<CachedDirectory> fetchAndStore(String id, CachedDirectory previous, boolean store) {
         Instant loadedAt = clock.instant();
         long started = System.nanoTime();
+        Duration deadline = settings.loadDeadline();
         return fetcher.fetch(id, loadedAt, ttlSeconds(id))
+                // the lock's lease is not renewed: a load that outlives it fails rather than store over a newer one
+                .ifNoItem()
+                .after(deadline)
+                .failWith(() -> new DirectoryUnavailableException("directory " + id + " could not be read from its"
+                        + " source within the load deadline of " + deadline.toMillis() + " ms (below"
+                        + " cxbridge.directory.redis.lock-lease, "
+                        + settings.lockLease().toMillis()
+                        + " ms); nothing was kept"))
                 .map(this::withinTheBound)
                 .call(h -> store ? write(h.directory()) : Uni.createFrom().voidItem())
                 .invoke(h -> {
@@ -543,23 +609,65 @@ public final class DirectoryCache {
 
     // --- levels ----------------------------------------------------------------------------------------
 
-    private void rememberInvalidation(String id, Instant issuedAt) {
-        invalidatedUpTo.merge(id, issuedAt, (a, b) -> a.isAfter(b) ? a : b);
-        if (invalidatedUpTo.size() > 10_000) {
+    /**
+     * Remembers the later of the two {@code issuedAt}s, as the most recently invalidated. Past
+     * {@link #INVALIDATIONS_BOUND}: every one older than the mark's keep time goes, then the least recently
+     * invalidated down to nine tenths of the bound (so a flood of fresh ones pays one scan per tenth of the bound,
+     * not one per invalidation).
+     */
+    void rememberInvalidation(String id, Instant issuedAt) {
+        synchronized (invalidatedUpTo) {
+            Instant known = invalidatedUpTo.remove(id);
+            invalidatedUpTo.put(id, known != null && known.isAfter(issuedAt) ? known : issuedAt);
+            if (invalidatedUpTo.size() <= INVALIDATIONS_BOUND) {
+                return;
+            }
             Instant horizon = clock.instant().minusMillis(markKeepMs());
             invalidatedUpTo.values().removeIf(t -> t.isBefore(horizon));
+            Iterator<String> eldest = invalidatedUpTo.keySet().iterator();
+            while (invalidatedUpTo.size() > INVALIDATIONS_BOUND - INVALIDATIONS_BOUND / 10 && eldest.hasNext()) {
+                eldest.next();
+                eldest.remove();
+            }
         }
     }
 
-    /** Long enough for any load that started before an invalidation to have ended. */
+    private Instant invalidatedUpTo(String id) {
+        synchronized (invalidatedUpTo) {
+            return invalidatedUpTo.get(id);
+        }
+    }
+
+    /** How many invalidations this replica remembers: bounded whatever ids are invalidated. */
+    int invalidationCount() {
+        synchronized (invalidatedUpTo) {
+            return invalidatedUpTo.size();
+        }
+    }
+
+    /** Whether this replica remembers an invalidation of {@code id}. */
+    boolean remembersInvalidation(String id) {
+        return invalidatedUpTo(id) != null;
+    }
+
+    /**
+     * Long enough for any load that started before an invalidation to have ended: a load reads its source for at most
+     * the load deadline (below the lock lease) before it stores, so lease + load deadline covers it with room for
+     * clocks and Redis; lease + wait timeout, as before, when that is longer (the defaults: 60 + 90 s).
+     */
     private long markKeepMs() {
-        return settings.lockLease().plus(settings.waitTimeout()).toMillis();
+        Duration longest = settings.waitTimeout().compareTo(settings.loadDeadline()) > 0
+                ? settings.waitTimeout()
+                : settings.loadDeadline();
+        return settings.lockLease().plus(longest).toMillis();
     }
 
     /**
      * Keeps the newer of what L1 holds and {@code d} (a slow load never replaces a newer one), unless an
      * invalidation arrived after {@code d}'s load had started. Its answer is written here, once per fill (not again
-     * when L1 already holds this very copy). What L1 holds of it afterwards, or null.
+     * when L1 already holds this very copy). What L1 holds of it afterwards, or null. A copy larger than this
+     * replica's whole in-process bound (stored by a replica with a larger {@code max-bytes}) is served but not kept
+     * (it would evict everything else and still be over the bound): then its written answer, not kept, is returned.
      */
     private Held keepLocal(CachedDirectory d) {
         Held current = l1.peek(d.directoryId());
@@ -570,6 +678,17 @@ public final class DirectoryCache {
             return null;
         }
         Held held = Held.of(d);
+        if (held.weight() > settings.maxBytes()) {
+            // replicas configured apart: said once at WARN (each read of it pays a Redis read), then at DEBUG
+            LOG.logf(
+                    tooLargeToKeepLogged.getAndSet(true) ? Logger.Level.DEBUG : Logger.Level.WARN,
+                    "directory %s: the Redis copy takes about %d bytes in memory, more than this replica's in-process "
+                            + "bound of %d bytes (cxbridge.directory.max-bytes); served, not kept in-process",
+                    d.directoryId(),
+                    held.weight(),
+                    settings.maxBytes());
+            return held;
+        }
         return keepLocal(held) ? held : null;
     }
 
@@ -586,7 +705,7 @@ public final class DirectoryCache {
     }
 
     private boolean invalidatedAfterLoad(CachedDirectory d) {
-        Instant invalidated = invalidatedUpTo.get(d.directoryId());
+        Instant invalidated = invalidatedUpTo(d.directoryId());
         return invalidated != null && !d.loadedAt().isAfter(invalidated);
     }
 
@@ -647,15 +766,46 @@ public final class DirectoryCache {
                 });
     }
 
-    private static CachedDirectory parse(String id, String value) {
+    /**
+     * The stored copy when it is whole and of {@code id}: a value that parses but lacks a field a read needs (e.g.
+     * written by an older version), or names another directory, is a miss like one that does not parse, never a
+     * failure of every read until it expires.
+     */
+    static CachedDirectory parse(String id, String value) {
+        String problem;
         try {
-            return Json.mapper().readValue(value, Stored.class).directory();
+            Stored stored = Json.mapper().readValue(value, Stored.class);
+            problem = incomplete(id, stored);
+            if (problem == null) {
+                return stored.directory();
+            }
         } catch (IOException | RuntimeException e) {
-            LOG.warnf(
-                    "directory %s: the Redis copy cannot be read (%s); loading it again",
-                    id, e.getClass().getSimpleName());
-            return null;
+            problem = e.getClass().getSimpleName();
         }
+        LOG.warnf("directory %s: the Redis copy cannot be read (%s); loading it again", id, problem);
+        return null;
+    }
+
+    /** What is missing or wrong in a parsed copy, or null when it can be served. */
+    private static String incomplete(String id, Stored stored) {
+        CachedDirectory d = stored == null ? null : stored.directory();
+        if (d == null) {
+            return "no directory";
+        }
+        if (!id.equals(d.directoryId())) {
+            return "it names another directory";
+        }
+        if (d.loadedAt() == null || d.lastModified() == null || d.contentHash() == null) {
+            return "loadedAt, lastModified or contentHash missing";
+        }
+        if (d.ttlSeconds() < 1) {
+            return "no ttlSeconds";
+        }
+        // the invalidate script compares the stored loadedAtMs: it must be the directory's
+        if (stored.loadedAtMs() != d.loadedAt().toEpochMilli()) {
+            return "loadedAtMs is not the directory's loadedAt";
+        }
+        return null;
     }
 
     // The id is the hash tag: the write and invalidate scripts touch both keys of one directory, so on a Redis

@@ -10,6 +10,7 @@ import io.cxbridge.genesys.paging.ListingException;
 import io.cxbridge.genesys.paging.ListingRequest;
 import io.cxbridge.genesys.paging.PageLimits;
 import io.cxbridge.genesys.paging.Pager;
+import io.cxbridge.genesys.redaction.Redactor;
 import io.cxbridge.model.Json;
 import io.smallrye.mutiny.Uni;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +21,10 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -40,10 +43,12 @@ public final class DirectoryFetcher {
 
     private final Pager pager;
     private final CacheSettings settings;
+    private final Redactor redactor;
 
-    public DirectoryFetcher(GenesysClient genesys, CacheSettings settings) {
+    public DirectoryFetcher(GenesysClient genesys, CacheSettings settings, Redactor redactor) {
         this.pager = new Pager(genesys);
         this.settings = settings;
+        this.redactor = redactor;
     }
 
     /** The pages a full read of a directory of {@code entries} takes (what a consistency check spends). */
@@ -72,9 +77,15 @@ public final class DirectoryFetcher {
                 .map(listing -> {
                     List<DirectoryEntry> entries =
                             new ArrayList<>(listing.entities().size());
+                    Map<String, Integer> indexById = new HashMap<>();
                     for (JsonNode record : listing.entities()) {
-                        entries.add(source.mapping()
-                                .map(record, "entry " + entries.size() + " of directory " + directoryId));
+                        String where = "entry " + entries.size() + " of directory " + directoryId;
+                        DirectoryEntry entry = source.mapping().map(record, where);
+                        Integer earlier = indexById.putIfAbsent(entry.id(), entries.size());
+                        if (earlier != null) {
+                            throw duplicateId(source, where, entry.id(), earlier);
+                        }
+                        entries.add(entry);
                     }
                     LOG.debugf(
                             "directory %s: %d entries in %d pages (ININ-Correlation-Ids %s)",
@@ -82,6 +93,24 @@ public final class DirectoryFetcher {
                     Instant lastModified = httpDate(listing.lastModified()).orElse(loadedAt);
                     return new CachedDirectory(directoryId, entries, lastModified, hash(entries), loadedAt, ttlSeconds);
                 });
+    }
+
+    /**
+     * Two records mapped onto one id (a {@code mapping.id} override such as {@code /email}; the pager deduplicates by
+     * the platform's own id only): a reader could not tell the entries apart, so the directory is refused like an
+     * invalid entry. The id is named redacted: mapped from a sensitive field (e-mail, phone, name...) it is masked
+     * whole, else as a log line is.
+     */
+    private InvalidDirectoryException duplicateId(DirectorySource source, String where, String id, int earlier) {
+        Optional<String> pointer = source.mapping().override("id");
+        String shown = pointer.map(p -> p.substring(p.lastIndexOf('/') + 1))
+                        .filter(redactor::isSensitiveField)
+                        .isPresent()
+                ? Redactor.MASK
+                : redactor.text(id);
+        return new InvalidDirectoryException(
+                where + " has the id '" + shown + "' of entry " + earlier + "; entry ids must be unique"
+                        + pointer.map(p -> " (id mapped from " + p + ")").orElse(""));
     }
 
     private Throwable refused(String directoryId, Throwable e) {

@@ -2,6 +2,7 @@ package io.cxbridge.directory.cache;
 
 import io.cxbridge.directory.config.DirectoryConfig;
 import io.cxbridge.genesys.http.GenesysClient;
+import io.cxbridge.genesys.redaction.Redactor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.redis.client.Redis;
@@ -27,8 +28,8 @@ public class DirectoryWiring {
 
     @Produces
     @Singleton
-    DirectoryFetcher fetcher(GenesysClient genesys, CacheSettings settings) {
-        return new DirectoryFetcher(genesys, settings);
+    DirectoryFetcher fetcher(GenesysClient genesys, CacheSettings settings, Redactor redactor) {
+        return new DirectoryFetcher(genesys, settings, redactor);
     }
 
     @Produces

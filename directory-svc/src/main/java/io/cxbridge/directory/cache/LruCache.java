@@ -15,8 +15,9 @@ import java.util.function.UnaryOperator;
  * bytes of its values. (Caffeine's W-TinyLFU may refuse a new entry instead of evicting the least recently used
  * one, and bounds lazily; the spec asks for LRU and a hard bound, and a hundred directories need no more than one
  * lock.) The value just put is never evicted by its own put; the caller refuses a value larger than the bound.
+ * Public for the other bookkeeping of the service that must stay bounded whatever ids clients name (count bound only).
  */
-final class LruCache<V> {
+public final class LruCache<V> {
 
     private final int capacity;
     private final long maxWeight;
@@ -25,7 +26,7 @@ final class LruCache<V> {
     private final Map<String, Long> weights = new HashMap<>();
     private long weight;
 
-    LruCache(int capacity) {
+    public LruCache(int capacity) {
         this(capacity, Long.MAX_VALUE, v -> 0);
     }
 
@@ -35,11 +36,11 @@ final class LruCache<V> {
         this.weigher = weigher;
     }
 
-    synchronized V get(String key) {
+    public synchronized V get(String key) {
         return map.get(key);
     }
 
-    synchronized void put(String key, V value) {
+    public synchronized void put(String key, V value) {
         store(key, value);
     }
 
@@ -90,7 +91,7 @@ final class LruCache<V> {
         return false;
     }
 
-    synchronized int size() {
+    public synchronized int size() {
         return map.size();
     }
 

@@ -51,9 +51,17 @@ public final class ConsistencyBudget {
         return window;
     }
 
-    /** True when {@code n} calls were taken from the current window's budget. */
+    /**
+     * Whether {@code n} calls can ever be taken: not when they are more than a whole window's budget (such a check
+     * would wait for ever).
+     */
+    public boolean fits(int n) {
+        return n <= calls;
+    }
+
+    /** True when {@code n} calls were taken from the current window's budget; never when they do not {@link #fits}. */
     public Uni<Boolean> take(int n) {
-        if (n > calls) {
+        if (!fits(n)) {
             return Uni.createFrom().item(false);
         }
         long index = clock.millis() / window.toMillis();

@@ -7,6 +7,7 @@ import io.cxbridge.directory.config.DirectoryConfig;
 import io.cxbridge.genesys.config.GenesysConfig;
 import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.model.event.Ids;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,7 +33,8 @@ public class ScheduledConsistencyCheck {
             DirectoryConfig config,
             GenesysConfig genesys,
             RedisAPI redis,
-            Clock clock) {
+            Clock clock,
+            MeterRegistry registry) {
         this.config = config;
         Duration window = config.consistency().window();
         int calls = config.consistency()
@@ -40,15 +42,21 @@ public class ScheduledConsistencyCheck {
                 .orElseGet(
                         () -> ConsistencyBudget.defaultCalls(genesys.rateLimit().perMinute(), window));
         ConsistencyBudget budget = new ConsistencyBudget(redis, config.redis().keyPrefix(), calls, window, clock);
-        this.checker = new ConsistencyChecker(cache, fetcher, budget, clock, (cached, loaded) -> {
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("directoryId", cached.directoryId());
-            data.put("cachedContentHash", cached.contentHash());
-            data.put("upstreamContentHash", loaded.contentHash());
-            data.put("cachedLoadedAt", cached.loadedAt().toString());
-            audit.emitObserved(audit.event(
-                    AuditTypes.DIRECTORY_CONSISTENCY_MISMATCH, cached.directoryId(), Ids.newTraceId(), data));
-        });
+        this.checker = new ConsistencyChecker(
+                cache,
+                fetcher,
+                budget,
+                clock,
+                (cached, loaded) -> {
+                    Map<String, Object> data = new LinkedHashMap<>();
+                    data.put("directoryId", cached.directoryId());
+                    data.put("cachedContentHash", cached.contentHash());
+                    data.put("upstreamContentHash", loaded.contentHash());
+                    data.put("cachedLoadedAt", cached.loadedAt().toString());
+                    audit.emitObserved(audit.event(
+                            AuditTypes.DIRECTORY_CONSISTENCY_MISMATCH, cached.directoryId(), Ids.newTraceId(), data));
+                },
+                registry);
         LOG.infof(
                 "consistency check: every %s, at most %d Genesys calls per %s across replicas",
                 config.consistency().interval(), calls, window);

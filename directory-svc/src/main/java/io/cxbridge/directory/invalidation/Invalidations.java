@@ -107,7 +107,10 @@ public class Invalidations {
         return Uni.createFrom().deferred(() -> emitter.sendMessage(record));
     }
 
-    /** Applies a record; an unreadable or invalid one is logged and skipped (it cannot become valid later). */
+    /**
+     * Applies a record; an unreadable or invalid one is logged and skipped (it cannot become valid later). An
+     * {@code issuedAt} from the future (the issuer's clock runs ahead) is taken as now by {@link DirectoryCache#invalidate}.
+     */
     @Incoming(Channels.DIRECTORY_INVALIDATIONS_IN)
     public Uni<Void> consume(String value) {
         DirectoryInvalidation inv;

@@ -9,6 +9,7 @@ import io.cxbridge.model.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -52,6 +53,11 @@ public final class EntryMapping {
             }
         });
         return new EntryMapping(kind, Map.copyOf(pointers));
+    }
+
+    /** The JSON Pointer configured for a field in place of the built-in mapping, if any. */
+    public Optional<String> override(String field) {
+        return Optional.ofNullable(overrides.get(field)).map(JsonPointer::toString);
     }
 
     public DirectoryEntry map(JsonNode record, String where) {

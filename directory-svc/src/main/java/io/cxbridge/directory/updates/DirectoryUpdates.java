@@ -4,6 +4,7 @@ import io.cxbridge.common.audit.AuditEmitter;
 import io.cxbridge.common.trace.TraceIds;
 import io.cxbridge.directory.cache.CacheListener;
 import io.cxbridge.directory.cache.CachedDirectory;
+import io.cxbridge.directory.cache.LruCache;
 import io.cxbridge.directory.config.DirectoryConfig;
 import io.cxbridge.model.Channels;
 import io.cxbridge.model.Json;
@@ -21,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
@@ -47,8 +47,14 @@ public class DirectoryUpdates implements CacheListener {
     private final DirectoryWebhook webhook;
     private final DirectoryConfig config;
     private final RedisAPI redis;
-    /** Per directory, what this replica last published and the recorded hash it replaced. */
-    private final Map<String, Published> lastPublished = new ConcurrentHashMap<>();
+    /**
+     * Per directory, what this replica last published and the recorded hash it replaced: the most recently published
+     * {@link #publishedBound} directories (any id a client names can be loaded, so it must not grow with them). An
+     * entry is needed only until the next load of its directory records the hash (or while Redis is away); losing one
+     * costs at most one duplicate {@code DirectoryUpdated} of unchanged content, which the contract allows (delivery
+     * is at least once; consumers dedupe by {@code directoryId} + {@code contentHash}).
+     */
+    private final LruCache<Published> lastPublished;
 
     private final Counter published;
     private final Counter failed;
@@ -66,6 +72,7 @@ public class DirectoryUpdates implements CacheListener {
         this.webhook = webhook;
         this.config = config;
         this.redis = redis;
+        this.lastPublished = new LruCache<>(publishedBound(config));
         this.published = Counter.builder("cxbridge.directory.updates")
                 .tag("outcome", "published")
                 .description("DirectoryUpdated events")
@@ -144,6 +151,16 @@ public class DirectoryUpdates implements CacheListener {
                 .replaceWithVoid()
                 .onFailure()
                 .recoverWithUni(e -> Uni.createFrom().voidItem());
+    }
+
+    /** As many as the statuses of ids kept: twice the in-process bound, at least 64, plus the configured sources. */
+    static int publishedBound(DirectoryConfig config) {
+        return Math.max(64, 2 * config.maxDirectories()) + config.sources().size();
+    }
+
+    /** How many directories' last publish this replica remembers. */
+    int publishedCount() {
+        return lastPublished.size();
     }
 
     /** A hash this replica published, and the recorded hash (null: none) it was published over. */

@@ -58,6 +58,9 @@ class DirectoryCacheTest {
     RedisAPI redis;
 
     @Inject
+    io.cxbridge.genesys.redaction.Redactor redactor;
+
+    @Inject
     io.vertx.mutiny.redis.client.Redis redisClient;
 
     @Inject
@@ -96,7 +99,7 @@ class DirectoryCacheTest {
         return new DirectoryCache(
                 settings,
                 redis,
-                new DirectoryFetcher(genesys, settings),
+                new DirectoryFetcher(genesys, settings, redactor),
                 clock,
                 (previous, loaded) -> loads.add(new CachedDirectory[] {previous, loaded}),
                 new SimpleMeterRegistry(),
@@ -303,6 +306,91 @@ class DirectoryCacheTest {
         assertThat(fetches(id)).isEqualTo(2);
     }
 
+    /**
+     * A Redis copy that parses but lacks a field a read needs (e.g. written by an older version), or names another
+     * directory, is a miss and is loaded again: before, a missing {@code loadedAt} failed every read (503) and a
+     * missing {@code lastModified} was served (HIT-L2) and failed at the API, until the value expired.
+     */
+    @Test
+    void aRedisCopyWithoutTheFieldsAReadNeedsOrOfAnotherDirectoryIsAMissNotAFailure() {
+        sim.config(Map.of("directorySize", 2));
+        DirectoryCache a = replica();
+        long now = clock.instant().toEpochMilli();
+        String loadedAt = "\"loadedAt\":\"" + clock.instant() + "\"";
+        String lastModified = "\"lastModified\":\"" + clock.instant() + "\"";
+        Map<String, String> directories = Map.of(
+                "no loadedAt, no lastModified", "\"entries\":[],\"contentHash\":\"sha256:x\",\"ttlSeconds\":300",
+                "no lastModified", "\"entries\":[]," + loadedAt + ",\"contentHash\":\"sha256:x\",\"ttlSeconds\":300",
+                "no contentHash", "\"entries\":[]," + loadedAt + "," + lastModified + ",\"ttlSeconds\":300");
+        directories.forEach((what, fields) -> {
+            String id = newId();
+            storeRaw(id, "{\"loadedAtMs\":" + now + ",\"directory\":{\"directoryId\":\"" + id + "\"," + fields + "}}");
+            Read r = read(a, id);
+            assertThat(r.source()).as(what).isEqualTo(Source.MISS);
+            assertThat(r.directory().entries()).as(what).hasSize(2);
+            assertThat(r.directory().lastModified()).as(what).isNotNull();
+            assertThat(fetches(id)).as(what).isEqualTo(1);
+        });
+
+        // a whole copy, but of another directory
+        String other = newId();
+        CachedDirectory otherCopy = read(a, other).directory();
+        String id = newId();
+        storeRaw(
+                id,
+                redis.get(prefix + ":entries:{" + other + "}")
+                        .await()
+                        .atMost(WAIT)
+                        .toString());
+        Read r = read(a, id);
+        assertThat(r.source()).isEqualTo(Source.MISS);
+        assertThat(r.directory().directoryId()).isEqualTo(id);
+        assertThat(r.directory().contentHash()).isNotEqualTo(otherCopy.contentHash());
+    }
+
+    /** Writes a value straight into a directory's Redis entry key, as another (older) version would. */
+    private void storeRaw(String id, String value) {
+        redis.set(List.of(prefix + ":entries:{" + id + "}", value, "EX", "600"))
+                .await()
+                .atMost(WAIT);
+    }
+
+    /**
+     * A Redis copy stored by a replica with a larger {@code max-bytes} than this one's whole bound is served but not
+     * kept in-process: before, L1 took it, evicted everything else and stayed over its bound.
+     */
+    @Test
+    void aRedisCopyLargerThanThisReplicasByteBoundIsServedButNotKeptInProcess() {
+        long bound = 256 * 1024;
+        DirectoryCache large = replica(settings(300, 100));
+        DirectoryCache small = replica(settings(300, 100).withMaxBytes(bound));
+        String held = newId();
+        String big = newId();
+        sim.config(Map.of("directorySize", 2));
+        assertThat(read(small, held).source()).isEqualTo(Source.MISS);
+        sim.config(Map.of("directorySize", 1300));
+        CachedDirectory loaded = read(large, big).directory();
+        assertThat(large.bytes()).as("more than the small replica's bound").isGreaterThan(bound);
+
+        for (int i = 0; i < 2; i++) {
+            Read r = read(small, big);
+            assertThat(r.source()).as("read " + i).isEqualTo(Source.HIT_L2);
+            assertThat(r.directory().entries()).hasSize(1300);
+            assertThat(r.directory().contentHash()).isEqualTo(loaded.contentHash());
+            assertThat(small.cachedIds()).as("not kept; what it held stays").containsExactly(held);
+            assertThat(small.bytes()).isLessThanOrEqualTo(bound);
+        }
+        // past its TTL the Redis copy is served STALE by the small replica, still without keeping it
+        sim.fault(Map.of("path", "/api/v2/routing/directories/**", "status", 500));
+        clock.advance(Duration.ofSeconds(301));
+        assertThat(read(small, big).source()).isEqualTo(Source.STALE);
+        assertThat(small.cachedIds()).containsExactly(held);
+        assertThat(small.bytes()).isLessThanOrEqualTo(bound);
+        assertThat(fetches(big))
+                .as("read from Genesys once, by the large replica")
+                .isEqualTo(6);
+    }
+
     @Test
     void atMostTheBoundIsCachedAndTheLeastRecentlyUsedGoes() {
         sim.config(Map.of("directorySize", 1));
@@ -344,12 +432,53 @@ class DirectoryCacheTest {
     }
 
     private ConsistencyChecker checker(DirectoryCache cache, int calls, AtomicInteger mismatches) {
+        return checker(cache, calls, mismatches, new SimpleMeterRegistry());
+    }
+
+    private ConsistencyChecker checker(
+            DirectoryCache cache, int calls, AtomicInteger mismatches, SimpleMeterRegistry registry) {
         return new ConsistencyChecker(
                 cache,
-                new DirectoryFetcher(genesys, cache.settings()),
+                new DirectoryFetcher(genesys, cache.settings(), redactor),
                 new ConsistencyBudget(redis, prefix, calls, Duration.ofSeconds(10), clock),
                 clock,
-                (cached, loaded) -> mismatches.incrementAndGet());
+                (cached, loaded) -> mismatches.incrementAndGet(),
+                registry);
+    }
+
+    /**
+     * A directory whose read takes more pages than a whole window's budget is skipped (counted) and the pass goes on:
+     * before, it stayed the longest unchecked, led every pass and ended it "deferred", so nothing else was checked.
+     */
+    @Test
+    void aDirectoryLargerThanTheWholeWindowsBudgetIsSkippedAndTheOthersAreStillChecked() {
+        DirectoryCache a = replica();
+        String large = newId();
+        String small = newId();
+        sim.config(Map.of("directorySize", 600)); // 3 pages of 250
+        read(a, large);
+        sim.config(Map.of("directorySize", 3)); // 1 page
+        read(a, small);
+        assertThat(a.cachedIds()).as("the large one leads: read first").containsExactly(large, small);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        // 2 calls a window: the large directory (3 pages) can never fit, the small one (1 page) can
+        ConsistencyChecker checker = checker(a, 2, new AtomicInteger(), registry);
+
+        for (int window = 1; window <= 2; window++) {
+            clock.advance(Duration.ofSeconds(10));
+            ConsistencyChecker.Result r = checker.checkAll().await().atMost(WAIT);
+            assertThat(r.checked()).as("window " + window).isEqualTo(1);
+            assertThat(r.skipped()).isEqualTo(1);
+            assertThat(r.deferred()).isZero();
+            assertThat(fetches(small))
+                    .as("the small one is checked in window " + window)
+                    .isEqualTo(1 + window);
+            assertThat(fetches(large)).as("the large one is never re-read").isEqualTo(3);
+        }
+        assertThat(registry.get("cxbridge.directory.consistency.skipped")
+                        .counter()
+                        .count())
+                .isEqualTo(2.0);
     }
 
     @Test
@@ -696,6 +825,51 @@ class DirectoryCacheTest {
         return sim.stats().requests("GET", "/api/v2/routing/directories/" + id + "/entries", 404);
     }
 
+    /**
+     * An invalidation stamped by a replica whose clock runs 10 minutes ahead is taken as issued now: it drops what was
+     * loaded so far, and a load after it is kept (L1, and Redis for the other replica). Before, every replica refused
+     * every copy (and Redis every write) loaded in those 10 minutes: each read was a MISS.
+     */
+    @Test
+    void anInvalidationIssuedTenMinutesAheadIsTakenAsIssuedNowAndALoadAfterItIsServedFromTheCache() {
+        sim.config(Map.of("directorySize", 2));
+        DirectoryCache a = replica();
+        DirectoryCache b = replica();
+        String id = newId();
+        read(a, id);
+        assertThat(read(b, id).source()).isEqualTo(Source.HIT_L2);
+        clock.advance(Duration.ofSeconds(1));
+
+        DirectoryInvalidation ahead = new DirectoryInvalidation(
+                id, "test", clock.instant().plus(Duration.ofMinutes(10)), "skewed", Ids.newTraceId());
+        a.invalidate(ahead).await().atMost(WAIT);
+        b.invalidate(ahead).await().atMost(WAIT);
+        assertThat(a.size()).as("what was loaded before it is dropped").isZero();
+        assertThat(b.size()).isZero();
+
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(read(a, id).source()).isEqualTo(Source.MISS);
+        assertThat(read(a, id).source()).isEqualTo(Source.HIT_L1);
+        assertThat(read(b, id).source())
+                .as("the Redis copy was stored and is taken")
+                .isEqualTo(Source.HIT_L2);
+        assertThat(fetches(id)).isEqualTo(2);
+
+        // within the tolerance (5 s ahead) an issuedAt is taken as it is
+        clock.advance(Duration.ofSeconds(1));
+        a.invalidate(new DirectoryInvalidation(id, "test", clock.instant().plusSeconds(4), "test", Ids.newTraceId()))
+                .await()
+                .atMost(WAIT);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(read(a, id).source()).isEqualTo(Source.MISS);
+        assertThat(read(a, id).source())
+                .as("loaded before the issuedAt: not kept")
+                .isEqualTo(Source.MISS);
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(read(a, id).source()).isEqualTo(Source.MISS);
+        assertThat(read(a, id).source()).isEqualTo(Source.HIT_L1);
+    }
+
     @Test
     void anInvalidationRedisDidNotRunSaysSoAndTheReplicasThatAppliedItTakeNoOlderRedisCopyOnceRedisIsBack() {
         sim.config(Map.of("directorySize", 2));
@@ -722,6 +896,60 @@ class DirectoryCacheTest {
         assertThat(a.invalidate(inv).await().atMost(WAIT)).isTrue();
     }
 
+    /**
+     * The invalidations a replica remembers stay bounded whatever ids are invalidated: past the bound those older than
+     * the mark's keep time go first, then the least recently invalidated.
+     */
+    @Test
+    void theRememberedInvalidationsAreBoundedTheExpiredGoingFirst() {
+        DirectoryCache a = replica(); // mark keep time: lease 30 s + wait 30 s
+        int bound = DirectoryCache.INVALIDATIONS_BOUND;
+        int old = 2000;
+        for (int i = 0; i < old; i++) {
+            a.rememberInvalidation("old_" + i, clock.instant());
+        }
+        clock.advance(Duration.ofSeconds(61));
+        int fresh = bound - old + 1; // one past the bound
+        for (int i = 0; i < fresh; i++) {
+            a.rememberInvalidation("new_" + i, clock.instant());
+        }
+        assertThat(a.invalidationCount()).as("the expired went, and only they").isEqualTo(fresh);
+        for (int i = 0; i < old; i += 199) {
+            assertThat(a.remembersInvalidation("old_" + i)).isFalse();
+        }
+        for (int i = 0; i < fresh; i += 199) {
+            assertThat(a.remembersInvalidation("new_" + i)).isTrue();
+        }
+
+        // none expired: the least recently invalidated go (down to nine tenths of the bound); one invalidated again
+        // counts as recent
+        a.rememberInvalidation("new_0", clock.instant());
+        int newer = bound - fresh + 1; // one past the bound again
+        for (int i = 0; i < newer; i++) {
+            a.rememberInvalidation("newer_" + i, clock.instant());
+        }
+        assertThat(a.invalidationCount()).isEqualTo(bound - bound / 10);
+        assertThat(a.remembersInvalidation("new_0")).isTrue();
+        assertThat(a.remembersInvalidation("new_1")).isFalse();
+        assertThat(a.remembersInvalidation("newer_" + (newer - 1))).isTrue();
+        for (int i = 0; i < 10 * bound; i++) {
+            a.rememberInvalidation("newest_" + i, clock.instant());
+        }
+        assertThat(a.invalidationCount()).isLessThanOrEqualTo(bound);
+
+        // through the invalidation path too, and it still drops what was loaded before it
+        sim.config(Map.of("directorySize", 1));
+        String id = newId();
+        read(a, id);
+        clock.advance(Duration.ofSeconds(1));
+        a.invalidate(new DirectoryInvalidation(id, "test", clock.instant(), "test", Ids.newTraceId()))
+                .await()
+                .atMost(WAIT);
+        assertThat(a.remembersInvalidation(id)).isTrue();
+        assertThat(a.invalidationCount()).isLessThanOrEqualTo(bound);
+        assertThat(a.size()).isZero();
+    }
+
     @Test
     void aLoadThatStartedBeforeAnInvalidationIsNotKeptAfterIt() {
         sim.config(Map.of("directorySize", 2));
@@ -742,6 +970,46 @@ class DirectoryCacheTest {
         assertThat(a.peek(id)).as("not kept in L1").isNull();
         clock.advance(Duration.ofSeconds(1));
         assertThat(read(b, id).source()).as("not kept in Redis").isEqualTo(Source.MISS);
+        assertThat(read(a, id).source()).isEqualTo(Source.HIT_L2);
+    }
+
+    /**
+     * The load lock's lease is not renewed: a load reading its source for longer than the load deadline (below the
+     * lease) fails, keeps nothing (here or in Redis, even once the slow page arrives), and releases the lock. Before,
+     * it ran on past its lease, when another replica could take the lock and load, and then stored over that one.
+     */
+    @Test
+    void aLoadThatRunsPastItsDeadlineBelowTheLockLeaseFailsAndKeepsNothing() {
+        sim.config(Map.of("directorySize", 2));
+        CacheSettings shortLease = new CacheSettings(
+                TtlMatrix.of(Map.of("default", 300)),
+                1.0,
+                10_000,
+                100,
+                TestReplicas.SEED_PATH,
+                250,
+                Duration.ofSeconds(20),
+                prefix,
+                Duration.ofSeconds(2),
+                Duration.ofMillis(20),
+                Duration.ofSeconds(30));
+        assertThat(shortLease.loadDeadline()).as("half the 2 s lease at least").isEqualTo(Duration.ofSeconds(1));
+        DirectoryCache a = replica(shortLease);
+        DirectoryCache b = replica(shortLease);
+        String id = newId();
+        sim.fault(Map.of("path", "/api/v2/routing/directories/" + id + "/entries", "latencyMs", 3000, "count", 1));
+
+        assertThatThrownBy(() -> read(a, id))
+                .isInstanceOf(DirectoryUnavailableException.class)
+                .hasMessageContaining("directory " + id)
+                .hasMessageContaining("load deadline of 1000 ms");
+        assertThat(a.status(id).lastOutcome()).startsWith("unavailable: ");
+        await("nothing kept once the slow page has answered")
+                .during(Duration.ofSeconds(3))
+                .atMost(WAIT)
+                .until(() -> a.size() == 0
+                        && redis.get(prefix + ":entries:{" + id + "}").await().atMost(WAIT) == null);
+        assertThat(read(b, id).source()).as("the lock was released").isEqualTo(Source.MISS);
         assertThat(read(a, id).source()).isEqualTo(Source.HIT_L2);
     }
 

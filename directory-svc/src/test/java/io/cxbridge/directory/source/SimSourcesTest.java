@@ -47,6 +47,9 @@ class SimSourcesTest {
     RedisAPI redis;
 
     @Inject
+    io.cxbridge.genesys.redaction.Redactor redactor;
+
+    @Inject
     io.vertx.mutiny.redis.client.Redis redisClient;
 
     SimControl sim;
@@ -73,7 +76,7 @@ class SimSourcesTest {
         return new DirectoryCache(
                 settings,
                 redis,
-                new DirectoryFetcher(genesys, settings),
+                new DirectoryFetcher(genesys, settings, redactor),
                 clock,
                 CacheListener.NONE,
                 new SimpleMeterRegistry(),

@@ -68,6 +68,9 @@ class SourcesTest {
     RedisAPI redis;
 
     @Inject
+    io.cxbridge.genesys.redaction.Redactor redactor;
+
+    @Inject
     io.vertx.mutiny.redis.client.Redis redisClient;
 
     final TestReplicas replicas = new TestReplicas();
@@ -134,7 +137,7 @@ class SourcesTest {
         return new DirectoryCache(
                 settings,
                 redis,
-                new DirectoryFetcher(client, settings),
+                new DirectoryFetcher(client, settings, redactor),
                 clock,
                 CacheListener.NONE,
                 new SimpleMeterRegistry(),
@@ -212,6 +215,38 @@ class SourcesTest {
         assertThatThrownBy(() -> read(cache, "agents"))
                 .isInstanceOf(InvalidDirectoryException.class)
                 .hasMessageContaining("entry 0 of directory agents: email must be a string (mapped from /division)");
+    }
+
+    /**
+     * A {@code mapping.id} override can map two records onto one id (the pager deduplicates by the platform's id
+     * only): the directory is refused (502) naming the entries, the id redacted when it may be PII, and nothing is
+     * cached (before, it was cached with entries a reader cannot tell apart).
+     */
+    @Test
+    void twoRecordsMappedOntoOneIdRefuseTheDirectoryNamingThemWithThePiiRedactedAndNothingIsCached() {
+        platform.users = 3;
+        // every user's first address is the same phone number: mapped from a sensitive field, masked whole
+        DirectorySource byPhone = source("agents", SourceKind.USERS, null, Map.of("id", "/addresses/0/address"));
+        // data-table rows keyed by a column that repeats (Tier is 0, 1, 2, 0...): not PII, named as it is
+        DirectorySource byTier = source("tiers", SourceKind.DATATABLE_ROWS, "dt-1", Map.of("id", "/Tier"));
+        CacheSettings settings = settings(CacheSettings.defaultMaxBytes(), byPhone, byTier);
+        DirectoryCache cache = cache(settings);
+
+        assertThatThrownBy(() -> read(cache, "agents"))
+                .isInstanceOf(InvalidDirectoryException.class)
+                .hasMessageContaining("entry 1 of directory agents has the id '[REDACTED]' of entry 0")
+                .hasMessageContaining("entry ids must be unique (id mapped from /addresses/0/address)")
+                .hasMessageNotContaining("13175550000");
+        assertThatThrownBy(() -> read(cache, "tiers"))
+                .isInstanceOf(InvalidDirectoryException.class)
+                .hasMessageContaining("entry 3 of directory tiers has the id '0' of entry 0")
+                .hasMessageContaining("(id mapped from /Tier)");
+        assertThat(cache.size()).isZero();
+        assertThat(cache.status("agents").lastOutcome()).startsWith("refused: entry 1 of directory agents");
+        DirectoryCache other = cache(settings);
+        assertThatThrownBy(() -> read(other, "tiers"))
+                .as("not in Redis either")
+                .isInstanceOf(InvalidDirectoryException.class);
     }
 
     @Test

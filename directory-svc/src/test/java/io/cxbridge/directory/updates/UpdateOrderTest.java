@@ -141,6 +141,22 @@ class UpdateOrderTest {
         assertThat(sent).extracting(DirectoryUpdated::contentHash).containsExactly("A", "B", "A");
     }
 
+    /** What a replica remembers of its publishes stays bounded however many directories it loads. */
+    @Test
+    void theMemoryOfWhatWasPublishedKeepsTheMostRecentDirectoriesWithinItsBound() {
+        DirectoryUpdates updates = replica();
+        int bound = DirectoryUpdates.publishedBound(config);
+        String run = directoryId;
+        int n = bound + 50;
+        for (int i = 0; i < n; i++) {
+            directoryId = run + "-" + i;
+            updates.loaded(null, directory("A" + i));
+        }
+        await().atMost(WAIT).until(() -> hashWrites.get() == n);
+        assertThat(sent).hasSize(n);
+        assertThat(updates.publishedCount()).isEqualTo(bound);
+    }
+
     private DirectoryUpdates replica() {
         DirectoryWebhook webhooks = new DirectoryWebhook(config, sender) {
             @Override

@@ -1,6 +1,7 @@
 package io.cxbridge.fulfillment.action;
 
-import io.cxbridge.fulfillment.worker.BoundedBody;
+import io.cxbridge.genesys.http.BoundedBody;
+import io.cxbridge.genesys.http.ResponseTooLargeException;
 import io.cxbridge.genesys.retry.RetryAfter;
 import io.cxbridge.genesys.retry.Transience;
 import io.smallrye.mutiny.Uni;
@@ -185,7 +186,7 @@ public class ActionCaller {
                 .putHeader("X-Request-Id", requestId);
         config.headers().forEach(request::putHeader);
         int maxAnswer = config.maxAnswerBytes();
-        HttpRequest<Buffer> bounded = request.as(BoundedBody.of(maxAnswer));
+        HttpRequest<Buffer> bounded = BoundedBody.bound(request, maxAnswer);
         Uni<HttpResponse<Buffer>> sent = config.forwardBody() && body != null
                 ? bounded.putHeader("Content-Type", "application/json").sendBuffer(body)
                 : bounded.send();
@@ -194,7 +195,7 @@ public class ActionCaller {
                 .fail()
                 .map(r -> classify(r, n))
                 .onFailure()
-                .recoverWithItem(e -> BoundedBody.tooLarge(e)
+                .recoverWithItem(e -> ResponseTooLargeException.in(e) != null
                         // the API answered: says nothing against its health (the breaker is released), not retried
                         ? new Try(
                                 new Result(

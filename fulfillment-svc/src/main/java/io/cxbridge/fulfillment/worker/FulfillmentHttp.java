@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.common.messaging.PermanentFailure;
 import io.cxbridge.fulfillment.config.FulfillmentConfig;
+import io.cxbridge.genesys.http.BoundedBody;
+import io.cxbridge.genesys.http.ResponseTooLargeException;
 import io.cxbridge.genesys.retry.Backoff;
 import io.cxbridge.genesys.retry.RetryAfter;
 import io.cxbridge.genesys.retry.Transience;
@@ -194,14 +196,14 @@ public class FulfillmentHttp {
         String body = job.data() == null ? "{}" : job.data().toString();
         long t0 = System.nanoTime();
         int maxAnswer = config.external().maxAnswerBytes();
-        return request.as(BoundedBody.of(maxAnswer))
+        return BoundedBody.bound(request, maxAnswer)
                 .sendBuffer(Buffer.buffer(body))
                 .ifNoItem()
                 .after(timeout)
                 .fail()
                 .map(r -> classify(r, n, retryAfter(r)))
                 .onFailure()
-                .recoverWithItem(e -> BoundedBody.tooLarge(e)
+                .recoverWithItem(e -> ResponseTooLargeException.in(e) != null
                         // the same answer again would be as long: not retried
                         ? new Try(
                                 ExternalCallOutcome.failed(
