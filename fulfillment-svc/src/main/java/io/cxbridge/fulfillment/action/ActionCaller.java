@@ -1,7 +1,7 @@
 package io.cxbridge.fulfillment.action;
 
-import io.cxbridge.genesys.http.BoundedBody;
-import io.cxbridge.genesys.http.ResponseTooLargeException;
+import io.cxbridge.genesys.body.BoundedBody;
+import io.cxbridge.genesys.body.ResponseTooLargeException;
 import io.cxbridge.genesys.retry.RetryAfter;
 import io.cxbridge.genesys.retry.Transience;
 import io.smallrye.mutiny.Uni;

@@ -1,5 +1,7 @@
 package io.cxbridge.genesys.http;
 
+import io.cxbridge.genesys.body.BoundedBody;
+import io.cxbridge.genesys.body.ResponseTooLargeException;
 import io.cxbridge.genesys.breaker.Breakers;
 import io.cxbridge.genesys.breaker.Permit;
 import io.cxbridge.genesys.config.Endpoints;

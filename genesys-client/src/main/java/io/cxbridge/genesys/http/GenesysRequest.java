@@ -1,5 +1,6 @@
 package io.cxbridge.genesys.http;
 
+import io.cxbridge.genesys.body.ResponseTooLargeException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.mutiny.core.MultiMap;
 import io.vertx.mutiny.core.buffer.Buffer;

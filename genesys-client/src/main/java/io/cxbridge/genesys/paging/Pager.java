@@ -2,10 +2,10 @@ package io.cxbridge.genesys.paging;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cxbridge.genesys.body.ResponseTooLargeException;
 import io.cxbridge.genesys.http.GenesysClient;
 import io.cxbridge.genesys.http.GenesysRequest;
 import io.cxbridge.genesys.http.GenesysResponse;
-import io.cxbridge.genesys.http.ResponseTooLargeException;
 import io.cxbridge.model.Json;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.QueryStringEncoder;

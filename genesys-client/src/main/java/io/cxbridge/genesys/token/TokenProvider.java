@@ -2,10 +2,10 @@ package io.cxbridge.genesys.token;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cxbridge.genesys.body.BoundedBody;
+import io.cxbridge.genesys.body.ResponseTooLargeException;
 import io.cxbridge.genesys.config.Endpoints;
 import io.cxbridge.genesys.config.GenesysConfig;
-import io.cxbridge.genesys.http.BoundedBody;
-import io.cxbridge.genesys.http.ResponseTooLargeException;
 import io.cxbridge.genesys.url.UpstreamUrl;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.crypto.TokenCipher;

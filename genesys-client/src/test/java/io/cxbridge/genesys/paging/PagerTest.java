@@ -314,7 +314,7 @@ class PagerTest {
                         ListingException.class, e -> assertThat(e.kind()).isEqualTo(ListingException.Kind.TOO_LARGE))
                 .hasMessageContaining("larger than 100000 bytes")
                 .as("refused by the client's bound while reading, not after the page was kept whole")
-                .hasCauseInstanceOf(io.cxbridge.genesys.http.ResponseTooLargeException.class);
+                .hasCauseInstanceOf(io.cxbridge.genesys.body.ResponseTooLargeException.class);
         assertThat(server.requests)
                 .as("not re-sent: the same page would be as large")
                 .hasSize(1);

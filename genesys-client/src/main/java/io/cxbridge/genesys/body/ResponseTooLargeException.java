@@ -1,4 +1,4 @@
-package io.cxbridge.genesys.http;
+package io.cxbridge.genesys.body;
 
 /**
  * An answer longer than the caller's bound ({@link BoundedBody}): refused on its {@code Content-Length}, or as soon as

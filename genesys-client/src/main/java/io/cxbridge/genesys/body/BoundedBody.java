@@ -1,4 +1,4 @@
-package io.cxbridge.genesys.http;
+package io.cxbridge.genesys.body;
 
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
