@@ -344,10 +344,20 @@ public final class DirectoryCache {
 
     /**
      * Reads a directory again for the consistency check: a copy newer than {@code previous} that another replica
-     * stored is taken instead of a second read; a changed content is applied and published like any refresh.
+     * stored is taken instead of a second read; a changed content is applied and published like any refresh. Null
+     * when L1 no longer holds {@code previous} (invalidated, evicted or refreshed since the checker looked): there is
+     * nothing left to check, and a read now would refill what a DELETE has just emptied.
      */
     public Uni<CachedDirectory> recheck(String directoryId, CachedDirectory previous) {
-        return load(directoryId, previous, (d, t) -> d.fresh(t) && d.loadedAt().isAfter(previous.loadedAt()));
+        // Taken before the look at L1: the re-read counts as loaded when the check began, so an invalidation issued
+        // between the look and the fetch drops its result (L1, the Redis write's mark, the Redis delete) like any
+        // load that started before it. Counted from the fetch, it refilled both levels right after a DELETE.
+        Instant began = clock.instant();
+        Held held = l1.peek(directoryId);
+        if (held == null || held.directory() != previous) {
+            return Uni.createFrom().nullItem();
+        }
+        return load(directoryId, previous, (d, t) -> d.fresh(t) && d.loadedAt().isAfter(previous.loadedAt()), began);
     }
 
     /**
@@ -427,6 +437,15 @@ public final class DirectoryCache {
     /** In-process single flight: one load per directory at a time, shared by every caller. */
     private Uni<CachedDirectory> load(
             String id, CachedDirectory previous, BiPredicate<CachedDirectory, Instant> acceptable) {
+        return load(id, previous, acceptable, null);
+    }
+
+    /**
+     * As above; {@code asOf}, when not null, is the time the load counts as loaded at instead of the start of its
+     * fetch (it must not be later).
+     */
+    private Uni<CachedDirectory> load(
+            String id, CachedDirectory previous, BiPredicate<CachedDirectory, Instant> acceptable, Instant asOf) {
         while (true) {
             Uni<CachedDirectory> running = inflight.get(id);
             if (running != null) {
@@ -440,7 +459,7 @@ public final class DirectoryCache {
                 Instant started = clock.instant();
                 long waitUntil = System.nanoTime() + settings.waitTimeout().toNanos();
                 Uni.createFrom()
-                        .deferred(() -> sharedOrFetch(id, previous, acceptable, waitUntil))
+                        .deferred(() -> sharedOrFetch(id, previous, acceptable, waitUntil, asOf))
                         .subscribe()
                         .with(
                                 d -> {
@@ -490,7 +509,11 @@ public final class DirectoryCache {
 
     /** Across replicas: take the lock and fetch, or wait for the holder's stored entry. */
     private Uni<CachedDirectory> sharedOrFetch(
-            String id, CachedDirectory previous, BiPredicate<CachedDirectory, Instant> acceptable, long waitUntil) {
+            String id,
+            CachedDirectory previous,
+            BiPredicate<CachedDirectory, Instant> acceptable,
+            long waitUntil,
+            Instant asOf) {
         String owner = UUID.randomUUID().toString();
         return redis(redis.set(List.of(
                         lockKey(id),
@@ -502,12 +525,12 @@ public final class DirectoryCache {
                 .transformToUni((ok, failure) -> {
                     if (failure != null) {
                         noteRedisDown(failure);
-                        return fetchAndStore(id, previous, false);
+                        return fetchAndStore(id, previous, false, asOf);
                     }
                     if (ok != null) {
-                        return underLock(id, owner, previous, acceptable);
+                        return underLock(id, owner, previous, acceptable, asOf);
                     }
-                    return waitForHolder(id, previous, acceptable, waitUntil);
+                    return waitForHolder(id, previous, acceptable, waitUntil, asOf);
                 });
     }
 
@@ -516,7 +539,11 @@ public final class DirectoryCache {
      * stored entry once, and take the lock ourselves if it is not there (the holder failed or died).
      */
     private Uni<CachedDirectory> waitForHolder(
-            String id, CachedDirectory previous, BiPredicate<CachedDirectory, Instant> acceptable, long waitUntil) {
+            String id,
+            CachedDirectory previous,
+            BiPredicate<CachedDirectory, Instant> acceptable,
+            long waitUntil,
+            Instant asOf) {
         long leftNanos = waitUntil - System.nanoTime();
         if (leftNanos <= 0) {
             return Uni.createFrom()
@@ -543,18 +570,22 @@ public final class DirectoryCache {
                     .onItem()
                     .transformToUni(after -> after != null && acceptable.test(after, clock.instant())
                             ? Uni.createFrom().item(after)
-                            : sharedOrFetch(id, previous, acceptable, waitUntil));
+                            : sharedOrFetch(id, previous, acceptable, waitUntil, asOf));
         });
     }
 
     private Uni<CachedDirectory> underLock(
-            String id, String owner, CachedDirectory previous, BiPredicate<CachedDirectory, Instant> acceptable) {
+            String id,
+            String owner,
+            CachedDirectory previous,
+            BiPredicate<CachedDirectory, Instant> acceptable,
+            Instant asOf) {
         // Another replica may have stored what we need between our look and our lock.
         return readL2(id)
                 .onItem()
                 .transformToUni(stored -> stored != null && acceptable.test(stored, clock.instant())
                         ? Uni.createFrom().item(stored)
-                        : fetchAndStore(id, previous == null ? stored : previous, true))
+                        : fetchAndStore(id, previous == null ? stored : previous, true, asOf))
                 .onTermination()
                 .call(() -> redis(LuaScript.COMPARE_AND_DELETE.run(redis, List.of("1", lockKey(id), owner)))
                         .onFailure()
@@ -563,8 +594,8 @@ public final class DirectoryCache {
                         .transformToUni(x -> signals.announce(id)));
     }
 
-    private Uni<CachedDirectory> fetchAndStore(String id, CachedDirectory previous, boolean store) {
-        Instant loadedAt = clock.instant();
+    private Uni<CachedDirectory> fetchAndStore(String id, CachedDirectory previous, boolean store, Instant asOf) {
+        Instant loadedAt = asOf != null ? asOf : clock.instant();
         long started = System.nanoTime();
         Duration deadline = settings.loadDeadline();
         return fetcher.fetch(id, loadedAt, ttlSeconds(id))

@@ -111,6 +111,9 @@ public final class ConsistencyChecker {
             lastChecked.put(id, clock.instant());
             return cache.recheck(id, cached)
                     .map(loaded -> {
+                        if (loaded == null) {
+                            return true; // dropped or replaced since due() looked: nothing left to check
+                        }
                         counts[0]++;
                         if (!loaded.contentHash().equals(cached.contentHash())) {
                             counts[1]++;

@@ -447,6 +447,67 @@ class DirectoryCacheTest {
     }
 
     /**
+     * A consistency re-read that began before a DELETE and reached Genesys after it keeps nothing: it counts as loaded
+     * when the check began. Before, it counted from its fetch and refilled both levels right after the DELETE had
+     * emptied them (DirectoryApiTest saw HIT-L1 right after a DELETE in CI). Here another replica's load lock holds
+     * the re-read between its start and its fetch while the DELETE comes in.
+     */
+    @Test
+    void aRecheckThatBeganBeforeAnInvalidationKeepsNothingOfIt() {
+        sim.config(Map.of("directorySize", 3));
+        DirectoryCache a = replica();
+        String id = newId();
+        read(a, id);
+        CachedDirectory held = a.peek(id);
+        String lock = prefix + ":lock:" + id;
+        redis.set(List.of(lock, "other-replica", "PX", "60000")).await().atMost(WAIT);
+
+        clock.advance(Duration.ofSeconds(1));
+        var recheck = a.recheck(id, held).subscribeAsCompletionStage();
+        clock.advance(Duration.ofSeconds(1));
+        a.invalidate(new DirectoryInvalidation(id, "test", clock.instant(), "test", Ids.newTraceId()))
+                .await()
+                .atMost(WAIT);
+        assertThat(a.peek(id)).isNull();
+        clock.advance(Duration.ofSeconds(1));
+
+        // the other replica gives up its lock without storing: the re-read takes the lock and reads Genesys now
+        redis.del(List.of(lock)).await().atMost(WAIT);
+        await().atMost(WAIT).until(() -> {
+            redis.publish(prefix + ":loaded", id).await().atMost(WAIT);
+            return recheck.toCompletableFuture().isDone();
+        });
+        assertThat(recheck.toCompletableFuture().join())
+                .as("it did read Genesys")
+                .isNotNull();
+        assertThat(fetches(id)).isEqualTo(2);
+        assertThat(a.peek(id)).as("nothing in L1").isNull();
+        assertThat(redis.get(prefix + ":entries:{" + id + "}").await().atMost(WAIT))
+                .as("nothing in Redis")
+                .isNull();
+        assertThat(read(a, id).source()).isEqualTo(Source.MISS);
+    }
+
+    /** A re-read of a directory L1 no longer holds (dropped since the checker looked) reads nothing. */
+    @Test
+    void aRecheckOfADroppedDirectoryReadsNothing() {
+        sim.config(Map.of("directorySize", 3));
+        DirectoryCache a = replica();
+        String id = newId();
+        read(a, id);
+        CachedDirectory held = a.peek(id);
+        clock.advance(Duration.ofSeconds(1));
+        a.invalidate(new DirectoryInvalidation(id, "test", clock.instant(), "test", Ids.newTraceId()))
+                .await()
+                .atMost(WAIT);
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(a.recheck(id, held).await().atMost(WAIT)).isNull();
+        assertThat(fetches(id)).isEqualTo(1);
+        assertThat(a.peek(id)).isNull();
+    }
+
+    /**
      * A directory whose read takes more pages than a whole window's budget is skipped (counted) and the pass goes on:
      * before, it stayed the longest unchecked, led every pass and ended it "deferred", so nothing else was checked.
      */
