@@ -47,6 +47,7 @@ public class Authenticate implements Handler<RoutingContext> {
             refusals.refuse(
                     rc,
                     401,
+                    Refusals.UNAUTHENTICATED,
                     "Unauthorized",
                     "send a gateway client key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
             return;
@@ -59,7 +60,7 @@ public class Authenticate implements Handler<RoutingContext> {
                             client -> {
                                 if (client.isEmpty()) {
                                     request.resume();
-                                    refusals.count(401);
+                                    refusals.count(401, Refusals.UNAUTHENTICATED);
                                     tokens.refuse(rc);
                                     return;
                                 }
@@ -67,14 +68,14 @@ public class Authenticate implements Handler<RoutingContext> {
                             },
                             failure -> {
                                 request.resume();
-                                refusals.count(503);
+                                refusals.count(503, Refusals.CREDENTIALS_UNAVAILABLE);
                                 tokens.unavailable(rc);
                             });
             return;
         }
         Optional<GatewayClient> client = clients.byKey(key.get());
         if (client.isEmpty()) {
-            refusals.refuse(rc, 401, "Unauthorized", "the client key is not known");
+            refusals.refuse(rc, 401, Refusals.UNAUTHENTICATED, "Unauthorized", "the client key is not known");
             return;
         }
         request.pause();
@@ -107,7 +108,7 @@ public class Authenticate implements Handler<RoutingContext> {
         }
         GatewayClient client = client(rc);
         if (client == null) {
-            refusals.refuse(rc, 401, "Unauthorized", "the request was not authenticated");
+            refusals.refuse(rc, 401, Refusals.UNAUTHENTICATED, "Unauthorized", "the request was not authenticated");
         }
         return client;
     }

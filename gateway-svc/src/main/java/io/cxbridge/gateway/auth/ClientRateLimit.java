@@ -79,6 +79,7 @@ public class ClientRateLimit implements Handler<RoutingContext> {
             refusals.refuse(
                     rc,
                     429,
+                    Refusals.RATE_LIMIT,
                     "Too Many Requests",
                     "client '" + c.id() + "' is over its limit of " + limit + " requests a minute; retry in "
                             + retryAfter + " s");

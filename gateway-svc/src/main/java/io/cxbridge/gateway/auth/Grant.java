@@ -34,10 +34,16 @@ public class Grant implements Handler<RoutingContext> {
             refusals.refuse(
                     rc,
                     403,
+                    Refusals.NOT_GRANTED,
                     "Forbidden",
                     path + " manages the organisation's shared Genesys token;" + " no gateway client may call it");
         } else if (!client.allows(method, path)) {
-            refusals.refuse(rc, 403, "Forbidden", "client '" + client.id() + "' may not " + method + " " + path);
+            refusals.refuse(
+                    rc,
+                    403,
+                    Refusals.NOT_GRANTED,
+                    "Forbidden",
+                    "client '" + client.id() + "' may not " + method + " " + path);
         } else {
             rc.next();
         }

@@ -38,7 +38,10 @@ public interface GatewayConfig {
     }
 
     interface Idempotency {
-        /** How long a completed answer is replayed for the same key. */
+        /**
+         * How long a completed answer is replayed for the same key. At most 7d: the idempotency budget reads one hourly
+         * usage bucket per hour of it in one call, and a longer one stops start-up.
+         */
         @WithDefault("24h")
         Duration retention();
 

@@ -23,13 +23,14 @@ import org.jboss.logging.Logger;
  * evicting old records to make room would run a repeat of an evicted key twice. So a client that has used up its
  * budget gets no new key (429, {@link IdempotencyStore#claim}) until its oldest records have left the window.
  *
- * <p>Usage is counted per time bucket ({@link UsageWindow}: one an hour at the default 24 h retention) in
- * {@code cxbridge:gateway:idem-usage:{<tag>}:<bucket>}, a hash of {@code records} and {@code bytes} kept for the
- * retention plus one bucket. The tag is the first 16 hex digits of the client id's SHA-256, not the id: the keys file
- * allows any id, and one starting with a brace would end the tag early and spread a client's keys over Redis Cluster
- * slots. Every key of a client shares the tag, so both scripts run on one node.
- * The check reads the window's buckets in one script call, the count is one script call per written record: no
- * {@code KEYS}, no {@code SCAN}, a bounded number of keys per client.
+ * <p>Usage is counted per hour ({@link UsageWindow}) in {@code cxbridge:gateway:idem-usage:{<tag>}:<hour>}, the
+ * hours since the epoch whatever the retention, a hash of {@code records} and {@code bytes} kept for the retention
+ * plus an hour (never shortened by an instance with a shorter retention). The tag is the first 16 hex digits of the
+ * client id's SHA-256, not the id: the keys file allows any id, and one starting with a brace would end the tag early
+ * and spread a client's keys over Redis Cluster slots. Every key of a client shares the tag, so both scripts run on
+ * one node.
+ * The check reads the window's buckets in one script call (at most 169: {@link UsageWindow#MAX_RETENTION}), the count
+ * is one script call per written record: no {@code KEYS}, no {@code SCAN}, a bounded number of keys per client.
  *
  * <p>The count is conservative: a record is counted when it is written, for the whole window, even when it goes
  * sooner (an outcome-unknown lives {@code outcome-unknown-retention}), was left alone in favour of a newer record, or
@@ -68,11 +69,12 @@ public class IdempotencyBudget {
     public Uni<UsageWindow.Verdict> check(String clientId) {
         long now = clock.millis();
         long first = window.firstBucket(now);
-        int n = window.buckets();
+        int n = window.buckets(now);
+        String prefix = keyPrefix(clientId); // one SHA-256 per check, not one per bucket
         List<String> args = new ArrayList<>(n + 1);
         args.add(String.valueOf(n));
         for (int i = 0; i < n; i++) {
-            args.add(key(clientId, first + i));
+            args.add(prefix + (first + i));
         }
         return IdempotencyStore.guard(READ.run(redis, args)).map(usage -> judge(now, usage, n));
     }
@@ -148,7 +150,12 @@ public class IdempotencyBudget {
     }
 
     static String key(String clientId, long bucket) {
-        return KEY_PREFIX + "{" + tag(clientId) + "}:" + bucket;
+        return keyPrefix(clientId) + bucket;
+    }
+
+    /** Every usage key of the client starts so: {@code cxbridge:gateway:idem-usage:{<tag>}:}. */
+    static String keyPrefix(String clientId) {
+        return KEY_PREFIX + "{" + tag(clientId) + "}:";
     }
 
     /** A client's hash tag: hex only, whatever the id holds. */
@@ -157,7 +164,7 @@ public class IdempotencyBudget {
                 .substring(0, 16);
     }
 
-    private static String human(Duration d) {
+    static String human(Duration d) {
         return d.toString().substring(2).toLowerCase(Locale.ROOT); // PT24H -> 24h
     }
 

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Refuses at start-up an idempotency budget no client could use, naming the key: a limit under 1 would refuse every
- * new Idempotency-Key with 429, which is better said once at start-up than to every client.
+ * new Idempotency-Key with 429, which is better said once at start-up than to every client. A retention over
+ * {@link UsageWindow#MAX_RETENTION} is refused too: the budget reads one hourly bucket per hour of it in one call.
  */
 @ApplicationScoped
 public class IdempotencyConfigCheck {
@@ -33,6 +34,10 @@ public class IdempotencyConfigCheck {
         if (config.maxBytesPerClient().asLongValue() < 1) {
             problems.add(PREFIX + "max-bytes-per-client must be at least 1 byte, was "
                     + config.maxBytesPerClient().asLongValue());
+        }
+        if (config.retention().compareTo(UsageWindow.MAX_RETENTION) > 0) {
+            problems.add(
+                    PREFIX + "retention must be at most 7d (168h), was " + IdempotencyBudget.human(config.retention()));
         }
         return problems;
     }

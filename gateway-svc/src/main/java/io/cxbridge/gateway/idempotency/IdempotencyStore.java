@@ -61,44 +61,29 @@ public class IdempotencyStore {
     /**
      * Empty when this call now owns the key; else the record already there (in flight or done). Fails with
      * {@link IdempotencyBudget.UsedUp} when the key would be new and the client has used up its budget, and with
-     * {@link StoreUnavailable} when Redis does not answer the claim, or the budget check of a new claim; in both cases
-     * the claim is given back first.
+     * {@link StoreUnavailable} when Redis does not answer the claim, or the budget check of a new key.
      *
-     * <p>The budget is read alongside the claim (no added round trip) but decides only a new claim: a repeat of a
-     * stored key still gets its replay (or its 409 or 422) whatever the budget, so a client at its limit can still
-     * learn the outcome of what it sent. Claiming first and giving the key back when over budget, rather than checking
-     * whether the key exists before, keeps the decision on what {@code SET NX} found, with no race between the two.
+     * <p>The budget is read first and the key claimed only within it; past it (or with no answer) the key is only
+     * read, so a refusal leaves nothing to give back: a claim given back after the refusal could fail (a Redis
+     * hiccup) and leave its repeat a 409 "in flight" instead of the same 429. That costs one Redis round trip more
+     * per keyed write. The budget decides only a new key: a repeat of a stored key still gets its replay (or its 409
+     * or 422) whatever the budget, so a client at its limit can still learn the outcome of what it sent. A key that
+     * another call claims between the read and the refusal is that call's: this one is refused and claims nothing.
      */
     public Uni<Optional<IdempotencyRecord>> claim(String clientId, String key, String fingerprint, Duration claimFor) {
-        Uni<Budget> checked = budget.check(clientId)
-                .map(verdict -> new Budget(verdict, null))
-                .onFailure()
-                .recoverWithItem(e -> new Budget(null, e));
-        return Uni.combine()
-                .all()
-                .unis(claimKey(clientId, key, fingerprint, claimFor), checked)
-                .withUni((found, within) -> {
-                    if (found.isPresent() || within.allows()) {
-                        return Uni.createFrom().item(found);
-                    }
-                    RuntimeException refusal = within.failure() == null
-                            ? budget.usedUp(clientId, within.verdict())
-                            : within.failure() instanceof StoreUnavailable unavailable
-                                    ? unavailable
-                                    : new StoreUnavailable(within.failure());
-                    // a release that fails leaves the claim to expire (deadline + 5 s): a repeat meanwhile gets 409
-                    return release(clientId, key, fingerprint)
-                            .onFailure()
-                            .recoverWithNull()
-                            .chain(() -> Uni.createFrom().<Optional<IdempotencyRecord>>failure(refusal));
-                });
-    }
-
-    /** The budget check's outcome, read once the claim is known: the verdict, or why Redis gave none. */
-    private record Budget(UsageWindow.Verdict verdict, Throwable failure) {
-        boolean allows() {
-            return failure == null && !verdict.usedUp();
-        }
+        return budget.check(clientId).onItemOrFailure().transformToUni((verdict, failure) -> {
+            if (failure == null && !verdict.usedUp()) {
+                return claimKey(clientId, key, fingerprint, claimFor);
+            }
+            RuntimeException refusal = failure == null
+                    ? budget.usedUp(clientId, verdict)
+                    : failure instanceof StoreUnavailable unavailable ? unavailable : new StoreUnavailable(failure);
+            return guard(redis.get(redisKey(clientId, key)))
+                    .onItem()
+                    .transformToUni(r -> r == null
+                            ? Uni.createFrom().<Optional<IdempotencyRecord>>failure(refusal)
+                            : Uni.createFrom().item(Optional.of(parse(r.toString()))));
+        });
     }
 
     private Uni<Optional<IdempotencyRecord>> claimKey(

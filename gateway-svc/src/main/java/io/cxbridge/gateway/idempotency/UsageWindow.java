@@ -4,34 +4,48 @@ import java.time.Duration;
 
 /**
  * The time buckets a client's idempotency usage is counted in ({@link IdempotencyBudget}): bucket
- * {@code floor(now / bucketMillis)}, and the window is the {@code buckets} newest, the current one included. A record
- * written in bucket {@code b} lives at most until {@code (b + 1) * bucketMillis + retention}; bucket {@code b} stays in
- * the window until {@code (b + buckets) * bucketMillis}, which is never earlier, so a record is counted for as long as
- * it can exist (and up to one bucket longer). Pure arithmetic, no Redis.
+ * {@code floor(now / bucketMillis)}, hours since the epoch whatever the retention, so instances with different
+ * retentions (a rolling deploy, a changed setting) count into and read the same keys. A record written in bucket
+ * {@code b} lives at most until {@code (b + 1) * bucketMillis + retention}; the window at {@code now} is every bucket
+ * from {@code floor((now - retention) / bucketMillis)} to the current one, so bucket {@code b} leaves it exactly then:
+ * a record is counted for as long as it can exist (and up to one bucket longer). Pure arithmetic, no Redis.
  */
-record UsageWindow(long bucketMillis, int buckets) {
+record UsageWindow(long bucketMillis, long retentionMillis) {
 
-    /** One bucket an hour for the default 24 h retention: 25 small hashes a client, read in one call. */
-    static final int BUCKETS_PER_RETENTION = 24;
+    /** Fixed, not derived from the retention: a bucket number means the same hour to every instance. */
+    static final Duration BUCKET = Duration.ofHours(1);
+    /**
+     * The longest retention the budget supports: one bucket per hour of it (plus the current one) is read in one
+     * script call, so this bounds that call at 169 keys (25 for the default 24 h).
+     */
+    static final Duration MAX_RETENTION = Duration.ofDays(7);
 
     static UsageWindow of(Duration retention) {
-        long retentionMillis = Math.max(0, retention.toMillis());
-        long bucket = Math.max(1, ceilDiv(retentionMillis, BUCKETS_PER_RETENTION));
-        return new UsageWindow(bucket, (int) ceilDiv(retentionMillis, bucket) + 1);
+        return new UsageWindow(BUCKET.toMillis(), Math.max(0, retention.toMillis()));
     }
 
     long bucketAt(long nowMillis) {
         return Math.floorDiv(nowMillis, bucketMillis);
     }
 
-    /** The oldest bucket still in the window at {@code nowMillis}. */
+    /** The oldest bucket in the window at {@code nowMillis}: the oldest a record still alive may be counted in. */
     long firstBucket(long nowMillis) {
-        return bucketAt(nowMillis) - (buckets - 1);
+        return Math.floorDiv(nowMillis - retentionMillis, bucketMillis);
     }
 
-    /** How long a bucket's key is kept after a write: retention plus one bucket, in whole buckets. */
+    /** How many buckets the window holds at {@code nowMillis}, the current one included. */
+    int buckets(long nowMillis) {
+        return (int) (bucketAt(nowMillis) - firstBucket(nowMillis) + 1);
+    }
+
+    /** When {@code bucket} leaves the window: the latest a record written in it can still exist. */
+    long leavesAt(long bucket) {
+        return (bucket + 1) * bucketMillis + retentionMillis;
+    }
+
+    /** How long a bucket's key is kept after a write: the retention plus one bucket (covers {@link #leavesAt}). */
     Duration keyLifetime() {
-        return Duration.ofMillis(bucketMillis * buckets);
+        return Duration.ofMillis(retentionMillis + bucketMillis);
     }
 
     /**
@@ -64,8 +78,7 @@ record UsageWindow(long bucketMillis, int buckets) {
                 break;
             }
         }
-        long leavesAt = (first + i + buckets) * bucketMillis;
-        long retryAfter = Math.max(1, ceilDiv(leavesAt - nowMillis, 1000));
+        long retryAfter = Math.max(1, ceilDiv(leavesAt(first + i) - nowMillis, 1000));
         return new Verdict(totalRecords, totalBytes, recordsUsedUp, bytesUsedUp, retryAfter);
     }
 

@@ -2,6 +2,7 @@ package io.cxbridge.gateway.proxy;
 
 import io.cxbridge.gateway.audit.BodyTap;
 import io.cxbridge.gateway.audit.Tapped;
+import io.cxbridge.gateway.auth.Refusals;
 import io.cxbridge.gateway.config.GatewayConfig;
 import io.cxbridge.gateway.context.RequestContext;
 import io.cxbridge.gateway.idempotency.IdempotencyBudget;
@@ -57,6 +58,7 @@ public class GenesysProxy implements Handler<RoutingContext> {
     private final AsyncRetryHandOver asyncRetry;
     private final IdempotencyStore idempotency;
     private final GatewayConfig.Idempotency idempotencyConfig;
+    private final Refusals refusals;
     private final long logLimit;
 
     public GenesysProxy(
@@ -64,13 +66,15 @@ public class GenesysProxy implements Handler<RoutingContext> {
             GatewayConfig config,
             ProxyCore core,
             AsyncRetryHandOver asyncRetry,
-            IdempotencyStore idempotency) {
+            IdempotencyStore idempotency,
+            Refusals refusals) {
         this.genesys = genesys;
         this.config = config.proxy();
         this.core = core;
         this.asyncRetry = asyncRetry;
         this.idempotency = idempotency;
         this.idempotencyConfig = config.idempotency();
+        this.refusals = refusals;
         this.logLimit = config.logging().logBodyLimit().asLongValue();
     }
 
@@ -383,7 +387,8 @@ public class GenesysProxy implements Handler<RoutingContext> {
                 .end(body);
     }
 
-    private static void budgetUsedUp(RoutingContext rc, IdempotencyBudget.UsedUp usedUp) {
+    private void budgetUsedUp(RoutingContext rc, IdempotencyBudget.UsedUp usedUp) {
+        refusals.count(429, Refusals.IDEMPOTENCY_BUDGET); // not the rate limit's 429
         rc.response().putHeader("Retry-After", String.valueOf(usedUp.retryAfterSeconds()));
         RequestContext.problem(rc, 429, KeyedWrite.BUDGET_USED_UP, "Too Many Requests", usedUp.getMessage());
     }

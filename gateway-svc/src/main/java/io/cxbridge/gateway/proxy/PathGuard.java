@@ -1,5 +1,6 @@
 package io.cxbridge.gateway.proxy;
 
+import io.cxbridge.gateway.auth.Refusals;
 import io.cxbridge.gateway.config.GatewayConfig;
 import io.cxbridge.gateway.context.RequestContext;
 import io.cxbridge.genesys.url.RequestTarget;
@@ -106,7 +107,7 @@ public class PathGuard implements Handler<RoutingContext> {
             rc.put(RequestContext.TARGET, RequestTarget.parse(rc.request().uri(), maxPathLength));
             return true;
         } catch (UnsafeTargetException e) {
-            registry.counter("cxbridge.gateway.refused", "status", "400").increment();
+            Refusals.count(registry, 400, Refusals.REQUEST_TARGET);
             // Connection: close, as for any request whose framing or target the gateway does not trust.
             rc.response().putHeader("Connection", "close");
             RequestContext.problem(rc, 400, "Bad Request", e.getMessage());

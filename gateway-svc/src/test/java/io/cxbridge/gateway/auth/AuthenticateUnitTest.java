@@ -85,7 +85,8 @@ class AuthenticateUnitTest {
         assertThat(answer.statusCode()).isEqualTo(401);
         assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(answer.body()).contains("X-API-Key");
-        assertThat(registry.counter("cxbridge.gateway.refused", "status", "401").count())
+        assertThat(registry.counter("cxbridge.gateway.refused", "status", "401", "reason", "unauthenticated")
+                        .count())
                 .isPositive();
     }
 

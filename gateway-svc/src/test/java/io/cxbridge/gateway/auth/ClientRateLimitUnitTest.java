@@ -27,6 +27,7 @@ class ClientRateLimitUnitTest {
     private static StepHarness shared;
     private static Vertx redisVertx;
     private static final String CLIENT = "limited-" + UUID.randomUUID();
+    private static final SimpleMeterRegistry REGISTRY = new SimpleMeterRegistry();
 
     @BeforeAll
     static void start() throws Exception {
@@ -35,7 +36,7 @@ class ClientRateLimitUnitTest {
         RedisAPI redis = RedisAPI.api(Redis.createClient(redisVertx, redisServer.url()));
         TokenBucket buckets = new TokenBucket(redis, Clock.systemUTC());
         GatewayClient limited = new GatewayClient(CLIENT, Set.of(), List.of(RouteGrant.parse("ANY /**")), 2);
-        harness = harness(buckets, limited);
+        harness = harness(buckets, limited, REGISTRY);
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort(); // nothing listens there once closed
@@ -43,7 +44,8 @@ class ClientRateLimitUnitTest {
         RedisAPI away = RedisAPI.api(Redis.createClient(redisVertx, "redis://127.0.0.1:" + closedPort));
         withoutRedis = harness(
                 new TokenBucket(away, Clock.systemUTC()),
-                new GatewayClient(CLIENT, Set.of(), List.of(RouteGrant.parse("ANY /**")), 3));
+                new GatewayClient(CLIENT, Set.of(), List.of(RouteGrant.parse("ANY /**")), 3),
+                new SimpleMeterRegistry());
         shared = sharedReservationHarness(
                 buckets,
                 new GatewayClient("busy-" + UUID.randomUUID(), Set.of(), List.of(RouteGrant.parse("ANY /**")), 1200));
@@ -66,7 +68,8 @@ class ClientRateLimitUnitTest {
         });
     }
 
-    private static StepHarness harness(TokenBucket buckets, GatewayClient limited) throws Exception {
+    private static StepHarness harness(TokenBucket buckets, GatewayClient limited, SimpleMeterRegistry registry)
+            throws Exception {
         return StepHarness.start(router -> {
             router.route().handler(rc -> {
                 rc.request().pause(); // as the authenticate step leaves an admitted request
@@ -77,8 +80,7 @@ class ClientRateLimitUnitTest {
                 }
                 rc.next();
             });
-            router.route()
-                    .handler(new ClientRateLimit(buckets, Clock.systemUTC(), new Refusals(new SimpleMeterRegistry())));
+            router.route().handler(new ClientRateLimit(buckets, Clock.systemUTC(), new Refusals(registry)));
             // The route reads the body: it only arrives when the step resumed the paused request.
             router.post("/streamed").handler(rc -> {
                 rc.put(RequestContext.BODY_STREAMED, true);
@@ -112,6 +114,9 @@ class ClientRateLimitUnitTest {
         assertThat(Long.parseLong(over.headers().firstValue("Retry-After").orElseThrow()))
                 .isBetween(1L, 60L);
         assertThat(over.body()).contains("over its limit of 2");
+        assertThat(REGISTRY.counter("cxbridge.gateway.refused", "status", "429", "reason", "rate-limit")
+                        .count())
+                .isEqualTo(1.0);
         // Exempt requests take no token.
         assertThat(harness.send("GET", "/q/health", "X-Exempt", "1").body()).isEqualTo(StepHarness.PASSED);
     }

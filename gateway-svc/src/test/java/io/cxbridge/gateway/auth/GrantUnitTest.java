@@ -78,7 +78,8 @@ class GrantUnitTest {
                 assertThat(answer.body()).contains("shared Genesys token").contains("\"status\":403");
             }
         }
-        assertThat(registry.counter("cxbridge.gateway.refused", "status", "403").count())
+        assertThat(registry.counter("cxbridge.gateway.refused", "status", "403", "reason", "not-granted")
+                        .count())
                 .isPositive();
     }
 

@@ -14,6 +14,8 @@ import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.sim.GenesysSim;
 import io.cxbridge.testkit.sim.GenesysSimResource;
 import io.cxbridge.testkit.sim.SimControl;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
@@ -36,8 +38,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Each client's idempotency storage budget through the gateway, with small limits (3 records, 4 KiB) and a 10-minute
- * retention (its usage counted in 25-second buckets), on a clock the test moves: a new key past the budget is 429 with
- * Retry-After and never reaches Genesys; repeats of stored keys, other clients and requests without a key go on.
+ * retention (its usage counted in hourly buckets, as for any retention), on a clock the test moves: a new key past the
+ * budget is 429 with Retry-After, counted as refused, and never reaches Genesys; repeats of stored keys, other clients
+ * and requests without a key go on.
  */
 @QuarkusTest
 @TestProfile(IdempotencyBudgetTest.SmallBudget.class)
@@ -48,9 +51,10 @@ import org.junit.jupiter.api.Test;
 class IdempotencyBudgetTest {
 
     private static final String QUEUES = "/api/v2/routing/queues";
-    private static final long BUCKET_MILLIS = Duration.ofMinutes(10).toMillis() / 24;
-    /** Records in the current bucket leave the window 25 buckets after it began; the clock is 5 s into it. */
-    private static final String RETRY_AFTER = String.valueOf((25 * BUCKET_MILLIS - 5_000) / 1000);
+    private static final long BUCKET_MILLIS = Duration.ofHours(1).toMillis();
+    /** Records in the current bucket leave the window a retention after it ends; the clock is 5 s into it. */
+    private static final String RETRY_AFTER =
+            String.valueOf((BUCKET_MILLIS + Duration.ofMinutes(10).toMillis() - 5_000) / 1000);
 
     public static class SmallBudget implements QuarkusTestProfile {
         @Override
@@ -64,6 +68,9 @@ class IdempotencyBudgetTest {
 
     @Inject
     RedisAPI redisApi;
+
+    @Inject
+    MeterRegistry registry;
 
     private final SimControl sim = GenesysSim.shared().control();
     private final MutableClock clock = new MutableClock(
@@ -120,6 +127,14 @@ class IdempotencyBudgetTest {
                 .body("detail", not(containsString("max-bytes-per-client")));
     }
 
+    /** {@code cxbridge_gateway_refused_total{status="429",reason="idempotency-budget"}}. */
+    private double budgetRefusals() {
+        Counter c = registry.find("cxbridge.gateway.refused")
+                .tags("status", "429", "reason", "idempotency-budget")
+                .counter();
+        return c == null ? 0 : c.count();
+    }
+
     private long postsAtSim() {
         return sim.stats().requests("POST", QUEUES);
     }
@@ -140,6 +155,21 @@ class IdempotencyBudgetTest {
         // so its repeat is refused the same way, not 409 "still in progress"
         refusedOverBudget(fourth, RETRY_AFTER);
         assertThat(postsAtSim()).isEqualTo(3);
+    }
+
+    @Test
+    void aBudgetRefusalIsCountedAsRefusedWithItsOwnReason() {
+        useUpTheRecords();
+        double before = budgetRefusals();
+        for (int i = 0; i < 2; i++) {
+            create(demo(), UUID.randomUUID().toString(), "One too many")
+                    .then()
+                    .statusCode(429)
+                    .body("type", equalTo(KeyedWrite.BUDGET_USED_UP));
+        }
+        assertThat(budgetRefusals())
+                .as("cxbridge_gateway_refused_total{status=429, reason=idempotency-budget}, not the rate limit's")
+                .isEqualTo(before + 2);
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.cxbridge.common.redis.StoredJson;
 import io.cxbridge.gateway.TestConfig;
 import io.cxbridge.gateway.audit.LogCapture;
 import io.cxbridge.gateway.config.GatewayConfig;
+import io.cxbridge.model.redis.LuaScript;
 import io.cxbridge.testkit.MutableClock;
 import io.cxbridge.testkit.RedisServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -181,7 +183,7 @@ class IdempotencyBudgetUnitTest {
     }
 
     @Test
-    void aNewKeyOverTheBudgetIsRefusedAndGivenBackWhileARepeatStillFindsItsRecord() {
+    void aNewKeyOverTheBudgetIsRefusedAndLeftUnclaimedWhileARepeatStillFindsItsRecord() {
         GatewayConfig config = config(Map.of("cxbridge.gateway.idempotency.max-records-per-client", "1"));
         IdempotencyStore store = store(config, budget(redis, config));
         String first = UUID.randomUUID().toString();
@@ -196,7 +198,7 @@ class IdempotencyBudgetUnitTest {
                 .hasMessageNotContaining("max-bytes-per-client")
                 .satisfies(e -> assertThat(((IdempotencyBudget.UsedUp) e).retryAfterSeconds())
                         .isEqualTo(Duration.ofHours(25).minusMinutes(5).toSeconds()));
-        assertThat(stored(second)).as("the claim was given back").isNull();
+        assertThat(stored(second)).as("nothing left claimed").isNull();
 
         assertThat(await5s(store.claim(clientId, first, FP, CLAIM)))
                 .as("the budget gates only new keys")
@@ -204,14 +206,60 @@ class IdempotencyBudgetUnitTest {
     }
 
     @Test
-    void aBudgetCheckRedisDoesNotAnswerRefusesANewKeyAsUnavailableAndGivesItBack() {
+    void aRepeatOfANewKeyRefusedOverBudgetIsRefusedAgainEvenWhenRedisFailsOnceMeanwhile() {
+        GatewayConfig config = config(Map.of("cxbridge.gateway.idempotency.max-records-per-client", "1"));
+        IdempotencyBudget budget = budget(redis, config);
+        await5s(budget.add(clientId, 100));
+        // the real Redis, but the first compare-and-delete (giving a claim back) fails as a refused connection would
+        FailsOnce hiccup = new FailsOnce(io.vertx.redis.client.RedisAPI.api(client.getDelegate()));
+        IdempotencyStore store =
+                new IdempotencyStore(RedisAPI.newInstance(hiccup), config, new InfrastructureRetry(), clock, budget);
+
+        String key = UUID.randomUUID().toString();
+        assertThatThrownBy(() -> await5s(store.claim(clientId, key, FP, CLAIM)))
+                .isInstanceOf(IdempotencyBudget.UsedUp.class);
+        assertThat(stored(key)).as("no claim left behind").isNull();
+        assertThatThrownBy(() -> await5s(store.claim(clientId, key, FP, CLAIM)))
+                .as("the repeat within the call's deadline: 429 again, not 409 in flight")
+                .isInstanceOf(IdempotencyBudget.UsedUp.class);
+    }
+
+    @Test
+    void usageCountedUnderOneRetentionIsReadUnderAnother() {
+        IdempotencyBudget day = budget(redis, config(Map.of()));
+        IdempotencyBudget twoDays = budget(redis, config(Map.of("cxbridge.gateway.idempotency.retention", "48h")));
+        IdempotencyBudget tenMinutes = budget(redis, config(Map.of("cxbridge.gateway.idempotency.retention", "10m")));
+
+        await5s(twoDays.add(clientId, 100));
+        await5s(day.add(clientId, 200));
+        await5s(tenMinutes.add(clientId, 300));
+
+        // a rolling deploy, or a changed retention: every instance reads what every other counted
+        assertThat(await5s(day.check(clientId))).isEqualTo(new UsageWindow.Verdict(3, 600, false, false, 0));
+        assertThat(await5s(twoDays.check(clientId))).isEqualTo(new UsageWindow.Verdict(3, 600, false, false, 0));
+        assertThat(await5s(tenMinutes.check(clientId))).isEqualTo(new UsageWindow.Verdict(3, 600, false, false, 0));
+        // one key for all three (hours since the epoch), kept as long as the longest retention that wrote to it needs
+        String hour = IdempotencyBudget.key(clientId, Math.floorDiv(clock.millis(), HOUR));
+        assertThat(field(hour, "records")).isEqualTo(3);
+        assertThat(await5s(redis.pttl(hour)).toLong())
+                .as("a shorter retention's write does not shorten the key's life")
+                .isGreaterThan(Duration.ofHours(48).toMillis());
+
+        // 30 hours on, the 24 h window has forgotten them, the 48 h one has not
+        clock.advance(Duration.ofHours(30));
+        assertThat(await5s(day.check(clientId)).records()).isZero();
+        assertThat(await5s(twoDays.check(clientId)).records()).isEqualTo(3);
+    }
+
+    @Test
+    void aBudgetCheckRedisDoesNotAnswerRefusesANewKeyAsUnavailableAndLeavesItUnclaimed() {
         GatewayConfig config = config(Map.of());
         IdempotencyStore store = store(config, budget(RedisAPI.newInstance(new Down()), config));
 
         String key = UUID.randomUUID().toString();
         assertThatThrownBy(() -> await5s(store.claim(clientId, key, FP, CLAIM)))
                 .isInstanceOf(IdempotencyStore.StoreUnavailable.class);
-        assertThat(stored(key)).as("the claim was given back").isNull();
+        assertThat(stored(key)).as("nothing left claimed").isNull();
 
         // a repeat does not need the budget: it still finds its record
         await5s(store.complete(clientId, key, done("cmVwZWF0"), "req-repeat"));
@@ -235,6 +283,31 @@ class IdempotencyBudgetUnitTest {
                     .contains("was not counted in its budget")
                     .contains(clientId);
         }
+    }
+
+    /** The real Redis, but the first compare-and-delete (a claim given back) fails as a refused connection would. */
+    private static final class FailsOnce implements io.vertx.redis.client.RedisAPI {
+        private final io.vertx.redis.client.RedisAPI real;
+        private final AtomicBoolean failed = new AtomicBoolean();
+
+        FailsOnce(io.vertx.redis.client.RedisAPI real) {
+            this.real = real;
+        }
+
+        @Override
+        public Future<Response> send(Command cmd, String... args) {
+            boolean release = (cmd == Command.EVALSHA || cmd == Command.EVAL)
+                    && args.length > 0
+                    && (args[0].equals(LuaScript.COMPARE_AND_DELETE.sha())
+                            || args[0].contains("redis.call('DEL', KEYS[1])"));
+            if (release && failed.compareAndSet(false, true)) {
+                return Future.failedFuture(new ConnectException("Connection reset (a test's Redis hiccup)"));
+            }
+            return real.send(cmd, args);
+        }
+
+        @Override
+        public void close() {}
     }
 
     /** Redis away: every command fails as a refused connection would. */

@@ -44,4 +44,17 @@ class IdempotencyConfigCheckUnitTest {
                                 .idempotency()))
                 .isEmpty();
     }
+
+    @Test
+    void aRetentionOverSevenDaysIsRefusedNamingTheKey() {
+        // the budget sums one hourly usage bucket per hour of the retention in one script call: at most 169 keys
+        assertThat(IdempotencyConfigCheck.problems(
+                        TestConfig.gateway(Map.of("cxbridge.gateway.idempotency.retention", "7d"))
+                                .idempotency()))
+                .isEmpty();
+        assertThat(IdempotencyConfigCheck.problems(
+                        TestConfig.gateway(Map.of("cxbridge.gateway.idempotency.retention", "169h"))
+                                .idempotency()))
+                .containsExactly("cxbridge.gateway.idempotency.retention must be at most 7d (168h), was 169h");
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxbridge.gateway.idempotency.UsageWindow.Verdict;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The budget's bucket arithmetic: which buckets are in the window, the sums, and Retry-After. */
@@ -15,27 +16,40 @@ class UsageWindowUnitTest {
     private static final long NOW = 500_000 * HOUR + Duration.ofMinutes(10).toMillis();
 
     @Test
-    void theDefaultRetentionHasAnHourlyBucketAndTheWindowCoversItPlusTheCurrentBucket() {
-        assertThat(DAY).isEqualTo(new UsageWindow(HOUR, 25));
+    void bucketsAreHoursSinceTheEpochWhateverTheRetentionAndTheWindowCoversTheRetentionPlusTheCurrentBucket() {
+        assertThat(DAY).isEqualTo(new UsageWindow(HOUR, Duration.ofHours(24).toMillis()));
         assertThat(DAY.keyLifetime()).as("retention plus one bucket").isEqualTo(Duration.ofHours(25));
         assertThat(DAY.bucketAt(NOW)).isEqualTo(500_000);
         assertThat(DAY.firstBucket(NOW)).isEqualTo(500_000 - 24);
+        assertThat(DAY.buckets(NOW)).isEqualTo(25);
 
-        assertThat(UsageWindow.of(Duration.ofMinutes(10))).isEqualTo(new UsageWindow(25_000, 25));
-        // a retention that does not divide evenly: whole buckets cover it, rounded up
-        assertThat(UsageWindow.of(Duration.ofMillis(1_000_001))).isEqualTo(new UsageWindow(41_667, 25));
-        assertThat(UsageWindow.of(Duration.ofMillis(10))).isEqualTo(new UsageWindow(1, 11));
+        // another retention numbers the buckets the same way; only how many are summed differs
+        UsageWindow tenMinutes = UsageWindow.of(Duration.ofMinutes(10));
+        UsageWindow twoDays = UsageWindow.of(Duration.ofHours(48));
+        assertThat(tenMinutes.bucketAt(NOW)).isEqualTo(500_000);
+        assertThat(twoDays.bucketAt(NOW)).isEqualTo(500_000);
+        assertThat(twoDays.buckets(NOW)).isEqualTo(49);
+        // until ten minutes into the hour a ten-minute retention still reaches into the hour before, then not
+        assertThat(tenMinutes.buckets(NOW - 1)).isEqualTo(2);
+        assertThat(tenMinutes.buckets(NOW)).isEqualTo(1);
+        assertThat(UsageWindow.of(UsageWindow.MAX_RETENTION).buckets(NOW))
+                .as("the bound on one read")
+                .isEqualTo(169);
     }
 
     @Test
-    void aRecordIsCountedForAsLongAsItCanLive() {
-        // written at the last millisecond of its bucket, it lives a retention on; its bucket is still in the window
-        long written = 500_001 * HOUR - 1;
-        long expires = written + Duration.ofHours(24).toMillis();
-        assertThat(DAY.firstBucket(expires)).isLessThanOrEqualTo(DAY.bucketAt(written));
-        assertThat(DAY.firstBucket(500_000 * HOUR + DAY.keyLifetime().toMillis()))
-                .as("and leaves it a retention plus one bucket after its bucket began")
-                .isEqualTo(500_001);
+    void aRecordIsCountedForAsLongAsItCanLiveAndNoLongerThanABucketMore() {
+        for (UsageWindow w :
+                List.of(DAY, UsageWindow.of(Duration.ofMinutes(10)), UsageWindow.of(Duration.ofMillis(1)))) {
+            // written at the last millisecond of its bucket, it lives a retention on; its bucket is still in the window
+            long written = 500_001 * HOUR - 1;
+            long expires = written + w.retentionMillis();
+            assertThat(w.firstBucket(expires)).isLessThanOrEqualTo(w.bucketAt(written));
+            assertThat(w.leavesAt(500_000)).isEqualTo(expires + 1);
+            assertThat(w.firstBucket(w.leavesAt(500_000)))
+                    .as("and leaves it then")
+                    .isEqualTo(500_001);
+        }
     }
 
     @Test
@@ -59,7 +73,7 @@ class UsageWindowUnitTest {
 
     @Test
     void retryAfterIsUntilTheOldestBucketHoldingUsageLeavesTheWindow() {
-        // all of it in the current bucket: it leaves 25 h after the bucket began, 10 minutes of which have passed
+        // all of it in the current bucket: it leaves a retention after the bucket ends, 25 h after it began
         assertThat(DAY.judge(NOW, usage(24, 3), usage(24, 10), 3, 1000).retryAfterSeconds())
                 .isEqualTo(Duration.ofHours(25).minusMinutes(10).toSeconds());
         // the oldest bucket of the window leaves when the current one ends; empty older buckets do not count
@@ -91,9 +105,24 @@ class UsageWindowUnitTest {
                 .isEqualTo(1);
     }
 
+    @Test
+    void aShortRetentionsRetryAfterIsUntilTheHourEndsPlusTheRetention() {
+        UsageWindow tenMinutes = UsageWindow.of(Duration.ofMinutes(10));
+        long fiveIn = 500_000 * HOUR + Duration.ofMinutes(5).toMillis();
+        assertThat(tenMinutes
+                        .judge(fiveIn, new long[] {0, 3}, new long[] {0, 9}, 3, 1000)
+                        .retryAfterSeconds())
+                .isEqualTo(Duration.ofMinutes(65).toSeconds());
+        assertThat(tenMinutes
+                        .judge(fiveIn, new long[] {3, 0}, new long[] {9, 0}, 3, 1000)
+                        .retryAfterSeconds())
+                .as("the hour before leaves ten minutes after it ended")
+                .isEqualTo(Duration.ofMinutes(5).toSeconds());
+    }
+
     /** The window's 25 buckets, oldest first, zero but for the given (index, value) pairs. */
     private static long[] usage(long... indexAndValue) {
-        long[] buckets = new long[DAY.buckets()];
+        long[] buckets = new long[DAY.buckets(NOW)];
         for (int i = 0; i < indexAndValue.length; i += 2) {
             buckets[(int) indexAndValue[i]] = indexAndValue[i + 1];
         }

@@ -100,7 +100,8 @@ class PathGuardUnitTest {
             }
         }
         assertThat(wrong).isEmpty();
-        assertThat(registry.counter("cxbridge.gateway.refused", "status", "400").count())
+        assertThat(registry.counter("cxbridge.gateway.refused", "status", "400", "reason", "request-target")
+                        .count())
                 .isGreaterThanOrEqualTo(17);
     }
 
