@@ -67,6 +67,15 @@ public interface GenesysConfig {
         /** How often a waiting process looks for the token another one is fetching. */
         @WithDefault("50ms")
         Duration pollInterval();
+
+        /**
+         * After Genesys refused two tokens in a row that this process had just fetched (401 before any answer took
+         * one: a login host of another region, a client the platform does not take), how long no 401 drops the token,
+         * in every process (shared through Redis): calls get the 401 and no token is asked for. Then one new token is
+         * tried; refused too, it starts the next hold. 1 s to 5 min; a process with another value does not start.
+         */
+        @WithDefault("5s")
+        Duration refusedHold();
     }
 
     /**

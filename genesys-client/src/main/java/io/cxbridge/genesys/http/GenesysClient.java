@@ -41,8 +41,9 @@ import org.jboss.logging.Logger;
  * The one way cxbridge calls the Genesys API: shared token, shared rate budget, breaker, and retries
  * with exponential backoff, jitter and Retry-After, inside one deadline. What is re-sent is {@link Transience}'s
  * rule: transient answers (408, 429, 500, 502, 503, 504) and connection failures, only for idempotent methods, a
- * 429, or when nothing reached the upstream (the connection was refused). A 401 drops the token and retries with the newest one, again
- * after a later 401 unless two tokens this process had just fetched were refused in a row (see {@link #reauthenticate}).
+ * 429, or when nothing reached the upstream (the connection was refused). A 401 drops the token and retries with the
+ * newest one, again after a later 401, unless the token provider holds it: the platform refuses the client (two tokens
+ * this process had just fetched refused in a row; see {@link TokenProvider#refused}).
  * When the rules or the deadline end the retries, the last answer is returned as it is (a 429 keeps its
  * Retry-After), so callers see what Genesys said.
  */
@@ -51,11 +52,6 @@ public final class GenesysClient {
     private static final Logger LOG = Logger.getLogger(GenesysClient.class);
     /** New tokens one call may try after 401s (the token revoked again and again). */
     static final int MAX_REAUTHENTICATIONS = 3;
-    /**
-     * New tokens tried whatever the refused token was. A revocation can land between fetching a token and its first
-     * use, so one fresh token refused is not yet the platform refusing the client; two in a row are.
-     */
-    static final int UNCONDITIONAL_REAUTHENTICATIONS = 2;
 
     private static final String AUTHORIZATION = HttpHeaders.AUTHORIZATION.toString();
     /** Read on every answer: hashed once as an AsciiString. */
@@ -187,7 +183,7 @@ public final class GenesysClient {
 
         int sent;
         int retries;
-        /** New tokens tried after a 401: the first always, later ones only while the refused token was not our fresh one. */
+        /** New tokens tried after a 401 (at most {@link #MAX_REAUTHENTICATIONS}). */
         int reauthentications;
         /** The body comes from the caller's stream (not held): it can fail, or be too slow, on the caller's side. */
         boolean streamingBody;
@@ -307,25 +303,19 @@ public final class GenesysClient {
         if (status != 401 && status < 500) { // a 5xx may come from in front of the token check
             tokens.accepted(token);
         }
-        if (status == 401 && replayable && n.reauthentications < MAX_REAUTHENTICATIONS) {
-            return reauthenticate(n, token).onItem().transformToUni(again -> {
-                if (!again) {
-                    LOG.warn(
-                            "Genesys refused a token this process had just fetched (401): the platform refuses the client");
-                    return tokens.reject(token).replaceWith(answer);
+        if (status == 401) {
+            // The refused token is dropped also when the call is not sent again (a streamed body is gone, or the
+            // re-authentications ran out): the next call takes the newest. While the provider holds it (the platform
+            // refuses the client) the 401 goes back as it is, and costs no token request.
+            return tokens.refused(token).onItem().transformToUni(dropped -> {
+                if (!dropped || !replayable || n.reauthentications >= MAX_REAUTHENTICATIONS) {
+                    return Uni.createFrom().item(answer);
                 }
                 n.reauthentications++;
                 answer.discard().run();
                 LOG.infof("Genesys refused the token (401): retrying with the newest token (%d)", n.reauthentications);
-                return tokens.reject(token)
-                        .onItem()
-                        .transformToUni(x -> attempt(method, idempotent, replayable, deadline, n, exchange));
+                return attempt(method, idempotent, replayable, deadline, n, exchange);
             });
-        }
-        if (status == 401) {
-            // Not re-sent (a streamed body is gone, or the re-authentications ran out), but the refused token must not
-            // stay in use: the next call takes the newest one. The 401 goes back to the caller as it is.
-            return tokens.reject(token).replaceWith(answer);
         }
         if (!replayable || !Transience.mayResend(status, idempotent)) {
             return Uni.createFrom().item(answer);
@@ -352,21 +342,6 @@ public final class GenesysClient {
             }
         }
         return counter;
-    }
-
-    /**
-     * Whether a 401 is retried with the newest token. The first two always are: a token fetched after one
-     * revocation can die in a second one before any answer proved it (tokens revoked twice a second apart). After
-     * that, a refused token this process did not fetch itself, one that has already worked, or one another process
-     * has replaced meanwhile was revoked or refreshed while in flight: not a verdict on the call. Only a token this
-     * process fetched for it, never saw accepted and still the shared one is the platform refusing (the 401 is
-     * returned). A cap ({@link #MAX_REAUTHENTICATIONS}) keeps a misbehaving platform from looping the call.
-     */
-    private Uni<Boolean> reauthenticate(Attempts n, String token) {
-        if (n.reauthentications < UNCONDITIONAL_REAUTHENTICATIONS) {
-            return Uni.createFrom().item(true);
-        }
-        return tokens.replacedOrForeign(token);
     }
 
     /**

@@ -16,8 +16,10 @@ import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -62,16 +64,21 @@ public final class Redactor {
     // for 10 KiB of "a.a.a.", from any client that can send a logged body. RedactorTest holds each to a budget.
     private static final Pattern EMAIL =
             Pattern.compile("(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
-    private static final Pattern SSN = Pattern.compile("(?<!\\d)\\d{3}-\\d{2}-\\d{4}(?!\\d)");
+    // The digit patterns take a decimal digit of any script (\p{Nd}: Arabic-Indic, full-width, Devanagari, ...), not
+    // only ASCII: a number written in other digits is as much a phone number, and the looks below keep the cost to
+    // values that hold such digits. (A look-behind sees one char, so after a digit outside the BMP a match may start
+    // mid-run: that masks more, never less.)
+    private static final Pattern SSN = Pattern.compile("(?<!\\p{Nd})\\p{Nd}{3}-\\p{Nd}{2}-\\p{Nd}{4}(?!\\p{Nd})");
     // 13 to 19 digits, optionally grouped by spaces or dashes; confirmed by the Luhn check.
-    private static final Pattern CARD = Pattern.compile("(?<![\\d-])(?:\\d[ -]?){12,18}\\d(?![\\d-])");
+    private static final Pattern CARD = Pattern.compile("(?<![\\p{Nd}-])(?:\\p{Nd}[ -]?){12,18}\\p{Nd}(?![\\p{Nd}-])");
     // International or national phone numbers: 7 to 15 digits with the usual separators.
-    private static final Pattern PHONE = Pattern.compile(
-            "(?<![\\w.-])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{1,4}\\)[ .-]?)?\\d{2,4}(?:[ .-]?\\d{2,4}){1,4}(?![\\w-])");
+    private static final Pattern PHONE =
+            Pattern.compile("(?<![\\w\\p{Nd}.-])(?:\\+\\p{Nd}{1,3}[ .-]?)?(?:\\(\\p{Nd}{1,4}\\)[ .-]?)?"
+                    + "\\p{Nd}{2,4}(?:[ .-]?\\p{Nd}{2,4}){1,4}(?![\\w\\p{Nd}-])");
     private static final Pattern PHONE_SEPARATOR = Pattern.compile("[ .()-]");
     private static final Pattern CARD_SEPARATOR = Pattern.compile("[ -]");
-    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
-    private static final Pattern TIME = Pattern.compile("\\d{2}:\\d{2}(:\\d{2})?");
+    private static final Pattern DATE = Pattern.compile("\\p{Nd}{4}-\\p{Nd}{2}-\\p{Nd}{2}");
+    private static final Pattern TIME = Pattern.compile("\\p{Nd}{2}:\\p{Nd}{2}(:\\p{Nd}{2})?");
     private static final Pattern BEARER = Pattern.compile("(?i)(bearer|basic)\\s+[A-Za-z0-9._~+/=-]+");
     /**
      * The user info of a URL ({@code redis://svc:hunter2@redis:6379}, {@code https://admin:pa$$word@db/x}): the scheme
@@ -396,16 +403,19 @@ public final class Redactor {
             return null;
         }
         StringWriter out = new StringWriter(sizeHint + 16);
+        MaskedNames masked = new MaskedNames();
         try (JsonGenerator generator = Json.mapper().createGenerator(out)) {
             int depth = 0;
             do {
                 switch (token) {
                     case START_OBJECT -> {
                         generator.writeStartObject();
+                        masked.open();
                         depth++;
                     }
                     case END_OBJECT -> {
                         generator.writeEndObject();
+                        masked.close();
                         depth--;
                     }
                     case START_ARRAY -> {
@@ -419,7 +429,7 @@ public final class Redactor {
                     case FIELD_NAME -> {
                         String name = parser.currentName();
                         // a key can hold PII too ({"jane@example.com": 1}); the look keeps the usual key as it is
-                        generator.writeFieldName(mayHoldSecret(name) ? keyed(name) : name);
+                        generator.writeFieldName(masked.unique(mayHoldSecret(name) ? keyed(name) : name));
                         if (fields.contains(name) && parser.nextToken() != JsonToken.VALUE_NULL) {
                             parser.skipChildren(); // an object or array under a sensitive name goes as a whole
                             generator.writeString(MASK);
@@ -512,21 +522,69 @@ public final class Redactor {
 
     /**
      * A field name of a redacted tree: redacted as text when it may hold something ({"jane@example.com": 1}); a
-     * redacted name that another one of the object already took gets a number, so no value is dropped.
+     * name holding the mask that another one of the object already took gets a number, so no value is dropped (the
+     * same names {@link MaskedNames} gives the streamed JSON).
      */
     private String key(ObjectNode object, String name) {
-        if (!mayHoldSecret(name)) {
-            return name;
-        }
-        String redacted = keyed(name);
-        if (redacted.equals(name) || !object.has(redacted)) {
-            return redacted;
+        String written = mayHoldSecret(name) ? keyed(name) : name;
+        if (!MaskedNames.holdsMask(written) || !object.has(written)) {
+            return written;
         }
         for (int n = 2; ; n++) {
-            String numbered = redacted + "#" + n;
+            String numbered = written + "#" + n;
             if (!object.has(numbered)) {
                 return numbered;
             }
+        }
+    }
+
+    /**
+     * The names holding the mask written so far in each open object of a streamed JSON value. Two keys redacted alike
+     * ("jane@example.com", "john@example.com") would make a line with a duplicate key, which a log reader may take
+     * as one (the last wins); the second gets a number ({@code [REDACTED]#2}). Only a name holding the mask can clash
+     * with a redacted one, so the usual keys are never looked up.
+     */
+    private static final class MaskedNames {
+        /** By depth; made only when a name holding the mask comes (most bodies have none). */
+        private List<Set<String>> open;
+
+        private int depth;
+
+        static boolean holdsMask(String name) {
+            return name.indexOf('[') >= 0 && name.contains(MASK);
+        }
+
+        void open() {
+            depth++;
+            if (open != null && open.size() >= depth) {
+                open.set(depth - 1, null); // a closed sibling's names are not this object's
+            }
+        }
+
+        void close() {
+            depth--;
+        }
+
+        String unique(String name) {
+            if (!holdsMask(name)) {
+                return name;
+            }
+            if (open == null) {
+                open = new ArrayList<>();
+            }
+            while (open.size() < depth) {
+                open.add(null);
+            }
+            Set<String> names = open.get(depth - 1);
+            if (names == null) {
+                names = new HashSet<>();
+                open.set(depth - 1, names);
+            }
+            String unique = name;
+            for (int n = 2; !names.add(unique); n++) {
+                unique = name + "#" + n;
+            }
+            return unique;
         }
     }
 
@@ -713,6 +771,12 @@ public final class Redactor {
             char c = s.charAt(i);
             if (c >= '0' && c <= '9') {
                 digits++;
+            } else if (c >= 0x80) { // none of the characters below: only a digit of another script counts
+                int width = digitWidth(s, i);
+                if (width > 0) {
+                    digits++;
+                    i += width - 1;
+                }
             } else if (c == '@'
                     || c == '%' // a percent-encoded part, looked at decoded
                     || (c == '<' && i + 1 < n && s.charAt(i + 1) == '/')
@@ -745,8 +809,10 @@ public final class Redactor {
         boolean innerEnd = false;
         for (int i = 0, n = s.length(); i <= n; i++) {
             char c = i < n ? s.charAt(i) : 0;
-            if (i < n && c >= '0' && c <= '9') {
+            int width = i < n ? digitWidth(s, i) : 0;
+            if (width > 0) {
                 run++;
+                i += width - 1;
             } else if (i < n && isRunSeparator(c)) {
                 innerEnd |= c != '-';
             } else {
@@ -818,14 +884,30 @@ public final class Redactor {
         int longest = 0;
         int run = 0;
         for (int i = 0, n = s.length(); i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= '0' && c <= '9') {
+            int width = digitWidth(s, i);
+            if (width > 0) {
                 longest = Math.max(longest, ++run);
-            } else if (!isRunSeparator(c)) {
+                i += width - 1;
+            } else if (!isRunSeparator(s.charAt(i))) {
                 run = 0;
             }
         }
         return longest;
+    }
+
+    /**
+     * The chars a decimal digit of any script takes at {@code i} (what the patterns' {@code \p{Nd}} matches: 2 for
+     * one outside the BMP), or 0 when none starts there. ASCII first: anything else is rare in what is logged.
+     */
+    private static int digitWidth(CharSequence s, int i) {
+        char c = s.charAt(i);
+        if (c < 0x80) {
+            return c >= '0' && c <= '9' ? 1 : 0;
+        }
+        if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            return Character.isDigit(Character.toCodePoint(c, s.charAt(i + 1))) ? 2 : 0;
+        }
+        return Character.isDigit(c) ? 1 : 0;
     }
 
     static boolean hasCredentialWord(CharSequence s) {
@@ -871,7 +953,7 @@ public final class Redactor {
         StringBuilder sb = new StringBuilder(value.length());
         while (m.find()) {
             String match = m.group();
-            long digits = match.chars().filter(Character::isDigit).count();
+            long digits = match.codePoints().filter(Character::isDigit).count();
             // Seven or more digits with a separator or a leading +, or a long bare number: a phone.
             boolean phoneLike = digits >= PHONE_DIGITS
                     && digits <= 15
@@ -886,14 +968,16 @@ public final class Redactor {
         return DATE.matcher(s).matches() || TIME.matcher(s).matches();
     }
 
+    /** The Luhn check of a run of decimal digits of any script (each its value, {@link Character#digit}). */
     static boolean luhn(String digits) {
-        if (digits.length() < 13 || digits.length() > 19) {
+        int[] values = digits.codePoints().map(cp -> Character.digit(cp, 10)).toArray();
+        if (values.length < 13 || values.length > 19) {
             return false;
         }
         int sum = 0;
         boolean twice = false;
-        for (int i = digits.length() - 1; i >= 0; i--) {
-            int d = digits.charAt(i) - '0';
+        for (int i = values.length - 1; i >= 0; i--) {
+            int d = values[i];
             if (twice) {
                 d *= 2;
                 if (d > 9) {

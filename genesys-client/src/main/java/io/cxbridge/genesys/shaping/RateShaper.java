@@ -9,6 +9,7 @@ import io.vertx.mutiny.redis.client.RedisAPI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,7 +32,7 @@ public final class RateShaper {
     private final Counter waited;
     private final Counter refused;
     /** The limit the platform reported, while it holds; null when the configured limit applies. */
-    private volatile Lowered lowered;
+    private final AtomicReference<Lowered> lowered = new AtomicReference<>();
     /** When the last "under the floor" line was logged (one per hold at most). */
     private volatile Instant floorWarnedAt;
 
@@ -111,7 +112,8 @@ public final class RateShaper {
      * {@code inin-ratelimit-reset} seconds from now when that is a sane value (1 s to {@link #DEFAULT_HOLD}), else for
      * {@link #DEFAULT_HOLD}; then the configured limit applies again. Each answer that reports the lowered limit again
      * holds it again, so a limit the platform keeps reporting stays. Within the hold the limit is never raised above
-     * what was seen. A value under {@link #FLOOR_FRACTION} of the configured limit is taken as that floor (and logged,
+     * what was seen, also not by answers read at the same time (the update is a compare-and-set). A value under
+     * {@link #FLOOR_FRACTION} of the configured limit is taken as that floor (and logged,
      * at most once per {@link #DEFAULT_HOLD}): one odd header must not throttle the OAuth client to a crawl, the less
      * so as the shared Redis bucket is clamped to the capacity of the process that takes from it (see
      * {@code token-bucket-reserve.lua}): the floor and the expiry bound what a lowered process does to the others.
@@ -144,17 +146,24 @@ public final class RateShaper {
             }
             allowed = floor;
         }
-        Lowered current = lowered;
-        boolean holding = current != null && now.isBefore(current.until());
-        if (holding && allowed > current.limit()) {
-            return; // never raised above what was seen while the lowered limit holds
+        Duration hold = hold(resetHeader);
+        Lowered next = new Lowered(allowed, now.plus(hold));
+        // Compare-and-set: answers read at the same time must not let a higher reading overwrite a lower one.
+        while (true) {
+            Lowered current = lowered.get();
+            boolean holding = current != null && now.isBefore(current.until());
+            if (holding && allowed > current.limit()) {
+                return; // never raised above what was seen while the lowered limit holds
+            }
+            if (lowered.compareAndSet(current, next)) {
+                if (!holding || allowed != current.limit()) {
+                    LOG.infof(
+                            "Genesys reports a limit of %d requests a minute (configured %d): shaping to %d for %s",
+                            reported, configured, allowed, hold);
+                }
+                return;
+            }
         }
-        if (!holding || allowed != current.limit()) {
-            LOG.infof(
-                    "Genesys reports a limit of %d requests a minute (configured %d): shaping to %d for %s",
-                    reported, configured, allowed, hold(resetHeader));
-        }
-        lowered = new Lowered(allowed, now.plus(hold(resetHeader)));
     }
 
     /** How long a lowered limit holds: {@code inin-ratelimit-reset} seconds when sane, else {@link #DEFAULT_HOLD}. */
@@ -179,7 +188,7 @@ public final class RateShaper {
 
     /** The limit in force: a lowered one while it holds, else the configured one. */
     public int limitPerMinute() {
-        Lowered current = lowered;
+        Lowered current = lowered.get();
         if (current == null) {
             return settings.perMinute();
         }

@@ -35,9 +35,11 @@ import org.jboss.logging.Logger;
  * poll for the token the lock holder stores). The stored value is sealed with AES-GCM under
  * {@code cxbridge.genesys.token-encryption.*} (the Redis key as associated data), so a Redis reader learns nothing
  * usable. A token is refreshed ahead of expiry by
- * min(max-skew, skew-fraction x lifetime). After an upstream 401, {@link #reject} drops that token
- * (compare-and-delete in Redis) so the next {@link #token()} fetches a new one. While Redis is away
- * the provider fetches and keeps its own token, and says so in a log line and a counter.
+ * min(max-skew, skew-fraction x lifetime). After an upstream 401, {@link #refused} drops that token
+ * (compare-and-delete in Redis) so the next {@link #token()} fetches a new one, unless the platform refuses the client
+ * itself: two tokens this process had just fetched refused in a row start a hold ({@code token.refused-hold}, shared
+ * through Redis) in which no 401 drops a token, so a caller's loop does not become a loop of token requests. While
+ * Redis is away the provider fetches and keeps its own token, and says so in a log line and a counter.
  * <p>
  * The login host's answer is bounded: at most {@link #MAX_TOKEN_ANSWER_BYTES} (refused on its {@code Content-Length},
  * or as soon as a chunked body passes it), and its {@code expires_in} is taken between {@link #MIN_LIFETIME}, below
@@ -71,6 +73,21 @@ public final class TokenProvider {
     /** How much longer than the token request timeout the refresh lock's lease must be. */
     static final Duration LEASE_MARGIN = Duration.ofSeconds(2);
 
+    /**
+     * The bounds of {@code token.refused-hold}: a hold shorter than a second bounds little, a long one delays the
+     * recovery from two revocations in a row that started one.
+     */
+    static final Duration MIN_REFUSED_HOLD = Duration.ofSeconds(1);
+
+    static final Duration MAX_REFUSED_HOLD = Duration.ofMinutes(5);
+
+    /**
+     * How long after its fetch a token's 401 can be the platform refusing it: the call it was fetched for answers
+     * within an attempt (seconds). A caller that reports no accepted answer (fulfillment-svc's result posts) keeps its
+     * tokens unproven; a 401 on one older than this is a revocation, never a reason to hold.
+     */
+    static final Duration FRESH = Duration.ofMinutes(1);
+
     private final GenesysConfig.Token settings;
     private final String clientId;
     private final String clientSecret;
@@ -80,6 +97,9 @@ public final class TokenProvider {
     private final Clock clock;
     private final String tokenKey;
     private final String lockKey;
+    /** Until when (epoch ms) no 401 drops the token: the hold every process honours. */
+    private final String holdKey;
+
     private final AtomicReference<AccessToken> local = new AtomicReference<>();
     private final AtomicReference<Uni<AccessToken>> inflight = new AtomicReference<>();
     private final Counter fetched;
@@ -88,7 +108,33 @@ public final class TokenProvider {
     private final TokenCipher cipher;
     private volatile String rejected;
     /** The last token this process fetched from the login host, until an answer other than 401 shows it works. */
-    private volatile String unproven;
+    private volatile AccessToken unproven;
+
+    /**
+     * Tokens this process fetched that were refused before any answer took a token, in a row; the last of them, and
+     * when it was refused.
+     */
+    private record Refusals(String last, int inARow, Instant at) {}
+
+    private static final Refusals NO_REFUSALS = new Refusals(null, 0, Instant.MIN);
+    /** Written under {@link #refusalLock} (see {@link #decide}). */
+    private volatile Refusals refusals = NO_REFUSALS;
+
+    private final Object refusalLock = new Object();
+    /** This process's copy of the shared hold: until then a 401 drops no token. */
+    private volatile Instant refusedUntil = Instant.MIN;
+
+    /** What Redis holds for a 401's verdict: the hold's end, and the shared token (sealed, and opened). */
+    private record Shared(Instant holdUntil, String sealed, AccessToken token) {}
+
+    private static final Shared UNKNOWN = new Shared(null, null, null);
+
+    /** After a 401: drop the token (the call may go again), keep it (held), or keep it and start the hold. */
+    private enum Verdict {
+        DROP,
+        HELD,
+        HOLD
+    }
 
     private volatile boolean redisDown;
 
@@ -106,6 +152,7 @@ public final class TokenProvider {
             MeterRegistry registry) {
         this.settings = config.token();
         checkLease(settings);
+        checkRefusedHold(settings);
         this.clientId = config.clientId();
         this.clientSecret = config.clientSecret();
         this.tokenUrl = endpoints.tokenUrl();
@@ -118,6 +165,7 @@ public final class TokenProvider {
                 config.tokenEncryption().currentKeyId(),
                 config.tokenEncryption().keys());
         this.lockKey = tokenKey + ":lock";
+        this.holdKey = tokenKey + ":refused";
         this.fetched = Counter.builder("cxbridge.genesys.token.requests")
                 .tag("outcome", "ok")
                 .description("token requests sent to the login host")
@@ -143,6 +191,14 @@ public final class TokenProvider {
         }
     }
 
+    static void checkRefusedHold(GenesysConfig.Token settings) {
+        Duration hold = settings.refusedHold();
+        if (hold.compareTo(MIN_REFUSED_HOLD) < 0 || hold.compareTo(MAX_REFUSED_HOLD) > 0) {
+            throw new IllegalArgumentException("cxbridge.genesys.token.refused-hold (" + hold + ") must be between "
+                    + MIN_REFUSED_HOLD.toSeconds() + " s and " + MAX_REFUSED_HOLD.toMinutes() + " min");
+        }
+    }
+
     /** A token that is not due for refresh; fetches (once, for everyone) when needed. */
     public Uni<String> token() {
         AccessToken t = local.get();
@@ -152,23 +208,119 @@ public final class TokenProvider {
         return refreshOnce().map(AccessToken::value);
     }
 
-    /** Drops a token the platform refused (401), here and in Redis if it is still the shared one. */
+    /** After a 401 on {@code token}: drops it unless the platform refuses the client (see {@link #refused}). */
     public Uni<Void> reject(String token) {
+        return refused(token).replaceWithVoid();
+    }
+
+    /**
+     * After a 401 on {@code token}: true when it was dropped (here, and in Redis by compare-and-delete if it is still
+     * the shared one), so the call may go again with the newest token; false when it is kept because the platform
+     * refuses the client: two tokens this process had just fetched refused in a row (no answer took a token between),
+     * or one refused right after a hold, and none replaced by another process meanwhile. That starts a hold of
+     * {@code token.refused-hold} in Redis, in which no process drops a token on a 401, so no call costs a token
+     * request; after it the next 401 drops the held token and one new one is tried. A token that has worked, or that
+     * another process fetched, is dropped at once: a revocation recovers with the next token.
+     */
+    public Uni<Boolean> refused(String token) {
+        if (clock.instant().isBefore(refusedUntil)) {
+            return Uni.createFrom().item(false); // held: not even a Redis read
+        }
+        // Two GETs, not one MGET: in a Redis cluster the two keys may live in different slots.
+        return Uni.combine()
+                .all()
+                .unis(
+                        redis(redis.get(holdKey)).map(TokenProvider::text),
+                        redis(redis.get(tokenKey)).map(TokenProvider::text))
+                .asTuple()
+                .map(t -> new Shared(
+                        epochMillis(t.getItem1()),
+                        t.getItem2(),
+                        t.getItem2() == null ? null : parseStored(t.getItem2())))
+                .onFailure()
+                .recoverWithItem(e -> {
+                    noteRedisDown(e);
+                    return UNKNOWN;
+                })
+                .onItem()
+                .transformToUni(shared -> switch (decide(token, shared)) {
+                    case DROP -> drop(token, shared).replaceWith(true);
+                    case HELD -> Uni.createFrom().item(false);
+                    case HOLD -> startHold().replaceWith(false);
+                });
+    }
+
+    /** An upstream answer other than 401 came for {@code token}: it works, and the platform takes the client. */
+    public void accepted(String token) {
+        AccessToken fresh = unproven;
+        if (fresh != null && fresh.value().equals(token)) {
+            unproven = null;
+        }
+        if (refusals != NO_REFUSALS) { // read on every answer; written only after a refusal
+            synchronized (refusalLock) {
+                refusals = NO_REFUSALS;
+            }
+        }
+    }
+
+    /**
+     * One step under a lock (short, no I/O), so that of several 401s on one token at once exactly one counts it or
+     * starts the hold.
+     */
+    private Verdict decide(String token, Shared shared) {
+        synchronized (refusalLock) {
+            return decideLocked(token, shared);
+        }
+    }
+
+    private Verdict decideLocked(String token, Shared shared) {
+        Instant now = clock.instant();
+        if (shared.holdUntil() != null && now.isBefore(shared.holdUntil())) {
+            if (shared.holdUntil().isAfter(refusedUntil)) {
+                refusedUntil = shared.holdUntil(); // another process holds: so does this one, without asking Redis
+            }
+            return Verdict.HELD;
+        }
+        if (now.isBefore(refusedUntil)) {
+            return Verdict.HELD; // started here while this 401 read Redis
+        }
+        Refusals before = refusals;
+        AccessToken fresh = unproven;
+        if (fresh == null
+                || !fresh.value().equals(token)
+                || !now.isBefore(fresh.expiresAt().minus(fresh.lifetime()).plus(FRESH))
+                || token.equals(before.last())) {
+            // It has worked, or came from Redis (revoked, or refreshed while the call was in flight), or is no longer
+            // fresh, or was counted already (another call's 401, or the token of a hold now over): drop it.
+            return Verdict.DROP;
+        }
+        // "In a row" within a minute: two revocations far apart are no verdict even where no answer is reported.
+        int earlier = now.isBefore(before.at().plus(FRESH)) ? before.inARow() : 0;
+        refusals = new Refusals(token, earlier + 1, now);
+        boolean afterHold =
+                shared.holdUntil() != null && now.isBefore(shared.holdUntil().plus(settings.refusedHold()));
+        // Another process stored another token meanwhile: its fetch may have revoked this one; not a verdict.
+        boolean replaced = shared.token() != null && !shared.token().value().equals(token);
+        if ((earlier >= 1 || afterHold) && !replaced) {
+            refusedUntil = now.plus(settings.refusedHold());
+            return Verdict.HOLD;
+        }
+        return Verdict.DROP;
+    }
+
+    /** Drops the refused token here, and in Redis when the value read there is still that token. */
+    private Uni<Void> drop(String token, Shared shared) {
         rejected = token;
         AccessToken t = local.get();
         if (t != null && t.value().equals(token)) {
             local.compareAndSet(t, null);
         }
-        // The stored value is sealed: read it, and delete exactly that value if it holds the refused token.
-        return redis(redis.get(tokenKey))
-                .onItem()
-                .transformToUni(r -> {
-                    AccessToken stored = r == null ? null : parseStored(r.toString());
-                    return stored == null || !stored.value().equals(token)
-                            ? Uni.createFrom().voidItem()
-                            : redis(LuaScript.COMPARE_AND_DELETE.run(redis, List.of("1", tokenKey, r.toString())))
-                                    .replaceWithVoid();
-                })
+        if (shared.token() == null || !shared.token().value().equals(token)) {
+            return Uni.createFrom().voidItem();
+        }
+        // The stored value is sealed: delete exactly the value read, which holds the refused token.
+        return redis(LuaScript.COMPARE_AND_DELETE.run(redis, List.of("1", tokenKey, shared.sealed())))
+                .replaceWithVoid()
                 .onFailure()
                 .recoverWithItem(e -> {
                     noteRedisDown(e);
@@ -176,38 +328,40 @@ public final class TokenProvider {
                 });
     }
 
-    /** An upstream answer other than 401 came for {@code token}: it works (see {@link #fetchedHereUnproven}). */
-    public void accepted(String token) {
-        if (token != null && token.equals(unproven)) {
-            unproven = null;
-        }
-    }
-
     /**
-     * True for the token this process fetched itself last and no answer has accepted yet. A 401 on it is the
-     * platform refusing; a 401 on any other token (read from Redis, or one that has worked) is a revocation or
-     * a refresh that happened while the call was in flight.
+     * Shares the hold {@link #decide} started here. The record outlives the hold by another hold (and a minute of
+     * slack), so that a process that tries the one new token after it and sees it refused holds again at once.
      */
-    public boolean fetchedHereUnproven(String token) {
-        return token != null && token.equals(unproven);
-    }
-
-    /**
-     * After a 401 on {@code token}: true when it was not the platform refusing this process's fresh token, i.e.
-     * the token was read from Redis or has worked before (see {@link #fetchedHereUnproven}), or the shared token
-     * in Redis is another one by now (another process refreshed while the call was in flight).
-     */
-    public Uni<Boolean> replacedOrForeign(String token) {
-        if (!fetchedHereUnproven(token)) {
-            return Uni.createFrom().item(true);
-        }
-        return redis(redis.get(tokenKey))
-                .map(r -> {
-                    AccessToken shared = r == null ? null : parseStored(r.toString());
-                    return shared != null && !shared.value().equals(token);
-                })
+    private Uni<Void> startHold() {
+        Instant until = refusedUntil;
+        LOG.warnf(
+                "Genesys refused (401) the tokens this process fetched for client %s before any answer took one: the"
+                        + " platform does not take the client (login host and API base of different regions? a client"
+                        + " it does not know?). For %s no 401 drops a token and no token is asked for, in any process",
+                clientId, settings.refusedHold());
+        long ttl = settings.refusedHold().multipliedBy(2).plusMinutes(1).toMillis();
+        return redis(redis.set(List.of(holdKey, String.valueOf(until.toEpochMilli()), "PX", String.valueOf(ttl))))
+                .replaceWithVoid()
                 .onFailure()
-                .recoverWithItem(false);
+                .recoverWithItem(e -> {
+                    noteRedisDown(e);
+                    return null;
+                });
+    }
+
+    private static String text(io.vertx.mutiny.redis.client.Response r) {
+        return r == null ? null : r.toString();
+    }
+
+    private static Instant epochMillis(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.ofEpochMilli(Long.parseLong(value));
+        } catch (NumberFormatException e) {
+            return null; // not ours: no hold
+        }
     }
 
     private boolean usable(AccessToken t) {
@@ -362,7 +516,7 @@ public final class TokenProvider {
                 .transform(response -> parseTokenResponse(response, requestedAt))
                 .onItem()
                 .invoke(t -> {
-                    unproven = t.value();
+                    unproven = t;
                     fetched.increment();
                     LOG.infof("fetched a Genesys token for client %s, valid %s", clientId, t.lifetime());
                 })

@@ -167,6 +167,42 @@ class RedactorTest {
     }
 
     @Test
+    void numbersWrittenInDigitsOfOtherScriptsAreMaskedToo() {
+        String arabicIndic = "\u0665\u0665\u0665 \u0660\u0661\u0660 \u0660\u0661\u0669\u0669"; // 555 010 0199
+        String persian = "\u06f0\u06f9\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9"; // 09123456789
+        String fullwidth = "+\uff11 \uff15\uff15\uff15 \uff10\uff11\uff10 \uff10\uff11\uff19\uff19";
+        String devanagari = "(\u096b\u096b\u096b) \u0966\u0967\u0966-\u0966\u0967\u096f\u096f";
+        String mathematical = "\ud835\udfdb\ud835\udfdb\ud835\udfdb-\ud835\udfd8\ud835\udfd9\ud835\udfd8-"
+                + "\ud835\udfd8\ud835\udfd9\ud835\udfe1\ud835\udfe1"; // outside the BMP
+        String mixed = "555\u0660\u0661\u0660\u0660199";
+        for (String phone : List.of(arabicIndic, persian, fullwidth, devanagari, mathematical, mixed)) {
+            assertThat(redactor.text("call " + phone + " now")).as(phone).isEqualTo("call [REDACTED] now");
+            assertThat(redactor.json("{\"note\":\"call " + phone + "\"}"))
+                    .as("a JSON string's look counts them too: %s", phone)
+                    .isEqualTo("{\"note\":\"call [REDACTED]\"}");
+            assertThat(redactor.body(
+                            "application/json",
+                            ("{\"" + phone + "\":1}").getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .isEqualTo("{\"[REDACTED]\":1}");
+            assertThat(redactor.path("/api/v2/users/" + io.cxbridge.genesys.url.RequestTarget.encode(phone)))
+                    .isEqualTo("/api/v2/users/[REDACTED]");
+        }
+        assertThat(redactor.text("ssn \u0661\u0662\u0663-\u0664\u0665-\u0666\u0667\u0668\u0669"))
+                .isEqualTo("ssn [REDACTED]");
+        assertThat(redactor.text("card \uff14\uff11\uff11\uff11 \uff11\uff11\uff11\uff11 \uff11\uff11\uff11\uff11"
+                        + " \uff11\uff11\uff11\uff11"))
+                .isEqualTo("card [REDACTED]");
+        // what is no phone in ASCII digits is none in others either
+        for (String kept : List.of(
+                "room \u0664\u0662",
+                "\u0662\u0660\u0662\u0666-\u0661\u0661-\u0662\u0663",
+                "id \u0665\u0665\u0665-\u0660\u0661\u0660",
+                "\u0665\u0665\u0665\u0660\u0661\u0660\u0660\u0661\u0669\u0669x")) {
+            assertThat(redactor.text(kept)).as(kept).isEqualTo(kept);
+        }
+    }
+
+    @Test
     void urlUserInfoIsMaskedWhole() {
         assertThat(redactor.text("connecting to redis://svc:hunter2@redis:6379 now"))
                 .isEqualTo("connecting to redis://" + Redactor.MASK + "@redis:6379 now");
@@ -260,6 +296,9 @@ class RedactorTest {
                 "a".repeat(10_000) + "=",
                 "\"".repeat(10_000),
                 "1 ".repeat(5000),
+                "\u0661 ".repeat(5000),
+                "\u0661".repeat(10_000),
+                "\ud835\udfd9-".repeat(3000),
                 "1".repeat(10_000),
                 "1-".repeat(5000),
                 "+1 (1) ".repeat(1500),

@@ -62,6 +62,33 @@ class StreamingRedactionTest {
     }
 
     @Test
+    void keysThatRedactToTheSameTextStayDistinctKeysSoTheLineIsValidJson() throws Exception {
+        String document = "{\"jane@example.com\":1,\"john@example.com\":{\"a@b.co\":[1],\"c@d.co\":null},"
+                + "\"[REDACTED]\":3,\"+1 555 010 0199\":4,\"[REDACTED]#2\":5,\"queueId\":\"q\"}";
+        com.fasterxml.jackson.databind.ObjectMapper strict = new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        for (String out : List.of(
+                redactor.json(document),
+                redactor.body("application/json", document.getBytes(StandardCharsets.UTF_8)))) {
+            var tree = strict.readTree(out); // throws on a duplicate key
+            assertThat(tree.size()).as(out).isEqualTo(6);
+            assertThat(tree.get("[REDACTED]").asInt()).isEqualTo(1);
+            assertThat(tree.get("[REDACTED]#2").size())
+                    .as("each nested object on its own")
+                    .isEqualTo(2);
+            assertThat(tree.get("[REDACTED]#2").has("[REDACTED]#2")).isTrue();
+            assertThat(tree.get("[REDACTED]#3").asInt())
+                    .as("a key that is the mask already")
+                    .isEqualTo(3);
+            assertThat(tree.get("[REDACTED]#4").asInt()).isEqualTo(4);
+            assertThat(tree.get("[REDACTED]#2#2").asInt())
+                    .as("nor does a numbered one clash")
+                    .isEqualTo(5);
+            assertThat(out).isEqualTo(viaTree(document));
+        }
+    }
+
+    @Test
     void numbersThatLookLikePhonesOrCardsBecomeMaskedStringsAndOthersStayNumbers() {
         String out = redactor.json("{\"a\":4111111111111111,\"b\":[5550100199,20261123],\"c\":7,\"d\":1.5e3}");
         assertThat(out).isEqualTo("{\"a\":\"[REDACTED]\",\"b\":[\"[REDACTED]\",20261123],\"c\":7,\"d\":1.5e3}");
@@ -179,7 +206,12 @@ class StreamingRedactionTest {
             "10:00:05",
             "123-45-6789",
             "4111 1111 1111 1111",
-            "+1 555 010 0199"
+            "+1 555 010 0199",
+            "\u0665",
+            "\u0660\u0661\u0662",
+            "\uff15",
+            "\ud835\udfd3",
+            "\u0665\u0665\u0665\u0660\u0661\u0660\u0660\u0661\u0669\u0669"
         };
         Random random = new Random(2020);
         int flagged = 0;

@@ -13,6 +13,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +104,42 @@ class RateShaperTest extends SimTestBase {
         assertThat(p.shaper.limitPerMinute())
                 .as("never raised above what was seen")
                 .isEqualTo(120);
+    }
+
+    @Test
+    void concurrentReadingsKeepTheLowestOneWithinTheHold() throws Exception {
+        MutableClock clock = MutableClock.startingNow();
+        Process p = process(config(Map.of()), clock);
+        String[] readings = {"200", "120", "250", "150"};
+        ExecutorService threads = Executors.newFixedThreadPool(readings.length);
+        try {
+            for (int round = 0; round < 300; round++) {
+                clock.advance(Duration.ofMinutes(6)); // the last round's hold is over: every reading may lower it
+                CyclicBarrier start = new CyclicBarrier(readings.length);
+                List<Future<?>> done = new ArrayList<>();
+                for (String reading : readings) {
+                    done.add(threads.submit(() -> {
+                        start.await();
+                        p.shaper.observeAllowed(reading, "60");
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get(10, TimeUnit.SECONDS);
+                }
+                assertThat(p.shaper.limitPerMinute())
+                        .as("round %d: the lowest of the answers that came together", round)
+                        .isEqualTo(120);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        p.shaper.observeAllowed("1", "60");
+        assertThat(p.shaper.limitPerMinute()).as("still floored").isEqualTo(30);
+        clock.advance(Duration.ofSeconds(60));
+        assertThat(p.shaper.limitPerMinute())
+                .as("and held only until the reset")
+                .isEqualTo(300);
     }
 
     @Test

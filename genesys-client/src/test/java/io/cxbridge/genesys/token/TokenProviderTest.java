@@ -89,10 +89,101 @@ class TokenProviderTest extends SimTestBase {
 
         GenesysResponse r = call(p);
 
-        // the first token, then two fresh ones: a fresh token refused once may have met a revocation
+        // the first token, then a fresh one: a fresh token refused once may have met a revocation, two in a row
+        // are the platform refusing the client
         assertThat(r.status()).isEqualTo(401);
-        assertThat(requests("GET", QUEUES, 401)).isEqualTo(3);
+        assertThat(requests("GET", QUEUES, 401)).isEqualTo(2);
+        assertThat(tokenRequests()).isEqualTo(2);
+        assertThat(call(p).status()).isEqualTo(401);
+        assertThat(tokenRequests()).as("the next call asks for no token").isEqualTo(2);
+    }
+
+    /** The default {@code cxbridge.genesys.token.refused-hold}. */
+    private static final Duration REFUSED_HOLD = Duration.ofSeconds(5);
+
+    @Test
+    void aPlatformThatRefusesEveryTokenCostsOneTokenRequestPerHoldNotOnePerCall() {
+        MutableClock clock = MutableClock.startingNow();
+        GenesysConfig config = config(Map.of());
+        Process a = process(config, clock);
+        Process b = process(config, clock);
+        // every token refused, as when the login host and the API base are in different regions
+        control.fault(Map.of("method", "GET", "path", QUEUES, "status", 401));
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(call(i % 2 == 0 ? a : b).status()).isEqualTo(401);
+        }
+        assertThat(tokenRequests())
+                .as("the first token and one fresh one, then the hold, in every process: no token per call")
+                .isEqualTo(2);
+        assertThat(requests("GET", QUEUES, 401)).as("each call got the 401").isEqualTo(11);
+
+        clock.advance(REFUSED_HOLD);
+        for (int i = 0; i < 10; i++) {
+            assertThat(call(i % 2 == 0 ? b : a).status()).isEqualTo(401);
+        }
+        assertThat(tokenRequests())
+                .as("after the hold one new token is tried; refused too, it starts the next hold at once")
+                .isEqualTo(3);
+
+        // The platform takes the client again and has revoked the tokens it refused (a rotation at Genesys).
+        control.clearFaults();
+        assertThat(control.revokeTokens()).isPositive();
+        assertThat(call(a).status())
+                .as("within the hold: the 401, no token request")
+                .isEqualTo(401);
         assertThat(tokenRequests()).isEqualTo(3);
+
+        clock.advance(REFUSED_HOLD);
+        GenesysResponse recovered = call(b);
+        assertThat(recovered.status())
+                .as("the hold over, the refused token is dropped")
+                .isEqualTo(200);
+        assertThat(recovered.attempts()).isEqualTo(2);
+        assertThat(call(a).status()).isEqualTo(200);
+        assertThat(tokenRequests()).as("one new token for both processes").isEqualTo(4);
+    }
+
+    @Test
+    void aCallerThatReportsNoAnswerHasARevokedTokenDroppedEveryTime() {
+        // fulfillment-svc's result posts use token() and reject() only: its tokens are never seen accepted
+        control.config(Map.of("tokenExpiresIn", 3600));
+        MutableClock clock = MutableClock.startingNow();
+        Process p = process(config(Map.of()), clock);
+        String first = p.tokens.token().await().indefinitely();
+        p.tokens.reject(first).await().indefinitely();
+        String second = p.tokens.token().await().indefinitely();
+        assertThat(second).isNotEqualTo(first);
+
+        clock.advance(Duration.ofMinutes(2)); // revoked again a while later: no verdict on the client
+        p.tokens.reject(second).await().indefinitely();
+        String third = p.tokens.token().await().indefinitely();
+        assertThat(third).isNotEqualTo(second);
+        // a fresh one refused at once: the refusal before it was minutes ago, not "in a row"
+        p.tokens.reject(third).await().indefinitely();
+        assertThat(p.tokens.token().await().indefinitely()).isNotEqualTo(third);
+        assertThat(tokenRequests()).isEqualTo(4);
+    }
+
+    @Test
+    void aRefusedHoldOutsideOneSecondToFiveMinutesKeepsTheProcessFromStarting() {
+        for (String hold : List.of("0s", "500ms", "6m")) {
+            assertThatThrownBy(() -> process(
+                            config(Map.of("cxbridge.genesys.token.refused-hold", hold)), MutableClock.startingNow()))
+                    .as(hold)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("cxbridge.genesys.token.refused-hold");
+        }
+        assertThat(process(config(Map.of("cxbridge.genesys.token.refused-hold", "1s")), MutableClock.startingNow())
+                        .config
+                        .token()
+                        .refusedHold())
+                .isEqualTo(Duration.ofSeconds(1));
+        assertThat(process(config(Map.of()), MutableClock.startingNow())
+                        .config
+                        .token()
+                        .refusedHold())
+                .isEqualTo(REFUSED_HOLD);
     }
 
     @Test
