@@ -11,6 +11,7 @@ import io.cxbridge.directory.entry.DirectoryEntry;
 import io.cxbridge.directory.entry.InvalidDirectoryException;
 import io.cxbridge.directory.invalidation.Invalidations;
 import io.cxbridge.directory.metrics.CacheMetrics;
+import io.cxbridge.directory.source.DirectorySources;
 import io.cxbridge.model.event.Ids;
 import io.cxbridge.model.problem.Problem;
 import io.cxbridge.model.problem.Violation;
@@ -133,6 +134,12 @@ public class DirectoryResource {
             return Uni.createFrom().item(ProblemResponses.validation(violations));
         }
         String traceId = TraceIds.current();
+        if (!cache.settings().sources().readable(directoryId)) {
+            // as its GET: no replica with this configuration holds it, so nothing is published or audited
+            return Uni.createFrom()
+                    .item(ProblemResponses.of(Problem.of(
+                            404, Problem.NOT_FOUND, "Not Found", DirectorySources.notReadable(directoryId), traceId)));
+        }
         return invalidations
                 .issue(
                         directoryId,

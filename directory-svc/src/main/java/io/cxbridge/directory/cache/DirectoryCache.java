@@ -1,14 +1,18 @@
 package io.cxbridge.directory.cache;
 
+import io.cxbridge.common.logging.LogThrottle;
 import io.cxbridge.directory.entry.InvalidDirectoryException;
 import io.cxbridge.directory.metrics.CacheMetrics;
+import io.cxbridge.directory.source.DirectorySources;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.event.DirectoryInvalidation;
 import io.cxbridge.model.redis.LuaScript;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,10 +113,10 @@ public final class DirectoryCache {
     private final LinkedHashMap<String, Instant> invalidatedUpTo = new LinkedHashMap<>();
 
     /**
-     * How many directories' invalidations a replica remembers (about 150 bytes each). Past it, those older than the
-     * mark's keep time go first, then the least recently invalidated: forgetting one only lets this replica take a
-     * Redis copy loaded before it whose delete did not run (Redis was away when it was applied), or keep a load that
-     * had started before it and ended after the keep time (both also guarded by the Redis mark).
+     * How many directories' invalidations a replica remembers (about 150 bytes each). Past it, those that guard nothing
+     * any more go first (see {@link #rememberMs}), then the least recently invalidated: forgetting one of those lets
+     * this replica take a Redis copy loaded before it whose delete did not run (Redis was away when it was applied;
+     * reads do not look at the Redis mark), or keep in L1 a load that started before it and is still running.
      */
     static final int INVALIDATIONS_BOUND = 10_000;
 
@@ -134,6 +138,8 @@ public final class DirectoryCache {
     private final LruCache<NotFound> notFound = new LruCache<>(NOT_FOUND_BOUND);
     /** Invalidations applied on this replica so far: a 404 loaded while one was applied is not remembered. */
     private final AtomicLong invalidations = new AtomicLong();
+    /** Redis copies parsed so far (see {@link #readL2(String, CachedDirectory)}). */
+    private final AtomicLong parsedCopies = new AtomicLong();
 
     private record NotFound(Instant until, String message) {}
 
@@ -242,8 +248,16 @@ public final class DirectoryCache {
         return metrics.snapshot(size(), settings.maxDirectories());
     }
 
-    /** Serves a directory from the first level that can, loading it when none can. */
+    /**
+     * Serves a directory from the first level that can, loading it when none can. An id this service does not read
+     * (no source, and not allowed to read the seed endpoint) fails with {@link DirectoryNotFoundException} before any
+     * level is asked, and leaves nothing behind (no status, no remembered 404).
+     */
     public Uni<Read> read(String directoryId) {
+        if (!settings.sources().readable(directoryId)) {
+            return Uni.createFrom()
+                    .failure(new DirectoryNotFoundException(DirectorySources.notReadable(directoryId), null));
+        }
         noteRead(directoryId);
         Held held = l1.get(directoryId);
         CachedDirectory local = held == null ? null : held.directory();
@@ -251,7 +265,7 @@ public final class DirectoryCache {
             metrics.hitL1();
             return Uni.createFrom().item(new Read(local, Source.HIT_L1, held.answer()));
         }
-        return readL2(directoryId).onItem().transformToUni(shared -> {
+        return readL2(directoryId, local).onItem().transformToUni(shared -> {
             Instant now = clock.instant();
             if (shared != null && shared.fresh(now)) {
                 Held kept = keepLocal(shared);
@@ -401,11 +415,8 @@ public final class DirectoryCache {
      */
     static final Duration ISSUED_AT_TOLERANCE = Duration.ofSeconds(5);
 
-    /** At most one WARN about an invalidation from the future per this long. */
-    private static final long AHEAD_LOG_EVERY_MS = 60_000;
-
-    private static final long NEVER = Long.MIN_VALUE;
-    private final AtomicLong aheadLoggedAtMs = new AtomicLong(NEVER);
+    /** At most one WARN about an invalidation from the future a minute: a wrong clock sends one per DELETE. */
+    private final LogThrottle aheadLines = new LogThrottle(Duration.ofMinutes(1));
 
     /**
      * The invalidation with an {@code issuedAt} more than {@link #ISSUED_AT_TOLERANCE} ahead of this replica's clock
@@ -416,18 +427,18 @@ public final class DirectoryCache {
         if (!inv.issuedAt().isAfter(now.plus(ISSUED_AT_TOLERANCE))) {
             return inv;
         }
-        long nowMs = now.toEpochMilli();
-        long last = aheadLoggedAtMs.get();
-        if ((last == NEVER || nowMs - last >= AHEAD_LOG_EVERY_MS) && aheadLoggedAtMs.compareAndSet(last, nowMs)) {
+        long held = aheadLines.pass();
+        if (held >= 0) {
             LOG.warnf(
                     "an invalidation of directory %s from %s was issued at %s, %s ahead of this replica's clock (more "
                             + "than the %s tolerated): applied as issued now; is that replica's clock right? (logged at "
-                            + "most once a minute)",
+                            + "most once a minute%s)",
                     inv.directoryId(),
                     inv.origin(),
                     inv.issuedAt(),
                     Duration.between(now, inv.issuedAt()),
-                    ISSUED_AT_TOLERANCE);
+                    ISSUED_AT_TOLERANCE,
+                    held == 0 ? "" : "; " + held + " more since the last such line");
         }
         return new DirectoryInvalidation(inv.directoryId(), inv.reason(), now, inv.origin(), inv.traceId());
     }
@@ -642,7 +653,7 @@ public final class DirectoryCache {
 
     /**
      * Remembers the later of the two {@code issuedAt}s, as the most recently invalidated. Past
-     * {@link #INVALIDATIONS_BOUND}: every one older than the mark's keep time goes, then the least recently
+     * {@link #INVALIDATIONS_BOUND}: every one issued more than {@link #rememberMs} ago goes, then the least recently
      * invalidated down to nine tenths of the bound (so a flood of fresh ones pays one scan per tenth of the bound,
      * not one per invalidation).
      */
@@ -653,7 +664,7 @@ public final class DirectoryCache {
             if (invalidatedUpTo.size() <= INVALIDATIONS_BOUND) {
                 return;
             }
-            Instant horizon = clock.instant().minusMillis(markKeepMs());
+            Instant horizon = clock.instant().minusMillis(rememberMs());
             invalidatedUpTo.values().removeIf(t -> t.isBefore(horizon));
             Iterator<String> eldest = invalidatedUpTo.keySet().iterator();
             while (invalidatedUpTo.size() > INVALIDATIONS_BOUND - INVALIDATIONS_BOUND / 10 && eldest.hasNext()) {
@@ -679,6 +690,17 @@ public final class DirectoryCache {
     /** Whether this replica remembers an invalidation of {@code id}. */
     boolean remembersInvalidation(String id) {
         return invalidatedUpTo(id) != null;
+    }
+
+    /**
+     * How long after its {@code issuedAt} a remembered invalidation still guards something: a load that started before
+     * it ends within the mark's keep time, and the Redis copy it stored is kept TTL x (1 + stale-factor) + 1 s (the
+     * longest TTL of any class). The mark's keep time alone is shorter than a copy lives: pruned after it, an
+     * invalidation whose Redis delete did not run would let this replica serve the copy it dropped.
+     */
+    private long rememberMs() {
+        long copyKeepMs = Math.round(settings.ttl().longestSeconds() * 1000L * (1 + settings.staleFactor())) + 1000;
+        return markKeepMs() + copyKeepMs;
     }
 
     /**
@@ -760,8 +782,28 @@ public final class DirectoryCache {
      * before an invalidation this replica applied (one whose Redis delete did not run: Redis was away).
      */
     private Uni<CachedDirectory> readL2(String id) {
+        return readL2(id, null);
+    }
+
+    /**
+     * As above; when {@code local} (what L1 holds) has the stored copy's {@code loadedAtMs}, the copy is that one (one
+     * load wrote both) and {@code local} is returned without parsing the value: a STALE read while its refresh runs
+     * would otherwise parse the whole directory on every request.
+     */
+    private Uni<CachedDirectory> readL2(String id, CachedDirectory local) {
         return redis(redis.get(entryKey(id)))
-                .map(r -> r == null ? null : parse(id, r.toString()))
+                .map(r -> {
+                    if (r == null) {
+                        return null;
+                    }
+                    if (local != null
+                            && storedLoadedAtMs(r.toBuffer())
+                                    == local.loadedAt().toEpochMilli()) {
+                        return local;
+                    }
+                    parsedCopies.incrementAndGet();
+                    return parse(id, r.toString());
+                })
                 .map(d -> d == null || invalidatedAfterLoad(d) ? null : d)
                 .onFailure()
                 .recoverWithItem(e -> {
@@ -795,6 +837,39 @@ public final class DirectoryCache {
                     noteRedisDown(e);
                     return Uni.createFrom().voidItem();
                 });
+    }
+
+    private static final byte[] STORED_PREFIX = "{\"loadedAtMs\":".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * The {@code loadedAtMs} a stored value starts with (as {@link #write} puts it first, and the invalidate script
+     * reads it), read from its first bytes only; -1 when it does not start so.
+     */
+    static long storedLoadedAtMs(Buffer value) {
+        int n = STORED_PREFIX.length;
+        if (value.length() <= n) {
+            return -1;
+        }
+        for (int i = 0; i < n; i++) {
+            if (value.getByte(i) != STORED_PREFIX[i]) {
+                return -1;
+            }
+        }
+        long ms = 0;
+        int i = n;
+        for (; i < value.length() && i < n + 18; i++) {
+            byte b = value.getByte(i);
+            if (b < '0' || b > '9') {
+                break;
+            }
+            ms = ms * 10 + (b - '0');
+        }
+        return i > n && i < value.length() && value.getByte(i) == ',' ? ms : -1;
+    }
+
+    /** How many Redis copies this replica parsed: a STALE read of the copy L1 holds parses none. */
+    long parsedCopies() {
+        return parsedCopies.get();
     }
 
     /**

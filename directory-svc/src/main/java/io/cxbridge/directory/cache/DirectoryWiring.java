@@ -60,12 +60,13 @@ public class DirectoryWiring {
         signals.start().await().atMost(java.time.Duration.ofSeconds(5));
         LOG.infof(
                 "directory cache: TTLs %s s, stale factor %s, up to %d directories of %d entries and %d bytes "
-                        + "in-process; sources %s",
+                        + "in-process; sources %s; other ids read the seed endpoint when they match %s",
                 cache.settings().ttl().asMap(),
                 cache.settings().staleFactor(),
                 cache.settings().maxDirectories(),
                 cache.settings().maxEntries(),
                 cache.settings().maxBytes(),
-                cache.settings().sources().configured().keySet());
+                cache.settings().sources().configured().keySet(),
+                cache.settings().sources().allowedSeedIds());
     }
 }

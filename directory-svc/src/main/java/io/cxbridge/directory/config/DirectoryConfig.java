@@ -4,6 +4,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -109,6 +110,8 @@ public interface DirectoryConfig {
 
     Upstream upstream();
 
+    Seed seed();
+
     Redis redis();
 
     Consistency consistency();
@@ -135,6 +138,17 @@ public interface DirectoryConfig {
         /** Deadline of each page request (genesys-client retries inside it). */
         @WithDefault("20s")
         Duration pageDeadline();
+    }
+
+    interface Seed {
+        /**
+         * Which ids without a configured source may read the seed endpoint ({@code upstream.path}): globs over the id
+         * ({@code *} any run of characters, {@code ?} one; e.g. {@code demo_*,test-?}), or {@code none}. Any other
+         * unconfigured id is 404 without a Genesys call; configured ids are not affected. A pattern that cannot
+         * match an id stops start-up.
+         */
+        @WithDefault("*")
+        List<String> allowedIds();
     }
 
     interface Redis {

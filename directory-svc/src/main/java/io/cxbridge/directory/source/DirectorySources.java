@@ -9,7 +9,7 @@ import java.util.TreeMap;
 
 /**
  * The configured sources by directory id ({@code cxbridge.directory.sources.<id>.*}), checked at start-up; an id
- * without one reads cxbridge's seed endpoint, as before sources existed.
+ * without one reads cxbridge's seed endpoint, as before sources existed, when {@code seed.allowed-ids} allows it.
  */
 public final class DirectorySources {
 
@@ -18,11 +18,19 @@ public final class DirectorySources {
     private final Map<String, DirectorySource> configured;
     private final String seedPath;
     private final int seedPageSize;
+    private final AllowedSeedIds allowedSeedIds;
 
+    /** Every unconfigured id may read the seed endpoint. */
     public DirectorySources(Map<String, DirectorySource> configured, String seedPath, int seedPageSize) {
+        this(configured, seedPath, seedPageSize, AllowedSeedIds.ALL);
+    }
+
+    public DirectorySources(
+            Map<String, DirectorySource> configured, String seedPath, int seedPageSize, AllowedSeedIds allowedSeedIds) {
         this.configured = Map.copyOf(configured);
         this.seedPath = seedPath;
         this.seedPageSize = seedPageSize;
+        this.allowedSeedIds = allowedSeedIds;
     }
 
     /** Only the seed endpoint: what tests of the cache mechanics use. */
@@ -48,11 +56,17 @@ public final class DirectorySources {
                 problems.add(e.getMessage());
             }
         });
+        AllowedSeedIds allowed = null;
+        try {
+            allowed = AllowedSeedIds.parse(config.seed().allowedIds());
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
         return new DirectorySources(
-                sources, config.upstream().path(), config.upstream().pageSize());
+                sources, config.upstream().path(), config.upstream().pageSize(), allowed);
     }
 
     static DirectorySource source(String id, DirectoryConfig.Source c, String key, String seedPath, int seedPageSize) {
@@ -93,6 +107,25 @@ public final class DirectorySources {
     private static String required(Optional<String> value, String key, SourceKind kind) {
         return value.filter(v -> !v.isBlank())
                 .orElseThrow(() -> new IllegalArgumentException(key + " is required for kind " + kind.configName()));
+    }
+
+    /**
+     * Whether this service reads {@code directoryId} at all: a configured source, or an id {@code seed.allowed-ids}
+     * allows to read the seed endpoint. Any other id is answered 404 without a Genesys call, so a client naming made-up
+     * ids spends none of the org's shared budget.
+     */
+    public boolean readable(String directoryId) {
+        return configured.containsKey(directoryId) || allowedSeedIds.allows(directoryId);
+    }
+
+    /** Why {@code directoryId} is not {@link #readable}: the detail of its 404. */
+    public static String notReadable(String directoryId) {
+        return "directory " + directoryId + " has no configured source and is not among the ids that may read the seed"
+                + " endpoint (" + AllowedSeedIds.KEY + ")";
+    }
+
+    public AllowedSeedIds allowedSeedIds() {
+        return allowedSeedIds;
     }
 
     /** The configured source, or the seed endpoint with the id as its TTL class. */

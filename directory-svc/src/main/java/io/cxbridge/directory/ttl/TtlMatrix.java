@@ -45,6 +45,11 @@ public final class TtlMatrix {
         return seconds.getOrDefault(directoryId, fallback);
     }
 
+    /** The longest TTL of any class (the default included). */
+    public int longestSeconds() {
+        return seconds.values().stream().mapToInt(Integer::intValue).reduce(fallback, Math::max);
+    }
+
     public Map<String, Integer> asMap() {
         return seconds;
     }

@@ -223,6 +223,34 @@ class DirectoryApiTest {
                 .body("entries", hasSize(0));
     }
 
+    /**
+     * An id without a source that {@code seed.allowed-ids} does not allow (the test profile allows {@code api_*} and
+     * {@code emergency_contacts}) is 404 without a Genesys call, every time, and so is its DELETE.
+     */
+    @Test
+    void anIdOutsideTheSeedAllowListIs404WithoutAGenesysCallAndSoIsItsDelete() {
+        String id = "made_up_" + UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < 2; i++) {
+            given().get("/v1/directories/{id}/entries", id)
+                    .then()
+                    .statusCode(404)
+                    .contentType(Problem.MEDIA_TYPE)
+                    .body("type", equalTo(Problem.NOT_FOUND))
+                    .body("detail", containsString("directory " + id))
+                    .body("detail", containsString("cxbridge.directory.seed.allowed-ids"))
+                    .body("traceId", notNullValue());
+        }
+        given().delete("/v1/directories/{id}/cache", id)
+                .then()
+                .statusCode(404)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("type", equalTo(Problem.NOT_FOUND))
+                .body("detail", containsString("cxbridge.directory.seed.allowed-ids"));
+        assertThat(sim.stats().requests("GET", "/api/v2/routing/directories/" + id + "/entries"))
+                .isZero();
+        assertThat(xCache(newId())).as("an allowed id reads the seed endpoint").isEqualTo("MISS");
+    }
+
     @Test
     void badInputIsAProblemNamingTheField() {
         given().get("/v1/directories/{id}/entries?pageSize=0&pageNumber=x", "ok_id")

@@ -192,4 +192,48 @@ class DirectorySourcesUnitTest {
                     .hasMessageContaining("cxbridge.directory.not-found-ttl must be at most 60 minutes");
         }
     }
+
+    /**
+     * {@code seed.allowed-ids}: by default every valid id reads the seed endpoint, as before; globs narrow that,
+     * {@code none} allows no unconfigured id; a configured id is readable whatever the list says.
+     */
+    @Test
+    void theSeedAllowListDecidesWhichUnconfiguredIdsAreReadConfiguredOnesAlwaysAre() {
+        DirectorySources byDefault = DirectorySources.from(config(Map.of()));
+        assertThat(byDefault.allowedSeedIds().patterns()).containsExactly("*");
+        assertThat(byDefault.readable("anything_a-client-names")).isTrue();
+
+        DirectorySources narrowed = DirectorySources.from(config(Map.of(
+                "cxbridge.directory.seed.allowed-ids", "demo_*, test-?",
+                "cxbridge.directory.sources.agents.kind", "users")));
+        assertThat(narrowed.readable("demo_")).isTrue();
+        assertThat(narrowed.readable("demo_eu-1")).isTrue();
+        assertThat(narrowed.readable("test-7")).isTrue();
+        assertThat(narrowed.readable("test-77")).isFalse();
+        assertThat(narrowed.readable("Demo_x")).as("case-sensitive").isFalse();
+        assertThat(narrowed.readable("made_up_1")).isFalse();
+        assertThat(narrowed.readable("agents")).as("configured").isTrue();
+
+        DirectorySources none = DirectorySources.from(config(Map.of(
+                "cxbridge.directory.seed.allowed-ids", "none",
+                "cxbridge.directory.sources.agents.kind", "users")));
+        assertThat(none.readable("none")).isFalse();
+        assertThat(none.readable("internal_agents")).isFalse();
+        assertThat(none.readable("agents")).isTrue();
+        assertThat(DirectorySources.notReadable("made_up_1"))
+                .contains("made_up_1")
+                .contains("cxbridge.directory.seed.allowed-ids");
+    }
+
+    /** A pattern that cannot match a directory id (a regular expression, say) stops start-up, naming the key. */
+    @Test
+    void aSeedAllowListPatternThatCannotMatchAnIdStopsStartUpNamingTheKey() {
+        assertThatThrownBy(
+                        () -> CacheSettings.from(config(Map.of("cxbridge.directory.seed.allowed-ids", "ok_*,demo_.*"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cxbridge.directory.seed.allowed-ids: 'demo_.*' cannot match a directory id");
+        assertThatThrownBy(
+                        () -> CacheSettings.from(config(Map.of("cxbridge.directory.seed.allowed-ids", "none,demo_*"))))
+                .hasMessageContaining("cxbridge.directory.seed.allowed-ids is none,demo_*; none allows no id");
+    }
 }
