@@ -363,9 +363,8 @@ public final class DirectoryCache {
      * nothing left to check, and a read now would refill what a DELETE has just emptied.
      */
     public Uni<CachedDirectory> recheck(String directoryId, CachedDirectory previous) {
-        // Taken before the look at L1: the re-read counts as loaded when the check began, so an invalidation issued
-        // between the look and the fetch drops its result (L1, the Redis write's mark, the Redis delete) like any
-        // load that started before it. Counted from the fetch, it refilled both levels right after a DELETE.
+        // Taken before the look at L1: a re-read yields to an invalidation applied since (see fetchAndStore).
+        // Counted from its fetch alone, it refilled both levels right after a DELETE that came while it waited.
         Instant began = clock.instant();
         Held held = l1.peek(directoryId);
         if (held == null || held.directory() != previous) {
@@ -452,8 +451,8 @@ public final class DirectoryCache {
     }
 
     /**
-     * As above; {@code asOf}, when not null, is the time the load counts as loaded at instead of the start of its
-     * fetch (it must not be later).
+     * As above; {@code asOf}, when not null, is when the load was asked for: an invalidation applied on this replica
+     * since then (before the fetch starts) drops its result, as if it had been loaded then.
      */
     private Uni<CachedDirectory> load(
             String id, CachedDirectory previous, BiPredicate<CachedDirectory, Instant> acceptable, Instant asOf) {
@@ -606,7 +605,12 @@ public final class DirectoryCache {
     }
 
     private Uni<CachedDirectory> fetchAndStore(String id, CachedDirectory previous, boolean store, Instant asOf) {
-        Instant loadedAt = asOf != null ? asOf : clock.instant();
+        // A load counts from the start of its fetch (its TTL too, however long it waited for the lock), unless an
+        // invalidation applied since it was asked for: then it counts as loaded when asked, so every level refuses
+        // it (L1, the Redis write's mark, the Redis delete) like a load that started before the invalidation.
+        Instant now = clock.instant();
+        Instant invalidated = asOf == null ? null : invalidatedUpTo(id);
+        Instant loadedAt = invalidated != null && !invalidated.isBefore(asOf) ? asOf : now;
         long started = System.nanoTime();
         Duration deadline = settings.loadDeadline();
         return fetcher.fetch(id, loadedAt, ttlSeconds(id))

@@ -488,6 +488,35 @@ class DirectoryCacheTest {
         assertThat(read(a, id).source()).isEqualTo(Source.MISS);
     }
 
+    /**
+     * A re-read that waited for another replica's load lock, with no invalidation meanwhile, counts from its own fetch:
+     * counted from when its check began, a wait longer than the TTL stored a copy already expired (STALE at the next
+     * read, and another Genesys load).
+     */
+    @Test
+    void aRecheckThatWaitedForTheLockCountsItsTtlFromItsFetch() {
+        sim.config(Map.of("directorySize", 3));
+        DirectoryCache a = replica(settings(30, 100));
+        String id = newId();
+        read(a, id);
+        CachedDirectory held = a.peek(id);
+        String lock = prefix + ":lock:" + id;
+        redis.set(List.of(lock, "other-replica", "PX", "60000")).await().atMost(WAIT);
+
+        var recheck = a.recheck(id, held).subscribeAsCompletionStage();
+        clock.advance(Duration.ofSeconds(40));
+        redis.del(List.of(lock)).await().atMost(WAIT);
+        await().atMost(WAIT).until(() -> {
+            redis.publish(prefix + ":loaded", id).await().atMost(WAIT);
+            return recheck.toCompletableFuture().isDone();
+        });
+        CachedDirectory reread = recheck.toCompletableFuture().join();
+        assertThat(reread.loadedAt()).isEqualTo(clock.instant());
+        assertThat(a.peek(id)).isSameAs(reread);
+        assertThat(read(a, id).source()).isEqualTo(Source.HIT_L1);
+        assertThat(fetches(id)).isEqualTo(2);
+    }
+
     /** A re-read of a directory L1 no longer holds (dropped since the checker looked) reads nothing. */
     @Test
     void aRecheckOfADroppedDirectoryReadsNothing() {
