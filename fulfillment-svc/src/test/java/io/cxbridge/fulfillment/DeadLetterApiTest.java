@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cxbridge.fulfillment.config.FulfillmentConfig;
 import io.cxbridge.model.Headers;
 import io.cxbridge.model.Topics;
 import io.cxbridge.model.audit.AuditTypes;
@@ -31,6 +32,8 @@ import io.cxbridge.testkit.sim.SimControl;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.redis.client.RedisAPI;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +54,12 @@ class DeadLetterApiTest {
     private static final String CALLBACKS = "/api/v2/dataactions/fulfillments/**";
 
     private final SimControl sim = FulfillmentTestSupport.sim();
+
+    @Inject
+    RedisAPI redis;
+
+    @Inject
+    FulfillmentConfig config;
 
     @BeforeEach
     void setUp() {
@@ -257,5 +266,43 @@ class DeadLetterApiTest {
                 .extract()
                 .asString();
         assertFalse(all.contains(newer.fulfillmentToken()));
+    }
+
+    /**
+     * A job whose state is gone (expired, or lost with Redis; its dead letter still listed) was set `replayed` before
+     * publishing, and a broker refusal left it so: every replay was then refused 409 "In progress" for the state's 7
+     * days. The broker is made to refuse by a stored record over the jobs producer's 1 MiB request size.
+     */
+    @Test
+    void aReplayTheBrokerRefusesOfAJobWithoutStateLeavesNoStateBehind() {
+        sim.fault(Map.of("method", "POST", "path", CALLBACKS, "status", 503));
+        FulfillmentJob job = deadLetteredByTheCallback(sim, Duration.ofSeconds(120));
+        sim.clearFaults();
+        String stateKey = config.keyPrefix() + ":job:" + job.jobId();
+        String payloadKey = "{" + config.keyPrefix() + ":dlq}:p:" + job.jobId();
+        redis(List.of("DEL", stateKey));
+        redis(List.of(
+                "SET", payloadKey, json(job).replaceFirst("\\{", "{\"padding\":\"" + "x".repeat(1_100_000) + "\",")));
+
+        given().post("/v1/fulfillment/dlq/" + job.jobId() + "/replay").then().statusCode(503);
+        given().get("/v1/fulfillment/jobs/" + job.jobId()).then().statusCode(404);
+        assertFalse(entryOf(job.jobId()).getBoolean("replayed"));
+
+        // the record is sendable again: the replay goes through, not 409 "In progress"
+        redis(List.of("SET", payloadKey, json(job)));
+        given().post("/v1/fulfillment/dlq/" + job.jobId() + "/replay")
+                .then()
+                .statusCode(202)
+                .body("status", equalTo("replayed"));
+        assertEquals("complete", awaitState(job.jobId(), "complete").getString("state"));
+        assertEquals(1, sim.stats().callbacks(job.fulfillmentId()), "posted once");
+    }
+
+    private void redis(List<String> command) {
+        (command.get(0).equals("DEL")
+                        ? redis.del(command.subList(1, command.size()))
+                        : redis.set(List.of(command.get(1), command.get(2), "PX", "3600000")))
+                .await()
+                .atMost(Duration.ofSeconds(10));
     }
 }

@@ -13,11 +13,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cxbridge.fulfillment.worker.ExternalCallOutcome;
+import io.cxbridge.fulfillment.worker.FulfillmentHttp;
+import io.cxbridge.fulfillment.worker.FulfillmentWorker;
 import io.cxbridge.model.Headers;
 import io.cxbridge.model.Json;
 import io.cxbridge.model.Topics;
 import io.cxbridge.model.event.FulfillmentJob;
 import io.cxbridge.testkit.KafkaResource;
+import io.cxbridge.testkit.Management;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.TopicReader;
 import io.cxbridge.testkit.sim.SimControl;
@@ -25,6 +29,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +54,12 @@ class JobEdgeCasesTest {
     static final String GENESYS_HOST = "api.mypurecloud.com";
 
     private final SimControl sim = FulfillmentTestSupport.sim();
+
+    @Inject
+    FulfillmentWorker worker;
+
+    @Inject
+    FulfillmentHttp http;
 
     @BeforeEach
     void setUp() {
@@ -158,5 +169,75 @@ class JobEdgeCasesTest {
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> sim.statsJson().path("externalCalls").asLong() - before >= 1);
         assertEquals(1, sim.statsJson().path("externalCalls").asLong() - before, "not retried");
+    }
+
+    /**
+     * 999 arrays deep: the job reads, the sim echoes it one level deeper (1000, Jackson's read limit), and the result
+     * post's body wraps it once more. Writing that body failed (StreamConstraintsException, a failure no retry
+     * mends): the channel stopped with the job left {@code posting}. Now the answer is read only as deep as a body
+     * can carry, and the job ends failed (posted once) like an answer over the size bound.
+     */
+    @Test
+    void anExternalAnswerTooDeepForTheResultPostEndsTheJobFailedOnceAndTheNextJobCompletes() throws Exception {
+        String fid = newFid();
+        FulfillmentJob base = job(fid, newToken(), Duration.ofSeconds(60));
+        JsonNode deep = Json.mapper().readTree("[".repeat(999) + "]".repeat(999));
+        FulfillmentJob job = with(base, base.fulfillmentUrl(), deep, base.deadline());
+        FulfillmentJob next = job(newFid(), newToken(), Duration.ofSeconds(60));
+        publish(job);
+        publish(next);
+
+        JsonPath state = awaitTerminal(job.jobId());
+        assertEquals("failed", state.getString("state"), state.prettify());
+        assertEquals("EXTERNAL_HTTP_ERROR", state.getString("errorCode"));
+        assertEquals(1, state.getInt("attempts"), "not retried: the same answer would be as deep");
+        JsonNode body = awaitCallback(fid).path("last").path("body");
+        assertEquals("failed", body.path("status").asText());
+        assertEquals("EXTERNAL_HTTP_ERROR", body.path("result").path("code").asText());
+        assertTrue(body.path("result").path("message").asText().contains("nested deeper"), body.toString());
+        assertEquals(1, sim.stats().callbacks(fid));
+        assertEquals("complete", awaitTerminal(next.jobId()).getString("state"));
+        Management.given().get("/q/health/live").then().statusCode(200);
+    }
+
+    /**
+     * A job whose record was taken long ago has no time left to wait (its hold limit, HoldLimit, below the
+     * connector's 10 min unprocessed-record max age): a host that does not resolve is looked up once, not until the
+     * deadline, and the job ends callback-failed at once (it waited until its deadline, up to 24 h).
+     */
+    @Test
+    void aFailedLookupIsNotTriedAgainPastTheJobsHoldLimit() {
+        ScriptedHostResolver.script(GENESYS_HOST, Integer.MAX_VALUE);
+        String fid = newFid();
+        FulfillmentJob base = job(fid, newToken(), Duration.ofMinutes(30));
+        String url = "https://" + GENESYS_HOST + "/api/v2/dataactions/fulfillments/" + fid;
+        FulfillmentJob job = with(base, url, base.data(), base.deadline());
+
+        long t0 = System.nanoTime();
+        worker.process(fid, FulfillmentTestSupport.json(job), Instant.now().minus(Duration.ofMinutes(10)))
+                .await()
+                .atMost(Duration.ofSeconds(20));
+        assertTrue(Duration.ofNanos(System.nanoTime() - t0).toSeconds() < 10, "did not wait for the deadline");
+
+        JsonPath state = awaitTerminal(job.jobId());
+        assertEquals("dead-lettered", state.getString("state"));
+        assertEquals("CALLBACK_FAILED", state.getString("errorCode"), state.prettify());
+        assertEquals(1, ScriptedHostResolver.lookups(GENESYS_HOST), "looked up once: no time left to wait");
+        assertEquals(0, sim.stats().requests("POST", "/external/api"));
+    }
+
+    /** A Retry-After longer than what is left before the hold limit is not waited: the answer in hand is the result. */
+    @Test
+    void aRetryAfterPastTheHoldLimitIsNotWaited() {
+        sim.fault(Map.of("method", "POST", "path", "/external/api", "status", 503, "retryAfter", 30, "count", 1));
+        FulfillmentJob job = job(newFid(), newToken(), Duration.ofMinutes(30));
+
+        long t0 = System.nanoTime();
+        ExternalCallOutcome outcome = http.callExternal(job, Instant.now().plusSeconds(5), n -> {})
+                .await()
+                .atMost(Duration.ofSeconds(20));
+        assertTrue(Duration.ofNanos(System.nanoTime() - t0).toSeconds() < 10, "Retry-After: 30 not waited");
+        assertEquals("EXTERNAL_HTTP_ERROR", outcome.code());
+        assertEquals(1, outcome.attempts());
     }
 }

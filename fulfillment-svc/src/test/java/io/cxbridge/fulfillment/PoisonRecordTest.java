@@ -9,10 +9,13 @@ import static io.cxbridge.fulfillment.FulfillmentTestSupport.newToken;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cxbridge.common.kafka.BoundedId;
 import io.cxbridge.common.kafka.RecordCheck;
 import io.cxbridge.fulfillment.worker.FulfillmentWorker;
 import io.cxbridge.model.Headers;
+import io.cxbridge.model.Json;
 import io.cxbridge.model.Topics;
+import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.model.event.FulfillmentJob;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.Management;
@@ -130,6 +133,136 @@ class PoisonRecordTest {
                     Arrays.equals(poison.value().getBytes(StandardCharsets.UTF_8), r.value()),
                     "the value is kept unchanged: " + poison.key());
         }
+        Management.given().get("/q/health/live").then().statusCode(200);
+    }
+
+    /** Produces the records in order (gzipped, so values far over the broker's 1 MiB limit reach it). */
+    private static void produce(List<ProducerRecord<String, String>> records) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap());
+        p.put("key.serializer", StringSerializer.class.getName());
+        p.put("value.serializer", StringSerializer.class.getName());
+        p.put("compression.type", "gzip");
+        p.put("max.request.size", String.valueOf(16 * 1024 * 1024));
+        p.put("buffer.memory", String.valueOf(64 * 1024 * 1024));
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            List<Future<?>> sent = new ArrayList<>();
+            for (ProducerRecord<String, String> r : records) {
+                sent.add(producer.send(r));
+            }
+            for (Future<?> f : sent) {
+                f.get();
+            }
+        }
+    }
+
+    private static ProducerRecord<String, String> jobRecord(FulfillmentJob job) {
+        return new ProducerRecord<>(Topics.FULFILLMENT_JOBS, job.fulfillmentId(), json(job));
+    }
+
+    /**
+     * A fulfillmentId (and trace id) of 400 KB in a job, and a record key of 400 KB on a refused record: each id went
+     * into the dead-lettered audit event three times (key, ce_subject, data), over the producer's 1 MiB; Kafka's
+     * refusal was passed to the channel, which stopped (liveness DOWN, the same record after every restart).
+     */
+    @Test
+    void idsOfHundredsOfKilobytesAreBoundedInTheAuditEventsAndTheJobsAroundThemComplete() throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String hugeFid = "big-" + tag + "-" + "a".repeat(400_000);
+        String hugeKey = "key-" + tag + "-" + "k".repeat(400_000);
+        FulfillmentJob base = job(newFid(), newToken(), Duration.ofSeconds(60));
+        FulfillmentJob bigIds = new FulfillmentJob(
+                base.jobId(),
+                hugeFid,
+                base.fulfillmentUrl(),
+                base.fulfillmentToken(),
+                base.data(),
+                base.receivedAt(),
+                base.deadline(),
+                "trace-" + "t".repeat(400_000));
+        List<FulfillmentJob> valid = List.of(
+                job(newFid(), newToken(), Duration.ofSeconds(60)),
+                job(newFid(), newToken(), Duration.ofSeconds(60)),
+                job(newFid(), newToken(), Duration.ofSeconds(60)));
+        produce(List.of(
+                jobRecord(valid.get(0)),
+                new ProducerRecord<>(Topics.FULFILLMENT_JOBS, hugeFid, json(bigIds)),
+                jobRecord(valid.get(1)),
+                new ProducerRecord<>(
+                        Topics.FULFILLMENT_JOBS, null, hugeKey, json(base), header(Headers.TRACEPARENT, "not-a-trace")),
+                jobRecord(valid.get(2))));
+
+        for (FulfillmentJob ok : valid) {
+            assertEquals("complete", awaitTerminal(ok.jobId()).getString("state"));
+        }
+        // the dead letters keep the records as they came, keys included
+        Map<String, String> classes = new LinkedHashMap<>();
+        TopicReader.await(
+                        bootstrap(),
+                        Topics.FULFILLMENT_JOBS_DLQ,
+                        2,
+                        r -> hugeFid.equals(r.key()) || hugeKey.equals(r.key()),
+                        Duration.ofSeconds(30))
+                .forEach(r -> classes.put(r.key(), TopicReader.headers(r).get(Headers.ERROR_CLASS)));
+        assertEquals(FulfillmentWorker.INVALID_JOB, classes.get(hugeFid));
+        assertEquals(RecordCheck.MALFORMED_HEADER, classes.get(hugeKey));
+        // the audit events name them bounded: at most 256 chars in the key, ce_subject and the data
+        List<ConsumerRecord<String, byte[]>> events = TopicReader.await(
+                bootstrap(),
+                Topics.AUDIT,
+                2,
+                TopicReader.header("ce_type", AuditTypes.FULFILLMENT_DEAD_LETTERED)
+                        .and(r -> r.key().startsWith("big-" + tag) || r.key().startsWith("key-" + tag)),
+                Duration.ofSeconds(30));
+        for (ConsumerRecord<String, byte[]> e : events) {
+            assertEquals(BoundedId.MAX_CHARS, e.key().length(), "a bounded key");
+            assertEquals(e.key(), TopicReader.headers(e).get("ce_subject"));
+            assertTrue(e.value().length < 4096, "a small event: " + e.value().length + " bytes");
+            assertEquals(
+                    e.key(),
+                    Json.mapper().readTree(e.value()).path("fulfillmentId").asText());
+        }
+        assertEquals(BoundedId.of(hugeFid), awaitTerminal(bigIds.jobId()).getString("fulfillmentId"));
+        assertConsumerGoesOn();
+    }
+
+    /**
+     * 9 MiB gzipped to a few KB reaches the consumer whole; refused as too large, it was sent whole to the DLQ, whose
+     * producer takes 8 MiB: Kafka's refusal stopped the channel. Now its dead letter is a stub: size and SHA-256.
+     */
+    @Test
+    void aValueTooLargeEvenForTheDlqIsDeadLetteredAsAStubAndTheJobsAroundItComplete() throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String key = "p-nine-" + tag;
+        String nine = "{\"padding\":\"" + "x".repeat(9 * 1024 * 1024) + "\"}";
+        FulfillmentJob before = job(newFid(), newToken(), Duration.ofSeconds(60));
+        FulfillmentJob after = job(newFid(), newToken(), Duration.ofSeconds(60));
+        produce(List.of(jobRecord(before), new ProducerRecord<>(Topics.FULFILLMENT_JOBS, key, nine), jobRecord(after)));
+
+        assertEquals("complete", awaitTerminal(before.jobId()).getString("state"));
+        assertEquals("complete", awaitTerminal(after.jobId()).getString("state"));
+        ConsumerRecord<String, byte[]> stub = TopicReader.await(
+                        bootstrap(), Topics.FULFILLMENT_JOBS_DLQ, 1, r -> key.equals(r.key()), Duration.ofSeconds(30))
+                .get(0);
+        Map<String, String> headers = TopicReader.headers(stub);
+        assertEquals(RecordCheck.TOO_LARGE, headers.get(Headers.ERROR_CLASS));
+        assertTrue(headers.get(Headers.ERROR_REASON).contains(String.valueOf(nine.length())), headers.toString());
+        var value = Json.mapper().readTree(stub.value()).path("deadLetterStub");
+        byte[] bytes = nine.getBytes(StandardCharsets.UTF_8);
+        assertEquals(bytes.length, value.path("valueBytes").asLong());
+        assertEquals(BoundedId.sha256(bytes), value.path("valueSha256").asText());
+        assertTrue(value.path("reason").asText().contains("too large"), value.toString());
+        assertConsumerGoesOn();
+    }
+
+    /**
+     * A job sent after the poison was dead-lettered completes and liveness is UP: jobs already in flight when a
+     * poison failed the channel still completed, so only a later one shows the consumer did not stop.
+     */
+    private static void assertConsumerGoesOn() {
+        FulfillmentJob later = job(newFid(), newToken(), Duration.ofSeconds(60));
+        FulfillmentTestSupport.publish(later);
+        assertEquals("complete", awaitTerminal(later.jobId()).getString("state"));
         Management.given().get("/q/health/live").then().statusCode(200);
     }
 }

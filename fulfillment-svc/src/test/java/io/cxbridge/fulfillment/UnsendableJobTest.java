@@ -187,8 +187,8 @@ class UnsendableJobTest {
 
         AtomicReference<Throwable> external = new AtomicReference<>();
         AtomicReference<Throwable> post = new AtomicReference<>();
-        http.callExternal(bad, n -> {}).subscribe().with(item -> {}, external::set);
-        http.postResult(bad, "token", Json.mapper().createObjectNode().put("status", "complete"))
+        http.callExternal(bad, java.time.Instant.MAX, n -> {}).subscribe().with(item -> {}, external::set);
+        http.postResult(bad, "token", Json.mapper().createObjectNode().put("status", "complete"), java.time.Instant.MAX)
                 .subscribe()
                 .with(item -> {}, post::set);
         await().atMost(Duration.ofSeconds(5)).until(() -> external.get() != null && post.get() != null);

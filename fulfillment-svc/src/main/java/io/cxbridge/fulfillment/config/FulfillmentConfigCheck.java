@@ -11,13 +11,15 @@ import java.util.List;
 /**
  * Refuses at start-up settings no job could run with, naming the key: a per-attempt timeout of zero or less (every
  * attempt would time out at once, or Vert.x refuses the timer), fewer than one attempt, and an answer bound under one
- * byte (every answer would be refused). Runs before the job consumer starts.
+ * byte (every answer would be refused), and a channel max age a job could outlast without waiting
+ * ({@link HoldLimit#problem}). Runs before the job consumer starts.
  */
 @ApplicationScoped
 public class FulfillmentConfigCheck {
 
-    void check(@Observes @Priority(1) StartupEvent ignored, FulfillmentConfig config) {
+    void check(@Observes @Priority(1) StartupEvent ignored, FulfillmentConfig config, HoldLimit holdLimit) {
         List<String> problems = problems(config);
+        holdLimit.problem().ifPresent(problems::add);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("invalid fulfillment configuration: " + String.join("; ", problems));
         }

@@ -1,6 +1,7 @@
 package io.cxbridge.fulfillment.dlq;
 
 import io.cxbridge.common.dlq.DeadLetter;
+import io.cxbridge.common.kafka.BoundedId;
 import io.cxbridge.model.event.FulfillmentJob;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -21,8 +22,13 @@ public record JobDeadLetter(
         String traceId)
         implements DeadLetter {
 
-    /** The dead-letter time in whole milliseconds: a rebuild reads it back from the DLQ record's timestamp. */
+    /**
+     * The dead-letter time in whole milliseconds: a rebuild reads it back from the DLQ record's timestamp. The
+     * fulfillmentId and trace id of an invalid job may be any length: bounded, as the listings show them.
+     */
     public JobDeadLetter {
+        fulfillmentId = BoundedId.of(fulfillmentId);
+        traceId = BoundedId.of(traceId);
         deadLetteredAt = deadLetteredAt == null ? null : deadLetteredAt.truncatedTo(ChronoUnit.MILLIS);
     }
 

@@ -15,7 +15,9 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 /**
  * Publishes a job to {@code cxbridge.fulfillment.jobs.dlq.v1}: the payload unchanged, the reason in the
  * {@code cxbridge-error-*} headers; a job that names itself is then indexed for the DLQ API. The token is never put
- * in a header (the reason is written by this service and never quotes the token).
+ * in a header (the reason is written by this service and never quotes the token). A record Kafka refuses as too
+ * large (a value over the DLQ producer's 8 MiB, a huge key) goes as service-common's stub (its size and SHA-256):
+ * failing instead stopped the consumer on that record for good.
  */
 @ApplicationScoped
 public class JobDeadLetterWriter {
@@ -40,7 +42,9 @@ public class JobDeadLetterWriter {
     /** A record that names no job: on the DLQ topic only (it cannot be listed or replayed by id). */
     public Uni<Void> send(
             String key, String payload, String errorClass, String reason, int attempts, Instant firstSeen) {
-        return send(DeadLetterRecord.of(key, payload, errorClass, reason, attempts, firstSeen));
+        return DeadLetterRecord.send(
+                new DeadLetterRecord.Parts(key, payload, errorClass, reason, attempts, firstSeen, null, null),
+                this::send);
     }
 
     private Uni<Void> send(Message<String> record) {
@@ -53,15 +57,17 @@ public class JobDeadLetterWriter {
 
     /** A job: on the DLQ topic, then (once the broker has it) in the index with its payload for replay. */
     public Uni<Void> send(String key, String payload, JobDeadLetter entry) {
-        return send(DeadLetterRecord.of(
-                        key,
-                        payload,
-                        entry.errorClass(),
-                        entry.reason(),
-                        entry.attempts(),
-                        entry.firstSeen(),
-                        null,
-                        entry.deadLetteredAt()))
+        return DeadLetterRecord.send(
+                        new DeadLetterRecord.Parts(
+                                key,
+                                payload,
+                                entry.errorClass(),
+                                entry.reason(),
+                                entry.attempts(),
+                                entry.firstSeen(),
+                                null,
+                                entry.deadLetteredAt()),
+                        this::send)
                 .chain(() -> index.index(entry, payload));
     }
 }

@@ -166,7 +166,7 @@ public class Replayer {
                 .recoverWithItem(e -> RecordOutcome.failed(jobId, "not handed back: " + e));
     }
 
-    /** The mark is set: the state, then the record; a record the broker refuses undoes both. */
+    /** The mark is set: the state, then the record; a record the broker refuses undoes both (a new state is deleted). */
     private Uni<Result> publish(StoredDeadLetter<JobDeadLetter> stored, JobRecord before, Instant now) {
         JobDeadLetter entry = stored.entry();
         JobRecord base = before != null
@@ -190,7 +190,9 @@ public class Replayer {
                 .onFailure()
                 .call(e -> {
                     LOG.warnf("replay of job %s not taken by the broker: %s", entry.jobId(), e.toString());
-                    Uni<?> restoreState = before == null ? Uni.createFrom().voidItem() : store.put(before);
+                    // A job without a state before (expired, or lost with Redis) has none again: left `replayed`,
+                    // every replay would be refused as in progress until it expired (7 days).
+                    Uni<?> restoreState = before == null ? store.delete(entry.jobId()) : store.put(before);
                     return restoreState
                             .chain(() -> index.unmarkReplayed(entry.jobId()))
                             .onFailure()

@@ -44,6 +44,11 @@ public class JobStore {
                 .replaceWith(record);
     }
 
+    /** Forgets the job's state (a replay the broker refused, of a job that had none). */
+    public Uni<Void> delete(String jobId) {
+        return redis.del(List.of(key(jobId))).replaceWithVoid();
+    }
+
     /** True when a result for this fulfillmentId has already been accepted by the receiver. */
     public Uni<Boolean> posted(String fulfillmentId) {
         return redis.exists(List.of(postedKey(fulfillmentId))).map(r -> r != null && r.toLong() > 0);

@@ -1,9 +1,14 @@
 package io.cxbridge.fulfillment.worker;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxbridge.common.messaging.PermanentFailure;
 import io.cxbridge.fulfillment.config.FulfillmentConfig;
+import io.cxbridge.fulfillment.config.HoldLimit;
 import io.cxbridge.genesys.body.BoundedBody;
 import io.cxbridge.genesys.body.ResponseTooLargeException;
 import io.cxbridge.genesys.retry.Backoff;
@@ -116,7 +121,26 @@ public class FulfillmentHttp {
     }
 
     /** Longest Retry-After honoured before a result post is tried again. */
-    static final Duration MAX_CALLBACK_RETRY_AFTER = Duration.ofSeconds(30);
+    static final Duration MAX_CALLBACK_RETRY_AFTER = HoldLimit.MAX_CALLBACK_RETRY_AFTER;
+
+    /**
+     * The deepest external answer taken as the result: the callback body puts it one level down, and the body must
+     * stay within Jackson's write limit (1000 levels), or writing it failed after the answer was read (a failure no
+     * retry mends, which stopped the consumer with the job left {@code posting}). One level more kept spare.
+     */
+    static final int MAX_ANSWER_DEPTH = StreamWriteConstraints.defaults().getMaxNestingDepth() - 2;
+
+    /** The contract's mapping, reading answers no deeper than {@link #MAX_ANSWER_DEPTH}. */
+    private static final ObjectMapper ANSWERS = answerMapper();
+
+    private static ObjectMapper answerMapper() {
+        ObjectMapper mapper = Json.mapper().copy();
+        mapper.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_ANSWER_DEPTH)
+                        .build());
+        return mapper;
+    }
 
     /** One attempt's end: the outcome, whether another attempt may change it, and the server's Retry-After. */
     private record Try(ExternalCallOutcome outcome, boolean retry, Duration retryAfter) {
@@ -165,13 +189,19 @@ public class FulfillmentHttp {
                 job.traceId());
     }
 
-    /** Calls the external API with the job's data; {@code onAttempt} sees each attempt number as it starts. */
-    public Uni<ExternalCallOutcome> callExternal(FulfillmentJob job, java.util.function.IntConsumer onAttempt) {
-        return externalAttempt(job, 1, onAttempt);
+    /**
+     * Calls the external API with the job's data; {@code onAttempt} sees each attempt number as it starts. No retry
+     * starts past {@code waitsEndBy} ({@link HoldLimit}) either: a long {@code Retry-After} ends the job with the
+     * answer it has.
+     */
+    public Uni<ExternalCallOutcome> callExternal(
+            FulfillmentJob job, Instant waitsEndBy, java.util.function.IntConsumer onAttempt) {
+        Instant retriesUntil = job.deadline().isAfter(waitsEndBy) ? waitsEndBy : job.deadline();
+        return externalAttempt(job, 1, retriesUntil, onAttempt);
     }
 
     private Uni<ExternalCallOutcome> externalAttempt(
-            FulfillmentJob job, int n, java.util.function.IntConsumer onAttempt) {
+            FulfillmentJob job, int n, Instant retriesUntil, java.util.function.IntConsumer onAttempt) {
         Duration left = Duration.between(clock.instant(), job.deadline());
         if (deadlinePassed(left)) {
             return Uni.createFrom()
@@ -240,9 +270,9 @@ public class FulfillmentHttp {
                         return Uni.createFrom().item(t.outcome());
                     }
                     // The longer of the backoff and the server's Retry-After; no retry that would start past the
-                    // deadline.
+                    // deadline or the hold limit.
                     Duration delay = backoff.delay(n - 1, t.retryAfter());
-                    if (delay.compareTo(Duration.between(clock.instant(), job.deadline())) >= 0) {
+                    if (delay.compareTo(Duration.between(clock.instant(), retriesUntil)) >= 0) {
                         return Uni.createFrom().item(t.outcome());
                     }
                     LOG.debugf(
@@ -253,7 +283,7 @@ public class FulfillmentHttp {
                             .onItem()
                             .delayIt()
                             .by(delay)
-                            .chain(() -> externalAttempt(job, n + 1, onAttempt));
+                            .chain(() -> externalAttempt(job, n + 1, retriesUntil, onAttempt));
                 });
     }
 
@@ -271,7 +301,18 @@ public class FulfillmentHttp {
     private static Try classify(HttpResponse<Buffer> r, int n, Duration retryAfter) {
         int status = r.statusCode();
         if (status >= 200 && status < 300) {
-            return new Try(ExternalCallOutcome.complete(readTree(r.bodyAsString()), n), false);
+            try {
+                return new Try(ExternalCallOutcome.complete(readTree(r.bodyAsString()), n), false);
+            } catch (StreamConstraintsException e) {
+                // the same answer again would be as deep: not retried (Jackson's words are not passed on)
+                return new Try(
+                        ExternalCallOutcome.failed(
+                                EXTERNAL_HTTP_ERROR,
+                                "the external API's answer is beyond what a result can carry (JSON nested deeper than "
+                                        + MAX_ANSWER_DEPTH + " levels, or a number or name too long)",
+                                n),
+                        false);
+            }
         }
         boolean retry = Transience.isTransient(status);
         return new Try(
@@ -284,13 +325,23 @@ public class FulfillmentHttp {
         return e instanceof TimeoutException || e.getClass().getSimpleName().contains("Timeout");
     }
 
-    static JsonNode readTree(String body) {
+    /**
+     * The answer as JSON, or as text when it is not JSON; an answer beyond Jackson's read limits ({@link
+     * #MAX_ANSWER_DEPTH} levels, a number or a name too long) throws {@link StreamConstraintsException}: taken as
+     * text, it would be posted as a result that is not the answer.
+     */
+    static JsonNode readTree(String body) throws StreamConstraintsException {
         if (body == null || body.isBlank()) {
             return Json.mapper().nullNode();
         }
         try {
-            return Json.mapper().readTree(body);
+            return ANSWERS.readTree(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof StreamConstraintsException limit) {
+                    throw limit; // however Jackson wraps it
+                }
+            }
             return Json.mapper().getNodeFactory().textNode(body);
         }
     }
@@ -313,13 +364,20 @@ public class FulfillmentHttp {
     /** How the post of the result ended. {@code detail} names the last failure (never a header value). */
     public record Posted(boolean ok, int attempts, String detail) {}
 
-    /** Posts the result to the job's fulfillment URL (the clear token only in {@code X-Fulfillment-Token}). */
-    public Uni<Posted> postResult(FulfillmentJob job, String clearToken, ObjectNode body) {
+    /**
+     * Posts the result to the job's fulfillment URL (the clear token only in {@code X-Fulfillment-Token}); no wait for
+     * the rate budget goes past {@code waitsEndBy} ({@link HoldLimit}): then the post ends {@code
+     * CALLBACK_RATE_LIMITED} and the job is dead-lettered (replayable).
+     */
+    public Uni<Posted> postResult(FulfillmentJob job, String clearToken, ObjectNode body, Instant waitsEndBy) {
         // A result post is a Genesys call made with the OAuth client's token: each attempt takes its turn in the
         // client's rate budget shared by every service, waiting for room until the job's deadline.
         // A job answered DEADLINE_EXCEEDED is past its deadline already: its post may still wait one callback timeout.
         Instant soonest = clock.instant().plus(config.callback().timeout());
         Instant budgetUntil = job.deadline() != null && job.deadline().isAfter(soonest) ? job.deadline() : soonest;
+        if (budgetUntil.isAfter(waitsEndBy)) {
+            budgetUntil = waitsEndBy;
+        }
         return postAttempt(job, clearToken, body.toString(), 1, budgetUntil);
     }
 
@@ -362,8 +420,8 @@ public class FulfillmentHttp {
                         ? new Try(
                                 ExternalCallOutcome.failed(
                                         "CALLBACK_RATE_LIMITED",
-                                        "the OAuth client's shared rate budget had no "
-                                                + "room before the job's deadline",
+                                        "the OAuth client's shared rate budget had no room before the job's deadline"
+                                                + " or the longest a job may wait",
                                         n),
                                 false)
                         : isTimeout(e)

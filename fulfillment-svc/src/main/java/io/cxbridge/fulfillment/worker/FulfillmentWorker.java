@@ -1,9 +1,11 @@
 package io.cxbridge.fulfillment.worker;
 
 import io.cxbridge.common.audit.AuditEmitter;
+import io.cxbridge.common.kafka.BoundedId;
 import io.cxbridge.common.kafka.RecordCheck;
 import io.cxbridge.common.messaging.InfrastructureRetry;
 import io.cxbridge.fulfillment.config.FulfillmentConfig;
+import io.cxbridge.fulfillment.config.HoldLimit;
 import io.cxbridge.fulfillment.dlq.JobDeadLetter;
 import io.cxbridge.fulfillment.dlq.JobDeadLetterWriter;
 import io.cxbridge.fulfillment.state.JobRecord;
@@ -48,6 +50,10 @@ import org.jboss.logging.Logger;
  * <p>A job whose fulfillmentId is not the id its URL names is invalid (the id keys the posted mark and the
  * Idempotency-Key of the post to that URL), and so is one whose request cannot be built (a header value Vert.x
  * refuses, {@link FulfillmentHttp.RequestNotBuilt}): both are dead-lettered ({@code invalid-job}), never retried.
+ *
+ * <p>Ids of a record that is refused or invalid come from whoever produced it: they are bounded ({@link BoundedId})
+ * before they reach an audit event's data, a job state or a log line. Every wait a job chooses ends by its {@link
+ * HoldLimit}, so no job outlasts the connector's unprocessed-record max age (which would stop the channel).
  */
 @ApplicationScoped
 public class FulfillmentWorker {
@@ -74,6 +80,7 @@ public class FulfillmentWorker {
     private final InfrastructureRetry retry;
     private final FulfillmentUrlLookup lookup;
     private final FulfillmentConfig config;
+    private final HoldLimit holdLimit;
 
     public FulfillmentWorker(
             JobStore store,
@@ -87,7 +94,8 @@ public class FulfillmentWorker {
             FulfillmentMetrics metrics,
             InfrastructureRetry retry,
             FulfillmentUrlLookup lookup,
-            FulfillmentConfig config) {
+            FulfillmentConfig config,
+            HoldLimit holdLimit) {
         this.store = store;
         this.http = http;
         this.deadLetters = deadLetters;
@@ -100,14 +108,19 @@ public class FulfillmentWorker {
         this.retry = retry;
         this.lookup = lookup;
         this.config = config;
+        this.holdLimit = holdLimit;
     }
 
-    /** Works one record's value; completes when its outcome is durable (the record may then be committed). */
-    public Uni<Void> process(String key, String value) {
+    /**
+     * Works one record's value; completes when its outcome is durable (the record may then be committed). {@code
+     * taken}: when a job slot took the record, from which the connector counts its age.
+     */
+    public Uni<Void> process(String key, String value, Instant taken) {
+        Instant waitsEndBy = holdLimit.waitsEndBy(taken);
         // Only infrastructure fails here (Redis, the audit or DLQ topic): retry the job with backoff. A retry after a
         // successful post is skipped by the posted mark, or dropped by the receiver (Idempotency-Key) when the mark
         // was not written yet.
-        return withRetries(value, () -> handle(key, value));
+        return withRetries(value, () -> handle(key, value, waitsEndBy));
     }
 
     /**
@@ -118,16 +131,17 @@ public class FulfillmentWorker {
     public Uni<Void> refuse(String key, String value, RecordCheck.Refusal refusal) {
         Instant firstSeen = clock.instant();
         return withRetries(null, () -> {
+            String id = BoundedId.of(key);
             LOG.warnf(
                     "dead-lettering a fulfillment record (key %s): %s (%s)",
-                    key, refusal.errorClass(), refusal.reason());
+                    id, refusal.errorClass(), refusal.reason());
             return deadLetters
                     .send(key, value, refusal.errorClass(), refusal.reason(), 1, firstSeen)
                     .chain(() -> audit.emit(
                             AuditTypes.FULFILLMENT_DEAD_LETTERED,
-                            key != null ? key : "unknown",
+                            id != null ? id : "unknown",
                             null,
-                            deadLetterData(null, key, refusal.errorClass(), refusal.reason())))
+                            deadLetterData(null, id, refusal.errorClass(), refusal.reason())))
                     .invoke(() -> metrics.jobEnded(FulfillmentMetrics.DEAD_LETTERED));
         });
     }
@@ -146,13 +160,13 @@ public class FulfillmentWorker {
         try {
             return value == null
                     ? null
-                    : Json.mapper().readTree(value).path("jobId").asText(null);
+                    : BoundedId.of(Json.mapper().readTree(value).path("jobId").asText(null));
         } catch (Exception e) {
             return null;
         }
     }
 
-    private Uni<Void> handle(String key, String value) {
+    private Uni<Void> handle(String key, String value, Instant waitsEndBy) {
         Instant firstSeen = clock.instant();
         FulfillmentJob job;
         try {
@@ -179,16 +193,19 @@ public class FulfillmentWorker {
         }
         if (!urlPolicy.resolvesDns(job.fulfillmentUrl())) {
             // Refused before any lookup, a test host or an address literal: checked here, without a hand-off.
-            return checked(key, job, value, urlPolicy.check(job.fulfillmentUrl()), firstSeen, false);
+            return checked(key, job, value, urlPolicy.check(job.fulfillmentUrl()), firstSeen, false, waitsEndBy);
         }
         // A host name the allow-list admits, to look up in DNS (which may block): off the event loop. A failed lookup
         // is an outage, not a bad URL: tried again until the job's deadline (at least one callback timeout, the
-        // time its post would still get), then the job ends as one that ran out of time.
+        // time its post would still get) or its hold limit, then the job ends as one that ran out of time.
         Instant deadline = FulfillmentHttp.bounded(job, firstSeen).deadline();
         Instant soonest = firstSeen.plus(config.callback().timeout());
         Instant until = deadline.isAfter(soonest) ? deadline : soonest;
+        if (until.isAfter(waitsEndBy)) {
+            until = waitsEndBy;
+        }
         return lookup.checkUntil(job.fulfillmentUrl(), until, job.jobId())
-                .chain(v -> checked(key, job, value, v.refusal(), firstSeen, v.lookupFailed()));
+                .chain(v -> checked(key, job, value, v.refusal(), firstSeen, v.lookupFailed(), waitsEndBy));
     }
 
     /** {@code unresolved}: the URL's host could not be looked up within the job's time; nothing is called. */
@@ -198,7 +215,8 @@ public class FulfillmentWorker {
             String value,
             Optional<String> refusal,
             Instant firstSeen,
-            boolean unresolved) {
+            boolean unresolved,
+            Instant waitsEndBy) {
         if (refusal.isPresent()) {
             return deadLetter(key, job, value, URL_REFUSED, "fulfillmentUrl " + refusal.get(), firstSeen);
         }
@@ -215,10 +233,11 @@ public class FulfillmentWorker {
                     "invalid job: fulfillmentId is not the fulfillment id fulfillmentUrl names",
                     firstSeen);
         }
-        return open(job, value, firstSeen, unresolved);
+        return open(job, value, firstSeen, unresolved, waitsEndBy);
     }
 
-    private Uni<Void> open(FulfillmentJob job, String value, Instant firstSeen, boolean unresolved) {
+    private Uni<Void> open(
+            FulfillmentJob job, String value, Instant firstSeen, boolean unresolved, Instant waitsEndBy) {
         String clear;
         try {
             clear = cipher.decrypt(job.fulfillmentToken(), job.fulfillmentId());
@@ -274,15 +293,16 @@ public class FulfillmentWorker {
                     metrics.jobEnded(FulfillmentMetrics.SKIPPED);
                     return Uni.createFrom().voidItem();
                 }
-                return run(job, value, clear, found.orElse(null), firstSeen, unresolved);
+                return run(job, value, clear, found.orElse(null), firstSeen, unresolved, waitsEndBy);
             });
         });
     }
 
     /**
-     * {@code unresolved}: the fulfillment URL's host could not be looked up until the job's time ran out, so its
-     * addresses are unchecked: the external API is not called (past the deadline) and nothing is posted to an
-     * address the policy has not judged. The job ends as a result that could not be posted (DLQ, replayable).
+     * {@code unresolved}: the fulfillment URL's host could not be looked up until the job's time ran out (its
+     * deadline or its hold limit), so its addresses are unchecked: the external API is not called and nothing is
+     * posted to an address the policy has not judged. The job ends as a result that could not be posted (DLQ,
+     * replayable while its deadline allows).
      */
     private Uni<Void> run(
             FulfillmentJob job,
@@ -290,7 +310,8 @@ public class FulfillmentWorker {
             String clearToken,
             JobRecord earlier,
             Instant firstSeen,
-            boolean unresolved) {
+            boolean unresolved,
+            Instant waitsEndBy) {
         Instant started = clock.instant();
         // The HTTP legs see the deadline cut to a sane horizon; the state keeps the one the job carries.
         FulfillmentJob bounded = FulfillmentHttp.bounded(job, started);
@@ -303,9 +324,11 @@ public class FulfillmentWorker {
                         ? Uni.createFrom()
                                 .item(ExternalCallOutcome.failed(
                                         FulfillmentHttp.DEADLINE_EXCEEDED,
-                                        "the deadline passed before the fulfillment URL's host could be looked up",
+                                        "the fulfillment URL's host could not be looked up before the job's deadline"
+                                                + " or the longest a job may wait",
                                         0))
-                        : http.callExternal(bounded, n -> LOG.debugf("job %s: external attempt %d", job.jobId(), n)))
+                        : http.callExternal(
+                                bounded, waitsEndBy, n -> LOG.debugf("job %s: external attempt %d", job.jobId(), n)))
                 .chain(outcome -> {
                     JobRecord posting = current.get()
                             .externalDone(outcome.attempts(), clock.instant(), outcome.code(), outcome.message())
@@ -318,7 +341,8 @@ public class FulfillmentWorker {
                                                     false,
                                                     0,
                                                     "the fulfillmentUrl's host could not be looked up in DNS"))
-                                    : http.postResult(bounded, clearToken, FulfillmentHttp.callbackBody(outcome)))
+                                    : http.postResult(
+                                            bounded, clearToken, FulfillmentHttp.callbackBody(outcome), waitsEndBy))
                             .chain(posted -> finish(job, value, posting, outcome, posted, firstSeen));
                 })
                 // No attempt could send it (the same at every try, and a PermanentFailure, which the retry of the
@@ -445,15 +469,16 @@ public class FulfillmentWorker {
     /** {@code key}: the record's key, kept on the DLQ record (the job's fulfillmentId when it has none). */
     private Uni<Void> deadLetter(
             String key, FulfillmentJob job, String value, String errorClass, String reason, Instant firstSeen) {
-        String jobId = job == null ? null : job.jobId();
-        String fulfillmentId = job == null ? null : job.fulfillmentId();
+        // ids of a job that may be invalid: bounded for the event, the state and the log (the record keeps them whole)
+        String jobId = job == null ? null : BoundedId.of(job.jobId());
+        String fulfillmentId = job == null ? null : BoundedId.of(job.fulfillmentId());
         LOG.warnf("dead-lettering fulfillment job %s: %s (%s)", jobId, errorClass, reason);
         String subject = fulfillmentId != null ? fulfillmentId : jobId != null ? jobId : "unknown";
         // A job without a usable id is on the DLQ topic only: it cannot be listed or replayed by id.
         boolean indexed =
                 jobId != null && UUID.matcher(jobId).matches() && job.receivedAt() != null && job.deadline() != null;
         Instant now = clock.instant();
-        String recordKey = key != null ? key : fulfillmentId;
+        String recordKey = key != null ? key : job == null ? null : job.fulfillmentId();
         Uni<Void> sent = (indexed
                         ? deadLetters.send(
                                 recordKey, value, JobDeadLetter.of(job, errorClass, reason, 1, firstSeen, now))

@@ -13,7 +13,9 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.Set;
@@ -48,6 +50,7 @@ public class JobPipeline {
     private final FulfillmentWorker worker;
     private final FulfillmentConfig config;
     private final FulfillmentMetrics metrics;
+    private final Clock clock;
     /** Records with the same key (fulfillmentId) one after the other. */
     private final PerKeyTurns turns = new PerKeyTurns();
 
@@ -70,8 +73,10 @@ public class JobPipeline {
             @Channel(Channels.FULFILLMENT_JOBS_IN) Multi<Message<String>> jobs,
             FulfillmentWorker worker,
             FulfillmentConfig config,
-            FulfillmentMetrics metrics) {
+            FulfillmentMetrics metrics,
+            Clock clock) {
         this.jobs = jobs;
+        this.clock = clock;
         this.worker = worker;
         this.config = config;
         this.metrics = metrics;
@@ -112,6 +117,9 @@ public class JobPipeline {
             return Uni.createFrom().nothing();
         }
         inFlight.incrementAndGet();
+        // The connector counts the record's age (throttled.unprocessed-record-max-age) from here: it handed the record
+        // out as this slot asked for it. The job's waits end in time by it (HoldLimit), its key's turn included.
+        Instant taken = clock.instant();
         Optional<IncomingKafkaRecordMetadata> meta = message.getMetadata(IncomingKafkaRecordMetadata.class);
         String key = meta.map(m -> m.getKey() == null ? null : String.valueOf(m.getKey()))
                 .orElse(null);
@@ -127,7 +135,7 @@ public class JobPipeline {
                                 partition,
                                 refusal.isPresent()
                                         ? () -> worker.refuse(key, value, refusal.get())
-                                        : () -> worker.process(key, value)))
+                                        : () -> worker.process(key, value, taken)))
                 .onItemOrFailure()
                 .transformToUni((started, failure) -> {
                     if (failure == null && !started) {

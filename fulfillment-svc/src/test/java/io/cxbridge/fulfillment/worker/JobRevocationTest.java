@@ -11,7 +11,9 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import java.lang.reflect.Proxy;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,13 +39,13 @@ class JobRevocationTest {
         final Map<String, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
 
         HeldWorker() {
-            super(null, null, null, null, null, null, null, null, null, null, null, null);
+            super(null, null, null, null, null, null, null, null, null, null, null, null, null);
         }
 
         final Set<String> cancelled = ConcurrentHashMap.newKeySet();
 
         @Override
-        public Uni<Void> process(String key, String value) {
+        public Uni<Void> process(String key, String value, Instant taken) {
             CompletableFuture<Void> f = new CompletableFuture<>();
             running.put(value, f);
             return Uni.createFrom().completionStage(f).onCancellation().invoke(() -> cancelled.add(value));
@@ -81,8 +83,8 @@ class JobRevocationTest {
         AtomicReference<MultiEmitter<? super Message<String>>> emitter = new AtomicReference<>();
         Multi<Message<String>> jobs = Multi.createFrom().<Message<String>>emitter(emitter::set);
         HeldWorker worker = new HeldWorker();
-        JobPipeline pipeline =
-                new JobPipeline(jobs, worker, config(), new FulfillmentMetrics(new SimpleMeterRegistry()));
+        JobPipeline pipeline = new JobPipeline(
+                jobs, worker, config(), new FulfillmentMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
         pipeline.start(null);
         Set<String> acked = ConcurrentHashMap.newKeySet();
 
@@ -124,7 +126,11 @@ class JobRevocationTest {
         Multi<Message<String>> jobs = Multi.createFrom().<Message<String>>emitter(emitter::set);
         HeldWorker worker = new HeldWorker();
         JobPipeline pipeline = new JobPipeline(
-                jobs, worker, config(Duration.ofMillis(200)), new FulfillmentMetrics(new SimpleMeterRegistry()));
+                jobs,
+                worker,
+                config(Duration.ofMillis(200)),
+                new FulfillmentMetrics(new SimpleMeterRegistry()),
+                Clock.systemUTC());
         pipeline.start(null);
         Set<String> acked = ConcurrentHashMap.newKeySet();
 

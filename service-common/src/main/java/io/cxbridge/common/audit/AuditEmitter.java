@@ -1,8 +1,14 @@
 package io.cxbridge.common.audit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cxbridge.common.kafka.BoundedId;
+import io.cxbridge.common.kafka.TooLarge;
 import io.cxbridge.common.logging.LogThrottle;
+import io.cxbridge.common.messaging.InfrastructureRetry;
 import io.cxbridge.common.service.ServiceConfig;
 import io.cxbridge.model.Channels;
+import io.cxbridge.model.Json;
 import io.cxbridge.model.Topics;
 import io.cxbridge.model.audit.AuditEvent;
 import io.micrometer.core.instrument.Counter;
@@ -16,6 +22,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -40,6 +48,11 @@ import org.jboss.logging.Logger;
  *
  * <p>Every event's outcome is counted exactly once ({@code cxbridge.audit.events{outcome=sent|failed}}), whether
  * the broker acknowledged it, refused it, or a bounded buffer (4096) refused it at once.
+ *
+ * <p>Ids from records are bounded here, once for every service: an event's subject (its Kafka key and
+ * {@code ce_subject}) and trace id longer than {@link BoundedId#MAX_CHARS} keep their beginning and a SHA-256. An
+ * event Kafka still refuses for good (too large, data that does not serialise) is replaced by a {@link #stubOf stub}
+ * that {@link #emit} sends instead: a refusal no retry mends, passed to a consumer, stopped its channel.
  *
  * <p>Observed events (a gateway sends one per request) skip the messaging emitter: they wait in a bounded queue and
  * one task on the audit channel's own Kafka sending thread hands every queued event to the producer. The emitter
@@ -106,7 +119,8 @@ public class AuditEmitter {
 
     /** Builds an event of this service; {@code data} is a record (written straight to bytes), a map or an ObjectNode. */
     public AuditEvent event(String type, String subject, String traceId, Object data) {
-        return AuditEvent.create(config.name(), type, subject, traceId, clock.instant(), data);
+        return AuditEvent.create(
+                config.name(), type, BoundedId.of(subject), BoundedId.of(traceId), clock.instant(), data);
     }
 
     public Uni<Void> emit(String type, String subject, String traceId, Object data) {
@@ -115,9 +129,96 @@ public class AuditEmitter {
 
     /**
      * Completes once the broker has the record; fails if it does not take it. A caller on a Vert.x context resumes on
-     * it (the acknowledgement arrives on a Kafka thread), as it would after any other I/O.
+     * it (the acknowledgement arrives on a Kafka thread), as it would after any other I/O. An event refused for good
+     * ({@link InfrastructureRetry#permanent}) is counted failed and its {@link #stubOf stub} is sent in its place.
      */
     public Uni<Void> emit(AuditEvent event) {
+        AuditEvent bounded = bounded(event);
+        return awaited(bounded).onFailure(InfrastructureRetry::permanent).recoverWithUni(e -> {
+            AuditEvent stub = stubOf(bounded, e);
+            LOG.warnf(
+                    "audit event %s (%s, subject %s) refused for good; sending a stub in its place: %s",
+                    bounded.id(),
+                    bounded.type(),
+                    bounded.subject(),
+                    stub.data().path(STUB).path("reason").asText());
+            return awaited(stub);
+        });
+    }
+
+    /** The data field that marks a stub: {@code {reason, dataBytes, dataSha256}} (the sizes when it was written). */
+    public static final String STUB = "auditStub";
+
+    /** At most this many of the refused event's top-level scalar fields are kept in its stub. */
+    static final int STUB_FIELDS = 32;
+
+    /**
+     * {@code event} with its subject and trace id bounded ({@link BoundedId}): the subject is the record's key and a
+     * header, the trace id a header and a data field, so a long one counted three or two times against the limit.
+     */
+    static AuditEvent bounded(AuditEvent event) {
+        String subject = BoundedId.of(event.subject());
+        String traceId = BoundedId.of(event.traceId());
+        if (subject.equals(event.subject()) && Objects.equals(traceId, event.traceId())) {
+            return event;
+        }
+        Object payload = event.payload() instanceof ObjectNode node && traceId != null
+                ? node.deepCopy().put("traceId", traceId)
+                : event.payload();
+        return new AuditEvent(event.id(), event.source(), event.type(), subject, event.time(), traceId, payload);
+    }
+
+    /**
+     * What is sent in place of an event Kafka refused for good: the same id, type, subject and time, the data's
+     * top-level scalar fields (text bounded as ids are, at most {@value #STUB_FIELDS}; objects and arrays left out) and
+     * {@value #STUB}: why, and the size and SHA-256 of the data as it was written (absent when it could not be).
+     */
+    static AuditEvent stubOf(AuditEvent event, Throwable failure) {
+        ObjectNode data = Json.mapper().createObjectNode();
+        byte[] value = null;
+        ObjectNode original = null;
+        try {
+            value = event.value();
+            original = event.data();
+        } catch (RuntimeException e) {
+            // data that does not serialise: only the stub's own fields
+        }
+        if (original != null) {
+            int kept = 0;
+            for (Map.Entry<String, JsonNode> f : original.properties()) {
+                if (kept >= STUB_FIELDS) {
+                    break;
+                }
+                if (f.getKey().length() > 64 || !f.getValue().isValueNode()) {
+                    continue;
+                }
+                data.set(
+                        f.getKey(),
+                        f.getValue().isTextual()
+                                ? data.textNode(BoundedId.of(f.getValue().asText()))
+                                : f.getValue());
+                kept++;
+            }
+        }
+        Throwable tooLarge = TooLarge.in(failure);
+        ObjectNode stub = data.putObject(STUB)
+                .put(
+                        "reason",
+                        tooLarge != null
+                                ? "Kafka refused the event as too large: " + tooLarge.getMessage()
+                                : "the event's data could not be written (" + InfrastructureRetry.describe(failure)
+                                        + ")");
+        if (value != null) {
+            stub.put("dataBytes", value.length).put("dataSha256", BoundedId.sha256(value));
+        }
+        if (event.traceId() != null) {
+            data.put("traceId", event.traceId());
+        }
+        return new AuditEvent(
+                event.id(), event.source(), event.type(), event.subject(), event.time(), event.traceId(), data);
+    }
+
+    private Uni<Void> awaited(AuditEvent event) {
         return Uni.createFrom().deferred(() -> {
             Context context = Vertx.currentContext();
             CompletableFuture<Void> acked = new CompletableFuture<>();
@@ -128,7 +229,8 @@ public class AuditEmitter {
     }
 
     /** Sends without making the caller wait; the outcome is still observed (counted, and logged on failure). */
-    public void emitObserved(AuditEvent event) {
+    public void emitObserved(AuditEvent given) {
+        AuditEvent event = bounded(given);
         if (observedPending.incrementAndGet() > MAX_OBSERVED_PENDING) {
             observedPending.decrementAndGet();
             new Outcome(event, null)

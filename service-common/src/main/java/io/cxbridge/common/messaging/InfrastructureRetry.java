@@ -1,6 +1,7 @@
 package io.cxbridge.common.messaging;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cxbridge.common.kafka.TooLarge;
 import io.cxbridge.common.logging.LogThrottle;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
@@ -8,8 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.function.Supplier;
-import org.apache.kafka.common.errors.RecordBatchTooLargeException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.jboss.logging.Logger;
 
@@ -107,7 +106,7 @@ public class InfrastructureRetry {
 
     /** Whether {@code t} itself is the producer's or the broker's refusal of a record (or batch) as too large. */
     public static boolean tooLargeForKafka(Throwable t) {
-        return t instanceof RecordTooLargeException || t instanceof RecordBatchTooLargeException;
+        return TooLarge.is(t);
     }
 
     /**

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.cxbridge.common.kafka.BoundedId;
 import io.cxbridge.model.audit.AuditEvent;
 import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.model.audit.GatewayRequestAudit;
@@ -405,5 +406,84 @@ class AuditEmitterUnitTest {
         assertThat(done).isCompletedExceptionally();
         assertThat(count("failed")).isEqualTo(1);
         assertThat(count("sent")).isZero();
+    }
+
+    /** A subject of 400 KB: the record was over the producer's 1 MiB (key, ce_subject and data each carried it). */
+    @Test
+    void aSubjectOrTraceIdOfHundredsOfKilobytesIsBoundedInTheKeyTheHeadersAndTheData() {
+        String huge = "f-" + "a".repeat(400_000);
+        AuditEvent event = AuditEvent.create(
+                "fulfillment-svc",
+                AuditTypes.FULFILLMENT_DEAD_LETTERED,
+                huge,
+                "t-" + "b".repeat(400_000),
+                Instant.parse("2026-03-02T09:14:07.731Z"),
+                Map.of("errorClass", "invalid-job"));
+        audit.emit(event).subscribeAsCompletionStage();
+
+        Message<? extends byte[]> message = channel.only();
+        OutgoingKafkaRecordMetadata<?> kafka =
+                message.getMetadata(OutgoingKafkaRecordMetadata.class).orElseThrow();
+        String key = (String) kafka.getKey();
+        assertThat(key).hasSize(BoundedId.MAX_CHARS).startsWith("f-aaaa").isEqualTo(BoundedId.of(huge));
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Header h : kafka.getHeaders()) {
+            headers.put(h.key(), new String(h.value(), UTF_8));
+        }
+        assertThat(headers.get(AuditEvent.H_SUBJECT)).isEqualTo(key);
+        assertThat(headers.get(AuditEvent.H_TRACEID)).hasSize(BoundedId.MAX_CHARS);
+        assertThat(headers.get(AuditEvent.H_ID)).isEqualTo(event.id());
+        assertThat(new String(message.getPayload(), UTF_8))
+                .hasSizeLessThan(1024)
+                .contains("\"traceId\":\"" + headers.get(AuditEvent.H_TRACEID) + "\"");
+    }
+
+    /** Refused for good, the event was a failure the consumer passed on: its channel stopped. */
+    @Test
+    void anEventKafkaRefusesAsTooLargeIsReplacedByAStubAndEmitCompletes() throws Exception {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("jobId", "0b7c7e52-8d0e-4a53-9d55-0e3f9c7f1a01");
+        data.put("reason", "r".repeat(2_000_000));
+        data.put("attempts", 3);
+        data.put("nested", Map.of("a", 1));
+        AuditEvent event = AuditEvent.create(
+                "fulfillment-svc",
+                AuditTypes.FULFILLMENT_DEAD_LETTERED,
+                "fid-1",
+                TRACE,
+                Instant.parse("2026-03-02T09:14:07.731Z"),
+                data);
+        CompletableFuture<Void> done = audit.emit(event).subscribeAsCompletionStage();
+
+        channel.only()
+                .nack(new org.apache.kafka.common.errors.RecordTooLargeException(
+                        "The message is 2000300 bytes when serialized which is larger than 1048576"));
+        assertThat(done).as("waits for the stub").isNotDone();
+        assertThat(channel.messages).hasSize(2);
+        Message<? extends byte[]> stub = channel.messages.get(1);
+        stub.ack();
+        done.get();
+
+        OutgoingKafkaRecordMetadata<?> kafka =
+                stub.getMetadata(OutgoingKafkaRecordMetadata.class).orElseThrow();
+        assertThat(kafka.getKey()).isEqualTo("fid-1");
+        var json = io.cxbridge.model.Json.mapper().readTree(stub.getPayload());
+        assertThat(json.path("jobId").asText()).isEqualTo("0b7c7e52-8d0e-4a53-9d55-0e3f9c7f1a01");
+        assertThat(json.path("attempts").asInt()).isEqualTo(3);
+        assertThat(json.path("reason").asText()).hasSize(BoundedId.MAX_CHARS);
+        assertThat(json.has("nested")).as("objects are left out").isFalse();
+        assertThat(json.path("traceId").asText()).isEqualTo(TRACE);
+        assertThat(json.path(AuditEmitter.STUB).path("reason").asText()).contains("too large", "1048576");
+        assertThat(json.path(AuditEmitter.STUB).path("dataBytes").asLong()).isEqualTo(event.value().length);
+        assertThat(json.path(AuditEmitter.STUB).path("dataSha256").asText()).isEqualTo(BoundedId.sha256(event.value()));
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Header h : kafka.getHeaders()) {
+            headers.put(h.key(), new String(h.value(), UTF_8));
+        }
+        assertThat(headers)
+                .containsEntry(AuditEvent.H_ID, event.id())
+                .containsEntry(AuditEvent.H_TYPE, AuditTypes.FULFILLMENT_DEAD_LETTERED);
+        assertThat(count("failed")).isEqualTo(1);
+        assertThat(count("sent")).isEqualTo(1);
     }
 }
