@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cxbridge.common.kafka.BoundedId;
 import io.cxbridge.common.kafka.RecordCheck;
 import io.cxbridge.model.Headers;
 import io.cxbridge.model.Json;
@@ -97,14 +98,21 @@ class RetentionResilienceTest {
                         valid.replaceFirst("\"requestId\":\"[^\"]+\"", "\"requestId\":\"x\""),
                         new RecordHeaders(),
                         RequestDeadLetters.INVALID_REQUEST),
-                new Poison("p-header-" + tag, valid, badTrace, RecordCheck.MALFORMED_HEADER));
+                new Poison("p-header-" + tag, valid, badTrace, RecordCheck.MALFORMED_HEADER),
+                // 9 MiB gzipped to a few KB: over the DLQ producer's 8 MiB, so its dead letter is a stub (it was sent
+                // whole, Kafka refused it, and the refusal stopped the channel on it after every restart)
+                new Poison(
+                        "p-nine-" + tag,
+                        valid.replaceFirst("\\{", "{\"padding\":\"" + "z".repeat(9 << 20) + "\","),
+                        new RecordHeaders(),
+                        RecordCheck.TOO_LARGE));
 
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap());
         p.put("key.serializer", StringSerializer.class.getName());
         p.put("value.serializer", StringSerializer.class.getName());
         p.put("compression.type", "gzip");
-        p.put("max.request.size", String.valueOf(8 << 20));
+        p.put("max.request.size", String.valueOf(16 << 20));
         List<String> requests = new ArrayList<>();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
             List<Future<?>> sent = new ArrayList<>();
@@ -133,6 +141,14 @@ class RetentionResilienceTest {
             assertEquals(poison.errorClass(), byKey.get(poison.key()).get(Headers.ERROR_CLASS), poison.key());
             assertTrue(!byKey.get(poison.key()).get(Headers.ERROR_REASON).isBlank());
         }
+        ConsumerRecord<String, byte[]> nine = dead.stream()
+                .filter(r -> r.key().startsWith("p-nine-"))
+                .findFirst()
+                .orElseThrow();
+        byte[] nineBytes = poisons.get(poisons.size() - 1).value().getBytes(StandardCharsets.UTF_8);
+        var stub = Json.mapper().readTree(nine.value()).path("deadLetterStub");
+        assertEquals(nineBytes.length, stub.path("valueBytes").asLong());
+        assertEquals(BoundedId.sha256(nineBytes), stub.path("valueSha256").asText());
         Management.given().get("/q/health/live").then().statusCode(200);
     }
 

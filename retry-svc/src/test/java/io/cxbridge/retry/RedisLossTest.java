@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cxbridge.common.kafka.BoundedId;
 import io.cxbridge.common.redis.RedisEpoch;
 import io.cxbridge.model.Headers;
 import io.cxbridge.model.Topics;
@@ -201,10 +202,29 @@ class RedisLossTest {
             v2.headers().add(Headers.SCHEMA_VERSION, "2".getBytes(StandardCharsets.UTF_8));
             producer.send(v2).get();
         }
+        // a key of 9 MiB, gzipped to a few KB: its dead letter is over the DLQ producer's 8 MiB, so it goes as a stub
+        // with the key bounded (it was sent whole, Kafka refused it, and the refusal stopped the channel on it)
+        String hugeKey = action + "-" + "k".repeat(9 << 20);
+        Properties gz = new Properties();
+        gz.putAll(p);
+        gz.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip");
+        gz.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(16 << 20));
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(gz, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.FAILED_RUNS, hugeKey, "not JSON"))
+                    .get();
+        }
         String valid = UUID.randomUUID().toString();
         publish(action, run(valid, action));
 
         awaitFinished(valid, "succeeded");
+        String boundedKey = BoundedId.of(hugeKey);
+        ConsumerRecord<String, byte[]> stub = TopicReader.await(
+                        bootstrap(), Topics.FAILED_RUNS_DLQ, 1, r -> boundedKey.equals(r.key()), Duration.ofSeconds(20))
+                .get(0);
+        assertTrue(
+                new String(stub.value(), StandardCharsets.UTF_8).contains("deadLetterStub"),
+                () -> new String(stub.value(), StandardCharsets.UTF_8));
         List<ConsumerRecord<String, byte[]>> dlq = TopicReader.await(
                 bootstrap(),
                 Topics.FAILED_RUNS_DLQ,

@@ -8,7 +8,6 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Writes to {@code cxbridge.dataactions.failed-runs.dlq.v1} (the original payload unchanged plus the spec's
@@ -38,17 +37,19 @@ public class RunDeadLetterWriter {
 
     /** Completes once the broker has the record (keyed {@code key}) and the index has its entry. */
     public Uni<Void> send(String key, DlqEntry entry) {
-        Message<String> message = DeadLetterRecord.of(
-                key,
-                entry.originalPayload(),
-                entry.errorClass(),
-                entry.reason(),
-                entry.attempts(),
-                entry.firstSeen(),
-                entry.id(),
-                entry.deadLetteredAt());
-        return Uni.createFrom()
-                .deferred(() -> emitter.sendMessage(message))
+        // a record Kafka refuses as too large (a key of megabytes) goes as a stub: no retry mends it, and failing
+        // would stop the channel on the same record after every restart
+        return DeadLetterRecord.send(
+                        new DeadLetterRecord.Parts(
+                                key,
+                                entry.originalPayload(),
+                                entry.errorClass(),
+                                entry.reason(),
+                                entry.attempts(),
+                                entry.firstSeen(),
+                                entry.id(),
+                                entry.deadLetteredAt()),
+                        emitter::sendMessage)
                 .chain(() -> index.index(entry, null))
                 .invoke(() -> metrics.deadLettered(entry.errorClass()).increment());
     }
