@@ -13,6 +13,7 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
 import java.time.Clock;
+import java.util.function.UnaryOperator;
 
 /**
  * One simulated cxbridge process: its own Redis connection, HTTP pool, token provider, shaper and
@@ -31,6 +32,19 @@ public final class Process implements AutoCloseable {
     public final GenesysClient client;
 
     public Process(Vertx vertx, String redisUrl, GenesysConfig config, Clock clock) {
+        this(vertx, redisUrl, config, clock, UnaryOperator.identity());
+    }
+
+    /**
+     * A process whose token provider talks to Redis through {@code tokenRedis} (a test's hook that delays or changes
+     * a command, to put two processes' steps in a chosen order without sleeping).
+     */
+    public Process(
+            Vertx vertx,
+            String redisUrl,
+            GenesysConfig config,
+            Clock clock,
+            UnaryOperator<io.vertx.redis.client.RedisAPI> tokenRedis) {
         this.config = config;
         Endpoints endpoints = Endpoints.of(config);
         // The same pool limits service-common sets for Quarkus's client: a burst must queue, not fail.
@@ -42,7 +56,8 @@ public final class Process implements AutoCloseable {
                         .setMaxPoolWaiting(4096));
         RedisAPI redis = RedisAPI.api(redisClient);
         this.web = GenesysProducers.webClient(vertx, config);
-        this.tokens = new TokenProvider(config, endpoints, web, redis, clock, registry);
+        this.tokens = new TokenProvider(
+                config, endpoints, web, RedisAPI.newInstance(tokenRedis.apply(redis.getDelegate())), clock, registry);
         this.shaper = new RateShaper(config, redis, clock, registry);
         this.breakers = new Breakers(
                 config.breaker().failureThreshold(),

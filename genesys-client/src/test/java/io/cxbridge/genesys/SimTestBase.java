@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,6 +69,14 @@ public abstract class SimTestBase {
 
     protected Process process(GenesysConfig config, Clock clock) {
         Process p = new Process(vertx, redis.url(), config, clock);
+        processes.add(p);
+        return p;
+    }
+
+    /** A process whose token provider's Redis commands pass through {@code tokenRedis} (see {@link Process}). */
+    protected Process process(
+            GenesysConfig config, Clock clock, UnaryOperator<io.vertx.redis.client.RedisAPI> tokenRedis) {
+        Process p = new Process(vertx, redis.url(), config, clock, tokenRedis);
         processes.add(p);
         return p;
     }

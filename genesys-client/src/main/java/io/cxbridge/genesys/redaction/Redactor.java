@@ -19,6 +19,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -119,6 +121,9 @@ public final class Redactor {
     static List<Pattern> searchPatterns() {
         return List.of(EMAIL, SSN, CARD, PHONE, DATE, TIME, BEARER, USERINFO, KEY_VALUE, XML_ELEMENT, YAML_KEY);
     }
+
+    /** Numbered names tried for keys that redact alike (RedactorTest bounds it: linear in the keys). */
+    final LongAdder numberingTries = new LongAdder();
 
     private final FieldNames fields;
     private final Set<String> safeQueryParameters;
@@ -403,7 +408,7 @@ public final class Redactor {
             return null;
         }
         StringWriter out = new StringWriter(sizeHint + 16);
-        MaskedNames masked = new MaskedNames();
+        MaskedNames masked = new MaskedNames(numberingTries);
         try (JsonGenerator generator = Json.mapper().createGenerator(out)) {
             int depth = 0;
             do {
@@ -491,12 +496,21 @@ public final class Redactor {
     public JsonNode redact(JsonNode node) {
         if (node.isObject()) {
             ObjectNode copy = Json.mapper().createObjectNode();
+            Numbering masked = null; // made only when a name holding the mask comes
             Iterator<Map.Entry<String, JsonNode>> it = node.fields();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
+                String name = e.getKey();
+                String written = mayHoldSecret(name) ? keyed(name) : name;
+                if (Numbering.holdsMask(written)) {
+                    if (masked == null) {
+                        masked = new Numbering(numberingTries);
+                    }
+                    written = masked.unique(written);
+                }
                 copy.set(
-                        key(copy, e.getKey()),
-                        isSensitiveField(e.getKey()) && !e.getValue().isNull()
+                        written,
+                        isSensitiveField(name) && !e.getValue().isNull()
                                 ? TextNode.valueOf(MASK)
                                 : redact(e.getValue()));
             }
@@ -521,37 +535,60 @@ public final class Redactor {
     }
 
     /**
-     * A field name of a redacted tree: redacted as text when it may hold something ({"jane@example.com": 1}); a
-     * name holding the mask that another one of the object already took gets a number, so no value is dropped (the
-     * same names {@link MaskedNames} gives the streamed JSON).
-     */
-    private String key(ObjectNode object, String name) {
-        String written = mayHoldSecret(name) ? keyed(name) : name;
-        if (!MaskedNames.holdsMask(written) || !object.has(written)) {
-            return written;
-        }
-        for (int n = 2; ; n++) {
-            String numbered = written + "#" + n;
-            if (!object.has(numbered)) {
-                return numbered;
-            }
-        }
-    }
-
-    /**
-     * The names holding the mask written so far in each open object of a streamed JSON value. Two keys redacted alike
+     * The names holding the mask one JSON object has written, streamed or in a tree. Two keys redacted alike
      * ("jane@example.com", "john@example.com") would make a line with a duplicate key, which a log reader may take
-     * as one (the last wins); the second gets a number ({@code [REDACTED]#2}). Only a name holding the mask can clash
-     * with a redacted one, so the usual keys are never looked up.
+     * as one (the last wins), or drop a value of a tree; the second gets a number ({@code [REDACTED]#2}), the first
+     * free one from 2. Only a name holding the mask can clash with a redacted one, so the usual keys are never looked
+     * up. The next number of each name is remembered: trying #2, #3, ... from the start for each clash made a 10 KiB
+     * body of one masked key repeated (~930 keys) cost ~430K names tried. A number is still checked against the names
+     * written, so a key that came numbered ("[REDACTED]#3") is skipped, not repeated: each costs at most one more try.
      */
-    private static final class MaskedNames {
-        /** By depth; made only when a name holding the mask comes (most bodies have none). */
-        private List<Set<String>> open;
+    static final class Numbering {
+        private final Set<String> names = new HashSet<>();
+        /** The next number to try for a name that clashed; made at the first clash. */
+        private Map<String, Integer> next;
 
-        private int depth;
+        private final LongAdder tries;
+
+        Numbering(LongAdder tries) {
+            this.tries = tries;
+        }
 
         static boolean holdsMask(String name) {
             return name.indexOf('[') >= 0 && name.contains(MASK);
+        }
+
+        /** {@code name} if the object has not written it yet, else its first free numbered form; now written. */
+        String unique(String name) {
+            if (names.add(name)) {
+                return name;
+            }
+            if (next == null) {
+                next = new HashMap<>();
+            }
+            int n = next.getOrDefault(name, 2);
+            String numbered = name + "#" + n;
+            tries.increment();
+            while (!names.add(numbered)) {
+                n++;
+                numbered = name + "#" + n;
+                tries.increment();
+            }
+            next.put(name, n + 1);
+            return numbered;
+        }
+    }
+
+    /** The {@link Numbering} of each open object of a streamed JSON value. */
+    private static final class MaskedNames {
+        /** By depth; made only when a name holding the mask comes (most bodies have none). */
+        private List<Numbering> open;
+
+        private int depth;
+        private final LongAdder tries;
+
+        MaskedNames(LongAdder tries) {
+            this.tries = tries;
         }
 
         void open() {
@@ -566,7 +603,7 @@ public final class Redactor {
         }
 
         String unique(String name) {
-            if (!holdsMask(name)) {
+            if (!Numbering.holdsMask(name)) {
                 return name;
             }
             if (open == null) {
@@ -575,16 +612,12 @@ public final class Redactor {
             while (open.size() < depth) {
                 open.add(null);
             }
-            Set<String> names = open.get(depth - 1);
+            Numbering names = open.get(depth - 1);
             if (names == null) {
-                names = new HashSet<>();
+                names = new Numbering(tries);
                 open.set(depth - 1, names);
             }
-            String unique = name;
-            for (int n = 2; !names.add(unique); n++) {
-                unique = name + "#" + n;
-            }
-            return unique;
+            return names.unique(name);
         }
     }
 

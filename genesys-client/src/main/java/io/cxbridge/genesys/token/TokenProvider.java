@@ -97,7 +97,10 @@ public final class TokenProvider {
     private final Clock clock;
     private final String tokenKey;
     private final String lockKey;
-    /** Until when (epoch ms) no 401 drops the token: the hold every process honours. */
+    /**
+     * Until when (epoch ms, on the clock of the process that started it) no 401 drops the token: the hold every process
+     * honours, each for at most {@code refused-hold} after it first reads it (see {@link #holdEnd}).
+     */
     private final String holdKey;
 
     private final AtomicReference<AccessToken> local = new AtomicReference<>();
@@ -121,13 +124,25 @@ public final class TokenProvider {
     private volatile Refusals refusals = NO_REFUSALS;
 
     private final Object refusalLock = new Object();
-    /** This process's copy of the shared hold: until then a 401 drops no token. */
-    private volatile Instant refusedUntil = Instant.MIN;
 
-    /** What Redis holds for a 401's verdict: the hold's end, and the shared token (sealed, and opened). */
-    private record Shared(Instant holdUntil, String sealed, AccessToken token) {}
+    /**
+     * This process's copy of the shared hold: the value Redis holds it under ({@code record}) and until when, on this
+     * process's clock, a 401 drops no token: at most {@code refused-hold} after this process first read it or started
+     * it, whatever end the record names (another process's clock may be minutes ahead).
+     */
+    private record Hold(String record, Instant until) {}
 
-    private static final Shared UNKNOWN = new Shared(null, null, null);
+    private static final Hold NO_HOLD = new Hold(null, Instant.MIN);
+    /** Written under {@link #refusalLock}. */
+    private volatile Hold hold = NO_HOLD;
+
+    /**
+     * What Redis holds for a 401's verdict: the hold's record, and the shared token (sealed, and opened); {@code read}
+     * false when Redis did not answer.
+     */
+    private record Shared(boolean read, String holdRecord, String sealed, AccessToken token) {}
+
+    private static final Shared UNKNOWN = new Shared(false, null, null, null);
 
     /** After a 401: drop the token (the call may go again), keep it (held), or keep it and start the hold. */
     private enum Verdict {
@@ -217,13 +232,15 @@ public final class TokenProvider {
      * After a 401 on {@code token}: true when it was dropped (here, and in Redis by compare-and-delete if it is still
      * the shared one), so the call may go again with the newest token; false when it is kept because the platform
      * refuses the client: two tokens this process had just fetched refused in a row (no answer took a token between),
-     * or one refused right after a hold, and none replaced by another process meanwhile. That starts a hold of
-     * {@code token.refused-hold} in Redis, in which no process drops a token on a 401, so no call costs a token
-     * request; after it the next 401 drops the held token and one new one is tried. A token that has worked, or that
-     * another process fetched, is dropped at once: a revocation recovers with the next token.
+     * or one refused right after a hold, and still the shared one (not replaced by another process meanwhile, nor
+     * dropped: Redis holding none is no verdict). That starts a hold of {@code token.refused-hold} in Redis, in which
+     * no process drops a token on a 401, so no call costs a token request; each process holds at most that long after
+     * it first reads the hold, whatever its clock. After it the next 401 drops the held token and one new one is
+     * tried. A token that has worked, or that another process fetched, is dropped, unless a hold has started since
+     * the 401 read Redis (looked for again just before): a revocation recovers with the next token.
      */
     public Uni<Boolean> refused(String token) {
-        if (clock.instant().isBefore(refusedUntil)) {
+        if (heldLocally(clock.instant())) {
             return Uni.createFrom().item(false); // held: not even a Redis read
         }
         // Two GETs, not one MGET: in a Redis cluster the two keys may live in different slots.
@@ -234,9 +251,7 @@ public final class TokenProvider {
                         redis(redis.get(tokenKey)).map(TokenProvider::text))
                 .asTuple()
                 .map(t -> new Shared(
-                        epochMillis(t.getItem1()),
-                        t.getItem2(),
-                        t.getItem2() == null ? null : parseStored(t.getItem2())))
+                        true, t.getItem1(), t.getItem2(), t.getItem2() == null ? null : parseStored(t.getItem2())))
                 .onFailure()
                 .recoverWithItem(e -> {
                     noteRedisDown(e);
@@ -244,9 +259,85 @@ public final class TokenProvider {
                 })
                 .onItem()
                 .transformToUni(shared -> switch (decide(token, shared)) {
-                    case DROP -> drop(token, shared).replaceWith(true);
+                    case DROP ->
+                        heldMeanwhile(token, shared)
+                                .onItem()
+                                .transformToUni(held -> held
+                                        ? Uni.createFrom().item(false)
+                                        : drop(token, shared).replaceWith(true));
                     case HELD -> Uni.createFrom().item(false);
                     case HOLD -> startHold().replaceWith(false);
+                });
+    }
+
+    /**
+     * Whether this process holds at {@code now} by its own copy of the hold. A copy that ends more than a hold from now
+     * was taken before this clock stepped back: it is cut to a hold from now, so a step back of X does not hold X more.
+     */
+    private boolean heldLocally(Instant now) {
+        Hold h = hold;
+        if (!now.isBefore(h.until())) {
+            return false;
+        }
+        Instant latest = now.plus(settings.refusedHold());
+        if (h.until().isAfter(latest)) {
+            synchronized (refusalLock) {
+                if (hold == h) {
+                    hold = new Hold(h.record(), latest);
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Until when, on this process's clock, the hold Redis holds as {@code record} lasts: the end it names, but at most
+     * {@code refused-hold} after this process first read it (remembered, so a later read of the same record does not
+     * move it). The end is written on the starting process's clock; read as it is, a clock ten minutes behind held ten
+     * minutes more, answering 401 with the refused token after the platform recovered. Null without a record.
+     */
+    private Instant holdEnd(String record, Instant now) {
+        if (record == null) {
+            return null;
+        }
+        Hold h = hold;
+        if (record.equals(h.record())) {
+            return h.until();
+        }
+        Instant written = epochMillis(record);
+        if (written == null) {
+            return null; // not ours: no hold
+        }
+        Instant latest = now.plus(settings.refusedHold());
+        Instant until = written.isAfter(latest) ? latest : written;
+        if (now.isBefore(until)) {
+            hold = new Hold(record, until.isBefore(h.until()) ? h.until() : until);
+        }
+        return until;
+    }
+
+    /**
+     * Before a 401 drops the token that Redis still holds (or finds none there), so that the call goes on to a token
+     * request: whether a hold has started since the 401 read Redis. Two processes refused the one token tried after a
+     * hold at once: the one that fetched it starts the next hold, the others (whose token it is not) drop it, and
+     * without this look the first of them asked for another token while the hold was being written.
+     */
+    private Uni<Boolean> heldMeanwhile(String token, Shared shared) {
+        if (!shared.read() || (shared.token() != null && !shared.token().value().equals(token))) {
+            return Uni.createFrom().item(false); // Redis away, or replaced: the newest token costs no request
+        }
+        return redis(redis.get(holdKey))
+                .map(r -> {
+                    synchronized (refusalLock) {
+                        Instant now = clock.instant();
+                        Instant until = holdEnd(text(r), now);
+                        return until != null && now.isBefore(until);
+                    }
+                })
+                .onFailure()
+                .recoverWithItem(e -> {
+                    noteRedisDown(e);
+                    return false;
                 });
     }
 
@@ -275,13 +366,12 @@ public final class TokenProvider {
 
     private Verdict decideLocked(String token, Shared shared) {
         Instant now = clock.instant();
-        if (shared.holdUntil() != null && now.isBefore(shared.holdUntil())) {
-            if (shared.holdUntil().isAfter(refusedUntil)) {
-                refusedUntil = shared.holdUntil(); // another process holds: so does this one, without asking Redis
-            }
+        // another process holds: so does this one (remembered in hold: later 401s do not ask Redis)
+        Instant holdUntil = holdEnd(shared.holdRecord(), now);
+        if (holdUntil != null && now.isBefore(holdUntil)) {
             return Verdict.HELD;
         }
-        if (now.isBefore(refusedUntil)) {
+        if (heldLocally(now)) {
             return Verdict.HELD; // started here while this 401 read Redis
         }
         Refusals before = refusals;
@@ -297,12 +387,15 @@ public final class TokenProvider {
         // "In a row" within a minute: two revocations far apart are no verdict even where no answer is reported.
         int earlier = now.isBefore(before.at().plus(FRESH)) ? before.inARow() : 0;
         refusals = new Refusals(token, earlier + 1, now);
-        boolean afterHold =
-                shared.holdUntil() != null && now.isBefore(shared.holdUntil().plus(settings.refusedHold()));
-        // Another process stored another token meanwhile: its fetch may have revoked this one; not a verdict.
-        boolean replaced = shared.token() != null && !shared.token().value().equals(token);
+        boolean afterHold = holdUntil != null && now.isBefore(holdUntil.plus(settings.refusedHold()));
+        // Another process stored another token meanwhile: its fetch may have revoked this one; not a verdict. Nor is
+        // none there: another process dropped this one (its 401 came first) and asks for the next, which a hold
+        // started now would not stop, and any process would ask for one while Redis holds none.
+        boolean replaced = shared.read()
+                && (shared.token() == null || !shared.token().value().equals(token));
         if ((earlier >= 1 || afterHold) && !replaced) {
-            refusedUntil = now.plus(settings.refusedHold());
+            Instant until = now.plus(settings.refusedHold());
+            hold = new Hold(String.valueOf(until.toEpochMilli()), until);
             return Verdict.HOLD;
         }
         return Verdict.DROP;
@@ -333,14 +426,14 @@ public final class TokenProvider {
      * slack), so that a process that tries the one new token after it and sees it refused holds again at once.
      */
     private Uni<Void> startHold() {
-        Instant until = refusedUntil;
+        Hold started = hold;
         LOG.warnf(
                 "Genesys refused (401) the tokens this process fetched for client %s before any answer took one: the"
                         + " platform does not take the client (login host and API base of different regions? a client"
                         + " it does not know?). For %s no 401 drops a token and no token is asked for, in any process",
                 clientId, settings.refusedHold());
         long ttl = settings.refusedHold().multipliedBy(2).plusMinutes(1).toMillis();
-        return redis(redis.set(List.of(holdKey, String.valueOf(until.toEpochMilli()), "PX", String.valueOf(ttl))))
+        return redis(redis.set(List.of(holdKey, started.record(), "PX", String.valueOf(ttl))))
                 .replaceWithVoid()
                 .onFailure()
                 .recoverWithItem(e -> {

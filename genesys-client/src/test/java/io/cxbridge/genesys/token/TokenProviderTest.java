@@ -2,6 +2,7 @@ package io.cxbridge.genesys.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.cxbridge.genesys.FakeGenesys;
 import io.cxbridge.genesys.Process;
@@ -12,6 +13,7 @@ import io.cxbridge.genesys.http.GenesysRequest;
 import io.cxbridge.genesys.http.GenesysResponse;
 import io.cxbridge.testkit.MutableClock;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import java.time.Clock;
@@ -19,6 +21,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class TokenProviderTest extends SimTestBase {
@@ -142,6 +147,158 @@ class TokenProviderTest extends SimTestBase {
         assertThat(recovered.attempts()).isEqualTo(2);
         assertThat(call(a).status()).isEqualTo(200);
         assertThat(tokenRequests()).as("one new token for both processes").isEqualTo(4);
+    }
+
+    @Test
+    void aProcessWhoseClockIsBehindHoldsNoLongerThanTheHoldAfterItSawIt() {
+        MutableClock clockA = MutableClock.startingNow();
+        MutableClock clockB = new MutableClock(clockA.instant().minus(Duration.ofMinutes(10)));
+        GenesysConfig config = config(Map.of());
+        Process a = process(config, clockA);
+        Process b = process(config, clockB);
+        control.fault(Map.of("method", "GET", "path", QUEUES, "status", 401));
+        assertThat(call(a).status()).as("two fresh tokens refused: a's hold").isEqualTo(401);
+        assertThat(call(b).status()).as("b honours it").isEqualTo(401);
+        assertThat(tokenRequests()).isEqualTo(2);
+
+        control.clearFaults();
+        assertThat(control.revokeTokens()).isPositive();
+        clockA.advance(REFUSED_HOLD.plusSeconds(1));
+        clockB.advance(REFUSED_HOLD.plusSeconds(1));
+        assertThat(call(a).status())
+                .as("the hold over, a stores a working token")
+                .isEqualTo(200);
+        assertThat(call(b).status())
+                .as("b's clock is 10 min behind a's, which wrote the hold's end: b holds at most one hold")
+                .isEqualTo(200);
+        assertThat(tokenRequests()).as("one new token for both").isEqualTo(3);
+    }
+
+    @Test
+    void aClockSteppedBackDuringAHoldHoldsAtMostOneHoldMore() {
+        MutableClock clock = MutableClock.startingNow();
+        Process p = process(config(Map.of()), clock);
+        control.fault(Map.of("method", "GET", "path", QUEUES, "status", 401));
+        assertThat(call(p).status()).isEqualTo(401);
+        assertThat(tokenRequests()).isEqualTo(2);
+
+        clock.advance(Duration.ofMinutes(-10)); // an NTP step back
+        control.clearFaults();
+        assertThat(control.revokeTokens()).isPositive();
+        assertThat(call(p).status())
+                .as("still held: the hold counts from the step")
+                .isEqualTo(401);
+        clock.advance(REFUSED_HOLD.plusSeconds(1));
+        assertThat(call(p).status()).isEqualTo(200);
+        assertThat(tokenRequests()).isEqualTo(3);
+    }
+
+    /** The key the provider shares its hold under (README: {@code <key-prefix>:token:<clientId>:refused}). */
+    private String holdKey() {
+        return keyPrefix + ":token:" + sim.clientId() + ":refused";
+    }
+
+    private String tokenKey() {
+        return keyPrefix + ":token:" + sim.clientId();
+    }
+
+    @Test
+    void aProcessAboutToDropTheTriedTokenLooksForTheHoldAgainAndAsksForNoToken() throws Exception {
+        MutableClock clock = MutableClock.startingNow();
+        GenesysConfig config = config(Map.of());
+        AtomicBoolean armed = new AtomicBoolean();
+        AtomicBoolean holdPending = new AtomicBoolean();
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        CompletableFuture<Void> landed = new CompletableFuture<>();
+        // a's next hold is written only once b has read Redis for its 401 (b saw no hold there), and b goes on
+        // only once it has landed: the order in which two processes refused the tried token at once may meet.
+        Process a = process(
+                config,
+                clock,
+                api -> new HookedRedis(api, (command, args, send) -> {
+                    if (armed.get() && HookedRedis.is(command, args, "set", holdKey())) {
+                        holdPending.set(true);
+                        return Future.fromCompletionStage(release)
+                                .compose(x -> send.get())
+                                .onComplete(r -> landed.complete(null));
+                    }
+                    return send.get();
+                }));
+        AtomicBoolean bRead = new AtomicBoolean();
+        Process b = process(
+                config,
+                clock,
+                api -> new HookedRedis(api, (command, args, send) -> {
+                    if (armed.get()
+                            && HookedRedis.is(command, args, "get", holdKey())
+                            && bRead.compareAndSet(false, true)) {
+                        return send.get().compose(read -> {
+                            release.complete(null);
+                            return Future.fromCompletionStage(landed).map(x -> read);
+                        });
+                    }
+                    return send.get();
+                }));
+        control.fault(Map.of("method", "GET", "path", QUEUES, "status", 401));
+        assertThat(call(a).status()).isEqualTo(401);
+        assertThat(tokenRequests()).isEqualTo(2);
+
+        clock.advance(REFUSED_HOLD);
+        armed.set(true);
+        CompletableFuture<GenesysResponse> first =
+                a.client.send(GenesysRequest.get(QUEUES)).subscribeAsCompletionStage();
+        await().atMost(Duration.ofSeconds(20)).untilTrue(holdPending); // a tried one new token, refused too
+        assertThat(tokenRequests()).isEqualTo(3);
+
+        GenesysResponse second = call(b);
+
+        assertThat(second.status()).isEqualTo(401);
+        assertThat(tokenRequests())
+                .as("b read no hold, then a's landed before b dropped the token: b asked for none")
+                .isEqualTo(3);
+        assertThat(first.get(20, TimeUnit.SECONDS).status()).isEqualTo(401);
+        assertThat(call(b).status()).isEqualTo(401);
+        assertThat(tokenRequests()).isEqualTo(3);
+    }
+
+    @Test
+    void noHoldStartsWhileRedisHoldsNoTokenSoNoProcessAsksForOneDuringIt() {
+        MutableClock clock = MutableClock.startingNow();
+        GenesysConfig config = config(Map.of());
+        AtomicBoolean armed = new AtomicBoolean();
+        AtomicBoolean stored = new AtomicBoolean();
+        AtomicBoolean deleted = new AtomicBoolean();
+        // After a stores the token it tries after the hold, the token is gone from Redis before a reads it for the
+        // 401: another process got its 401 on it first and dropped it (and is fetching the next).
+        Process a = process(
+                config,
+                clock,
+                api -> new HookedRedis(api, (command, args, send) -> {
+                    if (armed.get() && HookedRedis.is(command, args, "set", tokenKey())) {
+                        stored.set(true);
+                    } else if (stored.get()
+                            && HookedRedis.is(command, args, "get", tokenKey())
+                            && deleted.compareAndSet(false, true)) {
+                        return api.send(io.vertx.redis.client.Command.DEL, tokenKey())
+                                .compose(x -> send.get());
+                    }
+                    return send.get();
+                }));
+        Process b = process(config, clock);
+        control.fault(Map.of("method", "GET", "path", QUEUES, "status", 401));
+        assertThat(call(a).status()).isEqualTo(401);
+        assertThat(tokenRequests()).isEqualTo(2);
+
+        clock.advance(REFUSED_HOLD);
+        armed.set(true);
+        assertThat(call(a).status()).isEqualTo(401);
+        assertThat(deleted).isTrue();
+        long atHold = tokenRequests();
+
+        assertThat(call(b).status()).isEqualTo(401);
+        assertThat(tokenRequests())
+                .as("the hold started with a token in Redis: b took it and asked for none")
+                .isEqualTo(atHold);
     }
 
     @Test
