@@ -446,6 +446,22 @@ class DirectoryCacheTest {
                 registry);
     }
 
+    /** "Another replica" takes the load lock of {@code id}: a load on this one waits for it. */
+    private void holdTheLoadLock(String id) {
+        redis.set(List.of(prefix + ":lock:" + id, "other-replica", "PX", "60000"))
+                .await()
+                .atMost(WAIT);
+    }
+
+    /** That replica lets go without storing anything and announces it until {@code waiting} is done. */
+    private void giveUpTheLoadLock(String id, java.util.concurrent.CompletionStage<?> waiting) {
+        redis.del(List.of(prefix + ":lock:" + id)).await().atMost(WAIT);
+        await().atMost(WAIT).until(() -> {
+            redis.publish(prefix + ":loaded", id).await().atMost(WAIT);
+            return waiting.toCompletableFuture().isDone();
+        });
+    }
+
     /**
      * A consistency re-read that began before a DELETE and reached Genesys after it keeps nothing: it counts as loaded
      * when the check began. Before, it counted from its fetch and refilled both levels right after the DELETE had
@@ -459,8 +475,7 @@ class DirectoryCacheTest {
         String id = newId();
         read(a, id);
         CachedDirectory held = a.peek(id);
-        String lock = prefix + ":lock:" + id;
-        redis.set(List.of(lock, "other-replica", "PX", "60000")).await().atMost(WAIT);
+        holdTheLoadLock(id);
 
         clock.advance(Duration.ofSeconds(1));
         var recheck = a.recheck(id, held).subscribeAsCompletionStage();
@@ -472,11 +487,7 @@ class DirectoryCacheTest {
         clock.advance(Duration.ofSeconds(1));
 
         // the other replica gives up its lock without storing: the re-read takes the lock and reads Genesys now
-        redis.del(List.of(lock)).await().atMost(WAIT);
-        await().atMost(WAIT).until(() -> {
-            redis.publish(prefix + ":loaded", id).await().atMost(WAIT);
-            return recheck.toCompletableFuture().isDone();
-        });
+        giveUpTheLoadLock(id, recheck);
         assertThat(recheck.toCompletableFuture().join())
                 .as("it did read Genesys")
                 .isNotNull();
@@ -500,16 +511,11 @@ class DirectoryCacheTest {
         String id = newId();
         read(a, id);
         CachedDirectory held = a.peek(id);
-        String lock = prefix + ":lock:" + id;
-        redis.set(List.of(lock, "other-replica", "PX", "60000")).await().atMost(WAIT);
+        holdTheLoadLock(id);
 
         var recheck = a.recheck(id, held).subscribeAsCompletionStage();
         clock.advance(Duration.ofSeconds(40));
-        redis.del(List.of(lock)).await().atMost(WAIT);
-        await().atMost(WAIT).until(() -> {
-            redis.publish(prefix + ":loaded", id).await().atMost(WAIT);
-            return recheck.toCompletableFuture().isDone();
-        });
+        giveUpTheLoadLock(id, recheck);
         CachedDirectory reread = recheck.toCompletableFuture().join();
         assertThat(reread.loadedAt()).isEqualTo(clock.instant());
         assertThat(a.peek(id)).isSameAs(reread);
