@@ -395,6 +395,11 @@ public class FulfillmentHttp {
                         .fail()
                         .chain(r -> {
                             int status = r.statusCode();
+                            if (status != 401) {
+                                // the platform took the token: a later 401 on it is a revocation, not a refused
+                                // client (unreported, two 401s a minute apart started the token's refused hold)
+                                tokens.accepted(bearer);
+                            }
                             if (status >= 200 && status < 300) {
                                 return Uni.createFrom().item(new Try(null, false));
                             }
