@@ -298,6 +298,35 @@ class DeadLetterApiTest {
         assertEquals(1, sim.stats().callbacks(job.fulfillmentId()), "posted once");
     }
 
+    /**
+     * A dead letter indexed without its record value (the DLQ payload budget was spent, service-common's
+     * DeadLetterIndex marks it {@code :o:}) is listed as such, and its replay is a 409 naming where the value is (DLQ
+     * topic, key, dead-letter time), not a 404 "no longer kept" as if the job were gone.
+     */
+    @Test
+    void aDeadLetterKeptWithoutItsValueSaysSoAndItsReplayNamesTheTopic() {
+        sim.fault(Map.of("method", "POST", "path", CALLBACKS, "status", 503));
+        FulfillmentJob job = deadLetteredByTheCallback(sim, Duration.ofSeconds(90));
+        sim.clearFaults();
+        String tag = "{" + config.keyPrefix() + ":dlq}";
+        redis(List.of("DEL", tag + ":p:" + job.jobId()));
+        redis(List.of("SET", tag + ":o:" + job.jobId(), "1"));
+
+        JsonPath entry = entryOf(job.jobId());
+        assertTrue(entry.getBoolean("payloadOnlyOnTopic"), entry.prettify());
+        given().post("/v1/fulfillment/dlq/" + job.jobId() + "/replay")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("title", equalTo("Payload only on the DLQ topic"))
+                .body("detail", containsString(Topics.FULFILLMENT_JOBS_DLQ))
+                .body("detail", containsString("key " + job.fulfillmentId()))
+                .body("detail", containsString("dead-lettered at "));
+        assertEquals("dead-lettered", FulfillmentTestSupport.state(job.jobId()), "nothing changed");
+        assertFalse(entryOf(job.jobId()).getBoolean("replayed"));
+        assertEquals(0, sim.stats().callbacks(job.fulfillmentId()));
+    }
+
     private void redis(List<String> command) {
         (command.get(0).equals("DEL")
                         ? redis.del(command.subList(1, command.size()))

@@ -16,6 +16,10 @@ class FulfillmentConfigCheckUnitTest {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(FulfillmentConfig.class)
                 .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                .withConverter(
+                        io.quarkus.runtime.configuration.MemorySize.class,
+                        200,
+                        new io.quarkus.runtime.configuration.MemorySizeConverter())
                 .withDefaultValue("cxbridge.fulfillment.external.url", "https://external.example/api")
                 .withDefaultValue(key, value)
                 .build();
@@ -51,5 +55,20 @@ class FulfillmentConfigCheckUnitTest {
                     .asString()
                     .startsWith("cxbridge.fulfillment.external.max-answer-bytes must be at least 1");
         }
+    }
+
+    @Test
+    void aDlqPayloadBudgetUnderOneRecordIsRefusedButZeroKeepsNone() {
+        assertThat(FulfillmentConfigCheck.problems(config("cxbridge.fulfillment.dlq.payload-budget", "512K")))
+                .singleElement()
+                .asString()
+                .startsWith("cxbridge.fulfillment.dlq.payload-budget must be 0 (keep no record value) or at least");
+        assertThat(FulfillmentConfigCheck.problems(config("cxbridge.fulfillment.dlq.payload-budget", "0")))
+                .isEmpty();
+        assertThat(config("cxbridge.fulfillment.concurrency", "256")
+                        .dlq()
+                        .payloadBudget()
+                        .asLongValue())
+                .isEqualTo(256L * 1024 * 1024);
     }
 }

@@ -16,6 +16,10 @@ class FulfillmentConfigDefaultsUnitTest {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(FulfillmentConfig.class)
                 .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                .withConverter(
+                        io.quarkus.runtime.configuration.MemorySize.class,
+                        200,
+                        new io.quarkus.runtime.configuration.MemorySizeConverter())
                 .withDefaultValue("cxbridge.fulfillment.external.url", "https://external.example/api")
                 .build();
         FulfillmentConfig c = config.getConfigMapping(FulfillmentConfig.class);

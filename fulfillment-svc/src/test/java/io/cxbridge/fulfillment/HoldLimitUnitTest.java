@@ -23,6 +23,10 @@ class HoldLimitUnitTest {
         SmallRyeConfigBuilder b = new SmallRyeConfigBuilder()
                 .withMapping(FulfillmentConfig.class)
                 .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                .withConverter(
+                        io.quarkus.runtime.configuration.MemorySize.class,
+                        200,
+                        new io.quarkus.runtime.configuration.MemorySizeConverter())
                 .withDefaultValue("cxbridge.fulfillment.external.url", "https://external.example/api");
         values.forEach(b::withDefaultValue);
         return b.build();

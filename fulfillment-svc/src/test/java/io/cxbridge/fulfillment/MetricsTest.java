@@ -9,6 +9,7 @@ import static io.cxbridge.fulfillment.FulfillmentTestSupport.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cxbridge.model.Channels;
 import io.cxbridge.model.event.FulfillmentJob;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.Management;
@@ -16,7 +17,10 @@ import io.cxbridge.testkit.PrometheusText;
 import io.cxbridge.testkit.RedisResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +54,22 @@ class MetricsTest {
 
     private static String metrics() {
         return Management.metrics();
+    }
+
+    @Inject
+    KafkaClientService kafka;
+
+    /**
+     * The jobs consumer takes in bounded bytes: fetches of at most 256 KiB per partition and 1 MiB in all (Kafka's
+     * defaults, 1 MiB and 50 MiB, let ~300 queued 900 KB jobs fill the heap), and the in-flight byte gauge is exported.
+     */
+    @Test
+    void theJobsConsumerFetchesBoundedBytesAndTheInFlightBytesAreExported() {
+        Map<String, ?> consumer =
+                kafka.getConsumer(Channels.FULFILLMENT_JOBS_IN).configuration();
+        assertEquals("262144", String.valueOf(consumer.get("max.partition.fetch.bytes")), consumer.toString());
+        assertEquals("1048576", String.valueOf(consumer.get("fetch.max.bytes")), consumer.toString());
+        assertTrue(metrics().contains("cxbridge_fulfillment_jobs_in_flight_bytes"), "the in-flight bytes gauge");
     }
 
     @Test

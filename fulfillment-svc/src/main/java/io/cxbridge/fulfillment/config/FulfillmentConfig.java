@@ -1,6 +1,7 @@
 package io.cxbridge.fulfillment.config;
 
 import io.cxbridge.genesys.retry.Backoff;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -34,9 +35,31 @@ public interface FulfillmentConfig {
     @WithDefault("1048576")
     int maxRecordBytes();
 
+    /**
+     * The most bytes of job records (UTF-8) worked at once by one instance, as a semaphore of bytes taken when a job
+     * starts and given back when it ends: a record that does not fit waits (nothing more is pulled meanwhile) until
+     * enough jobs have ended; one bigger than the budget runs alone. Each job holds a few copies of its record (the
+     * text, the parsed job, the request body), so the heap the jobs take is a small multiple of this.
+     */
+    @WithDefault("32M")
+    MemorySize inFlightBytes();
+
+    Dlq dlq();
+
     /** How long job state and the posted marks are kept in Redis. */
     @WithDefault("P7D")
     Duration stateTtl();
+
+    interface Dlq {
+        /**
+         * The most bytes of dead-lettered record values the DLQ index keeps in Redis at once (counted per
+         * {@code state-ttl}/64 bucket, expiring with the values). A dead letter past it is on the DLQ topic and listed,
+         * without its value ({@code payloadOnlyOnTopic}); its replay is refused 409. Redis runs noeviction and every
+         * service shares it: unbounded, large jobs that all dead-letter filled it. 0 keeps no value.
+         */
+        @WithDefault("256M")
+        MemorySize payloadBudget();
+    }
 
     interface External {
         /** The external API the job's data is sent to (POST, JSON). */

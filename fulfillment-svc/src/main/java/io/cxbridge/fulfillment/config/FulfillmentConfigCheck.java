@@ -48,6 +48,15 @@ public class FulfillmentConfigCheck {
             problems.add("cxbridge.fulfillment.callback.attempts must be at least 1, was "
                     + config.callback().attempts());
         }
+        long budget = config.dlq().payloadBudget().asLongValue();
+        if (budget != 0 && budget < config.maxRecordBytes()) {
+            problems.add("cxbridge.fulfillment.dlq.payload-budget must be 0 (keep no record value) or at least"
+                    + " cxbridge.fulfillment.max-record-bytes (" + config.maxRecordBytes() + "), was " + budget);
+        }
+        if (config.inFlightBytes().asLongValue() < 1) {
+            problems.add("cxbridge.fulfillment.in-flight-bytes must be at least 1, was "
+                    + config.inFlightBytes().asLongValue());
+        }
         return problems;
     }
 

@@ -6,7 +6,9 @@ import java.time.Instant;
 
 /**
  * One dead-lettered job as {@code GET /v1/fulfillment/dlq} lists it: the indexed {@link JobDeadLetter} and whether it
- * has been replayed. Never the payload (it carries the sealed token) and never a token.
+ * has been replayed. Never the payload (it carries the sealed token) and never a token. {@code payloadOnlyOnTopic}
+ * (true, else absent): the record value was not kept in the index (its payload budget was spent), so it cannot be
+ * replayed from here, only from the DLQ topic.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeadLetterEntry(
@@ -21,7 +23,8 @@ public record DeadLetterEntry(
         String traceId,
         boolean replayed,
         int replays,
-        Instant replayedAt) {
+        Instant replayedAt,
+        Boolean payloadOnlyOnTopic) {
 
     static DeadLetterEntry of(StoredDeadLetter<JobDeadLetter> stored) {
         JobDeadLetter e = stored.entry();
@@ -37,6 +40,7 @@ public record DeadLetterEntry(
                 e.traceId(),
                 stored.replayed(),
                 stored.replays(),
-                stored.replayedAt());
+                stored.replayedAt(),
+                stored.payloadOmitted() ? Boolean.TRUE : null);
     }
 }

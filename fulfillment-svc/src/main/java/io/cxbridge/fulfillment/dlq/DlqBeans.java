@@ -22,6 +22,7 @@ public class DlqBeans {
                 clock,
                 JobDeadLetter.class,
                 JobDeadLetter.class,
-                Function.identity());
+                Function.identity(),
+                config.dlq().payloadBudget().asLongValue());
     }
 }

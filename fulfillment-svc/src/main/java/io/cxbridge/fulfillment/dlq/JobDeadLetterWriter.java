@@ -1,8 +1,11 @@
 package io.cxbridge.fulfillment.dlq;
 
 import io.cxbridge.common.dlq.DeadLetterIndex;
+import io.cxbridge.common.kafka.BoundedId;
 import io.cxbridge.common.kafka.DeadLetterRecord;
+import io.cxbridge.common.logging.LogThrottle;
 import io.cxbridge.model.Channels;
+import io.cxbridge.model.Topics;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,13 +14,15 @@ import java.time.Instant;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
 
 /**
  * Publishes a job to {@code cxbridge.fulfillment.jobs.dlq.v1}: the payload unchanged, the reason in the
  * {@code cxbridge-error-*} headers; a job that names itself is then indexed for the DLQ API. The token is never put
  * in a header (the reason is written by this service and never quotes the token). A record Kafka refuses as too
  * large (a value over the DLQ producer's 8 MiB, a huge key) goes as service-common's stub (its size and SHA-256):
- * failing instead stopped the consumer on that record for good.
+ * failing instead stopped the consumer on that record for good. The index keeps the record value only within its
+ * payload budget ({@code cxbridge.fulfillment.dlq.payload-budget}); past it the dead letter is indexed without it.
  */
 @ApplicationScoped
 public class JobDeadLetterWriter {
@@ -27,6 +32,9 @@ public class JobDeadLetterWriter {
 
     static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
 
+    private static final Logger LOG = Logger.getLogger(JobDeadLetterWriter.class);
+
+    private final LogThrottle omitted = new LogThrottle(Duration.ofMinutes(1));
     private final MutinyEmitter<String> dlq;
     private final DeadLetterIndex<JobDeadLetter, JobDeadLetter> index;
 
@@ -68,6 +76,19 @@ public class JobDeadLetterWriter {
                                 null,
                                 entry.deadLetteredAt()),
                         this::send)
-                .chain(() -> index.index(entry, payload));
+                .chain(() -> index.indexKept(entry, payload))
+                .invoke(kept -> {
+                    if (!kept) {
+                        long held = omitted.pass();
+                        if (held >= 0) {
+                            LOG.warnf(
+                                    "dead letter of job %s indexed without its record value: the DLQ payload budget"
+                                            + " (cxbridge.fulfillment.dlq.payload-budget) is spent; the value is only"
+                                            + " on %s (%d more since the last line)",
+                                    BoundedId.of(entry.jobId()), Topics.FULFILLMENT_JOBS_DLQ, held);
+                        }
+                    }
+                })
+                .replaceWithVoid();
     }
 }

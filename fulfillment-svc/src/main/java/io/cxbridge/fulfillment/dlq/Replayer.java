@@ -10,6 +10,7 @@ import io.cxbridge.fulfillment.state.JobRecord;
 import io.cxbridge.fulfillment.state.JobState;
 import io.cxbridge.fulfillment.state.JobStore;
 import io.cxbridge.model.Channels;
+import io.cxbridge.model.Topics;
 import io.cxbridge.model.audit.AuditTypes;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -131,6 +132,9 @@ public class Replayer {
                                                             + "; follow it at "
                                                             + "/v1/fulfillment/jobs/" + jobId));
                                 }
+                                if (stored.payload() == null && stored.payloadOmitted()) {
+                                    return Uni.createFrom().item(onlyOnTopic(entry));
+                                }
                                 return stored.payload() == null
                                         ? Uni.createFrom()
                                                 .item(Result.refused(
@@ -147,6 +151,21 @@ public class Replayer {
                                                                         "job " + jobId + " was replayed meanwhile")));
                             }));
         });
+    }
+
+    /**
+     * 409: the dead letter's record value was not kept in the index (the payload budget,
+     * {@code cxbridge.fulfillment.dlq.payload-budget}, was spent when it was dead-lettered): it is only on the DLQ
+     * topic, where an operator can find it by key and time and produce it to the jobs topic again.
+     */
+    static Result onlyOnTopic(JobDeadLetter entry) {
+        return Result.refused(
+                409,
+                "Payload only on the DLQ topic",
+                "the record of job " + entry.jobId() + " was not kept for replay (the DLQ payload budget"
+                        + " cxbridge.fulfillment.dlq.payload-budget was spent); it is only on the DLQ topic "
+                        + Topics.FULFILLMENT_JOBS_DLQ + ", key " + entry.fulfillmentId() + ", dead-lettered at "
+                        + entry.deadLetteredAt());
     }
 
     /** Bulk replays: jobs of {@link #replayOutcome}. */

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * fulfillment-svc's own meters (Prometheus names): {@code cxbridge_fulfillment_jobs_in_flight} (gauge),
@@ -25,11 +26,17 @@ public class FulfillmentMetrics {
 
     private final MeterRegistry registry;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong inFlightBytes = new AtomicLong();
 
     public FulfillmentMetrics(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder("cxbridge.fulfillment.jobs.in.flight", inFlight, AtomicInteger::get)
                 .description("fulfillment jobs being worked by this instance")
+                .register(registry);
+        Gauge.builder("cxbridge.fulfillment.jobs.in.flight.bytes", inFlightBytes, AtomicLong::get)
+                .description(
+                        "bytes of the job records being worked by this instance (cxbridge.fulfillment.in-flight-bytes)")
+                .baseUnit("bytes")
                 .register(registry);
         for (String outcome : new String[] {COMPLETE, FAILED, DEAD_LETTERED, CALLBACK_FAILED, SKIPPED}) {
             outcome(outcome); // registered at start so every series is visible at 0
@@ -42,6 +49,10 @@ public class FulfillmentMetrics {
 
     public AtomicInteger inFlight() {
         return inFlight;
+    }
+
+    public AtomicLong inFlightBytes() {
+        return inFlightBytes;
     }
 
     private Counter outcome(String outcome) {

@@ -36,7 +36,9 @@ import org.jboss.logging.Logger;
  * backlog waits in Kafka). Jobs end out of order; each record is acknowledged only once its outcome is durable, and
  * the connector's {@code throttled} commit strategy commits only up to the highest offset below which every record
  * is acknowledged, so a crash loses nothing. Records with the same key (fulfillmentId) are worked one after the
- * other, so a duplicate never races the first post past the posted mark.
+ * other, so a duplicate never races the first post past the posted mark. The bytes of the records worked at once are
+ * bounded too ({@code cxbridge.fulfillment.in-flight-bytes}, {@link ByteBudgetGate}): records are pulled one at a time
+ * while a slot is free and the budget is not spent, so 256 slots of 1 MiB jobs never hold 256 MiB.
  *
  * <p>On shutdown no new job starts; jobs in flight get {@code shutdown-grace} to finish. What is not finished then
  * is cancelled and never acknowledged, so its offset is not committed and the job is redelivered (handed back).
@@ -87,18 +89,26 @@ public class JobPipeline {
 
     void start(@Observes StartupEvent ignored) {
         int concurrency = Math.max(1, config.concurrency());
-        LOG.infof("working fulfillment jobs with up to %d in flight", concurrency);
-        jobs.onItem()
-                .transformToUni(this::handle)
-                .merge(concurrency)
-                .subscribe()
-                .with(
-                        done -> {},
+        long budget = config.inFlightBytes().asLongValue();
+        LOG.infof("working fulfillment jobs with up to %d (and %d bytes of records) in flight", concurrency, budget);
+        jobs.subscribe()
+                .withSubscriber(new ByteBudgetGate<Message<String>>(
+                        concurrency,
+                        budget,
+                        JobPipeline::size,
+                        this::handle,
+                        metrics.inFlightBytes(),
                         failure -> {
                             stopped = true;
                             LOG.errorf("the fulfillment job stream stopped: %s", failure.toString());
                         },
-                        () -> stopped = true);
+                        () -> stopped = true));
+    }
+
+    /** A record's value in UTF-8 bytes: what it weighs in the in-flight byte budget. */
+    static long size(Message<String> message) {
+        String value = message.getPayload();
+        return value == null ? 0 : Utils.utf8Length(value);
     }
 
     /** True once the job stream has ended (a record failed for a bug, or the broker client was closed). */

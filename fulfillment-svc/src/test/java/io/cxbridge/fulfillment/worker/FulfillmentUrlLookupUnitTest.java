@@ -33,6 +33,10 @@ class FulfillmentUrlLookupUnitTest {
                 .withMapping(FulfillmentConfig.class)
                 .withMapping(FulfillmentUrlConfig.class)
                 .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                .withConverter(
+                        io.quarkus.runtime.configuration.MemorySize.class,
+                        200,
+                        new io.quarkus.runtime.configuration.MemorySizeConverter())
                 .withDefaultValue("cxbridge.fulfillment.external.url", "https://external.example/api")
                 .withDefaultValue("cxbridge.fulfillment.retry.initial-delay", "10ms")
                 .withDefaultValue("cxbridge.fulfillment.retry.max-delay", "20ms")

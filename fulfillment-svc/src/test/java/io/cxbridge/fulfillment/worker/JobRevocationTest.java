@@ -64,6 +64,8 @@ class JobRevocationTest {
                     case "concurrency" -> 8;
                     case "shutdownGrace" -> grace;
                     case "maxRecordBytes" -> 1 << 20;
+                    case "inFlightBytes" ->
+                        new io.quarkus.runtime.configuration.MemorySize(java.math.BigInteger.valueOf(32L << 20));
                     default -> null;
                 });
     }

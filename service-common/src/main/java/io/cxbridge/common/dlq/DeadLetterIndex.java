@@ -31,6 +31,14 @@ import java.util.function.Function;
  * record value, where kept), {@code ...:r:<id>} (the replay mark, set only if absent) and {@code ...:n:<id>} (replays
  * so far). Everything expires {@code ttl} after the dead letter; the sets are trimmed by score. No KEYS, no SCAN.
  *
+ * <p>Payloads are bounded by a byte budget when one is given ({@code payloadBudgetBytes} &gt;= 0): the bytes kept are
+ * counted in buckets {@code ...:pb:<n>} ({@link #BUCKETS} per TTL, each expiring once every payload counted in it has
+ * expired), and a payload that would take the sum of the live buckets past the budget is not kept: the dead letter is
+ * indexed without it and marked {@code ...:o:<id>} ({@link StoredDeadLetter#payloadOmitted()}); its value is then
+ * only on the DLQ topic. A payload replaced or expired early stays counted until its bucket expires (the count errs
+ * high, never low). Redis runs {@code noeviction} and is shared by every service: without the bound, a client whose
+ * large jobs all dead-letter filled it, and every Redis write of the platform failed.
+ *
  * <p>An entry may carry payloads (retry-svc's holds the run and the original value, each up to about 480 KiB), so
  * listings and the bulk selection read summaries only ({@code S}: what they show and filter by), a batch of ids at a
  * time, and keep only what they answer with: what they hold grows with the page, not with the DLQ. {@link #get} (one
@@ -43,6 +51,9 @@ public class DeadLetterIndex<T extends DeadLetter, S extends DeadLetter> {
 
     /** Ids read at a time when a listing has to look at every dead letter of a set (the reason filter, bulk selection). */
     static final int BATCH = 200;
+
+    /** Payload buckets per TTL: the budget check reads at most this many plus two counters. */
+    static final int BUCKETS = 64;
 
     private static final LuaScript WRITE = LuaScript.load(DeadLetterIndex.class, "dlq-write.lua");
 
@@ -61,12 +72,9 @@ public class DeadLetterIndex<T extends DeadLetter, S extends DeadLetter> {
     private final Class<T> type;
     private final Class<S> summaryType;
     private final Function<? super T, ? extends S> summary;
+    private final long payloadBudgetBytes;
 
-    /**
-     * @param type        the entry's class
-     * @param summaryType the summary's class
-     * @param summary     an entry's summary: everything a listing shows or filters by, none of the payloads
-     */
+    /** An index without a payload budget (one whose service keeps no payloads, as retry-svc). */
     public DeadLetterIndex(
             RedisAPI redis,
             String keyPrefix,
@@ -75,6 +83,24 @@ public class DeadLetterIndex<T extends DeadLetter, S extends DeadLetter> {
             Class<T> type,
             Class<S> summaryType,
             Function<? super T, ? extends S> summary) {
+        this(redis, keyPrefix, ttl, clock, type, summaryType, summary, -1);
+    }
+
+    /**
+     * @param type        the entry's class
+     * @param summaryType the summary's class
+     * @param summary     an entry's summary: everything a listing shows or filters by, none of the payloads
+     * @param payloadBudgetBytes the most payload bytes kept at once (UTF-8), negative for no bound
+     */
+    public DeadLetterIndex(
+            RedisAPI redis,
+            String keyPrefix,
+            Duration ttl,
+            Clock clock,
+            Class<T> type,
+            Class<S> summaryType,
+            Function<? super T, ? extends S> summary,
+            long payloadBudgetBytes) {
         this.redis = redis;
         this.tag = "{" + keyPrefix + ":dlq}";
         this.ttl = ttl;
@@ -82,6 +108,7 @@ public class DeadLetterIndex<T extends DeadLetter, S extends DeadLetter> {
         this.type = type;
         this.summaryType = summaryType;
         this.summary = summary;
+        this.payloadBudgetBytes = payloadBudgetBytes;
     }
 
     /** The prefix every key of this index (and of its replay jobs) starts with: one hash tag, one slot. */
@@ -99,11 +126,24 @@ public class DeadLetterIndex<T extends DeadLetter, S extends DeadLetter> {
 
     /** Indexes a dead letter; one dead-lettered again after a replay replaces its entry and loses the mark. */
     public Uni<Void> index(T entry, String payload) {
+        return indexKept(entry, payload).replaceWithVoid();
+    }
+
+    /**
+     * {@link #index}, answering whether the payload was kept: false when the payload budget was spent (the dead
+     * letter is indexed without it, marked {@link StoredDeadLetter#payloadOmitted()}); true without a payload.
+     */
+    public Uni<Boolean> indexKept(T entry, String payload) {
         long ttlMs = ttl.toMillis();
-        List<String> args = keysAndEntry(entry, payload);
-        args.addAll(
-                List.of(String.valueOf(ttlMs), String.valueOf(clock.millis() - ttlMs), payload == null ? "0" : "1"));
-        return WRITE.run(redis, args).replaceWithVoid();
+        long now = clock.millis();
+        List<String> args = keysAndEntry(entry, payload, now, now);
+        args.addAll(List.of(
+                String.valueOf(ttlMs),
+                String.valueOf(now - ttlMs),
+                payload == null ? "0" : "1",
+                String.valueOf(payloadBudgetBytes),
+                String.valueOf(bucketTtl(now, now))));
+        return WRITE.run(redis, args).map(r -> r == null || r.toLong() == 1);
     }
 
     /**
@@ -115,24 +155,30 @@ public class DeadLetterIndex<T extends DeadLetter, S extends DeadLetter> {
         if (left <= 0) {
             return Uni.createFrom().item(false);
         }
-        List<String> args = keysAndEntry(entry, payload);
+        long now = clock.millis();
+        long at = entry.deadLetteredAt().toEpochMilli(); // its payload expires counted from then
+        List<String> args = keysAndEntry(entry, payload, at, now);
         args.addAll(List.of(
                 String.valueOf(left),
                 String.valueOf(ttl.toMillis()),
                 payload == null ? "0" : "1",
                 replayedAt == null ? "" : replayedAt.toString(),
-                String.valueOf(Math.max(0, replays))));
+                String.valueOf(Math.max(0, replays)),
+                String.valueOf(payloadBudgetBytes),
+                String.valueOf(bucketTtl(at, now))));
         return RESTORE.run(redis, args).map(r -> r != null && r.toLong() == 1);
     }
 
     /**
-     * What the write and the restore script both start with: the seven keys of one dead letter, then ARGV[1..5] (the
-     * entry, its summary, the payload, its score, its id); each adds its own arguments after these.
+     * What the write and the restore script both start with: the seven keys of one dead letter, its omitted-payload
+     * mark, the payload bucket of {@code countedFrom} and (with a payload and a budget) every bucket that may still
+     * count a live payload at {@code now}; then ARGV[1..5] (the entry, its summary, the payload, its score, its id);
+     * each adds its own arguments after these.
      */
-    private List<String> keysAndEntry(T entry, String payload) {
+    private List<String> keysAndEntry(T entry, String payload, long countedFrom, long now) {
         String id = entry.id();
-        return new ArrayList<>(List.of(
-                "7",
+        long width = bucketWidth();
+        List<String> keys = new ArrayList<>(List.of(
                 tag,
                 setKey(entry.group()),
                 key("e", id),
@@ -140,23 +186,48 @@ public class DeadLetterIndex<T extends DeadLetter, S extends DeadLetter> {
                 key("p", id),
                 key("r", id),
                 key("n", id),
+                key("o", id),
+                key("pb", String.valueOf(Math.floorDiv(countedFrom, width)))));
+        if (payload != null && payloadBudgetBytes >= 0) {
+            for (long b = Math.floorDiv(now - ttl.toMillis(), width); b <= Math.floorDiv(now, width); b++) {
+                keys.add(key("pb", String.valueOf(b)));
+            }
+        }
+        List<String> args = new ArrayList<>(keys.size() + 6);
+        args.add(String.valueOf(keys.size()));
+        args.addAll(keys);
+        args.addAll(List.of(
                 json(entry),
                 json(summary.apply(entry)),
                 payload == null ? "" : payload,
                 String.valueOf(entry.deadLetteredAt().toEpochMilli()),
                 id));
+        return args;
+    }
+
+    /** A payload bucket's span: the TTL in {@link #BUCKETS} parts. */
+    private long bucketWidth() {
+        return Math.max(1, (ttl.toMillis() + BUCKETS - 1) / BUCKETS);
+    }
+
+    /** How long the bucket of {@code countedFrom} must live at {@code now}: until its last payload has expired. */
+    private long bucketTtl(long countedFrom, long now) {
+        long width = bucketWidth();
+        long end = (Math.floorDiv(countedFrom, width) + 1) * width;
+        return Math.max(1, end + ttl.toMillis() - now);
     }
 
     /** One dead letter, whole, with its payload. */
     public Uni<Optional<StoredDeadLetter<T>>> get(String id) {
-        return redis.mget(List.of(key("e", id), key("p", id), key("r", id), key("n", id)))
+        return redis.mget(List.of(key("e", id), key("p", id), key("r", id), key("n", id), key("o", id)))
                 .map(r -> r == null || r.get(0) == null
                         ? Optional.empty()
                         : Optional.of(new StoredDeadLetter<>(
                                 parse(r.get(0), type),
                                 r.get(1) == null ? null : r.get(1).toString(),
                                 mark(r.get(2)),
-                                replays(r.get(3)))));
+                                replays(r.get(3)),
+                                r.get(4) != null)));
     }
 
     /** Sets the replay mark if there is none: false when already replayed or gone. */
@@ -318,19 +389,25 @@ public class DeadLetterIndex<T extends DeadLetter, S extends DeadLetter> {
         if (ids.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        List<String> keys = new ArrayList<>(3 * ids.size());
+        List<String> keys = new ArrayList<>(4 * ids.size());
         for (String id : ids) {
             keys.add(key("s", id));
             keys.add(key("r", id));
             keys.add(key("n", id));
+            keys.add(key("o", id));
         }
         return redis.mget(keys)
                 .chain(r -> summarizedEntries(ids, r).map(older -> {
                     List<StoredDeadLetter<S>> out = new ArrayList<>(ids.size());
                     for (int i = 0; i < ids.size(); i++) {
-                        S s = r.get(3 * i) == null ? older.get(ids.get(i)) : parse(r.get(3 * i), summaryType);
+                        S s = r.get(4 * i) == null ? older.get(ids.get(i)) : parse(r.get(4 * i), summaryType);
                         if (s != null) {
-                            out.add(new StoredDeadLetter<>(s, null, mark(r.get(3 * i + 1)), replays(r.get(3 * i + 2))));
+                            out.add(new StoredDeadLetter<>(
+                                    s,
+                                    null,
+                                    mark(r.get(4 * i + 1)),
+                                    replays(r.get(4 * i + 2)),
+                                    r.get(4 * i + 3) != null));
                         }
                     }
                     return out;
@@ -344,7 +421,7 @@ public class DeadLetterIndex<T extends DeadLetter, S extends DeadLetter> {
     private Uni<Map<String, S>> summarizedEntries(List<String> ids, Response summaries) {
         List<String> older = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
-            if (summaries.get(3 * i) == null) {
+            if (summaries.get(4 * i) == null) {
                 older.add(ids.get(i));
             }
         }
