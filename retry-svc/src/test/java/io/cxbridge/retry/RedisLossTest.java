@@ -205,6 +205,7 @@ class RedisLossTest {
         // a key of 9 MiB, gzipped to a few KB: its dead letter is over the DLQ producer's 8 MiB, so it goes as a stub
         // with the key bounded (it was sent whole, Kafka refused it, and the refusal stopped the channel on it)
         String hugeKey = action + "-" + "k".repeat(9 << 20);
+        Instant hugeSent = Instant.now().minusSeconds(1);
         Properties gz = new Properties();
         gz.putAll(p);
         gz.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip");
@@ -225,6 +226,16 @@ class RedisLossTest {
         assertTrue(
                 new String(stub.value(), StandardCharsets.UTF_8).contains("deadLetterStub"),
                 () -> new String(stub.value(), StandardCharsets.UTF_8));
+        // nor is the key kept whole in the DLQ index (its entry, summary and actionId set live for dlq-ttl)
+        String listed = given().queryParam("since", hugeSent.toString())
+                .queryParam("pageSize", 100)
+                .get("/v1/data-actions/dlq")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertTrue(listed.contains(boundedKey), () -> listed.substring(0, Math.min(500, listed.length())));
+        assertTrue(listed.length() < 64 * 1024, () -> "the listing is " + listed.length() + " chars");
         List<ConsumerRecord<String, byte[]>> dlq = TopicReader.await(
                 bootstrap(),
                 Topics.FAILED_RUNS_DLQ,

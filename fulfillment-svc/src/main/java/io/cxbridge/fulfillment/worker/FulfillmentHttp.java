@@ -395,9 +395,10 @@ public class FulfillmentHttp {
                         .fail()
                         .chain(r -> {
                             int status = r.statusCode();
-                            if (status != 401) {
+                            if (status != 401 && status < 500) {
                                 // the platform took the token: a later 401 on it is a revocation, not a refused
-                                // client (unreported, two 401s a minute apart started the token's refused hold)
+                                // client (unreported, two 401s a minute apart started the token's refused hold);
+                                // a 5xx may come from in front of the token check, as genesys-client reads it
                                 tokens.accepted(bearer);
                             }
                             if (status >= 200 && status < 300) {

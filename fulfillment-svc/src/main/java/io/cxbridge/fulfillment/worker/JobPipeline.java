@@ -91,11 +91,14 @@ public class JobPipeline {
         int concurrency = Math.max(1, config.concurrency());
         long budget = config.inFlightBytes().asLongValue();
         LOG.infof("working fulfillment jobs with up to %d (and %d bytes of records) in flight", concurrency, budget);
-        jobs.subscribe()
-                .withSubscriber(new ByteBudgetGate<Message<String>>(
+        // stamped as the gate receives it: the connector counts the record's age from there, a wait for the budget
+        // included
+        jobs.map(m -> new Arrived(m, clock.instant()))
+                .subscribe()
+                .withSubscriber(new ByteBudgetGate<Arrived>(
                         concurrency,
                         budget,
-                        JobPipeline::size,
+                        a -> size(a.message()),
                         this::handle,
                         metrics.inFlightBytes(),
                         failure -> {
@@ -104,6 +107,9 @@ public class JobPipeline {
                         },
                         () -> stopped = true));
     }
+
+    /** A record as the gate received it, and when. */
+    private record Arrived(Message<String> message, Instant at) {}
 
     /** A record's value in UTF-8 bytes: what it weighs in the in-flight byte budget. */
     static long size(Message<String> message) {
@@ -120,16 +126,17 @@ public class JobPipeline {
         return inFlight.get();
     }
 
-    private Uni<Void> handle(Message<String> message) {
+    private Uni<Void> handle(Arrived arrived) {
+        Message<String> message = arrived.message();
         if (draining) {
             // Shutting down: hold the slot without acknowledging, so nothing more is requested and this record is
             // not committed (the next owner of the partition works it).
             return Uni.createFrom().nothing();
         }
         inFlight.incrementAndGet();
-        // The connector counts the record's age (throttled.unprocessed-record-max-age) from here: it handed the record
-        // out as this slot asked for it. The job's waits end in time by it (HoldLimit), its key's turn included.
-        Instant taken = clock.instant();
+        // The connector counts the record's age (throttled.unprocessed-record-max-age) from when it handed the record
+        // to the gate: the job's waits end in time by it (HoldLimit), the gate's hold and its key's turn included.
+        Instant taken = arrived.at();
         Optional<IncomingKafkaRecordMetadata> meta = message.getMetadata(IncomingKafkaRecordMetadata.class);
         String key = meta.map(m -> m.getKey() == null ? null : String.valueOf(m.getKey()))
                 .orElse(null);

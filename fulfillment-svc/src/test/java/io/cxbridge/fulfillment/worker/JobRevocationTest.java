@@ -44,8 +44,11 @@ class JobRevocationTest {
 
         final Set<String> cancelled = ConcurrentHashMap.newKeySet();
 
+        final Map<String, Instant> taken = new ConcurrentHashMap<>();
+
         @Override
         public Uni<Void> process(String key, String value, Instant taken) {
+            this.taken.put(value, taken);
             CompletableFuture<Void> f = new CompletableFuture<>();
             running.put(value, f);
             return Uni.createFrom().completionStage(f).onCancellation().invoke(() -> cancelled.add(value));
@@ -57,6 +60,10 @@ class JobRevocationTest {
     }
 
     static FulfillmentConfig config(Duration grace) {
+        return config(grace, 32L << 20);
+    }
+
+    static FulfillmentConfig config(Duration grace, long inFlightBytes) {
         return (FulfillmentConfig) Proxy.newProxyInstance(
                 FulfillmentConfig.class.getClassLoader(),
                 new Class<?>[] {FulfillmentConfig.class},
@@ -65,7 +72,7 @@ class JobRevocationTest {
                     case "shutdownGrace" -> grace;
                     case "maxRecordBytes" -> 1 << 20;
                     case "inFlightBytes" ->
-                        new io.quarkus.runtime.configuration.MemorySize(java.math.BigInteger.valueOf(32L << 20));
+                        new io.quarkus.runtime.configuration.MemorySize(java.math.BigInteger.valueOf(inFlightBytes));
                     default -> null;
                 });
     }
@@ -78,6 +85,42 @@ class JobRevocationTest {
                     acked.add(value);
                     return CompletableFuture.completedFuture(null);
                 });
+    }
+
+    /**
+     * A record the byte budget holds back is already counted by the connector (its max age runs from when it reached
+     * the gate): its waits end by that time, not by when it started. Counted from its start, a record held while the
+     * jobs ahead waited out a DNS outage could outlive the connector's max age and stop the channel.
+     */
+    @Test
+    void aRecordHeldForTheByteBudgetCountsItsWaitsFromWhenItArrived() {
+        AtomicReference<MultiEmitter<? super Message<String>>> emitter = new AtomicReference<>();
+        Multi<Message<String>> jobs = Multi.createFrom().<Message<String>>emitter(emitter::set);
+        HeldWorker worker = new HeldWorker();
+        io.cxbridge.testkit.MutableClock clock = io.cxbridge.testkit.MutableClock.startingNow();
+        JobPipeline pipeline = new JobPipeline(
+                jobs,
+                worker,
+                config(Duration.ofSeconds(10), 1000),
+                new FulfillmentMetrics(new SimpleMeterRegistry()),
+                clock);
+        pipeline.start(null);
+        Set<String> acked = ConcurrentHashMap.newKeySet();
+        String first = "first-" + "x".repeat(600);
+        String second = "second-" + "y".repeat(600);
+
+        Instant arrived = clock.instant();
+        emitter.get().emit(record(P0, 0, "fid-a", first, acked));
+        emitter.get().emit(record(P1, 0, "fid-b", second, acked)); // 1,200 bytes > 1,000: held by the gate
+        await().atMost(Duration.ofSeconds(5)).until(() -> worker.running.containsKey(first));
+        assertFalse(worker.running.containsKey(second));
+
+        clock.advance(Duration.ofMinutes(5));
+        worker.running.get(first).complete(null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> worker.running.containsKey(second));
+        assertEquals(arrived, worker.taken.get(second));
+        worker.running.get(second).complete(null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> acked.containsAll(List.of(first, second)));
     }
 
     @Test

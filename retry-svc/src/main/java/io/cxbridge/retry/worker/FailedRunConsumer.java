@@ -1,6 +1,7 @@
 package io.cxbridge.retry.worker;
 
 import io.cxbridge.common.audit.AuditEmitter;
+import io.cxbridge.common.kafka.BoundedId;
 import io.cxbridge.common.messaging.InfrastructureRetry;
 import io.cxbridge.common.messaging.PerKeyTurns;
 import io.cxbridge.common.problem.ProblemResponses;
@@ -344,34 +345,35 @@ public class FailedRunConsumer {
 
     private Uni<Void> invalid(String key, String value, FailedRun run, String derivedId, String reason, Instant now) {
         LOG.infof("dead-lettering an invalid failed-run record: %s", reason);
+        // Ids of an invalid record are anything a producer sent (a key of megabytes arrives gzipped): bounded before
+        // they name Redis keys and sets or fill an entry kept for dlq-ttl.
+        String requestId = run == null ? null : BoundedId.of(run.requestId());
+        String actionId = BoundedId.of(run == null ? key : run.actionId());
+        String traceId = run == null ? null : BoundedId.of(run.traceId());
         Map<String, Object> data = new LinkedHashMap<>();
-        String subject = run != null && run.requestId() != null ? run.requestId() : key != null ? key : "unknown";
-        data.put("requestId", run == null ? null : run.requestId());
-        data.put("actionId", run == null ? key : run.actionId());
+        String subject = requestId != null ? requestId : key != null ? key : "unknown";
+        data.put("requestId", requestId);
+        data.put("actionId", actionId);
         data.put("errorClass", RunDeadLetterWriter.INVALID);
         data.put("reason", reason);
         data.put("attempts", 0);
-        String requestId = run == null ? null : run.requestId();
         String id = requestId != null ? requestId : derivedId != null ? derivedId : "invalid-" + UUID.randomUUID();
         DlqEntry entry = new DlqEntry(
                 id,
                 requestId,
-                run == null ? key : run.actionId(),
-                run == null ? null : run.originalRunId(),
+                actionId,
+                run == null ? null : BoundedId.of(run.originalRunId()),
                 RunDeadLetterWriter.INVALID,
                 reason,
                 0,
                 now,
                 now,
-                run == null ? null : run.traceId(),
+                traceId,
                 null,
                 value == null ? "" : value);
         return deadLetters
                 .send(key, entry)
                 .chain(() -> audit.emit(
-                        AuditTypes.RETRY_DEAD_LETTERED,
-                        subject,
-                        run == null ? TraceIds.current() : run.traceId(),
-                        data));
+                        AuditTypes.RETRY_DEAD_LETTERED, subject, run == null ? TraceIds.current() : traceId, data));
     }
 }
