@@ -20,7 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cxbridge.common.kafka.BoundedId;
+import io.cxbridge.common.kafka.DeadLetterRecord;
 import io.cxbridge.fulfillment.config.FulfillmentConfig;
+import io.cxbridge.fulfillment.dlq.DeadLetterIndexRebuild;
 import io.cxbridge.model.Headers;
 import io.cxbridge.model.Topics;
 import io.cxbridge.model.audit.AuditTypes;
@@ -29,18 +32,25 @@ import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.RedisResource;
 import io.cxbridge.testkit.TopicReader;
 import io.cxbridge.testkit.sim.SimControl;
+import io.quarkus.arc.Arc;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -333,5 +343,65 @@ class DeadLetterApiTest {
                         : redis.set(List.of(command.get(1), command.get(2), "PX", "3600000")))
                 .await()
                 .atMost(Duration.ofSeconds(10));
+    }
+
+    /**
+     * A job's dead letter that Kafka refused as too large is on the DLQ topic only as a stub (size and SHA-256): after
+     * a Redis loss the rebuild lists it (it was dropped, unreadable as a job) as not replayable, and its replay is a
+     * 409 saying the value was too large to keep, not one pointing to the topic, which has only the stub.
+     */
+    @Test
+    void aStubDeadLetterIsListedAfterARebuildAndItsReplayIsRefusedAsTooLargeToKeep() throws Exception {
+        FulfillmentJob job = job(newFid(), newToken(), Duration.ofSeconds(600));
+        String value = json(job);
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        var stub = new DeadLetterRecord.Parts(
+                        job.fulfillmentId(),
+                        value,
+                        "callback-failed",
+                        "the result could not be posted",
+                        3,
+                        at.minusSeconds(5),
+                        job.jobId(),
+                        at)
+                .stub("Kafka refused the dead letter as too large: a test");
+        @SuppressWarnings("unchecked")
+        var meta = (OutgoingKafkaRecordMetadata<String>)
+                stub.getMetadata(OutgoingKafkaRecordMetadata.class).orElseThrow();
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap());
+        p.put("key.serializer", StringSerializer.class.getName());
+        p.put("value.serializer", StringSerializer.class.getName());
+        try (var producer = new KafkaProducer<String, String>(p)) {
+            producer.send(new ProducerRecord<>(
+                            Topics.FULFILLMENT_JOBS_DLQ,
+                            null,
+                            meta.getTimestamp().toEpochMilli(),
+                            meta.getKey(),
+                            stub.getPayload(),
+                            meta.getHeaders()))
+                    .get();
+        }
+
+        Arc.container()
+                .instance(DeadLetterIndexRebuild.class)
+                .get()
+                .rebuild()
+                .await()
+                .atMost(Duration.ofMinutes(2));
+
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        JsonPath entry = entryOf(job.jobId());
+        assertEquals("callback-failed", entry.getString("errorClass"));
+        assertEquals(job.fulfillmentId(), entry.getString("fulfillmentId"));
+        assertEquals(bytes.length, entry.getLong("dlqStub.valueBytes"));
+        assertEquals(BoundedId.sha256(bytes), entry.getString("dlqStub.valueSha256"));
+        given().post("/v1/fulfillment/dlq/" + job.jobId() + "/replay")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("title", equalTo("Payload too large to keep"))
+                .body("detail", containsString("only a stub"))
+                .body("detail", containsString(String.valueOf(bytes.length)));
     }
 }

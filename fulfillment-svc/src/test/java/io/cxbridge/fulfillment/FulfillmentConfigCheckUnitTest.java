@@ -4,26 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxbridge.fulfillment.config.FulfillmentConfig;
 import io.cxbridge.fulfillment.config.FulfillmentConfigCheck;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
-import java.time.Duration;
+import io.cxbridge.fulfillment.config.FulfillmentTestConfig;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Start-up refusals of timeouts no attempt could run with, through the real config mapping. */
 class FulfillmentConfigCheckUnitTest {
 
     static FulfillmentConfig config(String key, String value) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withMapping(FulfillmentConfig.class)
-                .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
-                .withConverter(
-                        io.quarkus.runtime.configuration.MemorySize.class,
-                        200,
-                        new io.quarkus.runtime.configuration.MemorySizeConverter())
-                .withDefaultValue("cxbridge.fulfillment.external.url", "https://external.example/api")
-                .withDefaultValue(key, value)
-                .build();
-        return config.getConfigMapping(FulfillmentConfig.class);
+        return FulfillmentTestConfig.fulfillment(Map.of(key, value));
     }
 
     @Test

@@ -3,9 +3,9 @@ package io.cxbridge.fulfillment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cxbridge.fulfillment.config.FulfillmentConfig;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import io.cxbridge.fulfillment.config.FulfillmentTestConfig;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The defaults a deployment gets when it sets only the external URL: the spec's. */
@@ -13,16 +13,7 @@ class FulfillmentConfigDefaultsUnitTest {
 
     @Test
     void theDefaultsAreTheSpecs() {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withMapping(FulfillmentConfig.class)
-                .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
-                .withConverter(
-                        io.quarkus.runtime.configuration.MemorySize.class,
-                        200,
-                        new io.quarkus.runtime.configuration.MemorySizeConverter())
-                .withDefaultValue("cxbridge.fulfillment.external.url", "https://external.example/api")
-                .build();
-        FulfillmentConfig c = config.getConfigMapping(FulfillmentConfig.class);
+        FulfillmentConfig c = FulfillmentTestConfig.fulfillment(Map.of());
         assertEquals(Duration.ofSeconds(5), c.external().timeout(), "per-attempt timeout");
         assertEquals(3, c.external().attempts());
         assertEquals(Duration.ofSeconds(8), c.callback().timeout());

@@ -336,4 +336,79 @@ class FulfillmentFlowTest {
                 .body("paths.'/v1/fulfillment/dlq'.get.summary", org.hamcrest.Matchers.notNullValue())
                 .body("paths.'/v1/fulfillment/dlq/{jobId}/replay'.post.summary", org.hamcrest.Matchers.notNullValue());
     }
+
+    /**
+     * Records of one job keyed otherwise than by its fulfillmentId could run at once (another partition, another
+     * turn). Such a record, and one without a key, is dead-lettered {@code invalid-job} naming the mismatch, without
+     * calling anything; the job's own record behind it (same jobId, right key) completes, its state and the DLQ
+     * listing untouched by the refused one.
+     */
+    @Test
+    void aRecordNotKeyedByItsFulfillmentIdIsDeadLetteredAndTheJobsRecordBehindItCompletes() {
+        double deadLetteredBefore = PrometheusText.sum(
+                Management.metrics(), "cxbridge_fulfillment_jobs_total", "outcome=\"dead-lettered\"");
+        String fid = newFid();
+        FulfillmentJob job = job(fid, newToken(), Duration.ofSeconds(60));
+        String wrongKey = "other-" + fid;
+        FulfillmentJob unkeyed = job(newFid(), newToken(), Duration.ofSeconds(60));
+        // one partition: the refused records are consumed before the job's own record
+        FulfillmentTestSupport.publishTo(0, wrongKey, FulfillmentTestSupport.json(job));
+        FulfillmentTestSupport.publishTo(0, null, FulfillmentTestSupport.json(unkeyed));
+        FulfillmentTestSupport.publishTo(0, fid, FulfillmentTestSupport.json(job));
+
+        List<ConsumerRecord<String, byte[]>> dlq = TopicReader.await(
+                bootstrap(),
+                Topics.FULFILLMENT_JOBS_DLQ,
+                2,
+                r -> wrongKey.equals(r.key()) || unkeyed.fulfillmentId().equals(r.key()),
+                Duration.ofSeconds(20));
+        Map<String, Map<String, String>> headersByKey = new java.util.HashMap<>();
+        dlq.forEach(r -> headersByKey.put(r.key(), TopicReader.headers(r)));
+        Map<String, String> mismatched = headersByKey.get(wrongKey);
+        assertEquals("invalid-job", mismatched.get(Headers.ERROR_CLASS));
+        assertEquals(
+                "invalid job: the record's key (" + wrongKey + ") is not the job's fulfillmentId (" + fid + ")",
+                mismatched.get(Headers.ERROR_REASON));
+        Map<String, String> noKey = headersByKey.get(unkeyed.fulfillmentId());
+        assertEquals("invalid-job", noKey.get(Headers.ERROR_CLASS));
+        assertEquals(
+                "invalid job: the record has no key; it must be the job's fulfillmentId (" + unkeyed.fulfillmentId()
+                        + ")",
+                noKey.get(Headers.ERROR_REASON));
+        awaitAudit(AuditTypes.FULFILLMENT_DEAD_LETTERED, unkeyed.fulfillmentId());
+
+        assertEquals("complete", awaitTerminal(job.jobId()).getString("state"));
+        assertEquals(
+                "complete",
+                awaitCallback(fid).path("last").path("body").path("status").asText());
+        // only the job's own record called the external API; the unkeyed job called nothing and is not listed
+        assertEquals(1, sim.stats().requests("POST", "/external/api"));
+        assertTrue(sim.fulfillment(unkeyed.fulfillmentId()).isEmpty());
+        given().get("/v1/fulfillment/jobs/" + unkeyed.jobId()).then().statusCode(404);
+        for (String jobId : List.of(job.jobId(), unkeyed.jobId())) {
+            assertEquals(
+                    0,
+                    given().queryParam("jobId", jobId)
+                            .get("/v1/fulfillment/dlq")
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .jsonPath()
+                            .getInt("total"),
+                    jobId);
+        }
+        assertEquals(
+                "complete",
+                given().get("/v1/fulfillment/jobs/" + job.jobId())
+                        .then()
+                        .extract()
+                        .path("state"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> PrometheusText.sum(
+                                        Management.metrics(),
+                                        "cxbridge_fulfillment_jobs_total",
+                                        "outcome=\"dead-lettered\"")
+                                - deadLetteredBefore
+                        >= 2);
+    }
 }

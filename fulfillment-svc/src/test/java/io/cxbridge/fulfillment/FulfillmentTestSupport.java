@@ -105,6 +105,17 @@ final class FulfillmentTestSupport {
         }
     }
 
+    /** Publishes {@code key, value} to one partition, so records sent one after the other are consumed in order. */
+    static void publishTo(int partition, String key, String value) {
+        try {
+            producer()
+                    .send(new ProducerRecord<>(Topics.FULFILLMENT_JOBS, partition, key, value))
+                    .get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Publishes many records and waits once for all acknowledgements. */
     static void publishAll(List<FulfillmentJob> jobs) {
         List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();

@@ -3,9 +3,9 @@ package io.cxbridge.fulfillment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxbridge.fulfillment.config.FulfillmentConfig;
+import io.cxbridge.fulfillment.config.FulfillmentTestConfig;
 import io.cxbridge.fulfillment.config.HoldLimit;
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -20,16 +20,7 @@ class HoldLimitUnitTest {
     static final Instant TAKEN = Instant.parse("2026-03-02T09:00:00Z");
 
     static SmallRyeConfig config(Map<String, String> values) {
-        SmallRyeConfigBuilder b = new SmallRyeConfigBuilder()
-                .withMapping(FulfillmentConfig.class)
-                .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
-                .withConverter(
-                        io.quarkus.runtime.configuration.MemorySize.class,
-                        200,
-                        new io.quarkus.runtime.configuration.MemorySizeConverter())
-                .withDefaultValue("cxbridge.fulfillment.external.url", "https://external.example/api");
-        values.forEach(b::withDefaultValue);
-        return b.build();
+        return FulfillmentTestConfig.config(values);
     }
 
     static HoldLimit limit(Map<String, String> values) {

@@ -36,9 +36,10 @@ public interface FulfillmentConfig {
     int maxRecordBytes();
 
     /**
-     * The most bytes of job records (UTF-8) worked at once by one instance, as a semaphore of bytes taken when a job
-     * starts and given back when it ends: a record that does not fit waits (nothing more is pulled meanwhile) until
-     * enough jobs have ended; one bigger than the budget runs alone. Each job holds a few copies of its record (the
+     * The most bytes of job records (value and key in UTF-8, plus header names and values) worked at once by one
+     * instance, as a semaphore of bytes taken when a job starts and given back when it ends: a record that does not
+     * fit waits (nothing more is pulled meanwhile) until enough jobs have ended; one bigger than the budget runs
+     * alone. Each job holds a few copies of its record (the
      * text, the parsed job, the request body), so the heap the jobs take is a small multiple of this.
      */
     @WithDefault("32M")

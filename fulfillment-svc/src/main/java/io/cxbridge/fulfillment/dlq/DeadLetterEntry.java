@@ -8,7 +8,9 @@ import java.time.Instant;
  * One dead-lettered job as {@code GET /v1/fulfillment/dlq} lists it: the indexed {@link JobDeadLetter} and whether it
  * has been replayed. Never the payload (it carries the sealed token) and never a token. {@code payloadOnlyOnTopic}
  * (true, else absent): the record value was not kept in the index (its payload budget was spent), so it cannot be
- * replayed from here, only from the DLQ topic.
+ * replayed from here, only from the DLQ topic. {@code dlqStub} (else absent): the DLQ topic holds only a stub of the
+ * record (Kafka refused it as too large), with the value's size and SHA-256; without a kept value it is not
+ * replayable.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeadLetterEntry(
@@ -24,7 +26,8 @@ public record DeadLetterEntry(
         boolean replayed,
         int replays,
         Instant replayedAt,
-        Boolean payloadOnlyOnTopic) {
+        Boolean payloadOnlyOnTopic,
+        JobDeadLetter.DlqStub dlqStub) {
 
     static DeadLetterEntry of(StoredDeadLetter<JobDeadLetter> stored) {
         JobDeadLetter e = stored.entry();
@@ -41,6 +44,7 @@ public record DeadLetterEntry(
                 stored.replayed(),
                 stored.replays(),
                 stored.replayedAt(),
-                stored.payloadOmitted() ? Boolean.TRUE : null);
+                stored.payloadOmitted() ? Boolean.TRUE : null,
+                e.dlqStub());
     }
 }

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,7 +28,8 @@ import org.jboss.logging.Logger;
  * data (called by service-common's {@code RedisEpoch}, consumption held meanwhile). The last record of a jobId is
  * its entry; earlier ones of the same jobId were replays. What only Redis knew is not rebuilt: a replay not
  * dead-lettered again shows as not replayed (replaying it again is refused as already posted, or runs it once more
- * with the same Idempotency-Key). Entries written since the loss are kept.
+ * with the same Idempotency-Key). Entries written since the loss are kept. A stub dead letter of a job is listed as
+ * not replayable ({@link JobDeadLetter#dlqStub}): the topic never had its value.
  */
 @ApplicationScoped
 public class DeadLetterIndexRebuild implements RedisRebuild {
@@ -71,8 +73,9 @@ public class DeadLetterIndexRebuild implements RedisRebuild {
                         },
                         (last, r) -> {
                             JobDeadLetter e = entry(r);
-                            // earlier records of the same jobId were replays
-                            return index.restore(e, r.value(), null, last.records(e.jobId()) - 1);
+                            // earlier records of the same jobId were replays; a stub's value is not the job's
+                            return index.restore(
+                                    e, e.dlqStub() == null ? r.value() : null, null, last.records(e.jobId()) - 1);
                         },
                         CONCURRENCY)
                 .invoke(done -> LOG.infof(
@@ -81,10 +84,31 @@ public class DeadLetterIndexRebuild implements RedisRebuild {
                 .replaceWithVoid();
     }
 
-    /** The entry a DLQ record stands for, or null for one that names no job (listed on the topic only). */
+    /**
+     * The entry a DLQ record stands for, or null for one that names no job (listed on the topic only). A stub (Kafka
+     * refused the dead letter as too large) names its job by its {@code cxbridge-dlq-id} header: it is listed as not
+     * replayable, its value lost to the DLQ (size and SHA-256 kept), its deadline and trace id unknown.
+     */
     static JobDeadLetter entry(ConsumerRecord<String, String> r) {
         if (REFUSED_UNREAD.contains(header(r, Headers.ERROR_CLASS))) {
             return null;
+        }
+        Optional<JobDeadLetter.DlqStub> stub = JobDeadLetter.DlqStub.of(r.value());
+        if (stub.isPresent()) {
+            String jobId = header(r, Headers.DLQ_ID);
+            return jobId == null || !UUID.matcher(jobId).matches()
+                    ? null
+                    : new JobDeadLetter(
+                            jobId,
+                            r.key(),
+                            header(r, Headers.ERROR_CLASS),
+                            header(r, Headers.ERROR_REASON),
+                            attempts(r),
+                            instant(header(r, Headers.FIRST_SEEN), Instant.ofEpochMilli(r.timestamp())),
+                            Instant.ofEpochMilli(r.timestamp()),
+                            null,
+                            null,
+                            stub.get());
         }
         FulfillmentJob job;
         try {
@@ -101,22 +125,25 @@ public class DeadLetterIndexRebuild implements RedisRebuild {
         }
         Instant at = Instant.ofEpochMilli(r.timestamp());
         Instant firstSeen = instant(header(r, Headers.FIRST_SEEN), at);
-        int attempts = 1;
-        try {
-            attempts = Integer.parseInt(header(r, Headers.ATTEMPTS));
-        } catch (RuntimeException e) {
-            // the header is ours; a missing one counts as one attempt
-        }
         return new JobDeadLetter(
                 job.jobId(),
                 job.fulfillmentId(),
                 header(r, Headers.ERROR_CLASS),
                 header(r, Headers.ERROR_REASON),
-                attempts,
+                attempts(r),
                 firstSeen,
                 at,
                 job.deadline(),
-                job.traceId());
+                job.traceId(),
+                null);
+    }
+
+    private static int attempts(ConsumerRecord<?, ?> r) {
+        try {
+            return Integer.parseInt(header(r, Headers.ATTEMPTS));
+        } catch (RuntimeException e) {
+            return 1; // the header is ours; a missing one counts as one attempt
+        }
     }
 
     private static String header(ConsumerRecord<?, ?> r, String name) {

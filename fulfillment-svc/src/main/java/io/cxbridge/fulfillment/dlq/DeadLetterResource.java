@@ -42,11 +42,16 @@ public class DeadLetterResource extends DeadLetterEndpoints<JobDeadLetter> {
             summary = "Hand a dead-lettered job back to the jobs topic",
             description = "Only while the job's deadline allows. 202 {status: replayed, jobId, fulfillmentId, "
                     + "replays}; 404 unknown; 409 deadline passed, result already posted, already replayed or job "
-                    + "in progress; 422 an invalid job (it would be dead-lettered again); 503 the broker did not "
+                    + "in progress, its value only on the DLQ topic (payload budget) or kept nowhere (the DLQ holds "
+                    + "only a stub: payload too large to keep); 422 an invalid job (it would be dead-lettered again);"
+                    + " 503 the broker did not "
                     + "take it.")
     @APIResponse(responseCode = "202", description = "republished")
     @APIResponse(responseCode = "404", description = "no such dead letter")
-    @APIResponse(responseCode = "409", description = "deadline passed, already posted or replayed, or in progress")
+    @APIResponse(
+            responseCode = "409",
+            description = "deadline passed, already posted or replayed, in progress, value only on the DLQ topic, or"
+                    + " payload too large to keep (a stub dead letter)")
     @APIResponse(responseCode = "422", description = "not a replayable job")
     public Uni<Response> replay(@PathParam("jobId") String jobId) {
         if (jobId == null || jobId.length() > 128) {

@@ -34,7 +34,8 @@ import org.jboss.logging.Logger;
  * Hands a dead-lettered job back to {@code cxbridge.fulfillment.jobs.v1}: the original record value (its token still
  * sealed), keyed by fulfillmentId. Refused while the job's deadline has passed (it could only be answered
  * {@code DEADLINE_EXCEEDED}), when its result was posted since, while it is in progress, and for a record that is not
- * a valid job, and while it is marked replayed (until it is dead-lettered again). The DLQ entry gets its replay mark
+ * a valid job, while it is marked replayed (until it is dead-lettered again), and when its value is kept neither in
+ * the index nor on the DLQ topic (a stub dead letter). The DLQ entry gets its replay mark
  * (set only if absent, so two replays at once publish once) and the job's state becomes {@code replayed} before the
  * record is published (so the consumer, which skips terminal jobs, runs it again; both are undone if the broker refuses
  * it), then {@code io.cxbridge.fulfillment.replayed} is emitted.
@@ -93,6 +94,10 @@ public class Replayer {
                                 "Not replayable",
                                 "job " + jobId + " was dead-lettered as an invalid job (" + entry.reason()
                                         + "); replaying it would dead-letter it again"));
+            }
+            if (stored.payload() == null && entry.dlqStub() != null) {
+                // before the deadline: a stub rebuilt from the topic has none, and the value is what is missing
+                return Uni.createFrom().item(tooLargeToKeep(entry));
             }
             Instant now = clock.instant();
             if (entry.deadline() == null || !now.isBefore(entry.deadline())) {
@@ -166,6 +171,23 @@ public class Replayer {
                         + " cxbridge.fulfillment.dlq.payload-budget was spent); it is only on the DLQ topic "
                         + Topics.FULFILLMENT_JOBS_DLQ + ", key " + entry.fulfillmentId() + ", dead-lettered at "
                         + entry.deadLetteredAt());
+    }
+
+    /**
+     * 409: Kafka refused the dead letter as too large, so the DLQ topic holds only a stub of it (the value's size and
+     * SHA-256), and the index did not keep the value (its payload budget was spent, or the index was rebuilt from the
+     * topic): there is nothing to replay from. The source topic keeps the job's record until its retention ends.
+     */
+    static Result tooLargeToKeep(JobDeadLetter entry) {
+        JobDeadLetter.DlqStub stub = entry.dlqStub();
+        return Result.refused(
+                409,
+                "Payload too large to keep",
+                "the record of job " + entry.jobId() + " (" + stub.valueBytes() + " bytes, SHA-256 "
+                        + stub.valueSha256() + ") was too large for the DLQ topic " + Topics.FULFILLMENT_JOBS_DLQ
+                        + ", which holds only a stub of it, and was not kept for replay; it may still be on "
+                        + Topics.FULFILLMENT_JOBS + " (key " + entry.fulfillmentId() + ") until that topic's retention"
+                        + " ends");
     }
 
     /** Bulk replays: jobs of {@link #replayOutcome}. */

@@ -49,7 +49,10 @@ import org.jboss.logging.Logger;
  *
  * <p>A job whose fulfillmentId is not the id its URL names is invalid (the id keys the posted mark and the
  * Idempotency-Key of the post to that URL), and so is one whose request cannot be built (a header value Vert.x
- * refuses, {@link FulfillmentHttp.RequestNotBuilt}): both are dead-lettered ({@code invalid-job}), never retried.
+ * refuses, {@link FulfillmentHttp.RequestNotBuilt}): both are dead-lettered ({@code invalid-job}), never retried. So
+ * is a record whose Kafka key is not its job's fulfillmentId (or that has no key): records of one job on other keys
+ * could run at once; it is on the DLQ topic only (not listed), since its jobId's entry and state may be another
+ * record's.
  *
  * <p>Ids of a record that is refused or invalid come from whoever produced it: they are bounded ({@link BoundedId})
  * before they reach an audit event's data, a job state or a log line. Every wait a job chooses ends by its {@link
@@ -190,6 +193,18 @@ public class FulfillmentWorker {
         }
         if (!problems.isEmpty()) {
             return deadLetter(key, job, value, INVALID_JOB, "invalid job: " + String.join(", ", problems), firstSeen);
+        }
+        if (!job.fulfillmentId().equals(key)) {
+            // Records of one job must share a key (its partition and its turn, PerKeyTurns): two records of one job
+            // on other keys could run at once. The gateway and the replay key by fulfillmentId; a null key has no
+            // partition of its own (and no turn), so it is refused too. Not indexed and no job state written: the
+            // jobId may be the job's own record on its right key, running or done.
+            String reason = key == null
+                    ? "invalid job: the record has no key; it must be the job's fulfillmentId ("
+                            + BoundedId.of(job.fulfillmentId()) + ")"
+                    : "invalid job: the record's key (" + BoundedId.of(key) + ") is not the job's fulfillmentId ("
+                            + BoundedId.of(job.fulfillmentId()) + ")";
+            return deadLetter(key, job, value, INVALID_JOB, reason, firstSeen, false);
         }
         if (!urlPolicy.resolvesDns(job.fulfillmentUrl())) {
             // Refused before any lookup, a test host or an address literal: checked here, without a hand-off.
@@ -469,14 +484,32 @@ public class FulfillmentWorker {
     /** {@code key}: the record's key, kept on the DLQ record (the job's fulfillmentId when it has none). */
     private Uni<Void> deadLetter(
             String key, FulfillmentJob job, String value, String errorClass, String reason, Instant firstSeen) {
+        return deadLetter(key, job, value, errorClass, reason, firstSeen, true);
+    }
+
+    /**
+     * {@code mayIndex}: false for a record that must not touch its jobId's entry and state (they may be another
+     * record's); it is then on the DLQ topic only, like a record without a usable jobId.
+     */
+    private Uni<Void> deadLetter(
+            String key,
+            FulfillmentJob job,
+            String value,
+            String errorClass,
+            String reason,
+            Instant firstSeen,
+            boolean mayIndex) {
         // ids of a job that may be invalid: bounded for the event, the state and the log (the record keeps them whole)
         String jobId = job == null ? null : BoundedId.of(job.jobId());
         String fulfillmentId = job == null ? null : BoundedId.of(job.fulfillmentId());
         LOG.warnf("dead-lettering fulfillment job %s: %s (%s)", jobId, errorClass, reason);
         String subject = fulfillmentId != null ? fulfillmentId : jobId != null ? jobId : "unknown";
         // A job without a usable id is on the DLQ topic only: it cannot be listed or replayed by id.
-        boolean indexed =
-                jobId != null && UUID.matcher(jobId).matches() && job.receivedAt() != null && job.deadline() != null;
+        boolean indexed = mayIndex
+                && jobId != null
+                && UUID.matcher(jobId).matches()
+                && job.receivedAt() != null
+                && job.deadline() != null;
         Instant now = clock.instant();
         String recordKey = key != null ? key : job == null ? null : job.fulfillmentId();
         Uni<Void> sent = (indexed

@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Utils;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -37,7 +39,8 @@ import org.jboss.logging.Logger;
  * the connector's {@code throttled} commit strategy commits only up to the highest offset below which every record
  * is acknowledged, so a crash loses nothing. Records with the same key (fulfillmentId) are worked one after the
  * other, so a duplicate never races the first post past the posted mark. The bytes of the records worked at once are
- * bounded too ({@code cxbridge.fulfillment.in-flight-bytes}, {@link ByteBudgetGate}): records are pulled one at a time
+ * bounded too ({@code cxbridge.fulfillment.in-flight-bytes}, {@link ByteBudgetGate}; a record weighs its value,
+ * key and headers): records are pulled one at a time
  * while a slot is free and the budget is not spent, so 256 slots of 1 MiB jobs never hold 256 MiB.
  *
  * <p>On shutdown no new job starts; jobs in flight get {@code shutdown-grace} to finish. What is not finished then
@@ -111,10 +114,31 @@ public class JobPipeline {
     /** A record as the gate received it, and when. */
     private record Arrived(Message<String> message, Instant at) {}
 
-    /** A record's value in UTF-8 bytes: what it weighs in the in-flight byte budget. */
+    /**
+     * What a record weighs in the in-flight byte budget: its value and key in UTF-8 bytes plus its headers (names in
+     * UTF-8, values as they came). A key or header of megabytes is held while the job runs just as the value is;
+     * weighed by the value alone, 1 MiB keys with tiny values passed the budget unnoticed.
+     */
     static long size(Message<String> message) {
         String value = message.getPayload();
-        return value == null ? 0 : Utils.utf8Length(value);
+        long n = value == null ? 0 : Utils.utf8Length(value);
+        Optional<IncomingKafkaRecordMetadata> meta = message.getMetadata(IncomingKafkaRecordMetadata.class);
+        if (meta.isEmpty()) {
+            return n;
+        }
+        Object key = meta.get().getKey();
+        if (key instanceof byte[] bytes) {
+            n += bytes.length;
+        } else if (key != null) {
+            n += Utils.utf8Length(String.valueOf(key));
+        }
+        Headers headers = meta.get().getHeaders();
+        if (headers != null) {
+            for (Header h : headers) {
+                n += Utils.utf8Length(h.key()) + (h.value() == null ? 0 : h.value().length);
+            }
+        }
+        return n;
     }
 
     /** True once the job stream has ended (a record failed for a bug, or the broker client was closed). */

@@ -86,7 +86,8 @@ class DeadLetterIndexScanTest {
         }
 
         JobDeadLetter deadLetter(String id, Instant at) {
-            return new JobDeadLetter(id, "ff-1", "callback-failed", "HTTP 503 " + reason, 3, base, at, base, null);
+            return new JobDeadLetter(
+                    id, "ff-1", "callback-failed", "HTTP 503 " + reason, 3, base, at, base, null, null);
         }
 
         /** {@code n} dead letters, newest first: one a millisecond apart, or all in one millisecond. */

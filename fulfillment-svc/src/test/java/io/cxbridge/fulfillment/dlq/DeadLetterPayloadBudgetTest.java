@@ -81,6 +81,7 @@ class DeadLetterPayloadBudgetTest {
                 at,
                 at,
                 at.plusSeconds(60),
+                null,
                 null);
     }
 

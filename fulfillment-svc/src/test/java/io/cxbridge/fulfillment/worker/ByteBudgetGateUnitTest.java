@@ -5,12 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -112,5 +119,53 @@ class ByteBudgetGateUnitTest {
         assertThat(h.failures).singleElement().extracting(Throwable::getMessage).isEqualTo("a bug");
         assertThat(h.started).hasSize(1);
         assertThat(h.pulled).hasValue(1);
+    }
+
+    /** A record as the connector hands it to the pipeline: key, value and headers. */
+    private static Message<String> record(String key, String value, RecordHeaders headers) {
+        ConsumerRecord<String, String> r = new ConsumerRecord<>(
+                "cxbridge.fulfillment.jobs.v1",
+                0,
+                0L,
+                ConsumerRecord.NO_TIMESTAMP,
+                TimestampType.NO_TIMESTAMP_TYPE,
+                ConsumerRecord.NULL_SIZE,
+                ConsumerRecord.NULL_SIZE,
+                key,
+                value,
+                headers,
+                Optional.empty());
+        return Message.of(value, Metadata.of(new IncomingKafkaRecordMetadata<>(r, "fulfillment-jobs-in")));
+    }
+
+    /**
+     * A record weighs its key and headers, not only its value: a 1 MiB key with a tiny value fills a 1 MiB budget, so
+     * the next such record waits. Weighed by the value alone, both ran (and 256 slots held 256 MiB of keys).
+     */
+    @Test
+    void aRecordsKeyAndHeadersCountInItsWeight() {
+        int mib = 1024 * 1024;
+        String mibKey = "k".repeat(mib);
+        assertThat(JobPipeline.size(record(mibKey, "{}", new RecordHeaders()))).isEqualTo(mib + 2L);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("traceparent", new byte[4096]);
+        assertThat(JobPipeline.size(record("é", "v", headers))).isEqualTo(2 + 1 + "traceparent".length() + 4096L);
+        assertThat(JobPipeline.size(record(null, null, new RecordHeaders()))).isZero();
+
+        List<Message<String>> started = new ArrayList<>();
+        AtomicLong inFlightBytes = new AtomicLong();
+        Multi.createFrom()
+                .items(record(mibKey + "1", "{}", new RecordHeaders()), record(mibKey + "2", "{}", new RecordHeaders()))
+                .subscribe()
+                .withSubscriber(new ByteBudgetGate<Message<String>>(
+                        256,
+                        mib,
+                        JobPipeline::size,
+                        m -> Uni.createFrom().emitter(e -> started.add(m)),
+                        inFlightBytes,
+                        e -> {},
+                        () -> {}));
+        assertThat(started).hasSize(1);
+        assertThat(inFlightBytes).hasValue(mib + 3L);
     }
 }

@@ -3,14 +3,15 @@ package io.cxbridge.fulfillment.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxbridge.fulfillment.config.FulfillmentConfig;
+import io.cxbridge.fulfillment.config.FulfillmentTestConfig;
 import io.cxbridge.genesys.urlpolicy.FulfillmentUrlConfig;
 import io.cxbridge.genesys.urlpolicy.FulfillmentUrlPolicy;
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -29,18 +30,11 @@ class FulfillmentUrlLookupUnitTest {
         for (int i = 0; i < octets.length; i++) {
             address[i] = (byte) octets[i];
         }
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withMapping(FulfillmentConfig.class)
-                .withMapping(FulfillmentUrlConfig.class)
-                .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
-                .withConverter(
-                        io.quarkus.runtime.configuration.MemorySize.class,
-                        200,
-                        new io.quarkus.runtime.configuration.MemorySizeConverter())
-                .withDefaultValue("cxbridge.fulfillment.external.url", "https://external.example/api")
-                .withDefaultValue("cxbridge.fulfillment.retry.initial-delay", "10ms")
-                .withDefaultValue("cxbridge.fulfillment.retry.max-delay", "20ms")
-                .build();
+        SmallRyeConfig config = FulfillmentTestConfig.config(
+                Map.of(
+                        "cxbridge.fulfillment.retry.initial-delay", "10ms",
+                        "cxbridge.fulfillment.retry.max-delay", "20ms"),
+                FulfillmentUrlConfig.class);
         HostResolver resolver = host -> {
             if (lookups.incrementAndGet() <= failures) {
                 throw new UnknownHostException(host + ": SERVFAIL");
