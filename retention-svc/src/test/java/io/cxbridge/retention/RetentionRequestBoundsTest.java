@@ -251,7 +251,7 @@ class RetentionRequestBoundsTest {
     @Test
     void aMediaApplyWhoseRequestsCannotBeRecordedIs503NotAGenesysFailure() {
         QuarkusMock.installMockForType(
-                new MediaApply(null, null, null, null, null, null, null, null, null, null) {
+                new MediaApply(null, null, null, null, null, null, null, null, null, null, null) {
                     @Override
                     public Uni<List<Map<String, Object>>> apply(MediaPlan plan, String traceId) {
                         return Uni.createFrom().failure(new IllegalStateException("Redis is away"));

@@ -84,6 +84,24 @@ public interface RetentionConfig {
          */
         @WithDefault("/api/v2/recording/mediaretentionpolicies")
         String policiesPath();
+
+        Recovery recovery();
+    }
+
+    interface Recovery {
+        /**
+         * How often unfinished media-retention writes of stopped processes are looked for (and this process marks
+         * itself alive; a process unseen for three intervals is taken as stopped).
+         */
+        @WithDefault("1m")
+        Duration interval();
+
+        /**
+         * How long a write must have made no step before it is recovered: longer than one Genesys write can take, so
+         * a write still on its way is never judged not taken.
+         */
+        @WithDefault("5m")
+        Duration abandonedAfter();
     }
 
     interface Drift {

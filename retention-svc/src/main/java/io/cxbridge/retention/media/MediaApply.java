@@ -23,7 +23,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,7 +33,8 @@ import org.jboss.logging.Logger;
  * at Genesys), each followed in the request-state API from {@code queued} to {@code deployed} or {@code failed},
  * with the audit event ({@code io.cxbridge.retention.deployed|failed}), the report counters and the webhook the
  * seed target has. A {@code conflict} is refused; {@code unchanged} writes nothing. An applied policy is journaled
- * as the last applied set ({@code policy-set}) only after Genesys took it.
+ * as the last applied set ({@code policy-set}) only after Genesys took it. Each write is kept in
+ * {@link PendingWrites} until its end is recorded, so that {@link MediaRecovery} can end it if this process stops.
  */
 @ApplicationScoped
 public class MediaApply {
@@ -49,6 +52,9 @@ public class MediaApply {
     private final Clock clock;
     private final Redactor redactor;
     private final InfrastructureRetry retry;
+    private final PendingWrites pending;
+    /** The requests this process is still to work or working; the recovery leaves these alone. */
+    private final Set<String> working = ConcurrentHashMap.newKeySet();
 
     public MediaApply(
             MediaRetentionUpstream upstream,
@@ -60,7 +66,9 @@ public class MediaApply {
             RetentionConfig config,
             Clock clock,
             Redactor redactor,
-            InfrastructureRetry retry) {
+            InfrastructureRetry retry,
+            PendingWrites pending) {
+        this.pending = pending;
         this.redactor = redactor;
         this.retry = retry;
         this.upstream = upstream;
@@ -104,9 +112,17 @@ public class MediaApply {
             row.put("requestId", requestId);
             RequestRecord record = RequestRecord.queued(requestId, e.objectType(), clock.instant());
             work.add(new Work(e, record));
-            queued = queued.chain(() -> store.create(record)).chain(report::submitted);
+            working.add(requestId);
+            // pending first: an entry whose request was never created is dropped by the recovery, while a request
+            // created without its entry could stay queued for ever after a stop
+            PendingWrites.PendingWrite write = PendingWrites.PendingWrite.of(requestId, pending.instance(), traceId, e);
+            queued = queued.chain(() -> pending.add(write))
+                    .chain(() -> store.create(record))
+                    .chain(report::submitted);
         }
-        return queued.invoke(() -> run(work, traceId)
+        return queued.onFailure()
+                .invoke(() -> work.forEach(w -> working.remove(w.record().requestId())))
+                .invoke(() -> run(work, traceId)
                         .subscribe()
                         .with(ok -> {}, f -> LOG.warnf("media retention apply stopped: %s", f.getMessage())))
                 .replaceWith(answer);
@@ -120,48 +136,62 @@ public class MediaApply {
                     // never fails); fail() never fails either, so one entry never leaves the next ones unworked.
                     .onFailure()
                     .recoverWithUni(f -> fail(
-                            w.entry(), w.record(), traceId, "Genesys could not be reached: " + f.getMessage(), null)));
+                            w.entry(), w.record(), traceId, "Genesys could not be reached: " + f.getMessage(), null))
+                    // ended, or given up on (logged): from here the recovery may end it
+                    .eventually(() -> working.remove(w.record().requestId())));
         }
         return chain;
     }
 
     private Uni<Void> execute(MediaPlan.Entry e, RequestRecord record, String traceId) {
         RequestRecord submitted = record.to(RequestState.submitted, clock.instant());
-        return retry.untilDone(
-                        () -> "recording media retention request " + record.requestId(), () -> store.put(submitted))
-                .chain(() -> replace(e))
-                .chain(replacement -> {
-                    if (replacement != null && !replacement.ok() && replacement.status() != 404) {
-                        return fail(
-                                e,
-                                submitted,
-                                traceId,
-                                "the policy it replaces (" + e.replaces().id()
-                                        + ") could not be "
-                                        + (e.replaces().how().equals("delete") ? "deleted" : "disabled")
-                                        + ": HTTP " + replacement.status(),
-                                null);
+        return retry.<Boolean>untilDone(
+                        () -> "recording media retention request " + record.requestId(), () -> store.step(submitted))
+                .chain(stepped -> {
+                    if (!stepped) {
+                        // ended meanwhile by another process's recovery (this one was taken as stopped): not written
+                        LOG.warnf(
+                                "media retention request %s (%s of %s) was ended elsewhere before it was written; "
+                                        + "nothing is written",
+                                record.requestId(), e.action(), e.name());
+                        return Uni.createFrom().voidItem();
                     }
-                    return switch (e.action()) {
-                        case MediaPlan.CREATE ->
-                            upstream.create(e.body())
-                                    .chain(r -> written(
-                                            e,
-                                            submitted,
-                                            traceId,
-                                            r,
-                                            r.ok()
-                                                    ? RetentionUpstream.readTree(r.bodyAsString())
-                                                            .path("id")
-                                                            .asText(null)
-                                                    : null));
-                        case MediaPlan.UPDATE ->
-                            upstream.replace(e.policyId(), e.body())
-                                    .chain(r -> written(e, submitted, traceId, r, e.policyId()));
-                        default ->
-                            upstream.delete(e.policyId()).chain(r -> written(e, submitted, traceId, r, e.policyId()));
-                    };
+                    return write(e, submitted, traceId);
                 });
+    }
+
+    private Uni<Void> write(MediaPlan.Entry e, RequestRecord submitted, String traceId) {
+        return replace(e).chain(replacement -> {
+            if (replacement != null && !replacement.ok() && replacement.status() != 404) {
+                return fail(
+                        e,
+                        submitted,
+                        traceId,
+                        "the policy it replaces (" + e.replaces().id()
+                                + ") could not be "
+                                + (e.replaces().how().equals("delete") ? "deleted" : "disabled")
+                                + ": HTTP " + replacement.status(),
+                        null);
+            }
+            return switch (e.action()) {
+                case MediaPlan.CREATE ->
+                    upstream.create(e.body())
+                            .chain(r -> written(
+                                    e,
+                                    submitted,
+                                    traceId,
+                                    r,
+                                    r.ok()
+                                            ? RetentionUpstream.readTree(r.bodyAsString())
+                                                    .path("id")
+                                                    .asText(null)
+                                            : null));
+                case MediaPlan.UPDATE ->
+                    upstream.replace(e.policyId(), e.body())
+                            .chain(r -> written(e, submitted, traceId, r, e.policyId()));
+                default -> upstream.delete(e.policyId()).chain(r -> written(e, submitted, traceId, r, e.policyId()));
+            };
+        });
     }
 
     /** Disables (made by hand) or deletes (managed) the policy a {@code resolve: {replace}} names; null when none. */
@@ -200,29 +230,24 @@ public class MediaApply {
         if (policyId == null) {
             return fail(e, record, traceId, "Genesys answered the create without a policy id", null);
         }
-        JsonNode applied = e.action().equals(MediaPlan.DELETE) ? removed(e.name(), policyId) : applied(e, policyId);
         RequestRecord done = record.withPolicy(policyId).to(RequestState.deployed, clock.instant());
         // Genesys holds the write: journaling and finishing are retried until done (a Kafka or Redis blip must not
         // record it failed without its policy id, which would hide the policy from the plan and the drift check),
         // and a failure no wait can mend is logged here rather than turned into a failed write.
-        return retry.untilDone(
-                        () -> "journaling media retention policy " + e.name(),
-                        () -> journal.writePolicySet(e.name(), applied))
-                .chain(() -> finish(AuditTypes.RETENTION_DEPLOYED, e, done, traceId, null))
-                .onFailure()
-                .recoverWithItem(f -> {
-                    LOG.errorf(
-                            "Genesys took the %s of media retention policy %s (%s, request %s) but it could not be "
-                                    + "recorded: %s",
-                            e.action(), e.name(), policyId, done.requestId(), f.toString());
-                    return null;
-                });
+        return recordTaken(e, done, traceId).replaceWithVoid().onFailure().recoverWithItem(f -> {
+            LOG.errorf(
+                    "Genesys took the %s of media retention policy %s (%s, request %s) but it could not be "
+                            + "recorded (another process's recovery will end it): %s",
+                    e.action(), e.name(), policyId, done.requestId(), f.toString());
+            return null;
+        });
     }
 
     private Uni<Void> fail(MediaPlan.Entry e, RequestRecord record, String traceId, String reason, String policyId) {
         LOG.infof("media retention %s of %s failed: %s", e.action(), e.name(), reason);
         RequestRecord done = record.withPolicy(policyId).withError(reason).to(RequestState.failed, clock.instant());
         return finish(AuditTypes.RETENTION_FAILED, e, done, traceId, reason)
+                .replaceWithVoid()
                 // only a permanent failure or shutdown: logged, and the next entry is worked
                 .onFailure()
                 .recoverWithItem(f -> {
@@ -233,7 +258,30 @@ public class MediaApply {
                 });
     }
 
-    private Uni<Void> finish(String type, MediaPlan.Entry e, RequestRecord done, String traceId, String error) {
+    /** Whether this process is still to work or working the request (an apply in progress). */
+    boolean working(String requestId) {
+        return working.contains(requestId);
+    }
+
+    /**
+     * Records a write Genesys took ({@code done}: {@code deployed} with its policy id): the {@code policy-set} entry,
+     * then the end. True when this call recorded the end (false: it was already ended). Fails only for good.
+     */
+    Uni<Boolean> recordTaken(MediaPlan.Entry e, RequestRecord done, String traceId) {
+        JsonNode applied =
+                e.action().equals(MediaPlan.DELETE) ? removed(e.name(), done.policyId()) : applied(e, done.policyId());
+        return retry.untilDone(
+                        () -> "journaling media retention policy " + e.name(),
+                        () -> journal.writePolicySet(e.name(), applied))
+                .chain(() -> finish(AuditTypes.RETENTION_DEPLOYED, e, done, traceId, null));
+    }
+
+    /** Records a write that did not happen ({@code done}: {@code failed} with its reason); as {@link #recordTaken}. */
+    Uni<Boolean> recordFailed(MediaPlan.Entry e, RequestRecord done, String traceId) {
+        return finish(AuditTypes.RETENTION_FAILED, e, done, traceId, done.error());
+    }
+
+    private Uni<Boolean> finish(String type, MediaPlan.Entry e, RequestRecord done, String traceId, String error) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("requestId", done.requestId());
         data.put("target", MediaTargets.MEDIA_RETENTION);
@@ -258,14 +306,17 @@ public class MediaApply {
         // Infrastructure only (the audit topic, the journal, Redis): retried until it passes, like the worker's steps.
         return retry.untilDone(
                         () -> "recording the end of media retention request " + done.requestId(),
-                        () -> audit.emit(type, done.requestId(), traceId, data)
-                                .chain(() -> store.finish(done, RequestStore.outcomeCounts(done))))
+                        () -> store.finish(
+                                done,
+                                RequestStore.outcomeCounts(done),
+                                () -> audit.emit(type, done.requestId(), traceId, data)))
                 .invoke(applied -> {
                     if (applied) {
                         webhook.notify(done, traceId);
                     }
                 })
-                .replaceWithVoid();
+                // ended (here or before): no longer pending; a failure here is mended by the recovery's clean-up
+                .call(applied -> pending.remove(done.requestId()).onFailure().recoverWithNull());
     }
 
     static JsonNode applied(MediaPlan.Entry e, String policyId) {

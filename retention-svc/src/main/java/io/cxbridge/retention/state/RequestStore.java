@@ -7,10 +7,13 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Request state in Redis: {@code {<prefix>}:request:<requestId>} (JSON, TTL {@code state-ttl}) and the report
@@ -51,21 +54,24 @@ public class RequestStore {
      * race between that check and the write.
      */
     public Uni<RequestRecord> put(RequestRecord record) {
+        return step(record).replaceWith(record);
+    }
+
+    /** As {@link #put}; false when the request was already finished and nothing was written. */
+    public Uni<Boolean> step(RequestRecord record) {
+        List<String> args = List.of(
+                "2",
+                key(record.requestId()),
+                reportKey(),
+                json(record),
+                String.valueOf(config.stateTtl().toMillis()));
         return finished(record.requestId())
                 .chain(done -> done
-                        ? Uni.createFrom().voidItem()
+                        ? Uni.createFrom().item(false)
                         : journal.write(record)
                                 // the finish script with nothing to count: it never writes over a finished state
-                                .chain(() -> FINISH_SCRIPT.run(
-                                        redis,
-                                        List.of(
-                                                "2",
-                                                key(record.requestId()),
-                                                reportKey(),
-                                                json(record),
-                                                String.valueOf(config.stateTtl().toMillis()))))
-                                .replaceWithVoid())
-                .replaceWith(record);
+                                .chain(() -> FINISH_SCRIPT.run(redis, args))
+                                .map(r -> r != null && r.toLong() == 1));
     }
 
     /** Whether Redis holds the request as finished (a state that does not read is not: the worker refuses it). */
@@ -136,35 +142,90 @@ public class RequestStore {
     }
 
     private static final LuaScript FINISH_SCRIPT = LuaScript.load(RequestStore.class, "request-finish.lua");
+    private static final LuaScript CLAIM_SCRIPT = LuaScript.load(RequestStore.class, "request-claim.lua");
+    private static final LuaScript RELEASE_SCRIPT = LuaScript.load(RequestStore.class, "request-release.lua");
 
     /**
-     * Stores a terminal record and adds its outcome to the report counters in one atomic step (a Lua script), so
-     * the report never disagrees with the states: a request is counted exactly when it is recorded as finished.
-     * False, and nothing changed or counted, when the request is already finished (by another replica after a
-     * rebalance): its first end stands.
+     * How long a replica's claim on recording an end holds: well past the audit and journal acknowledgements (10 s
+     * each); a claimer that died is replaced after it.
      */
-    public Uni<Boolean> finish(RequestRecord record, Map<String, Long> increments) {
+    static final Duration END_CLAIM_TTL = Duration.ofSeconds(30);
+
+    private String claimKey(String requestId) {
+        return "{" + config.keyPrefix() + "}:end-claim:" + requestId;
+    }
+
+    /** Another replica is recording this request's end: waited for, then it is finished or the claim has lapsed. */
+    static final class EndClaimedElsewhere extends IllegalStateException {
+        EndClaimedElsewhere(String requestId) {
+            super("another replica is recording the end of retention request " + requestId);
+        }
+    }
+
+    /**
+     * Records a terminal record: claims its end ({@code request-claim.lua}: only one replica gets it, and none once
+     * the request is finished), then {@code announce} (the end's audit event, acknowledged by the broker), the
+     * journal, and last the state with its report counters in one script ({@code request-finish.lua}), so the
+     * report never disagrees with the states. A replica that finds the end claimed waits for it (at most
+     * {@link #END_CLAIM_TTL}). False, with nothing sent, written or counted, when the request was already finished
+     * (by another replica after a rebalance): its first end stands and is audited once. A failure after the claim
+     * gives it back, so a retry (or the other replica) can record the end at once.
+     */
+    public Uni<Boolean> finish(RequestRecord record, Map<String, Long> increments, Supplier<Uni<Void>> announce) {
+        String token = UUID.randomUUID().toString();
         List<String> args = new java.util.ArrayList<>(List.of(
-                "2",
+                "3",
                 key(record.requestId()),
                 reportKey(),
+                claimKey(record.requestId()),
                 json(record),
-                String.valueOf(config.stateTtl().toMillis())));
+                String.valueOf(config.stateTtl().toMillis()),
+                token));
         increments.forEach((k, v) -> {
             args.add(k);
             args.add(String.valueOf(v));
         });
-        return finished(record.requestId())
-                .chain(done -> done
+        return claimEnd(record.requestId(), token)
+                .onFailure(EndClaimedElsewhere.class)
+                .retry()
+                .withBackOff(Duration.ofMillis(50), Duration.ofSeconds(1))
+                .expireIn(END_CLAIM_TTL.plusSeconds(5).toMillis())
+                .chain(claimed -> !claimed
                         ? Uni.createFrom().item(false)
-                        : journal.write(record)
+                        : announce.get()
+                                .chain(() -> journal.write(record))
                                 .chain(() -> FINISH_SCRIPT.run(redis, args))
                                 .map(r -> r != null && r.toLong() == 1)
                                 .invoke(applied -> {
                                     if (applied) {
                                         outcomes.finished(record.state());
                                     }
-                                }));
+                                })
+                                .onFailure()
+                                .call(() -> RELEASE_SCRIPT
+                                        .run(redis, List.of("1", claimKey(record.requestId()), token))
+                                        .onFailure()
+                                        .recoverWithNull()));
+    }
+
+    /** True when this call holds the end's claim; false when the request is finished. */
+    private Uni<Boolean> claimEnd(String requestId, String token) {
+        return CLAIM_SCRIPT
+                .run(
+                        redis,
+                        List.of(
+                                "2",
+                                key(requestId),
+                                claimKey(requestId),
+                                token,
+                                String.valueOf(END_CLAIM_TTL.toMillis())))
+                .chain(r -> {
+                    long v = r == null ? 0 : r.toLong();
+                    if (v < 0) {
+                        return Uni.createFrom().failure(new EndClaimedElsewhere(requestId));
+                    }
+                    return Uni.createFrom().item(v == 1);
+                });
     }
 
     public Uni<Void> count(Map<String, Long> increments) {

@@ -380,8 +380,11 @@ public class RetentionWorker {
     }
 
     private Uni<Void> finish(RetentionRequest request, String type, Map<String, Object> data, RequestRecord done) {
-        return audit.emit(type, request.requestId(), request.traceId(), data)
-                .chain(() -> store.finish(done, RequestStore.outcomeCounts(done)))
+        // the audit event is sent only by the replica that claimed the end, before the end is written
+        return store.finish(
+                        done,
+                        RequestStore.outcomeCounts(done),
+                        () -> audit.emit(type, request.requestId(), request.traceId(), data))
                 .invoke(applied -> {
                     // already finished by another replica: that one reported it
                     if (applied) {

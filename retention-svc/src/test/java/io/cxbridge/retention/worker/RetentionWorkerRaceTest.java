@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxbridge.model.Json;
+import io.cxbridge.model.Topics;
+import io.cxbridge.model.audit.AuditTypes;
 import io.cxbridge.model.event.RetentionRequest;
 import io.cxbridge.retention.state.RequestRecord;
 import io.cxbridge.retention.state.RequestState;
 import io.cxbridge.retention.state.RequestStore;
+import io.cxbridge.testkit.KafkaBroker;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.RedisResource;
+import io.cxbridge.testkit.TopicReader;
 import io.cxbridge.testkit.sim.GenesysSim;
 import io.cxbridge.testkit.sim.GenesysSimResource;
 import io.quarkus.arc.ClientProxy;
@@ -27,8 +31,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two replicas can work one request after a rebalance: its end is recorded and counted once, and a step of the
- * replica that comes second never overwrites it.
+ * Two replicas can work one request after a rebalance: its end is recorded, counted and audited once, and a step of
+ * the replica that comes second never overwrites it.
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaResource.class)
@@ -108,6 +112,16 @@ class RetentionWorkerRaceTest {
                 .atMost(Duration.ofSeconds(20));
 
         assertEquals(1, deployed() - before, "the request is counted once");
+        // and reported once: only the replica that records the end sends its audit event
+        assertEquals(
+                1,
+                TopicReader.readAll(KafkaBroker.shared().bootstrapServers(), Topics.AUDIT, Duration.ofSeconds(10))
+                        .stream()
+                        .filter(r -> requestId.equals(r.key()))
+                        .filter(TopicReader.header("ce_type", AuditTypes.RETENTION_DEPLOYED)
+                                .or(TopicReader.header("ce_type", AuditTypes.RETENTION_FAILED)))
+                        .count(),
+                "one audit event for the end");
         assertEquals(
                 "deployed",
                 given().get("/v1/retention/requests/" + requestId)
