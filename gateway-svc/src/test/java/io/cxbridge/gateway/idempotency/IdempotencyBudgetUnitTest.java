@@ -8,7 +8,6 @@ import io.cxbridge.common.redis.StoredJson;
 import io.cxbridge.gateway.TestConfig;
 import io.cxbridge.gateway.audit.LogCapture;
 import io.cxbridge.gateway.config.GatewayConfig;
-import io.cxbridge.model.redis.LuaScript;
 import io.cxbridge.testkit.MutableClock;
 import io.cxbridge.testkit.RedisServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -206,22 +205,34 @@ class IdempotencyBudgetUnitTest {
     }
 
     @Test
-    void aRepeatOfANewKeyRefusedOverBudgetIsRefusedAgainEvenWhenRedisFailsOnceMeanwhile() {
+    void aBudgetReadRedisFailsRefusesANewKeyAsUnavailableClaimingNothingSoItsRepeatGetsTheBudgetsRefusal() {
         GatewayConfig config = config(Map.of("cxbridge.gateway.idempotency.max-records-per-client", "1"));
-        IdempotencyBudget budget = budget(redis, config);
-        await5s(budget.add(clientId, 100));
-        // the real Redis, but the first compare-and-delete (giving a claim back) fails as a refused connection would
+        await5s(budget(redis, config).add(clientId, 100)); // the client's budget is used up
+        String stored = UUID.randomUUID().toString();
+        await5s(store(config, budget(redis, config)).complete(clientId, stored, done("c3RvcmVk"), "req-stored"));
+        // the real Redis, but the first read of the client's usage fails as a reset connection would
         FailsOnce hiccup = new FailsOnce(io.vertx.redis.client.RedisAPI.api(client.getDelegate()));
+        RedisAPI api = RedisAPI.newInstance(hiccup);
         IdempotencyStore store =
-                new IdempotencyStore(RedisAPI.newInstance(hiccup), config, new InfrastructureRetry(), clock, budget);
+                new IdempotencyStore(api, config, new InfrastructureRetry(), clock, budget(api, config));
 
         String key = UUID.randomUUID().toString();
         assertThatThrownBy(() -> await5s(store.claim(clientId, key, FP, CLAIM)))
-                .isInstanceOf(IdempotencyBudget.UsedUp.class);
-        assertThat(stored(key)).as("no claim left behind").isNull();
+                .as("no answer from the budget: a new key is refused as unavailable (503), never run unprotected")
+                .isInstanceOf(IdempotencyStore.StoreUnavailable.class);
+        assertThat(hiccup.failed)
+                .as("the budget read was the command that failed")
+                .isTrue();
+        assertThat(stored(key)).as("nothing claimed").isNull();
         assertThatThrownBy(() -> await5s(store.claim(clientId, key, FP, CLAIM)))
-                .as("the repeat within the call's deadline: 429 again, not 409 in flight")
+                .as("its repeat within the call's deadline: the budget's 429, not 409 in flight")
                 .isInstanceOf(IdempotencyBudget.UsedUp.class);
+        assertThat(stored(key)).isNull();
+
+        // a stored key's repeat needs no budget: with the read failing again it still gets its replay
+        hiccup.failed.set(false);
+        assertThat(await5s(store.claim(clientId, stored, FP, CLAIM))).contains(done("c3RvcmVk"));
+        assertThat(hiccup.failed).isTrue();
     }
 
     @Test
@@ -285,10 +296,10 @@ class IdempotencyBudgetUnitTest {
         }
     }
 
-    /** The real Redis, but the first compare-and-delete (a claim given back) fails as a refused connection would. */
+    /** The real Redis, but the first read of a client's usage buckets fails as a reset connection would. */
     private static final class FailsOnce implements io.vertx.redis.client.RedisAPI {
         private final io.vertx.redis.client.RedisAPI real;
-        private final AtomicBoolean failed = new AtomicBoolean();
+        final AtomicBoolean failed = new AtomicBoolean();
 
         FailsOnce(io.vertx.redis.client.RedisAPI real) {
             this.real = real;
@@ -296,11 +307,13 @@ class IdempotencyBudgetUnitTest {
 
         @Override
         public Future<Response> send(Command cmd, String... args) {
-            boolean release = (cmd == Command.EVALSHA || cmd == Command.EVAL)
-                    && args.length > 0
-                    && (args[0].equals(LuaScript.COMPARE_AND_DELETE.sha())
-                            || args[0].contains("redis.call('DEL', KEYS[1])"));
-            if (release && failed.compareAndSet(false, true)) {
+            // usage-read.lua names only usage keys, from the first argument after the key count; usage-add.lua
+            // (one key, then two numbers) is not run on a refusal
+            boolean usageRead = (cmd == Command.EVALSHA || cmd == Command.EVAL)
+                    && args.length > 2
+                    && args[2].startsWith(IdempotencyBudget.KEY_PREFIX)
+                    && args[args.length - 1].startsWith(IdempotencyBudget.KEY_PREFIX);
+            if (usageRead && failed.compareAndSet(false, true)) {
                 return Future.failedFuture(new ConnectException("Connection reset (a test's Redis hiccup)"));
             }
             return real.send(cmd, args);

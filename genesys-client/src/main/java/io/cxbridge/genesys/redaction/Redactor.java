@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,8 +63,14 @@ public final class Redactor {
     // starts only where a run of its characters starts (the look-behind), and what cannot give a match back is
     // possessive. "[A-Za-z0-9._%+-]+@..." started at every character of a long run and rescanned it: 1.5 s of CPU
     // for 10 KiB of "a.a.a.", from any client that can send a logged body. RedactorTest holds each to a budget.
-    private static final Pattern EMAIL =
-            Pattern.compile("(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
+    // An address's letters and digits are of any script (\p{L}, \p{M} for combining marks, \p{Nd}), not only ASCII:
+    // an internationalised one (an IDN domain, a local part in Cyrillic or with an umlaut) is as much an address. On
+    // ASCII text the classes are the ASCII ones; the '@' look keeps the pattern off text without one. The look-behind
+    // spans one or two chars: Java's takes a class as one char wide, so after a letter or digit outside the BMP (a
+    // surrogate pair) a match could start at each code point of a run, quadratic (U+1D7D9 "-" repeated: 13 M reads).
+    private static final String EMAIL_LOCAL = "[\\p{L}\\p{M}\\p{Nd}._%+-]";
+    private static final Pattern EMAIL = Pattern.compile(
+            "(?<!" + EMAIL_LOCAL + "{1,2})" + EMAIL_LOCAL + "++@[\\p{L}\\p{M}\\p{Nd}.-]+\\.[\\p{L}\\p{M}]{2,}");
     // The digit patterns take a decimal digit of any script (\p{Nd}: Arabic-Indic, full-width, Devanagari, ...), not
     // only ASCII: a number written in other digits is as much a phone number, and the looks below keep the cost to
     // values that hold such digits. (A look-behind sees one char, so after a digit outside the BMP a match may start
@@ -121,9 +126,6 @@ public final class Redactor {
     static List<Pattern> searchPatterns() {
         return List.of(EMAIL, SSN, CARD, PHONE, DATE, TIME, BEARER, USERINFO, KEY_VALUE, XML_ELEMENT, YAML_KEY);
     }
-
-    /** Numbered names tried for keys that redact alike (RedactorTest bounds it: linear in the keys). */
-    final LongAdder numberingTries = new LongAdder();
 
     private final FieldNames fields;
     private final Set<String> safeQueryParameters;
@@ -408,7 +410,7 @@ public final class Redactor {
             return null;
         }
         StringWriter out = new StringWriter(sizeHint + 16);
-        MaskedNames masked = new MaskedNames(numberingTries);
+        MaskedNames masked = new MaskedNames();
         try (JsonGenerator generator = Json.mapper().createGenerator(out)) {
             int depth = 0;
             do {
@@ -504,7 +506,7 @@ public final class Redactor {
                 String written = mayHoldSecret(name) ? keyed(name) : name;
                 if (Numbering.holdsMask(written)) {
                     if (masked == null) {
-                        masked = new Numbering(numberingTries);
+                        masked = new Numbering();
                     }
                     written = masked.unique(written);
                 }
@@ -544,14 +546,17 @@ public final class Redactor {
      * written, so a key that came numbered ("[REDACTED]#3") is skipped, not repeated: each costs at most one more try.
      */
     static final class Numbering {
-        private final Set<String> names = new HashSet<>();
+        private final Set<String> names;
         /** The next number to try for a name that clashed; made at the first clash. */
         private Map<String, Integer> next;
 
-        private final LongAdder tries;
+        Numbering() {
+            this(new HashSet<>());
+        }
 
-        Numbering(LongAdder tries) {
-            this.tries = tries;
+        /** With the set the written names are kept in (RedactorTest counts the names tried through it). */
+        Numbering(Set<String> names) {
+            this.names = names;
         }
 
         static boolean holdsMask(String name) {
@@ -568,11 +573,9 @@ public final class Redactor {
             }
             int n = next.getOrDefault(name, 2);
             String numbered = name + "#" + n;
-            tries.increment();
             while (!names.add(numbered)) {
                 n++;
                 numbered = name + "#" + n;
-                tries.increment();
             }
             next.put(name, n + 1);
             return numbered;
@@ -585,11 +588,6 @@ public final class Redactor {
         private List<Numbering> open;
 
         private int depth;
-        private final LongAdder tries;
-
-        MaskedNames(LongAdder tries) {
-            this.tries = tries;
-        }
 
         void open() {
             depth++;
@@ -614,7 +612,7 @@ public final class Redactor {
             }
             Numbering names = open.get(depth - 1);
             if (names == null) {
-                names = new Numbering(tries);
+                names = new Numbering();
                 open.set(depth - 1, names);
             }
             return names.unique(name);

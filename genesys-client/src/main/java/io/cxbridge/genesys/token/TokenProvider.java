@@ -88,6 +88,12 @@ public final class TokenProvider {
      */
     static final Duration FRESH = Duration.ofMinutes(1);
 
+    /**
+     * After a 401: reads the hold and drops the shared token unless a hold is on, in one step (a hold written between
+     * a separate read and the delete was missed).
+     */
+    private static final LuaScript DROP_UNLESS_HELD = LuaScript.load(TokenProvider.class, "drop-unless-held.lua");
+
     private final GenesysConfig.Token settings;
     private final String clientId;
     private final String clientSecret;
@@ -180,7 +186,7 @@ public final class TokenProvider {
                 config.tokenEncryption().currentKeyId(),
                 config.tokenEncryption().keys());
         this.lockKey = tokenKey + ":lock";
-        this.holdKey = tokenKey + ":refused";
+        this.holdKey = holdKeyOf(tokenKey);
         this.fetched = Counter.builder("cxbridge.genesys.token.requests")
                 .tag("outcome", "ok")
                 .description("token requests sent to the login host")
@@ -204,6 +210,35 @@ public final class TokenProvider {
                     + ") must be longer than cxbridge.genesys.token.request-timeout ("
                     + settings.requestTimeout() + ") plus " + LEASE_MARGIN.toSeconds() + " s");
         }
+    }
+
+    /**
+     * The hold's key, in the token key's Redis Cluster slot so that one script reads the hold and drops the token. A
+     * token key without a hash tag is hashed whole, so its whole name is the hold key's tag:
+     * {@code {<prefix>:token:<clientId>}:refused}; one with a tag of its own (a prefix such as {@code {cx}:genesys})
+     * lends it to anything that starts with it: {@code <token key>:refused}. The token key itself is unchanged, so a
+     * rolling upgrade keeps one shared token. A prefix or client id whose braces defeat both is refused at start-up.
+     */
+    static String holdKeyOf(String tokenKey) {
+        String key = (slotName(tokenKey).equals(tokenKey) ? "{" + tokenKey + "}" : tokenKey) + ":refused";
+        if (!slotName(key).equals(slotName(tokenKey))) {
+            throw new IllegalArgumentException("the Genesys token key " + tokenKey
+                    + " (cxbridge.genesys.token.key-prefix and client-id) has a '}' outside a hash tag:"
+                    + " its refused hold cannot share its Redis Cluster slot");
+        }
+        return key;
+    }
+
+    /** What Redis Cluster hashes of {@code key}: the first non-empty {@code {...}}, else the whole key. */
+    static String slotName(String key) {
+        int open = key.indexOf('{');
+        if (open >= 0) {
+            int close = key.indexOf('}', open + 1);
+            if (close > open + 1) {
+                return key.substring(open + 1, close);
+            }
+        }
+        return key;
     }
 
     static void checkRefusedHold(GenesysConfig.Token settings) {
@@ -237,21 +272,19 @@ public final class TokenProvider {
      * no process drops a token on a 401, so no call costs a token request; each process holds at most that long after
      * it first reads the hold, whatever its clock. After it the next 401 drops the held token and one new one is
      * tried. A token that has worked, or that another process fetched, is dropped, unless a hold has started since
-     * the 401 read Redis (looked for again just before): a revocation recovers with the next token.
+     * the 401 read Redis (the delete is one script with a last look at the hold): a revocation recovers with the next
+     * token.
      */
     public Uni<Boolean> refused(String token) {
         if (heldLocally(clock.instant())) {
             return Uni.createFrom().item(false); // held: not even a Redis read
         }
-        // Two GETs, not one MGET: in a Redis cluster the two keys may live in different slots.
-        return Uni.combine()
-                .all()
-                .unis(
-                        redis(redis.get(holdKey)).map(TokenProvider::text),
-                        redis(redis.get(tokenKey)).map(TokenProvider::text))
-                .asTuple()
-                .map(t -> new Shared(
-                        true, t.getItem1(), t.getItem2(), t.getItem2() == null ? null : parseStored(t.getItem2())))
+        // One MGET: the hold key shares the token key's slot (holdKeyOf).
+        return redis(redis.mget(List.of(holdKey, tokenKey)))
+                .map(r -> {
+                    String sealed = text(r.get(1));
+                    return new Shared(true, text(r.get(0)), sealed, sealed == null ? null : parseStored(sealed));
+                })
                 .onFailure()
                 .recoverWithItem(e -> {
                     noteRedisDown(e);
@@ -259,12 +292,7 @@ public final class TokenProvider {
                 })
                 .onItem()
                 .transformToUni(shared -> switch (decide(token, shared)) {
-                    case DROP ->
-                        heldMeanwhile(token, shared)
-                                .onItem()
-                                .transformToUni(held -> held
-                                        ? Uni.createFrom().item(false)
-                                        : drop(token, shared).replaceWith(true));
+                    case DROP -> dropUnlessHeld(token, shared);
                     case HELD -> Uni.createFrom().item(false);
                     case HOLD -> startHold().replaceWith(false);
                 });
@@ -317,27 +345,44 @@ public final class TokenProvider {
     }
 
     /**
-     * Before a 401 drops the token that Redis still holds (or finds none there), so that the call goes on to a token
-     * request: whether a hold has started since the 401 read Redis. Two processes refused the one token tried after a
-     * hold at once: the one that fetched it starts the next hold, the others (whose token it is not) drop it, and
-     * without this look the first of them asked for another token while the hold was being written.
+     * Drops the refused token here and, when Redis still holds it, there too, unless a hold is on: one script reads
+     * the hold and deletes the token, so a hold another process writes after this 401 read Redis is never missed. Two
+     * processes refused the one token tried after a hold at once: the one that fetched it starts the next hold, the
+     * others (whose token it is not) drop it, and a separate look at the hold before the delete let one of them ask
+     * for another token while the hold was being written. Redis holding no token is looked at too (the call would go
+     * on to a token request). Another token there, or Redis away: dropped here only, the newest costs no request.
      */
-    private Uni<Boolean> heldMeanwhile(String token, Shared shared) {
+    private Uni<Boolean> dropUnlessHeld(String token, Shared shared) {
         if (!shared.read() || (shared.token() != null && !shared.token().value().equals(token))) {
-            return Uni.createFrom().item(false); // Redis away, or replaced: the newest token costs no request
+            dropLocally(token);
+            return Uni.createFrom().item(true);
         }
-        return redis(redis.get(holdKey))
+        Hold known = hold;
+        Instant now = clock.instant();
+        List<String> args = List.of(
+                "2",
+                tokenKey,
+                holdKey,
+                shared.token() == null ? "" : shared.sealed(), // sealed: delete exactly the value read
+                String.valueOf(now.toEpochMilli()),
+                known.record() == null ? "" : known.record(),
+                known.record() == null ? "0" : String.valueOf(known.until().toEpochMilli()));
+        return redis(DROP_UNLESS_HELD.run(redis, args))
                 .map(r -> {
-                    synchronized (refusalLock) {
-                        Instant now = clock.instant();
-                        Instant until = holdEnd(text(r), now);
-                        return until != null && now.isBefore(until);
+                    if ("held".equals(text(r.get(0)))) {
+                        synchronized (refusalLock) {
+                            holdEnd(text(r.get(1)), clock.instant()); // remembered: later 401s do not ask Redis
+                        }
+                        return false;
                     }
+                    dropLocally(token);
+                    return true;
                 })
                 .onFailure()
                 .recoverWithItem(e -> {
                     noteRedisDown(e);
-                    return false;
+                    dropLocally(token);
+                    return true;
                 });
     }
 
@@ -401,24 +446,13 @@ public final class TokenProvider {
         return Verdict.DROP;
     }
 
-    /** Drops the refused token here, and in Redis when the value read there is still that token. */
-    private Uni<Void> drop(String token, Shared shared) {
+    /** This process takes the refused token no more; the next {@link #token()} reads Redis or fetches. */
+    private void dropLocally(String token) {
         rejected = token;
         AccessToken t = local.get();
         if (t != null && t.value().equals(token)) {
             local.compareAndSet(t, null);
         }
-        if (shared.token() == null || !shared.token().value().equals(token)) {
-            return Uni.createFrom().voidItem();
-        }
-        // The stored value is sealed: delete exactly the value read, which holds the refused token.
-        return redis(LuaScript.COMPARE_AND_DELETE.run(redis, List.of("1", tokenKey, shared.sealed())))
-                .replaceWithVoid()
-                .onFailure()
-                .recoverWithItem(e -> {
-                    noteRedisDown(e);
-                    return null;
-                });
     }
 
     /**

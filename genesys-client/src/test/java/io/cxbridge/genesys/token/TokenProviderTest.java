@@ -103,6 +103,29 @@ class TokenProviderTest extends SimTestBase {
         assertThat(tokenRequests()).as("the next call asks for no token").isEqualTo(2);
     }
 
+    @Test
+    void aTokenIsAcceptedOnlyOnAnAnswerUnder500Not401SoA401AfterA503IsAFreshTokenRefusedNotARevocation() {
+        Process p = process(
+                config(Map.of(
+                        "cxbridge.genesys.retry.base-delay", "50ms", "cxbridge.genesys.retry.max-delay", "200ms")),
+                MutableClock.startingNow());
+        // the first answer a 503 (a proxy in front of the token check may give it), then 401 on every token
+        control.fault(Map.of("method", "GET", "path", QUEUES, "status", 503, "count", 1));
+        control.fault(Map.of("method", "GET", "path", QUEUES, "status", 401));
+
+        GenesysResponse r = call(p);
+
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(requests("GET", QUEUES, 503)).isEqualTo(1);
+        // The 503 proved nothing about the first token: its 401 and the next fresh token's are two fresh tokens
+        // refused in a row, the hold. Taken as proof, the 503 would make the first 401 a revocation (dropped, counted
+        // for nothing) and a third token would be fetched before the hold.
+        assertThat(requests("GET", QUEUES, 401)).isEqualTo(2);
+        assertThat(tokenRequests()).isEqualTo(2);
+        assertThat(call(p).status()).isEqualTo(401);
+        assertThat(tokenRequests()).as("held: the next call asks for no token").isEqualTo(2);
+    }
+
     /** The default {@code cxbridge.genesys.token.refused-hold}. */
     private static final Duration REFUSED_HOLD = Duration.ofSeconds(5);
 
@@ -193,9 +216,12 @@ class TokenProviderTest extends SimTestBase {
         assertThat(tokenRequests()).isEqualTo(3);
     }
 
-    /** The key the provider shares its hold under (README: {@code <key-prefix>:token:<clientId>:refused}). */
+    /**
+     * The key the provider shares its hold under (README: {@code {<key-prefix>:token:<clientId>}:refused}, in the token
+     * key's slot).
+     */
     private String holdKey() {
-        return keyPrefix + ":token:" + sim.clientId() + ":refused";
+        return "{" + tokenKey() + "}:refused";
     }
 
     private String tokenKey() {
@@ -230,7 +256,7 @@ class TokenProviderTest extends SimTestBase {
                 clock,
                 api -> new HookedRedis(api, (command, args, send) -> {
                     if (armed.get()
-                            && HookedRedis.is(command, args, "get", holdKey())
+                            && HookedRedis.is(command, args, "mget", holdKey())
                             && bRead.compareAndSet(false, true)) {
                         return send.get().compose(read -> {
                             release.complete(null);
@@ -262,6 +288,69 @@ class TokenProviderTest extends SimTestBase {
     }
 
     @Test
+    void aHoldWrittenAfterA401ReadRedisStopsTheDropOfTheToken() {
+        MutableClock clock = MutableClock.startingNow();
+        AtomicBoolean armed = new AtomicBoolean();
+        AtomicBoolean holdWritten = new AtomicBoolean();
+        // Another process's hold lands after this 401's read of Redis found none, and before the command that deletes
+        // the shared token: the hook writes the hold, then sends that command.
+        Process p = process(
+                config(Map.of()),
+                clock,
+                api -> new HookedRedis(api, (command, args, send) -> {
+                    if (armed.get() && scriptOn(command, args, tokenKey()) && holdWritten.compareAndSet(false, true)) {
+                        String end = String.valueOf(
+                                clock.instant().plus(REFUSED_HOLD).toEpochMilli());
+                        return api.send(io.vertx.redis.client.Command.SET, holdKey(), end)
+                                .compose(x -> send.get());
+                    }
+                    return send.get();
+                }));
+        assertThat(call(p).status())
+                .as("the token works: a 401 on it is a revocation")
+                .isEqualTo(200);
+        control.fault(Map.of("method", "GET", "path", QUEUES, "status", 401, "count", 1));
+        armed.set(true);
+
+        GenesysResponse r = call(p);
+
+        assertThat(holdWritten).isTrue();
+        assertThat(r.status()).as("held: the 401 comes back as it is").isEqualTo(401);
+        assertThat(tokenRequests()).as("no token asked for during the hold").isEqualTo(1);
+        assertThat(p.redisClient
+                        .send(io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.EXISTS)
+                                .arg(tokenKey()))
+                        .await()
+                        .indefinitely()
+                        .toInteger())
+                .as("the shared token is kept")
+                .isEqualTo(1);
+    }
+
+    /** Whether {@code command} runs a script ({@code EVALSHA} or {@code EVAL}) whose first key is {@code key}. */
+    private static boolean scriptOn(io.vertx.redis.client.Command command, String[] args, String key) {
+        String name = command.toString();
+        return (name.equalsIgnoreCase("evalsha") || name.equalsIgnoreCase("eval"))
+                && args.length > 2
+                && args[2].equals(key);
+    }
+
+    @Test
+    void theHoldKeySharesTheTokenKeysClusterSlot() {
+        assertThat(TokenProvider.holdKeyOf("cxbridge:genesys:token:abc"))
+                .isEqualTo("{cxbridge:genesys:token:abc}:refused");
+        assertThat(TokenProvider.slotName("{cxbridge:genesys:token:abc}:refused"))
+                .isEqualTo("cxbridge:genesys:token:abc");
+        // a prefix with a tag of its own lends it to every key that starts with it
+        assertThat(TokenProvider.holdKeyOf("{cx}:genesys:token:abc")).isEqualTo("{cx}:genesys:token:abc:refused");
+        assertThat(TokenProvider.slotName("{cx}:genesys:token:abc:refused")).isEqualTo("cx");
+        // "{}" is no tag: the key is hashed whole, and wrapped in braces its tag would stop at the first '}'
+        assertThatThrownBy(() -> TokenProvider.holdKeyOf("cx{}:token:abc"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cxbridge.genesys.token.key-prefix");
+    }
+
+    @Test
     void noHoldStartsWhileRedisHoldsNoTokenSoNoProcessAsksForOneDuringIt() {
         MutableClock clock = MutableClock.startingNow();
         GenesysConfig config = config(Map.of());
@@ -277,7 +366,7 @@ class TokenProviderTest extends SimTestBase {
                     if (armed.get() && HookedRedis.is(command, args, "set", tokenKey())) {
                         stored.set(true);
                     } else if (stored.get()
-                            && HookedRedis.is(command, args, "get", tokenKey())
+                            && HookedRedis.is(command, args, "mget", holdKey()) // the 401's read
                             && deleted.compareAndSet(false, true)) {
                         return api.send(io.vertx.redis.client.Command.DEL, tokenKey())
                                 .compose(x -> send.get());
