@@ -148,7 +148,8 @@ public class DirectoryResource {
                 .map(inv -> Response.accepted(inv).build())
                 .onFailure()
                 .recoverWithItem(e -> {
-                    if (e instanceof Invalidations.SharedCopyNotDroppedException) {
+                    if (e instanceof Invalidations.SharedCopyNotDroppedException
+                            || e instanceof Invalidations.AuditNotTakenException) {
                         LOG.warnf("invalidation of directory %s incomplete: %s", directoryId, e.getMessage());
                         return ProblemResponses.unavailable(e.getMessage(), traceId, 5);
                     }

@@ -138,6 +138,13 @@ public final class DirectoryCache {
     private final LruCache<NotFound> notFound = new LruCache<>(NOT_FOUND_BOUND);
     /** Invalidations applied on this replica so far: a 404 loaded while one was applied is not remembered. */
     private final AtomicLong invalidations = new AtomicLong();
+    /**
+     * Invalidations this replica issued that are not applied yet (their audit event goes first): per directory the
+     * earliest {@code issuedAt} and how many. See {@link #issuing}.
+     */
+    private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
+
+    private record Pending(Instant since, int count) {}
     /** Redis copies parsed so far (see {@link #readL2(String, CachedDirectory)}). */
     private final AtomicLong parsedCopies = new AtomicLong();
 
@@ -371,6 +378,27 @@ public final class DirectoryCache {
             return Uni.createFrom().nullItem();
         }
         return load(directoryId, previous, (d, t) -> d.fresh(t) && d.loadedAt().isAfter(previous.loadedAt()), began);
+    }
+
+    /**
+     * An invalidation issued here whose audit event is being sent: until {@link #issued}, a load of the directory
+     * whose fetch starts counts as loaded at its {@code issuedAt}, so {@link #invalidate} drops it like one that
+     * started before. Without this, a load (e.g. a consistency re-read) starting during the audit wait would count
+     * as fresher than the DELETE and survive it: the DELETE would no longer empty this replica "at once". Nothing is
+     * dropped here: the levels change only once the event went.
+     */
+    public void issuing(DirectoryInvalidation invalidation) {
+        Instant at = invalidation.issuedAt();
+        pending.merge(
+                invalidation.directoryId(),
+                new Pending(at, 1),
+                (a, b) -> new Pending(a.since().isBefore(b.since()) ? a.since() : b.since(), a.count() + b.count()));
+    }
+
+    /** The end of {@link #issuing}: applied (or given up); later loads count from their fetch again. */
+    public void issued(DirectoryInvalidation invalidation) {
+        pending.computeIfPresent(
+                invalidation.directoryId(), (id, p) -> p.count() <= 1 ? null : new Pending(p.since(), p.count() - 1));
     }
 
     /**
@@ -610,7 +638,10 @@ public final class DirectoryCache {
         // it (L1, the Redis write's mark, the Redis delete) like a load that started before the invalidation.
         Instant now = clock.instant();
         Instant invalidated = asOf == null ? null : invalidatedUpTo(id);
-        Instant loadedAt = invalidated != null && !invalidated.isBefore(asOf) ? asOf : now;
+        Instant counted = invalidated != null && !invalidated.isBefore(asOf) ? asOf : now;
+        // an invalidation issued here and still sending its audit event drops this load when it applies
+        Pending issuing = pending.get(id);
+        Instant loadedAt = issuing != null && issuing.since().isBefore(counted) ? issuing.since() : counted;
         long started = System.nanoTime();
         Duration deadline = settings.loadDeadline();
         return fetcher.fetch(id, loadedAt, ttlSeconds(id))
@@ -623,6 +654,9 @@ public final class DirectoryCache {
                         + settings.lockLease().toMillis()
                         + " ms); nothing was kept"))
                 .map(this::withinTheBound)
+                // the audit event goes before the change it describes (the brief); bounded by what is left of the
+                // deadline, so the write still lands within the lock's lease
+                .call(h -> announce(id, previous, h.directory(), deadline.minusNanos(System.nanoTime() - started)))
                 .call(h -> store ? write(h.directory()) : Uni.createFrom().voidItem())
                 .invoke(h -> {
                     CachedDirectory d = h.directory();
@@ -637,6 +671,40 @@ public final class DirectoryCache {
                 })
                 .map(Held::directory);
     }
+
+    /**
+     * The listener's {@link CacheListener#loading} (the audit event) before the load is kept, waited for at most
+     * {@code left}; its failure or a timeout is logged and the load goes on: without Kafka the replica keeps loading
+     * and serving (the audit emitter counts the event's failure when the broker answers or the producer gives up).
+     */
+    private Uni<Void> announce(String id, CachedDirectory previous, CachedDirectory d, Duration left) {
+        Duration wait = left.compareTo(MIN_ANNOUNCE_WAIT) < 0 ? MIN_ANNOUNCE_WAIT : left;
+        return Uni.createFrom()
+                .deferred(() -> listener.loading(previous, d))
+                .ifNoItem()
+                .after(wait)
+                .failWith(() -> new TimeoutException("no answer within " + wait.toMillis() + " ms"))
+                .onFailure()
+                .recoverWithItem(e -> {
+                    long held = unauditedLines.pass();
+                    if (held >= 0) {
+                        LOG.warnf(
+                                "directory %s: the audit event of a load was not acknowledged (%s); the load is kept"
+                                        + " all the same%s",
+                                id,
+                                e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
+                                held == 0 ? "" : " (and " + held + " more loads since the last such line)");
+                    }
+                    return null;
+                })
+                .replaceWithVoid();
+    }
+
+    /** While the broker is away every load's event fails: one line per 10 s (the emitter counts every one). */
+    private final LogThrottle unauditedLines = new LogThrottle(Duration.ofSeconds(10));
+
+    /** The least a load waits for its audit event when its deadline is (nearly) spent. */
+    private static final Duration MIN_ANNOUNCE_WAIT = Duration.ofMillis(1);
 
     /**
      * The directory with its answer written; one larger than the whole in-process bound (its answer counted) is not

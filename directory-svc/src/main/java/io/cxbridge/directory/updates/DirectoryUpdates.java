@@ -28,14 +28,14 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 /**
- * After every load this replica made: an audit event ({@code populated} or {@code refreshed}), and when the
- * content hash differs from the last one published for the directory (kept in Redis, so replicas agree; in
- * memory while Redis is away), a {@code DirectoryUpdated} on {@code cxbridge.directory.updates.v1} (the CDN
- * sync hook) and the optional webhook. The new hash is recorded only once the broker took the event, so a
- * failed send is retried by the next load, never lost. When the broker took it but the hash could not be
- * recorded, this replica remembers what it published over which recorded hash: its next load of the same
- * content records the hash instead of publishing twice. None of it blocks or fails a read: outcomes are
- * counted and logged.
+ * Before every load this replica made is kept: its audit event ({@code populated} or {@code refreshed}), which the
+ * cache waits for (see {@link #loading}). After it is kept, when the content hash differs from the last one
+ * published for the directory (kept in Redis, so replicas agree; in memory while Redis is away), a
+ * {@code DirectoryUpdated} on {@code cxbridge.directory.updates.v1} (the CDN sync hook) and the optional webhook.
+ * The new hash is recorded only once the broker took the event, so a failed send is retried by the next load, never
+ * lost. When the broker took it but the hash could not be recorded, this replica remembers what it published over
+ * which recorded hash: its next load of the same content records the hash instead of publishing twice. None of it
+ * fails a read (outcomes are counted and logged); only the audit event is waited for, at most {@code ack-timeout}.
  */
 @ApplicationScoped
 public class DirectoryUpdates implements CacheListener {
@@ -82,21 +82,33 @@ public class DirectoryUpdates implements CacheListener {
                 .register(registry);
     }
 
+    /**
+     * The audit event of a load, before the cache keeps it (the brief: sent before the work it describes is
+     * committed); completes when the broker acknowledged it, fails when it refused it or did not answer within
+     * {@code ack-timeout}. The cache then keeps the load all the same (logged; the emitter counts the failure).
+     */
+    @Override
+    public Uni<Void> loading(CachedDirectory previous, CachedDirectory loading) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("directoryId", loading.directoryId());
+        data.put("entryCount", loading.entries().size());
+        data.put("lastModified", loading.lastModified().toString());
+        data.put("contentHash", loading.contentHash());
+        data.put("previousContentHash", previous == null ? null : previous.contentHash());
+        data.put("ttlSeconds", loading.ttlSeconds());
+        return audit.emit(
+                        previous == null ? AuditTypes.DIRECTORY_POPULATED : AuditTypes.DIRECTORY_REFRESHED,
+                        loading.directoryId(),
+                        TraceIds.current(),
+                        data)
+                .ifNoItem()
+                .after(config.ackTimeout())
+                .fail();
+    }
+
     @Override
     public void loaded(CachedDirectory previous, CachedDirectory loaded) {
         String traceId = TraceIds.current();
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("directoryId", loaded.directoryId());
-        data.put("entryCount", loaded.entries().size());
-        data.put("lastModified", loaded.lastModified().toString());
-        data.put("contentHash", loaded.contentHash());
-        data.put("previousContentHash", previous == null ? null : previous.contentHash());
-        data.put("ttlSeconds", loaded.ttlSeconds());
-        audit.emitObserved(audit.event(
-                previous == null ? AuditTypes.DIRECTORY_POPULATED : AuditTypes.DIRECTORY_REFRESHED,
-                loaded.directoryId(),
-                traceId,
-                data));
         publishedHash(loaded)
                 .onItem()
                 .transformToUni(old -> {
