@@ -20,9 +20,13 @@ import io.cxbridge.model.Headers;
 import io.cxbridge.model.Topics;
 import io.cxbridge.model.retry.RunRecord;
 import io.cxbridge.model.retry.RunState;
+import io.cxbridge.retry.breaker.Breakers;
+import io.cxbridge.retry.journal.RunJournal;
 import io.cxbridge.retry.state.RunStore;
 import io.cxbridge.retry.support.RebuiltEvents;
 import io.cxbridge.retry.support.WebhookReceiver;
+import io.cxbridge.retry.worker.Attempts;
+import io.cxbridge.retry.worker.Resubmitter;
 import io.cxbridge.testkit.KafkaResource;
 import io.cxbridge.testkit.Management;
 import io.cxbridge.testkit.RedisResource;
@@ -52,8 +56,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue #16 inside one process: Redis emptied under retry-svc is detected, counted and rebuilt from the journal and
- * the DLQ topic; poison records go to the DLQ and the consumer goes on; claims are fenced; an evicting Redis makes
- * retry-svc unready.
+ * the DLQ topic (runs deferred at the moment of the loss included, with their deferral); poison records go to the DLQ
+ * and the consumer goes on; claims are fenced, and an outcome a fenced save refused is not what a rebuild restores;
+ * an evicting Redis makes retry-svc unready.
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaResource.class)
@@ -75,6 +80,15 @@ class RedisLossTest {
 
     @Inject
     RebuiltEvents rebuilt;
+
+    @Inject
+    RunJournal journal;
+
+    @Inject
+    Resubmitter resubmitter;
+
+    @Inject
+    Breakers breakers;
 
     @BeforeEach
     void reset() {
@@ -324,6 +338,189 @@ class RedisLossTest {
                         .atMost(Duration.ofSeconds(5))
                         .orElseThrow()
                         .state());
+    }
+
+    /**
+     * A stale instance's outcome that its fenced save refused must not be the journal's last word for the run: the
+     * journal used to take it before the save was refused, and a rebuild then brought a finished run back as pending
+     * (sent again after it had succeeded).
+     */
+    @Test
+    void anOutcomeTheFencedSaveRefusedIsNotWhatARebuildRestores() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(epoch::open);
+        String action = newAction();
+        // the stale instance's call answers 503: it would schedule a next attempt
+        String faultId = sim.fault(Map.of("method", "POST", "path", path(action), "status", 503, "count", 1));
+        String id = UUID.randomUUID().toString();
+        Instant now = Instant.now().plus(Duration.ofDays(1)); // far ahead: the live poller never sees it due
+        var failed = new io.cxbridge.model.event.FailedRun(
+                id,
+                action,
+                "r",
+                io.cxbridge.model.Json.mapper().createObjectNode().put("a", 1),
+                0,
+                now,
+                503,
+                "t");
+        RunRecord pending = RunRecord.pending(failed, "{}", now, now, null);
+        journal.write(pending).await().atMost(Duration.ofSeconds(10));
+        assertEquals(RunStore.Admission.ADMITTED, store.admit(pending).await().atMost(Duration.ofSeconds(5)));
+        String stale =
+                store.claim(id, now).await().atMost(Duration.ofSeconds(5)).orElseThrow();
+        // Another instance took the run after the lease and got a 2xx: stored whoever holds the claim (the claim
+        // goes with it), then journaled.
+        RunRecord done = pending.finished(RunState.succeeded, 1, 200, null, Instant.now());
+        store.save(done).await().atMost(Duration.ofSeconds(5));
+        journal.write(done).await().atMost(Duration.ofSeconds(10));
+
+        // The stale instance's answer comes now: no other claim is held, so its fence check passes, and its fenced
+        // save is refused (the run is finished).
+        Attempts.attempt(resubmitter, pending, breakers.acquire(action), stale)
+                .await()
+                .atMost(Duration.ofSeconds(30));
+
+        assertEquals(1, sent(id), "the stale instance's attempt went (positive control)");
+        assertEquals(
+                RunState.succeeded,
+                store.get(id)
+                        .await()
+                        .atMost(Duration.ofSeconds(5))
+                        .orElseThrow()
+                        .state(),
+                "the fenced save refused the stale outcome");
+        List<RunRecord> states = journaled(id);
+        assertEquals(
+                RunState.succeeded,
+                states.get(states.size() - 1).state(),
+                () -> "the journal ends with what Redis holds: " + states);
+        sim.removeFault(faultId);
+
+        double lossesBefore = epoch.losses();
+        redis.flushall(List.of()).await().atMost(Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(20)).until(() -> epoch.losses() == lossesBefore + 1 && epoch.open());
+
+        given().get("/v1/data-actions/failed-runs/" + id)
+                .then()
+                .statusCode(200)
+                .body("state", org.hamcrest.Matchers.equalTo("succeeded"));
+        // a run of the same action published after the rebuild ends: the poll loop has run since, and a resurrected
+        // run (due at once) would have gone before it
+        String later = UUID.randomUUID().toString();
+        publish(action, run(later, action));
+        awaitFinished(later, "succeeded");
+        assertEquals(1, sent(id), "the finished run was not sent again after the rebuild");
+    }
+
+    /**
+     * Runs deferred by an open breaker when Redis loses its data: each deferral is journaled (the schedule a rebuild
+     * restores), the runs are rebuilt, and once the action answers every run ends exactly once, succeeded or
+     * dead-lettered.
+     */
+    @Test
+    void runsDeferredWhenRedisIsLostAreRebuiltAndEachEndsExactlyOnce() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(epoch::open);
+        String action = newAction();
+        // The action's breaker opens, and its probe is taken and held here: every run of the action is deferred (by
+        // probe-wait, again and again), none is attempted, until the probe's result is recorded.
+        for (int i = 0; i < 3; i++) {
+            breakers.record(action, breakers.acquire(action), Breakers.Result.FAILURE);
+        }
+        Breakers.Permit[] probe = new Breakers.Permit[1];
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            probe[0] = breakers.acquire(action);
+            return probe[0].kind() == Breakers.Kind.PROBE;
+        });
+        try {
+            int n = 8;
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String id = UUID.randomUUID().toString();
+                ids.add(id);
+                publish(action, run(id, action));
+            }
+            // deferred: pending, no attempt spent, written since intake
+            for (String id : ids) {
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> store.get(id)
+                                .await()
+                                .atMost(Duration.ofSeconds(5))
+                                .filter(r -> r.state() == RunState.pending
+                                        && r.attempts() == 0
+                                        && r.updatedAt().isAfter(r.firstSeen()))
+                                .isPresent());
+            }
+            for (String id : ids) {
+                List<RunRecord> states = journaled(id);
+                assertTrue(
+                        states.stream()
+                                .anyMatch(r -> r.state() == RunState.pending
+                                        && r.attempts() == 0
+                                        && r.updatedAt().isAfter(r.firstSeen())),
+                        () -> "the deferral is journaled: " + states);
+            }
+            double lossesBefore = epoch.losses();
+
+            redis.flushall(List.of()).await().atMost(Duration.ofSeconds(5));
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> epoch.losses() == lossesBefore + 1 && epoch.open());
+            for (String id : ids) {
+                given().get("/v1/data-actions/failed-runs/" + id)
+                        .then()
+                        .statusCode(200)
+                        .body("state", org.hamcrest.Matchers.equalTo("pending"))
+                        .body("attempts", org.hamcrest.Matchers.equalTo(0));
+            }
+            assertEquals(0, sim.stats().requests("POST", path(action)), "nothing was attempted while deferred");
+            // The action answers again: three runs are refused (dead-lettered at once), the rest succeed.
+            sim.fault(Map.of("method", "POST", "path", path(action), "status", 400, "count", 3));
+            breakers.record(action, probe[0], Breakers.Result.SUCCESS);
+            probe[0] = null;
+            int succeeded = 0;
+            int deadLettered = 0;
+            for (String id : ids) {
+                String state = awaitFinished(id, null).getString("state");
+                if ("succeeded".equals(state)) {
+                    succeeded++;
+                } else if ("dead-lettered".equals(state)) {
+                    deadLettered++;
+                }
+                assertEquals(1, sent(id), () -> "run " + id + " was sent once");
+            }
+            assertEquals(n - 3, succeeded, "succeeded");
+            assertEquals(3, deadLettered, "dead-lettered");
+            assertEquals(n - 3, sim.stats().requests("POST", path(action), 200));
+            List<ConsumerRecord<String, byte[]>> dlq =
+                    TopicReader.readAll(bootstrap(), Topics.FAILED_RUNS_DLQ, Duration.ofSeconds(10)).stream()
+                            .filter(r -> action.equals(r.key()))
+                            .toList();
+            assertEquals(3, dlq.size(), "one dead letter per refused run");
+        } finally {
+            if (probe[0] != null) {
+                breakers.record(action, probe[0], Breakers.Result.SUCCESS);
+            }
+        }
+    }
+
+    /**
+     * Times the run was sent to Genesys: its executions less the 401s (a token the sim forgot on reset is refused
+     * once, and the client sends the same attempt again with a new one).
+     */
+    private long sent(String requestId) {
+        return sim.stats().executions(requestId) - sim.stats().executions(requestId, 401);
+    }
+
+    /** The run's states on the journal, in order. */
+    private static List<RunRecord> journaled(String requestId) {
+        return TopicReader.readAll(bootstrap(), Topics.RETRY_STATE, Duration.ofSeconds(10)).stream()
+                .filter(r -> requestId.equals(r.key()) && r.value() != null)
+                .map(r -> {
+                    try {
+                        return io.cxbridge.model.Json.mapper().readValue(r.value(), RunRecord.class);
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .toList();
     }
 
     @Test

@@ -64,7 +64,8 @@ import org.jboss.logging.Logger;
  * <li>not sent by the client (its breaker open, the shared rate budget spent): deferred by the client's hint,
  * not counted as an attempt.</li>
  * </ul>
- * Every new state is journaled ({@link RunJournal}) and then stored, both fenced by the claim token. A 2xx is made
+ * Every new state, a deferral included, is journaled ({@link RunJournal}) and then stored, both fenced by the claim
+ * token (a refused store is followed by the stored state journaled again). A 2xx is made
  * durable before the audit event and webhook, so it is never sent again; a dead letter's DLQ record goes before its
  * state. A failure on the way leaves the run claimed, and it is attempted again after the lease (the requestId
  * header lets Genesys-side logs join).
@@ -286,7 +287,7 @@ public class Resubmitter {
                     // set and the same run (the smallest requestId) would be every probe until it is exhausted.
                     Instant until = permit.until()
                             .plusMillis(ThreadLocalRandom.current().nextLong(PROBE_JITTER_MS));
-                    return store.save(record.deferredTo(until, clock.instant()), token)
+                    return record(record.deferredTo(until, clock.instant()), token)
                             .replaceWithVoid();
                 }
                 return attempt(record, permit, token);
@@ -337,12 +338,21 @@ public class Resubmitter {
         Instant now = clock.instant();
         Instant until = NextAttempt.deferred(backoff, record.attempts(), hint, now, longestWait());
         LOG.debugf("run %s deferred until %s: the call was not sent", record.requestId(), until);
-        return store.save(record.deferredTo(until, now), token).replaceWithVoid();
+        return record(record.deferredTo(until, now), token).replaceWithVoid();
     }
 
     /**
-     * Journals a state and then stores it, both only while {@code token} still holds the claim: a stale instance
-     * (its lease ran out, another took the run) writes nothing. False when fenced off.
+     * Journals a state (an outcome, or a deferral: its due time is part of the schedule a rebuild restores) and then
+     * stores it, both only while {@code token} still holds the claim: a stale instance (its lease ran out, another
+     * took the run) writes nothing. False when fenced off.
+     * <p>
+     * The fence is checked before the journal write, but it can change during it (another instance takes the run
+     * after the lease, or records its 2xx over the claim), and then the fenced save refuses a state the journal
+     * already holds; a rebuild would bring that state back (a finished run resurrected, or sent twice). So a refused
+     * save is followed by the state Redis kept, journaled again ({@link #rejournal}): the journal's last word for the
+     * run is what Redis holds. Journal first, not Redis first: a crash between the two then leaves a state this
+     * instance held the fence for, which a rebuild may restore safely, where Redis first would leave every outcome
+     * (a dead letter included) unjournaled for that crash.
      */
     private Uni<Boolean> record(RunRecord state, String token) {
         return store.holds(state.requestId(), token).chain(held -> {
@@ -352,7 +362,49 @@ public class Resubmitter {
                         state.requestId(), state.state());
                 return Uni.createFrom().item(false);
             }
-            return journal.write(state).chain(() -> store.save(state, token));
+            return journal.write(state)
+                    .chain(() -> store.save(state, token))
+                    .chain(saved -> saved
+                            ? Uni.createFrom().item(true)
+                            : rejournal(state).replaceWith(false));
+        });
+    }
+
+    /**
+     * The fenced save refused {@code refused} after it was journaled: journals the state Redis holds after it,
+     * retried until the broker takes it (a failure here would leave the refused state as the journal's last). Nothing
+     * when Redis holds no state for the run (never turned into a tombstone: a rebuild may be about to restore it).
+     */
+    private Uni<Void> rejournal(RunRecord refused) {
+        String id = refused.requestId();
+        LOG.warnf(
+                "run %s was taken over or finished meanwhile: this outcome (%s) is dropped, and the run's current state"
+                        + " journaled after it",
+                id, refused.state());
+        return infra.untilDone(
+                        "journaling run " + id + "'s current state over a refused one",
+                        () -> journalCurrent(id, null, REJOURNAL_ROUNDS))
+                .replaceWithVoid();
+    }
+
+    private static final int REJOURNAL_ROUNDS = 5;
+
+    /**
+     * Journals the run's state as Redis holds it, and again while Redis changed it meanwhile, so that a 2xx stored
+     * during the write (stored, then journaled by its writer) is not left behind it. A few rounds at most: a run that
+     * keeps changing is journaled by whoever changes it. Left: a state another instance journaled before this write
+     * and stored after the last read (one Redis round trip apart) lands before it on the journal.
+     */
+    private Uni<Void> journalCurrent(String id, String journaled, int rounds) {
+        return store.get(id).chain(current -> {
+            if (current.isEmpty() || rounds <= 0) {
+                return Uni.createFrom().voidItem();
+            }
+            String json = RunJournal.json(current.get());
+            if (json.equals(journaled)) {
+                return Uni.createFrom().voidItem();
+            }
+            return journal.write(current.get(), json).chain(() -> journalCurrent(id, json, rounds - 1));
         });
     }
 
