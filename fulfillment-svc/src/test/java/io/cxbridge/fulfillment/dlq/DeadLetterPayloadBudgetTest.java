@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cxbridge.common.dlq.DeadLetterFilter;
 import io.cxbridge.common.dlq.DeadLetterIndex;
 import io.cxbridge.common.dlq.StoredDeadLetter;
-import io.cxbridge.testkit.RedisServer;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.RedisAPI;
+import io.cxbridge.testkit.RedisClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,9 +14,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The DLQ index keeps record values only within its byte budget, counted in Redis (real redis-server): past it a dead
@@ -32,19 +28,8 @@ class DeadLetterPayloadBudgetTest {
     private static final Duration TTL = Duration.ofDays(7);
     private static final String VALUE = "x".repeat(1000);
 
-    private static Vertx vertx;
-    private static RedisAPI redis;
-
-    @BeforeAll
-    static void connect() {
-        vertx = Vertx.vertx();
-        redis = RedisAPI.api(Redis.createClient(vertx, RedisServer.shared().url()));
-    }
-
-    @AfterAll
-    static void close() {
-        vertx.closeAndAwait();
-    }
+    @RegisterExtension
+    static final RedisClient REDIS = new RedisClient();
 
     /** A clock the test moves. */
     private static final class TestClock extends Clock {
@@ -68,7 +53,7 @@ class DeadLetterPayloadBudgetTest {
 
     private static DeadLetterIndex<JobDeadLetter, JobDeadLetter> index(String prefix, Clock clock, long budget) {
         return new DeadLetterIndex<>(
-                redis, prefix, TTL, clock, JobDeadLetter.class, JobDeadLetter.class, Function.identity(), budget);
+                REDIS.api(), prefix, TTL, clock, JobDeadLetter.class, JobDeadLetter.class, Function.identity(), budget);
     }
 
     private static JobDeadLetter deadLetter(Instant at) {
@@ -134,7 +119,7 @@ class DeadLetterPayloadBudgetTest {
 
         // the constructor retry-svc uses: no bound
         DeadLetterIndex<JobDeadLetter, JobDeadLetter> unbounded = new DeadLetterIndex<>(
-                redis,
+                REDIS.api(),
                 "budget-" + UUID.randomUUID(),
                 TTL,
                 clock,

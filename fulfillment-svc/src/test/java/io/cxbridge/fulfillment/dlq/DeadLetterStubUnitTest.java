@@ -8,13 +8,10 @@ import io.cxbridge.common.kafka.BoundedId;
 import io.cxbridge.common.kafka.DeadLetterRecord;
 import io.cxbridge.model.Headers;
 import io.cxbridge.model.Topics;
-import io.cxbridge.testkit.RedisServer;
+import io.cxbridge.testkit.RedisClient;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.RedisAPI;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,9 +26,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A job's dead letter that Kafka refused as too large goes as service-common's stub: its entry says so (the value's
@@ -46,24 +42,13 @@ class DeadLetterStubUnitTest {
             {"jobId": "%s", "fulfillmentId": "ff-1", "fulfillmentUrl": "https://api.mypurecloud.com/x/ff-1",
              "fulfillmentToken": "sealed", "receivedAt": "2026-01-01T00:00:00Z", "deadline": "%s"}""";
 
-    private static Vertx vertx;
-    private static RedisAPI redis;
-
-    @BeforeAll
-    static void connect() {
-        vertx = Vertx.vertx();
-        redis = RedisAPI.api(Redis.createClient(vertx, RedisServer.shared().url()));
-    }
-
-    @AfterAll
-    static void close() {
-        vertx.closeAndAwait();
-    }
+    @RegisterExtension
+    static final RedisClient REDIS = new RedisClient();
 
     /** An index that keeps no record value (a spent payload budget). */
     private static DeadLetterIndex<JobDeadLetter, JobDeadLetter> index() {
         return new DeadLetterIndex<>(
-                redis,
+                REDIS.api(),
                 "stub-test-" + UUID.randomUUID(),
                 Duration.ofDays(7),
                 Clock.systemUTC(),

@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cxbridge.gateway.auth.GatewayClient;
 import io.cxbridge.gateway.auth.KeysFile;
 import io.cxbridge.testkit.MutableClock;
-import io.cxbridge.testkit.RedisServer;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.RedisAPI;
+import io.cxbridge.testkit.RedisClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,28 +15,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A client's live access tokens stay within the cap, against a real redis-server, each test with a client of its own. */
 class AccessTokensCapTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private static Vertx vertx;
-    private static RedisAPI redis;
-
-    @BeforeAll
-    static void connect() {
-        vertx = Vertx.vertx();
-        redis = RedisAPI.api(Redis.createClient(vertx, RedisServer.shared().url()));
-    }
-
-    @AfterAll
-    static void close() {
-        vertx.closeAndAwait(); // closes the client too
-    }
+    @RegisterExtension
+    static final RedisClient REDIS = new RedisClient();
 
     private static SdkGatewayConfig capped(int cap) {
         return new SdkGatewayConfig() {
@@ -70,7 +55,8 @@ class AccessTokensCapTest {
     }
 
     private static boolean stored(String token) {
-        return redis.exists(List.of("cxbridge:gateway:token:" + KeysFile.sha256(token)))
+        return REDIS.api()
+                        .exists(List.of("cxbridge:gateway:token:" + KeysFile.sha256(token)))
                         .await()
                         .atMost(WAIT)
                         .toLong()
@@ -78,7 +64,8 @@ class AccessTokensCapTest {
     }
 
     private static long indexed(GatewayClient client) {
-        return redis.zcard("cxbridge:gateway:tokens:" + client.id())
+        return REDIS.api()
+                .zcard("cxbridge:gateway:tokens:" + client.id())
                 .await()
                 .atMost(WAIT)
                 .toLong();
@@ -87,7 +74,7 @@ class AccessTokensCapTest {
     @Test
     void aLoginPastTheCapRevokesTheClientsOldestTokens() {
         MutableClock clock = new MutableClock(Instant.parse("2026-12-07T00:00:00Z"));
-        AccessTokens tokens = new AccessTokens(redis, null, capped(3), clock);
+        AccessTokens tokens = new AccessTokens(REDIS.api(), null, capped(3), clock);
         GatewayClient client = client();
         GatewayClient other = client();
         String othersToken = tokens.issue(other, "h").await().atMost(WAIT).accessToken();
@@ -111,7 +98,7 @@ class AccessTokensCapTest {
     @Test
     void aRevokedTokenLeavesTheIndexSoItNoLongerCountsAgainstTheCap() {
         Clock clock = Clock.fixed(Instant.parse("2026-12-07T00:00:00Z"), ZoneOffset.UTC);
-        AccessTokens tokens = new AccessTokens(redis, null, capped(2), clock);
+        AccessTokens tokens = new AccessTokens(REDIS.api(), null, capped(2), clock);
         GatewayClient client = client();
         String first = tokens.issue(client, "h").await().atMost(WAIT).accessToken();
         String second = tokens.issue(client, "h").await().atMost(WAIT).accessToken();
@@ -133,13 +120,13 @@ class AccessTokensCapTest {
     void expiredTokensLeaveTheIndexAtTheNextLogin() {
         GatewayClient client = client();
         Instant start = Instant.parse("2026-12-07T00:00:00Z");
-        AccessTokens early = new AccessTokens(redis, null, capped(2), Clock.fixed(start, ZoneOffset.UTC));
+        AccessTokens early = new AccessTokens(REDIS.api(), null, capped(2), Clock.fixed(start, ZoneOffset.UTC));
         early.issue(client, "h").await().atMost(WAIT);
         early.issue(client, "h").await().atMost(WAIT);
 
         // A day and a bit later both have expired (by their scores); a new login finds room without pushing any out.
-        AccessTokens later =
-                new AccessTokens(redis, null, capped(2), Clock.fixed(start.plus(Duration.ofHours(25)), ZoneOffset.UTC));
+        AccessTokens later = new AccessTokens(
+                REDIS.api(), null, capped(2), Clock.fixed(start.plus(Duration.ofHours(25)), ZoneOffset.UTC));
         later.issue(client, "h").await().atMost(WAIT);
         assertThat(indexed(client)).isEqualTo(1);
     }

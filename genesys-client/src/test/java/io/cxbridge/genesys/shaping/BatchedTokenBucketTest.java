@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cxbridge.genesys.shaping.TokenBucket.Take;
 import io.cxbridge.testkit.MutableClock;
-import io.cxbridge.testkit.RedisServer;
+import io.cxbridge.testkit.RedisClient;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;
@@ -21,9 +21,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The in-process batches in front of the shared bucket, against a real Redis. The shared bucket refills over an
@@ -33,31 +32,20 @@ class BatchedTokenBucketTest {
 
     private static final Duration HOUR = Duration.ofHours(1);
 
-    private static Vertx vertx;
-    private static RedisAPI redis;
+    @RegisterExtension
+    static final RedisClient REDIS = new RedisClient();
 
     private final MutableClock clock = MutableClock.startingNow();
     private final String key = "test:batched:" + UUID.randomUUID();
 
-    @BeforeAll
-    static void start() {
-        vertx = Vertx.vertx();
-        redis = RedisAPI.api(Redis.createClient(vertx, RedisServer.shared().url()));
-    }
-
-    @AfterAll
-    static void stop() {
-        vertx.closeAndAwait();
-    }
-
     private BatchedTokenBucket bucket() {
-        return new BatchedTokenBucket(new TokenBucket(redis, clock), clock);
+        return new BatchedTokenBucket(new TokenBucket(REDIS.api(), clock), clock);
     }
 
     /** Whole tokens the shared bucket holds in Redis now. */
     private long inRedis() {
         return (long) Math.floor(Double.parseDouble(
-                redis.hget(key, "tokens").await().indefinitely().toString()));
+                REDIS.api().hget(key, "tokens").await().indefinitely().toString()));
     }
 
     private static Take await(Uni<Take> take) {
@@ -72,7 +60,7 @@ class BatchedTokenBucketTest {
         assertThat(b.batchSize(39)).isEqualTo(1);
         assertThat(b.batchSize(3)).isEqualTo(1);
         assertThat(b.batchSize(1)).isEqualTo(1);
-        assertThatThrownBy(() -> new BatchedTokenBucket(new TokenBucket(redis, clock), clock, 0.06))
+        assertThatThrownBy(() -> new BatchedTokenBucket(new TokenBucket(REDIS.api(), clock), clock, 0.06))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at most 0.05");
     }
@@ -179,7 +167,7 @@ class BatchedTokenBucketTest {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             RedisAPI unanswered = RedisAPI.api(Redis.createClient(other, "redis://127.0.0.1:" + silent.getLocalPort()));
             BatchedTokenBucket b = new BatchedTokenBucket(new TokenBucket(unanswered, clock), clock);
-            Context first = vertx.getDelegate().getOrCreateContext();
+            Context first = REDIS.vertx().getDelegate().getOrCreateContext();
             Context second = other.getDelegate().getOrCreateContext();
             assertThat(first).isNotSameAs(second);
             CompletableFuture<Context> firstResumedOn = new CompletableFuture<>();

@@ -3,39 +3,25 @@ package io.cxbridge.retry.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxbridge.retry.config.RetryConfig;
-import io.cxbridge.testkit.RedisServer;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.RedisAPI;
+import io.cxbridge.testkit.RedisClient;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The resubmitter's one read of the due set, against a real redis-server, each test with a due set of its own. */
 class RunStoreDuePollTest {
 
     private static final Instant NOW = Instant.parse("2026-12-06T12:00:00Z");
 
-    private static Vertx vertx;
-    private static RedisAPI redis;
+    @RegisterExtension
+    static final RedisClient REDIS = new RedisClient();
+
     private RunStore store;
-
-    @BeforeAll
-    static void connect() {
-        vertx = Vertx.vertx();
-        redis = RedisAPI.api(Redis.createClient(vertx, RedisServer.shared().url()));
-    }
-
-    @AfterAll
-    static void close() {
-        vertx.closeAndAwait(); // closes the client too
-    }
 
     @BeforeEach
     void ownDueSet() {
@@ -47,11 +33,12 @@ class RunStoreDuePollTest {
                     }
                     throw new UnsupportedOperationException(m.getName());
                 });
-        store = new RunStore(redis, config);
+        store = new RunStore(REDIS.api(), config);
     }
 
     private void schedule(String id, Instant at) {
-        redis.zadd(List.of(store.dueKey(), String.valueOf(at.toEpochMilli()), id))
+        REDIS.api()
+                .zadd(List.of(store.dueKey(), String.valueOf(at.toEpochMilli()), id))
                 .await()
                 .atMost(Duration.ofSeconds(5));
     }
