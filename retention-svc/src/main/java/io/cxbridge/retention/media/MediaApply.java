@@ -120,8 +120,14 @@ public class MediaApply {
                     .chain(() -> store.create(record))
                     .chain(report::submitted);
         }
-        return queued.onFailure()
-                .invoke(() -> work.forEach(w -> working.remove(w.record().requestId())))
+        return queued
+                // failed or cancelled (the client went away): the writes are not run here, so the recovery may end them
+                .onTermination()
+                .invoke((ok, failure, cancelled) -> {
+                    if (failure != null || cancelled) {
+                        work.forEach(w -> working.remove(w.record().requestId()));
+                    }
+                })
                 .invoke(() -> run(work, traceId)
                         .subscribe()
                         .with(ok -> {}, f -> LOG.warnf("media retention apply stopped: %s", f.getMessage())))

@@ -7,6 +7,7 @@ import io.cxbridge.retention.state.RequestRecord;
 import io.cxbridge.retention.state.RequestState;
 import io.cxbridge.retention.state.RequestStore;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,6 +28,8 @@ import org.jboss.logging.Logger;
  * idempotency key): it reads the policies and judges whether the write was taken ({@link #judge}), then records
  * the end as the apply would have: {@code deployed} with the policy id, or {@code failed} with the reason.
  */
+// Created at start-up: invalid recovery settings stop it (the constructor throws, naming the key).
+@Startup
 @ApplicationScoped
 public class MediaRecovery {
 
@@ -56,6 +59,25 @@ public class MediaRecovery {
         this.apply = apply;
         this.config = config;
         this.clock = clock;
+        check(config.media().recovery().interval(), config.media().recovery().abandonedAfter());
+    }
+
+    static final String INTERVAL_KEY = "cxbridge.retention.media.recovery.interval";
+    static final String ABANDONED_AFTER_KEY = "cxbridge.retention.media.recovery.abandoned-after";
+
+    /**
+     * Both positive (they become Redis expiries: 0 or less fails every round, nothing is ever recovered), and a
+     * write abandoned only after three intervals, the time a stopped process's alive mark takes to lapse.
+     */
+    static void check(Duration interval, Duration abandonedAfter) {
+        if (interval == null || interval.toMillis() <= 0) {
+            throw new IllegalStateException(INTERVAL_KEY + " must be positive, is " + interval);
+        }
+        if (abandonedAfter == null || abandonedAfter.compareTo(interval.multipliedBy(3)) < 0) {
+            throw new IllegalStateException(ABANDONED_AFTER_KEY + " must be at least three times " + INTERVAL_KEY
+                    + " (" + interval.multipliedBy(3) + "), is " + abandonedAfter
+                    + ": a write still on its way would be judged not taken");
+        }
     }
 
     /** Whether Genesys took a write: {@code policyId} when it did, else the reason it is recorded failed. */
@@ -95,7 +117,7 @@ public class MediaRecovery {
         return pending.scan(cursor).chain(p -> {
             Uni<Integer> chain = Uni.createFrom().item(ended);
             for (String id : p.unreadable()) {
-                LOG.errorf("pending media retention write %s does not read; it is left as it is", id);
+                chain = chain.call(() -> dropUnreadable(id));
             }
             for (PendingWrites.PendingWrite w : p.writes()) {
                 chain = chain.chain(n -> recoverOne(w)
@@ -110,6 +132,30 @@ public class MediaRecovery {
             }
             return chain.chain(n -> p.cursor().equals("0") ? Uni.createFrom().item(n) : page(p.cursor(), n));
         });
+    }
+
+    /**
+     * An entry that does not read: removed when its request (the field) has ended or expired, else left for an
+     * operator with an error (its write cannot be judged); never a failure of the round.
+     */
+    Uni<Void> dropUnreadable(String requestId) {
+        return store.get(requestId)
+                .chain(found -> {
+                    if (found.isEmpty() || found.get().terminal()) {
+                        LOG.warnf(
+                                "pending media retention write %s does not read; its request ended: removed",
+                                requestId);
+                        return pending.remove(requestId);
+                    }
+                    LOG.errorf("pending media retention write %s does not read; it is left as it is", requestId);
+                    return Uni.createFrom().voidItem();
+                })
+                .onFailure()
+                .recoverWithUni(f -> {
+                    LOG.errorf(
+                            "pending media retention write %s does not read; it is left as it is (%s)", requestId, f);
+                    return Uni.createFrom().voidItem();
+                });
     }
 
     /** True when this call recorded the write's end. */

@@ -155,6 +155,15 @@ public class RequestStore {
         return "{" + config.keyPrefix() + "}:end-claim:" + requestId;
     }
 
+    /**
+     * The most the end's audit event may take to be acknowledged: well below {@link #END_CLAIM_TTL} (with the journal's
+     * 10 s), so the claim cannot lapse, and a second replica claim and audit the end, while it is sent.
+     */
+    static final Duration ANNOUNCE_TIMEOUT = Duration.ofSeconds(10);
+
+    /** How long a replica waits for another one's claim on an end: past its lapse. */
+    static final Duration END_CLAIM_WAIT = END_CLAIM_TTL.plusSeconds(5);
+
     /** Another replica is recording this request's end: waited for, then it is finished or the claim has lapsed. */
     static final class EndClaimedElsewhere extends IllegalStateException {
         EndClaimedElsewhere(String requestId) {
@@ -163,21 +172,38 @@ public class RequestStore {
     }
 
     /**
+     * This replica's claim on an end lapsed before the end was written and another replica holds it now: the end is
+     * not recorded (a failure to retry, never "already finished").
+     */
+    static final class EndClaimLost extends IllegalStateException {
+        EndClaimLost(String requestId) {
+            super("the claim on recording the end of retention request " + requestId + " lapsed");
+        }
+    }
+
+    /**
      * Records a terminal record: claims its end ({@code request-claim.lua}: only one replica gets it, and none once
-     * the request is finished), then {@code announce} (the end's audit event, acknowledged by the broker), the
-     * journal, and last the state with its report counters in one script ({@code request-finish.lua}), so the
-     * report never disagrees with the states. A replica that finds the end claimed waits for it (at most
-     * {@link #END_CLAIM_TTL}). False, with nothing sent, written or counted, when the request was already finished
-     * (by another replica after a rebalance): its first end stands and is audited once. A failure after the claim
-     * gives it back, so a retry (or the other replica) can record the end at once.
+     * the request is finished), then {@code announce} (the end's audit event, acknowledged by the broker within
+     * {@link #ANNOUNCE_TIMEOUT}), the journal, and last the state with its report counters in one script ({@code
+     * request-finish.lua}), so the report never disagrees with the states. A replica that finds the end claimed
+     * waits for it (at most {@link #END_CLAIM_WAIT}), then reads the state again: finished, or it claims again.
+     * False, with nothing sent, written or counted, when the request was already finished (by another replica after
+     * a rebalance): its first end stands and is audited once. A failure after the claim (a lost claim included)
+     * gives it back, so a retry of this call (or the other replica) can record the end at once.
      */
     public Uni<Boolean> finish(RequestRecord record, Map<String, Long> increments, Supplier<Uni<Void>> announce) {
+        return finish(record, increments, announce, END_CLAIM_WAIT);
+    }
+
+    Uni<Boolean> finish(
+            RequestRecord record, Map<String, Long> increments, Supplier<Uni<Void>> announce, Duration claimWait) {
+        String requestId = record.requestId();
         String token = UUID.randomUUID().toString();
         List<String> args = new java.util.ArrayList<>(List.of(
                 "3",
-                key(record.requestId()),
+                key(requestId),
                 reportKey(),
-                claimKey(record.requestId()),
+                claimKey(requestId),
                 json(record),
                 String.valueOf(config.stateTtl().toMillis()),
                 token));
@@ -185,17 +211,31 @@ public class RequestStore {
             args.add(k);
             args.add(String.valueOf(v));
         });
-        return claimEnd(record.requestId(), token)
+        return claimEnd(requestId, token)
                 .onFailure(EndClaimedElsewhere.class)
                 .retry()
                 .withBackOff(Duration.ofMillis(50), Duration.ofSeconds(1))
-                .expireIn(END_CLAIM_TTL.plusSeconds(5).toMillis())
+                .expireIn(claimWait.toMillis())
+                // the wait is over: finished by the other replica, or its claim lapsed and this one claims again
+                // (still held: EndClaimedElsewhere, for the caller to retry this call alone)
+                .onFailure(RequestStore::waitedForClaim)
+                .recoverWithUni(() -> finished(requestId)
+                        .chain(done -> done ? Uni.createFrom().item(false) : claimEnd(requestId, token)))
                 .chain(claimed -> !claimed
                         ? Uni.createFrom().item(false)
-                        : announce.get()
+                        : Uni.createFrom()
+                                .<Void>deferred(announce::get)
+                                .ifNoItem()
+                                .after(ANNOUNCE_TIMEOUT)
+                                .fail()
                                 .chain(() -> journal.write(record))
                                 .chain(() -> FINISH_SCRIPT.run(redis, args))
-                                .map(r -> r != null && r.toLong() == 1)
+                                .chain(r -> {
+                                    long v = r == null ? 0 : r.toLong();
+                                    return v < 0
+                                            ? Uni.createFrom().<Boolean>failure(new EndClaimLost(requestId))
+                                            : Uni.createFrom().item(v == 1);
+                                })
                                 .invoke(applied -> {
                                     if (applied) {
                                         outcomes.finished(record.state());
@@ -203,9 +243,14 @@ public class RequestStore {
                                 })
                                 .onFailure()
                                 .call(() -> RELEASE_SCRIPT
-                                        .run(redis, List.of("1", claimKey(record.requestId()), token))
+                                        .run(redis, List.of("1", claimKey(requestId), token))
                                         .onFailure()
                                         .recoverWithNull()));
+    }
+
+    /** The wait for another replica's claim ran out (Mutiny's retry gives the last failure as the cause). */
+    private static boolean waitedForClaim(Throwable e) {
+        return e instanceof EndClaimedElsewhere || e.getCause() instanceof EndClaimedElsewhere;
     }
 
     /** True when this call holds the end's claim; false when the request is finished. */

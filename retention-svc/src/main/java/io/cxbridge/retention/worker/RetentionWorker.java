@@ -380,11 +380,14 @@ public class RetentionWorker {
     }
 
     private Uni<Void> finish(RetentionRequest request, String type, Map<String, Object> data, RequestRecord done) {
-        // the audit event is sent only by the replica that claimed the end, before the end is written
-        return store.finish(
-                        done,
-                        RequestStore.outcomeCounts(done),
-                        () -> audit.emit(type, request.requestId(), request.traceId(), data))
+        // the audit event is sent only by the replica that claimed the end, before the end is written; a failure
+        // (a lost claim, the audit topic away) retries the end alone: process() again could POST the policy twice
+        return retry.untilDone(
+                        () -> "recording the end of retention request " + request.requestId(),
+                        () -> store.finish(
+                                done,
+                                RequestStore.outcomeCounts(done),
+                                () -> audit.emit(type, request.requestId(), request.traceId(), data)))
                 .invoke(applied -> {
                     // already finished by another replica: that one reported it
                     if (applied) {

@@ -1,12 +1,13 @@
 -- Stores a request's state and adds the (name, increment) pairs that follow to the report, unless the request is
 -- already finished (by another replica after a rebalance): it keeps its end and is not counted twice. With a third
 -- key (an end's claim, see request-claim.lua), ARGV[3] is the claimer's token: the end is written only while no
--- other replica holds the claim, and the claim is released with it.
+-- other replica holds the claim (-1: this one's lapsed and another's holds it; not finished), and the claim is
+-- released with it.
 local first = 3
 if #KEYS >= 3 then
   local holder = redis.call('GET', KEYS[3])
   if holder and holder ~= ARGV[3] then
-    return 0
+    return -1
   end
   first = 4
 end

@@ -38,7 +38,7 @@ class MediaRecoveryProcessIT {
         Map<String, String> p = GenesysSim.sharedWiring();
         p.put("quarkus.shutdown.timeout", "3s");
         p.put("cxbridge.retention.media.recovery.interval", "1s");
-        p.put("cxbridge.retention.media.recovery.abandoned-after", "2s");
+        p.put("cxbridge.retention.media.recovery.abandoned-after", "3s");
         p.putAll(extra);
         return ServiceProcess.start(
                 "retention-svc", ServiceProcess.jarOf("retention-svc"), "192m", p, Duration.ofSeconds(90));
