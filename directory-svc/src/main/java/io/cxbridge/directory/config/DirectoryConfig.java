@@ -122,7 +122,7 @@ public interface DirectoryConfig {
     @WithDefault("${HOSTNAME:local}")
     String instanceId();
 
-    /** How long DELETE waits for the broker to take the invalidation. */
+    /** How long the broker is waited for: a DELETE's audit event and invalidation, a load's audit event (then it goes on). */
     @WithDefault("5s")
     Duration ackTimeout();
 
